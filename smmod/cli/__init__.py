@@ -1,0 +1,65 @@
+"""The command line. Every verb calls the same services as the UI.
+
+Exit codes: 0 ok, 1 the check found problems, 2 bad input or usage (one line on stderr).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+
+from smmod import __version__
+from smmod.cli import core, staff
+from smmod.cli.common import EXIT_USAGE
+from smmod.errors import SmmodError
+
+log = logging.getLogger("smmod.cli")
+
+# Each area registers its own verbs; add a module here to add its verbs.
+VERB_MODULES = (core, staff)
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # override: one line, exit 2
+        self.exit(EXIT_USAGE, f"smmod: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="smmod", description="School social media moderation.")
+    parser.add_argument("--version", action="version", version=f"smmod {__version__}")
+    parser.add_argument("--home", help=argparse.SUPPRESS)
+    sub = parser.add_subparsers(dest="verb", parser_class=_Parser)
+    for module in VERB_MODULES:
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return EXIT_USAGE
+    from smmod.logsetup import configure
+    from smmod.paths import resolve_paths
+
+    configure(resolve_paths(args.home).log_file)
+    try:
+        return int(args.func(args))
+    except SmmodError as exc:
+        print(f"smmod: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except argparse.ArgumentTypeError as exc:
+        print(f"smmod: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except Exception:
+        log.exception("unexpected error in 'smmod %s'", " ".join(argv or sys.argv[1:2]))
+        print("smmod: something went wrong; the details are in the log "
+              f"({resolve_paths(args.home).log_file})", file=sys.stderr)
+        return EXIT_USAGE
+    finally:
+        ctx = getattr(args, "_ctx", None)
+        if ctx is not None:
+            ctx.close()

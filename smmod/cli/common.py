@@ -1,0 +1,64 @@
+"""Shared plumbing for command-line verbs: context, output, argument parsing."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from smmod.context import AppContext, open_context
+from smmod.errors import InputError
+
+Handler = Callable[[argparse.Namespace], int]
+
+EXIT_OK = 0
+EXIT_PROBLEMS = 1
+EXIT_USAGE = 2
+
+
+def context(args: argparse.Namespace) -> AppContext:
+    """Open the app's context once per invocation (cached on ``args``)."""
+    ctx = getattr(args, "_ctx", None)
+    if ctx is None:
+        ctx = open_context(getattr(args, "home", None))
+        args._ctx = ctx
+    return ctx
+
+
+def emit_json(document: Any) -> None:
+    json.dump(document, sys.stdout, ensure_ascii=False, indent=2, default=str)
+    sys.stdout.write("\n")
+
+
+def print_table(rows: list[list[str]], headers: list[str]) -> None:
+    """A plain aligned table for people; scripts should use --json."""
+    widths = [len(h) for h in headers]
+    for row in rows:
+        widths = [max(w, len(c)) for w, c in zip(widths, row, strict=True)]
+    line = "  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True))
+    print(line.rstrip())
+    for row in rows:
+        print("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
+
+
+def date_arg(text: str) -> date:
+    """argparse type for a date: ISO (YYYY-MM-DD) or UK (DD/MM/YYYY)."""
+    from smmod.tabular import parse_date
+
+    try:
+        return parse_date(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def add_json_flag(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--json", action="store_true", help="print one JSON document")
+
+
+def require_value(value: str | None, name: str) -> str:
+    if not value or not value.strip():
+        raise InputError("must not be empty", field=name)
+    return value.strip()

@@ -1,0 +1,165 @@
+"""Verbs about the installation itself: init, doctor, settings, audit, backup, restore."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from smmod import audit
+from smmod.cli.common import (
+    EXIT_OK,
+    EXIT_PROBLEMS,
+    add_json_flag,
+    context,
+    emit_json,
+    print_table,
+)
+from smmod.identity import current_username
+from smmod.paths import resolve_paths
+from smmod.settings import BY_KEY, Settings
+from smmod.staff.service import StaffInput
+from smmod.store import backup as backups
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("init", help="first run: create the database and the first SLT/administrator")
+    p.add_argument("--name", required=True, help="your full name")
+    p.add_argument("--email")
+    p.set_defaults(func=cmd_init)
+
+    p = sub.add_parser("doctor", help="check the data folder, database, keyring and models")
+    add_json_flag(p)
+    p.set_defaults(func=cmd_doctor)
+
+    settings = sub.add_parser("settings", help="list, read or change settings")
+    ssub = settings.add_subparsers(dest="settings_verb", required=True)
+    p = ssub.add_parser("list", help="every setting with its value and description")
+    add_json_flag(p)
+    p.set_defaults(func=cmd_settings_list)
+    p = ssub.add_parser("get", help="print one setting")
+    p.add_argument("key")
+    p.set_defaults(func=cmd_settings_get)
+    p = ssub.add_parser("set", help="change one setting")
+    p.add_argument("key")
+    p.add_argument("value")
+    p.set_defaults(func=cmd_settings_set)
+
+    audit_p = sub.add_parser("audit", help="the audit trail")
+    asub = audit_p.add_subparsers(dest="audit_verb", required=True)
+    p = asub.add_parser("verify", help="re-check the whole hash chain (exit 1 if broken)")
+    add_json_flag(p)
+    p.set_defaults(func=cmd_audit_verify)
+
+    p = sub.add_parser("backup", help="back up the database now")
+    p.add_argument("--to", type=Path, help="write the backup to this file")
+    p.set_defaults(func=cmd_backup)
+
+    p = sub.add_parser("restore", help="replace the database with a validated backup")
+    p.add_argument("file", type=Path)
+    p.set_defaults(func=cmd_restore)
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    ctx = context(args)
+    username = current_username()
+    record = ctx.staff.create_first(
+        StaffInput(name=args.name, username=username, roles=frozenset(), email=args.email)
+    )
+    print(f"Created {record.name} ({username}) with roles {record.roles_text}.")
+    print(f"Database: {ctx.paths.database}")
+    return EXIT_OK
+
+
+def cmd_doctor(args: argparse.Namespace) -> int:
+    from smmod.doctor import report
+
+    result = report(context(args))
+    if args.json:
+        emit_json(result)
+    else:
+        schema = result["schema"]
+        keyring = result["keyring"]
+        lines = [
+            ("smmod", result["smmod"]),
+            ("data folder", result["data_dir"]),
+            ("database", result["database_url"]),
+            ("schema", f"{schema['current']} (head {schema['head']})"
+                       + ("" if schema["at_head"] else "  NOT AT HEAD")),
+            ("integrity", result["integrity_check"]),
+            ("keyring", f"{keyring['backend']}: " + ("secure" if keyring["secure"]
+                                                     else f"NOT USABLE: {keyring['problem']}")),
+            ("face models", "ok" if result["face_models"]["ok"] else "MISSING"),
+            ("you", result["identity"]["username"]
+             + ("" if result["identity"]["known"] else " (no staff record: read-only)")),
+        ]
+        for label, value in lines:
+            print(f"{label:<12} {value}")
+    return EXIT_OK if result["ok"] else EXIT_PROBLEMS
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    return Settings.load(resolve_paths(getattr(args, "home", None)).settings_file)
+
+
+def cmd_settings_list(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    if args.json:
+        emit_json({s.key: {"value": v, "default": s.default, "description": s.description,
+                           **({"choices": list(s.choices)} if s.choices else {})}
+                   for s, v in settings.items()})
+    else:
+        print_table([[s.key, s.format(v), s.description] for s, v in settings.items()],
+                    ["key", "value", "description"])
+    return EXIT_OK
+
+
+def cmd_settings_get(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    value = settings.get(args.key)
+    print(BY_KEY[args.key].format(value))
+    return EXIT_OK
+
+
+def cmd_settings_set(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    settings.set(args.key, args.value)
+    print(f"{args.key} = {BY_KEY[args.key].format(settings.get(args.key))}")
+    return EXIT_OK
+
+
+def cmd_audit_verify(args: argparse.Namespace) -> int:
+    result = audit.verify(context(args).session_factory)
+    if args.json:
+        emit_json(result.to_dict())
+    elif result.ok:
+        print(f"Audit trail intact: {result.entries} entries.")
+    else:
+        print(f"Audit trail BROKEN at entry {result.first_bad_id}: {result.problem}",
+              file=sys.stderr)
+    return EXIT_OK if result.ok else EXIT_PROBLEMS
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    ctx = context(args)
+    if ctx.database.path is None:
+        print("smmod backs up its own SQLite file only; back up the server database "
+              "with its own tools.", file=sys.stderr)
+        return EXIT_PROBLEMS
+    if args.to:
+        dest = backups.backup_file(ctx.database.path, args.to.resolve())
+    else:
+        made = backups.make_backup(ctx.database.path, ctx.paths.backups, "manual",
+                                   int(ctx.settings.get("backup.keep")))
+        assert made is not None
+        dest = made
+    print(f"Backup written to {dest}")
+    return EXIT_OK
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    paths = resolve_paths(getattr(args, "home", None)).ensure()
+    keep = int(Settings.load(paths.settings_file).get("backup.keep"))
+    backups.restore(args.file.resolve(), paths.database, paths.lock_file, paths.backups, keep)
+    print(f"Restored {paths.database} from {args.file}")
+    return EXIT_OK

@@ -1,0 +1,109 @@
+"""Domain errors.
+
+Two kinds of error exist in smmod (see STYLE.md, "Two kinds of error"):
+
+* ``SmmodError`` and its subclasses are errors a person can act on. Their message is
+  written for that person and never contains a secret. The UI shows it as it is and
+  the command line prints it on one line with exit code 2.
+* Anything else is a bug: it is logged in full and shown as "something went wrong".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class SmmodError(Exception):
+    """An error the user can act on; ``str(err)`` is the message to show."""
+
+
+class InputError(SmmodError):
+    """Bad input: a file, a row, a field or a value on the command line.
+
+    The message names where the problem is (file, row, field) and why.
+    """
+
+    def __init__(
+        self,
+        reason: str,
+        *,
+        file: str | None = None,
+        row: int | None = None,
+        field: str | None = None,
+    ) -> None:
+        self.reason = reason
+        self.file = file
+        self.row = row
+        self.field = field
+        super().__init__(self._compose())
+
+    def _compose(self) -> str:
+        where = []
+        if self.file:
+            where.append(self.file)
+        if self.row is not None:
+            where.append(f"row {self.row}")
+        if self.field:
+            where.append(f"field '{self.field}'")
+        return f"{', '.join(where)}: {self.reason}" if where else self.reason
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    """One bad row of an import: where it is and what is wrong with it."""
+
+    row: int
+    field: str | None
+    reason: str
+
+    def __str__(self) -> str:
+        if self.field:
+            return f"row {self.row}, field '{self.field}': {self.reason}"
+        return f"row {self.row}: {self.reason}"
+
+
+class ImportRejected(InputError):
+    """An import that found bad rows; nothing was applied.
+
+    ``problems`` lists every bad row so the user can fix them all in one go.
+    """
+
+    def __init__(self, file: str, problems: list[RowProblem], valid_rows: int = 0) -> None:
+        self.problems = problems
+        self.valid_rows = valid_rows
+        shown = "; ".join(str(p) for p in problems[:5])
+        more = f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""
+        super().__init__(
+            f"{len(problems)} bad row(s), nothing imported: {shown}{more}", file=file
+        )
+
+
+class PolicyError(SmmodError):
+    """A school policy rule (R1…R14) refuses the change."""
+
+    def __init__(self, rule: str, message: str) -> None:
+        self.rule = rule
+        super().__init__(f"{rule}: {message}")
+
+
+class PermissionDenied(SmmodError):
+    """The acting person lacks the role the action needs."""
+
+
+class NotFound(SmmodError):
+    """The named record does not exist."""
+
+
+class ConflictError(SmmodError):
+    """The record was changed elsewhere since it was read (optimistic locking)."""
+
+
+class KeyringUnavailable(SmmodError):
+    """No secure OS keyring: secrets cannot be stored or read.
+
+    The message says in plain words what is wrong and how to fix it.
+    """
+
+
+class DatabaseUnusable(SmmodError):
+    """The database file is corrupt, not a database, or from a newer smmod."""

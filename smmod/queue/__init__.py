@@ -1,0 +1,1 @@
+"""Moderation queue: importing comments, messages and mentions into the queue."""

@@ -1,0 +1,361 @@
+"""Turning an import file into validated queue items, plus a list of what was wrong.
+
+Parsing never touches the database: the queue service stores ``ParseResult.items`` in
+one transaction. By default a file with any problem is refused whole
+(``ParseResult.raise_for_problems``); the user may choose to import only the valid
+rows, and ``write_rejects`` keeps the skipped ones beside the source so nothing is lost.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import os
+import tempfile
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Literal
+
+from smmod.errors import ImportRejected, InputError, RowProblem
+from smmod.queue.dates import DateProblem, DateReader
+
+Format = Literal["csv", "graph-json", "feed"]
+FORMATS: tuple[str, ...] = ("csv", "graph-json", "feed")
+KINDS = frozenset({"comment", "reply", "message", "mention", "review"})
+AUTHOR_KINDS = frozenset({"parent", "student", "staff", "public", "unknown"})
+FIELDS: tuple[str, ...] = (
+    "id",
+    "parent_id",
+    "author_name",
+    "author_handle",
+    "author_kind",
+    "text",
+    "received_at",
+    "kind",
+    "url",
+)
+REQUIRED_FIELDS: tuple[str, ...] = ("text", "received_at", "author_name")
+MAX_TEXT_CHARS = 100_000
+MAX_OTHER_CHARS = 2_000
+MAX_FILE_BYTES = 1024 * 1024 * 1024
+
+_KIND_WORDS = {"dm": "message", "direct message": "message", "tag": "mention"}
+_AUTHOR_KIND_WORDS = {
+    "pupil": "student",
+    "carer": "parent",
+    "guardian": "parent",
+    "parent/carer": "parent",
+    "teacher": "staff",
+    "member of public": "public",
+    "": "unknown",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedItem:
+    """One valid item ready for the queue; ``row`` points back into the source."""
+
+    row: int
+    platform_item_id: str | None
+    parent_platform_id: str | None
+    author_name: str
+    author_handle: str | None
+    author_kind: str
+    text: str
+    received_at: datetime
+    kind: str
+    url: str | None
+    content_hash: str
+
+
+RawRow = dict[str, str] | str
+
+
+@dataclass
+class ParseResult:
+    """Valid items and every problem found, so the caller can refuse or import part."""
+
+    items: list[ParsedItem] = field(default_factory=list)
+    problems: list[RowProblem] = field(default_factory=list)
+    rejected_raw: dict[int, RawRow] = field(default_factory=dict)
+    assumed_local_time: bool = False
+    format: str = ""
+    source: str = ""
+
+    def rejects(self) -> list[tuple[RowProblem, RawRow]]:
+        """Pair each problem with its source row, ready for ``write_rejects``."""
+        return [(p, self.rejected_raw.get(p.row, "")) for p in self.problems]
+
+    def raise_for_problems(self) -> None:
+        """The default policy: a file with any bad row is refused whole."""
+        if self.problems:
+            raise ImportRejected(self.source, self.problems, len(self.items))
+
+
+def content_hash(author_name: str, text: str, received_at: datetime) -> str:
+    """Identity for items without a platform id, stable across re-exports of a file.
+
+    Case, Unicode form and runs of whitespace are ignored, because exports of the same
+    comment differ in exactly those ways.
+    """
+
+    def norm(value: str) -> str:
+        return " ".join(unicodedata.normalize("NFC", value).split()).casefold()
+
+    stamp = received_at.astimezone(UTC).isoformat()
+    key = f"{norm(author_name)}\x1f{norm(text)}\x1f{stamp}"
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+class ResultBuilder:
+    """Validates raw field values row by row into a ``ParseResult``.
+
+    Every format module feeds it plain strings, so the rules (limits, kinds, dates,
+    hashes) are the same whatever the file was.
+    """
+
+    def __init__(self, fmt: str, source: str, reader: DateReader, default_kind: str) -> None:
+        self.result = ParseResult(format=fmt, source=source)
+        self._reader = reader
+        self._default_kind = default_kind
+
+    def reject(self, row: int, label: str | None, reason: str, raw: RawRow) -> None:
+        """Record a row that cannot become an item."""
+        self.result.problems.append(RowProblem(row, label, reason))
+        self.result.rejected_raw[row] = raw
+
+    def keep_raw(self, row: int, raw: RawRow) -> None:
+        """Keep the source of a rejected row, for the rejects file."""
+        self.result.rejected_raw[row] = raw
+
+    def add(
+        self,
+        row: int,
+        values: Mapping[str, str | None],
+        labels: Mapping[str, str],
+    ) -> ParsedItem | None:
+        """Validate one row; keep the item, or record every problem the row has.
+
+        On ``None`` the caller hands the source row to ``keep_raw``: building it only
+        for bad rows keeps large imports fast.
+        """
+        problems: list[RowProblem] = []
+        clean: dict[str, str | None] = {}
+        for name in FIELDS:
+            value = values.get(name)
+            if value is not None:
+                limit = MAX_TEXT_CHARS if name == "text" else MAX_OTHER_CHARS
+                if len(value) > limit:
+                    problems.append(
+                        RowProblem(
+                            row,
+                            labels.get(name, name),
+                            f"{name} is {len(value):,} characters; the limit is {limit:,}",
+                        )
+                    )
+                    value = None
+                elif "\x00" in value:
+                    problems.append(
+                        RowProblem(row, labels.get(name, name), f"{name} contains a NUL character")
+                    )
+                    value = None
+                else:
+                    value = value.strip() or None
+            clean[name] = value
+        for name in REQUIRED_FIELDS:
+            if clean[name] is None and not any(p.field == labels.get(name, name) for p in problems):
+                problems.append(RowProblem(row, labels.get(name, name), f"{name} is empty"))
+        received_at = None
+        if clean["received_at"] is not None:
+            try:
+                received_at = self._reader.read(clean["received_at"])
+            except DateProblem as err:
+                label = labels.get("received_at", "received_at")
+                problems.append(RowProblem(row, label, str(err)))
+        url = clean["url"]
+        if url is not None and not url.lower().startswith(("http://", "https://")):
+            problems.append(
+                RowProblem(row, labels.get("url", "url"), "is not a web address (http or https)")
+            )
+        author_kind = self._choose(
+            row, clean["author_kind"], "unknown", AUTHOR_KINDS, _AUTHOR_KIND_WORDS, labels,
+            "author_kind", problems,
+        )
+        default_kind = "reply" if clean["parent_id"] else self._default_kind
+        kind = self._choose(
+            row, clean["kind"], default_kind, KINDS, _KIND_WORDS, labels, "kind", problems
+        )
+        if problems or received_at is None:
+            self.result.problems.extend(problems)
+            return None
+        text = str(clean["text"]).replace("\r\n", "\n").replace("\r", "\n")
+        author_name = str(clean["author_name"])
+        item = ParsedItem(
+            row=row,
+            platform_item_id=clean["id"],
+            parent_platform_id=clean["parent_id"],
+            author_name=author_name,
+            author_handle=clean["author_handle"],
+            author_kind=author_kind,
+            text=text,
+            received_at=received_at,
+            kind=kind,
+            url=url,
+            content_hash=content_hash(author_name, text, received_at),
+        )
+        self.result.items.append(item)
+        return item
+
+    @staticmethod
+    def _choose(
+        row: int,
+        value: str | None,
+        default: str,
+        allowed: frozenset[str],
+        words: Mapping[str, str],
+        labels: Mapping[str, str],
+        name: str,
+        problems: list[RowProblem],
+    ) -> str:
+        if value is None:
+            return default
+        word = value.lower()
+        word = words.get(word, word)
+        if word in allowed:
+            return word
+        problems.append(
+            RowProblem(
+                row,
+                labels.get(name, name),
+                f"'{value[:40]}' is not a known {name}; use one of {', '.join(sorted(allowed))}",
+            )
+        )
+        return default
+
+    def finish(self) -> ParseResult:
+        """Close the import: note whether any date was read in the local zone."""
+        self.result.assumed_local_time = self._reader.assumed_local
+        return self.result
+
+
+def read_source(path: Path) -> bytes:
+    """Read a whole import file, turning OS errors into messages a person can act on."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise InputError(
+                f"is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}", file=path.name
+            )
+        return path.read_bytes()
+    except FileNotFoundError as err:
+        raise InputError("the file does not exist", file=str(path)) from err
+    except IsADirectoryError as err:
+        raise InputError("is a folder, not a file", file=str(path)) from err
+    except PermissionError as err:
+        raise InputError("cannot be read: permission denied", file=str(path)) from err
+    except OSError as err:
+        raise InputError(f"cannot be read: {err.strerror or err}", file=str(path)) from err
+
+
+def sniff_format(data: bytes) -> Format:
+    """Tell the three formats apart by their first meaningful character."""
+    head = data[:4096]
+    for bom, codec in ((b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
+        if head.startswith(bom):
+            head = head[len(bom) :].decode(codec, errors="ignore").encode("utf-8")
+            break
+    head = head.removeprefix(b"\xef\xbb\xbf").lstrip()
+    if head.startswith(b"<"):
+        return "feed"
+    if head.startswith((b"[", b"{")):
+        return "graph-json"
+    return "csv"
+
+
+def detect_format(path: str | Path) -> Format:
+    """Sniff the content, not the extension: exports are often misnamed."""
+    source = Path(path)
+    data = read_source(source)
+    if not data.strip():
+        raise InputError("the file is empty", file=source.name)
+    return sniff_format(data)
+
+
+def parse_file(
+    path: str | Path,
+    *,
+    fmt: str = "auto",
+    mapping: Mapping[str, str] | None = None,
+    tz: str = "Europe/London",
+    now: datetime | None = None,
+) -> ParseResult:
+    """Parse an import file of any supported format.
+
+    ``mapping`` (smmod field → column header) applies to CSV only; without it the
+    columns are guessed with ``suggest_mapping``. ``now`` bounds "in the future".
+    """
+    # Imported here because the format modules build on the types above.
+    from smmod.queue import csv_import, feed_import, graph_import
+
+    if fmt not in ("auto", *FORMATS):
+        raise InputError(f"unknown format '{fmt}'; use auto, {', '.join(FORMATS)}")
+    source = Path(path)
+    data = read_source(source)
+    if not data.strip():
+        raise InputError("the file is empty", file=source.name)
+    chosen = sniff_format(data) if fmt == "auto" else fmt
+    reader = DateReader(tz, now)
+    if chosen == "csv":
+        return csv_import.parse_csv(data, source.name, reader, mapping)
+    if chosen == "graph-json":
+        return graph_import.parse_graph_json(data, source.name, reader)
+    return feed_import.parse_feed(data, source.name, reader)
+
+
+def rejects_path(source_path: str | Path) -> Path:
+    """Where the skipped rows of ``source_path`` go: ``comments.rejects.csv``."""
+    source = Path(source_path)
+    return source.with_name(f"{source.stem}.rejects.csv")
+
+
+def write_rejects(
+    source_path: str | Path, problems_with_raw_rows: Iterable[tuple[RowProblem, RawRow]]
+) -> Path:
+    """Keep the rows left out of a partial import, with the reason, beside the source.
+
+    The original columns come first so the user can fix the file and import it again;
+    ``row`` and ``reason`` are added at the end. Written as UTF-8 with a BOM so that
+    Excel shows accents and "£" correctly.
+    """
+    grouped: dict[int, tuple[list[str], RawRow]] = {}
+    for problem, raw in problems_with_raw_rows:
+        reasons, _ = grouped.setdefault(problem.row, ([], raw))
+        reasons.append(f"{problem.field}: {problem.reason}" if problem.field else problem.reason)
+    columns: list[str] = []
+    for _, raw in grouped.values():
+        keys = raw.keys() if isinstance(raw, dict) else ["raw"]
+        columns.extend(k for k in keys if k not in columns)
+    row_col = "row" if "row" not in columns else "smmod row"
+    reason_col = "reason" if "reason" not in columns else "smmod reason"
+    target = rejects_path(source_path)
+    temp_name = ""
+    try:
+        fd, temp_name = tempfile.mkstemp(prefix=".rejects-", suffix=".csv", dir=target.parent)
+        with os.fdopen(fd, "w", encoding="utf-8-sig", newline="") as out:
+            writer = csv.writer(out)
+            writer.writerow([*columns, row_col, reason_col])
+            for row in sorted(grouped):
+                reasons, raw = grouped[row]
+                cells = raw if isinstance(raw, dict) else {"raw": raw}
+                writer.writerow([*(cells.get(c, "") for c in columns), row, "; ".join(reasons)])
+        os.replace(temp_name, target)
+    except OSError as err:
+        if temp_name:
+            Path(temp_name).unlink(missing_ok=True)
+        raise InputError(
+            f"the rejected rows could not be saved: {err.strerror or err}", file=str(target)
+        ) from err
+    return target

@@ -1,0 +1,76 @@
+"""Folding text so that matching ignores case, accents and look-alike characters.
+
+Word lists and protected names are matched on a folded copy of the text: lower case,
+accents and other combining marks dropped, compatibility forms (full-width letters,
+ligatures) spelled out and invisible format characters (zero-width spaces, often used to
+dodge filters) removed. A moderator must still see the words as they were written, so
+the folded copy keeps, for every character, the index of the original character it came
+from.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+# Combining marks (accents, strike-through overlays) and format characters (zero-width
+# joiners and spaces) carry no letter of their own.
+_DROPPED_CATEGORIES = frozenset({"Mn", "Me", "Cf"})
+_PUNCTUATION = {
+    "\u2018": "'",
+    "\u2019": "'",
+    "\u02bc": "'",
+    "\u2010": "-",
+    "\u2011": "-",
+    "\u2012": "-",
+    "\u2013": "-",
+    "\u2014": "-",
+}
+
+
+@lru_cache(maxsize=8192)
+def _fold_char(char: str) -> str:
+    if char in _PUNCTUATION:
+        return _PUNCTUATION[char]
+    decomposed = unicodedata.normalize("NFKD", char)
+    kept = "".join(c for c in decomposed if unicodedata.category(c) not in _DROPPED_CATEGORIES)
+    return kept.casefold()
+
+
+@dataclass(frozen=True, slots=True)
+class FoldedText:
+    """A folded copy of ``original`` that can map its spans back to the original."""
+
+    original: str
+    folded: str
+    # offsets[i] is the index in ``original`` of folded character i; None means the two
+    # strings line up exactly (the common all-ASCII case, kept cheap on purpose).
+    offsets: tuple[int, ...] | None
+
+    def original_span(self, start: int, end: int) -> tuple[int, int]:
+        """The span of the original text that folded ``[start, end)`` came from."""
+        if self.offsets is None:
+            return start, end
+        if end <= start:
+            at = self.offsets[start] if start < len(self.offsets) else len(self.original)
+            return at, at
+        return self.offsets[start], self.offsets[end - 1] + 1
+
+
+def fold_text(text: str) -> FoldedText:
+    """Fold ``text`` for matching, keeping the way back to the original characters."""
+    if text.isascii():
+        return FoldedText(text, text.lower(), None)
+    pieces: list[str] = []
+    offsets: list[int] = []
+    for index, char in enumerate(text):
+        folded = char.lower() if char.isascii() else _fold_char(char)
+        pieces.append(folded)
+        offsets.extend([index] * len(folded))
+    return FoldedText(text, "".join(pieces), tuple(offsets))
+
+
+def fold(text: str) -> str:
+    """Fold a word-list term or a name the same way as the text it is matched against."""
+    return fold_text(text).folded

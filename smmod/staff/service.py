@@ -1,0 +1,333 @@
+"""Staff register service: add, edit, deactivate, list, import; every change audited."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from smmod import audit
+from smmod.errors import ConflictError, ImportRejected, InputError, NotFound, RowProblem
+from smmod.identity import Actor, require
+from smmod.staff.eligibility import Eligibility, eligibility, training_expires_on
+from smmod.store.engine import SessionFactory
+from smmod.store.models import ROLES, Staff, StaffRole
+from smmod.tabular import check_mapping, parse_date, read_table, suggest_mapping
+
+log = logging.getLogger("smmod.staff")
+
+IMPORT_FIELDS = ("name", "username", "email", "roles", "policy_read_on", "trained_on",
+                 "leaving_on")
+IMPORT_REQUIRED = ("name", "username")
+IMPORT_ALIASES: dict[str, tuple[str, ...]] = {
+    "name": ("full name", "staff name", "display name", "legal name"),
+    "username": ("login", "user name", "network login", "account", "user id", "logon"),
+    "email": ("e-mail", "email address", "work email", "school email"),
+    "roles": ("role", "social media role"),
+    "policy_read_on": ("policy read", "policy read on", "policy signed", "policy date"),
+    "trained_on": ("trained", "training", "training date", "training completed"),
+    "leaving_on": ("leaving", "leaving date", "end date", "leave date"),
+}
+
+
+@dataclass(frozen=True)
+class StaffInput:
+    """What a person types into the staff form (or an import row)."""
+
+    name: str
+    username: str
+    roles: frozenset[str]
+    email: str | None = None
+    policy_read_on: date | None = None
+    trained_on: date | None = None
+    leaving_on: date | None = None
+    r12_declared_on: date | None = None
+    notes: str = ""
+
+
+@dataclass(frozen=True)
+class StaffRecord:
+    id: int
+    name: str
+    username: str
+    email: str | None
+    roles: frozenset[str]
+    policy_read_on: date | None
+    trained_on: date | None
+    training_expires_on: date | None
+    leaving_on: date | None
+    r12_declared_on: date | None
+    active: bool
+    notes: str
+    version_id: int
+    eligibility: Eligibility = field(compare=False)
+
+    @property
+    def roles_text(self) -> str:
+        return ", ".join(r for r in ROLES if r in self.roles)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id, "name": self.name, "username": self.username, "email": self.email,
+            "roles": sorted(self.roles), "active": self.active,
+            "policy_read_on": _iso(self.policy_read_on), "trained_on": _iso(self.trained_on),
+            "training_expires_on": _iso(self.training_expires_on),
+            "leaving_on": _iso(self.leaving_on), "r12_declared_on": _iso(self.r12_declared_on),
+            "eligible": self.eligibility.eligible, "ineligible_because": list(self.eligibility.reasons),
+        }
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def _validate(data: StaffInput) -> None:
+    if not data.name.strip():
+        raise InputError("a name is required", field="name")
+    if not data.username.strip() or any(c.isspace() for c in data.username.strip()):
+        raise InputError("an OS username without spaces is required", field="username")
+    unknown = set(data.roles) - set(ROLES)
+    if unknown:
+        raise InputError(f"unknown role(s) {', '.join(sorted(unknown))}; "
+                         f"choose from {', '.join(ROLES)}", field="roles")
+    if not data.roles:
+        raise InputError("at least one role is required", field="roles")
+    if data.email and "@" not in data.email:
+        raise InputError(f"'{data.email}' is not an email address", field="email")
+
+
+class StaffService:
+    def __init__(self, session_factory: SessionFactory, *, expiry_months: Callable[[], int],
+                 today: Callable[[], date] = date.today) -> None:
+        self._sf = session_factory
+        self._expiry_months = expiry_months
+        self._today = today
+
+    # -- reading -----------------------------------------------------------------
+    def _record(self, s: Staff) -> StaffRecord:
+        months = self._expiry_months()
+        return StaffRecord(
+            s.id, s.name, s.username, s.email, s.role_names, s.policy_read_on, s.trained_on,
+            training_expires_on(s.trained_on, months), s.leaving_on, s.r12_declared_on,
+            s.active, s.notes, s.version_id,
+            eligibility(active=s.active, policy_read_on=s.policy_read_on,
+                        trained_on=s.trained_on, leaving_on=s.leaving_on,
+                        today=self._today(), expiry_months=months),
+        )
+
+    def list(self, *, include_inactive: bool = False) -> list[StaffRecord]:
+        stmt = select(Staff).order_by(Staff.name)
+        if not include_inactive:
+            stmt = stmt.where(Staff.active.is_(True))
+        with self._sf() as session:
+            return [self._record(s) for s in session.execute(stmt).scalars()]
+
+    def get(self, staff_id: int) -> StaffRecord:
+        with self._sf() as session:
+            staff = session.get(Staff, staff_id)
+            if staff is None:
+                raise NotFound(f"no staff member with id {staff_id}")
+            return self._record(staff)
+
+    def by_username(self, username: str) -> StaffRecord:
+        with self._sf() as session:
+            staff = session.execute(
+                select(Staff).where(Staff.username == username)).scalar_one_or_none()
+            if staff is None:
+                raise NotFound(f"no staff member with username '{username}'")
+            return self._record(staff)
+
+    def count(self) -> int:
+        with self._sf() as session:
+            return int(session.scalar(select(func.count(Staff.id))) or 0)
+
+    # -- changing ----------------------------------------------------------------
+    def create_first(self, data: StaffInput) -> StaffRecord:
+        """First run: the first person, with SLT and administrator roles, needs no actor."""
+        data = StaffInput(**{**data.__dict__, "roles": frozenset(data.roles | {"slt", "administrator"})})
+        _validate(data)
+        with self._sf.begin() as session:
+            if session.scalar(select(func.count(Staff.id))):
+                raise InputError("smmod is already set up: ask an administrator to add you")
+            staff = self._insert(session, data)
+            audit.record(session, actor=data.username, action="staff.init",
+                         subject=f"staff:{staff.id}",
+                         details={"name": data.name, "roles": sorted(data.roles)})
+            return self._record(staff)
+
+    def add(self, actor: Actor, data: StaffInput, *, reason: str | None = None) -> StaffRecord:
+        require(actor, "administrator", "slt", doing="add staff")
+        _validate(data)
+        with self._sf.begin() as session:
+            self._refuse_duplicate(session, data.username)
+            staff = self._insert(session, data)
+            audit.record(session, actor=actor.username, action="staff.add",
+                         subject=f"staff:{staff.id}", reason=reason,
+                         details=_details(data))
+            return self._record(staff)
+
+    def update(self, actor: Actor, staff_id: int, version_id: int, data: StaffInput,
+               *, reason: str | None = None) -> StaffRecord:
+        require(actor, "administrator", "slt", doing="edit staff")
+        _validate(data)
+        try:
+            with self._sf.begin() as session:
+                staff = self._load_for_edit(session, staff_id, version_id)
+                if staff.username != data.username:
+                    self._refuse_duplicate(session, data.username)
+                before = _details(_as_input(staff))
+                self._apply(staff, data)
+                session.flush()
+                after = _details(data)
+                changed = {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
+                audit.record(session, actor=actor.username, action="staff.edit",
+                             subject=f"staff:{staff_id}", reason=reason, details=changed)
+                return self._record(staff)
+        except StaleDataError:
+            raise ConflictError("this person was changed elsewhere: reload and try again") from None
+
+    def set_active(self, actor: Actor, staff_id: int, version_id: int, active: bool,
+                   *, reason: str | None = None) -> StaffRecord:
+        require(actor, "administrator", "slt", doing="deactivate staff")
+        if not active and actor.staff_id == staff_id:
+            raise InputError("you cannot deactivate yourself; ask another administrator")
+        try:
+            with self._sf.begin() as session:
+                staff = self._load_for_edit(session, staff_id, version_id)
+                staff.active = active
+                session.flush()
+                audit.record(session, actor=actor.username,
+                             action="staff.reactivate" if active else "staff.deactivate",
+                             subject=f"staff:{staff_id}", reason=reason)
+                return self._record(staff)
+        except StaleDataError:
+            raise ConflictError("this person was changed elsewhere: reload and try again") from None
+
+    # -- import ------------------------------------------------------------------
+    @staticmethod
+    def suggest_import_mapping(headers: list[str]) -> dict[str, str]:
+        return suggest_mapping(headers, IMPORT_ALIASES)
+
+    def import_csv(self, actor: Actor, path: Path, mapping: dict[str, str] | None = None,
+                   *, default_roles: Iterable[str] = ("staff",)) -> list[StaffRecord]:
+        """All or nothing: every bad row is named and nothing is applied if any is bad."""
+        require(actor, "administrator", "slt", doing="import staff")
+        table = read_table(path)
+        mapping = mapping or self.suggest_import_mapping(table.headers)
+        check_mapping(table, mapping, IMPORT_REQUIRED)
+        problems: list[RowProblem] = []
+        inputs: list[StaffInput] = []
+        seen: dict[str, int] = {}
+        for number, row in enumerate(table.rows, start=2):
+            parsed = _row_to_input(row, mapping, number, problems, frozenset(default_roles))
+            if parsed is None:
+                continue
+            key = parsed.username.lower()
+            if key in seen:
+                problems.append(RowProblem(number, "username",
+                                           f"'{parsed.username}' is also on row {seen[key]}"))
+                continue
+            seen[key] = number
+            inputs.append(parsed)
+        with self._sf.begin() as session:
+            existing = set(session.execute(select(func.lower(Staff.username))).scalars())
+            for number, data in zip(seen.values(), inputs, strict=True):
+                if data.username.lower() in existing:
+                    problems.append(RowProblem(number, "username",
+                                               f"'{data.username}' is already in the register"))
+            if problems:
+                raise ImportRejected(str(path), sorted(problems, key=lambda p: p.row),
+                                     valid_rows=len(inputs) - len(problems))
+            created = [self._insert(session, data) for data in inputs]
+            audit.record(session, actor=actor.username, action="staff.import",
+                         subject="staff", details={"file": path.name, "rows": len(created),
+                                                   "usernames": [d.username for d in inputs]})
+            return [self._record(s) for s in created]
+
+    # -- helpers -----------------------------------------------------------------
+    def _insert(self, session: Session, data: StaffInput) -> Staff:
+        staff = Staff(active=True)
+        self._apply(staff, data)
+        session.add(staff)
+        session.flush()
+        return staff
+
+    @staticmethod
+    def _apply(staff: Staff, data: StaffInput) -> None:
+        staff.name = data.name.strip()
+        staff.username = data.username.strip()
+        staff.email = (data.email or "").strip() or None
+        staff.policy_read_on = data.policy_read_on
+        staff.trained_on = data.trained_on
+        staff.leaving_on = data.leaving_on
+        staff.r12_declared_on = data.r12_declared_on
+        staff.notes = data.notes
+        wanted = set(data.roles)
+        staff.roles = [r for r in staff.roles if r.role in wanted] + [
+            StaffRole(role=r) for r in sorted(wanted - {r.role for r in staff.roles})
+        ]
+
+    @staticmethod
+    def _refuse_duplicate(session: Session, username: str) -> None:
+        clash = session.execute(
+            select(Staff.id).where(func.lower(Staff.username) == username.strip().lower())
+        ).first()
+        if clash:
+            raise InputError(f"'{username}' is already in the staff register", field="username")
+
+    @staticmethod
+    def _load_for_edit(session: Session, staff_id: int, version_id: int) -> Staff:
+        staff = session.get(Staff, staff_id)
+        if staff is None:
+            raise NotFound(f"no staff member with id {staff_id}")
+        if staff.version_id != version_id:
+            raise ConflictError("this person was changed elsewhere: reload and try again")
+        return staff
+
+
+def _as_input(s: Staff) -> StaffInput:
+    return StaffInput(s.name, s.username, s.role_names, s.email, s.policy_read_on,
+                      s.trained_on, s.leaving_on, s.r12_declared_on, s.notes)
+
+
+def _details(data: StaffInput) -> dict[str, Any]:
+    return {
+        "name": data.name, "username": data.username, "email": data.email,
+        "roles": sorted(data.roles), "policy_read_on": _iso(data.policy_read_on),
+        "trained_on": _iso(data.trained_on), "leaving_on": _iso(data.leaving_on),
+        "r12_declared_on": _iso(data.r12_declared_on),
+    }
+
+
+def _row_to_input(row: dict[str, str], mapping: dict[str, str], number: int,
+                  problems: list[RowProblem], default_roles: frozenset[str]) -> StaffInput | None:
+    def value(f: str) -> str:
+        column = mapping.get(f)
+        return row.get(column, "").strip() if column else ""
+
+    before = len(problems)
+    dates: dict[str, date | None] = {}
+    for f in ("policy_read_on", "trained_on", "leaving_on"):
+        text = value(f)
+        try:
+            dates[f] = parse_date(text) if text else None
+        except ValueError as exc:
+            problems.append(RowProblem(number, mapping[f], str(exc)))
+    roles_text = value("roles")
+    roles = frozenset(r.strip().lower().replace(" ", "_").replace("-", "_")
+                      for r in roles_text.replace("|", ";").replace(",", ";").split(";")
+                      if r.strip()) or default_roles
+    data = StaffInput(value("name"), value("username"), roles, value("email") or None,
+                      dates.get("policy_read_on"), dates.get("trained_on"), dates.get("leaving_on"))
+    try:
+        _validate(data)
+    except InputError as exc:
+        problems.append(RowProblem(number, mapping.get(exc.field or "", exc.field), exc.reason))
+    return data if len(problems) == before else None

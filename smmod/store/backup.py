@@ -1,0 +1,205 @@
+"""Backups with SQLite's online backup API, retention, validation and restore.
+
+A backup is a complete, consistent copy taken while the app may be writing. Restoring
+validates the copy first and refuses while another smmod has the database open, so a
+good database is never replaced by a bad one or pulled from under a running app.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import sqlite3
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from filelock import FileLock, Timeout
+
+from smmod.errors import DatabaseUnusable, InputError, SmmodError
+
+log = logging.getLogger("smmod.store.backup")
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+PREFIX = "smmod-"
+SUFFIX = ".sqlite3"
+
+
+@dataclass(frozen=True)
+class BackupInfo:
+    path: Path
+    taken_at: datetime
+    reason: str
+    size: int
+
+
+def instance_lock(lock_file: Path) -> FileLock:
+    """The lock a running smmod holds on its data folder."""
+    lock_file.parent.mkdir(parents=True, exist_ok=True)
+    return FileLock(str(lock_file), timeout=0)
+
+
+def check_sqlite_file(path: Path) -> str | None:
+    """Why ``path`` is not a usable SQLite database, or None when it is."""
+    try:
+        with path.open("rb") as fh:
+            header = fh.read(len(SQLITE_MAGIC))
+    except OSError as exc:
+        return f"cannot be read ({exc.strerror})"
+    if path.stat().st_size == 0:
+        return None  # an empty file is a new database
+    if header != SQLITE_MAGIC:
+        return "is not an SQLite database"
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            rows = conn.execute("PRAGMA quick_check").fetchall()
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        return f"is damaged ({exc})"
+    if rows != [("ok",)]:
+        return f"is damaged ({rows[0][0]})"
+    return None
+
+
+def backup_file(source: Path, dest: Path) -> Path:
+    """Copy a live database consistently to ``dest`` (written atomically)."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = dest.with_name(dest.name + ".part")
+    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    try:
+        out = sqlite3.connect(tmp)
+        try:
+            src.backup(out)
+        finally:
+            out.close()
+    finally:
+        src.close()
+    os.replace(tmp, dest)
+    return dest
+
+
+def make_backup(db_path: Path, backups_dir: Path, reason: str, keep: int) -> Path | None:
+    """A timestamped backup in the backups folder, then prune to ``keep`` files."""
+    if not db_path.exists() or db_path.stat().st_size == 0:
+        return None
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    dest = backups_dir / f"{PREFIX}{stamp}-{reason}{SUFFIX}"
+    backup_file(db_path, dest)
+    log.info("backup written: %s", dest.name)
+    prune(backups_dir, keep)
+    return dest
+
+
+def list_backups(backups_dir: Path) -> list[BackupInfo]:
+    """Backups, newest first."""
+    found: list[BackupInfo] = []
+    if not backups_dir.exists():
+        return found
+    for path in backups_dir.glob(f"{PREFIX}*{SUFFIX}"):
+        stem = path.name[len(PREFIX) : -len(SUFFIX)]
+        stamp, _, reason = stem.partition("-")
+        try:
+            taken = datetime.strptime(stamp, "%Y%m%dT%H%M%S%fZ").replace(tzinfo=UTC)
+        except ValueError:
+            continue
+        found.append(BackupInfo(path, taken, reason, path.stat().st_size))
+    return sorted(found, key=lambda b: b.taken_at, reverse=True)
+
+
+def prune(backups_dir: Path, keep: int) -> None:
+    for old in list_backups(backups_dir)[keep:]:
+        old.path.unlink(missing_ok=True)
+
+
+def daily_backup_due(backups_dir: Path, now: datetime | None = None) -> bool:
+    now = now or datetime.now(UTC)
+    newest = next(iter(list_backups(backups_dir)), None)
+    return newest is None or now - newest.taken_at > timedelta(days=1)
+
+
+def newest_good_backup(backups_dir: Path) -> BackupInfo | None:
+    for info in list_backups(backups_dir):
+        if validate_backup(info.path, raise_error=False) is None:
+            return info
+    return None
+
+
+def validate_backup(path: Path, *, raise_error: bool = True) -> str | None:
+    """Why ``path`` cannot be restored (None when it can)."""
+    problem: str | None
+    if not path.is_file():
+        problem = "does not exist"
+    else:
+        problem = check_sqlite_file(path)
+        if problem is None:
+            conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+            try:
+                tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+            finally:
+                conn.close()
+            if not {"alembic_version", "staff", "audit_entries"} <= tables:
+                problem = "is an SQLite file but not an smmod database"
+    if problem and raise_error:
+        raise InputError(f"cannot restore: the file {problem}", file=str(path))
+    return problem
+
+
+def move_aside(db_path: Path) -> Path:
+    """Rename a broken database (and its WAL files) so it is kept, never overwritten."""
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    target = db_path.with_name(f"{db_path.name}.broken-{stamp}")
+    os.replace(db_path, target)
+    for extra in ("-wal", "-shm"):
+        side = db_path.with_name(db_path.name + extra)
+        if side.exists():
+            os.replace(side, target.with_name(target.name + extra))
+    log.warning("moved unusable database aside to %s", target.name)
+    return target
+
+
+def restore(backup: Path, db_path: Path, lock_file: Path, backups_dir: Path, keep: int) -> Path:
+    """Replace the database with a validated backup; the current one is backed up first."""
+    validate_backup(backup)
+    lock = instance_lock(lock_file)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise SmmodError(
+            "smmod is running and has the database open: close it, then restore again"
+        ) from None
+    try:
+        if db_path.exists():
+            if check_sqlite_file(db_path) is None:
+                make_backup(db_path, backups_dir, "before-restore", keep + 1)
+            else:
+                move_aside(db_path)
+        for extra in ("-wal", "-shm"):
+            db_path.with_name(db_path.name + extra).unlink(missing_ok=True)
+        tmp = db_path.with_name(db_path.name + ".restoring")
+        shutil.copyfile(backup, tmp)
+        os.replace(tmp, db_path)
+    finally:
+        lock.release()
+    log.info("database restored from %s", backup.name)
+    return db_path
+
+
+def unusable(db_path: Path, problem: str, backups_dir: Path) -> DatabaseUnusable:
+    """The error for a broken database: it has been moved aside; say what to do next."""
+    moved = move_aside(db_path)
+    good = newest_good_backup(backups_dir)
+    hint = (
+        f"The newest good backup is {good.path} ({good.taken_at:%Y-%m-%d %H:%M} UTC): "
+        f"restore it with `smmod restore {good.path}`."
+        if good
+        else "No good backup was found."
+    )
+    err = DatabaseUnusable(
+        f"The database {db_path} {problem}. It was moved aside to {moved.name} and "
+        f"has not been changed. {hint}"
+    )
+    err.backup = good  # type: ignore[attr-defined]
+    return err

@@ -1,0 +1,104 @@
+"""Opening the database: check it, back it up, migrate it on the app's own connection."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, text
+
+from smmod.store import backup
+from smmod.store.engine import SessionFactory, make_engine, make_session_factory, sqlite_url
+
+log = logging.getLogger("smmod.store")
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+@dataclass
+class Database:
+    engine: Engine
+    session_factory: SessionFactory
+    url: str
+    path: Path | None  # the SQLite file, or None for a server database
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.engine.dialect.name == "sqlite"
+
+    def current_revision(self) -> str | None:
+        with self.engine.connect() as conn:
+            return MigrationContext.configure(conn).get_current_revision()
+
+    def integrity(self) -> str:
+        if not self.is_sqlite:
+            return "not checked (server database)"
+        with self.engine.connect() as conn:
+            rows = conn.execute(text("PRAGMA integrity_check")).fetchall()
+        return "ok" if rows == [("ok",)] else "; ".join(str(r[0]) for r in rows[:5])
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def alembic_config() -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    return cfg
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the schema to head on this engine's own connection."""
+    cfg = alembic_config()
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+
+
+def open_database(
+    db_path: Path,
+    backups_dir: Path,
+    *,
+    url: str | None = None,
+    keep_backups: int = 14,
+    daily_backup: bool = True,
+) -> Database:
+    """Open (creating if needed) and migrate the database.
+
+    A corrupt file or one that is not a database is moved aside and reported with
+    ``DatabaseUnusable``; it is never overwritten. SQLite files are backed up before a
+    migration and once a day.
+    """
+    if url:
+        engine = make_engine(url)
+        migrate(engine)
+        return Database(engine, make_session_factory(engine), url, None)
+
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    if db_path.exists():
+        problem = backup.check_sqlite_file(db_path)
+        if problem:
+            raise backup.unusable(db_path, problem, backups_dir)
+    engine = make_engine(sqlite_url(str(db_path)))
+    database = Database(engine, make_session_factory(engine), sqlite_url(str(db_path)), db_path)
+    current = database.current_revision()
+    head = head_revision()
+    if current != head:
+        if current is not None:
+            backup.make_backup(db_path, backups_dir, f"before-migration-{current}", keep_backups)
+        log.info("migrating database from %s to %s", current, head)
+        migrate(engine)
+    elif daily_backup and backup.daily_backup_due(backups_dir):
+        backup.make_backup(db_path, backups_dir, "daily", keep_backups)
+    return database

@@ -1,0 +1,62 @@
+"""Engine and session factory.
+
+SQLite gets WAL, foreign keys, a busy timeout, ``synchronous=FULL`` and ``BEGIN
+IMMEDIATE`` transactions (so two writers queue up instead of failing half way, and the
+audit chain is extended by one writer at a time). Everything else stays
+dialect-neutral so the same code runs on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+SessionFactory = sessionmaker[Session]
+
+BUSY_TIMEOUT_MS = 10_000
+
+
+def sqlite_url(path: str) -> str:
+    return f"sqlite+pysqlite:///{path}"
+
+
+def masked_url(url: str | URL) -> str:
+    """The URL with any password hidden, for display and logs."""
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def make_engine(url: str | URL, **kwargs: Any) -> Engine:
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return create_engine(parsed, pool_pre_ping=True, **kwargs)
+
+    engine = create_engine(
+        parsed, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000}, **kwargs
+    )
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        # Let SQLAlchemy's "begin" event, not the driver, open transactions.
+        dbapi_conn.isolation_level = None
+        cursor = dbapi_conn.cursor()
+        for pragma in (
+            "PRAGMA journal_mode=WAL",
+            "PRAGMA foreign_keys=ON",
+            f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}",
+            "PRAGMA synchronous=FULL",
+        ):
+            cursor.execute(pragma)
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine
+
+
+def make_session_factory(engine: Engine) -> SessionFactory:
+    return sessionmaker(engine, expire_on_commit=False)

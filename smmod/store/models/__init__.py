@@ -1,0 +1,33 @@
+"""All models, imported here so that ``Base.metadata`` knows every table.
+
+Each feature area keeps its models in its own module; add the import of a new module
+below so migrations and ``alembic check`` see it.
+"""
+
+from smmod.store.base import Base
+from smmod.store.models.accounts import (
+    ACCOUNT_ROLES,
+    ACCOUNT_STATUSES,
+    PLATFORMS,
+    Account,
+    AccountRole,
+    Credential,
+    CredentialRotation,
+)
+from smmod.store.models.audit import AuditEntry
+from smmod.store.models.staff import ROLES, Staff, StaffRole
+
+__all__ = [
+    "ACCOUNT_ROLES",
+    "ACCOUNT_STATUSES",
+    "PLATFORMS",
+    "ROLES",
+    "Account",
+    "AccountRole",
+    "AuditEntry",
+    "Base",
+    "Credential",
+    "CredentialRotation",
+    "Staff",
+    "StaffRole",
+]

@@ -1,0 +1,52 @@
+"""People: staff, volunteers and parent volunteers, and their roles."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from smmod.store.base import Base, UTCDateTime, utcnow
+
+ROLES = ("slt", "administrator", "moderator", "staff", "volunteer", "parent_volunteer")
+
+
+class Staff(Base):
+    __tablename__ = "staff"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    username: Mapped[str] = mapped_column(String(100), unique=True)
+    email: Mapped[str | None] = mapped_column(String(320))
+    policy_read_on: Mapped[date | None] = mapped_column(Date)
+    trained_on: Mapped[date | None] = mapped_column(Date)
+    leaving_on: Mapped[date | None] = mapped_column(Date)
+    # R12: declared that they do not follow or engage with current or former students
+    # from personal accounts.
+    r12_declared_on: Mapped[date | None] = mapped_column(Date)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    version_id: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    roles: Mapped[list[StaffRole]] = relationship(
+        back_populates="staff", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+    __mapper_args__ = {"version_id_col": version_id}
+
+    @property
+    def role_names(self) -> frozenset[str]:
+        return frozenset(r.role for r in self.roles)
+
+
+class StaffRole(Base):
+    __tablename__ = "staff_roles"
+
+    staff_id: Mapped[int] = mapped_column(
+        ForeignKey("staff.id", ondelete="CASCADE"), primary_key=True
+    )
+    role: Mapped[str] = mapped_column(String(30), primary_key=True)
+
+    staff: Mapped[Staff] = relationship(back_populates="roles")

@@ -1,0 +1,119 @@
+"""Reading small register CSVs (staff, accounts) exported by a school MIS or a spreadsheet.
+
+These files are a few hundred rows at most. What matters is that every problem is
+named (file, row, field, reason) and nothing is applied unless the whole file is good.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from smmod.errors import InputError
+
+MAX_BYTES = 20_000_000
+_DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%y", "%d %b %Y", "%d %B %Y")
+
+
+@dataclass(frozen=True)
+class Table:
+    path: Path
+    headers: list[str]
+    rows: list[dict[str, str]]  # keyed by header; row numbers start at 2 (after the header)
+    encoding: str
+
+
+def decode_bytes(raw: bytes, path: Path) -> tuple[str, str]:
+    """Text and encoding name: UTF-8 (with or without BOM), else Windows-1252."""
+    try:
+        return raw.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError as exc:
+        utf8_error = exc
+    try:
+        return raw.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError:
+        raise InputError(
+            f"is neither UTF-8 nor Windows-1252 text (bad byte at offset {utf8_error.start}); "
+            "save it as CSV UTF-8 and try again",
+            file=str(path),
+        ) from None
+
+
+def read_table(path: Path) -> Table:
+    """Read a CSV with a header row; refuse empty, header-only or oversized files."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise InputError(f"is {size:,} bytes; the limit is {MAX_BYTES:,}", file=str(path))
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot be read ({exc.strerror})", file=str(path)) from None
+    if not raw.strip():
+        raise InputError("the file is empty", file=str(path))
+    text, encoding = decode_bytes(raw, path)
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t|")
+    except csv.Error:
+        dialect = csv.excel  # type: ignore[assignment]
+    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    try:
+        headers = [h.strip() for h in next(reader)]
+        body = list(reader)
+    except csv.Error as exc:
+        raise InputError(f"is not valid CSV ({exc})", file=str(path)) from None
+    if not any(headers):
+        raise InputError("the first row must name the columns", file=str(path))
+    rows = []
+    for values in body:
+        if not any(v.strip() for v in values):
+            continue
+        rows.append({h: (values[i].strip() if i < len(values) else "") for i, h in enumerate(headers)})
+    if not rows:
+        raise InputError("no rows after the header", file=str(path))
+    return Table(path, headers, rows, encoding)
+
+
+def check_mapping(table: Table, mapping: dict[str, str], required: Iterable[str]) -> None:
+    """Refuse a mapping that leaves a required field unmapped or names a missing column."""
+    missing = [f for f in required if not mapping.get(f)]
+    unknown = [c for c in mapping.values() if c and c not in table.headers]
+    if missing or unknown:
+        parts = []
+        if missing:
+            parts.append(f"required field(s) not mapped: {', '.join(missing)}")
+        if unknown:
+            parts.append(f"column(s) not in the file: {', '.join(unknown)}")
+        raise InputError(
+            f"{'; '.join(parts)}. The file's columns are: {', '.join(table.headers)}",
+            file=str(table.path),
+        )
+
+
+def suggest_mapping(headers: Sequence[str], aliases: dict[str, Sequence[str]]) -> dict[str, str]:
+    """Guess which column holds each field, by normalised header name."""
+    def norm(text: str) -> str:
+        return "".join(ch for ch in text.lower() if ch.isalnum())
+
+    by_norm = {norm(h): h for h in headers}
+    mapping: dict[str, str] = {}
+    for field, names in aliases.items():
+        for name in (field, *names):
+            if norm(name) in by_norm:
+                mapping[field] = by_norm[norm(name)]
+                break
+    return mapping
+
+
+def parse_date(text: str) -> date:
+    """A date in ISO or UK day-first form; ValueError with a readable reason otherwise."""
+    text = text.strip()
+    for fmt in _DATE_FORMATS:
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(f"'{text}' is not a date (use YYYY-MM-DD or DD/MM/YYYY)")
