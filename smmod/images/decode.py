@@ -26,8 +26,9 @@ log = logging.getLogger("smmod.images")
 MAX_PIXELS = 80_000_000
 #: Largest file read into memory.
 MAX_FILE_BYTES = 200 * 1024 * 1024
-#: Formats decoded; anything else is refused before Pillow parses it.
-ACCEPTED_FORMATS = ("JPEG", "MPO", "PNG", "WEBP", "GIF", "BMP", "TIFF")
+#: Formats decoded; anything else is refused before Pillow parses it. (Multi-picture
+#: JPEGs from phones open through "JPEG" and report their format as "MPO".)
+ACCEPTED_FORMATS = ("JPEG", "PNG", "WEBP", "GIF", "BMP", "TIFF")
 
 # Pillow warns above MAX_IMAGE_PIXELS and refuses above twice that; the warning is
 # turned into an error below, so the limit holds at MAX_PIXELS.
@@ -135,7 +136,8 @@ def _decode(data: bytes, name: str, max_side: int | None, keep_alpha: bool) -> D
     if stored_w == 0 or stored_h == 0:
         raise InputError("the image has no pixels", file=name)
     frames = getattr(im, "n_frames", 1)
-    if max_side and im.format in ("JPEG", "MPO"):
+    fmt = im.format or ""
+    if max_side and fmt in ("JPEG", "MPO"):
         # Decodes at 1/2, 1/4 or 1/8 scale where that still leaves >= max_side.
         im.thumbnail((max_side, max_side))
     im.load()
@@ -152,7 +154,7 @@ def _decode(data: bytes, name: str, max_side: int | None, keep_alpha: bool) -> D
     icc = im.info.get("icc_profile")
     return DecodedImage(
         path=name,
-        format=im.format or "",
+        format=fmt,
         image=upright,
         width=width,
         height=height,

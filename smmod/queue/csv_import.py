@@ -26,37 +26,30 @@ _FIELD_LIMIT = min(sys.maxsize, 2**31 - 1)
 _DELIMITERS = ",;\t|"
 _SNIFF_CHARS = 16_384
 
-# Common header names for each field, most specific first. Headers are compared
-# lower-cased, with punctuation turned into spaces.
+# Common header names for each field, most specific first, compared lower-cased with
+# punctuation turned into spaces. Fields with distinctive names are matched first so that
+# "Comment ID" goes to id before "comment" is looked for.
 _SYNONYMS: dict[str, tuple[str, ...]] = {
-    "text": (
-        "text", "message", "comment", "body", "content", "comment text", "message text",
-        "review text", "review", "post text", "mention",
-    ),
-    "received_at": (
-        "received at", "created time", "created at", "date", "timestamp", "time",
-        "date time", "datetime", "posted", "posted at", "published", "sent", "sent at",
-        "comment date", "date posted", "created", "updated",
-    ),
-    "id": (
-        "comment id", "message id", "mention id", "review id", "item id", "id", "guid",
-    ),
-    "parent_id": (
-        "parent id", "parent comment id", "reply to", "in reply to", "in reply to id",
-        "parent",
-    ),
-    "author_name": (
-        "author name", "author", "from name", "from", "name", "user name", "display name",
-        "commenter", "user", "reviewer", "sender", "full name",
-    ),
-    "author_handle": (
-        "author handle", "handle", "username", "screen name", "from username", "profile",
-        "profile name",
-    ),
-    "author_kind": ("author kind", "author type", "relationship", "role"),
-    "kind": ("kind", "item kind", "item type"),
-    "url": ("url", "link", "permalink", "permalink url", "comment url", "comment link"),
+    name: tuple(words.split("|"))
+    for name, words in {
+        "id": "comment id|message id|mention id|review id|item id|id|guid",
+        "parent_id": "parent id|parent comment id|reply to|in reply to|in reply to id|parent",
+        "url": "url|link|permalink|permalink url|comment url|comment link",
+        "received_at": "received at|created time|created at|date|timestamp|time|date time|"
+        "datetime|posted|posted at|published|sent|sent at|comment date|date posted|created",
+        "author_kind": "author kind|author type|relationship|role",
+        "kind": "kind|item kind|item type",
+        "author_handle": "author handle|handle|username|screen name|from username|profile",
+        "author_name": "author name|author|from name|from|name|user name|display name|"
+        "commenter|user|reviewer|sender|full name",
+        "text": "text|message|comment|body|content|comment text|message text|review text|"
+        "review|post text|mention",
+    }.items()
 }
+# Only these fields also match a header that starts with one of their words, as in
+# "Date (GMT)" or "Message body"; never a header that names an id, link or count.
+_PREFIX_FIELDS = frozenset({"received_at", "text"})
+_NOT_PREFIX_ENDINGS = (" id", " url", " link", " count", " number")
 _PUNCTUATION = re.compile(r"[^0-9a-z]+")
 
 
@@ -74,7 +67,7 @@ def suggest_mapping(headers: Sequence[str]) -> dict[str, str]:
     used: set[int] = set()
     mapping: dict[str, str] = {}
     for name, words in _SYNONYMS.items():
-        index = _find(normed, words, used)
+        index = _find(normed, words, used, name in _PREFIX_FIELDS)
         if index is not None:
             used.add(index)
             mapping[name] = headers[index]
@@ -83,14 +76,20 @@ def suggest_mapping(headers: Sequence[str]) -> dict[str, str]:
     return {name: mapping[name] for name in FIELDS if name in mapping}
 
 
-def _find(normed: list[str], words: Sequence[str], used: set[int]) -> int | None:
+def _find(normed: list[str], words: Sequence[str], used: set[int], prefix: bool) -> int | None:
     for word in words:
         for index, header in enumerate(normed):
             if index not in used and header == word:
                 return index
+    if not prefix:
+        return None
     for word in words:
         for index, header in enumerate(normed):
-            if index not in used and header.startswith(word + " "):
+            if (
+                index not in used
+                and header.startswith(word + " ")
+                and not header.endswith(_NOT_PREFIX_ENDINGS)
+            ):
                 return index
     return None
 
@@ -148,9 +147,7 @@ def _delimiter(text: str) -> str:
     return best if counts[best] else ","
 
 
-def _resolve_columns(
-    mapping: Mapping[str, str], headers: list[str], source: str
-) -> dict[str, int]:
+def _resolve_columns(mapping: Mapping[str, str], headers: list[str], source: str) -> dict[str, int]:
     """Field → column index, or one InputError naming every missing column."""
     unknown = [name for name in mapping if name not in FIELDS]
     if unknown:
@@ -207,8 +204,7 @@ def parse_csv(
         headers = [h.strip() for h in next(rows)]
         if any("\x00" in h for h in headers):
             raise InputError(
-                "contains NUL bytes in its first line: it looks like a binary file, "
-                "not CSV text",
+                "contains NUL bytes in its first line: it looks like a binary file, not CSV text",
                 file=source,
             )
         columns = _resolve_columns(

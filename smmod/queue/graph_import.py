@@ -124,7 +124,8 @@ def _fields(
     comment: dict[str, Any], thread_parent: str | None
 ) -> tuple[dict[str, str | None], dict[str, str]]:
     """Graph keys → smmod fields, and the key names to show in problems."""
-    sender = comment.get("from") if isinstance(comment.get("from"), dict) else {}
+    raw_sender = comment.get("from")
+    sender: dict[str, Any] = raw_sender if isinstance(raw_sender, dict) else {}
     text_key = "message" if "message" in comment else "text"
     time_key = "created_time" if "created_time" in comment else "timestamp"
     parent = comment.get("parent")

@@ -181,8 +181,14 @@ class ResultBuilder:
                 RowProblem(row, labels.get("url", "url"), "is not a web address (http or https)")
             )
         author_kind = self._choose(
-            row, clean["author_kind"], "unknown", AUTHOR_KINDS, _AUTHOR_KIND_WORDS, labels,
-            "author_kind", problems,
+            row,
+            clean["author_kind"],
+            "unknown",
+            AUTHOR_KINDS,
+            _AUTHOR_KIND_WORDS,
+            labels,
+            "author_kind",
+            problems,
         )
         default_kind = "reply" if clean["parent_id"] else self._default_kind
         kind = self._choose(
@@ -246,9 +252,7 @@ def read_source(path: Path) -> bytes:
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            raise InputError(
-                f"is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}", file=path.name
-            )
+            raise InputError(f"is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}", file=path.name)
         return path.read_bytes()
     except FileNotFoundError as err:
         raise InputError("the file does not exist", file=str(path)) from err

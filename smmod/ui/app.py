@@ -1,0 +1,102 @@
+"""Start-up: the application object, the database, who you are, then the main window."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from types import TracebackType
+
+from filelock import Timeout
+from PySide6.QtWidgets import QApplication
+
+from smmod import __version__
+from smmod.context import AppContext, open_context
+from smmod.errors import DatabaseUnusable, SmmodError
+from smmod.logsetup import configure
+from smmod.paths import resolve_paths
+from smmod.settings import Settings
+from smmod.store import backup
+from smmod.ui import msgbox
+from smmod.ui.icons import app_icon
+
+log = logging.getLogger("smmod.ui.app")
+
+
+def _install_excepthook() -> None:
+    """An uncaught exception in a slot becomes the error dialog, never a dead app."""
+
+    def hook(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+        log.error("uncaught exception", exc_info=(kind, exc, tb))
+        msgbox.show_error(QApplication.activeWindow(), exc)
+
+    sys.excepthook = hook
+
+
+def make_application(argv: list[str] | None = None) -> QApplication:
+    app = QApplication.instance() or QApplication(argv or sys.argv)
+    assert isinstance(app, QApplication)
+    app.setApplicationName("smmod")
+    app.setApplicationDisplayName("smmod")
+    app.setApplicationVersion(__version__)
+    app.setOrganizationName("smmod")
+    app.setWindowIcon(app_icon())
+    return app
+
+
+def _open_context_interactively() -> AppContext | None:
+    """Open the database; if it is unusable offer to restore the newest good backup."""
+    paths = resolve_paths().ensure()
+    try:
+        return open_context()
+    except DatabaseUnusable as exc:
+        good = getattr(exc, "backup", None)
+        if good is None:
+            msgbox.warning(None, "Database unusable", str(exc))
+            return None
+        question = f"{exc}\n\nRestore that backup now?"
+        if not msgbox.confirm(None, "Database unusable", question):
+            return None
+        keep = int(Settings.load(paths.settings_file).get("backup.keep"))
+        backup.restore(good.path, paths.database, paths.lock_file, paths.backups, keep)
+        return open_context()
+
+
+def run(argv: list[str] | None = None) -> int:
+    paths = resolve_paths().ensure()
+    configure(paths.log_file)
+    app = make_application(argv)
+    _install_excepthook()
+    lock = backup.instance_lock(paths.lock_file)
+    try:
+        lock.acquire()
+    except Timeout:
+        msgbox.warning(None, "smmod", "smmod is already open for this user. "
+                       "Switch to the open window instead.")
+        return 1
+    try:
+        try:
+            ctx = _open_context_interactively()
+        except SmmodError as exc:
+            msgbox.warning(None, "smmod", str(exc))
+            return 2
+        if ctx is None:
+            return 2
+        if ctx.staff.count() == 0:
+            from smmod.ui.dialogs.firstrun import FirstRunDialog
+
+            if not FirstRunDialog(ctx.staff, ctx.actor.username).exec():
+                return 0
+            ctx.refresh_actor()
+        from smmod.ui.mainwindow import MainWindow
+
+        window = MainWindow(ctx)
+        window.show()
+        if ctx.actor.read_only:
+            msgbox.info(window, "Read-only", (
+                f"Your login '{ctx.actor.username}' has no record in the staff register, "
+                "so smmod opens read-only. Ask an administrator to add you."))
+        code = app.exec()
+        ctx.close()
+        return int(code)
+    finally:
+        lock.release()

@@ -1,0 +1,101 @@
+"""The settings dialog, built from the settings schema (nothing declared twice)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QScrollArea,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from smmod.errors import InputError
+from smmod.settings import BY_KEY, Setting, Settings
+from smmod.ui import msgbox
+
+
+class SettingsDialog(QDialog):
+    def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._settings = settings
+        self.setWindowTitle("Settings")
+        self.resize(640, 560)
+        self._editors: dict[str, QWidget] = {}
+        form = QFormLayout()
+        for setting, value in settings.items():
+            editor = self._editor(setting, value)
+            editor.setToolTip(setting.description)
+            editor.setAccessibleName(setting.key)
+            editor.setObjectName(f"setting_{setting.key}")
+            self._editors[setting.key] = editor
+            label = QLabel(f"<b>{setting.key}</b><br><small>{setting.description}</small>")
+            label.setWordWrap(True)
+            label.setBuddy(editor)
+            form.addRow(label, editor)
+        body = QWidget()
+        body.setLayout(form)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(body)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(scroll)
+        layout.addWidget(buttons)
+
+    @staticmethod
+    def _editor(setting: Setting, value: Any) -> QWidget:
+        if setting.kind is bool:
+            box = QCheckBox()
+            box.setChecked(bool(value))
+            return box
+        if setting.choices:
+            combo = QComboBox()
+            combo.addItems(list(setting.choices))
+            combo.setCurrentText(str(value))
+            return combo
+        if setting.kind is int:
+            spin = QSpinBox()
+            spin.setRange(setting.minimum or 0, setting.maximum or 1_000_000)
+            spin.setValue(int(value))
+            return spin
+        line = QLineEdit(setting.format(value))
+        return line
+
+    def values(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for key, editor in self._editors.items():
+            if isinstance(editor, QCheckBox):
+                out[key] = editor.isChecked()
+            elif isinstance(editor, QComboBox):
+                out[key] = editor.currentText()
+            elif isinstance(editor, QSpinBox):
+                out[key] = editor.value()
+            elif isinstance(editor, QLineEdit):
+                out[key] = editor.text()
+        return out
+
+    def accept(self) -> None:  # QDialog.accept
+        values = self.values()
+        try:
+            # The DPIA reference is saved before the mode that depends on it.
+            for key in sorted(values, key=lambda k: k == "images.mode"):
+                setting, value = BY_KEY[key], values[key]
+                parsed = setting.parse(value) if isinstance(value, str) else setting.validate(value)
+                if parsed != self._settings.get(key):
+                    self._settings.set(key, parsed)
+        except InputError as exc:
+            msgbox.warning(self, "Settings", str(exc))
+            return
+        super().accept()

@@ -1,0 +1,201 @@
+"""The main window assembles the pages, menus and status bar; it decides nothing."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSize, Slot
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QSplitter,
+    QStackedWidget,
+    QWidget,
+)
+
+from smmod import __version__
+from smmod.context import AppContext
+from smmod.store import backup
+from smmod.ui import msgbox
+from smmod.ui.actions import ActionId, create_actions
+from smmod.ui.icons import app_icon, icon
+from smmod.ui.pages import PageDeps, PageSpec, page_specs
+from smmod.ui.tasks import TaskRunner
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, ctx: AppContext, runner: TaskRunner | None = None,
+                 pages: list[PageSpec] | None = None) -> None:
+        super().__init__()
+        self._ctx = ctx
+        self._runner = runner or TaskRunner(self)
+        self._specs = pages if pages is not None else page_specs()
+        self._pages: dict[str, QWidget] = {}
+        self.setWindowTitle("smmod — school social media")
+        self.setWindowIcon(app_icon())
+        self.resize(1200, 760)
+        self._actions = create_actions(self)
+        self._init_navigation()
+        self._init_menus()
+        self._init_status_bar()
+        self._connect_signals()
+        self._nav.setCurrentRow(0)
+
+    # -- assembly -----------------------------------------------------------------
+    def _init_navigation(self) -> None:
+        self._nav = QListWidget()
+        self._nav.setObjectName("navigation")
+        self._nav.setAccessibleName("Sections")
+        self._nav.setIconSize(QSize(22, 22))
+        self._nav.setFixedWidth(190)
+        self._nav.setStyleSheet(
+            "QListWidget#navigation { border: none; background: palette(alternate-base);"
+            " padding-top: 8px; font-size: 11pt; }"
+            "QListWidget#navigation::item { padding: 9px 10px; }"
+            "QListWidget#navigation::item:selected { background: palette(highlight);"
+            " color: palette(highlighted-text); border-radius: 4px; }"
+        )
+        self._stack = QStackedWidget()
+        deps = PageDeps(self._ctx, self._runner)
+        self._go_actions: list[QAction] = []
+        for number, spec in enumerate(self._specs, start=1):
+            page = spec.factory(deps)
+            page.setObjectName(f"page_{spec.key}")
+            self._pages[spec.key] = page
+            self._stack.addWidget(page)
+            item = QListWidgetItem(icon(spec.icon), spec.title)
+            item.setToolTip(f"{spec.title} (Ctrl+{number})")
+            self._nav.addItem(item)
+            go = QAction(f"&{number} {spec.title}", self)
+            go.setObjectName(f"action_go_{spec.key}")
+            go.setShortcut(QKeySequence(f"Ctrl+{number}"))
+            go.setData(number - 1)
+            self.addAction(go)
+            self._go_actions.append(go)
+        splitter = QSplitter()
+        splitter.addWidget(self._nav)
+        splitter.addWidget(self._stack)
+        splitter.setStretchFactor(1, 1)
+        splitter.setChildrenCollapsible(False)
+        self.setCentralWidget(splitter)
+
+    def _init_menus(self) -> None:
+        a = self._actions
+        file_menu = self.menuBar().addMenu("&File")
+        file_menu.addAction(a[ActionId.BACKUP_NOW])
+        file_menu.addSeparator()
+        file_menu.addAction(a[ActionId.QUIT])
+        go_menu = self.menuBar().addMenu("&Go")
+        for go in self._go_actions:
+            go_menu.addAction(go)
+        tools = self.menuBar().addMenu("&Tools")
+        tools.addAction(a[ActionId.SETTINGS])
+        help_menu = self.menuBar().addMenu("&Help")
+        help_menu.addAction(a[ActionId.SHORTCUTS])
+        help_menu.addAction(a[ActionId.OPEN_LOG_FOLDER])
+        help_menu.addSeparator()
+        help_menu.addAction(a[ActionId.ABOUT])
+
+    def _init_status_bar(self) -> None:
+        actor = self._ctx.actor
+        self._who = QLabel()
+        self._who.setObjectName("status_who")
+        self._who.setAccessibleName("Signed in as")
+        self._who.setText(f"Signed in as {actor.display}" if actor.known else
+                          f"<b>Read-only:</b> {actor.username} has no staff record")
+        self.statusBar().addPermanentWidget(self._who)
+        self._busy = QLabel("")
+        self.statusBar().addPermanentWidget(self._busy)
+
+    def _connect_signals(self) -> None:
+        a = self._actions
+        self._nav.currentRowChanged.connect(self._on_nav_row_changed)
+        for go in self._go_actions:
+            go.triggered.connect(self._on_go_triggered)
+        a[ActionId.QUIT].triggered.connect(self.close)
+        a[ActionId.ABOUT].triggered.connect(self._on_about_triggered)
+        a[ActionId.SETTINGS].triggered.connect(self._on_settings_triggered)
+        a[ActionId.SHORTCUTS].triggered.connect(self._on_shortcuts_triggered)
+        a[ActionId.BACKUP_NOW].triggered.connect(self._on_backup_triggered)
+        a[ActionId.OPEN_LOG_FOLDER].triggered.connect(self._on_log_triggered)
+        self._runner.busy_changed.connect(self._on_runner_busy_changed)
+
+    # -- public -------------------------------------------------------------------
+    def page(self, key: str) -> QWidget:
+        return self._pages[key]
+
+    def show_page(self, key: str) -> None:
+        self._nav.setCurrentRow(list(self._pages).index(key))
+
+    def current_page_key(self) -> str:
+        return list(self._pages)[self._stack.currentIndex()]
+
+    # -- slots --------------------------------------------------------------------
+    @Slot(int)
+    def _on_nav_row_changed(self, row: int) -> None:
+        if row < 0:
+            return
+        self._stack.setCurrentIndex(row)
+        page = self._stack.currentWidget()
+        refresh = getattr(page, "refresh", None)
+        if callable(refresh):
+            refresh()
+
+    @Slot()
+    def _on_go_triggered(self) -> None:
+        action = self.sender()
+        if isinstance(action, QAction):
+            self._nav.setCurrentRow(int(action.data()))
+
+    @Slot()
+    def _on_about_triggered(self) -> None:
+        msgbox.info(self, "About smmod", (
+            f"<h3>smmod {__version__}</h3>"
+            "<p>School social media moderation: the account register, the credential "
+            "vault, the moderation queue, the do-not-publish image checker and staff "
+            "handover, following the school's social media policy.</p>"
+            "<p>Data stays on this computer; passwords live only in the system keyring.</p>"
+            f"<p>Data folder: <code>{self._ctx.paths.data_dir}</code></p>"
+        ))
+
+    @Slot()
+    def _on_settings_triggered(self) -> None:
+        from smmod.ui.dialogs.settings import SettingsDialog
+
+        SettingsDialog(self._ctx.settings, self).exec()
+
+    @Slot()
+    def _on_shortcuts_triggered(self) -> None:
+        from smmod.ui.dialogs.shortcuts import ShortcutsDialog
+
+        page = self._stack.currentWidget()
+        extra = page.shortcuts() if callable(getattr(page, "shortcuts", None)) else []
+        ShortcutsDialog(self.actions() + self.findChildren(QAction), extra, self).exec()
+
+    @Slot()
+    def _on_backup_triggered(self) -> None:
+        path = self._ctx.database.path
+        if path is None:
+            msgbox.info(self, "Back up", "A shared server database is backed up by its own tools.")
+            return
+        keep = int(self._ctx.settings.get("backup.keep"))
+
+        def done(dest: object) -> None:
+            self.statusBar().showMessage(f"Backup written to {dest}", 8000)
+
+        self._runner.run(lambda: backup.make_backup(path, self._ctx.paths.backups, "manual", keep),
+                         done, lambda exc: msgbox.show_error(self, exc))
+
+    @Slot()
+    def _on_log_triggered(self) -> None:
+        msgbox.info(self, "Log file", f"smmod writes its log to:\n{self._ctx.paths.log_file}")
+
+    @Slot(bool)
+    def _on_runner_busy_changed(self, busy: bool) -> None:
+        self._busy.setText("Working…" if busy else "")
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # QWidget.closeEvent
+        self._runner.wait(10_000)
+        super().closeEvent(event)
+

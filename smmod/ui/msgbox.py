@@ -1,0 +1,55 @@
+"""Every message box and question goes through here.
+
+Tests monkeypatch this one module instead of clicking real modal boxes, and business
+code never calls ``exec()`` on a dialog.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtWidgets import QInputDialog, QLineEdit, QMessageBox, QWidget
+
+from smmod.errors import SmmodError
+
+log = logging.getLogger("smmod.ui")
+
+
+def info(parent: QWidget | None, title: str, text: str) -> None:
+    QMessageBox.information(parent, title, text)
+
+
+def warning(parent: QWidget | None, title: str, text: str) -> None:
+    QMessageBox.warning(parent, title, text)
+
+
+def confirm(parent: QWidget | None, title: str, text: str, *, destructive: bool = False) -> bool:
+    box = QMessageBox(QMessageBox.Icon.Warning if destructive else QMessageBox.Icon.Question,
+                      title, text, QMessageBox.StandardButton.Yes
+                      | QMessageBox.StandardButton.Cancel, parent)
+    box.setDefaultButton(QMessageBox.StandardButton.Cancel if destructive
+                         else QMessageBox.StandardButton.Yes)
+    return box.exec() == QMessageBox.StandardButton.Yes
+
+
+def ask_text(parent: QWidget | None, title: str, label: str, *, default: str = "",
+             required: bool = True) -> str | None:
+    """A line of text (a reason, a name); None when cancelled."""
+    while True:
+        text, ok = QInputDialog.getText(parent, title, label, QLineEdit.EchoMode.Normal, default)
+        if not ok:
+            return None
+        if text.strip() or not required:
+            return text.strip()
+        warning(parent, title, "This cannot be empty.")
+
+
+def show_error(parent: QWidget | None, exc: BaseException, *, title: str = "smmod") -> None:
+    """A known error shows its message; a bug shows "something went wrong" + copy log."""
+    if isinstance(exc, SmmodError):
+        warning(parent, title, str(exc))
+        return
+    log.error("unexpected error", exc_info=exc)
+    from smmod.ui.dialogs.error import ErrorDialog
+
+    ErrorDialog(exc, parent).exec()

@@ -1,0 +1,49 @@
+"""The pages of the main window, in navigation order.
+
+Each feature area contributes one entry; the main window only assembles them. A page is
+a QWidget that may also offer ``refresh()`` (called when it is shown) and
+``shortcuts() -> list[tuple[str, str]]`` (listed in the shortcuts overlay).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtWidgets import QWidget
+
+from smmod.context import AppContext
+from smmod.ui.tasks import TaskRunner
+
+
+@dataclass(frozen=True)
+class PageDeps:
+    ctx: AppContext
+    runner: TaskRunner
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    key: str
+    title: str
+    icon: str  # file name in resources/icons, without .svg
+    factory: Callable[[PageDeps], QWidget]
+
+
+def _staff(deps: PageDeps) -> QWidget:
+    from smmod.ui.staff.page import StaffPage
+
+    return StaffPage(deps)
+
+
+def _audit(deps: PageDeps) -> QWidget:
+    from smmod.ui.audit.page import AuditPage
+
+    return AuditPage(deps)
+
+
+def page_specs() -> list[PageSpec]:
+    return [
+        PageSpec("staff", "Staff", "staff", _staff),
+        PageSpec("audit", "Audit trail", "audit", _audit),
+    ]

@@ -1,0 +1,2 @@
+def test_x(ctx, people):
+    assert ctx.staff.count() == 7

@@ -1,0 +1,540 @@
+"""The credential vault (R5, principle 1): real keyring round trips and every refusal.
+
+Tests marked ``keyring`` run against the real OS keyring: run them with
+``scripts/with-keyring.sh uv run pytest tests/test_vault.py``. The small backends defined
+here stand in for keyrings this machine does not have (plaintext files, locked or
+broken keyrings); each sets ``viable = False`` so keyring never picks it on its own.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import traceback
+from collections.abc import Callable
+from typing import ClassVar
+
+import keyring
+import pytest
+from keyring.backend import KeyringBackend
+from keyring.backends import fail, null
+from keyring.backends.chainer import ChainerBackend
+from keyring.errors import (
+    InitError,
+    KeyringLocked,
+    NoKeyringError,
+    PasswordDeleteError,
+    PasswordSetError,
+)
+
+from smmod.errors import InputError, KeyringUnavailable, NotFound
+from smmod.vault import StagedWrite, Vault, VaultError, backend_status
+from tests import keyring_support
+
+real_keyring = keyring_support.real_keyring
+keyring_service = keyring_support.keyring_service
+
+SECRET = "S3cret-Value!never-shown"  # distinctive, so a leak is easy to spot
+
+
+class MemoryKeyring(KeyringBackend):
+    """A secure-looking backend kept in memory, for the status and error tests."""
+
+    priority = 1
+    viable = False
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.items: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.items.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.items[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        if self.items.pop((service, username), None) is None:
+            raise PasswordDeleteError("No such password!")
+
+
+class PlaintextKeyring(MemoryKeyring):
+    """Named like keyrings.alt.file.PlaintextKeyring, the backend that writes a plain file."""
+
+
+class UnencryptedKeyring(MemoryKeyring):
+    pass
+
+
+class EncryptedFileKeyring(MemoryKeyring):
+    pass
+
+
+class AltEncryptedKeyring(MemoryKeyring):
+    pass
+
+
+AltEncryptedKeyring.__module__ = "keyrings.alt.file"
+
+
+class FileBackedKeyring(MemoryKeyring):
+    file_path = "/home/someone/.local/share/python_keyring/keyring_pass.cfg"
+
+
+class NegativePriorityKeyring(MemoryKeyring):
+    priority = -1
+
+
+class UnsuitableKeyring(MemoryKeyring):
+    @classmethod
+    def _boom(cls) -> None:
+        raise RuntimeError("The Secret Service daemon is neither running nor activatable")
+
+    priority = property(lambda self: self._boom())  # type: ignore[assignment]
+
+
+class Chain(ChainerBackend):
+    """A chainer over given backends, as keyring builds when several are installed."""
+
+    viable = False
+
+    def __init__(self, members: list[KeyringBackend]) -> None:
+        super().__init__()
+        self._members = members
+
+    @property  # type: ignore[override]
+    def backends(self) -> list[KeyringBackend]:
+        return self._members
+
+
+class RaisingKeyring(MemoryKeyring):
+    """A backend whose every call raises the exception it was given."""
+
+    def __init__(self, error: Exception) -> None:
+        super().__init__()
+        self.error = error
+
+    def get_password(self, service: str, username: str) -> str | None:
+        raise self.error
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        raise self.error
+
+    def delete_password(self, service: str, username: str) -> None:
+        raise self.error
+
+
+class LeakySetError(MemoryKeyring):
+    """Refuses writes with a message that quotes the password, as a careless backend might."""
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        raise PasswordSetError(f"cannot store {password!r} for {username}")
+
+
+class RefusesRealKeys(KeyringBackend):
+    """The real keyring, except that writing a non-staged key fails (a commit that fails)."""
+
+    priority = 1
+    viable = False
+    refused: ClassVar[str] = "write refused for {password}"
+
+    def __init__(self, real: KeyringBackend) -> None:
+        super().__init__()
+        self.real = real
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.real.get_password(service, username)
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        if not username.endswith(":staged"):
+            raise PasswordSetError(self.refused.format(password=password))
+        self.real.set_password(service, username, password)
+
+    def delete_password(self, service: str, username: str) -> None:
+        self.real.delete_password(service, username)
+
+
+def assert_no_secret(error: BaseException, *secrets: str) -> None:
+    """The error, its traceback and anything chained to it never show the secret."""
+    shown = "".join(traceback.format_exception(error))
+    for secret in secrets:
+        assert secret not in shown
+        assert secret not in repr(error.args)
+    assert error.__cause__ is None
+    assert error.__context__ is None
+
+
+@pytest.fixture
+def vault(real_keyring: KeyringBackend, keyring_service: str) -> Vault:
+    return Vault(real_keyring, service=keyring_service)
+
+
+# --- which backends are secure -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("backend", "says"),
+    [
+        (fail.Keyring(), "no keyring service was found"),
+        (null.Keyring(), "'null' keyring"),
+        (PlaintextKeyring(), "PlaintextKeyring keeps secrets in a file"),
+        (UnencryptedKeyring(), "UnencryptedKeyring keeps secrets in a file"),
+        (EncryptedFileKeyring(), "EncryptedFileKeyring keeps secrets in a file"),
+        (AltEncryptedKeyring(), "keyrings.alt.file.AltEncryptedKeyring keeps secrets in a file"),
+        (FileBackedKeyring(), "FileBackedKeyring keeps secrets in a file"),
+        (NegativePriorityKeyring(), "not suitable here (priority -1)"),
+        (UnsuitableKeyring(), "neither running nor activatable"),
+        (Chain([]), "the chain of keyrings is empty"),
+        (Chain([MemoryKeyring(), PlaintextKeyring()]), "chain of keyrings includes"),
+        (Chain([fail.Keyring(), MemoryKeyring()]), "no keyring service was found"),
+    ],
+    ids=lambda value: type(value).__name__ if isinstance(value, KeyringBackend) else "",
+)
+def test_insecure_backends_are_refused_in_plain_words(backend: KeyringBackend, says: str) -> None:
+    status = backend_status(backend)
+    assert not status.secure
+    assert status.reason is not None
+    assert says in status.reason
+    for fix in ("GNOME Keyring", "KWallet", "D-Bus", "macOS", "Keychain", "Windows", "Credential"):
+        assert fix in status.reason
+    assert status.name == f"{type(backend).__module__}.{type(backend).__qualname__}"
+
+
+def test_a_chain_names_the_plaintext_member() -> None:
+    reason = backend_status(Chain([MemoryKeyring(), PlaintextKeyring()])).reason
+    assert reason is not None
+    assert "tests.test_vault.PlaintextKeyring" in reason
+
+
+@pytest.mark.parametrize(
+    "backend", [MemoryKeyring(), Chain([MemoryKeyring()]), Chain([MemoryKeyring()] * 2)]
+)
+def test_secure_backends_and_chains_of_them_are_accepted(backend: KeyringBackend) -> None:
+    assert backend_status(backend).secure
+    assert backend_status(backend).reason is None
+
+
+def test_default_status_judges_the_keyring_keyring_picked() -> None:
+    status = backend_status()
+    picked = keyring.get_keyring()
+    assert status.name == f"{type(picked).__module__}.{type(picked).__qualname__}"
+
+
+def test_vault_defaults_to_keyring_backend_and_smmod_service() -> None:
+    vault = Vault()
+    assert vault.backend is keyring.get_keyring()
+    assert vault.service == "smmod"
+
+
+@pytest.mark.parametrize("service", ["", "   "])
+def test_a_blank_service_name_is_rejected(service: str) -> None:
+    with pytest.raises(InputError, match="service"):
+        Vault(MemoryKeyring(), service=service)
+
+
+Call = Callable[[Vault], object]
+CALLS: dict[str, Call] = {
+    "set": lambda v: v.set_secret("cred-1", SECRET),
+    "get": lambda v: v.get_secret("cred-1"),
+    "has": lambda v: v.has_secret("cred-1"),
+    "delete": lambda v: v.delete_secret("cred-1"),
+    "new_key": lambda v: v.new_key(),
+    "stage": lambda v: v.stage("cred-1", SECRET),
+    "commit": lambda v: v.commit_staged(StagedWrite("cred-1")),
+    "discard": lambda v: v.discard_staged(StagedWrite("cred-1")),
+}
+
+
+@pytest.mark.parametrize("call", CALLS.values(), ids=CALLS.keys())
+@pytest.mark.parametrize(
+    "backend", [fail.Keyring(), null.Keyring(), Chain([MemoryKeyring(), PlaintextKeyring()])]
+)
+def test_every_call_refuses_an_insecure_backend(backend: KeyringBackend, call: Call) -> None:
+    vault = Vault(backend, service="smmod-test-refusal")
+    with pytest.raises(KeyringUnavailable) as caught:
+        call(vault)
+    assert str(caught.value) == backend_status(backend).reason
+    assert_no_secret(caught.value, SECRET)
+
+
+def test_plaintext_member_of_a_chain_never_receives_the_secret() -> None:
+    plaintext = PlaintextKeyring()
+    with pytest.raises(KeyringUnavailable):
+        Vault(Chain([MemoryKeyring(), plaintext]), service="s").set_secret("cred-1", SECRET)
+    assert plaintext.items == {}
+
+
+def test_fail_backend_message_says_how_to_fix_it() -> None:
+    with pytest.raises(KeyringUnavailable) as caught:
+        Vault(fail.Keyring()).set_secret("cred-1", SECRET)
+    message = str(caught.value)
+    assert message.startswith("smmod cannot store or read passwords")
+    assert "unlocked" in message
+    assert "Everything else in smmod keeps working" in message
+
+
+# --- keyring failures become errors a person can act on ------------------------------
+
+TOUCHING = {name: call for name, call in CALLS.items() if name != "new_key"}
+
+
+def _dbus_errors() -> list[tuple[Exception, str]]:
+    try:
+        from secretstorage import exceptions as ss
+    except ImportError:  # not Linux
+        return []
+    return [
+        (ss.LockedException("Item is locked!"), "locked"),
+        (ss.PromptDismissedException("Prompt dismissed."), "locked"),
+        (ss.SecretServiceNotAvailableException("no bus"), "could not be reached"),
+    ]
+
+
+@pytest.mark.parametrize("call", TOUCHING.values(), ids=TOUCHING.keys())
+@pytest.mark.parametrize(
+    ("error", "says"),
+    [
+        (KeyringLocked("Failed to unlock the collection!"), "locked and could not be unlocked"),
+        (InitError("Failed to create the collection"), "could not be reached"),
+        (NoKeyringError("No recommended backend"), "could not be reached"),
+        (ConnectionRefusedError("session bus gone"), "could not be reached"),
+        *_dbus_errors(),
+    ],
+    ids=lambda value: type(value).__name__ if isinstance(value, Exception) else "",
+)
+def test_locked_or_unreachable_keyring_is_keyring_unavailable(
+    call: Call, error: Exception, says: str
+) -> None:
+    with pytest.raises(KeyringUnavailable, match=says) as caught:
+        call(Vault(RaisingKeyring(error), service="s"))
+    assert_no_secret(caught.value, SECRET)
+
+
+def test_a_failed_write_is_a_vault_error_that_never_quotes_the_secret(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    vault = Vault(LeakySetError(), service="s")
+    caplog.set_level(logging.DEBUG, logger="smmod.vault")
+    for write in (lambda: vault.set_secret("cred-7", SECRET), lambda: vault.stage("cred-7", SECRET)):
+        with pytest.raises(VaultError) as caught:
+            write()
+        assert "cred-7" in str(caught.value)
+        assert "unchanged" in str(caught.value)
+        assert_no_secret(caught.value, SECRET)
+    assert "PasswordSetError" in caplog.text
+    assert SECRET not in caplog.text
+
+
+def test_a_refused_delete_is_a_vault_error() -> None:
+    class StuckKeyring(MemoryKeyring):
+        def delete_password(self, service: str, username: str) -> None:
+            raise PasswordDeleteError("refused")
+
+    backend = StuckKeyring()
+    vault = Vault(backend, service="s")
+    vault.set_secret("cred-1", SECRET)
+    with pytest.raises(VaultError, match="refused to delete the secret for credential 'cred-1'"):
+        vault.delete_secret("cred-1")
+    assert vault.get_secret("cred-1") == SECRET
+
+
+def test_a_bug_in_a_backend_is_not_disguised_as_a_keyring_problem() -> None:
+    with pytest.raises(ZeroDivisionError):
+        Vault(RaisingKeyring(ZeroDivisionError("bug")), service="s").get_secret("cred-1")
+
+
+@pytest.mark.parametrize("write", ["set", "stage"])
+def test_any_exception_while_writing_hides_the_secret(write: str) -> None:
+    vault = Vault(RaisingKeyring(TypeError(f"bad value {SECRET}")), service="s")
+    with pytest.raises(VaultError) as caught:
+        CALLS[write](vault)
+    assert_no_secret(caught.value, SECRET)
+
+
+# --- bad keys and secrets ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("key", "says"),
+    [
+        ("", "non-empty"),
+        (None, "non-empty"),
+        (42, "non-empty"),
+        ("k" * 201, "longer than 200"),
+        ("cred-1\n", "control characters"),
+        ("cred\x00-1", "control characters"),
+        (" cred-1", "surrounding spaces"),
+        ("cred-1:staged", "reserved"),
+    ],
+)
+def test_bad_keys_are_input_errors_before_the_keyring_is_touched(key: object, says: str) -> None:
+    backend = MemoryKeyring()
+    vault = Vault(backend, service="s")
+    for call in (
+        lambda: vault.set_secret(key, SECRET),  # type: ignore[arg-type]
+        lambda: vault.get_secret(key),  # type: ignore[arg-type]
+        lambda: vault.has_secret(key),  # type: ignore[arg-type]
+        lambda: vault.delete_secret(key),  # type: ignore[arg-type]
+        lambda: vault.stage(key, SECRET),  # type: ignore[arg-type]
+        lambda: vault.commit_staged(StagedWrite(key)),  # type: ignore[arg-type]
+    ):
+        with pytest.raises(InputError, match=says) as caught:
+            call()
+        assert caught.value.field == "key"
+    assert backend.items == {}
+
+
+@pytest.mark.parametrize("secret", ["", None, b"bytes", "half \ud800 surrogate"])
+def test_bad_secrets_are_input_errors_that_do_not_quote_them(secret: object) -> None:
+    backend = MemoryKeyring()
+    vault = Vault(backend, service="s")
+    for write in (vault.set_secret, vault.stage):
+        with pytest.raises(InputError) as caught:
+            write("cred-1", secret)  # type: ignore[arg-type]
+        assert caught.value.field == "secret"
+        if isinstance(secret, str) and secret:
+            assert secret not in str(caught.value)
+    assert backend.items == {}
+
+
+def test_new_keys_are_opaque_and_unique() -> None:
+    vault = Vault(MemoryKeyring(), service="s")
+    keys = {vault.new_key() for _ in range(500)}
+    assert len(keys) == 500
+    assert all(re.fullmatch(r"cred-[0-9a-f]{32}", key) for key in keys)
+
+
+# --- the real keyring ----------------------------------------------------------------
+
+
+@pytest.mark.keyring
+def test_the_real_keyring_is_judged_secure(real_keyring: KeyringBackend) -> None:
+    assert backend_status(real_keyring).secure
+
+
+@pytest.mark.keyring
+def test_set_get_rotate_delete_round_trip(
+    vault: Vault, real_keyring: KeyringBackend, keyring_service: str
+) -> None:
+    key = vault.new_key()
+    assert not vault.has_secret(key)
+    vault.set_secret(key, SECRET)
+    assert vault.get_secret(key) == SECRET
+    assert vault.has_secret(key)
+    assert real_keyring.get_password(keyring_service, key) == SECRET
+
+    vault.set_secret(key, "rotated-Pa55!")
+    assert vault.get_secret(key) == "rotated-Pa55!"
+
+    vault.delete_secret(key)
+    assert not vault.has_secret(key)
+    with pytest.raises(NotFound, match=key):
+        vault.get_secret(key)
+    with pytest.raises(NotFound, match=key):
+        vault.delete_secret(key)
+
+
+@pytest.mark.keyring
+@pytest.mark.parametrize(
+    "secret", ["pässwörd-Ωμέγα-密码-🔑", "x", "a" * 2000, "with\nnewline\tand tab", " spaced "]
+)
+def test_unusual_secrets_come_back_exactly(vault: Vault, secret: str) -> None:
+    key = vault.new_key()
+    vault.set_secret(key, secret)
+    assert vault.get_secret(key) == secret
+
+
+@pytest.mark.keyring
+def test_services_are_kept_apart(real_keyring: KeyringBackend, keyring_service: str) -> None:
+    first = Vault(real_keyring, service=keyring_service)
+    second = Vault(real_keyring, service=keyring_service + "-other")
+    key = first.new_key()
+    first.set_secret(key, SECRET)
+    assert not second.has_secret(key)
+    second.set_secret(key, "other-secret")
+    assert first.get_secret(key) == SECRET
+    assert second.get_secret(key) == "other-secret"
+
+
+@pytest.mark.keyring
+def test_stage_then_commit_rotates(vault: Vault) -> None:
+    key = vault.new_key()
+    vault.set_secret(key, "old-secret")
+    staged = vault.stage(key, SECRET)
+    assert staged == StagedWrite(key)
+    assert vault.get_secret(key) == "old-secret"
+    assert vault.backend.get_password(vault.service, key + ":staged") == SECRET
+
+    vault.commit_staged(staged)
+    assert vault.get_secret(key) == SECRET
+    assert vault.backend.get_password(vault.service, key + ":staged") is None
+    with pytest.raises(NotFound, match="already committed or discarded"):
+        vault.commit_staged(staged)
+
+
+@pytest.mark.keyring
+def test_stage_then_discard_leaves_the_real_secret(vault: Vault) -> None:
+    key = vault.new_key()
+    vault.set_secret(key, "old-secret")
+    staged = vault.stage(key, SECRET)
+    vault.discard_staged(staged)
+    assert vault.get_secret(key) == "old-secret"
+    assert vault.backend.get_password(vault.service, key + ":staged") is None
+    vault.discard_staged(staged)  # a second discard is harmless
+
+
+@pytest.mark.keyring
+def test_staging_a_new_credential_then_discarding_leaves_nothing(vault: Vault) -> None:
+    key = vault.new_key()
+    vault.discard_staged(vault.stage(key, SECRET))
+    assert not vault.has_secret(key)
+
+
+@pytest.mark.keyring
+def test_a_failed_commit_leaves_the_real_secret_and_keeps_the_staged_one(
+    real_keyring: KeyringBackend, keyring_service: str
+) -> None:
+    plain = Vault(real_keyring, service=keyring_service)
+    key = plain.new_key()
+    plain.set_secret(key, "old-secret")
+    refusing = Vault(RefusesRealKeys(real_keyring), service=keyring_service)
+    staged = refusing.stage(key, SECRET)
+
+    with pytest.raises(VaultError) as caught:
+        refusing.commit_staged(staged)
+    assert_no_secret(caught.value, SECRET, "old-secret")
+    assert plain.get_secret(key) == "old-secret"
+    assert real_keyring.get_password(keyring_service, key + ":staged") == SECRET
+
+    plain.commit_staged(staged)  # the retry works
+    assert plain.get_secret(key) == SECRET
+
+
+@pytest.mark.keyring
+def test_a_key_whose_set_fails_keeps_its_old_secret(
+    real_keyring: KeyringBackend, keyring_service: str
+) -> None:
+    plain = Vault(real_keyring, service=keyring_service)
+    key = plain.new_key()
+    plain.set_secret(key, "old-secret")
+    with pytest.raises(VaultError, match=key) as caught:
+        Vault(RefusesRealKeys(real_keyring), service=keyring_service).set_secret(key, SECRET)
+    assert_no_secret(caught.value, SECRET)
+    assert plain.get_secret(key) == "old-secret"
+
+
+@pytest.mark.keyring
+def test_secrets_never_reach_the_log(vault: Vault, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    key = vault.new_key()
+    vault.set_secret(key, SECRET)
+    vault.get_secret(key)
+    vault.commit_staged(vault.stage(key, SECRET + "-2"))
+    vault.delete_secret(key)
+    assert key in caplog.text  # the log does say what happened
+    assert SECRET not in caplog.text
+
+
+@pytest.fixture
+def fresh_backend_is_cleaned(real_keyring: KeyringBackend) -> Iterator[KeyringBackend]:
+    yield real_keyring
