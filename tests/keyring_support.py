@@ -45,7 +45,7 @@ def find_real_keyring() -> tuple[type[KeyringBackend] | None, str]:
         return None, f"keyring could not load a backend: {type(exc).__name__}: {exc}"
     status = backend_status(backend)
     if not status.secure:
-        return None, status.reason or "the keyring backend is not secure"
+        return None, f"keyring picked {status.name}, which smmod refuses to use"
     probe = f"probe-{uuid.uuid4().hex}"
     try:
         backend.set_password(TEST_SERVICE, probe, "probe-value")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
+import string
 import traceback
 from collections.abc import Callable
 from typing import ClassVar
@@ -19,6 +20,7 @@ import pytest
 from keyring.backend import KeyringBackend
 from keyring.backends import fail, null
 from keyring.backends.chainer import ChainerBackend
+from keyring.compat import properties
 from keyring.errors import (
     InitError,
     KeyringLocked,
@@ -28,7 +30,16 @@ from keyring.errors import (
 )
 
 from smmod.errors import InputError, KeyringUnavailable, NotFound
-from smmod.vault import StagedWrite, Vault, VaultError, backend_status
+from smmod.vault import (
+    DEFAULT_SYMBOLS,
+    PLATFORM_PASSWORD_LIMITS,
+    StagedWrite,
+    Vault,
+    VaultError,
+    backend_status,
+    generate_password,
+    platform_password_limit,
+)
 from tests import keyring_support
 
 real_keyring = keyring_support.real_keyring
@@ -86,11 +97,9 @@ class NegativePriorityKeyring(MemoryKeyring):
 
 
 class UnsuitableKeyring(MemoryKeyring):
-    @classmethod
-    def _boom(cls) -> None:
+    @properties.classproperty
+    def priority(cls) -> float:
         raise RuntimeError("The Secret Service daemon is neither running nor activatable")
-
-    priority = property(lambda self: self._boom())  # type: ignore[assignment]
 
 
 class Chain(ChainerBackend):
@@ -315,7 +324,10 @@ def test_a_failed_write_is_a_vault_error_that_never_quotes_the_secret(
 ) -> None:
     vault = Vault(LeakySetError(), service="s")
     caplog.set_level(logging.DEBUG, logger="smmod.vault")
-    for write in (lambda: vault.set_secret("cred-7", SECRET), lambda: vault.stage("cred-7", SECRET)):
+    for write in (
+        lambda: vault.set_secret("cred-7", SECRET),
+        lambda: vault.stage("cred-7", SECRET),
+    ):
         with pytest.raises(VaultError) as caught:
             write()
         assert "cred-7" in str(caught.value)
@@ -535,6 +547,99 @@ def test_secrets_never_reach_the_log(vault: Vault, caplog: pytest.LogCaptureFixt
     assert SECRET not in caplog.text
 
 
-@pytest.fixture
-def fresh_backend_is_cleaned(real_keyring: KeyringBackend) -> Iterator[KeyringBackend]:
-    yield real_keyring
+# --- password generator --------------------------------------------------------------
+
+CLASSES = {
+    "lower": string.ascii_lowercase,
+    "upper": string.ascii_uppercase,
+    "digits": string.digits,
+    "symbols": DEFAULT_SYMBOLS,
+}
+
+
+def test_default_passwords_are_long_mixed_and_unique() -> None:
+    passwords = [generate_password() for _ in range(1000)]
+    assert len(set(passwords)) == 1000
+    allowed = set("".join(CLASSES.values()))
+    for password in passwords:
+        assert len(password) == 20
+        assert set(password) <= allowed
+        for alphabet in CLASSES.values():
+            assert set(password) & set(alphabet)
+    used = "".join(passwords)
+    assert set(used) == allowed  # every character can come up
+    first_kinds = {name for p in passwords for name, a in CLASSES.items() if p[0] in a}
+    assert first_kinds == set(CLASSES)  # the guaranteed characters are shuffled in
+
+
+def test_the_shortest_possible_password_holds_one_of_each_class() -> None:
+    for _ in range(200):
+        password = generate_password(4)
+        assert sorted(
+            name for name, alphabet in CLASSES.items() for c in password if c in alphabet
+        ) == sorted(CLASSES)
+
+
+@pytest.mark.parametrize(
+    ("options", "alphabet"),
+    [
+        ({"upper": False, "digits": False, "symbols": False}, string.ascii_lowercase),
+        ({"lower": False, "upper": False, "symbols": False}, string.digits),
+        ({"symbols": False}, string.ascii_letters + string.digits),
+        ({"symbol_set": "-_"}, string.ascii_letters + string.digits + "-_"),
+        ({"symbols": False, "symbol_set": ""}, string.ascii_letters + string.digits),
+    ],
+)
+def test_only_the_chosen_characters_are_used(options: dict[str, object], alphabet: str) -> None:
+    for _ in range(200):
+        password = generate_password(12, **options)  # type: ignore[arg-type]
+        assert len(password) == 12
+        assert set(password) <= set(alphabet)
+    if options.get("symbol_set") == "-_":
+        assert set("-_") & set(password)
+
+
+@pytest.mark.parametrize(
+    ("length", "options", "field"),
+    [
+        (3, {}, "length"),
+        (0, {}, "length"),
+        (-5, {}, "length"),
+        (1, {"upper": False, "digits": False, "symbols": False, "lower": False}, "classes"),
+        (True, {}, "length"),
+        (12.0, {}, "length"),
+        ("20", {}, "length"),
+        (1025, {}, "length"),
+        (21, {"max_length": 20}, "length"),
+        (20, {"max_length": 0}, "max_length"),
+        (20, {"max_length": True}, "max_length"),
+        (20, {"symbol_set": ""}, "symbol_set"),
+        (20, {"symbol_set": "!a"}, "symbol_set"),
+        (20, {"symbol_set": "! "}, "symbol_set"),
+        (20, {"symbol_set": "!£"}, "symbol_set"),
+    ],
+)
+def test_impossible_requests_are_input_errors(
+    length: object, options: dict[str, object], field: str
+) -> None:
+    with pytest.raises(InputError) as caught:
+        generate_password(length, **options)  # type: ignore[arg-type]
+    assert caught.value.field == field
+
+
+def test_every_account_platform_has_a_limit_a_default_password_fits() -> None:
+    platforms = {"facebook", "x", "instagram", "youtube", "linkedin", "tiktok", "mastodon"}
+    assert set(PLATFORM_PASSWORD_LIMITS) == platforms | {"other"}
+    for platform in PLATFORM_PASSWORD_LIMITS:
+        limit = platform_password_limit(platform)
+        assert 20 <= limit <= 128
+        assert len(generate_password(max_length=limit)) == 20
+        assert len(generate_password(limit, max_length=limit)) == limit
+        with pytest.raises(InputError, match="longer than the platform allows"):
+            generate_password(limit + 1, max_length=limit)
+    assert PLATFORM_PASSWORD_LIMITS["tiktok"] == 20
+
+
+def test_an_unknown_platform_is_an_input_error() -> None:
+    with pytest.raises(InputError, match="unknown platform 'myspace'"):
+        platform_password_limit("myspace")

@@ -216,7 +216,7 @@ def parse_csv(
         seen_rows = False
         for values in rows:
             row_no += 1
-            if not any(v.strip() for v in values):
+            if not "".join(values).strip():
                 continue
             seen_rows = True
             if len(values) > width and any(v.strip() for v in values[width:]):

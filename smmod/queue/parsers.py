@@ -50,8 +50,8 @@ _AUTHOR_KIND_WORDS = {
     "parent/carer": "parent",
     "teacher": "staff",
     "member of public": "public",
-    "": "unknown",
 }
+_CHOICES = {"kind": (KINDS, _KIND_WORDS), "author_kind": (AUTHOR_KINDS, _AUTHOR_KIND_WORDS)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,7 +103,9 @@ def content_hash(author_name: str, text: str, received_at: datetime) -> str:
     """
 
     def norm(value: str) -> str:
-        return " ".join(unicodedata.normalize("NFC", value).split()).casefold()
+        if not value.isascii():
+            value = unicodedata.normalize("NFC", value)
+        return " ".join(value.split()).casefold()
 
     stamp = received_at.astimezone(UTC).isoformat()
     key = f"{norm(author_name)}\x1f{norm(text)}\x1f{stamp}"
@@ -143,74 +145,63 @@ class ResultBuilder:
         for bad rows keeps large imports fast.
         """
         problems: list[RowProblem] = []
-        clean: dict[str, str | None] = {}
-        for name in FIELDS:
-            value = values.get(name)
-            if value is not None:
-                limit = MAX_TEXT_CHARS if name == "text" else MAX_OTHER_CHARS
-                if len(value) > limit:
-                    problems.append(
-                        RowProblem(
-                            row,
-                            labels.get(name, name),
-                            f"{name} is {len(value):,} characters; the limit is {limit:,}",
-                        )
-                    )
-                    value = None
-                elif "\x00" in value:
-                    problems.append(
-                        RowProblem(row, labels.get(name, name), f"{name} contains a NUL character")
-                    )
-                    value = None
-                else:
-                    value = value.strip() or None
-            clean[name] = value
+        clean: dict[str, str] = {}
+        flagged: set[str] = set()
+        for name, value in values.items():
+            if value is None:
+                continue
+            limit = MAX_TEXT_CHARS if name == "text" else MAX_OTHER_CHARS
+            if len(value) > limit:
+                reason = f"{name} is {len(value):,} characters; the limit is {limit:,}"
+            elif "\x00" in value:
+                reason = f"{name} contains a NUL character"
+            else:
+                value = value.strip()
+                if value:
+                    clean[name] = value
+                continue
+            flagged.add(name)
+            problems.append(RowProblem(row, labels.get(name, name), reason))
         for name in REQUIRED_FIELDS:
-            if clean[name] is None and not any(p.field == labels.get(name, name) for p in problems):
+            if name not in clean and name not in flagged:
                 problems.append(RowProblem(row, labels.get(name, name), f"{name} is empty"))
         received_at = None
-        if clean["received_at"] is not None:
+        if "received_at" in clean:
             try:
                 received_at = self._reader.read(clean["received_at"])
             except DateProblem as err:
                 label = labels.get("received_at", "received_at")
                 problems.append(RowProblem(row, label, str(err)))
-        url = clean["url"]
+        url = clean.get("url")
         if url is not None and not url.lower().startswith(("http://", "https://")):
             problems.append(
                 RowProblem(row, labels.get("url", "url"), "is not a web address (http or https)")
             )
-        author_kind = self._choose(
-            row,
-            clean["author_kind"],
-            "unknown",
-            AUTHOR_KINDS,
-            _AUTHOR_KIND_WORDS,
-            labels,
-            "author_kind",
-            problems,
-        )
-        default_kind = "reply" if clean["parent_id"] else self._default_kind
-        kind = self._choose(
-            row, clean["kind"], default_kind, KINDS, _KIND_WORDS, labels, "kind", problems
-        )
+        author_kind = "unknown"
+        if "author_kind" in clean:
+            author_kind = self._choose(row, clean, "author_kind", labels, problems)
+        kind = "reply" if "parent_id" in clean else self._default_kind
+        if "kind" in clean:
+            kind = self._choose(row, clean, "kind", labels, problems)
         if problems or received_at is None:
             self.result.problems.extend(problems)
             return None
-        text = str(clean["text"]).replace("\r\n", "\n").replace("\r", "\n")
-        author_name = str(clean["author_name"])
+        text = clean["text"]
+        if "\r" in text:
+            text = text.replace("\r\n", "\n").replace("\r", "\n")
+        author_name = clean["author_name"]
         item = ParsedItem(
-            row=row,
-            platform_item_id=clean["id"],
-            parent_platform_id=clean["parent_id"],
-            author_name=author_name,
-            author_handle=clean["author_handle"],
-            author_kind=author_kind,
-            text=text,
-            received_at=received_at,
-            kind=kind,
-            url=url,
-            content_hash=content_hash(author_name, text, received_at),
+            row,
+            clean.get("id"),
+            clean.get("parent_id"),
+            author_name,
+            clean.get("author_handle"),
+            author_kind,
+            text,
+            received_at,
+            kind,
+            url,
+            content_hash(author_name, text, received_at),
         )
         self.result.items.append(item)
         return item
@@ -218,16 +209,13 @@ class ResultBuilder:
     @staticmethod
     def _choose(
         row: int,
-        value: str | None,
-        default: str,
-        allowed: frozenset[str],
-        words: Mapping[str, str],
-        labels: Mapping[str, str],
+        clean: Mapping[str, str],
         name: str,
+        labels: Mapping[str, str],
         problems: list[RowProblem],
     ) -> str:
-        if value is None:
-            return default
+        allowed, words = _CHOICES[name]
+        value = clean[name]
         word = value.lower()
         word = words.get(word, word)
         if word in allowed:
@@ -239,7 +227,7 @@ class ResultBuilder:
                 f"'{value[:40]}' is not a known {name}; use one of {', '.join(sorted(allowed))}",
             )
         )
-        return default
+        return word
 
     def finish(self) -> ParseResult:
         """Close the import: note whether any date was read in the local zone."""

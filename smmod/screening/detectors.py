@@ -28,6 +28,10 @@ _LINK = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 _TRAILING_PUNCTUATION = ".,;:!?)]}'\""
+# Cheap tests that rule out most items before the full patterns run: each starts with
+# a literal, which the regex engine searches for quickly.
+_LINK_HINTS = (re.compile(r"://"), re.compile(r"[wW]{3}\."), re.compile(rf"\.(?i:{_TLDS})\b"))
+_DIGIT = re.compile(r"\d")
 
 # --- personal data -----------------------------------------------------------------
 _EMAIL = re.compile(
@@ -66,10 +70,14 @@ def _trim(text: str, start: int, end: int) -> Span:
 
 def find_links(text: str) -> list[Span]:
     """Web addresses, with or without ``http``, but not the domain of an email."""
+    if not any(hint.search(text) for hint in _LINK_HINTS):
+        return []
     return [_trim(text, *match.span()) for match in _LINK.finditer(text)]
 
 
 def find_emails(text: str) -> list[Span]:
+    if "@" not in text:
+        return []
     return [match.span() for match in _EMAIL.finditer(text)]
 
 
@@ -82,10 +90,14 @@ def _valid_phone(national: str) -> bool:
 
 def find_phones(text: str) -> list[Span]:
     """UK phone numbers: mobiles, geographic and non-geographic, national or +44."""
+    if _DIGIT.search(text) is None:
+        return []
     return [m.span() for m in _PHONE.finditer(text) if _valid_phone(m.group("national"))]
 
 
 def find_postcodes(text: str) -> list[Span]:
+    if _DIGIT.search(text) is None:
+        return []
     return [match.span() for match in _POSTCODE.finditer(text)]
 
 

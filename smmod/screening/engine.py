@@ -83,7 +83,7 @@ class _Item:
         self.wordlists = wordlists
         self.protected_names = protected_names
         self._folded: FoldedText | None = None
-        self._scans: dict[object, list[Span]] = {}
+        self._scans: dict[str, list[Span]] = {}
 
     @property
     def folded(self) -> FoldedText:
@@ -94,27 +94,32 @@ class _Item:
     def _folded_spans(self, spans: list[Span]) -> list[Span]:
         return [self.folded.original_span(start, end) for start, end in spans]
 
-    def scan(self, key: object) -> list[Span]:
-        """Spans in the original text for a word list, a detector or the names."""
-        if key not in self._scans:
-            match key:
-                case ("wordlist", str(name)):
-                    if name not in self.wordlists:
-                        raise InputError(
-                            f"word list {name!r} is not loaded; loaded: {self.wordlists.names}",
-                            field="wordlist",
-                        )
-                    found = self._folded_spans(self.wordlists.find(name, self.folded.folded))
-                case ("link",):
-                    found = find_links(self.text)
-                case ("personal_data", str(kind)):
-                    found = PERSONAL_DATA_FINDERS[kind](self.text)
-                case ("protected_name",):
-                    found = self._folded_spans(find_names(self.protected_names, self.folded.folded))
-                case _:
-                    raise AssertionError(f"unknown scan {key!r}")
-            self._scans[key] = found
-        return self._scans[key]
+    def wordlist(self, name: str) -> list[Span]:
+        spans = self._scans.get(name)
+        if spans is None:
+            if name not in self.wordlists:
+                raise InputError(
+                    f"word list {name!r} is not loaded; loaded: {list(self.wordlists.names)}",
+                    field="wordlist",
+                )
+            spans = self._folded_spans(self.wordlists.find(name, self.folded.folded))
+            self._scans[name] = spans
+        return spans
+
+    def detector(self, name: str) -> list[Span]:
+        """Links, personal data kinds and protected names (keys cannot clash with lists:
+        list names have no colon)."""
+        key = ":" + name
+        spans = self._scans.get(key)
+        if spans is None:
+            if name == "protected_name":
+                spans = self._folded_spans(find_names(self.protected_names, self.folded.folded))
+            elif name == "link":
+                spans = find_links(self.text)
+            else:
+                spans = PERSONAL_DATA_FINDERS[name](self.text)
+            self._scans[key] = spans
+        return spans
 
     def found(self, spans: list[Span]) -> _Found | None:
         if not spans:
@@ -126,7 +131,7 @@ def _evaluate(condition: Condition, item: _Item) -> _Found | None:
     """What ``condition`` found in ``item``, or None when it does not hold."""
     match condition:
         case WordListCondition(wordlist=name):
-            return item.found(item.scan(("wordlist", name)))
+            return item.found(item.wordlist(name))
         case RegexCondition():
             return item.found([m.span() for m in condition.compiled.finditer(item.text) if m.end() > m.start()])
         case AuthorKindCondition(kinds=kinds):
@@ -134,12 +139,12 @@ def _evaluate(condition: Condition, item: _Item) -> _Found | None:
         case ItemKindCondition(kinds=kinds):
             return _Found([f"item_kind={item.item_kind}"]) if item.item_kind in kinds else None
         case LinkCondition():
-            return item.found(item.scan(("link",)))
+            return item.found(item.detector("link"))
         case PersonalDataCondition(kinds=kinds):
-            spans = [span for kind in kinds for span in item.scan(("personal_data", kind))]
+            spans = [span for kind in kinds for span in item.detector(kind)]
             return item.found(sorted(set(spans)))
         case ProtectedNameCondition():
-            return item.found(item.scan(("protected_name",)))
+            return item.found(item.detector("protected_name"))
         case AllOf(conditions=children):
             total = _Found()
             for child in children:

@@ -58,17 +58,30 @@ class FoldedText:
         return self.offsets[start], self.offsets[end - 1] + 1
 
 
+class _FoldTable(dict[int, str]):
+    """``str.translate`` table that folds each character the first time it is seen."""
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
+        folded = char.lower() if char.isascii() else _fold_char(char)
+        self[code] = folded
+        return folded
+
+
+_TABLE = _FoldTable()
+
+
 def fold_text(text: str) -> FoldedText:
     """Fold ``text`` for matching, keeping the way back to the original characters."""
     if text.isascii():
         return FoldedText(text, text.lower(), None)
-    pieces: list[str] = []
+    folded = text.translate(_TABLE)
+    if len(folded) == len(text) and all(len(_TABLE[ord(c)]) == 1 for c in set(text)):
+        return FoldedText(text, folded, None)
     offsets: list[int] = []
     for index, char in enumerate(text):
-        folded = char.lower() if char.isascii() else _fold_char(char)
-        pieces.append(folded)
-        offsets.extend([index] * len(folded))
-    return FoldedText(text, "".join(pieces), tuple(offsets))
+        offsets.extend([index] * len(_TABLE[ord(char)]))
+    return FoldedText(text, folded, tuple(offsets))
 
 
 def fold(text: str) -> str:
