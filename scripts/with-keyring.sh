@@ -28,6 +28,7 @@ shift
 keyring_home="$(mktemp -d "${TMPDIR:-/tmp}/smmod-keyring.XXXXXX")"
 daemon_pid=""
 
+# shellcheck disable=SC2329  # run by the EXIT trap
 cleanup() {
     if [[ -n "$daemon_pid" ]]; then
         kill "$daemon_pid" 2>/dev/null || true

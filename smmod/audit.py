@@ -72,10 +72,17 @@ def _entry_hash(entry_id: int, at: datetime, actor: str, action: str, subject: s
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
-def _check_no_secrets(details: dict[str, Any]) -> None:
-    for key in details:
-        if _SECRET_KEY.search(key) and not key.endswith(("_at", "_on", "_id", "_key_name")):
-            raise ValueError(f"audit details must not carry secrets (key {key!r})")
+def _check_no_secrets(details: Any) -> None:
+    """Refuse a secret-looking key anywhere in the details, nested ones included."""
+    if isinstance(details, dict):
+        for key, value in details.items():
+            name = str(key)
+            if _SECRET_KEY.search(name) and not name.endswith(("_at", "_on", "_id", "_key_name")):
+                raise ValueError(f"audit details must not carry secrets (key {name!r})")
+            _check_no_secrets(value)
+    elif isinstance(details, (list, tuple)):
+        for item in details:
+            _check_no_secrets(item)
 
 
 def record(session: Session, *, actor: str, action: str, subject: str,

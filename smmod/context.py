@@ -11,12 +11,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 
+from smmod.dnp import DnpService, ImageService
 from smmod.identity import Actor, resolve_actor
 from smmod.paths import Paths, resolve_paths
 from smmod.settings import Settings
 from smmod.staff import StaffService
 from smmod.store.database import Database, open_database
 from smmod.store.engine import SessionFactory
+from smmod.vault import Vault
 
 
 @dataclass
@@ -39,6 +41,19 @@ class AppContext:
         return StaffService(self.session_factory,
                             expiry_months=lambda: self.settings.training_expiry_months,
                             today=date.today)
+
+    @cached_property
+    def vault(self) -> Vault:
+        """The OS keyring (``SMMOD_KEYRING_SERVICE`` renames the service, for tests)."""
+        return Vault(service=os.environ.get("SMMOD_KEYRING_SERVICE", "smmod"))
+
+    @cached_property
+    def dnp(self) -> DnpService:
+        return DnpService(self.session_factory, vault=lambda: self.vault)
+
+    @cached_property
+    def images(self) -> ImageService:
+        return ImageService(self.session_factory, self.dnp, self.settings)
 
     def close(self) -> None:
         self.database.dispose()

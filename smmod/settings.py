@@ -87,28 +87,51 @@ class Setting:
             elif self.kind is bool:
                 value = _parse_bool(text)
             elif self.kind is int:
-                value = int(text.strip())
+                try:
+                    value = int(text.strip())
+                except ValueError:
+                    raise ValueError(f"expected a whole number{self._range()}, "
+                                     f"got '{text}'") from None
             else:
                 value = text.strip()
         except ValueError as exc:
             raise InputError(f"{exc}" if str(exc) else "invalid value", field=self.key) from None
         return self.validate(value)
 
+    def _range(self) -> str:
+        if self.minimum is not None and self.maximum is not None:
+            return f" from {self.minimum} to {self.maximum}"
+        return ""
+
     def validate(self, value: Any) -> Any:
         if self.kind is int and (isinstance(value, bool) or not isinstance(value, int)):
-            raise InputError(f"expected a whole number, got {value!r}", field=self.key)
+            raise InputError(f"expected a whole number{self._range()}, got {value!r}",
+                             field=self.key)
         if self.kind is bool and not isinstance(value, bool):
             raise InputError(f"expected true or false, got {value!r}", field=self.key)
+        if self.kind is str and not isinstance(value, str):
+            raise InputError(f"expected text, got {value!r}", field=self.key)
+        if self.kind is list and not (
+            isinstance(value, list) and all(isinstance(v, str) for v in value)
+        ):
+            raise InputError(f"expected a list of text values, got {value!r}", field=self.key)
         if self.choices and value not in self.choices:
             raise InputError(
                 f"'{value}' is not allowed; choose one of: {', '.join(self.choices)}",
                 field=self.key,
             )
-        if self.minimum is not None and value < self.minimum:
-            raise InputError(f"must be at least {self.minimum}", field=self.key)
-        if self.maximum is not None and value > self.maximum:
-            raise InputError(f"must be at most {self.maximum}", field=self.key)
+        too_low = self.minimum is not None and value < self.minimum
+        too_high = self.maximum is not None and value > self.maximum
+        if too_low or too_high:
+            bounds = self._range() or (f" at least {self.minimum}" if too_low
+                                       else f" at most {self.maximum}")
+            raise InputError(f"must be{bounds}, got {value}", field=self.key)
         return value
+
+    def accept(self, value: Any) -> Any:
+        """A value read from the file: the same checks as text typed by a person."""
+        value = self.validate(value)
+        return self.parse(self.format(value)) if self.parser is not None else value
 
     def format(self, value: Any) -> str:
         if isinstance(value, bool):
@@ -188,7 +211,12 @@ class Settings:
                 log.warning("ignoring unknown setting %s in %s", key, path)
                 continue
             try:
-                settings._values[key] = BY_KEY[key].validate(value)
+                settings._values[key] = BY_KEY[key].accept(value)
+            except InputError as exc:
+                raise InputError(exc.reason, file=str(path), field=key) from None
+        for key in ("images.mode", "images.dpia_reference"):
+            try:
+                settings._check_cross_rules(key, settings.get(key))
             except InputError as exc:
                 raise InputError(exc.reason, file=str(path), field=key) from None
         return settings

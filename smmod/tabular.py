@@ -7,6 +7,7 @@ named (file, row, field, reason) and nothing is applied unless the whole file is
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -23,12 +24,24 @@ _DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%y", "%d
 class Table:
     path: Path
     headers: list[str]
-    rows: list[dict[str, str]]  # keyed by header; row numbers start at 2 (after the header)
+    rows: list[dict[str, str]]  # keyed by header
     encoding: str
+    # The spreadsheet row number of each entry of ``rows`` (the header is row 1; blank
+    # rows are skipped but still counted, so the numbers match what the user sees).
+    row_numbers: list[int] = dataclasses.field(default_factory=list)
 
 
 def decode_bytes(raw: bytes, path: Path) -> tuple[str, str]:
     """Text and encoding name: UTF-8 (with or without BOM), else Windows-1252."""
+    nul = raw.find(b"\x00")
+    if nul >= 0:
+        # Windows-1252 would "decode" anything; NUL bytes mean UTF-16 text or a binary
+        # file such as an .xlsx workbook, never a CSV.
+        raise InputError(
+            f"is not a CSV text file (NUL byte at offset {nul}); it may be "
+            "UTF-16 text or a spreadsheet workbook: save it as CSV UTF-8 and try again",
+            file=str(path),
+        )
     try:
         return raw.decode("utf-8-sig"), "utf-8"
     except UnicodeDecodeError as exc:
@@ -55,6 +68,8 @@ def read_table(path: Path) -> Table:
     if not raw.strip():
         raise InputError("the file is empty", file=str(path))
     text, encoding = decode_bytes(raw, path)
+    if not text.strip():
+        raise InputError("the file is empty", file=str(path))
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t|")
     except csv.Error:
@@ -71,7 +86,8 @@ def read_table(path: Path) -> Table:
     for values in body:
         if not any(v.strip() for v in values):
             continue
-        rows.append({h: (values[i].strip() if i < len(values) else "") for i, h in enumerate(headers)})
+        padded = values + [""] * (len(headers) - len(values))
+        rows.append({h: padded[i].strip() for i, h in enumerate(headers)})
     if not rows:
         raise InputError("no rows after the header", file=str(path))
     return Table(path, headers, rows, encoding)

@@ -120,7 +120,7 @@ def _insecurity(backend: KeyringBackend) -> str | None:
             return "the chain of keyrings is empty"
         for member in members:
             problem = _insecurity(member)
-            if False:
+            if problem:
                 return f"the chain of keyrings includes {_backend_name(member)}: {problem}"
         return None
     cls = type(backend)
@@ -260,8 +260,7 @@ class Vault:
         value = self._read(staged.staged_key)
         if value is None:
             raise NotFound(
-                f"No staged secret for credential '{staged.key}': it was already committed "
-                "or discarded."
+                f"No staged secret for credential '{staged.key}': it was already committed or discarded."
             )
         self._write(staged.key, value, shown_as=staged.key)
         try:
@@ -364,9 +363,7 @@ def _check_secret(secret: object) -> None:
     try:
         secret.encode("utf-8")
     except UnicodeEncodeError:
-        raise InputError(
-            "the secret contains characters that cannot be stored", field="secret"
-        ) from None
+        raise InputError("the secret contains characters that cannot be stored", field="secret") from None
 
 
 # Longest password each platform is known to accept, kept on the low side of what has
@@ -394,9 +391,7 @@ def platform_password_limit(platform: str) -> int:
         return PLATFORM_PASSWORD_LIMITS[platform]
     except KeyError:
         known = ", ".join(PLATFORM_PASSWORD_LIMITS)
-        raise InputError(
-            f"unknown platform '{platform}' (known: {known})", field="platform"
-        ) from None
+        raise InputError(f"unknown platform '{platform}' (known: {known})", field="platform") from None
 
 
 def generate_password(
@@ -416,15 +411,14 @@ def generate_password(
     """
     if isinstance(length, bool) or not isinstance(length, int):
         raise InputError("the length must be a whole number", field="length")
+    if length < 1:
+        raise InputError("the length must be at least 1", field="length")
     if max_length is not None:
         if isinstance(max_length, bool) or not isinstance(max_length, int) or max_length < 1:
-            raise InputError(
-                "the maximum length must be a whole number above 0", field="max_length"
-            )
+            raise InputError("the maximum length must be a whole number above 0", field="max_length")
         if length > max_length:
             raise InputError(
-                f"a password of {length} characters is longer than the platform allows "
-                f"({max_length})",
+                f"a password of {length} characters is longer than the platform allows ({max_length})",
                 field="length",
             )
     if length > MAX_GENERATED_LENGTH:

@@ -1,4 +1,6 @@
-"""Fixtures for tests that need the real OS keyring (``@pytest.mark.keyring``).
+"""Fixtures and stand-in backends for keyring tests.
+
+Tests marked ``@pytest.mark.keyring`` use the real OS keyring through ``real_keyring``.
 
 Run them with ``scripts/with-keyring.sh uv run pytest ...``, which gives them a private,
 throwaway GNOME Keyring. Without a usable keyring they are skipped, unless
@@ -13,14 +15,17 @@ from __future__ import annotations
 
 import functools
 import os
+import traceback
 import uuid
 from collections.abc import Iterator
-from typing import NoReturn
+from typing import ClassVar, NoReturn
 
 import keyring
 import pytest
 from keyring.backend import KeyringBackend
-from keyring.errors import PasswordDeleteError
+from keyring.backends.chainer import ChainerBackend
+from keyring.compat import properties
+from keyring.errors import PasswordDeleteError, PasswordSetError
 
 from smmod.vault import backend_status
 
@@ -33,8 +38,8 @@ def keyring_required() -> bool:
 
 
 @functools.cache
-def find_real_keyring() -> tuple[type[KeyringBackend] | None, str]:
-    """The class of the secure backend keyring picks here, or None and the reason.
+def find_real_keyring() -> tuple[KeyringBackend | None, str]:
+    """The secure backend keyring picks here (the one ``Vault()`` uses), or None and why.
 
     Probes with one write, read and delete, so a locked or half-started keyring is found
     here once instead of failing every test in a different way.
@@ -55,7 +60,7 @@ def find_real_keyring() -> tuple[type[KeyringBackend] | None, str]:
         return None, f"{status.name} failed a write/read/delete probe: {type(exc).__name__}"
     if read_back != "probe-value":
         return None, f"{status.name} did not return what was written to it"
-    return type(backend), status.name
+    return backend, status.name
 
 
 def _unavailable(reason: str) -> NoReturn:
@@ -75,17 +80,16 @@ def keyring_service() -> str:
 
 
 @pytest.fixture
-def real_keyring(monkeypatch: pytest.MonkeyPatch) -> Iterator[KeyringBackend]:
-    """A fresh instance of the real, secure keyring backend, cleaned up after the test.
+def real_keyring() -> Iterator[KeyringBackend]:
+    """The real, secure keyring backend (the one ``Vault()`` picks), cleaned up afterwards.
 
-    Writes through this instance are recorded (the backend's own class is unchanged, so
-    the vault judges the real thing) and every recorded item under a test service is
-    deleted afterwards.
+    Writes through it are recorded for the test's duration (on the instance only: its
+    class is unchanged, so the vault judges the real thing) and every recorded item is
+    deleted after the test, whichever ``Vault`` wrote it.
     """
-    backend_class, reason = find_real_keyring()
-    if backend_class is None:
+    backend, reason = find_real_keyring()
+    if backend is None:
         _unavailable(reason)
-    backend = backend_class()
     written: list[tuple[str, str]] = []
     real_set = backend.set_password
 
@@ -93,12 +97,156 @@ def real_keyring(monkeypatch: pytest.MonkeyPatch) -> Iterator[KeyringBackend]:
         written.append((service, username))
         real_set(service, username, password)
 
-    monkeypatch.setattr(backend, "set_password", recording_set)
-    yield backend
-    for service, username in dict.fromkeys(written):
-        if not service.startswith("smmod-test-"):
-            raise AssertionError(f"a test wrote to the real keyring service {service!r}")
-        try:
-            backend.delete_password(service, username)
-        except PasswordDeleteError:
-            pass  # the test deleted it itself
+    backend.set_password = recording_set  # type: ignore[method-assign]
+    try:
+        yield backend
+    finally:
+        del backend.set_password  # back to the class's own method
+        for service, username in dict.fromkeys(written):
+            if not service.startswith("smmod-test-"):
+                raise AssertionError(f"a test wrote to the real keyring service {service!r}")
+            try:
+                backend.delete_password(service, username)
+            except PasswordDeleteError:
+                pass  # the test deleted it itself
+
+
+@pytest.fixture
+def app_keyring(
+    real_keyring: KeyringBackend, keyring_service: str, monkeypatch: pytest.MonkeyPatch
+) -> KeyringBackend:
+    """For code that builds its own ``Vault()`` (``AppContext.vault``): the real keyring,
+    with ``SMMOD_KEYRING_SERVICE`` pointing that vault at this run's test service."""
+    monkeypatch.setenv("SMMOD_KEYRING_SERVICE", keyring_service)
+    return real_keyring
+
+
+# --- stand-in backends ---------------------------------------------------------------
+# For keyrings this machine does not have: plaintext files, chains, locked or broken
+# keyrings. Defining a backend class registers it with keyring, so each one sets
+# ``viable = False``: keyring must never pick one of these on its own.
+
+
+class MemoryKeyring(KeyringBackend):
+    """A secure-looking backend kept in memory, for the status and error tests."""
+
+    priority = 1
+    viable = False
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.items: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.items.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.items[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        if self.items.pop((service, username), None) is None:
+            raise PasswordDeleteError("No such password!")
+
+
+class PlaintextKeyring(MemoryKeyring):
+    """Named like keyrings.alt.file.PlaintextKeyring, the backend that writes a plain file."""
+
+
+class UnencryptedKeyring(MemoryKeyring):
+    pass
+
+
+class EncryptedFileKeyring(MemoryKeyring):
+    pass
+
+
+class AltEncryptedKeyring(MemoryKeyring):
+    pass
+
+
+AltEncryptedKeyring.__module__ = "keyrings.alt.file"
+
+
+class FileBackedKeyring(MemoryKeyring):
+    file_path = "/home/someone/.local/share/python_keyring/keyring_pass.cfg"
+
+
+class NegativePriorityKeyring(MemoryKeyring):
+    priority = -1
+
+
+class UnsuitableKeyring(MemoryKeyring):
+    @properties.classproperty
+    def priority(cls) -> float:  # type: ignore[override]
+        raise RuntimeError("The Secret Service daemon is neither running nor activatable")
+
+
+class Chain(ChainerBackend):
+    """A chainer over given backends, as keyring builds when several are installed."""
+
+    viable = False
+
+    def __init__(self, members: list[KeyringBackend]) -> None:
+        super().__init__()
+        self._members = members
+
+    @property  # type: ignore[override]
+    def backends(self) -> list[KeyringBackend]:
+        return self._members
+
+
+class RaisingKeyring(MemoryKeyring):
+    """A backend whose every call raises the exception it was given."""
+
+    def __init__(self, error: Exception) -> None:
+        super().__init__()
+        self.error = error
+
+    def get_password(self, service: str, username: str) -> str | None:
+        raise self.error
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        raise self.error
+
+    def delete_password(self, service: str, username: str) -> None:
+        raise self.error
+
+
+class LeakySetError(MemoryKeyring):
+    """Refuses writes with a message that quotes the password, as a careless backend might."""
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        raise PasswordSetError(f"cannot store {password!r} for {username}")
+
+
+class RefusesRealKeys(KeyringBackend):
+    """The real keyring, except that writing a non-staged key fails (a commit that fails)."""
+
+    priority = 1
+    viable = False
+    refused: ClassVar[str] = "write refused for {password}"
+
+    def __init__(self, real: KeyringBackend) -> None:
+        super().__init__()
+        self.real = real
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.real.get_password(service, username)
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        if not username.endswith(":staged"):
+            raise PasswordSetError(self.refused.format(password=password))
+        self.real.set_password(service, username, password)
+
+    def delete_password(self, service: str, username: str) -> None:
+        self.real.delete_password(service, username)
+
+
+def assert_no_secret(error: BaseException, *secrets: str) -> None:
+    """The error, its traceback and anything chained to it never show the secret."""
+    shown = "".join(traceback.format_exception(error))
+    for secret in secrets:
+        assert secret not in shown
+        assert secret not in repr(error.args)
+    assert error.__cause__ is None
+    assert error.__context__ is None

@@ -1,9 +1,9 @@
 """The credential vault (R5, principle 1): real keyring round trips and every refusal.
 
 Tests marked ``keyring`` run against the real OS keyring: run them with
-``scripts/with-keyring.sh uv run pytest tests/test_vault.py``. The small backends defined
-here stand in for keyrings this machine does not have (plaintext files, locked or
-broken keyrings); each sets ``viable = False`` so keyring never picks it on its own.
+``scripts/with-keyring.sh uv run pytest tests/test_vault.py``. The stand-in backends for
+keyrings this machine does not have (plaintext files, locked or broken keyrings) are in
+``tests/keyring_support.py``.
 """
 
 from __future__ import annotations
@@ -11,23 +11,13 @@ from __future__ import annotations
 import logging
 import re
 import string
-import traceback
 from collections.abc import Callable
-from typing import ClassVar
 
 import keyring
 import pytest
 from keyring.backend import KeyringBackend
 from keyring.backends import fail, null
-from keyring.backends.chainer import ChainerBackend
-from keyring.compat import properties
-from keyring.errors import (
-    InitError,
-    KeyringLocked,
-    NoKeyringError,
-    PasswordDeleteError,
-    PasswordSetError,
-)
+from keyring.errors import InitError, KeyringLocked, NoKeyringError, PasswordDeleteError
 
 from smmod.errors import InputError, KeyringUnavailable, NotFound
 from smmod.vault import (
@@ -40,137 +30,23 @@ from smmod.vault import (
     generate_password,
     platform_password_limit,
 )
-from tests import keyring_support
-
-real_keyring = keyring_support.real_keyring
-keyring_service = keyring_support.keyring_service
+from tests.keyring_support import (
+    AltEncryptedKeyring,
+    Chain,
+    EncryptedFileKeyring,
+    FileBackedKeyring,
+    LeakySetError,
+    MemoryKeyring,
+    NegativePriorityKeyring,
+    PlaintextKeyring,
+    RaisingKeyring,
+    RefusesRealKeys,
+    UnencryptedKeyring,
+    UnsuitableKeyring,
+    assert_no_secret,
+)
 
 SECRET = "S3cret-Value!never-shown"  # distinctive, so a leak is easy to spot
-
-
-class MemoryKeyring(KeyringBackend):
-    """A secure-looking backend kept in memory, for the status and error tests."""
-
-    priority = 1
-    viable = False
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.items: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.items.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.items[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        if self.items.pop((service, username), None) is None:
-            raise PasswordDeleteError("No such password!")
-
-
-class PlaintextKeyring(MemoryKeyring):
-    """Named like keyrings.alt.file.PlaintextKeyring, the backend that writes a plain file."""
-
-
-class UnencryptedKeyring(MemoryKeyring):
-    pass
-
-
-class EncryptedFileKeyring(MemoryKeyring):
-    pass
-
-
-class AltEncryptedKeyring(MemoryKeyring):
-    pass
-
-
-AltEncryptedKeyring.__module__ = "keyrings.alt.file"
-
-
-class FileBackedKeyring(MemoryKeyring):
-    file_path = "/home/someone/.local/share/python_keyring/keyring_pass.cfg"
-
-
-class NegativePriorityKeyring(MemoryKeyring):
-    priority = -1
-
-
-class UnsuitableKeyring(MemoryKeyring):
-    @properties.classproperty
-    def priority(cls) -> float:
-        raise RuntimeError("The Secret Service daemon is neither running nor activatable")
-
-
-class Chain(ChainerBackend):
-    """A chainer over given backends, as keyring builds when several are installed."""
-
-    viable = False
-
-    def __init__(self, members: list[KeyringBackend]) -> None:
-        super().__init__()
-        self._members = members
-
-    @property  # type: ignore[override]
-    def backends(self) -> list[KeyringBackend]:
-        return self._members
-
-
-class RaisingKeyring(MemoryKeyring):
-    """A backend whose every call raises the exception it was given."""
-
-    def __init__(self, error: Exception) -> None:
-        super().__init__()
-        self.error = error
-
-    def get_password(self, service: str, username: str) -> str | None:
-        raise self.error
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        raise self.error
-
-    def delete_password(self, service: str, username: str) -> None:
-        raise self.error
-
-
-class LeakySetError(MemoryKeyring):
-    """Refuses writes with a message that quotes the password, as a careless backend might."""
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        raise PasswordSetError(f"cannot store {password!r} for {username}")
-
-
-class RefusesRealKeys(KeyringBackend):
-    """The real keyring, except that writing a non-staged key fails (a commit that fails)."""
-
-    priority = 1
-    viable = False
-    refused: ClassVar[str] = "write refused for {password}"
-
-    def __init__(self, real: KeyringBackend) -> None:
-        super().__init__()
-        self.real = real
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.real.get_password(service, username)
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        if not username.endswith(":staged"):
-            raise PasswordSetError(self.refused.format(password=password))
-        self.real.set_password(service, username, password)
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.real.delete_password(service, username)
-
-
-def assert_no_secret(error: BaseException, *secrets: str) -> None:
-    """The error, its traceback and anything chained to it never show the secret."""
-    shown = "".join(traceback.format_exception(error))
-    for secret in secrets:
-        assert secret not in shown
-        assert secret not in repr(error.args)
-    assert error.__cause__ is None
-    assert error.__context__ is None
 
 
 @pytest.fixture
@@ -212,12 +88,10 @@ def test_insecure_backends_are_refused_in_plain_words(backend: KeyringBackend, s
 def test_a_chain_names_the_plaintext_member() -> None:
     reason = backend_status(Chain([MemoryKeyring(), PlaintextKeyring()])).reason
     assert reason is not None
-    assert "tests.test_vault.PlaintextKeyring" in reason
+    assert "tests.keyring_support.PlaintextKeyring" in reason
 
 
-@pytest.mark.parametrize(
-    "backend", [MemoryKeyring(), Chain([MemoryKeyring()]), Chain([MemoryKeyring()] * 2)]
-)
+@pytest.mark.parametrize("backend", [MemoryKeyring(), Chain([MemoryKeyring()]), Chain([MemoryKeyring()] * 2)])
 def test_secure_backends_and_chains_of_them_are_accepted(backend: KeyringBackend) -> None:
     assert backend_status(backend).secure
     assert backend_status(backend).reason is None
@@ -619,9 +493,7 @@ def test_only_the_chosen_characters_are_used(options: dict[str, object], alphabe
         (20, {"symbol_set": "!£"}, "symbol_set"),
     ],
 )
-def test_impossible_requests_are_input_errors(
-    length: object, options: dict[str, object], field: str
-) -> None:
+def test_impossible_requests_are_input_errors(length: object, options: dict[str, object], field: str) -> None:
     with pytest.raises(InputError) as caught:
         generate_password(length, **options)  # type: ignore[arg-type]
     assert caught.value.field == field

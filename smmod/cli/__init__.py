@@ -9,6 +9,7 @@ import argparse
 import logging
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from smmod import __version__
 from smmod.cli import core, staff
@@ -22,7 +23,7 @@ VERB_MODULES = (core, staff)
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # override: one line, exit 2
+    def error(self, message: str) -> NoReturn:  # override: one line, exit 2
         self.exit(EXIT_USAGE, f"smmod: {message}\n")
 
 

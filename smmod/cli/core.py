@@ -15,6 +15,7 @@ from smmod.cli.common import (
     emit_json,
     print_table,
 )
+from smmod.errors import InputError
 from smmod.identity import current_username
 from smmod.paths import resolve_paths
 from smmod.settings import BY_KEY, Settings
@@ -147,7 +148,14 @@ def cmd_backup(args: argparse.Namespace) -> int:
               "with its own tools.", file=sys.stderr)
         return EXIT_PROBLEMS
     if args.to:
-        dest = backups.backup_file(ctx.database.path, args.to.resolve())
+        target = args.to.resolve()
+        if target.is_dir():
+            raise InputError("is a folder; give the backup's file name", file=str(args.to))
+        live = ctx.database.path.resolve()
+        if target in {live, live.with_name(live.name + "-wal"), live.with_name(live.name + "-shm")}:
+            raise InputError("is the live database or one of its files; choose another name",
+                             file=str(args.to))
+        dest = backups.backup_file(ctx.database.path, target)
     else:
         made = backups.make_backup(ctx.database.path, ctx.paths.backups, "manual",
                                    int(ctx.settings.get("backup.keep")))

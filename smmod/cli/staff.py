@@ -6,8 +6,8 @@ import argparse
 from pathlib import Path
 
 from smmod.cli.common import EXIT_OK, add_json_flag, context, date_arg, emit_json, print_table
-from smmod.store.models import ROLES
 from smmod.staff.service import StaffInput
+from smmod.store.models import ROLES
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

@@ -159,8 +159,10 @@ def _verdict(
                 f"Face {face.index} looks like {who} on the do-not-publish list "
                 f"(distance {face.distance:.2f}): a person must decide."
             )
-    if faces:
-        count = "1 face" if len(faces) == 1 else f"{len(faces)} faces"
+    unmatched = [face for face in faces if face.status == FaceStatus.UNMATCHED]
+    if unmatched:
+        other = " other" if len(unmatched) < len(faces) else ""
+        count = f"1{other} face" if len(unmatched) == 1 else f"{len(unmatched)}{other} faces"
         review.append(
             f"{count} found: a person must confirm, face by face, that none is a pupil "
             "on the do-not-publish list."

@@ -65,6 +65,12 @@ def model_file(name: str) -> Path:
     )
 
 
+def check_models_installed() -> None:
+    """Raise ``FaceModelsMissing`` unless assisted matching's model files are there."""
+    model_file(_LANDMARKS)
+    model_file(_RESNET)
+
+
 def load_models(*, recognition: bool = True) -> None:
     """Load the detector, and the recognition models if asked, unless already loaded."""
     _get_detector()

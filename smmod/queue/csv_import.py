@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import operator
 import re
 import sys
 from collections.abc import Mapping, Sequence
@@ -212,6 +213,8 @@ def parse_csv(
         )
         labels = {name: headers[index] for name, index in columns.items()}
         width = len(headers)
+        # At least the three required fields, so itemgetter always returns a tuple.
+        names, pick = list(columns), operator.itemgetter(*columns.values())
         builder = ResultBuilder("csv", source, reader, "comment")
         seen_rows = False
         for values in rows:
@@ -228,8 +231,11 @@ def parse_csv(
                     _raw(headers, values),
                 )
                 continue
-            count = len(values)
-            fields = {name: values[i] if i < count else None for name, i in columns.items()}
+            if len(values) >= width:
+                fields = dict(zip(names, pick(values), strict=True))
+            else:
+                count = len(values)
+                fields = {name: values[i] if i < count else None for name, i in columns.items()}
             if builder.add(row_no, fields, labels) is None:
                 builder.keep_raw(row_no, _raw(headers, values))
     except csv.Error as err:

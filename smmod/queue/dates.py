@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from email.utils import parsedate_tz
+from email.utils import parsedate_to_datetime, parsedate_tz
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from smmod.errors import InputError
@@ -52,6 +52,15 @@ def _day_first(value: str) -> tuple[datetime, bool]:
     """UK spreadsheet style: 24/11/2026, optionally with 14:05, 14:05:33 or 2:05 pm."""
     if "/" not in value:
         raise _NotThisFormat
+    if len(value) in (16, 19) and value[2] == "/" and value[5] == "/" and value[10] == " ":
+        # The usual spreadsheet shape, rearranged for the C ISO parser: several times
+        # faster than splitting in Python. Anything odd falls through to the full reading.
+        try:
+            fast = datetime.fromisoformat(f"{value[6:10]}-{value[3:5]}-{value[0:2]}T{value[11:]}")
+        except ValueError:
+            fast = None
+        if fast is not None and fast.tzinfo is None:
+            return fast, True
     date_part, _, time_part = value.strip().partition(" ")
     pieces = date_part.split("/")
     if len(pieces) != 3 or not all(p.isdigit() for p in pieces):
@@ -84,22 +93,52 @@ def _day_first(value: str) -> tuple[datetime, bool]:
         ) from err
 
 
-def _rfc2822(value: str) -> tuple[datetime, bool]:
-    parts = parsedate_tz(value)
-    if parts is None:
-        raise _NotThisFormat
-    year, month, day, hour, minute, second = parts[:6]
+_MONTHS = {
+    name: f"{number:02d}"
+    for number, name in enumerate(
+        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"),
+        start=1,
+    )
+}
+_UTC_NAMES = frozenset({"gmt", "utc", "ut", "z", "+0000"})
+
+
+def _rfc2822_usual(value: str) -> datetime | None:
+    """The shape feeds nearly always use, "Thu, 19 Nov 2026 08:30:00 +0000", done fast."""
+    parts = value.split()
+    if len(parts) != 6 or not parts[0].endswith(","):
+        return None
+    _, day, month, year, clock, zone = parts
+    number = _MONTHS.get(month.lower())
+    zone = zone.lower()
+    if number is None or len(year) != 4 or len(clock) != 8:
+        return None
+    if zone in _UTC_NAMES:
+        zone = "+00:00"
+    elif len(zone) != 5 or zone[0] not in "+-" or zone == "-0000":
+        return None
     try:
-        naive = datetime(year, month, day, hour, minute, second)
+        return datetime.fromisoformat(f"{year}-{number}-{day.zfill(2)}T{clock}{zone}")
+    except ValueError:
+        return None
+
+
+def _rfc2822(value: str) -> tuple[datetime, bool]:
+    usual = _rfc2822_usual(value)
+    if usual is not None:
+        return usual.astimezone(UTC), False
+    if parsedate_tz(value) is None:
+        raise _NotThisFormat
+    try:
+        parsed = parsedate_to_datetime(value)
     except ValueError as err:
         raise DateProblem(f"'{shorten(value)}' is not a real date or time ({err})") from err
-    offset = parts[9]
-    if offset is None:
-        if value.rstrip().endswith("-0000"):
-            # RFC 2822: -0000 is UTC with no statement about the sender's zone.
-            return naive.replace(tzinfo=UTC), False
-        return naive, True
-    return (naive - timedelta(seconds=offset)).replace(tzinfo=UTC), False
+    if parsed.tzinfo is not None:
+        return parsed.astimezone(UTC), False
+    if value.rstrip().endswith("-0000"):
+        # RFC 2822: -0000 is UTC with no statement about the sender's zone.
+        return parsed.replace(tzinfo=UTC), False
+    return parsed, True
 
 
 def _epoch(value: str) -> tuple[datetime, bool]:

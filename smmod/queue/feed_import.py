@@ -23,6 +23,7 @@ from urllib.request import (
     OpenerDirector,
     ProxyHandler,
     Request,
+    UnknownHandler,
 )
 
 import defusedxml
@@ -160,9 +161,7 @@ def _atom_link(entry: ET.Element) -> str | None:
     return links[0].get("href") if links else None
 
 
-def _atom_fields(
-    entry: ET.Element, feed_author: str
-) -> tuple[dict[str, str | None], dict[str, str]]:
+def _atom_fields(entry: ET.Element, feed_author: str) -> tuple[dict[str, str | None], dict[str, str]]:
     title = entry.find(f"{ATOM}title")
     body, body_tag = _first(entry, f"{ATOM}summary", f"{ATOM}content")
     date, date_tag = _first(entry, f"{ATOM}published", f"{ATOM}updated")
@@ -210,9 +209,7 @@ def _parse_xml(data: bytes, source: str) -> ET.Element:
         line, column = err.position
         what = "is not XML" if line == 1 and column == 0 else "is not well-formed XML"
         reason = str(err).split(":")[0]
-        raise InputError(
-            f"{what} ({reason} at line {line}, column {column + 1})", file=source
-        ) from err
+        raise InputError(f"{what} ({reason} at line {line}, column {column + 1})", file=source) from err
 
 
 def parse_feed(data: bytes, source: str, reader: DateReader) -> ParseResult:
@@ -263,6 +260,7 @@ def _opener() -> OpenerDirector:
         HTTPRedirectHandler(),
         HTTPDefaultErrorHandler(),
         HTTPErrorProcessor(),
+        UnknownHandler(),
     ):
         opener.add_handler(handler)
     return opener
@@ -278,9 +276,7 @@ def fetch_feed(url: str, timeout: float = 10.0, max_bytes: int = 5_000_000) -> b
     shown = display_url(url)
     scheme = urlsplit(url).scheme.lower() if "://" in url else ""
     if scheme not in ("http", "https", "file"):
-        raise InputError(
-            "cannot be fetched: only http, https and file addresses are allowed", file=shown
-        )
+        raise InputError("cannot be fetched: only http, https and file addresses are allowed", file=shown)
     request = Request(  # noqa: S310 - the scheme was checked just above
         url,
         headers={

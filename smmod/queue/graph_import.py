@@ -38,9 +38,7 @@ def _comments(doc: Any, source: str) -> list[Any]:
     """The top-level comments, or an InputError saying what shape was expected."""
     if isinstance(doc, dict) and isinstance(doc.get("error"), dict):
         message = str(doc["error"].get("message", "no message"))
-        raise InputError(
-            f"holds a Graph API error, not comments: {shorten(message, 120)}", file=source
-        )
+        raise InputError(f"holds a Graph API error, not comments: {shorten(message, 120)}", file=source)
     if isinstance(doc, list):
         comments = doc
     elif isinstance(doc, dict) and isinstance(doc.get("data"), list):
@@ -51,9 +49,7 @@ def _comments(doc: Any, source: str) -> list[Any]:
         raise InputError(f"{_EXPECTED}; found {_describe(doc)}", file=source)
     if not comments:
         raise InputError("contains no comments", file=source)
-    looks_right = any(
-        isinstance(c, dict) and any(k in c for k in _COMMENT_KEYS) for c in comments[:100]
-    )
+    looks_right = any(isinstance(c, dict) and any(k in c for k in _COMMENT_KEYS) for c in comments[:100])
     if not looks_right:
         raise InputError(f"{_EXPECTED}; found {_describe(comments)}", file=source)
     return comments

@@ -174,9 +174,7 @@ class ResultBuilder:
                 problems.append(RowProblem(row, label, str(err)))
         url = clean.get("url")
         if url is not None and not url.lower().startswith(("http://", "https://")):
-            problems.append(
-                RowProblem(row, labels.get("url", "url"), "is not a web address (http or https)")
-            )
+            problems.append(RowProblem(row, labels.get("url", "url"), "is not a web address (http or https)"))
         author_kind = "unknown"
         if "author_kind" in clean:
             author_kind = self._choose(row, clean, "author_kind", labels, problems)
@@ -284,27 +282,40 @@ def parse_file(
     tz: str = "Europe/London",
     now: datetime | None = None,
 ) -> ParseResult:
-    """Parse an import file of any supported format.
+    """Parse an import file of any supported format (see ``parse_bytes``)."""
+    source = Path(path)
+    return parse_bytes(read_source(source), source.name, fmt=fmt, mapping=mapping, tz=tz, now=now)
+
+
+def parse_bytes(
+    data: bytes,
+    source: str,
+    *,
+    fmt: str = "auto",
+    mapping: Mapping[str, str] | None = None,
+    tz: str = "Europe/London",
+    now: datetime | None = None,
+) -> ParseResult:
+    """Parse content already in memory, such as a fetched feed; ``source`` names it.
 
     ``mapping`` (smmod field → column header) applies to CSV only; without it the
-    columns are guessed with ``suggest_mapping``. ``now`` bounds "in the future".
+    columns are guessed with ``suggest_mapping``. Dates with no zone are read in ``tz``;
+    ``now`` (default: the clock) bounds "in the future".
     """
     # Imported here because the format modules build on the types above.
     from smmod.queue import csv_import, feed_import, graph_import
 
     if fmt not in ("auto", *FORMATS):
         raise InputError(f"unknown format '{fmt}'; use auto, {', '.join(FORMATS)}")
-    source = Path(path)
-    data = read_source(source)
     if not data.strip():
-        raise InputError("the file is empty", file=source.name)
+        raise InputError("the file is empty", file=source)
     chosen = sniff_format(data) if fmt == "auto" else fmt
     reader = DateReader(tz, now)
     if chosen == "csv":
-        return csv_import.parse_csv(data, source.name, reader, mapping)
+        return csv_import.parse_csv(data, source, reader, mapping)
     if chosen == "graph-json":
-        return graph_import.parse_graph_json(data, source.name, reader)
-    return feed_import.parse_feed(data, source.name, reader)
+        return graph_import.parse_graph_json(data, source, reader)
+    return feed_import.parse_feed(data, source, reader)
 
 
 def rejects_path(source_path: str | Path) -> Path:

@@ -34,7 +34,7 @@ _LEET: dict[str, str] = {
     "t": "7",
 }
 _WORD_GAP = r"[\s_.\-]+"
-_LETTER_SEPARATOR = r"[\s_.,*\-]{1,3}"
+_LETTER_SEPARATOR = r"[\s_.,*\-][\s_.,*\-]{0,2}"
 _ANY_ENDING = r"\w*"
 _END = ""  # trie key that marks "a term can end here"
 _MIN_SEPARATED_LETTERS = 3
@@ -54,7 +54,10 @@ def _run_token(char: str, count: int) -> str:
         return "'?"
     if not char.isalpha():
         return re.escape(char * count)
-    return _letter_class(char) + ("+" if count == 1 else f"{{{count},}}")
+    # "[s5$][s5$]*" rather than "[s5$]+": the regex engine skips a branch of an
+    # alternation cheaply only when the branch starts with a plain character test.
+    letter = _letter_class(char)
+    return letter + (f"{letter}*" if count == 1 else f"{letter}{{{count - 1},}}")
 
 
 def _contiguous_tokens(words: list[str]) -> list[str]:
@@ -71,9 +74,7 @@ def _separated_tokens(words: list[str]) -> list[str] | None:
         return None
     letters = words[0]
     first, rest = letters[0], letters[1:]
-    return [_letter_class(first) + "+"] + [
-        _LETTER_SEPARATOR + _letter_class(letter) + "+" for letter in rest
-    ]
+    return [_run_token(first, 1)] + [_LETTER_SEPARATOR + _run_token(c, 1) for c in rest]
 
 
 def term_words(term: str) -> tuple[list[str], bool]:

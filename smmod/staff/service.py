@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import builtins
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -11,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
 from smmod import audit
@@ -26,7 +28,7 @@ log = logging.getLogger("smmod.staff")
 IMPORT_FIELDS = ("name", "username", "email", "roles", "policy_read_on", "trained_on",
                  "leaving_on")
 IMPORT_REQUIRED = ("name", "username")
-IMPORT_ALIASES: dict[str, tuple[str, ...]] = {
+IMPORT_ALIASES: dict[str, Sequence[str]] = {
     "name": ("full name", "staff name", "display name", "legal name"),
     "username": ("login", "user name", "network login", "account", "user id", "logon"),
     "email": ("e-mail", "email address", "work email", "school email"),
@@ -99,8 +101,9 @@ def _validate(data: StaffInput) -> None:
                          f"choose from {', '.join(ROLES)}", field="roles")
     if not data.roles:
         raise InputError("at least one role is required", field="roles")
-    if data.email and "@" not in data.email:
-        raise InputError(f"'{data.email}' is not an email address", field="email")
+    email = (data.email or "").strip()
+    if email and ("@" not in email or any(c.isspace() for c in email)):
+        raise InputError(f"'{email}' is not an email address", field="email")
 
 
 class StaffService:
@@ -180,10 +183,13 @@ class StaffService:
         try:
             with self._sf.begin() as session:
                 staff = self._load_for_edit(session, staff_id, version_id)
-                if staff.username != data.username:
-                    self._refuse_duplicate(session, data.username)
+                if staff.username != data.username.strip():
+                    self._refuse_duplicate(session, data.username, except_id=staff_id)
                 before = _details(_as_input(staff))
                 self._apply(staff, data)
+                # A change to the roles alone touches only staff_roles; mark the row so
+                # its version_id still moves on and a stale edit is seen as a conflict.
+                flag_modified(staff, "name")
                 session.flush()
                 after = _details(data)
                 changed = {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
@@ -212,20 +218,24 @@ class StaffService:
 
     # -- import ------------------------------------------------------------------
     @staticmethod
-    def suggest_import_mapping(headers: list[str]) -> dict[str, str]:
+    def suggest_import_mapping(headers: builtins.list[str]) -> dict[str, str]:
         return suggest_mapping(headers, IMPORT_ALIASES)
 
     def import_csv(self, actor: Actor, path: Path, mapping: dict[str, str] | None = None,
-                   *, default_roles: Iterable[str] = ("staff",)) -> list[StaffRecord]:
+                   *, default_roles: Iterable[str] = ("staff",)) -> builtins.list[StaffRecord]:
         """All or nothing: every bad row is named and nothing is applied if any is bad."""
         require(actor, "administrator", "slt", doing="import staff")
         table = read_table(path)
         mapping = mapping or self.suggest_import_mapping(table.headers)
+        unknown = sorted(set(mapping) - set(IMPORT_FIELDS))
+        if unknown:
+            raise InputError(f"unknown field(s) in the column mapping: {', '.join(unknown)}; "
+                             f"the fields are: {', '.join(IMPORT_FIELDS)}", file=str(path))
         check_mapping(table, mapping, IMPORT_REQUIRED)
         problems: list[RowProblem] = []
         inputs: list[StaffInput] = []
         seen: dict[str, int] = {}
-        for number, row in enumerate(table.rows, start=2):
+        for number, row in zip(table.row_numbers, table.rows, strict=True):
             parsed = _row_to_input(row, mapping, number, problems, frozenset(default_roles))
             if parsed is None:
                 continue
@@ -244,7 +254,7 @@ class StaffService:
                                                f"'{data.username}' is already in the register"))
             if problems:
                 raise ImportRejected(str(path), sorted(problems, key=lambda p: p.row),
-                                     valid_rows=len(inputs) - len(problems))
+                                     valid_rows=len(table.rows) - len({p.row for p in problems}))
             created = [self._insert(session, data) for data in inputs]
             audit.record(session, actor=actor.username, action="staff.import",
                          subject="staff", details={"file": path.name, "rows": len(created),
@@ -275,10 +285,11 @@ class StaffService:
         ]
 
     @staticmethod
-    def _refuse_duplicate(session: Session, username: str) -> None:
-        clash = session.execute(
-            select(Staff.id).where(func.lower(Staff.username) == username.strip().lower())
-        ).first()
+    def _refuse_duplicate(session: Session, username: str, *, except_id: int | None = None) -> None:
+        stmt = select(Staff.id).where(func.lower(Staff.username) == username.strip().lower())
+        if except_id is not None:
+            stmt = stmt.where(Staff.id != except_id)
+        clash = session.execute(stmt).first()
         if clash:
             raise InputError(f"'{username}' is already in the staff register", field="username")
 

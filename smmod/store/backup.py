@@ -35,9 +35,19 @@ class BackupInfo:
 
 
 def instance_lock(lock_file: Path) -> FileLock:
-    """The lock a running smmod holds on its data folder."""
+    """The lock a running smmod holds on its data folder.
+
+    One lock object per file and process (``is_singleton``): the app that holds it can
+    still restore a backup, while any other process is refused.
+    """
     lock_file.parent.mkdir(parents=True, exist_ok=True)
-    return FileLock(str(lock_file), timeout=0)
+    return FileLock(str(lock_file), timeout=0, is_singleton=True)
+
+
+def _read_only_uri(path: Path) -> str:
+    # as_uri() percent-escapes '#', '?' and '%', which would otherwise cut the path short
+    # (and open, or even create, a different file).
+    return f"{path.resolve().as_uri()}?mode=ro"
 
 
 def check_sqlite_file(path: Path) -> str | None:
@@ -52,7 +62,7 @@ def check_sqlite_file(path: Path) -> str | None:
     if header != SQLITE_MAGIC:
         return "is not an SQLite database"
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        conn = sqlite3.connect(_read_only_uri(path), uri=True)
         try:
             rows = conn.execute("PRAGMA quick_check").fetchall()
         finally:
@@ -68,7 +78,7 @@ def backup_file(source: Path, dest: Path) -> Path:
     """Copy a live database consistently to ``dest`` (written atomically)."""
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = dest.with_name(dest.name + ".part")
-    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    src = sqlite3.connect(_read_only_uri(source), uri=True)
     try:
         out = sqlite3.connect(tmp)
         try:
@@ -132,10 +142,12 @@ def validate_backup(path: Path, *, raise_error: bool = True) -> str | None:
     problem: str | None
     if not path.is_file():
         problem = "does not exist"
+    elif path.stat().st_size == 0:
+        problem = "is empty"
     else:
         problem = check_sqlite_file(path)
         if problem is None:
-            conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+            conn = sqlite3.connect(_read_only_uri(path), uri=True)
             try:
                 tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
             finally:
@@ -151,6 +163,10 @@ def move_aside(db_path: Path) -> Path:
     """Rename a broken database (and its WAL files) so it is kept, never overwritten."""
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     target = db_path.with_name(f"{db_path.name}.broken-{stamp}")
+    counter = 1
+    while target.exists():  # never replace a database moved aside earlier
+        counter += 1
+        target = db_path.with_name(f"{db_path.name}.broken-{stamp}-{counter}")
     os.replace(db_path, target)
     for extra in ("-wal", "-shm"):
         side = db_path.with_name(db_path.name + extra)

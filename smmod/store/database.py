@@ -12,8 +12,15 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, text
 
+from smmod.errors import DatabaseUnusable
 from smmod.store import backup
-from smmod.store.engine import SessionFactory, make_engine, make_session_factory, sqlite_url
+from smmod.store.engine import (
+    SessionFactory,
+    make_engine,
+    make_session_factory,
+    masked_url,
+    sqlite_url,
+)
 
 log = logging.getLogger("smmod.store")
 
@@ -58,12 +65,44 @@ def head_revision() -> str:
     return head
 
 
+def known_revisions() -> set[str]:
+    return {s.revision for s in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
+
+
 def migrate(engine: Engine) -> None:
-    """Bring the schema to head on this engine's own connection."""
+    """Bring the schema to head on this engine's own connection.
+
+    On SQLite, foreign keys are off while migrating: batch mode rebuilds a table by
+    dropping it, and with foreign keys on that drop would cascade-delete (or refuse
+    because of) the rows that point at it. The keys are checked before committing.
+    """
     cfg = alembic_config()
-    with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "head")
+    with engine.connect() as conn:
+        raw = conn.connection.driver_connection if conn.dialect.name == "sqlite" else None
+        if raw is not None:
+            raw.execute("PRAGMA foreign_keys=OFF")  # only works outside a transaction
+        try:
+            with conn.begin():
+                cfg.attributes["connection"] = conn
+                command.upgrade(cfg, "head")
+                if raw is not None:
+                    broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                    if broken:
+                        raise RuntimeError(f"migration left broken foreign keys: {broken[:5]}")
+        finally:
+            if raw is not None:
+                raw.execute("PRAGMA foreign_keys=ON")
+
+
+def _refuse_newer(database: Database, where: str) -> None:
+    current = database.current_revision()
+    if current is not None and current not in known_revisions():
+        database.dispose()
+        raise DatabaseUnusable(
+            f"The database {where} was written by a newer smmod (schema {current}; this "
+            f"version knows up to {head_revision()}). Install the newer smmod; the "
+            "database has not been changed."
+        )
 
 
 def open_database(
@@ -82,8 +121,10 @@ def open_database(
     """
     if url:
         engine = make_engine(url)
+        database = Database(engine, make_session_factory(engine), url, None)
+        _refuse_newer(database, masked_url(url))
         migrate(engine)
-        return Database(engine, make_session_factory(engine), url, None)
+        return database
 
     db_path.parent.mkdir(parents=True, exist_ok=True)
     if db_path.exists():
@@ -92,6 +133,7 @@ def open_database(
             raise backup.unusable(db_path, problem, backups_dir)
     engine = make_engine(sqlite_url(str(db_path)))
     database = Database(engine, make_session_factory(engine), sqlite_url(str(db_path)), db_path)
+    _refuse_newer(database, str(db_path))
     current = database.current_revision()
     head = head_revision()
     if current != head:

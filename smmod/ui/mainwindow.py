@@ -169,8 +169,8 @@ class MainWindow(QMainWindow):
     def _on_shortcuts_triggered(self) -> None:
         from smmod.ui.dialogs.shortcuts import ShortcutsDialog
 
-        page = self._stack.currentWidget()
-        extra = page.shortcuts() if callable(getattr(page, "shortcuts", None)) else []
+        shortcuts = getattr(self._stack.currentWidget(), "shortcuts", None)
+        extra = shortcuts() if callable(shortcuts) else []
         ShortcutsDialog(self.actions() + self.findChildren(QAction), extra, self).exec()
 
     @Slot()

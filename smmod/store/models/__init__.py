@@ -15,19 +15,51 @@ from smmod.store.models.accounts import (
     CredentialRotation,
 )
 from smmod.store.models.audit import AuditEntry
+from smmod.store.models.dnp import (
+    RESTRICTIONS,
+    BiometricConsent,
+    FaceConfirmation,
+    FaceTemplate,
+    ImageCheck,
+    ImageExport,
+    Pupil,
+    ReferencePhoto,
+)
+from smmod.store.models.queue import (
+    QueueCsvMapping,
+    QueueFeed,
+    QueueFeedSeen,
+    QueueItem,
+    QueueItemFlag,
+    QueueMeta,
+)
 from smmod.store.models.staff import ROLES, Staff, StaffRole
 
 __all__ = [
     "ACCOUNT_ROLES",
     "ACCOUNT_STATUSES",
     "PLATFORMS",
+    "RESTRICTIONS",
     "ROLES",
     "Account",
     "AccountRole",
     "AuditEntry",
+    "BiometricConsent",
     "Base",
     "Credential",
     "CredentialRotation",
+    "FaceConfirmation",
+    "FaceTemplate",
+    "ImageCheck",
+    "ImageExport",
+    "Pupil",
+    "QueueCsvMapping",
+    "QueueFeed",
+    "QueueFeedSeen",
+    "QueueItem",
+    "QueueItemFlag",
+    "QueueMeta",
+    "ReferencePhoto",
     "Staff",
     "StaffRole",
 ]

@@ -29,12 +29,28 @@ class Account(Base):
     audience: Mapped[str] = mapped_column(Text, default="")
     promotion: Mapped[str] = mapped_column(Text, default="")
     is_private: Mapped[bool] = mapped_column(Boolean, default=False)
+    # "open" or "private", None until the drafter has chosen: R1 needs an explicit choice,
+    # which a boolean defaulting to open cannot tell apart from "not decided yet".
+    visibility: Mapped[str | None] = mapped_column(String(10))
     status: Mapped[str] = mapped_column(String(20), default="draft")
     review_on: Mapped[date | None] = mapped_column(Date)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     submitted_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     decided_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     decision_reason: Mapped[str | None] = mapped_column(Text)
+    # Activation (R3): an administrator created it on the platform after approval.
+    activated_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    activated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    platform_created_on: Mapped[date | None] = mapped_column(Date)
+    # An account that was running before smmod: who attested it had been approved, and when.
+    attested_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    attested_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    attestation: Mapped[str | None] = mapped_column(Text)
+    closed_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_reason: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # R13: when a moderator last looked at this account's queue.
     last_checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -76,6 +92,7 @@ class Credential(Base):
     note: Mapped[str] = mapped_column(Text, default="")
     keyring_key: Mapped[str] = mapped_column(String(100), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     rotated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     rotated_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     rotate_by: Mapped[date | None] = mapped_column(Date)

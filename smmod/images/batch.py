@@ -1,0 +1,214 @@
+"""Check a folder of images on all cores, with progress and cancel (DESIGN.md, R11).
+
+Each worker process loads the face models once (in its initializer) and receives the
+register data (protected pupils, earlier checks) once, so a task carries only a path.
+Everything a worker runs is a module-level function, so the pool works with the
+"spawn" start method (Windows, macOS). On Linux the pool uses a fork server that has
+already imported dlib and loaded the models, so starting workers costs milliseconds
+instead of a second each; ``start_workers_early`` starts that server ahead of time.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import sys
+import threading
+from collections import deque
+from collections.abc import Callable, Iterable
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from multiprocessing.context import BaseContext
+from typing import Any
+
+from smmod.errors import InputError, SmmodError
+from smmod.images import faces as facelib
+from smmod.images.check import check_image
+from smmod.images.results import CheckResult, FileError
+
+log = logging.getLogger("smmod.images")
+
+Outcome = CheckResult | FileError
+Progress = Callable[[int, int], None]
+
+_CHECK_ARGS = frozenset({"protected", "caption", "assisted", "earlier"})
+_PRELOAD = "smmod.images._preload"
+_MAX_POOL_RESTARTS = 3
+_POLL_SECONDS = 0.1
+
+_worker_kwargs: dict[str, Any] = {}
+
+
+def check_folder(
+    paths: Iterable[str | os.PathLike[str]],
+    *,
+    workers: int | None = None,
+    progress: Progress | None = None,
+    cancel: threading.Event | None = None,
+    **check_kwargs: Any,
+) -> list[Outcome]:
+    """Check every path; a bad file becomes a ``FileError`` and the batch goes on.
+
+    Results come in the order of ``paths``. After ``cancel`` is set no new file is
+    started and files not yet checked are left out of the result. ``workers`` defaults
+    to the number of cores; 1 checks in this process. ``progress(done, total)`` is
+    called in the calling thread. ``check_kwargs`` are those of ``check_image``.
+    """
+    unknown = set(check_kwargs) - _CHECK_ARGS
+    if unknown:
+        raise TypeError(f"check_folder() got unexpected arguments: {', '.join(sorted(unknown))}")
+    todo = [str(p) for p in paths]
+    count = workers if workers is not None else (os.cpu_count() or 1)
+    if count < 1:
+        raise ValueError("workers must be at least 1")
+    if check_kwargs.get("assisted"):
+        # Fail the whole batch now, not once per file, if the models are not installed.
+        facelib.check_models_installed()
+    run = _Run(todo, progress, cancel)
+    run.report()
+    if min(count, len(todo)) <= 1:
+        run.in_process(check_kwargs)
+    else:
+        run.in_pool(min(count, len(todo)), check_kwargs)
+    return [run.results[i] for i in sorted(run.results)]
+
+
+def start_workers_early() -> None:
+    """Start the fork server (Linux) now, so the first folder check does not wait for it."""
+    context = _context()
+    if context.get_start_method() == "forkserver":
+        from multiprocessing import forkserver
+
+        forkserver.ensure_running()
+
+
+class _Run:
+    def __init__(self, paths: list[str], progress: Progress | None, cancel: threading.Event | None):
+        self.paths = paths
+        self.progress = progress
+        self.cancel = cancel
+        self.results: dict[int, Outcome] = {}
+
+    def cancelled(self) -> bool:
+        return self.cancel is not None and self.cancel.is_set()
+
+    def report(self) -> None:
+        if self.progress is not None:
+            self.progress(len(self.results), len(self.paths))
+
+    def store(self, index: int, outcome: Outcome) -> None:
+        self.results[index] = outcome
+        self.report()
+
+    def in_process(self, check_kwargs: dict[str, Any]) -> None:
+        for index, path in enumerate(self.paths):
+            if self.cancelled():
+                return
+            self.store(index, _check_one(path, check_kwargs))
+
+    def in_pool(self, workers: int, check_kwargs: dict[str, Any]) -> None:
+        queue = deque(enumerate(self.paths))
+        restarts = 0
+        while queue and not self.cancelled():
+            with ProcessPoolExecutor(
+                max_workers=workers,
+                mp_context=_context(),
+                initializer=_init_worker,
+                initargs=(check_kwargs,),
+            ) as pool:
+                broken = self._drain(pool, queue, window=2 * workers)
+            if not broken:
+                return
+            restarts += 1
+            if restarts > _MAX_POOL_RESTARTS:
+                while queue:
+                    index, path = queue.popleft()
+                    self.store(index, _crashed(path))
+                return
+
+    def _drain(self, pool: ProcessPoolExecutor, queue: deque[tuple[int, str]], window: int) -> bool:
+        """Feed ``pool`` a few files at a time, so a cancel leaves little to wait for."""
+        running: dict[Future[Outcome], tuple[int, str]] = {}
+        broken = False
+        while (queue or running) and not broken:
+            if self.cancelled():
+                for future in running:
+                    future.cancel()
+                pool.shutdown(wait=True, cancel_futures=True)
+                self._harvest(running, [f for f in running if f.done()])
+                return False
+            while queue and len(running) < window:
+                index, path = queue.popleft()
+                try:
+                    running[pool.submit(_check_worker, path)] = (index, path)
+                except BrokenProcessPool:
+                    queue.appendleft((index, path))
+                    broken = True
+                    break
+            done, _ = wait(running, timeout=_POLL_SECONDS, return_when=FIRST_COMPLETED)
+            broken = self._harvest(running, done) or broken
+        if broken:  # the files that were in the dead pool are reported, not retried
+            self._harvest(running, list(running), crashed=True)
+        return broken
+
+    def _harvest(
+        self,
+        running: dict[Future[Outcome], tuple[int, str]],
+        done: Iterable[Future[Outcome]],
+        *,
+        crashed: bool = False,
+    ) -> bool:
+        broken = False
+        for future in done:
+            index, path = running.pop(future)
+            if future.cancelled():
+                continue
+            if crashed and not future.done():
+                self.store(index, _crashed(path))
+                continue
+            try:
+                self.store(index, future.result())
+            except BrokenProcessPool:
+                broken = True
+                self.store(index, _crashed(path))
+        return broken
+
+
+def _crashed(path: str) -> FileError:
+    return FileError(path, "the checking process stopped unexpectedly on this file", True)
+
+
+def _context() -> BaseContext:
+    if sys.platform.startswith("linux") and "forkserver" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload([_PRELOAD])
+        return context
+    return multiprocessing.get_context("spawn")
+
+
+def _init_worker(check_kwargs: dict[str, Any]) -> None:
+    _worker_kwargs.clear()
+    _worker_kwargs.update(check_kwargs)
+    try:
+        facelib.load_models(recognition=bool(check_kwargs.get("assisted")))
+    except Exception:  # each file then reports the problem itself
+        log.exception("loading the face models in a worker failed")
+
+
+def _check_worker(path: str) -> Outcome:
+    return _check_one(path, _worker_kwargs)
+
+
+def _check_one(path: str, check_kwargs: dict[str, Any]) -> Outcome:
+    try:
+        return check_image(path, **check_kwargs)
+    except InputError as err:
+        return FileError(path, err.reason)
+    except SmmodError as err:
+        return FileError(path, str(err))
+    except Exception as exc:  # a bug: log it in full, keep the batch going
+        log.exception("checking %s failed", path)
+        return FileError(
+            path, f"something went wrong while checking this file ({type(exc).__name__})", True
+        )

@@ -1,0 +1,232 @@
+"""What the queue service hands out: plain, frozen dataclasses, never ORM objects."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from smmod.errors import RowProblem
+from smmod.sla import SlaState, sla_state
+
+SORT_COLUMNS = ("due", "received", "status", "account", "kind", "author", "claimed")
+
+
+@dataclass(frozen=True)
+class AccountRef:
+    id: int
+    platform: str
+    handle: str
+    status: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.platform}: {self.handle}"
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    """What the triage view shows; every field narrows, empty means "any"."""
+
+    statuses: frozenset[str] = frozenset()
+    awaiting_response: bool = False  # the clock is still running
+    account_ids: frozenset[int] = frozenset()
+    kinds: frozenset[str] = frozenset()
+    flag: str | None = None
+    overdue: bool = False
+    claimed_by: int | None = None  # a staff id: "claimed by me"
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class QueueSort:
+    column: str = "due"
+    descending: bool = False
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    """One line of the triage view; ``excerpt`` is the start of the text, on one line."""
+
+    id: int
+    version_id: int
+    account_id: int
+    account_label: str
+    kind: str
+    status: str
+    author_name: str
+    author_handle: str | None
+    author_kind: str
+    excerpt: str
+    received_at: datetime
+    due_at: datetime
+    first_response_at: datetime | None
+    claimed_by: int | None
+    claimed_by_name: str | None
+    priority: int
+    parent_id: int | None
+    flags: tuple[str, ...] = ()
+
+    def sla(self, now: datetime) -> SlaState:
+        return sla_state(self.received_at, self.due_at, now, self.first_response_at)
+
+    def to_dict(self, now: datetime) -> dict[str, Any]:
+        from smmod.sla import describe
+
+        state = self.sla(now)
+        return {
+            "id": self.id,
+            "account": self.account_label,
+            "kind": self.kind,
+            "status": self.status,
+            "author": {"name": self.author_name, "handle": self.author_handle, "kind": self.author_kind},
+            "text": self.excerpt,
+            "received_at": self.received_at.isoformat(),
+            "due_at": self.due_at.isoformat(),
+            "first_response_at": (self.first_response_at.isoformat() if self.first_response_at else None),
+            "sla": {
+                "state": state.state,
+                "text": describe(state),
+                "fraction_used": round(state.fraction_used, 4),
+            },
+            "claimed_by": self.claimed_by_name,
+            "flags": list(self.flags),
+            "parent_id": self.parent_id,
+        }
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    at: datetime
+    actor: str
+    action: str
+    summary: str
+
+
+@dataclass(frozen=True)
+class ItemDetail:
+    """Everything the detail pane shows about one item."""
+
+    row: QueueRow
+    text: str
+    url: str | None
+    platform_item_id: str | None
+    source: str
+    source_ref: str
+    imported_at: datetime
+    imported_by_name: str | None
+    parent: QueueRow | None
+    replies: tuple[QueueRow, ...]
+    reply_count: int
+    history: tuple[HistoryEntry, ...]
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    """The outcome of one import: what went in, what was already there, what was left out."""
+
+    source: str
+    format: str
+    account: str
+    imported: int
+    duplicates: int
+    rejected: tuple[RowProblem, ...] = ()
+    rejects_file: Path | None = None
+    assumed_local_time: bool = False
+    timezone: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "file": self.source,
+            "format": self.format,
+            "account": self.account,
+            "imported": self.imported,
+            "duplicates": self.duplicates,
+            "rejected": [{"row": p.row, "field": p.field, "reason": p.reason} for p in self.rejected],
+            "rejects_file": str(self.rejects_file) if self.rejects_file else None,
+            "assumed_local_time": self.assumed_local_time,
+            "timezone": self.timezone,
+        }
+
+
+@dataclass(frozen=True)
+class ManualItem:
+    """A comment pasted by a moderator (it arrived by phone, email or a screenshot)."""
+
+    account_id: int
+    author_name: str
+    text: str
+    received_at: datetime  # aware
+    kind: str = "comment"
+    author_handle: str | None = None
+    author_kind: str = "unknown"
+    parent_id: int | None = None
+    url: str | None = None
+    platform_item_id: str | None = None
+
+
+@dataclass(frozen=True)
+class AccountLoad:
+    """One account's line on the dashboard strip (and its R13 monitoring state)."""
+
+    account: AccountRef
+    due_soon: int
+    overdue: int
+    not_acknowledged: int
+    last_checked_at: datetime | None
+    stale: bool
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    accounts: tuple[AccountLoad, ...]
+    stale_days: int
+    window_hours: int = 4
+
+    @property
+    def due_soon(self) -> int:
+        return sum(a.due_soon for a in self.accounts)
+
+    @property
+    def overdue(self) -> int:
+        return sum(a.overdue for a in self.accounts)
+
+    @property
+    def not_acknowledged(self) -> int:
+        return sum(a.not_acknowledged for a in self.accounts)
+
+
+@dataclass(frozen=True)
+class FeedInfo:
+    id: int
+    account_id: int
+    account_label: str
+    name: str
+    url: str  # shown without credentials or query
+    interval_minutes: int
+    enabled: bool
+    last_polled_at: datetime | None
+    last_ok_at: datetime | None
+    last_error: str | None
+    last_new_count: int
+    version_id: int
+
+
+@dataclass(frozen=True)
+class FeedPollResult:
+    feed_id: int
+    name: str
+    ok: bool
+    imported: int = 0
+    duplicates: int = 0
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class ChangeToken:
+    """Cheap summary of the queue table: when it differs, the view reloads."""
+
+    max_id: int
+    last_update: datetime | None
+    extra: tuple[int, ...] = field(default=())

@@ -1,0 +1,1 @@
+"""The audit trail page: filter, export and verify the chain of entries."""

@@ -1,0 +1,170 @@
+"""Audit entries as a table model.
+
+The page asks the service for at most a few thousand entries at a time (newest first),
+so the model holds that list of AuditRecord dataclasses and only formats them.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+)
+
+from smmod.audit import AuditRecord
+
+COL_ID = 0
+COL_WHEN = 1
+COL_WHO = 2
+COL_ACTION = 3
+COL_SUBJECT = 4
+COL_REASON = 5
+COL_DETAILS = 6
+
+HEADERS = {
+    COL_ID: "#",
+    COL_WHEN: "When",
+    COL_WHO: "Who",
+    COL_ACTION: "Action",
+    COL_SUBJECT: "Subject",
+    COL_REASON: "Reason",
+    COL_DETAILS: "Details",
+}
+HEADER_TIPS = {
+    COL_ID: "Entry number in the chain",
+    COL_WHEN: "Local time on this computer",
+    COL_WHO: "The OS login of the person who did it",
+}
+
+ObjectRole = Qt.ItemDataRole.UserRole + 1
+SortRole = Qt.ItemDataRole.UserRole + 2
+_Index = QModelIndex | QPersistentModelIndex
+_ROOT = QModelIndex()
+
+
+def format_when(record: AuditRecord) -> str:
+    local = record.at.astimezone()
+    return f"{local.day} {local:%b %Y  %H:%M:%S}"
+
+
+def _short(value: Any) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, list):
+        return ", ".join(_short(v) for v in value) or "—"
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+def details_text(record: AuditRecord) -> str:
+    """One line: ``key: value`` pairs; an edit's ``[before, after]`` reads "before → after"."""
+    parts = []
+    editing = record.action.endswith(".edit")
+    for key, value in record.details.items():
+        if editing and isinstance(value, list) and len(value) == 2:
+            parts.append(f"{key}: {_short(value[0])} → {_short(value[1])}")
+        else:
+            parts.append(f"{key}: {_short(value)}")
+    return "; ".join(parts)
+
+
+def details_full(record: AuditRecord) -> str:
+    return json.dumps(record.details, ensure_ascii=False, indent=2, sort_keys=True)
+
+
+class AuditTableModel(QAbstractTableModel):
+    """Rows are AuditRecord dataclasses, newest first; ``ObjectRole`` gives the record."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._records: list[AuditRecord] = []
+
+    def set_records(self, records: list[AuditRecord]) -> None:
+        self.beginResetModel()
+        self._records = list(records)
+        self.endResetModel()
+
+    def record(self, row: int) -> AuditRecord | None:
+        return self._records[row] if 0 <= row < len(self._records) else None
+
+    def records(self) -> list[AuditRecord]:
+        return list(self._records)
+
+    # -- QAbstractTableModel ------------------------------------------------------
+    def rowCount(self, parent: _Index = _ROOT) -> int:  # QAbstractItemModel.rowCount
+        return 0 if parent.isValid() else len(self._records)
+
+    def columnCount(self, parent: _Index = _ROOT) -> int:  # QAbstractItemModel.columnCount
+        return 0 if parent.isValid() else len(HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # QAbstractItemModel.headerData
+        if orientation != Qt.Orientation.Horizontal or section not in HEADERS:
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return HEADERS[section]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return HEADER_TIPS.get(section)
+        return None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # QAbstractItemModel.data
+        record = self.record(index.row()) if index.isValid() else None
+        if record is None:
+            return None
+        column = index.column()
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            return self._display(record, column)
+        if role == ObjectRole:
+            return record
+        if role == SortRole:
+            if column == COL_ID:
+                return record.id
+            if column == COL_WHEN:
+                return record.at.timestamp()
+            return (self._display(record, column) or "").lower()
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if column == COL_DETAILS and record.details:
+                return f"<pre>{_escape(details_full(record))}</pre>"
+            if column == COL_REASON and record.reason:
+                return record.reason
+            if column == COL_WHEN:
+                return f"{record.at.isoformat(timespec='seconds')} (UTC)"
+            return None
+        if role == Qt.ItemDataRole.TextAlignmentRole and column == COL_ID:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def flags(self, index: _Index) -> Qt.ItemFlag:  # QAbstractItemModel.flags
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return (Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+                | Qt.ItemFlag.ItemNeverHasChildren)
+
+    @staticmethod
+    def _display(record: AuditRecord, column: int) -> str | None:
+        if column == COL_ID:
+            return str(record.id)
+        if column == COL_WHEN:
+            return format_when(record)
+        if column == COL_WHO:
+            return record.actor
+        if column == COL_ACTION:
+            return record.action
+        if column == COL_SUBJECT:
+            return record.subject
+        if column == COL_REASON:
+            return record.reason or ""
+        if column == COL_DETAILS:
+            return details_text(record)
+        return None
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

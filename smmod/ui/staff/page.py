@@ -1,0 +1,497 @@
+"""The Staff page: the register, who may run accounts (R4), and the editing actions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QStackedWidget,
+    QTableView,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from smmod.errors import ImportRejected
+from smmod.staff.service import IMPORT_FIELDS, IMPORT_REQUIRED, StaffRecord, StaffService
+from smmod.tabular import Table, read_table
+from smmod.ui import msgbox
+from smmod.ui.pages import PageDeps
+from smmod.ui.staff import import_dialogs
+from smmod.ui.staff.dialogs import StaffDialog
+from smmod.ui.staff.import_dialogs import ImportMappingDialog, ImportProblemsDialog
+from smmod.ui.staff.model import (
+    COL_ELIGIBLE,
+    COL_NAME,
+    COL_ROLES,
+    ObjectRole,
+    StaffFilterProxy,
+    StaffTableModel,
+)
+
+EDITOR_ROLES = ("administrator", "slt")
+_TITLE_STYLE = "font-size: 16pt; font-weight: 600;"
+_MUTED_STYLE = "color: palette(placeholder-text);"
+_BANNER_STYLE = ("background: #fff4e5; color: #663c00; border: 1px solid #f3d19e;"
+                 " border-radius: 4px; padding: 6px 10px;")
+
+
+class StaffPage(QWidget):
+    """Lists everyone in the register; SLT and administrators add, edit and deactivate."""
+
+    records_loaded = Signal(int)  # rows now in the model
+    register_changed = Signal()  # after a save, import or (de)activation
+
+    def __init__(self, deps: PageDeps) -> None:
+        super().__init__()
+        self._ctx = deps.ctx
+        self._runner = deps.runner
+        self._service: StaffService = deps.ctx.staff
+        self._model = StaffTableModel(self)
+        self._proxy = StaffFilterProxy(self)
+        self._proxy.setSourceModel(self._model)
+        self._dialog: QDialog | None = None
+        self._loaded_once = False
+        self._select_after_load: int | None = None
+        self._init_actions()
+        self._init_header()
+        self._init_toolbar()
+        self._init_table()
+        self._init_layout()
+        self._connect_signals()
+        self._update_actions()
+
+    # -- assembly -----------------------------------------------------------------
+    def _action(self, text: str, tip: str, *keys: QKeySequence | str,
+                context: Qt.ShortcutContext = Qt.ShortcutContext.WindowShortcut) -> QAction:
+        action = QAction(text, self)
+        action.setShortcuts([QKeySequence(k) for k in keys])
+        action.setShortcutContext(context)
+        action.setToolTip(tip)
+        action.setStatusTip(tip)
+        return action
+
+    def _init_actions(self) -> None:
+        table_only = Qt.ShortcutContext.WidgetWithChildrenShortcut
+        self.add_action = self._action("&Add person…", "Add a person to the register (Ctrl+N)",
+                                       "Ctrl+N")
+        self.edit_action = self._action("&Edit…", "Edit the selected person (Enter or F2)",
+                                        "Return", "Enter", "F2", context=table_only)
+        self.deactivate_action = self._action(
+            "&Deactivate…", "Deactivate the selected person (Del)",
+            QKeySequence(QKeySequence.StandardKey.Delete), context=table_only)
+        self.import_action = self._action("&Import CSV…",
+                                          "Import people from a CSV file (Ctrl+I)", "Ctrl+I")
+        self.find_action = self._action("&Find", "Search the register (Ctrl+F)",
+                                        QKeySequence(QKeySequence.StandardKey.Find))
+        for action in (self.add_action, self.import_action, self.find_action):
+            self.addAction(action)
+
+    def _init_header(self) -> None:
+        self.title_label = QLabel("Staff register")
+        self.title_label.setStyleSheet(_TITLE_STYLE)
+        self.summary_label = QLabel("Loading…")
+        self.summary_label.setObjectName("staff_summary")
+        self.summary_label.setStyleSheet(_MUTED_STYLE)
+        self.notice_label = QLabel()
+        self.notice_label.setObjectName("staff_notice")
+        self.notice_label.setStyleSheet("color: #1b5e20;")
+        self._notice_timer = QTimer(self)
+        self._notice_timer.setSingleShot(True)
+        self._notice_timer.setInterval(10_000)
+        self.readonly_banner = QLabel()
+        self.readonly_banner.setObjectName("staff_readonly_banner")
+        self.readonly_banner.setStyleSheet(_BANNER_STYLE)
+        self.readonly_banner.setWordWrap(True)
+        self.readonly_banner.hide()
+
+    def _init_toolbar(self) -> None:
+        self.buttons: dict[str, QToolButton] = {}
+        for key, action in (("add", self.add_action), ("edit", self.edit_action),
+                            ("deactivate", self.deactivate_action),
+                            ("import", self.import_action)):
+            button = QToolButton()
+            button.setObjectName(f"staff_{key}_button")
+            button.setDefaultAction(action)
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+            button.setMinimumHeight(28)
+            button.setAccessibleName(action.text().replace("&", "").rstrip("…"))
+            button.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+            self.buttons[key] = button
+        self.search_edit = QLineEdit()
+        self.search_edit.setObjectName("staff_search")
+        self.search_edit.setAccessibleName("Search staff")
+        self.search_edit.setPlaceholderText("Search name, username, email or role  (Ctrl+F)")
+        self.search_edit.setClearButtonEnabled(True)
+        self.search_edit.setMinimumWidth(280)
+        self.show_inactive_check = QCheckBox("Show &deactivated")
+        self.show_inactive_check.setObjectName("staff_show_inactive")
+        self.show_inactive_check.setAccessibleName("Show deactivated people")
+
+    def _init_table(self) -> None:
+        self.table = QTableView()
+        self.table.setObjectName("staff_table")
+        self.table.setAccessibleName("Staff register")
+        self.table.setModel(self._proxy)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(COL_NAME, Qt.SortOrder.AscendingOrder)
+        self.table.setWordWrap(False)
+        self.table.setShowGrid(False)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(30)
+        header = self.table.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        header.setMinimumSectionSize(60)
+        for action in (self.edit_action, self.deactivate_action):
+            self.table.addAction(action)
+        self.empty_label = QLabel()
+        self.empty_label.setObjectName("staff_empty")
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label.setStyleSheet(_MUTED_STYLE + " font-size: 11pt;")
+        self.empty_label.setWordWrap(True)
+        self._table_stack = QStackedWidget()
+        self._table_stack.addWidget(self.table)
+        self._table_stack.addWidget(self.empty_label)
+
+    def _init_layout(self) -> None:
+        heading = QHBoxLayout()
+        heading.addWidget(self.title_label)
+        heading.addSpacing(12)
+        heading.addWidget(self.summary_label, 0, Qt.AlignmentFlag.AlignBottom)
+        heading.addStretch(1)
+        heading.addWidget(self.notice_label, 0, Qt.AlignmentFlag.AlignBottom)
+        tools = QHBoxLayout()
+        tools.setSpacing(6)
+        for button in self.buttons.values():
+            tools.addWidget(button)
+        tools.addStretch(1)
+        tools.addWidget(self.search_edit)
+        tools.addSpacing(8)
+        tools.addWidget(self.show_inactive_check)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 14, 16, 12)
+        layout.setSpacing(10)
+        layout.addLayout(heading)
+        layout.addWidget(self.readonly_banner)
+        layout.addLayout(tools)
+        layout.addWidget(self._table_stack, 1)
+        self.setTabOrder(self.search_edit, self.show_inactive_check)
+        self.setTabOrder(self.show_inactive_check, self.table)
+
+    def _connect_signals(self) -> None:
+        self.add_action.triggered.connect(self._on_add_triggered)
+        self.edit_action.triggered.connect(self._on_edit_triggered)
+        self.deactivate_action.triggered.connect(self._on_deactivate_triggered)
+        self.import_action.triggered.connect(self._on_import_triggered)
+        self.find_action.triggered.connect(self._on_find_triggered)
+        self.search_edit.textChanged.connect(self._on_search_text_changed)
+        self.show_inactive_check.toggled.connect(self._on_show_inactive_toggled)
+        self.table.doubleClicked.connect(self._on_table_double_clicked)
+        self.table.selectionModel().selectionChanged.connect(self._on_selection_changed)
+        self._proxy.modelReset.connect(self._on_proxy_rows_changed)
+        self._proxy.rowsInserted.connect(self._on_proxy_rows_changed)
+        self._proxy.rowsRemoved.connect(self._on_proxy_rows_changed)
+        self._proxy.layoutChanged.connect(self._on_proxy_rows_changed)
+        self._notice_timer.timeout.connect(self.notice_label.clear)
+
+    # -- page protocol ------------------------------------------------------------
+    def refresh(self) -> None:
+        """Reload the register in the background (called when the page is shown)."""
+        self._runner.run(lambda: self._service.list(include_inactive=True),
+                         self._on_list_loaded, self._on_task_failed)
+
+    def shortcuts(self) -> list[tuple[str, str]]:
+        return [("Ctrl+N", "Add a person"), ("Enter / F2", "Edit the selected person"),
+                ("Del", "Deactivate the selected person"), ("Ctrl+I", "Import staff from CSV"),
+                ("Ctrl+F", "Search the staff register")]
+
+    # -- public -------------------------------------------------------------------
+    @property
+    def model(self) -> StaffTableModel:
+        return self._model
+
+    @property
+    def proxy(self) -> StaffFilterProxy:
+        return self._proxy
+
+    def current_dialog(self) -> QDialog | None:
+        return self._dialog
+
+    def selected_record(self) -> StaffRecord | None:
+        index = self.table.selectionModel().currentIndex()
+        rows = self.table.selectionModel().selectedRows()
+        if rows:
+            index = rows[0]
+        if not index.isValid():
+            return None
+        record = index.data(ObjectRole)
+        return record if isinstance(record, StaffRecord) else None
+
+    def select_staff(self, staff_id: int) -> bool:
+        row = self._model.row_of(staff_id)
+        if row < 0:
+            return False
+        index = self._proxy.mapFromSource(self._model.index(row, COL_NAME))
+        if not index.isValid():
+            return False
+        flags = (QItemSelectionModel.SelectionFlag.ClearAndSelect
+                 | QItemSelectionModel.SelectionFlag.Rows)
+        self.table.selectionModel().setCurrentIndex(index, flags)
+        self.table.scrollTo(index)
+        return True
+
+    # -- permissions --------------------------------------------------------------
+    def _why_not_editable(self) -> str | None:
+        actor = self._ctx.actor
+        if actor.read_only:
+            return (f"Read-only: you ({actor.username}) have no record in the staff register. "
+                    "Ask an administrator to add you.")
+        if not actor.has(*EDITOR_ROLES):
+            return "Only SLT or administrators can change the staff register."
+        return None
+
+    def _update_actions(self) -> None:
+        why = self._why_not_editable()
+        record = self.selected_record()
+        self.readonly_banner.setText(why or "")
+        self.readonly_banner.setVisible(why is not None)
+        self.add_action.setEnabled(why is None)
+        self.import_action.setEnabled(why is None)
+        self.edit_action.setEnabled(why is None and record is not None)
+        self.deactivate_action.setEnabled(why is None and record is not None)
+        if record is not None and not record.active:
+            self.deactivate_action.setText("Re&activate…")
+            self.deactivate_action.setToolTip(f"Reactivate {record.name}")
+        else:
+            self.deactivate_action.setText("&Deactivate…")
+            self.deactivate_action.setToolTip("Deactivate the selected person (Del)")
+        self.add_action.setToolTip(why or "Add a person to the register (Ctrl+N)")
+        self.import_action.setToolTip(why or "Import people from a CSV file (Ctrl+I)")
+        if why is not None:
+            self.edit_action.setToolTip(why)
+            self.deactivate_action.setToolTip(why)
+        elif record is None:
+            self.edit_action.setToolTip("Select a person to edit (Enter or F2)")
+            self.deactivate_action.setToolTip("Select a person to deactivate (Del)")
+        else:
+            self.edit_action.setToolTip(f"Edit {record.name} (Enter or F2)")
+            if record.active:
+                self.deactivate_action.setToolTip(f"Deactivate {record.name} (Del)")
+
+    # -- loading ------------------------------------------------------------------
+    def _on_list_loaded(self, records: list[StaffRecord]) -> None:
+        keep = self._select_after_load
+        if keep is None:
+            current = self.selected_record()
+            keep = current.id if current else None
+        self._select_after_load = None
+        first = not self._loaded_once
+        self._loaded_once = True
+        self._model.set_records(records)
+        if first:
+            self._fit_columns()
+        if keep is not None:
+            self.select_staff(keep)
+        self._update_summary()
+        self._update_actions()
+        self.records_loaded.emit(len(records))
+
+    def _fit_columns(self) -> None:
+        self.table.resizeColumnsToContents()
+        header = self.table.horizontalHeader()
+        header.resizeSection(COL_NAME, max(header.sectionSize(COL_NAME) + 16, 180))
+        header.resizeSection(COL_ROLES, min(max(header.sectionSize(COL_ROLES) + 8, 120), 260))
+        for column in range(self._model.columnCount()):
+            if column not in (COL_NAME, COL_ROLES, COL_ELIGIBLE):
+                header.resizeSection(column, header.sectionSize(column) + 12)
+
+    def _update_summary(self) -> None:
+        records = self._model.records()
+        active = [r for r in records if r.active]
+        eligible = sum(1 for r in active if r.eligibility.eligible)
+        inactive = len(records) - len(active)
+        parts = [f"{len(active):,} {'person' if len(active) == 1 else 'people'}",
+                 f"{eligible:,} eligible to run accounts"]
+        if inactive:
+            parts.append(f"{inactive:,} deactivated")
+        self.summary_label.setText("  ·  ".join(parts))
+
+    def _show_notice(self, text: str) -> None:
+        self.notice_label.setText(text)
+        self._notice_timer.start()
+
+    def _on_task_failed(self, exc: BaseException) -> None:
+        msgbox.show_error(self, exc, title="Staff")
+
+    # -- dialogs ------------------------------------------------------------------
+    def _open_dialog(self, dialog: QDialog) -> None:
+        self._dialog = dialog
+        dialog.finished.connect(self._on_dialog_finished)
+        dialog.open()
+
+    @Slot(int)
+    def _on_dialog_finished(self, _result: int) -> None:
+        dialog = self.sender()
+        if dialog is self._dialog:
+            self._dialog = None
+        if isinstance(dialog, QDialog):
+            dialog.deleteLater()
+
+    def _staff_dialog(self, record: StaffRecord | None) -> StaffDialog:
+        dialog = StaffDialog(self._service, self._ctx.actor, self._runner,
+                             expiry_months=self._ctx.settings.training_expiry_months,
+                             record=record, parent=self)
+        dialog.saved.connect(self._on_staff_dialog_saved)
+        dialog.reloaded.connect(self._on_staff_dialog_reloaded)
+        return dialog
+
+    # -- slots --------------------------------------------------------------------
+    @Slot()
+    def _on_add_triggered(self) -> None:
+        if self._why_not_editable() is None and self._dialog is None:
+            self._open_dialog(self._staff_dialog(None))
+
+    @Slot()
+    def _on_edit_triggered(self) -> None:
+        record = self.selected_record()
+        if record is None or self._why_not_editable() is not None or self._dialog is not None:
+            return
+        self._open_dialog(self._staff_dialog(record))
+
+    @Slot(QModelIndex)
+    def _on_table_double_clicked(self, _index: QModelIndex) -> None:
+        self._on_edit_triggered()
+
+    @Slot(object)
+    def _on_staff_dialog_saved(self, record: StaffRecord) -> None:
+        self._select_after_load = record.id
+        self._show_notice(f"Saved {record.name}.")
+        self.register_changed.emit()
+        self.refresh()
+
+    @Slot(object)
+    def _on_staff_dialog_reloaded(self, record: StaffRecord) -> None:
+        self._select_after_load = record.id
+        self.refresh()
+
+    @Slot()
+    def _on_deactivate_triggered(self) -> None:
+        record = self.selected_record()
+        if record is None or self._why_not_editable() is not None:
+            return
+        activate = not record.active
+        verb = "Reactivate" if activate else "Deactivate"
+        consequence = (f"{record.name} will be able to take part again (subject to R4)."
+                       if activate else
+                       f"{record.name} will no longer be able to use smmod or run accounts. "
+                       "Their record and history are kept, and you can reactivate them later.")
+        if not msgbox.confirm(self, f"{verb} {record.name}", f"{verb} {record.name}?\n\n"
+                              f"{consequence}", destructive=not activate):
+            return
+        reason = msgbox.ask_text(self, f"{verb} {record.name}",
+                                 "Why? (recorded in the audit trail)")
+        if reason is None:
+            return
+        service, actor = self._service, self._ctx.actor
+        staff_id, version_id = record.id, record.version_id
+        self._runner.run(
+            lambda: service.set_active(actor, staff_id, version_id, activate, reason=reason),
+            self._on_set_active_succeeded, self._on_set_active_failed)
+
+    def _on_set_active_succeeded(self, record: StaffRecord) -> None:
+        self._select_after_load = record.id
+        self._show_notice(f"{record.name} {'reactivated' if record.active else 'deactivated'}.")
+        self.register_changed.emit()
+        self.refresh()
+
+    def _on_set_active_failed(self, exc: BaseException) -> None:
+        msgbox.show_error(self, exc, title="Staff")
+        self.refresh()
+
+    @Slot()
+    def _on_import_triggered(self) -> None:
+        if self._why_not_editable() is not None or self._dialog is not None:
+            return
+        path = import_dialogs.choose_import_file(self)
+        if path is None:
+            return
+        self._runner.run(lambda: read_table(path), self._on_table_read, self._on_task_failed)
+
+    def _on_table_read(self, table: Table) -> None:
+        suggested = StaffService.suggest_import_mapping(table.headers)
+        dialog = ImportMappingDialog(table, IMPORT_FIELDS, IMPORT_REQUIRED, suggested, self)
+        dialog.finished.connect(self._on_mapping_dialog_finished)
+        self._open_dialog(dialog)
+
+    @Slot(int)
+    def _on_mapping_dialog_finished(self, result: int) -> None:
+        dialog = self.sender()
+        if result != QDialog.DialogCode.Accepted or not isinstance(dialog, ImportMappingDialog):
+            return
+        path: Path = dialog.table_path()
+        mapping = dialog.mapping()
+        service, actor = self._service, self._ctx.actor
+        self._runner.run(lambda: service.import_csv(actor, path, mapping),
+                         self._on_import_succeeded, self._on_import_failed)
+
+    def _on_import_succeeded(self, records: list[StaffRecord]) -> None:
+        self._show_notice(f"Imported {len(records):,} "
+                          f"{'person' if len(records) == 1 else 'people'}.")
+        self.register_changed.emit()
+        self.refresh()
+
+    def _on_import_failed(self, exc: BaseException) -> None:
+        if isinstance(exc, ImportRejected):
+            self._open_dialog(ImportProblemsDialog(exc, self))
+            return
+        msgbox.show_error(self, exc, title="Import staff")
+
+    @Slot()
+    def _on_find_triggered(self) -> None:
+        self.search_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search_edit.selectAll()
+
+    @Slot(str)
+    def _on_search_text_changed(self, text: str) -> None:
+        self._proxy.set_search(text)
+
+    @Slot(bool)
+    def _on_show_inactive_toggled(self, show: bool) -> None:
+        self._proxy.set_show_inactive(show)
+
+    @Slot()
+    def _on_selection_changed(self) -> None:
+        self._update_actions()
+
+    @Slot()
+    def _on_proxy_rows_changed(self) -> None:
+        if self._proxy.rowCount() or not self._loaded_once:
+            self._table_stack.setCurrentWidget(self.table)
+            return
+        needle = self.search_edit.text().strip()
+        if needle:
+            self.empty_label.setText(f"No one in the register matches “{needle}”.")
+        elif self._model.rowCount():
+            self.empty_label.setText("Everyone in the register is deactivated.\n"
+                                     "Tick “Show deactivated” to see them.")
+        else:
+            self.empty_label.setText("The staff register is empty.\n"
+                                     "Add a person (Ctrl+N) or import a CSV file (Ctrl+I).")
+        self._table_stack.setCurrentWidget(self.empty_label)
+        self._update_actions()
