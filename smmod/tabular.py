@@ -82,15 +82,32 @@ def read_table(path: Path) -> Table:
         raise InputError(f"is not valid CSV ({exc})", file=str(path)) from None
     if not any(headers):
         raise InputError("the first row must name the columns", file=str(path))
-    rows = []
-    for values in body:
+    named = [h for h in headers if h]
+    repeated = sorted({h for h in named if named.count(h) > 1})
+    if repeated:
+        raise InputError(f"column(s) named more than once: {', '.join(repeated)}", file=str(path))
+    rows: list[dict[str, str]] = []
+    numbers: list[int] = []
+    too_long: list[int] = []
+    for number, values in enumerate(body, start=2):
         if not any(v.strip() for v in values):
             continue
+        if any(v.strip() for v in values[len(headers) :]):
+            too_long.append(number)
         padded = values + [""] * (len(headers) - len(values))
         rows.append({h: padded[i].strip() for i, h in enumerate(headers)})
+        numbers.append(number)
+    if too_long:
+        shown = ", ".join(str(n) for n in too_long[:10]) + (" …" if len(too_long) > 10 else "")
+        raise InputError(
+            f"row(s) {shown} have more values than the header has columns "
+            f"({len(headers)}); a value that contains the separator must be in double quotes",
+            file=str(path),
+            row=too_long[0],
+        )
     if not rows:
         raise InputError("no rows after the header", file=str(path))
-    return Table(path, headers, rows, encoding)
+    return Table(path, headers, rows, encoding, numbers)
 
 
 def check_mapping(table: Table, mapping: dict[str, str], required: Iterable[str]) -> None:

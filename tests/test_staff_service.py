@@ -320,9 +320,13 @@ def test_add_months_clamps_to_month_end(start: date, months: int, end: date) -> 
 
 
 def test_leaving_date_future_today_and_past() -> None:
-    assert _elig(TODAY, leaving=date(2026, 11, 25)) == (False, ("leaving on 25 Nov 2026",))
-    assert _elig(TODAY, leaving=TODAY) == (False, ("left on 24 Nov 2026",))
-    assert _elig(TODAY, leaving=date(2026, 7, 20)) == (False, ("left on 20 Jul 2026",))
+    current = {"policy": date(2026, 9, 1), "trained": date(2026, 9, 1)}
+    assert _elig(TODAY, **current) == (True, ())
+    assert _elig(TODAY, leaving=date(2026, 11, 25), **current) == (
+        False, ("leaving on 25 Nov 2026",))
+    assert _elig(TODAY, leaving=TODAY, **current) == (False, ("left on 24 Nov 2026",))
+    assert _elig(TODAY, leaving=date(2026, 7, 20), **current) == (
+        False, ("left on 20 Jul 2026",))
 
 
 def test_service_uses_the_training_expiry_setting(ctx: AppContext,

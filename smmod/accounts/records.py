@@ -13,6 +13,8 @@ CREDENTIAL_KINDS = ("password", "token")
 # Statuses in which an account is (or is about to be) run for real, so that people
 # becoming ineligible puts it at risk and its review date matters.
 LIVE_STATUSES = ("approved", "active")
+# An account is reviewed a year after it goes live unless someone sets another date.
+REVIEW_AFTER_DAYS = 365
 STATUS_LABELS = {
     "draft": "Draft",
     "submitted": "Submitted",

@@ -148,7 +148,7 @@ class ImageService:
                caption: str) -> ImageCheck:
         faces = [{"index": f.index, "box": list(f.box), "status": str(f.status),
                   "best_match": f.best_match, "distance": f.distance} for f in result.faces]
-        findings = {
+        findings: dict[str, Any] = {
             "names": [{"pupil_id": n.pupil_id, "name": n.name, "where": n.where}
                       for n in result.names],
             "duplicate_of": ({"check_id": result.duplicate_of.check_id,
@@ -159,6 +159,7 @@ class ImageService:
             "locations": [{"where": loc.where, "value": loc.value} for loc in result.locations],
             "gps_in_exif": result.gps_in_exif,
         }
+        findings["blocked_for"] = self._blocked_for(session, findings, faces)
         row = ImageCheck(
             file_name=Path(result.path).name, path=str(Path(result.path).resolve()),
             sha256=result.sha256, phash=result.phash, dhash=result.dhash,
@@ -176,6 +177,24 @@ class ImageService:
                      details={"file": row.file_name, "sha256": row.sha256,
                               "verdict": row.verdict, "faces": len(faces)})
         return row
+
+    @staticmethod
+    def _blocked_for(session: Session, findings: dict[str, Any],
+                     faces: list[dict[str, Any]]) -> str | None:
+        """Why an image is blocked: 'names' cannot be fixed by pixelating, 'faces' can.
+
+        A near-duplicate inherits the reason of the image it copies.
+        """
+        if findings["names"]:
+            return "names"
+        dup = findings["duplicate_of"]
+        if dup and dup["verdict"] == "blocked":
+            earlier = session.get(ImageCheck, dup["check_id"])
+            inherited = json.loads(earlier.findings).get("blocked_for") if earlier else None
+            return inherited or "names"
+        if any(f["status"] == "matched" for f in faces):
+            return "faces"
+        return None
 
     # -- confirming --------------------------------------------------------------
     def confirm_face(self, actor: Actor, check_id: int, face_index: int,
@@ -201,6 +220,9 @@ class ImageService:
                                              pupil_id=pupil_id, by_staff_id=actor.staff_id))
                 session.flush()
                 check.verdict = self._verdict_now(session, check)
+                findings = json.loads(check.findings)
+                if check.verdict == "blocked" and not findings.get("blocked_for"):
+                    check.findings = json.dumps({**findings, "blocked_for": "faces"})
                 session.flush()
                 audit.record(session, actor=actor.username, action="image.face_confirmed",
                              subject=f"image_check:{check_id}",
@@ -249,9 +271,10 @@ class ImageService:
             where = ", ".join(sorted({n["where"] for n in findings["names"]}))
             raise PolicyError("R11", f"a protected pupil is named in the {where}: this image "
                               "cannot be published")
-        if dup and dup["verdict"] == "blocked":
+        if findings.get("blocked_for") == "names" or (
+                dup and dup["verdict"] == "blocked" and not blur_flagged):
             raise PolicyError("R11", f"this is a copy of image check {dup['check_id']}, which "
-                              "was blocked")
+                              "was blocked" if dup else "this image was blocked")
         if flagged and not blur_flagged:
             raise PolicyError("R11", f"{len(flagged)} face(s) are not confirmed clear: confirm "
                               "each face, or export with the flagged faces pixelated")

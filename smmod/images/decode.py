@@ -56,6 +56,8 @@ class DecodedImage:
     icc_profile: bytes | None
     text_chunks: dict[str, str] = field(default_factory=dict)
     iptc: dict[tuple[int, int], bytes | list[bytes]] = field(default_factory=dict)
+    #: What Pillow warned about while decoding, in words for a person.
+    problems: list[str] = field(default_factory=list)
 
     @property
     def scale(self) -> float:
@@ -74,7 +76,8 @@ def decode_image(
     """
     name = str(path)
     data = _read(Path(path), name)
-    with warnings.catch_warnings():
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
             decoded = _decode(data, name, max_side, keep_alpha)
@@ -93,7 +96,14 @@ def decode_image(
             raise InputError(
                 "the image data is truncated or corrupt and cannot be decoded", file=name
             ) from None
+    # Pillow warns about damaged metadata (e.g. "Corrupt EXIF data") and decodes on.
+    decoded.problems.extend(_plain(w.message) for w in caught)
     return decoded
+
+
+def _plain(message: Warning | str) -> str:
+    text = " ".join(str(message).split()).rstrip(".")
+    return f"while decoding: {text[:1].lower()}{text[1:]}"
 
 
 def sha256_file(path: str | os.PathLike[str]) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import math
+import warnings
 from dataclasses import dataclass, field
 
 from PIL import Image
@@ -74,7 +75,20 @@ class MetadataReport:
 
 
 def read_metadata(decoded: DecodedImage) -> MetadataReport:
-    problems: list[str] = []
+    problems = list(decoded.problems)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        report = _read(decoded, problems)
+    report.problems.extend(f"while reading metadata: {_sentence(w.message)}" for w in caught)
+    return report
+
+
+def _sentence(message: Warning | str) -> str:
+    text = " ".join(str(message).split()).rstrip(".")
+    return text[:1].lower() + text[1:]
+
+
+def _read(decoded: DecodedImage, problems: list[str]) -> MetadataReport:
     texts = _exif_texts(decoded.exif, problems)
     xmp = read_xmp(decoded.xmp_bytes)
     if not xmp.readable:
@@ -138,8 +152,7 @@ def _user_comment(value: object, exif: Image.Exif) -> str:
         if body[:2] in (b"\xff\xfe", b"\xfe\xff"):
             text = body.decode("utf-16", "replace")
         else:
-            big = getattr(exif, "endian", "<") == ">"
-            text = body.decode("utf-16-be" if big else "utf-16-le", "replace")
+            text = body.decode(_utf16_order(body, getattr(exif, "endian", "<")), "replace")
     elif prefix.startswith(b"JIS"):
         text = body.decode("shift_jis", "replace")
     elif prefix.startswith(b"ASCII") or prefix == b"\x00" * 8:
@@ -147,6 +160,16 @@ def _user_comment(value: object, exif: Image.Exif) -> str:
     else:
         text = value.decode("utf-8", "replace")
     return text.replace("\x00", " ").strip()
+
+
+def _utf16_order(body: bytes, endian: str) -> str:
+    """Writers ignore the file's byte order here often enough to guess from the text:
+    in mostly-Latin UTF-16 the zero bytes are the high bytes."""
+    zeros_even = body[0::2].count(0)
+    zeros_odd = body[1::2].count(0)
+    if zeros_odd != zeros_even:
+        return "utf-16-le" if zeros_odd > zeros_even else "utf-16-be"
+    return "utf-16-be" if endian == ">" else "utf-16-le"
 
 
 def _iptc_text(value: bytes | list[bytes] | None) -> str:

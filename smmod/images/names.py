@@ -2,7 +2,8 @@
 
 Matching is on whole words, ignoring case and accents, so "ZOE_BRONTE-2.jpg" finds
 "Zoë Brontë" but "Janet Smithson" does not find "Jane Smith". A name run together into one
-word ("JaneSmith.jpg") also counts, because file names are often written that way.
+word ("JaneSmith.jpg") or written surname first ("Smith, Jane") also counts, because
+file names and registers are often written that way.
 """
 
 from __future__ import annotations
@@ -40,7 +41,10 @@ def find_names(
             continue
         joined = set(text_words)
         for person, name in wanted:
-            if _contains(text_words, name) or (len(name) > 1 and "".join(name) in joined):
+            if _contains(text_words, name) or (
+                len(name) > 1
+                and ("".join(name) in joined or _contains(text_words, [name[-1], *name[:-1]]))
+            ):
                 found.append(NameFound(person.pupil_id, person.name, where))
     return found
 

@@ -64,7 +64,7 @@ def read_xmp(raw: bytes | None) -> XmpText:
     except Exception as exc:  # malformed or hostile XML: fall back to the bare text
         log.debug("XMP packet not parsed: %r", exc)
         text = _TAGS.sub(b" ", packet).decode("utf-8", "replace")
-        return XmpText([("XMP (unparsed)", " ".join(text.split()))], False)
+        return XmpText([("(unparsed)", " ".join(text.split()))], False)
 
 
 def _flatten(root: Element) -> list[tuple[str, str]]:

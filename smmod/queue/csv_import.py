@@ -95,6 +95,16 @@ def _find(normed: list[str], words: Sequence[str], used: set[int], prefix: bool)
     return None
 
 
+def _refuse_binary(data: bytes, source: str) -> None:
+    """Spreadsheets are the usual wrong pick: say so rather than show garbled headers."""
+    if data.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
+        raise InputError(
+            "is a spreadsheet workbook (or another binary file), not CSV: "
+            "save it from the spreadsheet as 'CSV UTF-8' first",
+            file=source,
+        )
+
+
 def decode_text(data: bytes, source: str) -> str:
     """UTF-8 (with or without BOM), then Windows-1252, then give up with a byte offset.
 
@@ -195,19 +205,21 @@ def parse_csv(
     mapping: Mapping[str, str] | None = None,
 ) -> ParseResult:
     """Parse CSV bytes into items and row problems; file-level faults raise InputError."""
+    _refuse_binary(data, source)
     text = decode_text(data, source)
     if not text.strip():
         raise InputError("the file is empty", file=source)
+    # One stray NUL is a bad cell (its row is rejected); several at the start is not text.
+    if text.count("\x00", 0, 4096) >= 4:
+        raise InputError(
+            "contains NUL characters near the start: it looks like a binary file, not CSV text",
+            file=source,
+        )
     csv.field_size_limit(max(csv.field_size_limit(), _FIELD_LIMIT))
     rows = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
     row_no = 1
     try:
         headers = [h.strip() for h in next(rows)]
-        if any("\x00" in h for h in headers):
-            raise InputError(
-                "contains NUL bytes in its first line: it looks like a binary file, not CSV text",
-                file=source,
-            )
         columns = _resolve_columns(
             mapping if mapping is not None else suggest_mapping(headers), headers, source
         )

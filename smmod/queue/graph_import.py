@@ -122,8 +122,10 @@ def _fields(
     """Graph keys → smmod fields, and the key names to show in problems."""
     raw_sender = comment.get("from")
     sender: dict[str, Any] = raw_sender if isinstance(raw_sender, dict) else {}
-    text_key = "message" if "message" in comment else "text"
-    time_key = "created_time" if "created_time" in comment else "timestamp"
+    # Facebook's key names unless the comment uses Instagram's.
+    text_key = "text" if "text" in comment and "message" not in comment else "message"
+    instagram_time = "timestamp" in comment and "created_time" not in comment
+    time_key = "timestamp" if instagram_time else "created_time"
     parent = comment.get("parent")
     parent_id = _scalar(parent.get("id")) if isinstance(parent, dict) else None
     handle = _scalar(sender.get("username")) or _scalar(comment.get("username"))

@@ -57,9 +57,7 @@ _OUTWARD = r"(?:[BEGLMNSW]|[A-PR-UWYZ][A-HK-Y])\d[A-Z\d]?"
 _INWARD = r"\d[ABD-HJLNP-UW-Z]{2}"
 # Upper case may drop the space ("SW1A1AA"); any other case needs it, because
 # lower-case run-together codes look too much like ordinary user names.
-_POSTCODE = re.compile(
-    rf"\b(?:{_OUTWARD}\s?{_INWARD}|(?i:{_OUTWARD})[ \t](?i:{_INWARD})|GIR ?0AA)\b"
-)
+_POSTCODE = re.compile(rf"\b(?:{_OUTWARD}\s?{_INWARD}|(?i:{_OUTWARD})[ \t](?i:{_INWARD})|GIR ?0AA)\b")
 
 
 def _trim(text: str, start: int, end: int) -> Span:

@@ -75,7 +75,16 @@ class _Found:
 class _Item:
     """One item being screened; each text scan is done once however many rules ask."""
 
-    __slots__ = ("_folded", "_scans", "author_kind", "item_kind", "protected_names", "text", "wordlists")
+    __slots__ = (
+        "_any_term",
+        "_folded",
+        "_scans",
+        "author_kind",
+        "item_kind",
+        "protected_names",
+        "text",
+        "wordlists",
+    )
 
     def __init__(
         self,
@@ -92,6 +101,7 @@ class _Item:
         self.protected_names = protected_names
         self._folded: FoldedText | None = None
         self._scans: dict[str, list[Span]] = {}
+        self._any_term: bool | None = None
 
     @property
     def folded(self) -> FoldedText:
@@ -113,7 +123,12 @@ class _Item:
                     f"word list {name!r} is not loaded; loaded: {list(self.wordlists.names)}",
                     field="wordlist",
                 )
-            spans = self._original_spans(self.wordlists.find(name, self.folded.folded))
+            if self._any_term is None:
+                self._any_term = self.wordlists.might_match(self.folded.folded)
+            if self._any_term:
+                spans = self._original_spans(self.wordlists.find(name, self.folded.folded))
+            else:
+                spans = []
             self._scans[name] = spans
         return spans
 
@@ -186,15 +201,11 @@ def _compile(condition: Condition) -> _Evaluator:
                 _Found([f"author_kind={item.author_kind}"]) if item.author_kind in kinds else None
             )
         case ItemKindCondition(kinds=kinds):
-            return lambda item: (
-                _Found([f"item_kind={item.item_kind}"]) if item.item_kind in kinds else None
-            )
+            return lambda item: _Found([f"item_kind={item.item_kind}"]) if item.item_kind in kinds else None
         case LinkCondition():
             return lambda item: item.found(item.detector("link"))
         case PersonalDataCondition(kinds=kinds):
-            return lambda item: item.found(
-                sorted({span for kind in kinds for span in item.detector(kind)})
-            )
+            return lambda item: item.found(sorted({span for kind in kinds for span in item.detector(kind)}))
         case ProtectedNameCondition():
             return lambda item: item.found(item.detector("protected_name"))
         case AllOf() | AnyOf():

@@ -125,9 +125,7 @@ def _suggestion(data: Any, path: str) -> Suggestion:
     _check_keys(data, _SUGGESTION_KEYS, f"{path}.")
     action = data.get("action")
     if action not in ACTIONS:
-        raise RuleDataError(
-            f"{path}.action", f"unknown action {action!r}; expected one of {sorted(ACTIONS)}"
-        )
+        raise RuleDataError(f"{path}.action", f"unknown action {action!r}; expected one of {sorted(ACTIONS)}")
     template = data.get("template")
     if template is None:
         return Suggestion(action)

@@ -125,7 +125,5 @@ def find_terms(pattern: re.Pattern[str] | None, folded: str) -> list[tuple[int, 
     if pattern is None:
         return []
     return [
-        match.span()
-        for match in pattern.finditer(folded)
-        if any(char.isalpha() for char in match.group())
+        match.span() for match in pattern.finditer(folded) if any(char.isalpha() for char in match.group())
     ]

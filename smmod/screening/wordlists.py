@@ -75,6 +75,9 @@ class WordLists:
             terms[name] = parse_wordlist(lines, source=name)
         self._terms = MappingProxyType(terms)
         self._patterns = {name: compile_terms(words) for name, words in terms.items()}
+        # Every term of every list in one pattern: most items match none, and one scan
+        # that says so is far cheaper than one scan per list.
+        self._any = compile_terms(term for words in terms.values() for term in words)
 
     @classmethod
     def load(
@@ -118,6 +121,10 @@ class WordLists:
     def terms(self, name: str) -> tuple[str, ...]:
         """The folded terms of one list, in file order."""
         return self._terms[name]
+
+    def might_match(self, folded: str) -> bool:
+        """False when no term of any list occurs in the folded text (one quick scan)."""
+        return self._any is not None and self._any.search(folded) is not None
 
     def find(self, name: str, folded: str) -> list[tuple[int, int]]:
         """Spans in folded text (see ``smmod.screening.text``) of the list's terms."""

@@ -61,9 +61,7 @@ def test_dates_without_a_zone_are_taken_in_london(value: str, expected: datetime
 
 
 def test_the_configured_zone_is_used_for_dates_without_one() -> None:
-    assert reader("America/New_York").read("20/07/2026 14:05") == datetime(
-        2026, 7, 20, 18, 5, tzinfo=UTC
-    )
+    assert reader("America/New_York").read("20/07/2026 14:05") == datetime(2026, 7, 20, 18, 5, tzinfo=UTC)
     assert reader("UTC").read("20/07/2026 14:05") == datetime(2026, 7, 20, 14, 5, tzinfo=UTC)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
 from smmod.screening.detectors import (
@@ -14,7 +16,7 @@ from smmod.screening.detectors import (
 from smmod.screening.text import fold_text
 
 
-def found(finder, text: str) -> list[str]:  # type: ignore[no-untyped-def]
+def found(finder: Callable[[str], list[tuple[int, int]]], text: str) -> list[str]:
     return [text[start:end] for start, end in finder(text)]
 
 
@@ -85,8 +87,18 @@ def test_things_that_are_not_emails(text: str) -> None:
 
 @pytest.mark.parametrize(
     "postcode",
-    ["SW1A 1AA", "M1 1AE", "B33 8TH", "CR2 6XH", "DN55 1PT", "EC1A 1BB", "W1A 0AX", "sw1a 1aa",
-     "SW1A1AA", "GIR 0AA"],
+    [
+        "SW1A 1AA",
+        "M1 1AE",
+        "B33 8TH",
+        "CR2 6XH",
+        "DN55 1PT",
+        "EC1A 1BB",
+        "W1A 0AX",
+        "sw1a 1aa",
+        "SW1A1AA",
+        "GIR 0AA",
+    ],
 )
 def test_uk_postcodes_are_found(postcode: str) -> None:
     assert found(find_postcodes, f"We live at {postcode}.") == [postcode]
@@ -141,9 +153,7 @@ def test_things_that_are_not_links(text: str) -> None:
 
 def names_in(names: list[str], text: str) -> list[str]:
     folded = fold_text(text)
-    return [
-        text[slice(*folded.original_span(*span))] for span in find_names(names, folded.folded)
-    ]
+    return [text[slice(*folded.original_span(*span))] for span in find_names(names, folded.folded)]
 
 
 @pytest.mark.parametrize(

@@ -11,6 +11,7 @@ from smmod.errors import InputError
 from smmod.screening import (
     Match,
     Rule,
+    ScreenResult,
     WordLists,
     load_default_rules,
     load_rules,
@@ -44,7 +45,7 @@ def run(
     author_kind: str = "public",
     item_kind: str = "comment",
     protected_names: tuple[str, ...] = (),
-):  # type: ignore[no-untyped-def]
+) -> ScreenResult:
     return screen(
         text,
         author_kind=author_kind,
@@ -73,9 +74,7 @@ WORDLIST = {"type": "wordlist", "wordlist": "rude"}
         ({"type": "personal_data", "kinds": ["postcode"]}, "at M1 1AE", "at AB12"),
     ],
 )
-def test_text_conditions_match_and_do_not_match(
-    condition: dict[str, Any], yes: str, no: str
-) -> None:
+def test_text_conditions_match_and_do_not_match(condition: dict[str, Any], yes: str, no: str) -> None:
     assert fires(condition, yes)
     assert not fires(condition, no)
 
@@ -201,8 +200,13 @@ def test_nothing_matched_gives_normal_priority_and_nothing_else() -> None:
 
 
 def test_disabled_rules_do_not_run() -> None:
-    data = {"id": "off", "name": "off", "enabled": False, "condition": WORDLIST,
-            "effects": {"flags": ["offensive"]}}
+    data = {
+        "id": "off",
+        "name": "off",
+        "enabled": False,
+        "condition": WORDLIST,
+        "effects": {"flags": ["offensive"]},
+    }
     assert run("shit", [Rule.from_dict(data)]).flags == set()
 
 
@@ -228,21 +232,28 @@ def test_rules_edited_and_reloaded_take_effect() -> None:
     assert run("shit", load_rules(json.dumps([edited]))).priority == 3
 
 
+Defaults = tuple[list[Rule], WordLists]
+
+
 @pytest.fixture(scope="module")
-def defaults() -> tuple[list[Rule], WordLists]:
+def defaults() -> Defaults:
     lists = WordLists.load()
     return load_default_rules(wordlists=lists.names), lists
 
 
-def screen_defaults(defaults, text: str, author: str = "public", names=()):  # type: ignore[no-untyped-def]
+def screen_defaults(defaults, text: str, author: str = "public", names=()) -> ScreenResult:
     rules, lists = defaults
     return screen(
-        text, author_kind=author, item_kind="comment", rules=rules, wordlists=lists,
+        text,
+        author_kind=author,
+        item_kind="comment",
+        rules=rules,
+        wordlists=lists,
         protected_names=names,
     )
 
 
-def test_default_rules_r10_parent_complaint(defaults) -> None:  # type: ignore[no-untyped-def]
+def test_default_rules_r10_parent_complaint(defaults: Defaults) -> None:
     result = screen_defaults(defaults, "I wish to make a formal complaint", "parent")
     assert result.suggestions == ["reply:complaints_procedure"]
     assert result.flags == {"complaint"}
@@ -250,14 +261,14 @@ def test_default_rules_r10_parent_complaint(defaults) -> None:  # type: ignore[n
     assert public.suggestions == []
 
 
-def test_default_rules_r10_student_profanity(defaults) -> None:  # type: ignore[no-untyped-def]
+def test_default_rules_r10_student_profanity(defaults: Defaults) -> None:
     result = screen_defaults(defaults, "this is sh1t", "student")
     assert result.flags == {"offensive", "inappropriate"}
     assert result.priority == 2
     assert result.suggestions == ["hide", "reply:behaviour_policy"]
 
 
-def test_default_rules_r9_police_advised_only_with_racism_or_threats(defaults) -> None:  # type: ignore[no-untyped-def]
+def test_default_rules_r9_police_advised_only_with_racism_or_threats(defaults: Defaults) -> None:
     threat = screen_defaults(defaults, "I know where you live")
     assert threat.flags == {"threat", "police_advised_suggested"}
     assert threat.priority == 3
@@ -266,7 +277,7 @@ def test_default_rules_r9_police_advised_only_with_racism_or_threats(defaults) -
     assert "police_advised_suggested" not in profanity.flags
 
 
-def test_default_rules_personal_data_link_and_dnp(defaults) -> None:  # type: ignore[no-untyped-def]
+def test_default_rules_personal_data_link_and_dnp(defaults: Defaults) -> None:
     result = screen_defaults(
         defaults,
         "Zoë Brontë lives at M1 1AE, see www.example.com",
@@ -283,7 +294,7 @@ def test_default_rules_personal_data_link_and_dnp(defaults) -> None:  # type: ig
     }
 
 
-def test_default_rules_leave_ordinary_comments_alone(defaults) -> None:  # type: ignore[no-untyped-def]
+def test_default_rules_leave_ordinary_comments_alone(defaults: Defaults) -> None:
     for text in [
         "Thank you for organising the trip to Scunthorpe, the class loved it!",
         "When is the next assessment? Year 7 parents evening is at 6.30",

@@ -131,9 +131,7 @@ def test_default_rules_load_and_reference_shipped_lists() -> None:
     assert by_id["personal-data"].effects == Effects(("personal_data",), 2, (Suggestion("hide"),))
     assert by_id["link"].effects.flags == ("link",)
     assert by_id["link"].effects.priority == 1
-    assert by_id["protected-pupil"].effects == Effects(
-        ("names_protected_pupil",), 3, (Suggestion("hide"),)
-    )
+    assert by_id["protected-pupil"].effects == Effects(("names_protected_pupil",), 3, (Suggestion("hide"),))
     # the file on disk is itself in the stable form
     text = DEFAULT_RULES_PATH.read_text(encoding="utf-8")
     assert json.loads(dump_rules(rules)) == json.loads(text)

@@ -20,10 +20,7 @@ def lists() -> WordLists:
 
 def hits(lists: WordLists, text: str, name: str = "bad") -> list[str]:
     folded = fold_text(text)
-    return [
-        text[slice(*folded.original_span(start, end))]
-        for start, end in lists.find(name, folded.folded)
-    ]
+    return [text[slice(*folded.original_span(start, end))] for start, end in lists.find(name, folded.folded)]
 
 
 @pytest.mark.parametrize(
@@ -204,6 +201,4 @@ def test_shipped_lists_load_and_have_a_format_header() -> None:
 def test_shipped_lists_leave_ordinary_sentences_alone(text: str) -> None:
     lists = WordLists.load()
     folded = fold_text(text).folded
-    assert {name: lists.find(name, folded) for name in lists.names} == {
-        name: [] for name in lists.names
-    }
+    assert {name: lists.find(name, folded) for name in lists.names} == {name: [] for name in lists.names}

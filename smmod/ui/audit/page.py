@@ -116,7 +116,6 @@ class AuditPage(QWidget):
             button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
             button.setMinimumHeight(28)
             button.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-            button.setAccessibleName(action.text().replace("&", "").rstrip("…"))
             self.buttons[key] = button
 
     def _init_filters(self) -> None:

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -21,14 +18,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from smmod.errors import ImportRejected
-from smmod.staff.service import IMPORT_FIELDS, IMPORT_REQUIRED, StaffRecord, StaffService
-from smmod.tabular import Table, read_table
+from smmod.staff.service import StaffRecord, StaffService
 from smmod.ui import msgbox
 from smmod.ui.pages import PageDeps
-from smmod.ui.staff import import_dialogs
+from smmod.ui.staff.actions import StaffActions, why_not_editable
 from smmod.ui.staff.dialogs import StaffDialog
-from smmod.ui.staff.import_dialogs import ImportMappingDialog, ImportProblemsDialog
+from smmod.ui.staff.importer import StaffImportFlow
 from smmod.ui.staff.model import (
     COL_ELIGIBLE,
     COL_NAME,
@@ -38,7 +33,6 @@ from smmod.ui.staff.model import (
     StaffTableModel,
 )
 
-EDITOR_ROLES = ("administrator", "slt")
 _TITLE_STYLE = "font-size: 16pt; font-weight: 600;"
 _MUTED_STYLE = "color: palette(placeholder-text);"
 _BANNER_STYLE = ("background: #fff4e5; color: #663c00; border: 1px solid #f3d19e;"
@@ -62,40 +56,16 @@ class StaffPage(QWidget):
         self._dialog: QDialog | None = None
         self._loaded_once = False
         self._select_after_load: int | None = None
-        self._init_actions()
+        self._init_table()
+        self.staff_actions = StaffActions(self, self.table)
+        self._importer = StaffImportFlow(self._service, self._runner, self._open_dialog, self)
         self._init_header()
         self._init_toolbar()
-        self._init_table()
         self._init_layout()
         self._connect_signals()
         self._update_actions()
 
     # -- assembly -----------------------------------------------------------------
-    def _action(self, text: str, tip: str, *keys: QKeySequence | str,
-                context: Qt.ShortcutContext = Qt.ShortcutContext.WindowShortcut) -> QAction:
-        action = QAction(text, self)
-        action.setShortcuts([QKeySequence(k) for k in keys])
-        action.setShortcutContext(context)
-        action.setToolTip(tip)
-        action.setStatusTip(tip)
-        return action
-
-    def _init_actions(self) -> None:
-        table_only = Qt.ShortcutContext.WidgetWithChildrenShortcut
-        self.add_action = self._action("&Add person…", "Add a person to the register (Ctrl+N)",
-                                       "Ctrl+N")
-        self.edit_action = self._action("&Edit…", "Edit the selected person (Enter or F2)",
-                                        "Return", "Enter", "F2", context=table_only)
-        self.deactivate_action = self._action(
-            "&Deactivate…", "Deactivate the selected person (Del)",
-            QKeySequence(QKeySequence.StandardKey.Delete), context=table_only)
-        self.import_action = self._action("&Import CSV…",
-                                          "Import people from a CSV file (Ctrl+I)", "Ctrl+I")
-        self.find_action = self._action("&Find", "Search the register (Ctrl+F)",
-                                        QKeySequence(QKeySequence.StandardKey.Find))
-        for action in (self.add_action, self.import_action, self.find_action):
-            self.addAction(action)
-
     def _init_header(self) -> None:
         self.title_label = QLabel("Staff register")
         self.title_label.setStyleSheet(_TITLE_STYLE)
@@ -116,15 +86,14 @@ class StaffPage(QWidget):
 
     def _init_toolbar(self) -> None:
         self.buttons: dict[str, QToolButton] = {}
-        for key, action in (("add", self.add_action), ("edit", self.edit_action),
-                            ("deactivate", self.deactivate_action),
-                            ("import", self.import_action)):
+        a = self.staff_actions
+        for key, action in (("add", a.add), ("edit", a.edit), ("deactivate", a.deactivate),
+                            ("import", a.import_csv)):
             button = QToolButton()
             button.setObjectName(f"staff_{key}_button")
             button.setDefaultAction(action)
             button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
             button.setMinimumHeight(28)
-            button.setAccessibleName(action.text().replace("&", "").rstrip("…"))
             button.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
             self.buttons[key] = button
         self.search_edit = QLineEdit()
@@ -158,8 +127,6 @@ class StaffPage(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
         header.setMinimumSectionSize(60)
-        for action in (self.edit_action, self.deactivate_action):
-            self.table.addAction(action)
         self.empty_label = QLabel()
         self.empty_label.setObjectName("staff_empty")
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -195,11 +162,13 @@ class StaffPage(QWidget):
         self.setTabOrder(self.show_inactive_check, self.table)
 
     def _connect_signals(self) -> None:
-        self.add_action.triggered.connect(self._on_add_triggered)
-        self.edit_action.triggered.connect(self._on_edit_triggered)
-        self.deactivate_action.triggered.connect(self._on_deactivate_triggered)
-        self.import_action.triggered.connect(self._on_import_triggered)
-        self.find_action.triggered.connect(self._on_find_triggered)
+        a = self.staff_actions
+        a.add.triggered.connect(self._on_add_triggered)
+        a.edit.triggered.connect(self._on_edit_triggered)
+        a.deactivate.triggered.connect(self._on_deactivate_triggered)
+        a.import_csv.triggered.connect(self._on_import_triggered)
+        a.find.triggered.connect(self._on_find_triggered)
+        self._importer.imported.connect(self._on_importer_imported)
         self.search_edit.textChanged.connect(self._on_search_text_changed)
         self.show_inactive_check.toggled.connect(self._on_show_inactive_toggled)
         self.table.doubleClicked.connect(self._on_table_double_clicked)
@@ -217,9 +186,7 @@ class StaffPage(QWidget):
                          self._on_list_loaded, self._on_task_failed)
 
     def shortcuts(self) -> list[tuple[str, str]]:
-        return [("Ctrl+N", "Add a person"), ("Enter / F2", "Edit the selected person"),
-                ("Del", "Deactivate the selected person"), ("Ctrl+I", "Import staff from CSV"),
-                ("Ctrl+F", "Search the staff register")]
+        return StaffActions.shortcuts()
 
     # -- public -------------------------------------------------------------------
     @property
@@ -256,43 +223,14 @@ class StaffPage(QWidget):
         self.table.scrollTo(index)
         return True
 
-    # -- permissions --------------------------------------------------------------
     def _why_not_editable(self) -> str | None:
-        actor = self._ctx.actor
-        if actor.read_only:
-            return (f"Read-only: you ({actor.username}) have no record in the staff register. "
-                    "Ask an administrator to add you.")
-        if not actor.has(*EDITOR_ROLES):
-            return "Only SLT or administrators can change the staff register."
-        return None
+        return why_not_editable(self._ctx.actor)
 
     def _update_actions(self) -> None:
         why = self._why_not_editable()
-        record = self.selected_record()
         self.readonly_banner.setText(why or "")
         self.readonly_banner.setVisible(why is not None)
-        self.add_action.setEnabled(why is None)
-        self.import_action.setEnabled(why is None)
-        self.edit_action.setEnabled(why is None and record is not None)
-        self.deactivate_action.setEnabled(why is None and record is not None)
-        if record is not None and not record.active:
-            self.deactivate_action.setText("Re&activate…")
-            self.deactivate_action.setToolTip(f"Reactivate {record.name}")
-        else:
-            self.deactivate_action.setText("&Deactivate…")
-            self.deactivate_action.setToolTip("Deactivate the selected person (Del)")
-        self.add_action.setToolTip(why or "Add a person to the register (Ctrl+N)")
-        self.import_action.setToolTip(why or "Import people from a CSV file (Ctrl+I)")
-        if why is not None:
-            self.edit_action.setToolTip(why)
-            self.deactivate_action.setToolTip(why)
-        elif record is None:
-            self.edit_action.setToolTip("Select a person to edit (Enter or F2)")
-            self.deactivate_action.setToolTip("Select a person to deactivate (Del)")
-        else:
-            self.edit_action.setToolTip(f"Edit {record.name} (Enter or F2)")
-            if record.active:
-                self.deactivate_action.setToolTip(f"Deactivate {record.name} (Del)")
+        self.staff_actions.update(why, self.selected_record())
 
     # -- loading ------------------------------------------------------------------
     def _on_list_loaded(self, records: list[StaffRecord]) -> None:
@@ -426,41 +364,15 @@ class StaffPage(QWidget):
 
     @Slot()
     def _on_import_triggered(self) -> None:
-        if self._why_not_editable() is not None or self._dialog is not None:
-            return
-        path = import_dialogs.choose_import_file(self)
-        if path is None:
-            return
-        self._runner.run(lambda: read_table(path), self._on_table_read, self._on_task_failed)
+        if self._why_not_editable() is None and self._dialog is None:
+            self._importer.start(self._ctx.actor)
 
-    def _on_table_read(self, table: Table) -> None:
-        suggested = StaffService.suggest_import_mapping(table.headers)
-        dialog = ImportMappingDialog(table, IMPORT_FIELDS, IMPORT_REQUIRED, suggested, self)
-        dialog.finished.connect(self._on_mapping_dialog_finished)
-        self._open_dialog(dialog)
-
-    @Slot(int)
-    def _on_mapping_dialog_finished(self, result: int) -> None:
-        dialog = self.sender()
-        if result != QDialog.DialogCode.Accepted or not isinstance(dialog, ImportMappingDialog):
-            return
-        path: Path = dialog.table_path()
-        mapping = dialog.mapping()
-        service, actor = self._service, self._ctx.actor
-        self._runner.run(lambda: service.import_csv(actor, path, mapping),
-                         self._on_import_succeeded, self._on_import_failed)
-
-    def _on_import_succeeded(self, records: list[StaffRecord]) -> None:
+    @Slot(list)
+    def _on_importer_imported(self, records: list[StaffRecord]) -> None:
         self._show_notice(f"Imported {len(records):,} "
                           f"{'person' if len(records) == 1 else 'people'}.")
         self.register_changed.emit()
         self.refresh()
-
-    def _on_import_failed(self, exc: BaseException) -> None:
-        if isinstance(exc, ImportRejected):
-            self._open_dialog(ImportProblemsDialog(exc, self))
-            return
-        msgbox.show_error(self, exc, title="Import staff")
 
     @Slot()
     def _on_find_triggered(self) -> None:

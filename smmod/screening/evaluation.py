@@ -1,0 +1,207 @@
+"""Evaluating conditions against one item.
+
+Each condition is turned into a small function once (cached by the condition object,
+which is immutable), and every text scan is done at most once per item however many
+rules ask for it: screening runs on every item of a 100,000-item queue.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from smmod.errors import InputError
+from smmod.screening.conditions import (
+    AllOf,
+    AnyOf,
+    AuthorKindCondition,
+    Condition,
+    ItemKindCondition,
+    LinkCondition,
+    Not,
+    PersonalDataCondition,
+    ProtectedNameCondition,
+    RegexCondition,
+    WordListCondition,
+)
+from smmod.screening.detectors import PERSONAL_DATA_FINDERS, Span, find_links, find_names_with
+from smmod.screening.text import FoldedText, fold_text
+from smmod.screening.wordlists import WordLists
+
+
+class Found:
+    """What a condition found: the text as written and its spans."""
+
+    __slots__ = ("matched", "spans")
+
+    def __init__(self, matched: list[str] | None = None, spans: list[Span] | None = None) -> None:
+        self.matched = matched or []
+        self.spans = spans or []
+
+    def add(self, other: Found) -> None:
+        self.matched.extend(other.matched)
+        self.spans.extend(other.spans)
+
+
+class Item:
+    """One item being screened; each text scan is done once however many rules ask."""
+
+    __slots__ = (
+        "_any_term",
+        "_folded",
+        "_scans",
+        "author_kind",
+        "item_kind",
+        "names",
+        "text",
+        "wordlists",
+    )
+
+    def __init__(
+        self,
+        text: str,
+        author_kind: str,
+        item_kind: str,
+        wordlists: WordLists,
+        names: re.Pattern[str] | None,
+    ) -> None:
+        self.text = text
+        self.author_kind = author_kind
+        self.item_kind = item_kind
+        self.wordlists = wordlists
+        self.names = names
+        self._folded: FoldedText | None = None
+        self._scans: dict[str, list[Span]] = {}
+        self._any_term: bool | None = None
+
+    @property
+    def folded(self) -> FoldedText:
+        if self._folded is None:
+            self._folded = fold_text(self.text)
+        return self._folded
+
+    def _original_spans(self, spans: list[Span]) -> list[Span]:
+        folded = self.folded
+        if folded.offsets is None:
+            return spans
+        return [folded.original_span(start, end) for start, end in spans]
+
+    def wordlist(self, name: str) -> list[Span]:
+        spans = self._scans.get(name)
+        if spans is None:
+            if name not in self.wordlists:
+                raise InputError(
+                    f"word list {name!r} is not loaded; loaded: {list(self.wordlists.names)}",
+                    field="wordlist",
+                )
+            if self._any_term is None:
+                self._any_term = self.wordlists.might_match(self.folded.folded)
+            if self._any_term:
+                spans = self._original_spans(self.wordlists.find(name, self.folded.folded))
+            else:
+                spans = []
+            self._scans[name] = spans
+        return spans
+
+    def detector(self, name: str) -> list[Span]:
+        """Links, a personal data kind or protected names ("@" keeps the keys apart
+        from word-list names, which cannot contain it)."""
+        key = "@" + name
+        spans = self._scans.get(key)
+        if spans is None:
+            if name == "protected_name":
+                if self.names is None:
+                    spans = []
+                else:
+                    found = find_names_with(self.names, self.folded.folded)
+                    spans = self._original_spans(found)
+            elif name == "link":
+                spans = find_links(self.text)
+            else:
+                spans = PERSONAL_DATA_FINDERS[name](self.text)
+            self._scans[key] = spans
+        return spans
+
+    def found(self, spans: list[Span]) -> Found | None:
+        if not spans:
+            return None
+        text = self.text
+        return Found([text[start:end] for start, end in spans], list(spans))
+
+
+Evaluator = Callable[[Item], Found | None]
+
+
+def _compile_group(condition: AllOf | AnyOf) -> Evaluator:
+    parts = [_compile(child) for child in condition.conditions]
+    if isinstance(condition, AllOf):
+
+        def all_of(item: Item) -> Found | None:
+            total = Found()
+            for part in parts:
+                found = part(item)
+                if found is None:
+                    return None
+                total.add(found)
+            return total
+
+        return all_of
+
+    def any_of(item: Item) -> Found | None:
+        # Every part runs, so the moderator sees everything that matched, not the first.
+        total: Found | None = None
+        for part in parts:
+            found = part(item)
+            if found is not None:
+                total = total or Found()
+                total.add(found)
+        return total
+
+    return any_of
+
+
+def _compile(condition: Condition) -> Evaluator:
+    """The function that says what ``condition`` finds in an item (None: no match)."""
+    match condition:
+        case WordListCondition(wordlist=name):
+            return lambda item: item.found(item.wordlist(name))
+        case RegexCondition():
+            pattern = condition.compiled
+            return lambda item: item.found(
+                [m.span() for m in pattern.finditer(item.text) if m.end() > m.start()]
+            )
+        case AuthorKindCondition(kinds=kinds):
+            return lambda item: (
+                Found([f"author_kind={item.author_kind}"]) if item.author_kind in kinds else None
+            )
+        case ItemKindCondition(kinds=kinds):
+            return lambda item: Found([f"item_kind={item.item_kind}"]) if item.item_kind in kinds else None
+        case LinkCondition():
+            return lambda item: item.found(item.detector("link"))
+        case PersonalDataCondition(kinds=kinds):
+            return lambda item: item.found(sorted({span for kind in kinds for span in item.detector(kind)}))
+        case ProtectedNameCondition():
+            return lambda item: item.found(item.detector("protected_name"))
+        case AllOf() | AnyOf():
+            return _compile_group(condition)
+        case Not(condition=child):
+            inner = _compile(child)
+            return lambda item: Found() if inner(item) is None else None
+    raise AssertionError(f"unknown condition {condition!r}")
+
+
+# Keyed by id(): conditions are immutable, and the entry keeps its condition alive so
+# the id cannot be reused by another object while the entry exists.
+_COMPILED: dict[int, tuple[Condition, Evaluator]] = {}
+_COMPILED_LIMIT = 4096
+
+
+def evaluator(condition: Condition) -> Evaluator:
+    entry = _COMPILED.get(id(condition))
+    if entry is not None and entry[0] is condition:
+        return entry[1]
+    if len(_COMPILED) >= _COMPILED_LIMIT:
+        _COMPILED.clear()
+    evaluator = _compile(condition)
+    _COMPILED[id(condition)] = (condition, evaluator)
+    return evaluator
