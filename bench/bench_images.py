@@ -117,14 +117,17 @@ def folder(copies: int, protected: list[ProtectedPerson]) -> None:
         one = timed(check_folder, paths, workers=1, **kwargs)
         print(f"  workers=1            {one:6.2f} s")
         cold = timed(check_folder, paths, workers=2, **kwargs)
-        print(f"  workers=2, first     {cold:6.2f} s  speed-up {one / cold:.2f}x "
-              "(includes starting the worker processes)")
+        print(
+            f"  workers=2, first     {cold:6.2f} s  speed-up {one / cold:.2f}x "
+            "(includes starting the worker processes)"
+        )
         warm = [timed(check_folder, paths, workers=2, **kwargs) for _ in range(2)]
         best_warm = min(warm)
         one_again = timed(check_folder, paths, workers=1, **kwargs)
         single = min(one, one_again)
-        print(f"  workers=2, warm      {best_warm:6.2f} s  speed-up {single / best_warm:.2f}x "
-              "(target >= 1.70x)")
+        print(
+            f"  workers=2, warm      {best_warm:6.2f} s  speed-up {single / best_warm:.2f}x (target >= 1.70x)"
+        )
         print(f"  workers=1, again     {one_again:6.2f} s")
 
 

@@ -10,7 +10,9 @@ import os
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
+from typing import TYPE_CHECKING
 
+from smmod.accounts import AccountService, CredentialService
 from smmod.dnp import DnpService, ImageService
 from smmod.identity import Actor, resolve_actor
 from smmod.paths import Paths, resolve_paths
@@ -19,6 +21,10 @@ from smmod.staff import StaffService
 from smmod.store.database import Database, open_database
 from smmod.store.engine import SessionFactory
 from smmod.vault import Vault
+
+if TYPE_CHECKING:
+    from smmod.queue.service import QueueService
+    from smmod.sla import WorkingCalendar
 
 
 @dataclass
@@ -43,6 +49,20 @@ class AppContext:
                             today=date.today)
 
     @cached_property
+    def accounts(self) -> AccountService:
+        return AccountService(self.session_factory,
+                              expiry_months=lambda: self.settings.training_expiry_months,
+                              today=date.today)
+
+    @cached_property
+    def credentials(self) -> CredentialService:
+        return CredentialService(
+            self.session_factory, self.vault,
+            rotate_days=lambda: int(self.settings.get("vault.rotate_days")),
+            password_length=lambda: int(self.settings.get("vault.password_length")),
+            today=date.today)
+
+    @cached_property
     def vault(self) -> Vault:
         """The OS keyring (``SMMOD_KEYRING_SERVICE`` renames the service, for tests)."""
         return Vault(service=os.environ.get("SMMOD_KEYRING_SERVICE", "smmod"))
@@ -55,7 +75,22 @@ class AppContext:
     def images(self) -> ImageService:
         return ImageService(self.session_factory, self.dnp, self.settings)
 
+    @cached_property
+    def queue(self) -> QueueService:
+        from smmod.queue.service import QueueService
+
+        return QueueService(self.session_factory, calendar=self.calendar,
+                            stale_days=lambda: int(self.settings.get("monitoring.stale_days")))
+
+    def calendar(self) -> WorkingCalendar:
+        """The R7 working calendar from the current ``sla.*`` settings."""
+        from smmod.queue.calendar import calendar_from_settings
+
+        return calendar_from_settings(self.settings)
+
     def close(self) -> None:
+        if "queue" in self.__dict__:
+            self.queue.close()
         self.database.dispose()
 
 

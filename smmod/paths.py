@@ -14,7 +14,10 @@ from pathlib import Path
 import platformdirs
 
 APP_NAME = "smmod"
-RESOURCES = Path(__file__).resolve().parent.parent / "resources"
+_PACKAGE = Path(__file__).resolve().parent
+# A wheel carries resources/ inside the package; a source checkout has it beside it.
+RESOURCES = (_PACKAGE / "resources") if (_PACKAGE / "resources").is_dir() \
+    else _PACKAGE.parent / "resources"
 
 
 @dataclass(frozen=True)

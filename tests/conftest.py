@@ -6,6 +6,7 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+import logging
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -32,6 +33,19 @@ def smmod_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("SMMOD_USER", "head")
     monkeypatch.delenv("SMMOD_DATABASE_URL", raising=False)
     return home
+
+
+@pytest.fixture(autouse=True)
+def _restore_smmod_logger() -> Iterator[None]:
+    """The CLI and the app configure the 'smmod' logger; undo that after each test."""
+    logger = logging.getLogger("smmod")
+    level, handlers = logger.level, list(logger.handlers)
+    yield
+    for handler in logger.handlers:
+        if handler not in handlers:
+            handler.close()
+    logger.handlers[:] = handlers
+    logger.setLevel(level)
 
 
 @pytest.fixture

@@ -120,7 +120,7 @@ def import_csv(session_factory: SessionFactory, judge_for: Callable[[Session], J
         users = _username_index(session)
         good: list[tuple[int, AccountInput, str, list[Problem]]] = []
         seen: dict[tuple[str, str], int] = {}
-        for number, row in enumerate(table.rows, start=2):
+        for number, row in zip(table.row_numbers, table.rows, strict=True):
             parsed = _row(row, mapping, number, users, judge, problems)
             if parsed is None:
                 continue

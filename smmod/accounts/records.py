@@ -212,7 +212,7 @@ class CredentialRecord:
     rotated_at: datetime | None
     rotated_by: str | None
     rotate_by: date | None
-    rotation_state: str  # ok | due | expired | none
+    rotation_state: str  # ok | due | expired | none (no date) | closed (account closed)
     pending_rotation: bool
     version_id: int
 

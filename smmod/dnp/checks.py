@@ -92,8 +92,12 @@ def expand_paths(paths: Sequence[Path]) -> list[Path]:
     out: list[Path] = []
     for path in paths:
         if path.is_dir():
-            out.extend(sorted(p for p in path.rglob("*")
-                              if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES))
+            found = sorted(p for p in path.rglob("*")
+                           if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES)
+            if not found:  # otherwise a wrong folder would "pass" with nothing checked
+                raise InputError("this folder has no image files (.jpg, .png, .webp…) in it",
+                                 file=str(path))
+            out.extend(found)
         elif path.exists():
             out.append(path)
         else:
@@ -264,7 +268,10 @@ class ImageService:
         require(actor, "slt", "administrator", "moderator", "staff",
                 doing="export images for publishing")
         record = self.get(check_id)
-        flagged = [f for f in record.faces if f.confirmed != NOT_PROTECTED]
+        # A matched face stays flagged even if someone marked it "not protected":
+        # the verdict stays blocked, so the face must not go out visible.
+        flagged = [f for f in record.faces
+                   if f.confirmed != NOT_PROTECTED or f.status == "matched"]
         findings = record.findings
         dup = findings.get("duplicate_of")
         if findings.get("names"):
@@ -278,6 +285,9 @@ class ImageService:
         if flagged and not blur_flagged:
             raise PolicyError("R11", f"{len(flagged)} face(s) are not confirmed clear: confirm "
                               "each face, or export with the flagged faces pixelated")
+        if record.verdict == "blocked" and not flagged:
+            raise PolicyError("R11", "this image is blocked and has no flagged face that "
+                              "could be pixelated: it cannot be published")
         boxes = [f.box for f in flagged] if blur_flagged else []
         result = export_safe_copy(record.path, out, pixelate_boxes=boxes)
         if boxes:

@@ -84,11 +84,15 @@ def start_workers_early() -> None:
 
 
 class _Run:
+    """One folder check: the files still to do, the outcomes so far, and the callbacks."""
+
     def __init__(self, paths: list[str], progress: Progress | None, cancel: threading.Event | None):
         self.paths = paths
         self.progress = progress
         self.cancel = cancel
         self.results: dict[int, Outcome] = {}
+        self.queue: deque[tuple[int, str]] = deque()
+        self.retried: set[int] = set()
 
     def cancelled(self) -> bool:
         return self.cancel is not None and self.cancel.is_set()
@@ -108,71 +112,69 @@ class _Run:
             self.store(index, _check_one(path, check_kwargs))
 
     def in_pool(self, workers: int, check_kwargs: dict[str, Any]) -> None:
-        queue = deque(enumerate(self.paths))
-        restarts = 0
-        while queue and not self.cancelled():
+        """Run a pool; if a worker dies (a decoder crash), start a new pool for the rest."""
+        self.queue.extend(enumerate(self.paths))
+        for _ in range(_MAX_POOL_RESTARTS + 1):
+            if not self.queue or self.cancelled():
+                return
             with ProcessPoolExecutor(
                 max_workers=workers,
                 mp_context=_context(),
                 initializer=_init_worker,
                 initargs=(check_kwargs,),
             ) as pool:
-                broken = self._drain(pool, queue, window=2 * workers)
-            if not broken:
-                return
-            restarts += 1
-            if restarts > _MAX_POOL_RESTARTS:
-                while queue:
-                    index, path = queue.popleft()
-                    self.store(index, _crashed(path))
-                return
+                self._drain(pool, window=2 * workers)
+        while self.queue:
+            index, path = self.queue.popleft()
+            self.store(index, _crashed(path))
 
-    def _drain(self, pool: ProcessPoolExecutor, queue: deque[tuple[int, str]], window: int) -> bool:
+    def _drain(self, pool: ProcessPoolExecutor, window: int) -> None:
         """Feed ``pool`` a few files at a time, so a cancel leaves little to wait for."""
         running: dict[Future[Outcome], tuple[int, str]] = {}
-        broken = False
-        while (queue or running) and not broken:
+        while self.queue or running:
             if self.cancelled():
-                for future in running:
-                    future.cancel()
                 pool.shutdown(wait=True, cancel_futures=True)
                 self._harvest(running, [f for f in running if f.done()])
-                return False
-            while queue and len(running) < window:
-                index, path = queue.popleft()
-                try:
-                    running[pool.submit(_check_worker, path)] = (index, path)
-                except BrokenProcessPool:
-                    queue.appendleft((index, path))
-                    broken = True
-                    break
+                return
+            try:
+                while self.queue and len(running) < window:
+                    running[pool.submit(_check_worker, self.queue[0][1])] = self.queue[0]
+                    self.queue.popleft()
+            except BrokenProcessPool:
+                self._harvest(running, list(running))
+                return
             done, _ = wait(running, timeout=_POLL_SECONDS, return_when=FIRST_COMPLETED)
-            broken = self._harvest(running, done) or broken
-        if broken:  # the files that were in the dead pool are reported, not retried
-            self._harvest(running, list(running), crashed=True)
-        return broken
+            if self._harvest(running, done):
+                self._harvest(running, list(running))
+                return
 
     def _harvest(
-        self,
-        running: dict[Future[Outcome], tuple[int, str]],
-        done: Iterable[Future[Outcome]],
-        *,
-        crashed: bool = False,
+        self, running: dict[Future[Outcome], tuple[int, str]], futures: Iterable[Future[Outcome]]
     ) -> bool:
+        """Store the outcomes of ``futures``; True if their pool turned out to be dead."""
         broken = False
-        for future in done:
+        for future in futures:
             index, path = running.pop(future)
             if future.cancelled():
                 continue
-            if crashed and not future.done():
-                self.store(index, _crashed(path))
-                continue
-            try:
-                self.store(index, future.result())
-            except BrokenProcessPool:
+            error = future.exception() if future.done() else BrokenProcessPool()
+            if isinstance(error, BrokenProcessPool):
                 broken = True
-                self.store(index, _crashed(path))
+                self._lost(index, path)
+            elif error is not None:  # e.g. a result that would not pickle: a bug
+                log.error("checking %s failed in a worker", path, exc_info=error)
+                self.store(index, _unexpected(path, error))
+            else:
+                self.store(index, future.result())
         return broken
+
+    def _lost(self, index: int, path: str) -> None:
+        """A file that was in a dead pool gets one more try: it may not be the culprit."""
+        if index in self.retried:
+            self.store(index, _crashed(path))
+        else:
+            self.retried.add(index)
+            self.queue.appendleft((index, path))
 
 
 def _crashed(path: str) -> FileError:
@@ -209,6 +211,8 @@ def _check_one(path: str, check_kwargs: dict[str, Any]) -> Outcome:
         return FileError(path, str(err))
     except Exception as exc:  # a bug: log it in full, keep the batch going
         log.exception("checking %s failed", path)
-        return FileError(
-            path, f"something went wrong while checking this file ({type(exc).__name__})", True
-        )
+        return _unexpected(path, exc)
+
+
+def _unexpected(path: str, exc: BaseException) -> FileError:
+    return FileError(path, f"something went wrong while checking this file ({type(exc).__name__})", True)

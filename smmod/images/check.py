@@ -110,10 +110,7 @@ def _faces(decoded: DecodedImage, protected: Sequence[ProtectedPerson]) -> list[
             pupil_id, distance = facelib.best_match(facelib.describe_face(rgb, rect), protected)
         status = facelib.classify(distance)
         box = facelib.to_box(rect, decoded.scale, decoded.width, decoded.height)
-        found.append(
-            Face(index, box, pupil_id if status != FaceStatus.UNMATCHED else None, distance,
-                 status)
-        )
+        found.append(Face(index, box, pupil_id if status != FaceStatus.UNMATCHED else None, distance, status))
     return found
 
 
@@ -151,8 +148,7 @@ def _verdict(
         who = pupil_names.get(face.best_match or -1, "a protected pupil")
         if face.status == FaceStatus.MATCHED:
             blocked.append(
-                f"Face {face.index} matches {who} on the do-not-publish list "
-                f"(distance {face.distance:.2f})."
+                f"Face {face.index} matches {who} on the do-not-publish list (distance {face.distance:.2f})."
             )
         elif face.status == FaceStatus.NEAR:
             review.append(
@@ -174,12 +170,9 @@ def _verdict(
     if duplicate is not None:
         how = "a mirrored copy" if duplicate.mirrored else "a near-duplicate"
         sentence = (
-            f"This is {how} of earlier check #{duplicate.check_id}, "
-            f"whose verdict was {duplicate.verdict}."
+            f"This is {how} of earlier check #{duplicate.check_id}, whose verdict was {duplicate.verdict}."
         )
-        {Verdict.BLOCKED: blocked, Verdict.REVIEW: review}.get(duplicate.verdict, notes).append(
-            sentence
-        )
+        {Verdict.BLOCKED: blocked, Verdict.REVIEW: review}.get(duplicate.verdict, notes).append(sentence)
     if meta.locations:
         found = "; ".join(f"{loc.where}: {loc.value}" for loc in meta.locations)
         notes.append(f"Location metadata found ({found}); the export for publishing removes it.")

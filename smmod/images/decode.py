@@ -16,7 +16,7 @@ import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
 from smmod.errors import InputError
 
@@ -110,9 +110,7 @@ def sha256_file(path: str | os.PathLike[str]) -> str:
     return hashlib.sha256(_read(Path(path), str(path))).hexdigest()
 
 
-_NOT_AN_IMAGE = (
-    "not an image smmod can read (it accepts JPEG, PNG, WebP, GIF, BMP and TIFF files)"
-)
+_NOT_AN_IMAGE = "not an image smmod can read (it accepts JPEG, PNG, WebP, GIF, BMP and TIFF files)"
 
 
 def _read(path: Path, name: str) -> bytes:
@@ -230,6 +228,8 @@ def _iptc(im: Image.Image) -> dict[tuple[int, int], bytes | list[bytes]]:
     """IPTC-IIM from a JPEG's Photoshop block; older tools keep captions and keywords here."""
     from PIL import IptcImagePlugin
 
+    if not isinstance(im, ImageFile.ImageFile):
+        return {}
     try:
         info = IptcImagePlugin.getiptcinfo(im)
     except Exception:  # a broken IPTC block is ignored; export drops it anyway

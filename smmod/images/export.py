@@ -139,9 +139,7 @@ def _write_atomically(dst: Path, data: bytes) -> None:
         os.replace(tmp, dst)
         tmp = None
     except OSError as exc:
-        raise InputError(
-            f"the export could not be written ({exc.strerror or exc})", file=str(dst)
-        ) from None
+        raise InputError(f"the export could not be written ({exc.strerror or exc})", file=str(dst)) from None
     finally:
         if tmp is not None and os.path.exists(tmp):
             os.unlink(tmp)

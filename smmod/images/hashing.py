@@ -70,9 +70,7 @@ def duplicate_distance(candidate: ImageHashes, earlier: HashPair) -> tuple[int, 
     return (mirrored, True) if mirrored < straight else (straight, False)
 
 
-def is_near_duplicate(
-    a: ImageHashes, b: HashPair, threshold: int = DUPLICATE_THRESHOLD
-) -> bool:
+def is_near_duplicate(a: ImageHashes, b: HashPair, threshold: int = DUPLICATE_THRESHOLD) -> bool:
     return duplicate_distance(a, b)[0] <= threshold
 
 

@@ -94,8 +94,11 @@ def _read(decoded: DecodedImage, problems: list[str]) -> MetadataReport:
     if not xmp.readable:
         problems.append("the XMP metadata is malformed and was searched as plain text only")
     texts += [(f"XMP {prop}", value) for prop, value in xmp.values]
-    texts += [(f"IPTC {label}", _iptc_text(decoded.iptc.get(key))) for key, label in
-              _IPTC_TEXT.items() if key in decoded.iptc]
+    texts += [
+        (f"IPTC {label}", _iptc_text(decoded.iptc.get(key)))
+        for key, label in _IPTC_TEXT.items()
+        if key in decoded.iptc
+    ]
     texts += list(decoded.text_chunks.items())
 
     gps_in_exif, position, gps_text = _exif_gps(decoded.exif, problems)
@@ -119,8 +122,9 @@ def _read(decoded: DecodedImage, problems: list[str]) -> MetadataReport:
 
 
 def _exif_texts(exif: Image.Exif, problems: list[str]) -> list[tuple[str, str]]:
-    texts = [(f"EXIF {name}", _exif_text(tag, exif.get(tag))) for tag, name in
-             _EXIF_TEXT.items() if tag in exif]
+    texts = [
+        (f"EXIF {name}", _exif_text(tag, exif.get(tag))) for tag, name in _EXIF_TEXT.items() if tag in exif
+    ]
     try:
         comment = exif.get_ifd(_EXIF_IFD).get(_USER_COMMENT)
     except Exception as exc:  # a corrupt sub-IFD must not stop the check
@@ -184,9 +188,7 @@ def _decode_iptc(item: bytes) -> str:
         return item.decode("latin-1")
 
 
-def _exif_gps(
-    exif: Image.Exif, problems: list[str]
-) -> tuple[bool, tuple[float, float] | None, str]:
+def _exif_gps(exif: Image.Exif, problems: list[str]) -> tuple[bool, tuple[float, float] | None, str]:
     present = _GPS_IFD in exif
     try:
         gps = exif.get_ifd(_GPS_IFD)

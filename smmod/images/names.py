@@ -16,9 +16,7 @@ from smmod.images.results import NameFound, ProtectedPerson
 
 _WORD = re.compile(r"[^\W_]+")
 # Letters NFKD does not split into a base letter and an accent.
-_FOLD = str.maketrans(
-    {"ł": "l", "ø": "o", "đ": "d", "ð": "d", "þ": "th", "æ": "ae", "œ": "oe", "ı": "i"}
-)
+_FOLD = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ð": "d", "þ": "th", "æ": "ae", "œ": "oe", "ı": "i"})
 
 
 def words(text: str) -> list[str]:
@@ -28,9 +26,7 @@ def words(text: str) -> list[str]:
     return _WORD.findall(bare.casefold().translate(_FOLD))
 
 
-def find_names(
-    people: Sequence[ProtectedPerson], sources: Iterable[tuple[str, str]]
-) -> list[NameFound]:
+def find_names(people: Sequence[ProtectedPerson], sources: Iterable[tuple[str, str]]) -> list[NameFound]:
     """One ``NameFound`` per pupil per place (``where``) the name occurs."""
     wanted = [(person, words(person.name)) for person in people]
     wanted = [(person, name) for person, name in wanted if name]
@@ -42,8 +38,7 @@ def find_names(
         joined = set(text_words)
         for person, name in wanted:
             if _contains(text_words, name) or (
-                len(name) > 1
-                and ("".join(name) in joined or _contains(text_words, [name[-1], *name[:-1]]))
+                len(name) > 1 and ("".join(name) in joined or _contains(text_words, [name[-1], *name[:-1]]))
             ):
                 found.append(NameFound(person.pupil_id, person.name, where))
     return found
@@ -52,7 +47,4 @@ def find_names(
 def _contains(haystack: list[str], needle: list[str]) -> bool:
     n = len(needle)
     first = needle[0]
-    return any(
-        haystack[i] == first and haystack[i : i + n] == needle
-        for i in range(len(haystack) - n + 1)
-    )
+    return any(haystack[i] == first and haystack[i : i + n] == needle for i in range(len(haystack) - n + 1))

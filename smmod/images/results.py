@@ -75,6 +75,12 @@ class EarlierCheck:
 
 @dataclass(frozen=True)
 class Face:
+    """One detected face. ``index`` counts from 1, left to right, as shown to a person.
+
+    ``distance`` is to the nearest reference template (assisted mode only);
+    ``best_match`` names that pupil only when the face is a match or a near match.
+    """
+
     index: int
     box: Box
     best_match: int | None
@@ -107,6 +113,13 @@ class DuplicateOf:
 
 @dataclass(frozen=True)
 class CheckResult:
+    """Everything the register needs to store for an ``ImageCheck`` and show a person.
+
+    ``width``/``height`` and face boxes are in upright full-size pixels; ``phash`` and
+    ``dhash`` are what a later check compares against; ``reasons`` are sentences in
+    plain English, the ones that decided the verdict first.
+    """
+
     path: str
     sha256: str
     phash: str

@@ -193,7 +193,10 @@ def _resolve_columns(mapping: Mapping[str, str], headers: list[str], source: str
             parts.append(f"missing required column(s) for {', '.join(missing)}")
         if not_found:
             parts.append(f"mapped column(s) not in the file: {', '.join(not_found)}")
-        shown = ", ".join(f"'{shorten(h)}'" for h in headers if h) or "none"
+        named = [f"'{shorten(h)}'" for h in headers if h]
+        shown = ", ".join(named[:30]) or "none"
+        if len(named) > 30:
+            shown += f" (and {len(named) - 30} more)"
         raise InputError(f"{'; '.join(parts)}; the file's columns are {shown}", file=source)
     return columns
 

@@ -291,12 +291,14 @@ def fetch_feed(url: str, timeout: float = 10.0, max_bytes: int = 5_000_000) -> b
             length = response.headers.get("Content-Length", "")
             if length.isdigit() and int(length) > max_bytes:
                 raise InputError(too_large, file=shown)
+            # read1 returns what has arrived; read(n) would wait for all n bytes.
+            read = getattr(response, "read1", response.read)
             chunks: list[bytes] = []
             total = 0
             while True:
                 if time.monotonic() > deadline:
                     raise TimeoutError
-                chunk = response.read(min(65_536, max_bytes + 1 - total))
+                chunk = read(min(65_536, max_bytes + 1 - total))
                 if not chunk:
                     break
                 total += len(chunk)

@@ -12,15 +12,20 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, exists, insert, select, update
+from sqlalchemy import and_, delete, exists, func, insert, select, text, update
 from sqlalchemy.orm import Session, aliased
 
+from smmod.queue.duetimes import DueTimes
 from smmod.queue.parsers import ParsedItem
-from smmod.sla import WorkingCalendar, due_at
-from smmod.store.models import QueueItem
+from smmod.sla import WorkingCalendar
+from smmod.store.models import QueueItem, QueueMeta
+from smmod.store.models.queue import FTS_TABLE
 
 _CHUNK = 500  # bound parameters per IN (...) query
 _ITEMS = QueueItem.__table__
+# Above this many rows the FTS index is filled in one statement after the insert.
+_DEFER_FTS_FROM = 200
+FTS_DEFERRED = "fts.deferred"
 
 
 @dataclass(frozen=True)
@@ -92,6 +97,7 @@ def store_parsed(
     """Insert the new items with their due times; count the ones already present."""
     fresh, duplicates = _fresh(session, account_id, items)
     if fresh:
+        due = DueTimes(calendar)
         rows = [
             {
                 "account_id": account_id,
@@ -110,7 +116,7 @@ def store_parsed(
                 "kind": item.kind,
                 "status": "new",
                 "priority": 0,
-                "due_at": due_at(item.received_at, calendar),
+                "due_at": due(item.received_at),
                 "imported_at": now,
                 "imported_by": staff_id,
                 "updated_at": now,
@@ -118,7 +124,7 @@ def store_parsed(
             }
             for item in fresh
         ]
-        session.execute(insert(_ITEMS), rows)
+        _insert(session, rows)
         if any(item.parent_platform_id for item in fresh):
             link_threads(session, account_id)
     return StoreOutcome(len(fresh), duplicates, tuple(item_key(i) for i in fresh))
@@ -156,3 +162,33 @@ def link_threads(session: Session, account_id: int) -> int:
         .execution_options(synchronize_session=False)
     )
     return int(session.execute(stmt).rowcount or 0)  # type: ignore[attr-defined]
+
+
+def _has_fts(session: Session) -> bool:
+    if session.get_bind().dialect.name != "sqlite":
+        return False
+    found = session.execute(
+        text("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = :name"),
+        {"name": FTS_TABLE},
+    ).first()
+    return found is not None
+
+
+def _insert(session: Session, rows: list[dict[str, object]]) -> None:
+    """One executemany; for a big batch the text index is filled afterwards in bulk."""
+    if len(rows) < _DEFER_FTS_FROM or not _has_fts(session):
+        session.execute(insert(_ITEMS), rows)
+        return
+    # We hold the write lock (BEGIN IMMEDIATE), so new ids are all above this one and
+    # the marker row is never seen by another connection.
+    before = session.execute(select(func.coalesce(func.max(_ITEMS.c.id), 0))).scalar_one()
+    session.execute(insert(QueueMeta).values(key=FTS_DEFERRED, value="import"))
+    session.execute(insert(_ITEMS), rows)
+    session.execute(
+        text(
+            f"INSERT INTO {FTS_TABLE}(rowid, text, author_name, author_handle) "
+            "SELECT id, text, author_name, author_handle FROM queue_items WHERE id > :before"
+        ),
+        {"before": before},
+    )
+    session.execute(delete(QueueMeta).where(QueueMeta.key == FTS_DEFERRED))

@@ -18,7 +18,7 @@ from smmod.screening.conditions import (
     WordListCondition,
     condition_from_dict,
 )
-from smmod.screening.engine import Match, ScreenResult, screen
+from smmod.screening.engine import Match, Screener, ScreenResult, screen
 from smmod.screening.rules import (
     DEFAULT_RULES_PATH,
     Effects,
@@ -48,6 +48,7 @@ __all__ = [
     "RegexCondition",
     "Rule",
     "ScreenResult",
+    "Screener",
     "Suggestion",
     "WordListCondition",
     "WordLists",

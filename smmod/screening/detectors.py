@@ -11,6 +11,7 @@ import re
 from collections.abc import Sequence
 from functools import lru_cache
 
+from smmod.screening.terms import trie_pattern
 from smmod.screening.text import fold
 
 Span = tuple[int, int]
@@ -106,29 +107,33 @@ PERSONAL_DATA_FINDERS = {
 }
 
 # --- protected names ---------------------------------------------------------------
-_NAME_GAP = r"[\s\-]+"
+_NAME_GAP = r"[\s\-]{1,10}"
 _MIN_NAME_LENGTH = 2
 
 
-def _starting_word(word: str, rest: str) -> str:
-    """``word`` then the ``rest`` pattern, matching only at the start of a word.
+def _name_forms(name: str) -> list[list[str]]:
+    """Regex tokens (one per character or gap) for the ways a name is written.
 
-    The start-of-word check sits after the first letter rather than before it: when every
-    alternative of a pattern starts with a plain character, the regex engine jumps
+    The start-of-word check sits after the first letter rather than before it: when
+    every alternative of a pattern starts with a plain character, the regex engine jumps
     straight to the places where a name could start, which keeps long queues fast.
     """
-    return re.escape(word[0]) + r"(?<!\w.)" + re.escape(word[1:]) + rest
-
-
-def _name_alternatives(name: str) -> list[str]:
-    parts = [part for part in re.split(r"[\s\-]+", fold(name).strip()) if part]
-    if len("".join(parts)) < _MIN_NAME_LENGTH:
+    words = [word for word in re.split(r"[\s\-]+", fold(name).strip()) if word]
+    if len("".join(words)) < _MIN_NAME_LENGTH:
         return []
-    escaped = [re.escape(part) for part in parts]
-    forms = [_starting_word(parts[0], "".join(_NAME_GAP + part for part in escaped[1:]))]
-    if len(parts) >= 2:
+    orders = [(words, _NAME_GAP)]
+    if len(words) >= 2:
         # Registers and comments also write "Surname, First".
-        forms.append(_starting_word(parts[-1], r",?\s+" + _NAME_GAP.join(escaped[:-1])))
+        orders.append(([words[-1], *words[:-1]], r",?\s{1,10}"))
+    forms = []
+    for ordered, first_gap in orders:
+        tokens: list[str] = []
+        for position, word in enumerate(ordered):
+            if position:
+                tokens.append(first_gap if position == 1 else _NAME_GAP)
+            tokens.extend(re.escape(char) for char in word)
+        tokens[0] += r"(?<!\w.)"
+        forms.append(tokens)
     return forms
 
 
@@ -136,19 +141,21 @@ def _name_alternatives(name: str) -> list[str]:
 def compile_names(names: tuple[str, ...]) -> re.Pattern[str] | None:
     """One pattern for the protected names, matched on folded text.
 
-    Cached because the same register is passed with every item of a queue.
+    The names share one prefix tree, so a register of hundreds of names costs little
+    more than a few; cached because the same register comes with every item.
     """
-    alternatives = sorted({form for name in names for form in _name_alternatives(name)})
-    if not alternatives:
+    body = trie_pattern(form for name in names for form in _name_forms(name))
+    if body is None:
         return None
-    # Longest first, so "Anna Maria Lee" wins over "Anna Maria" at the same place.
-    alternatives.sort(key=len, reverse=True)
-    return re.compile(r"(?:" + "|".join(alternatives) + r")(?!\w)", re.DOTALL)
+    return re.compile(body + r"(?!\w)", re.DOTALL)
 
 
 def find_names(names: Sequence[str], folded: str) -> list[Span]:
     """Spans (in folded text) of any protected name, whatever its case or accents."""
     pattern = compile_names(tuple(names))
-    if pattern is None:
-        return []
+    return [] if pattern is None else find_names_with(pattern, folded)
+
+
+def find_names_with(pattern: re.Pattern[str], folded: str) -> list[Span]:
+    """``find_names`` with a pattern from ``compile_names``, for screening in bulk."""
     return [match.span() for match in pattern.finditer(folded)]

@@ -1,36 +1,21 @@
-"""Running screening rules on one queue item as it arrives.
+"""Running screening rules on queue items as they arrive.
 
-``screen`` never acts: it returns flags, a priority and suggested actions, and for every
+Screening never acts: it returns flags, a priority and suggested actions, and for every
 flag exactly what matched, so the moderator can see why an item was flagged and judge
 whether the rule was right.
-
-Each condition is turned into a small function once (cached by the condition object,
-which is immutable) and every text scan is done at most once per item however many
-rules ask for it: screening runs on every item of a 100,000-item queue.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from smmod.errors import InputError
-from smmod.screening.conditions import (
-    AllOf,
-    AnyOf,
-    AuthorKindCondition,
-    Condition,
-    ItemKindCondition,
-    LinkCondition,
-    Not,
-    PersonalDataCondition,
-    ProtectedNameCondition,
-    RegexCondition,
-    WordListCondition,
-)
-from smmod.screening.detectors import PERSONAL_DATA_FINDERS, Span, find_links, find_names
+from smmod.screening.conditions import wordlists_named
+from smmod.screening.detectors import compile_names
+from smmod.screening.evaluation import Evaluator, Item, evaluator
 from smmod.screening.rules import Rule
-from smmod.screening.text import FoldedText, fold_text
 from smmod.screening.vocabulary import AUTHOR_KINDS, ITEM_KINDS, PRIORITY_NORMAL
 from smmod.screening.wordlists import WordLists
 
@@ -60,184 +45,33 @@ class ScreenResult:
     matches: list[Match]
 
 
-class _Found:
-    __slots__ = ("matched", "spans")
-
-    def __init__(self, matched: list[str] | None = None, spans: list[Span] | None = None) -> None:
-        self.matched = matched or []
-        self.spans = spans or []
-
-    def add(self, other: _Found) -> None:
-        self.matched.extend(other.matched)
-        self.spans.extend(other.spans)
+def _check_kinds(author_kind: str, item_kind: str) -> None:
+    for value, allowed, name in (
+        (author_kind, AUTHOR_KINDS, "author_kind"),
+        (item_kind, ITEM_KINDS, "item_kind"),
+    ):
+        if value not in allowed:
+            raise InputError(f"unknown {name} {value!r}; expected one of {sorted(allowed)}", field=name)
 
 
-class _Item:
-    """One item being screened; each text scan is done once however many rules ask."""
-
-    __slots__ = (
-        "_any_term",
-        "_folded",
-        "_scans",
-        "author_kind",
-        "item_kind",
-        "protected_names",
-        "text",
-        "wordlists",
-    )
-
-    def __init__(
-        self,
-        text: str,
-        author_kind: str,
-        item_kind: str,
-        wordlists: WordLists,
-        protected_names: Sequence[str],
-    ) -> None:
-        self.text = text
-        self.author_kind = author_kind
-        self.item_kind = item_kind
-        self.wordlists = wordlists
-        self.protected_names = protected_names
-        self._folded: FoldedText | None = None
-        self._scans: dict[str, list[Span]] = {}
-        self._any_term: bool | None = None
-
-    @property
-    def folded(self) -> FoldedText:
-        if self._folded is None:
-            self._folded = fold_text(self.text)
-        return self._folded
-
-    def _original_spans(self, spans: list[Span]) -> list[Span]:
-        folded = self.folded
-        if folded.offsets is None:
-            return spans
-        return [folded.original_span(start, end) for start, end in spans]
-
-    def wordlist(self, name: str) -> list[Span]:
-        spans = self._scans.get(name)
-        if spans is None:
-            if name not in self.wordlists:
-                raise InputError(
-                    f"word list {name!r} is not loaded; loaded: {list(self.wordlists.names)}",
-                    field="wordlist",
-                )
-            if self._any_term is None:
-                self._any_term = self.wordlists.might_match(self.folded.folded)
-            if self._any_term:
-                spans = self._original_spans(self.wordlists.find(name, self.folded.folded))
-            else:
-                spans = []
-            self._scans[name] = spans
-        return spans
-
-    def detector(self, name: str) -> list[Span]:
-        """Links, a personal data kind or protected names ("@" keeps the keys apart
-        from word-list names, which cannot contain it)."""
-        key = "@" + name
-        spans = self._scans.get(key)
-        if spans is None:
-            if name == "protected_name":
-                found = find_names(self.protected_names, self.folded.folded)
-                spans = self._original_spans(found)
-            elif name == "link":
-                spans = find_links(self.text)
-            else:
-                spans = PERSONAL_DATA_FINDERS[name](self.text)
-            self._scans[key] = spans
-        return spans
-
-    def found(self, spans: list[Span]) -> _Found | None:
-        if not spans:
-            return None
-        text = self.text
-        return _Found([text[start:end] for start, end in spans], list(spans))
-
-
-_Evaluator = Callable[[_Item], _Found | None]
-
-
-def _compile_group(condition: AllOf | AnyOf) -> _Evaluator:
-    parts = [_compile(child) for child in condition.conditions]
-    if isinstance(condition, AllOf):
-
-        def all_of(item: _Item) -> _Found | None:
-            total = _Found()
-            for part in parts:
-                found = part(item)
-                if found is None:
-                    return None
-                total.add(found)
-            return total
-
-        return all_of
-
-    def any_of(item: _Item) -> _Found | None:
-        # Every part runs, so the moderator sees everything that matched, not the first.
-        total: _Found | None = None
-        for part in parts:
-            found = part(item)
-            if found is not None:
-                total = total or _Found()
-                total.add(found)
-        return total
-
-    return any_of
-
-
-def _compile(condition: Condition) -> _Evaluator:
-    """The function that says what ``condition`` finds in an item (None: no match)."""
-    match condition:
-        case WordListCondition(wordlist=name):
-            return lambda item: item.found(item.wordlist(name))
-        case RegexCondition():
-            pattern = condition.compiled
-            return lambda item: item.found(
-                [m.span() for m in pattern.finditer(item.text) if m.end() > m.start()]
-            )
-        case AuthorKindCondition(kinds=kinds):
-            return lambda item: (
-                _Found([f"author_kind={item.author_kind}"]) if item.author_kind in kinds else None
-            )
-        case ItemKindCondition(kinds=kinds):
-            return lambda item: _Found([f"item_kind={item.item_kind}"]) if item.item_kind in kinds else None
-        case LinkCondition():
-            return lambda item: item.found(item.detector("link"))
-        case PersonalDataCondition(kinds=kinds):
-            return lambda item: item.found(sorted({span for kind in kinds for span in item.detector(kind)}))
-        case ProtectedNameCondition():
-            return lambda item: item.found(item.detector("protected_name"))
-        case AllOf() | AnyOf():
-            return _compile_group(condition)
-        case Not(condition=child):
-            inner = _compile(child)
-            return lambda item: _Found() if inner(item) is None else None
-    raise AssertionError(f"unknown condition {condition!r}")
-
-
-# Keyed by id(): conditions are immutable, and the entry keeps its condition alive so
-# the id cannot be reused by another object while the entry exists.
-_COMPILED: dict[int, tuple[Condition, _Evaluator]] = {}
-_COMPILED_LIMIT = 4096
-
-
-def _evaluator(condition: Condition) -> _Evaluator:
-    entry = _COMPILED.get(id(condition))
-    if entry is not None and entry[0] is condition:
-        return entry[1]
-    if len(_COMPILED) >= _COMPILED_LIMIT:
-        _COMPILED.clear()
-    evaluator = _compile(condition)
-    _COMPILED[id(condition)] = (condition, evaluator)
-    return evaluator
-
-
-def _check_kind(value: str, allowed: frozenset[str], field_name: str) -> None:
-    if value not in allowed:
-        raise InputError(
-            f"unknown {field_name} {value!r}; expected one of {sorted(allowed)}", field=field_name
-        )
+def _run(item: Item, compiled: Iterable[tuple[Rule, Evaluator]]) -> ScreenResult:
+    flags: set[str] = set()
+    priority = PRIORITY_NORMAL
+    suggestions: dict[str, None] = {}
+    matches: list[Match] = []
+    for rule, evaluate in compiled:
+        found = evaluate(item)
+        if found is None:
+            continue
+        effects = rule.effects
+        flags.update(effects.flags)
+        if effects.priority is not None and effects.priority > priority:
+            priority = effects.priority
+        for suggestion in effects.suggest:
+            suggestions[str(suggestion)] = None
+        for flag in effects.flags or (None,):
+            matches.append(Match(rule.id, rule.name, flag, list(found.matched), list(found.spans)))
+    return ScreenResult(flags, priority, list(suggestions), matches)
 
 
 def screen(
@@ -252,28 +86,40 @@ def screen(
     """Run every enabled rule on one item; the result suggests, a person decides.
 
     ``protected_names`` are the DNP register's names (case and accents do not matter).
-    A rule naming a word list that ``wordlists`` lacks raises ``InputError``; check rules
-    against the lists when they are loaded (``load_rules(..., wordlists=wordlists.names)``).
+    A rule naming a word list that ``wordlists`` lacks raises ``InputError``. To screen
+    many items with the same rules, ``Screener`` does the set-up once.
     """
-    _check_kind(author_kind, AUTHOR_KINDS, "author_kind")
-    _check_kind(item_kind, ITEM_KINDS, "item_kind")
-    item = _Item(text, author_kind, item_kind, wordlists, protected_names)
-    flags: set[str] = set()
-    priority = PRIORITY_NORMAL
-    suggestions: dict[str, None] = {}
-    matches: list[Match] = []
-    for rule in rules:
-        if not rule.enabled:
-            continue
-        found = _evaluator(rule.condition)(item)
-        if found is None:
-            continue
-        effects = rule.effects
-        flags.update(effects.flags)
-        if effects.priority is not None and effects.priority > priority:
-            priority = effects.priority
-        for suggestion in effects.suggest:
-            suggestions[str(suggestion)] = None
-        for flag in effects.flags or (None,):
-            matches.append(Match(rule.id, rule.name, flag, list(found.matched), list(found.spans)))
-    return ScreenResult(flags, priority, list(suggestions), matches)
+    _check_kinds(author_kind, item_kind)
+    names = compile_names(tuple(protected_names))
+    item = Item(text, author_kind, item_kind, wordlists, names)
+    return _run(item, ((rule, evaluator(rule.condition)) for rule in rules if rule.enabled))
+
+
+class Screener:
+    """The same rules, word lists and DNP names applied to many items.
+
+    Everything that does not depend on the item (checking that each word list exists,
+    compiling conditions and names) is done here once, so an import of 100,000 items
+    pays only for the scans themselves.
+    """
+
+    def __init__(
+        self, rules: Sequence[Rule], wordlists: WordLists, protected_names: Sequence[str] = ()
+    ) -> None:
+        for index, rule in enumerate(rules):
+            missing = sorted(wordlists_named(rule.condition) - set(wordlists.names))
+            if missing:
+                raise InputError(
+                    f"rule {rule.id!r} names word list(s) {missing}, which are not loaded",
+                    row=index,
+                    field="condition",
+                )
+        self._compiled = [(rule, evaluator(rule.condition)) for rule in rules if rule.enabled]
+        self._wordlists = wordlists
+        self._names: re.Pattern[str] | None = compile_names(tuple(protected_names))
+
+    def screen(self, text: str, *, author_kind: str, item_kind: str) -> ScreenResult:
+        """Screen one item; same result as the ``screen`` function with these rules."""
+        _check_kinds(author_kind, item_kind)
+        item = Item(text, author_kind, item_kind, self._wordlists, self._names)
+        return _run(item, self._compiled)

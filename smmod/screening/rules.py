@@ -41,6 +41,7 @@ from smmod.screening.vocabulary import (
     PRIORITY_URGENT,
     TEMPLATE_ACTIONS,
 )
+from smmod.screening.wordlists import WordLists
 
 DEFAULT_RULES_PATH = resource("rules", "default_rules.json")
 RULES_FORMAT_VERSION = 1
@@ -190,12 +191,12 @@ def _rule_from_dict(data: Any) -> Rule:
 
 
 def rules_from_data(
-    data: Any, *, source: str = "rules", wordlists: Iterable[str] | None = None
+    data: Any, *, source: str = "rules", wordlists: WordLists | Iterable[str] | None = None
 ) -> list[Rule]:
     """Validate already-decoded JSON; errors name ``source``, the rule index and field.
 
-    With ``wordlists`` (the names available), a rule naming a missing list is refused
-    here rather than when the first item arrives.
+    With ``wordlists`` (a ``WordLists`` or the names of the lists available), a rule
+    naming a missing list is refused here rather than when the first item arrives.
     """
     if isinstance(data, Mapping):
         if data.get("version", RULES_FORMAT_VERSION) != RULES_FORMAT_VERSION:
@@ -203,6 +204,8 @@ def rules_from_data(
         data = data.get("rules")
     if not isinstance(data, list):
         raise InputError("expected a list of rules (or an object with 'rules')", file=source)
+    if isinstance(wordlists, WordLists):
+        wordlists = wordlists.names
     known_lists = set(wordlists) if wordlists is not None else None
     rules: list[Rule] = []
     seen: set[str] = set()
@@ -227,7 +230,7 @@ def rules_from_data(
 
 
 def load_rules(
-    json_text: str, *, source: str = "rules", wordlists: Iterable[str] | None = None
+    json_text: str, *, source: str = "rules", wordlists: WordLists | Iterable[str] | None = None
 ) -> list[Rule]:
     """Parse and validate a rules document; see ``rules_from_data`` for the errors.
 
@@ -249,7 +252,7 @@ def dump_rules(rules: Sequence[Rule]) -> str:
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
-def load_default_rules(*, wordlists: Iterable[str] | None = None) -> list[Rule]:
+def load_default_rules(*, wordlists: WordLists | Iterable[str] | None = None) -> list[Rule]:
     """The rules smmod ships with (R8–R10), from ``resources/rules/default_rules.json``."""
     text = DEFAULT_RULES_PATH.read_text(encoding="utf-8")
     return load_rules(text, source=str(DEFAULT_RULES_PATH), wordlists=wordlists)

@@ -5,8 +5,8 @@ filter, all matched on folded (lower-case, accent-free) text:
 
 * leetspeak: ``0→o``, ``1→i/l``, ``3→e``, ``4→a``, ``5→s``, ``7→t``, ``@→a``, ``$→s``,
   ``!→i``;
-* stretched letters: ``fuuuck`` (a doubled letter in a term must stay at least doubled,
-  so the term ``ass`` never matches the word ``as``);
+* stretched letters: ``fuuuck``, up to 30 of a letter (a doubled letter in a term must
+  stay at least doubled, so the term ``ass`` never matches the word ``as``);
 * separated letters: ``f.u.c.k``, ``f u c k``, ``f-u-c-k`` (for one-word terms of three or
   more letters, with a separator between every pair of letters);
 * a trailing ``*`` in a term matches any ending: ``fuck*`` matches ``fucking``.
@@ -20,7 +20,7 @@ than once per term: screening stays fast with lists of hundreds of terms.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from itertools import groupby
 from typing import TypeAlias
 
@@ -33,11 +33,15 @@ _LEET: dict[str, str] = {
     "s": "5$",
     "t": "7",
 }
-_WORD_GAP = r"[\s_.\-]+"
+_WORD_GAP = r"[\s_.\-]{1,10}"
 _LETTER_SEPARATOR = r"[\s_.,*\-][\s_.,*\-]{0,2}"
 _ANY_ENDING = r"\w*"
 _END = ""  # trie key that marks "a term can end here"
 _MIN_SEPARATED_LETTERS = 3
+# A stretched letter may repeat up to this many times. Without a bound, text such as
+# "a@a@a@..." (every character a spelling of "a") makes the engine retry a run from
+# every position: minutes of work for a 100 kB item instead of milliseconds.
+_MAX_STRETCH = 30
 
 _Trie: TypeAlias = dict[str, "_Trie"]
 
@@ -54,10 +58,10 @@ def _run_token(char: str, count: int) -> str:
         return "'?"
     if not char.isalpha():
         return re.escape(char * count)
-    # "[s5$][s5$]*" rather than "[s5$]+": the regex engine skips a branch of an
+    # "[s5$][s5$]{0,29}" rather than "[s5$]+": the regex engine skips a branch of an
     # alternation cheaply only when the branch starts with a plain character test.
     letter = _letter_class(char)
-    return letter + (f"{letter}*" if count == 1 else f"{letter}{{{count - 1},}}")
+    return f"{letter}{letter}{{{count - 1},{max(count, _MAX_STRETCH) - 1}}}"
 
 
 def _contiguous_tokens(words: list[str]) -> list[str]:
@@ -84,7 +88,7 @@ def term_words(term: str) -> tuple[list[str], bool]:
     return [w for w in re.split(r"[\s\-]+", body) if w], prefix
 
 
-def _insert(trie: _Trie, tokens: list[str]) -> None:
+def _insert(trie: _Trie, tokens: Sequence[str]) -> None:
     node = trie
     for token in tokens:
         node = node.setdefault(token, {})
@@ -101,19 +105,27 @@ def _render(node: _Trie) -> str:
     return group
 
 
+def trie_pattern(sequences: Iterable[Sequence[str]]) -> str | None:
+    """One regex for many token sequences, sharing their common prefixes."""
+    trie: _Trie = {}
+    for tokens in sequences:
+        _insert(trie, tokens)
+    return _render(trie) if trie else None
+
+
+def _term_forms(term: str) -> Iterator[list[str]]:
+    words, prefix = term_words(term)
+    for tokens in (_contiguous_tokens(words), _separated_tokens(words)):
+        if tokens is not None:
+            yield [*tokens, _ANY_ENDING] if prefix else tokens
+
+
 def compile_terms(terms: Iterable[str]) -> re.Pattern[str] | None:
     """One pattern matching any of the (already folded, validated) ``terms``."""
-    trie: _Trie = {}
-    for term in terms:
-        words, prefix = term_words(term)
-        forms = [_contiguous_tokens(words), _separated_tokens(words)]
-        for tokens in forms:
-            if tokens is None:
-                continue
-            _insert(trie, [*tokens, _ANY_ENDING] if prefix else tokens)
-    if not trie:
+    body = trie_pattern(form for term in terms for form in _term_forms(term))
+    if body is None:
         return None
-    return re.compile(r"(?<!\w)" + _render(trie) + r"(?!\w)")
+    return re.compile(r"(?<!\w)" + body + r"(?!\w)")
 
 
 def find_terms(pattern: re.Pattern[str] | None, folded: str) -> list[tuple[int, int]]:

@@ -69,11 +69,17 @@ class _FoldTable(dict[int, str]):
     def __missing__(self, code: int) -> str:
         char = chr(code)
         folded = char.lower() if char.isascii() else _fold_char(char)
-        self[code] = folded
+        if len(folded) != 1:
+            _RESIZED.add(char)  # before the table entry, for other threads' sake
+        if len(self) < _TABLE_LIMIT:
+            self[code] = folded
         return folded
 
 
+_TABLE_LIMIT = 65536  # hostile text could otherwise fill it with all of Unicode
 _TABLE = _FoldTable()
+# Characters that fold to more or fewer than one character ("ß" -> "ss", accents alone).
+_RESIZED: set[str] = set()
 
 
 def fold_text(text: str) -> FoldedText:
@@ -81,7 +87,7 @@ def fold_text(text: str) -> FoldedText:
     if text.isascii():
         return FoldedText(text, text.lower(), None)
     folded = text.translate(_TABLE)
-    if len(folded) == len(text) and all(len(_TABLE[ord(c)]) == 1 for c in set(text)):
+    if _RESIZED.isdisjoint(text):  # translate() has just seen every character
         return FoldedText(text, folded, None)
     offsets: list[int] = []
     for index, char in enumerate(text):

@@ -50,24 +50,46 @@ def _read_only_uri(path: Path) -> str:
     return f"{path.resolve().as_uri()}?mode=ro"
 
 
+# Seconds to wait for another connection's lock before giving up on a check.
+CHECK_TIMEOUT_S = 5.0
+# Only these SQLite errors say the file itself is bad. Others (busy, locked, cannot open,
+# I/O) say nothing about the content, and a file in use must never be moved aside.
+_DAMAGED = {sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB}
+
+
+def _not_checkable(path: Path, why: object) -> SmmodError:
+    return SmmodError(
+        f"The database {path} could not be checked ({why}). Another program may be using "
+        "it, or its folder may not be readable: close other copies of smmod and try again. "
+        "The file has not been changed."
+    )
+
+
 def check_sqlite_file(path: Path) -> str | None:
-    """Why ``path`` is not a usable SQLite database, or None when it is."""
+    """Why ``path`` is not a usable SQLite database, or None when it is.
+
+    Raises SmmodError when the file cannot be checked at all (locked, unreadable): that
+    is no reason to treat it as damaged.
+    """
     try:
         with path.open("rb") as fh:
             header = fh.read(len(SQLITE_MAGIC))
     except OSError as exc:
-        return f"cannot be read ({exc.strerror})"
+        raise _not_checkable(path, exc.strerror) from None
     if path.stat().st_size == 0:
         return None  # an empty file is a new database
     if header != SQLITE_MAGIC:
         return "is not an SQLite database"
     try:
-        conn = sqlite3.connect(_read_only_uri(path), uri=True)
+        conn = sqlite3.connect(_read_only_uri(path), uri=True, timeout=CHECK_TIMEOUT_S)
         try:
             rows = conn.execute("PRAGMA quick_check").fetchall()
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:
+        code = getattr(exc, "sqlite_errorcode", None)
+        if code is not None and code & 0xFF not in _DAMAGED:
+            raise _not_checkable(path, exc) from None
         return f"is damaged ({exc})"
     if rows != [("ok",)]:
         return f"is damaged ({rows[0][0]})"
@@ -75,7 +97,12 @@ def check_sqlite_file(path: Path) -> str | None:
 
 
 def backup_file(source: Path, dest: Path) -> Path:
-    """Copy a live database consistently to ``dest`` (written atomically)."""
+    """Copy a live database consistently to ``dest`` (written atomically).
+
+    The copy is switched out of WAL mode so it is one self-contained file: reading it
+    later (to validate or restore it, even from read-only media) leaves no -wal or -shm
+    files behind.
+    """
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = dest.with_name(dest.name + ".part")
     src = sqlite3.connect(_read_only_uri(source), uri=True)
@@ -83,6 +110,7 @@ def backup_file(source: Path, dest: Path) -> Path:
         out = sqlite3.connect(tmp)
         try:
             src.backup(out)
+            out.execute("PRAGMA journal_mode=DELETE")
         finally:
             out.close()
     finally:
@@ -122,6 +150,8 @@ def list_backups(backups_dir: Path) -> list[BackupInfo]:
 def prune(backups_dir: Path, keep: int) -> None:
     for old in list_backups(backups_dir)[keep:]:
         old.path.unlink(missing_ok=True)
+        for extra in ("-wal", "-shm"):
+            old.path.with_name(old.path.name + extra).unlink(missing_ok=True)
 
 
 def daily_backup_due(backups_dir: Path, now: datetime | None = None) -> bool:
@@ -132,8 +162,11 @@ def daily_backup_due(backups_dir: Path, now: datetime | None = None) -> bool:
 
 def newest_good_backup(backups_dir: Path) -> BackupInfo | None:
     for info in list_backups(backups_dir):
-        if validate_backup(info.path, raise_error=False) is None:
-            return info
+        try:
+            if validate_backup(info.path, raise_error=False) is None:
+                return info
+        except SmmodError:
+            continue  # cannot be checked now: not one to recommend
     return None
 
 

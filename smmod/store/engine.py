@@ -20,7 +20,8 @@ BUSY_TIMEOUT_MS = 10_000
 
 
 def sqlite_url(path: str) -> str:
-    return f"sqlite+pysqlite:///{path}"
+    """The URL of a SQLite file, escaped so that '?', '#' or '%' in a folder name survive."""
+    return URL.create("sqlite+pysqlite", database=path).render_as_string(hide_password=False)
 
 
 def masked_url(url: str | URL) -> str:

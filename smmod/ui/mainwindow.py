@@ -51,7 +51,7 @@ class MainWindow(QMainWindow):
         self._nav.setFixedWidth(190)
         self._nav.setStyleSheet(
             "QListWidget#navigation { border: none; background: palette(alternate-base);"
-            " padding-top: 8px; font-size: 11pt; }"
+            " padding-top: 8px; font-size: 11pt; outline: 0; }"
             "QListWidget#navigation::item { padding: 9px 10px; }"
             "QListWidget#navigation::item:selected { background: palette(highlight);"
             " color: palette(highlighted-text); border-radius: 4px; }"

@@ -32,8 +32,7 @@ XMP_FIELDS = {
         '<dc:description><rdf:Alt><rdf:li xml:lang="x-default">Sports day with {}</rdf:li>'
         "</rdf:Alt></dc:description>"
     ),
-    "dc:subject": "<dc:subject><rdf:Bag><rdf:li>sports</rdf:li><rdf:li>{}</rdf:li></rdf:Bag>"
-    "</dc:subject>",
+    "dc:subject": "<dc:subject><rdf:Bag><rdf:li>sports</rdf:li><rdf:li>{}</rdf:li></rdf:Bag></dc:subject>",
     "Iptc4xmpExt:PersonInImage": "<Iptc4xmpExt:PersonInImage><rdf:Bag><rdf:li>{}</rdf:li>"
     "</rdf:Bag></Iptc4xmpExt:PersonInImage>",
     "mwg-rs:Name": '<mwg-rs:Regions rdf:parseType="Resource"><mwg-rs:RegionList><rdf:Bag>'
@@ -56,8 +55,9 @@ def xmp_packet(body: str, attributes: str = "") -> bytes:
     ).encode()
 
 
-def jpeg_with(path: Path, *, exif: Image.Exif | None = None, xmp: bytes | None = None,
-              comment: str | None = None) -> Path:
+def jpeg_with(
+    path: Path, *, exif: Image.Exif | None = None, xmp: bytes | None = None, comment: str | None = None
+) -> Path:
     base = plain_image(path.with_suffix(".base.png"))
     args: dict[str, object] = {}
     if exif is not None:

@@ -191,3 +191,14 @@ def test_names_with_hyphens_and_apostrophes() -> None:
 
 def test_blank_and_one_letter_names_are_ignored() -> None:
     assert names_in(["", "   ", "J"], "J said hello") == []
+
+
+def test_a_large_register_with_shared_prefixes() -> None:
+    register = [f"Anna Lee{i}" for i in range(300)] + ["Anna Lee", "Anna Leeds", "Ann Lee"]
+    assert names_in(register, "anna lee and anna leeds and ann lee") == [
+        "anna lee",
+        "anna leeds",
+        "ann lee",
+    ]
+    assert names_in(register, "Anna Lee42 and Anna Lee7x") == ["Anna Lee42"]
+    assert names_in(register, "Hanna Lee and Anna Leek") == []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from typing import Any
 
 import pytest
@@ -11,6 +12,7 @@ from smmod.errors import InputError
 from smmod.screening import (
     Match,
     Rule,
+    Screener,
     ScreenResult,
     WordLists,
     load_default_rules,
@@ -303,3 +305,66 @@ def test_default_rules_leave_ordinary_comments_alone(defaults: Defaults) -> None
         for author in ["parent", "student", "public"]:
             result = screen_defaults(defaults, text, author)
             assert (result.flags, result.priority) == (set(), 0), (text, author)
+
+
+def test_screener_gives_the_same_results_as_screen(defaults: Defaults) -> None:
+    rules, lists = defaults
+    names = ("Zoe Bronte", "Jan Kowalski")
+    screener = Screener(rules, lists, names)
+    texts = [
+        "Lovely day",
+        "I am disgusted, I will complain",
+        "sh1t! ring 07700 900123, Zoë Brontë",
+        "I know where you live",
+        "see example.co.uk",
+    ]
+    for text in texts:
+        for author in ["parent", "student", "public"]:
+            expected = screen_defaults(defaults, text, author, names)
+            assert screener.screen(text, author_kind=author, item_kind="comment") == expected
+
+
+def test_screener_refuses_a_rule_naming_a_missing_list_up_front() -> None:
+    rules = [rule(WORDLIST, rule_id="ok"), rule({"type": "wordlist", "wordlist": "nope"})]
+    with pytest.raises(InputError, match="'nope'") as caught:
+        Screener(rules, LISTS)
+    assert (caught.value.row, caught.value.field) == (1, "condition")
+
+
+def test_screener_checks_kinds_too() -> None:
+    with pytest.raises(InputError) as caught:
+        Screener([], LISTS).screen("hi", author_kind="parent", item_kind="tweet")
+    assert caught.value.field == "item_kind"
+
+
+def test_a_hit_in_one_list_does_not_hide_hits_in_another() -> None:
+    lists = WordLists({"a": ["kill the teacher"], "b": ["teacher"]})
+    rules = [
+        rule({"type": "wordlist", "wordlist": "a"}, rule_id="a", flags=["threat"]),
+        rule({"type": "wordlist", "wordlist": "b"}, rule_id="b", flags=["offensive"]),
+    ]
+    result = screen(
+        "kill the teacher", author_kind="public", item_kind="comment", rules=rules, wordlists=lists
+    )
+    assert [(m.rule_id, m.matched) for m in result.matches] == [
+        ("a", ["kill the teacher"]),
+        ("b", ["teacher"]),
+    ]
+
+
+HOSTILE = {
+    "every character spells 'a'": "a@" * 50_000,
+    "i and l overlap in leetspeak": "ki" + "1" * 100_000,
+    "every character spells 's'": "$" * 100_000,
+    "endless gap after a threat word": "kill" + " " * 100_000,
+    "endless labels of a domain": "a." * 50_000,
+}
+
+
+@pytest.mark.parametrize("text", HOSTILE.values(), ids=HOSTILE.keys())
+def test_hostile_text_is_screened_in_linear_time(defaults: Defaults, text: str) -> None:
+    # Unbounded repeats made the first of these take minutes (catastrophic backtracking);
+    # the limit is generous so that a busy machine does not fail it.
+    started = time.process_time()
+    screen_defaults(defaults, text, "parent", ("Zoe Bronte",))
+    assert time.process_time() - started < 5

@@ -277,6 +277,8 @@ def test_unknown_word_list_is_refused_when_lists_are_given() -> None:
     with pytest.raises(InputError, match="profanty") as caught:
         load_rules(document, wordlists=["profanity", "threats"])
     assert (caught.value.row, caught.value.field) == (0, "condition")
+    with pytest.raises(InputError, match="profanty"):
+        load_rules(document, wordlists=WordLists({"profanity": ["shit"]}))
 
 
 @pytest.mark.parametrize(

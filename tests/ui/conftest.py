@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 import pytest
 from PySide6.QtCore import QCoreApplication
@@ -14,6 +15,8 @@ from smmod.ui import msgbox
 from smmod.ui.pages import PageDeps
 from smmod.ui.tasks import TaskRunner
 
+W = TypeVar("W", bound=QWidget)
+
 
 @pytest.fixture
 def runner(qtbot: object) -> Iterator[TaskRunner]:
@@ -22,6 +25,37 @@ def runner(qtbot: object) -> Iterator[TaskRunner]:
     yield task_runner
     assert task_runner.wait(10_000), "a background task did not finish"
     QCoreApplication.processEvents()
+
+
+@pytest.fixture
+def settle(runner: TaskRunner) -> Callable[[QWidget], None]:
+    """For ``qtbot.addWidget(w, before_close_func=settle)``: finish background work first.
+
+    pytest-qt closes widgets before fixtures are torn down, so a load still running
+    would otherwise call back into a deleted widget.
+    """
+
+    def drain(_widget: QWidget) -> None:
+        assert runner.wait(10_000), "a background task did not finish"
+        QCoreApplication.processEvents()
+
+    return drain
+
+
+@pytest.fixture
+def show(qtbot, settle: Callable[[QWidget], None]) -> Iterator[Callable[[W], W]]:
+    """Show a top-level widget and keep it alive until pytest-qt closes it at teardown."""
+    alive: list[QWidget] = []  # qtbot itself only keeps weak references
+
+    def show_widget(widget: W) -> W:
+        alive.append(widget)
+        qtbot.addWidget(widget, before_close_func=settle)
+        widget.resize(1280, 720)
+        with qtbot.waitExposed(widget):
+            widget.show()
+        return widget
+
+    yield show_widget
 
 
 @pytest.fixture

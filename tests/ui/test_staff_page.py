@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QDate, QModelIndex, QPoint, Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QAbstractButton, QApplication
+from PySide6.QtWidgets import QAbstractButton, QLabel, QWidget
 
 from smmod import audit
 from smmod.audit import AuditFilter
@@ -26,21 +27,22 @@ from smmod.ui.staff.model import (
     COL_USERNAME,
     ObjectRole,
     StaffTableModel,
+    empty_text,
+    summary_text,
 )
 from smmod.ui.staff.page import StaffPage
 from smmod.ui.staff.widgets import OptionalDateEdit
 from tests.ui.conftest import Messages
 
 TIMEOUT = 5000
+# The offscreen platform plugin cannot resize windows to their size hints and says so
+# whenever a shown top-level widget's minimum size changes; real platforms do not.
+pytestmark = pytest.mark.qt_log_ignore(r"^This plugin does not support propagateSizeHints\(\)")
 
 
 # -- helpers ---------------------------------------------------------------------------
-def make_page(qtbot, deps: PageDeps) -> StaffPage:
-    page = StaffPage(deps)
-    qtbot.addWidget(page)
-    page.resize(1280, 720)
-    page.show()
-    qtbot.waitExposed(page)
+def make_page(qtbot, deps: PageDeps, show: Callable[[QWidget], QWidget]) -> StaffPage:
+    page = show(StaffPage(deps))
     with qtbot.waitSignal(page.records_loaded, timeout=TIMEOUT):
         page.refresh()
     return page
@@ -92,8 +94,8 @@ def entries(ctx: AppContext, action: str) -> list[audit.AuditRecord]:
 
 
 @pytest.fixture
-def page(qtbot, deps: PageDeps, people: dict[str, Actor]) -> StaffPage:
-    return make_page(qtbot, deps)
+def page(qtbot, deps: PageDeps, people: dict[str, Actor], show) -> StaffPage:
+    return make_page(qtbot, deps, show)
 
 
 # -- the list ---------------------------------------------------------------------------
@@ -166,7 +168,7 @@ def test_add_a_person_through_the_form(qtbot, ctx: AppContext, page: StaffPage) 
     assert record.policy_read_on == date.today()
     assert record.trained_on == date(2026, 9, 3)
     assert record.leaving_on is None and record.r12_declared_on is None
-    assert [e.subject for e in entries(ctx, "staff.add")][0] == f"staff:{record.id}"
+    assert entries(ctx, "staff.add")[0].subject == f"staff:{record.id}"
 
 
 @pytest.mark.parametrize(("name", "username", "role", "expected"), [
@@ -266,8 +268,8 @@ def test_conflict_on_save_offers_reload(qtbot, ctx: AppContext, page: StaffPage,
 
 
 def test_double_click_and_keys_open_the_editor(qtbot, page: StaffPage, msgs: Messages) -> None:
-    page.activateWindow()
-    qtbot.waitActive(page)
+    with qtbot.waitActive(page):
+        page.activateWindow()
     select(page, "mod1")
     qtbot.keyClick(page.table, Qt.Key.Key_F2)
     qtbot.waitUntil(lambda: isinstance(page.current_dialog(), StaffDialog), timeout=TIMEOUT)
@@ -354,10 +356,10 @@ def test_deactivating_yourself_is_refused_with_the_reason(qtbot, ctx: AppContext
 # -- permissions ------------------------------------------------------------------------
 def test_read_only_user_sees_the_list_but_cannot_edit(qtbot, ctx: AppContext,
                                                       people: dict[str, Actor],
-                                                      deps: PageDeps) -> None:
+                                                      deps: PageDeps, show) -> None:
     ctx.refresh_actor("stranger")
     assert ctx.actor.read_only
-    page = make_page(qtbot, deps)
+    page = make_page(qtbot, deps, show)
     assert page.model.rowCount() == 7
     assert page.readonly_banner.isVisible()
     assert "Read-only" in page.readonly_banner.text()
@@ -366,8 +368,8 @@ def test_read_only_user_sees_the_list_but_cannot_edit(qtbot, ctx: AppContext,
         button = page.buttons[key]
         assert not button.isEnabled(), key
         assert "Read-only: you (stranger) have no record" in button.toolTip(), key
-    page.activateWindow()
-    qtbot.waitActive(page)
+    with qtbot.waitActive(page):
+        page.activateWindow()
     qtbot.keyClick(page.table, Qt.Key.Key_F2)
     qtbot.mouseDClick(page.table.viewport(), Qt.MouseButton.LeftButton,
                       pos=page.table.visualRect(page.table.currentIndex()).center())
@@ -375,9 +377,9 @@ def test_read_only_user_sees_the_list_but_cannot_edit(qtbot, ctx: AppContext,
 
 
 def test_moderator_cannot_edit_the_register(qtbot, ctx: AppContext, people: dict[str, Actor],
-                                            deps: PageDeps) -> None:
+                                            deps: PageDeps, show) -> None:
     ctx.refresh_actor("mod1")
-    page = make_page(qtbot, deps)
+    page = make_page(qtbot, deps, show)
     assert not page.buttons["add"].isEnabled()
     assert page.buttons["add"].toolTip() == "Only SLT or administrators can change the staff register."
 
@@ -470,15 +472,12 @@ def test_bad_import_imports_nothing_and_names_every_row(
     assert "'31/13/2026' is not a date" in rows[0][2]
     assert "already in the register" in rows[1][2]
     assert "unknown role(s) wizard" in rows[3][2]
-    assert "Nothing was imported" in problems.findChild(type(problems.table.parent()),
-                                                        None).__class__.__name__ or True
-    summary = problems.findChild(QApplication.instance().__class__.__mro__[0], "x")
-    assert summary is None
+    summary = problems.findChild(QLabel, "problems_summary")
+    assert summary.text().startswith("<b>Nothing was imported.</b> bad.csv has 4 problems")
     assert ctx.staff.count() == before
     assert entries(ctx, "staff.import") == []
 
-    click(qtbot, problems.findChildren(QAbstractButton, "")[-1]
-          if False else _copy_button(problems))
+    click(qtbot, _copy_button(problems))
     copied = QGuiApplication.clipboard().text()
     assert copied.splitlines()[1] == "row\tcolumn\tproblem"
     assert copied.splitlines()[2].startswith("3\tTraining date\t'31/13/2026' is not a date")
@@ -527,15 +526,18 @@ def test_optional_date_never_invents_a_date(qtbot) -> None:
     assert field.value() == date(2000, 1, 1) and field.edit.text() == "1 Jan 2000"
 
 
-def test_empty_register_says_how_to_start(qtbot, deps: PageDeps) -> None:
-    page = make_page(qtbot, deps)  # only the first person
-    page.search_edit.setText("zzz")
-    assert page.empty_label.isVisible()
-    assert "zzz" in page.empty_label.text()
-
-
 def test_object_role_gives_the_record(page: StaffPage) -> None:
     index = page.model.index(0, COL_NAME)
     assert page.model.data(index, ObjectRole).name == index.data()
     assert page.model.data(QModelIndex()) is None
     assert page.model.record(99) is None
+
+
+def test_empty_and_summary_texts_cover_every_case(page: StaffPage) -> None:
+    records = page.model.records()
+    assert empty_text("  ", 0) == ("The staff register is empty.\n"
+                                   "Add a person (Ctrl+N) or import a CSV file (Ctrl+I).")
+    assert empty_text("", 3).startswith("Everyone in the register is deactivated.")
+    assert empty_text(" zed ", 3) == "No one in the register matches “zed”."
+    assert summary_text([]) == "0 people  ·  0 eligible to run accounts"
+    assert summary_text(records[:1]).startswith("1 person  ·  ")

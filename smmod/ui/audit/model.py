@@ -42,6 +42,8 @@ HEADER_TIPS = {
     COL_WHO: "The OS login of the person who did it",
 }
 
+_FIRST_KEYS = ("name", "username", "file", "rows")
+
 ObjectRole = Qt.ItemDataRole.UserRole + 1
 SortRole = Qt.ItemDataRole.UserRole + 2
 _Index = QModelIndex | QPersistentModelIndex
@@ -50,7 +52,7 @@ _ROOT = QModelIndex()
 
 def format_when(record: AuditRecord) -> str:
     local = record.at.astimezone()
-    return f"{local.day} {local:%b %Y  %H:%M:%S}"
+    return f"{local.day} {local:%b %Y %H:%M:%S}"
 
 
 def _short(value: Any) -> str:
@@ -64,13 +66,19 @@ def _short(value: Any) -> str:
 
 
 def details_text(record: AuditRecord) -> str:
-    """One line: ``key: value`` pairs; an edit's ``[before, after]`` reads "before → after"."""
+    """One line of ``key: value`` pairs, names first and empty values left out.
+
+    An edit's ``[before, after]`` pairs read "before → after"; the tooltip and the
+    details pane show everything.
+    """
     parts = []
     editing = record.action.endswith(".edit")
-    for key, value in record.details.items():
+    keys = sorted(record.details, key=lambda k: (k not in _FIRST_KEYS, k))
+    for key in keys:
+        value = record.details[key]
         if editing and isinstance(value, list) and len(value) == 2:
             parts.append(f"{key}: {_short(value[0])} → {_short(value[1])}")
-        else:
+        elif value not in (None, "", [], {}):
             parts.append(f"{key}: {_short(value)}")
     return "; ".join(parts)
 

@@ -163,8 +163,8 @@ class AuditPage(QWidget):
         header.setHighlightSections(False)
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         header.setStretchLastSection(True)
-        widths = {COL_ID: 56, COL_WHEN: 170, COL_WHO: 110, COL_ACTION: 150, COL_SUBJECT: 110,
-                  COL_REASON: 220}
+        widths = {COL_ID: 52, COL_WHEN: 165, COL_WHO: 100, COL_ACTION: 135, COL_SUBJECT: 95,
+                  COL_REASON: 230}
         for column, width in widths.items():
             header.resizeSection(column, width)
         self.details_view = QPlainTextEdit()
@@ -207,7 +207,7 @@ class AuditPage(QWidget):
         splitter.setStretchFactor(0, 4)
         splitter.setStretchFactor(1, 1)
         splitter.setChildrenCollapsible(False)
-        splitter.setSizes([500, 120])
+        splitter.setSizes([540, 96])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 14, 16, 12)
         layout.setSpacing(10)

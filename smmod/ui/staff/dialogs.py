@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -122,6 +123,11 @@ class StaffDialog(QDialog):
                           "former students from personal accounts.")
         r12_hint.setWordWrap(True)
         r12_hint.setStyleSheet(_HINT_STYLE)
+        r12_hint.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        dates = (self.policy_date, self.trained_date, self.leaving_date, self.r12_date)
+        check_width = max(d.check.sizeHint().width() for d in dates)
+        for field in dates:  # line the date boxes up under each other
+            field.check.setFixedWidth(check_width)
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
@@ -133,8 +139,13 @@ class StaffDialog(QDialog):
         form.addRow(self._label("&Policy read:", self.policy_date), self.policy_date)
         form.addRow(self._label("&Training:", self.trained_date), training)
         form.addRow(self._label("&Leaving date:", self.leaving_date), self.leaving_date)
-        form.addRow(self._label("R&12 declaration:", self.r12_date), self.r12_date)
-        form.addRow("", r12_hint)
+        r12 = QWidget()
+        r12_layout = QVBoxLayout(r12)
+        r12_layout.setContentsMargins(0, 0, 0, 0)
+        r12_layout.setSpacing(2)
+        r12_layout.addWidget(self.r12_date)
+        r12_layout.addWidget(r12_hint)
+        form.addRow(self._label("R&12 declaration:", self.r12_date), r12)
         form.addRow(self._label("N&otes:", self.notes_edit), self.notes_edit)
         layout = QVBoxLayout(self)
         layout.addLayout(form)

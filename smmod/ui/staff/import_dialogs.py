@@ -55,14 +55,14 @@ class ImportMappingDialog(QDialog):
         self._fields = fields
         self._required = required
         self.setWindowTitle(f"Import staff — {table.path.name}")
-        self.resize(760, 560)
+        self.resize(880, 580)
         self.combos: dict[str, QComboBox] = {}
         intro = QLabel(
-            f"Match each field to a column of <b>{table.path.name}</b> "
+            f"<p>Match each field to a column of <b>{table.path.name}</b> "
             f"({len(table.rows):,} rows). Fields marked <span style='color:#a0281e'>*</span> "
-            "are required; rows with no roles get the <i>Staff</i> role.<br>The import is "
-            "all or nothing: if any row is bad, nothing is imported and every problem is "
-            "listed so you can fix them in one go.")
+            "are required; rows with no roles get the <i>Staff</i> role.</p><p>The import "
+            "is all or nothing: if any row is bad, nothing is imported and every problem is "
+            "listed, so you can fix them all in one go.</p>")
         intro.setWordWrap(True)
         form = QFormLayout()
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
@@ -148,9 +148,13 @@ class ImportMappingDialog(QDialog):
 class ImportProblemsDialog(QDialog):
     """Every bad row of a rejected import, in a table the user can copy from."""
 
-    def __init__(self, error: ImportRejected, parent: QWidget | None = None) -> None:
+    def __init__(self, error: ImportRejected, mapping: dict[str, str] | None = None,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._error = error
+        # Problems name the file's column; a field name left in one is translated back.
+        self._rows = [(p.row, (mapping or {}).get(p.field or "", p.field or ""), p.reason)
+                      for p in error.problems]
         name = Path(error.file or "the file").name
         self.setWindowTitle("Import rejected")
         self.resize(680, 420)
@@ -169,12 +173,12 @@ class ImportProblemsDialog(QDialog):
         self.table.setAlternatingRowColors(True)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        for row, problem in enumerate(error.problems):
-            number = QTableWidgetItem(str(problem.row))
-            number.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            self.table.setItem(row, 0, number)
-            self.table.setItem(row, 1, QTableWidgetItem(problem.field or "—"))
-            self.table.setItem(row, 2, QTableWidgetItem(problem.reason))
+        for row, (number, column, reason) in enumerate(self._rows):
+            item = QTableWidgetItem(str(number))
+            item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            self.table.setItem(row, 0, item)
+            self.table.setItem(row, 1, QTableWidgetItem(column or "—"))
+            self.table.setItem(row, 2, QTableWidgetItem(reason))
         self.table.resizeColumnToContents(0)
         self.table.resizeColumnToContents(1)
         copy = QPushButton("&Copy all")
@@ -194,7 +198,7 @@ class ImportProblemsDialog(QDialog):
     def text(self) -> str:
         """The problems as tab-separated lines, with a header, ready to paste."""
         lines = [f"{self._error.file}", "row\tcolumn\tproblem"]
-        lines += [f"{p.row}\t{p.field or ''}\t{p.reason}" for p in self._error.problems]
+        lines += [f"{n}\t{column}\t{reason}" for n, column, reason in self._rows]
         return "\n".join(lines) + "\n"
 
     @Slot()
@@ -207,6 +211,5 @@ class ImportProblemsDialog(QDialog):
         if not rows:
             self._on_copy_clicked()
             return
-        problems = [self._error.problems[r] for r in rows]
-        QGuiApplication.clipboard().setText(
-            "\n".join(f"{p.row}\t{p.field or ''}\t{p.reason}" for p in problems) + "\n")
+        QGuiApplication.clipboard().setText("".join(
+            "\t".join(str(v) for v in self._rows[r]) + "\n" for r in rows))

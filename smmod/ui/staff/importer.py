@@ -33,6 +33,7 @@ class StaffImportFlow(QObject):
         self._open_dialog = open_dialog
         self._parent = parent
         self._actor: Actor | None = None
+        self._mapping: dict[str, str] = {}
 
     def start(self, actor: Actor) -> None:
         """Ask for a file and, once it is read, show the mapping dialog."""
@@ -59,6 +60,7 @@ class StaffImportFlow(QObject):
         path: Path = dialog.table_path()
         mapping = dialog.mapping()
         service = self._service
+        self._mapping = mapping
         self._runner.run(lambda: service.import_csv(actor, path, mapping),
                          self._on_import_succeeded, self._on_failed)
 
@@ -67,6 +69,6 @@ class StaffImportFlow(QObject):
 
     def _on_failed(self, exc: BaseException) -> None:
         if isinstance(exc, ImportRejected):
-            self._open_dialog(ImportProblemsDialog(exc, self._parent))
+            self._open_dialog(ImportProblemsDialog(exc, self._mapping, self._parent))
             return
         msgbox.show_error(self._parent, exc, title="Import staff")

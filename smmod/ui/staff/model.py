@@ -70,7 +70,7 @@ _OK_FG = QColor(27, 94, 32)
 _BAD_BG = QColor(253, 236, 234)
 _BAD_FG = QColor(160, 40, 30)
 _MUTED_FG = QColor(120, 120, 120)
-_DATE_COLUMNS = (COL_POLICY, COL_TRAINED, COL_EXPIRES, COL_LEAVING, COL_R12)
+DATE_COLUMNS = (COL_POLICY, COL_TRAINED, COL_EXPIRES, COL_LEAVING, COL_R12)
 _Index = QModelIndex | QPersistentModelIndex
 _ROOT = QModelIndex()
 
@@ -88,6 +88,27 @@ def eligibility_text(record: StaffRecord) -> str:
         return "Yes"
     reasons = record.eligibility.reasons
     return "No — " + "; ".join(reasons) if reasons else "No"
+
+
+def summary_text(records: list[StaffRecord]) -> str:
+    active = [r for r in records if r.active]
+    eligible = sum(1 for r in active if r.eligibility.eligible)
+    inactive = len(records) - len(active)
+    parts = [f"{len(active):,} {'person' if len(active) == 1 else 'people'}",
+             f"{eligible:,} eligible to run accounts"]
+    if inactive:
+        parts.append(f"{inactive:,} deactivated")
+    return "  ·  ".join(parts)
+
+
+def empty_text(search: str, total: int) -> str:
+    """What an empty table means: a search with no match, only deactivated people, or none."""
+    if search.strip():
+        return f"No one in the register matches “{search.strip()}”."
+    if total:
+        return "Everyone in the register is deactivated.\nTick “Show deactivated” to see them."
+    return ("The staff register is empty.\n"
+            "Add a person (Ctrl+N) or import a CSV file (Ctrl+I).")
 
 
 class StaffTableModel(QAbstractTableModel):
@@ -222,7 +243,7 @@ class StaffTableModel(QAbstractTableModel):
             return QBrush(_OK_FG if record.eligibility.eligible else _BAD_FG)
         if not record.active:
             return QBrush(_MUTED_FG)
-        if column in _DATE_COLUMNS and StaffTableModel._display(record, column) == "—":
+        if column in DATE_COLUMNS and StaffTableModel._display(record, column) == "—":
             return QBrush(_MUTED_FG)
         if (column == COL_EXPIRES and record.training_expires_on
                 and any("training expired" in r for r in record.eligibility.reasons)):

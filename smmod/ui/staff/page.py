@@ -28,9 +28,12 @@ from smmod.ui.staff.model import (
     COL_ELIGIBLE,
     COL_NAME,
     COL_ROLES,
+    DATE_COLUMNS,
     ObjectRole,
     StaffFilterProxy,
     StaffTableModel,
+    empty_text,
+    summary_text,
 )
 
 _TITLE_STYLE = "font-size: 16pt; font-weight: 600;"
@@ -99,7 +102,7 @@ class StaffPage(QWidget):
         self.search_edit = QLineEdit()
         self.search_edit.setObjectName("staff_search")
         self.search_edit.setAccessibleName("Search staff")
-        self.search_edit.setPlaceholderText("Search name, username, email or role  (Ctrl+F)")
+        self.search_edit.setPlaceholderText("Search name, username, role…  (Ctrl+F)")
         self.search_edit.setClearButtonEnabled(True)
         self.search_edit.setMinimumWidth(280)
         self.show_inactive_check = QCheckBox("Show &deactivated")
@@ -246,29 +249,30 @@ class StaffPage(QWidget):
             self._fit_columns()
         if keep is not None:
             self.select_staff(keep)
-        self._update_summary()
+        self.summary_label.setText(summary_text(records))
         self._update_actions()
         self.records_loaded.emit(len(records))
 
     def _fit_columns(self) -> None:
-        self.table.resizeColumnsToContents()
+        """Dates get just their width; the eligibility column (the point) gets the rest."""
         header = self.table.horizontalHeader()
-        header.resizeSection(COL_NAME, max(header.sectionSize(COL_NAME) + 16, 180))
-        header.resizeSection(COL_ROLES, min(max(header.sectionSize(COL_ROLES) + 8, 120), 260))
+        metrics = self.table.fontMetrics()
+        pad = 24
+        self.table.resizeColumnsToContents()
         for column in range(self._model.columnCount()):
-            if column not in (COL_NAME, COL_ROLES, COL_ELIGIBLE):
-                header.resizeSection(column, header.sectionSize(column) + 12)
-
-    def _update_summary(self) -> None:
-        records = self._model.records()
-        active = [r for r in records if r.active]
-        eligible = sum(1 for r in active if r.eligibility.eligible)
-        inactive = len(records) - len(active)
-        parts = [f"{len(active):,} {'person' if len(active) == 1 else 'people'}",
-                 f"{eligible:,} eligible to run accounts"]
-        if inactive:
-            parts.append(f"{inactive:,} deactivated")
-        self.summary_label.setText("  ·  ".join(parts))
+            title = str(self._model.headerData(column, Qt.Orientation.Horizontal))
+            title_width = header.fontMetrics().horizontalAdvance(title) + pad
+            if column in DATE_COLUMNS:
+                width = max(metrics.horizontalAdvance("30 Sep 2026") + pad, title_width)
+            elif column == COL_NAME:
+                width = max(header.sectionSize(column) + 8, 170)
+            elif column == COL_ROLES:
+                width = min(max(header.sectionSize(column) + 8, 120), 220)
+            elif column == COL_ELIGIBLE:
+                continue
+            else:
+                width = max(header.sectionSize(column) + 8, title_width)
+            header.resizeSection(column, width)
 
     def _show_notice(self, text: str) -> None:
         self.notice_label.setText(text)
@@ -382,10 +386,12 @@ class StaffPage(QWidget):
     @Slot(str)
     def _on_search_text_changed(self, text: str) -> None:
         self._proxy.set_search(text)
+        self._update_empty_state()
 
     @Slot(bool)
     def _on_show_inactive_toggled(self, show: bool) -> None:
         self._proxy.set_show_inactive(show)
+        self._update_empty_state()
 
     @Slot()
     def _on_selection_changed(self) -> None:
@@ -393,17 +399,12 @@ class StaffPage(QWidget):
 
     @Slot()
     def _on_proxy_rows_changed(self) -> None:
+        self._update_empty_state()
+
+    def _update_empty_state(self) -> None:
         if self._proxy.rowCount() or not self._loaded_once:
             self._table_stack.setCurrentWidget(self.table)
             return
-        needle = self.search_edit.text().strip()
-        if needle:
-            self.empty_label.setText(f"No one in the register matches “{needle}”.")
-        elif self._model.rowCount():
-            self.empty_label.setText("Everyone in the register is deactivated.\n"
-                                     "Tick “Show deactivated” to see them.")
-        else:
-            self.empty_label.setText("The staff register is empty.\n"
-                                     "Add a person (Ctrl+N) or import a CSV file (Ctrl+I).")
+        self.empty_label.setText(empty_text(self.search_edit.text(), self._model.rowCount()))
         self._table_stack.setCurrentWidget(self.empty_label)
         self._update_actions()

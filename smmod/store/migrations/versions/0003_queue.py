@@ -27,7 +27,11 @@ FTS_DDL = (
     "CREATE VIRTUAL TABLE queue_items_fts USING fts5("
     "text, author_name, author_handle, content='queue_items', content_rowid='id', "
     "tokenize='unicode61 remove_diacritics 2')",
-    "CREATE TRIGGER queue_items_fts_ai AFTER INSERT ON queue_items BEGIN "
+    # A bulk import fills the index in one statement instead (one trigger call per row
+    # makes FTS5 flush a tiny segment per row: 100,000 rows took 9 s instead of 2 s); it
+    # sets the 'fts.deferred' marker inside its own transaction, so no one else sees it.
+    "CREATE TRIGGER queue_items_fts_ai AFTER INSERT ON queue_items "
+    "WHEN NOT EXISTS (SELECT 1 FROM queue_meta WHERE key = 'fts.deferred') BEGIN "
     "INSERT INTO queue_items_fts(rowid, text, author_name, author_handle) "
     "VALUES (new.id, new.text, new.author_name, new.author_handle); END",
     "CREATE TRIGGER queue_items_fts_ad AFTER DELETE ON queue_items BEGIN "

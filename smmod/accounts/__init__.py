@@ -1,0 +1,39 @@
+"""The account register with its approval workflow (R1–R4) and the credential vault (R5)."""
+
+from smmod.accounts.credentials import CredentialService, credential_subject
+from smmod.accounts.records import (
+    CREDENTIAL_KINDS,
+    STATUS_LABELS,
+    VISIBILITIES,
+    AccountFilter,
+    AccountInput,
+    AccountRecord,
+    CredentialRecord,
+    HistoryEntry,
+    Person,
+    Problem,
+    Reminder,
+    RotationRecord,
+)
+from smmod.accounts.rules import AccountRulesError
+from smmod.accounts.service import AccountService, subject
+
+__all__ = [
+    "CREDENTIAL_KINDS",
+    "STATUS_LABELS",
+    "VISIBILITIES",
+    "AccountFilter",
+    "AccountInput",
+    "AccountRecord",
+    "AccountRulesError",
+    "AccountService",
+    "CredentialRecord",
+    "CredentialService",
+    "HistoryEntry",
+    "Person",
+    "Problem",
+    "Reminder",
+    "RotationRecord",
+    "credential_subject",
+    "subject",
+]

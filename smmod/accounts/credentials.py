@@ -1,0 +1,361 @@
+"""Account credentials (R5): metadata in the database, the secret only in the OS keyring.
+
+Only administrators store, reveal, copy, rotate or delete a secret, and each of those is
+audited with the credential's login name, never the secret. The keyring is reached only
+through the injected ``Vault``, which refuses anything but a secure backend; tests pass
+one bound to a throwaway keyring service.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from smmod import audit
+from smmod.accounts.records import (
+    CREDENTIAL_KINDS,
+    LIVE_STATUSES,
+    CredentialRecord,
+    Reminder,
+    RotationRecord,
+)
+from smmod.errors import ConflictError, InputError, NotFound, PolicyError, SmmodError
+from smmod.identity import Actor, require
+from smmod.store.base import utcnow
+from smmod.store.engine import SessionFactory
+from smmod.store.models import ROLES, Account, Credential, CredentialRotation, Staff
+
+if TYPE_CHECKING:
+    from smmod.vault import BackendStatus, StagedWrite, Vault
+
+log = logging.getLogger("smmod.accounts.credentials")
+
+REMIND_WITHIN_DAYS = 7
+MAX_LOGIN = 320
+MAX_NOTE = 2000
+CHANGED_ELSEWHERE = "this credential was changed elsewhere: reload it and try again"
+
+
+def credential_subject(account_id: int, credential_id: int) -> str:
+    """Credential events sit under their account, so the account's history shows them."""
+    return f"account:{account_id}/credential:{credential_id}"
+
+
+@dataclass(frozen=True)
+class _Names:
+    staff: dict[int, str]
+    accounts: dict[int, tuple[str, str]]  # id -> (label, status)
+
+
+class CredentialService:
+    def __init__(self, session_factory: SessionFactory, vault: Vault, *,
+                 rotate_days: Callable[[], int] = lambda: 365,
+                 password_length: Callable[[], int] = lambda: 20,
+                 today: Callable[[], date] = date.today) -> None:
+        self._sf = session_factory
+        self._vault = vault
+        self._rotate_days = rotate_days
+        self._password_length = password_length
+        self._today = today
+
+    # -- reading (metadata only: anyone on the staff register may see it) -----------
+    def status(self) -> BackendStatus:
+        """Whether secrets can be kept here; the vault panel shows ``reason`` when not."""
+        return self._vault.status()
+
+    def list(self, account_id: int | None = None) -> list[CredentialRecord]:
+        stmt = select(Credential).order_by(Credential.account_id, Credential.login_name)
+        if account_id is not None:
+            stmt = stmt.where(Credential.account_id == account_id)
+        with self._sf() as session:
+            names = self._names(session)
+            pending = self._pending_ids(session)
+            return [self._record(c, names, pending) for c in session.execute(stmt).scalars()]
+
+    def get(self, credential_id: int) -> CredentialRecord:
+        with self._sf() as session:
+            return self._record(self._load(session, credential_id), self._names(session),
+                                self._pending_ids(session))
+
+    def rotations(self, credential_id: int) -> list[RotationRecord]:
+        """Who rotated the secret and when, newest first; old values are never kept."""
+        with self._sf() as session:
+            names = self._names(session).staff
+            rows = session.execute(
+                select(CredentialRotation)
+                .where(CredentialRotation.credential_id == credential_id)
+                .order_by(CredentialRotation.at.desc(), CredentialRotation.id.desc())).scalars()
+            return [RotationRecord(r.id, r.credential_id, r.at, names.get(r.by_staff_id or -1),
+                                   r.status, r.confirmed_at, names.get(r.confirmed_by or -1))
+                    for r in rows]
+
+    def reminders(self, *, within_days: int = REMIND_WITHIN_DAYS) -> list[Reminder]:
+        """Credentials to rotate (overdue or due soon) or to confirm, for the start-up list."""
+        today = self._today()
+        out: list[Reminder] = []
+        for record in self.list():
+            if record.rotation_state == "closed":
+                continue
+            if record.pending_rotation:
+                out.append(self._reminder(record, "pending", "rotated, but not yet confirmed "
+                                          "as changed on the platform"))
+            if record.rotate_by is None:
+                continue
+            days = (record.rotate_by - today).days
+            if days < 0:
+                out.append(self._reminder(record, "expired", f"rotation overdue by {-days} "
+                                          f"day{'s' if days != -1 else ''}"))
+            elif days <= within_days:
+                when = "today" if days == 0 else f"in {days} day{'s' if days != 1 else ''}"
+                out.append(self._reminder(record, "due", f"due for rotation {when}"))
+        order = {"expired": 0, "due": 1, "pending": 2}
+        return sorted(out, key=lambda r: (order[r.state], r.rotate_by or today, r.account_label))
+
+    @staticmethod
+    def _reminder(record: CredentialRecord, state: str, message: str) -> Reminder:
+        return Reminder(record.id, record.account_id, record.account_label, record.login_name,
+                        record.rotate_by, state,
+                        f"{record.account_label}, login '{record.login_name}': {message}")
+
+    # -- generating ------------------------------------------------------------------
+    def generate(self, platform: str, *, length: int | None = None, lower: bool = True,
+                 upper: bool = True, digits: bool = True, symbols: bool = True) -> str:
+        """A strong password the platform accepts (length capped at its known limit)."""
+        from smmod.vault import generate_password, platform_password_limit
+
+        limit = platform_password_limit(platform)
+        length = length if length is not None else min(self._password_length(), limit)
+        return generate_password(length, lower=lower, upper=upper, digits=digits,
+                                 symbols=symbols, max_length=limit)
+
+    def default_rotate_by(self) -> date:
+        return self._today() + timedelta(days=self._rotate_days())
+
+    # -- changing --------------------------------------------------------------------
+    def add(self, actor: Actor, account_id: int, *, login_name: str, secret: str,
+            note: str = "", kind: str = "password", rotate_by: date | None = None
+            ) -> CredentialRecord:
+        require(actor, *ROLES, doing="store a credential")
+        login_name, note = self._check_fields(login_name, note, kind, rotate_by)
+        with self._sf() as session:
+            self._require_admin_now(session, actor, "store a password")
+            account = session.get(Account, account_id)
+            if account is None:
+                raise NotFound(f"no account with id {account_id}")
+            if account.status not in LIVE_STATUSES:
+                raise InputError(f"credentials are stored for approved or active accounts; "
+                                 f"this one is {account.status}", field="account")
+        key = self._vault.new_key()
+        self._vault.set_secret(key, secret)  # any unlock prompt happens outside the DB lock
+        try:
+            with self._sf.begin() as session:
+                credential = Credential(
+                    account_id=account_id, login_name=login_name, kind=kind, note=note,
+                    keyring_key=key, created_by=actor.staff_id,
+                    rotate_by=rotate_by or self.default_rotate_by())
+                session.add(credential)
+                session.flush()
+                audit.record(session, actor=actor.username, action="credential.add",
+                             subject=credential_subject(account_id, credential.id),
+                             details=_meta(credential))
+                credential_id = credential.id
+        except BaseException:
+            self._forget(key)
+            raise
+        return self.get(credential_id)
+
+    def edit(self, actor: Actor, credential_id: int, version_id: int, *, login_name: str,
+             note: str, rotate_by: date | None) -> CredentialRecord:
+        require(actor, *ROLES, doing="edit a credential")
+        with self._sf.begin() as session:
+            self._require_admin_now(session, actor, "edit a credential")
+            credential = self._load(session, credential_id, version_id)
+            login_name, note = self._check_fields(login_name, note, credential.kind, rotate_by)
+            before = _meta(credential)
+            credential.login_name, credential.note = login_name, note
+            credential.rotate_by = rotate_by
+            session.flush()
+            after = _meta(credential)
+            audit.record(session, actor=actor.username, action="credential.edit",
+                         subject=credential_subject(credential.account_id, credential.id),
+                         details={k: [before[k], v] for k, v in after.items() if before[k] != v})
+        return self.get(credential_id)
+
+    def reveal(self, actor: Actor, credential_id: int, *, purpose: str = "reveal") -> str:
+        """The secret, for an administrator who confirmed they want it; audited first.
+
+        ``purpose`` is "reveal" (shown on screen) or "copy" (put on the clipboard).
+        """
+        if purpose not in ("reveal", "copy"):
+            raise InputError("purpose must be 'reveal' or 'copy'", field="purpose")
+        require(actor, *ROLES, doing=f"{purpose} a password")
+        with self._sf() as session:
+            self._require_admin_now(session, actor, f"{purpose} a password")
+            credential = self._load(session, credential_id)
+            key, account_id, meta = credential.keyring_key, credential.account_id, _meta(credential)
+        secret = self._vault.get_secret(key)
+        with self._sf.begin() as session:  # no audit entry, no secret
+            audit.record(session, actor=actor.username, action=f"credential.{purpose}",
+                         subject=credential_subject(account_id, credential_id),
+                         details={"login_name": meta["login_name"], "kind": meta["kind"]})
+        return secret
+
+    def rotate(self, actor: Actor, credential_id: int, version_id: int, new_secret: str, *,
+               rotate_by: date | None = None, pending: bool = False, reason: str | None = None
+               ) -> CredentialRecord:
+        """Replace the secret. ``pending`` rotations wait for someone to confirm the platform.
+
+        The new secret is staged in the keyring first and put in force as the last step
+        of the database transaction, so a failure anywhere leaves the old secret and the
+        old metadata exactly as they were.
+        """
+        require(actor, *ROLES, doing="rotate a password")
+        if rotate_by is not None and rotate_by <= self._today():
+            raise InputError("the next rotate-by date must be in the future", field="rotate_by")
+        with self._sf() as session:
+            self._require_admin_now(session, actor, "rotate a password")
+            key = self._load(session, credential_id, version_id).keyring_key
+        staged = self._vault.stage(key, new_secret)
+        try:
+            with self._sf.begin() as session:
+                credential = self._load(session, credential_id, version_id)
+                now = utcnow()
+                credential.rotated_at, credential.rotated_by = now, actor.staff_id
+                credential.rotate_by = rotate_by or self.default_rotate_by()
+                session.add(CredentialRotation(credential_id=credential.id, at=now,
+                                               by_staff_id=actor.staff_id,
+                                               status="pending" if pending else "done"))
+                session.flush()
+                audit.record(session, actor=actor.username, action="credential.rotate",
+                             subject=credential_subject(credential.account_id, credential.id),
+                             reason=reason, details={**_meta(credential), "pending": pending})
+                self._vault.commit_staged(staged)
+        except BaseException:
+            self._discard(staged)
+            raise
+        return self.get(credential_id)
+
+    def confirm_rotation(self, actor: Actor, rotation_id: int) -> RotationRecord:
+        """Someone checked the new password works on the platform itself."""
+        require(actor, *ROLES, doing="confirm a rotation")
+        with self._sf.begin() as session:
+            self._require_admin_now(session, actor, "confirm a rotation")
+            rotation = session.get(CredentialRotation, rotation_id)
+            if rotation is None:
+                raise NotFound(f"no rotation with id {rotation_id}")
+            if rotation.status != "pending":
+                raise InputError("this rotation is already confirmed")
+            rotation.status, rotation.confirmed_at = "done", utcnow()
+            rotation.confirmed_by = actor.staff_id
+            credential = self._load(session, rotation.credential_id)
+            audit.record(session, actor=actor.username, action="credential.confirm_rotation",
+                         subject=credential_subject(credential.account_id, credential.id),
+                         details={"login_name": credential.login_name, "rotation": rotation.id})
+            credential_id = credential.id
+        return next(r for r in self.rotations(credential_id) if r.id == rotation_id)
+
+    def delete(self, actor: Actor, credential_id: int, version_id: int, *,
+               reason: str | None = None) -> None:
+        """Remove the keyring item, then the metadata; if the keyring refuses, keep both."""
+        require(actor, *ROLES, doing="delete a credential")
+        with self._sf.begin() as session:
+            self._require_admin_now(session, actor, "delete a credential")
+            credential = self._load(session, credential_id, version_id)
+            meta = _meta(credential)
+            try:
+                self._vault.delete_secret(credential.keyring_key)
+                keyring_item = "deleted"
+            except NotFound:
+                keyring_item = "was already missing"
+            subject = credential_subject(credential.account_id, credential.id)
+            session.delete(credential)
+            session.flush()
+            audit.record(session, actor=actor.username, action="credential.delete",
+                         subject=subject, reason=reason,
+                         details={**meta, "keyring_item": keyring_item})
+
+    # -- helpers ---------------------------------------------------------------------
+    def _check_fields(self, login_name: str, note: str, kind: str, rotate_by: date | None
+                      ) -> tuple[str, str]:
+        login_name, note = (login_name or "").strip(), (note or "").strip()
+        if not login_name or len(login_name) > MAX_LOGIN or not login_name.isprintable():
+            raise InputError(f"a login name (printable, at most {MAX_LOGIN} characters) is "
+                             "required", field="login_name")
+        if len(note) > MAX_NOTE:
+            raise InputError(f"the note is longer than {MAX_NOTE} characters", field="note")
+        if kind not in CREDENTIAL_KINDS:
+            raise InputError(f"'{kind}' is not a kind of credential; choose "
+                             f"{' or '.join(CREDENTIAL_KINDS)}", field="kind")
+        if rotate_by is not None and rotate_by <= self._today():
+            raise InputError("the rotate-by date must be in the future", field="rotate_by")
+        return login_name, note
+
+    @staticmethod
+    def _require_admin_now(session: Session, actor: Actor, doing: str) -> None:
+        """Check the staff register now, not the roles read at start-up: access ends at once."""
+        staff = session.get(Staff, actor.staff_id) if actor.staff_id is not None else None
+        if staff is None or not staff.active or "administrator" not in staff.role_names:
+            raise PolicyError("R5", f"only administrators store and use account passwords, "
+                                    f"so you cannot {doing}. Ask an administrator.")
+
+    @staticmethod
+    def _load(session: Session, credential_id: int, version_id: int | None = None
+              ) -> Credential:
+        credential = session.get(Credential, credential_id)
+        if credential is None:
+            raise NotFound(f"no credential with id {credential_id}")
+        if version_id is not None and credential.version_id != version_id:
+            raise ConflictError(CHANGED_ELSEWHERE)
+        return credential
+
+    @staticmethod
+    def _names(session: Session) -> _Names:
+        staff = {row.id: row.name for row in session.execute(select(Staff.id, Staff.name))}
+        accounts = {a.id: (f"{a.handle} ({a.platform})", a.status) for a in
+                    session.execute(select(Account.id, Account.handle, Account.platform,
+                                           Account.status))}
+        return _Names(staff, accounts)
+
+    @staticmethod
+    def _pending_ids(session: Session) -> set[int]:
+        return set(session.execute(select(CredentialRotation.credential_id)
+                                   .where(CredentialRotation.status == "pending")).scalars())
+
+    def _record(self, c: Credential, names: _Names, pending: set[int]) -> CredentialRecord:
+        label, status = names.accounts.get(c.account_id, (f"account #{c.account_id}", ""))
+        state = "none"
+        if status == "closed":
+            state = "closed"
+        elif c.rotate_by is not None:
+            days = (c.rotate_by - self._today()).days
+            state = "expired" if days < 0 else "due" if days <= REMIND_WITHIN_DAYS else "ok"
+        return CredentialRecord(
+            c.id, c.account_id, label, c.login_name, c.kind, c.note, c.keyring_key,
+            c.created_at, names.staff.get(c.created_by or -1), c.rotated_at,
+            names.staff.get(c.rotated_by or -1), c.rotate_by, state, c.id in pending,
+            c.version_id)
+
+    def _forget(self, key: str) -> None:
+        try:
+            self._vault.delete_secret(key)
+        except SmmodError:
+            log.warning("could not remove the keyring item of a credential that was not "
+                        "saved (%s); remove it with the system's keyring manager", key)
+
+    def _discard(self, staged: StagedWrite) -> None:
+        try:
+            self._vault.discard_staged(staged)
+        except SmmodError:
+            log.warning("could not remove a staged keyring item; it holds no secret in force")
+
+
+def _meta(credential: Credential) -> dict[str, str | None]:
+    return {"login_name": credential.login_name, "kind": credential.kind,
+            "note": credential.note,
+            "rotate_by": credential.rotate_by.isoformat() if credential.rotate_by else None}

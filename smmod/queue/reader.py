@@ -1,0 +1,197 @@
+"""Read-only access to the queue for the triage view, the dashboard and the CLI.
+
+On SQLite the app's engine opens every transaction with BEGIN IMMEDIATE (one writer
+at a time), which would make browsing wait behind a long import. The reader therefore
+keeps a small engine of its own whose connections are read-only and never begin a
+write transaction; with WAL, readers and the one writer do not block each other.
+"""
+
+from __future__ import annotations
+
+import json
+from array import array
+from collections.abc import Callable, Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Connection, Engine, create_engine, event, func, select
+
+from smmod.errors import NotFound
+from smmod.queue import listing
+from smmod.queue.listing import ITEMS
+from smmod.queue.records import (
+    AccountLoad,
+    AccountRef,
+    ChangeToken,
+    Dashboard,
+    HistoryEntry,
+    ItemDetail,
+    QueueFilter,
+    QueueRow,
+    QueueSort,
+)
+from smmod.store.engine import BUSY_TIMEOUT_MS, SessionFactory
+from smmod.store.models import Account, AuditEntry, Staff
+from smmod.store.models.queue import FTS_TABLE
+
+DUE_SOON = timedelta(hours=4)
+MAX_REPLIES = 50
+
+_ACTION_WORDS = {
+    "queue.import": "imported",
+    "queue.add_manual": "entered by hand",
+    "queue.claim": "claimed",
+    "queue.release": "released",
+    "queue.first_response": "first response recorded",
+}
+
+
+def _reader_engine(bind: Engine) -> Engine:
+    if bind.dialect.name != "sqlite" or bind.url.database in (None, "", ":memory:"):
+        return bind
+    engine = create_engine(bind.url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        cursor = dbapi_conn.cursor()
+        cursor.execute("PRAGMA query_only=ON")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cursor.close()
+
+    return engine
+
+
+class QueueReader:
+    def __init__(self, session_factory: SessionFactory, *, now: Callable[[], datetime],
+                 stale_days: Callable[[], int]) -> None:
+        bind = session_factory.kw["bind"]
+        self._engine = _reader_engine(bind)
+        self._own_engine = self._engine is not bind
+        self._now = now
+        self._stale_days = stale_days
+        self._fts: bool | None = None
+
+    def close(self) -> None:
+        if self._own_engine:
+            self._engine.dispose()
+
+    def _use_fts(self, conn: Connection) -> bool:
+        if self._fts is None:
+            if conn.dialect.name != "sqlite":
+                self._fts = False
+            else:
+                found = conn.exec_driver_sql(
+                    "SELECT 1 FROM sqlite_master WHERE type='table' AND name=?", (FTS_TABLE,)
+                ).first()
+                self._fts = found is not None
+        return self._fts
+
+    # -- the triage view -------------------------------------------------------------
+    def ids(self, flt: QueueFilter = QueueFilter(), sort: QueueSort = QueueSort(),
+            now: datetime | None = None) -> array[int]:
+        """Every matching item id, in display order."""
+        with self._engine.connect() as conn:
+            return listing.ordered_ids(conn, flt, sort, now or self._now(), self._use_fts(conn))
+
+    def rows(self, ids: Sequence[int]) -> dict[int, QueueRow]:
+        with self._engine.connect() as conn:
+            return listing.rows_by_id(conn, ids)
+
+    def row(self, item_id: int) -> QueueRow:
+        found = self.rows([item_id]).get(item_id)
+        if found is None:
+            raise NotFound(f"no queue item #{item_id}")
+        return found
+
+    def count(self, flt: QueueFilter = QueueFilter(), now: datetime | None = None) -> int:
+        with self._engine.connect() as conn:
+            return listing.count(conn, flt, now or self._now(), self._use_fts(conn))
+
+    def list_rows(self, flt: QueueFilter = QueueFilter(), sort: QueueSort = QueueSort(),
+             limit: int = 500) -> tuple[list[QueueRow], int]:
+        """The first ``limit`` matching rows and how many match in all (for the CLI)."""
+        ids = self.ids(flt, sort)
+        page = list(ids[:limit])
+        found = self.rows(page)
+        return [found[i] for i in page if i in found], len(ids)
+
+    def change_token(self) -> ChangeToken:
+        with self._engine.connect() as conn:
+            return listing.change_token(conn)
+
+    def accounts(self) -> list[AccountRef]:
+        with self._engine.connect() as conn:
+            return listing.accounts(conn)
+
+    def flags(self) -> list[str]:
+        with self._engine.connect() as conn:
+            return listing.flags_in_use(conn)
+
+    # -- one item --------------------------------------------------------------------
+    def detail(self, item_id: int) -> ItemDetail:
+        """Full text, author, thread (parent and replies) and history of one item."""
+        with self._engine.connect() as conn:
+            rows = listing.rows_by_id(conn, [item_id])
+            if item_id not in rows:
+                raise NotFound(f"no queue item #{item_id}")
+            row = rows[item_id]
+            extra = conn.execute(
+                select(ITEMS.c.text, ITEMS.c.url, ITEMS.c.platform_item_id, ITEMS.c.source,
+                       ITEMS.c.source_ref, ITEMS.c.imported_at, Staff.name)
+                .select_from(ITEMS.outerjoin(Staff, Staff.id == ITEMS.c.imported_by))
+                .where(ITEMS.c.id == item_id)
+            ).one()
+            parent = None
+            if row.parent_id is not None:
+                parent = listing.rows_by_id(conn, [row.parent_id]).get(row.parent_id)
+            replies = listing.rows_where(conn, [ITEMS.c.parent_id == item_id], MAX_REPLIES,
+                                         [ITEMS.c.received_at, ITEMS.c.id])
+            reply_count = conn.execute(
+                select(func.count()).select_from(ITEMS).where(ITEMS.c.parent_id == item_id)
+            ).scalar_one()
+            history = self._history(conn, item_id, extra)
+        return ItemDetail(row, extra.text, extra.url, extra.platform_item_id, extra.source,
+                          extra.source_ref, extra.imported_at, extra.name, parent,
+                          tuple(replies), int(reply_count), tuple(history))
+
+    @staticmethod
+    def _history(conn: Connection, item_id: int, extra: Any) -> list[HistoryEntry]:
+        how = "entered by hand" if extra.source == "manual" else f"imported from {extra.source_ref}"
+        entries = [HistoryEntry(extra.imported_at, extra.name or "smmod", "received", how)]
+        stmt = (select(AuditEntry.at, AuditEntry.actor, AuditEntry.action, AuditEntry.details,
+                       AuditEntry.reason)
+                .where(AuditEntry.subject == f"queue_item:{item_id}")
+                .order_by(AuditEntry.id))
+        for at, actor, action, details, reason in conn.execute(stmt):
+            word = _ACTION_WORDS.get(action, action.removeprefix("queue.").replace("_", " "))
+            entries.append(HistoryEntry(at, actor, action, _summary(word, details, reason)))
+        return entries
+
+    # -- the dashboard strip and R13 -------------------------------------------------
+    def dashboard(self, now: datetime | None = None) -> Dashboard:
+        """Per account: due within 4 h, overdue, not acknowledged; and when last checked."""
+        current = now or self._now()
+        stale_after = timedelta(days=int(self._stale_days()))
+        with self._engine.connect() as conn:
+            loads = listing.load_by_account(conn, current, DUE_SOON)
+            checked = dict(conn.execute(select(Account.id, Account.last_checked_at)).all())
+            refs = listing.accounts(conn)
+        lines = []
+        for ref in refs:
+            if ref.status != "active" and ref.id not in loads:
+                continue
+            soon, late, waiting = loads.get(ref.id, (0, 0, 0))
+            last = checked.get(ref.id)
+            stale = ref.status == "active" and (last is None or current - last > stale_after)
+            lines.append(AccountLoad(ref, soon, late, waiting, last, stale))
+        return Dashboard(tuple(lines), stale_after.days, int(DUE_SOON.total_seconds() // 3600))
+
+
+def _summary(word: str, details: str, reason: str | None) -> str:
+    try:
+        data = json.loads(details) if details else {}
+    except ValueError:
+        data = {}
+    bits = [f"{k}: {v}" for k, v in data.items() if v not in (None, "", [], {})]
+    text = word + (f" ({', '.join(bits)})" if bits else "")
+    return f"{text} — {reason}" if reason else text

@@ -1,0 +1,348 @@
+"""The triage table: a lazy model over the queue, for 100,000 items and more.
+
+The model holds only the ids of the current filter and sort, in a compact array,
+fetched by one indexed query. Rows are fetched a page at a time when the view first
+asks for them and kept in a small cache, so ``data()`` runs at most one query per page
+(never one per cell) and never raises. ``reload()`` picks up new and changed items
+without losing the selection: rows that left go out, new ones come in, and then the
+order is updated with the persistent indexes moved along.
+"""
+
+from __future__ import annotations
+
+import logging
+from array import array
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime
+from typing import Any, Protocol
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor, QFont
+
+from smmod.queue.records import QueueFilter, QueueRow, QueueSort
+from smmod.sla import describe
+
+log = logging.getLogger("smmod.ui.queue")
+
+COL_DEADLINE = 0
+COL_STATUS = 1
+COL_ACCOUNT = 2
+COL_KIND = 3
+COL_AUTHOR = 4
+COL_TEXT = 5
+COL_RECEIVED = 6
+COL_CLAIMED = 7
+COL_FLAGS = 8
+
+HEADERS = {
+    COL_DEADLINE: "Deadline",
+    COL_STATUS: "Status",
+    COL_ACCOUNT: "Account",
+    COL_KIND: "Kind",
+    COL_AUTHOR: "Author",
+    COL_TEXT: "Text",
+    COL_RECEIVED: "Received",
+    COL_CLAIMED: "Claimed by",
+    COL_FLAGS: "Flags",
+}
+HEADER_TIPS = {
+    COL_DEADLINE: "R7: a response is due within 24 hours, or by the end of the next working "
+                  "day for items received on a non-working day. Amber at 75% of the time "
+                  "used, red when overdue.",
+    COL_CLAIMED: "Who is working on the item, so that two moderators do not answer it twice",
+}
+SORT_KEYS = {
+    COL_DEADLINE: "due", COL_STATUS: "status", COL_ACCOUNT: "account", COL_KIND: "kind",
+    COL_AUTHOR: "author", COL_RECEIVED: "received", COL_CLAIMED: "claimed",
+}
+STATUS_LABELS = {"new": "New", "responded": "Responded", "escalated": "Escalated",
+                 "resolved": "Resolved"}
+
+ItemIdRole = Qt.ItemDataRole.UserRole + 1
+ObjectRole = Qt.ItemDataRole.UserRole + 2
+SlaStateRole = Qt.ItemDataRole.UserRole + 3
+
+PAGE_SIZE = 100
+CACHE_ROWS = 2_000
+MAX_REMOVE_RANGES = 200  # beyond this, a reset is cheaper than row-by-row removal
+
+_AMBER_BG = QColor(255, 236, 179)
+_AMBER_FG = QColor(122, 72, 0)
+_RED_BG = QColor(253, 222, 220)
+_RED_FG = QColor(158, 22, 22)
+_DONE_FG = QColor(46, 125, 50)
+_MUTED_FG = QColor(110, 110, 110)
+_ROOT = QModelIndex()
+_Index = QModelIndex | QPersistentModelIndex
+
+
+class RowSource(Protocol):
+    """What the model needs from the queue service (``QueueService.read``)."""
+
+    def ids(self, flt: QueueFilter = ..., sort: QueueSort = ...,
+            now: datetime | None = ...) -> array[int]: ...
+
+    def rows(self, ids: Sequence[int]) -> dict[int, QueueRow]: ...
+
+
+def local_text(when: datetime | None, zone: ZoneInfo) -> str:
+    if when is None:
+        return ""
+    local = when.astimezone(zone)
+    return f"{local:%a} {local.day} {local:%b %H:%M}"
+
+
+class QueueTableModel(QAbstractTableModel):
+    def __init__(self, source: RowSource, *, now: Callable[[], datetime],
+                 zone: ZoneInfo | None = None, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._source = source
+        self._now = now
+        self._zone = zone or ZoneInfo("Europe/London")
+        self._filter = QueueFilter()
+        self._sort = QueueSort()
+        self._ids: array[int] = array("q")
+        self._cache: OrderedDict[int, QueueRow] = OrderedDict()
+        self._clock: datetime = now()
+        self.fetches = 0  # pages fetched; lets tests and benches see the laziness
+
+    # -- public -------------------------------------------------------------------
+    @property
+    def query(self) -> tuple[QueueFilter, QueueSort]:
+        return self._filter, self._sort
+
+    def set_query(self, flt: QueueFilter, sort: QueueSort | None = None) -> None:
+        """Run the query for a new filter or sort: a reset, the view starts at the top."""
+        self.beginResetModel()
+        self._filter = flt
+        self._sort = sort or self._sort
+        self._clock = self._now()
+        self._cache.clear()
+        try:
+            self._ids = self._source.ids(self._filter, self._sort, self._clock)
+        except Exception:
+            log.exception("loading the queue failed")
+            self._ids = array("q")
+            raise
+        finally:
+            self.endResetModel()
+
+    def reload(self) -> None:
+        """Pick up new and changed items, keeping the selection and current item."""
+        self._clock = self._now()
+        fresh = self._source.ids(self._filter, self._sort, self._clock)
+        self._cache.clear()
+        if fresh == self._ids:
+            self._emit_all_changed()
+            return
+        if not self._remove_missing(set(fresh)):
+            self.beginResetModel()
+            self._ids = fresh
+            self.endResetModel()
+            return
+        self._append_new(fresh)
+        self._reorder(fresh)
+
+    def tick(self) -> None:
+        """Move the countdowns on; cached rows are reused, no query runs."""
+        self._clock = self._now()
+        if self._ids:
+            top = self.index(0, COL_DEADLINE)
+            bottom = self.index(len(self._ids) - 1, COL_DEADLINE)
+            self.dataChanged.emit(top, bottom, [Qt.ItemDataRole.DisplayRole])
+
+    def forget(self, item_ids: Iterable[int]) -> None:
+        """Drop cached rows after a change, so they are read again when next shown."""
+        for item_id in item_ids:
+            self._cache.pop(item_id, None)
+            row = self.row_of(item_id)
+            if row is not None:
+                self.dataChanged.emit(self.index(row, 0), self.index(row, len(HEADERS) - 1))
+
+    def item_id(self, row: int) -> int | None:
+        return self._ids[row] if 0 <= row < len(self._ids) else None
+
+    def row_of(self, item_id: int) -> int | None:
+        try:
+            return self._ids.index(item_id)
+        except ValueError:
+            return None
+
+    def row_data(self, row: int) -> QueueRow | None:
+        return self._row(row)
+
+    # -- QAbstractTableModel ------------------------------------------------------
+    def rowCount(self, parent: _Index = _ROOT) -> int:  # QAbstractItemModel.rowCount
+        return 0 if parent.isValid() else len(self._ids)
+
+    def columnCount(self, parent: _Index = _ROOT) -> int:  # QAbstractItemModel.columnCount
+        return 0 if parent.isValid() else len(HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # QAbstractItemModel.headerData
+        if orientation != Qt.Orientation.Horizontal or section not in HEADERS:
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return HEADERS[section]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return HEADER_TIPS.get(section)
+        return None
+
+    def flags(self, index: _Index) -> Qt.ItemFlag:  # QAbstractItemModel.flags
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return (Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+                | Qt.ItemFlag.ItemNeverHasChildren)
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:  # QAbstractItemModel.sort
+        key = SORT_KEYS.get(column)
+        if key is None:
+            return
+        wanted = QueueSort(key, descending=order == Qt.SortOrder.DescendingOrder)
+        if wanted != self._sort:
+            self.set_query(self._filter, wanted)
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # QAbstractItemModel.data
+        try:
+            if not index.isValid() or index.parent().isValid():
+                return None
+            row = self._row(index.row())
+            if row is None:
+                return "…" if role == Qt.ItemDataRole.DisplayRole else None
+            return self._data(row, index.column(), role)
+        except Exception:
+            log.exception("formatting queue row %s failed", index.row())
+            return None
+
+    # -- rows and pages -----------------------------------------------------------
+    def _row(self, row: int) -> QueueRow | None:
+        if not 0 <= row < len(self._ids):
+            return None
+        item_id = self._ids[row]
+        found = self._cache.get(item_id)
+        if found is not None:
+            return found
+        start = row - row % PAGE_SIZE
+        wanted = [i for i in self._ids[start:start + PAGE_SIZE] if i not in self._cache]
+        self.fetches += 1
+        for key, value in self._source.rows(wanted).items():
+            self._cache[key] = value
+        while len(self._cache) > CACHE_ROWS:
+            self._cache.popitem(last=False)
+        return self._cache.get(item_id)
+
+    # -- formatting ---------------------------------------------------------------
+    def _data(self, row: QueueRow, column: int, role: int) -> Any:
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            return self._display(row, column)
+        if role == ItemIdRole:
+            return row.id
+        if role == ObjectRole:
+            return row
+        if role == SlaStateRole:
+            return row.sla(self._clock).state
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(row, column)
+        if column == COL_DEADLINE and role in (Qt.ItemDataRole.BackgroundRole,
+                                               Qt.ItemDataRole.ForegroundRole):
+            return self._deadline_colour(row, role)
+        if role == Qt.ItemDataRole.ForegroundRole and row.first_response_at is not None:
+            return QBrush(_MUTED_FG)
+        if role == Qt.ItemDataRole.FontRole and column == COL_DEADLINE:
+            if row.sla(self._clock).state == "red":
+                font = QFont()
+                font.setBold(True)
+                return font
+        return None
+
+    def _display(self, row: QueueRow, column: int) -> str | None:
+        if column == COL_DEADLINE:
+            text = describe(row.sla(self._clock))
+            return text[:1].upper() + text[1:]
+        if column == COL_STATUS:
+            return STATUS_LABELS.get(row.status, row.status.capitalize())
+        if column == COL_ACCOUNT:
+            return row.account_label
+        if column == COL_KIND:
+            return row.kind.capitalize()
+        if column == COL_AUTHOR:
+            return row.author_name
+        if column == COL_TEXT:
+            return row.excerpt
+        if column == COL_RECEIVED:
+            return local_text(row.received_at, self._zone)
+        if column == COL_CLAIMED:
+            return row.claimed_by_name or ""
+        if column == COL_FLAGS:
+            return ", ".join(row.flags)
+        return None
+
+    def _tooltip(self, row: QueueRow, column: int) -> str | None:
+        if column == COL_DEADLINE:
+            state = row.sla(self._clock)
+            used = f"{min(state.fraction_used, 9.99):.0%} of the time used"
+            return f"Due {local_text(row.due_at, self._zone)} ({used})"
+        if column == COL_TEXT:
+            return row.excerpt
+        if column == COL_AUTHOR:
+            handle = f" @{row.author_handle.lstrip('@')}" if row.author_handle else ""
+            return f"{row.author_name}{handle} ({row.author_kind})"
+        return None
+
+    def _deadline_colour(self, row: QueueRow, role: int) -> QBrush | None:
+        state = row.sla(self._clock).state
+        background = role == Qt.ItemDataRole.BackgroundRole
+        if state == "red":
+            return QBrush(_RED_BG if background else _RED_FG)
+        if state == "amber":
+            return QBrush(_AMBER_BG if background else _AMBER_FG)
+        if state == "stopped" and not background:
+            return QBrush(_DONE_FG)
+        return None
+
+    # -- reload steps -------------------------------------------------------------
+    def _emit_all_changed(self) -> None:
+        if self._ids:
+            self.dataChanged.emit(self.index(0, 0),
+                                  self.index(len(self._ids) - 1, len(HEADERS) - 1))
+
+    def _remove_missing(self, keep: set[int]) -> bool:
+        """Remove rows whose item left the view; False when a reset is better."""
+        ranges: list[tuple[int, int]] = []
+        for row, item_id in enumerate(self._ids):
+            if item_id not in keep:
+                if ranges and ranges[-1][1] == row - 1:
+                    ranges[-1] = (ranges[-1][0], row)
+                else:
+                    ranges.append((row, row))
+                if len(ranges) > MAX_REMOVE_RANGES:
+                    return False
+        for first, last in reversed(ranges):
+            self.beginRemoveRows(_ROOT, first, last)
+            del self._ids[first:last + 1]
+            self.endRemoveRows()
+        return True
+
+    def _append_new(self, fresh: array[int]) -> None:
+        present = set(self._ids)
+        added = [i for i in fresh if i not in present]
+        if added:
+            first = len(self._ids)
+            self.beginInsertRows(_ROOT, first, first + len(added) - 1)
+            self._ids.extend(added)
+            self.endInsertRows()
+
+    def _reorder(self, fresh: array[int]) -> None:
+        if fresh == self._ids:
+            return
+        self.layoutAboutToBeChanged.emit()
+        persistent = self.persistentIndexList()
+        old_ids = [self._ids[p.row()] for p in persistent]
+        self._ids = fresh
+        where = {item_id: row for row, item_id in enumerate(fresh)} if persistent else {}
+        self.changePersistentIndexList(
+            persistent, [self.index(where[i], p.column()) for p, i in zip(persistent, old_ids,
+                                                                          strict=True)])
+        self.layoutChanged.emit()

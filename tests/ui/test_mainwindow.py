@@ -1,0 +1,156 @@
+"""The main window: its pages, page switching, who you are, settings and the F1 overlay."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QComboBox, QLabel, QLineEdit, QTableWidget, QWidget
+
+from smmod.context import AppContext
+from smmod.identity import Actor
+from smmod.ui.audit.page import AuditPage
+from smmod.ui.dialogs.settings import SettingsDialog
+from smmod.ui.dialogs.shortcuts import ShortcutsDialog
+from smmod.ui.mainwindow import MainWindow
+from smmod.ui.staff.page import StaffPage
+from smmod.ui.tasks import TaskRunner
+from tests.ui.conftest import Messages
+
+TIMEOUT = 5000
+# The offscreen platform plugin cannot resize windows to their size hints and says so
+# whenever a shown top-level widget's minimum size changes; real platforms do not.
+pytestmark = pytest.mark.qt_log_ignore(r"^This plugin does not support propagateSizeHints\(\)")
+
+
+@pytest.fixture
+def make_window(qtbot, runner: TaskRunner,
+                show: Callable[[QWidget], QWidget]) -> Callable[[AppContext], MainWindow]:
+    def make(ctx: AppContext) -> MainWindow:
+        window = show(MainWindow(ctx, runner))
+        assert isinstance(window, MainWindow)
+        with qtbot.waitActive(window):
+            window.activateWindow()
+        return window
+
+    return make
+
+
+def while_modal(qtbot, work: Callable[[QWidget], None]) -> list[str]:
+    """Run ``work`` on the modal dialog once it is open, then close it; report failures."""
+    problems: list[str] = []
+    tries = [0]
+
+    def poke() -> None:
+        dialog = QApplication.activeModalWidget()
+        if dialog is None:
+            tries[0] += 1
+            if tries[0] < 100:
+                QTimer.singleShot(20, poke)
+            return
+        try:
+            work(dialog)
+        except Exception as exc:  # reported after exec() returns, never left hanging
+            problems.append(repr(exc))
+        finally:
+            dialog.close()
+
+    QTimer.singleShot(0, poke)
+    return problems
+
+
+def test_shows_the_staff_and_audit_pages(qtbot, ctx: AppContext, people: dict[str, Actor],
+                                         make_window) -> None:
+    window = make_window(ctx)
+    staff = window.page("staff")
+    assert isinstance(staff, StaffPage)
+    assert isinstance(window.page("audit"), AuditPage)
+    assert window.current_page_key() == "staff"
+    qtbot.waitUntil(lambda: staff.model.rowCount() == 7, timeout=TIMEOUT)
+    assert staff.isVisible()
+
+
+def test_ctrl_number_switches_pages(qtbot, ctx: AppContext, people: dict[str, Actor],
+                                    make_window) -> None:
+    window = make_window(ctx)
+    audit = window.page("audit")
+    assert isinstance(audit, AuditPage)
+    qtbot.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    assert window.current_page_key() == "audit"
+    qtbot.waitUntil(lambda: audit.model.rowCount() == 7, timeout=TIMEOUT)  # refreshed on show
+    qtbot.keyClick(window, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    assert window.current_page_key() == "staff"
+
+
+def test_page_shortcuts_only_act_on_the_visible_page(qtbot, ctx: AppContext,
+                                                     people: dict[str, Actor],
+                                                     make_window) -> None:
+    window = make_window(ctx)
+    staff = window.page("staff")
+    assert isinstance(staff, StaffPage)
+    qtbot.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    assert staff.current_dialog() is None
+    qtbot.keyClick(window, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: staff.current_dialog() is not None, timeout=TIMEOUT)
+    staff.current_dialog().reject()
+
+
+def test_status_bar_says_who_you_are(ctx: AppContext, make_window) -> None:
+    window = make_window(ctx)
+    who = window.findChild(QLabel, "status_who")
+    assert who.text() == "Signed in as Hannah Head (administrator, slt)"
+
+
+def test_status_bar_says_read_only_for_an_unknown_user(ctx: AppContext, make_window) -> None:
+    ctx.refresh_actor("stranger")
+    window = make_window(ctx)
+    who = window.findChild(QLabel, "status_who")
+    assert "Read-only:" in who.text() and "stranger has no staff record" in who.text()
+
+
+def test_settings_dialog_refuses_assisted_mode_without_a_dpia(
+        qtbot, ctx: AppContext, make_window, msgs: Messages) -> None:
+    window = make_window(ctx)
+    seen: list[str] = []
+
+    def work(dialog: QWidget) -> None:
+        assert isinstance(dialog, SettingsDialog)
+        mode = dialog.findChild(QComboBox, "setting_images.mode")
+        dpia = dialog.findChild(QLineEdit, "setting_images.dpia_reference")
+        assert dpia.text() == ""
+        mode.setCurrentText("assisted")
+        dialog.accept()
+        seen.append("still open" if dialog.isVisible() else "closed")
+
+    problems = while_modal(qtbot, work)
+    window.findChild(type(window.actions()[0]), "action_settings").trigger()
+    assert problems == []
+    assert seen == ["still open"]
+    [(title, text)] = msgs.of("warning")
+    assert title == "Settings" and "assisted matching needs a DPIA" in text
+    assert ctx.settings.get("images.mode") == "face_check"
+
+
+def test_f1_lists_every_shortcut_including_the_page_ones(qtbot, ctx: AppContext,
+                                                         make_window) -> None:
+    window = make_window(ctx)
+    rows: dict[str, str] = {}
+
+    def work(dialog: QWidget) -> None:
+        assert isinstance(dialog, ShortcutsDialog)
+        table = dialog.findChild(QTableWidget, "shortcuts_table")
+        for row in range(table.rowCount()):
+            rows[table.item(row, 1).text()] = table.item(row, 0).text()
+
+    problems = while_modal(qtbot, work)
+    qtbot.keyClick(window, Qt.Key.Key_F1)
+    assert problems == []
+    assert rows["Keyboard shortcuts"] == "F1"
+    assert rows["Settings…"] == "Ctrl+,"
+    assert rows["1 Staff"] == "Ctrl+1" and rows["2 Audit trail"] == "Ctrl+2"
+    assert rows["Add person…"] == "Ctrl+N"
+    assert rows["Edit the selected person"] == "Enter / F2"
+    assert rows["Import CSV…"] == "Ctrl+I"
