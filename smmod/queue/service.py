@@ -309,8 +309,26 @@ class QueueService:
 
     def acknowledge(self, actor: Actor, item_id: int) -> QueueRow:
         """The quickest first response: "we have seen this" (stops the clock now)."""
-        self.record_first_response(item_id, self._now(), actor=actor, via="acknowledge")
+        self.acknowledge_many(actor, [item_id])
         return self.read.row(item_id)
+
+    def acknowledge_many(self, actor: Actor, item_ids: Sequence[int]) -> int:
+        """Acknowledge several items in one transaction; returns how many clocks stopped."""
+        at = self._now()
+        stopped = 0
+        with self._sf.begin() as session:
+            for item_id in item_ids:
+                item = session.get(QueueItem, item_id)
+                if item is None:
+                    raise NotFound(f"no queue item #{item_id}")
+                require_moderator(session, actor, account_ref(session, item.account_id),
+                                  "acknowledge items")
+                if deadlines.stop_clock(session, item_id, at, actor.staff_id):
+                    stopped += 1
+                    audit.record(session, actor=actor.username, action="queue.first_response",
+                                 subject=_subject(item_id),
+                                 details={"at": at.isoformat(), "via": "acknowledge"})
+        return stopped
 
     def recompute_due(self, calendar: WorkingCalendar | None = None) -> int:
         """Recompute the due time of every item still awaiting a response."""

@@ -50,6 +50,7 @@ class Database:
         return "ok" if rows == [("ok",)] else "; ".join(str(r[0]) for r in rows[:5])
 
     def dispose(self) -> None:
+        self.session_factory.dispose()
         self.engine.dispose()
 
 

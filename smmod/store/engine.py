@@ -8,13 +8,39 @@ dialect-neutral so the same code runs on PostgreSQL.
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-SessionFactory = sessionmaker[Session]
+
+class SessionFactory:
+    """Sessions for reading and, through ``begin()``, for writing.
+
+    On SQLite a write transaction starts with ``BEGIN IMMEDIATE`` so writers queue up
+    instead of failing half way and the audit chain grows one writer at a time. Reads
+    use a second engine with ordinary deferred transactions, so a long import never
+    makes the UI wait to read (WAL lets readers and one writer work together).
+    """
+
+    def __init__(self, engine: Engine, read_engine: Engine | None = None) -> None:
+        self.engine = engine
+        self.read_engine = read_engine or engine
+        self._write = sessionmaker(engine, expire_on_commit=False)
+        self._read = sessionmaker(self.read_engine, expire_on_commit=False)
+        self.kw = {"bind": engine}  # as on a sessionmaker
+
+    def __call__(self) -> Session:
+        return self._read()
+
+    def begin(self) -> AbstractContextManager[Session]:
+        return self._write.begin()
+
+    def dispose(self) -> None:
+        if self.read_engine is not self.engine:
+            self.read_engine.dispose()
 
 BUSY_TIMEOUT_MS = 10_000
 
@@ -29,7 +55,8 @@ def masked_url(url: str | URL) -> str:
     return make_url(url).render_as_string(hide_password=True)
 
 
-def make_engine(url: str | URL, **kwargs: Any) -> Engine:
+def make_engine(url: str | URL, *, immediate: bool = True, **kwargs: Any) -> Engine:
+    """An engine; on SQLite ``immediate`` makes every transaction a write transaction."""
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
         return create_engine(parsed, pool_pre_ping=True, **kwargs)
@@ -54,10 +81,12 @@ def make_engine(url: str | URL, **kwargs: Any) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
     return engine
 
 
 def make_session_factory(engine: Engine) -> SessionFactory:
-    return sessionmaker(engine, expire_on_commit=False)
+    if engine.dialect.name != "sqlite":
+        return SessionFactory(engine)
+    return SessionFactory(engine, make_engine(engine.url, immediate=False))

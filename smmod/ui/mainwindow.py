@@ -48,7 +48,8 @@ class MainWindow(QMainWindow):
         self._nav.setObjectName("navigation")
         self._nav.setAccessibleName("Sections")
         self._nav.setIconSize(QSize(22, 22))
-        self._nav.setFixedWidth(190)
+        self._nav.setMinimumWidth(170)
+        self._nav.setMaximumWidth(260)
         self._nav.setStyleSheet(
             "QListWidget#navigation { border: none; background: palette(alternate-base);"
             " padding-top: 8px; font-size: 11pt; outline: 0; }"
@@ -77,6 +78,7 @@ class MainWindow(QMainWindow):
         splitter.addWidget(self._nav)
         splitter.addWidget(self._stack)
         splitter.setStretchFactor(1, 1)
+        splitter.setSizes([200, 1000])
         splitter.setChildrenCollapsible(False)
         self.setCentralWidget(splitter)
 
@@ -171,7 +173,7 @@ class MainWindow(QMainWindow):
 
         shortcuts = getattr(self._stack.currentWidget(), "shortcuts", None)
         extra = shortcuts() if callable(shortcuts) else []
-        ShortcutsDialog(self.actions() + self.findChildren(QAction), extra, self).exec()
+        ShortcutsDialog(self.actions(), extra, self).exec()
 
     @Slot()
     def _on_backup_triggered(self) -> None:

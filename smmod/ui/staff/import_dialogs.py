@@ -87,6 +87,7 @@ class ImportMappingDialog(QDialog):
         self.preview.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.preview.verticalHeader().setDefaultSectionSize(24)
         self.preview.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.preview.horizontalHeader().setStretchLastSection(True)
         self.hint = QLabel()
         self.hint.setObjectName("mapping_hint")
         self.hint.setStyleSheet("color: #a0281e;")

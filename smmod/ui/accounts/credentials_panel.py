@@ -1,0 +1,318 @@
+"""The vault part of the account page: credential metadata and what administrators do with it.
+
+Everyone on the staff register sees which credentials exist and when they were rotated;
+only administrators reveal, copy, store, rotate or delete. Every secret operation runs
+on the task runner, so a keyring prompt never freezes the window.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QModelIndex, Qt, Signal, Slot
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from smmod.accounts import AccountRecord, CredentialRecord, CredentialService
+from smmod.context import AppContext
+from smmod.ui import msgbox
+from smmod.ui.accounts.clipboard import ClipboardGuard
+from smmod.ui.accounts.credential_dialogs import (
+    CredentialDialog,
+    RevealDialog,
+    RotationHistoryDialog,
+)
+from smmod.ui.accounts.keyring_panel import KeyringUnavailablePanel
+from smmod.ui.accounts.model import CCOL_NOTE, CredentialTableModel, ObjectRole
+from smmod.ui.tasks import TaskRunner
+from smmod.vault import BackendStatus, platform_password_limit
+
+BUTTONS = {
+    "add": "&Store credential…", "reveal": "Re&veal…", "copy": "&Copy password",
+    "rotate": "R&otate…", "confirm": "Con&firm rotation", "edit": "Edit &details…",
+    "history": "&History…", "delete": "&Delete…",
+}
+NEEDS_SELECTION = ("reveal", "copy", "rotate", "confirm", "edit", "history", "delete")
+NEEDS_KEYRING = ("add", "reveal", "copy", "rotate", "delete")
+ADMIN_ONLY = ("add", "reveal", "copy", "rotate", "confirm", "edit", "delete")
+
+
+class CredentialsPanel(QWidget):
+    changed = Signal()  # a credential was stored, rotated, edited or deleted
+    notice = Signal(str)  # a line for the page's status area
+
+    def __init__(self, ctx: AppContext, runner: TaskRunner,
+                 service: Callable[[], CredentialService], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._ctx, self._runner, self._service = ctx, runner, service
+        self._account: AccountRecord | None = None
+        self._status: BackendStatus | None = None
+        self._dialog: QDialog | None = None
+        self.clipboard = ClipboardGuard(self)
+        self.model = CredentialTableModel(self)
+        self._init_widgets()
+        self._connect_signals()
+        self._update_buttons()
+
+    def _init_widgets(self) -> None:
+        self.keyring_panel = KeyringUnavailablePanel()
+        self.keyring_panel.hide()
+        self.table = QTableView()
+        self.table.setObjectName("credentials_table")
+        self.table.setAccessibleName("Credentials")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.setShowGrid(False)
+        self.table.setAlternatingRowColors(True)
+        self.table.setMinimumHeight(110)
+        header = self.table.horizontalHeader()
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(CCOL_NOTE, QHeaderView.ResizeMode.Stretch)
+        self.empty_label = QLabel("No credentials stored for this account yet.")
+        self.empty_label.setStyleSheet("color: palette(placeholder-text);")
+        self.buttons: dict[str, QPushButton] = {}
+        row = QHBoxLayout()
+        row.setSpacing(6)
+        for key, text in BUTTONS.items():
+            button = QPushButton(text)
+            button.setObjectName(f"credential_{key}_button")
+            button.setAccessibleName(text.replace("&", "").rstrip("…"))
+            self.buttons[key] = button
+            row.addWidget(button)
+            if key == "add":
+                row.addSpacing(12)
+        row.addStretch(1)
+        self.clipboard_label = QLabel()
+        self.clipboard_label.setObjectName("clipboard_notice")
+        self.clipboard_label.setStyleSheet("color: #1b5e20;")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.keyring_panel)
+        layout.addLayout(row)
+        layout.addWidget(self.table)
+        layout.addWidget(self.empty_label)
+        layout.addWidget(self.clipboard_label)
+
+    def _connect_signals(self) -> None:
+        for key, button in self.buttons.items():
+            button.clicked.connect(getattr(self, f"_on_{key}_clicked"))
+        self.table.selectionModel().selectionChanged.connect(self._on_selection_changed)
+        self.table.doubleClicked.connect(self._on_table_double_clicked)
+        self.clipboard.cleared.connect(self._on_clipboard_cleared)
+
+    # -- public ---------------------------------------------------------------------
+    def set_account(self, account: AccountRecord | None, credentials: list[CredentialRecord],
+                    status: BackendStatus | None) -> None:
+        keep = self.selected()
+        self._account, self._status = account, status
+        self.model.set_records(credentials)
+        if keep is not None:
+            self.select(keep.id)
+        secure = status is None or status.secure
+        self.keyring_panel.setVisible(not secure)
+        if status is not None and not secure:
+            self.keyring_panel.set_reason(status.reason, status.name)
+        self.table.setVisible(bool(credentials))
+        self.empty_label.setVisible(not credentials)
+        self._update_buttons()
+
+    def selected(self) -> CredentialRecord | None:
+        rows = self.table.selectionModel().selectedRows()
+        record = rows[0].data(ObjectRole) if rows else None
+        return record if isinstance(record, CredentialRecord) else None
+
+    def select(self, credential_id: int) -> bool:
+        row = self.model.row_where(lambda c: c.id == credential_id)
+        if row < 0:
+            return False
+        self.table.selectRow(row)
+        return True
+
+    def current_dialog(self) -> QDialog | None:
+        return self._dialog
+
+    # -- state ----------------------------------------------------------------------
+    def why_not(self, key: str) -> str | None:
+        """None when the current person may press ``key`` now, else the reason."""
+        actor = self._ctx.actor
+        account, selected = self._account, self.selected()
+        if account is None:
+            return "Select an account first."
+        if key in ADMIN_ONLY and not actor.has("administrator"):
+            return "Only administrators store and use account passwords (R5)."
+        if key in NEEDS_KEYRING and self._status is not None and not self._status.secure:
+            return "No secure keyring on this computer: see the message above."
+        if key == "add" and account.status not in ("approved", "active"):
+            return "Credentials are stored once the account is approved."
+        if key in NEEDS_SELECTION and selected is None:
+            return "Select a credential first."
+        if key == "confirm" and selected is not None and not selected.pending_rotation:
+            return "No rotation is waiting for confirmation."
+        return None
+
+    def _update_buttons(self) -> None:
+        for key, button in self.buttons.items():
+            why = self.why_not(key)
+            button.setEnabled(why is None)
+            button.setToolTip(why or "")
+        self.buttons["confirm"].setVisible(any(c.pending_rotation for c in self.model.records()))
+
+    # -- dialogs --------------------------------------------------------------------
+    def _open(self, dialog: QDialog) -> None:
+        self._dialog = dialog
+        dialog.finished.connect(self._on_dialog_finished)
+        dialog.open()
+
+    @Slot(int)
+    def _on_dialog_finished(self, _result: int) -> None:
+        dialog = self.sender()
+        if dialog is self._dialog:
+            self._dialog = None
+        if isinstance(dialog, QDialog):
+            dialog.deleteLater()
+
+    def _credential_dialog(self, mode: str, record: CredentialRecord | None) -> None:
+        assert self._account is not None
+        service = self._service()
+        dialog = CredentialDialog(
+            service, self._ctx.actor, self._runner, account=self._account, mode=mode,
+            record=record, password_length=int(self._ctx.settings.get("vault.password_length")),
+            password_limit=platform_password_limit(self._account.platform),
+            default_rotate_by=service.default_rotate_by(), parent=self)
+        dialog.saved.connect(self._on_dialog_saved)
+        self._open(dialog)
+
+    def _run(self, work: Callable[[], object], done: Callable[[object], None]) -> None:
+        self._runner.run(work, done, lambda exc: msgbox.show_error(self, exc, title="Vault"))
+
+    # -- slots ----------------------------------------------------------------------
+    @Slot()
+    def _on_add_clicked(self) -> None:
+        if self.why_not("add") is None and self._dialog is None:
+            self._credential_dialog("add", None)
+
+    @Slot()
+    def _on_rotate_clicked(self) -> None:
+        if self.why_not("rotate") is None and self._dialog is None:
+            self._credential_dialog("rotate", self.selected())
+
+    @Slot()
+    def _on_edit_clicked(self) -> None:
+        if self.why_not("edit") is None and self._dialog is None:
+            self._credential_dialog("edit", self.selected())
+
+    @Slot(object)
+    def _on_dialog_saved(self, record: CredentialRecord) -> None:
+        self.notice.emit(f"Saved credential “{record.login_name}”.")
+        self.changed.emit()
+
+    @Slot()
+    def _on_reveal_clicked(self) -> None:
+        record = self.selected()
+        if record is None or self.why_not("reveal") is not None or self._dialog is not None:
+            return
+        if not msgbox.confirm(self, "Reveal password",
+                              f"Show the password for “{record.login_name}” on screen?\n\n"
+                              "Make sure nobody else can see your screen. The reveal is "
+                              "recorded in the audit trail."):
+            return
+        service, actor = self._service(), self._ctx.actor
+        seconds = int(self._ctx.settings.get("vault.clipboard_clear_seconds"))
+
+        def show(secret: object) -> None:
+            self._open(RevealDialog(record.login_name, str(secret), seconds, self))
+            self.changed.emit()  # the history now has the reveal
+
+        self._run(lambda: service.reveal(actor, record.id), show)
+
+    @Slot()
+    def _on_copy_clicked(self) -> None:
+        record = self.selected()
+        if record is None or self.why_not("copy") is not None:
+            return
+        service, actor = self._service(), self._ctx.actor
+        seconds = int(self._ctx.settings.get("vault.clipboard_clear_seconds"))
+
+        def put(secret: object) -> None:
+            self.clipboard.put(str(secret), seconds)
+            self.clipboard_label.setText(
+                f"Password for “{record.login_name}” copied. The clipboard is cleared in "
+                f"{seconds} s (if it still holds it).")
+            self.changed.emit()
+
+        self._run(lambda: service.reveal(actor, record.id, purpose="copy"), put)
+
+    @Slot(bool)
+    def _on_clipboard_cleared(self, removed: bool) -> None:
+        self.clipboard_label.setText("Clipboard cleared." if removed else
+                                     "The clipboard holds something else now; left alone.")
+
+    @Slot()
+    def _on_confirm_clicked(self) -> None:
+        record = self.selected()
+        if record is None or self.why_not("confirm") is not None:
+            return
+        if not msgbox.confirm(self, "Confirm rotation",
+                              f"Has the new password for “{record.login_name}” been set on "
+                              "the platform, and does it work?"):
+            return
+        service, actor = self._service(), self._ctx.actor
+
+        def work() -> object:
+            pending = [r for r in service.rotations(record.id) if r.status == "pending"]
+            return [service.confirm_rotation(actor, r.id) for r in pending]
+
+        self._run(work, lambda _r: (self.notice.emit("Rotation confirmed."), self.changed.emit()))
+
+    @Slot()
+    def _on_history_clicked(self) -> None:
+        record = self.selected()
+        if record is None or self._dialog is not None:
+            return
+        service = self._service()
+
+        def show(rotations: object) -> None:
+            assert isinstance(rotations, list)
+            self._open(RotationHistoryDialog(record, rotations, self))
+
+        self._run(lambda: service.rotations(record.id), show)
+
+    @Slot(QModelIndex)
+    def _on_table_double_clicked(self, _index: QModelIndex) -> None:
+        self._on_history_clicked()
+
+    @Slot()
+    def _on_delete_clicked(self) -> None:
+        record = self.selected()
+        if record is None or self.why_not("delete") is not None:
+            return
+        if not msgbox.confirm(self, "Delete credential",
+                              f"Delete “{record.login_name}” from the keyring and from "
+                              "smmod?\n\nThis cannot be undone.", destructive=True):
+            return
+        reason = msgbox.ask_text(self, "Delete credential",
+                                 "Why? (recorded in the audit trail)")
+        if reason is None:
+            return
+        service, actor = self._service(), self._ctx.actor
+        self._run(lambda: service.delete(actor, record.id, record.version_id, reason=reason),
+                  lambda _r: (self.notice.emit(f"Deleted “{record.login_name}”."),
+                              self.changed.emit()))
+
+    @Slot()
+    def _on_selection_changed(self) -> None:
+        self._update_buttons()
+

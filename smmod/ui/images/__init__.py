@@ -1,0 +1,1 @@
+"""The Images page: check photos before publishing, and the do-not-publish register (R11)."""
