@@ -23,6 +23,8 @@ from smmod.store.engine import SessionFactory
 from smmod.vault import Vault
 
 if TYPE_CHECKING:
+    from smmod.handover import HandoverService
+    from smmod.moderation import IncidentService, ModerationService
     from smmod.queue.service import QueueService
     from smmod.sla import WorkingCalendar
 
@@ -76,11 +78,36 @@ class AppContext:
         return ImageService(self.session_factory, self.dnp, self.settings)
 
     @cached_property
+    def handover(self) -> HandoverService:
+        """Handovers when staff leave (R6); records go in ``paths.records_dir``."""
+        from smmod.handover import HandoverService
+
+        return HandoverService(self.session_factory, self.vault, self.credentials,
+                               records_dir=self.paths.records_dir,
+                               expiry_months=lambda: self.settings.training_expiry_months,
+                               today=date.today)
+
+    @cached_property
     def queue(self) -> QueueService:
         from smmod.queue.service import QueueService
 
         return QueueService(self.session_factory, calendar=self.calendar,
                             stale_days=lambda: int(self.settings.get("monitoring.stale_days")))
+
+    @cached_property
+    def moderation(self) -> ModerationService:
+        """Actions on queue items, screening rules, word lists and templates (R8, R10)."""
+        from smmod.moderation import ModerationService
+
+        return ModerationService(self.session_factory, self.queue,
+                                 school=lambda: self.settings.school_name, now=self.queue.now)
+
+    @cached_property
+    def incidents(self) -> IncidentService:
+        """Incidents for SLT (R9)."""
+        from smmod.moderation import IncidentService
+
+        return IncidentService(self.session_factory, self.queue, now=self.queue.now)
 
     def calendar(self) -> WorkingCalendar:
         """The R7 working calendar from the current ``sla.*`` settings."""

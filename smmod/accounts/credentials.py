@@ -8,6 +8,7 @@ one bound to a throwaway keyring service.
 
 from __future__ import annotations
 
+import builtins
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -83,7 +84,7 @@ class CredentialService:
             return self._record(self._load(session, credential_id), self._names(session),
                                 self._pending_ids(session))
 
-    def rotations(self, credential_id: int) -> list[RotationRecord]:
+    def rotations(self, credential_id: int) -> builtins.list[RotationRecord]:
         """Who rotated the secret and when, newest first; old values are never kept."""
         with self._sf() as session:
             names = self._names(session).staff
@@ -95,10 +96,10 @@ class CredentialService:
                                    r.status, r.confirmed_at, names.get(r.confirmed_by or -1))
                     for r in rows]
 
-    def reminders(self, *, within_days: int = REMIND_WITHIN_DAYS) -> list[Reminder]:
+    def reminders(self, *, within_days: int = REMIND_WITHIN_DAYS) -> builtins.list[Reminder]:
         """Credentials to rotate (overdue or due soon) or to confirm, for the start-up list."""
         today = self._today()
-        out: list[Reminder] = []
+        out: builtins.list[Reminder] = []
         for record in self.list():
             if record.rotation_state == "closed":
                 continue

@@ -35,7 +35,7 @@ ACCEPT_HINT = ("If the account really runs like this today, register it acceptin
                "until they are fixed.")
 
 IMPORT_REQUIRED = ("platform", "handle", "lead", "runners")
-IMPORT_ALIASES: dict[str, tuple[str, ...]] = {
+IMPORT_ALIASES: dict[str, Sequence[str]] = {
     "platform": ("network", "site", "service"),
     "handle": ("account", "account name", "account handle", "page name", "page"),
     "url": ("link", "address", "web address", "account url"),

@@ -141,7 +141,7 @@ class AccountRecord:
     @property
     def risk_text(self) -> str:
         """Why an approved or active account is at risk, in one line."""
-        return "; ".join(str(p) for p in self.problems if p.rule in ("R2", "R4"))
+        return " ".join(str(p) for p in self.problems if p.rule in ("R2", "R4"))
 
     def as_input(self) -> AccountInput:
         lead = self.lead

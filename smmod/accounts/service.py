@@ -7,6 +7,7 @@ with the same words.
 
 from __future__ import annotations
 
+import builtins
 import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -29,7 +30,12 @@ from smmod.accounts.records import (
     AccountRecord,
     HistoryEntry,
 )
-from smmod.accounts.rules import enforce, new_problems, people_problems
+from smmod.accounts.rules import (
+    business_case_problems,
+    enforce,
+    new_problems,
+    people_problems,
+)
 from smmod.errors import ConflictError, InputError, NotFound, PolicyError
 from smmod.identity import Actor, require
 from smmod.store.base import utcnow
@@ -90,13 +96,18 @@ class AccountService:
                              "platform too", field="account")
         return matches[0]
 
-    def at_risk(self) -> list[AccountRecord]:
+    def at_risk(self) -> builtins.list[AccountRecord]:
         return self.list(AccountFilter(at_risk=True))
 
-    def history(self, account_id: int) -> list[HistoryEntry]:
+    def held_by(self, staff_id: int) -> builtins.list[AccountRecord]:
+        """Accounts (not closed) where this person is lead, runner or administrator today."""
+        return [r for r in self.list() if r.status != "closed"
+                and any(p.staff_id == staff_id for p in r.people)]
+
+    def history(self, account_id: int) -> builtins.list[HistoryEntry]:
         return account_history(self._sf, subject(account_id))
 
-    def staff_ids(self, usernames: list[str]) -> dict[str, int]:
+    def staff_ids(self, usernames: builtins.list[str]) -> dict[str, int]:
         """Staff ids for OS usernames, refusing any name not in the staff register."""
         return existing.staff_ids(self._sf, usernames)
 
@@ -146,8 +157,10 @@ class AccountService:
             before = details(before_record.as_input(), judge)
             if account.status in ("approved", "active"):
                 after_people = judge.people_for(data.lead, data.runners, data.administrators)
-                enforce(new_problems(before_record.problems, people_problems(after_people)),
-                        hint="Nothing was saved.")
+                after = business_case_problems(
+                    data.aim, data.audience, data.promotion, data.visibility,
+                    data.lead is not None) + people_problems(after_people)
+                enforce(new_problems(before_record.problems, after), hint="Nothing was saved.")
             apply_input(account, data, judge.today)
             session.flush()
             after = details(data, judge)
@@ -280,7 +293,7 @@ class AccountService:
                                  attestation=attestation, accept_problems=accept_problems)
 
     def import_csv(self, actor: Actor, path: Path, mapping: dict[str, str] | None = None,
-                   *, accept_problems: bool = False) -> list[AccountRecord]:
+                   *, accept_problems: bool = False) -> builtins.list[AccountRecord]:
         """Register many existing accounts from a CSV: all or nothing, every bad row named."""
         return existing.import_csv(self._sf, self._judge, actor, path, mapping,
                                    accept_problems=accept_problems)

@@ -72,7 +72,8 @@ def remember_calendar(session: Session, calendar: WorkingCalendar) -> None:
         _store_fingerprint(session, fingerprint(calendar))
 
 
-def stop_clock(session: Session, item_id: int, at: datetime, staff_id: int | None) -> bool:
+def stop_clock(session: Session, item_id: int, at: datetime, staff_id: int | None,
+               now: datetime | None = None) -> bool:
     """Record the first response; an earlier one already recorded is kept.
 
     Returns True when this call stopped the clock (or moved it to an earlier time).
@@ -92,6 +93,8 @@ def stop_clock(session: Session, item_id: int, at: datetime, staff_id: int | Non
         return False
     item.first_response_at = at
     item.first_response_by = staff_id
+    if now is not None:
+        item.updated_at = now
     if item.status == "new":
         item.status = "responded"
     session.flush()

@@ -267,6 +267,7 @@ class QueueService:
                         continue
                     item.claimed_by = actor.staff_id if claim else None
                     item.claimed_at = now if claim else None
+                    item.updated_at = now
                     audit.record(session, actor=actor.username,
                                  action="queue.claim" if claim else "queue.release",
                                  subject=_subject(item_id),
@@ -291,8 +292,9 @@ class QueueService:
         an earlier response was already recorded.
         """
         staff_id = actor.staff_id if actor else None
+        now = self._now()
         if session is not None:
-            return deadlines.stop_clock(session, item_id, at, staff_id)
+            return deadlines.stop_clock(session, item_id, at, staff_id, now)
         with self._sf.begin() as own:
             item = own.get(QueueItem, item_id)
             if item is None:
@@ -300,7 +302,7 @@ class QueueService:
             if actor is not None:
                 require_moderator(own, actor, account_ref(own, item.account_id),
                                   "respond to items")
-            stopped = deadlines.stop_clock(own, item_id, at, staff_id)
+            stopped = deadlines.stop_clock(own, item_id, at, staff_id, now)
             if stopped and actor is not None:
                 audit.record(own, actor=actor.username, action="queue.first_response",
                              subject=_subject(item_id),
@@ -323,7 +325,7 @@ class QueueService:
                     raise NotFound(f"no queue item #{item_id}")
                 require_moderator(session, actor, account_ref(session, item.account_id),
                                   "acknowledge items")
-                if deadlines.stop_clock(session, item_id, at, actor.staff_id):
+                if deadlines.stop_clock(session, item_id, at, actor.staff_id, at):
                     stopped += 1
                     audit.record(session, actor=actor.username, action="queue.first_response",
                                  subject=_subject(item_id),
@@ -358,12 +360,16 @@ class QueueService:
                  source: str = "manual", session: Session | None = None) -> None:
         flag = _required(flag, "flag", 40).lower()
 
+        now = self._now()
+
         def apply(s: Session) -> None:
-            if s.get(QueueItem, item_id) is None:
+            item = s.get(QueueItem, item_id)
+            if item is None:
                 raise NotFound(f"no queue item #{item_id}")
             if s.get(QueueItemFlag, (item_id, flag)) is None:
                 s.add(QueueItemFlag(item_id=item_id, flag=flag, source=source[:100],
-                                    set_by=actor.staff_id if actor else None))
+                                    set_at=now, set_by=actor.staff_id if actor else None))
+                item.updated_at = now  # so open views notice
                 s.flush()
 
         if session is not None:
@@ -373,10 +379,15 @@ class QueueService:
             apply(own)
 
     def clear_flag(self, item_id: int, flag: str, *, session: Session | None = None) -> None:
+        now = self._now()
+
         def apply(s: Session) -> None:
             found = s.get(QueueItemFlag, (item_id, flag.lower()))
             if found is not None:
                 s.delete(found)
+                item = s.get(QueueItem, item_id)
+                if item is not None:
+                    item.updated_at = now
                 s.flush()
 
         if session is not None:

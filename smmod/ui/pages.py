@@ -30,6 +30,24 @@ class PageSpec:
     factory: Callable[[PageDeps], QWidget]
 
 
+def _accounts(deps: PageDeps) -> QWidget:
+    from smmod.ui.accounts.page import AccountsPage
+
+    return AccountsPage(deps)
+
+
+def _queue(deps: PageDeps) -> QWidget:
+    from smmod.ui.queue.page import QueuePage
+
+    return QueuePage(deps)
+
+
+def _images(deps: PageDeps) -> QWidget:
+    from smmod.ui.images.page import ImagesPage
+
+    return ImagesPage(deps)
+
+
 def _staff(deps: PageDeps) -> QWidget:
     from smmod.ui.staff.page import StaffPage
 
@@ -44,6 +62,9 @@ def _audit(deps: PageDeps) -> QWidget:
 
 def page_specs() -> list[PageSpec]:
     return [
+        PageSpec("accounts", "Accounts", "accounts", _accounts),
+        PageSpec("queue", "Queue", "queue", _queue),
+        PageSpec("images", "Images", "images", _images),
         PageSpec("staff", "Staff", "staff", _staff),
         PageSpec("audit", "Audit trail", "audit", _audit),
     ]

@@ -108,7 +108,7 @@ def test_list_shows_status_lead_runners_and_problems(shell):
     assert row.split()[:5] == ["@oakfield", "x", "active", "run1", "run2"]
     assert "R1: the business case is not complete" in row
     code, out, _ = shell("accounts", "list", "--status", "draft", "--json")
-    assert json.loads(out) == []
+    assert code == 0 and json.loads(out) == []
 
 
 def test_import_all_or_nothing(shell, tmp_path: Path):

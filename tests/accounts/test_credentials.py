@@ -117,7 +117,7 @@ def test_reveal_and_copy_are_audited_without_the_secret(ctx, creds, people, acco
 def test_only_administrators_reveal_and_access_ends_at_once(ctx, creds, people, account_id):
     record = creds.add(people["head"], account_id, login_name="pe", secret=SECRET)
     for who in ("slt2", "mod1", "run1"):
-        with pytest.raises(PolicyError, match="R5: .*cannot reveal a password"):
+        with pytest.raises(PolicyError, match=r"R5: .*cannot reveal a password"):
             creds.reveal(people[who], record.id)
     # admin2's Actor still says administrator, but the register no longer does.
     admin = ctx.staff.by_username("admin2")
@@ -213,7 +213,7 @@ def test_a_refused_keyring_delete_keeps_the_metadata(ctx, people, account_id):
     backend = StubbornKeyring()
     creds = make_credentials(ctx, backend)
     record = creds.add(people["head"], account_id, login_name="pe", secret=SECRET)
-    with pytest.raises(VaultError, match="refused to delete the secret .* still stored"):
+    with pytest.raises(VaultError, match=r"refused to delete the secret .* still stored"):
         creds.delete(people["head"], record.id, record.version_id)
     assert creds.get(record.id) == record
     assert list(backend.items.values()) == [SECRET]

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from smmod import audit
-from smmod.accounts import AccountFilter, AccountRulesError, AccountService
+from smmod.accounts import AccountFilter, AccountInput, AccountRulesError, AccountService
 from smmod.errors import ConflictError, InputError, NotFound, PermissionDenied, PolicyError
 from smmod.identity import Actor
 from smmod.staff.service import StaffInput
@@ -145,7 +145,7 @@ def test_r3_only_slt_approve_or_reject(accounts, people):
             accounts.approve(people[who], record.id, record.version_id, reason="ok")
         assert caught.value.rule == "R3"
         assert "only SLT members approve or reject an account" in str(caught.value)
-    with pytest.raises(PolicyError, match="R3: only SLT members .* to reject it"):
+    with pytest.raises(PolicyError, match=r"R3: only SLT members .* to reject it"):
         accounts.reject(people["admin2"], record.id, record.version_id, reason="no")
     assert accounts.get(record.id).status == "submitted"
 
@@ -211,7 +211,7 @@ def test_approval_checks_the_runners_again(ctx, accounts, people):
     ctx.staff.update(people["head"], runner.id, runner.version_id, StaffInput(
         name=runner.name, username="run2", roles=runner.roles, policy_read_on=date(2026, 9, 1),
         trained_on=None))
-    with pytest.raises(AccountRulesError, match="R4: Robin Runner .* has not completed"):
+    with pytest.raises(AccountRulesError, match=r"R4: Robin Runner .* has not completed"):
         accounts.approve(people["slt2"], record.id, record.version_id, reason="ok")
 
 
@@ -258,10 +258,27 @@ def test_a_person_with_no_staff_record_cannot_draft(accounts, people):
 def test_editing_an_active_account_cannot_break_r2(accounts, people):
     account_id = active_account(accounts, people)
     record = accounts.get(account_id)
-    with pytest.raises(AccountRulesError, match="R2: .*Nothing was saved"):
+    with pytest.raises(AccountRulesError, match=r"R2: .*Nothing was saved"):
         accounts.update(people["admin2"], record.id, record.version_id,
                         draft_input(people, runners=()))
     assert [p.username for p in accounts.get(account_id).runners] == ["run2"]
+
+
+def test_editing_an_active_account_cannot_blank_its_business_case(accounts, people):
+    account_id = active_account(accounts, people)
+    record = accounts.get(account_id)
+    with pytest.raises(AccountRulesError, match=r"R1: .*add the aim\..*Nothing was saved"):
+        accounts.update(people["head"], record.id, record.version_id,
+                        draft_input(people, aim=""))
+    assert accounts.get(account_id).aim == "Celebrate PE fixtures and results"
+
+
+def test_an_account_registered_with_problems_can_still_be_edited(accounts, people):
+    record = accounts.register_existing(people["head"], AccountInput(
+        platform="x", handle="@old", lead=people["run1"].staff_id), accept_problems=True)
+    edited = accounts.update(people["head"], record.id, record.version_id, AccountInput(
+        platform="x", handle="@old", url="https://x.com/old", lead=people["run1"].staff_id))
+    assert edited.url == "https://x.com/old" and edited.at_risk
 
 
 def test_changing_runners_on_a_live_account_ends_the_old_role(ctx, accounts, people):
@@ -373,3 +390,14 @@ def test_history_keeps_to_its_own_account(accounts, people):
            for n in range(10)]
     assert ids[0] == 1 and ids[9] == 10
     assert [h.action for h in accounts.history(1)] == ["account.draft"]
+
+
+def test_held_by_lists_the_open_accounts_a_person_is_named_on(accounts, people):
+    active_id = active_account(accounts, people)
+    draft = accounts.draft(people["mod1"], draft_input(people, handle="@second",
+                                                       runners=(people["mod1"].staff_id,)))
+    assert [r.id for r in accounts.held_by(people["run2"].staff_id)] == [active_id]
+    assert [r.id for r in accounts.held_by(people["run1"].staff_id)] == [active_id, draft.id]
+    record = accounts.get(active_id)
+    accounts.close(people["head"], active_id, record.version_id, reason="done")
+    assert accounts.held_by(people["run2"].staff_id) == []

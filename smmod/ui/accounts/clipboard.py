@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import hashlib
 
-from PySide6.QtCore import QCoreApplication, QMimeData, QObject, QTimer, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QMimeData, QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QClipboard, QGuiApplication
 
 # Asks clipboard managers (Klipper and others that honour it) not to keep the secret in
 # their history. Harmless where nothing reads it.
-PASSWORD_HINT_FORMAT = "x-kde-passwordManagerHint"
+PASSWORD_HINT_FORMAT = "x-kde-passwordManagerHint"  # noqa: S105 (a MIME type name)
 
 
 def _digest(text: str) -> bytes:
@@ -30,6 +30,7 @@ class ClipboardGuard(QObject):
         super().__init__(parent)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
+        self._timer.setTimerType(Qt.TimerType.PreciseTimer)  # "after 30 s" means 30 s
         self._digest: bytes | None = None
         self._timer.timeout.connect(self._on_timer_timeout)
         app = QCoreApplication.instance()

@@ -37,9 +37,20 @@ from smmod.ui.tasks import TaskRunner
 from smmod.vault import BackendStatus, platform_password_limit
 
 BUTTONS = {
-    "add": "&Store credential…", "reveal": "Re&veal…", "copy": "&Copy password",
-    "rotate": "R&otate…", "confirm": "Con&firm rotation", "edit": "Edit &details…",
-    "history": "&History…", "delete": "&Delete…",
+    "add": "Store &password…", "reveal": "Re&veal…", "copy": "&Copy", "rotate": "R&otate…",
+    "confirm": "Con&firm rotation", "edit": "&Details…", "history": "&History…",
+    "delete": "Delete…",
+}
+TIPS = {
+    "add": "Store a password or API token for this account in the keyring",
+    "reveal": "Show the password on screen (audited)",
+    "copy": "Copy the password to the clipboard; it is cleared again after a short time "
+            "(audited)",
+    "rotate": "Replace the password with a new one",
+    "confirm": "Confirm the new password was set on the platform",
+    "edit": "Change the login name, note or rotate-by date",
+    "history": "When the password was rotated, and by whom",
+    "delete": "Remove the credential from the keyring and from smmod",
 }
 NEEDS_SELECTION = ("reveal", "copy", "rotate", "confirm", "edit", "history", "delete")
 NEEDS_KEYRING = ("add", "reveal", "copy", "rotate", "delete")
@@ -76,7 +87,8 @@ class CredentialsPanel(QWidget):
         self.table.verticalHeader().hide()
         self.table.setShowGrid(False)
         self.table.setAlternatingRowColors(True)
-        self.table.setMinimumHeight(110)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().setDefaultSectionSize(30)
         header = self.table.horizontalHeader()
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
@@ -126,6 +138,9 @@ class CredentialsPanel(QWidget):
         if status is not None and not secure:
             self.keyring_panel.set_reason(status.reason, status.name)
         self.table.setVisible(bool(credentials))
+        rows = min(max(len(credentials), 1), 8)
+        self.table.setFixedHeight(self.table.horizontalHeader().sizeHint().height()
+                                  + 30 * rows + 4)
         self.empty_label.setVisible(not credentials)
         self._update_buttons()
 
@@ -167,7 +182,7 @@ class CredentialsPanel(QWidget):
         for key, button in self.buttons.items():
             why = self.why_not(key)
             button.setEnabled(why is None)
-            button.setToolTip(why or "")
+            button.setToolTip(why or TIPS[key])
         self.buttons["confirm"].setVisible(any(c.pending_rotation for c in self.model.records()))
 
     # -- dialogs --------------------------------------------------------------------
@@ -275,7 +290,11 @@ class CredentialsPanel(QWidget):
             pending = [r for r in service.rotations(record.id) if r.status == "pending"]
             return [service.confirm_rotation(actor, r.id) for r in pending]
 
-        self._run(work, lambda _r: (self.notice.emit("Rotation confirmed."), self.changed.emit()))
+        self._run(work, lambda _r: self._done("Rotation confirmed."))
+
+    def _done(self, notice: str) -> None:
+        self.notice.emit(notice)
+        self.changed.emit()
 
     @Slot()
     def _on_history_clicked(self) -> None:
@@ -309,8 +328,7 @@ class CredentialsPanel(QWidget):
             return
         service, actor = self._service(), self._ctx.actor
         self._run(lambda: service.delete(actor, record.id, record.version_id, reason=reason),
-                  lambda _r: (self.notice.emit(f"Deleted “{record.login_name}”."),
-                              self.changed.emit()))
+                  lambda _r: self._done(f"Deleted “{record.login_name}”."))
 
     @Slot()
     def _on_selection_changed(self) -> None:

@@ -32,7 +32,7 @@ from smmod.ui.accounts.model import (
     format_day,
     format_when,
 )
-from smmod.ui.accounts.workflow import ACTIONS, LABELS, action_states
+from smmod.ui.accounts.workflow import ACTIONS, LABELS, OFFERED, action_states
 from smmod.ui.tasks import TaskRunner
 from smmod.vault import BackendStatus
 
@@ -107,8 +107,6 @@ class AccountDetail(QWidget):
         self.history_list = QListWidget()
         self.history_list.setObjectName("account_history")
         self.history_list.setAccessibleName("History from the audit trail")
-        self.history_list.setMinimumHeight(90)
-        self.history_list.setMaximumHeight(150)
         self.empty_label = QLabel("Select an account to see its business case, people, "
                                   "history and credentials.")
         self.empty_label.setStyleSheet(_MUTED + " font-size: 11pt;")
@@ -206,7 +204,9 @@ class AccountDetail(QWidget):
         link = (f" · <a href='{html.escape(r.url, quote=True)}'>{html.escape(r.url)}</a>"
                 if r.url else " · no web address yet")
         self.subtitle_label.setText(html.escape(platform) + link)
-        self.risk_label.setText(f"<b>At risk.</b> {html.escape(r.risk_text)}")
+        risks = [p for p in r.problems if p.rule in ("R2", "R4")]
+        self.risk_label.setText("<b>At risk:</b> the people running it break the policy."
+                                + "".join(f"<br>• {html.escape(str(p))}" for p in risks))
         self.risk_label.setVisible(r.at_risk)
         self.review_label.setText(f"⚠ The review date ({format_day(r.review_on)}) has passed: "
                                   "review the account and set the next date.")
@@ -224,8 +224,10 @@ class AccountDetail(QWidget):
     def update_actions(self) -> None:
         if self._view is None:
             return
+        offered = OFFERED.get(self._view.record.status, ())
         for key, why in action_states(self._view.record, self._ctx.actor).items():
             button = self.action_buttons[key]
+            button.setVisible(key in offered)
             button.setEnabled(why is None)
             button.setToolTip(why or "")
 
@@ -268,6 +270,8 @@ class AccountDetail(QWidget):
             reason = f" — “{entry.reason}”" if entry.reason else ""
             self.history_list.addItem(f"{format_when(entry.at)}  ·  {entry.actor}  ·  "
                                       f"{entry.summary}{reason}")
+        rows = min(max(len(history), 2), 8)
+        self.history_list.setFixedHeight(max(self.history_list.sizeHintForRow(0), 18) * rows + 8)
 
     @Slot()
     def _on_action_clicked(self) -> None:

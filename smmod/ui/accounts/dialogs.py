@@ -44,8 +44,14 @@ TITLES = {"draft": "Draft a new account", "edit": "Edit account",
           "register": "Register an existing account"}
 
 
-def _eligibility_text(staff: StaffRecord) -> str:
-    return "eligible" if staff.eligibility.eligible else f"not eligible: {staff.eligibility.summary}"
+def _person_text(staff: StaffRecord) -> str:
+    return staff.name if staff.eligibility.eligible else f"{staff.name} (not eligible)"
+
+
+def _person_tip(staff: StaffRecord) -> str:
+    if staff.eligibility.eligible:
+        return f"{staff.name} may run accounts (R4)."
+    return f"{staff.name} may not run accounts yet (R4): {staff.eligibility.summary}."
 
 
 class AccountDialog(QDialog):
@@ -69,6 +75,7 @@ class AccountDialog(QDialog):
         if record is not None:
             self.load(record)
         self._update_preview()
+        self.resize(self.sizeHint())
 
     # -- assembly -----------------------------------------------------------------
     def _init_fields(self) -> None:
@@ -97,13 +104,15 @@ class AccountDialog(QDialog):
         self.runners_list = self._people_list("Runners")
         self.admins_list = self._people_list("Administrators")
         for staff in sorted(self._staff.values(), key=lambda s: s.name):
-            self.lead_combo.addItem(f"{staff.name} ({_eligibility_text(staff)})", staff.id)
+            self.lead_combo.addItem(_person_text(staff), staff.id)
+            self.lead_combo.setItemData(self.lead_combo.count() - 1, _person_tip(staff),
+                                        Qt.ItemDataRole.ToolTipRole)
             for box in (self.runners_list, self.admins_list):
-                item = QListWidgetItem(f"{staff.name} — {_eligibility_text(staff)}")
+                item = QListWidgetItem(_person_text(staff))
                 item.setData(Qt.ItemDataRole.UserRole, staff.id)
                 item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
                 item.setCheckState(Qt.CheckState.Unchecked)
-                item.setToolTip(_eligibility_text(staff))
+                item.setToolTip(_person_tip(staff))
                 box.addItem(item)
         self.review_date = OptionalDateEdit("Review on", "Review date",
                                             unset_text="A year after it goes live")
@@ -141,7 +150,7 @@ class AccountDialog(QDialog):
     def _people_list(name: str) -> QListWidget:
         box = QListWidget()
         box.setAccessibleName(name)
-        box.setFixedHeight(96)
+        box.setFixedHeight(124)
         return box
 
     def _init_layout(self) -> None:
@@ -155,13 +164,24 @@ class AccountDialog(QDialog):
         form = QFormLayout()
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        people = QHBoxLayout()
+        people.setContentsMargins(0, 0, 0, 0)
+        for text, box in (("R&unners (besides the lead)", self.runners_list),
+                          ("Ad&ministrators on the platform", self.admins_list)):
+            column = QVBoxLayout()
+            label = QLabel(text)
+            label.setBuddy(box)
+            column.addWidget(label)
+            column.addWidget(box)
+            people.addLayout(column)
+        people_widget = QWidget()
+        people_widget.setLayout(people)
         rows: list[tuple[str, QWidget]] = [
             ("&Platform:", self.platform_combo), ("&Handle:", self.handle_edit),
             ("&Web address:", self.url_edit), ("&Aim:", self.aim_edit),
             ("Au&dience:", self.audience_edit), ("Pro&motion:", self.promotion_edit),
             ("Open or private:", visibility_widget), ("&Lead:", self.lead_combo),
-            ("R&unners:", self.runners_list), ("Ad&ministrators:", self.admins_list),
-            ("Re&view:", self.review_date)]
+            ("People:", people_widget), ("Re&view:", self.review_date)]
         if self._mode == "register":
             rows.append(("Approval &attested:", self.attestation_edit))
         for text, field in rows:
@@ -169,6 +189,8 @@ class AccountDialog(QDialog):
             label.setBuddy(field if not isinstance(field, OptionalDateEdit) else field.check)
             if field is visibility_widget:
                 label.setBuddy(self.open_radio)
+            if field is people_widget:
+                label.setBuddy(self.runners_list)
             form.addRow(label, field)
         hint = QLabel("R1: the aim, audience, promotion, who runs it and open or private make "
                       "the business case. R2: two staff run it (the lead counts). R4: "

@@ -159,10 +159,7 @@ class AccountTableModel(_RecordModel[AccountRecord]):
             text = format_day(r.review_on)
             return f"⚠ {text} (overdue)" if r.review_overdue else text
         if column == COL_PROBLEMS:
-            if not r.problems:
-                return "None"
-            rules = ", ".join(dict.fromkeys(p.rule for p in r.problems))
-            return f"{len(r.problems)} to fix ({rules})"
+            return " ".join(dict.fromkeys(p.rule for p in r.problems)) or "None"
         return ""
 
     @staticmethod

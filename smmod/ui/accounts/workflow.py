@@ -21,8 +21,19 @@ from smmod.ui.tasks import TaskRunner
 ACTIONS = ("edit", "submit", "withdraw", "approve", "reject", "activate", "close")
 LABELS = {
     "edit": "&Edit…", "submit": "&Submit for approval", "withdraw": "&Withdraw",
-    "approve": "&Approve…", "reject": "Re&ject…", "activate": "A&ctivate…",
+    "approve": "&Approve…", "reject": "Re&ject…", "activate": "Ac&tivate…",
     "close": "C&lose account…",
+}
+
+
+# The steps that make sense from each status; the others are not offered at all.
+OFFERED = {
+    "draft": ("edit", "submit"),
+    "submitted": ("withdraw", "approve", "reject"),
+    "approved": ("edit", "activate", "close"),
+    "rejected": ("edit", "submit"),
+    "active": ("edit", "close"),
+    "closed": (),
 }
 
 

@@ -71,7 +71,7 @@ def faces_text(entry: Entry) -> str:
     if not entry.faces:
         return "none"
     left = len(entry.unconfirmed_faces)
-    return f"{len(entry.faces)} ({left} to confirm)" if left else str(len(entry.faces))
+    return f"{len(entry.faces)}, {left} to do" if left else f"{len(entry.faces)}, done"
 
 
 def face_state(face: FaceView) -> tuple[str, str]:
@@ -229,9 +229,9 @@ PUPIL_HEADERS = ("Name", "Year or class", "Restriction", "Review by", "Reference
 
 def consent_text(pupil: PupilRecord) -> str:
     if pupil.consent_on is None:
-        return "None: face check only"
+        return "None (face check only)"
     day = f"{pupil.consent_on.day} {pupil.consent_on:%b %Y}"
-    return f"Since {day}" + (" · template kept" if pupil.has_template else "")
+    return f"{day}" + (" · template kept" if pupil.has_template else " · no template yet")
 
 
 class PupilTableModel(QAbstractTableModel):

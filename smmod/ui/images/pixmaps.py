@@ -6,6 +6,7 @@ QImage (unlike QPixmap) may be built on a worker thread, so the slow part of sho
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 from PySide6.QtCore import QRect, QSize, Qt
@@ -59,3 +60,34 @@ def face_crop(image: QImage, box: tuple[int, int, int, int], full_width: int,
         return QImage()
     return image.copy(rect).scaled(side, side, Qt.AspectRatioMode.KeepAspectRatio,
                                    Qt.TransformationMode.SmoothTransformation)
+
+
+def face_thumbnail(data: bytes, side: int) -> QImage:
+    """The largest face in a reference photo as a ``side`` px square, for comparing face
+    with face; the whole photo when no face is found.
+
+    This is face detection only (where is a face), as the check does for every image;
+    nothing is compared or stored.
+    """
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
+    from smmod.images import faces as facelib
+
+    try:
+        with Image.open(io.BytesIO(data)) as opened:
+            image = ImageOps.exif_transpose(opened).convert("RGB")
+    except (OSError, UnidentifiedImageError, ValueError):
+        return from_bytes(data, side)
+    image.thumbnail((facelib.ANALYSIS_MAX_SIDE, facelib.ANALYSIS_MAX_SIDE))
+    rects = facelib.detect_faces(facelib.dlib_array(image))
+    if not rects:
+        return from_bytes(data, side)
+    rect = max(rects, key=lambda r: r.width() * r.height())
+    half = max(rect.width(), rect.height()) * 0.8
+    cx, cy = (rect.left() + rect.right()) / 2, (rect.top() + rect.bottom()) / 2
+    box = (max(0, round(cx - half)), max(0, round(cy - half)),
+           min(image.width, round(cx + half)), min(image.height, round(cy + half)))
+    crop = image.crop(box)
+    crop.thumbnail((side, side), Image.Resampling.LANCZOS)
+    return QImage(crop.tobytes(), crop.width, crop.height, 3 * crop.width,
+                  QImage.Format.Format_RGB888).copy()

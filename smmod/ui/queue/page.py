@@ -14,7 +14,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -31,14 +31,14 @@ from PySide6.QtWidgets import (
 )
 
 from smmod.errors import ConflictError
-from smmod.queue.records import QueueRow, QueueSort
+from smmod.queue.records import QueueRow
 from smmod.ui import msgbox
 from smmod.ui.pages import PageDeps
 from smmod.ui.queue.actions import QueueAction, create_actions, shortcut_rows
 from smmod.ui.queue.dashboard import DashboardStrip
 from smmod.ui.queue.detail import DetailPane
 from smmod.ui.queue.filterbar import FilterBar
-from smmod.ui.queue.model import COL_DEADLINE, COL_TEXT, HEADERS, QueueTableModel
+from smmod.ui.queue.model import COL_DEADLINE, COL_TEXT, QueueTableModel
 
 log = logging.getLogger("smmod.ui.queue")
 
@@ -271,6 +271,11 @@ class QueuePage(QWidget):
         self._refresh_dashboard()
         if self.isVisible():
             self._mark_checked()
+
+    def showEvent(self, event: QShowEvent) -> None:  # QWidget.showEvent
+        super().showEvent(event)
+        if not self._loaded:  # the first page is shown without a navigation change
+            self.refresh()
 
     # -- loading ------------------------------------------------------------------
     def _load_choices(self) -> None:
@@ -523,5 +528,3 @@ class QueuePage(QWidget):
             self.check_for_changes()
             self._refresh_dashboard()
 
-
-__all__ = ["HEADERS", "QueuePage", "QueueSort"]

@@ -1,0 +1,268 @@
+"""Screening on arrival: the stored rules run inside the import's own transaction.
+
+The import path calls ``screen_parsed`` (items straight from a parser, before their
+ids are known) and manual entry calls ``screen_items``. Either one writes, for every
+item a rule fired on: the flags (source ``rule:<id>``), the priority (the highest of the
+item's and the rules'), and a ``ScreeningMatch`` row per rule saying exactly what
+matched and what the rule suggests. Screening never acts on an item by itself.
+
+Most items match nothing, so the scan is done in memory and only the items that
+matched are looked up and written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from sqlalchemy import and_, bindparam, insert, select, update
+from sqlalchemy.orm import Session
+
+from smmod.errors import InputError
+from smmod.moderation.records import FlagExplanation, ItemScreening
+from smmod.moderation.rulestore import load_wordlists, stored_rules
+from smmod.screening import Rule, Screener, ScreenResult
+from smmod.screening.conditions import wordlists_named
+from smmod.screening.vocabulary import POLICE_ADVISED
+from smmod.store.base import utcnow
+from smmod.store.models import (
+    Pupil,
+    QueueItem,
+    QueueItemFlag,
+    ScreeningMatch,
+    ScreeningOverride,
+    ScreeningWordList,
+)
+
+log = logging.getLogger("smmod.moderation")
+
+_CHUNK = 500
+_ITEMS = QueueItem.__table__
+_FLAGS = QueueItemFlag.__table__
+_MATCHES = ScreeningMatch.__table__
+
+
+class Arrival(Protocol):
+    """What ``screen_parsed`` reads from a parsed item (``smmod.queue.parsers.ParsedItem``)."""
+
+    text: str
+    author_kind: str
+    kind: str
+    platform_item_id: str | None
+    content_hash: str
+
+
+@dataclass(frozen=True)
+class Prepared:
+    screener: Screener
+    rules: Mapping[str, Rule]
+    positions: Mapping[str, int]
+
+
+_CACHE: dict[str, Prepared] = {}
+_CACHE_LIMIT = 4
+
+
+def protected_names(session: Session) -> list[str]:
+    """The DNP register's names (R11): naming one in a comment gets flagged."""
+    return list(session.execute(select(Pupil.name).where(Pupil.active.is_(True))).scalars())
+
+
+def prepare(session: Session) -> Prepared:
+    """The screener for the rules, word lists and DNP names now in the database.
+
+    Compiling word lists costs tens of milliseconds, so a screener is reused for as long
+    as none of its inputs changed.
+    """
+    rules = stored_rules(session)
+    lists = sorted(session.execute(
+        select(ScreeningWordList.name, ScreeningWordList.body)).tuples().all())
+    names = sorted(protected_names(session))
+    digest = hashlib.sha256(json.dumps(
+        [[r.to_dict() for r in rules], lists, names], sort_keys=True).encode()).hexdigest()
+    found = _CACHE.get(digest)
+    if found is not None:
+        return found
+    wordlists = load_wordlists(session)
+    usable = []
+    for rule in rules:
+        missing = wordlists_named(rule.condition) - set(wordlists.names)
+        if missing:
+            log.error("screening rule %r skipped: word list(s) %s not found", rule.id, sorted(missing))
+            continue
+        usable.append(rule)
+    prepared = Prepared(Screener(usable, wordlists, names), {r.id: r for r in usable},
+                        {r.id: i for i, r in enumerate(rules)})
+    if len(_CACHE) >= _CACHE_LIMIT:
+        _CACHE.clear()
+    _CACHE[digest] = prepared
+    return prepared
+
+
+def _screen(prepared: Prepared, text: str, author_kind: str, kind: str) -> ScreenResult | None:
+    try:
+        result = prepared.screener.screen(text, author_kind=author_kind, item_kind=kind)
+    except InputError:
+        # An unknown kind is refused by the queue long before this; never block an import.
+        log.exception("screening skipped an item with author kind %r, kind %r", author_kind, kind)
+        return None
+    return result if result.matches else None
+
+
+def screen_items(session: Session, item_ids: Iterable[int]) -> int:
+    """Screen stored items (again); returns how many any rule fired on.
+
+    Earlier matches for these items are replaced; flags a moderator marked as wrong are
+    not set again.
+    """
+    ids = sorted(set(item_ids))
+    if not ids:
+        return 0
+    prepared = prepare(session)
+    results: dict[int, ScreenResult] = {}
+    for start in range(0, len(ids), _CHUNK):
+        chunk = ids[start : start + _CHUNK]
+        session.execute(_MATCHES.delete().where(_MATCHES.c.item_id.in_(chunk)))
+        rows = session.execute(select(_ITEMS.c.id, _ITEMS.c.text, _ITEMS.c.author_kind,
+                                      _ITEMS.c.kind).where(_ITEMS.c.id.in_(chunk)))
+        for item_id, text, author_kind, kind in rows:
+            result = _screen(prepared, text, author_kind, kind)
+            if result is not None:
+                results[item_id] = result
+    _store(session, results, prepared, orm=True)
+    return len(results)
+
+
+def screen_parsed(session: Session, account_id: int, items: Sequence[Arrival]) -> int:
+    """Screen items just inserted into ``account_id``'s queue (call it after the insert)."""
+    if not items:
+        return 0
+    prepared = prepare(session)
+    hits: list[tuple[Arrival, ScreenResult]] = []
+    for item in items:
+        result = _screen(prepared, item.text, item.author_kind, item.kind)
+        if result is not None:
+            hits.append((item, result))
+    if not hits:
+        return 0
+    by_platform = {i.platform_item_id: r for i, r in hits if i.platform_item_id}
+    by_hash = {i.content_hash: r for i, r in hits if not i.platform_item_id}
+    results: dict[int, ScreenResult] = {}
+    for keys, column, extra in (
+        (list(by_platform), _ITEMS.c.platform_item_id, None),
+        (list(by_hash), _ITEMS.c.content_hash, _ITEMS.c.platform_item_id.is_(None)),
+    ):
+        source = by_platform if column is _ITEMS.c.platform_item_id else by_hash
+        for start in range(0, len(keys), _CHUNK):
+            chunk = keys[start : start + _CHUNK]
+            where = [_ITEMS.c.account_id == account_id, column.in_(chunk)]
+            if extra is not None:
+                where.append(extra)
+            for item_id, key in session.execute(select(_ITEMS.c.id, column).where(and_(*where))):
+                results[item_id] = source[key]
+    _store(session, results, prepared, orm=False)
+    return len(results)
+
+
+def _store(session: Session, results: Mapping[int, ScreenResult], prepared: Prepared, *,
+           orm: bool) -> None:
+    if not results:
+        return
+    now = utcnow()
+    ids = sorted(results)
+    existing: set[tuple[int, str]] = set()
+    wrong: set[tuple[int, str, str]] = set()
+    for start in range(0, len(ids), _CHUNK):
+        chunk = ids[start : start + _CHUNK]
+        existing.update(session.execute(select(_FLAGS.c.item_id, _FLAGS.c.flag)
+                                        .where(_FLAGS.c.item_id.in_(chunk))).tuples())
+        wrong.update(session.execute(
+            select(ScreeningOverride.item_id, ScreeningOverride.rule_id, ScreeningOverride.flag)
+            .where(ScreeningOverride.item_id.in_(chunk))).tuples())
+    match_rows: list[dict[str, object]] = []
+    flag_rows: list[dict[str, object]] = []
+    priorities: dict[int, int] = {}
+    for item_id in ids:
+        result = results[item_id]
+        for match in result.matches:
+            rule = prepared.rules.get(match.rule_id)
+            effects = rule.effects if rule else None
+            match_rows.append({
+                "item_id": item_id, "rule_id": match.rule_id, "rule_name": match.rule_name[:200],
+                "position": prepared.positions.get(match.rule_id, 0), "flag": match.flag,
+                "matched": json.dumps(match.matched, ensure_ascii=False),
+                "spans": json.dumps([list(s) for s in match.spans]),
+                "suggest": json.dumps([str(s) for s in effects.suggest] if effects else []),
+                "priority": effects.priority if effects else None, "screened_at": now,
+            })
+            flag = match.flag
+            if flag is None or (item_id, flag) in existing or (item_id, match.rule_id, flag) in wrong:
+                continue
+            existing.add((item_id, flag))
+            flag_rows.append({"item_id": item_id, "flag": flag, "source": f"rule:{match.rule_id}",
+                              "set_at": now, "set_by": None})
+        if result.priority:
+            priorities[item_id] = result.priority
+    if match_rows:
+        session.execute(insert(_MATCHES), match_rows)
+    if flag_rows:
+        session.execute(insert(_FLAGS), flag_rows)
+    if orm:
+        for item_id, priority in priorities.items():
+            item = session.get(QueueItem, item_id)
+            if item is not None and item.priority < priority:
+                item.priority = priority
+        session.flush()
+    elif priorities:
+        stmt = (update(_ITEMS)
+                .where(_ITEMS.c.id == bindparam("item_id"), _ITEMS.c.priority < bindparam("p"))
+                .values(priority=bindparam("p"), version_id=_ITEMS.c.version_id + 1)
+                .execution_options(synchronize_session=False))
+        session.execute(stmt, [{"item_id": i, "p": p} for i, p in priorities.items()])
+
+
+def item_screening(session: Session, item_id: int) -> ItemScreening:
+    """The item's flags, each with the rule and the words that set it; suggestions."""
+    flags = session.execute(select(QueueItemFlag).where(QueueItemFlag.item_id == item_id)
+                            .order_by(QueueItemFlag.flag)).scalars().all()
+    matches = session.execute(select(ScreeningMatch).where(ScreeningMatch.item_id == item_id)
+                              .order_by(ScreeningMatch.position, ScreeningMatch.id)).scalars().all()
+    wrong = {(o.rule_id, o.flag) for o in session.execute(
+        select(ScreeningOverride).where(ScreeningOverride.item_id == item_id)).scalars()}
+    explained: list[FlagExplanation] = []
+    for flag in flags:
+        setters = [m for m in matches if m.flag == flag.flag]
+        if not setters:
+            explained.append(FlagExplanation(flag.flag, flag.source, None, None, (), ()))
+            continue
+        for m in setters:
+            explained.append(_explain(flag.flag, flag.source, m, (m.rule_id, m.flag) in wrong))
+    marked = tuple(_explain(m.flag or "", f"rule:{m.rule_id}", m, True)
+                   for m in matches if m.flag and (m.rule_id, m.flag) in wrong)
+    suggestions: dict[str, None] = {}
+    for m in matches:
+        if m.flag is not None and (m.rule_id, m.flag) in wrong:
+            continue
+        for s in json.loads(m.suggest or "[]"):
+            suggestions[s] = None
+    live = {e.flag for e in explained if not e.marked_wrong}
+    return ItemScreening(tuple(e for e in explained if not e.marked_wrong), tuple(suggestions),
+                         POLICE_ADVISED in live, marked)
+
+
+def _explain(flag: str, source: str, match: ScreeningMatch, wrong: bool) -> FlagExplanation:
+    spans = tuple((int(a), int(b)) for a, b in json.loads(match.spans or "[]"))
+    return FlagExplanation(flag, source, match.rule_id, match.rule_name,
+                           tuple(json.loads(match.matched or "[]")), spans, wrong)
+
+
+def screening_snapshot(session: Session, item_id: int) -> list[dict[str, object]]:
+    """What matched, by rule, for an evidence snapshot (plain JSON)."""
+    rows = session.execute(select(ScreeningMatch).where(ScreeningMatch.item_id == item_id)
+                           .order_by(ScreeningMatch.position, ScreeningMatch.id)).scalars()
+    return [{"rule": m.rule_id, "name": m.rule_name, "flag": m.flag,
+             "matched": json.loads(m.matched or "[]")} for m in rows]

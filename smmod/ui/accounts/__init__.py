@@ -1,0 +1,1 @@
+"""The Accounts page: the register, its approval workflow, and the credential vault."""

@@ -1,0 +1,1 @@
+"""The handover wizard (R6) and the Handover page."""

@@ -1,0 +1,190 @@
+"""The right-hand side of the Check tab: one image, why it got its verdict, its faces."""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QScrollArea,
+    QSplitter,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from smmod.dnp import CheckRecord
+from smmod.dnp.checks import NOT_PROTECTED
+from smmod.images import FileError
+from smmod.ui.images.face_review import CROP_SIDE, FaceReviewPanel, Reference
+from smmod.ui.images.face_view import FaceImageView
+from smmod.ui.images.models import TONES, Entry, entry_name, verdict_of
+from smmod.ui.images.pixmaps import face_crop
+
+_MUTED = "color: palette(placeholder-text);"
+
+
+def pill_style(verdict: str) -> str:
+    tone = TONES[verdict]
+    return (f"background: {tone.bg.name()}; color: {tone.fg.name()}; font-weight: 700;"
+            f" border: 1px solid {tone.fg.name()}; border-radius: 9px; padding: 2px 10px;")
+
+
+def _progress_line(record: CheckRecord) -> str:
+    """Where the person's review stands; the checker's reasons below do not change."""
+    confirmed_pupil = any(f.confirmed and f.confirmed != NOT_PROTECTED for f in record.faces)
+    left = len(record.unconfirmed_faces)
+    if confirmed_pupil:
+        return "A face was confirmed as a pupil on the do-not-publish list."
+    if record.faces and left:
+        return f"{left} of {len(record.faces)} face(s) still to confirm, below."
+    if record.faces and record.verdict == "clear":
+        return "Every face was confirmed as not a protected pupil: clear to export."
+    return ""
+
+
+def _reasons_html(record: CheckRecord) -> str:
+    line = _progress_line(record)
+    head = f"<p><b>{html.escape(line)}</b></p>" if line else ""
+    items = "".join(f"<li style='margin-bottom:4px'>{html.escape(r)}</li>"
+                    for r in record.reasons)
+    extra = []
+    if record.caption:
+        extra.append(f"Caption checked: “{html.escape(record.caption)}”")
+    extra.append(f"Checked by {html.escape(record.checked_by)} on "
+                 f"{record.checked_at:%d %b %Y at %H:%M} UTC · "
+                 f"{'assisted matching' if record.assisted else 'face check'}")
+    foot = "".join(f"<p style='color:gray'>{line}</p>" for line in extra)
+    return f"{head}<ul style='margin-left:-20px'>{items}</ul>{foot}"
+
+
+class CheckDetail(QWidget):
+    """Shows an entry of the results list; the tab feeds it the loaded image."""
+
+    def __init__(self, export_button: QToolButton, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("check_detail")
+        self.export_button = export_button
+        self.record: CheckRecord | None = None
+        self.title_label = QLabel()
+        self.title_label.setObjectName("detail_title")
+        self.title_label.setStyleSheet("font-size: 13pt; font-weight: 600;")
+        self.title_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.verdict_label = QLabel()
+        self.verdict_label.setObjectName("detail_verdict")
+        self.verdict_label.setAccessibleName("Verdict")
+        self.path_label = QLabel()
+        self.path_label.setObjectName("detail_path")
+        self.path_label.setStyleSheet(_MUTED)
+        self.path_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.image_view = FaceImageView()
+        self.reasons_label = QLabel()
+        self.reasons_label.setObjectName("detail_reasons")
+        self.reasons_label.setAccessibleName("Why this verdict")
+        self.reasons_label.setWordWrap(True)
+        self.reasons_label.setTextFormat(Qt.TextFormat.RichText)
+        self.reasons_label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.reasons_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.faces = FaceReviewPanel()
+        self.faces.setMinimumHeight(205)
+        self._init_layout()
+        self.show_nothing()
+
+    def _init_layout(self) -> None:
+        heading = QHBoxLayout()
+        heading.setSpacing(10)
+        heading.addWidget(self.title_label)
+        heading.addWidget(self.verdict_label, 0, Qt.AlignmentFlag.AlignVCenter)
+        heading.addStretch(1)
+        heading.addWidget(self.export_button)
+        why_title = QLabel("Why")
+        why_title.setStyleSheet("font-weight: 600;")
+        why = QWidget()
+        why_layout = QVBoxLayout(why)
+        why_layout.setContentsMargins(8, 0, 0, 0)
+        why_layout.addWidget(why_title)
+        why_layout.addWidget(self.reasons_label, 1)
+        why_scroll = QScrollArea()
+        why_scroll.setWidget(why)
+        why_scroll.setWidgetResizable(True)
+        why_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        why_scroll.setMinimumWidth(240)
+        top = QSplitter(Qt.Orientation.Horizontal)
+        top.addWidget(self.image_view)
+        top.addWidget(why_scroll)
+        top.setStretchFactor(0, 3)
+        top.setStretchFactor(1, 2)
+        top.setChildrenCollapsible(False)
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter.addWidget(top)
+        self.splitter.addWidget(self.faces)
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setStretchFactor(1, 0)
+        self.splitter.setSizes([400, 205])
+        self.splitter.setChildrenCollapsible(False)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(4)
+        layout.addLayout(heading)
+        layout.addWidget(self.path_label)
+        layout.addWidget(self.splitter, 1)
+
+    # -- public -------------------------------------------------------------------
+    def show_nothing(self) -> None:
+        self.record = None
+        self.title_label.setText("No image selected")
+        self.verdict_label.hide()
+        self.path_label.clear()
+        self.reasons_label.clear()
+        self.image_view.show_message("Select an image in the list to see it here.")
+        self.faces.clear("")
+
+    def show_entry(self, entry: Entry) -> None:
+        """Header and reasons now; the picture arrives later through ``show_image``."""
+        verdict = verdict_of(entry)
+        self.title_label.setText(entry_name(entry))
+        self.verdict_label.setText(TONES[verdict].label)
+        self.verdict_label.setStyleSheet(pill_style(verdict))
+        self.verdict_label.show()
+        if isinstance(entry, FileError):
+            self.record = None
+            self.path_label.setText(entry.path)
+            self.reasons_label.setText(f"<p>This file could not be checked:</p>"
+                                       f"<p><b>{html.escape(entry.reason)}</b></p>"
+                                       "<p>The rest of the batch was checked.</p>")
+            self.image_view.show_message("This file could not be read as an image.")
+            self.faces.clear("")
+            return
+        self.record = entry
+        self.path_label.setText(entry.path)
+        self.reasons_label.setText(_reasons_html(entry))
+        self.image_view.show_message("Loading…")
+        self.faces.clear("Loading…" if entry.faces else "No faces were found in this image.")
+
+    def show_image(self, image: QImage, references: list[Reference], note: str,
+                   why_not: str | None, *, current: int | None = None) -> None:
+        record = self.record
+        if record is None:
+            return
+        if image.isNull():
+            self.image_view.show_message(f"The original is no longer at {record.path}, so it "
+                                         "cannot be shown or exported. Check it again where it "
+                                         "is now.")
+            self.faces.clear("The image cannot be shown, so its faces cannot be confirmed.")
+            return
+        self.image_view.show_image(image, record)
+        crops = {f.index: face_crop(image, f.box, record.width, CROP_SIDE) for f in record.faces}
+        self.faces.show_faces(record, crops, references, note, why_not, current=current)
+        self.image_view.set_current_face(self.faces.current_face())
+
+    def update_record(self, record: CheckRecord) -> None:
+        """Same image, new verdict or confirmations (the cards are rebuilt by the tab)."""
+        self.record = record
+        self.verdict_label.setText(TONES[record.verdict].label)
+        self.verdict_label.setStyleSheet(pill_style(record.verdict))
+        self.reasons_label.setText(_reasons_html(record))
+        self.image_view.update_record(record)

@@ -1,0 +1,1 @@
+"""The Queue page: keyboard-first triage of the moderation queue."""
