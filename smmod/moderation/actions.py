@@ -304,4 +304,4 @@ class ModerationService:
 def _names(session: Session, ids: set[int]) -> dict[int, str]:
     if not ids:
         return {}
-    return dict(session.execute(select(Staff.id, Staff.name).where(Staff.id.in_(ids))).tuples().all())
+    return dict(session.execute(select(Staff.id, Staff.name).where(Staff.id.in_(ids))).all())

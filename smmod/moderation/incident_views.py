@@ -52,7 +52,7 @@ def names_of(session: Session, ids: Iterable[int | None]) -> dict[int, str]:
     if not wanted:
         return {}
     rows = session.execute(select(Staff.id, Staff.name).where(Staff.id.in_(wanted)))
-    return dict(rows.tuples().all())
+    return dict(rows.all())
 
 
 def summaries(session: Session, flt: IncidentFilter) -> list[IncidentSummary]:
@@ -154,7 +154,7 @@ def _timeline(session: Session, incident_id: int, evidence: tuple[Evidence, ...]
     audit_rows = session.execute(
         select(AuditEntry).where(AuditEntry.subject.in_(subjects)).order_by(AuditEntry.id)).scalars().all()
     people = dict(session.execute(select(Staff.username, Staff.name).where(
-        Staff.username.in_({r.actor for r in audit_rows}))).tuples().all()) if audit_rows else {}
+        Staff.username.in_({r.actor for r in audit_rows}))).all()) if audit_rows else {}
     for row in audit_rows:
         if row.action in _SKIP_AUDIT:
             continue

@@ -85,17 +85,17 @@ def ensure_seeded(session: Session) -> None:
 
 
 def _staff_names(session: Session) -> dict[int, str]:
-    return dict(session.execute(select(Staff.id, Staff.name)).tuples().all())
+    return dict(session.execute(select(Staff.id, Staff.name)).all())
 
 
 def rule_stats(session: Session) -> tuple[dict[str, int], dict[str, int]]:
     """(items each rule flagged, times each rule was marked wrong)."""
     hits = dict(session.execute(
         select(ScreeningMatch.rule_id, func.count(func.distinct(ScreeningMatch.item_id)))
-        .group_by(ScreeningMatch.rule_id)).tuples().all())
+        .group_by(ScreeningMatch.rule_id)).all())
     wrong = dict(session.execute(
         select(ScreeningOverride.rule_id, func.count(func.distinct(ScreeningOverride.item_id)))
-        .group_by(ScreeningOverride.rule_id)).tuples().all())
+        .group_by(ScreeningOverride.rule_id)).all())
     return hits, wrong
 
 

@@ -79,8 +79,8 @@ def prepare(session: Session) -> Prepared:
     as none of its inputs changed.
     """
     rules = stored_rules(session)
-    lists = sorted(session.execute(
-        select(ScreeningWordList.name, ScreeningWordList.body)).tuples().all())
+    lists = sorted(tuple(row) for row in session.execute(
+        select(ScreeningWordList.name, ScreeningWordList.body)).all())
     names = sorted(protected_names(session))
     digest = hashlib.sha256(json.dumps(
         [[r.to_dict() for r in rules], lists, names], sort_keys=True).encode()).hexdigest()
@@ -178,11 +178,11 @@ def _store(session: Session, results: Mapping[int, ScreenResult], prepared: Prep
     wrong: set[tuple[int, str, str]] = set()
     for start in range(0, len(ids), _CHUNK):
         chunk = ids[start : start + _CHUNK]
-        existing.update(session.execute(select(_FLAGS.c.item_id, _FLAGS.c.flag)
-                                        .where(_FLAGS.c.item_id.in_(chunk))).tuples())
-        wrong.update(session.execute(
+        existing.update((i, f) for i, f in session.execute(
+            select(_FLAGS.c.item_id, _FLAGS.c.flag).where(_FLAGS.c.item_id.in_(chunk))))
+        wrong.update((i, r, f) for i, r, f in session.execute(
             select(ScreeningOverride.item_id, ScreeningOverride.rule_id, ScreeningOverride.flag)
-            .where(ScreeningOverride.item_id.in_(chunk))).tuples())
+            .where(ScreeningOverride.item_id.in_(chunk))))
     match_rows: list[dict[str, object]] = []
     flag_rows: list[dict[str, object]] = []
     priorities: dict[int, int] = {}

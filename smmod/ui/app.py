@@ -7,7 +7,7 @@ import sys
 from types import TracebackType
 
 from filelock import Timeout
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from smmod import __version__
 from smmod.context import AppContext, open_context
@@ -61,6 +61,22 @@ def _open_context_interactively() -> AppContext | None:
         return open_context()
 
 
+def _show_start_up_reminders(ctx: AppContext, parent: QWidget) -> None:
+    """R5: credentials overdue or due for rotation within 7 days, and rotations still
+    waiting to be confirmed on the platform, are listed when an administrator starts."""
+    if not ctx.actor.has("administrator"):
+        return
+    from smmod.ui.accounts.reminders import reminder_text
+
+    try:
+        text = reminder_text(ctx.credentials.reminders())
+    except SmmodError as exc:  # e.g. the keyring is locked: the vault page explains
+        log.info("start-up reminders unavailable: %s", exc)
+        return
+    if text:
+        msgbox.info(parent, "Passwords need attention", text)
+
+
 def run(argv: list[str] | None = None) -> int:
     paths = resolve_paths().ensure()
     configure(paths.log_file)
@@ -95,6 +111,8 @@ def run(argv: list[str] | None = None) -> int:
             msgbox.info(window, "Read-only", (
                 f"Your login '{ctx.actor.username}' has no record in the staff register, "
                 "so smmod opens read-only. Ask an administrator to add you."))
+        else:
+            _show_start_up_reminders(ctx, window)
         code = app.exec()
         ctx.close()
         return int(code)

@@ -188,9 +188,9 @@ def test_work_goes_to_people_who_may_do_it(scene):
     item = scene.items[0]
     vol = Plan(plan.staff_id, plan.leaving_on, plan.accounts,
                {**plan.items, item: p["vol1"].staff_id}, plan.incidents)
-    assert ["cannot work the queue of @oakfield_pe"] == [
-        m.message.split(": they")[0].replace("Val Volunteer ", "")
-        for m in scene.handover.check(vol).problems]
+    assert [m.message for m in scene.handover.check(vol).problems] == [
+        "Val Volunteer cannot work the queue of @oakfield_pe (instagram): they are not a "
+        "moderator, SLT or administrator and do not run that account."]
     # Robin runs the account, so may take its items though not a moderator.
     robin = Plan(plan.staff_id, plan.leaving_on, plan.accounts,
                  {**plan.items, item: p["run2"].staff_id}, plan.incidents)

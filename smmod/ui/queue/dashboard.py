@@ -7,7 +7,7 @@ import html
 from datetime import datetime
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from smmod.queue.records import AccountLoad, Dashboard, FeedInfo
 
@@ -57,12 +57,16 @@ class DashboardStrip(QFrame):
         self._feeds.setObjectName("dash_feeds")
         self._feeds.setWordWrap(True)
         self._feeds.hide()
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 4)
+        chips = QHBoxLayout()
         for chip in (self._due_soon, self._overdue, self._waiting):
-            layout.addWidget(chip)
-        layout.addWidget(self._accounts, 1)
-        layout.addWidget(self._feeds)
+            chips.addWidget(chip)
+        chips.addWidget(self._feeds)
+        chips.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 4)
+        layout.setSpacing(4)
+        layout.addLayout(chips)
+        layout.addWidget(self._accounts)
         self.show_dashboard(Dashboard((), 1), datetime.now().astimezone())
 
     def show_dashboard(self, dash: Dashboard, now: datetime) -> None:
@@ -72,7 +76,7 @@ class DashboardStrip(QFrame):
         _paint(self._overdue, _RED if dash.overdue else _NEUTRAL)
         self._waiting.setText(f"Not acknowledged: <b>{dash.not_acknowledged:,}</b>")
         _paint(self._waiting, _NEUTRAL)
-        self._accounts.setText(" &nbsp;·&nbsp; ".join(
+        self._accounts.setText(" &nbsp;&nbsp;|&nbsp;&nbsp; ".join(
             self._account_html(a, now, dash.stale_days) for a in dash.accounts))
         tips = [self._account_tip(a, now) for a in dash.accounts]
         self._accounts.setToolTip("\n".join(tips))

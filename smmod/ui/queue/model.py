@@ -57,6 +57,8 @@ SORT_KEYS = {
     COL_DEADLINE: "due", COL_STATUS: "status", COL_ACCOUNT: "account", COL_KIND: "kind",
     COL_AUTHOR: "author", COL_RECEIVED: "received", COL_CLAIMED: "claimed",
 }
+PLATFORM_SHORT = {"facebook": "FB", "instagram": "IG", "x": "X", "youtube": "YT",
+                  "linkedin": "in", "tiktok": "TT", "mastodon": "Masto", "other": ""}
 STATUS_LABELS = {"new": "New", "responded": "Responded", "escalated": "Escalated",
                  "resolved": "Resolved"}
 
@@ -264,7 +266,9 @@ class QueueTableModel(QAbstractTableModel):
         if column == COL_STATUS:
             return STATUS_LABELS.get(row.status, row.status.capitalize())
         if column == COL_ACCOUNT:
-            return row.account_label
+            platform, _, handle = row.account_label.partition(": ")
+            short = PLATFORM_SHORT.get(platform, platform)
+            return f"{short} {handle}".strip()
         if column == COL_KIND:
             return row.kind.capitalize()
         if column == COL_AUTHOR:
@@ -289,6 +293,8 @@ class QueueTableModel(QAbstractTableModel):
         if column == COL_AUTHOR:
             handle = f" @{row.author_handle.lstrip('@')}" if row.author_handle else ""
             return f"{row.author_name}{handle} ({row.author_kind})"
+        if column == COL_ACCOUNT:
+            return row.account_label
         return None
 
     def _deadline_colour(self, row: QueueRow, role: int) -> QBrush | None:
