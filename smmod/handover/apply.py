@@ -183,7 +183,7 @@ def retire_access(step: Step) -> list[str]:
     step.session.flush()
     step.record("staff.handover", f"staff:{staff.id}", {
         "leaving_on": step.plan.leaving_on.isoformat(), "roles_removed": removed,
-        "password_access": "ended"})
+        "reveal_access": "ended"})
     return removed
 
 

@@ -63,7 +63,8 @@ def check_plan(plan: Plan, held: Holdings, candidates: Sequence[Candidate], *,
         where = f"account:{account.account_id}"
         if decision.action not in ACTIONS:
             problems.append(PlanProblem(
-                "R6", f"choose whether to transfer or close {account.label}.", where))
+                "R6", f"choose whether to transfer or close {account.label}.", where,
+                incomplete=True))
         elif decision.action == "transfer":
             problems += _transfer_problems(account, decision, people, where)
         else:
@@ -76,7 +77,8 @@ def _transfer_problems(account: HeldAccount, decision: AccountDecision,
                        people: dict[int, Candidate], where: str) -> list[PlanProblem]:
     out: list[PlanProblem] = []
     if "lead" in account.roles and decision.new_lead is None:
-        out.append(PlanProblem("R6", f"name the new lead of {account.label}.", where))
+        out.append(PlanProblem("R6", f"name the new lead of {account.label}.", where,
+                               incomplete=True))
     added = effective_new_people(account, decision)
     for role, staff_id in added:
         person = people.get(staff_id)
@@ -114,7 +116,8 @@ def _close_problems(account: HeldAccount, decision: AccountDecision, today: date
         state = decision.step(step)
         if state.state not in ("done", "deferred"):
             out.append(PlanProblem(
-                "R6", f"{account.label}: tick “{label}”, or defer it with a due date.", where))
+                "R6", f"{account.label}: tick “{label}”, or defer it with a due date.", where,
+                incomplete=True))
         elif state.state == "deferred" and state.due_on is None:
             out.append(PlanProblem(
                 "R6", f"{account.label}: give a due date for “{label}”.", where))
@@ -140,7 +143,7 @@ def _work_problems(plan: Plan, held: Holdings, people: dict[int, Candidate]
         if item.item_id not in plan.items:
             out.append(PlanProblem(
                 "R6", f"choose who takes over queue item #{item.item_id} ({item.account_label}).",
-                where))
+                where, incomplete=True))
         elif target is None:
             out.append(PlanProblem(
                 "R6", f"queue item #{item.item_id} must go to someone else on the active staff "
@@ -159,7 +162,8 @@ def _work_problems(plan: Plan, held: Holdings, people: dict[int, Candidate]
         target = people.get(plan.incidents.get(incident.incident_id, -1))
         if incident.incident_id not in plan.incidents:
             out.append(PlanProblem(
-                "R9", f"choose who leads {incident.label} from now on.", where))
+                "R9", f"choose who leads {incident.label} from now on.", where,
+                incomplete=True))
         elif target is None or not target.is_slt:
             out.append(PlanProblem(
                 "R9", f"incidents are led by SLT: choose a member of SLT to lead "

@@ -24,7 +24,7 @@ from smmod.handover.records import (
 _CSS = """
 body { font-family: sans-serif; font-size: 10pt; color: #1d1d1f; }
 h1 { font-size: 17pt; font-weight: 600; margin-bottom: 2px; }
-h2 { font-size: 12pt; font-weight: 600; margin-top: 16px; margin-bottom: 4px;
+h2 { font-size: 12pt; font-weight: 600; margin-top: 12px; margin-bottom: 4px;
      color: #1f3b63; }
 p.muted { color: #5f6368; margin-top: 0px; }
 table.grid { border-collapse: collapse; }
@@ -33,6 +33,7 @@ table.grid td, table.grid th { padding: 4px 6px; border: 1px solid #c9d2de; }
 td.label { color: #5f6368; padding-right: 12px; }
 span.warn { color: #8a4b00; font-weight: 600; }
 span.ok { color: #1b5e20; }
+li { margin-bottom: 4px; }
 """
 
 
@@ -55,13 +56,14 @@ def _day(value: date) -> str:
     return f"{value:%d %B %Y}".lstrip("0")
 
 
-def _cells(values: list[str], tag: str = "td") -> str:
-    return "<tr>" + "".join(f"<{tag}>{v}</{tag}>" for v in values) + "</tr>"
+def _short(value: date) -> str:
+    return f"{value:%d %b %Y}".lstrip("0")
 
 
-def _table(headers: list[str], rows: list[list[str]]) -> str:
-    head = _cells([escape(h) for h in headers], "th")
-    body = "".join(_cells(r) for r in rows)
+def _table(headers: list[tuple[str, int]], rows: list[list[str]]) -> str:
+    """A ruled table; ``headers`` are (title, width in percent)."""
+    head = "<tr>" + "".join(f'<th width="{w}%">{escape(h)}</th>' for h, w in headers) + "</tr>"
+    body = "".join("<tr>" + "".join(f"<td>{v}</td>" for v in r) + "</tr>" for r in rows)
     return (f'<table class="grid" width="100%" cellspacing="0" cellpadding="4">{head}{body}'
             "</table>")
 
@@ -78,10 +80,11 @@ def build_document(facts: RecordFacts) -> RecordDocument:
     parts.append(_accounts(facts) if held.accounts else "<p>They held no accounts.</p>")
     parts.append("<h2>Passwords rotated</h2>")
     if held.credentials:
-        rows = [[escape(c.account_label), escape(c.login_name), _day(facts.rotated_on),
-                 '<span class="warn">Pending</span>: waiting for confirmation that it was '
-                 "changed on the platform"] for c in held.credentials]
-        parts.append(_table(["Account", "Login", "Rotated on", "Status"], rows))
+        rows = [[escape(c.account_label), escape(c.login_name), _short(facts.rotated_on),
+                 '<span class="warn">Pending</span> until changed on the platform']
+                for c in held.credentials]
+        parts.append(_table([("Account", 27), ("Login", 27), ("Rotated on", 15),
+                             ("Status", 31)], rows))
         parts.append('<p class="muted">The new passwords are in the system keyring only; '
                      "this record never contains them.</p>")
     else:
@@ -122,8 +125,8 @@ def _accounts(facts: RecordFacts) -> str:
                 steps = []
                 for step, label in CLOSE_STEPS:
                     state = decision.step(step)
-                    mark = ('<span class="ok">done</span>' if state.state == "done" else
-                            f'<span class="warn">due {_day(state.due_on)}</span>'
+                    mark = ('<span class="ok">✓&nbsp;done</span>' if state.state == "done"
+                            else f'<span class="warn">due&nbsp;{_short(state.due_on)}</span>'
                             if state.due_on else "deferred")
                     steps.append(f"{escape(label)}: {mark}")
                 detail += "<br>" + "<br>".join(steps)
@@ -133,7 +136,8 @@ def _accounts(facts: RecordFacts) -> str:
                      for role, sid in effective_new_people(account, decision)]
             detail = "; ".join(added) or "no one new named"
         rows.append([escape(account.label), escape(roles), outcome, detail])
-    return _table(["Account", "Their roles", "Outcome", "Details"], rows)
+    return _table([("Account", 24), ("Their roles", 11), ("Outcome", 15), ("Details", 50)],
+                  rows)
 
 
 def _work(facts: RecordFacts) -> str:
@@ -145,7 +149,7 @@ def _work(facts: RecordFacts) -> str:
     rows += [[escape(i.label), "", escape(facts.names.get(plan.incidents.get(i.incident_id, -1),
                                                            "?"))]
              for i in held.incidents]
-    return _table(["What", "Account", "Now with"], rows)
+    return _table([("What", 44), ("Account", 30), ("Now with", 26)], rows)
 
 
 def _outstanding(facts: RecordFacts) -> str:
@@ -159,11 +163,13 @@ def _outstanding(facts: RecordFacts) -> str:
             if state.state == "deferred" and state.due_on:
                 items.append(f"{escape(account.label)}: {escape(label)} "
                              f"(due {_day(state.due_on)})")
-    name = facts.held.person.name
-    for c in facts.held.credentials:
-        steps = "; ".join(label.format(name=escape(name)) for _, label in PLATFORM_STEPS)
-        items.append(f"{escape(c.login_name)} on {escape(c.account_label)}: {steps}. "
-                     "Then confirm the rotation in smmod.")
+    name = escape(facts.held.person.name)
+    if facts.held.credentials:
+        steps = "".join(f"<li>{label.format(name=name)}</li>" for _, label in PLATFORM_STEPS)
+        logins = "; ".join(f"{escape(c.login_name)} on {escape(c.account_label)}"
+                           for c in facts.held.credentials)
+        items.append(f"On the platform, for each rotated password ({logins}):"
+                     f"<ol>{steps}</ol>Then confirm the rotation in smmod.")
     if not items:
         return "<p>Nothing: every step was done at handover.</p>"
     return "<ul>" + "".join(f"<li>{i}</li>" for i in items) + "</ul>"

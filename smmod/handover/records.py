@@ -277,6 +277,7 @@ class PlanProblem:
     message: str
     where: str = "plan"
     overridable: bool = False  # R2 shortfalls: an SLT member may override with a reason
+    incomplete: bool = False  # nothing chosen yet (as opposed to a wrong choice)
 
     def __str__(self) -> str:
         return f"{self.rule}: {self.message}"

@@ -105,6 +105,10 @@ class HandoverService:
             return inventory.candidates(session, staff_id, today=self._today(),
                                         expiry_months=self._expiry_months())
 
+    def staff_room(self) -> list[Candidate]:
+        """Everyone active, to choose who is leaving."""
+        return self.candidates(0)
+
     def check(self, plan: Plan) -> PlanCheck:
         """The rules as they stand now (R2, R4, every decision made)."""
         with self._sf() as session:
@@ -112,6 +116,13 @@ class HandoverService:
             people = inventory.candidates(session, plan.staff_id, today=self._today(),
                                           expiry_months=self._expiry_months())
         return check_plan(plan, held, people, today=self._today())
+
+    def evaluate(self, plan: Plan, held: Holdings, people: list[Candidate]) -> PlanCheck:
+        """The same checks on data already read: the wizard runs them on every change."""
+        return check_plan(plan, held, people, today=self._today())
+
+    def today(self) -> date:
+        return self._today()
 
     def new_password(self, platform: str) -> str:
         """A strong password the platform accepts, made on this machine, never stored here."""

@@ -45,6 +45,12 @@ class StagedSecrets:
             self._vault.commit_staged(staged)
             after_each()
 
+    def _current(self, key: str) -> str | None:
+        try:
+            return self._vault.get_secret(key)
+        except NotFound:
+            return None
+
     def done(self) -> None:
         """The database committed: forget the previous secrets."""
         self._previous.clear()
@@ -54,6 +60,8 @@ class StagedSecrets:
         """Put every swapped secret back and remove every staged copy; never raises."""
         for key, previous in reversed(self._previous):
             try:
+                if self._current(key) == previous:
+                    continue  # the swap never happened (or was already put back)
                 if previous is None:
                     self._vault.delete_secret(key)
                 else:

@@ -97,17 +97,20 @@ def decode_image(
                 "the image data is truncated or corrupt and cannot be decoded", file=name
             ) from None
     # Pillow warns about damaged metadata (e.g. "Corrupt EXIF data") and decodes on.
-    decoded.problems.extend(_plain(w.message) for w in caught)
+    decoded.problems.extend(f"while decoding: {text}" for text in user_warnings(caught))
     return decoded
 
 
-def _plain(message: Warning | str) -> str:
-    text = " ".join(str(message).split()).rstrip(".")
-    return f"while decoding: {text[:1].lower()}{text[1:]}"
-
-
-def sha256_file(path: str | os.PathLike[str]) -> str:
-    return hashlib.sha256(_read(Path(path), str(path))).hexdigest()
+def user_warnings(caught: list[warnings.WarningMessage]) -> list[str]:
+    """Pillow's warnings about the file, as lower-case clauses; others are re-issued."""
+    found = []
+    for w in caught:
+        if issubclass(w.category, UserWarning):
+            text = " ".join(str(w.message).split()).rstrip(".")
+            found.append(text[:1].lower() + text[1:])
+        else:
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    return found
 
 
 _NOT_AN_IMAGE = "not an image smmod can read (it accepts JPEG, PNG, WebP, GIF, BMP and TIFF files)"

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from PIL import Image
 
-from smmod.images.decode import DecodedImage
+from smmod.images.decode import DecodedImage, user_warnings
 from smmod.images.results import LocationFinding
 from smmod.images.xmp import read_xmp
 
@@ -79,13 +79,8 @@ def read_metadata(decoded: DecodedImage) -> MetadataReport:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         report = _read(decoded, problems)
-    report.problems.extend(f"while reading metadata: {_sentence(w.message)}" for w in caught)
+    report.problems.extend(f"while reading metadata: {text}" for text in user_warnings(caught))
     return report
-
-
-def _sentence(message: Warning | str) -> str:
-    text = " ".join(str(message).split()).rstrip(".")
-    return text[:1].lower() + text[1:]
 
 
 def _read(decoded: DecodedImage, problems: list[str]) -> MetadataReport:

@@ -35,6 +35,7 @@ _AUDIT_WORDS = {
     "moderation.incident_updated": "Details changed",
     "moderation.incident_closed": "Incident closed",
     "moderation.incident_reopened": "Incident reopened",
+    "moderation.incident_exported": "Report exported",
     "moderation.flag_marked_wrong": "Screening flag marked wrong",
     "queue.claim": "Claimed",
     "queue.release": "Claim released",

@@ -299,6 +299,14 @@ class IncidentService:
 
         self._write(apply, None)
 
+    def record_export(self, actor: Actor, incident_id: int, file_name: str, pages: int) -> None:
+        """An exported report carries personal data out of smmod: say who and when."""
+        with self._sf.begin() as session:
+            incident = self._incident(session, incident_id)
+            self._require_view(actor, incident)
+            audit.record(session, actor=actor.username, action="moderation.incident_exported",
+                         subject=_subject(incident_id), details={"file": file_name, "pages": pages})
+
     # -- internals ---------------------------------------------------------------------
     def _write(self, apply: Callable[[Session], None], session: Session | None) -> None:
         if session is not None:

@@ -50,7 +50,7 @@ def item_context(session: Session, item_id: int) -> ItemContext:
     return ItemContext(item.id, item.version_id, account.platform,
                        f"{account.platform}: {account.handle}", account.handle, item.author_name,
                        item.author_handle, item.author_kind, item.kind, item.status, item.text,
-                       item.first_response_at, flags, open_incidents_of(session, item_id))
+                       item.received_at, item.first_response_at, flags, open_incidents_of(session, item_id))
 
 
 def refresh_status(session: Session, item: QueueItem) -> None:

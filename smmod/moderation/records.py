@@ -90,6 +90,7 @@ class ItemContext:
     kind: str
     status: str
     text: str
+    received_at: datetime
     first_response_at: datetime | None
     flags: tuple[str, ...]
     incident_ids: tuple[int, ...]  # open incidents holding this item
@@ -246,7 +247,7 @@ class Evidence:
     received_at: datetime
     first_response_at: datetime | None
     flags: tuple[str, ...]
-    screening: tuple[dict[str, Any], ...]  # {"rule", "name", "flag", "matched"}
+    screening: tuple[dict[str, Any], ...]  # {"rule", "name", "flags", "matched"}
 
 
 @dataclass(frozen=True)

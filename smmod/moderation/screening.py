@@ -261,8 +261,14 @@ def _explain(flag: str, source: str, match: ScreeningMatch, wrong: bool) -> Flag
 
 
 def screening_snapshot(session: Session, item_id: int) -> list[dict[str, object]]:
-    """What matched, by rule, for an evidence snapshot (plain JSON)."""
+    """What matched, one entry per rule with the flags it set, for an evidence snapshot."""
     rows = session.execute(select(ScreeningMatch).where(ScreeningMatch.item_id == item_id)
                            .order_by(ScreeningMatch.position, ScreeningMatch.id)).scalars()
-    return [{"rule": m.rule_id, "name": m.rule_name, "flag": m.flag,
-             "matched": json.loads(m.matched or "[]")} for m in rows]
+    by_rule: dict[str, dict[str, object]] = {}
+    for m in rows:
+        entry = by_rule.setdefault(m.rule_id, {"rule": m.rule_id, "name": m.rule_name, "flags": [],
+                                               "matched": json.loads(m.matched or "[]")})
+        flags = entry["flags"]
+        if m.flag and isinstance(flags, list):
+            flags.append(m.flag)
+    return list(by_rule.values())

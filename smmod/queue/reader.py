@@ -18,6 +18,7 @@ from sqlalchemy import Connection, Engine, create_engine, event, func, select
 
 from smmod.errors import NotFound
 from smmod.queue import listing
+from smmod.queue.idstream import IdStream
 from smmod.queue.listing import ITEMS
 from smmod.queue.records import (
     AccountLoad,
@@ -35,6 +36,8 @@ from smmod.store.models import Account, AuditEntry, Staff
 from smmod.store.models.queue import FTS_TABLE
 
 DUE_SOON = timedelta(hours=4)
+NO_FILTER = QueueFilter()  # frozen: safe as a default
+BY_DUE = QueueSort()
 MAX_REPLIES = 50
 
 _ACTION_WORDS = {
@@ -87,11 +90,23 @@ class QueueReader:
         return self._fts
 
     # -- the triage view -------------------------------------------------------------
-    def ids(self, flt: QueueFilter = QueueFilter(), sort: QueueSort = QueueSort(),
+    def ids(self, flt: QueueFilter = NO_FILTER, sort: QueueSort = BY_DUE,
             now: datetime | None = None) -> array[int]:
         """Every matching item id, in display order."""
         with self._engine.connect() as conn:
             return listing.ordered_ids(conn, flt, sort, now or self._now(), self._use_fts(conn))
+
+    def open_ids(self, flt: QueueFilter = NO_FILTER, sort: QueueSort = BY_DUE,
+                 now: datetime | None = None) -> IdStream:
+        """The same ids as ``ids()``, counted at once and read in slices on demand."""
+        statement = listing.ids_statement(flt, sort, now or self._now(), self._fts_ready())
+        return IdStream(self._engine, statement)
+
+    def _fts_ready(self) -> bool:
+        if self._fts is None:
+            with self._engine.connect() as conn:
+                return self._use_fts(conn)
+        return self._fts
 
     def rows(self, ids: Sequence[int]) -> dict[int, QueueRow]:
         with self._engine.connect() as conn:
@@ -103,12 +118,12 @@ class QueueReader:
             raise NotFound(f"no queue item #{item_id}")
         return found
 
-    def count(self, flt: QueueFilter = QueueFilter(), now: datetime | None = None) -> int:
+    def count(self, flt: QueueFilter = NO_FILTER, now: datetime | None = None) -> int:
         with self._engine.connect() as conn:
             return listing.count(conn, flt, now or self._now(), self._use_fts(conn))
 
-    def list_rows(self, flt: QueueFilter = QueueFilter(), sort: QueueSort = QueueSort(),
-             limit: int = 500) -> tuple[list[QueueRow], int]:
+    def list_rows(self, flt: QueueFilter = NO_FILTER, sort: QueueSort = BY_DUE,
+                  limit: int = 500) -> tuple[list[QueueRow], int]:
         """The first ``limit`` matching rows and how many match in all (for the CLI)."""
         ids = self.ids(flt, sort)
         page = list(ids[:limit])

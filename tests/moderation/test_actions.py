@@ -12,7 +12,7 @@ from smmod.errors import ConflictError, InputError, NotFound, PermissionDenied, 
 from smmod.identity import Actor
 from smmod.moderation import ActionRequest, ModerationService, PlatformOutcome, PlatformRequest
 from smmod.store.models import Action
-from tests.moderation.conftest import Desk
+from tests.moderation.helpers import Desk
 
 REASON = "Offensive language about a member of staff"
 NOTICE = "We removed a comment that contained offensive language."

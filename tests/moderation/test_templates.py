@@ -15,7 +15,7 @@ from smmod.moderation.templates import (
     shipped_templates,
     unfilled,
 )
-from tests.moderation.conftest import Desk
+from tests.moderation.helpers import Desk
 
 REQUIRED_REPLIES = {"acknowledgement", "complaints_procedure", "request_removal",
                     "behaviour_policy", "thank_you"}

@@ -86,7 +86,7 @@ def test_import_valid_rows_writes_rejects(ctx, account, tmp_path, capsys):
 ])
 def test_usage_errors(ctx, account, tmp_path, capsys, argv, message):
     source = copy_data("facebook_comments.csv", tmp_path)
-    code, out, err = run(capsys, "queue", "import", str(source), *argv)
+    code, _, err = run(capsys, "queue", "import", str(source), *argv)
     assert code == 2 and message in err and len(err.strip().splitlines()) == 1
     assert items(ctx) == []
 

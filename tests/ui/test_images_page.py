@@ -6,13 +6,21 @@ Tests that store reference photos use a throwaway keyring (scripts/with-keyring.
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
 from keyring.backends import fail
-from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QTimer, QUrl
+from PySide6.QtCore import QMimeData, QPointF, Qt, QTimer, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
-from PySide6.QtWidgets import QAbstractButton, QApplication, QLineEdit, QTabBar
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QApplication,
+    QLabel,
+    QLineEdit,
+    QTabBar,
+    QWidget,
+)
 from sqlalchemy import func, select
 
 from smmod import audit
@@ -60,7 +68,7 @@ def make_page(qtbot, deps: PageDeps) -> ImagesPage:
 def drop(tab, paths: list[Path]) -> None:
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
-    enter = QDragEnterEvent(QPoint(40, 40), Qt.DropAction.CopyAction, mime,
+    enter = QDragEnterEvent(QPointF(40, 40), Qt.DropAction.CopyAction, mime,
                             Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
     QApplication.sendEvent(tab, enter)
     assert enter.isAccepted()
@@ -156,7 +164,7 @@ def test_empty_page_invites_a_drop_and_names_the_mode(qtbot, page: ImagesPage,
     ctx.settings.set("images.mode", "assisted")
     with qtbot.waitSignal(page.register_tab.pupils_loaded, timeout=TIMEOUT):
         page.refresh()
-    assert tab.mode_label.text() == "Assisted matching · DPIA DPIA-2025-03"
+    assert tab.mode_label.text() == "Assisted matching · DPIA-2025-03"
     assert "Assisted matching is on" in page.register_tab.mode_note.text()
 
 
@@ -182,6 +190,7 @@ def test_a_dropped_folder_is_checked_in_the_background(qtbot, page: ImagesPage,
     assert len(ticks) >= 5  # the event loop kept running during the check
     assert not tab.progress_row.isVisible() and not tab.actions.cancel.isEnabled()
     assert tab.stack.currentWidget() is tab.splitter
+    assert QApplication.focusWidget() is tab.table
     assert rows(page) == ["biden.jpg", "cut.jpg", "no_face_cat.png", "no_face_coffee.png"]
     assert rows(page, COL_VERDICT) == ["Review", "Unreadable", "Clear", "Clear"]
     assert rows(page, COL_FACES) == ["1, 1 to do", "—", "none", "none"]
@@ -198,9 +207,10 @@ def test_add_images_with_ctrl_o_and_the_caption_is_checked_for_names(
     ctx.dnp.add_pupil(ctx.actor, PUPIL)
     monkeypatch.setattr(pickers, "images_to_check", lambda parent: [face("no_face_cat.png")])
     tab = page.check_tab
+    tab.caption_edit.setFocus()
     qtbot.keyClicks(tab.caption_edit, f"Well done {PUPIL}!")
     with qtbot.waitSignal(tab.batch_finished, timeout=CHECK_TIMEOUT):
-        qtbot.keyClick(tab.table, Qt.Key.Key_O, Qt.KeyboardModifier.ControlModifier)
+        qtbot.keyClick(tab.caption_edit, Qt.Key.Key_O, Qt.KeyboardModifier.ControlModifier)
     assert rows(page, COL_VERDICT) == ["Blocked"]
     assert f"The name of {PUPIL}" in tab.detail.reasons_label.text()
     assert tab.detail.verdict_label.text() == "Blocked"
@@ -228,7 +238,8 @@ def test_cancel_stops_the_batch_after_the_current_image(qtbot, page: ImagesPage,
         assert tab.progress_bar.format().startswith("Cancelling")
     checked = finished.args[0]
     assert 1 <= checked < 8
-    assert tab.notice_label.text() == f"Cancelled after checking {checked} images."
+    assert tab.notice_label.text() == (f"Cancelled: {checked} of 8 images checked: "
+                                       f"{checked} clear.")
     assert len(ctx.images.list_checks()) == tab.model.rowCount() == checked
 
 
@@ -240,3 +251,304 @@ def test_drops_during_a_check_are_queued(qtbot, page: ImagesPage) -> None:
     qtbot.waitUntil(lambda: tab.model.rowCount() == 2 and not tab.is_checking(),
                     timeout=CHECK_TIMEOUT)
     assert rows(page) == ["no_face_coffee.png", "no_face_cat.png"]
+
+
+# -- reviewing faces ----------------------------------------------------------------------
+@keyring
+def test_each_face_is_shown_beside_the_reference_photos(qtbot, pupil_page: ImagesPage,
+                                                        tmp_path: Path) -> None:
+    check(qtbot, pupil_page, two_faces(tmp_path))
+    show(qtbot, pupil_page, "two-people.jpg")
+    detail = pupil_page.check_tab.detail
+    assert detail.image_view.has_image()
+    assert sorted(detail.faces.cards) == [1, 2]
+    for card in detail.faces.cards.values():
+        assert card.crop_label.pixmap() is not None and not card.crop_label.pixmap().isNull()
+        tiles = [t for t in card.findChildren(QWidget) if t.objectName() == "reference_tile"]
+        assert [t.accessibleName() for t in tiles] == [f"Reference photo of {PUPIL}"]
+        others = card.findChild(QLabel, "reference_without_photo")
+        assert others.text() == "Also on the register, with no photo: Mia Moss"
+        assert card.state_label.text() == "Not yet confirmed"
+        assert [a.text() for a in card.menu.actions()] == [f"{PUPIL} (Year 4)", "Mia Moss (Year 6)"]
+    assert detail.faces.current_face() == 1
+    assert "2 of 2 face(s) still to confirm" in detail.reasons_label.text()
+    # The boxes are drawn where the faces are; clicking one picks its card.
+    rect = detail.image_view.face_rect(2)
+    assert rect.width() > 10 and detail.image_view.rect().contains(rect.center().toPoint())
+    qtbot.mouseClick(detail.image_view, Qt.MouseButton.LeftButton, pos=rect.center().toPoint())
+    assert detail.faces.current_face() == 2
+
+
+@keyring
+def test_not_protected_face_by_face_makes_the_image_clear_and_is_audited(
+        qtbot, pupil_page: ImagesPage, ctx: AppContext, tmp_path: Path) -> None:
+    check(qtbot, pupil_page, two_faces(tmp_path))
+    record = show(qtbot, pupil_page, "two-people.jpg")
+    tab = pupil_page.check_tab
+    with qtbot.waitSignal(tab.review.face_confirmed, timeout=TIMEOUT) as confirmed:
+        click(qtbot, tab.detail.faces.cards[1].not_protected_button)
+    assert confirmed.args[0].verdict == "review"
+    qtbot.waitUntil(lambda: tab.detail.faces.current_face() == 2, timeout=TIMEOUT)
+    assert tab.detail.faces.cards[1].state_label.text() == "Confirmed: not a protected pupil"
+    assert tab.detail.faces.cards[1].not_protected_button.isChecked()
+    assert rows(pupil_page, COL_FACES) == ["2, 1 to do"]
+    focus = QApplication.focusWidget()  # the keyboard moved on to face 2's first answer
+    assert focus is tab.detail.faces.cards[2].not_protected_button
+    with qtbot.waitSignal(tab.review.face_confirmed, timeout=TIMEOUT) as confirmed:
+        qtbot.keyClick(focus, Qt.Key.Key_N)  # N: the selected face is not protected
+    assert confirmed.args[0].verdict == "clear"
+    assert rows(pupil_page, COL_VERDICT) == ["Clear"] and rows(pupil_page, COL_FACES) == ["2, done"]
+    assert tab.detail.verdict_label.text() == "Clear"
+    assert tab.notice_label.text() == "Every face confirmed: two-people.jpg is clear to export."
+    trail = audit.query(ctx.session_factory, AuditFilter(action="image.face_confirmed"))
+    assert sorted((e.actor, e.details["face"], e.details["outcome"]) for e in trail) == [
+        ("head", 1, "not_protected"), ("head", 2, "not_protected")]
+    assert ctx.images.get(record.id).verdict == "clear"
+
+
+@keyring
+def test_this_is_a_pupil_blocks_the_image(qtbot, pupil_page: ImagesPage, ctx: AppContext) -> None:
+    check(qtbot, pupil_page, face("obama3.jpg"))
+    record = show(qtbot, pupil_page, "obama3.jpg")
+    tab = pupil_page.check_tab
+    card = tab.detail.faces.cards[1]
+    with qtbot.waitSignal(tab.review.face_confirmed, timeout=TIMEOUT):
+        card.menu.actions()[0].trigger()
+    card = tab.detail.faces.cards[1]
+    assert card.state_label.text() == f"Confirmed: this is {PUPIL}"
+    assert card.menu.actions()[0].isChecked()
+    assert rows(pupil_page, COL_VERDICT) == ["Blocked"]
+    assert ctx.images.get(record.id).faces[0].confirmed_name == PUPIL
+
+
+@keyring
+def test_assisted_matching_shows_the_match_first(qtbot, pupil_page: ImagesPage,
+                                                 ctx: AppContext) -> None:
+    ctx.settings.set("images.dpia_reference", "DPIA-2025-03")
+    ctx.settings.set("images.mode", "assisted")
+    check(qtbot, pupil_page, face("obama2.jpg"))
+    show(qtbot, pupil_page, "obama2.jpg")
+    card = pupil_page.check_tab.detail.faces.cards[1]
+    assert card.state_label.text().startswith(f"Matches {PUPIL} (distance 0.")
+    assert rows(pupil_page, COL_VERDICT) == ["Blocked"]
+    first = next(t for t in card.findChildren(QWidget) if t.objectName() == "reference_tile")
+    assert first.accessibleName() == f"Reference photo of {PUPIL}"
+    assert "closest match" in [w.text() for w in first.findChildren(QLabel)]
+
+
+def test_a_read_only_person_sees_why_they_cannot_confirm(qtbot, ctx: AppContext,
+                                                         people: dict[str, Actor],
+                                                         runner, msgs: Messages) -> None:
+    ctx.actor = people["vol1"]
+    page = make_page(qtbot, PageDeps(ctx, runner))
+    check(qtbot, page, face("biden.jpg"))
+    show(qtbot, page, "biden.jpg")
+    card = page.check_tab.detail.faces.cards[1]
+    assert not card.not_protected_button.isEnabled()
+    assert "Only SLT, administrators, moderators or staff" in card.not_protected_button.toolTip()
+    assert not page.check_tab.actions.not_protected.isEnabled()
+    assert not page.register_tab.add_action.isEnabled()
+    assert "Only SLT or administrators" in page.register_tab.banner.text()
+
+
+def test_a_moved_original_is_explained(qtbot, page: ImagesPage, tmp_path: Path) -> None:
+    moved = copy("biden.jpg", tmp_path)
+    check(qtbot, page, moved)
+    moved.unlink()
+    tab = page.check_tab
+    tab.table.clearSelection()
+    tab.table.selectionModel().clearCurrentIndex()
+    with qtbot.waitSignal(tab.review.detail_shown, timeout=TIMEOUT, raising=False):
+        tab.table.selectRow(0)
+    qtbot.waitUntil(lambda: "no longer at" in tab.detail.image_view.accessibleDescription(),
+                    timeout=TIMEOUT)
+    assert "cannot be confirmed" in tab.detail.faces.heading.text()
+
+
+# -- exporting -----------------------------------------------------------------------------
+def open_export(qtbot, page: ImagesPage):  # type: ignore[no-untyped-def]
+    tab = page.check_tab
+    qtbot.keyClick(tab.table, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: tab.current_dialog() is not None, timeout=TIMEOUT)
+    return tab.current_dialog()
+
+
+def test_export_explains_a_refusal_then_pixelates(qtbot, page: ImagesPage, ctx: AppContext,
+                                                  tmp_path: Path) -> None:
+    check(qtbot, page, face("biden.jpg"))
+    show(qtbot, page, "biden.jpg")
+    dialog = open_export(qtbot, page)
+    assert dialog.pixelate_check.isChecked()  # the lawful path is the default
+    assert dialog.pixelate_hint.text().startswith("Face 1 is not confirmed clear")
+    assert dialog.path_edit.text().endswith("biden-for-publishing.jpg")
+    out = tmp_path / "visitor.jpg"
+    dialog.path_edit.setText(str(out))
+    dialog.pixelate_check.setChecked(False)
+    click(qtbot, dialog.export_button)
+    qtbot.waitUntil(dialog.error_label.isVisible, timeout=TIMEOUT)
+    assert "not confirmed clear" in dialog.error_label.text() and not out.exists()
+    dialog.pixelate_check.setChecked(True)
+    with qtbot.waitSignal(dialog.exported, timeout=CHECK_TIMEOUT):
+        click(qtbot, dialog.export_button)
+    qtbot.waitUntil(lambda: page.check_tab.current_dialog() is None, timeout=TIMEOUT)
+    assert page.check_tab.notice_label.text() == "Exported visitor.jpg, 1 face(s) pixelated."
+    assert check_image(out).faces == []
+    (exported,) = ctx.images.exports()
+    assert exported.pixelated_faces == 1
+
+
+def test_export_of_a_named_pupil_is_not_offered(qtbot, page: ImagesPage, ctx: AppContext) -> None:
+    ctx.dnp.add_pupil(ctx.actor, PUPIL)
+    page.check_tab.caption_edit.setText(f"{PUPIL} with the cat")
+    check(qtbot, page, face("no_face_cat.png"))
+    dialog = open_export(qtbot, page)
+    assert dialog.named_label.isVisible()
+    assert "named in the caption" in dialog.named_label.text()
+    assert not dialog.export_button.isEnabled()
+    dialog.reject()
+
+
+# -- the register ----------------------------------------------------------------------------
+def show_register(qtbot, page: ImagesPage) -> None:
+    """Switch to the register tab, which reloads it; wait for that to finish."""
+    tab = page.register_tab
+    if page.tabs.currentWidget() is not tab:
+        with qtbot.waitSignal(tab.pupils_loaded, timeout=TIMEOUT):
+            page.tabs.setCurrentWidget(tab)
+
+
+def open_register_dialog(qtbot, page: ImagesPage, key: str):  # type: ignore[no-untyped-def]
+    tab = page.register_tab
+    show_register(qtbot, page)
+    click(qtbot, tab.buttons[key])
+    qtbot.waitUntil(lambda: tab.current_dialog() is not None, timeout=TIMEOUT)
+    return tab.current_dialog()
+
+
+def register_rows(page: ImagesPage, column: int) -> list[str]:
+    model = page.register_tab.model
+    return [model.index(r, column).data() for r in range(model.rowCount())]
+
+
+@keyring
+def test_add_a_pupil_with_photo_and_consent(qtbot, ctx: AppContext, app_keyring: object,
+                                            deps: PageDeps,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    page = make_page(qtbot, deps)
+    monkeypatch.setattr(pickers, "reference_photos", lambda parent: [face("obama.jpg")])
+    dialog = open_register_dialog(qtbot, page, "add")
+    assert not dialog.save_button.isEnabled()  # a name is needed
+    qtbot.keyClicks(dialog.name_edit, PUPIL)
+    qtbot.keyClicks(dialog.year_edit, "Year 4")
+    click(qtbot, dialog.add_photos_button)
+    assert dialog.photo_list.count() == 1 and dialog.photos() == [face("obama.jpg")]
+    dialog.consent_group.setChecked(True)
+    assert not dialog.save_button.isEnabled()  # consent needs "no objection" ticked
+    dialog.consent.no_objection_check.setChecked(True)
+    tab = page.register_tab
+    with qtbot.waitSignals([tab.pupils_loaded, page.check_tab.review.references_ready],
+                           timeout=CHECK_TIMEOUT):
+        click(qtbot, dialog.save_button)
+    assert register_rows(page, 0) == [PUPIL]
+    assert register_rows(page, COL_CONSENT) == [
+        f"{date.today().day} {date.today():%b %Y} · template kept"]
+    assert tab.notice_label.text() == f"Added {PUPIL}."
+    qtbot.waitUntil(lambda: len(tab.panel.photo_labels()) == 1, timeout=TIMEOUT)
+    assert tab.panel.title_label.text() == PUPIL
+    (pupil,) = ctx.dnp.list_pupils()
+    assert pupil.has_template and pupil.photos == 1
+    # The check tab now shows this pupil beside every face.
+    assert [r.pupil.name for r in page.check_tab.review.references] == [PUPIL]
+
+
+def test_a_refused_pupil_stays_in_the_dialog_with_the_reason(qtbot, page: ImagesPage,
+                                                             ctx: AppContext) -> None:
+    dialog = open_register_dialog(qtbot, page, "add")
+    qtbot.keyClicks(dialog.name_edit, "   ")
+    assert not dialog.save_button.isEnabled()
+    qtbot.keyClicks(dialog.name_edit, PUPIL)
+    dialog.consent_group.setChecked(True)
+    dialog.consent.no_objection_check.setChecked(True)
+    dialog.consent.recorder_combo.addItem("Nobody (nobody)", "nobody")
+    dialog.consent.recorder_combo.setCurrentIndex(dialog.consent.recorder_combo.count() - 1)
+    click(qtbot, dialog.save_button)
+    qtbot.waitUntil(dialog.error_label.isVisible, timeout=TIMEOUT)
+    assert "no staff member with username 'nobody'" in dialog.error_label.text()
+    assert page.register_tab.current_dialog() is dialog and dialog.save_button.isEnabled()
+    assert ctx.dnp.list_pupils() == []
+    dialog.reject()
+
+
+def test_without_a_secure_keyring_photos_cannot_be_added_and_it_says_why(
+        qtbot, ctx: AppContext, runner, msgs: Messages) -> None:
+    ctx.__dict__["vault"] = Vault(fail.Keyring(), service="smmod-test-no-keyring")
+    page = make_page(qtbot, PageDeps(ctx, runner))
+    tab = page.register_tab
+    show_register(qtbot, page)
+    assert tab.banner.isVisible()
+    assert "Reference photos cannot be added" in tab.banner.text()
+    assert "no secure keyring is available" in tab.banner.text()
+    dialog = open_register_dialog(qtbot, page, "add")
+    assert not dialog.add_photos_button.isEnabled()
+    assert "no secure keyring is available" in dialog.photos_note.text()
+    qtbot.keyClicks(dialog.name_edit, PUPIL)
+    with qtbot.waitSignal(tab.pupils_loaded, timeout=TIMEOUT):
+        click(qtbot, dialog.save_button)
+    assert register_rows(page, 0) == [PUPIL]  # protected by name and by the face check
+    tab.select_pupil(ctx.dnp.list_pupils()[0].id)
+    assert not tab.photo_action.isEnabled()
+    assert "no secure keyring" in tab.photo_action.toolTip()
+
+
+@keyring
+def test_withdraw_consent_then_remove_the_pupil(qtbot, pupil_page: ImagesPage, ctx: AppContext,
+                                                msgs: Messages) -> None:
+    tab = pupil_page.register_tab
+    show_register(qtbot, pupil_page)
+    alex = next(p for p in ctx.dnp.list_pupils() if p.name == PUPIL)
+    assert tab.select_pupil(alex.id)
+    assert tab.withdraw_action.isEnabled() and not tab.consent_action.isEnabled()
+    msgs.text_answers.append("parent withdrew consent")
+    with qtbot.waitSignal(tab.pupils_loaded, timeout=TIMEOUT):
+        click(qtbot, tab.buttons["withdraw"])
+    with ctx.session_factory() as session:
+        assert session.execute(select(func.count()).select_from(FaceTemplate)).scalar_one() == 0
+    assert tab.selected_pupil().id == alex.id
+    assert tab.selected_pupil().consent_on is None
+    assert tab.notice_label.text() == f"Consent withdrawn for {PUPIL}; face template deleted."
+    msgs.confirm_answers.append(True)
+    msgs.text_answers.append("left the school")
+    tab.table.setFocus()
+    with qtbot.waitSignal(tab.pupils_loaded, timeout=TIMEOUT):
+        qtbot.keyClick(tab.table, Qt.Key.Key_Delete)
+    assert register_rows(pupil_page, 0) == ["Mia Moss"]
+    assert [k for k, _, _ in msgs.shown] == ["ask_text", "confirm", "ask_text"]
+
+
+@keyring
+def test_consent_recorded_later(qtbot, pupil_page: ImagesPage, ctx: AppContext) -> None:
+    tab = pupil_page.register_tab
+    mia = next(p for p in ctx.dnp.list_pupils() if p.name == "Mia Moss")
+    show_register(qtbot, pupil_page)
+    assert tab.select_pupil(mia.id)
+    dialog = open_register_dialog(qtbot, pupil_page, "consent")
+    assert any("no reference photo yet" in label.text() for label in dialog.findChildren(QLabel))
+    assert not dialog.save_button.isEnabled()
+    dialog.consent.no_objection_check.setChecked(True)
+    with qtbot.waitSignal(tab.pupils_loaded, timeout=TIMEOUT):
+        click(qtbot, dialog.save_button)
+    assert ctx.dnp.get(mia.id).consent_on == date.today()
+
+
+def test_adding_a_pupil_lists_exports_to_look_at_again(qtbot, page: ImagesPage, ctx: AppContext,
+                                                       msgs: Messages, tmp_path: Path) -> None:
+    (record,) = ctx.images.check(ctx.actor, [face("biden.jpg")], workers=1)
+    ctx.images.confirm_face(ctx.actor, record.id, 1, None)
+    ctx.images.export(ctx.actor, record.id, tmp_path / "visitor.jpg")
+    dialog = open_register_dialog(qtbot, page, "add")
+    qtbot.keyClicks(dialog.name_edit, "Zoe Zed")
+    with qtbot.waitSignal(page.register_tab.pupils_loaded, timeout=TIMEOUT):
+        click(qtbot, dialog.save_button)
+    ((title, text),) = msgs.of("info")
+    assert title == "Exported images to look at again"
+    assert "visitor.jpg" in text and "confirmed before Zoe Zed" in text

@@ -35,11 +35,16 @@ def pill_style(verdict: str) -> str:
 
 
 def _progress_line(record: CheckRecord) -> str:
-    """Where the person's review stands; the checker's reasons below do not change."""
+    """Where the image stands now; the checker's reasons below do not change."""
     confirmed_pupil = any(f.confirmed and f.confirmed != NOT_PROTECTED for f in record.faces)
     left = len(record.unconfirmed_faces)
-    if confirmed_pupil:
-        return "A face was confirmed as a pupil on the do-not-publish list."
+    if record.findings.get("names") or record.findings.get("blocked_for") == "names":
+        return "A pupil on the do-not-publish list is named: this image cannot be published."
+    if confirmed_pupil or any(f.status == "matched" for f in record.faces):
+        return ("A face is a pupil on the do-not-publish list. Only a copy with that face "
+                "pixelated may be published.")
+    if record.verdict == "blocked":
+        return "This is a copy of an image that was blocked."
     if record.faces and left:
         return f"{left} of {len(record.faces)} face(s) still to confirm, below."
     if record.faces and record.verdict == "clear":
@@ -90,7 +95,7 @@ class CheckDetail(QWidget):
         self.reasons_label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.reasons_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.faces = FaceReviewPanel()
-        self.faces.setMinimumHeight(205)
+        self.faces.setMinimumHeight(235)
         self._init_layout()
         self.show_nothing()
 
@@ -101,7 +106,7 @@ class CheckDetail(QWidget):
         heading.addWidget(self.verdict_label, 0, Qt.AlignmentFlag.AlignVCenter)
         heading.addStretch(1)
         heading.addWidget(self.export_button)
-        why_title = QLabel("Why")
+        self.why_title = why_title = QLabel("Why")
         why_title.setStyleSheet("font-weight: 600;")
         why = QWidget()
         why_layout = QVBoxLayout(why)
@@ -124,7 +129,7 @@ class CheckDetail(QWidget):
         self.splitter.addWidget(self.faces)
         self.splitter.setStretchFactor(0, 1)
         self.splitter.setStretchFactor(1, 0)
-        self.splitter.setSizes([400, 205])
+        self.splitter.setSizes([330, 250])
         self.splitter.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -138,6 +143,7 @@ class CheckDetail(QWidget):
         self.record = None
         self.title_label.setText("No image selected")
         self.verdict_label.hide()
+        self.why_title.hide()
         self.path_label.clear()
         self.reasons_label.clear()
         self.image_view.show_message("Select an image in the list to see it here.")
@@ -150,6 +156,7 @@ class CheckDetail(QWidget):
         self.verdict_label.setText(TONES[verdict].label)
         self.verdict_label.setStyleSheet(pill_style(verdict))
         self.verdict_label.show()
+        self.why_title.show()
         if isinstance(entry, FileError):
             self.record = None
             self.path_label.setText(entry.path)

@@ -212,10 +212,11 @@ class CheckTabLayout(QWidget):
     # -- state shown ----------------------------------------------------------------
     def set_mode(self, assisted: bool, dpia: str) -> None:
         if assisted:
-            self.mode_label.setText(f"Assisted matching · DPIA {dpia}")
+            self.mode_label.setText(f"Assisted matching · {dpia}")
             self.mode_label.setToolTip(
-                "Faces are compared with the templates of pupils whose parents gave written "
-                "consent, with no objection. Every other face is shown to a person.")
+                f"Covered by the DPIA {dpia}. Faces are compared with the templates of pupils "
+                "whose parents gave written consent, with no objection. Every other face is "
+                "shown to a person.")
             colour = "#0d47a1"
         else:
             self.mode_label.setText("Face check")

@@ -51,6 +51,7 @@ class CheckTab(CheckTabLayout):
         self._runner = deps.runner
         self._job: CheckJob | None = None
         self._queued: list[Path] = []
+        self._total = 0
         self._loaded_once = False
         self._dialog: ExportDialog | None = None
         self.workers: int | None = None  # None: all cores
@@ -117,6 +118,9 @@ class CheckTab(CheckTabLayout):
         self.progress_bar.setFormat("Starting…")
         self.progress_row.show()
         self._update_actions()
+        if self.detail.record is None:
+            self.detail.image_view.show_message("Checking… the results appear in the list "
+                                                "when the batch is done.")
         job.start()
 
     def is_checking(self) -> bool:
@@ -158,6 +162,7 @@ class CheckTab(CheckTabLayout):
     # -- the check job ------------------------------------------------------------
     @Slot(int, int)
     def _on_job_progressed(self, done: int, total: int) -> None:
+        self._total = total
         self.progress_bar.setRange(0, max(total, 1))
         self.progress_bar.setValue(done)
         self.progress_bar.setFormat(f"Checking… {done} of {total}")
@@ -173,9 +178,12 @@ class CheckTab(CheckTabLayout):
                 self.table.selectRow(0)
         counts = {key: sum(1 for o in outcomes if verdict_of(o) == key) for key, _ in _SUMMARY}
         parts = _counted(counts)
-        lead = "Cancelled after checking" if cancelled else "Checked"
-        self._show_notice(f"{lead} {len(outcomes)} image{'s' if len(outcomes) != 1 else ''}"
-                          + (f": {', '.join(parts)}." if parts else "."))
+        plural = "s" if len(outcomes) != 1 else ""
+        lead = (f"Cancelled: {len(outcomes)} of {self._total} images checked" if cancelled
+                else f"Checked {len(outcomes)} image{plural}")
+        self._show_notice(lead + (f": {', '.join(parts)}." if parts else "."))
+        if outcomes and not self.caption_edit.hasFocus():
+            self.table.setFocus()  # the keyboard lands on the results: arrows, N, Ctrl+E
         self._job_done()
         self.batch_finished.emit(len(outcomes))
 

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QImage, QMouseEvent, QPixmap
 from PySide6.QtWidgets import (
+    QApplication,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -43,20 +44,14 @@ def pupil_label(pupil: PupilRecord) -> str:
 
 
 class _ReferenceTile(QFrame):
-    def __init__(self, reference: Reference, image: QImage | None, note: str) -> None:
+    def __init__(self, reference: Reference, image: QImage, note: str) -> None:
         super().__init__()
         self.setObjectName("reference_tile")
         picture = QLabel()
         picture.setFixedHeight(REFERENCE_HEIGHT)
         picture.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        if image is not None and not image.isNull():
-            picture.setPixmap(QPixmap.fromImage(image))
-            picture.setFixedWidth(max(60, image.width()))
-        else:
-            picture.setText("no photo")
-            picture.setFixedWidth(76)
-            picture.setStyleSheet("background: palette(alternate-base); border-radius: 4px;"
-                                  + _MUTED)
+        picture.setPixmap(QPixmap.fromImage(image))
+        picture.setFixedWidth(max(60, image.width()))
         name = QLabel(reference.pupil.name)
         name.setAlignment(Qt.AlignmentFlag.AlignCenter)
         name.setStyleSheet("font-weight: 600;")
@@ -114,9 +109,13 @@ class FaceCard(QFrame):
         self.not_protected_button.setAccessibleName(f"Face {face.index}: not a protected pupil")
         self.not_protected_button.setCheckable(True)
         self.not_protected_button.setChecked(face.confirmed == NOT_PROTECTED)
+        if face.confirmed == NOT_PROTECTED:
+            self.not_protected_button.setText("✓ Not a protected pupil")
         self.this_is_button = QToolButton()
         self.this_is_button.setObjectName(f"this_is_{face.index}")
-        self.this_is_button.setText("This is…")
+        pupil_named = face.confirmed and face.confirmed != NOT_PROTECTED
+        self.this_is_button.setText(f"✓ This is {face.confirmed_name or 'a pupil'}"
+                                    if pupil_named else "This is…")
         self.this_is_button.setAccessibleName(f"Face {face.index}: this is a protected pupil")
         self.this_is_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.this_is_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
@@ -171,23 +170,36 @@ class FaceCard(QFrame):
         heading = QLabel("Compare with the register:")
         heading.setStyleSheet(_MUTED)
         layout.addWidget(heading)
-        if note or not references:
-            message = QLabel(note or "No pupils are on the do-not-publish register yet.")
+        with_photos = [r for r in references if r.images]
+        if note or not with_photos:
+            text = note or ("No pupils are on the do-not-publish register yet." if not references
+                            else "No pupil on the register has a reference photo.")
+            message = QLabel(text)
             message.setObjectName("reference_note")
             message.setWordWrap(True)
             message.setStyleSheet(_MUTED)
             layout.addWidget(message)
-            layout.addStretch(1)
-            return box
+        else:
+            layout.addWidget(self._tiles(with_photos))
+        without = [r.pupil.name for r in references if not r.images]
+        if without and not note:
+            others = QLabel("Also on the register, with no photo: " + ", ".join(without))
+            others.setObjectName("reference_without_photo")
+            others.setWordWrap(True)
+            others.setStyleSheet(_MUTED)
+            layout.addWidget(others)
+        layout.addStretch(1)
+        return box
+
+    def _tiles(self, references: list[Reference]) -> QScrollArea:
         tiles = QWidget()
         row = QHBoxLayout(tiles)
         row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(8)
         best = self.face.best_match
-        ordered = sorted(references, key=lambda r: r.pupil.id != best)
-        for ref in ordered:
+        for ref in sorted(references, key=lambda r: r.pupil.id != best):
             closest = "closest match" if best == ref.pupil.id else ""
-            for image in ref.images or [None]:
+            for image in ref.images:
                 row.addWidget(_ReferenceTile(ref, image, closest))
         row.addStretch(1)
         scroll = QScrollArea()
@@ -199,10 +211,9 @@ class FaceCard(QFrame):
         scroll.setStyleSheet("QScrollArea, QScrollArea > QWidget > QWidget "
                              "{ background: transparent; }")
         scroll.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setFixedHeight(REFERENCE_HEIGHT + 52)
-        layout.addWidget(scroll)
-        layout.addStretch(1)
-        return box
+        scroll.setFixedHeight(tiles.sizeHint().height()
+                              + scroll.horizontalScrollBar().sizeHint().height() + 2)
+        return scroll
 
     def set_current(self, current: bool) -> None:
         colour = "palette(highlight)" if current else "palette(mid)"
@@ -259,11 +270,19 @@ class FaceReviewPanel(QWidget):
         layout.setSpacing(6)
         layout.addWidget(self.heading)
         layout.addWidget(self.scroll, 1)
+        # New cards change the scroll range once laid out: keep the current one in view.
+        self.scroll.verticalScrollBar().rangeChanged.connect(self._scroll_to_current)
 
     def show_faces(self, record: CheckRecord, crops: dict[int, QImage],
                    references: list[Reference], note: str, why_not: str | None, *,
                    current: int | None = None) -> None:
-        """Cards for every face; ``current`` (default: the first unconfirmed) is picked."""
+        """Cards for every face; ``current`` (default: the first unconfirmed) is picked.
+
+        If the keyboard was on a card, it moves to the picked card's first answer, so a
+        keyboard user goes on from face to face.
+        """
+        focus = QApplication.focusWidget()
+        had_focus = focus is not None and self.isAncestorOf(focus)
         self._clear_cards()
         left = len(record.unconfirmed_faces)
         if not record.faces:
@@ -286,6 +305,8 @@ class FaceReviewPanel(QWidget):
         elif record.faces:
             self.set_current_face((record.unconfirmed_faces or record.faces)[0].index,
                                   announce=False)
+        if had_focus and self._current in self.cards:
+            self.cards[self._current].not_protected_button.setFocus()
 
     def clear(self, text: str = "") -> None:
         self._clear_cards()
@@ -307,9 +328,16 @@ class FaceReviewPanel(QWidget):
         self._current = index
         for number, card in self.cards.items():
             card.set_current(number == index)
-        self.scroll.ensureWidgetVisible(self.cards[index], 0, 0)
+        # After new cards were laid out, so the scroll position is right.
+        QTimer.singleShot(0, self._scroll_to_current)
         if announce:
             self.face_selected.emit(index)
+
+    @Slot()
+    def _scroll_to_current(self) -> None:
+        card = self.cards.get(self._current)
+        if card is not None:
+            self.scroll.ensureWidgetVisible(card, 0, 0)
 
     def _clear_cards(self) -> None:
         for card in self.cards.values():

@@ -124,11 +124,11 @@ class FaceImageView(QWidget):
     def _paint_face(self, painter: QPainter, index: int, colour: QColor) -> None:
         rect = self.face_rect(index)
         current = index == self._current
+        painter.setBrush(Qt.BrushStyle.NoBrush)
         if current:  # a light halo so the chosen face stands out on any photo
             painter.setPen(QPen(QColor(255, 255, 255, 220), 7))
             painter.drawRoundedRect(rect, 4, 4)
         painter.setPen(QPen(colour, 4 if current else 3))
-        painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.drawRoundedRect(rect, 4, 4)
         font = QFont(self.font())
         font.setBold(True)

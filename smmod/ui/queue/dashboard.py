@@ -1,5 +1,5 @@
-"""The dashboard strip: what is due soon, overdue and unacknowledged, per account (R7),
-and when each account's queue was last checked (R13)."""
+"""The dashboard strip: what is due soon, overdue and unacknowledged, in all and per
+account (R7), and when each account's queue was last checked (R13)."""
 
 from __future__ import annotations
 
@@ -11,10 +11,14 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from smmod.queue.records import AccountLoad, Dashboard, FeedInfo
 
-_CHIP = ("QLabel {{ border-radius: 4px; padding: 3px 8px; background: {bg}; color: {fg}; }}")
-_NEUTRAL = ("#eef1f5", "#222222")
-_AMBER = ("#ffecb3", "#7a4800")
-_RED = ("#fddedc", "#9e1616")
+_CARD = ("QFrame#{name} {{ background: {bg}; border: 1px solid {border}; border-radius: 5px; }}"
+         " QLabel {{ background: transparent; border: none; }}")
+_PLAIN = ("#f6f7f9", "#d9dde3")
+_ALERT = ("#fdeeed", "#e8b4b0")
+_RED = "#9e1616"
+_AMBER = "#7a4800"
+_SHORT = {"facebook": "FB", "instagram": "IG", "x": "X", "youtube": "YT", "linkedin": "in",
+          "tiktok": "TT", "mastodon": "Masto"}
 
 
 def ago(when: datetime | None, now: datetime) -> str:
@@ -30,83 +34,92 @@ def ago(when: datetime | None, now: datetime) -> str:
     return f"{minutes // (24 * 60)} days ago"
 
 
-def _chip(name: str) -> QLabel:
-    label = QLabel()
-    label.setObjectName(name)
-    label.setTextFormat(Qt.TextFormat.RichText)
-    return label
+def _coloured(count: int, text: str, colour: str) -> str:
+    body = f"<b>{count:,}</b> {text}"
+    return f"<span style='color:{colour}'>{body}</span>" if count else body
 
 
-def _paint(label: QLabel, colours: tuple[str, str]) -> None:
-    label.setStyleSheet(_CHIP.format(bg=colours[0], fg=colours[1]))
+class _Card(QFrame):
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        self.setObjectName(name)
+        self.label = QLabel()
+        self.label.setTextFormat(Qt.TextFormat.RichText)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(9, 4, 9, 4)
+        layout.addWidget(self.label)
+
+    def show_html(self, text: str, *, alert: bool = False, tip: str = "") -> None:
+        bg, border = _ALERT if alert else _PLAIN
+        self.setStyleSheet(_CARD.format(name=self.objectName(), bg=bg, border=border))
+        self.label.setText(text)
+        self.setToolTip(tip)
 
 
-class DashboardStrip(QFrame):
+class DashboardStrip(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("queue_dashboard")
         self.setAccessibleName("Queue dashboard")
-        self._due_soon = _chip("dash_due_soon")
-        self._overdue = _chip("dash_overdue")
-        self._waiting = _chip("dash_not_acknowledged")
-        self._accounts = QLabel()
-        self._accounts.setObjectName("dash_accounts")
-        self._accounts.setTextFormat(Qt.TextFormat.RichText)
-        self._accounts.setWordWrap(True)
-        self._feeds = QLabel()
-        self._feeds.setObjectName("dash_feeds")
-        self._feeds.setWordWrap(True)
+        self._total = _Card("dash_total")
+        self._cards: list[_Card] = []
+        self._feeds = _Card("dash_feeds")
         self._feeds.hide()
-        chips = QHBoxLayout()
-        for chip in (self._due_soon, self._overdue, self._waiting):
-            chips.addWidget(chip)
-        chips.addWidget(self._feeds)
-        chips.addStretch(1)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 4)
-        layout.setSpacing(4)
-        layout.addLayout(chips)
-        layout.addWidget(self._accounts)
+        self._row = QHBoxLayout(self)
+        self._row.setContentsMargins(0, 0, 0, 4)
+        self._row.addWidget(self._total)
+        self._row.addWidget(self._feeds)
+        self._row.addStretch(1)
         self.show_dashboard(Dashboard((), 1), datetime.now().astimezone())
 
     def show_dashboard(self, dash: Dashboard, now: datetime) -> None:
-        self._due_soon.setText(f"Due within {dash.window_hours} h: <b>{dash.due_soon:,}</b>")
-        _paint(self._due_soon, _AMBER if dash.due_soon else _NEUTRAL)
-        self._overdue.setText(f"Overdue: <b>{dash.overdue:,}</b>")
-        _paint(self._overdue, _RED if dash.overdue else _NEUTRAL)
-        self._waiting.setText(f"Not acknowledged: <b>{dash.not_acknowledged:,}</b>")
-        _paint(self._waiting, _NEUTRAL)
-        self._accounts.setText(" &nbsp;&nbsp;|&nbsp;&nbsp; ".join(
-            self._account_html(a, now, dash.stale_days) for a in dash.accounts))
-        tips = [self._account_tip(a, now) for a in dash.accounts]
-        self._accounts.setToolTip("\n".join(tips))
+        self._total.show_html(
+            f"<b>All accounts</b><br>{_coloured(dash.due_soon, f'due within {dash.window_hours} h', _AMBER)}"
+            f" · {_coloured(dash.overdue, 'overdue', _RED)}<br>"
+            f"<b>{dash.not_acknowledged:,}</b> not acknowledged",
+            alert=dash.overdue > 0)
+        while len(self._cards) < len(dash.accounts):
+            card = _Card(f"dash_account_{len(self._cards)}")
+            self._row.insertWidget(1 + len(self._cards), card)
+            self._cards.append(card)
+        for card, load in zip(self._cards, dash.accounts, strict=False):
+            card.show_html(self._account_html(load, now, dash.stale_days), alert=load.stale,
+                           tip=self._account_tip(load, now))
+            card.show()
+        for card in self._cards[len(dash.accounts):]:
+            card.hide()
 
     def show_feeds(self, feeds: list[FeedInfo]) -> None:
         failing = [f for f in feeds if f.enabled and f.last_error]
         self._feeds.setVisible(bool(failing))
         if failing:
-            self._feeds.setText("⚠ " + "; ".join(f"Feed '{f.name}' failed" for f in failing))
-            self._feeds.setToolTip("\n".join(f"{f.name}: {f.last_error}" for f in failing))
-            _paint(self._feeds, _RED)
+            names = ", ".join(html.escape(f.name) for f in failing)
+            self._feeds.show_html(
+                f"<b style='color:{_RED}'>⚠ {len(failing)} feed(s) failing</b><br>{names}",
+                alert=True, tip="\n".join(f"{f.name}: {f.last_error}" for f in failing))
 
     def texts(self) -> str:
         """Everything the strip says, for tests and screen readers."""
-        return " | ".join(w.text() for w in (self._due_soon, self._overdue, self._waiting,
-                                             self._accounts, self._feeds))
+        cards = [self._total, *(c for c in self._cards if not c.isHidden()), self._feeds]
+        return " | ".join(c.label.text() for c in cards if not c.isHidden())
 
     @staticmethod
     def _account_html(load: AccountLoad, now: datetime, stale_days: int) -> str:
         e = html.escape
-        counts = (f"{load.due_soon} due soon, {load.overdue} overdue, "
-                  f"{load.not_acknowledged} not acknowledged")
+        ref = load.account
+        title = f"{_SHORT.get(ref.platform, ref.platform)} {ref.handle}"
+        counts = (f"{_coloured(load.overdue, 'overdue', _RED)} · "
+                  f"{_coloured(load.due_soon, 'due soon', _AMBER)} · "
+                  f"<b>{load.not_acknowledged:,}</b> waiting")
         checked = f"checked {ago(load.last_checked_at, now)}"
         if load.stale:
-            days = "day" if stale_days == 1 else f"{stale_days} days"
-            checked = (f"<span style='color:#9e1616'><b>⚠ not checked for over {days}</b> "
+            span = "a day" if stale_days == 1 else f"{stale_days} days"
+            checked = (f"<span style='color:{_RED}'><b>⚠ not checked for over {span}</b> "
                        f"({e(checked)})</span>")
-        return f"<b>{e(load.account.label)}</b>: {e(counts)}; {checked}"
+        return f"<b>{e(title)}</b><br>{counts}<br>{checked}"
 
     @staticmethod
     def _account_tip(load: AccountLoad, now: datetime) -> str:
-        return (f"{load.account.label}: last checked {ago(load.last_checked_at, now)} "
-                "(R13: every account's queue is checked regularly)")
+        return (f"{load.account.label}: {load.due_soon} due within 4 h, {load.overdue} overdue, "
+                f"{load.not_acknowledged} not acknowledged; queue last checked "
+                f"{ago(load.last_checked_at, now)} (R13)")

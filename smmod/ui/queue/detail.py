@@ -21,6 +21,8 @@ from smmod.queue.records import ItemDetail, QueueRow
 from smmod.sla import describe
 from smmod.ui.queue.model import STATUS_LABELS, local_text
 
+AUTHOR_KIND_LABELS = {"parent": "parent or carer", "student": "student", "staff": "staff",
+                      "public": "member of the public", "unknown": "author type not known"}
 _STATE_COLOURS = {"red": "#9e1616", "amber": "#7a4800", "stopped": "#2e7d32", "ok": "#333333"}
 
 
@@ -53,11 +55,14 @@ class DetailPane(QFrame):
         self._thread.setObjectName("detail_thread")
         self._thread.setAccessibleName("Thread: parent and replies")
         self._thread.setMaximumHeight(150)
+        self._thread.setWordWrap(True)
+        self._thread.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self._history = QListWidget()
         self._history.setObjectName("detail_history")
         self._history.setAccessibleName("History")
         self._history.setMaximumHeight(140)
         self._history.setWordWrap(True)
+        self._history.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 4, 4, 4)
         layout.addWidget(self._header)
@@ -110,7 +115,8 @@ class DetailPane(QFrame):
             if row.author_handle else ""
         lines = [
             f"<div style='font-size:12pt'><b>{e(row.author_name)}</b>{handle} "
-            f"<span style='color:#666'>({e(row.author_kind)})</span></div>",
+            f"<span style='color:#666'>· {e(AUTHOR_KIND_LABELS.get(row.author_kind, ''))}"
+            "</span></div>",
             f"<div>{e(row.kind.capitalize())} on <b>{e(row.account_label)}</b> · "
             f"{e(STATUS_LABELS.get(row.status, row.status))} · received "
             f"{e(local_text(row.received_at, self._zone))}</div>",
@@ -131,7 +137,7 @@ class DetailPane(QFrame):
 
     def _add_thread_item(self, label: str, row: QueueRow) -> None:
         when = local_text(row.received_at, self._zone)
-        item = QListWidgetItem(f"{label}: {row.author_name}, {when} — {row.excerpt[:120]}")
+        item = QListWidgetItem(f"{label} — {row.author_name}, {when}:\n{row.excerpt[:160]}")
         item.setData(Qt.ItemDataRole.UserRole, row.id)
         item.setToolTip("Press Enter to go to this item")
         self._thread.addItem(item)

@@ -18,11 +18,20 @@ from datetime import datetime
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QBrush, QColor, QFont
 
+from smmod.queue.idstream import ArrayStream, IdStream
 from smmod.queue.records import QueueFilter, QueueRow, QueueSort
-from smmod.sla import describe
+from smmod.sla import SlaState, describe
 
 log = logging.getLogger("smmod.ui.queue")
 
@@ -31,10 +40,10 @@ COL_STATUS = 1
 COL_ACCOUNT = 2
 COL_KIND = 3
 COL_AUTHOR = 4
-COL_TEXT = 5
-COL_RECEIVED = 6
-COL_CLAIMED = 7
-COL_FLAGS = 8
+COL_CLAIMED = 5
+COL_FLAGS = 6
+COL_RECEIVED = 7
+COL_TEXT = 8  # last, so it takes the width that is left
 
 HEADERS = {
     COL_DEADLINE: "Deadline",
@@ -42,10 +51,10 @@ HEADERS = {
     COL_ACCOUNT: "Account",
     COL_KIND: "Kind",
     COL_AUTHOR: "Author",
-    COL_TEXT: "Text",
-    COL_RECEIVED: "Received",
     COL_CLAIMED: "Claimed by",
     COL_FLAGS: "Flags",
+    COL_RECEIVED: "Received",
+    COL_TEXT: "Text",
 }
 HEADER_TIPS = {
     COL_DEADLINE: "R7: a response is due within 24 hours, or by the end of the next working "
@@ -68,6 +77,8 @@ SlaStateRole = Qt.ItemDataRole.UserRole + 3
 
 PAGE_SIZE = 100
 CACHE_ROWS = 2_000
+FIRST_SLICE = 3 * PAGE_SIZE  # ids read before the view first paints
+SLICE = 25_000  # ids read per event-loop turn after that
 MAX_REMOVE_RANGES = 200  # beyond this, a reset is cheaper than row-by-row removal
 
 _AMBER_BG = QColor(255, 236, 179)
@@ -80,8 +91,20 @@ _ROOT = QModelIndex()
 _Index = QModelIndex | QPersistentModelIndex
 
 
+def deadline_text(state: SlaState) -> str:
+    """Short enough for the column; the tooltip has the whole sentence."""
+    if state.state == "stopped":
+        return "✓ Responded" if state.met else "✓ Responded late"
+    text = describe(state).replace("overdue by ", "overdue ")
+    return text[:1].upper() + text[1:]
+
+
 class RowSource(Protocol):
-    """What the model needs from the queue service (``QueueService.read``)."""
+    """What the model needs from the queue service (``QueueService.read``).
+
+    A source may also offer ``open_ids`` (same arguments) returning an ``IdStream``;
+    then the view appears after the first slice of ids and reads the rest between paints.
+    """
 
     def ids(self, flt: QueueFilter = ..., sort: QueueSort = ...,
             now: datetime | None = ...) -> array[int]: ...
@@ -97,6 +120,8 @@ def local_text(when: datetime | None, zone: ZoneInfo) -> str:
 
 
 class QueueTableModel(QAbstractTableModel):
+    ids_loaded = Signal(int)  # every id of the current query is in (rows shown)
+
     def __init__(self, source: RowSource, *, now: Callable[[], datetime],
                  zone: ZoneInfo | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -105,9 +130,15 @@ class QueueTableModel(QAbstractTableModel):
         self._zone = zone or ZoneInfo("Europe/London")
         self._filter = QueueFilter()
         self._sort = QueueSort()
-        self._ids: array[int] = array("q")
+        self._ids: array[int] = array("q")  # ids read so far, in display order
+        self._total = 0  # rows in the current query (the view's row count)
+        self._stream: IdStream | ArrayStream | None = None
         self._cache: OrderedDict[int, QueueRow] = OrderedDict()
         self._clock: datetime = now()
+        self._slicer = QTimer(self)
+        self._slicer.setSingleShot(True)
+        self._slicer.setInterval(0)
+        self._slicer.timeout.connect(self._on_slicer_timeout)
         self.fetches = 0  # pages fetched; lets tests and benches see the laziness
 
     # -- public -------------------------------------------------------------------
@@ -117,22 +148,38 @@ class QueueTableModel(QAbstractTableModel):
 
     def set_query(self, flt: QueueFilter, sort: QueueSort | None = None) -> None:
         """Run the query for a new filter or sort: a reset, the view starts at the top."""
+        self._close_stream()
         self.beginResetModel()
         self._filter = flt
         self._sort = sort or self._sort
         self._clock = self._now()
         self._cache.clear()
+        self._ids, self._total = array("q"), 0
         try:
-            self._ids = self._source.ids(self._filter, self._sort, self._clock)
+            self._stream = self._open_stream()
+            self._total = self._stream.total
+            self._ids = self._stream.fetch(FIRST_SLICE)
         except Exception:
             log.exception("loading the queue failed")
-            self._ids = array("q")
+            self._close_stream()
+            self._ids, self._total = array("q"), 0
             raise
         finally:
             self.endResetModel()
+        self._slicer.start()
+
+    def finish_loading(self) -> None:
+        """Read every remaining id now (before a reload or a search by id)."""
+        if self._stream is not None:
+            self._ids.extend(self._stream.rest())
+        self._settle()
+
+    def is_loading(self) -> bool:
+        return self._stream is not None
 
     def reload(self) -> None:
         """Pick up new and changed items, keeping the selection and current item."""
+        self.finish_loading()
         self._clock = self._now()
         fresh = self._source.ids(self._filter, self._sort, self._clock)
         self._cache.clear()
@@ -141,7 +188,7 @@ class QueueTableModel(QAbstractTableModel):
             return
         if not self._remove_missing(set(fresh)):
             self.beginResetModel()
-            self._ids = fresh
+            self._ids, self._total = fresh, len(fresh)
             self.endResetModel()
             return
         self._append_new(fresh)
@@ -150,9 +197,9 @@ class QueueTableModel(QAbstractTableModel):
     def tick(self) -> None:
         """Move the countdowns on; cached rows are reused, no query runs."""
         self._clock = self._now()
-        if self._ids:
+        if self._total:
             top = self.index(0, COL_DEADLINE)
-            bottom = self.index(len(self._ids) - 1, COL_DEADLINE)
+            bottom = self.index(self._total - 1, COL_DEADLINE)
             self.dataChanged.emit(top, bottom, [Qt.ItemDataRole.DisplayRole])
 
     def forget(self, item_ids: Iterable[int]) -> None:
@@ -164,9 +211,10 @@ class QueueTableModel(QAbstractTableModel):
                 self.dataChanged.emit(self.index(row, 0), self.index(row, len(HEADERS) - 1))
 
     def item_id(self, row: int) -> int | None:
-        return self._ids[row] if 0 <= row < len(self._ids) else None
+        return self._ids[row] if self._ensure(row) else None
 
     def row_of(self, item_id: int) -> int | None:
+        self.finish_loading()
         try:
             return self._ids.index(item_id)
         except ValueError:
@@ -177,7 +225,7 @@ class QueueTableModel(QAbstractTableModel):
 
     # -- QAbstractTableModel ------------------------------------------------------
     def rowCount(self, parent: _Index = _ROOT) -> int:  # QAbstractItemModel.rowCount
-        return 0 if parent.isValid() else len(self._ids)
+        return 0 if parent.isValid() else self._total
 
     def columnCount(self, parent: _Index = _ROOT) -> int:  # QAbstractItemModel.columnCount
         return 0 if parent.isValid() else len(HEADERS)
@@ -198,7 +246,8 @@ class QueueTableModel(QAbstractTableModel):
         return (Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
                 | Qt.ItemFlag.ItemNeverHasChildren)
 
-    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:  # QAbstractItemModel.sort
+    def sort(self, column: int,
+             order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:  # QAbstractItemModel.sort
         key = SORT_KEYS.get(column)
         if key is None:
             return
@@ -219,8 +268,53 @@ class QueueTableModel(QAbstractTableModel):
             return None
 
     # -- rows and pages -----------------------------------------------------------
+    def _ensure(self, row: int) -> bool:
+        """Make sure the id for ``row`` has been read (the user jumped ahead)."""
+        if 0 <= row < len(self._ids):
+            return True
+        if row < 0 or self._stream is None:
+            return False
+        self._ids.extend(self._stream.fetch(max(SLICE, row + 1 - len(self._ids))))
+        if self._stream.done:
+            self._slicer.start()  # settle outside data(): it may change the row count
+        return row < len(self._ids)
+
+    def _open_stream(self) -> IdStream | ArrayStream:
+        opener = getattr(self._source, "open_ids", None)
+        if opener is not None:
+            return opener(self._filter, self._sort, self._clock)  # type: ignore[no-any-return]
+        return ArrayStream(self._source.ids(self._filter, self._sort, self._clock))
+
+    def _close_stream(self) -> None:
+        self._slicer.stop()
+        stream, self._stream = self._stream, None
+        if stream is not None:
+            stream.close()
+
+    def _settle(self) -> None:
+        """The stream has ended: match the row count to the ids actually read."""
+        if self._stream is not None and not self._stream.done:
+            return
+        self._close_stream()
+        got = len(self._ids)
+        if got < self._total:  # only when count and cursor saw different data
+            self.beginRemoveRows(_ROOT, got, self._total - 1)
+            self._total = got
+            self.endRemoveRows()
+        self.ids_loaded.emit(got)
+
+    def _on_slicer_timeout(self) -> None:
+        if self._stream is None:
+            return
+        if not self._stream.done:
+            self._ids.extend(self._stream.fetch(SLICE))
+        if self._stream.done:
+            self._settle()
+        else:
+            self._slicer.start()
+
     def _row(self, row: int) -> QueueRow | None:
-        if not 0 <= row < len(self._ids):
+        if not self._ensure(row):
             return None
         item_id = self._ids[row]
         found = self._cache.get(item_id)
@@ -261,10 +355,10 @@ class QueueTableModel(QAbstractTableModel):
 
     def _display(self, row: QueueRow, column: int) -> str | None:
         if column == COL_DEADLINE:
-            text = describe(row.sla(self._clock))
-            return text[:1].upper() + text[1:]
+            return deadline_text(row.sla(self._clock))
         if column == COL_STATUS:
-            return STATUS_LABELS.get(row.status, row.status.capitalize())
+            status = STATUS_LABELS.get(row.status, row.status.capitalize())
+            return f"{status} · {', '.join(row.flags)}" if row.flags else status
         if column == COL_ACCOUNT:
             platform, _, handle = row.account_label.partition(": ")
             short = PLATFORM_SHORT.get(platform, platform)
@@ -287,7 +381,8 @@ class QueueTableModel(QAbstractTableModel):
         if column == COL_DEADLINE:
             state = row.sla(self._clock)
             used = f"{min(state.fraction_used, 9.99):.0%} of the time used"
-            return f"Due {local_text(row.due_at, self._zone)} ({used})"
+            return (f"Due {local_text(row.due_at, self._zone)} ({used}): "
+                    f"{describe(state)}")
         if column == COL_TEXT:
             return row.excerpt
         if column == COL_AUTHOR:
@@ -310,9 +405,9 @@ class QueueTableModel(QAbstractTableModel):
 
     # -- reload steps -------------------------------------------------------------
     def _emit_all_changed(self) -> None:
-        if self._ids:
+        if self._total:
             self.dataChanged.emit(self.index(0, 0),
-                                  self.index(len(self._ids) - 1, len(HEADERS) - 1))
+                                  self.index(self._total - 1, len(HEADERS) - 1))
 
     def _remove_missing(self, keep: set[int]) -> bool:
         """Remove rows whose item left the view; False when a reset is better."""
@@ -328,6 +423,7 @@ class QueueTableModel(QAbstractTableModel):
         for first, last in reversed(ranges):
             self.beginRemoveRows(_ROOT, first, last)
             del self._ids[first:last + 1]
+            self._total = len(self._ids)
             self.endRemoveRows()
         return True
 
@@ -338,11 +434,13 @@ class QueueTableModel(QAbstractTableModel):
             first = len(self._ids)
             self.beginInsertRows(_ROOT, first, first + len(added) - 1)
             self._ids.extend(added)
+            self._total = len(self._ids)
             self.endInsertRows()
 
     def _reorder(self, fresh: array[int]) -> None:
         if fresh == self._ids:
             return
+        assert len(fresh) == len(self._ids)
         self.layoutAboutToBeChanged.emit()
         persistent = self.persistentIndexList()
         old_ids = [self._ids[p.row()] for p in persistent]

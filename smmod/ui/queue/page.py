@@ -38,7 +38,19 @@ from smmod.ui.queue.actions import QueueAction, create_actions, shortcut_rows
 from smmod.ui.queue.dashboard import DashboardStrip
 from smmod.ui.queue.detail import DetailPane
 from smmod.ui.queue.filterbar import FilterBar
-from smmod.ui.queue.model import COL_DEADLINE, COL_TEXT, QueueTableModel
+from smmod.ui.queue.model import (
+    COL_ACCOUNT,
+    COL_AUTHOR,
+    COL_CLAIMED,
+    COL_DEADLINE,
+    COL_FLAGS,
+    COL_KIND,
+    COL_RECEIVED,
+    COL_STATUS,
+    COL_TEXT,
+    HEADERS,
+    QueueTableModel,
+)
 
 log = logging.getLogger("smmod.ui.queue")
 
@@ -46,6 +58,11 @@ CHANGE_POLL_MS = 5_000
 COUNTDOWN_MS = 30_000
 FEED_POLL_MS = 60_000
 CHECKED_EVERY = timedelta(minutes=5)
+COLUMN_WIDTHS = {COL_DEADLINE: 150, COL_STATUS: 95, COL_ACCOUNT: 135, COL_KIND: 72,
+                 COL_AUTHOR: 130, COL_CLAIMED: 100, COL_FLAGS: 90, COL_RECEIVED: 120,
+                 COL_TEXT: 120}  # the text then stretches into whatever width is left
+# Flags also show in the Status cell; right-click the header to show these columns.
+HIDDEN_COLUMNS = frozenset({COL_RECEIVED, COL_FLAGS})
 _BANNER_STYLE = ("QFrame#queue_conflict { background: #fff4e5; border: 1px solid #f3d19e;"
                  " border-radius: 4px; } QLabel { color: #663c00; }")
 
@@ -100,11 +117,18 @@ class QueuePage(QWidget):
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(False)
-        for column, width in ((COL_DEADLINE, 150), (1, 90), (2, 170), (3, 80), (4, 140),
-                              (COL_TEXT, 380), (6, 120), (7, 120), (8, 90)):
+        header.setStretchLastSection(True)  # the text
+        for column, width in COLUMN_WIDTHS.items():
             header.resizeSection(column, width)
-        header.setSectionResizeMode(COL_TEXT, QHeaderView.ResizeMode.Stretch)
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        for column, title in HEADERS.items():
+            toggle = QAction(f"Show {title}", header)
+            toggle.setCheckable(True)
+            toggle.setChecked(column not in HIDDEN_COLUMNS)
+            toggle.setEnabled(column not in (COL_DEADLINE, COL_TEXT))
+            toggle.toggled.connect(lambda on, c=column: self.table.setColumnHidden(c, not on))
+            header.addAction(toggle)
+            self.table.setColumnHidden(column, column in HIDDEN_COLUMNS)
         header.setSortIndicator(COL_DEADLINE, Qt.SortOrder.AscendingOrder)
         self.table.setSortingEnabled(True)
         self.detail = DetailPane(self._zone)
@@ -117,7 +141,7 @@ class QueuePage(QWidget):
         splitter.addWidget(self.detail)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 1)
-        splitter.setSizes([760, 340])
+        splitter.setSizes([920, 310])
         splitter.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 10, 12, 6)

@@ -23,6 +23,7 @@ down_revision: str | None = "0002"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
+AWAITING_SQL = "first_response_at IS NULL AND status != 'resolved'"
 FTS_DDL = (
     "CREATE VIRTUAL TABLE queue_items_fts USING fts5("
     "text, author_name, author_handle, content='queue_items', content_rowid='id', "
@@ -154,6 +155,9 @@ def upgrade() -> None:
         batch_op.create_index("ix_queue_items_account_hash", ["account_id", "content_hash"])
         batch_op.create_index("ix_queue_items_claimed_by", ["claimed_by"])
         batch_op.create_index("ix_queue_items_due_at", ["due_at"])
+        batch_op.create_index("ix_queue_items_awaiting_due", ["due_at"],
+                              sqlite_where=sa.text(AWAITING_SQL),
+                              postgresql_where=sa.text(AWAITING_SQL))
         batch_op.create_index("ix_queue_items_parent_id", ["parent_id"])
         batch_op.create_index("ix_queue_items_status_due", ["status", "due_at"])
         batch_op.create_index("ix_queue_items_updated_at", ["updated_at"])
@@ -189,7 +193,8 @@ def downgrade() -> None:
         batch_op.drop_index("ix_queue_item_flags_flag")
     op.drop_table("queue_item_flags")
     with op.batch_alter_table("queue_items", schema=None) as batch_op:
-        for name in ("ix_queue_items_updated_at", "ix_queue_items_status_due",
+        for name in ("ix_queue_items_awaiting_due", "ix_queue_items_updated_at",
+                     "ix_queue_items_status_due",
                      "ix_queue_items_parent_id", "ix_queue_items_due_at",
                      "ix_queue_items_claimed_by", "ix_queue_items_account_hash",
                      "ix_queue_items_account_due"):

@@ -1,0 +1,366 @@
+"""Dialogs that record one action: hide/delete/block/report, a reply, and undo (reopen).
+
+The dialogs only collect what the moderator decided and hand back an ``ActionRequest``;
+the action panel runs it through the moderation service, which enforces R8 again.
+Platform-side actions say plainly that the moderator does them on the platform and
+smmod records them ("Done on Facebook? Record it").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import Signal, Slot
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from smmod.moderation.connectors import manual_hint, platform_name, record_label
+from smmod.moderation.records import ActionRecord, ActionRequest, ItemContext, TemplateInfo
+from smmod.moderation.vocabulary import ACTION_LABELS, NOTICE_REQUIRED, REASON_REQUIRED
+from smmod.ui.moderation.common import (
+    HINT_STYLE,
+    MUTED,
+    TITLE_STYLE,
+    ItemBox,
+    copy_to_clipboard,
+    local_time,
+    section,
+    text_edit,
+)
+
+TITLES = {
+    "hide": "Hide comment",
+    "delete": "Delete comment",
+    "block": "Block the author",
+    "report_to_platform": "Report to the platform",
+}
+COMMON_REASONS = (
+    "Offensive language",
+    "Racist or discriminatory content",
+    "Threat or encouragement of violence",
+    "Personal information about a pupil, family or member of staff",
+    "Names a pupil on the do-not-publish list",
+    "Spam or a scam",
+    "Bullying or harassment",
+    "Repeated abuse after a warning",
+)
+NOTICE_FOR_FLAG = (
+    ("discriminatory", "removed_discriminatory"),
+    ("threat", "removed_threat"),
+    ("personal_data", "removed_personal_data"),
+    ("names_protected_pupil", "removed_personal_data"),
+)
+Render = Callable[[str], str]
+
+
+def default_notice(kind: str, flags: Sequence[str], notices: Sequence[TemplateInfo]) -> str | None:
+    """The notice template that fits the item's flags best."""
+    keys = [t.key for t in notices]
+    if kind == "block" and "blocked_author" in keys:
+        return "blocked_author"
+    for flag, key in NOTICE_FOR_FLAG:
+        if flag in flags and key in keys:
+            return key
+    if "removed_offensive" in keys:
+        return "removed_offensive"
+    return keys[0] if keys else None
+
+
+class _RecordDialog(QDialog):
+    """Shared frame: title, item box, body, the plain hint, and the record button."""
+
+    def __init__(self, title: str, item: ItemContext, zone: ZoneInfo, record_text: str,
+                 parent: QWidget | None, flags: tuple = ()) -> None:
+        super().__init__(parent)
+        self.item = item
+        self.setWindowTitle(f"{title} — #{item.item_id}")
+        self.setMinimumWidth(560)
+        heading = QLabel(title)
+        heading.setStyleSheet(TITLE_STYLE)
+        self.body = QVBoxLayout()
+        self.hint = QLabel()
+        self.hint.setObjectName("platform_hint")
+        self.hint.setWordWrap(True)
+        self.hint.setStyleSheet(HINT_STYLE)
+        self.hint.hide()
+        self.problem = QLabel()
+        self.problem.setObjectName("missing_fields")
+        self.problem.setStyleSheet(MUTED)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.record_button = QPushButton(record_text)
+        self.record_button.setObjectName("record_button")
+        self.record_button.setDefault(True)
+        self.buttons.addButton(self.record_button, QDialogButtonBox.ButtonRole.AcceptRole)
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading)
+        layout.addWidget(ItemBox(item, zone, flags=flags))
+        layout.addLayout(self.body)
+        layout.addWidget(self.hint)
+        row = QHBoxLayout()
+        row.addWidget(self.problem, 1)
+        row.addWidget(self.buttons)
+        layout.addLayout(row)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+
+    def set_hint(self, text: str) -> None:
+        self.hint.setText(text)
+        self.hint.setVisible(bool(text))
+
+    def set_missing(self, missing: list[str]) -> None:
+        self.record_button.setEnabled(not missing)
+        self.problem.setText("Still needed: " + ", ".join(missing) if missing else "")
+
+    def accept(self) -> None:  # QDialog.accept
+        if self.record_button.isEnabled():
+            super().accept()
+
+
+class ActionDialog(_RecordDialog):
+    """Hide, delete, block or report: a reason (R8), and for delete/block a notice."""
+
+    notice_copied = Signal(str)
+
+    def __init__(self, kind: str, item: ItemContext, zone: ZoneInfo, *,
+                 notices: Sequence[TemplateInfo], render: Render, flags: tuple = (),
+                 parent: QWidget | None = None) -> None:
+        super().__init__(TITLES[kind], item, zone, record_label(item.platform), parent, flags)
+        self.kind = kind
+        self._render = render
+        self.setObjectName(f"action_dialog_{kind}")
+        self.reasons = QComboBox()
+        self.reasons.setObjectName("common_reasons")
+        self.reasons.setAccessibleName("Common reasons")
+        self.reasons.addItem("Common reasons…")
+        self.reasons.addItems(COMMON_REASONS)
+        self.reason = text_edit("reason", "Reason", lines=2)
+        self.reason.setPlaceholderText("Why, in a sentence: this is kept with the action.")
+        reason_row = QHBoxLayout()
+        reason_row.addWidget(section("Reason", required=kind in REASON_REQUIRED))
+        reason_row.addStretch(1)
+        reason_row.addWidget(self.reasons)
+        self.body.addLayout(reason_row)
+        self.body.addWidget(self.reason)
+        self.notice = text_edit("audience_notice", "Audience notice", lines=3)
+        self.templates = QComboBox()
+        self.templates.setObjectName("notice_templates")
+        self.templates.setAccessibleName("Notice template")
+        self.copy_button = QPushButton("Copy notice")
+        self.copy_button.setObjectName("copy_notice")
+        wants_notice = kind in NOTICE_REQUIRED or kind == "hide"
+        if wants_notice:
+            for template in notices:
+                self.templates.addItem(template.title, template.key)
+            head = QHBoxLayout()
+            head.addWidget(section("Audience notice", required=kind in NOTICE_REQUIRED))
+            head.addStretch(1)
+            head.addWidget(self.templates)
+            head.addWidget(self.copy_button)
+            self.body.addLayout(head)
+            explain = QLabel("A short public statement of exactly why (R8). Edit it as you need; "
+                             "it is copied to the clipboard ready to paste."
+                             if kind in NOTICE_REQUIRED else
+                             "Optional for hiding: a public statement, if you post one.")
+            explain.setStyleSheet(MUTED)
+            explain.setWordWrap(True)
+            self.body.addWidget(explain)
+            self.body.addWidget(self.notice)
+            chosen = default_notice(kind, item.flags, notices) if kind in NOTICE_REQUIRED else None
+            if chosen is not None:
+                self.templates.setCurrentIndex(self.templates.findData(chosen))
+                self.notice.setPlainText(render(chosen))
+            elif kind == "hide":
+                self.templates.insertItem(0, "No notice", None)
+                self.templates.setCurrentIndex(0)
+        self.set_hint(manual_hint(kind, item.platform))
+        self.reasons.activated.connect(self._on_reasons_activated)
+        self.reason.textChanged.connect(self._update)
+        self.notice.textChanged.connect(self._update)
+        self.templates.activated.connect(self._on_templates_activated)
+        self.copy_button.clicked.connect(self._on_copy_clicked)
+        self._update()
+
+    def request(self) -> ActionRequest:
+        return ActionRequest(self.item.item_id, self.kind, reason=self.reason.toPlainText(),
+                             audience_notice=self.notice.toPlainText(),
+                             template=self.templates.currentData() if self.notice.toPlainText()
+                             else None, version_id=self.item.version_id)
+
+    def copy_notice(self) -> str:
+        text = self.notice.toPlainText().strip()
+        if text:
+            copy_to_clipboard(text)
+            self.notice_copied.emit(text)
+        return text
+
+    def accept(self) -> None:  # QDialog.accept
+        if self.record_button.isEnabled():
+            self.copy_notice()
+        super().accept()
+
+    @Slot()
+    def _update(self) -> None:
+        missing = []
+        if self.kind in REASON_REQUIRED and not self.reason.toPlainText().strip():
+            missing.append("a reason")
+        if self.kind in NOTICE_REQUIRED and not self.notice.toPlainText().strip():
+            missing.append("an audience notice")
+        self.set_missing(missing)
+        self.copy_button.setEnabled(bool(self.notice.toPlainText().strip()))
+
+    @Slot(int)
+    def _on_reasons_activated(self, index: int) -> None:
+        if index > 0:
+            self.reason.setPlainText(self.reasons.itemText(index))
+            self.reasons.setCurrentIndex(0)
+            self.reason.setFocus()
+
+    @Slot(int)
+    def _on_templates_activated(self, _index: int) -> None:
+        key = self.templates.currentData()
+        self.notice.setPlainText(self._render(key) if key else "")
+
+    @Slot()
+    def _on_copy_clicked(self) -> None:
+        self.copy_notice()
+
+
+class ReplyDialog(_RecordDialog):
+    """A reply from a template (R10), filled in, editable, copied to paste."""
+
+    def __init__(self, item: ItemContext, zone: ZoneInfo, *, replies: Sequence[TemplateInfo],
+                 render: Render, suggested: Sequence[str] = (), preselect: str | None = None,
+                 flags: tuple = (), parent: QWidget | None = None) -> None:
+        super().__init__("Reply", item, zone, record_label(item.platform), parent, flags)
+        self.setObjectName("reply_dialog")
+        self._render = render
+        self.templates = QComboBox()
+        self.templates.setObjectName("reply_templates")
+        self.templates.setAccessibleName("Reply template")
+        ordered = sorted(replies, key=lambda t: (t.key not in suggested, t.title.casefold()))
+        for template in ordered:
+            label = template.title + ("  ★ suggested" if template.key in suggested else "")
+            self.templates.addItem(label, template.key)
+        self.templates.addItem("Write my own", None)
+        self.text = text_edit("reply_text", "Reply text", lines=6)
+        self.copy_button = QPushButton("Copy reply")
+        self.copy_button.setObjectName("copy_reply")
+        head = QHBoxLayout()
+        head.addWidget(section("Template"))
+        head.addWidget(self.templates, 1)
+        self.body.addLayout(head)
+        text_head = QHBoxLayout()
+        text_head.addWidget(section("Reply", required=True))
+        text_head.addStretch(1)
+        text_head.addWidget(self.copy_button)
+        self.body.addLayout(text_head)
+        self.body.addWidget(self.text)
+        note = QLabel("The school's name, the account and the author's name are filled in. "
+                      "A reply stops the response clock (R7).")
+        note.setStyleSheet(MUTED)
+        note.setWordWrap(True)
+        self.body.addWidget(note)
+        self.set_hint(manual_hint("reply", item.platform))
+        first = preselect if preselect is not None else (suggested[0] if suggested else None)
+        index = self.templates.findData(first) if first else 0
+        self.templates.setCurrentIndex(max(index, 0))
+        self._on_templates_activated(self.templates.currentIndex())
+        self.templates.activated.connect(self._on_templates_activated)
+        self.text.textChanged.connect(self._update)
+        self.copy_button.clicked.connect(self._on_copy_clicked)
+        self._update()
+
+    def request(self) -> ActionRequest:
+        return ActionRequest(self.item.item_id, "reply", reply_text=self.text.toPlainText(),
+                             template=self.templates.currentData(),
+                             version_id=self.item.version_id)
+
+    def accept(self) -> None:  # QDialog.accept
+        if self.record_button.isEnabled():
+            copy_to_clipboard(self.text.toPlainText().strip())
+        super().accept()
+
+    @Slot()
+    def _update(self) -> None:
+        text = self.text.toPlainText().strip()
+        self.set_missing([] if text else ["the reply text"])
+        self.copy_button.setEnabled(bool(text))
+
+    @Slot(int)
+    def _on_templates_activated(self, _index: int) -> None:
+        key = self.templates.currentData()
+        self.text.setPlainText(self._render(key) if key else "")
+
+    @Slot()
+    def _on_copy_clicked(self) -> None:
+        copy_to_clipboard(self.text.toPlainText().strip())
+
+
+class ReopenDialog(_RecordDialog):
+    """Undo: reverse one action recorded by mistake, or reopen a resolved item."""
+
+    def __init__(self, item: ItemContext, zone: ZoneInfo, *, actions: Sequence[ActionRecord],
+                 parent: QWidget | None = None) -> None:
+        super().__init__("Undo or reopen", item, zone, "Reopen", parent)
+        self.setObjectName("reopen_dialog")
+        self.choices = QButtonGroup(self)
+        self.body.addWidget(section("Which action was recorded by mistake?", required=True))
+        reversible = [a for a in actions
+                      if a.kind not in ("reopen", "escalate") and not a.reversed]
+        for action in reversed(reversible):
+            why = f" — {action.reason}" if action.reason else ""
+            button = QRadioButton(f"{ACTION_LABELS.get(action.kind, action.kind)} by "
+                                  f"{action.actor_name}, {local_time(action.at, zone)}{why}")
+            button.setObjectName(f"reverse_{action.id}")
+            self.choices.addButton(button, action.id)
+            self.body.addWidget(button)
+        if item.status == "resolved":
+            button = QRadioButton("None: reopen the item (it was resolved)")
+            button.setObjectName("reverse_none")
+            self.choices.addButton(button, 0)
+            self.body.addWidget(button)
+        if not self.choices.buttons():
+            empty = QLabel("Nothing to undo: no action on this item can be reversed. "
+                           "An escalation stays with its incident (R9).")
+            empty.setWordWrap(True)
+            empty.setStyleSheet(MUTED)
+            self.body.addWidget(empty)
+        else:
+            self.choices.buttons()[0].setChecked(True)
+        self.body.addWidget(section("Reason", required=True))
+        self.reason = text_edit("reason", "Reason", lines=2)
+        self.body.addWidget(self.reason)
+        self.set_hint("Nothing is erased: the original action stays in the history, marked as "
+                      f"reversed. If it was done on {platform_name(item.platform)}, undo it there too.")
+        self.reason.textChanged.connect(self._update)
+        self.choices.idToggled.connect(lambda _id, _on: self._update())
+        self._update()
+
+    def request(self) -> ActionRequest:
+        chosen = self.choices.checkedId()
+        return ActionRequest(self.item.item_id, "reopen", reason=self.reason.toPlainText(),
+                             reverses_id=chosen if chosen > 0 else None,
+                             version_id=self.item.version_id)
+
+    @Slot()
+    def _update(self) -> None:
+        missing = []
+        if self.choices.checkedId() < 0:
+            missing.append("the action to undo")
+        if not self.reason.toPlainText().strip():
+            missing.append("a reason")
+        self.set_missing(missing)
+
+
+__all__ = ["ActionDialog", "ReopenDialog", "ReplyDialog", "default_notice"]

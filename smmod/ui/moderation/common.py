@@ -1,0 +1,126 @@
+"""Small pieces the moderation dialogs share: the item box, the clipboard, file choosers.
+
+File choosers are module functions so tests can replace them, as with ``msgbox``.
+"""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QFrame,
+    QLabel,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from smmod.moderation.records import FlagExplanation, ItemContext
+
+MUTED = "color: palette(placeholder-text);"
+TITLE_STYLE = "font-size: 13pt; font-weight: 600;"
+HINT_STYLE = ("QLabel { background: #eef4fb; border: 1px solid #c6d8ee; border-radius: 4px;"
+              " padding: 6px 8px; color: #1f3a5a; }")
+WARN_STYLE = ("QLabel { background: #fff4e5; border: 1px solid #f3d19e; border-radius: 4px;"
+              " padding: 6px 8px; color: #663c00; }")
+REQUIRED_STYLE = "color: #9e1616;"
+BOX_STYLE = ("QFrame#item_box { background: palette(base); border: 1px solid palette(mid);"
+             " border-radius: 4px; }")
+
+
+def copy_to_clipboard(text: str) -> None:
+    clipboard = QGuiApplication.clipboard()
+    if clipboard is not None:
+        clipboard.setText(text)
+
+
+def clipboard_text() -> str:
+    clipboard = QGuiApplication.clipboard()
+    return clipboard.text() if clipboard is not None else ""
+
+
+def choose_save_path(parent: QWidget | None, title: str, suggested: str, filters: str
+                     ) -> Path | None:
+    """Where to save a file; tests replace this function."""
+    name, _ = QFileDialog.getSaveFileName(parent, title, suggested, filters)
+    return Path(name) if name else None
+
+
+def choose_open_path(parent: QWidget | None, title: str, filters: str) -> Path | None:
+    """Which file to open; tests replace this function."""
+    name, _ = QFileDialog.getOpenFileName(parent, title, "", filters)
+    return Path(name) if name else None
+
+
+def local_time(value: object, zone: ZoneInfo) -> str:
+    from datetime import datetime
+
+    if not isinstance(value, datetime):
+        return "—"
+    return value.astimezone(zone).strftime("%a %d %b, %H:%M")
+
+
+def flag_line(flag: FlagExplanation) -> str:
+    """"offensive — “crap” (Offensive language)": the flag and exactly why."""
+    words = ", ".join(f"“{m}”" for m in flag.matched if "=" not in m)
+    kinds = ", ".join(m.replace("_", " ") for m in flag.matched if "=" in m)
+    why = " · ".join(b for b in (words, kinds) if b)
+    rule = f" ({flag.rule_name})" if flag.rule_name else " (set by hand)"
+    return f"{flag.flag.replace('_', ' ')}{' — ' + why if why else ''}{rule}"
+
+
+def section(text: str, *, required: bool = False) -> QLabel:
+    label = QLabel(text + (" <span style='color:#9e1616'>*</span>" if required else ""))
+    label.setTextFormat(Qt.TextFormat.RichText)
+    label.setStyleSheet("font-weight: 600; margin-top: 4px;")
+    return label
+
+
+def text_edit(name: str, accessible: str, *, lines: int = 3) -> QPlainTextEdit:
+    edit = QPlainTextEdit()
+    edit.setObjectName(name)
+    edit.setAccessibleName(accessible)
+    edit.setTabChangesFocus(True)
+    metrics = edit.fontMetrics()
+    edit.setFixedHeight(metrics.lineSpacing() * lines + 14)
+    return edit
+
+
+class ItemBox(QFrame):
+    """Who wrote what, where and when: the item an action is about."""
+
+    def __init__(self, item: ItemContext, zone: ZoneInfo, *, flags: tuple[FlagExplanation, ...] = (),
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("item_box")
+        self.setStyleSheet(BOX_STYLE)
+        e = html.escape
+        handle = f" @{e(item.author_handle.lstrip('@'))}" if item.author_handle else ""
+        head = QLabel(f"<b>{e(item.author_name)}</b><span style='color:#666'>{handle} "
+                      f"({e(item.author_kind)})</span> · {e(item.kind)} on "
+                      f"<b>{e(item.account_label)}</b>"
+                      + f" · {e(local_time(item.received_at, zone))}"
+                      + f" · #{item.item_id}")
+        head.setTextFormat(Qt.TextFormat.RichText)
+        head.setWordWrap(True)
+        text = QLabel(e(item.text[:600] + ("…" if len(item.text) > 600 else "")).replace("\n", "<br>"))
+        text.setObjectName("item_box_text")
+        text.setTextFormat(Qt.TextFormat.RichText)
+        text.setWordWrap(True)
+        text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(10, 8, 10, 8)
+        layout.addWidget(head)
+        layout.addWidget(text)
+        if flags:
+            lines = "<br>".join("⚑ " + e(flag_line(f)) for f in flags)
+            why = QLabel(f"<span style='color:#7a4800'>{lines}</span>")
+            why.setObjectName("item_box_flags")
+            why.setTextFormat(Qt.TextFormat.RichText)
+            why.setWordWrap(True)
+            layout.addWidget(why)

@@ -1,0 +1,414 @@
+"""The Incidents page (R9): the list filtered by status, category and lead, and one in full.
+
+Loads and changes run on the task runner. Every change is checked by the incident
+service (only SLT change the lead or close); the page only disables what cannot apply.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QSplitter,
+    QTableView,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from smmod.errors import PermissionDenied
+from smmod.moderation.records import IncidentDetail, IncidentFilter, IncidentSummary
+from smmod.moderation.report import incident_report_html, report_file_name
+from smmod.moderation.vocabulary import CATEGORY_LABELS, INCIDENT_CATEGORIES
+from smmod.ui import msgbox
+from smmod.ui.moderation import common
+from smmod.ui.moderation.common import MUTED
+from smmod.ui.moderation.incident_detail import IncidentDetailView
+from smmod.ui.moderation.incident_model import (
+    COL_CATEGORY,
+    COL_ID,
+    COL_TITLE,
+    IncidentTableModel,
+    ObjectRole,
+    SortRole,
+)
+from smmod.ui.moderation.install import school_zone
+from smmod.ui.pages import PageDeps
+
+_ANY = None
+
+
+class IncidentsPage(QWidget):
+    incidents_loaded = Signal(int)
+    incident_shown = Signal(int)
+    incident_changed = Signal(int)
+    report_written = Signal(str, int)  # path, pages
+
+    def __init__(self, deps: PageDeps) -> None:
+        super().__init__()
+        self.setObjectName("incidents_page")
+        self._ctx = deps.ctx
+        self._runner = deps.runner
+        self._zone = school_zone(deps)
+        self._model = IncidentTableModel(self._zone, self)
+        self._proxy = QSortFilterProxyModel(self)
+        self._proxy.setSourceModel(self._model)
+        self._proxy.setSortRole(SortRole)
+        self._generation = 0
+        self._wanted: int | None = None
+        self._loaded = False
+        self.dialog: QDialog | None = None
+        self._init_widgets()
+        self._init_actions()
+        self._connect_signals()
+
+    # -- assembly -----------------------------------------------------------------------
+    def _init_widgets(self) -> None:
+        title = QLabel("Incidents")
+        title.setStyleSheet("font-size: 16pt; font-weight: 600;")
+        subtitle = QLabel("Escalated items investigated by SLT (R9). Escalate from the queue.")
+        subtitle.setStyleSheet(MUTED)
+        self.status = QComboBox()
+        self.status.setObjectName("incidents_status")
+        self.status.setAccessibleName("Status")
+        for text, value in (("Open", "open"), ("Closed", "closed"), ("All", _ANY)):
+            self.status.addItem(text, value)
+        self.category = QComboBox()
+        self.category.setObjectName("incidents_category")
+        self.category.setAccessibleName("Category")
+        self.category.addItem("Any category", _ANY)
+        for key in INCIDENT_CATEGORIES:
+            self.category.addItem(CATEGORY_LABELS[key], key)
+        self.lead = QComboBox()
+        self.lead.setObjectName("incidents_lead")
+        self.lead.setAccessibleName("SLT lead")
+        self.lead.addItem("Any lead", _ANY)
+        self.search = QLineEdit()
+        self.search.setObjectName("incidents_search")
+        self.search.setPlaceholderText("Search titles, text and authors")
+        self.search.setClearButtonEnabled(True)
+        self.count = QLabel()
+        self.count.setObjectName("incidents_count")
+        self.count.setStyleSheet(MUTED)
+        self.reload_button = QToolButton()
+        self.reload_button.setText("Reload")
+        self.table = QTableView()
+        self.table.setObjectName("incidents_table")
+        self.table.setAccessibleName("Incidents")
+        self.table.setModel(self._proxy)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.setShowGrid(False)
+        self.table.setSortingEnabled(True)
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(COL_TITLE, QHeaderView.ResizeMode.Stretch)
+        self.table.sortByColumn(COL_ID, Qt.SortOrder.DescendingOrder)
+        self.detail = IncidentDetailView(self._zone)
+        self.message = QLabel()
+        self.message.setObjectName("incidents_message")
+        self.message.setWordWrap(True)
+        self.message.hide()
+        filters = QHBoxLayout()
+        for label, widget in (("Status", self.status), ("Category", self.category),
+                              ("Lead", self.lead)):
+            filters.addWidget(QLabel(label))
+            filters.addWidget(widget)
+        filters.addWidget(self.search, 1)
+        filters.addWidget(self.count)
+        filters.addWidget(self.reload_button)
+        splitter = QSplitter()
+        splitter.addWidget(self.table)
+        splitter.addWidget(self.detail)
+        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(1, 3)
+        splitter.setSizes([520, 720])
+        splitter.setChildrenCollapsible(False)
+        head = QVBoxLayout()
+        head.setSpacing(0)
+        head.addWidget(title)
+        head.addWidget(subtitle)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 10, 12, 8)
+        layout.addLayout(head)
+        layout.addLayout(filters)
+        layout.addWidget(self.message)
+        layout.addWidget(splitter, 1)
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(250)
+
+    def _init_actions(self) -> None:
+        self._actions: dict[str, QAction] = {}
+        for key, text, keys in (("reload", "Reload incidents", "F5"),
+                                ("search", "Search incidents", "Ctrl+F"),
+                                ("export", "Export the incident to PDF", "Ctrl+P")):
+            action = QAction(text, self)
+            action.setShortcut(QKeySequence(keys))
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            self.addAction(action)
+            self._actions[key] = action
+
+    def _connect_signals(self) -> None:
+        self.status.currentIndexChanged.connect(self._on_filter_changed)
+        self.category.currentIndexChanged.connect(self._on_filter_changed)
+        self.lead.currentIndexChanged.connect(self._on_filter_changed)
+        self.search.textChanged.connect(self._search_timer.start)
+        self._search_timer.timeout.connect(self.reload)
+        self.reload_button.clicked.connect(self.reload)
+        self._actions["reload"].triggered.connect(self.reload)
+        self._actions["search"].triggered.connect(self.search.setFocus)
+        self._actions["export"].triggered.connect(self._on_export_requested)
+        self.table.selectionModel().currentRowChanged.connect(self._on_table_current_changed)
+        self.detail.note_added.connect(self._on_note_added)
+        self.detail.lead_change_requested.connect(self._on_lead_change_requested)
+        self.detail.edit_requested.connect(self._on_edit_requested)
+        self.detail.close_requested.connect(self._on_close_requested)
+        self.detail.reopen_requested.connect(self._on_reopen_requested)
+        self.detail.export_requested.connect(self._on_export_requested)
+
+    # -- public -------------------------------------------------------------------------
+    @property
+    def model(self) -> IncidentTableModel:
+        return self._model
+
+    def shortcuts(self) -> list[tuple[str, str]]:
+        return [(a.shortcut().toString(), a.text()) for a in self._actions.values()]
+
+    def refresh(self) -> None:
+        """Called when the page is shown."""
+        if not self._loaded:
+            self._loaded = True
+            self._load_leads()
+        self.reload()
+
+    def current_filter(self) -> IncidentFilter:
+        return IncidentFilter(self.status.currentData(), self.category.currentData(),
+                              self.lead.currentData(), self.search.text())
+
+    def show_incident(self, incident_id: int) -> None:
+        """Select an incident (switching the status filter to "All" if needed)."""
+        self._wanted = incident_id
+        if self._model.row_of(incident_id) is None and self.status.currentData() is not None:
+            self.status.setCurrentIndex(self.status.findData(_ANY))  # reloads
+        else:
+            self._select(incident_id)
+
+    @Slot()
+    def reload(self) -> None:
+        self._generation += 1
+        generation = self._generation
+        actor, incidents, flt = self._ctx.actor, self._ctx.incidents, self.current_filter()
+        self._runner.run(lambda: incidents.list_incidents(actor, flt),
+                         lambda rows: self._on_loaded(generation, rows), self._on_load_failed)
+
+    # -- loading ------------------------------------------------------------------------
+    def _load_leads(self) -> None:
+        try:
+            leads = self._ctx.incidents.slt_choices()
+        except Exception as exc:
+            msgbox.show_error(self, exc, title="Incidents")
+            return
+        self.lead.blockSignals(True)
+        for choice in leads:
+            self.lead.addItem(choice.name, choice.id)
+        self.lead.blockSignals(False)
+
+    def _on_loaded(self, generation: int, rows: list[IncidentSummary]) -> None:
+        if generation != self._generation:
+            return
+        current = self._current_id()
+        self.message.hide()
+        self.table.setEnabled(True)
+        self._model.set_rows(rows)
+        self.count.setText(f"{len(rows)} incident(s)")
+        wanted = self._wanted or current
+        self._wanted = None
+        if wanted is not None and self._model.row_of(wanted) is not None:
+            self._select(wanted)
+        elif self._proxy.rowCount():
+            self.table.selectRow(0)
+        else:
+            self.detail.show_detail(None, slt=False)
+        self.incidents_loaded.emit(len(rows))
+
+    def _on_load_failed(self, exc: BaseException) -> None:
+        if isinstance(exc, PermissionDenied):
+            self._model.set_rows([])
+            self.table.setEnabled(False)
+            self.detail.show_detail(None, slt=False)
+            self.message.setText(f"{exc} Incidents are open to moderators, administrators and SLT.")
+            self.message.setStyleSheet(common.WARN_STYLE)
+            self.message.show()
+            self.incidents_loaded.emit(0)
+            return
+        msgbox.show_error(self, exc, title="Incidents")
+
+    def _current_id(self) -> int | None:
+        summary = self._summary_at(self.table.currentIndex())
+        return summary.id if summary else None
+
+    def _summary_at(self, index: QModelIndex) -> IncidentSummary | None:
+        if not index.isValid():
+            return None
+        value = self._proxy.data(index.siblingAtColumn(COL_CATEGORY), ObjectRole)
+        return value if isinstance(value, IncidentSummary) else None
+
+    def _select(self, incident_id: int) -> None:
+        row = self._model.row_of(incident_id)
+        if row is None:
+            return
+        index = self._proxy.mapFromSource(self._model.index(row, 0))
+        self.table.selectRow(index.row())
+        self.table.scrollTo(index)
+
+    def _show(self, incident_id: int) -> None:
+        actor, incidents = self._ctx.actor, self._ctx.incidents
+
+        def shown(detail: IncidentDetail) -> None:
+            if self._current_id() not in (None, detail.summary.id):
+                return
+            self.detail.show_detail(detail, slt=self._ctx.actor.has("slt"))
+            self.incident_shown.emit(detail.summary.id)
+
+        self._runner.run(lambda: incidents.detail(actor, incident_id), shown,
+                         lambda exc: msgbox.show_error(self, exc, title="Incidents"))
+
+    # -- changes ------------------------------------------------------------------------
+    def _change(self, work: Any, incident_id: int, done: str) -> None:
+        def success(_result: Any) -> None:
+            self.message.setText(done)
+            self.message.setStyleSheet("color: #2e5d2e;")
+            self.message.show()
+            self._wanted = incident_id
+            self.incident_changed.emit(incident_id)
+            self.reload()
+            self._show(incident_id)
+
+        self._runner.run(work, success, lambda exc: msgbox.show_error(self, exc, title="Incidents"))
+
+    def _open(self, dialog: QDialog, on_accepted: Any) -> None:
+        self.dialog = dialog
+        dialog.accepted.connect(on_accepted)
+        dialog.open()
+
+    # -- slots --------------------------------------------------------------------------
+    @Slot()
+    def _on_filter_changed(self) -> None:
+        self.reload()
+
+    @Slot(QModelIndex, QModelIndex)
+    def _on_table_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        summary = self._summary_at(current)
+        if summary is None:
+            self.detail.show_detail(None, slt=False)
+            return
+        self._show(summary.id)
+
+    @Slot(str)
+    def _on_note_added(self, text: str) -> None:
+        detail = self.detail.detail
+        if detail is None:
+            return
+        actor, incidents, incident_id = self._ctx.actor, self._ctx.incidents, detail.summary.id
+        self.detail.clear_note()
+        self._change(lambda: incidents.add_note(actor, incident_id, text), incident_id,
+                     f"Note added to incident #{incident_id}.")
+
+    @Slot()
+    def _on_lead_change_requested(self) -> None:
+        from smmod.ui.moderation.incident_dialogs import ChangeLeadDialog
+
+        detail = self.detail.detail
+        if detail is None:
+            return
+        dialog = ChangeLeadDialog(detail, self._ctx.incidents.slt_choices(), self)
+        actor, incidents, s = self._ctx.actor, self._ctx.incidents, detail.summary
+        self._open(dialog, lambda: self._change(
+            lambda: incidents.change_lead(actor, s.id, s.version_id, dialog.lead_id(),
+                                          dialog.reason_text()), s.id,
+            f"Incident #{s.id} is now led by {dialog.lead.currentText()}."))
+
+    @Slot()
+    def _on_edit_requested(self) -> None:
+        from smmod.ui.moderation.incident_dialogs import EditIncidentDialog
+
+        detail = self.detail.detail
+        if detail is None:
+            return
+        dialog = EditIncidentDialog(detail, self)
+        actor, incidents, s = self._ctx.actor, self._ctx.incidents, detail.summary
+        self._open(dialog, lambda: self._change(
+            lambda: incidents.update(actor, s.id, s.version_id, dialog.changes(),
+                                     dialog.reason_text()), s.id, f"Incident #{s.id} updated."))
+
+    @Slot()
+    def _on_close_requested(self) -> None:
+        from smmod.ui.moderation.incident_dialogs import CloseIncidentDialog
+
+        detail = self.detail.detail
+        if detail is None:
+            return
+        dialog = CloseIncidentDialog(detail, self)
+        actor, incidents, s = self._ctx.actor, self._ctx.incidents, detail.summary
+        self._open(dialog, lambda: self._change(
+            lambda: incidents.close(actor, s.id, s.version_id, dialog.outcome_text()), s.id,
+            f"Incident #{s.id} closed."))
+
+    @Slot()
+    def _on_reopen_requested(self) -> None:
+        detail = self.detail.detail
+        if detail is None:
+            return
+        s = detail.summary
+        reason = msgbox.ask_text(self, "Reopen incident", f"Why reopen incident #{s.id}?")
+        if not reason:
+            return
+        actor, incidents = self._ctx.actor, self._ctx.incidents
+        self._change(lambda: incidents.reopen(actor, s.id, s.version_id, reason), s.id,
+                     f"Incident #{s.id} reopened.")
+
+    @Slot()
+    def _on_export_requested(self) -> None:
+        from smmod.ui.moderation.pdf import write_pdf
+
+        detail = self.detail.detail
+        if detail is None:
+            return
+        now = datetime.now(UTC)
+        suggested = self._ctx.paths.records_dir / report_file_name(detail, now)
+        path = common.choose_save_path(self, "Export incident report", str(suggested),
+                                       "PDF files (*.pdf)")
+        if path is None:
+            return
+        if not path.suffix:
+            path = path.with_suffix(".pdf")
+        school = self._ctx.settings.school_name
+        html = incident_report_html(detail, school=school, zone=self._zone,
+                                    generated_by=self._ctx.actor.name or self._ctx.actor.username,
+                                    generated_at=now)
+        try:
+            pages = write_pdf(html, path, title=f"Incident #{detail.summary.id}",
+                              footer=f"{school} · Incident #{detail.summary.id} · Confidential")
+        except Exception as exc:
+            msgbox.show_error(self, exc, title="Export incident report")
+            return
+        actor, incidents, incident_id = self._ctx.actor, self._ctx.incidents, detail.summary.id
+        self._runner.run(lambda: incidents.record_export(actor, incident_id, path.name, pages),
+                         None, lambda exc: msgbox.show_error(self, exc, title="Incidents"))
+        self.message.setText(f"Saved the report ({pages} page(s)) to {path}.")
+        self.message.setStyleSheet("color: #2e5d2e;")
+        self.message.show()
+        self.report_written.emit(str(path), pages)
