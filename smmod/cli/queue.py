@@ -22,21 +22,32 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
     p = qsub.add_parser("import", help="import comments, messages or mentions (all or nothing)")
     p.add_argument("file", type=Path)
-    p.add_argument("--account", required=True, metavar="HANDLE",
-                   help="the account they belong to: handle, @handle or platform:handle")
+    p.add_argument(
+        "--account",
+        required=True,
+        metavar="HANDLE",
+        help="the account they belong to: handle, @handle or platform:handle",
+    )
     p.add_argument("--format", default="auto", choices=("auto", *FORMATS))
-    p.add_argument("--map", action="append", default=[], metavar="FIELD=COLUMN",
-                   help="CSV only: the column for a field (default: the mapping remembered "
-                        "for these headers, else guessed)")
-    p.add_argument("--import-valid", action="store_true",
-                   help="when some rows are bad, import the valid ones and write the others "
-                        "to FILE.rejects.csv beside the file")
+    p.add_argument(
+        "--map",
+        action="append",
+        default=[],
+        metavar="FIELD=COLUMN",
+        help="CSV only: the column for a field (default: the mapping remembered "
+        "for these headers, else guessed)",
+    )
+    p.add_argument(
+        "--import-valid",
+        action="store_true",
+        help="when some rows are bad, import the valid ones and write the others "
+        "to FILE.rejects.csv beside the file",
+    )
     add_json_flag(p)
     p.set_defaults(func=cmd_import)
 
     p = qsub.add_parser("list", help="items in the queue, soonest deadline first")
-    p.add_argument("--status", choices=STATUS_CHOICES,
-                   help="'open' means still waiting for a first response")
+    p.add_argument("--status", choices=STATUS_CHOICES, help="'open' means still waiting for a first response")
     p.add_argument("--overdue", action="store_true", help="only items past their deadline")
     p.add_argument("--account", metavar="HANDLE")
     p.add_argument("--search", metavar="TEXT", help="words in the text or author")
@@ -61,32 +72,47 @@ def cmd_import(args: argparse.Namespace) -> int:
     ctx = context(args)
     account = ctx.queue.resolve_account(args.account)
     try:
-        report = ctx.queue.import_file(ctx.actor, args.file, account.id, fmt=args.format,
-                                       mapping=_mapping(args.map),
-                                       import_valid=args.import_valid)
+        report = ctx.queue.import_file(
+            ctx.actor,
+            args.file,
+            account.id,
+            fmt=args.format,
+            mapping=_mapping(args.map),
+            import_valid=args.import_valid,
+        )
     except ImportRejected as exc:
         if args.json:
-            emit_json({"file": args.file.name, "account": account.label, "imported": 0,
-                       "duplicates": 0, "valid_rows": exc.valid_rows,
-                       "rejected": [{"row": p.row, "field": p.field, "reason": p.reason}
-                                    for p in exc.problems]})
+            emit_json(
+                {
+                    "file": args.file.name,
+                    "account": account.label,
+                    "imported": 0,
+                    "duplicates": 0,
+                    "valid_rows": exc.valid_rows,
+                    "rejected": [{"row": p.row, "field": p.field, "reason": p.reason} for p in exc.problems],
+                }
+            )
         else:
-            print(f"Rejected {args.file.name}: {len(exc.problems)} bad row(s); nothing was "
-                  f"imported ({exc.valid_rows} row(s) were valid).")
+            print(
+                f"Rejected {args.file.name}: {len(exc.problems)} bad row(s); nothing was "
+                f"imported ({exc.valid_rows} row(s) were valid)."
+            )
             for problem in exc.problems:
                 print(f"  {problem}")
             if exc.valid_rows:
-                print("Fix the file and import it again, or add --import-valid to import the "
-                      "valid rows only.")
-        print(f"smmod: {args.file.name}: {len(exc.problems)} bad row(s), nothing imported",
-              file=sys.stderr)
+                print(
+                    "Fix the file and import it again, or add --import-valid to import the valid rows only."
+                )
+        print(f"smmod: {args.file.name}: {len(exc.problems)} bad row(s), nothing imported", file=sys.stderr)
         return EXIT_USAGE
     if args.json:
         emit_json(report.to_dict())
         return EXIT_OK
-    print(f"Imported {report.imported} item(s) from {report.source} ({report.format}) into "
-          f"{report.account}; {report.duplicates} duplicate(s) already in the queue; "
-          f"{len(report.rejected)} rejected.")
+    print(
+        f"Imported {report.imported} item(s) from {report.source} ({report.format}) into "
+        f"{report.account}; {report.duplicates} duplicate(s) already in the queue; "
+        f"{len(report.rejected)} rejected."
+    )
     for problem in report.rejected:
         print(f"  rejected {problem}")
     if report.rejects_file:
@@ -100,23 +126,36 @@ def cmd_list(args: argparse.Namespace) -> int:
     ctx = context(args)
     if args.limit < 1:
         raise argparse.ArgumentTypeError("--limit must be at least 1")
-    accounts = frozenset({ctx.queue.resolve_account(args.account).id}) if args.account \
-        else frozenset()
+    accounts = frozenset({ctx.queue.resolve_account(args.account).id}) if args.account else frozenset()
     statuses = frozenset({args.status}) if args.status and args.status != "open" else frozenset()
-    flt = QueueFilter(statuses=statuses, awaiting_response=args.status == "open",
-                      account_ids=accounts, overdue=args.overdue, text=args.search or "")
+    flt = QueueFilter(
+        statuses=statuses,
+        awaiting_response=args.status == "open",
+        account_ids=accounts,
+        overdue=args.overdue,
+        text=args.search or "",
+    )
     ctx.queue.ensure_due_current()
     rows, total = ctx.queue.read.list_rows(flt, QueueSort(), limit=args.limit)
     now = ctx.queue.now()
     if args.json:
-        emit_json({"total": total, "shown": len(rows),
-                   "items": [row.to_dict(now) for row in rows]})
+        emit_json({"total": total, "shown": len(rows), "items": [row.to_dict(now) for row in rows]})
         return EXIT_OK
     zone = ctx.calendar().zone
     print_table(
-        [[str(r.id), describe(r.sla(now)), r.status, r.account_label, r.kind, r.author_name[:30],
-          r.received_at.astimezone(zone).strftime("%d/%m/%Y %H:%M"), r.excerpt[:60]]
-         for r in rows],
+        [
+            [
+                str(r.id),
+                describe(r.sla(now)),
+                r.status,
+                r.account_label,
+                r.kind,
+                r.author_name[:30],
+                r.received_at.astimezone(zone).strftime("%d/%m/%Y %H:%M"),
+                r.excerpt[:60],
+            ]
+            for r in rows
+        ],
         ["id", "deadline", "status", "account", "kind", "author", "received", "text"],
     )
     if total > len(rows):

@@ -16,11 +16,16 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     sla = sub.add_parser("sla", help="the response deadline rule (R7)")
     ssub = sla.add_subparsers(dest="sla_verb", required=True)
     p = ssub.add_parser(
-        "due", help="when a response is due for an item received at DATETIME",
+        "due",
+        help="when a response is due for an item received at DATETIME",
         description="DATETIME is ISO 8601; without an offset it is the school's local time "
-                    "(setting sla.timezone).")
-    p.add_argument("datetime", metavar="DATETIME",
-                   help="e.g. 2026-05-23T10:00, 2026-05-23T10:00+01:00 or 2026-05-23T09:00Z")
+        "(setting sla.timezone).",
+    )
+    p.add_argument(
+        "datetime",
+        metavar="DATETIME",
+        help="e.g. 2026-05-23T10:00, 2026-05-23T10:00+01:00 or 2026-05-23T09:00Z",
+    )
     add_json_flag(p)
     p.set_defaults(func=cmd_due)
 

@@ -25,7 +25,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from smmod import audit
 from smmod.errors import ConflictError, InputError, NotFound, PolicyError
-from smmod.handover import apply as steps
+from smmod.handover import steps
 from smmod.handover.checks import check_plan
 from smmod.handover.inventory import changes
 from smmod.handover.record import RecordFacts, build_document

@@ -94,7 +94,9 @@ def _transfer_problems(account: HeldAccount, decision: AccountDecision,
         out.append(PlanProblem(
             "R6", f"the new lead of {account.label} is also named as its new runner; "
                   "choose a different runner or none.", where))
-    if account.live:
+    if account.live and {"lead", "runner"} & set(account.roles):
+        # Only a departure that removes a runner can make R2 worse; an administrator
+        # leaving leaves the runners as they were.
         running = runners_after(account, decision, people)
         ok = [p for p in running if p is not None and p.is_staff and p.eligible]
         if len(ok) < MIN_RUNNERS:

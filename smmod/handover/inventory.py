@@ -99,9 +99,8 @@ def _credentials(session: Session, staff: Staff, today: date) -> tuple[KnownCred
             reasons[credential.id].append(f"{' and '.join(held)} of the account "
                                           "since the password was last set")
     for credential_id, verb, at in _reveals(session, staff.username):
-        credential = next((c for c, _ in rows if c.id == credential_id), None)
-        if credential is not None and (credential.rotated_at is None
-                                       or at > credential.rotated_at):
+        revealed = next((c for c, _ in rows if c.id == credential_id), None)
+        if revealed is not None and (revealed.rotated_at is None or at > revealed.rotated_at):
             reasons[credential_id].append(f"{verb} it on {at:%d %b %Y}")
     out = []
     for credential, account in rows:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -52,6 +52,9 @@ if TYPE_CHECKING:
     from smmod.vault import Vault
 
 CHANGED_ELSEWHERE = "this handover was changed elsewhere: reopen it and try again"
+# A leaving date outside these bounds is almost certainly a typing mistake.
+EARLIEST_DAYS = 366
+LATEST_DAYS = 2 * 366
 
 
 def staff_subject(staff_id: int) -> str:
@@ -349,6 +352,11 @@ class HandoverService:
                      ) -> None:
         if not isinstance(leaving_on, date):
             raise InputError("give the leaving date", field="leaving_on")
+        today = self._today()
+        if not today - timedelta(days=EARLIEST_DAYS) <= leaving_on <= today + timedelta(
+                days=LATEST_DAYS):
+            raise InputError(f"{leaving_on:%d %b %Y} is not a likely leaving date: give one "
+                             "within a year before today or two years after", field="leaving_on")
         if staff.leaving_on == leaving_on:
             return
         before = staff.leaving_on

@@ -182,6 +182,8 @@ def _crashed(path: str) -> FileError:
 
 
 def _context() -> BaseContext:
+    # The fork server and its preload list are shared by the whole process; nothing
+    # else in smmod uses them.
     if sys.platform.startswith("linux") and "forkserver" in multiprocessing.get_all_start_methods():
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload([_PRELOAD])

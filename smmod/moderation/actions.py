@@ -39,7 +39,7 @@ from smmod.moderation.records import (
     ItemContext,
     ItemScreening,
 )
-from smmod.moderation.rulestore import RuleStore, WordListStore
+from smmod.moderation.rulestore import RuleStore
 from smmod.moderation.templates import TemplateStore, unfilled
 from smmod.moderation.vocabulary import (
     ACTION_KINDS,
@@ -52,6 +52,7 @@ from smmod.moderation.vocabulary import (
     PLATFORM_KINDS,
     REASON_REQUIRED,
 )
+from smmod.moderation.wordliststore import WordListStore
 from smmod.queue.access import account_ref, require_moderator
 from smmod.queue.service import QueueService
 from smmod.store.base import utcnow
@@ -77,16 +78,15 @@ def validate(request: ActionRequest) -> ActionRequest:
     """
     kind = request.kind
     if kind not in ACTION_KINDS:
-        raise InputError(f"'{kind}' is not an action; use one of {', '.join(ACTION_KINDS)}",
-                         field="kind")
+        raise InputError(f"'{kind}' is not an action; use one of {', '.join(ACTION_KINDS)}", field="kind")
     if kind == "escalate":
         raise InputError("escalate by creating or choosing an incident", field="kind")
     reason = _text(request.reason, "reason", MAX_REASON, required=kind in REASON_REQUIRED)
-    notice = _text(request.audience_notice, "audience_notice", MAX_NOTICE,
-                   required=kind in NOTICE_REQUIRED)
+    notice = _text(request.audience_notice, "audience_notice", MAX_NOTICE, required=kind in NOTICE_REQUIRED)
     if notice and kind not in NOTICE_ALLOWED:
-        raise InputError(f"an audience notice only goes with {', '.join(sorted(NOTICE_ALLOWED))}",
-                         field="audience_notice")
+        raise InputError(
+            f"an audience notice only goes with {', '.join(sorted(NOTICE_ALLOWED))}", field="audience_notice"
+        )
     reply = _text(request.reply_text, "reply_text", MAX_REPLY, required=kind == "reply")
     if reply and kind != "reply":
         raise InputError("reply text only goes with a reply", field="reply_text")
@@ -96,16 +96,30 @@ def validate(request: ActionRequest) -> ActionRequest:
             raise InputError(f"still has the placeholder(s) {', '.join(left)}", field=field)
     if request.reverses_id is not None and kind != "reopen":
         raise InputError("only a reopen reverses another action", field="reverses_id")
-    return ActionRequest(request.item_id, kind, reason, notice, reply, request.template or None,
-                         request.version_id, request.reverses_id)
+    return ActionRequest(
+        request.item_id,
+        kind,
+        reason,
+        notice,
+        reply,
+        request.template or None,
+        request.version_id,
+        request.reverses_id,
+    )
 
 
 class ModerationService:
     """Actions on items, screening explanations, rules, word lists and templates."""
 
-    def __init__(self, session_factory: SessionFactory, queue: QueueService, *,
-                 school: Callable[[], str], connector: PlatformConnector | None = None,
-                 now: Callable[[], datetime] = utcnow) -> None:
+    def __init__(
+        self,
+        session_factory: SessionFactory,
+        queue: QueueService,
+        *,
+        school: Callable[[], str],
+        connector: PlatformConnector | None = None,
+        now: Callable[[], datetime] = utcnow,
+    ) -> None:
         self._sf = session_factory
         self._queue = queue
         self._now = now
@@ -122,8 +136,13 @@ class ModerationService:
     def actions_for(self, item_id: int) -> list[ActionRecord]:
         """The item's actions, oldest first, each saying whether it was reversed."""
         with self._sf() as session:
-            rows = session.execute(select(Action).where(Action.item_id == item_id)
-                                   .order_by(Action.at, Action.id)).scalars().all()
+            rows = (
+                session.execute(
+                    select(Action).where(Action.item_id == item_id).order_by(Action.at, Action.id)
+                )
+                .scalars()
+                .all()
+            )
             names = _names(session, {r.actor_id for r in rows})
             reversed_by = {r.reverses_id: r.id for r in rows if r.reverses_id is not None}
             return [action_record(r, names, reversed_by.get(r.id)) for r in rows]
@@ -146,8 +165,7 @@ class ModerationService:
         try:
             with self._sf.begin() as session:
                 item = load_item(session, request.item_id)
-                require_moderator(session, actor, account_ref(session, item.account_id),
-                                  "act on queue items")
+                require_moderator(session, actor, account_ref(session, item.account_id), "act on queue items")
                 if request.version_id is not None and item.version_id != request.version_id:
                     raise ConflictError(f"#{item.id} was changed elsewhere — reload and try again")
                 performed, via, ref, message = self._perform(session, item, request)
@@ -170,28 +188,52 @@ class ModerationService:
         reason = _text(reason, "reason", MAX_REASON, required=False)
         with self._sf.begin() as session:
             item = load_item(session, item_id)
-            require_moderator(session, actor, account_ref(session, item.account_id),
-                              "correct screening flags")
-            rules = sorted(set(session.execute(
-                select(ScreeningMatch.rule_id).where(ScreeningMatch.item_id == item_id,
-                                                     ScreeningMatch.flag == flag)).scalars()))
+            require_moderator(
+                session, actor, account_ref(session, item.account_id), "correct screening flags"
+            )
+            rules = sorted(
+                set(
+                    session.execute(
+                        select(ScreeningMatch.rule_id).where(
+                            ScreeningMatch.item_id == item_id, ScreeningMatch.flag == flag
+                        )
+                    ).scalars()
+                )
+            )
             if not rules:
-                raise InputError(f"#{item_id} has no flag '{flag}' set by a screening rule",
-                                 field="flag")
-            already = set(session.execute(select(ScreeningOverride.rule_id).where(
-                ScreeningOverride.item_id == item_id, ScreeningOverride.flag == flag)).scalars())
+                raise InputError(f"#{item_id} has no flag '{flag}' set by a screening rule", field="flag")
+            already = set(
+                session.execute(
+                    select(ScreeningOverride.rule_id).where(
+                        ScreeningOverride.item_id == item_id, ScreeningOverride.flag == flag
+                    )
+                ).scalars()
+            )
             for rule_id in rules:
                 if rule_id not in already:
-                    session.add(ScreeningOverride(item_id=item_id, rule_id=rule_id, flag=flag,
-                                                  reason=reason, by=actor.staff_id, at=self._now()))
+                    session.add(
+                        ScreeningOverride(
+                            item_id=item_id,
+                            rule_id=rule_id,
+                            flag=flag,
+                            reason=reason,
+                            by=actor.staff_id,
+                            at=self._now(),
+                        )
+                    )
             found = session.get(QueueItemFlag, (item_id, flag))
             if found is not None:
                 session.delete(found)
             item.updated_at = self._now()
             session.flush()
-            audit.record(session, actor=actor.username, action="moderation.flag_marked_wrong",
-                         subject=f"queue_item:{item_id}", details={"flag": flag, "rules": rules},
-                         reason=reason or None)
+            audit.record(
+                session,
+                actor=actor.username,
+                action="moderation.flag_marked_wrong",
+                subject=f"queue_item:{item_id}",
+                details={"flag": flag, "rules": rules},
+                reason=reason or None,
+            )
             return len(set(rules) - already)
 
     # -- internals ---------------------------------------------------------------------
@@ -206,8 +248,9 @@ class ModerationService:
             with self._sf.begin() as session:
                 for item_id in ids:
                     item = load_item(session, item_id)
-                    require_moderator(session, actor, account_ref(session, item.account_id),
-                                      "act on queue items")
+                    require_moderator(
+                        session, actor, account_ref(session, item.account_id), "act on queue items"
+                    )
                     if item.status == "resolved" or (kind == "acknowledge" and item.first_response_at):
                         skipped.append(item_id)
                         continue
@@ -219,14 +262,22 @@ class ModerationService:
             raise ConflictError("an item was changed elsewhere — reload and try again") from None
         return BulkOutcome(recorded, tuple(skipped), stopped)
 
-    def _perform(self, session: Session, item: QueueItem, request: ActionRequest
-                 ) -> tuple[bool, str, str | None, str]:
+    def _perform(
+        self, session: Session, item: QueueItem, request: ActionRequest
+    ) -> tuple[bool, str, str | None, str]:
         ref = account_ref(session, item.account_id)
         if request.kind not in PLATFORM_KINDS:
             return False, "smmod", None, ""
         platform_request = PlatformRequest(
-            request.kind, ref.platform, ref.handle, item.platform_item_id, item.author_handle,
-            request.reason, request.reply_text or None, request.audience_notice or None)
+            request.kind,
+            ref.platform,
+            ref.handle,
+            item.platform_item_id,
+            item.author_handle,
+            request.reason,
+            request.reply_text or None,
+            request.audience_notice or None,
+        )
         if self.connector.can_perform(request.kind, ref.platform):
             outcome = self.connector.perform(platform_request)
             log.info("%s performed %s on #%d", outcome.via, request.kind, item.id)
@@ -234,21 +285,39 @@ class ModerationService:
             outcome = ManualConnector().perform(platform_request)
         return outcome.performed, outcome.via, outcome.platform_ref, outcome.message
 
-    def _record(self, session: Session, actor: Actor, item: QueueItem, request: ActionRequest, *,
-                via: str = "smmod", ref: str | None = None) -> Action:
+    def _record(
+        self,
+        session: Session,
+        actor: Actor,
+        item: QueueItem,
+        request: ActionRequest,
+        *,
+        via: str = "smmod",
+        ref: str | None = None,
+    ) -> Action:
         """Write the action and its effects on the item, and the audit entry."""
         now = self._now()
         kind = request.kind
         reversed_action = self._check_state(session, item, request)
-        row = Action(item_id=item.id, actor_id=actor.staff_id, kind=kind,
-                     reason=request.reason or None, audience_notice=request.audience_notice or None,
-                     reply_text=request.reply_text or None, template=request.template,
-                     performed_via=via, platform_ref=ref, reverses_id=request.reverses_id, at=now)
+        row = Action(
+            item_id=item.id,
+            actor_id=actor.staff_id,
+            kind=kind,
+            reason=request.reason or None,
+            audience_notice=request.audience_notice or None,
+            reply_text=request.reply_text or None,
+            template=request.template,
+            performed_via=via,
+            platform_ref=ref,
+            reverses_id=request.reverses_id,
+            at=now,
+        )
         session.add(row)
         session.flush()
         if kind in FIRST_RESPONSE_KINDS:
-            self._queue.record_first_response(item.id, max(now, item.received_at), actor=actor,
-                                              session=session, via=kind)
+            self._queue.record_first_response(
+                item.id, max(now, item.received_at), actor=actor, session=session, via=kind
+            )
         if kind == "resolve":
             item.status = "resolved"
         elif kind == "reopen":
@@ -266,35 +335,42 @@ class ModerationService:
             details["reverses"] = request.reverses_id
         if kind in PLATFORM_KINDS:
             details["done_by"] = "moderator on the platform" if via == "manual" else via
-        audit.record(session, actor=actor.username, action=f"moderation.{kind}",
-                     subject=f"queue_item:{item.id}", details=details,
-                     reason=request.reason or None)
+        audit.record(
+            session,
+            actor=actor.username,
+            action=f"moderation.{kind}",
+            subject=f"queue_item:{item.id}",
+            details=details,
+            reason=request.reason or None,
+        )
         return row
 
     @staticmethod
     def _check_state(session: Session, item: QueueItem, request: ActionRequest) -> Action | None:
         kind = request.kind
         if kind == "acknowledge" and item.first_response_at is not None:
-            raise InputError(f"#{item.id} was already answered; nothing to acknowledge",
-                             field="kind")
+            raise InputError(f"#{item.id} was already answered; nothing to acknowledge", field="kind")
         if kind == "resolve" and item.status == "resolved":
             raise InputError(f"#{item.id} is already resolved", field="kind")
         if kind != "reopen":
             return None
         if request.reverses_id is None:
             if item.status != "resolved":
-                raise InputError(f"#{item.id} is not resolved; choose the action to reverse",
-                                 field="reverses_id")
+                raise InputError(
+                    f"#{item.id} is not resolved; choose the action to reverse", field="reverses_id"
+                )
             return None
         target = session.get(Action, request.reverses_id)
         if target is None or target.item_id != item.id:
             raise NotFound(f"#{item.id} has no action {request.reverses_id}")
         if target.kind == "reopen":
-            raise InputError("a reopen cannot itself be reversed; record the action again",
-                             field="reverses_id")
+            raise InputError(
+                "a reopen cannot itself be reversed; record the action again", field="reverses_id"
+            )
         if target.kind == "escalate":
-            raise PolicyError("R9", "an escalation stays with its incident; SLT close the "
-                              "incident with an outcome instead")
+            raise PolicyError(
+                "R9", "an escalation stays with its incident; SLT close the incident with an outcome instead"
+            )
         done = session.execute(select(Action.id).where(Action.reverses_id == target.id)).first()
         if done is not None:
             raise InputError(f"action {target.id} was already reversed", field="reverses_id")

@@ -57,11 +57,16 @@ def names_of(session: Session, ids: Iterable[int | None]) -> dict[int, str]:
 
 
 def summaries(session: Session, flt: IncidentFilter) -> list[IncidentSummary]:
-    counts = (select(IncidentEvidence.incident_id, func.count().label("n"))
-              .group_by(IncidentEvidence.incident_id).subquery())
-    stmt = (select(Incident, func.coalesce(counts.c.n, 0))
-            .outerjoin(counts, counts.c.incident_id == Incident.id)
-            .order_by(Incident.status.desc(), Incident.opened_at.desc(), Incident.id.desc()))
+    counts = (
+        select(IncidentEvidence.incident_id, func.count().label("n"))
+        .group_by(IncidentEvidence.incident_id)
+        .subquery()
+    )
+    stmt = (
+        select(Incident, func.coalesce(counts.c.n, 0))
+        .outerjoin(counts, counts.c.incident_id == Incident.id)
+        .order_by(Incident.status.desc(), Incident.opened_at.desc(), Incident.id.desc())
+    )
     if flt.status:
         stmt = stmt.where(Incident.status == flt.status)
     if flt.category:
@@ -70,9 +75,16 @@ def summaries(session: Session, flt: IncidentFilter) -> list[IncidentSummary]:
         stmt = stmt.where(Incident.lead_id == flt.lead_id)
     if flt.text.strip():
         like = f"%{flt.text.strip()}%"
-        stmt = stmt.where(or_(Incident.title.ilike(like), Incident.id.in_(
-            select(IncidentEvidence.incident_id).where(or_(
-                IncidentEvidence.text.ilike(like), IncidentEvidence.author_name.ilike(like))))))
+        stmt = stmt.where(
+            or_(
+                Incident.title.ilike(like),
+                Incident.id.in_(
+                    select(IncidentEvidence.incident_id).where(
+                        or_(IncidentEvidence.text.ilike(like), IncidentEvidence.author_name.ilike(like))
+                    )
+                ),
+            )
+        )
     rows = session.execute(stmt).all()
     names = names_of(session, [i.lead_id for i, _ in rows] + [i.opened_by for i, _ in rows])
     return [summary(incident, int(count), names) for incident, count in rows]
@@ -80,47 +92,105 @@ def summaries(session: Session, flt: IncidentFilter) -> list[IncidentSummary]:
 
 def summary(incident: Incident, items: int, names: dict[int, str]) -> IncidentSummary:
     return IncidentSummary(
-        incident.id, incident.title, incident.category, incident.severity, incident.status,
-        incident.police_advised, incident.police_suggested, incident.lead_id,
-        names.get(incident.lead_id, f"staff #{incident.lead_id}"), incident.opened_at,
-        names.get(incident.opened_by, f"staff #{incident.opened_by}"), incident.closed_at,
-        items, incident.version_id)
+        incident.id,
+        incident.title,
+        incident.category,
+        incident.severity,
+        incident.status,
+        incident.police_advised,
+        incident.police_suggested,
+        incident.lead_id,
+        names.get(incident.lead_id, f"staff #{incident.lead_id}"),
+        incident.opened_at,
+        names.get(incident.opened_by, f"staff #{incident.opened_by}"),
+        incident.closed_at,
+        items,
+        incident.version_id,
+    )
 
 
 def detail(session: Session, incident_id: int) -> IncidentDetail:
     incident = session.get(Incident, incident_id)
     if incident is None:
         raise NotFound(f"no incident #{incident_id}")
-    evidence_rows = session.execute(
-        select(IncidentEvidence).where(IncidentEvidence.incident_id == incident_id)
-        .order_by(IncidentEvidence.received_at, IncidentEvidence.id)).scalars().all()
-    note_rows = session.execute(
-        select(IncidentNote).where(IncidentNote.incident_id == incident_id)
-        .order_by(IncidentNote.at, IncidentNote.id)).scalars().all()
+    evidence_rows = (
+        session.execute(
+            select(IncidentEvidence)
+            .where(IncidentEvidence.incident_id == incident_id)
+            .order_by(IncidentEvidence.received_at, IncidentEvidence.id)
+        )
+        .scalars()
+        .all()
+    )
+    note_rows = (
+        session.execute(
+            select(IncidentNote)
+            .where(IncidentNote.incident_id == incident_id)
+            .order_by(IncidentNote.at, IncidentNote.id)
+        )
+        .scalars()
+        .all()
+    )
     item_ids = [e.item_id for e in evidence_rows if e.item_id is not None]
-    action_rows = session.execute(
-        select(Action).where(or_(Action.item_id.in_(item_ids), Action.incident_id == incident_id))
-        .order_by(Action.at, Action.id)).scalars().all() if item_ids else []
-    names = names_of(session, [incident.lead_id, incident.opened_by, incident.closed_by,
-                               *(e.added_by for e in evidence_rows),
-                               *(n.author_id for n in note_rows),
-                               *(a.actor_id for a in action_rows)])
+    action_rows = (
+        session.execute(
+            select(Action)
+            .where(or_(Action.item_id.in_(item_ids), Action.incident_id == incident_id))
+            .order_by(Action.at, Action.id)
+        )
+        .scalars()
+        .all()
+        if item_ids
+        else []
+    )
+    names = names_of(
+        session,
+        [
+            incident.lead_id,
+            incident.opened_by,
+            incident.closed_by,
+            *(e.added_by for e in evidence_rows),
+            *(n.author_id for n in note_rows),
+            *(a.actor_id for a in action_rows),
+        ],
+    )
     reversed_by = {a.reverses_id: a.id for a in action_rows if a.reverses_id is not None}
     actions = tuple(action_record(a, names, reversed_by.get(a.id)) for a in action_rows)
     evidence = tuple(_evidence(e, names) for e in evidence_rows)
     notes = tuple(NoteRecord(n.id, n.at, names.get(n.author_id, "?"), n.text) for n in note_rows)
     timeline = _timeline(session, incident_id, evidence, notes, actions, item_ids)
-    return IncidentDetail(summary(incident, len(evidence), names), incident.external_agencies,
-                          incident.outcome,
-                          names.get(incident.closed_by) if incident.closed_by else None,
-                          evidence, notes, actions, timeline)
+    return IncidentDetail(
+        summary(incident, len(evidence), names),
+        incident.external_agencies,
+        incident.outcome,
+        names.get(incident.closed_by) if incident.closed_by else None,
+        evidence,
+        notes,
+        actions,
+        timeline,
+    )
 
 
 def _evidence(e: IncidentEvidence, names: dict[int, str]) -> Evidence:
-    return Evidence(e.id, e.item_id, e.added_at, names.get(e.added_by, "?"), e.account_label,
-                    e.platform, e.platform_item_id, e.url, e.author_name, e.author_handle,
-                    e.author_kind, e.item_kind, e.text, e.received_at, e.first_response_at,
-                    tuple(json.loads(e.flags or "[]")), tuple(json.loads(e.screening or "[]")))
+    return Evidence(
+        e.id,
+        e.item_id,
+        e.added_at,
+        names.get(e.added_by, "?"),
+        e.account_label,
+        e.platform,
+        e.platform_item_id,
+        e.url,
+        e.author_name,
+        e.author_handle,
+        e.author_kind,
+        e.item_kind,
+        e.text,
+        e.received_at,
+        e.first_response_at,
+        tuple(json.loads(e.flags or "[]")),
+        tuple(json.loads(e.screening or "[]")),
+    )
 
 
 def _clip(text: str | None) -> str:
@@ -128,14 +198,30 @@ def _clip(text: str | None) -> str:
     return flat if len(flat) <= _MAX_DETAIL else flat[: _MAX_DETAIL - 1] + "…"
 
 
-def _timeline(session: Session, incident_id: int, evidence: tuple[Evidence, ...],
-              notes: tuple[NoteRecord, ...], actions: Iterable[ActionRecord], item_ids: list[int]
-              ) -> tuple[TimelineEntry, ...]:
-    entries: list[TimelineEntry] = []
+def _timeline(
+    session: Session,
+    incident_id: int,
+    evidence: tuple[Evidence, ...],
+    notes: tuple[NoteRecord, ...],
+    actions: Iterable[ActionRecord],
+    item_ids: list[int],
+) -> tuple[TimelineEntry, ...]:
+    # (entry, rank): within one second, receipts, item history, the incident's own entries,
+    # actions, then notes: the order they happen in when someone escalates.
+    entries: list[tuple[TimelineEntry, int]] = []
     for e in evidence:
-        entries.append(TimelineEntry(e.received_at, e.author_name,
-                                     f"{e.item_kind.capitalize()} received on {e.account_label}",
-                                     _clip(e.text), e.item_id))
+        entries.append(
+            (
+                TimelineEntry(
+                    e.received_at,
+                    e.author_name,
+                    f"{e.item_kind.capitalize()} received on {e.account_label}",
+                    _clip(e.text),
+                    e.item_id,
+                ),
+                0,
+            )
+        )
     for a in actions:
         bits = [a.reason or ""]
         if a.audience_notice:
@@ -147,15 +233,35 @@ def _timeline(session: Session, incident_id: int, evidence: tuple[Evidence, ...]
         what = ACTION_LABELS.get(a.kind, a.kind)
         if a.reversed:
             what += " (later reversed)"
-        entries.append(TimelineEntry(a.at, a.actor_name, f"{what} (item #{a.item_id})",
-                                     _clip(" · ".join(b for b in bits if b)), a.item_id))
+        entries.append(
+            (
+                TimelineEntry(
+                    a.at,
+                    a.actor_name,
+                    f"{what} (item #{a.item_id})",
+                    _clip(" · ".join(b for b in bits if b)),
+                    a.item_id,
+                ),
+                3,
+            )
+        )
     for n in notes:
-        entries.append(TimelineEntry(n.at, n.author_name, "Note", _clip(n.text)))
+        entries.append((TimelineEntry(n.at, n.author_name, "Note", _clip(n.text)), 4))
     subjects = [f"incident:{incident_id}", *(f"queue_item:{i}" for i in item_ids)]
-    audit_rows = session.execute(
-        select(AuditEntry).where(AuditEntry.subject.in_(subjects)).order_by(AuditEntry.id)).scalars().all()
-    people = dict(session.execute(select(Staff.username, Staff.name).where(
-        Staff.username.in_({r.actor for r in audit_rows}))).all()) if audit_rows else {}
+    audit_rows = (
+        session.execute(select(AuditEntry).where(AuditEntry.subject.in_(subjects)).order_by(AuditEntry.id))
+        .scalars()
+        .all()
+    )
+    people = (
+        dict(
+            session.execute(
+                select(Staff.username, Staff.name).where(Staff.username.in_({r.actor for r in audit_rows}))
+            ).all()
+        )
+        if audit_rows
+        else {}
+    )
     for row in audit_rows:
         if row.action in _SKIP_AUDIT:
             continue
@@ -165,10 +271,16 @@ def _timeline(session: Session, incident_id: int, evidence: tuple[Evidence, ...]
         word = _AUDIT_WORDS.get(row.action, row.action.split(".", 1)[-1].replace("_", " ").capitalize())
         if item_id is not None:
             word += f" (item #{item_id})"
-        entries.append(TimelineEntry(row.at, people.get(row.actor, row.actor), word,
-                                     _clip(_audit_detail(row)), item_id))
-    entries.sort(key=lambda t: t.at)
-    return tuple(entries)
+        entries.append(
+            (
+                TimelineEntry(
+                    row.at, people.get(row.actor, row.actor), word, _clip(_audit_detail(row)), item_id
+                ),
+                2 if item_id is None else 1,
+            )
+        )
+    entries.sort(key=lambda pair: (pair[0].at.replace(microsecond=0), pair[1], pair[0].at))
+    return tuple(entry for entry, _rank in entries)
 
 
 def _audit_detail(row: AuditEntry) -> str:
@@ -176,8 +288,17 @@ def _audit_detail(row: AuditEntry) -> str:
         data = json.loads(row.details or "{}")
     except ValueError:
         data = {}
-    bits = [f"{k.replace('_', ' ')}: {v}" for k, v in data.items()
-            if v not in (None, "", [], {}) and k not in ("action_id",)]
+    bits = []
+    for key, value in data.items():
+        if value in (None, "", [], {}) or key.endswith("_id"):
+            continue
+        if key == "items" and isinstance(value, list):
+            value = ", ".join(f"#{v}" for v in value)
+        elif isinstance(value, bool):
+            value = "yes" if value else "no"
+        elif isinstance(value, dict) and {"from", "to"} <= value.keys():
+            value = f"{value['from']} → {value['to']}"
+        bits.append(f"{key.replace('_', ' ')}: {value}")
     text = "; ".join(bits)
     if row.reason:
         text = f"{text} — {row.reason}" if text else row.reason

@@ -14,7 +14,7 @@ classification, close or reopen an incident.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import select
@@ -22,13 +22,21 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from smmod import audit
-from smmod.errors import ConflictError, InputError, NotFound, PermissionDenied
+from smmod.errors import ConflictError, InputError, NotFound
 from smmod.identity import Actor, require
 from smmod.moderation import incident_views, screening
-from smmod.moderation.itemstate import load_item, open_incidents_of, refresh_status
+from smmod.moderation.incident_base import (
+    MAX_TITLE,
+    VIEW_ROLES,
+    check_choice,
+    clean,
+    staff_name,
+    subject,
+)
+from smmod.moderation.incident_slt import SltDecisions
+from smmod.moderation.itemstate import load_item, open_incidents_of
 from smmod.moderation.records import (
     EscalationInput,
-    IncidentChanges,
     IncidentDetail,
     IncidentFilter,
     IncidentSummary,
@@ -36,7 +44,6 @@ from smmod.moderation.records import (
     StaffChoice,
 )
 from smmod.moderation.vocabulary import (
-    CATEGORY_LABELS,
     FLAG_CATEGORIES,
     INCIDENT_CATEGORIES,
     MAX_NOTE,
@@ -44,10 +51,7 @@ from smmod.moderation.vocabulary import (
     SEVERITIES,
 )
 from smmod.queue.access import account_ref, require_moderator
-from smmod.queue.service import QueueService
 from smmod.screening.vocabulary import POLICE_ADVISED
-from smmod.store.base import utcnow
-from smmod.store.engine import SessionFactory
 from smmod.store.models import (
     Account,
     Action,
@@ -59,39 +63,14 @@ from smmod.store.models import (
     Staff,
 )
 
-VIEW_ROLES = ("moderator", "slt", "administrator")
 MAX_ITEMS = 500
-MAX_TITLE = 200
 
 
-def _clean(value: str | None, field: str, limit: int, *, required: bool = False) -> str:
-    text = (value or "").replace("\r\n", "\n").strip()
-    if required and not text:
-        raise InputError("must not be empty", field=field)
-    if len(text) > limit:
-        raise InputError(f"is {len(text):,} characters; the limit is {limit:,}", field=field)
-    return text
-
-
-def _check_choice(value: str | None, allowed: Sequence[str], field: str) -> None:
-    if value not in allowed:
-        raise InputError(f"'{value}' is not one of {', '.join(allowed)}", field=field)
-
-
-def _subject(incident_id: int) -> str:
-    return f"incident:{incident_id}"
-
-
-class IncidentService:
-    def __init__(self, session_factory: SessionFactory, queue: QueueService, *,
-                 now: Callable[[], datetime] = utcnow) -> None:
-        self._sf = session_factory
-        self._queue = queue
-        self._now = now
+class IncidentService(SltDecisions):
+    """Escalation, notes and reading; SLT's decisions come from ``SltDecisions``."""
 
     # -- reading -----------------------------------------------------------------------
-    def list_incidents(self, actor: Actor, flt: IncidentFilter | None = None
-                       ) -> list[IncidentSummary]:
+    def list_incidents(self, actor: Actor, flt: IncidentFilter | None = None) -> list[IncidentSummary]:
         require(actor, *VIEW_ROLES, doing="see incidents")
         with self._sf() as session:
             return incident_views.summaries(session, flt or IncidentFilter())
@@ -119,8 +98,14 @@ class IncidentService:
                 found = screening.item_screening(session, item_id)
                 live = {f.flag for f in found.flags}
                 if category is None:
-                    category = next((FLAG_CATEGORIES[f] for f in ("threat", "discriminatory",
-                                     "names_protected_pupil", "personal_data") if f in live), None)
+                    category = next(
+                        (
+                            FLAG_CATEGORIES[f]
+                            for f in ("threat", "discriminatory", "names_protected_pupil", "personal_data")
+                            if f in live
+                        ),
+                        None,
+                    )
                 if POLICE_ADVISED not in live:
                     continue
                 for f in found.flags:
@@ -132,65 +117,100 @@ class IncidentService:
     # -- escalating --------------------------------------------------------------------
     def escalate(self, actor: Actor, data: EscalationInput) -> IncidentSummary:
         """Open an incident from one or more items, in one transaction."""
-        _check_choice(data.category, INCIDENT_CATEGORIES, "category")
-        _check_choice(data.severity, SEVERITIES, "severity")
+        check_choice(data.category, INCIDENT_CATEGORIES, "category")
+        check_choice(data.severity, SEVERITIES, "severity")
         ids = self._item_ids(data.item_ids)
-        notes = _clean(data.notes, "notes", MAX_NOTE)
-        agencies = _clean(data.external_agencies, "external_agencies", MAX_REASON)
-        reason = _clean(data.reason, "reason", MAX_REASON)
-        title = _clean(data.title, "title", MAX_TITLE)
+        notes = clean(data.notes, "notes", MAX_NOTE)
+        agencies = clean(data.external_agencies, "external_agencies", MAX_REASON)
+        reason = clean(data.reason, "reason", MAX_REASON)
+        title = clean(data.title, "title", MAX_TITLE)
         now = self._now()
         try:
             with self._sf.begin() as session:
                 self._require_lead(session, data.lead_id)
                 items = [self._escalatable(session, actor, i, data.versions.get(i)) for i in ids]
-                suggested = session.execute(select(QueueItemFlag.item_id).where(
-                    QueueItemFlag.item_id.in_(ids), QueueItemFlag.flag == POLICE_ADVISED)).first()
+                suggested = session.execute(
+                    select(QueueItemFlag.item_id).where(
+                        QueueItemFlag.item_id.in_(ids), QueueItemFlag.flag == POLICE_ADVISED
+                    )
+                ).first()
                 first = items[0]
                 incident = Incident(
-                    title=title or _default_title(data.category, first.author_name, len(ids)),
-                    category=data.category, severity=data.severity,
-                    police_advised=bool(data.police_advised), police_suggested=suggested is not None,
-                    external_agencies=agencies, lead_id=data.lead_id, status="open",
-                    opened_at=now, opened_by=actor.staff_id, updated_at=now)
+                    title=title or _default_title(first.author_name, self._account(session, first), len(ids)),
+                    category=data.category,
+                    severity=data.severity,
+                    police_advised=bool(data.police_advised),
+                    police_suggested=suggested is not None,
+                    external_agencies=agencies,
+                    lead_id=data.lead_id,
+                    status="open",
+                    opened_at=now,
+                    opened_by=actor.staff_id,
+                    updated_at=now,
+                )
                 session.add(incident)
                 session.flush()
                 if notes:
-                    session.add(IncidentNote(incident_id=incident.id, author_id=actor.staff_id,
-                                             at=now, text=notes))
-                audit.record(session, actor=actor.username, action="moderation.incident_opened",
-                             subject=_subject(incident.id), reason=reason or None, details={
-                                 "category": data.category, "severity": data.severity,
-                                 "lead_id": data.lead_id, "police_advised": incident.police_advised,
-                                 "police_suggested": incident.police_suggested, "items": ids})
+                    session.add(
+                        IncidentNote(incident_id=incident.id, author_id=actor.staff_id, at=now, text=notes)
+                    )
+                audit.record(
+                    session,
+                    actor=actor.username,
+                    action="moderation.incident_opened",
+                    subject=subject(incident.id),
+                    reason=reason or None,
+                    details={
+                        "category": data.category,
+                        "severity": data.severity,
+                        "lead_id": data.lead_id,
+                        "lead": staff_name(session, data.lead_id),
+                        "police_advised": incident.police_advised,
+                        "police_suggested": incident.police_suggested,
+                        "items": ids,
+                    },
+                )
                 self._attach(session, actor, incident, ids, reason, now)
                 names = incident_views.names_of(session, [incident.lead_id, incident.opened_by])
                 return incident_views.summary(incident, len(ids), names)
         except StaleDataError:
             raise ConflictError("an item was changed elsewhere — reload and try again") from None
 
-    def add_items(self, actor: Actor, incident_id: int, item_ids: Sequence[int], reason: str = "",
-                  versions: dict[int, int] | None = None) -> IncidentSummary:
+    def add_items(
+        self,
+        actor: Actor,
+        incident_id: int,
+        item_ids: Sequence[int],
+        reason: str = "",
+        versions: dict[int, int] | None = None,
+    ) -> IncidentSummary:
         """Escalate more items into an open incident."""
         ids = self._item_ids(item_ids)
-        reason = _clean(reason, "reason", MAX_REASON)
+        reason = clean(reason, "reason", MAX_REASON)
         now = self._now()
         try:
             with self._sf.begin() as session:
                 incident = self._incident(session, incident_id)
                 if incident.status != "open":
-                    raise InputError(f"incident #{incident_id} is closed; SLT can reopen it",
-                                     field="incident")
+                    raise InputError(
+                        f"incident #{incident_id} is closed; SLT can reopen it", field="incident"
+                    )
                 for i in ids:
                     self._escalatable(session, actor, i, (versions or {}).get(i))
-                audit.record(session, actor=actor.username,
-                             action="moderation.incident_items_added", subject=_subject(incident_id),
-                             details={"items": ids}, reason=reason or None)
+                audit.record(
+                    session,
+                    actor=actor.username,
+                    action="moderation.incident_items_added",
+                    subject=subject(incident_id),
+                    details={"items": ids},
+                    reason=reason or None,
+                )
                 self._attach(session, actor, incident, ids, reason, now)
                 incident.updated_at = now
                 session.flush()
-                count = session.execute(select(IncidentEvidence.id).where(
-                    IncidentEvidence.incident_id == incident_id)).all()
+                count = session.execute(
+                    select(IncidentEvidence.id).where(IncidentEvidence.incident_id == incident_id)
+                ).all()
                 names = incident_views.names_of(session, [incident.lead_id, incident.opened_by])
                 return incident_views.summary(incident, len(count), names)
         except StaleDataError:
@@ -199,125 +219,34 @@ class IncidentService:
     # -- working the incident ------------------------------------------------------------
     def add_note(self, actor: Actor, incident_id: int, text: str) -> None:
         """Moderators and SLT add notes, open or closed; notes are never edited."""
-        text = _clean(text, "note", MAX_NOTE, required=True)
+        text = clean(text, "note", MAX_NOTE, required=True)
         with self._sf.begin() as session:
             incident = self._incident(session, incident_id)
             self._require_view(actor, incident)
             now = self._now()
-            session.add(IncidentNote(incident_id=incident_id, author_id=actor.staff_id, at=now,
-                                     text=text))
-            audit.record(session, actor=actor.username, action="moderation.incident_note",
-                         subject=_subject(incident_id), details={"characters": len(text)})
-
-    def change_lead(self, actor: Actor, incident_id: int, version_id: int | None, lead_id: int,
-                    reason: str = "", *, session: Session | None = None) -> None:
-        """Only SLT (R9). Pass ``session`` to do it inside another transaction (handover)."""
-        require(actor, "slt", doing="change an incident's lead")
-        reason = _clean(reason, "reason", MAX_REASON)
-
-        def apply(s: Session) -> None:
-            incident = self._locked(s, incident_id, version_id)
-            self._require_lead(s, lead_id)
-            if incident.lead_id == lead_id:
-                return
-            before = incident.lead_id
-            incident.lead_id = lead_id
-            incident.updated_at = self._now()
-            s.flush()
-            audit.record(s, actor=actor.username, action="moderation.incident_lead_changed",
-                         subject=_subject(incident_id), reason=reason or None,
-                         details={"from": _name(s, before), "to": _name(s, lead_id)})
-
-        self._write(apply, session)
-
-    def update(self, actor: Actor, incident_id: int, version_id: int, changes: IncidentChanges,
-               reason: str = "") -> None:
-        """SLT change the category, severity, police advised, agencies or title."""
-        require(actor, "slt", doing="change an incident's classification")
-        reason = _clean(reason, "reason", MAX_REASON)
-        if changes.category is not None:
-            _check_choice(changes.category, INCIDENT_CATEGORIES, "category")
-        if changes.severity is not None:
-            _check_choice(changes.severity, SEVERITIES, "severity")
-        agencies = (None if changes.external_agencies is None
-                    else _clean(changes.external_agencies, "external_agencies", MAX_REASON))
-        title = None if changes.title is None else _clean(changes.title, "title", MAX_TITLE,
-                                                           required=True)
-
-        def apply(s: Session) -> None:
-            incident = self._locked(s, incident_id, version_id)
-            changed: dict[str, object] = {}
-            for name, value in (("category", changes.category), ("severity", changes.severity),
-                                ("police_advised", changes.police_advised),
-                                ("external_agencies", agencies), ("title", title)):
-                if value is not None and getattr(incident, name) != value:
-                    changed[name] = {"from": getattr(incident, name), "to": value}
-                    setattr(incident, name, value)
-            if not changed:
-                return
-            incident.updated_at = self._now()
-            s.flush()
-            audit.record(s, actor=actor.username, action="moderation.incident_updated",
-                         subject=_subject(incident_id), details=changed, reason=reason or None)
-
-        self._write(apply, None)
-
-    def close(self, actor: Actor, incident_id: int, version_id: int, outcome: str) -> None:
-        """Only SLT close an incident, and only with an outcome (R9)."""
-        require(actor, "slt", doing="close an incident")
-        outcome = _clean(outcome, "outcome", MAX_NOTE, required=True)
-
-        def apply(s: Session) -> None:
-            incident = self._locked(s, incident_id, version_id)
-            if incident.status == "closed":
-                raise InputError(f"incident #{incident_id} is already closed", field="status")
-            now = self._now()
-            incident.status, incident.outcome = "closed", outcome
-            incident.closed_at, incident.closed_by, incident.updated_at = now, actor.staff_id, now
-            s.flush()
-            self._refresh_items(s, incident_id)
-            audit.record(s, actor=actor.username, action="moderation.incident_closed",
-                         subject=_subject(incident_id), details={"outcome": outcome})
-
-        self._write(apply, None)
-
-    def reopen(self, actor: Actor, incident_id: int, version_id: int, reason: str) -> None:
-        require(actor, "slt", doing="reopen an incident")
-        reason = _clean(reason, "reason", MAX_REASON, required=True)
-
-        def apply(s: Session) -> None:
-            incident = self._locked(s, incident_id, version_id)
-            if incident.status == "open":
-                raise InputError(f"incident #{incident_id} is already open", field="status")
-            incident.status, incident.closed_at, incident.closed_by = "open", None, None
-            incident.updated_at = self._now()
-            s.flush()
-            self._refresh_items(s, incident_id)
-            audit.record(s, actor=actor.username, action="moderation.incident_reopened",
-                         subject=_subject(incident_id), details={"outcome was": incident.outcome},
-                         reason=reason)
-
-        self._write(apply, None)
+            session.add(IncidentNote(incident_id=incident_id, author_id=actor.staff_id, at=now, text=text))
+            audit.record(
+                session,
+                actor=actor.username,
+                action="moderation.incident_note",
+                subject=subject(incident_id),
+                details={"characters": len(text)},
+            )
 
     def record_export(self, actor: Actor, incident_id: int, file_name: str, pages: int) -> None:
         """An exported report carries personal data out of smmod: say who and when."""
         with self._sf.begin() as session:
             incident = self._incident(session, incident_id)
             self._require_view(actor, incident)
-            audit.record(session, actor=actor.username, action="moderation.incident_exported",
-                         subject=_subject(incident_id), details={"file": file_name, "pages": pages})
+            audit.record(
+                session,
+                actor=actor.username,
+                action="moderation.incident_exported",
+                subject=subject(incident_id),
+                details={"file": file_name, "pages": pages},
+            )
 
     # -- internals ---------------------------------------------------------------------
-    def _write(self, apply: Callable[[Session], None], session: Session | None) -> None:
-        if session is not None:
-            apply(session)
-            return
-        try:
-            with self._sf.begin() as own:
-                apply(own)
-        except StaleDataError:
-            raise ConflictError("the incident was changed elsewhere — reload") from None
-
     @staticmethod
     def _item_ids(item_ids: Sequence[int]) -> list[int]:
         ids = list(dict.fromkeys(item_ids))
@@ -328,35 +257,12 @@ class IncidentService:
         return ids
 
     @staticmethod
-    def _incident(session: Session, incident_id: int) -> Incident:
-        incident = session.get(Incident, incident_id)
-        if incident is None:
-            raise NotFound(f"no incident #{incident_id}")
-        return incident
-
-    def _locked(self, session: Session, incident_id: int, version_id: int | None) -> Incident:
-        incident = self._incident(session, incident_id)
-        if version_id is not None and incident.version_id != version_id:
-            raise ConflictError(f"incident #{incident_id} was changed elsewhere — reload")
-        return incident
+    def _account(session: Session, item: QueueItem) -> str:
+        account = session.get(Account, item.account_id)
+        return f"{account.platform}: {account.handle}" if account else "an unknown account"
 
     @staticmethod
-    def _require_view(actor: Actor, incident: Incident) -> None:
-        if actor.staff_id is not None and actor.staff_id in (incident.opened_by, incident.lead_id):
-            return
-        require(actor, *VIEW_ROLES, doing="see or add notes to incidents")
-
-    @staticmethod
-    def _require_lead(session: Session, lead_id: int) -> None:
-        person = session.get(Staff, lead_id)
-        if person is None or not person.active:
-            raise InputError("choose an active member of staff", field="lead")
-        if "slt" not in person.role_names:
-            raise PermissionDenied(f"{person.name} is not SLT; an incident is led by SLT (R9)")
-
-    @staticmethod
-    def _escalatable(session: Session, actor: Actor, item_id: int, version_id: int | None
-                     ) -> QueueItem:
+    def _escalatable(session: Session, actor: Actor, item_id: int, version_id: int | None) -> QueueItem:
         item = load_item(session, item_id)
         require_moderator(session, actor, account_ref(session, item.account_id), "escalate items")
         if version_id is not None and item.version_id != version_id:
@@ -366,52 +272,65 @@ class IncidentService:
             raise InputError(f"#{item_id} is already in open incident #{already[0]}", field="items")
         return item
 
-    def _attach(self, session: Session, actor: Actor, incident: Incident, ids: list[int],
-                reason: str, now: datetime) -> None:
+    def _attach(
+        self, session: Session, actor: Actor, incident: Incident, ids: list[int], reason: str, now: datetime
+    ) -> None:
         for item_id in ids:
             item = load_item(session, item_id)
             account = session.get(Account, item.account_id)
-            flags = sorted(session.execute(select(QueueItemFlag.flag).where(
-                QueueItemFlag.item_id == item_id)).scalars())
-            session.add(IncidentEvidence(
-                incident_id=incident.id, item_id=item_id, added_at=now, added_by=actor.staff_id,
-                account_label=f"{account.platform}: {account.handle}" if account else "?",
-                platform=account.platform if account else "other",
-                platform_item_id=item.platform_item_id, url=item.url, author_name=item.author_name,
-                author_handle=item.author_handle, author_kind=item.author_kind, item_kind=item.kind,
-                text=item.text, received_at=item.received_at, imported_at=item.imported_at,
-                first_response_at=item.first_response_at, flags=json.dumps(flags),
-                screening=json.dumps(screening.screening_snapshot(session, item_id),
-                                     ensure_ascii=False)))
-            session.add(Action(item_id=item_id, actor_id=actor.staff_id, kind="escalate",
-                               reason=reason or None, performed_via="smmod",
-                               incident_id=incident.id, at=now))
+            flags = sorted(
+                session.execute(select(QueueItemFlag.flag).where(QueueItemFlag.item_id == item_id)).scalars()
+            )
+            session.add(
+                IncidentEvidence(
+                    incident_id=incident.id,
+                    item_id=item_id,
+                    added_at=now,
+                    added_by=actor.staff_id,
+                    account_label=f"{account.platform}: {account.handle}" if account else "?",
+                    platform=account.platform if account else "other",
+                    platform_item_id=item.platform_item_id,
+                    url=item.url,
+                    author_name=item.author_name,
+                    author_handle=item.author_handle,
+                    author_kind=item.author_kind,
+                    item_kind=item.kind,
+                    text=item.text,
+                    received_at=item.received_at,
+                    imported_at=item.imported_at,
+                    first_response_at=item.first_response_at,
+                    flags=json.dumps(flags),
+                    screening=json.dumps(screening.screening_snapshot(session, item_id), ensure_ascii=False),
+                )
+            )
+            session.add(
+                Action(
+                    item_id=item_id,
+                    actor_id=actor.staff_id,
+                    kind="escalate",
+                    reason=reason or None,
+                    performed_via="smmod",
+                    incident_id=incident.id,
+                    at=now,
+                )
+            )
             session.flush()
-            self._queue.record_first_response(item_id, max(now, item.received_at), actor=actor,
-                                              session=session, via="escalate")
+            self._queue.record_first_response(
+                item_id, max(now, item.received_at), actor=actor, session=session, via="escalate"
+            )
             item.status = "escalated"
             item.updated_at = now
-            audit.record(session, actor=actor.username, action="moderation.escalate",
-                         subject=f"queue_item:{item_id}", reason=reason or None,
-                         details={"incident": incident.id, "category": incident.category})
-        session.flush()
-
-    @staticmethod
-    def _refresh_items(session: Session, incident_id: int) -> None:
-        ids = session.execute(select(IncidentEvidence.item_id).where(
-            IncidentEvidence.incident_id == incident_id, IncidentEvidence.item_id.is_not(None)))
-        for item_id in ids.scalars():
-            item = load_item(session, item_id)
-            if item.status != "resolved":
-                refresh_status(session, item)
+            audit.record(
+                session,
+                actor=actor.username,
+                action="moderation.escalate",
+                subject=f"queue_item:{item_id}",
+                reason=reason or None,
+                details={"incident": incident.id, "category": incident.category},
+            )
         session.flush()
 
 
-def _name(session: Session, staff_id: int) -> str:
-    person = session.get(Staff, staff_id)
-    return person.name if person else f"staff #{staff_id}"
-
-
-def _default_title(category: str, author: str, count: int) -> str:
+def _default_title(author: str, account: str, count: int) -> str:
     more = f" and {count - 1} more item(s)" if count > 1 else ""
-    return f"{CATEGORY_LABELS.get(category, category)}: {author}{more}"[:MAX_TITLE]
+    return f"{author} on {account}{more}"[:MAX_TITLE]

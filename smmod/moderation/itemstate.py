@@ -33,10 +33,12 @@ def load_item(session: Session, item_id: int) -> QueueItem:
 
 
 def open_incidents_of(session: Session, item_id: int) -> tuple[int, ...]:
-    stmt = (select(Incident.id)
-            .join(IncidentEvidence, IncidentEvidence.incident_id == Incident.id)
-            .where(IncidentEvidence.item_id == item_id, Incident.status == "open")
-            .order_by(Incident.id))
+    stmt = (
+        select(Incident.id)
+        .join(IncidentEvidence, IncidentEvidence.incident_id == Incident.id)
+        .where(IncidentEvidence.item_id == item_id, Incident.status == "open")
+        .order_by(Incident.id)
+    )
     return tuple(session.execute(stmt).scalars())
 
 
@@ -45,12 +47,28 @@ def item_context(session: Session, item_id: int) -> ItemContext:
     account = session.get(Account, item.account_id)
     if account is None:
         raise NotFound(f"no account with id {item.account_id}")
-    flags = tuple(session.execute(select(QueueItemFlag.flag).where(QueueItemFlag.item_id == item_id)
-                                  .order_by(QueueItemFlag.flag)).scalars())
-    return ItemContext(item.id, item.version_id, account.platform,
-                       f"{account.platform}: {account.handle}", account.handle, item.author_name,
-                       item.author_handle, item.author_kind, item.kind, item.status, item.text,
-                       item.received_at, item.first_response_at, flags, open_incidents_of(session, item_id))
+    flags = tuple(
+        session.execute(
+            select(QueueItemFlag.flag).where(QueueItemFlag.item_id == item_id).order_by(QueueItemFlag.flag)
+        ).scalars()
+    )
+    return ItemContext(
+        item.id,
+        item.version_id,
+        account.platform,
+        f"{account.platform}: {account.handle}",
+        account.handle,
+        item.author_name,
+        item.author_handle,
+        item.author_kind,
+        item.kind,
+        item.status,
+        item.text,
+        item.received_at,
+        item.first_response_at,
+        flags,
+        open_incidents_of(session, item_id),
+    )
 
 
 def refresh_status(session: Session, item: QueueItem) -> None:
@@ -72,14 +90,25 @@ def restart_clock_if_needed(session: Session, item: QueueItem, reversed_action: 
         return
     if abs(item.first_response_at - reversed_action.at) > _SAME_MOMENT:
         return
-    reversed_ids = set(session.execute(
-        select(Action.reverses_id).where(Action.item_id == item.id,
-                                         Action.reverses_id.is_not(None))).scalars())
+    reversed_ids = set(
+        session.execute(
+            select(Action.reverses_id).where(Action.item_id == item.id, Action.reverses_id.is_not(None))
+        ).scalars()
+    )
     reversed_ids.add(reversed_action.id)
-    remaining = session.execute(
-        select(Action).where(Action.item_id == item.id, Action.kind.in_(FIRST_RESPONSE_KINDS),
-                             Action.id.not_in(reversed_ids))
-        .order_by(Action.at, Action.id)).scalars().first()
+    remaining = (
+        session.execute(
+            select(Action)
+            .where(
+                Action.item_id == item.id,
+                Action.kind.in_(FIRST_RESPONSE_KINDS),
+                Action.id.not_in(reversed_ids),
+            )
+            .order_by(Action.at, Action.id)
+        )
+        .scalars()
+        .first()
+    )
     if remaining is None:
         item.first_response_at = None
         item.first_response_by = None
@@ -89,7 +118,20 @@ def restart_clock_if_needed(session: Session, item: QueueItem, reversed_action: 
 
 
 def action_record(row: Action, names: dict[int, str], reversed_by: int | None = None) -> ActionRecord:
-    return ActionRecord(row.id, row.item_id, row.kind, row.actor_id,
-                        names.get(row.actor_id, f"staff #{row.actor_id}"), row.at, row.reason,
-                        row.audience_notice, row.reply_text, row.template, row.performed_via,
-                        row.platform_ref, row.reverses_id, row.incident_id, reversed_by)
+    return ActionRecord(
+        row.id,
+        row.item_id,
+        row.kind,
+        row.actor_id,
+        names.get(row.actor_id, f"staff #{row.actor_id}"),
+        row.at,
+        row.reason,
+        row.audience_notice,
+        row.reply_text,
+        row.template,
+        row.performed_via,
+        row.platform_ref,
+        row.reverses_id,
+        row.incident_id,
+        reversed_by,
+    )

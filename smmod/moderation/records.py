@@ -50,11 +50,18 @@ class ActionRecord:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "id": self.id, "item_id": self.item_id, "kind": self.kind,
-            "actor": self.actor_name, "at": self.at.isoformat(), "reason": self.reason,
-            "audience_notice": self.audience_notice, "reply_text": self.reply_text,
-            "template": self.template, "performed_via": self.performed_via,
-            "reverses_id": self.reverses_id, "incident_id": self.incident_id,
+            "id": self.id,
+            "item_id": self.item_id,
+            "kind": self.kind,
+            "actor": self.actor_name,
+            "at": self.at.isoformat(),
+            "reason": self.reason,
+            "audience_notice": self.audience_notice,
+            "reply_text": self.reply_text,
+            "template": self.template,
+            "performed_via": self.performed_via,
+            "reverses_id": self.reverses_id,
+            "incident_id": self.incident_id,
             "reversed_by": self.reversed_by,
         }
 
@@ -218,10 +225,15 @@ class IncidentSummary:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "id": self.id, "title": self.title, "category": self.category,
-            "severity": self.severity, "status": self.status,
-            "police_advised": self.police_advised, "police_suggested": self.police_suggested,
-            "lead": self.lead_name, "opened_at": self.opened_at.isoformat(),
+            "id": self.id,
+            "title": self.title,
+            "category": self.category,
+            "severity": self.severity,
+            "status": self.status,
+            "police_advised": self.police_advised,
+            "police_suggested": self.police_suggested,
+            "lead": self.lead_name,
+            "opened_at": self.opened_at.isoformat(),
             "closed_at": self.closed_at.isoformat() if self.closed_at else None,
             "items": self.items,
         }

@@ -45,16 +45,17 @@ def _e(value: object) -> str:
 
 def _rows(pairs: list[tuple[str, str]]) -> str:
     """Key/value rows; values are already HTML."""
-    cells = "".join(f"<tr><td class='key' width='24%'>{_e(k)}</td><td>{v}</td></tr>"
-                    for k, v in pairs)
+    cells = "".join(f"<tr><td class='key' width='24%'>{_e(k)}</td><td>{v}</td></tr>" for k, v in pairs)
     return f"<table class='grid' width='100%' cellspacing='0' cellpadding='4'>{cells}</table>"
 
 
 def _table(headers: list[str], rows: list[list[str]], widths: list[int]) -> str:
     head = "".join(f"<th width='{w}%'>{_e(h)}</th>" for h, w in zip(headers, widths, strict=True))
     body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
-    return (f"<table class='grid' width='100%' cellspacing='0' cellpadding='4'>"
-            f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
+    return (
+        f"<table class='grid' width='100%' cellspacing='0' cellpadding='4'>"
+        f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    )
 
 
 def _multiline(text: str) -> str:
@@ -63,27 +64,37 @@ def _multiline(text: str) -> str:
 
 def _evidence(index: int, total: int, ev: Evidence, zone: ZoneInfo) -> str:
     handle = f" (@{ev.author_handle.lstrip('@')})" if ev.author_handle else ""
-    matched = "; ".join(
-        f"{_e(m.get('name') or m.get('rule'))}: {_e(', '.join(str(w) for w in m.get('matched', [])))}"
-        for m in ev.screening) or "—"
+    matched = (
+        "; ".join(
+            f"{_e(m.get('name') or m.get('rule'))}: {_e(', '.join(str(w) for w in m.get('matched', [])))}"
+            for m in ev.screening
+        )
+        or "—"
+    )
     pairs = [
         ("Item", f"#{ev.item_id}" if ev.item_id is not None else "no longer in the queue"),
         ("Account", _e(ev.account_label)),
         ("Author", _e(ev.author_name + handle) + f" — {_e(ev.author_kind)}"),
         ("Kind", _e(ev.item_kind)),
         ("Received", _e(_when(ev.received_at, zone))),
-        ("Answered before escalation", _e(_when(ev.first_response_at, zone))
-         if ev.first_response_at else "No"),
+        (
+            "Answered before escalation",
+            _e(_when(ev.first_response_at, zone)) if ev.first_response_at else "No",
+        ),
         (f"{platform_name(ev.platform)} id", _e(ev.platform_item_id or "—")),
         ("Link", _e(ev.url or "—")),
         ("Flags", _e(", ".join(ev.flags) or "—")),
         ("Screening matched", matched),
         ("Snapshot taken", _e(f"{_when(ev.added_at, zone)} by {ev.added_by_name}")),
     ]
-    text = (f"<table class='grid' width='100%' cellspacing='0' cellpadding='6'><tr>"
-            f"<td class='text'>{_multiline(ev.text)}</td></tr></table>")
-    return (f"<h3>Evidence {index} of {total}</h3>{_rows(pairs)}"
-            f"<p class='muted'>Text exactly as it was when escalated:</p>{text}")
+    text = (
+        f"<table class='grid' width='100%' cellspacing='0' cellpadding='6'><tr>"
+        f"<td class='text'>{_multiline(ev.text)}</td></tr></table>"
+    )
+    return (
+        f"<h3>Evidence {index} of {total}</h3>{_rows(pairs)}"
+        f"<p class='muted'>Text exactly as it was when escalated:</p>{text}"
+    )
 
 
 def _action_cell(a: ActionRecord) -> str:
@@ -101,8 +112,9 @@ def _action_cell(a: ActionRecord) -> str:
     return "<br/>".join(bits) or "—"
 
 
-def incident_report_html(detail: IncidentDetail, *, school: str, zone: ZoneInfo,
-                         generated_by: str, generated_at: datetime) -> str:
+def incident_report_html(
+    detail: IncidentDetail, *, school: str, zone: ZoneInfo, generated_by: str, generated_at: datetime
+) -> str:
     s = detail.summary
     police = "<span class='yes'>Yes</span>" if s.police_advised else "No"
     if s.police_suggested:
@@ -113,8 +125,7 @@ def incident_report_html(detail: IncidentDetail, *, school: str, zone: ZoneInfo,
         ("Status", _e(s.status.capitalize())),
         ("SLT lead", _e(s.lead_name)),
         ("Opened", _e(f"{_when(s.opened_at, zone)} by {s.opened_by_name}")),
-        ("Closed", _e(f"{_when(s.closed_at, zone)} by {detail.closed_by_name}")
-         if s.closed_at else "Open"),
+        ("Closed", _e(f"{_when(s.closed_at, zone)} by {detail.closed_by_name}") if s.closed_at else "Open"),
         ("Police advised", police),
         ("External agencies", _multiline(detail.external_agencies or "None recorded")),
         ("Outcome", _multiline(detail.outcome) if detail.outcome else "Not closed yet"),
@@ -126,32 +137,57 @@ def incident_report_html(detail: IncidentDetail, *, school: str, zone: ZoneInfo,
         f"<h1>Incident #{s.id}: {_e(s.title)}</h1>",
         "<p class='notice'>Confidential. This report contains personal data: share it only "
         "with the people who need it, under the school's data protection policy.</p>",
-        "<h2>Summary</h2>", _rows(summary_pairs),
+        "<h2>Summary</h2>",
+        _rows(summary_pairs),
         "<h2>Evidence</h2>",
     ]
     total = len(detail.evidence)
     parts += [_evidence(i, total, ev, zone) for i, ev in enumerate(detail.evidence, 1)] or [
-        "<p>No items.</p>"]
+        "<p>No items.</p>"
+    ]
     parts.append("<h2>Notes</h2>")
     if detail.notes:
-        parts.append(_table(["When", "Who", "Note"], [
-            [_e(_when(n.at, zone)), _e(n.author_name), _multiline(n.text)] for n in detail.notes],
-            [18, 16, 66]))
+        parts.append(
+            _table(
+                ["When", "Who", "Note"],
+                [[_e(_when(n.at, zone)), _e(n.author_name), _multiline(n.text)] for n in detail.notes],
+                [18, 16, 66],
+            )
+        )
     else:
         parts.append("<p>No notes.</p>")
     parts.append("<h2>Actions</h2>")
     if detail.actions:
-        parts.append(_table(["When", "Who", "Action", "Item", "Details"], [
-            [_e(_when(a.at, zone)), _e(a.actor_name), _e(ACTION_LABELS.get(a.kind, a.kind)),
-             f"#{a.item_id}", _action_cell(a)] for a in detail.actions], [18, 16, 16, 7, 43]))
+        parts.append(
+            _table(
+                ["When", "Who", "Action", "Item", "Details"],
+                [
+                    [
+                        _e(_when(a.at, zone)),
+                        _e(a.actor_name),
+                        _e(ACTION_LABELS.get(a.kind, a.kind)),
+                        f"#{a.item_id}",
+                        _action_cell(a),
+                    ]
+                    for a in detail.actions
+                ],
+                [18, 16, 16, 7, 43],
+            )
+        )
     else:
         parts.append("<p>No actions.</p>")
     parts.append("<h2>Timeline</h2>")
-    parts.append(_table(["When", "Who", "What", "Details"], [
-        [_e(_when(t.at, zone)), _e(t.actor), _e(t.what), _e(t.detail)] for t in detail.timeline],
-        [18, 16, 22, 44]))
-    parts.append(f"<p class='muted'><br/>Generated by {_e(generated_by)} on "
-                 f"{_e(_when(generated_at, zone))} with smmod. Times are {_e(str(zone))}.</p>")
+    parts.append(
+        _table(
+            ["When", "Who", "What", "Details"],
+            [[_e(_when(t.at, zone)), _e(t.actor), _e(t.what), _e(t.detail)] for t in detail.timeline],
+            [18, 16, 22, 44],
+        )
+    )
+    parts.append(
+        f"<p class='muted'><br/>Generated by {_e(generated_by)} on "
+        f"{_e(_when(generated_at, zone))} with smmod. Times are {_e(str(zone))}.</p>"
+    )
     parts.append("</body></html>")
     return "".join(parts)
 

@@ -1,9 +1,7 @@
-"""Screening rules and word lists as data in the database (R8–R10).
+"""Screening rules as data in the database (R8–R10), edited, imported and exported.
 
-The rules smmod ships with are put in the first time someone changes a rule; until
-then the shipped file is used as it is. A school's word-list edits replace the shipped
-list of the same name. Every change is validated in full before anything is written,
-and an import replaces the whole rule set in one transaction: nothing is partly applied.
+Every change is validated in full before anything is written, and an import replaces
+the whole rule set in one transaction: nothing is partly applied.
 """
 
 from __future__ import annotations
@@ -20,83 +18,22 @@ from sqlalchemy.orm.exc import StaleDataError
 from smmod import audit
 from smmod.errors import ConflictError, InputError, NotFound
 from smmod.identity import Actor, require
-from smmod.moderation.records import RuleInfo, WordListInfo
-from smmod.screening import (
-    DEFAULT_WORDLIST_DIR,
-    Rule,
-    WordLists,
-    dump_rules,
-    load_default_rules,
-    load_rules,
-    parse_wordlist,
+from smmod.moderation.records import RuleInfo
+from smmod.moderation.screening_data import (
+    EDITING_ROLES,
+    SEEDED_KEY,
+    ensure_seeded,
+    is_seeded,
+    load_wordlists,
+    rule_stats,
+    staff_names,
+    stored_rules,
 )
-from smmod.screening.conditions import wordlists_named
+from smmod.screening import Rule, WordLists, dump_rules, load_default_rules, load_rules
 from smmod.store.engine import SessionFactory
-from smmod.store.models import (
-    ModerationMeta,
-    ScreeningMatch,
-    ScreeningOverride,
-    ScreeningRule,
-    ScreeningWordList,
-    Staff,
-)
+from smmod.store.models import ModerationMeta, ScreeningRule
 
-SEEDED_KEY = "screening.rules_seeded"
-EDITING_ROLES = ("moderator", "slt", "administrator")
 MAX_RULES_FILE = 2_000_000
-MAX_WORDLIST = 500_000
-
-
-def shipped_wordlist_texts(directory: Path = DEFAULT_WORDLIST_DIR) -> dict[str, str]:
-    return {p.stem: p.read_text(encoding="utf-8") for p in sorted(directory.glob("*.txt"))}
-
-
-def load_wordlists(session: Session) -> WordLists:
-    """The shipped lists with the school's edited and added lists on top."""
-    edits = {w.name: w.body.splitlines() for w in session.execute(select(ScreeningWordList)).scalars()}
-    return WordLists.load(DEFAULT_WORDLIST_DIR, overrides=edits)
-
-
-def _seeded(session: Session) -> bool:
-    return session.get(ModerationMeta, SEEDED_KEY) is not None
-
-
-def stored_rules(session: Session, wordlists: WordLists | None = None) -> list[Rule]:
-    """The rules in force, in order (the shipped defaults until someone edits them)."""
-    if not _seeded(session):
-        return load_default_rules()
-    rows = session.execute(select(ScreeningRule).order_by(ScreeningRule.position, ScreeningRule.id))
-    data = [json.loads(row.body) for row in rows.scalars()]
-    # Stored rules were validated on the way in; the word lists may have changed since,
-    # which the Screener reports by rule.
-    return load_rules(json.dumps(data), source="stored screening rules")
-
-
-def ensure_seeded(session: Session) -> None:
-    """Put the shipped rules in the database once, before the first edit."""
-    if _seeded(session):
-        return
-    if session.execute(select(func.count()).select_from(ScreeningRule)).scalar_one() == 0:
-        for position, rule in enumerate(load_default_rules()):
-            session.add(ScreeningRule(rule_id=rule.id, position=position,
-                                      body=json.dumps(rule.to_dict(), ensure_ascii=False)))
-    session.add(ModerationMeta(key=SEEDED_KEY, value="1"))
-    session.flush()
-
-
-def _staff_names(session: Session) -> dict[int, str]:
-    return dict(session.execute(select(Staff.id, Staff.name)).all())
-
-
-def rule_stats(session: Session) -> tuple[dict[str, int], dict[str, int]]:
-    """(items each rule flagged, times each rule was marked wrong)."""
-    hits = dict(session.execute(
-        select(ScreeningMatch.rule_id, func.count(func.distinct(ScreeningMatch.item_id)))
-        .group_by(ScreeningMatch.rule_id)).all())
-    wrong = dict(session.execute(
-        select(ScreeningOverride.rule_id, func.count(func.distinct(ScreeningOverride.item_id)))
-        .group_by(ScreeningOverride.rule_id)).all())
-    return hits, wrong
 
 
 class RuleStore:
@@ -111,26 +48,43 @@ class RuleStore:
         """Every rule in order, with hits and "marked wrong" counts (a noisy rule shows)."""
         with self._sf() as session:
             hits, wrong = rule_stats(session)
-            if not _seeded(session):
-                return [RuleInfo(rule, i, 0, hits.get(rule.id, 0), wrong.get(rule.id, 0), None, None)
-                        for i, rule in enumerate(load_default_rules())]
-            names = _staff_names(session)
+            if not is_seeded(session):
+                return [
+                    RuleInfo(rule, i, 0, hits.get(rule.id, 0), wrong.get(rule.id, 0), None, None)
+                    for i, rule in enumerate(load_default_rules())
+                ]
+            names = staff_names(session)
             rows = session.execute(
-                select(ScreeningRule).order_by(ScreeningRule.position, ScreeningRule.id)).scalars()
+                select(ScreeningRule).order_by(ScreeningRule.position, ScreeningRule.id)
+            ).scalars()
             infos = []
             for row in rows:
                 rule = Rule.from_dict(json.loads(row.body))
-                infos.append(RuleInfo(rule, row.position, row.version_id, hits.get(rule.id, 0),
-                                      wrong.get(rule.id, 0), row.updated_at,
-                                      names.get(row.updated_by) if row.updated_by else None))
+                infos.append(
+                    RuleInfo(
+                        rule,
+                        row.position,
+                        row.version_id,
+                        hits.get(rule.id, 0),
+                        wrong.get(rule.id, 0),
+                        row.updated_at,
+                        names.get(row.updated_by) if row.updated_by else None,
+                    )
+                )
             return infos
 
     def wordlist_names(self) -> tuple[str, ...]:
         with self._sf() as session:
             return load_wordlists(session).names
 
-    def save(self, actor: Actor, data: Mapping[str, Any] | Rule, *, version_id: int | None,
-             original_id: str | None = None) -> RuleInfo:
+    def save(
+        self,
+        actor: Actor,
+        data: Mapping[str, Any] | Rule,
+        *,
+        version_id: int | None,
+        original_id: str | None = None,
+    ) -> RuleInfo:
         """Add a rule (``version_id`` None) or replace one (its id may change)."""
         require(actor, *EDITING_ROLES, doing="edit screening rules")
         raw = data.to_dict() if isinstance(data, Rule) else dict(data)
@@ -138,20 +92,23 @@ class RuleStore:
             with self._sf.begin() as session:
                 wordlists = load_wordlists(session)
                 rule = _validated(raw, wordlists)
-                fresh = not _seeded(session)
+                fresh = not is_seeded(session)
                 ensure_seeded(session)
                 current = original_id or rule.id
                 row = session.execute(
-                    select(ScreeningRule).where(ScreeningRule.rule_id == current)).scalar_one_or_none()
+                    select(ScreeningRule).where(ScreeningRule.rule_id == current)
+                ).scalar_one_or_none()
                 clash = session.execute(
-                    select(ScreeningRule.id).where(ScreeningRule.rule_id == rule.id)).scalar_one_or_none()
+                    select(ScreeningRule.id).where(ScreeningRule.rule_id == rule.id)
+                ).scalar_one_or_none()
                 body = json.dumps(rule.to_dict(), ensure_ascii=False)
                 if version_id is None:
                     if clash is not None:
                         raise InputError(f"a rule with id '{rule.id}' already exists", field="id")
                     last = session.execute(select(func.max(ScreeningRule.position))).scalar_one()
-                    row = ScreeningRule(rule_id=rule.id, position=(last or 0) + 1, body=body,
-                                        updated_by=actor.staff_id)
+                    row = ScreeningRule(
+                        rule_id=rule.id, position=(last or 0) + 1, body=body, updated_by=actor.staff_id
+                    )
                     session.add(row)
                     action = "moderation.rule_added"
                 else:
@@ -164,14 +121,20 @@ class RuleStore:
                     row.rule_id, row.body, row.updated_by = rule.id, body, actor.staff_id
                     action = "moderation.rule_changed"
                 session.flush()
-                audit.record(session, actor=actor.username, action=action,
-                             subject=f"screening_rule:{rule.id}", details={"rule": rule.to_dict()})
+                audit.record(
+                    session,
+                    actor=actor.username,
+                    action=action,
+                    subject=f"screening_rule:{rule.id}",
+                    details={"rule": rule.to_dict()},
+                )
         except StaleDataError:
             raise ConflictError("the rule was changed elsewhere — reload") from None
         return next(i for i in self.list_rules() if i.rule.id == rule.id)
 
-    def set_enabled(self, actor: Actor, rule_id: str, enabled: bool, *,
-                    version_id: int | None = None) -> RuleInfo:
+    def set_enabled(
+        self, actor: Actor, rule_id: str, enabled: bool, *, version_id: int | None = None
+    ) -> RuleInfo:
         require(actor, *EDITING_ROLES, doing="edit screening rules")
         with self._sf.begin() as session:
             row = _row_for_edit(session, rule_id, version_id)
@@ -179,9 +142,13 @@ class RuleStore:
             data["enabled"] = enabled
             row.body = json.dumps(data, ensure_ascii=False)
             row.updated_by = actor.staff_id
-            audit.record(session, actor=actor.username,
-                         action="moderation.rule_enabled" if enabled else "moderation.rule_disabled",
-                         subject=f"screening_rule:{rule_id}", details={})
+            audit.record(
+                session,
+                actor=actor.username,
+                action="moderation.rule_enabled" if enabled else "moderation.rule_disabled",
+                subject=f"screening_rule:{rule_id}",
+                details={},
+            )
         return next(i for i in self.list_rules() if i.rule.id == rule_id)
 
     def delete(self, actor: Actor, rule_id: str, version_id: int | None = None) -> None:
@@ -189,17 +156,24 @@ class RuleStore:
         with self._sf.begin() as session:
             row = _row_for_edit(session, rule_id, version_id)
             session.delete(row)
-            audit.record(session, actor=actor.username, action="moderation.rule_deleted",
-                         subject=f"screening_rule:{rule_id}",
-                         details={"rule": json.loads(row.body)})
+            audit.record(
+                session,
+                actor=actor.username,
+                action="moderation.rule_deleted",
+                subject=f"screening_rule:{rule_id}",
+                details={"rule": json.loads(row.body)},
+            )
 
     def move(self, actor: Actor, rule_id: str, offset: int) -> None:
         """Move a rule up (-1) or down (+1): earlier rules' suggestions come first."""
         require(actor, *EDITING_ROLES, doing="edit screening rules")
         with self._sf.begin() as session:
             ensure_seeded(session)
-            rows = list(session.execute(
-                select(ScreeningRule).order_by(ScreeningRule.position, ScreeningRule.id)).scalars())
+            rows = list(
+                session.execute(
+                    select(ScreeningRule).order_by(ScreeningRule.position, ScreeningRule.id)
+                ).scalars()
+            )
             index = next((i for i, r in enumerate(rows) if r.rule_id == rule_id), None)
             if index is None:
                 raise NotFound(f"no screening rule '{rule_id}'")
@@ -210,8 +184,13 @@ class RuleStore:
             for position, row in enumerate(rows):
                 if row.position != position:
                     row.position = position
-            audit.record(session, actor=actor.username, action="moderation.rule_moved",
-                         subject=f"screening_rule:{rule_id}", details={"position": target})
+            audit.record(
+                session,
+                actor=actor.username,
+                action="moderation.rule_moved",
+                subject=f"screening_rule:{rule_id}",
+                details={"position": target},
+            )
 
     def export_text(self) -> str:
         return dump_rules(self.rules())
@@ -254,25 +233,34 @@ class RuleStore:
 
     @staticmethod
     def _replace_all(session: Session, actor: Actor, rules: Sequence[Rule], source: str) -> None:
-        before = [r.id for r in stored_rules(session)] if _seeded(session) else []
-        if not _seeded(session):
+        before = [r.id for r in stored_rules(session)] if is_seeded(session) else []
+        if not is_seeded(session):
             session.add(ModerationMeta(key=SEEDED_KEY, value="1"))
         session.execute(delete(ScreeningRule))
         for position, rule in enumerate(rules):
-            session.add(ScreeningRule(rule_id=rule.id, position=position, updated_by=actor.staff_id,
-                                      body=json.dumps(rule.to_dict(), ensure_ascii=False)))
+            session.add(
+                ScreeningRule(
+                    rule_id=rule.id,
+                    position=position,
+                    updated_by=actor.staff_id,
+                    body=json.dumps(rule.to_dict(), ensure_ascii=False),
+                )
+            )
         session.flush()
-        audit.record(session, actor=actor.username, action="moderation.rules_imported",
-                     subject="screening_rules",
-                     details={"source": source, "rules": [r.id for r in rules], "replaced": before})
+        audit.record(
+            session,
+            actor=actor.username,
+            action="moderation.rules_imported",
+            subject="screening_rules",
+            details={"source": source, "rules": [r.id for r in rules], "replaced": before},
+        )
 
 
 def _row_for_edit(session: Session, rule_id: str, version_id: int | None) -> ScreeningRule:
     """The stored rule to change; version 0 means "the shipped rule, never stored"."""
-    fresh = not _seeded(session)
+    fresh = not is_seeded(session)
     ensure_seeded(session)
-    row = session.execute(
-        select(ScreeningRule).where(ScreeningRule.rule_id == rule_id)).scalar_one_or_none()
+    row = session.execute(select(ScreeningRule).where(ScreeningRule.rule_id == rule_id)).scalar_one_or_none()
     if row is None:
         raise NotFound(f"no screening rule '{rule_id}'")
     if version_id is not None and row.version_id != version_id and not (fresh and version_id == 0):
@@ -283,77 +271,3 @@ def _row_for_edit(session: Session, rule_id: str, version_id: int | None) -> Scr
 def _validated(raw: Mapping[str, Any], wordlists: WordLists) -> Rule:
     rules = load_rules(json.dumps([dict(raw)]), source="rule", wordlists=wordlists)
     return rules[0]
-
-
-class WordListStore:
-    def __init__(self, session_factory: SessionFactory) -> None:
-        self._sf = session_factory
-
-    def list_wordlists(self) -> list[WordListInfo]:
-        shipped = shipped_wordlist_texts()
-        with self._sf() as session:
-            edits = {w.name: w for w in session.execute(select(ScreeningWordList)).scalars()}
-            rules = stored_rules(session)
-        used: dict[str, list[str]] = {}
-        for rule in rules:
-            for name in wordlists_named(rule.condition):
-                used.setdefault(name, []).append(rule.id)
-        infos = []
-        for name in sorted(set(shipped) | set(edits)):
-            edit = edits.get(name)
-            text = edit.body if edit else shipped[name]
-            terms = len(parse_wordlist(text.splitlines(), source=name))
-            infos.append(WordListInfo(name, text, edit is not None, name in shipped,
-                                      edit.version_id if edit else None, terms,
-                                      tuple(used.get(name, ()))))
-        return infos
-
-    def get(self, name: str) -> WordListInfo:
-        found = next((i for i in self.list_wordlists() if i.name == name), None)
-        if found is None:
-            raise NotFound(f"no word list '{name}'")
-        return found
-
-    def save(self, actor: Actor, name: str, text: str, *, version_id: int | None) -> WordListInfo:
-        """Store the school's version of a list (or a new list); bad lines change nothing."""
-        require(actor, *EDITING_ROLES, doing="edit word lists")
-        text = (text or "").replace("\r\n", "\n")
-        if len(text) > MAX_WORDLIST:
-            raise InputError(f"is longer than {MAX_WORDLIST:,} characters", file=name)
-        WordLists({name: text.splitlines()})  # validates the name and every line
-        try:
-            with self._sf.begin() as session:
-                row = session.get(ScreeningWordList, name)
-                if row is None:
-                    if version_id is not None:
-                        raise ConflictError(f"word list '{name}' was reset elsewhere — reload")
-                    session.add(ScreeningWordList(name=name, body=text, updated_by=actor.staff_id))
-                else:
-                    if row.version_id != version_id:
-                        raise ConflictError(f"word list '{name}' was changed elsewhere — reload")
-                    row.body, row.updated_by = text, actor.staff_id
-                session.flush()
-                terms = parse_wordlist(text.splitlines(), source=name)
-                audit.record(session, actor=actor.username, action="moderation.wordlist_saved",
-                             subject=f"wordlist:{name}", details={"terms": len(terms)})
-        except StaleDataError:
-            raise ConflictError(f"word list '{name}' was changed elsewhere — reload") from None
-        return self.get(name)
-
-    def reset(self, actor: Actor, name: str) -> WordListInfo | None:
-        """Back to the shipped list; a list the school added is removed unless a rule uses it."""
-        require(actor, *EDITING_ROLES, doing="edit word lists")
-        shipped = shipped_wordlist_texts()
-        with self._sf.begin() as session:
-            row = session.get(ScreeningWordList, name)
-            if row is None:
-                raise NotFound(f"word list '{name}' has no edits to undo")
-            if name not in shipped:
-                users = [r.id for r in stored_rules(session) if name in wordlists_named(r.condition)]
-                if users:
-                    raise InputError(f"rule(s) {', '.join(users)} use this list; change them first",
-                                     file=name)
-            session.delete(row)
-            audit.record(session, actor=actor.username, action="moderation.wordlist_reset",
-                         subject=f"wordlist:{name}", details={})
-        return self.get(name) if name in shipped else None

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from smmod.errors import InputError
 from smmod.moderation.records import FlagExplanation, ItemScreening
-from smmod.moderation.rulestore import load_wordlists, stored_rules
+from smmod.moderation.screening_data import load_wordlists, stored_rules
 from smmod.screening import Rule, Screener, ScreenResult
 from smmod.screening.conditions import wordlists_named
 from smmod.screening.vocabulary import POLICE_ADVISED
@@ -79,11 +79,13 @@ def prepare(session: Session) -> Prepared:
     as none of its inputs changed.
     """
     rules = stored_rules(session)
-    lists = sorted(tuple(row) for row in session.execute(
-        select(ScreeningWordList.name, ScreeningWordList.body)).all())
+    lists = sorted(
+        tuple(row) for row in session.execute(select(ScreeningWordList.name, ScreeningWordList.body)).all()
+    )
     names = sorted(protected_names(session))
-    digest = hashlib.sha256(json.dumps(
-        [[r.to_dict() for r in rules], lists, names], sort_keys=True).encode()).hexdigest()
+    digest = hashlib.sha256(
+        json.dumps([[r.to_dict() for r in rules], lists, names], sort_keys=True).encode()
+    ).hexdigest()
     found = _CACHE.get(digest)
     if found is not None:
         return found
@@ -95,8 +97,9 @@ def prepare(session: Session) -> Prepared:
             log.error("screening rule %r skipped: word list(s) %s not found", rule.id, sorted(missing))
             continue
         usable.append(rule)
-    prepared = Prepared(Screener(usable, wordlists, names), {r.id: r for r in usable},
-                        {r.id: i for i, r in enumerate(rules)})
+    prepared = Prepared(
+        Screener(usable, wordlists, names), {r.id: r for r in usable}, {r.id: i for i, r in enumerate(rules)}
+    )
     if len(_CACHE) >= _CACHE_LIMIT:
         _CACHE.clear()
     _CACHE[digest] = prepared
@@ -127,8 +130,11 @@ def screen_items(session: Session, item_ids: Iterable[int]) -> int:
     for start in range(0, len(ids), _CHUNK):
         chunk = ids[start : start + _CHUNK]
         session.execute(_MATCHES.delete().where(_MATCHES.c.item_id.in_(chunk)))
-        rows = session.execute(select(_ITEMS.c.id, _ITEMS.c.text, _ITEMS.c.author_kind,
-                                      _ITEMS.c.kind).where(_ITEMS.c.id.in_(chunk)))
+        rows = session.execute(
+            select(_ITEMS.c.id, _ITEMS.c.text, _ITEMS.c.author_kind, _ITEMS.c.kind).where(
+                _ITEMS.c.id.in_(chunk)
+            )
+        )
         for item_id, text, author_kind, kind in rows:
             result = _screen(prepared, text, author_kind, kind)
             if result is not None:
@@ -168,8 +174,7 @@ def screen_parsed(session: Session, account_id: int, items: Sequence[Arrival]) -
     return len(results)
 
 
-def _store(session: Session, results: Mapping[int, ScreenResult], prepared: Prepared, *,
-           orm: bool) -> None:
+def _store(session: Session, results: Mapping[int, ScreenResult], prepared: Prepared, *, orm: bool) -> None:
     if not results:
         return
     now = utcnow()
@@ -178,11 +183,20 @@ def _store(session: Session, results: Mapping[int, ScreenResult], prepared: Prep
     wrong: set[tuple[int, str, str]] = set()
     for start in range(0, len(ids), _CHUNK):
         chunk = ids[start : start + _CHUNK]
-        existing.update((i, f) for i, f in session.execute(
-            select(_FLAGS.c.item_id, _FLAGS.c.flag).where(_FLAGS.c.item_id.in_(chunk))))
-        wrong.update((i, r, f) for i, r, f in session.execute(
-            select(ScreeningOverride.item_id, ScreeningOverride.rule_id, ScreeningOverride.flag)
-            .where(ScreeningOverride.item_id.in_(chunk))))
+        existing.update(
+            (i, f)
+            for i, f in session.execute(
+                select(_FLAGS.c.item_id, _FLAGS.c.flag).where(_FLAGS.c.item_id.in_(chunk))
+            )
+        )
+        wrong.update(
+            (i, r, f)
+            for i, r, f in session.execute(
+                select(ScreeningOverride.item_id, ScreeningOverride.rule_id, ScreeningOverride.flag).where(
+                    ScreeningOverride.item_id.in_(chunk)
+                )
+            )
+        )
     match_rows: list[dict[str, object]] = []
     flag_rows: list[dict[str, object]] = []
     priorities: dict[int, int] = {}
@@ -191,20 +205,33 @@ def _store(session: Session, results: Mapping[int, ScreenResult], prepared: Prep
         for match in result.matches:
             rule = prepared.rules.get(match.rule_id)
             effects = rule.effects if rule else None
-            match_rows.append({
-                "item_id": item_id, "rule_id": match.rule_id, "rule_name": match.rule_name[:200],
-                "position": prepared.positions.get(match.rule_id, 0), "flag": match.flag,
-                "matched": json.dumps(match.matched, ensure_ascii=False),
-                "spans": json.dumps([list(s) for s in match.spans]),
-                "suggest": json.dumps([str(s) for s in effects.suggest] if effects else []),
-                "priority": effects.priority if effects else None, "screened_at": now,
-            })
+            match_rows.append(
+                {
+                    "item_id": item_id,
+                    "rule_id": match.rule_id,
+                    "rule_name": match.rule_name[:200],
+                    "position": prepared.positions.get(match.rule_id, 0),
+                    "flag": match.flag,
+                    "matched": json.dumps(match.matched, ensure_ascii=False),
+                    "spans": json.dumps([list(s) for s in match.spans]),
+                    "suggest": json.dumps([str(s) for s in effects.suggest] if effects else []),
+                    "priority": effects.priority if effects else None,
+                    "screened_at": now,
+                }
+            )
             flag = match.flag
             if flag is None or (item_id, flag) in existing or (item_id, match.rule_id, flag) in wrong:
                 continue
             existing.add((item_id, flag))
-            flag_rows.append({"item_id": item_id, "flag": flag, "source": f"rule:{match.rule_id}",
-                              "set_at": now, "set_by": None})
+            flag_rows.append(
+                {
+                    "item_id": item_id,
+                    "flag": flag,
+                    "source": f"rule:{match.rule_id}",
+                    "set_at": now,
+                    "set_by": None,
+                }
+            )
         if result.priority:
             priorities[item_id] = result.priority
     if match_rows:
@@ -218,21 +245,39 @@ def _store(session: Session, results: Mapping[int, ScreenResult], prepared: Prep
                 item.priority = priority
         session.flush()
     elif priorities:
-        stmt = (update(_ITEMS)
-                .where(_ITEMS.c.id == bindparam("item_id"), _ITEMS.c.priority < bindparam("p"))
-                .values(priority=bindparam("p"), version_id=_ITEMS.c.version_id + 1)
-                .execution_options(synchronize_session=False))
+        stmt = (
+            update(_ITEMS)
+            .where(_ITEMS.c.id == bindparam("item_id"), _ITEMS.c.priority < bindparam("p"))
+            .values(priority=bindparam("p"), version_id=_ITEMS.c.version_id + 1)
+            .execution_options(synchronize_session=False)
+        )
         session.execute(stmt, [{"item_id": i, "p": p} for i, p in priorities.items()])
 
 
 def item_screening(session: Session, item_id: int) -> ItemScreening:
     """The item's flags, each with the rule and the words that set it; suggestions."""
-    flags = session.execute(select(QueueItemFlag).where(QueueItemFlag.item_id == item_id)
-                            .order_by(QueueItemFlag.flag)).scalars().all()
-    matches = session.execute(select(ScreeningMatch).where(ScreeningMatch.item_id == item_id)
-                              .order_by(ScreeningMatch.position, ScreeningMatch.id)).scalars().all()
-    wrong = {(o.rule_id, o.flag) for o in session.execute(
-        select(ScreeningOverride).where(ScreeningOverride.item_id == item_id)).scalars()}
+    flags = (
+        session.execute(
+            select(QueueItemFlag).where(QueueItemFlag.item_id == item_id).order_by(QueueItemFlag.flag)
+        )
+        .scalars()
+        .all()
+    )
+    matches = (
+        session.execute(
+            select(ScreeningMatch)
+            .where(ScreeningMatch.item_id == item_id)
+            .order_by(ScreeningMatch.position, ScreeningMatch.id)
+        )
+        .scalars()
+        .all()
+    )
+    wrong = {
+        (o.rule_id, o.flag)
+        for o in session.execute(
+            select(ScreeningOverride).where(ScreeningOverride.item_id == item_id)
+        ).scalars()
+    }
     explained: list[FlagExplanation] = []
     for flag in flags:
         setters = [m for m in matches if m.flag == flag.flag]
@@ -241,8 +286,11 @@ def item_screening(session: Session, item_id: int) -> ItemScreening:
             continue
         for m in setters:
             explained.append(_explain(flag.flag, flag.source, m, (m.rule_id, m.flag) in wrong))
-    marked = tuple(_explain(m.flag or "", f"rule:{m.rule_id}", m, True)
-                   for m in matches if m.flag and (m.rule_id, m.flag) in wrong)
+    marked = tuple(
+        _explain(m.flag or "", f"rule:{m.rule_id}", m, True)
+        for m in matches
+        if m.flag and (m.rule_id, m.flag) in wrong
+    )
     suggestions: dict[str, None] = {}
     for m in matches:
         if m.flag is not None and (m.rule_id, m.flag) in wrong:
@@ -250,24 +298,31 @@ def item_screening(session: Session, item_id: int) -> ItemScreening:
         for s in json.loads(m.suggest or "[]"):
             suggestions[s] = None
     live = {e.flag for e in explained if not e.marked_wrong}
-    return ItemScreening(tuple(e for e in explained if not e.marked_wrong), tuple(suggestions),
-                         POLICE_ADVISED in live, marked)
+    return ItemScreening(
+        tuple(e for e in explained if not e.marked_wrong), tuple(suggestions), POLICE_ADVISED in live, marked
+    )
 
 
 def _explain(flag: str, source: str, match: ScreeningMatch, wrong: bool) -> FlagExplanation:
     spans = tuple((int(a), int(b)) for a, b in json.loads(match.spans or "[]"))
-    return FlagExplanation(flag, source, match.rule_id, match.rule_name,
-                           tuple(json.loads(match.matched or "[]")), spans, wrong)
+    return FlagExplanation(
+        flag, source, match.rule_id, match.rule_name, tuple(json.loads(match.matched or "[]")), spans, wrong
+    )
 
 
 def screening_snapshot(session: Session, item_id: int) -> list[dict[str, object]]:
     """What matched, one entry per rule with the flags it set, for an evidence snapshot."""
-    rows = session.execute(select(ScreeningMatch).where(ScreeningMatch.item_id == item_id)
-                           .order_by(ScreeningMatch.position, ScreeningMatch.id)).scalars()
+    rows = session.execute(
+        select(ScreeningMatch)
+        .where(ScreeningMatch.item_id == item_id)
+        .order_by(ScreeningMatch.position, ScreeningMatch.id)
+    ).scalars()
     by_rule: dict[str, dict[str, object]] = {}
     for m in rows:
-        entry = by_rule.setdefault(m.rule_id, {"rule": m.rule_id, "name": m.rule_name, "flags": [],
-                                               "matched": json.loads(m.matched or "[]")})
+        entry = by_rule.setdefault(
+            m.rule_id,
+            {"rule": m.rule_id, "name": m.rule_name, "flags": [], "matched": json.loads(m.matched or "[]")},
+        )
         flags = entry["flags"]
         if m.flag and isinstance(flags, list):
             flags.append(m.flag)

@@ -81,12 +81,12 @@ def check_placeholders(body: str, *, source: str | None = None, field: str = "bo
         name = match.group(1)
         if name not in PLACEHOLDERS:
             known = ", ".join("{" + p + "}" for p in PLACEHOLDERS)
-            raise InputError(f"unknown placeholder {match.group(0)}; use {known}",
-                             file=source, field=field)
+            raise InputError(f"unknown placeholder {match.group(0)}; use {known}", file=source, field=field)
     rest = _BRACED.sub("", body)
     if "{" in rest or "}" in rest:
-        raise InputError("has a '{' or '}' that is not part of a placeholder such as {school}",
-                         file=source, field=field)
+        raise InputError(
+            "has a '{' or '}' that is not part of a placeholder such as {school}", file=source, field=field
+        )
 
 
 def fill(body: str, *, school: str, account: str, author: str) -> str:
@@ -103,8 +103,9 @@ def unfilled(text: str) -> list[str]:
 class TemplateStore:
     """Shipped templates plus the school's edits; edits are audited, never silent."""
 
-    def __init__(self, session_factory: SessionFactory, *, school: Callable[[], str],
-                 directory: Path = TEMPLATE_DIR) -> None:
+    def __init__(
+        self, session_factory: SessionFactory, *, school: Callable[[], str], directory: Path = TEMPLATE_DIR
+    ) -> None:
         self._sf = session_factory
         self._school = school
         self._directory = directory
@@ -137,8 +138,9 @@ class TemplateStore:
     def render(self, key: str, *, account: str, author: str) -> str:
         return fill(self.get(key).body, school=self._school(), account=account, author=author)
 
-    def save(self, actor: Actor, key: str, *, kind: str, title: str, body: str,
-             version_id: int | None) -> TemplateInfo:
+    def save(
+        self, actor: Actor, key: str, *, kind: str, title: str, body: str, version_id: int | None
+    ) -> TemplateInfo:
         """Store the school's version; ``version_id`` None means "no edit stored yet"."""
         require(actor, *EDITING_ROLES, doing="edit reply templates")
         if not _KEY.fullmatch(key or ""):
@@ -165,8 +167,7 @@ class TemplateStore:
                 if row is None:
                     if version_id is not None:
                         raise ConflictError(f"template '{key}' was reset elsewhere — reload")
-                    row = ReplyTemplate(key=key, kind=kind, title=title, body=body,
-                                        updated_by=actor.staff_id)
+                    row = ReplyTemplate(key=key, kind=kind, title=title, body=body, updated_by=actor.staff_id)
                     session.add(row)
                 else:
                     if row.version_id != version_id:
@@ -174,8 +175,13 @@ class TemplateStore:
                     row.kind, row.title, row.body = kind, title, body
                     row.updated_by = actor.staff_id
                 session.flush()
-                audit.record(session, actor=actor.username, action="moderation.template_saved",
-                             subject=f"template:{key}", details={"title": title, "kind": kind})
+                audit.record(
+                    session,
+                    actor=actor.username,
+                    action="moderation.template_saved",
+                    subject=f"template:{key}",
+                    details={"title": title, "kind": kind},
+                )
         except StaleDataError:
             raise ConflictError(f"template '{key}' was changed elsewhere — reload") from None
         return self.get(key)
@@ -188,19 +194,29 @@ class TemplateStore:
             if row is None:
                 raise NotFound(f"template '{key}' has no edits to undo")
             session.delete(row)
-            audit.record(session, actor=actor.username, action="moderation.template_reset",
-                         subject=f"template:{key}", details={"title": row.title})
+            audit.record(
+                session,
+                actor=actor.username,
+                action="moderation.template_reset",
+                subject=f"template:{key}",
+                details={"title": row.title},
+            )
         return self.get(key) if key in self._shipped() else None
 
     @staticmethod
-    def _info(key: str, shipped: ShippedTemplate | None, edit: ReplyTemplate | None
-              ) -> TemplateInfo:
+    def _info(key: str, shipped: ShippedTemplate | None, edit: ReplyTemplate | None) -> TemplateInfo:
         if edit is not None:
-            return TemplateInfo(key, edit.kind, edit.title, edit.body, True,
-                                shipped.body if shipped else None, edit.version_id)
+            return TemplateInfo(
+                key,
+                edit.kind,
+                edit.title,
+                edit.body,
+                True,
+                shipped.body if shipped else None,
+                edit.version_id,
+            )
         assert shipped is not None
-        return TemplateInfo(key, shipped.kind, shipped.title, shipped.body, False,
-                            shipped.body, None)
+        return TemplateInfo(key, shipped.kind, shipped.title, shipped.body, False, shipped.body, None)
 
 
 def editor_name(session: Session, staff_id: int | None) -> str | None:

@@ -43,8 +43,7 @@ def require_moderator(session: Session, actor: Actor, account: AccountRef, doing
     ).first()
     if holds is None:
         raise PermissionDenied(
-            f"Only moderators, SLT, administrators or the people who run {account.label} "
-            f"can {doing}."
+            f"Only moderators, SLT, administrators or the people who run {account.label} can {doing}."
         )
 
 
@@ -52,8 +51,7 @@ def resolve_account(session: Session, wanted: str) -> AccountRef:
     """An account from 'handle', '@handle' or 'platform:handle' (case does not matter)."""
     text = (wanted or "").strip()
     if not text:
-        raise InputError("name the account, e.g. @ourschool or facebook:ourschool",
-                         field="account")
+        raise InputError("name the account, e.g. @ourschool or facebook:ourschool", field="account")
     platform, sep, handle = text.partition(":")
     if not sep or "/" in platform:
         platform, handle = "", text
@@ -70,7 +68,9 @@ def resolve_account(session: Session, wanted: str) -> AccountRef:
         raise InputError(f"no account '{text}'; known accounts: {listed}", field="account")
     if len(found) > 1:
         options = ", ".join(f"{a.platform}:{a.handle}" for a in found)
-        raise InputError(f"'{text}' matches several accounts ({options}); "
-                         "add the platform, e.g. facebook:handle", field="account")
+        raise InputError(
+            f"'{text}' matches several accounts ({options}); add the platform, e.g. facebook:handle",
+            field="account",
+        )
     a = found[0]
     return AccountRef(a.id, a.platform, a.handle, a.status)

@@ -24,9 +24,7 @@ _BATCH = 5_000
 
 
 def stored_fingerprint(session: Session) -> str | None:
-    return session.execute(
-        select(QueueMeta.value).where(QueueMeta.key == CALENDAR_KEY)
-    ).scalar_one_or_none()
+    return session.execute(select(QueueMeta.value).where(QueueMeta.key == CALENDAR_KEY)).scalar_one_or_none()
 
 
 def _store_fingerprint(session: Session, value: str) -> None:
@@ -72,8 +70,9 @@ def remember_calendar(session: Session, calendar: WorkingCalendar) -> None:
         _store_fingerprint(session, fingerprint(calendar))
 
 
-def stop_clock(session: Session, item_id: int, at: datetime, staff_id: int | None,
-               now: datetime | None = None) -> bool:
+def stop_clock(
+    session: Session, item_id: int, at: datetime, staff_id: int | None, now: datetime | None = None
+) -> bool:
     """Record the first response; an earlier one already recorded is kept.
 
     Returns True when this call stopped the clock (or moved it to an earlier time).

@@ -27,16 +27,20 @@ class DueExplanation:
     def summary(self) -> str:
         received = self.local(self.received_at)
         due = self.local(self.due_at)
-        lines = [f"Received: {_stamp(received)}"
-                 + (f" (not a working day: {self.received_reason})" if self.received_reason
-                    else " (a working day)")]
+        lines = [
+            f"Received: {_stamp(received)}"
+            + (
+                f" (not a working day: {self.received_reason})"
+                if self.received_reason
+                else " (a working day)"
+            )
+        ]
         if self.rule == "24h":
             why = "24 hours after it was received"
         elif self.rule == "next_working_day":
             why = f"end of the next working day, {self.calendar.end_of_day:%H:%M}"
         else:
-            why = ("24 hours would land on a non-working day, so it moves to the end of the "
-                   "next working day")
+            why = "24 hours would land on a non-working day, so it moves to the end of the next working day"
         lines.append(f"Due:      {_stamp(due)} ({why})")
         for day, reason in self.skipped:
             lines.append(f"          {day:%a} {day.day} {day:%b} is not a working day ({reason})")

@@ -13,9 +13,9 @@ from __future__ import annotations
 import hashlib
 import logging
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Table, insert, select, update
 from sqlalchemy.orm import Session
 
 from smmod import audit
@@ -36,7 +36,7 @@ log = logging.getLogger("smmod.queue.feeds")
 
 MIN_INTERVAL = 5
 MAX_INTERVAL = 7 * 24 * 60
-_FEEDS = QueueFeed.__table__
+_FEEDS = cast(Table, QueueFeed.__table__)
 _CHUNK = 500
 
 
@@ -59,8 +59,7 @@ def _check_interval(minutes: int) -> int:
     if isinstance(minutes, bool) or not isinstance(minutes, int):
         raise InputError("must be a whole number of minutes", field="interval_minutes")
     if not MIN_INTERVAL <= minutes <= MAX_INTERVAL:
-        raise InputError(f"must be between {MIN_INTERVAL} minutes and 7 days",
-                         field="interval_minutes")
+        raise InputError(f"must be between {MIN_INTERVAL} minutes and 7 days", field="interval_minutes")
     return minutes
 
 
@@ -72,8 +71,14 @@ def _check_name(name: str) -> str:
 
 
 class FeedService:
-    def __init__(self, queue: QueueService, session_factory: SessionFactory, *,
-                 timeout: float = 10.0, max_bytes: int = 5_000_000) -> None:
+    def __init__(
+        self,
+        queue: QueueService,
+        session_factory: SessionFactory,
+        *,
+        timeout: float = 10.0,
+        max_bytes: int = 5_000_000,
+    ) -> None:
         self._queue = queue
         self._sf = session_factory
         self._timeout = timeout
@@ -82,9 +87,11 @@ class FeedService:
     # -- configuration ---------------------------------------------------------------
     def list_feeds(self) -> list[FeedInfo]:
         with self._sf() as session:
-            stmt = (select(QueueFeed, Account.platform, Account.handle)
-                    .join(Account, Account.id == QueueFeed.account_id)
-                    .order_by(QueueFeed.name, QueueFeed.id))
+            stmt = (
+                select(QueueFeed, Account.platform, Account.handle)
+                .join(Account, Account.id == QueueFeed.account_id)
+                .order_by(QueueFeed.name, QueueFeed.id)
+            )
             return [_info(f, f"{p}: {h}") for f, p, h in session.execute(stmt)]
 
     def get(self, feed_id: int) -> FeedInfo:
@@ -93,28 +100,49 @@ class FeedService:
                 return info
         raise NotFound(f"no feed with id {feed_id}")
 
-    def add(self, actor: Actor, account_id: int, name: str, url: str,
-            interval_minutes: int = 60) -> FeedInfo:
+    def add(self, actor: Actor, account_id: int, name: str, url: str, interval_minutes: int = 60) -> FeedInfo:
         name, url = _check_name(name), _check_url(url)
         interval = _check_interval(interval_minutes)
         with self._sf.begin() as session:
             account = account_ref(session, account_id)
             require_moderator(session, actor, account, "add alert feeds")
-            feed = QueueFeed(account_id=account.id, name=name, url=url,
-                             interval_minutes=interval, enabled=True,
-                             created_by=actor.staff_id, last_new_count=0)
+            feed = QueueFeed(
+                account_id=account.id,
+                name=name,
+                url=url,
+                interval_minutes=interval,
+                enabled=True,
+                created_by=actor.staff_id,
+                last_new_count=0,
+            )
             session.add(feed)
             session.flush()
-            audit.record(session, actor=actor.username, action="queue.feed_add",
-                         subject=f"feed:{feed.id}",
-                         details={"name": name, "url": display_url(url),
-                                  "account": account.label, "interval_minutes": interval})
+            audit.record(
+                session,
+                actor=actor.username,
+                action="queue.feed_add",
+                subject=f"feed:{feed.id}",
+                details={
+                    "name": name,
+                    "url": display_url(url),
+                    "account": account.label,
+                    "interval_minutes": interval,
+                },
+            )
             feed_id = feed.id
         return self.get(feed_id)
 
-    def update(self, actor: Actor, feed_id: int, version_id: int, *, name: str | None = None,
-               url: str | None = None, interval_minutes: int | None = None,
-               enabled: bool | None = None) -> FeedInfo:
+    def update(
+        self,
+        actor: Actor,
+        feed_id: int,
+        version_id: int,
+        *,
+        name: str | None = None,
+        url: str | None = None,
+        interval_minutes: int | None = None,
+        enabled: bool | None = None,
+    ) -> FeedInfo:
         with self._sf.begin() as session:
             feed = self._for_edit(session, actor, feed_id, version_id)
             changes: dict[str, Any] = {}
@@ -124,21 +152,30 @@ class FeedService:
                 feed.url = _check_url(url)
                 changes["url"] = display_url(feed.url)
             if interval_minutes is not None and interval_minutes != feed.interval_minutes:
-                feed.interval_minutes = changes["interval_minutes"] = _check_interval(
-                    interval_minutes)
+                feed.interval_minutes = changes["interval_minutes"] = _check_interval(interval_minutes)
             if enabled is not None and enabled != feed.enabled:
                 feed.enabled = changes["enabled"] = bool(enabled)
             if changes:
-                audit.record(session, actor=actor.username, action="queue.feed_update",
-                             subject=f"feed:{feed_id}", details=changes)
+                audit.record(
+                    session,
+                    actor=actor.username,
+                    action="queue.feed_update",
+                    subject=f"feed:{feed_id}",
+                    details=changes,
+                )
         return self.get(feed_id)
 
     def remove(self, actor: Actor, feed_id: int, version_id: int) -> None:
         """Stop polling a feed; the items it delivered stay in the queue."""
         with self._sf.begin() as session:
             feed = self._for_edit(session, actor, feed_id, version_id)
-            audit.record(session, actor=actor.username, action="queue.feed_remove",
-                         subject=f"feed:{feed_id}", details={"name": feed.name})
+            audit.record(
+                session,
+                actor=actor.username,
+                action="queue.feed_remove",
+                subject=f"feed:{feed_id}",
+                details={"name": feed.name},
+            )
             session.delete(feed)
 
     @staticmethod
@@ -146,8 +183,7 @@ class FeedService:
         feed = session.get(QueueFeed, feed_id)
         if feed is None:
             raise NotFound(f"no feed with id {feed_id}")
-        require_moderator(session, actor, account_ref(session, feed.account_id),
-                          "change alert feeds")
+        require_moderator(session, actor, account_ref(session, feed.account_id), "change alert feeds")
         if feed.version_id != version_id:
             raise ConflictError("this feed was changed elsewhere — reload and try again")
         return feed
@@ -156,10 +192,13 @@ class FeedService:
     def due_feeds(self, now: datetime | None = None) -> list[FeedInfo]:
         current = now or self._queue.now()
         return [
-            f for f in self.list_feeds()
-            if f.enabled and (f.last_polled_at is None
-                              or f.last_polled_at + timedelta(minutes=f.interval_minutes)
-                              <= current)
+            f
+            for f in self.list_feeds()
+            if f.enabled
+            and (
+                f.last_polled_at is None
+                or f.last_polled_at + timedelta(minutes=f.interval_minutes) <= current
+            )
         ]
 
     def poll_due(self, actor: Actor, now: datetime | None = None) -> list[FeedPollResult]:
@@ -193,20 +232,33 @@ class FeedService:
                 keys = {_entry_key(item_key(i)): i for i in result.items}
                 seen = self._seen(session, feed_id, list(keys))
                 fresh = [item for key, item in keys.items() if key not in seen]
-                outcome = store_parsed(session, fresh, account_id=account.id, source="feed",
-                                       source_ref=name, calendar=calendar, now=now,
-                                       staff_id=actor.staff_id, feed_id=feed_id)
+                outcome = store_parsed(
+                    session,
+                    fresh,
+                    account_id=account.id,
+                    source="feed",
+                    source_ref=name,
+                    calendar=calendar,
+                    now=now,
+                    staff_id=actor.staff_id,
+                    feed_id=feed_id,
+                )
                 new_keys = [k for k in keys if k not in seen]
                 if new_keys:
-                    session.execute(insert(QueueFeedSeen), [
-                        {"feed_id": feed_id, "entry_key": k, "seen_at": now} for k in new_keys])
+                    session.execute(
+                        insert(QueueFeedSeen),
+                        [{"feed_id": feed_id, "entry_key": k, "seen_at": now} for k in new_keys],
+                    )
                 self._set_status(session, feed_id, now, error=None, new=outcome.imported)
                 if outcome.imported:
-                    audit.record(session, actor=actor.username, action="queue.feed_poll",
-                                 subject=f"feed:{feed_id}",
-                                 details={"imported": outcome.imported, "name": name})
-            return FeedPollResult(feed_id, name, True, outcome.imported,
-                                  len(result.items) - outcome.imported)
+                    audit.record(
+                        session,
+                        actor=actor.username,
+                        action="queue.feed_poll",
+                        subject=f"feed:{feed_id}",
+                        details={"imported": outcome.imported, "name": name},
+                    )
+            return FeedPollResult(feed_id, name, True, outcome.imported, len(result.items) - outcome.imported)
         except SmmodError as exc:
             message = str(exc)
         except Exception:
@@ -222,23 +274,36 @@ class FeedService:
         found: set[str] = set()
         for start in range(0, len(keys), _CHUNK):
             chunk = keys[start : start + _CHUNK]
-            found.update(session.execute(select(QueueFeedSeen.entry_key).where(
-                QueueFeedSeen.feed_id == feed_id, QueueFeedSeen.entry_key.in_(chunk)
-            )).scalars())
+            found.update(
+                session.execute(
+                    select(QueueFeedSeen.entry_key).where(
+                        QueueFeedSeen.feed_id == feed_id, QueueFeedSeen.entry_key.in_(chunk)
+                    )
+                ).scalars()
+            )
         return found
 
     @staticmethod
-    def _set_status(session: Session, feed_id: int, now: datetime, *, error: str | None,
-                    new: int) -> None:
+    def _set_status(session: Session, feed_id: int, now: datetime, *, error: str | None, new: int) -> None:
         # Core UPDATE: polling must not bump version_id under a person editing the feed.
-        values: dict[str, Any] = {"last_polled_at": now, "last_error": error,
-                                  "last_new_count": new}
+        values: dict[str, Any] = {"last_polled_at": now, "last_error": error, "last_new_count": new}
         if error is None:
             values["last_ok_at"] = now
         session.execute(update(_FEEDS).where(_FEEDS.c.id == feed_id).values(**values))
 
 
 def _info(feed: QueueFeed, account_label: str) -> FeedInfo:
-    return FeedInfo(feed.id, feed.account_id, account_label, feed.name, display_url(feed.url),
-                    feed.interval_minutes, feed.enabled, feed.last_polled_at, feed.last_ok_at,
-                    feed.last_error, feed.last_new_count, feed.version_id)
+    return FeedInfo(
+        feed.id,
+        feed.account_id,
+        account_label,
+        feed.name,
+        display_url(feed.url),
+        feed.interval_minutes,
+        feed.enabled,
+        feed.last_polled_at,
+        feed.last_ok_at,
+        feed.last_error,
+        feed.last_new_count,
+        feed.version_id,
+    )

@@ -33,6 +33,7 @@ class IdStream:
             self.total = int(self._conn.execute(counted).scalar_one())
             self._result = self._conn.execute(statement)
             self._rows = id_rows(self._result)
+            self._read = 0
         except Exception:
             self.close()
             raise
@@ -45,7 +46,10 @@ class IdStream:
         if self._conn is None:
             return array("q")
         got = array("q", chain.from_iterable(islice(self._rows, count)))
-        if len(got) < count:
+        self._read += len(got)
+        if len(got) < count or self._read >= self.total:
+            # Past the count only when count and cursor disagree (no shared snapshot,
+            # as on PostgreSQL); the next reload picks up what came in meanwhile.
             self.done = True
             self.close()
         return got
@@ -83,7 +87,7 @@ class ArrayStream:
         self.done = self.total == 0
 
     def fetch(self, count: int) -> array[int]:
-        got = self._ids[self._at:self._at + count]
+        got = self._ids[self._at : self._at + count]
         self._at += len(got)
         self.done = self._at >= self.total
         return got

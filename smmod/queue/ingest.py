@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import (
+    Table,
     and_,
     column,
     delete,
@@ -33,13 +34,33 @@ from smmod.store.models import QueueItem, QueueMeta
 from smmod.store.models.queue import FTS_TABLE
 
 _CHUNK = 500  # bound parameters per IN (...) query
-_ITEMS = QueueItem.__table__
+_WHOLE_ACCOUNT_FROM = 5_000
+_ITEMS = cast(Table, QueueItem.__table__)
 # The order of the values in each inserted row; the columns are untyped, because the
 # values are already in their stored form.
-_ROW = ("account_id", "source", "source_ref", "feed_id", "platform_item_id",
-        "parent_platform_id", "author_name", "author_handle", "author_kind", "text", "url",
-        "content_hash", "received_at", "kind", "status", "priority", "due_at", "imported_at",
-        "imported_by", "updated_at", "version_id")
+_ROW = (
+    "account_id",
+    "source",
+    "source_ref",
+    "feed_id",
+    "platform_item_id",
+    "parent_platform_id",
+    "author_name",
+    "author_handle",
+    "author_kind",
+    "text",
+    "url",
+    "content_hash",
+    "received_at",
+    "kind",
+    "status",
+    "priority",
+    "due_at",
+    "imported_at",
+    "imported_by",
+    "updated_at",
+    "version_id",
+)
 _RAW_ITEMS = table(_ITEMS.name, *(column(name) for name in _ROW))
 # Above this many rows the FTS index is filled in one statement after the insert.
 _DEFER_FTS_FROM = 200
@@ -66,6 +87,11 @@ def _chunks(values: Sequence[str]) -> Iterator[Sequence[str]]:
 
 
 def _existing(session: Session, account_id: int, column: Any, values: Sequence[str]) -> set[str]:
+    """Which of ``values`` the account already has: by chunks, or for a big batch in one
+    index-only pass over the account (cheaper than hundreds of IN queries)."""
+    if len(values) > _WHOLE_ACCOUNT_FROM:
+        stmt = select(column).where(_ITEMS.c.account_id == account_id, column.is_not(None))
+        return set(session.execute(stmt).scalars()) & set(values)
     found: set[str] = set()
     for chunk in _chunks(values):
         stmt = select(column).where(_ITEMS.c.account_id == account_id, column.in_(chunk))
@@ -73,9 +99,7 @@ def _existing(session: Session, account_id: int, column: Any, values: Sequence[s
     return found
 
 
-def _fresh(session: Session, account_id: int, items: Iterable[ParsedItem]) -> tuple[
-    list[ParsedItem], int
-]:
+def _fresh(session: Session, account_id: int, items: Iterable[ParsedItem]) -> tuple[list[ParsedItem], int]:
     """The items not already in the account (nor earlier in the same batch)."""
     unique: dict[str, ParsedItem] = {}
     duplicates = 0
@@ -88,14 +112,15 @@ def _fresh(session: Session, account_id: int, items: Iterable[ParsedItem]) -> tu
     ids = [i.platform_item_id for i in unique.values() if i.platform_item_id]
     hashes = [i.content_hash for i in unique.values() if not i.platform_item_id]
     known_ids = _existing(session, account_id, _ITEMS.c.platform_item_id, ids) if ids else set()
-    known_hashes = (
-        _existing(session, account_id, _ITEMS.c.content_hash, hashes) if hashes else set()
-    )
+    known_hashes = _existing(session, account_id, _ITEMS.c.content_hash, hashes) if hashes else set()
     fresh = [
         item
         for item in unique.values()
-        if (item.platform_item_id not in known_ids if item.platform_item_id
-            else item.content_hash not in known_hashes)
+        if (
+            item.platform_item_id not in known_ids
+            if item.platform_item_id
+            else item.content_hash not in known_hashes
+        )
     ]
     return fresh, duplicates + len(unique) - len(fresh)
 
@@ -126,50 +151,62 @@ def store_parsed(
         stamp = to_db(now)
         ref = source_ref[:300]
         rows = [
-            (account_id, source, ref, feed_id, item.platform_item_id,
-             item.parent_platform_id, item.author_name, item.author_handle, item.author_kind,
-             item.text, item.url, item.content_hash, to_db(item.received_at), item.kind,
-             "new", 0, to_db(due(item.received_at)), stamp, staff_id, stamp, 1)
+            (
+                account_id,
+                source,
+                ref,
+                feed_id,
+                item.platform_item_id,
+                item.parent_platform_id,
+                item.author_name,
+                item.author_handle,
+                item.author_kind,
+                item.text,
+                item.url,
+                item.content_hash,
+                to_db(item.received_at),
+                item.kind,
+                "new",
+                0,
+                to_db(due(item.received_at)),
+                stamp,
+                staff_id,
+                stamp,
+                1,
+            )
             for item in fresh
         ]
-        # On SQLite we hold the write lock (BEGIN IMMEDIATE), so every new id is above
-        # this one; elsewhere it only splits the thread linking into two passes.
+        # We hold SQLite's write lock (BEGIN IMMEDIATE): every new id is above this one.
         before = session.execute(select(func.coalesce(func.max(_ITEMS.c.id), 0))).scalar_one()
         _insert(session, rows, before)
-        link_threads(session, account_id, new_from=before + 1)
+        link_threads(session, account_id)  # cheap: only replies still without a parent
     return StoreOutcome(len(fresh), duplicates, tuple(item_key(i) for i in fresh))
 
 
-def link_threads(session: Session, account_id: int, *, new_from: int = 0) -> int:
+def link_threads(session: Session, account_id: int) -> int:
     """Point replies at their parent item once both are in the queue.
 
-    New replies (ids from ``new_from``) look for their parent; older replies still
-    without one look again, so a reply imported before its parent is linked when the
-    parent arrives.
+    Runs after every import, so a reply imported before its parent is linked when the
+    parent arrives. Only replies still without a parent are looked at, through the small
+    partial index ``ix_queue_items_orphans``.
     """
     parent = aliased(QueueItem)
     same_parent = and_(
         parent.account_id == _ITEMS.c.account_id,
         parent.platform_item_id == _ITEMS.c.parent_platform_id,
     )
-    linked = 0
-    for rows in (_ITEMS.c.id >= new_from, _ITEMS.c.id < new_from):
-        stmt = (
-            update(_ITEMS)
-            .where(
-                rows,
-                _ITEMS.c.account_id == account_id,
-                _ITEMS.c.parent_platform_id.is_not(None),
-                _ITEMS.c.parent_id.is_(None),
-                exists().where(same_parent),
-            )
-            .values(parent_id=select(parent.id).where(same_parent).scalar_subquery())
-            .execution_options(synchronize_session=False)
+    stmt = (
+        update(_ITEMS)
+        .where(
+            _ITEMS.c.account_id == account_id,
+            _ITEMS.c.parent_id.is_(None),
+            _ITEMS.c.parent_platform_id.is_not(None),
+            exists().where(same_parent),
         )
-        linked += int(session.execute(stmt).rowcount or 0)  # type: ignore[attr-defined]
-        if not new_from:
-            break
-    return linked
+        .values(parent_id=select(parent.id).where(same_parent).scalar_subquery())
+        .execution_options(synchronize_session=False)
+    )
+    return int(session.execute(stmt).rowcount or 0)  # type: ignore[attr-defined]
 
 
 def _same(value: Any) -> Any:

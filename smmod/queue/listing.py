@@ -12,11 +12,12 @@ from array import array
 from collections.abc import Iterator, Sequence
 from datetime import datetime, timedelta
 from itertools import chain
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import (
     Connection,
     Integer,
+    Table,
     and_,
     case,
     column,
@@ -39,10 +40,10 @@ from smmod.queue.records import (
 from smmod.store.models import Account, QueueItem, QueueItemFlag, Staff
 from smmod.store.models.queue import FTS_TABLE
 
-ITEMS = QueueItem.__table__
-FLAGS = QueueItemFlag.__table__
-ACCOUNTS = Account.__table__
-STAFF = Staff.__table__
+ITEMS = cast(Table, QueueItem.__table__)
+FLAGS = cast(Table, QueueItemFlag.__table__)
+ACCOUNTS = cast(Table, Account.__table__)
+STAFF = cast(Table, Staff.__table__)
 EXCERPT_CHARS = 240
 _WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -53,8 +54,7 @@ def awaiting_response() -> ColumnElement[bool]:
     Rendered with a literal, not a bound value, so SQLite sees that it matches the
     partial index ``ix_queue_items_awaiting_due`` (``AWAITING_SQL``).
     """
-    return and_(ITEMS.c.first_response_at.is_(None),
-                ITEMS.c.status != literal_column("'resolved'"))
+    return and_(ITEMS.c.first_response_at.is_(None), ITEMS.c.status != literal_column("'resolved'"))
 
 
 def fts_query(user_text: str) -> str | None:
@@ -86,8 +86,7 @@ def _text_condition(user_text: str, use_fts: bool) -> ColumnElement[bool] | None
         )
         return ITEMS.c.id.in_(matches)
     searched = (ITEMS.c.text, ITEMS.c.author_name, ITEMS.c.author_handle)
-    return and_(*(or_(*(c.ilike(term, escape="\\") for c in searched))
-                  for term in _like_terms(user_text)))
+    return and_(*(or_(*(c.ilike(term, escape="\\") for c in searched)) for term in _like_terms(user_text)))
 
 
 def conditions(flt: QueueFilter, now: datetime, use_fts: bool) -> list[ColumnElement[bool]]:
@@ -153,8 +152,9 @@ def id_rows(result: Any) -> Iterator[tuple[int]]:
     return iter(cursor) if cursor is not None else ((i,) for i in result.scalars())
 
 
-def ordered_ids(conn: Connection, flt: QueueFilter, sort: QueueSort, now: datetime,
-                use_fts: bool) -> array[int]:
+def ordered_ids(
+    conn: Connection, flt: QueueFilter, sort: QueueSort, now: datetime, use_fts: bool
+) -> array[int]:
     """Every matching id in display order, as a compact array (8 bytes an item)."""
     result = conn.execute(ids_statement(flt, sort, now, use_fts))
     try:
@@ -165,12 +165,24 @@ def ordered_ids(conn: Connection, flt: QueueFilter, sort: QueueSort, now: dateti
 
 def _row_columns() -> list[Any]:
     return [
-        ITEMS.c.id, ITEMS.c.version_id, ITEMS.c.account_id, ACCOUNTS.c.platform,
-        ACCOUNTS.c.handle, ITEMS.c.kind, ITEMS.c.status, ITEMS.c.author_name,
-        ITEMS.c.author_handle, ITEMS.c.author_kind,
+        ITEMS.c.id,
+        ITEMS.c.version_id,
+        ITEMS.c.account_id,
+        ACCOUNTS.c.platform,
+        ACCOUNTS.c.handle,
+        ITEMS.c.kind,
+        ITEMS.c.status,
+        ITEMS.c.author_name,
+        ITEMS.c.author_handle,
+        ITEMS.c.author_kind,
         func.substr(ITEMS.c.text, 1, EXCERPT_CHARS).label("excerpt"),
-        ITEMS.c.received_at, ITEMS.c.due_at, ITEMS.c.first_response_at, ITEMS.c.claimed_by,
-        STAFF.c.name.label("claimed_by_name"), ITEMS.c.priority, ITEMS.c.parent_id,
+        ITEMS.c.received_at,
+        ITEMS.c.due_at,
+        ITEMS.c.first_response_at,
+        ITEMS.c.claimed_by,
+        STAFF.c.name.label("claimed_by_name"),
+        ITEMS.c.priority,
+        ITEMS.c.parent_id,
     ]
 
 
@@ -188,10 +200,24 @@ def one_line(value: str) -> str:
 
 def _to_row(r: Any, flags: tuple[str, ...]) -> QueueRow:
     return QueueRow(
-        r.id, r.version_id, r.account_id, f"{r.platform}: {r.handle}", r.kind, r.status,
-        r.author_name, r.author_handle, r.author_kind, one_line(r.excerpt or ""),
-        r.received_at, r.due_at, r.first_response_at, r.claimed_by, r.claimed_by_name,
-        r.priority, r.parent_id, flags,
+        r.id,
+        r.version_id,
+        r.account_id,
+        f"{r.platform}: {r.handle}",
+        r.kind,
+        r.status,
+        r.author_name,
+        r.author_handle,
+        r.author_kind,
+        one_line(r.excerpt or ""),
+        r.received_at,
+        r.due_at,
+        r.first_response_at,
+        r.claimed_by,
+        r.claimed_by_name,
+        r.priority,
+        r.parent_id,
+        flags,
     )
 
 
@@ -215,8 +241,9 @@ def rows_by_id(conn: Connection, ids: Sequence[int]) -> dict[int, QueueRow]:
     return {r.id: _to_row(r, flags.get(r.id, ())) for r in result}
 
 
-def rows_where(conn: Connection, where: Sequence[ColumnElement[bool]], limit: int,
-               order: Sequence[Any] = ()) -> list[QueueRow]:
+def rows_where(
+    conn: Connection, where: Sequence[ColumnElement[bool]], limit: int, order: Sequence[Any] = ()
+) -> list[QueueRow]:
     stmt = _rows_stmt().where(*where).order_by(*(order or [ITEMS.c.due_at, ITEMS.c.id]))
     rows = list(conn.execute(stmt.limit(limit)))
     flags = flags_for(conn, [r.id for r in rows])
@@ -242,17 +269,14 @@ def change_token(conn: Connection) -> ChangeToken:
 
 def accounts(conn: Connection) -> list[AccountRef]:
     stmt = select(ACCOUNTS.c.id, ACCOUNTS.c.platform, ACCOUNTS.c.handle, ACCOUNTS.c.status)
-    return [AccountRef(*r) for r in conn.execute(
-        stmt.order_by(ACCOUNTS.c.platform, ACCOUNTS.c.handle))]
+    return [AccountRef(*r) for r in conn.execute(stmt.order_by(ACCOUNTS.c.platform, ACCOUNTS.c.handle))]
 
 
 def flags_in_use(conn: Connection) -> list[str]:
     return list(conn.execute(select(FLAGS.c.flag).distinct().order_by(FLAGS.c.flag)).scalars())
 
 
-def load_by_account(conn: Connection, now: datetime, window: timedelta) -> dict[
-    int, tuple[int, int, int]
-]:
+def load_by_account(conn: Connection, now: datetime, window: timedelta) -> dict[int, tuple[int, int, int]]:
     """Per account: due within ``window``, overdue, not yet acknowledged."""
     soon = case((and_(ITEMS.c.due_at >= now, ITEMS.c.due_at < now + window), 1), else_=0)
     late = case((ITEMS.c.due_at < now, 1), else_=0)

@@ -55,9 +55,7 @@ def csv_headers(path: str | Path) -> list[str] | None:
 
 def remembered(conn: Connection | Session, headers: Sequence[str]) -> dict[str, str] | None:
     """The confirmed mapping for these headers, if every column it names still exists."""
-    stmt = select(QueueCsvMapping.mapping).where(
-        QueueCsvMapping.header_key == header_key(headers)
-    )
+    stmt = select(QueueCsvMapping.mapping).where(QueueCsvMapping.header_key == header_key(headers))
     raw = conn.execute(stmt).scalar_one_or_none()
     if raw is None:
         return None
@@ -67,8 +65,7 @@ def remembered(conn: Connection | Session, headers: Sequence[str]) -> dict[str, 
         return None
     present = {h.strip().casefold() for h in headers}
     if not isinstance(mapping, dict) or any(
-        not isinstance(v, str) or (v and v.strip().casefold() not in present)
-        for v in mapping.values()
+        not isinstance(v, str) or (v and v.strip().casefold() not in present) for v in mapping.values()
     ):
         return None
     return {k: v for k, v in mapping.items() if k in FIELDS and v}

@@ -18,7 +18,7 @@ from sqlalchemy import Connection, Engine, create_engine, event, func, select
 
 from smmod.errors import NotFound
 from smmod.queue import listing
-from smmod.queue.idstream import IdStream
+from smmod.queue.idstream import ArrayStream, IdStream
 from smmod.queue.listing import ITEMS
 from smmod.queue.records import (
     AccountLoad,
@@ -65,8 +65,9 @@ def _reader_engine(bind: Engine) -> Engine:
 
 
 class QueueReader:
-    def __init__(self, session_factory: SessionFactory, *, now: Callable[[], datetime],
-                 stale_days: Callable[[], int]) -> None:
+    def __init__(
+        self, session_factory: SessionFactory, *, now: Callable[[], datetime], stale_days: Callable[[], int]
+    ) -> None:
         bind = session_factory.kw["bind"]
         self._engine = _reader_engine(bind)
         self._own_engine = self._engine is not bind
@@ -90,15 +91,23 @@ class QueueReader:
         return self._fts
 
     # -- the triage view -------------------------------------------------------------
-    def ids(self, flt: QueueFilter = NO_FILTER, sort: QueueSort = BY_DUE,
-            now: datetime | None = None) -> array[int]:
+    def ids(
+        self, flt: QueueFilter = NO_FILTER, sort: QueueSort = BY_DUE, now: datetime | None = None
+    ) -> array[int]:
         """Every matching item id, in display order."""
         with self._engine.connect() as conn:
             return listing.ordered_ids(conn, flt, sort, now or self._now(), self._use_fts(conn))
 
-    def open_ids(self, flt: QueueFilter = NO_FILTER, sort: QueueSort = BY_DUE,
-                 now: datetime | None = None) -> IdStream:
-        """The same ids as ``ids()``, counted at once and read in slices on demand."""
+    def open_ids(
+        self, flt: QueueFilter = NO_FILTER, sort: QueueSort = BY_DUE, now: datetime | None = None
+    ) -> IdStream | ArrayStream:
+        """The same ids as ``ids()``, counted at once and read in slices on demand.
+
+        A text search is read whole: counting would run the match twice, and matches
+        are few enough to read at once.
+        """
+        if flt.text.strip():
+            return ArrayStream(self.ids(flt, sort, now))
         statement = listing.ids_statement(flt, sort, now or self._now(), self._fts_ready())
         return IdStream(self._engine, statement)
 
@@ -122,8 +131,9 @@ class QueueReader:
         with self._engine.connect() as conn:
             return listing.count(conn, flt, now or self._now(), self._use_fts(conn))
 
-    def list_rows(self, flt: QueueFilter = NO_FILTER, sort: QueueSort = BY_DUE,
-                  limit: int = 500) -> tuple[list[QueueRow], int]:
+    def list_rows(
+        self, flt: QueueFilter = NO_FILTER, sort: QueueSort = BY_DUE, limit: int = 500
+    ) -> tuple[list[QueueRow], int]:
         """The first ``limit`` matching rows and how many match in all (for the CLI)."""
         ids = self.ids(flt, sort)
         page = list(ids[:limit])
@@ -151,32 +161,52 @@ class QueueReader:
                 raise NotFound(f"no queue item #{item_id}")
             row = rows[item_id]
             extra = conn.execute(
-                select(ITEMS.c.text, ITEMS.c.url, ITEMS.c.platform_item_id, ITEMS.c.source,
-                       ITEMS.c.source_ref, ITEMS.c.imported_at, Staff.name)
+                select(
+                    ITEMS.c.text,
+                    ITEMS.c.url,
+                    ITEMS.c.platform_item_id,
+                    ITEMS.c.source,
+                    ITEMS.c.source_ref,
+                    ITEMS.c.imported_at,
+                    Staff.name,
+                )
                 .select_from(ITEMS.outerjoin(Staff, Staff.id == ITEMS.c.imported_by))
                 .where(ITEMS.c.id == item_id)
             ).one()
             parent = None
             if row.parent_id is not None:
                 parent = listing.rows_by_id(conn, [row.parent_id]).get(row.parent_id)
-            replies = listing.rows_where(conn, [ITEMS.c.parent_id == item_id], MAX_REPLIES,
-                                         [ITEMS.c.received_at, ITEMS.c.id])
+            replies = listing.rows_where(
+                conn, [ITEMS.c.parent_id == item_id], MAX_REPLIES, [ITEMS.c.received_at, ITEMS.c.id]
+            )
             reply_count = conn.execute(
                 select(func.count()).select_from(ITEMS).where(ITEMS.c.parent_id == item_id)
             ).scalar_one()
             history = self._history(conn, item_id, extra)
-        return ItemDetail(row, extra.text, extra.url, extra.platform_item_id, extra.source,
-                          extra.source_ref, extra.imported_at, extra.name, parent,
-                          tuple(replies), int(reply_count), tuple(history))
+        return ItemDetail(
+            row,
+            extra.text,
+            extra.url,
+            extra.platform_item_id,
+            extra.source,
+            extra.source_ref,
+            extra.imported_at,
+            extra.name,
+            parent,
+            tuple(replies),
+            int(reply_count),
+            tuple(history),
+        )
 
     @staticmethod
     def _history(conn: Connection, item_id: int, extra: Any) -> list[HistoryEntry]:
         how = "entered by hand" if extra.source == "manual" else f"imported from {extra.source_ref}"
         entries = [HistoryEntry(extra.imported_at, extra.name or "smmod", "received", how)]
-        stmt = (select(AuditEntry.at, AuditEntry.actor, AuditEntry.action, AuditEntry.details,
-                       AuditEntry.reason)
-                .where(AuditEntry.subject == f"queue_item:{item_id}")
-                .order_by(AuditEntry.id))
+        stmt = (
+            select(AuditEntry.at, AuditEntry.actor, AuditEntry.action, AuditEntry.details, AuditEntry.reason)
+            .where(AuditEntry.subject == f"queue_item:{item_id}")
+            .order_by(AuditEntry.id)
+        )
         for at, actor, action, details, reason in conn.execute(stmt):
             word = _ACTION_WORDS.get(action, action.removeprefix("queue.").replace("_", " "))
             entries.append(HistoryEntry(at, actor, action, _summary(word, details, reason)))

@@ -12,8 +12,9 @@ import logging
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import cast
 
-from sqlalchemy import select, update
+from sqlalchemy import Table, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -86,22 +87,37 @@ class QueueService:
             return resolve_account(session, wanted)
 
     # -- imports ---------------------------------------------------------------------
-    def parse(self, path: str | Path, *, fmt: str = "auto",
-              mapping: Mapping[str, str] | None = None) -> ParseResult:
+    def parse(
+        self, path: str | Path, *, fmt: str = "auto", mapping: Mapping[str, str] | None = None
+    ) -> ParseResult:
         """Read and validate a file without storing anything (for previews)."""
         if mapping is None:
             mapping = self.remembered_mapping(path)
         return parse_file(path, fmt=fmt, mapping=mapping, tz=self.calendar().tz, now=self._now())
 
-    def import_file(self, actor: Actor, path: str | Path, account_id: int, *,
-                    fmt: str = "auto", mapping: Mapping[str, str] | None = None,
-                    import_valid: bool = False) -> ImportReport:
+    def import_file(
+        self,
+        actor: Actor,
+        path: str | Path,
+        account_id: int,
+        *,
+        fmt: str = "auto",
+        mapping: Mapping[str, str] | None = None,
+        import_valid: bool = False,
+    ) -> ImportReport:
         """Parse and store a file; with any bad row nothing is stored unless ``import_valid``."""
         result = self.parse(path, fmt=fmt, mapping=mapping)
         return self.store_result(actor, result, account_id, path, import_valid=import_valid)
 
-    def store_result(self, actor: Actor, result: ParseResult, account_id: int,
-                     source_path: str | Path, *, import_valid: bool = False) -> ImportReport:
+    def store_result(
+        self,
+        actor: Actor,
+        result: ParseResult,
+        account_id: int,
+        source_path: str | Path,
+        *,
+        import_valid: bool = False,
+    ) -> ImportReport:
         """Store a parsed file in one transaction.
 
         Bad rows refuse the whole file (``ImportRejected`` names each one). With
@@ -120,27 +136,49 @@ class QueueService:
             require_moderator(session, actor, account, "import into this account's queue")
             self._ensure_due_current(session, calendar, now)
             outcome = store_parsed(
-                session, result.items, account_id=account.id, source=result.format,
-                source_ref=Path(source_path).name, calendar=calendar, now=now,
+                session,
+                result.items,
+                account_id=account.id,
+                source=result.format,
+                source_ref=Path(source_path).name,
+                calendar=calendar,
+                now=now,
                 staff_id=actor.staff_id,
             )
             if result.problems:
                 rejects_file = write_rejects(source_path, result.rejects())
             audit.record(
-                session, actor=actor.username, action="queue.import",
+                session,
+                actor=actor.username,
+                action="queue.import",
                 subject=f"account:{account.id}",
-                details={"file": Path(source_path).name, "format": result.format,
-                         "imported": outcome.imported, "duplicates": outcome.duplicates,
-                         "rejected": len(result.problems),
-                         "rejects_file": rejects_file.name if rejects_file else None},
+                details={
+                    "file": Path(source_path).name,
+                    "format": result.format,
+                    "imported": outcome.imported,
+                    "duplicates": outcome.duplicates,
+                    "rejected": len(result.problems),
+                    "rejects_file": rejects_file.name if rejects_file else None,
+                },
             )
-        log.info("imported %d item(s) from %s into %s (%d duplicate(s), %d rejected)",
-                 outcome.imported, Path(source_path).name, account.label,
-                 outcome.duplicates, len(result.problems))
+        log.info(
+            "imported %d item(s) from %s into %s (%d duplicate(s), %d rejected)",
+            outcome.imported,
+            Path(source_path).name,
+            account.label,
+            outcome.duplicates,
+            len(result.problems),
+        )
         return ImportReport(
-            Path(source_path).name, result.format, account.label, outcome.imported,
-            outcome.duplicates, tuple(result.problems), rejects_file,
-            result.assumed_local_time, calendar.tz,
+            Path(source_path).name,
+            result.format,
+            account.label,
+            outcome.imported,
+            outcome.duplicates,
+            tuple(result.problems),
+            rejects_file,
+            result.assumed_local_time,
+            calendar.tz,
         )
 
     def remembered_mapping(self, path: str | Path) -> dict[str, str] | None:
@@ -161,11 +199,14 @@ class QueueService:
         text = _required(entry.text, "text", MAX_TEXT).replace("\r\n", "\n")
         author = _required(entry.author_name, "author_name", MAX_FIELD)
         if entry.kind not in KINDS:
-            raise InputError(f"'{entry.kind}' is not a kind; use one of "
-                             f"{', '.join(sorted(KINDS))}", field="kind")
+            raise InputError(
+                f"'{entry.kind}' is not a kind; use one of {', '.join(sorted(KINDS))}", field="kind"
+            )
         if entry.author_kind not in AUTHOR_KINDS:
-            raise InputError(f"'{entry.author_kind}' is not an author kind; use one of "
-                             f"{', '.join(sorted(AUTHOR_KINDS))}", field="author_kind")
+            raise InputError(
+                f"'{entry.author_kind}' is not an author kind; use one of {', '.join(sorted(AUTHOR_KINDS))}",
+                field="author_kind",
+            )
         received = self._check_received(entry.received_at)
         url = (entry.url or "").strip() or None
         if url and not url.lower().startswith(("http://", "https://")):
@@ -178,28 +219,44 @@ class QueueService:
             require_moderator(session, actor, account, "add items to this account's queue")
             parent = self._parent(session, entry.parent_id, account.id)
             if platform_id:
-                clash = session.execute(select(QueueItem.id).where(
-                    QueueItem.account_id == account.id,
-                    QueueItem.platform_item_id == platform_id)).scalar_one_or_none()
+                clash = session.execute(
+                    select(QueueItem.id).where(
+                        QueueItem.account_id == account.id, QueueItem.platform_item_id == platform_id
+                    )
+                ).scalar_one_or_none()
                 if clash is not None:
-                    raise InputError(f"is already in the queue as item #{clash}",
-                                     field="platform_item_id")
+                    raise InputError(f"is already in the queue as item #{clash}", field="platform_item_id")
             item = QueueItem(
-                account_id=account.id, source="manual", source_ref="entered by hand",
+                account_id=account.id,
+                source="manual",
+                source_ref="entered by hand",
                 platform_item_id=platform_id,
                 parent_platform_id=parent.platform_item_id if parent else None,
-                parent_id=parent.id if parent else None, author_name=author,
+                parent_id=parent.id if parent else None,
+                author_name=author,
                 author_handle=(entry.author_handle or "").strip() or None,
-                author_kind=entry.author_kind, text=text, url=url,
-                content_hash=content_hash(author, text, received), received_at=received,
-                kind=entry.kind, status="new", priority=0, due_at=due_at(received, calendar),
-                imported_at=now, imported_by=actor.staff_id, updated_at=now,
+                author_kind=entry.author_kind,
+                text=text,
+                url=url,
+                content_hash=content_hash(author, text, received),
+                received_at=received,
+                kind=entry.kind,
+                status="new",
+                priority=0,
+                due_at=due_at(received, calendar),
+                imported_at=now,
+                imported_by=actor.staff_id,
+                updated_at=now,
             )
             session.add(item)
             session.flush()
-            audit.record(session, actor=actor.username, action="queue.add_manual",
-                         subject=_subject(item.id),
-                         details={"account": account.label, "kind": entry.kind})
+            audit.record(
+                session,
+                actor=actor.username,
+                action="queue.add_manual",
+                subject=_subject(item.id),
+                details={"account": account.label, "kind": entry.kind},
+            )
             return item.id
 
     def _check_received(self, value: datetime) -> datetime:
@@ -208,8 +265,7 @@ class QueueService:
         if value < EARLIEST:
             raise InputError(f"{value.isoformat()} is before 2000", field="received_at")
         if value > self._now() + FUTURE_SLACK:
-            raise InputError(f"{value.isoformat()} is more than a day in the future",
-                             field="received_at")
+            raise InputError(f"{value.isoformat()} is more than a day in the future", field="received_at")
         return value
 
     @staticmethod
@@ -218,19 +274,16 @@ class QueueService:
             return None
         parent = session.get(QueueItem, parent_id)
         if parent is None or parent.account_id != account_id:
-            raise InputError(f"item #{parent_id} is not in this account's queue",
-                             field="parent_id")
+            raise InputError(f"item #{parent_id} is not in this account's queue", field="parent_id")
         return parent
 
     # -- claiming --------------------------------------------------------------------
-    def claim(self, actor: Actor, item_id: int, version_id: int, *,
-              take_over: bool = False) -> QueueRow:
+    def claim(self, actor: Actor, item_id: int, version_id: int, *, take_over: bool = False) -> QueueRow:
         """Claim an item so that two moderators do not work the same one."""
         self.claim_many(actor, [(item_id, version_id)], take_over=take_over)
         return self.read.row(item_id)
 
-    def claim_many(self, actor: Actor, items: Sequence[tuple[int, int]], *,
-                   take_over: bool = False) -> int:
+    def claim_many(self, actor: Actor, items: Sequence[tuple[int, int]], *, take_over: bool = False) -> int:
         """Claim several items in one transaction; any conflict applies none of them."""
         return self._set_claims(actor, items, claim=True, take_over=take_over)
 
@@ -238,8 +291,9 @@ class QueueService:
         self._set_claims(actor, [(item_id, version_id)], claim=False, take_over=False)
         return self.read.row(item_id)
 
-    def _set_claims(self, actor: Actor, items: Sequence[tuple[int, int]], *, claim: bool,
-                    take_over: bool) -> int:
+    def _set_claims(
+        self, actor: Actor, items: Sequence[tuple[int, int]], *, claim: bool, take_over: bool
+    ) -> int:
         doing = "claim items" if claim else "release items"
         now = self._now()
         changed = 0
@@ -250,8 +304,7 @@ class QueueService:
                     item = session.get(QueueItem, item_id)
                     if item is None:
                         raise NotFound(f"no queue item #{item_id}")
-                    require_moderator(session, actor, account_ref(session, item.account_id),
-                                      doing)
+                    require_moderator(session, actor, account_ref(session, item.account_id), doing)
                     if item.version_id != version_id:
                         problems.append(f"#{item_id} was changed elsewhere")
                         continue
@@ -262,29 +315,40 @@ class QueueService:
                         continue
                     if holder is not None and holder != actor.staff_id and not take_over:
                         name = session.get(Staff, holder)
-                        problems.append(f"#{item_id} is claimed by "
-                                        f"{name.name if name else 'someone else'}")
+                        problems.append(f"#{item_id} is claimed by {name.name if name else 'someone else'}")
                         continue
                     item.claimed_by = actor.staff_id if claim else None
                     item.claimed_at = now if claim else None
                     item.updated_at = now
-                    audit.record(session, actor=actor.username,
-                                 action="queue.claim" if claim else "queue.release",
-                                 subject=_subject(item_id),
-                                 details={"from": holder} if holder else {})
+                    audit.record(
+                        session,
+                        actor=actor.username,
+                        action="queue.claim" if claim else "queue.release",
+                        subject=_subject(item_id),
+                        details={"from": holder} if holder else {},
+                    )
                     changed += 1
                 if problems:
-                    raise ConflictError("; ".join(problems[:5]) + (
-                        f" (and {len(problems) - 5} more)" if len(problems) > 5 else "")
-                        + ": changed elsewhere — reload and try again")
+                    raise ConflictError(
+                        "; ".join(problems[:5])
+                        + (f" (and {len(problems) - 5} more)" if len(problems) > 5 else "")
+                        + ": changed elsewhere — reload and try again"
+                    )
                 session.flush()
         except StaleDataError:
             raise ConflictError("changed elsewhere — reload and try again") from None
         return changed
 
     # -- the response clock ----------------------------------------------------------
-    def record_first_response(self, item_id: int, at: datetime, *, actor: Actor | None = None,
-                              session: Session | None = None, via: str = "response") -> bool:
+    def record_first_response(
+        self,
+        item_id: int,
+        at: datetime,
+        *,
+        actor: Actor | None = None,
+        session: Session | None = None,
+        via: str = "response",
+    ) -> bool:
         """Stop the item's clock (an acknowledgement, reply or escalation).
 
         Pass ``session`` to do it inside your own transaction (the actions feature does,
@@ -300,13 +364,16 @@ class QueueService:
             if item is None:
                 raise NotFound(f"no queue item #{item_id}")
             if actor is not None:
-                require_moderator(own, actor, account_ref(own, item.account_id),
-                                  "respond to items")
+                require_moderator(own, actor, account_ref(own, item.account_id), "respond to items")
             stopped = deadlines.stop_clock(own, item_id, at, staff_id, now)
             if stopped and actor is not None:
-                audit.record(own, actor=actor.username, action="queue.first_response",
-                             subject=_subject(item_id),
-                             details={"at": at.isoformat(), "via": via})
+                audit.record(
+                    own,
+                    actor=actor.username,
+                    action="queue.first_response",
+                    subject=_subject(item_id),
+                    details={"at": at.isoformat(), "via": via},
+                )
             return stopped
 
     def acknowledge(self, actor: Actor, item_id: int) -> QueueRow:
@@ -323,13 +390,16 @@ class QueueService:
                 item = session.get(QueueItem, item_id)
                 if item is None:
                     raise NotFound(f"no queue item #{item_id}")
-                require_moderator(session, actor, account_ref(session, item.account_id),
-                                  "acknowledge items")
+                require_moderator(session, actor, account_ref(session, item.account_id), "acknowledge items")
                 if deadlines.stop_clock(session, item_id, at, actor.staff_id, at):
                     stopped += 1
-                    audit.record(session, actor=actor.username, action="queue.first_response",
-                                 subject=_subject(item_id),
-                                 details={"at": at.isoformat(), "via": "acknowledge"})
+                    audit.record(
+                        session,
+                        actor=actor.username,
+                        action="queue.first_response",
+                        subject=_subject(item_id),
+                        details={"at": at.isoformat(), "via": "acknowledge"},
+                    )
         return stopped
 
     def recompute_due(self, calendar: WorkingCalendar | None = None) -> int:
@@ -356,8 +426,15 @@ class QueueService:
         return deadlines.recompute_due(session, calendar, now)
 
     # -- flags (screening rules and people set them) ---------------------------------
-    def set_flag(self, item_id: int, flag: str, *, actor: Actor | None = None,
-                 source: str = "manual", session: Session | None = None) -> None:
+    def set_flag(
+        self,
+        item_id: int,
+        flag: str,
+        *,
+        actor: Actor | None = None,
+        source: str = "manual",
+        session: Session | None = None,
+    ) -> None:
         flag = _required(flag, "flag", 40).lower()
 
         now = self._now()
@@ -367,8 +444,15 @@ class QueueService:
             if item is None:
                 raise NotFound(f"no queue item #{item_id}")
             if s.get(QueueItemFlag, (item_id, flag)) is None:
-                s.add(QueueItemFlag(item_id=item_id, flag=flag, source=source[:100],
-                                    set_at=now, set_by=actor.staff_id if actor else None))
+                s.add(
+                    QueueItemFlag(
+                        item_id=item_id,
+                        flag=flag,
+                        source=source[:100],
+                        set_at=now,
+                        set_by=actor.staff_id if actor else None,
+                    )
+                )
                 item.updated_at = now  # so open views notice
                 s.flush()
 
@@ -401,7 +485,7 @@ class QueueService:
         """Note that a person looked at these accounts' queues (all when None)."""
         if actor.read_only:
             return 0
-        accounts = Account.__table__
+        accounts = cast(Table, Account.__table__)
         stmt = update(accounts).values(last_checked_at=self._now())
         if account_ids is not None:
             stmt = stmt.where(accounts.c.id.in_(list(account_ids)))

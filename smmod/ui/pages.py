@@ -48,6 +48,18 @@ def _images(deps: PageDeps) -> QWidget:
     return ImagesPage(deps)
 
 
+def _handover(deps: PageDeps) -> QWidget:
+    from smmod.ui.handover.page import HandoverPage
+
+    return HandoverPage(deps)
+
+
+def _incidents(deps: PageDeps) -> QWidget:
+    from smmod.ui.moderation.incidents_page import IncidentsPage
+
+    return IncidentsPage(deps)
+
+
 def _staff(deps: PageDeps) -> QWidget:
     from smmod.ui.staff.page import StaffPage
 
@@ -64,7 +76,9 @@ def page_specs() -> list[PageSpec]:
     return [
         PageSpec("accounts", "Accounts", "accounts", _accounts),
         PageSpec("queue", "Queue", "queue", _queue),
+        PageSpec("incidents", "Incidents", "incidents", _incidents),
         PageSpec("images", "Images", "images", _images),
+        PageSpec("handover", "Handover", "handover", _handover),
         PageSpec("staff", "Staff", "staff", _staff),
         PageSpec("audit", "Audit trail", "audit", _audit),
     ]

@@ -9,6 +9,7 @@ import pytest
 from smmod import audit
 from smmod.errors import ConflictError, InputError, NotFound, PermissionDenied, PolicyError
 from smmod.handover import AccountDecision, Plan
+from smmod.staff.service import StaffInput
 from tests.accounts.helpers import TODAY
 from tests.handover.helpers import LEAVING, Scene, full_plan, staff_row
 
@@ -104,9 +105,25 @@ def test_only_slt_or_administrators_start_one_and_never_their_own(scene):
     assert scene.handover.drafts() == []
 
 
+@pytest.mark.parametrize("days", [-367, 2 * 366 + 1])
+def test_an_unlikely_leaving_date_is_refused(scene, days):
+    when = TODAY + timedelta(days=days)
+    with pytest.raises(InputError, match="is not a likely leaving date") as caught:
+        scene.handover.start(scene.people["head"], scene.leaver.staff_id, when)
+    assert caught.value.field == "leaving_on"
+    assert staff_row(scene.ctx, "run1").leaving_on is None
+    assert scene.handover.drafts() == []
+
+
+def test_a_leaving_date_in_the_past_is_fine(scene):
+    draft = scene.handover.start(scene.people["head"], scene.leaver.staff_id,
+                                 TODAY - timedelta(days=3))
+    assert draft.summary.leaving_on == TODAY - timedelta(days=3)
+
+
 def test_a_second_handover_for_the_same_person_is_refused(scene):
     _start(scene)
-    with pytest.raises(InputError, match="already saved .* resume it or discard it"):
+    with pytest.raises(InputError, match=r"already saved .* resume it or discard it"):
         scene.handover.start(scene.people["admin2"], scene.leaver.staff_id, LEAVING)
 
 
@@ -166,6 +183,24 @@ def test_r2_is_checked_live_and_only_slt_may_override(scene):
         scene.pe, "transfer", new_lead=scene.people["run2"].staff_id,
         new_runner=scene.people["run3"].staff_id))
     assert scene.handover.check(fixed).problems == ()
+
+
+def test_an_administrator_leaving_does_not_answer_for_an_existing_r2_shortfall(scene):
+    # Robin's training lapses, so @oakfield_pe already has one eligible runner (Riley).
+    # Alex, its administrator, leaving changes nothing about who runs it.
+    p = scene.people
+    robin = scene.ctx.staff.by_username("run2")
+    scene.ctx.staff.update(p["head"], robin.id, robin.version_id, StaffInput(
+        robin.name, robin.username, robin.roles, robin.email, robin.policy_read_on,
+        TODAY - timedelta(days=400), None))
+    scene.handover.start(p["head"], p["admin2"].staff_id, LEAVING)
+    draft = scene.handover.drafts()[0]
+    plan = scene.handover.resume(draft.id).plan.with_decision(
+        AccountDecision(scene.pe, "transfer"))
+    assert scene.handover.check(plan).problems == ()
+    # Riley, who runs it, leaving is another matter.
+    held = scene.handover.holdings(p["run1"].staff_id)
+    assert [a.roles for a in held.accounts if a.account_id == scene.pe] == [("lead",)]
 
 
 def test_closing_an_active_account_needs_every_step_ticked_or_deferred(scene):

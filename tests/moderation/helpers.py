@@ -46,13 +46,29 @@ def make_desk(ctx: AppContext, people: dict[str, Actor]) -> Desk:
     account_id = active_account(make_accounts(ctx), people)
     mod = people["mod1"]
 
-    def add(text: str = "What time does the fair start?", *, author: str = "Pat Parent",
-            author_kind: str = "parent", kind: str = "comment", hours_ago: float = 2,
-            screen: bool = True, platform_item_id: str | None = None) -> int:
+    def add(
+        text: str = "What time does the fair start?",
+        *,
+        author: str = "Pat Parent",
+        author_kind: str = "parent",
+        kind: str = "comment",
+        hours_ago: float = 2,
+        screen: bool = True,
+        platform_item_id: str | None = None,
+    ) -> int:
         received = datetime.now(UTC) - timedelta(hours=hours_ago)
-        item_id = ctx.queue.add_manual(mod, ManualItem(
-            account_id=account_id, author_name=author, text=text, received_at=received,
-            kind=kind, author_kind=author_kind, platform_item_id=platform_item_id))
+        item_id = ctx.queue.add_manual(
+            mod,
+            ManualItem(
+                account_id=account_id,
+                author_name=author,
+                text=text,
+                received_at=received,
+                kind=kind,
+                author_kind=author_kind,
+                platform_item_id=platform_item_id,
+            ),
+        )
         if screen:
             with ctx.session_factory.begin() as session:
                 screen_items(session, [item_id])

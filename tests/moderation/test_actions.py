@@ -23,8 +23,7 @@ def test_each_action_records_actor_time_and_reason(desk: Desk) -> None:
     mod = desk.people["mod1"]
     outcome = desk.moderation.act(mod, ActionRequest(item_id, "hide", reason=REASON))
     record = outcome.record
-    assert (record.kind, record.actor_id, record.actor_name) == ("hide", mod.staff_id,
-                                                                 "Morgan Moderator")
+    assert (record.kind, record.actor_id, record.actor_name) == ("hide", mod.staff_id, "Morgan Moderator")
     assert record.reason == REASON
     assert record.at.tzinfo is not None
     assert record.performed_via == "manual"
@@ -40,8 +39,9 @@ def test_each_action_records_actor_time_and_reason(desk: Desk) -> None:
 def test_a_reason_is_required(desk: Desk, kind: str) -> None:
     item_id = desk.add()
     with pytest.raises(InputError) as err:
-        desk.moderation.act(desk.people["mod1"], ActionRequest(item_id, kind, reason="   ",
-                                                               audience_notice=NOTICE))
+        desk.moderation.act(
+            desk.people["mod1"], ActionRequest(item_id, kind, reason="   ", audience_notice=NOTICE)
+        )
     assert err.value.field == "reason"
     assert desk.moderation.actions_for(item_id) == []
 
@@ -52,8 +52,9 @@ def test_delete_and_block_require_an_audience_notice(desk: Desk, kind: str) -> N
     with pytest.raises(InputError) as err:
         desk.moderation.act(desk.people["mod1"], ActionRequest(item_id, kind, reason=REASON))
     assert err.value.field == "audience_notice"
-    recorded = desk.moderation.act(desk.people["mod1"], ActionRequest(
-        item_id, kind, reason=REASON, audience_notice=f"  {NOTICE}\r\n"))
+    recorded = desk.moderation.act(
+        desk.people["mod1"], ActionRequest(item_id, kind, reason=REASON, audience_notice=f"  {NOTICE}\r\n")
+    )
     assert recorded.record.audience_notice == NOTICE
 
 
@@ -61,8 +62,10 @@ def test_delete_and_block_require_an_audience_notice(desk: Desk, kind: str) -> N
 def test_a_notice_is_refused_where_it_does_not_belong(desk: Desk, kind: str) -> None:
     item_id = desk.add()
     with pytest.raises(InputError) as err:
-        desk.moderation.act(desk.people["mod1"], ActionRequest(
-            item_id, kind, reason=REASON, reply_text="Thanks", audience_notice=NOTICE))
+        desk.moderation.act(
+            desk.people["mod1"],
+            ActionRequest(item_id, kind, reason=REASON, reply_text="Thanks", audience_notice=NOTICE),
+        )
     assert err.value.field == "audience_notice"
 
 
@@ -80,13 +83,15 @@ def test_reply_needs_text_and_only_reply_takes_it(desk: Desk) -> None:
 def test_placeholders_left_in_a_text_are_refused(desk: Desk) -> None:
     item_id = desk.add()
     with pytest.raises(InputError, match=r"\{school\}") as err:
-        desk.moderation.act(desk.people["mod1"], ActionRequest(
-            item_id, "reply", reply_text="Please contact {school}."))
+        desk.moderation.act(
+            desk.people["mod1"], ActionRequest(item_id, "reply", reply_text="Please contact {school}.")
+        )
     assert err.value.field == "reply_text"
 
 
-@pytest.mark.parametrize("field,limit", [("reason", 2_000), ("audience_notice", 1_000),
-                                         ("reply_text", 10_000)])
+@pytest.mark.parametrize(
+    "field,limit", [("reason", 2_000), ("audience_notice", 1_000), ("reply_text", 10_000)]
+)
 def test_over_long_texts_are_refused(desk: Desk, field: str, limit: int) -> None:
     item_id = desk.add()
     kind = "reply" if field == "reply_text" else "delete"
@@ -117,8 +122,7 @@ def test_acknowledge_and_reply_stop_the_clock_hide_does_not(desk: Desk) -> None:
     hidden, acked, replied = desk.add("a"), desk.add("b"), desk.add("c")
     desk.moderation.act(mod, ActionRequest(hidden, "hide", reason=REASON))
     desk.moderation.act(mod, ActionRequest(acked, "acknowledge"))
-    desk.moderation.act(mod, ActionRequest(replied, "reply", reply_text="Thank you!",
-                                           template="thank_you"))
+    desk.moderation.act(mod, ActionRequest(replied, "reply", reply_text="Thank you!", template="thank_you"))
     assert desk.item(hidden).first_response_at is None
     assert desk.item(hidden).status == "new"
     for item_id in (acked, replied):
@@ -185,8 +189,9 @@ def test_an_item_changed_elsewhere_is_a_conflict(desk: Desk) -> None:
     seen = desk.item(item_id).version_id
     desk.moderation.act(desk.people["head"], ActionRequest(item_id, "acknowledge"))
     with pytest.raises(ConflictError):
-        desk.moderation.act(desk.people["mod1"], ActionRequest(
-            item_id, "hide", reason=REASON, version_id=seen))
+        desk.moderation.act(
+            desk.people["mod1"], ActionRequest(item_id, "hide", reason=REASON, version_id=seen)
+        )
     assert [a.kind for a in desk.moderation.actions_for(item_id)] == ["acknowledge"]
 
 
@@ -197,19 +202,18 @@ def test_undo_is_a_reopen_with_its_own_reason_and_restarts_the_clock(desk: Desk)
     with pytest.raises(InputError) as err:
         desk.moderation.act(mod, ActionRequest(item_id, "reopen", reverses_id=ack.id))
     assert err.value.field == "reason"
-    desk.moderation.act(mod, ActionRequest(item_id, "reopen", reason="Wrong item, not answered",
-                                           reverses_id=ack.id))
+    desk.moderation.act(
+        mod, ActionRequest(item_id, "reopen", reason="Wrong item, not answered", reverses_id=ack.id)
+    )
     item = desk.item(item_id)
     assert (item.first_response_at, item.status) == (None, "new")
     history = desk.moderation.actions_for(item_id)
     assert [a.kind for a in history] == ["acknowledge", "reopen"]
     assert history[0].reversed_by == history[1].id and history[1].reverses_id == ack.id
     with pytest.raises(InputError, match="already reversed"):
-        desk.moderation.act(mod, ActionRequest(item_id, "reopen", reason="again",
-                                               reverses_id=ack.id))
+        desk.moderation.act(mod, ActionRequest(item_id, "reopen", reason="again", reverses_id=ack.id))
     with pytest.raises(InputError, match="cannot itself be reversed"):
-        desk.moderation.act(mod, ActionRequest(item_id, "reopen", reason="x",
-                                               reverses_id=history[1].id))
+        desk.moderation.act(mod, ActionRequest(item_id, "reopen", reason="x", reverses_id=history[1].id))
 
 
 def test_undoing_the_first_of_two_responses_keeps_the_clock_stopped(desk: Desk) -> None:
@@ -251,28 +255,34 @@ def test_an_escalation_is_not_undone_by_a_reopen(desk: Desk) -> None:
     from smmod.moderation import EscalationInput
 
     item_id = desk.add("I will kill you")
-    desk.incidents.escalate(desk.people["mod1"], EscalationInput(
-        (item_id,), "threat_of_violence", "high", desk.people["head"].staff_id, False))
+    desk.incidents.escalate(
+        desk.people["mod1"],
+        EscalationInput((item_id,), "threat_of_violence", "high", desk.people["head"].staff_id, False),
+    )
     escalation = desk.moderation.actions_for(item_id)[0]
     with pytest.raises(PolicyError, match="R9"):
-        desk.moderation.act(desk.people["mod1"], ActionRequest(
-            item_id, "reopen", reason="oops", reverses_id=escalation.id))
+        desk.moderation.act(
+            desk.people["mod1"], ActionRequest(item_id, "reopen", reason="oops", reverses_id=escalation.id)
+        )
 
 
 def test_nothing_is_erased_from_the_history(desk: Desk) -> None:
     mod = desk.people["mod1"]
     item_id = desk.add()
-    first = desk.moderation.act(mod, ActionRequest(item_id, "delete", reason=REASON,
-                                                   audience_notice=NOTICE)).record
-    desk.moderation.act(mod, ActionRequest(item_id, "reopen", reason="Deleted the wrong one",
-                                           reverses_id=first.id))
+    first = desk.moderation.act(
+        mod, ActionRequest(item_id, "delete", reason=REASON, audience_notice=NOTICE)
+    ).record
+    desk.moderation.act(
+        mod, ActionRequest(item_id, "reopen", reason="Deleted the wrong one", reverses_id=first.id)
+    )
     with desk.ctx.session_factory() as session:
         rows = session.execute(select(Action).where(Action.item_id == item_id)).scalars().all()
-    assert [(r.kind, r.reason) for r in rows] == [("delete", REASON),
-                                                  ("reopen", "Deleted the wrong one")]
+    assert [(r.kind, r.reason) for r in rows] == [("delete", REASON), ("reopen", "Deleted the wrong one")]
     entries = audit.history(desk.ctx.session_factory, f"queue_item:{item_id}")
     assert [e.action for e in entries if e.action.startswith("moderation.")] == [
-        "moderation.delete", "moderation.reopen"]
+        "moderation.delete",
+        "moderation.reopen",
+    ]
     assert audit.verify(desk.ctx.session_factory).ok
 
 
@@ -297,24 +307,29 @@ class _Connector:
 
 def test_a_connector_performs_the_action_and_the_record_says_so(desk: Desk) -> None:
     connector = _Connector()
-    service = ModerationService(desk.ctx.session_factory, desk.ctx.queue,
-                                school=lambda: "Oakfield", connector=connector)
+    service = ModerationService(
+        desk.ctx.session_factory, desk.ctx.queue, school=lambda: "Oakfield", connector=connector
+    )
     item_id = desk.add("spam spam", platform_item_id="ig-1")
     outcome = service.act(desk.people["mod1"], ActionRequest(item_id, "hide", reason="Spam"))
     assert outcome.performed_on_platform
     assert (outcome.record.performed_via, outcome.record.platform_ref) == ("test-api", "ig-reply-77")
     (request,) = connector.requests
     assert (request.kind, request.platform, request.platform_item_id, request.reason) == (
-        "hide", "instagram", "ig-1", "Spam")
+        "hide",
+        "instagram",
+        "ig-1",
+        "Spam",
+    )
     # Kinds it cannot do are still recorded as done by hand.
-    other = service.act(desk.people["mod1"], ActionRequest(item_id, "report_to_platform",
-                                                           reason="Spam"))
+    other = service.act(desk.people["mod1"], ActionRequest(item_id, "report_to_platform", reason="Spam"))
     assert other.record.performed_via == "manual" and not other.performed_on_platform
 
 
 def test_a_failing_connector_records_nothing(desk: Desk) -> None:
-    service = ModerationService(desk.ctx.session_factory, desk.ctx.queue,
-                                school=lambda: "Oakfield", connector=_Connector(fail=True))
+    service = ModerationService(
+        desk.ctx.session_factory, desk.ctx.queue, school=lambda: "Oakfield", connector=_Connector(fail=True)
+    )
     item_id = desk.add()
     with pytest.raises(SmmodError, match="token expired"):
         service.act(desk.people["mod1"], ActionRequest(item_id, "hide", reason="Spam"))
@@ -323,7 +338,8 @@ def test_a_failing_connector_records_nothing(desk: Desk) -> None:
 
 def test_action_record_to_dict_is_json(desk: Desk) -> None:
     item_id = desk.add()
-    record = desk.moderation.act(desk.people["mod1"], ActionRequest(
-        item_id, "block", reason=REASON, audience_notice=NOTICE)).record
+    record = desk.moderation.act(
+        desk.people["mod1"], ActionRequest(item_id, "block", reason=REASON, audience_notice=NOTICE)
+    ).record
     data = json.loads(json.dumps(record.to_dict()))
     assert data["kind"] == "block" and data["audience_notice"] == NOTICE

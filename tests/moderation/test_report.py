@@ -14,17 +14,32 @@ LONDON = ZoneInfo("Europe/London")
 
 def test_the_report_holds_evidence_notes_actions_and_timeline(desk: Desk) -> None:
     mod = desk.people["mod1"]
-    item_id = desk.add("<script>alert('x')</script> send the pakis home", author="Rob <Troll>",
-                       author_kind="public")
-    summary = desk.incidents.escalate(mod, EscalationInput(
-        (item_id,), "discrimination", "critical", desk.people["head"].staff_id, True,
-        external_agencies="Police ref 44/123", notes="Parent & pupil informed"))
-    desk.moderation.act(mod, ActionRequest(item_id, "delete", reason="Racist abuse",
-                                           audience_notice="We removed a racist comment."))
+    item_id = desk.add(
+        "<script>alert('x')</script> send the pakis home", author="Rob <Troll>", author_kind="public"
+    )
+    summary = desk.incidents.escalate(
+        mod,
+        EscalationInput(
+            (item_id,),
+            "discrimination",
+            "critical",
+            desk.people["head"].staff_id,
+            True,
+            external_agencies="Police ref 44/123",
+            notes="Parent & pupil informed",
+        ),
+    )
+    desk.moderation.act(
+        mod,
+        ActionRequest(
+            item_id, "delete", reason="Racist abuse", audience_notice="We removed a racist comment."
+        ),
+    )
     detail = desk.incidents.detail(desk.people["head"], summary.id)
     generated = datetime(2026, 11, 24, 15, 30, tzinfo=UTC)
-    page = incident_report_html(detail, school="Oakfield Academy", zone=LONDON,
-                                generated_by="Hannah Head", generated_at=generated)
+    page = incident_report_html(
+        detail, school="Oakfield Academy", zone=LONDON, generated_by="Hannah Head", generated_at=generated
+    )
     assert f"Incident #{summary.id}" in page and "Oakfield Academy" in page
     assert "<script>" not in page and "&lt;script&gt;" in page
     assert "Rob &lt;Troll&gt;" in page

@@ -23,10 +23,21 @@ from smmod.store.models import Pupil, QueueItemFlag, ScreeningMatch
 from tests.moderation.helpers import Desk
 
 
-def rule(rule_id: str, condition: dict[str, Any], *, flags: tuple[str, ...] = ("spam",),
-         priority: int | None = 1, suggest: tuple[dict[str, str], ...] = ()) -> dict[str, Any]:
-    return {"id": rule_id, "name": f"Rule {rule_id}", "enabled": True, "condition": condition,
-            "effects": {"flags": list(flags), "priority": priority, "suggest": list(suggest)}}
+def rule(
+    rule_id: str,
+    condition: dict[str, Any],
+    *,
+    flags: tuple[str, ...] = ("spam",),
+    priority: int | None = 1,
+    suggest: tuple[dict[str, str], ...] = (),
+) -> dict[str, Any]:
+    return {
+        "id": rule_id,
+        "name": f"Rule {rule_id}",
+        "enabled": True,
+        "condition": condition,
+        "effects": {"flags": list(flags), "priority": priority, "suggest": list(suggest)},
+    }
 
 
 def only(desk: Desk, *rules: dict[str, Any]) -> None:
@@ -43,40 +54,93 @@ def flags_of(desk: Desk, item_id: int) -> dict[str, str]:
 
 CASES = [
     # condition, (text, author_kind, kind) that matches, one that does not
-    ({"type": "wordlist", "wordlist": "profanity"},
-     ("This is sh1t", "public", "comment"), ("This is a class act", "public", "comment")),
-    ({"type": "wordlist", "wordlist": "threats"},
-     ("I know where you live", "public", "comment"), ("The photo shoot was great", "public", "comment")),
-    ({"type": "regex", "pattern": r"\bfree\s+(?:ipad|iphone)s?\b"},
-     ("Win a FREE iPhone now", "public", "comment"), ("Free entry to the fair", "public", "comment")),
-    ({"type": "author_kind", "in": ["student"]},
-     ("Great match", "student", "comment"), ("Great match", "parent", "comment")),
-    ({"type": "item_kind", "in": ["review"]},
-     ("Two stars", "public", "review"), ("Two stars", "public", "comment")),
-    ({"type": "link"},
-     ("See bit.ly/xyz for more", "public", "comment"), ("I went home.It was late", "public", "comment")),
-    ({"type": "personal_data", "kinds": ["phone"]},
-     ("Call me on 07700 900123", "parent", "message"), ("Year 7 won 3-0", "parent", "message")),
-    ({"type": "personal_data", "kinds": ["email"]},
-     ("Email pat@example.co.uk", "parent", "message"), ("Meet @ 3pm", "parent", "message")),
-    ({"type": "personal_data", "kinds": ["postcode"]},
-     ("We live at SW1A 1AA", "parent", "message"), ("Room B12 at 3pm", "parent", "message")),
-    ({"type": "all", "of": [{"type": "author_kind", "in": ["parent"]},
-                            {"type": "wordlist", "wordlist": "complaints"}]},
-     ("I want to complain", "parent", "comment"), ("I want to complain", "student", "comment")),
-    ({"type": "any", "of": [{"type": "item_kind", "in": ["review"]}, {"type": "link"}]},
-     ("www.example.com", "public", "comment"), ("Nice", "public", "comment")),
-    ({"type": "not", "of": {"type": "author_kind", "in": ["staff"]}},
-     ("Hello", "parent", "comment"), ("Hello", "staff", "comment")),
+    (
+        {"type": "wordlist", "wordlist": "profanity"},
+        ("This is sh1t", "public", "comment"),
+        ("This is a class act", "public", "comment"),
+    ),
+    (
+        {"type": "wordlist", "wordlist": "threats"},
+        ("I know where you live", "public", "comment"),
+        ("The photo shoot was great", "public", "comment"),
+    ),
+    (
+        {"type": "regex", "pattern": r"\bfree\s+(?:ipad|iphone)s?\b"},
+        ("Win a FREE iPhone now", "public", "comment"),
+        ("Free entry to the fair", "public", "comment"),
+    ),
+    (
+        {"type": "author_kind", "in": ["student"]},
+        ("Great match", "student", "comment"),
+        ("Great match", "parent", "comment"),
+    ),
+    (
+        {"type": "item_kind", "in": ["review"]},
+        ("Two stars", "public", "review"),
+        ("Two stars", "public", "comment"),
+    ),
+    (
+        {"type": "link"},
+        ("See bit.ly/xyz for more", "public", "comment"),
+        ("I went home.It was late", "public", "comment"),
+    ),
+    (
+        {"type": "personal_data", "kinds": ["phone"]},
+        ("Call me on 07700 900123", "parent", "message"),
+        ("Year 7 won 3-0", "parent", "message"),
+    ),
+    (
+        {"type": "personal_data", "kinds": ["email"]},
+        ("Email pat@example.co.uk", "parent", "message"),
+        ("Meet @ 3pm", "parent", "message"),
+    ),
+    (
+        {"type": "personal_data", "kinds": ["postcode"]},
+        ("We live at SW1A 1AA", "parent", "message"),
+        ("Room B12 at 3pm", "parent", "message"),
+    ),
+    (
+        {
+            "type": "all",
+            "of": [{"type": "author_kind", "in": ["parent"]}, {"type": "wordlist", "wordlist": "complaints"}],
+        },
+        ("I want to complain", "parent", "comment"),
+        ("I want to complain", "student", "comment"),
+    ),
+    (
+        {"type": "any", "of": [{"type": "item_kind", "in": ["review"]}, {"type": "link"}]},
+        ("www.example.com", "public", "comment"),
+        ("Nice", "public", "comment"),
+    ),
+    (
+        {"type": "not", "of": {"type": "author_kind", "in": ["staff"]}},
+        ("Hello", "parent", "comment"),
+        ("Hello", "staff", "comment"),
+    ),
 ]
 
 
-@pytest.mark.parametrize("condition,hit,miss", CASES, ids=[
-    "wordlist", "threats", "regex", "author_kind", "item_kind", "link", "phone", "email",
-    "postcode", "all", "any", "not"])
-def test_each_condition_matches_and_does_not(desk: Desk, condition: dict[str, Any],
-                                             hit: tuple[str, str, str], miss: tuple[str, str, str]
-                                             ) -> None:
+@pytest.mark.parametrize(
+    "condition,hit,miss",
+    CASES,
+    ids=[
+        "wordlist",
+        "threats",
+        "regex",
+        "author_kind",
+        "item_kind",
+        "link",
+        "phone",
+        "email",
+        "postcode",
+        "all",
+        "any",
+        "not",
+    ],
+)
+def test_each_condition_matches_and_does_not(
+    desk: Desk, condition: dict[str, Any], hit: tuple[str, str, str], miss: tuple[str, str, str]
+) -> None:
     only(desk, rule("r1", condition))
     matched = desk.add(hit[0], author_kind=hit[1], kind=hit[2])
     missed = desk.add(miss[0], author_kind=miss[1], kind=miss[2])
@@ -128,21 +192,45 @@ def test_rules_run_on_arrival_through_the_import_path(desk: Desk) -> None:
     now = datetime.now(UTC) - timedelta(hours=1)
 
     def parsed(n: int, text: str, platform_id: str | None) -> ParsedItem:
-        return ParsedItem(n, platform_id, None, f"Author {n}", None, "public", text, now,
-                          "comment", None, content_hash(f"Author {n}", text, now))
+        return ParsedItem(
+            n,
+            platform_id,
+            None,
+            f"Author {n}",
+            None,
+            "public",
+            text,
+            now,
+            "comment",
+            None,
+            content_hash(f"Author {n}", text, now),
+        )
 
-    items = [parsed(1, "Nice photos", "fb-1"), parsed(2, "Go to hell, you bastard", "fb-2"),
-             parsed(3, "Ring 07700 900123", None), parsed(4, "See you there", None)]
+    items = [
+        parsed(1, "Nice photos", "fb-1"),
+        parsed(2, "Go to hell, you bastard", "fb-2"),
+        parsed(3, "Ring 07700 900123", None),
+        parsed(4, "See you there", None),
+    ]
     with desk.ctx.session_factory.begin() as session:
-        outcome = store_parsed(session, items, account_id=desk.account_id, source="csv",
-                               source_ref="test.csv", calendar=desk.ctx.calendar(),
-                               now=datetime.now(UTC), staff_id=None)
+        outcome = store_parsed(
+            session,
+            items,
+            account_id=desk.account_id,
+            source="csv",
+            source_ref="test.csv",
+            calendar=desk.ctx.calendar(),
+            now=datetime.now(UTC),
+            staff_id=None,
+        )
         assert outcome.imported == 4
         assert screen_parsed(session, desk.account_id, items) == 2
     with desk.ctx.session_factory() as session:
         rows = session.execute(select(QueueItemFlag.flag, QueueItemFlag.source)).all()
-    assert sorted(tuple(r) for r in rows) == [("offensive", "rule:profanity"),
-                                              ("personal_data", "rule:personal-data")]
+    assert sorted(tuple(r) for r in rows) == [
+        ("offensive", "rule:profanity"),
+        ("personal_data", "rule:personal-data"),
+    ]
 
 
 def test_screen_parsed_with_nothing_and_screen_items_with_nothing(desk: Desk) -> None:
@@ -192,15 +280,22 @@ def test_stored_rules_are_edited_disabled_and_deleted(desk: Desk) -> None:
     assert all(i.version_id == 0 for i in infos)  # shipped, not stored yet
     store.set_enabled(mod, "profanity", False, version_id=0)
     assert desk.moderation.screening_for(desk.add("what the fuck", author_kind="public")).flags == ()
-    added = store.save(mod, rule("fundraising", {"type": "regex", "pattern": r"\bgofundme\b"}),
-                       version_id=None)
+    added = store.save(
+        mod, rule("fundraising", {"type": "regex", "pattern": r"\bgofundme\b"}), version_id=None
+    )
     assert added.rule.id == "fundraising" and added.position == len(infos)
     assert [f.flag for f in desk.moderation.screening_for(desk.add("gofundme.com/x")).flags] == [
-        "link", "spam"]
+        "link",
+        "spam",
+    ]
     with pytest.raises(InputError, match="already exists"):
         store.save(mod, rule("fundraising", {"type": "link"}), version_id=None)
-    renamed = store.save(mod, rule("fund", {"type": "regex", "pattern": r"\bgofundme\b"}),
-                         version_id=added.version_id, original_id="fundraising")
+    renamed = store.save(
+        mod,
+        rule("fund", {"type": "regex", "pattern": r"\bgofundme\b"}),
+        version_id=added.version_id,
+        original_id="fundraising",
+    )
     with pytest.raises(ConflictError):
         store.save(mod, rule("fund", {"type": "link"}), version_id=added.version_id)
     store.move(mod, "fund", -100)
@@ -214,15 +309,17 @@ def test_stored_rules_are_edited_disabled_and_deleted(desk: Desk) -> None:
         store.delete(mod, "fund")
 
 
-@pytest.mark.parametrize("bad,field", [
-    ({"condition": {"type": "wordlist", "wordlist": "nope"}}, "condition"),
-    ({"condition": {"type": "regex", "pattern": "("}}, "condition.pattern"),
-    ({"id": "Bad Id"}, "id"),
-    ({"effects": {"flags": ["police_advised_suggested"]}}, "effects.flags"),
-    ({"effects": {"flags": ["made_up"]}}, "effects.flags[0]"),
-])
-def test_a_bad_rule_is_refused_and_nothing_changes(desk: Desk, bad: dict[str, Any],
-                                                   field: str) -> None:
+@pytest.mark.parametrize(
+    "bad,field",
+    [
+        ({"condition": {"type": "wordlist", "wordlist": "nope"}}, "condition"),
+        ({"condition": {"type": "regex", "pattern": "("}}, "condition.pattern"),
+        ({"id": "Bad Id"}, "id"),
+        ({"effects": {"flags": ["police_advised_suggested"]}}, "effects.flags"),
+        ({"effects": {"flags": ["made_up"]}}, "effects.flags[0]"),
+    ],
+)
+def test_a_bad_rule_is_refused_and_nothing_changes(desk: Desk, bad: dict[str, Any], field: str) -> None:
     data = rule("new", {"type": "link"})
     data.update(bad)
     with pytest.raises(InputError) as err:
@@ -244,16 +341,20 @@ def test_export_and_import_round_trip(desk: Desk, tmp_path: Path) -> None:
     assert store.restore_defaults(desk.people["mod1"]) == 9
 
 
-@pytest.mark.parametrize("content,problem", [
-    (b"{not json", "not valid JSON"),
-    (b'{"version": 2, "rules": []}', "unsupported rules version"),
-    (b'[{"id": "a", "name": "A", "condition": {"type": "link"}, "effects": {"flags": ["link"]}},'
-     b' {"id": "a", "name": "B", "condition": {"type": "link"}, "effects": {"flags": ["link"]}}]',
-     "duplicate rule id"),
-    (b"\xff\xfe\xfa", "not UTF-8"),
-])
-def test_a_bad_rules_file_changes_nothing(desk: Desk, tmp_path: Path, content: bytes,
-                                          problem: str) -> None:
+@pytest.mark.parametrize(
+    "content,problem",
+    [
+        (b"{not json", "not valid JSON"),
+        (b'{"version": 2, "rules": []}', "unsupported rules version"),
+        (
+            b'[{"id": "a", "name": "A", "condition": {"type": "link"}, "effects": {"flags": ["link"]}},'
+            b' {"id": "a", "name": "B", "condition": {"type": "link"}, "effects": {"flags": ["link"]}}]',
+            "duplicate rule id",
+        ),
+        (b"\xff\xfe\xfa", "not UTF-8"),
+    ],
+)
+def test_a_bad_rules_file_changes_nothing(desk: Desk, tmp_path: Path, content: bytes, problem: str) -> None:
     path = tmp_path / "bad.json"
     path.write_bytes(content)
     with pytest.raises(InputError, match=problem) as err:
@@ -278,14 +379,17 @@ def test_an_edited_word_list_is_used_at_once(desk: Desk) -> None:
     lists = desk.moderation.wordlists
     mod = desk.people["mod1"]
     profanity = lists.get("profanity")
-    assert profanity.shipped and not profanity.edited and profanity.used_by == (
-        "profanity", "parent-inappropriate", "student-inappropriate")
+    assert (
+        profanity.shipped
+        and not profanity.edited
+        and profanity.used_by == ("profanity", "parent-inappropriate", "student-inappropriate")
+    )
     assert desk.moderation.screening_for(desk.add("you plonker")).flags == ()
     saved = lists.save(mod, "profanity", profanity.text + "\nplonker*\n", version_id=None)
     assert saved.edited and saved.terms == profanity.terms + 1
-    assert [f.flag for f in desk.moderation.screening_for(
-        desk.add("you plonkers", author_kind="public")).flags] == [
-        "offensive"]
+    assert [
+        f.flag for f in desk.moderation.screening_for(desk.add("you plonkers", author_kind="public")).flags
+    ] == ["offensive"]
     with pytest.raises(ConflictError):
         lists.save(mod, "profanity", "x1", version_id=None)
     lists.reset(mod, "profanity")
@@ -294,8 +398,7 @@ def test_an_edited_word_list_is_used_at_once(desk: Desk) -> None:
 
 def test_a_bad_word_list_line_is_refused_with_its_line_number(desk: Desk) -> None:
     with pytest.raises(InputError) as err:
-        desk.moderation.wordlists.save(desk.people["mod1"], "profanity", "ok\nfine\n*x\n",
-                                       version_id=None)
+        desk.moderation.wordlists.save(desk.people["mod1"], "profanity", "ok\nfine\n*x\n", version_id=None)
     assert err.value.row == 3
     assert not desk.moderation.wordlists.get("profanity").edited
 
@@ -303,8 +406,9 @@ def test_a_bad_word_list_line_is_refused_with_its_line_number(desk: Desk) -> Non
 def test_a_new_word_list_cannot_be_removed_while_a_rule_uses_it(desk: Desk) -> None:
     mod = desk.people["mod1"]
     desk.moderation.wordlists.save(mod, "fundraising", "gofundme\njust giving\n", version_id=None)
-    desk.moderation.rules.save(mod, rule("fr", {"type": "wordlist", "wordlist": "fundraising"}),
-                               version_id=None)
+    desk.moderation.rules.save(
+        mod, rule("fr", {"type": "wordlist", "wordlist": "fundraising"}), version_id=None
+    )
     assert desk.moderation.wordlists.get("fundraising").used_by == ("fr",)
     with pytest.raises(InputError, match="fr"):
         desk.moderation.wordlists.reset(mod, "fundraising")

@@ -17,8 +17,13 @@ from smmod.moderation.templates import (
 )
 from tests.moderation.helpers import Desk
 
-REQUIRED_REPLIES = {"acknowledgement", "complaints_procedure", "request_removal",
-                    "behaviour_policy", "thank_you"}
+REQUIRED_REPLIES = {
+    "acknowledgement",
+    "complaints_procedure",
+    "request_removal",
+    "behaviour_policy",
+    "thank_you",
+}
 
 
 def test_the_required_replies_and_notices_ship() -> None:
@@ -47,15 +52,15 @@ def test_the_rules_only_suggest_templates_that_exist() -> None:
 
 def test_every_placeholder_is_filled_in_every_shipped_template() -> None:
     for key, template in shipped_templates().items():
-        text = fill(template.body, school="Oakfield Academy", account="@oakfield_pe",
-                    author="Pat Parent")
+        text = fill(template.body, school="Oakfield Academy", account="@oakfield_pe", author="Pat Parent")
         assert "{" not in text and "}" not in text, key
         assert unfilled(text) == []
 
 
 def test_fill_uses_values_as_they_are() -> None:
-    text = fill("Hi {author}, from {school} on {account}.", school="St {Mary}'s",
-                account="@a", author="{school}")
+    text = fill(
+        "Hi {author}, from {school} on {account}.", school="St {Mary}'s", account="@a", author="{school}"
+    )
     assert text == "Hi {school}, from St {Mary}'s on @a."
 
 
@@ -70,13 +75,16 @@ def test_render_for_an_item_fills_school_account_and_author(desk: Desk) -> None:
     assert unfilled(text) == [] and unfilled(removal) == []
 
 
-@pytest.mark.parametrize("body,problem", [
-    ("Hello {name}", "unknown placeholder {name}"),
-    ("Hello {School}", "unknown placeholder {School}"),
-    ("Hello {}", "unknown placeholder {}"),
-    ("Hello {author", "not part of a placeholder"),
-    ("Hello author}", "not part of a placeholder"),
-])
+@pytest.mark.parametrize(
+    "body,problem",
+    [
+        ("Hello {name}", "unknown placeholder {name}"),
+        ("Hello {School}", "unknown placeholder {School}"),
+        ("Hello {}", "unknown placeholder {}"),
+        ("Hello {author", "not part of a placeholder"),
+        ("Hello author}", "not part of a placeholder"),
+    ],
+)
 def test_bad_placeholders_are_refused(body: str, problem: str) -> None:
     with pytest.raises(InputError, match=problem) as err:
         check_placeholders(body)
@@ -110,21 +118,28 @@ def test_a_school_edit_wins_and_can_be_reset(desk: Desk) -> None:
     mod = desk.people["mod1"]
     before = store.get("thank_you")
     assert not before.edited and before.version_id is None
-    saved = store.save(mod, "thank_you", kind="reply", title="Thanks!",
-                       body="Thanks {author} from all at {school}.", version_id=None)
+    saved = store.save(
+        mod,
+        "thank_you",
+        kind="reply",
+        title="Thanks!",
+        body="Thanks {author} from all at {school}.",
+        version_id=None,
+    )
     assert saved.edited and saved.body == "Thanks {author} from all at {school}."
     assert saved.shipped_body == before.body
     item_id = desk.add("Lovely concert")
-    assert desk.moderation.render_template("thank_you", item_id) == \
-        "Thanks Pat Parent from all at Our School."
+    assert (
+        desk.moderation.render_template("thank_you", item_id) == "Thanks Pat Parent from all at Our School."
+    )
     with pytest.raises(ConflictError):
         store.save(mod, "thank_you", kind="reply", title="x", body="y", version_id=None)
-    again = store.save(mod, "thank_you", kind="reply", title="Thanks", body="Ta, {author}.",
-                       version_id=saved.version_id)
+    again = store.save(
+        mod, "thank_you", kind="reply", title="Thanks", body="Ta, {author}.", version_id=saved.version_id
+    )
     assert again.title == "Thanks"
     with pytest.raises(ConflictError):
-        store.save(mod, "thank_you", kind="reply", title="x", body="y",
-                   version_id=saved.version_id)
+        store.save(mod, "thank_you", kind="reply", title="x", body="y", version_id=saved.version_id)
     restored = store.reset(mod, "thank_you")
     assert restored is not None and restored.body == before.body and not restored.edited
     with pytest.raises(NotFound):
@@ -133,8 +148,14 @@ def test_a_school_edit_wins_and_can_be_reset(desk: Desk) -> None:
 
 def test_a_school_can_add_its_own_template(desk: Desk) -> None:
     store = desk.moderation.templates
-    store.save(desk.people["head"], "sports_day", kind="reply", title="Sports day info",
-               body="Hi {author}, sports day details are on the website.", version_id=None)
+    store.save(
+        desk.people["head"],
+        "sports_day",
+        kind="reply",
+        title="Sports day info",
+        body="Hi {author}, sports day details are on the website.",
+        version_id=None,
+    )
     keys = [t.key for t in store.list_templates("reply")]
     assert "sports_day" in keys
     assert all(t.kind == "notice" for t in store.list_templates("notice"))
@@ -143,16 +164,19 @@ def test_a_school_can_add_its_own_template(desk: Desk) -> None:
         store.get("sports_day")
 
 
-@pytest.mark.parametrize("changes,field", [
-    ({"title": "  "}, "title"),
-    ({"body": ""}, "body"),
-    ({"body": "Hello {name}"}, "body"),
-    ({"title": "t" * 201}, "title"),
-    ({"body": "b" * 10_001}, "body"),
-    ({"kind": "letter"}, "kind"),
-    ({"kind": "notice"}, "kind"),  # thank_you ships as a reply
-    ({"key": "Bad Key!"}, "key"),
-])
+@pytest.mark.parametrize(
+    "changes,field",
+    [
+        ({"title": "  "}, "title"),
+        ({"body": ""}, "body"),
+        ({"body": "Hello {name}"}, "body"),
+        ({"title": "t" * 201}, "title"),
+        ({"body": "b" * 10_001}, "body"),
+        ({"kind": "letter"}, "kind"),
+        ({"kind": "notice"}, "kind"),  # thank_you ships as a reply
+        ({"key": "Bad Key!"}, "key"),
+    ],
+)
 def test_bad_edits_are_refused(desk: Desk, changes: dict[str, str], field: str) -> None:
     values = {"key": "thank_you", "kind": "reply", "title": "Thanks", "body": "Thanks {author}"}
     values.update(changes)
@@ -165,5 +189,6 @@ def test_bad_edits_are_refused(desk: Desk, changes: dict[str, str], field: str) 
 
 def test_only_moderating_roles_edit_templates(desk: Desk) -> None:
     with pytest.raises(PermissionDenied):
-        desk.moderation.templates.save(desk.people["run1"], "thank_you", kind="reply",
-                                       title="x", body="y", version_id=None)
+        desk.moderation.templates.save(
+            desk.people["run1"], "thank_you", kind="reply", title="x", body="y", version_id=None
+        )

@@ -20,13 +20,16 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     return code, out, err
 
 
-@pytest.mark.parametrize("received, due_local, rule", [
-    ("2026-11-17T10:00", "2026-11-18T10:00:00+00:00", "24h"),
-    ("2026-05-23T10:00", "2026-05-26T17:00:00+01:00", "next_working_day"),
-    ("2026-10-24T18:00+01:00", "2026-10-26T17:00:00+00:00", "next_working_day"),
-    ("2026-03-28T12:00Z", "2026-03-30T17:00:00+01:00", "next_working_day"),
-    ("2026-12-26", "2026-12-29T17:00:00+00:00", "next_working_day"),
-])
+@pytest.mark.parametrize(
+    "received, due_local, rule",
+    [
+        ("2026-11-17T10:00", "2026-11-18T10:00:00+00:00", "24h"),
+        ("2026-05-23T10:00", "2026-05-26T17:00:00+01:00", "next_working_day"),
+        ("2026-10-24T18:00+01:00", "2026-10-26T17:00:00+00:00", "next_working_day"),
+        ("2026-03-28T12:00Z", "2026-03-30T17:00:00+01:00", "next_working_day"),
+        ("2026-12-26", "2026-12-29T17:00:00+00:00", "next_working_day"),
+    ],
+)
 def test_due_json(capsys, received, due_local, rule):
     code, out, err = run(capsys, "sla", "due", received, "--json")
     doc = json.loads(out)
@@ -53,7 +56,10 @@ def test_due_follows_the_settings(capsys, smmod_home):
     doc = json.loads(out)
     assert code == 0 and doc["due_local"] == "2026-12-03T17:00:00+00:00"
     assert [s["reason"] for s in doc["skipped"]] == [
-        "bank holiday: Saint Andrew's Day", "school closure", "school closure"]
+        "bank holiday: Saint Andrew's Day",
+        "school closure",
+        "school closure",
+    ]
     # Thu 26 Nov 2026 10:00 + 24 h is Friday: a working day, so no roll.
     code, out, _ = run(capsys, "sla", "due", "2026-11-26T10:00", "--json")
     assert json.loads(out)["rule"] == "24h"
@@ -62,11 +68,14 @@ def test_due_follows_the_settings(capsys, smmod_home):
     assert json.loads(out)["rule"] == "rolled"
 
 
-@pytest.mark.parametrize("value, message", [
-    ("bogus", "'bogus' is not a valid date and time"),
-    ("2026-02-31T10:00", "not a valid date and time"),
-    ("", "a date and time is needed"),
-])
+@pytest.mark.parametrize(
+    "value, message",
+    [
+        ("bogus", "'bogus' is not a valid date and time"),
+        ("2026-02-31T10:00", "not a valid date and time"),
+        ("", "a date and time is needed"),
+    ],
+)
 def test_bad_datetimes(capsys, value, message):
     code, out, err = run(capsys, "sla", "due", value)
     assert code == 2 and out == "" and message in err

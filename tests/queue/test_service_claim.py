@@ -32,16 +32,16 @@ def queue(ctx: AppContext, clock: Clock) -> QueueService:
 def item_ids(ctx: AppContext, queue: QueueService) -> list[int]:
     account = add_account(ctx)
     return [
-        queue.add_manual(ctx.actor, ManualItem(account, f"Parent {n}", f"Question {n}",
-                                               NOW.replace(hour=8 + n)))
+        queue.add_manual(
+            ctx.actor, ManualItem(account, f"Parent {n}", f"Question {n}", NOW.replace(hour=8 + n))
+        )
         for n in range(3)
     ]
 
 
 def version(ctx: AppContext, item_id: int) -> int:
     with ctx.session_factory() as session:
-        return session.execute(
-            select(QueueItem.version_id).where(QueueItem.id == item_id)).scalar_one()
+        return session.execute(select(QueueItem.version_id).where(QueueItem.id == item_id)).scalar_one()
 
 
 def test_claim_and_release(ctx, queue, item_ids, people):
@@ -51,8 +51,9 @@ def test_claim_and_release(ctx, queue, item_ids, people):
     assert queue.read.ids(QueueFilter(claimed_by=mod.staff_id)).tolist() == [item_ids[0]]
     released = queue.release(mod, item_ids[0], row.version_id)
     assert released.claimed_by is None and released.version_id == row.version_id + 1
-    actions = [e.action for e in audit.query(ctx.session_factory,
-                                             AuditFilter(subject=f"queue_item:{item_ids[0]}"))]
+    actions = [
+        e.action for e in audit.query(ctx.session_factory, AuditFilter(subject=f"queue_item:{item_ids[0]}"))
+    ]
     assert actions == ["queue.release", "queue.claim", "queue.add_manual"]
 
 
@@ -99,8 +100,11 @@ def test_change_between_check_and_save_is_caught(ctx, queue, item_ids, monkeypat
 
     def record_after_a_race(session, **kwargs):  # type: ignore[no-untyped-def]
         # On the session's own connection, without autoflush: as if another writer got in.
-        session.connection().execute(update(QueueItem.__table__).where(QueueItem.id == item_ids[0])
-                        .values(version_id=QueueItem.__table__.c.version_id + 1))
+        session.connection().execute(
+            update(QueueItem.__table__)
+            .where(QueueItem.id == item_ids[0])
+            .values(version_id=QueueItem.__table__.c.version_id + 1)
+        )
         return real_record(session, **kwargs)
 
     monkeypatch.setattr("smmod.queue.service.audit.record", record_after_a_race)

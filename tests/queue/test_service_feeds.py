@@ -18,9 +18,11 @@ from smmod.identity import Actor
 from smmod.queue.service import QueueService
 from tests.queue.test_service_fixtures import DATA, Clock, add_account, items, service
 
-BOMB = (b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "aaaaaaaaaa">'
-        b'<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]><rss><channel><item>'
-        b"<title>&b;</title></item></channel></rss>")
+BOMB = (
+    b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "aaaaaaaaaa">'
+    b'<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]><rss><channel><item>'
+    b"<title>&b;</title></item></channel></rss>"
+)
 
 
 class FeedServer:
@@ -89,8 +91,14 @@ def test_a_failing_feed_does_not_stop_the_others(ctx, queue, account, server):
     server.pages["/notxml"] = (200, b"<html><body>Sign in</body")
     server.pages["/bomb"] = (200, BOMB)
     feeds = queue.feeds
-    for name, path in (("Local news", "/rss"), ("Broken", "/notxml"), ("Gone", "/gone"),
-                       ("Bomb", "/bomb"), ("Slow", "/slow"), ("Blog", "/atom")):
+    for name, path in (
+        ("Local news", "/rss"),
+        ("Broken", "/notxml"),
+        ("Gone", "/gone"),
+        ("Bomb", "/bomb"),
+        ("Slow", "/slow"),
+        ("Blog", "/atom"),
+    ):
         feeds.add(ctx.actor, account, name, server.url(path), 60)
     results = {r.name: r for r in feeds.poll_all(ctx.actor)}
     assert results["Local news"].ok and results["Local news"].imported == 3

@@ -34,8 +34,9 @@ class Clock:
         self.now += timedelta(**kwargs)
 
 
-def add_account(ctx: AppContext, handle: str = "brookfieldprimary", platform: str = "facebook",
-                status: str = "active") -> int:
+def add_account(
+    ctx: AppContext, handle: str = "brookfieldprimary", platform: str = "facebook", status: str = "active"
+) -> int:
     with ctx.session_factory.begin() as session:
         account = Account(platform=platform, handle=handle, status=status)
         session.add(account)
@@ -44,14 +45,19 @@ def add_account(ctx: AppContext, handle: str = "brookfieldprimary", platform: st
 
 
 def service(ctx: AppContext, clock: Clock) -> QueueService:
-    svc = QueueService(ctx.session_factory, calendar=ctx.calendar,
-                       stale_days=lambda: int(ctx.settings.get("monitoring.stale_days")),
-                       now=clock, feed_timeout=2.0)
+    svc = QueueService(
+        ctx.session_factory,
+        calendar=ctx.calendar,
+        stale_days=lambda: int(ctx.settings.get("monitoring.stale_days")),
+        now=clock,
+        feed_timeout=2.0,
+    )
     return svc
 
 
-def write_csv(path: Path, rows: list[list[str]], header: list[str] | None = None,
-              encoding: str = "utf-8") -> Path:
+def write_csv(
+    path: Path, rows: list[list[str]], header: list[str] | None = None, encoding: str = "utf-8"
+) -> Path:
     with path.open("w", newline="", encoding=encoding) as fh:
         writer = csv.writer(fh)
         writer.writerow(header or CSV_HEADER)

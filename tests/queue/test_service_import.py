@@ -117,12 +117,16 @@ def test_same_id_in_another_account_is_not_a_duplicate(ctx, queue, account, tmp_
 
 def test_items_without_ids_dedupe_on_content_hash(ctx, queue, account, tmp_path):
     header = ["Name", "Date", "Comment"]
-    rows = [["Ann Example", "2026-11-20T10:00:00Z", "When is sports day?"],
-            ["Ben Example", "2026-11-20T11:00:00Z", "Thanks!"]]
+    rows = [
+        ["Ann Example", "2026-11-20T10:00:00Z", "When is sports day?"],
+        ["Ben Example", "2026-11-20T11:00:00Z", "Thanks!"],
+    ]
     first = queue.import_file(ctx.actor, write_csv(tmp_path / "a.csv", rows, header), account)
     # Case and spacing differ between exports of the same comment.
-    rows2 = [["ann example", "2026-11-20T10:00:00Z", "When is  sports day?"],
-             ["Cat Example", "2026-11-20T11:00:00Z", "Thanks!"]]
+    rows2 = [
+        ["ann example", "2026-11-20T10:00:00Z", "When is  sports day?"],
+        ["Cat Example", "2026-11-20T11:00:00Z", "Thanks!"],
+    ]
     second = queue.import_file(ctx.actor, write_csv(tmp_path / "b.csv", rows2, header), account)
     assert (first.imported, second.imported, second.duplicates) == (2, 1, 1)
 
@@ -144,8 +148,9 @@ def test_reply_imported_before_its_parent_is_linked_later(ctx, queue, account, t
 
 
 # -- bad input: a clear message and nothing imported ------------------------------------
-def _refused(queue: QueueService, ctx: AppContext, account: int, path: Path,
-             expected: str, fmt: str = "auto") -> InputError:
+def _refused(
+    queue: QueueService, ctx: AppContext, account: int, path: Path, expected: str, fmt: str = "auto"
+) -> InputError:
     with pytest.raises(InputError) as caught:
         queue.import_file(ctx.actor, path, account, fmt=fmt)
     assert expected in str(caught.value)
@@ -192,26 +197,37 @@ def test_json_that_is_not_the_graph_shape(ctx, queue, account, tmp_path):
     _refused(queue, ctx, account, path, "other.json: expected Graph API comments")
 
 
-@pytest.mark.parametrize("body, expected", [
-    (b"this is not xml at all", "is not XML"),
-    (b"<rss><channel><item><title>x</title></channel></rss>", "not well-formed"),
-    (b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
-     b'<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>'
-     b"<rss><channel><item><title>&lol2;</title></item></channel></rss>", "entity"),
-])
+@pytest.mark.parametrize(
+    "body, expected",
+    [
+        (b"this is not xml at all", "is not XML"),
+        (b"<rss><channel><item><title>x</title></channel></rss>", "not well-formed"),
+        (
+            b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+            b'<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>'
+            b"<rss><channel><item><title>&lol2;</title></item></channel></rss>",
+            "entity",
+        ),
+    ],
+)
 def test_bad_feeds(ctx, queue, account, tmp_path, body, expected):
     path = tmp_path / "feed.xml"
     path.write_bytes(body)
     _refused(queue, ctx, account, path, expected, fmt="feed")
 
 
-@pytest.mark.parametrize("when, expected", [
-    ("31/02/2026 10:00", "31/02/2026"),
-    ("01/01/2099 10:00", "in the future"),
-])
+@pytest.mark.parametrize(
+    "when, expected",
+    [
+        ("31/02/2026 10:00", "31/02/2026"),
+        ("01/01/2099 10:00", "in the future"),
+    ],
+)
 def test_impossible_and_future_dates(ctx, queue, account, tmp_path, when, expected):
-    rows = [["1_1", "", "Ann Example", "20/11/2026 10:00", "fine"],
-            ["1_2", "", "Ben Example", when, "bad date"]]
+    rows = [
+        ["1_1", "", "Ann Example", "20/11/2026 10:00", "fine"],
+        ["1_2", "", "Ben Example", when, "bad date"],
+    ]
     error = _refused(queue, ctx, account, write_csv(tmp_path / "dates.csv", rows), expected)
     assert "row 3" in str(error) and "Date" in str(error)
 
@@ -224,8 +240,7 @@ def test_unknown_account_and_file(ctx, queue, account, tmp_path):
     assert count(ctx) == 0
 
 
-def test_read_only_and_unauthorised_people_cannot_import(ctx, queue, account, people,
-                                                         tmp_path):
+def test_read_only_and_unauthorised_people_cannot_import(ctx, queue, account, people, tmp_path):
     source = copy_data("facebook_comments.csv", tmp_path)
     with pytest.raises(PermissionDenied, match="read-only"):
         queue.import_file(Actor("stranger"), source, account)
@@ -236,10 +251,12 @@ def test_read_only_and_unauthorised_people_cannot_import(ctx, queue, account, pe
 
 # -- importing only the valid rows ------------------------------------------------------
 def test_valid_rows_on_request_with_rejects_file_beside_source(ctx, queue, account, tmp_path):
-    rows = [["5_1", "", "Ann Example", "20/11/2026 10:00", "fine"],
-            ["5_2", "", "", "20/11/2026 10:05", "no author"],
-            ["5_3", "", "Cat Example", "31/02/2026 10:00", "bad date"],
-            ["5_4", "", "Dan Example", "20/11/2026 10:10", "also fine"]]
+    rows = [
+        ["5_1", "", "Ann Example", "20/11/2026 10:00", "fine"],
+        ["5_2", "", "", "20/11/2026 10:05", "no author"],
+        ["5_3", "", "Cat Example", "31/02/2026 10:00", "bad date"],
+        ["5_4", "", "Dan Example", "20/11/2026 10:10", "also fine"],
+    ]
     path = write_csv(tmp_path / "mixed.csv", rows)
     with pytest.raises(ImportRejected) as refused:
         queue.import_file(ctx.actor, path, account)
@@ -260,10 +277,11 @@ def test_no_valid_rows_imports_nothing_even_on_request(ctx, queue, account, tmp_
     assert count(ctx) == 0 and not (tmp_path / "allbad.rejects.csv").exists()
 
 
-def test_rejects_file_that_cannot_be_written_rolls_back_the_import(ctx, queue, account,
-                                                                    tmp_path):
-    rows = [["7_1", "", "Ann Example", "20/11/2026 10:00", "fine"],
-            ["7_2", "", "", "20/11/2026 10:05", "no author"]]
+def test_rejects_file_that_cannot_be_written_rolls_back_the_import(ctx, queue, account, tmp_path):
+    rows = [
+        ["7_1", "", "Ann Example", "20/11/2026 10:00", "fine"],
+        ["7_2", "", "", "20/11/2026 10:05", "no author"],
+    ]
     path = write_csv(tmp_path / "blocked.csv", rows)
     (tmp_path / "blocked.rejects.csv").mkdir()  # a folder where the file must go
     with pytest.raises(InputError, match="could not be saved"):
@@ -275,8 +293,7 @@ def test_rejects_file_that_cannot_be_written_rolls_back_the_import(ctx, queue, a
 @pytest.mark.parametrize("encoding", ["utf-8-sig", "cp1252"])
 def test_spreadsheet_encodings(ctx, queue, account, tmp_path, encoding):
     rows = [["8_1", "", "Zoë Brontë", "20/11/2026 10:00", "Dinner money is £2.50 – why?"]]
-    queue.import_file(ctx.actor, write_csv(tmp_path / "enc.csv", rows, encoding=encoding),
-                      account)
+    queue.import_file(ctx.actor, write_csv(tmp_path / "enc.csv", rows, encoding=encoding), account)
     stored = items(ctx)[0]
     assert stored.author_name == "Zoë Brontë" and "£2.50 – why?" in stored.text
 
@@ -287,8 +304,7 @@ def test_column_mapping_is_remembered_per_export_shape(ctx, queue, account, tmp_
     path = write_csv(tmp_path / "odd.csv", rows, header)
     with pytest.raises(InputError, match="missing required column"):
         queue.import_file(ctx.actor, path, account)
-    mapping = {"id": "Ref", "author_name": "Who", "received_at": "When (UK)",
-               "text": "What they wrote"}
+    mapping = {"id": "Ref", "author_name": "Who", "received_at": "When (UK)", "text": "What they wrote"}
     queue.remember_mapping(header, mapping)
     assert queue.remembered_mapping(path) == mapping
     # A later file with the same headers needs no mapping.

@@ -54,8 +54,9 @@ def ids(queue: QueueService, **kwargs: object) -> list[int]:
 
 def test_default_order_is_soonest_deadline_first(queue, loaded):
     assert ids(queue) == [loaded[k] for k in ("c3", "c1", "c2", "c5", "c4")]
-    assert ids(queue, sort=QueueSort("due", descending=True)) == \
-        [loaded[k] for k in ("c4", "c5", "c2", "c1", "c3")]
+    assert ids(queue, sort=QueueSort("due", descending=True)) == [
+        loaded[k] for k in ("c4", "c5", "c2", "c1", "c3")
+    ]
     assert ids(queue, sort=QueueSort("author"))[0] == loaded["c2"]  # Brookfield Office
 
 
@@ -77,17 +78,20 @@ def test_filters(ctx, queue, loaded, clock, people):
     assert queue.read.count(QueueFilter(account_ids=frozenset({other}))) == 1
 
 
-@pytest.mark.parametrize("query, expected", [
-    ("fair", ["c1", "c2"]),
-    ("FAIR goes", ["c2"]),
-    ("chao", ["c3"]),  # a word's beginning is enough
-    ("cafe", ["c4"]),  # accents do not matter
-    ("okafor", ["c3"]),  # authors are searched too
-    ('"fair', ["c1", "c2"]),  # stray quotes are not FTS syntax
-    ("fair AND NOT car", []),  # nor are operators: every word must be there
-    ("NEAR(fair", []),  # "near" is just a word here, and no item has it
-    ("nothing-like-this", []),
-])
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("fair", ["c1", "c2"]),
+        ("FAIR goes", ["c2"]),
+        ("chao", ["c3"]),  # a word's beginning is enough
+        ("cafe", ["c4"]),  # accents do not matter
+        ("okafor", ["c3"]),  # authors are searched too
+        ('"fair', ["c1", "c2"]),  # stray quotes are not FTS syntax
+        ("fair AND NOT car", []),  # nor are operators: every word must be there
+        ("NEAR(fair", []),  # "near" is just a word here, and no item has it
+        ("nothing-like-this", []),
+    ],
+)
 def test_text_search_fts_and_like_agree(ctx, queue, loaded, query, expected):
     want = sorted(loaded[k] for k in expected)
     assert sorted(ids(queue, text=query)) == want
@@ -110,28 +114,27 @@ def test_fts_index_follows_inserts_updates_and_deletes(ctx, queue, loaded):
     new_id = queue.add_manual(ctx.actor, ManualItem(account, "Ann", "Swimming gala", NOW))
     assert ids(queue, text="gala") == [new_id]
     with ctx.session_factory.begin() as session:
-        session.execute(text("UPDATE queue_items SET text = 'Sports day' WHERE id = :i"),
-                        {"i": new_id})
+        session.execute(text("UPDATE queue_items SET text = 'Sports day' WHERE id = :i"), {"i": new_id})
     assert ids(queue, text="gala") == [] and ids(queue, text="sports") == [new_id]
     with ctx.session_factory.begin() as session:
         session.execute(text("DELETE FROM queue_items WHERE id = :i"), {"i": new_id})
-        check = session.execute(text(
-            f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rank) VALUES ('integrity-check', 1)"))
+        check = session.execute(
+            text(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rank) VALUES ('integrity-check', 1)")
+        )
         assert check is not None  # raises if the index and the table disagree
     assert ids(queue, text="sports") == []
 
 
 def test_bulk_import_fills_the_text_index(ctx, queue, tmp_path):
     account = add_account(ctx)
-    rows = [[f"b{n}", "", f"Author {n}", "2026-11-23T09:00:00Z", f"bulk word{n} lunch"]
-            for n in range(300)]
+    rows = [[f"b{n}", "", f"Author {n}", "2026-11-23T09:00:00Z", f"bulk word{n} lunch"] for n in range(300)]
     queue.import_file(ctx.actor, write_csv(tmp_path / "bulk.csv", rows), account)
     assert len(ids(queue, text="lunch")) == 300 and len(ids(queue, text="word123")) == 1
     with ctx.session_factory.begin() as session:
-        session.execute(text(
-            f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rank) VALUES ('integrity-check', 1)"))
-        marker = session.execute(text("SELECT count(*) FROM queue_meta "
-                                      "WHERE key = 'fts.deferred'")).scalar_one()
+        session.execute(text(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rank) VALUES ('integrity-check', 1)"))
+        marker = session.execute(
+            text("SELECT count(*) FROM queue_meta WHERE key = 'fts.deferred'")
+        ).scalar_one()
     assert marker == 0
 
 
@@ -180,6 +183,7 @@ def test_r13_last_checked_and_stale_flag(ctx, queue, loaded, clock, people):
     ctx.settings.set("monitoring.stale_days", "3")
     assert not queue.read.dashboard().accounts[0].stale
     from smmod.identity import Actor
+
     assert queue.mark_checked(Actor("stranger")) == 0  # read-only people leave no trace
 
 
@@ -210,15 +214,19 @@ def test_reads_do_not_wait_for_a_writer(ctx, queue, loaded):
 
 def test_models_and_migration_agree_ignoring_fts(ctx):
     """``alembic check`` for the queue tables; the FTS tables are raw DDL and skipped."""
+
     def include_name(name, type_, parent_names):  # type: ignore[no-untyped-def]
         return not (type_ == "table" and is_fts_table(name))
 
     with ctx.database.engine.connect() as conn:
-        migration = MigrationContext.configure(conn, opts={"compare_type": True,
-                                                           "include_name": include_name})
+        migration = MigrationContext.configure(
+            conn, opts={"compare_type": True, "include_name": include_name}
+        )
         diffs = [d for d in compare_metadata(migration, Base.metadata) if "queue" in str(d)]
-        names = {r[0] for r in conn.execute(text(
-            "SELECT name FROM sqlite_master WHERE name LIKE 'queue_items_fts%'"))}
+        names = {
+            r[0]
+            for r in conn.execute(text("SELECT name FROM sqlite_master WHERE name LIKE 'queue_items_fts%'"))
+        }
     assert diffs == []
     assert {FTS_TABLE, "queue_items_fts_ai", "queue_items_fts_ad", "queue_items_fts_au"} <= names
     assert is_fts_table("queue_items_fts_data") and not is_fts_table("queue_items")

@@ -53,26 +53,29 @@ def utc(text: str) -> datetime:
 
 
 # -- worked examples, stored on import -------------------------------------------------
-@pytest.mark.parametrize("received, due", [
-    # A working day: 24 real hours.
-    ("17/11/2026 10:00", "2026-11-18T10:00:00+00:00"),
-    # Saturday: end of Monday (17:00 GMT).
-    ("21/11/2026 10:00", "2026-11-23T17:00:00+00:00"),
-    # Saturday before the Spring bank holiday (Mon 25 May): end of Tuesday, 17:00 BST.
-    ("23/05/2026 10:00", "2026-05-26T17:00:00+01:00"),
-    # Boxing Day falls on Saturday, so Monday 28 Dec is the substitute bank holiday.
-    ("26/12/2026 10:00", "2026-12-29T17:00:00+00:00"),
-    # Christmas Eve, a Thursday: 24 hours, even though that lands on Christmas Day.
-    ("24/12/2026 10:00", "2026-12-25T10:00:00+00:00"),
-    # Spring forward (Sun 29 Mar 2026): Sunday is not a working day; Monday 17:00 is BST.
-    ("29/03/2026 00:30", "2026-03-30T17:00:00+01:00"),
-    # 01:30 does not exist that night: read with the offset before the gap (01:30 GMT).
-    ("29/03/2026 01:30", "2026-03-30T17:00:00+01:00"),
-    # Fall back (Sun 25 Oct 2026): the deadline on Monday is 17:00 GMT.
-    ("24/10/2026 18:00", "2026-10-26T17:00:00+00:00"),
-    # A Friday in BST: 24 real hours later is Saturday 10:00 BST.
-    ("23/10/2026 10:00", "2026-10-24T10:00:00+01:00"),
-])
+@pytest.mark.parametrize(
+    "received, due",
+    [
+        # A working day: 24 real hours.
+        ("17/11/2026 10:00", "2026-11-18T10:00:00+00:00"),
+        # Saturday: end of Monday (17:00 GMT).
+        ("21/11/2026 10:00", "2026-11-23T17:00:00+00:00"),
+        # Saturday before the Spring bank holiday (Mon 25 May): end of Tuesday, 17:00 BST.
+        ("23/05/2026 10:00", "2026-05-26T17:00:00+01:00"),
+        # Boxing Day falls on Saturday, so Monday 28 Dec is the substitute bank holiday.
+        ("26/12/2026 10:00", "2026-12-29T17:00:00+00:00"),
+        # Christmas Eve, a Thursday: 24 hours, even though that lands on Christmas Day.
+        ("24/12/2026 10:00", "2026-12-25T10:00:00+00:00"),
+        # Spring forward (Sun 29 Mar 2026): Sunday is not a working day; Monday 17:00 is BST.
+        ("29/03/2026 00:30", "2026-03-30T17:00:00+01:00"),
+        # 01:30 does not exist that night: read with the offset before the gap (01:30 GMT).
+        ("29/03/2026 01:30", "2026-03-30T17:00:00+01:00"),
+        # Fall back (Sun 25 Oct 2026): the deadline on Monday is 17:00 GMT.
+        ("24/10/2026 18:00", "2026-10-26T17:00:00+00:00"),
+        # A Friday in BST: 24 real hours later is Saturday 10:00 BST.
+        ("23/10/2026 10:00", "2026-10-24T10:00:00+01:00"),
+    ],
+)
 def test_due_time_is_stored_on_import(ctx, queue, account, tmp_path, received, due):
     assert import_times(ctx, queue, account, tmp_path, received)[received] == utc(due)
 
@@ -122,8 +125,7 @@ def test_recompute_with_an_explicit_calendar(ctx, queue, account, tmp_path):
     assert moved == 1 and items(ctx)[0].due_at == utc("2026-11-23T09:00:00+00:00")
 
 
-def test_import_after_a_settings_change_brings_old_items_up_to_date(ctx, queue, account,
-                                                                    tmp_path):
+def test_import_after_a_settings_change_brings_old_items_up_to_date(ctx, queue, account, tmp_path):
     import_times(ctx, queue, account, tmp_path, "21/11/2026 10:00")
     ctx.settings.set("sla.closures", "2026-11-23")
     import_times(ctx, queue, account, tmp_path, "22/11/2026 10:00")
@@ -162,20 +164,21 @@ def test_first_response_inside_the_callers_transaction(ctx, queue, account, tmp_
     import_times(ctx, queue, account, tmp_path, "17/11/2026 10:00")
     item = items(ctx)[0]
     with pytest.raises(RuntimeError), ctx.session_factory.begin() as session:
-        queue.record_first_response(item.id, item.received_at + timedelta(hours=1),
-                                    session=session)
+        queue.record_first_response(item.id, item.received_at + timedelta(hours=1), session=session)
         raise RuntimeError("the caller's action failed")
     assert queue.read.row(item.id).first_response_at is None  # rolled back with it
     with ctx.session_factory.begin() as session:
-        queue.record_first_response(item.id, item.received_at + timedelta(hours=1),
-                                    session=session)
+        queue.record_first_response(item.id, item.received_at + timedelta(hours=1), session=session)
     assert queue.read.row(item.id).first_response_at is not None
 
 
-@pytest.mark.parametrize("offset, message", [
-    (timedelta(hours=-1), "before the item was received"),
-    (None, "no time zone"),
-])
+@pytest.mark.parametrize(
+    "offset, message",
+    [
+        (timedelta(hours=-1), "before the item was received"),
+        (None, "no time zone"),
+    ],
+)
 def test_bad_response_times_are_refused(ctx, queue, account, tmp_path, offset, message):
     import_times(ctx, queue, account, tmp_path, "17/11/2026 10:00")
     item = items(ctx)[0]
@@ -200,19 +203,20 @@ def test_acknowledging_several_is_one_transaction(ctx, queue, account, tmp_path,
 CALENDARS = [
     WorkingCalendar(),
     WorkingCalendar(roll_deadline_off_non_working_day=True),
-    WorkingCalendar(nation="SCT", end_of_day=time(8, 30),
-                    closures=frozenset({date(2026, 10, 26), date(2030, 2, 18)})),
+    WorkingCalendar(
+        nation="SCT", end_of_day=time(8, 30), closures=frozenset({date(2026, 10, 26), date(2030, 2, 18)})
+    ),
     WorkingCalendar(nation="NIR", tz="Asia/Kathmandu", roll_deadline_off_non_working_day=True),
     WorkingCalendar(tz="America/St_Johns"),
     WorkingCalendar(tz="Australia/Lord_Howe", roll_deadline_off_non_working_day=True),
 ]
-instants = st.datetimes(min_value=datetime(2000, 1, 2), max_value=datetime(2035, 12, 1),
-                        timezones=st.just(UTC))
+instants = st.datetimes(
+    min_value=datetime(2000, 1, 2), max_value=datetime(2035, 12, 1), timezones=st.just(UTC)
+)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(calendar=st.sampled_from(CALENDARS), received=st.lists(instants, min_size=1,
-                                                               max_size=40))
+@given(calendar=st.sampled_from(CALENDARS), received=st.lists(instants, min_size=1, max_size=40))
 def test_bulk_due_times_equal_due_at(calendar, received):
     bulk = DueTimes(calendar)
     # Near-repeats land in the same cached quarter hour as earlier ones.

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from keyring.backends import fail
+from PIL import Image
 from PySide6.QtCore import QMimeData, QPointF, Qt, QTimer, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
@@ -59,8 +60,14 @@ def make_page(qtbot, deps: PageDeps) -> ImagesPage:
     page.check_tab.workers = 1  # in the check thread; the pool has its own tests
     page.show()
     qtbot.waitExposed(page)
-    with qtbot.waitSignals([page.check_tab.checks_loaded, page.register_tab.pupils_loaded,
-                            page.check_tab.review.references_ready], timeout=TIMEOUT):
+    with qtbot.waitSignals(
+        [
+            page.check_tab.checks_loaded,
+            page.register_tab.pupils_loaded,
+            page.check_tab.review.references_ready,
+        ],
+        timeout=TIMEOUT,
+    ):
         page.refresh()
     return page
 
@@ -68,12 +75,22 @@ def make_page(qtbot, deps: PageDeps) -> ImagesPage:
 def drop(tab, paths: list[Path]) -> None:
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
-    enter = QDragEnterEvent(QPointF(40, 40), Qt.DropAction.CopyAction, mime,
-                            Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    enter = QDragEnterEvent(
+        QPointF(40, 40),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
     QApplication.sendEvent(tab, enter)
     assert enter.isAccepted()
-    event = QDropEvent(QPointF(40, 40), Qt.DropAction.CopyAction, mime,
-                       Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    event = QDropEvent(
+        QPointF(40, 40),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
     QApplication.sendEvent(tab, event)
 
 
@@ -91,13 +108,16 @@ def rows(page: ImagesPage, column: int = COL_FILE) -> list[str]:
 def show(qtbot, page: ImagesPage, name: str) -> CheckRecord:
     """Select the newest check of ``name`` and wait until its image and faces are shown."""
     tab = page.check_tab
-    record = next(e for e in tab.model.entries()
-                  if isinstance(e, CheckRecord) and e.file_name == name)
-    if tab.detail.record is not None and tab.detail.record.id == record.id and (
-            tab.detail.image_view.has_image()):
+    record = next(e for e in tab.model.entries() if isinstance(e, CheckRecord) and e.file_name == name)
+    if (
+        tab.detail.record is not None
+        and tab.detail.record.id == record.id
+        and (tab.detail.image_view.has_image())
+    ):
         return record
-    with qtbot.waitSignal(tab.review.detail_shown, timeout=TIMEOUT,
-                          check_params_cb=lambda check_id: check_id == record.id):
+    with qtbot.waitSignal(
+        tab.review.detail_shown, timeout=TIMEOUT, check_params_cb=lambda check_id: check_id == record.id
+    ):
         assert tab.select_check(record.id)
     return record
 
@@ -115,23 +135,28 @@ def page(qtbot, deps: PageDeps) -> ImagesPage:
 @pytest.fixture
 def pupil_page(qtbot, ctx: AppContext, app_keyring: object, deps: PageDeps) -> ImagesPage:
     """Alex Example on the register with consent and obama.jpg; Mia Moss, no photo."""
-    ctx.dnp.add_pupil(ctx.actor, PUPIL, year_group="Year 4", photos=[face("obama.jpg")],
-                      consent=ConsentInput(CONSENT_ON, "head"))
+    ctx.dnp.add_pupil(
+        ctx.actor,
+        PUPIL,
+        year_group="Year 4",
+        photos=[face("obama.jpg")],
+        consent=ConsentInput(CONSENT_ON, "head"),
+    )
     ctx.dnp.add_pupil(ctx.actor, "Mia Moss", year_group="Year 6")
     return make_page(qtbot, deps)
 
 
 # -- assembly ----------------------------------------------------------------------------
-def test_the_page_is_listed_between_queue_and_staff() -> None:
+def test_the_page_is_listed_after_accounts_and_queue_before_staff() -> None:
     specs = [(s.key, s.title, s.icon) for s in page_specs()]
-    images = specs.index(("images", "Images", "images"))
     keys = [key for key, _, _ in specs]
-    assert keys.index("staff") == images + 1
-    assert images > max(keys.index(k) for k in ("accounts", "queue") if k in keys)
+    images = specs.index(("images", "Images", "images"))
+    assert keys.index("accounts") < images and keys.index("queue") < images
+    assert images < keys.index("staff")
+    assert keys.count("images") == 1
 
 
-def test_models_pass_the_model_tester(qtmodeltester, pupil_page: ImagesPage, qtbot,
-                                      tmp_path: Path) -> None:
+def test_models_pass_the_model_tester(qtmodeltester, pupil_page: ImagesPage, qtbot, tmp_path: Path) -> None:
     broken = tmp_path / "broken.jpg"
     broken.write_bytes(b"\xff\xd8 not a jpeg")
     check(qtbot, pupil_page, face("no_face_cat.png"), broken)
@@ -143,9 +168,12 @@ def test_models_pass_the_model_tester(qtmodeltester, pupil_page: ImagesPage, qtb
 
 
 def test_every_control_has_a_name_and_the_shortcuts_are_listed(page: ImagesPage) -> None:
-    ours = [w for w in page.findChildren(QAbstractButton) + page.findChildren(QLineEdit)
-            if not w.objectName().startswith("qt_")  # Qt's own parts (table corner…)
-            and not isinstance(w.parent(), QLineEdit | QTabBar)]  # clear, scroll buttons
+    ours = [
+        w
+        for w in page.findChildren(QAbstractButton) + page.findChildren(QLineEdit)
+        if not w.objectName().startswith("qt_")  # Qt's own parts (table corner…)
+        and not isinstance(w.parent(), QLineEdit | QTabBar)
+    ]  # clear, scroll buttons
     assert len(ours) >= 10
     for widget in ours:
         text = widget.text().strip() if isinstance(widget, QAbstractButton) else ""
@@ -154,8 +182,7 @@ def test_every_control_has_a_name_and_the_shortcuts_are_listed(page: ImagesPage)
     assert {"Ctrl+O", "Ctrl+Shift+O", "Esc", "Ctrl+E", "N", "T", "F", "Ctrl+N"} <= set(keys)
 
 
-def test_empty_page_invites_a_drop_and_names_the_mode(qtbot, page: ImagesPage,
-                                                      ctx: AppContext) -> None:
+def test_empty_page_invites_a_drop_and_names_the_mode(qtbot, page: ImagesPage, ctx: AppContext) -> None:
     tab = page.check_tab
     assert tab.stack.currentWidget() is tab.drop_zone
     assert "Drop photos or a folder here" in tab.drop_zone.text()
@@ -169,8 +196,7 @@ def test_empty_page_invites_a_drop_and_names_the_mode(qtbot, page: ImagesPage,
 
 
 # -- checking ----------------------------------------------------------------------------
-def test_a_dropped_folder_is_checked_in_the_background(qtbot, page: ImagesPage,
-                                                       tmp_path: Path) -> None:
+def test_a_dropped_folder_is_checked_in_the_background(qtbot, page: ImagesPage, tmp_path: Path) -> None:
     folder = tmp_path / "sports day"
     for name in ("biden.jpg", "no_face_cat.png", "no_face_coffee.png"):
         copy(name, folder)
@@ -184,11 +210,11 @@ def test_a_dropped_folder_is_checked_in_the_background(qtbot, page: ImagesPage,
     with qtbot.waitSignal(tab.batch_finished, timeout=CHECK_TIMEOUT) as finished:
         drop(tab, [folder])
         assert tab.is_checking() and tab.progress_row.isVisible()
-        assert tab.actions.cancel.isEnabled()
+        assert tab.check_actions.cancel.isEnabled()
     timer.stop()
     assert finished.args == [4]
     assert len(ticks) >= 5  # the event loop kept running during the check
-    assert not tab.progress_row.isVisible() and not tab.actions.cancel.isEnabled()
+    assert not tab.progress_row.isVisible() and not tab.check_actions.cancel.isEnabled()
     assert tab.stack.currentWidget() is tab.splitter
     assert QApplication.focusWidget() is tab.table
     assert rows(page) == ["biden.jpg", "cut.jpg", "no_face_cat.png", "no_face_coffee.png"]
@@ -203,7 +229,8 @@ def test_a_dropped_folder_is_checked_in_the_background(qtbot, page: ImagesPage,
 
 
 def test_add_images_with_ctrl_o_and_the_caption_is_checked_for_names(
-        qtbot, page: ImagesPage, ctx: AppContext, monkeypatch: pytest.MonkeyPatch) -> None:
+    qtbot, page: ImagesPage, ctx: AppContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
     ctx.dnp.add_pupil(ctx.actor, PUPIL)
     monkeypatch.setattr(pickers, "images_to_check", lambda parent: [face("no_face_cat.png")])
     tab = page.check_tab
@@ -216,30 +243,31 @@ def test_add_images_with_ctrl_o_and_the_caption_is_checked_for_names(
     assert tab.detail.verdict_label.text() == "Blocked"
 
 
-def test_a_missing_folder_is_reported_plainly(qtbot, page: ImagesPage, msgs: Messages,
-                                              tmp_path: Path) -> None:
+def test_a_missing_folder_is_reported_plainly(
+    qtbot, page: ImagesPage, msgs: Messages, tmp_path: Path
+) -> None:
     check(qtbot, page, tmp_path / "gone")
-    assert msgs.of("error") == [("Check images", f"InputError: {tmp_path / 'gone'}: "
-                                                  "no such file or folder")]
+    assert msgs.of("error") == [("Check images", f"InputError: {tmp_path / 'gone'}: no such file or folder")]
     assert not page.check_tab.is_checking()
 
 
-def test_cancel_stops_the_batch_after_the_current_image(qtbot, page: ImagesPage, ctx: AppContext,
-                                                        tmp_path: Path) -> None:
+def test_cancel_stops_the_batch_after_the_current_image(
+    qtbot, page: ImagesPage, ctx: AppContext, tmp_path: Path
+) -> None:
     folder = tmp_path / "many"
     for number in range(8):
         copy("no_face_coffee.png", folder, f"coffee-{number}.png")
     tab = page.check_tab
     with qtbot.waitSignal(tab.batch_finished, timeout=CHECK_TIMEOUT) as finished:
-        with qtbot.waitSignal(tab.progress_bar.valueChanged, timeout=CHECK_TIMEOUT,
-                              check_params_cb=lambda value: value >= 1):
+        with qtbot.waitSignal(
+            tab.progress_bar.valueChanged, timeout=CHECK_TIMEOUT, check_params_cb=lambda value: value >= 1
+        ):
             tab.check_paths([folder])
         click(qtbot, tab.cancel_button)
         assert tab.progress_bar.format().startswith("Cancelling")
     checked = finished.args[0]
     assert 1 <= checked < 8
-    assert tab.notice_label.text() == (f"Cancelled: {checked} of 8 images checked: "
-                                       f"{checked} clear.")
+    assert tab.notice_label.text() == (f"Cancelled: {checked} of 8 images checked: {checked} clear.")
     assert len(ctx.images.list_checks()) == tab.model.rowCount() == checked
 
 
@@ -248,15 +276,15 @@ def test_drops_during_a_check_are_queued(qtbot, page: ImagesPage) -> None:
     tab.check_paths([face("no_face_cat.png")])
     tab.check_paths([face("no_face_coffee.png")])
     assert tab.notice_label.text() == "1 more will be checked when this batch is done."
-    qtbot.waitUntil(lambda: tab.model.rowCount() == 2 and not tab.is_checking(),
-                    timeout=CHECK_TIMEOUT)
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 2 and not tab.is_checking(), timeout=CHECK_TIMEOUT)
     assert rows(page) == ["no_face_coffee.png", "no_face_cat.png"]
 
 
 # -- reviewing faces ----------------------------------------------------------------------
 @keyring
-def test_each_face_is_shown_beside_the_reference_photos(qtbot, pupil_page: ImagesPage,
-                                                        tmp_path: Path) -> None:
+def test_each_face_is_shown_beside_the_reference_photos(
+    qtbot, pupil_page: ImagesPage, tmp_path: Path
+) -> None:
     check(qtbot, pupil_page, two_faces(tmp_path))
     show(qtbot, pupil_page, "two-people.jpg")
     detail = pupil_page.check_tab.detail
@@ -281,7 +309,8 @@ def test_each_face_is_shown_beside_the_reference_photos(qtbot, pupil_page: Image
 
 @keyring
 def test_not_protected_face_by_face_makes_the_image_clear_and_is_audited(
-        qtbot, pupil_page: ImagesPage, ctx: AppContext, tmp_path: Path) -> None:
+    qtbot, pupil_page: ImagesPage, ctx: AppContext, tmp_path: Path
+) -> None:
     check(qtbot, pupil_page, two_faces(tmp_path))
     record = show(qtbot, pupil_page, "two-people.jpg")
     tab = pupil_page.check_tab
@@ -302,8 +331,48 @@ def test_not_protected_face_by_face_makes_the_image_clear_and_is_audited(
     assert tab.notice_label.text() == "Every face confirmed: two-people.jpg is clear to export."
     trail = audit.query(ctx.session_factory, AuditFilter(action="image.face_confirmed"))
     assert sorted((e.actor, e.details["face"], e.details["outcome"]) for e in trail) == [
-        ("head", 1, "not_protected"), ("head", 2, "not_protected")]
+        ("head", 1, "not_protected"),
+        ("head", 2, "not_protected"),
+    ]
     assert ctx.images.get(record.id).verdict == "clear"
+
+
+@keyring
+@pytest.mark.qt_log_ignore(r"^This plugin does not support (raise\(\)|grabbing the keyboard)")
+def test_keyboard_f_moves_between_faces_and_t_offers_the_pupils(
+    qtbot, pupil_page: ImagesPage, tmp_path: Path
+) -> None:
+    check(qtbot, pupil_page, two_faces(tmp_path))
+    show(qtbot, pupil_page, "two-people.jpg")
+    tab = pupil_page.check_tab
+    faces = tab.detail.faces
+    assert faces.current_face() == 1
+    qtbot.keyClick(tab.table, Qt.Key.Key_F)
+    assert faces.current_face() == 2
+    qtbot.keyClick(tab.table, Qt.Key.Key_F)
+    assert faces.current_face() == 1  # round again
+    qtbot.keyClick(tab.table, Qt.Key.Key_T)
+    menu = faces.cards[1].menu
+    qtbot.waitUntil(menu.isVisible, timeout=TIMEOUT)
+    assert menu.activeAction() is menu.actions()[0]
+    menu.close()
+
+
+def test_add_folder_with_ctrl_shift_o(
+    qtbot, page: ImagesPage, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "trip"
+    copy("no_face_cat.png", folder)
+    monkeypatch.setattr(pickers, "folder_to_check", lambda parent: folder)
+    tab = page.check_tab
+    tab.caption_edit.setFocus()
+    with qtbot.waitSignal(tab.batch_finished, timeout=CHECK_TIMEOUT):
+        qtbot.keyClick(
+            tab.caption_edit,
+            Qt.Key.Key_O,
+            Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+        )
+    assert rows(page) == ["no_face_cat.png"]
 
 
 @keyring
@@ -322,8 +391,7 @@ def test_this_is_a_pupil_blocks_the_image(qtbot, pupil_page: ImagesPage, ctx: Ap
 
 
 @keyring
-def test_assisted_matching_shows_the_match_first(qtbot, pupil_page: ImagesPage,
-                                                 ctx: AppContext) -> None:
+def test_assisted_matching_shows_the_match_first(qtbot, pupil_page: ImagesPage, ctx: AppContext) -> None:
     ctx.settings.set("images.dpia_reference", "DPIA-2025-03")
     ctx.settings.set("images.mode", "assisted")
     check(qtbot, pupil_page, face("obama2.jpg"))
@@ -336,9 +404,9 @@ def test_assisted_matching_shows_the_match_first(qtbot, pupil_page: ImagesPage,
     assert "closest match" in [w.text() for w in first.findChildren(QLabel)]
 
 
-def test_a_read_only_person_sees_why_they_cannot_confirm(qtbot, ctx: AppContext,
-                                                         people: dict[str, Actor],
-                                                         runner, msgs: Messages) -> None:
+def test_a_read_only_person_sees_why_they_cannot_confirm(
+    qtbot, ctx: AppContext, people: dict[str, Actor], runner, msgs: Messages
+) -> None:
     ctx.actor = people["vol1"]
     page = make_page(qtbot, PageDeps(ctx, runner))
     check(qtbot, page, face("biden.jpg"))
@@ -346,8 +414,8 @@ def test_a_read_only_person_sees_why_they_cannot_confirm(qtbot, ctx: AppContext,
     card = page.check_tab.detail.faces.cards[1]
     assert not card.not_protected_button.isEnabled()
     assert "Only SLT, administrators, moderators or staff" in card.not_protected_button.toolTip()
-    assert not page.check_tab.actions.not_protected.isEnabled()
-    assert not page.register_tab.add_action.isEnabled()
+    assert not page.check_tab.check_actions.not_protected.isEnabled()
+    assert not page.register_tab.register_actions.add.isEnabled()
     assert "Only SLT or administrators" in page.register_tab.banner.text()
 
 
@@ -360,21 +428,24 @@ def test_a_moved_original_is_explained(qtbot, page: ImagesPage, tmp_path: Path) 
     tab.table.selectionModel().clearCurrentIndex()
     with qtbot.waitSignal(tab.review.detail_shown, timeout=TIMEOUT, raising=False):
         tab.table.selectRow(0)
-    qtbot.waitUntil(lambda: "no longer at" in tab.detail.image_view.accessibleDescription(),
-                    timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: "no longer at" in tab.detail.image_view.accessibleDescription(), timeout=TIMEOUT)
     assert "cannot be confirmed" in tab.detail.faces.heading.text()
 
 
 # -- exporting -----------------------------------------------------------------------------
 def open_export(qtbot, page: ImagesPage):  # type: ignore[no-untyped-def]
     tab = page.check_tab
+    page.activateWindow()  # offscreen: a closed dialog leaves no window active
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is page, timeout=TIMEOUT)
+    tab.table.setFocus()
     qtbot.keyClick(tab.table, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: tab.current_dialog() is not None, timeout=TIMEOUT)
     return tab.current_dialog()
 
 
-def test_export_explains_a_refusal_then_pixelates(qtbot, page: ImagesPage, ctx: AppContext,
-                                                  tmp_path: Path) -> None:
+def test_export_explains_a_refusal_then_pixelates(
+    qtbot, page: ImagesPage, ctx: AppContext, tmp_path: Path
+) -> None:
     check(qtbot, page, face("biden.jpg"))
     show(qtbot, page, "biden.jpg")
     dialog = open_export(qtbot, page)
@@ -397,13 +468,26 @@ def test_export_explains_a_refusal_then_pixelates(qtbot, page: ImagesPage, ctx: 
     assert exported.pixelated_faces == 1
 
 
-def test_export_of_a_named_pupil_is_not_offered(qtbot, page: ImagesPage, ctx: AppContext) -> None:
+def test_export_of_a_named_pupil_or_a_copy_of_it_is_not_offered(
+    qtbot, page: ImagesPage, ctx: AppContext, tmp_path: Path
+) -> None:
     ctx.dnp.add_pupil(ctx.actor, PUPIL)
     page.check_tab.caption_edit.setText(f"{PUPIL} with the cat")
     check(qtbot, page, face("no_face_cat.png"))
     dialog = open_export(qtbot, page)
     assert dialog.named_label.isVisible()
     assert "named in the caption" in dialog.named_label.text()
+    assert not dialog.export_button.isEnabled()
+    dialog.reject()
+    qtbot.waitUntil(lambda: page.check_tab.current_dialog() is None, timeout=TIMEOUT)
+    page.check_tab.caption_edit.clear()
+    resized = tmp_path / "cat-small.jpg"
+    with Image.open(face("no_face_cat.png")) as original:
+        original.convert("RGB").resize((300, 200)).save(resized, quality=60)
+    check(qtbot, page, resized)
+    assert rows(page, COL_VERDICT)[0] == "Blocked"
+    dialog = open_export(qtbot, page)
+    assert "copy of an image that names a pupil" in dialog.named_label.text()
     assert not dialog.export_button.isEnabled()
     dialog.reject()
 
@@ -431,9 +515,9 @@ def register_rows(page: ImagesPage, column: int) -> list[str]:
 
 
 @keyring
-def test_add_a_pupil_with_photo_and_consent(qtbot, ctx: AppContext, app_keyring: object,
-                                            deps: PageDeps,
-                                            monkeypatch: pytest.MonkeyPatch) -> None:
+def test_add_a_pupil_with_photo_and_consent(
+    qtbot, ctx: AppContext, app_keyring: object, deps: PageDeps, monkeypatch: pytest.MonkeyPatch
+) -> None:
     page = make_page(qtbot, deps)
     monkeypatch.setattr(pickers, "reference_photos", lambda parent: [face("obama.jpg")])
     dialog = open_register_dialog(qtbot, page, "add")
@@ -446,12 +530,12 @@ def test_add_a_pupil_with_photo_and_consent(qtbot, ctx: AppContext, app_keyring:
     assert not dialog.save_button.isEnabled()  # consent needs "no objection" ticked
     dialog.consent.no_objection_check.setChecked(True)
     tab = page.register_tab
-    with qtbot.waitSignals([tab.pupils_loaded, page.check_tab.review.references_ready],
-                           timeout=CHECK_TIMEOUT):
+    with qtbot.waitSignals(
+        [tab.pupils_loaded, page.check_tab.review.references_ready], timeout=CHECK_TIMEOUT
+    ):
         click(qtbot, dialog.save_button)
     assert register_rows(page, 0) == [PUPIL]
-    assert register_rows(page, COL_CONSENT) == [
-        f"{date.today().day} {date.today():%b %Y} · template kept"]
+    assert register_rows(page, COL_CONSENT) == [f"{date.today().day} {date.today():%b %Y} · template kept"]
     assert tab.notice_label.text() == f"Added {PUPIL}."
     qtbot.waitUntil(lambda: len(tab.panel.photo_labels()) == 1, timeout=TIMEOUT)
     assert tab.panel.title_label.text() == PUPIL
@@ -461,8 +545,9 @@ def test_add_a_pupil_with_photo_and_consent(qtbot, ctx: AppContext, app_keyring:
     assert [r.pupil.name for r in page.check_tab.review.references] == [PUPIL]
 
 
-def test_a_refused_pupil_stays_in_the_dialog_with_the_reason(qtbot, page: ImagesPage,
-                                                             ctx: AppContext) -> None:
+def test_a_refused_pupil_stays_in_the_dialog_with_the_reason(
+    qtbot, page: ImagesPage, ctx: AppContext
+) -> None:
     dialog = open_register_dialog(qtbot, page, "add")
     qtbot.keyClicks(dialog.name_edit, "   ")
     assert not dialog.save_button.isEnabled()
@@ -480,34 +565,40 @@ def test_a_refused_pupil_stays_in_the_dialog_with_the_reason(qtbot, page: Images
 
 
 def test_without_a_secure_keyring_photos_cannot_be_added_and_it_says_why(
-        qtbot, ctx: AppContext, runner, msgs: Messages) -> None:
+    qtbot, ctx: AppContext, runner, msgs: Messages
+) -> None:
     ctx.__dict__["vault"] = Vault(fail.Keyring(), service="smmod-test-no-keyring")
     page = make_page(qtbot, PageDeps(ctx, runner))
     tab = page.register_tab
     show_register(qtbot, page)
     assert tab.banner.isVisible()
-    assert "Reference photos cannot be added" in tab.banner.text()
-    assert "no secure keyring is available" in tab.banner.text()
+    assert tab.banner.text().startswith(
+        "Reference photos cannot be added: they are stored encrypted, and no secure system "
+        "keyring is available to keep the key: no keyring service was found"
+    )
+    assert "To fix it" in tab.banner.text()
     dialog = open_register_dialog(qtbot, page, "add")
     assert not dialog.add_photos_button.isEnabled()
-    assert "no secure keyring is available" in dialog.photos_note.text()
+    assert "without a secure system keyring" in dialog.photos_note.text()
+    assert dialog.photo_list.isHidden()
     qtbot.keyClicks(dialog.name_edit, PUPIL)
     with qtbot.waitSignal(tab.pupils_loaded, timeout=TIMEOUT):
         click(qtbot, dialog.save_button)
     assert register_rows(page, 0) == [PUPIL]  # protected by name and by the face check
     tab.select_pupil(ctx.dnp.list_pupils()[0].id)
-    assert not tab.photo_action.isEnabled()
-    assert "no secure keyring" in tab.photo_action.toolTip()
+    assert not tab.register_actions.photos.isEnabled()
+    assert "no secure system keyring" in tab.register_actions.photos.toolTip()
 
 
 @keyring
-def test_withdraw_consent_then_remove_the_pupil(qtbot, pupil_page: ImagesPage, ctx: AppContext,
-                                                msgs: Messages) -> None:
+def test_withdraw_consent_then_remove_the_pupil(
+    qtbot, pupil_page: ImagesPage, ctx: AppContext, msgs: Messages
+) -> None:
     tab = pupil_page.register_tab
     show_register(qtbot, pupil_page)
     alex = next(p for p in ctx.dnp.list_pupils() if p.name == PUPIL)
     assert tab.select_pupil(alex.id)
-    assert tab.withdraw_action.isEnabled() and not tab.consent_action.isEnabled()
+    assert tab.register_actions.withdraw.isEnabled() and not tab.register_actions.consent.isEnabled()
     msgs.text_answers.append("parent withdrew consent")
     with qtbot.waitSignal(tab.pupils_loaded, timeout=TIMEOUT):
         click(qtbot, tab.buttons["withdraw"])
@@ -540,8 +631,9 @@ def test_consent_recorded_later(qtbot, pupil_page: ImagesPage, ctx: AppContext) 
     assert ctx.dnp.get(mia.id).consent_on == date.today()
 
 
-def test_adding_a_pupil_lists_exports_to_look_at_again(qtbot, page: ImagesPage, ctx: AppContext,
-                                                       msgs: Messages, tmp_path: Path) -> None:
+def test_adding_a_pupil_lists_exports_to_look_at_again(
+    qtbot, page: ImagesPage, ctx: AppContext, msgs: Messages, tmp_path: Path
+) -> None:
     (record,) = ctx.images.check(ctx.actor, [face("biden.jpg")], workers=1)
     ctx.images.confirm_face(ctx.actor, record.id, 1, None)
     ctx.images.export(ctx.actor, record.id, tmp_path / "visitor.jpg")

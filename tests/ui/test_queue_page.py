@@ -14,17 +14,10 @@ from smmod.context import AppContext
 from smmod.queue.records import ManualItem, QueueFilter, QueueSort
 from smmod.ui.pages import PageDeps
 from smmod.ui.queue.actions import QueueAction
+from smmod.ui.queue.columns import COL_CLAIMED, COL_DEADLINE, COL_STATUS, COL_TEXT, ItemIdRole, SlaStateRole
 from smmod.ui.queue.import_dialog import ImportDialog
 from smmod.ui.queue.manual_dialog import ManualEntryDialog
-from smmod.ui.queue.model import (
-    COL_CLAIMED,
-    COL_DEADLINE,
-    COL_STATUS,
-    COL_TEXT,
-    ItemIdRole,
-    QueueTableModel,
-    SlaStateRole,
-)
+from smmod.ui.queue.model import QueueTableModel
 from smmod.ui.queue.page import QueuePage
 from tests.queue.test_service_fixtures import NOW, Clock, add_account, service, write_csv
 from tests.ui.conftest import Messages
@@ -37,9 +30,16 @@ def seed(ctx: AppContext, tmp_path, count: int = 300) -> int:  # type: ignore[no
     """``count`` comments received over the last day; returns the account id."""
     account = add_account(ctx)
     now = datetime.now(UTC)
-    rows = [[f"p{n}", "", f"Parent {n:03d}", (now - timedelta(minutes=5 * n + 1)).isoformat(),
-             f"Question number {n} about the {'fair' if n % 10 == 0 else 'bus'}"]
-            for n in range(count)]
+    rows = [
+        [
+            f"p{n}",
+            "",
+            f"Parent {n:03d}",
+            (now - timedelta(minutes=5 * n + 1)).isoformat(),
+            f"Question number {n} about the {'fair' if n % 10 == 0 else 'bus'}",
+        ]
+        for n in range(count)
+    ]
     ctx.queue.import_file(ctx.actor, write_csv(tmp_path / "seed.csv", rows), account)
     return account
 
@@ -61,14 +61,18 @@ def current_id(page: QueuePage) -> int | None:
     return page.current_item_id()
 
 
-def press(qtbot, widget: QWidget, key: Qt.Key,  # type: ignore[no-untyped-def]
-          modifier: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier) -> None:
+def press(
+    qtbot,
+    widget: QWidget,
+    key: Qt.Key,  # type: ignore[no-untyped-def]
+    modifier: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier,
+) -> None:
     qtbot.keyClick(widget, key, modifier)
     QApplication.processEvents()
 
 
 # -- the lazy model --------------------------------------------------------------------
-def test_lazy_model_passes_the_model_tester(ctx, tmp_path, qtmodeltester):
+def test_lazy_model_passes_the_model_tester(ctx, tmp_path, qtmodeltester, qapp):
     seed(ctx, tmp_path)
     model = QueueTableModel(ctx.queue.read, now=ctx.queue.now)
     model.set_query(QueueFilter(), QueueSort())
@@ -78,7 +82,7 @@ def test_lazy_model_passes_the_model_tester(ctx, tmp_path, qtmodeltester):
     qtmodeltester.check(model, force_py=True)
 
 
-def test_model_fetches_pages_not_cells(ctx, tmp_path):
+def test_model_fetches_pages_not_cells(ctx, tmp_path, qapp):
     seed(ctx, tmp_path)
     model = QueueTableModel(ctx.queue.read, now=ctx.queue.now)
     model.set_query(QueueFilter(), QueueSort())
@@ -95,6 +99,25 @@ def test_model_fetches_pages_not_cells(ctx, tmp_path):
     assert model.fetches == 3
 
 
+def test_ids_arrive_in_slices_from_one_snapshot(qtbot, ctx, tmp_path, qapp):
+    account = seed(ctx, tmp_path, 1000)
+    model = QueueTableModel(ctx.queue.read, now=ctx.queue.now)
+    model.set_query(QueueFilter(), QueueSort())
+    assert model.rowCount() == 1000 and model.is_loading()
+    assert len(model._ids) < 1000  # only the first slice so far
+    # An item arriving while the ids are being read does not upset the count...
+    ctx.queue.add_manual(ctx.actor, ManualItem(account, "Late", "arrived", datetime.now(UTC)))
+    # ...and jumping to the last row reads what is needed at once.
+    assert model.index(999, COL_TEXT).data().startswith("Question number")
+    with qtbot.waitSignal(model.ids_loaded, timeout=TIMEOUT) as loaded:
+        pass
+    assert loaded.args == [1000] and not model.is_loading() and model.rowCount() == 1000
+    pool = ctx.queue.read._engine.pool
+    assert pool.checkedout() == 0  # the read transaction ended
+    model.reload()
+    assert model.rowCount() == 1001
+
+
 class Failing:
     """A row source whose page queries fail (the database went away)."""
 
@@ -105,7 +128,7 @@ class Failing:
         raise RuntimeError("database is locked")
 
 
-def test_data_never_raises(caplog):
+def test_data_never_raises(caplog, qapp):
     model = QueueTableModel(Failing(), now=lambda: datetime.now(UTC))
     model.set_query(QueueFilter())
     assert model.rowCount() == 3
@@ -114,16 +137,20 @@ def test_data_never_raises(caplog):
     assert "formatting queue row 0 failed" in caplog.text
 
 
-def test_deadline_colours(ctx):
+def test_deadline_colours(ctx, qapp):
     clock = Clock(NOW)  # Tuesday 24 Nov 2026 12:00 UTC, a working day
     queue = service(ctx, clock)
     account = add_account(ctx)
     # The window is 24 h: 20 h in is amber (over 75 %), 25 h in is red.
-    ids = {name: queue.add_manual(ctx.actor, ManualItem(account, name, "x", NOW - ago))
-           for name, ago in (("fresh", timedelta(hours=1)), ("late", timedelta(hours=25)),
-                             ("amber", timedelta(hours=20)))}
-    answered = queue.add_manual(ctx.actor, ManualItem(account, "done", "x",
-                                                      NOW - timedelta(hours=2)))
+    ids = {
+        name: queue.add_manual(ctx.actor, ManualItem(account, name, "x", NOW - ago))
+        for name, ago in (
+            ("fresh", timedelta(hours=1)),
+            ("late", timedelta(hours=25)),
+            ("amber", timedelta(hours=20)),
+        )
+    }
+    answered = queue.add_manual(ctx.actor, ManualItem(account, "done", "x", NOW - timedelta(hours=2)))
     queue.acknowledge_many(ctx.actor, [answered])
     model = QueueTableModel(queue.read, now=clock)
     model.set_query(QueueFilter())
@@ -131,8 +158,7 @@ def test_deadline_colours(ctx):
     def cell(item_id: int, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         return model.index(model.row_of(item_id), COL_DEADLINE).data(role)
 
-    assert [cell(ids[n], SlaStateRole) for n in ("fresh", "amber", "late")] == [
-        "ok", "amber", "red"]
+    assert [cell(ids[n], SlaStateRole) for n in ("fresh", "amber", "late")] == ["ok", "amber", "red"]
     assert cell(ids["fresh"]) == "Due in 23 h" and cell(ids["amber"]) == "Due in 4 h"
     assert cell(ids["late"]) == "Overdue 1 h"
     assert "overdue by 1 h" in str(cell(ids["late"], Qt.ItemDataRole.ToolTipRole))
@@ -200,8 +226,7 @@ def test_claim_and_acknowledge_by_keyboard(qtbot, ctx, tmp_path, page_factory):
     with qtbot.waitSignal(page.items_changed, timeout=TIMEOUT):
         press(qtbot, page.table, Qt.Key.Key_C)
     assert ctx.queue.read.row(item).claimed_by == ctx.actor.staff_id
-    qtbot.waitUntil(lambda: page.model.index(0, COL_CLAIMED).data() == "Hannah Head",
-                    timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: page.model.index(0, COL_CLAIMED).data() == "Hannah Head", timeout=TIMEOUT)
     with qtbot.waitSignal(page.items_changed, timeout=TIMEOUT):
         press(qtbot, page.table, Qt.Key.Key_A)
     row = ctx.queue.read.row(item)
@@ -250,8 +275,9 @@ def test_new_items_keep_selection_and_scroll(qtbot, ctx, tmp_path, page_factory)
     assert top is not None and top != page.model.item_id(0)
     now = datetime.now(UTC)
     for n in range(5):  # older than everything: they sort to the top
-        ctx.queue.add_manual(ctx.actor, ManualItem(account, f"New {n}", "Arrived just now",
-                                                   now - timedelta(days=3, minutes=n)))
+        ctx.queue.add_manual(
+            ctx.actor, ManualItem(account, f"New {n}", "Arrived just now", now - timedelta(days=3, minutes=n))
+        )
     with qtbot.waitSignal(page.items_reloaded, timeout=TIMEOUT):
         page.check_for_changes()
     assert page.model.rowCount() == 205
@@ -268,11 +294,11 @@ def test_shortcuts_overlay_and_page_shortcuts(qtbot, ctx, tmp_path, page_factory
     for expected in ("J / Down", "K / Up", "Enter", "C", "A", "/ or Ctrl+F", "?"):
         assert expected in keys
     page.action(QueueAction.HELP).trigger()
-    assert page._overlay is not None and page._overlay.isVisible()
-    table = page._overlay.findChild(QWidget, "shortcuts_table")
+    assert page.dialogs.overlay is not None and page.dialogs.overlay.isVisible()
+    table = page.dialogs.overlay.findChild(QWidget, "shortcuts_table")
     texts = {table.item(r, 1).text() for r in range(table.rowCount())}
     assert "Claim the selected items" in texts
-    page._overlay.close()
+    page.dialogs.overlay.close()
 
 
 def test_dashboard_strip_counts_and_r13(qtbot, ctx, tmp_path, page_factory):
@@ -285,11 +311,12 @@ def test_dashboard_strip_counts_and_r13(qtbot, ctx, tmp_path, page_factory):
     assert "FB brookfieldprimary" in page.dashboard.texts()
 
 
-def test_import_dialog_checks_and_imports_valid_rows(qtbot, ctx, tmp_path, runner,
-                                                     msgs: Messages):
+def test_import_dialog_checks_and_imports_valid_rows(qtbot, ctx, tmp_path, runner, msgs: Messages):
     account = add_account(ctx)
-    rows = [["1", "", "Ann Example", "20/11/2026 10:00", "fine"],
-            ["2", "", "", "20/11/2026 10:05", "no author"]]
+    rows = [
+        ["1", "", "Ann Example", "20/11/2026 10:00", "fine"],
+        ["2", "", "", "20/11/2026 10:05", "no author"],
+    ]
     path = write_csv(tmp_path / "mixed.csv", rows)
     dialog = ImportDialog(ctx, runner)
     qtbot.addWidget(dialog)
@@ -308,8 +335,7 @@ def test_import_dialog_checks_and_imports_valid_rows(qtbot, ctx, tmp_path, runne
     assert "skipped and saved" in msgs.texts()
 
 
-def test_import_dialog_refuses_bad_file_and_remembers_mapping(qtbot, ctx, tmp_path, runner,
-                                                              msgs: Messages):
+def test_import_dialog_refuses_bad_file_and_remembers_mapping(qtbot, ctx, tmp_path, runner, msgs: Messages):
     account = add_account(ctx)
     header = ["Ref", "Who", "When", "Said"]
     path = write_csv(tmp_path / "odd.csv", [["1", "Ann", "20/11/2026 10:00", "Hi"]], header)
@@ -317,8 +343,7 @@ def test_import_dialog_refuses_bad_file_and_remembers_mapping(qtbot, ctx, tmp_pa
     qtbot.addWidget(dialog)
     dialog.set_path(path)
     dialog.set_account(account)
-    with qtbot.waitSignal(runner.busy_changed, timeout=TIMEOUT,
-                          check_params_cb=lambda busy: not busy):
+    with qtbot.waitSignal(runner.busy_changed, timeout=TIMEOUT, check_params_cb=lambda busy: not busy):
         dialog.import_button.click()
     assert "missing required column" in dialog.summary.text()
     assert ctx.queue.read.count() == 0
@@ -351,15 +376,16 @@ def test_manual_entry(qtbot, ctx, runner, msgs: Messages):
     assert row.due_at > row.received_at
 
 
-def test_item_ids_role(ctx, tmp_path):
+def test_item_ids_role(ctx, tmp_path, qapp):
     seed(ctx, tmp_path, 3)
     model = QueueTableModel(ctx.queue.read, now=ctx.queue.now)
     model.set_query(QueueFilter())
     assert [model.index(r, 0).data(ItemIdRole) for r in range(3)] == list(model._ids)
 
 
-def test_feeds_dialog_adds_checks_and_shows_failures(qtbot, ctx, tmp_path, runner,
-                                                     page_factory, msgs: Messages):
+def test_feeds_dialog_adds_checks_and_shows_failures(
+    qtbot, ctx, tmp_path, runner, page_factory, msgs: Messages
+):
     from smmod.ui.queue.feeds_dialog import FeedsDialog
     from tests.queue.test_service_fixtures import DATA
 
@@ -368,8 +394,7 @@ def test_feeds_dialog_adds_checks_and_shows_failures(qtbot, ctx, tmp_path, runne
     good.write_bytes((DATA / "alerts_atom.xml").read_bytes())
     dialog = FeedsDialog(ctx, runner)
     qtbot.addWidget(dialog)
-    for name, url in (("Saved search", good.as_uri()),
-                      ("Gone", (tmp_path / "missing.xml").as_uri())):
+    for name, url in (("Saved search", good.as_uri()), ("Gone", (tmp_path / "missing.xml").as_uri())):
         dialog.name.setText(name)
         dialog.url.setText(url)
         with qtbot.waitSignal(dialog.feeds_loaded, timeout=TIMEOUT):
@@ -379,9 +404,13 @@ def test_feeds_dialog_adds_checks_and_shows_failures(qtbot, ctx, tmp_path, runne
         dialog.check_all_button.click()
     assert sorted(r.ok for r in polled.args[0]) == [False, True]
     assert "2 new item(s)" in dialog.message.text() and "Gone:" in dialog.message.text()
-    qtbot.waitUntil(lambda: any(
-        (dialog.table.item(r, 6) or dialog.table.item(0, 0)).text().startswith("Failed")
-        for r in range(dialog.table.rowCount())), timeout=TIMEOUT)
+    qtbot.waitUntil(
+        lambda: any(
+            (dialog.table.item(r, 6) or dialog.table.item(0, 0)).text().startswith("Failed")
+            for r in range(dialog.table.rowCount())
+        ),
+        timeout=TIMEOUT,
+    )
     page = page_factory()
     qtbot.waitUntil(lambda: "feed(s) failing" in page.dashboard.texts(), timeout=TIMEOUT)
     assert "Gone" in page.dashboard.texts() and page.model.rowCount() == 2

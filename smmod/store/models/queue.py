@@ -37,6 +37,8 @@ FTS_TABLE = "queue_items_fts"
 # Items whose response clock is still running. Spelt out once: the partial index below
 # is only used by queries whose WHERE clause contains exactly these terms.
 AWAITING_SQL = "first_response_at IS NULL AND status != 'resolved'"
+# Replies whose parent is not (yet) in the queue: few, and looked for after each import.
+ORPHAN_SQL = "parent_id IS NULL AND parent_platform_id IS NOT NULL"
 
 
 def is_fts_table(name: str | None) -> bool:
@@ -57,14 +59,10 @@ class QueueItem(Base):
     account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
     source: Mapped[str] = mapped_column(String(20))
     source_ref: Mapped[str] = mapped_column(String(300), default="")  # file or feed name
-    feed_id: Mapped[int | None] = mapped_column(
-        ForeignKey("queue_feeds.id", ondelete="SET NULL")
-    )
+    feed_id: Mapped[int | None] = mapped_column(ForeignKey("queue_feeds.id", ondelete="SET NULL"))
     platform_item_id: Mapped[str | None] = mapped_column(String(2000))
     parent_platform_id: Mapped[str | None] = mapped_column(String(2000))
-    parent_id: Mapped[int | None] = mapped_column(
-        ForeignKey("queue_items.id", ondelete="SET NULL")
-    )
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("queue_items.id", ondelete="SET NULL"))
     author_name: Mapped[str] = mapped_column(String(2000))
     author_handle: Mapped[str | None] = mapped_column(String(2000))
     author_kind: Mapped[str] = mapped_column(String(20), default="unknown")
@@ -95,12 +93,23 @@ class QueueItem(Base):
         # The triage view sorts by due time, alone or within one status or account.
         Index("ix_queue_items_due_at", "due_at"),
         # "Needs a response" and "overdue", by due time, without touching the table.
-        Index("ix_queue_items_awaiting_due", "due_at", sqlite_where=sql_text(AWAITING_SQL),
-              postgresql_where=sql_text(AWAITING_SQL)),
+        Index(
+            "ix_queue_items_awaiting_due",
+            "due_at",
+            sqlite_where=sql_text(AWAITING_SQL),
+            postgresql_where=sql_text(AWAITING_SQL),
+        ),
         Index("ix_queue_items_status_due", "status", "due_at"),
         Index("ix_queue_items_account_due", "account_id", "due_at"),
         Index("ix_queue_items_claimed_by", "claimed_by"),
         Index("ix_queue_items_parent_id", "parent_id"),
+        Index(
+            "ix_queue_items_orphans",
+            "account_id",
+            "parent_platform_id",
+            sqlite_where=sql_text(ORPHAN_SQL),
+            postgresql_where=sql_text(ORPHAN_SQL),
+        ),
         Index("ix_queue_items_updated_at", "updated_at"),
     )
 
@@ -110,9 +119,7 @@ class QueueItemFlag(Base):
 
     __tablename__ = "queue_item_flags"
 
-    item_id: Mapped[int] = mapped_column(
-        ForeignKey("queue_items.id", ondelete="CASCADE"), primary_key=True
-    )
+    item_id: Mapped[int] = mapped_column(ForeignKey("queue_items.id", ondelete="CASCADE"), primary_key=True)
     flag: Mapped[str] = mapped_column(String(40), primary_key=True)
     source: Mapped[str] = mapped_column(String(100), default="manual")  # "manual", "rule:…"
     set_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -149,9 +156,7 @@ class QueueFeedSeen(Base):
 
     __tablename__ = "queue_feed_seen"
 
-    feed_id: Mapped[int] = mapped_column(
-        ForeignKey("queue_feeds.id", ondelete="CASCADE"), primary_key=True
-    )
+    feed_id: Mapped[int] = mapped_column(ForeignKey("queue_feeds.id", ondelete="CASCADE"), primary_key=True)
     entry_key: Mapped[str] = mapped_column(String(64), primary_key=True)  # SHA-256 hex
     seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

@@ -38,6 +38,7 @@ from smmod.ui.handover.widgets import (
     PersonCombo,
     banner,
     problems_text,
+    title_html,
     why_not,
 )
 
@@ -131,15 +132,21 @@ class AccountEditor(QWidget):
             combo = QComboBox()
             combo.setObjectName(f"handover_step_{step}_{self.account.account_id}")
             combo.setAccessibleName(label)
-            for value, text in STEP_CHOICES:
-                combo.addItem(text, value)
+            for value, shown in STEP_CHOICES:
+                combo.addItem(shown, value)
             due = QDateEdit(default_due)
             due.setObjectName(f"handover_due_{step}_{self.account.account_id}")
             due.setAccessibleName(f"Due date: {label}")
             due.setCalendarPopup(True)
             due.setDisplayFormat("d MMM yyyy")
-            due.setEnabled(False)
-            grid.addWidget(QLabel(label), row, 0)
+            policy = due.sizePolicy()
+            policy.setRetainSizeWhenHidden(True)  # the rows do not jump when one is deferred
+            due.setSizePolicy(policy)
+            due.hide()
+            text = QLabel(label)
+            text.setWordWrap(True)
+            text.setBuddy(combo)
+            grid.addWidget(text, row, 0)
             grid.addWidget(combo, row, 1)
             grid.addWidget(due, row, 2)
             self.step_combos[step], self.step_dates[step] = combo, due
@@ -151,8 +158,8 @@ class AccountEditor(QWidget):
         for combo in (self.lead_combo, self.runner_combo, self.admin_combo):
             combo.person_chosen.connect(self._on_person_chosen)
         self.reason_edit.textChanged.connect(self._on_editor_changed)
-        for combo in self.step_combos.values():
-            combo.currentIndexChanged.connect(self._on_editor_changed)
+        for step_combo in self.step_combos.values():
+            step_combo.currentIndexChanged.connect(self._on_editor_changed)
         for due in self.step_dates.values():
             due.dateChanged.connect(self._on_editor_changed)
 
@@ -185,7 +192,7 @@ class AccountEditor(QWidget):
             combo.setCurrentIndex(max(combo.findData(state.state), 0))
             if state.due_on is not None:
                 self.step_dates[step].setDate(qdate(state.due_on))
-            self.step_dates[step].setEnabled(state.state == "deferred")
+            self.step_dates[step].setVisible(state.state == "deferred")
         self._loading = False
         self._show_action(decision.action)
         self.refresh()
@@ -206,7 +213,8 @@ class AccountEditor(QWidget):
         running = [p for p in runners_after(self.account, decision, people)
                    if p is not None and p.is_staff and p.eligible]
         names = ", ".join(p.name for p in running) or "nobody"
-        short = self.account.live and len(running) < MIN_RUNNERS
+        short = (self.account.live and bool({"lead", "runner"} & set(self.account.roles))
+                 and len(running) < MIN_RUNNERS)
         self.runners_label.setText(
             f"After the handover {len(running)} eligible staff member"
             f"{'s' if len(running) != 1 else ''} run it: {names}."
@@ -238,7 +246,7 @@ class AccountEditor(QWidget):
         if self._loading:
             return
         for step, combo in self.step_combos.items():
-            self.step_dates[step].setEnabled(combo.currentData() == "deferred")
+            self.step_dates[step].setVisible(combo.currentData() == "deferred")
         decision = self._decision()
         self._show_action(decision.action)
         self._state.set_decision(decision)
@@ -261,14 +269,18 @@ class AccountsPage(QWizardPage):
         super().__init__()
         self._state = state
         self.editors: dict[int, AccountEditor] = {}
-        self.setTitle("Transfer or close each account")
+        self.setTitle(title_html("Transfer or close each account"))
         self.setSubTitle("Only eligible people can take over (R4: policy read, training "
                          "current, not leaving). Two eligible staff must run every live "
                          "account (R2).")
         self.account_list = QListWidget()
         self.account_list.setObjectName("handover_account_list")
         self.account_list.setAccessibleName("Accounts to decide")
-        self.account_list.setMaximumWidth(260)
+        self.account_list.setFixedWidth(215)
+        self.account_list.setWordWrap(True)
+        self.account_list.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.account_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.account_list.setStyleSheet("QListWidget::item { padding: 6px 4px; }")
         self.stack = QStackedWidget()
         self.override_box = QGroupBox("SLT override of the two-runner rule (R2)")
         self.override_box.setObjectName("handover_override_box")
@@ -302,6 +314,7 @@ class AccountsPage(QWizardPage):
             self.account_list.clear()
             while self.stack.count():
                 widget = self.stack.widget(0)
+                assert widget is not None
                 self.stack.removeWidget(widget)
                 widget.deleteLater()
             self.editors = {}
@@ -347,10 +360,13 @@ class AccountsPage(QWizardPage):
             assert self._state.plan is not None
             action = self._state.plan.decision(account_id).action
             problems = check.about(f"account:{account_id}")
-            mark = ("⚠ " if any(not p.overridable for p in problems) or not action
-                    else "R2 " if problems else "✓ ")
-            verb = {"transfer": "transfer", "close": "close", "": "to decide"}[action]
-            item.setText(f"{mark}{editor.account.label}\n    {verb}")
+            wrong = any(not p.overridable for p in problems)
+            mark = "○" if not action else "⚠" if wrong or problems else "✓"
+            verb = {"transfer": "Transfer", "close": "Close", "": "To decide"}[action]
+            if problems and action:
+                verb += ": R2 override needed" if not wrong else ": not finished"
+            item.setText(f"{mark}  {editor.account.label}\n     {verb}")
+            item.setToolTip(problems_text(problems) if problems else "Ready")
         needs = check.needs_override
         self.override_box.setVisible(bool(needs))
         slt = self._state.actor.has("slt")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDate, Qt, Slot
@@ -17,8 +17,9 @@ from PySide6.QtWidgets import (
 )
 
 from smmod.handover import Candidate, HandoverSummary
+from smmod.handover.service import EARLIEST_DAYS, LATEST_DAYS
 from smmod.ui.handover.state import WizardState
-from smmod.ui.handover.widgets import MUTED_STYLE, WARN_STYLE, PersonCombo, banner
+from smmod.ui.handover.widgets import MUTED_STYLE, WARN_STYLE, PersonCombo, banner, title_html
 
 if TYPE_CHECKING:
     from smmod.ui.handover.wizard import HandoverWizard
@@ -41,7 +42,7 @@ class PersonPage(QWizardPage):
         self._wizard = wizard
         self._drafts: list[HandoverSummary] = []
         self._room: list[Candidate] = []
-        self.setTitle("Who is leaving, and when")
+        self.setTitle(title_html("Who is leaving, and when"))
         self.setSubTitle("Starting a handover records the leaving date on their staff record. "
                          "Nothing else changes until the last step.")
         self.person_combo = PersonCombo("Member of staff who is leaving")
@@ -51,7 +52,10 @@ class PersonPage(QWizardPage):
         self.date_edit.setAccessibleName("Leaving date")
         self.date_edit.setCalendarPopup(True)
         self.date_edit.setDisplayFormat("d MMM yyyy")
-        self.date_edit.setDate(qdate(state.service.today()))
+        today = state.service.today()
+        self.date_edit.setDateRange(qdate(today - timedelta(days=EARLIEST_DAYS)),
+                                    qdate(today + timedelta(days=LATEST_DAYS)))
+        self.date_edit.setDate(qdate(today))
         self.note = QLabel()
         self.note.setObjectName("handover_person_note")
         self.note.setWordWrap(True)
@@ -151,7 +155,7 @@ class HoldingsPage(QWizardPage):
     def __init__(self, state: WizardState) -> None:
         super().__init__()
         self._state = state
-        self.setTitle("Everything they hold")
+        self.setTitle(title_html("Everything they hold"))
         self.setSubTitle("Each account is transferred or closed next, every password is "
                          "rotated, and their claimed items and incidents go to named people.")
         self.changes_banner = banner(WARN_STYLE, "handover_changes_banner")
@@ -162,6 +166,7 @@ class HoldingsPage(QWizardPage):
         self.tree.setRootIsDecorated(True)
         self.tree.setAlternatingRowColors(True)
         self.tree.setUniformRowHeights(True)
+        self.tree.setStyleSheet("QTreeWidget::item { padding: 3px 2px; }")
         layout = QVBoxLayout(self)
         layout.addWidget(self.changes_banner)
         layout.addWidget(self.tree, 1)

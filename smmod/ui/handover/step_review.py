@@ -4,16 +4,31 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QUrl, Slot
+from PySide6.QtCore import Qt, QUrl, Slot
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QLabel, QPushButton, QTextBrowser, QVBoxLayout, QWizard, QWizardPage
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTextBrowser,
+    QVBoxLayout,
+    QWizard,
+    QWizardPage,
+)
 
 from smmod.handover import ApplyResult
 from smmod.handover.record import RecordFacts, build_document
 from smmod.store.base import utcnow
 from smmod.ui import msgbox
 from smmod.ui.handover.state import WizardState
-from smmod.ui.handover.widgets import ERROR_STYLE, MUTED_STYLE, OK_STYLE, banner, problems_text
+from smmod.ui.handover.widgets import (
+    ERROR_STYLE,
+    MUTED_STYLE,
+    OK_STYLE,
+    banner,
+    problems_text,
+    title_html,
+)
 
 if TYPE_CHECKING:
     from smmod.ui.handover.wizard import HandoverWizard
@@ -24,7 +39,7 @@ class ReviewPage(QWizardPage):
         super().__init__()
         self._state = state
         self._wizard = wizard
-        self.setTitle("Review and apply")
+        self.setTitle(title_html("Review and apply"))
         self.setSubTitle("This is the record that will be stored. Nothing changes until you "
                          "apply it; then everything changes at once, or nothing does.")
         self.setCommitPage(True)
@@ -34,6 +49,7 @@ class ReviewPage(QWizardPage):
         self.preview.setObjectName("handover_review")
         self.preview.setAccessibleName("Summary of every change")
         self.preview.setOpenLinks(False)
+        self.preview.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         layout = QVBoxLayout(self)
         layout.addWidget(self.status_label)
         layout.addWidget(self.preview, 1)
@@ -78,7 +94,7 @@ class ReviewPage(QWizardPage):
         return self._state.ready and not self._wizard.busy
 
     def validatePage(self) -> bool:  # QWizardPage.validatePage
-        if self._wizard.result is not None:
+        if self._wizard.applied_result is not None:
             return True
         n = len(self._state.held.credentials) if self._state.held else 0
         if not msgbox.confirm(self, "Apply handover",
@@ -100,7 +116,7 @@ class DonePage(QWizardPage):
         super().__init__()
         self._state = state
         self._wizard = wizard
-        self.setTitle("Handover applied")
+        self.setTitle(title_html("Handover applied"))
         self.setFinalPage(True)
         self.summary_label = QLabel()
         self.summary_label.setObjectName("handover_done_summary")
@@ -114,13 +130,16 @@ class DonePage(QWizardPage):
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary_label)
         layout.addSpacing(8)
-        layout.addWidget(self.open_button)
+        row = QHBoxLayout()
+        row.addWidget(self.open_button)
+        row.addStretch(1)
+        layout.addLayout(row)
         layout.addWidget(self.path_label)
         layout.addStretch(1)
         self.open_button.clicked.connect(self._on_open_button_clicked)
 
     def initializePage(self) -> None:  # QWizardPage.initializePage
-        result: ApplyResult | None = self._wizard.result
+        result: ApplyResult | None = self._wizard.applied_result
         if result is None:
             return
         held = self._state.held
@@ -141,6 +160,6 @@ class DonePage(QWizardPage):
 
     @Slot()
     def _on_open_button_clicked(self) -> None:
-        result = self._wizard.result
+        result = self._wizard.applied_result
         if result is not None and result.record_file is not None:
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(result.record_file)))

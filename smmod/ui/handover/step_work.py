@@ -26,8 +26,10 @@ from smmod.ui.handover.widgets import (
     MUTED_STYLE,
     PersonCombo,
     banner,
+    fit_rows,
     heading,
     problems_text,
+    title_html,
     why_not,
 )
 
@@ -98,7 +100,7 @@ class CredentialsPage(QWizardPage):
         self._state = state
         self._seconds = clipboard_seconds
         self.clipboard = ClipboardGuard(self)
-        self.setTitle("Rotate every password they knew")
+        self.setTitle(title_html("Rotate every password they knew"))
         self.setSubTitle("Each gets a new, strong password. It is stored in the system keyring "
                          "when the handover is applied, never in the database or the record.")
         self.table = QTableWidget(0, 3)
@@ -108,8 +110,10 @@ class CredentialsPage(QWizardPage):
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.setSelectionMode(QTableWidget.SelectionMode.NoSelection)
-        self.table.verticalHeader().setDefaultSectionSize(34)
+        self.table.verticalHeader().setDefaultSectionSize(36)
+        self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         header = self.table.horizontalHeader()
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
@@ -121,9 +125,11 @@ class CredentialsPage(QWizardPage):
         self.empty_label.setStyleSheet(MUTED_STYLE)
         layout = QVBoxLayout(self)
         layout.addWidget(self.empty_label)
-        layout.addWidget(self.table, 1)
+        layout.addWidget(self.table)
+        layout.addSpacing(10)
         layout.addWidget(heading("Then, on each platform"))
         layout.addWidget(self.checklist)
+        layout.addStretch(1)
 
     def initializePage(self) -> None:  # QWizardPage.initializePage
         held = self._state.held
@@ -134,6 +140,7 @@ class CredentialsPage(QWizardPage):
             self.table.setItem(row, 1, QTableWidgetItem(credential.login_name))
             self.table.setCellWidget(row, 2, SecretRow(credential, self._state, self.clipboard,
                                                        self._seconds))
+        fit_rows(self.table, len(held.credentials))
         self.table.setVisible(bool(held.credentials))
         self.empty_label.setVisible(not held.credentials)
         steps = "".join(f"<li>{label.format(name=held.person.name)}</li>"
@@ -153,7 +160,7 @@ class WorkPage(QWizardPage):
     def __init__(self, state: WizardState) -> None:
         super().__init__()
         self._state = state
-        self.setTitle("Reassign their work")
+        self.setTitle(title_html("Reassign their work"))
         self.setSubTitle("Claimed queue items go to someone who may work that account's "
                          "queue; incidents go to a member of SLT.")
         self.all_combo = PersonCombo("Give every item to")
@@ -181,11 +188,13 @@ class WorkPage(QWizardPage):
         layout.addWidget(self.empty_label)
         layout.addWidget(self.items_heading)
         layout.addLayout(all_row)
-        layout.addWidget(self.items_table, 2)
+        layout.addWidget(self.items_table)
+        layout.addSpacing(10)
         layout.addWidget(self.incidents_heading)
-        layout.addWidget(self.incidents_table, 1)
+        layout.addWidget(self.incidents_table)
         layout.addWidget(self.problem_label)
         layout.addWidget(self.todo_label)
+        layout.addStretch(1)
         self.all_button.clicked.connect(self._on_all_button_clicked)
         state.plan_changed.connect(self._on_state_plan_changed)
 
@@ -196,11 +205,13 @@ class WorkPage(QWizardPage):
         table.setAccessibleName(accessible)
         table.setHorizontalHeaderLabels(headers)
         table.verticalHeader().hide()
-        table.verticalHeader().setDefaultSectionSize(34)
+        table.verticalHeader().setDefaultSectionSize(36)
         table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         table.setSelectionMode(QTableWidget.SelectionMode.NoSelection)
+        table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         table.setWordWrap(False)
         header = table.horizontalHeader()
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         for column in range(len(headers) - 1):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(len(headers) - 1, QHeaderView.ResizeMode.Stretch)
@@ -252,6 +263,8 @@ class WorkPage(QWizardPage):
             self.incidents_table.setItem(row, 0, QTableWidgetItem(incident.label))
             self.incidents_table.setItem(row, 1, QTableWidgetItem(incident.status))
             self.incidents_table.setCellWidget(row, 2, combo)
+        fit_rows(self.items_table, min(len(held.items), 8))
+        fit_rows(self.incidents_table, min(len(held.incidents), 4))
         for widget in (self.items_heading, self.all_combo, self.all_button, self.items_table):
             widget.setVisible(bool(held.items))
         self.incidents_heading.setVisible(bool(held.incidents))

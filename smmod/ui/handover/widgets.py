@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QStandardItemModel
-from PySide6.QtWidgets import QComboBox, QLabel, QWidget
+from PySide6.QtWidgets import QComboBox, QLabel, QTableWidget, QVBoxLayout, QWidget
 
 from smmod.handover import Candidate, PlanProblem
 
@@ -89,6 +89,57 @@ class PersonCombo(QComboBox):
     def _on_current_index_changed(self, _index: int) -> None:
         if not self._filling:
             self.person_chosen.emit(self.chosen())
+
+
+STEPS = ("Who is leaving", "What they hold", "Accounts", "Passwords", "Work",
+         "Review and apply")
+
+
+class StepsPanel(QWidget):
+    """The wizard's steps down the side: where you are, what is done, what is next."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("handover_steps")
+        self.setAccessibleName("Handover steps")
+        self.setMinimumWidth(190)
+        self._labels = [QLabel() for _ in STEPS]
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(14, 18, 14, 18)
+        layout.setSpacing(2)
+        title = QLabel("Handover")
+        title.setStyleSheet("font-size: 13pt; font-weight: 600; padding-bottom: 10px;")
+        layout.addWidget(title)
+        for label in self._labels:
+            label.setTextFormat(Qt.TextFormat.RichText)
+            layout.addWidget(label)
+        layout.addStretch(1)
+        self.show_step(0)
+
+    def show_step(self, current: int) -> None:
+        """``current`` is 0..5, or 6 once the handover is applied."""
+        for index, (label, name) in enumerate(zip(self._labels, STEPS, strict=True)):
+            if index < current:
+                mark, style = "✓", "color: #1e6b2a;"
+            elif index == current:
+                mark, style = "›", ("font-weight: 600; background: palette(highlight); "
+                                    "color: palette(highlighted-text); border-radius: 4px;")
+            else:
+                mark, style = str(index + 1), "color: palette(placeholder-text);"
+            label.setStyleSheet(f"padding: 6px 8px; {style}")
+            label.setText(f"{mark}&nbsp;&nbsp;{name}")
+
+
+def title_html(text: str) -> str:
+    """A wizard page title, a little larger than Qt's default bold."""
+    return f"<span style='font-size: 14pt; font-weight: 600;'>{text}</span>"
+
+
+def fit_rows(table: QTableWidget, rows: int, *, minimum: int = 1) -> None:
+    """Make a short table only as tall as its rows, so the page does not look empty."""
+    height = table.horizontalHeader().sizeHint().height() + 2 * table.frameWidth()
+    height += table.verticalHeader().defaultSectionSize() * max(rows, minimum)
+    table.setFixedHeight(height + 2)
 
 
 def banner(style: str, object_name: str) -> QLabel:

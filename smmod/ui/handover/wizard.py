@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Signal, Slot
+from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import QWidget, QWizard
 
 from smmod.handover import ApplyResult, Draft, HandoverService, RecordDocument
@@ -25,6 +25,7 @@ from smmod.ui.handover.step_accounts import AccountsPage
 from smmod.ui.handover.step_person import HoldingsPage, PersonPage
 from smmod.ui.handover.step_review import DonePage, ReviewPage
 from smmod.ui.handover.step_work import CredentialsPage, WorkPage
+from smmod.ui.handover.widgets import StepsPanel
 from smmod.ui.tasks import TaskRunner
 
 Renderer = Callable[[RecordDocument, Path], None]
@@ -43,7 +44,7 @@ class HandoverWizard(QWizard):
                  resume_id: int | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.state = WizardState(service, actor, self)
-        self.result: ApplyResult | None = None
+        self.applied_result: ApplyResult | None = None
         self.busy = False
         self._service = service
         self._actor = actor
@@ -71,7 +72,10 @@ class HandoverWizard(QWizard):
         self.button(SAVE_BUTTON).setToolTip("Keep the choices made so far and close; resume it "
                                             "from the Handover page")
         self.button(SAVE_BUTTON).hide()
-        self.resize(1000, 700)
+        self.setTitleFormat(Qt.TextFormat.RichText)
+        self.steps_panel = StepsPanel()
+        self.setSideWidget(self.steps_panel)
+        self.resize(1080, 720)
 
     def _init_pages(self, clipboard_seconds: int) -> None:
         self.person_page = PersonPage(self.state, self)
@@ -137,7 +141,7 @@ class HandoverWizard(QWizard):
 
     def save(self, then: Callable[[], None] | None = None) -> None:
         state = self.state
-        if state.summary is None or state.plan is None or self.result is not None:
+        if state.summary is None or state.plan is None or self.applied_result is not None:
             if then is not None:
                 then()
             return
@@ -157,7 +161,7 @@ class HandoverWizard(QWizard):
         """Leaving before applying keeps what was chosen, to resume later."""
         if self.busy:
             return
-        if self._closing or self.state.summary is None or self.result is not None:
+        if self._closing or self.state.summary is None or self.applied_result is not None:
             super().reject()
             return
         self._closing = True
@@ -205,7 +209,7 @@ class HandoverWizard(QWizard):
             self.next()
 
     def _on_applied(self, result: ApplyResult) -> None:
-        self.result = result
+        self.applied_result = result
         self.state.secrets.clear()  # in the keyring now; nothing else keeps them
         self.applied.emit(result)
         self.next()
@@ -220,3 +224,5 @@ class HandoverWizard(QWizard):
     def _on_current_id_changed(self, page_id: int) -> None:
         self.button(SAVE_BUTTON).setVisible(
             self.state.started and page_id not in (PAGE_PERSON, PAGE_DONE))
+        if page_id >= 0:
+            self.steps_panel.show_step(page_id)

@@ -30,8 +30,10 @@ _MUTED = "color: palette(placeholder-text);"
 
 def pill_style(verdict: str) -> str:
     tone = TONES[verdict]
-    return (f"background: {tone.bg.name()}; color: {tone.fg.name()}; font-weight: 700;"
-            f" border: 1px solid {tone.fg.name()}; border-radius: 9px; padding: 2px 10px;")
+    return (
+        f"background: {tone.bg.name()}; color: {tone.fg.name()}; font-weight: 700;"
+        f" border: 1px solid {tone.fg.name()}; border-radius: 9px; padding: 2px 10px;"
+    )
 
 
 def _progress_line(record: CheckRecord) -> str:
@@ -41,8 +43,10 @@ def _progress_line(record: CheckRecord) -> str:
     if record.findings.get("names") or record.findings.get("blocked_for") == "names":
         return "A pupil on the do-not-publish list is named: this image cannot be published."
     if confirmed_pupil or any(f.status == "matched" for f in record.faces):
-        return ("A face is a pupil on the do-not-publish list. Only a copy with that face "
-                "pixelated may be published.")
+        return (
+            "A face is a pupil on the do-not-publish list. Only a copy with that face "
+            "pixelated may be published."
+        )
     if record.verdict == "blocked":
         return "This is a copy of an image that was blocked."
     if record.faces and left:
@@ -55,14 +59,15 @@ def _progress_line(record: CheckRecord) -> str:
 def _reasons_html(record: CheckRecord) -> str:
     line = _progress_line(record)
     head = f"<p><b>{html.escape(line)}</b></p>" if line else ""
-    items = "".join(f"<li style='margin-bottom:4px'>{html.escape(r)}</li>"
-                    for r in record.reasons)
+    items = "".join(f"<li style='margin-bottom:4px'>{html.escape(r)}</li>" for r in record.reasons)
     extra = []
     if record.caption:
         extra.append(f"Caption checked: “{html.escape(record.caption)}”")
-    extra.append(f"Checked by {html.escape(record.checked_by)} on "
-                 f"{record.checked_at:%d %b %Y at %H:%M} UTC · "
-                 f"{'assisted matching' if record.assisted else 'face check'}")
+    extra.append(
+        f"Checked by {html.escape(record.checked_by)} on "
+        f"{record.checked_at:%d %b %Y at %H:%M} UTC · "
+        f"{'assisted matching' if record.assisted else 'face check'}"
+    )
     foot = "".join(f"<p style='color:gray'>{line}</p>" for line in extra)
     return f"{head}<ul style='margin-left:-20px'>{items}</ul>{foot}"
 
@@ -160,9 +165,11 @@ class CheckDetail(QWidget):
         if isinstance(entry, FileError):
             self.record = None
             self.path_label.setText(entry.path)
-            self.reasons_label.setText(f"<p>This file could not be checked:</p>"
-                                       f"<p><b>{html.escape(entry.reason)}</b></p>"
-                                       "<p>The rest of the batch was checked.</p>")
+            self.reasons_label.setText(
+                f"<p>This file could not be checked:</p>"
+                f"<p><b>{html.escape(entry.reason)}</b></p>"
+                "<p>The rest of the batch was checked.</p>"
+            )
             self.image_view.show_message("This file could not be read as an image.")
             self.faces.clear("")
             return
@@ -172,15 +179,24 @@ class CheckDetail(QWidget):
         self.image_view.show_message("Loading…")
         self.faces.clear("Loading…" if entry.faces else "No faces were found in this image.")
 
-    def show_image(self, image: QImage, references: list[Reference], note: str,
-                   why_not: str | None, *, current: int | None = None) -> None:
+    def show_image(
+        self,
+        image: QImage,
+        references: list[Reference],
+        note: str,
+        why_not: str | None,
+        *,
+        current: int | None = None,
+    ) -> None:
         record = self.record
         if record is None:
             return
         if image.isNull():
-            self.image_view.show_message(f"The original is no longer at {record.path}, so it "
-                                         "cannot be shown or exported. Check it again where it "
-                                         "is now.")
+            self.image_view.show_message(
+                f"The original is no longer at {record.path}, so it "
+                "cannot be shown or exported. Check it again where it "
+                "is now."
+            )
             self.faces.clear("The image cannot be shown, so its faces cannot be confirmed.")
             return
         self.image_view.show_image(image, record)

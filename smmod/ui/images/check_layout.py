@@ -33,8 +33,10 @@ from smmod.ui.images.models import (
 
 _TITLE_STYLE = "font-size: 16pt; font-weight: 600;"
 _MUTED_STYLE = "color: palette(placeholder-text);"
-_DROP_STYLE = ("QLabel#drop_zone {{ border: 2px dashed {colour}; border-radius: 12px;"
-               " color: palette(placeholder-text); font-size: 13pt; background: {bg}; }}")
+_DROP_STYLE = (
+    "QLabel#drop_zone {{ border: 2px dashed {colour}; border-radius: 12px;"
+    " color: palette(placeholder-text); font-size: 13pt; background: {bg}; }}"
+)
 
 
 def _action(parent: QWidget, text: str, key: str | QKeySequence, tip: str) -> QAction:
@@ -52,29 +54,38 @@ class CheckActions:
 
     def __init__(self, tab: QWidget) -> None:
         self.add_images = _action(tab, "&Add images…", "Ctrl+O", "Check photos before publishing")
-        self.add_folder = _action(tab, "Add &folder…", "Ctrl+Shift+O",
-                                  "Check every image in a folder")
+        self.add_folder = _action(tab, "Add &folder…", "Ctrl+Shift+O", "Check every image in a folder")
         self.cancel = _action(tab, "&Cancel", "Esc", "Stop checking after the current images")
-        self.export = _action(tab, "&Export for publishing…", "Ctrl+E",
-                              "Write a safe copy: upright, no location, flagged faces pixelated")
-        self.not_protected = _action(tab, "Not a protected pupil", "N",
-                                     "The selected face is not a pupil on the register")
+        self.export = _action(
+            tab,
+            "&Export for publishing…",
+            "Ctrl+E",
+            "Write a safe copy: upright, no location, flagged faces pixelated",
+        )
+        self.not_protected = _action(
+            tab, "Not a protected pupil", "N", "The selected face is not a pupil on the register"
+        )
         self.this_is = _action(tab, "This is…", "T", "Choose the pupil the selected face is")
         self.next_face = _action(tab, "Next face", "F", "Go to the next face")
 
     @staticmethod
     def shortcuts() -> list[tuple[str, str]]:
-        return [("Ctrl+O", "Add images to check"), ("Ctrl+Shift+O", "Check a folder"),
-                ("Esc", "Cancel the running check"), ("Ctrl+E", "Export for publishing"),
-                ("F", "Next face"), ("N", "Selected face: not a protected pupil"),
-                ("T", "Selected face: this is… (choose the pupil)")]
+        return [
+            ("Ctrl+O", "Add images to check"),
+            ("Ctrl+Shift+O", "Check a folder"),
+            ("Esc", "Cancel the running check"),
+            ("Ctrl+E", "Export for publishing"),
+            ("F", "Next face"),
+            ("N", "Selected face: not a protected pupil"),
+            ("T", "Selected face: this is… (choose the pupil)"),
+        ]
 
 
 class CheckTabLayout(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("check_tab")
-        self.actions = CheckActions(self)
+        self.check_actions = CheckActions(self)
         self.model = CheckListModel(self)
         self.proxy = CheckFilterProxy(self)
         self.proxy.setSourceModel(self.model)
@@ -93,7 +104,7 @@ class CheckTabLayout(QWidget):
         for key in ("add_images", "add_folder"):
             button = QToolButton()
             button.setObjectName(f"{key}_button")
-            button.setDefaultAction(getattr(self.actions, key))
+            button.setDefaultAction(getattr(self.check_actions, key))
             button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
             button.setMinimumHeight(28)
             self.buttons[key] = button
@@ -120,7 +131,7 @@ class CheckTabLayout(QWidget):
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.setObjectName("cancel_button")
         self.cancel_button.setAccessibleName("Cancel the check")
-        self.cancel_button.clicked.connect(self.actions.cancel.trigger)
+        self.cancel_button.clicked.connect(self.check_actions.cancel.trigger)
         self.progress_row = QWidget()
         row = QHBoxLayout(self.progress_row)
         row.setContentsMargins(0, 0, 0, 0)
@@ -154,7 +165,7 @@ class CheckTabLayout(QWidget):
         self.summary_label.setWordWrap(True)
         export_button = QToolButton()
         export_button.setObjectName("export_button")
-        export_button.setDefaultAction(self.actions.export)
+        export_button.setDefaultAction(self.check_actions.export)
         export_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         export_button.setMinimumHeight(28)
         self.buttons["export"] = export_button
@@ -216,21 +227,27 @@ class CheckTabLayout(QWidget):
             self.mode_label.setToolTip(
                 f"Covered by the DPIA {dpia}. Faces are compared with the templates of pupils "
                 "whose parents gave written consent, with no objection. Every other face is "
-                "shown to a person.")
+                "shown to a person."
+            )
             colour = "#0d47a1"
         else:
             self.mode_label.setText("Face check")
             self.mode_label.setToolTip(
                 "No biometric matching: every face is shown to a person beside the register's "
-                "reference photos, and confirmed one by one.")
+                "reference photos, and confirmed one by one."
+            )
             colour = "#37474f"
-        self.mode_label.setStyleSheet(f"color: {colour}; border: 1px solid {colour};"
-                                      " border-radius: 9px; padding: 1px 9px;")
+        self.mode_label.setStyleSheet(
+            f"color: {colour}; border: 1px solid {colour}; border-radius: 9px; padding: 1px 9px;"
+        )
 
     def show_empty_state(self, empty: bool) -> None:
         self.stack.setCurrentWidget(self.drop_zone if empty else self.splitter)
 
     def set_drop_highlight(self, on: bool) -> None:
-        self.drop_zone.setStyleSheet(_DROP_STYLE.format(
-            colour="palette(highlight)" if on else "palette(mid)",
-            bg="palette(alternate-base)" if on else "transparent"))
+        self.drop_zone.setStyleSheet(
+            _DROP_STYLE.format(
+                colour="palette(highlight)" if on else "palette(mid)",
+                bg="palette(alternate-base)" if on else "transparent",
+            )
+        )

@@ -25,8 +25,7 @@ from smmod.ui.images.models import COL_FILE, ObjectRole, verdict_of
 from smmod.ui.images.review import ReviewController, why_not_confirm
 from smmod.ui.pages import PageDeps
 
-_SUMMARY = (("blocked", "blocked"), ("review", "to review"), ("clear", "clear"),
-            ("error", "unreadable"))
+_SUMMARY = (("blocked", "blocked"), ("review", "to review"), ("clear", "clear"), ("error", "unreadable"))
 
 
 def dropped_paths(event: QDragEnterEvent | QDropEvent) -> list[Path]:
@@ -64,7 +63,7 @@ class CheckTab(CheckTabLayout):
         self._update_actions()
 
     def _connect_signals(self) -> None:
-        a = self.actions
+        a = self.check_actions
         a.add_images.triggered.connect(self._on_add_images_triggered)
         a.add_folder.triggered.connect(self._on_add_folder_triggered)
         a.cancel.triggered.connect(self._on_cancel_triggered)
@@ -81,12 +80,12 @@ class CheckTab(CheckTabLayout):
     # -- page protocol ------------------------------------------------------------
     def refresh(self) -> None:
         """The mode may have changed in settings, and the register on the other tab."""
-        self.set_mode(self._ctx.images.assisted,
-                      str(self._ctx.settings.get("images.dpia_reference")))
+        self.set_mode(self._ctx.images.assisted, str(self._ctx.settings.get("images.dpia_reference")))
         if not self._loaded_once:
             images = self._ctx.images
-            self._runner.run(lambda: images.list_checks(limit=300), self._on_checks_loaded,
-                             self._on_task_failed)
+            self._runner.run(
+                lambda: images.list_checks(limit=300), self._on_checks_loaded, self._on_task_failed
+            )
         self.review.reload_references()
 
     def shutdown(self) -> None:
@@ -107,8 +106,9 @@ class CheckTab(CheckTabLayout):
             self._show_notice(f"{len(paths)} more will be checked when this batch is done.")
             return
         caption = self.caption_edit.text().strip() or None
-        job = CheckJob(self._ctx.images, self._ctx.actor, paths, caption=caption,
-                       workers=self.workers, parent=self)
+        job = CheckJob(
+            self._ctx.images, self._ctx.actor, paths, caption=caption, workers=self.workers, parent=self
+        )
         job.progressed.connect(self._on_job_progressed)
         job.succeeded.connect(self._on_job_succeeded)
         job.failed.connect(self._on_job_failed)
@@ -119,8 +119,9 @@ class CheckTab(CheckTabLayout):
         self.progress_row.show()
         self._update_actions()
         if self.detail.record is None:
-            self.detail.image_view.show_message("Checking… the results appear in the list "
-                                                "when the batch is done.")
+            self.detail.image_view.show_message(
+                "Checking… the results appear in the list when the batch is done."
+            )
         job.start()
 
     def is_checking(self) -> bool:
@@ -132,8 +133,8 @@ class CheckTab(CheckTabLayout):
         if index is None or not index.isValid():
             return False
         self.table.selectionModel().setCurrentIndex(
-            index, QItemSelectionModel.SelectionFlag.ClearAndSelect
-            | QItemSelectionModel.SelectionFlag.Rows)
+            index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+        )
         self.table.scrollTo(index)
         return True
 
@@ -179,8 +180,11 @@ class CheckTab(CheckTabLayout):
         counts = {key: sum(1 for o in outcomes if verdict_of(o) == key) for key, _ in _SUMMARY}
         parts = _counted(counts)
         plural = "s" if len(outcomes) != 1 else ""
-        lead = (f"Cancelled: {len(outcomes)} of {self._total} images checked" if cancelled
-                else f"Checked {len(outcomes)} image{plural}")
+        lead = (
+            f"Cancelled: {len(outcomes)} of {self._total} images checked"
+            if cancelled
+            else f"Checked {len(outcomes)} image{plural}"
+        )
         self._show_notice(lead + (f": {', '.join(parts)}." if parts else "."))
         if outcomes and not self.caption_edit.hasFocus():
             self.table.setFocus()  # the keyboard lands on the results: arrows, N, Ctrl+E
@@ -250,8 +254,9 @@ class CheckTab(CheckTabLayout):
         record = self.detail.record
         if record is None or self._dialog is not None:
             return
-        dialog = ExportDialog(self._ctx.images, self._ctx.accounts, self._ctx.actor,
-                              self._runner, record, self)
+        dialog = ExportDialog(
+            self._ctx.images, self._ctx.accounts, self._ctx.actor, self._runner, record, self
+        )
         dialog.exported.connect(self._on_dialog_exported)
         dialog.finished.connect(self._on_dialog_finished)
         self._dialog = dialog
@@ -259,8 +264,7 @@ class CheckTab(CheckTabLayout):
 
     @Slot(object)
     def _on_dialog_exported(self, exported: ExportRecord) -> None:
-        faces = (f", {exported.pixelated_faces} face(s) pixelated"
-                 if exported.pixelated_faces else "")
+        faces = f", {exported.pixelated_faces} face(s) pixelated" if exported.pixelated_faces else ""
         self._show_notice(f"Exported {Path(exported.out_path).name}{faces}.")
 
     @Slot(int)
@@ -276,12 +280,14 @@ class CheckTab(CheckTabLayout):
     # -- helpers ----------------------------------------------------------------------
     def _update_actions(self) -> None:
         record = self.detail.record
-        self.actions.cancel.setEnabled(self._job is not None)
-        self.actions.export.setEnabled(record is not None)
-        can_confirm = (record is not None and bool(record.faces)
-                       and why_not_confirm(self._deps) is None)
-        for action in (self.actions.not_protected, self.actions.this_is,
-                       self.actions.next_face):
+        self.check_actions.cancel.setEnabled(self._job is not None)
+        self.check_actions.export.setEnabled(record is not None)
+        can_confirm = record is not None and bool(record.faces) and why_not_confirm(self._deps) is None
+        for action in (
+            self.check_actions.not_protected,
+            self.check_actions.this_is,
+            self.check_actions.next_face,
+        ):
             action.setEnabled(can_confirm)
         self.show_empty_state(self.model.rowCount() == 0 and self._job is None)
 

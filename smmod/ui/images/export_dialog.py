@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -43,35 +43,47 @@ def suggested_path(record: CheckRecord) -> Path:
 
 def flagged_faces(record: CheckRecord) -> list[int]:
     """Faces that may not go out as they are (the service pixelates exactly these)."""
-    return [f.index for f in record.faces
-            if f.confirmed != NOT_PROTECTED or f.status == "matched"]
+    return [f.index for f in record.faces if f.confirmed != NOT_PROTECTED or f.status == "matched"]
 
 
 class ExportDialog(QDialog):
     exported = Signal(object)  # ExportRecord
 
-    def __init__(self, service: ImageService, accounts: AccountService, actor: Actor,
-                 runner: TaskRunner, record: CheckRecord, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        service: ImageService,
+        accounts: AccountService,
+        actor: Actor,
+        runner: TaskRunner,
+        record: CheckRecord,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self._service = service
         self._actor = actor
         self._runner = runner
         self._record = record
         self._busy = False
+        findings = record.findings
+        # Named pupils cannot be pixelated away; the service refuses, so say so up front.
+        self._named = bool(findings.get("names")) or findings.get("blocked_for") == "names"
         self.setWindowTitle(f"Export for publishing — {record.file_name}")
         self.setMinimumWidth(560)
         self._init_widgets()
         self._init_layout()
         self._connect_signals()
         self._update_state()
-        runner.run(lambda: accounts.list(AccountFilter(status="active")),
-                   self._on_accounts_loaded, lambda _exc: None)
+        runner.run(
+            lambda: accounts.list(AccountFilter(status="active")), self._on_accounts_loaded, lambda _exc: None
+        )
 
     def _init_widgets(self) -> None:
         record = self._record
         flagged = flagged_faces(record)
-        self.about_label = QLabel("The copy is upright and has no location data (GPS), no XMP "
-                                  "and no maker notes. The original is not changed.")
+        self.about_label = QLabel(
+            "The copy is upright and has no location data (GPS), no XMP "
+            "and no maker notes. The original is not changed."
+        )
         self.about_label.setWordWrap(True)
         self.pixelate_check = QCheckBox("&Pixelate flagged faces")
         self.pixelate_check.setObjectName("export_pixelate")
@@ -81,8 +93,10 @@ class ExportDialog(QDialog):
         numbers = ", ".join(str(i) for i in flagged)
         self.pixelate_hint = QLabel(
             f"Face {numbers} {'is' if len(flagged) == 1 else 'are'} not confirmed clear. "
-            "Pixelate, or confirm each face first." if flagged else
-            "No face needs pixelating.")
+            "Pixelate, or confirm each face first."
+            if flagged
+            else "No face needs pixelating."
+        )
         self.pixelate_hint.setWordWrap(True)
         self.pixelate_hint.setStyleSheet("color: palette(placeholder-text);")
         self.named_label = QLabel()
@@ -92,9 +106,16 @@ class ExportDialog(QDialog):
         names = record.findings.get("names") or []
         if names:
             where = ", ".join(sorted({n["where"] for n in names}))
-            self.named_label.setText(f"A pupil on the do-not-publish list is named in the "
-                                     f"{where}. This image cannot be published, even pixelated.")
-        self.named_label.setVisible(bool(names))
+            self.named_label.setText(
+                f"A pupil on the do-not-publish list is named in the "
+                f"{where}. This image cannot be published, even pixelated."
+            )
+        elif self._named:
+            self.named_label.setText(
+                "This is a copy of an image that names a pupil on the do-not-publish list. "
+                "It cannot be published, even pixelated."
+            )
+        self.named_label.setVisible(self._named)
         self.path_edit = QLineEdit(str(suggested_path(record)))
         self.path_edit.setObjectName("export_path")
         self.path_edit.setAccessibleName("Save the copy as")
@@ -109,8 +130,9 @@ class ExportDialog(QDialog):
         self.error_label.setWordWrap(True)
         self.error_label.setStyleSheet(f"color: {TONES['blocked'].fg.name()};")
         self.error_label.hide()
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
-                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
         self.export_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
         self.export_button.setText("&Export")
         self.export_button.setAccessibleName("Export")
@@ -142,9 +164,9 @@ class ExportDialog(QDialog):
 
     @Slot()
     def _update_state(self) -> None:
-        named = bool(self._record.findings.get("names"))
-        self.export_button.setEnabled(not self._busy and not named
-                                      and bool(self.path_edit.text().strip()))
+        self.export_button.setEnabled(
+            not self._busy and not self._named and bool(self.path_edit.text().strip())
+        )
 
     def _on_accounts_loaded(self, accounts: list[AccountRecord]) -> None:
         for account in accounts:
@@ -152,16 +174,16 @@ class ExportDialog(QDialog):
 
     @Slot()
     def _on_browse_clicked(self) -> None:
-        chosen = pickers.export_target(self, Path(self.path_edit.text().strip()
-                                                  or suggested_path(self._record)))
+        chosen = pickers.export_target(
+            self, Path(self.path_edit.text().strip() or suggested_path(self._record))
+        )
         if chosen is not None:
             self.path_edit.setText(str(chosen))
 
     @Slot()
     def _on_export_clicked(self) -> None:
         out = Path(self.path_edit.text().strip()).expanduser()
-        if out.exists() and not msgbox.confirm(self, "Replace file?",
-                                               f"{out} already exists. Replace it?"):
+        if out.exists() and not msgbox.confirm(self, "Replace file?", f"{out} already exists. Replace it?"):
             return
         service, actor, check_id = self._service, self._actor, self._record.id
         blur = self.pixelate_check.isChecked()
@@ -169,9 +191,11 @@ class ExportDialog(QDialog):
         self._busy = True
         self.error_label.hide()
         self._update_state()
-        self._runner.run(lambda: service.export(actor, check_id, out, blur_flagged=blur,
-                                                account_id=account_id),
-                         self._on_export_succeeded, self._on_export_failed)
+        self._runner.run(
+            lambda: service.export(actor, check_id, out, blur_flagged=blur, account_id=account_id),
+            self._on_export_succeeded,
+            self._on_export_failed,
+        )
 
     def _on_export_succeeded(self, exported: ExportRecord) -> None:
         self._busy = False
@@ -187,7 +211,7 @@ class ExportDialog(QDialog):
             return
         msgbox.show_error(self, exc, title="Export for publishing")
 
-    def keyPressEvent(self, event) -> None:  # QDialog.keyPressEvent
-        if self._busy and event.key() == Qt.Key.Key_Escape:
+    def reject(self) -> None:  # QDialog.reject
+        if self._busy:
             return  # the export finishes first; closing now would lose its result
-        super().keyPressEvent(event)
+        super().reject()

@@ -77,8 +77,15 @@ class FaceCard(QFrame):
     pupil_chosen = Signal(int, int)  # face index, pupil id
     activated = Signal(int)  # face index
 
-    def __init__(self, face: FaceView, crop: QImage, references: list[Reference],
-                 note: str, why_not: str | None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        face: FaceView,
+        crop: QImage,
+        references: list[Reference],
+        note: str,
+        why_not: str | None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.face = face
         self.setObjectName(f"face_card_{face.index}")
@@ -87,8 +94,7 @@ class FaceCard(QFrame):
         self._init_layout(self._reference_strip(references, note))
         self.set_current(False)
 
-    def _init_widgets(self, crop: QImage, references: list[Reference],
-                      why_not: str | None) -> None:
+    def _init_widgets(self, crop: QImage, references: list[Reference], why_not: str | None) -> None:
         face = self.face
         self.crop_label = QLabel()
         self.crop_label.setFixedSize(CROP_SIDE, CROP_SIDE)
@@ -114,13 +120,13 @@ class FaceCard(QFrame):
         self.this_is_button = QToolButton()
         self.this_is_button.setObjectName(f"this_is_{face.index}")
         pupil_named = face.confirmed and face.confirmed != NOT_PROTECTED
-        self.this_is_button.setText(f"✓ This is {face.confirmed_name or 'a pupil'}"
-                                    if pupil_named else "This is…")
+        self.this_is_button.setText(
+            f"✓ This is {face.confirmed_name or 'a pupil'}" if pupil_named else "This is…"
+        )
         self.this_is_button.setAccessibleName(f"Face {face.index}: this is a protected pupil")
         self.this_is_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.this_is_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        self.this_is_button.setSizePolicy(QSizePolicy.Policy.Expanding,
-                                          QSizePolicy.Policy.Fixed)
+        self.this_is_button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.menu = QMenu(self.this_is_button)
         for ref in references:
             action = QAction(pupil_label(ref.pupil), self.menu)
@@ -172,8 +178,11 @@ class FaceCard(QFrame):
         layout.addWidget(heading)
         with_photos = [r for r in references if r.images]
         if note or not with_photos:
-            text = note or ("No pupils are on the do-not-publish register yet." if not references
-                            else "No pupil on the register has a reference photo.")
+            text = note or (
+                "No pupils are on the do-not-publish register yet."
+                if not references
+                else "No pupil on the register has a reference photo."
+            )
             message = QLabel(text)
             message.setObjectName("reference_note")
             message.setWordWrap(True)
@@ -208,18 +217,20 @@ class FaceCard(QFrame):
         scroll.setWidget(tiles)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setStyleSheet("QScrollArea, QScrollArea > QWidget > QWidget "
-                             "{ background: transparent; }")
+        scroll.setStyleSheet("QScrollArea, QScrollArea > QWidget > QWidget { background: transparent; }")
         scroll.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setFixedHeight(tiles.sizeHint().height()
-                              + scroll.horizontalScrollBar().sizeHint().height() + 2)
+        scroll.setFixedHeight(
+            tiles.sizeHint().height() + scroll.horizontalScrollBar().sizeHint().height() + 2
+        )
         return scroll
 
     def set_current(self, current: bool) -> None:
         colour = "palette(highlight)" if current else "palette(mid)"
         width = 2 if current else 1
-        self.setStyleSheet(f"QFrame#{self.objectName()} {{ border: {width}px solid {colour};"
-                           " border-radius: 6px; background: palette(base); }")
+        self.setStyleSheet(
+            f"QFrame#{self.objectName()} {{ border: {width}px solid {colour};"
+            " border-radius: 6px; background: palette(base); }"
+        )
 
     def mousePressEvent(self, event: QMouseEvent) -> None:  # QWidget.mousePressEvent
         self.activated.emit(self.face.index)
@@ -258,24 +269,31 @@ class FaceReviewPanel(QWidget):
         self._cards_layout.setContentsMargins(0, 0, 4, 0)
         self._cards_layout.setSpacing(8)
         self._cards_layout.addStretch(1)
-        self.scroll = QScrollArea()
-        self.scroll.setObjectName("faces_scroll")
-        self.scroll.setAccessibleName("Faces to confirm")
-        self.scroll.setWidget(self._cards_box)
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll_area = QScrollArea()
+        self.scroll_area.setObjectName("faces_scroll")
+        self.scroll_area.setAccessibleName("Faces to confirm")
+        self.scroll_area.setWidget(self._cards_box)
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(6)
         layout.addWidget(self.heading)
-        layout.addWidget(self.scroll, 1)
+        layout.addWidget(self.scroll_area, 1)
         # New cards change the scroll range once laid out: keep the current one in view.
-        self.scroll.verticalScrollBar().rangeChanged.connect(self._scroll_to_current)
+        self.scroll_area.verticalScrollBar().rangeChanged.connect(self._scroll_to_current)
 
-    def show_faces(self, record: CheckRecord, crops: dict[int, QImage],
-                   references: list[Reference], note: str, why_not: str | None, *,
-                   current: int | None = None) -> None:
+    def show_faces(
+        self,
+        record: CheckRecord,
+        crops: dict[int, QImage],
+        references: list[Reference],
+        note: str,
+        why_not: str | None,
+        *,
+        current: int | None = None,
+    ) -> None:
         """Cards for every face; ``current`` (default: the first unconfirmed) is picked.
 
         If the keyboard was on a card, it moves to the picked card's first answer, so a
@@ -288,8 +306,7 @@ class FaceReviewPanel(QWidget):
         if not record.faces:
             self.heading.setText("No faces were found in this image.")
         elif left:
-            self.heading.setText(f"Faces: confirm each one ({left} of {len(record.faces)} "
-                                 "still to confirm)")
+            self.heading.setText(f"Faces: confirm each one ({left} of {len(record.faces)} still to confirm)")
         else:
             self.heading.setText(f"Faces: all {len(record.faces)} confirmed")
         for face in record.faces:
@@ -299,19 +316,18 @@ class FaceReviewPanel(QWidget):
             card.activated.connect(self.set_current_face)
             self._cards_layout.insertWidget(self._cards_layout.count() - 1, card)
             self.cards[face.index] = card
-        self.scroll.setVisible(bool(record.faces))
+        self.scroll_area.setVisible(bool(record.faces))
         if current in self.cards:
             self.set_current_face(current, announce=False)
         elif record.faces:
-            self.set_current_face((record.unconfirmed_faces or record.faces)[0].index,
-                                  announce=False)
+            self.set_current_face((record.unconfirmed_faces or record.faces)[0].index, announce=False)
         if had_focus and self._current in self.cards:
             self.cards[self._current].not_protected_button.setFocus()
 
     def clear(self, text: str = "") -> None:
         self._clear_cards()
         self.heading.setText(text)
-        self.scroll.setVisible(False)
+        self.scroll_area.setVisible(False)
 
     def current_face(self) -> int:
         return self._current
@@ -329,7 +345,7 @@ class FaceReviewPanel(QWidget):
         for number, card in self.cards.items():
             card.set_current(number == index)
         # After new cards were laid out, so the scroll position is right.
-        QTimer.singleShot(0, self._scroll_to_current)
+        QTimer.singleShot(0, self, self._scroll_to_current)
         if announce:
             self.face_selected.emit(index)
 
@@ -337,7 +353,7 @@ class FaceReviewPanel(QWidget):
     def _scroll_to_current(self) -> None:
         card = self.cards.get(self._current)
         if card is not None:
-            self.scroll.ensureWidgetVisible(card, 0, 0)
+            self.scroll_area.ensureWidgetVisible(card, 0, 0)
 
     def _clear_cards(self) -> None:
         for card in self.cards.values():

@@ -77,8 +77,12 @@ class FaceImageView(QWidget):
         for face in self._record.faces:
             if face.index == index:
                 left, top, right, bottom = face.box
-                return QRectF(target.left() + left * scale, target.top() + top * scale,
-                              (right - left) * scale, (bottom - top) * scale)
+                return QRectF(
+                    target.left() + left * scale,
+                    target.top() + top * scale,
+                    (right - left) * scale,
+                    (bottom - top) * scale,
+                )
         return QRectF()
 
     # -- QWidget ------------------------------------------------------------------
@@ -92,9 +96,11 @@ class FaceImageView(QWidget):
         painter.fillRect(self.rect(), _BACKGROUND)
         if self._pixmap.isNull() or self._record is None:
             painter.setPen(_MESSAGE)
-            painter.drawText(self.rect().adjusted(24, 24, -24, -24),
-                             int(Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap),
-                             self._message)
+            painter.drawText(
+                self.rect().adjusted(24, 24, -24, -24),
+                int(Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap),
+                self._message,
+            )
             return
         target = self._target()
         painter.drawPixmap(target, self._pixmap, QRectF(self._pixmap.rect()))
@@ -111,7 +117,8 @@ class FaceImageView(QWidget):
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:  # QWidget.mouseMoveEvent
         over = self._record is not None and any(
-            self.face_rect(f.index).contains(event.position()) for f in self._record.faces)
+            self.face_rect(f.index).contains(event.position()) for f in self._record.faces
+        )
         self.setCursor(Qt.CursorShape.PointingHandCursor if over else Qt.CursorShape.ArrowCursor)
         super().mouseMoveEvent(event)
 
@@ -136,8 +143,7 @@ class FaceImageView(QWidget):
         painter.setFont(font)
         badge = QRectF(0, 0, 26, 24)
         above = rect.top() - badge.height() - 3 >= 0
-        badge.moveTopLeft(QPointF(rect.left(), rect.top() - badge.height() - 3 if above
-                                  else rect.top() + 3))
+        badge.moveTopLeft(QPointF(rect.left(), rect.top() - badge.height() - 3 if above else rect.top() + 3))
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(colour)
         painter.drawRoundedRect(badge, 5, 5)

@@ -25,9 +25,16 @@ class CheckJob(QThread):
     succeeded = Signal(object)  # list[CheckRecord | FileError]
     failed = Signal(object)  # BaseException
 
-    def __init__(self, service: ImageService, actor: Actor, paths: Sequence[Path], *,
-                 caption: str | None = None, workers: int | None = None,
-                 parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        service: ImageService,
+        actor: Actor,
+        paths: Sequence[Path],
+        *,
+        caption: str | None = None,
+        workers: int | None = None,
+        parent: QObject | None = None,
+    ) -> None:
         super().__init__(parent)
         self._service = service
         self._actor = actor
@@ -49,9 +56,14 @@ class CheckJob(QThread):
 
     def run(self) -> None:  # QThread.run
         try:
-            outcomes = self._service.check(self._actor, self._paths, caption=self._caption,
-                                           workers=self._workers,
-                                           progress=self._on_progress, cancel=self._cancel)
+            outcomes = self._service.check(
+                self._actor,
+                self._paths,
+                caption=self._caption,
+                workers=self._workers,
+                progress=self._on_progress,
+                cancel=self._cancel,
+            )
         except BaseException as exc:  # reported on the UI thread, never lost
             self.failed.emit(exc)
         else:

@@ -152,10 +152,14 @@ class CheckListModel(QAbstractTableModel):
     def columnCount(self, parent: _Index = _ROOT) -> int:  # QAbstractItemModel.columnCount
         return 0 if parent.isValid() else len(CHECK_HEADERS)
 
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # QAbstractItemModel
-        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
-                and 0 <= section < len(CHECK_HEADERS)):
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:  # QAbstractItemModel
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+            and 0 <= section < len(CHECK_HEADERS)
+        ):
             return CHECK_HEADERS[section]
         return None
 
@@ -189,8 +193,13 @@ class CheckListModel(QAbstractTableModel):
         return None
 
 
-SHOW_CHOICES = (("All images", ""), ("Blocked", "blocked"), ("To review", "review"),
-                ("Clear", "clear"), ("Unreadable", "error"))
+SHOW_CHOICES = (
+    ("All images", ""),
+    ("Blocked", "blocked"),
+    ("To review", "review"),
+    ("Clear", "clear"),
+    ("Unreadable", "error"),
+)
 
 
 class CheckFilterProxy(QSortFilterProxyModel):
@@ -223,8 +232,7 @@ COL_RESTRICTION = 2
 COL_REVIEW = 3
 COL_PHOTOS = 4
 COL_CONSENT = 5
-PUPIL_HEADERS = ("Name", "Year or class", "Restriction", "Review by", "Reference photos",
-                 "Biometric consent")
+PUPIL_HEADERS = ("Name", "Year or class", "Restriction", "Review by", "Reference photos", "Biometric consent")
 
 
 def consent_text(pupil: PupilRecord) -> str:
@@ -261,10 +269,14 @@ class PupilTableModel(QAbstractTableModel):
     def columnCount(self, parent: _Index = _ROOT) -> int:  # QAbstractItemModel.columnCount
         return 0 if parent.isValid() else len(PUPIL_HEADERS)
 
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # QAbstractItemModel
-        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
-                and 0 <= section < len(PUPIL_HEADERS)):
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:  # QAbstractItemModel
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+            and 0 <= section < len(PUPIL_HEADERS)
+        ):
             return PUPIL_HEADERS[section]
         return None
 
@@ -279,10 +291,13 @@ class PupilTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ForegroundRole and index.column() == COL_CONSENT:
             return QBrush(TONES["clear"].fg if pupil.consent_on else QColor(110, 110, 110))
         if role == Qt.ItemDataRole.ToolTipRole and index.column() == COL_CONSENT:
-            return ("Written parental consent with no objection is on record: assisted "
-                    "matching may use this pupil's face template." if pupil.consent_on else
-                    "No biometric consent: no face template is kept. The pupil is still "
-                    "protected: every face is shown to a person beside the reference photos.")
+            return (
+                "Written parental consent with no objection is on record: assisted "
+                "matching may use this pupil's face template."
+                if pupil.consent_on
+                else "No biometric consent: no face template is kept. The pupil is still "
+                "protected: every face is shown to a person beside the reference photos."
+            )
         return None
 
     @staticmethod

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QFileDialog, QWidget
 
 from smmod.dnp.checks import IMAGE_SUFFIXES
 
-IMAGE_FILTER = ("Images (" + " ".join(f"*{s}" for s in IMAGE_SUFFIXES) + ");;All files (*)")
+IMAGE_FILTER = "Images (" + " ".join(f"*{s}" for s in IMAGE_SUFFIXES) + ");;All files (*)"
 
 
 def images_to_check(parent: QWidget | None) -> list[Path]:
@@ -27,14 +27,13 @@ def folder_to_check(parent: QWidget | None) -> Path | None:
 
 def reference_photos(parent: QWidget | None) -> list[Path]:
     files, _ = QFileDialog.getOpenFileNames(
-        parent, "Choose reference photos (a clear, front-facing photo works best)", "",
-        IMAGE_FILTER)
+        parent, "Choose reference photos (a clear, front-facing photo works best)", "", IMAGE_FILTER
+    )
     return [Path(f) for f in files]
 
 
 def export_target(parent: QWidget | None, suggested: Path) -> Path | None:
     suffix = suggested.suffix.lower()
     kind = "JPEG image (*.jpg *.jpeg)" if suffix in (".jpg", ".jpeg") else "PNG image (*.png)"
-    path, _ = QFileDialog.getSaveFileName(parent, "Save the copy for publishing as",
-                                          str(suggested), kind)
+    path, _ = QFileDialog.getSaveFileName(parent, "Save the copy for publishing as", str(suggested), kind)
     return Path(path) if path else None

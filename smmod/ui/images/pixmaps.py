@@ -40,12 +40,14 @@ def from_bytes(data: bytes, height: int) -> QImage:
 def fit(image: QImage, max_side: int) -> QImage:
     if max(image.width(), image.height()) <= max_side:
         return image
-    return image.scaled(QSize(max_side, max_side), Qt.AspectRatioMode.KeepAspectRatio,
-                        Qt.TransformationMode.SmoothTransformation)
+    return image.scaled(
+        QSize(max_side, max_side),
+        Qt.AspectRatioMode.KeepAspectRatio,
+        Qt.TransformationMode.SmoothTransformation,
+    )
 
 
-def face_crop(image: QImage, box: tuple[int, int, int, int], full_width: int,
-              side: int) -> QImage:
+def face_crop(image: QImage, box: tuple[int, int, int, int], full_width: int, side: int) -> QImage:
     """The face in ``box`` (full-size pixels) with some margin, as a ``side`` px square."""
     if image.isNull() or full_width <= 0:
         return QImage()
@@ -58,8 +60,9 @@ def face_crop(image: QImage, box: tuple[int, int, int, int], full_width: int,
     rect = QRect(cx - square // 2, cy - square // 2, square, square).intersected(image.rect())
     if rect.isEmpty():
         return QImage()
-    return image.copy(rect).scaled(side, side, Qt.AspectRatioMode.KeepAspectRatio,
-                                   Qt.TransformationMode.SmoothTransformation)
+    return image.copy(rect).scaled(
+        side, side, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
+    )
 
 
 def face_thumbnail(data: bytes, side: int) -> QImage:
@@ -85,9 +88,12 @@ def face_thumbnail(data: bytes, side: int) -> QImage:
     rect = max(rects, key=lambda r: r.width() * r.height())
     half = max(rect.width(), rect.height()) * 0.8
     cx, cy = (rect.left() + rect.right()) / 2, (rect.top() + rect.bottom()) / 2
-    box = (max(0, round(cx - half)), max(0, round(cy - half)),
-           min(image.width, round(cx + half)), min(image.height, round(cy + half)))
+    box = (
+        max(0, round(cx - half)),
+        max(0, round(cy - half)),
+        min(image.width, round(cx + half)),
+        min(image.height, round(cy + half)),
+    )
     crop = image.crop(box)
     crop.thumbnail((side, side), Image.Resampling.LANCZOS)
-    return QImage(crop.tobytes(), crop.width, crop.height, 3 * crop.width,
-                  QImage.Format.Format_RGB888).copy()
+    return QImage(crop.tobytes(), crop.width, crop.height, 3 * crop.width, QImage.Format.Format_RGB888).copy()

@@ -40,7 +40,8 @@ CONSENT_EXPLAINED = (
     "A face template is kept only with written consent from a parent, and only while "
     "neither the pupil nor any parent objects (Protection of Freedoms Act 2012, ss.26–28). "
     "Without it the pupil is still protected: every face is shown to a person beside "
-    "the reference photos.")
+    "the reference photos."
+)
 _ERROR_STYLE = f"color: {TONES['blocked'].fg.name()};"
 _HINT_STYLE = "color: palette(placeholder-text);"
 
@@ -48,8 +49,7 @@ _HINT_STYLE = "color: palette(placeholder-text);"
 class ConsentFields(QWidget):
     """Date, who saw the written consent, and the no-objection declaration."""
 
-    def __init__(self, staff: list[tuple[str, str]], actor: Actor,
-                 parent: QWidget | None = None) -> None:
+    def __init__(self, staff: list[tuple[str, str]], actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.date_edit = QDateEdit()
         self.date_edit.setAccessibleName("Date of written consent")
@@ -92,8 +92,9 @@ class _RegisterDialog(QDialog):
         self.error_label.setStyleSheet(_ERROR_STYLE)
         self.error_label.setWordWrap(True)
         self.error_label.hide()
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
-                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
         self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
         self.buttons.accepted.connect(self._on_save_clicked)
         self.buttons.rejected.connect(self.reject)
@@ -119,6 +120,11 @@ class _RegisterDialog(QDialog):
         else:
             msgbox.show_error(self, exc, title=self.windowTitle())
 
+    def reject(self) -> None:  # QDialog.reject
+        if self._busy:
+            return  # the save finishes first; closing now would lose its result
+        super().reject()
+
     def _on_save_clicked(self) -> None:
         raise NotImplementedError
 
@@ -129,9 +135,16 @@ class _RegisterDialog(QDialog):
 class AddPupilDialog(_RegisterDialog):
     added = Signal(object, object)  # PupilRecord, list[TakedownCandidate]
 
-    def __init__(self, dnp: DnpService, actor: Actor, runner: TaskRunner, *,
-                 staff: list[tuple[str, str]], photos_refused: str | None,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        dnp: DnpService,
+        actor: Actor,
+        runner: TaskRunner,
+        *,
+        staff: list[tuple[str, str]],
+        photos_refused: str | None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(runner, parent)
         self._dnp = dnp
         self._actor = actor
@@ -158,13 +171,15 @@ class AddPupilDialog(_RegisterDialog):
         self.photo_list.setMovement(QListWidget.Movement.Static)
         self.add_photos_button = QPushButton("Add &photos…")
         self.remove_photo_button = QPushButton("&Remove photo")
-        self.photos_note = QLabel(photos_refused or "Stored encrypted; the key is in the "
-                                  "system keyring. Use clear, front-facing photos.")
+        self.photos_note = QLabel(
+            photos_refused
+            or "Stored encrypted; the key is in the system keyring. Use clear, front-facing photos."
+        )
         self.photos_note.setObjectName("photos_note")
         self.photos_note.setWordWrap(True)
         self.photos_note.setStyleSheet(_ERROR_STYLE if photos_refused else _HINT_STYLE)
         self.add_photos_button.setEnabled(photos_refused is None)
-        self.photo_list.setEnabled(photos_refused is None)
+        self.photo_list.setVisible(photos_refused is None)
         self.consent_group = QGroupBox("Biometric consent is on record")
         self.consent_group.setObjectName("consent_group")
         self.consent_group.setCheckable(True)
@@ -228,8 +243,7 @@ class AddPupilDialog(_RegisterDialog):
     @Slot()
     def _update_state(self) -> None:
         consent_ok = not self.consent_group.isChecked() or self.consent.complete()
-        self.save_button.setEnabled(not self._busy and bool(self.name_edit.text().strip())
-                                    and consent_ok)
+        self.save_button.setEnabled(not self._busy and bool(self.name_edit.text().strip()) and consent_ok)
         self.remove_photo_button.setEnabled(self.photo_list.currentRow() >= 0)
 
     @Slot()
@@ -250,16 +264,33 @@ class AddPupilDialog(_RegisterDialog):
         restriction = str(self.restriction_combo.currentData())
         review_on, photos = self.review_date.value(), self.photos()
         consent = self.consent.value() if self.consent_group.isChecked() else None
-        self._save(lambda: dnp.add_pupil(actor, name, year_group=year, restriction=restriction,
-                                         review_on=review_on, photos=photos, consent=consent),
-                   lambda result: self.added.emit(*result))
+        self._save(
+            lambda: dnp.add_pupil(
+                actor,
+                name,
+                year_group=year,
+                restriction=restriction,
+                review_on=review_on,
+                photos=photos,
+                consent=consent,
+            ),
+            lambda result: self.added.emit(*result),
+        )
 
 
 class ConsentDialog(_RegisterDialog):
     recorded = Signal(object)  # PupilRecord
 
-    def __init__(self, dnp: DnpService, actor: Actor, runner: TaskRunner, pupil: PupilRecord, *,
-                 staff: list[tuple[str, str]], parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        dnp: DnpService,
+        actor: Actor,
+        runner: TaskRunner,
+        pupil: PupilRecord,
+        *,
+        staff: list[tuple[str, str]],
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(runner, parent)
         self._dnp = dnp
         self._actor = actor
@@ -267,9 +298,15 @@ class ConsentDialog(_RegisterDialog):
         self.setWindowTitle(f"Record biometric consent for {pupil.name}")
         self.setMinimumWidth(520)
         self.consent = ConsentFields(staff, actor)
-        explained = QLabel(CONSENT_EXPLAINED + (
-            "" if pupil.photos else "\n\nThis pupil has no reference photo yet, so no template "
-            "can be made until one is added."))
+        explained = QLabel(
+            CONSENT_EXPLAINED
+            + (
+                ""
+                if pupil.photos
+                else "\n\nThis pupil has no reference photo yet, so no template "
+                "can be made until one is added."
+            )
+        )
         explained.setWordWrap(True)
         explained.setStyleSheet(_HINT_STYLE)
         self.save_button.setText("&Record consent")
@@ -289,4 +326,3 @@ class ConsentDialog(_RegisterDialog):
     def _on_save_clicked(self) -> None:
         dnp, actor, pupil_id, consent = self._dnp, self._actor, self._pupil.id, self.consent.value()
         self._save(lambda: dnp.record_consent(actor, pupil_id, consent), self.recorded.emit)
-

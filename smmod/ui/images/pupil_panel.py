@@ -49,37 +49,40 @@ class PupilPanel(QFrame):
         layout.addStretch(1)
 
     def photo_labels(self) -> list[QLabel]:
-        return [w for w in self.photos_box.findChildren(QLabel) if w.pixmap() and
-                not w.pixmap().isNull()]
+        return [w for w in self.photos_box.findChildren(QLabel) if w.pixmap() and not w.pixmap().isNull()]
 
     def show_pupil(self, pupil: PupilRecord | None, *, register_empty: bool) -> None:
         self._pupil = pupil
         self._clear_photos()
         if pupil is None:
-            self.title_label.setText("The register is empty" if register_empty
-                                     else "No pupil selected")
+            self.title_label.setText("The register is empty" if register_empty else "No pupil selected")
             self.details_label.setText(
-                "Add the pupils whose parents asked that they do not appear in the school's "
-                "images (Ctrl+N)." if register_empty else "")
+                "Add the pupils whose parents asked that they do not appear in the school's images (Ctrl+N)."
+                if register_empty
+                else ""
+            )
             self.photos_label.clear()
             return
         self.title_label.setText(pupil.name)
-        review = (f"{pupil.review_on.day} {pupil.review_on:%b %Y}" if pupil.review_on
-                  else "not set")
+        review = f"{pupil.review_on.day} {pupil.review_on:%b %Y}" if pupil.review_on else "not set"
         self.details_label.setText(
             f"{pupil.year_group or 'No year or class'} · "
             f"{RESTRICTION_LABELS.get(pupil.restriction, pupil.restriction)}\n"
-            f"Review by: {review}\nBiometric consent: {consent_text(pupil)}")
+            f"Review by: {review}\nBiometric consent: {consent_text(pupil)}"
+        )
         if not pupil.photos:
-            self.photos_label.setText("No reference photo. Faces are still shown to a person, "
-                                      "but there is nothing to compare them with.")
+            self.photos_label.setText(
+                "No reference photo. Faces are still shown to a person, "
+                "but there is nothing to compare them with."
+            )
             return
         self.photos_label.setText("Loading the reference photos…")
         dnp, pupil_id = self._dnp, pupil.id
         self._runner.run(
             lambda: [from_bytes(b, PHOTO_HEIGHT) for b in dnp.reference_photos(pupil_id)[:_SHOWN]],
             lambda images: self._on_photos_loaded(pupil_id, images),
-            lambda exc: self._on_photos_failed(pupil_id, exc))
+            lambda exc: self._on_photos_failed(pupil_id, exc),
+        )
 
     def _on_photos_loaded(self, pupil_id: int, images: list[QImage]) -> None:
         pupil = self._pupil
@@ -98,9 +101,11 @@ class PupilPanel(QFrame):
 
     def _on_photos_failed(self, pupil_id: int, exc: BaseException) -> None:
         if self._pupil is not None and self._pupil.id == pupil_id:
-            self.photos_label.setText(f"The reference photos cannot be shown. {exc}"
-                                      if isinstance(exc, SmmodError) else
-                                      "The reference photos cannot be shown.")
+            self.photos_label.setText(
+                f"The reference photos cannot be shown. {exc}"
+                if isinstance(exc, SmmodError)
+                else "The reference photos cannot be shown."
+            )
 
     def _clear_photos(self) -> None:
         while self._photos_layout.count():

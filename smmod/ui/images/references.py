@@ -43,7 +43,10 @@ def load_references(dnp: DnpService) -> ReferenceSet:
 
 
 def cut_out_faces(loaded: ReferenceSet) -> ReferenceSet:
-    references = [Reference(ref.pupil, [face_thumbnail(data, REFERENCE_HEIGHT)
-                                        for data in loaded.raw.get(ref.pupil.id, [])])
-                  for ref in loaded.references]
+    references = [
+        Reference(
+            ref.pupil, [face_thumbnail(data, REFERENCE_HEIGHT) for data in loaded.raw.get(ref.pupil.id, [])]
+        )
+        for ref in loaded.references
+    ]
     return ReferenceSet(references, loaded.note, {}, True)

@@ -7,10 +7,7 @@ pupils can still be added, and are protected by name and by the face check.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -33,30 +30,19 @@ from smmod.ui.images.models import (
 )
 from smmod.ui.images.pupil_dialogs import AddPupilDialog, ConsentDialog
 from smmod.ui.images.pupil_panel import PupilPanel
+from smmod.ui.images.register_actions import (
+    RegisterActions,
+    takedown_text,
+    why_no_photos,
+    why_not_editable,
+)
 from smmod.ui.pages import PageDeps
 
-EDITOR_ROLES = ("slt", "administrator")
 _TITLE_STYLE = "font-size: 16pt; font-weight: 600;"
 _MUTED_STYLE = "color: palette(placeholder-text);"
-_BANNER_STYLE = ("background: #fff4e5; color: #663c00; border: 1px solid #f3d19e;"
-                 " border-radius: 4px; padding: 6px 10px;")
-
-
-def _action(parent: QWidget, text: str, key: str | QKeySequence | None = None) -> QAction:
-    action = QAction(text, parent)
-    action.setIconText(text.replace("&", ""))  # tool buttons would drop the "…"
-    if key is not None:
-        action.setShortcut(QKeySequence(key))
-        action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-    parent.addAction(action)
-    return action
-
-
-def takedown_text(takedowns: list[TakedownCandidate]) -> str:
-    lines = [f"• {Path(t.out_path).name} (exported {t.exported_at}): {t.reason}\n  {t.out_path}"
-             for t in takedowns]
-    return ("These images were already exported for publishing. Look at each again, and "
-            "take the post down if this pupil is in it:\n\n" + "\n".join(lines))
+_BANNER_STYLE = (
+    "background: #fff4e5; color: #663c00; border: 1px solid #f3d19e; border-radius: 4px; padding: 6px 10px;"
+)
 
 
 class RegisterTab(QWidget):
@@ -72,12 +58,7 @@ class RegisterTab(QWidget):
         self._dialog: QDialog | None = None
         self._select_after: int | None = None
         self.model = PupilTableModel(self)
-        self.add_action = _action(self, "&Add pupil…", "Ctrl+N")
-        self.photo_action = _action(self, "Add &photos…", "Ctrl+Shift+P")
-        self.consent_action = _action(self, "Record &consent…")
-        self.withdraw_action = _action(self, "&Withdraw consent…")
-        self.remove_action = _action(self, "&Remove from list…",
-                                     QKeySequence(QKeySequence.StandardKey.Delete))
+        self.register_actions = RegisterActions(self)
         self._init_widgets()
         self._init_layout()
         self._connect_signals()
@@ -102,9 +83,7 @@ class RegisterTab(QWidget):
         self.banner.setWordWrap(True)
         self.banner.hide()
         self.buttons: dict[str, QToolButton] = {}
-        for key, action in (("add", self.add_action), ("photos", self.photo_action),
-                            ("consent", self.consent_action),
-                            ("withdraw", self.withdraw_action), ("remove", self.remove_action)):
+        for key, action in self.register_actions.items():
             button = QToolButton()
             button.setObjectName(f"register_{key}_button")
             button.setDefaultAction(action)
@@ -163,32 +142,39 @@ class RegisterTab(QWidget):
         layout.addWidget(self.mode_note)
 
     def _connect_signals(self) -> None:
-        self.add_action.triggered.connect(self._on_add_triggered)
-        self.photo_action.triggered.connect(self._on_photos_triggered)
-        self.consent_action.triggered.connect(self._on_consent_triggered)
-        self.withdraw_action.triggered.connect(self._on_withdraw_triggered)
-        self.remove_action.triggered.connect(self._on_remove_triggered)
+        a = self.register_actions
+        a.add.triggered.connect(self._on_add_triggered)
+        a.photos.triggered.connect(self._on_photos_triggered)
+        a.consent.triggered.connect(self._on_consent_triggered)
+        a.withdraw.triggered.connect(self._on_withdraw_triggered)
+        a.remove.triggered.connect(self._on_remove_triggered)
         self.table.selectionModel().currentRowChanged.connect(self._on_current_row_changed)
         self._notice_timer.timeout.connect(self.notice_label.clear)
 
     # -- page protocol ------------------------------------------------------------
     def refresh(self) -> None:
         dnp, staff = self._ctx.dnp, self._ctx.staff
-        self._runner.run(lambda: (dnp.list_pupils(), [(s.username, s.name) for s in staff.list()]),
-                         self._on_loaded, self._on_task_failed)
+        self._runner.run(
+            lambda: (dnp.list_pupils(), [(s.username, s.name) for s in staff.list()]),
+            self._on_loaded,
+            self._on_task_failed,
+        )
         if self._ctx.images.assisted:
-            self.mode_note.setText("Assisted matching is on (DPIA "
-                                   f"{self._ctx.settings.get('images.dpia_reference')}): faces "
-                                   "are compared with the templates of consented pupils.")
+            self.mode_note.setText(
+                "Assisted matching is on (DPIA "
+                f"{self._ctx.settings.get('images.dpia_reference')}): faces "
+                "are compared with the templates of consented pupils."
+            )
         else:
-            self.mode_note.setText("Face check: no biometric matching. Every face in an image is "
-                                   "shown to a person beside these reference photos.")
+            self.mode_note.setText(
+                "Face check: no biometric matching. Every face in an image is "
+                "shown to a person beside these reference photos."
+            )
         self._update_actions()
 
     @staticmethod
     def shortcuts() -> list[tuple[str, str]]:
-        return [("Ctrl+N", "Add a pupil to the do-not-publish list"),
-                ("Ctrl+Shift+P", "Add reference photos"), ("Del", "Remove the selected pupil")]
+        return RegisterActions.shortcuts()
 
     # -- public -------------------------------------------------------------------
     def selected_pupil(self) -> PupilRecord | None:
@@ -207,19 +193,10 @@ class RegisterTab(QWidget):
         return self._dialog
 
     def why_not_editable(self) -> str | None:
-        actor = self._ctx.actor
-        if actor.read_only:
-            return (f"Read-only: you ({actor.username}) have no record in the staff register.")
-        if not actor.has(*EDITOR_ROLES):
-            return "Only SLT or administrators can change the do-not-publish register."
-        return None
+        return why_not_editable(self._ctx.actor)
 
     def why_no_photos(self) -> str | None:
-        status = self._ctx.vault.status()
-        if status.secure:
-            return None
-        return ("Reference photos cannot be added, because they are stored encrypted with a key "
-                f"kept in the system keyring. {status.reason}")
+        return why_no_photos(self._ctx.vault)
 
     # -- loading ------------------------------------------------------------------
     def _on_loaded(self, loaded: tuple[list[PupilRecord], list[tuple[str, str]]]) -> None:
@@ -237,35 +214,28 @@ class RegisterTab(QWidget):
         consented = sum(1 for p in pupils if p.consent_on)
         self.summary_label.setText(
             f"{len(pupils)} pupil{'s' if len(pupils) != 1 else ''}  ·  {with_photos} with "
-            f"reference photos  ·  {consented} with biometric consent")
+            f"reference photos  ·  {consented} with biometric consent"
+        )
         self._update_actions()
         self.pupils_loaded.emit(len(pupils))
 
     @Slot(QModelIndex, QModelIndex)
     def _on_current_row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         pupil = current.data(ObjectRole) if current.isValid() else None
-        self.panel.show_pupil(pupil if isinstance(pupil, PupilRecord) else None,
-                              register_empty=self.model.rowCount() == 0)
+        self.panel.show_pupil(
+            pupil if isinstance(pupil, PupilRecord) else None, register_empty=self.model.rowCount() == 0
+        )
         self._update_actions()
 
     def _on_task_failed(self, exc: BaseException) -> None:
         msgbox.show_error(self, exc, title="Do-not-publish register")
 
     def _update_actions(self) -> None:
-        why = self.why_not_editable()
-        no_photos = self.why_no_photos()
-        pupil = self.selected_pupil()
+        why, no_photos = self.why_not_editable(), self.why_no_photos()
         banner = [text for text in (why, no_photos) if text]
         self.banner.setText("\n\n".join(banner))
         self.banner.setVisible(bool(banner))
-        self.add_action.setEnabled(why is None)
-        self.photo_action.setEnabled(why is None and no_photos is None and pupil is not None)
-        self.consent_action.setEnabled(why is None and pupil is not None
-                                       and pupil.consent_on is None)
-        self.withdraw_action.setEnabled(why is None and pupil is not None
-                                        and pupil.consent_on is not None)
-        self.remove_action.setEnabled(why is None and pupil is not None)
-        self.photo_action.setToolTip(why or no_photos or "Add reference photos (Ctrl+Shift+P)")
+        self.register_actions.update(why, no_photos, self.selected_pupil())
 
     def _show_notice(self, text: str) -> None:
         self.notice_label.setText(text)
@@ -294,8 +264,19 @@ class RegisterTab(QWidget):
     def _on_add_triggered(self) -> None:
         if self.why_not_editable() is not None or self._dialog is not None:
             return
-        dialog = AddPupilDialog(self._ctx.dnp, self._ctx.actor, self._runner, staff=self._staff,
-                                photos_refused=self.why_no_photos(), parent=self)
+        dialog = AddPupilDialog(
+            self._ctx.dnp,
+            self._ctx.actor,
+            self._runner,
+            staff=self._staff,
+            photos_refused=(
+                "Photos cannot be added without a secure system keyring: see the note above "
+                "the register for how to fix it."
+                if self.why_no_photos()
+                else None
+            ),
+            parent=self,
+        )
         dialog.added.connect(self._on_pupil_added)
         self._open_dialog(dialog)
 
@@ -320,20 +301,21 @@ class RegisterTab(QWidget):
                     found[t.export_id] = t
             return list(found.values())
 
-        self._runner.run(add_all,
-                         lambda takedowns: self._changed(
-                             f"Added {len(paths)} photo(s) for {pupil.name}.", takedowns),
-                         self._on_change_failed)
+        self._runner.run(
+            add_all,
+            lambda takedowns: self._changed(f"Added {len(paths)} photo(s) for {pupil.name}.", takedowns),
+            self._on_change_failed,
+        )
 
     @Slot()
     def _on_consent_triggered(self) -> None:
         pupil = self.selected_pupil()
         if pupil is None or self.why_not_editable() is not None or self._dialog is not None:
             return
-        dialog = ConsentDialog(self._ctx.dnp, self._ctx.actor, self._runner, pupil,
-                               staff=self._staff, parent=self)
-        dialog.recorded.connect(lambda record: self._changed(
-            f"Consent recorded for {record.name}."))
+        dialog = ConsentDialog(
+            self._ctx.dnp, self._ctx.actor, self._runner, pupil, staff=self._staff, parent=self
+        )
+        dialog.recorded.connect(lambda record: self._changed(f"Consent recorded for {record.name}."))
         self._open_dialog(dialog)
 
     @Slot()
@@ -341,35 +323,47 @@ class RegisterTab(QWidget):
         pupil = self.selected_pupil()
         if pupil is None or self.why_not_editable() is not None:
             return
-        reason = msgbox.ask_text(self, f"Withdraw consent for {pupil.name}",
-                                 "Why? (e.g. 'parent withdrew consent'; recorded in the audit "
-                                 "trail). The face template is deleted at once.")
+        reason = msgbox.ask_text(
+            self,
+            f"Withdraw consent for {pupil.name}",
+            "Why? (e.g. 'parent withdrew consent'; recorded in the audit "
+            "trail). The face template is deleted at once.",
+        )
         if reason is None:
             return
         dnp, actor, pupil_id = self._ctx.dnp, self._ctx.actor, pupil.id
-        self._runner.run(lambda: dnp.withdraw_consent(actor, pupil_id, reason),
-                         lambda record: self._changed(
-                             f"Consent withdrawn for {record.name}; face template deleted."),
-                         self._on_change_failed)
+        self._runner.run(
+            lambda: dnp.withdraw_consent(actor, pupil_id, reason),
+            lambda record: self._changed(f"Consent withdrawn for {record.name}; face template deleted."),
+            self._on_change_failed,
+        )
 
     @Slot()
     def _on_remove_triggered(self) -> None:
         pupil = self.selected_pupil()
         if pupil is None or self.why_not_editable() is not None:
             return
-        if not msgbox.confirm(self, f"Remove {pupil.name}", (
+        if not msgbox.confirm(
+            self,
+            f"Remove {pupil.name}",
+            (
                 f"Take {pupil.name} off the do-not-publish list?\n\nTheir reference photos and "
-                "any face template are deleted. Images will no longer be checked for them."),
-                destructive=True):
+                "any face template are deleted. Images will no longer be checked for them."
+            ),
+            destructive=True,
+        ):
             return
-        reason = msgbox.ask_text(self, f"Remove {pupil.name}",
-                                 "Why? (e.g. 'left the school'; recorded in the audit trail)")
+        reason = msgbox.ask_text(
+            self, f"Remove {pupil.name}", "Why? (e.g. 'left the school'; recorded in the audit trail)"
+        )
         if reason is None:
             return
         dnp, actor, pupil_id, name = self._ctx.dnp, self._ctx.actor, pupil.id, pupil.name
-        self._runner.run(lambda: dnp.remove_pupil(actor, pupil_id, reason),
-                         lambda _none: self._changed(f"Removed {name} from the list."),
-                         self._on_change_failed)
+        self._runner.run(
+            lambda: dnp.remove_pupil(actor, pupil_id, reason),
+            lambda _none: self._changed(f"Removed {name} from the list."),
+            self._on_change_failed,
+        )
 
     def _on_change_failed(self, exc: BaseException) -> None:
         msgbox.show_error(self, exc, title="Do-not-publish register")

@@ -20,14 +20,16 @@ from smmod.ui.pages import PageDeps
 from smmod.ui.tasks import TaskRunner
 
 CONFIRM_ROLES = ("slt", "administrator", "moderator", "staff")
-_IMAGE_CACHE = 12
+_IMAGE_CACHE = 6
 
 
 def why_not_confirm(deps: PageDeps) -> str | None:
     actor = deps.ctx.actor
     if actor.read_only:
-        return (f"Read-only: you ({actor.username}) have no record in the staff register, "
-                "so you cannot confirm faces.")
+        return (
+            f"Read-only: you ({actor.username}) have no record in the staff register, "
+            "so you cannot confirm faces."
+        )
     if not actor.has(*CONFIRM_ROLES):
         return "Only SLT, administrators, moderators or staff can confirm faces."
     return None
@@ -64,9 +66,11 @@ class ReviewController(QObject):
         dnp = self._ctx.dnp
         self._wanted += 1
         wanted = self._wanted
-        self._runner.run(lambda: load_references(dnp),
-                         lambda loaded: self._on_references_loaded(wanted, loaded),
-                         self._on_task_failed)
+        self._runner.run(
+            lambda: load_references(dnp),
+            lambda loaded: self._on_references_loaded(wanted, loaded),
+            self._on_task_failed,
+        )
 
     def show_entry(self, entry: CheckRecord | FileError | None) -> None:
         if entry is None:
@@ -79,9 +83,11 @@ class ReviewController(QObject):
             self._show_image()
             return
         check_id, path = entry.id, entry.path
-        self._runner.run(lambda: load_upright(path),
-                         lambda image: self._on_image_loaded(check_id, image),
-                         self._on_task_failed)
+        self._runner.run(
+            lambda: load_upright(path),
+            lambda image: self._on_image_loaded(check_id, image),
+            self._on_task_failed,
+        )
 
     def confirm_current(self) -> None:
         if self.detail.faces.cards:
@@ -90,7 +96,11 @@ class ReviewController(QObject):
     def choose_pupil_for_current(self) -> None:
         card = self.detail.faces.cards.get(self.detail.faces.current_face())
         if card is not None and card.this_is_button.isEnabled():
-            card.this_is_button.showMenu()
+            button = card.this_is_button
+            # popup(), not exec(): the menu must not block the event loop.
+            card.menu.popup(button.mapToGlobal(button.rect().bottomLeft()))
+            if card.menu.actions():
+                card.menu.setActiveAction(card.menu.actions()[0])
 
     def next_face(self) -> None:
         faces = sorted(self.detail.faces.cards)
@@ -109,9 +119,11 @@ class ReviewController(QObject):
         if self.detail.record is not None:
             self._show_image(current=self.detail.faces.current_face())
         if loaded.raw:
-            self._face_runner.run(lambda: cut_out_faces(loaded),
-                                  lambda done: self._on_references_loaded(wanted, done),
-                                  self._on_task_failed)
+            self._face_runner.run(
+                lambda: cut_out_faces(loaded),
+                lambda done: self._on_references_loaded(wanted, done),
+                self._on_task_failed,
+            )
         self.references_loaded.emit(len(self.references))
         if loaded.faces_cut_out or not loaded.raw:
             self.references_ready.emit()
@@ -128,8 +140,9 @@ class ReviewController(QObject):
         record = self.detail.record
         if record is None or record.id not in self._images:
             return
-        self.detail.show_image(self._images[record.id], self.references, self._note,
-                               why_not_confirm(self._deps), current=current)
+        self.detail.show_image(
+            self._images[record.id], self.references, self._note, why_not_confirm(self._deps), current=current
+        )
         if self._saving:
             self.detail.faces.set_enabled_answers(False)
         self.detail_shown.emit(record.id)
@@ -157,7 +170,8 @@ class ReviewController(QObject):
         self._runner.run(
             lambda: images.confirm_face(actor, check_id, face, pupil_id, version_id=version),
             lambda updated: self._on_confirm_succeeded(face, updated),
-            lambda exc: self._on_confirm_failed(check_id, exc))
+            lambda exc: self._on_confirm_failed(check_id, exc),
+        )
 
     def _on_confirm_succeeded(self, face: int, record: CheckRecord) -> None:
         self._saving = False
@@ -182,8 +196,7 @@ class ReviewController(QObject):
         msgbox.show_error(self.detail, exc, title="Confirm a face")
         if isinstance(exc, ConflictError):
             images = self._ctx.images
-            self._runner.run(lambda: images.get(check_id), self._on_record_reloaded,
-                             self._on_task_failed)
+            self._runner.run(lambda: images.get(check_id), self._on_record_reloaded, self._on_task_failed)
 
     def _on_record_reloaded(self, record: CheckRecord) -> None:
         self.record_changed.emit(record)

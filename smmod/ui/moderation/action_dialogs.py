@@ -80,12 +80,19 @@ def default_notice(kind: str, flags: Sequence[str], notices: Sequence[TemplateIn
 class _RecordDialog(QDialog):
     """Shared frame: title, item box, body, the plain hint, and the record button."""
 
-    def __init__(self, title: str, item: ItemContext, zone: ZoneInfo, record_text: str,
-                 parent: QWidget | None, flags: tuple = ()) -> None:
+    def __init__(
+        self,
+        title: str,
+        item: ItemContext,
+        zone: ZoneInfo,
+        record_text: str,
+        parent: QWidget | None,
+        flags: tuple = (),
+    ) -> None:
         super().__init__(parent)
         self.item = item
         self.setWindowTitle(f"{title} — #{item.item_id}")
-        self.setMinimumWidth(560)
+        self.setMinimumWidth(620)
         heading = QLabel(title)
         heading.setStyleSheet(TITLE_STYLE)
         self.body = QVBoxLayout()
@@ -132,9 +139,17 @@ class ActionDialog(_RecordDialog):
 
     notice_copied = Signal(str)
 
-    def __init__(self, kind: str, item: ItemContext, zone: ZoneInfo, *,
-                 notices: Sequence[TemplateInfo], render: Render, flags: tuple = (),
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        kind: str,
+        item: ItemContext,
+        zone: ZoneInfo,
+        *,
+        notices: Sequence[TemplateInfo],
+        render: Render,
+        flags: tuple = (),
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(TITLES[kind], item, zone, record_label(item.platform), parent, flags)
         self.kind = kind
         self._render = render
@@ -144,6 +159,8 @@ class ActionDialog(_RecordDialog):
         self.reasons.setAccessibleName("Common reasons")
         self.reasons.addItem("Common reasons…")
         self.reasons.addItems(COMMON_REASONS)
+        self.reasons.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.reasons.setMinimumContentsLength(22)
         self.reason = text_edit("reason", "Reason", lines=2)
         self.reason.setPlaceholderText("Why, in a sentence: this is kept with the action.")
         reason_row = QHBoxLayout()
@@ -152,8 +169,10 @@ class ActionDialog(_RecordDialog):
         reason_row.addWidget(self.reasons)
         self.body.addLayout(reason_row)
         self.body.addWidget(self.reason)
-        self.notice = text_edit("audience_notice", "Audience notice", lines=3)
+        self.notice = text_edit("audience_notice", "Audience notice", lines=4)
         self.templates = QComboBox()
+        self.templates.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.templates.setMinimumContentsLength(30)
         self.templates.setObjectName("notice_templates")
         self.templates.setAccessibleName("Notice template")
         self.copy_button = QPushButton("Copy notice")
@@ -168,10 +187,12 @@ class ActionDialog(_RecordDialog):
             head.addWidget(self.templates)
             head.addWidget(self.copy_button)
             self.body.addLayout(head)
-            explain = QLabel("A short public statement of exactly why (R8). Edit it as you need; "
-                             "it is copied to the clipboard ready to paste."
-                             if kind in NOTICE_REQUIRED else
-                             "Optional for hiding: a public statement, if you post one.")
+            explain = QLabel(
+                "A short public statement of exactly why (R8). Edit it as you need; "
+                "it is copied to the clipboard ready to paste."
+                if kind in NOTICE_REQUIRED
+                else "Optional for hiding: a public statement, if you post one."
+            )
             explain.setStyleSheet(MUTED)
             explain.setWordWrap(True)
             self.body.addWidget(explain)
@@ -192,10 +213,14 @@ class ActionDialog(_RecordDialog):
         self._update()
 
     def request(self) -> ActionRequest:
-        return ActionRequest(self.item.item_id, self.kind, reason=self.reason.toPlainText(),
-                             audience_notice=self.notice.toPlainText(),
-                             template=self.templates.currentData() if self.notice.toPlainText()
-                             else None, version_id=self.item.version_id)
+        return ActionRequest(
+            self.item.item_id,
+            self.kind,
+            reason=self.reason.toPlainText(),
+            audience_notice=self.notice.toPlainText(),
+            template=self.templates.currentData() if self.notice.toPlainText() else None,
+            version_id=self.item.version_id,
+        )
 
     def copy_notice(self) -> str:
         text = self.notice.toPlainText().strip()
@@ -239,10 +264,21 @@ class ActionDialog(_RecordDialog):
 class ReplyDialog(_RecordDialog):
     """A reply from a template (R10), filled in, editable, copied to paste."""
 
-    def __init__(self, item: ItemContext, zone: ZoneInfo, *, replies: Sequence[TemplateInfo],
-                 render: Render, suggested: Sequence[str] = (), preselect: str | None = None,
-                 flags: tuple = (), parent: QWidget | None = None) -> None:
-        super().__init__("Reply", item, zone, record_label(item.platform), parent, flags)
+    def __init__(
+        self,
+        item: ItemContext,
+        zone: ZoneInfo,
+        *,
+        replies: Sequence[TemplateInfo],
+        render: Render,
+        suggested: Sequence[str] = (),
+        preselect: str | None = None,
+        flags: tuple = (),
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(
+            f"Reply to {item.author_name}", item, zone, record_label(item.platform), parent, flags
+        )
         self.setObjectName("reply_dialog")
         self._render = render
         self.templates = QComboBox()
@@ -266,8 +302,10 @@ class ReplyDialog(_RecordDialog):
         text_head.addWidget(self.copy_button)
         self.body.addLayout(text_head)
         self.body.addWidget(self.text)
-        note = QLabel("The school's name, the account and the author's name are filled in. "
-                      "A reply stops the response clock (R7).")
+        note = QLabel(
+            "The school's name, the account and the author's name are filled in. "
+            "A reply stops the response clock (R7)."
+        )
         note.setStyleSheet(MUTED)
         note.setWordWrap(True)
         self.body.addWidget(note)
@@ -282,9 +320,13 @@ class ReplyDialog(_RecordDialog):
         self._update()
 
     def request(self) -> ActionRequest:
-        return ActionRequest(self.item.item_id, "reply", reply_text=self.text.toPlainText(),
-                             template=self.templates.currentData(),
-                             version_id=self.item.version_id)
+        return ActionRequest(
+            self.item.item_id,
+            "reply",
+            reply_text=self.text.toPlainText(),
+            template=self.templates.currentData(),
+            version_id=self.item.version_id,
+        )
 
     def accept(self) -> None:  # QDialog.accept
         if self.record_button.isEnabled():
@@ -310,18 +352,25 @@ class ReplyDialog(_RecordDialog):
 class ReopenDialog(_RecordDialog):
     """Undo: reverse one action recorded by mistake, or reopen a resolved item."""
 
-    def __init__(self, item: ItemContext, zone: ZoneInfo, *, actions: Sequence[ActionRecord],
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        item: ItemContext,
+        zone: ZoneInfo,
+        *,
+        actions: Sequence[ActionRecord],
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__("Undo or reopen", item, zone, "Reopen", parent)
         self.setObjectName("reopen_dialog")
         self.choices = QButtonGroup(self)
         self.body.addWidget(section("Which action was recorded by mistake?", required=True))
-        reversible = [a for a in actions
-                      if a.kind not in ("reopen", "escalate") and not a.reversed]
+        reversible = [a for a in actions if a.kind not in ("reopen", "escalate") and not a.reversed]
         for action in reversed(reversible):
             why = f" — {action.reason}" if action.reason else ""
-            button = QRadioButton(f"{ACTION_LABELS.get(action.kind, action.kind)} by "
-                                  f"{action.actor_name}, {local_time(action.at, zone)}{why}")
+            button = QRadioButton(
+                f"{ACTION_LABELS.get(action.kind, action.kind)} by "
+                f"{action.actor_name}, {local_time(action.at, zone)}{why}"
+            )
             button.setObjectName(f"reverse_{action.id}")
             self.choices.addButton(button, action.id)
             self.body.addWidget(button)
@@ -331,8 +380,10 @@ class ReopenDialog(_RecordDialog):
             self.choices.addButton(button, 0)
             self.body.addWidget(button)
         if not self.choices.buttons():
-            empty = QLabel("Nothing to undo: no action on this item can be reversed. "
-                           "An escalation stays with its incident (R9).")
+            empty = QLabel(
+                "Nothing to undo: no action on this item can be reversed. "
+                "An escalation stays with its incident (R9)."
+            )
             empty.setWordWrap(True)
             empty.setStyleSheet(MUTED)
             self.body.addWidget(empty)
@@ -341,17 +392,23 @@ class ReopenDialog(_RecordDialog):
         self.body.addWidget(section("Reason", required=True))
         self.reason = text_edit("reason", "Reason", lines=2)
         self.body.addWidget(self.reason)
-        self.set_hint("Nothing is erased: the original action stays in the history, marked as "
-                      f"reversed. If it was done on {platform_name(item.platform)}, undo it there too.")
+        self.set_hint(
+            "Nothing is erased: the original action stays in the history, marked as "
+            f"reversed. If it was done on {platform_name(item.platform)}, undo it there too."
+        )
         self.reason.textChanged.connect(self._update)
         self.choices.idToggled.connect(lambda _id, _on: self._update())
         self._update()
 
     def request(self) -> ActionRequest:
         chosen = self.choices.checkedId()
-        return ActionRequest(self.item.item_id, "reopen", reason=self.reason.toPlainText(),
-                             reverses_id=chosen if chosen > 0 else None,
-                             version_id=self.item.version_id)
+        return ActionRequest(
+            self.item.item_id,
+            "reopen",
+            reason=self.reason.toPlainText(),
+            reverses_id=chosen if chosen > 0 else None,
+            version_id=self.item.version_id,
+        )
 
     @Slot()
     def _update(self) -> None:

@@ -24,13 +24,18 @@ from smmod.moderation.records import FlagExplanation, ItemContext
 
 MUTED = "color: palette(placeholder-text);"
 TITLE_STYLE = "font-size: 13pt; font-weight: 600;"
-HINT_STYLE = ("QLabel { background: #eef4fb; border: 1px solid #c6d8ee; border-radius: 4px;"
-              " padding: 6px 8px; color: #1f3a5a; }")
-WARN_STYLE = ("QLabel { background: #fff4e5; border: 1px solid #f3d19e; border-radius: 4px;"
-              " padding: 6px 8px; color: #663c00; }")
+HINT_STYLE = (
+    "QLabel { background: #eef4fb; border: 1px solid #c6d8ee; border-radius: 4px;"
+    " padding: 6px 8px; color: #1f3a5a; }"
+)
+WARN_STYLE = (
+    "QLabel { background: #fff4e5; border: 1px solid #f3d19e; border-radius: 4px;"
+    " padding: 6px 8px; color: #663c00; }"
+)
 REQUIRED_STYLE = "color: #9e1616;"
-BOX_STYLE = ("QFrame#item_box { background: palette(base); border: 1px solid palette(mid);"
-             " border-radius: 4px; }")
+BOX_STYLE = (
+    "QFrame#item_box { background: palette(base); border: 1px solid palette(mid); border-radius: 4px; }"
+)
 
 
 def copy_to_clipboard(text: str) -> None:
@@ -44,8 +49,7 @@ def clipboard_text() -> str:
     return clipboard.text() if clipboard is not None else ""
 
 
-def choose_save_path(parent: QWidget | None, title: str, suggested: str, filters: str
-                     ) -> Path | None:
+def choose_save_path(parent: QWidget | None, title: str, suggested: str, filters: str) -> Path | None:
     """Where to save a file; tests replace this function."""
     name, _ = QFileDialog.getSaveFileName(parent, title, suggested, filters)
     return Path(name) if name else None
@@ -62,11 +66,11 @@ def local_time(value: object, zone: ZoneInfo) -> str:
 
     if not isinstance(value, datetime):
         return "—"
-    return value.astimezone(zone).strftime("%a %d %b, %H:%M")
+    return value.astimezone(zone).strftime("%d %b %H:%M")
 
 
 def flag_line(flag: FlagExplanation) -> str:
-    """"offensive — “crap” (Offensive language)": the flag and exactly why."""
+    """ "offensive — “crap” (Offensive language)": the flag and exactly why."""
     words = ", ".join(f"“{m}”" for m in flag.matched if "=" not in m)
     kinds = ", ".join(m.replace("_", " ") for m in flag.matched if "=" in m)
     why = " · ".join(b for b in (words, kinds) if b)
@@ -86,6 +90,8 @@ def text_edit(name: str, accessible: str, *, lines: int = 3) -> QPlainTextEdit:
     edit.setObjectName(name)
     edit.setAccessibleName(accessible)
     edit.setTabChangesFocus(True)
+    edit.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+    edit.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
     metrics = edit.fontMetrics()
     edit.setFixedHeight(metrics.lineSpacing() * lines + 14)
     return edit
@@ -94,18 +100,26 @@ def text_edit(name: str, accessible: str, *, lines: int = 3) -> QPlainTextEdit:
 class ItemBox(QFrame):
     """Who wrote what, where and when: the item an action is about."""
 
-    def __init__(self, item: ItemContext, zone: ZoneInfo, *, flags: tuple[FlagExplanation, ...] = (),
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        item: ItemContext,
+        zone: ZoneInfo,
+        *,
+        flags: tuple[FlagExplanation, ...] = (),
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("item_box")
         self.setStyleSheet(BOX_STYLE)
         e = html.escape
         handle = f" @{e(item.author_handle.lstrip('@'))}" if item.author_handle else ""
-        head = QLabel(f"<b>{e(item.author_name)}</b><span style='color:#666'>{handle} "
-                      f"({e(item.author_kind)})</span> · {e(item.kind)} on "
-                      f"<b>{e(item.account_label)}</b>"
-                      + f" · {e(local_time(item.received_at, zone))}"
-                      + f" · #{item.item_id}")
+        head = QLabel(
+            f"<b>{e(item.author_name)}</b><span style='color:#666'>{handle} "
+            f"({e(item.author_kind)})</span> · {e(item.kind)} on "
+            f"<b>{e(item.account_label)}</b>"
+            + f" · {e(local_time(item.received_at, zone))}"
+            + f" · #{item.item_id}"
+        )
         head.setTextFormat(Qt.TextFormat.RichText)
         head.setWordWrap(True)
         text = QLabel(e(item.text[:600] + ("…" if len(item.text) > 600 else "")).replace("\n", "<br>"))

@@ -19,9 +19,15 @@ from smmod.screening import (
 
 _PERSONAL = {"phone": "a phone number", "email": "an email address", "postcode": "a postcode"}
 PRIORITY_WORDS = {0: "normal", 1: "raised", 2: "high", 3: "urgent"}
-ACTION_WORDS = {"acknowledge": "acknowledge", "reply": "reply", "hide": "hide", "delete": "delete",
-                "block": "block the author", "report_to_platform": "report it",
-                "escalate": "escalate"}
+ACTION_WORDS = {
+    "acknowledge": "acknowledge",
+    "reply": "reply",
+    "hide": "hide",
+    "delete": "delete",
+    "block": "block the author",
+    "report_to_platform": "report it",
+    "escalate": "escalate",
+}
 
 
 def _either(values: list[str]) -> str:
@@ -30,28 +36,33 @@ def _either(values: list[str]) -> str:
     return ", ".join(values[:-1]) + " or " + values[-1]
 
 
+def _article(word: str) -> str:
+    return ("an " if word[0] in "aeiou" else "a ") + word
+
+
 def describe_condition(condition: Condition, *, nested: bool = False) -> str:
+    """Words that complete "When the item …"."""
     match condition:
         case WordListCondition(wordlist=name):
-            return f"a word from the “{name}” list"
+            return f"contains a word from the “{name}” list"
         case RegexCondition(pattern=pattern):
-            return f"text matching /{pattern}/"
+            return f"matches /{pattern}/"
         case AuthorKindCondition(kinds=kinds):
-            return f"the author is {_either([('an ' if k[0] in 'aeiou' else 'a ') + k for k in sorted(kinds)])}"
+            return f"is written by {_either([_article(k) for k in sorted(kinds)])}"
         case ItemKindCondition(kinds=kinds):
-            return f"the item is {_either([('an ' if k[0] in 'aeiou' else 'a ') + k for k in sorted(kinds)])}"
+            return f"is {_either([_article(k) for k in sorted(kinds)])}"
         case LinkCondition():
-            return "a link"
+            return "contains a link"
         case PersonalDataCondition(kinds=kinds):
-            return _either([_PERSONAL[k] for k in kinds])
+            return "contains " + _either([_PERSONAL[k] for k in kinds])
         case ProtectedNameCondition():
-            return "the name of a pupil on the do-not-publish list"
+            return "names a pupil on the do-not-publish list"
         case AllOf(conditions=children) | AnyOf(conditions=children):
             joiner = " and " if isinstance(condition, AllOf) else " or "
             text = joiner.join(describe_condition(c, nested=True) for c in children)
             return f"({text})" if nested else text
         case Not(condition=child):
-            return f"not {describe_condition(child, nested=True)}"
+            return f"does not {describe_condition(child, nested=True)}"
     return str(condition)
 
 
@@ -62,8 +73,10 @@ def describe_effects(effects: Effects) -> str:
     if effects.priority is not None:
         bits.append(f"priority {PRIORITY_WORDS.get(effects.priority, effects.priority)}")
     if effects.suggest:
-        offered = [ACTION_WORDS.get(s.action, s.action)
-                   + (f" with “{s.template.replace('_', ' ')}”" if s.template else "")
-                   for s in effects.suggest]
+        offered = [
+            ACTION_WORDS.get(s.action, s.action)
+            + (f" with “{s.template.replace('_', ' ')}”" if s.template else "")
+            for s in effects.suggest
+        ]
         bits.append("suggest " + _either(offered))
     return "; ".join(bits)

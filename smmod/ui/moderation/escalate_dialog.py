@@ -40,9 +40,16 @@ _MAX_LISTED = 4
 
 
 class EscalateDialog(QDialog):
-    def __init__(self, rows: Sequence[QueueRow], *, leads: Sequence[StaffChoice],
-                 open_incidents: Sequence[IncidentSummary], suggestion: PoliceSuggestion,
-                 default_lead: int | None = None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        rows: Sequence[QueueRow],
+        *,
+        leads: Sequence[StaffChoice],
+        open_incidents: Sequence[IncidentSummary],
+        suggestion: PoliceSuggestion,
+        default_lead: int | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("escalate_dialog")
         self.setWindowTitle("Escalate to an incident")
@@ -52,7 +59,8 @@ class EscalateDialog(QDialog):
         heading.setStyleSheet(TITLE_STYLE)
         listed = "<br>".join(
             f"#{r.id} <b>{html.escape(r.author_name)}</b>: {html.escape(r.excerpt[:90])}"
-            for r in self.rows[:_MAX_LISTED])
+            for r in self.rows[:_MAX_LISTED]
+        )
         if len(self.rows) > _MAX_LISTED:
             listed += f"<br>… and {len(self.rows) - _MAX_LISTED} more"
         items = QLabel(listed)
@@ -70,9 +78,11 @@ class EscalateDialog(QDialog):
         self.incidents.setObjectName("escalate_incident")
         self.incidents.setAccessibleName("Open incident")
         for incident in open_incidents:
-            self.incidents.addItem(f"#{incident.id} {incident.title} ({incident.lead_name})",
-                                   incident.id)
+            self.incidents.addItem(f"#{incident.id} {incident.title} ({incident.lead_name})", incident.id)
         self.existing_radio.setEnabled(bool(open_incidents))
+        if not open_incidents:
+            self.existing_radio.setText("Add to an open incident (there are none)")
+            self.incidents.hide()
         self.new_radio.setChecked(True)
         self.category = QComboBox()
         self.category.setObjectName("escalate_category")
@@ -85,8 +95,7 @@ class EscalateDialog(QDialog):
         self.severity.setObjectName("escalate_severity")
         for key in SEVERITIES:
             self.severity.addItem(SEVERITY_LABELS[key], key)
-        self.severity.setCurrentIndex(self.severity.findData("high" if suggestion.suggested
-                                                            else "medium"))
+        self.severity.setCurrentIndex(self.severity.findData("high" if suggestion.suggested else "medium"))
         self.lead = QComboBox()
         self.lead.setObjectName("escalate_lead")
         for choice in leads:
@@ -123,7 +132,8 @@ class EscalateDialog(QDialog):
             self.police_banner.setText(
                 "<b>Police advised is suggested (R9)</b> — screening found racist content or a "
                 f"threat of violence:<br>{reasons}<br>This is only a suggestion: decide with the "
-                "box below.")
+                "box below."
+            )
         self.police_banner.setVisible(suggestion.suggested)
         self.problem = QLabel()
         self.problem.setStyleSheet(MUTED)
@@ -135,8 +145,10 @@ class EscalateDialog(QDialog):
         existing_row = QHBoxLayout()
         existing_row.addWidget(self.existing_radio)
         existing_row.addWidget(self.incidents, 1)
-        note = QLabel("Escalating stops the response clock (R7). The items are kept as evidence "
-                      "exactly as they are now, even if they are later deleted or edited.")
+        note = QLabel(
+            "Escalating stops the response clock (R7). The items are kept as evidence "
+            "exactly as they are now, even if they are later deleted or edited."
+        )
         note.setWordWrap(True)
         note.setStyleSheet(MUTED)
         layout = QVBoxLayout(self)
@@ -170,10 +182,16 @@ class EscalateDialog(QDialog):
 
     def escalation(self) -> EscalationInput:
         return EscalationInput(
-            tuple(r.id for r in self.rows), self.category.currentData() or "",
-            self.severity.currentData(), self.lead.currentData() or 0, self.police.isChecked(),
-            external_agencies=self.agencies.text(), notes=self.notes.toPlainText(),
-            reason=self.reason.text(), versions={r.id: r.version_id for r in self.rows})
+            tuple(r.id for r in self.rows),
+            self.category.currentData() or "",
+            self.severity.currentData(),
+            self.lead.currentData() or 0,
+            self.police.isChecked(),
+            external_agencies=self.agencies.text(),
+            notes=self.notes.toPlainText(),
+            reason=self.reason.text(),
+            versions={r.id: r.version_id for r in self.rows},
+        )
 
     def accept(self) -> None:  # QDialog.accept
         if self.escalate_button.isEnabled():

@@ -29,11 +29,10 @@ from smmod.moderation.vocabulary import ACTION_LABELS, CATEGORY_LABELS, SEVERITY
 from smmod.ui.moderation.common import MUTED, local_time, text_edit
 
 _SLT_ONLY = "Only SLT can do this (R9)."
-_STATUS_STYLE = {"open": "background:#e3f1e3; color:#1f5a1f;",
-                 "closed": "background:#ececec; color:#444;"}
+_STATUS_STYLE = {"open": "background:#e3f1e3; color:#1f5a1f;", "closed": "background:#ececec; color:#444;"}
 
 
-def _table(name: str, headers: list[str]) -> QTableWidget:
+def _table(name: str, headers: list[str], fixed: dict[int, int]) -> QTableWidget:
     table = QTableWidget(0, len(headers))
     table.setObjectName(name)
     table.setHorizontalHeaderLabels(headers)
@@ -42,9 +41,14 @@ def _table(name: str, headers: list[str]) -> QTableWidget:
     table.setWordWrap(True)
     table.verticalHeader().hide()
     table.setAlternatingRowColors(True)
+    table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
     header = table.horizontalHeader()
     header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    for column, width in fixed.items():
+        header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(column, width)
     header.setSectionResizeMode(len(headers) - 1, QHeaderView.ResizeMode.Stretch)
+    header.sectionResized.connect(lambda *_args: table.resizeRowsToContents())
     return table
 
 
@@ -77,8 +81,13 @@ class IncidentDetailView(QWidget):
         self.header.setWordWrap(True)
         self.buttons: dict[str, QPushButton] = {}
         row = QHBoxLayout()
-        for key, text in (("lead", "Change lead…"), ("edit", "Edit…"), ("close", "Close…"),
-                          ("reopen", "Reopen…"), ("export", "Export PDF…")):
+        for key, text in (
+            ("lead", "Change lead…"),
+            ("edit", "Edit…"),
+            ("close", "Close…"),
+            ("reopen", "Reopen…"),
+            ("export", "Export PDF…"),
+        ):
             button = QPushButton(text)
             button.setObjectName(f"incident_button_{key}")
             button.setAutoDefault(False)
@@ -90,9 +99,9 @@ class IncidentDetailView(QWidget):
         self.evidence = QTextBrowser()
         self.evidence.setObjectName("incident_evidence")
         self.evidence.setAccessibleName("Evidence")
-        self.timeline = _table("incident_timeline", ["When", "Who", "What", "Details"])
-        self.actions = _table("incident_actions", ["When", "Who", "Action", "Item", "Details"])
-        self.notes = _table("incident_notes", ["When", "Who", "Note"])
+        self.timeline = _table("incident_timeline", ["When", "Who", "What", "Details"], {2: 170})
+        self.actions = _table("incident_actions", ["When", "Who", "Action", "Item", "Details"], {2: 120})
+        self.notes = _table("incident_notes", ["When", "Who", "Note"], {})
         self.note_edit = text_edit("incident_note_text", "New note", lines=2)
         self.note_edit.setPlaceholderText("Add a note: a call, a meeting, what was decided…")
         self.note_button = QPushButton("Add note")
@@ -119,6 +128,7 @@ class IncidentDetailView(QWidget):
         self.buttons["close"].clicked.connect(self.close_requested)
         self.buttons["reopen"].clicked.connect(self.reopen_requested)
         self.buttons["export"].clicked.connect(self.export_requested)
+        self.tabs.currentChanged.connect(self._on_tabs_current_changed)
         self.note_button.clicked.connect(self._on_note_button_clicked)
         self.note_edit.textChanged.connect(self._on_note_edit_text_changed)
         self.show_detail(None, slt=False)
@@ -136,13 +146,13 @@ class IncidentDetailView(QWidget):
             return
         s = detail.summary
         e = html.escape
-        police = ("<b style='color:#9e1616'>Police advised</b>" if s.police_advised
-                  else "Police not advised")
+        police = "<b style='color:#9e1616'>Police advised</b>" if s.police_advised else "Police not advised"
         if s.police_suggested and not s.police_advised:
             police += " <span style='color:#7a4800'>(screening suggested it)</span>"
-        agencies = (f"<div>External agencies: {e(detail.external_agencies)}</div>"
-                    if detail.external_agencies else "")
-        outcome = (f"<div><b>Outcome:</b> {e(detail.outcome)}</div>" if detail.outcome else "")
+        agencies = (
+            f"<div>External agencies: {e(detail.external_agencies)}</div>" if detail.external_agencies else ""
+        )
+        outcome = f"<div><b>Outcome:</b> {e(detail.outcome)}</div>" if detail.outcome else ""
         self.header.setText(
             f"<div style='font-size:14pt; font-weight:600'>#{s.id} {e(s.title)} "
             f"<span style='font-size:9pt; padding:2px 6px; {_STATUS_STYLE.get(s.status, '')}'>"
@@ -152,12 +162,20 @@ class IncidentDetailView(QWidget):
             f"<b>{e(s.lead_name)}</b> · {police}</div>"
             f"<div style='color:#555'>Opened {e(local_time(s.opened_at, self._zone))} by "
             f"{e(s.opened_by_name)}"
-            + (f" · closed {e(local_time(s.closed_at, self._zone))} by "
-               f"{e(detail.closed_by_name or '?')}" if s.closed_at else "")
-            + f"</div>{agencies}{outcome}")
+            + (
+                f" · closed {e(local_time(s.closed_at, self._zone))} by {e(detail.closed_by_name or '?')}"
+                if s.closed_at
+                else ""
+            )
+            + f"</div>{agencies}{outcome}"
+        )
         is_open = s.status == "open"
-        for key, allowed in (("lead", slt and is_open), ("edit", slt), ("close", slt and is_open),
-                             ("reopen", slt and not is_open)):
+        for key, allowed in (
+            ("lead", slt and is_open),
+            ("edit", slt),
+            ("close", slt and is_open),
+            ("reopen", slt and not is_open),
+        ):
             self.buttons[key].setEnabled(allowed)
             self.buttons[key].setToolTip("" if slt else _SLT_ONLY)
         self.buttons["reopen"].setVisible(not is_open)
@@ -166,14 +184,28 @@ class IncidentDetailView(QWidget):
         self.note_edit.setEnabled(True)
         self.evidence.setHtml(self._evidence_html(detail.evidence))
         zone = self._zone
-        _fill(self.timeline, [[local_time(t.at, zone), t.actor, t.what, t.detail]
-                              for t in detail.timeline])
-        _fill(self.actions, [[local_time(a.at, zone), a.actor_name,
-                              ACTION_LABELS.get(a.kind, a.kind) + (" (reversed)" if a.reversed else ""),
-                              f"#{a.item_id}", " · ".join(x for x in (
-                                  a.reason, a.audience_notice and f"Notice: {a.audience_notice}",
-                                  a.reply_text and f"Reply: {a.reply_text}") if x)]
-                             for a in detail.actions])
+        _fill(self.timeline, [[local_time(t.at, zone), t.actor, t.what, t.detail] for t in detail.timeline])
+        _fill(
+            self.actions,
+            [
+                [
+                    local_time(a.at, zone),
+                    a.actor_name,
+                    ACTION_LABELS.get(a.kind, a.kind) + (" (reversed)" if a.reversed else ""),
+                    f"#{a.item_id}",
+                    " · ".join(
+                        x
+                        for x in (
+                            a.reason,
+                            a.audience_notice and f"Notice: {a.audience_notice}",
+                            a.reply_text and f"Reply: {a.reply_text}",
+                        )
+                        if x
+                    ),
+                ]
+                for a in detail.actions
+            ],
+        )
         _fill(self.notes, [[local_time(n.at, zone), n.author_name, n.text] for n in detail.notes])
         self.tabs.setTabText(0, f"Evidence ({len(detail.evidence)})")
         self.tabs.setTabText(3, f"Notes ({len(detail.notes)})")
@@ -183,9 +215,10 @@ class IncidentDetailView(QWidget):
         parts = []
         for ev in evidence:
             handle = f" @{e(ev.author_handle.lstrip('@'))}" if ev.author_handle else ""
-            matched = "; ".join(f"{e(str(m.get('name')))}: "
-                                f"{e(', '.join(str(w) for w in m.get('matched', [])))}"
-                                for m in ev.screening)
+            matched = "; ".join(
+                f"{e(str(m.get('name')))}: {e(', '.join(str(w) for w in m.get('matched', [])))}"
+                for m in ev.screening
+            )
             parts.append(
                 "<table width='100%' cellspacing='0' cellpadding='6' "
                 "style='border:1px solid #c5d0dc; margin-bottom:8px'><tr><td>"
@@ -194,12 +227,24 @@ class IncidentDetailView(QWidget):
                 f"{e(local_time(ev.received_at, self._zone))}"
                 + (f" · item #{ev.item_id}" if ev.item_id is not None else "")
                 + f"<p style='white-space:pre-wrap'>{e(ev.text)}</p>"
-                + (f"<div style='color:#7a4800'>⚑ {e(', '.join(ev.flags))}"
-                   + (f" — {matched}" if matched else "") + "</div>" if ev.flags else "")
+                + (
+                    f"<div style='color:#7a4800'>⚑ {e(', '.join(ev.flags))}"
+                    + (f" — {matched}" if matched else "")
+                    + "</div>"
+                    if ev.flags
+                    else ""
+                )
                 + f"<div style='color:#777; font-size:8pt'>Snapshot taken "
                 f"{e(local_time(ev.added_at, self._zone))} by {e(ev.added_by_name)}: kept as it "
-                "was, even if the item is later deleted or edited.</div></td></tr></table>")
+                "was, even if the item is later deleted or edited.</div></td></tr></table>"
+            )
         return "".join(parts) or f"<p style='{MUTED}'>No evidence.</p>"
+
+    @Slot(int)
+    def _on_tabs_current_changed(self, _index: int) -> None:
+        # Row heights depend on column widths, which are only known once a table is shown.
+        for table in (self.timeline, self.actions, self.notes):
+            table.resizeRowsToContents()
 
     @Slot()
     def _on_note_button_clicked(self) -> None:
@@ -209,8 +254,7 @@ class IncidentDetailView(QWidget):
 
     @Slot()
     def _on_note_edit_text_changed(self) -> None:
-        self.note_button.setEnabled(bool(self.note_edit.toPlainText().strip())
-                                    and self.detail is not None)
+        self.note_button.setEnabled(bool(self.note_edit.toPlainText().strip()) and self.detail is not None)
 
     def clear_note(self) -> None:
         self.note_edit.clear()

@@ -60,15 +60,22 @@ class CloseIncidentDialog(_Form):
     """Closing needs an outcome: what was found and done (R9)."""
 
     def __init__(self, detail: IncidentDetail, parent: QWidget | None = None) -> None:
-        super().__init__("Close incident", f"Close incident #{detail.summary.id}: "
-                         f"{detail.summary.title}", "Close incident", parent)
+        super().__init__(
+            "Close incident",
+            f"Close incident #{detail.summary.id}: {detail.summary.title}",
+            "Close incident",
+            parent,
+        )
         self.setObjectName("close_incident_dialog")
         self.outcome = text_edit("incident_outcome", "Outcome", lines=5)
-        self.outcome.setPlaceholderText("What was found, what was done, who was told "
-                                        "(parents, police, other agencies).")
+        self.outcome.setPlaceholderText(
+            "What was found, what was done, who was told (parents, police, other agencies)."
+        )
         self.form.addRow("Outcome *", self.outcome)
-        self.note.setText("The outcome goes in the report and the audit trail. SLT can reopen "
-                          "the incident later with a reason.")
+        self.note.setText(
+            "The outcome goes in the report and the audit trail. SLT can reopen "
+            "the incident later with a reason."
+        )
         self.outcome.textChanged.connect(self._update)
         self._update()
 
@@ -81,10 +88,12 @@ class CloseIncidentDialog(_Form):
 
 
 class ChangeLeadDialog(_Form):
-    def __init__(self, detail: IncidentDetail, leads: Sequence[StaffChoice],
-                 parent: QWidget | None = None) -> None:
-        super().__init__("Change lead", f"Change the SLT lead of incident #{detail.summary.id}",
-                         "Change lead", parent)
+    def __init__(
+        self, detail: IncidentDetail, leads: Sequence[StaffChoice], parent: QWidget | None = None
+    ) -> None:
+        super().__init__(
+            "Change lead", f"Change the SLT lead of incident #{detail.summary.id}", "Change lead", parent
+        )
         self.setObjectName("change_lead_dialog")
         self.lead = QComboBox()
         self.lead.setObjectName("incident_lead")
@@ -153,7 +162,8 @@ class EditIncidentDialog(_Form):
             severity=changed(self.severity.currentData(), s.severity),  # type: ignore[arg-type]
             police_advised=changed(self.police.isChecked(), s.police_advised),  # type: ignore[arg-type]
             external_agencies=changed(self.agencies.text(), self._detail.external_agencies),  # type: ignore[arg-type]
-            title=changed(self.title.text(), s.title))  # type: ignore[arg-type]
+            title=changed(self.title.text(), s.title),
+        )  # type: ignore[arg-type]
 
     def reason_text(self) -> str:
         return self.reason.text()

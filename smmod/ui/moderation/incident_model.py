@@ -15,8 +15,9 @@ from PySide6.QtGui import QBrush, QColor
 from smmod.moderation.records import IncidentSummary
 from smmod.moderation.vocabulary import CATEGORY_LABELS, SEVERITY_LABELS
 
-COL_ID, COL_TITLE, COL_CATEGORY, COL_SEVERITY, COL_LEAD, COL_POLICE, COL_OPENED, COL_ITEMS, \
-    COL_STATUS = range(9)
+COL_ID, COL_TITLE, COL_CATEGORY, COL_SEVERITY, COL_LEAD, COL_POLICE, COL_OPENED, COL_ITEMS, COL_STATUS = (
+    range(9)
+)
 HEADERS = ("#", "Title", "Category", "Severity", "SLT lead", "Police", "Opened", "Items", "Status")
 ObjectRole = Qt.ItemDataRole.UserRole + 1
 SortRole = Qt.ItemDataRole.UserRole + 2
@@ -50,10 +51,14 @@ class IncidentTableModel(QAbstractTableModel):
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 (Qt signature)
         return 0 if parent.isValid() else len(HEADERS)
 
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
-                and 0 <= section < len(HEADERS)):
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+            and 0 <= section < len(HEADERS)
+        ):
             return HEADERS[section]
         return None
 
@@ -68,7 +73,13 @@ class IncidentTableModel(QAbstractTableModel):
             return s
         if role == SortRole:
             return self._sort_key(s, column)
+        if role == Qt.ItemDataRole.ToolTipRole and column in (COL_TITLE, COL_CATEGORY):
+            return self._display(s, column)
+        if role == Qt.ItemDataRole.ToolTipRole and column == COL_OPENED:
+            return s.opened_at.astimezone(self._zone).strftime("%d %b %Y %H:%M %Z")
         if role == Qt.ItemDataRole.ForegroundRole:
+            if column == COL_POLICE and s.police_advised:
+                return QBrush(QColor("#9e1616"))
             if column == COL_SEVERITY and s.severity in _SEVERITY_COLOURS:
                 return QBrush(QColor(_SEVERITY_COLOURS[s.severity]))
             if s.status == "closed":
@@ -95,7 +106,7 @@ class IncidentTableModel(QAbstractTableModel):
                 return "Advised"
             return "Suggested" if s.police_suggested else "—"
         if column == COL_OPENED:
-            return s.opened_at.astimezone(self._zone).strftime("%d %b %Y %H:%M")
+            return s.opened_at.astimezone(self._zone).strftime("%d %b %Y")
         if column == COL_ITEMS:
             return str(s.items)
         if column == COL_STATUS:
@@ -118,5 +129,9 @@ class IncidentTableModel(QAbstractTableModel):
 
     @staticmethod
     def _display_static(s: IncidentSummary, column: int) -> str:
-        return {COL_TITLE: s.title, COL_CATEGORY: CATEGORY_LABELS.get(s.category, s.category),
-                COL_LEAD: s.lead_name, COL_STATUS: s.status}.get(column, "")
+        return {
+            COL_TITLE: s.title,
+            COL_CATEGORY: CATEGORY_LABELS.get(s.category, s.category),
+            COL_LEAD: s.lead_name,
+            COL_STATUS: s.status,
+        }.get(column, "")

@@ -37,6 +37,12 @@ from smmod.ui.moderation.incident_detail import IncidentDetailView
 from smmod.ui.moderation.incident_model import (
     COL_CATEGORY,
     COL_ID,
+    COL_ITEMS,
+    COL_LEAD,
+    COL_OPENED,
+    COL_POLICE,
+    COL_SEVERITY,
+    COL_STATUS,
     COL_TITLE,
     IncidentTableModel,
     ObjectRole,
@@ -46,6 +52,16 @@ from smmod.ui.moderation.install import school_zone
 from smmod.ui.pages import PageDeps
 
 _ANY = None
+COLUMN_WIDTHS = {
+    COL_ID: 34,
+    COL_CATEGORY: 118,
+    COL_SEVERITY: 60,
+    COL_LEAD: 100,
+    COL_POLICE: 68,
+    COL_OPENED: 84,
+    COL_ITEMS: 44,
+    COL_STATUS: 56,
+}
 
 
 class IncidentsPage(QWidget):
@@ -111,10 +127,16 @@ class IncidentsPage(QWidget):
         self.table.setAlternatingRowColors(True)
         self.table.setShowGrid(False)
         self.table.setSortingEnabled(True)
+        self.table.setWordWrap(False)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(26)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        for column, width in COLUMN_WIDTHS.items():
+            header.resizeSection(column, width)
         header.setSectionResizeMode(COL_TITLE, QHeaderView.ResizeMode.Stretch)
+        self.table.setColumnHidden(COL_ITEMS, True)  # shown in the detail's Evidence tab
         self.table.sortByColumn(COL_ID, Qt.SortOrder.DescendingOrder)
         self.detail = IncidentDetailView(self._zone)
         self.message = QLabel()
@@ -122,8 +144,7 @@ class IncidentsPage(QWidget):
         self.message.setWordWrap(True)
         self.message.hide()
         filters = QHBoxLayout()
-        for label, widget in (("Status", self.status), ("Category", self.category),
-                              ("Lead", self.lead)):
+        for label, widget in (("Status", self.status), ("Category", self.category), ("Lead", self.lead)):
             filters.addWidget(QLabel(label))
             filters.addWidget(widget)
         filters.addWidget(self.search, 1)
@@ -132,9 +153,9 @@ class IncidentsPage(QWidget):
         splitter = QSplitter()
         splitter.addWidget(self.table)
         splitter.addWidget(self.detail)
-        splitter.setStretchFactor(0, 2)
-        splitter.setStretchFactor(1, 3)
-        splitter.setSizes([520, 720])
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([640, 620])
         splitter.setChildrenCollapsible(False)
         head = QVBoxLayout()
         head.setSpacing(0)
@@ -152,9 +173,11 @@ class IncidentsPage(QWidget):
 
     def _init_actions(self) -> None:
         self._actions: dict[str, QAction] = {}
-        for key, text, keys in (("reload", "Reload incidents", "F5"),
-                                ("search", "Search incidents", "Ctrl+F"),
-                                ("export", "Export the incident to PDF", "Ctrl+P")):
+        for key, text, keys in (
+            ("reload", "Reload incidents", "F5"),
+            ("search", "Search incidents", "Ctrl+F"),
+            ("export", "Export the incident to PDF", "Ctrl+P"),
+        ):
             action = QAction(text, self)
             action.setShortcut(QKeySequence(keys))
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -195,8 +218,12 @@ class IncidentsPage(QWidget):
         self.reload()
 
     def current_filter(self) -> IncidentFilter:
-        return IncidentFilter(self.status.currentData(), self.category.currentData(),
-                              self.lead.currentData(), self.search.text())
+        return IncidentFilter(
+            self.status.currentData(),
+            self.category.currentData(),
+            self.lead.currentData(),
+            self.search.text(),
+        )
 
     def show_incident(self, incident_id: int) -> None:
         """Select an incident (switching the status filter to "All" if needed)."""
@@ -211,8 +238,11 @@ class IncidentsPage(QWidget):
         self._generation += 1
         generation = self._generation
         actor, incidents, flt = self._ctx.actor, self._ctx.incidents, self.current_filter()
-        self._runner.run(lambda: incidents.list_incidents(actor, flt),
-                         lambda rows: self._on_loaded(generation, rows), self._on_load_failed)
+        self._runner.run(
+            lambda: incidents.list_incidents(actor, flt),
+            lambda rows: self._on_loaded(generation, rows),
+            self._on_load_failed,
+        )
 
     # -- loading ------------------------------------------------------------------------
     def _load_leads(self) -> None:
@@ -283,8 +313,11 @@ class IncidentsPage(QWidget):
             self.detail.show_detail(detail, slt=self._ctx.actor.has("slt"))
             self.incident_shown.emit(detail.summary.id)
 
-        self._runner.run(lambda: incidents.detail(actor, incident_id), shown,
-                         lambda exc: msgbox.show_error(self, exc, title="Incidents"))
+        self._runner.run(
+            lambda: incidents.detail(actor, incident_id),
+            shown,
+            lambda exc: msgbox.show_error(self, exc, title="Incidents"),
+        )
 
     # -- changes ------------------------------------------------------------------------
     def _change(self, work: Any, incident_id: int, done: str) -> None:
@@ -324,8 +357,11 @@ class IncidentsPage(QWidget):
             return
         actor, incidents, incident_id = self._ctx.actor, self._ctx.incidents, detail.summary.id
         self.detail.clear_note()
-        self._change(lambda: incidents.add_note(actor, incident_id, text), incident_id,
-                     f"Note added to incident #{incident_id}.")
+        self._change(
+            lambda: incidents.add_note(actor, incident_id, text),
+            incident_id,
+            f"Note added to incident #{incident_id}.",
+        )
 
     @Slot()
     def _on_lead_change_requested(self) -> None:
@@ -336,10 +372,16 @@ class IncidentsPage(QWidget):
             return
         dialog = ChangeLeadDialog(detail, self._ctx.incidents.slt_choices(), self)
         actor, incidents, s = self._ctx.actor, self._ctx.incidents, detail.summary
-        self._open(dialog, lambda: self._change(
-            lambda: incidents.change_lead(actor, s.id, s.version_id, dialog.lead_id(),
-                                          dialog.reason_text()), s.id,
-            f"Incident #{s.id} is now led by {dialog.lead.currentText()}."))
+        self._open(
+            dialog,
+            lambda: self._change(
+                lambda: incidents.change_lead(
+                    actor, s.id, s.version_id, dialog.lead_id(), dialog.reason_text()
+                ),
+                s.id,
+                f"Incident #{s.id} is now led by {dialog.lead.currentText()}.",
+            ),
+        )
 
     @Slot()
     def _on_edit_requested(self) -> None:
@@ -350,9 +392,14 @@ class IncidentsPage(QWidget):
             return
         dialog = EditIncidentDialog(detail, self)
         actor, incidents, s = self._ctx.actor, self._ctx.incidents, detail.summary
-        self._open(dialog, lambda: self._change(
-            lambda: incidents.update(actor, s.id, s.version_id, dialog.changes(),
-                                     dialog.reason_text()), s.id, f"Incident #{s.id} updated."))
+        self._open(
+            dialog,
+            lambda: self._change(
+                lambda: incidents.update(actor, s.id, s.version_id, dialog.changes(), dialog.reason_text()),
+                s.id,
+                f"Incident #{s.id} updated.",
+            ),
+        )
 
     @Slot()
     def _on_close_requested(self) -> None:
@@ -363,9 +410,14 @@ class IncidentsPage(QWidget):
             return
         dialog = CloseIncidentDialog(detail, self)
         actor, incidents, s = self._ctx.actor, self._ctx.incidents, detail.summary
-        self._open(dialog, lambda: self._change(
-            lambda: incidents.close(actor, s.id, s.version_id, dialog.outcome_text()), s.id,
-            f"Incident #{s.id} closed."))
+        self._open(
+            dialog,
+            lambda: self._change(
+                lambda: incidents.close(actor, s.id, s.version_id, dialog.outcome_text()),
+                s.id,
+                f"Incident #{s.id} closed.",
+            ),
+        )
 
     @Slot()
     def _on_reopen_requested(self) -> None:
@@ -377,8 +429,9 @@ class IncidentsPage(QWidget):
         if not reason:
             return
         actor, incidents = self._ctx.actor, self._ctx.incidents
-        self._change(lambda: incidents.reopen(actor, s.id, s.version_id, reason), s.id,
-                     f"Incident #{s.id} reopened.")
+        self._change(
+            lambda: incidents.reopen(actor, s.id, s.version_id, reason), s.id, f"Incident #{s.id} reopened."
+        )
 
     @Slot()
     def _on_export_requested(self) -> None:
@@ -389,25 +442,35 @@ class IncidentsPage(QWidget):
             return
         now = datetime.now(UTC)
         suggested = self._ctx.paths.records_dir / report_file_name(detail, now)
-        path = common.choose_save_path(self, "Export incident report", str(suggested),
-                                       "PDF files (*.pdf)")
+        path = common.choose_save_path(self, "Export incident report", str(suggested), "PDF files (*.pdf)")
         if path is None:
             return
         if not path.suffix:
             path = path.with_suffix(".pdf")
         school = self._ctx.settings.school_name
-        html = incident_report_html(detail, school=school, zone=self._zone,
-                                    generated_by=self._ctx.actor.name or self._ctx.actor.username,
-                                    generated_at=now)
+        html = incident_report_html(
+            detail,
+            school=school,
+            zone=self._zone,
+            generated_by=self._ctx.actor.name or self._ctx.actor.username,
+            generated_at=now,
+        )
         try:
-            pages = write_pdf(html, path, title=f"Incident #{detail.summary.id}",
-                              footer=f"{school} · Incident #{detail.summary.id} · Confidential")
+            pages = write_pdf(
+                html,
+                path,
+                title=f"Incident #{detail.summary.id}",
+                footer=f"{school} · Incident #{detail.summary.id} · Confidential",
+            )
         except Exception as exc:
             msgbox.show_error(self, exc, title="Export incident report")
             return
         actor, incidents, incident_id = self._ctx.actor, self._ctx.incidents, detail.summary.id
-        self._runner.run(lambda: incidents.record_export(actor, incident_id, path.name, pages),
-                         None, lambda exc: msgbox.show_error(self, exc, title="Incidents"))
+        self._runner.run(
+            lambda: incidents.record_export(actor, incident_id, path.name, pages),
+            None,
+            lambda exc: msgbox.show_error(self, exc, title="Incidents"),
+        )
         self.message.setText(f"Saved the report ({pages} page(s)) to {path}.")
         self.message.setStyleSheet("color: #2e5d2e;")
         self.message.show()

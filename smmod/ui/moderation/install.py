@@ -34,11 +34,18 @@ def school_zone(deps: PageDeps) -> ZoneInfo:
         return ZoneInfo("Europe/London")
 
 
-def install(host: QWidget, deps: PageDeps, *, layout: QBoxLayout,
-            selection: Callable[[], Sequence[QueueRow]], selection_changed: SignalInstance,
-            index: int = -1, keys_owner: QWidget | None = None,
-            on_recorded: Callable[[list[int]], None] | None = None,
-            zone: ZoneInfo | None = None) -> ActionPanel:
+def install(
+    host: QWidget,
+    deps: PageDeps,
+    *,
+    layout: QBoxLayout,
+    selection: Callable[[], Sequence[QueueRow]],
+    selection_changed: SignalInstance,
+    index: int = -1,
+    keys_owner: QWidget | None = None,
+    on_recorded: Callable[[list[int]], None] | None = None,
+    zone: ZoneInfo | None = None,
+) -> ActionPanel:
     """Add the action panel to ``layout`` (at ``index``) and wire it to the host.
 
     ``selection`` returns the selected rows; it is read whenever ``selection_changed``

@@ -66,8 +66,9 @@ class Spec:
 
 
 SPECS: dict[ModerationAction, Spec] = {
-    ModerationAction.ACKNOWLEDGE: Spec("&Acknowledge (stops the response clock)", "Acknowledge",
-                                       None, bulk=True),
+    ModerationAction.ACKNOWLEDGE: Spec(
+        "&Acknowledge (stops the response clock)", "Acknowledge", None, bulk=True
+    ),
     ModerationAction.REPLY: Spec("&Reply from a template…", "Reply…", "R"),
     ModerationAction.ESCALATE: Spec("&Escalate to an incident…", "Escalate…", "E", bulk=True),
     ModerationAction.RESOLVE: Spec("Resol&ve (nothing more to do)", "Resolve", "X", bulk=True),
@@ -77,13 +78,24 @@ SPECS: dict[ModerationAction, Spec] = {
     ModerationAction.REPORT: Spec("Re&port to the platform…", "Report…", "P"),
     ModerationAction.UNDO: Spec("&Undo or reopen…", "Undo…", "U"),
 }
-_GROUPS = ((ModerationAction.ACKNOWLEDGE, ModerationAction.REPLY, ModerationAction.ESCALATE,
-            ModerationAction.RESOLVE),
-           (ModerationAction.HIDE, ModerationAction.DELETE, ModerationAction.BLOCK,
-            ModerationAction.REPORT),
-           (ModerationAction.UNDO,))
-_DONE = {"hide": "Hidden", "delete": "Deleted", "block": "Author blocked",
-         "report_to_platform": "Reported", "reply": "Reply", "reopen": "Reopened"}
+_GROUPS = (
+    (
+        ModerationAction.ACKNOWLEDGE,
+        ModerationAction.REPLY,
+        ModerationAction.ESCALATE,
+        ModerationAction.RESOLVE,
+    ),
+    (ModerationAction.HIDE, ModerationAction.DELETE, ModerationAction.BLOCK, ModerationAction.REPORT),
+    (ModerationAction.UNDO,),
+)
+_DONE = {
+    "hide": "Hidden",
+    "delete": "Deleted",
+    "block": "Author blocked",
+    "report_to_platform": "Reported",
+    "reply": "Reply",
+    "reopen": "Reopened",
+}
 
 
 def shortcut_rows() -> list[tuple[str, str]]:
@@ -96,8 +108,14 @@ class ActionPanel(QWidget):
     actions_recorded = Signal(list)  # item ids whose state changed
     incident_opened = Signal(int)
 
-    def __init__(self, deps: PageDeps, zone: ZoneInfo, *, keys_owner: QWidget | None = None,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        deps: PageDeps,
+        zone: ZoneInfo,
+        *,
+        keys_owner: QWidget | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("moderation_panel")
         self._ctx = deps.ctx
@@ -146,8 +164,9 @@ class ActionPanel(QWidget):
         self.wrong_button = QToolButton()
         self.wrong_button.setObjectName("moderation_wrong_flag")
         self.wrong_button.setText("Wrong flag?")
-        self.wrong_button.setToolTip("Mark a screening flag as wrong: it is removed and counted "
-                                     "against its rule, so noisy rules show.")
+        self.wrong_button.setToolTip(
+            "Mark a screening flag as wrong: it is removed and counted against its rule, so noisy rules show."
+        )
         self.wrong_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.wrong_menu = QMenu(self.wrong_button)
         self.wrong_button.setMenu(self.wrong_menu)
@@ -176,8 +195,11 @@ class ActionPanel(QWidget):
             action.setObjectName(f"moderation_action_{action_id}")
             if spec.key:
                 action.setShortcut(QKeySequence(spec.key))
-                action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut if owner is not self
-                                          else Qt.ShortcutContext.WidgetWithChildrenShortcut)
+                action.setShortcutContext(
+                    Qt.ShortcutContext.WidgetShortcut
+                    if owner is not self
+                    else Qt.ShortcutContext.WidgetWithChildrenShortcut
+                )
             owner.addAction(action)
             actions[action_id] = action
         return actions
@@ -208,8 +230,9 @@ class ActionPanel(QWidget):
         count = len(self._rows)
         single = count == 1
         row = self._rows[0] if single else None
-        self.selection_label.setText("No item selected" if not count
-                                     else f"#{row.id}" if row else f"{count} items selected")
+        self.selection_label.setText(
+            "No item selected" if not count else f"#{row.id}" if row else f"{count} items selected"
+        )
         for action_id, spec in SPECS.items():
             enabled = bool(count) and (single or spec.bulk)
             if row is not None:
@@ -257,8 +280,9 @@ class ActionPanel(QWidget):
             lines = " &nbsp;·&nbsp; ".join("⚑ " + html.escape(flag_line(f)) for f in found.flags)
             self.why_label.setText(f"<span style='color:#7a4800'>{lines}</span>")
         else:
-            self.why_label.setText("<span style='color:palette(placeholder-text)'>No screening "
-                                   "flags on this item.</span>")
+            self.why_label.setText(
+                "<span style='color:palette(placeholder-text)'>No screening flags on this item.</span>"
+            )
         rule_flags = sorted({f.flag for f in found.flags if f.rule_id})
         for flag in rule_flags:
             action = self.wrong_menu.addAction(f"“{flag.replace('_', ' ')}” is wrong here…")
@@ -269,6 +293,7 @@ class ActionPanel(QWidget):
             label = QLabel("Suggested:")
             label.setStyleSheet(MUTED)
             self.suggest_row.addWidget(label)
+            label.show()
         for suggestion in found.suggestions[:4]:
             button = QPushButton(_suggestion_text(suggestion))
             button.setObjectName(f"suggestion_{suggestion.replace(':', '_')}")
@@ -276,6 +301,7 @@ class ActionPanel(QWidget):
             button.setStyleSheet("QPushButton { padding: 2px 8px; }")
             button.clicked.connect(lambda _c=False, s=suggestion: self._on_suggestion(s))
             self.suggest_row.addWidget(button)
+            button.show()
 
     def _on_suggestion(self, suggestion: str) -> None:
         action, _, template = suggestion.partition(":")
@@ -291,15 +317,19 @@ class ActionPanel(QWidget):
     def _on_wrong_flag(self, flag: str) -> None:
         if len(self._rows) != 1:
             return
-        reason = msgbox.ask_text(self, "Wrong flag",
-                                 f"Why is “{flag.replace('_', ' ')}” wrong here? (optional)",
-                                 required=False)
+        reason = msgbox.ask_text(
+            self, "Wrong flag", f"Why is “{flag.replace('_', ' ')}” wrong here? (optional)", required=False
+        )
         if reason is None:
             return
         item_id, actor, moderation = self._rows[0].id, self._ctx.actor, self._ctx.moderation
-        self._run(lambda: moderation.mark_flag_wrong(actor, item_id, flag, reason),
-                  lambda _n: f"Flag “{flag.replace('_', ' ')}” removed from #{item_id} and "
-                  "counted against its rule.", [item_id])
+        self._run(
+            lambda: moderation.mark_flag_wrong(actor, item_id, flag, reason),
+            lambda _n: (
+                f"Flag “{flag.replace('_', ' ')}” removed from #{item_id} and counted against its rule."
+            ),
+            [item_id],
+        )
 
     # -- actions ------------------------------------------------------------------------
     @Slot()
@@ -308,21 +338,26 @@ class ActionPanel(QWidget):
         if not ids:
             return
         actor, moderation = self._ctx.actor, self._ctx.moderation
-        self._run(lambda: moderation.acknowledge_many(actor, ids),
-                  lambda r: _bulk_text("Acknowledged", r, clock=True), ids)
+        self._run(
+            lambda: moderation.acknowledge_many(actor, ids),
+            lambda r: _bulk_text("Acknowledged", r, clock=True),
+            ids,
+        )
 
     @Slot()
     def resolve_selected(self) -> None:
         ids = self.selected_ids()
         if not ids:
             return
-        reason = msgbox.ask_text(self, "Resolve", f"Resolve {len(ids)} item(s). Reason or outcome "
-                                 "(optional):", required=False)
+        reason = msgbox.ask_text(
+            self, "Resolve", f"Resolve {len(ids)} item(s). Reason or outcome (optional):", required=False
+        )
         if reason is None:
             return
         actor, moderation = self._ctx.actor, self._ctx.moderation
-        self._run(lambda: moderation.resolve_many(actor, ids, reason),
-                  lambda r: _bulk_text("Resolved", r), ids)
+        self._run(
+            lambda: moderation.resolve_many(actor, ids, reason), lambda r: _bulk_text("Resolved", r), ids
+        )
 
     def open_action_dialog(self, kind: str) -> None:
         from smmod.ui.moderation.action_dialogs import ActionDialog
@@ -337,9 +372,15 @@ class ActionPanel(QWidget):
             msgbox.show_error(self, exc, title="Moderation")
             return
         moderation = self._ctx.moderation
-        dialog = ActionDialog(kind, item, self._zone, notices=notices,
-                              render=lambda key: moderation.render_template(key, item_id),
-                              flags=self._screening.flags if self._screening else (), parent=self)
+        dialog = ActionDialog(
+            kind,
+            item,
+            self._zone,
+            notices=notices,
+            render=lambda key: moderation.render_template(key, item_id),
+            flags=self._screening.flags if self._screening else (),
+            parent=self,
+        )
         self._open(dialog, lambda: self._record(dialog.request(), item.platform))
 
     def open_reply_dialog(self, template: str | None = None) -> None:
@@ -356,10 +397,16 @@ class ActionPanel(QWidget):
             return
         moderation = self._ctx.moderation
         suggested = self._screening.suggested_templates if self._screening else ()
-        dialog = ReplyDialog(item, self._zone, replies=replies,
-                             render=lambda key: moderation.render_template(key, item_id),
-                             suggested=suggested, preselect=template,
-                             flags=self._screening.flags if self._screening else (), parent=self)
+        dialog = ReplyDialog(
+            item,
+            self._zone,
+            replies=replies,
+            render=lambda key: moderation.render_template(key, item_id),
+            suggested=suggested,
+            preselect=template,
+            flags=self._screening.flags if self._screening else (),
+            parent=self,
+        )
         self._open(dialog, lambda: self._record(dialog.request(), item.platform))
 
     @Slot()
@@ -395,15 +442,22 @@ class ActionPanel(QWidget):
             suggestion = incidents.police_suggestion([r.id for r in rows])
             try:
                 open_ones: list[IncidentSummary] = incidents.list_incidents(
-                    actor, IncidentFilter(status="open"))
+                    actor, IncidentFilter(status="open")
+                )
             except PermissionDenied:
                 open_ones = []
         except Exception as exc:
             msgbox.show_error(self, exc, title="Escalate")
             return
         default = actor.staff_id if actor.has("slt") else None
-        dialog = EscalateDialog(rows, leads=leads, open_incidents=open_ones, suggestion=suggestion,
-                                default_lead=default, parent=self)
+        dialog = EscalateDialog(
+            rows,
+            leads=leads,
+            open_incidents=open_ones,
+            suggestion=suggestion,
+            default_lead=default,
+            parent=self,
+        )
 
         def run() -> None:
             ids = [r.id for r in rows]
@@ -411,15 +465,23 @@ class ActionPanel(QWidget):
             if existing is not None:
                 versions = {r.id: r.version_id for r in rows}
                 reason = dialog.reason_text()
-                self._run(lambda: incidents.add_items(actor, existing, ids, reason, versions),
-                          lambda s: f"Added {len(ids)} item(s) to incident #{s.id}.", ids,
-                          incident=True)
+                self._run(
+                    lambda: incidents.add_items(actor, existing, ids, reason, versions),
+                    lambda s: f"Added {len(ids)} item(s) to incident #{s.id}.",
+                    ids,
+                    incident=True,
+                )
             else:
                 data = dialog.escalation()
-                self._run(lambda: incidents.escalate(actor, data),
-                          lambda s: f"Escalated {len(ids)} item(s) to incident #{s.id}, led by "
-                          f"{s.lead_name}" + (" — police advised." if s.police_advised else "."),
-                          ids, incident=True)
+                self._run(
+                    lambda: incidents.escalate(actor, data),
+                    lambda s: (
+                        f"Escalated {len(ids)} item(s) to incident #{s.id}, led by "
+                        f"{s.lead_name}" + (" — police advised." if s.police_advised else ".")
+                    ),
+                    ids,
+                    incident=True,
+                )
 
         self._open(dialog, run)
 
@@ -440,8 +502,14 @@ class ActionPanel(QWidget):
         dialog.accepted.connect(on_accepted)
         dialog.open()
 
-    def _run(self, work: Callable[[], Any], describe: Callable[[Any], str], ids: list[int], *,
-             incident: bool = False) -> None:
+    def _run(
+        self,
+        work: Callable[[], Any],
+        describe: Callable[[Any], str],
+        ids: list[int],
+        *,
+        incident: bool = False,
+    ) -> None:
         def success(result: Any) -> None:
             self.set_result(describe(result))
             self.actions_recorded.emit(ids)
@@ -482,8 +550,7 @@ def _suggestion_text(suggestion: str) -> str:
     action, _, template = suggestion.partition(":")
     if action == "reply" and template:
         return f"Reply: {template.replace('_', ' ')}"
-    return {"report_to_platform": "Report", "acknowledge": "Acknowledge"}.get(
-        action, action.capitalize())
+    return {"report_to_platform": "Report", "acknowledge": "Acknowledge"}.get(action, action.capitalize())
 
 
 def _bulk_text(verb: str, outcome: BulkOutcome, *, clock: bool = False) -> str:

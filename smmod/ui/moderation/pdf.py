@@ -40,9 +40,14 @@ def write_pdf(html: str, path: Path, *, title: str, footer: str = "", creator: s
     writer.setResolution(RESOLUTION)
     writer.setTitle(title)
     writer.setCreator(creator)
-    writer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4),
-                                     QPageLayout.Orientation.Portrait,
-                                     QMarginsF(14, 14, 14, 12), QPageLayout.Unit.Millimeter))
+    writer.setPageLayout(
+        QPageLayout(
+            QPageSize(QPageSize.PageSizeId.A4),
+            QPageLayout.Orientation.Portrait,
+            QMarginsF(14, 14, 14, 12),
+            QPageLayout.Unit.Millimeter,
+        )
+    )
     # Lay out on the writer itself, in its pixels, so fonts measure as they will print.
     area = writer.pageLayout().paintRectPixels(RESOLUTION)
     footer_height = _FOOTER_POINTS * RESOLUTION / _POINTS_PER_INCH
@@ -72,10 +77,14 @@ def write_pdf(html: str, path: Path, *, title: str, footer: str = "", creator: s
             painter.setPen(QColor("#5b6878"))
             painter.drawLine(QPointF(0, height + gap), QPointF(width, height + gap))
             box = QRectF(0, height + gap, width, footer_height - gap)
-            painter.drawText(box, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
-                             footer or title)
-            painter.drawText(box, int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
-                             f"Page {page + 1} of {pages}")
+            painter.drawText(
+                box, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), footer or title
+            )
+            painter.drawText(
+                box,
+                int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
+                f"Page {page + 1} of {pages}",
+            )
     finally:
         painter.end()
     if target.stat().st_size == 0:

@@ -44,8 +44,10 @@ EXAMPLES: dict[str, dict[str, Any]] = {
     "Contains a link": {"type": "link"},
     "Personal data": {"type": "personal_data", "kinds": ["phone", "email", "postcode"]},
     "Names a protected pupil": {"type": "protected_name"},
-    "All of…": {"type": "all", "of": [{"type": "author_kind", "in": ["parent"]},
-                                      {"type": "wordlist", "wordlist": "complaints"}]},
+    "All of…": {
+        "type": "all",
+        "of": [{"type": "author_kind", "in": ["parent"]}, {"type": "wordlist", "wordlist": "complaints"}],
+    },
     "Any of…": {"type": "any", "of": [{"type": "link"}, {"type": "item_kind", "in": ["review"]}]},
     "Not…": {"type": "not", "of": {"type": "author_kind", "in": ["staff"]}},
 }
@@ -53,17 +55,31 @@ _SUGGESTABLE = ("acknowledge", "hide", "delete", "block", "report_to_platform", 
 
 
 class RuleEditorDialog(QDialog):
-    def __init__(self, rule: Rule | None, *, wordlists: Sequence[str], templates: Sequence[str],
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        rule: Rule | None,
+        *,
+        wordlists: Sequence[str],
+        templates: Sequence[str],
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("rule_editor")
         self.setWindowTitle("Edit screening rule" if rule else "New screening rule")
         self.setMinimumWidth(640)
         self._wordlists = list(wordlists)
         self.original_id = rule.id if rule else None
-        data = rule.to_dict() if rule else {
-            "id": "", "name": "", "enabled": True, "condition": EXAMPLES["Word list"],
-            "effects": {"flags": [], "priority": None, "suggest": []}}
+        data = (
+            rule.to_dict()
+            if rule
+            else {
+                "id": "",
+                "name": "",
+                "enabled": True,
+                "condition": EXAMPLES["Word list"],
+                "effects": {"flags": [], "priority": None, "suggest": []},
+            }
+        )
         self.rule_id = QLineEdit(data["id"])
         self.rule_id.setObjectName("rule_id")
         self.rule_id.setPlaceholderText("e.g. fundraising-scams (a-z, 0-9, - and _)")
@@ -136,7 +152,7 @@ class RuleEditorDialog(QDialog):
         form.addRow("Name *", self.name)
         form.addRow("", self.enabled)
         cond_head = QHBoxLayout()
-        cond_head.addWidget(QLabel("<b>When</b> the item has…"))
+        cond_head.addWidget(QLabel("<b>When</b> the item… (condition)"))
         cond_head.addStretch(1)
         cond_head.addWidget(examples)
         layout = QVBoxLayout(self)
@@ -174,15 +190,21 @@ class RuleEditorDialog(QDialog):
             condition: Any = json.loads(self.condition.toPlainText())
         except ValueError:
             condition = self.condition.toPlainText()
-        suggest: list[dict[str, str]] = [{"action": a} for a, box in self.suggest.items()
-                                         if box.isChecked()]
+        suggest: list[dict[str, str]] = [{"action": a} for a, box in self.suggest.items() if box.isChecked()]
         template = self.reply_template.currentData()
         if template:
             suggest.insert(0, {"action": "reply", "template": template})
-        return {"id": self.rule_id.text().strip(), "name": self.name.text().strip(),
-                "enabled": self.enabled.isChecked(), "condition": condition,
-                "effects": {"flags": [f for f, box in self.flags.items() if box.isChecked()],
-                            "priority": self.priority.currentData(), "suggest": suggest}}
+        return {
+            "id": self.rule_id.text().strip(),
+            "name": self.name.text().strip(),
+            "enabled": self.enabled.isChecked(),
+            "condition": condition,
+            "effects": {
+                "flags": [f for f, box in self.flags.items() if box.isChecked()],
+                "priority": self.priority.currentData(),
+                "suggest": suggest,
+            },
+        }
 
     def accept(self) -> None:  # QDialog.accept
         if self.save_button.isEnabled():
@@ -204,8 +226,10 @@ class RuleEditorDialog(QDialog):
             self._problem(f"{where}{err.reason}")
             return
         self.error.setText("")
-        self.reading.setText(f"<b>Reads:</b> when an item has {describe_condition(rule.condition)}, "
-                             f"{describe_effects(rule.effects)}.")
+        self.reading.setText(
+            f"<b>Reads:</b> when the item {describe_condition(rule.condition)}: "
+            f"{describe_effects(rule.effects)}."
+        )
         self.save_button.setEnabled(True)
 
     def _problem(self, text: str) -> None:

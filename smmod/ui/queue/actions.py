@@ -44,18 +44,19 @@ class Spec:
 SPECS: dict[QueueAction, Spec] = {
     QueueAction.NEXT: Spec("Next item", ("J",), on_table=True, label="J / Down"),
     QueueAction.PREVIOUS: Spec("Previous item", ("K",), on_table=True, label="K / Up"),
-    QueueAction.EXTEND_NEXT: Spec("Add the next item to the selection", ("Shift+J",),
-                                  on_table=True, label="Shift+J / Shift+Down"),
-    QueueAction.EXTEND_PREVIOUS: Spec("Add the previous item to the selection", ("Shift+K",),
-                                      on_table=True, label="Shift+K / Shift+Up"),
-    QueueAction.OPEN: Spec("Open the item (read it in full)", ("Return", "Enter"),
-                           on_table=True, label="Enter"),
+    QueueAction.EXTEND_NEXT: Spec(
+        "Add the next item to the selection", ("Shift+J",), on_table=True, label="Shift+J / Shift+Down"
+    ),
+    QueueAction.EXTEND_PREVIOUS: Spec(
+        "Add the previous item to the selection", ("Shift+K",), on_table=True, label="Shift+K / Shift+Up"
+    ),
+    QueueAction.OPEN: Spec(
+        "Open the item (read it in full)", ("Return", "Enter"), on_table=True, label="Enter"
+    ),
     QueueAction.CLAIM: Spec("&Claim the selected items", ("C",), on_table=True),
     QueueAction.RELEASE: Spec("&Release my claim", ("Shift+C",), on_table=True),
-    QueueAction.ACKNOWLEDGE: Spec("&Acknowledge (stops the response clock)", ("A",),
-                                  on_table=True),
-    QueueAction.FILTER: Spec("Jump to the search and filters", ("/", "Ctrl+F"),
-                             label="/ or Ctrl+F"),
+    QueueAction.ACKNOWLEDGE: Spec("&Acknowledge (stops the response clock)", ("A",), on_table=True),
+    QueueAction.FILTER: Spec("Jump to the search and filters", ("/", "Ctrl+F"), label="/ or Ctrl+F"),
     QueueAction.BACK: Spec("Back to the list", ("Escape",), label="Esc"),
     QueueAction.HELP: Spec("Show these shortcuts", ("?",)),
     QueueAction.RELOAD: Spec("Reload the queue", ("F5",)),
@@ -73,8 +74,11 @@ def create_actions(page: QWidget, table: QWidget) -> dict[QueueAction, QAction]:
         action = QAction(spec.text, owner)
         action.setObjectName(f"queue_action_{action_id}")
         action.setShortcuts([QKeySequence(k) for k in spec.keys])
-        action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut if spec.on_table
-                                  else Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        action.setShortcutContext(
+            Qt.ShortcutContext.WidgetShortcut
+            if spec.on_table
+            else Qt.ShortcutContext.WidgetWithChildrenShortcut
+        )
         owner.addAction(action)
         actions[action_id] = action
     return actions

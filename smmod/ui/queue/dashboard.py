@@ -11,14 +11,23 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from smmod.queue.records import AccountLoad, Dashboard, FeedInfo
 
-_CARD = ("QFrame#{name} {{ background: {bg}; border: 1px solid {border}; border-radius: 5px; }}"
-         " QLabel {{ background: transparent; border: none; }}")
+_CARD = (
+    "QFrame#{name} {{ background: {bg}; border: 1px solid {border}; border-radius: 5px; }}"
+    " QLabel {{ background: transparent; border: none; }}"
+)
 _PLAIN = ("#f6f7f9", "#d9dde3")
 _ALERT = ("#fdeeed", "#e8b4b0")
 _RED = "#9e1616"
 _AMBER = "#7a4800"
-_SHORT = {"facebook": "FB", "instagram": "IG", "x": "X", "youtube": "YT", "linkedin": "in",
-          "tiktok": "TT", "mastodon": "Masto"}
+_SHORT = {
+    "facebook": "FB",
+    "instagram": "IG",
+    "x": "X",
+    "youtube": "YT",
+    "linkedin": "in",
+    "tiktok": "TT",
+    "mastodon": "Masto",
+}
 
 
 def ago(when: datetime | None, now: datetime) -> str:
@@ -77,16 +86,20 @@ class DashboardStrip(QWidget):
             f"<b>All accounts</b><br>{_coloured(dash.due_soon, f'due within {dash.window_hours} h', _AMBER)}"
             f" · {_coloured(dash.overdue, 'overdue', _RED)}<br>"
             f"<b>{dash.not_acknowledged:,}</b> not acknowledged",
-            alert=dash.overdue > 0)
+            alert=dash.overdue > 0,
+        )
         while len(self._cards) < len(dash.accounts):
             card = _Card(f"dash_account_{len(self._cards)}")
             self._row.insertWidget(1 + len(self._cards), card)
             self._cards.append(card)
         for card, load in zip(self._cards, dash.accounts, strict=False):
-            card.show_html(self._account_html(load, now, dash.stale_days), alert=load.stale,
-                           tip=self._account_tip(load, now))
+            card.show_html(
+                self._account_html(load, now, dash.stale_days),
+                alert=load.stale,
+                tip=self._account_tip(load, now),
+            )
             card.show()
-        for card in self._cards[len(dash.accounts):]:
+        for card in self._cards[len(dash.accounts) :]:
             card.hide()
 
     def show_feeds(self, feeds: list[FeedInfo]) -> None:
@@ -96,7 +109,9 @@ class DashboardStrip(QWidget):
             names = ", ".join(html.escape(f.name) for f in failing)
             self._feeds.show_html(
                 f"<b style='color:{_RED}'>⚠ {len(failing)} feed(s) failing</b><br>{names}",
-                alert=True, tip="\n".join(f"{f.name}: {f.last_error}" for f in failing))
+                alert=True,
+                tip="\n".join(f"{f.name}: {f.last_error}" for f in failing),
+            )
 
     def texts(self) -> str:
         """Everything the strip says, for tests and screen readers."""
@@ -108,18 +123,21 @@ class DashboardStrip(QWidget):
         e = html.escape
         ref = load.account
         title = f"{_SHORT.get(ref.platform, ref.platform)} {ref.handle}"
-        counts = (f"{_coloured(load.overdue, 'overdue', _RED)} · "
-                  f"{_coloured(load.due_soon, 'due soon', _AMBER)} · "
-                  f"<b>{load.not_acknowledged:,}</b> waiting")
+        counts = (
+            f"{_coloured(load.overdue, 'overdue', _RED)} · "
+            f"{_coloured(load.due_soon, 'due soon', _AMBER)} · "
+            f"<b>{load.not_acknowledged:,}</b> waiting"
+        )
         checked = f"checked {ago(load.last_checked_at, now)}"
         if load.stale:
             span = "a day" if stale_days == 1 else f"{stale_days} days"
-            checked = (f"<span style='color:{_RED}'><b>⚠ not checked for over {span}</b> "
-                       f"({e(checked)})</span>")
+            checked = f"<span style='color:{_RED}'><b>⚠ not checked for over {span}</b> ({e(checked)})</span>"
         return f"<b>{e(title)}</b><br>{counts}<br>{checked}"
 
     @staticmethod
     def _account_tip(load: AccountLoad, now: datetime) -> str:
-        return (f"{load.account.label}: {load.due_soon} due within 4 h, {load.overdue} overdue, "
-                f"{load.not_acknowledged} not acknowledged; queue last checked "
-                f"{ago(load.last_checked_at, now)} (R13)")
+        return (
+            f"{load.account.label}: {load.due_soon} due within 4 h, {load.overdue} overdue, "
+            f"{load.not_acknowledged} not acknowledged; queue last checked "
+            f"{ago(load.last_checked_at, now)} (R13)"
+        )

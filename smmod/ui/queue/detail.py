@@ -19,10 +19,15 @@ from PySide6.QtWidgets import (
 
 from smmod.queue.records import ItemDetail, QueueRow
 from smmod.sla import describe
-from smmod.ui.queue.model import STATUS_LABELS, local_text
+from smmod.ui.queue.columns import STATUS_LABELS, local_text
 
-AUTHOR_KIND_LABELS = {"parent": "parent or carer", "student": "student", "staff": "staff",
-                      "public": "member of the public", "unknown": "author type not known"}
+AUTHOR_KIND_LABELS = {
+    "parent": "parent or carer",
+    "student": "student",
+    "staff": "staff",
+    "public": "member of the public",
+    "unknown": "author type not known",
+}
 _STATE_COLOURS = {"red": "#9e1616", "amber": "#7a4800", "stopped": "#2e7d32", "ok": "#333333"}
 
 
@@ -95,8 +100,7 @@ class DetailPane(QFrame):
         if self._thread.count() == 0:
             self._thread.addItem("No parent or replies")
         for entry in detail.history:
-            self._history.addItem(
-                f"{local_text(entry.at, self._zone)} · {entry.actor}: {entry.summary}")
+            self._history.addItem(f"{local_text(entry.at, self._zone)} · {entry.actor}: {entry.summary}")
 
     def text(self) -> str:
         return self._text.toPlainText()
@@ -111,8 +115,11 @@ class DetailPane(QFrame):
     def _header_html(self, detail: ItemDetail, now: datetime | None) -> str:
         row = detail.row
         e = html.escape
-        handle = f" <span style='color:#666'>@{e(row.author_handle.lstrip('@'))}</span>" \
-            if row.author_handle else ""
+        handle = (
+            f" <span style='color:#666'>@{e(row.author_handle.lstrip('@'))}</span>"
+            if row.author_handle
+            else ""
+        )
         lines = [
             f"<div style='font-size:12pt'><b>{e(row.author_name)}</b>{handle} "
             f"<span style='color:#666'>· {e(AUTHOR_KIND_LABELS.get(row.author_kind, ''))}"
@@ -124,15 +131,16 @@ class DetailPane(QFrame):
         if now is not None:
             state = row.sla(now)
             colour = _STATE_COLOURS[state.state]
-            lines.append(f"<div style='color:{colour}'><b>{e(describe(state).capitalize())}"
-                         f"</b> (due {e(local_text(row.due_at, self._zone))})</div>")
+            lines.append(
+                f"<div style='color:{colour}'><b>{e(describe(state).capitalize())}"
+                f"</b> (due {e(local_text(row.due_at, self._zone))})</div>"
+            )
         if row.claimed_by_name:
             lines.append(f"<div>Claimed by {e(row.claimed_by_name)}</div>")
         if row.flags:
             lines.append(f"<div>Flags: {e(', '.join(row.flags))}</div>")
         if detail.url:
-            lines.append(f"<div><a href='{e(detail.url, quote=True)}'>Open on the platform"
-                         "</a></div>")
+            lines.append(f"<div><a href='{e(detail.url, quote=True)}'>Open on the platform</a></div>")
         return "".join(lines)
 
     def _add_thread_item(self, label: str, row: QueueRow) -> None:

@@ -30,7 +30,7 @@ from smmod.context import AppContext
 from smmod.errors import SmmodError
 from smmod.queue.records import FeedInfo
 from smmod.ui import msgbox
-from smmod.ui.queue.model import local_text
+from smmod.ui.queue.columns import local_text
 from smmod.ui.tasks import TaskRunner
 
 COLUMNS = ("Name", "Account", "Address", "Every", "On", "Last checked", "Status")
@@ -64,8 +64,7 @@ class FeedsDialog(QDialog):
         self.toggle_button = QPushButton("&Pause / resume")
         self.remove_button = QPushButton("&Remove")
         row = QHBoxLayout()
-        for button in (self.check_button, self.check_all_button, self.toggle_button,
-                       self.remove_button):
+        for button in (self.check_button, self.check_all_button, self.toggle_button, self.remove_button):
             row.addWidget(button)
         row.addStretch(1)
         self.name = QLineEdit()
@@ -147,11 +146,20 @@ class FeedsDialog(QDialog):
         self._feeds = feeds
         self.table.setRowCount(len(feeds))
         for row, f in enumerate(feeds):
-            status = f"Failed: {f.last_error}" if f.last_error else (
-                f"OK ({f.last_new_count} new last time)" if f.last_ok_at else "Not checked yet")
-            cells = (f.name, f.account_label, f.url, f"{f.interval_minutes} min",
-                     "yes" if f.enabled else "paused", local_text(f.last_polled_at, self._zone),
-                     status)
+            status = (
+                f"Failed: {f.last_error}"
+                if f.last_error
+                else (f"OK ({f.last_new_count} new last time)" if f.last_ok_at else "Not checked yet")
+            )
+            cells = (
+                f.name,
+                f.account_label,
+                f.url,
+                f"{f.interval_minutes} min",
+                "yes" if f.enabled else "paused",
+                local_text(f.last_polled_at, self._zone),
+                status,
+            )
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setToolTip(text)
@@ -170,8 +178,9 @@ class FeedsDialog(QDialog):
             return
         feeds, actor = self._ctx.queue.feeds, self._ctx.actor
         name, url, every = self.name.text(), self.url.text(), self.interval.value()
-        self._run(lambda: feeds.add(actor, int(account_id), name, url, every),
-                  f"Added the feed '{name.strip()}'.")
+        self._run(
+            lambda: feeds.add(actor, int(account_id), name, url, every), f"Added the feed '{name.strip()}'."
+        )
 
     @Slot()
     def _on_check_clicked(self) -> None:
@@ -192,21 +201,25 @@ class FeedsDialog(QDialog):
         if feed is None:
             return
         feeds, actor = self._ctx.queue.feeds, self._ctx.actor
-        self._run(lambda: feeds.update(actor, feed.id, feed.version_id,
-                                       enabled=not feed.enabled),
-                  f"'{feed.name}' is {'paused' if feed.enabled else 'on again'}.")
+        self._run(
+            lambda: feeds.update(actor, feed.id, feed.version_id, enabled=not feed.enabled),
+            f"'{feed.name}' is {'paused' if feed.enabled else 'on again'}.",
+        )
 
     @Slot()
     def _on_remove_clicked(self) -> None:
         feed = self._selected()
         if feed is None:
             return
-        if not msgbox.confirm(self, "Remove feed", f"Stop checking '{feed.name}'? Items it "
-                              "already brought in stay in the queue.", destructive=True):
+        if not msgbox.confirm(
+            self,
+            "Remove feed",
+            f"Stop checking '{feed.name}'? Items it already brought in stay in the queue.",
+            destructive=True,
+        ):
             return
         feeds, actor = self._ctx.queue.feeds, self._ctx.actor
-        self._run(lambda: feeds.remove(actor, feed.id, feed.version_id),
-                  f"Removed '{feed.name}'.")
+        self._run(lambda: feeds.remove(actor, feed.id, feed.version_id), f"Removed '{feed.name}'.")
 
     def _show_error(self, text: str) -> None:
         self.message.setStyleSheet("color: #9e1616;")

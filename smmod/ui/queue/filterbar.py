@@ -37,11 +37,13 @@ class FilterBar(QWidget):
         self._search.setPlaceholderText("Search text and authors  ( / )")
         self._search.setAccessibleName("Search text and authors")
         self._search.setClearButtonEnabled(True)
-        self._status = self._combo("queue_status", "Status",
-                                   [(label, i) for i, (label, _, _) in enumerate(STATUS_CHOICES)])
+        self._status = self._combo(
+            "queue_status", "Status", [(label, i) for i, (label, _, _) in enumerate(STATUS_CHOICES)]
+        )
         self._account = self._combo("queue_account", "Account", [("All accounts", None)])
-        self._kind = self._combo("queue_kind", "Kind", [("Any kind", None)]
-                                 + [(k.capitalize(), k) for k in ITEM_KINDS])
+        self._kind = self._combo(
+            "queue_kind", "Kind", [("Any kind", None)] + [(k.capitalize(), k) for k in ITEM_KINDS]
+        )
         self._flag = self._combo("queue_flag", "Flag", [("Any flag", None)])
         self._overdue = QCheckBox("&Overdue")
         self._overdue.setObjectName("queue_overdue")

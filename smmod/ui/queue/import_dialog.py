@@ -34,12 +34,22 @@ from smmod.ui import msgbox
 from smmod.ui.tasks import TaskRunner
 
 FIELD_LABELS = {
-    "id": "Item id", "parent_id": "Reply to (parent id)", "author_name": "Author name",
-    "author_handle": "Author handle", "author_kind": "Author kind (parent, student…)",
-    "text": "Text", "received_at": "Received (date and time)", "kind": "Kind", "url": "Link",
+    "id": "Item id",
+    "parent_id": "Reply to (parent id)",
+    "author_name": "Author name",
+    "author_handle": "Author handle",
+    "author_kind": "Author kind (parent, student…)",
+    "text": "Text",
+    "received_at": "Received (date and time)",
+    "kind": "Kind",
+    "url": "Link",
 }
-FORMATS = (("Detect automatically", "auto"), ("CSV export", "csv"),
-           ("Graph API comments (JSON)", "graph-json"), ("RSS or Atom feed", "feed"))
+FORMATS = (
+    ("Detect automatically", "auto"),
+    ("CSV export", "csv"),
+    ("Graph API comments (JSON)", "graph-json"),
+    ("RSS or Atom feed", "feed"),
+)
 NOT_MAPPED = "(not in this file)"
 _ERROR_STYLE = "color: #9e1616;"
 
@@ -109,12 +119,11 @@ class ImportDialog(QDialog):
         self.problems.setAccessibleName("Problems found")
         self.problems.hide()
         self.buttons = QDialogButtonBox()
-        self.check_button = self.buttons.addButton("&Check file",
-                                                   QDialogButtonBox.ButtonRole.ActionRole)
-        self.import_button = self.buttons.addButton("&Import",
-                                                    QDialogButtonBox.ButtonRole.AcceptRole)
+        self.check_button = self.buttons.addButton("&Check file", QDialogButtonBox.ButtonRole.ActionRole)
+        self.import_button = self.buttons.addButton("&Import", QDialogButtonBox.ButtonRole.AcceptRole)
         self.import_valid_button = self.buttons.addButton(
-            "Import the valid rows", QDialogButtonBox.ButtonRole.ActionRole)
+            "Import the valid rows", QDialogButtonBox.ButtonRole.ActionRole
+        )
         self.import_valid_button.setObjectName("import_valid_rows")
         self.import_valid_button.hide()
         self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
@@ -210,8 +219,7 @@ class ImportDialog(QDialog):
     def _zone_text(self, assumed: bool) -> str:
         zone = html.escape(self._ctx.calendar().tz)
         if assumed:
-            return (f"<b>Dates in this file have no time zone: they are read as {zone} "
-                    "time.</b>")
+            return f"<b>Dates in this file have no time zone: they are read as {zone} time.</b>"
         return f"Dates without a time zone are read as {zone} time."
 
     def _start(self, work: Any, done: Any) -> None:
@@ -233,8 +241,11 @@ class ImportDialog(QDialog):
     @Slot()
     def _on_browse_clicked(self) -> None:
         name, _ = QFileDialog.getOpenFileName(
-            self, "Choose a file to import", "",
-            "Exports (*.csv *.txt *.json *.xml *.rss *.atom);;All files (*)")
+            self,
+            "Choose a file to import",
+            "",
+            "Exports (*.csv *.txt *.json *.xml *.rss *.atom);;All files (*)",
+        )
         if name:
             self.set_path(name)
 
@@ -265,9 +276,11 @@ class ImportDialog(QDialog):
         valid, bad = len(result.items), len(result.problems)
         self.zone_note.setText(self._zone_text(result.assumed_local_time))
         if bad:
-            self._show_error(f"{valid:,} valid row(s) and {bad:,} problem(s). Nothing is "
-                             "imported until the file is fixed, unless you choose to import "
-                             "only the valid rows (the others are saved beside the file).")
+            self._show_error(
+                f"{valid:,} valid row(s) and {bad:,} problem(s). Nothing is "
+                "imported until the file is fixed, unless you choose to import "
+                "only the valid rows (the others are saved beside the file)."
+            )
         else:
             self.summary.setText(f"{valid:,} item(s) ready to import.")
         self._show_problems(result.problems, valid)
@@ -289,8 +302,9 @@ class ImportDialog(QDialog):
         queue, actor, headers = self._ctx.queue, self._ctx.actor, self._headers
 
         def work() -> ImportReport:
-            report = queue.import_file(actor, path, int(account_id), fmt=fmt, mapping=mapping,
-                                       import_valid=import_valid)
+            report = queue.import_file(
+                actor, path, int(account_id), fmt=fmt, mapping=mapping, import_valid=import_valid
+            )
             if headers is not None and mapping:
                 queue.remember_mapping(headers, mapping)
             return report
@@ -299,19 +313,22 @@ class ImportDialog(QDialog):
 
     def _on_imported(self, report: ImportReport) -> None:
         self.report = report
-        text = (f"Imported {report.imported:,} item(s) into {report.account}; "
-                f"{report.duplicates:,} already in the queue.")
+        text = (
+            f"Imported {report.imported:,} item(s) into {report.account}; "
+            f"{report.duplicates:,} already in the queue."
+        )
         if report.rejected:
-            text += (f" {len(report.rejected):,} row(s) were skipped and saved to "
-                     f"{report.rejects_file}.")
+            text += f" {len(report.rejected):,} row(s) were skipped and saved to {report.rejects_file}."
         self.imported.emit(report)
         self.accept()
         msgbox.info(self.parentWidget(), "Import finished", text)
 
     def _on_failed(self, exc: BaseException) -> None:
         if isinstance(exc, ImportRejected):
-            self._show_error(f"{exc.file}: {len(exc.problems):,} bad row(s), so nothing was "
-                             "imported. Fix the file, or import only the valid rows.")
+            self._show_error(
+                f"{exc.file}: {len(exc.problems):,} bad row(s), so nothing was "
+                "imported. Fix the file, or import only the valid rows."
+            )
             self._show_problems(exc.problems, exc.valid_rows)
         elif isinstance(exc, SmmodError):
             self._show_error(str(exc))

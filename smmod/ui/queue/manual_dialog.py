@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import cast
+
 from PySide6.QtCore import QDateTime, Signal, Slot
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -29,8 +32,13 @@ from smmod.ui.tasks import TaskRunner
 class ManualEntryDialog(QDialog):
     added = Signal(int)
 
-    def __init__(self, ctx: AppContext, runner: TaskRunner, reply_to: QueueRow | None = None,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        ctx: AppContext,
+        runner: TaskRunner,
+        reply_to: QueueRow | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self._ctx = ctx
         self._runner = runner
@@ -80,8 +88,9 @@ class ManualEntryDialog(QDialog):
             self.reply.setText(f"Reply to {reply_to.author_name}: {reply_to.excerpt[:50]}")
             form.addRow("Thread:", self.reply)
         form.addRow("&Text:", self.text)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
-                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.error)
@@ -90,7 +99,7 @@ class ManualEntryDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
 
     def entry(self) -> ManualItem:
-        naive = self.received.dateTime().toPython()
+        naive = cast(datetime, self.received.dateTime().toPython())
         received = localise(naive.replace(tzinfo=None, microsecond=0), self._ctx.calendar())
         reply = self._reply_to if self.reply.isChecked() else None
         kind = self.kind.currentText()
@@ -98,9 +107,11 @@ class ManualEntryDialog(QDialog):
             kind = "reply"
         return ManualItem(
             account_id=int(self.account.currentData() or 0),
-            author_name=self.author_name.text(), text=self.text.toPlainText(),
+            author_name=self.author_name.text(),
+            text=self.text.toPlainText(),
             received_at=received,
-            kind=kind, author_handle=self.author_handle.text() or None,
+            kind=kind,
+            author_handle=self.author_handle.text() or None,
             author_kind=self.author_kind.currentText(),
             parent_id=reply.id if reply is not None else None,
         )

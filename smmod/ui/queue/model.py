@@ -27,53 +27,20 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QBrush, QColor, QFont
 
 from smmod.queue.idstream import ArrayStream, IdStream
 from smmod.queue.records import QueueFilter, QueueRow, QueueSort
-from smmod.sla import SlaState, describe
+from smmod.ui.queue.columns import (
+    COL_DEADLINE,
+    HEADER_TIPS,
+    HEADERS,
+    SORT_KEYS,
+    ItemIdRole,
+    ObjectRole,
+    cell_data,
+)
 
 log = logging.getLogger("smmod.ui.queue")
-
-COL_DEADLINE = 0
-COL_STATUS = 1
-COL_ACCOUNT = 2
-COL_KIND = 3
-COL_AUTHOR = 4
-COL_CLAIMED = 5
-COL_FLAGS = 6
-COL_RECEIVED = 7
-COL_TEXT = 8  # last, so it takes the width that is left
-
-HEADERS = {
-    COL_DEADLINE: "Deadline",
-    COL_STATUS: "Status",
-    COL_ACCOUNT: "Account",
-    COL_KIND: "Kind",
-    COL_AUTHOR: "Author",
-    COL_CLAIMED: "Claimed by",
-    COL_FLAGS: "Flags",
-    COL_RECEIVED: "Received",
-    COL_TEXT: "Text",
-}
-HEADER_TIPS = {
-    COL_DEADLINE: "R7: a response is due within 24 hours, or by the end of the next working "
-                  "day for items received on a non-working day. Amber at 75% of the time "
-                  "used, red when overdue.",
-    COL_CLAIMED: "Who is working on the item, so that two moderators do not answer it twice",
-}
-SORT_KEYS = {
-    COL_DEADLINE: "due", COL_STATUS: "status", COL_ACCOUNT: "account", COL_KIND: "kind",
-    COL_AUTHOR: "author", COL_RECEIVED: "received", COL_CLAIMED: "claimed",
-}
-PLATFORM_SHORT = {"facebook": "FB", "instagram": "IG", "x": "X", "youtube": "YT",
-                  "linkedin": "in", "tiktok": "TT", "mastodon": "Masto", "other": ""}
-STATUS_LABELS = {"new": "New", "responded": "Responded", "escalated": "Escalated",
-                 "resolved": "Resolved"}
-
-ItemIdRole = Qt.ItemDataRole.UserRole + 1
-ObjectRole = Qt.ItemDataRole.UserRole + 2
-SlaStateRole = Qt.ItemDataRole.UserRole + 3
 
 PAGE_SIZE = 100
 CACHE_ROWS = 2_000
@@ -81,22 +48,8 @@ FIRST_SLICE = 3 * PAGE_SIZE  # ids read before the view first paints
 SLICE = 25_000  # ids read per event-loop turn after that
 MAX_REMOVE_RANGES = 200  # beyond this, a reset is cheaper than row-by-row removal
 
-_AMBER_BG = QColor(255, 236, 179)
-_AMBER_FG = QColor(122, 72, 0)
-_RED_BG = QColor(253, 222, 220)
-_RED_FG = QColor(158, 22, 22)
-_DONE_FG = QColor(46, 125, 50)
-_MUTED_FG = QColor(110, 110, 110)
 _ROOT = QModelIndex()
 _Index = QModelIndex | QPersistentModelIndex
-
-
-def deadline_text(state: SlaState) -> str:
-    """Short enough for the column; the tooltip has the whole sentence."""
-    if state.state == "stopped":
-        return "✓ Responded" if state.met else "✓ Responded late"
-    text = describe(state).replace("overdue by ", "overdue ")
-    return text[:1].upper() + text[1:]
 
 
 class RowSource(Protocol):
@@ -106,24 +59,24 @@ class RowSource(Protocol):
     then the view appears after the first slice of ids and reads the rest between paints.
     """
 
-    def ids(self, flt: QueueFilter = ..., sort: QueueSort = ...,
-            now: datetime | None = ...) -> array[int]: ...
+    def ids(
+        self, flt: QueueFilter = ..., sort: QueueSort = ..., now: datetime | None = ...
+    ) -> array[int]: ...
 
     def rows(self, ids: Sequence[int]) -> dict[int, QueueRow]: ...
-
-
-def local_text(when: datetime | None, zone: ZoneInfo) -> str:
-    if when is None:
-        return ""
-    local = when.astimezone(zone)
-    return f"{local:%a} {local.day} {local:%b %H:%M}"
 
 
 class QueueTableModel(QAbstractTableModel):
     ids_loaded = Signal(int)  # every id of the current query is in (rows shown)
 
-    def __init__(self, source: RowSource, *, now: Callable[[], datetime],
-                 zone: ZoneInfo | None = None, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        source: RowSource,
+        *,
+        now: Callable[[], datetime],
+        zone: ZoneInfo | None = None,
+        parent: QObject | None = None,
+    ) -> None:
         super().__init__(parent)
         self._source = source
         self._now = now
@@ -230,8 +183,9 @@ class QueueTableModel(QAbstractTableModel):
     def columnCount(self, parent: _Index = _ROOT) -> int:  # QAbstractItemModel.columnCount
         return 0 if parent.isValid() else len(HEADERS)
 
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # QAbstractItemModel.headerData
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:  # QAbstractItemModel.headerData
         if orientation != Qt.Orientation.Horizontal or section not in HEADERS:
             return None
         if role == Qt.ItemDataRole.DisplayRole:
@@ -243,11 +197,11 @@ class QueueTableModel(QAbstractTableModel):
     def flags(self, index: _Index) -> Qt.ItemFlag:  # QAbstractItemModel.flags
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
-        return (Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-                | Qt.ItemFlag.ItemNeverHasChildren)
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
 
-    def sort(self, column: int,
-             order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:  # QAbstractItemModel.sort
+    def sort(
+        self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder
+    ) -> None:  # QAbstractItemModel.sort
         key = SORT_KEYS.get(column)
         if key is None:
             return
@@ -321,7 +275,7 @@ class QueueTableModel(QAbstractTableModel):
         if found is not None:
             return found
         start = row - row % PAGE_SIZE
-        wanted = [i for i in self._ids[start:start + PAGE_SIZE] if i not in self._cache]
+        wanted = [i for i in self._ids[start : start + PAGE_SIZE] if i not in self._cache]
         self.fetches += 1
         for key, value in self._source.rows(wanted).items():
             self._cache[key] = value
@@ -331,83 +285,16 @@ class QueueTableModel(QAbstractTableModel):
 
     # -- formatting ---------------------------------------------------------------
     def _data(self, row: QueueRow, column: int, role: int) -> Any:
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return self._display(row, column)
         if role == ItemIdRole:
             return row.id
         if role == ObjectRole:
             return row
-        if role == SlaStateRole:
-            return row.sla(self._clock).state
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return self._tooltip(row, column)
-        if column == COL_DEADLINE and role in (Qt.ItemDataRole.BackgroundRole,
-                                               Qt.ItemDataRole.ForegroundRole):
-            return self._deadline_colour(row, role)
-        if role == Qt.ItemDataRole.ForegroundRole and row.first_response_at is not None:
-            return QBrush(_MUTED_FG)
-        if role == Qt.ItemDataRole.FontRole and column == COL_DEADLINE:
-            if row.sla(self._clock).state == "red":
-                font = QFont()
-                font.setBold(True)
-                return font
-        return None
-
-    def _display(self, row: QueueRow, column: int) -> str | None:
-        if column == COL_DEADLINE:
-            return deadline_text(row.sla(self._clock))
-        if column == COL_STATUS:
-            status = STATUS_LABELS.get(row.status, row.status.capitalize())
-            return f"{status} · {', '.join(row.flags)}" if row.flags else status
-        if column == COL_ACCOUNT:
-            platform, _, handle = row.account_label.partition(": ")
-            short = PLATFORM_SHORT.get(platform, platform)
-            return f"{short} {handle}".strip()
-        if column == COL_KIND:
-            return row.kind.capitalize()
-        if column == COL_AUTHOR:
-            return row.author_name
-        if column == COL_TEXT:
-            return row.excerpt
-        if column == COL_RECEIVED:
-            return local_text(row.received_at, self._zone)
-        if column == COL_CLAIMED:
-            return row.claimed_by_name or ""
-        if column == COL_FLAGS:
-            return ", ".join(row.flags)
-        return None
-
-    def _tooltip(self, row: QueueRow, column: int) -> str | None:
-        if column == COL_DEADLINE:
-            state = row.sla(self._clock)
-            used = f"{min(state.fraction_used, 9.99):.0%} of the time used"
-            return (f"Due {local_text(row.due_at, self._zone)} ({used}): "
-                    f"{describe(state)}")
-        if column == COL_TEXT:
-            return row.excerpt
-        if column == COL_AUTHOR:
-            handle = f" @{row.author_handle.lstrip('@')}" if row.author_handle else ""
-            return f"{row.author_name}{handle} ({row.author_kind})"
-        if column == COL_ACCOUNT:
-            return row.account_label
-        return None
-
-    def _deadline_colour(self, row: QueueRow, role: int) -> QBrush | None:
-        state = row.sla(self._clock).state
-        background = role == Qt.ItemDataRole.BackgroundRole
-        if state == "red":
-            return QBrush(_RED_BG if background else _RED_FG)
-        if state == "amber":
-            return QBrush(_AMBER_BG if background else _AMBER_FG)
-        if state == "stopped" and not background:
-            return QBrush(_DONE_FG)
-        return None
+        return cell_data(row, column, role, self._clock, self._zone)
 
     # -- reload steps -------------------------------------------------------------
     def _emit_all_changed(self) -> None:
         if self._total:
-            self.dataChanged.emit(self.index(0, 0),
-                                  self.index(self._total - 1, len(HEADERS) - 1))
+            self.dataChanged.emit(self.index(0, 0), self.index(self._total - 1, len(HEADERS) - 1))
 
     def _remove_missing(self, keep: set[int]) -> bool:
         """Remove rows whose item left the view; False when a reset is better."""
@@ -422,7 +309,7 @@ class QueueTableModel(QAbstractTableModel):
                     return False
         for first, last in reversed(ranges):
             self.beginRemoveRows(_ROOT, first, last)
-            del self._ids[first:last + 1]
+            del self._ids[first : last + 1]
             self._total = len(self._ids)
             self.endRemoveRows()
         return True
@@ -447,6 +334,6 @@ class QueueTableModel(QAbstractTableModel):
         self._ids = fresh
         where = {item_id: row for row, item_id in enumerate(fresh)} if persistent else {}
         self.changePersistentIndexList(
-            persistent, [self.index(where[i], p.column()) for p, i in zip(persistent, old_ids,
-                                                                          strict=True)])
+            persistent, [self.index(where[i], p.column()) for p, i in zip(persistent, old_ids, strict=True)]
+        )
         self.layoutChanged.emit()

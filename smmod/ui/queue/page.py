@@ -8,7 +8,7 @@ and wires them. Reads for the table are quick indexed queries on the UI thread; 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+import time
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -17,40 +17,23 @@ from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt, QTimer,
 from PySide6.QtGui import QAction, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QDialog,
-    QFrame,
-    QHBoxLayout,
-    QHeaderView,
     QLabel,
-    QPushButton,
     QSplitter,
-    QTableView,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
-from smmod.errors import ConflictError
 from smmod.queue.records import QueueRow
 from smmod.ui import msgbox
 from smmod.ui.pages import PageDeps
 from smmod.ui.queue.actions import QueueAction, create_actions, shortcut_rows
+from smmod.ui.queue.commands import QueueCommands
 from smmod.ui.queue.dashboard import DashboardStrip
 from smmod.ui.queue.detail import DetailPane
 from smmod.ui.queue.filterbar import FilterBar
-from smmod.ui.queue.model import (
-    COL_ACCOUNT,
-    COL_AUTHOR,
-    COL_CLAIMED,
-    COL_DEADLINE,
-    COL_FLAGS,
-    COL_KIND,
-    COL_RECEIVED,
-    COL_STATUS,
-    COL_TEXT,
-    HEADERS,
-    QueueTableModel,
-)
+from smmod.ui.queue.launcher import DialogLauncher
+from smmod.ui.queue.model import QueueTableModel
+from smmod.ui.queue.widgets import ConflictBanner, make_table, title_row
 
 log = logging.getLogger("smmod.ui.queue")
 
@@ -58,13 +41,6 @@ CHANGE_POLL_MS = 5_000
 COUNTDOWN_MS = 30_000
 FEED_POLL_MS = 60_000
 CHECKED_EVERY = timedelta(minutes=5)
-COLUMN_WIDTHS = {COL_DEADLINE: 150, COL_STATUS: 95, COL_ACCOUNT: 135, COL_KIND: 72,
-                 COL_AUTHOR: 130, COL_CLAIMED: 100, COL_FLAGS: 90, COL_RECEIVED: 120,
-                 COL_TEXT: 120}  # the text then stretches into whatever width is left
-# Flags also show in the Status cell; right-click the header to show these columns.
-HIDDEN_COLUMNS = frozenset({COL_RECEIVED, COL_FLAGS})
-_BANNER_STYLE = ("QFrame#queue_conflict { background: #fff4e5; border: 1px solid #f3d19e;"
-                 " border-radius: 4px; } QLabel { color: #663c00; }")
 
 
 class QueuePage(QWidget):
@@ -80,17 +56,18 @@ class QueuePage(QWidget):
         self._runner = deps.runner
         self._queue = deps.ctx.queue
         self._zone = self._school_zone()
-        self._model = QueueTableModel(self._queue.read, now=self._queue.now, zone=self._zone,
-                                      parent=self)
+        self._model = QueueTableModel(self._queue.read, now=self._queue.now, zone=self._zone, parent=self)
         self._token: Any = None
         self._loaded = False
         self._last_checked: datetime | None = None
-        self._dialog: QDialog | None = None
-        self._overlay: QDialog | None = None
+        self.dialogs = DialogLauncher(self._ctx, self._runner, self)
+        self._commands = QueueCommands(self._queue, lambda: self._ctx.actor, self._runner, self)
         self._init_widgets()
         self._actions = create_actions(self, self.table)
         self._init_timers()
         self._connect_signals()
+        self._refreshed_at = -1e9
+        self._feed_timer.start()  # feeds are polled whether or not the page is open
 
     # -- assembly -----------------------------------------------------------------
     def _school_zone(self) -> ZoneInfo:
@@ -103,36 +80,11 @@ class QueuePage(QWidget):
     def _init_widgets(self) -> None:
         self.dashboard = DashboardStrip()
         self.filters = FilterBar()
-        self.table = QTableView()
-        self.table.setObjectName("queue_table")
-        self.table.setAccessibleName("Queue items")
-        self.table.setModel(self._model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.setShowGrid(False)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(26)
-        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)  # the text
-        for column, width in COLUMN_WIDTHS.items():
-            header.resizeSection(column, width)
-        header.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
-        for column, title in HEADERS.items():
-            toggle = QAction(f"Show {title}", header)
-            toggle.setCheckable(True)
-            toggle.setChecked(column not in HIDDEN_COLUMNS)
-            toggle.setEnabled(column not in (COL_DEADLINE, COL_TEXT))
-            toggle.toggled.connect(lambda on, c=column: self.table.setColumnHidden(c, not on))
-            header.addAction(toggle)
-            self.table.setColumnHidden(column, column in HIDDEN_COLUMNS)
-        header.setSortIndicator(COL_DEADLINE, Qt.SortOrder.AscendingOrder)
-        self.table.setSortingEnabled(True)
+        self.table = make_table(self._model)
         self.detail = DetailPane(self._zone)
-        self.conflict = self._conflict_banner()
+        self.conflict = ConflictBanner()
+        self.conflict_label = self.conflict.label
+        self.reload_button = self.conflict.reload_button
         self.status_label = QLabel()
         self.status_label.setObjectName("queue_status_message")
         self.status_label.setStyleSheet("color: palette(placeholder-text);")
@@ -143,49 +95,15 @@ class QueuePage(QWidget):
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([920, 310])
         splitter.setChildrenCollapsible(False)
+        titles, self._buttons = title_row()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 10, 12, 6)
-        layout.addLayout(self._title_row())
+        layout.addLayout(titles)
         layout.addWidget(self.dashboard)
         layout.addWidget(self.filters)
         layout.addWidget(self.conflict)
         layout.addWidget(splitter, 1)
         layout.addWidget(self.status_label)
-
-    def _title_row(self) -> QHBoxLayout:
-        title = QLabel("Moderation queue")
-        title.setStyleSheet("font-size: 16pt; font-weight: 600;")
-        row = QHBoxLayout()
-        row.addWidget(title)
-        row.addStretch(1)
-        self._buttons: dict[QueueAction, QToolButton] = {}
-        for action_id, text in ((QueueAction.IMPORT, "Import…"), (QueueAction.ADD, "Add item…"),
-                                (QueueAction.FEEDS, "Feeds…"),
-                                (QueueAction.CHECK_FEEDS, "Check feeds now"),
-                                (QueueAction.HELP, "Shortcuts (?)")):
-            button = QToolButton()
-            button.setObjectName(f"queue_button_{action_id}")
-            button.setText(text)
-            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-            self._buttons[action_id] = button
-            row.addWidget(button)
-        return row
-
-    def _conflict_banner(self) -> QFrame:
-        banner = QFrame()
-        banner.setObjectName("queue_conflict")
-        banner.setStyleSheet(_BANNER_STYLE)
-        self.conflict_label = QLabel()
-        self.conflict_label.setObjectName("queue_conflict_text")
-        self.conflict_label.setWordWrap(True)
-        self.reload_button = QPushButton("Reload")
-        self.reload_button.setObjectName("queue_conflict_reload")
-        row = QHBoxLayout(banner)
-        row.setContentsMargins(10, 6, 10, 6)
-        row.addWidget(self.conflict_label, 1)
-        row.addWidget(self.reload_button)
-        banner.hide()
-        return banner
 
     def _init_timers(self) -> None:
         self._change_timer = QTimer(self)
@@ -209,9 +127,10 @@ class QueuePage(QWidget):
         a[QueueAction.BACK].triggered.connect(self._on_back_triggered)
         a[QueueAction.HELP].triggered.connect(self._on_help_triggered)
         a[QueueAction.RELOAD].triggered.connect(self._on_reload_triggered)
-        a[QueueAction.IMPORT].triggered.connect(self._on_import_triggered)
+        a[QueueAction.IMPORT].triggered.connect(self.dialogs.open_import)
         a[QueueAction.ADD].triggered.connect(self._on_add_triggered)
-        a[QueueAction.FEEDS].triggered.connect(self._on_feeds_triggered)
+        a[QueueAction.FEEDS].triggered.connect(self.dialogs.open_feeds)
+        self.dialogs.accepted.connect(self._on_dialogs_accepted)
         a[QueueAction.CHECK_FEEDS].triggered.connect(self._on_check_feeds_triggered)
         for action_id, button in self._buttons.items():
             button.clicked.connect(a[action_id].trigger)
@@ -223,6 +142,10 @@ class QueuePage(QWidget):
         self._change_timer.timeout.connect(self.check_for_changes)
         self._countdown_timer.timeout.connect(self._on_countdown_timeout)
         self._feed_timer.timeout.connect(self._on_feed_timer_timeout)
+        self._commands.changed.connect(self._on_commands_changed)
+        self._commands.conflicted.connect(self._on_commands_conflicted)
+        self._commands.failed.connect(self._on_background_failed)
+        self._commands.feeds_polled.connect(self._on_commands_feeds_polled)
 
     # -- public -------------------------------------------------------------------
     @property
@@ -237,17 +160,19 @@ class QueuePage(QWidget):
 
     def refresh(self) -> None:
         """Called when the page is shown: load once, then catch up with changes."""
+        now = time.monotonic()
+        if now - self._refreshed_at < 1.0:  # shown and navigated to in the same moment
+            return
+        self._refreshed_at = now
         if not self._loaded:
             self._loaded = True
             self._load_choices()
             self._apply_filter()
             self._change_timer.start()
             self._countdown_timer.start()
-            self._feed_timer.start()
         else:
             self.check_for_changes()
-        self._runner.run(self._queue.ensure_due_current, self._on_due_checked,
-                         self._on_background_failed)
+        self._runner.run(self._queue.ensure_due_current, self._on_due_checked, self._on_background_failed)
         self._mark_checked()
         self._refresh_dashboard()
 
@@ -273,6 +198,8 @@ class QueuePage(QWidget):
     @Slot()
     def check_for_changes(self) -> None:
         """Reload when items arrived or changed, keeping the selection and scroll."""
+        if not self.isVisible():
+            return  # caught up with by refresh() when the page is shown again
         try:
             token = self._queue.read.change_token()
         except Exception:
@@ -287,8 +214,7 @@ class QueuePage(QWidget):
         if top_id is not None:
             row = self._model.row_of(top_id)
             if row is not None:
-                self.table.scrollTo(self._model.index(row, 0),
-                                    QAbstractItemView.ScrollHint.PositionAtTop)
+                self.table.scrollTo(self._model.index(row, 0), QAbstractItemView.ScrollHint.PositionAtTop)
         self._after_load()
         if current is not None and current == self.current_item_id():
             self._show_detail(current)
@@ -324,8 +250,10 @@ class QueuePage(QWidget):
             return
         index = self._model.index(row, 0)
         flags = QItemSelectionModel.SelectionFlag.Rows | (
-            QItemSelectionModel.SelectionFlag.Select if extend
-            else QItemSelectionModel.SelectionFlag.ClearAndSelect)
+            QItemSelectionModel.SelectionFlag.Select
+            if extend
+            else QItemSelectionModel.SelectionFlag.ClearAndSelect
+        )
         self.table.selectionModel().setCurrentIndex(index, flags)
         self.table.scrollTo(index)
 
@@ -357,32 +285,28 @@ class QueuePage(QWidget):
         self._last_checked = now
         accounts = self._model.query[0].account_ids
         actor, queue = self._ctx.actor, self._queue
-        self._runner.run(lambda: queue.mark_checked(actor, sorted(accounts) or None),
-                         lambda _n: self._refresh_dashboard(), self._on_background_failed)
+        self._runner.run(
+            lambda: queue.mark_checked(actor, sorted(accounts) or None),
+            lambda _n: self._refresh_dashboard(),
+            self._on_background_failed,
+        )
 
     # -- writes -------------------------------------------------------------------
-    def _run_change(self, work: Callable[[], Any], done_text: str, ids: list[int]) -> None:
-        def success(_result: Any) -> None:
-            self.conflict.hide()
-            self._model.forget(ids)
-            self.status_label.setText(done_text)
-            current = self.current_item_id()
-            if current is not None:
-                self._show_detail(current)
-            self.items_changed.emit()
-            self.check_for_changes()
+    @Slot(str, list)
+    def _on_commands_changed(self, done: str, ids: list[int]) -> None:
+        self.conflict.hide()
+        self._model.forget(ids)
+        self.status_label.setText(done)
+        current = self.current_item_id()
+        if current is not None:
+            self._show_detail(current)
+        self.items_changed.emit()
+        self.check_for_changes()
 
-        self._runner.run(work, success, self._on_change_failed)
-
-    @Slot(object)
-    def _on_change_failed(self, exc: BaseException) -> None:
-        if isinstance(exc, ConflictError):
-            text = f"{exc}"
-            self.conflict_label.setText(text)
-            self.conflict.show()
-            self.conflict_shown.emit(text)
-            return
-        msgbox.show_error(self, exc, title="Queue")
+    @Slot(str)
+    def _on_commands_conflicted(self, text: str) -> None:
+        self.conflict.show_message(text)
+        self.conflict_shown.emit(text)
 
     # -- slots --------------------------------------------------------------------
     @Slot()
@@ -429,36 +353,15 @@ class QueuePage(QWidget):
 
     @Slot()
     def _on_claim_triggered(self) -> None:
-        rows = self.selected_rows()
-        if not rows:
-            return
-        actor, queue = self._ctx.actor, self._queue
-        pairs = [(r.id, r.version_id) for r in rows]
-        self._run_change(lambda: queue.claim_many(actor, pairs),
-                         f"Claimed {len(rows)} item(s)", [r.id for r in rows])
+        self._commands.claim(self.selected_rows())
 
     @Slot()
     def _on_release_triggered(self) -> None:
-        rows = [r for r in self.selected_rows() if r.claimed_by == self._ctx.actor.staff_id]
-        if not rows:
-            return
-        actor, queue = self._ctx.actor, self._queue
-
-        def work() -> None:
-            for r in rows:
-                queue.release(actor, r.id, r.version_id)
-
-        self._run_change(work, f"Released {len(rows)} item(s)", [r.id for r in rows])
+        self._commands.release(self.selected_rows())
 
     @Slot()
     def _on_acknowledge_triggered(self) -> None:
-        rows = self.selected_rows()
-        if not rows:
-            return
-        actor, queue = self._ctx.actor, self._queue
-        ids = [r.id for r in rows]
-        self._run_change(lambda: queue.acknowledge_many(actor, ids),
-                         f"Acknowledged {len(ids)} item(s): the response clock stopped", ids)
+        self._commands.acknowledge(self.selected_rows())
 
     @Slot()
     def _on_reload_triggered(self) -> None:
@@ -471,47 +374,24 @@ class QueuePage(QWidget):
 
     @Slot()
     def _on_help_triggered(self) -> None:
-        from smmod.ui.dialogs.shortcuts import ShortcutsDialog
-
-        self._overlay = ShortcutsDialog([], self.shortcuts(), self)
-        self._overlay.setObjectName("queue_shortcuts_overlay")
-        self._overlay.setWindowTitle("Queue shortcuts")
-        self._overlay.open()
-
-    @Slot()
-    def _on_import_triggered(self) -> None:
-        from smmod.ui.queue.import_dialog import ImportDialog
-
-        self._open_dialog(ImportDialog(self._ctx, self._runner, self))
+        self.dialogs.open_shortcuts(self.shortcuts())
 
     @Slot()
     def _on_add_triggered(self) -> None:
-        from smmod.ui.queue.manual_dialog import ManualEntryDialog
-
-        current = self.selected_rows()
-        self._open_dialog(ManualEntryDialog(self._ctx, self._runner,
-                                            current[0] if len(current) == 1 else None, self))
-
-    @Slot()
-    def _on_feeds_triggered(self) -> None:
-        from smmod.ui.queue.feeds_dialog import FeedsDialog
-
-        self._open_dialog(FeedsDialog(self._ctx, self._runner, self))
+        selected = self.selected_rows()
+        self.dialogs.open_manual(selected[0] if len(selected) == 1 else None)
 
     @Slot()
     def _on_check_feeds_triggered(self) -> None:
-        actor, feeds = self._ctx.actor, self._queue.feeds
         self.status_label.setText("Checking feeds…")
-        self._runner.run(lambda: feeds.poll_all(actor), self._on_feeds_polled,
-                         self._on_background_failed)
+        self._commands.poll_feeds(due_only=False)
 
     @Slot()
     def _on_feed_timer_timeout(self) -> None:
-        actor, feeds = self._ctx.actor, self._queue.feeds
-        self._runner.run(lambda: feeds.poll_due(actor), self._on_feeds_polled,
-                         self._on_background_failed)
+        self._commands.poll_feeds(due_only=True)
 
-    def _on_feeds_polled(self, results: list[Any]) -> None:
+    @Slot(list)
+    def _on_commands_feeds_polled(self, results: list[Any]) -> None:
         if results:
             failed = [r for r in results if not r.ok]
             new = sum(r.imported for r in results)
@@ -540,15 +420,8 @@ class QueuePage(QWidget):
     def _on_background_failed(self, exc: BaseException) -> None:
         msgbox.show_error(self, exc, title="Queue")
 
-    def _open_dialog(self, dialog: QDialog) -> None:
-        self._dialog = dialog
-        dialog.finished.connect(self._on_dialog_finished)
-        dialog.open()
-
-    @Slot(int)
-    def _on_dialog_finished(self, result: int) -> None:
-        if result == QDialog.DialogCode.Accepted:
-            self._load_choices()
-            self.check_for_changes()
-            self._refresh_dashboard()
-
+    @Slot()
+    def _on_dialogs_accepted(self) -> None:
+        self._load_choices()
+        self.check_for_changes()
+        self._refresh_dashboard()

@@ -24,6 +24,7 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 AWAITING_SQL = "first_response_at IS NULL AND status != 'resolved'"
+ORPHAN_SQL = "parent_id IS NULL AND parent_platform_id IS NOT NULL"
 FTS_DDL = (
     "CREATE VIRTUAL TABLE queue_items_fts USING fts5("
     "text, author_name, author_handle, content='queue_items', content_rowid='id', "
@@ -84,10 +85,10 @@ def upgrade() -> None:
         sa.Column("last_error", sa.Text(), nullable=True),
         sa.Column("last_new_count", sa.Integer(), nullable=False),
         sa.Column("version_id", sa.Integer(), nullable=False),
-        sa.ForeignKeyConstraint(["account_id"], ["accounts.id"],
-                                name=op.f("fk_queue_feeds_account_id_accounts")),
-        sa.ForeignKeyConstraint(["created_by"], ["staff.id"],
-                                name=op.f("fk_queue_feeds_created_by_staff")),
+        sa.ForeignKeyConstraint(
+            ["account_id"], ["accounts.id"], name=op.f("fk_queue_feeds_account_id_accounts")
+        ),
+        sa.ForeignKeyConstraint(["created_by"], ["staff.id"], name=op.f("fk_queue_feeds_created_by_staff")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_queue_feeds")),
     )
     with op.batch_alter_table("queue_feeds", schema=None) as batch_op:
@@ -98,9 +99,12 @@ def upgrade() -> None:
         sa.Column("feed_id", sa.Integer(), nullable=False),
         sa.Column("entry_key", sa.String(length=64), nullable=False),
         sa.Column("seen_at", _utc(), nullable=False),
-        sa.ForeignKeyConstraint(["feed_id"], ["queue_feeds.id"],
-                                name=op.f("fk_queue_feed_seen_feed_id_queue_feeds"),
-                                ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(
+            ["feed_id"],
+            ["queue_feeds.id"],
+            name=op.f("fk_queue_feed_seen_feed_id_queue_feeds"),
+            ondelete="CASCADE",
+        ),
         sa.PrimaryKeyConstraint("feed_id", "entry_key", name=op.f("pk_queue_feed_seen")),
     )
     op.create_table(
@@ -132,33 +136,47 @@ def upgrade() -> None:
         sa.Column("imported_by", sa.Integer(), nullable=True),
         sa.Column("updated_at", _utc(), nullable=False),
         sa.Column("version_id", sa.Integer(), nullable=False),
-        sa.ForeignKeyConstraint(["account_id"], ["accounts.id"],
-                                name=op.f("fk_queue_items_account_id_accounts")),
-        sa.ForeignKeyConstraint(["claimed_by"], ["staff.id"],
-                                name=op.f("fk_queue_items_claimed_by_staff")),
-        sa.ForeignKeyConstraint(["feed_id"], ["queue_feeds.id"],
-                                name=op.f("fk_queue_items_feed_id_queue_feeds"),
-                                ondelete="SET NULL"),
-        sa.ForeignKeyConstraint(["first_response_by"], ["staff.id"],
-                                name=op.f("fk_queue_items_first_response_by_staff")),
-        sa.ForeignKeyConstraint(["imported_by"], ["staff.id"],
-                                name=op.f("fk_queue_items_imported_by_staff")),
-        sa.ForeignKeyConstraint(["parent_id"], ["queue_items.id"],
-                                name=op.f("fk_queue_items_parent_id_queue_items"),
-                                ondelete="SET NULL"),
+        sa.ForeignKeyConstraint(
+            ["account_id"], ["accounts.id"], name=op.f("fk_queue_items_account_id_accounts")
+        ),
+        sa.ForeignKeyConstraint(["claimed_by"], ["staff.id"], name=op.f("fk_queue_items_claimed_by_staff")),
+        sa.ForeignKeyConstraint(
+            ["feed_id"],
+            ["queue_feeds.id"],
+            name=op.f("fk_queue_items_feed_id_queue_feeds"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["first_response_by"], ["staff.id"], name=op.f("fk_queue_items_first_response_by_staff")
+        ),
+        sa.ForeignKeyConstraint(["imported_by"], ["staff.id"], name=op.f("fk_queue_items_imported_by_staff")),
+        sa.ForeignKeyConstraint(
+            ["parent_id"],
+            ["queue_items.id"],
+            name=op.f("fk_queue_items_parent_id_queue_items"),
+            ondelete="SET NULL",
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_queue_items")),
-        sa.UniqueConstraint("account_id", "platform_item_id",
-                            name=op.f("uq_queue_items_account_id")),
+        sa.UniqueConstraint("account_id", "platform_item_id", name=op.f("uq_queue_items_account_id")),
     )
     with op.batch_alter_table("queue_items", schema=None) as batch_op:
         batch_op.create_index("ix_queue_items_account_due", ["account_id", "due_at"])
         batch_op.create_index("ix_queue_items_account_hash", ["account_id", "content_hash"])
         batch_op.create_index("ix_queue_items_claimed_by", ["claimed_by"])
         batch_op.create_index("ix_queue_items_due_at", ["due_at"])
-        batch_op.create_index("ix_queue_items_awaiting_due", ["due_at"],
-                              sqlite_where=sa.text(AWAITING_SQL),
-                              postgresql_where=sa.text(AWAITING_SQL))
+        batch_op.create_index(
+            "ix_queue_items_awaiting_due",
+            ["due_at"],
+            sqlite_where=sa.text(AWAITING_SQL),
+            postgresql_where=sa.text(AWAITING_SQL),
+        )
         batch_op.create_index("ix_queue_items_parent_id", ["parent_id"])
+        batch_op.create_index(
+            "ix_queue_items_orphans",
+            ["account_id", "parent_platform_id"],
+            sqlite_where=sa.text(ORPHAN_SQL),
+            postgresql_where=sa.text(ORPHAN_SQL),
+        )
         batch_op.create_index("ix_queue_items_status_due", ["status", "due_at"])
         batch_op.create_index("ix_queue_items_updated_at", ["updated_at"])
 
@@ -169,11 +187,13 @@ def upgrade() -> None:
         sa.Column("source", sa.String(length=100), nullable=False),
         sa.Column("set_at", _utc(), nullable=False),
         sa.Column("set_by", sa.Integer(), nullable=True),
-        sa.ForeignKeyConstraint(["item_id"], ["queue_items.id"],
-                                name=op.f("fk_queue_item_flags_item_id_queue_items"),
-                                ondelete="CASCADE"),
-        sa.ForeignKeyConstraint(["set_by"], ["staff.id"],
-                                name=op.f("fk_queue_item_flags_set_by_staff")),
+        sa.ForeignKeyConstraint(
+            ["item_id"],
+            ["queue_items.id"],
+            name=op.f("fk_queue_item_flags_item_id_queue_items"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(["set_by"], ["staff.id"], name=op.f("fk_queue_item_flags_set_by_staff")),
         sa.PrimaryKeyConstraint("item_id", "flag", name=op.f("pk_queue_item_flags")),
     )
     with op.batch_alter_table("queue_item_flags", schema=None) as batch_op:
@@ -193,11 +213,17 @@ def downgrade() -> None:
         batch_op.drop_index("ix_queue_item_flags_flag")
     op.drop_table("queue_item_flags")
     with op.batch_alter_table("queue_items", schema=None) as batch_op:
-        for name in ("ix_queue_items_awaiting_due", "ix_queue_items_updated_at",
-                     "ix_queue_items_status_due",
-                     "ix_queue_items_parent_id", "ix_queue_items_due_at",
-                     "ix_queue_items_claimed_by", "ix_queue_items_account_hash",
-                     "ix_queue_items_account_due"):
+        for name in (
+            "ix_queue_items_orphans",
+            "ix_queue_items_awaiting_due",
+            "ix_queue_items_updated_at",
+            "ix_queue_items_status_due",
+            "ix_queue_items_parent_id",
+            "ix_queue_items_due_at",
+            "ix_queue_items_claimed_by",
+            "ix_queue_items_account_hash",
+            "ix_queue_items_account_due",
+        ):
             batch_op.drop_index(name)
     op.drop_table("queue_items")
     op.drop_table("queue_feed_seen")

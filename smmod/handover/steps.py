@@ -1,4 +1,4 @@
-"""The database side of applying a handover, step by step, inside one session.
+"""The database side of applying a handover, one step per function, inside one session.
 
 Each function changes one kind of thing and audits it; ``HandoverService.apply`` runs
 them in order inside a single transaction, with the keyring staged around them (see

@@ -1,0 +1,130 @@
+"""Building blocks of the Queue page: the triage table, the conflict banner, the title row."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QToolButton,
+    QWidget,
+)
+
+from smmod.ui.queue.actions import QueueAction
+from smmod.ui.queue.columns import (
+    COL_ACCOUNT,
+    COL_AUTHOR,
+    COL_CLAIMED,
+    COL_DEADLINE,
+    COL_FLAGS,
+    COL_KIND,
+    COL_RECEIVED,
+    COL_STATUS,
+    COL_TEXT,
+    HEADERS,
+)
+from smmod.ui.queue.model import QueueTableModel
+
+COLUMN_WIDTHS = {
+    COL_DEADLINE: 150,
+    COL_STATUS: 95,
+    COL_ACCOUNT: 135,
+    COL_KIND: 72,
+    COL_AUTHOR: 130,
+    COL_CLAIMED: 100,
+    COL_FLAGS: 90,
+    COL_RECEIVED: 120,
+    COL_TEXT: 120,  # the last column: it stretches into whatever width is left
+}
+# Flags also show in the Status cell; right-click the header to show these columns.
+HIDDEN_COLUMNS = frozenset({COL_RECEIVED, COL_FLAGS})
+TITLE_BUTTONS = (
+    (QueueAction.IMPORT, "Import…"),
+    (QueueAction.ADD, "Add item…"),
+    (QueueAction.FEEDS, "Feeds…"),
+    (QueueAction.CHECK_FEEDS, "Check feeds now"),
+    (QueueAction.HELP, "Shortcuts (?)"),
+)
+_BANNER_STYLE = (
+    "QFrame#queue_conflict { background: #fff4e5; border: 1px solid #f3d19e;"
+    " border-radius: 4px; } QLabel { color: #663c00; }"
+)
+
+
+def make_table(model: QueueTableModel) -> QTableView:
+    """Dense rows, whole-row and multi-row selection, sorted by deadline."""
+    table = QTableView()
+    table.setObjectName("queue_table")
+    table.setAccessibleName("Queue items")
+    table.setModel(model)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+    table.setAlternatingRowColors(True)
+    table.setWordWrap(False)
+    table.setShowGrid(False)
+    table.verticalHeader().hide()
+    table.verticalHeader().setDefaultSectionSize(26)
+    table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    header.setStretchLastSection(True)
+    for column, width in COLUMN_WIDTHS.items():
+        header.resizeSection(column, width)
+    header.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+    for column, title in HEADERS.items():
+        toggle = QAction(f"Show {title}", header)
+        toggle.setCheckable(True)
+        toggle.setChecked(column not in HIDDEN_COLUMNS)
+        toggle.setEnabled(column not in (COL_DEADLINE, COL_TEXT))
+        toggle.toggled.connect(lambda on, c=column: table.setColumnHidden(c, not on))
+        header.addAction(toggle)
+        table.setColumnHidden(column, column in HIDDEN_COLUMNS)
+    header.setSortIndicator(COL_DEADLINE, Qt.SortOrder.AscendingOrder)
+    table.setSortingEnabled(True)
+    return table
+
+
+class ConflictBanner(QFrame):
+    """ "Changed elsewhere — reload": shown instead of silently overwriting a change."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("queue_conflict")
+        self.setStyleSheet(_BANNER_STYLE)
+        self.label = QLabel()
+        self.label.setObjectName("queue_conflict_text")
+        self.label.setWordWrap(True)
+        self.reload_button = QPushButton("Reload")
+        self.reload_button.setObjectName("queue_conflict_reload")
+        row = QHBoxLayout(self)
+        row.setContentsMargins(10, 6, 10, 6)
+        row.addWidget(self.label, 1)
+        row.addWidget(self.reload_button)
+        self.hide()
+
+    def show_message(self, text: str) -> None:
+        self.label.setText(text)
+        self.show()
+
+
+def title_row() -> tuple[QHBoxLayout, dict[QueueAction, QToolButton]]:
+    title = QLabel("Moderation queue")
+    title.setStyleSheet("font-size: 16pt; font-weight: 600;")
+    row = QHBoxLayout()
+    row.addWidget(title)
+    row.addStretch(1)
+    buttons: dict[QueueAction, QToolButton] = {}
+    for action_id, text in TITLE_BUTTONS:
+        button = QToolButton()
+        button.setObjectName(f"queue_button_{action_id}")
+        button.setText(text)
+        button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        buttons[action_id] = button
+        row.addWidget(button)
+    return row, buttons
