@@ -16,7 +16,7 @@ from smmod.cli.common import (
     print_table,
 )
 from smmod.dnp import CheckRecord, ConsentInput
-from smmod.errors import InputError
+from smmod.errors import InputError, PolicyError
 from smmod.store.models import RESTRICTIONS
 
 
@@ -121,7 +121,12 @@ def cmd_images_export(args: argparse.Namespace) -> int:
     check = outcomes[0]
     if not isinstance(check, CheckRecord):
         raise InputError(check.reason, file=check.path)
-    exported = ctx.images.export(ctx.actor, check.id, args.out, blur_flagged=args.blur_flagged)
+    try:
+        exported = ctx.images.export(ctx.actor, check.id, args.out,
+                                     blur_flagged=args.blur_flagged)
+    except PolicyError as exc:  # the check found a problem: exit 1, not a usage error
+        print(f"smmod: not exported: {exc}", file=sys.stderr)
+        return EXIT_PROBLEMS
     print(f"Wrote {exported.out_path} (upright, no location or metadata"
           + (f", {exported.pixelated_faces} face(s) pixelated" if exported.pixelated_faces else "")
           + ").")

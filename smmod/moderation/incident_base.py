@@ -97,6 +97,8 @@ class IncidentBase:
             )
         )
         for item_id in ids.scalars():
+            if item_id is None:
+                continue
             item = load_item(session, item_id)
             if item.status != "resolved":
                 refresh_status(session, item)

@@ -17,9 +17,9 @@ import json
 import logging
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, cast
 
-from sqlalchemy import and_, bindparam, insert, select, update
+from sqlalchemy import Table, and_, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from smmod.errors import InputError
@@ -41,9 +41,9 @@ from smmod.store.models import (
 log = logging.getLogger("smmod.moderation")
 
 _CHUNK = 500
-_ITEMS = QueueItem.__table__
-_FLAGS = QueueItemFlag.__table__
-_MATCHES = ScreeningMatch.__table__
+_ITEMS = cast(Table, QueueItem.__table__)
+_FLAGS = cast(Table, QueueItemFlag.__table__)
+_MATCHES = cast(Table, ScreeningMatch.__table__)
 
 
 class Arrival(Protocol):

@@ -10,46 +10,34 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from typing import cast
 
-from sqlalchemy import Table, select, update
+from sqlalchemy import Table, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from smmod import audit
-from smmod.errors import ConflictError, ImportRejected, InputError, NotFound
+from smmod.errors import ConflictError, ImportRejected, NotFound
 from smmod.identity import Actor
-from smmod.queue import deadlines, mappings
+from smmod.queue import deadlines, items, mappings
 from smmod.queue.access import account_ref, require_moderator, resolve_account
 from smmod.queue.feeds import FeedService
 from smmod.queue.ingest import store_parsed
 from smmod.queue.parsers import (
-    AUTHOR_KINDS,
-    KINDS,
     ParseResult,
-    content_hash,
     parse_file,
     write_rejects,
 )
 from smmod.queue.reader import QueueReader
 from smmod.queue.records import AccountRef, ImportReport, ManualItem, QueueRow
-from smmod.sla import WorkingCalendar, due_at
+from smmod.sla import WorkingCalendar
 from smmod.store.base import utcnow
 from smmod.store.engine import SessionFactory
-from smmod.store.models import Account, QueueItem, QueueItemFlag, Staff
+from smmod.store.models import Account, QueueItem
 
 log = logging.getLogger("smmod.queue")
-
-EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
-FUTURE_SLACK = timedelta(days=1)
-MAX_TEXT = 100_000
-MAX_FIELD = 2_000
-
-
-def _subject(item_id: int) -> str:
-    return f"queue_item:{item_id}"
 
 
 class QueueService:
@@ -196,86 +184,8 @@ class QueueService:
     # -- manual entry ----------------------------------------------------------------
     def add_manual(self, actor: Actor, entry: ManualItem) -> int:
         """Add one item typed or pasted by a moderator; returns its id."""
-        text = _required(entry.text, "text", MAX_TEXT).replace("\r\n", "\n")
-        author = _required(entry.author_name, "author_name", MAX_FIELD)
-        if entry.kind not in KINDS:
-            raise InputError(
-                f"'{entry.kind}' is not a kind; use one of {', '.join(sorted(KINDS))}", field="kind"
-            )
-        if entry.author_kind not in AUTHOR_KINDS:
-            raise InputError(
-                f"'{entry.author_kind}' is not an author kind; use one of {', '.join(sorted(AUTHOR_KINDS))}",
-                field="author_kind",
-            )
-        received = self._check_received(entry.received_at)
-        url = (entry.url or "").strip() or None
-        if url and not url.lower().startswith(("http://", "https://")):
-            raise InputError("is not a web address (http or https)", field="url")
-        platform_id = (entry.platform_item_id or "").strip() or None
-        calendar = self.calendar()
-        now = self._now()
         with self._sf.begin() as session:
-            account = account_ref(session, entry.account_id)
-            require_moderator(session, actor, account, "add items to this account's queue")
-            parent = self._parent(session, entry.parent_id, account.id)
-            if platform_id:
-                clash = session.execute(
-                    select(QueueItem.id).where(
-                        QueueItem.account_id == account.id, QueueItem.platform_item_id == platform_id
-                    )
-                ).scalar_one_or_none()
-                if clash is not None:
-                    raise InputError(f"is already in the queue as item #{clash}", field="platform_item_id")
-            item = QueueItem(
-                account_id=account.id,
-                source="manual",
-                source_ref="entered by hand",
-                platform_item_id=platform_id,
-                parent_platform_id=parent.platform_item_id if parent else None,
-                parent_id=parent.id if parent else None,
-                author_name=author,
-                author_handle=(entry.author_handle or "").strip() or None,
-                author_kind=entry.author_kind,
-                text=text,
-                url=url,
-                content_hash=content_hash(author, text, received),
-                received_at=received,
-                kind=entry.kind,
-                status="new",
-                priority=0,
-                due_at=due_at(received, calendar),
-                imported_at=now,
-                imported_by=actor.staff_id,
-                updated_at=now,
-            )
-            session.add(item)
-            session.flush()
-            audit.record(
-                session,
-                actor=actor.username,
-                action="queue.add_manual",
-                subject=_subject(item.id),
-                details={"account": account.label, "kind": entry.kind},
-            )
-            return item.id
-
-    def _check_received(self, value: datetime) -> datetime:
-        if not isinstance(value, datetime) or value.tzinfo is None:
-            raise InputError("needs a date and time with a time zone", field="received_at")
-        if value < EARLIEST:
-            raise InputError(f"{value.isoformat()} is before 2000", field="received_at")
-        if value > self._now() + FUTURE_SLACK:
-            raise InputError(f"{value.isoformat()} is more than a day in the future", field="received_at")
-        return value
-
-    @staticmethod
-    def _parent(session: Session, parent_id: int | None, account_id: int) -> QueueItem | None:
-        if parent_id is None:
-            return None
-        parent = session.get(QueueItem, parent_id)
-        if parent is None or parent.account_id != account_id:
-            raise InputError(f"item #{parent_id} is not in this account's queue", field="parent_id")
-        return parent
+            return items.insert_manual(session, actor, entry, self.calendar(), self._now())
 
     # -- claiming --------------------------------------------------------------------
     def claim(self, actor: Actor, item_id: int, version_id: int, *, take_over: bool = False) -> QueueRow:
@@ -283,61 +193,24 @@ class QueueService:
         self.claim_many(actor, [(item_id, version_id)], take_over=take_over)
         return self.read.row(item_id)
 
-    def claim_many(self, actor: Actor, items: Sequence[tuple[int, int]], *, take_over: bool = False) -> int:
-        """Claim several items in one transaction; any conflict applies none of them."""
-        return self._set_claims(actor, items, claim=True, take_over=take_over)
+    def claim_many(self, actor: Actor, pairs: Sequence[tuple[int, int]], *, take_over: bool = False) -> int:
+        """Claim (item id, version seen) pairs in one transaction; any conflict claims none."""
+        return self._set_claims(actor, pairs, claim=True, take_over=take_over)
 
     def release(self, actor: Actor, item_id: int, version_id: int) -> QueueRow:
         self._set_claims(actor, [(item_id, version_id)], claim=False, take_over=False)
         return self.read.row(item_id)
 
     def _set_claims(
-        self, actor: Actor, items: Sequence[tuple[int, int]], *, claim: bool, take_over: bool
+        self, actor: Actor, pairs: Sequence[tuple[int, int]], *, claim: bool, take_over: bool
     ) -> int:
-        doing = "claim items" if claim else "release items"
-        now = self._now()
-        changed = 0
         try:
             with self._sf.begin() as session:
-                problems: list[str] = []
-                for item_id, version_id in items:
-                    item = session.get(QueueItem, item_id)
-                    if item is None:
-                        raise NotFound(f"no queue item #{item_id}")
-                    require_moderator(session, actor, account_ref(session, item.account_id), doing)
-                    if item.version_id != version_id:
-                        problems.append(f"#{item_id} was changed elsewhere")
-                        continue
-                    holder = item.claimed_by
-                    if claim and holder == actor.staff_id:
-                        continue
-                    if not claim and holder is None:
-                        continue
-                    if holder is not None and holder != actor.staff_id and not take_over:
-                        name = session.get(Staff, holder)
-                        problems.append(f"#{item_id} is claimed by {name.name if name else 'someone else'}")
-                        continue
-                    item.claimed_by = actor.staff_id if claim else None
-                    item.claimed_at = now if claim else None
-                    item.updated_at = now
-                    audit.record(
-                        session,
-                        actor=actor.username,
-                        action="queue.claim" if claim else "queue.release",
-                        subject=_subject(item_id),
-                        details={"from": holder} if holder else {},
-                    )
-                    changed += 1
-                if problems:
-                    raise ConflictError(
-                        "; ".join(problems[:5])
-                        + (f" (and {len(problems) - 5} more)" if len(problems) > 5 else "")
-                        + ": changed elsewhere — reload and try again"
-                    )
-                session.flush()
+                return items.set_claims(
+                    session, actor, pairs, claim=claim, take_over=take_over, now=self._now()
+                )
         except StaleDataError:
             raise ConflictError("changed elsewhere — reload and try again") from None
-        return changed
 
     # -- the response clock ----------------------------------------------------------
     def record_first_response(
@@ -371,7 +244,7 @@ class QueueService:
                     own,
                     actor=actor.username,
                     action="queue.first_response",
-                    subject=_subject(item_id),
+                    subject=items.subject(item_id),
                     details={"at": at.isoformat(), "via": via},
                 )
             return stopped
@@ -397,7 +270,7 @@ class QueueService:
                         session,
                         actor=actor.username,
                         action="queue.first_response",
-                        subject=_subject(item_id),
+                        subject=items.subject(item_id),
                         details={"at": at.isoformat(), "via": "acknowledge"},
                     )
         return stopped
@@ -435,50 +308,20 @@ class QueueService:
         source: str = "manual",
         session: Session | None = None,
     ) -> None:
-        flag = _required(flag, "flag", 40).lower()
-
-        now = self._now()
-
-        def apply(s: Session) -> None:
-            item = s.get(QueueItem, item_id)
-            if item is None:
-                raise NotFound(f"no queue item #{item_id}")
-            if s.get(QueueItemFlag, (item_id, flag)) is None:
-                s.add(
-                    QueueItemFlag(
-                        item_id=item_id,
-                        flag=flag,
-                        source=source[:100],
-                        set_at=now,
-                        set_by=actor.staff_id if actor else None,
-                    )
-                )
-                item.updated_at = now  # so open views notice
-                s.flush()
-
+        """Label an item, e.g. ``offensive``; pass ``session`` to join your transaction."""
+        staff_id = actor.staff_id if actor else None
         if session is not None:
-            apply(session)
+            items.set_flag(session, item_id, flag, source=source, staff_id=staff_id, now=self._now())
             return
         with self._sf.begin() as own:
-            apply(own)
+            items.set_flag(own, item_id, flag, source=source, staff_id=staff_id, now=self._now())
 
     def clear_flag(self, item_id: int, flag: str, *, session: Session | None = None) -> None:
-        now = self._now()
-
-        def apply(s: Session) -> None:
-            found = s.get(QueueItemFlag, (item_id, flag.lower()))
-            if found is not None:
-                s.delete(found)
-                item = s.get(QueueItem, item_id)
-                if item is not None:
-                    item.updated_at = now
-                s.flush()
-
         if session is not None:
-            apply(session)
+            items.clear_flag(session, item_id, flag, now=self._now())
             return
         with self._sf.begin() as own:
-            apply(own)
+            items.clear_flag(own, item_id, flag, now=self._now())
 
     # -- monitoring (R13) ------------------------------------------------------------
     def mark_checked(self, actor: Actor, account_ids: Sequence[int] | None = None) -> int:
@@ -496,12 +339,3 @@ class QueueService:
             # or an administrator editing the account would get a false conflict.
             result = session.execute(stmt.execution_options(synchronize_session=False))
             return int(result.rowcount or 0)  # type: ignore[attr-defined]
-
-
-def _required(value: str | None, name: str, limit: int) -> str:
-    clean = (value or "").strip()
-    if not clean:
-        raise InputError("must not be empty", field=name)
-    if len(clean) > limit:
-        raise InputError(f"is {len(clean):,} characters; the limit is {limit:,}", field=name)
-    return clean

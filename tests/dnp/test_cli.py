@@ -180,7 +180,8 @@ def test_export_needs_confirmed_faces_or_pixelation(
 ) -> None:
     out = tmp_path / "sports-day.jpg"
     code, _, err = run(capsys, "images", "export", face("phone_rotated_gps.jpg"), "--out", out)
-    assert code == 2 and "not confirmed clear" in err and not out.exists()
+    # A refusal by the check is a problem found (1), not bad usage (2).
+    assert code == 1 and "not confirmed clear" in err and not out.exists()
     code, printed, err = run(
         capsys, "images", "export", face("phone_rotated_gps.jpg"), "--out", out, "--blur-flagged"
     )

@@ -73,7 +73,7 @@ def test_buttons_follow_the_selection(panel: ActionPanel, desk: Desk) -> None:
     panel.set_rows(rows(desk, first))
     assert not panel.buttons[ModerationAction.ACKNOWLEDGE].isEnabled()
     assert panel.buttons[ModerationAction.DELETE].isEnabled()
-    assert all(panel.actions[a].isEnabled() == b.isEnabled() for a, b in panel.buttons.items())
+    assert all(panel.moderation_actions[a].isEnabled() == b.isEnabled() for a, b in panel.buttons.items())
 
 
 def test_bulk_acknowledge_records_every_item(qtbot, panel: ActionPanel, desk: Desk) -> None:
@@ -94,12 +94,12 @@ def test_bulk_resolve_asks_for_an_optional_reason(
     panel.set_rows(rows(desk, *ids))
     msgs.text_answers.append("Nothing to answer")
     with qtbot.waitSignal(panel.actions_recorded, timeout=10_000):
-        panel.actions[ModerationAction.RESOLVE].trigger()
+        panel.moderation_actions[ModerationAction.RESOLVE].trigger()
     assert {desk.item(i).status for i in ids} == {"resolved"}
     assert desk.moderation.actions_for(ids[0])[0].reason == "Nothing to answer"
     msgs.text_answers.append(None)  # cancelled: nothing happens
     panel.set_rows(rows(desk, desk.add("another")))
-    panel.actions[ModerationAction.RESOLVE].trigger()
+    panel.moderation_actions[ModerationAction.RESOLVE].trigger()
     assert len(msgs.of("ask_text")) == 2
 
 
@@ -109,7 +109,7 @@ def test_delete_needs_a_reason_and_a_notice_and_copies_the_notice(
     item_id = desk.add(RACIST, author="Rob Troll", author_kind="public")
     panel.set_rows(rows(desk, item_id))
     assert "discriminatory — “pakis”" in panel.why_label.text()
-    panel.actions[ModerationAction.DELETE].trigger()
+    panel.moderation_actions[ModerationAction.DELETE].trigger()
     dialog = panel.dialog
     assert isinstance(dialog, ActionDialog) and dialog.isVisible()
     assert dialog.record_button.text() == "Done on Instagram? Record it"
@@ -180,7 +180,7 @@ def test_a_parent_complaint_is_answered_from_the_suggested_template(
 
 def test_a_reply_of_my_own_needs_text(panel: ActionPanel, desk: Desk) -> None:
     panel.set_rows(rows(desk, desk.add()))
-    panel.actions[ModerationAction.REPLY].trigger()
+    panel.moderation_actions[ModerationAction.REPLY].trigger()
     dialog = panel.dialog
     assert isinstance(dialog, ReplyDialog)
     dialog.templates.setCurrentIndex(dialog.templates.findData(None))
@@ -193,7 +193,7 @@ def test_a_reply_of_my_own_needs_text(panel: ActionPanel, desk: Desk) -> None:
 def test_escalation_shows_police_advised_as_a_suggestion_only(qtbot, panel: ActionPanel, desk: Desk) -> None:
     item_id = desk.add(RACIST, author="Rob Troll", author_kind="public")
     panel.set_rows(rows(desk, item_id))
-    panel.actions[ModerationAction.ESCALATE].trigger()
+    panel.moderation_actions[ModerationAction.ESCALATE].trigger()
     dialog = panel.dialog
     assert isinstance(dialog, EscalateDialog)
     assert dialog.police_banner.isVisible()
@@ -222,7 +222,7 @@ def test_escalating_into_an_open_incident(qtbot, panel: ActionPanel, desk: Desk)
         EscalationInput((first,), "discrimination", "high", desk.people["head"].staff_id, False),
     )
     panel.set_rows(rows(desk, second))
-    panel.actions[ModerationAction.ESCALATE].trigger()
+    panel.moderation_actions[ModerationAction.ESCALATE].trigger()
     dialog = panel.dialog
     assert isinstance(dialog, EscalateDialog)
     assert not dialog.police_banner.isVisible()
@@ -237,7 +237,7 @@ def test_escalating_into_an_open_incident(qtbot, panel: ActionPanel, desk: Desk)
 
 def test_escalate_needs_a_category(panel: ActionPanel, desk: Desk) -> None:
     panel.set_rows(rows(desk, desk.add("Hmm")))
-    panel.actions[ModerationAction.ESCALATE].trigger()
+    panel.moderation_actions[ModerationAction.ESCALATE].trigger()
     dialog = panel.dialog
     assert isinstance(dialog, EscalateDialog)
     assert dialog.category.currentIndex() == -1
@@ -250,7 +250,7 @@ def test_undo_reopens_with_a_reason(qtbot, panel: ActionPanel, desk: Desk) -> No
     item_id = desk.add()
     desk.moderation.acknowledge_many(desk.people["mod1"], [item_id])
     panel.set_rows(rows(desk, item_id))
-    panel.actions[ModerationAction.UNDO].trigger()
+    panel.moderation_actions[ModerationAction.UNDO].trigger()
     dialog = panel.dialog
     assert isinstance(dialog, ReopenDialog)
     (choice,) = dialog.choices.buttons()
@@ -278,7 +278,7 @@ def test_errors_from_the_service_are_shown(qtbot, panel: ActionPanel, desk: Desk
     item_id = desk.add()
     panel.set_rows(rows(desk, item_id))
     desk.moderation.acknowledge_many(desk.people["head"], [item_id])  # changed elsewhere
-    panel.actions[ModerationAction.HIDE].trigger()
+    panel.moderation_actions[ModerationAction.HIDE].trigger()
     desk.moderation.resolve_many(desk.people["head"], [item_id])  # and again, after opening
     dialog = panel.dialog
     assert isinstance(dialog, ActionDialog)

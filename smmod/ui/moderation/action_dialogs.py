@@ -13,31 +13,23 @@ from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import (
-    QButtonGroup,
     QComboBox,
-    QDialog,
-    QDialogButtonBox,
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QRadioButton,
-    QVBoxLayout,
     QWidget,
 )
 
-from smmod.moderation.connectors import manual_hint, platform_name, record_label
-from smmod.moderation.records import ActionRecord, ActionRequest, ItemContext, TemplateInfo
-from smmod.moderation.vocabulary import ACTION_LABELS, NOTICE_REQUIRED, REASON_REQUIRED
+from smmod.moderation.connectors import manual_hint, record_label
+from smmod.moderation.records import ActionRequest, FlagExplanation, ItemContext, TemplateInfo
+from smmod.moderation.vocabulary import NOTICE_REQUIRED, REASON_REQUIRED
 from smmod.ui.moderation.common import (
-    HINT_STYLE,
     MUTED,
-    TITLE_STYLE,
-    ItemBox,
     copy_to_clipboard,
-    local_time,
     section,
     text_edit,
 )
+from smmod.ui.moderation.record_dialog import RecordDialog, ReopenDialog
 
 TITLES = {
     "hide": "Hide comment",
@@ -77,64 +69,7 @@ def default_notice(kind: str, flags: Sequence[str], notices: Sequence[TemplateIn
     return keys[0] if keys else None
 
 
-class _RecordDialog(QDialog):
-    """Shared frame: title, item box, body, the plain hint, and the record button."""
-
-    def __init__(
-        self,
-        title: str,
-        item: ItemContext,
-        zone: ZoneInfo,
-        record_text: str,
-        parent: QWidget | None,
-        flags: tuple = (),
-    ) -> None:
-        super().__init__(parent)
-        self.item = item
-        self.setWindowTitle(f"{title} — #{item.item_id}")
-        self.setMinimumWidth(620)
-        heading = QLabel(title)
-        heading.setStyleSheet(TITLE_STYLE)
-        self.body = QVBoxLayout()
-        self.hint = QLabel()
-        self.hint.setObjectName("platform_hint")
-        self.hint.setWordWrap(True)
-        self.hint.setStyleSheet(HINT_STYLE)
-        self.hint.hide()
-        self.problem = QLabel()
-        self.problem.setObjectName("missing_fields")
-        self.problem.setStyleSheet(MUTED)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.record_button = QPushButton(record_text)
-        self.record_button.setObjectName("record_button")
-        self.record_button.setDefault(True)
-        self.buttons.addButton(self.record_button, QDialogButtonBox.ButtonRole.AcceptRole)
-        layout = QVBoxLayout(self)
-        layout.addWidget(heading)
-        layout.addWidget(ItemBox(item, zone, flags=flags))
-        layout.addLayout(self.body)
-        layout.addWidget(self.hint)
-        row = QHBoxLayout()
-        row.addWidget(self.problem, 1)
-        row.addWidget(self.buttons)
-        layout.addLayout(row)
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-
-    def set_hint(self, text: str) -> None:
-        self.hint.setText(text)
-        self.hint.setVisible(bool(text))
-
-    def set_missing(self, missing: list[str]) -> None:
-        self.record_button.setEnabled(not missing)
-        self.problem.setText("Still needed: " + ", ".join(missing) if missing else "")
-
-    def accept(self) -> None:  # QDialog.accept
-        if self.record_button.isEnabled():
-            super().accept()
-
-
-class ActionDialog(_RecordDialog):
+class ActionDialog(RecordDialog):
     """Hide, delete, block or report: a reason (R8), and for delete/block a notice."""
 
     notice_copied = Signal(str)
@@ -147,7 +82,7 @@ class ActionDialog(_RecordDialog):
         *,
         notices: Sequence[TemplateInfo],
         render: Render,
-        flags: tuple = (),
+        flags: tuple[FlagExplanation, ...] = (),
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(TITLES[kind], item, zone, record_label(item.platform), parent, flags)
@@ -261,7 +196,7 @@ class ActionDialog(_RecordDialog):
         self.copy_notice()
 
 
-class ReplyDialog(_RecordDialog):
+class ReplyDialog(RecordDialog):
     """A reply from a template (R10), filled in, editable, copied to paste."""
 
     def __init__(
@@ -273,7 +208,7 @@ class ReplyDialog(_RecordDialog):
         render: Render,
         suggested: Sequence[str] = (),
         preselect: str | None = None,
-        flags: tuple = (),
+        flags: tuple[FlagExplanation, ...] = (),
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(
@@ -347,77 +282,6 @@ class ReplyDialog(_RecordDialog):
     @Slot()
     def _on_copy_clicked(self) -> None:
         copy_to_clipboard(self.text.toPlainText().strip())
-
-
-class ReopenDialog(_RecordDialog):
-    """Undo: reverse one action recorded by mistake, or reopen a resolved item."""
-
-    def __init__(
-        self,
-        item: ItemContext,
-        zone: ZoneInfo,
-        *,
-        actions: Sequence[ActionRecord],
-        parent: QWidget | None = None,
-    ) -> None:
-        super().__init__("Undo or reopen", item, zone, "Reopen", parent)
-        self.setObjectName("reopen_dialog")
-        self.choices = QButtonGroup(self)
-        self.body.addWidget(section("Which action was recorded by mistake?", required=True))
-        reversible = [a for a in actions if a.kind not in ("reopen", "escalate") and not a.reversed]
-        for action in reversed(reversible):
-            why = f" — {action.reason}" if action.reason else ""
-            button = QRadioButton(
-                f"{ACTION_LABELS.get(action.kind, action.kind)} by "
-                f"{action.actor_name}, {local_time(action.at, zone)}{why}"
-            )
-            button.setObjectName(f"reverse_{action.id}")
-            self.choices.addButton(button, action.id)
-            self.body.addWidget(button)
-        if item.status == "resolved":
-            button = QRadioButton("None: reopen the item (it was resolved)")
-            button.setObjectName("reverse_none")
-            self.choices.addButton(button, 0)
-            self.body.addWidget(button)
-        if not self.choices.buttons():
-            empty = QLabel(
-                "Nothing to undo: no action on this item can be reversed. "
-                "An escalation stays with its incident (R9)."
-            )
-            empty.setWordWrap(True)
-            empty.setStyleSheet(MUTED)
-            self.body.addWidget(empty)
-        else:
-            self.choices.buttons()[0].setChecked(True)
-        self.body.addWidget(section("Reason", required=True))
-        self.reason = text_edit("reason", "Reason", lines=2)
-        self.body.addWidget(self.reason)
-        self.set_hint(
-            "Nothing is erased: the original action stays in the history, marked as "
-            f"reversed. If it was done on {platform_name(item.platform)}, undo it there too."
-        )
-        self.reason.textChanged.connect(self._update)
-        self.choices.idToggled.connect(lambda _id, _on: self._update())
-        self._update()
-
-    def request(self) -> ActionRequest:
-        chosen = self.choices.checkedId()
-        return ActionRequest(
-            self.item.item_id,
-            "reopen",
-            reason=self.reason.toPlainText(),
-            reverses_id=chosen if chosen > 0 else None,
-            version_id=self.item.version_id,
-        )
-
-    @Slot()
-    def _update(self) -> None:
-        missing = []
-        if self.choices.checkedId() < 0:
-            missing.append("the action to undo")
-        if not self.reason.toPlainText().strip():
-            missing.append("a reason")
-        self.set_missing(missing)
 
 
 __all__ = ["ActionDialog", "ReopenDialog", "ReplyDialog", "default_notice"]

@@ -7,7 +7,7 @@ the box stays unticked: a person decides (R9 says it is a suggestion, never an a
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import (
@@ -26,8 +26,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from smmod.context import AppContext
+from smmod.errors import PermissionDenied
 from smmod.moderation.records import (
     EscalationInput,
+    IncidentFilter,
     IncidentSummary,
     PoliceSuggestion,
     StaffChoice,
@@ -193,6 +196,27 @@ class EscalateDialog(QDialog):
             versions={r.id: r.version_id for r in self.rows},
         )
 
+    def work(self, ctx: AppContext) -> tuple[Callable[[], IncidentSummary], Callable[[IncidentSummary], str]]:
+        """The service call the answers ask for, and how to say what it did."""
+        actor, incidents = ctx.actor, ctx.incidents
+        ids = [r.id for r in self.rows]
+        existing = self.existing_incident()
+        if existing is not None:
+            versions = {r.id: r.version_id for r in self.rows}
+            reason = self.reason_text()
+            return (
+                lambda: incidents.add_items(actor, existing, ids, reason, versions),
+                lambda s: f"Added {len(ids)} item(s) to incident #{s.id}.",
+            )
+        data = self.escalation()
+        return (
+            lambda: incidents.escalate(actor, data),
+            lambda s: (
+                f"Escalated {len(ids)} item(s) to incident #{s.id}, led by {s.lead_name}"
+                + (" — police advised." if s.police_advised else ".")
+            ),
+        )
+
     def accept(self) -> None:  # QDialog.accept
         if self.escalate_button.isEnabled():
             super().accept()
@@ -211,3 +235,22 @@ class EscalateDialog(QDialog):
         self.escalate_button.setText("Add to incident" if existing else "Escalate")
         self.escalate_button.setEnabled(not missing)
         self.problem.setText("Still needed: " + ", ".join(missing) if missing else "")
+
+
+def build_escalate_dialog(
+    ctx: AppContext, rows: Sequence[QueueRow], parent: QWidget | None
+) -> EscalateDialog:
+    """The dialog with its choices loaded: SLT leads, open incidents, screening's suggestion."""
+    incidents, actor = ctx.incidents, ctx.actor
+    try:
+        open_ones = incidents.list_incidents(actor, IncidentFilter(status="open"))
+    except PermissionDenied:  # an account runner may escalate without seeing incidents
+        open_ones = []
+    return EscalateDialog(
+        rows,
+        leads=incidents.slt_choices(),
+        open_incidents=open_ones,
+        suggestion=incidents.police_suggestion([r.id for r in rows]),
+        default_lead=actor.staff_id if actor.has("slt") else None,
+        parent=parent,
+    )

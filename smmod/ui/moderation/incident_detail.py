@@ -100,7 +100,9 @@ class IncidentDetailView(QWidget):
         self.evidence.setObjectName("incident_evidence")
         self.evidence.setAccessibleName("Evidence")
         self.timeline = _table("incident_timeline", ["When", "Who", "What", "Details"], {2: 170})
-        self.actions = _table("incident_actions", ["When", "Who", "Action", "Item", "Details"], {2: 120})
+        self.actions_table = _table(
+            "incident_actions", ["When", "Who", "Action", "Item", "Details"], {2: 120}
+        )
         self.notes = _table("incident_notes", ["When", "Who", "Note"], {})
         self.note_edit = text_edit("incident_note_text", "New note", lines=2)
         self.note_edit.setPlaceholderText("Add a note: a call, a meeting, what was decided…")
@@ -116,7 +118,7 @@ class IncidentDetailView(QWidget):
         notes_layout.addLayout(add_row)
         self.tabs.addTab(self.evidence, "Evidence")
         self.tabs.addTab(self.timeline, "Timeline")
-        self.tabs.addTab(self.actions, "Actions")
+        self.tabs.addTab(self.actions_table, "Actions")
         self.tabs.addTab(notes_page, "Notes")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 0, 0, 0)
@@ -135,7 +137,7 @@ class IncidentDetailView(QWidget):
 
     def show_detail(self, detail: IncidentDetail | None, *, slt: bool) -> None:
         self.detail = detail
-        for table in (self.timeline, self.actions, self.notes):
+        for table in (self.timeline, self.actions_table, self.notes):
             table.setRowCount(0)
         if detail is None:
             self.header.setText("<i>Select an incident to see it in full.</i>")
@@ -186,7 +188,7 @@ class IncidentDetailView(QWidget):
         zone = self._zone
         _fill(self.timeline, [[local_time(t.at, zone), t.actor, t.what, t.detail] for t in detail.timeline])
         _fill(
-            self.actions,
+            self.actions_table,
             [
                 [
                     local_time(a.at, zone),
@@ -243,7 +245,7 @@ class IncidentDetailView(QWidget):
     @Slot(int)
     def _on_tabs_current_changed(self, _index: int) -> None:
         # Row heights depend on column widths, which are only known once a table is shown.
-        for table in (self.timeline, self.actions, self.notes):
+        for table in (self.timeline, self.actions_table, self.notes):
             table.resizeRowsToContents()
 
     @Slot()

@@ -152,18 +152,17 @@ class EditIncidentDialog(_Form):
         self.title.textChanged.connect(self._update)
 
     def changes(self) -> IncidentChanges:
+        """Only what differs from the incident as shown (None leaves a field alone)."""
         s = self._detail.summary
-
-        def changed(new: object, old: object) -> object:
-            return None if new == old else new
-
+        category, severity = self.category.currentData(), self.severity.currentData()
+        police, agencies, title = self.police.isChecked(), self.agencies.text(), self.title.text()
         return IncidentChanges(
-            category=changed(self.category.currentData(), s.category),  # type: ignore[arg-type]
-            severity=changed(self.severity.currentData(), s.severity),  # type: ignore[arg-type]
-            police_advised=changed(self.police.isChecked(), s.police_advised),  # type: ignore[arg-type]
-            external_agencies=changed(self.agencies.text(), self._detail.external_agencies),  # type: ignore[arg-type]
-            title=changed(self.title.text(), s.title),
-        )  # type: ignore[arg-type]
+            category=None if category == s.category else category,
+            severity=None if severity == s.severity else severity,
+            police_advised=None if police == s.police_advised else police,
+            external_agencies=None if agencies == self._detail.external_agencies else agencies,
+            title=None if title == s.title else title,
+        )
 
     def reason_text(self) -> str:
         return self.reason.text()

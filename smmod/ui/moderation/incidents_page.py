@@ -6,21 +6,17 @@ service (only SLT change the lead or close); the page only disables what cannot 
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QSplitter,
-    QTableView,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -28,40 +24,19 @@ from PySide6.QtWidgets import (
 
 from smmod.errors import PermissionDenied
 from smmod.moderation.records import IncidentDetail, IncidentFilter, IncidentSummary
-from smmod.moderation.report import incident_report_html, report_file_name
 from smmod.moderation.vocabulary import CATEGORY_LABELS, INCIDENT_CATEGORIES
 from smmod.ui import msgbox
 from smmod.ui.moderation import common
 from smmod.ui.moderation.common import MUTED
 from smmod.ui.moderation.incident_detail import IncidentDetailView
 from smmod.ui.moderation.incident_model import (
-    COL_CATEGORY,
-    COL_ID,
-    COL_ITEMS,
-    COL_LEAD,
-    COL_OPENED,
-    COL_POLICE,
-    COL_SEVERITY,
-    COL_STATUS,
-    COL_TITLE,
     IncidentTableModel,
-    ObjectRole,
-    SortRole,
 )
+from smmod.ui.moderation.incident_table import IncidentTable
 from smmod.ui.moderation.install import school_zone
 from smmod.ui.pages import PageDeps
 
 _ANY = None
-COLUMN_WIDTHS = {
-    COL_ID: 34,
-    COL_CATEGORY: 118,
-    COL_SEVERITY: 60,
-    COL_LEAD: 100,
-    COL_POLICE: 68,
-    COL_OPENED: 84,
-    COL_ITEMS: 44,
-    COL_STATUS: 56,
-}
 
 
 class IncidentsPage(QWidget):
@@ -76,10 +51,6 @@ class IncidentsPage(QWidget):
         self._ctx = deps.ctx
         self._runner = deps.runner
         self._zone = school_zone(deps)
-        self._model = IncidentTableModel(self._zone, self)
-        self._proxy = QSortFilterProxyModel(self)
-        self._proxy.setSourceModel(self._model)
-        self._proxy.setSortRole(SortRole)
         self._generation = 0
         self._wanted: int | None = None
         self._loaded = False
@@ -118,26 +89,7 @@ class IncidentsPage(QWidget):
         self.count.setStyleSheet(MUTED)
         self.reload_button = QToolButton()
         self.reload_button.setText("Reload")
-        self.table = QTableView()
-        self.table.setObjectName("incidents_table")
-        self.table.setAccessibleName("Incidents")
-        self.table.setModel(self._proxy)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setAlternatingRowColors(True)
-        self.table.setShowGrid(False)
-        self.table.setSortingEnabled(True)
-        self.table.setWordWrap(False)
-        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(26)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for column, width in COLUMN_WIDTHS.items():
-            header.resizeSection(column, width)
-        header.setSectionResizeMode(COL_TITLE, QHeaderView.ResizeMode.Stretch)
-        self.table.setColumnHidden(COL_ITEMS, True)  # shown in the detail's Evidence tab
-        self.table.sortByColumn(COL_ID, Qt.SortOrder.DescendingOrder)
+        self.table = IncidentTable(self._zone)
         self.detail = IncidentDetailView(self._zone)
         self.message = QLabel()
         self.message.setObjectName("incidents_message")
@@ -205,7 +157,7 @@ class IncidentsPage(QWidget):
     # -- public -------------------------------------------------------------------------
     @property
     def model(self) -> IncidentTableModel:
-        return self._model
+        return self.table.source
 
     def shortcuts(self) -> list[tuple[str, str]]:
         return [(a.shortcut().toString(), a.text()) for a in self._actions.values()]
@@ -228,10 +180,10 @@ class IncidentsPage(QWidget):
     def show_incident(self, incident_id: int) -> None:
         """Select an incident (switching the status filter to "All" if needed)."""
         self._wanted = incident_id
-        if self._model.row_of(incident_id) is None and self.status.currentData() is not None:
+        if self.table.source.row_of(incident_id) is None and self.status.currentData() is not None:
             self.status.setCurrentIndex(self.status.findData(_ANY))  # reloads
         else:
-            self._select(incident_id)
+            self.table.select(incident_id)
 
     @Slot()
     def reload(self) -> None:
@@ -259,16 +211,16 @@ class IncidentsPage(QWidget):
     def _on_loaded(self, generation: int, rows: list[IncidentSummary]) -> None:
         if generation != self._generation:
             return
-        current = self._current_id()
+        current = self.table.current_id()
         self.message.hide()
         self.table.setEnabled(True)
-        self._model.set_rows(rows)
+        self.table.source.set_rows(rows)
         self.count.setText(f"{len(rows)} incident(s)")
         wanted = self._wanted or current
         self._wanted = None
-        if wanted is not None and self._model.row_of(wanted) is not None:
-            self._select(wanted)
-        elif self._proxy.rowCount():
+        if wanted is not None and self.table.source.row_of(wanted) is not None:
+            self.table.select(wanted)
+        elif self.table.model().rowCount():
             self.table.selectRow(0)
         else:
             self.detail.show_detail(None, slt=False)
@@ -276,7 +228,7 @@ class IncidentsPage(QWidget):
 
     def _on_load_failed(self, exc: BaseException) -> None:
         if isinstance(exc, PermissionDenied):
-            self._model.set_rows([])
+            self.table.source.set_rows([])
             self.table.setEnabled(False)
             self.detail.show_detail(None, slt=False)
             self.message.setText(f"{exc} Incidents are open to moderators, administrators and SLT.")
@@ -286,29 +238,11 @@ class IncidentsPage(QWidget):
             return
         msgbox.show_error(self, exc, title="Incidents")
 
-    def _current_id(self) -> int | None:
-        summary = self._summary_at(self.table.currentIndex())
-        return summary.id if summary else None
-
-    def _summary_at(self, index: QModelIndex) -> IncidentSummary | None:
-        if not index.isValid():
-            return None
-        value = self._proxy.data(index.siblingAtColumn(COL_CATEGORY), ObjectRole)
-        return value if isinstance(value, IncidentSummary) else None
-
-    def _select(self, incident_id: int) -> None:
-        row = self._model.row_of(incident_id)
-        if row is None:
-            return
-        index = self._proxy.mapFromSource(self._model.index(row, 0))
-        self.table.selectRow(index.row())
-        self.table.scrollTo(index)
-
     def _show(self, incident_id: int) -> None:
         actor, incidents = self._ctx.actor, self._ctx.incidents
 
         def shown(detail: IncidentDetail) -> None:
-            if self._current_id() not in (None, detail.summary.id):
+            if self.table.current_id() not in (None, detail.summary.id):
                 return
             self.detail.show_detail(detail, slt=self._ctx.actor.has("slt"))
             self.incident_shown.emit(detail.summary.id)
@@ -344,7 +278,7 @@ class IncidentsPage(QWidget):
 
     @Slot(QModelIndex, QModelIndex)
     def _on_table_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        summary = self._summary_at(current)
+        summary = self.table.summary_at(current)
         if summary is None:
             self.detail.show_detail(None, slt=False)
             return
@@ -435,36 +369,19 @@ class IncidentsPage(QWidget):
 
     @Slot()
     def _on_export_requested(self) -> None:
-        from smmod.ui.moderation.pdf import write_pdf
+        from smmod.ui.moderation.pdf import export_incident
 
         detail = self.detail.detail
         if detail is None:
             return
-        now = datetime.now(UTC)
-        suggested = self._ctx.paths.records_dir / report_file_name(detail, now)
-        path = common.choose_save_path(self, "Export incident report", str(suggested), "PDF files (*.pdf)")
-        if path is None:
-            return
-        if not path.suffix:
-            path = path.with_suffix(".pdf")
-        school = self._ctx.settings.school_name
-        html = incident_report_html(
-            detail,
-            school=school,
-            zone=self._zone,
-            generated_by=self._ctx.actor.name or self._ctx.actor.username,
-            generated_at=now,
-        )
         try:
-            pages = write_pdf(
-                html,
-                path,
-                title=f"Incident #{detail.summary.id}",
-                footer=f"{school} · Incident #{detail.summary.id} · Confidential",
-            )
+            written = export_incident(self._ctx, detail, self._zone, self)
         except Exception as exc:
             msgbox.show_error(self, exc, title="Export incident report")
             return
+        if written is None:
+            return
+        path, pages = written
         actor, incidents, incident_id = self._ctx.actor, self._ctx.incidents, detail.summary.id
         self._runner.run(
             lambda: incidents.record_export(actor, incident_id, path.name, pages),

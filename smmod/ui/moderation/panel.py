@@ -7,16 +7,12 @@ about what an action needs is enforced again by the service.
 
 from __future__ import annotations
 
-import html
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
@@ -28,78 +24,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from smmod.errors import PermissionDenied
 from smmod.moderation.connectors import platform_name
 from smmod.moderation.records import (
     ActionOutcome,
     BulkOutcome,
-    IncidentFilter,
-    IncidentSummary,
     ItemScreening,
 )
 from smmod.queue.records import QueueRow
 from smmod.ui import msgbox
-from smmod.ui.moderation.common import MUTED, flag_line
+from smmod.ui.moderation.registry import DONE, GROUPS, SPECS, ModerationAction, create_actions
+from smmod.ui.moderation.screening_strip import ScreeningStrip
 from smmod.ui.pages import PageDeps
 
 log = logging.getLogger("smmod.ui.moderation")
-
-
-class ModerationAction(StrEnum):
-    ACKNOWLEDGE = "acknowledge"
-    REPLY = "reply"
-    ESCALATE = "escalate"
-    RESOLVE = "resolve"
-    HIDE = "hide"
-    DELETE = "delete"
-    BLOCK = "block"
-    REPORT = "report_to_platform"
-    UNDO = "reopen"
-
-
-@dataclass(frozen=True)
-class Spec:
-    text: str
-    button: str
-    key: str | None
-    bulk: bool = False  # works on a selection of several items
-
-
-SPECS: dict[ModerationAction, Spec] = {
-    ModerationAction.ACKNOWLEDGE: Spec(
-        "&Acknowledge (stops the response clock)", "Acknowledge", None, bulk=True
-    ),
-    ModerationAction.REPLY: Spec("&Reply from a template…", "Reply…", "R"),
-    ModerationAction.ESCALATE: Spec("&Escalate to an incident…", "Escalate…", "E", bulk=True),
-    ModerationAction.RESOLVE: Spec("Resol&ve (nothing more to do)", "Resolve", "X", bulk=True),
-    ModerationAction.HIDE: Spec("&Hide…", "Hide…", "H"),
-    ModerationAction.DELETE: Spec("&Delete with a notice…", "Delete…", "D"),
-    ModerationAction.BLOCK: Spec("&Block the author…", "Block…", "B"),
-    ModerationAction.REPORT: Spec("Re&port to the platform…", "Report…", "P"),
-    ModerationAction.UNDO: Spec("&Undo or reopen…", "Undo…", "U"),
-}
-_GROUPS = (
-    (
-        ModerationAction.ACKNOWLEDGE,
-        ModerationAction.REPLY,
-        ModerationAction.ESCALATE,
-        ModerationAction.RESOLVE,
-    ),
-    (ModerationAction.HIDE, ModerationAction.DELETE, ModerationAction.BLOCK, ModerationAction.REPORT),
-    (ModerationAction.UNDO,),
-)
-_DONE = {
-    "hide": "Hidden",
-    "delete": "Deleted",
-    "block": "Author blocked",
-    "report_to_platform": "Reported",
-    "reply": "Reply",
-    "reopen": "Reopened",
-}
-
-
-def shortcut_rows() -> list[tuple[str, str]]:
-    return [(spec.key, spec.text.replace("&", "")) for spec in SPECS.values() if spec.key]
 
 
 class ActionPanel(QWidget):
@@ -125,7 +62,7 @@ class ActionPanel(QWidget):
         self._screening: ItemScreening | None = None
         self.dialog: QDialog | None = None
         self._init_widgets()
-        self.actions = self._create_actions(keys_owner or self)
+        self.moderation_actions = create_actions(keys_owner or self, widget_only=keys_owner is not None)
         self._connect_signals()
         self.set_rows([])
 
@@ -138,7 +75,7 @@ class ActionPanel(QWidget):
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.selection_label)
-        for group in _GROUPS:
+        for group in GROUPS:
             for action_id in group:
                 button = QPushButton(SPECS[action_id].button)
                 button.setObjectName(f"moderation_button_{action_id}")
@@ -157,26 +94,8 @@ class ActionPanel(QWidget):
         self.templates_action = menu.addAction("Reply and notice templates…")
         self.screening_button.setMenu(menu)
         row.addWidget(self.screening_button)
-        self.why_label = QLabel()
-        self.why_label.setObjectName("moderation_why")
-        self.why_label.setTextFormat(Qt.TextFormat.RichText)
-        self.why_label.setWordWrap(True)
-        self.wrong_button = QToolButton()
-        self.wrong_button.setObjectName("moderation_wrong_flag")
-        self.wrong_button.setText("Wrong flag?")
-        self.wrong_button.setToolTip(
-            "Mark a screening flag as wrong: it is removed and counted against its rule, so noisy rules show."
-        )
-        self.wrong_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        self.wrong_menu = QMenu(self.wrong_button)
-        self.wrong_button.setMenu(self.wrong_menu)
-        self.suggest_row = QHBoxLayout()
-        self.suggest_row.setContentsMargins(0, 0, 0, 0)
-        why_row = QHBoxLayout()
-        why_row.setContentsMargins(0, 0, 0, 0)
-        why_row.addWidget(self.why_label, 1)
-        why_row.addLayout(self.suggest_row)
-        why_row.addWidget(self.wrong_button)
+        self.strip = ScreeningStrip()
+        self.strip.setObjectName("moderation_strip")
         self.result_label = QLabel()
         self.result_label.setObjectName("moderation_result")
         self.result_label.setWordWrap(True)
@@ -185,24 +104,8 @@ class ActionPanel(QWidget):
         layout.setContentsMargins(0, 4, 0, 4)
         layout.setSpacing(4)
         layout.addLayout(row)
-        layout.addLayout(why_row)
+        layout.addWidget(self.strip)
         layout.addWidget(self.result_label)
-
-    def _create_actions(self, owner: QWidget) -> dict[ModerationAction, QAction]:
-        actions: dict[ModerationAction, QAction] = {}
-        for action_id, spec in SPECS.items():
-            action = QAction(spec.text, owner)
-            action.setObjectName(f"moderation_action_{action_id}")
-            if spec.key:
-                action.setShortcut(QKeySequence(spec.key))
-                action.setShortcutContext(
-                    Qt.ShortcutContext.WidgetShortcut
-                    if owner is not self
-                    else Qt.ShortcutContext.WidgetWithChildrenShortcut
-                )
-            owner.addAction(action)
-            actions[action_id] = action
-        return actions
 
     def _connect_signals(self) -> None:
         handlers: dict[ModerationAction, Callable[[], None]] = {
@@ -217,11 +120,13 @@ class ActionPanel(QWidget):
             ModerationAction.UNDO: self._on_undo_triggered,
         }
         for action_id, handler in handlers.items():
-            self.actions[action_id].triggered.connect(handler)
-            self.buttons[action_id].clicked.connect(self.actions[action_id].trigger)
-        self.rules_action.triggered.connect(self._on_rules_triggered)
-        self.wordlists_action.triggered.connect(self._on_wordlists_triggered)
-        self.templates_action.triggered.connect(self._on_templates_triggered)
+            self.moderation_actions[action_id].triggered.connect(handler)
+            self.buttons[action_id].clicked.connect(self.moderation_actions[action_id].trigger)
+        self.strip.suggestion_chosen.connect(self._on_suggestion)
+        self.strip.wrong_flag_chosen.connect(self._on_wrong_flag)
+        self.rules_action.triggered.connect(lambda: self._open_editor("rules"))
+        self.wordlists_action.triggered.connect(lambda: self._open_editor("wordlists"))
+        self.templates_action.triggered.connect(lambda: self._open_editor("templates"))
 
     # -- public -------------------------------------------------------------------------
     def set_rows(self, rows: Sequence[QueueRow]) -> None:
@@ -242,7 +147,7 @@ class ActionPanel(QWidget):
                     enabled = row.status != "resolved"
                 elif action_id is ModerationAction.ESCALATE:
                     enabled = row.status != "escalated"
-            self.actions[action_id].setEnabled(enabled)
+            self.moderation_actions[action_id].setEnabled(enabled)
             self.buttons[action_id].setEnabled(enabled)
         self._show_screening(row.id if row else None)
 
@@ -253,56 +158,36 @@ class ActionPanel(QWidget):
     def screening(self) -> ItemScreening | None:
         return self._screening
 
+    @property
+    def why_label(self) -> QLabel:
+        return self.strip.why_label
+
+    @property
+    def wrong_button(self) -> QToolButton:
+        return self.strip.wrong_button
+
+    @property
+    def wrong_menu(self) -> QMenu:
+        return self.strip.wrong_menu
+
     def set_result(self, text: str) -> None:
         self.result_label.setText(text)
 
     # -- screening strip ------------------------------------------------------------------
     def _show_screening(self, item_id: int | None) -> None:
-        while self.suggest_row.count():
-            widget = self.suggest_row.takeAt(0).widget()
-            if widget is not None:
-                widget.deleteLater()
-        self.wrong_menu.clear()
         self._screening = None
         if item_id is None:
-            self.why_label.setText("")
-            self.wrong_button.hide()
+            self.strip.show_screening(None)
             return
         try:
-            found = self._ctx.moderation.screening_for(item_id)
+            self._screening = self._ctx.moderation.screening_for(item_id)
         except Exception as exc:
             log.exception("reading the screening of #%s failed", item_id)
-            self.why_label.setText(f"<i>Screening unavailable: {html.escape(str(exc))}</i>")
-            self.wrong_button.hide()
+            self.strip.show_screening(None, problem=str(exc))
             return
-        self._screening = found
-        if found.flags:
-            lines = " &nbsp;·&nbsp; ".join("⚑ " + html.escape(flag_line(f)) for f in found.flags)
-            self.why_label.setText(f"<span style='color:#7a4800'>{lines}</span>")
-        else:
-            self.why_label.setText(
-                "<span style='color:palette(placeholder-text)'>No screening flags on this item.</span>"
-            )
-        rule_flags = sorted({f.flag for f in found.flags if f.rule_id})
-        for flag in rule_flags:
-            action = self.wrong_menu.addAction(f"“{flag.replace('_', ' ')}” is wrong here…")
-            action.setData(flag)
-            action.triggered.connect(lambda _c=False, f=flag: self._on_wrong_flag(f))
-        self.wrong_button.setVisible(bool(rule_flags))
-        if found.suggestions:
-            label = QLabel("Suggested:")
-            label.setStyleSheet(MUTED)
-            self.suggest_row.addWidget(label)
-            label.show()
-        for suggestion in found.suggestions[:4]:
-            button = QPushButton(_suggestion_text(suggestion))
-            button.setObjectName(f"suggestion_{suggestion.replace(':', '_')}")
-            button.setAutoDefault(False)
-            button.setStyleSheet("QPushButton { padding: 2px 8px; }")
-            button.clicked.connect(lambda _c=False, s=suggestion: self._on_suggestion(s))
-            self.suggest_row.addWidget(button)
-            button.show()
+        self.strip.show_screening(self._screening)
 
+    @Slot(str)
     def _on_suggestion(self, suggestion: str) -> None:
         action, _, template = suggestion.partition(":")
         if action == "reply":
@@ -314,6 +199,7 @@ class ActionPanel(QWidget):
         else:
             self.open_action_dialog(action)
 
+    @Slot(str)
     def _on_wrong_flag(self, flag: str) -> None:
         if len(self._rows) != 1:
             return
@@ -431,65 +317,23 @@ class ActionPanel(QWidget):
 
     @Slot()
     def _on_escalate_triggered(self) -> None:
-        from smmod.ui.moderation.escalate_dialog import EscalateDialog
+        from smmod.ui.moderation.escalate_dialog import build_escalate_dialog
 
         rows = list(self._rows)
         if not rows:
             return
-        incidents, actor = self._ctx.incidents, self._ctx.actor
         try:
-            leads = incidents.slt_choices()
-            suggestion = incidents.police_suggestion([r.id for r in rows])
-            try:
-                open_ones: list[IncidentSummary] = incidents.list_incidents(
-                    actor, IncidentFilter(status="open")
-                )
-            except PermissionDenied:
-                open_ones = []
+            dialog = build_escalate_dialog(self._ctx, rows, self)
         except Exception as exc:
             msgbox.show_error(self, exc, title="Escalate")
             return
-        default = actor.staff_id if actor.has("slt") else None
-        dialog = EscalateDialog(
-            rows,
-            leads=leads,
-            open_incidents=open_ones,
-            suggestion=suggestion,
-            default_lead=default,
-            parent=self,
-        )
-
-        def run() -> None:
-            ids = [r.id for r in rows]
-            existing = dialog.existing_incident()
-            if existing is not None:
-                versions = {r.id: r.version_id for r in rows}
-                reason = dialog.reason_text()
-                self._run(
-                    lambda: incidents.add_items(actor, existing, ids, reason, versions),
-                    lambda s: f"Added {len(ids)} item(s) to incident #{s.id}.",
-                    ids,
-                    incident=True,
-                )
-            else:
-                data = dialog.escalation()
-                self._run(
-                    lambda: incidents.escalate(actor, data),
-                    lambda s: (
-                        f"Escalated {len(ids)} item(s) to incident #{s.id}, led by "
-                        f"{s.lead_name}" + (" — police advised." if s.police_advised else ".")
-                    ),
-                    ids,
-                    incident=True,
-                )
-
-        self._open(dialog, run)
+        self._open(dialog, lambda: self._run(*dialog.work(self._ctx), [r.id for r in rows], incident=True))
 
     def _record(self, request: Any, platform: str) -> None:
         actor, moderation = self._ctx.actor, self._ctx.moderation
 
         def text(outcome: ActionOutcome) -> str:
-            done = _DONE.get(outcome.record.kind, outcome.record.kind)
+            done = DONE.get(outcome.record.kind, outcome.record.kind)
             bits = [f"{done}: recorded for #{outcome.record.item_id}."]
             if outcome.record.audience_notice or outcome.record.reply_text:
                 bits.append(f"The text is on the clipboard: paste it on {platform_name(platform)}.")
@@ -524,33 +368,14 @@ class ActionPanel(QWidget):
         msgbox.show_error(self, exc, title="Moderation")
 
     # -- editors ------------------------------------------------------------------------
-    @Slot()
-    def _on_rules_triggered(self) -> None:
+    def _open_editor(self, which: str) -> None:
         from smmod.ui.moderation.rules_dialog import RulesDialog
-
-        self.dialog = RulesDialog(self._ctx, self)
-        self.dialog.open()
-
-    @Slot()
-    def _on_wordlists_triggered(self) -> None:
+        from smmod.ui.moderation.templates_dialog import TemplatesDialog
         from smmod.ui.moderation.wordlists_dialog import WordListsDialog
 
-        self.dialog = WordListsDialog(self._ctx, self)
+        kinds = {"rules": RulesDialog, "wordlists": WordListsDialog, "templates": TemplatesDialog}
+        self.dialog = kinds[which](self._ctx, self)
         self.dialog.open()
-
-    @Slot()
-    def _on_templates_triggered(self) -> None:
-        from smmod.ui.moderation.templates_dialog import TemplatesDialog
-
-        self.dialog = TemplatesDialog(self._ctx, self)
-        self.dialog.open()
-
-
-def _suggestion_text(suggestion: str) -> str:
-    action, _, template = suggestion.partition(":")
-    if action == "reply" and template:
-        return f"Reply: {template.replace('_', ' ')}"
-    return {"report_to_platform": "Report", "acknowledge": "Acknowledge"}.get(action, action.capitalize())
 
 
 def _bulk_text(verb: str, outcome: BulkOutcome, *, clock: bool = False) -> str:

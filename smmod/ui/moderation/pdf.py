@@ -7,7 +7,10 @@ report and the page number, so a printed report can be checked for missing pages
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QMarginsF, QPointF, QRectF, QSizeF, Qt
 from PySide6.QtGui import (
@@ -21,6 +24,13 @@ from PySide6.QtGui import (
 )
 
 from smmod.errors import InputError
+from smmod.moderation.records import IncidentDetail
+from smmod.moderation.report import incident_report_html, report_file_name
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QWidget
+
+    from smmod.context import AppContext
 
 RESOLUTION = 300
 _POINTS_PER_INCH = 72
@@ -90,3 +100,29 @@ def write_pdf(html: str, path: Path, *, title: str, footer: str = "", creator: s
     if target.stat().st_size == 0:
         raise InputError("the PDF could not be written", file=str(target))
     return pages
+
+
+def export_incident(
+    ctx: AppContext, detail: IncidentDetail, zone: ZoneInfo, parent: QWidget | None
+) -> tuple[Path, int] | None:
+    """Ask where, then write the incident report; None when the person cancelled."""
+    from smmod.ui.moderation import common
+
+    now = datetime.now(UTC)
+    suggested = ctx.paths.records_dir / report_file_name(detail, now)
+    path = common.choose_save_path(parent, "Export incident report", str(suggested), "PDF files (*.pdf)")
+    if path is None:
+        return None
+    if not path.suffix:
+        path = path.with_suffix(".pdf")
+    school = ctx.settings.school_name
+    html = incident_report_html(
+        detail, school=school, zone=zone, generated_by=ctx.actor.name or ctx.actor.username, generated_at=now
+    )
+    pages = write_pdf(
+        html,
+        path,
+        title=f"Incident #{detail.summary.id}",
+        footer=f"{school} · Incident #{detail.summary.id} · Confidential",
+    )
+    return path, pages

@@ -69,7 +69,7 @@ class RuleEditorDialog(QDialog):
         self.setMinimumWidth(640)
         self._wordlists = list(wordlists)
         self.original_id = rule.id if rule else None
-        data = (
+        data: dict[str, Any] = (
             rule.to_dict()
             if rule
             else {
@@ -99,8 +99,8 @@ class RuleEditorDialog(QDialog):
         examples.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         menu = QMenu(examples)
         for title, example in EXAMPLES.items():
-            action = menu.addAction(title)
-            action.triggered.connect(lambda _c=False, e=example: self._use_example(e))
+            example_action = menu.addAction(title)
+            example_action.triggered.connect(lambda _c=False, e=example: self._use_example(e))
         examples.setMenu(menu)
         lists = QLabel("Word lists: " + ", ".join(self._wordlists))
         lists.setStyleSheet("color: palette(placeholder-text);")
@@ -122,11 +122,11 @@ class RuleEditorDialog(QDialog):
         chosen = {(s["action"], s.get("template")) for s in data["effects"]["suggest"]}
         self.suggest: dict[str, QCheckBox] = {}
         suggest_row = QHBoxLayout()
-        for action in _SUGGESTABLE:
-            box = QCheckBox(ACTION_WORDS[action])
-            box.setObjectName(f"rule_suggest_{action}")
-            box.setChecked((action, None) in chosen)
-            self.suggest[action] = box
+        for kind in _SUGGESTABLE:
+            box = QCheckBox(ACTION_WORDS[kind])
+            box.setObjectName(f"rule_suggest_{kind}")
+            box.setChecked((kind, None) in chosen)
+            self.suggest[kind] = box
             suggest_row.addWidget(box)
         self.reply_template = QComboBox()
         self.reply_template.setObjectName("rule_reply_template")
