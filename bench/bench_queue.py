@@ -385,8 +385,9 @@ def main() -> int:
     try:
         home = bench_import(work, args.items, args.rounds)
         # A fresh process, so the memory figure is the queue's, not the import's.
-        subprocess.run([sys.executable, __file__, "--view-only", str(home),
-                        "--repeat", str(args.repeat)], check=True)
+        subprocess.run(
+            [sys.executable, __file__, "--view-only", str(home), "--repeat", str(args.repeat)], check=True
+        )
     finally:
         if args.keep and not args.keep.exists():
             shutil.move(str(work), args.keep)

@@ -32,9 +32,17 @@ class SltDecisions(IncidentBase):
         reason: str = "",
         *,
         session: Session | None = None,
+        handover: bool = False,
     ) -> None:
-        """Only SLT (R9). Pass ``session`` to do it inside another transaction (handover)."""
-        require(actor, "slt", doing="change an incident's lead")
+        """Only SLT (R9); pass ``session`` to do it inside another transaction.
+
+        ``handover=True`` is the R6 exception: when a lead leaves, the administrator
+        running the handover may hand their open incidents to another SLT member.
+        """
+        if handover:
+            require(actor, "slt", "administrator", doing="reassign incidents in a handover")
+        else:
+            require(actor, "slt", doing="change an incident's lead")
         reason = clean(reason, "reason", MAX_REASON)
 
         def apply(s: Session) -> None:
@@ -52,7 +60,11 @@ class SltDecisions(IncidentBase):
                 action="moderation.incident_lead_changed",
                 subject=subject(incident_id),
                 reason=reason or None,
-                details={"from": staff_name(s, before), "to": staff_name(s, lead_id)},
+                details={
+                    "from": staff_name(s, before),
+                    "to": staff_name(s, lead_id),
+                    "via": "handover" if handover else None,
+                },
             )
 
         self._write(apply, session)

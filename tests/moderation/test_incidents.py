@@ -281,6 +281,23 @@ def test_change_lead_inside_another_transaction(desk: Desk) -> None:
             desk.people["head"], incident_id, None, desk.people["slt2"].staff_id, "Handover", session=session
         )
     assert desk.incidents.detail(desk.people["head"], incident_id).summary.lead_name == "Sam Senior"
+    admin = desk.people["admin2"]  # an administrator runs handovers (R6), not only SLT
+    with pytest.raises(PermissionDenied):
+        desk.incidents.change_lead(admin, incident_id, None, desk.people["head"].staff_id)
+    with desk.ctx.session_factory.begin() as session:
+        desk.incidents.change_lead(
+            admin,
+            incident_id,
+            None,
+            desk.people["head"].staff_id,
+            "Sam Senior leaves",
+            session=session,
+            handover=True,
+        )
+    with pytest.raises(PermissionDenied, match="not SLT"):
+        desk.incidents.change_lead(admin, incident_id, None, desk.people["mod1"].staff_id, handover=True)
+    entries = audit.history(desk.ctx.session_factory, f"incident:{incident_id}")
+    assert entries[-1].details["via"] == "handover" and entries[-1].actor == "admin2"
 
 
 def test_slt_choices_are_active_slt(desk: Desk) -> None:

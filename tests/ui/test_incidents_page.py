@@ -290,3 +290,17 @@ def test_screenshot_of_the_page(qtbot, page: IncidentsPage, desk: Desk) -> None:
         page.detail.tabs.setCurrentIndex(1)
         page.grab().save(str(Path(folder) / "incidents_page_timeline.png"))
     assert page.model.rowCount() == 3
+
+
+def test_the_page_opens_in_the_main_window(qtbot, ctx: AppContext, desk: Desk, runner,
+                                           show: Callable[[QWidget], QWidget]) -> None:
+    from smmod.ui.mainwindow import MainWindow
+
+    open_incident(desk)
+    window = show(MainWindow(ctx, runner))
+    assert isinstance(window, MainWindow)
+    page = window.page("incidents")
+    assert isinstance(page, IncidentsPage)
+    with qtbot.waitSignal(page.incident_shown, timeout=10_000):
+        window.show_page("incidents")
+    assert page.isVisible() and page.model.rowCount() == 1
