@@ -12,21 +12,22 @@ from datetime import date
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from smmod.accounts import AccountService, CredentialService
-from smmod.dnp import DnpService, ImageService
 from smmod.identity import Actor, resolve_actor
 from smmod.paths import Paths, resolve_paths
 from smmod.settings import Settings
-from smmod.staff import StaffService
 from smmod.store.database import Database, open_database
 from smmod.store.engine import SessionFactory
-from smmod.vault import Vault
 
+# Services are imported when first used, not at start-up: the window paints sooner.
 if TYPE_CHECKING:
+    from smmod.accounts import AccountService, CredentialService
+    from smmod.dnp import DnpService, ImageService
     from smmod.handover import HandoverService
     from smmod.moderation import IncidentService, ModerationService
     from smmod.queue.service import QueueService
     from smmod.sla import WorkingCalendar
+    from smmod.staff import StaffService
+    from smmod.vault import Vault
 
 
 @dataclass
@@ -46,18 +47,24 @@ class AppContext:
 
     @cached_property
     def staff(self) -> StaffService:
+        from smmod.staff import StaffService
+
         return StaffService(self.session_factory,
                             expiry_months=lambda: self.settings.training_expiry_months,
                             today=date.today)
 
     @cached_property
     def accounts(self) -> AccountService:
+        from smmod.accounts import AccountService
+
         return AccountService(self.session_factory,
                               expiry_months=lambda: self.settings.training_expiry_months,
                               today=date.today)
 
     @cached_property
     def credentials(self) -> CredentialService:
+        from smmod.accounts import CredentialService
+
         return CredentialService(
             self.session_factory, self.vault,
             rotate_days=lambda: int(self.settings.get("vault.rotate_days")),
@@ -67,14 +74,20 @@ class AppContext:
     @cached_property
     def vault(self) -> Vault:
         """The OS keyring (``SMMOD_KEYRING_SERVICE`` renames the service, for tests)."""
+        from smmod.vault import Vault
+
         return Vault(service=os.environ.get("SMMOD_KEYRING_SERVICE", "smmod"))
 
     @cached_property
     def dnp(self) -> DnpService:
+        from smmod.dnp import DnpService
+
         return DnpService(self.session_factory, vault=lambda: self.vault)
 
     @cached_property
     def images(self) -> ImageService:
+        from smmod.dnp import ImageService
+
         return ImageService(self.session_factory, self.dnp, self.settings)
 
     @cached_property

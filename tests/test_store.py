@@ -221,6 +221,8 @@ def test_a_batch_migration_that_rebuilds_a_table_loses_nothing(
     (migrations / "versions" / "0099_rebuild.py").write_text(
         REBUILD_STAFF.format(head=head_revision()), encoding="utf-8")
     monkeypatch.setattr(database_module, "MIGRATIONS", migrations)
+    # A real new migration bumps SCHEMA_HEAD too (test_schema_head_constant_is_alembics_head).
+    monkeypatch.setattr(database_module, "SCHEMA_HEAD", "0099")
 
     reopened = open_context(str(smmod_home))
     try:
@@ -233,3 +235,10 @@ def test_a_batch_migration_that_rebuilds_a_table_loses_nothing(
         assert any("before-migration" in p.name for p in reopened.paths.backups.iterdir())
     finally:
         reopened.close()
+
+
+def test_schema_head_constant_is_alembics_head() -> None:
+    """Start-up skips Alembic when the database is at SCHEMA_HEAD; it must be the real head."""
+    from smmod.store.database import SCHEMA_HEAD, head_revision
+
+    assert SCHEMA_HEAD == head_revision()

@@ -15,9 +15,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
@@ -38,6 +37,9 @@ from smmod.store.models import (
     Staff,
 )
 from smmod.vault import Vault
+
+if TYPE_CHECKING:
+    import numpy as np
 
 log = logging.getLogger("smmod.dnp")
 
@@ -130,6 +132,8 @@ class DnpService:
                 select(FaceTemplate).join(Pupil, Pupil.id == FaceTemplate.pupil_id)
                 .where(Pupil.active.is_(True))
             ).scalars()
+            import numpy as np
+
             for t in rows:
                 raw = self._sealer.open(t.ciphertext, TEMPLATE_PURPOSE)
                 out.setdefault(t.pupil_id, []).append(np.frombuffer(raw, dtype=np.float64))
@@ -288,6 +292,8 @@ class DnpService:
                                          ciphertext=self._seal_descriptor(desc)))
 
     def _seal_descriptor(self, desc: np.ndarray) -> bytes:
+        import numpy as np
+
         return self._sealer.seal(np.asarray(desc, dtype=np.float64).tobytes(), TEMPLATE_PURPOSE)
 
     @staticmethod

@@ -1,25 +1,64 @@
-"""Moderation (R8–R10): actions on queue items, screening on arrival, incidents for SLT."""
+"""Moderation (R8–R10): actions on queue items, screening on arrival, incidents for SLT.
 
-from smmod.moderation.actions import ModerationService, validate
-from smmod.moderation.connectors import (
-    ManualConnector,
-    PlatformConnector,
-    PlatformOutcome,
-    PlatformRequest,
-)
-from smmod.moderation.incidents import IncidentService
-from smmod.moderation.records import (
-    ActionOutcome,
-    ActionRecord,
-    ActionRequest,
-    BulkOutcome,
-    EscalationInput,
-    IncidentChanges,
-    IncidentDetail,
-    IncidentFilter,
-    IncidentSummary,
-)
-from smmod.moderation.screening import screen_items, screen_parsed
+Names are loaded on first use (PEP 562), so the queue's import path can import
+``smmod.moderation.screening`` without pulling in the services, which import the queue.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+_WHERE = {
+    "ModerationService": "actions",
+    "validate": "actions",
+    "IncidentService": "incidents",
+    "ManualConnector": "connectors",
+    "PlatformConnector": "connectors",
+    "PlatformOutcome": "connectors",
+    "PlatformRequest": "connectors",
+    "ActionOutcome": "records",
+    "ActionRecord": "records",
+    "ActionRequest": "records",
+    "BulkOutcome": "records",
+    "EscalationInput": "records",
+    "IncidentChanges": "records",
+    "IncidentDetail": "records",
+    "IncidentFilter": "records",
+    "IncidentSummary": "records",
+    "screen_items": "screening",
+    "screen_parsed": "screening",
+}
+
+if TYPE_CHECKING:
+    from smmod.moderation.actions import ModerationService, validate
+    from smmod.moderation.connectors import (
+        ManualConnector,
+        PlatformConnector,
+        PlatformOutcome,
+        PlatformRequest,
+    )
+    from smmod.moderation.incidents import IncidentService
+    from smmod.moderation.records import (
+        ActionOutcome,
+        ActionRecord,
+        ActionRequest,
+        BulkOutcome,
+        EscalationInput,
+        IncidentChanges,
+        IncidentDetail,
+        IncidentFilter,
+        IncidentSummary,
+    )
+    from smmod.moderation.screening import screen_items, screen_parsed
+
+
+def __getattr__(name: str) -> Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module 'smmod.moderation' has no attribute {name!r}")
+    return getattr(import_module(f"smmod.moderation.{module}"), name)
+
 
 __all__ = [
     "ActionOutcome",

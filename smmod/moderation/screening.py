@@ -17,9 +17,9 @@ import json
 import logging
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Protocol, cast
+from typing import Any, Protocol, cast
 
-from sqlalchemy import Table, and_, bindparam, insert, select, update
+from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from smmod.errors import InputError
@@ -144,7 +144,11 @@ def screen_items(session: Session, item_ids: Iterable[int]) -> int:
 
 
 def screen_parsed(session: Session, account_id: int, items: Sequence[Arrival]) -> int:
-    """Screen items just inserted into ``account_id``'s queue (call it after the insert)."""
+    """Screen items just inserted into ``account_id``'s queue (call it after the insert).
+
+    Pass only the items that were inserted (not the duplicates an import skipped): an
+    item is found again by its platform id, or by its content hash when it has none.
+    """
     if not items:
         return 0
     prepared = prepare(session)
@@ -158,18 +162,19 @@ def screen_parsed(session: Session, account_id: int, items: Sequence[Arrival]) -
     by_platform = {i.platform_item_id: r for i, r in hits if i.platform_item_id}
     by_hash = {i.content_hash: r for i, r in hits if not i.platform_item_id}
     results: dict[int, ScreenResult] = {}
-    for keys, column, extra in (
-        (list(by_platform), _ITEMS.c.platform_item_id, None),
-        (list(by_hash), _ITEMS.c.content_hash, _ITEMS.c.platform_item_id.is_(None)),
-    ):
-        source = by_platform if column is _ITEMS.c.platform_item_id else by_hash
+    lookups: tuple[tuple[dict[Any, ScreenResult], Any, list[Any]], ...] = (
+        (by_platform, _ITEMS.c.platform_item_id, []),
+        (by_hash, _ITEMS.c.content_hash, [_ITEMS.c.platform_item_id.is_(None)]),
+    )
+    for found, column, extra in lookups:
+        keys = list(found)
         for start in range(0, len(keys), _CHUNK):
             chunk = keys[start : start + _CHUNK]
-            where = [_ITEMS.c.account_id == account_id, column.in_(chunk)]
-            if extra is not None:
-                where.append(extra)
-            for item_id, key in session.execute(select(_ITEMS.c.id, column).where(and_(*where))):
-                results[item_id] = source[key]
+            stmt = select(_ITEMS.c.id, column).where(
+                _ITEMS.c.account_id == account_id, column.in_(chunk), *extra
+            )
+            for item_id, key in session.execute(stmt):
+                results[item_id] = found[key]
     _store(session, results, prepared, orm=False)
     return len(results)
 

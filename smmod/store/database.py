@@ -6,11 +6,9 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, text
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Engine, inspect, text
 
 from smmod.errors import DatabaseUnusable
 from smmod.store import backup
@@ -22,7 +20,15 @@ from smmod.store.engine import (
     sqlite_url,
 )
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 log = logging.getLogger("smmod.store")
+
+#: The newest migration. When the database is already there, start-up needs no
+#: Alembic at all (it costs a tenth of a second to import); a test keeps this equal to
+#: Alembic's own head.
+SCHEMA_HEAD = "0006"
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -40,7 +46,10 @@ class Database:
 
     def current_revision(self) -> str | None:
         with self.engine.connect() as conn:
-            return MigrationContext.configure(conn).get_current_revision()
+            if not inspect(conn).has_table("alembic_version"):
+                return None
+            rows = conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
+        return rows[0] if len(rows) == 1 else None
 
     def integrity(self) -> str:
         if not self.is_sqlite:
@@ -55,18 +64,24 @@ class Database:
 
 
 def alembic_config() -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     return cfg
 
 
 def head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     assert head is not None
     return head
 
 
 def known_revisions() -> set[str]:
+    from alembic.script import ScriptDirectory
+
     return {s.revision for s in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
 
 
@@ -77,6 +92,8 @@ def migrate(engine: Engine) -> None:
     dropping it, and with foreign keys on that drop would cascade-delete (or refuse
     because of) the rows that point at it. The keys are checked before committing.
     """
+    from alembic import command
+
     cfg = alembic_config()
     with engine.connect() as conn:
         raw = conn.connection.driver_connection if conn.dialect.name == "sqlite" else None
@@ -97,7 +114,7 @@ def migrate(engine: Engine) -> None:
 
 def _refuse_newer(database: Database, where: str) -> None:
     current = database.current_revision()
-    if current is not None and current not in known_revisions():
+    if current is not None and current != SCHEMA_HEAD and current not in known_revisions():
         database.dispose()
         raise DatabaseUnusable(
             f"The database {where} was written by a newer smmod (schema {current}; this "
@@ -136,8 +153,8 @@ def open_database(
     database = Database(engine, make_session_factory(engine), sqlite_url(str(db_path)), db_path)
     _refuse_newer(database, str(db_path))
     current = database.current_revision()
-    head = head_revision()
-    if current != head:
+    if current != SCHEMA_HEAD:
+        head = head_revision()
         if current is not None:
             backup.make_backup(db_path, backups_dir, f"before-migration-{current}", keep_backups)
         log.info("migrating database from %s to %s", current, head)

@@ -41,6 +41,7 @@ class MainWindow(QMainWindow):
         self._init_status_bar()
         self._connect_signals()
         self._nav.setCurrentRow(0)
+        self._on_nav_row_changed(0)  # row 0 may already be current: show it for sure
 
     # -- assembly -----------------------------------------------------------------
     def _init_navigation(self) -> None:
@@ -58,13 +59,12 @@ class MainWindow(QMainWindow):
             " color: palette(highlighted-text); border-radius: 4px; }"
         )
         self._stack = QStackedWidget()
-        deps = PageDeps(self._ctx, self._runner)
+        self._deps = PageDeps(self._ctx, self._runner)
         self._go_actions: list[QAction] = []
         for number, spec in enumerate(self._specs, start=1):
-            page = spec.factory(deps)
-            page.setObjectName(f"page_{spec.key}")
-            self._pages[spec.key] = page
-            self._stack.addWidget(page)
+            # Pages are built when first shown, so the window paints without waiting
+            # for all of them; until then a blank placeholder holds the place.
+            self._stack.addWidget(QWidget())
             item = QListWidgetItem(icon(spec.icon), spec.title)
             item.setToolTip(f"{spec.title} (Ctrl+{number})")
             self._nav.addItem(item)
@@ -125,21 +125,35 @@ class MainWindow(QMainWindow):
 
     # -- public -------------------------------------------------------------------
     def page(self, key: str) -> QWidget:
+        """The page for ``key``, built now if it has not been shown yet."""
+        if key not in self._pages:
+            row = self._keys().index(key)
+            spec = self._specs[row]
+            page = spec.factory(self._deps)
+            page.setObjectName(f"page_{spec.key}")
+            placeholder = self._stack.widget(row)
+            self._stack.insertWidget(row, page)
+            self._stack.removeWidget(placeholder)
+            placeholder.deleteLater()
+            self._pages[key] = page
         return self._pages[key]
 
     def show_page(self, key: str) -> None:
-        self._nav.setCurrentRow(list(self._pages).index(key))
+        self._nav.setCurrentRow(self._keys().index(key))
 
     def current_page_key(self) -> str:
-        return list(self._pages)[self._stack.currentIndex()]
+        return self._keys()[self._stack.currentIndex()]
+
+    def _keys(self) -> list[str]:
+        return [spec.key for spec in self._specs]
 
     # -- slots --------------------------------------------------------------------
     @Slot(int)
     def _on_nav_row_changed(self, row: int) -> None:
         if row < 0:
             return
+        page = self.page(self._specs[row].key)
         self._stack.setCurrentIndex(row)
-        page = self._stack.currentWidget()
         refresh = getattr(page, "refresh", None)
         if callable(refresh):
             refresh()

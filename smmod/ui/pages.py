@@ -74,8 +74,8 @@ def _audit(deps: PageDeps) -> QWidget:
 
 def page_specs() -> list[PageSpec]:
     return [
-        PageSpec("accounts", "Accounts", "accounts", _accounts),
         PageSpec("queue", "Queue", "queue", _queue),
+        PageSpec("accounts", "Accounts", "accounts", _accounts),
         PageSpec("incidents", "Incidents", "incidents", _incidents),
         PageSpec("images", "Images", "images", _images),
         PageSpec("handover", "Handover", "handover", _handover),

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QComboBox, QLabel, QLineEdit, QTableWidget, QWidget
 
 from smmod.context import AppContext
@@ -60,26 +61,42 @@ def while_modal(qtbot, work: Callable[[QWidget], None]) -> list[str]:
     return problems
 
 
-def test_shows_the_staff_and_audit_pages(qtbot, ctx: AppContext, people: dict[str, Actor],
-                                         make_window) -> None:
+def go_key(window: MainWindow, key: str) -> Qt.Key:
+    """The digit of Ctrl+<digit> that shows page ``key``, read from its Go action."""
+    action = window.findChild(QAction, f"action_go_{key}")
+    assert action is not None
+    assert action.shortcut().toString() == f"Ctrl+{int(action.data()) + 1}"
+    return Qt.Key(Qt.Key.Key_0.value + int(action.data()) + 1)
+
+
+def go(qtbot, window: MainWindow, key: str) -> None:
+    qtbot.keyClick(window, go_key(window, key), Qt.KeyboardModifier.ControlModifier)
+
+
+def test_opens_on_the_queue_and_builds_other_pages_when_shown(
+        qtbot, ctx: AppContext, people: dict[str, Actor], make_window) -> None:
     window = make_window(ctx)
+    # The moderators' daily view comes first; the rest are built when first shown.
+    assert window.current_page_key() == "queue"
+    assert window.findChild(StaffPage) is None
+    go(qtbot, window, "staff")
     staff = window.page("staff")
     assert isinstance(staff, StaffPage)
-    assert isinstance(window.page("audit"), AuditPage)
     assert window.current_page_key() == "staff"
     qtbot.waitUntil(lambda: staff.model.rowCount() == 7, timeout=TIMEOUT)
     assert staff.isVisible()
+    assert isinstance(window.page("audit"), AuditPage)
 
 
 def test_ctrl_number_switches_pages(qtbot, ctx: AppContext, people: dict[str, Actor],
                                     make_window) -> None:
     window = make_window(ctx)
+    go(qtbot, window, "audit")
+    assert window.current_page_key() == "audit"
     audit = window.page("audit")
     assert isinstance(audit, AuditPage)
-    qtbot.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
-    assert window.current_page_key() == "audit"
     qtbot.waitUntil(lambda: audit.model.rowCount() == 7, timeout=TIMEOUT)  # refreshed on show
-    qtbot.keyClick(window, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    go(qtbot, window, "staff")
     assert window.current_page_key() == "staff"
 
 
@@ -87,12 +104,13 @@ def test_page_shortcuts_only_act_on_the_visible_page(qtbot, ctx: AppContext,
                                                      people: dict[str, Actor],
                                                      make_window) -> None:
     window = make_window(ctx)
+    go(qtbot, window, "staff")
     staff = window.page("staff")
     assert isinstance(staff, StaffPage)
-    qtbot.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    go(qtbot, window, "audit")
     qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
     assert staff.current_dialog() is None
-    qtbot.keyClick(window, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    go(qtbot, window, "staff")
     qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: staff.current_dialog() is not None, timeout=TIMEOUT)
     staff.current_dialog().reject()
@@ -137,6 +155,7 @@ def test_settings_dialog_refuses_assisted_mode_without_a_dpia(
 def test_f1_lists_every_shortcut_including_the_page_ones(qtbot, ctx: AppContext,
                                                          make_window) -> None:
     window = make_window(ctx)
+    go(qtbot, window, "staff")
     rows: dict[str, str] = {}
 
     def work(dialog: QWidget) -> None:
@@ -150,7 +169,10 @@ def test_f1_lists_every_shortcut_including_the_page_ones(qtbot, ctx: AppContext,
     assert problems == []
     assert rows["Keyboard shortcuts"] == "F1"
     assert rows["Settings…"] == "Ctrl+,"
-    assert rows["1 Staff"] == "Ctrl+1" and rows["2 Audit trail"] == "Ctrl+2"
+    staff_n, audit_n = (int(window.findChild(QAction, f"action_go_{k}").data()) + 1
+                        for k in ("staff", "audit"))
+    assert rows[f"{staff_n} Staff"] == f"Ctrl+{staff_n}"
+    assert rows[f"{audit_n} Audit trail"] == f"Ctrl+{audit_n}"
     # The current page's own shortcuts, as the page describes them...
     assert rows["Add a person"] == "Ctrl+N"
     assert rows["Edit the selected person"] == "Enter / F2"
