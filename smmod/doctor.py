@@ -39,7 +39,7 @@ def report(ctx: AppContext) -> dict[str, Any]:
     needed = ("shape_predictor_5_face_landmarks.dat", "dlib_face_recognition_resnet_model_v1.dat")
     models_ok = models is not None and all((models / n).is_file() for n in needed)
     integrity = ctx.database.integrity()
-    result = {
+    result: dict[str, Any] = {
         "smmod": __version__,
         "python": sys.version.split()[0],
         "platform": platform.platform(),

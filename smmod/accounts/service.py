@@ -163,8 +163,8 @@ class AccountService:
                 enforce(new_problems(before_record.problems, after), hint="Nothing was saved.")
             apply_input(account, data, judge.today)
             session.flush()
-            after = details(data, judge)
-            changed = {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
+            now = details(data, judge)
+            changed = {k: [before.get(k), v] for k, v in now.items() if before.get(k) != v}
             audit.record(session, actor=actor.username, action="account.edit",
                          subject=subject(account.id), reason=reason, details=changed)
             return judge.record(account)

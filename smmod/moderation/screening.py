@@ -49,11 +49,16 @@ _MATCHES = cast(Table, ScreeningMatch.__table__)
 class Arrival(Protocol):
     """What ``screen_parsed`` reads from a parsed item (``smmod.queue.parsers.ParsedItem``)."""
 
-    text: str
-    author_kind: str
-    kind: str
-    platform_item_id: str | None
-    content_hash: str
+    @property
+    def text(self) -> str: ...
+    @property
+    def author_kind(self) -> str: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def platform_item_id(self) -> str | None: ...
+    @property
+    def content_hash(self) -> str: ...
 
 
 @dataclass(frozen=True)

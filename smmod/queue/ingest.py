@@ -27,6 +27,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session, aliased
 
+from smmod.moderation.screening import screen_parsed
 from smmod.queue.duetimes import DueTimes
 from smmod.queue.parsers import ParsedItem
 from smmod.sla import WorkingCalendar
@@ -180,6 +181,7 @@ def store_parsed(
         before = session.execute(select(func.coalesce(func.max(_ITEMS.c.id), 0))).scalar_one()
         _insert(session, rows, before)
         link_threads(session, account_id)  # cheap: only replies still without a parent
+        screen_parsed(session, account_id, fresh)  # screening rules run on arrival (R8, R9)
     return StoreOutcome(len(fresh), duplicates, tuple(item_key(i) for i in fresh))
 
 

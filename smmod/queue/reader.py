@@ -208,7 +208,8 @@ class QueueReader:
             .order_by(AuditEntry.id)
         )
         for at, actor, action, details, reason in conn.execute(stmt):
-            word = _ACTION_WORDS.get(action, action.removeprefix("queue.").replace("_", " "))
+            plain = action.removeprefix("queue.").removeprefix("moderation.").replace("_", " ")
+            word = _ACTION_WORDS.get(action, plain)
             entries.append(HistoryEntry(at, actor, action, _summary(word, details, reason)))
         return entries
 

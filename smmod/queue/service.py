@@ -184,8 +184,12 @@ class QueueService:
     # -- manual entry ----------------------------------------------------------------
     def add_manual(self, actor: Actor, entry: ManualItem) -> int:
         """Add one item typed or pasted by a moderator; returns its id."""
+        from smmod.moderation.screening import screen_items
+
         with self._sf.begin() as session:
-            return items.insert_manual(session, actor, entry, self.calendar(), self._now())
+            item_id = items.insert_manual(session, actor, entry, self.calendar(), self._now())
+            screen_items(session, [item_id])  # screening rules run on arrival (R8, R9)
+            return item_id
 
     # -- claiming --------------------------------------------------------------------
     def claim(self, actor: Actor, item_id: int, version_id: int, *, take_over: bool = False) -> QueueRow:

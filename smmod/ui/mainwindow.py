@@ -133,8 +133,9 @@ class MainWindow(QMainWindow):
             page.setObjectName(f"page_{spec.key}")
             placeholder = self._stack.widget(row)
             self._stack.insertWidget(row, page)
-            self._stack.removeWidget(placeholder)
-            placeholder.deleteLater()
+            if placeholder is not None:
+                self._stack.removeWidget(placeholder)
+                placeholder.deleteLater()
             self._pages[key] = page
         return self._pages[key]
 

@@ -1,8 +1,4 @@
-"""The action panel installed on the real queue page, as the integration note describes.
-
-Until the queue page calls ``install`` itself this test does it, through the page's
-public parts only (its layout, ``selected_rows``, ``table`` and ``check_for_changes``).
-"""
+"""The action panel on the real queue page, where the page installs it itself."""
 
 from __future__ import annotations
 
@@ -16,7 +12,7 @@ from PySide6.QtWidgets import QWidget
 
 from smmod.context import AppContext
 from smmod.identity import Actor
-from smmod.ui.moderation import ActionPanel, ModerationAction, install
+from smmod.ui.moderation import ActionPanel, ModerationAction
 from smmod.ui.pages import PageDeps
 from tests.moderation.helpers import Desk, make_desk
 
@@ -44,17 +40,7 @@ def test_the_panel_works_on_the_queue_page(
     racist = desk.add("Send the pakis back where they came from", author="Rob Troll", author_kind="public")
     desk.add("Well done to the netball team!", author="Jo Bloggs")
     page = QueuePage(deps)
-    layout = page.layout()
-    panel = install(
-        page,
-        deps,
-        layout=layout,
-        index=layout.count() - 1,
-        selection=page.selected_rows,
-        selection_changed=page.table.selectionModel().selectionChanged,
-        keys_owner=page.table,
-        on_recorded=lambda _ids: page.check_for_changes(),
-    )
+    panel = page.moderation  # the queue page installs the action panel itself
     assert isinstance(panel, ActionPanel)
     show(page)
     page.refresh()
@@ -90,11 +76,7 @@ def test_a_day_of_moderation_on_the_queue_page(qtbot, deps: PageDeps, desk: Desk
     racist = desk.add("Send the pakis back where they came from", author="Rob Troll",
                       author_kind="public")
     page = QueuePage(deps)
-    layout = page.layout()
-    panel = install(page, deps, layout=layout, index=layout.count() - 1,
-                    selection=page.selected_rows,
-                    selection_changed=page.table.selectionModel().selectionChanged,
-                    keys_owner=page.table, on_recorded=lambda _ids: page.check_for_changes())
+    panel = page.moderation  # the queue page installs the action panel itself
     show(page)
     page.refresh()
     qtbot.waitUntil(lambda: page.model.rowCount() == 5, timeout=10_000)

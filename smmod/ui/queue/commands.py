@@ -53,15 +53,6 @@ class QueueCommands(QObject):
         if mine:
             self._run(work, f"Released {len(mine)} item(s)", mine)
 
-    def acknowledge(self, rows: Sequence[QueueRow]) -> None:
-        actor, queue = self._actor(), self._queue
-        ids = [r.id for r in rows]
-        self._run(
-            lambda: queue.acknowledge_many(actor, ids),
-            f"Acknowledged {len(ids)} item(s): the response clock stopped",
-            rows,
-        )
-
     def poll_feeds(self, *, due_only: bool) -> None:
         actor, feeds = self._actor(), self._queue.feeds
         work = (lambda: feeds.poll_due(actor)) if due_only else (lambda: feeds.poll_all(actor))

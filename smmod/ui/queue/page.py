@@ -17,6 +17,7 @@ from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt, QTimer,
 from PySide6.QtGui import QAction, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QBoxLayout,
     QLabel,
     QSplitter,
     QVBoxLayout,
@@ -63,6 +64,7 @@ class QueuePage(QWidget):
         self.dialogs = DialogLauncher(self._ctx, self._runner, self)
         self._commands = QueueCommands(self._queue, lambda: self._ctx.actor, self._runner, self)
         self._init_widgets()
+        self._init_moderation(deps)
         self._actions = create_actions(self, self.table)
         self._init_timers()
         self._connect_signals()
@@ -70,6 +72,22 @@ class QueuePage(QWidget):
         self._feed_timer.start()  # feeds are polled whether or not the page is open
 
     # -- assembly -----------------------------------------------------------------
+    def _init_moderation(self, deps: PageDeps) -> None:
+        """The action panel (R8–R10): reply, hide, delete, block, report, escalate…"""
+        from smmod.ui.moderation import install
+
+        layout = self.layout()
+        assert isinstance(layout, QBoxLayout)
+        self.moderation = install(
+            self, deps, layout=layout, index=layout.count() - 1,
+            selection=self.selected_rows,
+            selection_changed=self.table.selectionModel().selectionChanged,
+            keys_owner=self.table, on_recorded=self._on_moderation_recorded)
+
+    @Slot(list)
+    def _on_moderation_recorded(self, ids: list[int]) -> None:
+        self._after_write(ids)
+
     def _school_zone(self) -> ZoneInfo:
         try:
             return ZoneInfo(self._ctx.calendar().tz)
@@ -156,7 +174,9 @@ class QueuePage(QWidget):
         return self._actions[action_id]
 
     def shortcuts(self) -> list[tuple[str, str]]:
-        return shortcut_rows()
+        from smmod.ui.moderation.registry import shortcut_rows as moderation_rows
+
+        return shortcut_rows() + moderation_rows()
 
     def refresh(self) -> None:
         """Called when the page is shown: load once, then catch up with changes."""
@@ -294,9 +314,13 @@ class QueuePage(QWidget):
     # -- writes -------------------------------------------------------------------
     @Slot(str, list)
     def _on_commands_changed(self, done: str, ids: list[int]) -> None:
+        self.status_label.setText(done)
+        self._after_write(ids)
+
+    def _after_write(self, ids: list[int]) -> None:
+        """Items were changed here: show the new state without losing the selection."""
         self.conflict.hide()
         self._model.forget(ids)
-        self.status_label.setText(done)
         current = self.current_item_id()
         if current is not None:
             self._show_detail(current)
@@ -361,7 +385,8 @@ class QueuePage(QWidget):
 
     @Slot()
     def _on_acknowledge_triggered(self) -> None:
-        self._commands.acknowledge(self.selected_rows())
+        # Through the action panel, so the acknowledgement is an Action row too.
+        self.moderation.acknowledge_selected()
 
     @Slot()
     def _on_reload_triggered(self) -> None:

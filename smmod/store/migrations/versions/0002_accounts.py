@@ -12,6 +12,7 @@ Revises: 0001
 """
 
 from collections.abc import Sequence
+from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
@@ -31,7 +32,7 @@ STAFF_COLUMNS = (
     ("accounts", "closed_by"),
     ("credentials", "created_by"),
 )
-PLAIN_COLUMNS = (
+PLAIN_COLUMNS: tuple[tuple[str, sa.Column[Any]], ...] = (
     ("accounts", sa.Column("visibility", sa.String(length=10), nullable=True)),
     ("accounts", sa.Column("submitted_at", smmod.store.base.UTCDateTime(), nullable=True)),
     ("accounts", sa.Column("activated_at", smmod.store.base.UTCDateTime(), nullable=True)),
