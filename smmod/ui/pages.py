@@ -75,8 +75,8 @@ def _audit(deps: PageDeps) -> QWidget:
 def page_specs() -> list[PageSpec]:
     return [
         PageSpec("queue", "Queue", "queue", _queue),
-        PageSpec("accounts", "Accounts", "accounts", _accounts),
         PageSpec("incidents", "Incidents", "incidents", _incidents),
+        PageSpec("accounts", "Accounts", "accounts", _accounts),
         PageSpec("images", "Images", "images", _images),
         PageSpec("handover", "Handover", "handover", _handover),
         PageSpec("staff", "Staff", "staff", _staff),
