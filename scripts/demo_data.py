@@ -1,0 +1,94 @@
+"""Fill a fresh SMMOD_HOME with a small, realistic school, for demos and screenshots.
+
+    SMMOD_HOME=/tmp/demo scripts/with-keyring.sh uv run python scripts/demo_data.py
+
+Uses only the public services, exactly as the app and the command line do.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+from smmod.accounts.records import AccountInput
+from smmod.context import open_context
+from smmod.identity import current_username
+from smmod.queue.records import ManualItem
+from smmod.staff.service import StaffInput
+
+ROOT = Path(__file__).resolve().parents[1]
+TRAINED = date(2026, 9, 3)
+
+COMMENTS = [
+    ("Sarah Whitfield", "parent", "Will the Christmas fair still go ahead if it snows?"),
+    ("Tom Okafor", "parent", "The car park was chaos again this morning, can we have a one-way system?"),
+    ("Priya Shah", "parent", "I want to complain about how the Year 5 trip was organised. Very poor."),
+    ("Jo Bloggs", "public", "Well done to the netball team on Saturday!"),
+    ("Dan Price", "parent", "What time does the nativity start on Thursday?"),
+    ("anon_troll_77", "public", "send them all back where they came from"),
+    ("Mia Evans", "student", "this school is sh1t lol"),
+    ("Chris Long", "parent", "Call me on 07700 900123 about the uniform swap please"),
+    ("Grace Hall", "parent", "Thank you to all the staff for the lovely harvest assembly."),
+    ("Oliver Reed", "public", "Is the school hiring teaching assistants?"),
+]
+
+
+def main() -> None:
+    ctx = open_context()
+    if ctx.staff.count() == 0:
+        ctx.staff.create_first(StaffInput(
+            name="Hannah Head", username=current_username(), roles=frozenset(),
+            email="h.head@brookfield.example", policy_read_on=TRAINED, trained_on=TRAINED,
+            r12_declared_on=TRAINED))
+    head = ctx.refresh_actor()
+    people = [
+        ("Morgan Moderator", "mmod", {"moderator", "staff"}, TRAINED, TRAINED, None),
+        ("Riley Runner", "rrun", {"staff"}, TRAINED, TRAINED, None),
+        ("Robin Runner", "robin", {"staff"}, TRAINED, TRAINED, None),
+        ("Sam Senior", "ssen", {"slt"}, TRAINED, TRAINED, None),
+        ("Lee Leaver", "lleave", {"staff", "administrator"}, date(2026, 1, 5), date(2026, 1, 6),
+         date(2026, 12, 19)),
+        ("Val Volunteer", "vvol", {"parent_volunteer"}, None, None, None),
+        ("Pat Expired", "pexp", {"staff"}, date(2025, 6, 1), date(2025, 6, 2), None),
+    ]
+    ids: dict[str, int] = {}
+    for name, user, roles, read, trained, leaving in people:
+        rec = ctx.staff.add(head, StaffInput(name=name, username=user, roles=frozenset(roles),
+                                              policy_read_on=read, trained_on=trained,
+                                              leaving_on=leaving, r12_declared_on=read))
+        ids[user] = rec.id
+    accounts = [
+        ("facebook", "brookfieldprimary", ids["rrun"], (ids["robin"], ids["mmod"])),
+        ("instagram", "brookfield_pe", ids["lleave"], (ids["rrun"], ids["mmod"])),
+        ("x", "BrookfieldHead", ids["ssen"], (ids["robin"], ids["rrun"])),
+    ]
+    account_ids = []
+    for platform, handle, lead, runners in accounts:
+        rec = ctx.accounts.register_existing(head, AccountInput(
+            platform=platform, handle=handle, url=f"https://{platform}.com/{handle}",
+            aim="Share school news and celebrate pupils' achievements with families.",
+            audience="Parents and carers, the local community.",
+            promotion="Newsletter, school website, welcome pack.", visibility="open",
+            lead=lead, runners=runners), attestation="Approved by governors, Sept 2024",
+            accept_problems=True)
+        account_ids.append(rec.id)
+    ctx.queue.import_file(head, ROOT / "tests/queue/data/facebook_comments.csv", account_ids[0])
+    now = datetime.now(UTC)
+    rng = random.Random(7)
+    for i, (name, kind, text) in enumerate(COMMENTS * 3):
+        ctx.queue.add_manual(head, ManualItem(
+            account_id=account_ids[i % 3], author_name=name, author_kind=kind, text=text,
+            received_at=now - timedelta(hours=rng.randint(1, 60), minutes=rng.randint(0, 59))))
+    try:
+        secret = ctx.credentials.generate("facebook")
+        ctx.credentials.add(head, account_ids[0], login_name="social@brookfield.example",
+                            secret=secret, note="Main page admin login")
+    except Exception as exc:  # no keyring: the demo still works without the vault
+        print(f"credentials skipped: {exc}")
+    print(f"demo data written to {ctx.paths.data_dir}")
+    ctx.close()
+
+
+if __name__ == "__main__":
+    main()
