@@ -30,7 +30,7 @@ REFERENCE_PUPIL_ID = 41
 def fixture(name: str) -> Path:
     path = FACES / name
     if not path.is_file():
-        pytest.skip(f"fixture {path} not found")
+        pytest.fail(f"test fixture {path} not found (shared/fixtures must sit beside the repo)")
     return path
 
 
