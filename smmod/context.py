@@ -10,7 +10,7 @@ import os
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from smmod.identity import Actor, resolve_actor
 from smmod.paths import Paths, resolve_paths
@@ -127,6 +127,34 @@ class AppContext:
         from smmod.queue.calendar import calendar_from_settings
 
         return calendar_from_settings(self.settings)
+
+    def change_setting(self, key: str, value: Any) -> None:
+        """Change a setting and put the change in the audit trail (principle 2).
+
+        Assisted face matching and the DPIA reference are decisions for SLT or an
+        administrator. Deadlines of open items follow a change of the ``sla.*`` rules.
+        """
+        from smmod import audit
+        from smmod.identity import require
+        from smmod.settings import BY_KEY
+        from smmod.store.engine import masked_url
+
+        if key.startswith("images."):
+            require(self.actor, "slt", "administrator", doing="change the image checker's mode")
+        before = self.settings.get(key)
+        self.settings.set(key, value)
+        after = self.settings.get(key)
+        if after == before:
+            return
+
+        def shown(v: Any) -> str:
+            return masked_url(v) if key == "database.url" and v else BY_KEY[key].format(v)
+
+        with self.session_factory.begin() as session:
+            audit.record(session, actor=self.actor.username, action="settings.set",
+                         subject=f"setting:{key}", details={"from": shown(before), "to": shown(after)})
+        if key.startswith("sla."):
+            self.queue.ensure_due_current()
 
     def close(self) -> None:
         if "queue" in self.__dict__:

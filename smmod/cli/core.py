@@ -123,8 +123,14 @@ def cmd_settings_get(args: argparse.Namespace) -> int:
 
 
 def cmd_settings_set(args: argparse.Namespace) -> int:
-    settings = _settings(args)
-    settings.set(args.key, args.value)
+    paths = resolve_paths(getattr(args, "home", None))
+    if paths.database.exists():  # set up: the change goes in the audit trail
+        ctx = context(args)
+        ctx.change_setting(args.key, args.value)
+        settings = ctx.settings
+    else:  # before `smmod init` there is no trail to write to yet
+        settings = _settings(args)
+        settings.set(args.key, args.value)
     print(f"{args.key} = {BY_KEY[args.key].format(settings.get(args.key))}")
     return EXIT_OK
 

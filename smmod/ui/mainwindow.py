@@ -180,7 +180,7 @@ class MainWindow(QMainWindow):
     def _on_settings_triggered(self) -> None:
         from smmod.ui.dialogs.settings import SettingsDialog
 
-        SettingsDialog(self._ctx.settings, self).exec()
+        SettingsDialog(self._ctx.settings, self, apply=self._ctx.change_setting).exec()
 
     @Slot()
     def _on_shortcuts_triggered(self) -> None:

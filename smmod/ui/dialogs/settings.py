@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtWidgets import (
@@ -18,15 +19,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from smmod.errors import InputError
+from smmod.errors import SmmodError
 from smmod.settings import BY_KEY, Setting, Settings
 from smmod.ui import msgbox
 
 
 class SettingsDialog(QDialog):
-    def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
+    def __init__(self, settings: Settings, parent: QWidget | None = None, *,
+                 apply: Callable[[str, Any], None] | None = None) -> None:
         super().__init__(parent)
         self._settings = settings
+        # How a change is saved: the app passes AppContext.change_setting (audited).
+        self._apply = apply or settings.set
         self.setWindowTitle("Settings")
         self.resize(640, 560)
         self._editors: dict[str, QWidget] = {}
@@ -94,8 +98,8 @@ class SettingsDialog(QDialog):
                 setting, value = BY_KEY[key], values[key]
                 parsed = setting.parse(value) if isinstance(value, str) else setting.validate(value)
                 if parsed != self._settings.get(key):
-                    self._settings.set(key, parsed)
-        except InputError as exc:
+                    self._apply(key, parsed)
+        except SmmodError as exc:
             msgbox.warning(self, "Settings", str(exc))
             return
         super().accept()
