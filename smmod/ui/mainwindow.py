@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Slot
+from PySide6.QtCore import QEvent, QObject, QSize, QTimer, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QLabel,
@@ -39,9 +39,12 @@ class MainWindow(QMainWindow):
         self._init_navigation()
         self._init_menus()
         self._init_status_bar()
-        self._connect_signals()
         self._nav.setCurrentRow(0)
-        self._on_nav_row_changed(0)  # row 0 may already be current: show it for sure
+        self._connect_signals()
+        # The first page is built just after the window first paints, so the window
+        # appears at once and fills in a moment later (or after 300 ms if it never paints).
+        self._nav.installEventFilter(self)
+        QTimer.singleShot(300, self._on_first_paint_done)
 
     # -- assembly -----------------------------------------------------------------
     def _init_navigation(self) -> None:
@@ -158,6 +161,19 @@ class MainWindow(QMainWindow):
         refresh = getattr(page, "refresh", None)
         if callable(refresh):
             refresh()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # QObject.eventFilter
+        if watched is self._nav and event.type() == QEvent.Type.Paint:
+            self._nav.removeEventFilter(self)
+            QTimer.singleShot(0, self._on_first_paint_done)
+        return super().eventFilter(watched, event)
+
+    @Slot()
+    def _on_first_paint_done(self) -> None:
+        if self._stack.currentIndex() == self._nav.currentRow() and self._keys()[
+                self._stack.currentIndex()] in self._pages:
+            return  # a test or the user already showed a page
+        self._on_nav_row_changed(self._nav.currentRow())
 
     @Slot()
     def _on_go_triggered(self) -> None:
