@@ -5,12 +5,12 @@ from __future__ import annotations
 import logging
 import sys
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from filelock import Timeout
 from PySide6.QtWidgets import QApplication, QWidget
 
 from smmod import __version__
-from smmod.context import AppContext, open_context
 from smmod.errors import DatabaseUnusable, SmmodError
 from smmod.logsetup import configure
 from smmod.paths import resolve_paths
@@ -18,6 +18,10 @@ from smmod.settings import Settings
 from smmod.store import backup
 from smmod.ui import msgbox
 from smmod.ui.icons import app_icon
+
+if TYPE_CHECKING:
+    from smmod.context import AppContext
+    from smmod.ui.mainwindow import MainWindow
 
 log = logging.getLogger("smmod.ui.app")
 
@@ -45,6 +49,8 @@ def make_application(argv: list[str] | None = None) -> QApplication:
 
 def _open_context_interactively() -> AppContext | None:
     """Open the database; if it is unusable offer to restore the newest good backup."""
+    from smmod.context import open_context
+
     paths = resolve_paths().ensure()
     try:
         return open_context()
@@ -78,6 +84,7 @@ def _show_start_up_reminders(ctx: AppContext, parent: QWidget) -> None:
 
 
 def run(argv: list[str] | None = None) -> int:
+    """Open the app. The window paints first, then the database is opened behind it."""
     paths = resolve_paths().ensure()
     configure(paths.log_file)
     app = make_application(argv)
@@ -89,32 +96,42 @@ def run(argv: list[str] | None = None) -> int:
         msgbox.warning(None, "smmod", "smmod is already open for this user. "
                        "Switch to the open window instead.")
         return 1
+    from smmod.ui.mainwindow import MainWindow
+
+    window = MainWindow()
+    opened: list[AppContext] = []
+    window.first_painted.connect(lambda: _finish_start(app, window, opened))
+    window.show()
     try:
-        try:
-            ctx = _open_context_interactively()
-        except SmmodError as exc:
-            msgbox.warning(None, "smmod", str(exc))
-            return 2
-        if ctx is None:
-            return 2
-        if ctx.staff.count() == 0:
-            from smmod.ui.dialogs.firstrun import FirstRunDialog
-
-            if not FirstRunDialog(ctx.staff, ctx.actor.username).exec():
-                return 0
-            ctx.refresh_actor()
-        from smmod.ui.mainwindow import MainWindow
-
-        window = MainWindow(ctx)
-        window.show()
-        if ctx.actor.read_only:
-            msgbox.info(window, "Read-only", (
-                f"Your login '{ctx.actor.username}' has no record in the staff register, "
-                "so smmod opens read-only. Ask an administrator to add you."))
-        else:
-            _show_start_up_reminders(ctx, window)
-        code = app.exec()
-        ctx.close()
-        return int(code)
+        return int(app.exec())
     finally:
+        for ctx in opened:
+            ctx.close()
         lock.release()
+
+
+def _finish_start(app: QApplication, window: MainWindow, opened: list[AppContext]) -> None:
+    """Open the database, make sure we know who you are, then fill the window in."""
+    try:
+        ctx = _open_context_interactively()
+    except SmmodError as exc:
+        msgbox.warning(window, "smmod", str(exc))
+        ctx = None
+    if ctx is None:
+        app.exit(2)
+        return
+    opened.append(ctx)
+    if ctx.staff.count() == 0:
+        from smmod.ui.dialogs.firstrun import FirstRunDialog
+
+        if not FirstRunDialog(ctx.staff, ctx.actor.username, window).exec():
+            app.exit(0)
+            return
+        ctx.refresh_actor()
+    window.attach(ctx)
+    if ctx.actor.read_only:
+        msgbox.info(window, "Read-only", (
+            f"Your login '{ctx.actor.username}' has no record in the staff register, "
+            "so smmod opens read-only. Ask an administrator to add you."))
+    else:
+        _show_start_up_reminders(ctx, window)

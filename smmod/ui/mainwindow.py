@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QSize, QTimer, Slot
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QEvent, QObject, QSize, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QLabel,
@@ -15,7 +17,6 @@ from PySide6.QtWidgets import (
 )
 
 from smmod import __version__
-from smmod.context import AppContext
 from smmod.store import backup
 from smmod.ui import msgbox
 from smmod.ui.actions import ActionId, create_actions
@@ -23,12 +24,20 @@ from smmod.ui.icons import app_icon, icon
 from smmod.ui.pages import PageDeps, PageSpec, page_specs
 from smmod.ui.tasks import TaskRunner
 
+if TYPE_CHECKING:
+    from smmod.context import AppContext
+
 
 class MainWindow(QMainWindow):
-    def __init__(self, ctx: AppContext, runner: TaskRunner | None = None,
+    """The main window. Without a context it paints at once as an empty frame ("Opening…")
+    and ``attach`` fills it in, so the window appears before the database is opened."""
+
+    first_painted = Signal()
+
+    def __init__(self, ctx: AppContext | None = None, runner: TaskRunner | None = None,
                  pages: list[PageSpec] | None = None) -> None:
         super().__init__()
-        self._ctx = ctx
+        self._ctx: AppContext | None = None
         self._runner = runner or TaskRunner(self)
         self._specs = pages if pages is not None else page_specs()
         self._pages: dict[str, QWidget] = {}
@@ -44,7 +53,26 @@ class MainWindow(QMainWindow):
         # The first page is built just after the window first paints, so the window
         # appears at once and fills in a moment later (or after 300 ms if it never paints).
         self._nav.installEventFilter(self)
+        if ctx is not None:
+            self.attach(ctx)
+
+    @property
+    def ctx(self) -> AppContext:
+        assert self._ctx is not None, "MainWindow.attach() has not been called"
+        return self._ctx
+
+    def attach(self, ctx: AppContext) -> None:
+        """Connect the window to the opened database; the first page is built soon after."""
+        self._ctx = ctx
+        self._deps = PageDeps(ctx, self._runner)
+        actor = ctx.actor
+        self._who.setText(f"Signed in as {actor.display}" if actor.known else
+                          f"<b>Read-only:</b> {actor.username} has no staff record")
+        for action in self._actions.values():
+            action.setEnabled(True)
         QTimer.singleShot(300, self._on_first_paint_done)
+        if self._painted:
+            QTimer.singleShot(0, self._on_first_paint_done)
 
     # -- assembly -----------------------------------------------------------------
     def _init_navigation(self) -> None:
@@ -62,7 +90,7 @@ class MainWindow(QMainWindow):
             " color: palette(highlighted-text); border-radius: 4px; }"
         )
         self._stack = QStackedWidget()
-        self._deps = PageDeps(self._ctx, self._runner)
+        self._painted = False
         self._go_actions: list[QAction] = []
         for number, spec in enumerate(self._specs, start=1):
             # Pages are built when first shown, so the window paints without waiting
@@ -103,12 +131,11 @@ class MainWindow(QMainWindow):
         help_menu.addAction(a[ActionId.ABOUT])
 
     def _init_status_bar(self) -> None:
-        actor = self._ctx.actor
-        self._who = QLabel()
+        self._who = QLabel("Opening…")
         self._who.setObjectName("status_who")
         self._who.setAccessibleName("Signed in as")
-        self._who.setText(f"Signed in as {actor.display}" if actor.known else
-                          f"<b>Read-only:</b> {actor.username} has no staff record")
+        for action_id, action in self._actions.items():
+            action.setEnabled(action_id is ActionId.QUIT)  # until attach()
         self.statusBar().addPermanentWidget(self._who)
         self._busy = QLabel("")
         self.statusBar().addPermanentWidget(self._busy)
@@ -130,6 +157,8 @@ class MainWindow(QMainWindow):
     def page(self, key: str) -> QWidget:
         """The page for ``key``, built now if it has not been shown yet."""
         if key not in self._pages:
+            if self._ctx is None:
+                raise RuntimeError("pages are built after MainWindow.attach()")
             row = self._keys().index(key)
             spec = self._specs[row]
             page = spec.factory(self._deps)
@@ -156,6 +185,8 @@ class MainWindow(QMainWindow):
     def _on_nav_row_changed(self, row: int) -> None:
         if row < 0:
             return
+        if self._ctx is None:  # still opening: the page is shown once attached
+            return
         page = self.page(self._specs[row].key)
         self._stack.setCurrentIndex(row)
         refresh = getattr(page, "refresh", None)
@@ -165,11 +196,16 @@ class MainWindow(QMainWindow):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # QObject.eventFilter
         if watched is self._nav and event.type() == QEvent.Type.Paint:
             self._nav.removeEventFilter(self)
-            QTimer.singleShot(0, self._on_first_paint_done)
+            self._painted = True
+            QTimer.singleShot(0, self.first_painted.emit)
+            if self._ctx is not None:
+                QTimer.singleShot(0, self._on_first_paint_done)
         return super().eventFilter(watched, event)
 
     @Slot()
     def _on_first_paint_done(self) -> None:
+        if self._ctx is None:
+            return
         if self._stack.currentIndex() == self._nav.currentRow() and self._keys()[
                 self._stack.currentIndex()] in self._pages:
             return  # a test or the user already showed a page
@@ -189,14 +225,14 @@ class MainWindow(QMainWindow):
             "vault, the moderation queue, the do-not-publish image checker and staff "
             "handover, following the school's social media policy.</p>"
             "<p>Data stays on this computer; passwords live only in the system keyring.</p>"
-            f"<p>Data folder: <code>{self._ctx.paths.data_dir}</code></p>"
+            f"<p>Data folder: <code>{self.ctx.paths.data_dir}</code></p>"
         ))
 
     @Slot()
     def _on_settings_triggered(self) -> None:
         from smmod.ui.dialogs.settings import SettingsDialog
 
-        SettingsDialog(self._ctx.settings, self, apply=self._ctx.change_setting).exec()
+        SettingsDialog(self.ctx.settings, self, apply=self.ctx.change_setting).exec()
 
     @Slot()
     def _on_shortcuts_triggered(self) -> None:
@@ -208,21 +244,21 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _on_backup_triggered(self) -> None:
-        path = self._ctx.database.path
+        path = self.ctx.database.path
         if path is None:
             msgbox.info(self, "Back up", "A shared server database is backed up by its own tools.")
             return
-        keep = int(self._ctx.settings.get("backup.keep"))
+        keep = int(self.ctx.settings.get("backup.keep"))
 
         def done(dest: object) -> None:
             self.statusBar().showMessage(f"Backup written to {dest}", 8000)
 
-        self._runner.run(lambda: backup.make_backup(path, self._ctx.paths.backups, "manual", keep),
+        self._runner.run(lambda: backup.make_backup(path, self.ctx.paths.backups, "manual", keep),
                          done, lambda exc: msgbox.show_error(self, exc))
 
     @Slot()
     def _on_log_triggered(self) -> None:
-        msgbox.info(self, "Log file", f"smmod writes its log to:\n{self._ctx.paths.log_file}")
+        msgbox.info(self, "Log file", f"smmod writes its log to:\n{self.ctx.paths.log_file}")
 
     @Slot(bool)
     def _on_runner_busy_changed(self, busy: bool) -> None:

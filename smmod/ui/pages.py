@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QWidget
 
-from smmod.context import AppContext
-from smmod.ui.tasks import TaskRunner
+if TYPE_CHECKING:
+    from smmod.context import AppContext
+    from smmod.ui.tasks import TaskRunner
 
 
 @dataclass(frozen=True)

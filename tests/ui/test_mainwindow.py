@@ -179,3 +179,22 @@ def test_f1_lists_every_shortcut_including_the_page_ones(qtbot, ctx: AppContext,
     assert rows["Import staff from CSV"] == "Ctrl+I"
     # ...and not those of pages that are not showing (the audit page's export).
     assert "Ctrl+E" not in rows.values()
+
+
+def test_the_window_paints_before_the_database_is_attached(
+        qtbot, ctx: AppContext, people: dict[str, Actor], runner: TaskRunner,
+        show: Callable[[QWidget], QWidget]) -> None:
+    window = MainWindow(runner=runner)
+    who = window.findChild(QLabel, "status_who")
+    assert who.text() == "Opening…"
+    settings = window.findChild(QAction, "action_settings")
+    assert not settings.isEnabled() and window.findChild(QAction, "action_quit").isEnabled()
+    with pytest.raises(RuntimeError, match="attach"):
+        window.page("staff")
+    with qtbot.waitSignal(window.first_painted, timeout=TIMEOUT):
+        show(window)
+    window.attach(ctx)
+    assert settings.isEnabled()
+    assert who.text() == "Signed in as Hannah Head (administrator, slt)"
+    qtbot.waitUntil(lambda: window.findChild(QWidget, "page_queue") is not None, timeout=TIMEOUT)
+    assert window.current_page_key() == "queue"
