@@ -1,4 +1,4 @@
-"""Image checker figures against DESIGN.md's targets.
+"""Image checker figures against the targets in docs/design.md.
 
 1. Per image: ``check_image`` (assisted mode) against the bare dlib pipeline written
    here with Pillow and dlib only (decode, downscale to 1024 px, detect, one
@@ -40,7 +40,7 @@ from smmod.images.faces import model_file
 FIXTURES = Path(
     os.environ.get(
         "SMMOD_FACE_FIXTURES",
-        Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "faces",
+        Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "faces",
     )
 )
 IMAGES = [

@@ -1,4 +1,4 @@
-"""Benchmark the moderation queue with 100,000 items (targets in DESIGN.md).
+"""Benchmark the moderation queue with 100,000 items (targets in docs/design.md).
 
     uv run python bench/bench_queue.py [--items 100000] [--keep DIR]
 

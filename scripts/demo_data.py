@@ -8,10 +8,11 @@ Uses only the public services, exactly as the app and the command line do.
 from __future__ import annotations
 
 import random
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 from smmod.accounts.records import AccountInput
+from smmod.clock import from_environment
 from smmod.context import open_context
 from smmod.identity import current_username
 from smmod.queue.records import ManualItem
@@ -74,7 +75,7 @@ def main() -> None:
             accept_problems=True)
         account_ids.append(rec.id)
     ctx.queue.import_file(head, ROOT / "tests/queue/data/facebook_comments.csv", account_ids[0])
-    now = datetime.now(UTC)
+    now = from_environment().now()
     rng = random.Random(7)
     for i, (name, kind, text) in enumerate(COMMENTS * 3):
         ctx.queue.add_manual(head, ManualItem(

@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from smmod.store.base import utcnow
+from smmod.store.base import session_clock
 from smmod.store.engine import SessionFactory
 from smmod.store.models import AuditEntry
 
@@ -98,7 +98,7 @@ def record(session: Session, *, actor: str, action: str, subject: str,
     ).first()
     entry_id = (last.id + 1) if last else 1
     prev_hash = last.hash if last else GENESIS
-    at = utcnow()
+    at = session_clock(session).now()
     details_json = json.dumps(details, ensure_ascii=False, sort_keys=True, default=str)
     entry = AuditEntry(
         id=entry_id, at=at, actor=actor, action=action, subject=subject,

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from datetime import date
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
+from smmod.clock import Clock, from_environment
 from smmod.identity import Actor, resolve_actor
 from smmod.paths import Paths, resolve_paths
 from smmod.settings import Settings
@@ -41,6 +41,11 @@ class AppContext:
     def session_factory(self) -> SessionFactory:
         return self.database.session_factory
 
+    @property
+    def clock(self) -> Clock:
+        """The one clock of this run (the session factory carries it to the store)."""
+        return self.session_factory.clock
+
     def refresh_actor(self, username: str | None = None) -> Actor:
         self.actor = resolve_actor(self.session_factory, username)
         return self.actor
@@ -51,7 +56,7 @@ class AppContext:
 
         return StaffService(self.session_factory,
                             expiry_months=lambda: self.settings.training_expiry_months,
-                            today=date.today)
+                            today=self.clock.today)
 
     @cached_property
     def accounts(self) -> AccountService:
@@ -59,7 +64,7 @@ class AppContext:
 
         return AccountService(self.session_factory,
                               expiry_months=lambda: self.settings.training_expiry_months,
-                              today=date.today)
+                              today=self.clock.today)
 
     @cached_property
     def credentials(self) -> CredentialService:
@@ -69,7 +74,7 @@ class AppContext:
             self.session_factory, self.vault,
             rotate_days=lambda: int(self.settings.get("vault.rotate_days")),
             password_length=lambda: int(self.settings.get("vault.password_length")),
-            today=date.today)
+            today=self.clock.today)
 
     @cached_property
     def vault(self) -> Vault:
@@ -98,13 +103,13 @@ class AppContext:
         return HandoverService(self.session_factory, self.vault, self.credentials,
                                records_dir=self.paths.records_dir,
                                expiry_months=lambda: self.settings.training_expiry_months,
-                               today=date.today)
+                               today=self.clock.today)
 
     @cached_property
     def queue(self) -> QueueService:
         from smmod.queue.service import QueueService
 
-        return QueueService(self.session_factory, calendar=self.calendar,
+        return QueueService(self.session_factory, calendar=self.calendar, now=self.clock.now,
                             stale_days=lambda: int(self.settings.get("monitoring.stale_days")))
 
     @cached_property
@@ -166,12 +171,15 @@ def database_url(settings: Settings) -> str | None:
     return os.environ.get("SMMOD_DATABASE_URL") or settings.get("database.url") or None
 
 
-def open_context(home: str | None = None, *, daily_backup: bool = True) -> AppContext:
+def open_context(home: str | None = None, *, daily_backup: bool = True,
+                 clock: Clock | None = None) -> AppContext:
+    """``clock`` defaults to the system clock, or the one ``SMMOD_NOW`` freezes."""
     paths = resolve_paths(home).ensure()
     settings = Settings.load(paths.settings_file)
     database = open_database(paths.database, paths.backups, url=database_url(settings),
                              keep_backups=int(settings.get("backup.keep")),
-                             daily_backup=daily_backup)
+                             daily_backup=daily_backup,
+                             clock=clock or from_environment(settings.get("sla.timezone")))
     ctx = AppContext(paths, settings, database)
     ctx.refresh_actor()
     return ctx

@@ -1,6 +1,6 @@
 """Domain errors.
 
-Two kinds of error exist in smmod (see STYLE.md, "Two kinds of error"):
+Two kinds of error exist in smmod (see docs/design.md, "Two kinds of error"):
 
 * ``SmmodError`` and its subclasses are errors a person can act on. Their message is
   written for that person and never contains a secret. The UI shows it as it is and

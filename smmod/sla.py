@@ -3,7 +3,7 @@
 The policy promises a response within 24 hours, or by the end of the next working day
 for items received on a non-working day. "24 hours" means 24 real hours, so all
 arithmetic is done in UTC; only the choice of *day* is made in the school's local time.
-See "SLA (R7), exactly" in DESIGN.md.
+See "SLA (R7), exactly" in docs/design.md.
 """
 
 from __future__ import annotations

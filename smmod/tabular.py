@@ -15,9 +15,10 @@ from datetime import date, datetime
 from pathlib import Path
 
 from smmod.errors import InputError
+from smmod.formatting import month_number
 
 MAX_BYTES = 20_000_000
-_DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%y", "%d %b %Y", "%d %B %Y")
+_DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%y")
 
 
 @dataclass(frozen=True)
@@ -141,9 +142,26 @@ def suggest_mapping(headers: Sequence[str], aliases: dict[str, Sequence[str]]) -
     return mapping
 
 
+def _named_month_date(text: str) -> date | None:
+    """``1 Jan 2027`` or ``1 January 2027``, read with English month names in any locale."""
+    parts = text.split()
+    if len(parts) != 3 or not (parts[0].isdigit() and parts[2].isdigit() and len(parts[2]) == 4):
+        return None
+    month = month_number(parts[1])
+    if month is None:
+        return None
+    try:
+        return date(int(parts[2]), month, int(parts[0]))
+    except ValueError:
+        return None
+
+
 def parse_date(text: str) -> date:
     """A date in ISO or UK day-first form; ValueError with a readable reason otherwise."""
     text = text.strip()
+    named = _named_month_date(text)
+    if named is not None:
+        return named
     for fmt in _DATE_FORMATS:
         try:
             return datetime.strptime(text, fmt).date()

@@ -1,6 +1,6 @@
 """The credential vault: account passwords live in the OS keyring and nowhere else (R5).
 
-Principle 1 of DESIGN.md: a secret never touches the database, a log, the audit trail or
+Principle 1 of docs/design.md: a secret never touches the database, a log, the audit trail or
 an export. The database keeps only an opaque keyring key (``cred-<hex>``); this module is
 the one place that turns that key into a secret and back.
 

@@ -1,4 +1,10 @@
-"""Fixtures shared by every test: a private SMMOD_HOME, a fresh database, actors."""
+"""Fixtures shared by every test: a private SMMOD_HOME, a frozen clock, a fresh database, actors.
+
+The whole suite runs at one instant of the test clock, never the real one. By default
+that is ``DEFAULT_NOW``; ``SMMOD_TEST_NOW=2027-10-31T00:30:00Z`` moves the
+whole suite to another day, which is how CI checks that no test depends on the date.
+Dates a test needs are written relative to ``SUITE_NOW`` / ``SUITE_TODAY``.
+"""
 
 from __future__ import annotations
 
@@ -8,21 +14,40 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import logging
 from collections.abc import Iterator
-from datetime import date
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
+from smmod import clock as clock_module
+from smmod.clock import FrozenClock, parse_instant
 from smmod.context import AppContext, open_context
 from smmod.identity import Actor
 from smmod.staff.service import StaffInput
 
-FIXTURES = Path(__file__).resolve().parents[2] / "shared" / "fixtures"
-if not FIXTURES.exists():  # CI clones the repo with shared/ beside it
-    FIXTURES = Path(__file__).resolve().parents[1].parent / "shared" / "fixtures"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
 FACES = FIXTURES / "faces"
 
 pytest_plugins = ["tests.keyring_support"]
+
+DEFAULT_NOW = "2026-12-02T10:00:00Z"  # a Wednesday in term time, away from clock changes
+SUITE_NOW = parse_instant(os.environ.get("SMMOD_TEST_NOW") or DEFAULT_NOW)
+SUITE_TODAY = FrozenClock(SUITE_NOW).today()
+
+
+def pytest_report_header() -> str:
+    return f"smmod test clock: {SUITE_NOW.isoformat()} (Europe/London date {SUITE_TODAY})"
+
+
+@pytest.fixture(autouse=True)
+def clock(monkeypatch: pytest.MonkeyPatch) -> FrozenClock:
+    """The clock of every context opened in the test (CLI and app included): frozen at
+    ``SUITE_NOW`` until the test sets or advances it.
+    """
+    frozen = FrozenClock(SUITE_NOW)
+    monkeypatch.setenv(clock_module.ENV_NOW, SUITE_NOW.isoformat())  # for subprocesses
+    monkeypatch.setattr("smmod.context.from_environment", lambda zone=None: frozen)
+    return frozen
 
 
 @pytest.fixture(autouse=True)
@@ -58,7 +83,7 @@ def ctx(smmod_home: Path) -> Iterator[AppContext]:
     context.close()
 
 
-TRAINED = date(2026, 9, 1)
+TRAINED = SUITE_TODAY - timedelta(days=78)  # policy read and trained this school year
 
 
 @pytest.fixture

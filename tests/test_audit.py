@@ -9,7 +9,7 @@ import json
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -18,6 +18,7 @@ from sqlalchemy import text
 
 from smmod import audit
 from smmod.cli import main
+from smmod.clock import FrozenClock
 from smmod.context import AppContext
 
 
@@ -74,7 +75,8 @@ def test_empty_trail_verifies(smmod_home: Path) -> None:
         context.close()
 
 
-def test_record_survives_a_round_trip_exactly(ctx: AppContext) -> None:
+def test_record_survives_a_round_trip_exactly(ctx: AppContext, clock: FrozenClock) -> None:
+    clock.advance(timedelta(minutes=7, microseconds=123))
     with ctx.session_factory.begin() as session:
         entry = audit.record(session, actor="head", action="staff.edit", subject="staff:1",
                              details={"b": 1, "a": ["x", None], "when": datetime(2026, 1, 2,
@@ -83,7 +85,7 @@ def test_record_survives_a_round_trip_exactly(ctx: AppContext) -> None:
     (found,) = [r for r in audit.query(ctx.session_factory) if r.id == entry_id]
     assert found.details == {"a": ["x", None], "b": 1, "when": "2026-01-02 00:00:00+00:00"}
     assert found.at.tzinfo is not None
-    assert abs((datetime.now(UTC) - found.at).total_seconds()) < 60
+    assert found.at == clock.now()  # stamped by the context's clock, not the computer's
 
 
 @pytest.mark.parametrize("sql", [

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
 from smmod import audit
+from smmod import formatting as fmt
 from smmod.context import AppContext, open_context
 from smmod.errors import ConflictError, ImportRejected, InputError, NotFound, PermissionDenied
 from smmod.identity import Actor, resolve_actor
 from smmod.staff.eligibility import add_months, eligibility
 from smmod.staff.service import StaffInput, StaffService
 from smmod.store.models import AuditEntry, Staff
+from tests.conftest import TRAINED
 
 DATA = Path(__file__).resolve().parent / "data" / "staff"
 TODAY = date(2026, 11, 24)
@@ -304,7 +306,7 @@ def test_never_read_policy_or_not_trained() -> None:
 def test_training_expiry_boundary() -> None:
     # Trained 1 Sep 2025, valid for 12 months: the last good day is 31 Aug 2026.
     assert _elig(date(2026, 8, 31)) == (True, ())
-    assert _elig(date(2026, 9, 1)) == (False, ("training expired on 01 Sep 2026",))
+    assert _elig(date(2026, 9, 1)) == (False, (f"training expired on {fmt.day(date(2026, 9, 1))}",))
     assert _elig(date(2026, 9, 1), months=13) == (True, ())
 
 
@@ -331,14 +333,15 @@ def test_leaving_date_future_today_and_past() -> None:
 
 def test_service_uses_the_training_expiry_setting(ctx: AppContext,
                                                   people: dict[str, Actor]) -> None:
-    # The fixture's runners trained on 1 Sep 2026.
-    on_day = service(ctx, date(2027, 3, 1))
+    # The fixture's runners trained on TRAINED; six months on, that training has lapsed.
+    expires = add_months(TRAINED, 6)
+    on_day = service(ctx, expires)
     assert on_day.by_username("run1").eligibility.eligible
     ctx.settings.set("training.expiry_months", "6")
     record = on_day.by_username("run1")
-    assert record.training_expires_on == date(2027, 3, 1)
-    assert record.eligibility.reasons == ("training expired on 01 Mar 2027",)
-    assert service(ctx, date(2027, 2, 28)).by_username("run1").eligibility.eligible
+    assert record.training_expires_on == expires
+    assert record.eligibility.reasons == (f"training expired on {fmt.day(expires)}",)
+    assert service(ctx, expires - timedelta(days=1)).by_username("run1").eligibility.eligible
 
 
 def test_volunteers_and_parents_need_training_too(ctx: AppContext,

@@ -28,7 +28,7 @@ from smmod.accounts.records import (
 )
 from smmod.errors import ConflictError, InputError, NotFound, PolicyError, SmmodError
 from smmod.identity import Actor, require
-from smmod.store.base import utcnow
+from smmod.store.base import session_clock
 from smmod.store.engine import SessionFactory
 from smmod.store.models import ROLES, Account, Credential, CredentialRotation, Staff
 
@@ -58,12 +58,16 @@ class CredentialService:
     def __init__(self, session_factory: SessionFactory, vault: Vault, *,
                  rotate_days: Callable[[], int] = lambda: 365,
                  password_length: Callable[[], int] = lambda: 20,
-                 today: Callable[[], date] = date.today) -> None:
+                 today: Callable[[], date] | None = None) -> None:
         self._sf = session_factory
         self._vault = vault
         self._rotate_days = rotate_days
         self._password_length = password_length
-        self._today = today
+        self._today = today or session_factory.clock.today
+
+    def today(self) -> date:
+        """The school's date today, by the clock this service was given."""
+        return self._today()
 
     # -- reading (metadata only: anyone on the staff register may see it) -----------
     def status(self) -> BackendStatus:
@@ -226,7 +230,7 @@ class CredentialService:
         try:
             with self._sf.begin() as session:
                 credential = self._load(session, credential_id, version_id)
-                now = utcnow()
+                now = session_clock(session).now()
                 credential.rotated_at, credential.rotated_by = now, actor.staff_id
                 credential.rotate_by = rotate_by or self.default_rotate_by()
                 session.add(CredentialRotation(credential_id=credential.id, at=now,
@@ -252,7 +256,7 @@ class CredentialService:
                 raise NotFound(f"no rotation with id {rotation_id}")
             if rotation.status != "pending":
                 raise InputError("this rotation is already confirmed")
-            rotation.status, rotation.confirmed_at = "done", utcnow()
+            rotation.status, rotation.confirmed_at = "done", session_clock(session).now()
             rotation.confirmed_by = actor.staff_id
             credential = self._load(session, rotation.credential_id)
             audit.record(session, actor=actor.username, action="credential.confirm_rotation",

@@ -25,7 +25,7 @@ from smmod.accounts.records import REVIEW_AFTER_DAYS, AccountInput, AccountRecor
 from smmod.accounts.rules import AccountRulesError, people_problems
 from smmod.errors import ImportRejected, InputError, RowProblem
 from smmod.identity import Actor, require
-from smmod.store.base import utcnow
+from smmod.store.base import session_clock
 from smmod.store.engine import SessionFactory
 from smmod.store.models import Account, Staff
 from smmod.tabular import check_mapping, parse_date, read_table, suggest_mapping
@@ -91,7 +91,7 @@ def _problems(judge: Judge, data: AccountInput) -> list[Problem]:
 def _insert(session: Session, judge: Judge, actor: Actor, data: AccountInput,
             attestation: str, accepted: list[Problem], source: str | None = None) -> Account:
     account = Account(status="active", created_by=actor.staff_id, attested_by=actor.staff_id,
-                      attested_at=utcnow(), attestation=attestation.strip() or None)
+                      attested_at=session_clock(session).now(), attestation=attestation.strip() or None)
     if data.review_on is None:
         data = replace(data, review_on=judge.today + timedelta(days=REVIEW_AFTER_DAYS))
     apply_input(account, data, judge.today)

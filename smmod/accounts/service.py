@@ -38,7 +38,7 @@ from smmod.accounts.rules import (
 )
 from smmod.errors import ConflictError, InputError, NotFound, PolicyError
 from smmod.identity import Actor, require
-from smmod.store.base import utcnow
+from smmod.store.base import session_clock
 from smmod.store.engine import SessionFactory
 from smmod.store.models import ROLES, Account
 
@@ -53,10 +53,14 @@ def subject(account_id: int) -> str:
 
 class AccountService:
     def __init__(self, session_factory: SessionFactory, *, expiry_months: Callable[[], int],
-                 today: Callable[[], date] = date.today) -> None:
+                 today: Callable[[], date] | None = None) -> None:
         self._sf = session_factory
         self._expiry_months = expiry_months
-        self._today = today
+        self._today = today or session_factory.clock.today
+
+    def today(self) -> date:
+        """The school's date today, by the clock this service was given."""
+        return self._today()
 
     # -- reading -----------------------------------------------------------------
     def _judge(self, session: Session) -> Judge:
@@ -183,7 +187,7 @@ class AccountService:
                     hint="Edit the draft to fix this, then submit again.")
             account.status = "submitted"
             account.submitted_by = actor.staff_id
-            account.submitted_at = utcnow()
+            account.submitted_at = session_clock(session).now()
             account.decided_by = account.decided_at = account.decision_reason = None
             return self._finish(session, judge, account, actor, "account.submit")
 
@@ -231,7 +235,7 @@ class AccountService:
                         hint="Reject it with that reason, or ask for it to be fixed first.")
             account.status = outcome
             account.decided_by = actor.staff_id
-            account.decided_at = utcnow()
+            account.decided_at = session_clock(session).now()
             account.decision_reason = reason.strip()
             return self._finish(session, judge, account, actor, f"account.{verb}",
                                 reason=reason.strip())
@@ -258,7 +262,7 @@ class AccountService:
                     hint="Fix the people named on it before activating.")
             account.status = "active"
             account.activated_by = actor.staff_id
-            account.activated_at = utcnow()
+            account.activated_at = session_clock(session).now()
             account.platform_created_on = created_on
             if account.review_on is None:
                 account.review_on = judge.today + timedelta(days=REVIEW_AFTER_DAYS)
@@ -275,7 +279,7 @@ class AccountService:
             self._expect(account, "close", "approved", "active")
             account.status = "closed"
             account.closed_by = actor.staff_id
-            account.closed_at = utcnow()
+            account.closed_at = session_clock(session).now()
             account.closed_reason = reason.strip()
             return self._finish(session, self._judge(session), account, actor,
                                 "account.close", reason=reason.strip())

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from smmod import formatting as fmt
 from smmod.cli.common import EXIT_OK, add_json_flag, context, emit_json, print_table
 from smmod.handover import AccountDecision, Candidate, Holdings
 from smmod.handover.checks import MIN_RUNNERS, runners_after
@@ -56,7 +57,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
 def _print(held: Holdings, left: dict[int, list[str]], people: list[Candidate],
            has_draft: bool) -> None:
     person = held.person
-    when = f", leaving on {person.leaving_on:%d %b %Y}" if person.leaving_on else ""
+    when = f", leaving on {fmt.day(person.leaving_on)}" if person.leaving_on else ""
     print(f"{person.name} ({person.username}){when}")
     if has_draft:
         print("A handover for them is saved: resume it in the app (Handover page).")

@@ -24,7 +24,7 @@ from smmod import audit
 from smmod.dnp.crypto import Sealer
 from smmod.errors import InputError, NotFound, PolicyError
 from smmod.identity import Actor, require
-from smmod.store.base import utcnow
+from smmod.store.base import session_clock
 from smmod.store.engine import SessionFactory
 from smmod.store.models import (
     RESTRICTIONS,
@@ -106,6 +106,10 @@ class DnpService:
     def __init__(self, session_factory: SessionFactory, *, vault: Callable[[], Vault]) -> None:
         self._sf = session_factory
         self._sealer = Sealer(vault)
+
+    def today(self) -> date:
+        """The school's date today, by the clock of this register's database."""
+        return self._sf.clock.today()
 
     # -- reading -----------------------------------------------------------------
     def list_pupils(self, *, include_inactive: bool = False) -> list[PupilRecord]:
@@ -225,7 +229,7 @@ class DnpService:
             for consent in session.execute(select(BiometricConsent).where(
                     BiometricConsent.pupil_id == pupil_id,
                     BiometricConsent.withdrawn_at.is_(None))).scalars():
-                consent.withdrawn_at = utcnow()
+                consent.withdrawn_at = session_clock(session).now()
                 consent.withdrawn_by = actor.staff_id
             deleted = len(session.execute(select(FaceTemplate.id).where(
                 FaceTemplate.pupil_id == pupil_id)).all())
@@ -269,7 +273,7 @@ class DnpService:
     @staticmethod
     def _insert_consent(session: Session, actor: Actor, pupil_id: int,
                         consent: ConsentInput) -> None:
-        if consent.consent_on > date.today():
+        if consent.consent_on > session_clock(session).today():
             raise InputError("the consent date is in the future", field="consent-date")
         recorder = session.execute(select(Staff.id).where(
             Staff.username == consent.recorded_by)).scalar_one_or_none()

@@ -32,7 +32,7 @@ from smmod.handover.record import RecordFacts, build_document
 from smmod.handover.records import Candidate, Holdings, Plan, PlanCheck, PlanProblem, RecordDocument
 from smmod.handover.staging import StagedSecrets
 from smmod.identity import Actor
-from smmod.store.base import utcnow
+from smmod.store.base import session_clock
 from smmod.store.engine import SessionFactory
 from smmod.store.models import Credential, Handover, Staff
 from smmod.vault import Vault, platform_password_limit
@@ -89,7 +89,7 @@ def apply_handover(sf: SessionFactory, vault: Vault, actor: Actor, handover_id: 
             if holdings(session, plan.staff_id).basis() != held.basis():
                 raise ConflictError("something this handover touches was changed a moment "
                                     "ago; reopen it and review again")
-            step = steps.Step(session, actor, held, plan, handover_id, utcnow(), today,
+            step = steps.Step(session, actor, held, plan, handover_id, session_clock(session).now(), today,
                               steps.staff_names(session))
             steps.transfer_roles(step)
             hook("roles", session)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
+from smmod import formatting as fmt
 from smmod.handover.records import (
     ACTIONS,
     CLOSE_STEPS,
@@ -126,7 +127,7 @@ def _close_problems(account: HeldAccount, decision: AccountDecision, today: date
         elif state.state == "deferred" and state.due_on is not None and state.due_on < today:
             out.append(PlanProblem(
                 "R6", f"{account.label}: the due date for “{label}” "
-                      f"({state.due_on:%d %b %Y}) is in the past.", where))
+                      f"({fmt.day(state.due_on)}) is in the past.", where))
     return out
 
 

@@ -16,6 +16,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from smmod import formatting as fmt
 from smmod.accounts.reading import Judge, is_current
 from smmod.accounts.rules import is_staff_member
 from smmod.errors import NotFound
@@ -101,7 +102,7 @@ def _credentials(session: Session, staff: Staff, today: date) -> tuple[KnownCred
     for credential_id, verb, at in _reveals(session, staff.username):
         revealed = next((c for c, _ in rows if c.id == credential_id), None)
         if revealed is not None and (revealed.rotated_at is None or at > revealed.rotated_at):
-            reasons[credential_id].append(f"{verb} it on {at:%d %b %Y}")
+            reasons[credential_id].append(f"{verb} it on {fmt.day(at)}")
     out = []
     for credential, account in rows:
         if credential.id in reasons:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from smmod import audit
+from smmod import formatting as fmt
 from smmod.errors import ConflictError, InputError, NotFound, PolicyError
 from smmod.handover import inventory
 from smmod.handover.applying import Checkpoint, Renderer, apply_handover, write_pdf
@@ -35,7 +36,7 @@ from smmod.handover.records import (
     RecordLink,
 )
 from smmod.identity import Actor, require
-from smmod.store.base import utcnow
+from smmod.store.base import session_clock
 from smmod.store.engine import SessionFactory
 from smmod.store.models import (
     Account,
@@ -65,13 +66,13 @@ class HandoverService:
     def __init__(self, session_factory: SessionFactory, vault: Vault,
                  credentials: CredentialService, *, records_dir: Path,
                  expiry_months: Callable[[], int],
-                 today: Callable[[], date] = date.today) -> None:
+                 today: Callable[[], date] | None = None) -> None:
         self._sf = session_factory
         self._vault = vault
         self._credentials = credentials
         self._records_dir = records_dir
         self._expiry_months = expiry_months
-        self._today = today
+        self._today = today or session_factory.clock.today
 
     # -- reading -------------------------------------------------------------------
     def holdings(self, staff_id: int) -> Holdings:
@@ -126,6 +127,9 @@ class HandoverService:
 
     def today(self) -> date:
         return self._today()
+
+    def now(self) -> datetime:
+        return self._sf.clock.now()
 
     def new_password(self, platform: str) -> str:
         """A strong password the platform accepts, made on this machine, never stored here."""
@@ -221,7 +225,7 @@ class HandoverService:
                     Handover.staff_id == staff_id, Handover.status == "draft")).scalars().first()
                 if existing is not None:
                     raise InputError(f"a handover for {staff.name} is already saved (started "
-                                     f"{existing.started_at:%d %b %Y}); resume it or discard it",
+                                     f"{fmt.day(existing.started_at)}); resume it or discard it",
                                      field="staff")
                 self._set_leaving(session, actor, staff, leaving_on)
                 held = self._holdings(session, staff_id)
@@ -262,7 +266,7 @@ class HandoverService:
                 handover.leaving_on = plan.leaving_on
                 handover.plan = plan.to_json()
                 handover.basis = json.dumps(basis)
-                handover.updated_by, handover.updated_at = actor.staff_id, utcnow()
+                handover.updated_by, handover.updated_at = actor.staff_id, session_clock(session).now()
                 session.flush()
                 audit.record(session, actor=actor.username, action="handover.save",
                              subject=staff_subject(handover.staff_id),
@@ -281,7 +285,7 @@ class HandoverService:
                 handover = self._load(session, handover_id, version_id, draft=True)
                 self._require(actor, handover.staff_id, "discard a handover")
                 handover.status = "discarded"
-                handover.discarded_by, handover.discarded_at = actor.staff_id, utcnow()
+                handover.discarded_by, handover.discarded_at = actor.staff_id, session_clock(session).now()
                 session.flush()
                 audit.record(session, actor=actor.username, action="handover.discard",
                              subject=staff_subject(handover.staff_id), reason=reason,
@@ -335,7 +339,7 @@ class HandoverService:
                 raise NotFound(f"no closure step with id {task_id}")
             if task.state == "done":
                 raise InputError("this closure step is already done")
-            task.state, task.done_at, task.done_by = "done", utcnow(), actor.staff_id
+            task.state, task.done_at, task.done_by = "done", session_clock(session).now(), actor.staff_id
             audit.record(session, actor=actor.username, action="handover.task_done",
                          subject=f"account:{task.account_id}",
                          details={"handover": task.handover_id, "step": task.step})
@@ -355,7 +359,7 @@ class HandoverService:
         today = self._today()
         if not today - timedelta(days=EARLIEST_DAYS) <= leaving_on <= today + timedelta(
                 days=LATEST_DAYS):
-            raise InputError(f"{leaving_on:%d %b %Y} is not a likely leaving date: give one "
+            raise InputError(f"{fmt.day(leaving_on)} is not a likely leaving date: give one "
                              "within a year before today or two years after", field="leaving_on")
         if staff.leaving_on == leaving_on:
             return

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 
 from smmod import audit
+from smmod import formatting as fmt
 from smmod.accounts import credential_subject, subject
 from smmod.accounts.reading import is_current
 from smmod.errors import ConflictError
@@ -53,7 +54,7 @@ class Step:
     @property
     def reason(self) -> str:
         return (f"handover #{self.handover_id}: {self.held.person.name} leaving on "
-                f"{self.plan.leaving_on:%d %b %Y}")
+                f"{fmt.day(self.plan.leaving_on)}")
 
     def record(self, action: str, subject_: str, details: dict[str, object]) -> None:
         audit.record(self.session, actor=self.actor.username, action=action, subject=subject_,

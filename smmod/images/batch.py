@@ -1,4 +1,4 @@
-"""Check a folder of images on all cores, with progress and cancel (DESIGN.md, R11).
+"""Check a folder of images on all cores, with progress and cancel (docs/design.md, R11).
 
 Each worker process loads the face models once (in its initializer) and receives the
 register data (protected pupils, earlier checks) once, so a task carries only a path.
@@ -137,7 +137,7 @@ class _Run:
                 self._harvest(running, [f for f in running if f.done()])
                 return
             try:
-                while self.queue and len(running) < window:
+                while self.queue and len(running) < window and self._may_start(running):
                     running[pool.submit(_check_worker, self.queue[0][1])] = self.queue[0]
                     self.queue.popleft()
             except BrokenProcessPool:
@@ -168,8 +168,21 @@ class _Run:
                 self.store(index, future.result())
         return broken
 
+    def _may_start(self, running: dict[Future[Outcome], tuple[int, str]]) -> bool:
+        """Whether the next file may start now: a file on its second try runs alone.
+
+        When a pool dies, every file in it is retried, because only one of them killed
+        it. Retried alone, a file that kills the pool again is the culprit for sure, and
+        the files that were merely beside it are checked instead of blamed.
+        """
+        if not running:
+            return True
+        return self.queue[0][0] not in self.retried and not any(
+            index in self.retried for index, _ in running.values()
+        )
+
     def _lost(self, index: int, path: str) -> None:
-        """A file that was in a dead pool gets one more try: it may not be the culprit."""
+        """A file that was in a dead pool gets one more try, alone: it may not be the culprit."""
         if index in self.retried:
             self.store(index, _crashed(path))
         else:

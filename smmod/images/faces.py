@@ -3,7 +3,7 @@
 The models are loaded once per process and kept in a module-level cache: loading the
 ResNet takes about 0.4 s, several times the cost of checking one image. Detection alone
 needs no model file, so the face-check mode never loads the recognition models and
-never computes a template (it does no biometric processing, see DESIGN.md).
+never computes a template (it does no biometric processing, see docs/design.md).
 """
 
 from __future__ import annotations

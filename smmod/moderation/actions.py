@@ -55,7 +55,6 @@ from smmod.moderation.vocabulary import (
 from smmod.moderation.wordliststore import WordListStore
 from smmod.queue.access import account_ref, require_moderator
 from smmod.queue.service import QueueService
-from smmod.store.base import utcnow
 from smmod.store.engine import SessionFactory
 from smmod.store.models import Action, QueueItem, QueueItemFlag, ScreeningMatch, ScreeningOverride, Staff
 
@@ -118,11 +117,11 @@ class ModerationService:
         *,
         school: Callable[[], str],
         connector: PlatformConnector | None = None,
-        now: Callable[[], datetime] = utcnow,
+        now: Callable[[], datetime] | None = None,
     ) -> None:
         self._sf = session_factory
         self._queue = queue
-        self._now = now
+        self._now = now or session_factory.clock.now
         self.connector: PlatformConnector = connector or ManualConnector()
         self.templates = TemplateStore(session_factory, school=school)
         self.rules = RuleStore(session_factory)

@@ -13,7 +13,6 @@ from smmod.errors import ConflictError, InputError, NotFound, PermissionDenied
 from smmod.identity import Actor, require
 from smmod.moderation.itemstate import load_item, refresh_status
 from smmod.queue.service import QueueService
-from smmod.store.base import utcnow
 from smmod.store.engine import SessionFactory
 from smmod.store.models import Incident, IncidentEvidence, Staff
 
@@ -46,11 +45,12 @@ def staff_name(session: Session, staff_id: int) -> str:
 
 class IncidentBase:
     def __init__(
-        self, session_factory: SessionFactory, queue: QueueService, *, now: Callable[[], datetime] = utcnow
+        self, session_factory: SessionFactory, queue: QueueService, *,
+        now: Callable[[], datetime] | None = None,
     ) -> None:
         self._sf = session_factory
         self._queue = queue
-        self._now = now
+        self._now = now or session_factory.clock.now
 
     def _write(self, apply: Callable[[Session], None], session: Session | None) -> None:
         if session is not None:

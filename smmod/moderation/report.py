@@ -11,6 +11,7 @@ from datetime import datetime
 from html import escape
 from zoneinfo import ZoneInfo
 
+from smmod import formatting as fmt
 from smmod.moderation.connectors import platform_name
 from smmod.moderation.records import ActionRecord, Evidence, IncidentDetail
 from smmod.moderation.vocabulary import ACTION_LABELS, CATEGORY_LABELS, SEVERITY_LABELS
@@ -36,7 +37,7 @@ span.yes { color: #9e1616; font-weight: 700; }
 def _when(value: datetime | None, zone: ZoneInfo) -> str:
     if value is None:
         return "—"
-    return value.astimezone(zone).strftime("%a %d %b %Y, %H:%M %Z")
+    return fmt.when(value, zone, weekday=True, zone_name=True, at=", ")
 
 
 def _e(value: object) -> str:

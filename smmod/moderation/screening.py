@@ -28,7 +28,7 @@ from smmod.moderation.screening_data import load_wordlists, stored_rules
 from smmod.screening import Rule, Screener, ScreenResult
 from smmod.screening.conditions import wordlists_named
 from smmod.screening.vocabulary import POLICE_ADVISED
-from smmod.store.base import utcnow
+from smmod.store.base import session_clock
 from smmod.store.models import (
     Pupil,
     QueueItem,
@@ -187,7 +187,7 @@ def screen_parsed(session: Session, account_id: int, items: Sequence[Arrival]) -
 def _store(session: Session, results: Mapping[int, ScreenResult], prepared: Prepared, *, orm: bool) -> None:
     if not results:
         return
-    now = utcnow()
+    now = session_clock(session).now()
     ids = sorted(results)
     existing: set[tuple[int, str]] = set()
     wrong: set[tuple[int, str, str]] = set()

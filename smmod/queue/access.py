@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from smmod.errors import InputError, NotFound, PermissionDenied
 from smmod.identity import Actor
 from smmod.queue.records import AccountRef
+from smmod.store.base import session_clock
 from smmod.store.models import Account, AccountRole
 
 # Moderators work every account's queue; so do SLT and administrators, who cover.
@@ -32,7 +31,7 @@ def require_moderator(session: Session, actor: Actor, account: AccountRef, doing
         )
     if actor.has(*MODERATING_ROLES):
         return
-    today = date.today()
+    today = session_clock(session).today()
     holds = session.execute(
         select(AccountRole.id).where(
             AccountRole.account_id == account.id,

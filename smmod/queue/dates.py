@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime, parsedate_tz
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from smmod.clock import SystemClock
 from smmod.errors import InputError
 
 EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
@@ -178,7 +179,7 @@ class DateReader:
 
     def __init__(self, tz: str = "Europe/London", now: datetime | None = None) -> None:
         self._zone = load_zone(tz)
-        current = now if now is not None else datetime.now(UTC)
+        current = now if now is not None else SystemClock().now()
         if current.tzinfo is None:
             raise ValueError("now must be an aware datetime")
         self._latest = current + FUTURE_SLACK

@@ -8,6 +8,7 @@ from typing import Any
 
 import holidays
 
+from smmod import formatting as fmt
 from smmod.sla import RESPONSE_WINDOW, WorkingCalendar, due_at
 
 
@@ -43,7 +44,8 @@ class DueExplanation:
             why = "24 hours would land on a non-working day, so it moves to the end of the next working day"
         lines.append(f"Due:      {_stamp(due)} ({why})")
         for day, reason in self.skipped:
-            lines.append(f"          {day:%a} {day.day} {day:%b} is not a working day ({reason})")
+            shown = fmt.day(day, weekday=True, year=False)
+            lines.append(f"          {shown} is not a working day ({reason})")
         return "\n".join(lines)
 
     def to_dict(self) -> dict[str, Any]:
@@ -63,7 +65,7 @@ class DueExplanation:
 
 
 def _stamp(when: datetime) -> str:
-    return f"{when:%a} {when.day} {when:%b %Y %H:%M} {when.tzname() or ''}".rstrip()
+    return fmt.when(when, weekday=True, zone_name=True)
 
 
 def non_working_reason(day: date, cal: WorkingCalendar) -> str | None:

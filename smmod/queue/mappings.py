@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from smmod.errors import InputError
 from smmod.queue.csv_import import decode_text
 from smmod.queue.parsers import FIELDS, read_source, sniff_format
-from smmod.store.base import utcnow
+from smmod.store.base import session_clock
 from smmod.store.models import QueueCsvMapping
 
 _HEADER_BYTES = 256 * 1024
@@ -81,4 +81,4 @@ def remember(session: Session, headers: Sequence[str], mapping: Mapping[str, str
         row = QueueCsvMapping(header_key=key, headers=json.dumps(list(headers)))
         session.add(row)
     row.mapping = json.dumps(clean, ensure_ascii=False, sort_keys=True)
-    row.updated_at = utcnow()
+    row.updated_at = session_clock(session).now()

@@ -33,7 +33,6 @@ from smmod.queue.parsers import (
 from smmod.queue.reader import QueueReader
 from smmod.queue.records import AccountRef, ImportReport, ManualItem, QueueRow
 from smmod.sla import WorkingCalendar
-from smmod.store.base import utcnow
 from smmod.store.engine import SessionFactory
 from smmod.store.models import Account, QueueItem
 
@@ -47,13 +46,13 @@ class QueueService:
         *,
         calendar: Callable[[], WorkingCalendar] = WorkingCalendar,
         stale_days: Callable[[], int] = lambda: 1,
-        now: Callable[[], datetime] = utcnow,
+        now: Callable[[], datetime] | None = None,
         feed_timeout: float = 10.0,
     ) -> None:
         self._sf = session_factory
         self._calendar = calendar
-        self._now = now
-        self.read = QueueReader(session_factory, now=now, stale_days=stale_days)
+        self._now = now or session_factory.clock.now
+        self.read = QueueReader(session_factory, now=self._now, stale_days=stale_days)
         self.feeds = FeedService(self, session_factory, timeout=feed_timeout)
 
     def close(self) -> None:

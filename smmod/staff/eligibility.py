@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from smmod import formatting as fmt
+
 
 @dataclass(frozen=True)
 class Eligibility:
@@ -55,10 +57,10 @@ def eligibility(
         expires = training_expires_on(trained_on, expiry_months)
         assert expires is not None
         if expires <= today:
-            reasons.append(f"training expired on {expires:%d %b %Y}")
+            reasons.append(f"training expired on {fmt.day(expires)}")
     if leaving_on is not None:
         reasons.append(
-            f"left on {leaving_on:%d %b %Y}" if leaving_on <= today
-            else f"leaving on {leaving_on:%d %b %Y}"
+            f"left on {fmt.day(leaving_on)}" if leaving_on <= today
+            else f"leaving on {fmt.day(leaving_on)}"
         )
     return Eligibility(not reasons, tuple(reasons))

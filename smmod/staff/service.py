@@ -108,10 +108,10 @@ def _validate(data: StaffInput) -> None:
 
 class StaffService:
     def __init__(self, session_factory: SessionFactory, *, expiry_months: Callable[[], int],
-                 today: Callable[[], date] = date.today) -> None:
+                 today: Callable[[], date] | None = None) -> None:
         self._sf = session_factory
         self._expiry_months = expiry_months
-        self._today = today
+        self._today = today or session_factory.clock.today
 
     # -- reading -----------------------------------------------------------------
     def _record(self, s: Staff) -> StaffRecord:

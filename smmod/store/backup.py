@@ -17,6 +17,7 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
+from smmod.clock import wall_time
 from smmod.errors import DatabaseUnusable, InputError, SmmodError
 
 log = logging.getLogger("smmod.store.backup")
@@ -123,7 +124,7 @@ def make_backup(db_path: Path, backups_dir: Path, reason: str, keep: int) -> Pat
     """A timestamped backup in the backups folder, then prune to ``keep`` files."""
     if not db_path.exists() or db_path.stat().st_size == 0:
         return None
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    stamp = wall_time().strftime("%Y%m%dT%H%M%S%fZ")
     dest = backups_dir / f"{PREFIX}{stamp}-{reason}{SUFFIX}"
     backup_file(db_path, dest)
     log.info("backup written: %s", dest.name)
@@ -155,7 +156,7 @@ def prune(backups_dir: Path, keep: int) -> None:
 
 
 def daily_backup_due(backups_dir: Path, now: datetime | None = None) -> bool:
-    now = now or datetime.now(UTC)
+    now = now or wall_time()
     newest = next(iter(list_backups(backups_dir)), None)
     return newest is None or now - newest.taken_at > timedelta(days=1)
 
@@ -194,7 +195,7 @@ def validate_backup(path: Path, *, raise_error: bool = True) -> str | None:
 
 def move_aside(db_path: Path) -> Path:
     """Rename a broken database (and its WAL files) so it is kept, never overwritten."""
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    stamp = wall_time().strftime("%Y%m%dT%H%M%SZ")
     target = db_path.with_name(f"{db_path.name}.broken-{stamp}")
     counter = 1
     while target.exists():  # never replace a database moved aside earlier

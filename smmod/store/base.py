@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime, Dialect, MetaData
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy import DateTime, Dialect, MetaData, event, inspect
+from sqlalchemy.orm import DeclarativeBase, MappedColumn, Mapper, Session, mapped_column
 from sqlalchemy.types import TypeDecorator
+
+from smmod.clock import Clock, SystemClock
 
 # Named constraints are what lets Alembic's batch mode rebuild SQLite tables safely.
 NAMING_CONVENTION = {
@@ -23,8 +25,56 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-def utcnow() -> datetime:
-    return datetime.now(UTC)
+_STAMP = "smmod_stamp"
+_SYSTEM_CLOCK = SystemClock()
+
+
+def session_clock(session: Session) -> Clock:
+    """The clock of the session factory that opened ``session`` (the system clock otherwise)."""
+    clock: Clock = session.info.get("clock", _SYSTEM_CLOCK)
+    return clock
+
+
+def stamped_column(*, on_update: bool = False) -> MappedColumn[Any]:
+    """A UTC time set from the session's clock when the row is added (and, with
+    ``on_update``, whenever it changes), so the database and the services share one clock.
+    """
+    return mapped_column(UTCDateTime, info={_STAMP: "update" if on_update else "insert"})
+
+
+_STAMPED: dict[type, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+
+
+def _stamped(cls: type) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(set on insert, set on update) attribute names of a mapped class."""
+    if cls in _STAMPED:
+        return _STAMPED[cls]
+    mapper: Mapper[Any] = inspect(cls)
+    on_insert, on_update = [], []
+    for prop in mapper.column_attrs:
+        kind = prop.columns[0].info.get(_STAMP)
+        if kind is not None:
+            on_insert.append(prop.key)
+            if kind == "update":
+                on_update.append(prop.key)
+    _STAMPED[cls] = tuple(on_insert), tuple(on_update)
+    return _STAMPED[cls]
+
+
+@event.listens_for(Session, "before_flush")
+def _stamp_times(session: Session, _context: Any, _instances: Any) -> None:
+    now: datetime | None = None
+    for obj in session.new:
+        for key in _stamped(type(obj))[0]:
+            if getattr(obj, key) is None:
+                now = now or session_clock(session).now()
+                setattr(obj, key, now)
+    for obj in session.dirty:
+        keys = _stamped(type(obj))[1]
+        if keys and session.is_modified(obj, include_collections=False):
+            now = now or session_clock(session).now()
+            for key in keys:
+                setattr(obj, key, now)
 
 
 class UTCDateTime(TypeDecorator[datetime]):

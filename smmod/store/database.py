@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, inspect, text
 
+from smmod.clock import Clock
 from smmod.errors import DatabaseUnusable
 from smmod.store import backup
 from smmod.store.engine import (
@@ -129,6 +130,7 @@ def open_database(
     url: str | None = None,
     keep_backups: int = 14,
     daily_backup: bool = True,
+    clock: Clock | None = None,
 ) -> Database:
     """Open (creating if needed) and migrate the database.
 
@@ -138,7 +140,7 @@ def open_database(
     """
     if url:
         engine = make_engine(url)
-        database = Database(engine, make_session_factory(engine), url, None)
+        database = Database(engine, make_session_factory(engine, clock), url, None)
         _refuse_newer(database, masked_url(url))
         migrate(engine)
         return database
@@ -149,7 +151,7 @@ def open_database(
         if problem:
             raise backup.unusable(db_path, problem, backups_dir)
     engine = make_engine(sqlite_url(str(db_path)))
-    database = Database(engine, make_session_factory(engine), sqlite_url(str(db_path)), db_path)
+    database = Database(engine, make_session_factory(engine, clock), sqlite_url(str(db_path)), db_path)
     _refuse_newer(database, str(db_path))
     current = database.current_revision()
     if current != SCHEMA_HEAD:

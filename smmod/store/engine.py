@@ -15,6 +15,8 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from smmod.clock import Clock, SystemClock
+
 
 class SessionFactory:
     """Sessions for reading and, through ``begin()``, for writing.
@@ -25,11 +27,14 @@ class SessionFactory:
     makes the UI wait to read (WAL lets readers and one writer work together).
     """
 
-    def __init__(self, engine: Engine, read_engine: Engine | None = None) -> None:
+    def __init__(self, engine: Engine, read_engine: Engine | None = None,
+                 clock: Clock | None = None) -> None:
         self.engine = engine
         self.read_engine = read_engine or engine
-        self._write = sessionmaker(engine, expire_on_commit=False)
-        self._read = sessionmaker(self.read_engine, expire_on_commit=False)
+        self.clock: Clock = clock or SystemClock()
+        info = {"clock": self.clock}  # read back by store.base.session_clock
+        self._write = sessionmaker(engine, expire_on_commit=False, info=info)
+        self._read = sessionmaker(self.read_engine, expire_on_commit=False, info=info)
         self.kw = {"bind": engine}  # as on a sessionmaker
 
     def __call__(self) -> Session:
@@ -86,7 +91,7 @@ def make_engine(url: str | URL, *, immediate: bool = True, **kwargs: Any) -> Eng
     return engine
 
 
-def make_session_factory(engine: Engine) -> SessionFactory:
+def make_session_factory(engine: Engine, clock: Clock | None = None) -> SessionFactory:
     if engine.dialect.name != "sqlite":
-        return SessionFactory(engine)
-    return SessionFactory(engine, make_engine(engine.url, immediate=False))
+        return SessionFactory(engine, clock=clock)
+    return SessionFactory(engine, make_engine(engine.url, immediate=False), clock)

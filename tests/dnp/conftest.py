@@ -26,7 +26,7 @@ CONSENT_ON = date(2025, 1, 6)
 def face(name: str) -> Path:
     path = FACES / name
     if not path.is_file():
-        pytest.fail(f"test fixture {path} not found (shared/fixtures must sit beside the repo)")
+        pytest.fail(f"test fixture {path} not found (the photos belong in tests/fixtures/faces)")
     return path
 
 

@@ -21,6 +21,7 @@ from smmod.errors import InputError, KeyringUnavailable, NotFound, PermissionDen
 from smmod.identity import Actor
 from smmod.store.models import BiometricConsent, FaceTemplate, Pupil, ReferencePhoto
 from smmod.vault import Vault, backend_status
+from tests.conftest import SUITE_TODAY
 from tests.dnp.conftest import CONSENT_ON, PUPIL, consent, copy, face
 
 pytestmark = pytest.mark.keyring
@@ -213,7 +214,7 @@ def _truncated(tmp_path: Path) -> Path:
         (_not_an_image, {}, "notes.jpg"),
         (_truncated, {}, "cut.jpg"),
         (lambda tmp: copy("no_face_cat.png", tmp), {"consent": consent()}, "no face"),
-        (None, {"consent": ConsentInput(date.today() + timedelta(days=1), "head")}, "future"),
+        (None, {"consent": ConsentInput(SUITE_TODAY + timedelta(days=1), "head")}, "future"),
         (None, {"consent": ConsentInput(CONSENT_ON, "nobody")}, "nobody"),
     ],
     ids=[

@@ -18,7 +18,7 @@ from smmod.images import ProtectedPerson, descriptors_for_reference
 FACES = Path(
     os.environ.get(
         "SMMOD_FACE_FIXTURES",
-        Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "faces",
+        Path(__file__).resolve().parents[1] / "fixtures" / "faces",
     )
 )
 
@@ -30,7 +30,7 @@ REFERENCE_PUPIL_ID = 41
 def fixture(name: str) -> Path:
     path = FACES / name
     if not path.is_file():
-        pytest.fail(f"test fixture {path} not found (shared/fixtures must sit beside the repo)")
+        pytest.fail(f"test fixture {path} not found (the photos belong in tests/fixtures/faces)")
     return path
 
 

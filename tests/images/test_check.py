@@ -1,4 +1,4 @@
-"""Face checks and verdicts on the fixture photos (R11, DESIGN.md "Assisted matching").
+"""Face checks and verdicts on the fixture photos (R11, docs/design.md "Assisted matching").
 
 Each detection costs about 0.2-0.5 s, so every fixture is checked once per module and
 the tests read the shared results.

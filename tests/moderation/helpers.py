@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
@@ -56,7 +56,7 @@ def make_desk(ctx: AppContext, people: dict[str, Actor]) -> Desk:
         screen: bool = True,
         platform_item_id: str | None = None,
     ) -> int:
-        received = datetime.now(UTC) - timedelta(hours=hours_ago)
+        received = ctx.clock.now() - timedelta(hours=hours_ago)
         item_id = ctx.queue.add_manual(
             mod,
             ManualItem(

@@ -8,7 +8,7 @@ matched and the "marked wrong" counts.
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -189,7 +189,7 @@ def test_clean_items_get_nothing(desk: Desk) -> None:
 
 
 def test_rules_run_on_arrival_through_the_import_path(desk: Desk) -> None:
-    now = datetime.now(UTC) - timedelta(hours=1)
+    now = desk.ctx.clock.now() - timedelta(hours=1)
 
     def parsed(n: int, text: str, platform_id: str | None) -> ParsedItem:
         return ParsedItem(
@@ -220,7 +220,7 @@ def test_rules_run_on_arrival_through_the_import_path(desk: Desk) -> None:
             source="csv",
             source_ref="test.csv",
             calendar=desk.ctx.calendar(),
-            now=datetime.now(UTC),
+            now=desk.ctx.clock.now(),
             staff_id=None,
         )
         assert outcome.imported == 4

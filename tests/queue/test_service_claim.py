@@ -7,6 +7,7 @@ from sqlalchemy import select, update
 
 from smmod import audit
 from smmod.audit import AuditFilter
+from smmod.clock import FrozenClock
 from smmod.context import AppContext
 from smmod.errors import ConflictError, NotFound, PermissionDenied
 from smmod.identity import Actor
@@ -17,8 +18,8 @@ from tests.queue.test_service_fixtures import NOW, Clock, add_account, service
 
 
 @pytest.fixture
-def clock() -> Clock:
-    return Clock()
+def clock(clock: FrozenClock) -> Clock:
+    return Clock(clock)
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ import pytest
 
 from smmod import audit
 from smmod.audit import AuditFilter
+from smmod.clock import FrozenClock
 from smmod.context import AppContext
 from smmod.errors import ConflictError, InputError, PermissionDenied
 from smmod.identity import Actor
@@ -69,8 +70,8 @@ def server() -> Iterator[FeedServer]:
 
 
 @pytest.fixture
-def clock() -> Clock:
-    return Clock()
+def clock(clock: FrozenClock) -> Clock:
+    return Clock(clock)
 
 
 @pytest.fixture

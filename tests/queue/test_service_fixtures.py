@@ -7,12 +7,12 @@ and a controllable clock, so deadlines can be checked to the minute.
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import select
 
+from smmod.clock import FrozenClock
 from smmod.context import AppContext
 from smmod.queue.service import QueueService
 from smmod.store.models import Account, QueueItem
@@ -23,15 +23,30 @@ NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
 CSV_HEADER = ["Comment ID", "Parent Comment ID", "Name", "Date", "Comment"]
 
 
-@dataclass
 class Clock:
-    now: datetime = NOW
+    """The suite's frozen clock, pinned to a moment near the test data's dates.
+
+    Services and the store (``updated_at`` stamps) read the same clock, so a test that
+    moves it moves both.
+    """
+
+    def __init__(self, frozen: FrozenClock, at: datetime = NOW) -> None:
+        self._frozen = frozen
+        frozen.set(at)
+
+    @property
+    def now(self) -> datetime:
+        return self._frozen.now()
+
+    @now.setter
+    def now(self, at: datetime) -> None:
+        self._frozen.set(at)
 
     def __call__(self) -> datetime:
-        return self.now
+        return self._frozen.now()
 
     def advance(self, **kwargs: float) -> None:
-        self.now += timedelta(**kwargs)
+        self._frozen.advance(timedelta(**kwargs))
 
 
 def add_account(

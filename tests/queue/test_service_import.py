@@ -9,6 +9,7 @@ import pytest
 
 from smmod import audit
 from smmod.audit import AuditFilter
+from smmod.clock import FrozenClock
 from smmod.context import AppContext
 from smmod.errors import ImportRejected, InputError, NotFound, PermissionDenied
 from smmod.identity import Actor
@@ -25,8 +26,8 @@ from tests.queue.test_service_fixtures import (
 
 
 @pytest.fixture
-def clock() -> Clock:
-    return Clock()
+def clock(clock: FrozenClock) -> Clock:
+    return Clock(clock)
 
 
 @pytest.fixture

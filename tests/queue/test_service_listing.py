@@ -10,6 +10,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import select, text
 
+from smmod.clock import FrozenClock
 from smmod.context import AppContext
 from smmod.errors import NotFound
 from smmod.queue import listing
@@ -29,8 +30,8 @@ ROWS = [  # id, parent, author, received (UTC), text
 
 
 @pytest.fixture
-def clock() -> Clock:
-    return Clock()
+def clock(clock: FrozenClock) -> Clock:
+    return Clock(clock)
 
 
 @pytest.fixture

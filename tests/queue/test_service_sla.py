@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from smmod import audit
 from smmod.audit import AuditFilter
+from smmod.clock import FrozenClock
 from smmod.context import AppContext
 from smmod.errors import InputError, NotFound
 from smmod.queue.duetimes import DueTimes
@@ -23,8 +24,8 @@ LATE = datetime(2027, 1, 15, 12, 0, tzinfo=UTC)  # after every example below
 
 
 @pytest.fixture
-def clock() -> Clock:
-    return Clock(LATE)
+def clock(clock: FrozenClock) -> Clock:
+    return Clock(clock, LATE)
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -19,6 +19,7 @@ from smmod.ui import app as app_module
 from smmod.ui import msgbox
 from smmod.ui.dialogs.error import ErrorDialog
 from smmod.ui.dialogs.firstrun import FirstRunDialog
+from tests.conftest import SUITE_TODAY
 from tests.ui.conftest import Messages
 
 
@@ -94,7 +95,7 @@ def test_administrators_see_password_reminders_at_start_up(
         promotion="Newsletter", visibility="open", lead=people["run1"].staff_id,
         runners=(people["run2"].staff_id,)), attestation="Governors, 2024")
     ctx.credentials.add(ctx.actor, account.id, login_name="social@school.example",
-                        secret="Correct-Horse-9!", rotate_by=date.today() + timedelta(days=3))
+                        secret="Correct-Horse-9!", rotate_by=SUITE_TODAY + timedelta(days=3))
     window = QLabel()
     qtbot.addWidget(window)
     app_module._show_start_up_reminders(ctx, window)

@@ -5,13 +5,14 @@ from __future__ import annotations
 import csv
 import sqlite3
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QDate, QModelIndex, Qt
 from PySide6.QtWidgets import QWidget
 
+from smmod import formatting as fmt
 from smmod.audit import AuditRecord
 from smmod.context import AppContext
 from smmod.identity import Actor
@@ -29,6 +30,7 @@ from smmod.ui.audit.model import (
 )
 from smmod.ui.audit.page import AuditPage
 from smmod.ui.pages import PageDeps
+from tests.conftest import SUITE_TODAY
 from tests.ui.conftest import Messages
 
 TIMEOUT = 5000
@@ -75,8 +77,7 @@ def test_shows_newest_first_with_every_column(page: AuditPage) -> None:
     assert column(page, COL_SUBJECT)[-1] == "staff:1"
     assert column(page, COL_ACTION)[-1] == "staff.init"
     assert "name: Hannah Head" in column(page, COL_DETAILS)[-1]
-    today = date.today()
-    assert column(page, COL_WHEN)[0].startswith(f"{today.day} {today:%b %Y}")
+    assert column(page, COL_WHEN)[0].startswith(fmt.day(SUITE_TODAY))
     assert page.status_label.text() == "9 entries"
     assert [page.actor_combo.itemText(i) for i in range(page.actor_combo.count())] == [
         "Anyone", "admin2", "head"]
@@ -105,7 +106,7 @@ def test_filters_narrow_the_table(qtbot, page: AuditPage) -> None:
 
 
 def test_date_range_is_inclusive_and_any_by_default(qtbot, page: AuditPage) -> None:
-    today = date.today()
+    today = SUITE_TODAY
     assert page.from_date.edit.text() == "Any" and page.from_date.value() is None
     with qtbot.waitSignal(page.entries_loaded, timeout=TIMEOUT):
         page.from_date.check.setChecked(True)  # ticking starts at today
@@ -164,7 +165,7 @@ def test_export_writes_the_filtered_entries(qtbot, page: AuditPage, msgs: Messag
         page.action_combo.setCurrentText("staff.add")
     page.buttons["export"].click()
     qtbot.waitUntil(lambda: bool(msgs.of("info")), timeout=TIMEOUT)
-    assert asked == [f"audit-{date.today():%Y-%m-%d}.csv"]
+    assert asked == [f"audit-{SUITE_TODAY.isoformat()}.csv"]
     title, text = msgs.of("info")[0]
     assert title == "Export audit trail" and text.startswith("Exported 6 entries to")
     with target.open(encoding="utf-8-sig", newline="") as fh:

@@ -6,7 +6,6 @@ Tests that store reference photos use a throwaway keyring (scripts/with-keyring.
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 import pytest
@@ -25,6 +24,7 @@ from PySide6.QtWidgets import (
 from sqlalchemy import func, select
 
 from smmod import audit
+from smmod import formatting as fmt
 from smmod.audit import AuditFilter
 from smmod.context import AppContext
 from smmod.dnp import CheckRecord, ConsentInput
@@ -43,6 +43,7 @@ from smmod.ui.images.models import (
 from smmod.ui.images.page import ImagesPage
 from smmod.ui.pages import PageDeps, page_specs
 from smmod.vault import Vault
+from tests.conftest import SUITE_TODAY
 from tests.dnp.conftest import CONSENT_ON, PUPIL, copy, face, two_faces
 from tests.ui.conftest import Messages
 
@@ -535,7 +536,7 @@ def test_add_a_pupil_with_photo_and_consent(
     ):
         click(qtbot, dialog.save_button)
     assert register_rows(page, 0) == [PUPIL]
-    assert register_rows(page, COL_CONSENT) == [f"{date.today().day} {date.today():%b %Y} · template kept"]
+    assert register_rows(page, COL_CONSENT) == [f"{fmt.day(SUITE_TODAY)} · template kept"]
     assert tab.notice_label.text() == f"Added {PUPIL}."
     qtbot.waitUntil(lambda: len(tab.panel.photo_labels()) == 1, timeout=TIMEOUT)
     assert tab.panel.title_label.text() == PUPIL
@@ -628,7 +629,7 @@ def test_consent_recorded_later(qtbot, pupil_page: ImagesPage, ctx: AppContext) 
     dialog.consent.no_objection_check.setChecked(True)
     with qtbot.waitSignal(tab.pupils_loaded, timeout=TIMEOUT):
         click(qtbot, dialog.save_button)
-    assert ctx.dnp.get(mia.id).consent_on == date.today()
+    assert ctx.dnp.get(mia.id).consent_on == SUITE_TODAY
 
 
 def test_adding_a_pupil_lists_exports_to_look_at_again(

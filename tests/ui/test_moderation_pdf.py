@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -17,6 +16,7 @@ from smmod.identity import Actor
 from smmod.moderation import ActionRequest, EscalationInput
 from smmod.moderation.report import incident_report_html
 from smmod.ui.moderation.pdf import write_pdf
+from tests.conftest import SUITE_NOW
 from tests.moderation.helpers import make_desk
 
 LONDON = ZoneInfo("Europe/London")
@@ -75,7 +75,7 @@ def test_a_long_incident_makes_a_multi_page_pdf(
         school="Oakfield Academy",
         zone=LONDON,
         generated_by="Hannah Head",
-        generated_at=datetime.now(UTC),
+        generated_at=SUITE_NOW,
     )
     target = tmp_path / "report.pdf"
     pages = write_pdf(

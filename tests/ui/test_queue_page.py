@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
@@ -19,6 +19,7 @@ from smmod.ui.queue.import_dialog import ImportDialog
 from smmod.ui.queue.manual_dialog import ManualEntryDialog
 from smmod.ui.queue.model import QueueTableModel
 from smmod.ui.queue.page import QueuePage
+from tests.conftest import SUITE_NOW
 from tests.queue.test_service_fixtures import NOW, Clock, add_account, service, write_csv
 from tests.ui.conftest import Messages
 
@@ -29,7 +30,7 @@ pytestmark = pytest.mark.qt_log_ignore(r"^This plugin does not support propagate
 def seed(ctx: AppContext, tmp_path, count: int = 300) -> int:  # type: ignore[no-untyped-def]
     """``count`` comments received over the last day; returns the account id."""
     account = add_account(ctx)
-    now = datetime.now(UTC)
+    now = ctx.clock.now()
     rows = [
         [
             f"p{n}",
@@ -106,7 +107,7 @@ def test_ids_arrive_in_slices_from_one_snapshot(qtbot, ctx, tmp_path, qapp):
     assert model.rowCount() == 1000 and model.is_loading()
     assert len(model._ids) < 1000  # only the first slice so far
     # An item arriving while the ids are being read does not upset the count...
-    ctx.queue.add_manual(ctx.actor, ManualItem(account, "Late", "arrived", datetime.now(UTC)))
+    ctx.queue.add_manual(ctx.actor, ManualItem(account, "Late", "arrived", ctx.clock.now()))
     # ...and jumping to the last row reads what is needed at once.
     assert model.index(999, COL_TEXT).data().startswith("Question number")
     with qtbot.waitSignal(model.ids_loaded, timeout=TIMEOUT) as loaded:
@@ -129,7 +130,7 @@ class Failing:
 
 
 def test_data_never_raises(caplog, qapp):
-    model = QueueTableModel(Failing(), now=lambda: datetime.now(UTC))
+    model = QueueTableModel(Failing(), now=lambda: SUITE_NOW)
     model.set_query(QueueFilter())
     assert model.rowCount() == 3
     assert model.index(0, COL_TEXT).data() is None
@@ -273,7 +274,7 @@ def test_new_items_keep_selection_and_scroll(qtbot, ctx, tmp_path, page_factory)
     chosen = current_id(page)
     top = page._top_item_id()
     assert top is not None and top != page.model.item_id(0)
-    now = datetime.now(UTC)
+    now = ctx.clock.now()
     for n in range(5):  # older than everything: they sort to the top
         ctx.queue.add_manual(
             ctx.actor, ManualItem(account, f"New {n}", "Arrived just now", now - timedelta(days=3, minutes=n))

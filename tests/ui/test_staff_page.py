@@ -12,9 +12,11 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QAbstractButton, QLabel, QWidget
 
 from smmod import audit
+from smmod import formatting as fmt
 from smmod.audit import AuditFilter
 from smmod.context import AppContext
 from smmod.identity import Actor
+from smmod.staff.eligibility import add_months
 from smmod.staff.service import StaffInput
 from smmod.ui.pages import PageDeps
 from smmod.ui.staff import import_dialogs
@@ -32,6 +34,7 @@ from smmod.ui.staff.model import (
 )
 from smmod.ui.staff.page import StaffPage
 from smmod.ui.staff.widgets import OptionalDateEdit
+from tests.conftest import SUITE_TODAY, TRAINED
 from tests.ui.conftest import Messages
 
 TIMEOUT = 5000
@@ -123,7 +126,7 @@ def test_ineligible_reason_is_shown_as_text_and_tooltip(page: StaffPage) -> None
     good = cell(page, "run1", COL_ELIGIBLE, Qt.ItemDataRole.BackgroundRole)
     bad = cell(page, "vol1", COL_ELIGIBLE, Qt.ItemDataRole.BackgroundRole)
     assert good.color() != bad.color()
-    assert cell(page, "run1", COL_EXPIRES) == "1 Sep 2027"
+    assert cell(page, "run1", COL_EXPIRES) == fmt.day(add_months(TRAINED, 12))
 
 
 def test_search_narrows_the_list_and_explains_an_empty_result(qtbot, page: StaffPage) -> None:
@@ -154,8 +157,9 @@ def test_add_a_person_through_the_form(qtbot, ctx: AppContext, page: StaffPage) 
     assert "Not eligible" in dialog.preview_label.text()
     click(qtbot, dialog.policy_date.check)
     click(qtbot, dialog.trained_date.check)
-    dialog.trained_date.edit.setDate(QDate(2026, 9, 3))
-    assert dialog.expiry_label.text().endswith("3 Sep 2027")
+    trained = SUITE_TODAY - timedelta(days=90)
+    dialog.trained_date.edit.setDate(QDate(trained.year, trained.month, trained.day))
+    assert dialog.expiry_label.text().endswith(fmt.day(add_months(trained, 12)))
     assert "✔ Eligible" in dialog.preview_label.text()
     save(qtbot, page, dialog)
 
@@ -165,8 +169,8 @@ def test_add_a_person_through_the_form(qtbot, ctx: AppContext, page: StaffPage) 
     record = ctx.staff.by_username("pnew")
     assert record.roles == {"staff", "volunteer"}
     assert record.email == "pnew@school.example"
-    assert record.policy_read_on == date.today()
-    assert record.trained_on == date(2026, 9, 3)
+    assert record.policy_read_on == SUITE_TODAY
+    assert record.trained_on == trained
     assert record.leaving_on is None and record.r12_declared_on is None
     assert entries(ctx, "staff.add")[0].subject == f"staff:{record.id}"
 
@@ -214,21 +218,21 @@ def test_edit_a_person(qtbot, ctx: AppContext, page: StaffPage) -> None:
     assert dialog.name_edit.text() == "Riley Runner"
     assert dialog.role_checks["staff"].isChecked()
     assert not dialog.role_checks["slt"].isChecked()
-    assert dialog.trained_date.value() == date(2026, 9, 1)
+    assert dialog.trained_date.value() == TRAINED
     assert dialog.leaving_date.value() is None
     assert dialog.leaving_date.edit.text() == "Not set"
     dialog.name_edit.clear()
     qtbot.keyClicks(dialog.name_edit, "Riley Runner-Smith")
-    leaving = date.today() + timedelta(days=30)
+    leaving = SUITE_TODAY + timedelta(days=30)
     click(qtbot, dialog.leaving_date.check)
     dialog.leaving_date.edit.setDate(QDate(leaving.year, leaving.month, leaving.day))
     click(qtbot, dialog.r12_date.check)
     save(qtbot, page, dialog)
 
     assert cell(page, "run1", COL_NAME) == "Riley Runner-Smith"
-    assert cell(page, "run1", COL_ELIGIBLE) == f"No — leaving on {leaving.day} {leaving:%b %Y}"
+    assert cell(page, "run1", COL_ELIGIBLE) == f"No — leaving on {fmt.day(leaving)}"
     record = ctx.staff.by_username("run1")
-    assert record.r12_declared_on == date.today()
+    assert record.r12_declared_on == SUITE_TODAY
     changes = entries(ctx, "staff.edit")[0].details
     assert changes["name"] == ["Riley Runner", "Riley Runner-Smith"]
     assert "leaving_on" in changes and "roles" not in changes
@@ -511,13 +515,13 @@ def test_cancelled_file_choice_does_nothing(qtbot, page: StaffPage,
 
 # -- widgets ----------------------------------------------------------------------------
 def test_optional_date_never_invents_a_date(qtbot) -> None:
-    field = OptionalDateEdit("On", "Some date")
+    field = OptionalDateEdit("On", "Some date", today=lambda: SUITE_TODAY)
     qtbot.addWidget(field)
     assert field.value() is None
     assert field.edit.text() == "Not set" and not field.edit.isEnabled()
     with qtbot.waitSignal(field.date_changed) as blocker:
         field.check.setChecked(True)
-    assert blocker.args == [date.today()]
+    assert blocker.args == [SUITE_TODAY]
     field.set_value(date(2025, 2, 28))
     assert field.value() == date(2025, 2, 28)
     field.check.setChecked(False)

@@ -10,7 +10,7 @@ from datetime import date, datetime
 from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from smmod.store.base import Base, UTCDateTime, utcnow
+from smmod.store.base import Base, UTCDateTime, stamped_column
 
 PLATFORMS = ("facebook", "x", "instagram", "youtube", "linkedin", "tiktok", "mastodon", "other")
 ACCOUNT_STATUSES = ("draft", "submitted", "approved", "rejected", "active", "closed")
@@ -51,7 +51,7 @@ class Account(Base):
     closed_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_reason: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = stamped_column()
     # R13: when a moderator last looked at this account's queue.
     last_checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     version_id: Mapped[int] = mapped_column(Integer, nullable=False)
@@ -91,7 +91,7 @@ class Credential(Base):
     kind: Mapped[str] = mapped_column(String(20), default="password")
     note: Mapped[str] = mapped_column(Text, default="")
     keyring_key: Mapped[str] = mapped_column(String(100), unique=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = stamped_column()
     created_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     rotated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     rotated_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
@@ -109,7 +109,7 @@ class CredentialRotation(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     credential_id: Mapped[int] = mapped_column(ForeignKey("credentials.id", ondelete="CASCADE"))
-    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    at: Mapped[datetime] = stamped_column()
     by_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     # pending until someone confirms the change was made on the platform (handover).
     status: Mapped[str] = mapped_column(String(20), default="done")

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from smmod.store.base import Base, UTCDateTime, utcnow
+from smmod.store.base import Base, UTCDateTime, stamped_column
 
 RESTRICTIONS = ("no_images", "no_social_media", "internal_only")
 VERDICTS = ("clear", "review", "blocked")
@@ -26,7 +26,7 @@ class Pupil(Base):
     restriction: Mapped[str] = mapped_column(String(30), default="no_images")
     review_on: Mapped[date | None] = mapped_column(Date)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    added_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    added_at: Mapped[datetime] = stamped_column()
     added_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     version_id: Mapped[int] = mapped_column(Integer, nullable=False)
 
@@ -39,7 +39,7 @@ class ReferencePhoto(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     pupil_id: Mapped[int] = mapped_column(ForeignKey("pupils.id", ondelete="CASCADE"))
     ciphertext: Mapped[bytes] = mapped_column(LargeBinary)
-    added_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    added_at: Mapped[datetime] = stamped_column()
     added_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
 
     __table_args__ = (Index("ix_reference_photos_pupil_id", "pupil_id"),)
@@ -54,7 +54,7 @@ class BiometricConsent(Base):
     pupil_id: Mapped[int] = mapped_column(ForeignKey("pupils.id", ondelete="CASCADE"))
     consent_on: Mapped[date] = mapped_column(Date)
     recorded_by: Mapped[int] = mapped_column(ForeignKey("staff.id"))
-    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    recorded_at: Mapped[datetime] = stamped_column()
     no_objection: Mapped[bool] = mapped_column(Boolean, default=True)
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     withdrawn_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
@@ -69,7 +69,7 @@ class FaceTemplate(Base):
     pupil_id: Mapped[int] = mapped_column(ForeignKey("pupils.id", ondelete="CASCADE"))
     photo_id: Mapped[int] = mapped_column(ForeignKey("reference_photos.id", ondelete="CASCADE"))
     ciphertext: Mapped[bytes] = mapped_column(LargeBinary)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = stamped_column()
 
     __table_args__ = (Index("ix_face_templates_pupil_id", "pupil_id"),)
 
@@ -93,7 +93,7 @@ class ImageCheck(Base):
     # JSON: names found, duplicate of, location findings.
     findings: Mapped[str] = mapped_column(Text, default="{}")
     has_location: Mapped[bool] = mapped_column(Boolean, default=False)
-    checked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    checked_at: Mapped[datetime] = stamped_column()
     checked_by: Mapped[str] = mapped_column(String(100))
     version_id: Mapped[int] = mapped_column(Integer, nullable=False)
 
@@ -111,7 +111,7 @@ class FaceConfirmation(Base):
     face_index: Mapped[int] = mapped_column(Integer)
     pupil_id: Mapped[int | None] = mapped_column(ForeignKey("pupils.id"))
     by_staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
-    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    at: Mapped[datetime] = stamped_column()
 
     __table_args__ = (Index("ix_face_confirmations_check_id", "check_id"),)
 
@@ -130,6 +130,6 @@ class ImageExport(Base):
     pixelated_faces: Mapped[int] = mapped_column(Integer, default=0)
     account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"))
     exported_by: Mapped[str] = mapped_column(String(100))
-    exported_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    exported_at: Mapped[datetime] = stamped_column()
 
     __table_args__ = (Index("ix_image_exports_check_id", "check_id"),)

@@ -13,7 +13,7 @@ from datetime import date, datetime
 from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from smmod.store.base import Base, UTCDateTime, utcnow
+from smmod.store.base import Base, UTCDateTime, stamped_column
 
 HANDOVER_STATUSES = ("draft", "applied", "discarded")
 HANDOVER_OUTCOMES = ("transferred", "closed")
@@ -30,9 +30,9 @@ class Handover(Base):
     plan: Mapped[str] = mapped_column(Text, default="{}")
     basis: Mapped[str] = mapped_column(Text, default="{}")
     started_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
-    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    started_at: Mapped[datetime] = stamped_column()
     updated_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = stamped_column()
     applied_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     applied_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     discarded_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))

@@ -24,7 +24,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from smmod.store.base import Base, UTCDateTime, utcnow
+from smmod.store.base import Base, UTCDateTime, stamped_column
 
 ACTION_KINDS = (
     "acknowledge",
@@ -71,7 +71,7 @@ class Action(Base):
     platform_ref: Mapped[str | None] = mapped_column(String(2000))
     reverses_id: Mapped[int | None] = mapped_column(ForeignKey("actions.id"))
     incident_id: Mapped[int | None] = mapped_column(ForeignKey("incidents.id"))
-    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    at: Mapped[datetime] = stamped_column()
 
     __table_args__ = (
         Index("ix_actions_item_id", "item_id", "at"),
@@ -96,11 +96,11 @@ class Incident(Base):
     lead_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
     status: Mapped[str] = mapped_column(String(10), default="open")
     outcome: Mapped[str | None] = mapped_column(Text)
-    opened_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    opened_at: Mapped[datetime] = stamped_column()
     opened_by: Mapped[int] = mapped_column(ForeignKey("staff.id"))
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[datetime] = stamped_column(on_update=True)
     version_id: Mapped[int] = mapped_column(Integer, nullable=False)
 
     __mapper_args__ = {"version_id_col": version_id}
@@ -120,7 +120,7 @@ class IncidentEvidence(Base):
     incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"))
     # SET NULL: the snapshot outlives the queue row.
     item_id: Mapped[int | None] = mapped_column(ForeignKey("queue_items.id", ondelete="SET NULL"))
-    added_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    added_at: Mapped[datetime] = stamped_column()
     added_by: Mapped[int] = mapped_column(ForeignKey("staff.id"))
     account_label: Mapped[str] = mapped_column(String(300))
     platform: Mapped[str] = mapped_column(String(30))
@@ -149,7 +149,7 @@ class IncidentNote(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"))
     author_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
-    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    at: Mapped[datetime] = stamped_column()
     text: Mapped[str] = mapped_column(Text)
 
     __table_args__ = (Index("ix_incident_notes_incident_id", "incident_id", "at"),)
@@ -164,7 +164,7 @@ class ScreeningRule(Base):
     rule_id: Mapped[str] = mapped_column(String(64), unique=True)
     position: Mapped[int] = mapped_column(Integer)
     body: Mapped[str] = mapped_column(Text)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[datetime] = stamped_column(on_update=True)
     updated_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     version_id: Mapped[int] = mapped_column(Integer, nullable=False)
 
@@ -178,7 +178,7 @@ class ScreeningWordList(Base):
 
     name: Mapped[str] = mapped_column(String(64), primary_key=True)
     body: Mapped[str] = mapped_column(Text)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[datetime] = stamped_column(on_update=True)
     updated_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     version_id: Mapped[int] = mapped_column(Integer, nullable=False)
 
@@ -200,7 +200,7 @@ class ScreeningMatch(Base):
     spans: Mapped[str] = mapped_column(Text, default="[]")  # JSON list of [start, end]
     suggest: Mapped[str] = mapped_column(Text, default="[]")  # JSON list: "action[:template]"
     priority: Mapped[int | None] = mapped_column(Integer)
-    screened_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    screened_at: Mapped[datetime] = stamped_column()
 
     __table_args__ = (
         Index("ix_screening_matches_item_id", "item_id"),
@@ -218,7 +218,7 @@ class ScreeningOverride(Base):
     rule_id: Mapped[str] = mapped_column(String(64))
     flag: Mapped[str] = mapped_column(String(40))
     reason: Mapped[str] = mapped_column(Text, default="")
-    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    at: Mapped[datetime] = stamped_column()
     by: Mapped[int] = mapped_column(ForeignKey("staff.id"))
 
     __table_args__ = (
@@ -236,7 +236,7 @@ class ReplyTemplate(Base):
     kind: Mapped[str] = mapped_column(String(10))
     title: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[datetime] = stamped_column(on_update=True)
     updated_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     version_id: Mapped[int] = mapped_column(Integer, nullable=False)
 

@@ -25,7 +25,7 @@ from sqlalchemy import (
 from sqlalchemy import text as sql_text  # the model has a column called "text"
 from sqlalchemy.orm import Mapped, mapped_column
 
-from smmod.store.base import Base, UTCDateTime, utcnow
+from smmod.store.base import Base, UTCDateTime, stamped_column
 
 ITEM_KINDS = ("comment", "reply", "message", "mention", "review")
 AUTHOR_KINDS = ("parent", "student", "staff", "public", "unknown")
@@ -79,10 +79,10 @@ class QueueItem(Base):
     first_response_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     claimed_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    imported_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    imported_at: Mapped[datetime] = stamped_column()
     imported_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     # Bumped by every change, so an open view can notice new or changed items cheaply.
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[datetime] = stamped_column(on_update=True)
     version_id: Mapped[int] = mapped_column(Integer, nullable=False)
 
     __mapper_args__ = {"version_id_col": version_id}
@@ -122,7 +122,7 @@ class QueueItemFlag(Base):
     item_id: Mapped[int] = mapped_column(ForeignKey("queue_items.id", ondelete="CASCADE"), primary_key=True)
     flag: Mapped[str] = mapped_column(String(40), primary_key=True)
     source: Mapped[str] = mapped_column(String(100), default="manual")  # "manual", "rule:…"
-    set_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    set_at: Mapped[datetime] = stamped_column()
     set_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
 
     __table_args__ = (Index("ix_queue_item_flags_flag", "flag", "item_id"),)
@@ -139,7 +139,7 @@ class QueueFeed(Base):
     url: Mapped[str] = mapped_column(String(2000))
     interval_minutes: Mapped[int] = mapped_column(Integer, default=60)
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = stamped_column()
     created_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     last_polled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_ok_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -158,7 +158,7 @@ class QueueFeedSeen(Base):
 
     feed_id: Mapped[int] = mapped_column(ForeignKey("queue_feeds.id", ondelete="CASCADE"), primary_key=True)
     entry_key: Mapped[str] = mapped_column(String(64), primary_key=True)  # SHA-256 hex
-    seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    seen_at: Mapped[datetime] = stamped_column()
 
 
 class QueueCsvMapping(Base):
@@ -170,7 +170,7 @@ class QueueCsvMapping(Base):
     header_key: Mapped[str] = mapped_column(String(64), unique=True)  # SHA-256 of the headers
     headers: Mapped[str] = mapped_column(Text)  # JSON list, for display
     mapping: Mapped[str] = mapped_column(Text)  # JSON object: field -> column header
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[datetime] = stamped_column(on_update=True)
 
 
 class QueueMeta(Base):

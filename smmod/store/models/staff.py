@@ -7,7 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from smmod.store.base import Base, UTCDateTime, utcnow
+from smmod.store.base import Base, stamped_column
 
 ROLES = ("slt", "administrator", "moderator", "staff", "volunteer", "parent_volunteer")
 
@@ -27,7 +27,7 @@ class Staff(Base):
     r12_declared_on: Mapped[date | None] = mapped_column(Date)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     notes: Mapped[str] = mapped_column(Text, default="")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = stamped_column()
     version_id: Mapped[int] = mapped_column(Integer, nullable=False)
 
     roles: Mapped[list[StaffRole]] = relationship(

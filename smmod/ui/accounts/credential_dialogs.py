@@ -109,10 +109,11 @@ class CredentialDialog(QDialog):
         self.rotate_by_edit.setAccessibleName("Rotate by")
         self.rotate_by_edit.setCalendarPopup(True)
         self.rotate_by_edit.setDisplayFormat("d MMM yyyy")
-        tomorrow = date.today() + timedelta(days=1)
+        today = self._service.today()
+        tomorrow = today + timedelta(days=1)
         self.rotate_by_edit.setMinimumDate(QDate(tomorrow.year, tomorrow.month, tomorrow.day))
         wanted = (record.rotate_by if self._mode == "edit" and record and record.rotate_by
-                  else rotate_by or date.today() + timedelta(days=365))
+                  else rotate_by or today + timedelta(days=365))
         self.rotate_by_edit.setDate(QDate(wanted.year, wanted.month, wanted.day))
         self.pending_check = QCheckBox("Wait for someone to confirm the change was made on "
                                        f"{platform}")

@@ -114,7 +114,7 @@ class AccountDialog(QDialog):
                 item.setCheckState(Qt.CheckState.Unchecked)
                 item.setToolTip(_person_tip(staff))
                 box.addItem(item)
-        self.review_date = OptionalDateEdit("Review on", "Review date",
+        self.review_date = OptionalDateEdit("Review on", "Review date", today=self._service.today,
                                             unset_text="A year after it goes live")
         self.attestation_edit = QLineEdit()
         self.attestation_edit.setAccessibleName("Who approved it, and when")

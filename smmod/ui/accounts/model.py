@@ -19,6 +19,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor
 
+from smmod import formatting as fmt
 from smmod.accounts import AccountRecord, CredentialRecord, Person
 
 ObjectRole = Qt.ItemDataRole.UserRole + 1
@@ -50,14 +51,13 @@ T = TypeVar("T")
 
 
 def format_day(day: date | None) -> str:
-    return f"{day.day} {day:%b %Y}" if day else "—"
+    return fmt.day(day) if day else "—"
 
 
 def format_when(moment: datetime | None) -> str:
     if moment is None:
         return "—"
-    local = moment.astimezone()
-    return f"{local.day} {local:%b %Y, %H:%M}"
+    return fmt.when(moment, fmt.SCHOOL, at=", ")
 
 
 class _RecordModel(QAbstractTableModel, Generic[T]):
@@ -227,9 +227,9 @@ class CredentialTableModel(_RecordModel[CredentialRecord]):
             return "API token" if c.kind == "token" else "Password"
         if column == CCOL_ROTATED:
             if c.rotated_at is None:
-                return "Never (stored " + format_day(c.created_at.astimezone().date()) + ")"
+                return "Never (stored " + format_day(c.created_at.astimezone(fmt.SCHOOL).date()) + ")"
             pending = " · awaiting confirmation" if c.pending_rotation else ""
-            return f"{format_day(c.rotated_at.astimezone().date())} by {c.rotated_by}{pending}"
+            return f"{format_day(c.rotated_at.astimezone(fmt.SCHOOL).date())} by {c.rotated_by}{pending}"
         if column == CCOL_ROTATE_BY:
             state = {"expired": " (overdue)", "due": " (due soon)"}.get(c.rotation_state, "")
             return format_day(c.rotate_by) + state

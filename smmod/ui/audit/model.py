@@ -17,6 +17,7 @@ from PySide6.QtCore import (
     Qt,
 )
 
+from smmod import formatting as fmt
 from smmod.audit import AuditRecord
 
 COL_ID = 0
@@ -51,8 +52,7 @@ _ROOT = QModelIndex()
 
 
 def format_when(record: AuditRecord) -> str:
-    local = record.at.astimezone()
-    return f"{local.day} {local:%b %Y %H:%M:%S}"
+    return fmt.when(record.at, fmt.SCHOOL, seconds=True)
 
 
 def _short(value: Any) -> str:

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from smmod import audit
+from smmod import formatting as fmt
 from smmod.audit import AuditFilter, AuditRecord, VerifyResult
 from smmod.ui import msgbox
 from smmod.ui.audit.model import (
@@ -61,7 +62,7 @@ def choose_export_path(parent: QWidget | None, suggested: str) -> Path | None:
 
 def local_day_start(day: date) -> datetime:
     """Midnight at the start of ``day`` on this computer's clock, as an aware datetime."""
-    return datetime.combine(day, time()).astimezone()
+    return datetime.combine(day, time(), tzinfo=fmt.SCHOOL)
 
 
 class AuditPage(QWidget):
@@ -135,8 +136,9 @@ class AuditPage(QWidget):
         self.subject_edit.setPlaceholderText("Subject starts with, e.g. staff:12")
         self.subject_edit.setClearButtonEnabled(True)
         self.subject_edit.setMinimumWidth(200)
-        self.from_date = OptionalDateEdit("From", "From date", unset_text="Any")
-        self.to_date = OptionalDateEdit("To", "To date", unset_text="Any")
+        today = self._ctx.clock.today
+        self.from_date = OptionalDateEdit("From", "From date", today=today, unset_text="Any")
+        self.to_date = OptionalDateEdit("To", "To date", today=today, unset_text="Any")
         self.from_date.setObjectName("audit_from")
         self.to_date.setObjectName("audit_to")
         self.clear_button = QToolButton()
@@ -351,7 +353,7 @@ class AuditPage(QWidget):
 
     @Slot()
     def _on_export_triggered(self) -> None:
-        suggested = f"audit-{date.today():%Y-%m-%d}.csv"
+        suggested = f"audit-{self._ctx.clock.today().isoformat()}.csv"
         path = choose_export_path(self, suggested)
         if path is None:
             return

@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import Qt, QUrl, Signal, Slot
 from PySide6.QtGui import QBrush, QColor, QDesktopServices
@@ -25,6 +26,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from smmod import formatting as fmt
+from smmod.clock import SCHOOL_ZONE
 from smmod.handover import HandoverService
 from smmod.ui import msgbox
 from smmod.ui.handover.pdf import render_pdf
@@ -48,8 +51,8 @@ def _when(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, date) and not hasattr(value, "hour"):
-        return f"{value:%d %b %Y}"
-    return f"{value.astimezone():%d %b %Y %H:%M}"
+        return fmt.day(value)
+    return fmt.when(value, ZoneInfo(SCHOOL_ZONE))
 
 
 class HandoverPage(QWidget):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QDate, Qt, Slot
 from PySide6.QtWidgets import (
@@ -16,6 +17,8 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
+from smmod import formatting as fmt
+from smmod.clock import SCHOOL_ZONE
 from smmod.handover import Candidate, HandoverSummary
 from smmod.handover.service import EARLIEST_DAYS, LATEST_DAYS
 from smmod.ui.handover.state import WizardState
@@ -133,9 +136,10 @@ class PersonPage(QWizardPage):
         staff_id = self.person_combo.chosen()
         draft = self.draft_for(staff_id) if self._state.summary is None else None
         if draft is not None:
+            started = draft.started_at.astimezone(ZoneInfo(SCHOOL_ZONE)).date()
             self.saved_banner.setText(
                 f"A handover for {draft.staff_name} was started on "
-                f"{draft.started_at.astimezone():%d %b %Y} by {draft.started_by}. "
+                f"{fmt.day(started)} by {draft.started_by}. "
                 "Next resumes it where it was left.")
         self.saved_banner.setVisible(draft is not None)
         if staff_id is None:
@@ -144,7 +148,8 @@ class PersonPage(QWizardPage):
             return
         day = self.leaving_on()
         when = "left" if day <= self._state.service.today() else "will leave"
-        self.note.setText(f"They {when} on {day:%A %d %B %Y}. Their roles on each account "
+        shown = fmt.day(day, weekday=True, long_month=True)
+        self.note.setText(f"They {when} on {shown}. Their roles on each account "
                           "end on that date; their access to passwords ends as soon as the "
                           "handover is applied.")
 

@@ -16,9 +16,9 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
+from smmod import formatting as fmt
 from smmod.handover import ApplyResult
 from smmod.handover.record import RecordFacts, build_document
-from smmod.store.base import utcnow
 from smmod.ui import msgbox
 from smmod.ui.handover.state import WizardState
 from smmod.ui.handover.widgets import (
@@ -67,7 +67,7 @@ class ReviewPage(QWizardPage):
         me = state.actor.name or state.actor.username
         override = state.plan.override_reason.strip() if state.override_needed else ""
         document = build_document(RecordFacts(
-            state.summary.id, state.held, state.plan, names, me, utcnow(),
+            state.summary.id, state.held, state.plan, names, me, state.service.now(),
             state.service.today(), me if override else None, override or None))
         self.preview.setHtml(document.html)
         blocking = state.check.blocking
@@ -85,7 +85,7 @@ class ReviewPage(QWizardPage):
             n = len(state.held.credentials)
             self.status_label.setText(
                 f"Ready. Applying ends {state.leaver_name}'s roles on "
-                f"{state.plan.leaving_on:%d %b %Y} and their password access now, rotates "
+                f"{fmt.day(state.plan.leaving_on)} and their password access now, rotates "
                 f"{n} password{'s' if n != 1 else ''} and stores this record as a PDF.")
         self.status_label.show()
         self.completeChanged.emit()

@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QStandardItemModel
 from PySide6.QtWidgets import QComboBox, QLabel, QTableWidget, QVBoxLayout, QWidget
 
+from smmod import formatting as fmt
 from smmod.handover import Candidate, PlanProblem
 
 TITLE_STYLE = "font-size: 15pt; font-weight: 600;"
@@ -27,7 +28,7 @@ def why_not(person: Candidate, *, need_slt: bool = False, need_moderator: bool =
     if eligibility and not person.eligible:
         return person.summary
     if person.leaving_on is not None:
-        return f"leaving on {person.leaving_on:%d %b %Y}"
+        return f"leaving on {fmt.day(person.leaving_on)}"
     if need_slt and not person.is_slt:
         return "not SLT"
     if need_moderator and not (person.can_moderate or person.staff_id in runs):

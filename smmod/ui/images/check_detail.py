@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from datetime import UTC
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
@@ -17,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from smmod import formatting as fmt
 from smmod.dnp import CheckRecord
 from smmod.dnp.checks import NOT_PROTECTED
 from smmod.images import FileError
@@ -65,7 +67,7 @@ def _reasons_html(record: CheckRecord) -> str:
         extra.append(f"Caption checked: “{html.escape(record.caption)}”")
     extra.append(
         f"Checked by {html.escape(record.checked_by)} on "
-        f"{record.checked_at:%d %b %Y at %H:%M} UTC · "
+        f"{fmt.when(record.checked_at, UTC, at=' at ')} UTC · "
         f"{'assisted matching' if record.assisted else 'face check'}"
     )
     foot = "".join(f"<p style='color:gray'>{line}</p>" for line in extra)

@@ -19,6 +19,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor
 
+from smmod import formatting as fmt
 from smmod.dnp import CheckRecord, PupilRecord
 from smmod.dnp.checks import NOT_PROTECTED, FaceView
 from smmod.images import FileError
@@ -238,7 +239,7 @@ PUPIL_HEADERS = ("Name", "Year or class", "Restriction", "Review by", "Reference
 def consent_text(pupil: PupilRecord) -> str:
     if pupil.consent_on is None:
         return "None (face check only)"
-    day = f"{pupil.consent_on.day} {pupil.consent_on:%b %Y}"
+    day = fmt.day(pupil.consent_on)
     return f"{day}" + (" · template kept" if pupil.has_template else " · no template yet")
 
 
@@ -309,7 +310,7 @@ class PupilTableModel(QAbstractTableModel):
         if column == COL_RESTRICTION:
             return RESTRICTION_LABELS.get(pupil.restriction, pupil.restriction)
         if column == COL_REVIEW:
-            return f"{pupil.review_on.day} {pupil.review_on:%b %Y}" if pupil.review_on else "—"
+            return fmt.day(pupil.review_on) if pupil.review_on else "—"
         if column == COL_PHOTOS:
             return str(pupil.photos) if pupil.photos else "none"
         if column == COL_CONSENT:

@@ -49,14 +49,15 @@ _HINT_STYLE = "color: palette(placeholder-text);"
 class ConsentFields(QWidget):
     """Date, who saw the written consent, and the no-objection declaration."""
 
-    def __init__(self, staff: list[tuple[str, str]], actor: Actor, parent: QWidget | None = None) -> None:
+    def __init__(self, staff: list[tuple[str, str]], actor: Actor, today: date,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.date_edit = QDateEdit()
         self.date_edit.setAccessibleName("Date of written consent")
         self.date_edit.setCalendarPopup(True)
         self.date_edit.setDisplayFormat("d MMM yyyy")
-        self.date_edit.setMaximumDate(QDate.currentDate())
-        self.date_edit.setDate(QDate.currentDate())
+        self.date_edit.setMaximumDate(QDate(today.year, today.month, today.day))
+        self.date_edit.setDate(QDate(today.year, today.month, today.day))
         self.recorder_combo = QComboBox()
         self.recorder_combo.setAccessibleName("Consent recorded by")
         for username, name in staff or [(actor.username, actor.name or actor.username)]:
@@ -161,7 +162,7 @@ class AddPupilDialog(_RegisterDialog):
         self.restriction_combo.setAccessibleName("Restriction")
         for key in RESTRICTIONS:
             self.restriction_combo.addItem(RESTRICTION_LABELS[key], key)
-        self.review_date = OptionalDateEdit("Review by", "Review date")
+        self.review_date = OptionalDateEdit("Review by", "Review date", today=dnp.today)
         self.photo_list = QListWidget()
         self.photo_list.setObjectName("photo_list")
         self.photo_list.setAccessibleName("Reference photos")
@@ -184,7 +185,7 @@ class AddPupilDialog(_RegisterDialog):
         self.consent_group.setObjectName("consent_group")
         self.consent_group.setCheckable(True)
         self.consent_group.setChecked(False)
-        self.consent = ConsentFields(staff, actor)
+        self.consent = ConsentFields(staff, actor, dnp.today())
         explained = QLabel(CONSENT_EXPLAINED)
         explained.setWordWrap(True)
         explained.setStyleSheet(_HINT_STYLE)
@@ -297,7 +298,7 @@ class ConsentDialog(_RegisterDialog):
         self._pupil = pupil
         self.setWindowTitle(f"Record biometric consent for {pupil.name}")
         self.setMinimumWidth(520)
-        self.consent = ConsentFields(staff, actor)
+        self.consent = ConsentFields(staff, actor, dnp.today())
         explained = QLabel(
             CONSENT_EXPLAINED
             + (

@@ -6,6 +6,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from smmod import formatting as fmt
 from smmod.dnp import DnpService, PupilRecord
 from smmod.errors import SmmodError
 from smmod.ui.images.models import RESTRICTION_LABELS, consent_text
@@ -64,7 +65,7 @@ class PupilPanel(QFrame):
             self.photos_label.clear()
             return
         self.title_label.setText(pupil.name)
-        review = f"{pupil.review_on.day} {pupil.review_on:%b %Y}" if pupil.review_on else "not set"
+        review = fmt.day(pupil.review_on) if pupil.review_on else "not set"
         self.details_label.setText(
             f"{pupil.year_group or 'No year or class'} · "
             f"{RESTRICTION_LABELS.get(pupil.restriction, pupil.restriction)}\n"

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from smmod import formatting as fmt
 from smmod.moderation.records import FlagExplanation, ItemContext
 
 MUTED = "color: palette(placeholder-text);"
@@ -66,7 +67,7 @@ def local_time(value: object, zone: ZoneInfo) -> str:
 
     if not isinstance(value, datetime):
         return "—"
-    return value.astimezone(zone).strftime("%d %b %H:%M")
+    return fmt.when(value, zone, year=False)
 
 
 def flag_line(flag: FlagExplanation) -> str:

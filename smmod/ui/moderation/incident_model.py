@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
+from smmod import formatting as fmt
 from smmod.moderation.records import IncidentSummary
 from smmod.moderation.vocabulary import CATEGORY_LABELS, SEVERITY_LABELS
 
@@ -76,7 +77,7 @@ class IncidentTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole and column in (COL_TITLE, COL_CATEGORY):
             return self._display(s, column)
         if role == Qt.ItemDataRole.ToolTipRole and column == COL_OPENED:
-            return s.opened_at.astimezone(self._zone).strftime("%d %b %Y %H:%M %Z")
+            return fmt.when(s.opened_at, self._zone, zone_name=True)
         if role == Qt.ItemDataRole.ForegroundRole:
             if column == COL_POLICE and s.police_advised:
                 return QBrush(QColor("#9e1616"))
@@ -106,7 +107,7 @@ class IncidentTableModel(QAbstractTableModel):
                 return "Advised"
             return "Suggested" if s.police_suggested else "—"
         if column == COL_OPENED:
-            return s.opened_at.astimezone(self._zone).strftime("%d %b %Y")
+            return fmt.day(s.opened_at.astimezone(self._zone).date())
         if column == COL_ITEMS:
             return str(s.items)
         if column == COL_STATUS:

@@ -7,7 +7,6 @@ report and the page number, so a printed report can be checked for missing pages
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
@@ -108,7 +107,7 @@ def export_incident(
     """Ask where, then write the incident report; None when the person cancelled."""
     from smmod.ui.moderation import common
 
-    now = datetime.now(UTC)
+    now = ctx.clock.now()
     suggested = ctx.paths.records_dir / report_file_name(detail, now)
     path = common.choose_save_path(parent, "Export incident report", str(suggested), "PDF files (*.pdf)")
     if path is None:

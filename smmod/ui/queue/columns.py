@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
+from smmod import formatting as fmt
 from smmod.queue.records import QueueRow
 from smmod.sla import SlaState, describe
 
@@ -83,8 +84,7 @@ def deadline_text(state: SlaState) -> str:
 def local_text(when: datetime | None, zone: ZoneInfo) -> str:
     if when is None:
         return ""
-    local = when.astimezone(zone)
-    return f"{local:%a} {local.day} {local:%b %H:%M}"
+    return fmt.when(when, zone, weekday=True, year=False)
 
 
 def cell_data(row: QueueRow, column: int, role: int, now: datetime, zone: ZoneInfo) -> Any:

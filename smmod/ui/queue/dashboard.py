@@ -4,7 +4,7 @@ account (R7), and when each account's queue was last checked (R13)."""
 from __future__ import annotations
 
 import html
-from datetime import datetime
+from datetime import UTC, datetime
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
@@ -79,7 +79,8 @@ class DashboardStrip(QWidget):
         self._row.addWidget(self._total)
         self._row.addWidget(self._feeds)
         self._row.addStretch(1)
-        self.show_dashboard(Dashboard((), 1), datetime.now().astimezone())
+        # No accounts yet, so no time is shown: any instant will do until the first load.
+        self.show_dashboard(Dashboard((), 1), datetime.min.replace(tzinfo=UTC))
 
     def show_dashboard(self, dash: Dashboard, now: datetime) -> None:
         self._total.show_html(

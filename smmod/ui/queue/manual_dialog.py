@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import cast
+from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QDateTime, Signal, Slot
+from PySide6.QtCore import QDate, QDateTime, QTime, Signal, Slot
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -63,7 +64,10 @@ class ManualEntryDialog(QDialog):
         self.kind = QComboBox()
         self.kind.setObjectName("manual_kind")
         self.kind.addItems(list(ITEM_KINDS))
-        self.received = QDateTimeEdit(QDateTime.currentDateTime())
+        local_now = ctx.clock.now().astimezone(ZoneInfo(ctx.calendar().tz))
+        self.received = QDateTimeEdit(QDateTime(
+            QDate(local_now.year, local_now.month, local_now.day),
+            QTime(local_now.hour, local_now.minute)))
         self.received.setObjectName("manual_received")
         self.received.setDisplayFormat("dd/MM/yyyy HH:mm")
         self.received.setCalendarPopup(True)

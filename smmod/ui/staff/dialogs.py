@@ -45,13 +45,13 @@ class StaffDialog(QDialog):
 
     def __init__(self, service: StaffService, actor: Actor, runner: TaskRunner, *,
                  expiry_months: int, record: StaffRecord | None = None,
-                 today: date | None = None, parent: QWidget | None = None) -> None:
+                 today: date, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._service = service
         self._actor = actor
         self._runner = runner
         self._expiry_months = expiry_months
-        self._today = today or date.today()
+        self._today = today
         self._record = record
         self._saving = False
         self.setWindowTitle(f"Edit {record.name}" if record else "Add a person")
@@ -80,12 +80,13 @@ class StaffDialog(QDialog):
             box.setObjectName(f"role_{role}")
             box.setAccessibleName(f"Role: {label}")
             self.role_checks[role] = box
-        self.policy_date = OptionalDateEdit("Read on", "Date the policy was read")
-        self.trained_date = OptionalDateEdit("Completed on", "Date training was completed")
+        today = lambda: self._today  # noqa: E731
+        self.policy_date = OptionalDateEdit("Read on", "Date the policy was read", today=today)
+        self.trained_date = OptionalDateEdit("Completed on", "Date training was completed", today=today)
         self.expiry_label = QLabel()
         self.expiry_label.setAccessibleName("Training expiry")
-        self.leaving_date = OptionalDateEdit("Leaves on", "Leaving date")
-        self.r12_date = OptionalDateEdit("Declared on", "R12 declaration date")
+        self.leaving_date = OptionalDateEdit("Leaves on", "Leaving date", today=today)
+        self.r12_date = OptionalDateEdit("Declared on", "R12 declaration date", today=today)
         self.notes_edit = QPlainTextEdit()
         self.notes_edit.setAccessibleName("Notes")
         self.notes_edit.setTabChangesFocus(True)

@@ -20,6 +20,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor, QFont
 
+from smmod import formatting as fmt
 from smmod.staff.service import StaffRecord
 
 COL_NAME = 0
@@ -76,7 +77,7 @@ _ROOT = QModelIndex()
 
 
 def format_day(day: date | None) -> str:
-    return f"{day.day} {day:%b %Y}" if day else "—"
+    return fmt.day(day) if day else "—"
 
 
 def roles_label(roles: frozenset[str]) -> str:

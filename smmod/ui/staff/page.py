@@ -298,7 +298,7 @@ class StaffPage(QWidget):
     def _staff_dialog(self, record: StaffRecord | None) -> StaffDialog:
         dialog = StaffDialog(self._service, self._ctx.actor, self._runner,
                              expiry_months=self._ctx.settings.training_expiry_months,
-                             record=record, parent=self)
+                             record=record, today=self._ctx.clock.today(), parent=self)
         dialog.saved.connect(self._on_staff_dialog_saved)
         dialog.reloaded.connect(self._on_staff_dialog_reloaded)
         return dialog

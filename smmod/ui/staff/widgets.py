@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from PySide6.QtCore import QDate, Signal, Slot
@@ -23,9 +24,10 @@ class OptionalDateEdit(QWidget):
 
     date_changed = Signal(object)  # date | None
 
-    def __init__(self, check_text: str, accessible_name: str, *,
+    def __init__(self, check_text: str, accessible_name: str, *, today: Callable[[], date],
                  unset_text: str = "Not set", parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._today = today
         self._unset_text = unset_text
         self.check = QCheckBox(check_text)
         self.check.setAccessibleName(f"{accessible_name}: set")
@@ -78,7 +80,7 @@ class OptionalDateEdit(QWidget):
                 self.edit.blockSignals(True)
                 self.edit.setSpecialValueText("")
                 self.edit.setMinimumDate(QDate(1900, 1, 1))
-                self.edit.setDate(QDate.currentDate())
+                self.edit.setDate(to_qdate(self._today()))
                 self.edit.blockSignals(False)
             self.edit.setEnabled(True)
         else:
