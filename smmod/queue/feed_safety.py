@@ -36,27 +36,18 @@ class CheckedFeed:
 
     data: bytes  # UTF-8; any XML declaration in it says so
     root: str  # the root element as written, e.g. "rss", "rdf:RDF", "feed"
-    rss_channel: bool  # for an <rss> root: whether it has a <channel>
 
 
 class _Shape(xml.sax.handler.ContentHandler):
-    """Notes the root element and, for RSS, whether there is a channel."""
+    """Notes the root element."""
 
     def __init__(self) -> None:
         super().__init__()
-        self.depth = 0
         self.root = ""
-        self.rss_channel = False
 
     def startElement(self, name: str, attrs: Any) -> None:  # ContentHandler
-        if self.depth == 0:
+        if not self.root:
             self.root = name
-        elif self.depth == 1 and self.root == "rss" and name == "channel":
-            self.rss_channel = True
-        self.depth += 1
-
-    def endElement(self, name: str) -> None:  # ContentHandler
-        self.depth -= 1
 
 
 class _StrictReader(DefusedExpatParser):
@@ -135,4 +126,4 @@ def check_feed_bytes(
         ) from err
     except (xml.sax.SAXException, ValueError, LookupError) as err:
         raise InputError(f"is not XML smmod can read ({shorten(str(err), 80)})", file=source) from err
-    return CheckedFeed(utf8, shape.root, shape.rss_channel)
+    return CheckedFeed(utf8, shape.root)

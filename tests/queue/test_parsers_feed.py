@@ -136,9 +136,12 @@ def test_xml_that_is_not_a_feed() -> None:
         parse_xml("<html><body><p>Not a feed</p></body></html>")
 
 
-def test_rss_without_channel() -> None:
-    with pytest.raises(InputError, match="without a <channel>"):
-        parse_xml('<rss version="2.0"><item/></rss>')
+def test_rss_without_channel_is_read_not_refused() -> None:
+    # Until issue 12 this was refused; feedparser reads the items, and an empty <rss>
+    # is an empty feed (a search with no results), not an error on every poll.
+    result = parse_xml('<rss version="2.0"><item><title>Brookfield</title></item></rss>')
+    assert [i.text for i in result.items] == ["Brookfield"]
+    assert parse_xml('<rss version="2.0"></rss>').items == []
 
 
 def test_billion_laughs_is_refused_quickly() -> None:
