@@ -19,6 +19,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from html.parser import HTMLParser
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import feedparser
 
@@ -151,10 +152,28 @@ def _date(entry: Mapping[str, Any], labels: Mapping[str, str], reader: DateReade
     return None, labels["published"]
 
 
+def _base(url: str) -> str | None:
+    """The feed's address for resolving relative links, without user, password or query.
+
+    A relative link must never carry a feed's private token into the queue.
+    """
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+        if parts.port:
+            host = f"{host}:{parts.port}"
+    except ValueError:
+        return None
+    if parts.scheme not in ("http", "https") or not host:
+        return None
+    return urlunsplit((parts.scheme, host, parts.path, "", ""))
+
+
 def _read(checked_data: bytes, source: str, base_url: str | None) -> Any:
     headers = {"content-type": "application/xml; charset=utf-8"}
-    if base_url:
-        headers["content-location"] = base_url  # relative links resolve against the feed
+    base = _base(base_url) if base_url else None
+    if base:
+        headers["content-location"] = base  # relative links resolve against the feed
     try:
         return feedparser.parse(
             io.BytesIO(checked_data),

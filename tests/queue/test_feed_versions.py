@@ -167,9 +167,14 @@ def test_relative_links_resolve_against_the_feed_address() -> None:
     from smmod.queue.dates import DateReader
     from smmod.queue.feed_import import parse_feed
 
-    data = rss("<item><title>a</title><link>/news/1</link></item>").encode()
-    result = parse_feed(data, "feed", DateReader(now=NOW), base_url="https://news.example.org/feed.xml")
-    assert result.items[0].url == "https://news.example.org/news/1"
+    data = rss("<item><title>a</title><link>/news/1</link></item><item><title>b</title><link>2</link></item>")
+    base = "https://robot:hunter2@news.example.org/feeds/all.xml?key=SECRET"
+    result = parse_feed(data.encode(), "feed", DateReader(now=NOW), base_url=base)
+    # Never the feed's password or private query: they are not part of an entry's address.
+    assert [i.url for i in result.items] == [
+        "https://news.example.org/news/1",
+        "https://news.example.org/feeds/2",
+    ]
 
 
 @pytest.mark.parametrize(
