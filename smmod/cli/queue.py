@@ -108,17 +108,23 @@ def cmd_import(args: argparse.Namespace) -> int:
     if args.json:
         emit_json(report.to_dict())
         return EXIT_OK
+    if report.format == "feed":  # a feed stores its good entries and lists the others
+        left_out, what, count = "skipped", "entries", len({p.row for p in report.rejected})
+    else:
+        left_out, what, count = "rejected", "rows", len(report.rejected)
     print(
         f"Imported {report.imported} item(s) from {report.source} ({report.format}) into "
         f"{report.account}; {report.duplicates} duplicate(s) already in the queue; "
-        f"{len(report.rejected)} rejected."
+        f"{count} {left_out}."
     )
     for problem in report.rejected:
-        print(f"  rejected {problem}")
+        print(f"  {left_out} {problem}")
     if report.rejects_file:
-        print(f"The rejected rows are in {report.rejects_file}")
+        print(f"The {left_out} {what} are in {report.rejects_file}")
     if report.assumed_local_time:
         print(f"Dates without a time zone were read as {report.timezone} time.")
+    for note in report.notes:
+        print(note)
     return EXIT_OK
 
 

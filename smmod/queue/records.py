@@ -135,6 +135,7 @@ class ImportReport:
     rejects_file: Path | None = None
     assumed_local_time: bool = False
     timezone: str = ""
+    notes: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -147,6 +148,7 @@ class ImportReport:
             "rejects_file": str(self.rejects_file) if self.rejects_file else None,
             "assumed_local_time": self.assumed_local_time,
             "timezone": self.timezone,
+            "notes": list(self.notes),
         }
 
 
@@ -211,6 +213,8 @@ class FeedInfo:
     last_error: str | None
     last_new_count: int
     version_id: int
+    last_skipped: tuple[RowProblem, ...] = ()  # why entries were left out at the last read
+    last_skipped_entries: int = 0  # how many entries that was
 
 
 @dataclass(frozen=True)
@@ -221,6 +225,12 @@ class FeedPollResult:
     imported: int = 0
     duplicates: int = 0
     error: str | None = None
+    skipped: tuple[RowProblem, ...] = ()  # bad entries left out; the good ones went in
+    not_modified: bool = False  # the server said nothing changed since the last read
+
+    @property
+    def skipped_entries(self) -> int:
+        return len({p.row for p in self.skipped})
 
 
 @dataclass(frozen=True)

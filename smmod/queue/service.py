@@ -109,12 +109,14 @@ class QueueService:
 
         Bad rows refuse the whole file (``ImportRejected`` names each one). With
         ``import_valid`` the valid rows go in and the bad ones are written to a rejects
-        file beside the source, in the same transaction.
+        file beside the source, in the same transaction. A feed always works that way:
+        one bad entry must not keep the alerts beside it out of the queue (R14).
         """
-        if not import_valid:
-            result.raise_for_problems()
-        elif result.problems and not result.items:
-            raise ImportRejected(result.source, result.problems, 0)
+        if result.format != "feed":
+            if not import_valid:
+                result.raise_for_problems()
+            elif result.problems and not result.items:
+                raise ImportRejected(result.source, result.problems, 0)
         calendar = self.calendar()
         now = self._now()
         rejects_file = None
@@ -166,6 +168,7 @@ class QueueService:
             rejects_file,
             result.assumed_local_time,
             calendar.tz,
+            tuple(result.notes),
         )
 
     def remembered_mapping(self, path: str | Path) -> dict[str, str] | None:

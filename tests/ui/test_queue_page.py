@@ -415,3 +415,58 @@ def test_feeds_dialog_adds_checks_and_shows_failures(
     page = page_factory()
     qtbot.waitUntil(lambda: "feed(s) failing" in page.dashboard.texts(), timeout=TIMEOUT)
     assert "Gone" in page.dashboard.texts() and page.model.rowCount() == 2
+
+
+BAD_ENTRY_FEED = (
+    '<rss version="2.0"><channel><title>Alerts</title>'
+    "<item><title>Good one</title></item>"
+    "<item><title>Bad date</title><pubDate>tomorrow</pubDate></item>"
+    "</channel></rss>"
+)
+
+
+def test_import_dialog_imports_a_feed_and_lists_the_skipped_entry(
+    qtbot, ctx, tmp_path, runner, msgs: Messages
+):
+    account = add_account(ctx)
+    path = tmp_path / "alerts.xml"
+    path.write_text(BAD_ENTRY_FEED, encoding="utf-8")
+    dialog = ImportDialog(ctx, runner)
+    qtbot.addWidget(dialog)
+    dialog.set_path(path)
+    dialog.set_account(account)
+    with qtbot.waitSignal(dialog.checked, timeout=TIMEOUT):
+        dialog.check_button.click()
+    assert "will be skipped" in dialog.summary.text()
+    assert dialog.problems.item(0).text().startswith("entry 2, field 'pubDate': 'tomorrow'")
+    assert not dialog.import_valid_button.isVisibleTo(dialog)  # the plain Import keeps the good ones
+    with qtbot.waitSignal(dialog.imported, timeout=TIMEOUT):
+        dialog.import_button.click()
+    assert dialog.report.imported == 1 and ctx.queue.read.count() == 1
+    assert "1 entr(ies) were skipped and saved" in msgs.texts()
+
+
+def test_feeds_dialog_shows_skipped_entries(qtbot, ctx, tmp_path, runner, msgs: Messages):
+    from smmod.ui.queue.feeds_dialog import FeedsDialog
+
+    add_account(ctx)
+    path = tmp_path / "alerts.xml"
+    path.write_text(BAD_ENTRY_FEED, encoding="utf-8")
+    dialog = FeedsDialog(ctx, runner)
+    qtbot.addWidget(dialog)
+    dialog.name.setText("Alerts")
+    dialog.url.setText(path.as_uri())
+    with qtbot.waitSignal(dialog.feeds_loaded, timeout=TIMEOUT):
+        dialog.add_button.click()
+    with qtbot.waitSignal(dialog.polled, timeout=TIMEOUT):
+        dialog.check_all_button.click()
+    assert dialog.message.text() == "Checked 1 feed(s): 1 new item(s). Entries skipped: Alerts: 1."
+
+    def status() -> tuple[str, str]:
+        item = dialog.table.item(0, 6)  # None while the table reloads
+        return (item.text(), item.toolTip()) if item is not None else ("", "")
+
+    qtbot.waitUntil(lambda: "skipped" in status()[0], timeout=TIMEOUT)
+    text, tip = status()
+    assert text == "OK (1 new last time); 1 entry(ies) skipped: hover for why"
+    assert "entry 2, field 'pubDate': 'tomorrow'" in tip

@@ -145,6 +145,11 @@ class QueueFeed(Base):
     last_ok_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_error: Mapped[str | None] = mapped_column(Text)
     last_new_count: Mapped[int] = mapped_column(Integer, default=0)
+    # The entries the last read left out, with why: a JSON list of messages.
+    last_skipped: Mapped[str | None] = mapped_column(Text)
+    # HTTP validators of the last good read, sent back so an unchanged feed costs a 304.
+    etag: Mapped[str | None] = mapped_column(String(500))
+    last_modified: Mapped[str | None] = mapped_column(String(500))
     version_id: Mapped[int] = mapped_column(Integer, nullable=False)
 
     __mapper_args__ = {"version_id_col": version_id}

@@ -275,7 +275,13 @@ class ImportDialog(QDialog):
         self._result = result
         valid, bad = len(result.items), len(result.problems)
         self.zone_note.setText(self._zone_text(result.assumed_local_time))
-        if bad:
+        if bad and result.format == "feed":
+            # A feed is never all or nothing: one bad entry must not hide the others.
+            self._show_error(
+                f"{valid:,} entr(ies) ready to import and {bad:,} problem(s): the entries "
+                "listed below will be skipped and saved beside the file."
+            )
+        elif bad:
             self._show_error(
                 f"{valid:,} valid row(s) and {bad:,} problem(s). Nothing is "
                 "imported until the file is fixed, unless you choose to import "
@@ -283,7 +289,7 @@ class ImportDialog(QDialog):
             )
         else:
             self.summary.setText(f"{valid:,} item(s) ready to import.")
-        self._show_problems(result.problems, valid)
+        self._show_problems(result.problems, 0 if result.format == "feed" else valid)
         self.checked.emit(result)
 
     @Slot()
@@ -318,7 +324,11 @@ class ImportDialog(QDialog):
             f"{report.duplicates:,} already in the queue."
         )
         if report.rejected:
-            text += f" {len(report.rejected):,} row(s) were skipped and saved to {report.rejects_file}."
+            what = "entr(ies)" if report.format == "feed" else "row(s)"
+            count = len({p.row for p in report.rejected})
+            text += f" {count:,} {what} were skipped and saved to {report.rejects_file}."
+        for note in report.notes:
+            text += f" {note}"
         self.imported.emit(report)
         self.accept()
         msgbox.info(self.parentWidget(), "Import finished", text)

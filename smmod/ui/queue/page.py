@@ -421,6 +421,9 @@ class QueuePage(QWidget):
             failed = [r for r in results if not r.ok]
             new = sum(r.imported for r in results)
             text = f"Feeds checked: {new} new item(s)"
+            skipped = sum(r.skipped_entries for r in results if r.ok)
+            if skipped:
+                text += f"; {skipped} entry(ies) skipped (see Alert feeds)"
             if failed:
                 text += "; failed: " + "; ".join(f"{r.name} ({r.error})" for r in failed)
             self.status_label.setText(text)
