@@ -36,7 +36,7 @@ def main(argv: list[str]) -> int:
     window.resize(width, height)
     window.show()
     window.attach(ctx)
-    keys = list(window._keys())  # noqa: SLF001 - a tool of the project's own
+    keys = window.page_keys()
     shots: list[str] = []
 
     def shoot(index: int) -> None:

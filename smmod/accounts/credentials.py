@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from smmod import audit
 from smmod.accounts.records import (
@@ -218,15 +219,19 @@ class CredentialService:
 
         The new secret is staged in the keyring first and put in force as the last step
         of the database transaction, so a failure anywhere leaves the old secret and the
-        old metadata exactly as they were.
+        old metadata exactly as they were: if the database fails after the new secret is
+        in force (the commit itself), the old secret is put back. Should the keyring
+        refuse that, the error says so and names the credential.
         """
         require(actor, *ROLES, doing="rotate a password")
         if rotate_by is not None and rotate_by <= self._today():
             raise InputError("the next rotate-by date must be in the future", field="rotate_by")
         with self._sf() as session:
             self._require_admin_now(session, actor, "rotate a password")
-            key = self._load(session, credential_id, version_id).keyring_key
+            credential = self._load(session, credential_id, version_id)
+            key, label = credential.keyring_key, self._label(session, credential)
         staged = self._vault.stage(key, new_secret)
+        swapped: list[str | None] = []  # the secret in force before, once the swap began
         try:
             with self._sf.begin() as session:
                 credential = self._load(session, credential_id, version_id)
@@ -240,10 +245,20 @@ class CredentialService:
                 audit.record(session, actor=actor.username, action="credential.rotate",
                              subject=credential_subject(credential.account_id, credential.id),
                              reason=reason, details={**_meta(credential), "pending": pending})
+                swapped.append(self._current(key))
                 self._vault.commit_staged(staged)
-        except BaseException:
+        except BaseException as exc:
+            error: BaseException = (ConflictError(CHANGED_ELSEWHERE)
+                                    if isinstance(exc, StaleDataError) else exc)
+            if swapped:
+                error = self._put_back(
+                    key, swapped[0], error, f"Rotating the password of {label} failed",
+                    "it may now hold the new password, which the platform may not have yet: "
+                    "reveal it, and set it on the platform or rotate the password again")
             self._discard(staged)
-            raise
+            if error is exc:
+                raise
+            raise error from None
         return self.get(credential_id)
 
     def confirm_rotation(self, actor: Actor, rotation_id: int) -> RotationRecord:
@@ -267,23 +282,46 @@ class CredentialService:
 
     def delete(self, actor: Actor, credential_id: int, version_id: int, *,
                reason: str | None = None) -> None:
-        """Remove the keyring item, then the metadata; if the keyring refuses, keep both."""
+        """Remove the keyring item, then the metadata; if the keyring refuses, keep both.
+
+        If the database then fails (the commit itself), the secret is put back, so the
+        credential it still lists can still be revealed; should the keyring refuse that,
+        the error says so and names the credential.
+        """
         require(actor, *ROLES, doing="delete a credential")
-        with self._sf.begin() as session:
-            self._require_admin_now(session, actor, "delete a credential")
-            credential = self._load(session, credential_id, version_id)
-            meta = _meta(credential)
-            try:
-                self._vault.delete_secret(credential.keyring_key)
-                keyring_item = "deleted"
-            except NotFound:
-                keyring_item = "was already missing"
-            subject = credential_subject(credential.account_id, credential.id)
-            session.delete(credential)
-            session.flush()
-            audit.record(session, actor=actor.username, action="credential.delete",
-                         subject=subject, reason=reason,
-                         details={**meta, "keyring_item": keyring_item})
+        removed: list[tuple[str, str, str]] = []  # (key, secret, label) once deleted
+        try:
+            with self._sf.begin() as session:
+                self._require_admin_now(session, actor, "delete a credential")
+                credential = self._load(session, credential_id, version_id)
+                meta = _meta(credential)
+                key, label = credential.keyring_key, self._label(session, credential)
+                previous = self._current(key)
+                try:
+                    self._vault.delete_secret(key)
+                    keyring_item = "deleted"
+                    if previous is not None:
+                        removed.append((key, previous, label))
+                except NotFound:
+                    keyring_item = "was already missing"
+                subject = credential_subject(credential.account_id, credential.id)
+                session.delete(credential)
+                session.flush()
+                audit.record(session, actor=actor.username, action="credential.delete",
+                             subject=subject, reason=reason,
+                             details={**meta, "keyring_item": keyring_item})
+        except BaseException as exc:
+            error: BaseException = (ConflictError(CHANGED_ELSEWHERE)
+                                    if isinstance(exc, StaleDataError) else exc)
+            if removed:
+                key, previous, label = removed[0]
+                error = self._put_back(
+                    key, previous, error, f"Deleting the credential {label} failed",
+                    "smmod still lists the credential but the keyring no longer holds its "
+                    "password: store it again by rotating it, or delete the credential")
+            if error is exc:
+                raise
+            raise error from None
 
     # -- helpers ---------------------------------------------------------------------
     def _check_fields(self, login_name: str, note: str, kind: str, rotate_by: date | None
@@ -345,6 +383,49 @@ class CredentialService:
             c.created_at, names.staff.get(c.created_by or -1), c.rotated_at,
             names.staff.get(c.rotated_by or -1), c.rotate_by, state, c.id in pending,
             c.version_id)
+
+    @staticmethod
+    def _label(session: Session, credential: Credential) -> str:
+        """How people know the credential: "login on @handle (platform)"."""
+        account = session.get(Account, credential.account_id)
+        where = (f"{account.handle} ({account.platform})" if account is not None
+                 else f"account #{credential.account_id}")
+        return f"{credential.login_name} on {where}"
+
+    def _current(self, key: str) -> str | None:
+        try:
+            return self._vault.get_secret(key)
+        except NotFound:
+            return None
+
+    def _put_back(self, key: str, previous: str | None, error: BaseException, failed: str,
+                  consequence: str) -> BaseException:
+        """After a failure, make ``previous`` the secret in force for ``key`` again.
+
+        Returns the error to raise: ``error`` when the keyring is as it was, otherwise a
+        ``VaultError`` saying what ``failed`` (naming the credential) and the
+        ``consequence``; its text never holds a secret.
+        """
+        from smmod.vault import VaultError
+
+        try:
+            if self._current(key) == previous:
+                return error
+            if previous is None:
+                self._vault.delete_secret(key)
+            else:
+                self._vault.set_secret(key, previous)
+            return error
+        except Exception as exc:
+            log.error("could not put back the previous secret of credential %s (%s)", key,
+                      type(exc).__name__)
+        if not isinstance(error, SmmodError):  # a bug: its traceback belongs in the log
+            log.error("%s", failed, exc_info=error)
+        why = (str(error) if isinstance(error, SmmodError)
+               else f"an unexpected error ({type(error).__name__})")
+        return VaultError(
+            f"{failed} and nothing was saved in the database, but the keyring refused to "
+            f"put back the password it held before: {consequence}. Why it failed: {why}")
 
     def _forget(self, key: str) -> None:
         try:

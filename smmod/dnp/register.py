@@ -105,7 +105,15 @@ def _valid_consent(session: Session, pupil_id: int) -> BiometricConsent | None:
 class DnpService:
     def __init__(self, session_factory: SessionFactory, *, vault: Callable[[], Vault]) -> None:
         self._sf = session_factory
-        self._sealer = Sealer(vault)
+        self._sealer = Sealer(vault, sealed_data_exists=self._anything_sealed)
+
+    def _anything_sealed(self) -> bool:
+        """Whether photos or templates were sealed with a key: then a missing key is an
+        error to report, never a reason to make a new one (old data would be lost).
+        """
+        with self._sf() as session:
+            return (session.execute(select(ReferencePhoto.id).limit(1)).first() is not None
+                    or session.execute(select(FaceTemplate.id).limit(1)).first() is not None)
 
     def today(self) -> date:
         """The school's date today, by the clock of this register's database."""

@@ -174,6 +174,10 @@ class MainWindow(QMainWindow):
     def show_page(self, key: str) -> None:
         self._nav.setCurrentRow(self._keys().index(key))
 
+    def page_keys(self) -> list[str]:
+        """The pages in the order the navigation lists them."""
+        return self._keys()
+
     def current_page_key(self) -> str:
         return self._keys()[self._stack.currentIndex()]
 

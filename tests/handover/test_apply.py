@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from smmod import audit
+from smmod import formatting as fmt
 from smmod.errors import ConflictError, InputError, PolicyError
 from smmod.handover import AccountDecision, HandoverRefused, Plan
 from smmod.store.models import AccountRole, CredentialRotation, HandoverTask, Incident, QueueItem
@@ -98,7 +99,7 @@ def test_every_change_is_audited_with_the_handover_number(scene):
                               "handover.apply"])
     transfer = next(e for e in entries if e.action == "account.transfer")
     assert transfer.details["new_lead"] == "Morgan Moderator"
-    assert transfer.reason == "handover #1: Riley Runner leaving on 18 Dec 2026"
+    assert transfer.reason == f"handover #1: Riley Runner leaving on {fmt.day(LEAVING)}"
 
 
 def test_no_secret_reaches_the_database(scene):
@@ -157,7 +158,7 @@ def test_the_record_is_linked_from_the_person_and_each_account(scene, tmp_path):
     result = _apply(scene, render=render)
     assert result.record_file is not None and result.record_file.is_file()
     assert result.record_file.parent == scene.ctx.paths.records_dir
-    assert written == [("Handover record #1", "handover-0001-run1-2026-12-18.pdf")]
+    assert written == [("Handover record #1", f"handover-0001-run1-{LEAVING.isoformat()}.pdf")]
     links = scene.handover.records_for_staff(scene.leaver.staff_id)
     assert [(link.handover_id, link.outcome, link.path) for link in links] == [
         (1, "left", result.record_file)]

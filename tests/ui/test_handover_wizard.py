@@ -16,6 +16,7 @@ import pytest
 from PySide6.QtCore import QCoreApplication, QDate, Qt
 from PySide6.QtWidgets import QWidget, QWizard
 
+from smmod import formatting as fmt
 from smmod.handover.records import HeldAccount
 from smmod.store.models import Incident, QueueItem
 from smmod.ui.handover.page import HandoverPage
@@ -32,7 +33,14 @@ from smmod.ui.handover.wizard import (
 )
 from smmod.ui.pages import PageDeps
 from tests.accounts.helpers import TEST_SERVICE, TODAY, MemoryKeyring
-from tests.handover.helpers import LEAVING, MUSIC_SECRET, PE_SECRET, Scene, build_scene
+from tests.handover.helpers import (
+    LEAVING,
+    MUSIC_SECRET,
+    OLD_TRAINING_EXPIRED,
+    PE_SECRET,
+    Scene,
+    build_scene,
+)
 from tests.ui.conftest import Messages
 
 TIMEOUT = 10_000
@@ -131,7 +139,7 @@ def test_a_full_handover_through_the_widgets(qtbot, scene, runner, show, msgs: M
     pe.transfer_radio.click()
     lead = dict(combo_texts(pe.lead_combo))
     assert lead["Morgan Moderator"] is True
-    assert lead["Olly Old — training expired on 10 Jan 2026"] is False  # R4, with the reason
+    assert lead[f"Olly Old — training expired on {fmt.day(OLD_TRAINING_EXPIRED)}"] is False  # R4
     assert "Riley Runner" not in " ".join(lead)
     assert not pe.lead_combo.choose(p["old1"].staff_id)
     assert pe.lead_combo.choose(p["mod1"].staff_id)
@@ -322,7 +330,7 @@ def test_the_page_lists_what_is_left_after_a_handover(qtbot, scene, runner, show
                                          "1 record")
     assert page.attention.isVisible()
     assert page.rotations.topLevelItem(0).text(1) == "pe@oakfield.sch.uk"
-    assert page.records.topLevelItem(0).text(4) == "handover-0001-run1-2026-12-18.pdf"
+    assert page.records.topLevelItem(0).text(4) == f"handover-0001-run1-{LEAVING.isoformat()}.pdf"
     page.tabs.setCurrentIndex(1)
     shot(page, "page-after")
     page.rotations.setCurrentItem(page.rotations.topLevelItem(0))
