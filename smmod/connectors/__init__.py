@@ -7,7 +7,6 @@ app and the command line: connecting accounts, syncing them, and the outbox.
 
 from __future__ import annotations
 
-import webbrowser
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -34,7 +33,7 @@ class Connectors:
         vault: Callable[[], Vault],
         *,
         now: Callable[[], datetime],
-        open_browser: Callable[[str], object] = webbrowser.open,
+        open_browser: Callable[[str], object] | None = None,
         client_options: dict[str, Any] | None = None,
     ) -> None:
         self.connections = ConnectionService(

@@ -89,13 +89,13 @@ class ConnectionService:
         vault: Callable[[], Vault],
         *,
         now: Callable[[], datetime],
-        open_browser: Callable[[str], object] = webbrowser.open,
+        open_browser: Callable[[str], object] | None = None,
         client_options: dict[str, Any] | None = None,
     ) -> None:
         self._sf = session_factory
         self._vault = vault
         self._now = now
-        self.open_browser = open_browser
+        self.open_browser: Callable[[str], object] = open_browser or (lambda url: webbrowser.open(url))
         self.client_options: dict[str, Any] = client_options or {}
 
     def client(self, api_base: str, token: str | None = None) -> ApiClient:

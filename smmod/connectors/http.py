@@ -100,7 +100,7 @@ class ApiClient:
         platform: str,
         now: Callable[[], datetime],
         token: str | None = None,
-        sleep: Callable[[float], None] = time.sleep,
+        sleep: Callable[[float], None] | None = None,
         timeout: httpx.Timeout | float = DEFAULT_TIMEOUT,
         max_bytes: int = MAX_BYTES,
         retries: int = 3,
@@ -280,7 +280,12 @@ class ApiClient:
 
     def _pause(self, seconds: float) -> None:
         if seconds > 0:
-            self._sleep(seconds)
+            (self._sleep or pause)(seconds)
+
+
+def pause(seconds: float) -> None:
+    """How a client waits between tries unless given its own ``sleep`` (tests replace it)."""
+    time.sleep(seconds)
 
 
 def _json(body: bytes, platform: str) -> Any:

@@ -106,7 +106,7 @@ def parse_account(value: Any, where: str) -> MastoAccount:
 def parse_status(value: Any, where: str) -> MastoStatus:
     shape = Shape(value, where)
     status_id = shape.need_ident("id")
-    where = f"{where} {status_id}"
+    where = shape.where = f"{where} {status_id}"
     return MastoStatus(
         status_id,
         shape.need_text("created_at", limit=64),
