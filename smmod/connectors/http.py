@@ -168,6 +168,7 @@ class ApiClient:
     ) -> ApiResponse:
         attempt = 0
         path = urlsplit(url).path
+        uncertain = False  # an earlier try may have reached the platform
         while True:
             attempt += 1
             try:
@@ -175,26 +176,26 @@ class ApiClient:
             except ConnectorError as failed:
                 can_retry = failed.retryable and (repeatable or not failed.maybe_done)
                 if can_retry and attempt <= self._retries:
+                    uncertain = uncertain or failed.maybe_done
                     self._pause(self._backoff(attempt))
                     continue
+                failed.maybe_done = failed.maybe_done or uncertain
                 raise
             log.info("%s %s %s -> %d", self.platform, method, path, status)
             if 200 <= status < 300:
                 return ApiResponse(status, _json(body, self.platform), response_headers, links)
             error = self._error(method, status, response_headers, body)
+            wait = self._backoff(attempt)
             if isinstance(error, RateLimited):
                 wait = ((error.retry_at or self._now()) - self._now()).total_seconds()
-                if attempt <= self._retries and wait <= self._max_wait:
-                    self._pause(wait)
-                    continue
-                raise error
-            if (
-                isinstance(error, ServerError)
-                and (repeatable or not error.maybe_done)
-                and attempt <= self._retries
-            ):
-                self._pause(self._backoff(attempt))
+                retry = wait <= self._max_wait
+            else:
+                retry = isinstance(error, ServerError) and (repeatable or not error.maybe_done)
+            if retry and attempt <= self._retries:
+                uncertain = uncertain or error.maybe_done
+                self._pause(wait)
                 continue
+            error.maybe_done = error.maybe_done or uncertain
             raise error
 
     def _once(

@@ -89,16 +89,27 @@ class School:
 
     def connect(self, token: str | None = None) -> None:
         self.ctx.connectors.connections.connect_with_token(
-            self.head, self.account_id, self.fake.url, token or self.fake.token)
+            self.head, self.account_id, self.fake.url, token or self.fake.token
+        )
 
     def sync(self) -> list:
         return self.ctx.connectors.sync.sync(self.mod)
 
 
 @pytest.fixture
-def school(ctx: AppContext, people: dict[str, Actor], fake: FakeMastodon, pauses: list[float],
-           memory_keyring: MemoryKeyring) -> School:
+def school(
+    ctx: AppContext,
+    people: dict[str, Actor],
+    fake: FakeMastodon,
+    pauses: list[float],
+    memory_keyring: MemoryKeyring,
+) -> School:
     """An active Mastodon account @oakfield in the register, not yet connected."""
-    account_id = active_account(make_accounts(ctx), people, platform="mastodon", handle="@oakfield",
-                                url="https://fake.example/@oakfield")
+    account_id = active_account(
+        make_accounts(ctx),
+        people,
+        platform="mastodon",
+        handle="@oakfield",
+        url="https://fake.example/@oakfield",
+    )
     return School(ctx, people, account_id, fake)

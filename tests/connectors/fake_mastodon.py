@@ -126,8 +126,12 @@ class FakeMastodon:
     ) -> dict[str, Any]:
         self._next_status += 1
         status_id = str(self._next_status)
-        author = author or {"id": "2001", "username": "pat", "acct": "pat@other.example",
-                            "display_name": "Pat Parent"}
+        author = author or {
+            "id": "2001",
+            "username": "pat",
+            "acct": "pat@other.example",
+            "display_name": "Pat Parent",
+        }
         when = (created_at or self.posted_at).astimezone(UTC)
         parent = self.statuses.get(in_reply_to_id or "")
         # entities/Status
@@ -150,8 +154,13 @@ class FakeMastodon:
             "reblog": None,
             "account": _account(author),
             "media_attachments": [
-                {"id": f"9{n}", "type": "image", "url": "https://fake.example/m.png",
-                 "preview_url": "https://fake.example/p.png", "description": None}
+                {
+                    "id": f"9{n}",
+                    "type": "image",
+                    "url": "https://fake.example/m.png",
+                    "preview_url": "https://fake.example/p.png",
+                    "description": None,
+                }
                 for n in range(media)
             ],
             "mentions": [],
@@ -167,21 +176,27 @@ class FakeMastodon:
         status = self.add_status(text, **options)
         self._next_note += 1
         # entities/Notification (type "mention": someone mentioned you in their status)
-        self.notifications.append({
-            "id": str(self._next_note),
-            "type": "mention",
-            "created_at": status["created_at"],
-            "account": status["account"],
-            "status": status,
-        })
+        self.notifications.append(
+            {
+                "id": str(self._next_note),
+                "type": "mention",
+                "created_at": status["created_at"],
+                "account": status["account"],
+                "status": status,
+            }
+        )
         return status
 
     def add_notification(self, kind: str) -> None:
         self._next_note += 1
-        self.notifications.append({
-            "id": str(self._next_note), "type": kind, "created_at": "2026-12-02T08:00:00.000Z",
-            "account": _account({"id": "3001", "username": "fan", "acct": "fan"}),
-        })
+        self.notifications.append(
+            {
+                "id": str(self._next_note),
+                "type": kind,
+                "created_at": "2026-12-02T08:00:00.000Z",
+                "account": _account({"id": "3001", "username": "fan", "acct": "fan"}),
+            }
+        )
 
     def delete_status(self, status_id: str) -> None:
         self.statuses.pop(status_id)
@@ -190,15 +205,18 @@ class FakeMastodon:
         return [r for r in self.requests if r.method == method and r.path == path]
 
     def replies_by_school(self, status_id: str) -> list[dict[str, Any]]:
-        return [s for s in self.statuses.values()
-                if s["in_reply_to_id"] == status_id and s["account"]["id"] == SCHOOL["id"]]
+        return [
+            s
+            for s in self.statuses.values()
+            if s["in_reply_to_id"] == status_id and s["account"]["id"] == SCHOOL["id"]
+        ]
 
     # -- answering -------------------------------------------------------------------
     def answer(self, seen: Seen) -> tuple[int, Any, dict[str, str]]:
         with self._lock:
             self.requests.append(seen)
             forced = None
-            for index, (method, prefix, answer) in enumerate(self.forced):
+            for index, (method, prefix, _answer) in enumerate(self.forced):
                 if method == seen.method and seen.path.startswith(prefix):
                     forced = self.forced.pop(index)[2]
                     break
@@ -256,19 +274,27 @@ class FakeMastodon:
         client_id = "cid-" + secrets.token_urlsafe(12)
         secret = "csecret-" + secrets.token_urlsafe(24)
         redirect = seen.one("redirect_uris") or ""
-        self.apps[client_id] = {"secret": secret, "redirect_uri": redirect, "scopes": seen.one("scopes") or "read"}
-        return 200, {
-            "id": str(len(self.apps)),
-            "name": seen.one("client_name"),
-            "website": seen.one("website"),
-            "scopes": (seen.one("scopes") or "read").split(),
+        self.apps[client_id] = {
+            "secret": secret,
             "redirect_uri": redirect,
-            "redirect_uris": [redirect],
-            "vapid_key": "BCk-QqERU0q-CfYZjcuB6lnyyOYfJ2AifKqfeGIm7Z-HiTU5T9eTG5GxVA0_OH5mMlI4UkkDTpaZwozy0TzdZ2M=",
-            "client_id": client_id,
-            "client_secret": secret,
-            "client_secret_expires_at": 0,
-        }, {}
+            "scopes": seen.one("scopes") or "read",
+        }
+        return (
+            200,
+            {
+                "id": str(len(self.apps)),
+                "name": seen.one("client_name"),
+                "website": seen.one("website"),
+                "scopes": (seen.one("scopes") or "read").split(),
+                "redirect_uri": redirect,
+                "redirect_uris": [redirect],
+                "vapid_key": "BCk-QqERU0q-CfYZjcuB6lnyyOYfJ2AifKqfeGIm7Z-HiTU5T9eTG5GxVA0_OH5mMlI4UkkDTpaZwozy0TzdZ2M",
+                "client_id": client_id,
+                "client_secret": secret,
+                "client_secret_expires_at": 0,
+            },
+            {},
+        )
 
     # methods/oauth: GET /oauth/authorize; the person approves, the browser is sent to
     # redirect_uri with ?code=…&state=… (PKCE: code_challenge with method S256)
@@ -279,8 +305,12 @@ class FakeMastodon:
         if seen.one("code_challenge_method") != "S256" or not seen.one("code_challenge"):
             return 400, {"error": "invalid_request"}, {}
         code = "code-" + secrets.token_urlsafe(12)
-        self.codes[code] = {"client_id": seen.one("client_id") or "", "challenge": seen.one("code_challenge") or "",
-                            "redirect_uri": app["redirect_uri"], "scope": seen.one("scope") or ""}
+        self.codes[code] = {
+            "client_id": seen.one("client_id") or "",
+            "challenge": seen.one("code_challenge") or "",
+            "redirect_uri": app["redirect_uri"],
+            "scope": seen.one("scope") or "",
+        }
         location = f"{app['redirect_uri']}?{urlencode({'code': code, 'state': seen.one('state') or ''})}"
         return 302, b"", {"Location": location}
 
@@ -290,21 +320,46 @@ class FakeMastodon:
         app = self.apps.get(seen.one("client_id") or "")
         verifier = seen.one("code_verifier") or ""
         digest = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
-        if (grant is None or app is None or app["secret"] != seen.one("client_secret")
-                or grant["redirect_uri"] != seen.one("redirect_uri") or grant["challenge"] != digest):
-            return 400, {"error": "invalid_grant",
-                         "error_description": "The provided authorization grant is invalid"}, {}
+        if (
+            grant is None
+            or app is None
+            or app["secret"] != seen.one("client_secret")
+            or grant["redirect_uri"] != seen.one("redirect_uri")
+            or grant["challenge"] != digest
+        ):
+            return (
+                400,
+                {
+                    "error": "invalid_grant",
+                    "error_description": "The provided authorization grant is invalid",
+                },
+                {},
+            )
         token = "fake-token-" + secrets.token_urlsafe(24)
         self.tokens[token] = grant["scope"]
-        return 200, {"access_token": token, "token_type": "Bearer", "scope": grant["scope"],
-                     "created_at": 1764662400}, {}
+        return (
+            200,
+            {
+                "access_token": token,
+                "token_type": "Bearer",
+                "scope": grant["scope"],
+                "created_at": 1764662400,
+            },
+            {},
+        )
 
     # methods/oauth: POST /oauth/revoke -> {} (403 for a client that does not own the token)
     def _revoke(self, seen: Seen) -> tuple[int, Any, dict[str, str]]:
         app = self.apps.get(seen.one("client_id") or "")
         if app is None or app["secret"] != seen.one("client_secret"):
-            return 403, {"error": "unauthorized_client",
-                         "error_description": "You are not authorized to revoke this token"}, {}
+            return (
+                403,
+                {
+                    "error": "unauthorized_client",
+                    "error_description": "You are not authorized to revoke this token",
+                },
+                {},
+            )
         token = seen.one("token") or ""
         if self.tokens.pop(token, None) is not None:
             self.revoked.append(token)
@@ -333,8 +388,10 @@ class FakeMastodon:
             keep = [("types[]", t) for t in types or []] + [("limit", str(limit))]
             older = urlencode([*keep, ("max_id", page[-1]["id"])])
             newer = urlencode([*keep, ("min_id", page[0]["id"])])
-            headers["Link"] = (f'<{base}/api/v1/notifications?{older}>; rel="next", '
-                               f'<{base}/api/v1/notifications?{newer}>; rel="prev"')
+            headers["Link"] = (
+                f'<{base}/api/v1/notifications?{older}>; rel="next", '
+                f'<{base}/api/v1/notifications?{newer}>; rel="prev"'
+            )
         return 200, page, headers
 
     # methods/statuses: GET /api/v1/statuses/:id and GET /api/v1/statuses/:id/context
@@ -366,8 +423,9 @@ class FakeMastodon:
         parent = seen.one("in_reply_to_id")
         if parent and parent not in self.statuses:
             return 404, {"error": "Record not found"}, {}
-        status = self.add_status(text, author=SCHOOL, in_reply_to_id=parent,
-                                 visibility=seen.one("visibility") or "public")
+        status = self.add_status(
+            text, author=SCHOOL, in_reply_to_id=parent, visibility=seen.one("visibility") or "public"
+        )
         if key:
             self.idempotency[(token, key)] = status["id"]
         return 200, status, {}
@@ -380,19 +438,35 @@ class FakeMastodon:
             self.mutes.append(account_id)
         elif verb not in ("block", "mute"):
             return 404, {"error": "Record not found"}, {}
-        return 200, {
-            "id": account_id, "following": False, "showing_reblogs": False, "notifying": False,
-            "languages": None, "followed_by": False, "blocking": account_id in self.blocks,
-            "blocked_by": False, "muting": account_id in self.mutes,
-            "muting_notifications": account_id in self.mutes, "requested": False, "requested_by": False,
-            "domain_blocking": False, "endorsed": False, "note": "",
-        }, {}
+        return (
+            200,
+            {
+                "id": account_id,
+                "following": False,
+                "showing_reblogs": False,
+                "notifying": False,
+                "languages": None,
+                "followed_by": False,
+                "blocking": account_id in self.blocks,
+                "blocked_by": False,
+                "muting": account_id in self.mutes,
+                "muting_notifications": account_id in self.mutes,
+                "requested": False,
+                "requested_by": False,
+                "domain_blocking": False,
+                "endorsed": False,
+                "note": "",
+            },
+            {},
+        )
 
     # methods/reports: POST /api/v1/reports (account_id, status_ids[], comment, forward,
     # category) -> entities/Report
     def _report(self, seen: Seen) -> tuple[int, Any, dict[str, str]]:
         account_id = seen.one("account_id")
-        target = next((s["account"] for s in self.statuses.values() if s["account"]["id"] == account_id), None)
+        target = next(
+            (s["account"] for s in self.statuses.values() if s["account"]["id"] == account_id), None
+        )
         if target is None:
             return 404, {"error": "Record not found"}, {}
         report = {
@@ -423,8 +497,13 @@ def _handler(fake: FakeMastodon) -> type[BaseHTTPRequestHandler]:
             parts = urlsplit(self.path)
             length = int(self.headers.get("Content-Length") or 0)
             raw = self.rfile.read(length).decode() if length else ""
-            seen = Seen(method, parts.path, parse_qs(parts.query), parse_qs(raw),
-                        {k.lower(): v for k, v in self.headers.items()})
+            seen = Seen(
+                method,
+                parts.path,
+                parse_qs(parts.query),
+                parse_qs(raw),
+                {k.lower(): v for k, v in self.headers.items()},
+            )
             status, body, headers = fake.answer(seen)
             data = body if isinstance(body, bytes) else json.dumps(body).encode()
             self.send_response(status)
@@ -440,4 +519,3 @@ def _handler(fake: FakeMastodon) -> type[BaseHTTPRequestHandler]:
             return
 
     return Handler
-

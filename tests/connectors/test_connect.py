@@ -80,13 +80,19 @@ def test_a_refused_sign_in_connects_nothing(school: School, memory_keyring) -> N
         with httpx.Client() as browser:
             forged = browser.get(target, params={"code": "stolen", "state": "wrong"})
             assert forged.status_code == 400  # a wrong state is ignored, the wait goes on
-            browser.get(target, params={"error": "access_denied", "state": query["state"][0],
-                                        "error_description": "The resource owner denied the request"})
+            browser.get(
+                target,
+                params={
+                    "error": "access_denied",
+                    "state": query["state"][0],
+                    "error_description": "The resource owner denied the request",
+                },
+            )
         return True
 
     connections = school.ctx.connectors.connections
     connections.open_browser = refuse
-    with pytest.raises(ConnectorError, match="did not grant access.*denied the request"):
+    with pytest.raises(ConnectorError, match=r"did not grant access.*denied the request"):
         connections.connect_with_browser(school.head, school.account_id, school.fake.url)
     assert school.fake.seen("POST", "/oauth/token") == []
     assert memory_keyring.items == {} and connections.all() == []
@@ -113,11 +119,12 @@ def test_disconnect_revokes_the_token_and_forgets_it(school: School, memory_keyr
     assert "connector.connect" in actions and "connector.disconnect" in actions
 
 
-def test_disconnect_that_cannot_revoke_changes_nothing_unless_local_only(school: School, memory_keyring,
-                                                                         pauses) -> None:
+def test_disconnect_that_cannot_revoke_changes_nothing_unless_local_only(
+    school: School, memory_keyring, pauses
+) -> None:
     school.connect()
     connections = school.ctx.connectors.connections
-    with pytest.raises(ConnectorError, match="cannot revoke it.*Nothing was changed"):
+    with pytest.raises(ConnectorError, match=r"cannot revoke it.*Nothing was changed"):
         connections.disconnect(school.head, school.account_id)
     assert len(memory_keyring.items) == 1 and len(connections.all()) == 1
     connections.disconnect(school.head, school.account_id, local_only=True)

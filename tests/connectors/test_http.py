@@ -27,8 +27,9 @@ NOTES = "/api/v1/notifications"
 
 
 def client(fake: FakeMastodon, token: str | None = None, **options: object) -> ApiClient:
-    return ApiClient(fake.url, platform="Mastodon", token=token or fake.token, now=lambda: SUITE_NOW,
-                     **options)  # type: ignore[arg-type]
+    return ApiClient(
+        fake.url, platform="Mastodon", token=token or fake.token, now=lambda: SUITE_NOW, **options
+    )  # type: ignore[arg-type]
 
 
 def test_the_tests_cannot_reach_the_network() -> None:
@@ -37,8 +38,16 @@ def test_the_tests_cannot_reach_the_network() -> None:
 
 
 def test_an_unreachable_platform_is_a_network_error_saying_nothing_was_sent(fake, pauses) -> None:
-    with ApiClient("https://mastodon.invalid.example", platform="Mastodon", token="t",
-                   now=lambda: SUITE_NOW, retries=0) as api, pytest.raises(NetworkError) as caught:
+    with (
+        ApiClient(
+            "https://mastodon.invalid.example",
+            platform="Mastodon",
+            token="t",
+            now=lambda: SUITE_NOW,
+            retries=0,
+        ) as api,
+        pytest.raises(NetworkError) as caught,
+    ):
         api.get(NOTES)
     assert caught.value.retryable and not caught.value.maybe_done
 
@@ -97,7 +106,10 @@ def test_401_403_404_say_what_to_do(fake, pauses) -> None:
     with client(fake, token="expired") as api, pytest.raises(TokenRefused, match="connect the account again"):
         api.get(NOTES)
     fake.tokens["narrow"] = "read:statuses"
-    with client(fake, token="narrow") as api, pytest.raises(PermissionMissing, match="outside the authorized"):
+    with (
+        client(fake, token="narrow") as api,
+        pytest.raises(PermissionMissing, match="outside the authorized"),
+    ):
         api.get(NOTES)
     with client(fake) as api, pytest.raises(Gone, match="no longer exists"):
         api.get("/api/v1/statuses/123")
@@ -156,3 +168,11 @@ def test_redirects_are_not_followed(fake, pauses) -> None:
         api.get(NOTES)
     assert not isinstance(caught.value, httpx.HTTPError)
     assert "302" in str(caught.value)
+
+
+def test_a_retry_remembers_that_an_earlier_try_may_have_got_through(fake, pauses) -> None:
+    fake.force("POST", "/api/v1/statuses", 504, 503, 503, 503)
+    with client(fake) as api, pytest.raises(ServerError) as caught:
+        api.post("/api/v1/statuses", {"status": "x"}, headers={"Idempotency-Key": "k"}, repeatable=True)
+    assert caught.value.maybe_done  # the 504 may have posted it, whatever the last 503 says
+    assert pauses == [0.5, 1.0, 2.0]

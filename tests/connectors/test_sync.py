@@ -35,12 +35,21 @@ def test_three_mentions_come_in_once(school: School) -> None:
     [again] = school.sync()
     assert (again.ok, again.imported) == (True, 0)
     rows = items(school)
-    assert sorted(r.text for r in rows) == ["Is school open tomorrow?", "Thanks for the concert!",
-                                            "When is the fair?"]
+    assert sorted(r.text for r in rows) == [
+        "Is school open tomorrow?",
+        "Thanks for the concert!",
+        "When is the fair?",
+    ]
     assert {r.platform_item_id for r in rows} == set(school.fake.statuses)
-    assert all(r.source == "mastodon" and r.kind == "mention" and r.author_handle == "@pat@other.example"
-               and r.author_name == "Pat Parent" and r.received_at == SUITE_NOW - timedelta(hours=2)
-               and r.due_at > r.received_at for r in rows)
+    assert all(
+        r.source == "mastodon"
+        and r.kind == "mention"
+        and r.author_handle == "@pat@other.example"
+        and r.author_name == "Pat Parent"
+        and r.received_at == SUITE_NOW - timedelta(hours=2)
+        and r.due_at > r.received_at
+        for r in rows
+    )
     # The second round asked only for what came after the newest one seen.
     second = school.fake.seen("GET", NOTES)[-1]
     assert second.one("min_id") == cursor(school) == school.fake.notifications[-1]["id"]
@@ -58,12 +67,20 @@ def test_new_mentions_after_a_sync_come_in_with_the_next(school: School) -> None
 
 def test_replies_keep_their_thread(school: School) -> None:
     parent = school.fake.add_mention("Who organises the fair?")
-    school.fake.add_mention("@pat the PTA does", in_reply_to_id=parent["id"],
-                            author={"id": "2002", "username": "sam", "acct": "sam", "display_name": ""})
+    school.fake.add_mention(
+        "@pat the PTA does",
+        in_reply_to_id=parent["id"],
+        author={"id": "2002", "username": "sam", "acct": "sam", "display_name": ""},
+    )
     school.connect()
     school.sync()
     first, reply = sorted(items(school), key=lambda r: r.kind)
-    assert first.kind == "mention" and reply.kind == "reply" and reply.parent_platform_id == parent["id"] and reply.parent_id == first.id
+    assert (
+        first.kind == "mention"
+        and reply.kind == "reply"
+        and reply.parent_platform_id == parent["id"]
+        and reply.parent_id == first.id
+    )
     assert reply.author_name == "sam" and reply.author_handle == "@sam"
 
 
@@ -109,14 +126,17 @@ def test_only_mentions_come_in(school: School) -> None:
 
 
 def test_html_content_warnings_media_and_direct_messages(school: School) -> None:
-    school.fake.add_mention("Can I <b>ask</b> privately?", visibility="direct", spoiler_text="private",
-                           media=2)
+    school.fake.add_mention(
+        "Can I <b>ask</b> privately?", visibility="direct", spoiler_text="private", media=2
+    )
     school.connect()
     school.sync()
     [row] = items(school)
     assert row.kind == "message"
-    assert row.text == ("[Content warning: private]\nCan I <b>ask</b> privately?\n"
-                        "[2 attachment(s): open the post to see them]")
+    assert row.text == (
+        "[Content warning: private]\nCan I <b>ask</b> privately?\n"
+        "[2 attachment(s): open the post to see them]"
+    )
 
 
 def test_screening_runs_on_arrival(school: School) -> None:
