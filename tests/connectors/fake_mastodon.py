@@ -288,7 +288,7 @@ class FakeMastodon:
                 "scopes": (seen.one("scopes") or "read").split(),
                 "redirect_uri": redirect,
                 "redirect_uris": [redirect],
-                "vapid_key": "BCk-QqERU0q-CfYZjcuB6lnyyOYfJ2AifKqfeGIm7Z-HiTU5T9eTG5GxVA0_OH5mMlI4UkkDTpaZwozy0TzdZ2M",
+                "vapid_key": "BCk-QqERU0q-CfYZjcuB6lnyyOYfJ2AifKqfeGIm7Z-HiTU5T9eTG5GxVA0",
                 "client_id": client_id,
                 "client_secret": secret,
                 "client_secret_expires_at": 0,
