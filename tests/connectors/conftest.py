@@ -72,6 +72,12 @@ def memory_keyring(monkeypatch: pytest.MonkeyPatch) -> MemoryKeyring:
     return backend
 
 
+@pytest.fixture
+def keyring_backend(memory_keyring: MemoryKeyring) -> object:
+    """Where tokens go in these tests; a module can override it with the real keyring."""
+    return memory_keyring
+
+
 @dataclass
 class School:
     ctx: AppContext
@@ -102,7 +108,7 @@ def school(
     people: dict[str, Actor],
     fake: FakeMastodon,
     pauses: list[float],
-    memory_keyring: MemoryKeyring,
+    keyring_backend: object,
 ) -> School:
     """An active Mastodon account @oakfield in the register, not yet connected."""
     account_id = active_account(
