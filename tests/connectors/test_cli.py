@@ -52,8 +52,16 @@ def test_done_means(school: School, capsys, monkeypatch, clock) -> None:
 
     # A reply made in smmod arrives as a reply to the right status, with the right token.
     first = mentions[0]["id"]
-    code, out = run(capsys, "queue", "act", str(item_for(school, first)), "reply", "--text",
-                    "Sports day is on 3 July.", "--json")
+    code, out = run(
+        capsys,
+        "queue",
+        "act",
+        str(item_for(school, first)),
+        "reply",
+        "--text",
+        "Sports day is on 3 July.",
+        "--json",
+    )
     assert code == 0 and json.loads(out)["recorded"] is True
     [posted] = fake.seen("POST", STATUSES)
     assert posted.one("in_reply_to_id") == first
@@ -61,8 +69,18 @@ def test_done_means(school: School, capsys, monkeypatch, clock) -> None:
 
     # A block with its audience notice does too.
     rude = mentions[1]["id"]
-    code, out = run(capsys, "queue", "act", str(item_for(school, rude)), "block", "--reason",
-                    "Abuse of staff", "--notice", "This account was blocked for abusing staff.", "--json")
+    code, out = run(
+        capsys,
+        "queue",
+        "act",
+        str(item_for(school, rude)),
+        "block",
+        "--reason",
+        "Abuse of staff",
+        "--notice",
+        "This account was blocked for abusing staff.",
+        "--json",
+    )
     assert code == 0 and json.loads(out)["recorded"] is True
     [block] = fake.seen("POST", "/api/v1/accounts/2001/block")
     assert block.headers["authorization"] == f"Bearer {token}"
@@ -73,8 +91,16 @@ def test_done_means(school: School, capsys, monkeypatch, clock) -> None:
     # A server error leaves the action in the outbox; the next sync performs it once.
     coat = mentions[2]["id"]
     fake.force("POST", STATUSES, 500, 500, 500, 500)
-    code, out = run(capsys, "queue", "act", str(item_for(school, coat)), "reply", "--text",
-                    "It is in lost property.", "--json")
+    code, out = run(
+        capsys,
+        "queue",
+        "act",
+        str(item_for(school, coat)),
+        "reply",
+        "--text",
+        "It is in lost property.",
+        "--json",
+    )
     waiting = json.loads(out)
     assert code == 1 and waiting["recorded"] is False and waiting["status"] == "pending"
     code, out = run(capsys, "outbox", "list", "--json")
@@ -97,16 +123,26 @@ def test_done_means(school: School, capsys, monkeypatch, clock) -> None:
 
 def test_connect_with_a_token_on_stdin(school: School, capsys, monkeypatch) -> None:
     monkeypatch.setattr("sys.stdin", io.StringIO(school.fake.token + "\n"))
-    code, out = run(capsys, "connect", "mastodon", "--account", "oakfield", "--instance", school.fake.url,
-                    "--token-stdin", "--json")
+    code, out = run(
+        capsys,
+        "connect",
+        "mastodon",
+        "--account",
+        "oakfield",
+        "--instance",
+        school.fake.url,
+        "--token-stdin",
+        "--json",
+    )
     assert code == 0 and json.loads(out)["api_base"] == school.fake.url
     assert school.fake.token not in out
 
 
 def test_bad_input_exits_2_with_one_line(school: School, capsys, monkeypatch) -> None:
     monkeypatch.setattr("sys.stdin", io.StringIO("\n"))
-    code = main(["connect", "mastodon", "--account", "oakfield", "--instance", school.fake.url,
-                 "--token-stdin"])
+    code = main(
+        ["connect", "mastodon", "--account", "oakfield", "--instance", school.fake.url, "--token-stdin"]
+    )
     err = capsys.readouterr().err
     assert code == 2 and err.count("\n") == 1 and "no token" in err
     code = main(["sync", "--account", "oakfield"])
@@ -125,7 +161,16 @@ def test_manual_actions_are_recorded_without_the_platform(school: School, capsys
     status = school.fake.add_mention("hi")
     school.connect()
     school.sync()
-    code, out = run(capsys, "queue", "act", str(item_for(school, status["id"])), "hide", "--reason", "Rude",
-                    "--manual", "--json")
+    code, out = run(
+        capsys,
+        "queue",
+        "act",
+        str(item_for(school, status["id"])),
+        "hide",
+        "--reason",
+        "Rude",
+        "--manual",
+        "--json",
+    )
     assert code == 0 and json.loads(out)["recorded"] is True
     assert school.fake.seen("POST", STATUSES) == []
