@@ -21,6 +21,7 @@ from smmod.store.engine import SessionFactory
 # Services are imported when first used, not at start-up: the window paints sooner.
 if TYPE_CHECKING:
     from smmod.accounts import AccountService, CredentialService
+    from smmod.connectors import Connectors
     from smmod.dnp import DnpService, ImageService
     from smmod.handover import HandoverService
     from smmod.moderation import IncidentService, ModerationService
@@ -126,6 +127,14 @@ class AppContext:
         from smmod.moderation import IncidentService
 
         return IncidentService(self.session_factory, self.queue, now=self.queue.now)
+
+    @cached_property
+    def connectors(self) -> Connectors:
+        """Connected platform accounts, sync and the outbox of actions (issue 16)."""
+        from smmod.connectors import Connectors
+
+        return Connectors(self.session_factory, self.queue, self.moderation, lambda: self.vault,
+                          now=self.queue.now)
 
     def calendar(self) -> WorkingCalendar:
         """The R7 working calendar from the current ``sla.*`` settings."""

@@ -55,6 +55,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     add_json_flag(p)
     p.set_defaults(func=cmd_list)
 
+    from smmod.cli.connectors import register_act
+
+    register_act(qsub)  # `queue act`: acting through a platform connector (issue 16)
+
 
 def _mapping(pairs: list[str]) -> dict[str, str] | None:
     if not pairs:

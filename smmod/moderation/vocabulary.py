@@ -31,14 +31,14 @@ __all__ = [
 ]
 
 # R8: every action records its reason; these cannot be recorded without one.
-REASON_REQUIRED: Final = frozenset({"hide", "delete", "block", "report_to_platform", "reopen"})
+REASON_REQUIRED: Final = frozenset({"hide", "delete", "block", "mute", "report_to_platform", "reopen"})
 # R8: a short public statement of exactly why the action was taken.
 NOTICE_REQUIRED: Final = frozenset({"delete", "block"})
 NOTICE_ALLOWED: Final = frozenset({"hide", "delete", "block"})
 # The SLA clock stops at the first of these (R7).
 FIRST_RESPONSE_KINDS: Final = frozenset({"acknowledge", "reply", "escalate"})
 # Done on the platform (by the moderator today, by a connector one day).
-PLATFORM_KINDS: Final = frozenset({"reply", "hide", "delete", "block", "report_to_platform"})
+PLATFORM_KINDS: Final = frozenset({"reply", "hide", "delete", "block", "mute", "report_to_platform"})
 
 ACTION_LABELS: Final = {
     "acknowledge": "Acknowledged",
@@ -46,6 +46,7 @@ ACTION_LABELS: Final = {
     "hide": "Hidden",
     "delete": "Deleted",
     "block": "Author blocked",
+    "mute": "Author muted",
     "report_to_platform": "Reported to the platform",
     "escalate": "Escalated to an incident",
     "resolve": "Resolved",

@@ -15,6 +15,7 @@ from smmod.store.models.accounts import (
     CredentialRotation,
 )
 from smmod.store.models.audit import AuditEntry
+from smmod.store.models.connectors import OUTBOX_STATUSES, Connection, OutboxEntry
 from smmod.store.models.dnp import (
     RESTRICTIONS,
     BiometricConsent,
@@ -67,6 +68,7 @@ __all__ = [
     "HANDOVER_STATUSES",
     "INCIDENT_CATEGORIES",
     "INCIDENT_STATUSES",
+    "OUTBOX_STATUSES",
     "PLATFORMS",
     "RESTRICTIONS",
     "ROLES",
@@ -78,6 +80,7 @@ __all__ = [
     "AuditEntry",
     "Base",
     "BiometricConsent",
+    "Connection",
     "Credential",
     "CredentialRotation",
     "FaceConfirmation",
@@ -91,6 +94,7 @@ __all__ = [
     "IncidentEvidence",
     "IncidentNote",
     "ModerationMeta",
+    "OutboxEntry",
     "Pupil",
     "QueueCsvMapping",
     "QueueFeed",

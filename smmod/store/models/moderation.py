@@ -32,6 +32,7 @@ ACTION_KINDS = (
     "hide",
     "delete",
     "block",
+    "mute",
     "report_to_platform",
     "escalate",
     "resolve",
