@@ -1,4 +1,5 @@
-"""Built-in detectors: links, personal data (UK phone, email, UK postcode), names.
+"""Built-in detectors: links, personal data (UK phone, email, UK postcode, street
+address, date of birth), names.
 
 Each detector returns the spans it found in the original text, so a flag can show the
 moderator exactly what triggered it. The patterns lean towards missing an odd format
@@ -10,6 +11,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from functools import lru_cache
+
+import phonenumbers
 
 from smmod.screening.terms import trie_pattern
 from smmod.screening.text import fold
@@ -39,19 +42,20 @@ _EMAIL = re.compile(
     r"(?<![\w.+\-])[\w.+\-]+@[a-z0-9\-]+(?:\.[a-z0-9\-]+)*\.[a-z]{2,}(?![\w\-])",
     re.IGNORECASE,
 )
-# A UK number: +44 / 0044 (optionally "(0)") or a leading 0, then the national number
-# of 9 or 10 digits with single spaces, hyphens or a closing bracket between digits.
-_PHONE = re.compile(
-    r"""
-    (?<![\w+])
-    (?: (?:\+|00)44[\s\-]?(?:\(0\)[\s\-]?)? | \(?0 )
-    (?P<national>[1-9](?:[\s\-]?\)?[\s\-]?\d){8,9})
-    (?!\d)
-    """,
-    re.VERBOSE,
+# Nine or more digits close together: only then is the phone-number library asked.
+_PHONE_HINT = re.compile(r"(?:\d[\s\-().]{0,3}){9}")
+# Ofcom's ranges reserved for drama and examples: a reader cannot tell them from real
+# numbers, so they are personal data on a school page too (libphonenumber calls them
+# invalid because no one is ever given one).
+_DRAMA = re.compile(
+    r"7700900\d{3}|1632960\d{3}|20794600\d{2}|1[1-9]14960\d{3}|11[3-8]4960\d{3}|"
+    r"2890180\d{3}|2920180\d{3}|1914980\d{3}|8081570\d{3}|9098790\d{3}|3069990\d{3}"
 )
-_PHONE_FIRST_DIGITS = frozenset("12378")
-_TEN_DIGITS_ONLY = frozenset("237")  # 02x London etc., 03x, 07x mobiles
+# A number written beside one of these words belongs to an organisation, not a person.
+_ORGANISATION = re.compile(
+    r"(?i:office|reception|school|helpline|switchboard|freephone|charity|samaritans|childline|"
+    r"nspcc|council|surgery|police|call us|ring us|contact us)[^.\n]{0,40}$"
+)
 # Single-letter postcode areas are B E G L M N S W; two-letter areas never have I J Z
 # second. The inward code's letters never include C I K M O V.
 _OUTWARD = r"(?:[BEGLMNSW]|[A-PR-UWYZ][A-HK-Y])\d[A-Z\d]?"
@@ -80,18 +84,32 @@ def find_emails(text: str) -> list[Span]:
     return [match.span() for match in _EMAIL.finditer(text)]
 
 
-def _valid_phone(national: str) -> bool:
-    digits = "".join(char for char in national if char.isdigit())
-    if digits[0] not in _PHONE_FIRST_DIGITS:
+def _uk_number(number: phonenumbers.PhoneNumber) -> bool:
+    if number.country_code != 44:
         return False
-    return len(digits) == 10 or (len(digits) == 9 and digits[0] not in _TEN_DIGITS_ONLY)
+    if phonenumbers.is_valid_number(number):
+        return True
+    return _DRAMA.fullmatch(str(number.national_number)) is not None
 
 
 def find_phones(text: str) -> list[Span]:
-    """UK phone numbers: mobiles, geographic and non-geographic, national or +44."""
-    if "0" not in text and "44" not in text:
+    """UK phone numbers (mobile, geographic, non-geographic; national or +44), found by
+    the ``phonenumbers`` library; a number beside "office", "school", "helpline" and
+    the like is an organisation's and is left out."""
+    if _PHONE_HINT.search(text) is None:
         return []
-    return [m.span() for m in _PHONE.finditer(text) if _valid_phone(m.group("national"))]
+    found = []
+    for match in phonenumbers.PhoneNumberMatcher(text, "GB", leniency=phonenumbers.Leniency.POSSIBLE):
+        start, end = match.start, match.end
+        if start > 0 and (text[start - 1].isalnum() or text[start - 1] == "+"):
+            continue  # digits run on from something else
+        if end < len(text) and text[end].isdigit():
+            continue
+        if "." in match.raw_string or not match.raw_string.lstrip("(").startswith(("+", "0")):
+            continue  # "4407700900123", "0.7700.900123": a number, but not written as a phone
+        if _uk_number(match.number) and _ORGANISATION.search(text[max(0, start - 60) : start]) is None:
+            found.append((start, end))
+    return found
 
 
 def find_postcodes(text: str) -> list[Span]:
@@ -100,10 +118,38 @@ def find_postcodes(text: str) -> list[Span]:
     return [match.span() for match in _POSTCODE.finditer(text)]
 
 
+# A house number, one to three words and a street word: "14 Mill Lane", "3 The Paddock".
+_STREET_WORDS = (
+    r"road|rd|street|st|lane|ln|avenue|ave|close|drive|dr|way|crescent|court|ct|grove|gardens|"
+    r"place|terrace|walk|mews|row|hill|view|paddock|green|square|parade|rise|vale|fields|park"
+)
+_ADDRESS = re.compile(
+    rf"\b(?:\d{{1,4}}[a-z]?,?|number \d{{1,4}},?|flat \d{{1,4}},?) (?:[A-Z][a-z'\-]+ ){{1,3}}(?i:{_STREET_WORDS})\b"
+    rf"|(?i:\blives? (?:at|on|in)\b)(?: [\w']+){{0,4}} (?:[A-Z][a-z'\-]+ ){{1,3}}(?i:{_STREET_WORDS})\b"
+)
+_BIRTH_DATE = re.compile(
+    r"(?i:\b(?:date of birth|d\.?o\.?b\.?|birthday is|was born on|born on)\b)[:\s]*"
+    r"(?:(?:is|was)\s+)?(?:\d{1,2}(?:st|nd|rd|th)?[\s/.\-](?:\d{1,2}|[A-Za-z]{3,9})[\s/.\-,]+\d{2,4}|"
+    r"\d{1,2}(?:st|nd|rd|th)? (?:of )?[A-Za-z]{3,9}(?: \d{4})?)"
+)
+
+
+def find_addresses(text: str) -> list[Span]:
+    """Street addresses ("14 Mill Lane", "lives on Church Street")."""
+    return [match.span() for match in _ADDRESS.finditer(text)]
+
+
+def find_birth_dates(text: str) -> list[Span]:
+    """A date of birth given as such ("DOB 12/09/2012", "was born on 5th March 2013")."""
+    return [match.span() for match in _BIRTH_DATE.finditer(text)]
+
+
 PERSONAL_DATA_FINDERS = {
     "phone": find_phones,
     "email": find_emails,
     "postcode": find_postcodes,
+    "address": find_addresses,
+    "date_of_birth": find_birth_dates,
 }
 
 # --- protected names ---------------------------------------------------------------

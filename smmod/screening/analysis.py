@@ -1,0 +1,345 @@
+"""The built-in checks: threats, hate, abuse of staff or pupils, sexual content, self-harm,
+complaints and targeted swearing.
+
+Each check reads the item (``smmod.screening.reading``) and looks for the shape of the
+harm rather than a list of sentences: an intent, a violent act and a person ("I'll
+stab him"); a protected group and a dehumanising or negative predicate ("immigrants
+are rats", "why are women so stupid?"); a member of staff or a pupil and an insult.
+Counter-speech and quotes that condemn hate ("calling refugees animals is disgusting")
+are recognised and left alone.
+
+A check returns ``Finding``s: the words that matched, as written, and a short
+explanation of the pattern (and of any disguise undone), which the moderator sees.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from smmod.paths import resource
+from smmod.screening.lexicon import Lexicon, alternation, load_lexicon, read_terms
+from smmod.screening.reading import Reader, Reading, Span, Vocabulary
+
+CHECKS = ("threat", "hate", "abuse_staff", "abuse_pupil", "offensive", "sexual", "self_harm", "complaint")
+
+
+@dataclass(frozen=True)
+class Finding:
+    spans: tuple[Span, ...]
+    why: str  # "intent + violent act + person"
+
+
+W = r"[a-z0-9¤§][a-z0-9'\-]*"  # one word (never punctuation)
+_NEGATION = r"(?:not|never|no|nor|n't|aren't|isn't|wasn't|weren't|don't|doesn't|didn't|won't|wouldn't|" \
+    r"shouldn't|can't|cannot|nobody|nothing|hardly|neither)"
+GW = rf"(?!{_NEGATION}(?![\w'])){W}"  # a gap word that is not a negation
+
+
+def gap(n: int, word: str = GW) -> str:
+    return rf"(?: {word}){{0,{n}}}"
+
+
+_NEG_BEFORE = re.compile(rf"(?:^| ){_NEGATION}(?: {W}){{0,2}}$")
+_REPORTING = (
+    r"(?:saying|say|says|said|to say|telling|tell|told|posting|posted|wrote|writing|shouted|shouting|"
+    r"chanting|called|calling|calls|call|words like|the word|the comment|comments like|graffiti said|"
+    r"note in her bag said|blaming|hating|mocking|attacking|insulting|think|thinks|believe|repeating)"
+)
+_CONDEMN = re.compile(
+    r"(?<![\w'])(?:racis[mt]s?|sexis[mt]|homophob\w*|transphob\w*|antisemit\w*|bigot\w*|hate crime|"
+    r"disability hate|hateful|reported|report|reporting|police|arrested|unacceptable|not ok|not okay|"
+    r"never acceptable|no place|shameful|ashamed|shame on|disgusting|disgrace|vile|horrible|wrong|"
+    r"lie|untrue|ignorant|conspiracy|offensive|hurt|tolerate|removed|hidden|blocked|devastated|"
+    r"educating|dealt with|treat it seriously|talk to|how is that allowed|hate speech|pathetic|stop|"
+    r"grow up|lazy nonsense|nonsense|the past|things have changed|seriously|informed)(?![\w'])"
+)
+_EDUCATIONAL = re.compile(
+    r"(?<![\w'])(?:education|rse|pshe|curriculum|lesson|lessons|assembly|workshop|training|leaflet|"
+    r"guidance|awareness|nspcc|childline|samaritans|counsellor|safeguarding|dangers of|talk to your|"
+    r"helpline|prevention|resources|newsletter|nurse|signs of|support)(?![\w'])"
+)
+_FIRST_PERSON = re.compile(r"(?<![\w'])(?:i|i'm|im|i've|ive|i'd|i'll|me|my|myself)(?![\w'])")
+_PARENT = re.compile(
+    r"(?<![\w'])(?:my|our) (?:\w+ )?(?:son|sons|daughter|daughters|child|children|kid|kids|boy|girl|"
+    r"little one|twins|year \d+)(?![\w'])|(?<![\w'])as a parent|(?<![\w'])as parents"
+)
+_NAME = r"§[a-z'\-]+"
+_STAFF_NAME = r"(?:(?:mr|mrs|ms|mx|dr|miss) ¤?[a-z'\-]+|¤[a-z'\-]+)"
+
+
+class Checks:
+    """All checks, compiled once for one lexicon."""
+
+    def __init__(self, lex: Lexicon) -> None:
+        a = alternation
+        ident_noun = a(lex["identity_nouns"])
+        ident_adj = a(lex["identity_adjectives"])
+        persons = a(lex["person_nouns"])
+        ident = rf"(?:{ident_noun}|{ident_adj} {persons})(?![\w'])"
+        self.ident = re.compile(rf"(?<![\w']){ident}")
+        pred = a([*lex["dehumanising"], *lex["negative_attributes"]])
+        adjectives = a([t for t in (*lex["negative_attributes"], *lex["dehumanising"]) if " " not in t])
+        hate_verbs = a(lex["hate_verbs"])
+        exclusion = a(lex["exclusion"])
+        violence = a(lex["violence"])
+        insults = a([*lex["insults"], *lex["profanity"]])
+        staff = a(lex["staff"])
+        pupil_nouns = r"(?:kid|kids|child|boy|girl|lad|son|daughter|pupil|student|year \d+s?|[0-9]+[a-z]s?)"
+        start = r"(?<![\w'¤§])"
+        end = r"(?![\w'])"
+
+        # --- hate --------------------------------------------------------------------
+        group_lead = r"(?:(?:all|most|many|the|those|these|some|every) (?:of )?(?:the |those |these )?)?"
+        self.hate_patterns = [
+            (re.compile(rf"{start}{group_lead}{ident}{gap(4)} {pred}{end}"), "protected group + negative or dehumanising predicate"),
+            (re.compile(rf"{start}{adjectives} {ident}"), "negative word + protected group"),
+            (re.compile(rf"{start}(?:i|we|i'm|im|i am|i just|i really|i honestly){gap(2, W)} {hate_verbs}{gap(2, W)} {ident}"), "hostility stated + protected group"),
+            (re.compile(rf"{start}{group_lead}{ident}{gap(3)} {exclusion}{end}"), "protected group + call to exclude"),
+            (re.compile(rf"{start}no {ident}{gap(2, W)} (?:should|allowed|wanted)"), "protected group + call to exclude"),
+            (re.compile(rf"{start}{ident}{gap(2, W)} (?:make me sick|disgust me|make me want to)"), "protected group + hostility stated"),
+        ]
+        slurs = a(lex["slurs"])
+        self.slur = re.compile(rf"{start}{slurs}{end}|(?<![\w'])(?:you|ya|such a|is a|a total|fags like) fag{end}")
+        self.report_frame = re.compile(rf"(?<![\w']){_REPORTING}(?![\w'])")
+
+        # --- threats -----------------------------------------------------------------
+        intent = (
+            r"(?:i'll|ill|i will|i'm going to|im going to|i am going to|i'm gonna|im gonna|gonna|going to|"
+            r"imma|ima|i want to|i wanna|wanna|i'd|i would|i could|i might|we'll|we will|we're going to|"
+            r"we are going to|we're gonna|we should|we need to|let's|lets|someone should|somebody should|"
+            r"someone needs to|somebody needs to|someone ought to|i swear i'll|i'd happily|i'd love to|"
+            r"i'll make sure|i will make sure|to|i'm bringing|i am bringing|we need|need to|should)"
+        )
+        person_target = (
+            rf"(?:you|u|ya|yous|him|her|them|'em|em|everyone|everybody|every one of|all of you|"
+            rf"the lot|your|his|their|ur|{ident}|{_NAME}|{_STAFF_NAME}|{staff}|{persons}|ref|referee|"
+            rf"mum|dad|son|daughter|wife|husband|{pupil_nouns}|the school|this school|school|house|"
+            rf"mosque|synagogue|church|temple|every \w+|all \w+)"
+        )
+        self.threat_patterns = [
+            (re.compile(rf"{start}{intent}{gap(3)} {violence}{gap(5, W)} {person_target}{end}"), "intent + violent act + person"),
+            (re.compile(rf"(?:^|[.!?,] ){violence} (?:all|every|the lot|each|any){gap(3, W)}"), "call to violence + group"),
+            (re.compile(rf"{start}{person_target}{gap(4)} (?:should|must|need to|needs to|deserve to|deserves to|"
+                        rf"ought to|are going to|is going to|are getting|is getting|are gonna|better|will)(?: all)?(?: be| get| getting| gets)? {violence}"), "person or group + should suffer violence"),
+            (re.compile(rf"{start}(?:hope|wish){gap(3, W)} (?:die|dies|dead|get killed|gets killed|get stabbed|gets stabbed|"
+                        rf"get shot|gets shot|burn|burns|rot){end}"), "wishing death or injury"),
+            (re.compile(rf"{start}{a(lex['threat_phrases'])}{end}"), "threatening phrase"),
+        ]
+
+        # --- abuse of staff and pupils, targeted swearing -----------------------------
+        staff_target = rf"(?:{_STAFF_NAME}|sir|(?:the|that|this|our|my|your|his|her|a) (?:{W} ){{0,2}}?{staff}|{staff})"
+        pupil_target = (
+            rf"(?:{_NAME}(?: (?:in|from) (?:year \d+|\d+[a-z]|{W}))?|(?:that|the|this|your|her|his|their|"
+            rf"a) (?:{W} ){{0,3}}?{pupil_nouns})"
+        )
+        self.staff_target = staff_target
+        link = rf"(?:{gap(6)})"
+        self.abuse = {
+            "staff": [
+                re.compile(rf"{start}{staff_target}{link} {insults}{end}"),
+                re.compile(rf"{start}{insults}(?: (?:of a|of an|old|little|new))? (?:{W} )?{staff}{end}"),
+            ],
+            "pupil": [
+                re.compile(rf"{start}{pupil_target}{link} {insults}{end}"),
+                re.compile(rf"{start}(?:everyone|everybody|nobody|no one) (?:hates|likes|can stand|wants){gap(1, W)} {pupil_target}"),
+                re.compile(rf"{start}(?:{_NAME}|{pupil_target}){gap(3, W)} (?:smells|stinks)"),
+                re.compile(rf"{start}{insults} (?:{W} )?{pupil_nouns}{end}"),
+            ],
+        }
+        self.second_person = re.compile(
+            rf"{start}(?:you|u|ya|ur|you're|youre|your a|you are)(?: an?| such an?| absolute| total| complete| fucking| little)*"
+            rf"{gap(2)} {insults}{end}|{start}(?:fuck|f off|piss off|screw) (?:you|u|off){end}"
+        )
+        self.judgement = re.compile(
+            rf"{start}(?:this|that|it|the {W}|this {W}|that {W}|your {W})(?: is| 's| was| are| were)"
+            rf"(?: a| such a| total| absolute| complete| load of| pure| utter)* (?:shit|shite|crap|bollocks|shitshow){end}"
+        )
+        self.strong_insult = re.compile(
+            rf"{start}(?:cunt|cunts|twat|twats|wanker|wankers|dickhead|knobhead|tosser|bellend|bitch|slut|"
+            rf"whore|motherfucker|piece of shit|little shit|scumbag|prick){end}"
+        )
+
+        # --- sexual, self-harm, complaints ---------------------------------------------
+        self.sexual_patterns = [
+            re.compile(rf"{start}{a(lex['sexual'])}{end}"),
+            re.compile(rf"{start}(?:{_STAFF_NAME}|{_NAME}|she|he|her|him|{staff_target}|{pupil_target}){gap(3)} "
+                       rf"(?:is|'s) (?:so |well |proper |really )?(?:hot|fit|sexy){end}"),
+            re.compile(rf"{start}(?:pics|pictures|photos|videos?) of (?:the |those )?(?:girls|boys|her|kids|children){gap(3, W)} "
+                       rf"(?:in|without) (?:their |her |his )?(?:swimming|bikinis?|underwear|costumes|pants|bra){end}"),
+            re.compile(rf"{start}how old are you{end}(?=.*(?:pic|photo|bedroom|dm|send|snap|meet))"),
+            re.compile(rf"{start}(?:body|figure) for (?:her|his) age{end}"),
+        ]
+        self.self_harm_words = re.compile(rf"{start}{a(lex['self_harm'])}{end}")
+        self.complaint_words = re.compile(rf"{start}{a(lex['complaint'])}{end}")
+
+    # -------------------------------------------------------------------------------
+    def _condemned(self, reading: Reading, start: int, end: int) -> bool:
+        """The hateful words are reported, quoted or denounced rather than meant."""
+        text = reading.text
+        before = text[:start]
+        if '"' in before and '"' in text[end:]:
+            return True
+        if self.report_frame.search(before[-60:]) and _CONDEMN.search(text):
+            return True
+        return bool(self.report_frame.search(before[-40:]) and re.search(r"(?:^| )(?:if|when|stop|don't|never)(?: |$)", before))
+
+    def hate(self, reading: Reading) -> list[Finding]:
+        found = []
+        for pattern, why in self.hate_patterns:
+            for m in pattern.finditer(reading.text):
+                if not self._negated(reading, m.start()) and not self._condemned(reading, m.start(), m.end()):
+                    found.append(Finding((reading.original_span(*m.span()),), why))
+        for m in self.slur.finditer(reading.text):
+            if not self._condemned(reading, m.start(), m.end()):
+                found.append(Finding((reading.original_span(*m.span()),), "slur"))
+        for finding in self.threat(reading):
+            for start, end in finding.spans:
+                if self.ident.search(reading.text, *self._text_range(reading, start, end)):
+                    found.append(Finding(finding.spans, "threat against a protected group"))
+        return found
+
+    def _text_range(self, reading: Reading, start: int, end: int) -> tuple[int, int]:
+        first = next(i for i, w in enumerate(reading.words) if w.span[1] > start)
+        last = max(i for i, w in enumerate(reading.words) if w.span[0] < end)
+        return reading.starts[first], reading.starts[last] + len(reading.words[last].word)
+
+    def _negated(self, reading: Reading, start: int) -> bool:
+        return _NEG_BEFORE.search(reading.text[max(0, start - 30) : start].rstrip()) is not None
+
+    def threat(self, reading: Reading) -> list[Finding]:
+        found = []
+        for pattern, why in self.threat_patterns:
+            for m in pattern.finditer(reading.text):
+                if self._negated(reading, m.start()) or self._condemned(reading, m.start(), m.end()):
+                    continue
+                found.append(Finding((reading.original_span(*m.span()),), why))
+        return found
+
+    def _abuse(self, reading: Reading, kind: str) -> list[Finding]:
+        found = []
+        for pattern in self.abuse[kind]:
+            for m in pattern.finditer(reading.text):
+                if self._negated(reading, m.start()):
+                    continue
+                found.append(Finding((reading.original_span(*m.span()),), f"{'member of staff' if kind == 'staff' else 'pupil'} + insult"))
+        return found
+
+    def abuse_staff(self, reading: Reading) -> list[Finding]:
+        return self._abuse(reading, "staff")
+
+    def abuse_pupil(self, reading: Reading) -> list[Finding]:
+        staff = {f.spans for f in self._abuse(reading, "staff")}
+        return [f for f in self._abuse(reading, "pupil") if f.spans not in staff]
+
+    def offensive(self, reading: Reading) -> list[Finding]:
+        found = [Finding(f.spans, "insult aimed at a person") for f in (*self.abuse_staff(reading), *self.abuse_pupil(reading))]
+        for pattern, why in (
+            (self.second_person, "insult aimed at 'you'"),
+            (self.strong_insult, "name-calling"),
+            (self.judgement, "swearing as a judgement"),
+        ):
+            for m in pattern.finditer(reading.text):
+                if not self._condemned(reading, m.start(), m.end()):
+                    found.append(Finding((reading.original_span(*m.span()),), why))
+        return found
+
+    def sexual(self, reading: Reading) -> list[Finding]:
+        text = reading.text
+        found = []
+        for pattern in self.sexual_patterns:
+            for m in pattern.finditer(text):
+                found.append(Finding((reading.original_span(*m.span()),), "sexual content"))
+        if found and _EDUCATIONAL.search(text) and not re.search(r"(?<![\w'])(?:send|dm|i'd|i want|wanna)(?![\w'])", text):
+            return []
+        return found
+
+    def self_harm(self, reading: Reading) -> list[Finding]:
+        text = reading.text
+        found = [Finding((reading.original_span(*m.span()),), "self-harm or suicide, in the writer's words")
+                 for m in self.self_harm_words.finditer(text) if not self._negated(reading, m.start())]
+        if found and _EDUCATIONAL.search(text) and not _FIRST_PERSON.search(text):
+            return []
+        return found
+
+    def complaint(self, reading: Reading, author_kind: str) -> list[Finding]:
+        text = reading.text
+        if author_kind != "parent" and not _PARENT.search(text):
+            return []
+        why = "complaint words, written by a parent" if author_kind == "parent" else "complaint words + 'my child'"
+        return [Finding((reading.original_span(*m.span()),), why) for m in self.complaint_words.finditer(text)]
+
+
+def _vocabulary(lex: Lexicon) -> Vocabulary:
+    lists = [n for n in lex.lists if n != "function_words"]
+    known = lex.single_words(*lists)
+    slur_words = lex.single_words("slurs")
+    maskable = tuple(sorted(known | {"fucking", "fuckin", "fucked", "fucker", "fuck", "shit", "shitting", "piss",
+                                     "pissed", "cunt", "twat", "bitch", "nigger", "nigga", "faggot", "wanker",
+                                     "bastard", "arse", "arsehole"}, key=lambda w: (len(w), w)))
+    anchors = lex.single_words("identity_nouns", "slurs", "dehumanising", "negative_attributes", "hate_verbs")
+    exclusions = frozenset(read_terms(resource("screening", "fuzzy_exclusions.txt"))) if resource(
+        "screening", "fuzzy_exclusions.txt").is_file() else frozenset()
+    return Vocabulary(
+        known=known,
+        maskable=maskable,
+        joinable=frozenset(w for w in slur_words | lex.single_words("profanity") if len(w) >= 5),
+        anchors=anchors,
+        segment_words=known | frozenset(lex["function_words"]),
+        fuzzy_terms=tuple(sorted(w for w in slur_words if len(w) >= 5)),
+        fuzzy_exclusions=exclusions,
+        everyday=frozenset(lex["function_words"]),
+    )
+
+
+_DISGUISE_HINT = re.compile(r"(?<![a-z])[a-z] [a-z] [a-z](?![a-z])|([a-z])\1\1|[a-z]\d|\d[a-z]")
+_LETTERS = re.compile(r"[a-z]+")
+_MIN_FUZZY = 4
+_NOT_ANCHORS = frozenset({"function_words", "person_nouns", "identity_adjectives", "staff"})
+
+
+class Analyser:
+    """A reader and the checks for one set of word lists; results cached per item."""
+
+    def __init__(self, lex: Lexicon) -> None:
+        self.reader = Reader(_vocabulary(lex))
+        self.checks = Checks(lex)
+        # A cheap first look: most items have none of these and are left alone at once.
+        terms = [t for name, ts in lex.lists.items() if name not in _NOT_ANCHORS for t in ts]
+        self._anchor = re.compile(r"(?<![\w'])" + alternation(terms) + r"(?![\w'])")
+        self._plain = re.compile(r"[a-z ,.'?!\-\"()&:;/£%\d]*")
+        self._inside = re.compile(alternation(t for t in self.reader.v.anchors if len(t) >= 4))
+
+    def looks_clean(self, folded: str) -> bool:
+        """True when nothing in ``folded`` could matter to any check (skip reading)."""
+        if not self._plain.fullmatch(folded) or _DISGUISE_HINT.search(folded):
+            return False
+        if self._anchor.search(folded) is not None:
+            return False
+        vocabulary = self.reader.v
+        fuzzy = self.reader.fuzzy
+        words = _LETTERS.findall(folded)
+        previous = ""
+        for word in words:
+            if previous and previous + word in vocabulary.joinable:
+                return False
+            previous = word
+            if len(word) >= _MIN_FUZZY and fuzzy.find(word) is not None:
+                return False
+            if len(word) >= 9 and self._inside.search(word):
+                return False
+        return True
+
+    def run(self, check: str, reading: Reading, author_kind: str) -> list[Finding]:
+        if check == "complaint":
+            return self.checks.complaint(reading, author_kind)
+        method: Callable[[Reading], list[Finding]] = getattr(self.checks, check)
+        return method(reading)
+
+
+@lru_cache(maxsize=8)
+def analyser_for(school: tuple[tuple[str, tuple[str, ...]], ...] = ()) -> Analyser:
+    """The analyser for the shipped lexicon plus the school's word lists (see lexicon)."""
+    return Analyser(load_lexicon(school))

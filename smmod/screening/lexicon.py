@@ -1,0 +1,88 @@
+"""The vocabularies the built-in checks use, from ``resources/screening/`` and the
+school's word lists.
+
+Each list becomes a regular-expression alternation matched on a ``Reading`` (words
+folded and de-disguised, one space between them), so a list of hundreds of terms still
+costs one scan. The school's "discriminatory" and "profanity" word lists add to the
+shipped slurs and swear words, so editing them in the app changes what is caught.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from smmod.paths import resource
+from smmod.screening.text import fold
+
+LEXICON_DIR = resource("screening")
+
+# Word stems (and a few phrases) worth a closer look: an item with none of them, and
+# written plainly, is left alone after one scan.
+_TERM = re.compile(r"[^\s]")
+
+
+def read_terms(path: Path) -> tuple[str, ...]:
+    terms: dict[str, None] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        term = " ".join(fold(line.split("#", 1)[0]).replace("-", " ").split())
+        if term:
+            terms[term] = None
+    return tuple(terms)
+
+
+def alternation(terms: Iterable[str]) -> str:
+    """One regex group for ``terms`` on a Reading: whole words, ``*`` = any ending."""
+    parts = []
+    for term in sorted(set(terms), key=len, reverse=True):
+        wildcard = term.endswith("*")
+        body = re.escape(term.rstrip("*")).replace(r"\ ", " ")
+        parts.append(body + ("[a-z']*" if wildcard else ""))
+    return "(?:" + "|".join(parts) + ")" if parts else "(?!x)x"
+
+
+def words_pattern(terms: Iterable[str]) -> re.Pattern[str]:
+    return re.compile(r"(?<![\w'])" + alternation(terms) + r"(?![\w'])")
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Every list, as terms; the checks compile what they need from these."""
+
+    lists: dict[str, tuple[str, ...]]
+
+    def __getitem__(self, name: str) -> tuple[str, ...]:
+        return self.lists[name]
+
+    def single_words(self, *names: str) -> frozenset[str]:
+        return frozenset(t.rstrip("*") for n in names for t in self.lists[n] if " " not in t)
+
+
+def _school_terms(terms: Iterable[str]) -> list[str]:
+    """Word-list terms in lexicon form (word lists use '-' and spaces alike)."""
+    return [" ".join(t.replace("-", " ").split()) for t in terms]
+
+
+# The school's word list that adds to each shipped list.
+SCHOOL_LISTS = {
+    "slurs": "discriminatory",
+    "profanity": "profanity",
+    "threat_phrases": "threats",
+    "complaint": "complaints",
+}
+
+
+@lru_cache(maxsize=8)
+def load_lexicon(school: tuple[tuple[str, tuple[str, ...]], ...] = (), directory: Path = LEXICON_DIR) -> Lexicon:
+    """The shipped lists, each with the terms of the school's matching word list added.
+
+    ``school`` pairs a shipped list's name (a key of ``SCHOOL_LISTS``) with the terms.
+    """
+    lists = {path.stem: read_terms(path) for path in sorted(directory.glob("*.txt"))}
+    lists["profanity"] = lists.pop("profanity_extra", ())
+    for name, terms in school:
+        lists[name] = tuple(dict.fromkeys([*lists.get(name, ()), *_school_terms(terms)]))
+    return Lexicon(lists)
