@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from smmod.paths import resource
-from smmod.screening.lexicon import Lexicon, alternation, load_lexicon, read_terms
+from smmod.screening.lexicon import Lexicon, alternation, anchor_words, load_lexicon, read_terms
 from smmod.screening.reading import Reader, Reading, Span, Vocabulary
 
 CHECKS = ("threat", "hate", "abuse_staff", "abuse_pupil", "offensive", "sexual", "self_harm", "complaint")
@@ -210,12 +210,16 @@ class Checks:
         return _NEG_BEFORE.search(reading.text[max(0, start - 30) : start].rstrip()) is not None
 
     def threat(self, reading: Reading) -> list[Finding]:
+        cached = reading.memo.get("threat")
+        if cached is not None:
+            return cached  # type: ignore[return-value]
         found = []
         for pattern, why in self.threat_patterns:
             for m in pattern.finditer(reading.text):
                 if self._negated(reading, m.start()) or self._condemned(reading, m.start(), m.end()):
                     continue
                 found.append(Finding((reading.original_span(*m.span()),), why))
+        reading.memo["threat"] = found
         return found
 
     def _abuse(self, reading: Reading, kind: str) -> list[Finding]:
@@ -295,20 +299,45 @@ def _vocabulary(lex: Lexicon) -> Vocabulary:
 
 
 _DISGUISE_HINT = re.compile(r"(?<![a-z])[a-z] [a-z] [a-z](?![a-z])|([a-z])\1\1|[a-z]\d|\d[a-z]")
-_LETTERS = re.compile(r"[a-z]+")
+_WORDS = re.compile(r"[a-z][a-z']*")
 _MIN_FUZZY = 4
-_NOT_ANCHORS = frozenset({"function_words", "person_nouns", "identity_adjectives", "staff"})
+
+
+# For each check, the lists one of whose words must be in the item for it to match.
+_CHECK_LISTS = {
+    "threat": ("violence", "threat_phrases"),
+    "hate": ("identity_nouns", "identity_adjectives", "slurs"),
+    "abuse_staff": ("insults", "profanity"),
+    "abuse_pupil": ("insults", "profanity"),
+    "offensive": ("insults", "profanity"),
+    "sexual": ("sexual",),
+    "self_harm": ("self_harm",),
+    "complaint": ("complaint",),
+}
+_CHECK_EXTRA = {
+    "threat": ("hope", "wish"),
+    "hate": ("fag",),
+    "abuse_pupil": ("hates", "likes", "wants", "stand", "smells", "stinks"),
+    "offensive": ("fuck", "piss", "screw", "shitshow"),
+    "sexual": ("hot", "fit", "sexy", "swimming", "bikini", "bikinis", "underwear", "costumes", "pants",
+               "bra", "old", "body", "figure"),
+}
 
 
 class Analyser:
-    """A reader and the checks for one set of word lists; results cached per item."""
+    """A reader and the checks for one set of word lists."""
 
     def __init__(self, lex: Lexicon) -> None:
-        self.reader = Reader(_vocabulary(lex))
+        vocabulary = _vocabulary(lex)
+        self.reader = Reader(vocabulary)
         self.checks = Checks(lex)
-        # A cheap first look: most items have none of these and are left alone at once.
-        terms = [t for name, ts in lex.lists.items() if name not in _NOT_ANCHORS for t in ts]
-        self._anchor = re.compile(r"(?<![\w'])" + alternation(terms) + r"(?![\w'])")
+        everyday = vocabulary.everyday
+        self._gates: dict[str, tuple[frozenset[str], tuple[str, ...]]] = {}
+        for check, names in _CHECK_LISTS.items():
+            exact, stems = anchor_words([t for n in names for t in lex[n]], everyday)
+            self._gates[check] = (exact | frozenset(_CHECK_EXTRA.get(check, ())), stems)
+        self._any_exact = frozenset().union(*(g[0] for g in self._gates.values()))
+        self._any_stems = tuple(sorted({s for g in self._gates.values() for s in g[1]}))
         self._plain = re.compile(r"[a-z ,.'?!\-\"()&:;/£%\d]*")
         self._inside = re.compile(alternation(t for t in self.reader.v.anchors if len(t) >= 4))
 
@@ -316,13 +345,14 @@ class Analyser:
         """True when nothing in ``folded`` could matter to any check (skip reading)."""
         if not self._plain.fullmatch(folded) or _DISGUISE_HINT.search(folded):
             return False
-        if self._anchor.search(folded) is not None:
-            return False
         vocabulary = self.reader.v
         fuzzy = self.reader.fuzzy
-        words = _LETTERS.findall(folded)
+        words = _WORDS.findall(folded)
+        exact, stems = self._any_exact, self._any_stems
         previous = ""
         for word in words:
+            if word in exact or word.startswith(stems):
+                return False
             if previous and previous + word in vocabulary.joinable:
                 return False
             previous = word
@@ -333,6 +363,10 @@ class Analyser:
         return True
 
     def run(self, check: str, reading: Reading, author_kind: str) -> list[Finding]:
+        exact, stems = self._gates[check]
+        words = reading.vocabulary
+        if exact.isdisjoint(words) and not any(w.startswith(stems) for w in words):
+            return []
         if check == "complaint":
             return self.checks.complaint(reading, author_kind)
         method: Callable[[Reading], list[Finding]] = getattr(self.checks, check)

@@ -29,19 +29,61 @@ def read_terms(path: Path) -> tuple[str, ...]:
     terms: dict[str, None] = {}
     for line in path.read_text(encoding="utf-8").splitlines():
         term = " ".join(fold(line.split("#", 1)[0]).replace("-", " ").split())
+        term = re.sub(r"(?<=[a-z])'s\b", " 's", term)  # as the reader splits "teacher's"
         if term:
             terms[term] = None
     return tuple(terms)
 
 
+_WILD = "\x00"  # trie key: "any ending may follow here"
+_END = ""  # trie key: "a term may end here"
+
+
+def _render(node: dict[str, dict]) -> str:
+    branches = []
+    for key in sorted(k for k in node if k not in (_END, _WILD)):
+        branches.append(re.escape(key).replace(r"\ ", " ") + _render(node[key]))
+    optional = _END in node or _WILD in node
+    tail = "[a-z']*" if _WILD in node else ""
+    if not branches:
+        return tail
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    if optional:
+        return f"(?:{body}|{tail})" if tail else f"(?:{body})?"
+    return body
+
+
 def alternation(terms: Iterable[str]) -> str:
-    """One regex group for ``terms`` on a Reading: whole words, ``*`` = any ending."""
-    parts = []
-    for term in sorted(set(terms), key=len, reverse=True):
-        wildcard = term.endswith("*")
-        body = re.escape(term.rstrip("*")).replace(r"\ ", " ")
-        parts.append(body + ("[a-z']*" if wildcard else ""))
-    return "(?:" + "|".join(parts) + ")" if parts else "(?!x)x"
+    """One regex group for ``terms`` on a Reading; ``*`` ends a term with any ending.
+
+    The terms share a prefix tree, so the regex engine tests each starting letter once
+    rather than once per term: a list of hundreds costs about as much as a few.
+    """
+    trie: dict[str, dict] = {}
+    for term in set(terms):
+        node = trie
+        for char in term.rstrip("*"):
+            node = node.setdefault(char, {})
+        node[_WILD if term.endswith("*") else _END] = {}
+    return "(?:" + _render(trie) + ")" if trie else "(?!x)x"
+
+
+def anchor_words(terms: Iterable[str], everyday: frozenset[str]) -> tuple[frozenset[str], tuple[str, ...]]:
+    """Words of which at least one must be in an item for any of ``terms`` to be there:
+    the longest non-everyday word of each term. Returns (exact words, word stems that
+    any ending may follow)."""
+    exact: set[str] = set()
+    stems: set[str] = set()
+    for term in terms:
+        words = term.split(" ")
+        wild = term.endswith("*")
+        candidates = [w for w in words if w.rstrip("*") not in everyday] or words
+        word = max(candidates, key=lambda w: len(w.rstrip("*")))
+        if wild and word is words[-1]:
+            stems.add(word.rstrip("*"))
+        else:
+            exact.add(word)
+    return frozenset(exact), tuple(sorted(stems))
 
 
 def words_pattern(terms: Iterable[str]) -> re.Pattern[str]:

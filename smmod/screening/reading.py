@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from rapidfuzz.distance import OSA
@@ -78,6 +78,16 @@ class Reading:
     words: tuple[Word, ...]
     text: str
     starts: tuple[int, ...]  # offset in ``text`` of each word
+    memo: dict[str, object] = field(default_factory=dict, compare=False, repr=False)  # checks' results
+
+    @property
+    def vocabulary(self) -> frozenset[str]:
+        """The distinct words, names without their marks."""
+        found = self.memo.get("words")
+        if found is None:
+            found = frozenset(w.word.lstrip("§¤") for w in self.words)
+            self.memo["words"] = found
+        return found  # type: ignore[return-value]
 
     def words_in(self, start: int, end: int) -> list[Word]:
         """The words that a match ``[start, end)`` in ``text`` covers."""
