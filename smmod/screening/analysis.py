@@ -102,6 +102,12 @@ class Checks:
             (re.compile(rf"{start}{ident}{gap(2, W)} (?:make me sick|disgust me|make me want to)"), "protected group + hostility stated"),
         ]
         slurs = a(lex["slurs"])
+        everyday = frozenset(lex["function_words"])
+        self.group_gate = anchor_words([*lex["identity_nouns"], *lex["identity_adjectives"]], everyday)
+        self.slur_gate = (anchor_words(lex["slurs"], everyday)[0] | {"fag"}, anchor_words(lex["slurs"], everyday)[1])
+        self.threat_gate = anchor_words([*lex["violence"], *lex["threat_phrases"], "hope", "wish"], everyday)
+        self.insult_gate = anchor_words([*lex["insults"], *lex["profanity"], "hates", "likes", "wants",
+                                         "stand", "smells", "stinks"], everyday)
         self.slur = re.compile(rf"{start}{slurs}{end}|(?<![\w'])(?:you|ya|such a|is a|a total|fags like) fag{end}")
         self.report_frame = re.compile(rf"(?<![\w']){_REPORTING}(?![\w'])")
 
@@ -186,19 +192,27 @@ class Checks:
             return True
         return bool(self.report_frame.search(before[-40:]) and re.search(r"(?:^| )(?:if|when|stop|don't|never)(?: |$)", before))
 
+    def _mentions(self, reading: Reading, gate: tuple[frozenset[str], tuple[str, ...]]) -> bool:
+        words = reading.vocabulary
+        exact, stems = gate
+        return not exact.isdisjoint(words) or (bool(stems) and any(w.startswith(stems) for w in words))
+
     def hate(self, reading: Reading) -> list[Finding]:
-        found = []
-        for pattern, why in self.hate_patterns:
-            for m in pattern.finditer(reading.text):
-                if not self._negated(reading, m.start()) and not self._condemned(reading, m.start(), m.end()):
-                    found.append(Finding((reading.original_span(*m.span()),), why))
-        for m in self.slur.finditer(reading.text):
-            if not self._condemned(reading, m.start(), m.end()):
-                found.append(Finding((reading.original_span(*m.span()),), "slur"))
+        found: list[Finding] = []
         for finding in self.threat(reading):
             for start, end in finding.spans:
                 if self.ident.search(reading.text, *self._text_range(reading, start, end)):
                     found.append(Finding(finding.spans, "threat against a protected group"))
+        has_group = self._mentions(reading, self.group_gate)
+        for pattern, why in self.hate_patterns if has_group else ():
+            for m in pattern.finditer(reading.text):
+                if not self._negated(reading, m.start()) and not self._condemned(reading, m.start(), m.end()):
+                    found.append(Finding((reading.original_span(*m.span()),), why))
+        if not self._mentions(reading, self.slur_gate):
+            return found
+        for m in self.slur.finditer(reading.text):
+            if not self._condemned(reading, m.start(), m.end()):
+                found.append(Finding((reading.original_span(*m.span()),), "slur"))
         return found
 
     def _text_range(self, reading: Reading, start: int, end: int) -> tuple[int, int]:
@@ -213,7 +227,10 @@ class Checks:
         cached = reading.memo.get("threat")
         if cached is not None:
             return cached  # type: ignore[return-value]
-        found = []
+        found: list[Finding] = []
+        if not self._mentions(reading, self.threat_gate):
+            reading.memo["threat"] = found
+            return found
         for pattern, why in self.threat_patterns:
             for m in pattern.finditer(reading.text):
                 if self._negated(reading, m.start()) or self._condemned(reading, m.start(), m.end()):
@@ -223,7 +240,13 @@ class Checks:
         return found
 
     def _abuse(self, reading: Reading, kind: str) -> list[Finding]:
-        found = []
+        cached = reading.memo.get("abuse:" + kind)
+        if cached is not None:
+            return cached  # type: ignore[return-value]
+        found: list[Finding] = []
+        reading.memo["abuse:" + kind] = found
+        if not self._mentions(reading, self.insult_gate):
+            return found
         for pattern in self.abuse[kind]:
             for m in pattern.finditer(reading.text):
                 if self._negated(reading, m.start()):

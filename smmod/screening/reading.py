@@ -44,6 +44,12 @@ _TITLES = frozenset({"mr", "mrs", "ms", "mx", "dr", "miss", "sir"})
 _MIN_RUN_TOGETHER = 9
 _MIN_FUZZY = 4
 _MAX_SEGMENT_WORD = 14
+_NON_SPACE = re.compile(r"\S+")
+_PUNCTUATION = frozenset('.!?,;:"')
+_PLAIN_TEXT = re.compile(r"[a-z0-9 ,.'?!\-\"()&:;/£%\n]*")
+_PLAIN_TOKEN = re.compile(r"[a-z]+(?:'(?!s\b)[a-z]+)*|'s\b|[0-9]+|[.!?,;:\"]")
+# Signs of a disguise that the plain reading would miss.
+_HINT = re.compile(r"(?<![a-z])[a-z][ .\-][a-z][ .\-][a-z](?![a-z])|([a-z])\1\1|[a-z][0-9]|[0-9][a-z]")
 _MAX_FUZZY = 20
 _MAX_RUN_TOGETHER = 40
 
@@ -157,7 +163,7 @@ class Reader:
     def __init__(self, vocabulary: Vocabulary) -> None:
         self.v = vocabulary
         self.fuzzy = _Fuzzy(vocabulary.fuzzy_terms, vocabulary.fuzzy_exclusions)
-        self._masks: dict[str, re.Pattern[str]] = {}
+        self._join_prefixes = frozenset(w[:2] for w in vocabulary.joinable)
 
     # -- one word ------------------------------------------------------------------
     def _unmask(self, word: str) -> str | None:
@@ -192,13 +198,52 @@ class Reader:
         return options[0], None
 
     # -- the whole text --------------------------------------------------------------
+    def _plain_words(self, original: str, text: str) -> list[Word]:
+        """Words of an ASCII text with no disguise in sight (most items): one regex."""
+        words: list[Word] = []
+        everyday, known = self.v.everyday, self.v.known
+        first = True
+        previous = ""
+        for match in _PLAIN_TOKEN.finditer(text):
+            token = match.group()
+            start, end = match.span()
+            if token in _PUNCTUATION:
+                words.append(Word("." if token in ".!?" else token, (start, end)))
+                first = token in ".!?"
+                previous = ""
+                continue
+            if not token.isalpha() or token in everyday or token in known or token in _TITLES \
+                    or not original[start].isupper() or original[start:end].isupper():
+                if token in _TITLES:
+                    previous = token
+                elif previous:
+                    previous = ""
+                words.append(Word(token, (start, end)))
+                first = False
+                continue
+            if previous:
+                token, previous = "¤" + token, ""
+            elif not first or len(token) > 2:
+                token = "§" + token
+            words.append(Word(token, (start, end)))
+            first = False
+        return words
+
     def read(self, original: str) -> Reading:
         folded = fold_text(original)
+        text = folded.folded
+        if folded.offsets is None and _PLAIN_TEXT.fullmatch(text) and not _HINT.search(text):
+            words = self._plain_words(original, text)
+        else:
+            words = self._disguised_words(original, folded)
+        return self._finish(words, original)
+
+    def _disguised_words(self, original: str, folded) -> list[Word]:
         text = folded.folded
         span = folded.original_span
         words: list[Word] = []
         sentence_start = True
-        for match in re.finditer(r"\S+", text):
+        for match in _NON_SPACE.finditer(text):
             token, at = match.group(), match.start()
             lead = len(token) - len(token.lstrip(_LEAD))
             for i in range(lead):
@@ -217,14 +262,26 @@ class Reader:
                     words.append(Word("." if char in ".!?" else char, span(position, position + 1)))
                     if char in ".!?":
                         sentence_start = True
-        words = self._join_spaced(words)
+        return self._join_spaced(words)
+
+    def _finish(self, words: list[Word], original: str) -> Reading:
         words = self._join_split(words)
-        words = [w2 for w in words for w2 in self._unrun(w)]
+        known, everyday, fuzzy = self.v.known, self.v.everyday, self.fuzzy
+        out: list[Word] = []
         for w in words:
-            if w.how is None and len(w.word) >= _MIN_FUZZY and w.word.isalpha() and w.word not in self.v.known:
-                found = self.fuzzy.find(w.word)
+            token = w.word
+            if w.how is None and len(token) >= _MIN_FUZZY and token not in known and token not in everyday \
+                    and token.isalpha():
+                if len(token) >= _MIN_RUN_TOGETHER:
+                    pieces = self._unrun(w)
+                    if len(pieces) > 1:
+                        out.extend(pieces)
+                        continue
+                found = fuzzy.find(token)
                 if found:
-                    w.written, w.word, w.how = w.word, found, "misspelt"
+                    w.written, w.word, w.how = token, found, "misspelt"
+            out.append(w)
+        words = out
         starts, pieces, offset = [], [], 0
         for w in words:
             starts.append(offset)
@@ -289,12 +346,15 @@ class Reader:
         return out
 
     def _join_split(self, words: list[Word]) -> list[Word]:
+        joinable, prefixes = self.v.joinable, self._join_prefixes
+        if len(words) < 2 or not any(w.word.lstrip("§¤")[:2] in prefixes for w in words):
+            return words
         out: list[Word] = []
         i = 0
         while i < len(words):
             if i + 1 < len(words):
                 a, b = words[i].word.lstrip("§¤"), words[i + 1].word.lstrip("§¤")
-                if a.isalpha() and b.isalpha() and a + b in self.v.joinable:
+                if a[:2] in prefixes and a.isalpha() and b.isalpha() and a + b in joinable:
                     span = (words[i].span[0], words[i + 1].span[1])
                     out.append(Word(a + b, span, "spaced", f"{a} {b}"))
                     i += 2
