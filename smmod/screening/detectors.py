@@ -44,13 +44,6 @@ _EMAIL = re.compile(
 )
 # Nine or more digits close together: only then is the phone-number library asked.
 _PHONE_HINT = re.compile(r"(?:\d[\s\-().]{0,3}){9}")
-# Ofcom's ranges reserved for drama and examples: a reader cannot tell them from real
-# numbers, so they are personal data on a school page too (libphonenumber calls them
-# invalid because no one is ever given one).
-_DRAMA = re.compile(
-    r"7700900\d{3}|1632960\d{3}|20794600\d{2}|1[1-9]14960\d{3}|11[3-8]4960\d{3}|"
-    r"2890180\d{3}|2920180\d{3}|1914980\d{3}|8081570\d{3}|9098790\d{3}|3069990\d{3}"
-)
 # A number written beside one of these words belongs to an organisation, not a person.
 _ORGANISATION = re.compile(
     r"(?i:office|reception|school|helpline|switchboard|freephone|charity|samaritans|childline|"
@@ -85,11 +78,15 @@ def find_emails(text: str) -> list[Span]:
 
 
 def _uk_number(number: phonenumbers.PhoneNumber) -> bool:
+    """A UK number that is in use, or shaped like one (mobile, geographic or non-geographic
+    with the right length): a reader cannot tell a number not yet allocated, or one of
+    Ofcom's drama numbers, from a real one."""
     if number.country_code != 44:
         return False
     if phonenumbers.is_valid_number(number):
         return True
-    return _DRAMA.fullmatch(str(number.national_number)) is not None
+    national = str(number.national_number)
+    return (len(national) == 10 and national[0] in "12378") or (len(national) == 9 and national[0] == "1")
 
 
 def find_phones(text: str) -> list[Span]:
@@ -134,13 +131,23 @@ _BIRTH_DATE = re.compile(
 )
 
 
+_STREET_SET = frozenset(_STREET_WORDS.split("|"))
+_LOWER_WORD = re.compile(r"[a-z]+")
+_BIRTH_HINTS = ("birth", "dob", "d.o.b", "born")
+
+
 def find_addresses(text: str) -> list[Span]:
     """Street addresses ("14 Mill Lane", "lives on Church Street")."""
+    if _STREET_SET.isdisjoint(_LOWER_WORD.findall(text.lower())):
+        return []
     return [match.span() for match in _ADDRESS.finditer(text)]
 
 
 def find_birth_dates(text: str) -> list[Span]:
     """A date of birth given as such ("DOB 12/09/2012", "was born on 5th March 2013")."""
+    lower = text.lower()
+    if not any(hint in lower for hint in _BIRTH_HINTS):
+        return []
     return [match.span() for match in _BIRTH_DATE.finditer(text)]
 
 

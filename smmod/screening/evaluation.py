@@ -156,11 +156,22 @@ class Item:
         return Found([text[start:end] for start, end in spans], list(spans))
 
 
+# Keyed by id(): the entry keeps its WordLists alive, so the id is not reused meanwhile.
+_ANALYSERS: dict[int, tuple[WordLists, Analyser]] = {}
+
+
 def _analyser(wordlists: WordLists) -> Analyser:
+    entry = _ANALYSERS.get(id(wordlists))
+    if entry is not None and entry[0] is wordlists:
+        return entry[1]
     school = tuple(
         (shipped, wordlists.terms(name)) for shipped, name in SCHOOL_LISTS.items() if name in wordlists
     )
-    return analyser_for(school)
+    analyser = analyser_for(school)
+    if len(_ANALYSERS) >= 16:
+        _ANALYSERS.clear()
+    _ANALYSERS[id(wordlists)] = (wordlists, analyser)
+    return analyser
 
 
 def _explain(reading: Reading, findings: list[Finding]) -> Found:

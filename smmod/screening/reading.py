@@ -24,6 +24,7 @@ from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import product
 
 from rapidfuzz.distance import OSA
 
@@ -49,8 +50,11 @@ _PUNCTUATION = frozenset('.!?,;:"')
 _PLAIN_TEXT = re.compile(r"[a-z0-9 ,.'?!\-\"()&:;/£%\n]*")
 _PLAIN_TOKEN = re.compile(r"[a-z]+(?:'(?!s\b)[a-z]+)*|'s\b|[0-9]+|[.!?,;:\"]")
 # Signs of a disguise that the plain reading would miss.
-_HINT = re.compile(r"(?<![a-z])[a-z][ .\-][a-z][ .\-][a-z](?![a-z])|([a-z])\1\1|[a-z][0-9]|[0-9][a-z]")
+_HINT = re.compile(
+    r"(?<![a-z])[a-z][ .\-][a-z][ .\-][a-z](?![a-z])|([a-z])\1\1|[a-z][0-9]|[0-9][a-z]|[a-z][!|@$][a-z]|\$[a-z]"
+)
 _MAX_FUZZY = 20
+_FUZZY_MEMO = 50_000
 _MAX_RUN_TOGETHER = 40
 
 
@@ -65,7 +69,8 @@ class Vocabulary:
     segment_words: frozenset[str]  # words a run-together word may be split into
     fuzzy_terms: tuple[str, ...]  # slurs caught with one typo
     fuzzy_exclusions: frozenset[str]  # ordinary words one typo from a slur
-    everyday: frozenset[str]  # never a name
+    everyday: frozenset[str]  # common words
+    not_names: frozenset[str]  # never read as a name: common words and every lexicon word
 
 
 class Word:
@@ -115,33 +120,42 @@ class _Fuzzy:
 
     def __init__(self, terms: Iterable[str], exclusions: frozenset[str]) -> None:
         self.exclusions = exclusions
+        self._memo: dict[str, str | None] = {}
         self.index: dict[str, set[str]] = {}
+        self.missing_two: dict[str, str] = {}
         self.prefixes: set[str] = set()
         for term in terms:
             self.prefixes.add(term[:2])
             for key in {term, *(term[:i] + term[i + 1 :] for i in range(len(term)))}:
                 self.index.setdefault(key, set()).add(term)
-            # Two letters missing ("nigr"): keep first and last letters.
+            # Two letters missing ("nigr"), the first and last kept.
             for i in range(1, len(term) - 1):
                 for j in range(i + 1, len(term) - 1):
-                    key = term[:i] + term[i + 1 : j] + term[j + 1 :]
-                    self.index.setdefault(key, set()).add(term)
+                    self.missing_two.setdefault(term[:i] + term[i + 1 : j] + term[j + 1 :], term)
 
     def find(self, token: str) -> str | None:
+        """The term ``token`` is a one-typo spelling of (remembered per word)."""
+        if token in self._memo:
+            return self._memo[token]
+        found = self._find(token)
+        if len(self._memo) >= _FUZZY_MEMO:
+            self._memo.clear()
+        self._memo[token] = found
+        return found
+
+    def _find(self, token: str) -> str | None:
         if len(token) > _MAX_FUZZY or token[:2] not in self.prefixes or token in self.exclusions:
             return None
-        candidates = set(self.index.get(token, ()))
+        if token in self.missing_two:
+            return self.missing_two[token]
+        index = self.index
+        candidates = set(index.get(token, ()))
         for i in range(len(token)):
-            candidates |= self.index.get(token[:i] + token[i + 1 :], set())
-        best = None
+            candidates.update(index.get(token[:i] + token[i + 1 :], ()))
         for term in sorted(candidates):
-            if term[0] != token[0]:
-                continue
-            distance = OSA.distance(token, term)
-            if distance <= 1 or (len(token) < len(term) and distance == 2 and token[-1] == term[-1]):
-                best = term
-                break
-        return best
+            if term[0] == token[0] and OSA.distance(token, term) <= 1:
+                return term
+        return None
 
 
 def _options(word: str) -> list[str]:
@@ -150,13 +164,30 @@ def _options(word: str) -> list[str]:
     if _LEET_CHARS.intersection(word) and any(c.isalpha() for c in word):
         plain = word.translate(_LEET)
         options = [plain.replace("1", "i"), plain.replace("1", "l")] if "1" in plain else [plain]
-    stretched = []
+    stretched: list[str] = []
     for option in options:
-        if _STRETCH.search(option):
-            stretched += [_STRETCH.sub(r"\1\1", option), _STRETCH.sub(r"\1", option)]
-            two = _STRETCH.sub(r"\1\1", option)
-            stretched += [re.sub(r"([a-z])\1", r"\1", two)]
+        runs = list(_STRETCH.finditer(option))[:4]
+        if not runs:
+            continue
+        # Each stretched run was one letter or two ("nigggerrr": g -> gg, r -> r).
+        for choice in product((2, 1), repeat=len(runs)):
+            pieces, at = [], 0
+            for run, keep in zip(runs, choice, strict=True):
+                pieces += [option[at : run.start()], run.group(1) * keep]
+                at = run.end()
+            stretched.append("".join(pieces) + option[at:])
     return options + stretched
+
+
+# A capitalised first word is a name only when what follows says so ("Tyler is ...").
+_AFTER_INITIAL_NAME = frozenset({"is", "'s", "in", "from", "was", "has", "smells", "stinks", "and", "needs", "should"})
+
+
+def _confirm_initial_names(words: list[Word], initial: list[int]) -> None:
+    for index in initial:
+        after = words[index + 1].word if index + 1 < len(words) else ""
+        if after not in _AFTER_INITIAL_NAME:
+            words[index].word = words[index].word[1:]
 
 
 class Reader:
@@ -201,7 +232,8 @@ class Reader:
     def _plain_words(self, original: str, text: str) -> list[Word]:
         """Words of an ASCII text with no disguise in sight (most items): one regex."""
         words: list[Word] = []
-        everyday, known = self.v.everyday, self.v.known
+        everyday, known = self.v.not_names, self.v.known
+        initial: list[int] = []
         first = True
         previous = ""
         for match in _PLAIN_TOKEN.finditer(text):
@@ -223,10 +255,14 @@ class Reader:
                 continue
             if previous:
                 token, previous = "¤" + token, ""
-            elif not first or len(token) > 2:
+            elif not first:
+                token = "§" + token
+            elif len(token) > 2:
+                initial.append(len(words))
                 token = "§" + token
             words.append(Word(token, (start, end)))
             first = False
+        _confirm_initial_names(words, initial)
         return words
 
     def read(self, original: str) -> Reading:
@@ -242,6 +278,7 @@ class Reader:
         text = folded.folded
         span = folded.original_span
         words: list[Word] = []
+        self._initial: list[int] = []
         sentence_start = True
         for match in _NON_SPACE.finditer(text):
             token, at = match.group(), match.start()
@@ -262,6 +299,7 @@ class Reader:
                     words.append(Word("." if char in ".!?" else char, span(position, position + 1)))
                     if char in ".!?":
                         sentence_start = True
+        _confirm_initial_names(words, self._initial)
         return self._join_spaced(words)
 
     def _finish(self, words: list[Word], original: str) -> Reading:
@@ -316,14 +354,17 @@ class Reader:
         read, how = self._read_word(part)
         orig_span = span(start, end)
         plain = read.replace("'", "")
-        if how is None and plain.isalpha() and read not in self.v.everyday and read not in self.v.known \
+        if how is None and plain.isalpha() and read not in self.v.not_names and read not in self.v.known \
                 and read not in _TITLES:
             written = original[orig_span[0] : orig_span[1]]
             if written[:1].isupper() and not written.isupper():
                 previous = words[-1].word if words else ""
                 if previous in _TITLES:
                     read = "¤" + read
-                elif not first or len(read) > 2:
+                elif not first:
+                    read = "§" + read
+                elif len(read) > 2:
+                    self._initial.append(len(words))
                     read = "§" + read
         words.append(Word(read, orig_span, how, part if how else None))
 
