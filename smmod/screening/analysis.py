@@ -171,6 +171,10 @@ class Checks:
             rf"{start}(?:you|u|ya|ur|you're|youre|your a|you are)(?: an?| such an?| absolute| total| complete| fucking| little)*"
             rf"{gap(2)} {insults}{end}|{start}(?:fuck|f off|piss off|screw) (?:you|u|off){end}"
         )
+        self.insult_before_person = re.compile(
+            rf"{start}{insults} (?:{W} )?(?:ref|referee|man|woman|person|people|parent|parents|mum|dad|{staff}|"
+            rf"{pupil_nouns}){end}"
+        )
         self.judgement = re.compile(
             rf"{start}(?:this|that|it|the {W}|this {W}|that {W}|your {W})(?: is| 's| was| are| were)"
             rf"(?: a| such a| total| absolute| complete| load of| pure| utter)* (?:shit|shite|crap|bollocks|shitshow){end}"
@@ -281,6 +285,7 @@ class Checks:
             (self.second_person, "insult aimed at 'you'"),
             (self.strong_insult, "name-calling"),
             (self.judgement, "swearing as a judgement"),
+            (self.insult_before_person, "insult aimed at a person"),
         ):
             for m in pattern.finditer(reading.text):
                 if not self._condemned(reading, m.start(), m.end()):

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from smmod.screening.vocabulary import AUTHOR_KINDS, CHECKS, ITEM_KINDS, PERSONAL_DATA_KINDS
+from smmod.screening.vocabulary import AUTHOR_KINDS, CHECK_WORDLISTS, CHECKS, ITEM_KINDS, PERSONAL_DATA_KINDS
 
 _MAX_PATTERN_LENGTH = 1000
 
@@ -258,4 +258,6 @@ def wordlists_named(condition: Condition) -> set[str]:
             return set().union(*(wordlists_named(c) for c in children))
         case Not(condition=child):
             return wordlists_named(child)
+        case CheckCondition(check=check):
+            return set(CHECK_WORDLISTS.get(check, ()))
     return set()

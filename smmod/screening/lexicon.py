@@ -108,6 +108,9 @@ def _school_terms(terms: Iterable[str]) -> list[str]:
     return [" ".join(t.replace("-", " ").split()) for t in terms]
 
 
+# Files in the folder that are not vocabularies of the checks.
+NOT_LISTS = frozenset({"fuzzy_exclusions"})
+
 # The school's word list that adds to each shipped list.
 SCHOOL_LISTS = {
     "slurs": "discriminatory",
@@ -123,7 +126,9 @@ def load_lexicon(school: tuple[tuple[str, tuple[str, ...]], ...] = (), directory
 
     ``school`` pairs a shipped list's name (a key of ``SCHOOL_LISTS``) with the terms.
     """
-    lists = {path.stem: read_terms(path) for path in sorted(directory.glob("*.txt"))}
+    lists = {
+        path.stem: read_terms(path) for path in sorted(directory.glob("*.txt")) if path.stem not in NOT_LISTS
+    }
     lists["profanity"] = lists.pop("profanity_extra", ())
     for name, terms in school:
         lists[name] = tuple(dict.fromkeys([*lists.get(name, ()), *_school_terms(terms)]))

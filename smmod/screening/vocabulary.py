@@ -50,6 +50,15 @@ PERSONAL_DATA_KINDS: Final = ("phone", "email", "postcode", "address", "date_of_
 
 # Built-in checks a rule can use ({"type": "check", "check": ...}).
 CHECKS: Final = ("threat", "hate", "abuse_staff", "abuse_pupil", "offensive", "sexual", "self_harm", "complaint")
+# The school's word lists each check reads (edit them to change what the check catches).
+CHECK_WORDLISTS: Final = {
+    "threat": ("threats",),
+    "hate": ("discriminatory", "threats"),
+    "abuse_staff": ("profanity",),
+    "abuse_pupil": ("profanity",),
+    "offensive": ("profanity",),
+    "complaint": ("complaints",),
+}
 
 PRIORITY_NORMAL: Final = 0
 PRIORITY_URGENT: Final = 3
