@@ -229,6 +229,10 @@ class Checks:
         if not self._mentions(reading, self.slur_gate):
             return found
         for m in self.slur.finditer(reading.text):
+            if m.group().startswith("faggot") and (
+                _FOOD.match(reading.text, m.end()) or _FOOD_BEFORE.search(reading.text, 0, m.start())
+            ):
+                continue  # faggots and peas: a dish, not a slur
             if not self._condemned(reading, m.start(), m.end()):
                 found.append(Finding((reading.original_span(*m.span()),), "slur"))
         return found
@@ -344,6 +348,8 @@ def _vocabulary(lex: Lexicon) -> Vocabulary:
     )
 
 
+_FOOD = re.compile(r" (?:and|with|in) (?:peas|mushy peas|mash|gravy|chips|onion gravy)(?![\w'])")
+_FOOD_BEFORE = re.compile(r"(?:menu|dinner|dinners|lunch|butcher|recipe|cooking|cook|tea)(?: \S+){0,4} $")
 _SPACED = re.compile(r"\b[a-z][ .\-][a-z][ .\-][a-z]\b")
 _TRIPLED = re.compile("|".join(c * 3 for c in "abcdefghijklmnopqrstuvwxyz"))
 _MIXED = re.compile(r"[a-z][0-9]|[0-9][a-z]|[a-z][!|@$][a-z]|\$[a-z]")

@@ -120,9 +120,13 @@ _STREET_WORDS = (
     r"road|rd|street|st|lane|ln|avenue|ave|close|drive|dr|way|crescent|court|ct|grove|gardens|"
     r"place|terrace|walk|mews|row|hill|view|paddock|green|square|parade|rise|vale|fields|park"
 )
-_ADDRESS = re.compile(
+_NUMBERED_ADDRESS = re.compile(
     rf"\b(?:\d{{1,4}}[a-z]?,?|number \d{{1,4}},?|flat \d{{1,4}},?) (?:[A-Z][a-z'\-]+ ){{1,3}}(?i:{_STREET_WORDS})\b"
-    rf"|(?i:\blives? (?:at|on|in)\b)(?: [\w']+){{0,4}} (?:[A-Z][a-z'\-]+ ){{1,3}}(?i:{_STREET_WORDS})\b"
+)
+# "lives on Church Street": the street alone, after a word saying someone lives there.
+_LIVES_ON = re.compile(
+    rf"(?i:\b(?:lives?|living|stays?|staying) (?:at|on|in)\b)(?: [\w']+){{0,4}}? "
+    rf"(?P<street>(?:[A-Z][a-z'\-]+ ){{1,3}}(?i:{_STREET_WORDS}))\b"
 )
 _BIRTH_DATE = re.compile(
     r"(?i:\b(?:date of birth|d\.?o\.?b\.?|birthday is|was born on|born on)\b)[:\s]*"
@@ -140,7 +144,12 @@ def find_addresses(text: str) -> list[Span]:
     """Street addresses ("14 Mill Lane", "lives on Church Street")."""
     if _STREET_SET.isdisjoint(_LOWER_WORD.findall(text.lower())):
         return []
-    return [match.span() for match in _ADDRESS.finditer(text)]
+    found = [match.span() for match in _NUMBERED_ADDRESS.finditer(text)]
+    for match in _LIVES_ON.finditer(text):
+        start, end = match.span("street")
+        if not any(s < end and start < e for s, e in found):
+            found.append((start, end))
+    return sorted(found)
 
 
 def find_birth_dates(text: str) -> list[Span]:
