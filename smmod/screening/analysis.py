@@ -71,6 +71,46 @@ _NAME = r"§[a-z'\-]+"
 _STAFF_NAME = r"(?:(?:mr|mrs|ms|mx|dr|miss) ¤?[a-z'\-]+|¤[a-z'\-]+)"
 
 
+class Gates:
+    """Which named gates an item's words open, found in one pass over its words.
+
+    A gate is a set of words (and word stems) of which one must be present for a check
+    or pattern to have any chance: most items open few gates, so most regexes never run.
+    """
+
+    def __init__(self, gates: dict[str, tuple[frozenset[str], tuple[str, ...]]]) -> None:
+        self.exact: dict[str, set[str]] = {}
+        self.stems: dict[str, list[tuple[str, str]]] = {}
+        self.short: list[tuple[str, str]] = []
+        for name, (words, stems) in gates.items():
+            for word in words:
+                self.exact.setdefault(word, set()).add(name)
+            for stem in stems:
+                if len(stem) >= 4:
+                    self.stems.setdefault(stem[:4], []).append((stem, name))
+                else:
+                    self.short.append((stem, name))
+
+    def open(self, reading: Reading) -> frozenset[str]:
+        found = reading.memo.get("gates")
+        if found is None:
+            opened: set[str] = set()
+            exact, stems, short = self.exact, self.stems, self.short
+            for word in reading.vocabulary:
+                names = exact.get(word)
+                if names:
+                    opened |= names
+                for stem, name in stems.get(word[:4], ()):
+                    if word.startswith(stem):
+                        opened.add(name)
+                for stem, name in short:
+                    if word.startswith(stem):
+                        opened.add(name)
+            found = frozenset(opened)
+            reading.memo["gates"] = found
+        return found  # type: ignore[return-value]
+
+
 class Checks:
     """All checks, compiled once for one lexicon."""
 
@@ -107,11 +147,19 @@ class Checks:
         ]
         slurs = a(lex["slurs"])
         everyday = frozenset(lex["function_words"])
-        self.group_gate = anchor_words([*lex["identity_nouns"], *lex["identity_adjectives"]], everyday)
-        self.slur_gate = (anchor_words(lex["slurs"], everyday)[0] | {"fag"}, anchor_words(lex["slurs"], everyday)[1])
-        self.threat_gate = anchor_words([*lex["violence"], *lex["threat_phrases"], "hope", "wish"], everyday)
-        self.insult_gate = anchor_words([*lex["insults"], *lex["profanity"], "hates", "likes", "wants",
-                                         "stand", "smells", "stinks"], everyday)
+        slur_words, slur_stems = anchor_words(lex["slurs"], everyday)
+        gates = {
+            "group": anchor_words([*lex["identity_nouns"], *lex["identity_adjectives"]], everyday),
+            "slur": (slur_words | {"fag"}, slur_stems),
+            "threat words": anchor_words([*lex["violence"], *lex["threat_phrases"], "hope", "wish"], everyday),
+            "insult": anchor_words([*lex["insults"], *lex["profanity"], "hates", "likes", "wants",
+                                    "stand", "smells", "stinks"], everyday),
+        }
+        for check, names in _CHECK_LISTS.items():
+            exact, stems = anchor_words([t for n in names for t in lex[n]], everyday)
+            gates[check] = (exact | frozenset(_CHECK_EXTRA.get(check, ())), stems)
+        self.check_gates = {check: gates[check] for check in _CHECK_LISTS}
+        self.gates = Gates(gates)
         self.slur = re.compile(rf"{start}{slurs}{end}|(?<![\w'])(?:you|ya|such a|is a|a total|fags like) fag{end}")
         self.report_frame = re.compile(rf"(?<![\w']){_REPORTING}(?![\w'])")
 
@@ -210,10 +258,8 @@ class Checks:
             return True
         return bool(self.report_frame.search(before[-40:]) and re.search(r"(?:^| )(?:if|when|stop|don't|never)(?: |$)", before))
 
-    def _mentions(self, reading: Reading, gate: tuple[frozenset[str], tuple[str, ...]]) -> bool:
-        words = reading.vocabulary
-        exact, stems = gate
-        return not exact.isdisjoint(words) or (bool(stems) and any(w.startswith(stems) for w in words))
+    def _mentions(self, reading: Reading, gate: str) -> bool:
+        return gate in self.gates.open(reading)
 
     def hate(self, reading: Reading) -> list[Finding]:
         found: list[Finding] = []
@@ -221,12 +267,12 @@ class Checks:
             for start, end in finding.spans:
                 if self.ident.search(reading.text, *self._text_range(reading, start, end)):
                     found.append(Finding(finding.spans, "threat against a protected group"))
-        has_group = self._mentions(reading, self.group_gate)
+        has_group = self._mentions(reading, "group")
         for pattern, why in self.hate_patterns if has_group else ():
             for m in pattern.finditer(reading.text):
                 if not self._negated(reading, m.start()) and not self._condemned(reading, m.start(), m.end()):
                     found.append(Finding((reading.original_span(*m.span()),), why))
-        if not self._mentions(reading, self.slur_gate):
+        if not self._mentions(reading, "slur"):
             return found
         for m in self.slur.finditer(reading.text):
             if m.group().startswith("faggot") and (
@@ -250,7 +296,7 @@ class Checks:
         if cached is not None:
             return cached  # type: ignore[return-value]
         found: list[Finding] = []
-        if not self._mentions(reading, self.threat_gate):
+        if not self._mentions(reading, "threat words"):
             reading.memo["threat"] = found
             return found
         for pattern, why in self.threat_patterns:
@@ -267,7 +313,7 @@ class Checks:
             return cached  # type: ignore[return-value]
         found: list[Finding] = []
         reading.memo["abuse:" + kind] = found
-        if not self._mentions(reading, self.insult_gate):
+        if not self._mentions(reading, "insult"):
             return found
         for pattern in self.abuse[kind]:
             for m in pattern.finditer(reading.text):
@@ -385,11 +431,7 @@ class Analyser:
         vocabulary = _vocabulary(lex)
         self.reader = Reader(vocabulary)
         self.checks = Checks(lex)
-        everyday = vocabulary.everyday
-        self._gates: dict[str, tuple[frozenset[str], tuple[str, ...]]] = {}
-        for check, names in _CHECK_LISTS.items():
-            exact, stems = anchor_words([t for n in names for t in lex[n]], everyday)
-            self._gates[check] = (exact | frozenset(_CHECK_EXTRA.get(check, ())), stems)
+        self._gates = self.checks.check_gates
         self._any_exact = frozenset().union(*(g[0] for g in self._gates.values()))
         self._any_stems = tuple(sorted({s for g in self._gates.values() for s in g[1]}))
         # A word's first four letters rule most stems out at once; a school's stem of
@@ -425,9 +467,7 @@ class Analyser:
         return True
 
     def run(self, check: str, reading: Reading, author_kind: str) -> list[Finding]:
-        exact, stems = self._gates[check]
-        words = reading.vocabulary
-        if exact.isdisjoint(words) and not any(w.startswith(stems) for w in words):
+        if check not in self.checks.gates.open(reading):
             return []
         if check == "complaint":
             return self.checks.complaint(reading, author_kind)

@@ -43,6 +43,7 @@ _EMAIL = re.compile(
     re.IGNORECASE,
 )
 # Nine or more digits close together: only then is the phone-number library asked.
+_NO_DIGITS = str.maketrans("", "", "0123456789")
 _PHONE_HINT = re.compile(r"(?:\d[\s\-().]{0,3}){9}")
 # A number written beside one of these words belongs to an organisation, not a person.
 _ORGANISATION = re.compile(
@@ -93,7 +94,7 @@ def find_phones(text: str) -> list[Span]:
     """UK phone numbers (mobile, geographic, non-geographic; national or +44), found by
     the ``phonenumbers`` library; a number beside "office", "school", "helpline" and
     the like is an organisation's and is left out."""
-    if _PHONE_HINT.search(text) is None:
+    if len(text) - len(text.translate(_NO_DIGITS)) < 9 or _PHONE_HINT.search(text) is None:
         return []
     found = []
     for match in phonenumbers.PhoneNumberMatcher(text, "GB", leniency=phonenumbers.Leniency.POSSIBLE):

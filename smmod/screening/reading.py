@@ -194,7 +194,8 @@ class Reader:
     def __init__(self, vocabulary: Vocabulary) -> None:
         self.v = vocabulary
         self.fuzzy = _Fuzzy(vocabulary.fuzzy_terms, vocabulary.fuzzy_exclusions)
-        self._join_prefixes = frozenset(w[:2] for w in vocabulary.joinable)
+        # First parts of a word split in two ("nig" of "nig ger"), at least two letters each.
+        self._join_heads = frozenset(w[:i] for w in vocabulary.joinable for i in range(2, len(w) - 1))
 
     # -- one word ------------------------------------------------------------------
     def _unmask(self, word: str) -> str | None:
@@ -387,15 +388,15 @@ class Reader:
         return out
 
     def _join_split(self, words: list[Word]) -> list[Word]:
-        joinable, prefixes = self.v.joinable, self._join_prefixes
-        if len(words) < 2 or not any(w.word.lstrip("§¤")[:2] in prefixes for w in words):
+        joinable, heads = self.v.joinable, self._join_heads
+        if len(words) < 2 or all(w.word not in heads for w in words):
             return words
         out: list[Word] = []
         i = 0
         while i < len(words):
             if i + 1 < len(words):
                 a, b = words[i].word.lstrip("§¤"), words[i + 1].word.lstrip("§¤")
-                if a[:2] in prefixes and a.isalpha() and b.isalpha() and a + b in joinable:
+                if a in heads and b.isalpha() and a + b in joinable:
                     span = (words[i].span[0], words[i + 1].span[1])
                     out.append(Word(a + b, span, "spaced", f"{a} {b}"))
                     i += 2
