@@ -83,7 +83,8 @@ def run_engine(source: Path | None, examples: list[Example]) -> tuple[dict[Examp
         raise SystemExit(f"screening run failed:\n{done.stderr}")
     data = json.loads(done.stdout)
     outcomes = {
-        e: Outcome(frozenset(flags), tuple(sugg)) for e, (flags, sugg) in zip(examples, data["results"], strict=True)
+        e: Outcome(frozenset(flags), tuple(sugg))
+        for e, (flags, sugg) in zip(examples, data["results"], strict=True)
     }
     return outcomes, data["speed_all"], data["speed_benign"]
 
@@ -108,7 +109,9 @@ def pct(value: float) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--before", default=None, help="git revision of the 'before' engine")
     parser.add_argument("--no-before", action="store_true", help="only measure the current engine")
     parser.add_argument("--failures", action="store_true", help="list the tuning part's misses")
@@ -124,8 +127,10 @@ def main() -> None:
 
     names = list(engines)
     parts = {"tune": [e for e in examples if not e.held_out], "held-out": [e for e in examples if e.held_out]}
-    print(f"Labelled set: {len(examples)} sentences, {len(parts['held-out'])} held out "
-          f"({len(CATEGORIES)} categories)")
+    print(
+        f"Labelled set: {len(examples)} sentences, {len(parts['held-out'])} held out "
+        f"({len(CATEGORIES)} categories)"
+    )
     print("Harmful categories: share caught (recall). Benign: share left alone (1 - false alarms).\n")
     header = f"{'category':40} {'n':>4} " + " ".join(f"{n + ' ' + p:>22}" for n in names for p in parts)
     print(header)
@@ -159,7 +164,9 @@ def main() -> None:
         for n in names:
             raised, right, needed = stats[n].get(flag, (0, 0, 0))
             caught = sum(
-                1 for e in examples if flag in CATEGORIES[e.category].required and flag in engines[n][0][e].flags
+                1
+                for e in examples
+                if flag in CATEGORIES[e.category].required and flag in engines[n][0][e].flags
             )
             p = f"{pct(right / raised)}" if raised else "   -  "
             r = f"{pct(caught / needed)}" if needed else "   -  "
@@ -171,8 +178,10 @@ def main() -> None:
         _, every, benign = engines[n]
         print(f"  {n:22} whole labelled set {every:9,.0f}/s   ordinary school comments {benign:9,.0f}/s")
     if len(names) == 2:
-        print(f"  after/before: {engines[names[1]][1] / engines[names[0]][1]:.2f}x (whole set), "
-              f"{engines[names[1]][2] / engines[names[0]][2]:.2f}x (school comments)")
+        print(
+            f"  after/before: {engines[names[1]][1] / engines[names[0]][1]:.2f}x (whole set), "
+            f"{engines[names[1]][2] / engines[names[0]][2]:.2f}x (school comments)"
+        )
 
     if args.failures:
         after = engines["after"][0]

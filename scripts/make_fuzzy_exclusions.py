@@ -37,8 +37,12 @@ def main() -> None:
     fuzzy = _Fuzzy(vocabulary.fuzzy_terms, frozenset())
     words = {fold(line.strip()) for line in dictionary.read_text(encoding="utf-8").splitlines()}
     hits = sorted(
-        w for w in words
-        if w.isalpha() and len(w) >= 4 and w not in vocabulary.known and w not in SLURS_IN_DICTIONARY
+        w
+        for w in words
+        if w.isalpha()
+        and len(w) >= 4
+        and w not in vocabulary.known
+        and w not in SLURS_IN_DICTIONARY
         and fuzzy.find(w) is not None
     )
     target = resource("screening", "fuzzy_exclusions.txt")

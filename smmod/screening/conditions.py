@@ -238,7 +238,9 @@ def condition_from_dict(data: Any, path: str = "condition") -> Condition:
         case "check":
             check = data["check"]
             if check not in CHECKS:
-                raise RuleDataError(f"{path}.check", f"unknown check {check!r}; expected one of {sorted(CHECKS)}")
+                raise RuleDataError(
+                    f"{path}.check", f"unknown check {check!r}; expected one of {sorted(CHECKS)}"
+                )
             return CheckCondition(check)
         case "not":
             return Not(condition_from_dict(data["of"], f"{path}.of"))

@@ -122,7 +122,8 @@ _STREET_WORDS = (
     r"place|terrace|walk|mews|row|hill|view|paddock|green|square|parade|rise|vale|fields|park"
 )
 _NUMBERED_ADDRESS = re.compile(
-    rf"\b(?:\d{{1,4}}[a-z]?,?|number \d{{1,4}},?|flat \d{{1,4}},?) (?:[A-Z][a-z'\-]+ ){{1,3}}(?i:{_STREET_WORDS})\b"
+    rf"\b(?:\d{{1,4}}[a-z]?,?|number \d{{1,4}},?|flat \d{{1,4}},?) "
+    rf"(?:[A-Z][a-z'\-]+ ){{1,3}}(?i:{_STREET_WORDS})\b"
 )
 # "lives on Church Street": the street alone, after a word saying someone lives there.
 _LIVES_ON = re.compile(

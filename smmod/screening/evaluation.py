@@ -81,7 +81,7 @@ class Item:
         self._scans: dict[str, list[Span]] = {}
         self._any_term: bool | None = None
         self._analyser: Analyser | None = None
-        self._reading: Reading | None | bool = None
+        self._reading: Reading | bool | None = None
         self._checks: dict[str, Found | None] = {}
 
     @property

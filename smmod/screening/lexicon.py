@@ -121,7 +121,9 @@ SCHOOL_LISTS = {
 
 
 @lru_cache(maxsize=8)
-def load_lexicon(school: tuple[tuple[str, tuple[str, ...]], ...] = (), directory: Path = LEXICON_DIR) -> Lexicon:
+def load_lexicon(
+    school: tuple[tuple[str, tuple[str, ...]], ...] = (), directory: Path = LEXICON_DIR
+) -> Lexicon:
     """The shipped lists, each with the terms of the school's matching word list added.
 
     ``school`` pairs a shipped list's name (a key of ``SCHOOL_LISTS``) with the terms.

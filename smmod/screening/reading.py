@@ -32,13 +32,26 @@ from smmod.screening.text import fold_text
 
 Span = tuple[int, int]
 
-_LEET = str.maketrans({"0": "o", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s",
-                       "!": "i", "6": "g", "9": "g", "|": "l"})
+_LEET = str.maketrans(
+    {
+        "0": "o",
+        "3": "e",
+        "4": "a",
+        "5": "s",
+        "7": "t",
+        "@": "a",
+        "$": "s",
+        "!": "i",
+        "6": "g",
+        "9": "g",
+        "|": "l",
+    }
+)
 _LEET_CHARS = frozenset("0134579@$!6|")
 _LEAD = "\"'“”‘(<[{"
 _TRAIL = ".,!?;:\"')]}>…"
 _CLAUSE = frozenset(".!?;:,")
-_QUOTES = frozenset("\"“”")
+_QUOTES = frozenset('"“”')
 _INNER_SPLIT = re.compile(r"[.\-_,/]+")
 _STRETCH = re.compile(r"([a-z])\1{2,}")
 _TITLES = frozenset({"mr", "mrs", "ms", "mx", "dr", "miss", "sir"})
@@ -51,7 +64,8 @@ _PLAIN_TEXT = re.compile(r"[a-z0-9 ,.'?!\-\"()&:;/£%\n]*")
 _PLAIN_TOKEN = re.compile(r"[a-z]+(?:'(?!s\b)[a-z]+)*|'s\b|[0-9]+|[.!?,;:\"]")
 # Signs of a disguise that the plain reading would miss.
 _HINT = re.compile(
-    r"(?<![a-z])[a-z][ .\-][a-z][ .\-][a-z](?![a-z])|([a-z])\1\1|[a-z][0-9]|[0-9][a-z]|[a-z][!|@$][a-z]|\$[a-z]"
+    r"(?<![a-z])[a-z][ .\-][a-z][ .\-][a-z](?![a-z])|([a-z])\1\1|[a-z][0-9]|[0-9][a-z]"
+    r"|[a-z][!|@$][a-z]|\$[a-z]"
 )
 _MAX_FUZZY = 20
 _FUZZY_MEMO = 50_000
@@ -74,7 +88,7 @@ class Vocabulary:
 
 
 class Word:
-    __slots__ = ("how", "span", "written", "word")
+    __slots__ = ("how", "span", "word", "written")
 
     def __init__(self, word: str, span: Span, how: str | None = None, written: str | None = None) -> None:
         self.word = word
@@ -180,7 +194,9 @@ def _options(word: str) -> list[str]:
 
 
 # A capitalised first word is a name only when what follows says so ("Tyler is ...").
-_AFTER_INITIAL_NAME = frozenset({"is", "'s", "in", "from", "was", "has", "smells", "stinks", "and", "needs", "should"})
+_AFTER_INITIAL_NAME = frozenset(
+    {"is", "'s", "in", "from", "was", "has", "smells", "stinks", "and", "needs", "should"}
+)
 
 
 def _confirm_initial_names(words: list[Word], initial: list[int]) -> None:
@@ -204,8 +220,9 @@ class Reader:
         core = word.translate(_LEET)
         for flexible in (False, True):
             pattern = "".join(
-                re.escape(run) if run[0] not in "*#" else (
-                    f"[a-z]{{1,{len(run) + 2}}}" if flexible else f"[a-z]{{{len(run)}}}")
+                re.escape(run)
+                if run[0] not in "*#"
+                else (f"[a-z]{{1,{len(run) + 2}}}" if flexible else f"[a-z]{{{len(run)}}}")
                 for run in re.findall(r"[*#]+|[^*#]+", core)
             )
             compiled = re.compile(pattern)
@@ -238,30 +255,36 @@ class Reader:
         first = True
         previous = ""
         for match in _PLAIN_TOKEN.finditer(text):
-            token = match.group()
+            piece = match.group()
             start, end = match.span()
-            if token in _PUNCTUATION:
-                words.append(Word("." if token in ".!?" else token, (start, end)))
-                first = token in ".!?"
+            if piece in _PUNCTUATION:
+                words.append(Word("." if piece in ".!?" else piece, (start, end)))
+                first = piece in ".!?"
                 previous = ""
                 continue
-            if not token.isalpha() or token in everyday or token in known or token in _TITLES \
-                    or not original[start].isupper() or original[start:end].isupper():
-                if token in _TITLES:
-                    previous = token
+            if (
+                not piece.isalpha()
+                or piece in everyday
+                or piece in known
+                or piece in _TITLES
+                or not original[start].isupper()
+                or original[start:end].isupper()
+            ):
+                if piece in _TITLES:
+                    previous = piece
                 elif previous:
                     previous = ""
-                words.append(Word(token, (start, end)))
+                words.append(Word(piece, (start, end)))
                 first = False
                 continue
             if previous:
-                token, previous = "¤" + token, ""
+                piece, previous = "¤" + piece, ""
             elif not first:
-                token = "§" + token
-            elif len(token) > 2:
+                piece = "§" + piece
+            elif len(piece) > 2:
                 initial.append(len(words))
-                token = "§" + token
-            words.append(Word(token, (start, end)))
+                piece = "§" + piece
+            words.append(Word(piece, (start, end)))
             first = False
         _confirm_initial_names(words, initial)
         return words
@@ -309,24 +332,29 @@ class Reader:
         out: list[Word] = []
         for w in words:
             token = w.word
-            if w.how is None and len(token) >= _MIN_FUZZY and token not in known and token not in everyday \
-                    and token.isalpha():
+            if (
+                w.how is None
+                and len(token) >= _MIN_FUZZY
+                and token not in known
+                and token not in everyday
+                and token.isalpha()
+            ):
                 if len(token) >= _MIN_RUN_TOGETHER:
-                    pieces = self._unrun(w)
-                    if len(pieces) > 1:
-                        out.extend(pieces)
+                    split = self._unrun(w)
+                    if len(split) > 1:
+                        out.extend(split)
                         continue
                 found = fuzzy.find(token)
                 if found:
                     w.written, w.word, w.how = token, found, "misspelt"
             out.append(w)
         words = out
-        starts, pieces, offset = [], [], 0
+        starts: list[int] = []
+        offset = 0
         for w in words:
             starts.append(offset)
-            pieces.append(w.word)
             offset += len(w.word) + 1
-        return Reading(original, tuple(words), " ".join(pieces), tuple(starts))
+        return Reading(original, tuple(words), " ".join(w.word for w in words), tuple(starts))
 
     def _add_core(self, words: list[Word], original: str, core: str, start: int, span, first: bool) -> None:
         parts = [p for p in _INNER_SPLIT.split(core)] if _INNER_SPLIT.search(core) else [core]
@@ -355,8 +383,13 @@ class Reader:
         read, how = self._read_word(part)
         orig_span = span(start, end)
         plain = read.replace("'", "")
-        if how is None and plain.isalpha() and read not in self.v.not_names and read not in self.v.known \
-                and read not in _TITLES:
+        if (
+            how is None
+            and plain.isalpha()
+            and read not in self.v.not_names
+            and read not in self.v.known
+            and read not in _TITLES
+        ):
             written = original[orig_span[0] : orig_span[1]]
             if written[:1].isupper() and not written.isupper():
                 previous = words[-1].word if words else ""
@@ -407,7 +440,11 @@ class Reader:
 
     def _unrun(self, word: Word) -> list[Word]:
         token = word.word.lstrip("§¤")
-        if not _MIN_RUN_TOGETHER <= len(token) <= _MAX_RUN_TOGETHER or not token.isalpha() or token in self.v.known:
+        if (
+            not _MIN_RUN_TOGETHER <= len(token) <= _MAX_RUN_TOGETHER
+            or not token.isalpha()
+            or token in self.v.known
+        ):
             return [word]
         pieces = _segment(token, self.v.segment_words)
         if not pieces or len(pieces) < 2 or not self.v.anchors.intersection(pieces):

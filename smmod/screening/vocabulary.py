@@ -49,7 +49,16 @@ TEMPLATE_ACTIONS: Final = frozenset({"reply"})
 PERSONAL_DATA_KINDS: Final = ("phone", "email", "postcode", "address", "date_of_birth")
 
 # Built-in checks a rule can use ({"type": "check", "check": ...}).
-CHECKS: Final = ("threat", "hate", "abuse_staff", "abuse_pupil", "offensive", "sexual", "self_harm", "complaint")
+CHECKS: Final = (
+    "threat",
+    "hate",
+    "abuse_staff",
+    "abuse_pupil",
+    "offensive",
+    "sexual",
+    "self_harm",
+    "complaint",
+)
 # The school's word lists each check reads (edit them to change what the check catches).
 CHECK_WORDLISTS: Final = {
     "threat": ("threats",),

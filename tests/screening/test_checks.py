@@ -204,16 +204,22 @@ def test_check_condition_parses_strictly_and_round_trips() -> None:
     assert condition == CheckCondition("self_harm")
     assert condition_from_dict(condition.to_dict()) == condition
     with pytest.raises(InputError) as err:
-        load_rules('[{"id": "x", "name": "x", "condition": {"type": "check", "check": "spam"},'
-                   ' "effects": {"flags": ["spam"]}}]')
+        load_rules(
+            '[{"id": "x", "name": "x", "condition": {"type": "check", "check": "spam"},'
+            ' "effects": {"flags": ["spam"]}}]'
+        )
     assert err.value.field == "condition.check"
 
 
 def test_the_safeguarding_hint_never_stands_alone() -> None:
     with pytest.raises(InputError, match="never stands alone"):
         Rule.from_dict(
-            {"id": "x", "name": "x", "condition": {"type": "link"},
-             "effects": {"flags": ["safeguarding_lead_suggested"]}}
+            {
+                "id": "x",
+                "name": "x",
+                "condition": {"type": "link"},
+                "effects": {"flags": ["safeguarding_lead_suggested"]},
+            }
         )
 
 
