@@ -30,12 +30,15 @@ sys.path.insert(0, str(ROOT))
 
 from tests.screening.labelled_set import (  # noqa: E402
     CATEGORIES,
+    DATA_DIR,
     Example,
     Outcome,
     flag_precision,
     load,
     score,
 )
+
+LATE_DIR = DATA_DIR / "late"
 
 # Runs inside the old code: only the API every version has (Screener, default rules,
 # WordLists.load). Reads [[text, author], ...] on stdin, writes results and a speed.
@@ -117,13 +120,19 @@ def main() -> None:
     parser.add_argument("--failures", action="store_true", help="list the tuning part's misses")
     args = parser.parse_args()
     examples = load()
+    late_examples = load(LATE_DIR) if LATE_DIR.is_dir() else []
     engines: dict[str, tuple[dict[Example, Outcome], float, float]] = {}
+    late: dict[str, dict[Example, Outcome]] = {}
     if not args.no_before:
         rev = args.before or default_before()
         with tempfile.TemporaryDirectory() as tmp:
             export(rev, Path(tmp))
             engines[f"before ({rev[:9]})"] = run_engine(Path(tmp), examples)
+            if late_examples:
+                late[f"before ({rev[:9]})"] = run_engine(Path(tmp), late_examples)[0]
     engines["after"] = run_engine(None, examples)
+    if late_examples:
+        late["after"] = run_engine(None, late_examples)[0]
 
     names = list(engines)
     parts = {"tune": [e for e in examples if not e.held_out], "held-out": [e for e in examples if e.held_out]}
@@ -172,6 +181,13 @@ def main() -> None:
             r = f"{pct(caught / needed)}" if needed else "   -  "
             cells.append(f"{p:>18} {r:>7}")
         print(f"{flag:30} " + " ".join(cells))
+
+    if late_examples:
+        print(f"\nLate set: {len(late_examples)} sentences written after tuning was finished, scored once")
+        late_tables = {n: score(late_examples, late[n])[1] for n in late}
+        for group in sorted({g for t in late_tables.values() for g in t}):
+            cells = " ".join(f"{n + ' ' + pct(late_tables[n][group].rate):>34}" for n in late)
+            print(f"  {group:38} {late_tables[names[-1]][group].total:>4} {cells}")
 
     print("\nSpeed, one core (items/s):")
     for n in names:
