@@ -64,22 +64,22 @@ def _vocabulary(lex: Lexicon) -> Vocabulary:
         if resource("screening", "fuzzy_exclusions.txt").is_file()
         else frozenset()
     )
+    all_words = frozenset(w.rstrip("*") for terms in lex.lists.values() for t in terms for w in t.split(" "))
     return Vocabulary(
         known=known,
         maskable=maskable,
         joinable=frozenset(w for w in slur_words | lex.single_words("profanity") if len(w) >= 5),
         anchors=anchors,
-        segment_words=known | frozenset(lex["function_words"]),
+        segment_words=known | frozenset(lex["function_words"]) | all_words,
         fuzzy_terms=tuple(sorted(w for w in slur_words if len(w) >= 5)),
         fuzzy_exclusions=exclusions,
         everyday=frozenset(lex["function_words"]),
-        not_names=frozenset(lex["function_words"])
-        | frozenset(w.rstrip("*") for terms in lex.lists.values() for t in terms for w in t.split(" ")),
+        not_names=frozenset(lex["function_words"]) | all_words,
     )
 
 
-_SPACED = re.compile(r"\b[a-z][ .\-][a-z][ .\-][a-z]\b")
-_TRIPLED = re.compile("|".join(c * 3 for c in "abcdefghijklmnopqrstuvwxyz"))
+_TRIPLED = re.compile(r"([a-z])\1\1")
+_SYMBOLS = frozenset("0123456789!|@$")
 _MIXED = re.compile(r"[a-z][0-9]|[0-9][a-z]|[a-z][!|@$][a-z]|\$[a-z]")
 _WORDS = re.compile(r"[a-z][a-z']*")
 _MIN_FUZZY = 4
@@ -96,6 +96,12 @@ class Analyser:
         self._gates = self.checks.check_gates
         self._any_exact = frozenset().union(*(g[0] for g in self._gates.values()))
         self._any_stems = tuple(sorted({s for g in self._gates.values() for s in g[1]}))
+        # Terms made only of everyday words: all their words must be present.
+        self._weak_words = [
+            frozenset(w.rstrip("*") for w in t.split() if w != "'s")
+            for g in self._gates.values()
+            for t in g.weak
+        ]
         # A word's first four letters rule most stems out at once; a school's stem of
         # under four letters ("ars*") is looked for in every word.
         self._stem_heads = frozenset(stem[:4] for stem in self._any_stems if len(stem) >= 4)
@@ -105,20 +111,26 @@ class Analyser:
 
     def looks_clean(self, folded: str) -> bool:
         """True when nothing in ``folded`` could matter to any check (skip reading)."""
-        if (
-            not self._plain.fullmatch(folded)
-            or _MIXED.search(folded)
-            or _TRIPLED.search(folded)
-            or _SPACED.search(folded)
-        ):
+        if not self._plain.fullmatch(folded) or _TRIPLED.search(folded):
+            return False
+        if not _SYMBOLS.isdisjoint(folded) and _MIXED.search(folded):
             return False
         vocabulary = self.reader.v
         fuzzy = self.reader.fuzzy
         words = _WORDS.findall(folded)
+        if any(needed <= set(words) for needed in self._weak_words):
+            return False
         exact, stems = self._any_exact, self._any_stems
         previous = ""
         heads, short = self._stem_heads, self._short_stems
+        single_letters = 0
         for word in words:
+            if len(word) == 1:
+                single_letters += 1
+                if single_letters >= 3:
+                    return False  # letters spaced out: "f a g"
+            else:
+                single_letters = 0
             if word in exact or (word[:4] in heads and word.startswith(stems)):
                 return False
             if short and word.startswith(short):

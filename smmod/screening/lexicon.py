@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 from smmod.paths import resource
 from smmod.screening.text import fold
@@ -68,22 +69,33 @@ def alternation(terms: Iterable[str]) -> str:
     return "(?:" + _render(trie) + ")" if trie else "(?!x)x"
 
 
-def anchor_words(terms: Iterable[str], everyday: frozenset[str]) -> tuple[frozenset[str], tuple[str, ...]]:
-    """Words of which at least one must be in an item for any of ``terms`` to be there:
-    the longest non-everyday word of each term. Returns (exact words, word stems that
-    any ending may follow)."""
-    exact: set[str] = set()
+class Gate(NamedTuple):
+    """What must be in an item for any of a set of terms to be there: one of ``exact``
+    words, a word starting with one of ``stems``, or (for terms made only of everyday
+    words, such as "take my own life") one of the ``weak`` terms as a whole."""
+
+    exact: frozenset[str]
+    stems: tuple[str, ...]
+    weak: tuple[str, ...] = ()
+
+
+def anchor_words(terms: Iterable[str], everyday: frozenset[str], extra: Iterable[str] = ()) -> Gate:
+    """The gate for ``terms``: the longest non-everyday word of each term."""
+    exact: set[str] = set(extra)
     stems: set[str] = set()
+    weak: set[str] = set()
     for term in terms:
         words = term.split(" ")
-        wild = term.endswith("*")
-        candidates = [w for w in words if w.rstrip("*") not in everyday] or words
+        candidates = [w for w in words if w.rstrip("*") not in everyday]
+        if not candidates:
+            weak.add(term)
+            continue
         word = max(candidates, key=lambda w: len(w.rstrip("*")))
-        if wild and word is words[-1]:
+        if word.endswith("*"):
             stems.add(word.rstrip("*"))
         else:
             exact.add(word)
-    return frozenset(exact), tuple(sorted(stems))
+    return Gate(frozenset(exact), tuple(sorted(stems)), tuple(sorted(weak)))
 
 
 def words_pattern(terms: Iterable[str]) -> re.Pattern[str]:

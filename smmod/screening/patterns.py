@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from smmod.screening.lexicon import Gate, words_pattern
 from smmod.screening.reading import Reading, Span
 
 
@@ -71,11 +72,12 @@ class Gates:
     or pattern to have any chance: most items open few gates, so most regexes never run.
     """
 
-    def __init__(self, gates: dict[str, tuple[frozenset[str], tuple[str, ...]]]) -> None:
+    def __init__(self, gates: dict[str, Gate]) -> None:
         self.exact: dict[str, set[str]] = {}
         self.stems: dict[str, list[tuple[str, str]]] = {}
         self.short: list[tuple[str, str]] = []
-        for name, (words, stems) in gates.items():
+        self.weak = [(words_pattern(gate.weak), name) for name, gate in gates.items() if gate.weak]
+        for name, (words, stems, _) in gates.items():
             for word in words:
                 self.exact.setdefault(word, set()).add(name)
             for stem in stems:
@@ -99,6 +101,9 @@ class Gates:
                 for stem, name in short:
                     if word.startswith(stem):
                         opened.add(name)
+            for pattern, name in self.weak:
+                if name not in opened and pattern.search(reading.text):
+                    opened.add(name)
             found = frozenset(opened)
             reading.memo["gates"] = found
         return found  # type: ignore[return-value]
