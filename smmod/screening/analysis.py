@@ -118,8 +118,10 @@ class Analyser:
         vocabulary = self.reader.v
         fuzzy = self.reader.fuzzy
         words = _WORDS.findall(folded)
-        if any(needed <= set(words) for needed in self._weak_words):
-            return False
+        if self._weak_words:
+            present = set(words)
+            if any(needed <= present for needed in self._weak_words):
+                return False
         exact, stems = self._any_exact, self._any_stems
         previous = ""
         heads, short = self._stem_heads, self._short_stems
