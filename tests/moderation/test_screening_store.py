@@ -416,3 +416,35 @@ def test_a_new_word_list_cannot_be_removed_while_a_rule_uses_it(desk: Desk) -> N
         desk.moderation.wordlists.reset(mod, "fundraising")
     with pytest.raises(InputError):
         desk.moderation.wordlists.save(mod, "Bad Name", "x", version_id=None)
+
+
+def test_a_masked_insult_at_a_teacher_is_stored_with_its_reading(desk: Desk) -> None:
+    text = "that teacher is a f***ing joke"
+    item_id = desk.add(text, author_kind="public")
+    assert {"offensive", "abuse_of_staff"} <= set(flags_of(desk, item_id))
+    found = desk.moderation.screening_for(item_id)
+    (abuse,) = [f for f in found.flags if f.flag == "abuse_of_staff"]
+    assert abuse.rule_id == "abuse-of-staff"
+    assert abuse.matched == (
+        text,
+        "pattern=member of staff + insult",
+        "read as=f***ing → fucking (masked)",
+    )
+    assert [text[a:b] for a, b in abuse.spans] == [text]
+    assert not found.police_suggested
+    assert desk.item(item_id).priority == 2
+
+
+def test_self_harm_suggests_the_safeguarding_lead_not_the_police(desk: Desk) -> None:
+    item_id = desk.add("I can't do this anymore, I want to kill myself", author_kind="student")
+    flags = flags_of(desk, item_id)
+    assert {"self_harm", "safeguarding_lead_suggested"} <= set(flags)
+    found = desk.moderation.screening_for(item_id)
+    assert not found.police_suggested
+    assert "safeguarding_support" in found.suggested_templates
+    assert desk.item(item_id).priority == 3
+
+
+def test_ordinary_comments_get_no_flag(desk: Desk) -> None:
+    for text in ["Lovely photos from the carol concert", "Thank you Mr Hughes, my son loved the trip"]:
+        assert flags_of(desk, desk.add(text, author_kind="parent")) == {}
