@@ -243,6 +243,7 @@ class Checks:
                 ),
                 re.compile(rf"{start}(?:{NAME}|{pupil_target}){gap(3, W)} (?:smells|stinks)"),
                 re.compile(rf"{start}{insults} (?:{W} )?{pupil_nouns}{end}"),
+                re.compile(rf"{start}{pupil_target}{gap(6)} ,(?: {W})? what an? {insults}{end}"),
             ],
         }
         self.second_person = re.compile(
