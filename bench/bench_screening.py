@@ -185,7 +185,10 @@ def main() -> None:
         print(f"{flag:30} " + " ".join(cells))
 
     if late_examples:
-        print(f"\nLate set: {len(late_examples)} sentences written after tuning was finished, scored once")
+        print(
+            f"\nLate set: {len(late_examples)} sentences written after tuning "
+            "(first, blind score: tests/data/screening/README.md)"
+        )
         late_tables = {n: score(late_examples, late[n])[1] for n in late}
         for group in sorted({g for t in late_tables.values() for g in t}):
             cells = " ".join(f"{n + ' ' + pct(late_tables[n][group].rate):>34}" for n in late)
