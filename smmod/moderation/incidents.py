@@ -101,7 +101,16 @@ class IncidentService(SltDecisions):
                     category = next(
                         (
                             FLAG_CATEGORIES[f]
-                            for f in ("threat", "discriminatory", "names_protected_pupil", "personal_data")
+                            for f in (
+                                "threat",
+                                "discriminatory",
+                                "self_harm",
+                                "sexual_content",
+                                "abuse_of_pupil",
+                                "names_protected_pupil",
+                                "personal_data",
+                                "abuse_of_staff",
+                            )
                             if f in live
                         ),
                         None,

@@ -78,6 +78,10 @@ FLAG_CATEGORIES: Final = {
     "discriminatory": "discrimination",
     "names_protected_pupil": "safeguarding",
     "personal_data": "data_protection_breach",
+    "self_harm": "safeguarding",
+    "sexual_content": "safeguarding",
+    "abuse_of_pupil": "bullying",
+    "abuse_of_staff": "harassment",
 }
 
 MAX_REASON: Final = 2_000
