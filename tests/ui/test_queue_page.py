@@ -138,8 +138,8 @@ def test_data_never_raises(caplog, qapp):
     assert "formatting queue row 0 failed" in caplog.text
 
 
-def test_deadline_colours(ctx, qapp):
-    clock = Clock(NOW)  # Tuesday 24 Nov 2026 12:00 UTC, a working day
+def test_deadline_colours(ctx, qapp, clock):
+    clock = Clock(clock)  # Tuesday 24 Nov 2026 12:00 UTC, a working day
     queue = service(ctx, clock)
     account = add_account(ctx)
     # The window is 24 h: 20 h in is amber (over 75 %), 25 h in is red.
