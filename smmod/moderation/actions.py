@@ -51,6 +51,7 @@ from smmod.moderation.vocabulary import (
     NOTICE_REQUIRED,
     PLATFORM_KINDS,
     REASON_REQUIRED,
+    REMOVAL_STATUS,
 )
 from smmod.moderation.wordliststore import WordListStore
 from smmod.queue.access import account_ref, require_moderator
@@ -323,6 +324,8 @@ class ModerationService:
             if reversed_action is not None:
                 restart_clock_if_needed(session, item, reversed_action)
             refresh_status(session, item)
+        elif kind in REMOVAL_STATUS:
+            refresh_status(session, item)  # hidden, deleted or author blocked (R8)
         item.updated_at = now
         session.flush()
         details: dict[str, object] = {"action_id": row.id}

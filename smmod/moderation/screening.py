@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from smmod.errors import InputError
 from smmod.moderation.records import FlagExplanation, ItemScreening
 from smmod.moderation.screening_data import load_wordlists, stored_rules
+from smmod.queue import triage
 from smmod.screening import Rule, Screener, ScreenResult
 from smmod.screening.conditions import wordlists_named
 from smmod.screening.vocabulary import POLICE_ADVISED
@@ -248,6 +249,7 @@ def _store(session: Session, results: Mapping[int, ScreenResult], prepared: Prep
         session.execute(insert(_MATCHES), match_rows)
     if flag_rows:
         session.execute(insert(_FLAGS), flag_rows)
+        triage.mark(session, {int(cast(int, row["item_id"])) for row in flag_rows})
     if orm:
         for item_id, priority in priorities.items():
             item = session.get(QueueItem, item_id)
