@@ -71,17 +71,37 @@ def item_context(session: Session, item_id: int) -> ItemContext:
     )
 
 
-def removal_kinds(session: Session, item_id: int) -> set[str]:
-    """Which of hide, delete and block stand on the item (recorded and not reversed)."""
+def standing_kinds(session: Session, item_id: int) -> set[str]:
+    """The kinds of action that stand on the item: recorded and not reversed."""
     reversed_ids = select(Action.reverses_id).where(
         Action.item_id == item_id, Action.reverses_id.is_not(None)
     )
     stmt = select(Action.kind).where(
-        Action.item_id == item_id,
-        Action.kind.in_(sorted(REMOVAL_STATUS)),
-        Action.id.not_in(reversed_ids),
+        Action.item_id == item_id, Action.kind != "reopen", Action.id.not_in(reversed_ids)
     )
     return set(session.execute(stmt).scalars())
+
+
+def removal_kinds(session: Session, item_id: int) -> set[str]:
+    """Which of hide, delete and block stand on the item."""
+    return standing_kinds(session, item_id) & set(REMOVAL_STATUS)
+
+
+def still_useful(suggestion: str, done: set[str], item: QueueItem) -> bool:
+    """Whether screening's suggestion still makes sense after what was done to the item.
+
+    Nothing is suggested twice, a deleted comment cannot be hidden, replied to or
+    reported, an answered item needs no acknowledgement and an escalated one no second
+    escalation.
+    """
+    action = suggestion.split(":", 1)[0]
+    if action in done:
+        return False
+    if "delete" in done and action in ("hide", "reply", "report_to_platform"):
+        return False
+    if action == "acknowledge" and item.first_response_at is not None:
+        return False
+    return not (action == "escalate" and item.status == "escalated")
 
 
 def refresh_status(session: Session, item: QueueItem) -> None:

@@ -50,7 +50,7 @@ def test_rules_read_in_plain_words() -> None:
     )
     assert (
         describe_effects(rules["parent-complaint"].effects)
-        == "flag complaint; priority raised; suggest reply with “complaints procedure”"
+        == "flag “Complaint”; priority raised; suggest reply with “complaints procedure”"
     )
     assert "(contains a word from the “profanity” list or" in describe_condition(
         rules["parent-inappropriate"].condition
@@ -101,7 +101,7 @@ def test_adding_a_rule_through_the_editor(qtbot, desk: Desk, show: Callable[[QWi
     editor.suggest["hide"].setChecked(True)
     assert editor.save_button.isEnabled()
     assert editor.reading.text() == (
-        "<b>Reads:</b> when the item matches /\\bgofundme\\b/: flag spam; suggest hide."
+        "<b>Reads:</b> when the item matches /\\bgofundme\\b/: flag “Spam”; suggest hide."
     )
     shoot(editor, "rule_editor.png")
     editor.save_button.click()

@@ -256,8 +256,10 @@ def test_claim_conflict_shows_reload(qtbot, ctx, tmp_path, page_factory, people)
     ctx.queue.claim(people["mod1"], item, seen.version_id)  # another moderator, elsewhere
     with qtbot.waitSignal(page.conflict_shown, timeout=TIMEOUT) as shown:
         press(qtbot, page.table, Qt.Key.Key_C)
-    assert "changed elsewhere — reload" in shown.args[0]
-    assert page.conflict.isVisible() and "changed elsewhere" in page.conflict_label.text()
+    banner = page.conflict_label.text()
+    assert banner == shown.args[0] and page.conflict.isVisible()
+    assert banner.count("changed elsewhere") == 1 and banner.lower().count("reload") == 1  # said once
+    assert banner.startswith(f"#{item} was changed elsewhere. Nothing was claimed")
     assert ctx.queue.read.row(item).claimed_by == people["mod1"].staff_id  # not overwritten
     qtbot.mouseClick(page.reload_button, Qt.MouseButton.LeftButton)
     assert not page.conflict.isVisible()

@@ -75,6 +75,7 @@ class QueueTableModel(QAbstractTableModel):
         *,
         now: Callable[[], datetime],
         zone: ZoneInfo | None = None,
+        sort: QueueSort | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -82,7 +83,7 @@ class QueueTableModel(QAbstractTableModel):
         self._now = now
         self._zone = zone or ZoneInfo("Europe/London")
         self._filter = QueueFilter()
-        self._sort = QueueSort()
+        self._sort = sort or QueueSort()
         self._ids: array[int] = array("q")  # ids read so far, in display order
         self._total = 0  # rows in the current query (the view's row count)
         self._stream: IdStream | ArrayStream | None = None

@@ -13,8 +13,18 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QAction, QShowEvent
+from PySide6.QtCore import (
+    QEvent,
+    QItemSelectionModel,
+    QModelIndex,
+    QObject,
+    QPoint,
+    Qt,
+    QTimer,
+    Signal,
+    Slot,
+)
+from PySide6.QtGui import QAction, QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QBoxLayout,
@@ -24,7 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from smmod.queue.records import QueueRow
+from smmod.queue.records import PRIORITY, QueueRow
 from smmod.ui import msgbox
 from smmod.ui.pages import PageDeps
 from smmod.ui.queue.actions import QueueAction, create_actions, shortcut_rows
@@ -35,6 +45,7 @@ from smmod.ui.queue.filterbar import FilterBar
 from smmod.ui.queue.launcher import DialogLauncher
 from smmod.ui.queue.model import QueueTableModel
 from smmod.ui.queue.widgets import ConflictBanner, make_table, title_row
+from smmod.wording import count
 
 log = logging.getLogger("smmod.ui.queue")
 
@@ -42,6 +53,21 @@ CHANGE_POLL_MS = 5_000
 COUNTDOWN_MS = 30_000
 FEED_POLL_MS = 60_000
 CHECKED_EVERY = timedelta(minutes=5)
+_MODIFIER_KEYS = frozenset(
+    {Qt.Key.Key_Shift, Qt.Key.Key_Control, Qt.Key.Key_Alt, Qt.Key.Key_Meta, Qt.Key.Key_AltGr}
+)
+
+
+def feeds_text(results: list[Any]) -> str:
+    """What a check of the alert feeds found, for the status line."""
+    if not results:
+        return "No alert feeds are set up: add one with Feeds…"
+    new = sum(r.imported for r in results)
+    text = f"Feeds checked: {count(new, 'new item', zero='no new items')}"
+    failed = [r for r in results if not r.ok]
+    if failed:
+        text += ". Failed: " + "; ".join(f"{r.name} ({r.error})" for r in failed)
+    return text + "."
 
 
 class QueuePage(QWidget):
@@ -57,7 +83,9 @@ class QueuePage(QWidget):
         self._runner = deps.runner
         self._queue = deps.ctx.queue
         self._zone = self._school_zone()
-        self._model = QueueTableModel(self._queue.read, now=self._queue.now, zone=self._zone, parent=self)
+        self._model = QueueTableModel(
+            self._queue.read, now=self._queue.now, zone=self._zone, sort=PRIORITY, parent=self
+        )
         self._token: Any = None
         self._loaded = False
         self._last_checked: datetime | None = None
@@ -69,6 +97,7 @@ class QueuePage(QWidget):
         self._init_timers()
         self._connect_signals()
         self._refreshed_at = -1e9
+        self._checking_feeds = False
         self._feed_timer.start()  # feeds are polled whether or not the page is open
 
     # -- assembly -----------------------------------------------------------------
@@ -105,6 +134,7 @@ class QueuePage(QWidget):
         self.reload_button = self.conflict.reload_button
         self.status_label = QLabel()
         self.status_label.setObjectName("queue_status_message")
+        self.status_label.setTextFormat(Qt.TextFormat.PlainText)  # feed names and errors
         self.status_label.setStyleSheet("color: palette(placeholder-text);")
         splitter = QSplitter()
         splitter.addWidget(self.table)
@@ -155,6 +185,11 @@ class QueuePage(QWidget):
         self.filters.filter_changed.connect(self._on_filters_filter_changed)
         self.table.selectionModel().currentRowChanged.connect(self._on_table_current_changed)
         self._model.modelReset.connect(self._on_model_reset)
+        # A reset or a removal can drop selected rows without a selectionChanged signal.
+        self._model.rowsRemoved.connect(self._sync_panel)
+        self._model.layoutChanged.connect(self._sync_panel)
+        self.table.installEventFilter(self)
+        self.table.viewport().installEventFilter(self)
         self.detail.item_requested.connect(self.go_to_item)
         self.reload_button.clicked.connect(self._on_reload_triggered)
         self._change_timer.timeout.connect(self.check_for_changes)
@@ -197,9 +232,12 @@ class QueuePage(QWidget):
         self._refresh_dashboard()
 
     def selected_rows(self) -> list[QueueRow]:
-        rows = sorted(i.row() for i in self.table.selectionModel().selectedRows())
-        if not rows and self.table.currentIndex().isValid():
-            rows = [self.table.currentIndex().row()]
+        """The rows shown and selected: the only ones any command acts on.
+
+        Never the current row on its own, and never an item the filter hides.
+        """
+        total = self._model.rowCount()
+        rows = sorted(i.row() for i in self.table.selectionModel().selectedRows() if i.row() < total)
         found = (self._model.row_data(r) for r in rows)
         return [r for r in found if r is not None]
 
@@ -335,6 +373,7 @@ class QueuePage(QWidget):
     # -- slots --------------------------------------------------------------------
     @Slot()
     def _on_filters_filter_changed(self) -> None:
+        self._clear_status()
         self._apply_filter()
 
     @Slot()
@@ -344,6 +383,25 @@ class QueuePage(QWidget):
             self._select_row(0)
         else:
             self._show_detail(None)
+        self._sync_panel()
+
+    @Slot()
+    def _sync_panel(self) -> None:
+        self.moderation.set_rows(self.selected_rows())
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # QObject.eventFilter
+        """A key or a click in the list: the last status line no longer applies."""
+        kind = event.type()
+        if kind in (QEvent.Type.KeyPress, QEvent.Type.ShortcutOverride):
+            if isinstance(event, QKeyEvent) and event.key() not in _MODIFIER_KEYS:
+                self._clear_status()
+        elif kind == QEvent.Type.MouseButtonPress:
+            self._clear_status()
+        return False
+
+    def _clear_status(self) -> None:
+        self.status_label.clear()
+        self.moderation.clear_result()
 
     @Slot(QModelIndex, QModelIndex)
     def _on_table_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
@@ -409,6 +467,7 @@ class QueuePage(QWidget):
     @Slot()
     def _on_check_feeds_triggered(self) -> None:
         self.status_label.setText("Checking feeds…")
+        self._checking_feeds = True
         self._commands.poll_feeds(due_only=False)
 
     @Slot()
@@ -417,13 +476,9 @@ class QueuePage(QWidget):
 
     @Slot(list)
     def _on_commands_feeds_polled(self, results: list[Any]) -> None:
-        if results:
-            failed = [r for r in results if not r.ok]
-            new = sum(r.imported for r in results)
-            text = f"Feeds checked: {new} new item(s)"
-            if failed:
-                text += "; failed: " + "; ".join(f"{r.name} ({r.error})" for r in failed)
-            self.status_label.setText(text)
+        asked, self._checking_feeds = self._checking_feeds, False
+        if results or asked:
+            self.status_label.setText(feeds_text(results))
         self.feeds_polled.emit(results)
         self.check_for_changes()
         self._refresh_dashboard()
@@ -443,6 +498,9 @@ class QueuePage(QWidget):
         self.dashboard.show_feeds(feeds)
 
     def _on_background_failed(self, exc: BaseException) -> None:
+        if self.status_label.text() == "Checking feeds…":
+            self.status_label.clear()
+        self._checking_feeds = False
         msgbox.show_error(self, exc, title="Queue")
 
     @Slot()

@@ -29,6 +29,7 @@ from smmod.ui.queue.columns import (
     COL_TEXT,
     HEADERS,
 )
+from smmod.ui.queue.flag_icons import icon_size
 from smmod.ui.queue.model import QueueTableModel
 
 COLUMN_WIDTHS = {
@@ -38,12 +39,12 @@ COLUMN_WIDTHS = {
     COL_KIND: 72,
     COL_AUTHOR: 130,
     COL_CLAIMED: 100,
-    COL_FLAGS: 90,
+    COL_FLAGS: icon_size().width() + 14,
     COL_RECEIVED: 120,
     COL_TEXT: 120,  # the last column: it stretches into whatever width is left
 }
-# Flags also show in the Status cell; right-click the header to show these columns.
-HIDDEN_COLUMNS = frozenset({COL_RECEIVED, COL_FLAGS})
+# Right-click the header to show these columns.
+HIDDEN_COLUMNS = frozenset({COL_RECEIVED})
 TITLE_BUTTONS = (
     (QueueAction.IMPORT, "Import…"),
     (QueueAction.ADD, "Add item…"),
@@ -57,9 +58,21 @@ _BANNER_STYLE = (
 )
 
 
+class QueueTable(QTableView):
+    """The triage table. Letters that are not one of its shortcuts do nothing here.
+
+    A plain QTableView jumps to the row whose text starts with what was typed; in a
+    list worked by single-key commands that only moves the selection under the
+    moderator's hands.
+    """
+
+    def keyboardSearch(self, search: str) -> None:  # QAbstractItemView.keyboardSearch
+        return
+
+
 def make_table(model: QueueTableModel) -> QTableView:
-    """Dense rows, whole-row and multi-row selection, sorted by deadline."""
-    table = QTableView()
+    """Dense rows, whole-row and multi-row selection, in priority order."""
+    table = QueueTable()
     table.setObjectName("queue_table")
     table.setAccessibleName("Queue items")
     table.setModel(model)
@@ -68,13 +81,15 @@ def make_table(model: QueueTableModel) -> QTableView:
     table.setAlternatingRowColors(True)
     table.setWordWrap(False)
     table.setShowGrid(False)
+    table.setIconSize(icon_size())
     table.verticalHeader().hide()
     table.verticalHeader().setDefaultSectionSize(26)
     table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
     header = table.horizontalHeader()
     header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     header.setStretchLastSection(True)
-    for column, width in COLUMN_WIDTHS.items():
+    status_width = table.fontMetrics().horizontalAdvance("Author blocked") + 20
+    for column, width in (COLUMN_WIDTHS | {COL_STATUS: max(COLUMN_WIDTHS[COL_STATUS], status_width)}).items():
         header.resizeSection(column, width)
     header.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
     for column, title in HEADERS.items():
@@ -85,7 +100,7 @@ def make_table(model: QueueTableModel) -> QTableView:
         toggle.toggled.connect(lambda on, c=column: table.setColumnHidden(c, not on))
         header.addAction(toggle)
         table.setColumnHidden(column, column in HIDDEN_COLUMNS)
-    header.setSortIndicator(COL_DEADLINE, Qt.SortOrder.AscendingOrder)
+    header.setSortIndicator(COL_FLAGS, Qt.SortOrder.AscendingOrder)  # priority
     table.setSortingEnabled(True)
     return table
 
@@ -99,6 +114,7 @@ class ConflictBanner(QFrame):
         self.setStyleSheet(_BANNER_STYLE)
         self.label = QLabel()
         self.label.setObjectName("queue_conflict_text")
+        self.label.setTextFormat(Qt.TextFormat.PlainText)
         self.label.setWordWrap(True)
         self.reload_button = QPushButton("Reload")
         self.reload_button.setObjectName("queue_conflict_reload")
