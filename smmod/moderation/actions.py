@@ -93,7 +93,8 @@ def validate(request: ActionRequest) -> ActionRequest:
     for text, field in ((notice, "audience_notice"), (reply, "reply_text")):
         left = unfilled(text)
         if left:
-            raise InputError(f"still has the placeholder(s) {', '.join(left)}", field=field)
+            words = "placeholder" if len(left) == 1 else "placeholders"
+            raise InputError(f"still has the {words} {', '.join(left)}", field=field)
     if request.reverses_id is not None and kind != "reopen":
         raise InputError("only a reopen reverses another action", field="reverses_id")
     return ActionRequest(

@@ -156,7 +156,7 @@ def test_import_and_export_through_the_dialog(
     target = tmp_path / "rules.json"
     monkeypatch.setattr(common, "choose_save_path", lambda *a: target)
     dialog.buttons["export"].click()
-    assert msgs.of("info")[-1] == ("Export rules", f"Exported 9 rule(s) to {target}.")
+    assert msgs.of("info")[-1] == ("Export rules", f"Exported 9 rules to {target}.")
     document = json.loads(target.read_text(encoding="utf-8"))
     document["rules"] = document["rules"][:3]
     target.write_text(json.dumps(document), encoding="utf-8")
@@ -164,7 +164,7 @@ def test_import_and_export_through_the_dialog(
     msgs.confirm_answers.append(True)
     dialog.buttons["import"].click()
     assert dialog.table.rowCount() == 3
-    assert msgs.of("info")[-1] == ("Import rules", "Imported 3 rule(s) from rules.json.")
+    assert msgs.of("info")[-1] == ("Import rules", "Imported 3 rules from rules.json.")
     bad = tmp_path / "bad.json"
     bad.write_text('[{"id": "x"}]', encoding="utf-8")
     monkeypatch.setattr(common, "choose_open_path", lambda *a: bad)

@@ -331,7 +331,7 @@ def test_import_dialog_checks_and_imports_valid_rows(qtbot, ctx, tmp_path, runne
         dialog.check_button.click()
     assert dialog.problems.count() == 1 and "row 3" in dialog.problems.item(0).text()
     assert dialog.import_valid_button.isVisibleTo(dialog)
-    assert dialog.import_valid_button.text() == "Import the 1 valid rows"
+    assert dialog.import_valid_button.text() == "Import the 1 valid row"
     with qtbot.waitSignal(dialog.imported, timeout=TIMEOUT):
         dialog.import_valid_button.click()
     assert dialog.report.imported == 1 and (tmp_path / "mixed.rejects.csv").exists()
@@ -406,7 +406,7 @@ def test_feeds_dialog_adds_checks_and_shows_failures(
     with qtbot.waitSignal(dialog.polled, timeout=TIMEOUT) as polled:
         dialog.check_all_button.click()
     assert sorted(r.ok for r in polled.args[0]) == [False, True]
-    assert "2 new item(s)" in dialog.message.text() and "Gone:" in dialog.message.text()
+    assert "2 new items" in dialog.message.text() and "Gone:" in dialog.message.text()
     qtbot.waitUntil(
         lambda: any(
             (dialog.table.item(r, 6) or dialog.table.item(0, 0)).text().startswith("Failed")

@@ -58,6 +58,8 @@ class ScreeningStrip(QWidget):
             entry = self.suggest_row.takeAt(0)
             widget = entry.widget() if entry is not None else None
             if widget is not None:
+                widget.hide()
+                widget.setParent(None)  # gone from the panel now, not at the next event loop
                 widget.deleteLater()
         self.wrong_menu.clear()
         if found is None:

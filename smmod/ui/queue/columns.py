@@ -15,7 +15,7 @@ from smmod.queue import triage
 from smmod.queue.records import QueueRow
 from smmod.sla import SlaState, describe
 from smmod.ui.plain import tip
-from smmod.ui.queue.flag_icons import flag_icon
+from smmod.ui.queue.flag_icons import by_urgency, flag_icon
 
 COL_DEADLINE = 0
 COL_STATUS = 1
@@ -151,7 +151,7 @@ def display(row: QueueRow, column: int, now: datetime, zone: ZoneInfo) -> str | 
 
 
 def flag_names(row: QueueRow) -> list[str]:
-    return [flag_label(f) for f in row.flags]
+    return [flag_label(f) for f in by_urgency(row.flags)]
 
 
 def flags_data(row: QueueRow, role: int) -> Any:

@@ -42,10 +42,14 @@ def _badge(flag: str) -> tuple[str, str]:
     return BADGES.get(flag, ((flag[:1] or "?").upper(), _SLATE))
 
 
+def by_urgency(flags: Sequence[str]) -> tuple[str, ...]:
+    """The flags, the most urgent first (the order of the badges)."""
+    return tuple(sorted(flags, key=lambda f: (_ORDER.index(f) if f in _ORDER else len(_ORDER), f)))
+
+
 def flag_icon(flags: Sequence[str]) -> QIcon:
     """One icon for the whole set, the most urgent first."""
-    ordered = tuple(sorted(flags, key=lambda f: (_ORDER.index(f) if f in _ORDER else len(_ORDER), f)))
-    return _icon(ordered)
+    return _icon(by_urgency(flags))
 
 
 @lru_cache(maxsize=256)

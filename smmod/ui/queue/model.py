@@ -164,6 +164,12 @@ class QueueTableModel(QAbstractTableModel):
             if row is not None:
                 self.dataChanged.emit(self.index(row, 0), self.index(row, len(HEADERS) - 1))
 
+    def forget_all(self) -> None:
+        """Read every row again when next shown (a change reached other items too, e.g.
+        an author blocked on all their comments)."""
+        self._cache.clear()
+        self._emit_all_changed()
+
     def item_id(self, row: int) -> int | None:
         return self._ids[row] if self._ensure(row) else None
 

@@ -61,7 +61,7 @@ _MODIFIER_KEYS = frozenset(
 def feeds_text(results: list[Any]) -> str:
     """What a check of the alert feeds found, for the status line."""
     if not results:
-        return "No alert feeds are set up: add one with Feeds…"
+        return "No alert feeds to check: add or turn one on in Feeds…"
     new = sum(r.imported for r in results)
     text = f"Feeds checked: {count(new, 'new item', zero='no new items')}"
     failed = [r for r in results if not r.ok]
@@ -358,7 +358,8 @@ class QueuePage(QWidget):
     def _after_write(self, ids: list[int]) -> None:
         """Items were changed here: show the new state without losing the selection."""
         self.conflict.hide()
-        self._model.forget(ids)
+        # Not only ``ids``: blocking an author shows on all their items.
+        self._model.forget_all()
         current = self.current_item_id()
         if current is not None:
             self._show_detail(current)
