@@ -415,5 +415,5 @@ def test_feeds_dialog_adds_checks_and_shows_failures(
         timeout=TIMEOUT,
     )
     page = page_factory()
-    qtbot.waitUntil(lambda: "feed(s) failing" in page.dashboard.texts(), timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: "1 feed failing" in page.dashboard.texts(), timeout=TIMEOUT)
     assert "Gone" in page.dashboard.texts() and page.model.rowCount() == 2

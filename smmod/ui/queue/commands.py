@@ -76,3 +76,15 @@ class QueueCommands(QObject):
 def _which(rows: Sequence[QueueRow]) -> str:
     """"#12" for one item, "3 items" for several."""
     return f"#{rows[0].id}" if len(rows) == 1 else count(len(rows), "item")
+
+
+def feeds_text(results: Sequence[Any]) -> str:
+    """What a check of the alert feeds found, for the status line."""
+    if not results:
+        return "No alert feeds to check: add or turn one on in Feeds…"
+    new = sum(r.imported for r in results)
+    text = f"Feeds checked: {count(new, 'new item', zero='no new items')}"
+    failed = [r for r in results if not r.ok]
+    if failed:
+        text += ". Failed: " + "; ".join(f"{r.name} ({r.error})" for r in failed)
+    return text + "."

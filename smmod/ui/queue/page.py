@@ -13,22 +13,11 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import (
-    QEvent,
-    QItemSelectionModel,
-    QModelIndex,
-    QObject,
-    QPoint,
-    Qt,
-    QTimer,
-    Signal,
-    Slot,
-)
-from PySide6.QtGui import QAction, QKeyEvent, QShowEvent
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QAction, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QBoxLayout,
-    QLabel,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -38,14 +27,13 @@ from smmod.queue.records import PRIORITY, QueueRow
 from smmod.ui import msgbox
 from smmod.ui.pages import PageDeps
 from smmod.ui.queue.actions import QueueAction, create_actions, shortcut_rows
-from smmod.ui.queue.commands import QueueCommands
+from smmod.ui.queue.commands import QueueCommands, feeds_text
 from smmod.ui.queue.dashboard import DashboardStrip
 from smmod.ui.queue.detail import DetailPane
 from smmod.ui.queue.filterbar import FilterBar
 from smmod.ui.queue.launcher import DialogLauncher
 from smmod.ui.queue.model import QueueTableModel
-from smmod.ui.queue.widgets import ConflictBanner, make_table, title_row
-from smmod.wording import count
+from smmod.ui.queue.widgets import ConflictBanner, StatusLine, make_table, title_row
 
 log = logging.getLogger("smmod.ui.queue")
 
@@ -53,22 +41,6 @@ CHANGE_POLL_MS = 5_000
 COUNTDOWN_MS = 30_000
 FEED_POLL_MS = 60_000
 CHECKED_EVERY = timedelta(minutes=5)
-_MODIFIER_KEYS = frozenset(
-    {Qt.Key.Key_Shift, Qt.Key.Key_Control, Qt.Key.Key_Alt, Qt.Key.Key_Meta, Qt.Key.Key_AltGr}
-)
-
-
-def feeds_text(results: list[Any]) -> str:
-    """What a check of the alert feeds found, for the status line."""
-    if not results:
-        return "No alert feeds to check: add or turn one on in Feeds…"
-    new = sum(r.imported for r in results)
-    text = f"Feeds checked: {count(new, 'new item', zero='no new items')}"
-    failed = [r for r in results if not r.ok]
-    if failed:
-        text += ". Failed: " + "; ".join(f"{r.name} ({r.error})" for r in failed)
-    return text + "."
-
 
 class QueuePage(QWidget):
     items_reloaded = Signal(int)  # rows now shown
@@ -132,10 +104,7 @@ class QueuePage(QWidget):
         self.conflict = ConflictBanner()
         self.conflict_label = self.conflict.label
         self.reload_button = self.conflict.reload_button
-        self.status_label = QLabel()
-        self.status_label.setObjectName("queue_status_message")
-        self.status_label.setTextFormat(Qt.TextFormat.PlainText)  # feed names and errors
-        self.status_label.setStyleSheet("color: palette(placeholder-text);")
+        self.status_label = StatusLine()
         splitter = QSplitter()
         splitter.addWidget(self.table)
         splitter.addWidget(self.detail)
@@ -188,8 +157,8 @@ class QueuePage(QWidget):
         # A reset or a removal can drop selected rows without a selectionChanged signal.
         self._model.rowsRemoved.connect(self._sync_panel)
         self._model.layoutChanged.connect(self._sync_panel)
-        self.table.installEventFilter(self)
-        self.table.viewport().installEventFilter(self)
+        self.status_label.watch(self.table, self.table.viewport())
+        self.status_label.cleared.connect(self.moderation.clear_result)
         self.detail.item_requested.connect(self.go_to_item)
         self.reload_button.clicked.connect(self._on_reload_triggered)
         self._change_timer.timeout.connect(self.check_for_changes)
@@ -374,7 +343,7 @@ class QueuePage(QWidget):
     # -- slots --------------------------------------------------------------------
     @Slot()
     def _on_filters_filter_changed(self) -> None:
-        self._clear_status()
+        self.status_label.clear_now()
         self._apply_filter()
 
     @Slot()
@@ -389,20 +358,6 @@ class QueuePage(QWidget):
     @Slot()
     def _sync_panel(self) -> None:
         self.moderation.set_rows(self.selected_rows())
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # QObject.eventFilter
-        """A key or a click in the list: the last status line no longer applies."""
-        kind = event.type()
-        if kind in (QEvent.Type.KeyPress, QEvent.Type.ShortcutOverride):
-            if isinstance(event, QKeyEvent) and event.key() not in _MODIFIER_KEYS:
-                self._clear_status()
-        elif kind == QEvent.Type.MouseButtonPress:
-            self._clear_status()
-        return False
-
-    def _clear_status(self) -> None:
-        self.status_label.clear()
-        self.moderation.clear_result()
 
     @Slot(QModelIndex, QModelIndex)
     def _on_table_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:

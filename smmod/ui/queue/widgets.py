@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QAction, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -103,6 +103,44 @@ def make_table(model: QueueTableModel) -> QTableView:
     header.setSortIndicator(COL_FLAGS, Qt.SortOrder.AscendingOrder)  # priority
     table.setSortingEnabled(True)
     return table
+
+
+_MODIFIER_KEYS = frozenset(
+    {Qt.Key.Key_Shift, Qt.Key.Key_Control, Qt.Key.Key_Alt, Qt.Key.Key_Meta, Qt.Key.Key_AltGr}
+)
+
+
+class StatusLine(QLabel):
+    """What the last command did ("Claimed #12."), until the moderator does something else.
+
+    A key or a click in a watched widget (the list) clears it, so it never describes a
+    situation that is over. Feed names and errors are shown as plain text.
+    """
+
+    cleared = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("queue_status_message")
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setStyleSheet("color: palette(placeholder-text);")
+
+    def watch(self, *widgets: QWidget) -> None:
+        for widget in widgets:
+            widget.installEventFilter(self)
+
+    def clear_now(self) -> None:
+        self.clear()
+        self.cleared.emit()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # QObject.eventFilter
+        kind = event.type()
+        if kind in (QEvent.Type.KeyPress, QEvent.Type.ShortcutOverride):
+            if isinstance(event, QKeyEvent) and event.key() not in _MODIFIER_KEYS:
+                self.clear_now()
+        elif kind == QEvent.Type.MouseButtonPress:
+            self.clear_now()
+        return False
 
 
 class ConflictBanner(QFrame):
