@@ -41,6 +41,7 @@ NO_FILTER = QueueFilter()  # frozen: safe as a default
 BY_DUE = QueueSort()
 MAX_REPLIES = 50
 
+_ARRIVALS = frozenset({"queue.import", "queue.add_manual"})
 _ACTION_WORDS = {
     "queue.import": "imported",
     "queue.add_manual": "entered by hand",
@@ -213,6 +214,8 @@ class QueueReader:
         people = select(Staff.username, Staff.name).where(Staff.username.in_(actors))
         names: dict[str, str] = {u: n for u, n in conn.execute(people)} if actors else {}
         for at, actor, action, details, reason in found:
+            if action in _ARRIVALS:
+                continue  # the "received" line above already says it
             summary = _summary(action, details, reason)
             entries.append(HistoryEntry(at, names.get(actor, actor), action, summary))
         return entries

@@ -162,7 +162,7 @@ def test_the_queue_opens_most_dangerous_first_with_flags_named_in_full(qtbot, de
     assert "Threat of violence" in tip and "threat" not in tip.replace("Threat", "")
     assert cell(page, threat, COL_STATUS) == "New"  # no codes squeezed into the status
     assert cell(page, thanks[0], COL_FLAGS, Qt.ItemDataRole.DecorationRole) is None
-    # never cut: the column holds five badges, the status column its longest word
+    # never cut: the column holds four badges (more become "+n"), the status column its longest word
     assert page.table.columnWidth(COL_FLAGS) >= icon_size().width()
     wanted = page.table.fontMetrics().horizontalAdvance("Author blocked")
     assert page.table.columnWidth(COL_STATUS) > wanted

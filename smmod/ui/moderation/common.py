@@ -75,10 +75,21 @@ def local_time(value: object, zone: ZoneInfo) -> str:
 def flag_line(flag: FlagExplanation) -> str:
     """ "Offensive language — “crap” (Offensive language (R8))": the flag and exactly why."""
     words = ", ".join(f"“{m}”" for m in flag.matched if "=" not in m)
-    kinds = ", ".join(m.replace("_", " ") for m in flag.matched if "=" in m)
+    kinds = ", ".join(_condition_words(m) for m in flag.matched if "=" in m)
     why = " · ".join(b for b in (words, kinds) if b)
     rule = f" ({flag.rule_name})" if flag.rule_name else " (set by hand)"
     return f"{flag_label(flag.flag)}{' — ' + why if why else ''}{rule}"
+
+
+def _condition_words(match: str) -> str:
+    """ "author_kind=parent" → "written by a parent"; "item_kind=review" → "a review"."""
+    key, _, value = match.partition("=")
+    if key == "author_kind":
+        who = {"public": "a member of the public", "unknown": "an unknown author"}.get(value, f"a {value}")
+        return f"written by {who}"
+    if key == "item_kind":
+        return f"a {value}"
+    return f"{key.replace('_', ' ')}: {value}"
 
 
 def section(text: str, *, required: bool = False) -> QLabel:

@@ -18,23 +18,23 @@ from smmod.ui.plain import tip
 from smmod.ui.queue.flag_icons import by_urgency, flag_icon
 
 COL_DEADLINE = 0
-COL_STATUS = 1
-COL_ACCOUNT = 2
-COL_KIND = 3
-COL_AUTHOR = 4
-COL_CLAIMED = 5
-COL_FLAGS = 6
+COL_FLAGS = 1  # beside the deadline: the two things that decide what comes first
+COL_STATUS = 2
+COL_ACCOUNT = 3
+COL_KIND = 4
+COL_AUTHOR = 5
+COL_CLAIMED = 6
 COL_RECEIVED = 7
 COL_TEXT = 8  # last, so it takes the width that is left
 
 HEADERS = {
     COL_DEADLINE: "Deadline",
+    COL_FLAGS: "Flags",
     COL_STATUS: "Status",
     COL_ACCOUNT: "Account",
     COL_KIND: "Kind",
     COL_AUTHOR: "Author",
     COL_CLAIMED: "Claimed by",
-    COL_FLAGS: "Flags",
     COL_RECEIVED: "Received",
     COL_TEXT: "Text",
 }

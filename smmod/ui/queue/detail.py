@@ -21,6 +21,7 @@ from smmod.moderation.vocabulary import flag_label
 from smmod.queue.records import ItemDetail, QueueRow
 from smmod.sla import describe
 from smmod.ui.queue.columns import STATUS_LABELS, local_text
+from smmod.ui.queue.flag_icons import by_urgency
 
 AUTHOR_KIND_LABELS = {
     "parent": "parent or carer",
@@ -146,7 +147,8 @@ class DetailPane(QFrame):
         if row.claimed_by_name:
             lines.append(f"<div>Claimed by {e(row.claimed_by_name)}</div>")
         if row.flags:
-            lines.append(f"<div>Flags: {e(', '.join(flag_label(f) for f in row.flags))}</div>")
+            names = ", ".join(flag_label(f) for f in by_urgency(row.flags))
+            lines.append(f"<div>Flags: {e(names)}</div>")
         if detail.url:
             lines.append(f"<div><a href='{e(detail.url, quote=True)}'>Open on the platform</a></div>")
         return "".join(lines)

@@ -16,7 +16,7 @@ from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPixmap
 
 BADGE = 16
 GAP = 2
-MOST = 5  # badges shown in one cell; more become a "+n" badge
+MOST = 4  # badges shown in one cell; more become a "+n" badge (all are in the tooltip)
 
 _RED, _PURPLE, _ORANGE, _AMBER, _SLATE = "#c62828", "#6a1b9a", "#d35400", "#9a6700", "#546e7a"
 BADGES: dict[str, tuple[str, str]] = {

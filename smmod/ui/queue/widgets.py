@@ -39,7 +39,7 @@ COLUMN_WIDTHS = {
     COL_KIND: 72,
     COL_AUTHOR: 130,
     COL_CLAIMED: 100,
-    COL_FLAGS: icon_size().width() + 14,
+    COL_FLAGS: icon_size().width() + 12,
     COL_RECEIVED: 120,
     COL_TEXT: 120,  # the last column: it stretches into whatever width is left
 }
