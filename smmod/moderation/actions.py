@@ -56,6 +56,7 @@ from smmod.moderation.vocabulary import (
     NOTICE_REQUIRED,
     PLATFORM_KINDS,
     REASON_REQUIRED,
+    REMOVAL_STATUS,
 )
 from smmod.moderation.wordliststore import WordListStore
 from smmod.queue.access import account_ref, require_moderator
@@ -97,7 +98,8 @@ def validate(request: ActionRequest) -> ActionRequest:
     for text, field in ((notice, "audience_notice"), (reply, "reply_text")):
         left = unfilled(text)
         if left:
-            raise InputError(f"still has the placeholder(s) {', '.join(left)}", field=field)
+            words = "placeholder" if len(left) == 1 else "placeholders"
+            raise InputError(f"still has the {words} {', '.join(left)}", field=field)
     if request.reverses_id is not None and kind != "reopen":
         raise InputError("only a reopen reverses another action", field="reverses_id")
     return ActionRequest(
@@ -350,6 +352,8 @@ class ModerationService:
             if reversed_action is not None:
                 restart_clock_if_needed(session, item, reversed_action)
             refresh_status(session, item)
+        elif kind in REMOVAL_STATUS:
+            refresh_status(session, item)  # hidden, deleted or author blocked (R8)
         item.updated_at = now
         session.flush()
         details: dict[str, object] = {"action_id": row.id}

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from smmod import formatting as fmt
 from smmod.moderation.connectors import platform_name
 from smmod.moderation.records import ActionRecord, Evidence, IncidentDetail
-from smmod.moderation.vocabulary import ACTION_LABELS, CATEGORY_LABELS, SEVERITY_LABELS
+from smmod.moderation.vocabulary import ACTION_LABELS, CATEGORY_LABELS, SEVERITY_LABELS, flag_label
 
 _STYLE = """
 body { font-family: 'DejaVu Sans', Arial, sans-serif; font-size: 9.5pt; color: #1d2733; }
@@ -84,7 +84,7 @@ def _evidence(index: int, total: int, ev: Evidence, zone: ZoneInfo) -> str:
         ),
         (f"{platform_name(ev.platform)} id", _e(ev.platform_item_id or "—")),
         ("Link", _e(ev.url or "—")),
-        ("Flags", _e(", ".join(ev.flags) or "—")),
+        ("Flags", _e(", ".join(flag_label(f) for f in ev.flags) or "—")),
         ("Screening matched", matched),
         ("Snapshot taken", _e(f"{_when(ev.added_at, zone)} by {ev.added_by_name}")),
     ]

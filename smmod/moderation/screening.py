@@ -23,8 +23,10 @@ from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from smmod.errors import InputError
+from smmod.moderation.itemstate import standing_kinds, still_useful
 from smmod.moderation.records import FlagExplanation, ItemScreening
 from smmod.moderation.screening_data import load_wordlists, stored_rules
+from smmod.queue import triage
 from smmod.screening import Rule, Screener, ScreenResult
 from smmod.screening.conditions import wordlists_named
 from smmod.screening.vocabulary import POLICE_ADVISED
@@ -248,6 +250,7 @@ def _store(session: Session, results: Mapping[int, ScreenResult], prepared: Prep
         session.execute(insert(_MATCHES), match_rows)
     if flag_rows:
         session.execute(insert(_FLAGS), flag_rows)
+        triage.mark(session, {int(cast(int, row["item_id"])) for row in flag_rows})
     if orm:
         for item_id, priority in priorities.items():
             item = session.get(QueueItem, item_id)
@@ -308,6 +311,10 @@ def item_screening(session: Session, item_id: int) -> ItemScreening:
         for s in json.loads(m.suggest or "[]"):
             suggestions[s] = None
     live = {e.flag for e in explained if not e.marked_wrong}
+    item = session.get(QueueItem, item_id)
+    if item is not None:  # what was already done is not suggested again
+        done = standing_kinds(session, item_id)
+        suggestions = {s: None for s in suggestions if still_useful(s, done, item)}
     return ItemScreening(
         tuple(e for e in explained if not e.marked_wrong), tuple(suggestions), POLICE_ADVISED in live, marked
     )

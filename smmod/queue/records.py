@@ -10,7 +10,7 @@ from typing import Any
 from smmod.errors import RowProblem
 from smmod.sla import SlaState, sla_state
 
-SORT_COLUMNS = ("due", "received", "status", "account", "kind", "author", "claimed")
+SORT_COLUMNS = ("priority", "due", "received", "status", "account", "kind", "author", "claimed")
 
 
 @dataclass(frozen=True)
@@ -41,8 +41,14 @@ class QueueFilter:
 
 @dataclass(frozen=True)
 class QueueSort:
+    """``priority`` is the triage order (``smmod.queue.triage``); ``due`` the deadline alone."""
+
     column: str = "due"
     descending: bool = False
+
+
+#: What the Queue page opens with: the most dangerous items first.
+PRIORITY = QueueSort("priority")
 
 
 @dataclass(frozen=True)
@@ -67,6 +73,12 @@ class QueueRow:
     priority: int
     parent_id: int | None
     flags: tuple[str, ...] = ()
+    author_blocked: bool = False  # the author is blocked on this account (R8)
+
+    @property
+    def handled_on_platform(self) -> bool:
+        """Hidden, deleted or its author blocked: dealt with on the platform (R8)."""
+        return self.status in ("hidden", "deleted", "blocked")
 
     def sla(self, now: datetime) -> SlaState:
         return sla_state(self.received_at, self.due_at, now, self.first_response_at)
@@ -92,6 +104,7 @@ class QueueRow:
             },
             "claimed_by": self.claimed_by_name,
             "flags": list(self.flags),
+            "author_blocked": self.author_blocked,
             "parent_id": self.parent_id,
         }
 

@@ -52,7 +52,7 @@ def test_escalation_opens_an_incident_and_stops_the_clock(desk: Desk) -> None:
         1,
     )
     assert summary.police_advised and summary.police_suggested
-    assert summary.title == "Rob Troll on instagram: @oakfield_pe"
+    assert summary.title == "Rob Troll on Instagram (@oakfield_pe)"
     item = desk.item(item_id)
     assert item.status == "escalated" and item.first_response_at is not None
     (action,) = desk.moderation.actions_for(item_id)

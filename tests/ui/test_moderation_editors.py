@@ -50,7 +50,7 @@ def test_rules_read_in_plain_words() -> None:
     )
     assert (
         describe_effects(rules["parent-complaint"].effects)
-        == "flag complaint; priority raised; suggest reply with “complaints procedure”"
+        == "flag “Complaint”; priority raised; suggest reply with “complaints procedure”"
     )
     assert "(contains a word from the “profanity” list or" in describe_condition(
         rules["parent-inappropriate"].condition
@@ -101,7 +101,7 @@ def test_adding_a_rule_through_the_editor(qtbot, desk: Desk, show: Callable[[QWi
     editor.suggest["hide"].setChecked(True)
     assert editor.save_button.isEnabled()
     assert editor.reading.text() == (
-        "<b>Reads:</b> when the item matches /\\bgofundme\\b/: flag spam; suggest hide."
+        "<b>Reads:</b> when the item matches /\\bgofundme\\b/: flag “Spam”; suggest hide."
     )
     shoot(editor, "rule_editor.png")
     editor.save_button.click()
@@ -156,7 +156,7 @@ def test_import_and_export_through_the_dialog(
     target = tmp_path / "rules.json"
     monkeypatch.setattr(common, "choose_save_path", lambda *a: target)
     dialog.buttons["export"].click()
-    assert msgs.of("info")[-1] == ("Export rules", f"Exported 13 rule(s) to {target}.")
+    assert msgs.of("info")[-1] == ("Export rules", f"Exported 13 rules to {target}.")
     document = json.loads(target.read_text(encoding="utf-8"))
     document["rules"] = document["rules"][:3]
     target.write_text(json.dumps(document), encoding="utf-8")
@@ -164,7 +164,7 @@ def test_import_and_export_through_the_dialog(
     msgs.confirm_answers.append(True)
     dialog.buttons["import"].click()
     assert dialog.table.rowCount() == 3
-    assert msgs.of("info")[-1] == ("Import rules", "Imported 3 rule(s) from rules.json.")
+    assert msgs.of("info")[-1] == ("Import rules", "Imported 3 rules from rules.json.")
     bad = tmp_path / "bad.json"
     bad.write_text('[{"id": "x"}]', encoding="utf-8")
     monkeypatch.setattr(common, "choose_open_path", lambda *a: bad)

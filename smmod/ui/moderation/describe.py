@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from smmod.moderation.vocabulary import flag_label
 from smmod.screening import (
     AllOf,
     AnyOf,
@@ -88,7 +89,7 @@ def describe_condition(condition: Condition, *, nested: bool = False) -> str:
 def describe_effects(effects: Effects) -> str:
     bits = []
     if effects.flags:
-        bits.append("flag " + ", ".join(f.replace("_", " ") for f in effects.flags))
+        bits.append("flag " + ", ".join(f"“{flag_label(f)}”" for f in effects.flags))
     if effects.priority is not None:
         bits.append(f"priority {PRIORITY_WORDS.get(effects.priority, effects.priority)}")
     if effects.suggest:

@@ -7,7 +7,7 @@ import html
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Signal, Slot
+from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -32,6 +32,7 @@ from smmod.queue.parsers import FIELDS, REQUIRED_FIELDS, ParseResult
 from smmod.queue.records import ImportReport
 from smmod.ui import msgbox
 from smmod.ui.tasks import TaskRunner
+from smmod.wording import count
 
 FIELD_LABELS = {
     "id": "Item id",
@@ -93,7 +94,12 @@ class ImportDialog(QDialog):
         for label, value in FORMATS:
             self.format_combo.addItem(label, value)
         form = QFormLayout()
-        form.addRow("&File:", path_row)
+        # A row whose field is a layout gets no buddy, so "&File:" would show its "&";
+        # the label is made here with the path box as its buddy (Alt+F goes there).
+        self.file_label = QLabel("&File:")
+        self.file_label.setObjectName("import_file_label")
+        self.file_label.setBuddy(self.path_edit)
+        form.addRow(self.file_label, path_row)
         form.addRow("&Account:", self.account_combo)
         form.addRow("F&ormat:", self.format_combo)
         self.mapping_box = QGroupBox("Columns (remembered for files with these headers)")
@@ -113,6 +119,7 @@ class ImportDialog(QDialog):
         self.zone_note.setWordWrap(True)
         self.summary = QLabel()
         self.summary.setObjectName("import_summary")
+        self.summary.setTextFormat(Qt.TextFormat.PlainText)  # may quote the file
         self.summary.setWordWrap(True)
         self.problems = QListWidget()
         self.problems.setObjectName("import_problems")
@@ -207,7 +214,7 @@ class ImportDialog(QDialog):
             self.problems.addItem(str(problem))
         self.problems.setVisible(bool(problems))
         self.import_valid_button.setVisible(bool(problems) and valid > 0)
-        self.import_valid_button.setText(f"Import the {valid:,} valid rows")
+        self.import_valid_button.setText(f"Import the {count(valid, 'valid row')}")
 
     def _update_buttons(self) -> None:
         ready = self._path() is not None and self.account_combo.count() > 0
@@ -278,17 +285,18 @@ class ImportDialog(QDialog):
         if bad and result.format == "feed":
             # A feed is never all or nothing: one bad entry must not hide the others.
             self._show_error(
-                f"{valid:,} entr(ies) ready to import and {bad:,} problem(s): the entries "
-                "listed below will be skipped and saved beside the file."
+                f"{count(valid, 'entry', 'entries')} ready to import and "
+                f"{count(bad, 'problem')}: the entries listed below will be skipped "
+                "and saved beside the file."
             )
         elif bad:
             self._show_error(
-                f"{valid:,} valid row(s) and {bad:,} problem(s). Nothing is "
+                f"{count(valid, 'valid row')} and {count(bad, 'problem')}. Nothing is "
                 "imported until the file is fixed, unless you choose to import "
                 "only the valid rows (the others are saved beside the file)."
             )
         else:
-            self.summary.setText(f"{valid:,} item(s) ready to import.")
+            self.summary.setText(f"{count(valid, 'item')} ready to import.")
         self._show_problems(result.problems, 0 if result.format == "feed" else valid)
         self.checked.emit(result)
 
@@ -320,13 +328,14 @@ class ImportDialog(QDialog):
     def _on_imported(self, report: ImportReport) -> None:
         self.report = report
         text = (
-            f"Imported {report.imported:,} item(s) into {report.account}; "
-            f"{report.duplicates:,} already in the queue."
+            f"Imported {count(report.imported, 'item')} into {report.account}; "
+            f"{count(report.duplicates, 'item', zero='none')} already in the queue."
         )
         if report.rejected:
-            what = "entr(ies)" if report.format == "feed" else "row(s)"
-            count = len({p.row for p in report.rejected})
-            text += f" {count:,} {what} were skipped and saved to {report.rejects_file}."
+            skipped = len({p.row for p in report.rejected})
+            what = count(skipped, "entry", "entries") if report.format == "feed" else count(skipped, "row")
+            verb = "was" if skipped == 1 else "were"
+            text += f" {what} {verb} skipped and saved to {report.rejects_file}."
         for note in report.notes:
             text += f" {note}"
         self.imported.emit(report)
@@ -336,7 +345,7 @@ class ImportDialog(QDialog):
     def _on_failed(self, exc: BaseException) -> None:
         if isinstance(exc, ImportRejected):
             self._show_error(
-                f"{exc.file}: {len(exc.problems):,} bad row(s), so nothing was "
+                f"{exc.file}: {count(len(exc.problems), 'bad row')}, so nothing was "
                 "imported. Fix the file, or import only the valid rows."
             )
             self._show_problems(exc.problems, exc.valid_rows)
