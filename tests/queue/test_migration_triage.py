@@ -1,4 +1,4 @@
-"""Migration 0007 on a register that already has a day's moderation in it.
+"""Migration 0009 (triage) on a register that already has a day's moderation in it.
 
 Items hidden, deleted or blocked before the upgrade get the state that says so and
 their clock stops; every item gets its place in the priority order; nothing is rebuilt,
@@ -50,9 +50,9 @@ def _action(conn, action_id: int, item_id: int, kind: str, reverses: int | None 
     )
 
 
-def test_0007_gives_old_items_their_state_and_order(tmp_path: Path) -> None:
+def test_0009_gives_old_items_their_state_and_order(tmp_path: Path) -> None:
     engine = make_engine(sqlite_url(str(tmp_path / "db.sqlite3")))
-    _run(engine, "upgrade", "0006")
+    _run(engine, "upgrade", "0008")
     with engine.begin() as conn:
         conn.execute(text(
             "INSERT INTO staff (id, name, username, active, notes, created_at, version_id) "
@@ -72,7 +72,7 @@ def test_0007_gives_old_items_their_state_and_order(tmp_path: Path) -> None:
         _item(conn, 5, "Hidden by mistake")
         _action(conn, 3, 5, "hide")
         _action(conn, 4, 5, "reopen", reverses=3)  # undone: still new
-    _run(engine, "upgrade", "0007")
+    _run(engine, "upgrade", "0009")
     with engine.connect() as conn:
         rows = {r.id: r for r in conn.execute(text(
             "SELECT id, status, first_response_at, first_response_by, triage FROM queue_items"))}
@@ -86,6 +86,6 @@ def test_0007_gives_old_items_their_state_and_order(tmp_path: Path) -> None:
     assert found == [3]  # the text index and its triggers survived
     indexes = {i["name"] for i in inspect(engine).get_indexes("queue_items")}
     assert {"ix_queue_items_triage_due", "ix_queue_items_awaiting_triage"} <= indexes
-    _run(engine, "downgrade", "0006")
+    _run(engine, "downgrade", "0008")
     assert "triage" not in {c["name"] for c in inspect(engine).get_columns("queue_items")}
     engine.dispose()

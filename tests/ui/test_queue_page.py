@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from array import array
 from collections.abc import Callable
 from datetime import timedelta
@@ -471,4 +472,5 @@ def test_feeds_dialog_shows_skipped_entries(qtbot, ctx, tmp_path, runner, msgs: 
     qtbot.waitUntil(lambda: "skipped" in status()[0], timeout=TIMEOUT)
     text, tip = status()
     assert text == "OK (1 new last time); 1 entry skipped: hover for why"
-    assert "entry 2, field 'pubDate': 'tomorrow'" in tip
+    # Shown as plain text: the entry's own words are escaped, never read as markup.
+    assert html.escape("entry 2, field 'pubDate': 'tomorrow'") in tip
