@@ -57,6 +57,7 @@ from smmod.store.models.queue import (
     QueueItemFlag,
     QueueMeta,
 )
+from smmod.store.models.reports import RETRO_KINDS, AccountCheck, RetroFinding
 from smmod.store.models.staff import ROLES, Staff, StaffRole
 
 __all__ = [
@@ -69,10 +70,12 @@ __all__ = [
     "INCIDENT_STATUSES",
     "PLATFORMS",
     "RESTRICTIONS",
+    "RETRO_KINDS",
     "ROLES",
     "SEVERITIES",
     "TASK_STATES",
     "Account",
+    "AccountCheck",
     "AccountRole",
     "Action",
     "AuditEntry",
@@ -100,6 +103,7 @@ __all__ = [
     "QueueMeta",
     "ReferencePhoto",
     "ReplyTemplate",
+    "RetroFinding",
     "ScreeningMatch",
     "ScreeningOverride",
     "ScreeningRule",
