@@ -156,7 +156,8 @@ def termly_html(report: TermlyReport, *, zone: ZoneInfo, generated_by: str,
                                          for e in p.expiring], numeric_from=3)]
     if "images" in sections:
         parts += ["<h2>Photos and the do-not-publish register (R11)</h2>",
-                  _cards([("photos checked", str(im.checked)), ("blocked", str(im.verdicts.get("blocked", 0))),
+                  _cards([("photos checked", str(im.checked)),
+                          ("blocked", str(im.verdicts.get("blocked", 0))),
                           ("exported for publishing", str(im.exported)),
                           ("pupils added to the register", str(im.pupils_added)),
                           ("exports to look at again", str(im.retro_named + im.retro_faces))]),
