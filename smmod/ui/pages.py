@@ -74,6 +74,12 @@ def _audit(deps: PageDeps) -> QWidget:
     return AuditPage(deps)
 
 
+def _reports(deps: PageDeps) -> QWidget:
+    from smmod.ui.reports.page import ReportsPage
+
+    return ReportsPage(deps)
+
+
 def page_specs() -> list[PageSpec]:
     return [
         PageSpec("queue", "Queue", "queue", _queue),
@@ -82,5 +88,6 @@ def page_specs() -> list[PageSpec]:
         PageSpec("images", "Images", "images", _images),
         PageSpec("handover", "Handover", "handover", _handover),
         PageSpec("staff", "Staff", "staff", _staff),
+        PageSpec("reports", "Reports", "reports", _reports),
         PageSpec("audit", "Audit trail", "audit", _audit),
     ]

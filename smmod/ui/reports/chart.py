@@ -29,7 +29,10 @@ class CategoryAxis(pg.AxisItem):
     def __init__(self, names: Sequence[str], orientation: str) -> None:
         super().__init__(orientation=orientation)
         self._names = list(names)
-        self.setTicks([[(i, self._short(n)) for i, n in enumerate(self._names)]])
+        # Along the bottom, long runs (weeks of a term) are labelled every few bars.
+        step = 1 if orientation == "left" else max(1, -(-len(self._names) // 9))
+        self.setTicks([[(i, self._short(n)) for i, n in enumerate(self._names) if i % step == 0],
+                       [(i, "") for i in range(len(self._names))]])
 
     @staticmethod
     def _short(name: str, limit: int = 28) -> str:
