@@ -11,6 +11,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cached_property
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, select
 
@@ -28,6 +30,9 @@ from smmod.reports.records import (
 from smmod.sla import WorkingCalendar
 from smmod.store.engine import SessionFactory
 from smmod.store.models import Account, Staff
+
+if TYPE_CHECKING:
+    from smmod.reports.foryou import ForYouService
 
 REPORTS = ("deadline", "monitoring", "incidents", "people", "images")
 
@@ -64,6 +69,14 @@ class ReportService:
         self.expiry_months = expiry_months
         self.policy_months = policy_months
         self.school = school
+
+    @cached_property
+    def for_you(self) -> ForYouService:
+        """What waits for the signed-in person (the For you page and notifications)."""
+        from smmod.reports.foryou import ForYouService
+
+        return ForYouService(self._sf, expiry_months=self.expiry_months,
+                             policy_months=self.policy_months)
 
     # -- time ------------------------------------------------------------------------
     def now(self) -> datetime:

@@ -80,9 +80,16 @@ def _reports(deps: PageDeps) -> QWidget:
     return ReportsPage(deps)
 
 
+def _for_you(deps: PageDeps) -> QWidget:
+    from smmod.ui.foryou.page import ForYouPage
+
+    return ForYouPage(deps)
+
+
 def page_specs() -> list[PageSpec]:
     return [
         PageSpec("queue", "Queue", "queue", _queue),
+        PageSpec("foryou", "For you", "foryou", _for_you),
         PageSpec("incidents", "Incidents", "incidents", _incidents),
         PageSpec("accounts", "Accounts", "accounts", _accounts),
         PageSpec("images", "Images", "images", _images),
