@@ -136,7 +136,7 @@ def images_summary(r: ImagesReport) -> ChartSpec:
                (Figure("images", "verdict", value="review"),)),
         Series("Blocked", (float(v.get("blocked", 0)), 0, 0, 0), RED,
                (Figure("images", "verdict", value="blocked"),)),
-        Series("Count", (0, float(r.exported), float(r.pupils_added),
+        Series("Number", (0, float(r.exported), float(r.pupils_added),
                          float(r.retro_named + r.retro_faces)), BLUE,
                (None, Figure("images", "exported"), Figure("images", "pupils_added"),
                 Figure("images", "retro")))), unit="")

@@ -46,7 +46,7 @@ def hours(value: float | None) -> str:
 
 
 def _table(headers: list[str], rows: list[list[str]], numeric_from: int = 1) -> str:
-    first = 34 if len(headers) > 2 else 60
+    first = 60 if len(headers) <= 2 else 36 if len(headers) <= 5 else 28
     rest = (100 - first) // max(1, len(headers) - 1)
     head = "".join(f"<th width='{first if i == 0 else rest}%'>{_e(h)}</th>"
                    for i, h in enumerate(headers))
@@ -68,11 +68,17 @@ def _chart(spec: ChartSpec) -> str:
     return f"<p><img src='chart:{spec.key}' width='640'/></p>"  # the page's width at 96 dpi
 
 
+def _keep_with_next(heading: str, block: str) -> str:
+    """Each section after the first starts a page, so no heading is left at a page's foot."""
+    return heading.replace("<h2>", "<h2 style='page-break-before: always'>") + block
+
+
 def deadline_rows(lines: tuple[Line, ...]) -> list[list[str]]:
     rows = []
     for line in lines:
         f: DeadlineFigures = line.figures
-        rows.append([line.label, str(f.received), str(f.on_time), str(f.breached), pct(f.on_time_share),
+        share = pct(f.on_time_share) if line.key is not None or line.label != "not answered yet" else "—"
+        rows.append([line.label, str(f.received), str(f.on_time), str(f.breached), share,
                      hours(f.median_hours), hours(f.p90_hours)])
     return rows
 
@@ -121,7 +127,7 @@ def termly_html(report: TermlyReport, *, zone: ZoneInfo, generated_by: str,
                   "<p></p>", _table(["Moderator", *DEADLINE_HEADERS[1:]], deadline_rows(d.by_moderator)),
                   _chart(specs["deadline_late"])]
     if "monitoring" in sections:
-        parts += ["<h2>Regular monitoring (R13)</h2>", _chart(specs["monitoring"]),
+        parts += [_keep_with_next("<h2>Regular monitoring (R13)</h2>", _chart(specs["monitoring"])),
                   _table(["Account", "Days checked", "Working days checked", "Longest gap (days)",
                           "Not checked recently"],
                          [[line.label, str(line.figures.days_checked),
@@ -131,36 +137,37 @@ def termly_html(report: TermlyReport, *, zone: ZoneInfo, generated_by: str,
     if "incidents" in sections:
         from smmod.moderation.vocabulary import SEVERITY_LABELS
 
-        parts += ["<h2>Incidents (R9)</h2>",
-                  _cards([("opened", str(i.opened)), ("closed", str(i.closed)),
+        parts += [_keep_with_next("<h2>Incidents (R9)</h2>", _cards([
+                          ("opened", str(i.opened)), ("closed", str(i.closed)),
                           ("still open", str(i.still_open)), ("police advised", str(i.police_advised)),
                           ("median days to close", "—" if i.median_days_to_close is None
-                           else f"{i.median_days_to_close:.1f}")]),
+                           else f"{i.median_days_to_close:.1f}")])),
                   _chart(specs["incidents_category"]),
                   _table(["Severity", "Incidents"],
                          [[SEVERITY_LABELS.get(k, k), str(v)] for k, v in i.by_severity.items()]),
                   "<p></p>",
                   _table(["Outcome", "Incidents"], [[k, str(v)] for k, v in i.by_outcome.items()])]
     if "people" in sections:
-        parts += ["<h2>People and accounts (R2, R4)</h2>",
-                  _cards([("live accounts", str(p.live_accounts)), ("accounts at risk", str(len(p.at_risk))),
+        parts += [_keep_with_next("<h2>People and accounts (R2, R4)</h2>", _cards([
+                          ("live accounts", str(p.live_accounts)),
+                          ("accounts at risk", str(len(p.at_risk))),
                           ("reviews due", str(len(p.reviews_due))),
-                          ("people running accounts", str(p.people_running))]),
+                          ("people running accounts", str(p.people_running))])),
                   _chart(specs["people_expiring"])]
         if p.at_risk:
             parts.append(_table(["Account at risk", "Rules"], [[r.account, ", ".join(r.rules)]
-                                                               for r in p.at_risk]))
+                                                               for r in p.at_risk], numeric_from=2))
         if p.expiring:
             parts += ["<p></p>", _table(["Person", "What", "Expires", "Accounts run"],
                                         [[e.name, e.what, fmt.day(e.on), str(e.runs_accounts)]
                                          for e in p.expiring], numeric_from=3)]
     if "images" in sections:
-        parts += ["<h2>Photos and the do-not-publish register (R11)</h2>",
-                  _cards([("photos checked", str(im.checked)),
+        parts += [_keep_with_next("<h2>Photos and the do-not-publish register (R11)</h2>", _cards([
+                          ("photos checked", str(im.checked)),
                           ("blocked", str(im.verdicts.get("blocked", 0))),
                           ("exported for publishing", str(im.exported)),
                           ("pupils added to the register", str(im.pupils_added)),
-                          ("exports to look at again", str(im.retro_named + im.retro_faces))]),
+                          ("exports to look at again", str(im.retro_named + im.retro_faces))])),
                   _chart(specs["images"]),
                   f"<p class='muted'>Adding a pupil re-checks every exported photo: {im.retro_checks} "
                   f"re-check(s) found {im.retro_named} photo(s) naming a newly protected pupil and "

@@ -44,7 +44,8 @@ class ChartView(pg.PlotWidget):
 
     figure_clicked = Signal(object)  # Figure
 
-    def __init__(self, spec: ChartSpec, parent: QWidget | None = None) -> None:
+    def __init__(self, spec: ChartSpec, parent: QWidget | None = None, *,
+                 legend_size: str = "9pt") -> None:
         self.spec = spec
         cats = spec.categories
         if spec.horizontal:
@@ -69,12 +70,14 @@ class ChartView(pg.PlotWidget):
         if spec.horizontal:
             longest = max((len(CategoryAxis._short(c)) for c in spec.categories), default=4)
             item.getAxis("left").setWidth(min(260, 14 + 7 * longest))
-        legend = item.addLegend(offset=(-8, 8), labelTextColor="#1d2733", labelTextSize="9pt",
-                                brush=pg.mkBrush(255, 255, 255, 215))
+        # A legend only when there is more than one series to tell apart.
+        shown = sum(1 for series in spec.series if any(series.values))
+        legend = (item.addLegend(offset=(-8, 8), labelTextColor="#1d2733", labelTextSize=legend_size,
+                                 brush=pg.mkBrush(255, 255, 255, 215)) if shown > 1 else None)
         self._boxes: list[tuple[QRectF, Figure | None, str]] = []
         self._draw(legend)
 
-    def _draw(self, legend: pg.LegendItem) -> None:
+    def _draw(self, legend: pg.LegendItem | None) -> None:
         spec = self.spec
         n = len(spec.categories)
         base = [0.0] * n
@@ -85,12 +88,13 @@ class ChartView(pg.PlotWidget):
             color = QColor(series.color)
             if spec.horizontal:
                 bars = pg.BarGraphItem(x0=base, y=positions, height=BAR, width=list(series.values),
-                                       brush=color, pen=pg.mkPen(color.darker(115)))
+                                       brush=color, pen=pg.mkPen(None))
             else:
                 bars = pg.BarGraphItem(x=positions, y0=base, width=BAR, height=list(series.values),
-                                       brush=color, pen=pg.mkPen(color.darker(115)))
+                                       brush=color, pen=pg.mkPen(None))
             self.addItem(bars)
-            legend.addItem(bars, series.name)
+            if legend is not None:
+                legend.addItem(bars, series.name)
             for i, value in enumerate(series.values):
                 if value:
                     pos = positions[i]
@@ -101,10 +105,10 @@ class ChartView(pg.PlotWidget):
             base = [b + v for b, v in zip(base, series.values, strict=True)]
         top = max(base, default=0) or 1
         if spec.horizontal:  # room on the right for the legend
-            self.setXRange(0, top * 1.4, padding=0)
+            self.setXRange(0, top * (1.55 if legend is not None else 1.08), padding=0)
             self.setYRange(-0.6, n - 0.4, padding=0)
         else:
-            self.setYRange(0, top * 1.35, padding=0)
+            self.setYRange(0, top * (1.35 if legend is not None else 1.08), padding=0)
             self.setXRange(-0.6, n - 0.4, padding=0)
         if spec.empty:
             text = pg.TextItem("Nothing to show for this period", color="#5b6878", anchor=(0.5, 0.5))
@@ -136,8 +140,8 @@ class ChartView(pg.PlotWidget):
 def chart_height(spec: ChartSpec) -> int:
     """Pixels (at half the print width) that show every category without stretching one."""
     if not spec.horizontal:
-        return 300
-    return max(150, 80 + 30 * len(spec.categories))
+        return 320
+    return max(170, 90 + 34 * len(spec.categories))
 
 
 def render_chart(spec: ChartSpec, width: int = 1600, height: int | None = None) -> QImage:
@@ -145,7 +149,8 @@ def render_chart(spec: ChartSpec, width: int = 1600, height: int | None = None) 
     from pyqtgraph.exporters import ImageExporter
 
     height = height or 2 * chart_height(spec)
-    view = ChartView(spec)
+    # pyqtgraph's exporter scales the plot but not the legend's text, so it starts larger.
+    view = ChartView(spec, legend_size="17pt")
     view.resize(width // 2, height // 2)
     view.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen)
     view.show()  # lays the plot out at its size; never on screen

@@ -99,7 +99,10 @@ class FigureTable(QTableWidget):
         header = self.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.setMinimumHeight(min(420, 34 + 30 * max(1, len(rows))))
+        self.setVisible(bool(rows))  # an empty table says nothing a card has not said
+        height = min(420, 36 + 30 * max(1, len(rows)))
+        self.setMinimumHeight(height)
+        self.setMaximumHeight(height)
         self._on_figure = on_figure
         self.itemActivated.connect(self._open)
         self.itemDoubleClicked.connect(self._open)
@@ -110,10 +113,18 @@ class FigureTable(QTableWidget):
             self._on_figure(figure)
 
 
-def _chart(spec: ChartSpec, on_figure: OnFigure) -> ChartView:
+def _chart(spec: ChartSpec, on_figure: OnFigure) -> QWidget:
+    if spec.empty:  # axes with nothing on them look broken; say so in words
+        label = QLabel(f"<b>{spec.title}</b><br/>Nothing to show for this period.")
+        label.setObjectName(f"chart_{spec.key}")
+        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        label.setMinimumHeight(90)
+        label.setStyleSheet("background: palette(base); border: 1px solid palette(midlight);"
+                            " color: palette(placeholder-text);")
+        return label
     view = ChartView(spec)
     view.setObjectName(f"chart_{spec.key}")
-    view.setMinimumHeight(min(420, chart_height(spec)))
+    view.setFixedHeight(min(460, chart_height(spec)))
     view.figure_clicked.connect(on_figure)
     return view
 
@@ -142,12 +153,12 @@ def _page(parts: Sequence[QWidget | list[QWidget]], note: str = "") -> QScrollAr
     return scroll
 
 
-def _charts(*views: ChartView) -> QWidget:
+def _charts(*views: QWidget) -> QWidget:
     box = QWidget()
     grid = QGridLayout(box)
     grid.setContentsMargins(0, 0, 0, 0)
     for i, view in enumerate(views):
-        grid.addWidget(view, i // 2, i % 2)
+        grid.addWidget(view, i // 2, i % 2, Qt.AlignmentFlag.AlignTop)
     return box
 
 
@@ -258,7 +269,14 @@ def people_tab(r: TermlyReport, on_figure: OnFigure) -> QWidget:
               Figure("people", "expiring"), on_figure)],
         _chart(charts.people_expiring(p), on_figure),
         FigureTable("people_expiring", ("Person", "What", "Expires", "When", "Accounts run"), rows,
-                    on_figure)],
+                    on_figure),
+        FigureTable("people_at_risk", ("Account at risk", "Rules"),
+                    [[(r.account, Figure("people", "at_risk")), (", ".join(r.rules), None)]
+                     for r in p.at_risk], on_figure),
+        FigureTable("people_reviews", ("Account review", "Due"),
+                    [[(r.account, Figure("people", "reviews_due")),
+                      (("overdue since " if r.overdue else "") + fmt.day(r.review_on), None)]
+                     for r in p.reviews_due], on_figure)],
         note="As of today, whatever the period: who must renew training or re-read the policy "
              "in the next 30 or 60 days.")
 
