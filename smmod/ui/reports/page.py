@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
 from smmod.errors import SmmodError
 from smmod.reports import period as periods
 from smmod.reports.drill_records import Figure
-from smmod.reports.records import Scope
 from smmod.reports.service import TermlyReport
 from smmod.ui import msgbox
 from smmod.ui.pages import PageDeps
@@ -126,9 +125,6 @@ class ReportsPage(QWidget):
             return periods.custom(_pydate(self.start.date()), _pydate(self.end.date()))
         return periods.named(kind, self._ctx.clock.today(), back)
 
-    def scope(self) -> Scope:
-        return self._ctx.reports.scope(self.chosen_period(), self.account.currentData())
-
     @Slot()
     def _on_period_changed(self) -> None:
         kind, _ = self.period.currentData()
@@ -151,17 +147,19 @@ class ReportsPage(QWidget):
     # -- loading ------------------------------------------------------------------
     def refresh(self) -> None:
         try:
-            scope = self.scope()
+            period = self.chosen_period()
         except SmmodError as exc:
             self.status.setText(str(exc))
             return
+        account = self.account.currentData()
         self._generation += 1
         generation = self._generation
-        self.status.setText(f"Loading {scope.period.label}…")
-        if self.account.count() == 1:
-            self._runner.run(self._ctx.reports.account_choices, self._fill_accounts)
+        self.status.setText(f"Loading {period.label}…")
         service = self._ctx.reports
-        self._runner.run(lambda: service.termly(scope),
+        if self.account.count() == 1:
+            self._runner.run(service.account_choices, self._fill_accounts)
+        # The account is looked up with the report, off the UI thread.
+        self._runner.run(lambda: service.termly(service.scope(period, account)),
                          lambda report: self._show(generation, report),
                          lambda exc: self._failed(generation, exc))
 
