@@ -74,6 +74,8 @@ class ChartView(pg.PlotWidget):
         shown = sum(1 for series in spec.series if any(series.values))
         legend = (item.addLegend(offset=(-8, 8), labelTextColor="#1d2733", labelTextSize=legend_size,
                                  brush=pg.mkBrush(255, 255, 255, 215)) if shown > 1 else None)
+        if legend is not None and not spec.horizontal:
+            legend.setColumnCount(shown)  # one line along the top, above the bars
         self._boxes: list[tuple[QRectF, Figure | None, str]] = []
         self._draw(legend)
 
@@ -108,7 +110,7 @@ class ChartView(pg.PlotWidget):
             self.setXRange(0, top * (1.55 if legend is not None else 1.08), padding=0)
             self.setYRange(-0.6, n - 0.4, padding=0)
         else:
-            self.setYRange(0, top * (1.35 if legend is not None else 1.08), padding=0)
+            self.setYRange(0, top * (1.3 if legend is not None else 1.08), padding=0)
             self.setXRange(-0.6, n - 0.4, padding=0)
         if spec.empty:
             text = pg.TextItem("Nothing to show for this period", color="#5b6878", anchor=(0.5, 0.5))
