@@ -89,8 +89,8 @@ def _for_you(deps: PageDeps) -> QWidget:
 def page_specs() -> list[PageSpec]:
     return [
         PageSpec("queue", "Queue", "queue", _queue),
-        PageSpec("foryou", "For you", "foryou", _for_you),
         PageSpec("incidents", "Incidents", "incidents", _incidents),
+        PageSpec("foryou", "For you", "foryou", _for_you),
         PageSpec("accounts", "Accounts", "accounts", _accounts),
         PageSpec("images", "Images", "images", _images),
         PageSpec("handover", "Handover", "handover", _handover),
