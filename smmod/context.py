@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from smmod.handover import HandoverService
     from smmod.moderation import IncidentService, ModerationService
     from smmod.queue.service import QueueService
+    from smmod.reports.service import ReportService
     from smmod.sla import WorkingCalendar
     from smmod.staff import StaffService
     from smmod.vault import Vault
@@ -135,6 +136,18 @@ class AppContext:
 
         return Connectors(self.session_factory, self.queue, self.moderation, lambda: self.vault,
                           now=self.queue.now)
+
+    @cached_property
+    def reports(self) -> ReportService:
+        """Reports for SLT and governors (R2, R4, R7, R9, R11, R13)."""
+        from smmod.reports.service import ReportService
+
+        return ReportService(
+            self.session_factory, calendar=self.calendar,
+            stale_days=lambda: int(self.settings.get("monitoring.stale_days")),
+            expiry_months=lambda: self.settings.training_expiry_months,
+            policy_months=lambda: int(self.settings.get("training.policy_reread_months")),
+            school=lambda: self.settings.school_name)
 
     def calendar(self) -> WorkingCalendar:
         """The R7 working calendar from the current ``sla.*`` settings."""

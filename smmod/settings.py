@@ -146,6 +146,9 @@ SCHEMA: tuple[Setting, ...] = (
     Setting("training.expiry_months", int, 12,
             "Months after completing training before it must be renewed (R4).",
             minimum=1, maximum=60),
+    Setting("training.policy_reread_months", int, 12,
+            "Months after reading the social media policy before reports ask for a re-read "
+            "(0: never).", minimum=0, maximum=60),
     Setting("sla.nation", str, "ENG", "UK nation whose bank holidays count as non-working (R7).",
             choices=("ENG", "WLS", "SCT", "NIR")),
     Setting("sla.timezone", str, "Europe/London", "Local time zone for deadlines.",

@@ -14,7 +14,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import cast
 
-from sqlalchemy import Table, update
+from sqlalchemy import Table, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -334,14 +334,17 @@ class QueueService:
         """Note that a person looked at these accounts' queues (all when None)."""
         if actor.read_only:
             return 0
+        from smmod.reports.history import record_checks
+
         accounts = cast(Table, Account.__table__)
-        stmt = update(accounts).values(last_checked_at=self._now())
-        if account_ids is not None:
-            stmt = stmt.where(accounts.c.id.in_(list(account_ids)))
-        else:
-            stmt = stmt.where(accounts.c.status == "active")
+        now = self._now()
+        which = (accounts.c.id.in_(list(account_ids)) if account_ids is not None
+                 else accounts.c.status == "active")
         with self._sf.begin() as session:
             # Core UPDATE: looking at a queue must not bump the account's version_id,
             # or an administrator editing the account would get a false conflict.
+            ids = list(session.execute(select(accounts.c.id).where(which)).scalars())
+            stmt = update(accounts).values(last_checked_at=now).where(accounts.c.id.in_(ids))
             result = session.execute(stmt.execution_options(synchronize_session=False))
+            record_checks(session, ids, actor.staff_id, now, self.calendar().zone)  # R13 history
             return int(result.rowcount or 0)  # type: ignore[attr-defined]

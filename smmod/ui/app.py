@@ -135,3 +135,6 @@ def _finish_start(app: QApplication, window: MainWindow, opened: list[AppContext
             "so smmod opens read-only. Ask an administrator to add you."))
     else:
         _show_start_up_reminders(ctx, window)
+        from smmod.ui.foryou.watcher import start_for_you
+
+        start_for_you(ctx, window, window.runner)  # the list now, notifications later

@@ -61,6 +61,10 @@ class MainWindow(QMainWindow):
         assert self._ctx is not None, "MainWindow.attach() has not been called"
         return self._ctx
 
+    @property
+    def runner(self) -> TaskRunner:
+        return self._runner
+
     def attach(self, ctx: AppContext) -> None:
         """Connect the window to the opened database; the first page is built soon after."""
         self._ctx = ctx

@@ -74,13 +74,27 @@ def _audit(deps: PageDeps) -> QWidget:
     return AuditPage(deps)
 
 
+def _reports(deps: PageDeps) -> QWidget:
+    from smmod.ui.reports.page import ReportsPage
+
+    return ReportsPage(deps)
+
+
+def _for_you(deps: PageDeps) -> QWidget:
+    from smmod.ui.foryou.page import ForYouPage
+
+    return ForYouPage(deps)
+
+
 def page_specs() -> list[PageSpec]:
     return [
         PageSpec("queue", "Queue", "queue", _queue),
         PageSpec("incidents", "Incidents", "incidents", _incidents),
+        PageSpec("foryou", "For you", "foryou", _for_you),
         PageSpec("accounts", "Accounts", "accounts", _accounts),
         PageSpec("images", "Images", "images", _images),
         PageSpec("handover", "Handover", "handover", _handover),
         PageSpec("staff", "Staff", "staff", _staff),
+        PageSpec("reports", "Reports", "reports", _reports),
         PageSpec("audit", "Audit trail", "audit", _audit),
     ]

@@ -58,6 +58,7 @@ from smmod.store.models.queue import (
     QueueItemFlag,
     QueueMeta,
 )
+from smmod.store.models.reports import RETRO_KINDS, AccountCheck, RetroFinding
 from smmod.store.models.staff import ROLES, Staff, StaffRole
 
 __all__ = [
@@ -71,10 +72,12 @@ __all__ = [
     "OUTBOX_STATUSES",
     "PLATFORMS",
     "RESTRICTIONS",
+    "RETRO_KINDS",
     "ROLES",
     "SEVERITIES",
     "TASK_STATES",
     "Account",
+    "AccountCheck",
     "AccountRole",
     "Action",
     "AuditEntry",
@@ -104,6 +107,7 @@ __all__ = [
     "QueueMeta",
     "ReferencePhoto",
     "ReplyTemplate",
+    "RetroFinding",
     "ScreeningMatch",
     "ScreeningOverride",
     "ScreeningRule",

@@ -130,6 +130,8 @@ class QueueItem(Base):
             postgresql_where=sql_text(ORPHAN_SQL),
         ),
         Index("ix_queue_items_updated_at", "updated_at"),
+        # Reports count what arrived in a period (R7).
+        Index("ix_queue_items_received_at", "received_at"),
     )
 
 
