@@ -27,6 +27,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("init", help="first run: create the database and the first SLT/administrator")
     p.add_argument("--name", required=True, help="your full name")
     p.add_argument("--email")
+    p.add_argument("--school", metavar="NAME",
+                   help="the school's name, used in replies, notices and reports")
     p.set_defaults(func=cmd_init)
 
     p = sub.add_parser("doctor", help="check the data folder, database, keyring and models")
@@ -64,10 +66,16 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 def cmd_init(args: argparse.Namespace) -> int:
     ctx = context(args)
     username = current_username()
-    record = ctx.staff.create_first(
-        StaffInput(name=args.name, username=username, roles=frozenset(), email=args.email)
+    record = ctx.set_up(
+        StaffInput(name=args.name, username=username, roles=frozenset(), email=args.email),
+        school=args.school,
     )
     print(f"Created {record.name} ({username}) with roles {record.roles_text}.")
+    if ctx.settings.school_name:
+        print(f"School: {ctx.settings.school_name}")
+    else:
+        print("The school's name is not set, so replies and reports say \"the school\"; "
+              "set it with: smmod settings set school.name \"NAME\"")
     print(f"Database: {ctx.paths.database}")
     return EXIT_OK
 

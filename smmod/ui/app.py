@@ -124,7 +124,7 @@ def _finish_start(app: QApplication, window: MainWindow, opened: list[AppContext
     if ctx.staff.count() == 0:
         from smmod.ui.dialogs.firstrun import FirstRunDialog
 
-        if not FirstRunDialog(ctx.staff, ctx.actor.username, window).exec():
+        if not FirstRunDialog(ctx, ctx.actor.username, window).exec():
             app.exit(0)
             return
         ctx.refresh_actor()
