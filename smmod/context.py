@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from smmod.dnp import DnpService, ImageService
     from smmod.handover import HandoverService
     from smmod.moderation import IncidentService, ModerationService
+    from smmod.moderation.rescreen import RescreenService
     from smmod.queue.service import QueueService
     from smmod.sla import WorkingCalendar
     from smmod.staff import StaffService
@@ -120,6 +121,13 @@ class AppContext:
 
         return ModerationService(self.session_factory, self.queue,
                                  school=lambda: self.settings.school_name, now=self.queue.now)
+
+    @cached_property
+    def rescreen(self) -> RescreenService:
+        """Screening the open items again when the rules, word lists or DNP register change."""
+        from smmod.moderation.rescreen import RescreenService
+
+        return RescreenService(self.session_factory)
 
     @cached_property
     def incidents(self) -> IncidentService:

@@ -129,6 +129,7 @@ def _finish_start(app: QApplication, window: MainWindow, opened: list[AppContext
             return
         ctx.refresh_actor()
     window.attach(ctx)
+    window.check_screening()  # rules or register changed elsewhere since the last run?
     if ctx.actor.read_only:
         msgbox.info(window, "Read-only", (
             f"Your login '{ctx.actor.username}' has no record in the staff register, "
