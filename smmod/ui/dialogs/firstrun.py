@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 from smmod.errors import SmmodError
 from smmod.staff.service import StaffInput
 from smmod.ui import msgbox
+from smmod.ui.staff.widgets import OptionalDateEdit, to_qdate
 
 if TYPE_CHECKING:
     from smmod.context import AppContext
@@ -53,11 +54,26 @@ class FirstRunDialog(QDialog):
         self.email_edit = QLineEdit()
         self.email_edit.setObjectName("firstrun_email")
         self.email_edit.setAccessibleName("Your email")
+        today = ctx.clock.today
+        self.policy_date = OptionalDateEdit("Read on", "The day you read the social media policy",
+                                            today=today)
+        self.trained_date = OptionalDateEdit("Completed on", "The day you completed the training",
+                                             today=today)
+        for field in (self.policy_date, self.trained_date):
+            field.edit.setMaximumDate(to_qdate(today()))
+        r4_hint = QLabel("Nobody runs an account before reading the policy and completing the "
+                         "training (R4), you included. Record yours now if you have; otherwise "
+                         "later, on the Staff page.")
+        r4_hint.setWordWrap(True)
+        r4_hint.setStyleSheet("color: palette(placeholder-text);")
         self.form = QFormLayout()
         self.form.addRow("The &school's name:", self.school_edit)
         self.form.addRow("", school_hint)
         self.form.addRow("Your full &name:", self.name_edit)
         self.form.addRow("&Email (optional):", self.email_edit)
+        self.form.addRow("&Policy read:", self.policy_date)
+        self.form.addRow("&Training:", self.trained_date)
+        self.form.addRow("", r4_hint)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                    | QDialogButtonBox.StandardButton.Cancel)
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText("&Create")
@@ -68,7 +84,7 @@ class FirstRunDialog(QDialog):
         layout.addLayout(self.form)
         layout.addWidget(buttons)
         self.school_edit.setFocus()
-        self.resize(520, 340)
+        self.resize(560, 440)
 
     def accept(self) -> None:  # QDialog.accept
         school = self.school_edit.text().strip()
@@ -86,4 +102,6 @@ class FirstRunDialog(QDialog):
 
     def _first_person(self) -> StaffInput:
         return StaffInput(name=self.name_edit.text(), username=self._username, roles=frozenset(),
-                          email=self.email_edit.text().strip() or None)
+                          email=self.email_edit.text().strip() or None,
+                          policy_read_on=self.policy_date.value(),
+                          trained_on=self.trained_date.value())
