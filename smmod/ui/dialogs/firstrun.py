@@ -59,8 +59,10 @@ class FirstRunDialog(QDialog):
                                             today=today)
         self.trained_date = OptionalDateEdit("Completed on", "The day you completed the training",
                                              today=today)
+        check_width = max(f.check.sizeHint().width() for f in (self.policy_date, self.trained_date))
         for field in (self.policy_date, self.trained_date):
             field.edit.setMaximumDate(to_qdate(today()))
+            field.check.setFixedWidth(check_width)  # the two date boxes line up
         r4_hint = QLabel("Nobody runs an account before reading the policy and completing the "
                          "training (R4), you included. Record yours now if you have; otherwise "
                          "later, on the Staff page.")
