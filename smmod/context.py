@@ -25,10 +25,12 @@ if TYPE_CHECKING:
     from smmod.dnp import DnpService, ImageService
     from smmod.handover import HandoverService
     from smmod.moderation import IncidentService, ModerationService
+    from smmod.moderation.rescreen import RescreenService
     from smmod.queue.service import QueueService
     from smmod.reports.service import ReportService
     from smmod.sla import WorkingCalendar
     from smmod.staff import StaffService
+    from smmod.staff.service import StaffInput, StaffRecord
     from smmod.vault import Vault
 
 
@@ -123,6 +125,13 @@ class AppContext:
                                  school=lambda: self.settings.school_name, now=self.queue.now)
 
     @cached_property
+    def rescreen(self) -> RescreenService:
+        """Screening the open items again when the rules, word lists or DNP register change."""
+        from smmod.moderation.rescreen import RescreenService
+
+        return RescreenService(self.session_factory)
+
+    @cached_property
     def incidents(self) -> IncidentService:
         """Incidents for SLT (R9)."""
         from smmod.moderation import IncidentService
@@ -182,6 +191,21 @@ class AppContext:
                          subject=f"setting:{key}", details={"from": shown(before), "to": shown(after)})
         if key.startswith("sla."):
             self.queue.ensure_due_current()
+
+    def set_up(self, first: StaffInput, *, school: str | None = None) -> StaffRecord:
+        """First run: the first person (SLT and administrator) and the school's name.
+
+        The name is checked before anyone is created, and its setting goes in the audit
+        trail under the new person's login.
+        """
+        from smmod.settings import BY_KEY
+
+        name = BY_KEY["school.name"].parse(school) if school is not None else ""
+        record = self.staff.create_first(first)
+        self.refresh_actor(first.username)
+        if name:
+            self.change_setting("school.name", name)
+        return record
 
     def close(self) -> None:
         if "queue" in self.__dict__:

@@ -142,7 +142,9 @@ class Setting:
 
 
 SCHEMA: tuple[Setting, ...] = (
-    Setting("school.name", str, "Our School", "The school's name, used in reply templates."),
+    Setting("school.name", str, "",
+            "The school's name, used in replies, notices and reports; until it is set they "
+            "say \"the school\"."),
     Setting("training.expiry_months", int, 12,
             "Months after completing training before it must be renewed (R4).",
             minimum=1, maximum=60),
@@ -273,7 +275,8 @@ class Settings:
 
     @property
     def school_name(self) -> str:
-        return str(self.get("school.name"))
+        """The school's name, or "" while nobody has set it (never a made-up name)."""
+        return str(self.get("school.name")).strip()
 
 
 def _flatten(raw: dict[str, Any], prefix: str = "") -> Iterator[tuple[str, Any]]:

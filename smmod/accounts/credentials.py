@@ -31,7 +31,14 @@ from smmod.errors import ConflictError, InputError, NotFound, PolicyError, Smmod
 from smmod.identity import Actor, require
 from smmod.store.base import session_clock
 from smmod.store.engine import SessionFactory
-from smmod.store.models import ROLES, Account, Credential, CredentialRotation, Staff
+from smmod.store.models import (
+    ROLES,
+    Account,
+    Credential,
+    CredentialRotation,
+    HandoverTask,
+    Staff,
+)
 
 if TYPE_CHECKING:
     from smmod.vault import BackendStatus, StagedWrite, Vault
@@ -42,6 +49,22 @@ REMIND_WITHIN_DAYS = 7
 MAX_LOGIN = 320
 MAX_NOTE = 2000
 CHANGED_ELSEWHERE = "this credential was changed elsewhere: reload it and try again"
+
+
+# The closure step a handover defers or ticks: "Delete or deactivate the account on the
+# platform" (smmod.handover.records.CLOSE_STEPS).
+PLATFORM_DELETION_STEP = "platform"
+
+
+def deletion_confirmed(session: Session) -> set[int]:
+    """Accounts whose deletion on the platform someone confirmed (the closure step is done).
+
+    Until then a closed account still exists on the platform, so a password rotated on
+    it must still be changed there: its rotation stays listed until it is confirmed.
+    """
+    return set(session.execute(
+        select(HandoverTask.account_id).where(HandoverTask.step == PLATFORM_DELETION_STEP,
+                                              HandoverTask.state == "done")).scalars())
 
 
 def credential_subject(account_id: int, credential_id: int) -> str:
@@ -105,8 +128,16 @@ class CredentialService:
         """Credentials to rotate (overdue or due soon) or to confirm, for the start-up list."""
         today = self._today()
         out: builtins.list[Reminder] = []
+        with self._sf() as session:
+            deleted = deletion_confirmed(session)
         for record in self.list():
             if record.rotation_state == "closed":
+                # No rotation is due on a closed account, but one already made must still
+                # be changed on the platform until the account's deletion is confirmed.
+                if record.pending_rotation and record.account_id not in deleted:
+                    out.append(self._reminder(record, "pending", "rotated, but not yet "
+                                              "confirmed as changed on the platform (the account "
+                                              "is closed but still there until it is deleted)"))
                 continue
             if record.pending_rotation:
                 out.append(self._reminder(record, "pending", "rotated, but not yet confirmed "

@@ -12,6 +12,7 @@ from smmod.cli.common import (
     EXIT_PROBLEMS,
     add_json_flag,
     context,
+    date_arg,
     emit_json,
     print_table,
 )
@@ -27,6 +28,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("init", help="first run: create the database and the first SLT/administrator")
     p.add_argument("--name", required=True, help="your full name")
     p.add_argument("--email")
+    p.add_argument("--school", metavar="NAME",
+                   help="the school's name, used in replies, notices and reports")
+    p.add_argument("--policy-read", type=date_arg, metavar="DATE",
+                   help="the day you read the social media policy (R4)")
+    p.add_argument("--trained", type=date_arg, metavar="DATE",
+                   help="the day you completed the social media training (R4)")
     p.set_defaults(func=cmd_init)
 
     p = sub.add_parser("doctor", help="check the data folder, database, keyring and models")
@@ -64,10 +71,22 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 def cmd_init(args: argparse.Namespace) -> int:
     ctx = context(args)
     username = current_username()
-    record = ctx.staff.create_first(
-        StaffInput(name=args.name, username=username, roles=frozenset(), email=args.email)
+    record = ctx.set_up(
+        StaffInput(name=args.name, username=username, roles=frozenset(), email=args.email,
+                   policy_read_on=args.policy_read, trained_on=args.trained),
+        school=args.school,
     )
     print(f"Created {record.name} ({username}) with roles {record.roles_text}.")
+    if record.eligibility.eligible:
+        print("You may run accounts (R4): policy read and training recorded.")
+    else:
+        print(f"You may not run accounts yet (R4): {record.eligibility.summary}. Record your "
+              "policy reading and training on the Staff page.")
+    if ctx.settings.school_name:
+        print(f"School: {ctx.settings.school_name}")
+    else:
+        print("The school's name is not set, so replies and reports say \"the school\"; "
+              "set it with: smmod settings set school.name \"NAME\"")
     print(f"Database: {ctx.paths.database}")
     return EXIT_OK
 

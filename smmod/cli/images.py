@@ -67,15 +67,22 @@ def cmd_dnp_add(args: argparse.Namespace) -> int:
     record, takedowns = ctx.dnp.add_pupil(
         ctx.actor, args.name, year_group=args.year, restriction=args.restriction,
         review_on=args.review, photos=args.photo, consent=consent)
+    # Comments already in the queue that name the pupil are flagged now (issue 11).
+    rescreened = ctx.rescreen.rescreen(ctx.actor)
     if args.json:
         emit_json({"pupil": record.to_dict(),
-                   "look_again": [t.__dict__ for t in takedowns]})
+                   "look_again": [t.__dict__ for t in takedowns],
+                   "rescreen": rescreened.to_dict()})
         return EXIT_OK
     print(f"Added {record.name} to the do-not-publish list "
           f"({record.photos} reference photo(s); face template "
           f"{'kept (consent on record)' if record.has_template else 'not kept'}).")
     for t in takedowns:
         print(f"  Look again at {t.out_path} (exported {t.exported_at}): {t.reason}")
+    if rescreened.gained:
+        print(f"Flagged {len(rescreened.gained)} item(s) in the queue that name them:")
+        for c in rescreened.gained:
+            print(f"  #{c.item_id} {c.author}: {c.excerpt}")
     return EXIT_OK
 
 

@@ -1,4 +1,5 @@
-"""``smmod queue import | list``: getting items in, and seeing what is waiting (R7, R14)."""
+"""``smmod queue import | list | rescreen``: getting items in, seeing what is waiting (R7, R14),
+and screening the open items again after the rules, word lists or DNP register changed."""
 
 from __future__ import annotations
 
@@ -58,6 +59,11 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     from smmod.cli.connectors import register_act
 
     register_act(qsub)  # `queue act`: acting through a platform connector (issue 16)
+
+    p = qsub.add_parser("rescreen", help="screen the open items again with today's rules, word lists "
+                        "and do-not-publish register; lists the items that gained or lost a flag")
+    add_json_flag(p)
+    p.set_defaults(func=cmd_rescreen)
 
 
 def _mapping(pairs: list[str]) -> dict[str, str] | None:
@@ -172,4 +178,28 @@ def cmd_list(args: argparse.Namespace) -> int:
         print(f"({len(rows)} of {total} shown; use --limit to see more)")
     elif not rows:
         print("No items match.")
+    return EXIT_OK
+
+
+def cmd_rescreen(args: argparse.Namespace) -> int:
+    ctx = context(args)
+    interactive = not args.json and sys.stderr.isatty()
+
+    def progress(done: int, total: int) -> None:
+        if interactive:
+            print(f"\rScreening again: {done:,} of {total:,} open items", end="", file=sys.stderr)
+
+    report = ctx.rescreen.rescreen(ctx.actor, progress=progress)
+    if interactive:
+        print(file=sys.stderr)
+    if args.json:
+        emit_json(report.to_dict())
+        return EXIT_OK
+    print(report.summary)
+    if report.changes:
+        print_table(
+            [[str(c.item_id), c.author[:30], ", ".join(c.gained) or "-", ", ".join(c.lost) or "-",
+              c.excerpt[:60]] for c in report.changes],
+            ["id", "author", "gained", "lost", "text"],
+        )
     return EXIT_OK

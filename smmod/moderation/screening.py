@@ -17,6 +17,7 @@ import json
 import logging
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Protocol, cast
 
 from sqlalchemy import Table, bindparam, insert, select, update
@@ -68,6 +69,7 @@ class Prepared:
     screener: Screener
     rules: Mapping[str, Rule]
     positions: Mapping[str, int]
+    digest: str = ""  # of the rules, word lists and DNP names it was built from
 
 
 _CACHE: dict[str, Prepared] = {}
@@ -79,12 +81,8 @@ def protected_names(session: Session) -> list[str]:
     return list(session.execute(select(Pupil.name).where(Pupil.active.is_(True))).scalars())
 
 
-def prepare(session: Session) -> Prepared:
-    """The screener for the rules, word lists and DNP names now in the database.
-
-    Compiling word lists costs tens of milliseconds, so a screener is reused for as long
-    as none of its inputs changed.
-    """
+def _inputs(session: Session) -> tuple[list[Rule], list[str], str]:
+    """The rules in force and a digest of everything screening reads."""
     rules = stored_rules(session)
     lists = sorted(
         tuple(row) for row in session.execute(select(ScreeningWordList.name, ScreeningWordList.body)).all()
@@ -93,6 +91,21 @@ def prepare(session: Session) -> Prepared:
     digest = hashlib.sha256(
         json.dumps([[r.to_dict() for r in rules], lists, names], sort_keys=True).encode()
     ).hexdigest()
+    return rules, names, digest
+
+
+def screening_digest(session: Session) -> str:
+    """Changes whenever the rules, the word lists or the DNP register's names change."""
+    return _inputs(session)[2]
+
+
+def prepare(session: Session) -> Prepared:
+    """The screener for the rules, word lists and DNP names now in the database.
+
+    Compiling word lists costs tens of milliseconds, so a screener is reused for as long
+    as none of its inputs changed.
+    """
+    rules, names, digest = _inputs(session)
     found = _CACHE.get(digest)
     if found is not None:
         return found
@@ -105,12 +118,20 @@ def prepare(session: Session) -> Prepared:
             continue
         usable.append(rule)
     prepared = Prepared(
-        Screener(usable, wordlists, names), {r.id: r for r in usable}, {r.id: i for i, r in enumerate(rules)}
+        Screener(usable, wordlists, names),
+        {r.id: r for r in usable},
+        {r.id: i for i, r in enumerate(rules)},
+        digest,
     )
     if len(_CACHE) >= _CACHE_LIMIT:
         _CACHE.clear()
     _CACHE[digest] = prepared
     return prepared
+
+
+def screen_text(prepared: Prepared, text: str, author_kind: str, kind: str) -> ScreenResult | None:
+    """What the rules find in one text; None when nothing fired."""
+    return _screen(prepared, text, author_kind, kind)
 
 
 def _screen(prepared: Prepared, text: str, author_kind: str, kind: str) -> ScreenResult | None:
@@ -214,23 +235,8 @@ def _store(session: Session, results: Mapping[int, ScreenResult], prepared: Prep
     priorities: dict[int, int] = {}
     for item_id in ids:
         result = results[item_id]
+        match_rows.extend(match_rows_for(item_id, result, prepared, now))
         for match in result.matches:
-            rule = prepared.rules.get(match.rule_id)
-            effects = rule.effects if rule else None
-            match_rows.append(
-                {
-                    "item_id": item_id,
-                    "rule_id": match.rule_id,
-                    "rule_name": match.rule_name[:200],
-                    "position": prepared.positions.get(match.rule_id, 0),
-                    "flag": match.flag,
-                    "matched": json.dumps(match.matched, ensure_ascii=False),
-                    "spans": json.dumps([list(s) for s in match.spans]),
-                    "suggest": json.dumps([str(s) for s in effects.suggest] if effects else []),
-                    "priority": effects.priority if effects else None,
-                    "screened_at": now,
-                }
-            )
             flag = match.flag
             if flag is None or (item_id, flag) in existing or (item_id, match.rule_id, flag) in wrong:
                 continue
@@ -265,6 +271,31 @@ def _store(session: Session, results: Mapping[int, ScreenResult], prepared: Prep
             .execution_options(synchronize_session=False)
         )
         session.execute(stmt, [{"item_id": i, "p": p} for i, p in priorities.items()])
+
+
+def match_rows_for(
+    item_id: int, result: ScreenResult, prepared: Prepared, now: datetime
+) -> list[dict[str, object]]:
+    """The ``screening_matches`` rows that say why each rule fired on the item."""
+    rows: list[dict[str, object]] = []
+    for match in result.matches:
+        rule = prepared.rules.get(match.rule_id)
+        effects = rule.effects if rule else None
+        rows.append(
+            {
+                "item_id": item_id,
+                "rule_id": match.rule_id,
+                "rule_name": match.rule_name[:200],
+                "position": prepared.positions.get(match.rule_id, 0),
+                "flag": match.flag,
+                "matched": json.dumps(match.matched, ensure_ascii=False),
+                "spans": json.dumps([list(s) for s in match.spans]),
+                "suggest": json.dumps([str(s) for s in effects.suggest] if effects else []),
+                "priority": effects.priority if effects else None,
+                "screened_at": now,
+            }
+        )
+    return rows
 
 
 def item_screening(session: Session, item_id: int) -> ItemScreening:

@@ -124,11 +124,12 @@ def _finish_start(app: QApplication, window: MainWindow, opened: list[AppContext
     if ctx.staff.count() == 0:
         from smmod.ui.dialogs.firstrun import FirstRunDialog
 
-        if not FirstRunDialog(ctx.staff, ctx.actor.username, window).exec():
+        if not FirstRunDialog(ctx, ctx.actor.username, window).exec():
             app.exit(0)
             return
         ctx.refresh_actor()
     window.attach(ctx)
+    window.check_screening()  # rules or register changed elsewhere since the last run?
     if ctx.actor.read_only:
         msgbox.info(window, "Read-only", (
             f"Your login '{ctx.actor.username}' has no record in the staff register, "

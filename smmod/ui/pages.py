@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QWidget
 
 if TYPE_CHECKING:
     from smmod.context import AppContext
+    from smmod.ui.rescreen import RescreenWatcher
     from smmod.ui.tasks import TaskRunner
 
 
@@ -22,6 +24,14 @@ if TYPE_CHECKING:
 class PageDeps:
     ctx: AppContext
     runner: TaskRunner
+
+    @cached_property
+    def rescreen(self) -> RescreenWatcher:
+        """One per window: call ``check()`` after screening rules, word lists or the
+        do-not-publish register may have changed."""
+        from smmod.ui.rescreen import RescreenWatcher
+
+        return RescreenWatcher(self.ctx, self.runner)
 
 
 @dataclass(frozen=True)

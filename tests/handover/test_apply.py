@@ -67,9 +67,10 @@ def test_a_full_handover_transfers_closes_rotates_and_reassigns(scene):
     assert scene.creds.get(scene.pe_cred).pending_rotation
     assert scene.creds.get(scene.pe_cred).rotate_by == TODAY + timedelta(days=365)
     pending = scene.handover.pending_rotations()
-    assert [(r.login_name, r.rotated_by) for r in pending] == [("pe@oakfield.sch.uk",
-                                                                 "Hannah Head")]
-    # (the closed account's rotation is not nagged about)
+    # The closed account is still on the platform until its deletion is confirmed, so its
+    # new password must still be changed there.
+    assert [(r.login_name, r.rotated_by) for r in pending] == [
+        ("music@oakfield.sch.uk", "Hannah Head"), ("pe@oakfield.sch.uk", "Hannah Head")]
     with scene.ctx.session_factory() as session:
         assert {r.status for r in session.execute(select(CredentialRotation)).scalars()} == {
             "pending"}
@@ -138,12 +139,17 @@ def test_a_leaving_administrator_loses_password_access_at_once(scene):
 def test_confirming_rotations_and_ticking_deferred_steps_clears_the_lists(scene):
     _apply(scene)
     head = scene.people["head"]
-    rotation = scene.handover.pending_rotations()[0]
-    scene.handover.confirm_rotation(head, rotation.rotation_id)
-    assert scene.handover.pending_rotations() == []
+    music, pe = scene.handover.pending_rotations()
+    scene.handover.confirm_rotation(head, pe.rotation_id)
+    assert scene.handover.pending_rotations() == [music]  # closed, but not yet deleted
+    [reminder] = scene.creds.reminders()
+    assert (reminder.login_name, reminder.state) == ("music@oakfield.sch.uk", "pending")
+    assert "the account is closed but still there until it is deleted" in reminder.message
     task = scene.handover.outstanding_tasks()[0]
-    scene.handover.complete_task(head, task.task_id)
+    assert task.step == "platform"
+    scene.handover.complete_task(head, task.task_id)  # deleted on the platform
     assert scene.handover.outstanding_tasks() == []
+    assert scene.handover.pending_rotations() == [] and scene.creds.reminders() == []
     with pytest.raises(InputError, match="already done"):
         scene.handover.complete_task(head, task.task_id)
 

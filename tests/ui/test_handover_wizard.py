@@ -209,7 +209,8 @@ def test_a_full_handover_through_the_widgets(qtbot, scene, runner, show, msgs: M
     with scene.ctx.session_factory() as session:
         assert {i.claimed_by for i in session.query(QueueItem)} == {p["mod1"].staff_id}
         assert session.get(Incident, scene.incident).lead_id == p["slt2"].staff_id
-    assert [r.login_name for r in scene.handover.pending_rotations()] == ["pe@oakfield.sch.uk"]
+    assert [r.login_name for r in scene.handover.pending_rotations()] == [
+        "music@oakfield.sch.uk", "pe@oakfield.sch.uk"]
     pdf_text = subprocess.run(["pdftotext", str(result.record_file), "-"], capture_output=True,
                               text=True, check=True).stdout
     assert "Riley Runner" in pdf_text and NEW_PE not in pdf_text
@@ -326,22 +327,28 @@ def test_the_page_lists_what_is_left_after_a_handover(qtbot, scene, runner, show
                          render=render_pdf)
     page = show(HandoverPage(deps))
     qtbot.waitUntil(lambda: page.tabs.tabText(3) == "Records (1)", timeout=TIMEOUT)
-    assert page.summary_label.text() == ("0 saved · 1 rotation waiting · 1 step deferred · "
+    # The closed account's password stays listed: the account is still on the platform
+    # until someone confirms it was deleted there (issue 11).
+    assert page.summary_label.text() == ("0 saved · 2 rotations waiting · 1 step deferred · "
                                          "1 record")
     assert page.attention.isVisible()
-    assert page.rotations.topLevelItem(0).text(1) == "pe@oakfield.sch.uk"
+    waiting = [page.rotations.topLevelItem(i).text(1) for i in range(2)]
+    assert waiting == ["music@oakfield.sch.uk", "pe@oakfield.sch.uk"]
     assert page.records.topLevelItem(0).text(4) == f"handover-0001-run1-{LEAVING.isoformat()}.pdf"
     page.tabs.setCurrentIndex(1)
     shot(page, "page-after")
-    page.rotations.setCurrentItem(page.rotations.topLevelItem(0))
+    page.rotations.setCurrentItem(page.rotations.topLevelItem(1))
     msgs.confirm_answers.append(True)
     with qtbot.waitSignal(page.lists_loaded, timeout=TIMEOUT):
         page.confirm_button.click()
-    assert page.tabs.tabText(1) == "Waiting for the platform (0)"
+    assert page.tabs.tabText(1) == "Waiting for the platform (1)"
+    assert page.rotations.topLevelItem(0).text(1) == "music@oakfield.sch.uk"
+    assert page.tasks.topLevelItem(0).text(1) == "Delete or deactivate the account on the platform"
     page.tasks.setCurrentItem(page.tasks.topLevelItem(0))
     with qtbot.waitSignal(page.lists_loaded, timeout=TIMEOUT):
         page.task_button.click()
     assert page.tabs.tabText(2) == "Deferred closure steps (0)"
+    assert page.tabs.tabText(1) == "Waiting for the platform (0)"  # the account is gone
     assert not page.attention.isVisible()
 
 

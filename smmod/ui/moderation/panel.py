@@ -59,6 +59,7 @@ class ActionPanel(QWidget):
         self.setObjectName("moderation_panel")
         self._ctx = deps.ctx
         self._runner = deps.runner
+        self._rescreen = deps.rescreen
         self._zone = zone
         self._rows: list[QueueRow] = []
         self._screening: ItemScreening | None = None
@@ -376,6 +377,8 @@ class ActionPanel(QWidget):
 
         kinds = {"rules": RulesDialog, "wordlists": WordListsDialog, "templates": TemplatesDialog}
         self.dialog = kinds[which](self._ctx, self)
+        if which != "templates":  # rules or word lists may have changed: screen again
+            self.dialog.finished.connect(lambda _result: self._rescreen.check())
         self.dialog.open()
 
 

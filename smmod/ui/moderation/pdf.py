@@ -26,7 +26,7 @@ from PySide6.QtGui import (
 
 from smmod.errors import InputError
 from smmod.moderation.records import IncidentDetail
-from smmod.moderation.report import incident_report_html, report_file_name
+from smmod.moderation.report import incident_report_html, report_file_name, report_footer
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
@@ -130,6 +130,6 @@ def export_incident(
         html,
         path,
         title=f"Incident #{detail.summary.id}",
-        footer=f"{school} · Incident #{detail.summary.id} · Confidential",
+        footer=report_footer(school, detail.summary.id),
     )
     return path, pages
