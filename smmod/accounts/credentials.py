@@ -27,6 +27,7 @@ from smmod.accounts.records import (
     Reminder,
     RotationRecord,
 )
+from smmod.accounts.strength import MIN_SCORE
 from smmod.errors import ConflictError, InputError, NotFound, PolicyError, SmmodError
 from smmod.identity import Actor, require
 from smmod.store.base import session_clock
@@ -34,6 +35,7 @@ from smmod.store.engine import SessionFactory
 from smmod.store.models import ROLES, Account, Credential, CredentialRotation, Staff
 
 if TYPE_CHECKING:
+    from smmod.accounts.strength import Strength
     from smmod.vault import BackendStatus, StagedWrite, Vault
 
 log = logging.getLogger("smmod.accounts.credentials")
@@ -145,8 +147,9 @@ class CredentialService:
 
     # -- changing --------------------------------------------------------------------
     def add(self, actor: Actor, account_id: int, *, login_name: str, secret: str,
-            note: str = "", kind: str = "password", rotate_by: date | None = None
-            ) -> CredentialRecord:
+            note: str = "", kind: str = "password", rotate_by: date | None = None,
+            weak_reason: str | None = None) -> CredentialRecord:
+        """Store a new credential. A weak password needs ``weak_reason`` (audited)."""
         require(actor, *ROLES, doing="store a credential")
         login_name, note = self._check_fields(login_name, note, kind, rotate_by)
         with self._sf() as session:
@@ -157,6 +160,8 @@ class CredentialService:
             if account.status not in LIVE_STATUSES:
                 raise InputError(f"credentials are stored for approved or active accounts; "
                                  f"this one is {account.status}", field="account")
+            hints = (login_name, account.handle)
+        weak = _strength_override(secret, weak_reason, hints)
         key = self._vault.new_key()
         self._vault.set_secret(key, secret)  # any unlock prompt happens outside the DB lock
         try:
@@ -170,6 +175,8 @@ class CredentialService:
                 audit.record(session, actor=actor.username, action="credential.add",
                              subject=credential_subject(account_id, credential.id),
                              details=_meta(credential))
+                if weak is not None:
+                    _audit_override(session, actor, credential, weak, weak_reason)
                 credential_id = credential.id
         except BaseException:
             self._forget(key)
@@ -213,8 +220,8 @@ class CredentialService:
         return secret
 
     def rotate(self, actor: Actor, credential_id: int, version_id: int, new_secret: str, *,
-               rotate_by: date | None = None, pending: bool = False, reason: str | None = None
-               ) -> CredentialRecord:
+               rotate_by: date | None = None, pending: bool = False, reason: str | None = None,
+               weak_reason: str | None = None) -> CredentialRecord:
         """Replace the secret. ``pending`` rotations wait for someone to confirm the platform.
 
         The new secret is staged in the keyring first and put in force as the last step
@@ -230,6 +237,9 @@ class CredentialService:
             self._require_admin_now(session, actor, "rotate a password")
             credential = self._load(session, credential_id, version_id)
             key, label = credential.keyring_key, self._label(session, credential)
+            account = session.get(Account, credential.account_id)
+            hints = (credential.login_name, account.handle if account else "")
+        weak = _strength_override(new_secret, weak_reason, hints)
         staged = self._vault.stage(key, new_secret)
         swapped: list[str | None] = []  # the secret in force before, once the swap began
         try:
@@ -245,6 +255,8 @@ class CredentialService:
                 audit.record(session, actor=actor.username, action="credential.rotate",
                              subject=credential_subject(credential.account_id, credential.id),
                              reason=reason, details={**_meta(credential), "pending": pending})
+                if weak is not None:
+                    _audit_override(session, actor, credential, weak, weak_reason)
                 swapped.append(self._current(key))
                 self._vault.commit_staged(staged)
         except BaseException as exc:
@@ -439,6 +451,25 @@ class CredentialService:
             self._vault.discard_staged(staged)
         except SmmodError:
             log.warning("could not remove a staged keyring item; it holds no secret in force")
+
+
+def _strength_override(secret: str, weak_reason: str | None, hints: tuple[str, ...]
+                       ) -> Strength | None:
+    """None for a strong secret; its ``Strength`` when weak but overridden; else refused."""
+    from smmod.accounts.strength import check
+
+    strength = check(secret, override_reason=weak_reason, hints=hints)
+    return None if strength.strong else strength
+
+
+def _audit_override(session: Session, actor: Actor, credential: Credential,
+                    strength: Strength, reason: str | None) -> None:
+    """An administrator kept a weak password: who, which credential, the score and why."""
+    audit.record(session, actor=actor.username, action="credential.weak_override",
+                 subject=credential_subject(credential.account_id, credential.id),
+                 reason=(reason or "").strip(),
+                 details={"login_name": credential.login_name, "strength_score": strength.score,
+                          "required_score": MIN_SCORE})
 
 
 def _meta(credential: Credential) -> dict[str, str | None]:
