@@ -85,6 +85,28 @@ def keyring_service() -> str:
     return TEST_SERVICE
 
 
+@pytest.fixture(autouse=True)
+def _app_keyring_service(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Anything the app keeps in the keyring by itself (the audit anchor) goes to this
+    run's throwaway service, never the user's real "smmod" entries."""
+    monkeypatch.setenv("SMMOD_KEYRING_SERVICE", TEST_SERVICE)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _clear_test_service() -> Iterator[None]:
+    """After the run, remove whatever the app left under this run's service by itself
+    (audit anchors written through ``AppContext.vault``)."""
+    yield
+    backend, _ = find_real_keyring()
+    if backend is None:
+        return
+    for key in keyring_items(backend, TEST_SERVICE):
+        try:
+            backend.delete_password(TEST_SERVICE, key)
+        except PasswordDeleteError:
+            pass
+
+
 @pytest.fixture
 def real_keyring() -> Iterator[KeyringBackend]:
     """The real, secure keyring backend (the one ``Vault()`` picks), cleaned up afterwards.
