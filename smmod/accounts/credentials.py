@@ -200,23 +200,36 @@ class CredentialService:
                          details={k: [before[k], v] for k, v in after.items() if before[k] != v})
         return self.get(credential_id)
 
-    def reveal(self, actor: Actor, credential_id: int, *, purpose: str = "reveal") -> str:
+    def reveal(self, actor: Actor, credential_id: int, *, purpose: str = "reveal",
+               which: str = "current") -> str:
         """The secret, for an administrator who confirmed they want it; audited first.
 
-        ``purpose`` is "reveal" (shown on screen) or "copy" (put on the clipboard).
+        ``purpose`` is "reveal" (shown on screen) or "copy" (put on the clipboard);
+        ``which`` is "current" (the password in force) or "pending" (a rotation's new
+        password, not yet confirmed on the platform).
         """
         if purpose not in ("reveal", "copy"):
             raise InputError("purpose must be 'reveal' or 'copy'", field="purpose")
+        if which not in ("current", "pending"):
+            raise InputError("which must be 'current' or 'pending'", field="which")
         require(actor, *ROLES, doing=f"{purpose} a password")
         with self._sf() as session:
             self._require_admin_now(session, actor, f"{purpose} a password")
             credential = self._load(session, credential_id)
             key, account_id, meta = credential.keyring_key, credential.account_id, _meta(credential)
-        secret = self._vault.get_secret(key)
+            label = self._label(session, credential)
+        if which == "pending":
+            pending = self._vault.get_pending(key)
+            if pending is None:
+                raise NotFound(f"{label} has no pending password")
+            secret = pending
+        else:
+            secret = self._vault.get_secret(key)
         with self._sf.begin() as session:  # no audit entry, no secret
             audit.record(session, actor=actor.username, action=f"credential.{purpose}",
                          subject=credential_subject(account_id, credential_id),
-                         details={"login_name": meta["login_name"], "kind": meta["kind"]})
+                         details={"login_name": meta["login_name"], "kind": meta["kind"],
+                                  "which": which})
         return secret
 
     def rotate(self, actor: Actor, credential_id: int, version_id: int, new_secret: str, *,
@@ -239,7 +252,14 @@ class CredentialService:
             key, label = credential.keyring_key, self._label(session, credential)
             account = session.get(Account, credential.account_id)
             hints = (credential.login_name, account.handle if account else "")
+            if credential.id in self._pending_ids(session):
+                raise InputError(f"a rotation of {label} is waiting for confirmation: "
+                                 "confirm or cancel it first", field="credential")
         weak = _strength_override(new_secret, weak_reason, hints)
+        if pending:
+            return self._rotate_pending(actor, credential_id, version_id, new_secret,
+                                        rotate_by=rotate_by, reason=reason, weak=weak,
+                                        weak_reason=weak_reason, key=key)
         staged = self._vault.stage(key, new_secret)
         swapped: list[str | None] = []  # the secret in force before, once the swap began
         try:
@@ -273,24 +293,121 @@ class CredentialService:
             raise error from None
         return self.get(credential_id)
 
+    def _rotate_pending(self, actor: Actor, credential_id: int, version_id: int,
+                        new_secret: str, *, rotate_by: date | None, reason: str | None,
+                        weak: Strength | None, weak_reason: str | None, key: str
+                        ) -> CredentialRecord:
+        """Keep ``new_secret`` as the pending password; the current one stays in force."""
+        self._vault.set_pending(key, new_secret)
+        try:
+            with self._sf.begin() as session:
+                credential = self._load(session, credential_id, version_id)
+                now = session_clock(session).now()
+                credential.rotated_at, credential.rotated_by = now, actor.staff_id
+                credential.rotate_by = rotate_by or self.default_rotate_by()
+                session.add(CredentialRotation(credential_id=credential.id, at=now,
+                                               by_staff_id=actor.staff_id, status="pending"))
+                session.flush()
+                audit.record(session, actor=actor.username, action="credential.rotate",
+                             subject=credential_subject(credential.account_id, credential.id),
+                             reason=reason, details={**_meta(credential), "pending": True})
+                if weak is not None:
+                    _audit_override(session, actor, credential, weak, weak_reason)
+        except BaseException as exc:
+            self._drop_pending(key)
+            if isinstance(exc, StaleDataError):
+                raise ConflictError(CHANGED_ELSEWHERE) from None
+            raise
+        return self.get(credential_id)
+
+    def pending_rotation(self, credential_id: int) -> RotationRecord | None:
+        """The rotation waiting for someone to confirm the platform, if any."""
+        return next((r for r in self.rotations(credential_id) if r.status == "pending"), None)
+
     def confirm_rotation(self, actor: Actor, rotation_id: int) -> RotationRecord:
-        """Someone checked the new password works on the platform itself."""
+        """Someone checked the new password works on the platform itself: it becomes the
+        current password and the old one is gone. Until the last step succeeds, the old
+        password stays current and the rotation stays pending."""
         require(actor, *ROLES, doing="confirm a rotation")
-        with self._sf.begin() as session:
+        with self._sf() as session:
             self._require_admin_now(session, actor, "confirm a rotation")
-            rotation = session.get(CredentialRotation, rotation_id)
-            if rotation is None:
-                raise NotFound(f"no rotation with id {rotation_id}")
-            if rotation.status != "pending":
-                raise InputError("this rotation is already confirmed")
-            rotation.status, rotation.confirmed_at = "done", session_clock(session).now()
-            rotation.confirmed_by = actor.staff_id
+            rotation = self._pending_rotation(session, rotation_id)
             credential = self._load(session, rotation.credential_id)
-            audit.record(session, actor=actor.username, action="credential.confirm_rotation",
-                         subject=credential_subject(credential.account_id, credential.id),
-                         details={"login_name": credential.login_name, "rotation": rotation.id})
-            credential_id = credential.id
+            key, label = credential.keyring_key, self._label(session, credential)
+        # No pending item: the password in force is already the new one (a handover puts
+        # it in force at once and records the rotation as pending until the platform is
+        # changed; so did rotations from before issue 15), so only the rotation is closed.
+        new_secret = self._vault.get_pending(key)
+        swapped: list[str | None] = []
+        try:
+            with self._sf.begin() as session:
+                rotation = self._pending_rotation(session, rotation_id)
+                rotation.status, rotation.confirmed_at = "done", session_clock(session).now()
+                rotation.confirmed_by = actor.staff_id
+                credential = self._load(session, rotation.credential_id)
+                audit.record(session, actor=actor.username, action="credential.confirm_rotation",
+                             subject=credential_subject(credential.account_id, credential.id),
+                             details={"login_name": credential.login_name,
+                                      "rotation": rotation.id})
+                credential_id = credential.id
+                if new_secret is not None:
+                    swapped.append(self._current(key))
+                    self._vault.set_secret(key, new_secret)
+        except BaseException as exc:
+            if not swapped:
+                raise
+            error = self._put_back(
+                key, swapped[0], exc, f"Confirming the new password of {label} failed",
+                "it may now hold the new password although the rotation is still pending: "
+                "confirm it again")
+            if error is exc:
+                raise
+            raise error from None
+        if new_secret is not None:
+            self._drop_pending(key)
         return next(r for r in self.rotations(credential_id) if r.id == rotation_id)
+
+    def cancel_rotation(self, actor: Actor, rotation_id: int, *, reason: str | None = None
+                        ) -> RotationRecord:
+        """The platform was not changed: discard the pending password; the current stays."""
+        require(actor, *ROLES, doing="cancel a rotation")
+        with self._sf() as session:
+            self._require_admin_now(session, actor, "cancel a rotation")
+            rotation = self._pending_rotation(session, rotation_id)
+            credential = self._load(session, rotation.credential_id)
+            key, label = credential.keyring_key, self._label(session, credential)
+        if self._vault.get_pending(key) is None:
+            raise InputError(f"the new password of {label} is already in force (a handover "
+                             "sets it at once), so this rotation cannot be cancelled: change "
+                             "the platform, then confirm it")
+        with self._sf.begin() as session:
+            rotation = self._pending_rotation(session, rotation_id)
+            rotation.status = "cancelled"
+            credential = self._load(session, rotation.credential_id)
+            audit.record(session, actor=actor.username, action="credential.cancel_rotation",
+                         subject=credential_subject(credential.account_id, credential.id),
+                         reason=reason, details={"login_name": credential.login_name,
+                                                 "rotation": rotation.id})
+            credential_id = credential.id
+        self._drop_pending(key)
+        return next(r for r in self.rotations(credential_id) if r.id == rotation_id)
+
+    @staticmethod
+    def _pending_rotation(session: Session, rotation_id: int) -> CredentialRotation:
+        rotation = session.get(CredentialRotation, rotation_id)
+        if rotation is None:
+            raise NotFound(f"no rotation with id {rotation_id}")
+        if rotation.status != "pending":
+            state = "confirmed" if rotation.status == "done" else rotation.status
+            raise InputError(f"this rotation is already {state}")
+        return rotation
+
+    def _drop_pending(self, key: str) -> None:
+        try:
+            self._vault.discard_pending(key)
+        except SmmodError:
+            log.warning("could not remove the pending keyring item of credential %s; it is "
+                        "not in force: remove it with the system's keyring manager", key)
 
     def delete(self, actor: Actor, credential_id: int, version_id: int, *,
                reason: str | None = None) -> None:
@@ -334,6 +451,7 @@ class CredentialService:
             if error is exc:
                 raise
             raise error from None
+        self._drop_pending(key)
 
     # -- helpers ---------------------------------------------------------------------
     def _check_fields(self, login_name: str, note: str, kind: str, rotate_by: date | None

@@ -180,7 +180,7 @@ def test_a_failed_rotation_changes_nothing(ctx, backend, service, stored, people
 
 def test_pending_rotation_is_a_reminder_until_confirmed(creds, people, account_id):
     record = creds.add(people["head"], account_id, login_name="pe", secret=SECRET)
-    creds.rotate(people["head"], record.id, record.version_id, "Rotated-123!", pending=True)
+    creds.rotate(people["head"], record.id, record.version_id, "Rotated-harbour-kettle-9!", pending=True)
     reminders = creds.reminders()
     assert [(r.state, r.login_name) for r in reminders] == [("pending", "pe")]
     assert "not yet confirmed" in reminders[0].message
