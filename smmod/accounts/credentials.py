@@ -320,6 +320,12 @@ class CredentialService:
             raise
         return self.get(credential_id)
 
+    def pending_has_secret(self, credential_id: int) -> bool:
+        """Whether a pending password waits in the keyring (not for a handover's rotation)."""
+        with self._sf() as session:
+            key = self._load(session, credential_id).keyring_key
+        return self._vault.get_pending(key) is not None
+
     def pending_rotation(self, credential_id: int) -> RotationRecord | None:
         """The rotation waiting for someone to confirm the platform, if any."""
         return next((r for r in self.rotations(credential_id) if r.status == "pending"), None)

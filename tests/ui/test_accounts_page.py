@@ -16,7 +16,7 @@ import pytest
 from keyring.backends import fail
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QAbstractButton, QWidget
+from PySide6.QtWidgets import QAbstractButton, QLabel, QWidget
 
 from smmod import audit
 from smmod import formatting as fmt
@@ -493,3 +493,46 @@ def test_screenshots(qtbot, ctx, accounts, creds, open_page, people, tmp_path):
     bar.setValue(bar.maximum())
     qtbot.wait(50)
     _save(page, tmp_path, "no_keyring")
+
+
+def test_a_weak_password_needs_a_reason_and_a_pending_rotation_shows_both_passwords(
+        qtbot, ctx, open_page, accounts, creds, people, backend, msgs: Messages):
+    account_id = active_account(accounts, people)
+    ctx.actor = people["head"]
+    page = open_page()
+    select(page, qtbot, account_id)
+    panel = page.detail.credentials_panel
+    click(qtbot, panel.buttons["add"])
+    qtbot.waitUntil(lambda: isinstance(panel.current_dialog(), CredentialDialog),
+                    timeout=TIMEOUT)
+    store = panel.current_dialog()
+    assert isinstance(store, CredentialDialog)
+    qtbot.keyClicks(store.login_edit, "pe@oakfield.sch.uk")
+    qtbot.keyClicks(store.secret_edit, "qwerty")
+    click(qtbot, store.save_button)
+    qtbot.waitUntil(lambda: store.error_label.isVisible(), timeout=TIMEOUT)
+    assert "too easy to guess" in store.error_label.text()
+    assert "qwerty" not in store.error_label.text()
+    assert backend.items == {}
+    qtbot.keyClicks(store.weak_reason_edit, "the old system only takes 6 letters")
+    click(qtbot, store.save_button)
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 1, timeout=TIMEOUT)
+    record = panel.model.records()[0]
+
+    new = "Pending-harbour-kettle-77!"
+    creds.rotate(people["head"], record.id, record.version_id, new, pending=True)
+    panel.changed.emit()
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 1
+                    and panel.model.records()[0].pending_rotation, timeout=TIMEOUT)
+    assert panel.select(record.id)
+    msgs.confirm_answers.append(True)
+    click(qtbot, panel.buttons["reveal"])
+    qtbot.waitUntil(lambda: isinstance(panel.current_dialog(), RevealDialog), timeout=TIMEOUT)
+    reveal = panel.current_dialog()
+    assert isinstance(reveal, RevealDialog) and reveal.pending_edit is not None
+    assert (reveal.secret_edit.text(), reveal.pending_edit.text()) == ("qwerty", new)
+    labels = [w.text() for w in reveal.findChildren(QLabel)]
+    assert "Current (in force on the platform):" in labels
+    assert "Pending — not yet confirmed on the platform:" in labels
+    reveal.reject()
+    assert reveal.pending_edit.text() == ""

@@ -247,11 +247,21 @@ class CredentialsPanel(QWidget):
         service, actor = self._service(), self._ctx.actor
         seconds = int(self._ctx.settings.get("vault.clipboard_clear_seconds"))
 
-        def show(secret: object) -> None:
-            self._open(RevealDialog(record.login_name, str(secret), seconds, self))
+        def work() -> tuple[str, str | None]:
+            current = service.reveal(actor, record.id)
+            pending = (service.reveal(actor, record.id, which="pending")
+                       if record.pending_rotation and service.pending_has_secret(record.id)
+                       else None)
+            return current, pending
+
+        def show(result: object) -> None:
+            assert isinstance(result, tuple)
+            current, waiting = result
+            self._open(RevealDialog(record.login_name, str(current), seconds, self,
+                                    pending=None if waiting is None else str(waiting)))
             self.changed.emit()  # the history now has the reveal
 
-        self._run(lambda: service.reveal(actor, record.id), show)
+        self._run(work, show)
 
     @Slot()
     def _on_copy_clicked(self) -> None:
