@@ -536,3 +536,12 @@ def test_a_weak_password_needs_a_reason_and_a_pending_rotation_shows_both_passwo
     assert "Pending — not yet confirmed on the platform:" in labels
     reveal.reject()
     assert reveal.pending_edit.text() == ""
+
+    # Cancel: the pending password goes, the current one stays in force.
+    qtbot.waitUntil(lambda: panel.current_dialog() is None, timeout=TIMEOUT)
+    assert panel.buttons["cancel"].isEnabled()
+    msgs.text_answers.append("the platform was not changed in the end")
+    click(qtbot, panel.buttons["cancel"])
+    qtbot.waitUntil(lambda: not panel.model.records()[0].pending_rotation, timeout=TIMEOUT)
+    assert list(backend.items.values()) == ["qwerty"]
+    assert creds.rotations(record.id)[0].status == "cancelled"
