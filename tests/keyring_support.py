@@ -85,6 +85,28 @@ def keyring_service() -> str:
     return TEST_SERVICE
 
 
+@pytest.fixture(autouse=True)
+def _app_keyring_service(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Anything the app keeps in the keyring by itself (the audit anchor) goes to this
+    run's throwaway service, never the user's real "smmod" entries."""
+    monkeypatch.setenv("SMMOD_KEYRING_SERVICE", TEST_SERVICE)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _clear_test_service() -> Iterator[None]:
+    """After the run, remove whatever the app left under this run's service by itself
+    (audit anchors written through ``AppContext.vault``)."""
+    yield
+    backend, _ = find_real_keyring()
+    if backend is None:
+        return
+    for key in keyring_items(backend, TEST_SERVICE):
+        try:
+            backend.delete_password(TEST_SERVICE, key)
+        except PasswordDeleteError:
+            pass
+
+
 @pytest.fixture
 def real_keyring() -> Iterator[KeyringBackend]:
     """The real, secure keyring backend (the one ``Vault()`` picks), cleaned up afterwards.
@@ -124,8 +146,18 @@ def keyring_items(backend: KeyringBackend, service: str) -> dict[str, str]:
     Works for the real Secret Service backend (by searching its collection), for
     ``MemoryKeyring`` and for the wrappers here that hold the real one in ``.real``.
     """
+    return {key: value for key, value in _all_items(backend, service).items()
+            if not key.startswith(ANCHOR_PREFIX)}
+
+
+# ``audit verify`` keeps this computer's newest audit head under the same service; it is
+# not a secret a credential test put there, and other tests in the run may have left one.
+ANCHOR_PREFIX = "audit-anchor:"
+
+
+def _all_items(backend: KeyringBackend, service: str) -> dict[str, str]:
     if hasattr(backend, "real"):
-        return keyring_items(backend.real, service)
+        return _all_items(backend.real, service)
     if isinstance(backend, MemoryKeyring):
         return {key: value for (svc, key), value in backend.items.items() if svc == service}
     search = getattr(backend, "get_preferred_collection", None)

@@ -27,6 +27,7 @@ from smmod.accounts.records import (
     Reminder,
     RotationRecord,
 )
+from smmod.accounts.strength import MIN_SCORE
 from smmod.errors import ConflictError, InputError, NotFound, PolicyError, SmmodError
 from smmod.identity import Actor, require
 from smmod.store.base import session_clock
@@ -41,6 +42,7 @@ from smmod.store.models import (
 )
 
 if TYPE_CHECKING:
+    from smmod.accounts.strength import Strength
     from smmod.vault import BackendStatus, StagedWrite, Vault
 
 log = logging.getLogger("smmod.accounts.credentials")
@@ -176,8 +178,9 @@ class CredentialService:
 
     # -- changing --------------------------------------------------------------------
     def add(self, actor: Actor, account_id: int, *, login_name: str, secret: str,
-            note: str = "", kind: str = "password", rotate_by: date | None = None
-            ) -> CredentialRecord:
+            note: str = "", kind: str = "password", rotate_by: date | None = None,
+            weak_reason: str | None = None) -> CredentialRecord:
+        """Store a new credential. A weak password needs ``weak_reason`` (audited)."""
         require(actor, *ROLES, doing="store a credential")
         login_name, note = self._check_fields(login_name, note, kind, rotate_by)
         with self._sf() as session:
@@ -188,6 +191,8 @@ class CredentialService:
             if account.status not in LIVE_STATUSES:
                 raise InputError(f"credentials are stored for approved or active accounts; "
                                  f"this one is {account.status}", field="account")
+            hints = (login_name, account.handle)
+        weak = _strength_override(secret, weak_reason, hints)
         key = self._vault.new_key()
         self._vault.set_secret(key, secret)  # any unlock prompt happens outside the DB lock
         try:
@@ -201,6 +206,8 @@ class CredentialService:
                 audit.record(session, actor=actor.username, action="credential.add",
                              subject=credential_subject(account_id, credential.id),
                              details=_meta(credential))
+                if weak is not None:
+                    _audit_override(session, actor, credential, weak, weak_reason)
                 credential_id = credential.id
         except BaseException:
             self._forget(key)
@@ -224,28 +231,41 @@ class CredentialService:
                          details={k: [before[k], v] for k, v in after.items() if before[k] != v})
         return self.get(credential_id)
 
-    def reveal(self, actor: Actor, credential_id: int, *, purpose: str = "reveal") -> str:
+    def reveal(self, actor: Actor, credential_id: int, *, purpose: str = "reveal",
+               which: str = "current") -> str:
         """The secret, for an administrator who confirmed they want it; audited first.
 
-        ``purpose`` is "reveal" (shown on screen) or "copy" (put on the clipboard).
+        ``purpose`` is "reveal" (shown on screen) or "copy" (put on the clipboard);
+        ``which`` is "current" (the password in force) or "pending" (a rotation's new
+        password, not yet confirmed on the platform).
         """
         if purpose not in ("reveal", "copy"):
             raise InputError("purpose must be 'reveal' or 'copy'", field="purpose")
+        if which not in ("current", "pending"):
+            raise InputError("which must be 'current' or 'pending'", field="which")
         require(actor, *ROLES, doing=f"{purpose} a password")
         with self._sf() as session:
             self._require_admin_now(session, actor, f"{purpose} a password")
             credential = self._load(session, credential_id)
             key, account_id, meta = credential.keyring_key, credential.account_id, _meta(credential)
-        secret = self._vault.get_secret(key)
+            label = self._label(session, credential)
+        if which == "pending":
+            pending = self._vault.get_pending(key)
+            if pending is None:
+                raise NotFound(f"{label} has no pending password")
+            secret = pending
+        else:
+            secret = self._vault.get_secret(key)
         with self._sf.begin() as session:  # no audit entry, no secret
             audit.record(session, actor=actor.username, action=f"credential.{purpose}",
                          subject=credential_subject(account_id, credential_id),
-                         details={"login_name": meta["login_name"], "kind": meta["kind"]})
+                         details={"login_name": meta["login_name"], "kind": meta["kind"],
+                                  "which": which})
         return secret
 
     def rotate(self, actor: Actor, credential_id: int, version_id: int, new_secret: str, *,
-               rotate_by: date | None = None, pending: bool = False, reason: str | None = None
-               ) -> CredentialRecord:
+               rotate_by: date | None = None, pending: bool = False, reason: str | None = None,
+               weak_reason: str | None = None) -> CredentialRecord:
         """Replace the secret. ``pending`` rotations wait for someone to confirm the platform.
 
         The new secret is staged in the keyring first and put in force as the last step
@@ -261,6 +281,16 @@ class CredentialService:
             self._require_admin_now(session, actor, "rotate a password")
             credential = self._load(session, credential_id, version_id)
             key, label = credential.keyring_key, self._label(session, credential)
+            account = session.get(Account, credential.account_id)
+            hints = (credential.login_name, account.handle if account else "")
+            if credential.id in self._pending_ids(session):
+                raise InputError(f"a rotation of {label} is waiting for confirmation: "
+                                 "confirm or cancel it first", field="credential")
+        weak = _strength_override(new_secret, weak_reason, hints)
+        if pending:
+            return self._rotate_pending(actor, credential_id, version_id, new_secret,
+                                        rotate_by=rotate_by, reason=reason, weak=weak,
+                                        weak_reason=weak_reason, key=key)
         staged = self._vault.stage(key, new_secret)
         swapped: list[str | None] = []  # the secret in force before, once the swap began
         try:
@@ -276,6 +306,8 @@ class CredentialService:
                 audit.record(session, actor=actor.username, action="credential.rotate",
                              subject=credential_subject(credential.account_id, credential.id),
                              reason=reason, details={**_meta(credential), "pending": pending})
+                if weak is not None:
+                    _audit_override(session, actor, credential, weak, weak_reason)
                 swapped.append(self._current(key))
                 self._vault.commit_staged(staged)
         except BaseException as exc:
@@ -292,24 +324,127 @@ class CredentialService:
             raise error from None
         return self.get(credential_id)
 
+    def _rotate_pending(self, actor: Actor, credential_id: int, version_id: int,
+                        new_secret: str, *, rotate_by: date | None, reason: str | None,
+                        weak: Strength | None, weak_reason: str | None, key: str
+                        ) -> CredentialRecord:
+        """Keep ``new_secret`` as the pending password; the current one stays in force."""
+        self._vault.set_pending(key, new_secret)
+        try:
+            with self._sf.begin() as session:
+                credential = self._load(session, credential_id, version_id)
+                now = session_clock(session).now()
+                credential.rotated_at, credential.rotated_by = now, actor.staff_id
+                credential.rotate_by = rotate_by or self.default_rotate_by()
+                session.add(CredentialRotation(credential_id=credential.id, at=now,
+                                               by_staff_id=actor.staff_id, status="pending"))
+                session.flush()
+                audit.record(session, actor=actor.username, action="credential.rotate",
+                             subject=credential_subject(credential.account_id, credential.id),
+                             reason=reason, details={**_meta(credential), "pending": True})
+                if weak is not None:
+                    _audit_override(session, actor, credential, weak, weak_reason)
+        except BaseException as exc:
+            self._drop_pending(key)
+            if isinstance(exc, StaleDataError):
+                raise ConflictError(CHANGED_ELSEWHERE) from None
+            raise
+        return self.get(credential_id)
+
+    def pending_has_secret(self, credential_id: int) -> bool:
+        """Whether a pending password waits in the keyring (not for a handover's rotation)."""
+        with self._sf() as session:
+            key = self._load(session, credential_id).keyring_key
+        return self._vault.get_pending(key) is not None
+
+    def pending_rotation(self, credential_id: int) -> RotationRecord | None:
+        """The rotation waiting for someone to confirm the platform, if any."""
+        return next((r for r in self.rotations(credential_id) if r.status == "pending"), None)
+
     def confirm_rotation(self, actor: Actor, rotation_id: int) -> RotationRecord:
-        """Someone checked the new password works on the platform itself."""
+        """Someone checked the new password works on the platform itself: it becomes the
+        current password and the old one is gone. Until the last step succeeds, the old
+        password stays current and the rotation stays pending."""
         require(actor, *ROLES, doing="confirm a rotation")
-        with self._sf.begin() as session:
+        with self._sf() as session:
             self._require_admin_now(session, actor, "confirm a rotation")
-            rotation = session.get(CredentialRotation, rotation_id)
-            if rotation is None:
-                raise NotFound(f"no rotation with id {rotation_id}")
-            if rotation.status != "pending":
-                raise InputError("this rotation is already confirmed")
-            rotation.status, rotation.confirmed_at = "done", session_clock(session).now()
-            rotation.confirmed_by = actor.staff_id
+            rotation = self._pending_rotation(session, rotation_id)
             credential = self._load(session, rotation.credential_id)
-            audit.record(session, actor=actor.username, action="credential.confirm_rotation",
-                         subject=credential_subject(credential.account_id, credential.id),
-                         details={"login_name": credential.login_name, "rotation": rotation.id})
-            credential_id = credential.id
+            key, label = credential.keyring_key, self._label(session, credential)
+        # No pending item: the password in force is already the new one (a handover puts
+        # it in force at once and records the rotation as pending until the platform is
+        # changed; so did rotations from before issue 15), so only the rotation is closed.
+        new_secret = self._vault.get_pending(key)
+        swapped: list[str | None] = []
+        try:
+            with self._sf.begin() as session:
+                rotation = self._pending_rotation(session, rotation_id)
+                rotation.status, rotation.confirmed_at = "done", session_clock(session).now()
+                rotation.confirmed_by = actor.staff_id
+                credential = self._load(session, rotation.credential_id)
+                audit.record(session, actor=actor.username, action="credential.confirm_rotation",
+                             subject=credential_subject(credential.account_id, credential.id),
+                             details={"login_name": credential.login_name,
+                                      "rotation": rotation.id})
+                credential_id = credential.id
+                if new_secret is not None:
+                    swapped.append(self._current(key))
+                    self._vault.set_secret(key, new_secret)
+        except BaseException as exc:
+            if not swapped:
+                raise
+            error = self._put_back(
+                key, swapped[0], exc, f"Confirming the new password of {label} failed",
+                "it may now hold the new password although the rotation is still pending: "
+                "confirm it again")
+            if error is exc:
+                raise
+            raise error from None
+        if new_secret is not None:
+            self._drop_pending(key)
         return next(r for r in self.rotations(credential_id) if r.id == rotation_id)
+
+    def cancel_rotation(self, actor: Actor, rotation_id: int, *, reason: str | None = None
+                        ) -> RotationRecord:
+        """The platform was not changed: discard the pending password; the current stays."""
+        require(actor, *ROLES, doing="cancel a rotation")
+        with self._sf() as session:
+            self._require_admin_now(session, actor, "cancel a rotation")
+            rotation = self._pending_rotation(session, rotation_id)
+            credential = self._load(session, rotation.credential_id)
+            key, label = credential.keyring_key, self._label(session, credential)
+        if self._vault.get_pending(key) is None:
+            raise InputError(f"the new password of {label} is already in force (a handover "
+                             "sets it at once), so this rotation cannot be cancelled: change "
+                             "the platform, then confirm it")
+        with self._sf.begin() as session:
+            rotation = self._pending_rotation(session, rotation_id)
+            rotation.status = "cancelled"
+            credential = self._load(session, rotation.credential_id)
+            audit.record(session, actor=actor.username, action="credential.cancel_rotation",
+                         subject=credential_subject(credential.account_id, credential.id),
+                         reason=reason, details={"login_name": credential.login_name,
+                                                 "rotation": rotation.id})
+            credential_id = credential.id
+        self._drop_pending(key)
+        return next(r for r in self.rotations(credential_id) if r.id == rotation_id)
+
+    @staticmethod
+    def _pending_rotation(session: Session, rotation_id: int) -> CredentialRotation:
+        rotation = session.get(CredentialRotation, rotation_id)
+        if rotation is None:
+            raise NotFound(f"no rotation with id {rotation_id}")
+        if rotation.status != "pending":
+            state = "confirmed" if rotation.status == "done" else rotation.status
+            raise InputError(f"this rotation is already {state}")
+        return rotation
+
+    def _drop_pending(self, key: str) -> None:
+        try:
+            self._vault.discard_pending(key)
+        except SmmodError:
+            log.warning("could not remove the pending keyring item of credential %s; it is "
+                        "not in force: remove it with the system's keyring manager", key)
 
     def delete(self, actor: Actor, credential_id: int, version_id: int, *,
                reason: str | None = None) -> None:
@@ -353,6 +488,7 @@ class CredentialService:
             if error is exc:
                 raise
             raise error from None
+        self._drop_pending(key)
 
     # -- helpers ---------------------------------------------------------------------
     def _check_fields(self, login_name: str, note: str, kind: str, rotate_by: date | None
@@ -470,6 +606,25 @@ class CredentialService:
             self._vault.discard_staged(staged)
         except SmmodError:
             log.warning("could not remove a staged keyring item; it holds no secret in force")
+
+
+def _strength_override(secret: str, weak_reason: str | None, hints: tuple[str, ...]
+                       ) -> Strength | None:
+    """None for a strong secret; its ``Strength`` when weak but overridden; else refused."""
+    from smmod.accounts.strength import check
+
+    strength = check(secret, override_reason=weak_reason, hints=hints)
+    return None if strength.strong else strength
+
+
+def _audit_override(session: Session, actor: Actor, credential: Credential,
+                    strength: Strength, reason: str | None) -> None:
+    """An administrator kept a weak password: who, which credential, the score and why."""
+    audit.record(session, actor=actor.username, action="credential.weak_override",
+                 subject=credential_subject(credential.account_id, credential.id),
+                 reason=(reason or "").strip(),
+                 details={"login_name": credential.login_name, "strength_score": strength.score,
+                          "required_score": MIN_SCORE})
 
 
 def _meta(credential: Credential) -> dict[str, str | None]:

@@ -6,7 +6,6 @@ import argparse
 import sys
 from pathlib import Path
 
-from smmod import audit
 from smmod.cli.common import (
     EXIT_OK,
     EXIT_PROBLEMS,
@@ -107,6 +106,9 @@ def cmd_doctor(args: argparse.Namespace) -> int:
             ("schema", f"{schema['current']} (head {schema['head']})"
                        + ("" if schema["at_head"] else "  NOT AT HEAD")),
             ("integrity", result["integrity_check"]),
+            ("audit guard", "ok" if result["audit_guards"]["ok"] else
+             "MISSING append-only triggers " + ", ".join(result["audit_guards"]["missing"])
+             + ": the audit trail can be edited or cut"),
             ("keyring", f"{keyring['backend']}: " + ("secure" if keyring["secure"]
                                                      else f"NOT USABLE: {keyring['problem']}")),
             ("face models", "ok" if result["face_models"]["ok"] else "MISSING"),
@@ -155,15 +157,26 @@ def cmd_settings_set(args: argparse.Namespace) -> int:
 
 
 def cmd_audit_verify(args: argparse.Namespace) -> int:
-    result = audit.verify(context(args).session_factory)
+    """The chain, then the anchors (this computer's keyring, the backups' sidecars) and
+    the append-only triggers."""
+    from smmod import audit_anchor
+
+    ctx = context(args)
+    vault = ctx.vault if ctx.vault.status().secure else None
+    report = audit_anchor.check(ctx.session_factory, ctx.database.url, vault,
+                                ctx.paths.backups)
+    result, ok = report.chain, report.ok
     if args.json:
-        emit_json(result.to_dict())
-    elif result.ok:
+        emit_json({**report.to_dict(), "anchor_kept": vault is not None})
+    elif ok:
         print(f"Audit trail intact: {result.entries} entries.")
     else:
-        print(f"Audit trail BROKEN at entry {result.first_bad_id}: {result.problem}",
-              file=sys.stderr)
-    return EXIT_OK if result.ok else EXIT_PROBLEMS
+        if not result.ok:
+            print(f"Audit trail BROKEN at entry {result.first_bad_id}: {result.problem}",
+                  file=sys.stderr)
+        for problem in report.problems:
+            print(f"Audit trail BROKEN: {problem}", file=sys.stderr)
+    return EXIT_OK if ok else EXIT_PROBLEMS
 
 
 def cmd_backup(args: argparse.Namespace) -> int:

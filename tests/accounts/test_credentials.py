@@ -180,7 +180,7 @@ def test_a_failed_rotation_changes_nothing(ctx, backend, service, stored, people
 
 def test_pending_rotation_is_a_reminder_until_confirmed(creds, people, account_id):
     record = creds.add(people["head"], account_id, login_name="pe", secret=SECRET)
-    creds.rotate(people["head"], record.id, record.version_id, "Rotated-123!", pending=True)
+    creds.rotate(people["head"], record.id, record.version_id, "Rotated-harbour-kettle-9!", pending=True)
     reminders = creds.reminders()
     assert [(r.state, r.login_name) for r in reminders] == [("pending", "pe")]
     assert "not yet confirmed" in reminders[0].message
@@ -215,7 +215,7 @@ def test_reminders_list_expired_and_due_within_seven_days(ctx, accounts, creds, 
 def test_delete_removes_the_keyring_item_and_the_metadata(ctx, creds, stored, people,
                                                           account_id):
     record = creds.add(people["head"], account_id, login_name="pe", secret=SECRET)
-    creds.rotate(people["head"], record.id, record.version_id, "Another-1!")
+    creds.rotate(people["head"], record.id, record.version_id, creds.generate("x"))
     record = creds.get(record.id)
     creds.delete(people["head"], record.id, record.version_id, reason="account merged")
     assert stored() == {}
