@@ -68,11 +68,12 @@ def test_another_person_is_review_and_does_not_match(dnp_ctx: AppContext, pupil:
     assert found.distance is not None and found.distance > 0.65
 
 
-def test_images_with_no_face_are_clear(ctx: AppContext) -> None:
+def test_images_with_no_face_wait_for_a_person(ctx: AppContext) -> None:
     ctx.dnp.add_pupil(ctx.actor, PUPIL)
     for record in check(ctx, face("no_face_cat.png"), face("no_face_coffee.png")):
-        assert (record.verdict, record.faces) == ("clear", [])
-        assert record.reasons[0].startswith("No faces, protected names")
+        assert (record.verdict, record.faces) == ("review", [])
+        assert record.reasons == ["No faces were found. Check that no pupil is shown."]
+        assert record.awaits_no_people and record.no_people_by is None
 
 
 def test_a_name_in_the_file_name_or_caption_blocks_an_image_with_no_face(
@@ -226,7 +227,7 @@ def test_a_folder_is_expanded_and_a_bad_file_does_not_stop_the_batch(ctx: AppCon
     assert [Path(o.path).name for o in outcomes] == ["broken.jpg", "no_face_cat.png"]
     error, record = outcomes
     assert isinstance(error, FileError) and "broken.jpg" in str(error)
-    assert isinstance(record, CheckRecord) and record.verdict == "clear"
+    assert isinstance(record, CheckRecord) and record.verdict == "review" and record.awaits_no_people
     assert seen[0] == (0, 2) and seen[-1] == (2, 2)
     assert [c.id for c in ctx.images.list_checks()] == [record.id]
 

@@ -45,9 +45,9 @@ def assert_mixed_results(paths: list[Path], results: list[CheckResult | FileErro
     kinds = [type(r).__name__ for r in results]
     assert kinds == ["CheckResult", "CheckResult", "FileError", "CheckResult", "FileError"]
     assert [r.verdict for r in results if isinstance(r, CheckResult)] == [
-        Verdict.CLEAR,
+        Verdict.REVIEW,  # no face found: a person must look
         Verdict.BLOCKED,  # the protected name reached the worker
-        Verdict.CLEAR,
+        Verdict.REVIEW,
     ]
     text_error, empty_error = (r for r in results if isinstance(r, FileError))
     assert "not an image" in text_error.reason and not text_error.unexpected
@@ -105,7 +105,7 @@ def test_workers_started_early_are_used(tmp_path: Path) -> None:
     start_workers_early()
     start_workers_early()  # a second call is harmless
     results = check_folder([plain_image(tmp_path / "a.png"), plain_image(tmp_path / "b.png")], workers=2)
-    assert [r.verdict for r in results if isinstance(r, CheckResult)] == [Verdict.CLEAR, Verdict.CLEAR]
+    assert [r.verdict for r in results if isinstance(r, CheckResult)] == [Verdict.REVIEW, Verdict.REVIEW]
 
 
 def test_bad_arguments() -> None:
@@ -134,4 +134,4 @@ def test_dead_worker_process_does_not_stop_the_batch(tmp_path: Path) -> None:
     assert all("stopped unexpectedly" in r.reason and r.unexpected for r in crashed)
     # Files caught in the dead pool get a second try in a new one, so all are checked.
     assert crashed == []
-    assert all(r.verdict == Verdict.CLEAR for r in results if isinstance(r, CheckResult))
+    assert all(r.verdict == Verdict.REVIEW for r in results if isinstance(r, CheckResult))
