@@ -106,13 +106,19 @@ def find_faces(image: Image.Image) -> list[FoundFace]:
 
 
 def reading_order(found: list[FoundFace]) -> list[FoundFace]:
-    """Row by row from the top, left to right in each row (how a person counts faces)."""
+    """Row by row from the top, left to right in each row (how a person counts faces).
+
+    A face whose centre is above the lowest chin of the row so far is in that row: the
+    heads in a row are seldom level, and rows of a class photo overlap little.
+    """
     rows: list[list[FoundFace]] = []
+    bottom = 0.0
     for face in sorted(found, key=lambda f: f.cy):
-        if rows and face.cy - rows[-1][0].cy < 0.6 * max(rows[-1][0].size, face.size):
+        if rows and face.cy <= bottom:
             rows[-1].append(face)
         else:
             rows.append([face])
+        bottom = max(bottom if len(rows[-1]) > 1 else 0.0, face.cy + face.size / 2)
     return [face for row in rows for face in sorted(row, key=lambda f: f.cx)]
 
 

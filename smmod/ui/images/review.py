@@ -192,10 +192,10 @@ class ReviewController(QObject):
 
     def _on_no_people_succeeded(self, record: CheckRecord) -> None:
         self._saving = False
-        self.record_changed.emit(record)
         if self.detail.record is not None and self.detail.record.id == record.id:
             self.detail.update_record(record)
             self._show_image()
+        self.record_changed.emit(record)  # after the detail, so the actions see the answer
         if record.verdict == "clear":
             self.notice.emit(f"Confirmed that no pupil is shown: {record.file_name} is clear to export.")
         else:
