@@ -41,7 +41,8 @@ FINE_SCALE = 1.45
 OVERVIEW_SIDE = 1024
 #: Small images are enlarged until the long side is at least this, for the fine pass.
 SMALL_IMAGE_SIDE = 800
-#: Pixels of one strip of the fine pass (bounds dlib's memory: about 60 bytes a pixel).
+#: Pixels of one strip of the fine pass. It bounds dlib's memory: checking a 12-megapixel
+#: photo peaks at about 150 MB more than before it (6 MP strips: 120 MB, 17% slower).
 STRIP_PIXELS = 10_000_000
 #: Pixels of the fine pass in all, so a very large photo takes seconds, not minutes.
 FINE_PIXELS = 36_000_000

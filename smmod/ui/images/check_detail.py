@@ -56,7 +56,7 @@ def _progress_line(record: CheckRecord) -> str:
     if record.faces and record.verdict == "clear":
         return "Every face was confirmed as not a protected pupil: clear to export."
     if record.awaits_no_people:
-        return "No faces were found. Check that no pupil is shown, below."
+        return ""  # the reason below says it, and the panel under the image asks it
     if not record.faces and record.verdict == "clear":
         return f"{record.no_people_by} confirmed that no pupil is shown: clear to export."
     return ""
