@@ -548,6 +548,27 @@ def test_export_explains_a_refusal_then_pixelates(
     assert exported.pixelated_faces == 1
 
 
+def test_export_of_an_image_with_no_face_waits_for_the_look(
+    qtbot, page: ImagesPage, ctx: AppContext, tmp_path: Path
+) -> None:
+    check(qtbot, page, face("no_face_coffee.png"))
+    show(qtbot, page, "no_face_coffee.png")
+    dialog = open_export(qtbot, page)
+    assert dialog.named_label.isVisible() and not dialog.export_button.isEnabled()
+    assert dialog.named_label.text().startswith("No faces were found, and nobody has yet confirmed")
+    dialog.reject()
+    qtbot.waitUntil(lambda: page.check_tab.current_dialog() is None, timeout=TIMEOUT)
+    tab = page.check_tab
+    with qtbot.waitSignal(tab.review.face_confirmed, timeout=TIMEOUT):
+        click(qtbot, tab.detail.faces.no_people.confirm_button)
+    dialog = open_export(qtbot, page)
+    assert not dialog.named_label.isVisible() and dialog.export_button.isEnabled()
+    dialog.path_edit.setText(str(tmp_path / "coffee.png"))
+    with qtbot.waitSignal(dialog.exported, timeout=CHECK_TIMEOUT):
+        click(qtbot, dialog.export_button)
+    assert (tmp_path / "coffee.png").is_file()
+
+
 def test_export_of_a_named_pupil_or_a_copy_of_it_is_not_offered(
     qtbot, page: ImagesPage, ctx: AppContext, tmp_path: Path
 ) -> None:
