@@ -9,12 +9,13 @@ register gets published), so detection is built for recall first, then for speed
    large image is scanned in overlapping strips, which keeps memory bounded, plus one
    overview pass at 1024 px (with dlib's own 2x upsampling, as before) for faces too
    large to fit in a strip's overlap. Small images (thumbnails) are enlarged first.
-2. **Turned**, only when the upright pass found nothing: the image turned by 90, 270
-   and 180 degrees, then tilted by 45 degrees either way, at 1024 px. If a turn finds a
-   face in a large image, that turn is scanned again in full, for the smaller faces.
-3. **CNN**, only when HOG found nothing at all: dlib's MMOD detector, which copes better
-   with blur and odd lighting, on a copy of about 0.2 megapixels. It is slow on a CPU
-   (about 5 s a megapixel on a 2-core machine), which is why it only runs there.
+2. **Turned**, when the upright pass found little (nothing, or only boxes below HOG's
+   own threshold, which is what a lone false alarm looks like): the image turned by 90,
+   270 and 180 degrees, then tilted by 45 degrees either way, at 1024 px. If a turn finds
+   a face in a large image, that turn is scanned again in full, for the smaller faces.
+3. **CNN**, when HOG still found little: dlib's MMOD detector, which copes better with
+   blur and odd lighting, on a copy of about 0.2 megapixels. It is slow on a CPU (about
+   5 s a megapixel on a 2-core machine), which is why it only runs there.
 
 Every pass works on a greyscale copy (dlib's HOG is 15-25% faster on one channel); the
 CNN gets colour. Faces come back in the coordinates of the image given, with the angle
@@ -48,6 +49,8 @@ STRIP_PIXELS = 10_000_000
 FINE_PIXELS = 36_000_000
 #: HOG's decision threshold upright; below zero trades a few extra boxes for small faces.
 HOG_THRESHOLD = -0.4
+#: A pass "found little" unless one face scores at least this (HOG's own threshold).
+CONFIDENT = 0.0
 #: ... and on turned and tilted copies, where faces are large and a lax threshold finds
 #: faces in cats.
 TURNED_THRESHOLD = 0.0
@@ -99,11 +102,15 @@ def find_faces(image: Image.Image) -> list[FoundFace]:
     """Every face found in ``image`` (upright RGB), in reading order."""
     grey = image.convert("L")
     found = _upright(grey)
-    if not found:
-        found = _turned(grey)
-    if not found:
-        found = _cnn(image)
+    if not _confident(found):
+        found = merge([*found, *_turned(grey)])
+    if not _confident(found):
+        found = merge([*found, *_cnn(image)])
     return reading_order(found)
+
+
+def _confident(found: list[FoundFace]) -> bool:
+    return any(face.score >= CONFIDENT for face in found)
 
 
 def reading_order(found: list[FoundFace]) -> list[FoundFace]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import dlib
 import pytest
 from PIL import Image, ImageFilter
 
@@ -117,6 +118,36 @@ def test_a_face_found_upright_means_no_other_pass(monkeypatch: pytest.MonkeyPatc
     with Image.open(fixture("biden.jpg")) as opened:
         assert len(find_faces(opened.convert("RGB"))) == 1
     assert len(hog.sizes) == 1
+
+
+def test_only_a_weak_box_upright_is_finding_little_so_the_other_passes_run(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # A photo stored on its side with one face-like patch upright: a lone box below HOG's
+    # own threshold must not stop the turns, or the sideways pupil is never numbered.
+    heads = [("obama2.jpg", 200.0)]
+    group_photo(tmp_path / "upright.jpg", heads, frame=(900, 700), per_row=1)
+    with Image.open(tmp_path / "upright.jpg") as opened:
+        sideways = opened.rotate(90, expand=True)
+    real = facelib.hog_detector()
+
+    class WeakFirst:
+        """The first (upright) pass also reports a weak box in a corner."""
+
+        calls = 0
+
+        def run(self, pixels: Any, upsample: int, threshold: float) -> Any:
+            rects, scores, kinds = real.run(pixels, upsample, threshold)
+            WeakFirst.calls += 1
+            if WeakFirst.calls == 1:
+                assert list(rects) == []  # upright, the sideways face is not found
+                return [dlib.rectangle(5, 5, 84, 84)], [-0.2], [0]
+            return rects, scores, kinds
+
+    monkeypatch.setattr(facelib, "hog_detector", WeakFirst)
+    found = find_faces(sideways.convert("RGB"))
+    assert sorted((f.angle, f.source) for f in found) == [(-90, "hog"), (0, "hog")]
+    assert WeakFirst.calls == 4  # upright, then the three turns
 
 
 def test_faces_are_numbered_row_by_row_then_left_to_right() -> None:
