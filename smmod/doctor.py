@@ -37,7 +37,8 @@ def report(ctx: AppContext) -> dict[str, Any]:
     head = head_revision()
     status = backend_status()
     models = face_models_dir()
-    needed = ("shape_predictor_5_face_landmarks.dat", "dlib_face_recognition_resnet_model_v1.dat")
+    needed = ("mmod_human_face_detector.dat", "shape_predictor_5_face_landmarks.dat",
+              "dlib_face_recognition_resnet_model_v1.dat")
     models_ok = models is not None and all((models / n).is_file() for n in needed)
     integrity = ctx.database.integrity()
     missing = missing_guards(ctx.session_factory)
