@@ -134,6 +134,8 @@ def test_images_checked_blocked_exported_pupils_added_and_retro_findings(
                                   workers=1)
     (clear,) = ctx.images.check(head, [FACES / "no_face_coffee.png"], caption="Quentin Zed", workers=1)
     assert blocked.verdict == "blocked"
+    # No face was found, so a person confirms that no pupil is shown before it is exported (R11).
+    ctx.images.confirm_no_people(head, clear.id)
     ctx.images.export(head, clear.id, tmp_path / "coffee.png")
     clock.set(datetime(2026, 4, 1, 9, tzinfo=UTC))
     _, takedowns = ctx.dnp.add_pupil(head, "Quentin Zed")
