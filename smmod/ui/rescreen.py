@@ -30,28 +30,13 @@ from PySide6.QtWidgets import (
 
 from smmod.context import AppContext
 from smmod.moderation.rescreen import CHUNK, ROLES, RescreenReport, RescreenRun
+from smmod.moderation.vocabulary import flag_label
 from smmod.ui import msgbox
 from smmod.ui.tasks import TaskRunner
 
 log = logging.getLogger("smmod.ui")
 
-FLAG_NAMES = {
-    "names_protected_pupil": "Names a pupil on the do-not-publish list",
-    "police_advised_suggested": "Police advised (suggested)",
-    "threat": "Threat of violence",
-    "discriminatory": "Discriminatory",
-    "offensive": "Offensive language",
-    "personal_data": "Personal data",
-    "link": "Link",
-    "complaint": "Complaint",
-    "inappropriate": "Inappropriate",
-    "spam": "Spam",
-}
 MAX_ROWS = 2_000
-
-
-def flag_name(flag: str) -> str:
-    return FLAG_NAMES.get(flag, flag.replace("_", " ").capitalize())
 
 
 class RescreenWatcher(QObject):
@@ -226,8 +211,8 @@ class RescreenDialog(QDialog):
         shown = report.changes[:MAX_ROWS]
         self.table.setRowCount(len(shown))
         for row, change in enumerate(shown):
-            cells = (f"#{change.item_id}", change.author, ", ".join(flag_name(f) for f in change.gained),
-                     ", ".join(flag_name(f) for f in change.lost), change.excerpt)
+            cells = (f"#{change.item_id}", change.author, ", ".join(flag_label(f) for f in change.gained),
+                     ", ".join(flag_label(f) for f in change.lost), change.excerpt)
             for column, text in enumerate(cells):
                 cell = QTableWidgetItem(text)  # plain text: outside text is never rich text
                 self.table.setItem(row, column, cell)

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from smmod.context import AppContext
 from smmod.identity import Actor
 from smmod.moderation.rescreen import RescreenReport
+from smmod.moderation.vocabulary import flag_label
 from smmod.store.models import QueueItemFlag
 from smmod.ui.images.page import ImagesPage
 from smmod.ui.mainwindow import MainWindow
@@ -76,7 +77,7 @@ def test_adding_a_pupil_in_the_register_flags_the_comments_naming_them(
     shown = status.dialog
     assert isinstance(shown, RescreenDialog) and shown.isVisible()
     assert table_rows(shown) == [[f"#{naming}", "Sarah Whitfield",
-                                  "Names a pupil on the do-not-publish list", "",
+                                  flag_label("names_protected_pupil"), "",
                                   "Mia Thompson scored the winning goal!"]]
     shown.close()
     window.check_screening()  # nothing changed since: nothing runs
