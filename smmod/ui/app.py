@@ -18,6 +18,7 @@ from smmod.settings import Settings
 from smmod.store import backup
 from smmod.ui import msgbox
 from smmod.ui.icons import app_icon
+from smmod.ui.locale_setup import settle_locale
 
 if TYPE_CHECKING:
     from smmod.context import AppContext
@@ -44,6 +45,7 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     app.setApplicationVersion(__version__)
     app.setOrganizationName("smmod")
     app.setWindowIcon(app_icon())
+    settle_locale()  # after QApplication, which set the process locale from the system
     return app
 
 
