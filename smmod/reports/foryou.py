@@ -10,7 +10,8 @@
 - account reviews due within 14 days or overdue (SLT and administrators: every live
   account; others: the accounts they lead);
 - items whose deadline passed in the last 24 hours unanswered or answered late (R7);
-- alert feeds that are failing (R14).
+- alert feeds that are failing (R14), platform connections whose last sync failed, and
+  moderation actions the platform never confirmed (the outbox gave up on them).
 
 Every text here names accounts, staff, ids, dates and counts only, never comment text,
 incident titles or pupils' names: it is shown in desktop notifications, which can be
@@ -36,15 +37,18 @@ from smmod.store.engine import SessionFactory
 from smmod.store.models import (
     Account,
     AccountRole,
+    Connection,
     Credential,
     CredentialRotation,
     Incident,
+    OutboxEntry,
     QueueFeed,
     QueueItem,
     Staff,
 )
 
-KINDS = ("approval", "incident", "rotation", "training", "review", "breach", "feed")
+KINDS = ("approval", "incident", "rotation", "training", "review", "breach", "outbox", "feed",
+         "connection")
 KIND_NAMES = {  # one, many
     "approval": ("account to approve", "accounts to approve"),
     "incident": ("incident you lead", "incidents you lead"),
@@ -52,7 +56,9 @@ KIND_NAMES = {  # one, many
     "training": ("training or policy reading to renew", "trainings or policy readings to renew"),
     "review": ("account review due", "account reviews due"),
     "breach": ("missed deadline", "missed deadlines"),
-    "feed": ("failing feed", "failing feeds")}
+    "outbox": ("action the platform never confirmed", "actions the platform never confirmed"),
+    "feed": ("failing feed", "failing feeds"),
+    "connection": ("failing platform connection", "failing platform connections")}
 EXPIRY_DAYS = 30
 REVIEW_DAYS = 14
 BREACH_WINDOW = timedelta(hours=24)
@@ -92,7 +98,8 @@ class ForYouService:
             out = [*self._approvals(session, actor), *self._incidents(session, actor),
                    *self._rotations(session, actor), *self._people(session, actor, today),
                    *self._reviews(session, actor, today), *self._breaches(session, actor, now, today),
-                   *self._feeds(session, actor)]
+                   *self._outbox(session, actor), *self._feeds(session, actor),
+                   *self._connections(session, actor)]
         return sorted(out, key=lambda i: (not i.urgent, KINDS.index(i.kind), i.title))
 
     # -- each kind -----------------------------------------------------------------
@@ -224,6 +231,32 @@ class ForYouService:
                            f"The feed \u201c{f.name}\u201d for {_label(a)} is failing",
                            "Last tried " + (fmt.day(f.last_polled_at.date()) if f.last_polled_at else "never")
                            + "; see Queue > Feeds", "queue") for f, a in rows]
+
+    def _connections(self, session: Session, actor: Actor) -> list[ForYouItem]:
+        if not actor.has(*MODERATING):
+            return []
+        rows = session.execute(select(Connection, Account).join(Account, Account.id == Connection.account_id)
+                               .where(Connection.last_error.is_not(None)))
+        return [ForYouItem(f"connection:{c.id}", "connection",
+                           f"The connection to {_label(a)} is failing: new comments are not coming in",
+                           "Last worked " + (fmt.day(c.last_ok_at.date()) if c.last_ok_at else "never")
+                           + "; smmod sync tries again and says why", "queue") for c, a in rows]
+
+    def _outbox(self, session: Session, actor: Actor) -> list[ForYouItem]:
+        if not actor.has(*MODERATING):
+            return []
+        counts = Counter(session.execute(select(OutboxEntry.account_id)
+                                         .where(OutboxEntry.status == "failed")).scalars())
+        if not counts:
+            return []
+        accounts = {a.id: a for a in session.execute(
+            select(Account).where(Account.id.in_(list(counts)))).scalars()}
+        return [ForYouItem(f"outbox:{account_id}", "outbox",
+                           f"{n} action{'s' if n != 1 else ''} on {_label(accounts[account_id])} "
+                           "could not be carried out on the platform",
+                           "The item may still be visible there; see smmod outbox list", "queue",
+                           count=n, urgent=True)
+                for account_id, n in sorted(counts.items())]
 
 
 def new_items(items: Sequence[ForYouItem], seen: dict[str, int]) -> list[ForYouItem]:

@@ -12,7 +12,7 @@ from smmod.clock import FrozenClock
 from smmod.moderation.records import EscalationInput
 from smmod.queue.records import ManualItem
 from smmod.staff.service import StaffInput
-from smmod.store.models import Credential, CredentialRotation, QueueFeed
+from smmod.store.models import Connection, Credential, CredentialRotation, OutboxEntry, QueueFeed
 from tests.accounts.helpers import active_account, draft_input, make_accounts
 from tests.reports.fixture import COMMENT, NOW, Fixture
 
@@ -64,6 +64,15 @@ def plant_everything(fx: Fixture, clock: FrozenClock) -> dict[str, int]:
         session.add(QueueFeed(account_id=fx.accounts["A"], name="Local news alerts",
                               url="https://news.example/feed", last_error="HTTP 500",
                               last_polled_at=NOW - timedelta(hours=1), version_id=1))
+        # A platform connection whose last sync failed, and an action the platform
+        # never confirmed (its reason quotes the comment: it must not leak).
+        session.add(Connection(account_id=fx.accounts["B"], platform="mastodon",
+                               api_base="https://social.example", token_key="cred-test",
+                               last_ok_at=NOW - timedelta(days=2), last_error="HTTP 401"))
+        session.add(OutboxEntry(item_id=fx.items[6], account_id=fx.accounts["A"],
+                                actor_id=people["mod1"].staff_id, kind="block", reason=COMMENT,
+                                idempotency_key="k-failed", status="failed", attempts=5,
+                                last_error="HTTP 500"))
     return {"incident": incident, "late": late, "reviewed": reviewed, "draft": draft.id}
 
 

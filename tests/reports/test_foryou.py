@@ -26,6 +26,9 @@ def test_slt_and_administrator_sees_every_kind(fx: Fixture, clock: FrozenClock) 
     assert got["review"][0].startswith("Review instagram: @review_me by")
     assert got["breach"] == ["1 item on instagram: @fixture_a passed the deadline in the last 24 hours"]
     assert got["feed"] == ["The feed \u201cLocal news alerts\u201d for instagram: @fixture_a is failing"]
+    assert got["connection"] == ["The connection to facebook: @fixture_b is failing: "
+                                 "new comments are not coming in"]
+    assert got["outbox"] == ["1 action on instagram: @fixture_a could not be carried out on the platform"]
     assert items[0].urgent  # urgent first
     text = repr(items)
     assert COMMENT not in text and PUPIL not in text and "Tamsin" not in text
@@ -35,12 +38,14 @@ def test_each_role_sees_its_own(fx: Fixture, clock: FrozenClock) -> None:
     plant_everything(fx, clock)
     service = fx.ctx.reports.for_you
     mod1 = kinds(service.items(fx.people["mod1"]))
-    assert set(mod1) == {"breach", "feed"}  # mod1 submitted the account: not theirs to approve
+    # mod1 submitted the account: not theirs to approve
+    assert set(mod1) == {"breach", "feed", "connection", "outbox"}
     slt2 = kinds(service.items(fx.people["slt2"]))
     assert "approval" in slt2 and "incident" not in slt2  # head leads the incident
     run1 = kinds(service.items(fx.people["run1"]))  # leads the accounts; not a moderator
     assert any("Robin Runner's training" in t for t in run1["training"])
     assert "review" in run1 and "breach" in run1 and "approval" not in run1 and "feed" not in run1
+    assert "connection" not in run1 and "outbox" not in run1
     run2 = kinds(service.items(fx.people["run2"]))
     assert run2["training"] == [t for t in run2["training"] if t.startswith("Your training")]
     assert service.items(fx.ctx.actor.__class__("stranger")) == []  # read-only: nothing
