@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from smmod import audit
+from smmod.dnp.carry import carry_confirmations, file_identity, same_file_checks
 from smmod.dnp.records import (  # re-exported: the UI imports them from here
     IMAGE_SUFFIXES,
     NO_PEOPLE,
@@ -74,13 +75,17 @@ class ImageService:
         from smmod.images.results import EarlierCheck, FileError, ProtectedPerson
 
         files = expand_paths(paths)
+        identities = [i for i in (file_identity(f) for f in files) if i is not None]
         assisted = self.assisted
         templates = self._dnp.templates() if assisted else {}
         protected = [ProtectedPerson(pid, name, templates.get(pid, []))
                      for pid, name in self._dnp.protected_names()]
         with self._sf() as session:
+            # A file checked again is judged afresh, not as a copy of its own earlier checks.
+            itself = same_file_checks(session, identities)
             earlier = [EarlierCheck(c.id, c.phash, c.dhash, c.verdict) for c in session.execute(
-                select(ImageCheck).where(ImageCheck.verdict != "clear")).scalars()]
+                select(ImageCheck).where(ImageCheck.verdict != "clear")).scalars()
+                if c.id not in itself]
         outcomes = check_folder(files, workers=workers, progress=progress, cancel=cancel,
                                 protected=protected, caption=caption, assisted=assisted,
                                 earlier=earlier)
@@ -92,6 +97,8 @@ class ImageService:
                     out.append(outcome)
                     continue
                 row = self._store(session, actor, outcome, caption or "")
+                if carry_confirmations(session, actor, row):
+                    self._settle_verdict(session, row)
                 out.append(self._record(session, row, names))
         return out
 
@@ -148,6 +155,14 @@ class ImageService:
             return "faces"
         return None
 
+    def _settle_verdict(self, session: Session, check: ImageCheck) -> None:
+        """The verdict again, after people's answers were added to ``check``."""
+        check.verdict = self._verdict_now(session, check)
+        findings = json.loads(check.findings)
+        if check.verdict == "blocked" and not findings.get("blocked_for"):
+            check.findings = json.dumps({**findings, "blocked_for": "faces"})
+        session.flush()
+
     # -- confirming --------------------------------------------------------------
     def confirm_face(self, actor: Actor, check_id: int, face_index: int,
                      pupil_id: int | None, *, version_id: int | None = None) -> CheckRecord:
@@ -173,11 +188,7 @@ class ImageService:
                 session.add(FaceConfirmation(check_id=check_id, face_index=face_index,
                                              pupil_id=pupil_id, by_staff_id=actor.staff_id))
                 session.flush()
-                check.verdict = self._verdict_now(session, check)
-                findings = json.loads(check.findings)
-                if check.verdict == "blocked" and not findings.get("blocked_for"):
-                    check.findings = json.dumps({**findings, "blocked_for": "faces"})
-                session.flush()
+                self._settle_verdict(session, check)
                 audit.record(session, actor=actor.username, action="image.face_confirmed",
                              subject=f"image_check:{check_id}",
                              details={"face": face_index,

@@ -29,17 +29,11 @@ from smmod.audit import AuditFilter
 from smmod.context import AppContext
 from smmod.dnp import CheckRecord, ConsentInput
 from smmod.identity import Actor
-from smmod.images import FileError, check_image
+from smmod.images import FileError
 from smmod.store.models import FaceTemplate
 from smmod.ui.images import pickers
-from smmod.ui.images.models import (
-    COL_CONSENT,
-    COL_FACES,
-    COL_FILE,
-    COL_VERDICT,
-    CheckListModel,
-    PupilTableModel,
-)
+from smmod.ui.images.check_list import COL_FACES, COL_FILE, COL_VERDICT, CheckListModel
+from smmod.ui.images.models import COL_CONSENT, PupilTableModel
 from smmod.ui.images.page import ImagesPage
 from smmod.ui.pages import PageDeps, page_specs
 from smmod.vault import Vault
@@ -523,29 +517,33 @@ def open_export(qtbot, page: ImagesPage):  # type: ignore[no-untyped-def]
     return tab.current_dialog()
 
 
-def test_export_explains_a_refusal_then_pixelates(
+def test_export_waits_until_every_face_is_confirmed(
     qtbot, page: ImagesPage, ctx: AppContext, tmp_path: Path
 ) -> None:
     check(qtbot, page, face("biden.jpg"))
     show(qtbot, page, "biden.jpg")
+    tab = page.check_tab
+    export = tab.check_actions.export
+    assert not export.isEnabled() and not tab.buttons["export"].isEnabled()
+    assert export.toolTip() == "biden.jpg: 1 face(s) still to confirm."
+    tab.table.setFocus()
+    qtbot.keyClick(tab.table, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+    assert tab.current_dialog() is None
+    with qtbot.waitSignal(tab.review.face_confirmed, timeout=TIMEOUT):
+        click(qtbot, tab.detail.faces.cards[1].not_protected_button)
+    assert export.isEnabled()
     dialog = open_export(qtbot, page)
-    assert dialog.pixelate_check.isChecked()  # the lawful path is the default
-    assert dialog.pixelate_hint.text().startswith("Face 1 is not confirmed clear")
     assert dialog.path_edit.text().endswith("biden-for-publishing.jpg")
+    assert not dialog.pixelate_check.isEnabled()  # nothing left to pixelate
     out = tmp_path / "visitor.jpg"
     dialog.path_edit.setText(str(out))
-    dialog.pixelate_check.setChecked(False)
-    click(qtbot, dialog.export_button)
-    qtbot.waitUntil(dialog.error_label.isVisible, timeout=TIMEOUT)
-    assert "not confirmed clear" in dialog.error_label.text() and not out.exists()
-    dialog.pixelate_check.setChecked(True)
     with qtbot.waitSignal(dialog.exported, timeout=CHECK_TIMEOUT):
         click(qtbot, dialog.export_button)
     qtbot.waitUntil(lambda: page.check_tab.current_dialog() is None, timeout=TIMEOUT)
-    assert page.check_tab.notice_label.text() == "Exported visitor.jpg, 1 face(s) pixelated."
-    assert check_image(out).faces == []
+    assert page.check_tab.notice_label.text() == "Exported visitor.jpg."
+    assert out.is_file()
     (exported,) = ctx.images.exports()
-    assert exported.pixelated_faces == 1
+    assert exported.pixelated_faces == 0
 
 
 def test_export_of_an_image_with_no_face_waits_for_the_look(
@@ -553,12 +551,11 @@ def test_export_of_an_image_with_no_face_waits_for_the_look(
 ) -> None:
     check(qtbot, page, face("no_face_coffee.png"))
     show(qtbot, page, "no_face_coffee.png")
-    dialog = open_export(qtbot, page)
-    assert dialog.named_label.isVisible() and not dialog.export_button.isEnabled()
-    assert dialog.named_label.text().startswith("No faces were found, and nobody has yet confirmed")
-    dialog.reject()
-    qtbot.waitUntil(lambda: page.check_tab.current_dialog() is None, timeout=TIMEOUT)
     tab = page.check_tab
+    assert not tab.check_actions.export.isEnabled()
+    assert tab.check_actions.export.toolTip() == (
+        "no_face_coffee.png: confirm first that no pupil is shown (N)."
+    )
     with qtbot.waitSignal(tab.review.face_confirmed, timeout=TIMEOUT):
         click(qtbot, tab.detail.faces.no_people.confirm_button)
     dialog = open_export(qtbot, page)
@@ -573,24 +570,24 @@ def test_export_of_a_named_pupil_or_a_copy_of_it_is_not_offered(
     qtbot, page: ImagesPage, ctx: AppContext, tmp_path: Path
 ) -> None:
     ctx.dnp.add_pupil(ctx.actor, PUPIL)
-    page.check_tab.caption_edit.setText(f"{PUPIL} with the cat")
+    tab = page.check_tab
+    tab.caption_edit.setText(f"{PUPIL} with the cat")
     check(qtbot, page, face("no_face_cat.png"))
-    dialog = open_export(qtbot, page)
-    assert dialog.named_label.isVisible()
-    assert "named in the caption" in dialog.named_label.text()
-    assert not dialog.export_button.isEnabled()
-    dialog.reject()
-    qtbot.waitUntil(lambda: page.check_tab.current_dialog() is None, timeout=TIMEOUT)
-    page.check_tab.caption_edit.clear()
+    assert rows(page, COL_VERDICT) == ["Blocked"]
+    assert not tab.check_actions.export.isEnabled()
+    assert tab.check_actions.export.toolTip() == "no_face_cat.png is blocked: it cannot be published."
+    tab.table.setFocus()
+    qtbot.keyClick(tab.table, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+    assert tab.current_dialog() is None
     resized = tmp_path / "cat-small.jpg"
     with Image.open(face("no_face_cat.png")) as original:
         original.convert("RGB").resize((300, 200)).save(resized, quality=60)
     check(qtbot, page, resized)
-    assert rows(page, COL_VERDICT)[0] == "Blocked"
-    dialog = open_export(qtbot, page)
-    assert "copy of an image that names a pupil" in dialog.named_label.text()
-    assert not dialog.export_button.isEnabled()
-    dialog.reject()
+    assert rows(page) == ["cat-small.jpg", "no_face_cat.png"]
+    assert rows(page, COL_VERDICT) == ["Blocked", "Blocked"]  # a copy of a named image
+    assert not tab.check_actions.export.isEnabled()
+    assert not tab.check_actions.export_all.isEnabled()
+    assert ctx.images.exports() == []
 
 
 # -- the register ----------------------------------------------------------------------------

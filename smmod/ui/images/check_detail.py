@@ -210,6 +210,26 @@ class CheckDetail(QWidget):
         self.faces.show_faces(record, crops, references, note, why_not, current=current)
         self.image_view.set_current_face(self.faces.current_face())
 
+    def set_stale(self, stale: bool) -> None:
+        """The verdict shown is out of date: the image is being checked again."""
+        record = self.record
+        if record is None:
+            return
+        if stale:
+            self.verdict_label.setText(f"{TONES[record.verdict].label} · checking again…")
+            self.verdict_label.setStyleSheet(
+                "background: #f0f0f0; color: #555555; font-style: italic; font-weight: 600;"
+                " border: 1px dashed #777777; border-radius: 9px; padding: 2px 10px;"
+            )
+            self.verdict_label.setToolTip(
+                "The caption changed, so this image is being checked again. "
+                "Until then this verdict is out of date."
+            )
+        else:
+            self.verdict_label.setText(TONES[record.verdict].label)
+            self.verdict_label.setStyleSheet(pill_style(record.verdict))
+            self.verdict_label.setToolTip("")
+
     def update_record(self, record: CheckRecord) -> None:
         """Same image, new verdict or confirmations (the cards are rebuilt by the tab)."""
         self.record = record

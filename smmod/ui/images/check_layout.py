@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from smmod.ui.images.check_detail import CheckDetail
-from smmod.ui.images.models import (
+from smmod.ui.images.check_list import (
     COL_FACES,
     COL_FILE,
     COL_VERDICT,
@@ -62,6 +62,15 @@ class CheckActions:
             "Ctrl+E",
             "Write a safe copy: upright, no location, flagged faces pixelated",
         )
+        self.export_all = _action(
+            tab,
+            "Export all &clear images…",
+            "Ctrl+Shift+E",
+            "Write a safe copy of every clear image into a folder you choose",
+        )
+        self.remove = _action(tab, "&Remove from list", "Del", "Take the selected images off this list")
+        self.remove.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)  # the list's key only
+        self.undo_remove = _action(tab, "&Undo remove", "Ctrl+Z", "Put the images just removed back")
         self.not_protected = _action(
             tab,
             "Not a protected pupil",
@@ -77,7 +86,10 @@ class CheckActions:
             ("Ctrl+O", "Add images to check"),
             ("Ctrl+Shift+O", "Check a folder"),
             ("Esc", "Cancel the running check"),
-            ("Ctrl+E", "Export for publishing"),
+            ("Ctrl+E", "Export the selected images for publishing"),
+            ("Ctrl+Shift+E", "Export all clear images into a folder"),
+            ("Del", "Remove the selected images from the list"),
+            ("Ctrl+Z", "Undo the last removal"),
             ("F", "Next face"),
             ("N", "Selected face: not a protected pupil (no face found: no pupil is shown)"),
             ("T", "Selected face: this is… (choose the pupil)"),
@@ -148,7 +160,8 @@ class CheckTabLayout(QWidget):
         self.table.setAccessibleName("Checked images")
         self.table.setModel(self.proxy)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setShowGrid(False)
         self.table.setWordWrap(False)
@@ -172,6 +185,15 @@ class CheckTabLayout(QWidget):
         export_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         export_button.setMinimumHeight(28)
         self.buttons["export"] = export_button
+        for key in ("remove", "export_all"):
+            button = QToolButton()
+            button.setObjectName(f"{key}_button")
+            button.setDefaultAction(getattr(self.check_actions, key))
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+            self.buttons[key] = button
+        a = self.check_actions
+        for action in (a.export, a.export_all, a.remove, a.undo_remove):
+            self.table.addAction(action)
         self.detail = CheckDetail(export_button)
         self.drop_zone = QLabel("Drop photos or a folder here\n\nor use Add images… (Ctrl+O)")
         self.drop_zone.setObjectName("drop_zone")
@@ -201,15 +223,21 @@ class CheckTabLayout(QWidget):
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addWidget(self.table, 1)
+        list_tools = QHBoxLayout()
+        list_tools.setSpacing(6)
+        list_tools.addWidget(self.buttons["remove"])
+        list_tools.addStretch(1)
+        list_tools.addWidget(self.buttons["export_all"])
+        left_layout.addLayout(list_tools)
         left_layout.addWidget(self.summary_label)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(left)
         self.splitter.addWidget(self.detail)
         self.splitter.setStretchFactor(0, 0)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([330, 870])
+        self.splitter.setSizes([360, 840])
         self.splitter.setChildrenCollapsible(False)
-        left.setMinimumWidth(240)
+        left.setMinimumWidth(300)
         self.stack = QStackedWidget()
         self.stack.addWidget(self.splitter)
         self.stack.addWidget(self.drop_zone)

@@ -10,18 +10,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QTimer, Signal, Slot
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, QModelIndex, QTimer, Signal, Slot
 from PySide6.QtGui import QDragEnterEvent, QDragLeaveEvent, QDropEvent
 from PySide6.QtWidgets import QWidget
 
 from smmod.dnp import CheckRecord, ExportRecord
-from smmod.images import FileError
+from smmod.dnp.folder_export import FolderExport
 from smmod.ui import msgbox
 from smmod.ui.images import pickers
 from smmod.ui.images.check_layout import CheckTabLayout
+from smmod.ui.images.check_list import COL_FILE, Removed, key_of
 from smmod.ui.images.export_dialog import ExportDialog
-from smmod.ui.images.jobs import CheckJob
-from smmod.ui.images.models import COL_FILE, ObjectRole, verdict_of
+from smmod.ui.images.jobs import BatchOutcome, CheckJob, ExportJob
+from smmod.ui.images.models import Entry, ObjectRole, entry_name, verdict_of, why_not_export
 from smmod.ui.images.review import ReviewController, why_not_confirm
 from smmod.ui.pages import PageDeps
 
@@ -39,9 +40,18 @@ def _counted(counts: dict[str, int]) -> list[str]:
     return [f"{counts[key]} {label}" for key, label in _SUMMARY if counts.get(key)]
 
 
+def _images(count: int) -> str:
+    return f"{count} image{'s' if count != 1 else ''}"
+
+
+#: How long the caption must stay unchanged before the images are checked again.
+RECHECK_DELAY_MS = 600
+
+
 class CheckTab(CheckTabLayout):
-    batch_finished = Signal(int)  # outcomes added to the list
+    batch_finished = Signal(int)  # outcomes added to the list, or checked again
     checks_loaded = Signal(int)
+    exported_many = Signal(object)  # FolderExport
 
     def __init__(self, deps: PageDeps, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -53,6 +63,14 @@ class CheckTab(CheckTabLayout):
         self._total = 0
         self._loaded_once = False
         self._dialog: ExportDialog | None = None
+        self._export_job: ExportJob | None = None
+        self._export_folder: Path | None = None
+        self._removed: list[Removed] = []
+        self._caption_touched = False  # until then, each row keeps the caption it had
+        self._recheck_paused = False  # a re-check was cancelled: wait for the next edit
+        self._recheck_timer = QTimer(self)
+        self._recheck_timer.setSingleShot(True)
+        self._recheck_timer.setInterval(RECHECK_DELAY_MS)
         self.workers: int | None = None  # None: all cores
         self.review = ReviewController(deps, self.detail, self)
         self.setAcceptDrops(True)
@@ -68,6 +86,12 @@ class CheckTab(CheckTabLayout):
         a.add_folder.triggered.connect(self._on_add_folder_triggered)
         a.cancel.triggered.connect(self._on_cancel_triggered)
         a.export.triggered.connect(self._on_export_triggered)
+        a.export_all.triggered.connect(self._on_export_all_triggered)
+        a.remove.triggered.connect(self._on_remove_triggered)
+        a.undo_remove.triggered.connect(self._on_undo_remove_triggered)
+        self.caption_edit.textChanged.connect(self._on_caption_changed)
+        self._recheck_timer.timeout.connect(self._on_recheck_timeout)
+        self.table.selectionModel().selectionChanged.connect(self._on_selection_changed)
         a.not_protected.triggered.connect(self.review.confirm_current)
         a.this_is.triggered.connect(self.review.choose_pupil_for_current)
         a.next_face.triggered.connect(self.review.next_face)
@@ -91,23 +115,40 @@ class CheckTab(CheckTabLayout):
     def shutdown(self) -> None:
         """Cancel a running check and wait for it (the window is closing)."""
         self._queued.clear()
+        self._recheck_timer.stop()
         if self._job is not None:
             self._job.cancel()
             self._job.wait(30_000)
+        if self._export_job is not None:
+            self._export_job.cancel()
+            self._export_job.wait(30_000)
         self.review.wait()
 
     # -- public -------------------------------------------------------------------
-    def check_paths(self, paths: list[Path]) -> None:
-        """Check files and folders in the background; queued if a check is running."""
+    def check_paths(self, paths: list[Path], *, recheck: bool = False) -> None:
+        """Check files and folders in the background; queued if a check is running.
+
+        A file already in the list is not checked again unless it changed (``recheck``:
+        the caption changed, check these again as they are).
+        """
         if not paths:
             return
-        if self._job is not None:
-            self._queued.extend(paths)
-            self._show_notice(f"{len(paths)} more will be checked when this batch is done.")
+        if self._busy():
+            if not recheck:  # a re-check starts by itself when the list is free again
+                self._queued.extend(paths)
+                running = "batch" if self._job is not None else "export"
+                self._show_notice(f"{len(paths)} more will be checked when this {running} is done.")
             return
-        caption = self.caption_edit.text().strip() or None
+        caption = self._caption() or None
         job = CheckJob(
-            self._ctx.images, self._ctx.actor, paths, caption=caption, workers=self.workers, parent=self
+            self._ctx.images,
+            self._ctx.actor,
+            paths,
+            caption=caption,
+            workers=self.workers,
+            known=None if recheck else self.model.known_files(),
+            recheck=recheck,
+            parent=self,
         )
         job.progressed.connect(self._on_job_progressed)
         job.succeeded.connect(self._on_job_succeeded)
@@ -115,10 +156,12 @@ class CheckTab(CheckTabLayout):
         job.finished.connect(job.deleteLater)
         self._job = job
         self.progress_bar.setRange(0, 0)
-        self.progress_bar.setFormat("Starting…")
+        self.progress_bar.setFormat(
+            f"Checking {_images(len(paths))} again for the new caption…" if recheck else "Starting…"
+        )
         self.progress_row.show()
         self._update_actions()
-        if self.detail.record is None:
+        if self.detail.record is None and not recheck:
             self.detail.image_view.show_message(
                 "Checking… the results appear in the list when the batch is done."
             )
@@ -126,6 +169,9 @@ class CheckTab(CheckTabLayout):
 
     def is_checking(self) -> bool:
         return self._job is not None
+
+    def is_exporting(self) -> bool:
+        return self._export_job is not None
 
     def select_check(self, check_id: int) -> bool:
         row = self.model.row_of(check_id)
@@ -169,27 +215,64 @@ class CheckTab(CheckTabLayout):
         self.progress_bar.setFormat(f"Checking… {done} of {total}")
 
     @Slot(object)
-    def _on_job_succeeded(self, outcomes: list[CheckRecord | FileError]) -> None:
+    def _on_job_succeeded(self, batch: BatchOutcome) -> None:
         job, self._job = self._job, None
         cancelled = job is not None and job.cancelled()
-        self.model.prepend(outcomes)
-        if outcomes:
-            first = outcomes[0]
-            if not (isinstance(first, CheckRecord) and self.select_check(first.id)):
-                self.table.selectRow(0)
-        counts = {key: sum(1 for o in outcomes if verdict_of(o) == key) for key, _ in _SUMMARY}
-        parts = _counted(counts)
-        plural = "s" if len(outcomes) != 1 else ""
-        lead = (
-            f"Cancelled: {len(outcomes)} of {self._total} images checked"
-            if cancelled
-            else f"Checked {len(outcomes)} image{plural}"
-        )
-        self._show_notice(lead + (f": {', '.join(parts)}." if parts else "."))
-        if outcomes and not self.caption_edit.hasFocus():
+        outcomes = batch.outcomes
+        self.model.merge(outcomes, add_new=not batch.recheck)  # removed meanwhile: dropped
+        if self._caption_touched:
+            self.model.set_caption(self._caption())  # typed on while it ran: still stale
+        if batch.recheck:
+            self._recheck_paused = cancelled
+            self._show_current()
+        else:
+            self._select_outcome(outcomes, batch.already)
+        self._show_notice(self._batch_notice(batch, cancelled))
+        if outcomes and not batch.recheck and not self.caption_edit.hasFocus():
             self.table.setFocus()  # the keyboard lands on the results: arrows, N, Ctrl+E
         self._job_done()
         self.batch_finished.emit(len(outcomes))
+
+    def _select_outcome(self, outcomes: list[Entry], already: list[str]) -> None:
+        first = outcomes[0] if outcomes else None
+        if isinstance(first, CheckRecord) and self.select_check(first.id):
+            return
+        row = self.model.row_of_key(key_of(first)) if first is not None else -1
+        if row < 0 and already:
+            row = self.model.row_of_key(already[0])
+        index = self.proxy.mapFromSource(self.model.index(row, COL_FILE)) if row >= 0 else None
+        if index is not None and index.isValid():
+            self.table.selectionModel().setCurrentIndex(
+                index,
+                QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows,
+            )
+            self._show_current()
+
+    def _batch_notice(self, batch: BatchOutcome, cancelled: bool) -> str:
+        outcomes = batch.outcomes
+        counts = {key: sum(1 for o in outcomes if verdict_of(o) == key) for key, _ in _SUMMARY}
+        parts = _counted(counts)
+        tail = f": {', '.join(parts)}." if parts else "."
+        if batch.recheck:
+            lead = f"Checked {_images(len(outcomes))} again for the new caption"
+            if cancelled:
+                return f"Cancelled: {lead}{tail} The others still show their old verdict, greyed."
+            return lead + tail
+        already = ""
+        if batch.already:
+            row = self.model.row_of_key(batch.already[0])
+            entry = self.model.entry(row)
+            if len(batch.already) == 1 and entry is not None:
+                already = f"{entry_name(entry)} is already in the list."
+            else:
+                already = f"{_images(len(batch.already))} already in the list."
+            if not outcomes:
+                return already
+        if cancelled:
+            lead = f"Cancelled: {len(outcomes)} of {self._total} images checked"
+        else:
+            lead = f"Checked {_images(len(outcomes))}"
+        return lead + tail + (f" {already}" if already else "")
 
     @Slot(object)
     def _on_job_failed(self, exc: BaseException) -> None:
@@ -205,12 +288,49 @@ class CheckTab(CheckTabLayout):
         if self._queued:
             queued, self._queued = self._queued, []
             self.check_paths(queued)
+        elif self._recheck_due():
+            self._recheck_timer.start()
+
+    # -- the caption: a new one means the images are checked again -------------------
+    def _caption(self) -> str:
+        return self.caption_edit.text().strip()
+
+    @Slot(str)
+    def _on_caption_changed(self, _text: str) -> None:
+        self._caption_touched = True
+        self._recheck_paused = False
+        self.model.set_caption(self._caption())
+        if self.model.stale_entries():
+            self._recheck_timer.start()  # again: typing goes on, the check waits
+        else:
+            self._recheck_timer.stop()
+        self._update_actions()
+        self._update_summary()
+
+    def _recheck_due(self) -> bool:
+        return not self._recheck_paused and bool(self._recheckable())
+
+    def _recheckable(self) -> list[Path]:
+        """Stale rows whose file is still there (a moved file cannot be checked again)."""
+        paths = [Path(e.path) for e in self.model.stale_entries()]
+        return [p for p in paths if p.is_file()]
+
+    @Slot()
+    def _on_recheck_timeout(self) -> None:
+        if self._busy():
+            return  # started when the running work is done
+        if self.review.is_saving():
+            self._recheck_timer.start()  # an answer is being saved: it is carried over
+            return
+        paths = self._recheckable()
+        if paths:
+            self.check_paths(paths, recheck=True)
 
     # -- loading ------------------------------------------------------------------
     def _on_checks_loaded(self, records: list[CheckRecord]) -> None:
         self._loaded_once = True
         if self.model.rowCount() == 0:
-            self.model.set_entries(list(records))
+            self.model.set_entries(list(records))  # one row a file: its newest check
             if records:
                 self.table.selectRow(0)
         self._update_summary()
@@ -224,6 +344,20 @@ class CheckTab(CheckTabLayout):
     def _on_current_row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         self.review.show_entry(current.data(ObjectRole) if current.isValid() else None)
         self._update_actions()
+
+    @Slot(QItemSelection, QItemSelection)
+    def _on_selection_changed(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
+        self._update_actions()
+
+    def _show_current(self) -> None:
+        """Show the current row again if its entry was replaced (checked again)."""
+        current = self.table.currentIndex()
+        entry = current.data(ObjectRole) if current.isValid() else None
+        shown = self.detail.record
+        if entry is None:
+            self.review.show_entry(None)
+        elif not (isinstance(entry, CheckRecord) and shown is not None and shown.id == entry.id):
+            self.review.show_entry(entry)
 
     @Slot(object)
     def _on_review_record_changed(self, record: CheckRecord) -> None:
@@ -244,6 +378,9 @@ class CheckTab(CheckTabLayout):
 
     @Slot()
     def _on_cancel_triggered(self) -> None:
+        if self._export_job is not None:
+            self._export_job.cancel()
+            self.progress_bar.setFormat("Cancelling… (finishing the image being exported)")
         if self._job is not None:
             self._queued.clear()
             self._job.cancel()
@@ -251,16 +388,66 @@ class CheckTab(CheckTabLayout):
 
     @Slot()
     def _on_export_triggered(self) -> None:
-        record = self.detail.record
-        if record is None or self._dialog is not None:
+        selected = self._selected_entries()
+        if self._why_not_export(selected) is not None or self._dialog is not None:
+            return
+        records = [e for e in selected if isinstance(e, CheckRecord)]
+        if len(records) > 1:
+            self._export_many(records)
             return
         dialog = ExportDialog(
-            self._ctx.images, self._ctx.accounts, self._ctx.actor, self._runner, record, self
+            self._ctx.images, self._ctx.accounts, self._ctx.actor, self._runner, records[0], self
         )
         dialog.exported.connect(self._on_dialog_exported)
         dialog.finished.connect(self._on_dialog_finished)
         self._dialog = dialog
         dialog.open()
+
+    @Slot()
+    def _on_export_all_triggered(self) -> None:
+        records = self.model.exportable()
+        if records and not self._busy():
+            self._export_many(records)
+
+    def _export_many(self, records: list[CheckRecord]) -> None:
+        suggested = self._export_folder or Path(records[0].path).parent
+        folder = pickers.export_folder(self, suggested)
+        if folder is None or self._busy():
+            return
+        self._export_folder = folder
+        job = ExportJob(self._ctx.images, self._ctx.actor, records, folder, parent=self)
+        job.progressed.connect(self._on_export_progressed)
+        job.succeeded.connect(self._on_export_succeeded)
+        job.failed.connect(self._on_export_failed)
+        job.finished.connect(job.deleteLater)
+        self._export_job = job
+        self.progress_bar.setRange(0, len(records))
+        self.progress_bar.setValue(0)
+        self.progress_bar.setFormat(f"Exporting… 0 of {len(records)}")
+        self.progress_row.show()
+        self._update_actions()
+        job.start()
+
+    @Slot(int, int)
+    def _on_export_progressed(self, done: int, total: int) -> None:
+        self.progress_bar.setRange(0, max(total, 1))
+        self.progress_bar.setValue(done)
+        self.progress_bar.setFormat(f"Exporting… {done} of {total}")
+
+    @Slot(object)
+    def _on_export_succeeded(self, result: FolderExport) -> None:
+        self._export_job = None
+        self._job_done()
+        summary = result.summary()
+        self._show_notice(summary.splitlines()[0])
+        msgbox.info(self, "Export for publishing", summary)
+        self.exported_many.emit(result)
+
+    @Slot(object)
+    def _on_export_failed(self, exc: BaseException) -> None:
+        self._export_job = None
+        self._job_done()
+        msgbox.show_error(self, exc, title="Export for publishing")
 
     @Slot(object)
     def _on_dialog_exported(self, exported: ExportRecord) -> None:
@@ -273,29 +460,116 @@ class CheckTab(CheckTabLayout):
         if dialog is not None:
             dialog.deleteLater()
 
+    # -- removing rows ----------------------------------------------------------------
+    @Slot()
+    def _on_remove_triggered(self) -> None:
+        rows = self._selected_source_rows()
+        if not rows:
+            return
+        removed = self.model.remove(rows)
+        self._removed.append(removed)
+        count = len(removed.rows)
+        what = entry_name(removed.rows[0][1]) if count == 1 else _images(count)
+        self._show_notice(f"Removed {what} from the list (Ctrl+Z puts it back).")
+        if self.model.rowCount():
+            row = min(min(rows), self.model.rowCount() - 1)
+            index = self.proxy.mapFromSource(self.model.index(row, COL_FILE))
+            if index.isValid():
+                self.table.selectionModel().setCurrentIndex(
+                    index,
+                    QItemSelectionModel.SelectionFlag.ClearAndSelect
+                    | QItemSelectionModel.SelectionFlag.Rows,
+                )
+        self._show_current()
+        self._update_summary()
+        self._update_actions()
+
+    @Slot()
+    def _on_undo_remove_triggered(self) -> None:
+        if not self._removed:
+            return
+        back = self.model.restore(self._removed.pop())
+        if self._caption_touched:
+            self.model.set_caption(self._caption())
+            if self._recheck_due():
+                self._recheck_timer.start()
+        self._show_notice(f"Put {_images(len(back))} back in the list.")
+        if back:
+            self._select_outcome(back, [])
+        self._update_summary()
+        self._update_actions()
+
+    def _selected_source_rows(self) -> list[int]:
+        rows = {self.proxy.mapToSource(i).row() for i in self.table.selectionModel().selectedRows()}
+        return sorted(r for r in rows if r >= 0)
+
+    def _selected_entries(self) -> list[Entry]:
+        entries = (self.model.entry(r) for r in self._selected_source_rows())
+        return [e for e in entries if e is not None]
+
     @Slot(int)
     def _on_show_combo_changed(self, _index: int) -> None:
         self.proxy.set_verdict(self.show_combo.currentData() or "")
 
     # -- helpers ----------------------------------------------------------------------
+    def _busy(self) -> bool:
+        return self._job is not None or self._export_job is not None
+
+    def _why_not_export(self, selected: list[Entry]) -> str | None:
+        if not selected:
+            return "Select the images to export first."
+        if self._export_job is not None:
+            return "An export is running."
+        for entry in selected:
+            if self.model.is_stale(entry):
+                return f"{entry_name(entry)} is being checked again for the new caption."
+            why = why_not_export(entry)
+            if why is not None:
+                return why
+        return None
+
     def _update_actions(self) -> None:
+        a = self.check_actions
         record = self.detail.record
-        self.check_actions.cancel.setEnabled(self._job is not None)
-        self.check_actions.export.setEnabled(record is not None)
-        allowed = record is not None and why_not_confirm(self._deps) is None
+        selected = self._selected_entries()
+        a.cancel.setEnabled(self._busy())
+        why = self._why_not_export(selected)
+        a.export.setEnabled(why is None)
+        a.export.setToolTip(
+            why or "Write a safe copy: upright, no location, nothing hidden in the file (Ctrl+E)"
+        )
+        clear = len(self.model.exportable())
+        a.export_all.setEnabled(bool(clear) and not self._busy())
+        a.export_all.setToolTip(
+            f"Write a safe copy of each of the {_images(clear)} that may be published into a "
+            "folder (Ctrl+Shift+E)"
+            if clear
+            else "No image in the list is clear to publish yet."
+        )
+        a.remove.setEnabled(bool(selected))
+        a.undo_remove.setEnabled(bool(self._removed))
+        stale = record is not None and self.model.is_stale(record)
+        self.review.frozen = stale
+        self.detail.set_stale(stale)
+        if stale:
+            self.detail.faces.set_enabled_answers(False)
+        allowed = record is not None and why_not_confirm(self._deps) is None and not stale
         has_faces = record is not None and bool(record.faces)
         # N also answers "no pupil is shown" when no face was found.
-        self.check_actions.not_protected.setEnabled(
+        a.not_protected.setEnabled(
             allowed and (has_faces or (record is not None and record.awaits_no_people))
         )
-        for action in (self.check_actions.this_is, self.check_actions.next_face):
+        for action in (a.this_is, a.next_face):
             action.setEnabled(allowed and has_faces)
         self.show_empty_state(self.model.rowCount() == 0 and self._job is None)
 
     def _update_summary(self) -> None:
         counts = self.model.counts()
         total = sum(counts.values())
-        parts = [f"{total} image{'s' if total != 1 else ''}", *_counted(counts)]
+        parts = [_images(total), *_counted(counts)]
+        stale = len(self.model.stale_entries())
+        if stale:
+            parts.append(f"{stale} to check again for the new caption")
         self.summary_label.setText("  ·  ".join(parts) if total else "")
 
     @Slot(str)

@@ -14,7 +14,6 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     QPersistentModelIndex,
-    QSortFilterProxyModel,
     Qt,
 )
 from PySide6.QtGui import QBrush, QColor
@@ -60,6 +59,22 @@ def verdict_of(entry: Entry) -> str:
     return entry.verdict if isinstance(entry, CheckRecord) else "error"
 
 
+def why_not_export(entry: Entry) -> str | None:
+    """Why this entry may not be exported for publishing yet; None when it may."""
+    if not isinstance(entry, CheckRecord):
+        return f"{entry_name(entry)} could not be read as an image."
+    if entry.verdict == "blocked":
+        return f"{entry.file_name} is blocked: it cannot be published."
+    if entry.awaits_no_people:
+        return f"{entry.file_name}: confirm first that no pupil is shown (N)."
+    if entry.unconfirmed_faces:
+        left = len(entry.unconfirmed_faces)
+        return f"{entry.file_name}: {left} face(s) still to confirm."
+    if entry.verdict != "clear":
+        return f"{entry.file_name} is not yet clear."
+    return None
+
+
 def entry_name(entry: Entry) -> str:
     if isinstance(entry, CheckRecord):
         return entry.file_name
@@ -90,140 +105,6 @@ def face_state(face: FaceView) -> tuple[str, str]:
         distance = f" (distance {face.distance:.2f})" if face.distance is not None else ""
         return f"Looks like {who}{distance}: please decide", "review"
     return "Not yet confirmed", "review"
-
-
-# -- checked images --------------------------------------------------------------------
-COL_VERDICT = 0
-COL_FILE = 1
-COL_FACES = 2
-CHECK_HEADERS = ("Verdict", "Image", "Faces")
-
-
-class CheckListModel(QAbstractTableModel):
-    """Checked images, newest batch first; ``ObjectRole`` gives the record or error."""
-
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._entries: list[Entry] = []
-
-    # -- public -------------------------------------------------------------------
-    def set_entries(self, entries: list[Entry]) -> None:
-        self.beginResetModel()
-        self._entries = list(entries)
-        self.endResetModel()
-
-    def prepend(self, entries: list[Entry]) -> None:
-        """A new batch goes on top; an image checked again replaces nothing (new check)."""
-        if not entries:
-            return
-        self.beginInsertRows(_ROOT, 0, len(entries) - 1)
-        self._entries[0:0] = entries
-        self.endInsertRows()
-
-    def replace(self, record: CheckRecord) -> int:
-        """Put an updated record (after a confirmation) in place; its row, or -1."""
-        row = self.row_of(record.id)
-        if row >= 0:
-            self._entries[row] = record
-            self.dataChanged.emit(self.index(row, 0), self.index(row, len(CHECK_HEADERS) - 1))
-        return row
-
-    def entry(self, row: int) -> Entry | None:
-        return self._entries[row] if 0 <= row < len(self._entries) else None
-
-    def entries(self) -> list[Entry]:
-        return list(self._entries)
-
-    def row_of(self, check_id: int) -> int:
-        for row, entry in enumerate(self._entries):
-            if isinstance(entry, CheckRecord) and entry.id == check_id:
-                return row
-        return -1
-
-    def counts(self) -> dict[str, int]:
-        out = dict.fromkeys(TONES, 0)
-        for entry in self._entries:
-            out[verdict_of(entry)] += 1
-        return out
-
-    # -- QAbstractTableModel ------------------------------------------------------
-    def rowCount(self, parent: _Index = _ROOT) -> int:  # QAbstractItemModel.rowCount
-        return 0 if parent.isValid() else len(self._entries)
-
-    def columnCount(self, parent: _Index = _ROOT) -> int:  # QAbstractItemModel.columnCount
-        return 0 if parent.isValid() else len(CHECK_HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:  # QAbstractItemModel
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(CHECK_HEADERS)
-        ):
-            return CHECK_HEADERS[section]
-        return None
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # QAIM.data
-        entry = self.entry(index.row()) if index.isValid() else None
-        if entry is None:
-            return None
-        column = index.column()
-        tone = TONES[verdict_of(entry)]
-        if role == ObjectRole:
-            return entry
-        if role == VerdictRole:
-            return verdict_of(entry)
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            if column == COL_VERDICT:
-                return tone.label
-            if column == COL_FILE:
-                return entry_name(entry)
-            if column == COL_FACES:
-                return faces_text(entry)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            if isinstance(entry, CheckRecord):
-                return f"{entry.path}\n\n" + "\n".join(f"• {r}" for r in entry.reasons)
-            return f"{entry.path}\n\nCould not be checked: {entry.reason}"
-        if role == Qt.ItemDataRole.ForegroundRole and column == COL_VERDICT:
-            return QBrush(tone.fg)
-        if role == Qt.ItemDataRole.BackgroundRole and column == COL_VERDICT:
-            return QBrush(tone.bg)
-        if role == Qt.ItemDataRole.TextAlignmentRole and column == COL_FACES:
-            return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        return None
-
-
-SHOW_CHOICES = (
-    ("All images", ""),
-    ("Blocked", "blocked"),
-    ("To review", "review"),
-    ("Clear", "clear"),
-    ("Unreadable", "error"),
-)
-
-
-class CheckFilterProxy(QSortFilterProxyModel):
-    """Show one verdict only (e.g. "To review", to work through the faces)."""
-
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._verdict = ""
-
-    def set_verdict(self, verdict: str) -> None:
-        if hasattr(self, "beginFilterChange"):  # Qt 6.10+
-            self.beginFilterChange()
-            self._verdict = verdict
-            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
-        else:
-            self._verdict = verdict
-            self.invalidateRowsFilter()
-
-    def filterAcceptsRow(self, row: int, parent: _Index) -> bool:  # QSortFilterProxyModel
-        if not self._verdict:
-            return True
-        index = self.sourceModel().index(row, COL_VERDICT, parent)
-        return index.data(VerdictRole) == self._verdict
 
 
 # -- the register ------------------------------------------------------------------------

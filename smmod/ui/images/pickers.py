@@ -37,3 +37,10 @@ def export_target(parent: QWidget | None, suggested: Path) -> Path | None:
     kind = "JPEG image (*.jpg *.jpeg)" if suffix in (".jpg", ".jpeg") else "PNG image (*.png)"
     path, _ = QFileDialog.getSaveFileName(parent, "Save the copy for publishing as", str(suggested), kind)
     return Path(path) if path else None
+
+
+def export_folder(parent: QWidget | None, suggested: Path) -> Path | None:
+    folder = QFileDialog.getExistingDirectory(
+        parent, "Export every clear image into this folder", str(suggested)
+    )
+    return Path(folder) if folder else None

@@ -55,6 +55,8 @@ class ReviewController(QObject):
         self._wanted = 0
         self._images: dict[int, QImage] = {}
         self._saving = False
+        #: The image shown is being checked again (the caption changed): no answers now.
+        self.frozen = False
         faces = detail.faces
         faces.not_protected_requested.connect(self._on_not_protected_requested)
         faces.pupil_requested.connect(self._on_pupil_requested)
@@ -113,6 +115,9 @@ class ReviewController(QObject):
             current = self.detail.faces.current_face()
             self.detail.faces.set_current_face(([i for i in faces if i > current] or faces)[0])
 
+    def is_saving(self) -> bool:
+        return self._saving
+
     def wait(self, msecs: int = 30_000) -> bool:
         return self._face_runner.wait(msecs)
 
@@ -148,7 +153,7 @@ class ReviewController(QObject):
         self.detail.show_image(
             self._images[record.id], self.references, self._note, why_not_confirm(self._deps), current=current
         )
-        if self._saving:
+        if self._saving or self.frozen:
             self.detail.faces.set_enabled_answers(False)
         self.detail_shown.emit(record.id)
 
@@ -171,7 +176,7 @@ class ReviewController(QObject):
     def _confirm(self, face: int | None, pupil_id: int | None) -> None:
         """Save a person's word on ``face``, or (``face`` None) that no pupil is shown."""
         record = self.detail.record
-        if record is None or self._saving or why_not_confirm(self._deps) is not None:
+        if record is None or self._saving or self.frozen or why_not_confirm(self._deps) is not None:
             return
         self._saving = True
         self.detail.faces.set_enabled_answers(False)
