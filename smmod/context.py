@@ -177,7 +177,7 @@ class AppContext:
 
         if key.startswith("images."):
             require(self.actor, "slt", "administrator", doing="change the image checker's mode")
-        before = self.settings.get(key)
+        before = self.settings.stored(key)  # a bad stored value is shown as it was
         self.settings.set(key, value)
         after = self.settings.get(key)
         if after == before:
@@ -218,10 +218,12 @@ def database_url(settings: Settings) -> str | None:
 
 
 def open_context(home: str | None = None, *, daily_backup: bool = True,
-                 clock: Clock | None = None) -> AppContext:
-    """``clock`` defaults to the system clock, or the one ``SMMOD_NOW`` freezes."""
+                 clock: Clock | None = None, settings: Settings | None = None) -> AppContext:
+    """``clock`` defaults to the system clock, or the one ``SMMOD_NOW`` freezes;
+    ``settings`` to the settings file, which must then hold only valid values."""
     paths = resolve_paths(home).ensure()
-    settings = Settings.load(paths.settings_file)
+    if settings is None:
+        settings = Settings.load(paths.settings_file)
     database = open_database(paths.database, paths.backups, url=database_url(settings),
                              keep_backups=int(settings.get("backup.keep")),
                              daily_backup=daily_backup,
