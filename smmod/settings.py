@@ -68,6 +68,20 @@ def _parse_dates(text: str) -> list[str]:
     return out
 
 
+def _parse_database_url(text: str) -> str:
+    """The form of a ``database.url`` (whether it answers is checked by smmod.dburl.prepare)."""
+    from smmod import dburl
+
+    if not text.strip():
+        return ""
+    url = dburl.parse(text)
+    if url.password is not None:
+        raise ValueError("a password does not belong in the settings file; set the URL with "
+                         "smmod settings set database.url URL, which keeps the password in "
+                         "the keyring")
+    return url.render_as_string(hide_password=False)
+
+
 @dataclass(frozen=True)
 class Setting:
     key: str
@@ -133,6 +147,14 @@ class Setting:
         value = self.validate(value)
         return self.parse(self.format(value)) if self.parser is not None else value
 
+    def display(self, value: Any) -> str:
+        """The value for people: as ``format``, with any password hidden."""
+        if self.key == "database.url" and isinstance(value, str):
+            from smmod import dburl
+
+            return dburl.shown(value)
+        return self.format(value)
+
     def format(self, value: Any) -> str:
         if isinstance(value, bool):
             return "true" if value else "false"
@@ -180,7 +202,9 @@ SCHEMA: tuple[Setting, ...] = (
             "face_check: a person confirms every face; assisted: match consented pupils' templates.",
             choices=("face_check", "assisted")),
     Setting("database.url", str, "",
-            "SQLAlchemy URL of a shared database; empty means the local SQLite file."),
+            "The database to use: sqlite:////path/file.sqlite3, or postgresql://user@server/db "
+            "whose password is kept in the keyring; empty means this computer's own file.",
+            parser=_parse_database_url),
 )
 
 BY_KEY: dict[str, Setting] = {s.key: s for s in SCHEMA}

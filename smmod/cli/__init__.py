@@ -56,7 +56,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"smmod: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except Exception:
-        log.exception("unexpected error in 'smmod %s'", " ".join(argv or sys.argv[1:2]))
+        # The verbs only: a value on the command line may be a password (database.url).
+        words = list(argv if argv is not None else sys.argv[1:])[:2]
+        log.exception("unexpected error in 'smmod %s'", " ".join(words))
         print("smmod: something went wrong; the details are in the log "
               f"({resolve_paths(args.home).log_file})", file=sys.stderr)
         return EXIT_USAGE

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
+from typing import Any
 
 from smmod.cli.common import (
     EXIT_OK,
@@ -15,10 +17,10 @@ from smmod.cli.common import (
     emit_json,
     print_table,
 )
-from smmod.errors import InputError
+from smmod.errors import InputError, SmmodError
 from smmod.identity import current_username
 from smmod.paths import resolve_paths
-from smmod.settings import BY_KEY, SCHEMA, Settings
+from smmod.settings import BY_KEY, SCHEMA, Setting, Settings
 from smmod.staff.service import StaffInput
 from smmod.store import backup as backups
 
@@ -134,17 +136,21 @@ def _warn_problems(settings: Settings, only: str | None = None) -> bool:
     return bool(problems)
 
 
+def _for_json(setting: Setting, value: Any) -> Any:
+    return setting.display(value) if setting.key == "database.url" else value
+
+
 def cmd_settings_list(args: argparse.Namespace) -> int:
     settings = _settings(args)
     problems = settings.problems
     if args.json:
-        emit_json({s.key: {"value": settings.stored(s.key), "default": s.default,
+        emit_json({s.key: {"value": _for_json(s, settings.stored(s.key)), "default": s.default,
                            "description": s.description,
                            **({"choices": list(s.choices)} if s.choices else {}),
                            **({"problem": problems[s.key]} if s.key in problems else {})}
                    for s in SCHEMA})
     else:
-        print_table([[s.key, s.format(settings.stored(s.key))
+        print_table([[s.key, s.display(settings.stored(s.key))
                       + ("  (NOT VALID)" if s.key in problems else ""), s.description]
                      for s in SCHEMA],
                     ["key", "value", "description"])
@@ -154,19 +160,38 @@ def cmd_settings_list(args: argparse.Namespace) -> int:
 def cmd_settings_get(args: argparse.Namespace) -> int:
     settings = _settings(args)
     value = settings.stored(args.key)  # an unknown key is refused here
-    print(BY_KEY[args.key].format(value))
+    print(BY_KEY[args.key].display(value))
     return EXIT_PROBLEMS if _warn_problems(settings, only=args.key) else EXIT_OK
 
 
 def cmd_settings_set(args: argparse.Namespace) -> int:
+    from smmod import dburl
+    from smmod.context import default_vault
+
     paths = resolve_paths(getattr(args, "home", None))
     settings = _settings(args)
+    ctx = None
     if paths.database.exists():  # set up: the change goes in the audit trail
-        ctx = context(args, settings)
+        try:
+            ctx = context(args, settings)
+        except Exception as exc:
+            if args.key != dburl.KEY:
+                raise
+            # The database in use cannot be opened, perhaps because of this very setting:
+            # changing it must still work, or nobody could ever put it right.
+            why = str(exc) if isinstance(exc, SmmodError) else type(exc).__name__
+            print(f"smmod: note: this change is not in the audit trail, because the database "
+                  f"in use could not be opened ({why})", file=sys.stderr)
+    if ctx is not None:
         ctx.change_setting(args.key, args.value)
     else:  # before `smmod init` there is no trail to write to yet
-        settings.set(args.key, args.value)
-    print(f"{args.key} = {BY_KEY[args.key].format(settings.get(args.key))}")
+        value = dburl.prepare(args.value, default_vault()) if args.key == dburl.KEY \
+            else args.value
+        settings.set(args.key, value)
+    print(f"{args.key} = {BY_KEY[args.key].display(settings.get(args.key))}")
+    if args.key == dburl.KEY and os.environ.get(dburl.ENV):
+        print(f"smmod: note: {dburl.ENV} is set, and is used instead of this setting",
+              file=sys.stderr)
     _warn_problems(settings)
     return EXIT_OK
 
