@@ -10,9 +10,11 @@ def main() -> int:
         from smmod.cli import main as cli_main
 
         return cli_main(sys.argv[1:])
+    from smmod.private import private_umask
     from smmod.ui.app import run
 
-    return run()
+    with private_umask():  # the database, backups, PDFs and exports: the user's alone
+        return run()
 
 
 if __name__ == "__main__":

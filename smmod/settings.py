@@ -352,9 +352,14 @@ class Settings:
         for key, value in sorted(kept.items()):
             section, _, name = key.partition(".")
             nested.setdefault(section, {})[name] = value
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        from smmod import private
+
+        private.make_folder(self.path.parent)
         tmp = self.path.with_suffix(".tmp")
-        tmp.write_text(tomli_w.dumps(nested), encoding="utf-8")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, private.FILE_MODE)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(tomli_w.dumps(nested))
+        private.make_file(tmp)  # an older .tmp left behind keeps its mode through O_CREAT
         os.replace(tmp, self.path)
 
     # Typed accessors for the values other modules read most.
