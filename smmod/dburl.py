@@ -14,7 +14,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from smmod.errors import InputError, KeyringUnavailable, NotFound, SmmodError
+from smmod.errors import InputError, KeyringUnavailable, NotFound, SmmodError, clip
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import URL
@@ -49,7 +49,7 @@ def parse(text: str) -> URL:
     except (ArgumentError, ValueError):
         raise _refuse(f"this is not a database URL; expected {_EXAMPLES}") from None
     backend, driver = url.get_backend_name(), url.get_driver_name()
-    shown = url.render_as_string(hide_password=True)
+    shown = clip(url.render_as_string(hide_password=True), 200)
     if backend == "sqlite":
         if url.drivername not in ("sqlite", "sqlite+pysqlite"):
             raise _refuse(f"{shown}: smmod opens SQLite files with the pysqlite driver only")
@@ -73,7 +73,7 @@ def parse(text: str) -> URL:
 def check_answers(url: URL) -> None:
     """Refuse, saying why, unless smmod can use ``url`` now (the server answers, or the
     SQLite file's folder exists and can be written)."""
-    shown = url.render_as_string(hide_password=True)
+    shown = clip(url.render_as_string(hide_password=True), 200)
     if url.get_backend_name() == "sqlite":
         assert url.database is not None
         path = Path(url.database)

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import tomli_w
 
-from smmod.errors import InputError
+from smmod.errors import InputError, clip
 
 log = logging.getLogger("smmod.settings")
 
@@ -62,7 +62,7 @@ def _parse_dates(text: str) -> list[str]:
                 date.fromisoformat(chunk)
         except ValueError:
             raise ValueError(
-                f"'{chunk}' is not a date (YYYY-MM-DD) or range (YYYY-MM-DD..YYYY-MM-DD)"
+                f"'{clip(chunk)}' is not a date (YYYY-MM-DD) or range (YYYY-MM-DD..YYYY-MM-DD)"
             ) from None
         out.append(chunk)
     return out
@@ -105,7 +105,7 @@ class Setting:
                     value = int(text.strip())
                 except ValueError:
                     raise ValueError(f"expected a whole number{self._range()}, "
-                                     f"got '{text}'") from None
+                                     f"got '{clip(text)}'") from None
             else:
                 value = text.strip()
         except ValueError as exc:
@@ -119,19 +119,20 @@ class Setting:
 
     def validate(self, value: Any) -> Any:
         if self.kind is int and (isinstance(value, bool) or not isinstance(value, int)):
-            raise InputError(f"expected a whole number{self._range()}, got {value!r}",
+            raise InputError(f"expected a whole number{self._range()}, got {clip(repr(value))}",
                              field=self.key)
         if self.kind is bool and not isinstance(value, bool):
-            raise InputError(f"expected true or false, got {value!r}", field=self.key)
+            raise InputError(f"expected true or false, got {clip(repr(value))}", field=self.key)
         if self.kind is str and not isinstance(value, str):
-            raise InputError(f"expected text, got {value!r}", field=self.key)
+            raise InputError(f"expected text, got {clip(repr(value))}", field=self.key)
         if self.kind is list and not (
             isinstance(value, list) and all(isinstance(v, str) for v in value)
         ):
-            raise InputError(f"expected a list of text values, got {value!r}", field=self.key)
+            raise InputError(f"expected a list of text values, got {clip(repr(value))}",
+                             field=self.key)
         if self.choices and value not in self.choices:
             raise InputError(
-                f"'{value}' is not allowed; choose one of: {', '.join(self.choices)}",
+                f"'{clip(value)}' is not allowed; choose one of: {', '.join(self.choices)}",
                 field=self.key,
             )
         too_low = self.minimum is not None and value < self.minimum
