@@ -14,11 +14,12 @@ training on a fixed day.
 from __future__ import annotations
 
 import os
+import re
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from smmod.errors import InputError
+from smmod.errors import InputError, clip
 
 ENV_NOW = "SMMOD_NOW"
 SCHOOL_ZONE = "Europe/London"
@@ -87,11 +88,37 @@ def _aware(at: datetime) -> datetime:
     return at.astimezone(UTC)
 
 
+_OFFSET_AT_END = re.compile(r"[+-]\d{2}(?::?\d{2}(?::?\d{2}(?:\.\d+)?)?)?$")
+
+
+def iso_reason(text: str, err: ValueError) -> str | None:
+    """Why ``datetime.fromisoformat(text)`` refused ``text``, in words, or None when it
+    says no more than "not ISO 8601" (never Python's ``timedelta`` internals)."""
+    message = str(err)
+    if "offset must be a timedelta" in message:
+        found = _OFFSET_AT_END.search(text.strip())
+        offset = f" {found.group()}" if found else ""
+        return f"the UTC offset{offset} is out of range: it must be from -23:59 to +23:59"
+    if "out of range" in message or "must be in" in message:
+        return message  # "month must be in 1..12", "day is out of range for month"
+    return None
+
+
 def parse_instant(text: str) -> datetime:
-    """An ISO 8601 instant with its offset (``Z`` allowed); naive text is refused."""
-    value = datetime.fromisoformat(text.strip().replace("Z", "+00:00").replace("z", "+00:00"))
+    """An ISO 8601 instant with its offset (``Z`` allowed); naive text is refused.
+
+    ValueError says why in words, quoting at most the start of ``text``.
+    """
+    cleaned = text.strip().replace("Z", "+00:00").replace("z", "+00:00")
+    try:
+        value = datetime.fromisoformat(cleaned)
+    except ValueError as err:
+        reason = iso_reason(cleaned, err)
+        raise ValueError(f"'{clip(text.strip())}' is not an ISO 8601 instant"
+                         + (f": {reason}" if reason else "")) from None
     if value.tzinfo is None:
-        raise ValueError(f"{text!r} has no time zone: add Z or an offset such as +00:00")
+        raise ValueError(f"'{clip(text.strip())}' has no time zone: add Z or an offset such "
+                         "as +00:00")
     return value.astimezone(UTC)
 
 

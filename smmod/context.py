@@ -11,7 +11,10 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy.exc import OperationalError
+
 from smmod.clock import Clock, from_environment
+from smmod.errors import SmmodError
 from smmod.identity import Actor, resolve_actor
 from smmod.paths import Paths, resolve_paths
 from smmod.settings import Settings
@@ -83,9 +86,7 @@ class AppContext:
     @cached_property
     def vault(self) -> Vault:
         """The OS keyring (``SMMOD_KEYRING_SERVICE`` renames the service, for tests)."""
-        from smmod.vault import Vault
-
-        return Vault(service=os.environ.get("SMMOD_KEYRING_SERVICE", "smmod"))
+        return default_vault()
 
     @cached_property
     def dnp(self) -> DnpService:
@@ -171,20 +172,22 @@ class AppContext:
         administrator. Deadlines of open items follow a change of the ``sla.*`` rules.
         """
         from smmod import audit
+        from smmod.dburl import prepare
         from smmod.identity import require
         from smmod.settings import BY_KEY
-        from smmod.store.engine import masked_url
 
         if key.startswith("images."):
             require(self.actor, "slt", "administrator", doing="change the image checker's mode")
-        before = self.settings.get(key)
+        if key == "database.url":  # checked to answer; its password goes in the keyring
+            value = prepare(str(value), self.vault)
+        before = self.settings.stored(key)  # a bad stored value is shown as it was
         self.settings.set(key, value)
         after = self.settings.get(key)
         if after == before:
             return
 
         def shown(v: Any) -> str:
-            return masked_url(v) if key == "database.url" and v else BY_KEY[key].format(v)
+            return BY_KEY[key].display(v)
 
         with self.session_factory.begin() as session:
             audit.record(session, actor=self.actor.username, action="settings.set",
@@ -213,19 +216,43 @@ class AppContext:
         self.database.dispose()
 
 
+def default_vault() -> Vault:
+    """The OS keyring (``SMMOD_KEYRING_SERVICE`` renames the service, for tests)."""
+    from smmod.vault import Vault
+
+    return Vault(service=os.environ.get("SMMOD_KEYRING_SERVICE", "smmod"))
+
+
 def database_url(settings: Settings) -> str | None:
-    return os.environ.get("SMMOD_DATABASE_URL") or settings.get("database.url") or None
+    """``SMMOD_DATABASE_URL``, else the setting with its password from the keyring, else
+    None (this computer's own SQLite file)."""
+    from smmod import dburl
+
+    if os.environ.get(dburl.ENV):
+        return os.environ[dburl.ENV]
+    stored = str(settings.get("database.url"))
+    return dburl.with_password(stored, default_vault()) if stored else None
 
 
 def open_context(home: str | None = None, *, daily_backup: bool = True,
-                 clock: Clock | None = None) -> AppContext:
-    """``clock`` defaults to the system clock, or the one ``SMMOD_NOW`` freezes."""
+                 clock: Clock | None = None, settings: Settings | None = None) -> AppContext:
+    """``clock`` defaults to the system clock, or the one ``SMMOD_NOW`` freezes;
+    ``settings`` to the settings file, which must then hold only valid values."""
     paths = resolve_paths(home).ensure()
-    settings = Settings.load(paths.settings_file)
-    database = open_database(paths.database, paths.backups, url=database_url(settings),
-                             keep_backups=int(settings.get("backup.keep")),
-                             daily_backup=daily_backup,
-                             clock=clock or from_environment(settings.get("sla.timezone")))
+    if settings is None:
+        settings = Settings.load(paths.settings_file)
+    url = database_url(settings)
+    clock = clock or from_environment(settings.get("sla.timezone"))
+    try:
+        database = open_database(paths.database, paths.backups, url=url,
+                                 keep_backups=int(settings.get("backup.keep")),
+                                 daily_backup=daily_backup, clock=clock)
+    except OperationalError as exc:
+        if not url:
+            raise
+        from smmod import dburl
+
+        raise SmmodError(dburl.unreachable(url, exc)) from None
     ctx = AppContext(paths, settings, database)
     ctx.refresh_actor()
     return ctx

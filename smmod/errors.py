@@ -13,6 +13,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 
+def clip(value: object, limit: int = 40) -> str:
+    """A value quoted back in a message, cut short: a message stays one readable line even
+    when the value is a 100 KB argument or a whole file pasted into a field."""
+    text = str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 class SmmodError(Exception):
     """An error the user can act on; ``str(err)`` is the message to show."""
 

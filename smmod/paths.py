@@ -53,8 +53,19 @@ class Paths:
         return self.data_dir / "records"
 
     def ensure(self) -> Paths:
-        for folder in (self.data_dir, self.config_dir, self.log_dir, self.cache_dir, self.backups):
-            folder.mkdir(parents=True, exist_ok=True)
+        """Create the folders, private; make private what an earlier smmod left open."""
+        from smmod import private
+
+        db = self.database
+        private.tighten(
+            folders=(self.data_dir, self.config_dir, self.log_dir, self.cache_dir, self.backups),
+            files=(db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm"),
+                   db.with_name(db.name + "-journal"), self.settings_file, self.lock_file),
+            trees=(self.backups, self.records_dir, self.log_dir, self.cache_dir))
+        if not private.ENABLED:
+            for folder in (self.data_dir, self.config_dir, self.log_dir, self.cache_dir,
+                           self.backups):
+                folder.mkdir(parents=True, exist_ok=True)
         return self
 
 

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import tomli_w
 
-from smmod.errors import InputError
+from smmod.errors import InputError, clip
 
 log = logging.getLogger("smmod.settings")
 
@@ -62,10 +62,24 @@ def _parse_dates(text: str) -> list[str]:
                 date.fromisoformat(chunk)
         except ValueError:
             raise ValueError(
-                f"'{chunk}' is not a date (YYYY-MM-DD) or range (YYYY-MM-DD..YYYY-MM-DD)"
+                f"'{clip(chunk)}' is not a date (YYYY-MM-DD) or range (YYYY-MM-DD..YYYY-MM-DD)"
             ) from None
         out.append(chunk)
     return out
+
+
+def _parse_database_url(text: str) -> str:
+    """The form of a ``database.url`` (whether it answers is checked by smmod.dburl.prepare)."""
+    from smmod import dburl
+
+    if not text.strip():
+        return ""
+    url = dburl.parse(text)
+    if url.password is not None:
+        raise ValueError("a password does not belong in the settings file; set the URL with "
+                         "smmod settings set database.url URL, which keeps the password in "
+                         "the keyring")
+    return url.render_as_string(hide_password=False)
 
 
 @dataclass(frozen=True)
@@ -91,7 +105,7 @@ class Setting:
                     value = int(text.strip())
                 except ValueError:
                     raise ValueError(f"expected a whole number{self._range()}, "
-                                     f"got '{text}'") from None
+                                     f"got '{clip(text)}'") from None
             else:
                 value = text.strip()
         except ValueError as exc:
@@ -105,19 +119,20 @@ class Setting:
 
     def validate(self, value: Any) -> Any:
         if self.kind is int and (isinstance(value, bool) or not isinstance(value, int)):
-            raise InputError(f"expected a whole number{self._range()}, got {value!r}",
+            raise InputError(f"expected a whole number{self._range()}, got {clip(repr(value))}",
                              field=self.key)
         if self.kind is bool and not isinstance(value, bool):
-            raise InputError(f"expected true or false, got {value!r}", field=self.key)
+            raise InputError(f"expected true or false, got {clip(repr(value))}", field=self.key)
         if self.kind is str and not isinstance(value, str):
-            raise InputError(f"expected text, got {value!r}", field=self.key)
+            raise InputError(f"expected text, got {clip(repr(value))}", field=self.key)
         if self.kind is list and not (
             isinstance(value, list) and all(isinstance(v, str) for v in value)
         ):
-            raise InputError(f"expected a list of text values, got {value!r}", field=self.key)
+            raise InputError(f"expected a list of text values, got {clip(repr(value))}",
+                             field=self.key)
         if self.choices and value not in self.choices:
             raise InputError(
-                f"'{value}' is not allowed; choose one of: {', '.join(self.choices)}",
+                f"'{clip(value)}' is not allowed; choose one of: {', '.join(self.choices)}",
                 field=self.key,
             )
         too_low = self.minimum is not None and value < self.minimum
@@ -132,6 +147,14 @@ class Setting:
         """A value read from the file: the same checks as text typed by a person."""
         value = self.validate(value)
         return self.parse(self.format(value)) if self.parser is not None else value
+
+    def display(self, value: Any) -> str:
+        """The value for people: as ``format``, with any password hidden."""
+        if self.key == "database.url" and isinstance(value, str):
+            from smmod import dburl
+
+            return dburl.shown(value)
+        return self.format(value)
 
     def format(self, value: Any) -> str:
         if isinstance(value, bool):
@@ -180,10 +203,17 @@ SCHEMA: tuple[Setting, ...] = (
             "face_check: a person confirms every face; assisted: match consented pupils' templates.",
             choices=("face_check", "assisted")),
     Setting("database.url", str, "",
-            "SQLAlchemy URL of a shared database; empty means the local SQLite file."),
+            "The database to use: sqlite:////path/file.sqlite3, or postgresql://user@server/db "
+            "whose password is kept in the keyring; empty means this computer's own file.",
+            parser=_parse_database_url),
 )
 
 BY_KEY: dict[str, Setting] = {s.key: s for s in SCHEMA}
+
+# The working calendar's fields, by the setting each comes from.
+_CALENDAR_FIELDS = {"nation": "sla.nation", "tz": "sla.timezone", "end_of_day": "sla.end_of_day",
+                    "closures": "sla.closures", "roll_deadline_off_non_working_day":
+                    "sla.roll_non_working"}
 
 
 def _lookup(key: str) -> Setting:
@@ -201,9 +231,17 @@ class Settings:
 
     path: Path | None = None
     _values: dict[str, Any] = field(default_factory=dict)
+    _invalid: dict[str, tuple[Any, str]] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, path: Path) -> Settings:
+    def load(cls, path: Path, *, strict: bool = True) -> Settings:
+        """Read the file; every value gets the checks a value typed by a person gets.
+
+        ``strict`` (the default, for every command that uses the settings) refuses a file
+        holding a bad value, naming it and saying how to clear it. The ``settings`` verbs
+        and the settings dialog load with ``strict=False``: a bad value is kept aside in
+        ``problems`` (and in the file, untouched) so that it can be seen and replaced.
+        """
         settings = cls(path=path)
         if not path.exists():
             return settings
@@ -218,22 +256,56 @@ class Settings:
             try:
                 settings._values[key] = BY_KEY[key].accept(value)
             except InputError as exc:
-                raise InputError(exc.reason, file=str(path), field=key) from None
-        for key in ("images.mode", "images.dpia_reference"):
-            try:
-                settings._check_cross_rules(key, settings.get(key))
-            except InputError as exc:
-                raise InputError(exc.reason, file=str(path), field=key) from None
+                settings._invalid[key] = (value, exc.reason)
+        for key, reason in settings._whole_problems():
+            if key in settings._values:
+                settings._invalid[key] = (settings._values.pop(key), reason)
+        if strict and settings._invalid:
+            key, (_, reason) = next(iter(settings._invalid.items()))
+            raise InputError(settings.how_to_clear(key, reason), file=str(path), field=key)
         return settings
+
+    @property
+    def problems(self) -> dict[str, str]:
+        """Stored values that are not valid, by key, with the reason (``strict=False``)."""
+        return {key: reason for key, (_, reason) in self._invalid.items()}
+
+    def stored(self, key: str) -> Any:
+        """The value as the file holds it, even when it is not valid."""
+        if key in self._invalid:
+            return self._invalid[key][0]
+        return self.get(key)
+
+    @staticmethod
+    def how_to_clear(key: str, reason: str) -> str:
+        return (f"{reason}. Change it with: smmod settings set {key} VALUE, or go back to "
+                f"the default with: smmod settings set {key} \"\"")
 
     def get(self, key: str) -> Any:
         setting = _lookup(key)
         return self._values.get(key, setting.default)
 
     def set(self, key: str, value: Any) -> None:
+        """Check ``value``, and everything it affects, then save; nothing is saved if refused.
+
+        Empty text puts the setting back to its default. The whole resulting set of
+        settings goes through the checks later commands make (the working calendar, the
+        image checker's rules) before anything is written. Values that were already bad
+        in the file and are not the one being set are left as they were.
+        """
         setting = _lookup(key)
-        value = setting.parse(value) if isinstance(value, str) else setting.validate(value)
+        if isinstance(value, str) and not value.strip():
+            value = setting.default
+        else:
+            value = setting.parse(value) if isinstance(value, str) else setting.validate(value)
         self._check_cross_rules(key, value)
+        candidate = Settings(path=None, _values=dict(self._values), _invalid=dict(self._invalid))
+        candidate._invalid.pop(key, None)
+        candidate._values[key] = value
+        for bad_key, reason in candidate._whole_problems():
+            if bad_key not in self._invalid:
+                raise InputError(reason, field=bad_key)
+        self._invalid.pop(key, None)
         if value == setting.default:
             self._values.pop(key, None)
         else:
@@ -243,6 +315,23 @@ class Settings:
     def items(self) -> Iterator[tuple[Setting, Any]]:
         for setting in SCHEMA:
             yield setting, self.get(setting.key)
+
+    def _whole_problems(self) -> list[tuple[str, str]]:
+        """What the settings taken together break: the same checks later commands make."""
+        from smmod.queue.calendar import calendar_from_settings
+
+        problems: list[tuple[str, str]] = []
+        for key in ("images.mode", "images.dpia_reference"):
+            try:
+                self._check_cross_rules(key, self.get(key))
+            except InputError as exc:
+                problems.append((key, exc.reason))
+        try:
+            calendar_from_settings(self)
+        except InputError as exc:
+            problems.append((_CALENDAR_FIELDS.get(exc.field or "", exc.field or "sla.closures"),
+                             exc.reason))
+        return problems
 
     def _check_cross_rules(self, key: str, value: Any) -> None:
         if key == "images.mode" and value == "assisted" and not self.get("images.dpia_reference"):
@@ -260,12 +349,18 @@ class Settings:
         if self.path is None:
             return
         nested: dict[str, Any] = {}
-        for key, value in sorted(self._values.items()):
+        kept = {**self._values, **{k: raw for k, (raw, _) in self._invalid.items()}}
+        for key, value in sorted(kept.items()):
             section, _, name = key.partition(".")
             nested.setdefault(section, {})[name] = value
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        from smmod import private
+
+        private.make_folder(self.path.parent)
         tmp = self.path.with_suffix(".tmp")
-        tmp.write_text(tomli_w.dumps(nested), encoding="utf-8")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, private.FILE_MODE)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(tomli_w.dumps(nested))
+        private.make_file(tmp)  # an older .tmp left behind keeps its mode through O_CREAT
         os.replace(tmp, self.path)
 
     # Typed accessors for the values other modules read most.

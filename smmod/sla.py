@@ -16,7 +16,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import holidays
 
-from smmod.errors import InputError
+from smmod.clock import iso_reason
+from smmod.errors import InputError, clip
 
 NATIONS = ("ENG", "WLS", "SCT", "NIR")
 RESPONSE_WINDOW = timedelta(hours=24)
@@ -247,9 +248,10 @@ def parse_datetime_arg(text: str, cal: WorkingCalendar) -> datetime:
     try:
         parsed = datetime.fromisoformat(value)
     except ValueError as exc:
-        detail = f" ({exc})" if "out of range" in str(exc) else ""
+        reason = iso_reason(value, exc)
+        detail = f" ({reason})" if reason else ""
         raise InputError(
-            f"'{value}' is not a valid date and time{detail}; {_ISO_HELP}", field="DATETIME"
+            f"'{clip(value)}' is not a valid date and time{detail}; {_ISO_HELP}", field="DATETIME"
         ) from None
     if parsed.tzinfo is None:
         try:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-from smmod.errors import InputError
+from smmod.errors import InputError, clip
 from smmod.formatting import month_number
 
 MAX_BYTES = 20_000_000
@@ -167,4 +167,4 @@ def parse_date(text: str) -> date:
             return datetime.strptime(text, fmt).date()
         except ValueError:
             continue
-    raise ValueError(f"'{text}' is not a date (use YYYY-MM-DD or DD/MM/YYYY)")
+    raise ValueError(f"'{clip(text)}' is not a date (use YYYY-MM-DD or DD/MM/YYYY)")

@@ -29,7 +29,7 @@ from smmod.ui.locale_setup import settle_locale
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 FACES = FIXTURES / "faces"
 
-pytest_plugins = ["tests.keyring_support"]
+pytest_plugins = ["tests.keyring_support", "tests.pg_support"]
 
 DEFAULT_NOW = "2026-12-02T10:00:00Z"  # a Wednesday in term time, away from clock changes
 SUITE_NOW = parse_instant(os.environ.get("SMMOD_TEST_NOW") or DEFAULT_NOW)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from typing import NoReturn
@@ -37,7 +38,40 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+#: What a shell reports for a tool that SIGPIPE stopped (128 + 13), as `yes | head` does.
+EXIT_BROKEN_PIPE = 141
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; every file it creates is private to the user (smmod.private).
+
+    When whoever reads the output stops reading (``smmod staff list | head -1``), smmod
+    stops quietly, as Unix tools do: no message, no traceback.
+    """
+    from smmod.private import private_umask
+
+    with private_umask():
+        try:
+            code = _main(argv)
+            sys.stdout.flush()  # output still buffered meets a closed pipe here, not at exit
+        except BrokenPipeError:
+            return _reader_went_away()
+    return code
+
+
+def _reader_went_away() -> int:
+    # Point stdout at /dev/null so the interpreter's own flush at exit finds nothing to
+    # complain about (stdout may not be a real file, e.g. under a test's capture).
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass
+    return EXIT_BROKEN_PIPE
+
+
+def _main(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
@@ -49,6 +83,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     configure(resolve_paths(args.home).log_file)
     try:
         return int(args.func(args))
+    except BrokenPipeError:
+        raise  # the reader went away: main() stops quietly
     except SmmodError as exc:
         print(f"smmod: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -56,7 +92,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"smmod: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except Exception:
-        log.exception("unexpected error in 'smmod %s'", " ".join(argv or sys.argv[1:2]))
+        # The verbs only: a value on the command line may be a password (database.url).
+        words = list(argv if argv is not None else sys.argv[1:])[:2]
+        log.exception("unexpected error in 'smmod %s'", " ".join(words))
         print("smmod: something went wrong; the details are in the log "
               f"({resolve_paths(args.home).log_file})", file=sys.stderr)
         return EXIT_USAGE

@@ -11,6 +11,7 @@ from typing import Any
 
 from smmod.context import AppContext, open_context
 from smmod.errors import InputError
+from smmod.settings import Settings
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -19,11 +20,15 @@ EXIT_PROBLEMS = 1
 EXIT_USAGE = 2
 
 
-def context(args: argparse.Namespace) -> AppContext:
-    """Open the app's context once per invocation (cached on ``args``)."""
+def context(args: argparse.Namespace, settings: Settings | None = None) -> AppContext:
+    """Open the app's context once per invocation (cached on ``args``).
+
+    ``settings`` already loaded (the ``settings`` verbs load them even when a stored
+    value is bad, so that it can be replaced) are used instead of reading the file again.
+    """
     ctx = getattr(args, "_ctx", None)
     if ctx is None:
-        ctx = open_context(getattr(args, "home", None))
+        ctx = open_context(getattr(args, "home", None), settings=settings)
         args._ctx = ctx
     return ctx
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
+from typing import Any
 
 from smmod.cli.common import (
     EXIT_OK,
@@ -15,10 +17,10 @@ from smmod.cli.common import (
     emit_json,
     print_table,
 )
-from smmod.errors import InputError
+from smmod.errors import InputError, SmmodError
 from smmod.identity import current_username
 from smmod.paths import resolve_paths
-from smmod.settings import BY_KEY, Settings
+from smmod.settings import BY_KEY, SCHEMA, Setting, Settings
 from smmod.staff.service import StaffInput
 from smmod.store import backup as backups
 
@@ -121,38 +123,76 @@ def cmd_doctor(args: argparse.Namespace) -> int:
 
 
 def _settings(args: argparse.Namespace) -> Settings:
-    return Settings.load(resolve_paths(getattr(args, "home", None)).settings_file)
+    """The settings as stored, bad values included, so that they can be seen and fixed."""
+    return Settings.load(resolve_paths(getattr(args, "home", None)).settings_file, strict=False)
+
+
+def _warn_problems(settings: Settings, only: str | None = None) -> bool:
+    """One line on stderr per stored value that is not valid; True if there was any."""
+    problems = {k: r for k, r in settings.problems.items() if only in (None, k)}
+    for key, reason in problems.items():
+        print(f"smmod: {settings.path}, field '{key}': {settings.how_to_clear(key, reason)}",
+              file=sys.stderr)
+    return bool(problems)
+
+
+def _for_json(setting: Setting, value: Any) -> Any:
+    return setting.display(value) if setting.key == "database.url" else value
 
 
 def cmd_settings_list(args: argparse.Namespace) -> int:
     settings = _settings(args)
+    problems = settings.problems
     if args.json:
-        emit_json({s.key: {"value": v, "default": s.default, "description": s.description,
-                           **({"choices": list(s.choices)} if s.choices else {})}
-                   for s, v in settings.items()})
+        emit_json({s.key: {"value": _for_json(s, settings.stored(s.key)), "default": s.default,
+                           "description": s.description,
+                           **({"choices": list(s.choices)} if s.choices else {}),
+                           **({"problem": problems[s.key]} if s.key in problems else {})}
+                   for s in SCHEMA})
     else:
-        print_table([[s.key, s.format(v), s.description] for s, v in settings.items()],
+        print_table([[s.key, s.display(settings.stored(s.key))
+                      + ("  (NOT VALID)" if s.key in problems else ""), s.description]
+                     for s in SCHEMA],
                     ["key", "value", "description"])
-    return EXIT_OK
+    return EXIT_PROBLEMS if _warn_problems(settings) else EXIT_OK
 
 
 def cmd_settings_get(args: argparse.Namespace) -> int:
     settings = _settings(args)
-    value = settings.get(args.key)
-    print(BY_KEY[args.key].format(value))
-    return EXIT_OK
+    value = settings.stored(args.key)  # an unknown key is refused here
+    print(BY_KEY[args.key].display(value))
+    return EXIT_PROBLEMS if _warn_problems(settings, only=args.key) else EXIT_OK
 
 
 def cmd_settings_set(args: argparse.Namespace) -> int:
+    from smmod import dburl
+    from smmod.context import default_vault
+
     paths = resolve_paths(getattr(args, "home", None))
+    settings = _settings(args)
+    ctx = None
     if paths.database.exists():  # set up: the change goes in the audit trail
-        ctx = context(args)
+        try:
+            ctx = context(args, settings)
+        except Exception as exc:
+            if args.key != dburl.KEY:
+                raise
+            # The database in use cannot be opened, perhaps because of this very setting:
+            # changing it must still work, or nobody could ever put it right.
+            why = str(exc) if isinstance(exc, SmmodError) else type(exc).__name__
+            print(f"smmod: note: this change is not in the audit trail, because the database "
+                  f"in use could not be opened ({why})", file=sys.stderr)
+    if ctx is not None:
         ctx.change_setting(args.key, args.value)
-        settings = ctx.settings
     else:  # before `smmod init` there is no trail to write to yet
-        settings = _settings(args)
-        settings.set(args.key, args.value)
-    print(f"{args.key} = {BY_KEY[args.key].format(settings.get(args.key))}")
+        value = dburl.prepare(args.value, default_vault()) if args.key == dburl.KEY \
+            else args.value
+        settings.set(args.key, value)
+    print(f"{args.key} = {BY_KEY[args.key].display(settings.get(args.key))}")
+    if args.key == dburl.KEY and os.environ.get(dburl.ENV):
+        print(f"smmod: note: {dburl.ENV} is set, and is used instead of this setting",
+              file=sys.stderr)
+    _warn_problems(settings)
     return EXIT_OK
 
 

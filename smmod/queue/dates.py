@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime, parsedate_tz
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from smmod.clock import SystemClock
+from smmod.clock import SystemClock, iso_reason
 from smmod.errors import InputError
 
 EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
@@ -45,7 +45,8 @@ def _iso(value: str) -> tuple[datetime, bool]:
     except ValueError as err:
         if "Invalid isoformat" in str(err):
             raise DateProblem(f"'{shorten(value)}' is not a date smmod understands") from err
-        raise DateProblem(f"'{shorten(value)}' is not a real date or time ({err})") from err
+        raise DateProblem(f"'{shorten(value)}' is not a real date or time "
+                          f"({iso_reason(value, err) or 'not ISO 8601'})") from err
     return parsed, parsed.tzinfo is None
 
 
@@ -133,7 +134,8 @@ def _rfc2822(value: str) -> tuple[datetime, bool]:
     try:
         parsed = parsedate_to_datetime(value)
     except ValueError as err:
-        raise DateProblem(f"'{shorten(value)}' is not a real date or time ({err})") from err
+        raise DateProblem(f"'{shorten(value)}' is not a real date or time "
+                          f"({iso_reason(value, err) or 'not ISO 8601'})") from err
     if parsed.tzinfo is not None:
         return parsed.astimezone(UTC), False
     if value.rstrip().endswith("-0000"):

@@ -1,0 +1,93 @@
+"""A real, throwaway PostgreSQL server for the tests that need one.
+
+``pg_server`` runs ``initdb`` and ``pg_ctl`` from the machine's PostgreSQL into a fresh
+temporary folder, listening on 127.0.0.1 at a free port, with one user whose password is
+checked (scram-sha-256). It is stopped and deleted after the run. Without PostgreSQL on
+the machine the tests that use it are skipped, saying why.
+"""
+
+from __future__ import annotations
+
+import os
+import pwd
+import secrets
+import shutil
+import socket
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+
+@dataclass(frozen=True)
+class PgServer:
+    host: str
+    port: int
+    user: str
+    password: str
+    database: str
+
+    def url(self, password: str | None = None) -> str:
+        return (f"postgresql://{self.user}:{password or self.password}@{self.host}:"
+                f"{self.port}/{self.database}")
+
+
+def free_port() -> int:
+    """A TCP port nothing listens on (bound and released; nothing else here takes it)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _bin(name: str) -> str | None:
+    found = shutil.which(name)
+    if found:
+        return found
+    for base in sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True):
+        if (base / name).exists():
+            return str(base / name)
+    return None
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[PgServer]:
+    initdb, pg_ctl = _bin("initdb"), _bin("pg_ctl")
+    if not initdb or not pg_ctl:
+        pytest.skip("PostgreSQL (initdb, pg_ctl) is not installed on this machine")
+    prefix: list[str] = []
+    folder = Path(tempfile.mkdtemp(prefix="smmod-pg-"))
+    if os.geteuid() == 0:  # PostgreSQL refuses to run as root
+        try:
+            owner = pwd.getpwnam("postgres")
+        except KeyError:
+            pytest.skip("running as root, and there is no 'postgres' user to run PostgreSQL")
+        os.chown(folder, owner.pw_uid, owner.pw_gid)
+        prefix = ["runuser", "-u", "postgres", "--"]
+    password = secrets.token_urlsafe(16)
+    server = PgServer("127.0.0.1", free_port(), "smmod_test", password, "postgres")
+    pwfile = folder / "pw"
+    pwfile.write_text(password, encoding="utf-8")
+    if prefix:
+        os.chown(pwfile, owner.pw_uid, owner.pw_gid)
+    data = folder / "data"
+    try:
+        subprocess.run([*prefix, initdb, "-D", str(data), "-U", server.user, "-E", "UTF8",
+                        "--auth-host=scram-sha-256", "--auth-local=trust",
+                        f"--pwfile={pwfile}", "--no-sync"],
+                       check=True, capture_output=True, timeout=120)
+        subprocess.run([*prefix, pg_ctl, "-D", str(data), "-l", str(folder / "log"), "-w",
+                        "-o", f"-p {server.port} -k {folder} -c listen_addresses=127.0.0.1",
+                        "start"], check=True, capture_output=True, timeout=120)
+    except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as exc:
+        shutil.rmtree(folder, ignore_errors=True)
+        output = getattr(exc, "stderr", b"") or b""
+        pytest.skip(f"could not start a PostgreSQL server: {output.decode(errors='replace')}")
+    try:
+        yield server
+    finally:
+        subprocess.run([*prefix, pg_ctl, "-D", str(data), "-m", "fast", "-w", "stop"],
+                       capture_output=True, timeout=120)
+        shutil.rmtree(folder, ignore_errors=True)
