@@ -295,19 +295,9 @@ class CredentialService:
         swapped: list[str | None] = []  # the secret in force before, once the swap began
         try:
             with self._sf.begin() as session:
-                credential = self._load(session, credential_id, version_id)
-                now = session_clock(session).now()
-                credential.rotated_at, credential.rotated_by = now, actor.staff_id
-                credential.rotate_by = rotate_by or self.default_rotate_by()
-                session.add(CredentialRotation(credential_id=credential.id, at=now,
-                                               by_staff_id=actor.staff_id,
-                                               status="pending" if pending else "done"))
-                session.flush()
-                audit.record(session, actor=actor.username, action="credential.rotate",
-                             subject=credential_subject(credential.account_id, credential.id),
-                             reason=reason, details={**_meta(credential), "pending": pending})
-                if weak is not None:
-                    _audit_override(session, actor, credential, weak, weak_reason)
+                held = self._record_rotation(  # noqa: F841 (held until the commit)
+                    session, actor, credential_id, version_id, rotate_by=rotate_by,
+                    reason=reason, weak=weak, weak_reason=weak_reason, pending=False)
                 swapped.append(self._current(key))
                 self._vault.commit_staged(staged)
         except BaseException as exc:
@@ -332,24 +322,36 @@ class CredentialService:
         self._vault.set_pending(key, new_secret)
         try:
             with self._sf.begin() as session:
-                credential = self._load(session, credential_id, version_id)
-                now = session_clock(session).now()
-                credential.rotated_at, credential.rotated_by = now, actor.staff_id
-                credential.rotate_by = rotate_by or self.default_rotate_by()
-                session.add(CredentialRotation(credential_id=credential.id, at=now,
-                                               by_staff_id=actor.staff_id, status="pending"))
-                session.flush()
-                audit.record(session, actor=actor.username, action="credential.rotate",
-                             subject=credential_subject(credential.account_id, credential.id),
-                             reason=reason, details={**_meta(credential), "pending": True})
-                if weak is not None:
-                    _audit_override(session, actor, credential, weak, weak_reason)
+                held = self._record_rotation(  # noqa: F841 (held until the commit)
+                    session, actor, credential_id, version_id, rotate_by=rotate_by,
+                    reason=reason, weak=weak, weak_reason=weak_reason, pending=True)
         except BaseException as exc:
             self._drop_pending(key)
             if isinstance(exc, StaleDataError):
                 raise ConflictError(CHANGED_ELSEWHERE) from None
             raise
         return self.get(credential_id)
+
+    def _record_rotation(self, session: Session, actor: Actor, credential_id: int, version_id: int, *,
+                         rotate_by: date | None, reason: str | None, weak: Strength | None,
+                         weak_reason: str | None, pending: bool) -> Credential:
+        """The database side of a rotation: dates, the rotation row and its audit entries.
+
+        The caller holds on to the returned row until the commit, so a change made
+        elsewhere meanwhile is still found by its version check then."""
+        credential = self._load(session, credential_id, version_id)
+        now = session_clock(session).now()
+        credential.rotated_at, credential.rotated_by = now, actor.staff_id
+        credential.rotate_by = rotate_by or self.default_rotate_by()
+        session.add(CredentialRotation(credential_id=credential.id, at=now, by_staff_id=actor.staff_id,
+                                       status="pending" if pending else "done"))
+        session.flush()
+        audit.record(session, actor=actor.username, action="credential.rotate",
+                     subject=credential_subject(credential.account_id, credential.id),
+                     reason=reason, details={**_meta(credential), "pending": pending})
+        if weak is not None:
+            _audit_override(session, actor, credential, weak, weak_reason)
+        return credential
 
     def pending_has_secret(self, credential_id: int) -> bool:
         """Whether a pending password waits in the keyring (not for a handover's rotation)."""
@@ -361,16 +363,21 @@ class CredentialService:
         """The rotation waiting for someone to confirm the platform, if any."""
         return next((r for r in self.rotations(credential_id) if r.status == "pending"), None)
 
+    def _rotation_target(self, actor: Actor, rotation_id: int, doing: str) -> tuple[str, str]:
+        """The keyring key and label of a pending rotation's credential, once ``actor``
+        is checked to be an administrator allowed to ``doing``."""
+        require(actor, *ROLES, doing=doing)
+        with self._sf() as session:
+            self._require_admin_now(session, actor, doing)
+            rotation = self._pending_rotation(session, rotation_id)
+            credential = self._load(session, rotation.credential_id)
+            return credential.keyring_key, self._label(session, credential)
+
     def confirm_rotation(self, actor: Actor, rotation_id: int) -> RotationRecord:
         """Someone checked the new password works on the platform itself: it becomes the
         current password and the old one is gone. Until the last step succeeds, the old
         password stays current and the rotation stays pending."""
-        require(actor, *ROLES, doing="confirm a rotation")
-        with self._sf() as session:
-            self._require_admin_now(session, actor, "confirm a rotation")
-            rotation = self._pending_rotation(session, rotation_id)
-            credential = self._load(session, rotation.credential_id)
-            key, label = credential.keyring_key, self._label(session, credential)
+        key, label = self._rotation_target(actor, rotation_id, "confirm a rotation")
         # No pending item: the password in force is already the new one (a handover puts
         # it in force at once and records the rotation as pending until the platform is
         # changed; so did rotations from before issue 15), so only the rotation is closed.
@@ -407,12 +414,7 @@ class CredentialService:
     def cancel_rotation(self, actor: Actor, rotation_id: int, *, reason: str | None = None
                         ) -> RotationRecord:
         """The platform was not changed: discard the pending password; the current stays."""
-        require(actor, *ROLES, doing="cancel a rotation")
-        with self._sf() as session:
-            self._require_admin_now(session, actor, "cancel a rotation")
-            rotation = self._pending_rotation(session, rotation_id)
-            credential = self._load(session, rotation.credential_id)
-            key, label = credential.keyring_key, self._label(session, credential)
+        key, label = self._rotation_target(actor, rotation_id, "cancel a rotation")
         if self._vault.get_pending(key) is None:
             raise InputError(f"the new password of {label} is already in force (a handover "
                              "sets it at once), so this rotation cannot be cancelled: change "
