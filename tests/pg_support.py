@@ -52,18 +52,27 @@ def _bin(name: str) -> str | None:
     return None
 
 
+def _unavailable(why: str) -> None:
+    """Skip, or fail where CI promised a server (SMMOD_REQUIRE_POSTGRES=1)."""
+    if os.environ.get("SMMOD_REQUIRE_POSTGRES") == "1":
+        pytest.fail(f"SMMOD_REQUIRE_POSTGRES=1 but {why}")
+    pytest.skip(why)
+
+
 @pytest.fixture(scope="session")
 def pg_server() -> Iterator[PgServer]:
     initdb, pg_ctl = _bin("initdb"), _bin("pg_ctl")
     if not initdb or not pg_ctl:
-        pytest.skip("PostgreSQL (initdb, pg_ctl) is not installed on this machine")
+        _unavailable("PostgreSQL (initdb, pg_ctl) is not installed on this machine")
+        raise AssertionError("unreachable")
     prefix: list[str] = []
     folder = Path(tempfile.mkdtemp(prefix="smmod-pg-"))
     if os.geteuid() == 0:  # PostgreSQL refuses to run as root
         try:
             owner = pwd.getpwnam("postgres")
         except KeyError:
-            pytest.skip("running as root, and there is no 'postgres' user to run PostgreSQL")
+            _unavailable("running as root, and there is no 'postgres' user to run PostgreSQL")
+            raise
         os.chown(folder, owner.pw_uid, owner.pw_gid)
         prefix = ["runuser", "-u", "postgres", "--"]
     password = secrets.token_urlsafe(16)
