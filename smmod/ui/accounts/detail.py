@@ -33,6 +33,7 @@ from smmod.ui.accounts.model import (
     format_when,
 )
 from smmod.ui.accounts.workflow import ACTIONS, LABELS, OFFERED, action_states
+from smmod.ui.flow import FlowLayout
 from smmod.ui.tasks import TaskRunner
 from smmod.vault import BackendStatus
 
@@ -79,6 +80,8 @@ class AccountDetail(QWidget):
         self.subtitle_label = QLabel()
         self.subtitle_label.setOpenExternalLinks(True)
         self.subtitle_label.setStyleSheet(_MUTED)
+        self.subtitle_label.setWordWrap(True)
+        self.subtitle_label.setTextFormat(Qt.TextFormat.RichText)
         self.risk_label = self._banner("account_risk", _RISK_STYLE)
         self.review_label = self._banner("account_review", _REVIEW_STYLE)
         self.problems_label = self._banner("account_problems", _REVIEW_STYLE)
@@ -119,12 +122,14 @@ class AccountDetail(QWidget):
         label.setObjectName(name)
         label.setStyleSheet(style)
         label.setWordWrap(True)
+        label.setTextFormat(Qt.TextFormat.RichText)
         return label
 
     @staticmethod
     def _value_label() -> QLabel:
         label = QLabel()
         label.setWordWrap(True)
+        label.setTextFormat(Qt.TextFormat.RichText)  # escaped text: "pupils'" not "pupils&#x27;"
         label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         return label
 
@@ -134,11 +139,9 @@ class AccountDetail(QWidget):
         heading.addSpacing(8)
         heading.addWidget(self.status_label, 0, Qt.AlignmentFlag.AlignVCenter)
         heading.addStretch(1)
-        actions = QHBoxLayout()
-        actions.setSpacing(6)
+        actions = FlowLayout()
         for button in self.action_buttons.values():
-            actions.addWidget(button)
-        actions.addStretch(1)
+            actions.add(button)
         case = QFormLayout()
         case.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
         for key, text in (("aim", "Aim:"), ("audience", "Audience:"),
@@ -213,7 +216,7 @@ class AccountDetail(QWidget):
                                   "review the account and set the next date.")
         self.review_label.setVisible(r.review_overdue)
         others = [p for p in r.problems if not (r.at_risk and p.rule in ("R2", "R4"))]
-        self.problems_label.setText("To fix:\n• " + "\n• ".join(str(p) for p in others))
+        self.problems_label.setText("To fix:" + "".join(f"<br>• {html.escape(str(p))}" for p in others))
         self.problems_label.setVisible(bool(others))
         self._show_case(r)
         self.people_model.set_records(list(r.people))
