@@ -23,6 +23,8 @@ from PySide6.QtWidgets import QApplication, QDialog, QTableView, QWidget
 from smmod.context import AppContext, open_context
 from smmod.ui.app import make_application
 from smmod.ui.mainwindow import MainWindow
+from smmod.ui.moderation.action_dialogs import ActionDialog
+from smmod.ui.queue.page import QueuePage
 
 SETTLE_MS = 1500
 REASON = "Spam, car ad: the same advert was posted on three of our pages today."
@@ -47,10 +49,12 @@ def _steps(window: MainWindow, ctx: AppContext, opened: list[QDialog]) -> list[S
 
     def action_dialog() -> None:
         window.show_page("queue")
-        panel = getattr(window.page("queue"), "moderation")
+        page = window.page("queue")
+        assert isinstance(page, QueuePage)
+        panel = page.moderation
         panel.open_action_dialog("delete")
         dialog = panel.dialog
-        if dialog is not None:
+        if isinstance(dialog, ActionDialog):
             opened.append(dialog)
             dialog.reason.setFocus()
             dialog.reason.insertPlainText(REASON)

@@ -10,6 +10,7 @@ person has dragged to a width keeps it.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Slot
@@ -39,7 +40,8 @@ class ColumnFitter(QObject):
         header.setTextElideMode(Qt.TextElideMode.ElideRight)
         header.sectionResized.connect(self._on_header_section_resized)
         table.setTextElideMode(Qt.TextElideMode.ElideRight)
-        table.viewport().installEventFilter(self)
+        self._viewport = table.viewport()
+        self._viewport.installEventFilter(self)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(0)
@@ -50,7 +52,9 @@ class ColumnFitter(QObject):
         self.fit()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # QObject.eventFilter
-        if watched is self._table.viewport() and event.type() == QEvent.Type.Resize:
+        # The event's type first: during the table's destruction other events still
+        # arrive here, and the table must not be touched then.
+        if event.type() == QEvent.Type.Resize and watched is self._viewport:
             self.fit()
         return False
 
@@ -73,7 +77,7 @@ class ColumnFitter(QObject):
         if excess > 0 and total_slack > 0:
             share = min(1.0, excess / total_slack)
             for c, s in slack.items():
-                widths[c] -= round(s * share)
+                widths[c] -= min(s, math.ceil(s * share))  # up, so the text gets its minimum
         self._fitting = True
         try:
             for c, w in widths.items():

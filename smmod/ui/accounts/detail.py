@@ -44,6 +44,12 @@ _REVIEW_STYLE = ("background: #fff4e5; color: #663c00; border: 1px solid #f3d19e
 _MUTED = "color: palette(placeholder-text);"
 
 
+def _shortened(text: str, most: int) -> str:
+    """A long handle or web address, cut with "…" so it never widens the pane (a single
+    word cannot wrap)."""
+    return text if len(text) <= most else text[: most - 1] + "…"
+
+
 @dataclass(frozen=True)
 class AccountView:
     """Everything the detail shows, loaded together off the UI thread."""
@@ -196,7 +202,8 @@ class AccountDetail(QWidget):
             self.credentials_panel.set_account(None, [], None)
             return
         r = view.record
-        self.title_label.setText(r.handle)
+        self.title_label.setText(_shortened(r.handle, 34))  # the whole handle in the tooltip
+        self.title_label.setToolTip(r.handle)
         fg, bg = STATUS_COLOURS.get(r.status, (None, None))
         colour = f"color: {fg.name()};" if fg else ""
         fill = f"background: {bg.name()};" if bg else "border: 1px solid #bbb;"
@@ -204,8 +211,9 @@ class AccountDetail(QWidget):
         self.status_label.setStyleSheet(f"{colour} {fill} border-radius: 9px;"
                                         " padding: 2px 10px; font-weight: 600;")
         platform = PLATFORM_LABELS.get(r.platform, r.platform)
-        link = (f" · <a href='{html.escape(r.url, quote=True)}'>{html.escape(r.url)}</a>"
+        link = (f" · <a href='{html.escape(r.url, quote=True)}'>{html.escape(_shortened(r.url, 48))}</a>"
                 if r.url else " · no web address yet")
+        self.subtitle_label.setToolTip(r.url or "")
         planned = f" · {html.escape(r.handover_note)}" if r.handover_note else ""
         self.subtitle_label.setText(html.escape(platform) + link + planned)
         risks = [p for p in r.problems if p.rule in ("R2", "R4")]

@@ -114,7 +114,7 @@ def column_fits(table: QTableView) -> dict[int, Fit]:
         COL_KIND: Fit(metrics.horizontalAdvance("Message") + 12, 100),
         COL_AUTHOR: Fit(64, 170),
         COL_CLAIMED: Fit(56, 140),
-        COL_RECEIVED: Fit(100, 160),
+        COL_RECEIVED: Fit(64, 160),
     }
 
 
