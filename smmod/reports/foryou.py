@@ -53,6 +53,9 @@ KIND_NAMES = {  # one, many
     "review": ("account review due", "account reviews due"),
     "breach": ("missed deadline", "missed deadlines"),
     "feed": ("failing feed", "failing feeds")}
+# What only this person can decide (SLT approve accounts, R3; incident leads, R9): shown
+# first, under its own heading, at start-up and on the page.
+DECISION_KINDS = ("approval", "incident")
 EXPIRY_DAYS = 30
 REVIEW_DAYS = 14
 BREACH_WINDOW = timedelta(hours=24)
@@ -224,6 +227,12 @@ class ForYouService:
                            f"The feed \u201c{f.name}\u201d for {_label(a)} is failing",
                            "Last tried " + (fmt.day(f.last_polled_at.date()) if f.last_polled_at else "never")
                            + "; see Queue > Feeds", "queue") for f, a in rows]
+
+
+def split_decisions(items: Sequence[ForYouItem]) -> tuple[list[ForYouItem], list[ForYouItem]]:
+    """The items awaiting the person's decision, and the rest, each in the given order."""
+    decisions = [i for i in items if i.kind in DECISION_KINDS]
+    return decisions, [i for i in items if i.kind not in DECISION_KINDS]
 
 
 def new_items(items: Sequence[ForYouItem], seen: dict[str, int]) -> list[ForYouItem]:
