@@ -15,6 +15,7 @@ from smmod.accounts.records import AccountInput
 from smmod.clock import from_environment
 from smmod.context import open_context
 from smmod.identity import current_username
+from smmod.moderation.records import EscalationInput
 from smmod.queue.records import ManualItem
 from smmod.staff.service import StaffInput
 
@@ -77,10 +78,25 @@ def main() -> None:
     ctx.queue.import_file(head, ROOT / "tests/queue/data/facebook_comments.csv", account_ids[0])
     now = from_environment().now()
     rng = random.Random(7)
+    added: list[int] = []
     for i, (name, kind, text) in enumerate(COMMENTS * 3):
-        ctx.queue.add_manual(head, ManualItem(
+        added.append(ctx.queue.add_manual(head, ManualItem(
             account_id=account_ids[i % 3], author_name=name, author_kind=kind, text=text,
-            received_at=now - timedelta(hours=rng.randint(1, 60), minutes=rng.randint(0, 59))))
+            received_at=now - timedelta(hours=rng.randint(1, 60), minutes=rng.randint(0, 59)))))
+    # Something waiting for an SLT decision: an incident Hannah leads, and an account
+    # Morgan drafted and submitted for approval (R3, R9).
+    ctx.incidents.escalate(head, EscalationInput(
+        (added[5],), "discrimination", "high", head.staff_id or 0, False,
+        reason="Racist comment on the PE account"))
+    morgan = ctx.refresh_actor("mmod")
+    draft = ctx.accounts.draft(morgan, AccountInput(
+        platform="youtube", handle="BrookfieldMusic", url="https://youtube.com/@BrookfieldMusic",
+        aim="Share recordings of school concerts with families who could not attend.",
+        audience="Parents and carers of pupils in the choir and orchestra.",
+        promotion="Concert programmes and the newsletter.", visibility="private",
+        lead=ids["ssen"], runners=(ids["robin"],)))
+    ctx.accounts.submit(morgan, draft.id, draft.version_id)
+    ctx.refresh_actor()
     try:
         secret = ctx.credentials.generate("facebook")
         ctx.credentials.add(head, account_ids[0], login_name="social@brookfield.example",

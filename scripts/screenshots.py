@@ -4,23 +4,79 @@
     SMMOD_HOME=/tmp/demo scripts/with-keyring.sh xvfb-run -a -s "-screen 0 1280x720x24" \\
         env QT_QPA_PLATFORM=xcb uv run python scripts/screenshots.py OUT_DIR [WIDTHxHEIGHT]
 
-The window is sized to the screen (1280×720 unless given) and each page is shown in
-turn, with time for its data to load, then grabbed from the screen.
+The window fills the screen (1280×720 unless given; give the same size to xvfb-run).
+Each page is shown in turn with its first row selected, with time for its data to load,
+then the whole screen is grabbed, so dialogs appear over the window as people see them.
+Besides the pages: a Delete dialog with a reason typed in, the start-up "For you" list
+and the Settings dialog. File names end in the size, e.g. ``01-queue-1280x720.png``.
 """
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QDialog, QTableView, QWidget
 
-from smmod.context import open_context
+from smmod.context import AppContext, open_context
 from smmod.ui.app import make_application
 from smmod.ui.mainwindow import MainWindow
+from smmod.ui.moderation.action_dialogs import ActionDialog
+from smmod.ui.queue.page import QueuePage
 
 SETTLE_MS = 1500
+REASON = "Spam, car ad: the same advert was posted on three of our pages today."
+
+Step = tuple[str, Callable[[], None]]
+
+
+def _select_first_row(page: QWidget) -> None:
+    for table in page.findChildren(QTableView):
+        if table.isVisible() and table.model() is not None and table.model().rowCount() > 0:
+            table.setFocus()
+            table.selectRow(0)
+            return
+
+
+def _steps(window: MainWindow, ctx: AppContext, opened: list[QDialog]) -> list[Step]:
+    def page(key: str) -> Callable[[], None]:
+        def show() -> None:
+            window.show_page(key)
+            QTimer.singleShot(SETTLE_MS // 2, lambda: _select_first_row(window.page(key)))
+        return show
+
+    def action_dialog() -> None:
+        window.show_page("queue")
+        page = window.page("queue")
+        assert isinstance(page, QueuePage)
+        panel = page.moderation
+        panel.open_action_dialog("delete")
+        dialog = panel.dialog
+        if isinstance(dialog, ActionDialog):
+            opened.append(dialog)
+            dialog.reason.setFocus()
+            dialog.reason.insertPlainText(REASON)
+
+    def for_you_at_start() -> None:
+        from smmod.ui.foryou.watcher import ForYouDialog
+
+        dialog = ForYouDialog(ctx.reports.for_you.items(ctx.actor), window)
+        opened.append(dialog)
+        dialog.show()
+
+    def settings() -> None:
+        from smmod.ui.dialogs.settings import SettingsDialog
+
+        dialog = SettingsDialog(ctx.settings, window)
+        opened.append(dialog)
+        dialog.show()
+
+    steps: list[Step] = [(key, page(key)) for key in window.page_keys()]
+    steps.insert(1, ("queue-delete-dialog", action_dialog))
+    steps += [("foryou-at-start-up", for_you_at_start), ("settings", settings)]
+    return steps
 
 
 def main(argv: list[str]) -> int:
@@ -29,26 +85,30 @@ def main(argv: list[str]) -> int:
         return 2
     out = Path(argv[0])
     out.mkdir(parents=True, exist_ok=True)
-    width, height = (int(v) for v in (argv[1] if len(argv) > 1 else "1280x720").split("x"))
+    size = argv[1] if len(argv) > 1 else "1280x720"
+    width, height = (int(v) for v in size.split("x"))
     app = make_application([])
     ctx = open_context()
     window = MainWindow()
+    window.move(0, 0)
     window.resize(width, height)
     window.show()
     window.attach(ctx)
-    keys = window.page_keys()
+    opened: list[QDialog] = []
+    steps = _steps(window, ctx, opened)
     shots: list[str] = []
 
     def shoot(index: int) -> None:
         if index > 0:
-            name = f"{index:02d}-{keys[index - 1]}.png"
-            screen = QApplication.primaryScreen()
-            screen.grabWindow(int(window.winId())).save(str(out / name))
+            name = f"{index:02d}-{steps[index - 1][0]}-{size}.png"
+            QApplication.primaryScreen().grabWindow(0).save(str(out / name))
             shots.append(name)
-        if index == len(keys):
+            while opened:
+                opened.pop().reject()
+        if index == len(steps):
             app.quit()
             return
-        window.show_page(keys[index])
+        steps[index][1]()
         QTimer.singleShot(SETTLE_MS, lambda: shoot(index + 1))
 
     QTimer.singleShot(SETTLE_MS, lambda: shoot(0))

@@ -59,6 +59,9 @@ KIND_NAMES = {  # one, many
     "outbox": ("action the platform never confirmed", "actions the platform never confirmed"),
     "feed": ("failing feed", "failing feeds"),
     "connection": ("failing platform connection", "failing platform connections")}
+# What only this person can decide (SLT approve accounts, R3; incident leads, R9): shown
+# first, under its own heading, at start-up and on the page.
+DECISION_KINDS = ("approval", "incident")
 EXPIRY_DAYS = 30
 REVIEW_DAYS = 14
 BREACH_WINDOW = timedelta(hours=24)
@@ -257,6 +260,12 @@ class ForYouService:
                            "The item may still be visible there; see smmod outbox list", "queue",
                            count=n, urgent=True)
                 for account_id, n in sorted(counts.items())]
+
+
+def split_decisions(items: Sequence[ForYouItem]) -> tuple[list[ForYouItem], list[ForYouItem]]:
+    """The items awaiting the person's decision, and the rest, each in the given order."""
+    decisions = [i for i in items if i.kind in DECISION_KINDS]
+    return decisions, [i for i in items if i.kind not in DECISION_KINDS]
 
 
 def new_items(items: Sequence[ForYouItem], seen: dict[str, int]) -> list[ForYouItem]:

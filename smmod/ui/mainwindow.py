@@ -22,11 +22,15 @@ from smmod.ui import msgbox
 from smmod.ui.actions import ActionId, create_actions
 from smmod.ui.icons import app_icon, icon
 from smmod.ui.pages import PageDeps, PageSpec, page_specs
+from smmod.ui.screen import fit_to_screen
 from smmod.ui.tasks import TaskRunner
 
 if TYPE_CHECKING:
     from smmod.context import AppContext
     from smmod.moderation.rescreen import RescreenReport
+
+
+PREFERRED_SIZE = QSize(1440, 900)
 
 
 class MainWindow(QMainWindow):
@@ -44,7 +48,8 @@ class MainWindow(QMainWindow):
         self._pages: dict[str, QWidget] = {}
         self.setWindowTitle("smmod — school social media")
         self.setWindowIcon(app_icon())
-        self.resize(1200, 760)
+        # Roomy on a large screen, and never taller or wider than a small one (1280×720).
+        fit_to_screen(self, PREFERRED_SIZE)
         self._actions = create_actions(self)
         self._init_navigation()
         self._init_menus()
@@ -115,7 +120,7 @@ class MainWindow(QMainWindow):
         splitter.addWidget(self._nav)
         splitter.addWidget(self._stack)
         splitter.setStretchFactor(1, 1)
-        splitter.setSizes([200, 1000])
+        splitter.setSizes([170, 1030])  # the pages need the width more than the side bar
         splitter.setChildrenCollapsible(False)
         self.setCentralWidget(splitter)
 

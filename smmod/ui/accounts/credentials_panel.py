@@ -13,7 +13,6 @@ from PySide6.QtCore import QModelIndex, Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
@@ -33,6 +32,7 @@ from smmod.ui.accounts.credential_dialogs import (
 )
 from smmod.ui.accounts.keyring_panel import KeyringUnavailablePanel
 from smmod.ui.accounts.model import CCOL_NOTE, CredentialTableModel, ObjectRole
+from smmod.ui.flow import FlowLayout
 from smmod.ui.tasks import TaskRunner
 from smmod.vault import BackendStatus, platform_password_limit
 
@@ -97,17 +97,13 @@ class CredentialsPanel(QWidget):
         self.empty_label = QLabel("No credentials stored for this account yet.")
         self.empty_label.setStyleSheet("color: palette(placeholder-text);")
         self.buttons: dict[str, QPushButton] = {}
-        row = QHBoxLayout()
-        row.setSpacing(6)
+        row = FlowLayout()  # wraps in a narrow detail pane instead of forcing a scroll bar
         for key, text in BUTTONS.items():
             button = QPushButton(text)
             button.setObjectName(f"credential_{key}_button")
             button.setAccessibleName(text.replace("&", "").rstrip("…"))
             self.buttons[key] = button
-            row.addWidget(button)
-            if key == "add":
-                row.addSpacing(12)
-        row.addStretch(1)
+            row.add(button)
         self.clipboard_label = QLabel()
         self.clipboard_label.setObjectName("clipboard_notice")
         self.clipboard_label.setStyleSheet("color: #1b5e20;")

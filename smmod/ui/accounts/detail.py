@@ -33,6 +33,7 @@ from smmod.ui.accounts.model import (
     format_when,
 )
 from smmod.ui.accounts.workflow import ACTIONS, LABELS, OFFERED, action_states
+from smmod.ui.flow import FlowLayout
 from smmod.ui.tasks import TaskRunner
 from smmod.vault import BackendStatus
 
@@ -41,6 +42,12 @@ _RISK_STYLE = ("background: #fdecea; color: #7f1d12; border: 1px solid #f5c2bd;"
 _REVIEW_STYLE = ("background: #fff4e5; color: #663c00; border: 1px solid #f3d19e;"
                  " border-radius: 4px; padding: 6px 10px;")
 _MUTED = "color: palette(placeholder-text);"
+
+
+def _shortened(text: str, most: int) -> str:
+    """A long handle or web address, cut with "…" so it never widens the pane (a single
+    word cannot wrap)."""
+    return text if len(text) <= most else text[: most - 1] + "…"
 
 
 @dataclass(frozen=True)
@@ -79,6 +86,8 @@ class AccountDetail(QWidget):
         self.subtitle_label = QLabel()
         self.subtitle_label.setOpenExternalLinks(True)
         self.subtitle_label.setStyleSheet(_MUTED)
+        self.subtitle_label.setWordWrap(True)
+        self.subtitle_label.setTextFormat(Qt.TextFormat.RichText)
         self.risk_label = self._banner("account_risk", _RISK_STYLE)
         self.review_label = self._banner("account_review", _REVIEW_STYLE)
         self.problems_label = self._banner("account_problems", _REVIEW_STYLE)
@@ -119,12 +128,14 @@ class AccountDetail(QWidget):
         label.setObjectName(name)
         label.setStyleSheet(style)
         label.setWordWrap(True)
+        label.setTextFormat(Qt.TextFormat.RichText)
         return label
 
     @staticmethod
     def _value_label() -> QLabel:
         label = QLabel()
         label.setWordWrap(True)
+        label.setTextFormat(Qt.TextFormat.RichText)  # escaped text: "pupils'" not "pupils&#x27;"
         label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         return label
 
@@ -134,11 +145,9 @@ class AccountDetail(QWidget):
         heading.addSpacing(8)
         heading.addWidget(self.status_label, 0, Qt.AlignmentFlag.AlignVCenter)
         heading.addStretch(1)
-        actions = QHBoxLayout()
-        actions.setSpacing(6)
+        actions = FlowLayout()
         for button in self.action_buttons.values():
-            actions.addWidget(button)
-        actions.addStretch(1)
+            actions.add(button)
         case = QFormLayout()
         case.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
         for key, text in (("aim", "Aim:"), ("audience", "Audience:"),
@@ -193,7 +202,8 @@ class AccountDetail(QWidget):
             self.credentials_panel.set_account(None, [], None)
             return
         r = view.record
-        self.title_label.setText(r.handle)
+        self.title_label.setText(_shortened(r.handle, 34))  # the whole handle in the tooltip
+        self.title_label.setToolTip(r.handle)
         fg, bg = STATUS_COLOURS.get(r.status, (None, None))
         colour = f"color: {fg.name()};" if fg else ""
         fill = f"background: {bg.name()};" if bg else "border: 1px solid #bbb;"
@@ -201,8 +211,9 @@ class AccountDetail(QWidget):
         self.status_label.setStyleSheet(f"{colour} {fill} border-radius: 9px;"
                                         " padding: 2px 10px; font-weight: 600;")
         platform = PLATFORM_LABELS.get(r.platform, r.platform)
-        link = (f" · <a href='{html.escape(r.url, quote=True)}'>{html.escape(r.url)}</a>"
+        link = (f" · <a href='{html.escape(r.url, quote=True)}'>{html.escape(_shortened(r.url, 48))}</a>"
                 if r.url else " · no web address yet")
+        self.subtitle_label.setToolTip(r.url or "")
         planned = f" · {html.escape(r.handover_note)}" if r.handover_note else ""
         self.subtitle_label.setText(html.escape(platform) + link + planned)
         risks = [p for p in r.problems if p.rule in ("R2", "R4")]
@@ -213,7 +224,7 @@ class AccountDetail(QWidget):
                                   "review the account and set the next date.")
         self.review_label.setVisible(r.review_overdue)
         others = [p for p in r.problems if not (r.at_risk and p.rule in ("R2", "R4"))]
-        self.problems_label.setText("To fix:\n• " + "\n• ".join(str(p) for p in others))
+        self.problems_label.setText("To fix:" + "".join(f"<br>• {html.escape(str(p))}" for p in others))
         self.problems_label.setVisible(bool(others))
         self._show_case(r)
         self.people_model.set_records(list(r.people))

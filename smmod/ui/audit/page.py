@@ -41,6 +41,7 @@ from smmod.ui.audit.model import (
     details_full,
     format_when,
 )
+from smmod.ui.flow import FlowLayout
 from smmod.ui.pages import PageDeps
 from smmod.ui.staff.widgets import OptionalDateEdit
 
@@ -191,19 +192,22 @@ class AuditPage(QWidget):
         heading.addStretch(1)
         for button in self.buttons.values():
             heading.addWidget(button)
-        filters = QHBoxLayout()
-        filters.setSpacing(6)
+        # The filters wrap onto a second line on a narrow window (1280 px and a side bar).
+        filters = FlowLayout(spacing=8)
         for text, widget in (("&Who:", self.actor_combo), ("&Action:", self.action_combo),
                              ("&Subject:", self.subject_edit)):
             label = QLabel(text)
             label.setBuddy(widget)
-            filters.addWidget(label)
-            filters.addWidget(widget)
-            filters.addSpacing(8)
-        filters.addWidget(self.from_date)
-        filters.addWidget(self.to_date)
-        filters.addStretch(1)
-        filters.addWidget(self.clear_button)
+            pair = QWidget()
+            row = QHBoxLayout(pair)
+            row.setContentsMargins(0, 0, 0, 0)
+            row.setSpacing(6)
+            row.addWidget(label)
+            row.addWidget(widget, 1)
+            filters.add(pair, stretch=widget is self.subject_edit)
+        filters.add(self.from_date)
+        filters.add(self.to_date)
+        filters.add(self.clear_button)
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self._table_stack)
         splitter.addWidget(self.details_view)

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from typing import Any
 
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QScrollArea,
@@ -22,6 +24,7 @@ from PySide6.QtWidgets import (
 from smmod.errors import SmmodError
 from smmod.settings import BY_KEY, Setting, Settings
 from smmod.ui import msgbox
+from smmod.ui.screen import fit_to_screen
 
 
 class SettingsDialog(QDialog):
@@ -32,21 +35,38 @@ class SettingsDialog(QDialog):
         # How a change is saved: the app passes AppContext.change_setting (audited).
         self._apply = apply or settings.set
         self.setWindowTitle("Settings")
-        self.resize(640, 560)
         self._editors: dict[str, QWidget] = {}
-        form = QFormLayout()
+        self.description_labels: dict[str, QLabel] = {}
+        # One row per setting: its name and whole description (wrapped, never cut) on
+        # the left, the editor on the right. Box layouts give a wrapped label the height
+        # its text needs at the width it gets.
+        rows = QVBoxLayout()
+        rows.setSpacing(12)
         for setting, value in settings.items():
             editor = self._editor(setting, value)
             editor.setToolTip(setting.description)
             editor.setAccessibleName(setting.key)
             editor.setObjectName(f"setting_{setting.key}")
             self._editors[setting.key] = editor
-            label = QLabel(f"<b>{setting.key}</b><br><small>{setting.description}</small>")
-            label.setWordWrap(True)
-            label.setBuddy(editor)
-            form.addRow(label, editor)
+            name = QLabel(f"<b>{html.escape(setting.key)}</b>")
+            name.setBuddy(editor)
+            description = QLabel(setting.description)
+            description.setObjectName(f"setting_description_{setting.key}")
+            description.setTextFormat(Qt.TextFormat.PlainText)
+            description.setWordWrap(True)
+            description.setStyleSheet("color: palette(placeholder-text);")
+            self.description_labels[setting.key] = description
+            text = QVBoxLayout()
+            text.setSpacing(2)
+            text.addWidget(name)
+            text.addWidget(description)
+            row = QHBoxLayout()
+            row.addLayout(text, 3)
+            row.addWidget(editor, 2, Qt.AlignmentFlag.AlignTop)
+            rows.addLayout(row)
+        rows.addStretch(1)
         body = QWidget()
-        body.setLayout(form)
+        body.setLayout(rows)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(body)
@@ -57,6 +77,7 @@ class SettingsDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(scroll)
         layout.addWidget(buttons)
+        fit_to_screen(self, QSize(720, 640))
 
     @staticmethod
     def _editor(setting: Setting, value: Any) -> QWidget:

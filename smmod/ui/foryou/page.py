@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from smmod.reports.foryou import ForYouItem
+from smmod.reports.foryou import ForYouItem, split_decisions
 from smmod.ui.foryou.view import ForYouList
 from smmod.ui.pages import PageDeps
 
@@ -62,10 +62,13 @@ class ForYouPage(QWidget):
         self._loading = False
         self.items = items
         urgent = sum(1 for i in items if i.urgent)
+        decisions, _others = split_decisions(items)
         self.summary.setText("Nothing waits for you." if not items else
                              f"{len(items)} thing{'s' if len(items) != 1 else ''} wait"
                              f"{'' if len(items) != 1 else 's'} for you"
-                             + (f", {urgent} urgent." if urgent else "."))
+                             + (f", {urgent} urgent." if urgent else ".")
+                             + (f" {len(decisions)} await{'s' if len(decisions) == 1 else ''}"
+                                " your decision." if decisions else ""))
         self.list.show_items(items)
         self.items_loaded.emit(items)
 

@@ -15,7 +15,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from smmod.reports.foryou import ForYouItem
+from smmod.reports.foryou import ForYouItem, split_decisions
+
+DECISIONS_HEADING = "Waiting for your decision"
+OTHERS_HEADING = "Also for you"
 
 PAGE_TITLES = {"accounts": "Accounts", "incidents": "Incidents", "staff": "Staff", "queue": "Queue"}
 
@@ -56,15 +59,33 @@ class ForYouList(QScrollArea):
         self.setFrameShape(QFrame.Shape.NoFrame)
         self._on_open = on_open
         self.rows: list[ForYouRow] = []
+        self._sections: list[tuple[str, list[ForYouRow]]] = []
         self.show_items([])
 
     def show_items(self, items: Sequence[ForYouItem]) -> None:
+        """What awaits the person's own decision comes first, under its own heading,
+        above even urgent reminders: an SLT member's approvals and incidents are theirs
+        alone, while a missed deadline is also on every moderator's screen."""
         body = QWidget()
         layout = QVBoxLayout(body)
         layout.setSpacing(6)
-        self.rows = [ForYouRow(item, self._on_open) for item in items]
-        for row in self.rows:
-            layout.addWidget(row)
+        decisions, others = split_decisions(items)
+        self.rows = []
+        self._sections = []
+        groups = [(DECISIONS_HEADING, decisions), (OTHERS_HEADING, others)] if decisions else [("", others)]
+        for heading, group in groups:
+            if not group:
+                continue
+            rows = [ForYouRow(item, self._on_open) for item in group]
+            self._sections.append((heading, rows))
+            if heading:
+                label = QLabel(heading)
+                label.setObjectName("foryou_heading")
+                label.setStyleSheet("font-weight: 600; font-size: 11pt; margin-top: 4px;")
+                layout.addWidget(label)
+            for row in rows:
+                layout.addWidget(row)
+            self.rows += rows
         if not items:
             empty = QLabel("Nothing waits for you. New approvals, incidents, missed deadlines and "
                            "expiring training appear here.")
@@ -76,3 +97,7 @@ class ForYouList(QScrollArea):
 
     def titles(self) -> list[str]:
         return [row.item.title for row in self.rows]
+
+    def sections(self) -> list[tuple[str, list[str]]]:
+        """The headings as shown ("" when there is none) and the titles under each."""
+        return [(heading, [row.item.title for row in rows]) for heading, rows in self._sections]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, QSize, QTimer, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -20,10 +20,11 @@ from PySide6.QtWidgets import (
 )
 
 from smmod.context import AppContext
-from smmod.reports.foryou import ForYouItem, new_items, notification
+from smmod.reports.foryou import ForYouItem, new_items, notification, split_decisions
 from smmod.ui.foryou.page import go_to
 from smmod.ui.foryou.view import ForYouList
 from smmod.ui.icons import app_icon
+from smmod.ui.screen import fit_to_screen
 from smmod.ui.tasks import TaskRunner
 
 log = logging.getLogger("smmod.ui.foryou")
@@ -35,8 +36,9 @@ class ForYouDialog(QDialog):
 
     def __init__(self, items: list[ForYouItem], parent: QWidget) -> None:
         super().__init__(parent)
-        self.setWindowTitle("For you")
-        self.resize(620, 380)
+        decisions, _others = split_decisions(items)
+        self.setWindowTitle("For you: waiting for your decision" if decisions else "For you")
+        fit_to_screen(self, QSize(680, 440))
         self.list = ForYouList(self._open)
         self.list.show_items(items)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
@@ -45,8 +47,13 @@ class ForYouDialog(QDialog):
         self.page_button.clicked.connect(lambda: self._open("foryou"))
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(f"<b>{len(items)} thing{'s' if len(items) != 1 else ''} "
-                                f"wait{'' if len(items) != 1 else 's'} for you</b>"))
+        mine = (f", {len(decisions)} of them for your decision" if len(items) > len(decisions)
+                else f": {'it needs' if len(items) == 1 else 'all need'} your decision")
+        self.summary = QLabel(f"<b>{len(items)} thing{'s' if len(items) != 1 else ''} "
+                              f"wait{'' if len(items) != 1 else 's'} for you"
+                              f"{mine if decisions else ''}</b>")
+        self.summary.setObjectName("foryou_start_summary")
+        layout.addWidget(self.summary)
         layout.addWidget(self.list, 1)
         layout.addWidget(buttons)
 

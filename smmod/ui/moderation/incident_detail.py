@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from smmod.moderation.records import Evidence, IncidentDetail
 from smmod.moderation.vocabulary import ACTION_LABELS, CATEGORY_LABELS, SEVERITY_LABELS, flag_label
+from smmod.ui.flow import FlowLayout
 from smmod.ui.moderation.common import MUTED, local_time, text_edit
 from smmod.ui.plain import tip
 
@@ -81,7 +82,7 @@ class IncidentDetailView(QWidget):
         self.header.setTextFormat(Qt.TextFormat.RichText)
         self.header.setWordWrap(True)
         self.buttons: dict[str, QPushButton] = {}
-        row = QHBoxLayout()
+        row = FlowLayout()  # wraps in a narrow pane
         for key, text in (
             ("lead", "Change lead…"),
             ("edit", "Edit…"),
@@ -93,8 +94,7 @@ class IncidentDetailView(QWidget):
             button.setObjectName(f"incident_button_{key}")
             button.setAutoDefault(False)
             self.buttons[key] = button
-            row.addWidget(button)
-        row.addStretch(1)
+            row.add(button)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("incident_tabs")
         self.evidence = QTextBrowser()

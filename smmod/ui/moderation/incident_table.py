@@ -5,9 +5,10 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QTableView, QWidget
 
 from smmod.moderation.records import IncidentSummary
+from smmod.ui.column_fit import ColumnFitter, Fit
 from smmod.ui.moderation.incident_model import (
     COL_CATEGORY,
     COL_ID,
@@ -23,16 +24,18 @@ from smmod.ui.moderation.incident_model import (
     SortRole,
 )
 
-COLUMN_WIDTHS = {
-    COL_ID: 34,
-    COL_CATEGORY: 118,
-    COL_SEVERITY: 60,
-    COL_LEAD: 100,
-    COL_POLICE: 68,
-    COL_OPENED: 84,
-    COL_ITEMS: 44,
-    COL_STATUS: 56,
+# Floors and caps: each column sized to its contents, the title takes what is left.
+FITS = {
+    COL_ID: Fit(30, 56),
+    COL_CATEGORY: Fit(80, 200),
+    COL_SEVERITY: Fit(56, 90),
+    COL_LEAD: Fit(70, 150),
+    COL_POLICE: Fit(52, 100),
+    COL_OPENED: Fit(72, 110),
+    COL_ITEMS: Fit(40, 60),
+    COL_STATUS: Fit(50, 90),
 }
+TITLE_MIN = 150
 
 
 class IncidentTable(QTableView):
@@ -54,12 +57,8 @@ class IncidentTable(QTableView):
         self.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.verticalHeader().hide()
         self.verticalHeader().setDefaultSectionSize(26)
-        header = self.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for column, width in COLUMN_WIDTHS.items():
-            header.resizeSection(column, width)
-        header.setSectionResizeMode(COL_TITLE, QHeaderView.ResizeMode.Stretch)
         self.setColumnHidden(COL_ITEMS, True)  # shown in the detail's Evidence tab
+        self.column_fitter = ColumnFitter(self, FITS, COL_TITLE, stretch_min=TITLE_MIN)
         self.sortByColumn(COL_ID, Qt.SortOrder.DescendingOrder)
 
     def summary_at(self, index: QModelIndex) -> IncidentSummary | None:

@@ -49,7 +49,7 @@ class DetailPane(QFrame):
         self._zone = zone
         self.setObjectName("queue_detail")
         self.setFrameShape(QFrame.Shape.NoFrame)
-        self.setMinimumWidth(300)
+        self.setMinimumWidth(260)  # wraps; at 1280 px the table needs the width more
         self._header = QLabel()
         self._header.setObjectName("detail_header")
         self._header.setWordWrap(True)

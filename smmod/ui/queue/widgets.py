@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QAction, QKeyEvent
+from PySide6.QtGui import QAction, QFont, QFontMetrics, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from smmod.ui.column_fit import ColumnFitter, Fit
 from smmod.ui.queue.actions import QueueAction
 from smmod.ui.queue.columns import (
     COL_ACCOUNT,
@@ -32,17 +33,6 @@ from smmod.ui.queue.columns import (
 from smmod.ui.queue.flag_icons import icon_size
 from smmod.ui.queue.model import QueueTableModel
 
-COLUMN_WIDTHS = {
-    COL_DEADLINE: 150,
-    COL_STATUS: 95,
-    COL_ACCOUNT: 135,
-    COL_KIND: 72,
-    COL_AUTHOR: 130,
-    COL_CLAIMED: 100,
-    COL_FLAGS: icon_size().width() + 12,
-    COL_RECEIVED: 120,
-    COL_TEXT: 120,  # the last column: it stretches into whatever width is left
-}
 # Right-click the header to show these columns.
 HIDDEN_COLUMNS = frozenset({COL_RECEIVED})
 TITLE_BUTTONS = (
@@ -58,6 +48,9 @@ _BANNER_STYLE = (
 )
 
 
+TEXT_MIN = 200  # the comment's text: never squeezed narrower than this
+
+
 class QueueTable(QTableView):
     """The triage table. Letters that are not one of its shortcuts do nothing here.
 
@@ -65,6 +58,8 @@ class QueueTable(QTableView):
     list worked by single-key commands that only moves the selection under the
     moderator's hands.
     """
+
+    column_fitter: ColumnFitter
 
     def keyboardSearch(self, search: str) -> None:  # QAbstractItemView.keyboardSearch
         return
@@ -86,11 +81,6 @@ def make_table(model: QueueTableModel) -> QTableView:
     table.verticalHeader().setDefaultSectionSize(26)
     table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
     header = table.horizontalHeader()
-    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-    header.setStretchLastSection(True)
-    status_width = table.fontMetrics().horizontalAdvance("Author blocked") + 20
-    for column, width in (COLUMN_WIDTHS | {COL_STATUS: max(COLUMN_WIDTHS[COL_STATUS], status_width)}).items():
-        header.resizeSection(column, width)
     header.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
     for column, title in HEADERS.items():
         toggle = QAction(f"Show {title}", header)
@@ -102,7 +92,30 @@ def make_table(model: QueueTableModel) -> QTableView:
         table.setColumnHidden(column, column in HIDDEN_COLUMNS)
     header.setSortIndicator(COL_FLAGS, Qt.SortOrder.AscendingOrder)  # priority
     table.setSortingEnabled(True)
+    table.column_fitter = ColumnFitter(table, column_fits(table), COL_TEXT, stretch_min=TEXT_MIN)
     return table
+
+
+def column_fits(table: QTableView) -> dict[int, Fit]:
+    """Each column's floor and cap. The flags, deadline and status are never cut (the
+    flags column holds four badges, more become "+n"); account, author and who claimed
+    it give way to the text first, their names in full in the tooltip."""
+    metrics = table.fontMetrics()
+    bold = QFont(table.font())
+    bold.setBold(True)
+    deadline = QFontMetrics(bold).horizontalAdvance("Overdue 23 h 59 min") + 16
+    status = metrics.horizontalAdvance("Author blocked") + 12
+    flags = icon_size().width() + 8
+    return {
+        COL_DEADLINE: Fit(deadline, deadline + 20),
+        COL_FLAGS: Fit(flags, flags),
+        COL_STATUS: Fit(status, status + 20),
+        COL_ACCOUNT: Fit(64, 190),
+        COL_KIND: Fit(metrics.horizontalAdvance("Message") + 12, 100),
+        COL_AUTHOR: Fit(64, 170),
+        COL_CLAIMED: Fit(56, 140),
+        COL_RECEIVED: Fit(64, 160),
+    }
 
 
 _MODIFIER_KEYS = frozenset(

@@ -1,0 +1,207 @@
+"""Every page works at 1280×720 and 1920×1080: geometry read from the real widgets.
+
+The main window is shown at the size of a small laptop screen with real data in it, and
+the tests measure what a person would see: the queue's Text column on screen and wide
+enough to read, no horizontal scroll bar in the account detail, every settings
+description shown in full, and no page that makes the window wider than the screen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from PySide6.QtCore import QRect, QSize
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication, QLabel, QTableView, QWidget
+
+from smmod.accounts import AccountService
+from smmod.accounts.records import AccountInput
+from smmod.context import AppContext
+from smmod.identity import Actor
+from smmod.moderation.records import EscalationInput
+from smmod.ui.accounts.page import AccountsPage
+from smmod.ui.dialogs.settings import SettingsDialog
+from smmod.ui.mainwindow import MainWindow
+from smmod.ui.moderation.incident_model import COL_TITLE
+from smmod.ui.moderation.incidents_page import IncidentsPage
+from smmod.ui.queue.columns import COL_FLAGS, COL_RECEIVED, COL_TEXT
+from smmod.ui.queue.flag_icons import icon_size
+from smmod.ui.queue.page import QueuePage
+from smmod.ui.tasks import TaskRunner
+from tests.accounts.helpers import MemoryKeyring, make_accounts, make_credentials
+from tests.moderation.helpers import Desk, make_desk
+
+pytestmark = pytest.mark.qt_log_ignore(r"^This plugin does not support propagateSizeHints\(\)")
+TIMEOUT = 10_000
+SMALL = QSize(1280, 720)
+LARGE = QSize(1920, 1080)
+TEXT_MIN = 200  # the comment's text, readable at a glance
+
+COMMENTS = [
+    ("I am going to kill that teacher, watch out", "Angry Dad"),  # threat + police advised
+    ("Call me on 07700 900123 about the uniform swap please", "Christopher Longname-Smythe"),
+    ("What a crap referee, useless, and the ref was racist too", "anon_troll_77"),
+    ("Will the Christmas fair still go ahead if it snows?", "Sarah Whitfield"),
+    ("Thank you to all the staff for the lovely harvest assembly.", "Grace Hall"),
+]
+
+
+@pytest.fixture
+def desk(ctx: AppContext, people: dict[str, Actor]) -> Desk:
+    desk = make_desk(ctx, people)
+    for n, (text, author) in enumerate(COMMENTS):
+        desk.add(text, author=author, hours_ago=3 + 9 * n)
+    return desk
+
+
+@pytest.fixture
+def window(qtbot, ctx: AppContext, runner: TaskRunner,
+           show: Callable[[QWidget], QWidget]) -> MainWindow:
+    shown = show(MainWindow(ctx, runner))  # at 1280×720
+    assert isinstance(shown, MainWindow)
+    return shown
+
+
+def resize(qtbot, window: QWidget, size: QSize) -> None:
+    window.resize(size)
+    qtbot.waitUntil(lambda: window.size() == size, timeout=TIMEOUT)
+    QApplication.processEvents()
+
+
+def column_rect(table: QTableView, column: int) -> QRect:
+    """Where the column is drawn, in the table's viewport coordinates."""
+    return QRect(table.columnViewportPosition(column), 0, table.columnWidth(column),
+                 table.viewport().height())
+
+
+def open_queue(qtbot, window: MainWindow, rows: int) -> QueuePage:
+    window.show_page("queue")
+    page = window.page("queue")
+    assert isinstance(page, QueuePage)
+    qtbot.waitUntil(lambda: page.model.rowCount() == rows, timeout=TIMEOUT)
+    return page
+
+
+def test_the_queue_text_column_is_on_screen_and_takes_the_spare_width(
+        qtbot, desk: Desk, window: MainWindow) -> None:
+    page = open_queue(qtbot, window, len(COMMENTS))
+    table = page.table
+    for size in (SMALL, LARGE):
+        resize(qtbot, window, size)
+        viewport = table.viewport().rect()
+        text = column_rect(table, COL_TEXT)
+        assert viewport.contains(text), f"at {size}: Text at {text} is outside {viewport}"
+        assert text.width() >= TEXT_MIN, f"at {size}: Text is {text.width()} px wide"
+        assert text.right() == viewport.right(), "the Text column takes the width that is left"
+        assert not table.horizontalScrollBar().isVisible()
+        # Flags are badges, never cut: the column holds four (more become "+n").
+        assert table.columnWidth(COL_FLAGS) >= icon_size().width()
+    # On a large screen the text gets the room, not the other columns.
+    others = [table.columnWidth(c) for c in range(COL_TEXT) if not table.isColumnHidden(c)]
+    assert table.columnWidth(COL_TEXT) > 2 * max(others)
+
+
+def test_a_column_a_moderator_shows_still_leaves_the_text_on_screen(
+        qtbot, desk: Desk, window: MainWindow) -> None:
+    page = open_queue(qtbot, window, len(COMMENTS))
+    header = page.table.horizontalHeader()
+    for toggle in header.actions():  # "Show Received", hidden until asked for
+        if not toggle.isChecked():
+            toggle.setChecked(True)
+    qtbot.waitUntil(lambda: not page.table.isColumnHidden(COL_RECEIVED), timeout=TIMEOUT)
+    QApplication.processEvents()
+    # At 1280 px the other columns give way to their floors: the text stays on screen.
+    text = column_rect(page.table, COL_TEXT)
+    assert page.table.viewport().rect().contains(text)
+    assert text.width() >= 120
+    assert not page.table.horizontalScrollBar().isVisible()
+    resize(qtbot, window, LARGE)
+    assert column_rect(page.table, COL_TEXT).width() >= TEXT_MIN
+
+
+def test_the_incident_title_column_is_readable_at_1280x720(
+        qtbot, desk: Desk, window: MainWindow, people: dict[str, Actor]) -> None:
+    item = desk.add("Another threat, which SLT must see", author="Angry Dad")
+    desk.incidents.escalate(people["head"], EscalationInput(
+        (item,), "threat_of_violence", "high", people["head"].staff_id or 0, False, reason="Threat"))
+    window.show_page("incidents")
+    page = window.page("incidents")
+    assert isinstance(page, IncidentsPage)
+    qtbot.waitUntil(lambda: page.table.model().rowCount() == 1, timeout=TIMEOUT)
+    title = column_rect(page.table, COL_TITLE)
+    assert page.table.viewport().rect().contains(title)
+    assert title.width() >= 150
+
+
+@pytest.fixture
+def accounts(ctx: AppContext) -> AccountService:
+    make_credentials(ctx, MemoryKeyring())
+    return make_accounts(ctx)
+
+
+def test_the_account_detail_has_no_horizontal_scroll_bar(
+        qtbot, ctx: AppContext, accounts: AccountService, people: dict[str, Actor],
+        window: MainWindow) -> None:
+    # At risk (a runner who may not run accounts), a long address, and every vault button.
+    account = accounts.register_existing(people["head"], AccountInput(
+        platform="facebook", handle="OakfieldPrimarySchoolParentsAndCarersAssociation",
+        url="https://www.facebook.com/groups/oakfield-primary-school-parents-and-carers",
+        aim="Share news of fairs, discos and fundraising with the families of our pupils.",
+        audience="Parents and carers", promotion="Newsletter", visibility="open",
+        lead=people["run1"].staff_id, runners=(people["vol1"].staff_id,)),
+        attestation="Approved by governors, 2023", accept_problems=True)
+    ctx.credentials.add(people["head"], account.id, login_name="pta@oakfield.sch.uk",
+                        secret="S3cret-harbour-kettle-1!", note="Codes go to the office phone")
+    window.show_page("accounts")
+    page = window.page("accounts")
+    assert isinstance(page, AccountsPage)
+    qtbot.waitUntil(lambda: page.proxy.rowCount() == 1, timeout=TIMEOUT)
+    with qtbot.waitSignal(page.detail_loaded, timeout=TIMEOUT):
+        assert page.select_account(account.id)
+    for size in (SMALL, LARGE):
+        resize(qtbot, window, size)
+        scroll = page.detail_scroll
+        assert page.detail.risk_label.isVisible()
+        assert not scroll.horizontalScrollBar().isVisible(), f"at {size}"
+        assert page.detail.minimumSizeHint().width() <= scroll.viewport().width()
+        assert page.detail.width() <= scroll.viewport().width()
+        for label in page.detail.findChildren(QLabel):
+            if label.isVisible() and label.wordWrap():
+                assert label.height() >= label.heightForWidth(label.width()), label.text()
+
+
+def test_every_page_fits_a_1280x720_screen(
+        qtbot, desk: Desk, window: MainWindow) -> None:
+    for key in window.page_keys():
+        window.show_page(key)
+        QApplication.processEvents()
+        hint = window.minimumSizeHint()
+        assert hint.width() <= SMALL.width() and hint.height() <= SMALL.height(), (
+            f"the {key} page needs {hint.width()}×{hint.height()}")
+        assert window.size() == SMALL, f"showing {key} made the window {window.size()}"
+
+
+def test_the_window_opens_no_larger_than_the_screen(qtbot) -> None:
+    window = MainWindow()  # the size it asks for, before anything is in it
+    qtbot.addWidget(window)
+    screen = QGuiApplication.primaryScreen().availableGeometry()
+    assert window.width() <= screen.width() and window.height() <= screen.height()
+
+
+def test_every_settings_description_is_shown_in_full(
+        qtbot, ctx: AppContext, show: Callable[[QWidget], QWidget]) -> None:
+    dialog = SettingsDialog(ctx.settings)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    screen = QGuiApplication.primaryScreen().availableGeometry()
+    assert dialog.width() <= screen.width() and dialog.height() <= screen.height()
+    labels = dialog.findChildren(QLabel)
+    for setting, _value in ctx.settings.items():
+        holding = [label for label in labels if setting.description in label.text()]
+        assert holding, f"{setting.key}: its description is not shown"
+        for label in holding:
+            assert label.wordWrap(), setting.key
+            assert label.height() >= label.heightForWidth(label.width()), (
+                f"{setting.key}: {label.height()} px shown of {label.heightForWidth(label.width())}")
