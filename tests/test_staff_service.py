@@ -450,20 +450,6 @@ def test_row_numbers_count_blank_rows_like_a_spreadsheet(ctx: AppContext,
     assert staff_count(ctx) == 1
 
 
-def test_import_refuses_usernames_already_in_the_register(ctx: AppContext,
-                                                          people: dict[str, Actor],
-                                                          tmp_path: Path) -> None:
-    path = tmp_path / "clash.csv"
-    path.write_text("name,username\nNew Person,newbie\nRiley Again,RUN1\n", encoding="utf-8")
-    with pytest.raises(ImportRejected) as err:
-        ctx.staff.import_csv(ctx.actor, path)
-    assert [str(p) for p in err.value.problems] == [
-        "row 3, field 'username': 'RUN1' is already in the register"]
-    assert err.value.valid_rows == 1
-    with pytest.raises(NotFound):
-        ctx.staff.by_username("newbie")
-
-
 def test_import_with_explicit_mapping(ctx: AppContext) -> None:
     path = DATA / "custom_columns.csv"
     with pytest.raises(InputError) as err:

@@ -86,12 +86,11 @@ def check_import_mapping(table: Table, mapping: dict[str, str]) -> None:
     try:
         check_mapping(table, mapping, required)
     except InputError as exc:
-        if "name" not in required:
-            raise
-        raise InputError(exc.reason.replace(
-            "required field(s) not mapped: name, username",
-            "required field(s) not mapped: name, username (a name can also be made of "
-            "forename and surname columns)"), file=exc.file) from None
+        if "name" in required and not mapping.get("name"):
+            raise InputError(exc.reason.replace(
+                ". The file's columns", " (a name can also be made of forename and surname "
+                "columns). The file's columns", 1), file=exc.file) from None
+        raise
 
 
 @dataclass(frozen=True)
