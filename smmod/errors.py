@@ -76,7 +76,8 @@ class RowProblem:
 class ImportRejected(InputError):
     """An import that found bad rows; nothing was applied.
 
-    ``problems`` lists every bad row so the user can fix them all in one go.
+    ``problems`` lists every problem of every bad row (a row may have several), so the
+    user can fix them all in one go; the message counts rows.
     """
 
     def __init__(self, file: str, problems: list[RowProblem], valid_rows: int = 0) -> None:
@@ -85,8 +86,13 @@ class ImportRejected(InputError):
         shown = "; ".join(str(p) for p in problems[:5])
         more = f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""
         super().__init__(
-            f"{len(problems)} bad row(s), nothing imported: {shown}{more}", file=file
+            f"{self.bad_rows} bad row(s), nothing imported: {shown}{more}", file=file
         )
+
+    @property
+    def bad_rows(self) -> int:
+        """How many rows are bad: a row with three problems counts once."""
+        return len({p.row for p in self.problems})
 
 
 class PolicyError(SmmodError):

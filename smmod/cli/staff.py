@@ -1,11 +1,22 @@
-"""``smmod staff add | list | import | deactivate | reactivate``."""
+"""``smmod staff add | list | import | titles | deactivate | reactivate``."""
 
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
-from smmod.cli.common import EXIT_OK, add_json_flag, context, date_arg, emit_json, print_table
+from smmod.cli.common import (
+    EXIT_OK,
+    EXIT_USAGE,
+    add_json_flag,
+    context,
+    date_arg,
+    emit_json,
+    print_table,
+)
+from smmod.errors import ImportRejected
+from smmod.staff.importing import ImportPlan
 from smmod.staff.service import StaffInput
 from smmod.store.models import ROLES
 
@@ -45,13 +56,34 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--reason", required=True, help="why (recorded in the audit trail)")
     p.set_defaults(func=cmd_deactivate, active=True, force=False)
 
-    p = ssub.add_parser("import", help="import people from an MIS CSV export (all or nothing)")
+    p = ssub.add_parser("import", help="sync the register with an MIS CSV export (SIMS, Arbor…): "
+                        "shows who is new, changed or gone, then applies it all or nothing")
     p.add_argument("file", type=Path)
     p.add_argument("--map", action="append", default=[], metavar="FIELD=COLUMN",
-                   help="map a field to a column header (default: guessed from the headers)")
+                   help="the column for a field, added to the mapping guessed from the "
+                        "headers (FIELD= drops a guessed field)")
+    p.add_argument("--dry-run", action="store_true",
+                   help="only show what the import would do (the default without --yes)")
+    p.add_argument("--yes", action="store_true", help="apply without asking")
+    p.add_argument("--deactivate-missing", action="store_true",
+                   help="also deactivate people no longer in the export (never those who "
+                        "still run accounts, may know passwords or lead incidents)")
     add_json_flag(p)
     p.set_defaults(func=cmd_import)
 
+    titles = ssub.add_parser("titles", help="the job-title table: which roles a job title "
+                             "from the MIS gives")
+    tsub = titles.add_subparsers(dest="titles_verb", required=True)
+    p = tsub.add_parser("list", help="every job title and the roles it gives")
+    add_json_flag(p)
+    p.set_defaults(func=cmd_titles_list)
+    p = tsub.add_parser("set", help="say which roles a job title gives (adds it when new)")
+    p.add_argument("title")
+    p.add_argument("roles", nargs="+", metavar="ROLE", help=f"one or more of: {', '.join(ROLES)}")
+    p.set_defaults(func=cmd_titles_set)
+    p = tsub.add_parser("remove", help="take a job title out of the table")
+    p.add_argument("title")
+    p.set_defaults(func=cmd_titles_remove)
 
 def cmd_add(args: argparse.Namespace) -> int:
     ctx = context(args)
@@ -85,13 +117,11 @@ def cmd_deactivate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _parse_map(pairs: list[str]) -> dict[str, str] | None:
-    if not pairs:
-        return None
+def _parse_map(pairs: list[str]) -> dict[str, str]:
     mapping: dict[str, str] = {}
     for pair in pairs:
         field, sep, column = pair.partition("=")
-        if not sep:
+        if not sep or not field.strip():
             raise argparse.ArgumentTypeError(f"--map expects FIELD=COLUMN, got '{pair}'")
         mapping[field.strip()] = column.strip()
     return mapping
@@ -99,9 +129,119 @@ def _parse_map(pairs: list[str]) -> dict[str, str] | None:
 
 def cmd_import(args: argparse.Namespace) -> int:
     ctx = context(args)
-    created = ctx.staff.import_csv(ctx.actor, args.file, _parse_map(args.map))
+    try:
+        plan = ctx.staff.plan_import(ctx.actor, args.file, overrides=_parse_map(args.map),
+                                     deactivate_missing=args.deactivate_missing)
+    except ImportRejected as exc:
+        if args.json:
+            emit_json({"file": args.file.name, "applied": False, "bad_rows": exc.bad_rows,
+                       "valid_rows": exc.valid_rows,
+                       "problems": [{"row": p.row, "column": p.field, "reason": p.reason}
+                                    for p in exc.problems]})
+        else:
+            print(f"{args.file.name}: {exc.bad_rows} bad row(s) ({len(exc.problems)} "
+                  f"problem(s)); nothing was imported. Fix every one and import again:")
+            for problem in exc.problems:
+                print(f"  {problem}")
+        print(f"smmod: {args.file}: {exc.bad_rows} bad row(s), nothing imported",
+              file=sys.stderr)
+        return EXIT_USAGE
+    if not args.json:
+        print_plan(plan)
+    apply = plan.writes_anything and not args.dry_run and (args.yes or _confirmed(args))
+    if not apply:
+        if args.json:
+            emit_json({**plan.to_dict(), "applied": False, "imported": 0, "updated": 0,
+                       "deactivated": 0, "staff": []})
+        elif not plan.writes_anything:
+            print("Nothing to change: the register already matches the file.")
+        else:
+            print("Nothing was written (a preview). Run again with --yes to apply it.")
+        return EXIT_OK
+    result = ctx.staff.apply_import(ctx.actor, plan)
     if args.json:
-        emit_json({"imported": len(created), "staff": [r.to_dict() for r in created]})
+        emit_json(result.to_dict())
     else:
-        print(f"Imported {len(created)} people from {args.file}.")
+        print(f"Imported {len(result.created)} new, updated {len(result.updated)}, "
+              f"deactivated {len(result.deactivated)} from {args.file}.")
+    return EXIT_OK
+
+
+def _confirmed(args: argparse.Namespace) -> bool:
+    """Ask on a terminal; a script (or --json) must say --yes."""
+    if args.json or not sys.stdin.isatty():
+        return False
+    try:
+        answer = input("Apply these changes? [y/N] ")
+    except EOFError:
+        return False
+    return answer.strip().lower() in {"y", "yes"}
+
+
+def print_plan(plan: ImportPlan) -> None:
+    """The preview, for a person: each group with what happens to it."""
+    print(f"{plan.file}: {plan.rows} row(s). Columns: "
+          + ", ".join(f"{f} ← {c}" for f, c in plan.mapping.items()))
+    if plan.new:
+        print(f"New ({len(plan.new)}):")
+        for p in plan.new:
+            title = f", {p.job_title}" if p.job_title else ""
+            print(f"  + {p.name} ({p.username}{title}): {', '.join(r for r in ROLES if r in p.roles)}")
+    if plan.changed:
+        print(f"Changed ({len(plan.changed)}):")
+        for c in plan.changed:
+            what = "; ".join(f"{x.field} {_shown(x.before)} → {_shown(x.after)}" for x in c.changes)
+            print(f"  ~ {c.name} ({c.username}): {what}")
+    if plan.unchanged:
+        print(f"Unchanged: {len(plan.unchanged)}")
+    if plan.left_inactive:
+        print("Deactivated in smmod, left alone (reactivate them on the staff page): "
+              + ", ".join(plan.left_inactive))
+    if plan.missing:
+        print(f"No longer in the export ({len(plan.missing)}):")
+        for m in plan.missing:
+            if m.deactivate:
+                fate = "will be deactivated"
+            elif m.holds:
+                fate = f"kept: {m.kept_because}; smmod handover plan {m.username}"
+            elif m.kept_because:
+                fate = f"kept: {m.kept_because}"
+            else:
+                fate = "kept (add --deactivate-missing to deactivate)"
+            print(f"  - {m.name} ({m.username}): {fate}")
+    for t in plan.unknown_titles:
+        rows = ", ".join(str(r) for r in t.rows)
+        print(f"Job title '{t.title}' (row {rows}) is not in the job-title table: a new person "
+              f"gets {', '.join(r for r in ROLES if r in plan.default_roles)}. "
+              f"Add it with: smmod staff titles set '{t.title}' ROLE")
+
+
+def _shown(value: object) -> str:
+    if value is None or value == []:
+        return "(none)"
+    return ", ".join(value) if isinstance(value, list) else str(value)
+
+
+def cmd_titles_list(args: argparse.Namespace) -> int:
+    titles = context(args).staff.titles.list()
+    if args.json:
+        emit_json([t.to_dict() for t in titles])
+        return EXIT_OK
+    print_table([[t.title, ", ".join(t.roles) or "(removed: default role)",
+                  "edited" if t.edited else "shipped"] for t in titles],
+                ["job title", "roles", "source"])
+    return EXIT_OK
+
+
+def cmd_titles_set(args: argparse.Namespace) -> int:
+    ctx = context(args)
+    title = ctx.staff.titles.set(ctx.actor, args.title, args.roles)
+    print(f"'{title.title}' now gives: {', '.join(title.roles)}.")
+    return EXIT_OK
+
+
+def cmd_titles_remove(args: argparse.Namespace) -> int:
+    ctx = context(args)
+    title = ctx.staff.titles.remove(ctx.actor, args.title)
+    print(f"'{title.title}' is out of the job-title table; an import gives it the default role.")
     return EXIT_OK

@@ -186,6 +186,8 @@ def _row_columns() -> list[Any]:
         STAFF.c.name.label("claimed_by_name"),
         ITEMS.c.priority,
         ITEMS.c.parent_id,
+        ITEMS.c.platform_item_id,
+        ITEMS.c.url,
     ]
 
 
@@ -249,6 +251,8 @@ def _to_row(r: Any, flags: tuple[str, ...], blocked: set[tuple[int, str]] | None
         r.parent_id,
         flags,
         (r.account_id, author_key(r.author_handle, r.author_name)) in blocked if blocked else False,
+        r.platform_item_id,
+        r.url,
     )
 
 

@@ -74,6 +74,8 @@ class QueueRow:
     parent_id: int | None
     flags: tuple[str, ...] = ()
     author_blocked: bool = False  # the author is blocked on this account (R8)
+    platform_item_id: str | None = None  # the platform's own id for the item
+    url: str | None = None  # where the item is on the platform
 
     @property
     def handled_on_platform(self) -> bool:
@@ -106,6 +108,8 @@ class QueueRow:
             "flags": list(self.flags),
             "author_blocked": self.author_blocked,
             "parent_id": self.parent_id,
+            "platform_item_id": self.platform_item_id,
+            "url": self.url,
         }
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import builtins
 import logging
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -19,35 +19,25 @@ from smmod import audit
 from smmod import formatting as fmt
 from smmod.errors import (
     ConflictError,
-    ImportRejected,
     InputError,
     NotFound,
     PolicyError,
-    RowProblem,
 )
 from smmod.identity import Actor, require
 from smmod.staff.eligibility import Eligibility, eligibility, training_expires_on
+from smmod.staff.importing import IMPORT_FIELDS, IMPORT_REQUIRED, ImportPlan, build_plan, guess_mapping
+from smmod.staff.titles import JobTitleStore
 from smmod.store.engine import SessionFactory
 from smmod.store.models import ROLES, Staff, StaffRole
-from smmod.tabular import check_mapping, parse_date, read_table, suggest_mapping
+from smmod.tabular import Table, read_table
 
 if TYPE_CHECKING:
     from smmod.handover.loose_ends import LooseEnds
 
 log = logging.getLogger("smmod.staff")
 
-IMPORT_FIELDS = ("name", "username", "email", "roles", "policy_read_on", "trained_on",
-                 "leaving_on")
-IMPORT_REQUIRED = ("name", "username")
-IMPORT_ALIASES: dict[str, Sequence[str]] = {
-    "name": ("full name", "staff name", "display name", "legal name"),
-    "username": ("login", "user name", "network login", "account", "user id", "logon"),
-    "email": ("e-mail", "email address", "work email", "school email"),
-    "roles": ("role", "social media role"),
-    "policy_read_on": ("policy read", "policy read on", "policy signed", "policy date"),
-    "trained_on": ("trained", "training", "training date", "training completed"),
-    "leaving_on": ("leaving", "leaving date", "end date", "leave date"),
-}
+__all__ = ["IMPORT_FIELDS", "IMPORT_REQUIRED", "ImportPlan", "ImportResult", "StaffInput",
+           "StaffRecord", "StaffService"]
 
 
 @dataclass(frozen=True)
@@ -97,6 +87,21 @@ class StaffRecord:
         }
 
 
+@dataclass(frozen=True)
+class ImportResult:
+    """An applied import: the plan as applied, and the people it wrote."""
+
+    plan: ImportPlan
+    created: tuple[StaffRecord, ...]
+    updated: tuple[StaffRecord, ...]
+    deactivated: tuple[StaffRecord, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**self.plan.to_dict(), "applied": True, "imported": len(self.created),
+                "updated": len(self.updated), "deactivated": len(self.deactivated),
+                "staff": [r.to_dict() for r in (*self.created, *self.updated)]}
+
+
 class HandoverNeeded(PolicyError):
     """Deactivation refused: they still hold what a handover must settle first (R6)."""
 
@@ -109,7 +114,7 @@ def _iso(day: date | None) -> str | None:
     return day.isoformat() if day else None
 
 
-def _validate(data: StaffInput) -> None:
+def _validate(data: StaffInput, today: date | None = None) -> None:
     if not data.name.strip():
         raise InputError("a name is required", field="name")
     if not data.username.strip() or any(c.isspace() for c in data.username.strip()):
@@ -123,6 +128,11 @@ def _validate(data: StaffInput) -> None:
     email = (data.email or "").strip()
     if email and ("@" not in email or any(c.isspace() for c in email)):
         raise InputError(f"'{email}' is not an email address", field="email")
+    for day, field_name, what in ((data.policy_read_on, "policy_read_on", "read the policy"),
+                                  (data.trained_on, "trained_on", "completed training")):
+        if today is not None and day is not None and day > today:
+            raise InputError(f"the day they {what} cannot be after today ({fmt.day(today)})",
+                             field=field_name)
 
 
 class StaffService:
@@ -192,7 +202,7 @@ class StaffService:
 
     def add(self, actor: Actor, data: StaffInput, *, reason: str | None = None) -> StaffRecord:
         require(actor, "administrator", "slt", doing="add staff")
-        _validate(data)
+        _validate(data, self._today())
         with self._sf.begin() as session:
             self._refuse_duplicate(session, data.username)
             staff = self._insert(session, data)
@@ -204,7 +214,7 @@ class StaffService:
     def update(self, actor: Actor, staff_id: int, version_id: int, data: StaffInput,
                *, reason: str | None = None) -> StaffRecord:
         require(actor, "administrator", "slt", doing="edit staff")
-        _validate(data)
+        _validate(data, self._today())
         try:
             with self._sf.begin() as session:
                 staff = self._load_for_edit(session, staff_id, version_id)
@@ -269,49 +279,97 @@ class StaffService:
                           expiry_months=self._expiry_months())
 
     # -- import ------------------------------------------------------------------
+    @property
+    def titles(self) -> JobTitleStore:
+        """The job-title table (MIS job title → roles) the import uses."""
+        return JobTitleStore(self._sf)
+
     @staticmethod
-    def suggest_import_mapping(headers: builtins.list[str]) -> dict[str, str]:
-        return suggest_mapping(headers, IMPORT_ALIASES)
+    def suggest_import_mapping(headers: builtins.list[str],
+                               overrides: dict[str, str] | None = None) -> dict[str, str]:
+        """The guessed mapping; ``overrides`` are added to it (see ``guess_mapping``)."""
+        return guess_mapping(headers, overrides)
+
+    def plan_import(self, actor: Actor, path: Path, mapping: dict[str, str] | None = None, *,
+                    overrides: dict[str, str] | None = None,
+                    default_roles: Iterable[str] = ("staff",),
+                    deactivate_missing: bool = False) -> ImportPlan:
+        """The preview of an import (a sync): nothing is written.
+
+        ``mapping`` is the whole mapping (the import dialog's); without it the mapping
+        is guessed from the headers and ``overrides`` are added to the guess. Every
+        problem of every bad row raises ``ImportRejected``.
+        """
+        require(actor, "administrator", "slt", doing="import staff")
+        table = read_table(path)
+        chosen = dict(mapping) if mapping is not None else guess_mapping(table.headers, overrides)
+        with self._sf() as session:
+            return self._plan(session, actor, table, chosen, frozenset(default_roles),
+                              deactivate_missing)
+
+    def apply_import(self, actor: Actor, plan: ImportPlan) -> ImportResult:
+        """Apply a previewed import, all or nothing.
+
+        The file is read again and the sync worked out again inside the write
+        transaction; if the file or anyone it touches changed since the preview,
+        nothing is written (``ConflictError``).
+        """
+        require(actor, "administrator", "slt", doing="import staff")
+        if plan.path is None:
+            raise InputError("this preview has no file to import")
+        table = read_table(plan.path)
+        try:
+            with self._sf.begin() as session:
+                fresh = self._plan(session, actor, table, plan.mapping, plan.default_roles,
+                                   plan.deactivate_missing)
+                if fresh.token != plan.token:
+                    raise ConflictError(f"{plan.file} or the staff register changed since the "
+                                        "preview: look at the new preview and apply that")
+                created = [self._insert(session, StaffInput(
+                    p.name, p.username, p.roles, p.email, p.policy_read_on, p.trained_on,
+                    p.leaving_on)) for p in fresh.new]
+                updated = []
+                for change in fresh.changed:
+                    staff = self._load_for_edit(session, change.staff_id, change.version_id)
+                    self._apply(staff, StaffInput(**{**_as_input(staff).__dict__, **change.after}))
+                    flag_modified(staff, "name")
+                    updated.append(staff)
+                deactivated = []
+                for gone in fresh.to_deactivate:
+                    staff = self._load_for_edit(session, gone.staff_id, gone.version_id)
+                    staff.active = False
+                    deactivated.append(staff)
+                session.flush()
+                if fresh.writes_anything:
+                    audit.record(session, actor=actor.username, action="staff.import",
+                                 subject="staff", details={
+                                     "file": fresh.file, "rows": fresh.rows,
+                                     "usernames": [p.username for p in fresh.new],
+                                     "changed": {c.username: {x.field: [x.before, x.after]
+                                                              for x in c.changes}
+                                                 for c in fresh.changed},
+                                     "deactivated": [m.username for m in fresh.to_deactivate],
+                                     "mapping": fresh.mapping})
+                return ImportResult(fresh, tuple(self._record(s) for s in created),
+                                    tuple(self._record(s) for s in updated),
+                                    tuple(self._record(s) for s in deactivated))
+        except StaleDataError:
+            raise ConflictError("someone in the staff register was changed elsewhere: "
+                                "preview the import again") from None
 
     def import_csv(self, actor: Actor, path: Path, mapping: dict[str, str] | None = None,
                    *, default_roles: Iterable[str] = ("staff",)) -> builtins.list[StaffRecord]:
-        """All or nothing: every bad row is named and nothing is applied if any is bad."""
-        require(actor, "administrator", "slt", doing="import staff")
-        table = read_table(path)
-        mapping = mapping or self.suggest_import_mapping(table.headers)
-        unknown = sorted(set(mapping) - set(IMPORT_FIELDS))
-        if unknown:
-            raise InputError(f"unknown field(s) in the column mapping: {', '.join(unknown)}; "
-                             f"the fields are: {', '.join(IMPORT_FIELDS)}", file=str(path))
-        check_mapping(table, mapping, IMPORT_REQUIRED)
-        problems: list[RowProblem] = []
-        inputs: list[StaffInput] = []
-        seen: dict[str, int] = {}
-        for number, row in zip(table.row_numbers, table.rows, strict=True):
-            parsed = _row_to_input(row, mapping, number, problems, frozenset(default_roles))
-            if parsed is None:
-                continue
-            key = parsed.username.lower()
-            if key in seen:
-                problems.append(RowProblem(number, "username",
-                                           f"'{parsed.username}' is also on row {seen[key]}"))
-                continue
-            seen[key] = number
-            inputs.append(parsed)
-        with self._sf.begin() as session:
-            existing = set(session.execute(select(func.lower(Staff.username))).scalars())
-            for number, data in zip(seen.values(), inputs, strict=True):
-                if data.username.lower() in existing:
-                    problems.append(RowProblem(number, "username",
-                                               f"'{data.username}' is already in the register"))
-            if problems:
-                raise ImportRejected(str(path), sorted(problems, key=lambda p: p.row),
-                                     valid_rows=len(table.rows) - len({p.row for p in problems}))
-            created = [self._insert(session, data) for data in inputs]
-            audit.record(session, actor=actor.username, action="staff.import",
-                         subject="staff", details={"file": path.name, "rows": len(created),
-                                                   "usernames": [d.username for d in inputs]})
-            return [self._record(s) for s in created]
+        """Preview and apply in one go; the people added or changed."""
+        result = self.apply_import(actor, self.plan_import(actor, path, mapping,
+                                                           default_roles=default_roles))
+        return [*result.created, *result.updated]
+
+    def _plan(self, session: Session, actor: Actor, table: Table, mapping: dict[str, str],
+              default_roles: frozenset[str], deactivate_missing: bool) -> ImportPlan:
+        return build_plan(session, table, mapping, titles=self.titles.table(session),
+                          today=self._today(), expiry_months=self._expiry_months(),
+                          default_roles=default_roles, deactivate_missing=deactivate_missing,
+                          actor_staff_id=actor.staff_id)
 
     # -- helpers -----------------------------------------------------------------
     def _insert(self, session: Session, data: StaffInput) -> Staff:
@@ -368,29 +426,3 @@ def _details(data: StaffInput) -> dict[str, Any]:
         "r12_declared_on": _iso(data.r12_declared_on),
     }
 
-
-def _row_to_input(row: dict[str, str], mapping: dict[str, str], number: int,
-                  problems: list[RowProblem], default_roles: frozenset[str]) -> StaffInput | None:
-    def value(f: str) -> str:
-        column = mapping.get(f)
-        return row.get(column, "").strip() if column else ""
-
-    before = len(problems)
-    dates: dict[str, date | None] = {}
-    for f in ("policy_read_on", "trained_on", "leaving_on"):
-        text = value(f)
-        try:
-            dates[f] = parse_date(text) if text else None
-        except ValueError as exc:
-            problems.append(RowProblem(number, mapping[f], str(exc)))
-    roles_text = value("roles")
-    roles = frozenset(r.strip().lower().replace(" ", "_").replace("-", "_")
-                      for r in roles_text.replace("|", ";").replace(",", ";").split(";")
-                      if r.strip()) or default_roles
-    data = StaffInput(value("name"), value("username"), roles, value("email") or None,
-                      dates.get("policy_read_on"), dates.get("trained_on"), dates.get("leaving_on"))
-    try:
-        _validate(data)
-    except InputError as exc:
-        problems.append(RowProblem(number, mapping.get(exc.field or "", exc.field), exc.reason))
-    return data if len(problems) == before else None

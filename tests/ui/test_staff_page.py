@@ -17,11 +17,12 @@ from smmod.audit import AuditFilter
 from smmod.context import AppContext
 from smmod.identity import Actor
 from smmod.staff.eligibility import add_months
-from smmod.staff.service import StaffInput
+from smmod.staff.service import IMPORT_FIELDS, StaffInput
 from smmod.ui.pages import PageDeps
 from smmod.ui.staff import import_dialogs
 from smmod.ui.staff.dialogs import StaffDialog
 from smmod.ui.staff.import_dialogs import ImportMappingDialog, ImportProblemsDialog
+from smmod.ui.staff.import_preview import ImportPreviewDialog
 from smmod.ui.staff.model import (
     COL_ELIGIBLE,
     COL_EXPIRES,
@@ -412,6 +413,15 @@ def start_import(qtbot, page: StaffPage, monkeypatch: pytest.MonkeyPatch,
     return dialog
 
 
+def open_preview(qtbot, page: StaffPage, dialog: ImportMappingDialog) -> ImportPreviewDialog:
+    click(qtbot, dialog.import_button)
+    qtbot.waitUntil(lambda: isinstance(page.current_dialog(), ImportPreviewDialog),
+                    timeout=TIMEOUT)
+    preview = page.current_dialog()
+    assert isinstance(preview, ImportPreviewDialog)
+    return preview
+
+
 def test_import_through_the_mapping_dialog(qtbot, ctx: AppContext, page: StaffPage,
                                            tmp_path: Path,
                                            monkeypatch: pytest.MonkeyPatch) -> None:
@@ -426,13 +436,15 @@ def test_import_through_the_mapping_dialog(qtbot, ctx: AppContext, page: StaffPa
     assert dialog.preview.rowCount() == 3
     assert dialog.preview.item(0, 0).text() == "Quinn Quill"
     assert dialog.preview.horizontalHeaderItem(0).text() == "Full name\n← Full Name"
-    assert dialog.import_button.text() == "&Import 3 people"
+    assert dialog.import_button.text() == "&Preview the import of 3 rows…"
     assert dialog.import_button.isEnabled()
 
+    preview = open_preview(qtbot, page, dialog)
+    assert preview.apply_button.isEnabled()
     with qtbot.waitSignal(page.records_loaded, timeout=TIMEOUT):
-        click(qtbot, dialog.import_button)
+        click(qtbot, preview.apply_button)
     assert {"qquill", "aarcher", "bbrook"} <= set(visible(page))
-    assert page.notice_label.text() == "Imported 3 people."
+    assert page.notice_label.text() == "Imported 3 new people, updated 0, deactivated 0."
     ash = ctx.staff.by_username("aarcher")
     assert ash.roles == {"volunteer", "parent_volunteer"}
     assert ctx.staff.by_username("bbrook").roles == {"staff"}
@@ -448,7 +460,8 @@ def test_import_mapping_requires_the_required_fields(qtbot, page: StaffPage, tmp
     dialog.combos["username"].setCurrentIndex(0)
     assert not dialog.import_button.isEnabled()
     assert dialog.hint.text() == "Choose a column for: Username"
-    assert dialog.preview.horizontalHeaderItem(1).text() == "Username\n(not imported)"
+    username_column = IMPORT_FIELDS.index("username")
+    assert dialog.preview.horizontalHeaderItem(username_column).text() == "Username\n(not imported)"
     dialog.combos["username"].setCurrentText("Login")
     assert dialog.import_button.isEnabled()
     dialog.reject()
@@ -462,26 +475,27 @@ def test_bad_import_imports_nothing_and_names_every_row(
         "Full Name,Login,Role,Training date\n"
         "Good Person,good1,staff,2026-09-01\n"
         "Bad Date,bdate,staff,31/13/2026\n"
-        "Already Here,run1,staff,\n"
+        "Twice Wrong,two words,wizard,\n"
         ",noname,staff,\n"
         "Odd Role,orole,wizard,\n",
         encoding="utf-8")
     before = ctx.staff.count()
     dialog = start_import(qtbot, page, monkeypatch, path)
-    click(qtbot, dialog.import_button)
+    click(qtbot, dialog.import_button)  # the preview finds the problems: nothing to apply
     qtbot.waitUntil(lambda: isinstance(page.current_dialog(), ImportProblemsDialog),
                     timeout=TIMEOUT)
     problems = page.current_dialog()
     assert isinstance(problems, ImportProblemsDialog)
     rows = [[problems.table.item(r, c).text() for c in range(3)]
             for r in range(problems.table.rowCount())]
-    assert [r[:2] for r in rows] == [["3", "Training date"], ["4", "Login"],
+    assert [r[:2] for r in rows] == [["3", "Training date"], ["4", "Login"], ["4", "Role"],
                                      ["5", "Full Name"], ["6", "Role"]]
     assert "'31/13/2026' is not a date" in rows[0][2]
-    assert "already in the register" in rows[1][2]
-    assert "unknown role(s) wizard" in rows[3][2]
+    assert "without spaces" in rows[1][2]
+    assert "unknown role(s) wizard" in rows[2][2] and "unknown role(s) wizard" in rows[4][2]
     summary = problems.findChild(QLabel, "problems_summary")
-    assert summary.text().startswith("<b>Nothing was imported.</b> bad.csv has 4 problems")
+    assert summary.text().startswith(
+        "<b>Nothing was imported.</b> bad.csv has 4 bad rows (5 problems)")
     assert ctx.staff.count() == before
     assert entries(ctx, "staff.import") == []
 
@@ -489,7 +503,7 @@ def test_bad_import_imports_nothing_and_names_every_row(
     copied = QGuiApplication.clipboard().text()
     assert copied.splitlines()[1] == "row\tcolumn\tproblem"
     assert copied.splitlines()[2].startswith("3\tTraining date\t'31/13/2026' is not a date")
-    assert len(copied.splitlines()) == 6
+    assert len(copied.splitlines()) == 7
     problems.reject()
 
 

@@ -59,7 +59,7 @@ from smmod.store.models.queue import (
     QueueMeta,
 )
 from smmod.store.models.reports import RETRO_KINDS, AccountCheck, RetroFinding
-from smmod.store.models.staff import ROLES, Staff, StaffRole
+from smmod.store.models.staff import ROLES, Staff, StaffJobTitle, StaffRole
 
 __all__ = [
     "ACCOUNT_ROLES",
@@ -113,5 +113,6 @@ __all__ = [
     "ScreeningRule",
     "ScreeningWordList",
     "Staff",
+    "StaffJobTitle",
     "StaffRole",
 ]

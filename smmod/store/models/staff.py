@@ -50,3 +50,22 @@ class StaffRole(Base):
     role: Mapped[str] = mapped_column(String(30), primary_key=True)
 
     staff: Mapped[Staff] = relationship(back_populates="roles")
+
+
+class StaffJobTitle(Base):
+    """The school's version of one line of the job-title table (MIS job title → roles).
+
+    The shipped defaults live in ``smmod.staff.titles``; a row here replaces the default
+    of the same key, and a row with no roles takes a default title out of the table.
+    """
+
+    __tablename__ = "staff_job_titles"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)  # normalised title
+    title: Mapped[str] = mapped_column(String(200))  # as the school typed it
+    roles: Mapped[str] = mapped_column(String(200), default="")  # comma separated
+    updated_at: Mapped[datetime] = stamped_column(on_update=True)
+    updated_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    version_id: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    __mapper_args__ = {"version_id_col": version_id}

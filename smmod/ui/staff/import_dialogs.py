@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt, Slot
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -23,14 +24,20 @@ from PySide6.QtWidgets import (
 )
 
 from smmod.errors import ImportRejected
+from smmod.staff.importing import NAME_PARTS
 from smmod.tabular import Table
 
 PREVIEW_ROWS = 5
 FIELD_LABELS = {
     "name": "Full name",
+    "forename": "Forename",
+    "preferred_forename": "Preferred forename",
+    "surname": "Surname",
+    "preferred_surname": "Preferred surname",
     "username": "Username",
     "email": "Email",
     "roles": "Roles",
+    "job_title": "Job title",
     "policy_read_on": "Policy read on",
     "trained_on": "Training completed on",
     "leaving_on": "Leaving date",
@@ -60,9 +67,11 @@ class ImportMappingDialog(QDialog):
         intro = QLabel(
             f"<p>Match each field to a column of <b>{table.path.name}</b> "
             f"({len(table.rows):,} rows). Fields marked <span style='color:#a0281e'>*</span> "
-            "are required; rows with no roles get the <i>Staff</i> role.</p><p>The import "
-            "is all or nothing: if any row is bad, nothing is imported and every problem is "
-            "listed, so you can fix them all in one go.</p>")
+            "are required; a full name can instead be made of a forename and a surname. "
+            "Job titles give roles through the job-title table; rows with no roles get the "
+            "<i>Staff</i> role.</p><p>You see what the import will do (who is new, changed "
+            "or no longer in the export) before anything is written. If any row is bad, "
+            "nothing is imported and every problem is listed.</p>")
         intro.setWordWrap(True)
         form = QFormLayout()
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
@@ -94,7 +103,14 @@ class ImportMappingDialog(QDialog):
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                         | QDialogButtonBox.StandardButton.Cancel)
         self.import_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.import_button.setText(f"&Import {len(table.rows):,} people")
+        self.import_button.setText(f"&Preview the import of {len(table.rows):,} rows…")
+        self.titles_button = QPushButton("&Job titles…")
+        self.titles_button.setToolTip("Which roles each job title from the MIS gives")
+        self.buttons.addButton(self.titles_button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.deactivate_check = QCheckBox("&Deactivate people no longer in the export "
+                                          "(never those who still run accounts, may know "
+                                          "passwords or lead incidents)")
+        self.deactivate_check.setObjectName("deactivate_missing")
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addLayout(form)
@@ -102,6 +118,7 @@ class ImportMappingDialog(QDialog):
                                 f"of {len(table.rows):,} rows, row numbers as in the file)"))
         layout.addWidget(self.preview, 1)
         layout.addWidget(self.hint)
+        layout.addWidget(self.deactivate_check)
         layout.addWidget(self.buttons)
         self._connect_signals()
         self._update_preview()
@@ -120,7 +137,12 @@ class ImportMappingDialog(QDialog):
 
     def missing_required(self) -> list[str]:
         mapping = self.mapping()
-        return [f for f in self._required if f not in mapping]
+        has_parts = all(any(f in mapping for f in part) for part in NAME_PARTS)
+        return [f for f in self._required if f not in mapping
+                and not (f == "name" and has_parts)]
+
+    def deactivate_missing(self) -> bool:
+        return self.deactivate_check.isChecked()
 
     @Slot(int)
     def _on_combo_index_changed(self, _index: int) -> None:
@@ -142,8 +164,9 @@ class ImportMappingDialog(QDialog):
         self.preview.resizeColumnsToContents()
         missing = self.missing_required()
         self.import_button.setEnabled(not missing)
-        self.hint.setText("Choose a column for: " + ", ".join(FIELD_LABELS.get(f, f) for f in missing)
-                          if missing else "")
+        names = [FIELD_LABELS.get(f, f) + (" (or Forename and Surname)" if f == "name" else "")
+                 for f in missing]
+        self.hint.setText("Choose a column for: " + ", ".join(names) if missing else "")
 
 
 class ImportProblemsDialog(QDialog):
@@ -160,9 +183,11 @@ class ImportProblemsDialog(QDialog):
         self.setWindowTitle("Import rejected")
         self.resize(680, 420)
         count = len(error.problems)
+        rows = error.bad_rows
         summary = QLabel(
-            f"<b>Nothing was imported.</b> {name} has {count} problem{'s' if count != 1 else ''}"
-            ". Fix every row listed below and import the file again.")
+            f"<b>Nothing was imported.</b> {name} has {rows} bad row{'s' if rows != 1 else ''} "
+            f"({count} problem{'s' if count != 1 else ''}). Fix every problem listed below "
+            "and import the file again.")
         summary.setObjectName("problems_summary")
         summary.setWordWrap(True)
         self.table = QTableWidget(count, 3)

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from smmod.staff.service import StaffRecord, StaffService
+from smmod.staff.service import ImportResult, StaffRecord, StaffService
 from smmod.ui import msgbox
 from smmod.ui.pages import PageDeps
 from smmod.ui.staff.actions import StaffActions, why_not_editable
@@ -364,10 +364,12 @@ class StaffPage(QWidget):
         if self._why_not_editable() is None and self._dialog is None:
             self._importer.start(self._ctx.actor)
 
-    @Slot(list)
-    def _on_importer_imported(self, records: list[StaffRecord]) -> None:
-        self._show_notice(f"Imported {len(records):,} "
-                          f"{'person' if len(records) == 1 else 'people'}.")
+    @Slot(object)
+    def _on_importer_imported(self, result: ImportResult) -> None:
+        new = len(result.created)
+        self._show_notice(f"Imported {new:,} new {'person' if new == 1 else 'people'}, "
+                          f"updated {len(result.updated):,}, deactivated "
+                          f"{len(result.deactivated):,}.")
         self.register_changed.emit()
         self.refresh()
 
