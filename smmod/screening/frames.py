@@ -256,8 +256,8 @@ def threat_frames(t: Targets) -> list[Pattern]:
                 rf"headstone){e}"
                 rf"|{s}put (?:(?:that|the|this|your|his|her) )?{target} in (?:the ground|a coffin|a box|"
                 rf"the morgue|hospital|a wheelchair){e}"
-                rf"|{s}(?:your|his|her|their) (?:last (?:day|days|week|night|hours|breath) (?:alive|on earth)|"
-                rf"days are numbered){e}"
+                rf"|{s}(?:your|his|her|their) (?:last (?:day|days|week|night|hours|breath) "
+                rf"(?:alive|on earth)|days are numbered){e}"
                 rf"|{s}the only good (?:{W} ){{1,2}}is a dead{e}"
             ),
             "death foretold",
@@ -349,7 +349,8 @@ def hate_frames(ident: str, group_lead: str) -> list[Pattern]:
         ),
         (
             re.compile(
-                rf"{s}(?:fuck|fuk|screw|damn|to hell with)(?: all| off)?(?: the| those| these| all)* {ident}{e}"
+                rf"{s}(?:fuck|fuk|screw|damn|to hell with)(?: all| off)?(?: the| those| these| all)* "
+                rf"{ident}{e}"
                 rf"|{s}(?:fucking|effing|bloody|filthy|stinking|dirty) {ident}{e}"
             ),
             "swearing at a protected group",
