@@ -6,6 +6,7 @@ import re
 
 from smmod.screening.frames import (
     COPULA_FILLER,
+    FRAME_PHRASES,
     IDIOM_AFTER,
     LOOKALIKE,
     NEGATION_WORD,
@@ -17,7 +18,7 @@ from smmod.screening.frames import (
     recruit_intent,
     threat_frames,
 )
-from smmod.screening.lexicon import Lexicon, alternation, anchor_words
+from smmod.screening.lexicon import Gate, Lexicon, alternation, anchor_words
 from smmod.screening.patterns import (
     CONDEMN,
     EDUCATIONAL,
@@ -62,11 +63,10 @@ THREAT_EXTRA = (
     "hope", "wish", "die", "suffer", "pay", "cry", "bleed", "run", "knock", "kick", "teach",
     "brick", "bricks", "petrol", "rock", "rocks", "stone", "stones", "bullet", "bullets",
     "dead", "dies", "died", "rot", "funeral", "grave", "coffin", "knife", "knives", "blade", "gun",
-    "guns", "acid", "machete", "weapon", "weapons", "hands", "alive", "van", "car", "truck", "lorry",
-    "human", "numbered", "waiting", "sorry", "disappear", "vanish", "regret", "fire", "ground",
-    "walk", "home", "survive", "dealt", "removed", "eliminated", "eradicated", "rounded", "round",
-    "culled", "sterilised", "camps", "hammer", "bat", "bats", "axe", "pray", "skull", "throat",
-    "neck", "jaw", "legs", "kneecaps", "teeth",
+    "guns", "acid", "machete", "weapon", "weapons", "alive", "numbered", "disappear", "vanish",
+    "eliminated", "eradicated", "culled", "sterilised", "camps", "hammer", "axe", "skull", "throat",
+    "neck", "jaw", "kneecaps", "survive", "driving", "drove", "plough", "ploughing", "ramming",
+    "mowing",
 )  # fmt: skip
 CHECK_EXTRA = {
     "threat": THREAT_EXTRA,
@@ -165,6 +165,10 @@ class Checks:
             gates[check] = anchor_words(
                 [t for n in names for t in lex[n]], everyday, CHECK_EXTRA.get(check, ())
             )
+        # Frames anchored on everyday words ("make it home", "in the ground") open the threat
+        # gates only when the whole phrase is there, so that "car park" costs nothing.
+        for name in ("threat words", "threat"):
+            gates[name] = Gate(gates[name].exact, gates[name].stems, gates[name].weak + FRAME_PHRASES)
         self.check_gates = {check: gates[check] for check in CHECK_LISTS}
         self.gates = Gates(gates)
         self.slur = re.compile(

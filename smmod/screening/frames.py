@@ -147,6 +147,17 @@ class Targets:
     intent: str  # "I'll", "someone should", "let's"...
 
 
+# Phrases of everyday words that the threat frames need (see ``Checks``: the gate).
+FRAME_PHRASES = (
+    "make it home", "get home", "walk again", "walk away", "see christmas", "see tomorrow",
+    "be breathing", "hands on", "in the ground", "on fire", "dealt with", "rid of", "be removed",
+    "round up", "rounded up", "waiting outside", "outside your", "be waiting", "be sorry",
+    "to the head", "in the face", "in your face", "in her face", "in his face", "in the back",
+    "in her back", "in his back", "in your back", "with your name", "last day", "put down",
+    "drive into", "van into", "car into", "pray i", "find you",
+)  # fmt: skip
+
+
 def threat_frames(t: Targets) -> list[Pattern]:
     s, e, v = _START, _END, t.violence
     target = rf"(?:{t.person}|{t.slurs}|{PLACE})"
