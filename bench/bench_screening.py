@@ -40,6 +40,9 @@ from tests.screening.labelled_set import (  # noqa: E402
 )
 
 LATE_DIR = DATA_DIR / "late"
+# Blind sets, written later, each without looking at the engine's rules (blind2) or at
+# the misses of the sets before it (blind3); printed as blocks of their own.
+BLIND_DIRS = {"blind2": DATA_DIR / "blind2", "blind3": DATA_DIR / "blind3"}
 
 # Runs inside the old code: only the API every version has (Screener, default rules,
 # WordLists.load). Reads [[text, author], ...] on stdin, writes results and a speed.
@@ -113,6 +116,22 @@ def pct(value: float) -> str:
     return f"{value * 100:5.1f}%"
 
 
+def print_blind(name: str, items: list[Example], runs: dict[str, dict[Example, Outcome]]) -> None:
+    """One block per blind set: every category and group, each engine a column."""
+    print(f"\nBlind set {name}: {len(items)} sentences (tests/data/screening/{name}/README.md)")
+    tables = {n: score(items, runs[n]) for n in runs}
+    print(f"  {'category':38} {'n':>4} " + " ".join(f"{n:>22}" for n in runs))
+    for key in CATEGORIES:
+        total = sum(1 for e in items if e.category == key)
+        if total:
+            cells = " ".join(f"{pct(tables[n][0][key].rate):>22}" for n in runs)
+            print(f"  {CATEGORIES[key].title:38} {total:>4} {cells}")
+    for group in sorted({g for t in tables.values() for g in t[1]}):
+        total = next(iter(tables.values()))[1][group].total
+        cells = " ".join(f"{pct(tables[n][1][group].rate):>22}" for n in runs)
+        print(f"  {group:38} {total:>4} {cells}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -125,6 +144,8 @@ def main() -> None:
     late_examples = load(LATE_DIR) if LATE_DIR.is_dir() else []
     engines: dict[str, tuple[dict[Example, Outcome], float, float]] = {}
     late: dict[str, dict[Example, Outcome]] = {}
+    blind_sets = {name: load(path) for name, path in BLIND_DIRS.items() if path.is_dir()}
+    blind: dict[str, dict[str, dict[Example, Outcome]]] = {name: {} for name in blind_sets}
     if not args.no_before:
         rev = args.before or default_before()
         with tempfile.TemporaryDirectory() as tmp:
@@ -132,9 +153,13 @@ def main() -> None:
             engines[f"before ({rev[:9]})"] = run_engine(Path(tmp), examples)
             if late_examples:
                 late[f"before ({rev[:9]})"] = run_engine(Path(tmp), late_examples)[0]
+            for name, items in blind_sets.items():
+                blind[name][f"before ({rev[:9]})"] = run_engine(Path(tmp), items)[0]
     engines["after"] = run_engine(None, examples)
     if late_examples:
         late["after"] = run_engine(None, late_examples)[0]
+    for name, items in blind_sets.items():
+        blind[name]["after"] = run_engine(None, items)[0]
 
     names = list(engines)
     parts = {"tune": [e for e in examples if not e.held_out], "held-out": [e for e in examples if e.held_out]}
@@ -193,6 +218,9 @@ def main() -> None:
         for group in sorted({g for t in late_tables.values() for g in t}):
             cells = " ".join(f"{n + ' ' + pct(late_tables[n][group].rate):>34}" for n in late)
             print(f"  {group:38} {late_tables[names[-1]][group].total:>4} {cells}")
+
+    for name, items in blind_sets.items():
+        print_blind(name, items, blind[name])
 
     print("\nSpeed, one core (items per CPU second):")
     for n in names:

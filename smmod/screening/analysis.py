@@ -64,18 +64,33 @@ def _vocabulary(lex: Lexicon) -> Vocabulary:
         if resource("screening", "fuzzy_exclusions.txt").is_file()
         else frozenset()
     )
+    fuzzy_groups = frozenset(w for w in lex.single_words("identity_nouns") if len(w) >= 4 and w.isalpha())
     all_words = frozenset(w.rstrip("*") for terms in lex.lists.values() for t in terms for w in t.split(" "))
     return Vocabulary(
         known=known,
         maskable=maskable,
-        joinable=frozenset(w for w in slur_words | lex.single_words("profanity") if len(w) >= 5),
+        joinable=frozenset(
+            w for w in slur_words | lex.single_words("profanity") | fuzzy_groups if len(w) >= 5
+        ),
         anchors=anchors,
         segment_words=known | frozenset(lex["function_words"]) | all_words,
-        fuzzy_terms=tuple(sorted(w for w in slur_words if len(w) >= 5)),
+        fuzzy_terms=tuple(sorted({w for w in slur_words if len(w) >= 5} | fuzzy_groups)),
         fuzzy_exclusions=exclusions,
         everyday=frozenset(lex["function_words"]),
         not_names=frozenset(lex["function_words"]) | all_words,
+        chat=chat_spellings(),
     )
+
+
+def chat_spellings() -> dict[str, str]:
+    """``resources/screening/chat_spellings.txt``: spelling -> the words meant."""
+    pairs: dict[str, str] = {}
+    path = resource("screening", "chat_spellings.txt")
+    for line in path.read_text(encoding="utf-8").splitlines():
+        parts = line.split("#", 1)[0].split(None, 1)
+        if len(parts) == 2:
+            pairs[parts[0]] = parts[1].strip()
+    return pairs
 
 
 _TRIPLED = re.compile(r"([a-z])\1\1")
@@ -107,6 +122,12 @@ class Analyser:
         self._stem_heads = frozenset(stem[:4] for stem in self._any_stems if len(stem) >= 4)
         self._short_stems = tuple(stem for stem in self._any_stems if len(stem) < 4)
         self._plain = re.compile(r"[a-z ,.'?!\-\"()&:;/£%\d]*")
+        # Chat spellings of a word some check looks for ("kil" -> "kill").
+        self._chat_gate = frozenset(
+            spelling
+            for spelling, meant in vocabulary.chat.items()
+            if any(w in self._any_exact or w.startswith(self._any_stems) for w in meant.split())
+        )
         self._inside = re.compile(alternation(t for t in self.reader.v.anchors if len(t) >= 4))
 
     def looks_clean(self, folded: str) -> bool:
@@ -134,6 +155,8 @@ class Analyser:
             else:
                 single_letters = 0
             if word in exact or (word[:4] in heads and word.startswith(stems)):
+                return False
+            if word in self._chat_gate:
                 return False
             if short and word.startswith(short):
                 return False

@@ -4,7 +4,21 @@ from __future__ import annotations
 
 import re
 
-from smmod.screening.lexicon import Lexicon, alternation, anchor_words
+from smmod.screening.frames import (
+    COPULA_FILLER,
+    FRAME_PHRASES,
+    IDIOM_AFTER,
+    LOOKALIKE,
+    NEGATION_WORD,
+    PLACE,
+    SPORTY,
+    Targets,
+    hate_frames,
+    is_negative,
+    recruit_intent,
+    threat_frames,
+)
+from smmod.screening.lexicon import Gate, Lexicon, alternation, anchor_words
 from smmod.screening.patterns import (
     CONDEMN,
     EDUCATIONAL,
@@ -48,6 +62,11 @@ WEAPON = re.compile(
 THREAT_EXTRA = (
     "hope", "wish", "die", "suffer", "pay", "cry", "bleed", "run", "knock", "kick", "teach",
     "brick", "bricks", "petrol", "rock", "rocks", "stone", "stones", "bullet", "bullets",
+    "dead", "dies", "died", "rot", "funeral", "grave", "coffin", "knife", "knives", "blade", "gun",
+    "guns", "acid", "machete", "weapon", "weapons", "alive", "numbered", "disappear", "vanish",
+    "eliminated", "eradicated", "culled", "sterilised", "camps", "hammer", "axe", "skull", "throat",
+    "neck", "jaw", "kneecaps", "survive", "driving", "drove", "plough", "ploughing", "ramming",
+    "mowing",
 )  # fmt: skip
 CHECK_EXTRA = {
     "threat": THREAT_EXTRA,
@@ -146,6 +165,10 @@ class Checks:
             gates[check] = anchor_words(
                 [t for n in names for t in lex[n]], everyday, CHECK_EXTRA.get(check, ())
             )
+        # Frames anchored on everyday words ("make it home", "in the ground") open the threat
+        # gates only when the whole phrase is there, so that "car park" costs nothing.
+        for name in ("threat words", "threat"):
+            gates[name] = Gate(gates[name].exact, gates[name].stems, gates[name].weak + FRAME_PHRASES)
         self.check_gates = {check: gates[check] for check in CHECK_LISTS}
         self.gates = Gates(gates)
         self.slur = re.compile(
@@ -160,13 +183,13 @@ class Checks:
             r"we are going to|we're gonna|we should|we need to|let's|lets|someone should|somebody should|"
             r"someone needs to|somebody needs to|someone ought to|i swear i'll|i'd happily|i'd love to|"
             r"i'll make sure|i will make sure|to|i'm bringing|i am bringing|we need|need to|should|let 's|"
-            r"i 'll|hope|wish)"
+            r"i 'll|hope|wish|" + recruit_intent() + ")"
         )
         person_target = (
             rf"(?:you|u|ya|yous|him|her|them|'em|em|everyone|everybody|every one of|all of you|"
             rf"the lot|your|his|their|ur|{ident}|{NAME}|{STAFF_NAME}|{staff}|{persons}|ref|referee|"
             rf"mum|dad|son|daughter|wife|husband|{pupil_nouns}|the school|this school|school|house|"
-            rf"mosque|synagogue|church|temple|every \w+|all \w+)"
+            rf"mosque|synagogue|church|temple|every \w+|all \w+|{slurs}|{PLACE})"
         )
         self.threat_patterns = [
             (
@@ -219,6 +242,11 @@ class Checks:
             ),
             (re.compile(rf"{start}{a(lex['threat_phrases'])}{end}"), "threatening phrase"),
         ]
+        self.threat_patterns += threat_frames(Targets(person_target, ident, slurs, violence, intent))
+        self.hate_patterns += hate_frames(ident, group_lead)
+        self.negative_extra = frozenset(
+            w for w in (*lex["dehumanising"], *lex["negative_attributes"]) if " " not in w
+        )
 
         # --- abuse of staff and pupils, targeted swearing -----------------------------
         staff_target = (
@@ -298,7 +326,7 @@ class Checks:
         before = text[:start]
         if '"' in before and '"' in text[end:]:
             return True
-        if self.report_frame.search(before[-60:]) and CONDEMN.search(text):
+        if self.report_frame.search(text[max(0, start - 60) : end]) and CONDEMN.search(text):
             return True
         return bool(
             self.report_frame.search(before[-40:])
@@ -315,6 +343,8 @@ class Checks:
                 if self.ident.search(reading.text, *self._text_range(reading, start, end)):
                     found.append(Finding(finding.spans, "threat against a protected group"))
         has_group = self._mentions(reading, "group")
+        if has_group:
+            found += self.negative_predicates(reading)
         for pattern, why in self.hate_patterns if has_group else ():
             for m in pattern.finditer(reading.text):
                 if not self._negated(reading, m.start()) and not self._condemned(reading, m.start(), m.end()):
@@ -326,9 +356,56 @@ class Checks:
                 FOOD.match(reading.text, m.end()) or FOOD_BEFORE.search(reading.text, 0, m.start())
             ):
                 continue  # faggots and peas: a dish, not a slur
+            if LOOKALIKE.match(reading.text, m.start()):
+                continue  # "niggardly", "spick and span", "a chink of light"
             if not self._condemned(reading, m.start(), m.end()):
                 found.append(Finding((reading.original_span(*m.span()),), "slur"))
         return found
+
+    def negative_predicates(self, reading: Reading) -> list[Finding]:
+        """ "<group> are (all, just, a bunch of...) <negative word>", and "they're <negative
+        word>" after a group named earlier in the sentence."""
+        text = reading.text
+        found: list[Finding] = []
+        for m in self.ident.finditer(text):
+            if self._condemned(reading, m.start(), m.end()):
+                continue
+            words = text[m.end() :].split(" ")[1:24]
+            at = self._predicate(words)
+            if at is None:
+                continue
+            # "I'd never let a gay man near them, they're ...": the negation is not the claim's.
+            if self._negated(reading, m.start()) and not {"they're", "theyre", "they"} & set(words[:at]):
+                continue
+            end = m.end() + 1 + sum(len(w) + 1 for w in words[:at]) + len(words[at])
+            found.append(Finding((reading.original_span(m.start(), end),), "protected group + negative word"))
+        return found
+
+    def _predicate(self, words: list[str]) -> int | None:
+        """Index in ``words`` (what follows a group's name) of a negative predicate."""
+        copula = None
+        for i, word in enumerate(words[:8]):
+            if word in (".", "?", "!", ";", '"') or NEGATION_WORD.fullmatch(word):
+                return None
+            if word in ("are", "is", "'re", "were", "they're", "theyre") and (i < 5 or word[0] == "t"):
+                copula = i
+                break
+            if word == "they" and i + 1 < len(words) and words[i + 1] in ("are", "were", "all"):
+                copula = i + 1
+                break
+        if copula is None:
+            return None
+        for j in range(copula + 1, min(len(words), copula + 6)):
+            word = words[j]
+            if NEGATION_WORD.fullmatch(word) or word in (".", "?", "!", ",", ";", '"'):
+                return None
+            if word in COPULA_FILLER:
+                continue
+            if is_negative(word, self.negative_extra):
+                after = words[j + 1] if j + 1 < len(words) else ""
+                return None if after in ("of", "about", "from", "with", "for", "by") else j
+            return None
+        return None
 
     def _text_range(self, reading: Reading, start: int, end: int) -> tuple[int, int]:
         first = next(i for i, w in enumerate(reading.words) if w.span[1] > start)
@@ -351,8 +428,10 @@ class Checks:
             for m in pattern.finditer(reading.text):
                 if self._negated(reading, m.start()) or self._condemned(reading, m.start(), m.end()):
                     continue
-                if sport and why != "threatening phrase":
+                if sport and why != "threatening phrase" and SPORTY.search(m.group()):
                     continue  # "we'll batter them on Saturday": a match, not a fight
+                if IDIOM_AFTER.match(reading.text, m.end()):
+                    continue  # "you'll smash it": praise
                 found.append(Finding((reading.original_span(*m.span()),), why))
         reading.memo["threat"] = found
         return found

@@ -121,7 +121,7 @@ def _school_terms(terms: Iterable[str]) -> list[str]:
 
 
 # Files in the folder that are not vocabularies of the checks.
-NOT_LISTS = frozenset({"fuzzy_exclusions"})
+NOT_LISTS = frozenset({"fuzzy_exclusions", "chat_spellings"})
 
 # The school's word list that adds to each shipped list.
 SCHOOL_LISTS = {

@@ -37,7 +37,9 @@ REPORTING = (
     r"(?:saying|say|says|said|to say|telling|tell|told|posting|posted|wrote|writing|shouted|shouting|"
     r"chanting|called|calling|calls|call|words like|the word|the comment|comments like|graffiti said|"
     r"note in her bag said|blaming|hating|mocking|attacking|insulting|repeating|"
-    r"(?:people|anyone|those|someone|you) who (?:think|thinks|believe|believes))"
+    r"(?:people|anyone|those|someone|you) who (?:think|thinks|believe|believes)|threaten|threatens|"
+    r"threatening|threatened|if you think|if you believe|used to think|used to believe|the word|"
+    r"words like|phrases like|chants? of|chanting|yelling|yelled|screaming|screamed|shouting)"
 )
 CONDEMN = re.compile(
     r"(?<![\w'])(?:racis[mt]s?|sexis[mt]|homophob\w*|transphob\w*|antisemit\w*|bigot\w*|hate crime|"
@@ -45,7 +47,10 @@ CONDEMN = re.compile(
     r"never acceptable|no place|shameful|ashamed|shame on|disgusting|disgrace|vile|horrible|wrong|"
     r"lie|untrue|ignorant|conspiracy|offensive|hurt|tolerate|removed|hidden|blocked|devastated|"
     r"educating|dealt with|treat it seriously|talk to|how is that allowed|hate speech|pathetic|stop|"
-    r"grow up|lazy nonsense|nonsense|the past|things have changed|seriously|informed)(?![\w'])"
+    r"grow up|lazy nonsense|nonsense|the past|things have changed|seriously|informed|not true|myth|"
+    r"myths|false|a slur|slurs|educate|dehumanis\w*|prejudic\w*|stereotyp\w*|shouldn't be used|"
+    r"should not be used|no excuse|appalled|appalling|condemn\w*|challenge|challenged|met my|"
+    r"then i met|changed my mind|i was wrong|banned|sacked)(?![\w'])"
 )
 EDUCATIONAL = re.compile(
     r"(?<![\w'])(?:education|rse|pshe|curriculum|lesson|lessons|assembly|workshop|training|leaflet|"

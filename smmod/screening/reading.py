@@ -85,6 +85,15 @@ class Vocabulary:
     fuzzy_exclusions: frozenset[str]  # ordinary words one typo from a slur
     everyday: frozenset[str]  # common words
     not_names: frozenset[str]  # never read as a name: common words and every lexicon word
+    chat: dict[str, str] = field(default_factory=dict)  # chat spellings: "u" -> "you", "kil" -> "kill"
+
+
+_DIGIT_TO = "2"
+_NUMBERISH = re.compile(r"[0-9]+(?:s|th|st|nd|rd|pm|am|[a-z])?")
+# "2" is read as "to" only after one of these ("going 2 shoot u"), never in "year 2".
+_TO_AFTER = frozenset(
+    {"going", "gonna", "want", "wanna", "need", "needs", "got", "have", "has", "ought", "like"}
+)
 
 
 class Word:
@@ -140,6 +149,8 @@ class _Fuzzy:
         self.prefixes: set[str] = set()
         for term in terms:
             self.prefixes.add(term[:2])
+            self.prefixes.add(term[1::-1])  # the first two letters swapped
+            self.prefixes.add(term[0] + term[2:3])  # the second letter dropped or swapped ("jwes")
             for key in {term, *(term[:i] + term[i + 1 :] for i in range(len(term)))}:
                 self.index.setdefault(key, set()).add(term)
             # Two letters missing ("nigr"), the first and last kept.
@@ -167,7 +178,7 @@ class _Fuzzy:
         for i in range(len(token)):
             candidates.update(index.get(token[:i] + token[i + 1 :], ()))
         for term in sorted(candidates):
-            if term[0] == token[0] and OSA.distance(token, term) <= 1:
+            if (term[0] == token[0] or term[1::-1] == token[:2]) and OSA.distance(token, term) <= 1:
                 return term
         return None
 
@@ -238,8 +249,8 @@ class Reader:
         elif ("*" in word or "#" in word) and word.strip("*#"):
             found = self._unmask(word)
             return (found, "masked") if found else (word.replace("*", "").replace("#", ""), None)
-        elif word.isdigit():
-            return word, None
+        elif word.isdigit() or _NUMBERISH.fullmatch(word):
+            return word, None  # "9s", "10th", "3pm": not leetspeak
         options = _options(word)
         for option in options:
             if option in self.v.known:
@@ -328,10 +339,16 @@ class Reader:
 
     def _finish(self, words: list[Word], original: str) -> Reading:
         words = self._join_split(words)
-        known, everyday, fuzzy = self.v.known, self.v.everyday, self.fuzzy
+        known, everyday, fuzzy, chat = self.v.known, self.v.everyday, self.fuzzy, self.v.chat
         out: list[Word] = []
         for w in words:
             token = w.word
+            if w.how is None and (
+                token in chat or (token == _DIGIT_TO and out and out[-1].word in _TO_AFTER)
+            ):
+                w.written, w.word, w.how = token, chat.get(token, "to"), "chat spelling"
+                out.append(w)
+                continue
             if (
                 w.how is None
                 and len(token) >= _MIN_FUZZY
