@@ -18,10 +18,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from smmod.store.base import session_clock
+from smmod.store.dialect import serialise_writers
 from smmod.store.engine import SessionFactory
 from smmod.store.models import AuditEntry, Staff
 
@@ -96,9 +97,7 @@ def record(session: Session, *, actor: str, action: str, subject: str,
     """Append one entry to the trail inside ``session``'s transaction."""
     details = details or {}
     _check_no_secrets(details)
-    if session.get_bind().dialect.name == "postgresql":
-        # One writer at a time extends the chain (SQLite gets this from BEGIN IMMEDIATE).
-        session.execute(text("SELECT pg_advisory_xact_lock(7263551)"))
+    serialise_writers(session, "audit")  # one writer at a time extends the chain
     last = session.execute(
         select(AuditEntry.id, AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)
     ).first()

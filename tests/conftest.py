@@ -25,11 +25,12 @@ from smmod.context import AppContext, open_context
 from smmod.identity import Actor
 from smmod.staff.service import StaffInput
 from smmod.ui.locale_setup import settle_locale
+from tests.dbmode import suite_on_postgresql
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 FACES = FIXTURES / "faces"
 
-pytest_plugins = ["tests.keyring_support", "tests.pg_support"]
+pytest_plugins = ["tests.keyring_support", "tests.pg_support", "tests.pg_mode"]
 
 DEFAULT_NOW = "2026-12-02T10:00:00Z"  # a Wednesday in term time, away from clock changes
 SUITE_NOW = parse_instant(os.environ.get("SMMOD_TEST_NOW") or DEFAULT_NOW)
@@ -58,12 +59,19 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> FrozenClock:
 
 
 @pytest.fixture(autouse=True)
-def smmod_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Every test gets its own user folders; the real ones are never touched."""
+def smmod_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+               request: pytest.FixtureRequest) -> Path:
+    """Every test gets its own user folders; the real ones are never touched.
+
+    When the suite runs on PostgreSQL (``SMMOD_TEST_DATABASE=postgresql``), every test
+    also gets its own fresh server database, through ``SMMOD_DATABASE_URL``.
+    """
     home = tmp_path / "home"
     monkeypatch.setenv("SMMOD_HOME", str(home))
     monkeypatch.setenv("SMMOD_USER", "head")
     monkeypatch.delenv("SMMOD_DATABASE_URL", raising=False)
+    if suite_on_postgresql() and not request.node.get_closest_marker("sqlite_only"):
+        monkeypatch.setenv("SMMOD_DATABASE_URL", request.getfixturevalue("pg_database"))
     return home
 
 

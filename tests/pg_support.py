@@ -21,6 +21,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.dbmode import suite_on_postgresql
+
 
 @dataclass(frozen=True)
 class PgServer:
@@ -53,8 +55,9 @@ def _bin(name: str) -> str | None:
 
 
 def _unavailable(why: str) -> None:
-    """Skip, or fail where CI promised a server (SMMOD_REQUIRE_POSTGRES=1)."""
-    if os.environ.get("SMMOD_REQUIRE_POSTGRES") == "1":
+    """Skip, or fail where CI promised a server (SMMOD_REQUIRE_POSTGRES=1, or the suite
+    running on PostgreSQL)."""
+    if os.environ.get("SMMOD_REQUIRE_POSTGRES") == "1" or suite_on_postgresql():
         pytest.fail(f"SMMOD_REQUIRE_POSTGRES=1 but {why}")
     pytest.skip(why)
 
@@ -88,12 +91,15 @@ def pg_server() -> Iterator[PgServer]:
                         f"--pwfile={pwfile}", "--no-sync"],
                        check=True, capture_output=True, timeout=120)
         subprocess.run([*prefix, pg_ctl, "-D", str(data), "-l", str(folder / "log"), "-w",
-                        "-o", f"-p {server.port} -k {folder} -c listen_addresses=127.0.0.1",
+                        "-o", f"-p {server.port} -k {folder} -c listen_addresses=127.0.0.1 "
+                        # a throwaway server: durability buys nothing, and costs seconds
+                        "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
+                        "-c max_connections=200",
                         "start"], check=True, capture_output=True, timeout=120)
     except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as exc:
         shutil.rmtree(folder, ignore_errors=True)
         output = getattr(exc, "stderr", b"") or b""
-        pytest.skip(f"could not start a PostgreSQL server: {output.decode(errors='replace')}")
+        _unavailable(f"could not start a PostgreSQL server: {output.decode(errors='replace')}")
     try:
         yield server
     finally:

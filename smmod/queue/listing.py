@@ -2,7 +2,8 @@
 
 The triage view never holds 100,000 objects: it asks for the ids in display order
 (one indexed query into a compact array) and then for small pages of rows by id.
-Text search uses SQLite FTS5 when the table exists and LIKE everywhere else.
+Text search uses the database's full-text index (``smmod.store.search``: FTS5 on
+SQLite, a tsvector on PostgreSQL) when there is one, and LIKE otherwise.
 """
 
 from __future__ import annotations
@@ -16,16 +17,13 @@ from typing import Any, cast
 
 from sqlalchemy import (
     Connection,
-    Integer,
     Table,
     and_,
     case,
-    column,
     func,
     literal_column,
     or_,
     select,
-    text,
 )
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -38,8 +36,9 @@ from smmod.queue.records import (
     QueueRow,
     QueueSort,
 )
+from smmod.store.dialect import search_words
 from smmod.store.models import Account, Action, QueueItem, QueueItemFlag, Staff
-from smmod.store.models.queue import FTS_TABLE
+from smmod.store.search import item_text_match
 
 ITEMS = cast(Table, QueueItem.__table__)
 FLAGS = cast(Table, QueueItemFlag.__table__)
@@ -59,14 +58,6 @@ def awaiting_response() -> ColumnElement[bool]:
     return and_(ITEMS.c.first_response_at.is_(None), ITEMS.c.status != literal_column("'resolved'"))
 
 
-def fts_query(user_text: str) -> str | None:
-    """Each word as a quoted prefix term, all required: safe from FTS5 query syntax."""
-    words = _WORD.findall(user_text)
-    if not words:
-        return None
-    return " ".join('"' + w.replace('"', '""') + '"*' for w in words[:20])
-
-
 def _like_terms(user_text: str) -> list[str]:
     words = _WORD.findall(user_text) or [user_text.strip()]
     out = []
@@ -79,14 +70,9 @@ def _like_terms(user_text: str) -> list[str]:
 def _text_condition(user_text: str, use_fts: bool) -> ColumnElement[bool] | None:
     if not user_text.strip():
         return None
-    query = fts_query(user_text) if use_fts else None
-    if query is not None:
-        matches = (
-            text(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :fts_query")
-            .bindparams(fts_query=query)
-            .columns(column("rowid", Integer))
-        )
-        return ITEMS.c.id.in_(matches)
+    words = search_words(user_text) if use_fts else []
+    if words:
+        return item_text_match(ITEMS.c.id, words)
     searched = (ITEMS.c.text, ITEMS.c.author_name, ITEMS.c.author_handle)
     return and_(*(or_(*(c.ilike(term, escape="\\") for c in searched)) for term in _like_terms(user_text)))
 

@@ -84,7 +84,8 @@ class QueueReader:
     def _use_fts(self, conn: Connection) -> bool:
         if self._fts is None:
             if conn.dialect.name != "sqlite":
-                self._fts = False
+                # PostgreSQL's search column is made by migration 0012.
+                self._fts = conn.dialect.name == "postgresql"
             else:
                 found = conn.exec_driver_sql(
                     "SELECT 1 FROM sqlite_master WHERE type='table' AND name=?", (FTS_TABLE,)

@@ -78,7 +78,8 @@ def _stamp_times(session: Session, _context: Any, _instances: Any) -> None:
 
 
 class UTCDateTime(TypeDecorator[datetime]):
-    """An aware UTC datetime, stored without zone (SQLite has none) and returned aware.
+    """An aware UTC datetime, returned aware. SQLite has no zones, so there it is stored
+    without one (always UTC); PostgreSQL stores a ``timestamptz``.
 
     A naive value is refused: every time in smmod has a known zone.
     """
@@ -86,14 +87,20 @@ class UTCDateTime(TypeDecorator[datetime]):
     impl = DateTime
     cache_ok = True
 
+    def load_dialect_impl(self, dialect: Dialect) -> Any:
+        return dialect.type_descriptor(DateTime(timezone=dialect.name == "postgresql"))
+
     def process_bind_param(self, value: datetime | None, dialect: Dialect) -> Any:
         if value is None:
             return None
         if value.tzinfo is None:
             raise ValueError("naive datetime given to a UTC column")
-        return value.astimezone(UTC).replace(tzinfo=None)
+        value = value.astimezone(UTC)
+        return value if dialect.name == "postgresql" else value.replace(tzinfo=None)
 
     def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
+        if value.tzinfo is not None:
+            return value.astimezone(UTC)
         return value.replace(tzinfo=UTC)

@@ -16,6 +16,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from smmod.clock import Clock, SystemClock
+from smmod.store import dialect
 
 
 class SessionFactory:
@@ -62,9 +63,9 @@ def masked_url(url: str | URL) -> str:
 
 def make_engine(url: str | URL, *, immediate: bool = True, **kwargs: Any) -> Engine:
     """An engine; on SQLite ``immediate`` makes every transaction a write transaction."""
-    parsed = make_url(url)
+    parsed = dialect.driver_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(parsed, pool_pre_ping=True, **kwargs)
+        return dialect.make_server_engine(parsed, **kwargs)
 
     engine = create_engine(
         parsed, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000}, **kwargs

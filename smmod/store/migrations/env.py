@@ -6,6 +6,7 @@ from alembic import context
 
 from smmod.store.engine import make_engine
 from smmod.store.models import Base
+from smmod.store.search import include_in_schema_check
 
 config = context.config
 target_metadata = Base.metadata
@@ -17,6 +18,7 @@ def _configure(connection: object) -> None:
         target_metadata=target_metadata,
         render_as_batch=True,
         compare_type=True,
+        include_name=include_in_schema_check,  # raw-DDL search tables and column
     )
 
 

@@ -1,0 +1,88 @@
+"""What differs between SQLite and PostgreSQL, in one place.
+
+Services build their queries with SQLAlchemy and stay dialect-neutral; the few things
+the two databases spell differently (which driver, full-text search, serialising the
+writers of one chain) are answered here, from the connection or session in hand.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from sqlalchemy import Connection, Engine, create_engine, text
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.orm import Session
+
+SQLITE = "sqlite"
+POSTGRESQL = "postgresql"
+#: The PostgreSQL driver smmod ships with (psycopg 3).
+PG_DRIVER = "postgresql+psycopg"
+
+#: PostgreSQL's text search configuration for the queue's tsvector (``store.search``).
+SEARCH_CONFIG = "smmod_search"  # 'simple' plus unaccent (migration 0012)
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def driver_url(url: str | URL) -> URL:
+    """``url`` with smmod's driver: a bare ``postgresql://`` means psycopg 3."""
+    parsed = make_url(url)
+    if parsed.drivername == POSTGRESQL:
+        return parsed.set(drivername=PG_DRIVER)
+    return parsed
+
+
+def make_server_engine(url: URL, **kwargs: Any) -> Engine:
+    """A PostgreSQL engine whose sessions work in UTC (times in SQL read the same
+    everywhere) and check a pooled connection before handing it out."""
+    connect_args = {"options": "-c timezone=UTC", **kwargs.pop("connect_args", {})}
+    return create_engine(url, pool_pre_ping=True, connect_args=connect_args, **kwargs)
+
+
+def name_of(bind: Connection | Engine | Session) -> str:
+    """The dialect name (``sqlite`` or ``postgresql``) of a connection, engine or session."""
+    if isinstance(bind, Session):
+        return bind.get_bind().dialect.name
+    return bind.dialect.name
+
+
+def is_sqlite(bind: Connection | Engine | Session) -> bool:
+    return name_of(bind) == SQLITE
+
+
+def is_postgresql(bind: Connection | Engine | Session) -> bool:
+    return name_of(bind) == POSTGRESQL
+
+
+def search_words(user_text: str, limit: int = 20) -> list[str]:
+    """The words of a search, as both databases' full-text indexes split them."""
+    return _WORD.findall(user_text)[:limit]
+
+
+def fts5_query(words: list[str]) -> str:
+    """SQLite FTS5: each word a quoted prefix term, all required (safe from its syntax)."""
+    return " ".join('"' + w.replace('"', '""') + '"*' for w in words)
+
+
+def tsquery(words: list[str]) -> str:
+    """PostgreSQL ``to_tsquery``: each word a quoted prefix lexeme, all required.
+
+    Quoting each word (and doubling quotes and backslashes inside it) keeps the
+    tsquery operators ``& | ! ( ) :`` out of what the user typed.
+    """
+    quoted = ("'" + w.lower().replace("\\", "\\\\").replace("'", "''") + "':*" for w in words)
+    return " & ".join(quoted)
+
+
+#: Keys for ``pg_advisory_xact_lock``; one per chain that must grow one writer at a time.
+ADVISORY_LOCKS = {"audit": 7263551}
+
+
+def serialise_writers(bind: Connection | Session, chain: str) -> None:
+    """Let one transaction at a time extend ``chain`` until it commits or rolls back.
+
+    On SQLite every write transaction already begins with ``BEGIN IMMEDIATE``, so the
+    writers queue up there; PostgreSQL takes a transaction-level advisory lock.
+    """
+    if is_postgresql(bind):
+        bind.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": ADVISORY_LOCKS[chain]})
