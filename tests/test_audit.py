@@ -6,11 +6,11 @@ import csv
 import hashlib
 import itertools
 import json
-import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy.exc
@@ -20,6 +20,14 @@ from smmod import audit
 from smmod.cli import main
 from smmod.clock import FrozenClock
 from smmod.context import AppContext
+from tests.dbraw import (
+    as_utc,
+    audit_guard_names,
+    drop_audit_guards,
+    everything_stored,
+    raw_connection,
+    refused_error,
+)
 
 
 def write_entries(ctx: AppContext, count: int) -> None:
@@ -30,18 +38,14 @@ def write_entries(ctx: AppContext, count: int) -> None:
 
 
 @contextmanager
-def attacker(ctx: AppContext) -> Iterator[sqlite3.Connection]:
-    """Raw sqlite3 on the file, triggers dropped, as someone with the file would do."""
+def attacker(ctx: AppContext) -> Iterator[Any]:
+    """The database's own driver, no smmod, triggers dropped: as someone with the SQLite
+    file, or the owner's login to the server, would do."""
     ctx.database.dispose()
-    assert ctx.database.path is not None
-    conn = sqlite3.connect(ctx.database.path)
-    try:
-        conn.execute("DROP TRIGGER audit_entries_no_update")
-        conn.execute("DROP TRIGGER audit_entries_no_delete")
+    with raw_connection(ctx) as conn:
+        drop_audit_guards(ctx, conn)
         yield conn
         conn.commit()
-    finally:
-        conn.close()
 
 
 def cli_verify(capsys: pytest.CaptureFixture[str]) -> tuple[int, dict[str, object]]:
@@ -102,17 +106,13 @@ def test_database_refuses_update_and_delete(ctx: AppContext, sql: str) -> None:
     with pytest.raises(sqlalchemy.exc.DBAPIError, match="append-only"):
         with ctx.database.engine.begin() as conn:
             conn.execute(text(sql))
-    # Also through a plain sqlite3 connection on the file, bypassing smmod entirely.
-    assert ctx.database.path is not None
-    raw = sqlite3.connect(ctx.database.path)
-    try:
-        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+    # Also through the plain driver on the file or server, bypassing smmod entirely.
+    with raw_connection(ctx) as raw:
+        with pytest.raises(refused_error(ctx), match="append-only"):
             raw.execute(sql)
         raw.rollback()
         assert raw.execute("SELECT count(*) FROM audit_entries").fetchone() == (3,)
         assert raw.execute("SELECT reason FROM audit_entries WHERE id = 1").fetchone() == (None,)
-    finally:
-        raw.close()
     assert audit.verify(ctx.session_factory).ok
 
 
@@ -197,7 +197,7 @@ def test_rehashed_forgery_breaks_the_next_link(ctx: AppContext) -> None:
     with attacker(ctx) as conn:
         row = conn.execute("SELECT id, at, actor, action, subject, details, prev_hash "
                            "FROM audit_entries WHERE id = 3").fetchone()
-        at = datetime.fromisoformat(row[1]).replace(tzinfo=UTC)
+        at = as_utc(row[1])
         forged = json.dumps([row[0], at.isoformat(timespec="microseconds"), row[2], row[3],
                              row[4], row[5], "forged", row[6]],
                             ensure_ascii=False, separators=(",", ":"))
@@ -218,8 +218,8 @@ def test_verify_text_output(ctx: AppContext, capsys: pytest.CaptureFixture[str])
     assert main(["audit", "verify"]) == 1
     assert capsys.readouterr().err.strip().splitlines() == [
         "Audit trail BROKEN at entry 2: content was altered",
-        *(f"Audit trail BROKEN: the append-only trigger audit_entries_no_{verb} is missing: "
-          "the trail can be edited or cut" for verb in ("update", "delete"))]
+        *(f"Audit trail BROKEN: the append-only trigger {name} is missing: "
+          "the trail can be edited or cut" for name in audit_guard_names(ctx))]
 
 
 @pytest.mark.parametrize("details", [
@@ -237,7 +237,7 @@ def test_secrets_in_details_are_refused(ctx: AppContext, details: dict[str, obje
             audit.record(session, actor="head", action="vault.store", subject="credential:1",
                          details=details)
     assert audit.verify(ctx.session_factory) == audit.VerifyResult(True, 1)
-    assert "hunter2" not in ctx.database.path.read_bytes().decode("latin-1")  # type: ignore[union-attr]
+    assert "hunter2" not in everything_stored(ctx)
 
 
 def test_metadata_about_secrets_is_allowed(ctx: AppContext) -> None:

@@ -10,41 +10,16 @@ loop over 100,000 items.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
 
-from sqlalchemy import Connection, Float, text
-from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.sql.compiler import SQLCompiler
-from sqlalchemy.sql.functions import FunctionElement
+from sqlalchemy import Connection, text
 
 from smmod.sla import WorkingCalendar
+from smmod.store.dialect import create_temp_table, epoch, epoch_sql
+
+__all__ = ["DAYS_TABLE", "WorkingClock", "epoch", "epoch_sql", "seconds", "working_time_sql"]
 
 DAYS_TABLE = "smmod_report_days"
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-
-
-class epoch(FunctionElement[float]):
-    """Seconds since 1970-01-01 UTC of a UTC time column, as a float."""
-
-    type = Float()
-    inherit_cache = True
-
-
-@compiles(epoch, "sqlite")
-def _epoch_sqlite(element: epoch, compiler: SQLCompiler, **kw: Any) -> str:
-    return f"((julianday({compiler.process(element.clauses, **kw)}) - 2440587.5) * 86400.0)"
-
-
-@compiles(epoch)
-def _epoch_default(element: epoch, compiler: SQLCompiler, **kw: Any) -> str:
-    return f"EXTRACT(EPOCH FROM {compiler.process(element.clauses, **kw)})"
-
-
-def epoch_sql(column: str, dialect: str) -> str:
-    """The same as ``epoch`` for hand-written SQL."""
-    if dialect == "sqlite":
-        return f"((julianday({column}) - 2440587.5) * 86400.0)"
-    return f"EXTRACT(EPOCH FROM {column})"
 
 
 def seconds(value: datetime) -> float:
@@ -79,13 +54,7 @@ class WorkingClock:
         return out
 
     def install(self, conn: Connection, first: date, last: date) -> None:
-        if conn.dialect.name == "postgresql":
-            conn.execute(text(f"CREATE TEMP TABLE IF NOT EXISTS {DAYS_TABLE} (start BIGINT PRIMARY KEY, "
-                              "cum DOUBLE PRECISION NOT NULL, working INTEGER NOT NULL) "
-                              "ON COMMIT DELETE ROWS"))
-        else:
-            conn.execute(text(f"CREATE TEMP TABLE IF NOT EXISTS {DAYS_TABLE} (start INTEGER PRIMARY KEY, "
-                              "cum REAL NOT NULL, working INTEGER NOT NULL)"))
-        conn.execute(text(f"DELETE FROM {DAYS_TABLE}"))
+        create_temp_table(conn, DAYS_TABLE, "start BIGINT PRIMARY KEY, cum DOUBLE PRECISION NOT NULL, "
+                          "working INTEGER NOT NULL")
         conn.execute(text(f"INSERT INTO {DAYS_TABLE} (start, cum, working) VALUES (:start, :cum, :working)"),
                      self.rows(first, last))

@@ -10,9 +10,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, text
+from sqlalchemy import Connection, Engine, Float, create_engine, text
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.functions import FunctionElement
 
 SQLITE = "sqlite"
 POSTGRESQL = "postgresql"
@@ -72,6 +75,41 @@ def tsquery(words: list[str]) -> str:
     """
     quoted = ("'" + w.lower().replace("\\", "\\\\").replace("'", "''") + "':*" for w in words)
     return " & ".join(quoted)
+
+
+class epoch(FunctionElement[float]):
+    """Seconds since 1970-01-01 UTC of a UTC time column, as a float."""
+
+    type = Float()
+    inherit_cache = True
+
+
+@compiles(epoch, "sqlite")
+def _epoch_sqlite(element: epoch, compiler: SQLCompiler, **kw: Any) -> str:
+    return epoch_sql(compiler.process(element.clauses, **kw), SQLITE)
+
+
+@compiles(epoch)
+def _epoch_default(element: epoch, compiler: SQLCompiler, **kw: Any) -> str:
+    return epoch_sql(compiler.process(element.clauses, **kw), POSTGRESQL)
+
+
+def epoch_sql(column: str, dialect_name: str) -> str:
+    """The same as ``epoch`` for hand-written SQL."""
+    if dialect_name == SQLITE:
+        return f"((julianday({column}) - 2440587.5) * 86400.0)"
+    return f"EXTRACT(EPOCH FROM {column})"
+
+
+def create_temp_table(conn: Connection, name: str, columns: str) -> None:
+    """A temporary table of this connection, emptied if it was there already.
+
+    ``columns`` is written in PostgreSQL's types; SQLite accepts them by affinity.
+    On PostgreSQL the rows go at commit too.
+    """
+    suffix = " ON COMMIT DELETE ROWS" if is_postgresql(conn) else ""
+    conn.execute(text(f"CREATE TEMP TABLE IF NOT EXISTS {name} ({columns}){suffix}"))
+    conn.execute(text(f"DELETE FROM {name}"))
 
 
 #: Keys for ``pg_advisory_xact_lock``; one per chain that must grow one writer at a time.
