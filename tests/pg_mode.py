@@ -15,6 +15,7 @@ from __future__ import annotations
 import itertools
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import psycopg
 import pytest
@@ -73,16 +74,25 @@ def pg_template(pg_server: PgServer) -> str:
     return TEMPLATE
 
 
+@contextmanager
+def fresh_database(server: PgServer, template: str | None = None) -> Iterator[str]:
+    """The URL of a new database (empty, or a copy of ``template``), dropped afterwards."""
+    name = f"smmod_test_{os.getpid()}_{next(_numbers)}"
+    create = sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name))
+    if template:
+        create += sql.SQL(" TEMPLATE {}").format(sql.Identifier(template))
+    with _admin(server) as conn:
+        conn.execute(create)
+    try:
+        yield _database_url(server, name)
+    finally:
+        with _admin(server) as conn:
+            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
+                sql.Identifier(name)))
+
+
 @pytest.fixture
 def pg_database(pg_server: PgServer, pg_template: str) -> Iterator[str]:
     """The URL of a fresh, migrated database of its own, dropped after the test."""
-    name = f"smmod_test_{os.getpid()}_{next(_numbers)}"
-    with _admin(pg_server) as conn:
-        conn.execute(sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
-            sql.Identifier(name), sql.Identifier(pg_template)))
-    try:
-        yield _database_url(pg_server, name)
-    finally:
-        with _admin(pg_server) as conn:
-            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
-                sql.Identifier(name)))
+    with fresh_database(pg_server, pg_template) as url:
+        yield url
