@@ -13,7 +13,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 import psycopg
+from sqlalchemy import text
 from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
 
 from smmod.context import AppContext
 
@@ -97,3 +99,37 @@ def everything_stored(ctx: AppContext) -> str:
             "SELECT tablename FROM pg_tables WHERE schemaname = 'public'").fetchall()]
         return "\n".join(str(row[0]) for table in tables
                          for row in conn.execute(f'SELECT t::text FROM "{table}" t').fetchall())
+
+
+def db_dump(ctx: AppContext) -> dict[str, list[tuple[object, ...]]]:
+    """Every row of every table, read on a separate plain connection (what is committed)."""
+    with raw_connection(ctx) as conn:
+        if ctx.database.is_sqlite:
+            listing = "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
+        else:
+            listing = "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1"
+        tables = [r[0] for r in conn.execute(listing).fetchall()]
+        dump = {t: [tuple(bytes(v) if isinstance(v, memoryview) else v for v in row)
+                    for row in conn.execute(f'SELECT * FROM "{t}"').fetchall()]
+                for t in tables}
+    return {t: sorted(rows, key=repr) for t, rows in dump.items()}
+
+
+def refuse_the_commit(session: Session, table: str, column: str, row_id: int) -> None:
+    """Make the database itself refuse this transaction's COMMIT, after all its work.
+
+    SQLite: a foreign key checked only at commit (``defer_foreign_keys``) made to point
+    nowhere. PostgreSQL checks its foreign keys at once, so a constraint trigger deferred
+    to the commit raises the same error there (it is undone with the transaction).
+    """
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(text("PRAGMA defer_foreign_keys = ON"))
+        session.execute(text(f"UPDATE {table} SET {column} = 9999 WHERE id = :id"), {"id": row_id})
+        return
+    session.execute(text(
+        "CREATE FUNCTION smmod_test_refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+        "RAISE foreign_key_violation USING MESSAGE = 'FOREIGN KEY constraint failed'; END $$"))
+    session.execute(text(
+        f"CREATE CONSTRAINT TRIGGER smmod_test_refuse AFTER UPDATE ON {table} "
+        "DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION smmod_test_refuse()"))
+    session.execute(text(f"UPDATE {table} SET {column} = {column} WHERE id = :id"), {"id": row_id})

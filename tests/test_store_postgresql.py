@@ -130,3 +130,39 @@ def test_writers_extend_the_audit_chain_one_at_a_time(server_db: Database) -> No
         thread.join()
     assert failures == []
     assert audit.verify(server_db.session_factory) == audit.VerifyResult(True, writers * each)
+
+
+def test_a_second_writer_waits_for_the_first_and_readers_do_not(server_db: Database) -> None:
+    """PostgreSQL's BEGIN IMMEDIATE: write transactions queue up on one advisory lock."""
+    sf = server_db.session_factory
+    second_done, second_began = threading.Event(), threading.Event()
+    failures: list[BaseException] = []
+
+    def second_writer() -> None:
+        try:
+            with sf.begin() as session:
+                session.execute(text("SELECT 1"))  # its first statement: the lock is taken
+                second_began.set()
+                audit.record(session, actor="second", action="test", subject="b")
+        except BaseException as exc:
+            failures.append(exc)
+        second_done.set()
+
+    with sf.begin() as first:
+        audit.record(first, actor="first", action="test", subject="a")
+        thread = threading.Thread(target=second_writer)
+        thread.start()
+        waiting = 0
+        for _ in range(500):  # until the second writer is seen waiting on the lock
+            with sf() as reader:  # a reader is not held up by the open write
+                waiting = reader.execute(text(
+                    "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' "
+                    "AND NOT granted")).scalar_one()
+            if waiting or second_began.is_set():
+                break
+            second_began.wait(0.01)
+        assert waiting == 1 and not second_began.is_set()
+    thread.join()
+    assert failures == []
+    actors = [r.actor for r in audit.query(sf)]
+    assert actors == ["second", "first"]  # newest first: the second wrote after the first

@@ -10,10 +10,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Float, create_engine, text
+from sqlalchemy import Connection, Engine, Float, create_engine, event, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 
@@ -38,7 +38,8 @@ def driver_url(url: str | URL) -> URL:
 def make_server_engine(url: URL, **kwargs: Any) -> Engine:
     """A PostgreSQL engine whose sessions work in UTC (times in SQL read the same
     everywhere) and check a pooled connection before handing it out."""
-    connect_args = {"options": "-c timezone=UTC", **kwargs.pop("connect_args", {})}
+    options = f"-c timezone=UTC -c lock_timeout={LOCK_TIMEOUT_MS}"
+    connect_args = {"options": options, **kwargs.pop("connect_args", {})}
     return create_engine(url, pool_pre_ping=True, connect_args=connect_args, **kwargs)
 
 
@@ -112,8 +113,11 @@ def create_temp_table(conn: Connection, name: str, columns: str) -> None:
     conn.execute(text(f"DELETE FROM {name}"))
 
 
-#: Keys for ``pg_advisory_xact_lock``; one per chain that must grow one writer at a time.
-ADVISORY_LOCKS = {"audit": 7263551}
+#: Keys for ``pg_advisory_xact_lock``: all writers, and each chain that must grow one
+#: writer at a time.
+ADVISORY_LOCKS = {"audit": 7263551, "writers": 7263552}
+#: How long a PostgreSQL writer waits for the one before it, like SQLite's busy timeout.
+LOCK_TIMEOUT_MS = 10_000
 
 
 def serialise_writers(bind: Connection | Session, chain: str) -> None:
@@ -124,3 +128,17 @@ def serialise_writers(bind: Connection | Session, chain: str) -> None:
     """
     if is_postgresql(bind):
         bind.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": ADVISORY_LOCKS[chain]})
+
+
+def one_writer_at_a_time(write_sessions: sessionmaker[Session]) -> None:
+    """PostgreSQL's ``BEGIN IMMEDIATE``: each write transaction first takes one advisory
+    lock, held until it commits or rolls back, so writers queue up as they do on SQLite
+    and a read-then-write (the next number, the last hash) is never raced. Readers, on
+    their own sessions, never wait.
+    """
+    event.listen(write_sessions, "after_begin", _take_writer_lock)
+
+
+def _take_writer_lock(_session: Session, _transaction: Any, connection: Connection) -> None:
+    connection.execute(text("SELECT pg_advisory_xact_lock(:key)"),
+                       {"key": ADVISORY_LOCKS["writers"]})

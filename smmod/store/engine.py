@@ -94,5 +94,7 @@ def make_engine(url: str | URL, *, immediate: bool = True, **kwargs: Any) -> Eng
 
 def make_session_factory(engine: Engine, clock: Clock | None = None) -> SessionFactory:
     if engine.dialect.name != "sqlite":
-        return SessionFactory(engine, clock=clock)
+        factory = SessionFactory(engine, clock=clock)
+        dialect.one_writer_at_a_time(factory._write)  # as BEGIN IMMEDIATE does on SQLite
+        return factory
     return SessionFactory(engine, make_engine(engine.url, immediate=False), clock)

@@ -30,7 +30,7 @@ from smmod.errors import ConflictError
 from smmod.store.models import Credential
 from smmod.vault import Vault, VaultError
 from tests.accounts.helpers import TODAY, active_account, make_accounts
-from tests.handover.helpers import db_dump
+from tests.dbraw import db_dump, refuse_the_commit
 from tests.keyring_support import FaultyKeyring, keyring_items
 
 pytestmark = pytest.mark.keyring
@@ -68,14 +68,14 @@ def stored(real_keyring: KeyringBackend, keyring_service: str):
 
 
 def dump(ctx: AppContext) -> dict[str, list[tuple[object, ...]]]:
-    return db_dump(ctx.paths.database)
+    return db_dump(ctx)
 
 
 @contextmanager
 def commit_fails(ctx: AppContext, how: str, credential_id: int) -> Iterator[None]:
     """The next write transaction fails at its COMMIT, after all its work was done.
 
-    ``refused``: SQLite refuses the commit (a foreign key checked only then).
+    ``refused``: the database refuses the commit (``tests.dbraw.refuse_the_commit``).
     ``stale``: another writer changed the credential just before (its version moved on),
     as optimistic locking finds on a server database: the commit's flush hits no row.
     """
@@ -86,9 +86,8 @@ def commit_fails(ctx: AppContext, how: str, credential_id: int) -> Iterator[None
             return
         fired.append(how)
         if how == "refused":
-            session.execute(text("PRAGMA defer_foreign_keys = ON"))
-            session.execute(text("UPDATE account_roles SET staff_id = 9999 "
-                                 "WHERE id = (SELECT min(id) FROM account_roles)"))
+            first_role = session.execute(text("SELECT min(id) FROM account_roles")).scalar_one()
+            refuse_the_commit(session, "account_roles", "staff_id", first_role)
         else:
             session.execute(text("UPDATE credentials SET version_id = version_id + 1 "
                                  "WHERE id = :id"), {"id": credential_id})

@@ -8,10 +8,8 @@ leads one open incident.
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from pathlib import Path
 
 from keyring.backend import KeyringBackend
 from sqlalchemy import select
@@ -143,18 +141,6 @@ def full_plan(scene: Scene) -> Plan:
     items = {i: p["mod1"].staff_id for i in scene.items}
     return Plan(plan.staff_id, plan.leaving_on, plan.accounts, items,
                 {scene.incident: p["slt2"].staff_id})
-
-
-def db_dump(path: Path) -> dict[str, list[tuple[object, ...]]]:
-    """Every row of every table, read with a separate connection (what is committed)."""
-    conn = sqlite3.connect(path)
-    try:
-        tables = [r[0] for r in conn.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
-        return {t: sorted(conn.execute(f'SELECT * FROM "{t}"').fetchall(), key=repr)
-                for t in tables}
-    finally:
-        conn.close()
 
 
 def staff_row(ctx: AppContext, username: str) -> Staff:

@@ -13,12 +13,12 @@ from smmod.errors import ConflictError, InputError, PolicyError
 from smmod.handover import AccountDecision, HandoverRefused, Plan
 from smmod.store.models import AccountRole, CredentialRotation, HandoverTask, Incident, QueueItem
 from tests.accounts.helpers import TODAY
+from tests.dbraw import db_dump
 from tests.handover.helpers import (
     LEAVING,
     MUSIC_SECRET,
     PE_SECRET,
     Scene,
-    db_dump,
     full_plan,
     staff_row,
 )
@@ -105,7 +105,7 @@ def test_every_change_is_audited_with_the_handover_number(scene):
 
 def test_no_secret_reaches_the_database(scene):
     _apply(scene)
-    text = repr(db_dump(scene.ctx.paths.database))
+    text = repr(db_dump(scene.ctx))
     for secret in (NEW_PE, NEW_MUSIC, PE_SECRET, MUSIC_SECRET):
         assert secret not in text
 
@@ -184,7 +184,7 @@ def test_r2_refusal_applies_nothing_and_slt_override_is_recorded(scene):
     handover_id, version, plan = _ready(scene)
     short = plan.with_decision(AccountDecision(scene.pe, "transfer",
                                                new_lead=p["run2"].staff_id))
-    before = db_dump(scene.ctx.paths.database)
+    before = db_dump(scene.ctx)
     with pytest.raises(HandoverRefused) as caught:
         scene.handover.apply(p["head"], handover_id, version, short)
     assert caught.value.rule == "R2"
@@ -194,7 +194,7 @@ def test_r2_refusal_applies_nothing_and_slt_override_is_recorded(scene):
                     short.incidents, override_reason="Casey starts in January and will run it")
     with pytest.raises(PolicyError, match="only a member of SLT may override") as caught:
         scene.handover.apply(p["admin2"], handover_id, version, reasoned)
-    assert db_dump(scene.ctx.paths.database) == before
+    assert db_dump(scene.ctx) == before
     assert scene.secret(scene.pe_cred) == PE_SECRET
     result = scene.handover.apply(p["head"], handover_id, version, reasoned)
     assert result.summary.override_by == "Hannah Head"
@@ -210,14 +210,14 @@ def test_r4_refusal_applies_nothing(scene):
     handover_id, version, plan = _ready(scene)
     bad = plan.with_decision(AccountDecision(scene.pe, "transfer", new_lead=p["old1"].staff_id,
                                              new_runner=p["run3"].staff_id))
-    before = db_dump(scene.ctx.paths.database)
+    before = db_dump(scene.ctx)
     with pytest.raises(HandoverRefused) as caught:
         scene.handover.apply(p["head"], handover_id, version, bad,
                              {scene.pe_cred: NEW_PE})
     assert caught.value.rule == "R4"
     assert "Olly Old cannot be the new lead of @oakfield_pe (instagram): training expired" \
         in str(caught.value)
-    assert db_dump(scene.ctx.paths.database) == before
+    assert db_dump(scene.ctx) == before
     assert scene.keyring_state() == {scene.key(scene.pe_cred): PE_SECRET,
                                      scene.key(scene.pe_cred) + ":staged": None,
                                      scene.key(scene.music_cred): MUSIC_SECRET,
@@ -235,10 +235,10 @@ def test_a_plan_based_on_stale_data_is_refused(scene):
     handover_id, version, plan = _ready(scene)
     item = scene.ctx.queue.read.row(scene.items[0])
     scene.ctx.queue.claim(scene.people["mod1"], item.id, item.version_id, take_over=True)
-    before = db_dump(scene.ctx.paths.database)
+    before = db_dump(scene.ctx)
     with pytest.raises(ConflictError, match="1 claimed queue item no longer theirs"):
         scene.handover.apply(scene.people["head"], handover_id, version, plan)
-    assert db_dump(scene.ctx.paths.database) == before
+    assert db_dump(scene.ctx) == before
     with pytest.raises(ConflictError, match="changed elsewhere"):
         scene.handover.apply(scene.people["head"], handover_id, version - 1, plan)
 

@@ -10,13 +10,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from smmod.handover import APPLY_STEPS
 from smmod.vault import VaultError
-from tests.handover.helpers import LEAVING, MUSIC_SECRET, PE_SECRET, Scene, db_dump, full_plan
+from tests.dbraw import db_dump, refuse_the_commit
+from tests.handover.helpers import LEAVING, MUSIC_SECRET, PE_SECRET, Scene, full_plan
 from tests.keyring_support import RefusesRealKeys
 
 NEW = {"pe": "Atomic-Pe-Secret-5521!", "music": "Atomic-Music-Secret-8812?"}
@@ -33,7 +33,7 @@ def _pdf(document, path: Path) -> None:
 def _snapshot(scene: Scene) -> tuple[object, ...]:
     records = scene.ctx.paths.records_dir
     files = sorted(p.name for p in records.iterdir()) if records.exists() else []
-    return db_dump(scene.ctx.paths.database), scene.keyring_state(), files
+    return db_dump(scene.ctx), scene.keyring_state(), files
 
 
 def _prepare(scene: Scene):
@@ -79,9 +79,7 @@ def test_a_real_commit_failure_puts_the_swapped_secrets_back(scene):
         if name == "commit":
             assert session is not None
             assert scene.secret(scene.pe_cred) == NEW["pe"]  # swapped in already
-            session.execute(text("PRAGMA defer_foreign_keys = ON"))
-            session.execute(text("UPDATE queue_items SET claimed_by = 9999 WHERE id = :id"),
-                            {"id": scene.items[0]})
+            refuse_the_commit(session, "queue_items", "claimed_by", scene.items[0])
 
     with pytest.raises(IntegrityError):
         scene.handover.apply(scene.people["head"], summary.id, summary.version_id, plan,

@@ -19,7 +19,8 @@ from sqlalchemy.orm import Session
 from smmod.errors import ConflictError
 from smmod.handover.applying import PasswordsNotPutBack
 from smmod.store.models import Handover
-from tests.handover.helpers import LEAVING, MUSIC_SECRET, PE_SECRET, Scene, db_dump, full_plan
+from tests.dbraw import db_dump, refuse_the_commit
+from tests.handover.helpers import LEAVING, MUSIC_SECRET, PE_SECRET, Scene, full_plan
 from tests.keyring_support import FaultyKeyring, keyring_items
 
 NEW = {"pe": "Safety-Pe-Secret-3107!", "music": "Safety-Music-Secret-6620?"}
@@ -61,10 +62,8 @@ def _apply(scene: Scene, summary, plan, secrets, checkpoint):
 
 
 def _break_the_commit(session: Session, scene: Scene) -> None:
-    """Make SQLite itself refuse the COMMIT (a deferred foreign key), after the swap."""
-    session.execute(text("PRAGMA defer_foreign_keys = ON"))
-    session.execute(text("UPDATE queue_items SET claimed_by = 9999 WHERE id = :id"),
-                    {"id": scene.items[0]})
+    """Make the database itself refuse the COMMIT, after the swap."""
+    refuse_the_commit(session, "queue_items", "claimed_by", scene.items[0])
 
 
 def _in_force(scene: Scene) -> dict[str, str | None]:
@@ -85,7 +84,7 @@ def test_a_password_the_keyring_will_not_put_back_is_named_and_no_data_changes(s
     failing the read before it with an error keyring does not wrap. The other password is
     still put back, the database is untouched, and the error names the credential."""
     summary, plan, secrets = _prepare(scene)
-    before, files = db_dump(scene.ctx.paths.database), _files(scene)
+    before, files = db_dump(scene.ctx), _files(scene)
     faulty = _faulty(scene)
     pe_key = scene.key(scene.pe_cred)
 
@@ -110,7 +109,7 @@ def test_a_password_the_keyring_will_not_put_back_is_named_and_no_data_changes(s
         assert secret not in shown
     # Nothing half-applied: every row and file as before, the other password put back,
     # the one named holds the new password (as the message says), nothing left staged.
-    assert db_dump(scene.ctx.paths.database) == before
+    assert db_dump(scene.ctx) == before
     assert _files(scene) == files
     assert _in_force(scene) == {"pe": NEW["pe"], "music": MUSIC_SECRET}
     assert _staged(scene) == {"pe": None, "music": None}
@@ -125,7 +124,7 @@ def test_staged_copies_the_keyring_will_not_discard_leave_the_old_passwords_in_f
     """A failure before the swap, and the keyring refuses to delete the staged copies:
     the old passwords stay in force and readable, the original error is the one raised."""
     summary, plan, secrets = _prepare(scene)
-    before, files = db_dump(scene.ctx.paths.database), _files(scene)
+    before, files = db_dump(scene.ctx), _files(scene)
     faulty = _faulty(scene)
 
     def fail_in_the_transaction(name: str, session: Session | None) -> None:
@@ -136,7 +135,7 @@ def test_staged_copies_the_keyring_will_not_discard_leave_the_old_passwords_in_f
     with pytest.raises(Forced):
         _apply(scene, summary, plan, secrets, fail_in_the_transaction)
     assert {op for op, _key in faulty.refused} == {"delete"}
-    assert db_dump(scene.ctx.paths.database) == before
+    assert db_dump(scene.ctx) == before
     assert _files(scene) == files
     assert _in_force(scene) == {"pe": PE_SECRET, "music": MUSIC_SECRET}
     assert scene.creds.reveal(scene.people["head"], scene.pe_cred) == PE_SECRET
@@ -162,11 +161,11 @@ def test_a_password_rotated_elsewhere_meanwhile_is_kept_and_the_handover_refused
                 record = scene.creds.get(scene.pe_cred)
                 scene.creds.rotate(scene.people["admin2"], scene.pe_cred, record.version_id,
                                    OTHER)
-                after_other["db"] = db_dump(scene.ctx.paths.database)
+                after_other["db"] = db_dump(scene.ctx)
 
     with pytest.raises(ConflictError, match="changed a moment ago"):
         _apply(scene, summary, plan, secrets, rotate_elsewhere)
-    assert db_dump(scene.ctx.paths.database) == after_other["db"]  # Alex's rotation only
+    assert db_dump(scene.ctx) == after_other["db"]  # Alex's rotation only
     assert _in_force(scene) == {"pe": OTHER, "music": MUSIC_SECRET}
     assert _staged(scene) == {"pe": None, "music": None}
     assert scene.handover.drafts()[0].status == "draft"
@@ -179,11 +178,11 @@ def test_the_handover_saved_elsewhere_meanwhile_is_refused_and_the_keyring_left_
     def save_elsewhere(name: str, session: Session | None) -> None:
         if name == "stage" and not after_other:
             scene.handover.save(scene.people["admin2"], summary.id, summary.version_id, plan)
-            after_other["db"] = db_dump(scene.ctx.paths.database)
+            after_other["db"] = db_dump(scene.ctx)
 
     with pytest.raises(ConflictError, match="changed elsewhere: reopen it"):
         _apply(scene, summary, plan, secrets, save_elsewhere)
-    assert db_dump(scene.ctx.paths.database) == after_other["db"]
+    assert db_dump(scene.ctx) == after_other["db"]
     assert _in_force(scene) == {"pe": PE_SECRET, "music": MUSIC_SECRET}
     assert _staged(scene) == {"pe": None, "music": None}
 
@@ -192,7 +191,7 @@ def test_a_stale_write_found_at_the_commit_puts_the_swapped_passwords_back(scene
     """The version check fails at the COMMIT itself (another writer got in, as can happen
     on PostgreSQL), after the new passwords were swapped in."""
     summary, plan, secrets = _prepare(scene)
-    before, files = db_dump(scene.ctx.paths.database), _files(scene)
+    before, files = db_dump(scene.ctx), _files(scene)
 
     def go_stale(name: str, session: Session | None) -> None:
         if name == "commit":
@@ -203,7 +202,7 @@ def test_a_stale_write_found_at_the_commit_puts_the_swapped_passwords_back(scene
 
     with pytest.raises(ConflictError, match="changed elsewhere: reopen it"):
         _apply(scene, summary, plan, secrets, go_stale)
-    assert db_dump(scene.ctx.paths.database) == before
+    assert db_dump(scene.ctx) == before
     assert _files(scene) == files
     assert _in_force(scene) == {"pe": PE_SECRET, "music": MUSIC_SECRET}
     assert _staged(scene) == {"pe": None, "music": None}
