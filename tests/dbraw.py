@@ -133,3 +133,20 @@ def refuse_the_commit(session: Session, table: str, column: str, row_id: int) ->
         f"CREATE CONSTRAINT TRIGGER smmod_test_refuse AFTER UPDATE ON {table} "
         "DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION smmod_test_refuse()"))
     session.execute(text(f"UPDATE {table} SET {column} = {column} WHERE id = :id"), {"id": row_id})
+
+
+def stored_bytes(ctx: AppContext) -> bytes:
+    """All that the database keeps, as bytes: the SQLite file and its write-ahead log as
+    they lie on disk, or every value of every row on the server (bytea as it is)."""
+    if ctx.database.is_sqlite:
+        path = ctx.database.path
+        assert path is not None
+        wal = path.with_name(path.name + "-wal")
+        return path.read_bytes() + (wal.read_bytes() if wal.exists() else b"")
+    out = bytearray()
+    for rows in db_dump(ctx).values():
+        for row in rows:
+            for value in row:
+                out += value if isinstance(value, bytes) else str(value).encode("utf-8")
+                out += b"\0"
+    return bytes(out)

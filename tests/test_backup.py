@@ -21,6 +21,8 @@ from smmod.store import backup
 from smmod.store.database import alembic_config, head_revision
 from smmod.store.engine import make_engine, sqlite_url
 
+pytestmark = pytest.mark.sqlite_only  # smmod backs up and restores its SQLite file only
+
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     capsys.readouterr()

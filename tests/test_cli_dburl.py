@@ -55,6 +55,7 @@ def test_a_server_that_does_not_answer_is_refused(
     assert run(capsys, "staff", "list")[0] == 0
 
 
+@pytest.mark.sqlite_only  # the setting, which SMMOD_DATABASE_URL overrides
 def test_a_writable_sqlite_file_is_accepted_and_audited(
         ctx: AppContext, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     target = tmp_path / "shared" / "smmod.sqlite3"
@@ -65,6 +66,7 @@ def test_a_writable_sqlite_file_is_accepted_and_audited(
     assert entry.details == {"from": "", "to": f"sqlite+pysqlite:///{target}"}
 
 
+@pytest.mark.sqlite_only  # the setting, which SMMOD_DATABASE_URL overrides
 def test_clearing_a_dead_database_url_always_works(
         ctx: AppContext, capsys: pytest.CaptureFixture[str]) -> None:
     """A URL saved by an earlier smmod whose server is gone: every command fails, and
@@ -111,6 +113,7 @@ def test_a_wrong_password_is_refused_without_echoing_it(pg_server: PgServer, smm
     assert not resolve_paths().settings_file.exists()
 
 
+@pytest.mark.sqlite_only  # the setting, which SMMOD_DATABASE_URL overrides
 @pytest.mark.keyring
 def test_the_password_goes_in_the_keyring_and_nowhere_else(
         pg_server: PgServer, smmod_home: Path, app_keyring: KeyringBackend,

@@ -62,6 +62,7 @@ def check_consistent(db: Path) -> int:
         conn.close()
 
 
+@pytest.mark.sqlite_only  # kills a writer of the SQLite file
 @pytest.mark.slow
 def test_killed_writer_leaves_whole_transactions(ctx: AppContext, smmod_home: Path) -> None:
     ctx.close()

@@ -31,6 +31,7 @@ def everything_under(root: Path) -> list[Path]:
     return sorted(root.rglob("*"))
 
 
+@pytest.mark.sqlite_only  # the SQLite file and its -wal and -shm
 def test_everything_smmod_creates_is_private(smmod_home: Path, tmp_path: Path,
                                              capsys: pytest.CaptureFixture[str]) -> None:
     assert run(capsys, "init", "--name", "Hannah Head")[0] == 0
@@ -55,6 +56,7 @@ def test_everything_smmod_creates_is_private(smmod_home: Path, tmp_path: Path,
     assert os.umask(0o022) == 0o022  # the command put the umask back
 
 
+@pytest.mark.sqlite_only  # the SQLite file and its -wal and -shm
 def test_the_wal_and_shm_files_are_private_while_open(smmod_home: Path,
                                                       capsys: pytest.CaptureFixture[str]) -> None:
     from smmod.cli import main
@@ -75,6 +77,7 @@ def test_the_wal_and_shm_files_are_private_while_open(smmod_home: Path,
         ctx.close()
 
 
+@pytest.mark.sqlite_only  # the SQLite file and its -wal and -shm
 def test_files_an_earlier_version_left_open_are_made_private(
         smmod_home: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert run(capsys, "init", "--name", "Hannah Head")[0] == 0

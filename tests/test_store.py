@@ -169,6 +169,7 @@ def test_stale_version_is_a_conflict_at_the_orm(ctx: AppContext,
 # -- opening and migrating ----------------------------------------------------------------
 
 
+@pytest.mark.sqlite_only  # the SQLite file and its batch rebuilds
 def test_a_database_from_a_newer_smmod_is_refused_untouched(ctx: AppContext,
                                                             smmod_home: Path) -> None:
     ctx.close()
@@ -208,6 +209,7 @@ def downgrade() -> None:
 '''
 
 
+@pytest.mark.sqlite_only  # the SQLite file and its batch rebuilds
 def test_a_batch_migration_that_rebuilds_a_table_loses_nothing(
     ctx: AppContext, people: dict[str, Actor], smmod_home: Path, tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,

@@ -171,7 +171,8 @@ def cmd_settings_set(args: argparse.Namespace) -> int:
     paths = resolve_paths(getattr(args, "home", None))
     settings = _settings(args)
     ctx = None
-    if paths.database.exists():  # set up: the change goes in the audit trail
+    on_server = bool(os.environ.get(dburl.ENV) or settings.get(dburl.KEY))
+    if on_server or paths.database.exists():  # set up: the change goes in the audit trail
         try:
             ctx = context(args, settings)
         except Exception as exc:
@@ -182,6 +183,8 @@ def cmd_settings_set(args: argparse.Namespace) -> int:
             why = str(exc) if isinstance(exc, SmmodError) else type(exc).__name__
             print(f"smmod: note: this change is not in the audit trail, because the database "
                   f"in use could not be opened ({why})", file=sys.stderr)
+    if ctx is not None and on_server and ctx.staff.count() == 0:
+        ctx = None  # a server database nobody has set up yet: no trail to write to
     if ctx is not None:
         ctx.change_setting(args.key, args.value)
     else:  # before `smmod init` there is no trail to write to yet

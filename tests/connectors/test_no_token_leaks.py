@@ -22,6 +22,7 @@ from smmod.store.models import QueueItem
 from tests.connectors.conftest import School
 from tests.connectors.fake_mastodon import Forced
 from tests.connectors.test_connect import approve_in_browser
+from tests.dbraw import everything_stored
 
 
 @pytest.fixture(params=["memory", "real"])
@@ -97,9 +98,14 @@ def test_the_token_is_in_no_file_log_or_output(
     assert fake.revoked == [token]
 
     database = school.ctx.paths.database
+    on_server = not school.ctx.database.is_sqlite
+    if on_server:  # the server keeps the data: every row of every table is searched
+        stored = everything_stored(school.ctx)
+        assert "@oakfield" in stored  # what is stored is really there
+        assert [n for n, secret in enumerate(secrets) if secret in stored] == []
     school.ctx.close()  # checkpoint the journal into the database file
     files = [p for p in smmod_home.rglob("*") if p.is_file()]
-    assert database in files and database.stat().st_size > 0
+    assert on_server or (database in files and database.stat().st_size > 0)
     assert debug_log.stat().st_size > 0
     for path in files:
         data = path.read_bytes()

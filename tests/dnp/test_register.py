@@ -22,6 +22,7 @@ from smmod.identity import Actor
 from smmod.store.models import BiometricConsent, FaceTemplate, Pupil, ReferencePhoto
 from smmod.vault import Vault, backend_status
 from tests.conftest import SUITE_TODAY
+from tests.dbraw import stored_bytes
 from tests.dnp.conftest import CONSENT_ON, PUPIL, consent, copy, face
 
 pytestmark = pytest.mark.keyring
@@ -44,11 +45,8 @@ def entries(ctx: AppContext, action: str) -> list[audit.AuditRecord]:
 
 
 def database_bytes(ctx: AppContext) -> bytes:
-    """The SQLite file and its write-ahead log, as they lie on disk."""
-    path = ctx.database.path
-    assert path is not None
-    wal = path.with_name(path.name + "-wal")
-    return path.read_bytes() + (wal.read_bytes() if wal.exists() else b"")
+    """The SQLite file and its write-ahead log as they lie on disk, or the server's rows."""
+    return stored_bytes(ctx)
 
 
 # -- adding ------------------------------------------------------------------------------

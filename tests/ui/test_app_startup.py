@@ -55,6 +55,7 @@ def test_first_run_without_a_name_stays_open_and_creates_nobody(
         ctx.close()
 
 
+@pytest.mark.sqlite_only  # a damaged SQLite file
 def test_a_damaged_database_is_set_aside_and_the_newest_backup_restored(
         ctx: AppContext, smmod_home: Path, msgs: Messages) -> None:
     paths = ctx.paths
@@ -77,6 +78,7 @@ def test_a_damaged_database_is_set_aside_and_the_newest_backup_restored(
         restored.close()
 
 
+@pytest.mark.sqlite_only  # a damaged SQLite file
 def test_a_damaged_database_without_a_backup_is_explained(
         smmod_home: Path, msgs: Messages) -> None:
     ctx = open_context(str(smmod_home))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import sqlite3
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
@@ -31,6 +30,7 @@ from smmod.ui.audit.model import (
 from smmod.ui.audit.page import AuditPage
 from smmod.ui.pages import PageDeps
 from tests.conftest import SUITE_TODAY
+from tests.dbraw import drop_audit_guards, raw_connection
 from tests.ui.conftest import Messages
 
 TIMEOUT = 5000
@@ -207,11 +207,10 @@ def test_verify_reports_an_intact_chain(qtbot, page: AuditPage, msgs: Messages) 
 
 def test_verify_reports_where_the_chain_breaks(qtbot, ctx: AppContext, page: AuditPage,
                                                msgs: Messages) -> None:
-    path = ctx.database.path
-    assert path is not None
-    with sqlite3.connect(path) as db:  # someone edits the file behind smmod's back
-        db.execute("DROP TRIGGER audit_entries_no_update")
+    with raw_connection(ctx) as db:  # someone edits the database behind smmod's back
+        drop_audit_guards(ctx, db)
         db.execute("UPDATE audit_entries SET reason = 'nothing to see' WHERE id = 8")
+        db.commit()
     page.buttons["verify"].click()
     qtbot.waitUntil(lambda: bool(msgs.shown), timeout=TIMEOUT)
     [(kind, title, text)] = msgs.shown
