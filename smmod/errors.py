@@ -86,7 +86,8 @@ class ImportRejected(InputError):
         shown = "; ".join(str(p) for p in problems[:5])
         more = f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""
         super().__init__(
-            f"{self.bad_rows} bad row(s), nothing imported: {shown}{more}", file=file
+            f"{self.bad_rows} bad row{'' if self.bad_rows == 1 else 's'}, nothing imported: "
+            f"{shown}{more}", file=file
         )
 
     @property

@@ -432,7 +432,7 @@ def test_import_is_all_or_nothing_and_names_every_bad_row(ctx: AppContext) -> No
     assert err.value.bad_rows == 8
     message = str(err.value)
     # Counts are of rows (8 of the file's 10), not of problems (12).
-    assert "bad_rows.csv" in message and "8 bad row(s), nothing imported" in message
+    assert "bad_rows.csv" in message and "8 bad rows, nothing imported" in message
     assert "row 3, field 'policy_read_on'" in message and "(and 7 more)" in message
     assert (staff_count(ctx), audit_count(ctx)) == (before_staff, before_audit)
 

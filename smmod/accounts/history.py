@@ -7,6 +7,7 @@ from typing import Any
 from smmod import audit
 from smmod.accounts.records import HistoryEntry
 from smmod.store.engine import SessionFactory
+from smmod.wording import count
 
 _PHRASES = {
     "account.draft": "Drafted",
@@ -35,7 +36,7 @@ def _summary(action: str, details: dict[str, Any]) -> str:
     if action == "account.edit" and details:
         phrase += ": " + ", ".join(sorted(details))
     if action == "account.register_existing" and details.get("accepted_problems"):
-        phrase += f" with {len(details['accepted_problems'])} problem(s) to fix"
+        phrase += f" with {count(len(details['accepted_problems']), 'problem')} to fix"
     return phrase
 
 
