@@ -7,6 +7,7 @@ tests one per test.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -146,16 +147,18 @@ class AppContext:
 
         if key.startswith("images."):
             require(self.actor, "slt", "administrator", doing="change the image checker's mode")
-        before = self.settings.get(key)
-        self.settings.set(key, value)
-        after = self.settings.get(key)
-        if after == before:
-            return
 
         def shown(v: Any) -> str:
             return masked_url(v) if key == "database.url" and v else BY_KEY[key].format(v)
 
+        before = self.settings.get(key)
+        # The write lock first (it may have to wait for an import): a change is saved
+        # only when its audit entry can be written with it.
         with self.session_factory.begin() as session:
+            self.settings.set(key, value)
+            after = self.settings.get(key)
+            if after == before:
+                return
             audit.record(session, actor=self.actor.username, action="settings.set",
                          subject=f"setting:{key}", details={"from": shown(before), "to": shown(after)})
         if key.startswith("sla."):
@@ -172,14 +175,20 @@ def database_url(settings: Settings) -> str | None:
 
 
 def open_context(home: str | None = None, *, daily_backup: bool = True,
-                 clock: Clock | None = None) -> AppContext:
-    """``clock`` defaults to the system clock, or the one ``SMMOD_NOW`` freezes."""
+                 clock: Clock | None = None,
+                 on_write_wait: Callable[[str], None] | None = None) -> AppContext:
+    """``clock`` defaults to the system clock, or the one ``SMMOD_NOW`` freezes.
+
+    ``on_write_wait(message)`` hears when a write has to wait for another one (such as a
+    long import) and ``("")`` when it goes ahead; reads never wait.
+    """
     paths = resolve_paths(home).ensure()
     settings = Settings.load(paths.settings_file)
     database = open_database(paths.database, paths.backups, url=database_url(settings),
                              keep_backups=int(settings.get("backup.keep")),
                              daily_backup=daily_backup,
-                             clock=clock or from_environment(settings.get("sla.timezone")))
+                             clock=clock or from_environment(settings.get("sla.timezone")),
+                             on_write_wait=on_write_wait)
     ctx = AppContext(paths, settings, database)
     ctx.refresh_actor()
     return ctx

@@ -107,3 +107,7 @@ class KeyringUnavailable(SmmodError):
 
 class DatabaseUnusable(SmmodError):
     """The database file is corrupt, not a database, or from a newer smmod."""
+
+
+class DatabaseBusy(SmmodError):
+    """Another change held the database for longer than smmod waits; nothing was changed."""
