@@ -13,8 +13,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from smmod import formatting as fmt
-from smmod.clock import ENV_NOW, FrozenClock, SystemClock, from_environment, parse_instant
 from smmod.cli import main
+from smmod.clock import ENV_NOW, FrozenClock, SystemClock, from_environment, parse_instant
 from smmod.context import AppContext
 from smmod.errors import InputError
 from smmod.queue.records import ManualItem

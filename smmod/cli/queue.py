@@ -81,29 +81,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             import_valid=args.import_valid,
         )
     except ImportRejected as exc:
-        if args.json:
-            emit_json(
-                {
-                    "file": args.file.name,
-                    "account": account.label,
-                    "imported": 0,
-                    "duplicates": 0,
-                    "valid_rows": exc.valid_rows,
-                    "rejected": [{"row": p.row, "field": p.field, "reason": p.reason} for p in exc.problems],
-                }
-            )
-        else:
-            print(
-                f"Rejected {args.file.name}: {len(exc.problems)} bad row(s); nothing was "
-                f"imported ({exc.valid_rows} row(s) were valid)."
-            )
-            for problem in exc.problems:
-                print(f"  {problem}")
-            if exc.valid_rows:
-                print(
-                    "Fix the file and import it again, or add --import-valid to import the valid rows only."
-                )
-        print(f"smmod: {args.file.name}: {len(exc.problems)} bad row(s), nothing imported", file=sys.stderr)
+        _print_refusal(args, account.label, exc)
         return EXIT_USAGE
     if args.json:
         emit_json(report.to_dict())
@@ -111,15 +89,53 @@ def cmd_import(args: argparse.Namespace) -> int:
     print(
         f"Imported {report.imported} item(s) from {report.source} ({report.format}) into "
         f"{report.account}; {report.duplicates} duplicate(s) already in the queue; "
-        f"{len(report.rejected)} rejected."
+        f"{report.rejected_rows} rejected."
     )
     for problem in report.rejected:
         print(f"  rejected {problem}")
+    if report.problem_count > len(report.rejected):
+        print(f"  … and {report.problem_count - len(report.rejected):,} more problem(s).")
     if report.rejects_file:
         print(f"The rejected rows are in {report.rejects_file}")
     if report.assumed_local_time:
         print(f"Dates without a time zone were read as {report.timezone} time.")
     return EXIT_OK
+
+
+def _print_refusal(args: argparse.Namespace, account: str, exc: ImportRejected) -> None:
+    """What a refused import found: counts, the first problems, where the rest are.
+
+    Bounded whatever the file: the full list is in the rejects file.
+    """
+    name = args.file.name
+    if args.json:
+        emit_json(
+            {
+                "file": name,
+                "account": account,
+                "imported": 0,
+                "duplicates": 0,
+                "valid_rows": exc.valid_rows,
+                "rejected_rows": exc.bad_rows,
+                "problem_count": exc.problem_count,
+                "rejected": [{"row": p.row, "field": p.field, "reason": p.reason} for p in exc.problems],
+                "rejects_file": str(exc.rejects_file) if exc.rejects_file else None,
+            }
+        )
+    else:
+        print(
+            f"Rejected {name}: {exc.bad_rows:,} bad row(s); nothing was "
+            f"imported ({exc.valid_rows:,} row(s) were valid)."
+        )
+        for problem in exc.problems:
+            print(f"  {problem}")
+        if exc.problem_count > len(exc.problems):
+            print(f"  … and {exc.problem_count - len(exc.problems):,} more problem(s).")
+        if exc.rejects_file:
+            print(f"Every bad row, with its reasons, is in {exc.rejects_file}")
+        if exc.valid_rows:
+            print("Fix the file and import it again, or add --import-valid to import the valid rows only.")
+    print(f"smmod: {name}: {exc.bad_rows:,} bad row(s), nothing imported", file=sys.stderr)
 
 
 def cmd_list(args: argparse.Namespace) -> int:

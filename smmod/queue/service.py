@@ -1,9 +1,9 @@
 """The moderation queue service: imports, manual entry, claiming, the response clock.
 
 The UI and the command line call the same methods. Each write opens one transaction
-(an import is all or nothing) and returns dataclasses. Reads for the triage view go
-through ``QueueReader`` (``self.read``), which on SQLite uses its own connection pool
-so that browsing never waits for a long import to finish.
+(an import is all or nothing, however long the file: it is read and stored in chunks)
+and returns dataclasses. Reads for the triage view go through ``QueueReader``
+(``self.read``), on the read engine, so browsing never waits for a long import.
 """
 
 from __future__ import annotations
@@ -19,24 +19,40 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from smmod import audit
-from smmod.errors import ConflictError, ImportRejected, NotFound
+from smmod.errors import ConflictError, ImportRejected, InputError, NotFound
 from smmod.identity import Actor
 from smmod.queue import deadlines, items, mappings
 from smmod.queue.access import account_ref, require_moderator, resolve_account
 from smmod.queue.feeds import FeedService
-from smmod.queue.ingest import store_parsed
-from smmod.queue.parsers import (
-    ParseResult,
-    parse_file,
-    write_rejects,
-)
+from smmod.queue.ingest import IngestRun
+from smmod.queue.parsers import ParseResult, parse_file
 from smmod.queue.reader import QueueReader
 from smmod.queue.records import AccountRef, ImportReport, ManualItem, QueueRow
+from smmod.queue.streaming import ImportCheck, ImportStream, check_file, open_import
 from smmod.sla import WorkingCalendar
 from smmod.store.engine import SessionFactory
 from smmod.store.models import Account, QueueItem
 
 log = logging.getLogger("smmod.queue")
+
+
+class _Refused(Exception):
+    """Raised inside an import's transaction to roll it back when bad rows refuse it."""
+
+
+def _refusal(stream: ImportStream, source_path: Path) -> ImportRejected:
+    """The error for a refused import; every bad row goes to the rejects file when there
+    are more problems than the message shows."""
+    rejects = stream.rejects
+    rejects_file = None
+    if rejects.problems > len(rejects.first):
+        try:
+            rejects_file = rejects.write(source_path)
+        except InputError:
+            log.warning("could not write the rejects file for %s", stream.source, exc_info=True)
+    return ImportRejected(stream.source, list(rejects.first), stream.valid_rows,
+                          bad_rows=rejects.rows, problem_count=rejects.problems,
+                          rejects_file=rejects_file)
 
 
 class QueueService:
@@ -77,10 +93,20 @@ class QueueService:
     def parse(
         self, path: str | Path, *, fmt: str = "auto", mapping: Mapping[str, str] | None = None
     ) -> ParseResult:
-        """Read and validate a file without storing anything (for previews)."""
+        """Read and validate a whole file into memory, storing nothing (small files and
+        tests; ``check`` and ``import_file`` stream instead)."""
         if mapping is None:
             mapping = self.remembered_mapping(path)
         return parse_file(path, fmt=fmt, mapping=mapping, tz=self.calendar().tz, now=self._now())
+
+    def check(
+        self, path: str | Path, *, fmt: str = "auto", mapping: Mapping[str, str] | None = None
+    ) -> ImportCheck:
+        """Read a file through as an import would, storing nothing: counts and the first
+        problems (the import dialog's "Check file"); memory stays small for any file."""
+        if mapping is None:
+            mapping = self.remembered_mapping(path)
+        return check_file(path, fmt=fmt, mapping=mapping, tz=self.calendar().tz, now=self._now())
 
     def import_file(
         self,
@@ -92,80 +118,85 @@ class QueueService:
         mapping: Mapping[str, str] | None = None,
         import_valid: bool = False,
     ) -> ImportReport:
-        """Parse and store a file; with any bad row nothing is stored unless ``import_valid``."""
-        result = self.parse(path, fmt=fmt, mapping=mapping)
-        return self.store_result(actor, result, account_id, path, import_valid=import_valid)
+        """Read, check and store a file in one transaction, a chunk at a time.
 
-    def store_result(
-        self,
-        actor: Actor,
-        result: ParseResult,
-        account_id: int,
-        source_path: str | Path,
-        *,
-        import_valid: bool = False,
-    ) -> ImportReport:
-        """Store a parsed file in one transaction.
-
-        Bad rows refuse the whole file (``ImportRejected`` names each one). With
-        ``import_valid`` the valid rows go in and the bad ones are written to a rejects
-        file beside the source, in the same transaction.
+        Bad rows refuse the whole file (``ImportRejected`` names the first ones; when
+        there are more than it shows, all of them go to the rejects file beside the
+        source). With ``import_valid`` the valid rows go in and the bad ones are written
+        to the rejects file, in the same transaction.
         """
-        if not import_valid:
-            result.raise_for_problems()
-        elif result.problems and not result.items:
-            raise ImportRejected(result.source, result.problems, 0)
+        if mapping is None:
+            mapping = self.remembered_mapping(path)
         calendar = self.calendar()
         now = self._now()
+        with open_import(path, fmt=fmt, mapping=mapping, tz=calendar.tz, now=now) as stream:
+            try:
+                report = self._store_stream(actor, stream, account_id, Path(path), calendar, now,
+                                            import_valid=import_valid)
+            except _Refused:
+                raise _refusal(stream, Path(path)) from None
+        log.info(
+            "imported %d item(s) from %s into %s (%d duplicate(s), %d rejected)",
+            report.imported, report.source, report.account, report.duplicates, report.rejected_rows,
+        )
+        return report
+
+    def _store_stream(
+        self,
+        actor: Actor,
+        stream: ImportStream,
+        account_id: int,
+        source_path: Path,
+        calendar: WorkingCalendar,
+        now: datetime,
+        *,
+        import_valid: bool,
+    ) -> ImportReport:
+        rejects = stream.rejects
         rejects_file = None
-        with self._sf.begin() as session:
+        announce = ("the import", f"{stream.source}, started by {actor.username}")
+        with self._sf.begin(announce=announce) as session:
             account = account_ref(session, account_id)
             require_moderator(session, actor, account, "import into this account's queue")
             self._ensure_due_current(session, calendar, now)
-            outcome = store_parsed(
-                session,
-                result.items,
-                account_id=account.id,
-                source=result.format,
-                source_ref=Path(source_path).name,
-                calendar=calendar,
-                now=now,
-                staff_id=actor.staff_id,
-            )
-            if result.problems:
-                rejects_file = write_rejects(source_path, result.rejects())
+            with IngestRun(session, account_id=account.id, source=stream.format,
+                           source_ref=stream.source, calendar=calendar, now=now,
+                           staff_id=actor.staff_id) as run:
+                for chunk in stream.chunks():
+                    if import_valid or not rejects.rows:
+                        run.add(chunk)
+                    # else: refused in the end; read on to count and list every bad row
+                if rejects.rows and (not import_valid or not stream.valid_rows):
+                    raise _Refused  # rolls the transaction back: nothing is stored
+                outcome = run.finish()
+            if rejects.rows:
+                rejects_file = rejects.write(source_path)
             audit.record(
                 session,
                 actor=actor.username,
                 action="queue.import",
                 subject=f"account:{account.id}",
                 details={
-                    "file": Path(source_path).name,
-                    "format": result.format,
+                    "file": stream.source,
+                    "format": stream.format,
                     "imported": outcome.imported,
                     "duplicates": outcome.duplicates,
-                    "rejected": len(result.problems),
+                    "rejected": rejects.rows,
                     "rejects_file": rejects_file.name if rejects_file else None,
                 },
             )
-        log.info(
-            "imported %d item(s) from %s into %s (%d duplicate(s), %d rejected)",
-            outcome.imported,
-            Path(source_path).name,
-            account.label,
-            outcome.duplicates,
-            len(result.problems),
-        )
         return ImportReport(
-            Path(source_path).name,
-            result.format,
+            stream.source,
+            stream.format,
             account.label,
             outcome.imported,
             outcome.duplicates,
-            tuple(result.problems),
+            tuple(rejects.first),
             rejects_file,
-            result.assumed_local_time,
+            stream.assumed_local_time,
             calendar.tz,
+            rejects.rows,
+            rejects.problems,
         )
 
     def remembered_mapping(self, path: str | Path) -> dict[str, str] | None:
