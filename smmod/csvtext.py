@@ -130,7 +130,7 @@ def decode(data: bytes, source: str) -> tuple[str, Encoding]:
 def detect_encoding(path: Path, source: str) -> Encoding:
     """The encoding of a file, found in one streaming pass (the file is not kept)."""
     with _open_bytes(path, source) as stream:
-        head = stream.read(_CHUNK)
+        head = stream.read(max(_CHUNK, 2 * _NUL_WINDOW + 2))
         _refuse_binary(head, source)
         codec = _utf16(head)
         if codec is not None:

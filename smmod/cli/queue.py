@@ -151,7 +151,9 @@ def cmd_list(args: argparse.Namespace) -> int:
         overdue=args.overdue,
         text=args.search or "",
     )
-    ctx.queue.ensure_due_current()
+    if ctx.queue.ensure_due_current(wait=False) is None:
+        print("smmod: note: the deadline rules changed and another change is in progress; "
+              "deadlines are shown as stored until it has finished", file=sys.stderr)
     rows, total = ctx.queue.read.list_rows(flt, QueueSort(), limit=args.limit)
     now = ctx.queue.now()
     if args.json:

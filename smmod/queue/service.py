@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from smmod import audit
-from smmod.errors import ConflictError, ImportRejected, InputError, NotFound
+from smmod.errors import ConflictError, DatabaseBusy, ImportRejected, InputError, NotFound
 from smmod.identity import Actor
 from smmod.queue import deadlines, items, mappings
 from smmod.queue.access import account_ref, require_moderator, resolve_account
@@ -317,14 +317,25 @@ class QueueService:
             log.info("recomputed %d due time(s) after a calendar change", moved)
         return moved
 
-    def ensure_due_current(self) -> int:
-        """Recompute due times if the calendar settings changed since they were stored."""
+    def ensure_due_current(self, *, wait: bool = True) -> int | None:
+        """Recompute due times if the calendar settings changed since they were stored.
+
+        With ``wait=False`` (before showing the queue) nothing waits for another write:
+        if one holds the database, the due times stay as stored for now and None is
+        returned.
+        """
         calendar = self.calendar()
         with self._sf() as session:
             if deadlines.due_times_current(session, calendar):
                 return 0
-        with self._sf.begin() as session:
-            return self._ensure_due_current(session, calendar, self._now())
+        try:
+            with self._sf.begin(wait=wait) as session:
+                return self._ensure_due_current(session, calendar, self._now())
+        except DatabaseBusy:
+            if wait:
+                raise
+            log.info("due times not brought up to date yet: another write holds the database")
+            return None
 
     @staticmethod
     def _ensure_due_current(session: Session, calendar: WorkingCalendar, now: datetime) -> int:
@@ -358,8 +369,13 @@ class QueueService:
             items.clear_flag(own, item_id, flag, now=self._now())
 
     # -- monitoring (R13) ------------------------------------------------------------
-    def mark_checked(self, actor: Actor, account_ids: Sequence[int] | None = None) -> int:
-        """Note that a person looked at these accounts' queues (all when None)."""
+    def mark_checked(self, actor: Actor, account_ids: Sequence[int] | None = None, *,
+                     wait: bool = True) -> int:
+        """Note that a person looked at these accounts' queues (all when None).
+
+        With ``wait=False`` (the queue page notes it as it is shown) the note is skipped
+        while another write, such as an import, holds the database: looking never waits.
+        """
         if actor.read_only:
             return 0
         accounts = cast(Table, Account.__table__)
@@ -368,8 +384,13 @@ class QueueService:
             stmt = stmt.where(accounts.c.id.in_(list(account_ids)))
         else:
             stmt = stmt.where(accounts.c.status == "active")
-        with self._sf.begin() as session:
-            # Core UPDATE: looking at a queue must not bump the account's version_id,
-            # or an administrator editing the account would get a false conflict.
-            result = session.execute(stmt.execution_options(synchronize_session=False))
-            return int(result.rowcount or 0)  # type: ignore[attr-defined]
+        try:
+            with self._sf.begin(wait=wait) as session:
+                # Core UPDATE: looking at a queue must not bump the account's version_id,
+                # or an administrator editing the account would get a false conflict.
+                result = session.execute(stmt.execution_options(synchronize_session=False))
+                return int(result.rowcount or 0)  # type: ignore[attr-defined]
+        except DatabaseBusy:
+            if wait:
+                raise
+            return 0

@@ -12,12 +12,15 @@ opened, before the caller opens a transaction.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+import queue
+import threading
+from collections.abc import Generator, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import chain, islice
 from pathlib import Path
+from typing import cast
 
 from smmod import csvtext
 from smmod.errors import InputError, RowProblem
@@ -48,9 +51,21 @@ class ImportStream:
     _builder: ResultBuilder | None = None
     _valid: int = 0
 
-    def chunks(self, size: int = CHUNK_ROWS) -> Iterator[list[ParsedItem]]:
-        while chunk := list(islice(self._items, size)):
-            yield chunk
+    _ahead: Generator[list[ParsedItem], None, None] | None = None
+
+    def chunks(self, size: int | None = None) -> Iterator[list[ParsedItem]]:
+        """The items in chunks; a CSV file is read ahead by a helper thread meanwhile."""
+        size = size or CHUNK_ROWS
+        if self._builder is None:  # a document already in memory
+            return _chunked(self._items, size)
+        self._ahead = read_ahead(_chunked(self._items, size))
+        return self._ahead
+
+    def close(self) -> None:
+        """Stop the helper thread, if a caller left the chunks before the end."""
+        if self._ahead is not None:
+            self._ahead.close()
+            self._ahead = None
 
     @property
     def valid_rows(self) -> int:
@@ -60,6 +75,56 @@ class ImportStream:
     @property
     def assumed_local_time(self) -> bool:
         return self._reader.assumed_local
+
+
+def _chunked(items: Iterator[ParsedItem], size: int) -> Iterator[list[ParsedItem]]:
+    while chunk := list(islice(items, size)):
+        yield chunk
+
+
+_DONE = object()
+
+
+def read_ahead(chunks: Iterator[list[ParsedItem]], depth: int = 2
+               ) -> Generator[list[ParsedItem], None, None]:
+    """The same chunks, read by a helper thread while the caller stores earlier ones.
+
+    Storing is mostly SQLite's own work, during which Python's other threads run, so
+    the next chunk is parsed meanwhile. At most ``depth`` chunks wait, so memory stays
+    bounded; an error while reading is raised here, in the caller's thread.
+    """
+    waiting: queue.Queue[object] = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def put(thing: object) -> None:
+        while not stop.is_set():
+            try:
+                waiting.put(thing, timeout=0.1)
+                return
+            except queue.Full:
+                continue
+
+    def produce() -> None:
+        try:
+            for chunk in chunks:
+                if stop.is_set():
+                    return
+                put(chunk)
+        except BaseException as exc:  # handed to the caller's thread
+            put(exc)
+        finally:
+            put(_DONE)
+
+    reader = threading.Thread(target=produce, name="smmod-import-reader", daemon=True)
+    reader.start()
+    try:
+        while (got := waiting.get()) is not _DONE:
+            if isinstance(got, BaseException):
+                raise got
+            yield cast(list[ParsedItem], got)
+    finally:
+        stop.set()
+        reader.join()
 
 
 @dataclass(frozen=True)
@@ -116,7 +181,11 @@ def _csv_stream(source: Path, mapping: Mapping[str, str] | None, reader: DateRea
         # The header and the mapping are checked now, before any transaction opens.
         first = next(items, None)
         head = iter(()) if first is None else iter((first,))
-        yield ImportStream("csv", source.name, rejects, chain(head, items), reader, builder)
+        stream = ImportStream("csv", source.name, rejects, chain(head, items), reader, builder)
+        try:
+            yield stream
+        finally:
+            stream.close()  # before the file closes
 
 
 def _document_stream(source: Path, fmt: str, mapping: Mapping[str, str] | None, tz: str,

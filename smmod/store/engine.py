@@ -22,7 +22,13 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.sql.dml import UpdateBase
 
 from smmod.clock import Clock, SystemClock
-from smmod.store.writelock import BUSY_TIMEOUT_MS, GATE_OPTION, Listener, WriteGate
+from smmod.store.writelock import (
+    BUSY_TIMEOUT_MS,
+    GATE_OPTION,
+    NO_WAIT_OPTION,
+    Listener,
+    WriteGate,
+)
 
 __all__ = ["BUSY_TIMEOUT_MS", "SessionFactory", "make_engine", "make_session_factory",
            "masked_url", "sqlite_url", "write_gate"]
@@ -64,19 +70,31 @@ class SessionFactory:
     def __call__(self) -> Session:
         return self._read()
 
-    def begin(self, *, announce: tuple[str, str] | None = None) -> AbstractContextManager[Session]:
-        """A write transaction; ``announce`` = (what, detail) for long writes such as an
-        import, so that writers waiting meanwhile can say what they wait for."""
-        if announce is None or self.write_gate is None:
+    def begin(self, *, announce: tuple[str, str] | None = None,
+              wait: bool = True) -> AbstractContextManager[Session]:
+        """A write transaction. On SQLite the write lock is taken at once (waiting its
+        turn), so nothing in the block runs until the change can be made whole.
+
+        ``announce`` = (what, detail) for long writes such as an import, so that writers
+        waiting meanwhile can say what they wait for. ``wait=False`` is for bookkeeping
+        a read brings along (noting a queue was looked at): when another write holds the
+        database it raises ``DatabaseBusy`` at once instead of waiting.
+        """
+        if self.write_gate is None:
             return self._write.begin()
-        return self._announced(self.write_gate, *announce)
+        return self._locked(self.write_gate, announce, wait)
 
     @contextmanager
-    def _announced(self, gate: WriteGate, what: str, detail: str) -> Iterator[Session]:
+    def _locked(self, gate: WriteGate, announce: tuple[str, str] | None,
+                wait: bool) -> Iterator[Session]:
         with self._write.begin() as session:
-            session.connection()  # BEGIN IMMEDIATE: the lock is ours from here on
-            with gate.announce(what, detail):
+            # BEGIN IMMEDIATE now: the lock is ours from here on.
+            session.connection(execution_options={NO_WAIT_OPTION: not wait})
+            if announce is None:
                 yield session
+            else:
+                with gate.announce(*announce):
+                    yield session
 
     def on_write_wait(self, listener: Listener) -> None:
         """``listener(message)`` when a write has to wait for another, ``("")`` when it stops."""
@@ -154,7 +172,8 @@ def make_engine(url: str | URL, *, immediate: bool = True, read_only: bool = Fal
         if gate is None:
             conn.exec_driver_sql("BEGIN")
         else:
-            gate.acquire(conn.connection.driver_connection)
+            no_wait = bool(conn.get_execution_options().get(NO_WAIT_OPTION))
+            gate.acquire(conn.connection.driver_connection, wait=not no_wait)
 
     return engine
 

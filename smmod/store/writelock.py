@@ -33,6 +33,8 @@ log = logging.getLogger("smmod.store")
 
 #: The engine execution option that carries an engine's ``WriteGate``.
 GATE_OPTION = "smmod_write_gate"
+#: A connection execution option: take the lock only if it is free (see ``acquire``).
+NO_WAIT_OPTION = "smmod_no_wait"
 #: How long a writer waits quietly: ordinary writes take milliseconds.
 QUIET_WAIT_MS = 300
 #: How long each attempt waits before the message is brought up to date.
@@ -93,9 +95,9 @@ def _alive(pid: int) -> bool:
 class WriteGate:
     """How writers on one SQLite database take the write lock (shared by its connections)."""
 
-    def __init__(self, note_path: Path | None, limit_s: float = DEFAULT_LIMIT_S) -> None:
+    def __init__(self, note_path: Path | None, limit_s: float | None = None) -> None:
         self.note_path = note_path
-        self.limit_s = limit_s
+        self.limit_s = DEFAULT_LIMIT_S if limit_s is None else limit_s
         self._listeners: list[Listener] = []
         self._lock = threading.Lock()
 
@@ -170,12 +172,18 @@ class WriteGate:
             return f"waiting for {holder.describe()}…"
         return "waiting for another change to the database to finish…"
 
-    def acquire(self, raw: Any) -> None:
-        """``BEGIN IMMEDIATE`` on the DB-API connection ``raw``, waiting as described above."""
+    def acquire(self, raw: Any, *, wait: bool = True) -> None:
+        """``BEGIN IMMEDIATE`` on the DB-API connection ``raw``, waiting as described above.
+
+        With ``wait=False`` (bookkeeping that a read brings along, which can be done
+        later) a busy lock raises ``DatabaseBusy`` at once, and no one is told.
+        """
         started = time.monotonic()
         try:
             if self._try(raw, QUIET_WAIT_MS):
                 return
+            if not wait:
+                raise DatabaseBusy(f"The database is busy with {self._what()}; try again later.")
             shown = self.waiting_message()
             log.info("write waiting: %s", shown)
             self._tell(shown)
@@ -207,9 +215,12 @@ class WriteGate:
             raise
         return True
 
-    def _gave_up_message(self, waited_s: float) -> str:
+    def _what(self) -> str:
         holder = self.holder()
-        what = holder.describe() if holder else "another change"
+        return holder.describe() if holder else "another change"
+
+    def _gave_up_message(self, waited_s: float) -> str:
+        what = self._what()
         waited = f"{waited_s / 60:.0f} minute(s)" if waited_s >= 90 else f"{waited_s:.0f} second(s)"
         return (
             f"The database is still busy with {what} after {waited}, so nothing was "
