@@ -5,7 +5,8 @@
 * Once an import has brought in more rows than the table held before (and at least
   ``DROP_INDEXES_FROM``), the table's secondary indexes are dropped and built again at
   the end, from their own stored SQL: sorting a million keys once is several times
-  cheaper than a million inserts at random places in each index. The unique index on
+  cheaper than a million inserts at random places in each index (two indexes where new
+  rows only append stay). The unique index on
   platform ids stays (duplicates are found through it), and the content-hash index comes
   back at once if items without a platform id arrive (they are found by hash).
 * The connection's page cache is made larger for the import, and put back after.
@@ -17,14 +18,18 @@ commits. If the import fails, the rollback puts everything back.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 
 from sqlalchemy import delete, insert, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from smmod.queue.parsers import ParsedItem
 from smmod.store.models import QueueMeta
 from smmod.store.models.queue import FTS_TABLE
+
+log = logging.getLogger("smmod.queue")
 
 # Above this many rows in one chunk the text index is filled after the insert.
 DEFER_FTS_FROM = 200
@@ -33,6 +38,10 @@ DROP_INDEXES_FROM = 50_000
 #: Duplicates and screening find items by platform id (through the unique constraint's
 #: own index, which stays) or, for items without one, by content hash through this one.
 HASH_INDEX = "ix_queue_items_account_hash"
+#: Indexes whose new entries all go at the end (every new row has the same key, so the
+#: entries follow the rowid): kept up to date as rows go in, which costs less than
+#: rebuilding them.
+APPENDED = frozenset({"ix_queue_items_claimed_by", "ix_queue_items_updated_at"})
 IMPORT_CACHE_KIB = 65_536
 _SAME_PARENT = (
     "SELECT {what} FROM queue_items AS p WHERE p.account_id = queue_items.account_id "
@@ -90,8 +99,9 @@ class SqliteBulk:
             )
         ).all()
         for name, sql in found:
-            self._dropped[name] = sql
-            self._session.execute(text(f'DROP INDEX "{name}"'))
+            if name not in APPENDED:
+                self._dropped[name] = sql
+                self._session.execute(text(f'DROP INDEX "{name}"'))
 
     def _fill_text_index(self) -> None:
         if self._deferred:
@@ -125,4 +135,7 @@ class SqliteBulk:
 
     def close(self) -> None:
         """Put the page cache back (the connection returns to the pool)."""
-        self._conn.exec_driver_sql(f"PRAGMA cache_size={self._cache}")
+        try:
+            self._conn.exec_driver_sql(f"PRAGMA cache_size={self._cache}")
+        except DBAPIError:  # never hide the error that ended the import
+            log.warning("could not put the page cache back after an import", exc_info=True)

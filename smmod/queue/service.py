@@ -9,7 +9,7 @@ and returns dataclasses. Reads for the triage view go through ``QueueReader``
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import cast
@@ -25,7 +25,7 @@ from smmod.queue import deadlines, items, mappings
 from smmod.queue.access import account_ref, require_moderator, resolve_account
 from smmod.queue.feeds import FeedService
 from smmod.queue.ingest import IngestRun
-from smmod.queue.parsers import ParseResult, parse_file
+from smmod.queue.parsers import ParsedItem, ParseResult, parse_file
 from smmod.queue.reader import QueueReader
 from smmod.queue.records import AccountRef, ImportReport, ManualItem, QueueRow
 from smmod.queue.streaming import ImportCheck, ImportStream, check_file, open_import
@@ -130,10 +130,15 @@ class QueueService:
         calendar = self.calendar()
         now = self._now()
         with open_import(path, fmt=fmt, mapping=mapping, tz=calendar.tz, now=now) as stream:
+            chunks = stream.chunks()
             try:
-                report = self._store_stream(actor, stream, account_id, Path(path), calendar, now,
-                                            import_valid=import_valid)
+                report = self._store_stream(actor, stream, chunks, account_id, Path(path),
+                                            calendar, now, import_valid=import_valid)
             except _Refused:
+                # Rolled back, and the database is free again; read the rest of the file
+                # to count and list every bad row.
+                for _chunk in chunks:
+                    pass
                 raise _refusal(stream, Path(path)) from None
         log.info(
             "imported %d item(s) from %s into %s (%d duplicate(s), %d rejected)",
@@ -145,6 +150,7 @@ class QueueService:
         self,
         actor: Actor,
         stream: ImportStream,
+        chunks: Iterator[list[ParsedItem]],
         account_id: int,
         source_path: Path,
         calendar: WorkingCalendar,
@@ -162,10 +168,10 @@ class QueueService:
             with IngestRun(session, account_id=account.id, source=stream.format,
                            source_ref=stream.source, calendar=calendar, now=now,
                            staff_id=actor.staff_id) as run:
-                for chunk in stream.chunks():
-                    if import_valid or not rejects.rows:
-                        run.add(chunk)
-                    # else: refused in the end; read on to count and list every bad row
+                for chunk in chunks:
+                    if rejects.rows and not import_valid:
+                        raise _Refused  # refused whatever follows: roll back now
+                    run.add(chunk)
                 if rejects.rows and (not import_valid or not stream.valid_rows):
                     raise _Refused  # rolls the transaction back: nothing is stored
                 outcome = run.finish()
