@@ -9,7 +9,7 @@ and returns dataclasses. Reads for the triage view go through ``QueueReader``
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import cast
@@ -19,40 +19,20 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from smmod import audit
-from smmod.errors import ConflictError, DatabaseBusy, ImportRejected, InputError, NotFound
+from smmod.errors import ConflictError, DatabaseBusy, NotFound
 from smmod.identity import Actor
-from smmod.queue import deadlines, items, mappings
+from smmod.queue import deadlines, importing, items, mappings
 from smmod.queue.access import account_ref, require_moderator, resolve_account
 from smmod.queue.feeds import FeedService
-from smmod.queue.ingest import IngestRun
-from smmod.queue.parsers import ParsedItem, ParseResult, parse_file
+from smmod.queue.parsers import ParseResult, parse_file
 from smmod.queue.reader import QueueReader
 from smmod.queue.records import AccountRef, ImportReport, ManualItem, QueueRow
-from smmod.queue.streaming import ImportCheck, ImportStream, check_file, open_import
+from smmod.queue.streaming import ImportCheck, check_file
 from smmod.sla import WorkingCalendar
 from smmod.store.engine import SessionFactory
 from smmod.store.models import Account, QueueItem
 
 log = logging.getLogger("smmod.queue")
-
-
-class _Refused(Exception):
-    """Raised inside an import's transaction to roll it back when bad rows refuse it."""
-
-
-def _refusal(stream: ImportStream, source_path: Path) -> ImportRejected:
-    """The error for a refused import; every bad row goes to the rejects file when there
-    are more problems than the message shows."""
-    rejects = stream.rejects
-    rejects_file = None
-    if rejects.problems > len(rejects.first):
-        try:
-            rejects_file = rejects.write(source_path)
-        except InputError:
-            log.warning("could not write the rejects file for %s", stream.source, exc_info=True)
-    return ImportRejected(stream.source, list(rejects.first), stream.valid_rows,
-                          bad_rows=rejects.rows, problem_count=rejects.problems,
-                          rejects_file=rejects_file)
 
 
 class QueueService:
@@ -123,87 +103,13 @@ class QueueService:
         Bad rows refuse the whole file (``ImportRejected`` names the first ones; when
         there are more than it shows, all of them go to the rejects file beside the
         source). With ``import_valid`` the valid rows go in and the bad ones are written
-        to the rejects file, in the same transaction.
+        to the rejects file, in the same transaction. See ``smmod.queue.importing``.
         """
         if mapping is None:
             mapping = self.remembered_mapping(path)
-        calendar = self.calendar()
-        now = self._now()
-        with open_import(path, fmt=fmt, mapping=mapping, tz=calendar.tz, now=now) as stream:
-            chunks = stream.chunks()
-            try:
-                report = self._store_stream(actor, stream, chunks, account_id, Path(path),
-                                            calendar, now, import_valid=import_valid)
-            except _Refused:
-                # Rolled back, and the database is free again; read the rest of the file
-                # to count and list every bad row.
-                for _chunk in chunks:
-                    pass
-                raise _refusal(stream, Path(path)) from None
-        log.info(
-            "imported %d item(s) from %s into %s (%d duplicate(s), %d rejected)",
-            report.imported, report.source, report.account, report.duplicates, report.rejected_rows,
-        )
-        return report
-
-    def _store_stream(
-        self,
-        actor: Actor,
-        stream: ImportStream,
-        chunks: Iterator[list[ParsedItem]],
-        account_id: int,
-        source_path: Path,
-        calendar: WorkingCalendar,
-        now: datetime,
-        *,
-        import_valid: bool,
-    ) -> ImportReport:
-        rejects = stream.rejects
-        rejects_file = None
-        announce = ("the import", f"{stream.source}, started by {actor.username}")
-        with self._sf.begin(announce=announce) as session:
-            account = account_ref(session, account_id)
-            require_moderator(session, actor, account, "import into this account's queue")
-            self._ensure_due_current(session, calendar, now)
-            with IngestRun(session, account_id=account.id, source=stream.format,
-                           source_ref=stream.source, calendar=calendar, now=now,
-                           staff_id=actor.staff_id) as run:
-                for chunk in chunks:
-                    if rejects.rows and not import_valid:
-                        raise _Refused  # refused whatever follows: roll back now
-                    run.add(chunk)
-                if rejects.rows and (not import_valid or not stream.valid_rows):
-                    raise _Refused  # rolls the transaction back: nothing is stored
-                outcome = run.finish()
-            if rejects.rows:
-                rejects_file = rejects.write(source_path)
-            audit.record(
-                session,
-                actor=actor.username,
-                action="queue.import",
-                subject=f"account:{account.id}",
-                details={
-                    "file": stream.source,
-                    "format": stream.format,
-                    "imported": outcome.imported,
-                    "duplicates": outcome.duplicates,
-                    "rejected": rejects.rows,
-                    "rejects_file": rejects_file.name if rejects_file else None,
-                },
-            )
-        return ImportReport(
-            stream.source,
-            stream.format,
-            account.label,
-            outcome.imported,
-            outcome.duplicates,
-            tuple(rejects.first),
-            rejects_file,
-            stream.assumed_local_time,
-            calendar.tz,
-            rejects.rows,
-            rejects.problems,
-        )
+        return importing.import_file(self._sf, actor, Path(path), account_id, fmt=fmt,
+                                     mapping=mapping, calendar=self.calendar(), now=self._now(),
+                                     import_valid=import_valid)
 
     def remembered_mapping(self, path: str | Path) -> dict[str, str] | None:
         """The confirmed column mapping for this CSV's headers, if there is one."""
@@ -345,9 +251,7 @@ class QueueService:
 
     @staticmethod
     def _ensure_due_current(session: Session, calendar: WorkingCalendar, now: datetime) -> int:
-        if deadlines.due_times_current(session, calendar):
-            return 0
-        return deadlines.recompute_due(session, calendar, now)
+        return deadlines.bring_up_to_date(session, calendar, now)
 
     # -- flags (screening rules and people set them) ---------------------------------
     def set_flag(
