@@ -102,6 +102,12 @@ TOPICS = [
     "lost property",
     "the head lice letter",
 ]
+# About one comment in a hundred is one the priority order must bring to the top.
+DANGER = [
+    "I will kill whoever let this happen.",
+    "Ring me on 07700 900123 about my son.",
+    "Email me at parent@example.com.",
+]
 ENDINGS = [
     "when is it?",
     "is it still going ahead?",
@@ -138,6 +144,8 @@ def make_csv(path: Path, count: int, now: datetime) -> None:
                 f"{rng.choice(OPENERS)} {rng.choice(TOPICS)}: {rng.choice(ENDINGS)} "
                 f"{rng.choice(TOPICS)} {rng.choice(ENDINGS)}"
             )
+            if rng.random() < 0.01:
+                text += f" {rng.choice(DANGER)}"
             writer.writerow(
                 [
                     item_id,
@@ -299,13 +307,16 @@ def bench_view(home: Path, repeat: int) -> None:
     from PySide6.QtWidgets import QApplication
 
     from smmod.context import open_context
-    from smmod.queue.records import QueueFilter, QueueSort
+    from smmod.queue.records import PRIORITY, QueueFilter, QueueSort
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     ctx = open_context(str(home), daily_backup=False)
     ctx.refresh_actor("bench")
     count = ctx.queue.read.count()
-    print(f"view: {count:,} items in the database")
+    flagged = ctx.queue.read.count(QueueFilter(flag="threat")) + ctx.queue.read.count(
+        QueueFilter(flag="personal_data")
+    )
+    print(f"view: {count:,} items in the database ({flagged:,} flagged as threats or personal data)")
     from smmod.ui.queue.model import QueueTableModel
 
     model = QueueTableModel(ctx.queue.read, now=ctx.queue.now)
@@ -326,6 +337,8 @@ def bench_view(home: Path, repeat: int) -> None:
         model.finish_loading()
 
     cases = [
+        ("open the queue (priority, the default)", QueueFilter(), PRIORITY),
+        ("needs a response, by priority", QueueFilter(awaiting_response=True), PRIORITY),
         ("open the queue (sort by due)", QueueFilter(), QueueSort("due")),
         ("sort by due, descending", QueueFilter(), QueueSort("due", descending=True)),
         ("text filter 'uniform'", QueueFilter(text="uniform"), QueueSort("due")),

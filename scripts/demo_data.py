@@ -38,10 +38,10 @@ COMMENTS = [
 def main() -> None:
     ctx = open_context()
     if ctx.staff.count() == 0:
-        ctx.staff.create_first(StaffInput(
+        ctx.set_up(StaffInput(
             name="Hannah Head", username=current_username(), roles=frozenset(),
             email="h.head@brookfield.example", policy_read_on=TRAINED, trained_on=TRAINED,
-            r12_declared_on=TRAINED))
+            r12_declared_on=TRAINED), school="Brookfield School")
     head = ctx.refresh_actor()
     people = [
         ("Morgan Moderator", "mmod", {"moderator", "staff"}, TRAINED, TRAINED, None),

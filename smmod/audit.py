@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from smmod.store.base import session_clock
 from smmod.store.engine import SessionFactory
-from smmod.store.models import AuditEntry
+from smmod.store.models import AuditEntry, Staff
 
 GENESIS = "0" * 64
 _SECRET_KEY = re.compile(r"(password|secret|token|passphrase)", re.IGNORECASE)
@@ -38,6 +38,12 @@ class AuditRecord:
     subject: str
     details: dict[str, Any]
     reason: str | None
+    actor_name: str | None = None  # the staff register's name for the login, when it has one
+
+    @property
+    def who(self) -> str:
+        """The person's name for people to read; the login when nobody has that login."""
+        return self.actor_name or self.actor
 
 
 @dataclass(frozen=True)
@@ -135,13 +141,23 @@ def verify(session_factory: SessionFactory) -> VerifyResult:
     return VerifyResult(True, count)
 
 
-def _to_record(entry: AuditEntry) -> AuditRecord:
+def _to_record(entry: AuditEntry, names: dict[str, str] | None = None) -> AuditRecord:
     try:
         details = json.loads(entry.details)
     except ValueError:
         details = {"raw": entry.details}
     return AuditRecord(entry.id, entry.at, entry.actor, entry.action, entry.subject,
-                       details, entry.reason)
+                       details, entry.reason, (names or {}).get(entry.actor))
+
+
+def actor_names(session_factory: SessionFactory) -> dict[str, str]:
+    """Staff names by login, for showing who did something."""
+    with session_factory() as session:
+        return _actor_names(session)
+
+
+def _actor_names(session: Session) -> dict[str, str]:
+    return {username: name for username, name in session.execute(select(Staff.username, Staff.name))}
 
 
 def query(session_factory: SessionFactory, flt: AuditFilter = AuditFilter()) -> list[AuditRecord]:
@@ -158,7 +174,8 @@ def query(session_factory: SessionFactory, flt: AuditFilter = AuditFilter()) -> 
     if flt.until:
         stmt = stmt.where(AuditEntry.at < flt.until)
     with session_factory() as session:
-        return [_to_record(e) for e in session.execute(stmt).scalars()]
+        names = _actor_names(session)
+        return [_to_record(e, names) for e in session.execute(stmt).scalars()]
 
 
 def history(session_factory: SessionFactory, subject: str) -> list[AuditRecord]:

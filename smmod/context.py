@@ -22,12 +22,16 @@ from smmod.store.engine import SessionFactory
 # Services are imported when first used, not at start-up: the window paints sooner.
 if TYPE_CHECKING:
     from smmod.accounts import AccountService, CredentialService
+    from smmod.connectors import Connectors
     from smmod.dnp import DnpService, ImageService
     from smmod.handover import HandoverService
     from smmod.moderation import IncidentService, ModerationService
+    from smmod.moderation.rescreen import RescreenService
     from smmod.queue.service import QueueService
+    from smmod.reports.service import ReportService
     from smmod.sla import WorkingCalendar
     from smmod.staff import StaffService
+    from smmod.staff.service import StaffInput, StaffRecord
     from smmod.vault import Vault
 
 
@@ -122,11 +126,38 @@ class AppContext:
                                  school=lambda: self.settings.school_name, now=self.queue.now)
 
     @cached_property
+    def rescreen(self) -> RescreenService:
+        """Screening the open items again when the rules, word lists or DNP register change."""
+        from smmod.moderation.rescreen import RescreenService
+
+        return RescreenService(self.session_factory)
+
+    @cached_property
     def incidents(self) -> IncidentService:
         """Incidents for SLT (R9)."""
         from smmod.moderation import IncidentService
 
         return IncidentService(self.session_factory, self.queue, now=self.queue.now)
+
+    @cached_property
+    def connectors(self) -> Connectors:
+        """Connected platform accounts, sync and the outbox of actions (issue 16)."""
+        from smmod.connectors import Connectors
+
+        return Connectors(self.session_factory, self.queue, self.moderation, lambda: self.vault,
+                          now=self.queue.now)
+
+    @cached_property
+    def reports(self) -> ReportService:
+        """Reports for SLT and governors (R2, R4, R7, R9, R11, R13)."""
+        from smmod.reports.service import ReportService
+
+        return ReportService(
+            self.session_factory, calendar=self.calendar,
+            stale_days=lambda: int(self.settings.get("monitoring.stale_days")),
+            expiry_months=lambda: self.settings.training_expiry_months,
+            policy_months=lambda: int(self.settings.get("training.policy_reread_months")),
+            school=lambda: self.settings.school_name)
 
     def calendar(self) -> WorkingCalendar:
         """The R7 working calendar from the current ``sla.*`` settings."""
@@ -163,6 +194,21 @@ class AppContext:
                          subject=f"setting:{key}", details={"from": shown(before), "to": shown(after)})
         if key.startswith("sla."):
             self.queue.ensure_due_current()
+
+    def set_up(self, first: StaffInput, *, school: str | None = None) -> StaffRecord:
+        """First run: the first person (SLT and administrator) and the school's name.
+
+        The name is checked before anyone is created, and its setting goes in the audit
+        trail under the new person's login.
+        """
+        from smmod.settings import BY_KEY
+
+        name = BY_KEY["school.name"].parse(school) if school is not None else ""
+        record = self.staff.create_first(first)
+        self.refresh_actor(first.username)
+        if name:
+            self.change_setting("school.name", name)
+        return record
 
     def close(self) -> None:
         if "queue" in self.__dict__:

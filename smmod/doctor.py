@@ -30,15 +30,18 @@ def face_models_dir() -> Path | None:
 
 
 def report(ctx: AppContext) -> dict[str, Any]:
+    from smmod.audit_anchor import missing_guards
     from smmod.vault import backend_status
 
     current = ctx.database.current_revision()
     head = head_revision()
     status = backend_status()
     models = face_models_dir()
-    needed = ("shape_predictor_5_face_landmarks.dat", "dlib_face_recognition_resnet_model_v1.dat")
+    needed = ("mmod_human_face_detector.dat", "shape_predictor_5_face_landmarks.dat",
+              "dlib_face_recognition_resnet_model_v1.dat")
     models_ok = models is not None and all((models / n).is_file() for n in needed)
     integrity = ctx.database.integrity()
+    missing = missing_guards(ctx.session_factory)
     result: dict[str, Any] = {
         "smmod": __version__,
         "python": sys.version.split()[0],
@@ -49,6 +52,7 @@ def report(ctx: AppContext) -> dict[str, Any]:
         "database_url": masked_url(ctx.database.url),
         "schema": {"current": current, "head": head, "at_head": current == head},
         "integrity_check": integrity,
+        "audit_guards": {"ok": not missing, "missing": missing},
         "keyring": {"backend": status.name, "secure": status.secure, "problem": status.reason},
         "face_models": {"dir": str(models) if models else None, "ok": models_ok},
         "identity": {"username": ctx.actor.username, "known": ctx.actor.known,
@@ -56,5 +60,6 @@ def report(ctx: AppContext) -> dict[str, Any]:
         "versions": {d: _version(d) for d in ("PySide6-Essentials", "SQLAlchemy", "alembic",
                                                "keyring", "dlib-bin", "Pillow", "holidays")},
     }
-    result["ok"] = bool(current == head and integrity in ("ok", "not checked (server database)"))
+    result["ok"] = bool(current == head and not missing
+                        and integrity in ("ok", "not checked (server database)"))
     return result

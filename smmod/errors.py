@@ -51,16 +51,20 @@ class InputError(SmmodError):
 
 @dataclass(frozen=True)
 class RowProblem:
-    """One bad row of an import: where it is and what is wrong with it."""
+    """One bad row of an import: where it is and what is wrong with it.
+
+    ``unit`` is what a "row" is called in that kind of file: a feed has entries.
+    """
 
     row: int
     field: str | None
     reason: str
+    unit: str = "row"
 
     def __str__(self) -> str:
         if self.field:
-            return f"row {self.row}, field '{self.field}': {self.reason}"
-        return f"row {self.row}: {self.reason}"
+            return f"{self.unit} {self.row}, field '{self.field}': {self.reason}"
+        return f"{self.unit} {self.row}: {self.reason}"
 
 
 class ImportRejected(InputError):

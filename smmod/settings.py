@@ -142,10 +142,15 @@ class Setting:
 
 
 SCHEMA: tuple[Setting, ...] = (
-    Setting("school.name", str, "Our School", "The school's name, used in reply templates."),
+    Setting("school.name", str, "",
+            "The school's name, used in replies, notices and reports; until it is set they "
+            "say \"the school\"."),
     Setting("training.expiry_months", int, 12,
             "Months after completing training before it must be renewed (R4).",
             minimum=1, maximum=60),
+    Setting("training.policy_reread_months", int, 12,
+            "Months after reading the social media policy before reports ask for a re-read "
+            "(0: never).", minimum=0, maximum=60),
     Setting("sla.nation", str, "ENG", "UK nation whose bank holidays count as non-working (R7).",
             choices=("ENG", "WLS", "SCT", "NIR")),
     Setting("sla.timezone", str, "Europe/London", "Local time zone for deadlines.",
@@ -270,7 +275,8 @@ class Settings:
 
     @property
     def school_name(self) -> str:
-        return str(self.get("school.name"))
+        """The school's name, or "" while nobody has set it (never a made-up name)."""
+        return str(self.get("school.name")).strip()
 
 
 def _flatten(raw: dict[str, Any], prefix: str = "") -> Iterator[tuple[str, Any]]:

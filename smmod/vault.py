@@ -37,6 +37,7 @@ log = logging.getLogger("smmod.vault")
 
 SERVICE = "smmod"
 STAGED_SUFFIX = ":staged"
+PENDING_SUFFIX = ":pending"  # a rotation's new secret, kept until the platform is confirmed
 MAX_KEY_LENGTH = 200
 
 HOW_TO_FIX = (
@@ -275,6 +276,26 @@ class Vault:
         self.ensure_secure()
         self._delete(staged.staged_key, shown_as=staged.key)
 
+    # Pending rotations: the new secret waits under ``key + ':pending'`` while the current
+    # one stays in force, until someone confirms the platform was changed (or cancels).
+
+    def set_pending(self, key: str, secret: str) -> None:
+        _check_key(key)
+        _check_secret(secret)
+        self.ensure_secure()
+        self._write(key + PENDING_SUFFIX, secret, shown_as=key)
+
+    def get_pending(self, key: str) -> str | None:
+        _check_key(key)
+        self.ensure_secure()
+        return self._read(key + PENDING_SUFFIX)
+
+    def discard_pending(self, key: str) -> None:
+        """Forget the pending secret; fine if there is none."""
+        _check_key(key)
+        self.ensure_secure()
+        self._delete(key + PENDING_SUFFIX, shown_as=key)
+
     # The only methods that call the backend. Each builds its error inside ``except`` and
     # raises it outside, so the keyring's own exception (whose text could quote the
     # secret) is not chained onto ours and cannot reach a log or traceback.
@@ -353,8 +374,9 @@ def _check_key(key: object) -> None:
             "the keyring key must not contain control characters or surrounding spaces",
             field="key",
         )
-    if key.endswith(STAGED_SUFFIX):
-        raise InputError(f"keyring keys ending in '{STAGED_SUFFIX}' are reserved", field="key")
+    for suffix in (STAGED_SUFFIX, PENDING_SUFFIX):
+        if key.endswith(suffix):
+            raise InputError(f"keyring keys ending in '{suffix}' are reserved", field="key")
 
 
 def _check_secret(secret: object) -> None:

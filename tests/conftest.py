@@ -24,6 +24,7 @@ from smmod.clock import FrozenClock, parse_instant
 from smmod.context import AppContext, open_context
 from smmod.identity import Actor
 from smmod.staff.service import StaffInput
+from smmod.ui.locale_setup import settle_locale
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 FACES = FIXTURES / "faces"
@@ -37,6 +38,12 @@ SUITE_TODAY = FrozenClock(SUITE_NOW).today()
 
 def pytest_report_header() -> str:
     return f"smmod test clock: {SUITE_NOW.isoformat()} (Europe/London date {SUITE_TODAY})"
+
+
+@pytest.fixture(autouse=True)
+def _english_locale() -> None:
+    """As the app does once its QApplication exists (pytest-qt makes its own)."""
+    settle_locale()
 
 
 @pytest.fixture(autouse=True)

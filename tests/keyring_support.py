@@ -9,6 +9,11 @@ throwaway GNOME Keyring. Without a usable keyring they are skipped, unless
 Every item lives under a keyring service unique to this test run (``TEST_SERVICE``), and
 every item a test writes through ``real_keyring`` is deleted after the test, so running
 the tests on a desktop never touches the user's own smmod secrets.
+
+``keyring_items`` lists everything held under a service (to check nothing was left
+behind); ``FaultyKeyring`` wraps the real keyring to refuse chosen calls, so a test of a
+keyring failure still checks what the real keyring holds afterwards. The in-memory
+backends below are for what this machine's keyring cannot be made to be.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ import os
 import traceback
 import uuid
 from collections.abc import Iterator
+from contextlib import closing
 from typing import ClassVar, NoReturn
 
 import keyring
@@ -25,7 +31,7 @@ import pytest
 from keyring.backend import KeyringBackend
 from keyring.backends.chainer import ChainerBackend
 from keyring.compat import properties
-from keyring.errors import PasswordDeleteError, PasswordSetError
+from keyring.errors import KeyringError, PasswordDeleteError, PasswordSetError
 
 from smmod.vault import backend_status
 
@@ -79,6 +85,28 @@ def keyring_service() -> str:
     return TEST_SERVICE
 
 
+@pytest.fixture(autouse=True)
+def _app_keyring_service(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Anything the app keeps in the keyring by itself (the audit anchor) goes to this
+    run's throwaway service, never the user's real "smmod" entries."""
+    monkeypatch.setenv("SMMOD_KEYRING_SERVICE", TEST_SERVICE)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _clear_test_service() -> Iterator[None]:
+    """After the run, remove whatever the app left under this run's service by itself
+    (audit anchors written through ``AppContext.vault``)."""
+    yield
+    backend, _ = find_real_keyring()
+    if backend is None:
+        return
+    for key in keyring_items(backend, TEST_SERVICE):
+        try:
+            backend.delete_password(TEST_SERVICE, key)
+        except PasswordDeleteError:
+            pass
+
+
 @pytest.fixture
 def real_keyring() -> Iterator[KeyringBackend]:
     """The real, secure keyring backend (the one ``Vault()`` picks), cleaned up afterwards.
@@ -109,6 +137,38 @@ def real_keyring() -> Iterator[KeyringBackend]:
                 backend.delete_password(service, username)
             except PasswordDeleteError:
                 pass  # the test deleted it itself
+
+
+def keyring_items(backend: KeyringBackend, service: str) -> dict[str, str]:
+    """Every item ``backend`` holds under ``service``, by key: all of them, not only the
+    ones a test knows to ask for, so "nothing else was left behind" can be checked.
+
+    Works for the real Secret Service backend (by searching its collection), for
+    ``MemoryKeyring`` and for the wrappers here that hold the real one in ``.real``.
+    """
+    return {key: value for key, value in _all_items(backend, service).items()
+            if not key.startswith(ANCHOR_PREFIX)}
+
+
+# ``audit verify`` keeps this computer's newest audit head under the same service; it is
+# not a secret a credential test put there, and other tests in the run may have left one.
+ANCHOR_PREFIX = "audit-anchor:"
+
+
+def _all_items(backend: KeyringBackend, service: str) -> dict[str, str]:
+    if hasattr(backend, "real"):
+        return _all_items(backend.real, service)
+    if isinstance(backend, MemoryKeyring):
+        return {key: value for (svc, key), value in backend.items.items() if svc == service}
+    search = getattr(backend, "get_preferred_collection", None)
+    if search is None:
+        raise TypeError(f"cannot list the items of {type(backend).__name__}")
+    scheme = backend.schemes[backend.scheme]  # type: ignore[attr-defined]
+    collection = search()
+    with closing(collection.connection):
+        items = collection.search_items(backend._query(service))  # type: ignore[attr-defined]
+        return {item.get_attributes()[scheme["username"]]: item.get_secret().decode("utf-8")
+                for item in items}
 
 
 @pytest.fixture
@@ -239,6 +299,56 @@ class RefusesRealKeys(KeyringBackend):
         self.real.set_password(service, username, password)
 
     def delete_password(self, service: str, username: str) -> None:
+        self.real.delete_password(service, username)
+
+
+class FaultyKeyring(KeyringBackend):
+    """The real keyring, except for the calls a test has told it to refuse.
+
+    ``refuse("set", key)`` makes each later write of ``key`` fail as a keyring that says
+    no does (``"delete"`` and ``"get"`` likewise; ``key=None`` refuses every key) until
+    ``allow()``; ``error=`` raises that exception type instead (say, one keyring does not
+    wrap). Every other call goes to the real keyring, so what a test finds there
+    afterwards is what the Secret Service really holds. ``refused`` lists the calls that
+    were refused, so a test can check that its failure really happened.
+    """
+
+    priority = 1
+    viable = False
+    _ERRORS: ClassVar[dict[str, type[KeyringError]]] = {
+        "get": KeyringError, "set": PasswordSetError, "delete": PasswordDeleteError}
+
+    def __init__(self, real: KeyringBackend) -> None:
+        super().__init__()
+        self.real = real
+        self._refusing: dict[tuple[str, str | None], type[Exception]] = {}
+        self.refused: list[tuple[str, str]] = []
+
+    def refuse(self, op: str, key: str | None = None,
+               error: type[Exception] | None = None) -> None:
+        if op not in self._ERRORS:
+            raise ValueError(f"no keyring call named {op!r}")
+        self._refusing[(op, key)] = error or self._ERRORS[op]
+
+    def allow(self) -> None:
+        self._refusing.clear()
+
+    def _gate(self, op: str, username: str) -> None:
+        error = self._refusing.get((op, username)) or self._refusing.get((op, None))
+        if error is not None:
+            self.refused.append((op, username))
+            raise error(f"refused by the keyring ({op})")
+
+    def get_password(self, service: str, username: str) -> str | None:
+        self._gate("get", username)
+        return self.real.get_password(service, username)
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self._gate("set", username)
+        self.real.set_password(service, username, password)
+
+    def delete_password(self, service: str, username: str) -> None:
+        self._gate("delete", username)
         self.real.delete_password(service, username)
 
 

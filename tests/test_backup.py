@@ -112,7 +112,9 @@ def test_prune_keeps_the_newest(tmp_path: Path, ctx: AppContext) -> None:
     made = [backup.make_backup(ctx.paths.database, folder, f"r{n}", keep=10) for n in range(4)]
     (folder / "notes.txt").write_text("not a backup", encoding="utf-8")
     backup.prune(folder, 2)
-    assert sorted(folder.iterdir()) == sorted([folder / "notes.txt", *(p for p in made[-2:] if p)])
+    kept = [p for p in made[-2:] if p]
+    assert sorted(folder.iterdir()) == sorted([folder / "notes.txt", *kept,
+                                               *(backup.head_sidecar(p) for p in kept)])
     assert [b.reason for b in backup.list_backups(folder)] == ["r3", "r2"]
 
 
@@ -310,7 +312,8 @@ def test_a_corrupt_database_is_moved_aside_and_the_newest_good_backup_named(
     assert moved.name in message
     assert moved.read_bytes() == broken
     assert not db.exists()
-    assert sorted(p for p in ctx.paths.backups.iterdir()) == sorted([older, newest])
+    assert sorted(p for p in ctx.paths.backups.iterdir()) == sorted(
+        [older, newest, backup.head_sidecar(older), backup.head_sidecar(newest)])
 
 
 def test_a_text_file_in_place_of_the_database(smmod_home: Path, ctx: AppContext) -> None:

@@ -6,12 +6,14 @@ Expected deadlines are written in UTC so each can be checked without a zone data
 
 from __future__ import annotations
 
+import functools
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import holidays
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from smmod.errors import InputError
@@ -42,87 +44,210 @@ def uk(*args: int) -> datetime:
 
 
 # --- hypothesis properties ---------------------------------------------------------
+# The properties judge working days without the code under test: weekday() < 5, the
+# bank holidays straight from the ``holidays`` package, and the closures the test drew,
+# with local days and times from zoneinfo. Dates come from fixed ranges, never from the
+# real date or the suite clock, so every run explores the same years.
 
+NATIONS = ["ENG", "WLS", "SCT", "NIR"]
 ZONES = ["Europe/London", "Asia/Jerusalem", "Africa/Cairo", "America/New_York", "UTC"]
-calendars = st.builds(
-    WorkingCalendar,
-    nation=st.sampled_from(["ENG", "WLS", "SCT", "NIR"]),
-    closures=st.frozensets(st.dates(date(2000, 1, 1), date(2041, 1, 31)), max_size=30),
-    tz=st.sampled_from(ZONES),
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2040, 12, 31)
+FIRST_SATURDAY = date(2000, 1, 1)  # 1 January 2000 was a Saturday
+
+
+@functools.cache
+def gb_bank_holidays(nation: str, year: int) -> frozenset[date]:
+    return frozenset(holidays.country_holidays("GB", subdiv=nation, years=year))
+
+
+@dataclass(frozen=True)
+class Rules:
+    """R7 as the test understands it, kept beside the calendar built from the same values."""
+
+    nation: str
+    closures: frozenset[date]
+    zone: ZoneInfo
+    end_of_day: time
+    roll: bool
+
+    def works(self, day: date) -> bool:
+        return (
+            day.weekday() < 5
+            and day not in self.closures
+            and day not in gb_bank_holidays(self.nation, day.year)
+        )
+
+    def next_working(self, day: date) -> date:
+        day += timedelta(days=1)
+        while not self.works(day):
+            day += timedelta(days=1)
+        return day
+
+    def local_day(self, moment: datetime) -> date:
+        return moment.astimezone(self.zone).date()
+
+    def end_of(self, day: date) -> datetime:
+        """``end_of_day`` local time on ``day`` as a UTC instant (PEP 495, fold=0)."""
+        return datetime.combine(day, self.end_of_day, tzinfo=self.zone).astimezone(UTC)
+
+    def calendar(self) -> WorkingCalendar:
+        return WorkingCalendar(
+            nation=self.nation,
+            closures=self.closures,
+            tz=self.zone.key,
+            end_of_day=self.end_of_day,
+            roll_deadline_off_non_working_day=self.roll,
+        )
+
+
+rule_sets = st.builds(
+    Rules,
+    nation=st.sampled_from(NATIONS),
+    closures=st.frozensets(st.dates(FIRST_DAY, LAST_DAY), max_size=30),
+    zone=st.sampled_from(ZONES).map(ZoneInfo),
     end_of_day=st.times(),
-    roll_deadline_off_non_working_day=st.booleans(),
+    roll=st.booleans(),
+)
+london_rule_sets = st.builds(
+    Rules,
+    nation=st.sampled_from(NATIONS),
+    closures=st.just(frozenset()),
+    zone=st.just(LONDON),
+    end_of_day=st.times(),
+    roll=st.booleans(),
 )
 instants = st.datetimes(
     datetime(2000, 1, 1), datetime(2040, 12, 31), timezones=st.sampled_from([UTC, LONDON])
 )
 
 
-def local_day(moment: datetime, cal: WorkingCalendar) -> date:
-    return moment.astimezone(ZoneInfo(cal.tz)).date()
+def weekend_days() -> st.SearchStrategy[date]:
+    weeks = (LAST_DAY - FIRST_SATURDAY).days // 7 - 1
+    return st.builds(
+        lambda week, sunday: FIRST_SATURDAY + timedelta(weeks=week, days=sunday),
+        st.integers(0, weeks),
+        st.sampled_from([0, 1]),
+    )
+
+
+def bank_holidays_of(nation: str) -> st.SearchStrategy[date]:
+    return st.integers(FIRST_DAY.year, LAST_DAY.year).flatmap(
+        lambda year: st.sampled_from(sorted(gb_bank_holidays(nation, year)))
+    )
+
+
+def non_working_days(rules: Rules) -> st.SearchStrategy[date]:
+    """Weekends, bank holidays and closures, each often enough to matter."""
+    kinds = [weekend_days(), bank_holidays_of(rules.nation)]
+    if rules.closures:
+        kinds.append(st.sampled_from(sorted(rules.closures)))
+    return st.one_of(kinds)
+
+
+def working_days(rules: Rules) -> st.SearchStrategy[date]:
+    return st.dates(FIRST_DAY, LAST_DAY).map(lambda day: day if rules.works(day) else rules.next_working(day))
+
+
+def received_on(draw: st.DrawFn, rules: Rules, day: date) -> datetime:
+    """Some moment of local ``day``, given in UTC or in local time."""
+    moment = datetime.combine(day, draw(st.times()), tzinfo=rules.zone)
+    # A wall time in a clock-change gap next to midnight can land on another day.
+    assume(rules.local_day(moment) == day)
+    return moment.astimezone(UTC) if draw(st.booleans()) else moment
+
+
+@st.composite
+def items_received_on_non_working_days(draw: st.DrawFn) -> tuple[Rules, datetime]:
+    rules = draw(rule_sets)
+    day = draw(non_working_days(rules))
+    assert not rules.works(day)
+    return rules, received_on(draw, rules, day)
+
+
+@st.composite
+def items_received_at_london_weekends(draw: st.DrawFn) -> tuple[Rules, datetime]:
+    rules = draw(london_rule_sets)
+    day = draw(weekend_days())
+    assert day.weekday() >= 5
+    return rules, received_on(draw, rules, day)
+
+
+@st.composite
+def items_received_on_working_days(draw: st.DrawFn) -> tuple[Rules, datetime]:
+    rules = draw(rule_sets)
+    day = draw(working_days(rules))
+    assert rules.works(day)
+    return rules, received_on(draw, rules, day)
+
+
+def test_the_independent_rules_know_the_calendar() -> None:
+    # The properties below are only as good as ``Rules``: check it on known days.
+    eng = Rules("ENG", frozenset({date(2026, 2, 16)}), LONDON, time(17), False)
+    assert eng.works(date(2026, 6, 8))  # a Monday
+    assert not eng.works(date(2026, 6, 6))  # a Saturday
+    assert not eng.works(date(2026, 5, 25))  # spring bank holiday
+    assert not eng.works(date(2026, 2, 16))  # a closure
+    assert eng.next_working(date(2027, 12, 24)) == date(2027, 12, 29)
+    assert eng.end_of(date(2026, 6, 8)) == z(2026, 6, 8, 16, 0)  # 17:00 BST
+    assert eng.end_of(date(2026, 1, 5)) == z(2026, 1, 5, 17, 0)  # 17:00 GMT
+    assert date(2026, 1, 2) in gb_bank_holidays("SCT", 2026)
+    assert date(2026, 1, 2) not in gb_bank_holidays("ENG", 2026)
 
 
 @settings(max_examples=300, deadline=None)
-@given(received=instants, cal=calendars)
+@given(received=instants, rules=rule_sets)
 def test_due_is_always_after_received_and_on_a_working_day_when_rolled(
-    received: datetime, cal: WorkingCalendar
+    received: datetime, rules: Rules
 ) -> None:
-    due = due_at(received, cal)
+    due = due_at(received, rules.calendar())
     assert due.tzinfo is UTC
     assert due > received
-    if cal.roll_deadline_off_non_working_day or not cal.is_working_day(local_day(received, cal)):
-        assert cal.is_working_day(local_day(due, cal))
+    if rules.roll or not rules.works(rules.local_day(received)):
+        assert rules.works(rules.local_day(due))
 
 
 @settings(max_examples=300, deadline=None)
-@given(received=instants, cal=calendars)
+@given(case=items_received_on_non_working_days())
 def test_non_working_day_item_is_due_on_the_very_next_working_day(
-    received: datetime, cal: WorkingCalendar
+    case: tuple[Rules, datetime],
 ) -> None:
-    start = local_day(received, cal)
-    if cal.is_working_day(start):
-        return
-    end = local_day(due_at(received, cal), cal)
-    assert end > start and cal.is_working_day(end)
-    skipped = [start + timedelta(days=i) for i in range(1, (end - start).days)]
-    assert not any(cal.is_working_day(d) for d in skipped)
+    rules, received = case
+    start = rules.local_day(received)
+    expected_day = rules.next_working(start)
+    due = due_at(received, rules.calendar())
+    assert due == rules.end_of(expected_day)
+    assert rules.local_day(due) == expected_day
+    skipped = [start + timedelta(days=i) for i in range(1, (expected_day - start).days)]
+    assert not any(rules.works(d) for d in skipped)
 
 
 @settings(max_examples=300, deadline=None)
-@given(
-    received=instants,
-    nation=st.sampled_from(["ENG", "WLS", "SCT", "NIR"]),
-    end_of_day=st.times(),
-    roll=st.booleans(),
-)
-def test_weekend_item_is_due_at_end_of_day_on_a_weekday(
-    received: datetime, nation: str, end_of_day: time, roll: bool
-) -> None:
-    cal = WorkingCalendar(
-        nation=nation, end_of_day=end_of_day, roll_deadline_off_non_working_day=roll
-    )
-    if received.astimezone(LONDON).weekday() < 5:
-        return
-    due_local = due_at(received, cal).astimezone(LONDON)
+@given(case=items_received_at_london_weekends())
+def test_weekend_item_is_due_at_end_of_day_on_a_weekday(case: tuple[Rules, datetime]) -> None:
+    rules, received = case
+    due = due_at(received, rules.calendar())
+    due_local = due.astimezone(LONDON)
+    assert due_local.date() == rules.next_working(rules.local_day(received))
     assert due_local.weekday() < 5
     # UK clocks change on Sundays, so end_of_day on a weekday always exists exactly once.
-    assert due_local.time() == end_of_day
+    assert due_local.time() == rules.end_of_day
+    assert due == rules.end_of(due_local.date())
 
 
 @settings(max_examples=300, deadline=None)
-@given(received=instants, cal=calendars)
+@given(case=items_received_on_working_days())
 def test_working_day_item_gets_exactly_24_real_hours_unless_rolled(
-    received: datetime, cal: WorkingCalendar
+    case: tuple[Rules, datetime],
 ) -> None:
-    if not cal.is_working_day(local_day(received, cal)):
-        return
-    due = due_at(received, cal)
-    if not cal.roll_deadline_off_non_working_day:
-        assert due - received == timedelta(hours=24)
-        assert due.astimezone(UTC) - received.astimezone(UTC) == timedelta(hours=24)
+    rules, received = case
+    due = due_at(received, rules.calendar())
+    after_24h = received.astimezone(UTC) + timedelta(hours=24)
+    if rules.roll and not rules.works(rules.local_day(after_24h)):
+        assert due == rules.end_of(rules.next_working(rules.local_day(after_24h)))
+        assert due > after_24h
     else:
-        assert due - received >= timedelta(hours=24)
-        if due - received > timedelta(hours=24):
-            assert not cal.is_working_day(local_day(received + timedelta(hours=24), cal))
+        assert due == after_24h
+        assert due - received == timedelta(hours=24)
 
 
 @settings(max_examples=200, deadline=None)

@@ -171,6 +171,27 @@ def test_reading_and_waiting_during_a_real_import(ctx, tmp_path, capsys, monkeyp
     assert code == 0 and json.loads(out)["total"] == 60
 
 
+def test_reports_feeds_and_connections_read_while_another_process_writes(ctx, capsys):
+    """The reads main gained (reports, feeds, connections, the outbox, re-screening's
+    check) take no write lock either; a report's own TEMP table is allowed and the read
+    connection is read-only again afterwards."""
+    add_account(ctx)
+    ctx.queue.add_manual(ctx.actor, _manual(ctx))
+    ctx.queue.ensure_due_current()
+    with write_lock_held(ctx.paths.database):
+        for argv in (("report", "deadline", "--json"), ("report", "termly", "--json"),
+                     ("report", "monitoring", "--json"), ("outbox", "list", "--json")):
+            code, out, err = run(capsys, *argv)
+            assert (code, err) == (0, ""), argv
+            json.loads(out)
+        assert ctx.connectors.connections.all() == []
+        assert ctx.queue.feeds.list_feeds() == []
+        assert isinstance(ctx.rescreen.pending(), bool)
+    with ctx.session_factory.read_engine.connect() as conn, pytest.raises(
+            OperationalError, match="readonly"):
+        conn.execute(text("CREATE TEMP TABLE scratch (x INTEGER)"))
+
+
 def test_the_queue_reader_shares_the_read_engine_which_never_writes(ctx):
     assert ctx.queue.read._engine is ctx.session_factory.read_engine
     with ctx.session_factory.read_engine.connect() as conn, pytest.raises(

@@ -17,6 +17,7 @@ import keyring
 import pytest
 from keyring.backend import KeyringBackend
 from keyring.backends import fail, null
+from keyring.backends.chainer import ChainerBackend
 from keyring.errors import InitError, KeyringLocked, NoKeyringError, PasswordDeleteError
 
 from smmod.errors import InputError, KeyringUnavailable, NotFound
@@ -291,11 +292,44 @@ def test_new_keys_are_opaque_and_unique() -> None:
 
 
 # --- the real keyring ----------------------------------------------------------------
+# The ``real_keyring`` fixture only hands out a keyring that smmod judges secure and that
+# passed a probe, so asserting either of those here would prove nothing. These tests
+# check what the vault does with it: each write is read back from the keyring directly
+# (not through the vault, which could be keeping its own copy), and each read is of what
+# the keyring really holds.
+
+# Modules of the keyring backends that talk to an operating system's own keyring.
+OS_KEYRING_MODULES = {
+    "keyring.backends.SecretService",
+    "keyring.backends.libsecret",
+    "keyring.backends.kwallet",
+    "keyring.backends.macOS",
+    "keyring.backends.Windows",
+}
 
 
 @pytest.mark.keyring
-def test_the_real_keyring_is_judged_secure(real_keyring: KeyringBackend) -> None:
-    assert backend_status(real_keyring).secure
+def test_a_vault_with_no_backend_given_uses_the_real_keyring(
+    real_keyring: KeyringBackend, keyring_service: str
+) -> None:
+    # The fixture's keyring is one smmod judged secure; judge it here without smmod.
+    members = real_keyring.backends if isinstance(real_keyring, ChainerBackend) else [real_keyring]
+    assert members
+    assert {type(member).__module__ for member in members} <= OS_KEYRING_MODULES
+
+    vault = Vault(service=keyring_service)  # as the app builds it
+    assert vault.backend is real_keyring
+    name = f"{type(real_keyring).__module__}.{type(real_keyring).__qualname__}"
+    assert (vault.status().name, vault.status().reason) == (name, None)
+    key = vault.new_key()
+    vault.set_secret(key, SECRET)
+    assert real_keyring.get_password(keyring_service, key) == SECRET
+    assert Vault(service=keyring_service).get_secret(key) == SECRET  # not a copy in the vault
+
+    outside = vault.new_key()
+    real_keyring.set_password(keyring_service, outside, "written-by-another-program")
+    assert vault.has_secret(outside)
+    assert vault.get_secret(outside) == "written-by-another-program"
 
 
 @pytest.mark.keyring
@@ -311,8 +345,11 @@ def test_set_get_rotate_delete_round_trip(
 
     vault.set_secret(key, "rotated-Pa55!")
     assert vault.get_secret(key) == "rotated-Pa55!"
+    assert real_keyring.get_password(keyring_service, key) == "rotated-Pa55!"
+    assert Vault(real_keyring, service=keyring_service).get_secret(key) == "rotated-Pa55!"
 
     vault.delete_secret(key)
+    assert real_keyring.get_password(keyring_service, key) is None
     assert not vault.has_secret(key)
     with pytest.raises(NotFound, match=key):
         vault.get_secret(key)
@@ -324,56 +361,85 @@ def test_set_get_rotate_delete_round_trip(
 @pytest.mark.parametrize(
     "secret", ["pässwörd-Ωμέγα-密码-🔑", "x", "a" * 2000, "with\nnewline\tand tab", " spaced "]
 )
-def test_unusual_secrets_come_back_exactly(vault: Vault, secret: str) -> None:
+def test_unusual_secrets_come_back_exactly(
+    vault: Vault, real_keyring: KeyringBackend, keyring_service: str, secret: str
+) -> None:
     key = vault.new_key()
     vault.set_secret(key, secret)
-    assert vault.get_secret(key) == secret
+    assert real_keyring.get_password(keyring_service, key) == secret  # stored exactly
+    assert Vault(real_keyring, service=keyring_service).get_secret(key) == secret
 
 
 @pytest.mark.keyring
 def test_services_are_kept_apart(real_keyring: KeyringBackend, keyring_service: str) -> None:
+    other_service = keyring_service + "-other"
     first = Vault(real_keyring, service=keyring_service)
-    second = Vault(real_keyring, service=keyring_service + "-other")
+    second = Vault(real_keyring, service=other_service)
     key = first.new_key()
     first.set_secret(key, SECRET)
+    assert real_keyring.get_password(other_service, key) is None
     assert not second.has_secret(key)
     second.set_secret(key, "other-secret")
+    assert real_keyring.get_password(keyring_service, key) == SECRET
+    assert real_keyring.get_password(other_service, key) == "other-secret"
     assert first.get_secret(key) == SECRET
     assert second.get_secret(key) == "other-secret"
+    second.delete_secret(key)
+    assert real_keyring.get_password(keyring_service, key) == SECRET
 
 
 @pytest.mark.keyring
-def test_stage_then_commit_rotates(vault: Vault) -> None:
+def test_stage_then_commit_rotates(vault: Vault, real_keyring: KeyringBackend, keyring_service: str) -> None:
     key = vault.new_key()
     vault.set_secret(key, "old-secret")
     staged = vault.stage(key, SECRET)
     assert staged == StagedWrite(key)
+    assert real_keyring.get_password(keyring_service, key) == "old-secret"
+    assert real_keyring.get_password(keyring_service, key + ":staged") == SECRET
     assert vault.get_secret(key) == "old-secret"
-    assert vault.backend.get_password(vault.service, key + ":staged") == SECRET
 
     vault.commit_staged(staged)
+    assert real_keyring.get_password(keyring_service, key) == SECRET
+    assert real_keyring.get_password(keyring_service, key + ":staged") is None
     assert vault.get_secret(key) == SECRET
-    assert vault.backend.get_password(vault.service, key + ":staged") is None
     with pytest.raises(NotFound, match="already committed or discarded"):
         vault.commit_staged(staged)
 
 
 @pytest.mark.keyring
-def test_stage_then_discard_leaves_the_real_secret(vault: Vault) -> None:
+def test_stage_then_discard_leaves_the_real_secret(
+    vault: Vault, real_keyring: KeyringBackend, keyring_service: str
+) -> None:
     key = vault.new_key()
     vault.set_secret(key, "old-secret")
     staged = vault.stage(key, SECRET)
+    assert real_keyring.get_password(keyring_service, key + ":staged") == SECRET
     vault.discard_staged(staged)
+    assert real_keyring.get_password(keyring_service, key + ":staged") is None
+    assert real_keyring.get_password(keyring_service, key) == "old-secret"
     assert vault.get_secret(key) == "old-secret"
-    assert vault.backend.get_password(vault.service, key + ":staged") is None
     vault.discard_staged(staged)  # a second discard is harmless
+    assert real_keyring.get_password(keyring_service, key) == "old-secret"
+    with pytest.raises(NotFound, match="already committed or discarded"):
+        vault.commit_staged(staged)
 
 
 @pytest.mark.keyring
-def test_staging_a_new_credential_then_discarding_leaves_nothing(vault: Vault) -> None:
+def test_staging_a_new_credential_then_discarding_leaves_nothing(
+    vault: Vault, real_keyring: KeyringBackend, keyring_service: str
+) -> None:
     key = vault.new_key()
-    vault.discard_staged(vault.stage(key, SECRET))
+    staged = vault.stage(key, SECRET)
+    # Staging writes beside the credential, never the credential itself...
+    assert real_keyring.get_password(keyring_service, key + ":staged") == SECRET
+    assert real_keyring.get_password(keyring_service, key) is None
     assert not vault.has_secret(key)
+    # ...and discarding removes what staging wrote.
+    vault.discard_staged(staged)
+    assert real_keyring.get_password(keyring_service, key + ":staged") is None
+    assert real_keyring.get_password(keyring_service, key) is None
+    with pytest.raises(NotFound, match="already committed or discarded"):
+        vault.commit_staged(staged)
 
 
 @pytest.mark.keyring
@@ -389,10 +455,12 @@ def test_a_failed_commit_leaves_the_real_secret_and_keeps_the_staged_one(
     with pytest.raises(VaultError) as caught:
         refusing.commit_staged(staged)
     assert_no_secret(caught.value, SECRET, "old-secret")
-    assert plain.get_secret(key) == "old-secret"
+    assert real_keyring.get_password(keyring_service, key) == "old-secret"
     assert real_keyring.get_password(keyring_service, key + ":staged") == SECRET
 
     plain.commit_staged(staged)  # the retry works
+    assert real_keyring.get_password(keyring_service, key) == SECRET
+    assert real_keyring.get_password(keyring_service, key + ":staged") is None
     assert plain.get_secret(key) == SECRET
 
 
@@ -406,6 +474,7 @@ def test_a_key_whose_set_fails_keeps_its_old_secret(
     with pytest.raises(VaultError, match=key) as caught:
         Vault(RefusesRealKeys(real_keyring), service=keyring_service).set_secret(key, SECRET)
     assert_no_secret(caught.value, SECRET)
+    assert real_keyring.get_password(keyring_service, key) == "old-secret"
     assert plain.get_secret(key) == "old-secret"
 
 

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from smmod import audit
 from smmod.accounts.records import (
@@ -26,13 +27,22 @@ from smmod.accounts.records import (
     Reminder,
     RotationRecord,
 )
+from smmod.accounts.strength import MIN_SCORE
 from smmod.errors import ConflictError, InputError, NotFound, PolicyError, SmmodError
 from smmod.identity import Actor, require
 from smmod.store.base import session_clock
 from smmod.store.engine import SessionFactory
-from smmod.store.models import ROLES, Account, Credential, CredentialRotation, Staff
+from smmod.store.models import (
+    ROLES,
+    Account,
+    Credential,
+    CredentialRotation,
+    HandoverTask,
+    Staff,
+)
 
 if TYPE_CHECKING:
+    from smmod.accounts.strength import Strength
     from smmod.vault import BackendStatus, StagedWrite, Vault
 
 log = logging.getLogger("smmod.accounts.credentials")
@@ -41,6 +51,22 @@ REMIND_WITHIN_DAYS = 7
 MAX_LOGIN = 320
 MAX_NOTE = 2000
 CHANGED_ELSEWHERE = "this credential was changed elsewhere: reload it and try again"
+
+
+# The closure step a handover defers or ticks: "Delete or deactivate the account on the
+# platform" (smmod.handover.records.CLOSE_STEPS).
+PLATFORM_DELETION_STEP = "platform"
+
+
+def deletion_confirmed(session: Session) -> set[int]:
+    """Accounts whose deletion on the platform someone confirmed (the closure step is done).
+
+    Until then a closed account still exists on the platform, so a password rotated on
+    it must still be changed there: its rotation stays listed until it is confirmed.
+    """
+    return set(session.execute(
+        select(HandoverTask.account_id).where(HandoverTask.step == PLATFORM_DELETION_STEP,
+                                              HandoverTask.state == "done")).scalars())
 
 
 def credential_subject(account_id: int, credential_id: int) -> str:
@@ -104,8 +130,16 @@ class CredentialService:
         """Credentials to rotate (overdue or due soon) or to confirm, for the start-up list."""
         today = self._today()
         out: builtins.list[Reminder] = []
+        with self._sf() as session:
+            deleted = deletion_confirmed(session)
         for record in self.list():
             if record.rotation_state == "closed":
+                # No rotation is due on a closed account, but one already made must still
+                # be changed on the platform until the account's deletion is confirmed.
+                if record.pending_rotation and record.account_id not in deleted:
+                    out.append(self._reminder(record, "pending", "rotated, but not yet "
+                                              "confirmed as changed on the platform (the account "
+                                              "is closed but still there until it is deleted)"))
                 continue
             if record.pending_rotation:
                 out.append(self._reminder(record, "pending", "rotated, but not yet confirmed "
@@ -144,8 +178,9 @@ class CredentialService:
 
     # -- changing --------------------------------------------------------------------
     def add(self, actor: Actor, account_id: int, *, login_name: str, secret: str,
-            note: str = "", kind: str = "password", rotate_by: date | None = None
-            ) -> CredentialRecord:
+            note: str = "", kind: str = "password", rotate_by: date | None = None,
+            weak_reason: str | None = None) -> CredentialRecord:
+        """Store a new credential. A weak password needs ``weak_reason`` (audited)."""
         require(actor, *ROLES, doing="store a credential")
         login_name, note = self._check_fields(login_name, note, kind, rotate_by)
         with self._sf() as session:
@@ -156,6 +191,8 @@ class CredentialService:
             if account.status not in LIVE_STATUSES:
                 raise InputError(f"credentials are stored for approved or active accounts; "
                                  f"this one is {account.status}", field="account")
+            hints = (login_name, account.handle)
+        weak = _strength_override(secret, weak_reason, hints)
         key = self._vault.new_key()
         self._vault.set_secret(key, secret)  # any unlock prompt happens outside the DB lock
         try:
@@ -169,6 +206,8 @@ class CredentialService:
                 audit.record(session, actor=actor.username, action="credential.add",
                              subject=credential_subject(account_id, credential.id),
                              details=_meta(credential))
+                if weak is not None:
+                    _audit_override(session, actor, credential, weak, weak_reason)
                 credential_id = credential.id
         except BaseException:
             self._forget(key)
@@ -192,41 +231,68 @@ class CredentialService:
                          details={k: [before[k], v] for k, v in after.items() if before[k] != v})
         return self.get(credential_id)
 
-    def reveal(self, actor: Actor, credential_id: int, *, purpose: str = "reveal") -> str:
+    def reveal(self, actor: Actor, credential_id: int, *, purpose: str = "reveal",
+               which: str = "current") -> str:
         """The secret, for an administrator who confirmed they want it; audited first.
 
-        ``purpose`` is "reveal" (shown on screen) or "copy" (put on the clipboard).
+        ``purpose`` is "reveal" (shown on screen) or "copy" (put on the clipboard);
+        ``which`` is "current" (the password in force) or "pending" (a rotation's new
+        password, not yet confirmed on the platform).
         """
         if purpose not in ("reveal", "copy"):
             raise InputError("purpose must be 'reveal' or 'copy'", field="purpose")
+        if which not in ("current", "pending"):
+            raise InputError("which must be 'current' or 'pending'", field="which")
         require(actor, *ROLES, doing=f"{purpose} a password")
         with self._sf() as session:
             self._require_admin_now(session, actor, f"{purpose} a password")
             credential = self._load(session, credential_id)
             key, account_id, meta = credential.keyring_key, credential.account_id, _meta(credential)
-        secret = self._vault.get_secret(key)
+            label = self._label(session, credential)
+        if which == "pending":
+            pending = self._vault.get_pending(key)
+            if pending is None:
+                raise NotFound(f"{label} has no pending password")
+            secret = pending
+        else:
+            secret = self._vault.get_secret(key)
         with self._sf.begin() as session:  # no audit entry, no secret
             audit.record(session, actor=actor.username, action=f"credential.{purpose}",
                          subject=credential_subject(account_id, credential_id),
-                         details={"login_name": meta["login_name"], "kind": meta["kind"]})
+                         details={"login_name": meta["login_name"], "kind": meta["kind"],
+                                  "which": which})
         return secret
 
     def rotate(self, actor: Actor, credential_id: int, version_id: int, new_secret: str, *,
-               rotate_by: date | None = None, pending: bool = False, reason: str | None = None
-               ) -> CredentialRecord:
+               rotate_by: date | None = None, pending: bool = False, reason: str | None = None,
+               weak_reason: str | None = None) -> CredentialRecord:
         """Replace the secret. ``pending`` rotations wait for someone to confirm the platform.
 
         The new secret is staged in the keyring first and put in force as the last step
         of the database transaction, so a failure anywhere leaves the old secret and the
-        old metadata exactly as they were.
+        old metadata exactly as they were: if the database fails after the new secret is
+        in force (the commit itself), the old secret is put back. Should the keyring
+        refuse that, the error says so and names the credential.
         """
         require(actor, *ROLES, doing="rotate a password")
         if rotate_by is not None and rotate_by <= self._today():
             raise InputError("the next rotate-by date must be in the future", field="rotate_by")
         with self._sf() as session:
             self._require_admin_now(session, actor, "rotate a password")
-            key = self._load(session, credential_id, version_id).keyring_key
+            credential = self._load(session, credential_id, version_id)
+            key, label = credential.keyring_key, self._label(session, credential)
+            account = session.get(Account, credential.account_id)
+            hints = (credential.login_name, account.handle if account else "")
+            if credential.id in self._pending_ids(session):
+                raise InputError(f"a rotation of {label} is waiting for confirmation: "
+                                 "confirm or cancel it first", field="credential")
+        weak = _strength_override(new_secret, weak_reason, hints)
+        if pending:
+            return self._rotate_pending(actor, credential_id, version_id, new_secret,
+                                        rotate_by=rotate_by, reason=reason, weak=weak,
+                                        weak_reason=weak_reason, key=key)
         staged = self._vault.stage(key, new_secret)
+        swapped: list[str | None] = []  # the secret in force before, once the swap began
         try:
             with self._sf.begin() as session:
                 credential = self._load(session, credential_id, version_id)
@@ -240,50 +306,189 @@ class CredentialService:
                 audit.record(session, actor=actor.username, action="credential.rotate",
                              subject=credential_subject(credential.account_id, credential.id),
                              reason=reason, details={**_meta(credential), "pending": pending})
+                if weak is not None:
+                    _audit_override(session, actor, credential, weak, weak_reason)
+                swapped.append(self._current(key))
                 self._vault.commit_staged(staged)
-        except BaseException:
+        except BaseException as exc:
+            error: BaseException = (ConflictError(CHANGED_ELSEWHERE)
+                                    if isinstance(exc, StaleDataError) else exc)
+            if swapped:
+                error = self._put_back(
+                    key, swapped[0], error, f"Rotating the password of {label} failed",
+                    "it may now hold the new password, which the platform may not have yet: "
+                    "reveal it, and set it on the platform or rotate the password again")
             self._discard(staged)
+            if error is exc:
+                raise
+            raise error from None
+        return self.get(credential_id)
+
+    def _rotate_pending(self, actor: Actor, credential_id: int, version_id: int,
+                        new_secret: str, *, rotate_by: date | None, reason: str | None,
+                        weak: Strength | None, weak_reason: str | None, key: str
+                        ) -> CredentialRecord:
+        """Keep ``new_secret`` as the pending password; the current one stays in force."""
+        self._vault.set_pending(key, new_secret)
+        try:
+            with self._sf.begin() as session:
+                credential = self._load(session, credential_id, version_id)
+                now = session_clock(session).now()
+                credential.rotated_at, credential.rotated_by = now, actor.staff_id
+                credential.rotate_by = rotate_by or self.default_rotate_by()
+                session.add(CredentialRotation(credential_id=credential.id, at=now,
+                                               by_staff_id=actor.staff_id, status="pending"))
+                session.flush()
+                audit.record(session, actor=actor.username, action="credential.rotate",
+                             subject=credential_subject(credential.account_id, credential.id),
+                             reason=reason, details={**_meta(credential), "pending": True})
+                if weak is not None:
+                    _audit_override(session, actor, credential, weak, weak_reason)
+        except BaseException as exc:
+            self._drop_pending(key)
+            if isinstance(exc, StaleDataError):
+                raise ConflictError(CHANGED_ELSEWHERE) from None
             raise
         return self.get(credential_id)
 
+    def pending_has_secret(self, credential_id: int) -> bool:
+        """Whether a pending password waits in the keyring (not for a handover's rotation)."""
+        with self._sf() as session:
+            key = self._load(session, credential_id).keyring_key
+        return self._vault.get_pending(key) is not None
+
+    def pending_rotation(self, credential_id: int) -> RotationRecord | None:
+        """The rotation waiting for someone to confirm the platform, if any."""
+        return next((r for r in self.rotations(credential_id) if r.status == "pending"), None)
+
     def confirm_rotation(self, actor: Actor, rotation_id: int) -> RotationRecord:
-        """Someone checked the new password works on the platform itself."""
+        """Someone checked the new password works on the platform itself: it becomes the
+        current password and the old one is gone. Until the last step succeeds, the old
+        password stays current and the rotation stays pending."""
         require(actor, *ROLES, doing="confirm a rotation")
-        with self._sf.begin() as session:
+        with self._sf() as session:
             self._require_admin_now(session, actor, "confirm a rotation")
-            rotation = session.get(CredentialRotation, rotation_id)
-            if rotation is None:
-                raise NotFound(f"no rotation with id {rotation_id}")
-            if rotation.status != "pending":
-                raise InputError("this rotation is already confirmed")
-            rotation.status, rotation.confirmed_at = "done", session_clock(session).now()
-            rotation.confirmed_by = actor.staff_id
+            rotation = self._pending_rotation(session, rotation_id)
             credential = self._load(session, rotation.credential_id)
-            audit.record(session, actor=actor.username, action="credential.confirm_rotation",
-                         subject=credential_subject(credential.account_id, credential.id),
-                         details={"login_name": credential.login_name, "rotation": rotation.id})
-            credential_id = credential.id
+            key, label = credential.keyring_key, self._label(session, credential)
+        # No pending item: the password in force is already the new one (a handover puts
+        # it in force at once and records the rotation as pending until the platform is
+        # changed; so did rotations from before issue 15), so only the rotation is closed.
+        new_secret = self._vault.get_pending(key)
+        swapped: list[str | None] = []
+        try:
+            with self._sf.begin() as session:
+                rotation = self._pending_rotation(session, rotation_id)
+                rotation.status, rotation.confirmed_at = "done", session_clock(session).now()
+                rotation.confirmed_by = actor.staff_id
+                credential = self._load(session, rotation.credential_id)
+                audit.record(session, actor=actor.username, action="credential.confirm_rotation",
+                             subject=credential_subject(credential.account_id, credential.id),
+                             details={"login_name": credential.login_name,
+                                      "rotation": rotation.id})
+                credential_id = credential.id
+                if new_secret is not None:
+                    swapped.append(self._current(key))
+                    self._vault.set_secret(key, new_secret)
+        except BaseException as exc:
+            if not swapped:
+                raise
+            error = self._put_back(
+                key, swapped[0], exc, f"Confirming the new password of {label} failed",
+                "it may now hold the new password although the rotation is still pending: "
+                "confirm it again")
+            if error is exc:
+                raise
+            raise error from None
+        if new_secret is not None:
+            self._drop_pending(key)
         return next(r for r in self.rotations(credential_id) if r.id == rotation_id)
+
+    def cancel_rotation(self, actor: Actor, rotation_id: int, *, reason: str | None = None
+                        ) -> RotationRecord:
+        """The platform was not changed: discard the pending password; the current stays."""
+        require(actor, *ROLES, doing="cancel a rotation")
+        with self._sf() as session:
+            self._require_admin_now(session, actor, "cancel a rotation")
+            rotation = self._pending_rotation(session, rotation_id)
+            credential = self._load(session, rotation.credential_id)
+            key, label = credential.keyring_key, self._label(session, credential)
+        if self._vault.get_pending(key) is None:
+            raise InputError(f"the new password of {label} is already in force (a handover "
+                             "sets it at once), so this rotation cannot be cancelled: change "
+                             "the platform, then confirm it")
+        with self._sf.begin() as session:
+            rotation = self._pending_rotation(session, rotation_id)
+            rotation.status = "cancelled"
+            credential = self._load(session, rotation.credential_id)
+            audit.record(session, actor=actor.username, action="credential.cancel_rotation",
+                         subject=credential_subject(credential.account_id, credential.id),
+                         reason=reason, details={"login_name": credential.login_name,
+                                                 "rotation": rotation.id})
+            credential_id = credential.id
+        self._drop_pending(key)
+        return next(r for r in self.rotations(credential_id) if r.id == rotation_id)
+
+    @staticmethod
+    def _pending_rotation(session: Session, rotation_id: int) -> CredentialRotation:
+        rotation = session.get(CredentialRotation, rotation_id)
+        if rotation is None:
+            raise NotFound(f"no rotation with id {rotation_id}")
+        if rotation.status != "pending":
+            state = "confirmed" if rotation.status == "done" else rotation.status
+            raise InputError(f"this rotation is already {state}")
+        return rotation
+
+    def _drop_pending(self, key: str) -> None:
+        try:
+            self._vault.discard_pending(key)
+        except SmmodError:
+            log.warning("could not remove the pending keyring item of credential %s; it is "
+                        "not in force: remove it with the system's keyring manager", key)
 
     def delete(self, actor: Actor, credential_id: int, version_id: int, *,
                reason: str | None = None) -> None:
-        """Remove the keyring item, then the metadata; if the keyring refuses, keep both."""
+        """Remove the keyring item, then the metadata; if the keyring refuses, keep both.
+
+        If the database then fails (the commit itself), the secret is put back, so the
+        credential it still lists can still be revealed; should the keyring refuse that,
+        the error says so and names the credential.
+        """
         require(actor, *ROLES, doing="delete a credential")
-        with self._sf.begin() as session:
-            self._require_admin_now(session, actor, "delete a credential")
-            credential = self._load(session, credential_id, version_id)
-            meta = _meta(credential)
-            try:
-                self._vault.delete_secret(credential.keyring_key)
-                keyring_item = "deleted"
-            except NotFound:
-                keyring_item = "was already missing"
-            subject = credential_subject(credential.account_id, credential.id)
-            session.delete(credential)
-            session.flush()
-            audit.record(session, actor=actor.username, action="credential.delete",
-                         subject=subject, reason=reason,
-                         details={**meta, "keyring_item": keyring_item})
+        removed: list[tuple[str, str, str]] = []  # (key, secret, label) once deleted
+        try:
+            with self._sf.begin() as session:
+                self._require_admin_now(session, actor, "delete a credential")
+                credential = self._load(session, credential_id, version_id)
+                meta = _meta(credential)
+                key, label = credential.keyring_key, self._label(session, credential)
+                previous = self._current(key)
+                try:
+                    self._vault.delete_secret(key)
+                    keyring_item = "deleted"
+                    if previous is not None:
+                        removed.append((key, previous, label))
+                except NotFound:
+                    keyring_item = "was already missing"
+                subject = credential_subject(credential.account_id, credential.id)
+                session.delete(credential)
+                session.flush()
+                audit.record(session, actor=actor.username, action="credential.delete",
+                             subject=subject, reason=reason,
+                             details={**meta, "keyring_item": keyring_item})
+        except BaseException as exc:
+            error: BaseException = (ConflictError(CHANGED_ELSEWHERE)
+                                    if isinstance(exc, StaleDataError) else exc)
+            if removed:
+                key, previous, label = removed[0]
+                error = self._put_back(
+                    key, previous, error, f"Deleting the credential {label} failed",
+                    "smmod still lists the credential but the keyring no longer holds its "
+                    "password: store it again by rotating it, or delete the credential")
+            if error is exc:
+                raise
+            raise error from None
+        self._drop_pending(key)
 
     # -- helpers ---------------------------------------------------------------------
     def _check_fields(self, login_name: str, note: str, kind: str, rotate_by: date | None
@@ -346,6 +551,49 @@ class CredentialService:
             names.staff.get(c.rotated_by or -1), c.rotate_by, state, c.id in pending,
             c.version_id)
 
+    @staticmethod
+    def _label(session: Session, credential: Credential) -> str:
+        """How people know the credential: "login on @handle (platform)"."""
+        account = session.get(Account, credential.account_id)
+        where = (f"{account.handle} ({account.platform})" if account is not None
+                 else f"account #{credential.account_id}")
+        return f"{credential.login_name} on {where}"
+
+    def _current(self, key: str) -> str | None:
+        try:
+            return self._vault.get_secret(key)
+        except NotFound:
+            return None
+
+    def _put_back(self, key: str, previous: str | None, error: BaseException, failed: str,
+                  consequence: str) -> BaseException:
+        """After a failure, make ``previous`` the secret in force for ``key`` again.
+
+        Returns the error to raise: ``error`` when the keyring is as it was, otherwise a
+        ``VaultError`` saying what ``failed`` (naming the credential) and the
+        ``consequence``; its text never holds a secret.
+        """
+        from smmod.vault import VaultError
+
+        try:
+            if self._current(key) == previous:
+                return error
+            if previous is None:
+                self._vault.delete_secret(key)
+            else:
+                self._vault.set_secret(key, previous)
+            return error
+        except Exception as exc:
+            log.error("could not put back the previous secret of credential %s (%s)", key,
+                      type(exc).__name__)
+        if not isinstance(error, SmmodError):  # a bug: its traceback belongs in the log
+            log.error("%s", failed, exc_info=error)
+        why = (str(error) if isinstance(error, SmmodError)
+               else f"an unexpected error ({type(error).__name__})")
+        return VaultError(
+            f"{failed} and nothing was saved in the database, but the keyring refused to "
+            f"put back the password it held before: {consequence}. Why it failed: {why}")
+
     def _forget(self, key: str) -> None:
         try:
             self._vault.delete_secret(key)
@@ -358,6 +606,25 @@ class CredentialService:
             self._vault.discard_staged(staged)
         except SmmodError:
             log.warning("could not remove a staged keyring item; it holds no secret in force")
+
+
+def _strength_override(secret: str, weak_reason: str | None, hints: tuple[str, ...]
+                       ) -> Strength | None:
+    """None for a strong secret; its ``Strength`` when weak but overridden; else refused."""
+    from smmod.accounts.strength import check
+
+    strength = check(secret, override_reason=weak_reason, hints=hints)
+    return None if strength.strong else strength
+
+
+def _audit_override(session: Session, actor: Actor, credential: Credential,
+                    strength: Strength, reason: str | None) -> None:
+    """An administrator kept a weak password: who, which credential, the score and why."""
+    audit.record(session, actor=actor.username, action="credential.weak_override",
+                 subject=credential_subject(credential.account_id, credential.id),
+                 reason=(reason or "").strip(),
+                 details={"login_name": credential.login_name, "strength_score": strength.score,
+                          "required_score": MIN_SCORE})
 
 
 def _meta(credential: Credential) -> dict[str, str | None]:

@@ -13,6 +13,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from smmod import formatting as fmt
 from smmod.accounts.records import LIVE_STATUSES, AccountRecord, Person
 from smmod.accounts.rules import business_case_problems, is_staff_member, people_problems
 from smmod.staff.eligibility import eligibility
@@ -72,15 +73,47 @@ class Judge:
             out.append(self.person(staff_id, "administrator"))
         return tuple(out)
 
+    def planned_exit(self, role: AccountRole) -> bool:
+        """A role ending on a set date, held by someone who may run accounts until then
+        except that they are leaving (or were deactivated): a handover, not a risk."""
+        staff = self.staff.get(role.staff_id)
+        if role.to_on is None or staff is None or (staff.active and staff.leaving_on is None):
+            return False
+        return eligibility(active=True, policy_read_on=staff.policy_read_on,
+                           trained_on=staff.trained_on, leaving_on=None, today=self.today,
+                           expiry_months=self.expiry_months).eligible
+
+    def handover_note(self, roles: Sequence[AccountRole], people: Sequence[Person]) -> str:
+        """What is planned, e.g. "handover to Sam Green on 19 Dec 2026"."""
+        notes: dict[str, None] = {}
+        for role in roles:
+            if not self.planned_exit(role):
+                continue
+            assert role.to_on is not None
+            takers = [p for p in people if p.role == role.role and p.staff_id != role.staff_id
+                      and p.from_on is not None and p.from_on > self.today]
+            if takers:
+                for day in sorted({p.from_on for p in takers if p.from_on is not None}):
+                    names = " and ".join(p.name for p in takers if p.from_on == day)
+                    notes[f"handover to {names} on {fmt.day(day)}"] = None
+            else:
+                leaver = self.name(role.staff_id)
+                notes[f"{leaver} stops running it on {fmt.day(role.to_on)}"] = None
+        return "; ".join(notes)
+
     def record(self, account: Account) -> AccountRecord:
         roles = sorted((r for r in account.roles if is_current(r, self.today)),
                        key=lambda r: (ROLE_ORDER.get(r.role, 9), r.id or 0))
         people = tuple(self.person(r.staff_id, r.role, r.from_on) for r in roles)
+        # The rules judge the account as it will be once planned departures take effect:
+        # a lead leaving on a set date with a successor named is a handover, not a risk.
+        leaving = {(r.staff_id, r.role) for r in roles if self.planned_exit(r)}
+        staying = [p for p in people if (p.staff_id, p.role) not in leaving]
         visibility = account.visibility
         problems = business_case_problems(
             account.aim, account.audience, account.promotion, visibility,
-            any(p.role == "lead" for p in people))
-        rule_problems = people_problems(people)
+            any(p.role == "lead" for p in staying))
+        rule_problems = people_problems(staying)
         live = account.status in LIVE_STATUSES
         problems += rule_problems
         if account.status == "closed":  # nothing left to fix on a closed account
@@ -91,6 +124,7 @@ class Judge:
             promotion=account.promotion, visibility=visibility, review_on=account.review_on,
             people=people, problems=tuple(problems),
             at_risk=live and bool(rule_problems),
+            handover_note=self.handover_note(roles, people) if live else "",
             review_overdue=live and account.review_on is not None
             and account.review_on < self.today,
             version_id=account.version_id, created_at=account.created_at,

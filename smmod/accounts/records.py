@@ -117,6 +117,7 @@ class AccountRecord:
     closed_at: datetime | None = None
     closed_reason: str | None = None
     created_by_id: int | None = None
+    handover_note: str = ""  # a planned change of people, e.g. "handover to Sam Green on 19 Dec 2026"
 
     @property
     def label(self) -> str:
@@ -163,6 +164,7 @@ class AccountRecord:
             "people": [p.to_dict() for p in self.people],
             "review_on": _iso(self.review_on), "review_overdue": self.review_overdue,
             "at_risk": self.at_risk, "problems": [p.to_dict() for p in self.problems],
+            "handover": self.handover_note or None,
             "business_case": {"aim": self.aim, "audience": self.audience,
                               "promotion": self.promotion},
             "submitted_by": self.submitted_by, "submitted_at": _iso(self.submitted_at),

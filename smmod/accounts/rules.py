@@ -59,7 +59,8 @@ def people_problems(people: Sequence[Person]) -> list[Problem]:
     """
     running = [p for p in people if p.role in ("lead", "runner")]
     problems: list[Problem] = []
-    staff = [p for p in running if p.is_staff]
+    # People, not roles: a runner who becomes the lead on a set day holds both until then.
+    staff = list({p.staff_id: p for p in running if p.is_staff}.values())
     if len(staff) < MIN_RUNNERS:
         named = ", ".join(p.name for p in staff) or "nobody"
         volunteers = [p.name for p in running if not p.is_staff]

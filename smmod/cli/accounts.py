@@ -106,7 +106,8 @@ def cmd_list(args: argparse.Namespace) -> int:
         review = r.review_on.isoformat() if r.review_on else "-"
         if r.review_overdue:
             review += " (overdue)"
-        status = r.status + (" (at risk)" if r.at_risk else "")
+        status = r.status + (" (at risk)" if r.at_risk
+                             else f" ({r.handover_note})" if r.handover_note else "")
         rows.append([r.handle, r.platform, status, lead.username if lead else "-",
                      ", ".join(p.username for p in r.runners) or "-", review,
                      "; ".join(str(p) for p in r.problems) or "none"])

@@ -6,12 +6,12 @@ import argparse
 import sys
 from pathlib import Path
 
-from smmod import audit
 from smmod.cli.common import (
     EXIT_OK,
     EXIT_PROBLEMS,
     add_json_flag,
     context,
+    date_arg,
     emit_json,
     print_table,
 )
@@ -27,6 +27,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("init", help="first run: create the database and the first SLT/administrator")
     p.add_argument("--name", required=True, help="your full name")
     p.add_argument("--email")
+    p.add_argument("--school", metavar="NAME",
+                   help="the school's name, used in replies, notices and reports")
+    p.add_argument("--policy-read", type=date_arg, metavar="DATE",
+                   help="the day you read the social media policy (R4)")
+    p.add_argument("--trained", type=date_arg, metavar="DATE",
+                   help="the day you completed the social media training (R4)")
     p.set_defaults(func=cmd_init)
 
     p = sub.add_parser("doctor", help="check the data folder, database, keyring and models")
@@ -64,10 +70,22 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 def cmd_init(args: argparse.Namespace) -> int:
     ctx = context(args)
     username = current_username()
-    record = ctx.staff.create_first(
-        StaffInput(name=args.name, username=username, roles=frozenset(), email=args.email)
+    record = ctx.set_up(
+        StaffInput(name=args.name, username=username, roles=frozenset(), email=args.email,
+                   policy_read_on=args.policy_read, trained_on=args.trained),
+        school=args.school,
     )
     print(f"Created {record.name} ({username}) with roles {record.roles_text}.")
+    if record.eligibility.eligible:
+        print("You may run accounts (R4): policy read and training recorded.")
+    else:
+        print(f"You may not run accounts yet (R4): {record.eligibility.summary}. Record your "
+              "policy reading and training on the Staff page.")
+    if ctx.settings.school_name:
+        print(f"School: {ctx.settings.school_name}")
+    else:
+        print("The school's name is not set, so replies and reports say \"the school\"; "
+              "set it with: smmod settings set school.name \"NAME\"")
     print(f"Database: {ctx.paths.database}")
     return EXIT_OK
 
@@ -88,6 +106,9 @@ def cmd_doctor(args: argparse.Namespace) -> int:
             ("schema", f"{schema['current']} (head {schema['head']})"
                        + ("" if schema["at_head"] else "  NOT AT HEAD")),
             ("integrity", result["integrity_check"]),
+            ("audit guard", "ok" if result["audit_guards"]["ok"] else
+             "MISSING append-only triggers " + ", ".join(result["audit_guards"]["missing"])
+             + ": the audit trail can be edited or cut"),
             ("keyring", f"{keyring['backend']}: " + ("secure" if keyring["secure"]
                                                      else f"NOT USABLE: {keyring['problem']}")),
             ("face models", "ok" if result["face_models"]["ok"] else "MISSING"),
@@ -136,15 +157,26 @@ def cmd_settings_set(args: argparse.Namespace) -> int:
 
 
 def cmd_audit_verify(args: argparse.Namespace) -> int:
-    result = audit.verify(context(args).session_factory)
+    """The chain, then the anchors (this computer's keyring, the backups' sidecars) and
+    the append-only triggers."""
+    from smmod import audit_anchor
+
+    ctx = context(args)
+    vault = ctx.vault if ctx.vault.status().secure else None
+    report = audit_anchor.check(ctx.session_factory, ctx.database.url, vault,
+                                ctx.paths.backups)
+    result, ok = report.chain, report.ok
     if args.json:
-        emit_json(result.to_dict())
-    elif result.ok:
+        emit_json({**report.to_dict(), "anchor_kept": vault is not None})
+    elif ok:
         print(f"Audit trail intact: {result.entries} entries.")
     else:
-        print(f"Audit trail BROKEN at entry {result.first_bad_id}: {result.problem}",
-              file=sys.stderr)
-    return EXIT_OK if result.ok else EXIT_PROBLEMS
+        if not result.ok:
+            print(f"Audit trail BROKEN at entry {result.first_bad_id}: {result.problem}",
+                  file=sys.stderr)
+        for problem in report.problems:
+            print(f"Audit trail BROKEN: {problem}", file=sys.stderr)
+    return EXIT_OK if ok else EXIT_PROBLEMS
 
 
 def cmd_backup(args: argparse.Namespace) -> int:

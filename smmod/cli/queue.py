@@ -1,4 +1,5 @@
-"""``smmod queue import | list``: getting items in, and seeing what is waiting (R7, R14)."""
+"""``smmod queue import | list | rescreen``: getting items in, seeing what is waiting (R7, R14),
+and screening the open items again after the rules, word lists or DNP register changed."""
 
 from __future__ import annotations
 
@@ -55,6 +56,15 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     add_json_flag(p)
     p.set_defaults(func=cmd_list)
 
+    from smmod.cli.connectors import register_act
+
+    register_act(qsub)  # `queue act`: acting through a platform connector (issue 16)
+
+    p = qsub.add_parser("rescreen", help="screen the open items again with today's rules, word lists "
+                        "and do-not-publish register; lists the items that gained or lost a flag")
+    add_json_flag(p)
+    p.set_defaults(func=cmd_rescreen)
+
 
 def _mapping(pairs: list[str]) -> dict[str, str] | None:
     if not pairs:
@@ -86,19 +96,25 @@ def cmd_import(args: argparse.Namespace) -> int:
     if args.json:
         emit_json(report.to_dict())
         return EXIT_OK
+    if report.format == "feed":  # a feed stores its good entries and lists the others
+        left_out, what = "skipped", "entries"
+    else:
+        left_out, what = "rejected", "rows"
     print(
         f"Imported {report.imported} item(s) from {report.source} ({report.format}) into "
         f"{report.account}; {report.duplicates} duplicate(s) already in the queue; "
-        f"{report.rejected_rows} rejected."
+        f"{report.rejected_rows:,} {left_out}."
     )
     for problem in report.rejected:
-        print(f"  rejected {problem}")
+        print(f"  {left_out} {problem}")
     if report.problem_count > len(report.rejected):
         print(f"  … and {report.problem_count - len(report.rejected):,} more problem(s).")
     if report.rejects_file:
-        print(f"The rejected rows are in {report.rejects_file}")
+        print(f"The {left_out} {what} are in {report.rejects_file}")
     if report.assumed_local_time:
         print(f"Dates without a time zone were read as {report.timezone} time.")
+    for note in report.notes:
+        print(note)
     return EXIT_OK
 
 
@@ -180,4 +196,28 @@ def cmd_list(args: argparse.Namespace) -> int:
         print(f"({len(rows)} of {total} shown; use --limit to see more)")
     elif not rows:
         print("No items match.")
+    return EXIT_OK
+
+
+def cmd_rescreen(args: argparse.Namespace) -> int:
+    ctx = context(args)
+    interactive = not args.json and sys.stderr.isatty()
+
+    def progress(done: int, total: int) -> None:
+        if interactive:
+            print(f"\rScreening again: {done:,} of {total:,} open items", end="", file=sys.stderr)
+
+    report = ctx.rescreen.rescreen(ctx.actor, progress=progress)
+    if interactive:
+        print(file=sys.stderr)
+    if args.json:
+        emit_json(report.to_dict())
+        return EXIT_OK
+    print(report.summary)
+    if report.changes:
+        print_table(
+            [[str(c.item_id), c.author[:30], ", ".join(c.gained) or "-", ", ".join(c.lost) or "-",
+              c.excerpt[:60]] for c in report.changes],
+            ["id", "author", "gained", "lost", "text"],
+        )
     return EXIT_OK

@@ -1,4 +1,4 @@
-"""``smmod staff add | list | import``."""
+"""``smmod staff add | list | import | deactivate | reactivate``."""
 
 from __future__ import annotations
 
@@ -31,6 +31,20 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     add_json_flag(p)
     p.set_defaults(func=cmd_list)
 
+    p = ssub.add_parser("deactivate", help="take someone off smmod (refused while they still "
+                        "run accounts, may know passwords or lead incidents: hand over first)")
+    p.add_argument("username")
+    p.add_argument("--reason", required=True, help="why (recorded in the audit trail)")
+    p.add_argument("--without-handover", action="store_true", dest="force",
+                   help="deactivate even though they still hold accounts, passwords, incidents "
+                        "or queue items; they are listed in the audit trail")
+    p.set_defaults(func=cmd_deactivate, active=False)
+
+    p = ssub.add_parser("reactivate", help="let a deactivated person take part again")
+    p.add_argument("username")
+    p.add_argument("--reason", required=True, help="why (recorded in the audit trail)")
+    p.set_defaults(func=cmd_deactivate, active=True, force=False)
+
     p = ssub.add_parser("import", help="import people from an MIS CSV export (all or nothing)")
     p.add_argument("file", type=Path)
     p.add_argument("--map", action="append", default=[], metavar="FIELD=COLUMN",
@@ -59,6 +73,15 @@ def cmd_list(args: argparse.Namespace) -> int:
           else f"no: {r.eligibility.summary}"] for r in records],
         ["name", "username", "roles", "eligible to run accounts (R4)"],
     )
+    return EXIT_OK
+
+
+def cmd_deactivate(args: argparse.Namespace) -> int:
+    ctx = context(args)
+    person = ctx.staff.by_username(args.username)
+    record = ctx.staff.set_active(ctx.actor, person.id, person.version_id, args.active,
+                                  reason=args.reason, force=args.force)
+    print(f"{record.name} ({record.username}) {'reactivated' if record.active else 'deactivated'}.")
     return EXIT_OK
 
 

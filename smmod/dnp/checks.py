@@ -3,7 +3,9 @@ export safe copies.
 
 In face-check mode (the default) no biometric processing happens: every face goes to a
 person, who confirms face by face that it is not a protected pupil. Assisted matching
-is only used when settings say so and a DPIA reference is on record.
+is only used when settings say so and a DPIA reference is on record. An image in which
+no face was found waits for a person too, who confirms that no pupil is shown: only a
+person's confirmations ever make an image clear.
 """
 
 from __future__ import annotations
@@ -11,8 +13,6 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -21,88 +21,35 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from smmod import audit
+from smmod.dnp.records import (  # re-exported: the UI imports them from here
+    IMAGE_SUFFIXES,
+    NO_PEOPLE,
+    NOT_PROTECTED,
+    CheckRecord,
+    ExportRecord,
+    FaceView,
+    expand_paths,
+)
 from smmod.dnp.register import DnpService
 from smmod.errors import ConflictError, InputError, NotFound, PolicyError, SmmodError
 from smmod.identity import Actor, require
 from smmod.settings import Settings
 from smmod.store.engine import SessionFactory
-from smmod.store.models import FaceConfirmation, ImageCheck, ImageExport, Pupil
+from smmod.store.models import FaceConfirmation, ImageCheck, ImageExport, Pupil, Staff
 
 if TYPE_CHECKING:
     from smmod.images.results import CheckResult, FileError
 
-IMAGE_SUFFIXES = (".jpg", ".jpeg", ".jpe", ".png", ".webp", ".tif", ".tiff", ".bmp", ".gif",
-                  ".heic", ".mpo")
-NOT_PROTECTED = "not_protected"
-
-
-@dataclass(frozen=True)
-class FaceView:
-    index: int
-    box: tuple[int, int, int, int]
-    status: str  # unmatched | near | matched (assisted); unmatched in face-check mode
-    best_match: int | None
-    best_match_name: str | None
-    distance: float | None
-    confirmed: str | None  # None, "not_protected", or "pupil:<id>"
-    confirmed_name: str | None = None
-
-
-@dataclass(frozen=True)
-class CheckRecord:
-    id: int
-    file_name: str
-    path: str
-    sha256: str
-    width: int
-    height: int
-    caption: str
-    assisted: bool
-    verdict: str
-    reasons: list[str]
-    faces: list[FaceView]
-    findings: dict[str, Any]
-    checked_at: datetime
-    checked_by: str
-    version_id: int
-
-    @property
-    def unconfirmed_faces(self) -> list[FaceView]:
-        return [f for f in self.faces if f.confirmed is None]
-
-    def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["checked_at"] = self.checked_at.isoformat()
-        data.pop("version_id")
-        return data
-
-
-@dataclass(frozen=True)
-class ExportRecord:
-    id: int
-    check_id: int
-    out_path: str
-    sha256: str
-    pixelated_faces: int
-    exported_at: datetime
-
-
-def expand_paths(paths: Sequence[Path]) -> list[Path]:
-    """Files as given, folders as their image files (sorted); missing paths are errors."""
-    out: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            found = sorted(p for p in path.rglob("*")
-                           if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES)
-            if not found:  # otherwise a wrong folder would "pass" with nothing checked
-                raise InputError("this folder has no image files (.jpg, .png, .webp…) in it",
-                                 file=str(path))
-            out.extend(found)
-        elif path.exists():
-            out.append(path)
-        else:
-            raise InputError("no such file or folder", file=str(path))
-    return out
+__all__ = [
+    "IMAGE_SUFFIXES",
+    "NOT_PROTECTED",
+    "NO_PEOPLE",
+    "CheckRecord",
+    "ExportRecord",
+    "FaceView",
+    "ImageService",
+    "expand_paths",
+]
 
 
 class ImageService:
@@ -151,7 +98,8 @@ class ImageService:
     def _store(self, session: Session, actor: Actor, result: CheckResult,
                caption: str) -> ImageCheck:
         faces = [{"index": f.index, "box": list(f.box), "status": str(f.status),
-                  "best_match": f.best_match, "distance": f.distance} for f in result.faces]
+                  "best_match": f.best_match, "distance": f.distance,
+                  "too_small": f.too_small, "angle": f.angle} for f in result.faces]
         findings: dict[str, Any] = {
             "names": [{"pupil_id": n.pupil_id, "name": n.name, "where": n.where}
                       for n in result.names],
@@ -213,7 +161,9 @@ class ImageService:
                     raise ConflictError("this check was changed elsewhere: reload it")
                 faces = json.loads(check.faces)
                 if not any(f["index"] == face_index for f in faces):
-                    raise InputError(f"the image has no face number {face_index}", field="face")
+                    have = (f"its faces are numbered 1 to {len(faces)}" if faces
+                            else "no face was found in it")
+                    raise InputError(f"the image has no face number {face_index}: {have}", field="face")
                 if pupil_id is not None and session.get(Pupil, pupil_id) is None:
                     raise NotFound(f"no pupil with id {pupil_id} on the register")
                 for old in session.execute(select(FaceConfirmation).where(
@@ -237,6 +187,36 @@ class ImageService:
         except StaleDataError:
             raise ConflictError("this check was changed elsewhere: reload it") from None
 
+    def confirm_no_people(self, actor: Actor, check_id: int, *,
+                          version_id: int | None = None) -> CheckRecord:
+        """A person's word on an image in which no face was found: no pupil is shown."""
+        require(actor, "slt", "administrator", "moderator", "staff",
+                doing="confirm that no pupil is shown in an image")
+        try:
+            with self._sf.begin() as session:
+                check = self._check(session, check_id)
+                if version_id is not None and check.version_id != version_id:
+                    raise ConflictError("this check was changed elsewhere: reload it")
+                found = len(json.loads(check.faces))
+                if found:
+                    raise InputError(f"{found} face(s) were found in this image: confirm each face "
+                                     "instead", field="no-people")
+                for old in session.execute(select(FaceConfirmation).where(
+                        FaceConfirmation.check_id == check_id,
+                        FaceConfirmation.face_index == NO_PEOPLE)).scalars():
+                    session.delete(old)
+                session.add(FaceConfirmation(check_id=check_id, face_index=NO_PEOPLE, pupil_id=None,
+                                             by_staff_id=actor.staff_id))
+                session.flush()
+                check.verdict = self._verdict_now(session, check)
+                session.flush()
+                audit.record(session, actor=actor.username, action="image.no_people_confirmed",
+                             subject=f"image_check:{check_id}",
+                             details={"faces_found": 0, "verdict": check.verdict})
+                return self._record(session, check, dict(self._names(session)))
+        except StaleDataError:
+            raise ConflictError("this check was changed elsewhere: reload it") from None
+
     def _verdict_now(self, session: Session, check: ImageCheck) -> str:
         """Verdict from the findings plus every confirmation so far."""
         findings = json.loads(check.findings)
@@ -251,8 +231,8 @@ class ImageService:
             return "blocked"  # someone confirmed it IS a protected pupil
         if any(f["index"] not in confirmed for f in faces):
             return "review"
-        if dup and dup["verdict"] == "review" and not faces:
-            return "review"
+        if not faces and NO_PEOPLE not in confirmed:
+            return "review"  # no face found is not "clear": a person must look
         return "clear"
 
     # -- exporting ---------------------------------------------------------------
@@ -282,6 +262,9 @@ class ImageService:
                 dup and dup["verdict"] == "blocked" and not blur_flagged):
             raise PolicyError("R11", f"this is a copy of image check {dup['check_id']}, which "
                               "was blocked" if dup else "this image was blocked")
+        if record.awaits_no_people:
+            raise PolicyError("R11", "no faces were found, and nobody has yet confirmed that no "
+                              "pupil is shown: look at the image and confirm it first")
         if flagged and not blur_flagged:
             raise PolicyError("R11", f"{len(flagged)} face(s) are not confirmed clear: confirm "
                               "each face, or export with the flagged faces pixelated")
@@ -330,6 +313,23 @@ class ImageService:
             return self._record(session, self._check(session, check_id),
                                 dict(self._names(session)))
 
+    def latest_check(self, path: Path, caption: str = "") -> CheckRecord | None:
+        """The newest check of this file as it is now (same place, same bytes, same caption,
+        same mode), so that confirmations made since can be used; None if there is none."""
+        import hashlib
+
+        try:
+            digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+        except OSError:
+            return None
+        with self._sf() as session:
+            row = session.execute(
+                select(ImageCheck).where(ImageCheck.path == str(Path(path).resolve()),
+                                         ImageCheck.sha256 == digest, ImageCheck.caption == caption,
+                                         ImageCheck.assisted == self.assisted)
+                .order_by(ImageCheck.id.desc()).limit(1)).scalar_one_or_none()
+            return self._record(session, row, dict(self._names(session))) if row else None
+
     def list_checks(self, limit: int = 500) -> list[CheckRecord]:
         with self._sf() as session:
             names = dict(self._names(session))
@@ -371,8 +371,17 @@ class ImageService:
             faces.append(FaceView(
                 f["index"], tuple(f["box"]), f["status"], f["best_match"],
                 names.get(f["best_match"]) if f["best_match"] else None, f["distance"], state,
-                names.get(conf[0]) if conf and conf[0] else None))
+                names.get(conf[0]) if conf and conf[0] else None,
+                bool(f.get("too_small")), int(f.get("angle", 0))))
+        no_people = None
+        if not faces and NO_PEOPLE in confirmed:
+            no_people = session.execute(
+                select(Staff.username, FaceConfirmation.at).join(
+                    Staff, Staff.id == FaceConfirmation.by_staff_id).where(
+                    FaceConfirmation.check_id == row.id,
+                    FaceConfirmation.face_index == NO_PEOPLE)).one()
         return CheckRecord(row.id, row.file_name, row.path, row.sha256, row.width, row.height,
                            row.caption, row.assisted, row.verdict, json.loads(row.reasons),
                            faces, json.loads(row.findings), row.checked_at, row.checked_by,
-                           row.version_id)
+                           row.version_id, no_people[0] if no_people else None,
+                           no_people[1] if no_people else None)

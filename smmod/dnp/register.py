@@ -24,6 +24,7 @@ from smmod import audit
 from smmod.dnp.crypto import Sealer
 from smmod.errors import InputError, NotFound, PolicyError
 from smmod.identity import Actor, require
+from smmod.reports.history import record_retro_findings
 from smmod.store.base import session_clock
 from smmod.store.engine import SessionFactory
 from smmod.store.models import (
@@ -90,6 +91,7 @@ class TakedownCandidate:
     out_path: str
     exported_at: str
     reason: str
+    kind: str = "faces"  # "named": a name match, definite; "faces": faces to look at again
 
 
 def _valid_consent(session: Session, pupil_id: int) -> BiometricConsent | None:
@@ -105,7 +107,15 @@ def _valid_consent(session: Session, pupil_id: int) -> BiometricConsent | None:
 class DnpService:
     def __init__(self, session_factory: SessionFactory, *, vault: Callable[[], Vault]) -> None:
         self._sf = session_factory
-        self._sealer = Sealer(vault)
+        self._sealer = Sealer(vault, sealed_data_exists=self._anything_sealed)
+
+    def _anything_sealed(self) -> bool:
+        """Whether photos or templates were sealed with a key: then a missing key is an
+        error to report, never a reason to make a new one (old data would be lost).
+        """
+        with self._sf() as session:
+            return (session.execute(select(ReferencePhoto.id).limit(1)).first() is not None
+                    or session.execute(select(FaceTemplate.id).limit(1)).first() is not None)
 
     def today(self) -> date:
         """The school's date today, by the clock of this register's database."""
@@ -178,6 +188,7 @@ class DnpService:
                          details={"restriction": restriction, "photos": len(photo_bytes),
                                   "consent": consent is not None})
             takedowns = self._takedowns(session, name)
+            record_retro_findings(session, pupil.id, [(t.export_id, t.kind) for t in takedowns])
             record = self._record(session, pupil)
         return record, takedowns
 
@@ -193,7 +204,9 @@ class DnpService:
             self._store_photos(session, actor, pupil_id, [data], descriptors)
             audit.record(session, actor=actor.username, action="dnp.photo_add",
                          subject=f"pupil:{pupil_id}", details={"template": bool(descriptors)})
-            return self._takedowns(session, pupil.name)
+            takedowns = self._takedowns(session, pupil.name)
+            record_retro_findings(session, pupil_id, [(t.export_id, t.kind) for t in takedowns])
+            return takedowns
 
     def record_consent(self, actor: Actor, pupil_id: int, consent: ConsentInput) -> PupilRecord:
         """Consent on record: templates are computed from the reference photos now."""
@@ -341,6 +354,7 @@ class DnpService:
             texts = [("file name", check.file_name), ("exported file", Path(export.out_path).name),
                      ("caption", check.caption)]
             named = find_names(person, texts)
+            kind = "named" if named else "faces"
             if named:
                 reason = f"names {name} in the {named[0].where}"
             elif len(faces) > export.pixelated_faces:
@@ -349,7 +363,8 @@ class DnpService:
             else:
                 continue
             out.append(TakedownCandidate(export.id, export.out_path,
-                                         export.exported_at.isoformat(timespec="minutes"), reason))
+                                         export.exported_at.isoformat(timespec="minutes"), reason,
+                                         kind))
         return out
 
 

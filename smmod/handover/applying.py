@@ -8,12 +8,15 @@
 4. Swap the staged secrets in, then commit.
 
 A failure anywhere puts back every swapped secret, removes every staged copy and the PDF,
-and rolls the database back: both are exactly as before. ``checkpoint`` is called after
-each step with its name (``APPLY_STEPS``) so tests can force a failure there.
+and rolls the database back: both are exactly as before. Should the keyring refuse to put
+a previous secret back, the error names those credentials (``PasswordsNotPutBack``).
+``checkpoint`` is called after each step with its name (``APPLY_STEPS``) so tests can
+force a failure there.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable
 from datetime import date
@@ -24,7 +27,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from smmod import audit
-from smmod.errors import ConflictError, InputError, NotFound, PolicyError
+from smmod.errors import ConflictError, InputError, NotFound, PolicyError, SmmodError
 from smmod.handover import steps
 from smmod.handover.checks import check_plan
 from smmod.handover.inventory import changes
@@ -35,13 +38,33 @@ from smmod.identity import Actor
 from smmod.store.base import session_clock
 from smmod.store.engine import SessionFactory
 from smmod.store.models import Credential, Handover, Staff
-from smmod.vault import Vault, platform_password_limit
+from smmod.vault import Vault, VaultError, platform_password_limit
+
+log = logging.getLogger("smmod.handover")
 
 Renderer = Callable[[RecordDocument, Path], None]
 Checkpoint = Callable[[str, Session | None], None]
 APPLY_STEPS = ("stage", "roles", "accounts", "credentials", "work", "staff", "record", "pdf",
                "swap", "commit")
 CHANGED = "this handover was changed elsewhere: reopen it and try again"
+
+
+class PasswordsNotPutBack(VaultError):
+    """Applying failed and the database is unchanged, but the keyring refused to put back
+    the previous password of ``credentials`` (labels): those may hold the new password."""
+
+    def __init__(self, credentials: tuple[str, ...], cause: BaseException) -> None:
+        self.credentials = credentials
+        why = (str(cause) if isinstance(cause, SmmodError)
+               else f"an unexpected error ({type(cause).__name__})")
+        which = "; ".join(credentials)
+        super().__init__(
+            f"The handover was not applied and nothing was changed in the database, but the "
+            f"keyring refused to put back the previous password of {which}. The keyring may "
+            "now hold the new password chosen in this handover, which the platform does not "
+            "have yet: reveal the stored password and, if it is not the one the platform "
+            "uses, set it on the platform (with the platform's password reset if need be), "
+            f"or rotate it again. Why the handover failed: {why}")
 
 
 class HandoverRefused(PolicyError):
@@ -76,13 +99,15 @@ def apply_handover(sf: SessionFactory, vault: Vault, actor: Actor, handover_id: 
         keys = {i: k for i, k in session.execute(
             select(Credential.id, Credential.keyring_key)
             .where(Credential.id.in_([k.credential_id for k in held.credentials])))}
+    labels = {k.credential_id: f"{k.login_name} on {k.account_label}" for k in held.credentials}
     new = {k.credential_id: _secret(secrets.get(k.credential_id), k.platform, k.login_name,
                                     generate) for k in held.credentials}
     staged = StagedSecrets(vault)
     pdf: list[Path] = []
     try:
         for known in held.credentials:
-            staged.stage(keys[known.credential_id], new[known.credential_id])
+            staged.stage(keys[known.credential_id], new[known.credential_id],
+                         labels[known.credential_id])
             hook("stage", None)
         with sf.begin() as session:
             handover = _load(session, handover_id, version_id, plan)
@@ -112,18 +137,25 @@ def apply_handover(sf: SessionFactory, vault: Vault, actor: Actor, handover_id: 
             hook("commit", session)
         staged.done()
     except StaleDataError:
-        _undo(staged, pdf)
-        raise ConflictError(CHANGED) from None
-    except BaseException:
-        _undo(staged, pdf)
-        raise
+        error = _undo(staged, pdf, ConflictError(CHANGED))
+        raise error from None
+    except BaseException as exc:
+        error = _undo(staged, pdf, exc)
+        if error is exc:
+            raise
+        if not isinstance(exc, SmmodError):  # a bug: its traceback belongs in the log
+            log.error("applying handover %s failed", handover_id, exc_info=exc)
+        raise error from None
     return tuple(k.credential_id for k in held.credentials), (pdf[0] if pdf else None)
 
 
-def _undo(staged: StagedSecrets, pdf: list[Path]) -> None:
-    staged.undo()
+def _undo(staged: StagedSecrets, pdf: list[Path], error: BaseException) -> BaseException:
+    """Undo the keyring and the PDF; the error to raise: ``error``, or one that names the
+    credentials whose previous password the keyring would not take back."""
+    not_restored = staged.undo()
     for path in pdf:
         path.unlink(missing_ok=True)
+    return PasswordsNotPutBack(not_restored, error) if not_restored else error
 
 
 def _load(session: Session, handover_id: int, version_id: int, plan: Plan) -> Handover:

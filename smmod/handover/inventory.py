@@ -93,7 +93,7 @@ def _credentials(session: Session, staff: Staff, today: date) -> tuple[KnownCred
                                 ).scalars():
         by_account[role.account_id].append(role)
     for credential, _account in rows:
-        since = credential.rotated_at.date() if credential.rotated_at else None
+        since = credential.rotated_at.astimezone(fmt.SCHOOL).date() if credential.rotated_at else None
         held = sorted({r.role for r in by_account.get(credential.account_id, [])
                        if since is None or r.to_on is None or r.to_on > since})
         if held:
@@ -102,7 +102,7 @@ def _credentials(session: Session, staff: Staff, today: date) -> tuple[KnownCred
     for credential_id, verb, at in _reveals(session, staff.username):
         revealed = next((c for c, _ in rows if c.id == credential_id), None)
         if revealed is not None and (revealed.rotated_at is None or at > revealed.rotated_at):
-            reasons[credential_id].append(f"{verb} it on {fmt.day(at)}")
+            reasons[credential_id].append(f"{verb} it on {fmt.day(at.astimezone(fmt.SCHOOL).date())}")
     out = []
     for credential, account in rows:
         if credential.id in reasons:

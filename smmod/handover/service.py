@@ -12,12 +12,13 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from smmod import audit
 from smmod import formatting as fmt
+from smmod.accounts.credentials import deletion_confirmed
 from smmod.errors import ConflictError, InputError, NotFound, PolicyError
 from smmod.handover import inventory
 from smmod.handover.applying import Checkpoint, Renderer, apply_handover, write_pdf
@@ -191,11 +192,14 @@ class HandoverService:
         """Rotations still to be confirmed as done on the platform, for start-up and the page."""
         with self._sf() as session:
             names = self._names(session)
+            # A closed account is still on the platform until its deletion is confirmed.
+            deleted = deletion_confirmed(session)
             rows = session.execute(
                 select(CredentialRotation, Credential, Account)
                 .join(Credential, Credential.id == CredentialRotation.credential_id)
                 .join(Account, Account.id == Credential.account_id)
-                .where(CredentialRotation.status == "pending", Account.status != "closed")
+                .where(CredentialRotation.status == "pending",
+                       or_(Account.status != "closed", Account.id.not_in(deleted)))
                 .order_by(CredentialRotation.at, CredentialRotation.id)).all()
             return [PendingRotation(r.id, c.id, a.id, f"{a.handle} ({a.platform})",
                                     c.login_name, r.at, names.get(r.by_staff_id or -1))

@@ -10,7 +10,8 @@ The order is what keeps "all or nothing" true for the keyring as well as the dat
 A failure at any point undoes what the keyring did (previous secrets put back, staged
 copies removed) and the database rolls back, so both are as they were. The previous
 secrets are held only for the few milliseconds between the swap and the commit, and
-never logged.
+never logged. If the keyring refuses to put a previous secret back, ``undo`` says which
+credentials, and applying reports them by name instead of failing as if all was undone.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from smmod.errors import NotFound, SmmodError
+from smmod.errors import NotFound
 from smmod.vault import StagedWrite, Vault
 
 log = logging.getLogger("smmod.handover")
@@ -28,11 +29,15 @@ class StagedSecrets:
     def __init__(self, vault: Vault) -> None:
         self._vault = vault
         self._staged: list[StagedWrite] = []
+        self._labels: dict[str, str] = {}
         self._previous: list[tuple[str, str | None]] = []
 
-    def stage(self, key: str, secret: str) -> None:
+    def stage(self, key: str, secret: str, label: str | None = None) -> None:
+        """Stage ``secret`` for ``key``; ``label`` names the credential to people
+        ("login on @account (platform)") if it cannot be put back after a failure."""
         staged = StagedWrite(key)
         self._staged.append(staged)  # before writing: a half-done write is discarded too
+        self._labels[key] = label or f"credential '{key}'"
         self._vault.stage(key, secret)
 
     def swap_all(self, after_each: Callable[[], None] = lambda: None) -> None:
@@ -56,8 +61,15 @@ class StagedSecrets:
         self._previous.clear()
         self._staged.clear()
 
-    def undo(self) -> None:
-        """Put every swapped secret back and remove every staged copy; never raises."""
+    def undo(self) -> tuple[str, ...]:
+        """Put every swapped secret back and remove every staged copy; never raises.
+
+        Returns the labels of the credentials whose previous secret could not be put
+        back (the keyring refused, or failed): the caller must tell the user, because
+        for those the keyring may now hold a new password the platform does not have.
+        A staged copy that cannot be removed is only logged: it is not in force.
+        """
+        not_restored: list[str] = []
         for key, previous in reversed(self._previous):
             try:
                 if self._current(key) == previous:
@@ -68,13 +80,16 @@ class StagedSecrets:
                     self._vault.set_secret(key, previous)
             except NotFound:
                 pass
-            except SmmodError:
+            except Exception as exc:  # one refusal must not stop the others being put back
                 log.error("could not put back the previous secret of credential %s after a "
-                          "failed handover; check it in the keyring manager", key)
+                          "failed handover (%s); check it in the keyring manager", key,
+                          type(exc).__name__)
+                not_restored.append(self._labels.get(key, f"credential '{key}'"))
         for staged in self._staged:
             try:
                 self._vault.discard_staged(staged)
-            except SmmodError:
-                log.warning("could not remove the staged copy of credential %s; it holds no "
-                            "secret in force", staged.key)
+            except Exception as exc:
+                log.warning("could not remove the staged copy of credential %s (%s); it holds "
+                            "no secret in force", staged.key, type(exc).__name__)
         self.done()
+        return tuple(reversed(not_restored))

@@ -62,9 +62,8 @@ def check_folder(
     count = workers if workers is not None else (os.cpu_count() or 1)
     if count < 1:
         raise ValueError("workers must be at least 1")
-    if check_kwargs.get("assisted"):
-        # Fail the whole batch now, not once per file, if the models are not installed.
-        facelib.check_models_installed()
+    # Fail the whole batch now, not once per file, if the models are not installed.
+    facelib.check_models_installed(recognition=bool(check_kwargs.get("assisted")))
     run = _Run(todo, progress, cancel)
     run.report()
     if min(count, len(todo)) <= 1:

@@ -2,9 +2,12 @@
 
 Blocked: a face matches a protected pupil's template, a protected name is in the file
 name, metadata or caption, or the image is a near-duplicate of an earlier blocked one.
-Review: any face at all (a person must confirm each one), a near match, or a
-near-duplicate of an earlier image under review. Location metadata is reported but does
-not change the verdict, because the export removes it.
+Review: everything else. Any face at all needs a person to confirm it, and so does an
+image in which no face was found: a missed face is the most dangerous failure the
+checker can have, so "no faces found" never means "clear". The checker never says
+"clear"; only a person's confirmations make an image clear (``smmod.dnp.checks``).
+Location metadata is reported but does not change the verdict, because the export
+removes it.
 """
 
 from __future__ import annotations
@@ -14,10 +17,12 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
+from PIL import Image
 
 from smmod.errors import InputError
 from smmod.images import faces as facelib
 from smmod.images.decode import DecodedImage, decode_image
+from smmod.images.detection import SMALL_FACE, FoundFace, find_faces
 from smmod.images.hashing import (
     DUPLICATE_THRESHOLD,
     HashPair,
@@ -38,6 +43,11 @@ from smmod.images.results import (
     Verdict,
 )
 
+#: Long side of the pixels faces are looked for in: a 12-megapixel photo at full size;
+#: a larger JPEG is decoded at a half or a quarter.
+DETECT_MAX_SIDE = 6000
+NO_FACES = "No faces were found. Check that no pupil is shown."
+
 
 def check_image(
     path: str | os.PathLike[str],
@@ -51,14 +61,14 @@ def check_image(
 
     Templates in ``protected`` are only used when ``assisted`` is true.
     """
-    decoded = decode_image(path, max_side=facelib.ANALYSIS_MAX_SIDE)
-    faces = _faces(decoded, protected if assisted else ())
+    decoded = decode_image(path, max_side=DETECT_MAX_SIDE)
+    faces = _faces(decoded, find_faces(decoded.image), protected if assisted else ())
     meta = read_metadata(decoded)
     sources = [("file name", Path(path).name), *meta.texts]
     if caption:
         sources.append(("caption", caption))
     names = find_names(protected, sources)
-    hashes = compute_hashes(decoded.image)
+    hashes = compute_hashes(analysis_copy(decoded.image))
     duplicate = _duplicate(hashes, earlier)
     verdict, reasons = _verdict(decoded, faces, names, duplicate, meta, protected, assisted)
     return CheckResult(
@@ -86,32 +96,49 @@ def descriptors_for_reference(path: str | os.PathLike[str]) -> list[np.ndarray]:
 
     Only call this while the pupil's biometric consent is valid.
     """
-    decoded = decode_image(path, max_side=facelib.ANALYSIS_MAX_SIDE)
-    rgb = facelib.dlib_array(decoded.image)
-    rects = facelib.detect_faces(rgb)
-    if not rects:
+    decoded = decode_image(path, max_side=DETECT_MAX_SIDE)
+    found = find_faces(decoded.image)
+    if not found:
         raise InputError(
             "no face was found in this reference photo; use a clear, front-facing photo",
             file=str(path),
         )
-    largest = max(rects, key=lambda r: r.width() * r.height())
-    return [facelib.describe_face(rgb, largest)]
+    return [_describe(decoded.image, max(found, key=lambda f: f.size))]
 
 
-def _faces(decoded: DecodedImage, protected: Sequence[ProtectedPerson]) -> list[Face]:
-    rgb = facelib.dlib_array(decoded.image)
-    rects = facelib.detect_faces(rgb)
-    rects.sort(key=lambda r: (r.left(), r.top()))
+def analysis_copy(image: Image.Image) -> Image.Image:
+    """At most ``ANALYSIS_MAX_SIDE`` px on the long side, for the perceptual hashes."""
+    if max(image.size) <= facelib.ANALYSIS_MAX_SIDE:
+        return image
+    copy = image.copy()
+    copy.thumbnail((facelib.ANALYSIS_MAX_SIDE, facelib.ANALYSIS_MAX_SIDE))
+    return copy
+
+
+def _describe(image: Image.Image, face: FoundFace) -> np.ndarray:
+    return facelib.describe_at(image, face.cx, face.cy, face.size, face.angle)
+
+
+def _faces(decoded: DecodedImage, found: list[FoundFace], protected: Sequence[ProtectedPerson]) -> list[Face]:
     match = any(person.descriptors for person in protected)
-    found = []
-    for index, rect in enumerate(rects, start=1):
+    faces = []
+    for index, face in enumerate(found, start=1):
         pupil_id, distance = None, None
         if match:
-            pupil_id, distance = facelib.best_match(facelib.describe_face(rgb, rect), protected)
+            pupil_id, distance = facelib.best_match(_describe(decoded.image, face), protected)
         status = facelib.classify(distance)
-        box = facelib.to_box(rect, decoded.scale, decoded.width, decoded.height)
-        found.append(Face(index, box, pupil_id if status != FaceStatus.UNMATCHED else None, distance, status))
-    return found
+        faces.append(
+            Face(
+                index,
+                face.box(decoded.width, decoded.height, decoded.scale),
+                pupil_id if status != FaceStatus.UNMATCHED else None,
+                distance,
+                status,
+                too_small=face.size * decoded.scale < SMALL_FACE,
+                angle=face.angle,
+            )
+        )
+    return faces
 
 
 def _duplicate(hashes: ImageHashes, earlier: Sequence[EarlierCheck]) -> DuplicateOf | None:
@@ -163,6 +190,15 @@ def _verdict(
             f"{count} found: a person must confirm, face by face, that none is a pupil "
             "on the do-not-publish list."
         )
+    small = [face.index for face in faces if face.too_small]
+    if small:
+        which = f"Face {small[0]} is" if len(small) == 1 else f"Faces {_listed(small)} are"
+        review.append(
+            f"{which} too small to compare (under {SMALL_FACE} px): look at "
+            f"{'it' if len(small) == 1 else 'each'} closely."
+        )
+    if not faces:
+        review.append(NO_FACES)
     if assisted and faces and not any(p.descriptors for p in protected):
         notes.append("Assisted matching was on, but no reference templates were given.")
     for name in names:
@@ -183,11 +219,11 @@ def _verdict(
             "the first is exported."
         )
 
-    if blocked:
-        verdict = Verdict.BLOCKED
-    elif review:
-        verdict = Verdict.REVIEW
-    else:
-        verdict = Verdict.CLEAR
-        notes.insert(0, "No faces, protected names or earlier flagged copies were found.")
+    # Never clear: every face, or the lack of one, waits for a person (see the docstring).
+    verdict = Verdict.BLOCKED if blocked else Verdict.REVIEW
     return verdict, blocked + review + notes
+
+
+def _listed(numbers: list[int]) -> str:
+    words = [str(n) for n in numbers]
+    return ", ".join(words[:-1]) + " and " + words[-1]

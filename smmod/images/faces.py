@@ -1,9 +1,11 @@
-"""Face detection and (in assisted mode only) face templates, with dlib.
+"""dlib's models, and (in assisted mode only) face templates and matching.
 
 The models are loaded once per process and kept in a module-level cache: loading the
-ResNet takes about 0.4 s, several times the cost of checking one image. Detection alone
-needs no model file, so the face-check mode never loads the recognition models and
-never computes a template (it does no biometric processing, see docs/design.md).
+ResNet takes about 0.4 s, several times the cost of checking one image. The detectors
+(HOG, built into dlib, and the MMOD CNN from face-recognition-models) only say where
+faces are; the face-check mode never loads the recognition models and never computes a
+template (it does no biometric processing, see docs/design.md). Where the detectors are
+run is decided in ``smmod.images.detection``.
 """
 
 from __future__ import annotations
@@ -20,12 +22,15 @@ import numpy as np
 from PIL import Image
 
 from smmod.errors import SmmodError
-from smmod.images.results import Box, FaceStatus, ProtectedPerson
+from smmod.images.results import FaceStatus, ProtectedPerson
 
-#: Long side of the copy the detector runs on.
+#: Long side of the copy that perceptual hashes (and reference thumbnails) are made from.
 ANALYSIS_MAX_SIDE = 1024
-#: dlib HOG upsampling: finds faces down to about 40 px on the 1024 px copy.
+#: dlib HOG upsampling in ``detect_faces``: faces down to about 30 px on the copy.
 UPSAMPLE = 1
+#: Width a face is scaled to before its template is computed (dlib then cuts its own
+#: 150 px chip), so that a face is described the same way whatever pass found it.
+CHIP_FACE = 160
 #: Distance at or below which a face is the protected pupil (blocked).
 MATCH_DISTANCE = 0.55
 #: Distance at or below which a face may be the pupil (a person decides).
@@ -33,6 +38,7 @@ NEAR_DISTANCE = 0.65
 
 _LANDMARKS = "shape_predictor_5_face_landmarks.dat"
 _RESNET = "dlib_face_recognition_resnet_model_v1.dat"
+_MMOD = "mmod_human_face_detector.dat"
 
 
 class FaceModelsMissing(SmmodError):
@@ -47,6 +53,7 @@ class _Recognition:
 
 _lock = threading.Lock()
 _detector: Any = None
+_cnn: Any = None
 _recognition: _Recognition | None = None
 
 
@@ -65,22 +72,27 @@ def model_file(name: str) -> Path:
     )
 
 
-def check_models_installed() -> None:
-    """Raise ``FaceModelsMissing`` unless assisted matching's model files are there."""
-    model_file(_LANDMARKS)
-    model_file(_RESNET)
+def check_models_installed(*, recognition: bool = True) -> None:
+    """Raise ``FaceModelsMissing`` unless the model files are there: the CNN detector's
+    always, and assisted matching's if ``recognition``."""
+    model_file(_MMOD)
+    if recognition:
+        model_file(_LANDMARKS)
+        model_file(_RESNET)
 
 
 def load_models(*, recognition: bool = True) -> None:
-    """Load the detector, and the recognition models if asked, unless already loaded."""
-    _get_detector()
+    """Load both detectors, and the recognition models if asked, unless already loaded."""
+    hog_detector()
+    cnn_detector()
     if recognition:
         _get_recognition()
 
 
 def detect_faces(rgb: np.ndarray) -> list[Any]:
-    """dlib rectangles of faces in ``rgb`` (see ``dlib_array``)."""
-    return list(_get_detector()(rgb, UPSAMPLE))
+    """dlib rectangles of faces in ``rgb`` (see ``dlib_array``): one quick HOG pass, for
+    thumbnails of reference photos. Checking an image uses ``detection.find_faces``."""
+    return list(hog_detector()(rgb, UPSAMPLE))
 
 
 def describe_face(rgb: np.ndarray, rect: Any) -> np.ndarray:
@@ -90,25 +102,32 @@ def describe_face(rgb: np.ndarray, rect: Any) -> np.ndarray:
     return np.asarray(models.encoder.compute_face_descriptor(rgb, shape), dtype=np.float64)
 
 
+def describe_at(image: Image.Image, cx: float, cy: float, size: float, angle: int) -> np.ndarray:
+    """The template of the face centred on (cx, cy), ``size`` px wide, whose crop must be
+    turned ``angle`` degrees counter-clockwise to be upright."""
+    rgb, rect = face_chip(image, cx, cy, size, angle)
+    return describe_face(rgb, rect)
+
+
+def face_chip(image: Image.Image, cx: float, cy: float, size: float, angle: int) -> tuple[np.ndarray, Any]:
+    """The face upright and ``CHIP_FACE`` px wide, with room around it, and its box."""
+    half = 1.25 * size  # enough for dlib's own chip (1.5 face widths) even after turning
+    region = (round(cx - half), round(cy - half), round(cx + half), round(cy + half))
+    crop = image.convert("RGB").crop(region) if image.mode != "RGB" else image.crop(region)
+    if angle:
+        crop = crop.rotate(angle, resample=Image.Resampling.BICUBIC)
+    side = max(1, round(crop.width * CHIP_FACE / size))
+    method = Image.Resampling.LANCZOS if side < crop.width else Image.Resampling.BICUBIC
+    crop = crop.resize((side, side), method)
+    low, high = round(side / 2 - CHIP_FACE / 2), round(side / 2 + CHIP_FACE / 2)
+    return dlib_array(crop), dlib.rectangle(low, low, high - 1, high - 1)
+
+
 def dlib_array(image: Image.Image) -> np.ndarray:
     """dlib needs a C-contiguous uint8 RGB array; anything else can crash it."""
     if image.mode != "RGB":
         image = image.convert("RGB")
     return np.ascontiguousarray(np.asarray(image, dtype=np.uint8))
-
-
-def to_box(rect: Any, scale: float, width: int, height: int) -> Box:
-    """Map a rectangle on the reduced copy to the full-size upright image, clipped."""
-
-    def clip(value: float, limit: int) -> int:
-        return min(max(round(value * scale), 0), limit)
-
-    return (
-        clip(rect.left(), width),
-        clip(rect.top(), height),
-        clip(rect.right() + 1, width),
-        clip(rect.bottom() + 1, height),
-    )
 
 
 def best_match(
@@ -132,12 +151,22 @@ def classify(distance: float | None) -> FaceStatus:
     return FaceStatus.MATCHED if distance <= MATCH_DISTANCE else FaceStatus.NEAR
 
 
-def _get_detector() -> Any:
+def hog_detector() -> Any:
+    """dlib's HOG frontal face detector (built into dlib: no model file)."""
     global _detector
     with _lock:
         if _detector is None:
             _detector = dlib.get_frontal_face_detector()
         return _detector
+
+
+def cnn_detector() -> Any:
+    """dlib's MMOD CNN face detector, from the face-recognition-models package."""
+    global _cnn
+    with _lock:
+        if _cnn is None:
+            _cnn = dlib.cnn_face_detection_model_v1(str(model_file(_MMOD)))
+        return _cnn
 
 
 def _get_recognition() -> _Recognition:

@@ -75,10 +75,14 @@ class EarlierCheck:
 
 @dataclass(frozen=True)
 class Face:
-    """One detected face. ``index`` counts from 1, left to right, as shown to a person.
+    """One detected face. ``index`` counts from 1 in reading order (row by row, left to
+    right), as shown to a person.
 
     ``distance`` is to the nearest reference template (assisted mode only);
     ``best_match`` names that pupil only when the face is a match or a near match.
+    ``too_small``: narrower than ``SMALL_FACE`` px, so too small to compare reliably;
+    it is shown for confirmation all the same. ``angle``: degrees counter-clockwise
+    that turn the face's crop upright (the photo, or the head, was turned).
     """
 
     index: int
@@ -86,6 +90,8 @@ class Face:
     best_match: int | None
     distance: float | None
     status: FaceStatus
+    too_small: bool = False
+    angle: int = 0
 
 
 @dataclass(frozen=True)

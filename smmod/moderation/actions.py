@@ -23,7 +23,12 @@ from smmod import audit
 from smmod.errors import ConflictError, InputError, NotFound, PolicyError
 from smmod.identity import Actor
 from smmod.moderation import screening
-from smmod.moderation.connectors import ManualConnector, PlatformConnector, PlatformRequest
+from smmod.moderation.connectors import (
+    ManualConnector,
+    PlatformConnector,
+    PlatformOutcome,
+    PlatformRequest,
+)
 from smmod.moderation.itemstate import (
     action_record,
     item_context,
@@ -51,6 +56,7 @@ from smmod.moderation.vocabulary import (
     NOTICE_REQUIRED,
     PLATFORM_KINDS,
     REASON_REQUIRED,
+    REMOVAL_STATUS,
 )
 from smmod.moderation.wordliststore import WordListStore
 from smmod.queue.access import account_ref, require_moderator
@@ -92,7 +98,8 @@ def validate(request: ActionRequest) -> ActionRequest:
     for text, field in ((notice, "audience_notice"), (reply, "reply_text")):
         left = unfilled(text)
         if left:
-            raise InputError(f"still has the placeholder(s) {', '.join(left)}", field=field)
+            words = "placeholder" if len(left) == 1 else "placeholders"
+            raise InputError(f"still has the {words} {', '.join(left)}", field=field)
     if request.reverses_id is not None and kind != "reopen":
         raise InputError("only a reopen reverses another action", field="reverses_id")
     return ActionRequest(
@@ -158,21 +165,43 @@ class ModerationService:
         return self.templates.render(key, account=ctx.account_handle, author=ctx.author_name)
 
     # -- recording ---------------------------------------------------------------------
-    def act(self, actor: Actor, request: ActionRequest) -> ActionOutcome:
-        """Record one action (performing it through the connector when it can)."""
+    def act(
+        self,
+        actor: Actor,
+        request: ActionRequest,
+        *,
+        session: Session | None = None,
+        performed: PlatformOutcome | None = None,
+    ) -> ActionOutcome:
+        """Record one action (performing it through the connector when it can).
+
+        ``performed`` is an outcome the platform already confirmed (the outbox sends
+        first, outside any transaction, then records): it is recorded as it is and the
+        connector is not called. Pass ``session`` to record inside your transaction.
+        """
         request = validate(request)
+        if session is not None:
+            return self._act_in(session, actor, request, performed)
         try:
-            with self._sf.begin() as session:
-                item = load_item(session, request.item_id)
-                require_moderator(session, actor, account_ref(session, item.account_id), "act on queue items")
-                if request.version_id is not None and item.version_id != request.version_id:
-                    raise ConflictError(f"#{item.id} was changed elsewhere — reload and try again")
-                performed, via, ref, message = self._perform(session, item, request)
-                row = self._record(session, actor, item, request, via=via, ref=ref)
-                record = action_record(row, {actor.staff_id or 0: actor.name or actor.username})
+            with self._sf.begin() as own:
+                return self._act_in(own, actor, request, performed)
         except StaleDataError:
             raise ConflictError(f"#{request.item_id} was changed elsewhere — reload") from None
-        return ActionOutcome(record, performed, message)
+
+    def _act_in(
+        self, session: Session, actor: Actor, request: ActionRequest, performed: PlatformOutcome | None
+    ) -> ActionOutcome:
+        item = load_item(session, request.item_id)
+        require_moderator(session, actor, account_ref(session, item.account_id), "act on queue items")
+        if request.version_id is not None and item.version_id != request.version_id:
+            raise ConflictError(f"#{item.id} was changed elsewhere — reload and try again")
+        if performed is not None:
+            done, via, ref, message = True, performed.via, performed.platform_ref, performed.message
+        else:
+            done, via, ref, message = self._perform(session, item, request)
+        row = self._record(session, actor, item, request, via=via, ref=ref)
+        record = action_record(row, {actor.staff_id or 0: actor.name or actor.username})
+        return ActionOutcome(record, done, message)
 
     def acknowledge_many(self, actor: Actor, item_ids: Sequence[int], reason: str = "") -> BulkOutcome:
         """Acknowledge a selection in one transaction; answered or resolved items are skipped."""
@@ -323,6 +352,8 @@ class ModerationService:
             if reversed_action is not None:
                 restart_clock_if_needed(session, item, reversed_action)
             refresh_status(session, item)
+        elif kind in REMOVAL_STATUS:
+            refresh_status(session, item)  # hidden, deleted or author blocked (R8)
         item.updated_at = now
         session.flush()
         details: dict[str, object] = {"action_id": row.id}
@@ -334,6 +365,8 @@ class ModerationService:
             details["reverses"] = request.reverses_id
         if kind in PLATFORM_KINDS:
             details["done_by"] = "moderator on the platform" if via == "manual" else via
+            if ref:
+                details["platform_ref"] = ref
         audit.record(
             session,
             actor=actor.username,

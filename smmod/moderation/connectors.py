@@ -27,6 +27,10 @@ class PlatformRequest:
     reason: str
     reply_text: str | None = None
     audience_notice: str | None = None
+    # Sent with every attempt of the same action, so the platform can drop a repeat.
+    idempotency_key: str | None = None
+    # An earlier attempt may have reached the platform: look before doing it again.
+    check_first: bool = False
 
 
 @dataclass(frozen=True)
@@ -84,6 +88,7 @@ _DOING = {
     "hide": "hide the comment",
     "delete": "delete the comment and post the notice",
     "block": "block the author and post the notice",
+    "mute": "mute the author",
     "report_to_platform": "report it",
 }
 

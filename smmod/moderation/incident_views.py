@@ -15,6 +15,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from smmod.errors import NotFound
+from smmod.moderation.connectors import platform_name
 from smmod.moderation.itemstate import action_record
 from smmod.moderation.records import (
     ActionRecord,
@@ -25,8 +26,15 @@ from smmod.moderation.records import (
     NoteRecord,
     TimelineEntry,
 )
-from smmod.moderation.vocabulary import ACTION_KINDS, ACTION_LABELS
+from smmod.moderation.vocabulary import (
+    ACTION_KINDS,
+    ACTION_LABELS,
+    CATEGORY_LABELS,
+    SEVERITY_LABELS,
+    flag_label,
+)
 from smmod.store.models import Action, AuditEntry, Incident, IncidentEvidence, IncidentNote, Staff
+from smmod.wording import count
 
 _AUDIT_WORDS = {
     "moderation.incident_opened": "Incident opened",
@@ -283,22 +291,76 @@ def _timeline(
     return tuple(entry for entry, _rank in entries)
 
 
+_FIELD_NAMES = {
+    "category": "Category",
+    "severity": "Severity",
+    "lead": "Led by",
+    "police_advised": "Police advised",
+    "police_suggested": "Screening suggested police advised",
+    "external_agencies": "External agencies",
+    "title": "Title",
+    "items": "Items",
+    "outcome": "Outcome",
+    "outcome was": "Outcome before",
+    "flag": "Flag",
+    "rules": "Rules",
+    "file": "File",
+    "pages": "Pages",
+    "via": "How",
+    "characters": "Length",
+}
+_SKIP_FIELDS = {"at", "lead_id", "action_id"}
+
+
+def _value(key: str, value: object) -> str:
+    """A stored value as a person reads it: labels for codes, yes/no, item numbers."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if value is None or value == "":
+        return "none"
+    if key == "category":
+        return CATEGORY_LABELS.get(str(value), str(value))
+    if key == "severity":
+        return SEVERITY_LABELS.get(str(value), str(value))
+    if key == "flag":
+        return flag_label(str(value))
+    if key == "via":
+        return {"handover": "in a handover"}.get(str(value), ACTION_LABELS.get(str(value), str(value)))
+    if key == "account" and isinstance(value, str) and ": " in value:
+        platform, _, handle = value.partition(": ")
+        return f"{platform_name(platform)} ({handle})"
+    if key == "kind":
+        return str(value).capitalize()
+    if key == "items" and isinstance(value, list):
+        return ", ".join(f"#{v}" for v in value)
+    if key == "characters":
+        return count(int(value), "character") if isinstance(value, int) else str(value)
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
 def _audit_detail(row: AuditEntry) -> str:
+    """The details of an audit entry in words: "Police advised: yes (was no)"."""
     try:
         data = json.loads(row.details or "{}")
     except ValueError:
         data = {}
     bits = []
-    for key, value in data.items():
-        if value in (None, "", [], {}) or key.endswith("_id"):
+    if {"from", "to"} <= data.keys():  # one thing changed, e.g. the lead
+        bits.append(f"{_value('', data.pop('to'))} (was {_value('', data.pop('from'))})")
+    data.pop("from", None)  # a claim taken over: the staff id says nothing to a reader
+    order = list(_FIELD_NAMES)  # the trail stores keys sorted; people read them in this order
+    for key in sorted(data, key=lambda k: (order.index(k) if k in order else len(order), k)):
+        value = data[key]
+        if value in (None, "", [], {}) or key.endswith("_id") or key in _SKIP_FIELDS:
             continue
-        if key == "items" and isinstance(value, list):
-            value = ", ".join(f"#{v}" for v in value)
-        elif isinstance(value, bool):
-            value = "yes" if value else "no"
-        elif isinstance(value, dict) and {"from", "to"} <= value.keys():
-            value = f"{value['from']} → {value['to']}"
-        bits.append(f"{key.replace('_', ' ')}: {value}")
+        name = _FIELD_NAMES.get(key, key.replace("_", " ").capitalize())
+        if isinstance(value, dict) and {"from", "to"} <= value.keys():
+            shown = f"{_value(key, value['to'])} (was {_value(key, value['from'])})"
+        else:
+            shown = _value(key, value)
+        bits.append(f"{name}: {shown}")
     text = "; ".join(bits)
     if row.reason:
         text = f"{text} — {row.reason}" if text else row.reason

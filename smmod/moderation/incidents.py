@@ -25,6 +25,7 @@ from smmod import audit
 from smmod.errors import ConflictError, InputError, NotFound
 from smmod.identity import Actor, require
 from smmod.moderation import incident_views, screening
+from smmod.moderation.connectors import platform_name
 from smmod.moderation.incident_base import (
     MAX_TITLE,
     VIEW_ROLES,
@@ -62,6 +63,7 @@ from smmod.store.models import (
     QueueItemFlag,
     Staff,
 )
+from smmod.wording import count
 
 MAX_ITEMS = 500
 
@@ -101,7 +103,16 @@ class IncidentService(SltDecisions):
                     category = next(
                         (
                             FLAG_CATEGORIES[f]
-                            for f in ("threat", "discriminatory", "names_protected_pupil", "personal_data")
+                            for f in (
+                                "threat",
+                                "discriminatory",
+                                "self_harm",
+                                "sexual_content",
+                                "abuse_of_pupil",
+                                "names_protected_pupil",
+                                "personal_data",
+                                "abuse_of_staff",
+                            )
                             if f in live
                         ),
                         None,
@@ -136,7 +147,7 @@ class IncidentService(SltDecisions):
                 ).first()
                 first = items[0]
                 incident = Incident(
-                    title=title or _default_title(first.author_name, self._account(session, first), len(ids)),
+                    title=title or default_title(first.author_name, self._account(session, first), len(ids)),
                     category=data.category,
                     severity=data.severity,
                     police_advised=bool(data.police_advised),
@@ -259,7 +270,9 @@ class IncidentService(SltDecisions):
     @staticmethod
     def _account(session: Session, item: QueueItem) -> str:
         account = session.get(Account, item.account_id)
-        return f"{account.platform}: {account.handle}" if account else "an unknown account"
+        if account is None:
+            return "an unknown account"
+        return f"{platform_name(account.platform)} ({account.handle.strip()})"
 
     @staticmethod
     def _escalatable(session: Session, actor: Actor, item_id: int, version_id: int | None) -> QueueItem:
@@ -331,6 +344,17 @@ class IncidentService(SltDecisions):
         session.flush()
 
 
-def _default_title(author: str, account: str, count: int) -> str:
-    more = f" and {count - 1} more item(s)" if count > 1 else ""
-    return f"{author} on {account}{more}"[:MAX_TITLE]
+def default_title(author: str, account: str, items: int) -> str:
+    """ "Pat Parent on Facebook (oakfieldschool) and 2 other items": who, where, how many.
+
+    Cut to the title's length on a word, never in the middle of one.
+    """
+    others = items - 1
+    more = f" and {count(others, 'other item')}" if others else ""
+    name = " ".join(author.split()) or "An unnamed author"
+    title = f"{name} on {account}{more}"
+    if len(title) <= MAX_TITLE:
+        return title
+    keep = MAX_TITLE - len(more) - 1
+    head = f"{name} on {account}"[:keep].rsplit(" ", 1)[0]
+    return f"{head}…{more}"

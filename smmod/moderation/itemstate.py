@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from smmod.errors import NotFound
 from smmod.moderation.records import ActionRecord, ItemContext
-from smmod.moderation.vocabulary import FIRST_RESPONSE_KINDS
+from smmod.moderation.vocabulary import FIRST_RESPONSE_KINDS, REMOVAL_STATUS
 from smmod.store.models import (
     Account,
     Action,
@@ -71,10 +71,52 @@ def item_context(session: Session, item_id: int) -> ItemContext:
     )
 
 
+def standing_kinds(session: Session, item_id: int) -> set[str]:
+    """The kinds of action that stand on the item: recorded and not reversed."""
+    reversed_ids = select(Action.reverses_id).where(
+        Action.item_id == item_id, Action.reverses_id.is_not(None)
+    )
+    stmt = select(Action.kind).where(
+        Action.item_id == item_id, Action.kind != "reopen", Action.id.not_in(reversed_ids)
+    )
+    return set(session.execute(stmt).scalars())
+
+
+def removal_kinds(session: Session, item_id: int) -> set[str]:
+    """Which of hide, delete and block stand on the item."""
+    return standing_kinds(session, item_id) & set(REMOVAL_STATUS)
+
+
+def still_useful(suggestion: str, done: set[str], item: QueueItem) -> bool:
+    """Whether screening's suggestion still makes sense after what was done to the item.
+
+    Nothing is suggested twice, a deleted comment cannot be hidden, replied to or
+    reported, an answered item needs no acknowledgement and an escalated one no second
+    escalation.
+    """
+    action = suggestion.split(":", 1)[0]
+    if action in done:
+        return False
+    if "delete" in done and action in ("hide", "reply", "report_to_platform"):
+        return False
+    if action == "acknowledge" and item.first_response_at is not None:
+        return False
+    return not (action == "escalate" and item.status == "escalated")
+
+
 def refresh_status(session: Session, item: QueueItem) -> None:
-    """The status an item has when nothing closes it: escalated, responded or new."""
+    """The status an item has when nothing closes it.
+
+    An open incident comes first (SLT are on it); then what was done to the item on the
+    platform, the strongest first: deleted, hidden, its author blocked (R8); then
+    responded or new.
+    """
+    removed = removal_kinds(session, item.id)
     if open_incidents_of(session, item.id):
         item.status = "escalated"
+    elif removed:
+        kind = next(k for k in ("delete", "hide", "block") if k in removed)
+        item.status = REMOVAL_STATUS[kind]
     elif item.first_response_at is not None:
         item.status = "responded"
     else:

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from smmod import formatting as fmt
 from smmod.moderation.connectors import platform_name
 from smmod.moderation.records import ActionRecord, Evidence, IncidentDetail
-from smmod.moderation.vocabulary import ACTION_LABELS, CATEGORY_LABELS, SEVERITY_LABELS
+from smmod.moderation.vocabulary import ACTION_LABELS, CATEGORY_LABELS, SEVERITY_LABELS, flag_label
 
 _STYLE = """
 body { font-family: 'DejaVu Sans', Arial, sans-serif; font-size: 9.5pt; color: #1d2733; }
@@ -84,7 +84,7 @@ def _evidence(index: int, total: int, ev: Evidence, zone: ZoneInfo) -> str:
         ),
         (f"{platform_name(ev.platform)} id", _e(ev.platform_item_id or "—")),
         ("Link", _e(ev.url or "—")),
-        ("Flags", _e(", ".join(ev.flags) or "—")),
+        ("Flags", _e(", ".join(flag_label(f) for f in ev.flags) or "—")),
         ("Screening matched", matched),
         ("Snapshot taken", _e(f"{_when(ev.added_at, zone)} by {ev.added_by_name}")),
     ]
@@ -134,7 +134,7 @@ def incident_report_html(
     ]
     parts = [
         f"<html><head><style>{_STYLE}</style></head><body>",
-        f"<p class='muted'>{_e(school)} · Social media incident report</p>",
+        f"<p class='muted'>{report_heading(school)}</p>",
         f"<h1>Incident #{s.id}: {_e(s.title)}</h1>",
         "<p class='notice'>Confidential. This report contains personal data: share it only "
         "with the people who need it, under the school's data protection policy.</p>",
@@ -191,6 +191,17 @@ def incident_report_html(
     )
     parts.append("</body></html>")
     return "".join(parts)
+
+
+def report_heading(school: str) -> str:
+    """The line above the title: the school's name when it is set, never a made-up one."""
+    school = school.strip()
+    return f"{_e(school)} · Social media incident report" if school else "Social media incident report"
+
+
+def report_footer(school: str, incident_id: int) -> str:
+    """The footer on every page of the PDF."""
+    return " · ".join(p for p in (school.strip(), f"Incident #{incident_id}", "Confidential") if p)
 
 
 def report_file_name(detail: IncidentDetail, generated_at: datetime) -> str:

@@ -17,14 +17,17 @@ import json
 import logging
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Protocol, cast
 
 from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from smmod.errors import InputError
+from smmod.moderation.itemstate import standing_kinds, still_useful
 from smmod.moderation.records import FlagExplanation, ItemScreening
 from smmod.moderation.screening_data import load_wordlists, stored_rules
+from smmod.queue import triage
 from smmod.screening import Rule, Screener, ScreenResult
 from smmod.screening.conditions import wordlists_named
 from smmod.screening.vocabulary import POLICE_ADVISED
@@ -66,6 +69,7 @@ class Prepared:
     screener: Screener
     rules: Mapping[str, Rule]
     positions: Mapping[str, int]
+    digest: str = ""  # of the rules, word lists and DNP names it was built from
 
 
 _CACHE: dict[str, Prepared] = {}
@@ -77,12 +81,8 @@ def protected_names(session: Session) -> list[str]:
     return list(session.execute(select(Pupil.name).where(Pupil.active.is_(True))).scalars())
 
 
-def prepare(session: Session) -> Prepared:
-    """The screener for the rules, word lists and DNP names now in the database.
-
-    Compiling word lists costs tens of milliseconds, so a screener is reused for as long
-    as none of its inputs changed.
-    """
+def _inputs(session: Session) -> tuple[list[Rule], list[str], str]:
+    """The rules in force and a digest of everything screening reads."""
     rules = stored_rules(session)
     lists = sorted(
         tuple(row) for row in session.execute(select(ScreeningWordList.name, ScreeningWordList.body)).all()
@@ -91,6 +91,21 @@ def prepare(session: Session) -> Prepared:
     digest = hashlib.sha256(
         json.dumps([[r.to_dict() for r in rules], lists, names], sort_keys=True).encode()
     ).hexdigest()
+    return rules, names, digest
+
+
+def screening_digest(session: Session) -> str:
+    """Changes whenever the rules, the word lists or the DNP register's names change."""
+    return _inputs(session)[2]
+
+
+def prepare(session: Session) -> Prepared:
+    """The screener for the rules, word lists and DNP names now in the database.
+
+    Compiling word lists costs tens of milliseconds, so a screener is reused for as long
+    as none of its inputs changed.
+    """
+    rules, names, digest = _inputs(session)
     found = _CACHE.get(digest)
     if found is not None:
         return found
@@ -103,12 +118,20 @@ def prepare(session: Session) -> Prepared:
             continue
         usable.append(rule)
     prepared = Prepared(
-        Screener(usable, wordlists, names), {r.id: r for r in usable}, {r.id: i for i, r in enumerate(rules)}
+        Screener(usable, wordlists, names),
+        {r.id: r for r in usable},
+        {r.id: i for i, r in enumerate(rules)},
+        digest,
     )
     if len(_CACHE) >= _CACHE_LIMIT:
         _CACHE.clear()
     _CACHE[digest] = prepared
     return prepared
+
+
+def screen_text(prepared: Prepared, text: str, author_kind: str, kind: str) -> ScreenResult | None:
+    """What the rules find in one text; None when nothing fired."""
+    return _screen(prepared, text, author_kind, kind)
 
 
 def _screen(prepared: Prepared, text: str, author_kind: str, kind: str) -> ScreenResult | None:
@@ -214,23 +237,8 @@ def _store(session: Session, results: Mapping[int, ScreenResult], prepared: Prep
     priorities: dict[int, int] = {}
     for item_id in ids:
         result = results[item_id]
+        match_rows.extend(match_rows_for(item_id, result, prepared, now))
         for match in result.matches:
-            rule = prepared.rules.get(match.rule_id)
-            effects = rule.effects if rule else None
-            match_rows.append(
-                {
-                    "item_id": item_id,
-                    "rule_id": match.rule_id,
-                    "rule_name": match.rule_name[:200],
-                    "position": prepared.positions.get(match.rule_id, 0),
-                    "flag": match.flag,
-                    "matched": json.dumps(match.matched, ensure_ascii=False),
-                    "spans": json.dumps([list(s) for s in match.spans]),
-                    "suggest": json.dumps([str(s) for s in effects.suggest] if effects else []),
-                    "priority": effects.priority if effects else None,
-                    "screened_at": now,
-                }
-            )
             flag = match.flag
             if flag is None or (item_id, flag) in existing or (item_id, match.rule_id, flag) in wrong:
                 continue
@@ -250,6 +258,7 @@ def _store(session: Session, results: Mapping[int, ScreenResult], prepared: Prep
         session.execute(insert(_MATCHES), match_rows)
     if flag_rows:
         session.execute(insert(_FLAGS), flag_rows)
+        triage.mark(session, {int(cast(int, row["item_id"])) for row in flag_rows})
     if orm:
         for item_id, priority in priorities.items():
             item = session.get(QueueItem, item_id)
@@ -264,6 +273,31 @@ def _store(session: Session, results: Mapping[int, ScreenResult], prepared: Prep
             .execution_options(synchronize_session=False)
         )
         session.execute(stmt, [{"item_id": i, "p": p} for i, p in priorities.items()])
+
+
+def match_rows_for(
+    item_id: int, result: ScreenResult, prepared: Prepared, now: datetime
+) -> list[dict[str, object]]:
+    """The ``screening_matches`` rows that say why each rule fired on the item."""
+    rows: list[dict[str, object]] = []
+    for match in result.matches:
+        rule = prepared.rules.get(match.rule_id)
+        effects = rule.effects if rule else None
+        rows.append(
+            {
+                "item_id": item_id,
+                "rule_id": match.rule_id,
+                "rule_name": match.rule_name[:200],
+                "position": prepared.positions.get(match.rule_id, 0),
+                "flag": match.flag,
+                "matched": json.dumps(match.matched, ensure_ascii=False),
+                "spans": json.dumps([list(s) for s in match.spans]),
+                "suggest": json.dumps([str(s) for s in effects.suggest] if effects else []),
+                "priority": effects.priority if effects else None,
+                "screened_at": now,
+            }
+        )
+    return rows
 
 
 def item_screening(session: Session, item_id: int) -> ItemScreening:
@@ -310,6 +344,10 @@ def item_screening(session: Session, item_id: int) -> ItemScreening:
         for s in json.loads(m.suggest or "[]"):
             suggestions[s] = None
     live = {e.flag for e in explained if not e.marked_wrong}
+    item = session.get(QueueItem, item_id)
+    if item is not None:  # what was already done is not suggested again
+        done = standing_kinds(session, item_id)
+        suggestions = {s: None for s in suggestions if still_useful(s, done, item)}
     return ItemScreening(
         tuple(e for e in explained if not e.marked_wrong), tuple(suggestions), POLICE_ADVISED in live, marked
     )

@@ -89,10 +89,38 @@ def check_placeholders(body: str, *, source: str | None = None, field: str = "bo
         )
 
 
+_AFTER_THE = re.compile(r"\bthe\s+$", re.IGNORECASE)
+_SENTENCE_START = re.compile(r"(^|[.!?:]\s+|\n\s*)$")
+
+
+def unnamed_school(before: str) -> str:
+    """Words for {school} while the school's name is not set, fitted to the text before it.
+
+    "the {school} community" reads "the school community", a sentence that starts with
+    {school} reads "The school ...", anywhere else it is "the school". A made-up name
+    never reaches a reply, a notice or a report.
+    """
+    if _AFTER_THE.search(before):
+        return "school"
+    if _SENTENCE_START.search(before):
+        return "The school"
+    return "the school"
+
+
 def fill(body: str, *, school: str, account: str, author: str) -> str:
-    """The template with its placeholders filled; values are used as they are."""
-    values = {"school": school, "account": account, "author": author}
-    return _BRACED.sub(lambda m: values.get(m.group(1), m.group(0)), body)
+    """The template with its placeholders filled; values are used as they are.
+
+    An empty ``school`` (the name has not been set) gives wording without a name.
+    """
+    values = {"school": school.strip(), "account": account, "author": author}
+
+    def value(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name == "school" and not values["school"]:
+            return unnamed_school(body[: match.start()])
+        return values.get(name, match.group(0))
+
+    return _BRACED.sub(value, body)
 
 
 def unfilled(text: str) -> list[str]:

@@ -102,7 +102,10 @@ class WordListStore:
                 users = [r.id for r in stored_rules(session) if name in wordlists_named(r.condition)]
                 if users:
                     raise InputError(
-                        f"rule(s) {', '.join(users)} use this list; change them first", file=name
+                        f"{'rule' if len(users) == 1 else 'rules'} {', '.join(users)} "
+                        f"{'uses' if len(users) == 1 else 'use'} this list; change "
+                        f"{'it' if len(users) == 1 else 'them'} first",
+                        file=name,
                     )
             session.delete(row)
             audit.record(

@@ -182,6 +182,7 @@ class DateReader:
         current = now if now is not None else SystemClock().now()
         if current.tzinfo is None:
             raise ValueError("now must be an aware datetime")
+        self.now = current
         self._latest = current + FUTURE_SLACK
         self._order = list(_FORMATS)
         self._cache: dict[str, tuple[datetime, bool]] = {}

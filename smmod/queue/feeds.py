@@ -1,8 +1,10 @@
 """Alert feeds (R14): configured in the app, polled on a schedule or on demand.
 
-Each feed is fetched with a timeout and a size limit. A feed that fails records its
-error and the poll moves on to the next one. A feed remembers the entries it has
-delivered, so polling again never brings one back.
+Each feed is fetched with a timeout, a size limit and a conditional GET (an unchanged
+feed answers 304 and costs nothing). A feed that fails records its error and the poll
+moves on to the next one. Within a feed, every good entry is stored and each bad one is
+listed with its reason, on every poll, until the feed is fixed. A feed remembers the
+entries it has delivered, so polling again never brings one back.
 
 A feed's address can carry a private token, so it is only ever shown through
 ``display_url`` (no user, password or query).
@@ -11,7 +13,9 @@ A feed's address can carry a private token, so it is only ever shown through
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, cast
 
@@ -19,11 +23,12 @@ from sqlalchemy import Table, insert, select, update
 from sqlalchemy.orm import Session
 
 from smmod import audit
-from smmod.errors import ConflictError, InputError, NotFound, SmmodError
+from smmod.errors import ConflictError, InputError, NotFound, RowProblem, SmmodError
 from smmod.identity import Actor
 from smmod.queue.access import account_ref, require_moderator
 from smmod.queue.dates import DateReader
-from smmod.queue.feed_import import display_url, fetch_feed, parse_feed
+from smmod.queue.feed_fetch import display_url, fetch_feed
+from smmod.queue.feed_import import parse_feed
 from smmod.queue.ingest import item_key, store_parsed
 from smmod.queue.records import FeedInfo, FeedPollResult
 from smmod.store.engine import SessionFactory
@@ -38,6 +43,7 @@ MIN_INTERVAL = 5
 MAX_INTERVAL = 7 * 24 * 60
 _FEEDS = cast(Table, QueueFeed.__table__)
 _CHUNK = 500
+_MAX_SKIPPED_SHOWN = 100
 
 
 def _entry_key(key: str) -> str:
@@ -151,6 +157,8 @@ class FeedService:
             if url is not None and _check_url(url) != feed.url:
                 feed.url = _check_url(url)
                 changes["url"] = display_url(feed.url)
+                # What was learnt about the old address says nothing about the new one.
+                feed.etag = feed.last_modified = feed.last_skipped = None
             if interval_minutes is not None and interval_minutes != feed.interval_minutes:
                 feed.interval_minutes = changes["interval_minutes"] = _check_interval(interval_minutes)
             if enabled is not None and enabled != feed.enabled:
@@ -220,12 +228,26 @@ class FeedService:
             if feed is None:
                 raise NotFound(f"no feed with id {feed_id}")
             name, url, account_id = feed.name, feed.url, feed.account_id
+            etag, last_modified = feed.etag, feed.last_modified
         now = self._queue.now()
         try:
-            data = fetch_feed(url, self._timeout, self._max_bytes)
+            fetched = fetch_feed(url, self._timeout, self._max_bytes, etag=etag, last_modified=last_modified)
+            if fetched.body is None:
+                with self._sf.begin() as session:
+                    require_moderator(session, actor, account_ref(session, account_id), "poll alert feeds")
+                    self._set_status(session, feed_id, now, error=None, new=0)
+                return FeedPollResult(feed_id, name, True, not_modified=True)
             calendar = self._queue.calendar()
-            result = parse_feed(data, name, DateReader(calendar.tz, now))
-            result.raise_for_problems()
+            result = parse_feed(
+                fetched.body,
+                name,
+                DateReader(calendar.tz, now),
+                fetched_at=now,
+                headers=fetched.headers(),
+                base_url=fetched.url,
+            )
+            # No all-or-nothing here: every good entry goes in and the bad ones are
+            # listed, so one broken entry never keeps an alert out of the queue (R14).
             with self._sf.begin() as session:
                 account = account_ref(session, account_id)
                 require_moderator(session, actor, account, "poll alert feeds")
@@ -249,7 +271,14 @@ class FeedService:
                         insert(QueueFeedSeen),
                         [{"feed_id": feed_id, "entry_key": k, "seen_at": now} for k in new_keys],
                     )
-                self._set_status(session, feed_id, now, error=None, new=outcome.imported)
+                self._set_status(
+                    session,
+                    feed_id,
+                    now,
+                    error=None,
+                    new=outcome.imported,
+                    read=(_skipped_json(result.problems), fetched.etag, fetched.last_modified),
+                )
                 if outcome.imported:
                     audit.record(
                         session,
@@ -258,7 +287,16 @@ class FeedService:
                         subject=f"feed:{feed_id}",
                         details={"imported": outcome.imported, "name": name},
                     )
-            return FeedPollResult(feed_id, name, True, outcome.imported, len(result.items) - outcome.imported)
+            if result.problems:
+                log.info("feed %r: %d problem(s) in its entries", name, len(result.problems))
+            return FeedPollResult(
+                feed_id,
+                name,
+                True,
+                outcome.imported,
+                len(result.items) - outcome.imported,
+                skipped=tuple(result.problems),
+            )
         except SmmodError as exc:
             message = str(exc)
         except Exception:
@@ -284,15 +322,46 @@ class FeedService:
         return found
 
     @staticmethod
-    def _set_status(session: Session, feed_id: int, now: datetime, *, error: str | None, new: int) -> None:
+    def _set_status(
+        session: Session,
+        feed_id: int,
+        now: datetime,
+        *,
+        error: str | None,
+        new: int,
+        read: tuple[str | None, str | None, str | None] | None = None,
+    ) -> None:
+        """Record a poll; ``read`` is (skipped entries, ETag, Last-Modified) of a new read.
+
+        A failed poll or a 304 keeps the last read's skipped entries and validators.
+        """
         # Core UPDATE: polling must not bump version_id under a person editing the feed.
         values: dict[str, Any] = {"last_polled_at": now, "last_error": error, "last_new_count": new}
         if error is None:
             values["last_ok_at"] = now
+        if read is not None:
+            values["last_skipped"], values["etag"], values["last_modified"] = read
         session.execute(update(_FEEDS).where(_FEEDS.c.id == feed_id).values(**values))
 
 
+def _skipped_json(problems: Sequence[RowProblem]) -> str | None:
+    """The skipped entries for the feed's row: how many, and the first problems."""
+    if not problems:
+        return None
+    shown = [{"row": p.row, "field": p.field, "reason": p.reason} for p in problems[:_MAX_SKIPPED_SHOWN]]
+    return json.dumps({"entries": len({p.row for p in problems}), "problems": shown}, ensure_ascii=False)
+
+
+def _skipped(stored: str | None) -> tuple[int, tuple[RowProblem, ...]]:
+    if not stored:
+        return 0, ()
+    doc = json.loads(stored)
+    problems = tuple(RowProblem(p["row"], p["field"], p["reason"], unit="entry") for p in doc["problems"])
+    return int(doc["entries"]), problems
+
+
 def _info(feed: QueueFeed, account_label: str) -> FeedInfo:
+    skipped_entries, skipped = _skipped(feed.last_skipped)
     return FeedInfo(
         feed.id,
         feed.account_id,
@@ -306,4 +375,6 @@ def _info(feed: QueueFeed, account_label: str) -> FeedInfo:
         feed.last_error,
         feed.last_new_count,
         feed.version_id,
+        skipped,
+        skipped_entries,
     )

@@ -5,7 +5,9 @@ raised before any transaction opens. Then, holding the write lock and announcing
 import" to writers that have to wait, each chunk is stored (``IngestRun``). Bad rows
 refuse the whole file unless the user asked to import the valid ones: at the first bad
 row the transaction is rolled back, which frees the database at once, and the rest of
-the file is only read, to count and list every bad row.
+the file is only read, to count and list every bad row. A feed file is never all or
+nothing: its good entries go in and the bad ones are listed and kept beside the file, so
+one broken entry never keeps an alert out of the queue (R14).
 """
 
 from __future__ import annotations
@@ -76,6 +78,8 @@ def _store(
 ) -> ImportReport:
     rejects = stream.rejects
     rejects_file = None
+    feed = stream.format == "feed"
+    partial = import_valid or feed
     announce = ("the import", f"{stream.source}, started by {actor.username}")
     with sf.begin(announce=announce) as session:
         account = account_ref(session, account_id)
@@ -85,10 +89,10 @@ def _store(
                        source_ref=stream.source, calendar=calendar, now=now,
                        staff_id=actor.staff_id) as run:
             for chunk in chunks:
-                if rejects.rows and not import_valid:
+                if rejects.rows and not partial:
                     raise _Refused  # refused whatever follows: roll back now
                 run.add(chunk)
-            if rejects.rows and (not import_valid or not stream.valid_rows):
+            if rejects.rows and not feed and (not import_valid or not stream.valid_rows):
                 raise _Refused  # rolls the transaction back: nothing is stored
             outcome = run.finish()
         if rejects.rows:
@@ -117,8 +121,9 @@ def _store(
         rejects_file,
         stream.assumed_local_time,
         calendar.tz,
-        rejects.rows,
-        rejects.problems,
+        rejected_rows=rejects.rows,
+        problem_count=rejects.problems,
+        notes=stream.notes,
     )
 
 

@@ -161,7 +161,10 @@ def set_claims(
         changed += 1
     if problems:
         more = f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""
-        raise ConflictError(f"{'; '.join(problems[:5])}{more}: changed elsewhere — reload and try again")
+        done = "claimed" if claim else "released"
+        raise ConflictError(
+            f"{'; '.join(problems[:5])}{more}. Nothing was {done}: reload to see the change, then try again."
+        )
     session.flush()
     return changed
 

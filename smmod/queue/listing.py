@@ -29,6 +29,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.sql.elements import ColumnElement
 
+from smmod.queue import triage  # noqa: F401  (keeps the priority order up to date)
 from smmod.queue.records import (
     SORT_COLUMNS,
     AccountRef,
@@ -37,13 +38,14 @@ from smmod.queue.records import (
     QueueRow,
     QueueSort,
 )
-from smmod.store.models import Account, QueueItem, QueueItemFlag, Staff
+from smmod.store.models import Account, Action, QueueItem, QueueItemFlag, Staff
 from smmod.store.models.queue import FTS_TABLE
 
 ITEMS = cast(Table, QueueItem.__table__)
 FLAGS = cast(Table, QueueItemFlag.__table__)
 ACCOUNTS = cast(Table, Account.__table__)
 STAFF = cast(Table, Staff.__table__)
+ACTIONS = cast(Table, Action.__table__)
 EXCERPT_CHARS = 240
 _WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -116,6 +118,7 @@ def _order(sort: QueueSort) -> tuple[list[Any], bool, bool]:
     if sort.column not in SORT_COLUMNS:
         raise ValueError(f"unknown sort column {sort.column!r}")
     keys: dict[str, list[Any]] = {
+        "priority": [ITEMS.c.triage, ITEMS.c.due_at],
         "due": [ITEMS.c.due_at],
         "received": [ITEMS.c.received_at],
         "status": [ITEMS.c.status, ITEMS.c.due_at],
@@ -198,7 +201,34 @@ def one_line(value: str) -> str:
     return " ".join(value.split())
 
 
-def _to_row(r: Any, flags: tuple[str, ...]) -> QueueRow:
+def author_key(handle: str | None, name: str) -> str:
+    """Who wrote an item, for "this author is blocked": the handle, else the name."""
+    clean = (handle or "").strip().lstrip("@").casefold()
+    return f"@{clean}" if clean else " ".join(name.split()).casefold()
+
+
+def blocked_authors(conn: Connection, account_ids: Sequence[int]) -> set[tuple[int, str]]:
+    """(account id, author key) of every author blocked on these accounts (R8).
+
+    An author is blocked by a block action on any of their items that was not reversed;
+    block actions are few, and found through ``ix_actions_kind``.
+    """
+    if not account_ids:
+        return set()
+    reversals = ACTIONS.alias("reversal")
+    stmt = (
+        select(ITEMS.c.account_id, ITEMS.c.author_handle, ITEMS.c.author_name)
+        .select_from(ACTIONS.join(ITEMS, ITEMS.c.id == ACTIONS.c.item_id))
+        .where(
+            ACTIONS.c.kind == literal_column("'block'"),
+            ITEMS.c.account_id.in_(sorted(set(account_ids))),
+            ~select(reversals.c.id).where(reversals.c.reverses_id == ACTIONS.c.id).exists(),
+        )
+    )
+    return {(a, author_key(h, n)) for a, h, n in conn.execute(stmt)}
+
+
+def _to_row(r: Any, flags: tuple[str, ...], blocked: set[tuple[int, str]] | None = None) -> QueueRow:
     return QueueRow(
         r.id,
         r.version_id,
@@ -218,6 +248,7 @@ def _to_row(r: Any, flags: tuple[str, ...]) -> QueueRow:
         r.priority,
         r.parent_id,
         flags,
+        (r.account_id, author_key(r.author_handle, r.author_name)) in blocked if blocked else False,
     )
 
 
@@ -237,8 +268,9 @@ def rows_by_id(conn: Connection, ids: Sequence[int]) -> dict[int, QueueRow]:
         return {}
     wanted = list(ids)
     flags = flags_for(conn, wanted)
-    result = conn.execute(_rows_stmt().where(ITEMS.c.id.in_(wanted)))
-    return {r.id: _to_row(r, flags.get(r.id, ())) for r in result}
+    result = list(conn.execute(_rows_stmt().where(ITEMS.c.id.in_(wanted))))
+    blocked = blocked_authors(conn, [r.account_id for r in result])
+    return {r.id: _to_row(r, flags.get(r.id, ()), blocked) for r in result}
 
 
 def rows_where(
@@ -247,7 +279,8 @@ def rows_where(
     stmt = _rows_stmt().where(*where).order_by(*(order or [ITEMS.c.due_at, ITEMS.c.id]))
     rows = list(conn.execute(stmt.limit(limit)))
     flags = flags_for(conn, [r.id for r in rows])
-    return [_to_row(r, flags.get(r.id, ())) for r in rows]
+    blocked = blocked_authors(conn, [r.account_id for r in rows])
+    return [_to_row(r, flags.get(r.id, ()), blocked) for r in rows]
 
 
 def count(conn: Connection, flt: QueueFilter, now: datetime, use_fts: bool) -> int:

@@ -87,6 +87,7 @@ class ParseResult:
     assumed_local_time: bool = False
     format: str = ""
     source: str = ""
+    notes: list[str] = field(default_factory=list)  # things the user should know, e.g. dates given
 
     def rejects(self) -> list[tuple[RowProblem, RawRow]]:
         """Pair each problem with its source row, ready for ``write_rejects``."""

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import Connection, func, select
 
 from smmod.errors import NotFound
+from smmod.moderation.vocabulary import ACTION_LABELS, CATEGORY_LABELS, flag_label
 from smmod.queue import listing
 from smmod.queue.idstream import ArrayStream, IdStream
 from smmod.queue.listing import ITEMS
@@ -39,6 +40,7 @@ NO_FILTER = QueueFilter()  # frozen: safe as a default
 BY_DUE = QueueSort()
 MAX_REPLIES = 50
 
+_ARRIVALS = frozenset({"queue.import", "queue.add_manual"})
 _ACTION_WORDS = {
     "queue.import": "imported",
     "queue.add_manual": "entered by hand",
@@ -188,10 +190,15 @@ class QueueReader:
             .where(AuditEntry.subject == f"queue_item:{item_id}")
             .order_by(AuditEntry.id)
         )
-        for at, actor, action, details, reason in conn.execute(stmt):
-            plain = action.removeprefix("queue.").removeprefix("moderation.").replace("_", " ")
-            word = _ACTION_WORDS.get(action, plain)
-            entries.append(HistoryEntry(at, actor, action, _summary(word, details, reason)))
+        found = list(conn.execute(stmt))
+        actors = {r.actor for r in found}
+        people = select(Staff.username, Staff.name).where(Staff.username.in_(actors))
+        names: dict[str, str] = {u: n for u, n in conn.execute(people)} if actors else {}
+        for at, actor, action, details, reason in found:
+            if action in _ARRIVALS:
+                continue  # the "received" line above already says it
+            summary = _summary(action, details, reason)
+            entries.append(HistoryEntry(at, names.get(actor, actor), action, summary))
         return entries
 
     # -- the dashboard strip and R13 -------------------------------------------------
@@ -214,11 +221,36 @@ class QueueReader:
         return Dashboard(tuple(lines), stale_after.days, int(DUE_SOON.total_seconds() // 3600))
 
 
-def _summary(word: str, details: str, reason: str | None) -> str:
+def _word(action: str) -> str:
+    """ "claimed", "hidden", "escalated to an incident": what an audit entry records."""
+    if action in _ACTION_WORDS:
+        return _ACTION_WORDS[action]
+    kind = action.removeprefix("moderation.")
+    if kind in ACTION_LABELS:
+        return ACTION_LABELS[kind].lower()
+    return kind.removeprefix("queue.").replace("_", " ")
+
+
+def _summary(action: str, details: str, reason: str | None) -> str:
+    """What happened, in words: no field names or ids from the audit trail."""
     try:
         data = json.loads(details) if details else {}
     except ValueError:
         data = {}
-    bits = [f"{k}: {v}" for k, v in data.items() if v not in (None, "", [], {})]
-    text = word + (f" ({', '.join(bits)})" if bits else "")
+    bits = []
+    if data.get("via") in ACTION_LABELS:
+        bits.append(f"by the {ACTION_LABELS[data['via']].lower()} action")
+    if data.get("incident"):
+        bits.append(f"incident #{data['incident']}")
+    if data.get("category"):
+        bits.append(CATEGORY_LABELS.get(str(data["category"]), str(data["category"])))
+    if data.get("flag"):
+        bits.append(f"flag “{flag_label(str(data['flag']))}”")
+    if data.get("template"):
+        bits.append(f"template “{str(data['template']).replace('_', ' ')}”")
+    if data.get("audience_notice"):
+        bits.append(f"notice: “{data['audience_notice']}”")
+    if data.get("done_by"):
+        bits.append(f"done by the {data['done_by']}" if data["done_by"].startswith("moderator") else "")
+    text = _word(action) + (f" ({', '.join(b for b in bits if b)})" if any(bits) else "")
     return f"{text} — {reason}" if reason else text

@@ -10,7 +10,7 @@ from typing import Any
 from smmod.errors import RowProblem
 from smmod.sla import SlaState, sla_state
 
-SORT_COLUMNS = ("due", "received", "status", "account", "kind", "author", "claimed")
+SORT_COLUMNS = ("priority", "due", "received", "status", "account", "kind", "author", "claimed")
 
 
 @dataclass(frozen=True)
@@ -41,8 +41,14 @@ class QueueFilter:
 
 @dataclass(frozen=True)
 class QueueSort:
+    """``priority`` is the triage order (``smmod.queue.triage``); ``due`` the deadline alone."""
+
     column: str = "due"
     descending: bool = False
+
+
+#: What the Queue page opens with: the most dangerous items first.
+PRIORITY = QueueSort("priority")
 
 
 @dataclass(frozen=True)
@@ -67,6 +73,12 @@ class QueueRow:
     priority: int
     parent_id: int | None
     flags: tuple[str, ...] = ()
+    author_blocked: bool = False  # the author is blocked on this account (R8)
+
+    @property
+    def handled_on_platform(self) -> bool:
+        """Hidden, deleted or its author blocked: dealt with on the platform (R8)."""
+        return self.status in ("hidden", "deleted", "blocked")
 
     def sla(self, now: datetime) -> SlaState:
         return sla_state(self.received_at, self.due_at, now, self.first_response_at)
@@ -92,6 +104,7 @@ class QueueRow:
             },
             "claimed_by": self.claimed_by_name,
             "flags": list(self.flags),
+            "author_blocked": self.author_blocked,
             "parent_id": self.parent_id,
         }
 
@@ -137,6 +150,7 @@ class ImportReport:
     timezone: str = ""
     rejected_rows: int = 0
     problem_count: int = 0  # every problem found (a row can have several)
+    notes: tuple[str, ...] = ()  # things the user should know (e.g. dates given to entries)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -151,6 +165,7 @@ class ImportReport:
             "rejects_file": str(self.rejects_file) if self.rejects_file else None,
             "assumed_local_time": self.assumed_local_time,
             "timezone": self.timezone,
+            "notes": list(self.notes),
         }
 
 
@@ -215,6 +230,8 @@ class FeedInfo:
     last_error: str | None
     last_new_count: int
     version_id: int
+    last_skipped: tuple[RowProblem, ...] = ()  # why entries were left out at the last read
+    last_skipped_entries: int = 0  # how many entries that was
 
 
 @dataclass(frozen=True)
@@ -225,6 +242,12 @@ class FeedPollResult:
     imported: int = 0
     duplicates: int = 0
     error: str | None = None
+    skipped: tuple[RowProblem, ...] = ()  # bad entries left out; the good ones went in
+    not_modified: bool = False  # the server said nothing changed since the last read
+
+    @property
+    def skipped_entries(self) -> int:
+        return len({p.row for p in self.skipped})
 
 
 @dataclass(frozen=True)

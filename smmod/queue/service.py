@@ -14,7 +14,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import cast
 
-from sqlalchemy import Table, update
+from sqlalchemy import Table, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -75,7 +75,7 @@ class QueueService:
     ) -> ParseResult:
         """Read and validate a whole file into memory, storing nothing (small files and
         tests; ``check`` and ``import_file`` stream instead)."""
-        if mapping is None:
+        if mapping is None and fmt in ("auto", "csv"):  # a column mapping is for CSV only
             mapping = self.remembered_mapping(path)
         return parse_file(path, fmt=fmt, mapping=mapping, tz=self.calendar().tz, now=self._now())
 
@@ -84,7 +84,7 @@ class QueueService:
     ) -> ImportCheck:
         """Read a file through as an import would, storing nothing: counts and the first
         problems (the import dialog's "Check file"); memory stays small for any file."""
-        if mapping is None:
+        if mapping is None and fmt in ("auto", "csv"):  # a column mapping is for CSV only
             mapping = self.remembered_mapping(path)
         return check_file(path, fmt=fmt, mapping=mapping, tz=self.calendar().tz, now=self._now())
 
@@ -103,9 +103,11 @@ class QueueService:
         Bad rows refuse the whole file (``ImportRejected`` names the first ones; when
         there are more than it shows, all of them go to the rejects file beside the
         source). With ``import_valid`` the valid rows go in and the bad ones are written
-        to the rejects file, in the same transaction. See ``smmod.queue.importing``.
+        to the rejects file, in the same transaction. A feed file always works that way:
+        one bad entry must not keep the alerts beside it out of the queue (R14). See
+        ``smmod.queue.importing``.
         """
-        if mapping is None:
+        if mapping is None and fmt in ("auto", "csv"):  # a column mapping is for CSV only
             mapping = self.remembered_mapping(path)
         return importing.import_file(self._sf, actor, Path(path), account_id, fmt=fmt,
                                      mapping=mapping, calendar=self.calendar(), now=self._now(),
@@ -288,17 +290,20 @@ class QueueService:
         """
         if actor.read_only:
             return 0
+        from smmod.reports.history import record_checks
+
         accounts = cast(Table, Account.__table__)
-        stmt = update(accounts).values(last_checked_at=self._now())
-        if account_ids is not None:
-            stmt = stmt.where(accounts.c.id.in_(list(account_ids)))
-        else:
-            stmt = stmt.where(accounts.c.status == "active")
+        now = self._now()
+        which = (accounts.c.id.in_(list(account_ids)) if account_ids is not None
+                 else accounts.c.status == "active")
         try:
             with self._sf.begin(wait=wait) as session:
                 # Core UPDATE: looking at a queue must not bump the account's version_id,
                 # or an administrator editing the account would get a false conflict.
+                ids = list(session.execute(select(accounts.c.id).where(which)).scalars())
+                stmt = update(accounts).values(last_checked_at=now).where(accounts.c.id.in_(ids))
                 result = session.execute(stmt.execution_options(synchronize_session=False))
+                record_checks(session, ids, actor.staff_id, now, self.calendar().zone)  # R13 history
                 return int(result.rowcount or 0)  # type: ignore[attr-defined]
         except DatabaseBusy:
             if wait:

@@ -52,6 +52,7 @@ class ImportStream:
     _valid: int = 0
 
     _ahead: Generator[list[ParsedItem], None, None] | None = None
+    notes: tuple[str, ...] = ()  # things the user should know (a feed's undated entries)
 
     def chunks(self, size: int | None = None) -> Iterator[list[ParsedItem]]:
         """The items in chunks; a CSV file is read ahead by a helper thread meanwhile."""
@@ -138,6 +139,7 @@ class ImportCheck:
     problems: tuple[RowProblem, ...]  # the first few
     problem_count: int  # all of them
     assumed_local_time: bool
+    notes: tuple[str, ...] = ()
 
 
 @contextmanager
@@ -202,7 +204,7 @@ def _document_stream(source: Path, fmt: str, mapping: Mapping[str, str] | None, 
     reader = DateReader(tz, now)
     reader.assumed_local = result.assumed_local_time
     return ImportStream(result.format, source.name, rejects, iter(result.items), reader,
-                        _valid=len(result.items))
+                        _valid=len(result.items), notes=tuple(result.notes))
 
 
 def check_file(
@@ -219,4 +221,4 @@ def check_file(
             pass
         return ImportCheck(stream.source, stream.format, stream.valid_rows, stream.rejects.rows,
                            tuple(stream.rejects.first), stream.rejects.problems,
-                           stream.assumed_local_time)
+                           stream.assumed_local_time, stream.notes)

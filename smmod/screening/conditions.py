@@ -10,9 +10,15 @@ Every condition has a stable JSON form, an object with a ``type``:
 ``link``                  ``{"type": "link"}``
 ``personal_data``         ``{"type": "personal_data", "kinds": ["phone", "email", "postcode"]}``
 ``protected_name``        ``{"type": "protected_name"}`` (a DNP pupil is named)
+``check``                 ``{"type": "check", "check": "threat"}`` (a built-in check, see below)
 ``all`` / ``any``         ``{"type": "all", "of": [<condition>, ...]}``
 ``not``                   ``{"type": "not", "of": <condition>}``
 ========================  ================================================================
+
+Built-in checks (``smmod.screening.analysis``) read the item as a person would and look
+for the shape of the harm: ``threat``, ``hate``, ``abuse_staff``, ``abuse_pupil``,
+``offensive`` (swearing or insults aimed at someone), ``sexual``, ``self_harm`` and
+``complaint`` (complaint words from a parent).
 
 Parsing is strict (unknown types and unknown keys are errors) because rules are edited
 by people and a misspelt key would otherwise mean a rule that silently never fires.
@@ -26,7 +32,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from smmod.screening.vocabulary import AUTHOR_KINDS, ITEM_KINDS, PERSONAL_DATA_KINDS
+from smmod.screening.vocabulary import AUTHOR_KINDS, CHECK_WORDLISTS, CHECKS, ITEM_KINDS, PERSONAL_DATA_KINDS
 
 _MAX_PATTERN_LENGTH = 1000
 
@@ -98,6 +104,16 @@ class ProtectedNameCondition:
 
 
 @dataclass(frozen=True)
+class CheckCondition:
+    """A built-in check (threat, hate, ...): see ``smmod.screening.analysis``."""
+
+    check: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"type": "check", "check": self.check}
+
+
+@dataclass(frozen=True)
 class AllOf:
     conditions: tuple[Condition, ...] = field(default_factory=tuple)
 
@@ -129,6 +145,7 @@ Condition = (
     | LinkCondition
     | PersonalDataCondition
     | ProtectedNameCondition
+    | CheckCondition
     | AllOf
     | AnyOf
     | Not
@@ -143,6 +160,7 @@ _KEYS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "link": (frozenset(), frozenset()),
     "personal_data": (frozenset(), frozenset({"kinds"})),
     "protected_name": (frozenset(), frozenset()),
+    "check": (frozenset({"check"}), frozenset()),
     "all": (frozenset({"of"}), frozenset()),
     "any": (frozenset({"of"}), frozenset()),
     "not": (frozenset({"of"}), frozenset()),
@@ -217,6 +235,13 @@ def condition_from_dict(data: Any, path: str = "condition") -> Condition:
             return PersonalDataCondition(tuple(kinds))
         case "protected_name":
             return ProtectedNameCondition()
+        case "check":
+            check = data["check"]
+            if check not in CHECKS:
+                raise RuleDataError(
+                    f"{path}.check", f"unknown check {check!r}; expected one of {sorted(CHECKS)}"
+                )
+            return CheckCondition(check)
         case "not":
             return Not(condition_from_dict(data["of"], f"{path}.of"))
     children = data["of"]
@@ -235,4 +260,6 @@ def wordlists_named(condition: Condition) -> set[str]:
             return set().union(*(wordlists_named(c) for c in children))
         case Not(condition=child):
             return wordlists_named(child)
+        case CheckCondition(check=check):
+            return set(CHECK_WORDLISTS.get(check, ()))
     return set()

@@ -1,4 +1,5 @@
-"""Built-in detectors: links, personal data (UK phone, email, UK postcode), names.
+"""Built-in detectors: links, personal data (UK phone, email, UK postcode, street
+address, date of birth), names.
 
 Each detector returns the spans it found in the original text, so a flag can show the
 moderator exactly what triggered it. The patterns lean towards missing an odd format
@@ -10,6 +11,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from functools import lru_cache
+
+import phonenumbers
 
 from smmod.screening.terms import trie_pattern
 from smmod.screening.text import fold
@@ -39,19 +42,14 @@ _EMAIL = re.compile(
     r"(?<![\w.+\-])[\w.+\-]+@[a-z0-9\-]+(?:\.[a-z0-9\-]+)*\.[a-z]{2,}(?![\w\-])",
     re.IGNORECASE,
 )
-# A UK number: +44 / 0044 (optionally "(0)") or a leading 0, then the national number
-# of 9 or 10 digits with single spaces, hyphens or a closing bracket between digits.
-_PHONE = re.compile(
-    r"""
-    (?<![\w+])
-    (?: (?:\+|00)44[\s\-]?(?:\(0\)[\s\-]?)? | \(?0 )
-    (?P<national>[1-9](?:[\s\-]?\)?[\s\-]?\d){8,9})
-    (?!\d)
-    """,
-    re.VERBOSE,
+# Nine or more digits close together: only then is the phone-number library asked.
+_NO_DIGITS = str.maketrans("", "", "0123456789")
+_PHONE_HINT = re.compile(r"(?:\d[\s\-().]{0,3}){9}")
+# A number written beside one of these words belongs to an organisation, not a person.
+_ORGANISATION = re.compile(
+    r"(?i:office|reception|school|helpline|switchboard|freephone|charity|samaritans|childline|"
+    r"nspcc|council|surgery|police|call us|ring us|contact us)[^.\n]{0,40}$"
 )
-_PHONE_FIRST_DIGITS = frozenset("12378")
-_TEN_DIGITS_ONLY = frozenset("237")  # 02x London etc., 03x, 07x mobiles
 # Single-letter postcode areas are B E G L M N S W; two-letter areas never have I J Z
 # second. The inward code's letters never include C I K M O V.
 _OUTWARD = r"(?:[BEGLMNSW]|[A-PR-UWYZ][A-HK-Y])\d[A-Z\d]?"
@@ -80,18 +78,36 @@ def find_emails(text: str) -> list[Span]:
     return [match.span() for match in _EMAIL.finditer(text)]
 
 
-def _valid_phone(national: str) -> bool:
-    digits = "".join(char for char in national if char.isdigit())
-    if digits[0] not in _PHONE_FIRST_DIGITS:
+def _uk_number(number: phonenumbers.PhoneNumber) -> bool:
+    """A UK number that is in use, or shaped like one (mobile, geographic or non-geographic
+    with the right length): a reader cannot tell a number not yet allocated, or one of
+    Ofcom's drama numbers, from a real one."""
+    if number.country_code != 44:
         return False
-    return len(digits) == 10 or (len(digits) == 9 and digits[0] not in _TEN_DIGITS_ONLY)
+    if phonenumbers.is_valid_number(number):
+        return True
+    national = str(number.national_number)
+    return (len(national) == 10 and national[0] in "12378") or (len(national) == 9 and national[0] == "1")
 
 
 def find_phones(text: str) -> list[Span]:
-    """UK phone numbers: mobiles, geographic and non-geographic, national or +44."""
-    if "0" not in text and "44" not in text:
+    """UK phone numbers (mobile, geographic, non-geographic; national or +44), found by
+    the ``phonenumbers`` library; a number beside "office", "school", "helpline" and
+    the like is an organisation's and is left out."""
+    if len(text) - len(text.translate(_NO_DIGITS)) < 9 or _PHONE_HINT.search(text) is None:
         return []
-    return [m.span() for m in _PHONE.finditer(text) if _valid_phone(m.group("national"))]
+    found = []
+    for match in phonenumbers.PhoneNumberMatcher(text, "GB", leniency=phonenumbers.Leniency.POSSIBLE):
+        start, end = match.start, match.end
+        if start > 0 and (text[start - 1].isalnum() or text[start - 1] == "+"):
+            continue  # digits run on from something else
+        if end < len(text) and text[end].isdigit():
+            continue
+        if "." in match.raw_string or not match.raw_string.lstrip("(").startswith(("+", "0")):
+            continue  # "4407700900123", "0.7700.900123": a number, but not written as a phone
+        if _uk_number(match.number) and _ORGANISATION.search(text[max(0, start - 60) : start]) is None:
+            found.append((start, end))
+    return found
 
 
 def find_postcodes(text: str) -> list[Span]:
@@ -100,10 +116,58 @@ def find_postcodes(text: str) -> list[Span]:
     return [match.span() for match in _POSTCODE.finditer(text)]
 
 
+# A house number, one to three words and a street word: "14 Mill Lane", "3 The Paddock".
+_STREET_WORDS = (
+    r"road|rd|street|st|lane|ln|avenue|ave|close|drive|dr|way|crescent|court|ct|grove|gardens|"
+    r"place|terrace|walk|mews|row|hill|view|paddock|green|square|parade|rise|vale|fields|park"
+)
+_NUMBERED_ADDRESS = re.compile(
+    rf"\b(?:\d{{1,4}}[a-z]?,?|number \d{{1,4}},?|flat \d{{1,4}},?) "
+    rf"(?:[A-Z][a-z'\-]+ ){{1,3}}(?i:{_STREET_WORDS})\b"
+)
+# "lives on Church Street": the street alone, after a word saying someone lives there.
+_LIVES_ON = re.compile(
+    rf"(?i:\b(?:lives?|living|stays?|staying) (?:at|on|in)\b)(?: [\w']+){{0,4}}? "
+    rf"(?P<street>(?:[A-Z][a-z'\-]+ ){{1,3}}(?i:{_STREET_WORDS}))\b"
+)
+_BIRTH_DATE = re.compile(
+    r"(?i:\b(?:date of birth|d\.?o\.?b\.?|birthday is|was born on|born on)\b)[:\s]*"
+    r"(?:(?:is|was)\s+)?(?:\d{1,2}(?:st|nd|rd|th)?[\s/.\-](?:\d{1,2}|[A-Za-z]{3,9})[\s/.\-,]+\d{2,4}|"
+    r"\d{1,2}(?:st|nd|rd|th)? (?:of )?[A-Za-z]{3,9}(?: \d{4})?)"
+)
+
+
+_STREET_SET = frozenset(_STREET_WORDS.split("|"))
+_LOWER_WORD = re.compile(r"[a-z]+")
+_BIRTH_HINTS = ("birth", "dob", "d.o.b", "born")
+
+
+def find_addresses(text: str) -> list[Span]:
+    """Street addresses ("14 Mill Lane", "lives on Church Street")."""
+    if _STREET_SET.isdisjoint(_LOWER_WORD.findall(text.lower())):
+        return []
+    found = [match.span() for match in _NUMBERED_ADDRESS.finditer(text)]
+    for match in _LIVES_ON.finditer(text):
+        start, end = match.span("street")
+        if not any(s < end and start < e for s, e in found):
+            found.append((start, end))
+    return sorted(found)
+
+
+def find_birth_dates(text: str) -> list[Span]:
+    """A date of birth given as such ("DOB 12/09/2012", "was born on 5th March 2013")."""
+    lower = text.lower()
+    if not any(hint in lower for hint in _BIRTH_HINTS):
+        return []
+    return [match.span() for match in _BIRTH_DATE.finditer(text)]
+
+
 PERSONAL_DATA_FINDERS = {
     "phone": find_phones,
     "email": find_emails,
     "postcode": find_postcodes,
+    "address": find_addresses,
+    "date_of_birth": find_birth_dates,
 }
 
 # --- protected names ---------------------------------------------------------------

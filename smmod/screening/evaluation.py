@@ -11,10 +11,12 @@ import re
 from collections.abc import Callable
 
 from smmod.errors import InputError
+from smmod.screening.analysis import Analyser, Finding, analyser_for
 from smmod.screening.conditions import (
     AllOf,
     AnyOf,
     AuthorKindCondition,
+    CheckCondition,
     Condition,
     ItemKindCondition,
     LinkCondition,
@@ -25,6 +27,8 @@ from smmod.screening.conditions import (
     WordListCondition,
 )
 from smmod.screening.detectors import PERSONAL_DATA_FINDERS, Span, find_links, find_names_with
+from smmod.screening.lexicon import SCHOOL_LISTS
+from smmod.screening.reading import Reading
 from smmod.screening.text import FoldedText, fold_text
 from smmod.screening.wordlists import WordLists
 
@@ -47,8 +51,11 @@ class Item:
     """One item being screened; each text scan is done once however many rules ask."""
 
     __slots__ = (
+        "_analyser",
         "_any_term",
+        "_checks",
         "_folded",
+        "_reading",
         "_scans",
         "author_kind",
         "item_kind",
@@ -73,6 +80,9 @@ class Item:
         self._folded: FoldedText | None = None
         self._scans: dict[str, list[Span]] = {}
         self._any_term: bool | None = None
+        self._analyser: Analyser | None = None
+        self._reading: Reading | bool | None = None
+        self._checks: dict[str, Found | None] = {}
 
     @property
     def folded(self) -> FoldedText:
@@ -122,11 +132,67 @@ class Item:
             self._scans[key] = spans
         return spans
 
+    def check(self, name: str) -> Found | None:
+        """A built-in check's findings: what was written, the pattern, any disguise."""
+        if name in self._checks:
+            return self._checks[name]
+        if self._analyser is None:
+            self._analyser = _analyser(self.wordlists)
+        if self._reading is None:
+            clean = self._analyser.looks_clean(self.folded.folded)
+            self._reading = False if clean else self._analyser.reader.read(self.text)
+        result = None
+        if isinstance(self._reading, Reading):
+            findings = self._analyser.run(name, self._reading, self.author_kind)
+            if findings:
+                result = _explain(self._reading, findings)
+        self._checks[name] = result
+        return result
+
     def found(self, spans: list[Span]) -> Found | None:
         if not spans:
             return None
         text = self.text
         return Found([text[start:end] for start, end in spans], list(spans))
+
+
+# Keyed by id(): the entry keeps its WordLists alive, so the id is not reused meanwhile.
+_ANALYSERS: dict[int, tuple[WordLists, Analyser]] = {}
+
+
+def _analyser(wordlists: WordLists) -> Analyser:
+    entry = _ANALYSERS.get(id(wordlists))
+    if entry is not None and entry[0] is wordlists:
+        return entry[1]
+    school = tuple(
+        (shipped, wordlists.terms(name)) for shipped, name in SCHOOL_LISTS.items() if name in wordlists
+    )
+    analyser = analyser_for(school)
+    if len(_ANALYSERS) >= 16:
+        _ANALYSERS.clear()
+    _ANALYSERS[id(wordlists)] = (wordlists, analyser)
+    return analyser
+
+
+def _explain(reading: Reading, findings: list[Finding]) -> Found:
+    """The words as written, then ``pattern=...`` and ``read as=...`` explanations."""
+    found = Found()
+    spans: dict[Span, None] = {}
+    whys: dict[str, None] = {}
+    for finding in findings:
+        for span in finding.spans:
+            spans[span] = None
+        whys[finding.why] = None
+    for start, end in sorted(spans):
+        found.matched.append(reading.original[start:end])
+        found.spans.append((start, end))
+    found.matched.extend(f"pattern={why}" for why in whys)
+    for word in reading.disguised:
+        if any(start <= word.span[0] and word.span[1] <= end for start, end in spans):
+            entry = f"read as={word.written} → {word.word} ({word.how})"
+            if entry not in found.matched:
+                found.matched.append(entry)
+    return found
 
 
 Evaluator = Callable[[Item], Found | None]
@@ -182,6 +248,8 @@ def _compile(condition: Condition) -> Evaluator:
             return lambda item: item.found(sorted({span for kind in kinds for span in item.detector(kind)}))
         case ProtectedNameCondition():
             return lambda item: item.found(item.detector("protected_name"))
+        case CheckCondition(check=name):
+            return lambda item: item.check(name)
         case AllOf() | AnyOf():
             return _compile_group(condition)
         case Not(condition=child):

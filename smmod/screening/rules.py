@@ -39,6 +39,8 @@ from smmod.screening.vocabulary import (
     POLICE_ADVISED_NEEDS_ONE_OF,
     PRIORITY_NORMAL,
     PRIORITY_URGENT,
+    SAFEGUARDING_LEAD,
+    SAFEGUARDING_NEEDS_ONE_OF,
     TEMPLATE_ACTIONS,
 )
 from smmod.screening.wordlists import WordLists
@@ -152,6 +154,12 @@ def _effects(data: Any, path: str = "effects") -> Effects:
             f"{path}.flags",
             f"'{POLICE_ADVISED}' is only a suggestion alongside "
             f"{' or '.join(sorted(POLICE_ADVISED_NEEDS_ONE_OF))} (R9); it never stands alone",
+        )
+    if SAFEGUARDING_LEAD in flags and not SAFEGUARDING_NEEDS_ONE_OF & set(flags):
+        raise RuleDataError(
+            f"{path}.flags",
+            f"'{SAFEGUARDING_LEAD}' is only a suggestion alongside "
+            f"{' or '.join(sorted(SAFEGUARDING_NEEDS_ONE_OF))}; it never stands alone",
         )
     priority = data.get("priority")
     if priority is not None and (

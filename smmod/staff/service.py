@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -16,12 +16,23 @@ from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
 from smmod import audit
-from smmod.errors import ConflictError, ImportRejected, InputError, NotFound, RowProblem
+from smmod import formatting as fmt
+from smmod.errors import (
+    ConflictError,
+    ImportRejected,
+    InputError,
+    NotFound,
+    PolicyError,
+    RowProblem,
+)
 from smmod.identity import Actor, require
 from smmod.staff.eligibility import Eligibility, eligibility, training_expires_on
 from smmod.store.engine import SessionFactory
 from smmod.store.models import ROLES, Staff, StaffRole
 from smmod.tabular import check_mapping, parse_date, read_table, suggest_mapping
+
+if TYPE_CHECKING:
+    from smmod.handover.loose_ends import LooseEnds
 
 log = logging.getLogger("smmod.staff")
 
@@ -84,6 +95,14 @@ class StaffRecord:
             "leaving_on": _iso(self.leaving_on), "r12_declared_on": _iso(self.r12_declared_on),
             "eligible": self.eligibility.eligible, "ineligible_because": list(self.eligibility.reasons),
         }
+
+
+class HandoverNeeded(PolicyError):
+    """Deactivation refused: they still hold what a handover must settle first (R6)."""
+
+    def __init__(self, ends: LooseEnds) -> None:
+        self.loose_ends = ends
+        super().__init__("R6", ends.message)
 
 
 def _iso(day: date | None) -> str | None:
@@ -156,6 +175,12 @@ class StaffService:
         """First run: the first person, with SLT and administrator roles, needs no actor."""
         data = StaffInput(**{**data.__dict__, "roles": frozenset(data.roles | {"slt", "administrator"})})
         _validate(data)
+        today = self._today()
+        for day, field_name, what in ((data.policy_read_on, "policy_read_on", "read the policy"),
+                                      (data.trained_on, "trained_on", "completed training")):
+            if day is not None and day > today:
+                raise InputError(f"the day you {what} cannot be after today ({fmt.day(today)})",
+                                 field=field_name)
         with self._sf.begin() as session:
             if session.scalar(select(func.count(Staff.id))):
                 raise InputError("smmod is already set up: ask an administrator to add you")
@@ -200,21 +225,48 @@ class StaffService:
             raise ConflictError("this person was changed elsewhere: reload and try again") from None
 
     def set_active(self, actor: Actor, staff_id: int, version_id: int, active: bool,
-                   *, reason: str | None = None) -> StaffRecord:
+                   *, reason: str | None = None, force: bool = False) -> StaffRecord:
+        """Deactivate or reactivate someone.
+
+        Someone who still runs accounts, may know passwords, leads incidents or has
+        claimed queue items is not deactivated (``HandoverNeeded`` lists what they hold):
+        a handover settles those first (R6). ``force`` deactivates them anyway, with the
+        reason, and the audit entry lists what was left.
+        """
         require(actor, "administrator", "slt", doing="deactivate staff")
         if not active and actor.staff_id == staff_id:
             raise InputError("you cannot deactivate yourself; ask another administrator")
+        if force and not (reason or "").strip():
+            raise InputError("say why they are deactivated without a handover", field="reason")
         try:
             with self._sf.begin() as session:
                 staff = self._load_for_edit(session, staff_id, version_id)
+                details: dict[str, Any] = {}
+                if not active and staff.active:
+                    ends = self._loose_ends(session, staff_id)
+                    if ends and not force:
+                        raise HandoverNeeded(ends)
+                    if ends:
+                        details = {"without_handover": ends.to_dict()}
                 staff.active = active
                 session.flush()
                 audit.record(session, actor=actor.username,
                              action="staff.reactivate" if active else "staff.deactivate",
-                             subject=f"staff:{staff_id}", reason=reason)
+                             subject=f"staff:{staff_id}", reason=reason, details=details)
                 return self._record(staff)
         except StaleDataError:
             raise ConflictError("this person was changed elsewhere: reload and try again") from None
+
+    def loose_ends(self, staff_id: int) -> LooseEnds:
+        """What deactivating them now would leave with nobody (empty when nothing)."""
+        with self._sf() as session:
+            return self._loose_ends(session, staff_id)
+
+    def _loose_ends(self, session: Session, staff_id: int) -> LooseEnds:
+        from smmod.handover.loose_ends import loose_ends
+
+        return loose_ends(session, staff_id, today=self._today(),
+                          expiry_months=self._expiry_months())
 
     # -- import ------------------------------------------------------------------
     @staticmethod

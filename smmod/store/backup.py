@@ -7,6 +7,7 @@ good database is never replaced by a bad one or pulled from under a running app.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import shutil
@@ -120,13 +121,38 @@ def backup_file(source: Path, dest: Path) -> Path:
     return dest
 
 
+HEAD_SIDECAR = ".head.json"
+
+
+def head_sidecar(backup: Path) -> Path:
+    """Where a backup's audit-trail head is kept: ``<backup>.head.json``."""
+    return backup.with_name(backup.name + HEAD_SIDECAR)
+
+
+def write_head_sidecar(backup: Path, taken_at: str) -> None:
+    """Record the head of the audit trail inside ``backup`` (its count and hash) beside it,
+    so a later trail that ends before it, or differs there, is noticed (issue 15)."""
+    conn = sqlite3.connect(_read_only_uri(backup), uri=True)
+    try:
+        row = conn.execute("SELECT id, hash FROM audit_entries ORDER BY id DESC LIMIT 1").fetchone()
+    except sqlite3.OperationalError:
+        row = None  # a database from before the audit trail
+    finally:
+        conn.close()
+    if row is not None:
+        head_sidecar(backup).write_text(
+            json.dumps({"count": row[0], "hash": row[1], "seen_at": taken_at}), encoding="utf-8")
+
+
 def make_backup(db_path: Path, backups_dir: Path, reason: str, keep: int) -> Path | None:
     """A timestamped backup in the backups folder, then prune to ``keep`` files."""
     if not db_path.exists() or db_path.stat().st_size == 0:
         return None
-    stamp = wall_time().strftime("%Y%m%dT%H%M%S%fZ")
+    taken = wall_time()
+    stamp = taken.strftime("%Y%m%dT%H%M%S%fZ")
     dest = backups_dir / f"{PREFIX}{stamp}-{reason}{SUFFIX}"
     backup_file(db_path, dest)
+    write_head_sidecar(dest, taken.isoformat())
     log.info("backup written: %s", dest.name)
     prune(backups_dir, keep)
     return dest
@@ -151,7 +177,7 @@ def list_backups(backups_dir: Path) -> list[BackupInfo]:
 def prune(backups_dir: Path, keep: int) -> None:
     for old in list_backups(backups_dir)[keep:]:
         old.path.unlink(missing_ok=True)
-        for extra in ("-wal", "-shm"):
+        for extra in ("-wal", "-shm", HEAD_SIDECAR):
             old.path.with_name(old.path.name + extra).unlink(missing_ok=True)
 
 

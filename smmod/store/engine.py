@@ -16,7 +16,7 @@ from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.sql.dml import UpdateBase
@@ -31,7 +31,7 @@ from smmod.store.writelock import (
 )
 
 __all__ = ["BUSY_TIMEOUT_MS", "SessionFactory", "make_engine", "make_session_factory",
-           "masked_url", "sqlite_url", "write_gate"]
+           "masked_url", "scratch_tables", "sqlite_url", "write_gate"]
 
 
 class ReadSession(Session):
@@ -108,6 +108,28 @@ class SessionFactory:
     def dispose(self) -> None:
         if self.read_engine is not self.engine:
             self.read_engine.dispose()
+
+
+@contextmanager
+def scratch_tables(conn: Connection) -> Iterator[Connection]:
+    """Let a reading connection fill its own TEMP tables (a report's calendar, say).
+
+    The read engine's SQLite connections are ``query_only``, which refuses writes to
+    temporary tables too. Inside this block it is lifted; only this connection's
+    private TEMP tables may be written there: they live outside the database file, so no
+    write lock is taken and no one waits.
+    """
+    raw = conn.connection.driver_connection if conn.dialect.name == "sqlite" else None
+    query_only = raw is not None and raw.execute("PRAGMA query_only").fetchone()[0] == 1
+    if not query_only:
+        yield conn
+        return
+    assert raw is not None
+    raw.execute("PRAGMA query_only=OFF")
+    try:
+        yield conn
+    finally:
+        raw.execute("PRAGMA query_only=ON")
 
 
 def sqlite_url(path: str) -> str:

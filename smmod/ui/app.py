@@ -18,6 +18,7 @@ from smmod.settings import Settings
 from smmod.store import backup
 from smmod.ui import msgbox
 from smmod.ui.icons import app_icon
+from smmod.ui.locale_setup import settle_locale
 
 if TYPE_CHECKING:
     from smmod.context import AppContext
@@ -44,6 +45,7 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     app.setApplicationVersion(__version__)
     app.setOrganizationName("smmod")
     app.setWindowIcon(app_icon())
+    settle_locale()  # after QApplication, which set the process locale from the system
     return app
 
 
@@ -124,14 +126,18 @@ def _finish_start(app: QApplication, window: MainWindow, opened: list[AppContext
     if ctx.staff.count() == 0:
         from smmod.ui.dialogs.firstrun import FirstRunDialog
 
-        if not FirstRunDialog(ctx.staff, ctx.actor.username, window).exec():
+        if not FirstRunDialog(ctx, ctx.actor.username, window).exec():
             app.exit(0)
             return
         ctx.refresh_actor()
     window.attach(ctx)
+    window.check_screening()  # rules or register changed elsewhere since the last run?
     if ctx.actor.read_only:
         msgbox.info(window, "Read-only", (
             f"Your login '{ctx.actor.username}' has no record in the staff register, "
             "so smmod opens read-only. Ask an administrator to add you."))
     else:
         _show_start_up_reminders(ctx, window)
+        from smmod.ui.foryou.watcher import start_for_you
+
+        start_for_you(ctx, window, window.runner)  # the list now, notifications later

@@ -26,6 +26,7 @@ from smmod.ui.tasks import TaskRunner
 
 if TYPE_CHECKING:
     from smmod.context import AppContext
+    from smmod.moderation.rescreen import RescreenReport
 
 
 class MainWindow(QMainWindow):
@@ -64,11 +65,16 @@ class MainWindow(QMainWindow):
         assert self._ctx is not None, "MainWindow.attach() has not been called"
         return self._ctx
 
+    @property
+    def runner(self) -> TaskRunner:
+        return self._runner
+
     def attach(self, ctx: AppContext) -> None:
         """Connect the window to the opened database; the first page is built soon after."""
         self._ctx = ctx
         self._deps = PageDeps(ctx, self._runner)
         ctx.session_factory.on_write_wait(self.write_waiting.emit)
+        self._init_rescreen()
         actor = ctx.actor
         self._who.setText(f"Signed in as {actor.display}" if actor.known else
                           f"<b>Read-only:</b> {actor.username} has no staff record")
@@ -144,6 +150,13 @@ class MainWindow(QMainWindow):
         self._busy = QLabel("")
         self.statusBar().addPermanentWidget(self._busy)
 
+    def _init_rescreen(self) -> None:
+        from smmod.ui.rescreen import RescreenStatus
+
+        self.rescreen_status = RescreenStatus(self._deps.rescreen)
+        self.statusBar().insertPermanentWidget(0, self.rescreen_status)
+        self._deps.rescreen.finished.connect(self._on_rescreen_finished)
+
     def _connect_signals(self) -> None:
         a = self._actions
         self._nav.currentRowChanged.connect(self._on_nav_row_changed)
@@ -176,8 +189,16 @@ class MainWindow(QMainWindow):
             self._pages[key] = page
         return self._pages[key]
 
+    def check_screening(self) -> None:
+        """Screen the open items again if the rules, word lists or register changed."""
+        self._deps.rescreen.check()
+
     def show_page(self, key: str) -> None:
         self._nav.setCurrentRow(self._keys().index(key))
+
+    def page_keys(self) -> list[str]:
+        """The pages in the order the navigation lists them."""
+        return self._keys()
 
     def current_page_key(self) -> str:
         return self._keys()[self._stack.currentIndex()]
@@ -264,6 +285,13 @@ class MainWindow(QMainWindow):
     @Slot()
     def _on_log_triggered(self) -> None:
         msgbox.info(self, "Log file", f"smmod writes its log to:\n{self.ctx.paths.log_file}")
+
+    @Slot(object)
+    def _on_rescreen_finished(self, report: RescreenReport) -> None:
+        if report.changes and self._pages:  # show the new flags
+            refresh = getattr(self._stack.currentWidget(), "refresh", None)
+            if callable(refresh):
+                refresh()
 
     @Slot(bool)
     def _on_runner_busy_changed(self, busy: bool) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QInputDialog, QLineEdit, QMessageBox, QWidget
 
 from smmod.errors import SmmodError
@@ -30,6 +31,20 @@ def confirm(parent: QWidget | None, title: str, text: str, *, destructive: bool 
     box.setDefaultButton(QMessageBox.StandardButton.Cancel if destructive
                          else QMessageBox.StandardButton.Yes)
     return box.exec() == QMessageBox.StandardButton.Yes
+
+
+def choose(parent: QWidget | None, title: str, text: str, choices: list[str]) -> int | None:
+    """One of several ways on (button texts, the first is the default); None for Cancel."""
+    box = QMessageBox(QMessageBox.Icon.Question, title, text, QMessageBox.StandardButton.NoButton,
+                      parent)
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    buttons = [box.addButton(choice, QMessageBox.ButtonRole.AcceptRole) for choice in choices]
+    cancel = box.addButton(QMessageBox.StandardButton.Cancel)
+    box.setDefaultButton(buttons[0] if buttons else cancel)
+    box.setEscapeButton(cancel)
+    box.exec()
+    clicked = box.clickedButton()
+    return next((n for n, b in enumerate(buttons) if b is clicked), None)
 
 
 def ask_text(parent: QWidget | None, title: str, label: str, *, default: str = "",

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QWidget
 
 if TYPE_CHECKING:
     from smmod.context import AppContext
+    from smmod.ui.rescreen import RescreenWatcher
     from smmod.ui.tasks import TaskRunner
 
 
@@ -22,6 +24,14 @@ if TYPE_CHECKING:
 class PageDeps:
     ctx: AppContext
     runner: TaskRunner
+
+    @cached_property
+    def rescreen(self) -> RescreenWatcher:
+        """One per window: call ``check()`` after screening rules, word lists or the
+        do-not-publish register may have changed."""
+        from smmod.ui.rescreen import RescreenWatcher
+
+        return RescreenWatcher(self.ctx, self.runner)
 
 
 @dataclass(frozen=True)
@@ -74,13 +84,27 @@ def _audit(deps: PageDeps) -> QWidget:
     return AuditPage(deps)
 
 
+def _reports(deps: PageDeps) -> QWidget:
+    from smmod.ui.reports.page import ReportsPage
+
+    return ReportsPage(deps)
+
+
+def _for_you(deps: PageDeps) -> QWidget:
+    from smmod.ui.foryou.page import ForYouPage
+
+    return ForYouPage(deps)
+
+
 def page_specs() -> list[PageSpec]:
     return [
         PageSpec("queue", "Queue", "queue", _queue),
         PageSpec("incidents", "Incidents", "incidents", _incidents),
+        PageSpec("foryou", "For you", "foryou", _for_you),
         PageSpec("accounts", "Accounts", "accounts", _accounts),
         PageSpec("images", "Images", "images", _images),
         PageSpec("handover", "Handover", "handover", _handover),
         PageSpec("staff", "Staff", "staff", _staff),
+        PageSpec("reports", "Reports", "reports", _reports),
         PageSpec("audit", "Audit trail", "audit", _audit),
     ]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from keyring.backend import KeyringBackend
 from keyring.errors import PasswordDeleteError, PasswordSetError
 
@@ -11,35 +9,19 @@ from smmod.accounts import AccountInput, AccountService, CredentialService
 from smmod.context import AppContext
 from smmod.identity import Actor
 from smmod.vault import Vault
+from tests.conftest import SUITE_TODAY
+from tests.keyring_support import MemoryKeyring
 
-# A fixed "today", so eligibility (training from 2026-09-01, valid 12 months) and due
-# dates do not drift with the calendar.
-TODAY = date(2026, 11, 24)
+# "Today" is the test clock's date (tests/conftest.py), never the computer's: every
+# service made here reads the context's frozen clock, and dates in these tests are
+# written relative to TODAY, so they hold whichever day SMMOD_TEST_NOW puts the suite on.
+TODAY = SUITE_TODAY
+# For the tests that still use an in-memory keyring (tests/ui); the account and handover
+# tests use the real one under ``keyring_service`` (tests/keyring_support.py).
 TEST_SERVICE = "smmod-test-accounts"
 
-
-class MemoryKeyring(KeyringBackend):
-    """A secure-looking keyring kept in memory, for tests that do not need D-Bus.
-
-    ``viable = False`` keeps keyring from ever choosing it on its own.
-    """
-
-    priority = 1  # type: ignore[assignment]
-    viable = False
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.items: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.items.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.items[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        if self.items.pop((service, username), None) is None:
-            raise PasswordDeleteError("No such password!")
+__all__ = ["TEST_SERVICE", "TODAY", "MemoryKeyring", "ReadOnlyKeyring", "StubbornKeyring",
+           "active_account", "draft_input", "make_accounts", "make_credentials"]
 
 
 class StubbornKeyring(MemoryKeyring):
@@ -57,7 +39,7 @@ class ReadOnlyKeyring(MemoryKeyring):
 
 
 def make_accounts(ctx: AppContext) -> AccountService:
-    service = AccountService(ctx.session_factory, expiry_months=lambda: 12, today=lambda: TODAY)
+    service = AccountService(ctx.session_factory, expiry_months=lambda: 12)  # the test clock
     ctx.__dict__["accounts"] = service  # the pages and the CLI read ctx.accounts
     return service
 
@@ -65,8 +47,7 @@ def make_accounts(ctx: AppContext) -> AccountService:
 def make_credentials(ctx: AppContext, backend: KeyringBackend,
                      service: str = TEST_SERVICE) -> CredentialService:
     credentials = CredentialService(ctx.session_factory, Vault(backend, service=service),
-                                    rotate_days=lambda: 365, password_length=lambda: 20,
-                                    today=lambda: TODAY)
+                                    rotate_days=lambda: 365, password_length=lambda: 20)
     ctx.__dict__["credentials"] = credentials
     return credentials
 

@@ -1,10 +1,18 @@
-"""The credential vault service (R5): metadata in the database, secrets in the keyring only."""
+"""The credential vault service (R5): metadata in the database, secrets in the keyring only.
+
+Every test here runs on the real Secret Service keyring (the ``backend`` fixture, marked
+``keyring``: skipped without one, failing under SMMOD_REQUIRE_KEYRING=1 as in CI), under
+this run's throwaway service. A test that needs the keyring to refuse something wraps the
+real one in ``FaultyKeyring``; only the "no secure keyring at all" test uses another
+backend (keyring's own ``fail`` backend).
+"""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
 import pytest
+from keyring.backend import KeyringBackend
 from keyring.backends import fail
 from sqlalchemy import select, text
 
@@ -15,16 +23,13 @@ from smmod.staff.service import StaffInput
 from smmod.store.models import Credential, CredentialRotation
 from smmod.vault import Vault, VaultError
 from tests.accounts.helpers import (
-    TEST_SERVICE,
     TODAY,
-    MemoryKeyring,
-    ReadOnlyKeyring,
-    StubbornKeyring,
     active_account,
     draft_input,
     make_accounts,
     make_credentials,
 )
+from tests.keyring_support import FaultyKeyring, keyring_items
 
 SECRET = "Kx7!pQ2-correct-horse"
 
@@ -34,14 +39,26 @@ def accounts(ctx) -> AccountService:
     return make_accounts(ctx)
 
 
-@pytest.fixture
-def backend() -> MemoryKeyring:
-    return MemoryKeyring()
+@pytest.fixture(params=[pytest.param("real", marks=pytest.mark.keyring, id="keyring")])
+def backend(request: pytest.FixtureRequest) -> KeyringBackend:
+    """The real Secret Service keyring (cleaned up after the test)."""
+    return request.getfixturevalue("real_keyring")
 
 
 @pytest.fixture
-def creds(ctx, backend) -> CredentialService:
-    return make_credentials(ctx, backend)
+def service(keyring_service: str) -> str:
+    return keyring_service
+
+
+@pytest.fixture
+def stored(backend, service):
+    """What the keyring holds under this run's service, every item of it, by key."""
+    return lambda: keyring_items(backend, service)
+
+
+@pytest.fixture
+def creds(ctx, backend, service) -> CredentialService:
+    return make_credentials(ctx, backend, service)
 
 
 @pytest.fixture
@@ -54,11 +71,11 @@ def _audit_actions(ctx) -> list[str]:
 
 
 def test_add_keeps_the_secret_in_the_keyring_and_metadata_in_the_database(
-        ctx, creds, backend, people, account_id):
+        ctx, creds, stored, people, account_id):
     record = creds.add(people["head"], account_id, login_name="pe@oakfield.sch.uk",
                        secret=SECRET, note="2FA on the PE office phone")
     assert record.keyring_key.startswith("cred-") and "oakfield" not in record.keyring_key
-    assert backend.items == {(TEST_SERVICE, record.keyring_key): SECRET}
+    assert stored() == {record.keyring_key: SECRET}
     assert (record.login_name, record.kind, record.created_by) == (
         "pe@oakfield.sch.uk", "password", "Hannah Head")
     assert record.rotate_by == TODAY + timedelta(days=365)
@@ -69,12 +86,12 @@ def test_add_keeps_the_secret_in_the_keyring_and_metadata_in_the_database(
     assert creds.list(account_id) == [record]
 
 
-def test_only_administrators_store_secrets(ctx, creds, backend, people, account_id):
+def test_only_administrators_store_secrets(ctx, creds, stored, people, account_id):
     with pytest.raises(PolicyError) as caught:
         creds.add(people["slt2"], account_id, login_name="x", secret=SECRET)
     assert caught.value.rule == "R5"
     assert "only administrators store and use account passwords" in str(caught.value)
-    assert backend.items == {}
+    assert stored() == {}
     assert creds.list() == []
 
 
@@ -92,12 +109,12 @@ def test_no_credentials_before_approval(accounts, creds, people):
     ({"rotate_by": TODAY}, "rotate_by"),
     ({"secret": ""}, "secret"),
 ])
-def test_bad_credential_fields_are_refused(creds, backend, people, account_id, fields, field):
+def test_bad_credential_fields_are_refused(creds, stored, people, account_id, fields, field):
     values = {"login_name": "office@school", "secret": SECRET, **fields}
     with pytest.raises(InputError) as caught:
         creds.add(people["head"], account_id, **values)
     assert caught.value.field == field
-    assert backend.items == {}
+    assert stored() == {}
     assert SECRET not in str(caught.value)
 
 
@@ -128,14 +145,13 @@ def test_only_administrators_reveal_and_access_ends_at_once(ctx, creds, people, 
     assert "credential.reveal" not in _audit_actions(ctx)
 
 
-def test_rotation_replaces_the_secret_and_records_who_and_when(ctx, creds, backend, people,
+def test_rotation_replaces_the_secret_and_records_who_and_when(ctx, creds, stored, people,
                                                                account_id):
     record = creds.add(people["head"], account_id, login_name="pe", secret=SECRET)
     new = creds.generate("instagram")
     rotated = creds.rotate(people["admin2"], record.id, record.version_id, new)
     assert creds.reveal(people["head"], record.id) == new
-    assert SECRET not in backend.items.values()  # old values are not kept
-    assert len(backend.items) == 1  # no staged copy left behind
+    assert stored() == {record.keyring_key: new}  # no old value, no staged copy left
     assert (rotated.rotated_by, rotated.rotate_by) == ("Alex Admin", TODAY + timedelta(days=365))
     history = creds.rotations(record.id)
     assert [(r.by, r.status) for r in history] == [("Alex Admin", "done")]
@@ -145,23 +161,26 @@ def test_rotation_replaces_the_secret_and_records_who_and_when(ctx, creds, backe
     assert [r.by for r in creds.rotations(record.id)] == ["Hannah Head", "Alex Admin"]
 
 
-def test_a_failed_rotation_changes_nothing(ctx, people, account_id):
-    backend = ReadOnlyKeyring()
-    backend.items[(TEST_SERVICE, "cred-existing")] = SECRET
-    creds = make_credentials(ctx, backend)
+def test_a_failed_rotation_changes_nothing(ctx, backend, service, stored, people, account_id):
+    """The keyring refuses every write (a prompt dismissed mid-write)."""
+    backend.set_password(service, "cred-existing", SECRET)
+    faulty = FaultyKeyring(backend)
+    faulty.refuse("set")
+    creds = make_credentials(ctx, faulty, service)
     with ctx.session_factory.begin() as session:
         session.add(Credential(account_id=account_id, login_name="pe", keyring_key="cred-existing"))
     record = creds.list(account_id)[0]
     with pytest.raises(VaultError, match="refused to store"):
         creds.rotate(people["head"], record.id, record.version_id, "New-secret-123!")
-    assert backend.items == {(TEST_SERVICE, "cred-existing"): SECRET}
+    assert faulty.refused == [("set", "cred-existing:staged")]
+    assert stored() == {"cred-existing": SECRET}
     assert creds.get(record.id) == record
     assert creds.rotations(record.id) == []
 
 
 def test_pending_rotation_is_a_reminder_until_confirmed(creds, people, account_id):
     record = creds.add(people["head"], account_id, login_name="pe", secret=SECRET)
-    creds.rotate(people["head"], record.id, record.version_id, "Rotated-123!", pending=True)
+    creds.rotate(people["head"], record.id, record.version_id, "Rotated-harbour-kettle-9!", pending=True)
     reminders = creds.reminders()
     assert [(r.state, r.login_name) for r in reminders] == [("pending", "pe")]
     assert "not yet confirmed" in reminders[0].message
@@ -193,13 +212,13 @@ def test_reminders_list_expired_and_due_within_seven_days(ctx, accounts, creds, 
     assert creds.reminders() == []  # a closed account's credentials need no reminder
 
 
-def test_delete_removes_the_keyring_item_and_the_metadata(ctx, creds, backend, people,
+def test_delete_removes_the_keyring_item_and_the_metadata(ctx, creds, stored, people,
                                                           account_id):
     record = creds.add(people["head"], account_id, login_name="pe", secret=SECRET)
-    creds.rotate(people["head"], record.id, record.version_id, "Another-1!")
+    creds.rotate(people["head"], record.id, record.version_id, creds.generate("x"))
     record = creds.get(record.id)
     creds.delete(people["head"], record.id, record.version_id, reason="account merged")
-    assert backend.items == {}
+    assert stored() == {}
     assert creds.list() == []
     with ctx.session_factory() as session:
         assert session.execute(select(CredentialRotation)).first() is None
@@ -209,21 +228,26 @@ def test_delete_removes_the_keyring_item_and_the_metadata(ctx, creds, backend, p
         creds.get(record.id)
 
 
-def test_a_refused_keyring_delete_keeps_the_metadata(ctx, people, account_id):
-    backend = StubbornKeyring()
-    creds = make_credentials(ctx, backend)
+def test_a_refused_keyring_delete_keeps_the_metadata(ctx, backend, service, stored, people,
+                                                     account_id):
+    """The keyring says no to deleting (as keyring reports it: PasswordDeleteError)."""
+    faulty = FaultyKeyring(backend)
+    creds = make_credentials(ctx, faulty, service)
     record = creds.add(people["head"], account_id, login_name="pe", secret=SECRET)
+    faulty.refuse("delete")
     with pytest.raises(VaultError, match=r"refused to delete the secret .* still stored"):
         creds.delete(people["head"], record.id, record.version_id)
+    assert faulty.refused == [("delete", record.keyring_key)]
     assert creds.get(record.id) == record
-    assert list(backend.items.values()) == [SECRET]
+    assert stored() == {record.keyring_key: SECRET}
     assert "credential.delete" not in _audit_actions(ctx)
 
 
-def test_a_keyring_item_already_gone_still_lets_the_metadata_go(ctx, creds, backend, people,
-                                                                 account_id):
+def test_a_keyring_item_already_gone_still_lets_the_metadata_go(ctx, creds, backend, service,
+                                                                 stored, people, account_id):
     record = creds.add(people["head"], account_id, login_name="pe", secret=SECRET)
-    backend.items.clear()
+    backend.delete_password(service, record.keyring_key)  # removed in the keyring manager
+    assert stored() == {}
     creds.delete(people["head"], record.id, record.version_id)
     assert creds.list() == []
     assert audit.query(ctx.session_factory)[0].details["keyring_item"] == "was already missing"
@@ -253,9 +277,9 @@ def test_generated_passwords_respect_the_platform_limit(creds):
     assert len({creds.generate("x") for _ in range(20)}) == 20
 
 
-def test_generated_length_is_capped_by_a_short_platform(ctx, backend):
-    creds = CredentialService(ctx.session_factory, Vault(backend, service=TEST_SERVICE),
-                              password_length=lambda: 40, today=lambda: TODAY)
+def test_generated_length_is_capped_by_a_short_platform(ctx, backend, service):
+    creds = CredentialService(ctx.session_factory, Vault(backend, service=service),
+                              password_length=lambda: 40)
     assert len(creds.generate("tiktok")) == 20
     assert len(creds.generate("youtube")) == 40
 

@@ -8,12 +8,19 @@ import pytest
 from sqlalchemy import select
 
 from smmod import audit
+from smmod import formatting as fmt
 from smmod.accounts import AccountFilter, AccountInput, AccountRulesError, AccountService
 from smmod.errors import ConflictError, InputError, NotFound, PermissionDenied, PolicyError
 from smmod.identity import Actor
 from smmod.staff.service import StaffInput
 from smmod.store.models import AccountRole
 from tests.accounts.helpers import TODAY, active_account, draft_input, make_accounts
+from tests.conftest import TRAINED
+
+# Trained on 1 September two school years ago: with the 12-month expiry (make_accounts)
+# that training ran out on 1 September last year, whichever day the test clock is on.
+LAPSED_TRAINING = date(TODAY.year - 2, 9, 1)
+LAPSED_ON = date(TODAY.year - 1, 9, 1)
 
 
 @pytest.fixture
@@ -100,7 +107,7 @@ def test_r2_the_lead_named_again_as_runner_is_still_one_person(accounts, people)
 
 def test_r2_an_eligible_volunteer_does_not_count_as_staff(ctx, accounts, people):
     helper = _add_person(ctx, people, "vol2", {"volunteer"},
-                         policy_read_on=date(2026, 9, 1), trained_on=date(2026, 9, 1))
+                         policy_read_on=TRAINED, trained_on=TRAINED)
     record = accounts.draft(people["mod1"], draft_input(people, runners=(helper.staff_id,)))
     with pytest.raises(AccountRulesError) as caught:
         accounts.submit(people["mod1"], record.id, record.version_id)
@@ -122,12 +129,13 @@ def test_r4_an_untrained_parent_volunteer_may_not_run_it(accounts, people):
 
 
 @pytest.mark.parametrize(("dates", "reason"), [
-    ({"policy_read_on": date(2024, 9, 1), "trained_on": date(2024, 9, 1)},
-     "training expired on 01 Sep 2025"),
-    ({"policy_read_on": date(2026, 9, 1), "trained_on": date(2026, 9, 1),
-      "leaving_on": TODAY + timedelta(days=30)}, "leaving on 24 Dec 2026"),
-    ({"trained_on": date(2026, 9, 1)}, "has not read the social media policy"),
-])
+    ({"policy_read_on": LAPSED_TRAINING, "trained_on": LAPSED_TRAINING},
+     f"training expired on {fmt.day(LAPSED_ON)}"),
+    ({"policy_read_on": TRAINED, "trained_on": TRAINED,
+      "leaving_on": TODAY + timedelta(days=30)},
+     f"leaving on {fmt.day(TODAY + timedelta(days=30))}"),
+    ({"trained_on": TRAINED}, "has not read the social media policy"),
+], ids=["training-expired", "leaving", "policy-not-read"])
 def test_r4_expired_training_or_leaving_is_refused(ctx, accounts, people, dates, reason):
     lead = _add_person(ctx, people, "lapsed", {"staff"}, **dates)
     record = accounts.draft(people["mod1"], draft_input(people, lead=lead.staff_id))
@@ -209,7 +217,7 @@ def test_approval_checks_the_runners_again(ctx, accounts, people):
     record = accounts.submit(people["mod1"], record.id, record.version_id)
     runner = ctx.staff.by_username("run2")
     ctx.staff.update(people["head"], runner.id, runner.version_id, StaffInput(
-        name=runner.name, username="run2", roles=runner.roles, policy_read_on=date(2026, 9, 1),
+        name=runner.name, username="run2", roles=runner.roles, policy_read_on=TRAINED,
         trained_on=None))
     with pytest.raises(AccountRulesError, match=r"R4: Robin Runner .* has not completed"):
         accounts.approve(people["slt2"], record.id, record.version_id, reason="ok")
@@ -346,13 +354,14 @@ def test_runner_losing_eligibility_puts_an_active_account_at_risk(ctx, accounts,
     assert accounts.at_risk() == []
     runner = ctx.staff.by_username("run2")
     ctx.staff.update(people["head"], runner.id, runner.version_id, StaffInput(
-        name=runner.name, username="run2", roles=runner.roles, policy_read_on=date(2026, 9, 1),
-        trained_on=date(2026, 9, 1), leaving_on=TODAY + timedelta(days=10)))
+        name=runner.name, username="run2", roles=runner.roles, policy_read_on=TRAINED,
+        trained_on=TRAINED, leaving_on=TODAY + timedelta(days=10)))
     risky = accounts.at_risk()
     assert [r.id for r in risky] == [account_id]  # a draft is never "at risk"
-    assert risky[0].risk_text == ("R4: Robin Runner (runner) may not run an account: leaving "
-                                  "on 04 Dec 2026. Record their policy reading and current "
-                                  "training on the Staff page, or name someone else.")
+    assert risky[0].risk_text == (
+        "R4: Robin Runner (runner) may not run an account: leaving on "
+        f"{fmt.day(TODAY + timedelta(days=10))}. Record their policy reading and current "
+        "training on the Staff page, or name someone else.")
     assert accounts.get(other.id).problems  # but its problems are still listed
 
 

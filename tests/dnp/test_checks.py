@@ -14,10 +14,11 @@ from smmod import audit
 from smmod.audit import AuditFilter
 from smmod.context import AppContext
 from smmod.dnp import CheckRecord, PupilRecord
-from smmod.errors import ConflictError, InputError, NotFound, PermissionDenied
+from smmod.errors import ConflictError, InputError, NotFound, PermissionDenied, PolicyError
 from smmod.identity import Actor
 from smmod.images import FileError
 from smmod.store.models import FaceConfirmation, ImageCheck
+from tests.conftest import SUITE_NOW
 from tests.dnp.conftest import PUPIL, check, check_one, copy, face, two_faces
 
 keyring = pytest.mark.keyring
@@ -68,11 +69,12 @@ def test_another_person_is_review_and_does_not_match(dnp_ctx: AppContext, pupil:
     assert found.distance is not None and found.distance > 0.65
 
 
-def test_images_with_no_face_are_clear(ctx: AppContext) -> None:
+def test_images_with_no_face_wait_for_a_person(ctx: AppContext) -> None:
     ctx.dnp.add_pupil(ctx.actor, PUPIL)
     for record in check(ctx, face("no_face_cat.png"), face("no_face_coffee.png")):
-        assert (record.verdict, record.faces) == ("clear", [])
-        assert record.reasons[0].startswith("No faces, protected names")
+        assert (record.verdict, record.faces) == ("review", [])
+        assert record.reasons == ["No faces were found. Check that no pupil is shown."]
+        assert record.awaits_no_people and record.no_people_by is None
 
 
 def test_a_name_in_the_file_name_or_caption_blocks_an_image_with_no_face(
@@ -213,6 +215,69 @@ def test_changing_ones_mind_replaces_the_confirmation(ctx: AppContext) -> None:
         assert len(session.execute(select(FaceConfirmation)).all()) == 1
 
 
+# -- no face found: a person confirms that no pupil is shown ---------------------------------
+def test_no_pupil_shown_is_one_confirmation_audited_with_who_and_when(
+    ctx: AppContext, people: dict[str, Actor]
+) -> None:
+    record = check_one(ctx, face("no_face_cat.png"))
+    assert (record.verdict, record.awaits_no_people) == ("review", True)
+    after = ctx.images.confirm_no_people(people["mod1"], record.id, version_id=record.version_id)
+    assert (after.verdict, after.awaits_no_people, after.no_people_by) == ("clear", False, "mod1")
+    assert after.no_people_at == SUITE_NOW
+    assert ctx.images.get(record.id) == after
+    (entry,) = audit.query(ctx.session_factory, AuditFilter(action="image.no_people_confirmed"))
+    assert (entry.actor, entry.subject, entry.at) == ("mod1", f"image_check:{record.id}", SUITE_NOW)
+    assert entry.details == {"faces_found": 0, "verdict": "clear"}
+    assert after.to_dict()["no_people_at"] == SUITE_NOW.isoformat()
+    # Saying it again replaces the earlier word; it does not pile up.
+    again = ctx.images.confirm_no_people(ctx.actor, record.id)
+    assert again.no_people_by == "head"
+    with ctx.session_factory() as session:
+        assert [(r.face_index, r.pupil_id) for r in session.execute(select(FaceConfirmation)).scalars()] == [
+            (0, None)
+        ]
+
+
+def test_no_pupil_shown_is_refused_with_faces_for_the_wrong_people_and_stale_versions(
+    ctx: AppContext, people: dict[str, Actor]
+) -> None:
+    with_face = check_one(ctx, face("biden.jpg"))
+    with pytest.raises(InputError, match=r"1 face\(s\) were found in this image: confirm each face"):
+        ctx.images.confirm_no_people(ctx.actor, with_face.id)
+    cat = check_one(ctx, face("no_face_cat.png"))
+    with pytest.raises(PermissionDenied, match="can confirm that no pupil is shown"):
+        ctx.images.confirm_no_people(people["vol1"], cat.id)  # a volunteer
+    with pytest.raises(NotFound, match="no image check with id 9999"):
+        ctx.images.confirm_no_people(ctx.actor, 9999)
+    ctx.images.confirm_no_people(ctx.actor, cat.id, version_id=cat.version_id)
+    with pytest.raises(ConflictError, match="changed elsewhere"):
+        ctx.images.confirm_no_people(ctx.actor, cat.id, version_id=cat.version_id)
+    with pytest.raises(InputError, match="no face number 1: no face was found in it"):
+        ctx.images.confirm_face(ctx.actor, cat.id, 1, None)
+    assert ctx.images.get(with_face.id).verdict == "review"
+    assert len(audit.query(ctx.session_factory, AuditFilter(action="image.no_people_confirmed"))) == 1
+
+
+def test_no_pupil_shown_does_not_clear_a_name_found_or_a_copy_of_a_blocked_image(
+    ctx: AppContext, tmp_path: Path
+) -> None:
+    ctx.dnp.add_pupil(ctx.actor, PUPIL)
+    named = check_one(ctx, copy("no_face_coffee.png", tmp_path, "alex example.png"))
+    assert ctx.images.confirm_no_people(ctx.actor, named.id).verdict == "blocked"
+    with pytest.raises(PolicyError, match="named in the file name"):
+        ctx.images.export(ctx.actor, named.id, tmp_path / "out.png")
+
+
+def test_an_image_with_no_face_is_not_exported_until_a_person_looks(ctx: AppContext, tmp_path: Path) -> None:
+    record = check_one(ctx, face("no_face_coffee.png"))
+    for blur in (False, True):  # there is nothing to pixelate, so pixelating cannot stand in
+        with pytest.raises(PolicyError, match="no faces were found, and nobody has yet confirmed"):
+            ctx.images.export(ctx.actor, record.id, tmp_path / "coffee.png", blur_flagged=blur)
+    assert not (tmp_path / "coffee.png").exists() and ctx.images.exports() == []
+    ctx.images.confirm_no_people(ctx.actor, record.id)
+    assert ctx.images.export(ctx.actor, record.id, tmp_path / "coffee.png").pixelated_faces == 0
+
+
 # -- batches -------------------------------------------------------------------------------
 def test_a_folder_is_expanded_and_a_bad_file_does_not_stop_the_batch(ctx: AppContext, tmp_path: Path) -> None:
     folder = tmp_path / "event"
@@ -226,7 +291,7 @@ def test_a_folder_is_expanded_and_a_bad_file_does_not_stop_the_batch(ctx: AppCon
     assert [Path(o.path).name for o in outcomes] == ["broken.jpg", "no_face_cat.png"]
     error, record = outcomes
     assert isinstance(error, FileError) and "broken.jpg" in str(error)
-    assert isinstance(record, CheckRecord) and record.verdict == "clear"
+    assert isinstance(record, CheckRecord) and record.verdict == "review" and record.awaits_no_people
     assert seen[0] == (0, 2) and seen[-1] == (2, 2)
     assert [c.id for c in ctx.images.list_checks()] == [record.id]
 

@@ -1,6 +1,8 @@
-"""``smmod dnp add | list`` and ``smmod images check | export``: output and exit codes.
+"""``smmod dnp add | list`` and ``smmod images check | confirm | export``: output and exit
+codes.
 
-Exit codes: 0 clear or review, 1 a blocked or unreadable image, 2 bad input or usage.
+Exit codes: 0 clear or review (or a confirmation saved), 1 a blocked or unreadable image
+(or an export refused), 2 bad input or usage.
 """
 
 from __future__ import annotations
@@ -11,9 +13,11 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from smmod import audit
+from smmod.audit import AuditFilter
 from smmod.cli import main
 from smmod.context import AppContext
-from tests.dnp.conftest import PUPIL, copy, face
+from tests.dnp.conftest import PUPIL, copy, face, two_faces
 
 keyring = pytest.mark.keyring
 
@@ -115,12 +119,25 @@ def test_dnp_add_not_an_image_exits_2_and_stores_nothing(
 
 
 # -- images check ----------------------------------------------------------------------
-def test_check_clear_and_review_exit_0(ctx: AppContext, capsys: pytest.CaptureFixture[str]) -> None:
+def test_check_review_exits_0_and_says_how_to_finish(
+    ctx: AppContext, capsys: pytest.CaptureFixture[str]
+) -> None:
     code, out, _ = run(capsys, "images", "check", face("no_face_cat.png"))
-    assert code == 0 and out.startswith(f"CLEAR    {face('no_face_cat.png')}")
+    (cat,) = ctx.images.list_checks()
+    assert code == 0 and out == (
+        f"REVIEW   {face('no_face_cat.png')}  (check {cat.id})\n"
+        "         - No faces were found. Check that no pupil is shown.\n"
+        f"         To finish: smmod images confirm {cat.id} --no-people\n"
+    )
     code, out, _ = run(capsys, "images", "check", face("biden.jpg"))
-    assert code == 0 and out.startswith(f"REVIEW   {face('biden.jpg')}")
+    biden = ctx.images.list_checks()[0]
+    assert code == 0 and out.startswith(f"REVIEW   {face('biden.jpg')}  (check {biden.id})\n")
     assert "         - 1 face found: a person must confirm" in out
+    left, top, right, bottom = biden.faces[0].box
+    assert f"         face 1 at {left},{top}-{right},{bottom}: not yet confirmed\n" in out
+    assert out.endswith(
+        f"To finish: smmod images confirm {biden.id} --face N (--not-protected | --pupil NAME)\n"
+    )
 
 
 @keyring
@@ -157,7 +174,7 @@ def test_check_a_folder_with_an_unreadable_file_exits_1_and_reports_it(
     code, doc = run_json(capsys, "images", "check", folder)
     assert code == 1 and doc["mode"] == "face_check"
     assert [Path(i["path"]).name for i in doc["images"]] == ["no_face_cat.png", "no_face_coffee.png"]
-    assert {i["verdict"] for i in doc["images"]} == {"clear"}
+    assert {i["verdict"] for i in doc["images"]} == {"review"}  # no face found: a person looks
     (error,) = doc["errors"]
     assert Path(error["path"]).name == "cut.jpg" and error["reason"]
 
@@ -186,13 +203,97 @@ def test_export_needs_confirmed_faces_or_pixelation(
         capsys, "images", "export", face("phone_rotated_gps.jpg"), "--out", out, "--blur-flagged"
     )
     assert (code, err) == (0, "")
-    assert printed == (f"Wrote {out} (upright, no location or metadata, 1 face(s) pixelated).\n")
+    (check,) = ctx.images.list_checks()  # the second export used the first check
+    assert printed == (
+        f"Using check {check.id} of phone_rotated_gps.jpg, with its confirmations.\n"
+        f"Wrote {out} (upright, no location or metadata, 1 face(s) pixelated).\n"
+    )
     with Image.open(out) as image:
         assert image.size == (910, 1137) and dict(image.getexif()) == {}
 
 
-def test_export_a_clear_image(ctx: AppContext, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_an_image_with_no_face_is_exported_once_a_person_confirms_no_pupil_is_shown(
+    ctx: AppContext, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     out = tmp_path / "cat.png"
+    code, _, err = run(capsys, "images", "export", face("no_face_cat.png"), "--out", out)
+    assert code == 1 and "no faces were found, and nobody has yet confirmed" in err and not out.exists()
+    (check,) = ctx.images.list_checks()
+    code, printed, _ = run(capsys, "images", "confirm", str(check.id), "--no-people")
+    assert code == 0
+    assert printed == f"Check {check.id} (no_face_cat.png): no pupil is shown. It is now CLEAR.\n"
     code, printed, _ = run(capsys, "images", "export", face("no_face_cat.png"), "--out", out)
-    assert code == 0 and printed == f"Wrote {out} (upright, no location or metadata).\n"
+    assert code == 0 and printed.endswith(f"Wrote {out} (upright, no location or metadata).\n")
     assert out.is_file()
+    (entry,) = audit.query(ctx.session_factory, AuditFilter(action="image.no_people_confirmed"))
+    assert (entry.actor, entry.subject, entry.details) == (
+        "head", f"image_check:{check.id}", {"faces_found": 0, "verdict": "clear"})
+
+
+# -- images confirm --------------------------------------------------------------------
+def test_confirm_face_by_face_then_export_without_pixelating(
+    ctx: AppContext, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    photo = two_faces(tmp_path)
+    assert run(capsys, "images", "check", photo)[0] == 0
+    (check,) = ctx.images.list_checks()
+    code, printed, _ = run(capsys, "images", "confirm", str(check.id), "--face", "1", "--not-protected")
+    assert code == 0 and printed == (
+        f"Check {check.id} (two-people.jpg): face 1 is not a protected pupil. "
+        "It is now REVIEW; 1 face(s) still to confirm.\n"
+    )
+    code, doc = run_json(capsys, "images", "confirm", str(check.id), "--face", "2", "--not-protected")
+    assert code == 0 and doc["verdict"] == "clear"
+    assert [f["confirmed"] for f in doc["faces"]] == ["not_protected", "not_protected"]
+    out = tmp_path / "out.jpg"
+    code, printed, err = run(capsys, "images", "export", photo, "--out", out)
+    assert (code, err) == (0, "") and printed.endswith("(upright, no location or metadata).\n")
+    trail = audit.query(ctx.session_factory, AuditFilter(action="image.face_confirmed"))
+    assert sorted((e.actor, e.details["face"], e.details["outcome"]) for e in trail) == [
+        ("head", 1, "not_protected"),
+        ("head", 2, "not_protected"),
+    ]
+
+
+def test_confirm_a_face_is_a_named_pupil_blocks_the_image(
+    ctx: AppContext, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pupil, _ = ctx.dnp.add_pupil(ctx.actor, PUPIL, year_group="Year 4")
+    assert run(capsys, "images", "check", face("obama3.jpg"))[0] == 0
+    (check,) = ctx.images.list_checks()
+    code, printed, _ = run(capsys, "images", "confirm", str(check.id), "--face", "1",
+                           "--pupil", "  alex   EXAMPLE ")
+    assert code == 0
+    assert printed == f"Check {check.id} (obama3.jpg): face 1 is alex   EXAMPLE. It is now BLOCKED.\n"
+    assert ctx.images.get(check.id).faces[0].confirmed == f"pupil:{pupil.id}"
+    (entry,) = audit.query(ctx.session_factory, AuditFilter(action="image.face_confirmed"))
+    assert entry.details["pupil_id"] == pupil.id and entry.details["verdict"] == "blocked"
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--face", "1"], "say what face N is: --not-protected, or --pupil NAME"),
+        (["--no-people", "--not-protected"], "--no-people is said of the whole image"),
+        (["--face", "3", "--not-protected"], "the image has no face number 3: its faces are numbered 1 to 1"),
+        (["--face", "1", "--pupil", "Nobody Known"], "no pupil called 'Nobody Known' is on the"),
+        (["--no-people"], "1 face(s) were found in this image: confirm each face instead"),
+        (["--face", "1", "--not-protected", "--pupil", PUPIL], "not allowed with argument"),
+        ([], "one of the arguments --face --no-people is required"),
+    ],
+)
+def test_confirm_bad_input_exits_2_with_one_line_and_changes_nothing(
+    ctx: AppContext, capsys: pytest.CaptureFixture[str], extra: list[str], message: str
+) -> None:
+    ctx.dnp.add_pupil(ctx.actor, PUPIL)
+    run(capsys, "images", "check", face("biden.jpg"))
+    (check,) = ctx.images.list_checks()
+    code, out, err = run(capsys, "images", "confirm", str(check.id), *extra)
+    assert (code, out) == (2, "") and message in err and err.count("\n") == 1
+    assert ctx.images.get(check.id).verdict == "review"
+    assert audit.query(ctx.session_factory, AuditFilter(action="image.face_confirmed")) == []
+
+
+def test_confirm_an_unknown_check_exits_2(ctx: AppContext, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "images", "confirm", "99", "--no-people")
+    assert (code, out) == (2, "") and "no image check with id 99" in err

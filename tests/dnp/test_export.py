@@ -66,6 +66,7 @@ def test_phone_jpeg_loses_location_and_metadata_and_stays_upright(ctx: AppContex
 
 def test_every_export_is_logged_with_hashes_who_and_account(ctx: AppContext, out_dir: Path) -> None:
     record = check_one(ctx, face("no_face_coffee.png"))
+    assert ctx.images.confirm_no_people(ctx.actor, record.id).verdict == "clear"
     exported = ctx.images.export(ctx.actor, record.id, out_dir / "coffee.png")
     assert ctx.images.exports(record.id) == [exported]
     (entry,) = audit.query(ctx.session_factory, AuditFilter(action="image.export"))
@@ -166,6 +167,7 @@ def test_export_refuses_overwriting_the_original_and_a_wrong_file_type(
     source = tmp_path / "coffee.png"
     source.write_bytes(face("no_face_coffee.png").read_bytes())
     record = check_one(ctx, source)
+    ctx.images.confirm_no_people(ctx.actor, record.id)
     with pytest.raises(InputError, match="overwrite the original"):
         ctx.images.export(ctx.actor, record.id, source)
     with pytest.raises(InputError, match=r"must end in \.png"):
@@ -180,6 +182,7 @@ def test_export_of_a_moved_original_says_so(ctx: AppContext, tmp_path: Path) -> 
     source = tmp_path / "coffee.png"
     source.write_bytes(face("no_face_coffee.png").read_bytes())
     record = check_one(ctx, source)
+    ctx.images.confirm_no_people(ctx.actor, record.id)
     source.unlink()
     with pytest.raises(SmmodError, match=r"coffee\.png"):
         ctx.images.export(ctx.actor, record.id, tmp_path / "out.png")
@@ -191,8 +194,10 @@ def test_adding_a_pupil_lists_earlier_exports_to_look_at_again(ctx: AppContext, 
     ctx.images.confirm_face(ctx.actor, phone.id, 1, None)
     with_face = ctx.images.export(ctx.actor, phone.id, out_dir / "sports-day.jpg")
     coffee = check_one(ctx, face("no_face_coffee.png"), caption="Well done Sam Smith!")
+    ctx.images.confirm_no_people(ctx.actor, coffee.id)
     named = ctx.images.export(ctx.actor, coffee.id, out_dir / "coffee.png")
     cat = check_one(ctx, face("no_face_cat.png"))
+    ctx.images.confirm_no_people(ctx.actor, cat.id)
     ctx.images.export(ctx.actor, cat.id, out_dir / "cat.png")
 
     _, takedowns = ctx.dnp.add_pupil(ctx.actor, "Zoe Zed")

@@ -1,23 +1,28 @@
-"""Fixtures: the handover scene on an in-memory keyring, or on the real one (CI)."""
+"""Fixtures: the handover scene, on the real Secret Service keyring.
+
+Every test that takes ``scene`` is marked ``keyring`` (through the fixture's one
+parameter): it runs on the real keyring under this run's throwaway service, is skipped
+where there is none, and fails instead under ``SMMOD_REQUIRE_KEYRING=1`` (CI). A test
+that needs the keyring to fail wraps the real one in ``FaultyKeyring`` or
+``RefusesRealKeys`` (tests/keyring_support.py), so even then what is left in the keyring
+afterwards is checked in the real one.
+"""
 
 from __future__ import annotations
 
 import pytest
-from keyring.backend import KeyringBackend
 
 from smmod.context import AppContext
 from smmod.identity import Actor
-from tests.accounts.helpers import TEST_SERVICE, MemoryKeyring
 from tests.handover.helpers import Scene, build_scene
 
 
-@pytest.fixture
-def scene(ctx: AppContext, people: dict[str, Actor]) -> Scene:
-    return build_scene(ctx, people, MemoryKeyring(), TEST_SERVICE)
+@pytest.fixture(params=[pytest.param("real", marks=pytest.mark.keyring, id="keyring")])
+def scene(request: pytest.FixtureRequest, ctx: AppContext, people: dict[str, Actor],
+          keyring_service: str) -> Scene:
+    """Riley's departure (tests/handover/helpers.py), its passwords in the real keyring.
 
-
-@pytest.fixture
-def real_scene(ctx: AppContext, people: dict[str, Actor], app_keyring: KeyringBackend,
-               keyring_service: str) -> Scene:
-    """The same scene on the real Secret Service keyring, under this run's test service."""
-    return build_scene(ctx, people, app_keyring, keyring_service)
+    ``app_keyring`` also points the context's own vault (the CLI's) at the same service.
+    """
+    backend = request.getfixturevalue("app_keyring")
+    return build_scene(ctx, people, backend, keyring_service)

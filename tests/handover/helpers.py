@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 from keyring.backend import KeyringBackend
@@ -27,7 +27,11 @@ from smmod.vault import Vault
 from tests.accounts.helpers import TODAY, active_account, make_accounts
 from tests.conftest import TRAINED
 
-LEAVING = date(2026, 12, 18)
+# Every date is relative to the test clock's day (TODAY), so the scene means the same on
+# whichever day SMMOD_TEST_NOW puts the suite.
+LEAVING = TODAY + timedelta(days=16)  # a little over two weeks' notice
+OLD_TRAINING = date(TODAY.year - 2, 1, 10)  # Olly Old's: 12 months on, it ran out last year
+OLD_TRAINING_EXPIRED = date(TODAY.year - 1, 1, 10)
 PE_SECRET = "Pe-0ld-Secret!42"
 MUSIC_SECRET = "Mu-0ld-Secret!17"
 
@@ -74,7 +78,7 @@ class Scene:
 def add_people(ctx: AppContext, people: dict[str, Actor]) -> None:
     """Two more: Casey Cover (eligible staff) and Olly Old (training expired)."""
     for username, name, trained in (("run3", "Casey Cover", TRAINED),
-                                    ("old1", "Olly Old", date(2025, 1, 10))):
+                                    ("old1", "Olly Old", OLD_TRAINING)):
         ctx.staff.add(people["head"], StaffInput(name=name, username=username,
                                                  roles=frozenset({"staff"}),
                                                  policy_read_on=trained, trained_on=trained))
@@ -88,10 +92,9 @@ def build_scene(ctx: AppContext, people: dict[str, Actor], backend: KeyringBacke
     accounts = make_accounts(ctx)
     vault = Vault(backend, service=service)
     creds = CredentialService(ctx.session_factory, vault, rotate_days=lambda: 365,
-                              password_length=lambda: 20, today=lambda: TODAY)
+                              password_length=lambda: 20)  # both on the context's clock
     handover = HandoverService(ctx.session_factory, vault, creds,
-                               records_dir=ctx.paths.records_dir, expiry_months=lambda: 12,
-                               today=lambda: TODAY)
+                               records_dir=ctx.paths.records_dir, expiry_months=lambda: 12)
     ctx.__dict__.update(credentials=creds, vault=vault, handover=handover)
     scene = Scene(ctx, people, accounts, creds, handover, vault, backend, service)
     scene.pe = active_account(accounts, people)
@@ -104,7 +107,7 @@ def build_scene(ctx: AppContext, people: dict[str, Actor], backend: KeyringBacke
                               secret=PE_SECRET).id
     scene.music_cred = creds.add(head, scene.music, login_name="music@oakfield.sch.uk",
                                  secret=MUSIC_SECRET).id
-    received = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
+    received = ctx.clock.now() - timedelta(days=9, hours=1)
     for n, (author, text) in enumerate((
             ("A Parent", "When is the Year 9 netball fixture against Hillside?"),
             ("Jo Public", "Great result on Saturday, well done to the under-14s!"))):

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from smmod import audit
+from smmod import formatting as fmt
 from smmod.errors import ConflictError, InputError, PolicyError
 from smmod.handover import AccountDecision, HandoverRefused, Plan
 from smmod.store.models import AccountRole, CredentialRotation, HandoverTask, Incident, QueueItem
@@ -66,9 +67,10 @@ def test_a_full_handover_transfers_closes_rotates_and_reassigns(scene):
     assert scene.creds.get(scene.pe_cred).pending_rotation
     assert scene.creds.get(scene.pe_cred).rotate_by == TODAY + timedelta(days=365)
     pending = scene.handover.pending_rotations()
-    assert [(r.login_name, r.rotated_by) for r in pending] == [("pe@oakfield.sch.uk",
-                                                                 "Hannah Head")]
-    # (the closed account's rotation is not nagged about)
+    # The closed account is still on the platform until its deletion is confirmed, so its
+    # new password must still be changed there.
+    assert [(r.login_name, r.rotated_by) for r in pending] == [
+        ("music@oakfield.sch.uk", "Hannah Head"), ("pe@oakfield.sch.uk", "Hannah Head")]
     with scene.ctx.session_factory() as session:
         assert {r.status for r in session.execute(select(CredentialRotation)).scalars()} == {
             "pending"}
@@ -98,7 +100,7 @@ def test_every_change_is_audited_with_the_handover_number(scene):
                               "handover.apply"])
     transfer = next(e for e in entries if e.action == "account.transfer")
     assert transfer.details["new_lead"] == "Morgan Moderator"
-    assert transfer.reason == "handover #1: Riley Runner leaving on 18 Dec 2026"
+    assert transfer.reason == f"handover #1: Riley Runner leaving on {fmt.day(LEAVING)}"
 
 
 def test_no_secret_reaches_the_database(scene):
@@ -137,12 +139,17 @@ def test_a_leaving_administrator_loses_password_access_at_once(scene):
 def test_confirming_rotations_and_ticking_deferred_steps_clears_the_lists(scene):
     _apply(scene)
     head = scene.people["head"]
-    rotation = scene.handover.pending_rotations()[0]
-    scene.handover.confirm_rotation(head, rotation.rotation_id)
-    assert scene.handover.pending_rotations() == []
+    music, pe = scene.handover.pending_rotations()
+    scene.handover.confirm_rotation(head, pe.rotation_id)
+    assert scene.handover.pending_rotations() == [music]  # closed, but not yet deleted
+    [reminder] = scene.creds.reminders()
+    assert (reminder.login_name, reminder.state) == ("music@oakfield.sch.uk", "pending")
+    assert "the account is closed but still there until it is deleted" in reminder.message
     task = scene.handover.outstanding_tasks()[0]
-    scene.handover.complete_task(head, task.task_id)
+    assert task.step == "platform"
+    scene.handover.complete_task(head, task.task_id)  # deleted on the platform
     assert scene.handover.outstanding_tasks() == []
+    assert scene.handover.pending_rotations() == [] and scene.creds.reminders() == []
     with pytest.raises(InputError, match="already done"):
         scene.handover.complete_task(head, task.task_id)
 
@@ -157,7 +164,7 @@ def test_the_record_is_linked_from_the_person_and_each_account(scene, tmp_path):
     result = _apply(scene, render=render)
     assert result.record_file is not None and result.record_file.is_file()
     assert result.record_file.parent == scene.ctx.paths.records_dir
-    assert written == [("Handover record #1", "handover-0001-run1-2026-12-18.pdf")]
+    assert written == [("Handover record #1", f"handover-0001-run1-{LEAVING.isoformat()}.pdf")]
     links = scene.handover.records_for_staff(scene.leaver.staff_id)
     assert [(link.handover_id, link.outcome, link.path) for link in links] == [
         (1, "left", result.record_file)]

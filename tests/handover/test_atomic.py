@@ -1,7 +1,8 @@
 """A failure at any step of applying leaves the database and the real keyring as they were.
 
-These run against the real Secret Service keyring (``scripts/with-keyring.sh``; CI sets
-SMMOD_REQUIRE_KEYRING=1 so they cannot be skipped there).
+Like every test on the handover ``scene``, these run against the real Secret Service
+keyring (``scripts/with-keyring.sh``; CI sets SMMOD_REQUIRE_KEYRING=1 so they cannot be
+skipped there).
 """
 
 from __future__ import annotations
@@ -17,8 +18,6 @@ from smmod.handover import APPLY_STEPS
 from smmod.vault import VaultError
 from tests.handover.helpers import LEAVING, MUSIC_SECRET, PE_SECRET, Scene, db_dump, full_plan
 from tests.keyring_support import RefusesRealKeys
-
-pytestmark = pytest.mark.keyring
 
 NEW = {"pe": "Atomic-Pe-Secret-5521!", "music": "Atomic-Music-Secret-8812?"}
 
@@ -45,8 +44,7 @@ def _prepare(scene: Scene):
 
 
 @pytest.mark.parametrize("step", APPLY_STEPS)
-def test_a_failure_at_each_step_changes_nothing(real_scene, step):
-    scene = real_scene
+def test_a_failure_at_each_step_changes_nothing(scene, step):
     summary, plan, secrets = _prepare(scene)
     before = _snapshot(scene)
     assert before[1][scene.key(scene.pe_cred)] == PE_SECRET
@@ -72,9 +70,8 @@ def test_a_failure_at_each_step_changes_nothing(real_scene, step):
     assert scene.secret(scene.music_cred) == NEW["music"]
 
 
-def test_a_real_commit_failure_puts_the_swapped_secrets_back(real_scene):
+def test_a_real_commit_failure_puts_the_swapped_secrets_back(scene):
     """The database itself refuses the COMMIT (a deferred foreign key), after the swap."""
-    scene = real_scene
     summary, plan, secrets = _prepare(scene)
     before = _snapshot(scene)
 
@@ -94,8 +91,7 @@ def test_a_real_commit_failure_puts_the_swapped_secrets_back(real_scene):
     assert scene.secret(scene.music_cred) == MUSIC_SECRET
 
 
-def test_a_keyring_that_refuses_the_swap_changes_nothing(real_scene):
-    scene = real_scene
+def test_a_keyring_that_refuses_the_swap_changes_nothing(scene):
     summary, plan, secrets = _prepare(scene)
     before = _snapshot(scene)
     real = scene.vault.backend

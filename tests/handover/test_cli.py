@@ -6,13 +6,14 @@ import json
 
 import pytest
 
+from smmod import formatting as fmt
 from smmod.cli import main
 from tests.handover.helpers import LEAVING
 
 
 @pytest.fixture
 def shell(scene, capsys):
-    scene.ctx.settings.set("training.expiry_months", 60)  # the CLI uses the real clock
+    """The CLI opens its own context, on the test clock like every other (tests/conftest.py)."""
     capsys.readouterr()
 
     def run(*argv: str) -> tuple[int, str, str]:
@@ -49,7 +50,7 @@ def test_plan_text_for_people_and_by_full_name(shell, scene):
     code, out, err = shell("handover", "plan", "Riley Runner")
     assert (code, err) == (0, "")
     lines = out.splitlines()
-    assert lines[0] == "Riley Runner (run1), leaving on 18 Dec 2026"
+    assert lines[0] == f"Riley Runner (run1), leaving on {fmt.day(LEAVING)}"
     assert lines[1].startswith("A handover for them is saved")
     assert any(line.startswith("@oakfield_pe (instagram)") and "R2: name another runner" in line
                for line in lines)

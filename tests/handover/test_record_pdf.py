@@ -5,13 +5,16 @@ from __future__ import annotations
 import shutil
 import subprocess
 import unicodedata
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
+from smmod import formatting as fmt
 from smmod.errors import SmmodError
 from smmod.handover import RecordDocument
 from smmod.ui.handover.pdf import render_pdf
+from tests.accounts.helpers import TODAY
 from tests.handover.helpers import LEAVING, MUSIC_SECRET, PE_SECRET, full_plan
 
 NEW = {"pe": "Pdf-Pe-Secret-4410!", "music": "Pdf-Music-Secret-9902?"}
@@ -40,14 +43,16 @@ def _text(path: Path) -> str:
 def test_the_record_says_who_when_what_and_what_is_left(record):
     assert record.read_bytes().startswith(b"%PDF")
     text = _text(record)
+    due = TODAY + timedelta(days=14)  # the deferred step in full_plan
     for expected in (
-        "Handover record: Riley Runner", "Riley Runner (run1)", "Leaving date 18 December 2026",
+        "Handover record: Riley Runner", "Riley Runner (run1)",
+        f"Leaving date {fmt.day(LEAVING, long_month=True)}",
         "Handover by Hannah Head", "Transferred", "new lead: Morgan Moderator", "Closed",
-        "The music department's news", "due 8 Dec 2026", "✓ done",
-        "pe@oakfield.sch.uk", "music@oakfield.sch.uk", "24 Nov 2026", "Pending",
+        "The music department's news", f"due {fmt.day(due)}", "✓ done",
+        "pe@oakfield.sch.uk", "music@oakfield.sch.uk", fmt.day(TODAY), "Pending",
         "Queue item #1", "Queue item #2", "Incident #1: Abusive", "Sam Senior",
-        "@oakfield_music (facebook): Delete or deactivate the account on the platform (due 8 "
-        "December 2026)",
+        "@oakfield_music (facebook): Delete or deactivate the account on the platform (due "
+        f"{fmt.day(due, long_month=True)})",
         "On the platform, for each rotated password (music@oakfield.sch.uk on @oakfield_music "
         "(facebook); pe@oakfield.sch.uk on @oakfield_pe (instagram)):",
         "2. Remove Riley Runner's admin role on the platform",

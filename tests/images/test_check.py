@@ -26,6 +26,7 @@ from smmod.images import (
     check_image,
     descriptors_for_reference,
 )
+from smmod.images.check import NO_FACES
 from smmod.images.faces import classify
 from tests.images.conftest import REFERENCE_PUPIL_ID, fixture
 
@@ -89,11 +90,12 @@ def test_other_person_needs_review(assisted: dict[str, CheckResult]) -> None:
 
 
 @pytest.mark.parametrize("name", ["no_face_cat.png", "no_face_coffee.png"])
-def test_no_face_is_clear(assisted: dict[str, CheckResult], name: str) -> None:
+def test_no_face_found_is_review_not_clear(assisted: dict[str, CheckResult], name: str) -> None:
+    # A missed face must not publish a pupil: a person looks at every image.
     result = assisted[name]
     assert result.faces == []
-    assert result.verdict == Verdict.CLEAR
-    assert result.reasons[0] == "No faces, protected names or earlier flagged copies were found."
+    assert result.verdict == Verdict.REVIEW
+    assert result.reasons == ["No faces were found. Check that no pupil is shown."]
 
 
 def test_result_describes_the_file(assisted: dict[str, CheckResult]) -> None:
@@ -178,7 +180,8 @@ def test_copy_of_blocked_image_inherits_block(
 
 @pytest.mark.parametrize(
     ("earlier_verdict", "expected"),
-    [("review", Verdict.REVIEW), ("blocked", Verdict.BLOCKED), ("clear", Verdict.CLEAR)],
+    # A copy of a clear image with no face found still waits for a person's look.
+    [("review", Verdict.REVIEW), ("blocked", Verdict.BLOCKED), ("clear", Verdict.REVIEW)],
 )
 def test_duplicate_inherits_earlier_verdict(
     assisted: dict[str, CheckResult], tmp_path: Path, earlier_verdict: str, expected: Verdict
@@ -198,7 +201,7 @@ def test_unrelated_image_is_not_a_duplicate(assisted: dict[str, CheckResult]) ->
         earlier=[EarlierCheck(5, blocked.phash, blocked.dhash, "blocked")],
     )
     assert result.duplicate_of is None
-    assert result.verdict == Verdict.CLEAR
+    assert result.verdict == Verdict.REVIEW and result.reasons == [NO_FACES]
 
 
 def test_in_memory_copy_has_same_hashes(assisted: dict[str, CheckResult], tmp_path: Path) -> None:

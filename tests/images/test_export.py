@@ -90,8 +90,7 @@ def test_pixelated_face_is_no_longer_detected(tmp_path: Path) -> None:
     dst = tmp_path / "pixelated.jpg"
     export_safe_copy(fixture("obama.jpg"), dst, pixelate_boxes=[f.box for f in before.faces])
     after = check_image(dst)
-    assert after.faces == []
-    assert after.verdict == Verdict.CLEAR
+    assert after.faces == []  # not by any pass: upright, turned, tilted or the CNN
     # Only the face area changed: a corner far from the face is the same picture.
     with Image.open(fixture("obama.jpg")) as original, Image.open(dst) as exported:
         corner = (0, original.height - 200, 200, original.height)

@@ -8,6 +8,7 @@ import pytest
 from PIL import Image, TiffImagePlugin
 
 from smmod.images import Verdict, check_image, decode_image
+from smmod.images.check import NO_FACES
 from smmod.images.metadata import read_metadata
 from smmod.images.xmp import read_xmp
 from tests.images.conftest import fixture, plain_image
@@ -29,12 +30,13 @@ def test_phone_photo_gps_in_exif_and_xmp() -> None:
     assert wheres == {"EXIF GPS", "XMP exif:GPSLatitude", "XMP exif:GPSLongitude"}
 
 
-def test_gps_alone_is_reported_but_clear(tmp_path: Path) -> None:
+def test_gps_alone_is_reported_and_does_not_block(tmp_path: Path) -> None:
     path = jpeg_with(tmp_path / "IMG_0100.jpg", exif=gps_exif((53.0, 48.0, 0.0), (1.0, 33.0, 0.0)))
     result = check_image(path)
     assert result.gps_in_exif
     assert result.gps_position == pytest.approx((53.8, -1.55))
-    assert result.verdict == Verdict.CLEAR
+    # Review only because no face was found (a person must look), not for the location.
+    assert result.verdict == Verdict.REVIEW and NO_FACES in result.reasons
     assert any("Location metadata" in r and "removes it" in r for r in result.reasons)
 
 
@@ -59,13 +61,13 @@ def test_xmp_place_names_are_reported(tmp_path: Path) -> None:
         ("XMP Iptc4xmpCore:Location", "Main playing field"),
     }
     assert not result.gps_in_exif
-    assert result.verdict == Verdict.CLEAR
+    assert result.verdict == Verdict.REVIEW and NO_FACES in result.reasons
 
 
 def test_no_location_in_a_plain_image(tmp_path: Path) -> None:
     result = check_image(plain_image(tmp_path / "plain.png"))
     assert (result.gps_in_exif, result.locations) == (False, [])
-    assert result.reasons == ["No faces, protected names or earlier flagged copies were found."]
+    assert result.reasons == [NO_FACES]
 
 
 @pytest.mark.parametrize(
@@ -103,7 +105,7 @@ def test_hostile_xmp_in_a_file_still_gives_a_verdict(tmp_path: Path) -> None:
         b"<x:xmpmeta xmlns:x='adobe:ns:meta/'>&e;</x:xmpmeta>"
     )
     result = check_image(jpeg_with(tmp_path / "IMG_0103.jpg", xmp=packet))
-    assert result.verdict == Verdict.CLEAR
+    assert result.verdict == Verdict.REVIEW and NO_FACES in result.reasons
     assert any("malformed" in reason for reason in result.reasons)
 
 
@@ -115,6 +117,6 @@ def test_garbage_exif_block_does_not_crash(tmp_path: Path) -> None:
     segment = b"\xff\xe1" + (len(garbage) + 2).to_bytes(2, "big") + garbage
     path.write_bytes(data[:2] + segment + data[2:])
     result = check_image(path)
-    assert result.verdict == Verdict.CLEAR
+    assert result.verdict == Verdict.REVIEW and NO_FACES in result.reasons
     assert not result.gps_in_exif
     assert any(r.startswith("Note:") and "corrupt exif" in r.lower() for r in result.reasons)

@@ -9,6 +9,7 @@ from PIL import Image
 from PIL.PngImagePlugin import PngInfo
 
 from smmod.images import ProtectedPerson, Verdict, check_image
+from smmod.images.check import NO_FACES
 from smmod.images.names import find_names, words
 from tests.images.conftest import plain_image
 
@@ -160,7 +161,7 @@ def test_similar_name_in_file_name_is_not_a_match(tmp_path: Path) -> None:
     path = plain_image(tmp_path / "Janet_Smithson_sports_day.jpg", format="JPEG")
     result = check_image(path, protected=[JANE])
     assert result.names == []
-    assert result.verdict == Verdict.CLEAR
+    assert result.verdict == Verdict.REVIEW and result.reasons == [NO_FACES]
 
 
 def test_name_in_caption(tmp_path: Path) -> None:
@@ -208,12 +209,12 @@ def test_name_in_xmp(tmp_path: Path, field: str) -> None:
     assert where_found(path, [ZOE, JANE]) == {f"XMP {field}"}
 
 
-def test_xmp_without_the_name_is_clear(tmp_path: Path) -> None:
+def test_xmp_without_the_name_does_not_block(tmp_path: Path) -> None:
     body = "".join(template.format("Janet Smithson") for template in XMP_FIELDS.values())
     path = jpeg_with(tmp_path / "IMG_0005.jpg", xmp=xmp_packet(body))
     result = check_image(path, protected=[JANE, ZOE])
     assert result.names == []
-    assert result.verdict == Verdict.CLEAR
+    assert result.verdict == Verdict.REVIEW and result.reasons == [NO_FACES]
 
 
 def test_name_in_png_xmp_and_text_chunk(tmp_path: Path) -> None:

@@ -117,14 +117,15 @@ def test_missing_item(desk: Desk) -> None:
         desk.moderation.act(desk.people["mod1"], ActionRequest(999, "acknowledge"))
 
 
-def test_acknowledge_and_reply_stop_the_clock_hide_does_not(desk: Desk) -> None:
+def test_acknowledge_reply_and_hide_each_stop_the_clock(desk: Desk) -> None:
+    """Hiding offensive content is the response R8 asks for, so it stops the clock (R7)."""
     mod = desk.people["mod1"]
     hidden, acked, replied = desk.add("a"), desk.add("b"), desk.add("c")
     desk.moderation.act(mod, ActionRequest(hidden, "hide", reason=REASON))
     desk.moderation.act(mod, ActionRequest(acked, "acknowledge"))
     desk.moderation.act(mod, ActionRequest(replied, "reply", reply_text="Thank you!", template="thank_you"))
-    assert desk.item(hidden).first_response_at is None
-    assert desk.item(hidden).status == "new"
+    assert desk.item(hidden).first_response_at is not None
+    assert desk.item(hidden).status == "hidden"
     for item_id in (acked, replied):
         item = desk.item(item_id)
         assert item.first_response_at is not None

@@ -52,7 +52,7 @@ def test_escalation_opens_an_incident_and_stops_the_clock(desk: Desk) -> None:
         1,
     )
     assert summary.police_advised and summary.police_suggested
-    assert summary.title == "Rob Troll on instagram: @oakfield_pe"
+    assert summary.title == "Rob Troll on Instagram (@oakfield_pe)"
     item = desk.item(item_id)
     assert item.status == "escalated" and item.first_response_at is not None
     (action,) = desk.moderation.actions_for(item_id)
@@ -99,7 +99,7 @@ def test_evidence_survives_deletion_and_later_edits(desk: Desk) -> None:
     assert (evidence.text, evidence.author_name, evidence.platform_item_id) == (RACIST, "Rob Troll", "ig-555")
     assert evidence.account_label == "instagram: @oakfield_pe"
     assert set(evidence.flags) >= {"discriminatory", "police_advised_suggested"}
-    assert evidence.screening[0]["matched"] == ["pakis"]
+    assert evidence.screening[0]["matched"] == ["pakis", "pattern=slur"]
     kinds = [a.kind for a in detail.actions]
     assert kinds == ["escalate", "delete"]
     whats = [t.what for t in detail.timeline]

@@ -170,8 +170,9 @@ def test_every_flag_says_what_matched_and_police_advised_is_a_suggestion(desk: D
     found = desk.moderation.screening_for(item_id)
     by_flag = {f.flag: f for f in found.flags}
     assert by_flag["threat"].rule_id == "threats"
-    assert by_flag["threat"].matched == ("Watch your back",)
-    assert by_flag["offensive"].matched[0].startswith("f.u.c.k")
+    assert by_flag["threat"].matched == ("Watch your back", "pattern=threatening phrase")
+    assert by_flag["offensive"].matched[0] == "you f.u.c.k.i.n.g idiot"
+    assert "read as=f.u.c.k.i.n.g → fucking (spaced)" in by_flag["offensive"].matched
     start, end = by_flag["threat"].spans[0]
     assert item.text[start:end] == "Watch your back"
     assert found.police_suggested
@@ -325,20 +326,20 @@ def test_a_bad_rule_is_refused_and_nothing_changes(desk: Desk, bad: dict[str, An
     with pytest.raises(InputError) as err:
         desk.moderation.rules.save(desk.people["mod1"], data, version_id=None)
     assert err.value.field == field
-    assert len(desk.moderation.rules.list_rules()) == 9
+    assert len(desk.moderation.rules.list_rules()) == 13
 
 
 def test_export_and_import_round_trip(desk: Desk, tmp_path: Path) -> None:
     store = desk.moderation.rules
     target = tmp_path / "rules.json"
-    assert store.export_file(target) == 9
+    assert store.export_file(target) == 13
     exported = json.loads(target.read_text(encoding="utf-8"))
     exported["rules"] = exported["rules"][:2]
     target.write_text(json.dumps(exported), encoding="utf-8")
     assert store.import_file(desk.people["mod1"], target) == 2
     assert [i.rule.id for i in store.list_rules()] == ["threats", "discriminatory"]
     assert desk.moderation.screening_for(desk.add("fuck off")).flags == ()
-    assert store.restore_defaults(desk.people["mod1"]) == 9
+    assert store.restore_defaults(desk.people["mod1"]) == 13
 
 
 @pytest.mark.parametrize(
@@ -360,7 +361,7 @@ def test_a_bad_rules_file_changes_nothing(desk: Desk, tmp_path: Path, content: b
     with pytest.raises(InputError, match=problem) as err:
         desk.moderation.rules.import_file(desk.people["mod1"], path)
     assert "bad.json" in str(err.value)
-    assert len(desk.moderation.rules.list_rules()) == 9
+    assert len(desk.moderation.rules.list_rules()) == 13
 
 
 def test_missing_rules_file(desk: Desk, tmp_path: Path) -> None:
@@ -382,7 +383,8 @@ def test_an_edited_word_list_is_used_at_once(desk: Desk) -> None:
     assert (
         profanity.shipped
         and not profanity.edited
-        and profanity.used_by == ("profanity", "parent-inappropriate", "student-inappropriate")
+        and profanity.used_by
+        == ("abuse-of-pupil", "abuse-of-staff", "profanity", "parent-inappropriate", "student-inappropriate")
     )
     assert desk.moderation.screening_for(desk.add("you plonker")).flags == ()
     saved = lists.save(mod, "profanity", profanity.text + "\nplonker*\n", version_id=None)
@@ -414,3 +416,35 @@ def test_a_new_word_list_cannot_be_removed_while_a_rule_uses_it(desk: Desk) -> N
         desk.moderation.wordlists.reset(mod, "fundraising")
     with pytest.raises(InputError):
         desk.moderation.wordlists.save(mod, "Bad Name", "x", version_id=None)
+
+
+def test_a_masked_insult_at_a_teacher_is_stored_with_its_reading(desk: Desk) -> None:
+    text = "that teacher is a f***ing joke"
+    item_id = desk.add(text, author_kind="public")
+    assert {"offensive", "abuse_of_staff"} <= set(flags_of(desk, item_id))
+    found = desk.moderation.screening_for(item_id)
+    (abuse,) = [f for f in found.flags if f.flag == "abuse_of_staff"]
+    assert abuse.rule_id == "abuse-of-staff"
+    assert abuse.matched == (
+        text,
+        "pattern=member of staff + insult",
+        "read as=f***ing → fucking (masked)",
+    )
+    assert [text[a:b] for a, b in abuse.spans] == [text]
+    assert not found.police_suggested
+    assert desk.item(item_id).priority == 2
+
+
+def test_self_harm_suggests_the_safeguarding_lead_not_the_police(desk: Desk) -> None:
+    item_id = desk.add("I can't do this anymore, I want to kill myself", author_kind="student")
+    flags = flags_of(desk, item_id)
+    assert {"self_harm", "safeguarding_lead_suggested"} <= set(flags)
+    found = desk.moderation.screening_for(item_id)
+    assert not found.police_suggested
+    assert "safeguarding_support" in found.suggested_templates
+    assert desk.item(item_id).priority == 3
+
+
+def test_ordinary_comments_get_no_flag(desk: Desk) -> None:
+    for text in ["Lovely photos from the carol concert", "Thank you Mr Hughes, my son loved the trip"]:
+        assert flags_of(desk, desk.add(text, author_kind="parent")) == {}

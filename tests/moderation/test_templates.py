@@ -130,7 +130,7 @@ def test_a_school_edit_wins_and_can_be_reset(desk: Desk) -> None:
     assert saved.shipped_body == before.body
     item_id = desk.add("Lovely concert")
     assert (
-        desk.moderation.render_template("thank_you", item_id) == "Thanks Pat Parent from all at Our School."
+        desk.moderation.render_template("thank_you", item_id) == "Thanks Pat Parent from all at the school."
     )
     with pytest.raises(ConflictError):
         store.save(mod, "thank_you", kind="reply", title="x", body="y", version_id=None)

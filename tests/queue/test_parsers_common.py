@@ -6,8 +6,9 @@ import codecs
 import csv
 import dataclasses
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -85,19 +86,19 @@ def test_forced_format_is_used(tmp_path: Path) -> None:
 
 def test_unknown_format_is_refused() -> None:
     with pytest.raises(InputError, match="unknown format 'xlsx'"):
-        parse_file(DATA / "facebook_comments.csv", fmt="xlsx")
+        parse_file(DATA / "facebook_comments.csv", fmt="xlsx", now=NOW)
 
 
 def test_missing_file_and_folder(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="the file does not exist"):
-        parse_file(tmp_path / "nope.csv")
+        parse_file(tmp_path / "nope.csv", now=NOW)
     with pytest.raises(InputError, match="is a folder, not a file"):
-        parse_file(tmp_path)
+        parse_file(tmp_path, now=NOW)
 
 
 def test_parse_bytes_names_the_source() -> None:
     with pytest.raises(InputError, match=r"^pasted text: the file is empty$"):
-        parse_bytes(b"", "pasted text")
+        parse_bytes(b"", "pasted text", now=NOW)
 
 
 def test_raise_for_problems_refuses_the_whole_file(tmp_path: Path) -> None:
@@ -113,7 +114,23 @@ def test_raise_for_problems_refuses_the_whole_file(tmp_path: Path) -> None:
 
 
 def test_clean_result_does_not_raise() -> None:
-    parse_file(DATA / "facebook_comments.csv", now=NOW).raise_for_problems()
+    sample = DATA / "facebook_comments.csv"
+    with sample.open(encoding="utf-8-sig", newline="") as handle:
+        comments = [row for row in csv.DictReader(handle) if any(row.values())]
+    assert len(comments) == 5  # the sample's last line is an empty row, which is skipped
+    result = parse_file(sample, now=NOW)
+    assert result.problems == []
+    assert result.rejects() == []
+    assert [item.platform_item_id for item in result.items] == [row["Comment ID"] for row in comments]
+    items = list(result.items)
+
+    assert result.raise_for_problems() is None
+    assert result.items == items  # the policy only judges; nothing is dropped or changed
+    assert result.problems == []
+    # The same file with one bad row added is refused, so the check above was a real one.
+    broken = sample.read_text(encoding="utf-8-sig") + "1043_2299,,Zed,1,31/02/2026 10:00,0,Hi,\n"
+    with pytest.raises(ImportRejected):
+        parse_bytes(broken.encode("utf-8"), sample.name, now=NOW).raise_for_problems()
 
 
 def test_rejects_file_keeps_the_original_columns_and_the_reason(tmp_path: Path) -> None:
@@ -168,7 +185,8 @@ def test_content_hash_ignores_case_and_spacing_but_not_time() -> None:
     when = datetime(2026, 11, 20, 9, 15, tzinfo=UTC)
     base = content_hash("Sarah Whitfield", "Is the fair on?", when)
     assert content_hash("  sarah  WHITFIELD", "Is the\n fair on? ", when) == base
-    assert content_hash("Sarah Whitfield", "Is the fair on?", when.astimezone()) == base
+    for zone in (ZoneInfo("Europe/London"), ZoneInfo("Pacific/Auckland"), timezone(timedelta(hours=-5))):
+        assert content_hash("Sarah Whitfield", "Is the fair on?", when.astimezone(zone)) == base
     assert content_hash("Sarah Whitfield", "Is the fair on?", when + timedelta(seconds=1)) != base
     assert content_hash("Sarah Whitfield", "Is the fete on?", when) != base
     # NFC and NFD spellings of "Siân" are the same person.

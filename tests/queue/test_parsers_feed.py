@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from smmod.errors import InputError, RowProblem
+from smmod.errors import InputError
 from smmod.queue.feed_import import strip_html
 from smmod.queue.parsers import ParseResult, parse_bytes, parse_file
 
@@ -87,12 +87,27 @@ def test_empty_feed_is_not_an_error() -> None:
     assert (result.items, result.problems) == ([], [])
 
 
-def test_item_without_a_date_is_a_row_problem() -> None:
+def test_item_without_a_date_takes_the_time_it_was_read() -> None:
+    # Until issue 12 an entry with no date was refused; now it takes the reading time.
     result = parse_xml(rss("<item><title>a</title></item><item><title>b</title>"
                            "<pubDate>Sat, 21 Nov 2026 10:00:00 GMT</pubDate></item>"))  # fmt: skip
-    assert result.problems == [RowProblem(1, "pubDate", "received_at is empty")]
-    assert [i.row for i in result.items] == [2]
-    assert "<title>a</title>" in result.rejected_raw[1]  # type: ignore[operator]
+    assert result.problems == []
+    assert [(i.row, i.received_at) for i in result.items] == [
+        (1, NOW),
+        (2, datetime(2026, 11, 21, 10, 0, tzinfo=UTC)),
+    ]
+    assert result.notes == ["1 entry has no date: given the time the feed was read."]
+
+
+def test_item_with_an_unreadable_date_is_listed_and_the_others_kept() -> None:
+    result = parse_xml(rss("<item><title>a</title><pubDate>soon-ish</pubDate></item><item><title>b</title>"
+                           "<pubDate>Sat, 21 Nov 2026 10:00:00 GMT</pubDate></item>"))  # fmt: skip
+    assert [str(p) for p in result.problems] == [
+        "entry 1, field 'pubDate': 'soon-ish' is not a date smmod understands (use e.g. "
+        "2026-11-24T14:05:00Z, 24/11/2026 14:05 or Tue, 24 Nov 2026 14:05:00 GMT)"
+    ]
+    assert [i.text for i in result.items] == ["b"]
+    assert result.rejected_raw[1] == {"id": "", "title": "a", "link": "", "date": "soon-ish"}
 
 
 def test_strip_html_keeps_words_and_drops_markup() -> None:
@@ -117,13 +132,16 @@ def test_malformed_xml_names_the_line() -> None:
 
 
 def test_xml_that_is_not_a_feed() -> None:
-    with pytest.raises(InputError, match="expected <rss> or <feed>, found <html>"):
+    with pytest.raises(InputError, match="expected <rss>, <rdf:RDF> or <feed>, found <html>"):
         parse_xml("<html><body><p>Not a feed</p></body></html>")
 
 
-def test_rss_without_channel() -> None:
-    with pytest.raises(InputError, match="without a <channel>"):
-        parse_xml('<rss version="2.0"><item/></rss>')
+def test_rss_without_channel_is_read_not_refused() -> None:
+    # Until issue 12 this was refused; feedparser reads the items, and an empty <rss>
+    # is an empty feed (a search with no results), not an error on every poll.
+    result = parse_xml('<rss version="2.0"><item><title>Brookfield</title></item></rss>')
+    assert [i.text for i in result.items] == ["Brookfield"]
+    assert parse_xml('<rss version="2.0"></rss>').items == []
 
 
 def test_billion_laughs_is_refused_quickly() -> None:

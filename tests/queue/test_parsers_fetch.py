@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -12,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from smmod.errors import InputError
-from smmod.queue.feed_import import display_url, fetch_feed
+from smmod.queue.feed_fetch import display_url, fetch_feed
 from smmod.queue.parsers import parse_bytes
 
 DATA = Path(__file__).parent / "data"
@@ -82,7 +83,7 @@ def send(handler: BaseHTTPRequestHandler, status: int, body: bytes, length: bool
 
 def test_fetches_and_parses_a_feed(server: FeedServer) -> None:
     server.routes["/feed.xml"] = lambda h: send(h, 200, FEED)
-    data = fetch_feed(server.url("/feed.xml"), timeout=5)
+    data = fetch_feed(server.url("/feed.xml"), timeout=5).body
     assert data == FEED
     result = parse_bytes(data, display_url(server.url("/feed.xml")), fmt="feed", now=NOW)
     assert len(result.items) == 3
@@ -136,7 +137,7 @@ def test_too_large_is_refused(server: FeedServer, declared: bool) -> None:
 
 def test_exactly_the_limit_is_allowed(server: FeedServer) -> None:
     server.routes["/edge"] = lambda h: send(h, 200, b"y" * 1000, length=False)
-    assert fetch_feed(server.url("/edge"), timeout=5, max_bytes=1000) == b"y" * 1000
+    assert fetch_feed(server.url("/edge"), timeout=5, max_bytes=1000).body == b"y" * 1000
 
 
 def test_redirect_to_another_scheme_is_refused(server: FeedServer) -> None:
@@ -146,8 +147,11 @@ def test_redirect_to_another_scheme_is_refused(server: FeedServer) -> None:
         handler.end_headers()
 
     server.routes["/moved"] = to_ftp
-    with pytest.raises(InputError, match="could not be fetched: unknown url type: ftp"):
+    with pytest.raises(InputError) as caught:
         fetch_feed(server.url("/moved"), timeout=5)
+    assert caught.value.reason == (
+        "could not be fetched: it was redirected to an address that is not http or https"
+    )
 
 
 def test_query_and_password_never_appear_in_messages(server: FeedServer) -> None:
@@ -177,7 +181,7 @@ def test_connection_refused(server: FeedServer) -> None:
 def test_file_urls_are_allowed(tmp_path: Path) -> None:
     path = tmp_path / "feed.xml"
     path.write_bytes(FEED)
-    assert fetch_feed(path.as_uri()) == FEED
+    assert fetch_feed(path.as_uri()).body == FEED
     with pytest.raises(InputError, match="could not be fetched"):
         fetch_feed((tmp_path / "missing.xml").as_uri())
 
@@ -188,3 +192,84 @@ def test_file_urls_are_allowed(tmp_path: Path) -> None:
 def test_other_schemes_are_refused(url: str) -> None:
     with pytest.raises(InputError, match="only http, https and file addresses are allowed"):
         fetch_feed(url)
+
+
+# -- conditional GET, redirects, compression ---------------------------------------------
+
+
+def test_conditional_get_sends_the_validators_and_304_means_nothing_new(server: FeedServer) -> None:
+    seen: list[tuple[str | None, str | None]] = []
+
+    def conditional(handler: BaseHTTPRequestHandler) -> None:
+        seen.append((handler.headers.get("If-None-Match"), handler.headers.get("If-Modified-Since")))
+        if handler.headers.get("If-None-Match") == '"v1"':
+            handler.send_response(304)
+            handler.end_headers()
+            return
+        handler.send_response(200)
+        handler.send_header("ETag", '"v1"')
+        handler.send_header("Last-Modified", "Tue, 24 Nov 2026 11:00:00 GMT")
+        handler.send_header("Content-Length", str(len(FEED)))
+        handler.end_headers()
+        handler.wfile.write(FEED)
+
+    server.routes["/feed.xml"] = conditional
+    first = fetch_feed(server.url("/feed.xml"), timeout=5)
+    assert (first.body, first.etag, first.last_modified) == (FEED, '"v1"', "Tue, 24 Nov 2026 11:00:00 GMT")
+    again = fetch_feed(server.url("/feed.xml"), timeout=5, etag=first.etag, last_modified=first.last_modified)
+    assert again.not_modified and again.body is None
+    assert seen == [(None, None), ('"v1"', "Tue, 24 Nov 2026 11:00:00 GMT")]
+
+
+def redirect_to(target: str) -> Callable[[BaseHTTPRequestHandler], None]:
+    def answer(handler: BaseHTTPRequestHandler) -> None:
+        handler.send_response(302)
+        handler.send_header("Location", target)
+        handler.send_header("Content-Length", "0")
+        handler.end_headers()
+
+    return answer
+
+
+def test_redirects_are_followed_up_to_the_limit(server: FeedServer) -> None:
+    server.routes["/feed.xml"] = lambda h: send(h, 200, FEED)
+    for hop in range(1, 6):
+        server.routes[f"/hop{hop}"] = redirect_to(f"/hop{hop + 1}" if hop < 5 else "/feed.xml")
+    fetched = fetch_feed(server.url("/hop1"), timeout=5, max_redirects=5)
+    assert fetched.body == FEED and fetched.url == server.url("/feed.xml")
+    with pytest.raises(InputError) as caught:
+        fetch_feed(server.url("/hop1"), timeout=5, max_redirects=4)
+    assert caught.value.reason == "was redirected more than 4 times"
+
+
+def test_a_redirect_loop_ends_with_a_clear_message(server: FeedServer) -> None:
+    server.routes["/loop"] = redirect_to("/loop")
+    with pytest.raises(InputError) as caught:
+        fetch_feed(server.url("/loop"), timeout=5)
+    assert str(caught.value) == f"{server.url('/loop')}: was redirected more than 5 times"
+
+
+def test_a_compressed_answer_is_measured_unpacked(server: FeedServer) -> None:
+    bomb = gzip.compress(b" " * 2_000_000)  # about 2 KB on the wire
+
+    def gzipped(handler: BaseHTTPRequestHandler) -> None:
+        handler.send_response(200)
+        handler.send_header("Content-Encoding", "gzip")
+        handler.send_header("Content-Length", str(len(bomb)))
+        handler.end_headers()
+        handler.wfile.write(bomb)
+
+    server.routes["/bomb"] = gzipped
+    assert len(bomb) < 10_000
+    with pytest.raises(InputError) as caught:
+        fetch_feed(server.url("/bomb"), timeout=5, max_bytes=100_000)
+    assert caught.value.reason == "is larger than the limit of 100,000 bytes"
+
+
+def test_other_answers_are_not_feeds(server: FeedServer) -> None:
+    server.routes["/empty"] = lambda h: send(h, 204, b"")
+    server.routes["/choices"] = lambda h: send(h, 300, b"")
+    assert fetch_feed(server.url("/empty"), timeout=5).body == b""
+    with pytest.raises(InputError) as caught:
+        fetch_feed(server.url("/choices"), timeout=5)
+    assert caught.value.reason == "the server answered HTTP 300 Multiple Choices, not a feed"

@@ -61,8 +61,12 @@ def test_claim_and_release(ctx, queue, item_ids, people):
 def test_stale_version_is_a_visible_conflict(ctx, queue, item_ids, people):
     seen = version(ctx, item_ids[0])
     queue.claim(people["mod1"], item_ids[0], seen)  # someone else got there first
-    with pytest.raises(ConflictError, match="changed elsewhere — reload"):
+    with pytest.raises(ConflictError) as err:
         queue.claim(ctx.actor, item_ids[0], seen)
+    assert str(err.value) == (
+        f"#{item_ids[0]} was changed elsewhere. "
+        "Nothing was claimed: reload to see the change, then try again."
+    )
     assert queue.read.row(item_ids[0]).claimed_by == people["mod1"].staff_id
 
 

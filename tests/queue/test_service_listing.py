@@ -151,7 +151,7 @@ def test_rows_and_detail(ctx, queue, loaded, people):
     assert [r.id for r in detail.replies] == [loaded["c2"]] and detail.reply_count == 1
     assert detail.platform_item_id == "c1" and detail.imported_by_name == "Hannah Head"
     assert [h.action for h in detail.history] == ["received", "queue.claim"]
-    assert "claimed" in detail.history[1].summary and detail.history[1].actor == "mod1"
+    assert "claimed" in detail.history[1].summary and detail.history[1].actor == "Morgan Moderator"
     with pytest.raises(NotFound):
         queue.read.detail(99_999)
 

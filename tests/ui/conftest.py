@@ -69,6 +69,7 @@ class Messages:
 
     shown: list[tuple[str, str, str]] = field(default_factory=list)  # kind, title, text
     confirm_answers: list[bool] = field(default_factory=list)
+    choice_answers: list[int | None] = field(default_factory=list)
     text_answers: list[str | None] = field(default_factory=list)
 
     def of(self, kind: str) -> list[tuple[str, str]]:
@@ -94,6 +95,11 @@ def msgs(monkeypatch: pytest.MonkeyPatch) -> Messages:
         assert log.confirm_answers, f"unexpected question: {title}: {text}"
         return log.confirm_answers.pop(0)
 
+    def choose(parent: QWidget | None, title: str, text: str, choices: list[str]) -> int | None:
+        log.shown.append(("choose", title, text + "\n[" + " | ".join(choices) + "]"))
+        assert log.choice_answers, f"unexpected choice: {title}: {text}"
+        return log.choice_answers.pop(0)
+
     def ask_text(parent: QWidget | None, title: str, label: str, *, default: str = "",
                  required: bool = True) -> str | None:
         log.shown.append(("ask_text", title, label))
@@ -103,7 +109,7 @@ def msgs(monkeypatch: pytest.MonkeyPatch) -> Messages:
     def show_error(parent: QWidget | None, exc: BaseException, *, title: str = "smmod") -> None:
         log.shown.append(("error", title, f"{type(exc).__name__}: {exc}"))
 
-    for name, fn in (("info", info), ("warning", warning), ("confirm", confirm),
+    for name, fn in (("info", info), ("warning", warning), ("confirm", confirm), ("choose", choose),
                      ("ask_text", ask_text), ("show_error", show_error)):
         monkeypatch.setattr(msgbox, name, fn)
     return log

@@ -16,9 +16,10 @@ import pytest
 from keyring.backends import fail
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QAbstractButton, QWidget
+from PySide6.QtWidgets import QAbstractButton, QLabel, QWidget
 
 from smmod import audit
+from smmod import formatting as fmt
 from smmod.accounts import AccountInput, AccountService, CredentialService
 from smmod.ui.accounts.credential_dialogs import (
     CredentialDialog,
@@ -113,7 +114,7 @@ def handles(page: AccountsPage) -> list[str]:
 def test_models_pass_the_model_tester(qtmodeltester, accounts, creds, people):
     account_id = active_account(accounts, people)
     accounts.draft(people["mod1"], draft_input(people, handle="@draft", aim=""))
-    creds.add(people["head"], account_id, login_name="pe", secret="S3cret-1!")
+    creds.add(people["head"], account_id, login_name="pe", secret="S3cret-harbour-kettle-1!")
     table = AccountTableModel()
     table.set_records(accounts.list())
     qtmodeltester.check(table)
@@ -291,7 +292,7 @@ def test_buttons_say_why_they_are_disabled(qtbot, accounts, open_page, people):
 
 def test_only_administrators_get_the_vault_buttons(qtbot, accounts, creds, open_page, people):
     account_id = active_account(accounts, people)
-    credential = creds.add(people["head"], account_id, login_name="pe", secret="S3cret-1!")
+    credential = creds.add(people["head"], account_id, login_name="pe", secret="S3cret-harbour-kettle-1!")
     page = open_page()
     act_as(page, qtbot, people["slt2"])
     select(page, qtbot, account_id)
@@ -327,7 +328,7 @@ def test_a_refused_keyring_delete_is_shown_and_keeps_the_credential(
     account_id = active_account(accounts, people)
     stubborn = StubbornKeyring()
     credential = make_credentials(ctx, stubborn).add(
-        people["head"], account_id, login_name="pe", secret="S3cret-1!")
+        people["head"], account_id, login_name="pe", secret="S3cret-harbour-kettle-1!")
     page = open_page()
     select(page, qtbot, account_id)
     panel = page.detail.credentials_panel
@@ -337,9 +338,9 @@ def test_a_refused_keyring_delete_is_shown_and_keeps_the_credential(
     click(qtbot, panel.buttons["delete"])
     qtbot.waitUntil(lambda: bool(msgs.of("error")), timeout=TIMEOUT)
     assert "refused to delete the secret" in msgs.of("error")[0][1]
-    assert "S3cret-1!" not in msgs.texts()
+    assert "S3cret-harbour-kettle-1!" not in msgs.texts()
     assert panel.model.rowCount() == 1
-    assert list(stubborn.items.values()) == ["S3cret-1!"]
+    assert list(stubborn.items.values()) == ["S3cret-harbour-kettle-1!"]
 
 
 # -- list, filters, warnings -------------------------------------------------------------------
@@ -374,10 +375,11 @@ def test_overdue_review_and_rotation_reminders_are_shown(qtbot, accounts, creds,
     record = accounts.get(account_id)
     accounts.update(people["head"], account_id, record.version_id,
                     draft_input(people, review_on=TODAY - timedelta(days=2)))
-    creds.add(people["head"], account_id, login_name="pe", secret="S3cret-1!",
+    creds.add(people["head"], account_id, login_name="pe", secret="S3cret-harbour-kettle-1!",
               rotate_by=TODAY + timedelta(days=3))
     page = open_page()
-    assert page.proxy.index(0, COL_REVIEW).data() == "⚠ 22 Nov 2026 (overdue)"
+    assert page.proxy.index(0, COL_REVIEW).data() == (
+        f"⚠ {fmt.day(TODAY - timedelta(days=2))} (overdue)")
     assert page.reminder_label.isVisibleTo(page)
     assert "login 'pe': due for rotation in 3 days" in page.reminder_label.text()
     select(page, qtbot, account_id)
@@ -437,9 +439,9 @@ def test_screenshots(qtbot, ctx, accounts, creds, open_page, people, tmp_path):
         platform="facebook", handle="Oakfield School", lead=people["run1"].staff_id,
         runners=(people["vol1"].staff_id,)), attestation="Approved by governors, 2023",
         accept_problems=True)
-    creds.add(people["head"], account_id, login_name="pe@oakfield.sch.uk", secret="S3cret-1!",
+    creds.add(people["head"], account_id, login_name="pe@oakfield.sch.uk", secret="S3cret-harbour-kettle-1!",
               note="Two-factor codes go to the PE office phone")
-    creds.add(people["head"], account_id, login_name="scheduler-bot", secret="tok-123456",
+    creds.add(people["head"], account_id, login_name="scheduler-bot", secret="tok-9f3Kq2-harbour-77",
               kind="token", rotate_by=TODAY + timedelta(days=5))
     page = open_page()
     select(page, qtbot, account_id)
@@ -470,7 +472,7 @@ def test_screenshots(qtbot, ctx, accounts, creds, open_page, people, tmp_path):
     qtbot.wait(50)
     _save(rotate, tmp_path, "rotate_credential")
     rotate.reject()
-    reveal = RevealDialog("pe@oakfield.sch.uk", "S3cret-1!", 30, page)
+    reveal = RevealDialog("pe@oakfield.sch.uk", "S3cret-harbour-kettle-1!", 30, page)
     qtbot.addWidget(reveal)
     reveal.show()
     qtbot.wait(50)
@@ -491,3 +493,55 @@ def test_screenshots(qtbot, ctx, accounts, creds, open_page, people, tmp_path):
     bar.setValue(bar.maximum())
     qtbot.wait(50)
     _save(page, tmp_path, "no_keyring")
+
+
+def test_a_weak_password_needs_a_reason_and_a_pending_rotation_shows_both_passwords(
+        qtbot, ctx, open_page, accounts, creds, people, backend, msgs: Messages):
+    account_id = active_account(accounts, people)
+    ctx.actor = people["head"]
+    page = open_page()
+    select(page, qtbot, account_id)
+    panel = page.detail.credentials_panel
+    click(qtbot, panel.buttons["add"])
+    qtbot.waitUntil(lambda: isinstance(panel.current_dialog(), CredentialDialog),
+                    timeout=TIMEOUT)
+    store = panel.current_dialog()
+    assert isinstance(store, CredentialDialog)
+    qtbot.keyClicks(store.login_edit, "pe@oakfield.sch.uk")
+    qtbot.keyClicks(store.secret_edit, "qwerty")
+    click(qtbot, store.save_button)
+    qtbot.waitUntil(lambda: store.error_label.isVisible(), timeout=TIMEOUT)
+    assert "too easy to guess" in store.error_label.text()
+    assert "qwerty" not in store.error_label.text()
+    assert backend.items == {}
+    qtbot.keyClicks(store.weak_reason_edit, "the old system only takes 6 letters")
+    click(qtbot, store.save_button)
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 1, timeout=TIMEOUT)
+    record = panel.model.records()[0]
+
+    new = "Pending-harbour-kettle-77!"
+    creds.rotate(people["head"], record.id, record.version_id, new, pending=True)
+    panel.changed.emit()
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 1
+                    and panel.model.records()[0].pending_rotation, timeout=TIMEOUT)
+    assert panel.select(record.id)
+    msgs.confirm_answers.append(True)
+    click(qtbot, panel.buttons["reveal"])
+    qtbot.waitUntil(lambda: isinstance(panel.current_dialog(), RevealDialog), timeout=TIMEOUT)
+    reveal = panel.current_dialog()
+    assert isinstance(reveal, RevealDialog) and reveal.pending_edit is not None
+    assert (reveal.secret_edit.text(), reveal.pending_edit.text()) == ("qwerty", new)
+    labels = [w.text() for w in reveal.findChildren(QLabel)]
+    assert "Current (in force on the platform):" in labels
+    assert "Pending — not yet confirmed on the platform:" in labels
+    reveal.reject()
+    assert reveal.pending_edit.text() == ""
+
+    # Cancel: the pending password goes, the current one stays in force.
+    qtbot.waitUntil(lambda: panel.current_dialog() is None, timeout=TIMEOUT)
+    assert panel.buttons["cancel"].isEnabled()
+    msgs.text_answers.append("the platform was not changed in the end")
+    click(qtbot, panel.buttons["cancel"])
+    qtbot.waitUntil(lambda: not panel.model.records()[0].pending_rotation, timeout=TIMEOUT)
+    assert list(backend.items.values()) == ["qwerty"]
+    assert creds.rotations(record.id)[0].status == "cancelled"

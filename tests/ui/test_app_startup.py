@@ -26,8 +26,9 @@ from tests.ui.conftest import Messages
 def test_first_run_makes_you_slt_and_administrator(qtbot, smmod_home: Path) -> None:
     ctx = open_context(str(smmod_home))
     try:
-        dialog = FirstRunDialog(ctx.staff, "head")
+        dialog = FirstRunDialog(ctx, "head")
         qtbot.addWidget(dialog)
+        dialog.school_edit.setText("Oakfield Academy")
         dialog.name_edit.setText("Hannah Head")
         dialog.email_edit.setText("h.head@school.example")
         dialog.accept()
@@ -42,8 +43,9 @@ def test_first_run_without_a_name_stays_open_and_creates_nobody(
         qtbot, smmod_home: Path, msgs: Messages) -> None:
     ctx = open_context(str(smmod_home))
     try:
-        dialog = FirstRunDialog(ctx.staff, "head")
+        dialog = FirstRunDialog(ctx, "head")
         qtbot.addWidget(dialog)
+        dialog.school_edit.setText("Oakfield Academy")
         dialog.accept()
         [(title, text)] = msgs.of("warning")
         assert title == "Set up smmod" and "name" in text

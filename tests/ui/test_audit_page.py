@@ -72,7 +72,10 @@ def test_shows_newest_first_with_every_column(page: AuditPage) -> None:
     ids = [int(i) for i in column(page, COL_ID)]
     assert ids == sorted(ids, reverse=True) == list(range(9, 0, -1))
     assert column(page, COL_ACTION)[:3] == ["staff.deactivate", "staff.deactivate", "staff.add"]
-    assert column(page, COL_WHO)[:2] == ["admin2", "head"]
+    # Who: the staff name, with the login in the tooltip (issue 11).
+    assert column(page, COL_WHO)[:2] == ["Alex Admin", "Hannah Head"]
+    tip = page.model.index(0, COL_WHO).data(Qt.ItemDataRole.ToolTipRole)
+    assert tip == "<p>Login: admin2</p>"
     assert column(page, COL_REASON)[:2] == ["Long leave", "Left in July"]
     assert column(page, COL_SUBJECT)[-1] == "staff:1"
     assert column(page, COL_ACTION)[-1] == "staff.init"
@@ -80,7 +83,7 @@ def test_shows_newest_first_with_every_column(page: AuditPage) -> None:
     assert column(page, COL_WHEN)[0].startswith(fmt.day(SUITE_TODAY))
     assert page.status_label.text() == "9 entries"
     assert [page.actor_combo.itemText(i) for i in range(page.actor_combo.count())] == [
-        "Anyone", "admin2", "head"]
+        "Anyone", "Alex Admin (admin2)", "Hannah Head (head)"]
     record = page.model.index(0, COL_ID).data(ObjectRole)
     assert isinstance(record, AuditRecord) and record.id == 9
     assert page.model.data(QModelIndex()) is None
@@ -88,8 +91,8 @@ def test_shows_newest_first_with_every_column(page: AuditPage) -> None:
 
 def test_filters_narrow_the_table(qtbot, page: AuditPage) -> None:
     with qtbot.waitSignal(page.entries_loaded, timeout=TIMEOUT):
-        page.actor_combo.setCurrentText("admin2")
-    assert column(page, COL_WHO) == ["admin2"]
+        page.actor_combo.setCurrentText("Alex Admin (admin2)")
+    assert column(page, COL_WHO) == ["Alex Admin"]
     assert page.status_label.text() == "1 entry"
     with qtbot.waitSignal(page.entries_loaded, timeout=TIMEOUT):
         page.actor_combo.setCurrentIndex(0)

@@ -16,6 +16,7 @@ import pytest
 from PySide6.QtCore import QCoreApplication, QDate, Qt
 from PySide6.QtWidgets import QWidget, QWizard
 
+from smmod import formatting as fmt
 from smmod.handover.records import HeldAccount
 from smmod.store.models import Incident, QueueItem
 from smmod.ui.handover.page import HandoverPage
@@ -32,7 +33,14 @@ from smmod.ui.handover.wizard import (
 )
 from smmod.ui.pages import PageDeps
 from tests.accounts.helpers import TEST_SERVICE, TODAY, MemoryKeyring
-from tests.handover.helpers import LEAVING, MUSIC_SECRET, PE_SECRET, Scene, build_scene
+from tests.handover.helpers import (
+    LEAVING,
+    MUSIC_SECRET,
+    OLD_TRAINING_EXPIRED,
+    PE_SECRET,
+    Scene,
+    build_scene,
+)
 from tests.ui.conftest import Messages
 
 TIMEOUT = 10_000
@@ -131,7 +139,7 @@ def test_a_full_handover_through_the_widgets(qtbot, scene, runner, show, msgs: M
     pe.transfer_radio.click()
     lead = dict(combo_texts(pe.lead_combo))
     assert lead["Morgan Moderator"] is True
-    assert lead["Olly Old — training expired on 10 Jan 2026"] is False  # R4, with the reason
+    assert lead[f"Olly Old — training expired on {fmt.day(OLD_TRAINING_EXPIRED)}"] is False  # R4
     assert "Riley Runner" not in " ".join(lead)
     assert not pe.lead_combo.choose(p["old1"].staff_id)
     assert pe.lead_combo.choose(p["mod1"].staff_id)
@@ -201,7 +209,8 @@ def test_a_full_handover_through_the_widgets(qtbot, scene, runner, show, msgs: M
     with scene.ctx.session_factory() as session:
         assert {i.claimed_by for i in session.query(QueueItem)} == {p["mod1"].staff_id}
         assert session.get(Incident, scene.incident).lead_id == p["slt2"].staff_id
-    assert [r.login_name for r in scene.handover.pending_rotations()] == ["pe@oakfield.sch.uk"]
+    assert [r.login_name for r in scene.handover.pending_rotations()] == [
+        "music@oakfield.sch.uk", "pe@oakfield.sch.uk"]
     pdf_text = subprocess.run(["pdftotext", str(result.record_file), "-"], capture_output=True,
                               text=True, check=True).stdout
     assert "Riley Runner" in pdf_text and NEW_PE not in pdf_text
@@ -318,22 +327,28 @@ def test_the_page_lists_what_is_left_after_a_handover(qtbot, scene, runner, show
                          render=render_pdf)
     page = show(HandoverPage(deps))
     qtbot.waitUntil(lambda: page.tabs.tabText(3) == "Records (1)", timeout=TIMEOUT)
-    assert page.summary_label.text() == ("0 saved · 1 rotation waiting · 1 step deferred · "
+    # The closed account's password stays listed: the account is still on the platform
+    # until someone confirms it was deleted there (issue 11).
+    assert page.summary_label.text() == ("0 saved · 2 rotations waiting · 1 step deferred · "
                                          "1 record")
     assert page.attention.isVisible()
-    assert page.rotations.topLevelItem(0).text(1) == "pe@oakfield.sch.uk"
-    assert page.records.topLevelItem(0).text(4) == "handover-0001-run1-2026-12-18.pdf"
+    waiting = [page.rotations.topLevelItem(i).text(1) for i in range(2)]
+    assert waiting == ["music@oakfield.sch.uk", "pe@oakfield.sch.uk"]
+    assert page.records.topLevelItem(0).text(4) == f"handover-0001-run1-{LEAVING.isoformat()}.pdf"
     page.tabs.setCurrentIndex(1)
     shot(page, "page-after")
-    page.rotations.setCurrentItem(page.rotations.topLevelItem(0))
+    page.rotations.setCurrentItem(page.rotations.topLevelItem(1))
     msgs.confirm_answers.append(True)
     with qtbot.waitSignal(page.lists_loaded, timeout=TIMEOUT):
         page.confirm_button.click()
-    assert page.tabs.tabText(1) == "Waiting for the platform (0)"
+    assert page.tabs.tabText(1) == "Waiting for the platform (1)"
+    assert page.rotations.topLevelItem(0).text(1) == "music@oakfield.sch.uk"
+    assert page.tasks.topLevelItem(0).text(1) == "Delete or deactivate the account on the platform"
     page.tasks.setCurrentItem(page.tasks.topLevelItem(0))
     with qtbot.waitSignal(page.lists_loaded, timeout=TIMEOUT):
         page.task_button.click()
     assert page.tabs.tabText(2) == "Deferred closure steps (0)"
+    assert page.tabs.tabText(1) == "Waiting for the platform (0)"  # the account is gone
     assert not page.attention.isVisible()
 
 

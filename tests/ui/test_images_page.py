@@ -45,6 +45,7 @@ from smmod.ui.pages import PageDeps, page_specs
 from smmod.vault import Vault
 from tests.conftest import SUITE_TODAY
 from tests.dnp.conftest import CONSENT_ON, PUPIL, copy, face, two_faces
+from tests.images.conftest import group_photo
 from tests.ui.conftest import Messages
 
 TIMEOUT = 10_000
@@ -219,10 +220,11 @@ def test_a_dropped_folder_is_checked_in_the_background(qtbot, page: ImagesPage, 
     assert tab.stack.currentWidget() is tab.splitter
     assert QApplication.focusWidget() is tab.table
     assert rows(page) == ["biden.jpg", "cut.jpg", "no_face_cat.png", "no_face_coffee.png"]
-    assert rows(page, COL_VERDICT) == ["Review", "Unreadable", "Clear", "Clear"]
-    assert rows(page, COL_FACES) == ["1, 1 to do", "—", "none", "none"]
-    assert tab.summary_label.text() == "4 images  ·  1 to review  ·  2 clear  ·  1 unreadable"
-    assert tab.notice_label.text() == "Checked 4 images: 1 to review, 2 clear, 1 unreadable."
+    # No face found is not "clear": those two wait for a person's look too.
+    assert rows(page, COL_VERDICT) == ["Review", "Unreadable", "Review", "Review"]
+    assert rows(page, COL_FACES) == ["1, 1 to do", "—", "none, to do", "none, to do"]
+    assert tab.summary_label.text() == "4 images  ·  3 to review  ·  1 unreadable"
+    assert tab.notice_label.text() == "Checked 4 images: 3 to review, 1 unreadable."
     tab.select_check(tab.model.entries()[0].id)
     tab.table.selectRow(1)
     assert isinstance(tab.model.entry(1), FileError)
@@ -268,7 +270,7 @@ def test_cancel_stops_the_batch_after_the_current_image(
         assert tab.progress_bar.format().startswith("Cancelling")
     checked = finished.args[0]
     assert 1 <= checked < 8
-    assert tab.notice_label.text() == (f"Cancelled: {checked} of 8 images checked: {checked} clear.")
+    assert tab.notice_label.text() == (f"Cancelled: {checked} of 8 images checked: {checked} to review.")
     assert len(ctx.images.list_checks()) == tab.model.rowCount() == checked
 
 
@@ -376,6 +378,83 @@ def test_add_folder_with_ctrl_shift_o(
     assert rows(page) == ["no_face_cat.png"]
 
 
+def test_a_photo_with_no_face_found_waits_for_one_look_and_one_click(
+    qtbot, page: ImagesPage, ctx: AppContext
+) -> None:
+    check(qtbot, page, face("no_face_cat.png"))
+    record = show(qtbot, page, "no_face_cat.png")
+    tab = page.check_tab
+    panel = tab.detail.faces.no_people
+    assert tab.detail.verdict_label.text() == "Review" and rows(page, COL_FACES) == ["none, to do"]
+    assert panel.isVisible() and not tab.detail.faces.scroll_area.isVisible()
+    assert panel.prompt_label.text() == "No faces were found. Check that no pupil is shown."
+    assert "No faces were found. Check that no pupil is shown." in tab.detail.reasons_label.text()
+    assert tab.check_actions.not_protected.isEnabled() and not tab.check_actions.this_is.isEnabled()
+    with qtbot.waitSignal(tab.review.face_confirmed, timeout=TIMEOUT) as confirmed:
+        click(qtbot, panel.confirm_button)
+    assert confirmed.args[0].verdict == "clear"
+    assert rows(page, COL_VERDICT) == ["Clear"] and rows(page, COL_FACES) == ["none, done"]
+    assert tab.detail.verdict_label.text() == "Clear"
+    assert panel.confirm_button.isChecked() and not panel.confirm_button.isEnabled()
+    assert panel.help_label.text().startswith("Confirmed by head on ")
+    assert "head confirmed that no pupil is shown: clear to export." in tab.detail.reasons_label.text()
+    assert tab.notice_label.text() == "Confirmed that no pupil is shown: no_face_cat.png is clear to export."
+    (entry,) = audit.query(ctx.session_factory, AuditFilter(action="image.no_people_confirmed"))
+    assert (entry.actor, entry.subject) == ("head", f"image_check:{record.id}")
+
+
+def test_n_says_no_pupil_is_shown_from_the_keyboard(qtbot, page: ImagesPage, ctx: AppContext) -> None:
+    check(qtbot, page, face("no_face_coffee.png"))
+    record = show(qtbot, page, "no_face_coffee.png")
+    tab = page.check_tab
+    tab.table.setFocus()
+    with qtbot.waitSignal(tab.review.face_confirmed, timeout=TIMEOUT):
+        qtbot.keyClick(tab.table, Qt.Key.Key_N)
+    assert ctx.images.get(record.id).verdict == "clear"
+    assert not tab.check_actions.not_protected.isEnabled()  # nothing left to say
+
+
+def test_a_read_only_person_cannot_say_no_pupil_is_shown(
+    qtbot, ctx: AppContext, people: dict[str, Actor], runner
+) -> None:
+    ctx.actor = people["vol1"]
+    page = make_page(qtbot, PageDeps(ctx, runner))
+    check(qtbot, page, face("no_face_cat.png"))
+    show(qtbot, page, "no_face_cat.png")
+    button = page.check_tab.detail.faces.no_people.confirm_button
+    assert not button.isEnabled() and "Only SLT, administrators, moderators or staff" in button.toolTip()
+    assert not page.check_tab.check_actions.not_protected.isEnabled()
+
+
+def test_a_class_photo_has_its_faces_numbered_row_by_row(qtbot, page: ImagesPage, tmp_path: Path) -> None:
+    heads = [(name, 70.0) for name in ("obama2.jpg", "biden.jpg", "obama3.jpg", "biden.jpg") * 2]
+    group_photo(tmp_path / "class.jpg", heads, frame=(1600, 1000), per_row=4)
+    check(qtbot, page, tmp_path / "class.jpg")
+    show(qtbot, page, "class.jpg")
+    detail = page.check_tab.detail
+    assert sorted(detail.faces.cards) == list(range(1, 9))
+    assert detail.faces.heading.text() == "Faces: confirm each one (8 of 8 still to confirm)"
+    rects = {i: detail.image_view.face_rect(i) for i in range(1, 9)}
+    for first in (1, 5):  # each row numbered left to right
+        xs = [rects[i].center().x() for i in range(first, first + 4)]
+        assert xs == sorted(xs)
+    assert rects[5].top() > rects[1].bottom()  # the second row comes after the first
+
+
+def test_a_face_too_small_to_compare_is_shown_and_marked(qtbot, page: ImagesPage, tmp_path: Path) -> None:
+    thumb = Image.open(face("obama2.jpg"))
+    thumb.thumbnail((160, 160))
+    thumb.save(tmp_path / "thumb.jpg")
+    check(qtbot, page, tmp_path / "thumb.jpg")
+    show(qtbot, page, "thumb.jpg")
+    faces = page.check_tab.detail.faces
+    card = faces.cards[1]
+    assert card.small_label.isVisible() and card.small_label.text() == "Too small to compare: look closely"
+    assert faces.heading.text().endswith("; 1 too small to compare")
+    assert "too small to compare" in page.check_tab.detail.image_view.accessibleDescription()
+    assert card.not_protected_button.isEnabled()  # shown for confirmation, like any face
+
+
 @keyring
 def test_this_is_a_pupil_blocks_the_image(qtbot, pupil_page: ImagesPage, ctx: AppContext) -> None:
     check(qtbot, pupil_page, face("obama3.jpg"))
@@ -467,6 +546,27 @@ def test_export_explains_a_refusal_then_pixelates(
     assert check_image(out).faces == []
     (exported,) = ctx.images.exports()
     assert exported.pixelated_faces == 1
+
+
+def test_export_of_an_image_with_no_face_waits_for_the_look(
+    qtbot, page: ImagesPage, ctx: AppContext, tmp_path: Path
+) -> None:
+    check(qtbot, page, face("no_face_coffee.png"))
+    show(qtbot, page, "no_face_coffee.png")
+    dialog = open_export(qtbot, page)
+    assert dialog.named_label.isVisible() and not dialog.export_button.isEnabled()
+    assert dialog.named_label.text().startswith("No faces were found, and nobody has yet confirmed")
+    dialog.reject()
+    qtbot.waitUntil(lambda: page.check_tab.current_dialog() is None, timeout=TIMEOUT)
+    tab = page.check_tab
+    with qtbot.waitSignal(tab.review.face_confirmed, timeout=TIMEOUT):
+        click(qtbot, tab.detail.faces.no_people.confirm_button)
+    dialog = open_export(qtbot, page)
+    assert not dialog.named_label.isVisible() and dialog.export_button.isEnabled()
+    dialog.path_edit.setText(str(tmp_path / "coffee.png"))
+    with qtbot.waitSignal(dialog.exported, timeout=CHECK_TIMEOUT):
+        click(qtbot, dialog.export_button)
+    assert (tmp_path / "coffee.png").is_file()
 
 
 def test_export_of_a_named_pupil_or_a_copy_of_it_is_not_offered(

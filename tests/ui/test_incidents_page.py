@@ -104,7 +104,7 @@ def test_list_filters_and_detail(qtbot, page: IncidentsPage, desk: Desk) -> None
         desk, "I'm going to bring a knife", category="threat_of_violence", lead="slt2", police=False
     )
     load(qtbot, page)
-    assert page.model.rowCount() == 2 and page.count.text() == "2 incident(s)"
+    assert page.model.rowCount() == 2 and page.count.text() == "2 incidents"
     detail = page.detail.detail
     assert detail is not None and detail.summary.id == second  # newest first
     assert "Sam Senior" in page.detail.header.text()

@@ -43,14 +43,14 @@ def test_rules_read_in_plain_words() -> None:
     from smmod.screening import load_default_rules
 
     rules = {r.id: r for r in load_default_rules()}
-    assert describe_condition(rules["threats"].condition) == "contains a word from the “threats” list"
-    assert (
-        describe_condition(rules["parent-complaint"].condition)
-        == "is written by a parent and contains a word from the “complaints” list"
+    assert describe_condition(rules["threats"].condition) == "reads as a threat of violence"
+    assert describe_condition(rules["parent-complaint"].condition) == "is a complaint from a parent"
+    assert describe_condition(rules["personal-data"].condition) == (
+        "contains a phone number, an email address, a postcode, a street address or a date of birth"
     )
     assert (
         describe_effects(rules["parent-complaint"].effects)
-        == "flag complaint; priority raised; suggest reply with “complaints procedure”"
+        == "flag “Complaint”; priority raised; suggest reply with “complaints procedure”"
     )
     assert "(contains a word from the “profanity” list or" in describe_condition(
         rules["parent-inappropriate"].condition
@@ -66,7 +66,7 @@ def test_the_rules_dialog_lists_toggles_and_shows_noisy_rules(
             desk.moderation.mark_flag_wrong(desk.people["mod1"], item_id, "offensive")
     dialog = RulesDialog(desk.ctx)
     show(dialog)
-    assert dialog.table.rowCount() == 9
+    assert dialog.table.rowCount() == 13
     row = row_of(dialog, "profanity")
     assert dialog.table.item(row, 4).text() == "3"
     assert dialog.table.item(row, 5).text() == "2 (noisy)"
@@ -101,12 +101,12 @@ def test_adding_a_rule_through_the_editor(qtbot, desk: Desk, show: Callable[[QWi
     editor.suggest["hide"].setChecked(True)
     assert editor.save_button.isEnabled()
     assert editor.reading.text() == (
-        "<b>Reads:</b> when the item matches /\\bgofundme\\b/: flag spam; suggest hide."
+        "<b>Reads:</b> when the item matches /\\bgofundme\\b/: flag “Spam”; suggest hide."
     )
     shoot(editor, "rule_editor.png")
     editor.save_button.click()
     assert "fundraising" in [i.rule.id for i in desk.moderation.rules.list_rules()]
-    assert dialog.table.rowCount() == 10
+    assert dialog.table.rowCount() == 14
     flagged = desk.moderation.screening_for(desk.add("gofundme for the trip", author_kind="public"))
     assert [f.flag for f in flagged.flags] == ["spam"] and flagged.suggestions == ("hide",)
 
@@ -156,7 +156,7 @@ def test_import_and_export_through_the_dialog(
     target = tmp_path / "rules.json"
     monkeypatch.setattr(common, "choose_save_path", lambda *a: target)
     dialog.buttons["export"].click()
-    assert msgs.of("info")[-1] == ("Export rules", f"Exported 9 rule(s) to {target}.")
+    assert msgs.of("info")[-1] == ("Export rules", f"Exported 13 rules to {target}.")
     document = json.loads(target.read_text(encoding="utf-8"))
     document["rules"] = document["rules"][:3]
     target.write_text(json.dumps(document), encoding="utf-8")
@@ -164,7 +164,7 @@ def test_import_and_export_through_the_dialog(
     msgs.confirm_answers.append(True)
     dialog.buttons["import"].click()
     assert dialog.table.rowCount() == 3
-    assert msgs.of("info")[-1] == ("Import rules", "Imported 3 rule(s) from rules.json.")
+    assert msgs.of("info")[-1] == ("Import rules", "Imported 3 rules from rules.json.")
     bad = tmp_path / "bad.json"
     bad.write_text('[{"id": "x"}]', encoding="utf-8")
     monkeypatch.setattr(common, "choose_open_path", lambda *a: bad)
@@ -174,7 +174,7 @@ def test_import_and_export_through_the_dialog(
     assert dialog.table.rowCount() == 3
     msgs.confirm_answers.append(True)
     dialog.buttons["defaults"].click()
-    assert dialog.table.rowCount() == 9
+    assert dialog.table.rowCount() == 13
 
 
 def test_deleting_a_rule_asks_first(
@@ -185,10 +185,10 @@ def test_deleting_a_rule_asks_first(
     dialog.table.selectRow(row_of(dialog, "link"))
     msgs.confirm_answers.append(False)
     dialog.buttons["delete"].click()
-    assert dialog.table.rowCount() == 9
+    assert dialog.table.rowCount() == 13
     msgs.confirm_answers.append(True)
     dialog.buttons["delete"].click()
-    assert dialog.table.rowCount() == 8
+    assert dialog.table.rowCount() == 12
 
 
 def test_people_who_may_not_edit_rules_are_told(
@@ -211,7 +211,8 @@ def test_the_word_list_editor_checks_each_line(
     assert names == ["complaints", "discriminatory", "profanity", "threats"]
     dialog.names.setCurrentRow(names.index("profanity"))
     assert not dialog.save_button.isEnabled() and not dialog.reset_button.isEnabled()
-    assert "Used by: profanity, parent-inappropriate, student-inappropriate" in dialog.status.text()
+    used_by = "abuse-of-pupil, abuse-of-staff, profanity, parent-inappropriate, student-inappropriate"
+    assert f"Used by: {used_by}" in dialog.status.text()
     original = dialog.editor.toPlainText()
     dialog.editor.setPlainText(original + "\nx\n")
     assert dialog.status.text().startswith(f"Line {len(original.splitlines()) + 2}:")

@@ -82,7 +82,7 @@ def test_bulk_acknowledge_records_every_item(qtbot, panel: ActionPanel, desk: De
     with qtbot.waitSignal(panel.actions_recorded, timeout=10_000) as blocker:
         panel.buttons[ModerationAction.ACKNOWLEDGE].click()
     assert blocker.args[0] == ids
-    assert panel.result_label.text() == "Acknowledged 3 item(s); 3 response clock(s) stopped."
+    assert panel.result_label.text() == "Acknowledged 3 items; 3 response clocks stopped."
     assert all(desk.item(i).first_response_at is not None for i in ids)
     assert all([a.kind for a in desk.moderation.actions_for(i)] == ["acknowledge"] for i in ids)
 

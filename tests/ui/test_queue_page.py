@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from array import array
 from collections.abc import Callable
 from datetime import timedelta
@@ -138,8 +139,8 @@ def test_data_never_raises(caplog, qapp):
     assert "formatting queue row 0 failed" in caplog.text
 
 
-def test_deadline_colours(ctx, qapp):
-    clock = Clock(NOW)  # Tuesday 24 Nov 2026 12:00 UTC, a working day
+def test_deadline_colours(ctx, qapp, clock):
+    clock = Clock(clock)  # Tuesday 24 Nov 2026 12:00 UTC, a working day
     queue = service(ctx, clock)
     account = add_account(ctx)
     # The window is 24 h: 20 h in is amber (over 75 %), 25 h in is red.
@@ -256,8 +257,10 @@ def test_claim_conflict_shows_reload(qtbot, ctx, tmp_path, page_factory, people)
     ctx.queue.claim(people["mod1"], item, seen.version_id)  # another moderator, elsewhere
     with qtbot.waitSignal(page.conflict_shown, timeout=TIMEOUT) as shown:
         press(qtbot, page.table, Qt.Key.Key_C)
-    assert "changed elsewhere — reload" in shown.args[0]
-    assert page.conflict.isVisible() and "changed elsewhere" in page.conflict_label.text()
+    banner = page.conflict_label.text()
+    assert banner == shown.args[0] and page.conflict.isVisible()
+    assert banner.count("changed elsewhere") == 1 and banner.lower().count("reload") == 1  # said once
+    assert banner.startswith(f"#{item} was changed elsewhere. Nothing was claimed")
     assert ctx.queue.read.row(item).claimed_by == people["mod1"].staff_id  # not overwritten
     qtbot.mouseClick(page.reload_button, Qt.MouseButton.LeftButton)
     assert not page.conflict.isVisible()
@@ -329,7 +332,7 @@ def test_import_dialog_checks_and_imports_valid_rows(qtbot, ctx, tmp_path, runne
         dialog.check_button.click()
     assert dialog.problems.count() == 1 and "row 3" in dialog.problems.item(0).text()
     assert dialog.import_valid_button.isVisibleTo(dialog)
-    assert dialog.import_valid_button.text() == "Import the 1 valid rows"
+    assert dialog.import_valid_button.text() == "Import the 1 valid row"
     with qtbot.waitSignal(dialog.imported, timeout=TIMEOUT):
         dialog.import_valid_button.click()
     assert dialog.report.imported == 1 and (tmp_path / "mixed.rejects.csv").exists()
@@ -404,7 +407,7 @@ def test_feeds_dialog_adds_checks_and_shows_failures(
     with qtbot.waitSignal(dialog.polled, timeout=TIMEOUT) as polled:
         dialog.check_all_button.click()
     assert sorted(r.ok for r in polled.args[0]) == [False, True]
-    assert "2 new item(s)" in dialog.message.text() and "Gone:" in dialog.message.text()
+    assert "2 new items" in dialog.message.text() and "Gone:" in dialog.message.text()
     qtbot.waitUntil(
         lambda: any(
             (dialog.table.item(r, 6) or dialog.table.item(0, 0)).text().startswith("Failed")
@@ -413,5 +416,61 @@ def test_feeds_dialog_adds_checks_and_shows_failures(
         timeout=TIMEOUT,
     )
     page = page_factory()
-    qtbot.waitUntil(lambda: "feed(s) failing" in page.dashboard.texts(), timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: "1 feed failing" in page.dashboard.texts(), timeout=TIMEOUT)
     assert "Gone" in page.dashboard.texts() and page.model.rowCount() == 2
+
+
+BAD_ENTRY_FEED = (
+    '<rss version="2.0"><channel><title>Alerts</title>'
+    "<item><title>Good one</title></item>"
+    "<item><title>Bad date</title><pubDate>tomorrow</pubDate></item>"
+    "</channel></rss>"
+)
+
+
+def test_import_dialog_imports_a_feed_and_lists_the_skipped_entry(
+    qtbot, ctx, tmp_path, runner, msgs: Messages
+):
+    account = add_account(ctx)
+    path = tmp_path / "alerts.xml"
+    path.write_text(BAD_ENTRY_FEED, encoding="utf-8")
+    dialog = ImportDialog(ctx, runner)
+    qtbot.addWidget(dialog)
+    dialog.set_path(path)
+    dialog.set_account(account)
+    with qtbot.waitSignal(dialog.checked, timeout=TIMEOUT):
+        dialog.check_button.click()
+    assert "will be skipped" in dialog.summary.text()
+    assert dialog.problems.item(0).text().startswith("entry 2, field 'pubDate': 'tomorrow'")
+    assert not dialog.import_valid_button.isVisibleTo(dialog)  # the plain Import keeps the good ones
+    with qtbot.waitSignal(dialog.imported, timeout=TIMEOUT):
+        dialog.import_button.click()
+    assert dialog.report.imported == 1 and ctx.queue.read.count() == 1
+    assert "1 entry was skipped and saved" in msgs.texts()
+
+
+def test_feeds_dialog_shows_skipped_entries(qtbot, ctx, tmp_path, runner, msgs: Messages):
+    from smmod.ui.queue.feeds_dialog import FeedsDialog
+
+    add_account(ctx)
+    path = tmp_path / "alerts.xml"
+    path.write_text(BAD_ENTRY_FEED, encoding="utf-8")
+    dialog = FeedsDialog(ctx, runner)
+    qtbot.addWidget(dialog)
+    dialog.name.setText("Alerts")
+    dialog.url.setText(path.as_uri())
+    with qtbot.waitSignal(dialog.feeds_loaded, timeout=TIMEOUT):
+        dialog.add_button.click()
+    with qtbot.waitSignal(dialog.polled, timeout=TIMEOUT):
+        dialog.check_all_button.click()
+    assert dialog.message.text() == "Checked 1 feed: 1 new item. Entries skipped: Alerts: 1."
+
+    def status() -> tuple[str, str]:
+        item = dialog.table.item(0, 6)  # None while the table reloads
+        return (item.text(), item.toolTip()) if item is not None else ("", "")
+
+    qtbot.waitUntil(lambda: "skipped" in status()[0], timeout=TIMEOUT)
+    text, tip = status()
+    assert text == "OK (1 new last time); 1 entry skipped: hover for why"
+    # Shown as plain text: the entry's own words are escaped, never read as markup.
+    assert html.escape("entry 2, field 'pubDate': 'tomorrow'") in tip

@@ -34,6 +34,7 @@ from smmod.ui.staff.model import (
 )
 from smmod.ui.staff.page import StaffPage
 from smmod.ui.staff.widgets import OptionalDateEdit
+from smmod.ui.tasks import TaskRunner
 from tests.conftest import SUITE_TODAY, TRAINED
 from tests.ui.conftest import Messages
 
@@ -298,6 +299,7 @@ def test_double_click_and_keys_open_the_editor(qtbot, page: StaffPage, msgs: Mes
     select(page, "run1")
     msgs.confirm_answers.append(False)
     qtbot.keyClick(page.table, Qt.Key.Key_Delete)
+    qtbot.waitUntil(lambda: bool(msgs.of("confirm")), timeout=TIMEOUT)  # after a look at what they hold
     assert msgs.of("confirm")[0][0] == "Deactivate Riley Runner"
 
 
@@ -334,13 +336,15 @@ def test_deactivate_with_confirmation_and_reason(qtbot, ctx: AppContext, page: S
 
 @pytest.mark.parametrize(("confirmed", "reason"), [(False, None), (True, None)])
 def test_cancelled_deactivation_changes_nothing(qtbot, ctx: AppContext, page: StaffPage,
-                                                msgs: Messages, confirmed: bool,
+                                                runner: TaskRunner, msgs: Messages, confirmed: bool,
                                                 reason: str | None) -> None:
     select(page, "run1")
     msgs.confirm_answers.append(confirmed)
     if confirmed:
         msgs.text_answers.append(reason)
     click(qtbot, page.buttons["deactivate"])
+    qtbot.waitUntil(lambda: not msgs.confirm_answers and not msgs.text_answers, timeout=TIMEOUT)
+    assert runner.wait(TIMEOUT)
     assert ctx.staff.by_username("run1").active
     assert entries(ctx, "staff.deactivate") == []
     assert "run1" in visible(page)

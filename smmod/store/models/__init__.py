@@ -15,6 +15,7 @@ from smmod.store.models.accounts import (
     CredentialRotation,
 )
 from smmod.store.models.audit import AuditEntry
+from smmod.store.models.connectors import OUTBOX_STATUSES, Connection, OutboxEntry
 from smmod.store.models.dnp import (
     RESTRICTIONS,
     BiometricConsent,
@@ -57,6 +58,7 @@ from smmod.store.models.queue import (
     QueueItemFlag,
     QueueMeta,
 )
+from smmod.store.models.reports import RETRO_KINDS, AccountCheck, RetroFinding
 from smmod.store.models.staff import ROLES, Staff, StaffRole
 
 __all__ = [
@@ -67,17 +69,21 @@ __all__ = [
     "HANDOVER_STATUSES",
     "INCIDENT_CATEGORIES",
     "INCIDENT_STATUSES",
+    "OUTBOX_STATUSES",
     "PLATFORMS",
     "RESTRICTIONS",
+    "RETRO_KINDS",
     "ROLES",
     "SEVERITIES",
     "TASK_STATES",
     "Account",
+    "AccountCheck",
     "AccountRole",
     "Action",
     "AuditEntry",
     "Base",
     "BiometricConsent",
+    "Connection",
     "Credential",
     "CredentialRotation",
     "FaceConfirmation",
@@ -91,6 +97,7 @@ __all__ = [
     "IncidentEvidence",
     "IncidentNote",
     "ModerationMeta",
+    "OutboxEntry",
     "Pupil",
     "QueueCsvMapping",
     "QueueFeed",
@@ -100,6 +107,7 @@ __all__ = [
     "QueueMeta",
     "ReferencePhoto",
     "ReplyTemplate",
+    "RetroFinding",
     "ScreeningMatch",
     "ScreeningOverride",
     "ScreeningRule",

@@ -32,6 +32,7 @@ ACTION_KINDS = (
     "hide",
     "delete",
     "block",
+    "mute",
     "report_to_platform",
     "escalate",
     "resolve",
@@ -75,6 +76,8 @@ class Action(Base):
 
     __table_args__ = (
         Index("ix_actions_item_id", "item_id", "at"),
+        # Blocked authors are found from the (few) block actions.
+        Index("ix_actions_kind", "kind", "item_id"),
         Index("ix_actions_incident_id", "incident_id"),
         Index("ix_actions_reverses_id", "reverses_id"),
     )

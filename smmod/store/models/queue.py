@@ -29,14 +29,21 @@ from smmod.store.base import Base, UTCDateTime, stamped_column
 
 ITEM_KINDS = ("comment", "reply", "message", "mention", "review")
 AUTHOR_KINDS = ("parent", "student", "staff", "public", "unknown")
-# "new" until the first response; the moderation feature moves items on from there.
-ITEM_STATUSES = ("new", "responded", "escalated", "resolved")
+# "new" until the first response; the moderation feature moves items on from there:
+# answered, hidden or deleted on the platform, its author blocked (R8), escalated to an
+# incident (R9), or resolved.
+ITEM_STATUSES = ("new", "responded", "hidden", "deleted", "blocked", "escalated", "resolved")
 ITEM_SOURCES = ("csv", "graph-json", "feed", "manual")
 
 FTS_TABLE = "queue_items_fts"
 # Items whose response clock is still running. Spelt out once: the partial index below
 # is only used by queries whose WHERE clause contains exactly these terms.
 AWAITING_SQL = "first_response_at IS NULL AND status != 'resolved'"
+# The priority order (``smmod.queue.triage``): the danger group while the item still needs
+# someone (0 threats and police advised, 1 discriminatory, 2 pupils' personal data, 3 the
+# rest), plus HANDLED once it does not. Kept up to date by ``smmod.queue.triage``.
+TRIAGE_OTHER = 3
+TRIAGE_HANDLED = 4
 # Replies whose parent is not (yet) in the queue: few, and looked for after each import.
 ORPHAN_SQL = "parent_id IS NULL AND parent_platform_id IS NOT NULL"
 
@@ -74,6 +81,9 @@ class QueueItem(Base):
     kind: Mapped[str] = mapped_column(String(20))
     status: Mapped[str] = mapped_column(String(20), default="new")
     priority: Mapped[int] = mapped_column(Integer, default=0)
+    triage: Mapped[int] = mapped_column(
+        Integer, default=TRIAGE_OTHER, server_default=sql_text(str(TRIAGE_OTHER))
+    )
     due_at: Mapped[datetime] = mapped_column(UTCDateTime)
     first_response_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     first_response_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
@@ -100,6 +110,15 @@ class QueueItem(Base):
             postgresql_where=sql_text(AWAITING_SQL),
         ),
         Index("ix_queue_items_status_due", "status", "due_at"),
+        # The priority order, on its own and within "needs a response".
+        Index("ix_queue_items_triage_due", "triage", "due_at"),
+        Index(
+            "ix_queue_items_awaiting_triage",
+            "triage",
+            "due_at",
+            sqlite_where=sql_text(AWAITING_SQL),
+            postgresql_where=sql_text(AWAITING_SQL),
+        ),
         Index("ix_queue_items_account_due", "account_id", "due_at"),
         Index("ix_queue_items_claimed_by", "claimed_by"),
         Index("ix_queue_items_parent_id", "parent_id"),
@@ -111,6 +130,8 @@ class QueueItem(Base):
             postgresql_where=sql_text(ORPHAN_SQL),
         ),
         Index("ix_queue_items_updated_at", "updated_at"),
+        # Reports count what arrived in a period (R7).
+        Index("ix_queue_items_received_at", "received_at"),
     )
 
 
@@ -145,6 +166,11 @@ class QueueFeed(Base):
     last_ok_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_error: Mapped[str | None] = mapped_column(Text)
     last_new_count: Mapped[int] = mapped_column(Integer, default=0)
+    # The entries the last read left out, with why: a JSON list of messages.
+    last_skipped: Mapped[str | None] = mapped_column(Text)
+    # HTTP validators of the last good read, sent back so an unchanged feed costs a 304.
+    etag: Mapped[str | None] = mapped_column(String(500))
+    last_modified: Mapped[str | None] = mapped_column(String(500))
     version_id: Mapped[int] = mapped_column(Integer, nullable=False)
 
     __mapper_args__ = {"version_id_col": version_id}

@@ -117,6 +117,11 @@ class CredentialDialog(QDialog):
         self.rotate_by_edit.setDate(QDate(wanted.year, wanted.month, wanted.day))
         self.pending_check = QCheckBox("Wait for someone to confirm the change was made on "
                                        f"{platform}")
+        self.weak_reason_edit = QLineEdit()
+        self.weak_reason_edit.setObjectName("weak_reason_edit")
+        self.weak_reason_edit.setAccessibleName("Reason to keep a weak password")
+        self.weak_reason_edit.setPlaceholderText(
+            "only if the platform forces a weak password: why (recorded in the audit trail)")
         self.checklist_label = QLabel(PLATFORM_CHECKLIST.format(platform=platform))
         self.checklist_label.setWordWrap(True)
         self.checklist_label.setStyleSheet(_HINT_STYLE)
@@ -151,6 +156,8 @@ class CredentialDialog(QDialog):
             form.addRow(self._label(label, self.secret_edit), secret_row)
             form.addRow("", generate_row)
             form.addRow("", self.limit_label)
+            form.addRow(self._label("Keep a &weak one because:", self.weak_reason_edit),
+                        self.weak_reason_edit)
         form.addRow(self._label("Rotate &by:", self.rotate_by_edit), self.rotate_by_edit)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
@@ -212,16 +219,19 @@ class CredentialDialog(QDialog):
         login, note, kind = (self.login_edit.text(), self.note_edit.toPlainText(),
                              self.kind_combo.currentData())
         secret, pending = self.secret_edit.text(), self.pending_check.isChecked()
+        weak_reason = self.weak_reason_edit.text().strip() or None
         rotate_by: date = self.rotate_by_edit.date().toPython()  # type: ignore[assignment]
 
         def work() -> CredentialRecord:
             if mode == "add":
                 return service.add(actor, account_id, login_name=login, secret=secret,
-                                   note=note, kind=kind, rotate_by=rotate_by)
+                                   note=note, kind=kind, rotate_by=rotate_by,
+                                   weak_reason=weak_reason)
             assert record is not None
             if mode == "rotate":
                 return service.rotate(actor, record.id, record.version_id, secret,
-                                      rotate_by=rotate_by, pending=pending)
+                                      rotate_by=rotate_by, pending=pending,
+                                      weak_reason=weak_reason)
             return service.edit(actor, record.id, record.version_id, login_name=login,
                                 note=note, rotate_by=rotate_by)
 
@@ -249,9 +259,17 @@ class RevealDialog(QDialog):
     """Shows a secret for a limited time, then closes and forgets it."""
 
     def __init__(self, login_name: str, secret: str, seconds: int,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *, pending: str | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(f"Password for {login_name}")
+        self.pending_edit: QLineEdit | None = None
+        if pending is not None:  # a rotation waits: both passwords, each labelled
+            self.pending_edit = QLineEdit(pending)
+            self.pending_edit.setObjectName("revealed_pending_secret")
+            self.pending_edit.setAccessibleName(f"Pending password for {login_name}")
+            self.pending_edit.setReadOnly(True)
+            self.pending_edit.setFont(
+                QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.secret_edit = QLineEdit(secret)
         self.secret_edit.setObjectName("revealed_secret")
         self.secret_edit.setAccessibleName(f"Password for {login_name}")
@@ -266,7 +284,12 @@ class RevealDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel("This reveal has been recorded in the audit trail."))
+        if self.pending_edit is not None:
+            layout.addWidget(QLabel("Current (in force on the platform):"))
         layout.addWidget(self.secret_edit)
+        if self.pending_edit is not None:
+            layout.addWidget(QLabel("Pending — not yet confirmed on the platform:"))
+            layout.addWidget(self.pending_edit)
         layout.addWidget(self.countdown_label)
         layout.addWidget(buttons)
         buttons.rejected.connect(self.reject)
@@ -290,6 +313,8 @@ class RevealDialog(QDialog):
     def _on_finished(self, _result: int) -> None:
         self._tick.stop()
         self.secret_edit.clear()
+        if self.pending_edit is not None:
+            self.pending_edit.clear()
 
 
 class RotationHistoryDialog(QDialog):

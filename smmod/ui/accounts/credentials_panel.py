@@ -38,8 +38,8 @@ from smmod.vault import BackendStatus, platform_password_limit
 
 BUTTONS = {
     "add": "Store &password…", "reveal": "Re&veal…", "copy": "&Copy", "rotate": "R&otate…",
-    "confirm": "Con&firm rotation", "edit": "&Details…", "history": "&History…",
-    "delete": "Delete…",
+    "confirm": "Con&firm rotation", "cancel": "Ca&ncel rotation…", "edit": "&Details…",
+    "history": "&History…", "delete": "Delete…",
 }
 TIPS = {
     "add": "Store a password or API token for this account in the keyring",
@@ -47,14 +47,15 @@ TIPS = {
     "copy": "Copy the password to the clipboard; it is cleared again after a short time "
             "(audited)",
     "rotate": "Replace the password with a new one",
-    "confirm": "Confirm the new password was set on the platform",
+    "confirm": "Confirm the new password was set on the platform: it becomes the current one",
+    "cancel": "The platform was not changed: discard the pending password, keep the current",
     "edit": "Change the login name, note or rotate-by date",
     "history": "When the password was rotated, and by whom",
     "delete": "Remove the credential from the keyring and from smmod",
 }
-NEEDS_SELECTION = ("reveal", "copy", "rotate", "confirm", "edit", "history", "delete")
-NEEDS_KEYRING = ("add", "reveal", "copy", "rotate", "delete")
-ADMIN_ONLY = ("add", "reveal", "copy", "rotate", "confirm", "edit", "delete")
+NEEDS_SELECTION = ("reveal", "copy", "rotate", "confirm", "cancel", "edit", "history", "delete")
+NEEDS_KEYRING = ("add", "reveal", "copy", "rotate", "confirm", "cancel", "delete")
+ADMIN_ONLY = ("add", "reveal", "copy", "rotate", "confirm", "cancel", "edit", "delete")
 
 
 class CredentialsPanel(QWidget):
@@ -174,7 +175,7 @@ class CredentialsPanel(QWidget):
             return "Credentials are stored once the account is approved."
         if key in NEEDS_SELECTION and selected is None:
             return "Select a credential first."
-        if key == "confirm" and selected is not None and not selected.pending_rotation:
+        if key in ("confirm", "cancel") and selected is not None and not selected.pending_rotation:
             return "No rotation is waiting for confirmation."
         return None
 
@@ -183,7 +184,9 @@ class CredentialsPanel(QWidget):
             why = self.why_not(key)
             button.setEnabled(why is None)
             button.setToolTip(why or TIPS[key])
-        self.buttons["confirm"].setVisible(any(c.pending_rotation for c in self.model.records()))
+        waiting = any(c.pending_rotation for c in self.model.records())
+        self.buttons["confirm"].setVisible(waiting)
+        self.buttons["cancel"].setVisible(waiting)
 
     # -- dialogs --------------------------------------------------------------------
     def _open(self, dialog: QDialog) -> None:
@@ -247,11 +250,21 @@ class CredentialsPanel(QWidget):
         service, actor = self._service(), self._ctx.actor
         seconds = int(self._ctx.settings.get("vault.clipboard_clear_seconds"))
 
-        def show(secret: object) -> None:
-            self._open(RevealDialog(record.login_name, str(secret), seconds, self))
+        def work() -> tuple[str, str | None]:
+            current = service.reveal(actor, record.id)
+            pending = (service.reveal(actor, record.id, which="pending")
+                       if record.pending_rotation and service.pending_has_secret(record.id)
+                       else None)
+            return current, pending
+
+        def show(result: object) -> None:
+            assert isinstance(result, tuple)
+            current, waiting = result
+            self._open(RevealDialog(record.login_name, str(current), seconds, self,
+                                    pending=None if waiting is None else str(waiting)))
             self.changed.emit()  # the history now has the reveal
 
-        self._run(lambda: service.reveal(actor, record.id), show)
+        self._run(work, show)
 
     @Slot()
     def _on_copy_clicked(self) -> None:
@@ -291,6 +304,26 @@ class CredentialsPanel(QWidget):
             return [service.confirm_rotation(actor, r.id) for r in pending]
 
         self._run(work, lambda _r: self._done("Rotation confirmed."))
+
+    @Slot()
+    def _on_cancel_clicked(self) -> None:
+        record = self.selected()
+        if record is None or self.why_not("cancel") is not None:
+            return
+        reason = msgbox.ask_text(self, "Cancel rotation",
+                                 f"Why is the new password for “{record.login_name}” not "
+                                 "being used? The current password stays in force.")
+        if reason is None:
+            return
+        service, actor = self._service(), self._ctx.actor
+
+        def work() -> object:
+            pending = service.pending_rotation(record.id)
+            return None if pending is None else service.cancel_rotation(
+                actor, pending.id, reason=reason or None)
+
+        self._run(work, lambda _r: self._done("Rotation cancelled; the current password "
+                                              "stays in force."))
 
     def _done(self, notice: str) -> None:
         self.notice.emit(notice)

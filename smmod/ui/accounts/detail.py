@@ -203,7 +203,8 @@ class AccountDetail(QWidget):
         platform = PLATFORM_LABELS.get(r.platform, r.platform)
         link = (f" · <a href='{html.escape(r.url, quote=True)}'>{html.escape(r.url)}</a>"
                 if r.url else " · no web address yet")
-        self.subtitle_label.setText(html.escape(platform) + link)
+        planned = f" · {html.escape(r.handover_note)}" if r.handover_note else ""
+        self.subtitle_label.setText(html.escape(platform) + link + planned)
         risks = [p for p in r.problems if p.rule in ("R2", "R4")]
         self.risk_label.setText("<b>At risk:</b> the people running it break the policy."
                                 + "".join(f"<br>• {html.escape(str(p))}" for p in risks))

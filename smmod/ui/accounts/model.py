@@ -130,6 +130,8 @@ class AccountTableModel(_RecordModel[AccountRecord]):
                 return "The review date has passed: review the account and set the next date."
             if column == COL_STATUS and r.at_risk:
                 return f"At risk: {r.risk_text}"
+            if column == COL_STATUS and r.handover_note:
+                return f"Planned: {r.handover_note}. The people named take over on that day."
             if column == COL_RUNNERS:
                 return "\n".join(f"{p.name} ({p.role})" for p in r.people
                                  if p.role != "administrator") or None
@@ -150,7 +152,9 @@ class AccountTableModel(_RecordModel[AccountRecord]):
         if column == COL_PLATFORM:
             return PLATFORM_LABELS.get(r.platform, r.platform)
         if column == COL_STATUS:
-            return r.status_label + (" · at risk" if r.at_risk else "")
+            if r.at_risk:
+                return r.status_label + " · at risk"
+            return r.status_label + (f" · {r.handover_note}" if r.handover_note else "")
         if column == COL_LEAD:
             return r.lead.name if r.lead else "—"
         if column == COL_RUNNERS:

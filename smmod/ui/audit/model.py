@@ -40,7 +40,7 @@ HEADERS = {
 HEADER_TIPS = {
     COL_ID: "Entry number in the chain",
     COL_WHEN: "Local time on this computer",
-    COL_WHO: "The OS login of the person who did it",
+    COL_WHO: "The person who did it (their login is in each row's tooltip)",
 }
 
 _FIRST_KEYS = ("name", "username", "file", "rows")
@@ -144,6 +144,8 @@ class AuditTableModel(QAbstractTableModel):
                 return record.reason
             if column == COL_WHEN:
                 return f"{record.at.isoformat(timespec='seconds')} (UTC)"
+            if column == COL_WHO:
+                return f"<p>Login: {_escape(record.actor)}</p>"  # rich text, so never guessed
             return None
         if role == Qt.ItemDataRole.TextAlignmentRole and column == COL_ID:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -162,7 +164,7 @@ class AuditTableModel(QAbstractTableModel):
         if column == COL_WHEN:
             return format_when(record)
         if column == COL_WHO:
-            return record.actor
+            return record.who
         if column == COL_ACTION:
             return record.action
         if column == COL_SUBJECT:

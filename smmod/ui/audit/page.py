@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -234,8 +235,8 @@ class AuditPage(QWidget):
     def refresh(self) -> None:
         """Reload the filter choices and the entries (called when the page is shown)."""
         sf = self._ctx.session_factory
-        self._runner.run(lambda: audit.distinct_values(sf), self._on_values_loaded,
-                         self._on_task_failed)
+        self._runner.run(lambda: (*audit.distinct_values(sf), audit.actor_names(sf)),
+                         self._on_values_loaded, self._on_task_failed)
         self.reload()
 
     def shortcuts(self) -> list[tuple[str, str]]:
@@ -286,19 +287,21 @@ class AuditPage(QWidget):
         self._table_stack.setCurrentWidget(self.table if records else self.empty_label)
         self.entries_loaded.emit(len(records))
 
-    def _on_values_loaded(self, values: tuple[list[str], list[str]]) -> None:
-        actors, actions = values
-        self._refill(self.actor_combo, _ANYONE, actors)
+    def _on_values_loaded(self, values: tuple[list[str], list[str], dict[str, str]]) -> None:
+        actors, actions, names = values
+        self._refill(self.actor_combo, _ANYONE, actors,
+                     lambda login: f"{names[login]} ({login})" if login in names else login)
         self._refill(self.action_combo, _ANY_ACTION, actions)
 
     @staticmethod
-    def _refill(combo: QComboBox, any_text: str, values: list[str]) -> None:
+    def _refill(combo: QComboBox, any_text: str, values: list[str],
+                label: Callable[[str], str] = str) -> None:
         current = str(combo.currentData() or "")
         combo.blockSignals(True)
         combo.clear()
         combo.addItem(any_text, "")
         for value in values:
-            combo.addItem(value, value)
+            combo.addItem(label(value), value)
         if current and combo.findData(current) < 0:
             combo.addItem(current, current)
         combo.setCurrentIndex(max(0, combo.findData(current)))
@@ -343,7 +346,8 @@ class AuditPage(QWidget):
         if not isinstance(record, AuditRecord):
             self.details_view.clear()
             return
-        lines = [f"Entry {record.id} · {format_when(record)} · {record.actor} · {record.action}"
+        who = f"{record.actor_name} ({record.actor})" if record.actor_name else record.actor
+        lines = [f"Entry {record.id} · {format_when(record)} · {who} · {record.action}"
                  f" · {record.subject}"]
         if record.reason:
             lines.append(f"Reason: {record.reason}")

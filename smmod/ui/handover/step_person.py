@@ -23,6 +23,7 @@ from smmod.handover import Candidate, HandoverSummary
 from smmod.handover.service import EARLIEST_DAYS, LATEST_DAYS
 from smmod.ui.handover.state import WizardState
 from smmod.ui.handover.widgets import MUTED_STYLE, WARN_STYLE, PersonCombo, banner, title_html
+from smmod.ui.plain import tip
 
 if TYPE_CHECKING:
     from smmod.ui.handover.wizard import HandoverWizard
@@ -205,6 +206,6 @@ class HoldingsPage(QWizardPage):
         top.setFlags(Qt.ItemFlag.ItemIsEnabled)
         for what, details in rows:
             child = QTreeWidgetItem([what, details])
-            child.setToolTip(1, details)
+            child.setToolTip(1, tip(details))  # quotes comments and authors' names
             top.addChild(child)
         self.tree.addTopLevelItem(top)

@@ -32,6 +32,7 @@ from smmod.ui.handover.widgets import (
     title_html,
     why_not,
 )
+from smmod.ui.plain import tip
 
 
 class SecretRow(QWidget):
@@ -246,7 +247,7 @@ class WorkPage(QWizardPage):
             self.items_table.setItem(row, 0, QTableWidgetItem(f"#{item.item_id}"))
             self.items_table.setItem(row, 1, QTableWidgetItem(item.account_label))
             text = QTableWidgetItem(f"{item.author}: {item.excerpt}")
-            text.setToolTip(item.excerpt)
+            text.setToolTip(tip(item.excerpt))
             self.items_table.setItem(row, 2, text)
             self.items_table.setCellWidget(row, 3, combo)
         self.items_table.horizontalHeader().setSectionResizeMode(

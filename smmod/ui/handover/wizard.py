@@ -41,8 +41,10 @@ class HandoverWizard(QWizard):
 
     def __init__(self, service: HandoverService, actor: Actor, runner: TaskRunner, *,
                  render: Renderer = render_pdf, clipboard_seconds: int = 30,
-                 resume_id: int | None = None, parent: QWidget | None = None) -> None:
+                 resume_id: int | None = None, person_id: int | None = None,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._person_id = person_id  # chosen as soon as the staff room is loaded
         self.state = WizardState(service, actor, self)
         self.applied_result: ApplyResult | None = None
         self.busy = False
@@ -199,6 +201,8 @@ class HandoverWizard(QWizard):
     def _on_people_loaded(self, result: tuple[Any, Any]) -> None:
         room, drafts = result
         self.person_page.set_people(room, drafts)
+        if self._person_id is not None and self.state.summary is None:
+            self.person_page.person_combo.choose(self._person_id)
 
     def _on_draft_ready(self, result: tuple[Draft, Any]) -> None:
         draft, people = result

@@ -55,6 +55,10 @@ def _progress_line(record: CheckRecord) -> str:
         return f"{left} of {len(record.faces)} face(s) still to confirm, below."
     if record.faces and record.verdict == "clear":
         return "Every face was confirmed as not a protected pupil: clear to export."
+    if record.awaits_no_people:
+        return ""  # the reason below says it, and the panel under the image asks it
+    if not record.faces and record.verdict == "clear":
+        return f"{record.no_people_by} confirmed that no pupil is shown: clear to export."
     return ""
 
 
@@ -179,7 +183,7 @@ class CheckDetail(QWidget):
         self.path_label.setText(entry.path)
         self.reasons_label.setText(_reasons_html(entry))
         self.image_view.show_message("Loading…")
-        self.faces.clear("Loading…" if entry.faces else "No faces were found in this image.")
+        self.faces.clear("Loading…")
 
     def show_image(
         self,
@@ -202,7 +206,7 @@ class CheckDetail(QWidget):
             self.faces.clear("The image cannot be shown, so its faces cannot be confirmed.")
             return
         self.image_view.show_image(image, record)
-        crops = {f.index: face_crop(image, f.box, record.width, CROP_SIDE) for f in record.faces}
+        crops = {f.index: face_crop(image, f.box, record.width, CROP_SIDE, f.angle) for f in record.faces}
         self.faces.show_faces(record, crops, references, note, why_not, current=current)
         self.image_view.set_current_face(self.faces.current_face())
 

@@ -63,7 +63,10 @@ class CheckActions:
             "Write a safe copy: upright, no location, flagged faces pixelated",
         )
         self.not_protected = _action(
-            tab, "Not a protected pupil", "N", "The selected face is not a pupil on the register"
+            tab,
+            "Not a protected pupil",
+            "N",
+            "The selected face is not a pupil on the register (no face found: no pupil is shown)",
         )
         self.this_is = _action(tab, "This is…", "T", "Choose the pupil the selected face is")
         self.next_face = _action(tab, "Next face", "F", "Go to the next face")
@@ -76,7 +79,7 @@ class CheckActions:
             ("Esc", "Cancel the running check"),
             ("Ctrl+E", "Export for publishing"),
             ("F", "Next face"),
-            ("N", "Selected face: not a protected pupil"),
+            ("N", "Selected face: not a protected pupil (no face found: no pupil is shown)"),
             ("T", "Selected face: this is… (choose the pupil)"),
         ]
 

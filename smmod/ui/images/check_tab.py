@@ -282,13 +282,14 @@ class CheckTab(CheckTabLayout):
         record = self.detail.record
         self.check_actions.cancel.setEnabled(self._job is not None)
         self.check_actions.export.setEnabled(record is not None)
-        can_confirm = record is not None and bool(record.faces) and why_not_confirm(self._deps) is None
-        for action in (
-            self.check_actions.not_protected,
-            self.check_actions.this_is,
-            self.check_actions.next_face,
-        ):
-            action.setEnabled(can_confirm)
+        allowed = record is not None and why_not_confirm(self._deps) is None
+        has_faces = record is not None and bool(record.faces)
+        # N also answers "no pupil is shown" when no face was found.
+        self.check_actions.not_protected.setEnabled(
+            allowed and (has_faces or (record is not None and record.awaits_no_people))
+        )
+        for action in (self.check_actions.this_is, self.check_actions.next_face):
+            action.setEnabled(allowed and has_faces)
         self.show_empty_state(self.model.rowCount() == 0 and self._job is None)
 
     def _update_summary(self) -> None:

@@ -67,6 +67,8 @@ class ExportDialog(QDialog):
         findings = record.findings
         # Named pupils cannot be pixelated away; the service refuses, so say so up front.
         self._named = bool(findings.get("names")) or findings.get("blocked_for") == "names"
+        # No face found and nobody has said that no pupil is shown: the service refuses.
+        self._unlooked = record.awaits_no_people and not self._named
         self.setWindowTitle(f"Export for publishing — {record.file_name}")
         self.setMinimumWidth(560)
         self._init_widgets()
@@ -115,7 +117,12 @@ class ExportDialog(QDialog):
                 "This is a copy of an image that names a pupil on the do-not-publish list. "
                 "It cannot be published, even pixelated."
             )
-        self.named_label.setVisible(self._named)
+        elif self._unlooked:
+            self.named_label.setText(
+                "No faces were found, and nobody has yet confirmed that no pupil is shown. "
+                "Close this, look at the image and confirm it (N) first."
+            )
+        self.named_label.setVisible(self._named or self._unlooked)
         self.path_edit = QLineEdit(str(suggested_path(record)))
         self.path_edit.setObjectName("export_path")
         self.path_edit.setAccessibleName("Save the copy as")
@@ -165,7 +172,7 @@ class ExportDialog(QDialog):
     @Slot()
     def _update_state(self) -> None:
         self.export_button.setEnabled(
-            not self._busy and not self._named and bool(self.path_edit.text().strip())
+            not self._busy and not self._named and not self._unlooked and bool(self.path_edit.text().strip())
         )
 
     def _on_accounts_loaded(self, accounts: list[AccountRecord]) -> None:

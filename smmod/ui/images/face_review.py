@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from smmod.dnp import CheckRecord, PupilRecord
 from smmod.dnp.checks import NOT_PROTECTED, FaceView
 from smmod.ui.images.models import TONES, face_state
+from smmod.ui.images.no_people import NoPeoplePanel
 
 CROP_SIDE = 100
 REFERENCE_HEIGHT = 84
@@ -110,6 +111,15 @@ class FaceCard(QFrame):
         self.state_label.setObjectName(f"face_state_{face.index}")
         self.state_label.setWordWrap(True)
         self.state_label.setStyleSheet(f"color: {TONES[tone].fg.name()}; font-weight: 600;")
+        self.small_label = QLabel("Too small to compare: look closely")
+        self.small_label.setObjectName(f"too_small_{face.index}")
+        self.small_label.setWordWrap(True)
+        self.small_label.setToolTip(
+            "This face is under 40 px wide in the photo: too small to compare reliably with "
+            "the reference photos. Look at the photo itself, enlarged if you can."
+        )
+        self.small_label.setStyleSheet(f"color: {TONES['review'].fg.name()};")
+        self.small_label.setVisible(face.too_small)
         self.not_protected_button = QPushButton("Not a protected pupil")
         self.not_protected_button.setObjectName(f"not_protected_{face.index}")
         self.not_protected_button.setAccessibleName(f"Face {face.index}: not a protected pupil")
@@ -150,6 +160,7 @@ class FaceCard(QFrame):
         answers.setSpacing(6)
         answers.addWidget(self.title_label)
         answers.addWidget(self.state_label)
+        answers.addWidget(self.small_label)
         answers.addStretch(1)
         answers.addWidget(self.not_protected_button)
         answers.addWidget(self.this_is_button)
@@ -256,6 +267,7 @@ class FaceReviewPanel(QWidget):
     not_protected_requested = Signal(int)  # face index
     pupil_requested = Signal(int, int)  # face index, pupil id
     face_selected = Signal(int)
+    no_people_requested = Signal()  # no face was found: "no pupil is shown"
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -276,11 +288,15 @@ class FaceReviewPanel(QWidget):
         self.scroll_area.setWidgetResizable(True)
         self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
         self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.no_people = NoPeoplePanel()
+        self.no_people.confirm_requested.connect(self.no_people_requested)
+        self.no_people.hide()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(6)
         layout.addWidget(self.heading)
         layout.addWidget(self.scroll_area, 1)
+        layout.addWidget(self.no_people, 1)
         # New cards change the scroll range once laid out: keep the current one in view.
         self.scroll_area.verticalScrollBar().rangeChanged.connect(self._scroll_to_current)
 
@@ -303,12 +319,15 @@ class FaceReviewPanel(QWidget):
         had_focus = focus is not None and self.isAncestorOf(focus)
         self._clear_cards()
         left = len(record.unconfirmed_faces)
+        small = sum(1 for f in record.faces if f.too_small)
         if not record.faces:
-            self.heading.setText("No faces were found in this image.")
+            self.heading.setText("Faces: none found")
         elif left:
             self.heading.setText(f"Faces: confirm each one ({left} of {len(record.faces)} still to confirm)")
         else:
             self.heading.setText(f"Faces: all {len(record.faces)} confirmed")
+        if small:
+            self.heading.setText(f"{self.heading.text()}; {small} too small to compare")
         for face in record.faces:
             card = FaceCard(face, crops.get(face.index, QImage()), references, note, why_not)
             card.not_protected_clicked.connect(self.not_protected_requested)
@@ -317,6 +336,11 @@ class FaceReviewPanel(QWidget):
             self._cards_layout.insertWidget(self._cards_layout.count() - 1, card)
             self.cards[face.index] = card
         self.scroll_area.setVisible(bool(record.faces))
+        self.no_people.setVisible(not record.faces)
+        if not record.faces:
+            self.no_people.show_record(record, why_not)
+            if had_focus and self.no_people.confirm_button.isEnabled():
+                self.no_people.confirm_button.setFocus()
         if current in self.cards:
             self.set_current_face(current, announce=False)
         elif record.faces:
@@ -328,6 +352,7 @@ class FaceReviewPanel(QWidget):
         self._clear_cards()
         self.heading.setText(text)
         self.scroll_area.setVisible(False)
+        self.no_people.setVisible(False)
 
     def current_face(self) -> int:
         return self._current
@@ -336,6 +361,7 @@ class FaceReviewPanel(QWidget):
         for card in self.cards.values():
             card.not_protected_button.setEnabled(enabled)
             card.this_is_button.setEnabled(enabled)
+        self.no_people.set_enabled_answer(enabled)
 
     @Slot(int)
     def set_current_face(self, index: int, announce: bool = True) -> None:

@@ -105,7 +105,7 @@ class FaceImageView(QWidget):
         target = self._target()
         painter.drawPixmap(target, self._pixmap, QRectF(self._pixmap.rect()))
         for face in self._record.faces:
-            self._paint_face(painter, face.index, TONES[face_state(face)[1]].fg)
+            self._paint_face(painter, face.index, TONES[face_state(face)[1]].fg, dashed=face.too_small)
 
     def mousePressEvent(self, event: QMouseEvent) -> None:  # QWidget.mousePressEvent
         if self._record is not None and event.button() == Qt.MouseButton.LeftButton:
@@ -128,14 +128,18 @@ class FaceImageView(QWidget):
         size = self._pixmap.size().toSizeF().scaled(area.size(), Qt.AspectRatioMode.KeepAspectRatio)
         return QRectF(area.center() - QPointF(size.width() / 2, size.height() / 2), size)
 
-    def _paint_face(self, painter: QPainter, index: int, colour: QColor) -> None:
+    def _paint_face(self, painter: QPainter, index: int, colour: QColor, *, dashed: bool = False) -> None:
+        """A box, numbered; dashed when the face is too small to compare."""
         rect = self.face_rect(index)
         current = index == self._current
         painter.setBrush(Qt.BrushStyle.NoBrush)
         if current:  # a light halo so the chosen face stands out on any photo
             painter.setPen(QPen(QColor(255, 255, 255, 220), 7))
             painter.drawRoundedRect(rect, 4, 4)
-        painter.setPen(QPen(colour, 4 if current else 3))
+        pen = QPen(colour, 4 if current else 3)
+        if dashed:
+            pen.setStyle(Qt.PenStyle.DashLine)
+        painter.setPen(pen)
         painter.drawRoundedRect(rect, 4, 4)
         font = QFont(self.font())
         font.setBold(True)
@@ -155,7 +159,10 @@ class FaceImageView(QWidget):
         if record is None:
             return
         if not record.faces:
-            self.setAccessibleDescription(f"{record.file_name}: no faces found")
+            self.setAccessibleDescription(f"{record.file_name}: no faces found; check that no pupil is shown")
             return
-        parts = [f"face {f.index}: {face_state(f)[0]}" for f in record.faces]
+        parts = [
+            f"face {f.index}: {face_state(f)[0]}" + (", too small to compare" if f.too_small else "")
+            for f in record.faces
+        ]
         self.setAccessibleDescription(f"{record.file_name}; " + "; ".join(parts))

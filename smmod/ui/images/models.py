@@ -70,7 +70,7 @@ def faces_text(entry: Entry) -> str:
     if not isinstance(entry, CheckRecord):
         return "—"
     if not entry.faces:
-        return "none"
+        return "none, to do" if entry.awaits_no_people else "none, done"
     left = len(entry.unconfirmed_faces)
     return f"{len(entry.faces)}, {left} to do" if left else f"{len(entry.faces)}, done"
 

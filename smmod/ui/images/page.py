@@ -20,6 +20,7 @@ class ImagesPage(QWidget):
     def __init__(self, deps: PageDeps) -> None:
         super().__init__()
         self._runner = deps.runner
+        self._rescreen = deps.rescreen
         self._started = False
         self.check_tab = CheckTab(deps)
         self.register_tab = RegisterTab(deps)
@@ -66,6 +67,7 @@ class ImagesPage(QWidget):
     @Slot()
     def _on_register_changed(self) -> None:
         self.check_tab.review.reload_references()
+        self._rescreen.check()  # a pupil's name added or removed: flag the comments again
 
     @Slot(int)
     def _on_tab_changed(self, index: int) -> None:

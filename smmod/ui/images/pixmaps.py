@@ -10,7 +10,7 @@ import io
 from pathlib import Path
 
 from PySide6.QtCore import QRect, QSize, Qt
-from PySide6.QtGui import QImage, QImageReader
+from PySide6.QtGui import QImage, QImageReader, QTransform
 
 #: Longest side of an image kept for display; the checker works on 1024 px anyway.
 DISPLAY_MAX_SIDE = 1600
@@ -47,8 +47,11 @@ def fit(image: QImage, max_side: int) -> QImage:
     )
 
 
-def face_crop(image: QImage, box: tuple[int, int, int, int], full_width: int, side: int) -> QImage:
-    """The face in ``box`` (full-size pixels) with some margin, as a ``side`` px square."""
+def face_crop(
+    image: QImage, box: tuple[int, int, int, int], full_width: int, side: int, angle: int = 0
+) -> QImage:
+    """The face in ``box`` (full-size pixels) with some margin, as a ``side`` px square,
+    turned ``angle`` degrees counter-clockwise so that it is upright."""
     if image.isNull() or full_width <= 0:
         return QImage()
     scale = image.width() / full_width
@@ -60,7 +63,10 @@ def face_crop(image: QImage, box: tuple[int, int, int, int], full_width: int, si
     rect = QRect(cx - square // 2, cy - square // 2, square, square).intersected(image.rect())
     if rect.isEmpty():
         return QImage()
-    return image.copy(rect).scaled(
+    crop = image.copy(rect)
+    if angle:  # QTransform turns clockwise on screen (y points down)
+        crop = crop.transformed(QTransform().rotate(-angle), Qt.TransformationMode.SmoothTransformation)
+    return crop.scaled(
         side, side, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
     )
 

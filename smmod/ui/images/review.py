@@ -58,6 +58,7 @@ class ReviewController(QObject):
         faces = detail.faces
         faces.not_protected_requested.connect(self._on_not_protected_requested)
         faces.pupil_requested.connect(self._on_pupil_requested)
+        faces.no_people_requested.connect(self._on_no_people_requested)
         faces.face_selected.connect(detail.image_view.set_current_face)
         detail.image_view.face_clicked.connect(faces.set_current_face)
 
@@ -90,8 +91,12 @@ class ReviewController(QObject):
         )
 
     def confirm_current(self) -> None:
+        """N: the selected face is not a protected pupil; with no face found, no pupil is shown."""
+        record = self.detail.record
         if self.detail.faces.cards:
             self._confirm(self.detail.faces.current_face(), None)
+        elif record is not None and record.awaits_no_people and self.detail.faces.no_people.isVisible():
+            self._confirm(None, None)
 
     def choose_pupil_for_current(self) -> None:
         card = self.detail.faces.cards.get(self.detail.faces.current_face())
@@ -159,7 +164,12 @@ class ReviewController(QObject):
     def _on_pupil_requested(self, face: int, pupil_id: int) -> None:
         self._confirm(face, pupil_id)
 
-    def _confirm(self, face: int, pupil_id: int | None) -> None:
+    @Slot()
+    def _on_no_people_requested(self) -> None:
+        self._confirm(None, None)
+
+    def _confirm(self, face: int | None, pupil_id: int | None) -> None:
+        """Save a person's word on ``face``, or (``face`` None) that no pupil is shown."""
         record = self.detail.record
         if record is None or self._saving or why_not_confirm(self._deps) is not None:
             return
@@ -167,11 +177,30 @@ class ReviewController(QObject):
         self.detail.faces.set_enabled_answers(False)
         images, actor = self._ctx.images, self._ctx.actor
         check_id, version = record.id, record.version_id
+        if face is None:
+            self._runner.run(
+                lambda: images.confirm_no_people(actor, check_id, version_id=version),
+                self._on_no_people_succeeded,
+                lambda exc: self._on_confirm_failed(check_id, exc),
+            )
+            return
         self._runner.run(
             lambda: images.confirm_face(actor, check_id, face, pupil_id, version_id=version),
             lambda updated: self._on_confirm_succeeded(face, updated),
             lambda exc: self._on_confirm_failed(check_id, exc),
         )
+
+    def _on_no_people_succeeded(self, record: CheckRecord) -> None:
+        self._saving = False
+        if self.detail.record is not None and self.detail.record.id == record.id:
+            self.detail.update_record(record)
+            self._show_image()
+        self.record_changed.emit(record)  # after the detail, so the actions see the answer
+        if record.verdict == "clear":
+            self.notice.emit(f"Confirmed that no pupil is shown: {record.file_name} is clear to export.")
+        else:
+            self.notice.emit(f"Confirmed that no pupil is shown; {record.file_name} is {record.verdict}.")
+        self.face_confirmed.emit(record)
 
     def _on_confirm_succeeded(self, face: int, record: CheckRecord) -> None:
         self._saving = False

@@ -146,6 +146,7 @@ class ActionDialog(RecordDialog):
         self.templates.activated.connect(self._on_templates_activated)
         self.copy_button.clicked.connect(self._on_copy_clicked)
         self._update()
+        self.guard_typing(self.reason)
 
     def request(self) -> ActionRequest:
         return ActionRequest(
@@ -253,6 +254,7 @@ class ReplyDialog(RecordDialog):
         self.text.textChanged.connect(self._update)
         self.copy_button.clicked.connect(self._on_copy_clicked)
         self._update()
+        self.guard_typing(self.text)
 
     def request(self) -> ActionRequest:
         return ActionRequest(

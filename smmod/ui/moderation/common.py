@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from smmod import formatting as fmt
 from smmod.moderation.records import FlagExplanation, ItemContext
+from smmod.moderation.vocabulary import flag_label
 
 MUTED = "color: palette(placeholder-text);"
 TITLE_STYLE = "font-size: 13pt; font-weight: 600;"
@@ -34,6 +35,7 @@ WARN_STYLE = (
     " padding: 6px 8px; color: #663c00; }"
 )
 REQUIRED_STYLE = "color: #9e1616;"
+WARN_TEXT = "color: #7a4800; font-weight: 600;"
 BOX_STYLE = (
     "QFrame#item_box { background: palette(base); border: 1px solid palette(mid); border-radius: 4px; }"
 )
@@ -71,12 +73,23 @@ def local_time(value: object, zone: ZoneInfo) -> str:
 
 
 def flag_line(flag: FlagExplanation) -> str:
-    """ "offensive — “crap” (Offensive language)": the flag and exactly why."""
+    """ "Offensive language — “crap” (Offensive language (R8))": the flag and exactly why."""
     words = ", ".join(f"“{m}”" for m in flag.matched if "=" not in m)
-    kinds = ", ".join(m.replace("_", " ") for m in flag.matched if "=" in m)
+    kinds = ", ".join(_condition_words(m) for m in flag.matched if "=" in m)
     why = " · ".join(b for b in (words, kinds) if b)
     rule = f" ({flag.rule_name})" if flag.rule_name else " (set by hand)"
-    return f"{flag.flag.replace('_', ' ')}{' — ' + why if why else ''}{rule}"
+    return f"{flag_label(flag.flag)}{' — ' + why if why else ''}{rule}"
+
+
+def _condition_words(match: str) -> str:
+    """ "author_kind=parent" → "written by a parent"; "item_kind=review" → "a review"."""
+    key, _, value = match.partition("=")
+    if key == "author_kind":
+        who = {"public": "a member of the public", "unknown": "an unknown author"}.get(value, f"a {value}")
+        return f"written by {who}"
+    if key == "item_kind":
+        return f"a {value}"
+    return f"{key.replace('_', ' ')}: {value}"
 
 
 def section(text: str, *, required: bool = False) -> QLabel:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from smmod.moderation.vocabulary import flag_label
 from smmod.screening import (
     AllOf,
     AnyOf,
     AuthorKindCondition,
+    CheckCondition,
     Condition,
     Effects,
     ItemKindCondition,
@@ -17,7 +19,23 @@ from smmod.screening import (
     WordListCondition,
 )
 
-_PERSONAL = {"phone": "a phone number", "email": "an email address", "postcode": "a postcode"}
+_PERSONAL = {
+    "phone": "a phone number",
+    "email": "an email address",
+    "postcode": "a postcode",
+    "address": "a street address",
+    "date_of_birth": "a date of birth",
+}
+_CHECKS = {
+    "threat": "reads as a threat of violence",
+    "hate": "reads as hateful about a protected group",
+    "abuse_staff": "abuses a member of staff",
+    "abuse_pupil": "abuses or bullies a pupil",
+    "offensive": "swears at or insults someone",
+    "sexual": "has sexual content",
+    "self_harm": "speaks of self-harm or suicide",
+    "complaint": "is a complaint from a parent",
+}
 PRIORITY_WORDS = {0: "normal", 1: "raised", 2: "high", 3: "urgent"}
 ACTION_WORDS = {
     "acknowledge": "acknowledge",
@@ -57,6 +75,8 @@ def describe_condition(condition: Condition, *, nested: bool = False) -> str:
             return "contains " + _either([_PERSONAL[k] for k in kinds])
         case ProtectedNameCondition():
             return "names a pupil on the do-not-publish list"
+        case CheckCondition(check=check):
+            return _CHECKS.get(check, check.replace("_", " "))
         case AllOf(conditions=children) | AnyOf(conditions=children):
             joiner = " and " if isinstance(condition, AllOf) else " or "
             text = joiner.join(describe_condition(c, nested=True) for c in children)
@@ -69,7 +89,7 @@ def describe_condition(condition: Condition, *, nested: bool = False) -> str:
 def describe_effects(effects: Effects) -> str:
     bits = []
     if effects.flags:
-        bits.append("flag " + ", ".join(f.replace("_", " ") for f in effects.flags))
+        bits.append("flag " + ", ".join(f"“{flag_label(f)}”" for f in effects.flags))
     if effects.priority is not None:
         bits.append(f"priority {PRIORITY_WORDS.get(effects.priority, effects.priority)}")
     if effects.suggest:

@@ -37,7 +37,9 @@ from smmod.moderation.records import (
 )
 from smmod.moderation.vocabulary import CATEGORY_LABELS, INCIDENT_CATEGORIES, SEVERITIES, SEVERITY_LABELS
 from smmod.queue.records import QueueRow
-from smmod.ui.moderation.common import MUTED, TITLE_STYLE, WARN_STYLE, text_edit
+from smmod.ui.moderation.common import MUTED, TITLE_STYLE, WARN_STYLE, WARN_TEXT, text_edit
+from smmod.ui.typing_guard import TypingGuard
+from smmod.wording import count
 
 _MAX_LISTED = 4
 
@@ -120,8 +122,8 @@ class EscalateDialog(QDialog):
         form.addRow("Severity *", self.severity)
         form.addRow("SLT lead *", self.lead)
         form.addRow("", self.police)
-        form.addRow("External agencies", self.agencies)
         form.addRow("Notes", self.notes)
+        form.addRow("External agencies", self.agencies)
         form.addRow("Reason", self.reason)
         self.new_fields = QWidget()
         self.new_fields.setLayout(form)
@@ -140,8 +142,13 @@ class EscalateDialog(QDialog):
         self.police_banner.setVisible(suggestion.suggested)
         self.problem = QLabel()
         self.problem.setStyleSheet(MUTED)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.escalate_button = QPushButton("Escalate")
+        self.escape_note = QLabel()
+        self.escape_note.setObjectName("escape_note")
+        self.escape_note.setStyleSheet(WARN_TEXT)
+        # Made with the dialog as parent, so the dialog knows its default button (Enter)
+        # from the start instead of picking the first button it finds when shown.
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
+        self.escalate_button = QPushButton("Escalate", self)
         self.escalate_button.setObjectName("escalate_button")
         self.escalate_button.setDefault(True)
         self.buttons.addButton(self.escalate_button, QDialogButtonBox.ButtonRole.AcceptRole)
@@ -163,7 +170,10 @@ class EscalateDialog(QDialog):
         layout.addWidget(self.new_fields)
         layout.addWidget(note)
         bottom = QHBoxLayout()
-        bottom.addWidget(self.problem, 1)
+        messages = QVBoxLayout()
+        messages.addWidget(self.problem)
+        messages.addWidget(self.escape_note)
+        bottom.addLayout(messages, 1)
         bottom.addWidget(self.buttons)
         layout.addLayout(bottom)
         self.buttons.accepted.connect(self.accept)
@@ -172,6 +182,7 @@ class EscalateDialog(QDialog):
         self.category.currentIndexChanged.connect(lambda _i: self._update())
         self.lead.currentIndexChanged.connect(lambda _i: self._update())
         self._update()
+        self.guard = TypingGuard(self, self.notes, self.escape_note)
 
     @property
     def adds_to_existing(self) -> bool:
@@ -206,13 +217,13 @@ class EscalateDialog(QDialog):
             reason = self.reason_text()
             return (
                 lambda: incidents.add_items(actor, existing, ids, reason, versions),
-                lambda s: f"Added {len(ids)} item(s) to incident #{s.id}.",
+                lambda s: f"Added {_which(ids)} to incident #{s.id}.",
             )
         data = self.escalation()
         return (
             lambda: incidents.escalate(actor, data),
             lambda s: (
-                f"Escalated {len(ids)} item(s) to incident #{s.id}, led by {s.lead_name}"
+                f"Escalated {_which(ids)} to incident #{s.id}, led by {s.lead_name}"
                 + (" — police advised." if s.police_advised else ".")
             ),
         )
@@ -254,3 +265,7 @@ def build_escalate_dialog(
         default_lead=actor.staff_id if actor.has("slt") else None,
         parent=parent,
     )
+
+
+def _which(ids: Sequence[int]) -> str:
+    return f"#{ids[0]}" if len(ids) == 1 else count(len(ids), "item")

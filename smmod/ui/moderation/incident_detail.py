@@ -25,8 +25,9 @@ from PySide6.QtWidgets import (
 )
 
 from smmod.moderation.records import Evidence, IncidentDetail
-from smmod.moderation.vocabulary import ACTION_LABELS, CATEGORY_LABELS, SEVERITY_LABELS
+from smmod.moderation.vocabulary import ACTION_LABELS, CATEGORY_LABELS, SEVERITY_LABELS, flag_label
 from smmod.ui.moderation.common import MUTED, local_time, text_edit
+from smmod.ui.plain import tip
 
 _SLT_ONLY = "Only SLT can do this (R9)."
 _STATUS_STYLE = {"open": "background:#e3f1e3; color:#1f5a1f;", "closed": "background:#ececec; color:#444;"}
@@ -57,7 +58,7 @@ def _fill(table: QTableWidget, rows: list[list[str]]) -> None:
     for r, values in enumerate(rows):
         for c, value in enumerate(values):
             item = QTableWidgetItem(value)
-            item.setToolTip(value if len(value) > 60 else "")
+            item.setToolTip(tip(value) if len(value) > 60 else "")
             table.setItem(r, c, item)
     table.resizeRowsToContents()
 
@@ -230,7 +231,7 @@ class IncidentDetailView(QWidget):
                 + (f" · item #{ev.item_id}" if ev.item_id is not None else "")
                 + f"<p style='white-space:pre-wrap'>{e(ev.text)}</p>"
                 + (
-                    f"<div style='color:#7a4800'>⚑ {e(', '.join(ev.flags))}"
+                    f"<div style='color:#7a4800'>⚑ {e(', '.join(flag_label(f) for f in ev.flags))}"
                     + (f" — {matched}" if matched else "")
                     + "</div>"
                     if ev.flags

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import Slot
+from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -23,7 +23,9 @@ from PySide6.QtWidgets import (
 
 from smmod.moderation.records import IncidentChanges, IncidentDetail, StaffChoice
 from smmod.moderation.vocabulary import CATEGORY_LABELS, INCIDENT_CATEGORIES, SEVERITIES, SEVERITY_LABELS
-from smmod.ui.moderation.common import MUTED, TITLE_STYLE, text_edit
+from smmod.ui import plain
+from smmod.ui.moderation.common import MUTED, TITLE_STYLE, WARN_TEXT, text_edit
+from smmod.ui.typing_guard import TypingGuard
 
 
 class _Form(QDialog):
@@ -32,14 +34,21 @@ class _Form(QDialog):
         self.setWindowTitle(title)
         self.setMinimumWidth(480)
         label = QLabel(heading)
+        label.setTextFormat(Qt.TextFormat.PlainText)  # incident titles quote authors' names
         label.setStyleSheet(TITLE_STYLE)
         label.setWordWrap(True)
         self.form = QFormLayout()
         self.note = QLabel()
         self.note.setStyleSheet(MUTED)
         self.note.setWordWrap(True)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.ok_button = QPushButton(ok_text)
+        self.escape_note = QLabel()
+        self.escape_note.setObjectName("escape_note")
+        self.escape_note.setStyleSheet(WARN_TEXT)
+        self.guard: TypingGuard | None = None
+        # Made with the dialog as parent, so the dialog knows its default button (Enter)
+        # from the start instead of picking the first button it finds when shown.
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
+        self.ok_button = QPushButton(ok_text, self)
         self.ok_button.setObjectName("incident_ok")
         self.ok_button.setDefault(True)
         self.buttons.addButton(self.ok_button, QDialogButtonBox.ButtonRole.AcceptRole)
@@ -47,9 +56,14 @@ class _Form(QDialog):
         layout.addWidget(label)
         layout.addLayout(self.form)
         layout.addWidget(self.note)
+        layout.addWidget(self.escape_note)
         layout.addWidget(self.buttons)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
+
+    def guard_typing(self, first: QWidget) -> None:
+        """Call last in a subclass: ``first`` gets the focus when the dialog opens."""
+        self.guard = TypingGuard(self, first, self.escape_note)
 
     def accept(self) -> None:  # QDialog.accept
         if self.ok_button.isEnabled():
@@ -78,6 +92,7 @@ class CloseIncidentDialog(_Form):
         )
         self.outcome.textChanged.connect(self._update)
         self._update()
+        self.guard_typing(self.outcome)
 
     def outcome_text(self) -> str:
         return self.outcome.toPlainText()
@@ -102,12 +117,13 @@ class ChangeLeadDialog(_Form):
                 self.lead.addItem(choice.name, choice.id)
         self.reason = QLineEdit()
         self.reason.setObjectName("incident_lead_reason")
-        self.form.addRow("Now led by", QLabel(detail.summary.lead_name))
+        self.form.addRow("Now led by", plain.label(detail.summary.lead_name))
         self.form.addRow("New lead *", self.lead)
         self.form.addRow("Reason", self.reason)
         if self.lead.count() == 0:
             self.note.setText("There is no other active SLT member to hand the incident to.")
         self.ok_button.setEnabled(self.lead.count() > 0)
+        self.guard_typing(self.reason)
 
     def lead_id(self) -> int:
         return int(self.lead.currentData())
@@ -150,6 +166,7 @@ class EditIncidentDialog(_Form):
         if s.police_suggested:
             self.note.setText("Screening suggested police advised for these items (R9).")
         self.title.textChanged.connect(self._update)
+        self.guard_typing(self.title)
 
     def changes(self) -> IncidentChanges:
         """Only what differs from the incident as shown (None leaves a field alone)."""

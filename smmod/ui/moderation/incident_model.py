@@ -15,6 +15,7 @@ from PySide6.QtGui import QBrush, QColor
 from smmod import formatting as fmt
 from smmod.moderation.records import IncidentSummary
 from smmod.moderation.vocabulary import CATEGORY_LABELS, SEVERITY_LABELS
+from smmod.ui.plain import tip
 
 COL_ID, COL_TITLE, COL_CATEGORY, COL_SEVERITY, COL_LEAD, COL_POLICE, COL_OPENED, COL_ITEMS, COL_STATUS = (
     range(9)
@@ -75,7 +76,7 @@ class IncidentTableModel(QAbstractTableModel):
         if role == SortRole:
             return self._sort_key(s, column)
         if role == Qt.ItemDataRole.ToolTipRole and column in (COL_TITLE, COL_CATEGORY):
-            return self._display(s, column)
+            return tip(self._display(s, column))  # titles quote authors' names
         if role == Qt.ItemDataRole.ToolTipRole and column == COL_OPENED:
             return fmt.when(s.opened_at, self._zone, zone_name=True)
         if role == Qt.ItemDataRole.ForegroundRole:

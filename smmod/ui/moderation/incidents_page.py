@@ -35,6 +35,7 @@ from smmod.ui.moderation.incident_model import (
 from smmod.ui.moderation.incident_table import IncidentTable
 from smmod.ui.moderation.install import school_zone
 from smmod.ui.pages import PageDeps
+from smmod.wording import count as counted
 
 _ANY = None
 
@@ -215,7 +216,7 @@ class IncidentsPage(QWidget):
         self.message.hide()
         self.table.setEnabled(True)
         self.table.source.set_rows(rows)
-        self.count.setText(f"{len(rows)} incident(s)")
+        self.count.setText(counted(len(rows), "incident"))
         wanted = self._wanted or current
         self._wanted = None
         if wanted is not None and self.table.source.row_of(wanted) is not None:
@@ -388,7 +389,7 @@ class IncidentsPage(QWidget):
             None,
             lambda exc: msgbox.show_error(self, exc, title="Incidents"),
         )
-        self.message.setText(f"Saved the report ({pages} page(s)) to {path}.")
+        self.message.setText(f"Saved the report ({counted(pages, 'page')}) to {path}.")
         self.message.setStyleSheet("color: #2e5d2e;")
         self.message.show()
         self.report_written.emit(str(path), pages)

@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import Signal, Slot
+from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
@@ -30,11 +30,13 @@ from smmod.moderation.records import (
     BulkOutcome,
     ItemScreening,
 )
+from smmod.moderation.vocabulary import flag_label
 from smmod.queue.records import QueueRow
 from smmod.ui import msgbox
 from smmod.ui.moderation.registry import DONE, GROUPS, SPECS, ModerationAction, create_actions
 from smmod.ui.moderation.screening_strip import ScreeningStrip
 from smmod.ui.pages import PageDeps
+from smmod.wording import count
 
 log = logging.getLogger("smmod.ui.moderation")
 
@@ -57,6 +59,7 @@ class ActionPanel(QWidget):
         self.setObjectName("moderation_panel")
         self._ctx = deps.ctx
         self._runner = deps.runner
+        self._rescreen = deps.rescreen
         self._zone = zone
         self._rows: list[QueueRow] = []
         self._screening: ItemScreening | None = None
@@ -98,6 +101,7 @@ class ActionPanel(QWidget):
         self.strip.setObjectName("moderation_strip")
         self.result_label = QLabel()
         self.result_label.setObjectName("moderation_result")
+        self.result_label.setTextFormat(Qt.TextFormat.PlainText)
         self.result_label.setWordWrap(True)
         self.result_label.setStyleSheet("color: #2e5d2e;")
         layout = QVBoxLayout(self)
@@ -141,12 +145,7 @@ class ActionPanel(QWidget):
         for action_id, spec in SPECS.items():
             enabled = bool(count) and (single or spec.bulk)
             if row is not None:
-                if action_id is ModerationAction.ACKNOWLEDGE:
-                    enabled = row.first_response_at is None and row.status != "resolved"
-                elif action_id is ModerationAction.RESOLVE:
-                    enabled = row.status != "resolved"
-                elif action_id is ModerationAction.ESCALATE:
-                    enabled = row.status != "escalated"
+                enabled = _applies(action_id, row)
             self.moderation_actions[action_id].setEnabled(enabled)
             self.buttons[action_id].setEnabled(enabled)
         self._show_screening(row.id if row else None)
@@ -172,6 +171,10 @@ class ActionPanel(QWidget):
 
     def set_result(self, text: str) -> None:
         self.result_label.setText(text)
+
+    def clear_result(self) -> None:
+        """The moderator moved on: the last result no longer describes what they see."""
+        self.result_label.clear()
 
     # -- screening strip ------------------------------------------------------------------
     def _show_screening(self, item_id: int | None) -> None:
@@ -203,17 +206,15 @@ class ActionPanel(QWidget):
     def _on_wrong_flag(self, flag: str) -> None:
         if len(self._rows) != 1:
             return
-        reason = msgbox.ask_text(
-            self, "Wrong flag", f"Why is “{flag.replace('_', ' ')}” wrong here? (optional)", required=False
-        )
+        name = flag_label(flag)
+        question = f"Why is “{name}” wrong here? (optional)"
+        reason = msgbox.ask_text(self, "Wrong flag", question, required=False)
         if reason is None:
             return
         item_id, actor, moderation = self._rows[0].id, self._ctx.actor, self._ctx.moderation
         self._run(
             lambda: moderation.mark_flag_wrong(actor, item_id, flag, reason),
-            lambda _n: (
-                f"Flag “{flag.replace('_', ' ')}” removed from #{item_id} and counted against its rule."
-            ),
+            lambda _n: f"Flag “{name}” removed from #{item_id} and counted against its rule.",
             [item_id],
         )
 
@@ -235,8 +236,9 @@ class ActionPanel(QWidget):
         ids = self.selected_ids()
         if not ids:
             return
+        what = f"#{ids[0]}" if len(ids) == 1 else count(len(ids), "item")
         reason = msgbox.ask_text(
-            self, "Resolve", f"Resolve {len(ids)} item(s). Reason or outcome (optional):", required=False
+            self, "Resolve", f"Resolve {what}. Reason or outcome (optional):", required=False
         )
         if reason is None:
             return
@@ -375,13 +377,33 @@ class ActionPanel(QWidget):
 
         kinds = {"rules": RulesDialog, "wordlists": WordListsDialog, "templates": TemplatesDialog}
         self.dialog = kinds[which](self._ctx, self)
+        if which != "templates":  # rules or word lists may have changed: screen again
+            self.dialog.finished.connect(lambda _result: self._rescreen.check())
         self.dialog.open()
 
 
+def _applies(action_id: ModerationAction, row: QueueRow) -> bool:
+    """Whether an action still makes sense for one item, given what was done to it."""
+    if action_id is ModerationAction.ACKNOWLEDGE:
+        return row.first_response_at is None and row.status != "resolved"
+    if action_id is ModerationAction.RESOLVE:
+        return row.status != "resolved"
+    if action_id is ModerationAction.ESCALATE:
+        return row.status != "escalated"
+    if action_id is ModerationAction.HIDE:
+        return row.status not in ("hidden", "deleted")
+    if action_id in (ModerationAction.DELETE, ModerationAction.REPORT, ModerationAction.REPLY):
+        return row.status != "deleted"
+    if action_id is ModerationAction.BLOCK:
+        return not row.author_blocked
+    return True
+
+
 def _bulk_text(verb: str, outcome: BulkOutcome, *, clock: bool = False) -> str:
-    text = f"{verb} {outcome.recorded} item(s)"
+    text = f"{verb} {count(outcome.recorded, 'item')}"
     if clock and outcome.clocks_stopped:
-        text += f"; {outcome.clocks_stopped} response clock(s) stopped"
+        text += f"; {count(outcome.clocks_stopped, 'response clock')} stopped"
     if outcome.skipped:
-        text += f". {len(outcome.skipped)} skipped (already answered or resolved)"
+        skipped = len(outcome.skipped)
+        text += f". {count(skipped, 'item')} skipped: already answered or resolved"
     return text + "."

@@ -7,14 +7,16 @@ report and the page number, so a printed report can be checked for missing pages
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QMarginsF, QPointF, QRectF, QSizeF, Qt
+from PySide6.QtCore import QMarginsF, QPointF, QRectF, QSizeF, Qt, QUrl
 from PySide6.QtGui import (
     QColor,
     QFont,
+    QImage,
     QPageLayout,
     QPageSize,
     QPainter,
@@ -24,7 +26,7 @@ from PySide6.QtGui import (
 
 from smmod.errors import InputError
 from smmod.moderation.records import IncidentDetail
-from smmod.moderation.report import incident_report_html, report_file_name
+from smmod.moderation.report import incident_report_html, report_file_name, report_footer
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
@@ -36,8 +38,12 @@ _POINTS_PER_INCH = 72
 _FOOTER_POINTS = 22
 
 
-def write_pdf(html: str, path: Path, *, title: str, footer: str = "", creator: str = "smmod") -> int:
-    """Lay ``html`` out on A4 pages and write them to ``path``; returns the page count."""
+def write_pdf(html: str, path: Path, *, title: str, footer: str = "", creator: str = "smmod",
+              images: Mapping[str, QImage] | None = None) -> int:
+    """Lay ``html`` out on A4 pages and write them to ``path``; returns the page count.
+
+    ``images`` are the pictures the HTML names in ``<img src=...>`` (e.g. charts).
+    """
     target = Path(path)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -65,6 +71,8 @@ def write_pdf(html: str, path: Path, *, title: str, footer: str = "", creator: s
     layout = document.documentLayout()
     layout.setPaintDevice(writer)
     document.setDocumentMargin(0)
+    for name, image in (images or {}).items():
+        document.addResource(QTextDocument.ResourceType.ImageResource, QUrl(name), image)
     document.setHtml(html)
     document.setPageSize(QSizeF(width, height))
     pages = document.pageCount()
@@ -122,6 +130,6 @@ def export_incident(
         html,
         path,
         title=f"Incident #{detail.summary.id}",
-        footer=f"{school} · Incident #{detail.summary.id} · Confidential",
+        footer=report_footer(school, detail.summary.id),
     )
     return path, pages

@@ -1,7 +1,9 @@
 """The frame every record-an-action dialog shares, and the undo (reopen) dialog.
 
 The frame shows the item, the body, a plain hint about where the action happens and
-the record button, which stays disabled until everything R8 needs is filled in.
+the record button, which stays disabled until everything R8 needs is filled in: Enter
+presses it only then. Each dialog opens with the focus in the field a moderator types
+in first, and Escape asks before throwing typing away (``smmod.ui.typing_guard``).
 """
 
 from __future__ import annotations
@@ -29,11 +31,13 @@ from smmod.ui.moderation.common import (
     HINT_STYLE,
     MUTED,
     TITLE_STYLE,
+    WARN_TEXT,
     ItemBox,
     local_time,
     section,
     text_edit,
 )
+from smmod.ui.typing_guard import TypingGuard
 
 
 class RecordDialog(QDialog):
@@ -63,8 +67,14 @@ class RecordDialog(QDialog):
         self.problem = QLabel()
         self.problem.setObjectName("missing_fields")
         self.problem.setStyleSheet(MUTED)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.record_button = QPushButton(record_text)
+        self.escape_note = QLabel()
+        self.escape_note.setObjectName("escape_note")
+        self.escape_note.setStyleSheet(WARN_TEXT)
+        self.guard: TypingGuard | None = None
+        # Made with the dialog as parent, so the dialog knows its default button (Enter)
+        # from the start instead of picking the first button it finds when shown.
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
+        self.record_button = QPushButton(record_text, self)
         self.record_button.setObjectName("record_button")
         self.record_button.setDefault(True)
         self.buttons.addButton(self.record_button, QDialogButtonBox.ButtonRole.AcceptRole)
@@ -74,11 +84,18 @@ class RecordDialog(QDialog):
         layout.addLayout(self.body)
         layout.addWidget(self.hint)
         row = QHBoxLayout()
-        row.addWidget(self.problem, 1)
+        notes = QVBoxLayout()
+        notes.addWidget(self.problem)
+        notes.addWidget(self.escape_note)
+        row.addLayout(notes, 1)
         row.addWidget(self.buttons)
         layout.addLayout(row)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
+
+    def guard_typing(self, first: QWidget) -> None:
+        """Call last in a subclass: ``first`` gets the focus when the dialog opens."""
+        self.guard = TypingGuard(self, first, self.escape_note)
 
     def set_hint(self, text: str) -> None:
         self.hint.setText(text)
@@ -143,6 +160,7 @@ class ReopenDialog(RecordDialog):
         self.reason.textChanged.connect(self._update)
         self.choices.idToggled.connect(lambda _id, _on: self._update())
         self._update()
+        self.guard_typing(self.reason)
 
     def request(self) -> ActionRequest:
         chosen = self.choices.checkedId()

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from smmod.errors import InputError
+from smmod.moderation.vocabulary import flag_label
 from smmod.screening import Rule, load_rules
 from smmod.screening.vocabulary import FLAGS
 from smmod.ui.moderation.describe import ACTION_WORDS, PRIORITY_WORDS, describe_condition, describe_effects
@@ -108,7 +109,7 @@ class RuleEditorDialog(QDialog):
         self.flags: dict[str, QCheckBox] = {}
         flag_grid = QGridLayout()
         for index, flag in enumerate(sorted(FLAGS)):
-            box = QCheckBox(flag.replace("_", " "))
+            box = QCheckBox(flag_label(flag))
             box.setObjectName(f"rule_flag_{flag}")
             box.setChecked(flag in data["effects"]["flags"])
             self.flags[flag] = box
@@ -142,8 +143,10 @@ class RuleEditorDialog(QDialog):
         self.error.setObjectName("rule_error")
         self.error.setWordWrap(True)
         self.error.setStyleSheet("color: #9e1616;")
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.save_button = QPushButton("Save rule")
+        # Made with the dialog as parent, so the dialog knows its default button (Enter)
+        # from the start instead of picking the first button it finds when shown.
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
+        self.save_button = QPushButton("Save rule", self)
         self.save_button.setObjectName("rule_save")
         self.save_button.setDefault(True)
         self.buttons.addButton(self.save_button, QDialogButtonBox.ButtonRole.AcceptRole)

@@ -28,6 +28,7 @@ from smmod.moderation.records import RuleInfo
 from smmod.ui import msgbox
 from smmod.ui.moderation import common
 from smmod.ui.moderation.describe import describe_condition, describe_effects
+from smmod.wording import count as counted
 
 COLUMNS = ("On", "Rule", "When the item…", "Then", "Flagged", "Marked wrong")
 NOISY_RATIO = 0.3
@@ -257,7 +258,7 @@ class RulesDialog(QDialog):
             return
         self.reload()
         self.rules_changed.emit()
-        msgbox.info(self, "Import rules", f"Imported {count} rule(s) from {path.name}.")
+        msgbox.info(self, "Import rules", f"Imported {counted(count, 'rule')} from {path.name}.")
 
     @Slot()
     def _on_export_clicked(self) -> None:
@@ -271,7 +272,7 @@ class RulesDialog(QDialog):
         except Exception as exc:
             msgbox.show_error(self, exc, title="Export rules")
             return
-        msgbox.info(self, "Export rules", f"Exported {count} rule(s) to {path}.")
+        msgbox.info(self, "Export rules", f"Exported {counted(count, 'rule')} to {path}.")
 
     @Slot()
     def _on_defaults_clicked(self) -> None:

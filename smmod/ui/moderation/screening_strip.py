@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QPushButton, QToolButton, QWidget
 
 from smmod.moderation.records import ItemScreening
+from smmod.moderation.vocabulary import flag_label
 from smmod.ui.moderation.common import MUTED, flag_line
 
 MAX_SUGGESTIONS = 4
@@ -57,6 +58,8 @@ class ScreeningStrip(QWidget):
             entry = self.suggest_row.takeAt(0)
             widget = entry.widget() if entry is not None else None
             if widget is not None:
+                widget.hide()
+                widget.setParent(None)  # gone from the panel now, not at the next event loop
                 widget.deleteLater()
         self.wrong_menu.clear()
         if found is None:
@@ -72,7 +75,7 @@ class ScreeningStrip(QWidget):
             )
         rule_flags = sorted({f.flag for f in found.flags if f.rule_id})
         for flag in rule_flags:
-            action = self.wrong_menu.addAction(f"“{flag.replace('_', ' ')}” is wrong here…")
+            action = self.wrong_menu.addAction(f"“{flag_label(flag)}” is wrong here…")
             action.setData(flag)
             action.triggered.connect(lambda _c=False, f=flag: self.wrong_flag_chosen.emit(f))
         self.wrong_button.setVisible(bool(rule_flags))

@@ -38,11 +38,18 @@ class TemplatesDialog(QDialog):
         self._ctx = ctx
         self._store = ctx.moderation.templates
         self._infos: dict[str, TemplateInfo] = {}
+        unnamed = (
+            ""
+            if ctx.settings.school_name
+            else " The school's name is not set yet, so {school} reads “the school”: "
+            "set it in Settings (school.name)."
+        )
         intro = QLabel(
             "Placeholders are filled in for you: {school}, {account} and {author}. "
             "Your edits are shared with everyone using this database; "
-            "“Reset” goes back to the text smmod ships with."
+            "“Reset” goes back to the text smmod ships with." + unnamed
         )
+        intro.setObjectName("templates_intro")
         intro.setWordWrap(True)
         intro.setStyleSheet(MUTED)
         self.names = QListWidget()

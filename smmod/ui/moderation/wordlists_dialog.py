@@ -28,6 +28,7 @@ from smmod.moderation.records import WordListInfo
 from smmod.screening import parse_wordlist
 from smmod.ui import msgbox
 from smmod.ui.moderation.common import MUTED
+from smmod.wording import count as counted
 
 
 class WordListsDialog(QDialog):
@@ -139,7 +140,7 @@ class WordListsDialog(QDialog):
             self.save_button.setEnabled(False)
             return
         used = ", ".join(info.used_by) or "no rule yet"
-        self.status.setText(f"{len(terms)} term(s). Used by: {used}.")
+        self.status.setText(f"{counted(len(terms), 'term')}. Used by: {used}.")
         self.status.setStyleSheet(MUTED)
         self.save_button.setEnabled(text != info.text)
 

@@ -10,27 +10,31 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from smmod import formatting as fmt
+from smmod.moderation.vocabulary import flag_label
+from smmod.queue import triage
 from smmod.queue.records import QueueRow
 from smmod.sla import SlaState, describe
+from smmod.ui.plain import tip
+from smmod.ui.queue.flag_icons import by_urgency, flag_icon
 
 COL_DEADLINE = 0
-COL_STATUS = 1
-COL_ACCOUNT = 2
-COL_KIND = 3
-COL_AUTHOR = 4
-COL_CLAIMED = 5
-COL_FLAGS = 6
+COL_FLAGS = 1  # beside the deadline: the two things that decide what comes first
+COL_STATUS = 2
+COL_ACCOUNT = 3
+COL_KIND = 4
+COL_AUTHOR = 5
+COL_CLAIMED = 6
 COL_RECEIVED = 7
 COL_TEXT = 8  # last, so it takes the width that is left
 
 HEADERS = {
     COL_DEADLINE: "Deadline",
+    COL_FLAGS: "Flags",
     COL_STATUS: "Status",
     COL_ACCOUNT: "Account",
     COL_KIND: "Kind",
     COL_AUTHOR: "Author",
     COL_CLAIMED: "Claimed by",
-    COL_FLAGS: "Flags",
     COL_RECEIVED: "Received",
     COL_TEXT: "Text",
 }
@@ -39,8 +43,10 @@ HEADER_TIPS = {
     "day for items received on a non-working day. Amber at 75% of the time "
     "used, red when overdue.",
     COL_CLAIMED: "Who is working on the item, so that two moderators do not answer it twice",
+    COL_FLAGS: f"{triage.DESCRIPTION} Point at a flag to read its name.",
 }
 SORT_KEYS = {
+    COL_FLAGS: "priority",
     COL_DEADLINE: "due",
     COL_STATUS: "status",
     COL_ACCOUNT: "account",
@@ -59,7 +65,17 @@ PLATFORM_SHORT = {
     "mastodon": "Masto",
     "other": "",
 }
-STATUS_LABELS = {"new": "New", "responded": "Responded", "escalated": "Escalated", "resolved": "Resolved"}
+# What happened to the item, in full (detail pane, tooltips) and as the Status column says it.
+STATUS_LABELS = {
+    "new": "New",
+    "responded": "Responded",
+    "hidden": "Hidden on the platform",
+    "deleted": "Deleted on the platform",
+    "blocked": "Author blocked",
+    "escalated": "Escalated",
+    "resolved": "Resolved",
+}
+STATUS_SHORT = STATUS_LABELS | {"hidden": "Hidden", "deleted": "Deleted"}
 
 ItemIdRole = Qt.ItemDataRole.UserRole + 1
 ObjectRole = Qt.ItemDataRole.UserRole + 2
@@ -89,6 +105,8 @@ def local_text(when: datetime | None, zone: ZoneInfo) -> str:
 
 def cell_data(row: QueueRow, column: int, role: int, now: datetime, zone: ZoneInfo) -> Any:
     """What a cell shows for ``role``; the model adds the id and object roles."""
+    if column == COL_FLAGS:
+        return flags_data(row, role)
     if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
         return display(row, column, now, zone)
     if role == SlaStateRole:
@@ -114,8 +132,7 @@ def display(row: QueueRow, column: int, now: datetime, zone: ZoneInfo) -> str | 
     if column == COL_DEADLINE:
         return deadline_text(row.sla(now))
     if column == COL_STATUS:
-        status = STATUS_LABELS.get(row.status, row.status.capitalize())
-        return f"{status} · {', '.join(row.flags)}" if row.flags else status
+        return STATUS_SHORT.get(row.status, row.status.capitalize())
     if column == COL_ACCOUNT:
         platform, _, handle = row.account_label.partition(": ")
         short = PLATFORM_SHORT.get(platform, platform)
@@ -123,15 +140,28 @@ def display(row: QueueRow, column: int, now: datetime, zone: ZoneInfo) -> str | 
     if column == COL_KIND:
         return row.kind.capitalize()
     if column == COL_AUTHOR:
-        return row.author_name
+        return f"{row.author_name} (blocked)" if row.author_blocked else row.author_name
     if column == COL_TEXT:
         return row.excerpt
     if column == COL_RECEIVED:
         return local_text(row.received_at, zone)
     if column == COL_CLAIMED:
         return row.claimed_by_name or ""
-    if column == COL_FLAGS:
-        return ", ".join(row.flags)
+    return None
+
+
+def flag_names(row: QueueRow) -> list[str]:
+    return [flag_label(f) for f in by_urgency(row.flags)]
+
+
+def flags_data(row: QueueRow, role: int) -> Any:
+    """Flags as icons; their names, in full, in the tooltip and for screen readers."""
+    if role == Qt.ItemDataRole.DecorationRole:
+        return flag_icon(row.flags) if row.flags else None
+    if role == Qt.ItemDataRole.ToolTipRole:
+        return tip("\n".join(flag_names(row))) if row.flags else None
+    if role == Qt.ItemDataRole.AccessibleTextRole:
+        return ", ".join(flag_names(row)) or "No flags"
     return None
 
 
@@ -141,12 +171,15 @@ def tooltip(row: QueueRow, column: int, now: datetime, zone: ZoneInfo) -> str | 
         used = f"{min(state.fraction_used, 9.99):.0%} of the time used"
         return f"Due {local_text(row.due_at, zone)} ({used}): {describe(state)}"
     if column == COL_TEXT:
-        return row.excerpt
+        return tip(row.excerpt)
     if column == COL_AUTHOR:
         handle = f" @{row.author_handle.lstrip('@')}" if row.author_handle else ""
-        return f"{row.author_name}{handle} ({row.author_kind})"
+        blocked = f"\nBlocked on {row.account_label}" if row.author_blocked else ""
+        return tip(f"{row.author_name}{handle} ({row.author_kind}){blocked}")
     if column == COL_ACCOUNT:
-        return row.account_label
+        return tip(row.account_label)
+    if column == COL_STATUS:
+        return tip(STATUS_LABELS.get(row.status, row.status))
     return None
 
 

@@ -17,6 +17,7 @@ from smmod.identity import Actor
 from smmod.queue.records import QueueRow
 from smmod.queue.service import QueueService
 from smmod.ui.tasks import TaskRunner
+from smmod.wording import count
 
 
 class QueueCommands(QObject):
@@ -40,7 +41,7 @@ class QueueCommands(QObject):
     def claim(self, rows: Sequence[QueueRow]) -> None:
         actor, queue = self._actor(), self._queue
         pairs = [(r.id, r.version_id) for r in rows]
-        self._run(lambda: queue.claim_many(actor, pairs), f"Claimed {len(rows)} item(s)", rows)
+        self._run(lambda: queue.claim_many(actor, pairs), f"Claimed {_which(rows)}.", rows)
 
     def release(self, rows: Sequence[QueueRow]) -> None:
         actor, queue = self._actor(), self._queue
@@ -51,7 +52,7 @@ class QueueCommands(QObject):
                 queue.release(actor, r.id, r.version_id)
 
         if mine:
-            self._run(work, f"Released {len(mine)} item(s)", mine)
+            self._run(work, f"Released your claim on {_which(mine)}.", mine)
 
     def poll_feeds(self, *, due_only: bool) -> None:
         actor, feeds = self._actor(), self._queue.feeds
@@ -70,3 +71,23 @@ class QueueCommands(QObject):
                 self.failed.emit(exc)
 
         self._runner.run(work, lambda _result: self.changed.emit(done, ids), fail)
+
+
+def _which(rows: Sequence[QueueRow]) -> str:
+    """"#12" for one item, "3 items" for several."""
+    return f"#{rows[0].id}" if len(rows) == 1 else count(len(rows), "item")
+
+
+def feeds_text(results: Sequence[Any]) -> str:
+    """What a check of the alert feeds found, for the status line."""
+    if not results:
+        return "No alert feeds to check: add or turn one on in Feeds…"
+    new = sum(r.imported for r in results)
+    text = f"Feeds checked: {count(new, 'new item', zero='no new items')}"
+    skipped = sum(r.skipped_entries for r in results if r.ok)
+    if skipped:
+        text += f"; {count(skipped, 'entry', 'entries')} skipped (see Alert feeds)"
+    failed = [r for r in results if not r.ok]
+    if failed:
+        text += ". Failed: " + "; ".join(f"{r.name} ({r.error})" for r in failed)
+    return text + "."

@@ -10,6 +10,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from smmod.queue.records import AccountLoad, Dashboard, FeedInfo
+from smmod.ui.plain import tip
+from smmod.wording import count
 
 _CARD = (
     "QFrame#{name} {{ background: {bg}; border: 1px solid {border}; border-radius: 5px; }}"
@@ -109,9 +111,9 @@ class DashboardStrip(QWidget):
         if failing:
             names = ", ".join(html.escape(f.name) for f in failing)
             self._feeds.show_html(
-                f"<b style='color:{_RED}'>⚠ {len(failing)} feed(s) failing</b><br>{names}",
+                f"<b style='color:{_RED}'>⚠ {count(len(failing), 'feed')} failing</b><br>{names}",
                 alert=True,
-                tip="\n".join(f"{f.name}: {f.last_error}" for f in failing),
+                tip=tip("\n".join(f"{f.name}: {f.last_error}" for f in failing)),
             )
 
     def texts(self) -> str:

@@ -17,9 +17,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from smmod.moderation.vocabulary import flag_label
 from smmod.queue.records import ItemDetail, QueueRow
 from smmod.sla import describe
 from smmod.ui.queue.columns import STATUS_LABELS, local_text
+from smmod.ui.queue.flag_icons import by_urgency
 
 AUTHOR_KIND_LABELS = {
     "parent": "parent or carer",
@@ -135,10 +137,18 @@ class DetailPane(QFrame):
                 f"<div style='color:{colour}'><b>{e(describe(state).capitalize())}"
                 f"</b> (due {e(local_text(row.due_at, self._zone))})</div>"
             )
+        if row.handled_on_platform:
+            lines.append(
+                f"<div style='color:#2e5d2e'><b>{e(STATUS_LABELS[row.status])}</b>: the text is "
+                "kept here as the record of what was said.</div>"
+            )
+        if row.author_blocked:
+            lines.append(f"<div style='color:#9e1616'>The author is blocked on {e(row.account_label)}.</div>")
         if row.claimed_by_name:
             lines.append(f"<div>Claimed by {e(row.claimed_by_name)}</div>")
         if row.flags:
-            lines.append(f"<div>Flags: {e(', '.join(row.flags))}</div>")
+            names = ", ".join(flag_label(f) for f in by_urgency(row.flags))
+            lines.append(f"<div>Flags: {e(names)}</div>")
         if detail.url:
             lines.append(f"<div><a href='{e(detail.url, quote=True)}'>Open on the platform</a></div>")
         return "".join(lines)

@@ -30,8 +30,10 @@ from smmod.context import AppContext
 from smmod.errors import SmmodError
 from smmod.queue.records import FeedInfo
 from smmod.ui import msgbox
+from smmod.ui.plain import tip
 from smmod.ui.queue.columns import local_text
 from smmod.ui.tasks import TaskRunner
+from smmod.wording import count
 
 COLUMNS = ("Name", "Account", "Address", "Every", "On", "Last checked", "Status")
 _BAD = QColor(158, 22, 22)
@@ -91,6 +93,7 @@ class FeedsDialog(QDialog):
         form.addRow("Check &every:", self.interval)
         form.addRow("", self.add_button)
         self.message = QLabel()
+        self.message.setTextFormat(Qt.TextFormat.PlainText)  # feed names and errors
         self.message.setObjectName("feeds_message")
         self.message.setWordWrap(True)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
@@ -134,9 +137,13 @@ class FeedsDialog(QDialog):
     def _report(self, results: list[Any]) -> None:
         failed = [r for r in results if not r.ok]
         new = sum(r.imported for r in results)
-        text = f"Checked {len(results)} feed(s): {new} new item(s)."
+        text = f"Checked {count(len(results), 'feed')}: {count(new, 'new item', zero='no new items')}."
+        skipped = [r for r in results if r.ok and r.skipped]
+        if skipped:
+            text += " Entries skipped: " + "; ".join(f"{r.name}: {r.skipped_entries}" for r in skipped) + "."
         if failed:
             text += " Failed: " + "; ".join(f"{r.name}: {r.error}" for r in failed)
+        if failed or skipped:
             self.message.setStyleSheet("color: #9e1616;")
         self.message.setText(text)
         self.polled.emit(results)
@@ -146,11 +153,7 @@ class FeedsDialog(QDialog):
         self._feeds = feeds
         self.table.setRowCount(len(feeds))
         for row, f in enumerate(feeds):
-            status = (
-                f"Failed: {f.last_error}"
-                if f.last_error
-                else (f"OK ({f.last_new_count} new last time)" if f.last_ok_at else "Not checked yet")
-            )
+            status = _status(f)
             cells = (
                 f.name,
                 f.account_label,
@@ -162,9 +165,11 @@ class FeedsDialog(QDialog):
             )
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
-                item.setToolTip(text)
-                if column == 6 and f.last_error:
+                item.setToolTip(tip(text))
+                if column == 6 and (f.last_error or f.last_skipped):
                     item.setForeground(QBrush(_BAD))
+                    # Each entry the last read left out, with why, on hover.
+                    item.setToolTip(tip("\n".join([text, *map(str, f.last_skipped)])))
                 item.setData(Qt.ItemDataRole.UserRole, f.id)
                 self.table.setItem(row, column, item)
         self.table.resizeColumnsToContents()
@@ -230,3 +235,14 @@ class FeedsDialog(QDialog):
             self._show_error(str(exc))
         else:
             msgbox.show_error(self, exc, title="Alert feeds")
+
+
+def _status(feed: FeedInfo) -> str:
+    if feed.last_error:
+        return f"Failed: {feed.last_error}"
+    if not feed.last_ok_at:
+        return "Not checked yet"
+    status = f"OK ({feed.last_new_count} new last time)"
+    if feed.last_skipped_entries:
+        status += f"; {count(feed.last_skipped_entries, 'entry', 'entries')} skipped: hover for why"
+    return status

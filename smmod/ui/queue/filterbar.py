@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from smmod.moderation.vocabulary import flag_label
 from smmod.queue.records import AccountRef, QueueFilter
 from smmod.store.models.queue import ITEM_KINDS
 
@@ -21,6 +22,7 @@ STATUS_CHOICES: tuple[tuple[str, frozenset[str], bool], ...] = (
     ("Needs a response", frozenset(), True),
     ("New", frozenset({"new"}), False),
     ("Responded", frozenset({"responded"}), False),
+    ("Hidden, deleted or blocked", frozenset({"hidden", "deleted", "blocked"}), False),
     ("Escalated", frozenset({"escalated"}), False),
     ("Resolved", frozenset({"resolved"}), False),
 )
@@ -95,7 +97,7 @@ class FilterBar(QWidget):
         self._refill(self._account, "All accounts", [(a.label, a.id) for a in accounts])
 
     def set_flags(self, flags: list[str]) -> None:
-        self._refill(self._flag, "Any flag", [(f, f) for f in flags])
+        self._refill(self._flag, "Any flag", [(flag_label(f), f) for f in flags])
 
     def set_count(self, shown: int) -> None:
         self._count.setText(f"{shown:,} item{'s' if shown != 1 else ''}")

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Signal, Slot
+from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -34,6 +34,7 @@ from smmod.queue.records import ImportReport
 from smmod.queue.streaming import ImportCheck
 from smmod.ui import msgbox
 from smmod.ui.tasks import TaskRunner
+from smmod.wording import count
 
 FIELD_LABELS = {
     "id": "Item id",
@@ -95,7 +96,12 @@ class ImportDialog(QDialog):
         for label, value in FORMATS:
             self.format_combo.addItem(label, value)
         form = QFormLayout()
-        form.addRow("&File:", path_row)
+        # A row whose field is a layout gets no buddy, so "&File:" would show its "&";
+        # the label is made here with the path box as its buddy (Alt+F goes there).
+        self.file_label = QLabel("&File:")
+        self.file_label.setObjectName("import_file_label")
+        self.file_label.setBuddy(self.path_edit)
+        form.addRow(self.file_label, path_row)
         form.addRow("&Account:", self.account_combo)
         form.addRow("F&ormat:", self.format_combo)
         self.mapping_box = QGroupBox("Columns (remembered for files with these headers)")
@@ -115,6 +121,7 @@ class ImportDialog(QDialog):
         self.zone_note.setWordWrap(True)
         self.summary = QLabel()
         self.summary.setObjectName("import_summary")
+        self.summary.setTextFormat(Qt.TextFormat.PlainText)  # may quote the file
         self.summary.setWordWrap(True)
         self.problems = QListWidget()
         self.problems.setObjectName("import_problems")
@@ -212,7 +219,7 @@ class ImportDialog(QDialog):
             self.problems.addItem(f"… and {total - len(problems):,} more")
         self.problems.setVisible(bool(problems))
         self.import_valid_button.setVisible(bool(problems) and valid > 0)
-        self.import_valid_button.setText(f"Import the {valid:,} valid rows")
+        self.import_valid_button.setText(f"Import the {count(valid, 'valid row')}")
 
     def _update_buttons(self) -> None:
         ready = self._path() is not None and self.account_combo.count() > 0
@@ -280,15 +287,23 @@ class ImportDialog(QDialog):
         self._result = result
         valid, bad = result.valid_rows, result.bad_rows
         self.zone_note.setText(self._zone_text(result.assumed_local_time))
-        if bad:
+        if bad and result.format == "feed":
+            # A feed is never all or nothing: one bad entry must not hide the others.
             self._show_error(
-                f"{valid:,} valid row(s) and {bad:,} bad row(s). Nothing is "
+                f"{count(valid, 'entry', 'entries')} ready to import and "
+                f"{count(result.problem_count, 'problem')}: the entries listed below will be skipped "
+                "and saved beside the file."
+            )
+        elif bad:
+            self._show_error(
+                f"{count(valid, 'valid row')} and {count(bad, 'bad row')}. Nothing is "
                 "imported until the file is fixed, unless you choose to import "
                 "only the valid rows (the others are saved beside the file)."
             )
         else:
-            self.summary.setText(f"{valid:,} item(s) ready to import.")
-        self._show_problems(result.problems, valid, result.problem_count)
+            self.summary.setText(f"{count(valid, 'item')} ready to import.")
+        self._show_problems(result.problems, 0 if result.format == "feed" else valid,
+                            result.problem_count)
         self.checked.emit(result)
 
     @Slot()
@@ -319,11 +334,16 @@ class ImportDialog(QDialog):
     def _on_imported(self, report: ImportReport) -> None:
         self.report = report
         text = (
-            f"Imported {report.imported:,} item(s) into {report.account}; "
-            f"{report.duplicates:,} already in the queue."
+            f"Imported {count(report.imported, 'item')} into {report.account}; "
+            f"{count(report.duplicates, 'item', zero='none')} already in the queue."
         )
         if report.rejected_rows:
-            text += f" {report.rejected_rows:,} row(s) were skipped and saved to {report.rejects_file}."
+            skipped = report.rejected_rows
+            what = count(skipped, "entry", "entries") if report.format == "feed" else count(skipped, "row")
+            verb = "was" if skipped == 1 else "were"
+            text += f" {what} {verb} skipped and saved to {report.rejects_file}."
+        for note in report.notes:
+            text += f" {note}"
         self.imported.emit(report)
         self.accept()
         msgbox.info(self.parentWidget(), "Import finished", text)
@@ -332,7 +352,7 @@ class ImportDialog(QDialog):
         if isinstance(exc, ImportRejected):
             where = f" Every bad row is listed in {exc.rejects_file}." if exc.rejects_file else ""
             self._show_error(
-                f"{exc.file}: {exc.bad_rows:,} bad row(s), so nothing was "
+                f"{exc.file}: {count(exc.bad_rows, 'bad row')}, so nothing was "
                 f"imported. Fix the file, or import only the valid rows.{where}"
             )
             self._show_problems(exc.problems, exc.valid_rows, exc.problem_count)

@@ -75,6 +75,7 @@ class QueueTableModel(QAbstractTableModel):
         *,
         now: Callable[[], datetime],
         zone: ZoneInfo | None = None,
+        sort: QueueSort | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -82,7 +83,7 @@ class QueueTableModel(QAbstractTableModel):
         self._now = now
         self._zone = zone or ZoneInfo("Europe/London")
         self._filter = QueueFilter()
-        self._sort = QueueSort()
+        self._sort = sort or QueueSort()
         self._ids: array[int] = array("q")  # ids read so far, in display order
         self._total = 0  # rows in the current query (the view's row count)
         self._stream: IdStream | ArrayStream | None = None
@@ -162,6 +163,12 @@ class QueueTableModel(QAbstractTableModel):
             row = self.row_of(item_id)
             if row is not None:
                 self.dataChanged.emit(self.index(row, 0), self.index(row, len(HEADERS) - 1))
+
+    def forget_all(self) -> None:
+        """Read every row again when next shown (a change reached other items too, e.g.
+        an author blocked on all their comments)."""
+        self._cache.clear()
+        self._emit_all_changed()
 
     def item_id(self, row: int) -> int | None:
         return self._ids[row] if self._ensure(row) else None

@@ -18,23 +18,22 @@ from PySide6.QtGui import QAction, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QBoxLayout,
-    QLabel,
     QSplitter,
     QVBoxLayout,
     QWidget,
 )
 
-from smmod.queue.records import QueueRow
+from smmod.queue.records import PRIORITY, QueueRow
 from smmod.ui import msgbox
 from smmod.ui.pages import PageDeps
 from smmod.ui.queue.actions import QueueAction, create_actions, shortcut_rows
-from smmod.ui.queue.commands import QueueCommands
+from smmod.ui.queue.commands import QueueCommands, feeds_text
 from smmod.ui.queue.dashboard import DashboardStrip
 from smmod.ui.queue.detail import DetailPane
 from smmod.ui.queue.filterbar import FilterBar
 from smmod.ui.queue.launcher import DialogLauncher
 from smmod.ui.queue.model import QueueTableModel
-from smmod.ui.queue.widgets import ConflictBanner, make_table, title_row
+from smmod.ui.queue.widgets import ConflictBanner, StatusLine, make_table, title_row
 
 log = logging.getLogger("smmod.ui.queue")
 
@@ -42,7 +41,6 @@ CHANGE_POLL_MS = 5_000
 COUNTDOWN_MS = 30_000
 FEED_POLL_MS = 60_000
 CHECKED_EVERY = timedelta(minutes=5)
-
 
 class QueuePage(QWidget):
     items_reloaded = Signal(int)  # rows now shown
@@ -57,7 +55,9 @@ class QueuePage(QWidget):
         self._runner = deps.runner
         self._queue = deps.ctx.queue
         self._zone = self._school_zone()
-        self._model = QueueTableModel(self._queue.read, now=self._queue.now, zone=self._zone, parent=self)
+        self._model = QueueTableModel(
+            self._queue.read, now=self._queue.now, zone=self._zone, sort=PRIORITY, parent=self
+        )
         self._token: Any = None
         self._loaded = False
         self._last_checked: datetime | None = None
@@ -69,6 +69,7 @@ class QueuePage(QWidget):
         self._init_timers()
         self._connect_signals()
         self._refreshed_at = -1e9
+        self._checking_feeds = False
         self._feed_timer.start()  # feeds are polled whether or not the page is open
 
     # -- assembly -----------------------------------------------------------------
@@ -103,9 +104,7 @@ class QueuePage(QWidget):
         self.conflict = ConflictBanner()
         self.conflict_label = self.conflict.label
         self.reload_button = self.conflict.reload_button
-        self.status_label = QLabel()
-        self.status_label.setObjectName("queue_status_message")
-        self.status_label.setStyleSheet("color: palette(placeholder-text);")
+        self.status_label = StatusLine()
         splitter = QSplitter()
         splitter.addWidget(self.table)
         splitter.addWidget(self.detail)
@@ -155,6 +154,11 @@ class QueuePage(QWidget):
         self.filters.filter_changed.connect(self._on_filters_filter_changed)
         self.table.selectionModel().currentRowChanged.connect(self._on_table_current_changed)
         self._model.modelReset.connect(self._on_model_reset)
+        # A reset or a removal can drop selected rows without a selectionChanged signal.
+        self._model.rowsRemoved.connect(self._sync_panel)
+        self._model.layoutChanged.connect(self._sync_panel)
+        self.status_label.watch(self.table, self.table.viewport())
+        self.status_label.cleared.connect(self.moderation.clear_result)
         self.detail.item_requested.connect(self.go_to_item)
         self.reload_button.clicked.connect(self._on_reload_triggered)
         self._change_timer.timeout.connect(self.check_for_changes)
@@ -198,9 +202,12 @@ class QueuePage(QWidget):
         self._refresh_dashboard()
 
     def selected_rows(self) -> list[QueueRow]:
-        rows = sorted(i.row() for i in self.table.selectionModel().selectedRows())
-        if not rows and self.table.currentIndex().isValid():
-            rows = [self.table.currentIndex().row()]
+        """The rows shown and selected: the only ones any command acts on.
+
+        Never the current row on its own, and never an item the filter hides.
+        """
+        total = self._model.rowCount()
+        rows = sorted(i.row() for i in self.table.selectionModel().selectedRows() if i.row() < total)
         found = (self._model.row_data(r) for r in rows)
         return [r for r in found if r is not None]
 
@@ -321,7 +328,8 @@ class QueuePage(QWidget):
     def _after_write(self, ids: list[int]) -> None:
         """Items were changed here: show the new state without losing the selection."""
         self.conflict.hide()
-        self._model.forget(ids)
+        # Not only ``ids``: blocking an author shows on all their items.
+        self._model.forget_all()
         current = self.current_item_id()
         if current is not None:
             self._show_detail(current)
@@ -336,6 +344,7 @@ class QueuePage(QWidget):
     # -- slots --------------------------------------------------------------------
     @Slot()
     def _on_filters_filter_changed(self) -> None:
+        self.status_label.clear_now()
         self._apply_filter()
 
     @Slot()
@@ -345,6 +354,11 @@ class QueuePage(QWidget):
             self._select_row(0)
         else:
             self._show_detail(None)
+        self._sync_panel()
+
+    @Slot()
+    def _sync_panel(self) -> None:
+        self.moderation.set_rows(self.selected_rows())
 
     @Slot(QModelIndex, QModelIndex)
     def _on_table_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
@@ -410,6 +424,7 @@ class QueuePage(QWidget):
     @Slot()
     def _on_check_feeds_triggered(self) -> None:
         self.status_label.setText("Checking feeds…")
+        self._checking_feeds = True
         self._commands.poll_feeds(due_only=False)
 
     @Slot()
@@ -418,13 +433,9 @@ class QueuePage(QWidget):
 
     @Slot(list)
     def _on_commands_feeds_polled(self, results: list[Any]) -> None:
-        if results:
-            failed = [r for r in results if not r.ok]
-            new = sum(r.imported for r in results)
-            text = f"Feeds checked: {new} new item(s)"
-            if failed:
-                text += "; failed: " + "; ".join(f"{r.name} ({r.error})" for r in failed)
-            self.status_label.setText(text)
+        asked, self._checking_feeds = self._checking_feeds, False
+        if results or asked:
+            self.status_label.setText(feeds_text(results))
         self.feeds_polled.emit(results)
         self.check_for_changes()
         self._refresh_dashboard()
@@ -444,6 +455,9 @@ class QueuePage(QWidget):
         self.dashboard.show_feeds(feeds)
 
     def _on_background_failed(self, exc: BaseException) -> None:
+        if self.status_label.text() == "Checking feeds…":
+            self.status_label.clear()
+        self._checking_feeds = False
         msgbox.show_error(self, exc, title="Queue")
 
     @Slot()

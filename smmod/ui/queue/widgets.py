@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QAction, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -29,6 +29,7 @@ from smmod.ui.queue.columns import (
     COL_TEXT,
     HEADERS,
 )
+from smmod.ui.queue.flag_icons import icon_size
 from smmod.ui.queue.model import QueueTableModel
 
 COLUMN_WIDTHS = {
@@ -38,12 +39,12 @@ COLUMN_WIDTHS = {
     COL_KIND: 72,
     COL_AUTHOR: 130,
     COL_CLAIMED: 100,
-    COL_FLAGS: 90,
+    COL_FLAGS: icon_size().width() + 12,
     COL_RECEIVED: 120,
     COL_TEXT: 120,  # the last column: it stretches into whatever width is left
 }
-# Flags also show in the Status cell; right-click the header to show these columns.
-HIDDEN_COLUMNS = frozenset({COL_RECEIVED, COL_FLAGS})
+# Right-click the header to show these columns.
+HIDDEN_COLUMNS = frozenset({COL_RECEIVED})
 TITLE_BUTTONS = (
     (QueueAction.IMPORT, "Import…"),
     (QueueAction.ADD, "Add item…"),
@@ -57,9 +58,21 @@ _BANNER_STYLE = (
 )
 
 
+class QueueTable(QTableView):
+    """The triage table. Letters that are not one of its shortcuts do nothing here.
+
+    A plain QTableView jumps to the row whose text starts with what was typed; in a
+    list worked by single-key commands that only moves the selection under the
+    moderator's hands.
+    """
+
+    def keyboardSearch(self, search: str) -> None:  # QAbstractItemView.keyboardSearch
+        return
+
+
 def make_table(model: QueueTableModel) -> QTableView:
-    """Dense rows, whole-row and multi-row selection, sorted by deadline."""
-    table = QTableView()
+    """Dense rows, whole-row and multi-row selection, in priority order."""
+    table = QueueTable()
     table.setObjectName("queue_table")
     table.setAccessibleName("Queue items")
     table.setModel(model)
@@ -68,13 +81,15 @@ def make_table(model: QueueTableModel) -> QTableView:
     table.setAlternatingRowColors(True)
     table.setWordWrap(False)
     table.setShowGrid(False)
+    table.setIconSize(icon_size())
     table.verticalHeader().hide()
     table.verticalHeader().setDefaultSectionSize(26)
     table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
     header = table.horizontalHeader()
     header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     header.setStretchLastSection(True)
-    for column, width in COLUMN_WIDTHS.items():
+    status_width = table.fontMetrics().horizontalAdvance("Author blocked") + 20
+    for column, width in (COLUMN_WIDTHS | {COL_STATUS: max(COLUMN_WIDTHS[COL_STATUS], status_width)}).items():
         header.resizeSection(column, width)
     header.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
     for column, title in HEADERS.items():
@@ -85,9 +100,47 @@ def make_table(model: QueueTableModel) -> QTableView:
         toggle.toggled.connect(lambda on, c=column: table.setColumnHidden(c, not on))
         header.addAction(toggle)
         table.setColumnHidden(column, column in HIDDEN_COLUMNS)
-    header.setSortIndicator(COL_DEADLINE, Qt.SortOrder.AscendingOrder)
+    header.setSortIndicator(COL_FLAGS, Qt.SortOrder.AscendingOrder)  # priority
     table.setSortingEnabled(True)
     return table
+
+
+_MODIFIER_KEYS = frozenset(
+    {Qt.Key.Key_Shift, Qt.Key.Key_Control, Qt.Key.Key_Alt, Qt.Key.Key_Meta, Qt.Key.Key_AltGr}
+)
+
+
+class StatusLine(QLabel):
+    """What the last command did ("Claimed #12."), until the moderator does something else.
+
+    A key or a click in a watched widget (the list) clears it, so it never describes a
+    situation that is over. Feed names and errors are shown as plain text.
+    """
+
+    cleared = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("queue_status_message")
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setStyleSheet("color: palette(placeholder-text);")
+
+    def watch(self, *widgets: QWidget) -> None:
+        for widget in widgets:
+            widget.installEventFilter(self)
+
+    def clear_now(self) -> None:
+        self.clear()
+        self.cleared.emit()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # QObject.eventFilter
+        kind = event.type()
+        if kind in (QEvent.Type.KeyPress, QEvent.Type.ShortcutOverride):
+            if isinstance(event, QKeyEvent) and event.key() not in _MODIFIER_KEYS:
+                self.clear_now()
+        elif kind == QEvent.Type.MouseButtonPress:
+            self.clear_now()
+        return False
 
 
 class ConflictBanner(QFrame):
@@ -99,6 +152,7 @@ class ConflictBanner(QFrame):
         self.setStyleSheet(_BANNER_STYLE)
         self.label = QLabel()
         self.label.setObjectName("queue_conflict_text")
+        self.label.setTextFormat(Qt.TextFormat.PlainText)
         self.label.setWordWrap(True)
         self.reload_button = QPushButton("Reload")
         self.reload_button.setObjectName("queue_conflict_reload")

@@ -22,6 +22,7 @@ from smmod.staff.service import StaffRecord, StaffService
 from smmod.ui import msgbox
 from smmod.ui.pages import PageDeps
 from smmod.ui.staff.actions import StaffActions, why_not_editable
+from smmod.ui.staff.deactivate import DeactivateFlow
 from smmod.ui.staff.dialogs import StaffDialog
 from smmod.ui.staff.importer import StaffImportFlow
 from smmod.ui.staff.model import (
@@ -62,6 +63,7 @@ class StaffPage(QWidget):
         self._init_table()
         self.staff_actions = StaffActions(self, self.table)
         self._importer = StaffImportFlow(self._service, self._runner, self._open_dialog, self)
+        self.deactivation = DeactivateFlow(self._ctx, self._runner, self)
         self._init_header()
         self._init_toolbar()
         self._init_layout()
@@ -172,6 +174,9 @@ class StaffPage(QWidget):
         a.import_csv.triggered.connect(self._on_import_triggered)
         a.find.triggered.connect(self._on_find_triggered)
         self._importer.imported.connect(self._on_importer_imported)
+        self.deactivation.changed.connect(self._on_set_active_succeeded)
+        self.deactivation.failed.connect(self._on_set_active_failed)
+        self.deactivation.handed_over.connect(self._on_handed_over)
         self.search_edit.textChanged.connect(self._on_search_text_changed)
         self.show_inactive_check.toggled.connect(self._on_show_inactive_toggled)
         self.table.doubleClicked.connect(self._on_table_double_clicked)
@@ -337,24 +342,7 @@ class StaffPage(QWidget):
         record = self.selected_record()
         if record is None or self._why_not_editable() is not None:
             return
-        activate = not record.active
-        verb = "Reactivate" if activate else "Deactivate"
-        consequence = (f"{record.name} will be able to take part again (subject to R4)."
-                       if activate else
-                       f"{record.name} will no longer be able to use smmod or run accounts. "
-                       "Their record and history are kept, and you can reactivate them later.")
-        if not msgbox.confirm(self, f"{verb} {record.name}", f"{verb} {record.name}?\n\n"
-                              f"{consequence}", destructive=not activate):
-            return
-        reason = msgbox.ask_text(self, f"{verb} {record.name}",
-                                 "Why? (recorded in the audit trail)")
-        if reason is None:
-            return
-        service, actor = self._service, self._ctx.actor
-        staff_id, version_id = record.id, record.version_id
-        self._runner.run(
-            lambda: service.set_active(actor, staff_id, version_id, activate, reason=reason),
-            self._on_set_active_succeeded, self._on_set_active_failed)
+        self.deactivation.start(record)
 
     def _on_set_active_succeeded(self, record: StaffRecord) -> None:
         self._select_after_load = record.id
@@ -364,6 +352,11 @@ class StaffPage(QWidget):
 
     def _on_set_active_failed(self, exc: BaseException) -> None:
         msgbox.show_error(self, exc, title="Staff")
+        self.refresh()
+
+    def _on_handed_over(self, staff_id: int) -> None:
+        self._select_after_load = staff_id
+        self.register_changed.emit()
         self.refresh()
 
     @Slot()

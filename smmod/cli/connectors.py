@@ -1,0 +1,237 @@
+"""``smmod connect | disconnect | sync | outbox`` and ``smmod queue act``: live platforms.
+
+Exit codes: 0 done; 1 not done yet (a sync that failed, an action waiting in the
+outbox or failed there); 2 bad input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from smmod.cli.common import EXIT_OK, EXIT_PROBLEMS, add_json_flag, context, emit_json, print_table
+from smmod.connectors.outbox import OutboxInfo
+from smmod.errors import InputError
+from smmod.moderation.records import ActionRequest
+from smmod.moderation.vocabulary import PLATFORM_KINDS
+
+ACT_CHOICES = ("acknowledge", "reply", "hide", "delete", "block", "mute", "report", "resolve")
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("connect", help="connect an account to its platform (token kept in the keyring)")
+    p.add_argument("platform", choices=("mastodon",))
+    p.add_argument("--account", required=True, metavar="HANDLE", help="the account in smmod's register")
+    p.add_argument(
+        "--instance",
+        required=True,
+        metavar="URL",
+        help="the Mastodon instance, e.g. https://mastodon.example",
+    )
+    p.add_argument(
+        "--token-stdin",
+        action="store_true",
+        help="read an existing access token from standard input instead of signing in",
+    )
+    add_json_flag(p)
+    p.set_defaults(func=cmd_connect)
+
+    p = sub.add_parser("disconnect", help="revoke smmod's token on the platform and forget it")
+    p.add_argument("platform", choices=("mastodon",))
+    p.add_argument("--account", required=True, metavar="HANDLE")
+    p.add_argument(
+        "--local-only",
+        action="store_true",
+        help="forget the token without revoking it (when the platform cannot be reached)",
+    )
+    p.set_defaults(func=cmd_disconnect)
+
+    p = sub.add_parser("sync", help="one round: send waiting actions, bring in new comments")
+    p.add_argument("--account", metavar="HANDLE", help="only this account (default: every connected one)")
+    add_json_flag(p)
+    p.set_defaults(func=cmd_sync)
+
+    outbox = sub.add_parser("outbox", help="actions waiting to be done on a platform")
+    osub = outbox.add_subparsers(dest="outbox_verb", required=True)
+    p = osub.add_parser("list", help="pending and failed actions (all with --all)")
+    p.add_argument("--all", action="store_true", help="include done and cancelled ones")
+    add_json_flag(p)
+    p.set_defaults(func=cmd_outbox_list)
+    p = osub.add_parser("retry", help="try a failed action again now")
+    p.add_argument("entry", type=int)
+    p.add_argument(
+        "--not-sent",
+        action="store_true",
+        help="you checked on the platform that it did not happen, so smmod need not look first",
+    )
+    add_json_flag(p)
+    p.set_defaults(func=cmd_outbox_retry)
+    p = osub.add_parser("cancel", help="give up on an action (it is not done on the platform)")
+    p.add_argument("entry", type=int)
+    p.add_argument("--reason", required=True)
+    p.set_defaults(func=cmd_outbox_cancel)
+
+
+def register_act(qsub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = qsub.add_parser("act", help="act on an item: on the platform when it is connected")
+    p.add_argument("item", type=int)
+    p.add_argument("action", choices=ACT_CHOICES)
+    p.add_argument("--reason", default="", help="why (required for hide, delete, block, mute, report)")
+    p.add_argument("--notice", default="", help="the audience notice (required for delete and block)")
+    p.add_argument("--text", default="", help="the reply's text")
+    p.add_argument(
+        "--manual", action="store_true", help="you did it on the platform yourself: only record it"
+    )
+    add_json_flag(p)
+    p.set_defaults(func=cmd_act)
+
+
+def _account_id(args: argparse.Namespace, platform: str) -> int:
+    wanted = args.account if ":" in args.account else f"{platform}:{args.account}"
+    return context(args).queue.resolve_account(wanted).id
+
+
+def cmd_connect(args: argparse.Namespace) -> int:
+    ctx = context(args)
+    account_id = _account_id(args, args.platform)
+    connections = ctx.connectors.connections
+    if args.token_stdin:
+        token = sys.stdin.readline().strip()
+        if not token:
+            raise InputError("no token on standard input", field="token")
+        info = connections.connect_with_token(ctx.actor, account_id, args.instance, token)
+    else:
+        print("Opening the instance's sign-in page in your browser…", file=sys.stderr)
+        info = connections.connect_with_browser(ctx.actor, account_id, args.instance)
+    if args.json:
+        emit_json(info.to_dict())
+    else:
+        print(f"Connected {info.account} to {info.api_base} (permissions: {', '.join(info.scopes)}).")
+        print("Run 'smmod sync' to bring in its mentions.")
+    return EXIT_OK
+
+
+def cmd_disconnect(args: argparse.Namespace) -> int:
+    ctx = context(args)
+    info = ctx.connectors.connections.disconnect(
+        ctx.actor, _account_id(args, args.platform), local_only=args.local_only
+    )
+    if args.local_only:
+        print(f"Forgot the connection of {info.account}. Revoke smmod's access on {info.api_base} yourself.")
+    else:
+        print(f"Disconnected {info.account}: the token was revoked on {info.api_base} and removed.")
+    return EXIT_OK
+
+
+def cmd_sync(args: argparse.Namespace) -> int:
+    ctx = context(args)
+    account_id = None
+    if args.account:
+        account_id = ctx.queue.resolve_account(args.account).id
+    results = ctx.connectors.sync.sync(ctx.actor, account_id)
+    if args.json:
+        emit_json({"accounts": [r.to_dict() for r in results]})
+    elif not results:
+        print("No account is connected; connect one with 'smmod connect'.")
+    for result in results if not args.json else ():
+        if result.ok:
+            line = f"{result.account}: {result.imported} new, {result.duplicates} already in the queue"
+            if result.skipped:
+                line += f", {len(result.skipped)} left out"
+        else:
+            line = f"{result.account}: FAILED: {result.error}"
+        print(line)
+        for problem in result.skipped:
+            print(f"  left out {problem}")
+        for entry in result.outbox:
+            print(f"  outbox #{entry.id} ({entry.kind} on item #{entry.item_id}): {_state(entry)}")
+    failed = any(not r.ok for r in results) or any(not e.done for r in results for e in r.outbox)
+    return EXIT_PROBLEMS if failed else EXIT_OK
+
+
+def _state(entry: OutboxInfo) -> str:
+    if entry.done:
+        return f"done ({entry.platform_ref}), recorded as action {entry.action_id}"
+    if entry.status == "pending":
+        when = entry.next_attempt_at.isoformat() if entry.next_attempt_at else "the next sync"
+        return f"waiting, next try after {when}: {entry.last_error}"
+    return f"{entry.status}: {entry.last_error}"
+
+
+def cmd_outbox_list(args: argparse.Namespace) -> int:
+    outbox = context(args).connectors.outbox
+    entries = outbox.list(()) if args.all else outbox.list()
+    if args.json:
+        emit_json({"entries": [e.to_dict() for e in entries]})
+        return EXIT_OK
+    if not entries:
+        print("The outbox is empty: every action asked of a platform was done.")
+        return EXIT_OK
+    print_table(
+        [
+            [
+                str(e.id),
+                str(e.item_id),
+                e.account,
+                e.kind,
+                e.status,
+                str(e.attempts),
+                e.next_attempt_at.isoformat() if e.next_attempt_at else "",
+                (e.last_error or e.platform_ref or "")[:70],
+            ]
+            for e in entries
+        ],
+        ["id", "item", "account", "action", "status", "tries", "next try", "last error / platform id"],
+    )
+    return EXIT_OK
+
+
+def cmd_outbox_retry(args: argparse.Namespace) -> int:
+    ctx = context(args)
+    entry = ctx.connectors.outbox.retry(ctx.actor, args.entry, not_sent=args.not_sent)
+    return _report_entry(args, entry)
+
+
+def cmd_outbox_cancel(args: argparse.Namespace) -> int:
+    ctx = context(args)
+    entry = ctx.connectors.outbox.cancel(ctx.actor, args.entry, args.reason)
+    print(f"Outbox #{entry.id} cancelled; nothing more will be sent for it.")
+    return EXIT_OK
+
+
+def cmd_act(args: argparse.Namespace) -> int:
+    ctx = context(args)
+    kind = "report_to_platform" if args.action == "report" else args.action
+    request = ActionRequest(args.item, kind, args.reason, args.notice, args.text)
+    if kind in PLATFORM_KINDS and not args.manual:
+        return _report_entry(args, ctx.connectors.outbox.submit(ctx.actor, request))
+    outcome = ctx.moderation.act(ctx.actor, request)
+    if args.json:
+        emit_json(
+            {
+                "recorded": True,
+                "action_id": outcome.record.id,
+                "kind": kind,
+                "performed_on_platform": outcome.performed_on_platform,
+                "message": outcome.message,
+            }
+        )
+    else:
+        print(f"Recorded {kind.replace('_', ' ')} on item #{args.item} (action {outcome.record.id}).")
+        if outcome.message:
+            print(outcome.message)
+    return EXIT_OK
+
+
+def _report_entry(args: argparse.Namespace, entry: OutboxInfo) -> int:
+    if args.json:
+        emit_json({"recorded": entry.done, **entry.to_dict()})
+    elif entry.done:
+        print(f"Done on the platform ({entry.platform_ref}); recorded as action {entry.action_id}.")
+    elif entry.status == "pending":
+        print(f"Not done yet: {entry.last_error}")
+        print(f"It waits in the outbox as #{entry.id}; the next 'smmod sync' tries again.")
+    else:
+        print(f"Not done: {entry.last_error}")
+        print(f"Outbox #{entry.id} is {entry.status}; see 'smmod outbox list'.")
+    return EXIT_OK if entry.done else EXIT_PROBLEMS

@@ -1,0 +1,52 @@
+"""Live platform connectors: comments come in by themselves, actions are done on the platform.
+
+One module per platform (today ``mastodon``), behind the ``PlatformConnector`` protocol
+of ``smmod.moderation.connectors``. ``Connectors`` puts the services together for the
+app and the command line: connecting accounts, syncing them, and the outbox.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from smmod.connectors.connections import ConnectionService
+from smmod.connectors.mastodon.connector import MastodonConnector
+from smmod.connectors.outbox import OutboxService
+from smmod.connectors.sync import SyncService
+from smmod.moderation.actions import ModerationService
+from smmod.moderation.connectors import PlatformConnector
+from smmod.queue.service import QueueService
+from smmod.store.engine import SessionFactory
+from smmod.vault import Vault
+
+
+class Connectors:
+    """Connections, sync and outbox sharing one clock, one vault and one way to call out."""
+
+    def __init__(
+        self,
+        session_factory: SessionFactory,
+        queue: QueueService,
+        moderation: ModerationService,
+        vault: Callable[[], Vault],
+        *,
+        now: Callable[[], datetime],
+        open_browser: Callable[[str], object] | None = None,
+        client_options: dict[str, Any] | None = None,
+    ) -> None:
+        self.connections = ConnectionService(
+            session_factory, vault, now=now, open_browser=open_browser, client_options=client_options
+        )
+        self.mastodon = MastodonConnector(
+            self.connections.credentials_for_handle, now=now, client_options=self.connections.client_options
+        )
+        self.outbox = OutboxService(session_factory, moderation, self.connector_for, now=now)
+        self.sync = SyncService(session_factory, queue, self.connections, self.outbox, now=now)
+
+    def connector_for(self, platform: str) -> PlatformConnector | None:
+        return self.mastodon if platform == "mastodon" else None
+
+
+__all__ = ["Connectors"]

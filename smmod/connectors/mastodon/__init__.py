@@ -1,0 +1,1 @@
+"""Mastodon, on any instance: mentions in; reply, block, mute and report out."""
