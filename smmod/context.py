@@ -10,6 +10,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from smmod.clock import Clock, from_environment
@@ -209,6 +210,16 @@ class AppContext:
         if name:
             self.change_setting("school.name", name)
         return record
+
+    def record_new_register(self, moved_to: Path, problem: str) -> None:
+        """The first entry after ``init --new-register``: which damaged file this register
+        replaces, so no one takes the empty trail for the whole story."""
+        from smmod import audit
+
+        with self.session_factory.begin() as session:
+            audit.record(session, actor=self.actor.username, action="database.new_register",
+                         subject="database", details={"moved_aside": moved_to.name,
+                                                      "problem": problem})
 
     def close(self) -> None:
         if "queue" in self.__dict__:

@@ -33,6 +33,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                    help="the day you read the social media policy (R4)")
     p.add_argument("--trained", type=date_arg, metavar="DATE",
                    help="the day you completed the social media training (R4)")
+    p.add_argument("--new-register", action="store_true",
+                   help="after a damaged database was moved aside: start a new, empty register "
+                        "instead of restoring a backup")
     p.set_defaults(func=cmd_init)
 
     p = sub.add_parser("doctor", help="check the data folder, database, keyring and models")
@@ -68,6 +71,19 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def cmd_init(args: argparse.Namespace) -> int:
+    from smmod.store import damaged
+
+    paths = resolve_paths(getattr(args, "home", None))
+    moved = damaged.read_note(paths.database)
+    if args.new_register:
+        if moved is None:
+            raise InputError("is only for starting again after a damaged database was moved "
+                             "aside, and none was", field="new-register")
+        if paths.database.exists():
+            raise InputError(f"a database is already back at {paths.database}: remove the note "
+                             f"{damaged.note_path(paths.database).name} only if you mean to "
+                             "keep it", field="new-register")
+        damaged.clear_note(paths.database)
     ctx = context(args)
     username = current_username()
     record = ctx.set_up(
@@ -75,6 +91,8 @@ def cmd_init(args: argparse.Namespace) -> int:
                    policy_read_on=args.policy_read, trained_on=args.trained),
         school=args.school,
     )
+    if args.new_register and moved is not None:
+        ctx.record_new_register(moved.moved_to, moved.problem)
     print(f"Created {record.name} ({username}) with roles {record.roles_text}.")
     if record.eligibility.eligible:
         print("You may run accounts (R4): policy read and training recorded.")
@@ -145,7 +163,10 @@ def cmd_settings_get(args: argparse.Namespace) -> int:
 
 def cmd_settings_set(args: argparse.Namespace) -> int:
     paths = resolve_paths(getattr(args, "home", None))
-    if paths.database.exists():  # set up: the change goes in the audit trail
+    from smmod.store.damaged import note_path
+
+    # Set up (or moved aside: refused there): the change goes in the audit trail.
+    if paths.database.exists() or note_path(paths.database).exists():
         ctx = context(args)
         ctx.change_setting(args.key, args.value)
         settings = ctx.settings

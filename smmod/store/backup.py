@@ -238,6 +238,8 @@ def move_aside(db_path: Path) -> Path:
 
 def restore(backup: Path, db_path: Path, lock_file: Path, backups_dir: Path, keep: int) -> Path:
     """Replace the database with a validated backup; the current one is backed up first."""
+    from smmod.store import damaged
+
     validate_backup(backup)
     lock = instance_lock(lock_file)
     try:
@@ -257,6 +259,7 @@ def restore(backup: Path, db_path: Path, lock_file: Path, backups_dir: Path, kee
         tmp = db_path.with_name(db_path.name + ".restoring")
         shutil.copyfile(backup, tmp)
         os.replace(tmp, db_path)
+        damaged.clear_note(db_path)  # a good register is back: commands may open it again
     finally:
         lock.release()
     log.info("database restored from %s", backup.name)
@@ -264,18 +267,12 @@ def restore(backup: Path, db_path: Path, lock_file: Path, backups_dir: Path, kee
 
 
 def unusable(db_path: Path, problem: str, backups_dir: Path) -> DatabaseUnusable:
-    """The error for a broken database: it has been moved aside; say what to do next."""
+    """The error for a broken database: it has been moved aside, and a note left so that
+    no later command starts an empty register in its place (``smmod.store.damaged``)."""
+    from smmod.store import damaged
+
     moved = move_aside(db_path)
-    good = newest_good_backup(backups_dir)
-    hint = (
-        f"The newest good backup is {good.path} ({good.taken_at:%Y-%m-%d %H:%M} UTC): "
-        f"restore it with `smmod restore {good.path}`."
-        if good
-        else "No good backup was found."
-    )
-    err = DatabaseUnusable(
-        f"The database {db_path} {problem}. It was moved aside to {moved.name} and "
-        f"has not been changed. {hint}"
-    )
-    err.backup = good  # type: ignore[attr-defined]
-    return err
+    damaged.leave_note(db_path, moved, problem)
+    refused = damaged.refusal(db_path, backups_dir)
+    assert refused is not None
+    return refused

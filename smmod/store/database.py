@@ -11,7 +11,7 @@ from sqlalchemy import Engine, inspect, text
 
 from smmod.clock import Clock
 from smmod.errors import DatabaseUnusable
-from smmod.store import backup
+from smmod.store import backup, damaged
 from smmod.store.engine import (
     SessionFactory,
     make_engine,
@@ -145,7 +145,9 @@ def open_database(
     """Open (creating if needed) and migrate the database.
 
     A corrupt file or one that is not a database is moved aside and reported with
-    ``DatabaseUnusable``; it is never overwritten. SQLite files are backed up before a
+    ``DatabaseUnusable``; it is never overwritten, and until it is restored or a new
+    register is asked for, every later opening refuses too (``smmod.store.damaged``).
+    SQLite files are backed up before a
     migration and once a day. Opening only reads, unless a migration is needed; a write
     that has to wait for another calls ``on_write_wait`` (see ``SessionFactory``).
     """
@@ -156,6 +158,9 @@ def open_database(
         migrate(engine)
         return database
 
+    refused = damaged.refusal(db_path, backups_dir)
+    if refused is not None:  # moved aside earlier: never an empty register in its place
+        raise refused
     db_path.parent.mkdir(parents=True, exist_ok=True)
     if db_path.exists():
         problem = backup.check_sqlite_file(db_path)
