@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from smmod.clock import Clock, from_environment
+from smmod.errors import SmmodError
 from smmod.identity import Actor, resolve_actor
 from smmod.paths import Paths, resolve_paths
 from smmod.settings import Settings
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
     from smmod.sla import WorkingCalendar
     from smmod.staff import StaffService
     from smmod.staff.service import StaffInput, StaffRecord
+    from smmod.store.backup import Restored
     from smmod.vault import Vault
 
 
@@ -220,6 +222,33 @@ class AppContext:
             audit.record(session, actor=self.actor.username, action="database.new_register",
                          subject="database", details={"moved_aside": moved_to.name,
                                                       "problem": problem})
+
+    def record_restore(self, restored: Restored) -> None:
+        """Put a restore in the (restored) audit trail, with how many entries it rolled
+        back: counted in the database it replaced, or, when that one was damaged, from
+        the newest head this computer's keyring saw (the audit anchor)."""
+        from smmod import audit
+
+        rolled_back: int | str | None = restored.rolled_back
+        if rolled_back is None:
+            rolled_back = self._rolled_back_by_anchor(restored.audit_entries)
+        with self.session_factory.begin() as session:
+            audit.record(session, actor=self.actor.username, action="database.restored",
+                         subject="database",
+                         details={"backup": restored.backup.name, "schema": restored.revision,
+                                  "entries_in_backup": restored.audit_entries,
+                                  "entries_rolled_back": rolled_back})
+
+    def _rolled_back_by_anchor(self, entries: int) -> int | str:
+        from smmod.audit_anchor import read_anchor
+
+        try:
+            head = read_anchor(self.vault, self.database.url) if self.vault.status().secure else None
+        except SmmodError:
+            head = None
+        if head is None:
+            return "unknown (the database replaced was damaged or missing)"
+        return max(0, head.count - entries)
 
     def close(self) -> None:
         if "queue" in self.__dict__:

@@ -227,6 +227,11 @@ def cmd_backup(args: argparse.Namespace) -> int:
 def cmd_restore(args: argparse.Namespace) -> int:
     paths = resolve_paths(getattr(args, "home", None)).ensure()
     keep = int(Settings.load(paths.settings_file).get("backup.keep"))
-    backups.restore(args.file.resolve(), paths.database, paths.lock_file, paths.backups, keep)
-    print(f"Restored {paths.database} from {args.file}")
+    restored = backups.restore(args.file.resolve(), paths.database, paths.lock_file,
+                               paths.backups, keep)
+    context(args).record_restore(restored)
+    rolled = restored.rolled_back
+    print(f"Restored {paths.database} from {args.file} ({restored.audit_entries} audit "
+          f"entries" + (f"; {rolled} later entries rolled back" if rolled else "") + "). "
+          "The restore is recorded in the audit trail.")
     return EXIT_OK
