@@ -33,7 +33,7 @@ def broken(ctx: AppContext, smmod_home: Path) -> tuple[Path, Path, Path]:
 
 
 @pytest.mark.parametrize("argv", [
-    ("audit", "verify"), ("staff", "list", "--json"), ("queue", "list"), ("doctor",),
+    ("audit", "verify"), ("staff", "list", "--json"), ("queue", "list"),
     ("init", "--name", "New Head"), ("settings", "set", "monitoring.stale_days", "3"),
 ])
 def test_every_command_refuses_after_a_move_aside(broken, capsys, argv):

@@ -109,9 +109,9 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_doctor(args: argparse.Namespace) -> int:
-    from smmod.doctor import report
+    from smmod.doctor import run_checks
 
-    result = report(context(args))
+    result = run_checks(getattr(args, "home", None))
     if args.json:
         emit_json(result)
     else:
@@ -120,7 +120,8 @@ def cmd_doctor(args: argparse.Namespace) -> int:
         lines = [
             ("smmod", result["smmod"]),
             ("data folder", result["data_dir"]),
-            ("database", result["database_url"]),
+            ("database", result["database_url"]
+             + (f"  NOT USABLE: {result['database_problem']}" if result["database_problem"] else "")),
             ("schema", f"{schema['current']} (head {schema['head']})"
                        + ("" if schema["at_head"] else "  NOT AT HEAD")),
             ("integrity", result["integrity_check"]),
@@ -130,7 +131,7 @@ def cmd_doctor(args: argparse.Namespace) -> int:
             ("keyring", f"{keyring['backend']}: " + ("secure" if keyring["secure"]
                                                      else f"NOT USABLE: {keyring['problem']}")),
             ("face models", "ok" if result["face_models"]["ok"] else "MISSING"),
-            ("you", result["identity"]["username"]
+            ("you", str(result["identity"]["username"])
              + ("" if result["identity"]["known"] else " (no staff record: read-only)")),
         ]
         for label, value in lines:

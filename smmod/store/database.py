@@ -132,6 +132,16 @@ def _refuse_newer(database: Database, where: str) -> None:
         )
 
 
+def inspect_database(db_path: Path, *, url: str | None = None,
+                     clock: Clock | None = None) -> Database:
+    """An existing database as it is, for looking at (``smmod doctor``): nothing is
+    created, checked for damage, moved, backed up or migrated. The caller makes sure a
+    SQLite file is there."""
+    target = url or sqlite_url(str(db_path))
+    engine = make_engine(target)
+    return Database(engine, _factory(engine, clock, None), target, None if url else db_path)
+
+
 def open_database(
     db_path: Path,
     backups_dir: Path,
