@@ -117,6 +117,9 @@ class AccountDetail(QWidget):
         self.facts_label = self._value_label()
         self.history_list = QListWidget()
         self.history_list.setObjectName("account_history")
+        # One line an entry, elided: the whole line (and the login) is in its tooltip.
+        self.history_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.history_list.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.history_list.setAccessibleName("History from the audit trail")
         self.empty_label = QLabel("Select an account to see its business case, people, "
                                   "history and credentials.")
@@ -284,7 +287,7 @@ class AccountDetail(QWidget):
             reason = f" — “{entry.reason}”" if entry.reason else ""
             item = QListWidgetItem(f"{format_when(entry.at)}  ·  {entry.who}  ·  "
                                    f"{entry.summary}{reason}")
-            item.setToolTip(tip(f"Login: {entry.actor}"))
+            item.setToolTip(tip(f"{item.text()}\nLogin: {entry.actor}"))
             self.history_list.addItem(item)
         rows = min(max(len(history), 2), 8)
         self.history_list.setFixedHeight(max(self.history_list.sizeHintForRow(0), 18) * rows + 8)
