@@ -198,7 +198,7 @@ class QueueReader:
             if action in _ARRIVALS:
                 continue  # the "received" line above already says it
             summary = _summary(action, details, reason)
-            entries.append(HistoryEntry(at, names.get(actor, actor), action, summary))
+            entries.append(HistoryEntry(at, names.get(actor, actor), action, summary, actor))
         return entries
 
     # -- the dashboard strip and R13 -------------------------------------------------

@@ -116,9 +116,10 @@ class QueueRow:
 @dataclass(frozen=True)
 class HistoryEntry:
     at: datetime
-    actor: str
+    actor: str  # the person's name (their login if the staff register lacks them)
     action: str
     summary: str
+    login: str | None = None  # as the audit trail records them
 
 
 @dataclass(frozen=True)
