@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -39,7 +39,9 @@ from smmod.store.models import (
     CredentialRotation,
     HandoverTask,
     Staff,
+    VaultRotationFlag,
 )
+from smmod.vault_shared.secrets import bound
 
 if TYPE_CHECKING:
     from smmod.accounts.strength import Strength
@@ -298,8 +300,9 @@ class CredentialService:
                 held = self._record_rotation(  # noqa: F841 (held until the commit)
                     session, actor, credential_id, version_id, rotate_by=rotate_by,
                     reason=reason, weak=weak, weak_reason=weak_reason, pending=False)
-                swapped.append(self._current(key))
-                self._vault.commit_staged(staged)
+                with bound(self._vault, session):
+                    swapped.append(self._current(key))
+                    self._vault.commit_staged(staged)
         except BaseException as exc:
             error: BaseException = (ConflictError(CHANGED_ELSEWHERE)
                                     if isinstance(exc, StaleDataError) else exc)
@@ -351,6 +354,8 @@ class CredentialService:
                      reason=reason, details={**_meta(credential), "pending": pending})
         if weak is not None:
             _audit_override(session, actor, credential, weak, weak_reason)
+        if not pending:
+            _clear_flags(session, credential.id)
         return credential
 
     def pending_has_secret(self, credential_id: int) -> bool:
@@ -394,9 +399,11 @@ class CredentialService:
                              details={"login_name": credential.login_name,
                                       "rotation": rotation.id})
                 credential_id = credential.id
+                _clear_flags(session, credential_id)
                 if new_secret is not None:
-                    swapped.append(self._current(key))
-                    self._vault.set_secret(key, new_secret)
+                    with bound(self._vault, session):
+                        swapped.append(self._current(key))
+                        self._vault.set_secret(key, new_secret)
         except BaseException as exc:
             if not swapped:
                 raise
@@ -464,14 +471,15 @@ class CredentialService:
                 credential = self._load(session, credential_id, version_id)
                 meta = _meta(credential)
                 key, label = credential.keyring_key, self._label(session, credential)
-                previous = self._current(key)
-                try:
-                    self._vault.delete_secret(key)
-                    keyring_item = "deleted"
-                    if previous is not None:
-                        removed.append((key, previous, label))
-                except NotFound:
-                    keyring_item = "was already missing"
+                with bound(self._vault, session):
+                    previous = self._current(key)
+                    try:
+                        self._vault.delete_secret(key)
+                        keyring_item = "deleted"
+                        if previous is not None:
+                            removed.append((key, previous, label))
+                    except NotFound:
+                        keyring_item = "was already missing"
                 subject = credential_subject(credential.account_id, credential.id)
                 session.delete(credential)
                 session.flush()
@@ -633,3 +641,9 @@ def _meta(credential: Credential) -> dict[str, str | None]:
     return {"login_name": credential.login_name, "kind": credential.kind,
             "note": credential.note,
             "rotate_by": credential.rotate_by.isoformat() if credential.rotate_by else None}
+
+
+def _clear_flags(session: Session, credential_id: int) -> None:
+    """A rotation in force answers the flags of people who lost access (issue 15)."""
+    session.execute(delete(VaultRotationFlag).where(
+        VaultRotationFlag.credential_id == credential_id))
