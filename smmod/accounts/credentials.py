@@ -46,6 +46,7 @@ from smmod.vault_shared.secrets import bound
 if TYPE_CHECKING:
     from smmod.accounts.strength import Strength
     from smmod.vault import BackendStatus, StagedWrite, Vault
+    from smmod.vault_shared.secrets import HistoryEntry, SharedSecrets
 
 log = logging.getLogger("smmod.accounts.credentials")
 
@@ -83,7 +84,7 @@ class _Names:
 
 
 class CredentialService:
-    def __init__(self, session_factory: SessionFactory, vault: Vault, *,
+    def __init__(self, session_factory: SessionFactory, vault: Vault | SharedSecrets, *,
                  rotate_days: Callable[[], int] = lambda: 365,
                  password_length: Callable[[], int] = lambda: 20,
                  today: Callable[[], date] | None = None) -> None:
@@ -263,6 +264,37 @@ class CredentialService:
                          subject=credential_subject(account_id, credential_id),
                          details={"login_name": meta["login_name"], "kind": meta["kind"],
                                   "which": which})
+        return secret
+
+    def secret_history(self, credential_id: int) -> builtins.list[HistoryEntry]:
+        """Earlier passwords kept (sealed) in the shared vault, newest first; none with the
+        keyring vault, which keeps no history."""
+        with self._sf() as session:
+            key = self._load(session, credential_id).keyring_key
+        history = getattr(self._vault, "history", None)
+        return history(key) if history is not None else []
+
+    def reveal_history(self, actor: Actor, credential_id: int, version: int, *,
+                       reason: str) -> str:
+        """An earlier password, for an administrator who says why; audited first."""
+        reason = (reason or "").strip()
+        if not reason:
+            raise InputError("say why you need an earlier password (it is audited)",
+                             field="reason")
+        require(actor, *ROLES, doing="reveal an earlier password")
+        with self._sf() as session:
+            self._require_admin_now(session, actor, "reveal an earlier password")
+            credential = self._load(session, credential_id)
+            key, account_id, login = (credential.keyring_key, credential.account_id,
+                                      credential.login_name)
+        getter = getattr(self._vault, "get_history", None)
+        if getter is None:
+            raise NotFound("earlier passwords are kept only in the shared vault")
+        secret: str = getter(key, version)
+        with self._sf.begin() as session:
+            audit.record(session, actor=actor.username, action="credential.reveal_history",
+                         subject=credential_subject(account_id, credential_id), reason=reason,
+                         details={"login_name": login, "version": version})
         return secret
 
     def rotate(self, actor: Actor, credential_id: int, version_id: int, new_secret: str, *,

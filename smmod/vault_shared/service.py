@@ -222,7 +222,7 @@ class VaultService:
             audit.record(session, actor=actor.username, action="vault.revoke",
                          subject=f"staff:{staff.id}", reason=reason,
                          details={"username": staff.username, "new_epoch": new.epoch,
-                                  "secrets_resealed": resealed,
+                                  "items_resealed": resealed,
                                   "credentials_flagged": list(flagged)})
             return RevokeResult(staff.id, new.epoch, resealed, flagged)
 
