@@ -13,14 +13,25 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from smmod import __version__
-from smmod.cli import accounts, connectors, core, handover, images, queue, report, sla, staff
+from smmod.cli import (
+    accounts,
+    connectors,
+    core,
+    handover,
+    images,
+    queue,
+    report,
+    sla,
+    staff,
+    vault,
+)
 from smmod.cli.common import EXIT_USAGE
 from smmod.errors import SmmodError
 
 log = logging.getLogger("smmod.cli")
 
 # Each area registers its own verbs; add a module here to add its verbs.
-VERB_MODULES = (core, staff, accounts, images, queue, sla, handover, connectors, report)
+VERB_MODULES = (core, staff, accounts, images, queue, sla, handover, connectors, report, vault)
 
 
 class _Parser(argparse.ArgumentParser):
