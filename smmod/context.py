@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from smmod.staff.service import StaffInput, StaffRecord
     from smmod.store.backup import Restored
     from smmod.vault import Vault
+    from smmod.vault_shared import SharedSecrets, VaultService
 
 
 @dataclass
@@ -81,7 +82,7 @@ class AppContext:
         from smmod.accounts import CredentialService
 
         return CredentialService(
-            self.session_factory, self.vault,
+            self.session_factory, self.credential_secrets,
             rotate_days=lambda: int(self.settings.get("vault.rotate_days")),
             password_length=lambda: int(self.settings.get("vault.password_length")),
             today=self.clock.today)
@@ -90,6 +91,23 @@ class AppContext:
     def vault(self) -> Vault:
         """The OS keyring (``SMMOD_KEYRING_SERVICE`` renames the service, for tests)."""
         return default_vault()
+
+    @cached_property
+    def shared_vault(self) -> VaultService:
+        """The vault administrators share; this person's private key is in ``vault``."""
+        from smmod.vault_shared import VaultService
+
+        return VaultService(self.session_factory, self.vault)
+
+    @cached_property
+    def credential_secrets(self) -> Vault | SharedSecrets:
+        """Where account passwords are: the shared vault once it exists (issue 15), the
+        keyring of this computer until an administrator creates it."""
+        from smmod.vault_shared import SharedSecrets
+
+        if self.shared_vault.exists():
+            return SharedSecrets(self.shared_vault, lambda: self.actor)
+        return self.vault
 
     @cached_property
     def dnp(self) -> DnpService:
@@ -108,7 +126,8 @@ class AppContext:
         """Handovers when staff leave (R6); records go in ``paths.records_dir``."""
         from smmod.handover import HandoverService
 
-        return HandoverService(self.session_factory, self.vault, self.credentials,
+        return HandoverService(self.session_factory, self.credential_secrets,  # type: ignore[arg-type]
+                               self.credentials,
                                records_dir=self.paths.records_dir,
                                expiry_months=lambda: self.settings.training_expiry_months,
                                today=self.clock.today)

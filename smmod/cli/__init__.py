@@ -15,7 +15,18 @@ from typing import NoReturn
 from sqlalchemy.exc import OperationalError
 
 from smmod import __version__
-from smmod.cli import accounts, connectors, core, handover, images, queue, report, sla, staff
+from smmod.cli import (
+    accounts,
+    connectors,
+    core,
+    handover,
+    images,
+    queue,
+    report,
+    sla,
+    staff,
+    vault,
+)
 from smmod.cli.common import EXIT_USAGE
 from smmod.errors import SmmodError
 from smmod.store.writelock import BUSY_MESSAGE, is_locked
@@ -25,7 +36,7 @@ EXIT_INTERRUPTED = 130  # as shells report a command stopped by Ctrl+C
 log = logging.getLogger("smmod.cli")
 
 # Each area registers its own verbs; add a module here to add its verbs.
-VERB_MODULES = (core, staff, accounts, images, queue, sla, handover, connectors, report)
+VERB_MODULES = (core, staff, accounts, images, queue, sla, handover, connectors, report, vault)
 
 
 class _Parser(argparse.ArgumentParser):
