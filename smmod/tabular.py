@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import csv
 import dataclasses
-import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
+from smmod import csvtext
 from smmod.errors import InputError, clip
 from smmod.formatting import month_number
 
@@ -32,31 +32,6 @@ class Table:
     row_numbers: list[int] = dataclasses.field(default_factory=list)
 
 
-def decode_bytes(raw: bytes, path: Path) -> tuple[str, str]:
-    """Text and encoding name: UTF-8 (with or without BOM), else Windows-1252."""
-    nul = raw.find(b"\x00")
-    if nul >= 0:
-        # Windows-1252 would "decode" anything; NUL bytes mean UTF-16 text or a binary
-        # file such as an .xlsx workbook, never a CSV.
-        raise InputError(
-            f"is not a CSV text file (NUL byte at offset {nul}); it may be "
-            "UTF-16 text or a spreadsheet workbook: save it as CSV UTF-8 and try again",
-            file=str(path),
-        )
-    try:
-        return raw.decode("utf-8-sig"), "utf-8"
-    except UnicodeDecodeError as exc:
-        utf8_error = exc
-    try:
-        return raw.decode("cp1252"), "cp1252"
-    except UnicodeDecodeError:
-        raise InputError(
-            f"is neither UTF-8 nor Windows-1252 text (bad byte at offset {utf8_error.start}); "
-            "save it as CSV UTF-8 and try again",
-            file=str(path),
-        ) from None
-
-
 def read_table(path: Path) -> Table:
     """Read a CSV with a header row; refuse empty, header-only or oversized files."""
     try:
@@ -68,14 +43,10 @@ def read_table(path: Path) -> Table:
         raise InputError(f"cannot be read ({exc.strerror})", file=str(path)) from None
     if not raw.strip():
         raise InputError("the file is empty", file=str(path))
-    text, encoding = decode_bytes(raw, path)
+    text, encoding = csvtext.decode(raw, str(path))
     if not text.strip():
         raise InputError("the file is empty", file=str(path))
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t|")
-    except csv.Error:
-        dialect = csv.excel  # type: ignore[assignment]
-    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    reader = csvtext.reader(text)
     try:
         headers = [h.strip() for h in next(reader)]
         body = list(reader)
@@ -93,6 +64,8 @@ def read_table(path: Path) -> Table:
     for number, values in enumerate(body, start=2):
         if not any(v.strip() for v in values):
             continue
+        if any("\x00" in v for v in values):
+            raise InputError("contains a NUL character", file=str(path), row=number)
         if any(v.strip() for v in values[len(headers) :]):
             too_long.append(number)
         padded = values + [""] * (len(headers) - len(values))
@@ -108,7 +81,7 @@ def read_table(path: Path) -> Table:
         )
     if not rows:
         raise InputError("no rows after the header", file=str(path))
-    return Table(path, headers, rows, encoding, numbers)
+    return Table(path, headers, rows, encoding.name, numbers)
 
 
 def check_mapping(table: Table, mapping: dict[str, str], required: Iterable[str]) -> None:

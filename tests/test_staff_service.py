@@ -432,7 +432,7 @@ def test_import_is_all_or_nothing_and_names_every_bad_row(ctx: AppContext) -> No
     assert err.value.bad_rows == 8
     message = str(err.value)
     # Counts are of rows (8 of the file's 10), not of problems (12).
-    assert "bad_rows.csv" in message and "8 bad row(s), nothing imported" in message
+    assert "bad_rows.csv" in message and "8 bad rows, nothing imported" in message
     assert "row 3, field 'policy_read_on'" in message and "(and 7 more)" in message
     assert (staff_count(ctx), audit_count(ctx)) == (before_staff, before_audit)
 
@@ -497,7 +497,8 @@ def test_import_refuses_unusable_files(ctx: AppContext, name: str, reason: str) 
 @pytest.mark.parametrize(("content", "reason"), [
     (b"\xef\xbb\xbf", "the file is empty"),
     (b"\xef\xbb\xbf\r\n  \r\n", "the file is empty"),
-    (b"\xff\xfe" + "name,username\r\nA,a\r\n".encode("utf-16-le"), "NUL byte"),
+    # UTF-16 without its byte order mark cannot be told from a binary file.
+    ("name,username\r\nA,a\r\n".encode("utf-16-le"), "NUL byte"),
     (b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00", "NUL byte"),
     (b"name,username\nAmira,akhan,extra\n", "row(s) 2 have more values than the header"),
     (b"name,username,name\nAmira,akhan,A\n", "column(s) named more than once: name"),
@@ -510,6 +511,24 @@ def test_import_refuses_malformed_files(ctx: AppContext, tmp_path: Path, content
         ctx.staff.import_csv(ctx.actor, path)
     assert reason in str(err.value)
     assert str(path) in str(err.value)
+    assert staff_count(ctx) == 1
+
+
+def test_import_reads_excel_unicode_text(ctx: AppContext, tmp_path: Path) -> None:
+    """Excel's "Unicode text" is UTF-16 with a BOM, tab-separated: the same decoder as
+    the queue's imports reads it."""
+    path = tmp_path / "staff.txt"
+    path.write_bytes(b"\xff\xfe" + "name\tusername\r\nZoë Brontë\tzbronte\r\n".encode("utf-16-le"))
+    created = ctx.staff.import_csv(ctx.actor, path)
+    assert [(r.name, r.username) for r in created] == [("Zoë Brontë", "zbronte")]
+
+
+def test_a_nul_in_a_cell_names_its_row(ctx: AppContext, tmp_path: Path) -> None:
+    path = tmp_path / "staff.csv"
+    path.write_bytes(b"name,username\nAmira Khan,akhan\nBad\x00Name,bad\n")
+    with pytest.raises(InputError) as err:
+        ctx.staff.import_csv(ctx.actor, path)
+    assert err.value.row == 3 and "NUL character" in str(err.value)
     assert staff_count(ctx) == 1
 
 

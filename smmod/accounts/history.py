@@ -7,6 +7,7 @@ from typing import Any
 from smmod import audit
 from smmod.accounts.records import HistoryEntry
 from smmod.store.engine import SessionFactory
+from smmod.wording import count
 
 _PHRASES = {
     "account.draft": "Drafted",
@@ -35,7 +36,7 @@ def _summary(action: str, details: dict[str, Any]) -> str:
     if action == "account.edit" and details:
         phrase += ": " + ", ".join(sorted(details))
     if action == "account.register_existing" and details.get("accepted_problems"):
-        phrase += f" with {len(details['accepted_problems'])} problem(s) to fix"
+        phrase += f" with {count(len(details['accepted_problems']), 'problem')} to fix"
     return phrase
 
 
@@ -46,5 +47,6 @@ def account_history(session_factory: SessionFactory, subject: str) -> list[Histo
     only the account itself and its own credentials ("account:1/credential:…").
     """
     entries = audit.history(session_factory, subject)
-    return [HistoryEntry(e.at, e.actor, e.action, _summary(e.action, e.details), e.reason)
+    return [HistoryEntry(e.at, e.actor, e.action, _summary(e.action, e.details), e.reason,
+                         e.actor_name)
             for e in entries if e.subject == subject or e.subject.startswith(subject + "/")]

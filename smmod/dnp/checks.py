@@ -22,6 +22,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from smmod import audit
 from smmod.dnp.carry import carry_confirmations, file_identity, same_file_checks
+from smmod.dnp.export_rules import export_refusal, flagged_faces
 from smmod.dnp.records import (  # re-exported: the UI imports them from here
     IMAGE_SUFFIXES,
     NO_PEOPLE,
@@ -32,7 +33,7 @@ from smmod.dnp.records import (  # re-exported: the UI imports them from here
     expand_paths,
 )
 from smmod.dnp.register import DnpService
-from smmod.errors import ConflictError, InputError, NotFound, PolicyError, SmmodError
+from smmod.errors import ConflictError, InputError, NotFound, SmmodError
 from smmod.identity import Actor, require
 from smmod.settings import Settings
 from smmod.store.engine import SessionFactory
@@ -259,29 +260,10 @@ class ImageService:
         require(actor, "slt", "administrator", "moderator", "staff",
                 doing="export images for publishing")
         record = self.get(check_id)
-        # A matched face stays flagged even if someone marked it "not protected":
-        # the verdict stays blocked, so the face must not go out visible.
-        flagged = [f for f in record.faces
-                   if f.confirmed != NOT_PROTECTED or f.status == "matched"]
-        findings = record.findings
-        dup = findings.get("duplicate_of")
-        if findings.get("names"):
-            where = ", ".join(sorted({n["where"] for n in findings["names"]}))
-            raise PolicyError("R11", f"a protected pupil is named in the {where}: this image "
-                              "cannot be published")
-        if findings.get("blocked_for") == "names" or (
-                dup and dup["verdict"] == "blocked" and not blur_flagged):
-            raise PolicyError("R11", f"this is a copy of image check {dup['check_id']}, which "
-                              "was blocked" if dup else "this image was blocked")
-        if record.awaits_no_people:
-            raise PolicyError("R11", "no faces were found, and nobody has yet confirmed that no "
-                              "pupil is shown: look at the image and confirm it first")
-        if flagged and not blur_flagged:
-            raise PolicyError("R11", f"{len(flagged)} face(s) are not confirmed clear: confirm "
-                              "each face, or export with the flagged faces pixelated")
-        if record.verdict == "blocked" and not flagged:
-            raise PolicyError("R11", "this image is blocked and has no flagged face that "
-                              "could be pixelated: it cannot be published")
+        refusal = export_refusal(record, blur_flagged=blur_flagged)
+        if refusal is not None:
+            raise refusal
+        flagged = flagged_faces(record)
         boxes = [f.box for f in flagged] if blur_flagged else []
         result = export_safe_copy(record.path, out, pixelate_boxes=boxes)
         if boxes:

@@ -18,6 +18,7 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 
 from smmod.sla import WorkingCalendar
+from smmod.store.engine import scratch_tables
 
 DAYS_TABLE = "smmod_report_days"
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -79,6 +80,11 @@ class WorkingClock:
         return out
 
     def install(self, conn: Connection, first: date, last: date) -> None:
+        """Fill the days table; a read connection may write it (it is its own TEMP table)."""
+        with scratch_tables(conn):
+            self._install(conn, first, last)
+
+    def _install(self, conn: Connection, first: date, last: date) -> None:
         if conn.dialect.name == "postgresql":
             conn.execute(text(f"CREATE TEMP TABLE IF NOT EXISTS {DAYS_TABLE} (start BIGINT PRIMARY KEY, "
                               "cum DOUBLE PRECISION NOT NULL, working INTEGER NOT NULL) "

@@ -38,6 +38,9 @@ class MainWindow(QMainWindow):
     and ``attach`` fills it in, so the window appears before the database is opened."""
 
     first_painted = Signal()
+    # A write waits for another (an import elsewhere): emitted from the worker thread,
+    # shown in the status bar on the UI thread; "" when the write goes ahead.
+    write_waiting = Signal(str)
 
     def __init__(self, ctx: AppContext | None = None, runner: TaskRunner | None = None,
                  pages: list[PageSpec] | None = None) -> None:
@@ -75,6 +78,7 @@ class MainWindow(QMainWindow):
         """Connect the window to the opened database; the first page is built soon after."""
         self._ctx = ctx
         self._deps = PageDeps(ctx, self._runner)
+        ctx.session_factory.on_write_wait(self.write_waiting.emit)
         self._init_rescreen()
         actor = ctx.actor
         self._who.setText(f"Signed in as {actor.display}" if actor.known else
@@ -170,6 +174,7 @@ class MainWindow(QMainWindow):
         a[ActionId.BACKUP_NOW].triggered.connect(self._on_backup_triggered)
         a[ActionId.OPEN_LOG_FOLDER].triggered.connect(self._on_log_triggered)
         self._runner.busy_changed.connect(self._on_runner_busy_changed)
+        self.write_waiting.connect(self._on_write_waiting)
 
     # -- public -------------------------------------------------------------------
     def page(self, key: str) -> QWidget:
@@ -297,7 +302,16 @@ class MainWindow(QMainWindow):
     def _on_runner_busy_changed(self, busy: bool) -> None:
         self._busy.setText("Working…" if busy else "")
 
+    @Slot(str)
+    def _on_write_waiting(self, message: str) -> None:
+        if message:
+            self.statusBar().showMessage(message[:1].upper() + message[1:])
+        else:
+            self.statusBar().clearMessage()
+
     def closeEvent(self, event: QCloseEvent) -> None:  # QWidget.closeEvent
         self._runner.wait(10_000)
+        if self._ctx is not None:
+            self._ctx.session_factory.off_write_wait(self.write_waiting.emit)
         super().closeEvent(event)
 

@@ -59,7 +59,7 @@ def test_r2_and_r4_problems_refuse_registration_unless_accepted(ctx, accounts, p
     assert "R4: Val Volunteer (runner) may not run an account" in record.risk_text
     entry = audit.history(ctx.session_factory, f"account:{record.id}")[-1]
     assert len(entry.details["accepted_problems"]) == 2
-    assert accounts.history(record.id)[-1].summary.endswith("with 2 problem(s) to fix")
+    assert accounts.history(record.id)[-1].summary.endswith("with 2 problems to fix")
 
 
 GOOD_CSV = """Platform,Account,Lead,Runners,Admins,Aim,Audience,Promotion,Open or private,Review date

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from PySide6.QtCore import QRect, QSize
+from PySide6.QtCore import QRect, QSize, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QLabel, QTableView, QWidget
 
@@ -205,3 +205,41 @@ def test_every_settings_description_is_shown_in_full(
             assert label.wordWrap(), setting.key
             assert label.height() >= label.heightForWidth(label.width()), (
                 f"{setting.key}: {label.height()} px shown of {label.heightForWidth(label.width())}")
+
+
+def test_the_account_list_does_not_scroll_sideways_at_1280x720(
+        qtbot, accounts: AccountService, people: dict[str, Actor], window: MainWindow) -> None:
+    # As in the demo school: long handles, an account at risk, four lead names.
+    for platform, handle, lead in (
+            ("facebook", "brookfieldprimary", "run1"),
+            ("instagram", "brookfield_pe", "vol1"),  # at risk: a volunteer may not run it
+            ("x", "BrookfieldHead", "slt2"),
+            ("youtube", "BrookfieldMusicAndDrama", "admin2")):
+        accounts.register_existing(people["head"], AccountInput(
+            platform=platform, handle=handle, url=f"https://{platform}.com/{handle}",
+            aim="Share school news.", audience="Parents and carers", promotion="Newsletter",
+            visibility="open", lead=people[lead].staff_id, runners=(people["run1"].staff_id,)),
+            attestation="Approved by governors", accept_problems=True)
+    window.show_page("accounts")
+    page = window.page("accounts")
+    assert isinstance(page, AccountsPage)
+    qtbot.waitUntil(lambda: page.proxy.rowCount() == 4, timeout=TIMEOUT)
+    page.table.selectRow(0)
+    table = page.table
+    for size in (SMALL, LARGE):
+        resize(qtbot, window, size)
+        qtbot.waitUntil(lambda: not table.horizontalScrollBar().isVisible(), timeout=TIMEOUT)
+        header = table.horizontalHeader()
+        used = sum(header.sectionSize(c) for c in range(header.count()))
+        assert used <= table.viewport().width(), f"at {size}"
+        metrics = table.fontMetrics()
+        for row in range(page.proxy.rowCount()):
+            for column in range(page.proxy.columnCount()):
+                index = page.proxy.index(row, column)
+                text = index.data()
+                if metrics.horizontalAdvance(text) + 12 > table.columnWidth(column):
+                    assert index.data(Qt.ItemDataRole.ToolTipRole), f"{text!r} is cut, no tooltip"
+        status = next(c for c in range(header.count()) if header.model().headerData(
+            c, Qt.Orientation.Horizontal) == "Status")
+        assert all(metrics.horizontalAdvance(page.proxy.index(r, status).data()) + 12
+                   <= table.columnWidth(status) for r in range(4)), "a status is cut"

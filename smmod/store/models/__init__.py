@@ -60,6 +60,13 @@ from smmod.store.models.queue import (
 )
 from smmod.store.models.reports import RETRO_KINDS, AccountCheck, RetroFinding
 from smmod.store.models.staff import ROLES, Staff, StaffJobTitle, StaffRole
+from smmod.store.models.vault import (
+    VaultKey,
+    VaultMember,
+    VaultRotationFlag,
+    VaultSecret,
+    VaultWrap,
+)
 
 __all__ = [
     "ACCOUNT_ROLES",
@@ -115,4 +122,9 @@ __all__ = [
     "Staff",
     "StaffJobTitle",
     "StaffRole",
+    "VaultKey",
+    "VaultMember",
+    "VaultRotationFlag",
+    "VaultSecret",
+    "VaultWrap",
 ]

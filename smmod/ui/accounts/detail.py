@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QListWidget,
+    QListWidgetItem,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -34,6 +35,7 @@ from smmod.ui.accounts.model import (
 )
 from smmod.ui.accounts.workflow import ACTIONS, LABELS, OFFERED, action_states
 from smmod.ui.flow import FlowLayout
+from smmod.ui.plain import tip
 from smmod.ui.tasks import TaskRunner
 from smmod.vault import BackendStatus
 
@@ -115,6 +117,9 @@ class AccountDetail(QWidget):
         self.facts_label = self._value_label()
         self.history_list = QListWidget()
         self.history_list.setObjectName("account_history")
+        # One line an entry, elided: the whole line (and the login) is in its tooltip.
+        self.history_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.history_list.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.history_list.setAccessibleName("History from the audit trail")
         self.empty_label = QLabel("Select an account to see its business case, people, "
                                   "history and credentials.")
@@ -280,8 +285,10 @@ class AccountDetail(QWidget):
         self.history_list.clear()
         for entry in reversed(history):
             reason = f" — “{entry.reason}”" if entry.reason else ""
-            self.history_list.addItem(f"{format_when(entry.at)}  ·  {entry.actor}  ·  "
-                                      f"{entry.summary}{reason}")
+            item = QListWidgetItem(f"{format_when(entry.at)}  ·  {entry.who}  ·  "
+                                   f"{entry.summary}{reason}")
+            item.setToolTip(tip(f"{item.text()}\nLogin: {entry.actor}"))
+            self.history_list.addItem(item)
         rows = min(max(len(history), 2), 8)
         self.history_list.setFixedHeight(max(self.history_list.sizeHintForRow(0), 18) * rows + 8)
 

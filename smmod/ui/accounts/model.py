@@ -135,7 +135,7 @@ class AccountTableModel(_RecordModel[AccountRecord]):
             if column == COL_RUNNERS:
                 return "\n".join(f"{p.name} ({p.role})" for p in r.people
                                  if p.role != "administrator") or None
-            return None
+            return self._text(r, column)  # in full, where the column is too narrow
         if role == Qt.ItemDataRole.ForegroundRole:
             return QBrush(self._foreground(r, column)) if self._foreground(r, column) else None
         if role == Qt.ItemDataRole.BackgroundRole:

@@ -21,6 +21,7 @@ from PySide6.QtGui import QBrush, QColor
 from smmod import formatting as fmt
 from smmod.dnp import CheckRecord, PupilRecord
 from smmod.dnp.checks import NOT_PROTECTED, FaceView
+from smmod.dnp.export_rules import export_refusal, flagged_faces
 from smmod.images import FileError
 
 ObjectRole = Qt.ItemDataRole.UserRole + 1
@@ -75,6 +76,19 @@ def why_not_export(entry: Entry) -> str | None:
     return None
 
 
+def why_not_pixelated(entry: Entry) -> str | None:
+    """Why no copy of this entry with its flagged faces pixelated may be exported; None
+    when one may (the service's own rule: ``export(..., blur_flagged=True)``)."""
+    if not isinstance(entry, CheckRecord):
+        return f"{entry_name(entry)} could not be read as an image."
+    refusal = export_refusal(entry, blur_flagged=True)
+    if refusal is not None:
+        return f"{entry.file_name}: {str(refusal).removeprefix(refusal.rule + ': ')}."
+    if not flagged_faces(entry):
+        return f"{entry.file_name}: no face needs pixelating."
+    return None
+
+
 def entry_name(entry: Entry) -> str:
     if isinstance(entry, CheckRecord):
         return entry.file_name
@@ -85,6 +99,8 @@ def faces_text(entry: Entry) -> str:
     if not isinstance(entry, CheckRecord):
         return "—"
     if not entry.faces:
+        if entry.awaits_no_people and entry.verdict == "blocked":
+            return "none"  # blocked for another reason: nothing for a person to confirm
         return "none, to do" if entry.awaits_no_people else "none, done"
     left = len(entry.unconfirmed_faces)
     return f"{len(entry.faces)}, {left} to do" if left else f"{len(entry.faces)}, done"

@@ -196,7 +196,8 @@ class QueuePage(QWidget):
             self._countdown_timer.start()
         else:
             self.check_for_changes()
-        self._runner.run(self._queue.ensure_due_current, self._on_due_checked, self._on_background_failed)
+        self._runner.run(lambda: self._queue.ensure_due_current(wait=False), self._on_due_checked,
+                         self._on_background_failed)
         self._mark_checked()
         self._refresh_dashboard()
 
@@ -313,7 +314,7 @@ class QueuePage(QWidget):
         accounts = self._model.query[0].account_ids
         actor, queue = self._ctx.actor, self._queue
         self._runner.run(
-            lambda: queue.mark_checked(actor, sorted(accounts) or None),
+            lambda: queue.mark_checked(actor, sorted(accounts) or None, wait=False),
             lambda _n: self._refresh_dashboard(),
             self._on_background_failed,
         )
@@ -443,7 +444,7 @@ class QueuePage(QWidget):
     def _on_countdown_timeout(self) -> None:
         self._model.tick()
 
-    def _on_due_checked(self, moved: int) -> None:
+    def _on_due_checked(self, moved: int | None) -> None:
         if moved:
             self._token = None
             self.check_for_changes()
