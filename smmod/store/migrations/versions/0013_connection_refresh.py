@@ -4,8 +4,8 @@ YouTube access tokens last an hour and are renewed with a refresh token (kept in
 keyring, found by ``refresh_token_key``); Graph API tokens have an expiry smmod shows.
 ``platform_account_id`` is the channel, Page or Instagram account the token is for.
 
-Revision ID: 0012
-Revises: 0011
+Revision ID: 0013
+Revises: 0012
 """
 
 from collections.abc import Sequence
@@ -15,8 +15,8 @@ from alembic import op
 
 import smmod.store.base
 
-revision: str = "0012"
-down_revision: str | None = "0011"
+revision: str = "0013"
+down_revision: str | None = "0012"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
