@@ -179,7 +179,7 @@ class AccountDetail(QWidget):
         people = QGroupBox("Lead, runners and administrators (R2, R4)")
         QVBoxLayout(people).addWidget(self.people_table)
         body.addWidget(people)
-        vault = QGroupBox("Credentials (R5: secrets stay in the keyring)")
+        vault = QGroupBox("Credentials (R5: passwords are never kept in plain text)")
         QVBoxLayout(vault).addWidget(self.credentials_panel)
         body.addWidget(vault)
         body.addStretch(1)
