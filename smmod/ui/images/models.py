@@ -6,11 +6,11 @@ models hold the dataclasses the services returned; ``data()`` only formats them.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -23,6 +23,7 @@ from smmod.dnp import CheckRecord, PupilRecord
 from smmod.dnp.checks import NOT_PROTECTED, FaceView
 from smmod.dnp.export_rules import export_refusal, flagged_faces
 from smmod.images import FileError
+from smmod.ui.table_model import ListTableModel
 
 ObjectRole = Qt.ItemDataRole.UserRole + 1
 VerdictRole = Qt.ItemDataRole.UserRole + 2
@@ -140,8 +141,14 @@ def consent_text(pupil: PupilRecord) -> str:
     return f"{day}" + (" · template kept" if pupil.has_template else " · no template yet")
 
 
-class PupilTableModel(QAbstractTableModel):
+class PupilTableModel(ListTableModel):
     """Pupils on the register; ``ObjectRole`` gives the PupilRecord."""
+
+    headers = PUPIL_HEADERS
+
+    def row_items(self) -> Sequence[object]:
+        return self._pupils
+
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -160,23 +167,6 @@ class PupilTableModel(QAbstractTableModel):
 
     def row_of(self, pupil_id: int) -> int:
         return next((row for row, p in enumerate(self._pupils) if p.id == pupil_id), -1)
-
-    def rowCount(self, parent: _Index = _ROOT) -> int:  # QAbstractItemModel.rowCount
-        return 0 if parent.isValid() else len(self._pupils)
-
-    def columnCount(self, parent: _Index = _ROOT) -> int:  # QAbstractItemModel.columnCount
-        return 0 if parent.isValid() else len(PUPIL_HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:  # QAbstractItemModel
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(PUPIL_HEADERS)
-        ):
-            return PUPIL_HEADERS[section]
-        return None
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # QAIM.data
         pupil = self.pupil(index.row()) if index.isValid() else None
