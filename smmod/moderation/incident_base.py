@@ -45,7 +45,10 @@ def staff_name(session: Session, staff_id: int) -> str:
 
 class IncidentBase:
     def __init__(
-        self, session_factory: SessionFactory, queue: QueueService, *,
+        self,
+        session_factory: SessionFactory,
+        queue: QueueService,
+        *,
         now: Callable[[], datetime] | None = None,
     ) -> None:
         self._sf = session_factory

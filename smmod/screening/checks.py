@@ -147,6 +147,14 @@ class Checks:
                 "protected group + call to exclude",
             ),
             (
+                re.compile(
+                    rf"{start}(?:every|all|most|all the|nearly every|almost every|every single|why is every|"
+                    rf"why are all the|why are all) (?:{W} )?{pred} (?:is|are|seems to be|seem to be|"
+                    rf"turns out to be|turn out to be|happens to be|happen to be) (?:a |an )?{ident}"
+                ),
+                "negative word + protected group",
+            ),
+            (
                 re.compile(rf"{start}no {ident}{gap(2, W)} (?:should|allowed|wanted)"),
                 "protected group + call to exclude",
             ),
@@ -422,6 +430,8 @@ class Checks:
             if self._condemned(reading, m.start(), m.end()):
                 continue
             words = text[m.end() :].split(" ")[1:24]
+            if _JUDGED.search(text, max(0, m.start() - 40), m.start()):
+                words = ["are", *words]  # "I find gay people revolting": judged as
             at = self._predicate(words)
             if at is None:
                 continue
@@ -589,6 +599,11 @@ class Checks:
             Finding((reading.original_span(*m.span()),), why) for m in self.complaint_words.finditer(text)
         ]
 
+
+# "I find <group> revolting": the group judged, as if "<group> are".
+_JUDGED = re.compile(
+    r"(?<![\w'])(?:find|finds|found|consider|considers|considered) (?:all |most |the |those |these |many )*$"
+)
 
 # "Holy crap the Year 6 show was amazing": swearing as an exclamation, and a year group's
 # show, are not an insult to pupils.

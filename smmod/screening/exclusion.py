@@ -33,9 +33,13 @@ _E = r"(?![\w'])"
 # Whole phrases that open the hate check for the frames that need no group's name.
 EXCLUSION_PHRASES = (
     "go back", "own country", "where you came from", "where they came from", "where you come from",
-    "your country", "ur country", "send them", "send em",
+    "your country", "ur country", "send them", "send em", "send the lot", "lot of them back",
 )  # fmt: skip
 
+_HOMELANDS = (
+    r"(?:africa|asia|pakistan|india|bangladesh|poland|romania|jamaica|somalia|nigeria|syria|afghanistan|"
+    r"albania|china|iraq|iran|turkey|eastern europe|the middle east|the jungle|the desert|the caves)"
+)
 _HOME_PLACES = (
     r"(?:our|this|my|here|britain|england|scotland|wales|the uk|the country|the area|town|the town|"
     r"school|the school|the street|the estate|the neighbourhood|the village|europe)"
@@ -58,7 +62,7 @@ def group_exclusion_frames(ident: str, group_lead: str) -> list[Pattern]:
     return [
         (
             Keyed(
-                "back|home|away|out|ban",
+                "back|home|away|out|ban|rid of",
                 rf"{s}(?:send|sending|ship|shipping|deport|deporting|fly|put) (?:all |every |the |those |"
                 rf"these |them |all the |all of the |all these |all those )*{ident}{gap(3)} "
                 rf"(?:back|home|away|out)(?![\w'])(?! of (?!{_HOME_PLACES}(?![\w'])))"
@@ -68,14 +72,18 @@ def group_exclusion_frames(ident: str, group_lead: str) -> list[Pattern]:
                 rf"{ident}{gap(5)} {_OUT}"
                 rf"|(?:^|[.!?,;:] ){lead}{ident} out(?: now| of (?:{_HOME_PLACES}|here))?(?= *(?:[.!]|$))"
                 rf"|{s}(?:ban|banning|i'd ban|we should ban|just ban) (?:all |every |the |those |these )*"
-                rf"{ident}(?! from (?:being|feeling))",
+                rf"{ident}(?! from (?:being|feeling))"
+                rf"|{s}(?:get|got|getting|gets) rid of (?:all |every |the |those |these |all the )*{ident}"
+                rf"|{s}{lead}{ident}{gap(3)} (?:need|needs|want|wants) (?:sending|shipping|kicking|throwing|"
+                rf"booting|chucking|deporting|getting rid of)(?: (?:back|home|out|away))?{e}",
             ),
             "protected group + to be sent away or kept out",
         ),
         (
             Keyed(
                 "n't|not|never|no right",
-                rf"{s}{lead}{ident}{gap(3)} (?:shouldn't|should not|should never|never should|mustn't|"
+                rf"{s}(?:{lead}{ident}|they|them){gap(3)} (?:shouldn't|should not|should never|never should|"
+                rf"mustn't|"
                 rf"must not|don't deserve to|do not deserve to|have no right to|has no right to)"
                 rf"(?: be allowed to| even| ever| really| be let)* {_INCLUDED}{_LIVE_BAD}{e}",
             ),
@@ -91,6 +99,11 @@ def group_exclusion_frames(ident: str, group_lead: str) -> list[Pattern]:
                 rf"{_INCLUDED}{_LIVE_BAD}{e}"
                 rf"|{s}(?:don't|do not|dont|never) want (?:any )?{lead}{ident}{gap(2)} (?:here|in|near|"
                 rf"around|living|teaching|moving|at|on|next to|anywhere)(?![\w'])"
+                rf"|{s}(?:never|wouldn't|won't|don't|do not|dont|wouldn't ever) let (?:my|our) (?:kids|"
+                rf"children|"
+                rf"son|sons|daughter|daughters|girls|boys|child) (?:be taught by|near|around|play with|"
+                rf"go near|"
+                rf"mix with|sit next to|be friends with|be looked after by) (?:a |an )?{lead}{ident}"
                 rf"|{s}(?:don't|do not|dont|never) want (?:my|our|the) (?:kids|children|son|daughter|"
                 rf"family|girls|boys)(?: (?:sitting|being|mixing|playing|learning|living|going))? "
                 rf"(?:next to|near|around|with|mixing with|taught by|in a class with|at school with) "
@@ -154,6 +167,8 @@ def ungrouped_exclusion_frames(slurs: str) -> list[Pattern]:
                 rf"(?:them|'em|em|him|her|the lot|all of them)(?: all)?) back (?:to )?(?:your|ur|their|yer|"
                 rf"his|her) (?:own )?(?:bloody |fucking |stinking )?(?:country|countries|homeland|jungle|"
                 rf"desert|caves?|mud huts?|shithole|village|tribe|planet|boat|island|kind){e}"
+                rf"|{s}(?:go|fuck off|piss off|get|send (?:them|'em|em|him|her|the lot|all of them|"
+                rf"the lot of them)(?: all)?) back (?:to|home to) {_HOMELANDS}{e}"
                 rf"|{s}(?:go|fuck off|piss off|get|send (?:them|'em|em|him|her|the lot|all of them)"
                 rf"(?: all)?) back (?:to )?where (?:you|u|ya|they|he|she|ye) (?:came|come) from{e}"
                 rf"|{s}send (?:them|'em|em|the lot|all of them|the lot of them) (?:all )?(?:back|home) "
@@ -172,7 +187,8 @@ RESENT = re.compile(
     rf"use|run|work|be|do|wear|take)|(?:let|letting|allow|allowing)(?: {W}){{0,3}} (?:in|into|come|stay|"
     rf"settle|live|here|run|teach|near|around|anywhere)|letting (?:a|an|another|more|these|those) "
     rf"|(?:get|gets|getting|given|give|giving)(?: {W}){{0,2}} (?:free|houses?|housing|benefits|handouts|"
-    rf"priority|special treatment|everything|council houses?|all the|our jobs|away with)"
+    rf"priority|special treatment|everything|council houses?|all the|our jobs|away with|so much money|"
+    rf"so much funding|so much attention)"
     rf"|(?:before|ahead of|instead of) us|jump the queue|(?:just|only) here (?:for|to)|here for the "
     rf"(?:benefits|money|handouts)|are there so many|there are too many|(?:need|want) (?:any )?more"
     rf"|do we (?:really |even |actually )?(?:need|want)|pay for|put up with|why should (?:we|i|taxpayers|"

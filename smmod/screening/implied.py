@@ -33,22 +33,24 @@ SOFT_BODY = r"(?:face|faces|head|heads|skull|skulls|teeth|nose|jaw|throat|throat
 
 # Uncommon words that only these frames need: their presence opens the threat check.
 IMPLIED_WORDS = (
-    "address", "postcode", "shoulder", "shoulders", "breathing", "daisies", "straw", "kicking",
-    "kickin", "hiding", "shoeing", "leathering", "battering", "stairs", "staircase", "rooftop",
-    "rooftops", "marked", "silence", "permanently", "fist", "fists", "throats", "slit",
+    "address", "postcode", "shoulder", "shoulders", "breathing", "daisies", "straw", "kicking", "kickin",
+    "hiding", "shoeing", "leathering", "battering", "stairs", "staircase", "rooftop", "rooftops", "roof",
+    "stairs", "staircase", "balcony", "cliff", "marked", "silence", "permanently", "fist", "fists",
+    "throats", "slit",
 )  # fmt: skip
 # Phrases of everyday words that open the threat check only when present as a whole.
 IMPLIED_PHRASES = (
-    "where you live", "where he lives", "where she lives", "where they live", "your house",
-    "catch you", "get you alone", "on your own", "on his own", "on her own", "for good",
-    "once and for all", "in one piece", "what happens to", "a visit", "end up in",
-    "be scared", "be afraid", "man walking", "boy walking", "girl walking", "dead meat",
-    "off the roof", "down the stairs", "in front of", "through the wall", "under his car",
-    "under your car", "under her car", "the lads", "the boys", "of us are waiting",
-    "be alive", "last breath", "by the time i'm done", "when you're alone", "what time",
-    "which bus", "way home", "by himself", "by herself", "by yourself", "you alone", "him alone",
-    "her alone", "be standing", "be walking", "little visit", "visit tonight", "visit soon",
-    "through the window", "through a window", "through the door", "through the table",
+    "where you live", "where he lives", "where she lives", "where they live", "your house", "catch you",
+    "get you alone", "on your own", "on his own", "on her own", "for good", "once and for all",
+    "in one piece", "what happens to", "a visit", "end up in", "be scared", "be afraid", "man walking",
+    "boy walking", "girl walking", "dead meat", "off the roof", "down the stairs", "in front of",
+    "through the wall", "under his car", "under your car", "under her car", "the lads", "the boys",
+    "of us are waiting", "be alive", "last breath", "by the time i'm done", "when you're alone",
+    "what time", "which bus", "way home", "know where", "know the road", "know the street", "know which",
+    "lads will", "lads are", "waiting for you", "waiting for him", "waiting for her", "by himself",
+    "by herself", "by yourself", "you alone", "him alone", "her alone", "be standing", "be walking",
+    "little visit", "visit tonight", "visit soon", "through the window", "through a window",
+    "through the door", "through the table",
 )  # fmt: skip
 
 
@@ -59,11 +61,13 @@ def implied_threat_frames(t: Targets) -> list[Pattern]:
     return [
         (
             Keyed(
-                "where |address|postcode|plate|route home|way home|alone| own|by your|by him|by her",
+                "where |address|postcode|plate|route home|way home|alone| own|by your|by him|by her|live",
                 rf"{s}{FIRST}(?: (?:now|already|still|all|both|also|even|soon|just))* "
                 rf"(?:know|knows|found out|worked out|got|have|found|can find) (?:exactly )?"
                 rf"(?:where (?:{SUBJECT}|{human}) (?:live|lives|living|stay|stays|sleep|sleeps|park|parks|"
                 rf"hang out|hangs out|go to school|goes to school|work|works)"
+                rf"|(?:the|which) (?:road|street|house|estate|flat|close|avenue) (?:{SUBJECT}|{human}|"
+                rf"(?:{POSSESSIVE} {W})) (?:live|lives|living|stay|stays) (?:on|in|at)"
                 rf"|{POSSESSIVE} (?:home |new |house )?(?:address|postcode|house number|number plate|"
                 rf"route home|way home)"
                 rf"|when (?:you're|you are|ur|he's|he is|she's|she is|they're|they are) "
@@ -218,6 +222,11 @@ def implied_threat_frames(t: Targets) -> list[Pattern]:
                 rf"gang|squad|family|uncles) (?:waiting (?:for|outside|at|round)|round (?:to|your|his|"
                 rf"her|their)|on (?:you|him|her|them)|after (?:you|him|her|them)|to (?:sort|deal with|"
                 rf"see to|find) )"
+                rf"|{s}(?:me and (?:the|my) (?:lads|boys|mates|brothers|cousins)|my (?:lads|boys|mates|"
+                rf"brothers|"
+                rf"cousins|crew|gang)|the lads)(?: and me| and i)? (?:will be|'ll be|are|'re|be|gonna be|is) "
+                rf"waiting (?:for|outside|at|round) (?:{OBJECT}|{human}|(?:your|his|her|their) "
+                rf"(?:house|home|door|flat|car))"
                 rf"|{s}(?:a few|some|loads|a couple|a bunch|lots|all|the rest) of us (?:are|will be|'ll be|"
                 rf"'re|be|gonna be) waiting (?:for|outside|at) (?:{OBJECT}|{human})",
             ),

@@ -46,8 +46,12 @@ class TaskRunner(QObject):
         self._pending = 0
         self._relays: set[_Relay] = set()
 
-    def run(self, fn: Callable[[], Any], on_success: Callable[[Any], None] | None = None,
-            on_failure: Callable[[BaseException], None] | None = None) -> None:
+    def run(
+        self,
+        fn: Callable[[], Any],
+        on_success: Callable[[Any], None] | None = None,
+        on_failure: Callable[[BaseException], None] | None = None,
+    ) -> None:
         relay = _Relay()
         self._relays.add(relay)
 

@@ -47,6 +47,9 @@ def explained(screener: Screener, text: str, flag: str) -> list[str]:
         ("They should all have their throats slit", "body to be cut"),
         ("I'd love to put my fist through your teeth", "weapon + against a person's body"),
         ("You won't see Christmas, trust me", "will not survive"),
+        ("I know the road you live on, sleep tight", "knows where a person lives"),
+        ("Me and the lads will be waiting for you at the gates", "a gang brought"),
+        ("Someone should chuck that referee off the stand roof", "push or throw a person"),
     ],
 )
 def test_implied_threats_are_caught_and_explained(screener: Screener, text: str, pattern: str) -> None:
@@ -77,6 +80,12 @@ def test_implied_threats_are_caught_and_explained(screener: Screener, text: str,
         ("Why do Jews think they're so superior?", "hatred or superiority ascribed"),
         ("In my honest opinion immigrants are genuinely parasites", "negative word"),
         ("Is it racist to say Poles are thieves? Because they are", "negative word"),
+        ("Polish workers need sending back", "sent away or kept out"),
+        ("Send the lot of them back to Africa", "go back where they came from"),
+        ("I'd never let my son be taught by a gay man, they shouldn't be teachers", "not wanted here"),
+        ("Isn't it funny how every terrorist is a Muslim?", "negative word + protected group"),
+        ("Personally I find gay people revolting", "negative word"),
+        ("Can't we just get rid of the travellers?", "sent away or kept out"),
     ],
 )
 def test_exclusion_and_loaded_questions_are_caught(screener: Screener, text: str, pattern: str) -> None:
@@ -112,6 +121,12 @@ def test_exclusion_and_loaded_questions_are_caught(screener: Screener, text: str
         "The team got a proper hiding on Saturday, 6-0",
         "You'll smash your GCSEs, good luck everyone",
         "Holy crap the Year 6 show was amazing",
+        "Why are there so few women in engineering?",
+        "Why do refugees have to wait so long for their asylum claims?",
+        "I don't want my daughter to miss the Eid assembly",
+        "Your son won't be going on the trip unless we get the form back",
+        "He got a kicking in the match but he's fine",
+        "We're paying the old people's home a visit at Christmas",
     ],
 )
 def test_counter_speech_and_lookalikes_raise_no_harm_flag(screener: Screener, text: str) -> None:

@@ -477,8 +477,7 @@ class CheckTab(CheckTabLayout):
             if index.isValid():
                 self.table.selectionModel().setCurrentIndex(
                     index,
-                    QItemSelectionModel.SelectionFlag.ClearAndSelect
-                    | QItemSelectionModel.SelectionFlag.Rows,
+                    QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows,
                 )
         self._show_current()
         self._update_summary()
