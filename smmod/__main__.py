@@ -8,9 +8,8 @@ import sys
 EXIT_USAGE = 2
 
 
-def missing_display(
-    environ: dict[str, str] | os._Environ[str] = os.environ, platform: str = sys.platform
-) -> str | None:
+def missing_display(environ: dict[str, str] | os._Environ[str] = os.environ,
+                    platform: str = sys.platform) -> str | None:
     """Why the window cannot be shown here (Qt would abort), or None when it can.
 
     Only Linux and the other X11/Wayland systems need a display server named in the
@@ -19,19 +18,13 @@ def missing_display(
     if platform.startswith(("darwin", "win", "cygwin")):
         return None
     chosen = environ.get("QT_QPA_PLATFORM", "").strip().split(":", 1)[0].lower()
-    needs = {
-        "": ("DISPLAY", "WAYLAND_DISPLAY"),
-        "xcb": ("DISPLAY",),
-        "wayland": ("WAYLAND_DISPLAY",),
-        "wayland-egl": ("WAYLAND_DISPLAY",),
-    }
+    needs = {"": ("DISPLAY", "WAYLAND_DISPLAY"), "xcb": ("DISPLAY",),
+             "wayland": ("WAYLAND_DISPLAY",), "wayland-egl": ("WAYLAND_DISPLAY",)}
     names = needs.get(chosen, ())  # offscreen, vnc, eglfs... need no display server
     if names and not any(environ.get(name) for name in names):
-        return (
-            f"smmod: no display to open the window on ({' or '.join(names)} is not set). "
-            "Start smmod from a desktop session, use 'ssh -X' for a remote one, or use "
-            "the command line instead: smmod --help"
-        )
+        return (f"smmod: no display to open the window on ({' or '.join(names)} is not set). "
+                "Start smmod from a desktop session, use 'ssh -X' for a remote one, or use "
+                "the command line instead: smmod --help")
     return None
 
 

@@ -54,12 +54,8 @@ class VerifyResult:
     problem: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "ok": self.ok,
-            "entries": self.entries,
-            "first_bad_id": self.first_bad_id,
-            "problem": self.problem,
-        }
+        return {"ok": self.ok, "entries": self.entries,
+                "first_bad_id": self.first_bad_id, "problem": self.problem}
 
 
 @dataclass(frozen=True)
@@ -72,29 +68,12 @@ class AuditFilter:
     limit: int = 2000
 
 
-def _entry_hash(
-    entry_id: int,
-    at: datetime,
-    actor: str,
-    action: str,
-    subject: str,
-    details: str,
-    reason: str | None,
-    prev_hash: str,
-) -> str:
+def _entry_hash(entry_id: int, at: datetime, actor: str, action: str, subject: str,
+                details: str, reason: str | None, prev_hash: str) -> str:
     payload = json.dumps(
-        [
-            entry_id,
-            at.astimezone(UTC).isoformat(timespec="microseconds"),
-            actor,
-            action,
-            subject,
-            details,
-            reason,
-            prev_hash,
-        ],
-        ensure_ascii=False,
-        separators=(",", ":"),
+        [entry_id, at.astimezone(UTC).isoformat(timespec="microseconds"), actor, action,
+         subject, details, reason, prev_hash],
+        ensure_ascii=False, separators=(",", ":"),
     )
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
@@ -112,15 +91,8 @@ def _check_no_secrets(details: Any) -> None:
             _check_no_secrets(item)
 
 
-def record(
-    session: Session,
-    *,
-    actor: str,
-    action: str,
-    subject: str,
-    details: dict[str, Any] | None = None,
-    reason: str | None = None,
-) -> AuditEntry:
+def record(session: Session, *, actor: str, action: str, subject: str,
+           details: dict[str, Any] | None = None, reason: str | None = None) -> AuditEntry:
     """Append one entry to the trail inside ``session``'s transaction."""
     details = details or {}
     _check_no_secrets(details)
@@ -135,14 +107,8 @@ def record(
     at = session_clock(session).now()
     details_json = json.dumps(details, ensure_ascii=False, sort_keys=True, default=str)
     entry = AuditEntry(
-        id=entry_id,
-        at=at,
-        actor=actor,
-        action=action,
-        subject=subject,
-        details=details_json,
-        reason=reason,
-        prev_hash=prev_hash,
+        id=entry_id, at=at, actor=actor, action=action, subject=subject,
+        details=details_json, reason=reason, prev_hash=prev_hash,
         hash=_entry_hash(entry_id, at, actor, action, subject, details_json, reason, prev_hash),
     )
     session.add(entry)
@@ -160,23 +126,13 @@ def verify(session_factory: SessionFactory) -> VerifyResult:
         for entry in rows:
             count += 1
             if entry.id != expected_id:
-                return VerifyResult(
-                    False, count, entry.id, f"entry {expected_id} is missing (found {entry.id} next)"
-                )
+                return VerifyResult(False, count, entry.id,
+                                    f"entry {expected_id} is missing (found {entry.id} next)")
             if entry.prev_hash != expected_prev:
-                return VerifyResult(
-                    False, count, entry.id, "does not follow the previous entry (removed or reordered)"
-                )
-            actual = _entry_hash(
-                entry.id,
-                entry.at,
-                entry.actor,
-                entry.action,
-                entry.subject,
-                entry.details,
-                entry.reason,
-                entry.prev_hash,
-            )
+                return VerifyResult(False, count, entry.id,
+                                    "does not follow the previous entry (removed or reordered)")
+            actual = _entry_hash(entry.id, entry.at, entry.actor, entry.action, entry.subject,
+                                 entry.details, entry.reason, entry.prev_hash)
             if actual != entry.hash:
                 return VerifyResult(False, count, entry.id, "content was altered")
             expected_prev = entry.hash
@@ -190,16 +146,8 @@ def _to_record(entry: AuditEntry, names: dict[str, str] | None = None) -> AuditR
         details = json.loads(entry.details)
     except ValueError:
         details = {"raw": entry.details}
-    return AuditRecord(
-        entry.id,
-        entry.at,
-        entry.actor,
-        entry.action,
-        entry.subject,
-        details,
-        entry.reason,
-        (names or {}).get(entry.actor),
-    )
+    return AuditRecord(entry.id, entry.at, entry.actor, entry.action, entry.subject,
+                       details, entry.reason, (names or {}).get(entry.actor))
 
 
 def actor_names(session_factory: SessionFactory) -> dict[str, str]:
@@ -250,16 +198,7 @@ def export_csv(records: Iterable[AuditRecord], path: Path) -> int:
         writer = csv.writer(fh)
         writer.writerow(["id", "at_utc", "actor", "action", "subject", "reason", "details"])
         for r in records:
-            writer.writerow(
-                [
-                    r.id,
-                    r.at.isoformat(),
-                    r.actor,
-                    r.action,
-                    r.subject,
-                    r.reason or "",
-                    json.dumps(r.details, ensure_ascii=False),
-                ]
-            )
+            writer.writerow([r.id, r.at.isoformat(), r.actor, r.action, r.subject,
+                             r.reason or "", json.dumps(r.details, ensure_ascii=False)])
             count += 1
     return count

@@ -70,16 +70,16 @@ def anchor_key(url: str) -> str:
 
 def current_head(session_factory: SessionFactory) -> Head | None:
     with session_factory() as session:
-        row = session.execute(
-            select(AuditEntry.id, AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)
-        ).first()
+        row = session.execute(select(AuditEntry.id, AuditEntry.hash)
+                              .order_by(AuditEntry.id.desc()).limit(1)).first()
         now = session_factory.clock.now().isoformat()
     return Head(row.id, row.hash, now) if row else None
 
 
 def _hash_at(session_factory: SessionFactory, position: int) -> str | None:
     with session_factory() as session:
-        return session.execute(select(AuditEntry.hash).where(AuditEntry.id == position)).scalar_one_or_none()
+        return session.execute(select(AuditEntry.hash)
+                               .where(AuditEntry.id == position)).scalar_one_or_none()
 
 
 def gaps(session_factory: SessionFactory, anchors: list[Head]) -> list[str]:
@@ -96,18 +96,15 @@ def gaps(session_factory: SessionFactory, anchors: list[Head]) -> list[str]:
             when = anchor.seen_at
         saw = f"{anchor.where} saw entry {anchor.count} (hash {anchor.hash[:12]}…) on {when}"
         if count < anchor.count:
-            problems.append(
-                f"the trail ends at entry {count} but {saw}: entries {count + 1}–{anchor.count} are missing"
-            )
+            problems.append(f"the trail ends at entry {count} but {saw}: "
+                            f"entries {count + 1}–{anchor.count} are missing")
         elif _hash_at(session_factory, anchor.count) != anchor.hash:
-            problems.append(
-                f"entry {anchor.count} is not the one {saw}: the trail was replaced or rewritten from there"
-            )
+            problems.append(f"entry {anchor.count} is not the one {saw}: the trail was "
+                            "replaced or rewritten from there")
     return problems
 
 
 # -- the anchor in this computer's keyring ------------------------------------------------
-
 
 def read_anchor(vault: Vault, url: str) -> Head | None:
     try:
@@ -129,13 +126,11 @@ def remember(vault: Vault, url: str, head: Head | None) -> None:
 
 # -- backups' sidecars ------------------------------------------------------------------
 
-
 def backup_heads(backups_dir: Path) -> list[Head]:
     heads = []
     for path in sorted(backups_dir.glob(f"*{HEAD_SIDECAR}")) if backups_dir.exists() else []:
-        head = Head.from_json(
-            path.read_text(encoding="utf-8"), f"the backup {path.name[: -len(HEAD_SIDECAR)]}"
-        )
+        head = Head.from_json(path.read_text(encoding="utf-8"),
+                              f"the backup {path.name[:-len(HEAD_SIDECAR)]}")
         if head is not None:
             heads.append(head)
     return heads
@@ -143,20 +138,17 @@ def backup_heads(backups_dir: Path) -> list[Head]:
 
 # -- the append-only triggers ---------------------------------------------------------------
 
-
 def missing_guards(session_factory: SessionFactory) -> list[str]:
     """Names of the append-only triggers the database should have and does not."""
     with session_factory() as session:
         dialect = session.get_bind().dialect.name
         if dialect == "sqlite":
-            found = set(
-                session.execute(text("SELECT name FROM sqlite_master WHERE type = 'trigger'")).scalars()
-            )
+            found = set(session.execute(text(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger'")).scalars())
             wanted: tuple[str, ...] = SQLITE_GUARDS
         elif dialect == "postgresql":
-            found = set(
-                session.execute(text("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")).scalars()
-            )
+            found = set(session.execute(text(
+                "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")).scalars())
             wanted = POSTGRES_GUARDS
         else:
             return []
@@ -176,9 +168,8 @@ class TrailReport:
         return {**self.chain.to_dict(), "ok": self.ok, "problems": self.problems}
 
 
-def check(
-    session_factory: SessionFactory, url: str, vault: Vault | None, backups_dir: Path | None
-) -> TrailReport:
+def check(session_factory: SessionFactory, url: str, vault: Vault | None,
+          backups_dir: Path | None) -> TrailReport:
     """The chain, the anchors and the triggers; on a sound trail, this computer's anchor
     moves up to the current head."""
     result = verify(session_factory)
@@ -193,10 +184,8 @@ def check(
     if own is not None:
         anchors.insert(0, own)
     problems += gaps(session_factory, anchors)
-    problems += [
-        f"the append-only trigger {name} is missing: the trail can be edited or cut"
-        for name in missing_guards(session_factory)
-    ]
+    problems += [f"the append-only trigger {name} is missing: the trail can be edited or cut"
+                 for name in missing_guards(session_factory)]
     if result.ok and not problems and vault is not None:
         try:
             remember(vault, url, current_head(session_factory))

@@ -114,11 +114,11 @@ def parse_instant(text: str) -> datetime:
         value = datetime.fromisoformat(cleaned)
     except ValueError as err:
         reason = iso_reason(cleaned, err)
-        raise ValueError(
-            f"'{clip(text.strip())}' is not an ISO 8601 instant" + (f": {reason}" if reason else "")
-        ) from None
+        raise ValueError(f"'{clip(text.strip())}' is not an ISO 8601 instant"
+                         + (f": {reason}" if reason else "")) from None
     if value.tzinfo is None:
-        raise ValueError(f"'{clip(text.strip())}' has no time zone: add Z or an offset such as +00:00")
+        raise ValueError(f"'{clip(text.strip())}' has no time zone: add Z or an offset such "
+                         "as +00:00")
     return value.astimezone(UTC)
 
 
@@ -130,8 +130,5 @@ def from_environment(zone: str | tzinfo = SCHOOL_ZONE) -> Clock:
     try:
         return FrozenClock(parse_instant(fixed), zone)
     except ValueError as exc:
-        raise InputError(
-            f"{exc} (give an ISO 8601 instant such as 2027-10-31T00:30:00Z, "
-            "or unset it to use the computer's clock)",
-            field=ENV_NOW,
-        ) from None
+        raise InputError(f"{exc} (give an ISO 8601 instant such as 2027-10-31T00:30:00Z, "
+                         "or unset it to use the computer's clock)", field=ENV_NOW) from None

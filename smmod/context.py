@@ -61,33 +61,27 @@ class AppContext:
     def staff(self) -> StaffService:
         from smmod.staff import StaffService
 
-        return StaffService(
-            self.session_factory,
-            expiry_months=lambda: self.settings.training_expiry_months,
-            today=self.clock.today,
-        )
+        return StaffService(self.session_factory,
+                            expiry_months=lambda: self.settings.training_expiry_months,
+                            today=self.clock.today)
 
     @cached_property
     def accounts(self) -> AccountService:
         from smmod.accounts import AccountService
 
-        return AccountService(
-            self.session_factory,
-            expiry_months=lambda: self.settings.training_expiry_months,
-            today=self.clock.today,
-        )
+        return AccountService(self.session_factory,
+                              expiry_months=lambda: self.settings.training_expiry_months,
+                              today=self.clock.today)
 
     @cached_property
     def credentials(self) -> CredentialService:
         from smmod.accounts import CredentialService
 
         return CredentialService(
-            self.session_factory,
-            self.vault,
+            self.session_factory, self.vault,
             rotate_days=lambda: int(self.settings.get("vault.rotate_days")),
             password_length=lambda: int(self.settings.get("vault.password_length")),
-            today=self.clock.today,
-        )
+            today=self.clock.today)
 
     @cached_property
     def vault(self) -> Vault:
@@ -111,34 +105,25 @@ class AppContext:
         """Handovers when staff leave (R6); records go in ``paths.records_dir``."""
         from smmod.handover import HandoverService
 
-        return HandoverService(
-            self.session_factory,
-            self.vault,
-            self.credentials,
-            records_dir=self.paths.records_dir,
-            expiry_months=lambda: self.settings.training_expiry_months,
-            today=self.clock.today,
-        )
+        return HandoverService(self.session_factory, self.vault, self.credentials,
+                               records_dir=self.paths.records_dir,
+                               expiry_months=lambda: self.settings.training_expiry_months,
+                               today=self.clock.today)
 
     @cached_property
     def queue(self) -> QueueService:
         from smmod.queue.service import QueueService
 
-        return QueueService(
-            self.session_factory,
-            calendar=self.calendar,
-            now=self.clock.now,
-            stale_days=lambda: int(self.settings.get("monitoring.stale_days")),
-        )
+        return QueueService(self.session_factory, calendar=self.calendar, now=self.clock.now,
+                            stale_days=lambda: int(self.settings.get("monitoring.stale_days")))
 
     @cached_property
     def moderation(self) -> ModerationService:
         """Actions on queue items, screening rules, word lists and templates (R8, R10)."""
         from smmod.moderation import ModerationService
 
-        return ModerationService(
-            self.session_factory, self.queue, school=lambda: self.settings.school_name, now=self.queue.now
-        )
+        return ModerationService(self.session_factory, self.queue,
+                                 school=lambda: self.settings.school_name, now=self.queue.now)
 
     @cached_property
     def rescreen(self) -> RescreenService:
@@ -159,9 +144,8 @@ class AppContext:
         """Connected platform accounts, sync and the outbox of actions (issue 16)."""
         from smmod.connectors import Connectors
 
-        return Connectors(
-            self.session_factory, self.queue, self.moderation, lambda: self.vault, now=self.queue.now
-        )
+        return Connectors(self.session_factory, self.queue, self.moderation, lambda: self.vault,
+                          now=self.queue.now)
 
     @cached_property
     def reports(self) -> ReportService:
@@ -169,13 +153,11 @@ class AppContext:
         from smmod.reports.service import ReportService
 
         return ReportService(
-            self.session_factory,
-            calendar=self.calendar,
+            self.session_factory, calendar=self.calendar,
             stale_days=lambda: int(self.settings.get("monitoring.stale_days")),
             expiry_months=lambda: self.settings.training_expiry_months,
             policy_months=lambda: int(self.settings.get("training.policy_reread_months")),
-            school=lambda: self.settings.school_name,
-        )
+            school=lambda: self.settings.school_name)
 
     def calendar(self) -> WorkingCalendar:
         """The R7 working calendar from the current ``sla.*`` settings."""
@@ -208,13 +190,8 @@ class AppContext:
             return BY_KEY[key].display(v)
 
         with self.session_factory.begin() as session:
-            audit.record(
-                session,
-                actor=self.actor.username,
-                action="settings.set",
-                subject=f"setting:{key}",
-                details={"from": shown(before), "to": shown(after)},
-            )
+            audit.record(session, actor=self.actor.username, action="settings.set",
+                         subject=f"setting:{key}", details={"from": shown(before), "to": shown(after)})
         if key.startswith("sla."):
             self.queue.ensure_due_current()
 
@@ -257,13 +234,8 @@ def database_url(settings: Settings) -> str | None:
     return dburl.with_password(stored, default_vault()) if stored else None
 
 
-def open_context(
-    home: str | None = None,
-    *,
-    daily_backup: bool = True,
-    clock: Clock | None = None,
-    settings: Settings | None = None,
-) -> AppContext:
+def open_context(home: str | None = None, *, daily_backup: bool = True,
+                 clock: Clock | None = None, settings: Settings | None = None) -> AppContext:
     """``clock`` defaults to the system clock, or the one ``SMMOD_NOW`` freezes;
     ``settings`` to the settings file, which must then hold only valid values."""
     paths = resolve_paths(home).ensure()
@@ -272,14 +244,9 @@ def open_context(
     url = database_url(settings)
     clock = clock or from_environment(settings.get("sla.timezone"))
     try:
-        database = open_database(
-            paths.database,
-            paths.backups,
-            url=url,
-            keep_backups=int(settings.get("backup.keep")),
-            daily_backup=daily_backup,
-            clock=clock,
-        )
+        database = open_database(paths.database, paths.backups, url=url,
+                                 keep_backups=int(settings.get("backup.keep")),
+                                 daily_backup=daily_backup, clock=clock)
     except OperationalError as exc:
         if not url:
             raise

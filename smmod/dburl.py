@@ -28,9 +28,8 @@ ENV = "SMMOD_DATABASE_URL"
 #: The keyring item (in smmod's keyring service) that holds the database's password.
 PASSWORD_ITEM = "database-url-password"  # noqa: S105 (a keyring item name)
 CONNECT_TIMEOUT_S = 5
-_EXAMPLES = (
-    "sqlite:////path/to/smmod.sqlite3 or postgresql://user@server/database (empty: this computer's own file)"
-)
+_EXAMPLES = ("sqlite:////path/to/smmod.sqlite3 or "
+             "postgresql://user@server/database (empty: this computer's own file)")
 
 
 def _refuse(reason: str) -> InputError:
@@ -57,18 +56,16 @@ def parse(text: str) -> URL:
         if not url.database or url.database == ":memory:" or url.database.startswith("file:"):
             raise _refuse(f"{shown}: give the path of the SQLite file, e.g. {_EXAMPLES}")
         if not Path(url.database).is_absolute():
-            raise _refuse(
-                f"{shown}: give the SQLite file's full path (sqlite://// then the "
-                "path from the root), not one relative to the current folder"
-            )
+            raise _refuse(f"{shown}: give the SQLite file's full path (sqlite://// then the "
+                          "path from the root), not one relative to the current folder")
         return url.set(drivername="sqlite+pysqlite")
     if backend == "postgresql":
         if url.drivername not in ("postgresql", "postgresql+psycopg"):
-            raise _refuse(
-                f"{shown}: the driver '{driver}' is not supported; use postgresql:// or postgresql+psycopg://"
-            )
+            raise _refuse(f"{shown}: the driver '{driver}' is not supported; "
+                          "use postgresql:// or postgresql+psycopg://")
         if not url.database:
-            raise _refuse(f"{shown}: name the database after the server, e.g. postgresql://user@server/smmod")
+            raise _refuse(f"{shown}: name the database after the server, "
+                          "e.g. postgresql://user@server/smmod")
         return url.set(drivername="postgresql+psycopg")
     raise _refuse(f"'{url.drivername}' databases are not supported; expected {_EXAMPLES}")
 
@@ -91,7 +88,8 @@ def check_answers(url: URL) -> None:
     from sqlalchemy.pool import NullPool
 
     try:
-        engine = create_engine(url, poolclass=NullPool, connect_args={"connect_timeout": CONNECT_TIMEOUT_S})
+        engine = create_engine(url, poolclass=NullPool,
+                               connect_args={"connect_timeout": CONNECT_TIMEOUT_S})
         try:
             with engine.connect() as conn:
                 conn.execute(text("SELECT 1"))
@@ -120,13 +118,11 @@ def unreachable(url: str, exc: Exception) -> str:
 
     parsed = make_url(url)
     from_env = bool(os.environ.get(ENV))
-    way_back = f"unset {ENV}" if from_env else f'smmod settings set {KEY} ""'
-    return (
-        f"The database {parsed.render_as_string(hide_password=True)} "
-        f"({ENV if from_env else f'setting {KEY}'}) could not be reached: "
-        f"{_server_reason(exc, parsed.password)}. Try again when it answers, or use this "
-        f"computer's own file with: {way_back}"
-    )
+    way_back = f"unset {ENV}" if from_env else f"smmod settings set {KEY} \"\""
+    return (f"The database {parsed.render_as_string(hide_password=True)} "
+            f"({ENV if from_env else f'setting {KEY}'}) could not be reached: "
+            f"{_server_reason(exc, parsed.password)}. Try again when it answers, or use this "
+            f"computer's own file with: {way_back}")
 
 
 def prepare(text: str, vault: Vault) -> str:
@@ -158,7 +154,8 @@ def prepare(text: str, vault: Vault) -> str:
 def _without_password(url: URL) -> URL:
     from sqlalchemy.engine import URL as Url
 
-    return Url.create(url.drivername, url.username, None, url.host, url.port, url.database, url.query)
+    return Url.create(url.drivername, url.username, None, url.host, url.port, url.database,
+                      url.query)
 
 
 def _forget_password(vault: Vault) -> None:

@@ -37,11 +37,8 @@ def report(ctx: AppContext) -> dict[str, Any]:
     head = head_revision()
     status = backend_status()
     models = face_models_dir()
-    needed = (
-        "mmod_human_face_detector.dat",
-        "shape_predictor_5_face_landmarks.dat",
-        "dlib_face_recognition_resnet_model_v1.dat",
-    )
+    needed = ("mmod_human_face_detector.dat", "shape_predictor_5_face_landmarks.dat",
+              "dlib_face_recognition_resnet_model_v1.dat")
     models_ok = models is not None and all((models / n).is_file() for n in needed)
     integrity = ctx.database.integrity()
     missing = missing_guards(ctx.session_factory)
@@ -58,25 +55,11 @@ def report(ctx: AppContext) -> dict[str, Any]:
         "audit_guards": {"ok": not missing, "missing": missing},
         "keyring": {"backend": status.name, "secure": status.secure, "problem": status.reason},
         "face_models": {"dir": str(models) if models else None, "ok": models_ok},
-        "identity": {
-            "username": ctx.actor.username,
-            "known": ctx.actor.known,
-            "roles": sorted(ctx.actor.roles),
-        },
-        "versions": {
-            d: _version(d)
-            for d in (
-                "PySide6-Essentials",
-                "SQLAlchemy",
-                "alembic",
-                "keyring",
-                "dlib-bin",
-                "Pillow",
-                "holidays",
-            )
-        },
+        "identity": {"username": ctx.actor.username, "known": ctx.actor.known,
+                     "roles": sorted(ctx.actor.roles)},
+        "versions": {d: _version(d) for d in ("PySide6-Essentials", "SQLAlchemy", "alembic",
+                                               "keyring", "dlib-bin", "Pillow", "holidays")},
     }
-    result["ok"] = bool(
-        current == head and not missing and integrity in ("ok", "not checked (server database)")
-    )
+    result["ok"] = bool(current == head and not missing
+                        and integrity in ("ok", "not checked (server database)"))
     return result

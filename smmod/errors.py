@@ -85,7 +85,9 @@ class ImportRejected(InputError):
         self.valid_rows = valid_rows
         shown = "; ".join(str(p) for p in problems[:5])
         more = f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""
-        super().__init__(f"{self.bad_rows} bad row(s), nothing imported: {shown}{more}", file=file)
+        super().__init__(
+            f"{self.bad_rows} bad row(s), nothing imported: {shown}{more}", file=file
+        )
 
     @property
     def bad_rows(self) -> int:

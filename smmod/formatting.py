@@ -18,26 +18,11 @@ from smmod.clock import SCHOOL_ZONE
 #: Where times are shown when the caller has no zone of its own: the school's, not the PC's.
 SCHOOL = ZoneInfo(SCHOOL_ZONE)
 
-MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+          "September", "October", "November", "December")
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-_MONTH_NUMBERS = (
-    {name.lower(): i for i, name in enumerate(MONTHS, 1)}
-    | {name[:3].lower(): i for i, name in enumerate(MONTHS, 1)}
-    | {"sept": 9}
-)
+_MONTH_NUMBERS = {name.lower(): i for i, name in enumerate(MONTHS, 1)} | {
+    name[:3].lower(): i for i, name in enumerate(MONTHS, 1)} | {"sept": 9}
 
 
 def day(value: date, *, weekday: bool = False, year: bool = True, long_month: bool = False) -> str:
@@ -50,16 +35,8 @@ def day(value: date, *, weekday: bool = False, year: bool = True, long_month: bo
     return " ".join(parts)
 
 
-def when(
-    value: datetime,
-    zone: tzinfo | None = None,
-    *,
-    weekday: bool = False,
-    year: bool = True,
-    zone_name: bool = False,
-    seconds: bool = False,
-    at: str = " ",
-) -> str:
+def when(value: datetime, zone: tzinfo | None = None, *, weekday: bool = False, year: bool = True,
+         zone_name: bool = False, seconds: bool = False, at: str = " ") -> str:
     """``1 Jan 2027 14:05`` in ``zone`` (the value's own zone when None).
 
     ``zone_name`` appends the abbreviation (GMT, BST) so that a time near a clock

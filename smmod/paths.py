@@ -16,7 +16,8 @@ import platformdirs
 APP_NAME = "smmod"
 _PACKAGE = Path(__file__).resolve().parent
 # A wheel carries resources/ inside the package; a source checkout has it beside it.
-RESOURCES = (_PACKAGE / "resources") if (_PACKAGE / "resources").is_dir() else _PACKAGE.parent / "resources"
+RESOURCES = (_PACKAGE / "resources") if (_PACKAGE / "resources").is_dir() \
+    else _PACKAGE.parent / "resources"
 
 
 @dataclass(frozen=True)
@@ -58,18 +59,12 @@ class Paths:
         db = self.database
         private.tighten(
             folders=(self.data_dir, self.config_dir, self.log_dir, self.cache_dir, self.backups),
-            files=(
-                db,
-                db.with_name(db.name + "-wal"),
-                db.with_name(db.name + "-shm"),
-                db.with_name(db.name + "-journal"),
-                self.settings_file,
-                self.lock_file,
-            ),
-            trees=(self.backups, self.records_dir, self.log_dir, self.cache_dir),
-        )
+            files=(db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm"),
+                   db.with_name(db.name + "-journal"), self.settings_file, self.lock_file),
+            trees=(self.backups, self.records_dir, self.log_dir, self.cache_dir))
         if not private.ENABLED:
-            for folder in (self.data_dir, self.config_dir, self.log_dir, self.cache_dir, self.backups):
+            for folder in (self.data_dir, self.config_dir, self.log_dir, self.cache_dir,
+                           self.backups):
                 folder.mkdir(parents=True, exist_ok=True)
         return self
 

@@ -76,11 +76,9 @@ def _parse_database_url(text: str) -> str:
         return ""
     url = dburl.parse(text)
     if url.password is not None:
-        raise ValueError(
-            "a password does not belong in the settings file; set the URL with "
-            "smmod settings set database.url URL, which keeps the password in "
-            "the keyring"
-        )
+        raise ValueError("a password does not belong in the settings file; set the URL with "
+                         "smmod settings set database.url URL, which keeps the password in "
+                         "the keyring")
     return url.render_as_string(hide_password=False)
 
 
@@ -106,7 +104,8 @@ class Setting:
                 try:
                     value = int(text.strip())
                 except ValueError:
-                    raise ValueError(f"expected a whole number{self._range()}, got '{clip(text)}'") from None
+                    raise ValueError(f"expected a whole number{self._range()}, "
+                                     f"got '{clip(text)}'") from None
             else:
                 value = text.strip()
         except ValueError as exc:
@@ -120,15 +119,17 @@ class Setting:
 
     def validate(self, value: Any) -> Any:
         if self.kind is int and (isinstance(value, bool) or not isinstance(value, int)):
-            raise InputError(
-                f"expected a whole number{self._range()}, got {clip(repr(value))}", field=self.key
-            )
+            raise InputError(f"expected a whole number{self._range()}, got {clip(repr(value))}",
+                             field=self.key)
         if self.kind is bool and not isinstance(value, bool):
             raise InputError(f"expected true or false, got {clip(repr(value))}", field=self.key)
         if self.kind is str and not isinstance(value, str):
             raise InputError(f"expected text, got {clip(repr(value))}", field=self.key)
-        if self.kind is list and not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
-            raise InputError(f"expected a list of text values, got {clip(repr(value))}", field=self.key)
+        if self.kind is list and not (
+            isinstance(value, list) and all(isinstance(v, str) for v in value)
+        ):
+            raise InputError(f"expected a list of text values, got {clip(repr(value))}",
+                             field=self.key)
         if self.choices and value not in self.choices:
             raise InputError(
                 f"'{clip(value)}' is not allowed; choose one of: {', '.join(self.choices)}",
@@ -137,7 +138,8 @@ class Setting:
         too_low = self.minimum is not None and value < self.minimum
         too_high = self.maximum is not None and value > self.maximum
         if too_low or too_high:
-            bounds = self._range() or (f" at least {self.minimum}" if too_low else f" at most {self.maximum}")
+            bounds = self._range() or (f" at least {self.minimum}" if too_low
+                                       else f" at most {self.maximum}")
             raise InputError(f"must be{bounds}, got {value}", field=self.key)
         return value
 
@@ -163,122 +165,64 @@ class Setting:
 
 
 SCHEMA: tuple[Setting, ...] = (
-    Setting(
-        "school.name",
-        str,
-        "",
-        'The school\'s name, used in replies, notices and reports; until it is set they say "the school".',
-    ),
-    Setting(
-        "training.expiry_months",
-        int,
-        12,
-        "Months after completing training before it must be renewed (R4).",
-        minimum=1,
-        maximum=60,
-    ),
-    Setting(
-        "training.policy_reread_months",
-        int,
-        12,
-        "Months after reading the social media policy before reports ask for a re-read (0: never).",
-        minimum=0,
-        maximum=60,
-    ),
-    Setting(
-        "sla.nation",
-        str,
-        "ENG",
-        "UK nation whose bank holidays count as non-working (R7).",
-        choices=("ENG", "WLS", "SCT", "NIR"),
-    ),
-    Setting("sla.timezone", str, "Europe/London", "Local time zone for deadlines.", parser=_parse_zone),
-    Setting(
-        "sla.end_of_day",
-        str,
-        "17:00",
-        "When a non-working-day item is due on the next working day.",
-        parser=_parse_time,
-    ),
-    Setting(
-        "sla.roll_non_working",
-        bool,
-        False,
-        "Also move a 24-hour deadline that lands on a non-working day (policy: off).",
-    ),
-    Setting(
-        "sla.closures",
-        list,
-        [],
-        "School closure dates, comma separated; ranges as 2026-12-21..2027-01-01.",
-        parser=_parse_dates,
-    ),
-    Setting(
-        "monitoring.stale_days",
-        int,
-        1,
-        "Warn when an account's queue has not been checked for this many days (R13).",
-        minimum=1,
-        maximum=90,
-    ),
-    Setting("backup.keep", int, 14, "How many automatic backups to keep.", minimum=1, maximum=365),
-    Setting("vault.password_length", int, 20, "Length of generated passwords.", minimum=12, maximum=128),
-    Setting(
-        "vault.clipboard_clear_seconds",
-        int,
-        30,
-        "Seconds before a copied secret is cleared from the clipboard.",
-        minimum=5,
-        maximum=300,
-    ),
-    Setting(
-        "vault.rotate_days",
-        int,
-        365,
-        "Default days until a credential must be rotated.",
-        minimum=7,
-        maximum=1825,
-    ),
-    Setting(
-        "images.dpia_reference",
-        str,
-        "",
-        "Reference of the DPIA that covers assisted face matching (needed before it can be on).",
-    ),
-    Setting(
-        "images.mode",
-        str,
-        "face_check",
-        "face_check: a person confirms every face; assisted: match consented pupils' templates.",
-        choices=("face_check", "assisted"),
-    ),
-    Setting(
-        "database.url",
-        str,
-        "",
-        "The database to use: sqlite:////path/file.sqlite3, or postgresql://user@server/db "
-        "whose password is kept in the keyring; empty means this computer's own file.",
-        parser=_parse_database_url,
-    ),
+    Setting("school.name", str, "",
+            "The school's name, used in replies, notices and reports; until it is set they "
+            "say \"the school\"."),
+    Setting("training.expiry_months", int, 12,
+            "Months after completing training before it must be renewed (R4).",
+            minimum=1, maximum=60),
+    Setting("training.policy_reread_months", int, 12,
+            "Months after reading the social media policy before reports ask for a re-read "
+            "(0: never).", minimum=0, maximum=60),
+    Setting("sla.nation", str, "ENG", "UK nation whose bank holidays count as non-working (R7).",
+            choices=("ENG", "WLS", "SCT", "NIR")),
+    Setting("sla.timezone", str, "Europe/London", "Local time zone for deadlines.",
+            parser=_parse_zone),
+    Setting("sla.end_of_day", str, "17:00",
+            "When a non-working-day item is due on the next working day.", parser=_parse_time),
+    Setting("sla.roll_non_working", bool, False,
+            "Also move a 24-hour deadline that lands on a non-working day (policy: off)."),
+    Setting("sla.closures", list, [],
+            "School closure dates, comma separated; ranges as 2026-12-21..2027-01-01.",
+            parser=_parse_dates),
+    Setting("monitoring.stale_days", int, 1,
+            "Warn when an account's queue has not been checked for this many days (R13).",
+            minimum=1, maximum=90),
+    Setting("backup.keep", int, 14, "How many automatic backups to keep.",
+            minimum=1, maximum=365),
+    Setting("vault.password_length", int, 20, "Length of generated passwords.",
+            minimum=12, maximum=128),
+    Setting("vault.clipboard_clear_seconds", int, 30,
+            "Seconds before a copied secret is cleared from the clipboard.",
+            minimum=5, maximum=300),
+    Setting("vault.rotate_days", int, 365, "Default days until a credential must be rotated.",
+            minimum=7, maximum=1825),
+    Setting("images.dpia_reference", str, "",
+            "Reference of the DPIA that covers assisted face matching (needed before it can be on)."),
+    Setting("images.mode", str, "face_check",
+            "face_check: a person confirms every face; assisted: match consented pupils' templates.",
+            choices=("face_check", "assisted")),
+    Setting("database.url", str, "",
+            "The database to use: sqlite:////path/file.sqlite3, or postgresql://user@server/db "
+            "whose password is kept in the keyring; empty means this computer's own file.",
+            parser=_parse_database_url),
 )
 
 BY_KEY: dict[str, Setting] = {s.key: s for s in SCHEMA}
 
 # The working calendar's fields, by the setting each comes from.
-_CALENDAR_FIELDS = {
-    "nation": "sla.nation",
-    "tz": "sla.timezone",
-    "end_of_day": "sla.end_of_day",
-    "closures": "sla.closures",
-    "roll_deadline_off_non_working_day": "sla.roll_non_working",
-}
+_CALENDAR_FIELDS = {"nation": "sla.nation", "tz": "sla.timezone", "end_of_day": "sla.end_of_day",
+                    "closures": "sla.closures", "roll_deadline_off_non_working_day":
+                    "sla.roll_non_working"}
 
 
 def _lookup(key: str) -> Setting:
     try:
         return BY_KEY[key]
     except KeyError:
-        raise InputError(f"unknown setting '{key}'; known settings: {', '.join(BY_KEY)}", field=key) from None
+        raise InputError(
+            f"unknown setting '{key}'; known settings: {', '.join(BY_KEY)}", field=key
+        ) from None
 
 
 @dataclass
@@ -334,10 +278,8 @@ class Settings:
 
     @staticmethod
     def how_to_clear(key: str, reason: str) -> str:
-        return (
-            f"{reason}. Change it with: smmod settings set {key} VALUE, or go back to "
-            f'the default with: smmod settings set {key} ""'
-        )
+        return (f"{reason}. Change it with: smmod settings set {key} VALUE, or go back to "
+                f"the default with: smmod settings set {key} \"\"")
 
     def get(self, key: str) -> Any:
         setting = _lookup(key)
@@ -387,7 +329,8 @@ class Settings:
         try:
             calendar_from_settings(self)
         except InputError as exc:
-            problems.append((_CALENDAR_FIELDS.get(exc.field or "", exc.field or "sla.closures"), exc.reason))
+            problems.append((_CALENDAR_FIELDS.get(exc.field or "", exc.field or "sla.closures"),
+                             exc.reason))
         return problems
 
     def _check_cross_rules(self, key: str, value: Any) -> None:

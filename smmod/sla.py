@@ -81,7 +81,11 @@ class WorkingCalendar:
         if isinstance(d, datetime):
             # A datetime never equals a date, so holidays would silently not match.
             raise InputError("pass a local date, not a datetime", field="d")
-        return d.weekday() < 5 and d not in self.closures and d not in _bank_holidays(self.nation, d.year)
+        return (
+            d.weekday() < 5
+            and d not in self.closures
+            and d not in _bank_holidays(self.nation, d.year)
+        )
 
     def next_working_day(self, d: date) -> date:
         """The first working day strictly after ``d``."""
@@ -111,7 +115,9 @@ def localise(naive: datetime, cal: WorkingCalendar) -> datetime:
     if not isinstance(naive, datetime):
         raise InputError(f"{naive!r} is not a date and time")
     if naive.tzinfo is not None:
-        raise InputError(f"{naive.isoformat()} already has a time zone; localise needs a naive time")
+        raise InputError(
+            f"{naive.isoformat()} already has a time zone; localise needs a naive time"
+        )
     try:
         real = naive.replace(tzinfo=cal.zone).astimezone(UTC).astimezone(cal.zone)
         return real.replace(tzinfo=timezone(real.utcoffset() or timedelta(0)))
@@ -193,7 +199,9 @@ def sla_state(
                 f"{first_response_at.isoformat()} is before received_at {received_at.isoformat()}",
                 field="first_response_at",
             )
-        return SlaState((responded - received) / window, "stopped", due - responded, met=responded <= due)
+        return SlaState(
+            (responded - received) / window, "stopped", due - responded, met=responded <= due
+        )
     elapsed = max(current - received, timedelta(0))
     if current > due:
         state: Literal["ok", "amber", "red"] = "red"

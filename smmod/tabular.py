@@ -129,7 +129,6 @@ def check_mapping(table: Table, mapping: dict[str, str], required: Iterable[str]
 
 def suggest_mapping(headers: Sequence[str], aliases: dict[str, Sequence[str]]) -> dict[str, str]:
     """Guess which column holds each field, by normalised header name."""
-
     def norm(text: str) -> str:
         return "".join(ch for ch in text.lower() if ch.isalnum())
 

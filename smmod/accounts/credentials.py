@@ -64,13 +64,9 @@ def deletion_confirmed(session: Session) -> set[int]:
     Until then a closed account still exists on the platform, so a password rotated on
     it must still be changed there: its rotation stays listed until it is confirmed.
     """
-    return set(
-        session.execute(
-            select(HandoverTask.account_id).where(
-                HandoverTask.step == PLATFORM_DELETION_STEP, HandoverTask.state == "done"
-            )
-        ).scalars()
-    )
+    return set(session.execute(
+        select(HandoverTask.account_id).where(HandoverTask.step == PLATFORM_DELETION_STEP,
+                                              HandoverTask.state == "done")).scalars())
 
 
 def credential_subject(account_id: int, credential_id: int) -> str:
@@ -85,15 +81,10 @@ class _Names:
 
 
 class CredentialService:
-    def __init__(
-        self,
-        session_factory: SessionFactory,
-        vault: Vault,
-        *,
-        rotate_days: Callable[[], int] = lambda: 365,
-        password_length: Callable[[], int] = lambda: 20,
-        today: Callable[[], date] | None = None,
-    ) -> None:
+    def __init__(self, session_factory: SessionFactory, vault: Vault, *,
+                 rotate_days: Callable[[], int] = lambda: 365,
+                 password_length: Callable[[], int] = lambda: 20,
+                 today: Callable[[], date] | None = None) -> None:
         self._sf = session_factory
         self._vault = vault
         self._rotate_days = rotate_days
@@ -120,9 +111,8 @@ class CredentialService:
 
     def get(self, credential_id: int) -> CredentialRecord:
         with self._sf() as session:
-            return self._record(
-                self._load(session, credential_id), self._names(session), self._pending_ids(session)
-            )
+            return self._record(self._load(session, credential_id), self._names(session),
+                                self._pending_ids(session))
 
     def rotations(self, credential_id: int) -> builtins.list[RotationRecord]:
         """Who rotated the secret and when, newest first; old values are never kept."""
@@ -131,20 +121,10 @@ class CredentialService:
             rows = session.execute(
                 select(CredentialRotation)
                 .where(CredentialRotation.credential_id == credential_id)
-                .order_by(CredentialRotation.at.desc(), CredentialRotation.id.desc())
-            ).scalars()
-            return [
-                RotationRecord(
-                    r.id,
-                    r.credential_id,
-                    r.at,
-                    names.get(r.by_staff_id or -1),
-                    r.status,
-                    r.confirmed_at,
-                    names.get(r.confirmed_by or -1),
-                )
-                for r in rows
-            ]
+                .order_by(CredentialRotation.at.desc(), CredentialRotation.id.desc())).scalars()
+            return [RotationRecord(r.id, r.credential_id, r.at, names.get(r.by_staff_id or -1),
+                                   r.status, r.confirmed_at, names.get(r.confirmed_by or -1))
+                    for r in rows]
 
     def reminders(self, *, within_days: int = REMIND_WITHIN_DAYS) -> builtins.list[Reminder]:
         """Credentials to rotate (overdue or due soon) or to confirm, for the start-up list."""
@@ -157,31 +137,19 @@ class CredentialService:
                 # No rotation is due on a closed account, but one already made must still
                 # be changed on the platform until the account's deletion is confirmed.
                 if record.pending_rotation and record.account_id not in deleted:
-                    out.append(
-                        self._reminder(
-                            record,
-                            "pending",
-                            "rotated, but not yet "
-                            "confirmed as changed on the platform (the account "
-                            "is closed but still there until it is deleted)",
-                        )
-                    )
+                    out.append(self._reminder(record, "pending", "rotated, but not yet "
+                                              "confirmed as changed on the platform (the account "
+                                              "is closed but still there until it is deleted)"))
                 continue
             if record.pending_rotation:
-                out.append(
-                    self._reminder(
-                        record, "pending", "rotated, but not yet confirmed as changed on the platform"
-                    )
-                )
+                out.append(self._reminder(record, "pending", "rotated, but not yet confirmed "
+                                          "as changed on the platform"))
             if record.rotate_by is None:
                 continue
             days = (record.rotate_by - today).days
             if days < 0:
-                out.append(
-                    self._reminder(
-                        record, "expired", f"rotation overdue by {-days} day{'s' if days != -1 else ''}"
-                    )
-                )
+                out.append(self._reminder(record, "expired", f"rotation overdue by {-days} "
+                                          f"day{'s' if days != -1 else ''}"))
             elif days <= within_days:
                 when = "today" if days == 0 else f"in {days} day{'s' if days != 1 else ''}"
                 out.append(self._reminder(record, "due", f"due for rotation {when}"))
@@ -190,52 +158,28 @@ class CredentialService:
 
     @staticmethod
     def _reminder(record: CredentialRecord, state: str, message: str) -> Reminder:
-        return Reminder(
-            record.id,
-            record.account_id,
-            record.account_label,
-            record.login_name,
-            record.rotate_by,
-            state,
-            f"{record.account_label}, login '{record.login_name}': {message}",
-        )
+        return Reminder(record.id, record.account_id, record.account_label, record.login_name,
+                        record.rotate_by, state,
+                        f"{record.account_label}, login '{record.login_name}': {message}")
 
     # -- generating ------------------------------------------------------------------
-    def generate(
-        self,
-        platform: str,
-        *,
-        length: int | None = None,
-        lower: bool = True,
-        upper: bool = True,
-        digits: bool = True,
-        symbols: bool = True,
-    ) -> str:
+    def generate(self, platform: str, *, length: int | None = None, lower: bool = True,
+                 upper: bool = True, digits: bool = True, symbols: bool = True) -> str:
         """A strong password the platform accepts (length capped at its known limit)."""
         from smmod.vault import generate_password, platform_password_limit
 
         limit = platform_password_limit(platform)
         length = length if length is not None else min(self._password_length(), limit)
-        return generate_password(
-            length, lower=lower, upper=upper, digits=digits, symbols=symbols, max_length=limit
-        )
+        return generate_password(length, lower=lower, upper=upper, digits=digits,
+                                 symbols=symbols, max_length=limit)
 
     def default_rotate_by(self) -> date:
         return self._today() + timedelta(days=self._rotate_days())
 
     # -- changing --------------------------------------------------------------------
-    def add(
-        self,
-        actor: Actor,
-        account_id: int,
-        *,
-        login_name: str,
-        secret: str,
-        note: str = "",
-        kind: str = "password",
-        rotate_by: date | None = None,
-        weak_reason: str | None = None,
-    ) -> CredentialRecord:
+    def add(self, actor: Actor, account_id: int, *, login_name: str, secret: str,
+            note: str = "", kind: str = "password", rotate_by: date | None = None,
+            weak_reason: str | None = None) -> CredentialRecord:
         """Store a new credential. A weak password needs ``weak_reason`` (audited)."""
         require(actor, *ROLES, doing="store a credential")
         login_name, note = self._check_fields(login_name, note, kind, rotate_by)
@@ -245,10 +189,8 @@ class CredentialService:
             if account is None:
                 raise NotFound(f"no account with id {account_id}")
             if account.status not in LIVE_STATUSES:
-                raise InputError(
-                    f"credentials are stored for approved or active accounts; this one is {account.status}",
-                    field="account",
-                )
+                raise InputError(f"credentials are stored for approved or active accounts; "
+                                 f"this one is {account.status}", field="account")
             hints = (login_name, account.handle)
         weak = _strength_override(secret, weak_reason, hints)
         key = self._vault.new_key()
@@ -256,23 +198,14 @@ class CredentialService:
         try:
             with self._sf.begin() as session:
                 credential = Credential(
-                    account_id=account_id,
-                    login_name=login_name,
-                    kind=kind,
-                    note=note,
-                    keyring_key=key,
-                    created_by=actor.staff_id,
-                    rotate_by=rotate_by or self.default_rotate_by(),
-                )
+                    account_id=account_id, login_name=login_name, kind=kind, note=note,
+                    keyring_key=key, created_by=actor.staff_id,
+                    rotate_by=rotate_by or self.default_rotate_by())
                 session.add(credential)
                 session.flush()
-                audit.record(
-                    session,
-                    actor=actor.username,
-                    action="credential.add",
-                    subject=credential_subject(account_id, credential.id),
-                    details=_meta(credential),
-                )
+                audit.record(session, actor=actor.username, action="credential.add",
+                             subject=credential_subject(account_id, credential.id),
+                             details=_meta(credential))
                 if weak is not None:
                     _audit_override(session, actor, credential, weak, weak_reason)
                 credential_id = credential.id
@@ -281,16 +214,8 @@ class CredentialService:
             raise
         return self.get(credential_id)
 
-    def edit(
-        self,
-        actor: Actor,
-        credential_id: int,
-        version_id: int,
-        *,
-        login_name: str,
-        note: str,
-        rotate_by: date | None,
-    ) -> CredentialRecord:
+    def edit(self, actor: Actor, credential_id: int, version_id: int, *, login_name: str,
+             note: str, rotate_by: date | None) -> CredentialRecord:
         require(actor, *ROLES, doing="edit a credential")
         with self._sf.begin() as session:
             self._require_admin_now(session, actor, "edit a credential")
@@ -301,18 +226,13 @@ class CredentialService:
             credential.rotate_by = rotate_by
             session.flush()
             after = _meta(credential)
-            audit.record(
-                session,
-                actor=actor.username,
-                action="credential.edit",
-                subject=credential_subject(credential.account_id, credential.id),
-                details={k: [before[k], v] for k, v in after.items() if before[k] != v},
-            )
+            audit.record(session, actor=actor.username, action="credential.edit",
+                         subject=credential_subject(credential.account_id, credential.id),
+                         details={k: [before[k], v] for k, v in after.items() if before[k] != v})
         return self.get(credential_id)
 
-    def reveal(
-        self, actor: Actor, credential_id: int, *, purpose: str = "reveal", which: str = "current"
-    ) -> str:
+    def reveal(self, actor: Actor, credential_id: int, *, purpose: str = "reveal",
+               which: str = "current") -> str:
         """The secret, for an administrator who confirmed they want it; audited first.
 
         ``purpose`` is "reveal" (shown on screen) or "copy" (put on the clipboard);
@@ -337,27 +257,15 @@ class CredentialService:
         else:
             secret = self._vault.get_secret(key)
         with self._sf.begin() as session:  # no audit entry, no secret
-            audit.record(
-                session,
-                actor=actor.username,
-                action=f"credential.{purpose}",
-                subject=credential_subject(account_id, credential_id),
-                details={"login_name": meta["login_name"], "kind": meta["kind"], "which": which},
-            )
+            audit.record(session, actor=actor.username, action=f"credential.{purpose}",
+                         subject=credential_subject(account_id, credential_id),
+                         details={"login_name": meta["login_name"], "kind": meta["kind"],
+                                  "which": which})
         return secret
 
-    def rotate(
-        self,
-        actor: Actor,
-        credential_id: int,
-        version_id: int,
-        new_secret: str,
-        *,
-        rotate_by: date | None = None,
-        pending: bool = False,
-        reason: str | None = None,
-        weak_reason: str | None = None,
-    ) -> CredentialRecord:
+    def rotate(self, actor: Actor, credential_id: int, version_id: int, new_secret: str, *,
+               rotate_by: date | None = None, pending: bool = False, reason: str | None = None,
+               weak_reason: str | None = None) -> CredentialRecord:
         """Replace the secret. ``pending`` rotations wait for someone to confirm the platform.
 
         The new secret is staged in the keyring first and put in force as the last step
@@ -376,87 +284,47 @@ class CredentialService:
             account = session.get(Account, credential.account_id)
             hints = (credential.login_name, account.handle if account else "")
             if credential.id in self._pending_ids(session):
-                raise InputError(
-                    f"a rotation of {label} is waiting for confirmation: confirm or cancel it first",
-                    field="credential",
-                )
+                raise InputError(f"a rotation of {label} is waiting for confirmation: "
+                                 "confirm or cancel it first", field="credential")
         weak = _strength_override(new_secret, weak_reason, hints)
         if pending:
-            return self._rotate_pending(
-                actor,
-                credential_id,
-                version_id,
-                new_secret,
-                rotate_by=rotate_by,
-                reason=reason,
-                weak=weak,
-                weak_reason=weak_reason,
-                key=key,
-            )
+            return self._rotate_pending(actor, credential_id, version_id, new_secret,
+                                        rotate_by=rotate_by, reason=reason, weak=weak,
+                                        weak_reason=weak_reason, key=key)
         staged = self._vault.stage(key, new_secret)
         swapped: list[str | None] = []  # the secret in force before, once the swap began
         try:
             with self._sf.begin() as session:
                 held = self._record_rotation(  # noqa: F841 (held until the commit)
-                    session,
-                    actor,
-                    credential_id,
-                    version_id,
-                    rotate_by=rotate_by,
-                    reason=reason,
-                    weak=weak,
-                    weak_reason=weak_reason,
-                    pending=False,
-                )
+                    session, actor, credential_id, version_id, rotate_by=rotate_by,
+                    reason=reason, weak=weak, weak_reason=weak_reason, pending=False)
                 swapped.append(self._current(key))
                 self._vault.commit_staged(staged)
         except BaseException as exc:
-            error: BaseException = (
-                ConflictError(CHANGED_ELSEWHERE) if isinstance(exc, StaleDataError) else exc
-            )
+            error: BaseException = (ConflictError(CHANGED_ELSEWHERE)
+                                    if isinstance(exc, StaleDataError) else exc)
             if swapped:
                 error = self._put_back(
-                    key,
-                    swapped[0],
-                    error,
-                    f"Rotating the password of {label} failed",
+                    key, swapped[0], error, f"Rotating the password of {label} failed",
                     "it may now hold the new password, which the platform may not have yet: "
-                    "reveal it, and set it on the platform or rotate the password again",
-                )
+                    "reveal it, and set it on the platform or rotate the password again")
             self._discard(staged)
             if error is exc:
                 raise
             raise error from None
         return self.get(credential_id)
 
-    def _rotate_pending(
-        self,
-        actor: Actor,
-        credential_id: int,
-        version_id: int,
-        new_secret: str,
-        *,
-        rotate_by: date | None,
-        reason: str | None,
-        weak: Strength | None,
-        weak_reason: str | None,
-        key: str,
-    ) -> CredentialRecord:
+    def _rotate_pending(self, actor: Actor, credential_id: int, version_id: int,
+                        new_secret: str, *, rotate_by: date | None, reason: str | None,
+                        weak: Strength | None, weak_reason: str | None, key: str
+                        ) -> CredentialRecord:
         """Keep ``new_secret`` as the pending password; the current one stays in force."""
         self._vault.set_pending(key, new_secret)
         try:
             with self._sf.begin() as session:
                 held = self._record_rotation(  # noqa: F841 (held until the commit)
-                    session,
-                    actor,
-                    credential_id,
-                    version_id,
-                    rotate_by=rotate_by,
-                    reason=reason,
-                    weak=weak,
-                    weak_reason=weak_reason,
-                    pending=True,
-                )
+                    session, actor, credential_id, version_id, rotate_by=rotate_by,
+                    reason=reason, weak=weak, weak_reason=weak_reason, pending=True)
         except BaseException as exc:
             self._drop_pending(key)
             if isinstance(exc, StaleDataError):
@@ -464,19 +332,9 @@ class CredentialService:
             raise
         return self.get(credential_id)
 
-    def _record_rotation(
-        self,
-        session: Session,
-        actor: Actor,
-        credential_id: int,
-        version_id: int,
-        *,
-        rotate_by: date | None,
-        reason: str | None,
-        weak: Strength | None,
-        weak_reason: str | None,
-        pending: bool,
-    ) -> Credential:
+    def _record_rotation(self, session: Session, actor: Actor, credential_id: int, version_id: int, *,
+                         rotate_by: date | None, reason: str | None, weak: Strength | None,
+                         weak_reason: str | None, pending: bool) -> Credential:
         """The database side of a rotation: dates, the rotation row and its audit entries.
 
         The caller holds on to the returned row until the commit, so a change made
@@ -485,23 +343,12 @@ class CredentialService:
         now = session_clock(session).now()
         credential.rotated_at, credential.rotated_by = now, actor.staff_id
         credential.rotate_by = rotate_by or self.default_rotate_by()
-        session.add(
-            CredentialRotation(
-                credential_id=credential.id,
-                at=now,
-                by_staff_id=actor.staff_id,
-                status="pending" if pending else "done",
-            )
-        )
+        session.add(CredentialRotation(credential_id=credential.id, at=now, by_staff_id=actor.staff_id,
+                                       status="pending" if pending else "done"))
         session.flush()
-        audit.record(
-            session,
-            actor=actor.username,
-            action="credential.rotate",
-            subject=credential_subject(credential.account_id, credential.id),
-            reason=reason,
-            details={**_meta(credential), "pending": pending},
-        )
+        audit.record(session, actor=actor.username, action="credential.rotate",
+                     subject=credential_subject(credential.account_id, credential.id),
+                     reason=reason, details={**_meta(credential), "pending": pending})
         if weak is not None:
             _audit_override(session, actor, credential, weak, weak_reason)
         return credential
@@ -542,13 +389,10 @@ class CredentialService:
                 rotation.status, rotation.confirmed_at = "done", session_clock(session).now()
                 rotation.confirmed_by = actor.staff_id
                 credential = self._load(session, rotation.credential_id)
-                audit.record(
-                    session,
-                    actor=actor.username,
-                    action="credential.confirm_rotation",
-                    subject=credential_subject(credential.account_id, credential.id),
-                    details={"login_name": credential.login_name, "rotation": rotation.id},
-                )
+                audit.record(session, actor=actor.username, action="credential.confirm_rotation",
+                             subject=credential_subject(credential.account_id, credential.id),
+                             details={"login_name": credential.login_name,
+                                      "rotation": rotation.id})
                 credential_id = credential.id
                 if new_secret is not None:
                     swapped.append(self._current(key))
@@ -557,12 +401,9 @@ class CredentialService:
             if not swapped:
                 raise
             error = self._put_back(
-                key,
-                swapped[0],
-                exc,
-                f"Confirming the new password of {label} failed",
-                "it may now hold the new password although the rotation is still pending: confirm it again",
-            )
+                key, swapped[0], exc, f"Confirming the new password of {label} failed",
+                "it may now hold the new password although the rotation is still pending: "
+                "confirm it again")
             if error is exc:
                 raise
             raise error from None
@@ -570,27 +411,22 @@ class CredentialService:
             self._drop_pending(key)
         return next(r for r in self.rotations(credential_id) if r.id == rotation_id)
 
-    def cancel_rotation(self, actor: Actor, rotation_id: int, *, reason: str | None = None) -> RotationRecord:
+    def cancel_rotation(self, actor: Actor, rotation_id: int, *, reason: str | None = None
+                        ) -> RotationRecord:
         """The platform was not changed: discard the pending password; the current stays."""
         key, label = self._rotation_target(actor, rotation_id, "cancel a rotation")
         if self._vault.get_pending(key) is None:
-            raise InputError(
-                f"the new password of {label} is already in force (a handover "
-                "sets it at once), so this rotation cannot be cancelled: change "
-                "the platform, then confirm it"
-            )
+            raise InputError(f"the new password of {label} is already in force (a handover "
+                             "sets it at once), so this rotation cannot be cancelled: change "
+                             "the platform, then confirm it")
         with self._sf.begin() as session:
             rotation = self._pending_rotation(session, rotation_id)
             rotation.status = "cancelled"
             credential = self._load(session, rotation.credential_id)
-            audit.record(
-                session,
-                actor=actor.username,
-                action="credential.cancel_rotation",
-                subject=credential_subject(credential.account_id, credential.id),
-                reason=reason,
-                details={"login_name": credential.login_name, "rotation": rotation.id},
-            )
+            audit.record(session, actor=actor.username, action="credential.cancel_rotation",
+                         subject=credential_subject(credential.account_id, credential.id),
+                         reason=reason, details={"login_name": credential.login_name,
+                                                 "rotation": rotation.id})
             credential_id = credential.id
         self._drop_pending(key)
         return next(r for r in self.rotations(credential_id) if r.id == rotation_id)
@@ -609,13 +445,11 @@ class CredentialService:
         try:
             self._vault.discard_pending(key)
         except SmmodError:
-            log.warning(
-                "could not remove the pending keyring item of credential %s; it is "
-                "not in force: remove it with the system's keyring manager",
-                key,
-            )
+            log.warning("could not remove the pending keyring item of credential %s; it is "
+                        "not in force: remove it with the system's keyring manager", key)
 
-    def delete(self, actor: Actor, credential_id: int, version_id: int, *, reason: str | None = None) -> None:
+    def delete(self, actor: Actor, credential_id: int, version_id: int, *,
+               reason: str | None = None) -> None:
         """Remove the keyring item, then the metadata; if the keyring refuses, keep both.
 
         If the database then fails (the commit itself), the secret is put back, so the
@@ -641,46 +475,35 @@ class CredentialService:
                 subject = credential_subject(credential.account_id, credential.id)
                 session.delete(credential)
                 session.flush()
-                audit.record(
-                    session,
-                    actor=actor.username,
-                    action="credential.delete",
-                    subject=subject,
-                    reason=reason,
-                    details={**meta, "keyring_item": keyring_item},
-                )
+                audit.record(session, actor=actor.username, action="credential.delete",
+                             subject=subject, reason=reason,
+                             details={**meta, "keyring_item": keyring_item})
         except BaseException as exc:
-            error: BaseException = (
-                ConflictError(CHANGED_ELSEWHERE) if isinstance(exc, StaleDataError) else exc
-            )
+            error: BaseException = (ConflictError(CHANGED_ELSEWHERE)
+                                    if isinstance(exc, StaleDataError) else exc)
             if removed:
                 key, previous, label = removed[0]
                 error = self._put_back(
-                    key,
-                    previous,
-                    error,
-                    f"Deleting the credential {label} failed",
+                    key, previous, error, f"Deleting the credential {label} failed",
                     "smmod still lists the credential but the keyring no longer holds its "
-                    "password: store it again by rotating it, or delete the credential",
-                )
+                    "password: store it again by rotating it, or delete the credential")
             if error is exc:
                 raise
             raise error from None
         self._drop_pending(key)
 
     # -- helpers ---------------------------------------------------------------------
-    def _check_fields(self, login_name: str, note: str, kind: str, rotate_by: date | None) -> tuple[str, str]:
+    def _check_fields(self, login_name: str, note: str, kind: str, rotate_by: date | None
+                      ) -> tuple[str, str]:
         login_name, note = (login_name or "").strip(), (note or "").strip()
         if not login_name or len(login_name) > MAX_LOGIN or not login_name.isprintable():
-            raise InputError(
-                f"a login name (printable, at most {MAX_LOGIN} characters) is required", field="login_name"
-            )
+            raise InputError(f"a login name (printable, at most {MAX_LOGIN} characters) is "
+                             "required", field="login_name")
         if len(note) > MAX_NOTE:
             raise InputError(f"the note is longer than {MAX_NOTE} characters", field="note")
         if kind not in CREDENTIAL_KINDS:
-            raise InputError(
-                f"'{kind}' is not a kind of credential; choose {' or '.join(CREDENTIAL_KINDS)}", field="kind"
-            )
+            raise InputError(f"'{kind}' is not a kind of credential; choose "
+                             f"{' or '.join(CREDENTIAL_KINDS)}", field="kind")
         if rotate_by is not None and rotate_by <= self._today():
             raise InputError("the rotate-by date must be in the future", field="rotate_by")
         return login_name, note
@@ -690,14 +513,12 @@ class CredentialService:
         """Check the staff register now, not the roles read at start-up: access ends at once."""
         staff = session.get(Staff, actor.staff_id) if actor.staff_id is not None else None
         if staff is None or not staff.active or "administrator" not in staff.role_names:
-            raise PolicyError(
-                "R5",
-                f"only administrators store and use account passwords, "
-                f"so you cannot {doing}. Ask an administrator.",
-            )
+            raise PolicyError("R5", f"only administrators store and use account passwords, "
+                                    f"so you cannot {doing}. Ask an administrator.")
 
     @staticmethod
-    def _load(session: Session, credential_id: int, version_id: int | None = None) -> Credential:
+    def _load(session: Session, credential_id: int, version_id: int | None = None
+              ) -> Credential:
         credential = session.get(Credential, credential_id)
         if credential is None:
             raise NotFound(f"no credential with id {credential_id}")
@@ -708,19 +529,15 @@ class CredentialService:
     @staticmethod
     def _names(session: Session) -> _Names:
         staff = {row.id: row.name for row in session.execute(select(Staff.id, Staff.name))}
-        accounts = {
-            a.id: (f"{a.handle} ({a.platform})", a.status)
-            for a in session.execute(select(Account.id, Account.handle, Account.platform, Account.status))
-        }
+        accounts = {a.id: (f"{a.handle} ({a.platform})", a.status) for a in
+                    session.execute(select(Account.id, Account.handle, Account.platform,
+                                           Account.status))}
         return _Names(staff, accounts)
 
     @staticmethod
     def _pending_ids(session: Session) -> set[int]:
-        return set(
-            session.execute(
-                select(CredentialRotation.credential_id).where(CredentialRotation.status == "pending")
-            ).scalars()
-        )
+        return set(session.execute(select(CredentialRotation.credential_id)
+                                   .where(CredentialRotation.status == "pending")).scalars())
 
     def _record(self, c: Credential, names: _Names, pending: set[int]) -> CredentialRecord:
         label, status = names.accounts.get(c.account_id, (f"account #{c.account_id}", ""))
@@ -731,32 +548,17 @@ class CredentialService:
             days = (c.rotate_by - self._today()).days
             state = "expired" if days < 0 else "due" if days <= REMIND_WITHIN_DAYS else "ok"
         return CredentialRecord(
-            c.id,
-            c.account_id,
-            label,
-            c.login_name,
-            c.kind,
-            c.note,
-            c.keyring_key,
-            c.created_at,
-            names.staff.get(c.created_by or -1),
-            c.rotated_at,
-            names.staff.get(c.rotated_by or -1),
-            c.rotate_by,
-            state,
-            c.id in pending,
-            c.version_id,
-        )
+            c.id, c.account_id, label, c.login_name, c.kind, c.note, c.keyring_key,
+            c.created_at, names.staff.get(c.created_by or -1), c.rotated_at,
+            names.staff.get(c.rotated_by or -1), c.rotate_by, state, c.id in pending,
+            c.version_id)
 
     @staticmethod
     def _label(session: Session, credential: Credential) -> str:
         """How people know the credential: "login on @handle (platform)"."""
         account = session.get(Account, credential.account_id)
-        where = (
-            f"{account.handle} ({account.platform})"
-            if account is not None
-            else f"account #{credential.account_id}"
-        )
+        where = (f"{account.handle} ({account.platform})" if account is not None
+                 else f"account #{credential.account_id}")
         return f"{credential.login_name} on {where}"
 
     def _current(self, key: str) -> str | None:
@@ -765,9 +567,8 @@ class CredentialService:
         except NotFound:
             return None
 
-    def _put_back(
-        self, key: str, previous: str | None, error: BaseException, failed: str, consequence: str
-    ) -> BaseException:
+    def _put_back(self, key: str, previous: str | None, error: BaseException, failed: str,
+                  consequence: str) -> BaseException:
         """After a failure, make ``previous`` the secret in force for ``key`` again.
 
         Returns the error to raise: ``error`` when the keyring is as it was, otherwise a
@@ -785,24 +586,22 @@ class CredentialService:
                 self._vault.set_secret(key, previous)
             return error
         except Exception as exc:
-            log.error("could not put back the previous secret of credential %s (%s)", key, type(exc).__name__)
+            log.error("could not put back the previous secret of credential %s (%s)", key,
+                      type(exc).__name__)
         if not isinstance(error, SmmodError):  # a bug: its traceback belongs in the log
             log.error("%s", failed, exc_info=error)
-        why = str(error) if isinstance(error, SmmodError) else f"an unexpected error ({type(error).__name__})"
+        why = (str(error) if isinstance(error, SmmodError)
+               else f"an unexpected error ({type(error).__name__})")
         return VaultError(
             f"{failed} and nothing was saved in the database, but the keyring refused to "
-            f"put back the password it held before: {consequence}. Why it failed: {why}"
-        )
+            f"put back the password it held before: {consequence}. Why it failed: {why}")
 
     def _forget(self, key: str) -> None:
         try:
             self._vault.delete_secret(key)
         except SmmodError:
-            log.warning(
-                "could not remove the keyring item of a credential that was not "
-                "saved (%s); remove it with the system's keyring manager",
-                key,
-            )
+            log.warning("could not remove the keyring item of a credential that was not "
+                        "saved (%s); remove it with the system's keyring manager", key)
 
     def _discard(self, staged: StagedWrite) -> None:
         try:
@@ -811,7 +610,8 @@ class CredentialService:
             log.warning("could not remove a staged keyring item; it holds no secret in force")
 
 
-def _strength_override(secret: str, weak_reason: str | None, hints: tuple[str, ...]) -> Strength | None:
+def _strength_override(secret: str, weak_reason: str | None, hints: tuple[str, ...]
+                       ) -> Strength | None:
     """None for a strong secret; its ``Strength`` when weak but overridden; else refused."""
     from smmod.accounts.strength import check
 
@@ -819,28 +619,17 @@ def _strength_override(secret: str, weak_reason: str | None, hints: tuple[str, .
     return None if strength.strong else strength
 
 
-def _audit_override(
-    session: Session, actor: Actor, credential: Credential, strength: Strength, reason: str | None
-) -> None:
+def _audit_override(session: Session, actor: Actor, credential: Credential,
+                    strength: Strength, reason: str | None) -> None:
     """An administrator kept a weak password: who, which credential, the score and why."""
-    audit.record(
-        session,
-        actor=actor.username,
-        action="credential.weak_override",
-        subject=credential_subject(credential.account_id, credential.id),
-        reason=(reason or "").strip(),
-        details={
-            "login_name": credential.login_name,
-            "strength_score": strength.score,
-            "required_score": MIN_SCORE,
-        },
-    )
+    audit.record(session, actor=actor.username, action="credential.weak_override",
+                 subject=credential_subject(credential.account_id, credential.id),
+                 reason=(reason or "").strip(),
+                 details={"login_name": credential.login_name, "strength_score": strength.score,
+                          "required_score": MIN_SCORE})
 
 
 def _meta(credential: Credential) -> dict[str, str | None]:
-    return {
-        "login_name": credential.login_name,
-        "kind": credential.kind,
-        "note": credential.note,
-        "rotate_by": credential.rotate_by.isoformat() if credential.rotate_by else None,
-    }
+    return {"login_name": credential.login_name, "kind": credential.kind,
+            "note": credential.note,
+            "rotate_by": credential.rotate_by.isoformat() if credential.rotate_by else None}

@@ -22,64 +22,44 @@ def validate(data: AccountInput, judge: Judge) -> AccountInput:
     """The input tidied (trimmed, people de-duplicated), or an InputError naming the field."""
     platform = data.platform.strip().lower()
     if platform not in PLATFORMS:
-        raise InputError(
-            f"'{data.platform}' is not a platform smmod knows; choose one of: {', '.join(PLATFORMS)}",
-            field="platform",
-        )
+        raise InputError(f"'{data.platform}' is not a platform smmod knows; choose one of: "
+                         f"{', '.join(PLATFORMS)}", field="platform")
     handle = data.handle.strip()
     if not handle:
         raise InputError("the account's handle or page name is required", field="handle")
     if len(handle) > MAX_HANDLE or not handle.isprintable():
-        raise InputError(
-            f"the handle must be printable text of at most {MAX_HANDLE} characters", field="handle"
-        )
+        raise InputError(f"the handle must be printable text of at most {MAX_HANDLE} "
+                         "characters", field="handle")
     url = data.url.strip()
-    if url and (
-        not url.lower().startswith(("https://", "http://"))
-        or len(url) > MAX_URL
-        or any(c.isspace() for c in url)
-    ):
-        raise InputError(
-            f"the address must be a web address starting https:// (at most {MAX_URL} characters, no spaces)",
-            field="url",
-        )
+    if url and (not url.lower().startswith(("https://", "http://")) or len(url) > MAX_URL
+                or any(c.isspace() for c in url)):
+        raise InputError("the address must be a web address starting https:// "
+                         f"(at most {MAX_URL} characters, no spaces)", field="url")
     visibility = data.visibility.strip().lower() if data.visibility else None
     if visibility is not None and visibility not in VISIBILITIES:
         raise InputError(f"'{data.visibility}' is neither open nor private", field="visibility")
-    for role, ids in (
-        ("lead", [data.lead] if data.lead is not None else []),
-        ("runners", data.runners),
-        ("administrators", data.administrators),
-    ):
+    for role, ids in (("lead", [data.lead] if data.lead is not None else []),
+                      ("runners", data.runners), ("administrators", data.administrators)):
         for staff_id in ids:
             if staff_id not in judge.staff:
                 raise InputError(f"no staff member with id {staff_id}", field=role)
     runners = tuple(i for i in dict.fromkeys(data.runners) if i != data.lead)
-    return replace(
-        data,
-        platform=platform,
-        handle=handle,
-        url=url,
-        aim=data.aim.strip(),
-        audience=data.audience.strip(),
-        promotion=data.promotion.strip(),
-        visibility=visibility,
-        runners=runners,
-        administrators=tuple(dict.fromkeys(data.administrators)),
-    )
+    return replace(data, platform=platform, handle=handle, url=url, aim=data.aim.strip(),
+                   audience=data.audience.strip(), promotion=data.promotion.strip(),
+                   visibility=visibility, runners=runners,
+                   administrators=tuple(dict.fromkeys(data.administrators)))
 
 
-def refuse_duplicate(session: Session, platform: str, handle: str, ignore_id: int | None = None) -> None:
+def refuse_duplicate(session: Session, platform: str, handle: str,
+                     ignore_id: int | None = None) -> None:
     stmt = select(Account.id, Account.status).where(
-        Account.platform == platform, func.lower(Account.handle) == handle.strip().lower()
-    )
+        Account.platform == platform, func.lower(Account.handle) == handle.strip().lower())
     if ignore_id is not None:
         stmt = stmt.where(Account.id != ignore_id)
     clash = session.execute(stmt).first()
     if clash:
-        raise InputError(
-            f"{handle} on {platform} is already in the register ({clash.status})", field="handle"
-        )
+        raise InputError(f"{handle} on {platform} is already in the register "
+                         f"({clash.status})", field="handle")
 
 
 def apply_input(account: Account, data: AccountInput, today: date) -> None:
@@ -119,7 +99,6 @@ def apply_input(account: Account, data: AccountInput, today: date) -> None:
 
 def details(data: AccountInput, judge: Judge) -> dict[str, Any]:
     """The input as the audit trail records it: usernames, not ids."""
-
     def user(staff_id: int | None) -> str | None:
         if staff_id is None:
             return None
@@ -127,14 +106,9 @@ def details(data: AccountInput, judge: Judge) -> dict[str, Any]:
         return staff.username if staff else f"#{staff_id}"
 
     return {
-        "platform": data.platform,
-        "handle": data.handle,
-        "url": data.url,
-        "aim": data.aim,
-        "audience": data.audience,
-        "promotion": data.promotion,
-        "visibility": data.visibility,
-        "lead": user(data.lead),
+        "platform": data.platform, "handle": data.handle, "url": data.url,
+        "aim": data.aim, "audience": data.audience, "promotion": data.promotion,
+        "visibility": data.visibility, "lead": user(data.lead),
         "runners": [user(i) for i in data.runners],
         "administrators": [user(i) for i in data.administrators],
         "review_on": data.review_on.isoformat() if data.review_on else None,

@@ -30,11 +30,9 @@ from smmod.store.engine import SessionFactory
 from smmod.store.models import Account, Staff
 from smmod.tabular import check_mapping, parse_date, read_table, suggest_mapping
 
-ACCEPT_HINT = (
-    "If the account really runs like this today, register it accepting the "
-    "problems (--accept-problems on the command line); it will show as at risk "
-    "until they are fixed."
-)
+ACCEPT_HINT = ("If the account really runs like this today, register it accepting the "
+               "problems (--accept-problems on the command line); it will show as at risk "
+               "until they are fixed.")
 
 IMPORT_REQUIRED = ("platform", "handle", "lead", "runners")
 IMPORT_ALIASES: dict[str, Sequence[str]] = {
@@ -61,10 +59,8 @@ def staff_ids(session_factory: SessionFactory, usernames: Sequence[str]) -> dict
         found = _username_index(session)
     missing = [u for u in usernames if u.strip().lower() not in found]
     if missing:
-        raise InputError(
-            f"not in the staff register: {', '.join(missing)} (add them with 'smmod staff add' first)",
-            field="username",
-        )
+        raise InputError(f"not in the staff register: {', '.join(missing)} (add them with "
+                         "'smmod staff add' first)", field="username")
     return {u: found[u.strip().lower()] for u in usernames}
 
 
@@ -73,15 +69,9 @@ def _username_index(session: Session) -> dict[str, int]:
     return {name: staff_id for name, staff_id in rows}
 
 
-def register(
-    session_factory: SessionFactory,
-    judge_for: Callable[[Session], Judge],
-    actor: Actor,
-    data: AccountInput,
-    *,
-    attestation: str,
-    accept_problems: bool,
-) -> AccountRecord:
+def register(session_factory: SessionFactory, judge_for: Callable[[Session], Judge],
+             actor: Actor, data: AccountInput, *, attestation: str,
+             accept_problems: bool) -> AccountRecord:
     require(actor, "slt", "administrator", doing="register an existing account")
     with session_factory.begin() as session:
         judge = judge_for(session)
@@ -98,22 +88,10 @@ def _problems(judge: Judge, data: AccountInput) -> list[Problem]:
     return people_problems(judge.people_for(data.lead, data.runners, data.administrators))
 
 
-def _insert(
-    session: Session,
-    judge: Judge,
-    actor: Actor,
-    data: AccountInput,
-    attestation: str,
-    accepted: list[Problem],
-    source: str | None = None,
-) -> Account:
-    account = Account(
-        status="active",
-        created_by=actor.staff_id,
-        attested_by=actor.staff_id,
-        attested_at=session_clock(session).now(),
-        attestation=attestation.strip() or None,
-    )
+def _insert(session: Session, judge: Judge, actor: Actor, data: AccountInput,
+            attestation: str, accepted: list[Problem], source: str | None = None) -> Account:
+    account = Account(status="active", created_by=actor.staff_id, attested_by=actor.staff_id,
+                      attested_at=session_clock(session).now(), attestation=attestation.strip() or None)
     if data.review_on is None:
         data = replace(data, review_on=judge.today + timedelta(days=REVIEW_AFTER_DAYS))
     apply_input(account, data, judge.today)
@@ -124,25 +102,14 @@ def _insert(
     entry["accepted_problems"] = [str(p) for p in accepted]
     if source:
         entry["source"] = source
-    audit.record(
-        session,
-        actor=actor.username,
-        action="account.register_existing",
-        subject=f"account:{account.id}",
-        details=entry,
-    )
+    audit.record(session, actor=actor.username, action="account.register_existing",
+                 subject=f"account:{account.id}", details=entry)
     return account
 
 
-def import_csv(
-    session_factory: SessionFactory,
-    judge_for: Callable[[Session], Judge],
-    actor: Actor,
-    path: Path,
-    mapping: dict[str, str] | None,
-    *,
-    accept_problems: bool,
-) -> list[AccountRecord]:
+def import_csv(session_factory: SessionFactory, judge_for: Callable[[Session], Judge],
+               actor: Actor, path: Path, mapping: dict[str, str] | None, *,
+               accept_problems: bool) -> list[AccountRecord]:
     require(actor, "slt", "administrator", doing="import accounts")
     table = read_table(path)
     mapping = mapping or suggest_mapping(table.headers, IMPORT_ALIASES)
@@ -160,13 +127,9 @@ def import_csv(
             data, attestation = parsed
             key = (data.platform, data.handle.lower())
             if key in seen:
-                problems.append(
-                    RowProblem(
-                        number,
-                        mapping["handle"],
-                        f"{data.handle} on {data.platform} is also on row {seen[key]}",
-                    )
-                )
+                problems.append(RowProblem(number, mapping["handle"],
+                                           f"{data.handle} on {data.platform} is also on "
+                                           f"row {seen[key]}"))
                 continue
             seen[key] = number
             try:
@@ -182,33 +145,20 @@ def import_csv(
         if problems:
             problems.sort(key=lambda p: p.row)
             rows_bad = {p.row for p in problems}
-            raise ImportRejected(str(path), problems, valid_rows=len(table.rows) - len(rows_bad))
-        created = [
-            _insert(session, judge, actor, data, attestation, accepted, source=f"{path.name} row {number}")
-            for number, data, attestation, accepted in good
-        ]
-        audit.record(
-            session,
-            actor=actor.username,
-            action="account.import",
-            subject="accounts",
-            details={
-                "file": path.name,
-                "rows": len(created),
-                "accounts": [f"{a.platform}:{a.handle}" for a in created],
-            },
-        )
+            raise ImportRejected(str(path), problems,
+                                 valid_rows=len(table.rows) - len(rows_bad))
+        created = [_insert(session, judge, actor, data, attestation, accepted,
+                           source=f"{path.name} row {number}")
+                   for number, data, attestation, accepted in good]
+        audit.record(session, actor=actor.username, action="account.import",
+                     subject="accounts", details={
+                         "file": path.name, "rows": len(created),
+                         "accounts": [f"{a.platform}:{a.handle}" for a in created]})
         return [judge.record(a) for a in created]
 
 
-def _row(
-    row: dict[str, str],
-    mapping: dict[str, str],
-    number: int,
-    users: dict[str, int],
-    judge: Judge,
-    problems: list[RowProblem],
-) -> tuple[AccountInput, str] | None:
+def _row(row: dict[str, str], mapping: dict[str, str], number: int, users: dict[str, int],
+         judge: Judge, problems: list[RowProblem]) -> tuple[AccountInput, str] | None:
     def value(field: str) -> str:
         column = mapping.get(field)
         return row.get(column, "").strip() if column else ""
@@ -221,7 +171,8 @@ def _row(
             if name.lower().lstrip("@") in users:
                 ids.append(users[name.lower().lstrip("@")])
             else:
-                problems.append(RowProblem(number, mapping[field], f"'{name}' is not in the staff register"))
+                problems.append(RowProblem(number, mapping[field],
+                                           f"'{name}' is not in the staff register"))
         return tuple(ids)
 
     lead = people("lead")
@@ -240,26 +191,13 @@ def _row(
     if value("visibility"):
         visibility = _VISIBILITY_WORDS.get(value("visibility").lower())
         if visibility is None:
-            problems.append(
-                RowProblem(
-                    number, mapping["visibility"], f"'{value('visibility')}' is neither open nor private"
-                )
-            )
+            problems.append(RowProblem(number, mapping["visibility"],
+                                       f"'{value('visibility')}' is neither open nor private"))
     if len(problems) > before:
         return None
-    data = AccountInput(
-        value("platform"),
-        value("handle"),
-        value("url"),
-        value("aim"),
-        value("audience"),
-        value("promotion"),
-        visibility,
-        lead[0] if lead else None,
-        runners,
-        admins,
-        review_on,
-    )
+    data = AccountInput(value("platform"), value("handle"), value("url"), value("aim"),
+                        value("audience"), value("promotion"), visibility,
+                        lead[0] if lead else None, runners, admins, review_on)
     try:
         data = validate(data, judge)
     except InputError as exc:

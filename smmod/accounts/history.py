@@ -46,8 +46,5 @@ def account_history(session_factory: SessionFactory, subject: str) -> list[Histo
     only the account itself and its own credentials ("account:1/credential:…").
     """
     entries = audit.history(session_factory, subject)
-    return [
-        HistoryEntry(e.at, e.actor, e.action, _summary(e.action, e.details), e.reason)
-        for e in entries
-        if e.subject == subject or e.subject.startswith(subject + "/")
-    ]
+    return [HistoryEntry(e.at, e.actor, e.action, _summary(e.action, e.details), e.reason)
+            for e in entries if e.subject == subject or e.subject.startswith(subject + "/")]

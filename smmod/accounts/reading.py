@@ -36,9 +36,8 @@ class Judge:
     expiry_months: int
 
     @classmethod
-    def load(
-        cls, session: Session, today: date, expiry_months: int, ids: Iterable[int] | None = None
-    ) -> Judge:
+    def load(cls, session: Session, today: date, expiry_months: int,
+             ids: Iterable[int] | None = None) -> Judge:
         stmt = select(Staff)
         if ids is not None:
             stmt = stmt.where(Staff.id.in_(set(ids)))
@@ -54,25 +53,15 @@ class Judge:
     def person(self, staff_id: int, role: str, from_on: date | None = None) -> Person:
         staff = self.staff[staff_id]
         return Person(
-            staff.id,
-            staff.name,
-            staff.username,
-            role,
-            eligibility(
-                active=staff.active,
-                policy_read_on=staff.policy_read_on,
-                trained_on=staff.trained_on,
-                leaving_on=staff.leaving_on,
-                today=self.today,
-                expiry_months=self.expiry_months,
-            ),
-            is_staff_member(staff.role_names),
-            from_on,
+            staff.id, staff.name, staff.username, role,
+            eligibility(active=staff.active, policy_read_on=staff.policy_read_on,
+                        trained_on=staff.trained_on, leaving_on=staff.leaving_on,
+                        today=self.today, expiry_months=self.expiry_months),
+            is_staff_member(staff.role_names), from_on,
         )
 
-    def people_for(
-        self, lead: int | None, runners: Sequence[int], administrators: Sequence[int]
-    ) -> tuple[Person, ...]:
+    def people_for(self, lead: int | None, runners: Sequence[int],
+                   administrators: Sequence[int]) -> tuple[Person, ...]:
         """People as an input names them: the lead, runners (not repeating the lead), admins."""
         out: list[Person] = []
         if lead is not None:
@@ -90,14 +79,9 @@ class Judge:
         staff = self.staff.get(role.staff_id)
         if role.to_on is None or staff is None or (staff.active and staff.leaving_on is None):
             return False
-        return eligibility(
-            active=True,
-            policy_read_on=staff.policy_read_on,
-            trained_on=staff.trained_on,
-            leaving_on=None,
-            today=self.today,
-            expiry_months=self.expiry_months,
-        ).eligible
+        return eligibility(active=True, policy_read_on=staff.policy_read_on,
+                           trained_on=staff.trained_on, leaving_on=None, today=self.today,
+                           expiry_months=self.expiry_months).eligible
 
     def handover_note(self, roles: Sequence[AccountRole], people: Sequence[Person]) -> str:
         """What is planned, e.g. "handover to Sam Green on 19 Dec 2026"."""
@@ -106,14 +90,8 @@ class Judge:
             if not self.planned_exit(role):
                 continue
             assert role.to_on is not None
-            takers = [
-                p
-                for p in people
-                if p.role == role.role
-                and p.staff_id != role.staff_id
-                and p.from_on is not None
-                and p.from_on > self.today
-            ]
+            takers = [p for p in people if p.role == role.role and p.staff_id != role.staff_id
+                      and p.from_on is not None and p.from_on > self.today]
             if takers:
                 for day in sorted({p.from_on for p in takers if p.from_on is not None}):
                     names = " and ".join(p.name for p in takers if p.from_on == day)
@@ -124,10 +102,8 @@ class Judge:
         return "; ".join(notes)
 
     def record(self, account: Account) -> AccountRecord:
-        roles = sorted(
-            (r for r in account.roles if is_current(r, self.today)),
-            key=lambda r: (ROLE_ORDER.get(r.role, 9), r.id or 0),
-        )
+        roles = sorted((r for r in account.roles if is_current(r, self.today)),
+                       key=lambda r: (ROLE_ORDER.get(r.role, 9), r.id or 0))
         people = tuple(self.person(r.staff_id, r.role, r.from_on) for r in roles)
         # The rules judge the account as it will be once planned departures take effect:
         # a lead leaving on a set date with a successor named is a handover, not a risk.
@@ -135,63 +111,45 @@ class Judge:
         staying = [p for p in people if (p.staff_id, p.role) not in leaving]
         visibility = account.visibility
         problems = business_case_problems(
-            account.aim,
-            account.audience,
-            account.promotion,
-            visibility,
-            any(p.role == "lead" for p in staying),
-        )
+            account.aim, account.audience, account.promotion, visibility,
+            any(p.role == "lead" for p in staying))
         rule_problems = people_problems(staying)
         live = account.status in LIVE_STATUSES
         problems += rule_problems
         if account.status == "closed":  # nothing left to fix on a closed account
             problems = rule_problems = []
         return AccountRecord(
-            id=account.id,
-            platform=account.platform,
-            handle=account.handle,
-            url=account.url,
-            status=account.status,
-            aim=account.aim,
-            audience=account.audience,
-            promotion=account.promotion,
-            visibility=visibility,
-            review_on=account.review_on,
-            people=people,
-            problems=tuple(problems),
+            id=account.id, platform=account.platform, handle=account.handle, url=account.url,
+            status=account.status, aim=account.aim, audience=account.audience,
+            promotion=account.promotion, visibility=visibility, review_on=account.review_on,
+            people=people, problems=tuple(problems),
             at_risk=live and bool(rule_problems),
             handover_note=self.handover_note(roles, people) if live else "",
-            review_overdue=live and account.review_on is not None and account.review_on < self.today,
-            version_id=account.version_id,
-            created_at=account.created_at,
-            created_by=self.name(account.created_by),
-            created_by_id=account.created_by,
-            submitted_by=self.name(account.submitted_by),
-            submitted_by_id=account.submitted_by,
-            submitted_at=account.submitted_at,
-            decided_by=self.name(account.decided_by),
-            decided_at=account.decided_at,
-            decision_reason=account.decision_reason,
-            activated_by=self.name(account.activated_by),
-            activated_at=account.activated_at,
+            review_overdue=live and account.review_on is not None
+            and account.review_on < self.today,
+            version_id=account.version_id, created_at=account.created_at,
+            created_by=self.name(account.created_by), created_by_id=account.created_by,
+            submitted_by=self.name(account.submitted_by), submitted_by_id=account.submitted_by,
+            submitted_at=account.submitted_at, decided_by=self.name(account.decided_by),
+            decided_at=account.decided_at, decision_reason=account.decision_reason,
+            activated_by=self.name(account.activated_by), activated_at=account.activated_at,
             platform_created_on=account.platform_created_on,
-            attested_by=self.name(account.attested_by),
-            attested_at=account.attested_at,
-            attestation=account.attestation,
-            closed_by=self.name(account.closed_by),
-            closed_at=account.closed_at,
-            closed_reason=account.closed_reason,
+            attested_by=self.name(account.attested_by), attested_at=account.attested_at,
+            attestation=account.attestation, closed_by=self.name(account.closed_by),
+            closed_at=account.closed_at, closed_reason=account.closed_reason,
         )
 
 
 def load_accounts(session: Session, *, ids: Iterable[int] | None = None) -> list[Account]:
-    stmt = select(Account).options(selectinload(Account.roles)).order_by(Account.platform, Account.handle)
+    stmt = (select(Account).options(selectinload(Account.roles))
+            .order_by(Account.platform, Account.handle))
     if ids is not None:
         stmt = stmt.where(Account.id.in_(set(ids)))
     return list(session.execute(stmt).scalars())
 
 
-def judge_factory(today: Callable[[], date], expiry_months: Callable[[], int]) -> Callable[[Session], Judge]:
+def judge_factory(today: Callable[[], date], expiry_months: Callable[[], int]
+                  ) -> Callable[[Session], Judge]:
     def make(session: Session) -> Judge:
         return Judge.load(session, today(), expiry_months())
 

@@ -77,13 +77,9 @@ class Person:
     from_on: date | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "username": self.username,
-            "name": self.name,
-            "role": self.role,
-            "eligible": self.eligibility.eligible,
-            "ineligible_because": list(self.eligibility.reasons),
-        }
+        return {"username": self.username, "name": self.name, "role": self.role,
+                "eligible": self.eligibility.eligible,
+                "ineligible_because": list(self.eligibility.reasons)}
 
 
 @dataclass(frozen=True)
@@ -151,51 +147,34 @@ class AccountRecord:
     def as_input(self) -> AccountInput:
         lead = self.lead
         return AccountInput(
-            self.platform,
-            self.handle,
-            self.url,
-            self.aim,
-            self.audience,
-            self.promotion,
-            self.visibility,
-            lead.staff_id if lead else None,
+            self.platform, self.handle, self.url, self.aim, self.audience, self.promotion,
+            self.visibility, lead.staff_id if lead else None,
             tuple(p.staff_id for p in self.runners),
-            tuple(p.staff_id for p in self.administrators),
-            self.review_on,
+            tuple(p.staff_id for p in self.administrators), self.review_on,
         )
 
     def to_dict(self) -> dict[str, Any]:
         lead = self.lead
         return {
-            "id": self.id,
-            "platform": self.platform,
-            "handle": self.handle,
-            "url": self.url,
-            "status": self.status,
-            "visibility": self.visibility,
+            "id": self.id, "platform": self.platform, "handle": self.handle, "url": self.url,
+            "status": self.status, "visibility": self.visibility,
             "lead": lead.username if lead else None,
             "runners": [p.username for p in self.runners],
             "administrators": [p.username for p in self.administrators],
             "people": [p.to_dict() for p in self.people],
-            "review_on": _iso(self.review_on),
-            "review_overdue": self.review_overdue,
-            "at_risk": self.at_risk,
-            "problems": [p.to_dict() for p in self.problems],
+            "review_on": _iso(self.review_on), "review_overdue": self.review_overdue,
+            "at_risk": self.at_risk, "problems": [p.to_dict() for p in self.problems],
             "handover": self.handover_note or None,
-            "business_case": {"aim": self.aim, "audience": self.audience, "promotion": self.promotion},
-            "submitted_by": self.submitted_by,
-            "submitted_at": _iso(self.submitted_at),
-            "decided_by": self.decided_by,
-            "decided_at": _iso(self.decided_at),
+            "business_case": {"aim": self.aim, "audience": self.audience,
+                              "promotion": self.promotion},
+            "submitted_by": self.submitted_by, "submitted_at": _iso(self.submitted_at),
+            "decided_by": self.decided_by, "decided_at": _iso(self.decided_at),
             "decision_reason": self.decision_reason,
-            "activated_by": self.activated_by,
-            "activated_at": _iso(self.activated_at),
+            "activated_by": self.activated_by, "activated_at": _iso(self.activated_at),
             "platform_created_on": _iso(self.platform_created_on),
-            "attested_by": self.attested_by,
-            "attested_at": _iso(self.attested_at),
+            "attested_by": self.attested_by, "attested_at": _iso(self.attested_at),
             "attestation": self.attestation,
-            "closed_by": self.closed_by,
-            "closed_at": _iso(self.closed_at),
+            "closed_by": self.closed_by, "closed_at": _iso(self.closed_at),
             "closed_reason": self.closed_reason,
         }
 
@@ -241,18 +220,11 @@ class CredentialRecord:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "id": self.id,
-            "account_id": self.account_id,
-            "account": self.account_label,
-            "login_name": self.login_name,
-            "kind": self.kind,
-            "note": self.note,
-            "created_at": _iso(self.created_at),
-            "created_by": self.created_by,
-            "rotated_at": _iso(self.rotated_at),
-            "rotated_by": self.rotated_by,
-            "rotate_by": _iso(self.rotate_by),
-            "rotation_state": self.rotation_state,
+            "id": self.id, "account_id": self.account_id, "account": self.account_label,
+            "login_name": self.login_name, "kind": self.kind, "note": self.note,
+            "created_at": _iso(self.created_at), "created_by": self.created_by,
+            "rotated_at": _iso(self.rotated_at), "rotated_by": self.rotated_by,
+            "rotate_by": _iso(self.rotate_by), "rotation_state": self.rotation_state,
             "pending_rotation": self.pending_rotation,
         }
 
@@ -281,12 +253,7 @@ class Reminder:
     message: str
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "credential_id": self.credential_id,
-            "account_id": self.account_id,
-            "account": self.account_label,
-            "login_name": self.login_name,
-            "rotate_by": _iso(self.rotate_by),
-            "state": self.state,
-            "message": self.message,
-        }
+        return {"credential_id": self.credential_id, "account_id": self.account_id,
+                "account": self.account_label, "login_name": self.login_name,
+                "rotate_by": _iso(self.rotate_by), "state": self.state,
+                "message": self.message}

@@ -35,19 +35,12 @@ def is_staff_member(roles: Iterable[str]) -> bool:
     return bool(set(roles) - NON_STAFF_ROLES)
 
 
-def business_case_problems(
-    aim: str, audience: str, promotion: str, visibility: str | None, has_lead: bool
-) -> list[Problem]:
+def business_case_problems(aim: str, audience: str, promotion: str,
+                           visibility: str | None, has_lead: bool) -> list[Problem]:
     """R1: the aim, audience, promotion, who runs it, and open or private."""
-    missing = [
-        name
-        for name, text in (
-            ("the aim", aim),
-            ("the intended audience", audience),
-            ("how it will be promoted", promotion),
-        )
-        if not text.strip()
-    ]
+    missing = [name for name, text in (("the aim", aim), ("the intended audience", audience),
+                                       ("how it will be promoted", promotion))
+               if not text.strip()]
     if not has_lead:
         missing.append("who leads it")
     if visibility not in VISIBILITIES:
@@ -75,23 +68,15 @@ def people_problems(people: Sequence[Person]) -> list[Problem]:
         if volunteers:
             verb = "is a volunteer and does" if len(volunteers) == 1 else "are volunteers and do"
             extra = f" ({', '.join(volunteers)} {verb} not count)"
-        problems.append(
-            Problem(
-                "R2",
-                f"at least {MIN_RUNNERS} staff members must be named to run an account "
-                f"(the lead counts); it has {len(staff)}: {named}{extra}. Name another runner.",
-            )
-        )
+        problems.append(Problem(
+            "R2", f"at least {MIN_RUNNERS} staff members must be named to run an account "
+                  f"(the lead counts); it has {len(staff)}: {named}{extra}. Name another runner."))
     for person in running:
         if not person.eligibility.eligible:
-            problems.append(
-                Problem(
-                    "R4",
-                    f"{person.name} ({person.role}) may not run an account: "
-                    f"{person.eligibility.summary}. Record their policy reading and current "
-                    "training on the Staff page, or name someone else.",
-                )
-            )
+            problems.append(Problem(
+                "R4", f"{person.name} ({person.role}) may not run an account: "
+                      f"{person.eligibility.summary}. Record their policy reading and current "
+                      "training on the Staff page, or name someone else."))
     return problems
 
 

@@ -34,24 +34,21 @@ class Strength:
         parts = [self.warning.rstrip(".")] if self.warning else []
         parts += [s.rstrip(".") for s in self.suggestions]
         why = "; ".join(parts) or "it would be guessed quickly"
-        return (
-            f"this password is too easy to guess (strength {self.score} of 4, at least "
-            f"{MIN_SCORE} needed): {why}"
-        )
+        return (f"this password is too easy to guess (strength {self.score} of 4, at least "
+                f"{MIN_SCORE} needed): {why}")
 
 
 def measure(secret: str, *, hints: tuple[str, ...] = ()) -> Strength:
     """zxcvbn's estimate for ``secret``; ``hints`` (login name, handle) count as guessable."""
-    result = zxcvbn(secret[:MEASURED_CHARS], user_inputs=[h for h in hints if h], max_length=MEASURED_CHARS)
+    result = zxcvbn(secret[:MEASURED_CHARS], user_inputs=[h for h in hints if h],
+                    max_length=MEASURED_CHARS)
     feedback = result.get("feedback") or {}
-    return Strength(
-        int(result["score"]),
-        str(feedback.get("warning") or ""),
-        tuple(str(s) for s in feedback.get("suggestions") or ()),
-    )
+    return Strength(int(result["score"]), str(feedback.get("warning") or ""),
+                    tuple(str(s) for s in feedback.get("suggestions") or ()))
 
 
-def check(secret: str, *, override_reason: str | None, hints: tuple[str, ...] = ()) -> Strength:
+def check(secret: str, *, override_reason: str | None, hints: tuple[str, ...] = ()
+          ) -> Strength:
     """Refuse a weak ``secret`` (``InputError`` on field "secret") unless a reason is given."""
     if not isinstance(secret, str) or not secret:
         raise InputError("the secret must be non-empty text", field="secret")
@@ -59,7 +56,6 @@ def check(secret: str, *, override_reason: str | None, hints: tuple[str, ...] = 
     if strength.strong:
         return strength
     if override_reason is None or not override_reason.strip():
-        raise InputError(
-            strength.explain() + ". Choose a stronger one, or give a reason to keep this one", field="secret"
-        )
+        raise InputError(strength.explain() + ". Choose a stronger one, or give a reason to "
+                         "keep this one", field="secret")
     return strength

@@ -95,10 +95,8 @@ def _main(argv: Sequence[str] | None) -> int:
         # The verbs only: a value on the command line may be a password (database.url).
         words = list(argv if argv is not None else sys.argv[1:])[:2]
         log.exception("unexpected error in 'smmod %s'", " ".join(words))
-        print(
-            f"smmod: something went wrong; the details are in the log ({resolve_paths(args.home).log_file})",
-            file=sys.stderr,
-        )
+        print("smmod: something went wrong; the details are in the log "
+              f"({resolve_paths(args.home).log_file})", file=sys.stderr)
         return EXIT_USAGE
     finally:
         ctx = getattr(args, "_ctx", None)

@@ -26,69 +26,41 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--platform", required=True, choices=PLATFORMS)
     p.add_argument("--handle", required=True, help="the account's handle or page name")
     p.add_argument("--lead", required=True, metavar="USER", help="the lead's OS username")
-    p.add_argument(
-        "--runner",
-        action="append",
-        required=True,
-        metavar="USER",
-        dest="runners",
-        help="someone who runs it (repeat; R2 needs two staff, the lead counts)",
-    )
-    p.add_argument(
-        "--admin",
-        action="append",
-        default=[],
-        metavar="USER",
-        dest="admins",
-        help="an administrator of the account on the platform (repeat)",
-    )
+    p.add_argument("--runner", action="append", required=True, metavar="USER", dest="runners",
+                   help="someone who runs it (repeat; R2 needs two staff, the lead counts)")
+    p.add_argument("--admin", action="append", default=[], metavar="USER", dest="admins",
+                   help="an administrator of the account on the platform (repeat)")
     p.add_argument("--url", default="")
     p.add_argument("--aim", default="", help="business case: what the account is for")
     p.add_argument("--audience", default="", help="business case: who it is for")
     p.add_argument("--promotion", default="", help="business case: how it is promoted")
     visibility = p.add_mutually_exclusive_group()
     visibility.add_argument("--open", action="store_const", const="open", dest="visibility")
-    visibility.add_argument("--private", action="store_const", const="private", dest="visibility")
-    p.add_argument(
-        "--review", type=date_arg, metavar="DATE", help="next review date (default: a year from today)"
-    )
-    p.add_argument(
-        "--attestation",
-        default="",
-        metavar="TEXT",
-        help="how you know it was approved, e.g. 'approved by the head, May 2024'",
-    )
-    p.add_argument(
-        "--accept-problems",
-        action="store_true",
-        help="register it even if R2/R4 problems remain; it shows as at risk",
-    )
+    visibility.add_argument("--private", action="store_const", const="private",
+                            dest="visibility")
+    p.add_argument("--review", type=date_arg, metavar="DATE",
+                   help="next review date (default: a year from today)")
+    p.add_argument("--attestation", default="", metavar="TEXT",
+                   help="how you know it was approved, e.g. 'approved by the head, May 2024'")
+    p.add_argument("--accept-problems", action="store_true",
+                   help="register it even if R2/R4 problems remain; it shows as at risk")
     add_json_flag(p)
     p.set_defaults(func=cmd_add)
 
     p = asub.add_parser("list", help="accounts with status, lead, runners and rule problems")
     p.add_argument("--status", choices=ACCOUNT_STATUSES)
     p.add_argument("--platform", choices=PLATFORMS)
-    p.add_argument(
-        "--at-risk", action="store_true", help="only approved or active accounts with R2/R4 problems"
-    )
+    p.add_argument("--at-risk", action="store_true",
+                   help="only approved or active accounts with R2/R4 problems")
     add_json_flag(p)
     p.set_defaults(func=cmd_list)
 
     p = asub.add_parser("import", help="register existing accounts from a CSV (all or nothing)")
     p.add_argument("file", type=Path)
-    p.add_argument(
-        "--map",
-        action="append",
-        default=[],
-        metavar="FIELD=COLUMN",
-        help="map a field to a column header (default: guessed from the headers)",
-    )
-    p.add_argument(
-        "--accept-problems",
-        action="store_true",
-        help="import accounts with R2/R4 problems too; they show as at risk",
-    )
+    p.add_argument("--map", action="append", default=[], metavar="FIELD=COLUMN",
+                   help="map a field to a column header (default: guessed from the headers)")
+    p.add_argument("--accept-problems", action="store_true",
+                   help="import accounts with R2/R4 problems too; they show as at risk")
     add_json_flag(p)
     p.set_defaults(func=cmd_import)
 
@@ -103,24 +75,12 @@ def cmd_add(args: argparse.Namespace) -> int:
     runners = [require_value(r, "runner") for r in args.runners]
     admins = [require_value(a, "admin") for a in args.admins]
     ids = ctx.accounts.staff_ids([lead, *runners, *admins])
-    record = ctx.accounts.register_existing(
-        ctx.actor,
-        AccountInput(
-            platform=args.platform,
-            handle=args.handle,
-            url=args.url,
-            aim=args.aim,
-            audience=args.audience,
-            promotion=args.promotion,
-            visibility=args.visibility,
-            lead=ids[lead],
-            runners=tuple(ids[r] for r in runners),
-            administrators=tuple(ids[a] for a in admins),
-            review_on=args.review,
-        ),
-        attestation=args.attestation,
-        accept_problems=args.accept_problems,
-    )
+    record = ctx.accounts.register_existing(ctx.actor, AccountInput(
+        platform=args.platform, handle=args.handle, url=args.url, aim=args.aim,
+        audience=args.audience, promotion=args.promotion, visibility=args.visibility,
+        lead=ids[lead], runners=tuple(ids[r] for r in runners),
+        administrators=tuple(ids[a] for a in admins), review_on=args.review,
+    ), attestation=args.attestation, accept_problems=args.accept_problems)
     if args.json:
         emit_json(record.to_dict())
         return EXIT_OK
@@ -136,8 +96,7 @@ def _print_problems(record: AccountRecord) -> None:
 
 def cmd_list(args: argparse.Namespace) -> int:
     records = context(args).accounts.list(
-        AccountFilter(status=args.status, platform=args.platform, at_risk=args.at_risk)
-    )
+        AccountFilter(status=args.status, platform=args.platform, at_risk=args.at_risk))
     if args.json:
         emit_json([r.to_dict() for r in records])
         return EXIT_OK
@@ -147,20 +106,11 @@ def cmd_list(args: argparse.Namespace) -> int:
         review = r.review_on.isoformat() if r.review_on else "-"
         if r.review_overdue:
             review += " (overdue)"
-        status = r.status + (
-            " (at risk)" if r.at_risk else f" ({r.handover_note})" if r.handover_note else ""
-        )
-        rows.append(
-            [
-                r.handle,
-                r.platform,
-                status,
-                lead.username if lead else "-",
-                ", ".join(p.username for p in r.runners) or "-",
-                review,
-                "; ".join(str(p) for p in r.problems) or "none",
-            ]
-        )
+        status = r.status + (" (at risk)" if r.at_risk
+                             else f" ({r.handover_note})" if r.handover_note else "")
+        rows.append([r.handle, r.platform, status, lead.username if lead else "-",
+                     ", ".join(p.username for p in r.runners) or "-", review,
+                     "; ".join(str(p) for p in r.problems) or "none"])
     print_table(rows, ["handle", "platform", "status", "lead", "runners", "review", "problems"])
     return EXIT_OK
 
@@ -179,9 +129,8 @@ def _parse_map(pairs: list[str]) -> dict[str, str] | None:
 
 def cmd_import(args: argparse.Namespace) -> int:
     ctx = context(args)
-    created = ctx.accounts.import_csv(
-        ctx.actor, args.file, _parse_map(args.map), accept_problems=args.accept_problems
-    )
+    created = ctx.accounts.import_csv(ctx.actor, args.file, _parse_map(args.map),
+                                      accept_problems=args.accept_problems)
     if args.json:
         emit_json({"imported": len(created), "accounts": [r.to_dict() for r in created]})
         return EXIT_OK

@@ -29,16 +29,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("init", help="first run: create the database and the first SLT/administrator")
     p.add_argument("--name", required=True, help="your full name")
     p.add_argument("--email")
-    p.add_argument("--school", metavar="NAME", help="the school's name, used in replies, notices and reports")
-    p.add_argument(
-        "--policy-read", type=date_arg, metavar="DATE", help="the day you read the social media policy (R4)"
-    )
-    p.add_argument(
-        "--trained",
-        type=date_arg,
-        metavar="DATE",
-        help="the day you completed the social media training (R4)",
-    )
+    p.add_argument("--school", metavar="NAME",
+                   help="the school's name, used in replies, notices and reports")
+    p.add_argument("--policy-read", type=date_arg, metavar="DATE",
+                   help="the day you read the social media policy (R4)")
+    p.add_argument("--trained", type=date_arg, metavar="DATE",
+                   help="the day you completed the social media training (R4)")
     p.set_defaults(func=cmd_init)
 
     p = sub.add_parser("doctor", help="check the data folder, database, keyring and models")
@@ -77,31 +73,21 @@ def cmd_init(args: argparse.Namespace) -> int:
     ctx = context(args)
     username = current_username()
     record = ctx.set_up(
-        StaffInput(
-            name=args.name,
-            username=username,
-            roles=frozenset(),
-            email=args.email,
-            policy_read_on=args.policy_read,
-            trained_on=args.trained,
-        ),
+        StaffInput(name=args.name, username=username, roles=frozenset(), email=args.email,
+                   policy_read_on=args.policy_read, trained_on=args.trained),
         school=args.school,
     )
     print(f"Created {record.name} ({username}) with roles {record.roles_text}.")
     if record.eligibility.eligible:
         print("You may run accounts (R4): policy read and training recorded.")
     else:
-        print(
-            f"You may not run accounts yet (R4): {record.eligibility.summary}. Record your "
-            "policy reading and training on the Staff page."
-        )
+        print(f"You may not run accounts yet (R4): {record.eligibility.summary}. Record your "
+              "policy reading and training on the Staff page.")
     if ctx.settings.school_name:
         print(f"School: {ctx.settings.school_name}")
     else:
-        print(
-            'The school\'s name is not set, so replies and reports say "the school"; '
-            'set it with: smmod settings set school.name "NAME"'
-        )
+        print("The school's name is not set, so replies and reports say \"the school\"; "
+              "set it with: smmod settings set school.name \"NAME\"")
     print(f"Database: {ctx.paths.database}")
     return EXIT_OK
 
@@ -119,31 +105,17 @@ def cmd_doctor(args: argparse.Namespace) -> int:
             ("smmod", result["smmod"]),
             ("data folder", result["data_dir"]),
             ("database", result["database_url"]),
-            (
-                "schema",
-                f"{schema['current']} (head {schema['head']})"
-                + ("" if schema["at_head"] else "  NOT AT HEAD"),
-            ),
+            ("schema", f"{schema['current']} (head {schema['head']})"
+                       + ("" if schema["at_head"] else "  NOT AT HEAD")),
             ("integrity", result["integrity_check"]),
-            (
-                "audit guard",
-                "ok"
-                if result["audit_guards"]["ok"]
-                else "MISSING append-only triggers "
-                + ", ".join(result["audit_guards"]["missing"])
-                + ": the audit trail can be edited or cut",
-            ),
-            (
-                "keyring",
-                f"{keyring['backend']}: "
-                + ("secure" if keyring["secure"] else f"NOT USABLE: {keyring['problem']}"),
-            ),
+            ("audit guard", "ok" if result["audit_guards"]["ok"] else
+             "MISSING append-only triggers " + ", ".join(result["audit_guards"]["missing"])
+             + ": the audit trail can be edited or cut"),
+            ("keyring", f"{keyring['backend']}: " + ("secure" if keyring["secure"]
+                                                     else f"NOT USABLE: {keyring['problem']}")),
             ("face models", "ok" if result["face_models"]["ok"] else "MISSING"),
-            (
-                "you",
-                result["identity"]["username"]
-                + ("" if result["identity"]["known"] else " (no staff record: read-only)"),
-            ),
+            ("you", result["identity"]["username"]
+             + ("" if result["identity"]["known"] else " (no staff record: read-only)")),
         ]
         for label, value in lines:
             print(f"{label:<12} {value}")
@@ -159,7 +131,8 @@ def _warn_problems(settings: Settings, only: str | None = None) -> bool:
     """One line on stderr per stored value that is not valid; True if there was any."""
     problems = {k: r for k, r in settings.problems.items() if only in (None, k)}
     for key, reason in problems.items():
-        print(f"smmod: {settings.path}, field '{key}': {settings.how_to_clear(key, reason)}", file=sys.stderr)
+        print(f"smmod: {settings.path}, field '{key}': {settings.how_to_clear(key, reason)}",
+              file=sys.stderr)
     return bool(problems)
 
 
@@ -171,30 +144,16 @@ def cmd_settings_list(args: argparse.Namespace) -> int:
     settings = _settings(args)
     problems = settings.problems
     if args.json:
-        emit_json(
-            {
-                s.key: {
-                    "value": _for_json(s, settings.stored(s.key)),
-                    "default": s.default,
-                    "description": s.description,
-                    **({"choices": list(s.choices)} if s.choices else {}),
-                    **({"problem": problems[s.key]} if s.key in problems else {}),
-                }
-                for s in SCHEMA
-            }
-        )
+        emit_json({s.key: {"value": _for_json(s, settings.stored(s.key)), "default": s.default,
+                           "description": s.description,
+                           **({"choices": list(s.choices)} if s.choices else {}),
+                           **({"problem": problems[s.key]} if s.key in problems else {})}
+                   for s in SCHEMA})
     else:
-        print_table(
-            [
-                [
-                    s.key,
-                    s.display(settings.stored(s.key)) + ("  (NOT VALID)" if s.key in problems else ""),
-                    s.description,
-                ]
-                for s in SCHEMA
-            ],
-            ["key", "value", "description"],
-        )
+        print_table([[s.key, s.display(settings.stored(s.key))
+                      + ("  (NOT VALID)" if s.key in problems else ""), s.description]
+                     for s in SCHEMA],
+                    ["key", "value", "description"])
     return EXIT_PROBLEMS if _warn_problems(settings) else EXIT_OK
 
 
@@ -221,19 +180,18 @@ def cmd_settings_set(args: argparse.Namespace) -> int:
             # The database in use cannot be opened, perhaps because of this very setting:
             # changing it must still work, or nobody could ever put it right.
             why = str(exc) if isinstance(exc, SmmodError) else type(exc).__name__
-            print(
-                f"smmod: note: this change is not in the audit trail, because the database "
-                f"in use could not be opened ({why})",
-                file=sys.stderr,
-            )
+            print(f"smmod: note: this change is not in the audit trail, because the database "
+                  f"in use could not be opened ({why})", file=sys.stderr)
     if ctx is not None:
         ctx.change_setting(args.key, args.value)
     else:  # before `smmod init` there is no trail to write to yet
-        value = dburl.prepare(args.value, default_vault()) if args.key == dburl.KEY else args.value
+        value = dburl.prepare(args.value, default_vault()) if args.key == dburl.KEY \
+            else args.value
         settings.set(args.key, value)
     print(f"{args.key} = {BY_KEY[args.key].display(settings.get(args.key))}")
     if args.key == dburl.KEY and os.environ.get(dburl.ENV):
-        print(f"smmod: note: {dburl.ENV} is set, and is used instead of this setting", file=sys.stderr)
+        print(f"smmod: note: {dburl.ENV} is set, and is used instead of this setting",
+              file=sys.stderr)
     _warn_problems(settings)
     return EXIT_OK
 
@@ -245,7 +203,8 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
 
     ctx = context(args)
     vault = ctx.vault if ctx.vault.status().secure else None
-    report = audit_anchor.check(ctx.session_factory, ctx.database.url, vault, ctx.paths.backups)
+    report = audit_anchor.check(ctx.session_factory, ctx.database.url, vault,
+                                ctx.paths.backups)
     result, ok = report.chain, report.ok
     if args.json:
         emit_json({**report.to_dict(), "anchor_kept": vault is not None})
@@ -253,7 +212,8 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
         print(f"Audit trail intact: {result.entries} entries.")
     else:
         if not result.ok:
-            print(f"Audit trail BROKEN at entry {result.first_bad_id}: {result.problem}", file=sys.stderr)
+            print(f"Audit trail BROKEN at entry {result.first_bad_id}: {result.problem}",
+                  file=sys.stderr)
         for problem in report.problems:
             print(f"Audit trail BROKEN: {problem}", file=sys.stderr)
     return EXIT_OK if ok else EXIT_PROBLEMS
@@ -262,10 +222,8 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
 def cmd_backup(args: argparse.Namespace) -> int:
     ctx = context(args)
     if ctx.database.path is None:
-        print(
-            "smmod backs up its own SQLite file only; back up the server database with its own tools.",
-            file=sys.stderr,
-        )
+        print("smmod backs up its own SQLite file only; back up the server database "
+              "with its own tools.", file=sys.stderr)
         return EXIT_PROBLEMS
     if args.to:
         target = args.to.resolve()
@@ -273,14 +231,12 @@ def cmd_backup(args: argparse.Namespace) -> int:
             raise InputError("is a folder; give the backup's file name", file=str(args.to))
         live = ctx.database.path.resolve()
         if target in {live, live.with_name(live.name + "-wal"), live.with_name(live.name + "-shm")}:
-            raise InputError(
-                "is the live database or one of its files; choose another name", file=str(args.to)
-            )
+            raise InputError("is the live database or one of its files; choose another name",
+                             file=str(args.to))
         dest = backups.backup_file(ctx.database.path, target)
     else:
-        made = backups.make_backup(
-            ctx.database.path, ctx.paths.backups, "manual", int(ctx.settings.get("backup.keep"))
-        )
+        made = backups.make_backup(ctx.database.path, ctx.paths.backups, "manual",
+                                   int(ctx.settings.get("backup.keep")))
         assert made is not None
         dest = made
     print(f"Backup written to {dest}")

@@ -23,14 +23,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 def _left_running(held: Holdings, people: list[Candidate]) -> dict[int, list[str]]:
     """Per account: the eligible staff still running it if nobody new were named."""
     by_id = {c.staff_id: c for c in people}
-    return {
-        a.account_id: [
-            p.name
-            for p in runners_after(a, AccountDecision(a.account_id), by_id)
-            if p is not None and p.is_staff and p.eligible
-        ]
-        for a in held.accounts
-    }
+    return {a.account_id: [p.name for p in runners_after(a, AccountDecision(a.account_id),
+                                                         by_id)
+                           if p is not None and p.is_staff and p.eligible]
+            for a in held.accounts}
 
 
 def cmd_plan(args: argparse.Namespace) -> int:
@@ -46,25 +42,20 @@ def cmd_plan(args: argparse.Namespace) -> int:
             for account in accounts:
                 names = left[account["id"]]
                 account["eligible_staff_left_running"] = names
-                account["r2_short"] = account["status"] in ("approved", "active") and len(names) < MIN_RUNNERS
+                account["r2_short"] = account["status"] in ("approved", "active") \
+                    and len(names) < MIN_RUNNERS
         document["eligible_successors"] = [c.username for c in people if c.eligible]
-        document["saved_handover"] = (
-            None
-            if draft is None
-            else {
-                "id": draft.id,
-                "started_at": draft.started_at.isoformat(),
-                "started_by": draft.started_by,
-                "leaving_on": draft.leaving_on.isoformat(),
-            }
-        )
+        document["saved_handover"] = None if draft is None else {
+            "id": draft.id, "started_at": draft.started_at.isoformat(),
+            "started_by": draft.started_by, "leaving_on": draft.leaving_on.isoformat()}
         emit_json(document)
         return EXIT_OK
     _print(held, left, people, draft is not None)
     return EXIT_OK
 
 
-def _print(held: Holdings, left: dict[int, list[str]], people: list[Candidate], has_draft: bool) -> None:
+def _print(held: Holdings, left: dict[int, list[str]], people: list[Candidate],
+           has_draft: bool) -> None:
     person = held.person
     when = f", leaving on {fmt.day(person.leaving_on)}" if person.leaving_on else ""
     print(f"{person.name} ({person.username}){when}")
@@ -76,33 +67,21 @@ def _print(held: Holdings, left: dict[int, list[str]], people: list[Candidate], 
         for a in held.accounts:
             names = left[a.account_id]
             short = a.live and len(names) < MIN_RUNNERS
-            rows.append(
-                [
-                    a.label,
-                    a.status,
-                    ", ".join(a.roles),
-                    f"{len(names)}{'  (R2: name another runner)' if short else ''}",
-                ]
-            )
+            rows.append([a.label, a.status, ", ".join(a.roles),
+                         f"{len(names)}{'  (R2: name another runner)' if short else ''}"])
         print_table(rows, ["account", "status", "their roles", "eligible staff left running"])
     else:
         print("Accounts: none")
     print()
     if held.credentials:
-        print_table(
-            [[c.account_label, c.login_name, "; ".join(c.reasons)] for c in held.credentials],
-            ["account", "login to rotate", "why"],
-        )
+        print_table([[c.account_label, c.login_name, "; ".join(c.reasons)]
+                     for c in held.credentials], ["account", "login to rotate", "why"])
     else:
         print("Passwords to rotate: none")
     print()
-    print(
-        f"Claimed queue items: {len(held.items)}"
-        + (f" (#{', #'.join(str(i.item_id) for i in held.items)})" if held.items else "")
-    )
-    print(
-        f"Incidents they lead: {len(held.incidents)}"
-        + (f" ({'; '.join(i.label for i in held.incidents)})" if held.incidents else "")
-    )
+    print(f"Claimed queue items: {len(held.items)}"
+          + (f" (#{', #'.join(str(i.item_id) for i in held.items)})" if held.items else ""))
+    print(f"Incidents they lead: {len(held.incidents)}"
+          + (f" ({'; '.join(i.label for i in held.incidents)})" if held.incidents else ""))
     eligible = [c.name for c in people if c.eligible]
     print(f"Eligible to take over (R4): {', '.join(eligible) if eligible else 'nobody'}")

@@ -60,11 +60,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
     register_act(qsub)  # `queue act`: acting through a platform connector (issue 16)
 
-    p = qsub.add_parser(
-        "rescreen",
-        help="screen the open items again with today's rules, word lists "
-        "and do-not-publish register; lists the items that gained or lost a flag",
-    )
+    p = qsub.add_parser("rescreen", help="screen the open items again with today's rules, word lists "
+                        "and do-not-publish register; lists the items that gained or lost a flag")
     add_json_flag(p)
     p.set_defaults(func=cmd_rescreen)
 
@@ -201,16 +198,8 @@ def cmd_rescreen(args: argparse.Namespace) -> int:
     print(report.summary)
     if report.changes:
         print_table(
-            [
-                [
-                    str(c.item_id),
-                    c.author[:30],
-                    ", ".join(c.gained) or "-",
-                    ", ".join(c.lost) or "-",
-                    c.excerpt[:60],
-                ]
-                for c in report.changes
-            ],
+            [[str(c.item_id), c.author[:30], ", ".join(c.gained) or "-", ", ".join(c.lost) or "-",
+              c.excerpt[:60]] for c in report.changes],
             ["id", "author", "gained", "lost", "text"],
         )
     return EXIT_OK

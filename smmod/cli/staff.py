@@ -33,12 +33,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--policy-read", type=date_arg, metavar="DATE")
     p.add_argument("--trained", type=date_arg, metavar="DATE")
     p.add_argument("--leaving", type=date_arg, metavar="DATE")
-    p.add_argument(
-        "--r12-declared",
-        type=date_arg,
-        metavar="DATE",
-        help="date they declared they do not engage with students from personal accounts",
-    )
+    p.add_argument("--r12-declared", type=date_arg, metavar="DATE",
+                   help="date they declared they do not engage with students from personal accounts")
     p.set_defaults(func=cmd_add)
 
     p = ssub.add_parser("list", help="list people and whether they may run accounts (R4)")
@@ -46,20 +42,13 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     add_json_flag(p)
     p.set_defaults(func=cmd_list)
 
-    p = ssub.add_parser(
-        "deactivate",
-        help="take someone off smmod (refused while they still "
-        "run accounts, may know passwords or lead incidents: hand over first)",
-    )
+    p = ssub.add_parser("deactivate", help="take someone off smmod (refused while they still "
+                        "run accounts, may know passwords or lead incidents: hand over first)")
     p.add_argument("username")
     p.add_argument("--reason", required=True, help="why (recorded in the audit trail)")
-    p.add_argument(
-        "--without-handover",
-        action="store_true",
-        dest="force",
-        help="deactivate even though they still hold accounts, passwords, incidents "
-        "or queue items; they are listed in the audit trail",
-    )
+    p.add_argument("--without-handover", action="store_true", dest="force",
+                   help="deactivate even though they still hold accounts, passwords, incidents "
+                        "or queue items; they are listed in the audit trail")
     p.set_defaults(func=cmd_deactivate, active=False)
 
     p = ssub.add_parser("reactivate", help="let a deactivated person take part again")
@@ -67,36 +56,23 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--reason", required=True, help="why (recorded in the audit trail)")
     p.set_defaults(func=cmd_deactivate, active=True, force=False)
 
-    p = ssub.add_parser(
-        "import",
-        help="sync the register with an MIS CSV export (SIMS, Arbor…): "
-        "shows who is new, changed or gone, then applies it all or nothing",
-    )
+    p = ssub.add_parser("import", help="sync the register with an MIS CSV export (SIMS, Arbor…): "
+                        "shows who is new, changed or gone, then applies it all or nothing")
     p.add_argument("file", type=Path)
-    p.add_argument(
-        "--map",
-        action="append",
-        default=[],
-        metavar="FIELD=COLUMN",
-        help="the column for a field, added to the mapping guessed from the "
-        "headers (FIELD= drops a guessed field)",
-    )
-    p.add_argument(
-        "--dry-run",
-        action="store_true",
-        help="only show what the import would do (the default without --yes)",
-    )
+    p.add_argument("--map", action="append", default=[], metavar="FIELD=COLUMN",
+                   help="the column for a field, added to the mapping guessed from the "
+                        "headers (FIELD= drops a guessed field)")
+    p.add_argument("--dry-run", action="store_true",
+                   help="only show what the import would do (the default without --yes)")
     p.add_argument("--yes", action="store_true", help="apply without asking")
-    p.add_argument(
-        "--deactivate-missing",
-        action="store_true",
-        help="also deactivate people no longer in the export (never those who "
-        "still run accounts, may know passwords or lead incidents)",
-    )
+    p.add_argument("--deactivate-missing", action="store_true",
+                   help="also deactivate people no longer in the export (never those who "
+                        "still run accounts, may know passwords or lead incidents)")
     add_json_flag(p)
     p.set_defaults(func=cmd_import)
 
-    titles = ssub.add_parser("titles", help="the job-title table: which roles a job title from the MIS gives")
+    titles = ssub.add_parser("titles", help="the job-title table: which roles a job title "
+                             "from the MIS gives")
     tsub = titles.add_subparsers(dest="titles_verb", required=True)
     p = tsub.add_parser("list", help="every job title and the roles it gives")
     add_json_flag(p)
@@ -109,22 +85,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("title")
     p.set_defaults(func=cmd_titles_remove)
 
-
 def cmd_add(args: argparse.Namespace) -> int:
     ctx = context(args)
-    record = ctx.staff.add(
-        ctx.actor,
-        StaffInput(
-            name=args.name,
-            username=args.username,
-            roles=frozenset(args.roles),
-            email=args.email,
-            policy_read_on=args.policy_read,
-            trained_on=args.trained,
-            leaving_on=args.leaving,
-            r12_declared_on=args.r12_declared,
-        ),
-    )
+    record = ctx.staff.add(ctx.actor, StaffInput(
+        name=args.name, username=args.username, roles=frozenset(args.roles), email=args.email,
+        policy_read_on=args.policy_read, trained_on=args.trained, leaving_on=args.leaving,
+        r12_declared_on=args.r12_declared))
     print(f"Added {record.name} ({record.username}): {record.eligibility.summary}")
     return EXIT_OK
 
@@ -135,15 +101,8 @@ def cmd_list(args: argparse.Namespace) -> int:
         emit_json([r.to_dict() for r in records])
         return EXIT_OK
     print_table(
-        [
-            [
-                r.name,
-                r.username,
-                r.roles_text,
-                "yes" if r.eligibility.eligible else f"no: {r.eligibility.summary}",
-            ]
-            for r in records
-        ],
+        [[r.name, r.username, r.roles_text, "yes" if r.eligibility.eligible
+          else f"no: {r.eligibility.summary}"] for r in records],
         ["name", "username", "roles", "eligible to run accounts (R4)"],
     )
     return EXIT_OK
@@ -152,9 +111,8 @@ def cmd_list(args: argparse.Namespace) -> int:
 def cmd_deactivate(args: argparse.Namespace) -> int:
     ctx = context(args)
     person = ctx.staff.by_username(args.username)
-    record = ctx.staff.set_active(
-        ctx.actor, person.id, person.version_id, args.active, reason=args.reason, force=args.force
-    )
+    record = ctx.staff.set_active(ctx.actor, person.id, person.version_id, args.active,
+                                  reason=args.reason, force=args.force)
     print(f"{record.name} ({record.username}) {'reactivated' if record.active else 'deactivated'}.")
     return EXIT_OK
 
@@ -172,44 +130,29 @@ def _parse_map(pairs: list[str]) -> dict[str, str]:
 def cmd_import(args: argparse.Namespace) -> int:
     ctx = context(args)
     try:
-        plan = ctx.staff.plan_import(
-            ctx.actor, args.file, overrides=_parse_map(args.map), deactivate_missing=args.deactivate_missing
-        )
+        plan = ctx.staff.plan_import(ctx.actor, args.file, overrides=_parse_map(args.map),
+                                     deactivate_missing=args.deactivate_missing)
     except ImportRejected as exc:
         if args.json:
-            emit_json(
-                {
-                    "file": args.file.name,
-                    "applied": False,
-                    "bad_rows": exc.bad_rows,
-                    "valid_rows": exc.valid_rows,
-                    "problems": [{"row": p.row, "column": p.field, "reason": p.reason} for p in exc.problems],
-                }
-            )
+            emit_json({"file": args.file.name, "applied": False, "bad_rows": exc.bad_rows,
+                       "valid_rows": exc.valid_rows,
+                       "problems": [{"row": p.row, "column": p.field, "reason": p.reason}
+                                    for p in exc.problems]})
         else:
-            print(
-                f"{args.file.name}: {exc.bad_rows} bad row(s) ({len(exc.problems)} "
-                f"problem(s)); nothing was imported. Fix every one and import again:"
-            )
+            print(f"{args.file.name}: {exc.bad_rows} bad row(s) ({len(exc.problems)} "
+                  f"problem(s)); nothing was imported. Fix every one and import again:")
             for problem in exc.problems:
                 print(f"  {problem}")
-        print(f"smmod: {args.file}: {exc.bad_rows} bad row(s), nothing imported", file=sys.stderr)
+        print(f"smmod: {args.file}: {exc.bad_rows} bad row(s), nothing imported",
+              file=sys.stderr)
         return EXIT_USAGE
     if not args.json:
         print_plan(plan)
     apply = plan.writes_anything and not args.dry_run and (args.yes or _confirmed(args))
     if not apply:
         if args.json:
-            emit_json(
-                {
-                    **plan.to_dict(),
-                    "applied": False,
-                    "imported": 0,
-                    "updated": 0,
-                    "deactivated": 0,
-                    "staff": [],
-                }
-            )
+            emit_json({**plan.to_dict(), "applied": False, "imported": 0, "updated": 0,
+                       "deactivated": 0, "staff": []})
         elif not plan.writes_anything:
             print("Nothing to change: the register already matches the file.")
         else:
@@ -219,10 +162,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     if args.json:
         emit_json(result.to_dict())
     else:
-        print(
-            f"Imported {len(result.created)} new, updated {len(result.updated)}, "
-            f"deactivated {len(result.deactivated)} from {args.file}."
-        )
+        print(f"Imported {len(result.created)} new, updated {len(result.updated)}, "
+              f"deactivated {len(result.deactivated)} from {args.file}.")
     return EXIT_OK
 
 
@@ -239,10 +180,8 @@ def _confirmed(args: argparse.Namespace) -> bool:
 
 def print_plan(plan: ImportPlan) -> None:
     """The preview, for a person: each group with what happens to it."""
-    print(
-        f"{plan.file}: {plan.rows} row(s). Columns: "
-        + ", ".join(f"{f} ← {c}" for f, c in plan.mapping.items())
-    )
+    print(f"{plan.file}: {plan.rows} row(s). Columns: "
+          + ", ".join(f"{f} ← {c}" for f, c in plan.mapping.items()))
     if plan.new:
         print(f"New ({len(plan.new)}):")
         for p in plan.new:
@@ -256,10 +195,8 @@ def print_plan(plan: ImportPlan) -> None:
     if plan.unchanged:
         print(f"Unchanged: {len(plan.unchanged)}")
     if plan.left_inactive:
-        print(
-            "Deactivated in smmod, left alone (reactivate them on the staff page): "
-            + ", ".join(plan.left_inactive)
-        )
+        print("Deactivated in smmod, left alone (reactivate them on the staff page): "
+              + ", ".join(plan.left_inactive))
     if plan.missing:
         print(f"No longer in the export ({len(plan.missing)}):")
         for m in plan.missing:
@@ -274,11 +211,9 @@ def print_plan(plan: ImportPlan) -> None:
             print(f"  - {m.name} ({m.username}): {fate}")
     for t in plan.unknown_titles:
         rows = ", ".join(str(r) for r in t.rows)
-        print(
-            f"Job title '{t.title}' (row {rows}) is not in the job-title table: a new person "
-            f"gets {', '.join(r for r in ROLES if r in plan.default_roles)}. "
-            f"Add it with: smmod staff titles set '{t.title}' ROLE"
-        )
+        print(f"Job title '{t.title}' (row {rows}) is not in the job-title table: a new person "
+              f"gets {', '.join(r for r in ROLES if r in plan.default_roles)}. "
+              f"Add it with: smmod staff titles set '{t.title}' ROLE")
 
 
 def _shown(value: object) -> str:
@@ -292,13 +227,9 @@ def cmd_titles_list(args: argparse.Namespace) -> int:
     if args.json:
         emit_json([t.to_dict() for t in titles])
         return EXIT_OK
-    print_table(
-        [
-            [t.title, ", ".join(t.roles) or "(removed: default role)", "edited" if t.edited else "shipped"]
-            for t in titles
-        ],
-        ["job title", "roles", "source"],
-    )
+    print_table([[t.title, ", ".join(t.roles) or "(removed: default role)",
+                  "edited" if t.edited else "shipped"] for t in titles],
+                ["job title", "roles", "source"])
     return EXIT_OK
 
 

@@ -46,11 +46,8 @@ def same_file_checks(session: Session, identities: Iterable[tuple[str, str]]) ->
     """Ids of earlier checks of these very files (same place, same bytes)."""
     out: set[int] = set()
     for path, sha in identities:
-        out.update(
-            session.execute(
-                select(ImageCheck.id).where(ImageCheck.path == path, ImageCheck.sha256 == sha)
-            ).scalars()
-        )
+        out.update(session.execute(select(ImageCheck.id).where(
+            ImageCheck.path == path, ImageCheck.sha256 == sha)).scalars())
     return out
 
 
@@ -63,44 +60,27 @@ def _register_changed_at(session: Session) -> datetime | None:
 def carry_confirmations(session: Session, actor: Actor, row: ImageCheck) -> int:
     """Copy the answers given on the newest earlier check of the same file; how many."""
     earlier = session.execute(
-        select(ImageCheck)
-        .where(
-            ImageCheck.path == row.path,
-            ImageCheck.sha256 == row.sha256,
-            ImageCheck.assisted == row.assisted,
-            ImageCheck.id < row.id,
-        )
-        .order_by(ImageCheck.id.desc())
-        .limit(1)
-    ).scalar_one_or_none()
+        select(ImageCheck).where(
+            ImageCheck.path == row.path, ImageCheck.sha256 == row.sha256,
+            ImageCheck.assisted == row.assisted, ImageCheck.id < row.id)
+        .order_by(ImageCheck.id.desc()).limit(1)).scalar_one_or_none()
     if earlier is None or _boxes(earlier) != _boxes(row):
         return 0
     changed = _register_changed_at(session)
-    answers = (
-        session.execute(select(FaceConfirmation).where(FaceConfirmation.check_id == earlier.id))
-        .scalars()
-        .all()
-    )
-    kept = [a for a in answers if a.pupil_id is not None or changed is None or a.at >= changed]
+    answers = session.execute(select(FaceConfirmation).where(
+        FaceConfirmation.check_id == earlier.id)).scalars().all()
+    kept = [a for a in answers
+            if a.pupil_id is not None or changed is None or a.at >= changed]
     for answer in kept:
-        session.add(
-            FaceConfirmation(
-                check_id=row.id,
-                face_index=answer.face_index,
-                pupil_id=answer.pupil_id,
-                by_staff_id=answer.by_staff_id,
-                at=answer.at,
-            )
-        )
+        session.add(FaceConfirmation(check_id=row.id, face_index=answer.face_index,
+                                     pupil_id=answer.pupil_id, by_staff_id=answer.by_staff_id,
+                                     at=answer.at))
     if kept:
         session.flush()
-        audit.record(
-            session,
-            actor=actor.username,
-            action="image.confirmations_kept",
-            subject=f"image_check:{row.id}",
-            details={"from_check": earlier.id, "kept": len(kept), "dropped": len(answers) - len(kept)},
-        )
+        audit.record(session, actor=actor.username, action="image.confirmations_kept",
+                     subject=f"image_check:{row.id}",
+                     details={"from_check": earlier.id, "kept": len(kept),
+                              "dropped": len(answers) - len(kept)})
     return len(kept)
 
 

@@ -54,7 +54,8 @@ __all__ = [
 
 
 class ImageService:
-    def __init__(self, session_factory: SessionFactory, dnp: DnpService, settings: Settings) -> None:
+    def __init__(self, session_factory: SessionFactory, dnp: DnpService,
+                 settings: Settings) -> None:
         self._sf = session_factory
         self._dnp = dnp
         self._settings = settings
@@ -62,21 +63,13 @@ class ImageService:
     @property
     def assisted(self) -> bool:
         """Assisted matching is on only with the mode set and a DPIA reference recorded."""
-        return self._settings.get("images.mode") == "assisted" and bool(
-            str(self._settings.get("images.dpia_reference")).strip()
-        )
+        return (self._settings.get("images.mode") == "assisted"
+                and bool(str(self._settings.get("images.dpia_reference")).strip()))
 
     # -- checking ----------------------------------------------------------------
-    def check(
-        self,
-        actor: Actor,
-        paths: Sequence[Path],
-        *,
-        caption: str | None = None,
-        workers: int | None = None,
-        progress: Callable[[int, int], None] | None = None,
-        cancel: threading.Event | None = None,
-    ) -> list[CheckRecord | FileError]:
+    def check(self, actor: Actor, paths: Sequence[Path], *, caption: str | None = None,
+              workers: int | None = None, progress: Callable[[int, int], None] | None = None,
+              cancel: threading.Event | None = None) -> list[CheckRecord | FileError]:
         """Check images (folders are expanded) and log every result."""
         from smmod.images.batch import check_folder
         from smmod.images.results import EarlierCheck, FileError, ProtectedPerson
@@ -85,27 +78,17 @@ class ImageService:
         identities = [i for i in (file_identity(f) for f in files) if i is not None]
         assisted = self.assisted
         templates = self._dnp.templates() if assisted else {}
-        protected = [
-            ProtectedPerson(pid, name, templates.get(pid, [])) for pid, name in self._dnp.protected_names()
-        ]
+        protected = [ProtectedPerson(pid, name, templates.get(pid, []))
+                     for pid, name in self._dnp.protected_names()]
         with self._sf() as session:
             # A file checked again is judged afresh, not as a copy of its own earlier checks.
             itself = same_file_checks(session, identities)
-            earlier = [
-                EarlierCheck(c.id, c.phash, c.dhash, c.verdict)
-                for c in session.execute(select(ImageCheck).where(ImageCheck.verdict != "clear")).scalars()
-                if c.id not in itself
-            ]
-        outcomes = check_folder(
-            files,
-            workers=workers,
-            progress=progress,
-            cancel=cancel,
-            protected=protected,
-            caption=caption,
-            assisted=assisted,
-            earlier=earlier,
-        )
+            earlier = [EarlierCheck(c.id, c.phash, c.dhash, c.verdict) for c in session.execute(
+                select(ImageCheck).where(ImageCheck.verdict != "clear")).scalars()
+                if c.id not in itself]
+        outcomes = check_folder(files, workers=workers, progress=progress, cancel=cancel,
+                                protected=protected, caption=caption, assisted=assisted,
+                                earlier=earlier)
         names = dict(self._dnp.protected_names())
         out: list[CheckRecord | FileError] = []
         with self._sf.begin() as session:
@@ -119,71 +102,44 @@ class ImageService:
                 out.append(self._record(session, row, names))
         return out
 
-    def _store(self, session: Session, actor: Actor, result: CheckResult, caption: str) -> ImageCheck:
-        faces = [
-            {
-                "index": f.index,
-                "box": list(f.box),
-                "status": str(f.status),
-                "best_match": f.best_match,
-                "distance": f.distance,
-                "too_small": f.too_small,
-                "angle": f.angle,
-            }
-            for f in result.faces
-        ]
+    def _store(self, session: Session, actor: Actor, result: CheckResult,
+               caption: str) -> ImageCheck:
+        faces = [{"index": f.index, "box": list(f.box), "status": str(f.status),
+                  "best_match": f.best_match, "distance": f.distance,
+                  "too_small": f.too_small, "angle": f.angle} for f in result.faces]
         findings: dict[str, Any] = {
-            "names": [{"pupil_id": n.pupil_id, "name": n.name, "where": n.where} for n in result.names],
-            "duplicate_of": (
-                {
-                    "check_id": result.duplicate_of.check_id,
-                    "verdict": str(result.duplicate_of.verdict),
-                    "distance": result.duplicate_of.distance,
-                    "mirrored": result.duplicate_of.mirrored,
-                }
-                if result.duplicate_of
-                else None
-            ),
+            "names": [{"pupil_id": n.pupil_id, "name": n.name, "where": n.where}
+                      for n in result.names],
+            "duplicate_of": ({"check_id": result.duplicate_of.check_id,
+                              "verdict": str(result.duplicate_of.verdict),
+                              "distance": result.duplicate_of.distance,
+                              "mirrored": result.duplicate_of.mirrored}
+                             if result.duplicate_of else None),
             "locations": [{"where": loc.where, "value": loc.value} for loc in result.locations],
             "gps_in_exif": result.gps_in_exif,
         }
         findings["blocked_for"] = self._blocked_for(session, findings, faces)
         row = ImageCheck(
-            file_name=Path(result.path).name,
-            path=str(Path(result.path).resolve()),
-            sha256=result.sha256,
-            phash=result.phash,
-            dhash=result.dhash,
-            width=result.width,
-            height=result.height,
-            caption=caption,
-            assisted=result.assisted,
-            verdict=str(result.verdict),
-            reasons=json.dumps(result.reasons),
-            faces=json.dumps(faces),
+            file_name=Path(result.path).name, path=str(Path(result.path).resolve()),
+            sha256=result.sha256, phash=result.phash, dhash=result.dhash,
+            width=result.width, height=result.height, caption=caption,
+            assisted=result.assisted, verdict=str(result.verdict),
+            reasons=json.dumps(result.reasons), faces=json.dumps(faces),
             findings=json.dumps(findings),
             has_location=bool(result.gps_in_exif or result.locations),
-            checked_by=actor.username,
-        )
+            checked_by=actor.username)
         session.add(row)
         session.flush()
         # Who was checked is not recorded by name in the trail: ids and counts only.
-        audit.record(
-            session,
-            actor=actor.username,
-            action="image.check",
-            subject=f"image_check:{row.id}",
-            details={
-                "file": row.file_name,
-                "sha256": row.sha256,
-                "verdict": row.verdict,
-                "faces": len(faces),
-            },
-        )
+        audit.record(session, actor=actor.username, action="image.check",
+                     subject=f"image_check:{row.id}",
+                     details={"file": row.file_name, "sha256": row.sha256,
+                              "verdict": row.verdict, "faces": len(faces)})
         return row
 
     @staticmethod
-    def _blocked_for(session: Session, findings: dict[str, Any], faces: list[dict[str, Any]]) -> str | None:
+    def _blocked_for(session: Session, findings: dict[str, Any],
+                     faces: list[dict[str, Any]]) -> str | None:
         """Why an image is blocked: 'names' cannot be fixed by pixelating, 'faces' can.
 
         A near-duplicate inherits the reason of the image it copies.
@@ -208,17 +164,11 @@ class ImageService:
         session.flush()
 
     # -- confirming --------------------------------------------------------------
-    def confirm_face(
-        self,
-        actor: Actor,
-        check_id: int,
-        face_index: int,
-        pupil_id: int | None,
-        *,
-        version_id: int | None = None,
-    ) -> CheckRecord:
+    def confirm_face(self, actor: Actor, check_id: int, face_index: int,
+                     pupil_id: int | None, *, version_id: int | None = None) -> CheckRecord:
         """A person's word on one face: not a protected pupil (None) or this pupil."""
-        require(actor, "slt", "administrator", "moderator", "staff", doing="confirm faces in an image")
+        require(actor, "slt", "administrator", "moderator", "staff",
+                doing="confirm faces in an image")
         try:
             with self._sf.begin() as session:
                 check = self._check(session, check_id)
@@ -226,52 +176,33 @@ class ImageService:
                     raise ConflictError("this check was changed elsewhere: reload it")
                 faces = json.loads(check.faces)
                 if not any(f["index"] == face_index for f in faces):
-                    have = f"its faces are numbered 1 to {len(faces)}" if faces else "no face was found in it"
+                    have = (f"its faces are numbered 1 to {len(faces)}" if faces
+                            else "no face was found in it")
                     raise InputError(f"the image has no face number {face_index}: {have}", field="face")
                 if pupil_id is not None and session.get(Pupil, pupil_id) is None:
                     raise NotFound(f"no pupil with id {pupil_id} on the register")
-                for old in session.execute(
-                    select(FaceConfirmation).where(
-                        FaceConfirmation.check_id == check_id, FaceConfirmation.face_index == face_index
-                    )
-                ).scalars():
+                for old in session.execute(select(FaceConfirmation).where(
+                        FaceConfirmation.check_id == check_id,
+                        FaceConfirmation.face_index == face_index)).scalars():
                     session.delete(old)
-                session.add(
-                    FaceConfirmation(
-                        check_id=check_id,
-                        face_index=face_index,
-                        pupil_id=pupil_id,
-                        by_staff_id=actor.staff_id,
-                    )
-                )
+                session.add(FaceConfirmation(check_id=check_id, face_index=face_index,
+                                             pupil_id=pupil_id, by_staff_id=actor.staff_id))
                 session.flush()
                 self._settle_verdict(session, check)
-                audit.record(
-                    session,
-                    actor=actor.username,
-                    action="image.face_confirmed",
-                    subject=f"image_check:{check_id}",
-                    details={
-                        "face": face_index,
-                        "outcome": "protected pupil" if pupil_id else NOT_PROTECTED,
-                        "pupil_id": pupil_id,
-                        "verdict": check.verdict,
-                    },
-                )
+                audit.record(session, actor=actor.username, action="image.face_confirmed",
+                             subject=f"image_check:{check_id}",
+                             details={"face": face_index,
+                                      "outcome": "protected pupil" if pupil_id else NOT_PROTECTED,
+                                      "pupil_id": pupil_id, "verdict": check.verdict})
                 return self._record(session, check, dict(self._names(session)))
         except StaleDataError:
             raise ConflictError("this check was changed elsewhere: reload it") from None
 
-    def confirm_no_people(self, actor: Actor, check_id: int, *, version_id: int | None = None) -> CheckRecord:
+    def confirm_no_people(self, actor: Actor, check_id: int, *,
+                          version_id: int | None = None) -> CheckRecord:
         """A person's word on an image in which no face was found: no pupil is shown."""
-        require(
-            actor,
-            "slt",
-            "administrator",
-            "moderator",
-            "staff",
-            doing="confirm that no pupil is shown in an image",
-        )
+        require(actor, "slt", "administrator", "moderator", "staff",
+                doing="confirm that no pupil is shown in an image")
         try:
             with self._sf.begin() as session:
                 check = self._check(session, check_id)
@@ -279,31 +210,20 @@ class ImageService:
                     raise ConflictError("this check was changed elsewhere: reload it")
                 found = len(json.loads(check.faces))
                 if found:
-                    raise InputError(
-                        f"{found} face(s) were found in this image: confirm each face instead",
-                        field="no-people",
-                    )
-                for old in session.execute(
-                    select(FaceConfirmation).where(
-                        FaceConfirmation.check_id == check_id, FaceConfirmation.face_index == NO_PEOPLE
-                    )
-                ).scalars():
+                    raise InputError(f"{found} face(s) were found in this image: confirm each face "
+                                     "instead", field="no-people")
+                for old in session.execute(select(FaceConfirmation).where(
+                        FaceConfirmation.check_id == check_id,
+                        FaceConfirmation.face_index == NO_PEOPLE)).scalars():
                     session.delete(old)
-                session.add(
-                    FaceConfirmation(
-                        check_id=check_id, face_index=NO_PEOPLE, pupil_id=None, by_staff_id=actor.staff_id
-                    )
-                )
+                session.add(FaceConfirmation(check_id=check_id, face_index=NO_PEOPLE, pupil_id=None,
+                                             by_staff_id=actor.staff_id))
                 session.flush()
                 check.verdict = self._verdict_now(session, check)
                 session.flush()
-                audit.record(
-                    session,
-                    actor=actor.username,
-                    action="image.no_people_confirmed",
-                    subject=f"image_check:{check_id}",
-                    details={"faces_found": 0, "verdict": check.verdict},
-                )
+                audit.record(session, actor=actor.username, action="image.no_people_confirmed",
+                             subject=f"image_check:{check_id}",
+                             details={"faces_found": 0, "verdict": check.verdict})
                 return self._record(session, check, dict(self._names(session)))
         except StaleDataError:
             raise ConflictError("this check was changed elsewhere: reload it") from None
@@ -327,15 +247,8 @@ class ImageService:
         return "clear"
 
     # -- exporting ---------------------------------------------------------------
-    def export(
-        self,
-        actor: Actor,
-        check_id: int,
-        out: Path,
-        *,
-        blur_flagged: bool = False,
-        account_id: int | None = None,
-    ) -> ExportRecord:
+    def export(self, actor: Actor, check_id: int, out: Path, *, blur_flagged: bool = False,
+               account_id: int | None = None) -> ExportRecord:
         """Write a safe copy for publishing, if the verdict allows it.
 
         ``blur_flagged`` pixelates every face that is not confirmed clear (matched,
@@ -343,79 +256,50 @@ class ImageService:
         """
         from smmod.images.export import export_safe_copy
 
-        require(actor, "slt", "administrator", "moderator", "staff", doing="export images for publishing")
+        require(actor, "slt", "administrator", "moderator", "staff",
+                doing="export images for publishing")
         record = self.get(check_id)
         # A matched face stays flagged even if someone marked it "not protected":
         # the verdict stays blocked, so the face must not go out visible.
-        flagged = [f for f in record.faces if f.confirmed != NOT_PROTECTED or f.status == "matched"]
+        flagged = [f for f in record.faces
+                   if f.confirmed != NOT_PROTECTED or f.status == "matched"]
         findings = record.findings
         dup = findings.get("duplicate_of")
         if findings.get("names"):
             where = ", ".join(sorted({n["where"] for n in findings["names"]}))
-            raise PolicyError(
-                "R11", f"a protected pupil is named in the {where}: this image cannot be published"
-            )
+            raise PolicyError("R11", f"a protected pupil is named in the {where}: this image "
+                              "cannot be published")
         if findings.get("blocked_for") == "names" or (
-            dup and dup["verdict"] == "blocked" and not blur_flagged
-        ):
-            raise PolicyError(
-                "R11",
-                f"this is a copy of image check {dup['check_id']}, which was blocked"
-                if dup
-                else "this image was blocked",
-            )
+                dup and dup["verdict"] == "blocked" and not blur_flagged):
+            raise PolicyError("R11", f"this is a copy of image check {dup['check_id']}, which "
+                              "was blocked" if dup else "this image was blocked")
         if record.awaits_no_people:
-            raise PolicyError(
-                "R11",
-                "no faces were found, and nobody has yet confirmed that no "
-                "pupil is shown: look at the image and confirm it first",
-            )
+            raise PolicyError("R11", "no faces were found, and nobody has yet confirmed that no "
+                              "pupil is shown: look at the image and confirm it first")
         if flagged and not blur_flagged:
-            raise PolicyError(
-                "R11",
-                f"{len(flagged)} face(s) are not confirmed clear: confirm "
-                "each face, or export with the flagged faces pixelated",
-            )
+            raise PolicyError("R11", f"{len(flagged)} face(s) are not confirmed clear: confirm "
+                              "each face, or export with the flagged faces pixelated")
         if record.verdict == "blocked" and not flagged:
-            raise PolicyError(
-                "R11",
-                "this image is blocked and has no flagged face that "
-                "could be pixelated: it cannot be published",
-            )
+            raise PolicyError("R11", "this image is blocked and has no flagged face that "
+                              "could be pixelated: it cannot be published")
         boxes = [f.box for f in flagged] if blur_flagged else []
         result = export_safe_copy(record.path, out, pixelate_boxes=boxes)
         if boxes:
             self._refuse_if_faces_remain(out, boxes)
         with self._sf.begin() as session:
-            row = ImageExport(
-                check_id=check_id,
-                out_path=str(Path(out).resolve()),
-                sha256=result.sha256,
-                phash=result.phash,
-                dhash=result.dhash,
-                pixelated_faces=len(boxes),
-                account_id=account_id,
-                exported_by=actor.username,
-            )
+            row = ImageExport(check_id=check_id, out_path=str(Path(out).resolve()),
+                              sha256=result.sha256, phash=result.phash, dhash=result.dhash,
+                              pixelated_faces=len(boxes), account_id=account_id,
+                              exported_by=actor.username)
             session.add(row)
             session.flush()
-            audit.record(
-                session,
-                actor=actor.username,
-                action="image.export",
-                subject=f"image_check:{check_id}",
-                details={
-                    "export_id": row.id,
-                    "sha256": result.sha256,
-                    "phash": result.phash,
-                    "dhash": result.dhash,
-                    "pixelated_faces": len(boxes),
-                    "account_id": account_id,
-                },
-            )
-            return ExportRecord(
-                row.id, check_id, row.out_path, row.sha256, row.pixelated_faces, row.exported_at
-            )
+            audit.record(session, actor=actor.username, action="image.export",
+                         subject=f"image_check:{check_id}",
+                         details={"export_id": row.id, "sha256": result.sha256,
+                                  "phash": result.phash, "dhash": result.dhash,
+                                  "pixelated_faces": len(boxes), "account_id": account_id})
+            return ExportRecord(row.id, check_id, row.out_path, row.sha256,
+                                row.pixelated_faces, row.exported_at)
 
     @staticmethod
     def _refuse_if_faces_remain(out: Path, boxes: Sequence[tuple[int, int, int, int]]) -> None:
@@ -437,7 +321,8 @@ class ImageService:
     # -- reading -----------------------------------------------------------------
     def get(self, check_id: int) -> CheckRecord:
         with self._sf() as session:
-            return self._record(session, self._check(session, check_id), dict(self._names(session)))
+            return self._record(session, self._check(session, check_id),
+                                dict(self._names(session)))
 
     def latest_check(self, path: Path, caption: str = "") -> CheckRecord | None:
         """The newest check of this file as it is now (same place, same bytes, same caption,
@@ -450,22 +335,17 @@ class ImageService:
             return None
         with self._sf() as session:
             row = session.execute(
-                select(ImageCheck)
-                .where(
-                    ImageCheck.path == str(Path(path).resolve()),
-                    ImageCheck.sha256 == digest,
-                    ImageCheck.caption == caption,
-                    ImageCheck.assisted == self.assisted,
-                )
-                .order_by(ImageCheck.id.desc())
-                .limit(1)
-            ).scalar_one_or_none()
+                select(ImageCheck).where(ImageCheck.path == str(Path(path).resolve()),
+                                         ImageCheck.sha256 == digest, ImageCheck.caption == caption,
+                                         ImageCheck.assisted == self.assisted)
+                .order_by(ImageCheck.id.desc()).limit(1)).scalar_one_or_none()
             return self._record(session, row, dict(self._names(session))) if row else None
 
     def list_checks(self, limit: int = 500) -> list[CheckRecord]:
         with self._sf() as session:
             names = dict(self._names(session))
-            rows = session.execute(select(ImageCheck).order_by(ImageCheck.id.desc()).limit(limit)).scalars()
+            rows = session.execute(select(ImageCheck).order_by(ImageCheck.id.desc())
+                                   .limit(limit)).scalars()
             return [self._record(session, r, names) for r in rows]
 
     def exports(self, check_id: int | None = None) -> list[ExportRecord]:
@@ -473,10 +353,8 @@ class ImageService:
         if check_id is not None:
             stmt = stmt.where(ImageExport.check_id == check_id)
         with self._sf() as session:
-            return [
-                ExportRecord(e.id, e.check_id, e.out_path, e.sha256, e.pixelated_faces, e.exported_at)
-                for e in session.execute(stmt).scalars()
-            ]
+            return [ExportRecord(e.id, e.check_id, e.out_path, e.sha256, e.pixelated_faces,
+                                 e.exported_at) for e in session.execute(stmt).scalars()]
 
     @staticmethod
     def _names(session: Session) -> list[tuple[int, str]]:
@@ -491,9 +369,8 @@ class ImageService:
 
     @staticmethod
     def _confirmations(session: Session, check_id: int) -> dict[int, tuple[int | None, int]]:
-        rows = session.execute(
-            select(FaceConfirmation).where(FaceConfirmation.check_id == check_id)
-        ).scalars()
+        rows = session.execute(select(FaceConfirmation).where(
+            FaceConfirmation.check_id == check_id)).scalars()
         return {c.face_index: (c.pupil_id, c.by_staff_id) for c in rows}
 
     def _record(self, session: Session, row: ImageCheck, names: dict[int, str]) -> CheckRecord:
@@ -502,43 +379,20 @@ class ImageService:
         for f in json.loads(row.faces):
             conf = confirmed.get(f["index"])
             state = None if conf is None else (f"pupil:{conf[0]}" if conf[0] else NOT_PROTECTED)
-            faces.append(
-                FaceView(
-                    f["index"],
-                    tuple(f["box"]),
-                    f["status"],
-                    f["best_match"],
-                    names.get(f["best_match"]) if f["best_match"] else None,
-                    f["distance"],
-                    state,
-                    names.get(conf[0]) if conf and conf[0] else None,
-                    bool(f.get("too_small")),
-                    int(f.get("angle", 0)),
-                )
-            )
+            faces.append(FaceView(
+                f["index"], tuple(f["box"]), f["status"], f["best_match"],
+                names.get(f["best_match"]) if f["best_match"] else None, f["distance"], state,
+                names.get(conf[0]) if conf and conf[0] else None,
+                bool(f.get("too_small")), int(f.get("angle", 0))))
         no_people = None
         if not faces and NO_PEOPLE in confirmed:
             no_people = session.execute(
-                select(Staff.username, FaceConfirmation.at)
-                .join(Staff, Staff.id == FaceConfirmation.by_staff_id)
-                .where(FaceConfirmation.check_id == row.id, FaceConfirmation.face_index == NO_PEOPLE)
-            ).one()
-        return CheckRecord(
-            row.id,
-            row.file_name,
-            row.path,
-            row.sha256,
-            row.width,
-            row.height,
-            row.caption,
-            row.assisted,
-            row.verdict,
-            json.loads(row.reasons),
-            faces,
-            json.loads(row.findings),
-            row.checked_at,
-            row.checked_by,
-            row.version_id,
-            no_people[0] if no_people else None,
-            no_people[1] if no_people else None,
-        )
+                select(Staff.username, FaceConfirmation.at).join(
+                    Staff, Staff.id == FaceConfirmation.by_staff_id).where(
+                    FaceConfirmation.check_id == row.id,
+                    FaceConfirmation.face_index == NO_PEOPLE)).one()
+        return CheckRecord(row.id, row.file_name, row.path, row.sha256, row.width, row.height,
+                           row.caption, row.assisted, row.verdict, json.loads(row.reasons),
+                           faces, json.loads(row.findings), row.checked_at, row.checked_by,
+                           row.version_id, no_people[0] if no_people else None,
+                           no_people[1] if no_people else None)

@@ -41,9 +41,8 @@ class SealError(SmmodError):
 
 
 class Sealer:
-    def __init__(
-        self, vault: Callable[[], Vault], *, sealed_data_exists: Callable[[], bool] | None = None
-    ) -> None:
+    def __init__(self, vault: Callable[[], Vault], *,
+                 sealed_data_exists: Callable[[], bool] | None = None) -> None:
         """``sealed_data_exists`` answers whether anything sealed is stored (photos or
         templates); while it says so, a missing key is never replaced by a new one."""
         self._vault = vault
@@ -60,16 +59,13 @@ class Sealer:
         except NotFound:
             stored = None
         if stored is None:
-            missing = (
-                "the key that encrypts the do-not-publish photos and face templates "
-                f"({where}) is missing from the keyring"
-            )
+            missing = ("the key that encrypts the do-not-publish photos and face templates "
+                       f"({where}) is missing from the keyring")
             if not create:
                 raise SealError(f"{missing}, so they cannot be opened. {_RESTORE}")
             if self._sealed_data_exists is not None and self._sealed_data_exists():
-                raise SealError(
-                    f"{missing}, so the photos and templates already stored cannot be opened. {_RESTORE}"
-                )
+                raise SealError(f"{missing}, so the photos and templates already stored "
+                                f"cannot be opened. {_RESTORE}")
             key = AESGCM.generate_key(bit_length=256)
             vault.set_secret(KEY_NAME, base64.b64encode(key).decode("ascii"))
         else:
@@ -86,11 +82,9 @@ class Sealer:
         try:
             return self._cipher(create=False).decrypt(nonce, body, purpose.encode())
         except InvalidTag:
-            raise SealError(
-                "a stored photo or template could not be decrypted: it was sealed "
-                "with another key than the one in the keyring, or it is "
-                "damaged"
-            ) from None
+            raise SealError("a stored photo or template could not be decrypted: it was sealed "
+                            "with another key than the one in the keyring, or it is "
+                            "damaged") from None
 
 
 def _decode(stored: str, where: str) -> bytes:
@@ -103,6 +97,5 @@ def _decode(stored: str, where: str) -> bytes:
         raise SealError(
             "the key that encrypts the do-not-publish photos and face templates "
             f"({where}) is damaged: the keyring holds something that is not a key smmod "
-            f"made, so they cannot be opened or added to. {_RESTORE}"
-        )
+            f"made, so they cannot be opened or added to. {_RESTORE}")
     return key

@@ -57,14 +57,12 @@ class FolderExport:
             lines.append(
                 f"{len(self.renamed)} saved under a new name, because the folder already had "
                 "a file of that name (nothing was replaced): "
-                + ", ".join(f"{want} → {got}" for want, got in self.renamed)
-                + "."
+                + ", ".join(f"{want} → {got}" for want, got in self.renamed) + "."
             )
         if self.failed:
             lines.append(
                 f"{len(self.failed)} not exported: "
-                + "; ".join(f"{name}: {why}" for name, why in self.failed)
-                + "."
+                + "; ".join(f"{name}: {why}" for name, why in self.failed) + "."
             )
         return "\n".join(lines)
 

@@ -10,7 +10,8 @@ from typing import Any
 
 from smmod.errors import InputError
 
-IMAGE_SUFFIXES = (".jpg", ".jpeg", ".jpe", ".png", ".webp", ".tif", ".tiff", ".bmp", ".gif", ".heic", ".mpo")
+IMAGE_SUFFIXES = (".jpg", ".jpeg", ".jpe", ".png", ".webp", ".tif", ".tiff", ".bmp", ".gif",
+                  ".heic", ".mpo")
 NOT_PROTECTED = "not_protected"
 #: ``FaceConfirmation.face_index`` of a confirmation about the whole image (faces count
 #: from 1): nobody on it is a pupil, given only when no face was found.
@@ -84,9 +85,11 @@ def expand_paths(paths: Sequence[Path]) -> list[Path]:
     out: list[Path] = []
     for path in paths:
         if path.is_dir():
-            found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES)
+            found = sorted(p for p in path.rglob("*")
+                           if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES)
             if not found:  # otherwise a wrong folder would "pass" with nothing checked
-                raise InputError("this folder has no image files (.jpg, .png, .webp…) in it", file=str(path))
+                raise InputError("this folder has no image files (.jpg, .png, .webp…) in it",
+                                 file=str(path))
             out.extend(found)
         elif path.exists():
             out.append(path)

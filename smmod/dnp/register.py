@@ -74,13 +74,10 @@ class PupilRecord:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "id": self.id,
-            "name": self.name,
-            "year_group": self.year_group,
+            "id": self.id, "name": self.name, "year_group": self.year_group,
             "restriction": self.restriction,
             "review_on": self.review_on.isoformat() if self.review_on else None,
-            "active": self.active,
-            "reference_photos": self.photos,
+            "active": self.active, "reference_photos": self.photos,
             "biometric_consent_on": self.consent_on.isoformat() if self.consent_on else None,
             "face_template_kept": self.has_template,
         }
@@ -99,14 +96,11 @@ class TakedownCandidate:
 
 def _valid_consent(session: Session, pupil_id: int) -> BiometricConsent | None:
     return session.execute(
-        select(BiometricConsent)
-        .where(
+        select(BiometricConsent).where(
             BiometricConsent.pupil_id == pupil_id,
             BiometricConsent.withdrawn_at.is_(None),
             BiometricConsent.no_objection.is_(True),
-        )
-        .order_by(BiometricConsent.id.desc())
-        .limit(1)
+        ).order_by(BiometricConsent.id.desc()).limit(1)
     ).scalar_one_or_none()
 
 
@@ -120,10 +114,8 @@ class DnpService:
         error to report, never a reason to make a new one (old data would be lost).
         """
         with self._sf() as session:
-            return (
-                session.execute(select(ReferencePhoto.id).limit(1)).first() is not None
-                or session.execute(select(FaceTemplate.id).limit(1)).first() is not None
-            )
+            return (session.execute(select(ReferencePhoto.id).limit(1)).first() is not None
+                    or session.execute(select(FaceTemplate.id).limit(1)).first() is not None)
 
     def today(self) -> date:
         """The school's date today, by the clock of this register's database."""
@@ -151,8 +143,7 @@ class DnpService:
         out: dict[int, list[np.ndarray]] = {}
         with self._sf() as session:
             rows = session.execute(
-                select(FaceTemplate)
-                .join(Pupil, Pupil.id == FaceTemplate.pupil_id)
+                select(FaceTemplate).join(Pupil, Pupil.id == FaceTemplate.pupil_id)
                 .where(Pupil.active.is_(True))
             ).scalars()
             import numpy as np
@@ -165,29 +156,16 @@ class DnpService:
     def reference_photos(self, pupil_id: int) -> list[bytes]:
         """The decrypted reference photos (image file bytes), for side-by-side review."""
         with self._sf() as session:
-            blobs = (
-                session.execute(
-                    select(ReferencePhoto.ciphertext)
-                    .where(ReferencePhoto.pupil_id == pupil_id)
-                    .order_by(ReferencePhoto.id)
-                )
-                .scalars()
-                .all()
-            )
+            blobs = session.execute(
+                select(ReferencePhoto.ciphertext).where(ReferencePhoto.pupil_id == pupil_id)
+                .order_by(ReferencePhoto.id)).scalars().all()
         return [self._sealer.open(b, PHOTO_PURPOSE) for b in blobs]
 
     # -- changing ----------------------------------------------------------------
-    def add_pupil(
-        self,
-        actor: Actor,
-        name: str,
-        *,
-        year_group: str = "",
-        restriction: str = "no_images",
-        review_on: date | None = None,
-        photos: Sequence[Path] = (),
-        consent: ConsentInput | None = None,
-    ) -> tuple[PupilRecord, list[TakedownCandidate]]:
+    def add_pupil(self, actor: Actor, name: str, *, year_group: str = "",
+                  restriction: str = "no_images", review_on: date | None = None,
+                  photos: Sequence[Path] = (), consent: ConsentInput | None = None,
+                  ) -> tuple[PupilRecord, list[TakedownCandidate]]:
         """Add a pupil (all or nothing) and list exported images to look at again."""
         require(actor, "slt", "administrator", doing="change the do-not-publish register")
         name = " ".join(name.split())
@@ -198,30 +176,17 @@ class DnpService:
         photo_bytes = [_read_photo(p) for p in photos]
         descriptors = self._descriptors(photos) if consent and consent.no_objection else []
         with self._sf.begin() as session:
-            pupil = Pupil(
-                name=name,
-                year_group=year_group.strip(),
-                restriction=restriction,
-                review_on=review_on,
-                added_by=actor.staff_id,
-                active=True,
-            )
+            pupil = Pupil(name=name, year_group=year_group.strip(), restriction=restriction,
+                          review_on=review_on, added_by=actor.staff_id, active=True)
             session.add(pupil)
             session.flush()
             if consent is not None:
                 self._insert_consent(session, actor, pupil.id, consent)
             self._store_photos(session, actor, pupil.id, photo_bytes, descriptors)
-            audit.record(
-                session,
-                actor=actor.username,
-                action="dnp.add",
-                subject=f"pupil:{pupil.id}",
-                details={
-                    "restriction": restriction,
-                    "photos": len(photo_bytes),
-                    "consent": consent is not None,
-                },
-            )
+            audit.record(session, actor=actor.username, action="dnp.add",
+                         subject=f"pupil:{pupil.id}",
+                         details={"restriction": restriction, "photos": len(photo_bytes),
+                                  "consent": consent is not None})
             takedowns = self._takedowns(session, name)
             record_retro_findings(session, pupil.id, [(t.export_id, t.kind) for t in takedowns])
             record = self._record(session, pupil)
@@ -237,13 +202,8 @@ class DnpService:
         with self._sf.begin() as session:
             pupil = self._pupil(session, pupil_id)
             self._store_photos(session, actor, pupil_id, [data], descriptors)
-            audit.record(
-                session,
-                actor=actor.username,
-                action="dnp.photo_add",
-                subject=f"pupil:{pupil_id}",
-                details={"template": bool(descriptors)},
-            )
+            audit.record(session, actor=actor.username, action="dnp.photo_add",
+                         subject=f"pupil:{pupil_id}", details={"template": bool(descriptors)})
             takedowns = self._takedowns(session, pupil.name)
             record_retro_findings(session, pupil_id, [(t.export_id, t.kind) for t in takedowns])
             return takedowns
@@ -252,40 +212,24 @@ class DnpService:
         """Consent on record: templates are computed from the reference photos now."""
         require(actor, "slt", "administrator", doing="record biometric consent")
         if not consent.no_objection:
-            raise PolicyError(
-                "R11",
-                "a template may only be kept when neither the pupil nor "
-                "any parent objects; record consent only when that is so",
-            )
+            raise PolicyError("R11", "a template may only be kept when neither the pupil nor "
+                              "any parent objects; record consent only when that is so")
         photos = self.reference_photos(pupil_id)
         descriptors = [self._descriptor_from_bytes(b) for b in photos]
         with self._sf.begin() as session:
             self._pupil(session, pupil_id)
             self._insert_consent(session, actor, pupil_id, consent)
-            photo_ids = (
-                session.execute(
-                    select(ReferencePhoto.id)
-                    .where(ReferencePhoto.pupil_id == pupil_id)
-                    .order_by(ReferencePhoto.id)
-                )
-                .scalars()
-                .all()
-            )
+            photo_ids = session.execute(select(ReferencePhoto.id).where(
+                ReferencePhoto.pupil_id == pupil_id).order_by(ReferencePhoto.id)).scalars().all()
             session.execute(delete(FaceTemplate).where(FaceTemplate.pupil_id == pupil_id))
             for photo_id, desc in zip(photo_ids, descriptors, strict=True):
                 if desc is not None:
-                    session.add(
-                        FaceTemplate(
-                            pupil_id=pupil_id, photo_id=photo_id, ciphertext=self._seal_descriptor(desc)
-                        )
-                    )
-            audit.record(
-                session,
-                actor=actor.username,
-                action="dnp.consent_recorded",
-                subject=f"pupil:{pupil_id}",
-                details={"consent_on": consent.consent_on.isoformat(), "recorded_by": consent.recorded_by},
-            )
+                    session.add(FaceTemplate(pupil_id=pupil_id, photo_id=photo_id,
+                                             ciphertext=self._seal_descriptor(desc)))
+            audit.record(session, actor=actor.username, action="dnp.consent_recorded",
+                         subject=f"pupil:{pupil_id}",
+                         details={"consent_on": consent.consent_on.isoformat(),
+                                  "recorded_by": consent.recorded_by})
             return self._record(session, self._pupil(session, pupil_id))
 
     def withdraw_consent(self, actor: Actor, pupil_id: int, reason: str) -> PupilRecord:
@@ -295,25 +239,17 @@ class DnpService:
             raise InputError("give the reason (e.g. 'parent withdrew consent')", field="reason")
         with self._sf.begin() as session:
             self._pupil(session, pupil_id)
-            for consent in session.execute(
-                select(BiometricConsent).where(
-                    BiometricConsent.pupil_id == pupil_id, BiometricConsent.withdrawn_at.is_(None)
-                )
-            ).scalars():
+            for consent in session.execute(select(BiometricConsent).where(
+                    BiometricConsent.pupil_id == pupil_id,
+                    BiometricConsent.withdrawn_at.is_(None))).scalars():
                 consent.withdrawn_at = session_clock(session).now()
                 consent.withdrawn_by = actor.staff_id
-            deleted = len(
-                session.execute(select(FaceTemplate.id).where(FaceTemplate.pupil_id == pupil_id)).all()
-            )
+            deleted = len(session.execute(select(FaceTemplate.id).where(
+                FaceTemplate.pupil_id == pupil_id)).all())
             session.execute(delete(FaceTemplate).where(FaceTemplate.pupil_id == pupil_id))
-            audit.record(
-                session,
-                actor=actor.username,
-                action="dnp.consent_withdrawn",
-                subject=f"pupil:{pupil_id}",
-                reason=reason,
-                details={"templates_deleted": deleted},
-            )
+            audit.record(session, actor=actor.username, action="dnp.consent_withdrawn",
+                         subject=f"pupil:{pupil_id}", reason=reason,
+                         details={"templates_deleted": deleted})
             return self._record(session, self._pupil(session, pupil_id))
 
     def remove_pupil(self, actor: Actor, pupil_id: int, reason: str) -> None:
@@ -326,30 +262,19 @@ class DnpService:
             session.execute(delete(FaceTemplate).where(FaceTemplate.pupil_id == pupil_id))
             session.execute(delete(ReferencePhoto).where(ReferencePhoto.pupil_id == pupil_id))
             pupil.active = False
-            audit.record(
-                session, actor=actor.username, action="dnp.remove", subject=f"pupil:{pupil_id}", reason=reason
-            )
+            audit.record(session, actor=actor.username, action="dnp.remove",
+                         subject=f"pupil:{pupil_id}", reason=reason)
 
     # -- helpers -----------------------------------------------------------------
     def _record(self, session: Session, p: Pupil) -> PupilRecord:
-        photos = (
-            session.execute(select(ReferencePhoto.id).where(ReferencePhoto.pupil_id == p.id)).scalars().all()
-        )
-        template = session.execute(
-            select(FaceTemplate.id).where(FaceTemplate.pupil_id == p.id).limit(1)
-        ).first()
+        photos = session.execute(select(ReferencePhoto.id).where(
+            ReferencePhoto.pupil_id == p.id)).scalars().all()
+        template = session.execute(select(FaceTemplate.id).where(
+            FaceTemplate.pupil_id == p.id).limit(1)).first()
         consent = _valid_consent(session, p.id)
-        return PupilRecord(
-            p.id,
-            p.name,
-            p.year_group,
-            p.restriction,
-            p.review_on,
-            p.active,
-            len(photos),
-            consent.consent_on if consent else None,
-            template is not None,
-        )
+        return PupilRecord(p.id, p.name, p.year_group, p.restriction, p.review_on, p.active,
+                           len(photos), consent.consent_on if consent else None,
+                           template is not None)
 
     @staticmethod
     def _pupil(session: Session, pupil_id: int) -> Pupil:
@@ -359,44 +284,29 @@ class DnpService:
         return pupil
 
     @staticmethod
-    def _insert_consent(session: Session, actor: Actor, pupil_id: int, consent: ConsentInput) -> None:
+    def _insert_consent(session: Session, actor: Actor, pupil_id: int,
+                        consent: ConsentInput) -> None:
         if consent.consent_on > session_clock(session).today():
             raise InputError("the consent date is in the future", field="consent-date")
-        recorder = session.execute(
-            select(Staff.id).where(Staff.username == consent.recorded_by)
-        ).scalar_one_or_none()
+        recorder = session.execute(select(Staff.id).where(
+            Staff.username == consent.recorded_by)).scalar_one_or_none()
         if recorder is None:
-            raise InputError(
-                f"no staff member with username '{consent.recorded_by}'", field="consent-recorded-by"
-            )
-        session.add(
-            BiometricConsent(
-                pupil_id=pupil_id,
-                consent_on=consent.consent_on,
-                recorded_by=recorder,
-                no_objection=consent.no_objection,
-            )
-        )
+            raise InputError(f"no staff member with username '{consent.recorded_by}'",
+                             field="consent-recorded-by")
+        session.add(BiometricConsent(pupil_id=pupil_id, consent_on=consent.consent_on,
+                                     recorded_by=recorder, no_objection=consent.no_objection))
 
-    def _store_photos(
-        self,
-        session: Session,
-        actor: Actor,
-        pupil_id: int,
-        photos: Sequence[bytes],
-        descriptors: Sequence[np.ndarray | None],
-    ) -> None:
+    def _store_photos(self, session: Session, actor: Actor, pupil_id: int,
+                      photos: Sequence[bytes], descriptors: Sequence[np.ndarray | None]) -> None:
         for index, data in enumerate(photos):
-            photo = ReferencePhoto(
-                pupil_id=pupil_id, added_by=actor.staff_id, ciphertext=self._sealer.seal(data, PHOTO_PURPOSE)
-            )
+            photo = ReferencePhoto(pupil_id=pupil_id, added_by=actor.staff_id,
+                                   ciphertext=self._sealer.seal(data, PHOTO_PURPOSE))
             session.add(photo)
             session.flush()
             desc = descriptors[index] if index < len(descriptors) else None
             if desc is not None:
-                session.add(
-                    FaceTemplate(pupil_id=pupil_id, photo_id=photo.id, ciphertext=self._seal_descriptor(desc))
-                )
+                session.add(FaceTemplate(pupil_id=pupil_id, photo_id=photo.id,
+                                         ciphertext=self._seal_descriptor(desc)))
 
     def _seal_descriptor(self, desc: np.ndarray) -> bytes:
         import numpy as np
@@ -437,32 +347,24 @@ class DnpService:
         person = [ProtectedPerson(0, name)]
         out: list[TakedownCandidate] = []
         rows = session.execute(
-            select(ImageExport, ImageCheck)
-            .join(ImageCheck, ImageCheck.id == ImageExport.check_id)
-            .order_by(ImageExport.id)
-        ).all()
+            select(ImageExport, ImageCheck).join(ImageCheck, ImageCheck.id == ImageExport.check_id)
+            .order_by(ImageExport.id)).all()
         for export, check in rows:
             faces = json.loads(check.faces or "[]")
-            texts = [
-                ("file name", check.file_name),
-                ("exported file", Path(export.out_path).name),
-                ("caption", check.caption),
-            ]
+            texts = [("file name", check.file_name), ("exported file", Path(export.out_path).name),
+                     ("caption", check.caption)]
             named = find_names(person, texts)
             kind = "named" if named else "faces"
             if named:
                 reason = f"names {name} in the {named[0].where}"
             elif len(faces) > export.pixelated_faces:
-                reason = (
-                    f"{len(faces)} face(s) confirmed before {name} was on the do-not-publish list: look again"
-                )
+                reason = (f"{len(faces)} face(s) confirmed before {name} was on the "
+                          "do-not-publish list: look again")
             else:
                 continue
-            out.append(
-                TakedownCandidate(
-                    export.id, export.out_path, export.exported_at.isoformat(timespec="minutes"), reason, kind
-                )
-            )
+            out.append(TakedownCandidate(export.id, export.out_path,
+                                         export.exported_at.isoformat(timespec="minutes"), reason,
+                                         kind))
         return out
 
 

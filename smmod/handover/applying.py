@@ -44,18 +44,8 @@ log = logging.getLogger("smmod.handover")
 
 Renderer = Callable[[RecordDocument, Path], None]
 Checkpoint = Callable[[str, Session | None], None]
-APPLY_STEPS = (
-    "stage",
-    "roles",
-    "accounts",
-    "credentials",
-    "work",
-    "staff",
-    "record",
-    "pdf",
-    "swap",
-    "commit",
-)
+APPLY_STEPS = ("stage", "roles", "accounts", "credentials", "work", "staff", "record", "pdf",
+               "swap", "commit")
 CHANGED = "this handover was changed elsewhere: reopen it and try again"
 
 
@@ -65,7 +55,8 @@ class PasswordsNotPutBack(VaultError):
 
     def __init__(self, credentials: tuple[str, ...], cause: BaseException) -> None:
         self.credentials = credentials
-        why = str(cause) if isinstance(cause, SmmodError) else f"an unexpected error ({type(cause).__name__})"
+        why = (str(cause) if isinstance(cause, SmmodError)
+               else f"an unexpected error ({type(cause).__name__})")
         which = "; ".join(credentials)
         super().__init__(
             f"The handover was not applied and nothing was changed in the database, but the "
@@ -73,8 +64,7 @@ class PasswordsNotPutBack(VaultError):
             "now hold the new password chosen in this handover, which the platform does not "
             "have yet: reveal the stored password and, if it is not the one the platform "
             "uses, set it on the platform (with the platform's password reset if need be), "
-            f"or rotate it again. Why the handover failed: {why}"
-        )
+            f"or rotate it again. Why the handover failed: {why}")
 
 
 class HandoverRefused(PolicyError):
@@ -86,24 +76,13 @@ class HandoverRefused(PolicyError):
         super().__init__(problems[0].rule, f"{text} {hint}".strip())
 
 
-def apply_handover(
-    sf: SessionFactory,
-    vault: Vault,
-    actor: Actor,
-    handover_id: int,
-    version_id: int,
-    plan: Plan,
-    secrets: dict[int, str],
-    *,
-    holdings: Callable[[Session, int], Holdings],
-    candidates: Callable[[Session, int], list[Candidate]],
-    generate: Callable[[str], str],
-    rotate_by: date,
-    today: date,
-    records_dir: Path,
-    render: Renderer | None,
-    checkpoint: Checkpoint | None,
-) -> tuple[tuple[int, ...], Path | None]:
+def apply_handover(sf: SessionFactory, vault: Vault, actor: Actor, handover_id: int,
+                   version_id: int, plan: Plan, secrets: dict[int, str], *,
+                   holdings: Callable[[Session, int], Holdings],
+                   candidates: Callable[[Session, int], list[Candidate]],
+                   generate: Callable[[str], str], rotate_by: date, today: date,
+                   records_dir: Path, render: Renderer | None,
+                   checkpoint: Checkpoint | None) -> tuple[tuple[int, ...], Path | None]:
     """(credential ids rotated, PDF written); see the module docstring for the order."""
     hook = checkpoint or (lambda _step, _session: None)
     with sf() as session:
@@ -111,49 +90,32 @@ def apply_handover(
         held = holdings(session, plan.staff_id)
         found = changes(handover.basis, held)
         if found:
-            raise ConflictError(
-                "what this handover was based on has changed since it was "
-                f"saved: {' '.join(found)} Reopen it, review, and apply again."
-            )
+            raise ConflictError("what this handover was based on has changed since it was "
+                                f"saved: {' '.join(found)} Reopen it, review, and apply again.")
         if held.credentials:
             _require_admin_now(session, actor)
         result = check_plan(plan, held, candidates(session, plan.staff_id), today=today)
         override = _enforce(session, actor, plan, result)
-        keys = {
-            i: k
-            for i, k in session.execute(
-                select(Credential.id, Credential.keyring_key).where(
-                    Credential.id.in_([k.credential_id for k in held.credentials])
-                )
-            )
-        }
+        keys = {i: k for i, k in session.execute(
+            select(Credential.id, Credential.keyring_key)
+            .where(Credential.id.in_([k.credential_id for k in held.credentials])))}
     labels = {k.credential_id: f"{k.login_name} on {k.account_label}" for k in held.credentials}
-    new = {
-        k.credential_id: _secret(secrets.get(k.credential_id), k.platform, k.login_name, generate)
-        for k in held.credentials
-    }
+    new = {k.credential_id: _secret(secrets.get(k.credential_id), k.platform, k.login_name,
+                                    generate) for k in held.credentials}
     staged = StagedSecrets(vault)
     pdf: list[Path] = []
     try:
         for known in held.credentials:
-            staged.stage(keys[known.credential_id], new[known.credential_id], labels[known.credential_id])
+            staged.stage(keys[known.credential_id], new[known.credential_id],
+                         labels[known.credential_id])
             hook("stage", None)
         with sf.begin() as session:
             handover = _load(session, handover_id, version_id, plan)
             if holdings(session, plan.staff_id).basis() != held.basis():
-                raise ConflictError(
-                    "something this handover touches was changed a moment ago; reopen it and review again"
-                )
-            step = steps.Step(
-                session,
-                actor,
-                held,
-                plan,
-                handover_id,
-                session_clock(session).now(),
-                today,
-                steps.staff_names(session),
-            )
+                raise ConflictError("something this handover touches was changed a moment "
+                                    "ago; reopen it and review again")
+            step = steps.Step(session, actor, held, plan, handover_id, session_clock(session).now(), today,
+                              steps.staff_names(session))
             steps.transfer_roles(step)
             hook("roles", session)
             steps.close_accounts(step)
@@ -213,11 +175,8 @@ def _require_admin_now(session: Session, actor: Actor) -> None:
     """The register as it is now, not the roles read at start-up (R5)."""
     staff = session.get(Staff, actor.staff_id) if actor.staff_id is not None else None
     if staff is None or not staff.active or "administrator" not in staff.role_names:
-        raise PolicyError(
-            "R5",
-            "only administrators rotate account passwords, and this "
-            "handover rotates some; ask an administrator to apply it.",
-        )
+        raise PolicyError("R5", "only administrators rotate account passwords, and this "
+                                "handover rotates some; ask an administrator to apply it.")
 
 
 def _enforce(session: Session, actor: Actor, plan: Plan, result: PlanCheck) -> str | None:
@@ -231,23 +190,19 @@ def _enforce(session: Session, actor: Actor, plan: Plan, result: PlanCheck) -> s
         raise HandoverRefused(result.needs_override, "Nothing was changed.")
     staff = session.get(Staff, actor.staff_id) if actor.staff_id is not None else None
     if staff is None or "slt" not in staff.role_names:
-        raise PolicyError(
-            "R2",
-            "only a member of SLT may override the two-runner rule; ask "
-            "one to apply this handover, or name more runners.",
-        )
+        raise PolicyError("R2", "only a member of SLT may override the two-runner rule; ask "
+                                "one to apply this handover, or name more runners.")
     return reason
 
 
-def _secret(given: str | None, platform: str, login: str, generate: Callable[[str], str]) -> str:
+def _secret(given: str | None, platform: str, login: str, generate: Callable[[str], str]
+            ) -> str:
     if given is None or given == "":
         return generate(platform)
     limit = platform_password_limit(platform)
     if not isinstance(given, str) or len(given) > limit or given != given.strip():
-        raise InputError(
-            f"the new password for {login} must be at most {limit} characters, with no spaces at either end",
-            field="password",
-        )
+        raise InputError(f"the new password for {login} must be at most {limit} characters, "
+                         "with no spaces at either end", field="password")
     return given
 
 
@@ -261,39 +216,25 @@ def _finish(step: steps.Step, handover: Handover, override: str | None) -> None:
     handover.updated_by, handover.updated_at = step.actor.staff_id, step.now
     if override:
         handover.override_by, handover.override_reason = step.actor.staff_id, override
-    document = build_document(
-        RecordFacts(
-            handover.id,
-            held,
-            plan,
-            step.names,
-            step.names.get(step.actor.staff_id or -1, step.actor.username),
-            step.now,
-            step.today,
-            step.names.get(step.actor.staff_id or -1) if override else None,
-            override,
-        )
-    )
+    document = build_document(RecordFacts(
+        handover.id, held, plan, step.names, step.names.get(step.actor.staff_id or -1,
+                                                            step.actor.username),
+        step.now, step.today, step.names.get(step.actor.staff_id or -1) if override else None,
+        override))
     handover.record_html = document.html
     session.flush()
     outcome = {a.account_id: plan.decision(a.account_id).action for a in held.accounts}
-    audit.record(
-        session,
-        actor=step.actor.username,
-        action="handover.apply",
-        subject=f"staff:{held.person.staff_id}",
-        reason=override,
-        details={
-            "handover": handover.id,
-            "leaving_on": plan.leaving_on.isoformat(),
-            "transferred": [a.label for a in held.accounts if outcome[a.account_id] == "transfer"],
-            "closed": [a.label for a in held.accounts if outcome[a.account_id] == "close"],
-            "rotated": [f"{c.login_name} on {c.account_label}" for c in held.credentials],
-            "queue_items": len(held.items),
-            "incidents": len(held.incidents),
-            "r2_override": bool(override),
-        },
-    )
+    audit.record(session, actor=step.actor.username, action="handover.apply",
+                 subject=f"staff:{held.person.staff_id}", reason=override,
+                 details={"handover": handover.id, "leaving_on": plan.leaving_on.isoformat(),
+                          "transferred": [a.label for a in held.accounts
+                                          if outcome[a.account_id] == "transfer"],
+                          "closed": [a.label for a in held.accounts
+                                     if outcome[a.account_id] == "close"],
+                          "rotated": [f"{c.login_name} on {c.account_label}"
+                                      for c in held.credentials],
+                          "queue_items": len(held.items), "incidents": len(held.incidents),
+                          "r2_override": bool(override)})
 
 
 def _pdf_path(records_dir: Path, handover: Handover, username: str) -> Path:

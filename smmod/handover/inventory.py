@@ -47,23 +47,11 @@ def departing(session: Session, staff_id: int) -> Staff:
 def holdings(session: Session, staff_id: int, *, today: date, expiry_months: int) -> Holdings:
     staff = departing(session, staff_id)
     judge = Judge.load(session, today, expiry_months)
-    person = Departing(
-        staff.id,
-        staff.name,
-        staff.username,
-        staff.role_names,
-        staff.leaving_on,
-        staff.active,
-        staff.version_id,
-    )
+    person = Departing(staff.id, staff.name, staff.username, staff.role_names, staff.leaving_on,
+                       staff.active, staff.version_id)
     accounts = _accounts(session, staff.id, judge)
-    return Holdings(
-        person,
-        accounts,
-        _credentials(session, staff, today),
-        _items(session, staff.id),
-        _incidents(session, staff.id),
-    )
+    return Holdings(person, accounts, _credentials(session, staff, today),
+                    _items(session, staff.id), _incidents(session, staff.id))
 
 
 def _accounts(session: Session, staff_id: int, judge: Judge) -> tuple[HeldAccount, ...]:
@@ -76,36 +64,24 @@ def _accounts(session: Session, staff_id: int, judge: Judge) -> tuple[HeldAccoun
         return ()
     order = {"lead": 0, "runner": 1, "administrator": 2}
     rows = session.execute(
-        select(Account)
-        .options(selectinload(Account.roles))
+        select(Account).options(selectinload(Account.roles))
         .where(Account.id.in_(held), Account.status != "closed")
-        .order_by(Account.platform, Account.handle)
-    ).scalars()
+        .order_by(Account.platform, Account.handle)).scalars()
     out = []
     for account in rows:
         record = judge.record(account)
         others = tuple(p for p in record.people if p.staff_id != staff_id)
-        out.append(
-            HeldAccount(
-                account.id,
-                account.platform,
-                account.handle,
-                account.status,
-                tuple(sorted(held[account.id], key=order.__getitem__)),
-                others,
-                account.version_id,
-            )
-        )
+        out.append(HeldAccount(account.id, account.platform, account.handle, account.status,
+                               tuple(sorted(held[account.id], key=order.__getitem__)),
+                               others, account.version_id))
     return tuple(out)
 
 
 def _credentials(session: Session, staff: Staff, today: date) -> tuple[KnownCredential, ...]:
     rows = session.execute(
-        select(Credential, Account)
-        .join(Account, Account.id == Credential.account_id)
+        select(Credential, Account).join(Account, Account.id == Credential.account_id)
         .where(Account.status != "closed")
-        .order_by(Account.platform, Account.handle, Credential.login_name)
-    ).all()
+        .order_by(Account.platform, Account.handle, Credential.login_name)).all()
     if not rows:
         return ()
     reasons: dict[int, list[str]] = defaultdict(list)
@@ -113,21 +89,16 @@ def _credentials(session: Session, staff: Staff, today: date) -> tuple[KnownCred
         for credential, _account in rows:
             reasons[credential.id].append("could reveal any password as an administrator")
     by_account: dict[int, list[AccountRole]] = defaultdict(list)
-    for role in session.execute(select(AccountRole).where(AccountRole.staff_id == staff.id)).scalars():
+    for role in session.execute(select(AccountRole).where(AccountRole.staff_id == staff.id)
+                                ).scalars():
         by_account[role.account_id].append(role)
     for credential, _account in rows:
         since = credential.rotated_at.astimezone(fmt.SCHOOL).date() if credential.rotated_at else None
-        held = sorted(
-            {
-                r.role
-                for r in by_account.get(credential.account_id, [])
-                if since is None or r.to_on is None or r.to_on > since
-            }
-        )
+        held = sorted({r.role for r in by_account.get(credential.account_id, [])
+                       if since is None or r.to_on is None or r.to_on > since})
         if held:
-            reasons[credential.id].append(
-                f"{' and '.join(held)} of the account since the password was last set"
-            )
+            reasons[credential.id].append(f"{' and '.join(held)} of the account "
+                                          "since the password was last set")
     for credential_id, verb, at in _reveals(session, staff.username):
         revealed = next((c for c, _ in rows if c.id == credential_id), None)
         if revealed is not None and (revealed.rotated_at is None or at > revealed.rotated_at):
@@ -135,19 +106,11 @@ def _credentials(session: Session, staff: Staff, today: date) -> tuple[KnownCred
     out = []
     for credential, account in rows:
         if credential.id in reasons:
-            out.append(
-                KnownCredential(
-                    credential.id,
-                    account.id,
-                    f"{account.handle} ({account.platform})",
-                    account.platform,
-                    credential.login_name,
-                    credential.kind,
-                    credential.rotated_at,
-                    tuple(dict.fromkeys(reasons[credential.id])),
-                    credential.version_id,
-                )
-            )
+            out.append(KnownCredential(
+                credential.id, account.id, f"{account.handle} ({account.platform})",
+                account.platform, credential.login_name, credential.kind,
+                credential.rotated_at, tuple(dict.fromkeys(reasons[credential.id])),
+                credential.version_id))
     return tuple(out)
 
 
@@ -156,8 +119,7 @@ def _reveals(session: Session, username: str) -> list[tuple[int, str, datetime]]
     entries = session.execute(
         select(AuditEntry.subject, AuditEntry.action, AuditEntry.at)
         .where(AuditEntry.actor == username, AuditEntry.action.in_(REVEAL_ACTIONS))
-        .order_by(AuditEntry.id.desc())
-    ).all()
+        .order_by(AuditEntry.id.desc())).all()
     out = []
     for subject, action, at in entries:
         _, _, tail = subject.rpartition("credential:")
@@ -171,63 +133,36 @@ def _items(session: Session, staff_id: int) -> tuple[ClaimedItem, ...]:
         select(QueueItem, Account.handle, Account.platform)
         .join(Account, Account.id == QueueItem.account_id)
         .where(QueueItem.claimed_by == staff_id, QueueItem.status != "resolved")
-        .order_by(QueueItem.due_at, QueueItem.id)
-    ).all()
+        .order_by(QueueItem.due_at, QueueItem.id)).all()
     out = []
     for item, handle, platform in rows:
         text = " ".join(item.text.split())
-        excerpt = text if len(text) <= EXCERPT else text[: EXCERPT - 1] + "…"
-        out.append(
-            ClaimedItem(
-                item.id,
-                item.account_id,
-                f"{handle} ({platform})",
-                item.author_name,
-                excerpt,
-                item.status,
-                item.due_at,
-                item.version_id,
-            )
-        )
+        excerpt = text if len(text) <= EXCERPT else text[:EXCERPT - 1] + "…"
+        out.append(ClaimedItem(item.id, item.account_id, f"{handle} ({platform})",
+                               item.author_name, excerpt, item.status, item.due_at,
+                               item.version_id))
     return tuple(out)
 
 
 def _incidents(session: Session, staff_id: int) -> tuple[LedIncident, ...]:
     rows = session.execute(
-        select(Incident)
-        .where(Incident.lead_id == staff_id, Incident.status != "closed")
-        .order_by(Incident.id)
-    ).scalars()
+        select(Incident).where(Incident.lead_id == staff_id, Incident.status != "closed")
+        .order_by(Incident.id)).scalars()
     return tuple(LedIncident(i.id, i.title, i.status, i.version_id) for i in rows)
 
 
-def candidates(session: Session, departing_id: int, *, today: date, expiry_months: int) -> list[Candidate]:
+def candidates(session: Session, departing_id: int, *, today: date, expiry_months: int
+               ) -> list[Candidate]:
     """Everyone active who could take something over, eligible or not, with the reason."""
-    rows = session.execute(
-        select(Staff).where(Staff.active.is_(True), Staff.id != departing_id).order_by(Staff.name)
-    ).scalars()
+    rows = session.execute(select(Staff).where(Staff.active.is_(True), Staff.id != departing_id)
+                           .order_by(Staff.name)).scalars()
     out = []
     for s in rows:
-        e = eligibility(
-            active=s.active,
-            policy_read_on=s.policy_read_on,
-            trained_on=s.trained_on,
-            leaving_on=s.leaving_on,
-            today=today,
-            expiry_months=expiry_months,
-        )
-        out.append(
-            Candidate(
-                s.id,
-                s.name,
-                s.username,
-                s.role_names,
-                e.eligible,
-                e.reasons,
-                is_staff_member(s.role_names),
-                s.leaving_on,
-            )
-        )
+        e = eligibility(active=s.active, policy_read_on=s.policy_read_on,
+                        trained_on=s.trained_on, leaving_on=s.leaving_on, today=today,
+                        expiry_months=expiry_months)
+        out.append(Candidate(s.id, s.name, s.username, s.role_names, e.eligible, e.reasons,
+                             is_staff_member(s.role_names), s.leaving_on))
     return out
 
 
@@ -253,7 +188,8 @@ def changes(basis_json: str, now: Holdings) -> tuple[str, ...]:
         if key not in new_accounts:
             out.append(f"They no longer hold {value[2]}.")
     old_creds, new_creds = old.get("credentials", {}), new["credentials"]
-    labels = {str(c.credential_id): f"{c.login_name} on {c.account_label}" for c in now.credentials}
+    labels = {str(c.credential_id): f"{c.login_name} on {c.account_label}"
+              for c in now.credentials}
     for key in new_creds:
         if key not in old_creds:
             out.append(f"A password to rotate was added: {labels[key]}.")

@@ -74,15 +74,9 @@ class HeldAccount:
         return self.status == "active"
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.account_id,
-            "account": self.label,
-            "platform": self.platform,
-            "handle": self.handle,
-            "status": self.status,
-            "roles": list(self.roles),
-            "others": [p.to_dict() for p in self.others],
-        }
+        return {"id": self.account_id, "account": self.label, "platform": self.platform,
+                "handle": self.handle, "status": self.status, "roles": list(self.roles),
+                "others": [p.to_dict() for p in self.others]}
 
 
 @dataclass(frozen=True)
@@ -100,15 +94,10 @@ class KnownCredential:
     version_id: int
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.credential_id,
-            "account_id": self.account_id,
-            "account": self.account_label,
-            "login_name": self.login_name,
-            "kind": self.kind,
-            "rotated_at": _iso(self.rotated_at),
-            "why": list(self.reasons),
-        }
+        return {"id": self.credential_id, "account_id": self.account_id,
+                "account": self.account_label, "login_name": self.login_name,
+                "kind": self.kind, "rotated_at": _iso(self.rotated_at),
+                "why": list(self.reasons)}
 
 
 @dataclass(frozen=True)
@@ -123,14 +112,8 @@ class ClaimedItem:
     version_id: int
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.item_id,
-            "account": self.account_label,
-            "author": self.author,
-            "excerpt": self.excerpt,
-            "status": self.status,
-            "due_at": _iso(self.due_at),
-        }
+        return {"id": self.item_id, "account": self.account_label, "author": self.author,
+                "excerpt": self.excerpt, "status": self.status, "due_at": _iso(self.due_at)}
 
 
 @dataclass(frozen=True)
@@ -165,7 +148,8 @@ class Holdings:
         """Version ids of everything held, to notice later that something changed."""
         return {
             "staff": self.person.version_id,
-            "accounts": {str(a.account_id): [a.version_id, list(a.roles), a.label] for a in self.accounts},
+            "accounts": {str(a.account_id): [a.version_id, list(a.roles), a.label]
+                         for a in self.accounts},
             "credentials": {str(c.credential_id): c.version_id for c in self.credentials},
             "items": {str(i.item_id): i.version_id for i in self.items},
             "incidents": {str(i.incident_id): i.version_id for i in self.incidents},
@@ -174,17 +158,10 @@ class Holdings:
     def to_dict(self) -> dict[str, Any]:
         p = self.person
         return {
-            "staff": {
-                "id": p.staff_id,
-                "name": p.name,
-                "username": p.username,
-                "roles": sorted(p.roles),
-                "leaving_on": _iso(p.leaving_on),
-            },
-            "accounts": {
-                role: [a.to_dict() for a in self.accounts if role in a.roles]
-                for role in ("lead", "runner", "administrator")
-            },
+            "staff": {"id": p.staff_id, "name": p.name, "username": p.username,
+                      "roles": sorted(p.roles), "leaving_on": _iso(p.leaving_on)},
+            "accounts": {role: [a.to_dict() for a in self.accounts if role in a.roles]
+                         for role in ("lead", "runner", "administrator")},
             "credentials": [c.to_dict() for c in self.credentials],
             "claimed_items": [i.to_dict() for i in self.items],
             "incidents": [i.to_dict() for i in self.incidents],
@@ -241,7 +218,8 @@ class AccountDecision:
         return next((s for s in self.steps if s.step == name), StepState(name))
 
     def with_step(self, name: str, state: str, due_on: date | None = None) -> AccountDecision:
-        steps = tuple(StepState(name, state, due_on) if s.step == name else s for s in self.steps)
+        steps = tuple(StepState(name, state, due_on) if s.step == name else s
+                      for s in self.steps)
         return replace(self, steps=steps)
 
 
@@ -261,55 +239,34 @@ class Plan:
         return replace(self, accounts={**self.accounts, decision.account_id: decision})
 
     def to_json(self) -> str:
-        return json.dumps(
-            {
-                "staff_id": self.staff_id,
-                "leaving_on": self.leaving_on.isoformat(),
-                "accounts": [
-                    {
-                        "account_id": d.account_id,
-                        "action": d.action,
-                        "new_lead": d.new_lead,
-                        "new_runner": d.new_runner,
-                        "new_administrator": d.new_administrator,
-                        "close_reason": d.close_reason,
-                        "steps": [[s.step, s.state, _iso(s.due_on)] for s in d.steps],
-                    }
-                    for d in self.accounts.values()
-                ],
-                "items": [[k, v] for k, v in self.items.items()],
-                "incidents": [[k, v] for k, v in self.incidents.items()],
-                "override_reason": self.override_reason,
-            },
-            sort_keys=True,
-        )
+        return json.dumps({
+            "staff_id": self.staff_id, "leaving_on": self.leaving_on.isoformat(),
+            "accounts": [{
+                "account_id": d.account_id, "action": d.action, "new_lead": d.new_lead,
+                "new_runner": d.new_runner, "new_administrator": d.new_administrator,
+                "close_reason": d.close_reason,
+                "steps": [[s.step, s.state, _iso(s.due_on)] for s in d.steps],
+            } for d in self.accounts.values()],
+            "items": [[k, v] for k, v in self.items.items()],
+            "incidents": [[k, v] for k, v in self.incidents.items()],
+            "override_reason": self.override_reason,
+        }, sort_keys=True)
 
     @classmethod
     def from_json(cls, text: str) -> Plan:
         data = json.loads(text)
         accounts = {}
         for d in data.get("accounts", []):
-            steps = tuple(
-                StepState(s, st, date.fromisoformat(due) if due else None)
-                for s, st, due in d.get("steps", [])
-            )
+            steps = tuple(StepState(s, st, date.fromisoformat(due) if due else None)
+                          for s, st, due in d.get("steps", []))
             accounts[int(d["account_id"])] = AccountDecision(
-                int(d["account_id"]),
-                d.get("action", ""),
-                d.get("new_lead"),
-                d.get("new_runner"),
-                d.get("new_administrator"),
-                d.get("close_reason", ""),
-                steps or AccountDecision(0).steps,
-            )
-        return cls(
-            int(data["staff_id"]),
-            date.fromisoformat(data["leaving_on"]),
-            accounts,
-            {int(k): int(v) for k, v in data.get("items", [])},
-            {int(k): int(v) for k, v in data.get("incidents", [])},
-            data.get("override_reason", ""),
-        )
+                int(d["account_id"]), d.get("action", ""), d.get("new_lead"),
+                d.get("new_runner"), d.get("new_administrator"), d.get("close_reason", ""),
+                steps or AccountDecision(0).steps)
+        return cls(int(data["staff_id"]), date.fromisoformat(data["leaving_on"]), accounts,
+                   {int(k): int(v) for k, v in data.get("items", [])},
+                   {int(k): int(v) for k, v in data.get("incidents", [])},
+                   data.get("override_reason", ""))
 
 
 @dataclass(frozen=True)
@@ -389,14 +346,9 @@ class PendingRotation:
     rotated_by: str | None
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "rotation_id": self.rotation_id,
-            "credential_id": self.credential_id,
-            "account": self.account_label,
-            "login_name": self.login_name,
-            "rotated_at": _iso(self.rotated_at),
-            "rotated_by": self.rotated_by,
-        }
+        return {"rotation_id": self.rotation_id, "credential_id": self.credential_id,
+                "account": self.account_label, "login_name": self.login_name,
+                "rotated_at": _iso(self.rotated_at), "rotated_by": self.rotated_by}
 
 
 @dataclass(frozen=True)

@@ -64,16 +64,10 @@ def staff_subject(staff_id: int) -> str:
 
 
 class HandoverService:
-    def __init__(
-        self,
-        session_factory: SessionFactory,
-        vault: Vault,
-        credentials: CredentialService,
-        *,
-        records_dir: Path,
-        expiry_months: Callable[[], int],
-        today: Callable[[], date] | None = None,
-    ) -> None:
+    def __init__(self, session_factory: SessionFactory, vault: Vault,
+                 credentials: CredentialService, *, records_dir: Path,
+                 expiry_months: Callable[[], int],
+                 today: Callable[[], date] | None = None) -> None:
         self._sf = session_factory
         self._vault = vault
         self._credentials = credentials
@@ -88,7 +82,8 @@ class HandoverService:
             return self._holdings(session, staff_id)
 
     def _holdings(self, session: Session, staff_id: int) -> Holdings:
-        return inventory.holdings(session, staff_id, today=self._today(), expiry_months=self._expiry_months())
+        return inventory.holdings(session, staff_id, today=self._today(),
+                                  expiry_months=self._expiry_months())
 
     def find_staff(self, wanted: str) -> int:
         """A staff id from a username, or a full name when it is unambiguous."""
@@ -96,26 +91,24 @@ class HandoverService:
         if not text:
             raise InputError("name the person who is leaving", field="staff")
         with self._sf() as session:
-            by_username = session.execute(
-                select(Staff.id).where(func.lower(Staff.username) == text.lower())
-            ).scalar_one_or_none()
+            by_username = session.execute(select(Staff.id).where(
+                func.lower(Staff.username) == text.lower())).scalar_one_or_none()
             if by_username is not None:
                 return by_username
-            by_name = list(
-                session.execute(select(Staff.id).where(func.lower(Staff.name) == text.lower())).scalars()
-            )
+            by_name = list(session.execute(select(Staff.id).where(
+                func.lower(Staff.name) == text.lower())).scalars())
         if len(by_name) == 1:
             return by_name[0]
         if by_name:
-            raise InputError(f"several people are called '{text}'; give their username", field="staff")
+            raise InputError(f"several people are called '{text}'; give their username",
+                             field="staff")
         raise NotFound(f"no one with username or name '{text}' is in the staff register")
 
     def candidates(self, staff_id: int) -> list[Candidate]:
         """Who could take over from ``staff_id``; the ineligible come with the reason."""
         with self._sf() as session:
-            return inventory.candidates(
-                session, staff_id, today=self._today(), expiry_months=self._expiry_months()
-            )
+            return inventory.candidates(session, staff_id, today=self._today(),
+                                        expiry_months=self._expiry_months())
 
     def staff_room(self) -> list[Candidate]:
         """Everyone active, to choose who is leaving."""
@@ -125,9 +118,8 @@ class HandoverService:
         """The rules as they stand now (R2, R4, every decision made)."""
         with self._sf() as session:
             held = self._holdings(session, plan.staff_id)
-            people = inventory.candidates(
-                session, plan.staff_id, today=self._today(), expiry_months=self._expiry_months()
-            )
+            people = inventory.candidates(session, plan.staff_id, today=self._today(),
+                                          expiry_months=self._expiry_months())
         return check_plan(plan, held, people, today=self._today())
 
     def evaluate(self, plan: Plan, held: Holdings, people: list[Candidate]) -> PlanCheck:
@@ -160,11 +152,8 @@ class HandoverService:
 
     def _list(self, condition: object) -> list[HandoverSummary]:
         with self._sf() as session:
-            rows = session.execute(
-                select(Handover)
-                .where(condition)  # type: ignore[arg-type]
-                .order_by(Handover.updated_at.desc())
-            ).scalars()
+            rows = session.execute(select(Handover).where(condition)  # type: ignore[arg-type]
+                                   .order_by(Handover.updated_at.desc())).scalars()
             return [self._summary(session, h) for h in rows]
 
     def resume(self, handover_id: int) -> Draft:
@@ -172,26 +161,17 @@ class HandoverService:
         with self._sf() as session:
             handover = self._load(session, handover_id, draft=True)
             held = self._holdings(session, handover.staff_id)
-            return Draft(
-                self._summary(session, handover),
-                Plan.from_json(handover.plan),
-                held,
-                inventory.changes(handover.basis, held),
-            )
+            return Draft(self._summary(session, handover), Plan.from_json(handover.plan),
+                         held, inventory.changes(handover.basis, held))
 
     def records_for_staff(self, staff_id: int) -> list[RecordLink]:
         with self._sf() as session:
-            rows = session.execute(
-                select(Handover)
-                .where(Handover.staff_id == staff_id, Handover.status == "applied")
-                .order_by(Handover.applied_at.desc())
-            ).scalars()
+            rows = session.execute(select(Handover).where(
+                Handover.staff_id == staff_id, Handover.status == "applied")
+                .order_by(Handover.applied_at.desc())).scalars()
             names = self._names(session)
-            return [
-                RecordLink(h.id, names.get(h.staff_id, "?"), h.applied_at, "left", self._file(h))
-                for h in rows
-                if h.applied_at
-            ]
+            return [RecordLink(h.id, names.get(h.staff_id, "?"), h.applied_at, "left",
+                               self._file(h)) for h in rows if h.applied_at]
 
     def records_for_account(self, account_id: int) -> list[RecordLink]:
         with self._sf() as session:
@@ -199,14 +179,10 @@ class HandoverService:
                 select(Handover, HandoverAccount.outcome)
                 .join(HandoverAccount, HandoverAccount.handover_id == Handover.id)
                 .where(HandoverAccount.account_id == account_id)
-                .order_by(Handover.applied_at.desc())
-            ).all()
+                .order_by(Handover.applied_at.desc())).all()
             names = self._names(session)
-            return [
-                RecordLink(h.id, names.get(h.staff_id, "?"), h.applied_at, outcome, self._file(h))
-                for h, outcome in rows
-                if h.applied_at
-            ]
+            return [RecordLink(h.id, names.get(h.staff_id, "?"), h.applied_at, outcome,
+                               self._file(h)) for h, outcome in rows if h.applied_at]
 
     def record_path(self, handover_id: int) -> Path | None:
         with self._sf() as session:
@@ -222,24 +198,12 @@ class HandoverService:
                 select(CredentialRotation, Credential, Account)
                 .join(Credential, Credential.id == CredentialRotation.credential_id)
                 .join(Account, Account.id == Credential.account_id)
-                .where(
-                    CredentialRotation.status == "pending",
-                    or_(Account.status != "closed", Account.id.not_in(deleted)),
-                )
-                .order_by(CredentialRotation.at, CredentialRotation.id)
-            ).all()
-            return [
-                PendingRotation(
-                    r.id,
-                    c.id,
-                    a.id,
-                    f"{a.handle} ({a.platform})",
-                    c.login_name,
-                    r.at,
-                    names.get(r.by_staff_id or -1),
-                )
-                for r, c, a in rows
-            ]
+                .where(CredentialRotation.status == "pending",
+                       or_(Account.status != "closed", Account.id.not_in(deleted)))
+                .order_by(CredentialRotation.at, CredentialRotation.id)).all()
+            return [PendingRotation(r.id, c.id, a.id, f"{a.handle} ({a.platform})",
+                                    c.login_name, r.at, names.get(r.by_staff_id or -1))
+                    for r, c, a in rows]
 
     def outstanding_tasks(self) -> list[OutstandingTask]:
         """Closure steps deferred at a handover and not yet done, soonest first."""
@@ -249,20 +213,10 @@ class HandoverService:
                 select(HandoverTask, Account.handle, Account.platform)
                 .join(Account, Account.id == HandoverTask.account_id)
                 .where(HandoverTask.state == "deferred")
-                .order_by(HandoverTask.due_on, HandoverTask.id)
-            ).all()
-            return [
-                OutstandingTask(
-                    t.id,
-                    t.handover_id,
-                    t.account_id,
-                    f"{h} ({p})",
-                    t.step,
-                    t.due_on,
-                    t.due_on is not None and t.due_on < today,
-                )
-                for t, h, p in rows
-            ]
+                .order_by(HandoverTask.due_on, HandoverTask.id)).all()
+            return [OutstandingTask(t.id, t.handover_id, t.account_id, f"{h} ({p})", t.step,
+                                    t.due_on, t.due_on is not None and t.due_on < today)
+                    for t, h, p in rows]
 
     # -- changing ------------------------------------------------------------------
     def start(self, actor: Actor, staff_id: int, leaving_on: date) -> Draft:
@@ -271,47 +225,30 @@ class HandoverService:
         try:
             with self._sf.begin() as session:
                 staff = inventory.departing(session, staff_id)
-                existing = (
-                    session.execute(
-                        select(Handover).where(Handover.staff_id == staff_id, Handover.status == "draft")
-                    )
-                    .scalars()
-                    .first()
-                )
+                existing = session.execute(select(Handover).where(
+                    Handover.staff_id == staff_id, Handover.status == "draft")).scalars().first()
                 if existing is not None:
-                    raise InputError(
-                        f"a handover for {staff.name} is already saved (started "
-                        f"{fmt.day(existing.started_at)}); resume it or discard it",
-                        field="staff",
-                    )
+                    raise InputError(f"a handover for {staff.name} is already saved (started "
+                                     f"{fmt.day(existing.started_at)}); resume it or discard it",
+                                     field="staff")
                 self._set_leaving(session, actor, staff, leaving_on)
                 held = self._holdings(session, staff_id)
                 plan = default_plan(held, leaving_on)
-                handover = Handover(
-                    staff_id=staff_id,
-                    leaving_on=leaving_on,
-                    status="draft",
-                    plan=plan.to_json(),
-                    basis=json.dumps(held.basis()),
-                    started_by=actor.staff_id,
-                    updated_by=actor.staff_id,
-                )
+                handover = Handover(staff_id=staff_id, leaving_on=leaving_on, status="draft",
+                                    plan=plan.to_json(), basis=json.dumps(held.basis()),
+                                    started_by=actor.staff_id, updated_by=actor.staff_id)
                 session.add(handover)
                 session.flush()
-                audit.record(
-                    session,
-                    actor=actor.username,
-                    action="handover.start",
-                    subject=staff_subject(staff_id),
-                    details={"handover": handover.id, "leaving_on": leaving_on.isoformat()},
-                )
+                audit.record(session, actor=actor.username, action="handover.start",
+                             subject=staff_subject(staff_id),
+                             details={"handover": handover.id,
+                                      "leaving_on": leaving_on.isoformat()})
                 return Draft(self._summary(session, handover), plan, held, ())
         except StaleDataError:
             raise ConflictError(CHANGED_ELSEWHERE) from None
 
-    def save(
-        self, actor: Actor, handover_id: int, version_id: int, plan: Plan, *, accept_changes: bool = False
-    ) -> Draft:
+    def save(self, actor: Actor, handover_id: int, version_id: int, plan: Plan, *,
+             accept_changes: bool = False) -> Draft:
         """Keep the plan for later. ``accept_changes`` takes today's data as the new basis,
         after the person has seen what changed."""
         try:
@@ -335,22 +272,17 @@ class HandoverService:
                 handover.basis = json.dumps(basis)
                 handover.updated_by, handover.updated_at = actor.staff_id, session_clock(session).now()
                 session.flush()
-                audit.record(
-                    session,
-                    actor=actor.username,
-                    action="handover.save",
-                    subject=staff_subject(handover.staff_id),
-                    details={"handover": handover.id, "accepted_changes": accept_changes},
-                )
-                return Draft(
-                    self._summary(session, handover), plan, held, inventory.changes(handover.basis, held)
-                )
+                audit.record(session, actor=actor.username, action="handover.save",
+                             subject=staff_subject(handover.staff_id),
+                             details={"handover": handover.id,
+                                      "accepted_changes": accept_changes})
+                return Draft(self._summary(session, handover), plan, held,
+                             inventory.changes(handover.basis, held))
         except StaleDataError:
             raise ConflictError(CHANGED_ELSEWHERE) from None
 
-    def discard(
-        self, actor: Actor, handover_id: int, version_id: int, *, reason: str | None = None
-    ) -> HandoverSummary:
+    def discard(self, actor: Actor, handover_id: int, version_id: int, *,
+                reason: str | None = None) -> HandoverSummary:
         """Drop a draft; nothing it planned was applied. The leaving date stays recorded."""
         try:
             with self._sf.begin() as session:
@@ -359,29 +291,16 @@ class HandoverService:
                 handover.status = "discarded"
                 handover.discarded_by, handover.discarded_at = actor.staff_id, session_clock(session).now()
                 session.flush()
-                audit.record(
-                    session,
-                    actor=actor.username,
-                    action="handover.discard",
-                    subject=staff_subject(handover.staff_id),
-                    reason=reason,
-                    details={"handover": handover.id},
-                )
+                audit.record(session, actor=actor.username, action="handover.discard",
+                             subject=staff_subject(handover.staff_id), reason=reason,
+                             details={"handover": handover.id})
                 return self._summary(session, handover)
         except StaleDataError:
             raise ConflictError(CHANGED_ELSEWHERE) from None
 
-    def apply(
-        self,
-        actor: Actor,
-        handover_id: int,
-        version_id: int,
-        plan: Plan,
-        secrets: dict[int, str] | None = None,
-        *,
-        render: Renderer | None = None,
-        checkpoint: Checkpoint | None = None,
-    ) -> ApplyResult:
+    def apply(self, actor: Actor, handover_id: int, version_id: int, plan: Plan,
+              secrets: dict[int, str] | None = None, *, render: Renderer | None = None,
+              checkpoint: Checkpoint | None = None) -> ApplyResult:
         """Apply the plan as one transaction, database and keyring together.
 
         ``secrets`` maps credential ids to the new passwords shown in the wizard; any
@@ -390,24 +309,13 @@ class HandoverService:
         """
         self._require(actor, plan.staff_id, "apply a handover")
         rotated, path = apply_handover(
-            self._sf,
-            self._vault,
-            actor,
-            handover_id,
-            version_id,
-            plan,
-            dict(secrets or {}),
+            self._sf, self._vault, actor, handover_id, version_id, plan, dict(secrets or {}),
             holdings=self._holdings,
             candidates=lambda s, sid: inventory.candidates(
-                s, sid, today=self._today(), expiry_months=self._expiry_months()
-            ),
-            generate=self.new_password,
-            rotate_by=self._credentials.default_rotate_by(),
-            today=self._today(),
-            records_dir=self._records_dir,
-            render=render,
-            checkpoint=checkpoint,
-        )
+                s, sid, today=self._today(), expiry_months=self._expiry_months()),
+            generate=self.new_password, rotate_by=self._credentials.default_rotate_by(),
+            today=self._today(), records_dir=self._records_dir, render=render,
+            checkpoint=checkpoint)
         return ApplyResult(self.get(handover_id), path, rotated)
 
     def write_record(self, actor: Actor, handover_id: int, render: Renderer) -> Path:
@@ -436,51 +344,40 @@ class HandoverService:
             if task.state == "done":
                 raise InputError("this closure step is already done")
             task.state, task.done_at, task.done_by = "done", session_clock(session).now(), actor.staff_id
-            audit.record(
-                session,
-                actor=actor.username,
-                action="handover.task_done",
-                subject=f"account:{task.account_id}",
-                details={"handover": task.handover_id, "step": task.step},
-            )
+            audit.record(session, actor=actor.username, action="handover.task_done",
+                         subject=f"account:{task.account_id}",
+                         details={"handover": task.handover_id, "step": task.step})
 
     # -- helpers -------------------------------------------------------------------
     @staticmethod
     def _require(actor: Actor, staff_id: int, doing: str) -> None:
         require(actor, "slt", "administrator", doing=doing)
         if actor.staff_id == staff_id:
-            raise PolicyError(
-                "R6", "nobody runs their own handover: ask another administrator or a member of SLT."
-            )
+            raise PolicyError("R6", "nobody runs their own handover: ask another administrator "
+                                    "or a member of SLT.")
 
-    def _set_leaving(self, session: Session, actor: Actor, staff: Staff, leaving_on: date) -> None:
+    def _set_leaving(self, session: Session, actor: Actor, staff: Staff, leaving_on: date
+                     ) -> None:
         if not isinstance(leaving_on, date):
             raise InputError("give the leaving date", field="leaving_on")
         today = self._today()
-        if not today - timedelta(days=EARLIEST_DAYS) <= leaving_on <= today + timedelta(days=LATEST_DAYS):
-            raise InputError(
-                f"{fmt.day(leaving_on)} is not a likely leaving date: give one "
-                "within a year before today or two years after",
-                field="leaving_on",
-            )
+        if not today - timedelta(days=EARLIEST_DAYS) <= leaving_on <= today + timedelta(
+                days=LATEST_DAYS):
+            raise InputError(f"{fmt.day(leaving_on)} is not a likely leaving date: give one "
+                             "within a year before today or two years after", field="leaving_on")
         if staff.leaving_on == leaving_on:
             return
         before = staff.leaving_on
         staff.leaving_on = leaving_on
         session.flush()
-        audit.record(
-            session,
-            actor=actor.username,
-            action="staff.edit",
-            subject=staff_subject(staff.id),
-            reason="handover started",
-            details={"leaving_on": [before.isoformat() if before else None, leaving_on.isoformat()]},
-        )
+        audit.record(session, actor=actor.username, action="staff.edit",
+                     subject=staff_subject(staff.id), reason="handover started",
+                     details={"leaving_on": [before.isoformat() if before else None,
+                                             leaving_on.isoformat()]})
 
     @staticmethod
-    def _load(
-        session: Session, handover_id: int, version_id: int | None = None, *, draft: bool = False
-    ) -> Handover:
+    def _load(session: Session, handover_id: int, version_id: int | None = None, *,
+              draft: bool = False) -> Handover:
         handover = session.get(Handover, handover_id)
         if handover is None:
             raise NotFound(f"no handover with id {handover_id}")
@@ -500,25 +397,13 @@ class HandoverService:
     def _summary(self, session: Session, h: Handover) -> HandoverSummary:
         names = self._names(session)
         return HandoverSummary(
-            h.id,
-            h.staff_id,
-            names.get(h.staff_id, "?"),
-            h.leaving_on,
-            h.status,
-            names.get(h.started_by or -1),
-            h.started_at,
-            h.updated_at,
-            names.get(h.applied_by or -1),
-            h.applied_at,
-            names.get(h.override_by or -1),
-            h.override_reason,
-            self._file(h),
-            h.version_id,
-        )
+            h.id, h.staff_id, names.get(h.staff_id, "?"), h.leaving_on, h.status,
+            names.get(h.started_by or -1), h.started_at, h.updated_at,
+            names.get(h.applied_by or -1), h.applied_at, names.get(h.override_by or -1),
+            h.override_reason, self._file(h), h.version_id)
 
 
 def default_plan(held: Holdings, leaving_on: date) -> Plan:
     """Nothing decided yet: one empty decision per account, no one named for the work."""
-    return Plan(
-        held.person.staff_id, leaving_on, {a.account_id: AccountDecision(a.account_id) for a in held.accounts}
-    )
+    return Plan(held.person.staff_id, leaving_on,
+                {a.account_id: AccountDecision(a.account_id) for a in held.accounts})

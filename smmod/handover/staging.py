@@ -81,21 +81,15 @@ class StagedSecrets:
             except NotFound:
                 pass
             except Exception as exc:  # one refusal must not stop the others being put back
-                log.error(
-                    "could not put back the previous secret of credential %s after a "
-                    "failed handover (%s); check it in the keyring manager",
-                    key,
-                    type(exc).__name__,
-                )
+                log.error("could not put back the previous secret of credential %s after a "
+                          "failed handover (%s); check it in the keyring manager", key,
+                          type(exc).__name__)
                 not_restored.append(self._labels.get(key, f"credential '{key}'"))
         for staged in self._staged:
             try:
                 self._vault.discard_staged(staged)
             except Exception as exc:
-                log.warning(
-                    "could not remove the staged copy of credential %s (%s); it holds no secret in force",
-                    staged.key,
-                    type(exc).__name__,
-                )
+                log.warning("could not remove the staged copy of credential %s (%s); it holds "
+                            "no secret in force", staged.key, type(exc).__name__)
         self.done()
         return tuple(reversed(not_restored))

@@ -53,20 +53,12 @@ class Step:
 
     @property
     def reason(self) -> str:
-        return (
-            f"handover #{self.handover_id}: {self.held.person.name} leaving on "
-            f"{fmt.day(self.plan.leaving_on)}"
-        )
+        return (f"handover #{self.handover_id}: {self.held.person.name} leaving on "
+                f"{fmt.day(self.plan.leaving_on)}")
 
     def record(self, action: str, subject_: str, details: dict[str, object]) -> None:
-        audit.record(
-            self.session,
-            actor=self.actor.username,
-            action=action,
-            subject=subject_,
-            reason=self.reason,
-            details={**details, "handover": self.handover_id},
-        )
+        audit.record(self.session, actor=self.actor.username, action=action, subject=subject_,
+                     reason=self.reason, details={**details, "handover": self.handover_id})
 
 
 def _account(step: Step, held: HeldAccount, *, first_touch: bool) -> Account:
@@ -101,20 +93,15 @@ def transfer_roles(step: Step) -> None:
                         r.to_on = leaving_on
             if role_name == "runner" and any(r.role == "lead" for r in same):
                 continue
-            account.roles.append(AccountRole(staff_id=staff_id, role=role_name, from_on=leaving_on))
+            account.roles.append(AccountRole(staff_id=staff_id, role=role_name,
+                                             from_on=leaving_on))
         flag_modified(account, "handle")  # roles alone do not move the account's version
         step.session.flush()
         if decision.action == "transfer":
-            step.record(
-                "account.transfer",
-                subject(held.account_id),
-                {
-                    "from": step.held.person.username,
-                    "roles_ending": ended,
-                    "ending_on": leaving_on.isoformat(),
-                    **{f"new_{role}": step.names.get(sid) for role, sid in added},
-                },
-            )
+            step.record("account.transfer", subject(held.account_id), {
+                "from": step.held.person.username, "roles_ending": ended,
+                "ending_on": leaving_on.isoformat(),
+                **{f"new_{role}": step.names.get(sid) for role, sid in added}})
 
 
 def close_accounts(step: Step) -> None:
@@ -133,18 +120,11 @@ def close_accounts(step: Step) -> None:
         if held.needs_checklist:
             for name, _label in CLOSE_STEPS:
                 state = decision.step(name)
-                steps[name] = (
-                    "done"
-                    if state.state == "done"
-                    else f"deferred to {state.due_on.isoformat()}"
-                    if state.due_on
-                    else "deferred"
-                )
-        step.record(
-            "account.close",
-            subject(held.account_id),
-            {"status": "closed", "closed_reason": reason, "checklist": steps},
-        )
+                steps[name] = ("done" if state.state == "done"
+                               else f"deferred to {state.due_on.isoformat()}"
+                               if state.due_on else "deferred")
+        step.record("account.close", subject(held.account_id),
+                    {"status": "closed", "closed_reason": reason, "checklist": steps})
 
 
 def rotate_credentials(step: Step, rotate_by: date) -> list[int]:
@@ -153,25 +133,18 @@ def rotate_credentials(step: Step, rotate_by: date) -> list[int]:
     for known in step.held.credentials:
         credential = step.session.get(Credential, known.credential_id)
         if credential is None or credential.version_id != known.version_id:
-            raise ConflictError(f"the password for {known.login_name} on {known.account_label} was {CHANGED}")
+            raise ConflictError(f"the password for {known.login_name} on "
+                                f"{known.account_label} was {CHANGED}")
         credential.rotated_at, credential.rotated_by = step.now, step.actor.staff_id
         credential.rotate_by = rotate_by
-        rotation = CredentialRotation(
-            credential_id=credential.id, at=step.now, by_staff_id=step.actor.staff_id, status="pending"
-        )
+        rotation = CredentialRotation(credential_id=credential.id, at=step.now,
+                                      by_staff_id=step.actor.staff_id, status="pending")
         step.session.add(rotation)
         step.session.flush()
         rotation_ids.append(rotation.id)
-        step.record(
-            "credential.rotate",
-            credential_subject(credential.account_id, credential.id),
-            {
-                "login_name": credential.login_name,
-                "kind": credential.kind,
-                "rotate_by": rotate_by.isoformat(),
-                "pending": True,
-            },
-        )
+        step.record("credential.rotate", credential_subject(credential.account_id, credential.id),
+                    {"login_name": credential.login_name, "kind": credential.kind,
+                     "rotate_by": rotate_by.isoformat(), "pending": True})
     return rotation_ids
 
 
@@ -179,30 +152,22 @@ def reassign_work(step: Step) -> None:
     departing_id = step.held.person.staff_id
     for held_item in step.held.items:
         item = step.session.get(QueueItem, held_item.item_id)
-        if item is None or item.version_id != held_item.version_id or item.claimed_by != departing_id:
+        if (item is None or item.version_id != held_item.version_id
+                or item.claimed_by != departing_id):
             raise ConflictError(f"queue item #{held_item.item_id} was {CHANGED}")
         target = step.plan.items[held_item.item_id]
         item.claimed_by, item.claimed_at = target, step.now
-        step.record(
-            "queue.reassign",
-            f"queue_item:{item.id}",
-            {"from": step.held.person.username, "to": step.names.get(target)},
-        )
+        step.record("queue.reassign", f"queue_item:{item.id}",
+                    {"from": step.held.person.username, "to": step.names.get(target)})
     for held_incident in step.held.incidents:
         incident = step.session.get(Incident, held_incident.incident_id)
-        if (
-            incident is None
-            or incident.version_id != held_incident.version_id
-            or incident.lead_id != departing_id
-        ):
+        if (incident is None or incident.version_id != held_incident.version_id
+                or incident.lead_id != departing_id):
             raise ConflictError(f"{held_incident.label} was {CHANGED}")
         target = step.plan.incidents[held_incident.incident_id]
         incident.lead_id = target
-        step.record(
-            "incident.reassign",
-            f"incident:{incident.id}",
-            {"from": step.held.person.username, "to": step.names.get(target)},
-        )
+        step.record("incident.reassign", f"incident:{incident.id}",
+                    {"from": step.held.person.username, "to": step.names.get(target)})
     step.session.flush()
 
 
@@ -217,11 +182,9 @@ def retire_access(step: Step) -> list[str]:
     staff.roles = [r for r in staff.roles if r.role != "administrator"]
     flag_modified(staff, "name")
     step.session.flush()
-    step.record(
-        "staff.handover",
-        f"staff:{staff.id}",
-        {"leaving_on": step.plan.leaving_on.isoformat(), "roles_removed": removed, "reveal_access": "ended"},
-    )
+    step.record("staff.handover", f"staff:{staff.id}", {
+        "leaving_on": step.plan.leaving_on.isoformat(), "roles_removed": removed,
+        "reveal_access": "ended"})
     return removed
 
 
@@ -229,33 +192,23 @@ def record_outcomes(step: Step) -> None:
     for held in step.held.accounts:
         decision = step.plan.decision(held.account_id)
         outcome = "closed" if decision.action == "close" else "transferred"
-        added = ", ".join(
-            f"new {role}: {step.names.get(sid)}" for role, sid in effective_new_people(held, decision)
-        )
-        step.session.add(
-            HandoverAccount(
-                handover_id=step.handover_id,
-                account_id=held.account_id,
-                outcome=outcome,
-                summary=added if outcome == "transferred" else decision.close_reason.strip(),
-            )
-        )
+        added = ", ".join(f"new {role}: {step.names.get(sid)}"
+                          for role, sid in effective_new_people(held, decision))
+        step.session.add(HandoverAccount(handover_id=step.handover_id,
+                                         account_id=held.account_id, outcome=outcome,
+                                         summary=added if outcome == "transferred"
+                                         else decision.close_reason.strip()))
         if outcome == "closed" and held.needs_checklist:
             for name, _label in CLOSE_STEPS:
                 state = decision.step(name)
-                step.session.add(
-                    HandoverTask(
-                        handover_id=step.handover_id,
-                        account_id=held.account_id,
-                        step=name,
-                        state=state.state,
-                        due_on=state.due_on,
-                        done_at=step.now if state.state == "done" else None,
-                        done_by=step.actor.staff_id if state.state == "done" else None,
-                    )
-                )
+                step.session.add(HandoverTask(
+                    handover_id=step.handover_id, account_id=held.account_id, step=name,
+                    state=state.state, due_on=state.due_on,
+                    done_at=step.now if state.state == "done" else None,
+                    done_by=step.actor.staff_id if state.state == "done" else None))
     step.session.flush()
 
 
 def staff_names(session: Session) -> dict[int, str]:
     return {i: n for i, n in session.execute(select(Staff.id, Staff.name))}
+

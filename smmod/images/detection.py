@@ -205,9 +205,8 @@ def _turned(grey: Image.Image) -> list[FoundFace]:
     found: list[FoundFace] = []
     for angle in TURNS:
         turned_small = small.transpose(_TRANSPOSE[angle])
-        hits = _rescaled(
-            _unturn(_hog(turned_small, upsample=0, threshold=TURNED_THRESHOLD), angle, small.size), factor
-        )
+        hits = _rescaled(_unturn(_hog(turned_small, upsample=0, threshold=TURNED_THRESHOLD), angle,
+                                 small.size), factor)
         if hits and max(grey.size) > OVERVIEW_SIDE:
             # Most likely a photo stored on its side: look for the smaller faces too.
             turned = grey.transpose(_TRANSPOSE[angle])

@@ -45,10 +45,7 @@ def staff_name(session: Session, staff_id: int) -> str:
 
 class IncidentBase:
     def __init__(
-        self,
-        session_factory: SessionFactory,
-        queue: QueueService,
-        *,
+        self, session_factory: SessionFactory, queue: QueueService, *,
         now: Callable[[], datetime] | None = None,
     ) -> None:
         self._sf = session_factory

@@ -64,13 +64,8 @@ class FlagChange:
     lost: tuple[str, ...]
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "item_id": self.item_id,
-            "author": self.author,
-            "excerpt": self.excerpt,
-            "gained": list(self.gained),
-            "lost": list(self.lost),
-        }
+        return {"item_id": self.item_id, "author": self.author, "excerpt": self.excerpt,
+                "gained": list(self.gained), "lost": list(self.lost)}
 
 
 @dataclass(frozen=True)
@@ -91,11 +86,8 @@ class RescreenReport:
     @property
     def summary(self) -> str:
         """One line for a person, e.g. for a status bar."""
-        done = (
-            f"Screened again {self.screened:,} of {_items(self.total, 'open item')} before it was stopped"
-            if self.cancelled
-            else f"Screened {_items(self.screened, 'open item')} again"
-        )
+        done = (f"Screened again {self.screened:,} of {_items(self.total, 'open item')} before it "
+                "was stopped" if self.cancelled else f"Screened {_items(self.screened, 'open item')} again")
         if not self.changes:
             return f"{done}: no flags changed."
         parts = []
@@ -106,14 +98,9 @@ class RescreenReport:
         return f"{done}: {' and '.join(parts)}."
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "screened": self.screened,
-            "total": self.total,
-            "cancelled": self.cancelled,
-            "gained": len(self.gained),
-            "lost": len(self.lost),
-            "changes": [c.to_dict() for c in self.changes],
-        }
+        return {"screened": self.screened, "total": self.total, "cancelled": self.cancelled,
+                "gained": len(self.gained), "lost": len(self.lost),
+                "changes": [c.to_dict() for c in self.changes]}
 
 
 def _items(count: int, noun: str = "item") -> str:
@@ -141,7 +128,8 @@ class RescreenRun:
             return True
         with self._sf() as session:
             rows = session.execute(
-                select(_ITEMS.c.id, _ITEMS.c.text, _ITEMS.c.author_kind, _ITEMS.c.kind, _ITEMS.c.author_name)
+                select(_ITEMS.c.id, _ITEMS.c.text, _ITEMS.c.author_kind, _ITEMS.c.kind,
+                       _ITEMS.c.author_name)
                 .where(_open(), _ITEMS.c.id > self._after)
                 .order_by(_ITEMS.c.id)
                 .limit(self.chunk)
@@ -162,9 +150,8 @@ class RescreenRun:
         return self.done
 
     def report(self) -> RescreenReport:
-        return RescreenReport(
-            self.screened, max(self.total, self.screened), tuple(self.changes), self.cancelled
-        )
+        return RescreenReport(self.screened, max(self.total, self.screened), tuple(self.changes),
+                              self.cancelled)
 
     def cancel(self) -> RescreenReport:
         """Stop here: the items screened so far keep their new flags, the rest wait."""
@@ -179,20 +166,11 @@ class RescreenRun:
             return
         gained = [c.item_id for c in self.changes if c.gained]
         lost = [c.item_id for c in self.changes if c.lost]
-        audit.record(
-            session,
-            actor=self._actor.username,
-            action="moderation.rescreened",
-            subject="queue",
-            details={
-                "screened": self.screened,
-                "stopped": self.cancelled,
-                "gained": len(gained),
-                "lost": len(lost),
-                "gained_items": gained[:_AUDITED_IDS],
-                "lost_items": lost[:_AUDITED_IDS],
-            },
-        )
+        audit.record(session, actor=self._actor.username, action="moderation.rescreened",
+                     subject="queue", details={
+                         "screened": self.screened, "stopped": self.cancelled,
+                         "gained": len(gained), "lost": len(lost),
+                         "gained_items": gained[:_AUDITED_IDS], "lost_items": lost[:_AUDITED_IDS]})
 
     def _finish(self) -> None:
         self.done = True
@@ -216,35 +194,24 @@ class RescreenRun:
             # costs more to build than to run).
             flags: dict[int, dict[str, str]] = {}
             for item_id, flag, source in session.execute(
-                select(_FLAGS.c.item_id, _FLAGS.c.flag, _FLAGS.c.source).where(
-                    _FLAGS.c.item_id.between(lo, hi)
-                )
+                select(_FLAGS.c.item_id, _FLAGS.c.flag, _FLAGS.c.source)
+                .where(_FLAGS.c.item_id.between(lo, hi))
             ):
                 flags.setdefault(item_id, {})[flag] = source
-            wrong = {
-                (i, r, f)
-                for i, r, f in session.execute(
-                    select(_OVERRIDES.c.item_id, _OVERRIDES.c.rule_id, _OVERRIDES.c.flag).where(
-                        _OVERRIDES.c.item_id.between(lo, hi)
-                    )
-                )
-            }
-            open_now = {
-                i: p
-                for i, p in session.execute(
-                    select(_ITEMS.c.id, _ITEMS.c.priority).where(_ITEMS.c.id.between(lo, hi), _open())
-                )
-            }
+            wrong = {(i, r, f) for i, r, f in session.execute(
+                select(_OVERRIDES.c.item_id, _OVERRIDES.c.rule_id, _OVERRIDES.c.flag)
+                .where(_OVERRIDES.c.item_id.between(lo, hi))
+            )}
+            open_now = {i: p for i, p in session.execute(
+                select(_ITEMS.c.id, _ITEMS.c.priority).where(_ITEMS.c.id.between(lo, hi), _open())
+            )}
             # An item resolved since it was read is left as it is, and so is one reopened.
             priority = {i: p for i, p in open_now.items() if i in results}
             ids = sorted(priority)
             if len(priority) == len(open_now):
                 open_in_range = select(_ITEMS.c.id).where(_ITEMS.c.id.between(lo, hi), _open())
-                session.execute(
-                    delete(_MATCHES).where(
-                        _MATCHES.c.item_id.between(lo, hi), _MATCHES.c.item_id.in_(open_in_range)
-                    )
-                )
+                session.execute(delete(_MATCHES).where(_MATCHES.c.item_id.between(lo, hi),
+                                                       _MATCHES.c.item_id.in_(open_in_range)))
             else:
                 for part in _parts(ids):
                     session.execute(delete(_MATCHES).where(_MATCHES.c.item_id.in_(part)))
@@ -262,19 +229,10 @@ class RescreenRun:
                             wanted.setdefault(m.flag, m.rule_id)
                 have = flags.get(item_id, {})
                 gained = tuple(sorted(f for f in wanted if f not in have))
-                lost = tuple(
-                    sorted(f for f, src in have.items() if src.startswith(_RULE_SOURCE) and f not in wanted)
-                )
-                gains += [
-                    {
-                        "item_id": item_id,
-                        "flag": f,
-                        "source": f"{_RULE_SOURCE}{wanted[f]}",
-                        "set_at": now,
-                        "set_by": None,
-                    }
-                    for f in gained
-                ]
+                lost = tuple(sorted(f for f, src in have.items()
+                                    if src.startswith(_RULE_SOURCE) and f not in wanted))
+                gains += [{"item_id": item_id, "flag": f, "source": f"{_RULE_SOURCE}{wanted[f]}",
+                           "set_at": now, "set_by": None} for f in gained]
                 losses += [{"item_id": item_id, "flag": f} for f in lost]
                 new_priority = result.priority if result is not None else 0
                 if gained or lost or new_priority != priority[item_id]:
@@ -285,9 +243,8 @@ class RescreenRun:
                 session.execute(insert(_MATCHES), matches)
             if losses:
                 session.execute(
-                    delete(_FLAGS).where(
-                        and_(_FLAGS.c.item_id == bindparam("item_id"), _FLAGS.c.flag == bindparam("flag"))
-                    ),
+                    delete(_FLAGS).where(and_(_FLAGS.c.item_id == bindparam("item_id"),
+                                              _FLAGS.c.flag == bindparam("flag"))),
                     losses,
                 )
             if gains:
@@ -296,11 +253,8 @@ class RescreenRun:
                 session.execute(
                     update(_ITEMS)
                     .where(_ITEMS.c.id == bindparam("item_id"))
-                    .values(
-                        priority=bindparam("p"),
-                        updated_at=bindparam("now"),
-                        version_id=_ITEMS.c.version_id + 1,
-                    )
+                    .values(priority=bindparam("p"), updated_at=bindparam("now"),
+                            version_id=_ITEMS.c.version_id + 1)
                     .execution_options(synchronize_session=False),
                     priorities,
                 )
@@ -355,10 +309,6 @@ class RescreenService:
         if progress is not None:
             progress(run.screened, max(run.total, run.screened))
         report = run.report()
-        log.info(
-            "re-screened %d open items: %d gained, %d lost a flag",
-            report.screened,
-            len(report.gained),
-            len(report.lost),
-        )
+        log.info("re-screened %d open items: %d gained, %d lost a flag",
+                 report.screened, len(report.gained), len(report.lost))
         return report

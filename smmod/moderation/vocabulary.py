@@ -110,7 +110,7 @@ MAX_NOTE: Final = 20_000
 
 
 def flag_label(flag: str) -> str:
-    """ "Threat of violence" for ``threat``; a flag set by hand reads as it was typed."""
+    """"Threat of violence" for ``threat``; a flag set by hand reads as it was typed."""
     known = FLAG_LABELS.get(flag)
     if known is not None:
         return known

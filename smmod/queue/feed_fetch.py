@@ -78,7 +78,9 @@ def _read_file(url: str, shown: str, max_bytes: int) -> FetchedFeed:
     return FetchedFeed(data, url)
 
 
-def _download(response: httpx.Response, shown: str, max_bytes: int, deadline: float) -> bytes:
+def _download(
+    response: httpx.Response, shown: str, max_bytes: int, deadline: float
+) -> bytes:
     too_large = f"is larger than the limit of {max_bytes:,} bytes"
     length = response.headers.get("content-length", "")
     if length.isdigit() and int(length) > max_bytes:

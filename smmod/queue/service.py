@@ -338,9 +338,8 @@ class QueueService:
 
         accounts = cast(Table, Account.__table__)
         now = self._now()
-        which = (
-            accounts.c.id.in_(list(account_ids)) if account_ids is not None else accounts.c.status == "active"
-        )
+        which = (accounts.c.id.in_(list(account_ids)) if account_ids is not None
+                 else accounts.c.status == "active")
         with self._sf.begin() as session:
             # Core UPDATE: looking at a queue must not bump the account's version_id,
             # or an administrator editing the account would get a false conflict.

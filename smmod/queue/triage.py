@@ -167,3 +167,4 @@ def _apply(session: Session) -> None:
 def _forget(session: Session, *_args: Any) -> None:
     session.info.pop(_PENDING, None)
     session.info.pop(_PENDING_INCIDENTS, None)
+

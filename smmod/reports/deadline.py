@@ -71,12 +71,10 @@ def scan_hint(conn: Connection, start: datetime, end: datetime) -> str:
     """
     if conn.dialect.name != "sqlite":
         return ""
-    in_range = conn.execute(
-        text(
-            "SELECT COUNT(*) FROM queue_items WHERE received_at >= :start AND received_at < :end"
-        ).bindparams(bindparam("start", type_=UTCDateTime()), bindparam("end", type_=UTCDateTime())),
-        {"start": start, "end": end},
-    ).scalar_one()
+    in_range = conn.execute(text(
+        "SELECT COUNT(*) FROM queue_items WHERE received_at >= :start AND received_at < :end"
+    ).bindparams(bindparam("start", type_=UTCDateTime()), bindparam("end", type_=UTCDateTime())),
+        {"start": start, "end": end}).scalar_one()
     total = conn.execute(text("SELECT COUNT(*) FROM queue_items")).scalar_one()
     return "NOT INDEXED" if total and in_range * 5 > total else ""
 
@@ -99,10 +97,8 @@ def _counts_sql(dialect: str, where: str, bucket_count: int) -> str:
     bucket = " ".join(f"WHEN q.received_at < :b{i} THEN {i - 1}" for i in range(1, bucket_count))
     bucket_sql = f"CASE {bucket} ELSE {bucket_count - 1} END" if bucket else "0"
     open_ = "q.first_response_at IS NULL AND q.status != 'resolved'"
-    late = (
-        f"(CASE WHEN q.first_response_at > q.due_at THEN ROUND({e('q.first_response_at')} - "
-        f"{e('q.due_at')}) WHEN {open_} AND q.due_at < :now_at THEN ROUND(:now - {e('q.due_at')}) END)"
-    )
+    late = (f"(CASE WHEN q.first_response_at > q.due_at THEN ROUND({e('q.first_response_at')} - "
+            f"{e('q.due_at')}) WHEN {open_} AND q.due_at < :now_at THEN ROUND(:now - {e('q.due_at')}) END)")
     return f"""
 SELECT q.account_id AS account_id, q.first_response_by AS responder, {bucket_sql} AS bucket,
   COUNT(*) AS received,
@@ -193,25 +189,15 @@ def _figures(total: dict[str, int], pct: dict[str, float] | None) -> DeadlineFig
     return DeadlineFigures(
         received=total.get("received", 0),
         answered=total.get("on_time", 0) + total.get("late_answered", 0),
-        on_time=total.get("on_time", 0),
-        late_answered=total.get("late_answered", 0),
-        late_open=total.get("late_open", 0),
-        pending=total.get("pending", 0),
+        on_time=total.get("on_time", 0), late_answered=total.get("late_answered", 0),
+        late_open=total.get("late_open", 0), pending=total.get("pending", 0),
         closed_unanswered=total.get("closed_unanswered", 0),
-        median_hours=pct.get("median"),
-        p90_hours=pct.get("p90"),
-        late_buckets=tuple(total.get(f"late{i}", 0) for i in range(len(LATE_BUCKETS))),
-    )
+        median_hours=pct.get("median"), p90_hours=pct.get("p90"),
+        late_buckets=tuple(total.get(f"late{i}", 0) for i in range(len(LATE_BUCKETS))))
 
 
-def deadline_report(
-    conn: Connection,
-    scope: Scope,
-    calendar: WorkingCalendar,
-    now: datetime,
-    accounts: dict[int, str],
-    staff: dict[int, str],
-) -> DeadlineReport:
+def deadline_report(conn: Connection, scope: Scope, calendar: WorkingCalendar, now: datetime,
+                    accounts: dict[int, str], staff: dict[int, str]) -> DeadlineReport:
     zone = calendar.zone
     start, end = scope.period.bounds(zone)
     last_day = max(scope.period.end, now.astimezone(zone).date())
@@ -228,84 +214,52 @@ def deadline_report(
         binds.append(bindparam(f"b{i}", type_=UTCDateTime()))
     dialect = conn.dialect.name
     hint = scan_hint(conn, start, end)
-    counts = conn.execute(
-        text(_counts_sql(dialect, where, len(starts)).format(hint=hint)).bindparams(*binds), params
-    ).all()
+    counts = conn.execute(text(_counts_sql(dialect, where, len(starts)).format(hint=hint))
+                          .bindparams(*binds), params).all()
     totals: dict[Group, dict[str, int]] = {}
     for row in counts:  # roll the fine grain up: a few thousand rows at most
-        for group in (
-            ("all", 0),
-            ("account", row.account_id),
-            ("moderator", row.responder or 0),
-            ("bucket", row.bucket),
-        ):
+        for group in (("all", 0), ("account", row.account_id), ("moderator", row.responder or 0),
+                      ("bucket", row.bucket)):
             _add(totals.setdefault(group, {}), row)
-    sizes = {
-        g: t.get("on_time", 0) + t.get("late_answered", 0)
-        for g, t in totals.items()
-        if g[0] != "bucket" and g != ("moderator", 0)
-    }
+    sizes = {g: t.get("on_time", 0) + t.get("late_answered", 0) for g, t in totals.items()
+             if g[0] != "bucket" and g != ("moderator", 0)}
     sizes = {g: n for g, n in sizes.items() if n}
     pct: dict[Group, dict[str, float]] = {}
     if sizes:
-        ranked = conn.execute(
-            text(_percentile_sql(dialect, where, sizes).format(hint=hint)).bindparams(
-                *[b for b in binds if b.key in ("start", "end")]
-            ),
-            {k: v for k, v in params.items() if k in ("start", "end", "account_id")},
-        ).all()
+        ranked = conn.execute(text(_percentile_sql(dialect, where, sizes).format(hint=hint))
+                              .bindparams(*[b for b in binds if b.key in ("start", "end")]),
+                              {k: v for k, v in params.items()
+                               if k in ("start", "end", "account_id")}).all()
         pct = _percentiles(list(ranked), sizes)
     overall = _figures(totals.get(("all", 0), {}), pct.get(("all", 0)))
     by_account = sorted(
-        (
-            Line(g[1], accounts.get(g[1], f"account #{g[1]}"), _figures(t, pct.get(g)))
-            for g, t in totals.items()
-            if g[0] == "account"
-        ),
-        key=lambda line: line.label.lower(),
-    )
+        (Line(g[1], accounts.get(g[1], f"account #{g[1]}"), _figures(t, pct.get(g)))
+         for g, t in totals.items() if g[0] == "account"), key=lambda line: line.label.lower())
     by_moderator = sorted(
-        (
-            Line(g[1] or None, staff.get(g[1], f"staff #{g[1]}") if g[1] else NOBODY, _figures(t, pct.get(g)))
-            for g, t in totals.items()
-            if g[0] == "moderator"
-        ),
-        key=lambda line: (line.key is None, line.label.lower()),
-    )
+        (Line(g[1] or None, staff.get(g[1], f"staff #{g[1]}") if g[1] else NOBODY,
+              _figures(t, pct.get(g))) for g, t in totals.items() if g[0] == "moderator"),
+        key=lambda line: (line.key is None, line.label.lower()))
     trend = []
     for i, day in enumerate(starts):
         f = _figures(totals.get(("bucket", i), {}), None)
         trend.append(Bucket(day, f.received, f.on_time, f.breached))
     breaches = worst_breaches(conn, scope, calendar, now, accounts, staff, BREACH_LIMIT)
-    return DeadlineReport(
-        scope, now, overall, tuple(by_account), tuple(by_moderator), breaches, tuple(trend), kind
-    )
+    return DeadlineReport(scope, now, overall, tuple(by_account), tuple(by_moderator), breaches,
+                          tuple(trend), kind)
 
 
-def worst_breaches(
-    conn: Connection,
-    scope: Scope,
-    calendar: WorkingCalendar,
-    now: datetime,
-    accounts: dict[int, str],
-    staff: dict[int, str],
-    limit: int | None,
-    responder: int | None = None,
-    unanswered_only: bool = False,
-) -> tuple[Breach, ...]:
+def worst_breaches(conn: Connection, scope: Scope, calendar: WorkingCalendar, now: datetime,
+                   accounts: dict[int, str], staff: dict[int, str], limit: int | None,
+                   responder: int | None = None, unanswered_only: bool = False,
+                   ) -> tuple[Breach, ...]:
     """Breached items of the scope, latest first by how late (also the drill-down)."""
     start, end = scope.period.bounds(calendar.zone)
     dialect = conn.dialect.name
-    late = (
-        f"ROUND(CASE WHEN q.first_response_at IS NOT NULL THEN "
-        f"{epoch_sql('q.first_response_at', dialect)} ELSE :now END - {epoch_sql('q.due_at', dialect)})"
-    )
-    where = [
-        "q.received_at >= :start",
-        "q.received_at < :end",
-        "((q.first_response_at IS NOT NULL AND q.first_response_at > q.due_at) OR "
-        "(q.first_response_at IS NULL AND q.status != 'resolved' AND q.due_at < :now_at))",
-    ]
+    late = (f"ROUND(CASE WHEN q.first_response_at IS NOT NULL THEN "
+            f"{epoch_sql('q.first_response_at', dialect)} ELSE :now END - {epoch_sql('q.due_at', dialect)})")
+    where = ["q.received_at >= :start", "q.received_at < :end",
+             "((q.first_response_at IS NOT NULL AND q.first_response_at > q.due_at) OR "
+             "(q.first_response_at IS NULL AND q.status != 'resolved' AND q.due_at < :now_at))"]
     params: dict[str, Any] = {"start": start, "end": end, "now": seconds(now), "now_at": now}
     if scope.account_id is not None:
         where.append("q.account_id = :account_id")
@@ -315,31 +269,20 @@ def worst_breaches(
         params["responder"] = responder
     if unanswered_only:
         where.append("q.first_response_at IS NULL")
-    sql = (
-        f"SELECT q.id, q.account_id, q.received_at, q.due_at, q.first_response_at, "
-        f"q.first_response_by, {late} AS late FROM queue_items q {scan_hint(conn, start, end)} "
-        f"WHERE {' AND '.join(where)} "
-        "ORDER BY late DESC, q.id"
-    )
+    sql = (f"SELECT q.id, q.account_id, q.received_at, q.due_at, q.first_response_at, "
+           f"q.first_response_by, {late} AS late FROM queue_items q {scan_hint(conn, start, end)} "
+           f"WHERE {' AND '.join(where)} "
+           "ORDER BY late DESC, q.id")
     if limit is not None:
         sql += f" LIMIT {int(limit)}"
     stmt = text(sql).bindparams(
-        bindparam("start", type_=UTCDateTime()),
-        bindparam("end", type_=UTCDateTime()),
-        bindparam("now_at", type_=UTCDateTime()),
-    )
-    stmt = stmt.columns(received_at=UTCDateTime(), due_at=UTCDateTime(), first_response_at=UTCDateTime())  # type: ignore[assignment]
+        bindparam("start", type_=UTCDateTime()), bindparam("end", type_=UTCDateTime()),
+        bindparam("now_at", type_=UTCDateTime()))
+    stmt = stmt.columns(received_at=UTCDateTime(), due_at=UTCDateTime(),
+                        first_response_at=UTCDateTime())  # type: ignore[assignment]
     out = []
     for row in conn.execute(stmt, params):
-        out.append(
-            Breach(
-                int(row.id),
-                accounts.get(row.account_id, f"account #{row.account_id}"),
-                row.received_at,
-                row.due_at,
-                row.first_response_at,
-                round(float(row.late)),
-                staff.get(row.first_response_by) if row.first_response_by else None,
-            )
-        )
+        out.append(Breach(int(row.id), accounts.get(row.account_id, f"account #{row.account_id}"),
+                          row.received_at, row.due_at, row.first_response_at, round(float(row.late)),
+                          staff.get(row.first_response_by) if row.first_response_by else None))
     return tuple(out)

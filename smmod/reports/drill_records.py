@@ -36,10 +36,6 @@ class Drill:
         return self.total > len(self.rows)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "title": self.title,
-            "columns": list(self.columns),
-            "rows": [list(r) for r in self.rows],
-            "total": self.total,
-            "item_ids": list(self.item_ids),
-        }
+        return {"title": self.title, "columns": list(self.columns),
+                "rows": [list(r) for r in self.rows], "total": self.total,
+                "item_ids": list(self.item_ids)}

@@ -33,31 +33,20 @@ def outcome_of(status: str, external_agencies: str | None) -> str:
 
 def incidents_query(scope: Scope, calendar: WorkingCalendar):  # type: ignore[no-untyped-def]
     start, end = scope.period.bounds(calendar.zone)
-    stmt = select(
-        Incident.id,
-        Incident.category,
-        Incident.severity,
-        Incident.status,
-        Incident.police_advised,
-        Incident.police_suggested,
-        Incident.external_agencies,
-        Incident.lead_id,
-        Incident.opened_at,
-        Incident.closed_at,
-    ).where(Incident.opened_at >= start, Incident.opened_at < end)
+    stmt = select(Incident.id, Incident.category, Incident.severity, Incident.status,
+                  Incident.police_advised, Incident.police_suggested, Incident.external_agencies,
+                  Incident.lead_id, Incident.opened_at, Incident.closed_at).where(
+        Incident.opened_at >= start, Incident.opened_at < end)
     if scope.account_id is not None:
-        touching = (
-            select(IncidentEvidence.incident_id)
-            .join(QueueItem, QueueItem.id == IncidentEvidence.item_id)
-            .where(QueueItem.account_id == scope.account_id)
-        )
+        touching = (select(IncidentEvidence.incident_id)
+                    .join(QueueItem, QueueItem.id == IncidentEvidence.item_id)
+                    .where(QueueItem.account_id == scope.account_id))
         stmt = stmt.where(Incident.id.in_(touching))
     return stmt.order_by(Incident.opened_at, Incident.id)
 
 
-def incidents_report(
-    conn: Connection, scope: Scope, calendar: WorkingCalendar, staff: dict[int, str]
-) -> IncidentsReport:
+def incidents_report(conn: Connection, scope: Scope, calendar: WorkingCalendar,
+                     staff: dict[int, str]) -> IncidentsReport:
     # Incidents are few (a school has tens a year), so one row each is fine here.
     rows = conn.execute(incidents_query(scope, calendar)).all()
     start, end = scope.period.bounds(calendar.zone)
@@ -75,16 +64,11 @@ def incidents_report(
         if row.closed_at is not None:
             days_to_close.append((row.closed_at - row.opened_at).total_seconds() / 86400)
     closed_in_period = conn.execute(
-        select(Incident.id).where(Incident.closed_at >= start, Incident.closed_at < end)
-    ).all()
-    by_lead = sorted(
-        (Line(k, staff.get(k, f"staff #{k}"), dict(v)) for k, v in leads.items()),
-        key=lambda line: line.label.lower(),
-    )
+        select(Incident.id).where(Incident.closed_at >= start, Incident.closed_at < end)).all()
+    by_lead = sorted((Line(k, staff.get(k, f"staff #{k}"), dict(v)) for k, v in leads.items()),
+                     key=lambda line: line.label.lower())
     return IncidentsReport(
-        scope=scope,
-        opened=len(rows),
-        closed=sum(1 for r in rows if r.status == "closed"),
+        scope=scope, opened=len(rows), closed=sum(1 for r in rows if r.status == "closed"),
         closed_in_period=len(closed_in_period),
         still_open=sum(1 for r in rows if r.status != "closed"),
         police_advised=sum(1 for r in rows if r.police_advised),

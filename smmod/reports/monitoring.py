@@ -38,15 +38,9 @@ def _working_days(calendar: WorkingCalendar, first: date, last: date) -> set[dat
     return out
 
 
-def monitoring_report(
-    conn: Connection,
-    scope: Scope,
-    calendar: WorkingCalendar,
-    now: datetime,
-    stale_days: int,
-    accounts: dict[int, str],
-    staff: dict[int, str],
-) -> MonitoringReport:
+def monitoring_report(conn: Connection, scope: Scope, calendar: WorkingCalendar, now: datetime,
+                      stale_days: int, accounts: dict[int, str], staff: dict[int, str]
+                      ) -> MonitoringReport:
     today = now.astimezone(calendar.zone).date()
     first, last = scope.period.start, min(scope.period.end, today)
     working = _working_days(calendar, first, last) if first <= last else set()
@@ -59,11 +53,8 @@ def monitoring_report(
         wanted = wanted.where(or_(Account.status == "active", Account.id.in_(checked_ids)))
     rows = conn.execute(wanted).all()
     days_by_account: dict[int, list[date]] = defaultdict(list)
-    stmt = (
-        select(AccountCheck.account_id, AccountCheck.on_day)
-        .where(*in_period)
-        .group_by(AccountCheck.account_id, AccountCheck.on_day)
-    )
+    stmt = select(AccountCheck.account_id, AccountCheck.on_day).where(*in_period).group_by(
+        AccountCheck.account_id, AccountCheck.on_day)
     if scope.account_id is not None:
         stmt = stmt.where(AccountCheck.account_id == scope.account_id)
     for account_id, day in conn.execute(stmt):
@@ -75,41 +66,22 @@ def monitoring_report(
         is_stale = status == "active" and (last_checked is None or now - last_checked > stale_after)
         gap = longest_gap(days, first, last) if first <= last else (0, None, None)
         label = accounts.get(account_id, f"account #{account_id}")
-        lines.append(
-            Line(
-                account_id,
-                label,
-                MonitoringFigures(
-                    days_checked=len(days),
-                    working_days=len(working),
-                    working_days_checked=len(working.intersection(days)),
-                    longest_gap_days=gap[0],
-                    gap_from=gap[1],
-                    gap_to=gap[2],
-                    last_checked_at=last_checked,
-                    stale_now=is_stale,
-                ),
-            )
-        )
+        lines.append(Line(account_id, label, MonitoringFigures(
+            days_checked=len(days), working_days=len(working),
+            working_days_checked=len(working.intersection(days)),
+            longest_gap_days=gap[0], gap_from=gap[1], gap_to=gap[2],
+            last_checked_at=last_checked, stale_now=is_stale)))
         if is_stale:
             stale.append(label)
     lines.sort(key=lambda line: line.label.lower())
-    people = select(
-        AccountCheck.staff_id,
-        func.count(distinct(AccountCheck.on_day)),
-        func.count(distinct(AccountCheck.account_id)),
-    ).where(*in_period)
+    people = select(AccountCheck.staff_id, func.count(distinct(AccountCheck.on_day)),
+                    func.count(distinct(AccountCheck.account_id))).where(*in_period)
     if scope.account_id is not None:
         people = people.where(AccountCheck.account_id == scope.account_id)
     by_person = [
-        Line(
-            staff_id,
-            staff.get(staff_id, f"staff #{staff_id}") if staff_id else "before records began",
-            {"days_checked": int(days), "accounts": int(count)},
-        )
-        for staff_id, days, count in conn.execute(people.group_by(AccountCheck.staff_id))
-    ]
+        Line(staff_id, staff.get(staff_id, f"staff #{staff_id}") if staff_id else "before records began",
+             {"days_checked": int(days), "accounts": int(count)})
+        for staff_id, days, count in conn.execute(people.group_by(AccountCheck.staff_id))]
     by_person.sort(key=lambda line: (line.key is None, line.label.lower()))
-    return MonitoringReport(
-        scope, now, stale_days, tuple(lines), tuple(by_person), tuple(sorted(stale, key=str.lower))
-    )
+    return MonitoringReport(scope, now, stale_days, tuple(lines), tuple(by_person),
+                            tuple(sorted(stale, key=str.lower)))

@@ -33,9 +33,8 @@ def within(expires: date, today: date) -> int | None:
     return None
 
 
-def people_report(
-    session: Session, scope: Scope, today: date, expiry_months: int, policy_months: int
-) -> PeopleReport:
+def people_report(session: Session, scope: Scope, today: date, expiry_months: int,
+                  policy_months: int) -> PeopleReport:
     judge = Judge.load(session, today, expiry_months)
     accounts = load_accounts(session, ids=[scope.account_id] if scope.account_id else None)
     at_risk, reviews = [], []
@@ -52,16 +51,13 @@ def people_report(
                 running[role.staff_id] = running.get(role.staff_id, 0) + 1
         if record.at_risk:
             rules = tuple(sorted({p.rule for p in record.problems if p.rule in ("R2", "R4")}))
-            at_risk.append(
-                AccountRisk(
-                    account.id,
-                    label,
-                    rules,
-                    tuple(p.message for p in record.problems if p.rule in ("R2", "R4")),
-                )
-            )
-        if account.review_on is not None and account.review_on <= today + timedelta(days=REVIEW_SOON_DAYS):
-            reviews.append(ReviewDue(account.id, label, account.review_on, account.review_on < today))
+            at_risk.append(AccountRisk(account.id, label, rules,
+                                       tuple(p.message for p in record.problems
+                                             if p.rule in ("R2", "R4"))))
+        if account.review_on is not None and account.review_on <= today + timedelta(
+                days=REVIEW_SOON_DAYS):
+            reviews.append(ReviewDue(account.id, label, account.review_on,
+                                     account.review_on < today))
     expiring = []
     people = session.execute(select(Staff).where(Staff.active.is_(True))).scalars()
     for person in people:
@@ -76,10 +72,10 @@ def people_report(
             expires = add_months(done_on, months)
             window = within(expires, today)
             if window is not None:
-                expiring.append(
-                    Expiring(person.id, person.name, what, expires, window, running.get(person.id, 0))
-                )
+                expiring.append(Expiring(person.id, person.name, what, expires, window,
+                                         running.get(person.id, 0)))
     expiring.sort(key=lambda e: (e.on, e.name.lower(), e.what))
     reviews.sort(key=lambda r: (r.review_on, r.account.lower()))
     at_risk.sort(key=lambda r: r.account.lower())
-    return PeopleReport(scope, today, tuple(at_risk), tuple(reviews), tuple(expiring), live, len(running))
+    return PeopleReport(scope, today, tuple(at_risk), tuple(reviews), tuple(expiring), live,
+                        len(running))

@@ -31,16 +31,12 @@ class Period:
 
     def __post_init__(self) -> None:
         if self.end < self.start:
-            raise InputError(
-                f"the period ends ({self.end.isoformat()}) before it starts ({self.start.isoformat()})",
-                field="to",
-            )
+            raise InputError(f"the period ends ({self.end.isoformat()}) before it starts "
+                             f"({self.start.isoformat()})", field="to")
         if (self.end - self.start).days >= MAX_DAYS:
-            raise InputError(
-                f"a report covers at most {MAX_DAYS} days; "
-                f"{self.start.isoformat()} to {self.end.isoformat()} is longer",
-                field="to",
-            )
+            raise InputError(f"a report covers at most {MAX_DAYS} days; "
+                             f"{self.start.isoformat()} to {self.end.isoformat()} is longer",
+                             field="to")
         if not self.label:
             object.__setattr__(self, "label", f"{fmt.day(self.start)} to {fmt.day(self.end)}")
 
@@ -50,18 +46,12 @@ class Period:
 
     def bounds(self, zone: tzinfo) -> tuple[datetime, datetime]:
         """[start, end) as aware datetimes: local midnight to local midnight after the end."""
-        return (
-            datetime.combine(self.start, time(0), zone),
-            datetime.combine(self.end + timedelta(days=1), time(0), zone),
-        )
+        return (datetime.combine(self.start, time(0), zone),
+                datetime.combine(self.end + timedelta(days=1), time(0), zone))
 
     def to_dict(self) -> dict[str, str]:
-        return {
-            "from": self.start.isoformat(),
-            "to": self.end.isoformat(),
-            "kind": self.kind,
-            "label": self.label,
-        }
+        return {"from": self.start.isoformat(), "to": self.end.isoformat(), "kind": self.kind,
+                "label": self.label}
 
 
 def week(today: date, back: int = 0) -> Period:
@@ -75,9 +65,8 @@ def month(today: date, back: int = 0) -> Period:
     year, month_no = divmod(index, 12)
     first = date(year, month_no + 1, 1)
     following = date(year + (month_no + 1) // 12, (month_no + 1) % 12 + 1, 1)
-    return Period(
-        first, following - timedelta(days=1), "month", f"{fmt.MONTHS[first.month - 1]} {first.year}"
-    )
+    return Period(first, following - timedelta(days=1), "month",
+                  f"{fmt.MONTHS[first.month - 1]} {first.year}")
 
 
 def term(today: date, back: int = 0) -> Period:

@@ -38,13 +38,8 @@ class Scope:
 
 
 # -- R7 deadline ---------------------------------------------------------------------
-LATE_BUCKETS = (
-    ("up to 1 h", 3600),
-    ("1–4 h", 4 * 3600),
-    ("4–24 h", 24 * 3600),
-    ("1–3 days", 72 * 3600),
-    ("over 3 days", None),
-)
+LATE_BUCKETS = (("up to 1 h", 3600), ("1–4 h", 4 * 3600), ("4–24 h", 24 * 3600),
+                ("1–3 days", 72 * 3600), ("over 3 days", None))
 
 
 @dataclass(frozen=True)

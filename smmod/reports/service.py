@@ -51,25 +51,18 @@ class TermlyReport:
     images: ImagesReport
 
     def to_dict(self) -> dict[str, object]:
-        return {
-            "school": self.school,
-            "scope": self.scope.to_dict(),
-            "generated_at": self.generated_at.isoformat(),
-            **{name: getattr(self, name).to_dict() for name in REPORTS},
-        }
+        return {"school": self.school, "scope": self.scope.to_dict(),
+                "generated_at": self.generated_at.isoformat(),
+                **{name: getattr(self, name).to_dict() for name in REPORTS}}
 
 
 class ReportService:
-    def __init__(
-        self,
-        session_factory: SessionFactory,
-        *,
-        calendar: Callable[[], WorkingCalendar] = WorkingCalendar,
-        stale_days: Callable[[], int] = lambda: 1,
-        expiry_months: Callable[[], int] = lambda: 12,
-        policy_months: Callable[[], int] = lambda: 12,
-        school: Callable[[], str] = lambda: "Our School",
-    ) -> None:
+    def __init__(self, session_factory: SessionFactory, *,
+                 calendar: Callable[[], WorkingCalendar] = WorkingCalendar,
+                 stale_days: Callable[[], int] = lambda: 1,
+                 expiry_months: Callable[[], int] = lambda: 12,
+                 policy_months: Callable[[], int] = lambda: 12,
+                 school: Callable[[], str] = lambda: "Our School") -> None:
         self._sf = session_factory
         self.calendar = calendar
         self.stale_days = stale_days
@@ -82,7 +75,8 @@ class ReportService:
         """What waits for the signed-in person (the For you page and notifications)."""
         from smmod.reports.foryou import ForYouService
 
-        return ForYouService(self._sf, expiry_months=self.expiry_months, policy_months=self.policy_months)
+        return ForYouService(self._sf, expiry_months=self.expiry_months,
+                             policy_months=self.policy_months)
 
     # -- time ------------------------------------------------------------------------
     def now(self) -> datetime:
@@ -117,19 +111,14 @@ class ReportService:
 
     def account_choices(self) -> list[tuple[int, str]]:
         with self._sf() as session:
-            rows = session.execute(
-                select(Account.id, Account.platform, Account.handle).order_by(
-                    Account.platform, Account.handle
-                )
-            ).all()
+            rows = session.execute(select(Account.id, Account.platform, Account.handle)
+                                   .order_by(Account.platform, Account.handle)).all()
         return [(r.id, f"{r.platform}: {r.handle}") for r in rows]
 
     @staticmethod
     def _labels(conn: Connection) -> tuple[dict[int, str], dict[int, str]]:
-        accounts = {
-            r.id: f"{r.platform}: {r.handle}"
-            for r in conn.execute(select(Account.id, Account.platform, Account.handle))
-        }
+        accounts = {r.id: f"{r.platform}: {r.handle}"
+                    for r in conn.execute(select(Account.id, Account.platform, Account.handle))}
         staff = {r.id: r.name for r in conn.execute(select(Staff.id, Staff.name))}
         return accounts, staff
 
@@ -146,9 +135,8 @@ class ReportService:
 
         with self._connection() as conn:
             accounts, staff = self._labels(conn)
-            return monitoring_report(
-                conn, scope, self.calendar(), self.now(), int(self.stale_days()), accounts, staff
-            )
+            return monitoring_report(conn, scope, self.calendar(), self.now(),
+                                     int(self.stale_days()), accounts, staff)
 
     def incidents(self, scope: Scope) -> IncidentsReport:
         from smmod.reports.incidents import incidents_report
@@ -161,9 +149,8 @@ class ReportService:
         from smmod.reports.people import people_report
 
         with self._sf() as session:
-            return people_report(
-                session, scope, self.today(), int(self.expiry_months()), int(self.policy_months())
-            )
+            return people_report(session, scope, self.today(), int(self.expiry_months()),
+                                 int(self.policy_months()))
 
     def images(self, scope: Scope) -> ImagesReport:
         from smmod.reports.images import images_report
@@ -173,20 +160,14 @@ class ReportService:
 
     def report(self, name: str, scope: Scope) -> object:
         if name not in REPORTS:
-            raise InputError(f"'{name}' is not a report; choose one of {', '.join(REPORTS)}", field="report")
+            raise InputError(f"'{name}' is not a report; choose one of {', '.join(REPORTS)}",
+                             field="report")
         return getattr(self, name)(scope)
 
     def termly(self, scope: Scope) -> TermlyReport:
-        return TermlyReport(
-            self.school(),
-            scope,
-            self.now(),
-            self.deadline(scope),
-            self.monitoring(scope),
-            self.incidents(scope),
-            self.people(scope),
-            self.images(scope),
-        )
+        return TermlyReport(self.school(), scope, self.now(), self.deadline(scope),
+                            self.monitoring(scope), self.incidents(scope), self.people(scope),
+                            self.images(scope))
 
     # -- drill-down --------------------------------------------------------------------
     def drill(self, scope: Scope, figure: Figure) -> Drill:
@@ -195,13 +176,5 @@ class ReportService:
 
         with self._connection() as conn:
             accounts, staff = self._labels(conn)
-            return drill(
-                conn,
-                scope,
-                figure,
-                calendar=self.calendar(),
-                now=self.now(),
-                accounts=accounts,
-                staff=staff,
-                service=self,
-            )
+            return drill(conn, scope, figure, calendar=self.calendar(), now=self.now(),
+                         accounts=accounts, staff=staff, service=self)

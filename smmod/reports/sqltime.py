@@ -53,10 +53,8 @@ def seconds(value: datetime) -> float:
 
 def working_time_sql(instant: str) -> str:
     """SQL for the working seconds before ``instant`` (an epoch expression), from the table."""
-    return (
-        f"(SELECT wd.cum + wd.working * ({instant} - wd.start) FROM {DAYS_TABLE} wd "
-        f"WHERE wd.start <= {instant} ORDER BY wd.start DESC LIMIT 1)"
-    )
+    return (f"(SELECT wd.cum + wd.working * ({instant} - wd.start) FROM {DAYS_TABLE} wd "
+            f"WHERE wd.start <= {instant} ORDER BY wd.start DESC LIMIT 1)")
 
 
 class WorkingClock:
@@ -82,22 +80,12 @@ class WorkingClock:
 
     def install(self, conn: Connection, first: date, last: date) -> None:
         if conn.dialect.name == "postgresql":
-            conn.execute(
-                text(
-                    f"CREATE TEMP TABLE IF NOT EXISTS {DAYS_TABLE} (start BIGINT PRIMARY KEY, "
-                    "cum DOUBLE PRECISION NOT NULL, working INTEGER NOT NULL) "
-                    "ON COMMIT DELETE ROWS"
-                )
-            )
+            conn.execute(text(f"CREATE TEMP TABLE IF NOT EXISTS {DAYS_TABLE} (start BIGINT PRIMARY KEY, "
+                              "cum DOUBLE PRECISION NOT NULL, working INTEGER NOT NULL) "
+                              "ON COMMIT DELETE ROWS"))
         else:
-            conn.execute(
-                text(
-                    f"CREATE TEMP TABLE IF NOT EXISTS {DAYS_TABLE} (start INTEGER PRIMARY KEY, "
-                    "cum REAL NOT NULL, working INTEGER NOT NULL)"
-                )
-            )
+            conn.execute(text(f"CREATE TEMP TABLE IF NOT EXISTS {DAYS_TABLE} (start INTEGER PRIMARY KEY, "
+                              "cum REAL NOT NULL, working INTEGER NOT NULL)"))
         conn.execute(text(f"DELETE FROM {DAYS_TABLE}"))
-        conn.execute(
-            text(f"INSERT INTO {DAYS_TABLE} (start, cum, working) VALUES (:start, :cum, :working)"),
-            self.rows(first, last),
-        )
+        conn.execute(text(f"INSERT INTO {DAYS_TABLE} (start, cum, working) VALUES (:start, :cum, :working)"),
+                     self.rows(first, last))

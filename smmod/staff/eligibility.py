@@ -60,6 +60,7 @@ def eligibility(
             reasons.append(f"training expired on {fmt.day(expires)}")
     if leaving_on is not None:
         reasons.append(
-            f"left on {fmt.day(leaving_on)}" if leaving_on <= today else f"leaving on {fmt.day(leaving_on)}"
+            f"left on {fmt.day(leaving_on)}" if leaving_on <= today
+            else f"leaving on {fmt.day(leaving_on)}"
         )
     return Eligibility(not reasons, tuple(reasons))

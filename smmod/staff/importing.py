@@ -30,53 +30,28 @@ from smmod.staff.titles import TitleTable
 from smmod.store.models import ROLES, Staff
 from smmod.tabular import Table, check_mapping, parse_date, suggest_mapping
 
-IMPORT_FIELDS = (
-    "name",
-    "forename",
-    "preferred_forename",
-    "surname",
-    "preferred_surname",
-    "username",
-    "email",
-    "roles",
-    "job_title",
-    "policy_read_on",
-    "trained_on",
-    "leaving_on",
-)
+IMPORT_FIELDS = ("name", "forename", "preferred_forename", "surname", "preferred_surname",
+                 "username", "email", "roles", "job_title", "policy_read_on", "trained_on",
+                 "leaving_on")
 IMPORT_REQUIRED = ("name", "username")
 #: A name can instead be made of a forename and a surname (a preferred one wins).
 NAME_PARTS = (("forename", "preferred_forename"), ("surname", "preferred_surname"))
 IMPORT_ALIASES: dict[str, Sequence[str]] = {
     "name": ("full name", "staff name", "display name", "legal name"),
     "forename": ("legal forename", "first name", "given name", "legal first name"),
-    "preferred_forename": ("preferred forename", "preferred first name", "known as", "chosen forename"),
+    "preferred_forename": ("preferred forename", "preferred first name", "known as",
+                           "chosen forename"),
     "surname": ("legal surname", "last name", "family name", "legal last name"),
     "preferred_surname": ("preferred surname", "preferred last name", "chosen surname"),
-    "username": (
-        "login",
-        "user name",
-        "network login",
-        "account",
-        "user id",
-        "logon",
-        "network username",
-        "windows login",
-        "staff username",
-    ),
+    "username": ("login", "user name", "network login", "account", "user id", "logon",
+                 "network username", "windows login", "staff username"),
     "email": ("e-mail", "email address", "work email", "school email", "work email address"),
     "roles": ("role", "social media role", "smmod role"),
     "job_title": ("job title", "post", "post title", "position", "job role", "role title"),
     "policy_read_on": ("policy read", "policy read on", "policy signed", "policy date"),
     "trained_on": ("trained", "training", "training date", "training completed"),
-    "leaving_on": (
-        "leaving",
-        "leaving date",
-        "end date",
-        "leave date",
-        "employment end date",
-        "contract end date",
-    ),
+    "leaving_on": ("leaving", "leaving date", "end date", "leave date",
+                   "employment end date", "contract end date"),
 }
 DATE_FIELDS = ("policy_read_on", "trained_on", "leaving_on")
 #: Reading the policy and training are things that already happened (R4).
@@ -104,25 +79,17 @@ def guess_mapping(headers: Sequence[str], overrides: dict[str, str] | None = Non
 def check_import_mapping(table: Table, mapping: dict[str, str]) -> None:
     unknown = sorted(set(mapping) - set(IMPORT_FIELDS))
     if unknown:
-        raise InputError(
-            f"unknown field(s) in the column mapping: {', '.join(unknown)}; "
-            f"the fields are: {', '.join(IMPORT_FIELDS)}",
-            file=str(table.path),
-        )
+        raise InputError(f"unknown field(s) in the column mapping: {', '.join(unknown)}; "
+                         f"the fields are: {', '.join(IMPORT_FIELDS)}", file=str(table.path))
     has_parts = all(any(mapping.get(f) for f in part) for part in NAME_PARTS)
     required = ("username",) if mapping.get("name") or has_parts else IMPORT_REQUIRED
     try:
         check_mapping(table, mapping, required)
     except InputError as exc:
         if "name" in required and not mapping.get("name"):
-            raise InputError(
-                exc.reason.replace(
-                    ". The file's columns",
-                    " (a name can also be made of forename and surname columns). The file's columns",
-                    1,
-                ),
-                file=exc.file,
-            ) from None
+            raise InputError(exc.reason.replace(
+                ". The file's columns", " (a name can also be made of forename and surname "
+                "columns). The file's columns", 1), file=exc.file) from None
         raise
 
 
@@ -146,17 +113,10 @@ class NewPerson:
     leaving_on: date | None
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "row": self.row,
-            "name": self.name,
-            "username": self.username,
-            "email": self.email,
-            "roles": [r for r in ROLES if r in self.roles],
-            "job_title": self.job_title or None,
-            "policy_read_on": _iso(self.policy_read_on),
-            "trained_on": _iso(self.trained_on),
-            "leaving_on": _iso(self.leaving_on),
-        }
+        return {"row": self.row, "name": self.name, "username": self.username,
+                "email": self.email, "roles": [r for r in ROLES if r in self.roles],
+                "job_title": self.job_title or None, "policy_read_on": _iso(self.policy_read_on),
+                "trained_on": _iso(self.trained_on), "leaving_on": _iso(self.leaving_on)}
 
 
 @dataclass(frozen=True)
@@ -170,12 +130,8 @@ class ChangedPerson:
     after: dict[str, Any]  # the values to apply, by field
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "row": self.row,
-            "username": self.username,
-            "name": self.name,
-            "changes": {c.field: [c.before, c.after] for c in self.changes},
-        }
+        return {"row": self.row, "username": self.username, "name": self.name,
+                "changes": {c.field: [c.before, c.after] for c in self.changes}}
 
 
 @dataclass(frozen=True)
@@ -196,15 +152,10 @@ class MissingPerson:
         return bool(self.holds)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "username": self.username,
-            "name": self.name,
-            "roles": [r for r in ROLES if r in self.roles],
-            "holds": list(self.holds),
-            "handover_suggested": self.handover_suggested,
-            "deactivate": self.deactivate,
-            "kept_because": self.kept_because or None,
-        }
+        return {"username": self.username, "name": self.name,
+                "roles": [r for r in ROLES if r in self.roles], "holds": list(self.holds),
+                "handover_suggested": self.handover_suggested, "deactivate": self.deactivate,
+                "kept_because": self.kept_because or None}
 
 
 @dataclass(frozen=True)
@@ -213,11 +164,8 @@ class UnknownTitle:
     rows: tuple[int, ...]
 
     def to_dict(self, default_roles: frozenset[str]) -> dict[str, Any]:
-        return {
-            "title": self.title,
-            "rows": list(self.rows),
-            "new_people_get": [r for r in ROLES if r in default_roles],
-        }
+        return {"title": self.title, "rows": list(self.rows),
+                "new_people_get": [r for r in ROLES if r in default_roles]}
 
 
 @dataclass(frozen=True)
@@ -248,9 +196,7 @@ class ImportPlan:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "file": self.file,
-            "mapping": dict(self.mapping),
-            "rows": self.rows,
+            "file": self.file, "mapping": dict(self.mapping), "rows": self.rows,
             "new": [p.to_dict() for p in self.new],
             "changed": [p.to_dict() for p in self.changed],
             "unchanged": list(self.unchanged),
@@ -275,17 +221,10 @@ class _Row:
     dates: dict[str, date | None]
 
 
-def _parse_row(
-    row: dict[str, str],
-    number: int,
-    mapping: dict[str, str],
-    titles: TitleTable,
-    today: date,
-    problems: list[RowProblem],
-    unknown: dict[str, list[int]],
-) -> _Row | None:
+def _parse_row(row: dict[str, str], number: int, mapping: dict[str, str], titles: TitleTable,
+               today: date, problems: list[RowProblem],
+               unknown: dict[str, list[int]]) -> _Row | None:
     """Every problem of the row goes in ``problems``; the row only when it has none."""
-
     def value(f: str) -> str:
         column = mapping.get(f)
         return " ".join(row.get(column, "").split()) if column else ""
@@ -305,27 +244,21 @@ def _parse_row(
             found.append(RowProblem(number, column, "a name is required"))
     username = value("username")
     if not username or any(c.isspace() for c in username):
-        found.append(RowProblem(number, where("username"), "an OS username without spaces is required"))
+        found.append(RowProblem(number, where("username"),
+                                "an OS username without spaces is required"))
     email = value("email") or None
     if email and ("@" not in email or any(c.isspace() for c in email)):
         found.append(RowProblem(number, where("email"), f"'{email}' is not an email address"))
     roles: set[str] = set()
     roles_text = value("roles")
     if roles_text:
-        named = {
-            r.strip().lower().replace(" ", "_").replace("-", "_")
-            for r in roles_text.replace("|", ";").replace(",", ";").split(";")
-            if r.strip()
-        }
+        named = {r.strip().lower().replace(" ", "_").replace("-", "_")
+                 for r in roles_text.replace("|", ";").replace(",", ";").split(";") if r.strip()}
         bad = sorted(named - set(ROLES))
         if bad:
-            found.append(
-                RowProblem(
-                    number,
-                    where("roles"),
-                    f"unknown role(s) {', '.join(bad)}; choose from {', '.join(ROLES)}",
-                )
-            )
+            found.append(RowProblem(number, where("roles"),
+                                    f"unknown role(s) {', '.join(bad)}; choose from "
+                                    f"{', '.join(ROLES)}"))
         roles |= named & set(ROLES)
     job_title = value("job_title")
     if job_title:
@@ -343,14 +276,9 @@ def _parse_row(
             continue
         day = dates[f]
         if f in PAST_ONLY and day is not None and day > today:
-            found.append(
-                RowProblem(
-                    number,
-                    where(f),
-                    f"{fmt.day(day)} is in the future (today is {fmt.day(today)}); "
-                    f"a date of {PAST_ONLY[f]} must be today or earlier",
-                )
-            )
+            found.append(RowProblem(number, where(f),
+                                    f"{fmt.day(day)} is in the future (today is {fmt.day(today)}); "
+                                    f"a date of {PAST_ONLY[f]} must be today or earlier"))
     problems.extend(found)
     if found:
         return None
@@ -371,9 +299,8 @@ def _changes(staff: Staff, row: _Row) -> tuple[list[FieldChange], dict[str, Any]
     have = staff.role_names
     if row.roles - have:
         union = have | row.roles
-        changes.append(
-            FieldChange("roles", [r for r in ROLES if r in have], [r for r in ROLES if r in union])
-        )
+        changes.append(FieldChange("roles", [r for r in ROLES if r in have],
+                                   [r for r in ROLES if r in union]))
         after["roles"] = frozenset(union)
     for f in ("policy_read_on", "trained_on"):
         new, old = row.dates.get(f), getattr(staff, f)
@@ -387,18 +314,9 @@ def _changes(staff: Staff, row: _Row) -> tuple[list[FieldChange], dict[str, Any]
     return changes, after
 
 
-def build_plan(
-    session: Session,
-    table: Table,
-    mapping: dict[str, str],
-    *,
-    titles: TitleTable,
-    today: date,
-    expiry_months: int,
-    default_roles: frozenset[str],
-    deactivate_missing: bool,
-    actor_staff_id: int | None,
-) -> ImportPlan:
+def build_plan(session: Session, table: Table, mapping: dict[str, str], *, titles: TitleTable,
+               today: date, expiry_months: int, default_roles: frozenset[str],
+               deactivate_missing: bool, actor_staff_id: int | None) -> ImportPlan:
     """Work out the sync; ``ImportRejected`` lists every problem of every bad row."""
     from smmod.handover.loose_ends import loose_ends
 
@@ -413,21 +331,15 @@ def build_plan(
             continue
         key = parsed.username.casefold()
         if key in seen:
-            problems.append(
-                RowProblem(
-                    number,
-                    mapping.get("username", "username"),
-                    f"'{parsed.username}' is also on row {seen[key]}",
-                )
-            )
+            problems.append(RowProblem(number, mapping.get("username", "username"),
+                                       f"'{parsed.username}' is also on row {seen[key]}"))
             continue
         seen[key] = number
         rows.append(parsed)
     if problems:
         bad = {p.row for p in problems}
-        raise ImportRejected(
-            str(table.path), sorted(problems, key=lambda p: p.row), valid_rows=len(table.rows) - len(bad)
-        )
+        raise ImportRejected(str(table.path), sorted(problems, key=lambda p: p.row),
+                             valid_rows=len(table.rows) - len(bad))
     everyone = {s.username.casefold(): s for s in session.execute(select(Staff)).scalars()}
     new: list[NewPerson] = []
     changed: list[ChangedPerson] = []
@@ -436,81 +348,42 @@ def build_plan(
     for row in rows:
         staff = everyone.get(row.username.casefold())
         if staff is None:
-            new.append(
-                NewPerson(
-                    row.number,
-                    row.name,
-                    row.username,
-                    row.email,
-                    row.roles or default_roles,
-                    row.job_title,
-                    row.dates["policy_read_on"],
-                    row.dates["trained_on"],
-                    row.dates["leaving_on"],
-                )
-            )
+            new.append(NewPerson(row.number, row.name, row.username, row.email,
+                                 row.roles or default_roles, row.job_title,
+                                 row.dates["policy_read_on"], row.dates["trained_on"],
+                                 row.dates["leaving_on"]))
         elif not staff.active:
             inactive.append(staff.username)
         else:
             changes, after = _changes(staff, row)
             if changes:
-                changed.append(
-                    ChangedPerson(
-                        row.number,
-                        staff.id,
-                        staff.version_id,
-                        staff.username,
-                        staff.name,
-                        tuple(changes),
-                        after,
-                    )
-                )
+                changed.append(ChangedPerson(row.number, staff.id, staff.version_id,
+                                             staff.username, staff.name, tuple(changes), after))
             else:
                 unchanged.append(staff.username)
     missing: list[MissingPerson] = []
     for key, staff in sorted(everyone.items(), key=lambda kv: kv[1].name.casefold()):
         if key in seen or not staff.active or staff.role_names <= _NOT_IN_MIS:
             continue
-        holds = tuple(loose_ends(session, staff.id, today=today, expiry_months=expiry_months).lines())
-        kept = (
-            "still " + "; ".join(holds) + ": run a handover first (R6)"
-            if holds
-            else "you are running this import"
-            if staff.id == actor_staff_id
-            else ""
-        )
-        missing.append(
-            MissingPerson(
-                staff.id,
-                staff.version_id,
-                staff.username,
-                staff.name,
-                staff.role_names,
-                holds,
-                deactivate_missing and not kept,
-                kept,
-            )
-        )
+        holds = tuple(loose_ends(session, staff.id, today=today,
+                                 expiry_months=expiry_months).lines())
+        kept = ("still " + "; ".join(holds) + ": run a handover first (R6)" if holds
+                else "you are running this import" if staff.id == actor_staff_id else "")
+        missing.append(MissingPerson(staff.id, staff.version_id, staff.username, staff.name,
+                                     staff.role_names, holds, deactivate_missing and not kept,
+                                     kept))
     plan = ImportPlan(
-        table.path.name,
-        dict(mapping),
-        len(table.rows),
-        tuple(new),
-        tuple(changed),
-        tuple(unchanged),
-        tuple(missing),
-        tuple(inactive),
+        table.path.name, dict(mapping), len(table.rows), tuple(new), tuple(changed),
+        tuple(unchanged), tuple(missing), tuple(inactive),
         tuple(UnknownTitle(t, tuple(n)) for t, n in sorted(unknown.items())),
-        default_roles,
-        deactivate_missing,
-    )
+        default_roles, deactivate_missing)
     return ImportPlan(**{**plan.__dict__, "token": _token(plan), "path": table.path})
 
 
 def _token(plan: ImportPlan) -> str:
     """Changes when the file, the mapping or anyone the plan touches changes."""
     versions = [(c.staff_id, c.version_id) for c in plan.changed] + [
-        (m.staff_id, m.version_id) for m in plan.missing
-    ]
-    text = json.dumps([plan.to_dict(), versions, plan.deactivate_missing], sort_keys=True, default=str)
+        (m.staff_id, m.version_id) for m in plan.missing]
+    text = json.dumps([plan.to_dict(), versions, plan.deactivate_missing], sort_keys=True,
+                      default=str)
     return hashlib.sha256(text.encode()).hexdigest()

@@ -36,15 +36,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("smmod.staff")
 
-__all__ = [
-    "IMPORT_FIELDS",
-    "IMPORT_REQUIRED",
-    "ImportPlan",
-    "ImportResult",
-    "StaffInput",
-    "StaffRecord",
-    "StaffService",
-]
+__all__ = ["IMPORT_FIELDS", "IMPORT_REQUIRED", "ImportPlan", "ImportResult", "StaffInput",
+           "StaffRecord", "StaffService"]
 
 
 @dataclass(frozen=True)
@@ -85,19 +78,12 @@ class StaffRecord:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "id": self.id,
-            "name": self.name,
-            "username": self.username,
-            "email": self.email,
-            "roles": sorted(self.roles),
-            "active": self.active,
-            "policy_read_on": _iso(self.policy_read_on),
-            "trained_on": _iso(self.trained_on),
+            "id": self.id, "name": self.name, "username": self.username, "email": self.email,
+            "roles": sorted(self.roles), "active": self.active,
+            "policy_read_on": _iso(self.policy_read_on), "trained_on": _iso(self.trained_on),
             "training_expires_on": _iso(self.training_expires_on),
-            "leaving_on": _iso(self.leaving_on),
-            "r12_declared_on": _iso(self.r12_declared_on),
-            "eligible": self.eligibility.eligible,
-            "ineligible_because": list(self.eligibility.reasons),
+            "leaving_on": _iso(self.leaving_on), "r12_declared_on": _iso(self.r12_declared_on),
+            "eligible": self.eligibility.eligible, "ineligible_because": list(self.eligibility.reasons),
         }
 
 
@@ -111,14 +97,9 @@ class ImportResult:
     deactivated: tuple[StaffRecord, ...]
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            **self.plan.to_dict(),
-            "applied": True,
-            "imported": len(self.created),
-            "updated": len(self.updated),
-            "deactivated": len(self.deactivated),
-            "staff": [r.to_dict() for r in (*self.created, *self.updated)],
-        }
+        return {**self.plan.to_dict(), "applied": True, "imported": len(self.created),
+                "updated": len(self.updated), "deactivated": len(self.deactivated),
+                "staff": [r.to_dict() for r in (*self.created, *self.updated)]}
 
 
 class HandoverNeeded(PolicyError):
@@ -140,32 +121,23 @@ def _validate(data: StaffInput, today: date | None = None) -> None:
         raise InputError("an OS username without spaces is required", field="username")
     unknown = set(data.roles) - set(ROLES)
     if unknown:
-        raise InputError(
-            f"unknown role(s) {', '.join(sorted(unknown))}; choose from {', '.join(ROLES)}", field="roles"
-        )
+        raise InputError(f"unknown role(s) {', '.join(sorted(unknown))}; "
+                         f"choose from {', '.join(ROLES)}", field="roles")
     if not data.roles:
         raise InputError("at least one role is required", field="roles")
     email = (data.email or "").strip()
     if email and ("@" not in email or any(c.isspace() for c in email)):
         raise InputError(f"'{email}' is not an email address", field="email")
-    for day, field_name, what in (
-        (data.policy_read_on, "policy_read_on", "read the policy"),
-        (data.trained_on, "trained_on", "completed training"),
-    ):
+    for day, field_name, what in ((data.policy_read_on, "policy_read_on", "read the policy"),
+                                  (data.trained_on, "trained_on", "completed training")):
         if today is not None and day is not None and day > today:
-            raise InputError(
-                f"the day they {what} cannot be after today ({fmt.day(today)})", field=field_name
-            )
+            raise InputError(f"the day they {what} cannot be after today ({fmt.day(today)})",
+                             field=field_name)
 
 
 class StaffService:
-    def __init__(
-        self,
-        session_factory: SessionFactory,
-        *,
-        expiry_months: Callable[[], int],
-        today: Callable[[], date] | None = None,
-    ) -> None:
+    def __init__(self, session_factory: SessionFactory, *, expiry_months: Callable[[], int],
+                 today: Callable[[], date] | None = None) -> None:
         self._sf = session_factory
         self._expiry_months = expiry_months
         self._today = today or session_factory.clock.today
@@ -174,27 +146,12 @@ class StaffService:
     def _record(self, s: Staff) -> StaffRecord:
         months = self._expiry_months()
         return StaffRecord(
-            s.id,
-            s.name,
-            s.username,
-            s.email,
-            s.role_names,
-            s.policy_read_on,
-            s.trained_on,
-            training_expires_on(s.trained_on, months),
-            s.leaving_on,
-            s.r12_declared_on,
-            s.active,
-            s.notes,
-            s.version_id,
-            eligibility(
-                active=s.active,
-                policy_read_on=s.policy_read_on,
-                trained_on=s.trained_on,
-                leaving_on=s.leaving_on,
-                today=self._today(),
-                expiry_months=months,
-            ),
+            s.id, s.name, s.username, s.email, s.role_names, s.policy_read_on, s.trained_on,
+            training_expires_on(s.trained_on, months), s.leaving_on, s.r12_declared_on,
+            s.active, s.notes, s.version_id,
+            eligibility(active=s.active, policy_read_on=s.policy_read_on,
+                        trained_on=s.trained_on, leaving_on=s.leaving_on,
+                        today=self._today(), expiry_months=months),
         )
 
     def list(self, *, include_inactive: bool = False) -> list[StaffRecord]:
@@ -213,7 +170,8 @@ class StaffService:
 
     def by_username(self, username: str) -> StaffRecord:
         with self._sf() as session:
-            staff = session.execute(select(Staff).where(Staff.username == username)).scalar_one_or_none()
+            staff = session.execute(
+                select(Staff).where(Staff.username == username)).scalar_one_or_none()
             if staff is None:
                 raise NotFound(f"no staff member with username '{username}'")
             return self._record(staff)
@@ -228,25 +186,18 @@ class StaffService:
         data = StaffInput(**{**data.__dict__, "roles": frozenset(data.roles | {"slt", "administrator"})})
         _validate(data)
         today = self._today()
-        for day, field_name, what in (
-            (data.policy_read_on, "policy_read_on", "read the policy"),
-            (data.trained_on, "trained_on", "completed training"),
-        ):
+        for day, field_name, what in ((data.policy_read_on, "policy_read_on", "read the policy"),
+                                      (data.trained_on, "trained_on", "completed training")):
             if day is not None and day > today:
-                raise InputError(
-                    f"the day you {what} cannot be after today ({fmt.day(today)})", field=field_name
-                )
+                raise InputError(f"the day you {what} cannot be after today ({fmt.day(today)})",
+                                 field=field_name)
         with self._sf.begin() as session:
             if session.scalar(select(func.count(Staff.id))):
                 raise InputError("smmod is already set up: ask an administrator to add you")
             staff = self._insert(session, data)
-            audit.record(
-                session,
-                actor=data.username,
-                action="staff.init",
-                subject=f"staff:{staff.id}",
-                details={"name": data.name, "roles": sorted(data.roles)},
-            )
+            audit.record(session, actor=data.username, action="staff.init",
+                         subject=f"staff:{staff.id}",
+                         details={"name": data.name, "roles": sorted(data.roles)})
             return self._record(staff)
 
     def add(self, actor: Actor, data: StaffInput, *, reason: str | None = None) -> StaffRecord:
@@ -255,19 +206,13 @@ class StaffService:
         with self._sf.begin() as session:
             self._refuse_duplicate(session, data.username)
             staff = self._insert(session, data)
-            audit.record(
-                session,
-                actor=actor.username,
-                action="staff.add",
-                subject=f"staff:{staff.id}",
-                reason=reason,
-                details=_details(data),
-            )
+            audit.record(session, actor=actor.username, action="staff.add",
+                         subject=f"staff:{staff.id}", reason=reason,
+                         details=_details(data))
             return self._record(staff)
 
-    def update(
-        self, actor: Actor, staff_id: int, version_id: int, data: StaffInput, *, reason: str | None = None
-    ) -> StaffRecord:
+    def update(self, actor: Actor, staff_id: int, version_id: int, data: StaffInput,
+               *, reason: str | None = None) -> StaffRecord:
         require(actor, "administrator", "slt", doing="edit staff")
         _validate(data, self._today())
         try:
@@ -283,28 +228,14 @@ class StaffService:
                 session.flush()
                 after = _details(data)
                 changed = {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
-                audit.record(
-                    session,
-                    actor=actor.username,
-                    action="staff.edit",
-                    subject=f"staff:{staff_id}",
-                    reason=reason,
-                    details=changed,
-                )
+                audit.record(session, actor=actor.username, action="staff.edit",
+                             subject=f"staff:{staff_id}", reason=reason, details=changed)
                 return self._record(staff)
         except StaleDataError:
             raise ConflictError("this person was changed elsewhere: reload and try again") from None
 
-    def set_active(
-        self,
-        actor: Actor,
-        staff_id: int,
-        version_id: int,
-        active: bool,
-        *,
-        reason: str | None = None,
-        force: bool = False,
-    ) -> StaffRecord:
+    def set_active(self, actor: Actor, staff_id: int, version_id: int, active: bool,
+                   *, reason: str | None = None, force: bool = False) -> StaffRecord:
         """Deactivate or reactivate someone.
 
         Someone who still runs accounts, may know passwords, leads incidents or has
@@ -329,14 +260,9 @@ class StaffService:
                         details = {"without_handover": ends.to_dict()}
                 staff.active = active
                 session.flush()
-                audit.record(
-                    session,
-                    actor=actor.username,
-                    action="staff.reactivate" if active else "staff.deactivate",
-                    subject=f"staff:{staff_id}",
-                    reason=reason,
-                    details=details,
-                )
+                audit.record(session, actor=actor.username,
+                             action="staff.reactivate" if active else "staff.deactivate",
+                             subject=f"staff:{staff_id}", reason=reason, details=details)
                 return self._record(staff)
         except StaleDataError:
             raise ConflictError("this person was changed elsewhere: reload and try again") from None
@@ -349,7 +275,8 @@ class StaffService:
     def _loose_ends(self, session: Session, staff_id: int) -> LooseEnds:
         from smmod.handover.loose_ends import loose_ends
 
-        return loose_ends(session, staff_id, today=self._today(), expiry_months=self._expiry_months())
+        return loose_ends(session, staff_id, today=self._today(),
+                          expiry_months=self._expiry_months())
 
     # -- import ------------------------------------------------------------------
     @property
@@ -358,22 +285,15 @@ class StaffService:
         return JobTitleStore(self._sf)
 
     @staticmethod
-    def suggest_import_mapping(
-        headers: builtins.list[str], overrides: dict[str, str] | None = None
-    ) -> dict[str, str]:
+    def suggest_import_mapping(headers: builtins.list[str],
+                               overrides: dict[str, str] | None = None) -> dict[str, str]:
         """The guessed mapping; ``overrides`` are added to it (see ``guess_mapping``)."""
         return guess_mapping(headers, overrides)
 
-    def plan_import(
-        self,
-        actor: Actor,
-        path: Path,
-        mapping: dict[str, str] | None = None,
-        *,
-        overrides: dict[str, str] | None = None,
-        default_roles: Iterable[str] = ("staff",),
-        deactivate_missing: bool = False,
-    ) -> ImportPlan:
+    def plan_import(self, actor: Actor, path: Path, mapping: dict[str, str] | None = None, *,
+                    overrides: dict[str, str] | None = None,
+                    default_roles: Iterable[str] = ("staff",),
+                    deactivate_missing: bool = False) -> ImportPlan:
         """The preview of an import (a sync): nothing is written.
 
         ``mapping`` is the whole mapping (the import dialog's); without it the mapping
@@ -384,7 +304,8 @@ class StaffService:
         table = read_table(path)
         chosen = dict(mapping) if mapping is not None else guess_mapping(table.headers, overrides)
         with self._sf() as session:
-            return self._plan(session, actor, table, chosen, frozenset(default_roles), deactivate_missing)
+            return self._plan(session, actor, table, chosen, frozenset(default_roles),
+                              deactivate_missing)
 
     def apply_import(self, actor: Actor, plan: ImportPlan) -> ImportResult:
         """Apply a previewed import, all or nothing.
@@ -399,23 +320,14 @@ class StaffService:
         table = read_table(plan.path)
         try:
             with self._sf.begin() as session:
-                fresh = self._plan(
-                    session, actor, table, plan.mapping, plan.default_roles, plan.deactivate_missing
-                )
+                fresh = self._plan(session, actor, table, plan.mapping, plan.default_roles,
+                                   plan.deactivate_missing)
                 if fresh.token != plan.token:
-                    raise ConflictError(
-                        f"{plan.file} or the staff register changed since the "
-                        "preview: look at the new preview and apply that"
-                    )
-                created = [
-                    self._insert(
-                        session,
-                        StaffInput(
-                            p.name, p.username, p.roles, p.email, p.policy_read_on, p.trained_on, p.leaving_on
-                        ),
-                    )
-                    for p in fresh.new
-                ]
+                    raise ConflictError(f"{plan.file} or the staff register changed since the "
+                                        "preview: look at the new preview and apply that")
+                created = [self._insert(session, StaffInput(
+                    p.name, p.username, p.roles, p.email, p.policy_read_on, p.trained_on,
+                    p.leaving_on)) for p in fresh.new]
                 updated = []
                 for change in fresh.changed:
                     staff = self._load_for_edit(session, change.staff_id, change.version_id)
@@ -429,66 +341,35 @@ class StaffService:
                     deactivated.append(staff)
                 session.flush()
                 if fresh.writes_anything:
-                    audit.record(
-                        session,
-                        actor=actor.username,
-                        action="staff.import",
-                        subject="staff",
-                        details={
-                            "file": fresh.file,
-                            "rows": fresh.rows,
-                            "usernames": [p.username for p in fresh.new],
-                            "changed": {
-                                c.username: {x.field: [x.before, x.after] for x in c.changes}
-                                for c in fresh.changed
-                            },
-                            "deactivated": [m.username for m in fresh.to_deactivate],
-                            "mapping": fresh.mapping,
-                        },
-                    )
-                return ImportResult(
-                    fresh,
-                    tuple(self._record(s) for s in created),
-                    tuple(self._record(s) for s in updated),
-                    tuple(self._record(s) for s in deactivated),
-                )
+                    audit.record(session, actor=actor.username, action="staff.import",
+                                 subject="staff", details={
+                                     "file": fresh.file, "rows": fresh.rows,
+                                     "usernames": [p.username for p in fresh.new],
+                                     "changed": {c.username: {x.field: [x.before, x.after]
+                                                              for x in c.changes}
+                                                 for c in fresh.changed},
+                                     "deactivated": [m.username for m in fresh.to_deactivate],
+                                     "mapping": fresh.mapping})
+                return ImportResult(fresh, tuple(self._record(s) for s in created),
+                                    tuple(self._record(s) for s in updated),
+                                    tuple(self._record(s) for s in deactivated))
         except StaleDataError:
-            raise ConflictError(
-                "someone in the staff register was changed elsewhere: preview the import again"
-            ) from None
+            raise ConflictError("someone in the staff register was changed elsewhere: "
+                                "preview the import again") from None
 
-    def import_csv(
-        self,
-        actor: Actor,
-        path: Path,
-        mapping: dict[str, str] | None = None,
-        *,
-        default_roles: Iterable[str] = ("staff",),
-    ) -> builtins.list[StaffRecord]:
+    def import_csv(self, actor: Actor, path: Path, mapping: dict[str, str] | None = None,
+                   *, default_roles: Iterable[str] = ("staff",)) -> builtins.list[StaffRecord]:
         """Preview and apply in one go; the people added or changed."""
-        result = self.apply_import(actor, self.plan_import(actor, path, mapping, default_roles=default_roles))
+        result = self.apply_import(actor, self.plan_import(actor, path, mapping,
+                                                           default_roles=default_roles))
         return [*result.created, *result.updated]
 
-    def _plan(
-        self,
-        session: Session,
-        actor: Actor,
-        table: Table,
-        mapping: dict[str, str],
-        default_roles: frozenset[str],
-        deactivate_missing: bool,
-    ) -> ImportPlan:
-        return build_plan(
-            session,
-            table,
-            mapping,
-            titles=self.titles.table(session),
-            today=self._today(),
-            expiry_months=self._expiry_months(),
-            default_roles=default_roles,
-            deactivate_missing=deactivate_missing,
-            actor_staff_id=actor.staff_id,
-        )
+    def _plan(self, session: Session, actor: Actor, table: Table, mapping: dict[str, str],
+              default_roles: frozenset[str], deactivate_missing: bool) -> ImportPlan:
+        return build_plan(session, table, mapping, titles=self.titles.table(session),
+                          today=self._today(), expiry_months=self._expiry_months(),
+                          default_roles=default_roles, deactivate_missing=deactivate_missing,
+                          actor_staff_id=actor.staff_id)
 
     # -- helpers -----------------------------------------------------------------
     def _insert(self, session: Session, data: StaffInput) -> Staff:
@@ -533,27 +414,15 @@ class StaffService:
 
 
 def _as_input(s: Staff) -> StaffInput:
-    return StaffInput(
-        s.name,
-        s.username,
-        s.role_names,
-        s.email,
-        s.policy_read_on,
-        s.trained_on,
-        s.leaving_on,
-        s.r12_declared_on,
-        s.notes,
-    )
+    return StaffInput(s.name, s.username, s.role_names, s.email, s.policy_read_on,
+                      s.trained_on, s.leaving_on, s.r12_declared_on, s.notes)
 
 
 def _details(data: StaffInput) -> dict[str, Any]:
     return {
-        "name": data.name,
-        "username": data.username,
-        "email": data.email,
-        "roles": sorted(data.roles),
-        "policy_read_on": _iso(data.policy_read_on),
-        "trained_on": _iso(data.trained_on),
-        "leaving_on": _iso(data.leaving_on),
+        "name": data.name, "username": data.username, "email": data.email,
+        "roles": sorted(data.roles), "policy_read_on": _iso(data.policy_read_on),
+        "trained_on": _iso(data.trained_on), "leaving_on": _iso(data.leaving_on),
         "r12_declared_on": _iso(data.r12_declared_on),
     }
+

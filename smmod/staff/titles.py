@@ -30,46 +30,22 @@ _STAFF = ("staff",)
 
 #: What smmod ships: job titles as SIMS, Arbor and school spreadsheets write them.
 DEFAULT_TITLES: dict[str, tuple[str, ...]] = {
-    "Headteacher": _SLT,
-    "Head Teacher": _SLT,
-    "Executive Headteacher": _SLT,
-    "Headmaster": _SLT,
-    "Headmistress": _SLT,
-    "Principal": _SLT,
-    "Executive Principal": _SLT,
-    "Deputy Head": _SLT,
-    "Deputy Headteacher": _SLT,
-    "Deputy Head Teacher": _SLT,
-    "Vice Principal": _SLT,
-    "Assistant Head": _SLT,
-    "Assistant Headteacher": _SLT,
-    "Assistant Head Teacher": _SLT,
+    "Headteacher": _SLT, "Head Teacher": _SLT, "Executive Headteacher": _SLT,
+    "Headmaster": _SLT, "Headmistress": _SLT, "Principal": _SLT,
+    "Executive Principal": _SLT, "Deputy Head": _SLT, "Deputy Headteacher": _SLT,
+    "Deputy Head Teacher": _SLT, "Vice Principal": _SLT, "Assistant Head": _SLT,
+    "Assistant Headteacher": _SLT, "Assistant Head Teacher": _SLT,
     "Assistant Principal": _SLT,
-    "Teacher": _STAFF,
-    "Class Teacher": _STAFF,
-    "Early Career Teacher": _STAFF,
-    "Supply Teacher": _STAFF,
-    "Teaching Assistant": _STAFF,
-    "Higher Level Teaching Assistant": _STAFF,
-    "HLTA": _STAFF,
-    "Learning Support Assistant": _STAFF,
-    "Cover Supervisor": _STAFF,
-    "SENCo": _STAFF,
-    "Business Manager": _STAFF,
-    "School Business Manager": _STAFF,
-    "Office Manager": _STAFF,
-    "Administrator": _STAFF,
-    "Office Administrator": _STAFF,
-    "Receptionist": _STAFF,
-    "Network Manager": _STAFF,
-    "IT Technician": _STAFF,
-    "Site Manager": _STAFF,
-    "Librarian": _STAFF,
-    "Exams Officer": _STAFF,
-    "Data Manager": _STAFF,
-    "Marketing Officer": _STAFF,
-    "Volunteer": ("volunteer",),
-    "Parent Volunteer": ("parent_volunteer",),
+    "Teacher": _STAFF, "Class Teacher": _STAFF, "Early Career Teacher": _STAFF,
+    "Supply Teacher": _STAFF, "Teaching Assistant": _STAFF,
+    "Higher Level Teaching Assistant": _STAFF, "HLTA": _STAFF,
+    "Learning Support Assistant": _STAFF, "Cover Supervisor": _STAFF, "SENCo": _STAFF,
+    "Business Manager": _STAFF, "School Business Manager": _STAFF,
+    "Office Manager": _STAFF, "Administrator": _STAFF, "Office Administrator": _STAFF,
+    "Receptionist": _STAFF, "Network Manager": _STAFF, "IT Technician": _STAFF,
+    "Site Manager": _STAFF, "Librarian": _STAFF, "Exams Officer": _STAFF,
+    "Data Manager": _STAFF, "Marketing Officer": _STAFF,
+    "Volunteer": ("volunteer",), "Parent Volunteer": ("parent_volunteer",),
 }
 
 MAX_TITLE = 200
@@ -100,12 +76,8 @@ class JobTitle:
     version_id: int | None
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "title": self.title,
-            "roles": list(self.roles),
-            "shipped": self.shipped,
-            "edited": self.edited,
-        }
+        return {"title": self.title, "roles": list(self.roles), "shipped": self.shipped,
+                "edited": self.edited}
 
 
 @dataclass(frozen=True)
@@ -137,9 +109,8 @@ def parse_roles(values: Iterable[str]) -> tuple[str, ...]:
     wanted = {v.strip().lower().replace(" ", "_").replace("-", "_") for v in values if v.strip()}
     unknown = sorted(wanted - set(ROLES))
     if unknown:
-        raise InputError(
-            f"unknown role(s) {', '.join(unknown)}; choose from {', '.join(ROLES)}", field="roles"
-        )
+        raise InputError(f"unknown role(s) {', '.join(unknown)}; choose from {', '.join(ROLES)}",
+                         field="roles")
     return tuple(r for r in ROLES if r in wanted)
 
 
@@ -157,7 +128,8 @@ class JobTitleStore:
         for key in sorted(set(shipped) | set(edits)):
             edit = edits.get(key)
             if edit is not None:
-                out.append(JobTitle(edit.title, _split(edit.roles), key in shipped, True, edit.version_id))
+                out.append(JobTitle(edit.title, _split(edit.roles), key in shipped, True,
+                                    edit.version_id))
             else:
                 title, roles = shipped[key]
                 out.append(JobTitle(title, roles, True, False, None))
@@ -184,9 +156,8 @@ class JobTitleStore:
             raise InputError(f"is longer than {MAX_TITLE} characters", field="title")
         chosen = parse_roles(roles)
         if not chosen:
-            raise InputError(
-                "give at least one role (to take a title out of the table, remove it)", field="roles"
-            )
+            raise InputError("give at least one role (to take a title out of the table, "
+                             "remove it)", field="roles")
         return self._save(actor, key, title, chosen, "staff.titles.set")
 
     def remove(self, actor: Actor, title: str) -> JobTitle:
@@ -198,7 +169,8 @@ class JobTitleStore:
             raise NotFound(f"'{title}' is not in the job-title table")
         return self._save(actor, key, current[key].title, (), "staff.titles.remove")
 
-    def _save(self, actor: Actor, key: str, title: str, roles: tuple[str, ...], action: str) -> JobTitle:
+    def _save(self, actor: Actor, key: str, title: str, roles: tuple[str, ...],
+              action: str) -> JobTitle:
         shipped = {title_key(t): r for t, r in DEFAULT_TITLES.items()}
         with self._sf.begin() as session:
             row = session.get(StaffJobTitle, key)
@@ -208,27 +180,20 @@ class JobTitleStore:
             if row is not None and not roles and key not in shipped:
                 session.delete(row)  # a title the school added: gone altogether
                 session.flush()
-                audit.record(
-                    session,
-                    actor=actor.username,
-                    action=action,
-                    subject=f"job_title:{title}",
-                    details={"title": title, "roles": [list(before), []]},
-                )
+                audit.record(session, actor=actor.username, action=action,
+                             subject=f"job_title:{title}",
+                             details={"title": title, "roles": [list(before), []]})
                 return JobTitle(title, (), False, True, None)
             if row is None:
-                row = StaffJobTitle(key=key, title=title, roles=",".join(roles), updated_by=actor.staff_id)
+                row = StaffJobTitle(key=key, title=title, roles=",".join(roles),
+                                    updated_by=actor.staff_id)
                 session.add(row)
             else:
                 row.title, row.roles, row.updated_by = title, ",".join(roles), actor.staff_id
             session.flush()
-            audit.record(
-                session,
-                actor=actor.username,
-                action=action,
-                subject=f"job_title:{title}",
-                details={"title": title, "roles": [list(before), list(roles)]},
-            )
+            audit.record(session, actor=actor.username, action=action,
+                         subject=f"job_title:{title}",
+                         details={"title": title, "roles": [list(before), list(roles)]})
             return JobTitle(title, roles, key in shipped, True, row.version_id)
 
 

@@ -141,8 +141,7 @@ def write_head_sidecar(backup: Path, taken_at: str) -> None:
         conn.close()
     if row is not None:
         head_sidecar(backup).write_text(
-            json.dumps({"count": row[0], "hash": row[1], "seen_at": taken_at}), encoding="utf-8"
-        )
+            json.dumps({"count": row[0], "hash": row[1], "seen_at": taken_at}), encoding="utf-8")
 
 
 def make_backup(db_path: Path, backups_dir: Path, reason: str, keep: int) -> Path | None:
@@ -244,7 +243,9 @@ def restore(backup: Path, db_path: Path, lock_file: Path, backups_dir: Path, kee
     try:
         lock.acquire()
     except Timeout:
-        raise SmmodError("smmod is running and has the database open: close it, then restore again") from None
+        raise SmmodError(
+            "smmod is running and has the database open: close it, then restore again"
+        ) from None
     try:
         if db_path.exists():
             if check_sqlite_file(db_path) is None:

@@ -27,7 +27,8 @@ class SessionFactory:
     makes the UI wait to read (WAL lets readers and one writer work together).
     """
 
-    def __init__(self, engine: Engine, read_engine: Engine | None = None, clock: Clock | None = None) -> None:
+    def __init__(self, engine: Engine, read_engine: Engine | None = None,
+                 clock: Clock | None = None) -> None:
         self.engine = engine
         self.read_engine = read_engine or engine
         self.clock: Clock = clock or SystemClock()
@@ -45,7 +46,6 @@ class SessionFactory:
     def dispose(self) -> None:
         if self.read_engine is not self.engine:
             self.read_engine.dispose()
-
 
 BUSY_TIMEOUT_MS = 10_000
 
@@ -66,7 +66,9 @@ def make_engine(url: str | URL, *, immediate: bool = True, **kwargs: Any) -> Eng
     if parsed.get_backend_name() != "sqlite":
         return create_engine(parsed, pool_pre_ping=True, **kwargs)
 
-    engine = create_engine(parsed, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000}, **kwargs)
+    engine = create_engine(
+        parsed, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000}, **kwargs
+    )
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:

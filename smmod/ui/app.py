@@ -95,9 +95,8 @@ def run(argv: list[str] | None = None) -> int:
     try:
         lock.acquire()
     except Timeout:
-        msgbox.warning(
-            None, "smmod", "smmod is already open for this user. Switch to the open window instead."
-        )
+        msgbox.warning(None, "smmod", "smmod is already open for this user. "
+                       "Switch to the open window instead.")
         return 1
     from smmod.ui.mainwindow import MainWindow
 
@@ -134,14 +133,9 @@ def _finish_start(app: QApplication, window: MainWindow, opened: list[AppContext
     window.attach(ctx)
     window.check_screening()  # rules or register changed elsewhere since the last run?
     if ctx.actor.read_only:
-        msgbox.info(
-            window,
-            "Read-only",
-            (
-                f"Your login '{ctx.actor.username}' has no record in the staff register, "
-                "so smmod opens read-only. Ask an administrator to add you."
-            ),
-        )
+        msgbox.info(window, "Read-only", (
+            f"Your login '{ctx.actor.username}' has no record in the staff register, "
+            "so smmod opens read-only. Ask an administrator to add you."))
     else:
         _show_start_up_reminders(ctx, window)
         from smmod.ui.foryou.watcher import start_for_you

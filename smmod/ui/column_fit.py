@@ -24,9 +24,8 @@ class Fit:
 
 
 class ColumnFitter(QObject):
-    def __init__(
-        self, table: QTableView, fits: dict[int, Fit], stretch: int, *, stretch_min: int = 220
-    ) -> None:
+    def __init__(self, table: QTableView, fits: dict[int, Fit], stretch: int, *,
+                 stretch_min: int = 220) -> None:
         super().__init__(table)
         self._table = table
         self._fits = fits

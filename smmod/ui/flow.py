@@ -103,9 +103,8 @@ class FlowLayout(QLayout):
         x = origin.x()
         for item, w in zip(line, widths, strict=True):
             widget = item.widget() if isinstance(item, QWidgetItem) else None
-            expands = (
-                widget is not None and widget.sizePolicy().verticalPolicy() == QSizePolicy.Policy.Expanding
-            )
+            expands = (widget is not None
+                       and widget.sizePolicy().verticalPolicy() == QSizePolicy.Policy.Expanding)
             h = height if expands else item.sizeHint().height()
             item.setGeometry(QRect(x, origin.y() + (height - h) // 2, w, h))
             x += w + self._spacing

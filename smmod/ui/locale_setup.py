@@ -13,7 +13,8 @@ import locale
 
 from PySide6.QtCore import QLocale
 
-_CATEGORIES = (locale.LC_MESSAGES, locale.LC_TIME, locale.LC_NUMERIC, locale.LC_MONETARY, locale.LC_COLLATE)
+_CATEGORIES = (locale.LC_MESSAGES, locale.LC_TIME, locale.LC_NUMERIC, locale.LC_MONETARY,
+               locale.LC_COLLATE)
 
 
 def settle_locale() -> None:

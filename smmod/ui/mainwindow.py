@@ -39,12 +39,8 @@ class MainWindow(QMainWindow):
 
     first_painted = Signal()
 
-    def __init__(
-        self,
-        ctx: AppContext | None = None,
-        runner: TaskRunner | None = None,
-        pages: list[PageSpec] | None = None,
-    ) -> None:
+    def __init__(self, ctx: AppContext | None = None, runner: TaskRunner | None = None,
+                 pages: list[PageSpec] | None = None) -> None:
         super().__init__()
         self._ctx: AppContext | None = None
         self._runner = runner or TaskRunner(self)
@@ -81,11 +77,8 @@ class MainWindow(QMainWindow):
         self._deps = PageDeps(ctx, self._runner)
         self._init_rescreen()
         actor = ctx.actor
-        self._who.setText(
-            f"Signed in as {actor.display}"
-            if actor.known
-            else f"<b>Read-only:</b> {actor.username} has no staff record"
-        )
+        self._who.setText(f"Signed in as {actor.display}" if actor.known else
+                          f"<b>Read-only:</b> {actor.username} has no staff record")
         for action in self._actions.values():
             action.setEnabled(True)
         QTimer.singleShot(300, self._on_first_paint_done)
@@ -239,10 +232,8 @@ class MainWindow(QMainWindow):
     def _on_first_paint_done(self) -> None:
         if self._ctx is None:
             return
-        if (
-            self._stack.currentIndex() == self._nav.currentRow()
-            and self._keys()[self._stack.currentIndex()] in self._pages
-        ):
+        if self._stack.currentIndex() == self._nav.currentRow() and self._keys()[
+                self._stack.currentIndex()] in self._pages:
             return  # a test or the user already showed a page
         self._on_nav_row_changed(self._nav.currentRow())
 
@@ -254,18 +245,14 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _on_about_triggered(self) -> None:
-        msgbox.info(
-            self,
-            "About smmod",
-            (
-                f"<h3>smmod {__version__}</h3>"
-                "<p>School social media moderation: the account register, the credential "
-                "vault, the moderation queue, the do-not-publish image checker and staff "
-                "handover, following the school's social media policy.</p>"
-                "<p>Data stays on this computer; passwords live only in the system keyring.</p>"
-                f"<p>Data folder: <code>{self.ctx.paths.data_dir}</code></p>"
-            ),
-        )
+        msgbox.info(self, "About smmod", (
+            f"<h3>smmod {__version__}</h3>"
+            "<p>School social media moderation: the account register, the credential "
+            "vault, the moderation queue, the do-not-publish image checker and staff "
+            "handover, following the school's social media policy.</p>"
+            "<p>Data stays on this computer; passwords live only in the system keyring.</p>"
+            f"<p>Data folder: <code>{self.ctx.paths.data_dir}</code></p>"
+        ))
 
     @Slot()
     def _on_settings_triggered(self) -> None:
@@ -292,11 +279,8 @@ class MainWindow(QMainWindow):
         def done(dest: object) -> None:
             self.statusBar().showMessage(f"Backup written to {dest}", 8000)
 
-        self._runner.run(
-            lambda: backup.make_backup(path, self.ctx.paths.backups, "manual", keep),
-            done,
-            lambda exc: msgbox.show_error(self, exc),
-        )
+        self._runner.run(lambda: backup.make_backup(path, self.ctx.paths.backups, "manual", keep),
+                         done, lambda exc: msgbox.show_error(self, exc))
 
     @Slot()
     def _on_log_triggered(self) -> None:
@@ -316,3 +300,4 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:  # QWidget.closeEvent
         self._runner.wait(10_000)
         super().closeEvent(event)
+

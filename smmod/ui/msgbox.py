@@ -25,20 +25,18 @@ def warning(parent: QWidget | None, title: str, text: str) -> None:
 
 
 def confirm(parent: QWidget | None, title: str, text: str, *, destructive: bool = False) -> bool:
-    box = QMessageBox(
-        QMessageBox.Icon.Warning if destructive else QMessageBox.Icon.Question,
-        title,
-        text,
-        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-        parent,
-    )
-    box.setDefaultButton(QMessageBox.StandardButton.Cancel if destructive else QMessageBox.StandardButton.Yes)
+    box = QMessageBox(QMessageBox.Icon.Warning if destructive else QMessageBox.Icon.Question,
+                      title, text, QMessageBox.StandardButton.Yes
+                      | QMessageBox.StandardButton.Cancel, parent)
+    box.setDefaultButton(QMessageBox.StandardButton.Cancel if destructive
+                         else QMessageBox.StandardButton.Yes)
     return box.exec() == QMessageBox.StandardButton.Yes
 
 
 def choose(parent: QWidget | None, title: str, text: str, choices: list[str]) -> int | None:
     """One of several ways on (button texts, the first is the default); None for Cancel."""
-    box = QMessageBox(QMessageBox.Icon.Question, title, text, QMessageBox.StandardButton.NoButton, parent)
+    box = QMessageBox(QMessageBox.Icon.Question, title, text, QMessageBox.StandardButton.NoButton,
+                      parent)
     box.setTextFormat(Qt.TextFormat.PlainText)
     buttons = [box.addButton(choice, QMessageBox.ButtonRole.AcceptRole) for choice in choices]
     cancel = box.addButton(QMessageBox.StandardButton.Cancel)
@@ -49,9 +47,8 @@ def choose(parent: QWidget | None, title: str, text: str, choices: list[str]) ->
     return next((n for n, b in enumerate(buttons) if b is clicked), None)
 
 
-def ask_text(
-    parent: QWidget | None, title: str, label: str, *, default: str = "", required: bool = True
-) -> str | None:
+def ask_text(parent: QWidget | None, title: str, label: str, *, default: str = "",
+             required: bool = True) -> str | None:
     """A line of text (a reason, a name); None when cancelled."""
     while True:
         text, ok = QInputDialog.getText(parent, title, label, QLineEdit.EchoMode.Normal, default)

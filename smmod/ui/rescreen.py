@@ -46,9 +46,8 @@ class RescreenWatcher(QObject):
     progressed = Signal(int, int)  # done, total
     finished = Signal(object)  # RescreenReport
 
-    def __init__(
-        self, ctx: AppContext, runner: TaskRunner, *, chunk: int = CHUNK, parent: QObject | None = None
-    ) -> None:
+    def __init__(self, ctx: AppContext, runner: TaskRunner, *, chunk: int = CHUNK,
+                 parent: QObject | None = None) -> None:
         super().__init__(parent if parent is not None else runner)
         self._ctx = ctx
         self._runner = runner
@@ -212,13 +211,8 @@ class RescreenDialog(QDialog):
         shown = report.changes[:MAX_ROWS]
         self.table.setRowCount(len(shown))
         for row, change in enumerate(shown):
-            cells = (
-                f"#{change.item_id}",
-                change.author,
-                ", ".join(flag_label(f) for f in change.gained),
-                ", ".join(flag_label(f) for f in change.lost),
-                change.excerpt,
-            )
+            cells = (f"#{change.item_id}", change.author, ", ".join(flag_label(f) for f in change.gained),
+                     ", ".join(flag_label(f) for f in change.lost), change.excerpt)
             for column, text in enumerate(cells):
                 cell = QTableWidgetItem(text)  # plain text: outside text is never rich text
                 self.table.setItem(row, column, cell)
@@ -226,10 +220,8 @@ class RescreenDialog(QDialog):
         layout.addWidget(summary)
         layout.addWidget(self.table)
         if len(report.changes) > len(shown):
-            more = QLabel(
-                f"The first {len(shown):,} of {len(report.changes):,} are listed; "
-                "`smmod queue rescreen --json` lists them all."
-            )
+            more = QLabel(f"The first {len(shown):,} of {len(report.changes):,} are listed; "
+                          "`smmod queue rescreen --json` lists them all.")
             more.setTextFormat(Qt.TextFormat.PlainText)
             layout.addWidget(more)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)

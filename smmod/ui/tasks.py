@@ -46,12 +46,8 @@ class TaskRunner(QObject):
         self._pending = 0
         self._relays: set[_Relay] = set()
 
-    def run(
-        self,
-        fn: Callable[[], Any],
-        on_success: Callable[[Any], None] | None = None,
-        on_failure: Callable[[BaseException], None] | None = None,
-    ) -> None:
+    def run(self, fn: Callable[[], Any], on_success: Callable[[Any], None] | None = None,
+            on_failure: Callable[[BaseException], None] | None = None) -> None:
         relay = _Relay()
         self._relays.add(relay)
 

@@ -56,7 +56,9 @@ class Account(Base):
     last_checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     version_id: Mapped[int] = mapped_column(Integer, nullable=False)
 
-    roles: Mapped[list[AccountRole]] = relationship(back_populates="account", cascade="all, delete-orphan")
+    roles: Mapped[list[AccountRole]] = relationship(
+        back_populates="account", cascade="all, delete-orphan"
+    )
 
     __mapper_args__ = {"version_id_col": version_id}
     __table_args__ = (UniqueConstraint("platform", "handle"),)

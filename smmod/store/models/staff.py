@@ -44,7 +44,9 @@ class Staff(Base):
 class StaffRole(Base):
     __tablename__ = "staff_roles"
 
-    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"), primary_key=True)
+    staff_id: Mapped[int] = mapped_column(
+        ForeignKey("staff.id", ondelete="CASCADE"), primary_key=True
+    )
     role: Mapped[str] = mapped_column(String(30), primary_key=True)
 
     staff: Mapped[Staff] = relationship(back_populates="roles")

@@ -37,11 +37,9 @@ from smmod.ui.tasks import TaskRunner
 
 _ERROR_STYLE = "color: #a0281e;"
 _HINT_STYLE = "color: palette(placeholder-text);"
-PLATFORM_CHECKLIST = (
-    "Sign in to {platform} and change the password to the new one; "
-    "remove the admin role of anyone who has left; check the recovery "
-    "email and phone; move two-factor authentication if needed."
-)
+PLATFORM_CHECKLIST = ("Sign in to {platform} and change the password to the new one; "
+                      "remove the admin role of anyone who has left; check the recovery "
+                      "email and phone; move two-factor authentication if needed.")
 
 
 class CredentialDialog(QDialog):
@@ -49,30 +47,17 @@ class CredentialDialog(QDialog):
 
     saved = Signal(object)  # CredentialRecord
 
-    def __init__(
-        self,
-        service: CredentialService,
-        actor: Actor,
-        runner: TaskRunner,
-        *,
-        account: AccountRecord,
-        mode: str,
-        record: CredentialRecord | None = None,
-        password_length: int = 20,
-        password_limit: int = 64,
-        default_rotate_by: date | None = None,
-        parent: QWidget | None = None,
-    ) -> None:
+    def __init__(self, service: CredentialService, actor: Actor, runner: TaskRunner, *,
+                 account: AccountRecord, mode: str, record: CredentialRecord | None = None,
+                 password_length: int = 20, password_limit: int = 64,
+                 default_rotate_by: date | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._service, self._actor, self._runner = service, actor, runner
         self._account, self._mode, self._record = account, mode, record
         self._limit = password_limit
         self._saving = False
-        title = {
-            "add": "Store a credential",
-            "rotate": "Rotate the password",
-            "edit": "Edit credential details",
-        }[mode]
+        title = {"add": "Store a credential", "rotate": "Rotate the password",
+                 "edit": "Edit credential details"}[mode]
         self.setWindowTitle(f"{title}: {account.label}")
         self.setMinimumWidth(560)
         self._init_fields(password_length, default_rotate_by)
@@ -112,10 +97,8 @@ class CredentialDialog(QDialog):
         self.length_spin.setRange(8, self._limit)
         self.length_spin.setValue(min(length, self._limit))
         self.length_spin.setSuffix(" characters")
-        self.class_checks = {
-            name: QCheckBox(label)
-            for name, label in (("lower", "a–z"), ("upper", "A–Z"), ("digits", "0–9"), ("symbols", "!#$%"))
-        }
+        self.class_checks = {name: QCheckBox(label) for name, label in (
+            ("lower", "a–z"), ("upper", "A–Z"), ("digits", "0–9"), ("symbols", "!#$%"))}
         for check in self.class_checks.values():
             check.setChecked(True)
             check.setAccessibleName(f"Use {check.text()}")
@@ -129,19 +112,16 @@ class CredentialDialog(QDialog):
         today = self._service.today()
         tomorrow = today + timedelta(days=1)
         self.rotate_by_edit.setMinimumDate(QDate(tomorrow.year, tomorrow.month, tomorrow.day))
-        wanted = (
-            record.rotate_by
-            if self._mode == "edit" and record and record.rotate_by
-            else rotate_by or today + timedelta(days=365)
-        )
+        wanted = (record.rotate_by if self._mode == "edit" and record and record.rotate_by
+                  else rotate_by or today + timedelta(days=365))
         self.rotate_by_edit.setDate(QDate(wanted.year, wanted.month, wanted.day))
-        self.pending_check = QCheckBox(f"Wait for someone to confirm the change was made on {platform}")
+        self.pending_check = QCheckBox("Wait for someone to confirm the change was made on "
+                                       f"{platform}")
         self.weak_reason_edit = QLineEdit()
         self.weak_reason_edit.setObjectName("weak_reason_edit")
         self.weak_reason_edit.setAccessibleName("Reason to keep a weak password")
         self.weak_reason_edit.setPlaceholderText(
-            "only if the platform forces a weak password: why (recorded in the audit trail)"
-        )
+            "only if the platform forces a weak password: why (recorded in the audit trail)")
         self.checklist_label = QLabel(PLATFORM_CHECKLIST.format(platform=platform))
         self.checklist_label.setWordWrap(True)
         self.checklist_label.setStyleSheet(_HINT_STYLE)
@@ -150,13 +130,11 @@ class CredentialDialog(QDialog):
         self.error_label.setStyleSheet(_ERROR_STYLE)
         self.error_label.setWordWrap(True)
         self.error_label.hide()
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
+                                        | QDialogButtonBox.StandardButton.Cancel)
         self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
-        self.save_button.setText(
-            {"add": "&Store in keyring", "rotate": "&Rotate", "edit": "&Save details"}[self._mode]
-        )
+        self.save_button.setText({"add": "&Store in keyring", "rotate": "&Rotate",
+                                  "edit": "&Save details"}[self._mode])
 
     def _init_layout(self) -> None:
         form = QFormLayout()
@@ -178,19 +156,16 @@ class CredentialDialog(QDialog):
             form.addRow(self._label(label, self.secret_edit), secret_row)
             form.addRow("", generate_row)
             form.addRow("", self.limit_label)
-            form.addRow(
-                self._label("Keep a &weak one because:", self.weak_reason_edit), self.weak_reason_edit
-            )
+            form.addRow(self._label("Keep a &weak one because:", self.weak_reason_edit),
+                        self.weak_reason_edit)
         form.addRow(self._label("Rotate &by:", self.rotate_by_edit), self.rotate_by_edit)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         if self._mode == "rotate":
             layout.addWidget(self.checklist_label)
             layout.addWidget(self.pending_check)
-        note = QLabel(
-            "The password is kept only in this computer's keyring; smmod's "
-            "database holds the login name and dates."
-        )
+        note = QLabel("The password is kept only in this computer's keyring; smmod's "
+                      "database holds the login name and dates.")
         note.setWordWrap(True)
         note.setStyleSheet(_HINT_STYLE)
         layout.addWidget(note)
@@ -214,7 +189,8 @@ class CredentialDialog(QDialog):
     def _on_generate_clicked(self) -> None:
         flags = {name: check.isChecked() for name, check in self.class_checks.items()}
         try:
-            secret = self._service.generate(self._account.platform, length=self.length_spin.value(), **flags)
+            secret = self._service.generate(self._account.platform,
+                                            length=self.length_spin.value(), **flags)
         except SmmodError as exc:
             self._show_error(str(exc))
             return
@@ -224,7 +200,8 @@ class CredentialDialog(QDialog):
 
     @Slot(bool)
     def _on_show_toggled(self, show: bool) -> None:
-        self.secret_edit.setEchoMode(QLineEdit.EchoMode.Normal if show else QLineEdit.EchoMode.Password)
+        self.secret_edit.setEchoMode(QLineEdit.EchoMode.Normal if show
+                                     else QLineEdit.EchoMode.Password)
 
     @Slot(int)
     def _on_finished(self, _result: int) -> None:
@@ -239,41 +216,24 @@ class CredentialDialog(QDialog):
         self.error_label.hide()
         service, actor, record = self._service, self._actor, self._record
         account_id, mode = self._account.id, self._mode
-        login, note, kind = (
-            self.login_edit.text(),
-            self.note_edit.toPlainText(),
-            self.kind_combo.currentData(),
-        )
+        login, note, kind = (self.login_edit.text(), self.note_edit.toPlainText(),
+                             self.kind_combo.currentData())
         secret, pending = self.secret_edit.text(), self.pending_check.isChecked()
         weak_reason = self.weak_reason_edit.text().strip() or None
         rotate_by: date = self.rotate_by_edit.date().toPython()  # type: ignore[assignment]
 
         def work() -> CredentialRecord:
             if mode == "add":
-                return service.add(
-                    actor,
-                    account_id,
-                    login_name=login,
-                    secret=secret,
-                    note=note,
-                    kind=kind,
-                    rotate_by=rotate_by,
-                    weak_reason=weak_reason,
-                )
+                return service.add(actor, account_id, login_name=login, secret=secret,
+                                   note=note, kind=kind, rotate_by=rotate_by,
+                                   weak_reason=weak_reason)
             assert record is not None
             if mode == "rotate":
-                return service.rotate(
-                    actor,
-                    record.id,
-                    record.version_id,
-                    secret,
-                    rotate_by=rotate_by,
-                    pending=pending,
-                    weak_reason=weak_reason,
-                )
-            return service.edit(
-                actor, record.id, record.version_id, login_name=login, note=note, rotate_by=rotate_by
-            )
+                return service.rotate(actor, record.id, record.version_id, secret,
+                                      rotate_by=rotate_by, pending=pending,
+                                      weak_reason=weak_reason)
+            return service.edit(actor, record.id, record.version_id, login_name=login,
+                                note=note, rotate_by=rotate_by)
 
         self._runner.run(work, self._on_save_succeeded, self._on_save_failed)
 
@@ -298,15 +258,8 @@ class CredentialDialog(QDialog):
 class RevealDialog(QDialog):
     """Shows a secret for a limited time, then closes and forgets it."""
 
-    def __init__(
-        self,
-        login_name: str,
-        secret: str,
-        seconds: int,
-        parent: QWidget | None = None,
-        *,
-        pending: str | None = None,
-    ) -> None:
+    def __init__(self, login_name: str, secret: str, seconds: int,
+                 parent: QWidget | None = None, *, pending: str | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(f"Password for {login_name}")
         self.pending_edit: QLineEdit | None = None
@@ -315,7 +268,8 @@ class RevealDialog(QDialog):
             self.pending_edit.setObjectName("revealed_pending_secret")
             self.pending_edit.setAccessibleName(f"Pending password for {login_name}")
             self.pending_edit.setReadOnly(True)
-            self.pending_edit.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+            self.pending_edit.setFont(
+                QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.secret_edit = QLineEdit(secret)
         self.secret_edit.setObjectName("revealed_secret")
         self.secret_edit.setAccessibleName(f"Password for {login_name}")
@@ -366,29 +320,21 @@ class RevealDialog(QDialog):
 class RotationHistoryDialog(QDialog):
     """When a credential was rotated and by whom; old values are never kept."""
 
-    def __init__(
-        self, record: CredentialRecord, rotations: list[RotationRecord], parent: QWidget | None = None
-    ) -> None:
+    def __init__(self, record: CredentialRecord, rotations: list[RotationRecord],
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(f"Rotation history: {record.login_name}")
         self.setMinimumWidth(480)
         self.history_list = QListWidget()
         self.history_list.setAccessibleName("Rotations")
         for r in rotations:
-            state = (
-                "confirmed on the platform"
-                if r.status == "done" and r.confirmed_by
-                else "done"
-                if r.status == "done"
-                else "awaiting confirmation"
-            )
+            state = ("confirmed on the platform" if r.status == "done" and r.confirmed_by
+                     else "done" if r.status == "done" else "awaiting confirmation")
             confirmed = f" (confirmed by {r.confirmed_by})" if r.confirmed_by else ""
-            self.history_list.addItem(
-                f"{format_when(r.at)} — rotated by {r.by or 'unknown'}: {state}{confirmed}"
-            )
-        self.history_list.addItem(
-            f"{format_when(record.created_at)} — stored by {record.created_by or 'unknown'}"
-        )
+            self.history_list.addItem(f"{format_when(r.at)} — rotated by {r.by or 'unknown'}: "
+                                      f"{state}{confirmed}")
+        self.history_list.addItem(f"{format_when(record.created_at)} — stored by "
+                                  f"{record.created_by or 'unknown'}")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)

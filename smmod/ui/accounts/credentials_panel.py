@@ -37,20 +37,15 @@ from smmod.ui.tasks import TaskRunner
 from smmod.vault import BackendStatus, platform_password_limit
 
 BUTTONS = {
-    "add": "Store &password…",
-    "reveal": "Re&veal…",
-    "copy": "&Copy",
-    "rotate": "R&otate…",
-    "confirm": "Con&firm rotation",
-    "cancel": "Ca&ncel rotation…",
-    "edit": "&Details…",
-    "history": "&History…",
-    "delete": "Delete…",
+    "add": "Store &password…", "reveal": "Re&veal…", "copy": "&Copy", "rotate": "R&otate…",
+    "confirm": "Con&firm rotation", "cancel": "Ca&ncel rotation…", "edit": "&Details…",
+    "history": "&History…", "delete": "Delete…",
 }
 TIPS = {
     "add": "Store a password or API token for this account in the keyring",
     "reveal": "Show the password on screen (audited)",
-    "copy": "Copy the password to the clipboard; it is cleared again after a short time (audited)",
+    "copy": "Copy the password to the clipboard; it is cleared again after a short time "
+            "(audited)",
     "rotate": "Replace the password with a new one",
     "confirm": "Confirm the new password was set on the platform: it becomes the current one",
     "cancel": "The platform was not changed: discard the pending password, keep the current",
@@ -67,13 +62,8 @@ class CredentialsPanel(QWidget):
     changed = Signal()  # a credential was stored, rotated, edited or deleted
     notice = Signal(str)  # a line for the page's status area
 
-    def __init__(
-        self,
-        ctx: AppContext,
-        runner: TaskRunner,
-        service: Callable[[], CredentialService],
-        parent: QWidget | None = None,
-    ) -> None:
+    def __init__(self, ctx: AppContext, runner: TaskRunner,
+                 service: Callable[[], CredentialService], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._ctx, self._runner, self._service = ctx, runner, service
         self._account: AccountRecord | None = None
@@ -133,9 +123,8 @@ class CredentialsPanel(QWidget):
         self.clipboard.cleared.connect(self._on_clipboard_cleared)
 
     # -- public ---------------------------------------------------------------------
-    def set_account(
-        self, account: AccountRecord | None, credentials: list[CredentialRecord], status: BackendStatus | None
-    ) -> None:
+    def set_account(self, account: AccountRecord | None, credentials: list[CredentialRecord],
+                    status: BackendStatus | None) -> None:
         keep = self.selected()
         self._account, self._status = account, status
         self.model.set_records(credentials)
@@ -147,7 +136,8 @@ class CredentialsPanel(QWidget):
             self.keyring_panel.set_reason(status.reason, status.name)
         self.table.setVisible(bool(credentials))
         rows = min(max(len(credentials), 1), 8)
-        self.table.setFixedHeight(self.table.horizontalHeader().sizeHint().height() + 30 * rows + 4)
+        self.table.setFixedHeight(self.table.horizontalHeader().sizeHint().height()
+                                  + 30 * rows + 4)
         self.empty_label.setVisible(not credentials)
         self._update_buttons()
 
@@ -212,17 +202,10 @@ class CredentialsPanel(QWidget):
         assert self._account is not None
         service = self._service()
         dialog = CredentialDialog(
-            service,
-            self._ctx.actor,
-            self._runner,
-            account=self._account,
-            mode=mode,
-            record=record,
-            password_length=int(self._ctx.settings.get("vault.password_length")),
+            service, self._ctx.actor, self._runner, account=self._account, mode=mode,
+            record=record, password_length=int(self._ctx.settings.get("vault.password_length")),
             password_limit=platform_password_limit(self._account.platform),
-            default_rotate_by=service.default_rotate_by(),
-            parent=self,
-        )
+            default_rotate_by=service.default_rotate_by(), parent=self)
         dialog.saved.connect(self._on_dialog_saved)
         self._open(dialog)
 
@@ -255,38 +238,26 @@ class CredentialsPanel(QWidget):
         record = self.selected()
         if record is None or self.why_not("reveal") is not None or self._dialog is not None:
             return
-        if not msgbox.confirm(
-            self,
-            "Reveal password",
-            f"Show the password for “{record.login_name}” on screen?\n\n"
-            "Make sure nobody else can see your screen. The reveal is "
-            "recorded in the audit trail.",
-        ):
+        if not msgbox.confirm(self, "Reveal password",
+                              f"Show the password for “{record.login_name}” on screen?\n\n"
+                              "Make sure nobody else can see your screen. The reveal is "
+                              "recorded in the audit trail."):
             return
         service, actor = self._service(), self._ctx.actor
         seconds = int(self._ctx.settings.get("vault.clipboard_clear_seconds"))
 
         def work() -> tuple[str, str | None]:
             current = service.reveal(actor, record.id)
-            pending = (
-                service.reveal(actor, record.id, which="pending")
-                if record.pending_rotation and service.pending_has_secret(record.id)
-                else None
-            )
+            pending = (service.reveal(actor, record.id, which="pending")
+                       if record.pending_rotation and service.pending_has_secret(record.id)
+                       else None)
             return current, pending
 
         def show(result: object) -> None:
             assert isinstance(result, tuple)
             current, waiting = result
-            self._open(
-                RevealDialog(
-                    record.login_name,
-                    str(current),
-                    seconds,
-                    self,
-                    pending=None if waiting is None else str(waiting),
-                )
-            )
+            self._open(RevealDialog(record.login_name, str(current), seconds, self,
+                                    pending=None if waiting is None else str(waiting)))
             self.changed.emit()  # the history now has the reveal
 
         self._run(work, show)
@@ -303,28 +274,24 @@ class CredentialsPanel(QWidget):
             self.clipboard.put(str(secret), seconds)
             self.clipboard_label.setText(
                 f"Password for “{record.login_name}” copied. The clipboard is cleared in "
-                f"{seconds} s (if it still holds it)."
-            )
+                f"{seconds} s (if it still holds it).")
             self.changed.emit()
 
         self._run(lambda: service.reveal(actor, record.id, purpose="copy"), put)
 
     @Slot(bool)
     def _on_clipboard_cleared(self, removed: bool) -> None:
-        self.clipboard_label.setText(
-            "Clipboard cleared." if removed else "The clipboard holds something else now; left alone."
-        )
+        self.clipboard_label.setText("Clipboard cleared." if removed else
+                                     "The clipboard holds something else now; left alone.")
 
     @Slot()
     def _on_confirm_clicked(self) -> None:
         record = self.selected()
         if record is None or self.why_not("confirm") is not None:
             return
-        if not msgbox.confirm(
-            self,
-            "Confirm rotation",
-            f"Has the new password for “{record.login_name}” been set on the platform, and does it work?",
-        ):
+        if not msgbox.confirm(self, "Confirm rotation",
+                              f"Has the new password for “{record.login_name}” been set on "
+                              "the platform, and does it work?"):
             return
         service, actor = self._service(), self._ctx.actor
 
@@ -339,23 +306,20 @@ class CredentialsPanel(QWidget):
         record = self.selected()
         if record is None or self.why_not("cancel") is not None:
             return
-        reason = msgbox.ask_text(
-            self,
-            "Cancel rotation",
-            f"Why is the new password for “{record.login_name}” not "
-            "being used? The current password stays in force.",
-        )
+        reason = msgbox.ask_text(self, "Cancel rotation",
+                                 f"Why is the new password for “{record.login_name}” not "
+                                 "being used? The current password stays in force.")
         if reason is None:
             return
         service, actor = self._service(), self._ctx.actor
 
         def work() -> object:
             pending = service.pending_rotation(record.id)
-            return (
-                None if pending is None else service.cancel_rotation(actor, pending.id, reason=reason or None)
-            )
+            return None if pending is None else service.cancel_rotation(
+                actor, pending.id, reason=reason or None)
 
-        self._run(work, lambda _r: self._done("Rotation cancelled; the current password stays in force."))
+        self._run(work, lambda _r: self._done("Rotation cancelled; the current password "
+                                              "stays in force."))
 
     def _done(self, notice: str) -> None:
         self.notice.emit(notice)
@@ -383,22 +347,19 @@ class CredentialsPanel(QWidget):
         record = self.selected()
         if record is None or self.why_not("delete") is not None:
             return
-        if not msgbox.confirm(
-            self,
-            "Delete credential",
-            f"Delete “{record.login_name}” from the keyring and from smmod?\n\nThis cannot be undone.",
-            destructive=True,
-        ):
+        if not msgbox.confirm(self, "Delete credential",
+                              f"Delete “{record.login_name}” from the keyring and from "
+                              "smmod?\n\nThis cannot be undone.", destructive=True):
             return
-        reason = msgbox.ask_text(self, "Delete credential", "Why? (recorded in the audit trail)")
+        reason = msgbox.ask_text(self, "Delete credential",
+                                 "Why? (recorded in the audit trail)")
         if reason is None:
             return
         service, actor = self._service(), self._ctx.actor
-        self._run(
-            lambda: service.delete(actor, record.id, record.version_id, reason=reason),
-            lambda _r: self._done(f"Deleted “{record.login_name}”."),
-        )
+        self._run(lambda: service.delete(actor, record.id, record.version_id, reason=reason),
+                  lambda _r: self._done(f"Deleted “{record.login_name}”."))
 
     @Slot()
     def _on_selection_changed(self) -> None:
         self._update_buttons()
+

@@ -37,12 +37,10 @@ from smmod.ui.flow import FlowLayout
 from smmod.ui.tasks import TaskRunner
 from smmod.vault import BackendStatus
 
-_RISK_STYLE = (
-    "background: #fdecea; color: #7f1d12; border: 1px solid #f5c2bd; border-radius: 4px; padding: 6px 10px;"
-)
-_REVIEW_STYLE = (
-    "background: #fff4e5; color: #663c00; border: 1px solid #f3d19e; border-radius: 4px; padding: 6px 10px;"
-)
+_RISK_STYLE = ("background: #fdecea; color: #7f1d12; border: 1px solid #f5c2bd;"
+               " border-radius: 4px; padding: 6px 10px;")
+_REVIEW_STYLE = ("background: #fff4e5; color: #663c00; border: 1px solid #f3d19e;"
+                 " border-radius: 4px; padding: 6px 10px;")
 _MUTED = "color: palette(placeholder-text);"
 
 
@@ -65,13 +63,9 @@ class AccountView:
 class AccountDetail(QWidget):
     action_requested = Signal(str)  # one of workflow.ACTIONS
 
-    def __init__(
-        self,
-        ctx: AppContext,
-        runner: TaskRunner,
-        credentials: Callable[[], CredentialService],
-        parent: QWidget | None = None,
-    ) -> None:
+    def __init__(self, ctx: AppContext, runner: TaskRunner,
+                 credentials: Callable[[], CredentialService],
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._ctx = ctx
         self._view: AccountView | None = None
@@ -103,9 +97,8 @@ class AccountDetail(QWidget):
             button.setObjectName(f"account_{key}_button")
             button.setAccessibleName(LABELS[key].replace("&", "").rstrip("…"))
             self.action_buttons[key] = button
-        self.case_labels = {
-            key: self._value_label() for key in ("aim", "audience", "promotion", "visibility", "review")
-        }
+        self.case_labels = {key: self._value_label() for key in
+                            ("aim", "audience", "promotion", "visibility", "review")}
         self.people_table = QTableView()
         self.people_table.setObjectName("people_table")
         self.people_table.setAccessibleName("People on this account")
@@ -123,9 +116,8 @@ class AccountDetail(QWidget):
         self.history_list = QListWidget()
         self.history_list.setObjectName("account_history")
         self.history_list.setAccessibleName("History from the audit trail")
-        self.empty_label = QLabel(
-            "Select an account to see its business case, people, history and credentials."
-        )
+        self.empty_label = QLabel("Select an account to see its business case, people, "
+                                  "history and credentials.")
         self.empty_label.setStyleSheet(_MUTED + " font-size: 11pt;")
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty_label.setWordWrap(True)
@@ -158,13 +150,9 @@ class AccountDetail(QWidget):
             actions.add(button)
         case = QFormLayout()
         case.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
-        for key, text in (
-            ("aim", "Aim:"),
-            ("audience", "Audience:"),
-            ("promotion", "Promotion:"),
-            ("visibility", "Open or private:"),
-            ("review", "Review date:"),
-        ):
+        for key, text in (("aim", "Aim:"), ("audience", "Audience:"),
+                          ("promotion", "Promotion:"), ("visibility", "Open or private:"),
+                          ("review", "Review date:")):
             case.addRow(QLabel(f"<b>{text}</b>"), self.case_labels[key])
         status = QVBoxLayout()
         status.addWidget(self.facts_label)
@@ -220,28 +208,20 @@ class AccountDetail(QWidget):
         colour = f"color: {fg.name()};" if fg else ""
         fill = f"background: {bg.name()};" if bg else "border: 1px solid #bbb;"
         self.status_label.setText(r.status_label)
-        self.status_label.setStyleSheet(
-            f"{colour} {fill} border-radius: 9px; padding: 2px 10px; font-weight: 600;"
-        )
+        self.status_label.setStyleSheet(f"{colour} {fill} border-radius: 9px;"
+                                        " padding: 2px 10px; font-weight: 600;")
         platform = PLATFORM_LABELS.get(r.platform, r.platform)
-        link = (
-            f" · <a href='{html.escape(r.url, quote=True)}'>{html.escape(_shortened(r.url, 48))}</a>"
-            if r.url
-            else " · no web address yet"
-        )
+        link = (f" · <a href='{html.escape(r.url, quote=True)}'>{html.escape(_shortened(r.url, 48))}</a>"
+                if r.url else " · no web address yet")
         self.subtitle_label.setToolTip(r.url or "")
         planned = f" · {html.escape(r.handover_note)}" if r.handover_note else ""
         self.subtitle_label.setText(html.escape(platform) + link + planned)
         risks = [p for p in r.problems if p.rule in ("R2", "R4")]
-        self.risk_label.setText(
-            "<b>At risk:</b> the people running it break the policy."
-            + "".join(f"<br>• {html.escape(str(p))}" for p in risks)
-        )
+        self.risk_label.setText("<b>At risk:</b> the people running it break the policy."
+                                + "".join(f"<br>• {html.escape(str(p))}" for p in risks))
         self.risk_label.setVisible(r.at_risk)
-        self.review_label.setText(
-            f"⚠ The review date ({format_day(r.review_on)}) has passed: "
-            "review the account and set the next date."
-        )
+        self.review_label.setText(f"⚠ The review date ({format_day(r.review_on)}) has passed: "
+                                  "review the account and set the next date.")
         self.review_label.setVisible(r.review_overdue)
         others = [p for p in r.problems if not (r.at_risk and p.rule in ("R2", "R4"))]
         self.problems_label.setText("To fix:" + "".join(f"<br>• {html.escape(str(p))}" for p in others))
@@ -271,45 +251,37 @@ class AccountDetail(QWidget):
         self.case_labels["audience"].setText(value(html.escape(r.audience)))
         self.case_labels["promotion"].setText(value(html.escape(r.promotion)))
         self.case_labels["visibility"].setText(
-            {"open": "Open: anyone can see it", "private": "Private: approved followers only"}.get(
-                r.visibility or "", "<i>not chosen</i>"
-            )
-        )
+            {"open": "Open: anyone can see it", "private": "Private: approved followers only"}
+            .get(r.visibility or "", "<i>not chosen</i>"))
         review = format_day(r.review_on)
         self.case_labels["review"].setText(f"{review} (overdue)" if r.review_overdue else review)
 
     def _show_status(self, r: AccountRecord, history: list[HistoryEntry]) -> None:
         facts = []
         if r.attested_by:
-            facts.append(
-                f"Registered as already running; approval attested by "
-                f"{r.attested_by} on {format_when(r.attested_at)}"
-                + (f": “{r.attestation}”" if r.attestation else ".")
-            )
+            facts.append(f"Registered as already running; approval attested by "
+                         f"{r.attested_by} on {format_when(r.attested_at)}"
+                         + (f": “{r.attestation}”" if r.attestation else "."))
         if r.submitted_by:
             facts.append(f"Submitted by {r.submitted_by} on {format_when(r.submitted_at)}.")
         if r.decided_by:
-            facts.append(
-                f"{'Approved' if r.status != 'rejected' else 'Rejected'} by "
-                f"{r.decided_by} on {format_when(r.decided_at)}: "
-                f"“{r.decision_reason}”."
-            )
+            facts.append(f"{'Approved' if r.status != 'rejected' else 'Rejected'} by "
+                         f"{r.decided_by} on {format_when(r.decided_at)}: "
+                         f"“{r.decision_reason}”.")
         if r.activated_by:
-            facts.append(
-                f"Created on the platform on {format_day(r.platform_created_on)}; "
-                f"activated by {r.activated_by}."
-            )
+            facts.append(f"Created on the platform on {format_day(r.platform_created_on)}; "
+                         f"activated by {r.activated_by}.")
         if r.closed_by:
-            facts.append(f"Closed by {r.closed_by} on {format_when(r.closed_at)}: “{r.closed_reason}”.")
-        self.facts_label.setText(
-            html.escape("\n".join(facts) or f"Drafted by {r.created_by or 'unknown'}.").replace("\n", "<br>")
-        )
+            facts.append(f"Closed by {r.closed_by} on {format_when(r.closed_at)}: "
+                         f"“{r.closed_reason}”.")
+        self.facts_label.setText(html.escape("\n".join(facts) or f"Drafted by "
+                                             f"{r.created_by or 'unknown'}.")
+                                 .replace("\n", "<br>"))
         self.history_list.clear()
         for entry in reversed(history):
             reason = f" — “{entry.reason}”" if entry.reason else ""
-            self.history_list.addItem(
-                f"{format_when(entry.at)}  ·  {entry.actor}  ·  {entry.summary}{reason}"
-            )
+            self.history_list.addItem(f"{format_when(entry.at)}  ·  {entry.actor}  ·  "
+                                      f"{entry.summary}{reason}")
         rows = min(max(len(history), 2), 8)
         self.history_list.setFixedHeight(max(self.history_list.sizeHintForRow(0), 18) * rows + 8)
 

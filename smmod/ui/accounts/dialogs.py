@@ -37,11 +37,11 @@ from smmod.ui.staff.widgets import OptionalDateEdit
 from smmod.ui.tasks import TaskRunner
 
 _ERROR_STYLE = "color: #a0281e;"
-_PROBLEM_STYLE = (
-    "background: #fff4e5; color: #663c00; border: 1px solid #f3d19e; border-radius: 4px; padding: 6px;"
-)
+_PROBLEM_STYLE = ("background: #fff4e5; color: #663c00; border: 1px solid #f3d19e;"
+                  " border-radius: 4px; padding: 6px;")
 _OK_STYLE = "color: #1b5e20;"
-TITLES = {"draft": "Draft a new account", "edit": "Edit account", "register": "Register an existing account"}
+TITLES = {"draft": "Draft a new account", "edit": "Edit account",
+          "register": "Register an existing account"}
 
 
 def _person_text(staff: StaffRecord) -> str:
@@ -59,17 +59,9 @@ class AccountDialog(QDialog):
 
     saved = Signal(object)  # AccountRecord
 
-    def __init__(
-        self,
-        service: AccountService,
-        actor: Actor,
-        runner: TaskRunner,
-        staff: list[StaffRecord],
-        *,
-        mode: str,
-        record: AccountRecord | None = None,
-        parent: QWidget | None = None,
-    ) -> None:
+    def __init__(self, service: AccountService, actor: Actor, runner: TaskRunner,
+                 staff: list[StaffRecord], *, mode: str, record: AccountRecord | None = None,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._service, self._actor, self._runner = service, actor, runner
         self._staff = {s.id: s for s in staff if s.active}
@@ -113,9 +105,8 @@ class AccountDialog(QDialog):
         self.admins_list = self._people_list("Administrators")
         for staff in sorted(self._staff.values(), key=lambda s: s.name):
             self.lead_combo.addItem(_person_text(staff), staff.id)
-            self.lead_combo.setItemData(
-                self.lead_combo.count() - 1, _person_tip(staff), Qt.ItemDataRole.ToolTipRole
-            )
+            self.lead_combo.setItemData(self.lead_combo.count() - 1, _person_tip(staff),
+                                        Qt.ItemDataRole.ToolTipRole)
             for box in (self.runners_list, self.admins_list):
                 item = QListWidgetItem(_person_text(staff))
                 item.setData(Qt.ItemDataRole.UserRole, staff.id)
@@ -123,15 +114,13 @@ class AccountDialog(QDialog):
                 item.setCheckState(Qt.CheckState.Unchecked)
                 item.setToolTip(_person_tip(staff))
                 box.addItem(item)
-        self.review_date = OptionalDateEdit(
-            "Review on", "Review date", today=self._service.today, unset_text="A year after it goes live"
-        )
+        self.review_date = OptionalDateEdit("Review on", "Review date", today=self._service.today,
+                                            unset_text="A year after it goes live")
         self.attestation_edit = QLineEdit()
         self.attestation_edit.setAccessibleName("Who approved it, and when")
         self.attestation_edit.setPlaceholderText("e.g. approved by the head at SLT, May 2024")
-        self.accept_check = QCheckBox(
-            "Register it anyway: the problems above will show as “at risk” until they are fixed"
-        )
+        self.accept_check = QCheckBox("Register it anyway: the problems above will show as "
+                                      "“at risk” until they are fixed")
         self.accept_check.setObjectName("accept_problems")
         self.preview_label = QLabel()
         self.preview_label.setObjectName("rule_preview")
@@ -143,13 +132,11 @@ class AccountDialog(QDialog):
         self.error_label.setStyleSheet(_ERROR_STYLE)
         self.error_label.setWordWrap(True)
         self.error_label.hide()
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
+                                        | QDialogButtonBox.StandardButton.Cancel)
         self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
-        self.save_button.setText(
-            {"draft": "&Save draft", "edit": "&Save changes", "register": "&Register as active"}[self._mode]
-        )
+        self.save_button.setText({"draft": "&Save draft", "edit": "&Save changes",
+                                  "register": "&Register as active"}[self._mode])
 
     @staticmethod
     def _text_box(name: str) -> QPlainTextEdit:
@@ -179,10 +166,8 @@ class AccountDialog(QDialog):
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
         people = QHBoxLayout()
         people.setContentsMargins(0, 0, 0, 0)
-        for text, box in (
-            ("R&unners (besides the lead)", self.runners_list),
-            ("Ad&ministrators on the platform", self.admins_list),
-        ):
+        for text, box in (("R&unners (besides the lead)", self.runners_list),
+                          ("Ad&ministrators on the platform", self.admins_list)):
             column = QVBoxLayout()
             label = QLabel(text)
             label.setBuddy(box)
@@ -192,17 +177,11 @@ class AccountDialog(QDialog):
         people_widget = QWidget()
         people_widget.setLayout(people)
         rows: list[tuple[str, QWidget]] = [
-            ("&Platform:", self.platform_combo),
-            ("&Handle:", self.handle_edit),
-            ("&Web address:", self.url_edit),
-            ("&Aim:", self.aim_edit),
-            ("Au&dience:", self.audience_edit),
-            ("Pro&motion:", self.promotion_edit),
-            ("Open or private:", visibility_widget),
-            ("&Lead:", self.lead_combo),
-            ("People:", people_widget),
-            ("Re&view:", self.review_date),
-        ]
+            ("&Platform:", self.platform_combo), ("&Handle:", self.handle_edit),
+            ("&Web address:", self.url_edit), ("&Aim:", self.aim_edit),
+            ("Au&dience:", self.audience_edit), ("Pro&motion:", self.promotion_edit),
+            ("Open or private:", visibility_widget), ("&Lead:", self.lead_combo),
+            ("People:", people_widget), ("Re&view:", self.review_date)]
         if self._mode == "register":
             rows.append(("Approval &attested:", self.attestation_edit))
         for text, field in rows:
@@ -213,11 +192,9 @@ class AccountDialog(QDialog):
             if field is people_widget:
                 label.setBuddy(self.runners_list)
             form.addRow(label, field)
-        hint = QLabel(
-            "R1: the aim, audience, promotion, who runs it and open or private make "
-            "the business case. R2: two staff run it (the lead counts). R4: "
-            "everyone who runs it has read the policy and is trained."
-        )
+        hint = QLabel("R1: the aim, audience, promotion, who runs it and open or private make "
+                      "the business case. R2: two staff run it (the lead counts). R4: "
+                      "everyone who runs it has read the policy and is trained.")
         hint.setWordWrap(True)
         hint.setStyleSheet("color: palette(placeholder-text);")
         layout = QVBoxLayout(self)
@@ -263,29 +240,19 @@ class AccountDialog(QDialog):
 
     @staticmethod
     def _checked(box: QListWidget) -> tuple[int, ...]:
-        return tuple(
-            box.item(r).data(Qt.ItemDataRole.UserRole)
-            for r in range(box.count())
-            if box.item(r).checkState() == Qt.CheckState.Checked
-        )
+        return tuple(box.item(r).data(Qt.ItemDataRole.UserRole) for r in range(box.count())
+                     if box.item(r).checkState() == Qt.CheckState.Checked)
 
     def value(self) -> AccountInput:
-        visibility = (
-            "open" if self.open_radio.isChecked() else "private" if self.private_radio.isChecked() else None
-        )
+        visibility = ("open" if self.open_radio.isChecked() else
+                      "private" if self.private_radio.isChecked() else None)
         return AccountInput(
-            platform=self.platform_combo.currentData(),
-            handle=self.handle_edit.text(),
-            url=self.url_edit.text(),
-            aim=self.aim_edit.toPlainText(),
+            platform=self.platform_combo.currentData(), handle=self.handle_edit.text(),
+            url=self.url_edit.text(), aim=self.aim_edit.toPlainText(),
             audience=self.audience_edit.toPlainText(),
-            promotion=self.promotion_edit.toPlainText(),
-            visibility=visibility,
-            lead=self.lead_combo.currentData(),
-            runners=self._checked(self.runners_list),
-            administrators=self._checked(self.admins_list),
-            review_on=self.review_date.value(),
-        )
+            promotion=self.promotion_edit.toPlainText(), visibility=visibility,
+            lead=self.lead_combo.currentData(), runners=self._checked(self.runners_list),
+            administrators=self._checked(self.admins_list), review_on=self.review_date.value())
 
     def _problems(self) -> list[str]:
         data = self.value()
@@ -295,19 +262,14 @@ class AccountDialog(QDialog):
         people += [self._person(i, "runner") for i in data.runners if i != data.lead]
         rules = people_problems(people)
         if self._mode != "register":
-            rules = (
-                business_case_problems(
-                    data.aim, data.audience, data.promotion, data.visibility, data.lead is not None
-                )
-                + rules
-            )
+            rules = business_case_problems(data.aim, data.audience, data.promotion,
+                                           data.visibility, data.lead is not None) + rules
         return [str(p) for p in rules]
 
     def _person(self, staff_id: int, role: str) -> Person:
         staff = self._staff[staff_id]
-        return Person(
-            staff.id, staff.name, staff.username, role, staff.eligibility, is_staff_member(staff.roles)
-        )
+        return Person(staff.id, staff.name, staff.username, role, staff.eligibility,
+                      is_staff_member(staff.roles))
 
     # -- slots ----------------------------------------------------------------------
     @Slot()
@@ -317,19 +279,13 @@ class AccountDialog(QDialog):
     def _update_preview(self) -> None:
         problems = self._problems()
         if problems:
-            when = (
-                "before it can be submitted"
-                if self._mode != "register"
-                else "(R2 and R4 still apply to running accounts)"
-            )
+            when = ("before it can be submitted" if self._mode != "register"
+                    else "(R2 and R4 still apply to running accounts)")
             self.preview_label.setText(f"To fix {when}:\n• " + "\n• ".join(problems))
             self.preview_label.setStyleSheet(_PROBLEM_STYLE)
         else:
-            self.preview_label.setText(
-                "✓ Meets R1, R2 and R4: ready to submit."
-                if self._mode != "register"
-                else "✓ Meets R2 and R4."
-            )
+            self.preview_label.setText("✓ Meets R1, R2 and R4: ready to submit."
+                                       if self._mode != "register" else "✓ Meets R2 and R4.")
             self.preview_label.setStyleSheet(_OK_STYLE)
         self.accept_check.setEnabled(bool(problems))
         if not problems:
@@ -350,7 +306,8 @@ class AccountDialog(QDialog):
             if mode == "draft":
                 return service.draft(actor, data)
             if mode == "register":
-                return service.register_existing(actor, data, attestation=attestation, accept_problems=accept)
+                return service.register_existing(actor, data, attestation=attestation,
+                                                 accept_problems=accept)
             assert record is not None
             return service.update(actor, record.id, record.version_id, data)
 

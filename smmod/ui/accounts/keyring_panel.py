@@ -11,25 +11,17 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 
 HOW_TO_FIX = (
-    (
-        "Windows",
-        "Windows Credential Manager is used automatically. If this message "
-        "appears, sign in to Windows with your own account (not a temporary "
-        "profile) and restart smmod.",
-    ),
-    (
-        "macOS",
-        "The login Keychain is used automatically. Open Keychain Access, make sure "
-        "the “login” keychain is unlocked, then restart smmod.",
-    ),
-    (
-        "Linux",
-        "Install GNOME Keyring (or KWallet on KDE) and log in to a desktop session, "
-        "which unlocks it. On a server or over SSH there is no keyring: use smmod "
-        "from the desktop instead.",
-    ),
+    ("Windows", "Windows Credential Manager is used automatically. If this message "
+                "appears, sign in to Windows with your own account (not a temporary "
+                "profile) and restart smmod."),
+    ("macOS", "The login Keychain is used automatically. Open Keychain Access, make sure "
+              "the “login” keychain is unlocked, then restart smmod."),
+    ("Linux", "Install GNOME Keyring (or KWallet on KDE) and log in to a desktop session, "
+              "which unlocks it. On a server or over SSH there is no keyring: use smmod "
+              "from the desktop instead."),
 )
-_STYLE = "QFrame#keyring_unavailable { background: #fff8e1; border: 1px solid #f3d19e; border-radius: 6px; }"
+_STYLE = ("QFrame#keyring_unavailable { background: #fff8e1; border: 1px solid #f3d19e;"
+          " border-radius: 6px; }")
 
 
 class KeyringUnavailablePanel(QFrame):
@@ -62,18 +54,15 @@ class KeyringUnavailablePanel(QFrame):
         self.reason_label.setText(
             f"{text}\n\nsmmod keeps account passwords only in the system keyring, so it "
             f"stores none until a secure keyring is available. Nothing has been saved "
-            f"anywhere else. (Keyring in use: {backend}.)"
-        )
+            f"anywhere else. (Keyring in use: {backend}.)")
 
     @staticmethod
     def _fix_html() -> str:
-        items = "".join(
-            f"<li><b>{html.escape(name)}:</b> {html.escape(text)}</li>" for name, text in HOW_TO_FIX
-        )
+        items = "".join(f"<li><b>{html.escape(name)}:</b> {html.escape(text)}</li>"
+                        for name, text in HOW_TO_FIX)
         return f"<b>How to fix it</b><ul style='margin-left: -20px'>{items}</ul>"
 
     def text(self) -> str:
         """Everything the panel says, for tests and screen readers."""
-        return "\n".join(
-            (self.title_label.text(), self.reason_label.text(), "\n".join(f"{n}: {t}" for n, t in HOW_TO_FIX))
-        )
+        return "\n".join((self.title_label.text(), self.reason_label.text(),
+                          "\n".join(f"{n}: {t}" for n, t in HOW_TO_FIX)))

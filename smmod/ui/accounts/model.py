@@ -30,14 +30,8 @@ PCOL_NAME, PCOL_ROLE, PCOL_ELIGIBLE = range(3)
 CCOL_LOGIN, CCOL_KIND, CCOL_ROTATED, CCOL_ROTATE_BY, CCOL_NOTE = range(5)
 
 PLATFORM_LABELS = {
-    "facebook": "Facebook",
-    "x": "X",
-    "instagram": "Instagram",
-    "youtube": "YouTube",
-    "linkedin": "LinkedIn",
-    "tiktok": "TikTok",
-    "mastodon": "Mastodon",
-    "other": "Other",
+    "facebook": "Facebook", "x": "X", "instagram": "Instagram", "youtube": "YouTube",
+    "linkedin": "LinkedIn", "tiktok": "TikTok", "mastodon": "Mastodon", "other": "Other",
 }
 ROLE_LABELS = {"lead": "Lead", "runner": "Runner", "administrator": "Administrator"}
 
@@ -46,12 +40,9 @@ WARN_FG, WARN_BG = QColor(122, 72, 0), QColor(255, 243, 224)
 BAD_FG, BAD_BG = QColor(160, 40, 30), QColor(253, 236, 234)
 MUTED_FG = QColor(117, 117, 117)
 STATUS_COLOURS = {
-    "draft": (MUTED_FG, None),
-    "submitted": (QColor(21, 101, 192), QColor(227, 242, 253)),
-    "approved": (QColor(74, 20, 140), QColor(243, 229, 245)),
-    "rejected": (BAD_FG, BAD_BG),
-    "active": (OK_FG, OK_BG),
-    "closed": (MUTED_FG, None),
+    "draft": (MUTED_FG, None), "submitted": (QColor(21, 101, 192), QColor(227, 242, 253)),
+    "approved": (QColor(74, 20, 140), QColor(243, 229, 245)), "rejected": (BAD_FG, BAD_BG),
+    "active": (OK_FG, OK_BG), "closed": (MUTED_FG, None),
 }
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -98,17 +89,10 @@ class _RecordModel(QAbstractTableModel, Generic[T]):
     def columnCount(self, parent: _Index = _ROOT) -> int:  # QAbstractItemModel.columnCount
         return 0 if parent.isValid() else len(self.HEADERS)
 
-    def headerData(
-        self,
-        section: int,
-        orientation: Qt.Orientation,  # QAbstractItemModel
-        role: int = Qt.ItemDataRole.DisplayRole,
-    ) -> Any:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(self.HEADERS)
-        ):
+    def headerData(self, section: int, orientation: Qt.Orientation,  # QAbstractItemModel
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
+                and 0 <= section < len(self.HEADERS)):
             return self.HEADERS[section]
         return None
 
@@ -149,9 +133,8 @@ class AccountTableModel(_RecordModel[AccountRecord]):
             if column == COL_STATUS and r.handover_note:
                 return f"Planned: {r.handover_note}. The people named take over on that day."
             if column == COL_RUNNERS:
-                return (
-                    "\n".join(f"{p.name} ({p.role})" for p in r.people if p.role != "administrator") or None
-                )
+                return "\n".join(f"{p.name} ({p.role})" for p in r.people
+                                 if p.role != "administrator") or None
             return None
         if role == Qt.ItemDataRole.ForegroundRole:
             return QBrush(self._foreground(r, column)) if self._foreground(r, column) else None

@@ -46,9 +46,8 @@ from smmod.ui.accounts.reminders import reminder_text
 from smmod.ui.accounts.workflow import AccountWorkflow
 from smmod.ui.pages import PageDeps
 
-_BANNER = (
-    "background: #fff4e5; color: #663c00; border: 1px solid #f3d19e; border-radius: 4px; padding: 6px 10px;"
-)
+_BANNER = ("background: #fff4e5; color: #663c00; border: 1px solid #f3d19e;"
+           " border-radius: 4px; padding: 6px 10px;")
 
 
 class AccountsPage(QWidget):
@@ -66,9 +65,8 @@ class AccountsPage(QWidget):
         self._dialog: QDialog | None = None
         self._select_after_load: int | None = None
         self._resetting = False
-        self.workflow = AccountWorkflow(
-            lambda: self._ctx.accounts, lambda: self._ctx.actor, self._runner, self
-        )
+        self.workflow = AccountWorkflow(lambda: self._ctx.accounts, lambda: self._ctx.actor,
+                                        self._runner, self)
         self.detail = AccountDetail(self._ctx, self._runner, lambda: self._ctx.credentials)
         self._init_widgets()
         self._init_layout()
@@ -162,12 +160,8 @@ class AccountsPage(QWidget):
         tools.addWidget(self.new_button)
         tools.addWidget(self.register_button)
         tools.addStretch(1)
-        filters: tuple[QWidget, ...] = (
-            self.status_combo,
-            self.platform_combo,
-            self.at_risk_check,
-            self.search_edit,
-        )
+        filters: tuple[QWidget, ...] = (self.status_combo, self.platform_combo,
+                                        self.at_risk_check, self.search_edit)
         for widget in filters:
             tools.addWidget(widget)
         splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -213,11 +207,8 @@ class AccountsPage(QWidget):
         self._runner.run(load, self._on_list_loaded, self._on_task_failed)
 
     def shortcuts(self) -> list[tuple[str, str]]:
-        return [
-            ("Ctrl+N", "Draft a new account"),
-            ("Ctrl+Shift+N", "Register an existing account"),
-            ("Ctrl+F", "Search accounts"),
-        ]
+        return [("Ctrl+N", "Draft a new account"), ("Ctrl+Shift+N", "Register an existing account"),
+                ("Ctrl+F", "Search accounts")]
 
     # -- public -------------------------------------------------------------------
     @property
@@ -232,12 +223,10 @@ class AccountsPage(QWidget):
         return self._dialog
 
     def current_filter(self) -> AccountFilter:
-        return AccountFilter(
-            status=self.status_combo.currentData(),
-            platform=self.platform_combo.currentData(),
-            at_risk=self.at_risk_check.isChecked(),
-            text=self.search_edit.text(),
-        )
+        return AccountFilter(status=self.status_combo.currentData(),
+                             platform=self.platform_combo.currentData(),
+                             at_risk=self.at_risk_check.isChecked(),
+                             text=self.search_edit.text())
 
     def selected_record(self) -> AccountRecord | None:
         rows = self.table.selectionModel().selectedRows()
@@ -249,7 +238,8 @@ class AccountsPage(QWidget):
         if row < 0:
             return False
         index = self._proxy.mapFromSource(self._model.index(row, COL_HANDLE))
-        flags = QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+        flags = (QItemSelectionModel.SelectionFlag.ClearAndSelect
+                 | QItemSelectionModel.SelectionFlag.Rows)
         self.table.selectionModel().setCurrentIndex(index, flags)
         self.table.scrollTo(index)
         return True
@@ -264,12 +254,8 @@ class AccountsPage(QWidget):
         def load() -> AccountView:
             credentials: CredentialService = ctx.credentials
             accounts: AccountService = ctx.accounts
-            return AccountView(
-                accounts.get(account_id),
-                accounts.history(account_id),
-                credentials.list(account_id),
-                credentials.status(),
-            )
+            return AccountView(accounts.get(account_id), accounts.history(account_id),
+                               credentials.list(account_id), credentials.status())
 
         self._runner.run(load, self._on_detail_loaded, self._on_task_failed)
 
@@ -323,11 +309,8 @@ class AccountsPage(QWidget):
         self.register_action.setEnabled(actor.has("slt", "administrator"))
         self.new_button.setEnabled(self.new_action.isEnabled())
         self.register_button.setEnabled(self.register_action.isEnabled())
-        self.register_button.setToolTip(
-            ""
-            if self.register_action.isEnabled()
-            else "Only SLT or administrators register existing accounts."
-        )
+        self.register_button.setToolTip("" if self.register_action.isEnabled() else
+                                        "Only SLT or administrators register existing accounts.")
         self.detail.update_actions()
 
     @Slot(str)
@@ -342,9 +325,8 @@ class AccountsPage(QWidget):
         ctx = self._ctx
 
         def open_with(staff: list[StaffRecord]) -> None:
-            dialog = AccountDialog(
-                ctx.accounts, ctx.actor, self._runner, staff, mode=mode, record=record, parent=self
-            )
+            dialog = AccountDialog(ctx.accounts, ctx.actor, self._runner, staff, mode=mode,
+                                   record=record, parent=self)
             dialog.saved.connect(self._on_dialog_saved)
             dialog.finished.connect(self._on_dialog_finished)
             self._dialog = dialog

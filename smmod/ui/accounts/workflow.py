@@ -20,12 +20,8 @@ from smmod.ui.tasks import TaskRunner
 
 ACTIONS = ("edit", "submit", "withdraw", "approve", "reject", "activate", "close")
 LABELS = {
-    "edit": "&Edit…",
-    "submit": "&Submit for approval",
-    "withdraw": "&Withdraw",
-    "approve": "&Approve…",
-    "reject": "Re&ject…",
-    "activate": "Ac&tivate…",
+    "edit": "&Edit…", "submit": "&Submit for approval", "withdraw": "&Withdraw",
+    "approve": "&Approve…", "reject": "Re&ject…", "activate": "Ac&tivate…",
     "close": "C&lose account…",
 }
 
@@ -52,55 +48,32 @@ def action_states(record: AccountRecord, actor: Actor) -> dict[str, str | None]:
     status = record.status
     states: dict[str, str | None] = {}
     if status in ("submitted", "closed"):
-        states["edit"] = (
-            "Waiting for an SLT decision: withdraw it to edit."
-            if status == "submitted"
-            else "A closed account cannot be edited."
-        )
+        states["edit"] = ("Waiting for an SLT decision: withdraw it to edit."
+                          if status == "submitted" else "A closed account cannot be edited.")
     elif status in ("approved", "active") and not manager:
         states["edit"] = "Only SLT or administrators edit an approved or active account."
     elif status in ("draft", "rejected") and not (manager or drafter):
         states["edit"] = "Only the person who drafted it, SLT or an administrator may edit it."
     else:
         states["edit"] = None
-    states["submit"] = (
-        f"It is {status}."
-        if status not in ("draft", "rejected")
-        else None
-        if manager or drafter
-        else "Only the person who drafted it, SLT or an administrator may submit it."
-    )
-    states["withdraw"] = (
-        "Only a submitted account can be withdrawn."
-        if status != "submitted"
-        else None
-        if manager or mine
-        else "Only the person who submitted it, SLT or an administrator may."
-    )
+    states["submit"] = (f"It is {status}." if status not in ("draft", "rejected") else
+                        None if manager or drafter else
+                        "Only the person who drafted it, SLT or an administrator may submit it.")
+    states["withdraw"] = ("Only a submitted account can be withdrawn." if status != "submitted"
+                          else None if manager or mine else
+                          "Only the person who submitted it, SLT or an administrator may.")
     for verb in ("approve", "reject"):
-        states[verb] = (
-            f"Only a submitted account can be {verb}d."
-            if status != "submitted"
-            else "R3: only SLT members approve or reject."
-            if not actor.has("slt")
-            else "R3: you drafted or submitted it; another SLT member decides."
-            if mine
-            else None
-        )
-    states["activate"] = (
-        "Only an approved account can be activated."
-        if status != "approved"
-        else "R3: only an administrator activates."
-        if not actor.has("administrator")
-        else None
-    )
-    states["close"] = (
-        "Only an approved or active account can be closed."
-        if status not in ("approved", "active")
-        else "Only SLT or administrators close accounts."
-        if not manager
-        else None
-    )
+        states[verb] = (f"Only a submitted account can be {verb}d." if status != "submitted"
+                        else "R3: only SLT members approve or reject." if not actor.has("slt")
+                        else "R3: you drafted or submitted it; another SLT member decides."
+                        if mine else None)
+    states["activate"] = ("Only an approved account can be activated." if status != "approved"
+                          else "R3: only an administrator activates." if not
+                          actor.has("administrator") else None)
+    states["close"] = ("Only an approved or active account can be closed."
+                       if status not in ("approved", "active")
+                       else "Only SLT or administrators close accounts." if not manager
+                       else None)
     return states
 
 
@@ -110,13 +83,8 @@ class AccountWorkflow(QObject):
     succeeded = Signal(object, str)  # AccountRecord, notice for the status line
     failed = Signal(object)  # the exception
 
-    def __init__(
-        self,
-        service: Callable[[], AccountService],
-        actor: Callable[[], Actor],
-        runner: TaskRunner,
-        parent_widget: QWidget,
-    ) -> None:
+    def __init__(self, service: Callable[[], AccountService], actor: Callable[[], Actor],
+                 runner: TaskRunner, parent_widget: QWidget) -> None:
         super().__init__()
         self._service = service
         self._actor = actor
@@ -130,50 +98,38 @@ class AccountWorkflow(QObject):
             raise ValueError(f"unknown account action {action!r}")
         return bool(step(record))
 
-    def _call(
-        self, work: Callable[[AccountService, Actor], AccountRecord], notice: Callable[[AccountRecord], str]
-    ) -> bool:
+    def _call(self, work: Callable[[AccountService, Actor], AccountRecord],
+              notice: Callable[[AccountRecord], str]) -> bool:
         service, actor = self._service(), self._actor()
-        self._runner.run(
-            lambda: work(service, actor),
-            lambda record: self.succeeded.emit(record, notice(record)),
-            self.failed.emit,
-        )
+        self._runner.run(lambda: work(service, actor),
+                         lambda record: self.succeeded.emit(record, notice(record)),
+                         self.failed.emit)
         return True
 
     def _submit(self, r: AccountRecord) -> bool:
-        if not msgbox.confirm(
-            self._parent,
-            "Submit for approval",
-            f"Submit {r.label} to SLT for approval?\n\nThe business case "
-            "and the people named are checked now (R1, R2, R4).",
-        ):
+        if not msgbox.confirm(self._parent, "Submit for approval",
+                              f"Submit {r.label} to SLT for approval?\n\nThe business case "
+                              "and the people named are checked now (R1, R2, R4)."):
             return False
-        return self._call(
-            lambda s, a: s.submit(a, r.id, r.version_id),
-            lambda rec: f"{rec.label} submitted for SLT approval.",
-        )
+        return self._call(lambda s, a: s.submit(a, r.id, r.version_id),
+                          lambda rec: f"{rec.label} submitted for SLT approval.")
 
     def _withdraw(self, r: AccountRecord) -> bool:
-        if not msgbox.confirm(self._parent, "Withdraw", f"Withdraw {r.label} back to a draft?"):
+        if not msgbox.confirm(self._parent, "Withdraw",
+                              f"Withdraw {r.label} back to a draft?"):
             return False
-        return self._call(
-            lambda s, a: s.withdraw(a, r.id, r.version_id), lambda rec: f"{rec.label} is a draft again."
-        )
+        return self._call(lambda s, a: s.withdraw(a, r.id, r.version_id),
+                          lambda rec: f"{rec.label} is a draft again.")
 
     def _decide(self, r: AccountRecord, verb: str) -> bool:
-        reason = msgbox.ask_text(
-            self._parent,
-            f"{verb.title()} {r.label}",
-            f"Why do you {verb} it? (recorded in the audit trail, R3)",
-        )
+        reason = msgbox.ask_text(self._parent, f"{verb.title()} {r.label}",
+                                 f"Why do you {verb} it? (recorded in the audit trail, R3)")
         if reason is None:
             return False
         method = "approve" if verb == "approve" else "reject"
         return self._call(
             lambda s, a: getattr(s, method)(a, r.id, r.version_id, reason=reason),
-            lambda rec: f"{rec.label} {rec.status}.",
-        )
+            lambda rec: f"{rec.label} {rec.status}.")
 
     def _approve(self, r: AccountRecord) -> bool:
         return self._decide(r, "approve")
@@ -183,43 +139,30 @@ class AccountWorkflow(QObject):
 
     def _activate(self, r: AccountRecord) -> bool:
         platform = PLATFORM_LABELS.get(r.platform, r.platform)
-        if not msgbox.confirm(
-            self._parent,
-            "Activate",
-            f"Has {r.handle} been created on {platform}?\n\nActivating "
-            "records that you created it there today, as the "
-            "administrator (R3).",
-        ):
+        if not msgbox.confirm(self._parent, "Activate",
+                              f"Has {r.handle} been created on {platform}?\n\nActivating "
+                              "records that you created it there today, as the "
+                              "administrator (R3)."):
             return False
         url: str | None = None
         if not r.url:
-            url = msgbox.ask_text(
-                self._parent,
-                "Activate",
-                f"The account's web address on {platform} (optional):",
-                required=False,
-            )
+            url = msgbox.ask_text(self._parent, "Activate",
+                                  f"The account's web address on {platform} (optional):",
+                                  required=False)
             if url is None:
                 return False
-        return self._call(
-            lambda s, a: s.activate(a, r.id, r.version_id, url=url or None),
-            lambda rec: f"{rec.label} is active.",
-        )
+        return self._call(lambda s, a: s.activate(a, r.id, r.version_id, url=url or None),
+                          lambda rec: f"{rec.label} is active.")
 
     def _close(self, r: AccountRecord) -> bool:
-        if not msgbox.confirm(
-            self._parent,
-            "Close account",
-            f"Close {r.label}?\n\nRemember to archive its content, post "
-            "a closing notice and delete or deactivate it on the platform.",
-            destructive=True,
-        ):
+        if not msgbox.confirm(self._parent, "Close account",
+                              f"Close {r.label}?\n\nRemember to archive its content, post "
+                              "a closing notice and delete or deactivate it on the platform.",
+                              destructive=True):
             return False
-        reason = msgbox.ask_text(
-            self._parent, "Close account", "Why is it being closed? (recorded in the audit trail)"
-        )
+        reason = msgbox.ask_text(self._parent, "Close account",
+                                 "Why is it being closed? (recorded in the audit trail)")
         if reason is None:
             return False
-        return self._call(
-            lambda s, a: s.close(a, r.id, r.version_id, reason=reason), lambda rec: f"{rec.label} closed."
-        )
+        return self._call(lambda s, a: s.close(a, r.id, r.version_id, reason=reason),
+                          lambda rec: f"{rec.label} closed.")

@@ -54,7 +54,8 @@ EXPORT_ALL = 10**9
 
 def choose_export_path(parent: QWidget | None, suggested: str) -> Path | None:
     """Ask where to save the export; tests replace this function."""
-    name, _ = QFileDialog.getSaveFileName(parent, "Export audit trail", suggested, "CSV files (*.csv)")
+    name, _ = QFileDialog.getSaveFileName(parent, "Export audit trail", suggested,
+                                          "CSV files (*.csv)")
     if not name:
         return None
     path = Path(name)
@@ -99,8 +100,7 @@ class AuditPage(QWidget):
         self.export_action.setToolTip("Save the entries matching the filters as CSV (Ctrl+E)")
         self.verify_action = QAction("&Verify chain", self)
         self.verify_action.setToolTip(
-            "Re-check every entry's hash: shows whether anything was altered or removed"
-        )
+            "Re-check every entry's hash: shows whether anything was altered or removed")
         for action in (self.refresh_action, self.export_action, self.verify_action):
             self.addAction(action)
 
@@ -111,11 +111,8 @@ class AuditPage(QWidget):
         self.status_label.setObjectName("audit_status")
         self.status_label.setStyleSheet(_MUTED_STYLE)
         self.buttons: dict[str, QToolButton] = {}
-        for key, action in (
-            ("refresh", self.refresh_action),
-            ("export", self.export_action),
-            ("verify", self.verify_action),
-        ):
+        for key, action in (("refresh", self.refresh_action), ("export", self.export_action),
+                            ("verify", self.verify_action)):
             button = QToolButton()
             button.setObjectName(f"audit_{key}_button")
             button.setDefaultAction(action)
@@ -170,7 +167,8 @@ class AuditPage(QWidget):
         header.setHighlightSections(False)
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         header.setStretchLastSection(True)
-        widths = {COL_ID: 52, COL_WHEN: 165, COL_WHO: 100, COL_ACTION: 135, COL_SUBJECT: 95, COL_REASON: 230}
+        widths = {COL_ID: 52, COL_WHEN: 165, COL_WHO: 100, COL_ACTION: 135, COL_SUBJECT: 95,
+                  COL_REASON: 230}
         for column, width in widths.items():
             header.resizeSection(column, width)
         self.details_view = QPlainTextEdit()
@@ -196,11 +194,8 @@ class AuditPage(QWidget):
             heading.addWidget(button)
         # The filters wrap onto a second line on a narrow window (1280 px and a side bar).
         filters = FlowLayout(spacing=8)
-        for text, widget in (
-            ("&Who:", self.actor_combo),
-            ("&Action:", self.action_combo),
-            ("&Subject:", self.subject_edit),
-        ):
+        for text, widget in (("&Who:", self.actor_combo), ("&Action:", self.action_combo),
+                             ("&Subject:", self.subject_edit)):
             label = QLabel(text)
             label.setBuddy(widget)
             pair = QWidget()
@@ -244,11 +239,8 @@ class AuditPage(QWidget):
     def refresh(self) -> None:
         """Reload the filter choices and the entries (called when the page is shown)."""
         sf = self._ctx.session_factory
-        self._runner.run(
-            lambda: (*audit.distinct_values(sf), audit.actor_names(sf)),
-            self._on_values_loaded,
-            self._on_task_failed,
-        )
+        self._runner.run(lambda: (*audit.distinct_values(sf), audit.actor_names(sf)),
+                         self._on_values_loaded, self._on_task_failed)
         self.reload()
 
     def shortcuts(self) -> list[tuple[str, str]]:
@@ -278,14 +270,13 @@ class AuditPage(QWidget):
         flt = self.current_filter()
         sf = self._ctx.session_factory
         self.status_label.setText("Loading…")
-        self._runner.run(
-            lambda: audit.query(sf, flt),
-            lambda records: self._on_query_loaded(generation, flt, records),
-            self._on_task_failed,
-        )
+        self._runner.run(lambda: audit.query(sf, flt),
+                         lambda records: self._on_query_loaded(generation, flt, records),
+                         self._on_task_failed)
 
     # -- results ------------------------------------------------------------------
-    def _on_query_loaded(self, generation: int, flt: AuditFilter, records: list[AuditRecord]) -> None:
+    def _on_query_loaded(self, generation: int, flt: AuditFilter,
+                         records: list[AuditRecord]) -> None:
         if generation != self._generation:
             return  # the filters changed again; a newer load is on its way
         self._loaded_once = True
@@ -302,18 +293,13 @@ class AuditPage(QWidget):
 
     def _on_values_loaded(self, values: tuple[list[str], list[str], dict[str, str]]) -> None:
         actors, actions, names = values
-        self._refill(
-            self.actor_combo,
-            _ANYONE,
-            actors,
-            lambda login: f"{names[login]} ({login})" if login in names else login,
-        )
+        self._refill(self.actor_combo, _ANYONE, actors,
+                     lambda login: f"{names[login]} ({login})" if login in names else login)
         self._refill(self.action_combo, _ANY_ACTION, actions)
 
     @staticmethod
-    def _refill(
-        combo: QComboBox, any_text: str, values: list[str], label: Callable[[str], str] = str
-    ) -> None:
+    def _refill(combo: QComboBox, any_text: str, values: list[str],
+                label: Callable[[str], str] = str) -> None:
         current = str(combo.currentData() or "")
         combo.blockSignals(True)
         combo.clear()
@@ -344,14 +330,16 @@ class AuditPage(QWidget):
 
     @Slot()
     def _on_clear_clicked(self) -> None:
-        for widget in (self.actor_combo, self.action_combo, self.subject_edit, self.from_date, self.to_date):
+        for widget in (self.actor_combo, self.action_combo, self.subject_edit,
+                       self.from_date, self.to_date):
             widget.blockSignals(True)
         self.actor_combo.setCurrentIndex(0)
         self.action_combo.setCurrentIndex(0)
         self.subject_edit.clear()
         self.from_date.set_value(None)
         self.to_date.set_value(None)
-        for widget in (self.actor_combo, self.action_combo, self.subject_edit, self.from_date, self.to_date):
+        for widget in (self.actor_combo, self.action_combo, self.subject_edit,
+                       self.from_date, self.to_date):
             widget.blockSignals(False)
         self.reload()
 
@@ -363,7 +351,8 @@ class AuditPage(QWidget):
             self.details_view.clear()
             return
         who = f"{record.actor_name} ({record.actor})" if record.actor_name else record.actor
-        lines = [f"Entry {record.id} · {format_when(record)} · {who} · {record.action} · {record.subject}"]
+        lines = [f"Entry {record.id} · {format_when(record)} · {who} · {record.action}"
+                 f" · {record.subject}"]
         if record.reason:
             lines.append(f"Reason: {record.reason}")
         if record.details:
@@ -378,22 +367,18 @@ class AuditPage(QWidget):
             return
         flt = replace(self.current_filter(), limit=EXPORT_ALL)
         sf = self._ctx.session_factory
-        self._runner.run(
-            lambda: audit.export_csv(audit.query(sf, flt), path),
-            lambda count: self._on_export_succeeded(path, count),
-            self._on_export_failed,
-        )
+        self._runner.run(lambda: audit.export_csv(audit.query(sf, flt), path),
+                         lambda count: self._on_export_succeeded(path, count),
+                         self._on_export_failed)
 
     def _on_export_succeeded(self, path: Path, count: int) -> None:
-        msgbox.info(
-            self, "Export audit trail", f"Exported {count:,} entr{'y' if count == 1 else 'ies'} to\n{path}"
-        )
+        msgbox.info(self, "Export audit trail",
+                    f"Exported {count:,} entr{'y' if count == 1 else 'ies'} to\n{path}")
 
     def _on_export_failed(self, exc: BaseException) -> None:
         if isinstance(exc, OSError):
-            msgbox.warning(
-                self, "Export audit trail", f"Could not write {exc.filename or 'the file'}: {exc.strerror}"
-            )
+            msgbox.warning(self, "Export audit trail",
+                           f"Could not write {exc.filename or 'the file'}: {exc.strerror}")
             return
         msgbox.show_error(self, exc, title="Export audit trail")
 
@@ -401,24 +386,19 @@ class AuditPage(QWidget):
     def _on_verify_triggered(self) -> None:
         sf = self._ctx.session_factory
         self.verify_action.setEnabled(False)
-        self._runner.run(lambda: audit.verify(sf), self._on_verify_finished, self._on_verify_failed)
+        self._runner.run(lambda: audit.verify(sf), self._on_verify_finished,
+                         self._on_verify_failed)
 
     def _on_verify_finished(self, result: VerifyResult) -> None:
         self.verify_action.setEnabled(True)
         if result.ok:
-            msgbox.info(
-                self,
-                "Audit trail intact",
-                f"The audit trail is intact: all {result.entries:,} entries check out.",
-            )
+            msgbox.info(self, "Audit trail intact",
+                        f"The audit trail is intact: all {result.entries:,} entries check out.")
             return
-        msgbox.warning(
-            self,
-            "Audit trail broken",
-            f"The audit trail is broken at entry {result.first_bad_id}: "
-            f"{result.problem}.\n\nEntries before it check out. Keep a copy of the "
-            "database and tell your data protection lead.",
-        )
+        msgbox.warning(self, "Audit trail broken",
+                       f"The audit trail is broken at entry {result.first_bad_id}: "
+                       f"{result.problem}.\n\nEntries before it check out. Keep a copy of the "
+                       "database and tell your data protection lead.")
 
     def _on_verify_failed(self, exc: BaseException) -> None:
         self.verify_action.setEnabled(True)

@@ -55,21 +55,17 @@ class FirstRunDialog(QDialog):
         self.email_edit.setObjectName("firstrun_email")
         self.email_edit.setAccessibleName("Your email")
         today = ctx.clock.today
-        self.policy_date = OptionalDateEdit(
-            "Read on", "The day you read the social media policy", today=today
-        )
-        self.trained_date = OptionalDateEdit(
-            "Completed on", "The day you completed the training", today=today
-        )
+        self.policy_date = OptionalDateEdit("Read on", "The day you read the social media policy",
+                                            today=today)
+        self.trained_date = OptionalDateEdit("Completed on", "The day you completed the training",
+                                             today=today)
         check_width = max(f.check.sizeHint().width() for f in (self.policy_date, self.trained_date))
         for field in (self.policy_date, self.trained_date):
             field.edit.setMaximumDate(to_qdate(today()))
             field.check.setFixedWidth(check_width)  # the two date boxes line up
-        r4_hint = QLabel(
-            "Nobody runs an account before reading the policy and completing the "
-            "training (R4), you included. Record yours now if you have; otherwise "
-            "later, on the Staff page."
-        )
+        r4_hint = QLabel("Nobody runs an account before reading the policy and completing the "
+                         "training (R4), you included. Record yours now if you have; otherwise "
+                         "later, on the Staff page.")
         r4_hint.setWordWrap(True)
         r4_hint.setStyleSheet("color: palette(placeholder-text);")
         self.form = QFormLayout()
@@ -80,9 +76,8 @@ class FirstRunDialog(QDialog):
         self.form.addRow("&Policy read:", self.policy_date)
         self.form.addRow("&Training:", self.trained_date)
         self.form.addRow("", r4_hint)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText("&Create")
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
@@ -96,7 +91,8 @@ class FirstRunDialog(QDialog):
     def accept(self) -> None:  # QDialog.accept
         school = self.school_edit.text().strip()
         if not school:
-            msgbox.warning(self, _TITLE, "Type the school's name: replies, notices and reports use it.")
+            msgbox.warning(self, _TITLE, "Type the school's name: replies, notices and "
+                                         "reports use it.")
             self.school_edit.setFocus()
             return
         try:
@@ -107,11 +103,7 @@ class FirstRunDialog(QDialog):
         super().accept()
 
     def _first_person(self) -> StaffInput:
-        return StaffInput(
-            name=self.name_edit.text(),
-            username=self._username,
-            roles=frozenset(),
-            email=self.email_edit.text().strip() or None,
-            policy_read_on=self.policy_date.value(),
-            trained_on=self.trained_date.value(),
-        )
+        return StaffInput(name=self.name_edit.text(), username=self._username, roles=frozenset(),
+                          email=self.email_edit.text().strip() or None,
+                          policy_read_on=self.policy_date.value(),
+                          trained_on=self.trained_date.value())

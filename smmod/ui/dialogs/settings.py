@@ -28,13 +28,8 @@ from smmod.ui.screen import fit_to_screen
 
 
 class SettingsDialog(QDialog):
-    def __init__(
-        self,
-        settings: Settings,
-        parent: QWidget | None = None,
-        *,
-        apply: Callable[[str, Any], None] | None = None,
-    ) -> None:
+    def __init__(self, settings: Settings, parent: QWidget | None = None, *,
+                 apply: Callable[[str, Any], None] | None = None) -> None:
         super().__init__(parent)
         self._settings = settings
         # How a change is saved: the app passes AppContext.change_setting (audited).
@@ -75,9 +70,8 @@ class SettingsDialog(QDialog):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(body)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
+                                   | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)

@@ -17,9 +17,8 @@ from PySide6.QtWidgets import (
 
 
 class ShortcutsDialog(QDialog):
-    def __init__(
-        self, actions: Iterable[QAction], extra: list[tuple[str, str]], parent: QWidget | None = None
-    ) -> None:
+    def __init__(self, actions: Iterable[QAction], extra: list[tuple[str, str]],
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Keyboard shortcuts")
         self.resize(520, 520)

@@ -63,18 +63,12 @@ class ForYouPage(QWidget):
         self.items = items
         urgent = sum(1 for i in items if i.urgent)
         decisions, _others = split_decisions(items)
-        self.summary.setText(
-            "Nothing waits for you."
-            if not items
-            else f"{len(items)} thing{'s' if len(items) != 1 else ''} wait"
-            f"{'' if len(items) != 1 else 's'} for you"
-            + (f", {urgent} urgent." if urgent else ".")
-            + (
-                f" {len(decisions)} await{'s' if len(decisions) == 1 else ''} your decision."
-                if decisions
-                else ""
-            )
-        )
+        self.summary.setText("Nothing waits for you." if not items else
+                             f"{len(items)} thing{'s' if len(items) != 1 else ''} wait"
+                             f"{'' if len(items) != 1 else 's'} for you"
+                             + (f", {urgent} urgent." if urgent else ".")
+                             + (f" {len(decisions)} await{'s' if len(decisions) == 1 else ''}"
+                                " your decision." if decisions else ""))
         self.list.show_items(items)
         self.items_loaded.emit(items)
 

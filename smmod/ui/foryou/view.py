@@ -29,10 +29,8 @@ class ForYouRow(QFrame):
         self.item = item
         self.setObjectName("foryou_row")
         colour = "#c0392b" if item.urgent else "#2f6db5"
-        self.setStyleSheet(
-            f"QFrame#foryou_row {{ border-left: 4px solid {colour};"
-            " background: palette(base); border-radius: 3px; }"
-        )
+        self.setStyleSheet(f"QFrame#foryou_row {{ border-left: 4px solid {colour};"
+                           " background: palette(base); border-radius: 3px; }")
         self.title = QLabel(item.title)
         self.title.setStyleSheet("font-weight: 600;")
         self.title.setWordWrap(True)
@@ -89,10 +87,8 @@ class ForYouList(QScrollArea):
                 layout.addWidget(row)
             self.rows += rows
         if not items:
-            empty = QLabel(
-                "Nothing waits for you. New approvals, incidents, missed deadlines and "
-                "expiring training appear here."
-            )
+            empty = QLabel("Nothing waits for you. New approvals, incidents, missed deadlines and "
+                           "expiring training appear here.")
             empty.setObjectName("foryou_empty")
             empty.setWordWrap(True)
             layout.addWidget(empty)

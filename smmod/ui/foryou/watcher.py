@@ -42,20 +42,16 @@ class ForYouDialog(QDialog):
         self.list = ForYouList(self._open)
         self.list.show_items(items)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        self.page_button = buttons.addButton("Open the For you page", QDialogButtonBox.ButtonRole.ActionRole)
+        self.page_button = buttons.addButton("Open the For you page",
+                                             QDialogButtonBox.ButtonRole.ActionRole)
         self.page_button.clicked.connect(lambda: self._open("foryou"))
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        mine = (
-            f", {len(decisions)} of them for your decision"
-            if len(items) > len(decisions)
-            else f": {'it needs' if len(items) == 1 else 'all need'} your decision"
-        )
-        self.summary = QLabel(
-            f"<b>{len(items)} thing{'s' if len(items) != 1 else ''} "
-            f"wait{'' if len(items) != 1 else 's'} for you"
-            f"{mine if decisions else ''}</b>"
-        )
+        mine = (f", {len(decisions)} of them for your decision" if len(items) > len(decisions)
+                else f": {'it needs' if len(items) == 1 else 'all need'} your decision")
+        self.summary = QLabel(f"<b>{len(items)} thing{'s' if len(items) != 1 else ''} "
+                              f"wait{'' if len(items) != 1 else 's'} for you"
+                              f"{mine if decisions else ''}</b>")
         self.summary.setObjectName("foryou_start_summary")
         layout.addWidget(self.summary)
         layout.addWidget(self.list, 1)
@@ -73,15 +69,8 @@ class ForYouWatcher(QObject):
 
     notified = Signal(str, str)  # title, message
 
-    def __init__(
-        self,
-        ctx: AppContext,
-        runner: TaskRunner,
-        parent: QWidget,
-        *,
-        tray_available: bool | None = None,
-        interval_ms: int = CHECK_MS,
-    ) -> None:
+    def __init__(self, ctx: AppContext, runner: TaskRunner, parent: QWidget, *,
+                 tray_available: bool | None = None, interval_ms: int = CHECK_MS) -> None:
         super().__init__(parent)
         self._ctx = ctx
         self._runner = runner
@@ -91,9 +80,8 @@ class ForYouWatcher(QObject):
         self.dialog: ForYouDialog | None = None
         self.tray = QSystemTrayIcon(app_icon(), self)
         self.tray.setToolTip("smmod")
-        self.tray_available = (
-            QSystemTrayIcon.isSystemTrayAvailable() if tray_available is None else tray_available
-        )
+        self.tray_available = (QSystemTrayIcon.isSystemTrayAvailable() if tray_available is None
+                               else tray_available)
         if self.tray_available and QSystemTrayIcon.isSystemTrayAvailable():
             self.tray.show()
         self.tray.messageClicked.connect(lambda: go_to(self._window, "foryou"))
@@ -107,11 +95,8 @@ class ForYouWatcher(QObject):
 
     def check(self) -> None:
         service, actor = self._ctx.reports.for_you, self._ctx.actor
-        self._runner.run(
-            lambda: service.items(actor),
-            self._on_items,
-            lambda exc: log.warning("For you could not be checked: %s", exc),
-        )
+        self._runner.run(lambda: service.items(actor), self._on_items,
+                         lambda exc: log.warning("For you could not be checked: %s", exc))
 
     def _on_items(self, items: list[ForYouItem]) -> None:
         fresh = new_items(items, self.seen)

@@ -18,7 +18,8 @@ RESOLUTION = 96
 def render_pdf(document: RecordDocument, path: Path) -> None:
     """Write ``document`` to ``path`` as an A4 PDF; a file that did not appear is an error."""
     if not path.parent.is_dir():
-        raise SmmodError(f"The handover record could not be written to {path}: the folder does not exist.")
+        raise SmmodError(f"The handover record could not be written to {path}: the folder "
+                         "does not exist.")
     writer = QPdfWriter(str(path))
     writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
     writer.setPageMargins(QMarginsF(16, 16, 16, 16), QPageLayout.Unit.Millimeter)
@@ -34,7 +35,5 @@ def render_pdf(document: RecordDocument, path: Path) -> None:
     text.print_(writer)
     del writer  # closes and flushes the file
     if not path.is_file() or path.stat().st_size == 0:
-        raise SmmodError(
-            f"The handover record could not be written to {path}. Check that the "
-            "folder exists and there is space on the disk."
-        )
+        raise SmmodError(f"The handover record could not be written to {path}. Check that the "
+                         "folder exists and there is space on the disk.")

@@ -28,7 +28,8 @@ class WizardState(QObject):
     plan_changed = Signal()  # the plan or what it was checked against changed
     draft_loaded = Signal()  # a handover was started or resumed
 
-    def __init__(self, service: HandoverService, actor: Actor, parent: QObject | None = None) -> None:
+    def __init__(self, service: HandoverService, actor: Actor, parent: QObject | None = None
+                 ) -> None:
         super().__init__(parent)
         self.service = service
         self.actor = actor
@@ -44,20 +45,17 @@ class WizardState(QObject):
     def load(self, draft: Draft, people: list[Candidate]) -> None:
         """Take a started or resumed handover; decisions on accounts no longer held drop."""
         held = draft.holdings
-        accounts = {
-            a.account_id: draft.plan.accounts.get(a.account_id) or AccountDecision(a.account_id)
-            for a in held.accounts
-        }
-        items = {k: v for k, v in draft.plan.items.items() if any(i.item_id == k for i in held.items)}
-        incidents = {
-            k: v for k, v in draft.plan.incidents.items() if any(i.incident_id == k for i in held.incidents)
-        }
-        self.summary, self.held, self.people, self.changes = (draft.summary, held, people, draft.changes)
+        accounts = {a.account_id: draft.plan.accounts.get(a.account_id)
+                    or AccountDecision(a.account_id) for a in held.accounts}
+        items = {k: v for k, v in draft.plan.items.items()
+                 if any(i.item_id == k for i in held.items)}
+        incidents = {k: v for k, v in draft.plan.incidents.items()
+                     if any(i.incident_id == k for i in held.incidents)}
+        self.summary, self.held, self.people, self.changes = (
+            draft.summary, held, people, draft.changes)
         self.plan = replace(draft.plan, accounts=accounts, items=items, incidents=incidents)
-        self.secrets = {
-            c.credential_id: self.secrets.get(c.credential_id) or self.service.new_password(c.platform)
-            for c in held.credentials
-        }
+        self.secrets = {c.credential_id: self.secrets.get(c.credential_id)
+                        or self.service.new_password(c.platform) for c in held.credentials}
         self._recheck()
         self.draft_loaded.emit()
 

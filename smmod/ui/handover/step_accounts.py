@@ -57,10 +57,8 @@ class AccountEditor(QWidget):
         others = ", ".join(f"{p.name} ({p.role})" for p in account.others) or "nobody else"
         title = QLabel(f"{account.label}")
         title.setStyleSheet("font-size: 13pt; font-weight: 600;")
-        facts = QLabel(
-            f"{account.status.capitalize()} · {self._state.leaver_name} is "
-            f"{' and '.join(account.roles)} · also named: {others}"
-        )
+        facts = QLabel(f"{account.status.capitalize()} · {self._state.leaver_name} is "
+                       f"{' and '.join(account.roles)} · also named: {others}")
         facts.setWordWrap(True)
         facts.setStyleSheet(MUTED_STYLE)
         self.transfer_radio = QRadioButton("&Transfer it to someone else")
@@ -73,11 +71,8 @@ class AccountEditor(QWidget):
         self.lead_combo = PersonCombo("New lead")
         self.runner_combo = PersonCombo("Add a runner", empty_text="— nobody new —")
         self.admin_combo = PersonCombo("New administrator", empty_text="— nobody new —")
-        for combo, name in (
-            (self.lead_combo, "lead"),
-            (self.runner_combo, "runner"),
-            (self.admin_combo, "admin"),
-        ):
+        for combo, name in ((self.lead_combo, "lead"), (self.runner_combo, "runner"),
+                            (self.admin_combo, "admin")):
             combo.setObjectName(f"handover_{name}_{key}")
         self.transfer_box = QGroupBox("Transfer")
         form = QFormLayout(self.transfer_box)
@@ -179,13 +174,11 @@ class AccountEditor(QWidget):
         people = self._state.people
         self.lead_combo.fill(people, why_not, decision.new_lead)
         self.runner_combo.fill(
-            people, lambda c: "already runs it" if c.staff_id in running else why_not(c), decision.new_runner
-        )
+            people, lambda c: "already runs it" if c.staff_id in running else why_not(c),
+            decision.new_runner)
         self.admin_combo.fill(
-            people,
-            lambda c: "already an administrator" if c.staff_id in admins else why_not(c),
-            decision.new_administrator,
-        )
+            people, lambda c: "already an administrator" if c.staff_id in admins
+            else why_not(c), decision.new_administrator)
         self.transfer_radio.setChecked(decision.action == "transfer")
         self.close_radio.setChecked(decision.action == "close")
         if not decision.action:
@@ -217,39 +210,28 @@ class AccountEditor(QWidget):
         assert self._state.plan is not None
         decision = self._state.plan.decision(self.account.account_id)
         people = {c.staff_id: c for c in self._state.people}
-        running = [
-            p
-            for p in runners_after(self.account, decision, people)
-            if p is not None and p.is_staff and p.eligible
-        ]
+        running = [p for p in runners_after(self.account, decision, people)
+                   if p is not None and p.is_staff and p.eligible]
         names = ", ".join(p.name for p in running) or "nobody"
-        short = (
-            self.account.live
-            and bool({"lead", "runner"} & set(self.account.roles))
-            and len(running) < MIN_RUNNERS
-        )
+        short = (self.account.live and bool({"lead", "runner"} & set(self.account.roles))
+                 and len(running) < MIN_RUNNERS)
         self.runners_label.setText(
             f"After the handover {len(running)} eligible staff member"
             f"{'s' if len(running) != 1 else ''} run it: {names}."
-            + (f" R2 needs {MIN_RUNNERS}: add a runner, or an SLT member overrides below." if short else "")
-        )
+            + (f" R2 needs {MIN_RUNNERS}: add a runner, or an SLT member overrides below."
+               if short else ""))
         self.runners_label.setStyleSheet(WARN_STYLE if short else OK_STYLE)
 
     # -- from the widgets to the plan ------------------------------------------------
     def _decision(self) -> AccountDecision:
         assert self._state.plan is not None
         current = self._state.plan.decision(self.account.account_id)
-        action = (
-            "transfer" if self.transfer_radio.isChecked() else "close" if self.close_radio.isChecked() else ""
-        )
-        decision = replace(
-            current,
-            action=action,
-            new_lead=self.lead_combo.chosen(),
-            new_runner=self.runner_combo.chosen(),
-            new_administrator=self.admin_combo.chosen(),
-            close_reason=self.reason_edit.text().strip(),
-        )
+        action = ("transfer" if self.transfer_radio.isChecked()
+                  else "close" if self.close_radio.isChecked() else "")
+        decision = replace(current, action=action, new_lead=self.lead_combo.chosen(),
+                           new_runner=self.runner_combo.chosen(),
+                           new_administrator=self.admin_combo.chosen(),
+                           close_reason=self.reason_edit.text().strip())
         for step, combo in self.step_combos.items():
             value = combo.currentData() or ""
             due = pydate(self.step_dates[step].date()) if value == "deferred" else None
@@ -288,11 +270,9 @@ class AccountsPage(QWizardPage):
         self._state = state
         self.editors: dict[int, AccountEditor] = {}
         self.setTitle(title_html("Transfer or close each account"))
-        self.setSubTitle(
-            "Only eligible people can take over (R4: policy read, training "
-            "current, not leaving). Two eligible staff must run every live "
-            "account (R2)."
-        )
+        self.setSubTitle("Only eligible people can take over (R4: policy read, training "
+                         "current, not leaving). Two eligible staff must run every live "
+                         "account (R2).")
         self.account_list = QListWidget()
         self.account_list.setObjectName("handover_account_list")
         self.account_list.setAccessibleName("Accounts to decide")
@@ -309,7 +289,8 @@ class AccountsPage(QWizardPage):
         self.override_edit = QLineEdit()
         self.override_edit.setObjectName("handover_override_reason")
         self.override_edit.setAccessibleName("Reason for the SLT override")
-        self.override_edit.setPlaceholderText("Why the account may run with fewer than two for now")
+        self.override_edit.setPlaceholderText("Why the account may run with fewer than two "
+                                              "for now")
         box = QVBoxLayout(self.override_box)
         box.addWidget(self.override_text)
         box.addWidget(self.override_edit)
@@ -357,8 +338,7 @@ class AccountsPage(QWizardPage):
     def isComplete(self) -> bool:  # QWizardPage.isComplete
         blocking = [p for p in self._state.check.blocking if p.where.startswith("account:")]
         needs = self._state.override_needed and not (
-            self._state.plan and self._state.plan.override_reason.strip()
-        )
+            self._state.plan and self._state.plan.override_reason.strip())
         return not blocking and not needs
 
     @Slot(str)
@@ -392,12 +372,7 @@ class AccountsPage(QWizardPage):
         slt = self._state.actor.has("slt")
         self.override_edit.setEnabled(slt)
         self.override_text.setText(
-            problems_text(needs)
-            + (
-                "\nAs a member of SLT you may apply it anyway: say why."
-                if slt
-                else "\nOnly a member of SLT may override this: "
-                "name more runners, or ask SLT to run this handover."
-            )
-        )
+            problems_text(needs) + ("\nAs a member of SLT you may apply it anyway: say why."
+                                    if slt else "\nOnly a member of SLT may override this: "
+                                    "name more runners, or ask SLT to run this handover."))
         self.completeChanged.emit()

@@ -47,10 +47,8 @@ class PersonPage(QWizardPage):
         self._drafts: list[HandoverSummary] = []
         self._room: list[Candidate] = []
         self.setTitle(title_html("Who is leaving, and when"))
-        self.setSubTitle(
-            "Starting a handover records the leaving date on their staff record. "
-            "Nothing else changes until the last step."
-        )
+        self.setSubTitle("Starting a handover records the leaving date on their staff record. "
+                         "Nothing else changes until the last step.")
         self.person_combo = PersonCombo("Member of staff who is leaving")
         self.person_combo.setObjectName("handover_person")
         self.date_edit = QDateEdit()
@@ -59,9 +57,8 @@ class PersonPage(QWizardPage):
         self.date_edit.setCalendarPopup(True)
         self.date_edit.setDisplayFormat("d MMM yyyy")
         today = state.service.today()
-        self.date_edit.setDateRange(
-            qdate(today - timedelta(days=EARLIEST_DAYS)), qdate(today + timedelta(days=LATEST_DAYS))
-        )
+        self.date_edit.setDateRange(qdate(today - timedelta(days=EARLIEST_DAYS)),
+                                    qdate(today + timedelta(days=LATEST_DAYS)))
         self.date_edit.setDate(qdate(today))
         self.note = QLabel()
         self.note.setObjectName("handover_person_note")
@@ -84,10 +81,8 @@ class PersonPage(QWizardPage):
         self._room, self._drafts = room, drafts
         me = self._state.actor.staff_id
         self.person_combo.fill(
-            room,
-            lambda c: "you cannot run your own handover" if c.staff_id == me else None,
-            self.person_combo.chosen(),
-        )
+            room, lambda c: "you cannot run your own handover" if c.staff_id == me else None,
+            self.person_combo.chosen())
         self._update_note()
 
     def lock_to(self, summary: HandoverSummary) -> None:
@@ -146,23 +141,18 @@ class PersonPage(QWizardPage):
             self.saved_banner.setText(
                 f"A handover for {draft.staff_name} was started on "
                 f"{fmt.day(started)} by {draft.started_by}. "
-                "Next resumes it where it was left."
-            )
+                "Next resumes it where it was left.")
         self.saved_banner.setVisible(draft is not None)
         if staff_id is None:
-            self.note.setText(
-                "Choose the member of staff who is leaving. Their accounts, the "
-                "passwords they knew and their work are listed next."
-            )
+            self.note.setText("Choose the member of staff who is leaving. Their accounts, the "
+                              "passwords they knew and their work are listed next.")
             return
         day = self.leaving_on()
         when = "left" if day <= self._state.service.today() else "will leave"
         shown = fmt.day(day, weekday=True, long_month=True)
-        self.note.setText(
-            f"They {when} on {shown}. Their roles on each account "
-            "end on that date; their access to passwords ends as soon as the "
-            "handover is applied."
-        )
+        self.note.setText(f"They {when} on {shown}. Their roles on each account "
+                          "end on that date; their access to passwords ends as soon as the "
+                          "handover is applied.")
 
 
 class HoldingsPage(QWizardPage):
@@ -172,10 +162,8 @@ class HoldingsPage(QWizardPage):
         super().__init__()
         self._state = state
         self.setTitle(title_html("Everything they hold"))
-        self.setSubTitle(
-            "Each account is transferred or closed next, every password is "
-            "rotated, and their claimed items and incidents go to named people."
-        )
+        self.setSubTitle("Each account is transferred or closed next, every password is "
+                         "rotated, and their claimed items and incidents go to named people.")
         self.changes_banner = banner(WARN_STYLE, "handover_changes_banner")
         self.tree = QTreeWidget()
         self.tree.setObjectName("handover_holdings")
@@ -197,18 +185,15 @@ class HoldingsPage(QWizardPage):
         changes = self._state.changes
         self.changes_banner.setText(
             "Changed since this handover was saved; check each step again:\n"
-            + "\n".join(f"• {c}" for c in changes)
-        )
+            + "\n".join(f"• {c}" for c in changes))
         self.changes_banner.setVisible(bool(changes))
-        self._group("Accounts", [(a.label, f"{', '.join(a.roles)} · {a.status}") for a in held.accounts])
-        self._group(
-            "Passwords they knew (all are rotated)",
-            [(c.login_name, f"{c.account_label} · {'; '.join(c.reasons)}") for c in held.credentials],
-        )
-        self._group(
-            "Queue items they have claimed",
-            [(f"#{i.item_id} {i.account_label}", f"{i.author}: {i.excerpt}") for i in held.items],
-        )
+        self._group("Accounts", [
+            (a.label, f"{', '.join(a.roles)} · {a.status}") for a in held.accounts])
+        self._group("Passwords they knew (all are rotated)", [
+            (c.login_name, f"{c.account_label} · {'; '.join(c.reasons)}")
+            for c in held.credentials])
+        self._group("Queue items they have claimed", [
+            (f"#{i.item_id} {i.account_label}", f"{i.author}: {i.excerpt}") for i in held.items])
         self._group("Incidents they lead", [(i.label, i.status) for i in held.incidents])
         self.tree.expandAll()
         self.tree.resizeColumnToContents(0)

@@ -40,10 +40,8 @@ class ReviewPage(QWizardPage):
         self._state = state
         self._wizard = wizard
         self.setTitle(title_html("Review and apply"))
-        self.setSubTitle(
-            "This is the record that will be stored. Nothing changes until you "
-            "apply it; then everything changes at once, or nothing does."
-        )
+        self.setSubTitle("This is the record that will be stored. Nothing changes until you "
+                         "apply it; then everything changes at once, or nothing does.")
         self.setCommitPage(True)
         self.setButtonText(QWizard.WizardButton.CommitButton, "&Apply handover")
         self.status_label = banner(OK_STYLE, "handover_review_status")
@@ -68,39 +66,27 @@ class ReviewPage(QWizardPage):
         names[state.held.person.staff_id] = state.held.person.name
         me = state.actor.name or state.actor.username
         override = state.plan.override_reason.strip() if state.override_needed else ""
-        document = build_document(
-            RecordFacts(
-                state.summary.id,
-                state.held,
-                state.plan,
-                names,
-                me,
-                state.service.now(),
-                state.service.today(),
-                me if override else None,
-                override or None,
-            )
-        )
+        document = build_document(RecordFacts(
+            state.summary.id, state.held, state.plan, names, me, state.service.now(),
+            state.service.today(), me if override else None, override or None))
         self.preview.setHtml(document.html)
         blocking = state.check.blocking
         if blocking:
             self.status_label.setStyleSheet(ERROR_STYLE)
-            self.status_label.setText("Not ready yet; go back and fix:\n" + problems_text(blocking))
+            self.status_label.setText("Not ready yet; go back and fix:\n"
+                                      + problems_text(blocking))
         elif state.override_needed and not override:
             self.status_label.setStyleSheet(ERROR_STYLE)
-            self.status_label.setText(
-                "An account would have fewer than two eligible runners "
-                "(R2). Go back to the accounts step: name another "
-                "runner, or give the SLT override reason."
-            )
+            self.status_label.setText("An account would have fewer than two eligible runners "
+                                      "(R2). Go back to the accounts step: name another "
+                                      "runner, or give the SLT override reason.")
         else:
             self.status_label.setStyleSheet(OK_STYLE)
             n = len(state.held.credentials)
             self.status_label.setText(
                 f"Ready. Applying ends {state.leaver_name}'s roles on "
                 f"{fmt.day(state.plan.leaving_on)} and their password access now, rotates "
-                f"{n} password{'s' if n != 1 else ''} and stores this record as a PDF."
-            )
+                f"{n} password{'s' if n != 1 else ''} and stores this record as a PDF.")
         self.status_label.show()
         self.completeChanged.emit()
 
@@ -111,14 +97,10 @@ class ReviewPage(QWizardPage):
         if self._wizard.applied_result is not None:
             return True
         n = len(self._state.held.credentials) if self._state.held else 0
-        if not msgbox.confirm(
-            self,
-            "Apply handover",
-            f"Apply the handover for {self._state.leaver_name} now? "
-            f"{n} password{'s' if n != 1 else ''} will be rotated and "
-            "every change in this summary made at once.",
-            destructive=True,
-        ):
+        if not msgbox.confirm(self, "Apply handover",
+                              f"Apply the handover for {self._state.leaver_name} now? "
+                              f"{n} password{'s' if n != 1 else ''} will be rotated and "
+                              "every change in this summary made at once.", destructive=True):
             return False
         self._wizard.apply()
         return False
@@ -169,15 +151,12 @@ class DonePage(QWizardPage):
             f"{n} password{'s' if n != 1 else ''} rotated, their work reassigned.\n\n"
             f"The {n} rotation{'s' if n != 1 else ''} stay pending until someone changes the "
             "password, the admin role, the recovery details and 2FA on each platform and "
-            "confirms it on the Handover page."
-        )
+            "confirms it on the Handover page.")
         has_file = result.record_file is not None
         self.open_button.setEnabled(has_file)
-        self.path_label.setText(
-            f"Stored as {result.record_file}"
-            if has_file
-            else "The record could not be printed; print it again from the Handover page."
-        )
+        self.path_label.setText(f"Stored as {result.record_file}" if has_file
+                                else "The record could not be printed; print it again from "
+                                     "the Handover page.")
 
     @Slot()
     def _on_open_button_clicked(self) -> None:

@@ -38,13 +38,8 @@ from smmod.ui.plain import tip
 class SecretRow(QWidget):
     """A new password, hidden until asked, with Show, New and Copy."""
 
-    def __init__(
-        self,
-        credential: KnownCredential,
-        state: WizardState,
-        clipboard: ClipboardGuard,
-        clipboard_seconds: int,
-    ) -> None:
+    def __init__(self, credential: KnownCredential, state: WizardState,
+                 clipboard: ClipboardGuard, clipboard_seconds: int) -> None:
         super().__init__()
         self._credential = credential
         self._state = state
@@ -84,7 +79,8 @@ class SecretRow(QWidget):
 
     @Slot(bool)
     def _on_show_button_toggled(self, shown: bool) -> None:
-        self.edit.setEchoMode(QLineEdit.EchoMode.Normal if shown else QLineEdit.EchoMode.Password)
+        self.edit.setEchoMode(QLineEdit.EchoMode.Normal if shown
+                              else QLineEdit.EchoMode.Password)
         self.show_button.setText("Hide" if shown else "Show")
 
     @Slot()
@@ -106,10 +102,8 @@ class CredentialsPage(QWizardPage):
         self._seconds = clipboard_seconds
         self.clipboard = ClipboardGuard(self)
         self.setTitle(title_html("Rotate every password they knew"))
-        self.setSubTitle(
-            "Each gets a new, strong password. It is stored in the system keyring "
-            "when the handover is applied, never in the database or the record."
-        )
+        self.setSubTitle("Each gets a new, strong password. It is stored in the system keyring "
+                         "when the handover is applied, never in the database or the record.")
         self.table = QTableWidget(0, 3)
         self.table.setObjectName("handover_credentials")
         self.table.setAccessibleName("Passwords to rotate")
@@ -145,25 +139,22 @@ class CredentialsPage(QWizardPage):
         for row, credential in enumerate(held.credentials):
             self.table.setItem(row, 0, QTableWidgetItem(credential.account_label))
             self.table.setItem(row, 1, QTableWidgetItem(credential.login_name))
-            self.table.setCellWidget(
-                row, 2, SecretRow(credential, self._state, self.clipboard, self._seconds)
-            )
+            self.table.setCellWidget(row, 2, SecretRow(credential, self._state, self.clipboard,
+                                                       self._seconds))
         fit_rows(self.table, len(held.credentials))
         self.table.setVisible(bool(held.credentials))
         self.empty_label.setVisible(not held.credentials)
-        steps = "".join(f"<li>{label.format(name=held.person.name)}</li>" for _, label in PLATFORM_STEPS)
+        steps = "".join(f"<li>{label.format(name=held.person.name)}</li>"
+                        for _, label in PLATFORM_STEPS)
         self.checklist.setText(
             f"<ol style='margin-left: -20px'>{steps}</ol>"
             "<span style='color: palette(placeholder-text)'>Each rotation stays <b>pending</b> "
             "until someone confirms, on the Handover page, that it was done on the platform. "
-            "Pending rotations are listed there and when smmod starts.</span>"
-        )
+            "Pending rotations are listed there and when smmod starts.</span>")
 
     def isComplete(self) -> bool:  # QWizardPage.isComplete
-        return all(
-            self._state.secrets.get(c.credential_id)
-            for c in (self._state.held.credentials if self._state.held else ())
-        )
+        return all(self._state.secrets.get(c.credential_id)
+                   for c in (self._state.held.credentials if self._state.held else ()))
 
 
 class WorkPage(QWizardPage):
@@ -171,20 +162,16 @@ class WorkPage(QWizardPage):
         super().__init__()
         self._state = state
         self.setTitle(title_html("Reassign their work"))
-        self.setSubTitle(
-            "Claimed queue items go to someone who may work that account's "
-            "queue; incidents go to a member of SLT."
-        )
+        self.setSubTitle("Claimed queue items go to someone who may work that account's "
+                         "queue; incidents go to a member of SLT.")
         self.all_combo = PersonCombo("Give every item to")
         self.all_combo.setObjectName("handover_items_all")
         self.all_button = QPushButton("Give &all items to them")
         self.all_button.setObjectName("handover_items_all_button")
-        self.items_table = self._table(
-            "handover_items", "Claimed queue items", ["Item", "Account", "From", "Give to"]
-        )
-        self.incidents_table = self._table(
-            "handover_incidents", "Incidents they lead", ["Incident", "Status", "Lead from now on"]
-        )
+        self.items_table = self._table("handover_items", "Claimed queue items",
+                                       ["Item", "Account", "From", "Give to"])
+        self.incidents_table = self._table("handover_incidents", "Incidents they lead",
+                                           ["Incident", "Status", "Lead from now on"])
         self.problem_label = banner(ERROR_STYLE, "handover_work_problem")
         self.todo_label = QLabel()
         self.todo_label.setObjectName("handover_work_todo")
@@ -238,51 +225,42 @@ class WorkPage(QWizardPage):
         if account is None:
             return frozenset()
         decision = self._state.plan.decision(account_id)
-        added = {
-            sid
-            for sid in (decision.new_lead, decision.new_runner, decision.new_administrator)
-            if sid is not None
-        }
+        added = {sid for sid in (decision.new_lead, decision.new_runner,
+                                 decision.new_administrator) if sid is not None}
         return frozenset({p.staff_id for p in account.others} | added)
 
     def initializePage(self) -> None:  # QWizardPage.initializePage
         held, plan = self._state.held, self._state.plan
         assert held is not None and plan is not None
         people = self._state.people
-        self.all_combo.fill(people, lambda c: why_not(c, eligibility=False, need_moderator=True), None)
+        self.all_combo.fill(people, lambda c: why_not(c, eligibility=False, need_moderator=True),
+                            None)
         self.items_table.setRowCount(len(held.items))
         for row, item in enumerate(held.items):
             runs = self._runs(item.account_id)
             combo = PersonCombo(f"Give item #{item.item_id} to")
             combo.setObjectName(f"handover_item_{item.item_id}")
-            combo.fill(
-                people,
-                lambda c, runs=runs: why_not(  # type: ignore[misc]
-                    c, eligibility=False, need_moderator=True, runs=runs
-                ),
-                plan.items.get(item.item_id),
-            )
-            combo.person_chosen.connect(lambda sid, item_id=item.item_id: self._state.set_item(item_id, sid))
+            combo.fill(people, lambda c, runs=runs: why_not(  # type: ignore[misc]
+                c, eligibility=False, need_moderator=True, runs=runs), plan.items.get(item.item_id))
+            combo.person_chosen.connect(
+                lambda sid, item_id=item.item_id: self._state.set_item(item_id, sid))
             self.items_table.setItem(row, 0, QTableWidgetItem(f"#{item.item_id}"))
             self.items_table.setItem(row, 1, QTableWidgetItem(item.account_label))
             text = QTableWidgetItem(f"{item.author}: {item.excerpt}")
             text.setToolTip(tip(item.excerpt))
             self.items_table.setItem(row, 2, text)
             self.items_table.setCellWidget(row, 3, combo)
-        self.items_table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
+        self.items_table.horizontalHeader().setSectionResizeMode(
+            2, QHeaderView.ResizeMode.Interactive)
         self.items_table.setColumnWidth(2, 330)
         self.incidents_table.setRowCount(len(held.incidents))
         for row, incident in enumerate(held.incidents):
             combo = PersonCombo(f"Lead of {incident.label}")
             combo.setObjectName(f"handover_incident_{incident.incident_id}")
-            combo.fill(
-                people,
-                lambda c: why_not(c, eligibility=False, need_slt=True),
-                plan.incidents.get(incident.incident_id),
-            )
+            combo.fill(people, lambda c: why_not(c, eligibility=False, need_slt=True),
+                       plan.incidents.get(incident.incident_id))
             combo.person_chosen.connect(
-                lambda sid, key=incident.incident_id: self._state.set_incident(key, sid)
-            )
+                lambda sid, key=incident.incident_id: self._state.set_incident(key, sid))
             self.incidents_table.setItem(row, 0, QTableWidgetItem(incident.label))
             self.incidents_table.setItem(row, 1, QTableWidgetItem(incident.status))
             self.incidents_table.setCellWidget(row, 2, combo)
@@ -296,7 +274,8 @@ class WorkPage(QWizardPage):
         self._refresh()
 
     def isComplete(self) -> bool:  # QWizardPage.isComplete
-        return not [p for p in self._state.check.blocking if p.where.startswith(("item:", "incident:"))]
+        return not [p for p in self._state.check.blocking
+                    if p.where.startswith(("item:", "incident:"))]
 
     def item_combo(self, item_id: int) -> PersonCombo:
         return self.findChild(PersonCombo, f"handover_item_{item_id}")  # type: ignore[return-value]
@@ -315,7 +294,8 @@ class WorkPage(QWizardPage):
             self._refresh()
 
     def _refresh(self) -> None:
-        problems = [p for p in self._state.check.problems if p.where.startswith(("item:", "incident:"))]
+        problems = [p for p in self._state.check.problems
+                    if p.where.startswith(("item:", "incident:"))]
         wrong = [p for p in problems if not p.incomplete]
         todo = len(problems) - len(wrong)
         self.problem_label.setText(problems_text(wrong))

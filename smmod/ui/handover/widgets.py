@@ -13,26 +13,17 @@ from smmod.handover import Candidate, PlanProblem
 
 TITLE_STYLE = "font-size: 15pt; font-weight: 600;"
 MUTED_STYLE = "color: palette(placeholder-text);"
-WARN_STYLE = (
-    "background: #fff4e5; color: #663c00; border: 1px solid #f3d19e; border-radius: 4px; padding: 6px 10px;"
-)
-ERROR_STYLE = (
-    "background: #fdecea; color: #611a15; border: 1px solid #f5c2c0; border-radius: 4px; padding: 6px 10px;"
-)
-OK_STYLE = (
-    "background: #edf7ed; color: #1e4620; border: 1px solid #b7dfb9; border-radius: 4px; padding: 6px 10px;"
-)
+WARN_STYLE = ("background: #fff4e5; color: #663c00; border: 1px solid #f3d19e;"
+              " border-radius: 4px; padding: 6px 10px;")
+ERROR_STYLE = ("background: #fdecea; color: #611a15; border: 1px solid #f5c2c0;"
+               " border-radius: 4px; padding: 6px 10px;")
+OK_STYLE = ("background: #edf7ed; color: #1e4620; border: 1px solid #b7dfb9;"
+            " border-radius: 4px; padding: 6px 10px;")
 NONE_TEXT = "— choose —"
 
 
-def why_not(
-    person: Candidate,
-    *,
-    need_slt: bool = False,
-    need_moderator: bool = False,
-    runs: frozenset[int] = frozenset(),
-    eligibility: bool = True,
-) -> str | None:
+def why_not(person: Candidate, *, need_slt: bool = False, need_moderator: bool = False,
+            runs: frozenset[int] = frozenset(), eligibility: bool = True) -> str | None:
     """Why ``person`` may not be picked here, or None if they may."""
     if eligibility and not person.eligible:
         return person.summary
@@ -50,9 +41,8 @@ class PersonCombo(QComboBox):
 
     person_chosen = Signal(object)  # staff id or None
 
-    def __init__(
-        self, accessible_name: str, parent: QWidget | None = None, *, empty_text: str = NONE_TEXT
-    ) -> None:
+    def __init__(self, accessible_name: str, parent: QWidget | None = None, *,
+                 empty_text: str = NONE_TEXT) -> None:
         super().__init__(parent)
         self.setAccessibleName(accessible_name)
         self.setMinimumWidth(280)
@@ -62,9 +52,8 @@ class PersonCombo(QComboBox):
         self._filling = False
         self.currentIndexChanged.connect(self._on_current_index_changed)
 
-    def fill(
-        self, people: Sequence[Candidate], reason: Callable[[Candidate], str | None], selected: int | None
-    ) -> None:
+    def fill(self, people: Sequence[Candidate], reason: Callable[[Candidate], str | None],
+             selected: int | None) -> None:
         self._filling = True
         self.clear()
         self.addItem(self._empty_text, None)
@@ -103,7 +92,8 @@ class PersonCombo(QComboBox):
             self.person_chosen.emit(self.chosen())
 
 
-STEPS = ("Who is leaving", "What they hold", "Accounts", "Passwords", "Work", "Review and apply")
+STEPS = ("Who is leaving", "What they hold", "Accounts", "Passwords", "Work",
+         "Review and apply")
 
 
 class StepsPanel(QWidget):
@@ -133,13 +123,8 @@ class StepsPanel(QWidget):
             if index < current:
                 mark, style = "✓", "color: #1e6b2a;"
             elif index == current:
-                mark, style = (
-                    "›",
-                    (
-                        "font-weight: 600; background: palette(highlight); "
-                        "color: palette(highlighted-text); border-radius: 4px;"
-                    ),
-                )
+                mark, style = "›", ("font-weight: 600; background: palette(highlight); "
+                                    "color: palette(highlighted-text); border-radius: 4px;")
             else:
                 mark, style = str(index + 1), "color: palette(placeholder-text);"
             label.setStyleSheet(f"padding: 6px 8px; {style}")

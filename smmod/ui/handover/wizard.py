@@ -29,7 +29,8 @@ from smmod.ui.handover.widgets import StepsPanel
 from smmod.ui.tasks import TaskRunner
 
 Renderer = Callable[[RecordDocument, Path], None]
-PAGE_PERSON, PAGE_HOLDINGS, PAGE_ACCOUNTS, PAGE_CREDENTIALS, PAGE_WORK, PAGE_REVIEW, PAGE_DONE = range(7)
+PAGE_PERSON, PAGE_HOLDINGS, PAGE_ACCOUNTS, PAGE_CREDENTIALS, PAGE_WORK, PAGE_REVIEW, PAGE_DONE = (
+    range(7))
 SAVE_BUTTON = QWizard.WizardButton.CustomButton1
 
 
@@ -38,18 +39,10 @@ class HandoverWizard(QWizard):
     saved = Signal()  # the draft was saved (or started), so lists elsewhere may refresh
     busy_changed = Signal(bool)
 
-    def __init__(
-        self,
-        service: HandoverService,
-        actor: Actor,
-        runner: TaskRunner,
-        *,
-        render: Renderer = render_pdf,
-        clipboard_seconds: int = 30,
-        resume_id: int | None = None,
-        person_id: int | None = None,
-        parent: QWidget | None = None,
-    ) -> None:
+    def __init__(self, service: HandoverService, actor: Actor, runner: TaskRunner, *,
+                 render: Renderer = render_pdf, clipboard_seconds: int = 30,
+                 resume_id: int | None = None, person_id: int | None = None,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._person_id = person_id  # chosen as soon as the staff room is loaded
         self.state = WizardState(service, actor, self)
@@ -78,9 +71,8 @@ class HandoverWizard(QWizard):
         self.setOption(QWizard.WizardOption.HaveCustomButton1)
         self.setButtonText(SAVE_BUTTON, "&Save for later")
         self.button(SAVE_BUTTON).setObjectName("handover_save_button")
-        self.button(SAVE_BUTTON).setToolTip(
-            "Keep the choices made so far and close; resume it from the Handover page"
-        )
+        self.button(SAVE_BUTTON).setToolTip("Keep the choices made so far and close; resume it "
+                                            "from the Handover page")
         self.button(SAVE_BUTTON).hide()
         self.setTitleFormat(Qt.TextFormat.RichText)
         self.steps_panel = StepsPanel()
@@ -95,15 +87,12 @@ class HandoverWizard(QWizard):
         self.work_page = WorkPage(self.state)
         self.review_page = ReviewPage(self.state, self)
         self.done_page = DonePage(self.state, self)
-        for page_id, page in (
-            (PAGE_PERSON, self.person_page),
-            (PAGE_HOLDINGS, self.holdings_page),
-            (PAGE_ACCOUNTS, self.accounts_page),
-            (PAGE_CREDENTIALS, self.credentials_page),
-            (PAGE_WORK, self.work_page),
-            (PAGE_REVIEW, self.review_page),
-            (PAGE_DONE, self.done_page),
-        ):
+        for page_id, page in ((PAGE_PERSON, self.person_page),
+                              (PAGE_HOLDINGS, self.holdings_page),
+                              (PAGE_ACCOUNTS, self.accounts_page),
+                              (PAGE_CREDENTIALS, self.credentials_page),
+                              (PAGE_WORK, self.work_page), (PAGE_REVIEW, self.review_page),
+                              (PAGE_DONE, self.done_page)):
             self.setPage(page_id, page)
 
     def _connect_signals(self) -> None:
@@ -113,10 +102,8 @@ class HandoverWizard(QWizard):
     # -- what the pages ask for ---------------------------------------------------
     def start(self, staff_id: int, leaving_on: date) -> None:
         service, actor = self._service, self._actor
-        self._run(
-            lambda: (service.start(actor, staff_id, leaving_on), service.candidates(staff_id)),
-            self._on_draft_ready,
-        )
+        self._run(lambda: (service.start(actor, staff_id, leaving_on),
+                           service.candidates(staff_id)), self._on_draft_ready)
 
     def resume(self, handover_id: int) -> None:
         """Load a saved handover; what changed meanwhile is shown, then taken as the basis."""
@@ -126,21 +113,17 @@ class HandoverWizard(QWizard):
             draft = service.resume(handover_id)
             changes = draft.changes
             if changes:
-                draft = service.save(
-                    actor, handover_id, draft.summary.version_id, draft.plan, accept_changes=True
-                )
+                draft = service.save(actor, handover_id, draft.summary.version_id, draft.plan,
+                                     accept_changes=True)
             return draft, service.candidates(draft.summary.staff_id), changes
 
         def loaded(result: tuple[Draft, Any, tuple[str, ...]]) -> None:
             draft, people, changes = result
             if changes:
-                msgbox.warning(
-                    self,
-                    "Handover: data changed",
-                    "Since this handover was saved:\n"
-                    + "\n".join(f"• {c}" for c in changes)
-                    + "\n\nCheck each step again before applying.",
-                )
+                msgbox.warning(self, "Handover: data changed",
+                               "Since this handover was saved:\n"
+                               + "\n".join(f"• {c}" for c in changes)
+                               + "\n\nCheck each step again before applying.")
             self._on_draft_ready((replace(draft, changes=changes), people))
 
         self._run(load, loaded)
@@ -155,9 +138,8 @@ class HandoverWizard(QWizard):
         service, actor, render = self._service, self._actor, self._render
         handover_id, version, plan = state.summary.id, state.summary.version_id, state.plan
         secrets = dict(state.secrets)
-        self._run(
-            lambda: service.apply(actor, handover_id, version, plan, secrets, render=render), self._on_applied
-        )
+        self._run(lambda: service.apply(actor, handover_id, version, plan, secrets,
+                                        render=render), self._on_applied)
 
     def save(self, then: Callable[[], None] | None = None) -> None:
         state = self.state
@@ -207,7 +189,8 @@ class HandoverWizard(QWizard):
 
     def _set_busy(self, busy: bool) -> None:
         self.busy = busy
-        for button in (QWizard.WizardButton.BackButton, SAVE_BUTTON, QWizard.WizardButton.CancelButton):
+        for button in (QWizard.WizardButton.BackButton, SAVE_BUTTON,
+                       QWizard.WizardButton.CancelButton):
             self.button(button).setEnabled(not busy)
         page = self.currentPage()
         if page is not None:
@@ -243,6 +226,7 @@ class HandoverWizard(QWizard):
 
     @Slot(int)
     def _on_current_id_changed(self, page_id: int) -> None:
-        self.button(SAVE_BUTTON).setVisible(self.state.started and page_id not in (PAGE_PERSON, PAGE_DONE))
+        self.button(SAVE_BUTTON).setVisible(
+            self.state.started and page_id not in (PAGE_PERSON, PAGE_DONE))
         if page_id >= 0:
             self.steps_panel.show_step(page_id)

@@ -157,13 +157,14 @@ class CheckListModel(QAbstractTableModel):
 
     def known_files(self) -> dict[str, str]:
         """Resolved path → SHA-256 of every readable file in the list."""
-        return {
-            k: e.sha256 for k, e in zip(self._keys, self._entries, strict=True) if isinstance(e, CheckRecord)
-        }
+        return {k: e.sha256 for k, e in zip(self._keys, self._entries, strict=True)
+                if isinstance(e, CheckRecord)}
 
     def set_caption(self, caption: str) -> list[Entry]:
         """Mark stale every check made with another caption; those entries."""
-        stale: list[Entry] = [e for e in self._entries if isinstance(e, CheckRecord) and e.caption != caption]
+        stale: list[Entry] = [
+            e for e in self._entries if isinstance(e, CheckRecord) and e.caption != caption
+        ]
         self._stale = {key_of(e) for e in stale}
         if self._entries:
             self.dataChanged.emit(self.index(0, 0), self.index(len(self._entries) - 1, COL_VERDICT))
@@ -176,11 +177,8 @@ class CheckListModel(QAbstractTableModel):
         return key_of(entry) in self._stale
 
     def exportable(self) -> list[CheckRecord]:
-        return [
-            e
-            for k, e in zip(self._keys, self._entries, strict=True)
-            if isinstance(e, CheckRecord) and k not in self._stale and why_not_export(e) is None
-        ]
+        return [e for k, e in zip(self._keys, self._entries, strict=True)
+                if isinstance(e, CheckRecord) and k not in self._stale and why_not_export(e) is None]
 
     def counts(self) -> dict[str, int]:
         out = dict.fromkeys(TONES, 0)

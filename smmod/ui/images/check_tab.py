@@ -477,7 +477,8 @@ class CheckTab(CheckTabLayout):
             if index.isValid():
                 self.table.selectionModel().setCurrentIndex(
                     index,
-                    QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows,
+                    QItemSelectionModel.SelectionFlag.ClearAndSelect
+                    | QItemSelectionModel.SelectionFlag.Rows,
                 )
         self._show_current()
         self._update_summary()

@@ -82,18 +82,14 @@ class CheckJob(QThread):
             todo, already = self._paths, list[str]()
             if self._known:
                 todo, already = self._split(expand_paths(self._paths))
-            outcomes = (
-                self._service.check(
-                    self._actor,
-                    todo,
-                    caption=self._caption,
-                    workers=self._workers,
-                    progress=self._on_progress,
-                    cancel=self._cancel,
-                )
-                if todo
-                else []
-            )
+            outcomes = self._service.check(
+                self._actor,
+                todo,
+                caption=self._caption,
+                workers=self._workers,
+                progress=self._on_progress,
+                cancel=self._cancel,
+            ) if todo else []
         except BaseException as exc:  # reported on the UI thread, never lost
             self.failed.emit(exc)
         else:
@@ -149,12 +145,8 @@ class ExportJob(QThread):
     def run(self) -> None:  # QThread.run
         try:
             result: FolderExport = export_to_folder(
-                self._service,
-                self._actor,
-                self._records,
-                self._folder,
-                progress=self.progressed.emit,
-                cancel=self._cancel,
+                self._service, self._actor, self._records, self._folder,
+                progress=self.progressed.emit, cancel=self._cancel,
             )
         except BaseException as exc:  # reported on the UI thread, never lost
             self.failed.emit(exc)

@@ -49,9 +49,8 @@ _HINT_STYLE = "color: palette(placeholder-text);"
 class ConsentFields(QWidget):
     """Date, who saw the written consent, and the no-objection declaration."""
 
-    def __init__(
-        self, staff: list[tuple[str, str]], actor: Actor, today: date, parent: QWidget | None = None
-    ) -> None:
+    def __init__(self, staff: list[tuple[str, str]], actor: Actor, today: date,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.date_edit = QDateEdit()
         self.date_edit.setAccessibleName("Date of written consent")

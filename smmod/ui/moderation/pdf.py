@@ -38,15 +38,8 @@ _POINTS_PER_INCH = 72
 _FOOTER_POINTS = 22
 
 
-def write_pdf(
-    html: str,
-    path: Path,
-    *,
-    title: str,
-    footer: str = "",
-    creator: str = "smmod",
-    images: Mapping[str, QImage] | None = None,
-) -> int:
+def write_pdf(html: str, path: Path, *, title: str, footer: str = "", creator: str = "smmod",
+              images: Mapping[str, QImage] | None = None) -> int:
     """Lay ``html`` out on A4 pages and write them to ``path``; returns the page count.
 
     ``images`` are the pictures the HTML names in ``<img src=...>`` (e.g. charts).

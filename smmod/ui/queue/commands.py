@@ -74,7 +74,7 @@ class QueueCommands(QObject):
 
 
 def _which(rows: Sequence[QueueRow]) -> str:
-    """ "#12" for one item, "3 items" for several."""
+    """"#12" for one item, "3 items" for several."""
     return f"#{rows[0].id}" if len(rows) == 1 else count(len(rows), "item")
 
 

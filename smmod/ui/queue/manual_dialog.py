@@ -65,11 +65,9 @@ class ManualEntryDialog(QDialog):
         self.kind.setObjectName("manual_kind")
         self.kind.addItems(list(ITEM_KINDS))
         local_now = ctx.clock.now().astimezone(ZoneInfo(ctx.calendar().tz))
-        self.received = QDateTimeEdit(
-            QDateTime(
-                QDate(local_now.year, local_now.month, local_now.day), QTime(local_now.hour, local_now.minute)
-            )
-        )
+        self.received = QDateTimeEdit(QDateTime(
+            QDate(local_now.year, local_now.month, local_now.day),
+            QTime(local_now.hour, local_now.minute)))
         self.received.setObjectName("manual_received")
         self.received.setDisplayFormat("dd/MM/yyyy HH:mm")
         self.received.setCalendarPopup(True)

@@ -42,7 +42,6 @@ COUNTDOWN_MS = 30_000
 FEED_POLL_MS = 60_000
 CHECKED_EVERY = timedelta(minutes=5)
 
-
 class QueuePage(QWidget):
     items_reloaded = Signal(int)  # rows now shown
     item_shown = Signal(int)  # the detail pane shows this item
@@ -81,15 +80,10 @@ class QueuePage(QWidget):
         layout = self.layout()
         assert isinstance(layout, QBoxLayout)
         self.moderation = install(
-            self,
-            deps,
-            layout=layout,
-            index=layout.count() - 1,
+            self, deps, layout=layout, index=layout.count() - 1,
             selection=self.selected_rows,
             selection_changed=self.table.selectionModel().selectionChanged,
-            keys_owner=self.table,
-            on_recorded=self._on_moderation_recorded,
-        )
+            keys_owner=self.table, on_recorded=self._on_moderation_recorded)
 
     @Slot(list)
     def _on_moderation_recorded(self, ids: list[int]) -> None:

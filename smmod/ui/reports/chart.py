@@ -31,12 +31,8 @@ class CategoryAxis(pg.AxisItem):
         self._names = list(names)
         # Along the bottom, long runs (weeks of a term) are labelled every few bars.
         step = 1 if orientation == "left" else max(1, -(-len(self._names) // 9))
-        self.setTicks(
-            [
-                [(i, self._short(n)) for i, n in enumerate(self._names) if i % step == 0],
-                [(i, "") for i in range(len(self._names))],
-            ]
-        )
+        self.setTicks([[(i, self._short(n)) for i, n in enumerate(self._names) if i % step == 0],
+                       [(i, "") for i in range(len(self._names))]])
 
     @staticmethod
     def _short(name: str, limit: int = 28) -> str:
@@ -48,7 +44,8 @@ class ChartView(pg.PlotWidget):
 
     figure_clicked = Signal(object)  # Figure
 
-    def __init__(self, spec: ChartSpec, parent: QWidget | None = None, *, legend_size: str = "9pt") -> None:
+    def __init__(self, spec: ChartSpec, parent: QWidget | None = None, *,
+                 legend_size: str = "9pt") -> None:
         self.spec = spec
         cats = spec.categories
         if spec.horizontal:
@@ -75,16 +72,8 @@ class ChartView(pg.PlotWidget):
             item.getAxis("left").setWidth(min(260, 14 + 7 * longest))
         # A legend only when there is more than one series to tell apart.
         shown = sum(1 for series in spec.series if any(series.values))
-        legend = (
-            item.addLegend(
-                offset=(-8, 8),
-                labelTextColor="#1d2733",
-                labelTextSize=legend_size,
-                brush=pg.mkBrush(255, 255, 255, 215),
-            )
-            if shown > 1
-            else None
-        )
+        legend = (item.addLegend(offset=(-8, 8), labelTextColor="#1d2733", labelTextSize=legend_size,
+                                 brush=pg.mkBrush(255, 255, 255, 215)) if shown > 1 else None)
         if legend is not None and not spec.horizontal:
             legend.setColumnCount(shown)  # one line along the top, above the bars
         self._boxes: list[tuple[QRectF, Figure | None, str]] = []
@@ -100,34 +89,19 @@ class ChartView(pg.PlotWidget):
             positions = [(n - 1 - i) if spec.horizontal else i for i in range(n)]
             color = QColor(series.color)
             if spec.horizontal:
-                bars = pg.BarGraphItem(
-                    x0=base,
-                    y=positions,
-                    height=BAR,
-                    width=list(series.values),
-                    brush=color,
-                    pen=pg.mkPen(None),
-                )
+                bars = pg.BarGraphItem(x0=base, y=positions, height=BAR, width=list(series.values),
+                                       brush=color, pen=pg.mkPen(None))
             else:
-                bars = pg.BarGraphItem(
-                    x=positions,
-                    y0=base,
-                    width=BAR,
-                    height=list(series.values),
-                    brush=color,
-                    pen=pg.mkPen(None),
-                )
+                bars = pg.BarGraphItem(x=positions, y0=base, width=BAR, height=list(series.values),
+                                       brush=color, pen=pg.mkPen(None))
             self.addItem(bars)
             if legend is not None:
                 legend.addItem(bars, series.name)
             for i, value in enumerate(series.values):
                 if value:
                     pos = positions[i]
-                    box = (
-                        QRectF(base[i], pos - BAR / 2, value, BAR)
-                        if spec.horizontal
-                        else QRectF(pos - BAR / 2, base[i], BAR, value)
-                    )
+                    box = (QRectF(base[i], pos - BAR / 2, value, BAR) if spec.horizontal
+                           else QRectF(pos - BAR / 2, base[i], BAR, value))
                     label = f"{spec.categories[i]} · {series.name}: {value:g} {spec.unit}".rstrip()
                     self._boxes.append((box, series.figure(i), label))
             base = [b + v for b, v in zip(base, series.values, strict=True)]
@@ -141,9 +115,8 @@ class ChartView(pg.PlotWidget):
         if spec.empty:
             text = pg.TextItem("Nothing to show for this period", color="#5b6878", anchor=(0.5, 0.5))
             self.addItem(text)
-            text.setPos(
-                top * 0.5 if spec.horizontal else (n - 1) / 2, (n - 1) / 2 if spec.horizontal else top * 0.5
-            )
+            text.setPos(top * 0.5 if spec.horizontal else (n - 1) / 2, (n - 1) / 2 if spec.horizontal
+                        else top * 0.5)
 
     def bar_at(self, x: float, y: float) -> tuple[Figure | None, str] | None:
         """The bar under a point in data coordinates (for clicks and tests)."""

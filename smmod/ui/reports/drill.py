@@ -48,12 +48,9 @@ class DrillDialog(QDialog):
         self.setWindowTitle(drill.title)
         self.heading.setText(f"<b>{drill.title}</b>")
         shown = len(drill.rows)
-        self.count.setText(
-            f"{drill.total} in all"
-            if shown == drill.total
-            else f"The first {shown} of {drill.total}: narrow the period or choose "
-            "one account to see the rest"
-        )
+        self.count.setText(f"{drill.total} in all" if shown == drill.total
+                           else f"The first {shown} of {drill.total}: narrow the period or choose "
+                                "one account to see the rest")
         self.table.setColumnCount(len(drill.columns))
         self.table.setHorizontalHeaderLabels(list(drill.columns))
         self.table.setRowCount(shown)
@@ -68,9 +65,8 @@ class DrillDialog(QDialog):
         self.count.setText(message)
 
 
-def open_drill(
-    parent: QWidget, title: str, load: Callable[[], Drill], run: Callable[..., None]
-) -> DrillDialog:
+def open_drill(parent: QWidget, title: str, load: Callable[[], Drill],
+               run: Callable[..., None]) -> DrillDialog:
     """Open the dialog at once and fill it when the rows arrive."""
     dialog = DrillDialog(title, parent)
     dialog.setModal(False)

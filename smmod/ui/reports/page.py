@@ -31,15 +31,9 @@ from smmod.ui.pages import PageDeps
 from smmod.ui.reports.drill import DrillDialog, open_drill
 from smmod.ui.reports.tabs import TABS
 
-CHOICES = (
-    ("This term", "term", 0),
-    ("Last term", "term", 1),
-    ("This month", "month", 0),
-    ("Last month", "month", 1),
-    ("This week", "week", 0),
-    ("Last week", "week", 1),
-    ("Dates…", "custom", 0),
-)
+CHOICES = (("This term", "term", 0), ("Last term", "term", 1), ("This month", "month", 0),
+           ("Last month", "month", 1), ("This week", "week", 0), ("Last week", "week", 1),
+           ("Dates…", "custom", 0))
 
 
 def _qdate(day: date) -> QDate:
@@ -101,12 +95,8 @@ class ReportsPage(QWidget):
         self._header = QHBoxLayout()
         self._header.addWidget(title)
         self._header.addSpacing(16)
-        for label, widget in (
-            ("Period", self.period),
-            ("From", self.start),
-            ("To", self.end),
-            ("Account", self.account),
-        ):
+        for label, widget in (("Period", self.period), ("From", self.start), ("To", self.end),
+                              ("Account", self.account)):
             caption = QLabel(label)
             caption.setBuddy(widget)
             self._header.addWidget(caption)
@@ -169,11 +159,9 @@ class ReportsPage(QWidget):
         if self.account.count() == 1:
             self._runner.run(service.account_choices, self._fill_accounts)
         # The account is looked up with the report, off the UI thread.
-        self._runner.run(
-            lambda: service.termly(service.scope(period, account)),
-            lambda report: self._show(generation, report),
-            lambda exc: self._failed(generation, exc),
-        )
+        self._runner.run(lambda: service.termly(service.scope(period, account)),
+                         lambda report: self._show(generation, report),
+                         lambda exc: self._failed(generation, exc))
 
     def _fill_accounts(self, choices: list[tuple[int, str]]) -> None:
         if self.account.count() > 1:
@@ -200,9 +188,8 @@ class ReportsPage(QWidget):
         self.tabs.setCurrentIndex(current)
         scope = report.scope
         where = scope.account_label or "all accounts"
-        self.status.setText(
-            f"{scope.period.label}, {where}. Click any figure, bar or table cell to see the items behind it."
-        )
+        self.status.setText(f"{scope.period.label}, {where}. Click any figure, bar or table cell "
+                            "to see the items behind it.")
         self.report_loaded.emit(report)
 
     # -- drill-down and PDF -----------------------------------------------------------
@@ -228,20 +215,13 @@ class ReportsPage(QWidget):
             return
         path = path if path.suffix else path.with_suffix(".pdf")
         try:
-            pages = write_termly_pdf(
-                report,
-                path,
-                zone=self._ctx.calendar().zone,
-                generated_by=self._ctx.actor.name or self._ctx.actor.username,
-            )
+            pages = write_termly_pdf(report, path, zone=self._ctx.calendar().zone,
+                                     generated_by=self._ctx.actor.name or self._ctx.actor.username)
         except SmmodError as exc:
             msgbox.warning(self, "Termly report", str(exc))
             return
         self.status.setText(f"Wrote {path} ({pages} pages).")
 
     def shortcuts(self) -> list[tuple[str, str]]:
-        return [
-            ("F5", "Load the reports again"),
-            ("Ctrl+P", "Write the termly PDF"),
-            ("Enter", "Open the items behind the table cell"),
-        ]
+        return [("F5", "Load the reports again"), ("Ctrl+P", "Write the termly PDF"),
+                ("Enter", "Open the items behind the table cell")]

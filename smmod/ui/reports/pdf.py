@@ -14,22 +14,12 @@ from smmod.ui.reports.chart import render_chart
 SECTIONS = ("deadline", "monitoring", "incidents", "people", "images")
 
 
-def write_termly_pdf(
-    report: TermlyReport,
-    path: Path,
-    *,
-    zone: ZoneInfo,
-    generated_by: str,
-    sections: tuple[str, ...] = SECTIONS,
-) -> int:
+def write_termly_pdf(report: TermlyReport, path: Path, *, zone: ZoneInfo, generated_by: str,
+                     sections: tuple[str, ...] = SECTIONS) -> int:
     """Write the report to ``path``; returns the number of pages."""
-    images = {f"chart:{spec.key}": render_chart(spec) for spec in chart_specs(report) if not spec.empty}
+    images = {f"chart:{spec.key}": render_chart(spec) for spec in chart_specs(report)
+              if not spec.empty}
     html = termly_html(report, zone=zone, generated_by=generated_by, sections=sections)
     title = f"{report.school}: social media report, {report.scope.period.label}"
-    return write_pdf(
-        html,
-        path,
-        title=title,
-        images=images,
-        footer=f"{report.school} · Social media report · {report.scope.period.label}",
-    )
+    return write_pdf(html, path, title=title, images=images,
+                     footer=f"{report.school} · Social media report · {report.scope.period.label}")

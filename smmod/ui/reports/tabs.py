@@ -40,9 +40,8 @@ Cell = tuple[str, Figure | None]
 class Card(QPushButton):
     """A big number with its caption; clicking it opens what it counts."""
 
-    def __init__(
-        self, value: str, caption: str, figure: Figure | None, on_figure: OnFigure, alert: bool = False
-    ) -> None:
+    def __init__(self, value: str, caption: str, figure: Figure | None, on_figure: OnFigure,
+                 alert: bool = False) -> None:
         super().__init__()
         colour = "#9e1616" if alert else "#13233a"
         self.setAccessibleName(f"{caption}: {value}")
@@ -52,8 +51,7 @@ class Card(QPushButton):
             "QPushButton#report_card { background: palette(base); border: 1px solid palette(mid);"
             " border-radius: 6px; }"
             "QPushButton#report_card:hover { border-color: palette(highlight); }"
-            "QPushButton#report_card:focus { border: 2px solid palette(highlight); }"
-        )
+            "QPushButton#report_card:focus { border: 2px solid palette(highlight); }")
         self.value_label = QLabel(value)
         self.value_label.setStyleSheet(f"font-size: 17pt; font-weight: 700; color: {colour};")
         self.caption_label = QLabel(caption)
@@ -79,9 +77,8 @@ class Card(QPushButton):
 class FigureTable(QTableWidget):
     """A per-account or per-person table; double-click or Enter opens a cell's figure."""
 
-    def __init__(
-        self, name: str, headers: Sequence[str], rows: Sequence[Sequence[Cell]], on_figure: OnFigure
-    ) -> None:
+    def __init__(self, name: str, headers: Sequence[str], rows: Sequence[Sequence[Cell]],
+                 on_figure: OnFigure) -> None:
         super().__init__(len(rows), len(headers))
         self.setObjectName(name)
         self.setAccessibleName(name.replace("_", " "))
@@ -122,10 +119,8 @@ def _chart(spec: ChartSpec, on_figure: OnFigure) -> QWidget:
         label.setObjectName(f"chart_{spec.key}")
         label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         label.setMinimumHeight(90)
-        label.setStyleSheet(
-            "background: palette(base); border: 1px solid palette(midlight);"
-            " color: palette(placeholder-text);"
-        )
+        label.setStyleSheet("background: palette(base); border: 1px solid palette(midlight);"
+                            " color: palette(placeholder-text);")
         return label
     view = ChartView(spec)
     view.setObjectName(f"chart_{spec.key}")
@@ -176,33 +171,16 @@ def _deadline_rows(lines: Sequence[Line], group: str) -> list[list[Cell]]:
         def fig(name: str, line: Line = line, nobody: bool = nobody) -> Figure:
             return Figure("deadline", name, group, line.key, nobody=nobody)
 
-        rows.append(
-            [
-                (line.label, fig("received")),
-                (str(f.received), fig("received")),
-                (str(f.on_time), fig("on_time")),
-                (str(f.breached), fig("breached")),
-                (str(f.late_open), fig("late_open")),
-                (str(f.pending), fig("pending")),
-                (pct(f.on_time_share), None),
-                (hours(f.median_hours), None),
-                (hours(f.p90_hours), None),
-            ]
-        )
+        rows.append([(line.label, fig("received")), (str(f.received), fig("received")),
+                     (str(f.on_time), fig("on_time")), (str(f.breached), fig("breached")),
+                     (str(f.late_open), fig("late_open")), (str(f.pending), fig("pending")),
+                     (pct(f.on_time_share), None), (hours(f.median_hours), None),
+                     (hours(f.p90_hours), None)])
     return rows
 
 
-DEADLINE_HEADERS = (
-    "",
-    "Received",
-    "On time",
-    "Late",
-    "Late, still open",
-    "Not yet due",
-    "On time %",
-    "Median (working h)",
-    "90th pct",
-)
+DEADLINE_HEADERS = ("", "Received", "On time", "Late", "Late, still open", "Not yet due",
+                    "On time %", "Median (working h)", "90th pct")
 
 
 def deadline_tab(r: TermlyReport, on_figure: OnFigure) -> QWidget:
@@ -212,39 +190,20 @@ def deadline_tab(r: TermlyReport, on_figure: OnFigure) -> QWidget:
         Card(str(f.received), "received", Figure("deadline", "received"), on_figure),
         Card(pct(f.on_time_share), "answered on time", Figure("deadline", "on_time"), on_figure),
         Card(str(f.breached), "late", Figure("deadline", "breached"), on_figure, alert=bool(f.breached)),
-        Card(
-            str(f.late_open),
-            "late and still open",
-            Figure("deadline", "late_open"),
-            on_figure,
-            alert=bool(f.late_open),
-        ),
+        Card(str(f.late_open), "late and still open", Figure("deadline", "late_open"), on_figure,
+             alert=bool(f.late_open)),
         Card(hours(f.median_hours), "median to first response", Figure("deadline", "answered"), on_figure),
-        Card(hours(f.p90_hours), "90% answered within", Figure("deadline", "answered"), on_figure),
-    ]
-    return _page(
-        [
-            cards,
-            _charts(
-                _chart(charts.deadline_trend(d), on_figure), _chart(charts.deadline_lateness(d), on_figure)
-            ),
-            _chart(charts.deadline_by_account(d), on_figure),
-            FigureTable(
-                "deadline_by_account",
-                ("Account", *DEADLINE_HEADERS[1:]),
-                _deadline_rows(d.by_account, "account"),
-                on_figure,
-            ),
-            FigureTable(
-                "deadline_by_moderator",
-                ("First answered by", *DEADLINE_HEADERS[1:]),
-                _deadline_rows(d.by_moderator, "moderator"),
-                on_figure,
-            ),
-        ],
+        Card(hours(f.p90_hours), "90% answered within", Figure("deadline", "answered"), on_figure)]
+    return _page([
+        cards,
+        _charts(_chart(charts.deadline_trend(d), on_figure), _chart(charts.deadline_lateness(d), on_figure)),
+        _chart(charts.deadline_by_account(d), on_figure),
+        FigureTable("deadline_by_account", ("Account", *DEADLINE_HEADERS[1:]),
+                    _deadline_rows(d.by_account, "account"), on_figure),
+        FigureTable("deadline_by_moderator", ("First answered by", *DEADLINE_HEADERS[1:]),
+                    _deadline_rows(d.by_moderator, "moderator"), on_figure)],
         note="Times are working hours: weekends, bank holidays and closures do not count. "
-        "The share on time leaves out items not yet due and items closed without a response.",
-    )
+             "The share on time leaves out items not yet due and items closed without a response.")
 
 
 def monitoring_tab(r: TermlyReport, on_figure: OnFigure) -> QWidget:
@@ -253,206 +212,95 @@ def monitoring_tab(r: TermlyReport, on_figure: OnFigure) -> QWidget:
     for line in m.by_account:
         f = line.figures
         figure = Figure("monitoring", "days_checked", "account", line.key)
-        gap = (
-            f"{f.longest_gap_days} ({fmt.day(f.gap_from, year=False)}–{fmt.day(f.gap_to, year=False)})"
-            if f.gap_from and f.gap_to
-            else str(f.longest_gap_days)
-        )
-        rows.append(
-            [
-                (line.label, figure),
-                (str(f.days_checked), figure),
-                (f"{f.working_days_checked} of {f.working_days}", figure),
-                (gap, None),
-                ("yes" if f.stale_now else "no", Figure("monitoring", "stale") if f.stale_now else None),
-            ]
-        )
-    people = [
-        [
-            (
-                line.label,
-                Figure("monitoring", "days_checked", "moderator", line.key, nobody=line.key is None),
-            ),
-            (
-                str(line.figures["days_checked"]),
-                Figure("monitoring", "days_checked", "moderator", line.key, nobody=line.key is None),
-            ),
-            (str(line.figures["accounts"]), None),
-        ]
-        for line in m.by_moderator
-    ]
-    return _page(
-        [
-            [
-                Card(
-                    str(len(m.stale_now)),
-                    f"not checked for over {m.stale_days} day(s) now",
-                    Figure("monitoring", "stale"),
-                    on_figure,
-                    alert=bool(m.stale_now),
-                )
-            ],
-            _chart(charts.monitoring_days(m), on_figure),
-            FigureTable(
-                "monitoring_by_account",
-                ("Account", "Days checked", "Working days checked", "Longest gap (days)", "Stale now"),
-                rows,
-                on_figure,
-            ),
-            FigureTable("monitoring_by_person", ("Checked by", "Days", "Accounts"), people, on_figure),
-        ]
-    )
+        gap = (f"{f.longest_gap_days} ({fmt.day(f.gap_from, year=False)}–{fmt.day(f.gap_to, year=False)})"
+               if f.gap_from and f.gap_to else str(f.longest_gap_days))
+        rows.append([(line.label, figure), (str(f.days_checked), figure),
+                     (f"{f.working_days_checked} of {f.working_days}", figure), (gap, None),
+                     ("yes" if f.stale_now else "no",
+                      Figure("monitoring", "stale") if f.stale_now else None)])
+    people = [[(line.label, Figure("monitoring", "days_checked", "moderator", line.key,
+                                   nobody=line.key is None)),
+               (str(line.figures["days_checked"]), Figure("monitoring", "days_checked", "moderator",
+                                                          line.key, nobody=line.key is None)),
+               (str(line.figures["accounts"]), None)] for line in m.by_moderator]
+    return _page([
+        [Card(str(len(m.stale_now)), f"not checked for over {m.stale_days} day(s) now",
+              Figure("monitoring", "stale"), on_figure, alert=bool(m.stale_now))],
+        _chart(charts.monitoring_days(m), on_figure),
+        FigureTable("monitoring_by_account", ("Account", "Days checked", "Working days checked",
+                                              "Longest gap (days)", "Stale now"), rows, on_figure),
+        FigureTable("monitoring_by_person", ("Checked by", "Days", "Accounts"), people, on_figure)])
 
 
 def incidents_tab(r: TermlyReport, on_figure: OnFigure) -> QWidget:
     i = r.incidents
     close = "—" if i.median_days_to_close is None else f"{i.median_days_to_close:.1f} days"
-    outcome_rows: list[list[Cell]] = [
-        [(k, Figure("incidents", "outcome", value=k)), (str(v), Figure("incidents", "outcome", value=k))]
-        for k, v in i.by_outcome.items()
-    ]
-    leads: list[list[Cell]] = [
-        [
-            (line.label, Figure("incidents", "lead", "lead", line.key)),
-            (str(line.figures.get("led", 0)), Figure("incidents", "lead", "lead", line.key)),
-            (str(line.figures.get("open", 0)), None),
-        ]
-        for line in i.by_lead
-    ]
-    return _page(
-        [
-            [
-                Card(str(i.opened), "opened", Figure("incidents", "opened"), on_figure),
-                Card(str(i.still_open), "still open", Figure("incidents", "still_open"), on_figure),
-                Card(
-                    str(i.police_advised),
-                    "police advised",
-                    Figure("incidents", "police_advised"),
-                    on_figure,
-                    alert=bool(i.police_advised),
-                ),
-                Card(close, "median time to close", Figure("incidents", "closed"), on_figure),
-            ],
-            _charts(
-                _chart(charts.incidents_by_category(i), on_figure),
-                _chart(charts.incidents_by_severity(i), on_figure),
-            ),
-            FigureTable("incidents_by_outcome", ("Outcome", "Incidents"), outcome_rows, on_figure),
-            FigureTable("incidents_by_lead", ("SLT lead", "Led", "Still open"), leads, on_figure),
-        ],
-        note="Outcomes are counted, never quoted: the text SLT write when closing may name pupils.",
-    )
+    outcome_rows: list[list[Cell]] = [[(k, Figure("incidents", "outcome", value=k)),
+                                       (str(v), Figure("incidents", "outcome", value=k))]
+                                      for k, v in i.by_outcome.items()]
+    leads: list[list[Cell]] = [[(line.label, Figure("incidents", "lead", "lead", line.key)),
+                                (str(line.figures.get("led", 0)),
+                                 Figure("incidents", "lead", "lead", line.key)),
+                                (str(line.figures.get("open", 0)), None)] for line in i.by_lead]
+    return _page([
+        [Card(str(i.opened), "opened", Figure("incidents", "opened"), on_figure),
+         Card(str(i.still_open), "still open", Figure("incidents", "still_open"), on_figure),
+         Card(str(i.police_advised), "police advised", Figure("incidents", "police_advised"), on_figure,
+              alert=bool(i.police_advised)),
+         Card(close, "median time to close", Figure("incidents", "closed"), on_figure)],
+        _charts(_chart(charts.incidents_by_category(i), on_figure),
+                _chart(charts.incidents_by_severity(i), on_figure)),
+        FigureTable("incidents_by_outcome", ("Outcome", "Incidents"), outcome_rows, on_figure),
+        FigureTable("incidents_by_lead", ("SLT lead", "Led", "Still open"), leads, on_figure)],
+        note="Outcomes are counted, never quoted: the text SLT write when closing may name pupils.")
 
 
 def people_tab(r: TermlyReport, on_figure: OnFigure) -> QWidget:
     p = r.people
     rows: list[list[Cell]] = [
-        [
-            (e.name, Figure("people", "expiring", "person", e.staff_id)),
-            (e.what, None),
-            (fmt.day(e.on), None),
-            ("expired" if e.within == 0 else f"within {e.within} days", None),
-            (str(e.runs_accounts), None),
-        ]
-        for e in p.expiring
-    ]
-    return _page(
-        [
-            [
-                Card(
-                    str(len(p.at_risk)),
-                    "accounts at risk (R2, R4)",
-                    Figure("people", "at_risk"),
-                    on_figure,
-                    alert=bool(p.at_risk),
-                ),
-                Card(
-                    str(len(p.reviews_due)), "account reviews due", Figure("people", "reviews_due"), on_figure
-                ),
-                Card(
-                    str(len(p.expiring)),
-                    "training or policy reading expiring",
-                    Figure("people", "expiring"),
-                    on_figure,
-                ),
-            ],
-            _chart(charts.people_expiring(p), on_figure),
-            FigureTable(
-                "people_expiring", ("Person", "What", "Expires", "When", "Accounts run"), rows, on_figure
-            ),
-            FigureTable(
-                "people_at_risk",
-                ("Account at risk", "Rules"),
-                [[(r.account, Figure("people", "at_risk")), (", ".join(r.rules), None)] for r in p.at_risk],
-                on_figure,
-            ),
-            FigureTable(
-                "people_reviews",
-                ("Account review", "Due"),
-                [
-                    [
-                        (r.account, Figure("people", "reviews_due")),
-                        (("overdue since " if r.overdue else "") + fmt.day(r.review_on), None),
-                    ]
-                    for r in p.reviews_due
-                ],
-                on_figure,
-            ),
-        ],
+        [(e.name, Figure("people", "expiring", "person", e.staff_id)), (e.what, None), (fmt.day(e.on), None),
+         ("expired" if e.within == 0 else f"within {e.within} days", None), (str(e.runs_accounts), None)]
+        for e in p.expiring]
+    return _page([
+        [Card(str(len(p.at_risk)), "accounts at risk (R2, R4)", Figure("people", "at_risk"), on_figure,
+              alert=bool(p.at_risk)),
+         Card(str(len(p.reviews_due)), "account reviews due", Figure("people", "reviews_due"), on_figure),
+         Card(str(len(p.expiring)), "training or policy reading expiring",
+              Figure("people", "expiring"), on_figure)],
+        _chart(charts.people_expiring(p), on_figure),
+        FigureTable("people_expiring", ("Person", "What", "Expires", "When", "Accounts run"), rows,
+                    on_figure),
+        FigureTable("people_at_risk", ("Account at risk", "Rules"),
+                    [[(r.account, Figure("people", "at_risk")), (", ".join(r.rules), None)]
+                     for r in p.at_risk], on_figure),
+        FigureTable("people_reviews", ("Account review", "Due"),
+                    [[(r.account, Figure("people", "reviews_due")),
+                      (("overdue since " if r.overdue else "") + fmt.day(r.review_on), None)]
+                     for r in p.reviews_due], on_figure)],
         note="As of today, whatever the period: who must renew training or re-read the policy "
-        "in the next 30 or 60 days.",
-    )
+             "in the next 30 or 60 days.")
 
 
 def images_tab(r: TermlyReport, on_figure: OnFigure) -> QWidget:
     im = r.images
-    people: list[list[Cell]] = [
-        [
-            (line.label, None),
-            (str(line.figures["checked"]), None),
-            (str(line.figures["blocked"]), None),
-            (str(line.figures["exported"]), None),
-        ]
-        for line in im.by_person
-    ]
-    return _page(
-        [
-            [
-                Card(str(im.checked), "photos checked", Figure("images", "checked"), on_figure),
-                Card(
-                    str(im.verdicts.get("blocked", 0)),
-                    "blocked",
-                    Figure("images", "verdict", value="blocked"),
-                    on_figure,
-                ),
-                Card(str(im.exported), "exported", Figure("images", "exported"), on_figure),
-                Card(
-                    str(im.pupils_added),
-                    "pupils added to the register",
-                    Figure("images", "pupils_added"),
-                    on_figure,
-                ),
-                Card(
-                    str(im.retro_named + im.retro_faces),
-                    "exports to look at again",
-                    Figure("images", "retro"),
-                    on_figure,
-                    alert=bool(im.retro_named),
-                ),
-            ],
-            _chart(charts.images_summary(im), on_figure),
-            FigureTable("images_by_person", ("Person", "Checked", "Blocked", "Exported"), people, on_figure),
-        ],
+    people: list[list[Cell]] = [[(line.label, None), (str(line.figures["checked"]), None),
+                                 (str(line.figures["blocked"]), None),
+                                 (str(line.figures["exported"]), None)] for line in im.by_person]
+    return _page([
+        [Card(str(im.checked), "photos checked", Figure("images", "checked"), on_figure),
+         Card(str(im.verdicts.get("blocked", 0)), "blocked", Figure("images", "verdict", value="blocked"),
+              on_figure),
+         Card(str(im.exported), "exported", Figure("images", "exported"), on_figure),
+         Card(str(im.pupils_added), "pupils added to the register", Figure("images", "pupils_added"),
+              on_figure),
+         Card(str(im.retro_named + im.retro_faces), "exports to look at again",
+              Figure("images", "retro"), on_figure, alert=bool(im.retro_named))],
+        _chart(charts.images_summary(im), on_figure),
+        FigureTable("images_by_person", ("Person", "Checked", "Blocked", "Exported"), people, on_figure)],
         note=f"Adding a pupil re-checks every exported photo: {im.retro_checks} re-check(s) in the period "
-        f"found {im.retro_named} naming a newly protected pupil and {im.retro_faces} with faces to "
-        "look at again. Pupils are shown by number here; their names are on the Images page.",
-    )
+             f"found {im.retro_named} naming a newly protected pupil and {im.retro_faces} with faces to "
+             "look at again. Pupils are shown by number here; their names are on the Images page.")
 
 
-TABS = (
-    ("Deadline (R7)", deadline_tab),
-    ("Monitoring (R13)", monitoring_tab),
-    ("Incidents (R9)", incidents_tab),
-    ("People (R2, R4)", people_tab),
-    ("Images (R11)", images_tab),
-)
+TABS = (("Deadline (R7)", deadline_tab), ("Monitoring (R13)", monitoring_tab),
+        ("Incidents (R9)", incidents_tab), ("People (R2, R4)", people_tab), ("Images (R11)", images_tab))

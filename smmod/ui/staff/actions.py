@@ -19,21 +19,15 @@ EDITOR_ROLES = ("administrator", "slt")
 def why_not_editable(actor: Actor) -> str | None:
     """None when ``actor`` may change the register, else the reason in plain words."""
     if actor.read_only:
-        return (
-            f"Read-only: you ({actor.username}) have no record in the staff register. "
-            "Ask an administrator to add you."
-        )
+        return (f"Read-only: you ({actor.username}) have no record in the staff register. "
+                "Ask an administrator to add you.")
     if not actor.has(*EDITOR_ROLES):
         return "Only SLT or administrators can change the staff register."
     return None
 
 
-def _action(
-    parent: QWidget,
-    text: str,
-    *keys: QKeySequence | str,
-    context: Qt.ShortcutContext = Qt.ShortcutContext.WindowShortcut,
-) -> QAction:
+def _action(parent: QWidget, text: str, *keys: QKeySequence | str,
+            context: Qt.ShortcutContext = Qt.ShortcutContext.WindowShortcut) -> QAction:
     action = QAction(text, parent)
     action.setShortcuts([QKeySequence(k) for k in keys])
     action.setShortcutContext(context)
@@ -51,9 +45,8 @@ class StaffActions:
         in_table = Qt.ShortcutContext.WidgetWithChildrenShortcut
         self.add = _action(page, "&Add person…", "Ctrl+N")
         self.edit = _action(page, "&Edit…", "Return", "Enter", "F2", context=in_table)
-        self.deactivate = _action(
-            page, "&Deactivate…", QKeySequence(QKeySequence.StandardKey.Delete), context=in_table
-        )
+        self.deactivate = _action(page, "&Deactivate…",
+                                  QKeySequence(QKeySequence.StandardKey.Delete), context=in_table)
         self.import_csv = _action(page, "&Import CSV…", "Ctrl+I")
         self.find = _action(page, "&Find", QKeySequence(QKeySequence.StandardKey.Find))
         self.find.setToolTip("Search the register (Ctrl+F)")
@@ -80,16 +73,11 @@ class StaffActions:
             self.deactivate.setToolTip("Select a person to deactivate (Del)")
         else:
             self.edit.setToolTip(f"Edit {record.name} (Enter or F2)")
-            self.deactivate.setToolTip(
-                f"Reactivate {record.name} (Del)" if reactivate else f"Deactivate {record.name} (Del)"
-            )
+            self.deactivate.setToolTip(f"Reactivate {record.name} (Del)" if reactivate
+                                       else f"Deactivate {record.name} (Del)")
 
     @staticmethod
     def shortcuts() -> list[tuple[str, str]]:
-        return [
-            ("Ctrl+N", "Add a person"),
-            ("Enter / F2", "Edit the selected person"),
-            ("Del", "Deactivate the selected person"),
-            ("Ctrl+I", "Import staff from CSV"),
-            ("Ctrl+F", "Search the staff register"),
-        ]
+        return [("Ctrl+N", "Add a person"), ("Enter / F2", "Edit the selected person"),
+                ("Del", "Deactivate the selected person"), ("Ctrl+I", "Import staff from CSV"),
+                ("Ctrl+F", "Search the staff register")]

@@ -40,22 +40,16 @@ class DeactivateFlow(QObject):
     def start(self, record: StaffRecord) -> None:
         if record.active:
             service, staff_id = self._ctx.staff, record.id
-            self._runner.run(
-                lambda: service.loose_ends(staff_id),
-                lambda ends: self._deactivate(record, ends),
-                self.failed.emit,
-            )
+            self._runner.run(lambda: service.loose_ends(staff_id),
+                             lambda ends: self._deactivate(record, ends), self.failed.emit)
         else:
             self._reactivate(record)
 
     # -- steps --------------------------------------------------------------------
     def _reactivate(self, record: StaffRecord) -> None:
         title = f"Reactivate {record.name}"
-        if not msgbox.confirm(
-            self._parent,
-            title,
-            f"Reactivate {record.name}?\n\n{record.name} will be able to take part again (subject to R4).",
-        ):
+        if not msgbox.confirm(self._parent, title, f"Reactivate {record.name}?\n\n{record.name} "
+                              "will be able to take part again (subject to R4)."):
             return
         reason = msgbox.ask_text(self._parent, title, "Why? (recorded in the audit trail)")
         if reason is not None:
@@ -66,16 +60,10 @@ class DeactivateFlow(QObject):
         if ends:
             self._offer_handover(record, ends)
             return
-        if not msgbox.confirm(
-            self._parent,
-            title,
-            (
+        if not msgbox.confirm(self._parent, title, (
                 f"Deactivate {record.name}?\n\n{record.name} will no longer be able to use "
                 "smmod or run accounts. Their record and history are kept, and you can "
-                "reactivate them later."
-            ),
-            destructive=True,
-        ):
+                "reactivate them later."), destructive=True):
             return
         reason = msgbox.ask_text(self._parent, title, "Why? (recorded in the audit trail)")
         if reason is not None:
@@ -83,22 +71,17 @@ class DeactivateFlow(QObject):
 
     def _offer_handover(self, record: StaffRecord, ends: LooseEnds) -> None:
         title = f"Deactivate {record.name}"
-        text = (
-            f"{record.name} still:\n"
-            + "\n".join(f"• {line}" for line in ends.lines())
-            + "\n\nDeactivating them now would leave these with nobody. A handover "
-            "passes the accounts on, rotates the passwords and reassigns the work (R6)."
-        )
-        choice = msgbox.choose(self._parent, title, text, ["Start a &handover…", "&Deactivate anyway…"])
+        text = (f"{record.name} still:\n" + "\n".join(f"• {line}" for line in ends.lines())
+                + "\n\nDeactivating them now would leave these with nobody. A handover "
+                "passes the accounts on, rotates the passwords and reassigns the work (R6).")
+        choice = msgbox.choose(self._parent, title, text,
+                               ["Start a &handover…", "&Deactivate anyway…"])
         if choice == HANDOVER:
             self.open_handover(record.id)
         elif choice == ANYWAY:
             reason = msgbox.ask_text(
-                self._parent,
-                title,
-                "Why deactivate them without a handover? (recorded in "
-                "the audit trail with what they still hold)",
-            )
+                self._parent, title, "Why deactivate them without a handover? (recorded in "
+                "the audit trail with what they still hold)")
             if reason is not None:
                 self._set_active(record, False, reason, force=True)
 
@@ -107,21 +90,16 @@ class DeactivateFlow(QObject):
         from smmod.ui.handover.wizard import HandoverWizard
 
         seconds = int(self._ctx.settings.get("vault.clipboard_clear_seconds"))
-        wizard = HandoverWizard(
-            self._ctx.handover,
-            self._ctx.actor,
-            self._runner,
-            render=render_pdf,
-            clipboard_seconds=seconds,
-            person_id=staff_id,
-            parent=self._parent,
-        )
+        wizard = HandoverWizard(self._ctx.handover, self._ctx.actor, self._runner,
+                                render=render_pdf, clipboard_seconds=seconds,
+                                person_id=staff_id, parent=self._parent)
         self.wizard = wizard
         wizard.applied.connect(lambda _result: self.handed_over.emit(staff_id))
         wizard.open()
         return wizard
 
-    def _set_active(self, record: StaffRecord, active: bool, reason: str, *, force: bool = False) -> None:
+    def _set_active(self, record: StaffRecord, active: bool, reason: str, *,
+                    force: bool = False) -> None:
         service, actor = self._ctx.staff, self._ctx.actor
         staff_id, version_id = record.id, record.version_id
 
@@ -132,7 +110,6 @@ class DeactivateFlow(QObject):
                 self.failed.emit(exc)
 
         self._runner.run(
-            lambda: service.set_active(actor, staff_id, version_id, active, reason=reason, force=force),
-            self.changed.emit,
-            refused,
-        )
+            lambda: service.set_active(actor, staff_id, version_id, active, reason=reason,
+                                       force=force),
+            self.changed.emit, refused)

@@ -43,17 +43,9 @@ class StaffDialog(QDialog):
     saved = Signal(object)  # StaffRecord
     reloaded = Signal(object)  # StaffRecord, after a conflict
 
-    def __init__(
-        self,
-        service: StaffService,
-        actor: Actor,
-        runner: TaskRunner,
-        *,
-        expiry_months: int,
-        record: StaffRecord | None = None,
-        today: date,
-        parent: QWidget | None = None,
-    ) -> None:
+    def __init__(self, service: StaffService, actor: Actor, runner: TaskRunner, *,
+                 expiry_months: int, record: StaffRecord | None = None,
+                 today: date, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._service = service
         self._actor = actor
@@ -109,9 +101,8 @@ class StaffDialog(QDialog):
         self.error_label.setStyleSheet(_ERROR_STYLE)
         self.error_label.setWordWrap(True)
         self.error_label.hide()
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
+                                        | QDialogButtonBox.StandardButton.Cancel)
         self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
         self.save_button.setText("&Save changes" if self._record else "&Add person")
         self.save_button.setAccessibleName(self.save_button.text().replace("&", ""))
@@ -129,10 +120,8 @@ class StaffDialog(QDialog):
         row.addWidget(self.trained_date, 0, 0)
         row.addWidget(self.expiry_label, 0, 1)
         row.setColumnStretch(0, 1)
-        r12_hint = QLabel(
-            "Declared that they do not follow or engage with current or "
-            "former students from personal accounts."
-        )
+        r12_hint = QLabel("Declared that they do not follow or engage with current or "
+                          "former students from personal accounts.")
         r12_hint.setWordWrap(True)
         r12_hint.setStyleSheet(_HINT_STYLE)
         r12_hint.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
@@ -144,7 +133,8 @@ class StaffDialog(QDialog):
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
         form.addRow(self._label("Full &name:", self.name_edit, required=True), self.name_edit)
-        form.addRow(self._label("&Username:", self.username_edit, required=True), self.username_edit)
+        form.addRow(self._label("&Username:", self.username_edit, required=True),
+                    self.username_edit)
         form.addRow(self._label("&Email:", self.email_edit), self.email_edit)
         form.addRow(self._label("&Roles:", self.role_checks["slt"], required=True), roles_widget)
         form.addRow(self._label("&Policy read:", self.policy_date), self.policy_date)
@@ -221,7 +211,6 @@ class StaffDialog(QDialog):
         record = self._record
         service, actor = self._service, self._actor
         if record is None:
-
             def work() -> StaffRecord:
                 return service.add(actor, data)
         else:
@@ -229,7 +218,6 @@ class StaffDialog(QDialog):
 
             def work() -> StaffRecord:
                 return service.update(actor, staff_id, version_id, data)
-
         self._set_saving(True)
         self._runner.run(work, self._on_save_succeeded, self._on_save_failed)
 
@@ -242,18 +230,13 @@ class StaffDialog(QDialog):
     def _on_save_failed(self, exc: BaseException) -> None:
         self._set_saving(False)
         if isinstance(exc, ConflictError) and self._record is not None:
-            question = (
-                f"{self._record.name} was changed by someone else while you were "
-                "editing.\n\nReload their latest details? The changes you made in "
-                "this form will be lost."
-            )
+            question = (f"{self._record.name} was changed by someone else while you were "
+                        "editing.\n\nReload their latest details? The changes you made in "
+                        "this form will be lost.")
             if msgbox.confirm(self, "Changed elsewhere", question):
                 staff_id = self._record.id
-                self._runner.run(
-                    lambda: self._service.get(staff_id),
-                    self._on_reload_succeeded,
-                    lambda err: msgbox.show_error(self, err),
-                )
+                self._runner.run(lambda: self._service.get(staff_id), self._on_reload_succeeded,
+                                 lambda err: msgbox.show_error(self, err))
             return
         if isinstance(exc, InputError):
             self._show_error(exc.reason if exc.field else str(exc), exc.field)
@@ -267,12 +250,11 @@ class StaffDialog(QDialog):
 
     def _show_error(self, text: str, field: str | None) -> None:
         widgets: dict[str, QWidget] = {
-            "name": self.name_edit,
-            "username": self.username_edit,
-            "email": self.email_edit,
+            "name": self.name_edit, "username": self.username_edit, "email": self.email_edit,
             "roles": self.role_checks["slt"],
         }
-        labels = {"name": "Full name", "username": "Username", "email": "Email", "roles": "Roles"}
+        labels = {"name": "Full name", "username": "Username", "email": "Email",
+                  "roles": "Roles"}
         prefix = f"{labels.get(field, field)}: " if field else ""
         self.error_label.setText(prefix + text)
         self.error_label.show()
@@ -302,20 +284,13 @@ class StaffDialog(QDialog):
         else:
             verb = "expired" if expires <= self._today else "expires"
             self.expiry_label.setText(f"Training {verb} {format_day(expires)}")
-        result = eligibility(
-            active=self._record.active if self._record else True,
-            policy_read_on=self.policy_date.value(),
-            trained_on=trained,
-            leaving_on=self.leaving_date.value(),
-            today=self._today,
-            expiry_months=self._expiry_months,
-        )
+        result = eligibility(active=self._record.active if self._record else True,
+                             policy_read_on=self.policy_date.value(), trained_on=trained,
+                             leaving_on=self.leaving_date.value(), today=self._today,
+                             expiry_months=self._expiry_months)
         if result.eligible:
-            self.preview_label.setText(
-                "<span style='color:#1b5e20'>✔ Eligible to run school accounts (R4)</span>"
-            )
+            self.preview_label.setText("<span style='color:#1b5e20'>✔ Eligible to run "
+                                       "school accounts (R4)</span>")
         else:
-            self.preview_label.setText(
-                "<span style='color:#a0281e'>✖ Not eligible to run "
-                f"accounts: {'; '.join(result.reasons)}</span>"
-            )
+            self.preview_label.setText("<span style='color:#a0281e'>✖ Not eligible to run "
+                                       f"accounts: {'; '.join(result.reasons)}</span>")

@@ -47,23 +47,16 @@ _NOT_MAPPED = "— not imported —"
 
 def choose_import_file(parent: QWidget | None) -> Path | None:
     """Ask for the CSV to import; tests replace this function."""
-    name, _ = QFileDialog.getOpenFileName(
-        parent, "Import staff from CSV", "", "CSV files (*.csv *.txt);;All files (*)"
-    )
+    name, _ = QFileDialog.getOpenFileName(parent, "Import staff from CSV", "",
+                                          "CSV files (*.csv *.txt);;All files (*)")
     return Path(name) if name else None
 
 
 class ImportMappingDialog(QDialog):
     """One combo per field, pre-filled with the guess; a preview shows what will go where."""
 
-    def __init__(
-        self,
-        table: Table,
-        fields: tuple[str, ...],
-        required: tuple[str, ...],
-        suggested: dict[str, str],
-        parent: QWidget | None = None,
-    ) -> None:
+    def __init__(self, table: Table, fields: tuple[str, ...], required: tuple[str, ...],
+                 suggested: dict[str, str], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._table = table
         self._fields = fields
@@ -78,8 +71,7 @@ class ImportMappingDialog(QDialog):
             "Job titles give roles through the job-title table; rows with no roles get the "
             "<i>Staff</i> role.</p><p>You see what the import will do (who is new, changed "
             "or no longer in the export) before anything is written. If any row is bad, "
-            "nothing is imported and every problem is listed.</p>"
-        )
+            "nothing is imported and every problem is listed.</p>")
         intro.setWordWrap(True)
         form = QFormLayout()
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
@@ -94,9 +86,8 @@ class ImportMappingDialog(QDialog):
             combo.setCurrentIndex(max(0, combo.findData(chosen)) if chosen else 0)
             self.combos[field] = combo
             text = FIELD_LABELS.get(field, field)
-            label = QLabel(
-                f"{text}<span style='color:#a0281e'> *</span>:" if field in required else f"{text}:"
-            )
+            label = QLabel(f"{text}<span style='color:#a0281e'> *</span>:"
+                           if field in required else f"{text}:")
             label.setBuddy(combo)
             form.addRow(label, combo)
         self.preview = QTableWidget(0, len(fields))
@@ -109,29 +100,22 @@ class ImportMappingDialog(QDialog):
         self.hint = QLabel()
         self.hint.setObjectName("mapping_hint")
         self.hint.setStyleSheet("color: #a0281e;")
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                        | QDialogButtonBox.StandardButton.Cancel)
         self.import_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.import_button.setText(f"&Preview the import of {len(table.rows):,} rows…")
         self.titles_button = QPushButton("&Job titles…")
         self.titles_button.setToolTip("Which roles each job title from the MIS gives")
         self.buttons.addButton(self.titles_button, QDialogButtonBox.ButtonRole.ActionRole)
-        self.deactivate_check = QCheckBox(
-            "&Deactivate people no longer in the export "
-            "(never those who still run accounts, may know "
-            "passwords or lead incidents)"
-        )
+        self.deactivate_check = QCheckBox("&Deactivate people no longer in the export "
+                                          "(never those who still run accounts, may know "
+                                          "passwords or lead incidents)")
         self.deactivate_check.setObjectName("deactivate_missing")
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addLayout(form)
-        layout.addWidget(
-            QLabel(
-                f"<b>Preview</b> (first {min(PREVIEW_ROWS, len(table.rows))} "
-                f"of {len(table.rows):,} rows, row numbers as in the file)"
-            )
-        )
+        layout.addWidget(QLabel(f"<b>Preview</b> (first {min(PREVIEW_ROWS, len(table.rows))} "
+                                f"of {len(table.rows):,} rows, row numbers as in the file)"))
         layout.addWidget(self.preview, 1)
         layout.addWidget(self.hint)
         layout.addWidget(self.deactivate_check)
@@ -154,7 +138,8 @@ class ImportMappingDialog(QDialog):
     def missing_required(self) -> list[str]:
         mapping = self.mapping()
         has_parts = all(any(f in mapping for f in part) for part in NAME_PARTS)
-        return [f for f in self._required if f not in mapping and not (f == "name" and has_parts)]
+        return [f for f in self._required if f not in mapping
+                and not (f == "name" and has_parts)]
 
     def deactivate_missing(self) -> bool:
         return self.deactivate_check.isChecked()
@@ -179,24 +164,21 @@ class ImportMappingDialog(QDialog):
         self.preview.resizeColumnsToContents()
         missing = self.missing_required()
         self.import_button.setEnabled(not missing)
-        names = [
-            FIELD_LABELS.get(f, f) + (" (or Forename and Surname)" if f == "name" else "") for f in missing
-        ]
+        names = [FIELD_LABELS.get(f, f) + (" (or Forename and Surname)" if f == "name" else "")
+                 for f in missing]
         self.hint.setText("Choose a column for: " + ", ".join(names) if missing else "")
 
 
 class ImportProblemsDialog(QDialog):
     """Every bad row of a rejected import, in a table the user can copy from."""
 
-    def __init__(
-        self, error: ImportRejected, mapping: dict[str, str] | None = None, parent: QWidget | None = None
-    ) -> None:
+    def __init__(self, error: ImportRejected, mapping: dict[str, str] | None = None,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._error = error
         # Problems name the file's column; a field name left in one is translated back.
-        self._rows = [
-            (p.row, (mapping or {}).get(p.field or "", p.field or ""), p.reason) for p in error.problems
-        ]
+        self._rows = [(p.row, (mapping or {}).get(p.field or "", p.field or ""), p.reason)
+                      for p in error.problems]
         name = Path(error.file or "the file").name
         self.setWindowTitle("Import rejected")
         self.resize(680, 420)
@@ -205,8 +187,7 @@ class ImportProblemsDialog(QDialog):
         summary = QLabel(
             f"<b>Nothing was imported.</b> {name} has {rows} bad row{'s' if rows != 1 else ''} "
             f"({count} problem{'s' if count != 1 else ''}). Fix every problem listed below "
-            "and import the file again."
-        )
+            "and import the file again.")
         summary.setObjectName("problems_summary")
         summary.setWordWrap(True)
         self.table = QTableWidget(count, 3)
@@ -235,12 +216,8 @@ class ImportProblemsDialog(QDialog):
         layout.addWidget(summary)
         layout.addWidget(self.table, 1)
         layout.addWidget(buttons)
-        QShortcut(
-            QKeySequence.StandardKey.Copy,
-            self.table,
-            self._on_copy_shortcut_activated,
-            Qt.ShortcutContext.WidgetShortcut,
-        )
+        QShortcut(QKeySequence.StandardKey.Copy, self.table, self._on_copy_shortcut_activated,
+                  Qt.ShortcutContext.WidgetShortcut)
         copy.clicked.connect(self._on_copy_clicked)
         buttons.rejected.connect(self.reject)
 
@@ -260,6 +237,5 @@ class ImportProblemsDialog(QDialog):
         if not rows:
             self._on_copy_clicked()
             return
-        QGuiApplication.clipboard().setText(
-            "".join("\t".join(str(v) for v in self._rows[r]) + "\n" for r in rows)
-        )
+        QGuiApplication.clipboard().setText("".join(
+            "\t".join(str(v) for v in self._rows[r]) + "\n" for r in rows))

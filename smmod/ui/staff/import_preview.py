@@ -35,13 +35,8 @@ def preview_rows(plan: ImportPlan) -> list[tuple[str, str, str]]:
         title = f"{p.job_title}: " if p.job_title else ""
         rows.append(("New", f"{p.name} ({p.username})", f"{title}{_roles(p.roles)}"))
     for c in plan.changed:
-        rows.append(
-            (
-                "Changed",
-                f"{c.name} ({c.username})",
-                "; ".join(f"{x.field} {_shown(x.before)} → {_shown(x.after)}" for x in c.changes),
-            )
-        )
+        rows.append(("Changed", f"{c.name} ({c.username})", "; ".join(
+            f"{x.field} {_shown(x.before)} → {_shown(x.after)}" for x in c.changes)))
     for m in plan.missing:
         if m.deactivate:
             fate = "will be deactivated"
@@ -53,7 +48,8 @@ def preview_rows(plan: ImportPlan) -> list[tuple[str, str, str]]:
             fate = "kept (tick “Deactivate people no longer in the export” to deactivate)"
         rows.append(("Not in the export", f"{m.name} ({m.username})", fate))
     for username in plan.left_inactive:
-        rows.append(("Left alone", username, "deactivated in smmod; reactivate them here if they are back"))
+        rows.append(("Left alone", username, "deactivated in smmod; reactivate them here if "
+                                             "they are back"))
     return rows
 
 
@@ -86,9 +82,8 @@ class ImportPreviewDialog(QDialog):
         self.titles_note.setObjectName("unknown_titles")
         self.titles_note.setWordWrap(True)
         self.titles_note.setVisible(bool(plan.unknown_titles))
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                        | QDialogButtonBox.StandardButton.Cancel)
         self.apply_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.apply_button.setText("&Apply" if plan.writes_anything else "Nothing to apply")
         self.apply_button.setEnabled(plan.writes_anything)
@@ -104,19 +99,15 @@ class ImportPreviewDialog(QDialog):
         p = self.plan
         gone = len(p.missing)
         handovers = sum(1 for m in p.missing if m.handover_suggested)
-        text = (
-            f"<p><b>Nothing has been written yet.</b> {p.file} has {p.rows:,} rows: "
-            f"{len(p.new)} new, {len(p.changed)} changed, {len(p.unchanged)} unchanged, "
-            f"{gone} in smmod but not in the export"
-        )
+        text = (f"<p><b>Nothing has been written yet.</b> {p.file} has {p.rows:,} rows: "
+                f"{len(p.new)} new, {len(p.changed)} changed, {len(p.unchanged)} unchanged, "
+                f"{gone} in smmod but not in the export")
         if p.to_deactivate:
             text += f" ({len(p.to_deactivate)} to deactivate)"
         text += ".</p>"
         if handovers:
-            text += (
-                f"<p>{handovers} of them still run accounts, may know passwords or lead "
-                "incidents: hand over for them first (R6).</p>"
-            )
+            text += (f"<p>{handovers} of them still run accounts, may know passwords or lead "
+                     "incidents: hand over for them first (R6).</p>")
         if p.writes_anything:
             text += "<p>Apply makes every change at once, or none if anything fails.</p>"
         return text
@@ -124,7 +115,5 @@ class ImportPreviewDialog(QDialog):
     def _titles_note(self) -> str:
         default = _roles(self.plan.default_roles)
         titles = ", ".join(f"“{t.title}”" for t in self.plan.unknown_titles)
-        return (
-            f"Not in the job-title table: {titles}. New people with these get {default}; "
-            "add the titles with “Job titles…” in the previous step."
-        )
+        return (f"Not in the job-title table: {titles}. New people with these get {default}; "
+                "add the titles with “Job titles…” in the previous step.")

@@ -30,13 +30,8 @@ from smmod.ui.tasks import TaskRunner
 class StaffImportFlow(QObject):
     imported = Signal(object)  # ImportResult
 
-    def __init__(
-        self,
-        service: StaffService,
-        runner: TaskRunner,
-        open_dialog: Callable[[QDialog], None],
-        parent: QWidget,
-    ) -> None:
+    def __init__(self, service: StaffService, runner: TaskRunner,
+                 open_dialog: Callable[[QDialog], None], parent: QWidget) -> None:
         super().__init__(parent)
         self._service = service
         self._runner = runner
@@ -56,7 +51,8 @@ class StaffImportFlow(QObject):
 
     def _on_table_read(self, table: Table) -> None:
         suggested = self._service.suggest_import_mapping(table.headers)
-        dialog = ImportMappingDialog(table, IMPORT_FIELDS, IMPORT_REQUIRED, suggested, self._parent)
+        dialog = ImportMappingDialog(table, IMPORT_FIELDS, IMPORT_REQUIRED, suggested,
+                                     self._parent)
         dialog.finished.connect(self._on_mapping_dialog_finished)
         dialog.titles_button.clicked.connect(self._on_titles_button_clicked)
         self._open_dialog(dialog)
@@ -67,29 +63,25 @@ class StaffImportFlow(QObject):
         parent = button.window() if isinstance(button, QWidget) else self._parent
         if self._actor is None:
             return
-        self.titles_dialog = JobTitlesDialog(self._service.titles, self._runner, self._actor, parent)
+        self.titles_dialog = JobTitlesDialog(self._service.titles, self._runner, self._actor,
+                                             parent)
         self.titles_dialog.open()
 
     @Slot(int)
     def _on_mapping_dialog_finished(self, result: int) -> None:
         dialog = self.sender()
         actor = self._actor
-        if (
-            result != QDialog.DialogCode.Accepted
-            or actor is None
-            or not isinstance(dialog, ImportMappingDialog)
-        ):
+        if (result != QDialog.DialogCode.Accepted or actor is None
+                or not isinstance(dialog, ImportMappingDialog)):
             return
         path: Path = dialog.table_path()
         mapping = dialog.mapping()
         deactivate = dialog.deactivate_missing()
         service = self._service
         self._mapping = mapping
-        self._runner.run(
-            lambda: service.plan_import(actor, path, mapping, deactivate_missing=deactivate),
-            self._on_planned,
-            self._on_failed,
-        )
+        self._runner.run(lambda: service.plan_import(actor, path, mapping,
+                                                     deactivate_missing=deactivate),
+                         self._on_planned, self._on_failed)
 
     def _on_planned(self, plan: ImportPlan) -> None:
         dialog = ImportPreviewDialog(plan, self._parent)
@@ -100,16 +92,12 @@ class StaffImportFlow(QObject):
     def _on_preview_dialog_finished(self, result: int) -> None:
         dialog = self.sender()
         actor = self._actor
-        if (
-            result != QDialog.DialogCode.Accepted
-            or actor is None
-            or not isinstance(dialog, ImportPreviewDialog)
-        ):
+        if (result != QDialog.DialogCode.Accepted or actor is None
+                or not isinstance(dialog, ImportPreviewDialog)):
             return
         plan, service = dialog.plan, self._service
-        self._runner.run(
-            lambda: service.apply_import(actor, plan), self._on_import_succeeded, self._on_failed
-        )
+        self._runner.run(lambda: service.apply_import(actor, plan), self._on_import_succeeded,
+                         self._on_failed)
 
     def _on_import_succeeded(self, result: ImportResult) -> None:
         self.imported.emit(result)

@@ -50,7 +50,7 @@ HEADER_TIPS = {
     COL_EXPIRES: "Training must be renewed by this date",
     COL_LEAVING: "The date they leave (or left) the school",
     COL_R12: "R12: declared they do not follow or engage with current or former "
-    "students from personal accounts",
+             "students from personal accounts",
     COL_ELIGIBLE: "R4: only people who have read the policy and are trained may run accounts",
 }
 ROLE_LABELS = {
@@ -95,10 +95,8 @@ def summary_text(records: list[StaffRecord]) -> str:
     active = [r for r in records if r.active]
     eligible = sum(1 for r in active if r.eligibility.eligible)
     inactive = len(records) - len(active)
-    parts = [
-        f"{len(active):,} {'person' if len(active) == 1 else 'people'}",
-        f"{eligible:,} eligible to run accounts",
-    ]
+    parts = [f"{len(active):,} {'person' if len(active) == 1 else 'people'}",
+             f"{eligible:,} eligible to run accounts"]
     if inactive:
         parts.append(f"{inactive:,} deactivated")
     return "  ·  ".join(parts)
@@ -110,7 +108,8 @@ def empty_text(search: str, total: int) -> str:
         return f"No one in the register matches “{search.strip()}”."
     if total:
         return "Everyone in the register is deactivated.\nTick “Show deactivated” to see them."
-    return "The staff register is empty.\nAdd a person (Ctrl+N) or import a CSV file (Ctrl+I)."
+    return ("The staff register is empty.\n"
+            "Add a person (Ctrl+N) or import a CSV file (Ctrl+I).")
 
 
 class StaffTableModel(QAbstractTableModel):
@@ -145,9 +144,8 @@ class StaffTableModel(QAbstractTableModel):
     def columnCount(self, parent: _Index = _ROOT) -> int:  # QAbstractItemModel.columnCount
         return 0 if parent.isValid() else len(HEADERS)
 
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:  # QAbstractItemModel.headerData
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # QAbstractItemModel.headerData
         if orientation != Qt.Orientation.Horizontal or section not in HEADERS:
             return None
         if role == Qt.ItemDataRole.DisplayRole:
@@ -212,10 +210,8 @@ class StaffTableModel(QAbstractTableModel):
     @staticmethod
     def _sort_key(record: StaffRecord, column: int) -> Any:
         days = {
-            COL_POLICY: record.policy_read_on,
-            COL_TRAINED: record.trained_on,
-            COL_EXPIRES: record.training_expires_on,
-            COL_LEAVING: record.leaving_on,
+            COL_POLICY: record.policy_read_on, COL_TRAINED: record.trained_on,
+            COL_EXPIRES: record.training_expires_on, COL_LEAVING: record.leaving_on,
             COL_R12: record.r12_declared_on,
         }
         if column in days:
@@ -250,11 +246,8 @@ class StaffTableModel(QAbstractTableModel):
             return QBrush(_MUTED_FG)
         if column in DATE_COLUMNS and StaffTableModel._display(record, column) == "—":
             return QBrush(_MUTED_FG)
-        if (
-            column == COL_EXPIRES
-            and record.training_expires_on
-            and any("training expired" in r for r in record.eligibility.reasons)
-        ):
+        if (column == COL_EXPIRES and record.training_expires_on
+                and any("training expired" in r for r in record.eligibility.reasons)):
             return QBrush(_BAD_FG)
         return None
 
@@ -299,13 +292,6 @@ class StaffFilterProxy(QSortFilterProxyModel):
             return False
         if not self._needle:
             return True
-        haystack = " ".join(
-            (
-                record.name,
-                record.username,
-                record.email or "",
-                roles_label(record.roles),
-                " ".join(record.roles),
-            )
-        ).lower()
+        haystack = " ".join((record.name, record.username, record.email or "",
+                             roles_label(record.roles), " ".join(record.roles))).lower()
         return all(word in haystack for word in self._needle.split())

@@ -39,9 +39,8 @@ from smmod.ui.staff.model import (
 
 _TITLE_STYLE = "font-size: 16pt; font-weight: 600;"
 _MUTED_STYLE = "color: palette(placeholder-text);"
-_BANNER_STYLE = (
-    "background: #fff4e5; color: #663c00; border: 1px solid #f3d19e; border-radius: 4px; padding: 6px 10px;"
-)
+_BANNER_STYLE = ("background: #fff4e5; color: #663c00; border: 1px solid #f3d19e;"
+                 " border-radius: 4px; padding: 6px 10px;")
 
 
 class StaffPage(QWidget):
@@ -93,12 +92,8 @@ class StaffPage(QWidget):
     def _init_toolbar(self) -> None:
         self.buttons: dict[str, QToolButton] = {}
         a = self.staff_actions
-        for key, action in (
-            ("add", a.add),
-            ("edit", a.edit),
-            ("deactivate", a.deactivate),
-            ("import", a.import_csv),
-        ):
+        for key, action in (("add", a.add), ("edit", a.edit), ("deactivate", a.deactivate),
+                            ("import", a.import_csv)):
             button = QToolButton()
             button.setObjectName(f"staff_{key}_button")
             button.setDefaultAction(action)
@@ -195,9 +190,8 @@ class StaffPage(QWidget):
     # -- page protocol ------------------------------------------------------------
     def refresh(self) -> None:
         """Reload the register in the background (called when the page is shown)."""
-        self._runner.run(
-            lambda: self._service.list(include_inactive=True), self._on_list_loaded, self._on_task_failed
-        )
+        self._runner.run(lambda: self._service.list(include_inactive=True),
+                         self._on_list_loaded, self._on_task_failed)
 
     def shortcuts(self) -> list[tuple[str, str]]:
         return StaffActions.shortcuts()
@@ -231,7 +225,8 @@ class StaffPage(QWidget):
         index = self._proxy.mapFromSource(self._model.index(row, COL_NAME))
         if not index.isValid():
             return False
-        flags = QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+        flags = (QItemSelectionModel.SelectionFlag.ClearAndSelect
+                 | QItemSelectionModel.SelectionFlag.Rows)
         self.table.selectionModel().setCurrentIndex(index, flags)
         self.table.scrollTo(index)
         return True
@@ -306,15 +301,9 @@ class StaffPage(QWidget):
             dialog.deleteLater()
 
     def _staff_dialog(self, record: StaffRecord | None) -> StaffDialog:
-        dialog = StaffDialog(
-            self._service,
-            self._ctx.actor,
-            self._runner,
-            expiry_months=self._ctx.settings.training_expiry_months,
-            record=record,
-            today=self._ctx.clock.today(),
-            parent=self,
-        )
+        dialog = StaffDialog(self._service, self._ctx.actor, self._runner,
+                             expiry_months=self._ctx.settings.training_expiry_months,
+                             record=record, today=self._ctx.clock.today(), parent=self)
         dialog.saved.connect(self._on_staff_dialog_saved)
         dialog.reloaded.connect(self._on_staff_dialog_reloaded)
         return dialog
@@ -378,11 +367,9 @@ class StaffPage(QWidget):
     @Slot(object)
     def _on_importer_imported(self, result: ImportResult) -> None:
         new = len(result.created)
-        self._show_notice(
-            f"Imported {new:,} new {'person' if new == 1 else 'people'}, "
-            f"updated {len(result.updated):,}, deactivated "
-            f"{len(result.deactivated):,}."
-        )
+        self._show_notice(f"Imported {new:,} new {'person' if new == 1 else 'people'}, "
+                          f"updated {len(result.updated):,}, deactivated "
+                          f"{len(result.deactivated):,}.")
         self.register_changed.emit()
         self.refresh()
 

@@ -29,9 +29,8 @@ from smmod.ui.tasks import TaskRunner
 class JobTitlesDialog(QDialog):
     """Every title with the roles it gives; pick one to change it, or type a new one."""
 
-    def __init__(
-        self, store: JobTitleStore, runner: TaskRunner, actor: Actor, parent: QWidget | None = None
-    ) -> None:
+    def __init__(self, store: JobTitleStore, runner: TaskRunner, actor: Actor,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._store = store
         self._runner = runner
@@ -39,11 +38,9 @@ class JobTitlesDialog(QDialog):
         self._titles: list[JobTitle] = []
         self.setWindowTitle("Job titles and the roles they give")
         self.resize(620, 520)
-        intro = QLabel(
-            "An import gives each person the roles of their job title. Titles not "
-            "in the table get the Staff role. No shipped title gives Administrator "
-            "or Moderator: give those to a person, or add them to a title here."
-        )
+        intro = QLabel("An import gives each person the roles of their job title. Titles not "
+                       "in the table get the Staff role. No shipped title gives Administrator "
+                       "or Moderator: give those to a person, or add them to a title here.")
         intro.setWordWrap(True)
         self.table = QTableWidget(0, 3)
         self.table.setObjectName("titles_table")
@@ -96,9 +93,8 @@ class JobTitlesDialog(QDialog):
         self.table.setRowCount(len(titles))
         for row, t in enumerate(titles):
             self.table.setItem(row, 0, QTableWidgetItem(t.title))
-            self.table.setItem(
-                row, 1, QTableWidgetItem(", ".join(t.roles) or "(removed: gets the default role)")
-            )
+            self.table.setItem(row, 1, QTableWidgetItem(
+                ", ".join(t.roles) or "(removed: gets the default role)"))
             self.table.setItem(row, 2, QTableWidgetItem("edited" if t.edited else "shipped"))
 
     def _on_failed(self, exc: BaseException) -> None:

@@ -24,15 +24,8 @@ class OptionalDateEdit(QWidget):
 
     date_changed = Signal(object)  # date | None
 
-    def __init__(
-        self,
-        check_text: str,
-        accessible_name: str,
-        *,
-        today: Callable[[], date],
-        unset_text: str = "Not set",
-        parent: QWidget | None = None,
-    ) -> None:
+    def __init__(self, check_text: str, accessible_name: str, *, today: Callable[[], date],
+                 unset_text: str = "Not set", parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._today = today
         self._unset_text = unset_text

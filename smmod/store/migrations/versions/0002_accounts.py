@@ -62,7 +62,9 @@ def upgrade() -> None:
             op.add_column(table, sa.Column(name, sa.Integer(), nullable=True))
             op.create_foreign_key(_fk_name(table, name), table, "staff", [name], ["id"])
     # Accounts drafted before this revision said open or private only through is_private.
-    op.execute("UPDATE accounts SET visibility = CASE WHEN is_private THEN 'private' ELSE 'open' END")
+    op.execute(
+        "UPDATE accounts SET visibility = CASE WHEN is_private THEN 'private' ELSE 'open' END"
+    )
 
 
 def downgrade() -> None:

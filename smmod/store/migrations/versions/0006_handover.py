@@ -59,15 +59,8 @@ def upgrade() -> None:
         sa.Column("account_id", sa.Integer(), nullable=False),
         sa.Column("outcome", sa.String(length=20), nullable=False),
         sa.Column("summary", sa.Text(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["account_id"], ["accounts.id"], name=op.f("fk_handover_accounts_account_id_accounts")
-        ),
-        sa.ForeignKeyConstraint(
-            ["handover_id"],
-            ["handovers.id"],
-            name=op.f("fk_handover_accounts_handover_id_handovers"),
-            ondelete="CASCADE",
-        ),
+        sa.ForeignKeyConstraint(["account_id"], ["accounts.id"], name=op.f("fk_handover_accounts_account_id_accounts")),
+        sa.ForeignKeyConstraint(["handover_id"], ["handovers.id"], name=op.f("fk_handover_accounts_handover_id_handovers"), ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_handover_accounts")),
     )
     with op.batch_alter_table("handover_accounts", schema=None) as batch_op:
@@ -84,16 +77,9 @@ def upgrade() -> None:
         sa.Column("due_on", sa.Date(), nullable=True),
         sa.Column("done_at", smmod.store.base.UTCDateTime(), nullable=True),
         sa.Column("done_by", sa.Integer(), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["account_id"], ["accounts.id"], name=op.f("fk_handover_tasks_account_id_accounts")
-        ),
+        sa.ForeignKeyConstraint(["account_id"], ["accounts.id"], name=op.f("fk_handover_tasks_account_id_accounts")),
         sa.ForeignKeyConstraint(["done_by"], ["staff.id"], name=op.f("fk_handover_tasks_done_by_staff")),
-        sa.ForeignKeyConstraint(
-            ["handover_id"],
-            ["handovers.id"],
-            name=op.f("fk_handover_tasks_handover_id_handovers"),
-            ondelete="CASCADE",
-        ),
+        sa.ForeignKeyConstraint(["handover_id"], ["handovers.id"], name=op.f("fk_handover_tasks_handover_id_handovers"), ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_handover_tasks")),
     )
     with op.batch_alter_table("handover_tasks", schema=None) as batch_op:

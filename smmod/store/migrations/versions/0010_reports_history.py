@@ -24,7 +24,6 @@ depends_on: str | Sequence[str] | None = None
 
 SCHOOL_ZONE = ZoneInfo("Europe/London")
 
-
 def upgrade() -> None:
     checks = op.create_table(
         "account_checks",
@@ -35,12 +34,7 @@ def upgrade() -> None:
         sa.Column("first_at", smmod.store.base.UTCDateTime(), nullable=False),
         sa.Column("last_at", smmod.store.base.UTCDateTime(), nullable=False),
         sa.Column("times", sa.Integer(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["account_id"],
-            ["accounts.id"],
-            name=op.f("fk_account_checks_account_id_accounts"),
-            ondelete="CASCADE",
-        ),
+        sa.ForeignKeyConstraint(["account_id"], ["accounts.id"], name=op.f("fk_account_checks_account_id_accounts"), ondelete="CASCADE"),
         sa.ForeignKeyConstraint(["staff_id"], ["staff.id"], name=op.f("fk_account_checks_staff_id_staff")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_account_checks")),
         sa.UniqueConstraint("account_id", "staff_id", "on_day", name=op.f("uq_account_checks_account_id")),
@@ -55,18 +49,8 @@ def upgrade() -> None:
         sa.Column("export_id", sa.Integer(), nullable=False),
         sa.Column("kind", sa.String(length=10), nullable=False),
         sa.Column("found_at", smmod.store.base.UTCDateTime(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["export_id"],
-            ["image_exports.id"],
-            name=op.f("fk_image_retro_findings_export_id_image_exports"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["pupil_id"],
-            ["pupils.id"],
-            name=op.f("fk_image_retro_findings_pupil_id_pupils"),
-            ondelete="CASCADE",
-        ),
+        sa.ForeignKeyConstraint(["export_id"], ["image_exports.id"], name=op.f("fk_image_retro_findings_export_id_image_exports"), ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(["pupil_id"], ["pupils.id"], name=op.f("fk_image_retro_findings_pupil_id_pupils"), ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_image_retro_findings")),
         sa.UniqueConstraint("pupil_id", "export_id", name=op.f("uq_image_retro_findings_pupil_id")),
     )
@@ -76,30 +60,18 @@ def upgrade() -> None:
     # A plain CREATE INDEX: a batch rebuild of queue_items would drop its FTS triggers.
     op.create_index("ix_queue_items_received_at", "queue_items", ["received_at"], unique=False)
 
-    accounts = sa.table(
-        "accounts",
-        sa.column("id", sa.Integer()),
-        sa.column("last_checked_at", smmod.store.base.UTCDateTime()),
-    )
+    accounts = sa.table("accounts", sa.column("id", sa.Integer()),
+                        sa.column("last_checked_at", smmod.store.base.UTCDateTime()))
     bind = op.get_bind()
     rows = []
-    for account_id, at in bind.execute(
-        sa.select(accounts.c.id, accounts.c.last_checked_at).where(accounts.c.last_checked_at.is_not(None))
-    ):
+    for account_id, at in bind.execute(sa.select(accounts.c.id, accounts.c.last_checked_at)
+                                       .where(accounts.c.last_checked_at.is_not(None))):
         at = at if at.tzinfo else at.replace(tzinfo=UTC)
-        rows.append(
-            {
-                "account_id": account_id,
-                "staff_id": None,
-                "on_day": at.astimezone(SCHOOL_ZONE).date(),
-                "first_at": at,
-                "last_at": at,
-                "times": 1,
-            }
-        )
+        rows.append({"account_id": account_id, "staff_id": None,
+                     "on_day": at.astimezone(SCHOOL_ZONE).date(), "first_at": at, "last_at": at,
+                     "times": 1})
     if rows:
         op.bulk_insert(checks, rows)
-
 
 def downgrade() -> None:
     op.drop_index("ix_queue_items_received_at", table_name="queue_items")

@@ -29,9 +29,8 @@ def upgrade() -> None:
         sa.Column("updated_at", smmod.store.base.UTCDateTime(), nullable=False),
         sa.Column("updated_by", sa.Integer(), nullable=True),
         sa.Column("version_id", sa.Integer(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["updated_by"], ["staff.id"], name=op.f("fk_staff_job_titles_updated_by_staff")
-        ),
+        sa.ForeignKeyConstraint(["updated_by"], ["staff.id"],
+                                name=op.f("fk_staff_job_titles_updated_by_staff")),
         sa.PrimaryKeyConstraint("key", name=op.f("pk_staff_job_titles")),
     )
 
