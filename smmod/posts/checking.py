@@ -44,6 +44,7 @@ class TextContext:
     other_pupils: list[tuple[int, str]]
     own_handles: list[str]
     own_hosts: list[str]
+    own_pages: list[str]
     screening: object  # smmod.moderation.screening.Prepared
 
 
@@ -75,16 +76,13 @@ def text_context(session: Session, domains: Sequence[str]) -> TextContext:
     pupils = session.execute(select(Pupil.id, Pupil.name, Pupil.active)).all()
     accounts = session.execute(select(Account.handle, Account.url).where(
         Account.status.notin_(("closed", "rejected")))).all()
-    hosts = list(domains)
-    for _, url in accounts:
-        host = urlsplit(url).hostname if url else None
-        if host:
-            hosts.append(host.lower())
+    pages = [url for _, url in accounts if url and urlsplit(url).hostname]
     return TextContext(
         protected=[(p.id, p.name) for p in pupils if p.active],
         other_pupils=[(p.id, p.name) for p in pupils if not p.active],
         own_handles=[a.handle for a in accounts],
-        own_hosts=hosts,
+        own_hosts=list(domains),
+        own_pages=pages,
         screening=prepare(session),
     )
 
@@ -99,7 +97,7 @@ def text_reasons(text: str, accounts: Sequence[AccountRef], context: TextContext
     screened = screen_text(context.screening, text, "staff", "comment") if text.strip() else None
     if screened is not None:
         out += rules.screening_reasons((m.flag, m.matched) for m in screened.matches if m.flag)
-    out += rules.link_reasons(text, context.own_hosts)
+    out += rules.link_reasons(text, context.own_hosts, context.own_pages)
     out += rules.tag_reasons(text, context.own_handles)
     out += rules.credit_reasons(text, not_ours)
     out += rules.length_reasons(text, [(a.handle, a.platform) for a in accounts])

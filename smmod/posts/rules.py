@@ -87,18 +87,31 @@ def hosts_in(text: str) -> list[tuple[str, str]]:
     return found
 
 
-def _ours(host: str, allowed: Iterable[str]) -> bool:
+def _bare(url: str) -> str:
+    """An address without scheme, ``www.`` or a trailing slash, lower case, to compare."""
+    url = url.strip().lower()
+    url = url.split("//", 1)[1] if "//" in url else url
+    return url.removeprefix("www.").rstrip("/")
+
+
+def _ours(raw: str, host: str, domains: Iterable[str], pages: Iterable[str]) -> bool:
     host = host.removeprefix("www.")
-    return any(host == a or host.endswith(f".{a}") for a in allowed)
+    if any(host == d or host.endswith(f".{d}") for d in domains):
+        return True
+    link = _bare(raw)
+    return any(link == p or link.startswith(f"{p}/") for p in pages)
 
 
-def link_reasons(text: str, allowed_hosts: Iterable[str]) -> list[Reason]:
+def link_reasons(text: str, domains: Iterable[str], pages: Iterable[str] = ()) -> list[Reason]:
     """A link to a site that is not the school's goes to review (is it safe, is it ours to
-    promote?)."""
-    allowed = {a.lower().removeprefix("www.") for a in allowed_hosts if a}
+    promote?). ``domains``: the school's sites (any page on them); ``pages``: the school's
+    accounts' own addresses (that page and below only: a link elsewhere on the same
+    platform is not the school's)."""
+    allowed = {d.lower().removeprefix("www.") for d in domains if d}
+    own = {_bare(p) for p in pages if p}
     out = []
     for raw, host in hosts_in(text):
-        if host and not _ours(host, allowed):
+        if host and not _ours(raw, host, allowed, own):
             out.append(Reason("link", REVIEW,
                               f"links to {host}, which is not one of the school's sites "
                               f"({raw}): check it is safe and appropriate"))
