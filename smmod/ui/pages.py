@@ -60,6 +60,12 @@ def _images(deps: PageDeps) -> QWidget:
     return ImagesPage(deps)
 
 
+def _publish(deps: PageDeps) -> QWidget:
+    from smmod.ui.posts.page import PublishPage
+
+    return PublishPage(deps)
+
+
 def _handover(deps: PageDeps) -> QWidget:
     from smmod.ui.handover.page import HandoverPage
 
@@ -103,6 +109,7 @@ def page_specs() -> list[PageSpec]:
         PageSpec("foryou", "For you", "foryou", _for_you),
         PageSpec("accounts", "Accounts", "accounts", _accounts),
         PageSpec("images", "Images", "images", _images),
+        PageSpec("publish", "Publish", "images", _publish),
         PageSpec("handover", "Handover", "handover", _handover),
         PageSpec("staff", "Staff", "staff", _staff),
         PageSpec("reports", "Reports", "reports", _reports),
