@@ -103,7 +103,7 @@ def test_character_limits_per_platform(post_ctx: AppContext) -> None:
 
 
 def test_bad_input_names_the_field(post_ctx: AppContext) -> None:
-    with pytest.raises(InputError, match="account.*@nobody"):
+    with pytest.raises(InputError, match=r"account.*@nobody"):
         post_ctx.posts.check_text(draft("hello", accounts=("@nobody",)))
     with pytest.raises(InputError, match="at least one account"):
         post_ctx.posts.check_text(draft("hello", accounts=()))
