@@ -109,9 +109,10 @@ def page_specs() -> list[PageSpec]:
         PageSpec("foryou", "For you", "foryou", _for_you),
         PageSpec("accounts", "Accounts", "accounts", _accounts),
         PageSpec("images", "Images", "images", _images),
-        PageSpec("publish", "Publish", "images", _publish),
         PageSpec("handover", "Handover", "handover", _handover),
         PageSpec("staff", "Staff", "staff", _staff),
         PageSpec("reports", "Reports", "reports", _reports),
         PageSpec("audit", "Audit trail", "audit", _audit),
+        # Last: Ctrl+1…9 go to the first nine pages, and the earlier ones keep their keys.
+        PageSpec("publish", "Publish", "images", _publish),
     ]
