@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from smmod.handover import HandoverService
     from smmod.moderation import IncidentService, ModerationService
     from smmod.moderation.rescreen import RescreenService
+    from smmod.posts import PostService
     from smmod.queue.service import QueueService
     from smmod.reports.service import ReportService
     from smmod.sla import WorkingCalendar
@@ -120,6 +121,14 @@ class AppContext:
         from smmod.dnp import ImageService
 
         return ImageService(self.session_factory, self.dnp, self.settings)
+
+    @cached_property
+    def posts(self) -> PostService:
+        """Posts for the school's accounts: checks, sign-off, publishing (issue 19)."""
+        from smmod.posts import PostService
+
+        return PostService(self.session_factory, self.images,
+                           domains=lambda: list(self.settings.get("school.domains")))
 
     @cached_property
     def handover(self) -> HandoverService:

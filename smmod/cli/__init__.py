@@ -21,6 +21,7 @@ from smmod.cli import (
     core,
     handover,
     images,
+    posts,
     queue,
     report,
     sla,
@@ -36,7 +37,7 @@ EXIT_INTERRUPTED = 130  # as shells report a command stopped by Ctrl+C
 log = logging.getLogger("smmod.cli")
 
 # Each area registers its own verbs; add a module here to add its verbs.
-VERB_MODULES = (core, staff, accounts, images, queue, sla, handover, connectors, report, vault)
+VERB_MODULES = (core, staff, accounts, images, posts, queue, sla, handover, connectors, report, vault)
 
 
 class _Parser(argparse.ArgumentParser):

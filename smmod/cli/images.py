@@ -105,6 +105,8 @@ def cmd_dnp_add(args: argparse.Namespace) -> int:
           f"{'kept (consent on record)' if record.has_template else 'not kept'}).")
     for t in takedowns:
         print(f"  Look again at {t.out_path} (exported {t.exported_at}): {t.reason}")
+        for post in t.posts:
+            print(f"    take down {post}")
     if rescreened.gained:
         print(f"Flagged {count(len(rescreened.gained), 'item')} in the queue naming them:")
         for c in rescreened.gained:

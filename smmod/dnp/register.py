@@ -92,6 +92,8 @@ class TakedownCandidate:
     exported_at: str
     reason: str
     kind: str = "faces"  # "named": a name match, definite; "faces": faces to look at again
+    #: Published posts that used this export: "post N: <address>" (issue 19).
+    posts: tuple[str, ...] = ()
 
 
 def _valid_consent(session: Session, pupil_id: int) -> BiometricConsent | None:
@@ -343,6 +345,7 @@ class DnpService:
         """
         from smmod.images.names import find_names
         from smmod.images.results import ProtectedPerson
+        from smmod.posts.log import posts_using
 
         person = [ProtectedPerson(0, name)]
         out: list[TakedownCandidate] = []
@@ -364,7 +367,7 @@ class DnpService:
                 continue
             out.append(TakedownCandidate(export.id, export.out_path,
                                          export.exported_at.isoformat(timespec="minutes"), reason,
-                                         kind))
+                                         kind, posts_using(session, export.id)))
         return out
 
 

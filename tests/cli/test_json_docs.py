@@ -91,6 +91,9 @@ def test_every_document_has_the_documented_fields(ctx: AppContext, people: dict[
         ("handover plan", ["run1"]), ("outbox list", []),
         ("images check", [str(FACES / "no_face_cat.png")]),
         ("images confirm", ["1", "--no-people"]),
+        ("posts check", ["--account", "@oak_news", "--text", "Well done, netball team!"]),
+        ("posts draft", ["--account", "@oak_news", "--text", "Well done, netball team!"]),
+        ("posts list", []),
         *((f"report {which}", []) for which in VERBS),
     ]
     checked = set()

@@ -50,6 +50,7 @@ from smmod.store.models.moderation import (
     ScreeningRule,
     ScreeningWordList,
 )
+from smmod.store.models.posts import POST_STATUSES, Post, PostAccount, PostImage
 from smmod.store.models.queue import (
     QueueCsvMapping,
     QueueFeed,
@@ -78,6 +79,7 @@ __all__ = [
     "INCIDENT_STATUSES",
     "OUTBOX_STATUSES",
     "PLATFORMS",
+    "POST_STATUSES",
     "RESTRICTIONS",
     "RETRO_KINDS",
     "ROLES",
@@ -105,6 +107,9 @@ __all__ = [
     "IncidentNote",
     "ModerationMeta",
     "OutboxEntry",
+    "Post",
+    "PostAccount",
+    "PostImage",
     "Pupil",
     "QueueCsvMapping",
     "QueueFeed",

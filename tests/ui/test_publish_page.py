@@ -1,0 +1,69 @@
+"""The Publish page (issue 19) on real widgets: live checks, sign-off, the log."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt
+
+from smmod.context import AppContext
+from smmod.dnp import PupilRecord
+from smmod.identity import Actor
+from smmod.ui.pages import PageDeps
+from smmod.ui.posts.page import PublishPage
+from smmod.ui.tasks import TaskRunner
+from tests.posts.conftest import PUPIL, photos, post_ctx, pupil
+
+__all__ = ["photos", "post_ctx", "pupil"]
+
+
+def make_page(qtbot, ctx: AppContext, runner: TaskRunner, show: Callable) -> PublishPage:
+    page = show(PublishPage(PageDeps(ctx, runner)))
+    qtbot.waitUntil(lambda: page.accounts.count() == 2)
+    return page
+
+
+def tick_account(page: PublishPage, handle: str) -> None:
+    for i in range(page.accounts.count()):
+        if page.accounts.item(i).text().startswith(handle):
+            page.accounts.item(i).setCheckState(Qt.CheckState.Checked)
+
+
+def test_typing_a_dnp_pupils_name_blocks_the_post(qtbot, post_ctx: AppContext,
+                                                   pupil: PupilRecord, runner: TaskRunner,
+                                                   show: Callable) -> None:
+    page = make_page(qtbot, post_ctx, runner, show)
+    tick_account(page, "@oak_news")
+    qtbot.keyClicks(page.text, "Well done team!")
+    qtbot.waitUntil(lambda: page.verdict.text().startswith("Clear"), timeout=5000)
+    qtbot.keyClicks(page.text, f" Especially {PUPIL}")
+    qtbot.waitUntil(lambda: page.verdict.text().startswith("Blocked"), timeout=5000)
+    assert PUPIL in page.reasons.item(0).text()
+    assert page.verdict.textFormat() == Qt.TextFormat.PlainText
+    assert page.counts.text().startswith("@oak_news: ") and page.counts.text().endswith("/280")
+
+
+def test_sign_off_panel_is_for_slt_who_did_not_write_it(qtbot, post_ctx: AppContext,
+                                                         people: dict[str, Actor],
+                                                         runner: TaskRunner, show: Callable) -> None:
+    post = post_ctx.posts.save(people["run1"], post_draft())
+    post_ctx.refresh_actor("run1")
+    page = make_page(qtbot, post_ctx, runner, show)
+    qtbot.waitUntil(lambda: page.log.rowCount() == 1)
+    page.log.selectRow(0)
+    assert page.status.text().startswith(f"Post {post.id}: awaiting signoff")
+    assert not page.signoff_button.isEnabled()  # the author
+    post_ctx.refresh_actor("slt2")
+    page._show_post_state()
+    assert page.signoff_button.isEnabled()
+    page.signoff_reason.setText("Agreed with the head")
+    page.signoff_button.click()
+    qtbot.waitUntil(lambda: "signed off by slt2" in page.status.text(), timeout=5000)
+    assert post_ctx.posts.get(post.id).status == "ready"
+
+
+def post_draft():  # type: ignore[no-untyped-def]
+    from tests.posts.conftest import ALL_TICKED, draft
+
+    return draft("Our statement on the uniform", accounts=("@oak_news",), controversial=True,
+                 checklist=ALL_TICKED)
