@@ -80,6 +80,7 @@ class MainWindow(QMainWindow):
         self._deps = PageDeps(ctx, self._runner)
         ctx.session_factory.on_write_wait(self.write_waiting.emit)
         self._init_rescreen()
+        self._init_poller(ctx)
         actor = ctx.actor
         self._who.setText(f"Signed in as {actor.display}" if actor.known else
                           f"<b>Read-only:</b> {actor.username} has no staff record")
@@ -161,6 +162,33 @@ class MainWindow(QMainWindow):
         self.rescreen_status = RescreenStatus(self._deps.rescreen)
         self.statusBar().insertPermanentWidget(0, self.rescreen_status)
         self._deps.rescreen.finished.connect(self._on_rescreen_finished)
+
+    def _init_poller(self, ctx: AppContext) -> None:
+        from smmod.ui.connectors.poller import Poller
+
+        self.poller = Poller(ctx, parent=self)
+        self.poller.new_items.connect(self._on_poll_new_items)
+        self.poller.failed.connect(self._on_poll_failed)
+        self.poller.round_finished.connect(self._on_poll_round_finished)
+        self.poller.start()
+
+    @Slot(int)
+    def _on_poll_new_items(self, count: int) -> None:
+        self.statusBar().showMessage(f"{count} new item{'s' if count != 1 else ''} from connected "
+                                     "accounts", 8000)
+        queue = self._pages.get("queue")
+        if queue is not None:
+            queue.refresh()  # type: ignore[attr-defined]
+
+    @Slot(str)
+    def _on_poll_failed(self, message: str) -> None:
+        self.statusBar().showMessage(f"Sync failed: {message}")
+
+    @Slot()
+    def _on_poll_round_finished(self) -> None:
+        foryou = self._pages.get("foryou")
+        if foryou is not None:
+            foryou.refresh()  # type: ignore[attr-defined]
 
     def _connect_signals(self) -> None:
         a = self._actions
@@ -310,6 +338,10 @@ class MainWindow(QMainWindow):
             self.statusBar().clearMessage()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # QWidget.closeEvent
+        poller = getattr(self, "poller", None)
+        if poller is not None:
+            poller.stop()
+            poller.wait(10_000)
         self._runner.wait(10_000)
         if self._ctx is not None:
             self._ctx.session_factory.off_write_wait(self.write_waiting.emit)

@@ -34,6 +34,7 @@ from smmod.ui.accounts.model import (
     format_when,
 )
 from smmod.ui.accounts.workflow import ACTIONS, LABELS, OFFERED, action_states
+from smmod.ui.connectors.panel import ConnectionPanel
 from smmod.ui.flow import FlowLayout
 from smmod.ui.plain import tip
 from smmod.ui.tasks import TaskRunner
@@ -73,6 +74,8 @@ class AccountDetail(QWidget):
         self._view: AccountView | None = None
         self.people_model = PeopleModel(self)
         self.credentials_panel = CredentialsPanel(ctx, runner, credentials, self)
+        self.net_runner = TaskRunner(self)  # calls to platforms: never on the database thread
+        self.connection_panel = ConnectionPanel(ctx, runner, self.net_runner, self)
         self._init_widgets()
         self._init_layout()
         self._connect_signals()
@@ -179,6 +182,10 @@ class AccountDetail(QWidget):
         people = QGroupBox("Lead, runners and administrators (R2, R4)")
         QVBoxLayout(people).addWidget(self.people_table)
         body.addWidget(people)
+        connection = QGroupBox("Platform connection")
+        connection.setObjectName("connection_box")
+        QVBoxLayout(connection).addWidget(self.connection_panel)
+        body.addWidget(connection)
         vault = QGroupBox("Credentials (R5: passwords are never kept in plain text)")
         QVBoxLayout(vault).addWidget(self.credentials_panel)
         body.addWidget(vault)
@@ -205,6 +212,7 @@ class AccountDetail(QWidget):
         if view is None:
             self.people_model.set_records([])
             self.credentials_panel.set_account(None, [], None)
+            self.connection_panel.set_account(None)
             return
         r = view.record
         self.title_label.setText(_shortened(r.handle, 34))  # the whole handle in the tooltip
@@ -236,6 +244,7 @@ class AccountDetail(QWidget):
         self.people_table.setFixedHeight(30 + 28 * max(1, len(r.people)))
         self._show_status(r, view.history)
         self.credentials_panel.set_account(r, view.credentials, view.keyring)
+        self.connection_panel.set_account(r)
         self.update_actions()
 
     def update_actions(self) -> None:
