@@ -51,14 +51,20 @@ def test_sign_off_panel_is_for_slt_who_did_not_write_it(qtbot, post_ctx: AppCont
     page = make_page(qtbot, post_ctx, runner, show)
     qtbot.waitUntil(lambda: page.log.rowCount() == 1)
     page.log.selectRow(0)
-    assert page.status.text().startswith(f"Post {post.id}: awaiting signoff")
+    assert page.status.text() == f"Post {post.id}: waiting for sign-off, by Riley Runner"
+    assert "login run1" in page.status.toolTip()
+    assert page.log.item(0, 1).text() == "Waiting for sign-off"
+    assert page.log.item(0, 2).text() == "Riley Runner" and "run1" in page.log.item(0, 2).toolTip()
     assert not page.signoff_button.isEnabled()  # the author
     post_ctx.refresh_actor("slt2")
     page._show_post_state()
     assert page.signoff_button.isEnabled()
     page.signoff_reason.setText("Agreed with the head")
     page.signoff_button.click()
-    qtbot.waitUntil(lambda: "signed off by slt2" in page.status.text(), timeout=5000)
+    qtbot.waitUntil(lambda: "Signed off by Sam Senior: Agreed" in page.status.text(),
+                    timeout=5000)
+    assert page.status.text().startswith(f"Post {post.id}: signed off, by Riley Runner")
+    qtbot.waitUntil(lambda: page.log.item(0, 1).text() == "Signed off")
     assert post_ctx.posts.get(post.id).status == "ready"
 
 
