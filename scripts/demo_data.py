@@ -107,6 +107,7 @@ def main() -> None:
     except Exception as exc:  # no keyring: the demo still works without the vault
         print(f"credentials skipped: {exc}")
     _images(ctx, head)
+    _posts(ctx, head)
     print(f"demo data written to {ctx.paths.data_dir}")
     ctx.close()
 
@@ -128,6 +129,22 @@ def _images(ctx: AppContext, head: Actor) -> None:
     ctx.images.check(head, [photos / "school-cat.png"], caption="Alex Example with the school cat",
                      workers=1)
     ctx.images.check(head, [photos / "staff-room-coffee.png", photos / "open-evening.jpg"], workers=1)
+
+
+def _posts(ctx: AppContext, head: Actor) -> None:
+    """Two posts on the Publish page: a draft whose text names a pupil on the
+    do-not-publish list (blocked), and a statement marked controversial that waits for
+    another senior leader's sign-off (R3, R11)."""
+    from smmod.posts import CHECKLIST_KEYS, Draft
+
+    ctx.posts.save(head, Draft(
+        ("brookfieldprimary",), "Congratulations to Alex Example, Year 4, on winning the "
+        "county spelling bee! We are so proud of you.", checklist=frozenset({"who_posting"})))
+    ctx.posts.save(head, Draft(
+        ("brookfieldprimary", "BrookfieldHead"),
+        "From January, pupils in Years 5 and 6 will no longer bring mobile phones to school. "
+        "We have listened to parents and staff, and the full policy is on our website.",
+        controversial=True, checklist=frozenset(CHECKLIST_KEYS)))
 
 
 if __name__ == "__main__":

@@ -20,6 +20,17 @@ CHECKLIST: tuple[tuple[str, str], ...] = (
 )
 CHECKLIST_KEYS = tuple(key for key, _ in CHECKLIST)
 
+#: A post's status as people write it (the stored words are for machines and the CLI).
+STATUS_LABELS = {
+    "draft": "Draft",
+    "awaiting_signoff": "Waiting for sign-off",
+    "refused": "Refused",
+    "ready": "Ready to publish",
+    "exported": "Exported",
+    "published": "Published",
+}
+DECISION_LABELS = {"signed_off": "Signed off", "refused": "Refused"}
+
 
 def worst(verdicts: list[str]) -> str:
     return max(verdicts, key=_RANK.__getitem__, default=CLEAR)
@@ -131,6 +142,19 @@ class PostRecord:
     created_at: datetime
     published_at: datetime | None
     version_id: int
+    author_name: str = ""  # the staff member's name, for people; ``author`` is the login
+    decided_by_name: str | None = None
+
+    @property
+    def status_label(self) -> str:
+        """"Waiting for sign-off", "Signed off", "Ready to publish", "Published"…"""
+        if self.status == "ready" and self.signed_off:
+            return "Signed off"
+        return STATUS_LABELS.get(self.status, self.status.replace("_", " ").capitalize())
+
+    @property
+    def decision_label(self) -> str | None:
+        return DECISION_LABELS.get(self.decision, self.decision) if self.decision else None
 
     @property
     def needs_signoff(self) -> bool:

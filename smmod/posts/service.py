@@ -342,6 +342,7 @@ class PostService:
 
     def _record(self, session: Session, post: Post) -> PostRecord:
         names = dict(session.execute(select(Staff.id, Staff.username)).all())
+        full = dict(session.execute(select(Staff.id, Staff.name)).all())
         addresses = []
         for link in self._accounts(session, post.id):
             account = session.get(Account, link.account_id)
@@ -363,7 +364,8 @@ class PostService:
             post.verdict, reasons, tuple(addresses), tuple(images), post.decision,
             names.get(post.decided_by) if post.decided_by else None, post.decision_reason,
             post.decision_hash == post.content_hash, post.created_at, post.published_at,
-            post.version_id)
+            post.version_id, full.get(post.author_id, "?"),
+            full.get(post.decided_by) if post.decided_by else None)
 
 
 def _content_hash(draft: Draft, result: PostCheck) -> str:

@@ -18,6 +18,8 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
+    QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
@@ -32,13 +34,17 @@ from PySide6.QtWidgets import (
 
 from smmod.posts import BLOCKED, CHECKLIST, CLEAR, REVIEW, Draft, DraftImage, PostCheck, PostRecord
 from smmod.ui import msgbox
+from smmod.ui.column_fit import ColumnFitter, Fit
 from smmod.ui.pages import PageDeps
-from smmod.ui.plain import label
+from smmod.ui.plain import label, tip
 
 DEBOUNCE_MS = 400
 _ICONS = {CLEAR: QStyle.StandardPixmap.SP_DialogApplyButton,
           REVIEW: QStyle.StandardPixmap.SP_MessageBoxWarning,
           BLOCKED: QStyle.StandardPixmap.SP_MessageBoxCritical}
+_VERDICT_WORDS = {CLEAR: "clear", REVIEW: "needs a look", BLOCKED: "blocked"}
+WAITING_FOR_SIGNOFF = "Waiting for sign-off by a senior leader (not the author)"
+COL_ID, COL_STATUS, COL_AUTHOR, COL_WHERE, COL_TEXT = range(5)
 
 
 class PublishPage(QWidget):
@@ -61,6 +67,9 @@ class PublishPage(QWidget):
     # -- building --------------------------------------------------------------------
     def _init_widgets(self) -> None:
         grid = QGridLayout(self)
+        self.title_label = QLabel("Publish")
+        self.title_label.setStyleSheet("font-size: 16pt; font-weight: 600;")
+        grid.addWidget(self.title_label, 0, 0, 1, 2)
         left = QVBoxLayout()
         left.addWidget(label("Accounts"))
         self.accounts = QListWidget()
@@ -90,13 +99,19 @@ class PublishPage(QWidget):
             button.clicked.connect(slot)
             row.addWidget(button)
         left.addLayout(row)
-        grid.addLayout(left, 0, 0, 2, 1)
+        grid.addLayout(left, 1, 0)
 
         right = QVBoxLayout()
         self.verdict = label("", name="Verdict")
+        self.verdict.setWordWrap(True)
         right.addWidget(self.verdict)
         self.reasons = QListWidget()
         self.reasons.setAccessibleName("Reasons")
+        self.reasons.setWordWrap(True)
+        self.reasons.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.reasons.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.reasons.setResizeMode(QListWidget.ResizeMode.Adjust)
+        self.reasons.setMinimumHeight(60)
         right.addWidget(self.reasons, 1)
         box = QGroupBox("Do's and Don'ts (tick each)")
         checks = QVBoxLayout(box)
@@ -119,6 +134,7 @@ class PublishPage(QWidget):
             actions.addWidget(b)
         right.addLayout(actions)
         self.status = label("", name="Post status")
+        self.status.setWordWrap(True)
         right.addWidget(self.status)
         sign = QGroupBox("Sign-off (SLT, not the author)")
         signs = QHBoxLayout(sign)
@@ -139,17 +155,26 @@ class PublishPage(QWidget):
         address.addWidget(self.address)
         address.addWidget(self.address_button)
         right.addLayout(address)
-        grid.addLayout(right, 0, 1)
+        grid.addLayout(right, 1, 1)
 
         self.log = QTableWidget(0, 5)
         self.log.setAccessibleName("Posts")
         self.log.setHorizontalHeaderLabels(["#", "Status", "Author", "Where", "Text"])
-        self.log.horizontalHeader().setStretchLastSection(True)
         self.log.verticalHeader().hide()
+        self.log.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.log.verticalHeader().setDefaultSectionSize(self.log.fontMetrics().height() + 8)
+        self.log.setWordWrap(False)
+        self.log.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.log.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.log.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.log.itemSelectionChanged.connect(self._on_log_selected)
-        grid.addWidget(self.log, 1, 1)
+        # The log spans the page's width, so its columns read in full at 1280×720.
+        self.log.setMinimumHeight(self.log.fontMetrics().height() * 6 + 24)
+        grid.addWidget(self.log, 2, 0, 1, 2)
+        grid.setRowStretch(1, 3)
+        grid.setRowStretch(2, 1)
+        self.column_fitter = ColumnFitter(self.log, _log_fits(self.log), COL_TEXT,
+                                          stretch_min=160)
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
 
@@ -182,12 +207,16 @@ class PublishPage(QWidget):
         self.log.setRowCount(len(posts))
         for row, post in enumerate(posts):
             where = ", ".join(f"{a.account}: {a.url}" if a.url else a.account for a in post.accounts)
-            for col, value in enumerate((str(post.id), post.status.replace("_", " "),
-                                         post.author, where, post.text.replace("\n", " "))):
+            author = post.author_name or post.author
+            cells = ((str(post.id), ""), (post.status_label, post.status_label),
+                     (author, f"{author} (login: {post.author})"), (where, where),
+                     (post.text.replace("\n", " "), post.text))
+            for col, (value, hint) in enumerate(cells):
                 cell = QTableWidgetItem(value)
                 cell.setData(Qt.ItemDataRole.UserRole, post.id)
+                cell.setToolTip(tip(hint))
                 self.log.setItem(row, col, cell)
-        self.log.resizeColumnsToContents()
+        self.column_fitter.fit()
         self._posts = {p.id: p for p in posts}
         self._show_post_state()
 
@@ -220,15 +249,19 @@ class PublishPage(QWidget):
         style = self.style()
         words = {CLEAR: "Clear: nothing found", REVIEW: "Review: look at each point below",
                  BLOCKED: "Blocked: this cannot be published as it is"}
-        self.verdict.setText(words[result.verdict])
-        for reason in result.reasons:
-            item = QListWidgetItem(style.standardIcon(_ICONS[reason.verdict]), reason.message)
-            item.setToolTip(reason.message.replace("<", "&lt;"))
-            self.reasons.addItem(item)
+        post = self._post
+        waiting = ((self.controversial.isChecked() or result.suggests_controversial)
+                   and not (post is not None and post.signed_off))
+        self.verdict.setText(WAITING_FOR_SIGNOFF if waiting and result.verdict == CLEAR
+                             else words[result.verdict])
+        messages = [(reason.verdict, reason.message) for reason in result.reasons]
         if result.suggests_controversial:
-            self.reasons.addItem(QListWidgetItem(style.standardIcon(_ICONS[REVIEW]),
-                                                 "The checks suggest it may be controversial: "
-                                                 "a senior leader must sign it off"))
+            messages.append((REVIEW, "The checks suggest it may be controversial: "
+                                     "a senior leader must sign it off"))
+        for verdict, message in messages:
+            item = QListWidgetItem(style.standardIcon(_ICONS[verdict]), message)
+            item.setToolTip(tip(message))
+            self.reasons.addItem(item)
         self.counts.setText("   ".join(f"{h}: {u:,}" + (f"/{lim:,}" if lim else "")
                                        for h, (u, lim) in result.lengths.items()))
         self._image_verdicts = {v.path: v.verdict for v in result.images}
@@ -241,7 +274,9 @@ class PublishPage(QWidget):
             verdict = self._image_verdicts.get(image.path)
             notes = [n for n, on in (("not ours", image.not_ours), ("pixelate", image.pixelate)) if on]
             text = Path(image.path).name + (f" ({', '.join(notes)})" if notes else "")
-            item = QListWidgetItem(text + (f": {verdict}" if verdict else ": checking…"))
+            item = QListWidgetItem(text + (f": {_VERDICT_WORDS.get(verdict, verdict)}" if verdict
+                                           else ": checking…"))
+            item.setToolTip(tip(image.path))
             if verdict:
                 item.setIcon(style.standardIcon(_ICONS[verdict]))
             self.image_list.addItem(item)
@@ -257,12 +292,18 @@ class PublishPage(QWidget):
         self.address_button.setEnabled(bool(post and post.status in ("exported", "published")))
         if post is None:
             self.status.setText("New post (not saved yet).")
+            self.status.setToolTip("")
             return
-        state = f"Post {post.id}: {post.status.replace('_', ' ')}, by {post.author}"
+        author = post.author_name or post.author
+        state = f"Post {post.id}: {post.status_label.lower()}, by {author}"
+        logins = [f"{author}: login {post.author}"]
         if post.decision:
-            state += (f". {post.decision.replace('_', ' ')} by {post.decided_by}: "
-                      f"{post.decision_reason}" + ("" if post.decision_current else " (before it changed)"))
+            decider = post.decided_by_name or post.decided_by
+            state += (f". {post.decision_label} by {decider}: {post.decision_reason}"
+                      + ("" if post.decision_current else " (before it changed)"))
+            logins.append(f"{decider}: login {post.decided_by}")
         self.status.setText(state)
+        self.status.setToolTip(tip("\n".join(logins)))
 
     # -- actions ---------------------------------------------------------------------
     def _on_add_image(self) -> None:
@@ -387,3 +428,17 @@ class PublishPage(QWidget):
 
     def _on_failed(self, exc: BaseException) -> None:
         msgbox.show_error(self, exc, title="Publish")
+
+
+def _log_fits(table: QTableWidget) -> dict[int, Fit]:
+    metrics = table.fontMetrics()
+
+    def text(sample: str) -> int:
+        return metrics.horizontalAdvance(sample) + 14
+
+    return {
+        COL_ID: Fit(text("999"), text("9999")),
+        COL_STATUS: Fit(text("Waiting for…"), text("Waiting for sign-off")),
+        COL_AUTHOR: Fit(text("Sam S…"), text("Christopher Longname")),
+        COL_WHERE: Fit(text("@oak_n…"), text("@brookfield_pe, @BrookfieldHead")),
+    }
