@@ -38,6 +38,7 @@ from smmod.identity import Actor, require
 from smmod.settings import Settings
 from smmod.store.engine import SessionFactory
 from smmod.store.models import FaceConfirmation, ImageCheck, ImageExport, Pupil, Staff
+from smmod.wording import count, noun
 
 if TYPE_CHECKING:
     from smmod.images.results import CheckResult, FileError
@@ -211,7 +212,8 @@ class ImageService:
                     raise ConflictError("this check was changed elsewhere: reload it")
                 found = len(json.loads(check.faces))
                 if found:
-                    raise InputError(f"{found} face(s) were found in this image: confirm each face "
+                    raise InputError(f"{count(found, 'face')} {noun(found, 'was', 'were')} found in this "
+                                     "image: confirm each face "
                                      "instead", field="no-people")
                 for old in session.execute(select(FaceConfirmation).where(
                         FaceConfirmation.check_id == check_id,

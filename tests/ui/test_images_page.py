@@ -296,7 +296,7 @@ def test_each_face_is_shown_beside_the_reference_photos(
         assert card.state_label.text() == "Not yet confirmed"
         assert [a.text() for a in card.menu.actions()] == [f"{PUPIL} (Year 4)", "Mia Moss (Year 6)"]
     assert detail.faces.current_face() == 1
-    assert "2 of 2 face(s) still to confirm" in detail.reasons_label.text()
+    assert "2 of 2 faces still to confirm" in detail.reasons_label.text()
     # The boxes are drawn where the faces are; clicking one picks its card.
     rect = detail.image_view.face_rect(2)
     assert rect.width() > 10 and detail.image_view.rect().contains(rect.center().toPoint())
@@ -525,7 +525,7 @@ def test_export_waits_until_every_face_is_confirmed(
     tab = page.check_tab
     export = tab.check_actions.export
     assert not export.isEnabled() and not tab.buttons["export"].isEnabled()
-    assert export.toolTip() == "biden.jpg: 1 face(s) still to confirm."
+    assert export.toolTip() == "biden.jpg: 1 face still to confirm."
     tab.table.setFocus()
     qtbot.keyClick(tab.table, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
     assert tab.current_dialog() is None

@@ -27,6 +27,7 @@ from smmod.ui.images.face_review import CROP_SIDE, FaceReviewPanel, Reference
 from smmod.ui.images.face_view import FaceImageView
 from smmod.ui.images.models import TONES, Entry, entry_name, verdict_of
 from smmod.ui.images.pixmaps import face_crop
+from smmod.wording import count
 
 _MUTED = "color: palette(placeholder-text);"
 #: The Why pane is never narrower than this: its reasons wrap, they are never cut.
@@ -67,7 +68,7 @@ def _progress_line(record: CheckRecord) -> str:
         return "This is a copy of an image that was blocked: it cannot be published."
     if record.faces and left:
         return (
-            f"{left} of {len(record.faces)} face(s) still to confirm, below. Or publish a copy "
+            f"{left} of {count(len(record.faces), 'face')} still to confirm, below. Or publish a copy "
             f"with {'it' if left == 1 else 'them'} pixelated: {PIXELATED_ACTION}"
         )
     if record.faces and record.verdict == "clear":
