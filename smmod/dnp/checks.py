@@ -371,7 +371,7 @@ class ImageService:
         no_people = None
         if not faces and NO_PEOPLE in confirmed:
             no_people = session.execute(
-                select(Staff.username, FaceConfirmation.at).join(
+                select(Staff.username, FaceConfirmation.at, Staff.name).join(
                     Staff, Staff.id == FaceConfirmation.by_staff_id).where(
                     FaceConfirmation.check_id == row.id,
                     FaceConfirmation.face_index == NO_PEOPLE)).one()
@@ -379,4 +379,6 @@ class ImageService:
                            row.caption, row.assisted, row.verdict, json.loads(row.reasons),
                            faces, json.loads(row.findings), row.checked_at, row.checked_by,
                            row.version_id, no_people[0] if no_people else None,
-                           no_people[1] if no_people else None)
+                           no_people[1] if no_people else None,
+                           session.scalar(select(Staff.name).where(Staff.username == row.checked_by)),
+                           no_people[2] if no_people else None)

@@ -390,8 +390,13 @@ def test_a_photo_with_no_face_found_waits_for_one_look_and_one_click(
     assert rows(page, COL_VERDICT) == ["Clear"] and rows(page, COL_FACES) == ["none, done"]
     assert tab.detail.verdict_label.text() == "Clear"
     assert panel.confirm_button.isChecked() and not panel.confirm_button.isEnabled()
-    assert panel.help_label.text().startswith("Confirmed by head on ")
-    assert "head confirmed that no pupil is shown: clear to export." in tab.detail.reasons_label.text()
+    # People are named as the staff register names them; the login is in the tooltip.
+    assert panel.help_label.text().startswith("Confirmed by Hannah Head on ")
+    assert panel.help_label.toolTip() == "Login: head"
+    reasons = tab.detail.reasons_label
+    assert "Hannah Head confirmed that no pupil is shown: clear to export." in reasons.text()
+    assert "Checked by Hannah Head on " in reasons.text() and "by head" not in reasons.text()
+    assert "Checked by Hannah Head (login: head)" in reasons.toolTip()
     assert tab.notice_label.text() == "Confirmed that no pupil is shown: no_face_cat.png is clear to export."
     (entry,) = audit.query(ctx.session_factory, AuditFilter(action="image.no_people_confirmed"))
     assert (entry.actor, entry.subject) == ("head", f"image_check:{record.id}")
