@@ -16,6 +16,7 @@ from pathlib import Path
 from smmod import csvtext
 from smmod.errors import InputError, clip
 from smmod.formatting import month_number
+from smmod.wording import noun
 
 MAX_BYTES = 20_000_000
 _DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%y")
@@ -57,7 +58,8 @@ def read_table(path: Path) -> Table:
     named = [h for h in headers if h]
     repeated = sorted({h for h in named if named.count(h) > 1})
     if repeated:
-        raise InputError(f"column(s) named more than once: {', '.join(repeated)}", file=str(path))
+        raise InputError(f"{noun(len(repeated), 'column')} named more than once: {', '.join(repeated)}",
+                         file=str(path))
     rows: list[dict[str, str]] = []
     numbers: list[int] = []
     too_long: list[int] = []
@@ -74,7 +76,8 @@ def read_table(path: Path) -> Table:
     if too_long:
         shown = ", ".join(str(n) for n in too_long[:10]) + (" …" if len(too_long) > 10 else "")
         raise InputError(
-            f"row(s) {shown} have more values than the header has columns "
+            f"{noun(len(too_long), 'row')} {shown} {noun(len(too_long), 'has', 'have')} more values "
+            "than the header has columns "
             f"({len(headers)}); a value that contains the separator must be in double quotes",
             file=str(path),
             row=too_long[0],
@@ -91,9 +94,9 @@ def check_mapping(table: Table, mapping: dict[str, str], required: Iterable[str]
     if missing or unknown:
         parts = []
         if missing:
-            parts.append(f"required field(s) not mapped: {', '.join(missing)}")
+            parts.append(f"required {noun(len(missing), 'field')} not mapped: {', '.join(missing)}")
         if unknown:
-            parts.append(f"column(s) not in the file: {', '.join(unknown)}")
+            parts.append(f"{noun(len(unknown), 'column')} not in the file: {', '.join(unknown)}")
         raise InputError(
             f"{'; '.join(parts)}. The file's columns are: {', '.join(table.headers)}",
             file=str(table.path),

@@ -16,6 +16,7 @@ from typing import Any
 from smmod import audit
 from smmod.cli.common import EXIT_OK, add_json_flag, context, emit_json
 from smmod.errors import InputError
+from smmod.wording import count, noun
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -132,7 +133,7 @@ def cmd_init(args: argparse.Namespace) -> int:
     print(f"Created the shared vault. The recovery kit is in {args.kit}: print it for SLT "
           "to keep offline, then delete the file. smmod does not keep the recovery key.")
     report = migrate_keyring(ctx.shared_vault, ctx.vault, ctx.actor)
-    print(f"Moved {len(report.moved)} password(s) from this keyring into the vault.")
+    print(f"Moved {count(len(report.moved), 'password')} from this keyring into the vault.")
     for line in report.kept:
         print(f"Kept in the keyring: {line}")
     return EXIT_OK
@@ -182,8 +183,9 @@ def cmd_grant(args: argparse.Namespace) -> int:
 def cmd_revoke(args: argparse.Namespace) -> int:
     ctx = context(args)
     result = ctx.shared_vault.revoke(ctx.actor, args.username, reason=args.reason)
-    print(f"Access ended; the vault key was replaced and {len(result.flagged_credentials)} "
-          "credential(s) are flagged for rotation.")
+    flagged = len(result.flagged_credentials)
+    print(f"Access ended; the vault key was replaced and {count(flagged, 'credential')} "
+          f"{noun(flagged, 'is', 'are')} flagged for rotation.")
     return EXIT_OK
 
 
@@ -199,8 +201,8 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 
     ctx = context(args)
     report = migrate_keyring(ctx.shared_vault, ctx.vault, ctx.actor)
-    print(f"Moved {len(report.moved)} password(s) into the vault; "
-          f"{len(report.already)} were there already.")
+    print(f"Moved {count(len(report.moved), 'password')} into the vault; "
+          f"{len(report.already)} {noun(len(report.already), 'was', 'were')} there already.")
     for line in report.kept:
         print(f"Kept in the keyring: {line}")
     return EXIT_OK

@@ -38,6 +38,7 @@ from smmod.identity import Actor, require
 from smmod.settings import Settings
 from smmod.store.engine import SessionFactory
 from smmod.store.models import FaceConfirmation, ImageCheck, ImageExport, Pupil, Staff
+from smmod.wording import count, noun
 
 if TYPE_CHECKING:
     from smmod.images.results import CheckResult, FileError
@@ -211,7 +212,8 @@ class ImageService:
                     raise ConflictError("this check was changed elsewhere: reload it")
                 found = len(json.loads(check.faces))
                 if found:
-                    raise InputError(f"{found} face(s) were found in this image: confirm each face "
+                    raise InputError(f"{count(found, 'face')} {noun(found, 'was', 'were')} found in this "
+                                     "image: confirm each face "
                                      "instead", field="no-people")
                 for old in session.execute(select(FaceConfirmation).where(
                         FaceConfirmation.check_id == check_id,
@@ -369,7 +371,7 @@ class ImageService:
         no_people = None
         if not faces and NO_PEOPLE in confirmed:
             no_people = session.execute(
-                select(Staff.username, FaceConfirmation.at).join(
+                select(Staff.username, FaceConfirmation.at, Staff.name).join(
                     Staff, Staff.id == FaceConfirmation.by_staff_id).where(
                     FaceConfirmation.check_id == row.id,
                     FaceConfirmation.face_index == NO_PEOPLE)).one()
@@ -377,4 +379,6 @@ class ImageService:
                            row.caption, row.assisted, row.verdict, json.loads(row.reasons),
                            faces, json.loads(row.findings), row.checked_at, row.checked_by,
                            row.version_id, no_people[0] if no_people else None,
-                           no_people[1] if no_people else None)
+                           no_people[1] if no_people else None,
+                           session.scalar(select(Staff.name).where(Staff.username == row.checked_by)),
+                           no_people[2] if no_people else None)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from smmod.dnp.records import NOT_PROTECTED, CheckRecord, FaceView
 from smmod.errors import PolicyError
+from smmod.wording import count, noun
 
 
 def flagged_faces(record: CheckRecord) -> list[FaceView]:
@@ -36,8 +37,9 @@ def export_refusal(record: CheckRecord, *, blur_flagged: bool) -> PolicyError | 
         return PolicyError("R11", "no faces were found, and nobody has yet confirmed that no "
                            "pupil is shown: look at the image and confirm it first")
     if flagged and not blur_flagged:
-        return PolicyError("R11", f"{len(flagged)} face(s) are not confirmed clear: confirm "
-                           "each face, or export with the flagged faces pixelated")
+        left = len(flagged)
+        return PolicyError("R11", f"{count(left, 'face')} {noun(left, 'is', 'are')} not confirmed "
+                           "clear: confirm each face, or export with the flagged faces pixelated")
     if record.verdict == "blocked" and not flagged:
         return PolicyError("R11", "this image is blocked and has no flagged face that "
                            "could be pixelated: it cannot be published")

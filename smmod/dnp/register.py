@@ -38,6 +38,7 @@ from smmod.store.models import (
     Staff,
 )
 from smmod.vault import Vault
+from smmod.wording import count
 
 if TYPE_CHECKING:
     import numpy as np
@@ -361,7 +362,7 @@ class DnpService:
             if named:
                 reason = f"names {name} in the {named[0].where}"
             elif len(faces) > export.pixelated_faces:
-                reason = (f"{len(faces)} face(s) confirmed before {name} was on the "
+                reason = (f"{count(len(faces), 'face')} confirmed before {name} was on the "
                           "do-not-publish list: look again")
             else:
                 continue

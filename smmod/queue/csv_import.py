@@ -17,6 +17,7 @@ from smmod import csvtext
 from smmod.errors import InputError
 from smmod.queue.dates import DateReader, shorten
 from smmod.queue.parsers import FIELDS, REQUIRED_FIELDS, ParsedItem, ParseResult, ResultBuilder
+from smmod.wording import noun
 
 # Common header names for each field, most specific first, compared lower-cased with
 # punctuation turned into spaces. Fields with distinctive names are matched first so that
@@ -91,7 +92,7 @@ def _resolve_columns(mapping: Mapping[str, str], headers: list[str], source: str
     unknown = [name for name in mapping if name not in FIELDS]
     if unknown:
         raise InputError(
-            f"unknown field(s) {', '.join(unknown)} in the column mapping; "
+            f"unknown {noun(len(unknown), 'field')} {', '.join(unknown)} in the column mapping; "
             f"the fields are {', '.join(FIELDS)}",
             file=source,
         )
@@ -118,9 +119,9 @@ def _resolve_columns(mapping: Mapping[str, str], headers: list[str], source: str
     if missing or not_found:
         parts = []
         if missing:
-            parts.append(f"missing required column(s) for {', '.join(missing)}")
+            parts.append(f"missing required {noun(len(missing), 'column')} for {', '.join(missing)}")
         if not_found:
-            parts.append(f"mapped column(s) not in the file: {', '.join(not_found)}")
+            parts.append(f"mapped {noun(len(not_found), 'column')} not in the file: {', '.join(not_found)}")
         named = [f"'{shorten(h)}'" for h in headers if h]
         shown = ", ".join(named[:30]) or "none"
         if len(named) > 30:

@@ -114,5 +114,5 @@ def page_specs() -> list[PageSpec]:
         PageSpec("reports", "Reports", "reports", _reports),
         PageSpec("audit", "Audit trail", "audit", _audit),
         # Last: Ctrl+1…9 go to the first nine pages, and the earlier ones keep their keys.
-        PageSpec("publish", "Publish", "images", _publish),
+        PageSpec("publish", "Publish", "publish", _publish),
     ]

@@ -131,7 +131,7 @@ def test_import_missing_a_required_column_names_the_columns(accounts, people, tm
     path = _write(tmp_path, "platform,handle,lead\nx,@a,run1\n")
     with pytest.raises(InputError) as caught:
         accounts.import_csv(people["head"], path)
-    assert "required field(s) not mapped: runners" in str(caught.value)
+    assert "required field not mapped: runners" in str(caught.value)
     assert "platform, handle, lead" in str(caught.value)
 
 

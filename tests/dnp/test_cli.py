@@ -277,7 +277,7 @@ def test_confirm_a_face_is_a_named_pupil_blocks_the_image(
         (["--no-people", "--not-protected"], "--no-people is said of the whole image"),
         (["--face", "3", "--not-protected"], "the image has no face number 3: its faces are numbered 1 to 1"),
         (["--face", "1", "--pupil", "Nobody Known"], "no pupil called 'Nobody Known' is on the"),
-        (["--no-people"], "1 face(s) were found in this image: confirm each face instead"),
+        (["--no-people"], "1 face was found in this image: confirm each face instead"),
         (["--face", "1", "--not-protected", "--pupil", PUPIL], "not allowed with argument"),
         ([], "one of the arguments --face --no-people is required"),
     ],

@@ -33,6 +33,7 @@ from smmod.ui.accounts.model import (
     COL_STATUS,
     AccountTableModel,
     CredentialTableModel,
+    ObjectRole,
     PeopleModel,
 )
 from smmod.ui.accounts.page import AccountsPage
@@ -107,7 +108,7 @@ def wait_status(page: AccountsPage, qtbot, status: str) -> None:
 
 def handles(page: AccountsPage) -> list[str]:
     proxy = page.proxy
-    return [proxy.index(row, COL_HANDLE).data() for row in range(proxy.rowCount())]
+    return [proxy.index(row, COL_HANDLE).data(ObjectRole).handle for row in range(proxy.rowCount())]
 
 
 # -- the models ------------------------------------------------------------------------

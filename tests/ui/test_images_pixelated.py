@@ -59,7 +59,7 @@ def test_an_unconfirmed_face_can_go_out_pixelated(
     with qtbot.waitSignal(dialog.exported, timeout=CHECK_TIMEOUT):
         click(qtbot, dialog.export_button)
     qtbot.waitUntil(lambda: tab.current_dialog() is None, timeout=TIMEOUT)
-    assert tab.notice_label.text() == "Exported visitor.jpg, 1 face(s) pixelated."
+    assert tab.notice_label.text() == "Exported visitor.jpg, 1 face pixelated."
     (exported,) = ctx.images.exports()
     assert exported.pixelated_faces == 1 and out.is_file()
 

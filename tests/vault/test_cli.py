@@ -89,7 +89,7 @@ def test_two_administrators_share_a_password_through_the_cli(
     assert (code, out) == (0, secret + "\n"), err
 
     code, out, err = as_person("head", "vault", "revoke", "admin2", "--reason", "left")
-    assert code == 0 and "1 credential(s) are flagged" in out, err
+    assert code == 0 and "1 credential is flagged" in out, err
     code, out, err = as_person("admin2", "vault", "reveal", "1", "--stdout")
     assert code == 2 and "no access" in err and newer not in out + err
 

@@ -27,7 +27,6 @@ from smmod.context import AppContext
 from smmod.ui.accounts.credentials_panel import CredentialsPanel
 from smmod.ui.accounts.model import (
     PCOL_ELIGIBLE,
-    PLATFORM_LABELS,
     STATUS_COLOURS,
     PeopleModel,
     format_day,
@@ -37,6 +36,7 @@ from smmod.ui.accounts.workflow import ACTIONS, LABELS, OFFERED, action_states
 from smmod.ui.connectors.panel import ConnectionPanel
 from smmod.ui.flow import FlowLayout
 from smmod.ui.plain import tip
+from smmod.ui.platforms import PLATFORM_LABELS
 from smmod.ui.tasks import TaskRunner
 from smmod.vault import BackendStatus
 

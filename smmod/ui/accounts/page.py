@@ -31,12 +31,11 @@ from smmod.accounts import (
 from smmod.staff.service import StaffRecord
 from smmod.store.models import PLATFORMS
 from smmod.ui import msgbox
-from smmod.ui.accounts.columns import HANDLE_MIN, account_fits
+from smmod.ui.accounts.columns import HANDLE_MIN, account_fits, add_column_choice
 from smmod.ui.accounts.detail import AccountDetail, AccountView
 from smmod.ui.accounts.dialogs import AccountDialog
 from smmod.ui.accounts.model import (
     COL_HANDLE,
-    PLATFORM_LABELS,
     AccountTableModel,
     ObjectRole,
     SortRole,
@@ -45,6 +44,7 @@ from smmod.ui.accounts.reminders import reminder_text
 from smmod.ui.accounts.workflow import AccountWorkflow
 from smmod.ui.column_fit import ColumnFitter
 from smmod.ui.pages import PageDeps
+from smmod.ui.platforms import PLATFORM_LABELS
 
 _BANNER = ("background: #fff4e5; color: #663c00; border: 1px solid #f3d19e;"
            " border-radius: 4px; padding: 6px 10px;")
@@ -137,6 +137,7 @@ class AccountsPage(QWidget):
         # The account's name takes the spare width; the others fit their contents and give
         # way (elided, in full in the tooltip) so the list never scrolls sideways.
         self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        add_column_choice(self.table)
         self.column_fitter = ColumnFitter(self.table, account_fits(self.table), COL_HANDLE,
                                           stretch_min=HANDLE_MIN)
         self.detail_scroll = QScrollArea()

@@ -27,6 +27,7 @@ from smmod.ui.images.face_review import CROP_SIDE, FaceReviewPanel, Reference
 from smmod.ui.images.face_view import FaceImageView
 from smmod.ui.images.models import TONES, Entry, entry_name, verdict_of
 from smmod.ui.images.pixmaps import face_crop
+from smmod.wording import count
 
 _MUTED = "color: palette(placeholder-text);"
 #: The Why pane is never narrower than this: its reasons wrap, they are never cut.
@@ -67,7 +68,7 @@ def _progress_line(record: CheckRecord) -> str:
         return "This is a copy of an image that was blocked: it cannot be published."
     if record.faces and left:
         return (
-            f"{left} of {len(record.faces)} face(s) still to confirm, below. Or publish a copy "
+            f"{left} of {count(len(record.faces), 'face')} still to confirm, below. Or publish a copy "
             f"with {'it' if left == 1 else 'them'} pixelated: {PIXELATED_ACTION}"
         )
     if record.faces and record.verdict == "clear":
@@ -75,14 +76,15 @@ def _progress_line(record: CheckRecord) -> str:
     if record.awaits_no_people:
         return ""  # the reason below says it, and the panel under the image asks it
     if not record.faces and record.verdict == "clear":
-        return f"{record.no_people_by} confirmed that no pupil is shown: clear to export."
+        return f"{record.no_people_by_who} confirmed that no pupil is shown: clear to export."
     return ""
 
 
 def reasons_text(record: CheckRecord) -> str:
     """The verdict's story in plain text (the Why pane's tooltip)."""
     line = _progress_line(record)
-    return "\n".join([*([line] if line else []), *(f"• {r}" for r in record.reasons)])
+    checked = f"Checked by {record.checked_by_who} (login: {record.checked_by})"
+    return "\n".join([*([line] if line else []), *(f"• {r}" for r in record.reasons), checked])
 
 
 def _reasons_html(record: CheckRecord) -> str:
@@ -93,7 +95,7 @@ def _reasons_html(record: CheckRecord) -> str:
     if record.caption:
         extra.append(f"Caption checked: “{html.escape(record.caption)}”")
     extra.append(
-        f"Checked by {html.escape(record.checked_by)} on "
+        f"Checked by {html.escape(record.checked_by_who)} on "
         f"{fmt.when(record.checked_at, UTC, at=' at ')} UTC · "
         f"{'assisted matching' if record.assisted else 'face check'}"
     )

@@ -19,6 +19,7 @@ from smmod.ui.images import pickers
 from smmod.ui.images.export_dialog import ExportDialog
 from smmod.ui.images.jobs import ExportJob
 from smmod.ui.images.models import Entry, entry_name, why_not_export, why_not_pixelated
+from smmod.wording import count
 
 if TYPE_CHECKING:
     from smmod.ui.images.check_layout import CheckTabLayout
@@ -136,7 +137,7 @@ class CheckExports(QObject):
 
     @Slot(object)
     def _on_dialog_exported(self, exported: ExportRecord) -> None:
-        faces = f", {exported.pixelated_faces} face(s) pixelated" if exported.pixelated_faces else ""
+        faces = f", {count(exported.pixelated_faces, 'face')} pixelated" if exported.pixelated_faces else ""
         self.notice.emit(f"Exported {Path(exported.out_path).name}{faces}.")
 
     @Slot(int)

@@ -24,6 +24,7 @@ from smmod.dnp.checks import NOT_PROTECTED, FaceView
 from smmod.dnp.export_rules import export_refusal, flagged_faces
 from smmod.images import FileError
 from smmod.ui.table_model import ListTableModel
+from smmod.wording import count
 
 ObjectRole = Qt.ItemDataRole.UserRole + 1
 VerdictRole = Qt.ItemDataRole.UserRole + 2
@@ -71,7 +72,7 @@ def why_not_export(entry: Entry) -> str | None:
         return f"{entry.file_name}: confirm first that no pupil is shown (N)."
     if entry.unconfirmed_faces:
         left = len(entry.unconfirmed_faces)
-        return f"{entry.file_name}: {left} face(s) still to confirm."
+        return f"{entry.file_name}: {count(left, 'face')} still to confirm."
     if entry.verdict != "clear":
         return f"{entry.file_name} is not yet clear."
     return None

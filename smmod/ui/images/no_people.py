@@ -100,7 +100,8 @@ class NoPeoplePanel(QFrame):
         self.prompt_label.setStyleSheet(
             f"color: {TONES['clear'].fg.name()}; font-size: 12pt; font-weight: 600;"
         )
-        self.help_label.setText(f"Confirmed by {record.no_people_by} on {when}.")
+        self.help_label.setText(f"Confirmed by {record.no_people_by_who} on {when}.")
+        self.help_label.setToolTip(f"Login: {record.no_people_by}")
         self.confirm_button.setText("✓ No pupil is shown")
         self.confirm_button.setChecked(True)
         self.confirm_button.setEnabled(False)
