@@ -26,6 +26,7 @@ from smmod.posts.records import (
     worst,
 )
 from smmod.store.models import Account, Pupil
+from smmod.wording import count
 
 
 @dataclass(frozen=True)
@@ -131,7 +132,7 @@ def image_verdict(image: DraftImage, record: CheckRecord) -> tuple[ImageVerdict,
         faces = len([f for f in record.faces if f.confirmed != "not_protected"
                      or f.status == "matched"])
         return ImageVerdict(image.path, CLEAR, record.id, record.verdict, True, True,
-                            (f"{faces} flagged face(s) will be pixelated in the exported copy",
+                            (f"{count(faces, 'flagged face')} will be pixelated in the exported copy",
                              *record.reasons)), []
     refusal = export_refusal(record, blur_flagged=False)
     why = str(refusal) if refusal is not None else "; ".join(record.reasons)

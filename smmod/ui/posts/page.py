@@ -37,6 +37,7 @@ from smmod.ui import msgbox
 from smmod.ui.column_fit import ColumnFitter, Fit
 from smmod.ui.pages import PageDeps
 from smmod.ui.plain import label, tip
+from smmod.wording import count
 
 DEBOUNCE_MS = 400
 _ICONS = {CLEAR: QStyle.StandardPixmap.SP_DialogApplyButton,
@@ -387,7 +388,8 @@ class PublishPage(QWidget):
     def _on_exported(self, package: Any) -> None:
         QGuiApplication.clipboard().setText(package.text)
         msgbox.info(self, "Ready to publish",
-                    f"The text is on the clipboard and {len(package.files)} image(s) are in "
+                    "The text is on the clipboard and "
+                    f"{count(len(package.files), 'image is', 'images are')} in "
                     f"{package.folder}. Post them, then record the post's address here.")
         self._runner.run(lambda: self._ctx.posts.get(package.post_id), self._on_saved,
                          self._on_failed)
