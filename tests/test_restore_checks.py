@@ -58,7 +58,7 @@ def missing_table(path: Path) -> None:
     (three_empty_tables, "lacks"),
     (edited_trail, "broken audit trail at entry 1 (content was altered)"),
     (unknown_revision, "schema revision 9999, which this smmod does not know"),
-    (missing_table, "lacks 1 table(s)"),
+    (missing_table, "lacks 1 table of schema"),
 ])
 def test_a_bad_backup_is_refused_and_nothing_changes(ctx, tmp_path, capsys, damage, says):
     source = tmp_path / "suspect.sqlite3"

@@ -111,7 +111,7 @@ def test_a_write_that_waits_too_long_gives_a_clear_error(ctx, tmp_path, capsys, 
         assert code == 2 and out == ""
         assert err.startswith(f"smmod: {WAITING} (Ctrl+C to give up)\n")
         assert ("smmod: The database is still busy with the import in progress (big.csv, "
-                "started by head) after 1 second(s), so nothing was changed. Try again when "
+                "started by head) after 1 second, so nothing was changed. Try again when "
                 "it has finished.") in err
         code, _, err = run(capsys, "queue", "import", str(small), "--account", "brookfieldprimary")
         assert code == 2 and "still busy with the import in progress" in err

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from smmod.errors import InputError
+from smmod.wording import count
 
 if TYPE_CHECKING:
     from smmod.audit import VerifyResult
@@ -86,7 +87,7 @@ def check_copy(path: Path, shown: str) -> Restorable:
     missing = sorted(tables_at(revision) - tables)
     if missing:
         shown_missing = ", ".join(missing[:8]) + (" …" if len(missing) > 8 else "")
-        raise refuse(f"lacks {len(missing)} table(s) of schema {revision}: {shown_missing}")
+        raise refuse(f"lacks {count(len(missing), 'table')} of schema {revision}: {shown_missing}")
     chain = _verify_chain(path)
     if not chain.ok:
         raise refuse(f"has a broken audit trail at entry {chain.first_bad_id} ({chain.problem})")

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from smmod.errors import DatabaseBusy
+from smmod.wording import count
 
 log = logging.getLogger("smmod.store")
 
@@ -221,7 +222,8 @@ class WriteGate:
 
     def _gave_up_message(self, waited_s: float) -> str:
         what = self._what()
-        waited = f"{waited_s / 60:.0f} minute(s)" if waited_s >= 90 else f"{waited_s:.0f} second(s)"
+        waited = (count(round(waited_s / 60), "minute") if waited_s >= 90
+                  else count(round(waited_s), "second"))
         return (
             f"The database is still busy with {what} after {waited}, so nothing was "
             "changed. Try again when it has finished."
