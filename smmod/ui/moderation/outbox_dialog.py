@@ -32,7 +32,8 @@ _KINDS = {"report_to_platform": "report"}
 def describe(entry: OutboxInfo) -> str:
     kind = _KINDS.get(entry.kind, entry.kind)
     state = "failed" if entry.status == "failed" else "waiting"
-    return f"#{entry.id}  {kind} on item #{entry.item_id} ({entry.account}) — {state}: {entry.last_error or ''}"
+    where = f"{kind} on item #{entry.item_id} ({entry.account})"
+    return f"#{entry.id}  {where} — {state}: {entry.last_error or ''}"
 
 
 class OutboxDialog(QDialog):
