@@ -3,6 +3,7 @@ the local fake Mastodon: actions go through the outbox, and the outbox can be lo
 
 from __future__ import annotations
 
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -13,6 +14,7 @@ from smmod.store.models import Action, QueueItem
 from smmod.ui.moderation import ActionPanel
 from smmod.ui.moderation.outbox_dialog import OutboxDialog
 from smmod.ui.queue.outbox_indicator import OutboxIndicator
+from tests.conftest import SUITE_NOW
 from tests.connectors.conftest import School
 
 TIMEOUT = 10_000
@@ -123,3 +125,45 @@ def test_an_action_mastodon_cannot_do_keeps_the_manual_way_and_says_why(qtbot, p
     assert dialog.hint.text().startswith("smmod cannot hide on Mastodon itself:")
     assert not dialog.sends
     dialog.reject()
+
+
+@pytest.fixture
+def youtube_panel(qtbot, deps, show, ctx, people, pauses, memory_keyring):
+    from tests.connectors.fake_youtube import FakeYouTube
+    from tests.connectors.test_youtube import Channel
+
+    fake = FakeYouTube()
+    fake.posted_at = SUITE_NOW - timedelta(hours=3)
+    channel = Channel(ctx, people, fake)
+    comment = fake.add_comment("buy followers cheap")
+    channel.connect()
+    channel.sync()
+    item_id = channel.item(comment["id"])
+    ctx.actor = channel.mod
+    widget = show(ActionPanel(deps, LONDON))
+    widget.set_rows([ctx.queue.read.rows([item_id])[item_id]])
+    yield widget, fake, comment["id"]
+    assert deps.runner.wait(10_000)
+    fake.close()
+
+
+def test_hide_on_youtube_rejects_the_comment_and_delete_stays_manual(qtbot, youtube_panel):
+    panel, fake, comment_id = youtube_panel
+    panel.open_action_dialog("delete")
+    dialog = panel.dialog
+    qtbot.waitExposed(dialog)
+    assert dialog.record_button.text() == "Done on YouTube? Record it"
+    assert "YouTube lets only a comment's author delete it" in dialog.hint.text()
+    dialog.reject()
+
+    panel.open_action_dialog("hide")
+    dialog = panel.dialog
+    qtbot.waitExposed(dialog)
+    assert dialog.record_button.text() == "Hide on YouTube"
+    qtbot.keyClicks(dialog.reason, "Spam or a scam")
+    with qtbot.waitSignal(panel.actions_recorded, timeout=TIMEOUT):
+        qtbot.mouseClick(dialog.record_button, Qt.MouseButton.LeftButton)
+    [moderated] = fake.seen("POST", "/youtube/v3/comments/setModerationStatus")
+    assert moderated.one("id") == comment_id and moderated.one("moderationStatus") == "rejected"
+    assert fake.status[comment_id] == "rejected"
+    assert panel.result_label.text().startswith("Hidden on YouTube")
