@@ -179,7 +179,7 @@ class ActionDialog(RecordDialog):
         return text
 
     def accept(self) -> None:  # QDialog.accept
-        if self.record_button.isEnabled():
+        if self.record_button.isEnabled() and not self.sends:
             self.copy_notice()
         super().accept()
 
@@ -287,7 +287,7 @@ class ReplyDialog(RecordDialog):
         )
 
     def accept(self) -> None:  # QDialog.accept
-        if self.record_button.isEnabled():
+        if self.record_button.isEnabled() and not self.sends:
             copy_to_clipboard(self.text.toPlainText().strip())
         super().accept()
 
