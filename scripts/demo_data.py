@@ -8,19 +8,22 @@ Uses only the public services, exactly as the app and the command line do.
 from __future__ import annotations
 
 import random
+import shutil
 from datetime import date, timedelta
 from pathlib import Path
 
 from smmod.accounts.records import AccountInput
 from smmod.clock import from_environment
-from smmod.context import open_context
-from smmod.identity import current_username
+from smmod.context import AppContext, open_context
+from smmod.dnp import CheckRecord
+from smmod.identity import Actor, current_username
 from smmod.moderation.records import EscalationInput
 from smmod.queue.records import ManualItem
 from smmod.staff.service import StaffInput
 
 ROOT = Path(__file__).resolve().parents[1]
 TRAINED = date(2026, 9, 3)
+FACES = ROOT / "tests/fixtures/faces"
 
 COMMENTS = [
     ("Sarah Whitfield", "parent", "Will the Christmas fair still go ahead if it snows?"),
@@ -103,8 +106,45 @@ def main() -> None:
                             secret=secret, note="Main page admin login")
     except Exception as exc:  # no keyring: the demo still works without the vault
         print(f"credentials skipped: {exc}")
+    _images(ctx, head)
+    _posts(ctx, head)
     print(f"demo data written to {ctx.paths.data_dir}")
     ctx.close()
+
+
+def _images(ctx: AppContext, head: Actor) -> None:
+    """A few photos checked before publishing (R11): one clear, one with a face still to
+    confirm (a pixelated copy may go out), one with no face found, one whose caption names
+    a pupil on the do-not-publish list."""
+    ctx.dnp.add_pupil(head, "Alex Example", year_group="Year 4")
+    photos = ctx.paths.data_dir.parent / "demo-photos"
+    photos.mkdir(parents=True, exist_ok=True)
+    names = {"obama.jpg": "sports-day-visitor.jpg", "biden.jpg": "open-evening.jpg",
+             "no_face_coffee.png": "staff-room-coffee.png", "no_face_cat.png": "school-cat.png"}
+    for fixture, name in names.items():
+        shutil.copy(FACES / fixture, photos / name)
+    (clear,) = ctx.images.check(head, [photos / "sports-day-visitor.jpg"], workers=1)
+    if isinstance(clear, CheckRecord):
+        ctx.images.confirm_face(head, clear.id, 1, None, version_id=clear.version_id)
+    ctx.images.check(head, [photos / "school-cat.png"], caption="Alex Example with the school cat",
+                     workers=1)
+    ctx.images.check(head, [photos / "staff-room-coffee.png", photos / "open-evening.jpg"], workers=1)
+
+
+def _posts(ctx: AppContext, head: Actor) -> None:
+    """Two posts on the Publish page: a draft whose text names a pupil on the
+    do-not-publish list (blocked), and a statement marked controversial that waits for
+    another senior leader's sign-off (R3, R11)."""
+    from smmod.posts import CHECKLIST_KEYS, Draft
+
+    ctx.posts.save(head, Draft(
+        ("brookfieldprimary",), "Congratulations to Alex Example, Year 4, on winning the "
+        "county spelling bee! We are so proud of you.", checklist=frozenset({"who_posting"})))
+    ctx.posts.save(head, Draft(
+        ("brookfieldprimary", "BrookfieldHead"),
+        "From January, pupils in Years 5 and 6 will no longer bring mobile phones to school. "
+        "We have listened to parents and staff, and the full policy is on our website.",
+        controversial=True, checklist=frozenset(CHECKLIST_KEYS)))
 
 
 if __name__ == "__main__":

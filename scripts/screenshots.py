@@ -7,8 +7,9 @@
 The window fills the screen (1280×720 unless given; give the same size to xvfb-run).
 Each page is shown in turn with its first row selected, with time for its data to load,
 then the whole screen is grabbed, so dialogs appear over the window as people see them.
-Besides the pages: a Delete dialog with a reason typed in, the start-up "For you" list
-and the Settings dialog. File names end in the size, e.g. ``01-queue-1280x720.png``.
+Besides the pages: a Delete dialog with a reason typed in, the Publish page with the
+blocked draft (the log's second row) selected, the start-up "For you" list and the
+Settings dialog. File names end in the size, e.g. ``01-queue-1280x720.png``.
 """
 
 from __future__ import annotations
@@ -73,8 +74,17 @@ def _steps(window: MainWindow, ctx: AppContext, opened: list[QDialog]) -> list[S
         opened.append(dialog)
         dialog.show()
 
+    def publish_blocked_draft() -> None:
+        window.show_page("publish")
+        tables = [t for t in window.page("publish").findChildren(QTableView) if t.isVisible()]
+        if tables and tables[0].model().rowCount() > 1:
+            tables[0].setFocus()
+            tables[0].selectRow(1)
+
     steps: list[Step] = [(key, page(key)) for key in window.page_keys()]
     steps.insert(1, ("queue-delete-dialog", action_dialog))
+    at = next(i for i, (key, _) in enumerate(steps) if key == "publish") + 1
+    steps.insert(at, ("publish-blocked-draft", publish_blocked_draft))
     steps += [("foryou-at-start-up", for_you_at_start), ("settings", settings)]
     return steps
 

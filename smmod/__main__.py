@@ -25,7 +25,41 @@ def missing_display(environ: dict[str, str] | os._Environ[str] = os.environ,
         return (f"smmod: no display to open the window on ({' or '.join(names)} is not set). "
                 "Start smmod from a desktop session, use 'ssh -X' for a remote one, or use "
                 "the command line instead: smmod --help")
+    x11 = chosen == "xcb" or (chosen == "" and not environ.get("WAYLAND_DISPLAY"))
+    display = environ.get("DISPLAY", "")
+    if x11 and display and not x_display_answers(display):
+        return (f"smmod: the display {display} named in DISPLAY does not answer. Check that the "
+                "desktop session (or the 'ssh -X' connection) is still running, or use the "
+                "command line instead: smmod --help")
     return None
+
+
+def x_display_answers(display: str) -> bool:
+    """Whether an X server answers at ``display`` (Qt's xcb plugin aborts when none does).
+
+    Asked through libxcb itself, the library Qt would use; when it cannot be loaded here,
+    the answer is yes and Qt has its say.
+    """
+    import ctypes
+    import ctypes.util
+
+    name = ctypes.util.find_library("xcb")
+    if name is None:
+        return True
+    try:
+        xcb = ctypes.CDLL(name)
+    except OSError:
+        return True
+    xcb.xcb_connect.restype = ctypes.c_void_p
+    xcb.xcb_connect.argtypes = [ctypes.c_char_p, ctypes.c_void_p]
+    xcb.xcb_connection_has_error.argtypes = [ctypes.c_void_p]
+    xcb.xcb_disconnect.argtypes = [ctypes.c_void_p]
+    connection = xcb.xcb_connect(display.encode(), None)
+    try:
+        return connection is not None and xcb.xcb_connection_has_error(connection) == 0
+    finally:
+        if connection is not None:
+            xcb.xcb_disconnect(connection)
 
 
 def main() -> int:

@@ -7,8 +7,10 @@ tests one per test.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.exc import OperationalError
@@ -29,12 +31,15 @@ if TYPE_CHECKING:
     from smmod.handover import HandoverService
     from smmod.moderation import IncidentService, ModerationService
     from smmod.moderation.rescreen import RescreenService
+    from smmod.posts import PostService
     from smmod.queue.service import QueueService
     from smmod.reports.service import ReportService
     from smmod.sla import WorkingCalendar
     from smmod.staff import StaffService
     from smmod.staff.service import StaffInput, StaffRecord
+    from smmod.store.backup import Restored
     from smmod.vault import Vault
+    from smmod.vault_shared import SharedSecrets, VaultService
 
 
 @dataclass
@@ -78,7 +83,7 @@ class AppContext:
         from smmod.accounts import CredentialService
 
         return CredentialService(
-            self.session_factory, self.vault,
+            self.session_factory, self.credential_secrets,
             rotate_days=lambda: int(self.settings.get("vault.rotate_days")),
             password_length=lambda: int(self.settings.get("vault.password_length")),
             today=self.clock.today)
@@ -87,6 +92,23 @@ class AppContext:
     def vault(self) -> Vault:
         """The OS keyring (``SMMOD_KEYRING_SERVICE`` renames the service, for tests)."""
         return default_vault()
+
+    @cached_property
+    def shared_vault(self) -> VaultService:
+        """The vault administrators share; this person's private key is in ``vault``."""
+        from smmod.vault_shared import VaultService
+
+        return VaultService(self.session_factory, self.vault)
+
+    @cached_property
+    def credential_secrets(self) -> Vault | SharedSecrets:
+        """Where account passwords are: the shared vault once it exists (issue 15), the
+        keyring of this computer until an administrator creates it."""
+        from smmod.vault_shared import SharedSecrets
+
+        if self.shared_vault.exists():
+            return SharedSecrets(self.shared_vault, lambda: self.actor)
+        return self.vault
 
     @cached_property
     def dnp(self) -> DnpService:
@@ -101,11 +123,20 @@ class AppContext:
         return ImageService(self.session_factory, self.dnp, self.settings)
 
     @cached_property
+    def posts(self) -> PostService:
+        """Posts for the school's accounts: checks, sign-off, publishing (issue 19)."""
+        from smmod.posts import PostService
+
+        return PostService(self.session_factory, self.images,
+                           domains=lambda: list(self.settings.get("school.domains")))
+
+    @cached_property
     def handover(self) -> HandoverService:
         """Handovers when staff leave (R6); records go in ``paths.records_dir``."""
         from smmod.handover import HandoverService
 
-        return HandoverService(self.session_factory, self.vault, self.credentials,
+        return HandoverService(self.session_factory, self.credential_secrets,  # type: ignore[arg-type]
+                               self.credentials,
                                records_dir=self.paths.records_dir,
                                expiry_months=lambda: self.settings.training_expiry_months,
                                today=self.clock.today)
@@ -181,15 +212,17 @@ class AppContext:
         if key == "database.url":  # checked to answer; its password goes in the keyring
             value = prepare(str(value), self.vault)
         before = self.settings.stored(key)  # a bad stored value is shown as it was
-        self.settings.set(key, value)
-        after = self.settings.get(key)
-        if after == before:
-            return
 
         def shown(v: Any) -> str:
             return BY_KEY[key].display(v)
 
+        # The write lock first (it may have to wait for an import): a change is saved
+        # only when its audit entry can be written with it.
         with self.session_factory.begin() as session:
+            self.settings.set(key, value)
+            after = self.settings.get(key)
+            if after == before:
+                return
             audit.record(session, actor=self.actor.username, action="settings.set",
                          subject=f"setting:{key}", details={"from": shown(before), "to": shown(after)})
         if key.startswith("sla."):
@@ -209,6 +242,43 @@ class AppContext:
         if name:
             self.change_setting("school.name", name)
         return record
+
+    def record_new_register(self, moved_to: Path, problem: str) -> None:
+        """The first entry after ``init --new-register``: which damaged file this register
+        replaces, so no one takes the empty trail for the whole story."""
+        from smmod import audit
+
+        with self.session_factory.begin() as session:
+            audit.record(session, actor=self.actor.username, action="database.new_register",
+                         subject="database", details={"moved_aside": moved_to.name,
+                                                      "problem": problem})
+
+    def record_restore(self, restored: Restored) -> None:
+        """Put a restore in the (restored) audit trail, with how many entries it rolled
+        back: counted in the database it replaced, or, when that one was damaged, from
+        the newest head this computer's keyring saw (the audit anchor)."""
+        from smmod import audit
+
+        rolled_back: int | str | None = restored.rolled_back
+        if rolled_back is None:
+            rolled_back = self._rolled_back_by_anchor(restored.audit_entries)
+        with self.session_factory.begin() as session:
+            audit.record(session, actor=self.actor.username, action="database.restored",
+                         subject="database",
+                         details={"backup": restored.backup.name, "schema": restored.revision,
+                                  "entries_in_backup": restored.audit_entries,
+                                  "entries_rolled_back": rolled_back})
+
+    def _rolled_back_by_anchor(self, entries: int) -> int | str:
+        from smmod.audit_anchor import read_anchor
+
+        try:
+            head = read_anchor(self.vault, self.database.url) if self.vault.status().secure else None
+        except SmmodError:
+            head = None
+        if head is None:
+            return "unknown (the database replaced was damaged or missing)"
+        return max(0, head.count - entries)
 
     def close(self) -> None:
         if "queue" in self.__dict__:
@@ -235,9 +305,14 @@ def database_url(settings: Settings) -> str | None:
 
 
 def open_context(home: str | None = None, *, daily_backup: bool = True,
-                 clock: Clock | None = None, settings: Settings | None = None) -> AppContext:
+                 clock: Clock | None = None, settings: Settings | None = None,
+                 on_write_wait: Callable[[str], None] | None = None) -> AppContext:
     """``clock`` defaults to the system clock, or the one ``SMMOD_NOW`` freezes;
-    ``settings`` to the settings file, which must then hold only valid values."""
+    ``settings`` to the settings file, which must then hold only valid values.
+
+    ``on_write_wait(message)`` hears when a write has to wait for another one (such as a
+    long import) and ``("")`` when it goes ahead; reads never wait.
+    """
     paths = resolve_paths(home).ensure()
     if settings is None:
         settings = Settings.load(paths.settings_file)
@@ -246,7 +321,8 @@ def open_context(home: str | None = None, *, daily_backup: bool = True,
     try:
         database = open_database(paths.database, paths.backups, url=url,
                                  keep_backups=int(settings.get("backup.keep")),
-                                 daily_backup=daily_backup, clock=clock)
+                                 daily_backup=daily_backup, clock=clock,
+                                 on_write_wait=on_write_wait)
     except OperationalError as exc:
         if not url:
             raise

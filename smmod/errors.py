@@ -11,6 +11,7 @@ Two kinds of error exist in smmod (see docs/design.md, "Two kinds of error"):
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 
 def clip(value: object, limit: int = 40) -> str:
@@ -76,23 +77,28 @@ class RowProblem:
 class ImportRejected(InputError):
     """An import that found bad rows; nothing was applied.
 
-    ``problems`` lists every problem of every bad row (a row may have several), so the
-    user can fix them all in one go; the message counts rows.
+    ``problems`` lists every problem of every bad row (a row may have several) when there
+    are few, else the first ones; ``bad_rows`` and ``problem_count`` count them all (a row
+    with three problems counts once in ``bad_rows``), and ``rejects_file``, when the list
+    was too long to show, holds every bad row with its reasons.
     """
 
-    def __init__(self, file: str, problems: list[RowProblem], valid_rows: int = 0) -> None:
+    def __init__(self, file: str, problems: list[RowProblem], valid_rows: int = 0, *,
+                 bad_rows: int | None = None, problem_count: int | None = None,
+                 rejects_file: Path | None = None) -> None:
         self.problems = problems
         self.valid_rows = valid_rows
+        self.bad_rows = bad_rows if bad_rows is not None else len({p.row for p in problems})
+        self.problem_count = problem_count if problem_count is not None else len(problems)
+        self.rejects_file = rejects_file
         shown = "; ".join(str(p) for p in problems[:5])
-        more = f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""
+        more = self.problem_count - min(len(problems), 5)
+        more_text = f" (and {more:,} more)" if more > 0 else ""
+        where = f"; every bad row is listed in {rejects_file}" if rejects_file else ""
         super().__init__(
-            f"{self.bad_rows} bad row(s), nothing imported: {shown}{more}", file=file
+            f"{self.bad_rows:,} bad row{'' if self.bad_rows == 1 else 's'}, nothing imported: "
+            f"{shown}{more_text}{where}", file=file
         )
-
-    @property
-    def bad_rows(self) -> int:
-        """How many rows are bad: a row with three problems counts once."""
-        return len({p.row for p in self.problems})
 
 
 class PolicyError(SmmodError):
@@ -124,3 +130,7 @@ class KeyringUnavailable(SmmodError):
 
 class DatabaseUnusable(SmmodError):
     """The database file is corrupt, not a database, or from a newer smmod."""
+
+
+class DatabaseBusy(SmmodError):
+    """Another change held the database for longer than smmod waits; nothing was changed."""

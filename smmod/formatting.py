@@ -35,6 +35,11 @@ def day(value: date, *, weekday: bool = False, year: bool = True, long_month: bo
     return " ".join(parts)
 
 
+def month(value: date) -> str:
+    """``Dec 2027``: a date where only its month matters, or the column is narrow."""
+    return f"{MONTHS[value.month - 1][:3]} {value.year}"
+
+
 def when(value: datetime, zone: tzinfo | None = None, *, weekday: bool = False, year: bool = True,
          zone_name: bool = False, seconds: bool = False, at: str = " ") -> str:
     """``1 Jan 2027 14:05`` in ``zone`` (the value's own zone when None).

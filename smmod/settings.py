@@ -68,6 +68,20 @@ def _parse_dates(text: str) -> list[str]:
     return out
 
 
+def _parse_domains(text: str) -> list[str]:
+    """Web site names, comma separated: ``oakfield.sch.uk``, or an address whose host is kept."""
+    from urllib.parse import urlsplit
+
+    out: list[str] = []
+    for chunk in filter(None, (c.strip().lower() for c in text.split(","))):
+        host = urlsplit(chunk if "//" in chunk else f"//{chunk}").hostname or ""
+        host = host.removeprefix("www.")
+        if "." not in host or not all(part for part in host.split(".")):
+            raise ValueError(f"'{clip(chunk)}' is not a web site name such as oakfield.sch.uk")
+        out.append(host)
+    return out
+
+
 def _parse_database_url(text: str) -> str:
     """The form of a ``database.url`` (whether it answers is checked by smmod.dburl.prepare)."""
     from smmod import dburl
@@ -168,6 +182,9 @@ SCHEMA: tuple[Setting, ...] = (
     Setting("school.name", str, "",
             "The school's name, used in replies, notices and reports; until it is set they "
             "say \"the school\"."),
+    Setting("school.domains", list, [],
+            "The school's own web sites (e.g. oakfield.sch.uk), comma separated: a link in a "
+            "post to any other site is marked for review.", parser=_parse_domains),
     Setting("training.expiry_months", int, 12,
             "Months after completing training before it must be renewed (R4).",
             minimum=1, maximum=60),
@@ -188,6 +205,9 @@ SCHEMA: tuple[Setting, ...] = (
     Setting("monitoring.stale_days", int, 1,
             "Warn when an account's queue has not been checked for this many days (R13).",
             minimum=1, maximum=90),
+    Setting("connectors.poll_minutes", int, 5,
+            "While the app runs, fetch new comments from each connected account every this many minutes.",
+            minimum=1, maximum=1440),
     Setting("backup.keep", int, 14, "How many automatic backups to keep.",
             minimum=1, maximum=365),
     Setting("vault.password_length", int, 20, "Length of generated passwords.",

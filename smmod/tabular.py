@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import csv
 import dataclasses
-import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
+from smmod import csvtext
 from smmod.errors import InputError, clip
 from smmod.formatting import month_number
+from smmod.wording import noun
 
 MAX_BYTES = 20_000_000
 _DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%y")
@@ -32,31 +33,6 @@ class Table:
     row_numbers: list[int] = dataclasses.field(default_factory=list)
 
 
-def decode_bytes(raw: bytes, path: Path) -> tuple[str, str]:
-    """Text and encoding name: UTF-8 (with or without BOM), else Windows-1252."""
-    nul = raw.find(b"\x00")
-    if nul >= 0:
-        # Windows-1252 would "decode" anything; NUL bytes mean UTF-16 text or a binary
-        # file such as an .xlsx workbook, never a CSV.
-        raise InputError(
-            f"is not a CSV text file (NUL byte at offset {nul}); it may be "
-            "UTF-16 text or a spreadsheet workbook: save it as CSV UTF-8 and try again",
-            file=str(path),
-        )
-    try:
-        return raw.decode("utf-8-sig"), "utf-8"
-    except UnicodeDecodeError as exc:
-        utf8_error = exc
-    try:
-        return raw.decode("cp1252"), "cp1252"
-    except UnicodeDecodeError:
-        raise InputError(
-            f"is neither UTF-8 nor Windows-1252 text (bad byte at offset {utf8_error.start}); "
-            "save it as CSV UTF-8 and try again",
-            file=str(path),
-        ) from None
-
-
 def read_table(path: Path) -> Table:
     """Read a CSV with a header row; refuse empty, header-only or oversized files."""
     try:
@@ -68,14 +44,10 @@ def read_table(path: Path) -> Table:
         raise InputError(f"cannot be read ({exc.strerror})", file=str(path)) from None
     if not raw.strip():
         raise InputError("the file is empty", file=str(path))
-    text, encoding = decode_bytes(raw, path)
+    text, encoding = csvtext.decode(raw, str(path))
     if not text.strip():
         raise InputError("the file is empty", file=str(path))
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t|")
-    except csv.Error:
-        dialect = csv.excel  # type: ignore[assignment]
-    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    reader = csvtext.reader(text)
     try:
         headers = [h.strip() for h in next(reader)]
         body = list(reader)
@@ -86,13 +58,16 @@ def read_table(path: Path) -> Table:
     named = [h for h in headers if h]
     repeated = sorted({h for h in named if named.count(h) > 1})
     if repeated:
-        raise InputError(f"column(s) named more than once: {', '.join(repeated)}", file=str(path))
+        raise InputError(f"{noun(len(repeated), 'column')} named more than once: {', '.join(repeated)}",
+                         file=str(path))
     rows: list[dict[str, str]] = []
     numbers: list[int] = []
     too_long: list[int] = []
     for number, values in enumerate(body, start=2):
         if not any(v.strip() for v in values):
             continue
+        if any("\x00" in v for v in values):
+            raise InputError("contains a NUL character", file=str(path), row=number)
         if any(v.strip() for v in values[len(headers) :]):
             too_long.append(number)
         padded = values + [""] * (len(headers) - len(values))
@@ -101,14 +76,15 @@ def read_table(path: Path) -> Table:
     if too_long:
         shown = ", ".join(str(n) for n in too_long[:10]) + (" …" if len(too_long) > 10 else "")
         raise InputError(
-            f"row(s) {shown} have more values than the header has columns "
+            f"{noun(len(too_long), 'row')} {shown} {noun(len(too_long), 'has', 'have')} more values "
+            "than the header has columns "
             f"({len(headers)}); a value that contains the separator must be in double quotes",
             file=str(path),
             row=too_long[0],
         )
     if not rows:
         raise InputError("no rows after the header", file=str(path))
-    return Table(path, headers, rows, encoding, numbers)
+    return Table(path, headers, rows, encoding.name, numbers)
 
 
 def check_mapping(table: Table, mapping: dict[str, str], required: Iterable[str]) -> None:
@@ -118,9 +94,9 @@ def check_mapping(table: Table, mapping: dict[str, str], required: Iterable[str]
     if missing or unknown:
         parts = []
         if missing:
-            parts.append(f"required field(s) not mapped: {', '.join(missing)}")
+            parts.append(f"required {noun(len(missing), 'field')} not mapped: {', '.join(missing)}")
         if unknown:
-            parts.append(f"column(s) not in the file: {', '.join(unknown)}")
+            parts.append(f"{noun(len(unknown), 'column')} not in the file: {', '.join(unknown)}")
         raise InputError(
             f"{'; '.join(parts)}. The file's columns are: {', '.join(table.headers)}",
             file=str(table.path),

@@ -13,8 +13,16 @@ def count(n: int, noun: str, plural: str | None = None, *, zero: str | None = No
     """
     if n == 0 and zero is not None:
         return zero
-    word = noun if n == 1 else (plural or f"{noun}s")
-    return f"{n:,} {word}"
+    return f"{n:,} {_word(n, noun, plural)}"
+
+
+def noun(n: int, singular: str, plural: str | None = None) -> str:
+    """The word alone, to agree with ``n``: ``noun(2, "column")`` → "columns"."""
+    return _word(n, singular, plural)
+
+
+def _word(n: int, singular: str, plural: str | None) -> str:
+    return singular if n == 1 else (plural or f"{singular}s")
 
 
 def joined(parts: list[str], conjunction: str = "and") -> str:

@@ -156,12 +156,12 @@ def test_import_with_map(ctx: AppContext, capsys: pytest.CaptureFixture[str]) ->
     (["empty.csv"], "the file is empty"),
     (["header_only.csv"], "no rows after the header"),
     (["invalid_bytes.csv"], "is neither UTF-8 nor Windows-1252 text"),
-    (["missing_username.csv"], "required field(s) not mapped: username"),
+    (["missing_username.csv"], "required field not mapped: username"),
     (["custom_columns.csv", "--map", "name"], "--map expects FIELD=COLUMN, got 'name'"),
     (["custom_columns.csv", "--map", "nmae=Forename Surname", "--map", "username=Login Code"],
-     "unknown field(s) in the column mapping: nmae"),
+     "unknown field in the column mapping: nmae"),
     (["custom_columns.csv", "--map", "name=Surname", "--map", "username=Login Code"],
-     "column(s) not in the file: Surname"),
+     "column not in the file: Surname"),
 ])
 def test_import_bad_input(ctx: AppContext, capsys: pytest.CaptureFixture[str],
                           argv: list[str], says: str) -> None:

@@ -36,3 +36,17 @@ def test_no_display_is_one_line_and_exit_2(tmp_path: Path, extra: dict[str, str]
         "desktop session, use 'ssh -X' for a remote one, or use the command line instead: "
         "smmod --help\n")
     assert not (tmp_path / "home").exists()  # nothing was started, nothing created
+
+
+def test_a_display_that_does_not_answer_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    """DISPLAY is set, but no X server listens there (a closed desktop session, a dropped
+    'ssh -X'): Qt's xcb plugin would abort; smmod says what to do instead."""
+    display = ":4711"  # no X server here: nothing in the tests starts one this high
+    assert not Path("/tmp/.X11-unix/X4711").exists()
+    done = start_app(tmp_path / "home", DISPLAY=display)
+    assert done.returncode == 2, done.stderr[-500:]
+    assert done.stderr == (
+        f"smmod: the display {display} named in DISPLAY does not answer. Check that the desktop "
+        "session (or the 'ssh -X' connection) is still running, or use the command line "
+        "instead: smmod --help\n")
+    assert not (tmp_path / "home").exists()

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -39,11 +39,14 @@ from smmod.store.models import (
     CredentialRotation,
     HandoverTask,
     Staff,
+    VaultRotationFlag,
 )
+from smmod.vault_shared.secrets import bound
 
 if TYPE_CHECKING:
     from smmod.accounts.strength import Strength
     from smmod.vault import BackendStatus, StagedWrite, Vault
+    from smmod.vault_shared.secrets import HistoryEntry, SharedSecrets
 
 log = logging.getLogger("smmod.accounts.credentials")
 
@@ -81,7 +84,7 @@ class _Names:
 
 
 class CredentialService:
-    def __init__(self, session_factory: SessionFactory, vault: Vault, *,
+    def __init__(self, session_factory: SessionFactory, vault: Vault | SharedSecrets, *,
                  rotate_days: Callable[[], int] = lambda: 365,
                  password_length: Callable[[], int] = lambda: 20,
                  today: Callable[[], date] | None = None) -> None:
@@ -263,6 +266,37 @@ class CredentialService:
                                   "which": which})
         return secret
 
+    def secret_history(self, credential_id: int) -> builtins.list[HistoryEntry]:
+        """Earlier passwords kept (sealed) in the shared vault, newest first; none with the
+        keyring vault, which keeps no history."""
+        with self._sf() as session:
+            key = self._load(session, credential_id).keyring_key
+        history = getattr(self._vault, "history", None)
+        return history(key) if history is not None else []
+
+    def reveal_history(self, actor: Actor, credential_id: int, version: int, *,
+                       reason: str) -> str:
+        """An earlier password, for an administrator who says why; audited first."""
+        reason = (reason or "").strip()
+        if not reason:
+            raise InputError("say why you need an earlier password (it is audited)",
+                             field="reason")
+        require(actor, *ROLES, doing="reveal an earlier password")
+        with self._sf() as session:
+            self._require_admin_now(session, actor, "reveal an earlier password")
+            credential = self._load(session, credential_id)
+            key, account_id, login = (credential.keyring_key, credential.account_id,
+                                      credential.login_name)
+        getter = getattr(self._vault, "get_history", None)
+        if getter is None:
+            raise NotFound("earlier passwords are kept only in the shared vault")
+        secret: str = getter(key, version)
+        with self._sf.begin() as session:
+            audit.record(session, actor=actor.username, action="credential.reveal_history",
+                         subject=credential_subject(account_id, credential_id), reason=reason,
+                         details={"login_name": login, "version": version})
+        return secret
+
     def rotate(self, actor: Actor, credential_id: int, version_id: int, new_secret: str, *,
                rotate_by: date | None = None, pending: bool = False, reason: str | None = None,
                weak_reason: str | None = None) -> CredentialRecord:
@@ -298,8 +332,9 @@ class CredentialService:
                 held = self._record_rotation(  # noqa: F841 (held until the commit)
                     session, actor, credential_id, version_id, rotate_by=rotate_by,
                     reason=reason, weak=weak, weak_reason=weak_reason, pending=False)
-                swapped.append(self._current(key))
-                self._vault.commit_staged(staged)
+                with bound(self._vault, session):
+                    swapped.append(self._current(key))
+                    self._vault.commit_staged(staged)
         except BaseException as exc:
             error: BaseException = (ConflictError(CHANGED_ELSEWHERE)
                                     if isinstance(exc, StaleDataError) else exc)
@@ -351,6 +386,8 @@ class CredentialService:
                      reason=reason, details={**_meta(credential), "pending": pending})
         if weak is not None:
             _audit_override(session, actor, credential, weak, weak_reason)
+        if not pending:
+            _clear_flags(session, credential.id)
         return credential
 
     def pending_has_secret(self, credential_id: int) -> bool:
@@ -394,9 +431,11 @@ class CredentialService:
                              details={"login_name": credential.login_name,
                                       "rotation": rotation.id})
                 credential_id = credential.id
+                _clear_flags(session, credential_id)
                 if new_secret is not None:
-                    swapped.append(self._current(key))
-                    self._vault.set_secret(key, new_secret)
+                    with bound(self._vault, session):
+                        swapped.append(self._current(key))
+                        self._vault.set_secret(key, new_secret)
         except BaseException as exc:
             if not swapped:
                 raise
@@ -464,14 +503,15 @@ class CredentialService:
                 credential = self._load(session, credential_id, version_id)
                 meta = _meta(credential)
                 key, label = credential.keyring_key, self._label(session, credential)
-                previous = self._current(key)
-                try:
-                    self._vault.delete_secret(key)
-                    keyring_item = "deleted"
-                    if previous is not None:
-                        removed.append((key, previous, label))
-                except NotFound:
-                    keyring_item = "was already missing"
+                with bound(self._vault, session):
+                    previous = self._current(key)
+                    try:
+                        self._vault.delete_secret(key)
+                        keyring_item = "deleted"
+                        if previous is not None:
+                            removed.append((key, previous, label))
+                    except NotFound:
+                        keyring_item = "was already missing"
                 subject = credential_subject(credential.account_id, credential.id)
                 session.delete(credential)
                 session.flush()
@@ -633,3 +673,9 @@ def _meta(credential: Credential) -> dict[str, str | None]:
     return {"login_name": credential.login_name, "kind": credential.kind,
             "note": credential.note,
             "rotate_by": credential.rotate_by.isoformat() if credential.rotate_by else None}
+
+
+def _clear_flags(session: Session, credential_id: int) -> None:
+    """A rotation in force answers the flags of people who lost access (issue 15)."""
+    session.execute(delete(VaultRotationFlag).where(
+        VaultRotationFlag.credential_id == credential_id))

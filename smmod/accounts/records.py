@@ -192,10 +192,16 @@ class HistoryEntry:
     """One line of an account's story, from the audit trail."""
 
     at: datetime
-    actor: str
+    actor: str  # the login
     action: str
     summary: str
     reason: str | None
+    actor_name: str | None = None  # the staff register's name for the login, if any
+
+    @property
+    def who(self) -> str:
+        """The person's name, or their login when the register does not know it."""
+        return self.actor_name or self.actor
 
 
 @dataclass(frozen=True)

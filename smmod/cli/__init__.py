@@ -12,15 +12,32 @@ import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
+from sqlalchemy.exc import OperationalError
+
 from smmod import __version__
-from smmod.cli import accounts, connectors, core, handover, images, queue, report, sla, staff
+from smmod.cli import (
+    accounts,
+    connectors,
+    core,
+    handover,
+    images,
+    posts,
+    queue,
+    report,
+    sla,
+    staff,
+    vault,
+)
 from smmod.cli.common import EXIT_USAGE
 from smmod.errors import SmmodError
+from smmod.store.writelock import BUSY_MESSAGE, is_locked
+
+EXIT_INTERRUPTED = 130  # as shells report a command stopped by Ctrl+C
 
 log = logging.getLogger("smmod.cli")
 
 # Each area registers its own verbs; add a module here to add its verbs.
-VERB_MODULES = (core, staff, accounts, images, queue, sla, handover, connectors, report)
+VERB_MODULES = (core, staff, accounts, images, posts, queue, sla, handover, connectors, report, vault)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -91,14 +108,30 @@ def _main(argv: Sequence[str] | None) -> int:
     except argparse.ArgumentTypeError as exc:
         print(f"smmod: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except OperationalError as exc:
+        if is_locked(exc):  # a lock met outside the waiting writer: say so plainly
+            log.warning("database busy in 'smmod %s': %s",
+                        " ".join(list(argv if argv is not None else sys.argv[1:])[:2]), exc)
+            print(f"smmod: {BUSY_MESSAGE}", file=sys.stderr)
+            return EXIT_USAGE
+        return _unexpected(args, argv)
     except Exception:
-        # The verbs only: a value on the command line may be a password (database.url).
-        words = list(argv if argv is not None else sys.argv[1:])[:2]
-        log.exception("unexpected error in 'smmod %s'", " ".join(words))
-        print("smmod: something went wrong; the details are in the log "
-              f"({resolve_paths(args.home).log_file})", file=sys.stderr)
-        return EXIT_USAGE
+        return _unexpected(args, argv)
+    except KeyboardInterrupt:  # Ctrl+C, e.g. while waiting for an import: nothing was applied
+        print("smmod: stopped; nothing was changed by the unfinished step", file=sys.stderr)
+        return EXIT_INTERRUPTED
     finally:
         ctx = getattr(args, "_ctx", None)
         if ctx is not None:
             ctx.close()
+
+
+def _unexpected(args: argparse.Namespace, argv: Sequence[str] | None) -> int:
+    from smmod.paths import resolve_paths
+
+    # The verbs only: a value on the command line may be a password (database.url).
+    words = list(argv if argv is not None else sys.argv[1:])[:2]
+    log.exception("unexpected error in 'smmod %s'", " ".join(words))
+    print("smmod: something went wrong; the details are in the log "
+          f"({resolve_paths(args.home).log_file})", file=sys.stderr)
+    return EXIT_USAGE

@@ -16,6 +16,7 @@ from smmod.cli.common import (
     require_value,
 )
 from smmod.store.models import ACCOUNT_STATUSES, PLATFORMS
+from smmod.wording import count
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -134,7 +135,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     if args.json:
         emit_json({"imported": len(created), "accounts": [r.to_dict() for r in created]})
         return EXIT_OK
-    print(f"Imported {len(created)} account(s) from {args.file}, registered as active.")
+    print(f"Imported {count(len(created), 'account')} from {args.file}, registered as active.")
     for record in created:
         if record.problems:
             print(f"{record.label}:")

@@ -28,9 +28,16 @@ def context(args: argparse.Namespace, settings: Settings | None = None) -> AppCo
     """
     ctx = getattr(args, "_ctx", None)
     if ctx is None:
-        ctx = open_context(getattr(args, "home", None), settings=settings)
+        ctx = open_context(getattr(args, "home", None), settings=settings, on_write_wait=tell_waiting)
         args._ctx = ctx
     return ctx
+
+
+def tell_waiting(message: str) -> None:
+    """A write waits for another (an import, say): one line on stderr, so that scripts
+    reading stdout are not disturbed and a person knows why nothing happens yet."""
+    if message:
+        print(f"smmod: {message} (Ctrl+C to give up)", file=sys.stderr, flush=True)
 
 
 def emit_json(document: Any) -> None:

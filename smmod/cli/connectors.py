@@ -8,36 +8,46 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from smmod.cli.common import EXIT_OK, EXIT_PROBLEMS, add_json_flag, context, emit_json, print_table
+from smmod.connectors.connections import ConnectionInfo
+from smmod.connectors.oauth import read_client_file
 from smmod.connectors.outbox import OutboxInfo
 from smmod.errors import InputError
 from smmod.moderation.records import ActionRequest
 from smmod.moderation.vocabulary import PLATFORM_KINDS
 
+CONNECTABLE = ("mastodon", "youtube", "facebook", "instagram")
 ACT_CHOICES = ("acknowledge", "reply", "hide", "delete", "block", "mute", "report", "resolve")
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser("connect", help="connect an account to its platform (token kept in the keyring)")
-    p.add_argument("platform", choices=("mastodon",))
+    p = sub.add_parser("connect", help="connect an account to its platform (tokens kept in the keyring)")
+    p.add_argument("platform", choices=CONNECTABLE)
     p.add_argument("--account", required=True, metavar="HANDLE", help="the account in smmod's register")
+    p.add_argument("--instance", metavar="URL", help="Mastodon: the instance, e.g. https://mastodon.example")
     p.add_argument(
-        "--instance",
-        required=True,
-        metavar="URL",
-        help="the Mastodon instance, e.g. https://mastodon.example",
+        "--api-base", metavar="URL", help="YouTube, Facebook, Instagram: another API address (proxies, tests)"
     )
+    p.add_argument(
+        "--client-file",
+        metavar="FILE",
+        type=Path,
+        help='YouTube: the Google \'Desktop app\' client JSON; Facebook/Instagram: {"app_id", "app_secret"}',
+    )
+    p.add_argument("--page-id", metavar="ID", help="Facebook/Instagram: which Page (when you manage several)")
     p.add_argument(
         "--token-stdin",
         action="store_true",
-        help="read an existing access token from standard input instead of signing in",
+        help="read an existing access token from standard input instead of signing in "
+        "(YouTube: a second line may hold its refresh token, with --client-file)",
     )
     add_json_flag(p)
     p.set_defaults(func=cmd_connect)
 
     p = sub.add_parser("disconnect", help="revoke smmod's token on the platform and forget it")
-    p.add_argument("platform", choices=("mastodon",))
+    p.add_argument("platform", choices=CONNECTABLE)
     p.add_argument("--account", required=True, metavar="HANDLE")
     p.add_argument(
         "--local-only",
@@ -95,19 +105,48 @@ def cmd_connect(args: argparse.Namespace) -> int:
     ctx = context(args)
     account_id = _account_id(args, args.platform)
     connections = ctx.connectors.connections
+    platform = args.platform
+    if platform == "mastodon" and not args.instance:
+        raise InputError("name the instance with --instance URL", field="instance")
+    if platform != "mastodon" and args.instance:
+        raise InputError("--instance is for Mastodon; use --api-base for a proxy", field="instance")
+    if args.page_id is not None and platform not in ("facebook", "instagram"):
+        raise InputError("--page-id is for Facebook and Instagram", field="page_id")
+    oauth = read_client_file(args.client_file) if args.client_file else None
+    token = refresh = None
     if args.token_stdin:
         token = sys.stdin.readline().strip()
         if not token:
             raise InputError("no token on standard input", field="token")
-        info = connections.connect_with_token(ctx.actor, account_id, args.instance, token)
+        if platform == "youtube":
+            refresh = sys.stdin.readline().strip() or None
+    elif platform != "mastodon" and oauth is None:
+        raise InputError("give --client-file to sign in, or --token-stdin", field="client_file")
+    if not args.token_stdin:
+        print("Opening the sign-in page in your browser…", file=sys.stderr)
+    info: ConnectionInfo
+    if platform == "mastodon":
+        if token is not None:
+            info = connections.connect_with_token(ctx.actor, account_id, args.instance, token)
+        else:
+            info = connections.connect_with_browser(ctx.actor, account_id, args.instance)
+    elif platform == "youtube":
+        info = connections.connect_youtube(
+            ctx.actor, account_id, api_base=args.api_base, oauth=oauth, token=token, refresh_token=refresh
+        )
     else:
-        print("Opening the instance's sign-in page in your browser…", file=sys.stderr)
-        info = connections.connect_with_browser(ctx.actor, account_id, args.instance)
+        info = connections.connect_graph(
+            ctx.actor, account_id, api_base=args.api_base, oauth=oauth, token=token, page_id=args.page_id
+        )
     if args.json:
         emit_json(info.to_dict())
     else:
         print(f"Connected {info.account} to {info.api_base} (permissions: {', '.join(info.scopes)}).")
-        print("Run 'smmod sync' to bring in its mentions.")
+        if info.token_expires_at:
+            print(f"The token expires at {info.token_expires_at.isoformat()}; connect again before then.")
+        if platform == "youtube" and not info.revocable:
+            print("No refresh token was given: the token stops working within the hour.")
+        print("Run 'smmod sync' to bring in its comments.")
     return EXIT_OK
 
 
@@ -117,7 +156,7 @@ def cmd_disconnect(args: argparse.Namespace) -> int:
         ctx.actor, _account_id(args, args.platform), local_only=args.local_only
     )
     if args.local_only:
-        print(f"Forgot the connection of {info.account}. Revoke smmod's access on {info.api_base} yourself.")
+        print(f"Forgot the connection of {info.account}. Revoke smmod's access on the platform yourself.")
     else:
         print(f"Disconnected {info.account}: the token was revoked on {info.api_base} and removed.")
     return EXIT_OK
@@ -136,6 +175,8 @@ def cmd_sync(args: argparse.Namespace) -> int:
     for result in results if not args.json else ():
         if result.ok:
             line = f"{result.account}: {result.imported} new, {result.duplicates} already in the queue"
+            if result.quota_units_today is not None:
+                line += f", {result.quota_units_today} YouTube quota units used today"
             if result.skipped:
                 line += f", {len(result.skipped)} left out"
         else:

@@ -35,6 +35,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                    help="the day you read the social media policy (R4)")
     p.add_argument("--trained", type=date_arg, metavar="DATE",
                    help="the day you completed the social media training (R4)")
+    p.add_argument("--new-register", action="store_true",
+                   help="after a damaged database was moved aside: start a new, empty register "
+                        "instead of restoring a backup")
     p.set_defaults(func=cmd_init)
 
     p = sub.add_parser("doctor", help="check the data folder, database, keyring and models")
@@ -70,6 +73,19 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def cmd_init(args: argparse.Namespace) -> int:
+    from smmod.store import damaged
+
+    paths = resolve_paths(getattr(args, "home", None))
+    moved = damaged.read_note(paths.database)
+    if args.new_register:
+        if moved is None:
+            raise InputError("is only for starting again after a damaged database was moved "
+                             "aside, and none was", field="new-register")
+        if paths.database.exists():
+            raise InputError(f"a database is already back at {paths.database}: remove the note "
+                             f"{damaged.note_path(paths.database).name} only if you mean to "
+                             "keep it", field="new-register")
+        damaged.clear_note(paths.database)
     ctx = context(args)
     username = current_username()
     record = ctx.set_up(
@@ -77,6 +93,8 @@ def cmd_init(args: argparse.Namespace) -> int:
                    policy_read_on=args.policy_read, trained_on=args.trained),
         school=args.school,
     )
+    if args.new_register and moved is not None:
+        ctx.record_new_register(moved.moved_to, moved.problem)
     print(f"Created {record.name} ({username}) with roles {record.roles_text}.")
     if record.eligibility.eligible:
         print("You may run accounts (R4): policy read and training recorded.")
@@ -93,9 +111,9 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_doctor(args: argparse.Namespace) -> int:
-    from smmod.doctor import report
+    from smmod.doctor import run_checks
 
-    result = report(context(args))
+    result = run_checks(getattr(args, "home", None))
     if args.json:
         emit_json(result)
     else:
@@ -104,7 +122,8 @@ def cmd_doctor(args: argparse.Namespace) -> int:
         lines = [
             ("smmod", result["smmod"]),
             ("data folder", result["data_dir"]),
-            ("database", result["database_url"]),
+            ("database", result["database_url"]
+             + (f"  NOT USABLE: {result['database_problem']}" if result["database_problem"] else "")),
             ("schema", f"{schema['current']} (head {schema['head']})"
                        + ("" if schema["at_head"] else "  NOT AT HEAD")),
             ("integrity", result["integrity_check"]),
@@ -114,7 +133,7 @@ def cmd_doctor(args: argparse.Namespace) -> int:
             ("keyring", f"{keyring['backend']}: " + ("secure" if keyring["secure"]
                                                      else f"NOT USABLE: {keyring['problem']}")),
             ("face models", "ok" if result["face_models"]["ok"] else "MISSING"),
-            ("you", result["identity"]["username"]
+            ("you", str(result["identity"]["username"])
              + ("" if result["identity"]["known"] else " (no staff record: read-only)")),
         ]
         for label, value in lines:
@@ -167,12 +186,14 @@ def cmd_settings_get(args: argparse.Namespace) -> int:
 def cmd_settings_set(args: argparse.Namespace) -> int:
     from smmod import dburl
     from smmod.context import default_vault
+    from smmod.store.damaged import note_path
 
     paths = resolve_paths(getattr(args, "home", None))
     settings = _settings(args)
     ctx = None
     on_server = bool(os.environ.get(dburl.ENV) or settings.get(dburl.KEY))
-    if on_server or paths.database.exists():  # set up: the change goes in the audit trail
+    # Set up (or moved aside: refused there): the change goes in the audit trail.
+    if on_server or paths.database.exists() or note_path(paths.database).exists():
         try:
             ctx = context(args, settings)
         except Exception as exc:
@@ -249,6 +270,11 @@ def cmd_backup(args: argparse.Namespace) -> int:
 def cmd_restore(args: argparse.Namespace) -> int:
     paths = resolve_paths(getattr(args, "home", None)).ensure()
     keep = int(Settings.load(paths.settings_file).get("backup.keep"))
-    backups.restore(args.file.resolve(), paths.database, paths.lock_file, paths.backups, keep)
-    print(f"Restored {paths.database} from {args.file}")
+    restored = backups.restore(args.file.resolve(), paths.database, paths.lock_file,
+                               paths.backups, keep)
+    context(args).record_restore(restored)
+    rolled = restored.rolled_back
+    print(f"Restored {paths.database} from {args.file} ({restored.audit_entries} audit "
+          f"entries" + (f"; {rolled} later entries rolled back" if rolled else "") + "). "
+          "The restore is recorded in the audit trail.")
     return EXIT_OK

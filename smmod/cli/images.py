@@ -26,6 +26,7 @@ from smmod.dnp import CheckRecord, ConsentInput
 from smmod.dnp.checks import NOT_PROTECTED, FaceView
 from smmod.errors import InputError, PolicyError
 from smmod.store.models import RESTRICTIONS
+from smmod.wording import count
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -100,12 +101,14 @@ def cmd_dnp_add(args: argparse.Namespace) -> int:
                    "rescreen": rescreened.to_dict()})
         return EXIT_OK
     print(f"Added {record.name} to the do-not-publish list "
-          f"({record.photos} reference photo(s); face template "
+          f"({count(record.photos, 'reference photo')}; face template "
           f"{'kept (consent on record)' if record.has_template else 'not kept'}).")
     for t in takedowns:
         print(f"  Look again at {t.out_path} (exported {t.exported_at}): {t.reason}")
+        for post in t.posts:
+            print(f"    take down {post}")
     if rescreened.gained:
-        print(f"Flagged {len(rescreened.gained)} item(s) in the queue that name them:")
+        print(f"Flagged {count(len(rescreened.gained), 'item')} in the queue naming them:")
         for c in rescreened.gained:
             print(f"  #{c.item_id} {c.author}: {c.excerpt}")
     return EXIT_OK
@@ -193,7 +196,7 @@ def cmd_images_confirm(args: argparse.Namespace) -> int:
         emit_json(record.to_dict())
         return EXIT_OK
     left = len(record.unconfirmed_faces)
-    more = f"; {left} face(s) still to confirm" if left else ""
+    more = f"; {count(left, 'face')} still to confirm" if left else ""
     print(f"Check {record.id} ({record.file_name}): {said}. It is now {record.verdict.upper()}{more}.")
     return EXIT_OK
 
@@ -229,6 +232,6 @@ def cmd_images_export(args: argparse.Namespace) -> int:
         print(f"smmod: not exported: {exc}", file=sys.stderr)
         return EXIT_PROBLEMS
     print(f"Wrote {exported.out_path} (upright, no location or metadata"
-          + (f", {exported.pixelated_faces} face(s) pixelated" if exported.pixelated_faces else "")
+          + (f", {count(exported.pixelated_faces, 'face')} pixelated" if exported.pixelated_faces else "")
           + ").")
     return EXIT_OK

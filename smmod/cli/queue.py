@@ -13,6 +13,7 @@ from smmod.queue.parsers import FORMATS
 from smmod.queue.records import QueueFilter, QueueSort
 from smmod.sla import describe
 from smmod.store.models.queue import ITEM_STATUSES
+from smmod.wording import count
 
 STATUS_CHOICES = (*ITEM_STATUSES, "open")
 
@@ -91,44 +92,24 @@ def cmd_import(args: argparse.Namespace) -> int:
             import_valid=args.import_valid,
         )
     except ImportRejected as exc:
-        if args.json:
-            emit_json(
-                {
-                    "file": args.file.name,
-                    "account": account.label,
-                    "imported": 0,
-                    "duplicates": 0,
-                    "valid_rows": exc.valid_rows,
-                    "rejected": [{"row": p.row, "field": p.field, "reason": p.reason} for p in exc.problems],
-                }
-            )
-        else:
-            print(
-                f"Rejected {args.file.name}: {len(exc.problems)} bad row(s); nothing was "
-                f"imported ({exc.valid_rows} row(s) were valid)."
-            )
-            for problem in exc.problems:
-                print(f"  {problem}")
-            if exc.valid_rows:
-                print(
-                    "Fix the file and import it again, or add --import-valid to import the valid rows only."
-                )
-        print(f"smmod: {args.file.name}: {len(exc.problems)} bad row(s), nothing imported", file=sys.stderr)
+        _print_refusal(args, account.label, exc)
         return EXIT_USAGE
     if args.json:
         emit_json(report.to_dict())
         return EXIT_OK
     if report.format == "feed":  # a feed stores its good entries and lists the others
-        left_out, what, count = "skipped", "entries", len({p.row for p in report.rejected})
+        left_out, what = "skipped", "entries"
     else:
-        left_out, what, count = "rejected", "rows", len(report.rejected)
+        left_out, what = "rejected", "rows"
     print(
-        f"Imported {report.imported} item(s) from {report.source} ({report.format}) into "
-        f"{report.account}; {report.duplicates} duplicate(s) already in the queue; "
-        f"{count} {left_out}."
+        f"Imported {count(report.imported, 'item')} from {report.source} ({report.format}) into "
+        f"{report.account}; {count(report.duplicates, 'duplicate')} already in the queue; "
+        f"{report.rejected_rows:,} {left_out}."
     )
     for problem in report.rejected:
         print(f"  {left_out} {problem}")
+    if report.problem_count > len(report.rejected):
+        print(f"  … and {count(report.problem_count - len(report.rejected), 'more problem')}.")
     if report.rejects_file:
         print(f"The {left_out} {what} are in {report.rejects_file}")
     if report.assumed_local_time:
@@ -136,6 +117,42 @@ def cmd_import(args: argparse.Namespace) -> int:
     for note in report.notes:
         print(note)
     return EXIT_OK
+
+
+def _print_refusal(args: argparse.Namespace, account: str, exc: ImportRejected) -> None:
+    """What a refused import found: counts, the first problems, where the rest are.
+
+    Bounded whatever the file: the full list is in the rejects file.
+    """
+    name = args.file.name
+    if args.json:
+        emit_json(
+            {
+                "file": name,
+                "account": account,
+                "imported": 0,
+                "duplicates": 0,
+                "valid_rows": exc.valid_rows,
+                "rejected_rows": exc.bad_rows,
+                "problem_count": exc.problem_count,
+                "rejected": [{"row": p.row, "field": p.field, "reason": p.reason} for p in exc.problems],
+                "rejects_file": str(exc.rejects_file) if exc.rejects_file else None,
+            }
+        )
+    else:
+        print(
+            f"Rejected {name}: {count(exc.bad_rows, 'bad row')}; nothing was imported "
+            f"({count(exc.valid_rows, 'row was', 'rows were')} valid)."
+        )
+        for problem in exc.problems:
+            print(f"  {problem}")
+        if exc.problem_count > len(exc.problems):
+            print(f"  … and {count(exc.problem_count - len(exc.problems), 'more problem')}.")
+        if exc.rejects_file:
+            print(f"Every bad row, with its reasons, is in {exc.rejects_file}")
+        if exc.valid_rows:
+            print("Fix the file and import it again, or add --import-valid to import the valid rows only.")
+    print(f"smmod: {name}: {count(exc.bad_rows, 'bad row')}, nothing imported", file=sys.stderr)
 
 
 def cmd_list(args: argparse.Namespace) -> int:
@@ -151,7 +168,9 @@ def cmd_list(args: argparse.Namespace) -> int:
         overdue=args.overdue,
         text=args.search or "",
     )
-    ctx.queue.ensure_due_current()
+    if ctx.queue.ensure_due_current(wait=False) is None:
+        print("smmod: note: the deadline rules changed and another change is in progress; "
+              "deadlines are shown as stored until it has finished", file=sys.stderr)
     rows, total = ctx.queue.read.list_rows(flt, QueueSort(), limit=args.limit)
     now = ctx.queue.now()
     if args.json:

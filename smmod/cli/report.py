@@ -18,6 +18,7 @@ from smmod.errors import InputError
 from smmod.reports import period as periods
 from smmod.reports.records import Scope
 from smmod.reports.service import REPORTS
+from smmod.wording import count
 
 VERBS = (*REPORTS, "termly")
 
@@ -128,8 +129,8 @@ def _deadline(r: Any) -> None:
 
 
 def _monitoring(r: Any) -> None:
-    print(f"Monitoring (R13): {len(r.stale_now)} account(s) not checked in the last "
-          f"{r.stale_days} day(s): {', '.join(r.stale_now) or 'none'}.")
+    print(f"Monitoring (R13): {count(len(r.stale_now), 'account')} not checked in the last "
+          f"{count(r.stale_days, 'day')}: {', '.join(r.stale_now) or 'none'}.")
     print_table([[line.label, str(line.figures.days_checked),
                   f"{line.figures.working_days_checked} of {line.figures.working_days}",
                   str(line.figures.longest_gap_days), "yes" if line.figures.stale_now else "no"]
@@ -148,8 +149,9 @@ def _incidents(r: Any) -> None:
 
 
 def _people(r: Any) -> None:
-    print(f"People and accounts (R2, R4): {r.live_accounts} live account(s), {len(r.at_risk)} at risk, "
-          f"{len(r.reviews_due)} review(s) due.")
+    print(f"People and accounts (R2, R4): {count(r.live_accounts, 'live account')}, "
+          f"{len(r.at_risk)} at risk, "
+          f"{count(len(r.reviews_due), 'review')} due.")
     for risk in r.at_risk:
         print(f"  at risk: {risk.account} ({', '.join(risk.rules)})")
     for review in r.reviews_due:
@@ -163,10 +165,10 @@ def _people(r: Any) -> None:
 
 def _images(r: Any) -> None:
     v = r.verdicts
-    print(f"Images (R11): {r.checked} photo(s) checked ({v.get('clear', 0)} clear, {v.get('review', 0)} "
-          f"to review, {v.get('blocked', 0)} blocked), {r.exported} exported, {r.pupils_added} "
-          f"pupil(s) added to the register.")
-    print(f"Retro-checks: {r.retro_checks}, finding {r.retro_named} export(s) naming a newly "
+    print(f"Images (R11): {count(r.checked, 'photo')} checked ({v.get('clear', 0)} clear, "
+          f"{v.get('review', 0)} to review, {v.get('blocked', 0)} blocked), {r.exported} exported, "
+          f"{count(r.pupils_added, 'pupil')} added to the register.")
+    print(f"Retro-checks: {r.retro_checks}, finding {count(r.retro_named, 'export')} naming a newly "
           f"protected pupil and {r.retro_faces} with faces to look at again.")
 
 

@@ -19,6 +19,7 @@ from smmod.errors import ImportRejected
 from smmod.staff.importing import ImportPlan
 from smmod.staff.service import StaffInput
 from smmod.store.models import ROLES
+from smmod.wording import count
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -139,11 +140,12 @@ def cmd_import(args: argparse.Namespace) -> int:
                        "problems": [{"row": p.row, "column": p.field, "reason": p.reason}
                                     for p in exc.problems]})
         else:
-            print(f"{args.file.name}: {exc.bad_rows} bad row(s) ({len(exc.problems)} "
-                  f"problem(s)); nothing was imported. Fix every one and import again:")
+            print(f"{args.file.name}: {count(exc.bad_rows, 'bad row')} "
+                  f"({count(len(exc.problems), 'problem')}); nothing was imported. "
+                  "Fix every one and import again:")
             for problem in exc.problems:
                 print(f"  {problem}")
-        print(f"smmod: {args.file}: {exc.bad_rows} bad row(s), nothing imported",
+        print(f"smmod: {args.file}: {count(exc.bad_rows, 'bad row')}, nothing imported",
               file=sys.stderr)
         return EXIT_USAGE
     if not args.json:
@@ -180,7 +182,7 @@ def _confirmed(args: argparse.Namespace) -> bool:
 
 def print_plan(plan: ImportPlan) -> None:
     """The preview, for a person: each group with what happens to it."""
-    print(f"{plan.file}: {plan.rows} row(s). Columns: "
+    print(f"{plan.file}: {count(plan.rows, 'row')}. Columns: "
           + ", ".join(f"{f} ← {c}" for f, c in plan.mapping.items()))
     if plan.new:
         print(f"New ({len(plan.new)}):")

@@ -1,8 +1,9 @@
 """Live platform connectors: comments come in by themselves, actions are done on the platform.
 
-One module per platform (today ``mastodon``), behind the ``PlatformConnector`` protocol
-of ``smmod.moderation.connectors``. ``Connectors`` puts the services together for the
-app and the command line: connecting accounts, syncing them, and the outbox.
+One package per platform (``mastodon``, ``youtube``, and ``graph`` for Facebook and
+Instagram), behind the ``PlatformConnector`` protocol of ``smmod.moderation.connectors``.
+``Connectors`` puts the services together for the app and the command line: connecting
+accounts, syncing them, and the outbox.
 """
 
 from __future__ import annotations
@@ -12,9 +13,11 @@ from datetime import datetime
 from typing import Any
 
 from smmod.connectors.connections import ConnectionService
+from smmod.connectors.graph.connector import GraphConnector
 from smmod.connectors.mastodon.connector import MastodonConnector
 from smmod.connectors.outbox import OutboxService
 from smmod.connectors.sync import SyncService
+from smmod.connectors.youtube.connector import YouTubeConnector
 from smmod.moderation.actions import ModerationService
 from smmod.moderation.connectors import PlatformConnector
 from smmod.queue.service import QueueService
@@ -42,11 +45,20 @@ class Connectors:
         self.mastodon = MastodonConnector(
             self.connections.credentials_for_handle, now=now, client_options=self.connections.client_options
         )
+        self.youtube = YouTubeConnector(self.connections, now=now)
+        self.facebook = GraphConnector(self.connections, "facebook", now=now)
+        self.instagram = GraphConnector(self.connections, "instagram", now=now)
         self.outbox = OutboxService(session_factory, moderation, self.connector_for, now=now)
         self.sync = SyncService(session_factory, queue, self.connections, self.outbox, now=now)
 
     def connector_for(self, platform: str) -> PlatformConnector | None:
-        return self.mastodon if platform == "mastodon" else None
+        found: dict[str, PlatformConnector] = {
+            "mastodon": self.mastodon,
+            "youtube": self.youtube,
+            "facebook": self.facebook,
+            "instagram": self.instagram,
+        }
+        return found.get(platform)
 
 
 __all__ = ["Connectors"]

@@ -150,10 +150,23 @@ class ApiClient:
         data: Form | None = None,
         *,
         headers: Mapping[str, str] | None = None,
+        params: Params | None = None,
+        json_body: Any = None,
         repeatable: bool,
     ) -> ApiResponse:
-        """POST a form; ``repeatable`` when sending it twice cannot do it twice."""
-        return self._send("POST", self.url(path), data=data, headers=headers, repeatable=repeatable)
+        """POST a form (or a JSON body); ``repeatable`` when sending it twice cannot do it twice."""
+        return self._send(
+            "POST",
+            self.url(path),
+            params=params,
+            data=data,
+            json_body=json_body,
+            headers=headers,
+            repeatable=repeatable,
+        )
+
+    def delete(self, path: str, *, repeatable: bool) -> ApiResponse:
+        return self._send("DELETE", self.url(path), repeatable=repeatable)
 
     # -- internals -------------------------------------------------------------------
     def _send(
@@ -163,6 +176,7 @@ class ApiClient:
         *,
         params: Params | None = None,
         data: Form | None = None,
+        json_body: Any = None,
         headers: Mapping[str, str] | None = None,
         repeatable: bool,
     ) -> ApiResponse:
@@ -172,7 +186,9 @@ class ApiClient:
         while True:
             attempt += 1
             try:
-                status, response_headers, body, links = self._once(method, url, params, data, headers)
+                status, response_headers, body, links = self._once(
+                    method, url, params, data, headers, json_body
+                )
             except ConnectorError as failed:
                 can_retry = failed.retryable and (repeatable or not failed.maybe_done)
                 if can_retry and attempt <= self._retries:
@@ -205,11 +221,14 @@ class ApiClient:
         params: Params | None,
         data: Form | None,
         headers: Mapping[str, str] | None,
+        json_body: Any = None,
     ) -> tuple[int, Mapping[str, str], bytes, dict[str, str]]:
         where = f"{self.platform} ({self.host})"
         try:
             query = httpx.QueryParams(tuple(params)) if params else None
-            with self._client.stream(method, url, params=query, data=data, headers=headers) as response:
+            with self._client.stream(
+                method, url, params=query, data=data, json=json_body, headers=headers
+            ) as response:
                 declared = response.headers.get("content-length", "")
                 if declared.isdigit() and int(declared) > self._max_bytes:
                     raise BadResponse(

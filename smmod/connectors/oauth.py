@@ -11,19 +11,84 @@ from __future__ import annotations
 import base64
 import hashlib
 import html
+import json
 import logging
 import secrets
 import threading
 from dataclasses import dataclass
+from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 from smmod.connectors.errors import ConnectorError
 from smmod.connectors.http import clean_message
+from smmod.errors import InputError
 
 log = logging.getLogger("smmod.connectors.oauth")
 
 CALLBACK_PATH = "/callback"
+
+
+@dataclass(frozen=True)
+class Grant:
+    """What a sign-in produced; the token, refresh token and client secret go to the keyring only."""
+
+    token: str
+    scopes: tuple[str, ...]
+    client_id: str | None = None
+    client_secret: str | None = None
+    refresh_token: str | None = None
+    expires_at: datetime | None = None
+    platform_account_id: str | None = None
+
+    def __repr__(self) -> str:  # never print the secrets, even in a traceback
+        return (
+            f"Grant(scopes={self.scopes!r}, client_id={self.client_id!r}, "
+            f"platform_account_id={self.platform_account_id!r})"
+        )
+
+
+@dataclass(frozen=True)
+class OAuthClient:
+    """The school's own OAuth client (Google Cloud "Desktop app", or a Meta app)."""
+
+    client_id: str
+    client_secret: str
+
+    def __repr__(self) -> str:
+        return f"OAuthClient(client_id={self.client_id!r})"
+
+
+MAX_CLIENT_FILE = 64_000
+
+
+def read_client_file(path: Path) -> OAuthClient:
+    """The client file: Google's download ({"installed": {"client_id", "client_secret"}})
+    or, for a Meta app, {"app_id": ..., "app_secret": ...}."""
+    name = str(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read it ({exc.strerror or exc})", file=name) from None
+    if len(raw) > MAX_CLIENT_FILE:
+        raise InputError(f"it is {len(raw):,} bytes; a client file is under {MAX_CLIENT_FILE:,}", file=name)
+    try:
+        data = json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        raise InputError("it is not valid JSON", file=name) from None
+    if isinstance(data, dict) and isinstance(data.get("installed"), dict):
+        data = data["installed"]
+    if not isinstance(data, dict):
+        raise InputError("expected a JSON object", file=name)
+    client_id = data.get("client_id", data.get("app_id"))
+    secret = data.get("client_secret", data.get("app_secret"))
+    for value, field in ((client_id, "client_id"), (secret, "client_secret")):
+        if not isinstance(value, str | int) or not str(value).strip() or len(str(value)) > 500:
+            raise InputError("missing, or not a short piece of text", file=name, field=field)
+        if any(c.isspace() for c in str(value).strip()):
+            raise InputError("must not contain spaces", file=name, field=field)
+    return OAuthClient(str(client_id).strip(), str(secret).strip())
 
 
 @dataclass(frozen=True)

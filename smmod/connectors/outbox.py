@@ -107,9 +107,11 @@ class OutboxService:
             require_moderator(session, actor, account, "act on queue items")
             connector = self._connector_for(account.platform)
             if connector is None or not connector.can_perform(request.kind, account.platform):
+                why = getattr(connector, "refusal", lambda kind: None)(request.kind)
                 raise InputError(
-                    f"smmod cannot {request.kind.replace('_', ' ')} on {account.platform} itself; "
-                    "do it on the platform and record it with --manual",
+                    f"smmod cannot {request.kind.replace('_', ' ')} on {account.platform} itself"
+                    + (f" ({why})" if why else "")
+                    + "; do it on the platform and record it with --manual",
                     field="action",
                 )
             entry = OutboxEntry(

@@ -27,6 +27,7 @@ from smmod.errors import SmmodError
 from smmod.identity import Actor
 from smmod.queue.access import account_ref, require_moderator
 from smmod.queue.ingest import store_parsed
+from smmod.queue.parsers import ParseResult
 from smmod.queue.service import QueueService
 from smmod.store.engine import SessionFactory
 from smmod.store.models import Connection
@@ -45,6 +46,7 @@ class SyncResult:
     skipped: tuple[str, ...] = ()
     error: str | None = None
     outbox: tuple[OutboxInfo, ...] = field(default=())
+    quota_units_today: int | None = None  # YouTube: API quota units spent on sync today
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -55,7 +57,16 @@ class SyncResult:
             "skipped": list(self.skipped),
             "error": self.error,
             "outbox": [e.to_dict() for e in self.outbox],
+            "quota_units_today": self.quota_units_today,
         }
+
+
+@dataclass(frozen=True)
+class Fetched:
+    result: ParseResult
+    cursor: str | None
+    source: str  # the parsed items' format
+    quota_units_today: int | None = None
 
 
 class SyncService:
@@ -95,8 +106,7 @@ class SyncService:
             require_moderator(session, actor, account, "sync this account")
         sent = tuple(self._outbox.drain(account_id))
         try:
-            notes, cursor = self._fetch(account_id)
-            return self._store(actor, account_id, notes, cursor, sent)
+            return self._store(actor, account_id, self._fetch(account_id), sent)
         except SmmodError as error:
             message = str(error)
         except Exception:
@@ -111,11 +121,57 @@ class SyncService:
         log.info("sync of %s failed: %s", account.label, message)
         return SyncResult(account.label, False, error=message, outbox=sent)
 
-    def _fetch(self, account_id: int) -> tuple[list[MastoNotification], str | None]:
+    def _fetch(self, account_id: int) -> Fetched:
         with self._sf() as session:
-            cursor = session.execute(
-                select(Connection.cursor).where(Connection.account_id == account_id)
-            ).scalar_one()
+            row = session.execute(
+                select(Connection.cursor, Connection.platform, Connection.api_base).where(
+                    Connection.account_id == account_id
+                )
+            ).one()
+        cursor, platform, api_base = row
+        tz, now = self._queue.calendar().tz, self._now()
+        if platform == "youtube":
+            return self._fetch_youtube(account_id, cursor, api_base, tz, now)
+        if platform in ("facebook", "instagram"):
+            return self._fetch_graph(account_id, cursor, api_base, tz, now)
+        notes, newest = self._fetch_mastodon(account_id, cursor)
+        return Fetched(parse_mentions(notes, source=api_base, tz=tz, now=now), newest, FORMAT)
+
+    def _fetch_youtube(
+        self, account_id: int, cursor: str | None, api_base: str, tz: str, now: datetime
+    ) -> Fetched:
+        from smmod.connectors.refresh import with_token
+        from smmod.connectors.youtube import fetch, items
+        from smmod.connectors.youtube.api import YouTubeApi
+
+        def call(client: Any, live: Any) -> tuple[list[Any], str, int]:
+            return fetch.fetch(
+                YouTubeApi(client),
+                live.platform_account_id or "",
+                cursor,
+                now=now,
+                first_pages=self.first_pages,
+                max_pages=self.max_pages,
+            )
+
+        comments, new_cursor, units = with_token(self._connections, self._connections.live(account_id), call)
+        parsed = items.parse_comments(comments, source=api_base, tz=tz, now=now)
+        return Fetched(parsed, new_cursor, items.FORMAT, units)
+
+    def _fetch_graph(
+        self, account_id: int, cursor: str | None, api_base: str, tz: str, now: datetime
+    ) -> Fetched:
+        from smmod.connectors.graph import fetch, items
+
+        live = self._connections.live(account_id)
+        with self._connections.client(live.api_base, live.token, live.platform) as client:
+            comments, new_cursor = fetch.fetch(client, live, cursor, max_pages=self.max_pages)
+        parsed = items.parse_comments(comments, live.platform, source=api_base, tz=tz, now=now)
+        return Fetched(parsed, new_cursor, live.platform)
+
+    def _fetch_mastodon(
+        self, account_id: int, cursor: str | None
+    ) -> tuple[list[MastoNotification], str | None]:
         creds = self._connections.credentials(account_id)
         notes: list[MastoNotification] = []
         with self._connections.client(creds.api_base, creds.token) as client:
@@ -137,20 +193,15 @@ class SyncService:
         return notes, newest
 
     def _store(
-        self,
-        actor: Actor,
-        account_id: int,
-        notes: list[MastoNotification],
-        cursor: str | None,
-        sent: tuple[OutboxInfo, ...],
+        self, actor: Actor, account_id: int, fetched: Fetched, sent: tuple[OutboxInfo, ...]
     ) -> SyncResult:
         now = self._now()
         calendar = self._queue.calendar()
+        cursor, result = fetched.cursor, fetched.result
         with self._sf() as session:
             api_base = session.execute(
                 select(Connection.api_base).where(Connection.account_id == account_id)
             ).scalar_one()
-        result = parse_mentions(notes, source=api_base, tz=calendar.tz, now=now)
         skipped = tuple(str(p) for p in result.problems)
         with self._sf.begin() as session:
             account = account_ref(session, account_id)
@@ -158,7 +209,7 @@ class SyncService:
                 session,
                 result.items,
                 account_id=account_id,
-                source=FORMAT,
+                source=fetched.source,
                 source_ref=api_base,
                 calendar=calendar,
                 now=now,
@@ -192,4 +243,13 @@ class SyncService:
             log.warning(
                 "sync of %s left out %d status(es): %s", account.label, len(skipped), "; ".join(skipped[:5])
             )
-        return SyncResult(account.label, True, outcome.imported, outcome.duplicates, skipped, None, sent)
+        return SyncResult(
+            account.label,
+            True,
+            outcome.imported,
+            outcome.duplicates,
+            skipped,
+            None,
+            sent,
+            fetched.quota_units_today,
+        )

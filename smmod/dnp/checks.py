@@ -22,6 +22,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from smmod import audit
 from smmod.dnp.carry import carry_confirmations, file_identity, same_file_checks
+from smmod.dnp.export_rules import export_refusal, flagged_faces
 from smmod.dnp.records import (  # re-exported: the UI imports them from here
     IMAGE_SUFFIXES,
     NO_PEOPLE,
@@ -32,11 +33,12 @@ from smmod.dnp.records import (  # re-exported: the UI imports them from here
     expand_paths,
 )
 from smmod.dnp.register import DnpService
-from smmod.errors import ConflictError, InputError, NotFound, PolicyError, SmmodError
+from smmod.errors import ConflictError, InputError, NotFound, SmmodError
 from smmod.identity import Actor, require
 from smmod.settings import Settings
 from smmod.store.engine import SessionFactory
 from smmod.store.models import FaceConfirmation, ImageCheck, ImageExport, Pupil, Staff
+from smmod.wording import count, noun
 
 if TYPE_CHECKING:
     from smmod.images.results import CheckResult, FileError
@@ -210,7 +212,8 @@ class ImageService:
                     raise ConflictError("this check was changed elsewhere: reload it")
                 found = len(json.loads(check.faces))
                 if found:
-                    raise InputError(f"{found} face(s) were found in this image: confirm each face "
+                    raise InputError(f"{count(found, 'face')} {noun(found, 'was', 'were')} found in this "
+                                     "image: confirm each face "
                                      "instead", field="no-people")
                 for old in session.execute(select(FaceConfirmation).where(
                         FaceConfirmation.check_id == check_id,
@@ -259,29 +262,10 @@ class ImageService:
         require(actor, "slt", "administrator", "moderator", "staff",
                 doing="export images for publishing")
         record = self.get(check_id)
-        # A matched face stays flagged even if someone marked it "not protected":
-        # the verdict stays blocked, so the face must not go out visible.
-        flagged = [f for f in record.faces
-                   if f.confirmed != NOT_PROTECTED or f.status == "matched"]
-        findings = record.findings
-        dup = findings.get("duplicate_of")
-        if findings.get("names"):
-            where = ", ".join(sorted({n["where"] for n in findings["names"]}))
-            raise PolicyError("R11", f"a protected pupil is named in the {where}: this image "
-                              "cannot be published")
-        if findings.get("blocked_for") == "names" or (
-                dup and dup["verdict"] == "blocked" and not blur_flagged):
-            raise PolicyError("R11", f"this is a copy of image check {dup['check_id']}, which "
-                              "was blocked" if dup else "this image was blocked")
-        if record.awaits_no_people:
-            raise PolicyError("R11", "no faces were found, and nobody has yet confirmed that no "
-                              "pupil is shown: look at the image and confirm it first")
-        if flagged and not blur_flagged:
-            raise PolicyError("R11", f"{len(flagged)} face(s) are not confirmed clear: confirm "
-                              "each face, or export with the flagged faces pixelated")
-        if record.verdict == "blocked" and not flagged:
-            raise PolicyError("R11", "this image is blocked and has no flagged face that "
-                              "could be pixelated: it cannot be published")
+        refusal = export_refusal(record, blur_flagged=blur_flagged)
+        if refusal is not None:
+            raise refusal
+        flagged = flagged_faces(record)
         boxes = [f.box for f in flagged] if blur_flagged else []
         result = export_safe_copy(record.path, out, pixelate_boxes=boxes)
         if boxes:
@@ -387,7 +371,7 @@ class ImageService:
         no_people = None
         if not faces and NO_PEOPLE in confirmed:
             no_people = session.execute(
-                select(Staff.username, FaceConfirmation.at).join(
+                select(Staff.username, FaceConfirmation.at, Staff.name).join(
                     Staff, Staff.id == FaceConfirmation.by_staff_id).where(
                     FaceConfirmation.check_id == row.id,
                     FaceConfirmation.face_index == NO_PEOPLE)).one()
@@ -395,4 +379,6 @@ class ImageService:
                            row.caption, row.assisted, row.verdict, json.loads(row.reasons),
                            faces, json.loads(row.findings), row.checked_at, row.checked_by,
                            row.version_id, no_people[0] if no_people else None,
-                           no_people[1] if no_people else None)
+                           no_people[1] if no_people else None,
+                           session.scalar(select(Staff.name).where(Staff.username == row.checked_by)),
+                           no_people[2] if no_people else None)

@@ -52,6 +52,19 @@ class CheckRecord:
     #: Who confirmed, and when, that no pupil is shown (only when no face was found).
     no_people_by: str | None = None
     no_people_at: datetime | None = None
+    #: The staff register's names for those logins (None when the register lacks the login).
+    checked_by_name: str | None = None
+    no_people_by_name: str | None = None
+
+    @property
+    def checked_by_who(self) -> str:
+        """Who checked it, for people to read: the staff name, else the login."""
+        return self.checked_by_name or self.checked_by
+
+    @property
+    def no_people_by_who(self) -> str | None:
+        """Who confirmed that no pupil is shown: the staff name, else the login."""
+        return self.no_people_by_name or self.no_people_by
 
     @property
     def unconfirmed_faces(self) -> list[FaceView]:
@@ -67,6 +80,8 @@ class CheckRecord:
         data["checked_at"] = self.checked_at.isoformat()
         data["no_people_at"] = self.no_people_at.isoformat() if self.no_people_at else None
         data.pop("version_id")
+        data.pop("checked_by_name")
+        data.pop("no_people_by_name")
         return data
 
 

@@ -38,6 +38,7 @@ from smmod.store.models import (
     Staff,
 )
 from smmod.vault import Vault
+from smmod.wording import count
 
 if TYPE_CHECKING:
     import numpy as np
@@ -92,6 +93,8 @@ class TakedownCandidate:
     exported_at: str
     reason: str
     kind: str = "faces"  # "named": a name match, definite; "faces": faces to look at again
+    #: Published posts that used this export: "post N: <address>" (issue 19).
+    posts: tuple[str, ...] = ()
 
 
 def _valid_consent(session: Session, pupil_id: int) -> BiometricConsent | None:
@@ -343,6 +346,7 @@ class DnpService:
         """
         from smmod.images.names import find_names
         from smmod.images.results import ProtectedPerson
+        from smmod.posts.log import posts_using
 
         person = [ProtectedPerson(0, name)]
         out: list[TakedownCandidate] = []
@@ -358,13 +362,13 @@ class DnpService:
             if named:
                 reason = f"names {name} in the {named[0].where}"
             elif len(faces) > export.pixelated_faces:
-                reason = (f"{len(faces)} face(s) confirmed before {name} was on the "
+                reason = (f"{count(len(faces), 'face')} confirmed before {name} was on the "
                           "do-not-publish list: look again")
             else:
                 continue
             out.append(TakedownCandidate(export.id, export.out_path,
                                          export.exported_at.isoformat(timespec="minutes"), reason,
-                                         kind))
+                                         kind, posts_using(session, export.id)))
         return out
 
 

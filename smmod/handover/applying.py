@@ -39,6 +39,7 @@ from smmod.store.base import session_clock
 from smmod.store.engine import SessionFactory
 from smmod.store.models import Credential, Handover, Staff
 from smmod.vault import Vault, VaultError, platform_password_limit
+from smmod.vault_shared.secrets import bound
 
 log = logging.getLogger("smmod.handover")
 
@@ -133,7 +134,8 @@ def apply_handover(sf: SessionFactory, vault: Vault, actor: Actor, handover_id: 
                 write_pdf(records_dir, handover, held.person.username, render)
                 hook("pdf", session)
             session.flush()
-            staged.swap_all(lambda: hook("swap", session))
+            with bound(vault, session):  # the shared vault swaps in this transaction
+                staged.swap_all(lambda: hook("swap", session))
             hook("commit", session)
         staged.done()
     except StaleDataError:

@@ -282,7 +282,8 @@ def _timeline(
         entries.append(
             (
                 TimelineEntry(
-                    row.at, people.get(row.actor, row.actor), word, _clip(_audit_detail(row)), item_id
+                    row.at, people.get(row.actor, row.actor), word, _clip(_audit_detail(row)), item_id,
+                    row.actor,
                 ),
                 2 if item_id is None else 1,
             )

@@ -277,6 +277,7 @@ class TimelineEntry:
     what: str
     detail: str = ""
     item_id: int | None = None
+    login: str | None = None  # who, as the audit trail records them (their login)
 
 
 @dataclass(frozen=True)

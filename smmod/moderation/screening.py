@@ -171,15 +171,17 @@ def screen_items(session: Session, item_ids: Iterable[int]) -> int:
     return len(results)
 
 
-def screen_parsed(session: Session, account_id: int, items: Sequence[Arrival]) -> int:
+def screen_parsed(session: Session, account_id: int, items: Sequence[Arrival],
+                  prepared: Prepared | None = None) -> int:
     """Screen items just inserted into ``account_id``'s queue (call it after the insert).
 
     Pass only the items that were inserted (not the duplicates an import skipped): an
     item is found again by its platform id, or by its content hash when it has none.
+    An import in chunks passes the ``prepare``d screener once made, for every chunk.
     """
     if not items:
         return 0
-    prepared = prepare(session)
+    prepared = prepared or prepare(session)
     hits: list[tuple[Arrival, ScreenResult]] = []
     for item in items:
         result = _screen(prepared, item.text, item.author_kind, item.kind)

@@ -1,31 +1,23 @@
 """CSV exports (Facebook tools, Excel, other moderation tools) into queue items.
 
-Spreadsheets save CSV as UTF-8, UTF-8 with a BOM or Windows-1252, with commas,
-semicolons or tabs, and with column names of their own; this module copes with all of
-that and reports rows by the number a spreadsheet shows (the header is row 1).
+The bytes become text in ``smmod.csvtext`` (the decoder every import shares). Here
+columns with names of their own are matched to smmod's fields, and each row is
+validated; rows are reported by the number a spreadsheet shows (the header is row 1).
+``csv_items`` works row by row, so an import can stream a file of any length.
 """
 
 from __future__ import annotations
 
-import codecs
 import csv
-import io
 import operator
 import re
-import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 
+from smmod import csvtext
 from smmod.errors import InputError
 from smmod.queue.dates import DateReader, shorten
-from smmod.queue.parsers import FIELDS, REQUIRED_FIELDS, ParseResult, ResultBuilder
-
-# The csv module refuses fields over 128 KiB by default. We would rather read a huge
-# field and reject its row with a clear reason than fail the whole file, and the data
-# is already in memory, so the limit is raised (process-wide: the csv module has no
-# per-reader limit).
-_FIELD_LIMIT = min(sys.maxsize, 2**31 - 1)
-_DELIMITERS = ",;\t|"
-_SNIFF_CHARS = 16_384
+from smmod.queue.parsers import FIELDS, REQUIRED_FIELDS, ParsedItem, ParseResult, ResultBuilder
+from smmod.wording import noun
 
 # Common header names for each field, most specific first, compared lower-cased with
 # punctuation turned into spaces. Fields with distinctive names are matched first so that
@@ -95,75 +87,12 @@ def _find(normed: list[str], words: Sequence[str], used: set[int], prefix: bool)
     return None
 
 
-def _refuse_binary(data: bytes, source: str) -> None:
-    """Spreadsheets are the usual wrong pick: say so rather than show garbled headers."""
-    if data.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
-        raise InputError(
-            "is a spreadsheet workbook (or another binary file), not CSV: "
-            "save it from the spreadsheet as 'CSV UTF-8' first",
-            file=source,
-        )
-
-
-def decode_text(data: bytes, source: str) -> str:
-    """UTF-8 (with or without BOM), then Windows-1252, then give up with a byte offset.
-
-    UTF-16 with a BOM (Excel's "Unicode text") is read too.
-    """
-    for bom, codec in ((codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")):
-        if data.startswith(bom):
-            try:
-                return data[len(bom) :].decode(codec)
-            except UnicodeDecodeError as err:
-                offset = err.start + len(bom)
-                raise InputError(
-                    f"is not valid UTF-16: bad bytes at byte offset {offset:,}", file=source
-                ) from err
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as utf8_err:
-        try:
-            return data.decode("cp1252")
-        except UnicodeDecodeError as cp_err:
-            skip = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
-            bad = utf8_err.start + skip
-            undefined = cp_err.start
-            raise InputError(
-                f"is neither UTF-8 text ({_where(data, bad)}) nor Windows-1252 text "
-                f"({_where(data, undefined)}); save it as 'CSV UTF-8'",
-                file=source,
-            ) from cp_err
-
-
-def _where(data: bytes, offset: int) -> str:
-    line = data.count(b"\n", 0, offset) + 1
-    return f"byte 0x{data[offset]:02X} at byte offset {offset:,}, line {line}"
-
-
-def _delimiter(text: str) -> str:
-    """The Sniffer's choice when it makes sense for the header line, else a safe guess."""
-    end = text.find("\n")
-    header_line = text[: end if end >= 0 else len(text)]
-    sample = text[:_SNIFF_CHARS]
-    if len(text) > _SNIFF_CHARS and "\n" in sample:
-        sample = sample[: sample.rfind("\n")]
-    try:
-        found = csv.Sniffer().sniff(sample, delimiters=_DELIMITERS).delimiter
-    except csv.Error:
-        found = ""
-    if found and found in header_line:
-        return found
-    counts = {d: header_line.count(d) for d in _DELIMITERS}
-    best = max(counts, key=lambda d: counts[d])
-    return best if counts[best] else ","
-
-
 def _resolve_columns(mapping: Mapping[str, str], headers: list[str], source: str) -> dict[str, int]:
     """Field → column index, or one InputError naming every missing column."""
     unknown = [name for name in mapping if name not in FIELDS]
     if unknown:
         raise InputError(
-            f"unknown field(s) {', '.join(unknown)} in the column mapping; "
+            f"unknown {noun(len(unknown), 'field')} {', '.join(unknown)} in the column mapping; "
             f"the fields are {', '.join(FIELDS)}",
             file=source,
         )
@@ -190,9 +119,9 @@ def _resolve_columns(mapping: Mapping[str, str], headers: list[str], source: str
     if missing or not_found:
         parts = []
         if missing:
-            parts.append(f"missing required column(s) for {', '.join(missing)}")
+            parts.append(f"missing required {noun(len(missing), 'column')} for {', '.join(missing)}")
         if not_found:
-            parts.append(f"mapped column(s) not in the file: {', '.join(not_found)}")
+            parts.append(f"mapped {noun(len(not_found), 'column')} not in the file: {', '.join(not_found)}")
         named = [f"'{shorten(h)}'" for h in headers if h]
         shown = ", ".join(named[:30]) or "none"
         if len(named) > 30:
@@ -208,21 +137,32 @@ def parse_csv(
     mapping: Mapping[str, str] | None = None,
 ) -> ParseResult:
     """Parse CSV bytes into items and row problems; file-level faults raise InputError."""
-    _refuse_binary(data, source)
-    text = decode_text(data, source)
+    text, _ = csvtext.decode(data, source)
     if not text.strip():
         raise InputError("the file is empty", file=source)
-    # One stray NUL is a bad cell (its row is rejected); several at the start is not text.
-    if text.count("\x00", 0, 4096) >= 4:
-        raise InputError(
-            "contains NUL characters near the start: it looks like a binary file, not CSV text",
-            file=source,
-        )
-    csv.field_size_limit(max(csv.field_size_limit(), _FIELD_LIMIT))
-    rows = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
+    builder = ResultBuilder("csv", source, reader, "comment")
+    for _item in csv_items(csvtext.reader(text), source, builder, mapping):
+        pass  # the builder keeps them
+    return builder.finish()
+
+
+def csv_items(
+    rows: Iterator[list[str]],
+    source: str,
+    builder: ResultBuilder,
+    mapping: Mapping[str, str] | None = None,
+) -> Iterator[ParsedItem]:
+    """Validate CSV rows one by one: yield each good item; the builder hears of bad rows.
+
+    The header and the column mapping are checked before the first item (a file-level
+    fault raises InputError before anything is yielded).
+    """
     row_no = 1
     try:
-        headers = [h.strip() for h in next(rows)]
+        try:
+            headers = [h.strip() for h in next(rows)]
+        except StopIteration:
+            raise InputError("the file is empty", file=source) from None
         columns = _resolve_columns(
             mapping if mapping is not None else suggest_mapping(headers), headers, source
         )
@@ -230,7 +170,6 @@ def parse_csv(
         width = len(headers)
         # At least the three required fields, so itemgetter always returns a tuple.
         names, pick = list(columns), operator.itemgetter(*columns.values())
-        builder = ResultBuilder("csv", source, reader, "comment")
         seen_rows = False
         for values in rows:
             row_no += 1
@@ -251,13 +190,18 @@ def parse_csv(
             else:
                 count = len(values)
                 fields = {name: values[i] if i < count else None for name, i in columns.items()}
-            if builder.add(row_no, fields, labels) is None:
+            item = builder.add(row_no, fields, labels)
+            if item is None:
                 builder.keep_raw(row_no, _raw(headers, values))
+            else:
+                yield item
     except csv.Error as err:
         raise InputError(f"cannot be read as CSV ({err})", file=source, row=row_no) from err
+    except UnicodeDecodeError as err:  # the file changed since its encoding was checked
+        raise InputError(f"cannot be read as text any more ({err.reason})", file=source,
+                         row=row_no) from err
     if not seen_rows:
         raise InputError("no rows after the header", file=source)
-    return builder.finish()
 
 
 def _raw(headers: list[str], values: list[str]) -> dict[str, str]:

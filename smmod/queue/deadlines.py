@@ -64,6 +64,13 @@ def due_times_current(session: Session, calendar: WorkingCalendar) -> bool:
     return stored_fingerprint(session) == fingerprint(calendar)
 
 
+def bring_up_to_date(session: Session, calendar: WorkingCalendar, now: datetime) -> int:
+    """Recompute due times if the calendar changed since they were stored; how many moved."""
+    if due_times_current(session, calendar):
+        return 0
+    return recompute_due(session, calendar, now)
+
+
 def remember_calendar(session: Session, calendar: WorkingCalendar) -> None:
     """Note the calendar the stored due times were computed with."""
     if not due_times_current(session, calendar):

@@ -25,10 +25,8 @@ class IdStream:
         self._conn: Connection | None = engine.connect()
         self._result: Any = None
         try:
-            if self._conn.dialect.name == "sqlite":
-                # One snapshot for the count and the ids (the reader's connections do not
-                # begin transactions by themselves).
-                self._conn.exec_driver_sql("BEGIN")
+            # The count and the ids share one transaction (begun by the first query),
+            # so on SQLite they read one snapshot.
             counted = select(func.count()).select_from(statement.order_by(None).subquery())
             self.total = int(self._conn.execute(counted).scalar_one())
             self._result = self._conn.execute(statement)

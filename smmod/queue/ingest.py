@@ -1,38 +1,37 @@
 """Putting validated items into the queue: duplicates out, due times in, threads linked.
 
 Everything here runs inside the caller's transaction, so an import is all or nothing.
-Rows go in with one executemany: an import of 100,000 comments must stay close to the
-speed of raw inserts (see bench/bench_queue.py).
+Rows go in with one executemany per chunk: an import of 100,000 comments must stay close
+to the speed of raw inserts (see bench/bench_queue.py).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, cast
 
 from sqlalchemy import (
+    Dialect,
     Table,
     and_,
     column,
-    delete,
     exists,
-    func,
     insert,
     select,
     table,
-    text,
     update,
 )
 from sqlalchemy.orm import Session, aliased
 
-from smmod.moderation.screening import screen_parsed
+from smmod.moderation.screening import Prepared, screen_parsed
+from smmod.moderation.screening import prepare as prepare_screening
+from smmod.queue.bulk import SqliteBulk
 from smmod.queue.duetimes import DueTimes
 from smmod.queue.parsers import ParsedItem
 from smmod.sla import WorkingCalendar
-from smmod.store.models import QueueItem, QueueMeta
-from smmod.store.models.queue import FTS_TABLE
+from smmod.store.models import QueueItem
 
 _CHUNK = 500  # bound parameters per IN (...) query
 _WHOLE_ACCOUNT_FROM = 5_000
@@ -63,9 +62,6 @@ _ROW = (
     "version_id",
 )
 _RAW_ITEMS = table(_ITEMS.name, *(column(name) for name in _ROW))
-# Above this many rows the FTS index is filled in one statement after the insert.
-_DEFER_FTS_FROM = 200
-FTS_DEFERRED = "fts.deferred"
 
 
 @dataclass(frozen=True)
@@ -126,31 +122,59 @@ def _fresh(session: Session, account_id: int, items: Iterable[ParsedItem]) -> tu
     return fresh, duplicates + len(unique) - len(fresh)
 
 
-def store_parsed(
-    session: Session,
-    items: Sequence[ParsedItem],
-    *,
-    account_id: int,
-    source: str,
-    source_ref: str,
-    calendar: WorkingCalendar,
-    now: datetime,
-    staff_id: int | None,
-    feed_id: int | None = None,
-) -> StoreOutcome:
-    """Insert the new items with their due times; count the ones already present."""
-    fresh, duplicates = _fresh(session, account_id, items)
-    if fresh:
-        due = DueTimes(calendar)
-        # Times are converted to their stored form here, with the column type's own
-        # converter, and inserted through untyped columns: the same values, without
-        # SQLAlchemy converting 400,000 of them one by one (the constant "now" once).
+class IngestRun:
+    """Stores one import chunk by chunk, inside the caller's single transaction.
+
+    Each ``add`` inserts a chunk's new items (one executemany) and screens them; items
+    already in the account, or earlier in the same import, count as duplicates.
+    ``finish`` completes the text index, links replies to their parents and, on SQLite,
+    rebuilds what ``SqliteBulk`` set aside. Memory stays that of one chunk, whatever the
+    file's size. Use it as a context manager, so the connection is put back as it was.
+    """
+
+    def __init__(
+        self,
+        session: Session,
+        *,
+        account_id: int,
+        source: str,
+        source_ref: str,
+        calendar: WorkingCalendar,
+        now: datetime,
+        staff_id: int | None,
+        feed_id: int | None = None,
+        keep_keys: bool = False,
+    ) -> None:
+        self._session = session
+        self._account_id = account_id
+        self._head = (account_id, source, source_ref[:300], feed_id)
+        self._staff_id = staff_id
+        self._due = DueTimes(calendar)
         dialect = session.get_bind().dialect
-        to_db = _ITEMS.c.received_at.type.dialect_impl(dialect).bind_processor(dialect)
-        if to_db is None:
-            to_db = _same
-        stamp = to_db(now)
-        ref = source_ref[:300]
+        self._to_db = _stored_time(dialect)
+        self._stamp = self._to_db(now)
+        self._bulk = SqliteBulk(session) if dialect.name == "sqlite" else None
+        self._keys: list[str] | None = [] if keep_keys else None
+        self._screener: Prepared | None = None
+        self.imported = 0
+        self.duplicates = 0
+
+    def __enter__(self) -> IngestRun:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        if self._bulk is not None:
+            self._bulk.close()
+
+    def add(self, items: Sequence[ParsedItem]) -> None:
+        if self._bulk is not None:
+            self._bulk.before_chunk(items, self.imported)
+        fresh, duplicates = _fresh(self._session, self._account_id, items)
+        self.duplicates += duplicates
+        if not fresh:
+            return
+        to_db, due, stamp = self._to_db, self._due, self._stamp
+        account_id, source, ref, feed_id = self._head
         rows = [
             (
                 account_id,
@@ -171,18 +195,69 @@ def store_parsed(
                 0,
                 to_db(due(item.received_at)),
                 stamp,
-                staff_id,
+                self._staff_id,
                 stamp,
                 1,
             )
             for item in fresh
         ]
-        # We hold SQLite's write lock (BEGIN IMMEDIATE): every new id is above this one.
-        before = session.execute(select(func.coalesce(func.max(_ITEMS.c.id), 0))).scalar_one()
-        _insert(session, rows, before)
-        link_threads(session, account_id)  # cheap: only replies still without a parent
-        screen_parsed(session, account_id, fresh)  # screening rules run on arrival (R8, R9)
-    return StoreOutcome(len(fresh), duplicates, tuple(item_key(i) for i in fresh))
+        if self._bulk is not None:
+            self._bulk.before_insert(len(rows))
+        _executemany(self._session, rows)
+        if self._screener is None:
+            self._screener = prepare_screening(self._session)
+        # Screening rules run on arrival (R8, R9).
+        screen_parsed(self._session, account_id, fresh, self._screener)
+        self.imported += len(fresh)
+        if self._keys is not None:
+            self._keys.extend(item_key(i) for i in fresh)
+
+    def finish(self) -> StoreOutcome:
+        if self._bulk is not None:
+            self._bulk.finish(self._account_id)
+        if self.imported:
+            link_threads(self._session, self._account_id)  # cheap: only replies without a parent
+        return StoreOutcome(self.imported, self.duplicates, tuple(self._keys or ()))
+
+
+def _stored_time(dialect: Dialect) -> Callable[[datetime], Any]:
+    """Aware datetimes in their stored form, as the column type would store them.
+
+    Converting here and inserting through untyped columns saves SQLAlchemy converting a
+    million values one by one. On SQLite this is the text ``UTCDateTime`` stores (a test
+    keeps the two equal); elsewhere the column type's own converter.
+    """
+    if dialect.name == "sqlite":
+        return _sqlite_time
+    to_db = _ITEMS.c.received_at.type.dialect_impl(dialect).bind_processor(dialect)
+    return to_db or _same
+
+
+def _sqlite_time(value: datetime) -> str:
+    if value.tzinfo is None:
+        raise ValueError("naive datetime given to a UTC column")
+    # "2026-11-20 10:00:00.000000+00:00" without its offset
+    return value.astimezone(UTC).isoformat(" ", "microseconds")[:26]
+
+
+def store_parsed(
+    session: Session,
+    items: Sequence[ParsedItem],
+    *,
+    account_id: int,
+    source: str,
+    source_ref: str,
+    calendar: WorkingCalendar,
+    now: datetime,
+    staff_id: int | None,
+    feed_id: int | None = None,
+) -> StoreOutcome:
+    """Insert the new items with their due times; count the ones already present."""
+    with IngestRun(session, account_id=account_id, source=source, source_ref=source_ref,
+                   calendar=calendar, now=now, staff_id=staff_id, feed_id=feed_id,
+                   keep_keys=True) as run:
+        run.add(items)
+        return run.finish()
 
 
 def link_threads(session: Session, account_id: int) -> int:
@@ -215,16 +290,6 @@ def _same(value: Any) -> Any:
     return value
 
 
-def _has_fts(session: Session) -> bool:
-    if session.get_bind().dialect.name != "sqlite":
-        return False
-    found = session.execute(
-        text("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = :name"),
-        {"name": FTS_TABLE},
-    ).first()
-    return found is not None
-
-
 def _executemany(session: Session, rows: list[tuple[Any, ...]]) -> None:
     """Hand the rows to the driver's executemany in the dialect's own parameter style.
 
@@ -242,24 +307,3 @@ def _executemany(session: Session, rows: list[tuple[Any, ...]]) -> None:
         index = [_ROW.index(name) for name in order]
         params = [tuple(row[i] for i in index) for row in rows]
     conn.exec_driver_sql(compiled.string, params)
-
-
-def _insert(session: Session, rows: list[tuple[Any, ...]], before: int) -> None:
-    """One executemany; for a big batch the text index is filled afterwards in bulk.
-
-    The marker row that stops the per-row trigger lives only inside this transaction,
-    so no other connection ever sees it.
-    """
-    if len(rows) < _DEFER_FTS_FROM or not _has_fts(session):
-        _executemany(session, rows)
-        return
-    session.execute(insert(QueueMeta).values(key=FTS_DEFERRED, value="import"))
-    _executemany(session, rows)
-    session.execute(
-        text(
-            f"INSERT INTO {FTS_TABLE}(rowid, text, author_name, author_handle) "
-            "SELECT id, text, author_name, author_handle FROM queue_items WHERE id > :before"
-        ),
-        {"before": before},
-    )
-    session.execute(delete(QueueMeta).where(QueueMeta.key == FTS_DEFERRED))

@@ -7,9 +7,7 @@ the same headers (from the dialog or ``smmod queue import``) uses that mapping.
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import json
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -17,14 +15,13 @@ from pathlib import Path
 from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
+from smmod import csvtext
 from smmod.errors import InputError
-from smmod.queue.csv_import import decode_text
 from smmod.queue.parsers import FIELDS, read_source, sniff_format
 from smmod.store.base import session_clock
 from smmod.store.models import QueueCsvMapping
 
 _HEADER_BYTES = 256 * 1024
-_DELIMITERS = ",;\t|"
 
 
 def header_key(headers: Sequence[str]) -> str:
@@ -33,23 +30,20 @@ def header_key(headers: Sequence[str]) -> str:
 
 
 def csv_headers(path: str | Path) -> list[str] | None:
-    """The header row of a CSV file, or None when the file is not CSV."""
+    """The header row of a CSV file, or None when the file is not CSV.
+
+    Only the start of the file is read, with the decoder every import uses.
+    """
     source = Path(path)
-    data = read_source(source)
-    if not data.strip():
+    head = read_source(source, limit=_HEADER_BYTES)
+    if not head.strip():
         raise InputError("the file is empty", file=source.name)
-    if sniff_format(data) != "csv":
+    if sniff_format(head) != "csv":
         return None
-    head = data[:_HEADER_BYTES]
-    try:
-        text = decode_text(head, source.name)
-    except InputError:
-        # A multi-byte character cut at the end of the sample; the full file decides.
-        text = decode_text(data, source.name)
-    first_line = text.splitlines()[0] if text.strip() else ""
-    counts = {d: first_line.count(d) for d in _DELIMITERS}
-    delimiter = max(counts, key=lambda d: counts[d]) if any(counts.values()) else ","
-    row = next(csv.reader(io.StringIO(first_line), delimiter=delimiter), [])
+    if len(head) == _HEADER_BYTES and b"\n" in head:
+        head = head[: head.rfind(b"\n") + 1]  # whole lines: no character cut in two
+    text, _ = csvtext.decode(head, source.name)
+    row = next(csvtext.reader(text), [])
     return [h.strip() for h in row]
 
 

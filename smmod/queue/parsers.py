@@ -1,19 +1,18 @@
 """Turning an import file into validated queue items, plus a list of what was wrong.
 
-Parsing never touches the database: the queue service stores ``ParseResult.items`` in
-one transaction. By default a file with any problem is refused whole
-(``ParseResult.raise_for_problems``); the user may choose to import only the valid
-rows, and ``write_rejects`` keeps the skipped ones beside the source so nothing is lost.
+Parsing never touches the database. ``parse_file`` reads a whole file into a
+``ParseResult`` (for previews, feeds and tests); a file import streams instead
+(``smmod.queue.streaming``), with the same validation (``ResultBuilder``). By default a
+file with any problem is refused whole (``ParseResult.raise_for_problems``); the user may
+choose to import only the valid rows, and ``write_rejects`` keeps the skipped ones beside
+the source so nothing is lost.
 """
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import os
-import tempfile
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -21,6 +20,11 @@ from typing import Literal
 
 from smmod.errors import ImportRejected, InputError, RowProblem
 from smmod.queue.dates import DateProblem, DateReader
+from smmod.queue.rejects import RawRow, RejectLog, rejects_path, write_rejects
+
+__all__ = ["FIELDS", "FORMATS", "REQUIRED_FIELDS", "Format", "ParseResult", "ParsedItem",
+           "RawRow", "ResultBuilder", "content_hash", "detect_format", "parse_bytes",
+           "parse_file", "read_source", "rejects_path", "sniff_format", "write_rejects"]
 
 Format = Literal["csv", "graph-json", "feed"]
 FORMATS: tuple[str, ...] = ("csv", "graph-json", "feed")
@@ -73,9 +77,6 @@ class ParsedItem:
     content_hash: str
 
 
-RawRow = dict[str, str] | str
-
-
 @dataclass
 class ParseResult:
     """Valid items and every problem found, so the caller can refuse or import part."""
@@ -121,22 +122,37 @@ class ResultBuilder:
     """Validates raw field values row by row into a ``ParseResult``.
 
     Every format module feeds it plain strings, so the rules (limits, kinds, dates,
-    hashes) are the same whatever the file was.
+    hashes) are the same whatever the file was. Given a ``RejectLog``, it keeps neither
+    items nor problems in memory: the caller takes each item ``add`` returns (a streaming
+    import stores them in chunks) and the bad rows go to the log.
     """
 
-    def __init__(self, fmt: str, source: str, reader: DateReader, default_kind: str) -> None:
+    def __init__(self, fmt: str, source: str, reader: DateReader, default_kind: str,
+                 rejects: RejectLog | None = None) -> None:
         self.result = ParseResult(format=fmt, source=source)
         self._reader = reader
         self._default_kind = default_kind
+        self._rejects = rejects
+        self.valid = 0  # rows that became items
 
     def reject(self, row: int, label: str | None, reason: str, raw: RawRow) -> None:
         """Record a row that cannot become an item."""
-        self.result.problems.append(RowProblem(row, label, reason))
-        self.result.rejected_raw[row] = raw
+        self._problems([RowProblem(row, label, reason)])
+        self.keep_raw(row, raw)
 
     def keep_raw(self, row: int, raw: RawRow) -> None:
         """Keep the source of a rejected row, for the rejects file."""
-        self.result.rejected_raw[row] = raw
+        if self._rejects is not None:
+            self._rejects.raw(row, raw)
+        else:
+            self.result.rejected_raw[row] = raw
+
+    def _problems(self, problems: list[RowProblem]) -> None:
+        if self._rejects is None:
+            self.result.problems.extend(problems)
+            return
+        for problem in problems:
+            self._rejects.problem(problem)
 
     def add(
         self,
@@ -187,7 +203,7 @@ class ResultBuilder:
         if "kind" in clean:
             kind = self._choose(row, clean, "kind", labels, problems)
         if problems or received_at is None:
-            self.result.problems.extend(problems)
+            self._problems(problems)
             return None
         text = clean["text"]
         if "\r" in text:
@@ -206,7 +222,9 @@ class ResultBuilder:
             url,
             content_hash(author_name, text, received_at),
         )
-        self.result.items.append(item)
+        self.valid += 1
+        if self._rejects is None:
+            self.result.items.append(item)
         return item
 
     @staticmethod
@@ -324,49 +342,3 @@ def parse_bytes(
     if chosen == "graph-json":
         return graph_import.parse_graph_json(data, source, reader)
     return feed_import.parse_feed(data, source, reader)
-
-
-def rejects_path(source_path: str | Path) -> Path:
-    """Where the skipped rows of ``source_path`` go: ``comments.rejects.csv``."""
-    source = Path(source_path)
-    return source.with_name(f"{source.stem}.rejects.csv")
-
-
-def write_rejects(
-    source_path: str | Path, problems_with_raw_rows: Iterable[tuple[RowProblem, RawRow]]
-) -> Path:
-    """Keep the rows left out of a partial import, with the reason, beside the source.
-
-    The original columns come first so the user can fix the file and import it again;
-    ``row`` and ``reason`` are added at the end. Written as UTF-8 with a BOM so that
-    Excel shows accents and "£" correctly.
-    """
-    grouped: dict[int, tuple[list[str], RawRow]] = {}
-    for problem, raw in problems_with_raw_rows:
-        reasons, _ = grouped.setdefault(problem.row, ([], raw))
-        reasons.append(f"{problem.field}: {problem.reason}" if problem.field else problem.reason)
-    columns: list[str] = []
-    for _, raw in grouped.values():
-        keys = raw.keys() if isinstance(raw, dict) else ["raw"]
-        columns.extend(k for k in keys if k not in columns)
-    row_col = "row" if "row" not in columns else "smmod row"
-    reason_col = "reason" if "reason" not in columns else "smmod reason"
-    target = rejects_path(source_path)
-    temp_name = ""
-    try:
-        fd, temp_name = tempfile.mkstemp(prefix=".rejects-", suffix=".csv", dir=target.parent)
-        with os.fdopen(fd, "w", encoding="utf-8-sig", newline="") as out:
-            writer = csv.writer(out)
-            writer.writerow([*columns, row_col, reason_col])
-            for row in sorted(grouped):
-                reasons, raw = grouped[row]
-                cells = raw if isinstance(raw, dict) else {"raw": raw}
-                writer.writerow([*(cells.get(c, "") for c in columns), row, "; ".join(reasons)])
-        os.replace(temp_name, target)
-    except OSError as err:
-        if temp_name:
-            Path(temp_name).unlink(missing_ok=True)
-        raise InputError(
-            f"the rejected rows could not be saved: {err.strerror or err}", file=str(target)
-        ) from err
-    return target

@@ -1,9 +1,8 @@
 """Read-only access to the queue for the triage view, the dashboard and the CLI.
 
-On SQLite the app's engine opens every transaction with BEGIN IMMEDIATE (one writer
-at a time), which would make browsing wait behind a long import. The reader therefore
-keeps a small engine of its own whose connections are read-only and never begin a
-write transaction; with WAL, readers and the one writer do not block each other.
+Everything here runs on the session factory's read engine, whose connections are
+``query_only`` and never begin a write transaction: with WAL, browsing the queue never
+waits for an import or any other write.
 """
 
 from __future__ import annotations
@@ -14,7 +13,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event, func, select
+from sqlalchemy import Connection, func, select
 
 from smmod.errors import NotFound
 from smmod.moderation.vocabulary import ACTION_LABELS, CATEGORY_LABELS, flag_label
@@ -32,7 +31,7 @@ from smmod.queue.records import (
     QueueRow,
     QueueSort,
 )
-from smmod.store.engine import BUSY_TIMEOUT_MS, SessionFactory
+from smmod.store.engine import SessionFactory
 from smmod.store.models import Account, AuditEntry, Staff
 from smmod.store.models.queue import FTS_TABLE
 
@@ -51,35 +50,17 @@ _ACTION_WORDS = {
 }
 
 
-def _reader_engine(bind: Engine) -> Engine:
-    if bind.dialect.name != "sqlite" or bind.url.database in (None, "", ":memory:"):
-        return bind
-    engine = create_engine(bind.url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
-
-    @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
-        cursor = dbapi_conn.cursor()
-        cursor.execute("PRAGMA query_only=ON")
-        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-        cursor.close()
-
-    return engine
-
-
 class QueueReader:
     def __init__(
         self, session_factory: SessionFactory, *, now: Callable[[], datetime], stale_days: Callable[[], int]
     ) -> None:
-        bind = session_factory.kw["bind"]
-        self._engine = _reader_engine(bind)
-        self._own_engine = self._engine is not bind
+        self._engine = session_factory.read_engine
         self._now = now
         self._stale_days = stale_days
         self._fts: bool | None = None
 
     def close(self) -> None:
-        if self._own_engine:
-            self._engine.dispose()
+        """Nothing of its own to release: the engine belongs to the session factory."""
 
     def _use_fts(self, conn: Connection) -> bool:
         if self._fts is None:
@@ -218,7 +199,7 @@ class QueueReader:
             if action in _ARRIVALS:
                 continue  # the "received" line above already says it
             summary = _summary(action, details, reason)
-            entries.append(HistoryEntry(at, names.get(actor, actor), action, summary))
+            entries.append(HistoryEntry(at, names.get(actor, actor), action, summary, actor))
         return entries
 
     # -- the dashboard strip and R13 -------------------------------------------------

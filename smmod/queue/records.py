@@ -116,9 +116,10 @@ class QueueRow:
 @dataclass(frozen=True)
 class HistoryEntry:
     at: datetime
-    actor: str
+    actor: str  # the person's name (their login if the staff register lacks them)
     action: str
     summary: str
+    login: str | None = None  # as the audit trail records them
 
 
 @dataclass(frozen=True)
@@ -148,11 +149,13 @@ class ImportReport:
     account: str
     imported: int
     duplicates: int
-    rejected: tuple[RowProblem, ...] = ()
-    rejects_file: Path | None = None
+    rejected: tuple[RowProblem, ...] = ()  # the first few problems (all, when few)
+    rejects_file: Path | None = None  # every rejected row, with its reasons
     assumed_local_time: bool = False
     timezone: str = ""
-    notes: tuple[str, ...] = ()
+    rejected_rows: int = 0
+    problem_count: int = 0  # every problem found (a row can have several)
+    notes: tuple[str, ...] = ()  # things the user should know (e.g. dates given to entries)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -161,6 +164,8 @@ class ImportReport:
             "account": self.account,
             "imported": self.imported,
             "duplicates": self.duplicates,
+            "rejected_rows": self.rejected_rows,
+            "problem_count": self.problem_count,
             "rejected": [{"row": p.row, "field": p.field, "reason": p.reason} for p in self.rejected],
             "rejects_file": str(self.rejects_file) if self.rejects_file else None,
             "assumed_local_time": self.assumed_local_time,

@@ -1,9 +1,9 @@
 """The moderation queue service: imports, manual entry, claiming, the response clock.
 
 The UI and the command line call the same methods. Each write opens one transaction
-(an import is all or nothing) and returns dataclasses. Reads for the triage view go
-through ``QueueReader`` (``self.read``), which on SQLite uses its own connection pool
-so that browsing never waits for a long import to finish.
+(an import is all or nothing, however long the file: it is read and stored in chunks)
+and returns dataclasses. Reads for the triage view go through ``QueueReader``
+(``self.read``), on the read engine, so browsing never waits for a long import.
 """
 
 from __future__ import annotations
@@ -19,19 +19,15 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from smmod import audit
-from smmod.errors import ConflictError, ImportRejected, NotFound
+from smmod.errors import ConflictError, DatabaseBusy, NotFound
 from smmod.identity import Actor
-from smmod.queue import deadlines, items, mappings
+from smmod.queue import deadlines, importing, items, mappings
 from smmod.queue.access import account_ref, require_moderator, resolve_account
 from smmod.queue.feeds import FeedService
-from smmod.queue.ingest import store_parsed
-from smmod.queue.parsers import (
-    ParseResult,
-    parse_file,
-    write_rejects,
-)
+from smmod.queue.parsers import ParseResult, parse_file
 from smmod.queue.reader import QueueReader
 from smmod.queue.records import AccountRef, ImportReport, ManualItem, QueueRow
+from smmod.queue.streaming import ImportCheck, check_file
 from smmod.sla import WorkingCalendar
 from smmod.store.engine import SessionFactory
 from smmod.store.models import Account, QueueItem
@@ -77,10 +73,20 @@ class QueueService:
     def parse(
         self, path: str | Path, *, fmt: str = "auto", mapping: Mapping[str, str] | None = None
     ) -> ParseResult:
-        """Read and validate a file without storing anything (for previews)."""
-        if mapping is None:
+        """Read and validate a whole file into memory, storing nothing (small files and
+        tests; ``check`` and ``import_file`` stream instead)."""
+        if mapping is None and fmt in ("auto", "csv"):  # a column mapping is for CSV only
             mapping = self.remembered_mapping(path)
         return parse_file(path, fmt=fmt, mapping=mapping, tz=self.calendar().tz, now=self._now())
+
+    def check(
+        self, path: str | Path, *, fmt: str = "auto", mapping: Mapping[str, str] | None = None
+    ) -> ImportCheck:
+        """Read a file through as an import would, storing nothing: counts and the first
+        problems (the import dialog's "Check file"); memory stays small for any file."""
+        if mapping is None and fmt in ("auto", "csv"):  # a column mapping is for CSV only
+            mapping = self.remembered_mapping(path)
+        return check_file(path, fmt=fmt, mapping=mapping, tz=self.calendar().tz, now=self._now())
 
     def import_file(
         self,
@@ -92,84 +98,20 @@ class QueueService:
         mapping: Mapping[str, str] | None = None,
         import_valid: bool = False,
     ) -> ImportReport:
-        """Parse and store a file; with any bad row nothing is stored unless ``import_valid``."""
-        result = self.parse(path, fmt=fmt, mapping=mapping)
-        return self.store_result(actor, result, account_id, path, import_valid=import_valid)
+        """Read, check and store a file in one transaction, a chunk at a time.
 
-    def store_result(
-        self,
-        actor: Actor,
-        result: ParseResult,
-        account_id: int,
-        source_path: str | Path,
-        *,
-        import_valid: bool = False,
-    ) -> ImportReport:
-        """Store a parsed file in one transaction.
-
-        Bad rows refuse the whole file (``ImportRejected`` names each one). With
-        ``import_valid`` the valid rows go in and the bad ones are written to a rejects
-        file beside the source, in the same transaction. A feed always works that way:
-        one bad entry must not keep the alerts beside it out of the queue (R14).
+        Bad rows refuse the whole file (``ImportRejected`` names the first ones; when
+        there are more than it shows, all of them go to the rejects file beside the
+        source). With ``import_valid`` the valid rows go in and the bad ones are written
+        to the rejects file, in the same transaction. A feed file always works that way:
+        one bad entry must not keep the alerts beside it out of the queue (R14). See
+        ``smmod.queue.importing``.
         """
-        if result.format != "feed":
-            if not import_valid:
-                result.raise_for_problems()
-            elif result.problems and not result.items:
-                raise ImportRejected(result.source, result.problems, 0)
-        calendar = self.calendar()
-        now = self._now()
-        rejects_file = None
-        with self._sf.begin() as session:
-            account = account_ref(session, account_id)
-            require_moderator(session, actor, account, "import into this account's queue")
-            self._ensure_due_current(session, calendar, now)
-            outcome = store_parsed(
-                session,
-                result.items,
-                account_id=account.id,
-                source=result.format,
-                source_ref=Path(source_path).name,
-                calendar=calendar,
-                now=now,
-                staff_id=actor.staff_id,
-            )
-            if result.problems:
-                rejects_file = write_rejects(source_path, result.rejects())
-            audit.record(
-                session,
-                actor=actor.username,
-                action="queue.import",
-                subject=f"account:{account.id}",
-                details={
-                    "file": Path(source_path).name,
-                    "format": result.format,
-                    "imported": outcome.imported,
-                    "duplicates": outcome.duplicates,
-                    "rejected": len(result.problems),
-                    "rejects_file": rejects_file.name if rejects_file else None,
-                },
-            )
-        log.info(
-            "imported %d item(s) from %s into %s (%d duplicate(s), %d rejected)",
-            outcome.imported,
-            Path(source_path).name,
-            account.label,
-            outcome.duplicates,
-            len(result.problems),
-        )
-        return ImportReport(
-            Path(source_path).name,
-            result.format,
-            account.label,
-            outcome.imported,
-            outcome.duplicates,
-            tuple(result.problems),
-            rejects_file,
-            result.assumed_local_time,
-            calendar.tz,
-            tuple(result.notes),
-        )
+        if mapping is None and fmt in ("auto", "csv"):  # a column mapping is for CSV only
+            mapping = self.remembered_mapping(path)
+        return importing.import_file(self._sf, actor, Path(path), account_id, fmt=fmt,
+                                     mapping=mapping, calendar=self.calendar(), now=self._now(),
+                                     import_valid=import_valid)
 
     def remembered_mapping(self, path: str | Path) -> dict[str, str] | None:
         """The confirmed column mapping for this CSV's headers, if there is one."""
@@ -289,20 +231,29 @@ class QueueService:
             log.info("recomputed %d due time(s) after a calendar change", moved)
         return moved
 
-    def ensure_due_current(self) -> int:
-        """Recompute due times if the calendar settings changed since they were stored."""
+    def ensure_due_current(self, *, wait: bool = True) -> int | None:
+        """Recompute due times if the calendar settings changed since they were stored.
+
+        With ``wait=False`` (before showing the queue) nothing waits for another write:
+        if one holds the database, the due times stay as stored for now and None is
+        returned.
+        """
         calendar = self.calendar()
         with self._sf() as session:
             if deadlines.due_times_current(session, calendar):
                 return 0
-        with self._sf.begin() as session:
-            return self._ensure_due_current(session, calendar, self._now())
+        try:
+            with self._sf.begin(wait=wait) as session:
+                return self._ensure_due_current(session, calendar, self._now())
+        except DatabaseBusy:
+            if wait:
+                raise
+            log.info("due times not brought up to date yet: another write holds the database")
+            return None
 
     @staticmethod
     def _ensure_due_current(session: Session, calendar: WorkingCalendar, now: datetime) -> int:
-        if deadlines.due_times_current(session, calendar):
-            return 0
-        return deadlines.recompute_due(session, calendar, now)
+        return deadlines.bring_up_to_date(session, calendar, now)
 
     # -- flags (screening rules and people set them) ---------------------------------
     def set_flag(
@@ -330,8 +281,13 @@ class QueueService:
             items.clear_flag(own, item_id, flag, now=self._now())
 
     # -- monitoring (R13) ------------------------------------------------------------
-    def mark_checked(self, actor: Actor, account_ids: Sequence[int] | None = None) -> int:
-        """Note that a person looked at these accounts' queues (all when None)."""
+    def mark_checked(self, actor: Actor, account_ids: Sequence[int] | None = None, *,
+                     wait: bool = True) -> int:
+        """Note that a person looked at these accounts' queues (all when None).
+
+        With ``wait=False`` (the queue page notes it as it is shown) the note is skipped
+        while another write, such as an import, holds the database: looking never waits.
+        """
         if actor.read_only:
             return 0
         from smmod.reports.history import record_checks
@@ -340,11 +296,16 @@ class QueueService:
         now = self._now()
         which = (accounts.c.id.in_(list(account_ids)) if account_ids is not None
                  else accounts.c.status == "active")
-        with self._sf.begin() as session:
-            # Core UPDATE: looking at a queue must not bump the account's version_id,
-            # or an administrator editing the account would get a false conflict.
-            ids = list(session.execute(select(accounts.c.id).where(which)).scalars())
-            stmt = update(accounts).values(last_checked_at=now).where(accounts.c.id.in_(ids))
-            result = session.execute(stmt.execution_options(synchronize_session=False))
-            record_checks(session, ids, actor.staff_id, now, self.calendar().zone)  # R13 history
-            return int(result.rowcount or 0)  # type: ignore[attr-defined]
+        try:
+            with self._sf.begin(wait=wait) as session:
+                # Core UPDATE: looking at a queue must not bump the account's version_id,
+                # or an administrator editing the account would get a false conflict.
+                ids = list(session.execute(select(accounts.c.id).where(which)).scalars())
+                stmt = update(accounts).values(last_checked_at=now).where(accounts.c.id.in_(ids))
+                result = session.execute(stmt.execution_options(synchronize_session=False))
+                record_checks(session, ids, actor.staff_id, now, self.calendar().zone)  # R13 history
+                return int(result.rowcount or 0)  # type: ignore[attr-defined]
+        except DatabaseBusy:
+            if wait:
+                raise
+            return 0

@@ -15,6 +15,7 @@ from sqlalchemy import Connection, text
 
 from smmod.sla import WorkingCalendar
 from smmod.store.dialect import create_temp_table, epoch, epoch_sql
+from smmod.store.engine import scratch_tables
 
 __all__ = ["DAYS_TABLE", "WorkingClock", "epoch", "epoch_sql", "seconds", "working_time_sql"]
 
@@ -54,6 +55,11 @@ class WorkingClock:
         return out
 
     def install(self, conn: Connection, first: date, last: date) -> None:
+        """Fill the days table; a read connection may write it (it is its own TEMP table)."""
+        with scratch_tables(conn):
+            self._install(conn, first, last)
+
+    def _install(self, conn: Connection, first: date, last: date) -> None:
         create_temp_table(conn, DAYS_TABLE, "start BIGINT PRIMARY KEY, cum DOUBLE PRECISION NOT NULL, "
                           "working INTEGER NOT NULL")
         conn.execute(text(f"INSERT INTO {DAYS_TABLE} (start, cum, working) VALUES (:start, :cum, :working)"),

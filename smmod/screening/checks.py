@@ -4,6 +4,13 @@ from __future__ import annotations
 
 import re
 
+from smmod.screening.counter import endorsed, in_reported_clause
+from smmod.screening.exclusion import (
+    EXCLUSION_PHRASES,
+    group_exclusion_frames,
+    loaded_questions,
+    ungrouped_exclusion_frames,
+)
 from smmod.screening.frames import (
     COPULA_FILLER,
     FRAME_PHRASES,
@@ -12,12 +19,15 @@ from smmod.screening.frames import (
     NEGATION_WORD,
     PLACE,
     SPORTY,
+    VICTIM_WORDS,
+    Pattern,
     Targets,
     hate_frames,
     is_negative,
     recruit_intent,
     threat_frames,
 )
+from smmod.screening.implied import IMPLIED_PHRASES, IMPLIED_WORDS, implied_threat_frames
 from smmod.screening.lexicon import Gate, Lexicon, alternation, anchor_words
 from smmod.screening.patterns import (
     CONDEMN,
@@ -58,6 +68,11 @@ WEAPON = re.compile(
     r"(?<![\w'])(?:knife|knives|gun|guns|blade|acid|bullet|dead|die|kill\w*|stab\w*|shoot|bomb)(?![\w'])"
 )
 
+# "<group> are too …": these say nothing against the group ("too often ignored", "too young").
+TOO_FINE = frozenset(
+    """often many much few little young old busy tired scared afraid frightened poor vulnerable
+    important precious valuable good kind nice quick soon late early small far long hard""".split()
+)
 # Words the threat patterns need besides the violence and threat-phrase lists.
 THREAT_EXTRA = (
     "hope", "wish", "die", "suffer", "pay", "cry", "bleed", "run", "knock", "kick", "teach",
@@ -66,7 +81,7 @@ THREAT_EXTRA = (
     "guns", "acid", "machete", "weapon", "weapons", "alive", "numbered", "disappear", "vanish",
     "eliminated", "eradicated", "culled", "sterilised", "camps", "hammer", "axe", "skull", "throat",
     "neck", "jaw", "kneecaps", "survive", "driving", "drove", "plough", "ploughing", "ramming",
-    "mowing",
+    "mowing", *IMPLIED_WORDS,
 )  # fmt: skip
 CHECK_EXTRA = {
     "threat": THREAT_EXTRA,
@@ -114,7 +129,7 @@ class Checks:
 
         # --- hate --------------------------------------------------------------------
         group_lead = r"(?:(?:all|most|many|the|those|these|some|every) (?:of )?(?:the |those |these )?)?"
-        self.hate_patterns = [
+        self.hate_patterns: list[Pattern] = [
             (
                 re.compile(rf"{start}{group_lead}{ident}{gap(6)} {pred}{end}"),
                 "protected group + negative or dehumanising predicate",
@@ -130,6 +145,14 @@ class Checks:
             (
                 re.compile(rf"{start}{group_lead}{ident}{gap(3)} {exclusion}{end}"),
                 "protected group + call to exclude",
+            ),
+            (
+                re.compile(
+                    rf"{start}(?:every|all|most|all the|nearly every|almost every|every single|why is every|"
+                    rf"why are all the|why are all) (?:{W} )?{pred} (?:is|are|seems to be|seem to be|"
+                    rf"turns out to be|turn out to be|happens to be|happen to be) (?:a |an )?{ident}"
+                ),
+                "negative word + protected group",
             ),
             (
                 re.compile(rf"{start}no {ident}{gap(2, W)} (?:should|allowed|wanted)"),
@@ -168,7 +191,10 @@ class Checks:
         # Frames anchored on everyday words ("make it home", "in the ground") open the threat
         # gates only when the whole phrase is there, so that "car park" costs nothing.
         for name in ("threat words", "threat"):
-            gates[name] = Gate(gates[name].exact, gates[name].stems, gates[name].weak + FRAME_PHRASES)
+            gates[name] = Gate(
+                gates[name].exact, gates[name].stems, gates[name].weak + FRAME_PHRASES + IMPLIED_PHRASES
+            )
+        gates["hate"] = Gate(gates["hate"].exact, gates["hate"].stems, gates["hate"].weak + EXCLUSION_PHRASES)
         self.check_gates = {check: gates[check] for check in CHECK_LISTS}
         self.gates = Gates(gates)
         self.slur = re.compile(
@@ -191,7 +217,7 @@ class Checks:
             rf"mum|dad|son|daughter|wife|husband|{pupil_nouns}|the school|this school|school|house|"
             rf"mosque|synagogue|church|temple|every \w+|all \w+|{slurs}|{PLACE})"
         )
-        self.threat_patterns = [
+        self.threat_patterns: list[Pattern] = [
             (
                 re.compile(rf"{start}{intent}{gap(8)} {violence}{gap(5, W)} {person_target}{end}"),
                 "intent + violent act + person",
@@ -242,8 +268,15 @@ class Checks:
             ),
             (re.compile(rf"{start}{a(lex['threat_phrases'])}{end}"), "threatening phrase"),
         ]
-        self.threat_patterns += threat_frames(Targets(person_target, ident, slurs, violence, intent))
-        self.hate_patterns += hate_frames(ident, group_lead)
+        human = (
+            rf"(?:you|u|ya|yous|him|her|them|'em|{NAME}|{STAFF_NAME}|(?:(?:that|the|this|those|these|"
+            rf"your|his|her|their|my|our|some|every|all the|all|any) (?:{W} )?)?(?:{staff}|{persons}|"
+            rf"{pupil_nouns}|{slurs}|ref|referee)|{ident}|{slurs})"
+        )
+        targets = Targets(person_target, ident, slurs, violence, intent, human)
+        self.threat_patterns += threat_frames(targets) + implied_threat_frames(targets)
+        self.hate_patterns += hate_frames(ident, group_lead) + group_exclusion_frames(ident, group_lead)
+        self.ungrouped_hate = ungrouped_exclusion_frames(slurs)
         self.negative_extra = frozenset(
             w for w in (*lex["dehumanising"], *lex["negative_attributes"]) if " " not in w
         )
@@ -323,14 +356,21 @@ class Checks:
     def _condemned(self, reading: Reading, start: int, end: int) -> bool:
         """The hateful words are reported, quoted or denounced rather than meant."""
         text = reading.text
+        if endorsed(text, end):
+            return False  # "is it racist to say X? because they are"
         before = text[:start]
         if '"' in before and '"' in text[end:]:
             return True
+        if in_reported_clause(text, start):
+            return True  # "people who say X have never met one"
         if self.report_frame.search(text[max(0, start - 60) : end]) and CONDEMN.search(text):
             return True
         return bool(
             self.report_frame.search(before[-40:])
-            and re.search(r"(?:^| )(?:if|when|stop|don't|never)(?: |$)", before)
+            and re.search(
+                r"(?:^| )(?:if|when|stop|don't|never|no|nobody|no one|shouldn't|should not|mustn't)(?: |$)",
+                before,
+            )
         )
 
     def _mentions(self, reading: Reading, gate: str) -> bool:
@@ -345,6 +385,11 @@ class Checks:
         has_group = self._mentions(reading, "group")
         if has_group:
             found += self.negative_predicates(reading)
+            found += self.loaded_questions(reading)
+        for pattern, why in self.ungrouped_hate:
+            for m in pattern.finditer(reading.text):
+                if not self._condemned(reading, m.start(), m.end()):
+                    found.append(Finding((reading.original_span(*m.span()),), why))
         for pattern, why in self.hate_patterns if has_group else ():
             for m in pattern.finditer(reading.text):
                 if not self._negated(reading, m.start()) and not self._condemned(reading, m.start(), m.end()):
@@ -362,6 +407,20 @@ class Checks:
                 found.append(Finding((reading.original_span(*m.span()),), "slur"))
         return found
 
+    def loaded_questions(self, reading: Reading) -> list[Finding]:
+        """A question about a group that resents it or calls it something negative."""
+        found = []
+        negative = self._is_negative
+        for start, end, group_start, group_end, why in loaded_questions(
+            reading.text, self.ident, negative, VICTIM_WORDS
+        ):
+            if not self._condemned(reading, group_start, group_end):
+                found.append(Finding((reading.original_span(start, end),), why))
+        return found
+
+    def _is_negative(self, word: str) -> bool:
+        return is_negative(word, self.negative_extra)
+
     def negative_predicates(self, reading: Reading) -> list[Finding]:
         """ "<group> are (all, just, a bunch of...) <negative word>", and "they're <negative
         word>" after a group named earlier in the sentence."""
@@ -371,6 +430,8 @@ class Checks:
             if self._condemned(reading, m.start(), m.end()):
                 continue
             words = text[m.end() :].split(" ")[1:24]
+            if _JUDGED.search(text, max(0, m.start() - 40), m.start()):
+                words = ["are", *words]  # "I find gay people revolting": judged as
             at = self._predicate(words)
             if at is None:
                 continue
@@ -395,12 +456,18 @@ class Checks:
                 break
         if copula is None:
             return None
+        too = False
         for j in range(copula + 1, min(len(words), copula + 6)):
             word = words[j]
             if NEGATION_WORD.fullmatch(word) or word in (".", "?", "!", ",", ";", '"'):
                 return None
-            if word in COPULA_FILLER:
+            if word in COPULA_FILLER or word == "bit":
+                too = too or word == "too"
                 continue
+            if word.endswith("ly") and len(word) > 4 and not is_negative(word, self.negative_extra):
+                continue  # "mentally", "genuinely": an adverb before the predicate
+            if too and word not in TOO_FINE and not word.endswith(("ed", "ing")):
+                return j  # "<group> are a bit too powerful": too much of anything
             if is_negative(word, self.negative_extra):
                 after = words[j + 1] if j + 1 < len(words) else ""
                 return None if after in ("of", "about", "from", "with", "for", "by") else j
@@ -413,7 +480,22 @@ class Checks:
         return reading.starts[first], reading.starts[last] + len(reading.words[last].word)
 
     def _negated(self, reading: Reading, start: int) -> bool:
-        return NEG_BEFORE.search(reading.text[max(0, start - 30) : start].rstrip()) is not None
+        text = reading.text
+        at = max(0, start - 30)
+        m = NEG_BEFORE.search(text[at:start].rstrip())
+        if m is None:
+            return False
+        # "Wouldn't it be better without…?", "aren't they all…?": a question that expects a
+        # yes asserts what it asks.
+        negation = at + m.start()
+        opening = text[:negation].rstrip()
+        question = text.find("?", start)
+        full_stop = min((i for i in (text.find(".", start), text.find("!", start)) if i >= 0), default=-1)
+        return not (
+            (not opening or opening[-1] in ".!?")
+            and question >= 0
+            and (full_stop < 0 or question < full_stop)
+        )
 
     def threat(self, reading: Reading) -> list[Finding]:
         cached = reading.memo.get("threat")
@@ -446,7 +528,7 @@ class Checks:
             return found
         for pattern in self.abuse[kind]:
             for m in pattern.finditer(reading.text):
-                if self._negated(reading, m.start()):
+                if self._negated(reading, m.start()) or _exclaimed(reading.text, m):
                     continue
                 found.append(
                     Finding(
@@ -475,7 +557,7 @@ class Checks:
             (self.insult_before_person, "insult aimed at a person"),
         ):
             for m in pattern.finditer(reading.text):
-                if not self._condemned(reading, m.start(), m.end()):
+                if not self._condemned(reading, m.start(), m.end()) and not _exclaimed(reading.text, m):
                     found.append(Finding((reading.original_span(*m.span()),), why))
         return found
 
@@ -516,3 +598,23 @@ class Checks:
         return [
             Finding((reading.original_span(*m.span()),), why) for m in self.complaint_words.finditer(text)
         ]
+
+
+# "I find <group> revolting": the group judged, as if "<group> are".
+_JUDGED = re.compile(
+    r"(?<![\w'])(?:find|finds|found|consider|considers|considered) (?:all |most |the |those |these |many )*$"
+)
+
+# "Holy crap the Year 6 show was amazing": swearing as an exclamation, and a year group's
+# show, are not an insult to pupils.
+_INTERJECTION = re.compile(r"(?:^|[ ,.!?])(?:holy|oh|ohh|ah|aw|aww|wow|what the|oh my|omg) $")
+_EVENT_AFTER = re.compile(
+    r" (?:show|shows|concert|play|plays|trip|trips|assembly|nativity|performance|production|disco|"
+    r"party|residential|sports day|results|photos|pictures|video|exhibition|fair|team|choir|band|"
+    r"class assembly|service|prom|musical|panto)(?![\w'])"
+)
+
+
+def _exclaimed(text: str, m: re.Match[str]) -> bool:
+    before = _INTERJECTION.search(text, max(0, m.start() - 12), m.start())
+    return bool(before or _EVENT_AFTER.match(text, m.end()))

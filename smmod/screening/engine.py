@@ -18,6 +18,7 @@ from smmod.screening.evaluation import Evaluator, Item, evaluator
 from smmod.screening.rules import Rule
 from smmod.screening.vocabulary import AUTHOR_KINDS, ITEM_KINDS, PRIORITY_NORMAL
 from smmod.screening.wordlists import WordLists
+from smmod.wording import noun
 
 
 @dataclass(frozen=True)
@@ -110,7 +111,8 @@ class Screener:
             missing = sorted(wordlists_named(rule.condition) - set(wordlists.names))
             if missing:
                 raise InputError(
-                    f"rule {rule.id!r} names word list(s) {missing}, which are not loaded",
+                    f"rule {rule.id!r} names word {noun(len(missing), 'list')} {missing}, "
+                    "which are not loaded",
                     row=index,
                     field="condition",
                 )

@@ -16,13 +16,29 @@ sees as the explanation.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
 from smmod.screening.patterns import NEGATION, W, gap
 
-Pattern = tuple[re.Pattern[str], str]
+
+class Keyed:
+    """A frame's regex, tried only when one of its ``keys`` is somewhere in the text: a
+    substring test costs far less than trying a long pattern at every word."""
+
+    def __init__(self, keys: str, pattern: str) -> None:
+        self.keys = tuple(keys.split("|"))  # "where |address|postcode"
+        self.regex = re.compile(pattern)
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        if any(key in text for key in self.keys):
+            return self.regex.finditer(text)
+        return iter(())
+
+
+Pattern = tuple[re.Pattern[str] | Keyed, str]
 
 _START = r"(?<![\w'¤§])"
 _END = r"(?![\w'])"
@@ -34,7 +50,7 @@ BODY = (
 WEAPON = (
     r"(?:knife|knives|blade|blades|machete|machetes|gun|guns|pistol|rifle|shotgun|bullet|bullets|acid|"
     r"petrol|bat|bats|baseball bat|hammer|crowbar|brick|bricks|axe|bomb|bombs|grenade|weapon|weapons|"
-    r"shank|screwdriver|bottle)"
+    r"shank|screwdriver|bottle|fist|fists|boot|boots)"
 )
 # Weapons that no school errand needs ("bring a bat and ball for rounders" is not one).
 HARD_WEAPON = (
@@ -62,10 +78,16 @@ ARSON = (
 SPORTY = re.compile(
     r"(?:beat|beats|beating|beaten|batter\w*|smash\w*|destroy\w*|crush\w*|thrash\w*|hammer\w*|murder\w*|"
     r"kill\w*|slaughter\w*|massacre\w*|annihilat\w*|demolish\w*|bury|wipe|wiped|hurt|hit|knock\w*|"
-    r"punish\w*|tear|tore|rip|ripped|finish\w*|end|bash\w*)"
+    r"punish\w*|tear|tore|rip|ripped|finish\w*|end|bash\w*|hiding|kicking|pasting|thumping|spanking)"
 )
 # "kill it", "smashed it", "killing it on stage": praise, not violence.
-IDIOM_AFTER = re.compile(r" (?:it|that exam|that test|the exam|the test|those exams)(?![\w'])")
+IDIOM_AFTER = re.compile(
+    r" (?:it|(?:that|the|those|these|your|ur|their|his|her|this|my|our|all|every|each)(?: [a-z0-9'\-]+){0,2} "
+    r"§?(?:exams?|tests?|gcses?|a levels?|sats|mocks?|interviews?|auditions?|performances?|presentations?|"
+    r"solos?|races?|show|concert|part|lines|role|grades|results|coursework|essays?|homework|speech|"
+    r"recitals?|assessments?|projects?|challenge|targets?|records?|pb|orals?|quiz|quizzes|driving test|"
+    r"finals|dance|routine|gig|competition|trials?|revision|deadlines?))(?![\w'])"
+)
 DEAD_IDIOM = (
     r"(?:tired|good|easy|funny|proud|excited|jealous|posh|nice|lucky|right|serious|quiet|cool|on|set|"
     r"end|heat|ahead|keen|chuffed|happy|boring|slow|fast|simple|cute|sweet|bored|sure|cheap|busy|"
@@ -114,7 +136,7 @@ _INSULTING_FORMS = frozenset(
 
 def is_negative(word: str, extra: frozenset[str]) -> bool:
     """A clearly negative word, or its plural or agent noun ("scammers" -> "scam")."""
-    if word in extra:
+    if word in extra or word in _INSULTING_FORMS:
         return True
     if word in VICTIM_WORDS:
         return False
@@ -145,6 +167,7 @@ class Targets:
     slurs: str  # a slur used as a noun
     violence: str  # a violent act (lexicon, with its forms)
     intent: str  # "I'll", "someone should", "let's"...
+    human: str = r"(?!x)x"  # a person or group only: no building, no object ("that teacher", "them")
 
 
 # Phrases of everyday words that the threat frames need (see ``Checks``: the gate).
@@ -190,7 +213,7 @@ def threat_frames(t: Targets) -> list[Pattern]:
         ),
         (
             re.compile(
-                rf"{s}(?:hope|hoping|wish|wishing|pray|praying)(?: that)?{gap(6)} "
+                rf"{s}(?:hope|hoping|wish|wishing|pray|praying)(?: that)?{gap(8)} "
                 rf"(?:(?:get|gets|got|is|are|be|will be|would be|was) (?:{v}|dead|killed)|{LETHAL}|"
                 rf"drop dead|dies|die|died|rots|rot|catches fire|run (?:{W} ){{1,2}}over|"
                 rf"runs (?:{W} ){{1,2}}over|ran (?:{W} ){{1,2}}over){e}"
@@ -199,7 +222,7 @@ def threat_frames(t: Targets) -> list[Pattern]:
         ),
         (
             re.compile(
-                rf"{s}{WEAPON}(?: {W}){{0,3}} (?:to|in|into|through|across|at|on|against) "
+                rf"{s}{WEAPON}(?: {W}){{0,3}} (?:to|in|into|through|across|at|on|against|between) "
                 rf"(?:the |your |his |her |their |ur |them |him |you )?{BODY}{e}"
                 rf"|{s}{WEAPON} with (?:your|his|her|their|ur) name on it{e}"
                 rf"|{s}{WEAPON}(?: {W}){{0,2}} (?:thrown |poured )?(?:at|in|on|over) (?:you|him|her|them|'em)"

@@ -38,6 +38,11 @@ REPORTING = (
     r"chanting|called|calling|calls|call|words like|the word|the comment|comments like|graffiti said|"
     r"note in her bag said|blaming|hating|mocking|attacking|insulting|repeating|"
     r"(?:people|anyone|those|someone|you) who (?:think|thinks|believe|believes)|threaten|threatens|"
+    r"(?:people|some people|folk|they|someone|others) (?:still |really |actually |even |just |always |keep )?"
+    r"(?:think|thinks|believe|believes|claim|claims|say|says|assume|assumes)|"
+    r"(?:the |this |that )?(?:idea|notion|myth|claim|lie|lies|stereotype|belief|assumption|suggestion|rumour|"
+    r"trope) that|(?:not true|untrue|a lie|a myth|wrong|false|rubbish|nonsense|racist|offensive|ignorant) "
+    r"(?:to (?:say|think|claim) )?that|"
     r"threatening|threatened|if you think|if you believe|used to think|used to believe|the word|"
     r"words like|phrases like|chants? of|chanting|yelling|yelled|screaming|screamed|shouting)"
 )
@@ -50,7 +55,8 @@ CONDEMN = re.compile(
     r"grow up|lazy nonsense|nonsense|the past|things have changed|seriously|informed|not true|myth|"
     r"myths|false|a slur|slurs|educate|dehumanis\w*|prejudic\w*|stereotyp\w*|shouldn't be used|"
     r"should not be used|no excuse|appalled|appalling|condemn\w*|challenge|challenged|met my|"
-    r"then i met|changed my mind|i was wrong|banned|sacked)(?![\w'])"
+    r"then i met|changed my mind|i was wrong|banned|sacked|rubbish|ridiculous|absurd|outdated|awful|"
+    r"sickening|coward|cowards|cowardly|bully|bullies|idiot|idiots|bigoted|ashamed of)(?![\w'])"
 )
 EDUCATIONAL = re.compile(
     r"(?<![\w'])(?:education|rse|pshe|curriculum|lesson|lessons|assembly|workshop|training|leaflet|"

@@ -269,7 +269,7 @@ class Reader:
             piece = match.group()
             start, end = match.span()
             if piece in _PUNCTUATION:
-                words.append(Word("." if piece in ".!?" else piece, (start, end)))
+                words.append(Word("." if piece in ".!" else piece, (start, end)))
                 first = piece in ".!?"
                 previous = ""
                 continue
@@ -331,7 +331,7 @@ class Reader:
             for i, char in enumerate(tail):
                 if char in _CLAUSE or char in _QUOTES:
                     position = start + len(stripped) + i
-                    words.append(Word("." if char in ".!?" else char, span(position, position + 1)))
+                    words.append(Word("." if char in ".!" else char, span(position, position + 1)))
                     if char in ".!?":
                         sentence_start = True
         _confirm_initial_names(words, self._initial)

@@ -44,6 +44,7 @@ from smmod.screening.vocabulary import (
     TEMPLATE_ACTIONS,
 )
 from smmod.screening.wordlists import WordLists
+from smmod.wording import noun
 
 DEFAULT_RULES_PATH = resource("rules", "default_rules.json")
 RULES_FORMAT_VERSION = 1
@@ -228,7 +229,8 @@ def rules_from_data(
         missing = wordlists_named(rule.condition) - known_lists if known_lists is not None else set()
         if missing:
             raise InputError(
-                f"unknown word list(s) {sorted(missing)}; available: {sorted(known_lists or [])}",
+                f"unknown word {noun(len(missing), 'list')} {sorted(missing)}; "
+                f"available: {sorted(known_lists or [])}",
                 file=source,
                 row=index,
                 field="condition",

@@ -29,6 +29,7 @@ from smmod.errors import ImportRejected, InputError, RowProblem
 from smmod.staff.titles import TitleTable
 from smmod.store.models import ROLES, Staff
 from smmod.tabular import Table, check_mapping, parse_date, suggest_mapping
+from smmod.wording import noun
 
 IMPORT_FIELDS = ("name", "forename", "preferred_forename", "surname", "preferred_surname",
                  "username", "email", "roles", "job_title", "policy_read_on", "trained_on",
@@ -79,7 +80,8 @@ def guess_mapping(headers: Sequence[str], overrides: dict[str, str] | None = Non
 def check_import_mapping(table: Table, mapping: dict[str, str]) -> None:
     unknown = sorted(set(mapping) - set(IMPORT_FIELDS))
     if unknown:
-        raise InputError(f"unknown field(s) in the column mapping: {', '.join(unknown)}; "
+        raise InputError(f"unknown {noun(len(unknown), 'field')} in the column mapping: "
+                         f"{', '.join(unknown)}; "
                          f"the fields are: {', '.join(IMPORT_FIELDS)}", file=str(table.path))
     has_parts = all(any(mapping.get(f) for f in part) for part in NAME_PARTS)
     required = ("username",) if mapping.get("name") or has_parts else IMPORT_REQUIRED
@@ -257,7 +259,7 @@ def _parse_row(row: dict[str, str], number: int, mapping: dict[str, str], titles
         bad = sorted(named - set(ROLES))
         if bad:
             found.append(RowProblem(number, where("roles"),
-                                    f"unknown role(s) {', '.join(bad)}; choose from "
+                                    f"unknown {noun(len(bad), 'role')} {', '.join(bad)}; choose from "
                                     f"{', '.join(ROLES)}"))
         roles |= named & set(ROLES)
     job_title = value("job_title")

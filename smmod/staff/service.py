@@ -30,6 +30,7 @@ from smmod.staff.titles import JobTitleStore
 from smmod.store.engine import SessionFactory
 from smmod.store.models import ROLES, Staff, StaffRole
 from smmod.tabular import Table, read_table
+from smmod.wording import noun
 
 if TYPE_CHECKING:
     from smmod.handover.loose_ends import LooseEnds
@@ -121,7 +122,7 @@ def _validate(data: StaffInput, today: date | None = None) -> None:
         raise InputError("an OS username without spaces is required", field="username")
     unknown = set(data.roles) - set(ROLES)
     if unknown:
-        raise InputError(f"unknown role(s) {', '.join(sorted(unknown))}; "
+        raise InputError(f"unknown {noun(len(unknown), 'role')} {', '.join(sorted(unknown))}; "
                          f"choose from {', '.join(ROLES)}", field="roles")
     if not data.roles:
         raise InputError("at least one role is required", field="roles")

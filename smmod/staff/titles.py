@@ -24,6 +24,7 @@ from smmod.errors import InputError, NotFound
 from smmod.identity import Actor, require
 from smmod.store.engine import SessionFactory
 from smmod.store.models import ROLES, StaffJobTitle
+from smmod.wording import noun
 
 _SLT = ("slt", "staff")
 _STAFF = ("staff",)
@@ -109,7 +110,8 @@ def parse_roles(values: Iterable[str]) -> tuple[str, ...]:
     wanted = {v.strip().lower().replace(" ", "_").replace("-", "_") for v in values if v.strip()}
     unknown = sorted(wanted - set(ROLES))
     if unknown:
-        raise InputError(f"unknown role(s) {', '.join(unknown)}; choose from {', '.join(ROLES)}",
+        raise InputError(f"unknown {noun(len(unknown), 'role')} {', '.join(unknown)}; "
+                         f"choose from {', '.join(ROLES)}",
                          field="roles")
     return tuple(r for r in ROLES if r in wanted)
 

@@ -236,8 +236,30 @@ def move_aside(db_path: Path) -> Path:
     return target
 
 
-def restore(backup: Path, db_path: Path, lock_file: Path, backups_dir: Path, keep: int) -> Path:
-    """Replace the database with a validated backup; the current one is backed up first."""
+@dataclass(frozen=True)
+class Restored:
+    """A restore done: what came back, and what it replaced."""
+
+    path: Path
+    backup: Path
+    revision: str
+    audit_entries: int  # in the backup, now the database
+    replaced_entries: int | None  # in the database it replaced (None: none, or damaged)
+
+    @property
+    def rolled_back(self) -> int | None:
+        """Audit entries of the replaced database that the backup does not have."""
+        if self.replaced_entries is None:
+            return None
+        return max(0, self.replaced_entries - self.audit_entries)
+
+
+def restore(backup: Path, db_path: Path, lock_file: Path, backups_dir: Path, keep: int) -> Restored:
+    """Replace the database with a backup, once a copy of it has passed every check
+    (``smmod.store.restoring``); the current database is backed up first (or, if damaged,
+    moved aside). Nothing is changed when a check fails."""
+    from smmod.store import damaged, restoring
+
     validate_backup(backup)
     lock = instance_lock(lock_file)
     try:
@@ -246,36 +268,35 @@ def restore(backup: Path, db_path: Path, lock_file: Path, backups_dir: Path, kee
         raise SmmodError(
             "smmod is running and has the database open: close it, then restore again"
         ) from None
+    tmp = db_path.with_name(db_path.name + ".restoring")
     try:
+        shutil.copyfile(backup, tmp)
+        checked = restoring.check_copy(tmp, str(backup))
+        replaced = None
         if db_path.exists():
             if check_sqlite_file(db_path) is None:
+                replaced = restoring.audit_entries(db_path)
                 make_backup(db_path, backups_dir, "before-restore", keep + 1)
             else:
                 move_aside(db_path)
         for extra in ("-wal", "-shm"):
             db_path.with_name(db_path.name + extra).unlink(missing_ok=True)
-        tmp = db_path.with_name(db_path.name + ".restoring")
-        shutil.copyfile(backup, tmp)
         os.replace(tmp, db_path)
+        damaged.clear_note(db_path)  # a good register is back: commands may open it again
     finally:
+        tmp.unlink(missing_ok=True)
         lock.release()
     log.info("database restored from %s", backup.name)
-    return db_path
+    return Restored(db_path, backup, checked.revision, checked.audit_entries, replaced)
 
 
 def unusable(db_path: Path, problem: str, backups_dir: Path) -> DatabaseUnusable:
-    """The error for a broken database: it has been moved aside; say what to do next."""
+    """The error for a broken database: it has been moved aside, and a note left so that
+    no later command starts an empty register in its place (``smmod.store.damaged``)."""
+    from smmod.store import damaged
+
     moved = move_aside(db_path)
-    good = newest_good_backup(backups_dir)
-    hint = (
-        f"The newest good backup is {good.path} ({good.taken_at:%Y-%m-%d %H:%M} UTC): "
-        f"restore it with `smmod restore {good.path}`."
-        if good
-        else "No good backup was found."
-    )
-    err = DatabaseUnusable(
-        f"The database {db_path} {problem}. It was moved aside to {moved.name} and "
-        f"has not been changed. {hint}"
-    )
-    err.backup = good  # type: ignore[attr-defined]
-    return err
+    damaged.leave_note(db_path, moved, problem)
+    refused = damaged.refusal(db_path, backups_dir)
+    assert refused is not None
+    return refused

@@ -11,7 +11,7 @@ from sqlalchemy import Engine, inspect, text
 
 from smmod.clock import Clock
 from smmod.errors import DatabaseUnusable
-from smmod.store import backup
+from smmod.store import backup, damaged
 from smmod.store.engine import (
     SessionFactory,
     make_engine,
@@ -19,6 +19,7 @@ from smmod.store.engine import (
     masked_url,
     sqlite_url,
 )
+from smmod.store.writelock import Listener
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -28,7 +29,7 @@ log = logging.getLogger("smmod.store")
 #: The newest migration. When the database is already there, start-up needs no
 #: Alembic at all (it costs a tenth of a second to import); a test keeps this equal to
 #: Alembic's own head.
-SCHEMA_HEAD = "0012"
+SCHEMA_HEAD = "0015"
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -45,7 +46,8 @@ class Database:
         return self.engine.dialect.name == "sqlite"
 
     def current_revision(self) -> str | None:
-        with self.engine.connect() as conn:
+        """Read on the read engine: start-up never waits for a writer."""
+        with self.session_factory.read_engine.connect() as conn:
             if not inspect(conn).has_table("alembic_version"):
                 return None
             rows = conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
@@ -54,7 +56,7 @@ class Database:
     def integrity(self) -> str:
         if not self.is_sqlite:
             return "not checked (server database)"
-        with self.engine.connect() as conn:
+        with self.session_factory.read_engine.connect() as conn:
             rows = conn.execute(text("PRAGMA integrity_check")).fetchall()
         return "ok" if rows == [("ok",)] else "; ".join(str(r[0]) for r in rows[:5])
 
@@ -112,6 +114,13 @@ def migrate(engine: Engine) -> None:
                 raw.execute("PRAGMA foreign_keys=ON")
 
 
+def _factory(engine: Engine, clock: Clock | None, on_write_wait: Listener | None) -> SessionFactory:
+    factory = make_session_factory(engine, clock)
+    if on_write_wait is not None:
+        factory.on_write_wait(on_write_wait)
+    return factory
+
+
 def _refuse_newer(database: Database, where: str) -> None:
     current = database.current_revision()
     if current is not None and current != SCHEMA_HEAD and current not in known_revisions():
@@ -123,6 +132,16 @@ def _refuse_newer(database: Database, where: str) -> None:
         )
 
 
+def inspect_database(db_path: Path, *, url: str | None = None,
+                     clock: Clock | None = None) -> Database:
+    """An existing database as it is, for looking at (``smmod doctor``): nothing is
+    created, checked for damage, moved, backed up or migrated. The caller makes sure a
+    SQLite file is there."""
+    target = url or sqlite_url(str(db_path))
+    engine = make_engine(target)
+    return Database(engine, _factory(engine, clock, None), target, None if url else db_path)
+
+
 def open_database(
     db_path: Path,
     backups_dir: Path,
@@ -131,27 +150,35 @@ def open_database(
     keep_backups: int = 14,
     daily_backup: bool = True,
     clock: Clock | None = None,
+    on_write_wait: Listener | None = None,
 ) -> Database:
     """Open (creating if needed) and migrate the database.
 
     A corrupt file or one that is not a database is moved aside and reported with
-    ``DatabaseUnusable``; it is never overwritten. SQLite files are backed up before a
-    migration and once a day.
+    ``DatabaseUnusable``; it is never overwritten, and until it is restored or a new
+    register is asked for, every later opening refuses too (``smmod.store.damaged``).
+    SQLite files are backed up before a
+    migration and once a day. Opening only reads, unless a migration is needed; a write
+    that has to wait for another calls ``on_write_wait`` (see ``SessionFactory``).
     """
     if url:
         engine = make_engine(url)
-        database = Database(engine, make_session_factory(engine, clock), url, None)
+        database = Database(engine, _factory(engine, clock, on_write_wait), url, None)
         _refuse_newer(database, masked_url(url))
         migrate(engine)
         return database
 
+    refused = damaged.refusal(db_path, backups_dir)
+    if refused is not None:  # moved aside earlier: never an empty register in its place
+        raise refused
     db_path.parent.mkdir(parents=True, exist_ok=True)
     if db_path.exists():
         problem = backup.check_sqlite_file(db_path)
         if problem:
             raise backup.unusable(db_path, problem, backups_dir)
     engine = make_engine(sqlite_url(str(db_path)))
-    database = Database(engine, make_session_factory(engine, clock), sqlite_url(str(db_path)), db_path)
+    database = Database(engine, _factory(engine, clock, on_write_wait), sqlite_url(str(db_path)),
+                        db_path)
     _refuse_newer(database, str(db_path))
     current = database.current_revision()
     if current != SCHEMA_HEAD:

@@ -65,8 +65,10 @@ def _open_context_interactively() -> AppContext | None:
         if not msgbox.confirm(None, "Database unusable", question):
             return None
         keep = int(Settings.load(paths.settings_file).get("backup.keep"))
-        backup.restore(good.path, paths.database, paths.lock_file, paths.backups, keep)
-        return open_context()
+        restored = backup.restore(good.path, paths.database, paths.lock_file, paths.backups, keep)
+        ctx = open_context()
+        ctx.record_restore(restored)
+        return ctx
 
 
 def _show_start_up_reminders(ctx: AppContext, parent: QWidget) -> None:

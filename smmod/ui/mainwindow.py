@@ -38,6 +38,9 @@ class MainWindow(QMainWindow):
     and ``attach`` fills it in, so the window appears before the database is opened."""
 
     first_painted = Signal()
+    # A write waits for another (an import elsewhere): emitted from the worker thread,
+    # shown in the status bar on the UI thread; "" when the write goes ahead.
+    write_waiting = Signal(str)
 
     def __init__(self, ctx: AppContext | None = None, runner: TaskRunner | None = None,
                  pages: list[PageSpec] | None = None) -> None:
@@ -75,7 +78,9 @@ class MainWindow(QMainWindow):
         """Connect the window to the opened database; the first page is built soon after."""
         self._ctx = ctx
         self._deps = PageDeps(ctx, self._runner)
+        ctx.session_factory.on_write_wait(self.write_waiting.emit)
         self._init_rescreen()
+        self._init_poller(ctx)
         actor = ctx.actor
         self._who.setText(f"Signed in as {actor.display}" if actor.known else
                           f"<b>Read-only:</b> {actor.username} has no staff record")
@@ -158,6 +163,33 @@ class MainWindow(QMainWindow):
         self.statusBar().insertPermanentWidget(0, self.rescreen_status)
         self._deps.rescreen.finished.connect(self._on_rescreen_finished)
 
+    def _init_poller(self, ctx: AppContext) -> None:
+        from smmod.ui.connectors.poller import Poller
+
+        self.poller = Poller(ctx, parent=self)
+        self.poller.new_items.connect(self._on_poll_new_items)
+        self.poller.failed.connect(self._on_poll_failed)
+        self.poller.round_finished.connect(self._on_poll_round_finished)
+        self.poller.start()
+
+    @Slot(int)
+    def _on_poll_new_items(self, count: int) -> None:
+        self.statusBar().showMessage(f"{count} new item{'s' if count != 1 else ''} from connected "
+                                     "accounts", 8000)
+        queue = self._pages.get("queue")
+        if queue is not None:
+            queue.refresh()  # type: ignore[attr-defined]
+
+    @Slot(str)
+    def _on_poll_failed(self, message: str) -> None:
+        self.statusBar().showMessage(f"Sync failed: {message}")
+
+    @Slot()
+    def _on_poll_round_finished(self) -> None:
+        foryou = self._pages.get("foryou")
+        if foryou is not None:
+            foryou.refresh()  # type: ignore[attr-defined]
+
     def _connect_signals(self) -> None:
         a = self._actions
         self._nav.currentRowChanged.connect(self._on_nav_row_changed)
@@ -170,6 +202,7 @@ class MainWindow(QMainWindow):
         a[ActionId.BACKUP_NOW].triggered.connect(self._on_backup_triggered)
         a[ActionId.OPEN_LOG_FOLDER].triggered.connect(self._on_log_triggered)
         self._runner.busy_changed.connect(self._on_runner_busy_changed)
+        self.write_waiting.connect(self._on_write_waiting)
 
     # -- public -------------------------------------------------------------------
     def page(self, key: str) -> QWidget:
@@ -297,7 +330,20 @@ class MainWindow(QMainWindow):
     def _on_runner_busy_changed(self, busy: bool) -> None:
         self._busy.setText("Working…" if busy else "")
 
+    @Slot(str)
+    def _on_write_waiting(self, message: str) -> None:
+        if message:
+            self.statusBar().showMessage(message[:1].upper() + message[1:])
+        else:
+            self.statusBar().clearMessage()
+
     def closeEvent(self, event: QCloseEvent) -> None:  # QWidget.closeEvent
+        poller = getattr(self, "poller", None)
+        if poller is not None:
+            poller.stop()
+            poller.wait(10_000)
         self._runner.wait(10_000)
+        if self._ctx is not None:
+            self._ctx.session_factory.off_write_wait(self.write_waiting.emit)
         super().closeEvent(event)
 

@@ -60,6 +60,12 @@ def _images(deps: PageDeps) -> QWidget:
     return ImagesPage(deps)
 
 
+def _publish(deps: PageDeps) -> QWidget:
+    from smmod.ui.posts.page import PublishPage
+
+    return PublishPage(deps)
+
+
 def _handover(deps: PageDeps) -> QWidget:
     from smmod.ui.handover.page import HandoverPage
 
@@ -107,4 +113,6 @@ def page_specs() -> list[PageSpec]:
         PageSpec("staff", "Staff", "staff", _staff),
         PageSpec("reports", "Reports", "reports", _reports),
         PageSpec("audit", "Audit trail", "audit", _audit),
+        # Last: Ctrl+1…9 go to the first nine pages, and the earlier ones keep their keys.
+        PageSpec("publish", "Publish", "publish", _publish),
     ]

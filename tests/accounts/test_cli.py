@@ -122,7 +122,7 @@ def test_import_all_or_nothing(shell, tmp_path: Path):
                    "x,@five,ghost,run2\n", encoding="utf-8")
     code, out, err = shell("accounts", "import", str(bad))
     assert code == 2
-    assert "bad.csv: 2 bad row(s), nothing imported: row 3, field 'platform'" in err
+    assert "bad.csv: 2 bad rows, nothing imported: row 3, field 'platform'" in err
     assert "row 4, field 'lead': 'ghost' is not in the staff register" in err
     code, out, _ = shell("accounts", "list", "--json")
     assert [a["handle"] for a in json.loads(out)] == ["@one", "@two"]
@@ -135,7 +135,7 @@ def test_import_with_a_bad_map_is_a_usage_error(shell, tmp_path: Path):
     assert code == 2 and "--map expects FIELD=COLUMN" in err
     code, out, _ = shell("accounts", "import", str(path), "--map", "platform=p", "--map",
                          "handle=h", "--map", "lead=l", "--map", "runners=r")
-    assert code == 0 and "Imported 1 account(s)" in out
+    assert code == 0 and "Imported 1 account from" in out
 
 
 def test_reminders_with_nothing_due(shell):

@@ -59,7 +59,7 @@ def test_r2_and_r4_problems_refuse_registration_unless_accepted(ctx, accounts, p
     assert "R4: Val Volunteer (runner) may not run an account" in record.risk_text
     entry = audit.history(ctx.session_factory, f"account:{record.id}")[-1]
     assert len(entry.details["accepted_problems"]) == 2
-    assert accounts.history(record.id)[-1].summary.endswith("with 2 problem(s) to fix")
+    assert accounts.history(record.id)[-1].summary.endswith("with 2 problems to fix")
 
 
 GOOD_CSV = """Platform,Account,Lead,Runners,Admins,Aim,Audience,Promotion,Open or private,Review date
@@ -131,7 +131,7 @@ def test_import_missing_a_required_column_names_the_columns(accounts, people, tm
     path = _write(tmp_path, "platform,handle,lead\nx,@a,run1\n")
     with pytest.raises(InputError) as caught:
         accounts.import_csv(people["head"], path)
-    assert "required field(s) not mapped: runners" in str(caught.value)
+    assert "required field not mapped: runners" in str(caught.value)
     assert "platform, handle, lead" in str(caught.value)
 
 

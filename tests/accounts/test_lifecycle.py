@@ -410,3 +410,21 @@ def test_held_by_lists_the_open_accounts_a_person_is_named_on(accounts, people):
     record = accounts.get(active_id)
     accounts.close(people["head"], active_id, record.version_id, reason="done")
     assert accounts.held_by(people["run2"].staff_id) == []
+
+
+def test_history_says_every_action_in_words(ctx, accounts, people):
+    """Entries other parts of smmod write about an account (connectors, imports, and any
+    action added later) read as words, never as codes like "connector.connect"."""
+    account_id = active_account(accounts, people)
+    subject = f"account:{account_id}"
+    with ctx.session_factory.begin() as session:
+        audit.record(session, actor="head", action="connector.connect", subject=subject,
+                     details={"method": "token"})
+        audit.record(session, actor="head", action="connector.sync", subject=subject,
+                     details={"imported": 3, "duplicates": 0})
+        audit.record(session, actor="head", action="queue.import", subject=subject,
+                     details={"file": "comments.csv", "imported": 1})
+        audit.record(session, actor="head", action="someday.brand_new_thing", subject=subject)
+    summaries = [h.summary for h in accounts.history(account_id)][-4:]
+    assert summaries == ["Connected to the platform", "Synced with the platform: 3 new items",
+                         "Imported comments from comments.csv: 1 item", "Brand new thing"]

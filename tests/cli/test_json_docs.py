@@ -26,6 +26,8 @@ from tests.test_cli_staff import run
 
 #: Run against the fake Mastodon server, in tests/connectors/test_json_docs.py.
 CHECKED_WITH_CONNECTORS = frozenset({"connect", "sync", "outbox retry", "queue act"})
+#: Run with two administrators' keyrings, in tests/vault/test_cli.py.
+CHECKED_WITH_VAULT = frozenset({"vault list", "vault history", "vault members"})
 
 
 def _json_commands(parser: argparse.ArgumentParser, path: tuple[str, ...] = ()) -> Iterator[str]:
@@ -89,6 +91,9 @@ def test_every_document_has_the_documented_fields(ctx: AppContext, people: dict[
         ("handover plan", ["run1"]), ("outbox list", []),
         ("images check", [str(FACES / "no_face_cat.png")]),
         ("images confirm", ["1", "--no-people"]),
+        ("posts check", ["--account", "@oak_news", "--text", "Well done, netball team!"]),
+        ("posts draft", ["--account", "@oak_news", "--text", "Well done, netball team!"]),
+        ("posts list", []),
         *((f"report {which}", []) for which in VERBS),
     ]
     checked = set()
@@ -105,4 +110,4 @@ def test_every_document_has_the_documented_fields(ctx: AppContext, people: dict[
         2, 1, "@oakfield_pe (instagram)", "pe@oakfield.sch.example", date(2026, 12, 5), "due",
         "rotate it").to_dict()])
     checked.add("accounts reminders")
-    assert checked | CHECKED_WITH_CONNECTORS == set(sections())
+    assert checked | CHECKED_WITH_CONNECTORS | CHECKED_WITH_VAULT == set(sections())

@@ -113,9 +113,9 @@ def test_every_problem_is_listed_and_rows_are_counted(ctx: AppContext, capsys: C
     before = counts(ctx)
     code, out, err = run(capsys, "staff", "import", str(path), "--yes")
     assert code == 2
-    assert err == f"smmod: {path}: 2 bad row(s), nothing imported\n"
+    assert err == f"smmod: {path}: 2 bad rows, nothing imported\n"
     assert out.splitlines() == [
-        "staff.csv: 2 bad row(s) (5 problem(s)); nothing was imported. Fix every one and "
+        "staff.csv: 2 bad rows (5 problems); nothing was imported. Fix every one and "
         "import again:",
         "  row 3, field 'username': an OS username without spaces is required",
         "  row 3, field 'email': 'not-mail' is not an email address",
@@ -125,7 +125,7 @@ def test_every_problem_is_listed_and_rows_are_counted(ctx: AppContext, capsys: C
     ]
     assert out.splitlines()[5].startswith("  row 4, field 'trained_on': 1 Jan 2099 is in the future")
     code, out, err = run(capsys, "staff", "import", str(path), "--json")
-    assert code == 2 and err.endswith("2 bad row(s), nothing imported\n")
+    assert code == 2 and err.endswith("2 bad rows, nothing imported\n")
     document = json.loads(out)
     assert (document["bad_rows"], document["valid_rows"], len(document["problems"])) == (2, 2, 5)
     assert document["problems"][0] == {"row": 3, "column": "username",
@@ -137,7 +137,7 @@ def test_the_bad_rows_file_says_how_many_rows_are_bad(ctx: AppContext, capsys: C
     """The file the issue measured: 10 rows, 8 bad with 12 problems between them."""
     bad_rows = Path(__file__).resolve().parent.parent / "data" / "staff" / "bad_rows.csv"
     code, _, err = run(capsys, "staff", "import", str(bad_rows))
-    assert code == 2 and err == f"smmod: {bad_rows}: 8 bad row(s), nothing imported\n"
+    assert code == 2 and err == f"smmod: {bad_rows}: 8 bad rows, nothing imported\n"
 
 
 def test_titles_list_set_remove(ctx: AppContext, capsys: Capsys) -> None:
@@ -156,6 +156,6 @@ def test_titles_list_set_remove(ctx: AppContext, capsys: Capsys) -> None:
     code, out, _ = run(capsys, "staff", "titles", "list")
     assert code == 0 and out.splitlines()[0].split() == ["job", "title", "roles", "source"]
     code, out, err = run(capsys, "staff", "titles", "set", "Teacher", "wizard")
-    assert code == 2 and "unknown role(s) wizard" in err
+    assert code == 2 and "unknown role wizard" in err
     code, _, err = run(capsys, "staff", "titles", "remove", "Chief Wizard")
     assert code == 2 and "'Chief Wizard' is not in the job-title table" in err

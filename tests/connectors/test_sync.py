@@ -135,7 +135,7 @@ def test_html_content_warnings_media_and_direct_messages(school: School) -> None
     assert row.kind == "message"
     assert row.text == (
         "[Content warning: private]\nCan I <b>ask</b> privately?\n"
-        "[2 attachment(s): open the post to see them]"
+        "[2 attachments: open the post to see them]"
     )
 
 

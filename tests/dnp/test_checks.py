@@ -242,7 +242,7 @@ def test_no_pupil_shown_is_refused_with_faces_for_the_wrong_people_and_stale_ver
     ctx: AppContext, people: dict[str, Actor]
 ) -> None:
     with_face = check_one(ctx, face("biden.jpg"))
-    with pytest.raises(InputError, match=r"1 face\(s\) were found in this image: confirm each face"):
+    with pytest.raises(InputError, match=r"1 face was found in this image: confirm each face"):
         ctx.images.confirm_no_people(ctx.actor, with_face.id)
     cat = check_one(ctx, face("no_face_cat.png"))
     with pytest.raises(PermissionDenied, match="can confirm that no pupil is shown"):

@@ -77,7 +77,7 @@ def test_dnp_add_without_photos_needs_no_keyring(ctx: AppContext, capsys: pytest
     code, out, err = run(capsys, "dnp", "add", "Zoe Zed", "--restriction", "no_social_media")
     assert (code, err) == (0, "")
     assert out == (
-        "Added Zoe Zed to the do-not-publish list (0 reference photo(s); face template not kept).\n"
+        "Added Zoe Zed to the do-not-publish list (0 reference photos; face template not kept).\n"
     )
     assert [p.restriction for p in ctx.dnp.list_pupils()] == ["no_social_media"]
 
@@ -206,7 +206,7 @@ def test_export_needs_confirmed_faces_or_pixelation(
     (check,) = ctx.images.list_checks()  # the second export used the first check
     assert printed == (
         f"Using check {check.id} of phone_rotated_gps.jpg, with its confirmations.\n"
-        f"Wrote {out} (upright, no location or metadata, 1 face(s) pixelated).\n"
+        f"Wrote {out} (upright, no location or metadata, 1 face pixelated).\n"
     )
     with Image.open(out) as image:
         assert image.size == (910, 1137) and dict(image.getexif()) == {}
@@ -240,7 +240,7 @@ def test_confirm_face_by_face_then_export_without_pixelating(
     code, printed, _ = run(capsys, "images", "confirm", str(check.id), "--face", "1", "--not-protected")
     assert code == 0 and printed == (
         f"Check {check.id} (two-people.jpg): face 1 is not a protected pupil. "
-        "It is now REVIEW; 1 face(s) still to confirm.\n"
+        "It is now REVIEW; 1 face still to confirm.\n"
     )
     code, doc = run_json(capsys, "images", "confirm", str(check.id), "--face", "2", "--not-protected")
     assert code == 0 and doc["verdict"] == "clear"
@@ -277,7 +277,7 @@ def test_confirm_a_face_is_a_named_pupil_blocks_the_image(
         (["--no-people", "--not-protected"], "--no-people is said of the whole image"),
         (["--face", "3", "--not-protected"], "the image has no face number 3: its faces are numbered 1 to 1"),
         (["--face", "1", "--pupil", "Nobody Known"], "no pupil called 'Nobody Known' is on the"),
-        (["--no-people"], "1 face(s) were found in this image: confirm each face instead"),
+        (["--no-people"], "1 face was found in this image: confirm each face instead"),
         (["--face", "1", "--not-protected", "--pupil", PUPIL], "not allowed with argument"),
         ([], "one of the arguments --face --no-people is required"),
     ],

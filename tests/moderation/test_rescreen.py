@@ -230,7 +230,7 @@ def test_adding_a_pupil_from_the_command_line_flags_the_queue_at_once(
     capsys.readouterr()
     assert main(["dnp", "add", "Mia Thompson"]) == 0
     out = capsys.readouterr().out
-    assert out.splitlines()[1:] == ["Flagged 1 item(s) in the queue that name them:",
+    assert out.splitlines()[1:] == ["Flagged 1 item in the queue naming them:",
                                     f"  #{naming} Sarah Whitfield: Mia Thompson was brilliant"]
     assert flags_of(desk, naming) == {PROTECTED: "rule:protected-pupil"}
     assert not desk.ctx.rescreen.pending()

@@ -33,7 +33,7 @@ def test_every_rss_and_atom_version_imports(ctx, account, tmp_path, capsys, name
     source.write_bytes((FEEDS / name).read_bytes())
     code, out, err = feed_import(capsys, source)
     assert (code, err) == (0, "")
-    assert out.startswith(f"Imported 2 item(s) from {name} (feed)") and "0 skipped." in out
+    assert out.startswith(f"Imported 2 items from {name} (feed)") and "0 skipped." in out
     assert len(items(ctx)) == 2
     assert not (tmp_path / f"{source.stem}.rejects.csv").exists()
 
@@ -59,7 +59,7 @@ def test_a_bad_entry_is_listed_and_the_good_ones_imported(ctx, account, tmp_path
     )
     code, out, err = feed_import(capsys, source)
     assert (code, err) == (0, "")
-    assert "Imported 2 item(s) from alerts.xml (feed)" in out and "1 skipped." in out
+    assert "Imported 2 items from alerts.xml (feed)" in out and "1 skipped." in out
     assert "  skipped entry 2, field 'pubDate': 'tomorrow' is not a date smmod understands" in out
     assert sorted(i.text for i in items(ctx)) == ["Another good one", "Good one"]
     rejects = tmp_path / "alerts.rejects.csv"

@@ -30,8 +30,8 @@ def test_import_prints_counts_and_local_time_note(ctx, account, tmp_path, capsys
     code, out, err = run(capsys, "queue", "import", str(source), "--account", "@BrookfieldPrimary")
     assert code == 0 and err == ""
     stored = len(items(ctx))
-    assert f"Imported {stored} item(s) from facebook_comments.csv (csv)" in out
-    assert "0 duplicate(s)" in out and "0 rejected" in out
+    assert f"Imported {stored} items from facebook_comments.csv (csv)" in out
+    assert "0 duplicates" in out and "0 rejected" in out
     assert "read as Europe/London time" in out
     code, out, _ = run(
         capsys, "queue", "import", str(source), "--account", "facebook:brookfieldprimary", "--json"
@@ -80,7 +80,7 @@ def test_bad_rows_are_listed_and_nothing_imported(ctx, account, tmp_path, capsys
     assert "row 3, field 'Name': author_name is empty" in out
     assert "row 4, field 'Date'" in out and "31/02/2026" in out
     assert "--import-valid" in out
-    assert err.strip() == "smmod: mixed.csv: 2 bad row(s), nothing imported"
+    assert err.strip() == "smmod: mixed.csv: 2 bad rows, nothing imported"
     code, out, _ = run(capsys, "queue", "import", str(path), "--account", "brookfieldprimary", "--json")
     doc = json.loads(out)
     assert code == 2 and doc["valid_rows"] == 1

@@ -110,7 +110,7 @@ def test_raise_for_problems_refuses_the_whole_file(tmp_path: Path) -> None:
     assert caught.value.file == "comments.csv"
     assert caught.value.valid_rows == 2
     assert [p.row for p in caught.value.problems] == [3, 4]
-    assert str(caught.value).startswith("comments.csv: 2 bad row(s), nothing imported: row 3")
+    assert str(caught.value).startswith("comments.csv: 2 bad rows, nothing imported: row 3")
 
 
 def test_clean_result_does_not_raise() -> None:

@@ -172,7 +172,7 @@ def test_missing_required_columns_lists_fields_and_headers(tmp_path: Path) -> No
         parse(path)
     assert caught.value.file == "comments.csv"
     assert caught.value.reason == (
-        "missing required column(s) for text, received_at; the file's columns are 'Name', 'Likes'"
+        "missing required columns for text, received_at; the file's columns are 'Name', 'Likes'"
     )
 
 
@@ -181,8 +181,8 @@ def test_mapping_to_a_column_that_is_not_there(tmp_path: Path) -> None:
     mapping = {"author_name": "Name", "text": "Message", "received_at": "Date", "url": "Link"}
     with pytest.raises(InputError) as caught:
         parse(path, mapping=mapping)
-    assert "missing required column(s) for text" in caught.value.reason
-    assert "mapped column(s) not in the file: 'Message' (for text), 'Link' (for url)" in (caught.value.reason)
+    assert "missing required column for text" in caught.value.reason
+    assert "mapped columns not in the file: 'Message' (for text), 'Link' (for url)" in (caught.value.reason)
     assert "the file's columns are 'Name', 'Comment', 'Date'" in caught.value.reason
 
 

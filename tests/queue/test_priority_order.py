@@ -104,7 +104,7 @@ def test_an_imported_file_is_in_priority_order_too(desk: Desk, tmp_path) -> None
 def test_the_priority_order_is_read_from_an_index(ctx: AppContext, flt: QueueFilter) -> None:
     """No sort step: the view opens as fast as it does in deadline order."""
     statement = listing.ids_statement(flt, PRIORITY, ctx.clock.now(), use_fts=True)
-    sql = str(statement.compile(ctx.session_factory.kw["bind"], compile_kwargs={"literal_binds": True}))
+    sql = str(statement.compile(ctx.session_factory.read_engine, compile_kwargs={"literal_binds": True}))
     with ctx.session_factory() as session:
         plan = " ".join(str(r[-1]) for r in session.execute(text(f"EXPLAIN QUERY PLAN {sql}")))
     assert "TEMP B-TREE" not in plan

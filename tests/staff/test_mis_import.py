@@ -70,7 +70,7 @@ def test_the_job_title_table_is_editable_and_the_import_uses_it(ctx: AppContext)
 def test_overrides_are_added_to_the_guess(ctx: AppContext, tmp_path: Path) -> None:
     path = write(tmp_path, "Legal Surname,Preferred Forename,Login Code,Post,Category\n"
                            "Shah,Priya,pshah,Teacher,Moderator\n")
-    with pytest.raises(InputError, match=r"required field\(s\) not mapped: username"):
+    with pytest.raises(InputError, match=r"required field not mapped: username"):
         ctx.staff.plan_import(ctx.actor, path)
     plan = ctx.staff.plan_import(ctx.actor, path, overrides={"username": "Login Code",
                                                              "roles": "Category"})
@@ -101,7 +101,7 @@ def test_a_name_needs_both_parts(ctx: AppContext, tmp_path: Path) -> None:
 
 def test_every_problem_of_a_row_is_listed_and_rows_are_counted(ctx: AppContext,
                                                                tmp_path: Path) -> None:
-    """Seven rows, four bad, nine problems: "4 bad row(s)", not "9"."""
+    """Seven rows, four bad, nine problems: "4 bad rows", not "9"."""
     future = (SUITE_TODAY + timedelta(days=1)).isoformat()
     path = write(tmp_path, "name,username,email,roles,policy_read_on,trained_on\n"
                            "Good One,good1,,staff,,\n"
@@ -120,7 +120,7 @@ def test_every_problem_of_a_row_is_listed_and_rows_are_counted(ctx: AppContext,
                      (5, "email"), (5, "roles"), (5, "policy_read_on"), (5, "trained_on"),
                      (8, "trained_on"), (9, "username"), (9, "policy_read_on")]
     assert err.value.bad_rows == 4 and err.value.valid_rows == 3
-    assert "4 bad row(s), nothing imported" in str(err.value)
+    assert "4 bad rows, nothing imported" in str(err.value)
     tomorrow = fmt.day(SUITE_TODAY + timedelta(days=1))
     assert err.value.problems[2].reason == (
         f"{tomorrow} is in the future (today is {fmt.day(SUITE_TODAY)}); "

@@ -33,6 +33,7 @@ from smmod.ui.accounts.model import (
     COL_STATUS,
     AccountTableModel,
     CredentialTableModel,
+    ObjectRole,
     PeopleModel,
 )
 from smmod.ui.accounts.page import AccountsPage
@@ -107,7 +108,7 @@ def wait_status(page: AccountsPage, qtbot, status: str) -> None:
 
 def handles(page: AccountsPage) -> list[str]:
     proxy = page.proxy
-    return [proxy.index(row, COL_HANDLE).data() for row in range(proxy.rowCount())]
+    return [proxy.index(row, COL_HANDLE).data(ObjectRole).handle for row in range(proxy.rowCount())]
 
 
 # -- the models ------------------------------------------------------------------------
@@ -545,3 +546,18 @@ def test_a_weak_password_needs_a_reason_and_a_pending_rotation_shows_both_passwo
     qtbot.waitUntil(lambda: not panel.model.records()[0].pending_rotation, timeout=TIMEOUT)
     assert list(backend.items.values()) == ["qwerty"]
     assert creds.rotations(record.id)[0].status == "cancelled"
+
+
+def test_the_history_names_people_and_keeps_the_login_in_the_tooltip(
+        qtbot, accounts, open_page, people):
+    record = accounts.register_existing(people["head"], AccountInput(
+        platform="facebook", handle="OakfieldPTA", url="https://facebook.com/OakfieldPTA",
+        aim="Share news of fairs with families.", audience="Parents and carers",
+        promotion="Newsletter", visibility="open", lead=people["run1"].staff_id,
+        runners=(people["run2"].staff_id,)), attestation="Approved by governors")
+    page = open_page()
+    select(page, qtbot, record.id)
+    item = page.detail.history_list.item(0)
+    assert "  ·  Hannah Head  ·  Registered as an existing, running account" in item.text()
+    assert "head  ·" not in item.text()
+    assert "Login: head" in item.toolTip()

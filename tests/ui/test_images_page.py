@@ -296,7 +296,7 @@ def test_each_face_is_shown_beside_the_reference_photos(
         assert card.state_label.text() == "Not yet confirmed"
         assert [a.text() for a in card.menu.actions()] == [f"{PUPIL} (Year 4)", "Mia Moss (Year 6)"]
     assert detail.faces.current_face() == 1
-    assert "2 of 2 face(s) still to confirm" in detail.reasons_label.text()
+    assert "2 of 2 faces still to confirm" in detail.reasons_label.text()
     # The boxes are drawn where the faces are; clicking one picks its card.
     rect = detail.image_view.face_rect(2)
     assert rect.width() > 10 and detail.image_view.rect().contains(rect.center().toPoint())
@@ -390,8 +390,13 @@ def test_a_photo_with_no_face_found_waits_for_one_look_and_one_click(
     assert rows(page, COL_VERDICT) == ["Clear"] and rows(page, COL_FACES) == ["none, done"]
     assert tab.detail.verdict_label.text() == "Clear"
     assert panel.confirm_button.isChecked() and not panel.confirm_button.isEnabled()
-    assert panel.help_label.text().startswith("Confirmed by head on ")
-    assert "head confirmed that no pupil is shown: clear to export." in tab.detail.reasons_label.text()
+    # People are named as the staff register names them; the login is in the tooltip.
+    assert panel.help_label.text().startswith("Confirmed by Hannah Head on ")
+    assert panel.help_label.toolTip() == "Login: head"
+    reasons = tab.detail.reasons_label
+    assert "Hannah Head confirmed that no pupil is shown: clear to export." in reasons.text()
+    assert "Checked by Hannah Head on " in reasons.text() and "by head" not in reasons.text()
+    assert "Checked by Hannah Head (login: head)" in reasons.toolTip()
     assert tab.notice_label.text() == "Confirmed that no pupil is shown: no_face_cat.png is clear to export."
     (entry,) = audit.query(ctx.session_factory, AuditFilter(action="image.no_people_confirmed"))
     assert (entry.actor, entry.subject) == ("head", f"image_check:{record.id}")
@@ -525,7 +530,7 @@ def test_export_waits_until_every_face_is_confirmed(
     tab = page.check_tab
     export = tab.check_actions.export
     assert not export.isEnabled() and not tab.buttons["export"].isEnabled()
-    assert export.toolTip() == "biden.jpg: 1 face(s) still to confirm."
+    assert export.toolTip() == "biden.jpg: 1 face still to confirm."
     tab.table.setFocus()
     qtbot.keyClick(tab.table, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
     assert tab.current_dialog() is None

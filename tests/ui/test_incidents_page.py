@@ -119,6 +119,14 @@ def test_list_filters_and_detail(qtbot, page: IncidentsPage, desk: Desk) -> None
     assert "Send the pakis back" in page.detail.evidence.toPlainText()
     assert page.detail.notes.rowCount() == 1
     assert page.detail.timeline.rowCount() >= 3
+    timeline = page.detail.timeline
+    audited = [r for r in range(timeline.rowCount()) if timeline.item(r, 1).toolTip()]
+    assert audited  # the incident's own entries come from the audit trail
+    logins = {actor.name: login for login, actor in desk.people.items()}
+    for row in audited:  # the staff name shown, the login in the tooltip
+        name = timeline.item(row, 1).text()
+        assert name in logins, f"{name!r} is not a staff name"
+        assert f"Login: {logins[name]}" in timeline.item(row, 1).toolTip()
     with qtbot.waitSignal(page.incidents_loaded, timeout=10_000):
         page.category.setCurrentIndex(0)
     with qtbot.waitSignal(page.incidents_loaded, timeout=10_000):

@@ -9,17 +9,20 @@ description shown in full, and no page that makes the window wider than the scre
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 
 import pytest
-from PySide6.QtCore import QRect, QSize
+from PySide6.QtCore import QRect, QSize, Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication, QLabel, QTableView, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QStyle, QTableView, QWidget
 
+from smmod import formatting as fmt
 from smmod.accounts import AccountService
 from smmod.accounts.records import AccountInput
 from smmod.context import AppContext
 from smmod.identity import Actor
 from smmod.moderation.records import EscalationInput
+from smmod.ui.accounts.model import ObjectRole, ShortRole
 from smmod.ui.accounts.page import AccountsPage
 from smmod.ui.dialogs.settings import SettingsDialog
 from smmod.ui.mainwindow import MainWindow
@@ -30,6 +33,7 @@ from smmod.ui.queue.flag_icons import icon_size
 from smmod.ui.queue.page import QueuePage
 from smmod.ui.tasks import TaskRunner
 from tests.accounts.helpers import MemoryKeyring, make_accounts, make_credentials
+from tests.conftest import SUITE_TODAY
 from tests.moderation.helpers import Desk, make_desk
 
 pytestmark = pytest.mark.qt_log_ignore(r"^This plugin does not support propagateSizeHints\(\)")
@@ -205,3 +209,110 @@ def test_every_settings_description_is_shown_in_full(
             assert label.wordWrap(), setting.key
             assert label.height() >= label.heightForWidth(label.width()), (
                 f"{setting.key}: {label.height()} px shown of {label.heightForWidth(label.width())}")
+
+
+def test_the_account_list_does_not_scroll_sideways_at_1280x720(
+        qtbot, accounts: AccountService, people: dict[str, Actor], window: MainWindow) -> None:
+    # As in the demo school: long handles, an account at risk, four lead names.
+    for platform, handle, lead in (
+            ("facebook", "brookfieldprimary", "run1"),
+            ("instagram", "brookfield_pe", "vol1"),  # at risk: a volunteer may not run it
+            ("x", "BrookfieldHead", "slt2"),
+            ("youtube", "BrookfieldMusicAndDrama", "admin2")):
+        accounts.register_existing(people["head"], AccountInput(
+            platform=platform, handle=handle, url=f"https://{platform}.com/{handle}",
+            aim="Share school news.", audience="Parents and carers", promotion="Newsletter",
+            visibility="open", lead=people[lead].staff_id, runners=(people["run1"].staff_id,)),
+            attestation="Approved by governors", accept_problems=True)
+    window.show_page("accounts")
+    page = window.page("accounts")
+    assert isinstance(page, AccountsPage)
+    qtbot.waitUntil(lambda: page.proxy.rowCount() == 4, timeout=TIMEOUT)
+    page.table.selectRow(0)
+    table = page.table
+    for size in (SMALL, LARGE):
+        resize(qtbot, window, size)
+        qtbot.waitUntil(lambda: not table.horizontalScrollBar().isVisible(), timeout=TIMEOUT)
+        header = table.horizontalHeader()
+        used = sum(header.sectionSize(c) for c in range(header.count()))
+        assert used <= table.viewport().width(), f"at {size}"
+        metrics = table.fontMetrics()
+        for row in range(page.proxy.rowCount()):
+            for column in range(page.proxy.columnCount()):
+                index = page.proxy.index(row, column)
+                text = index.data()
+                if metrics.horizontalAdvance(text) + 12 > table.columnWidth(column):
+                    assert index.data(Qt.ItemDataRole.ToolTipRole), f"{text!r} is cut, no tooltip"
+        status = next(c for c in range(header.count()) if header.model().headerData(
+            c, Qt.Orientation.Horizontal) == "Status")
+        assert all(metrics.horizontalAdvance(page.proxy.index(r, status).data()) + 12
+                   <= table.columnWidth(status) for r in range(4)), "a status is cut"
+
+
+def test_the_account_list_reads_well_at_1280x720(
+        qtbot, accounts: AccountService, people: dict[str, Actor], window: MainWindow) -> None:
+    # The demo school's register: names of accounts and people must be read, not guessed.
+    for platform, handle, lead in (
+            ("facebook", "brookfieldprimary", "run1"),
+            ("instagram", "brookfield_pe", "vol1"),  # at risk: a volunteer may not run it
+            ("x", "BrookfieldHead", "slt2"),
+            ("youtube", "BrookfieldMusic", "admin2")):
+        accounts.register_existing(people["head"], AccountInput(
+            platform=platform, handle=handle, url=f"https://{platform}.com/{handle}",
+            aim="Share school news.", audience="Parents and carers", promotion="Newsletter",
+            visibility="open", lead=people[lead].staff_id, runners=(people["run1"].staff_id,),
+            review_on=SUITE_TODAY + timedelta(days=365)),
+            attestation="Approved by governors", accept_problems=True)
+    window.show_page("accounts")
+    page = window.page("accounts")
+    assert isinstance(page, AccountsPage)
+    qtbot.waitUntil(lambda: page.proxy.rowCount() == 4, timeout=TIMEOUT)
+    page.table.selectRow(0)
+    table, proxy = page.table, page.proxy
+    header = table.horizontalHeader()
+    titles = {str(proxy.headerData(c, Qt.Orientation.Horizontal)): c for c in range(header.count())}
+    assert table.isColumnHidden(titles["Platform"]) and table.isColumnHidden(titles["Runners"])
+    metrics = table.fontMetrics()
+    # An item view draws its text inside this margin each side, and elides what is wider.
+    margin = table.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin) + 1
+
+    def shown(row: int, title: str) -> str:
+        index = proxy.index(row, titles[title])
+        text = index.data()
+        short = index.data(ShortRole)  # what the review date's delegate draws when narrow
+        width = table.columnWidth(titles[title]) - 2 * margin
+        if short and metrics.horizontalAdvance(text) > width:
+            text = short
+        assert metrics.horizontalAdvance(text) <= width, (
+            f"{title} {index.data()!r} is cut to {table.columnWidth(titles[title])} px")
+        return text
+
+    resize(qtbot, window, SMALL)
+    qtbot.waitUntil(lambda: not table.horizontalScrollBar().isVisible(), timeout=TIMEOUT)
+    rows = {proxy.index(r, titles["Account"]).data(ObjectRole).handle: r for r in range(4)}
+    pe = rows["brookfield_pe"]
+    assert shown(pe, "Account") == "IG brookfield_pe"
+    assert proxy.index(pe, titles["Account"]).data(Qt.ItemDataRole.ToolTipRole) == (
+        "brookfield_pe on Instagram")
+    assert shown(rows["brookfieldprimary"], "Account") == "FB brookfieldprimary"
+    assert shown(rows["BrookfieldMusic"], "Account") == "YT BrookfieldMusic"
+    assert shown(rows["BrookfieldHead"], "Account") == "X BrookfieldHead"
+    assert {shown(r, "Lead") for r in range(4)} == {
+        "Riley Runner", "Val Volunteer", "Sam Senior", "Alex Admin"}
+    rules = list(dict.fromkeys(p.rule for p in proxy.index(pe, 0).data(ObjectRole).problems))
+    assert len(rules) == 2 and "R4" in rules  # a compact badge; every problem in its tooltip
+    assert shown(pe, "Problems") == f"{rules[0]} +1"
+    tooltip = proxy.index(pe, titles["Problems"]).data(Qt.ItemDataRole.ToolTipRole)
+    assert all(rule in tooltip for rule in rules)
+    assert shown(rows["BrookfieldHead"], "Problems") == "—"
+    review = SUITE_TODAY + timedelta(days=365)
+    assert shown(pe, "Review") in (fmt.day(review), fmt.month(review))
+    # Runners come back from the header's context menu, still with no sideways scrolling.
+    (show_runners,) = [a for a in header.actions() if a.text() == "Show Runners"]
+    show_runners.trigger()
+    assert not table.isColumnHidden(titles["Runners"])
+    qtbot.waitUntil(lambda: table.columnWidth(titles["Runners"]) < 100, timeout=TIMEOUT)  # fitted
+    assert not table.horizontalScrollBar().isVisible()
+    assert sum(header.sectionSize(c) for c in range(header.count()) if not table.isColumnHidden(c)) \
+        <= table.viewport().width()
+    assert shown(pe, "Account") == "IG brookfield_pe"

@@ -19,7 +19,7 @@ from smmod import audit
 from smmod import formatting as fmt
 from smmod.audit import AuditFilter
 from smmod.context import AppContext, open_context
-from smmod.ui.accounts.model import COL_HANDLE, COL_STATUS
+from smmod.ui.accounts.model import COL_HANDLE, COL_STATUS, ObjectRole
 from smmod.ui.accounts.page import AccountsPage
 from smmod.ui.dialogs.firstrun import FirstRunDialog
 from smmod.ui.handover.wizard import HandoverWizard
@@ -57,7 +57,8 @@ def test_a_transferred_account_shows_the_handover_not_a_risk(
     assert isinstance(page, AccountsPage)
     with qtbot.waitSignal(page.accounts_loaded, timeout=TIMEOUT):
         page.refresh()
-    rows = {page.proxy.index(r, COL_HANDLE).data(): r for r in range(page.proxy.rowCount())}
+    rows = {page.proxy.index(r, COL_HANDLE).data(ObjectRole).handle: r
+            for r in range(page.proxy.rowCount())}
     status = page.proxy.index(rows["@oakfield_pe"], COL_STATUS)
     note = f"handover to Morgan Moderator on {fmt.day(LEAVING_SOON)}"
     assert status.data() == f"Active · {note}"

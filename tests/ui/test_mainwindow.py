@@ -198,3 +198,20 @@ def test_the_window_paints_before_the_database_is_attached(
     assert who.text() == "Signed in as Hannah Head (administrator, slt)"
     qtbot.waitUntil(lambda: window.findChild(QWidget, "page_queue") is not None, timeout=TIMEOUT)
     assert window.current_page_key() == "queue"
+
+
+def test_a_write_waiting_for_an_import_says_so_in_the_status_bar(
+        qtbot, ctx: AppContext, make_window, runner: TaskRunner) -> None:
+    from tests.lock_holder import write_lock_held
+
+    window = make_window(ctx)
+    done: list[object] = []
+    with write_lock_held(ctx.paths.database):
+        runner.run(lambda: ctx.staff.count(), done.append)  # a read goes straight through
+        qtbot.waitUntil(lambda: len(done) == 1, timeout=TIMEOUT)
+        runner.run(lambda: ctx.queue.mark_checked(ctx.actor), done.append)
+        qtbot.waitUntil(lambda: window.statusBar().currentMessage() == (
+            "Waiting for the import in progress (big.csv, started by head)…"), timeout=TIMEOUT)
+        assert len(done) == 1
+    qtbot.waitUntil(lambda: len(done) == 2, timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: window.statusBar().currentMessage() == "", timeout=TIMEOUT)

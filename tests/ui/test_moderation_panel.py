@@ -334,3 +334,44 @@ def test_install_puts_the_panel_on_a_host_and_follows_its_selection(
     table.setCurrentRow(0)
     assert panel.selection_label.text() == f"#{ids[0]}"
     assert not panel.buttons[ModerationAction.ACKNOWLEDGE].isEnabled()  # answered now
+
+
+def _shown_text_width(combo) -> int:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QStyle, QStyleOptionComboBox
+
+    option = QStyleOptionComboBox()
+    combo.initStyleOption(option)
+    field = combo.style().subControlRect(
+        QStyle.ComplexControl.CC_ComboBox, option, QStyle.SubControl.SC_ComboBoxEditField, combo
+    )
+    return field.width()
+
+
+@pytest.mark.parametrize("kind", ["delete", "block", "hide", "reply"])
+def test_template_names_are_shown_in_full(
+    qtbot, panel: ActionPanel, desk: Desk, kind: str
+) -> None:
+    item_id = desk.add("Someone is going to get hurt, I know where they live", author_kind="public")
+    panel.set_rows(rows(desk, item_id))
+    if kind == "reply":
+        panel.open_reply_dialog()
+    else:
+        panel.open_action_dialog(kind)
+    dialog = panel.dialog
+    assert isinstance(dialog, ActionDialog | ReplyDialog)
+    qtbot.waitExposed(dialog)
+    dialog.resize(dialog.minimumSizeHint().width(), dialog.height())  # as narrow as it goes
+    assert dialog.width() <= 1000  # fits beside the queue at 1280×720
+    combo = dialog.templates
+    room = _shown_text_width(combo)
+    metrics = combo.fontMetrics()
+    assert combo.count() >= 2
+    for index in range(combo.count()):
+        title = combo.itemText(index)
+        assert metrics.horizontalAdvance(title) <= room, f"{title!r} is cut"
+    for index in range(combo.count()):
+        title = combo.itemText(index)
+        assert combo.itemData(index, Qt.ItemDataRole.ToolTipRole) in (title, None)
+        combo.setCurrentIndex(index)
+        assert combo.toolTip() == title
+    dialog.reject()

@@ -492,7 +492,7 @@ def test_bad_import_imports_nothing_and_names_every_row(
                                      ["5", "Full Name"], ["6", "Role"]]
     assert "'31/13/2026' is not a date" in rows[0][2]
     assert "without spaces" in rows[1][2]
-    assert "unknown role(s) wizard" in rows[2][2] and "unknown role(s) wizard" in rows[4][2]
+    assert "unknown role wizard" in rows[2][2] and "unknown role wizard" in rows[4][2]
     summary = problems.findChild(QLabel, "problems_summary")
     assert summary.text().startswith(
         "<b>Nothing was imported.</b> bad.csv has 4 bad rows (5 problems)")

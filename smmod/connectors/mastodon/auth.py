@@ -9,30 +9,16 @@ URI of that sign-in.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from smmod.connectors.errors import ConnectorError, PermissionMissing
 from smmod.connectors.http import ApiClient
 from smmod.connectors.mastodon.api import SCOPES
-from smmod.connectors.oauth import LoopbackReceiver, new_pkce
+from smmod.connectors.oauth import Grant, LoopbackReceiver, new_pkce
 from smmod.connectors.shapes import Shape
 
 APP_NAME = "smmod (school social media moderation)"
 SIGN_IN_TIMEOUT = 300.0
-
-
-@dataclass(frozen=True)
-class Grant:
-    """What a sign-in produced; ``token`` and ``client_secret`` go to the keyring only."""
-
-    token: str
-    scopes: tuple[str, ...]
-    client_id: str | None = None
-    client_secret: str | None = None
-
-    def __repr__(self) -> str:  # never print the secrets, even in a traceback
-        return f"Grant(scopes={self.scopes!r}, client_id={self.client_id!r})"
 
 
 def register_app(client: ApiClient, redirect_uri: str) -> tuple[str, str]:

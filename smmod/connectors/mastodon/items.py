@@ -14,6 +14,7 @@ from smmod.connectors.mastodon.api import MastoNotification, MastoStatus
 from smmod.queue.dates import DateReader
 from smmod.queue.feed_import import strip_html
 from smmod.queue.parsers import ParseResult, ResultBuilder
+from smmod.wording import count
 
 FORMAT = "mastodon"
 
@@ -24,7 +25,7 @@ def status_text(status: MastoStatus) -> str:
     if status.spoiler_text.strip():
         text = f"[Content warning: {' '.join(status.spoiler_text.split())}]\n{text}"
     if status.media_count:
-        text = f"{text}\n[{status.media_count} attachment(s): open the post to see them]"
+        text = f"{text}\n[{count(status.media_count, 'attachment')}: open the post to see them]"
     return text.strip() or "(no text)"
 
 

@@ -50,6 +50,7 @@ from smmod.store.models.moderation import (
     ScreeningRule,
     ScreeningWordList,
 )
+from smmod.store.models.posts import POST_STATUSES, Post, PostAccount, PostImage
 from smmod.store.models.queue import (
     QueueCsvMapping,
     QueueFeed,
@@ -60,6 +61,13 @@ from smmod.store.models.queue import (
 )
 from smmod.store.models.reports import RETRO_KINDS, AccountCheck, RetroFinding
 from smmod.store.models.staff import ROLES, Staff, StaffJobTitle, StaffRole
+from smmod.store.models.vault import (
+    VaultKey,
+    VaultMember,
+    VaultRotationFlag,
+    VaultSecret,
+    VaultWrap,
+)
 
 __all__ = [
     "ACCOUNT_ROLES",
@@ -71,6 +79,7 @@ __all__ = [
     "INCIDENT_STATUSES",
     "OUTBOX_STATUSES",
     "PLATFORMS",
+    "POST_STATUSES",
     "RESTRICTIONS",
     "RETRO_KINDS",
     "ROLES",
@@ -98,6 +107,9 @@ __all__ = [
     "IncidentNote",
     "ModerationMeta",
     "OutboxEntry",
+    "Post",
+    "PostAccount",
+    "PostImage",
     "Pupil",
     "QueueCsvMapping",
     "QueueFeed",
@@ -115,4 +127,9 @@ __all__ = [
     "Staff",
     "StaffJobTitle",
     "StaffRole",
+    "VaultKey",
+    "VaultMember",
+    "VaultRotationFlag",
+    "VaultSecret",
+    "VaultWrap",
 ]

@@ -32,6 +32,11 @@ class Connection(Base):
     client_id: Mapped[str | None] = mapped_column(String(200))
     client_secret_key: Mapped[str | None] = mapped_column(String(100))
     scopes: Mapped[str] = mapped_column(String(500), default="")
+    # YouTube: the refresh token's keyring key; the access token's expiry (Graph: shown).
+    refresh_token_key: Mapped[str | None] = mapped_column(String(100))
+    token_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The channel, Page or Instagram account id the token acts for.
+    platform_account_id: Mapped[str | None] = mapped_column(String(100))
     # How far sync has read (Mastodon: the newest notification id seen).
     cursor: Mapped[str | None] = mapped_column(String(200))
     connected_at: Mapped[datetime] = stamped_column()

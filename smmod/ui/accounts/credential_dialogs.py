@@ -32,7 +32,8 @@ from smmod.accounts import AccountRecord, CredentialRecord, CredentialService, R
 from smmod.errors import SmmodError
 from smmod.identity import Actor
 from smmod.ui import msgbox
-from smmod.ui.accounts.model import PLATFORM_LABELS, format_when
+from smmod.ui.accounts.model import format_when
+from smmod.ui.platforms import PLATFORM_LABELS
 from smmod.ui.tasks import TaskRunner
 
 _ERROR_STYLE = "color: #a0281e;"

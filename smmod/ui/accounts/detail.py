@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QListWidget,
+    QListWidgetItem,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -26,14 +27,16 @@ from smmod.context import AppContext
 from smmod.ui.accounts.credentials_panel import CredentialsPanel
 from smmod.ui.accounts.model import (
     PCOL_ELIGIBLE,
-    PLATFORM_LABELS,
     STATUS_COLOURS,
     PeopleModel,
     format_day,
     format_when,
 )
 from smmod.ui.accounts.workflow import ACTIONS, LABELS, OFFERED, action_states
+from smmod.ui.connectors.panel import ConnectionPanel
 from smmod.ui.flow import FlowLayout
+from smmod.ui.plain import tip
+from smmod.ui.platforms import PLATFORM_LABELS
 from smmod.ui.tasks import TaskRunner
 from smmod.vault import BackendStatus
 
@@ -71,6 +74,8 @@ class AccountDetail(QWidget):
         self._view: AccountView | None = None
         self.people_model = PeopleModel(self)
         self.credentials_panel = CredentialsPanel(ctx, runner, credentials, self)
+        self.net_runner = TaskRunner(self)  # calls to platforms: never on the database thread
+        self.connection_panel = ConnectionPanel(ctx, runner, self.net_runner, self)
         self._init_widgets()
         self._init_layout()
         self._connect_signals()
@@ -115,6 +120,9 @@ class AccountDetail(QWidget):
         self.facts_label = self._value_label()
         self.history_list = QListWidget()
         self.history_list.setObjectName("account_history")
+        # One line an entry, elided: the whole line (and the login) is in its tooltip.
+        self.history_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.history_list.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.history_list.setAccessibleName("History from the audit trail")
         self.empty_label = QLabel("Select an account to see its business case, people, "
                                   "history and credentials.")
@@ -174,7 +182,11 @@ class AccountDetail(QWidget):
         people = QGroupBox("Lead, runners and administrators (R2, R4)")
         QVBoxLayout(people).addWidget(self.people_table)
         body.addWidget(people)
-        vault = QGroupBox("Credentials (R5: secrets stay in the keyring)")
+        connection = QGroupBox("Platform connection")
+        connection.setObjectName("connection_box")
+        QVBoxLayout(connection).addWidget(self.connection_panel)
+        body.addWidget(connection)
+        vault = QGroupBox("Credentials (R5: passwords are never kept in plain text)")
         QVBoxLayout(vault).addWidget(self.credentials_panel)
         body.addWidget(vault)
         body.addStretch(1)
@@ -200,6 +212,7 @@ class AccountDetail(QWidget):
         if view is None:
             self.people_model.set_records([])
             self.credentials_panel.set_account(None, [], None)
+            self.connection_panel.set_account(None)
             return
         r = view.record
         self.title_label.setText(_shortened(r.handle, 34))  # the whole handle in the tooltip
@@ -231,6 +244,7 @@ class AccountDetail(QWidget):
         self.people_table.setFixedHeight(30 + 28 * max(1, len(r.people)))
         self._show_status(r, view.history)
         self.credentials_panel.set_account(r, view.credentials, view.keyring)
+        self.connection_panel.set_account(r)
         self.update_actions()
 
     def update_actions(self) -> None:
@@ -280,8 +294,10 @@ class AccountDetail(QWidget):
         self.history_list.clear()
         for entry in reversed(history):
             reason = f" — “{entry.reason}”" if entry.reason else ""
-            self.history_list.addItem(f"{format_when(entry.at)}  ·  {entry.actor}  ·  "
-                                      f"{entry.summary}{reason}")
+            item = QListWidgetItem(f"{format_when(entry.at)}  ·  {entry.who}  ·  "
+                                   f"{entry.summary}{reason}")
+            item.setToolTip(tip(f"{item.text()}\nLogin: {entry.actor}"))
+            self.history_list.addItem(item)
         rows = min(max(len(history), 2), 8)
         self.history_list.setFixedHeight(max(self.history_list.sizeHintForRow(0), 18) * rows + 8)
 

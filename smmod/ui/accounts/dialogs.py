@@ -32,7 +32,7 @@ from smmod.identity import Actor
 from smmod.staff.service import StaffRecord
 from smmod.store.models import PLATFORMS
 from smmod.ui import msgbox
-from smmod.ui.accounts.model import PLATFORM_LABELS
+from smmod.ui.platforms import PLATFORM_LABELS
 from smmod.ui.staff.widgets import OptionalDateEdit
 from smmod.ui.tasks import TaskRunner
 

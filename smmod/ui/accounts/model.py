@@ -21,18 +21,16 @@ from PySide6.QtGui import QBrush, QColor
 
 from smmod import formatting as fmt
 from smmod.accounts import AccountRecord, CredentialRecord, Person
+from smmod.ui.platforms import PLATFORM_LABELS, with_platform
 
 ObjectRole = Qt.ItemDataRole.UserRole + 1
 SortRole = Qt.ItemDataRole.UserRole + 2
+ShortRole = Qt.ItemDataRole.UserRole + 3  # a shorter text, for a column too narrow for the full one
 
 COL_HANDLE, COL_PLATFORM, COL_STATUS, COL_LEAD, COL_RUNNERS, COL_REVIEW, COL_PROBLEMS = range(7)
 PCOL_NAME, PCOL_ROLE, PCOL_ELIGIBLE = range(3)
 CCOL_LOGIN, CCOL_KIND, CCOL_ROTATED, CCOL_ROTATE_BY, CCOL_NOTE = range(5)
 
-PLATFORM_LABELS = {
-    "facebook": "Facebook", "x": "X", "instagram": "Instagram", "youtube": "YouTube",
-    "linkedin": "LinkedIn", "tiktok": "TikTok", "mastodon": "Mastodon", "other": "Other",
-}
 ROLE_LABELS = {"lead": "Lead", "runner": "Runner", "administrator": "Administrator"}
 
 OK_FG, OK_BG = QColor(27, 94, 32), QColor(232, 245, 233)
@@ -122,8 +120,16 @@ class AccountTableModel(_RecordModel[AccountRecord]):
                 return r.review_on.isoformat() if r.review_on else "9999"
             if column == COL_RUNNERS:
                 return len(r.runners) + (1 if r.lead else 0)
+            if column == COL_HANDLE:
+                return r.handle.lower()
             return self._text(r, column).lower()
+        if role == ShortRole:
+            if column == COL_REVIEW and r.review_on:
+                return f"⚠ {fmt.month(r.review_on)}" if r.review_overdue else fmt.month(r.review_on)
+            return None
         if role == Qt.ItemDataRole.ToolTipRole:
+            if column == COL_HANDLE:
+                return f"{r.handle} on {PLATFORM_LABELS.get(r.platform, r.platform)}"
             if column == COL_PROBLEMS and r.problems:
                 return "\n".join(str(p) for p in r.problems)
             if column == COL_REVIEW and r.review_overdue:
@@ -135,20 +141,24 @@ class AccountTableModel(_RecordModel[AccountRecord]):
             if column == COL_RUNNERS:
                 return "\n".join(f"{p.name} ({p.role})" for p in r.people
                                  if p.role != "administrator") or None
-            return None
+            return self._text(r, column)  # in full, where the column is too narrow
         if role == Qt.ItemDataRole.ForegroundRole:
             return QBrush(self._foreground(r, column)) if self._foreground(r, column) else None
         if role == Qt.ItemDataRole.BackgroundRole:
             background = self._background(r, column)
             return QBrush(background) if background else None
         if role == Qt.ItemDataRole.AccessibleTextRole:
+            if column == COL_HANDLE:
+                return f"{r.handle} on {PLATFORM_LABELS.get(r.platform, r.platform)}"
+            if column == COL_PROBLEMS:
+                return " ".join(dict.fromkeys(p.rule for p in r.problems)) or "No problems"
             return self._text(r, column)
         return None
 
     @staticmethod
     def _text(r: AccountRecord, column: int) -> str:
-        if column == COL_HANDLE:
-            return r.handle
+        if column == COL_HANDLE:  # "IG brookfield_pe", as the queue names accounts
+            return with_platform(r.platform, r.handle)
         if column == COL_PLATFORM:
             return PLATFORM_LABELS.get(r.platform, r.platform)
         if column == COL_STATUS:
@@ -162,8 +172,9 @@ class AccountTableModel(_RecordModel[AccountRecord]):
         if column == COL_REVIEW:
             text = format_day(r.review_on)
             return f"⚠ {text} (overdue)" if r.review_overdue else text
-        if column == COL_PROBLEMS:
-            return " ".join(dict.fromkeys(p.rule for p in r.problems)) or "None"
+        if column == COL_PROBLEMS:  # a compact badge: "R4", "R1 +2"; all of them in the tooltip
+            rules = list(dict.fromkeys(p.rule for p in r.problems))
+            return f"{rules[0]} +{len(rules) - 1}" if len(rules) > 1 else (rules[0] if rules else "—")
         return ""
 
     @staticmethod
@@ -182,6 +193,8 @@ class AccountTableModel(_RecordModel[AccountRecord]):
             return BAD_BG if r.at_risk else STATUS_COLOURS.get(r.status, (None, None))[1]
         if column == COL_REVIEW and r.review_overdue:
             return WARN_BG
+        if column == COL_PROBLEMS and r.problems:
+            return BAD_BG
         return None
 
 

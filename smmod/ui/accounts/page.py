@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -32,19 +31,20 @@ from smmod.accounts import (
 from smmod.staff.service import StaffRecord
 from smmod.store.models import PLATFORMS
 from smmod.ui import msgbox
+from smmod.ui.accounts.columns import HANDLE_MIN, account_fits, add_column_choice
 from smmod.ui.accounts.detail import AccountDetail, AccountView
 from smmod.ui.accounts.dialogs import AccountDialog
 from smmod.ui.accounts.model import (
     COL_HANDLE,
-    COL_PROBLEMS,
-    PLATFORM_LABELS,
     AccountTableModel,
     ObjectRole,
     SortRole,
 )
 from smmod.ui.accounts.reminders import reminder_text
 from smmod.ui.accounts.workflow import AccountWorkflow
+from smmod.ui.column_fit import ColumnFitter
 from smmod.ui.pages import PageDeps
+from smmod.ui.platforms import PLATFORM_LABELS
 
 _BANNER = ("background: #fff4e5; color: #663c00; border: 1px solid #f3d19e;"
            " border-radius: 4px; padding: 6px 10px;")
@@ -134,8 +134,12 @@ class AccountsPage(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(30)
         header = self.table.horizontalHeader()
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(COL_PROBLEMS, QHeaderView.ResizeMode.Stretch)
+        # The account's name takes the spare width; the others fit their contents and give
+        # way (elided, in full in the tooltip) so the list never scrolls sideways.
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        add_column_choice(self.table)
+        self.column_fitter = ColumnFitter(self.table, account_fits(self.table), COL_HANDLE,
+                                          stretch_min=HANDLE_MIN)
         self.detail_scroll = QScrollArea()
         self.detail_scroll.setWidgetResizable(True)
         self.detail_scroll.setWidget(self.detail)
@@ -168,9 +172,10 @@ class AccountsPage(QWidget):
         splitter.addWidget(self.table)
         splitter.addWidget(self.detail_scroll)
         # The detail gets the larger share: its labels wrap, but a narrow pane is a long one.
-        splitter.setStretchFactor(0, 2)
-        splitter.setStretchFactor(1, 3)
-        splitter.setSizes([400, 600])
+        # The list keeps enough for its columns to fit without scrolling sideways.
+        splitter.setStretchFactor(0, 5)
+        splitter.setStretchFactor(1, 6)
+        splitter.setSizes([500, 600])
         splitter.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 14, 16, 12)

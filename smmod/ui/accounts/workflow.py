@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QWidget
 from smmod.accounts import AccountRecord, AccountService
 from smmod.identity import Actor
 from smmod.ui import msgbox
-from smmod.ui.accounts.model import PLATFORM_LABELS
+from smmod.ui.platforms import PLATFORM_LABELS
 from smmod.ui.tasks import TaskRunner
 
 ACTIONS = ("edit", "submit", "withdraw", "approve", "reject", "activate", "close")

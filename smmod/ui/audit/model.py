@@ -7,10 +7,10 @@ so the model holds that list of AuditRecord dataclasses and only formats them.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -19,6 +19,7 @@ from PySide6.QtCore import (
 
 from smmod import formatting as fmt
 from smmod.audit import AuditRecord
+from smmod.ui.table_model import ListTableModel
 
 COL_ID = 0
 COL_WHEN = 1
@@ -87,8 +88,15 @@ def details_full(record: AuditRecord) -> str:
     return json.dumps(record.details, ensure_ascii=False, indent=2, sort_keys=True)
 
 
-class AuditTableModel(QAbstractTableModel):
+class AuditTableModel(ListTableModel):
     """Rows are AuditRecord dataclasses, newest first; ``ObjectRole`` gives the record."""
+
+    headers = HEADERS
+    header_tips = HEADER_TIPS
+
+    def row_items(self) -> Sequence[object]:
+        return self._records
+
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -106,22 +114,6 @@ class AuditTableModel(QAbstractTableModel):
         return list(self._records)
 
     # -- QAbstractTableModel ------------------------------------------------------
-    def rowCount(self, parent: _Index = _ROOT) -> int:  # QAbstractItemModel.rowCount
-        return 0 if parent.isValid() else len(self._records)
-
-    def columnCount(self, parent: _Index = _ROOT) -> int:  # QAbstractItemModel.columnCount
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # QAbstractItemModel.headerData
-        if orientation != Qt.Orientation.Horizontal or section not in HEADERS:
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return HEADERS[section]
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return HEADER_TIPS.get(section)
-        return None
-
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # QAbstractItemModel.data
         record = self.record(index.row()) if index.isValid() else None
         if record is None:

@@ -21,13 +21,17 @@ from PySide6.QtWidgets import (
 from smmod import formatting as fmt
 from smmod.dnp import CheckRecord
 from smmod.dnp.checks import NOT_PROTECTED
+from smmod.dnp.export_rules import may_export_pixelated
 from smmod.images import FileError
 from smmod.ui.images.face_review import CROP_SIDE, FaceReviewPanel, Reference
 from smmod.ui.images.face_view import FaceImageView
 from smmod.ui.images.models import TONES, Entry, entry_name, verdict_of
 from smmod.ui.images.pixmaps import face_crop
+from smmod.wording import count
 
 _MUTED = "color: palette(placeholder-text);"
+#: The Why pane is never narrower than this: its reasons wrap, they are never cut.
+WHY_MIN_WIDTH = 320
 
 
 def pill_style(verdict: str) -> str:
@@ -38,28 +42,49 @@ def pill_style(verdict: str) -> str:
     )
 
 
+PIXELATED_ACTION = "Export with faces pixelated…"
+
+
 def _progress_line(record: CheckRecord) -> str:
     """Where the image stands now; the checker's reasons below do not change."""
     confirmed_pupil = any(f.confirmed and f.confirmed != NOT_PROTECTED for f in record.faces)
     left = len(record.unconfirmed_faces)
+    pixelable = may_export_pixelated(record)
     if record.findings.get("names") or record.findings.get("blocked_for") == "names":
         return "A pupil on the do-not-publish list is named: this image cannot be published."
     if confirmed_pupil or any(f.status == "matched" for f in record.faces):
-        return (
-            "A face is a pupil on the do-not-publish list. Only a copy with that face "
-            "pixelated may be published."
-        )
+        if pixelable:
+            return (
+                "A face is a pupil on the do-not-publish list. Only a copy with that face "
+                f"pixelated may be published: use {PIXELATED_ACTION}"
+            )
+        return "A face is a pupil on the do-not-publish list: this image cannot be published."
     if record.verdict == "blocked":
-        return "This is a copy of an image that was blocked."
+        if pixelable:
+            return (
+                "This is a copy of an image that was blocked. Only a copy with its faces "
+                f"pixelated may be published: use {PIXELATED_ACTION}"
+            )
+        return "This is a copy of an image that was blocked: it cannot be published."
     if record.faces and left:
-        return f"{left} of {len(record.faces)} face(s) still to confirm, below."
+        return (
+            f"{left} of {count(len(record.faces), 'face')} still to confirm, below. Or publish a copy "
+            f"with {'it' if left == 1 else 'them'} pixelated: {PIXELATED_ACTION}"
+        )
     if record.faces and record.verdict == "clear":
         return "Every face was confirmed as not a protected pupil: clear to export."
     if record.awaits_no_people:
         return ""  # the reason below says it, and the panel under the image asks it
     if not record.faces and record.verdict == "clear":
-        return f"{record.no_people_by} confirmed that no pupil is shown: clear to export."
+        return f"{record.no_people_by_who} confirmed that no pupil is shown: clear to export."
     return ""
+
+
+def reasons_text(record: CheckRecord) -> str:
+    """The verdict's story in plain text (the Why pane's tooltip)."""
+    line = _progress_line(record)
+    checked = f"Checked by {record.checked_by_who} (login: {record.checked_by})"
+    return "\n".join([*([line] if line else []), *(f"• {r}" for r in record.reasons), checked])
 
 
 def _reasons_html(record: CheckRecord) -> str:
@@ -70,7 +95,7 @@ def _reasons_html(record: CheckRecord) -> str:
     if record.caption:
         extra.append(f"Caption checked: “{html.escape(record.caption)}”")
     extra.append(
-        f"Checked by {html.escape(record.checked_by)} on "
+        f"Checked by {html.escape(record.checked_by_who)} on "
         f"{fmt.when(record.checked_at, UTC, at=' at ')} UTC · "
         f"{'assisted matching' if record.assisted else 'face check'}"
     )
@@ -81,10 +106,10 @@ def _reasons_html(record: CheckRecord) -> str:
 class CheckDetail(QWidget):
     """Shows an entry of the results list; the tab feeds it the loaded image."""
 
-    def __init__(self, export_button: QToolButton, parent: QWidget | None = None) -> None:
+    def __init__(self, export_buttons: list[QToolButton], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("check_detail")
-        self.export_button = export_button
+        self.export_buttons = export_buttons
         self.record: CheckRecord | None = None
         self.title_label = QLabel()
         self.title_label.setObjectName("detail_title")
@@ -116,7 +141,8 @@ class CheckDetail(QWidget):
         heading.addWidget(self.title_label)
         heading.addWidget(self.verdict_label, 0, Qt.AlignmentFlag.AlignVCenter)
         heading.addStretch(1)
-        heading.addWidget(self.export_button)
+        for button in self.export_buttons:
+            heading.addWidget(button)
         self.why_title = why_title = QLabel("Why")
         why_title.setStyleSheet("font-weight: 600;")
         why = QWidget()
@@ -128,12 +154,14 @@ class CheckDetail(QWidget):
         why_scroll.setWidget(why)
         why_scroll.setWidgetResizable(True)
         why_scroll.setFrameShape(QFrame.Shape.NoFrame)
-        why_scroll.setMinimumWidth(240)
-        top = QSplitter(Qt.Orientation.Horizontal)
+        why_scroll.setMinimumWidth(WHY_MIN_WIDTH)
+        why_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.why_scroll = why_scroll
+        self.top_splitter = top = QSplitter(Qt.Orientation.Horizontal)
         top.addWidget(self.image_view)
         top.addWidget(why_scroll)
-        top.setStretchFactor(0, 3)
-        top.setStretchFactor(1, 2)
+        top.setStretchFactor(0, 1)
+        top.setStretchFactor(1, 1)
         top.setChildrenCollapsible(False)
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.addWidget(top)
@@ -157,6 +185,7 @@ class CheckDetail(QWidget):
         self.why_title.hide()
         self.path_label.clear()
         self.reasons_label.clear()
+        self.reasons_label.setToolTip("")
         self.image_view.show_message("Select an image in the list to see it here.")
         self.faces.clear("")
 
@@ -171,6 +200,7 @@ class CheckDetail(QWidget):
         if isinstance(entry, FileError):
             self.record = None
             self.path_label.setText(entry.path)
+            self.reasons_label.setToolTip("")
             self.reasons_label.setText(
                 f"<p>This file could not be checked:</p>"
                 f"<p><b>{html.escape(entry.reason)}</b></p>"
@@ -181,7 +211,7 @@ class CheckDetail(QWidget):
             return
         self.record = entry
         self.path_label.setText(entry.path)
-        self.reasons_label.setText(_reasons_html(entry))
+        self._show_reasons(entry)
         self.image_view.show_message("Loading…")
         self.faces.clear("Loading…")
 
@@ -235,5 +265,11 @@ class CheckDetail(QWidget):
         self.record = record
         self.verdict_label.setText(TONES[record.verdict].label)
         self.verdict_label.setStyleSheet(pill_style(record.verdict))
-        self.reasons_label.setText(_reasons_html(record))
+        self._show_reasons(record)
         self.image_view.update_record(record)
+
+    def _show_reasons(self, record: CheckRecord) -> None:
+        self.reasons_label.setText(_reasons_html(record))
+        # Rich text, so a reason quoting outside text is never taken as markup.
+        tip = html.escape(reasons_text(record))
+        self.reasons_label.setToolTip(f"<p style='white-space:pre-wrap'>{tip}</p>")

@@ -62,6 +62,12 @@ class CheckActions:
             "Ctrl+E",
             "Write a safe copy: upright, no location, flagged faces pixelated",
         )
+        self.export_pixelated = _action(
+            tab,
+            "Export with faces &pixelated…",
+            "Ctrl+Shift+P",
+            "Write a safe copy with every face not confirmed clear pixelated",
+        )
         self.export_all = _action(
             tab,
             "Export all &clear images…",
@@ -87,6 +93,7 @@ class CheckActions:
             ("Ctrl+Shift+O", "Check a folder"),
             ("Esc", "Cancel the running check"),
             ("Ctrl+E", "Export the selected images for publishing"),
+            ("Ctrl+Shift+P", "Export the selected image with its flagged faces pixelated"),
             ("Ctrl+Shift+E", "Export all clear images into a folder"),
             ("Del", "Remove the selected images from the list"),
             ("Ctrl+Z", "Undo the last removal"),
@@ -179,12 +186,13 @@ class CheckTabLayout(QWidget):
         self.summary_label.setObjectName("check_summary")
         self.summary_label.setStyleSheet(_MUTED_STYLE)
         self.summary_label.setWordWrap(True)
-        export_button = QToolButton()
-        export_button.setObjectName("export_button")
-        export_button.setDefaultAction(self.check_actions.export)
-        export_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        export_button.setMinimumHeight(28)
-        self.buttons["export"] = export_button
+        for key in ("export", "export_pixelated"):
+            button = QToolButton()
+            button.setObjectName(f"{key}_button")
+            button.setDefaultAction(getattr(self.check_actions, key))
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+            button.setMinimumHeight(28)
+            self.buttons[key] = button
         for key in ("remove", "export_all"):
             button = QToolButton()
             button.setObjectName(f"{key}_button")
@@ -192,9 +200,9 @@ class CheckTabLayout(QWidget):
             button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
             self.buttons[key] = button
         a = self.check_actions
-        for action in (a.export, a.export_all, a.remove, a.undo_remove):
+        for action in (a.export, a.export_pixelated, a.export_all, a.remove, a.undo_remove):
             self.table.addAction(action)
-        self.detail = CheckDetail(export_button)
+        self.detail = CheckDetail([self.buttons["export"], self.buttons["export_pixelated"]])
         self.drop_zone = QLabel("Drop photos or a folder here\n\nor use Add images… (Ctrl+O)")
         self.drop_zone.setObjectName("drop_zone")
         self.drop_zone.setAccessibleName("Drop photos or a folder here")

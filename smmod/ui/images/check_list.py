@@ -8,12 +8,12 @@ until its new check arrives: it keeps its old verdict, greyed, and cannot be exp
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -33,6 +33,7 @@ from smmod.ui.images.models import (
     verdict_of,
     why_not_export,
 )
+from smmod.ui.table_model import ListTableModel
 
 COL_VERDICT = 0
 COL_FILE = 1
@@ -57,8 +58,14 @@ class Removed:
     rows: list[tuple[int, Entry]]
 
 
-class CheckListModel(QAbstractTableModel):
+class CheckListModel(ListTableModel):
     """Checked images, newest first; ``ObjectRole`` gives the record or error."""
+
+    headers = CHECK_HEADERS
+
+    def row_items(self) -> Sequence[object]:
+        return self._entries
+
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -187,23 +194,6 @@ class CheckListModel(QAbstractTableModel):
         return out
 
     # -- QAbstractTableModel ------------------------------------------------------
-    def rowCount(self, parent: _Index = _ROOT) -> int:  # QAbstractItemModel.rowCount
-        return 0 if parent.isValid() else len(self._entries)
-
-    def columnCount(self, parent: _Index = _ROOT) -> int:  # QAbstractItemModel.columnCount
-        return 0 if parent.isValid() else len(CHECK_HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:  # QAbstractItemModel
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(CHECK_HEADERS)
-        ):
-            return CHECK_HEADERS[section]
-        return None
-
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # QAIM.data
         entry = self.entry(index.row()) if index.isValid() else None
         if entry is None:

@@ -14,15 +14,18 @@ from PySide6.QtCore import QItemSelection, QItemSelectionModel, QModelIndex, QTi
 from PySide6.QtGui import QDragEnterEvent, QDragLeaveEvent, QDropEvent
 from PySide6.QtWidgets import QWidget
 
-from smmod.dnp import CheckRecord, ExportRecord
-from smmod.dnp.folder_export import FolderExport
+from smmod.dnp import CheckRecord
 from smmod.ui import msgbox
 from smmod.ui.images import pickers
+from smmod.ui.images.check_export import CheckExports
+from smmod.ui.images.check_export import images_text as _images
 from smmod.ui.images.check_layout import CheckTabLayout
-from smmod.ui.images.check_list import COL_FILE, Removed, key_of
+from smmod.ui.images.check_list import COL_FILE, key_of
+from smmod.ui.images.check_rows import RowRemoval
 from smmod.ui.images.export_dialog import ExportDialog
-from smmod.ui.images.jobs import BatchOutcome, CheckJob, ExportJob
-from smmod.ui.images.models import Entry, ObjectRole, entry_name, verdict_of, why_not_export
+from smmod.ui.images.jobs import BatchOutcome, CheckJob
+from smmod.ui.images.models import Entry, ObjectRole, entry_name, verdict_of
+from smmod.ui.images.no_people import asks_no_people
 from smmod.ui.images.review import ReviewController, why_not_confirm
 from smmod.ui.pages import PageDeps
 
@@ -40,10 +43,6 @@ def _counted(counts: dict[str, int]) -> list[str]:
     return [f"{counts[key]} {label}" for key, label in _SUMMARY if counts.get(key)]
 
 
-def _images(count: int) -> str:
-    return f"{count} image{'s' if count != 1 else ''}"
-
-
 #: How long the caption must stay unchanged before the images are checked again.
 RECHECK_DELAY_MS = 600
 
@@ -51,7 +50,6 @@ RECHECK_DELAY_MS = 600
 class CheckTab(CheckTabLayout):
     batch_finished = Signal(int)  # outcomes added to the list, or checked again
     checks_loaded = Signal(int)
-    exported_many = Signal(object)  # FolderExport
 
     def __init__(self, deps: PageDeps, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -62,10 +60,11 @@ class CheckTab(CheckTabLayout):
         self._queued: list[Path] = []
         self._total = 0
         self._loaded_once = False
-        self._dialog: ExportDialog | None = None
-        self._export_job: ExportJob | None = None
-        self._export_folder: Path | None = None
-        self._removed: list[Removed] = []
+        self.exports = CheckExports(
+            deps, self, self._selected_entries, self._busy, self._job_done, self._update_actions
+        )
+        self.exported_many = self.exports.exported_many
+        self.rows = RowRemoval(self, self._selected_source_rows)
         self._caption_touched = False  # until then, each row keeps the caption it had
         self._recheck_paused = False  # a re-check was cancelled: wait for the next edit
         self._recheck_timer = QTimer(self)
@@ -85,10 +84,15 @@ class CheckTab(CheckTabLayout):
         a.add_images.triggered.connect(self._on_add_images_triggered)
         a.add_folder.triggered.connect(self._on_add_folder_triggered)
         a.cancel.triggered.connect(self._on_cancel_triggered)
-        a.export.triggered.connect(self._on_export_triggered)
-        a.export_all.triggered.connect(self._on_export_all_triggered)
-        a.remove.triggered.connect(self._on_remove_triggered)
-        a.undo_remove.triggered.connect(self._on_undo_remove_triggered)
+        a.export.triggered.connect(self.exports.export_selected)
+        a.export_pixelated.triggered.connect(self.exports.export_pixelated)
+        a.export_all.triggered.connect(self.exports.export_all)
+        a.remove.triggered.connect(self.rows.remove_selected)
+        a.undo_remove.triggered.connect(self.rows.undo)
+        self.exports.notice.connect(self._show_notice)
+        self.rows.notice.connect(self._show_notice)
+        self.rows.changed.connect(self._on_rows_changed)
+        self.rows.restored.connect(self._on_rows_restored)
         self.caption_edit.textChanged.connect(self._on_caption_changed)
         self._recheck_timer.timeout.connect(self._on_recheck_timeout)
         self.table.selectionModel().selectionChanged.connect(self._on_selection_changed)
@@ -119,9 +123,7 @@ class CheckTab(CheckTabLayout):
         if self._job is not None:
             self._job.cancel()
             self._job.wait(30_000)
-        if self._export_job is not None:
-            self._export_job.cancel()
-            self._export_job.wait(30_000)
+        self.exports.shutdown()
         self.review.wait()
 
     # -- public -------------------------------------------------------------------
@@ -171,7 +173,7 @@ class CheckTab(CheckTabLayout):
         return self._job is not None
 
     def is_exporting(self) -> bool:
-        return self._export_job is not None
+        return self.exports.job is not None
 
     def select_check(self, check_id: int) -> bool:
         row = self.model.row_of(check_id)
@@ -185,7 +187,7 @@ class CheckTab(CheckTabLayout):
         return True
 
     def current_dialog(self) -> ExportDialog | None:
-        return self._dialog
+        return self.exports.dialog
 
     # -- drag and drop ------------------------------------------------------------
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # QWidget.dragEnterEvent
@@ -378,126 +380,27 @@ class CheckTab(CheckTabLayout):
 
     @Slot()
     def _on_cancel_triggered(self) -> None:
-        if self._export_job is not None:
-            self._export_job.cancel()
-            self.progress_bar.setFormat("Cancelling… (finishing the image being exported)")
+        self.exports.cancel()
         if self._job is not None:
             self._queued.clear()
             self._job.cancel()
             self.progress_bar.setFormat("Cancelling… (finishing the images being checked)")
 
+    # -- removing rows (Del, Ctrl+Z) ----------------------------------------------------
     @Slot()
-    def _on_export_triggered(self) -> None:
-        selected = self._selected_entries()
-        if self._why_not_export(selected) is not None or self._dialog is not None:
-            return
-        records = [e for e in selected if isinstance(e, CheckRecord)]
-        if len(records) > 1:
-            self._export_many(records)
-            return
-        dialog = ExportDialog(
-            self._ctx.images, self._ctx.accounts, self._ctx.actor, self._runner, records[0], self
-        )
-        dialog.exported.connect(self._on_dialog_exported)
-        dialog.finished.connect(self._on_dialog_finished)
-        self._dialog = dialog
-        dialog.open()
-
-    @Slot()
-    def _on_export_all_triggered(self) -> None:
-        records = self.model.exportable()
-        if records and not self._busy():
-            self._export_many(records)
-
-    def _export_many(self, records: list[CheckRecord]) -> None:
-        suggested = self._export_folder or Path(records[0].path).parent
-        folder = pickers.export_folder(self, suggested)
-        if folder is None or self._busy():
-            return
-        self._export_folder = folder
-        job = ExportJob(self._ctx.images, self._ctx.actor, records, folder, parent=self)
-        job.progressed.connect(self._on_export_progressed)
-        job.succeeded.connect(self._on_export_succeeded)
-        job.failed.connect(self._on_export_failed)
-        job.finished.connect(job.deleteLater)
-        self._export_job = job
-        self.progress_bar.setRange(0, len(records))
-        self.progress_bar.setValue(0)
-        self.progress_bar.setFormat(f"Exporting… 0 of {len(records)}")
-        self.progress_row.show()
-        self._update_actions()
-        job.start()
-
-    @Slot(int, int)
-    def _on_export_progressed(self, done: int, total: int) -> None:
-        self.progress_bar.setRange(0, max(total, 1))
-        self.progress_bar.setValue(done)
-        self.progress_bar.setFormat(f"Exporting… {done} of {total}")
-
-    @Slot(object)
-    def _on_export_succeeded(self, result: FolderExport) -> None:
-        self._export_job = None
-        self._job_done()
-        summary = result.summary()
-        self._show_notice(summary.splitlines()[0])
-        msgbox.info(self, "Export for publishing", summary)
-        self.exported_many.emit(result)
-
-    @Slot(object)
-    def _on_export_failed(self, exc: BaseException) -> None:
-        self._export_job = None
-        self._job_done()
-        msgbox.show_error(self, exc, title="Export for publishing")
-
-    @Slot(object)
-    def _on_dialog_exported(self, exported: ExportRecord) -> None:
-        faces = f", {exported.pixelated_faces} face(s) pixelated" if exported.pixelated_faces else ""
-        self._show_notice(f"Exported {Path(exported.out_path).name}{faces}.")
-
-    @Slot(int)
-    def _on_dialog_finished(self, _result: int) -> None:
-        dialog, self._dialog = self._dialog, None
-        if dialog is not None:
-            dialog.deleteLater()
-
-    # -- removing rows ----------------------------------------------------------------
-    @Slot()
-    def _on_remove_triggered(self) -> None:
-        rows = self._selected_source_rows()
-        if not rows:
-            return
-        removed = self.model.remove(rows)
-        self._removed.append(removed)
-        count = len(removed.rows)
-        what = entry_name(removed.rows[0][1]) if count == 1 else _images(count)
-        self._show_notice(f"Removed {what} from the list (Ctrl+Z puts it back).")
-        if self.model.rowCount():
-            row = min(min(rows), self.model.rowCount() - 1)
-            index = self.proxy.mapFromSource(self.model.index(row, COL_FILE))
-            if index.isValid():
-                self.table.selectionModel().setCurrentIndex(
-                    index,
-                    QItemSelectionModel.SelectionFlag.ClearAndSelect
-                    | QItemSelectionModel.SelectionFlag.Rows,
-                )
+    def _on_rows_changed(self) -> None:
         self._show_current()
         self._update_summary()
         self._update_actions()
 
-    @Slot()
-    def _on_undo_remove_triggered(self) -> None:
-        if not self._removed:
-            return
-        back = self.model.restore(self._removed.pop())
+    @Slot(list)
+    def _on_rows_restored(self, back: list[Entry]) -> None:
         if self._caption_touched:
             self.model.set_caption(self._caption())
             if self._recheck_due():
                 self._recheck_timer.start()
-        self._show_notice(f"Put {_images(len(back))} back in the list.")
         if back:
             self._select_outcome(back, [])
-        self._update_summary()
-        self._update_actions()
 
     def _selected_source_rows(self) -> list[int]:
         rows = {self.proxy.mapToSource(i).row() for i in self.table.selectionModel().selectedRows()}
@@ -513,41 +416,16 @@ class CheckTab(CheckTabLayout):
 
     # -- helpers ----------------------------------------------------------------------
     def _busy(self) -> bool:
-        return self._job is not None or self._export_job is not None
-
-    def _why_not_export(self, selected: list[Entry]) -> str | None:
-        if not selected:
-            return "Select the images to export first."
-        if self._export_job is not None:
-            return "An export is running."
-        for entry in selected:
-            if self.model.is_stale(entry):
-                return f"{entry_name(entry)} is being checked again for the new caption."
-            why = why_not_export(entry)
-            if why is not None:
-                return why
-        return None
+        return self._job is not None or self.exports.job is not None
 
     def _update_actions(self) -> None:
         a = self.check_actions
         record = self.detail.record
         selected = self._selected_entries()
         a.cancel.setEnabled(self._busy())
-        why = self._why_not_export(selected)
-        a.export.setEnabled(why is None)
-        a.export.setToolTip(
-            why or "Write a safe copy: upright, no location, nothing hidden in the file (Ctrl+E)"
-        )
-        clear = len(self.model.exportable())
-        a.export_all.setEnabled(bool(clear) and not self._busy())
-        a.export_all.setToolTip(
-            f"Write a safe copy of each of the {_images(clear)} that may be published into a "
-            "folder (Ctrl+Shift+E)"
-            if clear
-            else "No image in the list is clear to publish yet."
-        )
+        self.exports.update_actions(selected, self._busy())
         a.remove.setEnabled(bool(selected))
-        a.undo_remove.setEnabled(bool(self._removed))
+        a.undo_remove.setEnabled(self.rows.can_undo())
         stale = record is not None and self.model.is_stale(record)
         self.review.frozen = stale
         self.detail.set_stale(stale)
@@ -557,7 +435,7 @@ class CheckTab(CheckTabLayout):
         has_faces = record is not None and bool(record.faces)
         # N also answers "no pupil is shown" when no face was found.
         a.not_protected.setEnabled(
-            allowed and (has_faces or (record is not None and record.awaits_no_people))
+            allowed and (has_faces or (record is not None and asks_no_people(record)))
         )
         for action in (a.this_is, a.next_face):
             action.setEnabled(allowed and has_faces)

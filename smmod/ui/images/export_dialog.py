@@ -23,8 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from smmod.accounts import AccountFilter, AccountRecord, AccountService
-from smmod.dnp import CheckRecord, ExportRecord, ImageService
-from smmod.dnp.checks import NOT_PROTECTED
+from smmod.dnp import CheckRecord, ExportRecord, ImageService, export_rules
 from smmod.errors import SmmodError
 from smmod.identity import Actor
 from smmod.ui import msgbox
@@ -35,15 +34,16 @@ from smmod.ui.tasks import TaskRunner
 _JPEG_SUFFIXES = (".jpg", ".jpeg", ".jpe", ".mpo")
 
 
-def suggested_path(record: CheckRecord) -> Path:
+def suggested_path(record: CheckRecord, *, pixelated: bool = False) -> Path:
     source = Path(record.path)
     suffix = ".jpg" if source.suffix.lower() in _JPEG_SUFFIXES else ".png"
-    return source.with_name(f"{source.stem}-for-publishing{suffix}")
+    tag = "-pixelated" if pixelated else ""
+    return source.with_name(f"{source.stem}{tag}-for-publishing{suffix}")
 
 
 def flagged_faces(record: CheckRecord) -> list[int]:
     """Faces that may not go out as they are (the service pixelates exactly these)."""
-    return [f.index for f in record.faces if f.confirmed != NOT_PROTECTED or f.status == "matched"]
+    return [f.index for f in export_rules.flagged_faces(record)]
 
 
 class ExportDialog(QDialog):
@@ -57,8 +57,13 @@ class ExportDialog(QDialog):
         runner: TaskRunner,
         record: CheckRecord,
         parent: QWidget | None = None,
+        *,
+        pixelate: bool = False,
     ) -> None:
+        """``pixelate``: the copy is made with every flagged face pixelated (the only copy
+        of a blocked or unconfirmed image that may go out); otherwise as it is."""
         super().__init__(parent)
+        self.pixelate = pixelate
         self._service = service
         self._actor = actor
         self._runner = runner
@@ -69,7 +74,8 @@ class ExportDialog(QDialog):
         self._named = bool(findings.get("names")) or findings.get("blocked_for") == "names"
         # No face found and nobody has said that no pupil is shown: the service refuses.
         self._unlooked = record.awaits_no_people and not self._named
-        self.setWindowTitle(f"Export for publishing — {record.file_name}")
+        what = "Export with faces pixelated" if pixelate else "Export for publishing"
+        self.setWindowTitle(f"{what} — {record.file_name}")
         self.setMinimumWidth(560)
         self._init_widgets()
         self._init_layout()
@@ -90,15 +96,23 @@ class ExportDialog(QDialog):
         self.pixelate_check = QCheckBox("&Pixelate flagged faces")
         self.pixelate_check.setObjectName("export_pixelate")
         self.pixelate_check.setAccessibleName("Pixelate flagged faces")
-        self.pixelate_check.setChecked(bool(flagged))
-        self.pixelate_check.setEnabled(bool(flagged))
+        # Pixelating is what this export is for, or (a clear image) there is nothing to
+        # pixelate: either way the box states what happens and is not a choice.
+        self.pixelate_check.setChecked(self.pixelate and bool(flagged))
+        self.pixelate_check.setEnabled(False)
+        self.pixelate_check.setVisible(self.pixelate)
         numbers = ", ".join(str(i) for i in flagged)
         self.pixelate_hint = QLabel(
-            f"Face {numbers} {'is' if len(flagged) == 1 else 'are'} not confirmed clear. "
-            "Pixelate, or confirm each face first."
+            f"Face {numbers} {'is' if len(flagged) == 1 else 'are'} not confirmed clear, so "
+            f"{'it is' if len(flagged) == 1 else 'they are'} pixelated coarsely enough that no "
+            "face detector finds "
+            f"{'it' if len(flagged) == 1 else 'them'}. If a face could still be found, the copy "
+            "is not kept."
             if flagged
             else "No face needs pixelating."
         )
+        self.pixelate_hint.setObjectName("export_pixelate_hint")
+        self.pixelate_hint.setVisible(self.pixelate)
         self.pixelate_hint.setWordWrap(True)
         self.pixelate_hint.setStyleSheet("color: palette(placeholder-text);")
         self.named_label = QLabel()
@@ -123,7 +137,7 @@ class ExportDialog(QDialog):
                 "Close this, look at the image and confirm it (N) first."
             )
         self.named_label.setVisible(self._named or self._unlooked)
-        self.path_edit = QLineEdit(str(suggested_path(record)))
+        self.path_edit = QLineEdit(str(suggested_path(record, pixelated=self.pixelate)))
         self.path_edit.setObjectName("export_path")
         self.path_edit.setAccessibleName("Save the copy as")
         self.browse_button = QPushButton("&Browse…")
@@ -141,8 +155,10 @@ class ExportDialog(QDialog):
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
         self.export_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
-        self.export_button.setText("&Export")
-        self.export_button.setAccessibleName("Export")
+        self.export_button.setText("&Export pixelated" if self.pixelate else "&Export")
+        self.export_button.setAccessibleName(
+            "Export with faces pixelated" if self.pixelate else "Export"
+        )
 
     def _init_layout(self) -> None:
         where = QHBoxLayout()
@@ -182,7 +198,9 @@ class ExportDialog(QDialog):
     @Slot()
     def _on_browse_clicked(self) -> None:
         chosen = pickers.export_target(
-            self, Path(self.path_edit.text().strip() or suggested_path(self._record))
+            self,
+            Path(self.path_edit.text().strip()
+                 or suggested_path(self._record, pixelated=self.pixelate)),
         )
         if chosen is not None:
             self.path_edit.setText(str(chosen))
@@ -193,7 +211,7 @@ class ExportDialog(QDialog):
         if out.exists() and not msgbox.confirm(self, "Replace file?", f"{out} already exists. Replace it?"):
             return
         service, actor, check_id = self._service, self._actor, self._record.id
-        blur = self.pixelate_check.isChecked()
+        blur = self.pixelate
         account_id = self.account_combo.currentData()
         self._busy = True
         self.error_label.hide()

@@ -6,11 +6,11 @@ models hold the dataclasses the services returned; ``data()`` only formats them.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -21,7 +21,10 @@ from PySide6.QtGui import QBrush, QColor
 from smmod import formatting as fmt
 from smmod.dnp import CheckRecord, PupilRecord
 from smmod.dnp.checks import NOT_PROTECTED, FaceView
+from smmod.dnp.export_rules import export_refusal, flagged_faces
 from smmod.images import FileError
+from smmod.ui.table_model import ListTableModel
+from smmod.wording import count
 
 ObjectRole = Qt.ItemDataRole.UserRole + 1
 VerdictRole = Qt.ItemDataRole.UserRole + 2
@@ -69,9 +72,22 @@ def why_not_export(entry: Entry) -> str | None:
         return f"{entry.file_name}: confirm first that no pupil is shown (N)."
     if entry.unconfirmed_faces:
         left = len(entry.unconfirmed_faces)
-        return f"{entry.file_name}: {left} face(s) still to confirm."
+        return f"{entry.file_name}: {count(left, 'face')} still to confirm."
     if entry.verdict != "clear":
         return f"{entry.file_name} is not yet clear."
+    return None
+
+
+def why_not_pixelated(entry: Entry) -> str | None:
+    """Why no copy of this entry with its flagged faces pixelated may be exported; None
+    when one may (the service's own rule: ``export(..., blur_flagged=True)``)."""
+    if not isinstance(entry, CheckRecord):
+        return f"{entry_name(entry)} could not be read as an image."
+    refusal = export_refusal(entry, blur_flagged=True)
+    if refusal is not None:
+        return f"{entry.file_name}: {str(refusal).removeprefix(refusal.rule + ': ')}."
+    if not flagged_faces(entry):
+        return f"{entry.file_name}: no face needs pixelating."
     return None
 
 
@@ -85,6 +101,8 @@ def faces_text(entry: Entry) -> str:
     if not isinstance(entry, CheckRecord):
         return "—"
     if not entry.faces:
+        if entry.awaits_no_people and entry.verdict == "blocked":
+            return "none"  # blocked for another reason: nothing for a person to confirm
         return "none, to do" if entry.awaits_no_people else "none, done"
     left = len(entry.unconfirmed_faces)
     return f"{len(entry.faces)}, {left} to do" if left else f"{len(entry.faces)}, done"
@@ -124,8 +142,14 @@ def consent_text(pupil: PupilRecord) -> str:
     return f"{day}" + (" · template kept" if pupil.has_template else " · no template yet")
 
 
-class PupilTableModel(QAbstractTableModel):
+class PupilTableModel(ListTableModel):
     """Pupils on the register; ``ObjectRole`` gives the PupilRecord."""
+
+    headers = PUPIL_HEADERS
+
+    def row_items(self) -> Sequence[object]:
+        return self._pupils
+
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -144,23 +168,6 @@ class PupilTableModel(QAbstractTableModel):
 
     def row_of(self, pupil_id: int) -> int:
         return next((row for row, p in enumerate(self._pupils) if p.id == pupil_id), -1)
-
-    def rowCount(self, parent: _Index = _ROOT) -> int:  # QAbstractItemModel.rowCount
-        return 0 if parent.isValid() else len(self._pupils)
-
-    def columnCount(self, parent: _Index = _ROOT) -> int:  # QAbstractItemModel.columnCount
-        return 0 if parent.isValid() else len(PUPIL_HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:  # QAbstractItemModel
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(PUPIL_HEADERS)
-        ):
-            return PUPIL_HEADERS[section]
-        return None
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # QAIM.data
         pupil = self.pupil(index.row()) if index.isValid() else None

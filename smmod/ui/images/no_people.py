@@ -24,6 +24,18 @@ _HELP = (
 )
 
 
+BLOCKED_HELP = (
+    "This image is blocked for the reason given under Why, so there is nothing to confirm "
+    "here: it cannot be published as it is."
+)
+
+
+def asks_no_people(record: CheckRecord) -> bool:
+    """The image waits for a person to say that no pupil is shown (not when it is blocked
+    anyway: then the answer would change nothing)."""
+    return record.awaits_no_people and record.verdict != "blocked"
+
+
 class NoPeoplePanel(QFrame):
     """The question for an image with no face found, or who answered it and when."""
 
@@ -61,6 +73,17 @@ class NoPeoplePanel(QFrame):
         layout.addStretch(1)
 
     def show_record(self, record: CheckRecord, why_not: str | None) -> None:
+        self.confirm_button.setVisible(True)
+        if record.no_people_by is None and record.verdict == "blocked":
+            # Blocked for another reason (a name, a copy of a blocked image): whether a
+            # pupil is shown changes nothing, so nobody is asked.
+            self.prompt_label.setText("No faces were found.")
+            self.prompt_label.setStyleSheet("font-size: 12pt; font-weight: 600;")
+            self.help_label.setText(BLOCKED_HELP)
+            self.confirm_button.setChecked(False)
+            self.confirm_button.setEnabled(False)
+            self.confirm_button.setVisible(False)
+            return
         if record.no_people_by is None:
             self.prompt_label.setText(PROMPT)
             self.prompt_label.setStyleSheet(
@@ -77,14 +100,15 @@ class NoPeoplePanel(QFrame):
         self.prompt_label.setStyleSheet(
             f"color: {TONES['clear'].fg.name()}; font-size: 12pt; font-weight: 600;"
         )
-        self.help_label.setText(f"Confirmed by {record.no_people_by} on {when}.")
+        self.help_label.setText(f"Confirmed by {record.no_people_by_who} on {when}.")
+        self.help_label.setToolTip(f"Login: {record.no_people_by}")
         self.confirm_button.setText("✓ No pupil is shown")
         self.confirm_button.setChecked(True)
         self.confirm_button.setEnabled(False)
         self.confirm_button.setToolTip("")
 
     def set_enabled_answer(self, enabled: bool) -> None:
-        if not self.confirm_button.isChecked():
+        if not self.confirm_button.isChecked() and not self.confirm_button.isHidden():
             self.confirm_button.setEnabled(enabled)
 
     @Slot()

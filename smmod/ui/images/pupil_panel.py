@@ -12,6 +12,7 @@ from smmod.errors import SmmodError
 from smmod.ui.images.models import RESTRICTION_LABELS, consent_text
 from smmod.ui.images.pixmaps import from_bytes
 from smmod.ui.tasks import TaskRunner
+from smmod.wording import count
 
 PHOTO_HEIGHT = 150
 _SHOWN = 4
@@ -97,7 +98,7 @@ class PupilPanel(QFrame):
             self._photos_layout.addWidget(label)
         self._photos_layout.addStretch(1)
         more = f" The first {_SHOWN} are shown." if pupil.photos > _SHOWN else ""
-        self.photos_label.setText(f"{pupil.photos} reference photo(s), stored encrypted.{more}")
+        self.photos_label.setText(f"{count(pupil.photos, 'reference photo')}, stored encrypted.{more}")
         self.photos_shown.emit(pupil_id)
 
     def _on_photos_failed(self, pupil_id: int, exc: BaseException) -> None:

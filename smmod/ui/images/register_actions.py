@@ -43,7 +43,8 @@ def why_no_photos(vault: Vault) -> str | None:
 
 def takedown_text(takedowns: list[TakedownCandidate]) -> str:
     lines = [
-        f"• {Path(t.out_path).name} (exported {t.exported_at}): {t.reason}\n  {t.out_path}" for t in takedowns
+        f"• {Path(t.out_path).name} (exported {t.exported_at}): {t.reason}\n  {t.out_path}"
+        + "".join(f"\n  Take down {p}" for p in t.posts) for t in takedowns
     ]
     return (
         "These images were already exported for publishing. Look at each again, and "

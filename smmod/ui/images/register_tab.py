@@ -37,6 +37,7 @@ from smmod.ui.images.register_actions import (
     why_not_editable,
 )
 from smmod.ui.pages import PageDeps
+from smmod.wording import count
 
 _TITLE_STYLE = "font-size: 16pt; font-weight: 600;"
 _MUTED_STYLE = "color: palette(placeholder-text);"
@@ -301,9 +302,10 @@ class RegisterTab(QWidget):
                     found[t.export_id] = t
             return list(found.values())
 
+        added = f"Added {count(len(paths), 'photo')} for {pupil.name}."
         self._runner.run(
             add_all,
-            lambda takedowns: self._changed(f"Added {len(paths)} photo(s) for {pupil.name}.", takedowns),
+            lambda takedowns: self._changed(added, takedowns),
             self._on_change_failed,
         )
 

@@ -14,6 +14,7 @@ from smmod.images import FileError
 from smmod.ui import msgbox
 from smmod.ui.images.check_detail import CheckDetail
 from smmod.ui.images.face_review import Reference
+from smmod.ui.images.no_people import asks_no_people
 from smmod.ui.images.pixmaps import load_upright
 from smmod.ui.images.references import ReferenceSet, cut_out_faces, load_references
 from smmod.ui.pages import PageDeps
@@ -97,7 +98,11 @@ class ReviewController(QObject):
         record = self.detail.record
         if self.detail.faces.cards:
             self._confirm(self.detail.faces.current_face(), None)
-        elif record is not None and record.awaits_no_people and self.detail.faces.no_people.isVisible():
+        elif (
+            record is not None
+            and asks_no_people(record)
+            and self.detail.faces.no_people.confirm_button.isVisible()
+        ):
             self._confirm(None, None)
 
     def choose_pupil_for_current(self) -> None:

@@ -11,12 +11,13 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import Signal, Slot
+from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QSizePolicy,
     QWidget,
 )
 
@@ -106,8 +107,10 @@ class ActionDialog(RecordDialog):
         self.body.addWidget(self.reason)
         self.notice = text_edit("audience_notice", "Audience notice", lines=4)
         self.templates = QComboBox()
-        self.templates.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.templates.setMinimumContentsLength(30)
+        # On a row of its own, as wide as the dialog: a title is never cut (the popup
+        # list is as wide as the longest title, and each title is its own tooltip).
+        self.templates.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.templates.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.templates.setObjectName("notice_templates")
         self.templates.setAccessibleName("Notice template")
         self.copy_button = QPushButton("Copy notice")
@@ -116,12 +119,20 @@ class ActionDialog(RecordDialog):
         if wants_notice:
             for template in notices:
                 self.templates.addItem(template.title, template.key)
+                self.templates.setItemData(
+                    self.templates.count() - 1, template.title, Qt.ItemDataRole.ToolTipRole
+                )
             head = QHBoxLayout()
             head.addWidget(section("Audience notice", required=kind in NOTICE_REQUIRED))
             head.addStretch(1)
-            head.addWidget(self.templates)
             head.addWidget(self.copy_button)
             self.body.addLayout(head)
+            chooser = QHBoxLayout()
+            template_label = QLabel("&Template:")
+            template_label.setBuddy(self.templates)
+            chooser.addWidget(template_label)
+            chooser.addWidget(self.templates, 1)
+            self.body.addLayout(chooser)
             explain = QLabel(
                 "A short public statement of exactly why (R8). Edit it as you need; "
                 "it is copied to the clipboard ready to paste."
@@ -139,6 +150,8 @@ class ActionDialog(RecordDialog):
             elif kind == "hide":
                 self.templates.insertItem(0, "No notice", None)
                 self.templates.setCurrentIndex(0)
+            self.templates.currentIndexChanged.connect(self._on_templates_current_changed)
+            self._on_templates_current_changed(self.templates.currentIndex())
         self.set_hint(manual_hint(kind, item.platform))
         self.reasons.activated.connect(self._on_reasons_activated)
         self.reason.textChanged.connect(self._update)
@@ -166,7 +179,7 @@ class ActionDialog(RecordDialog):
         return text
 
     def accept(self) -> None:  # QDialog.accept
-        if self.record_button.isEnabled():
+        if self.record_button.isEnabled() and not self.sends:
             self.copy_notice()
         super().accept()
 
@@ -191,6 +204,10 @@ class ActionDialog(RecordDialog):
     def _on_templates_activated(self, _index: int) -> None:
         key = self.templates.currentData()
         self.notice.setPlainText(self._render(key) if key else "")
+
+    @Slot(int)
+    def _on_templates_current_changed(self, index: int) -> None:
+        self.templates.setToolTip(self.templates.itemText(index))
 
     @Slot()
     def _on_copy_clicked(self) -> None:
@@ -221,9 +238,11 @@ class ReplyDialog(RecordDialog):
         self.templates.setObjectName("reply_templates")
         self.templates.setAccessibleName("Reply template")
         ordered = sorted(replies, key=lambda t: (t.key not in suggested, t.title.casefold()))
+        self.templates.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         for template in ordered:
             label = template.title + ("  ★ suggested" if template.key in suggested else "")
             self.templates.addItem(label, template.key)
+            self.templates.setItemData(self.templates.count() - 1, label, Qt.ItemDataRole.ToolTipRole)
         self.templates.addItem("Write my own", None)
         self.text = text_edit("reply_text", "Reply text", lines=6)
         self.copy_button = QPushButton("Copy reply")
@@ -251,6 +270,8 @@ class ReplyDialog(RecordDialog):
         self.templates.setCurrentIndex(max(index, 0))
         self._on_templates_activated(self.templates.currentIndex())
         self.templates.activated.connect(self._on_templates_activated)
+        self.templates.currentTextChanged.connect(self.templates.setToolTip)
+        self.templates.setToolTip(self.templates.currentText())
         self.text.textChanged.connect(self._update)
         self.copy_button.clicked.connect(self._on_copy_clicked)
         self._update()
@@ -266,7 +287,7 @@ class ReplyDialog(RecordDialog):
         )
 
     def accept(self) -> None:  # QDialog.accept
-        if self.record_button.isEnabled():
+        if self.record_button.isEnabled() and not self.sends:
             copy_to_clipboard(self.text.toPlainText().strip())
         super().accept()
 

@@ -188,6 +188,10 @@ class IncidentDetailView(QWidget):
         self.evidence.setHtml(self._evidence_html(detail.evidence))
         zone = self._zone
         _fill(self.timeline, [[local_time(t.at, zone), t.actor, t.what, t.detail] for t in detail.timeline])
+        for row, entry in enumerate(detail.timeline):
+            who = self.timeline.item(row, 1)
+            if entry.login and who is not None:
+                who.setToolTip(tip(f"Login: {entry.login}"))
         _fill(
             self.actions_table,
             [

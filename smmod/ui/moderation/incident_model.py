@@ -6,16 +6,18 @@ summaries the service returned; filtering happens in the service's query.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
 from smmod import formatting as fmt
 from smmod.moderation.records import IncidentSummary
 from smmod.moderation.vocabulary import CATEGORY_LABELS, SEVERITY_LABELS
 from smmod.ui.plain import tip
+from smmod.ui.table_model import ListTableModel
 
 COL_ID, COL_TITLE, COL_CATEGORY, COL_SEVERITY, COL_LEAD, COL_POLICE, COL_OPENED, COL_ITEMS, COL_STATUS = (
     range(9)
@@ -29,7 +31,12 @@ _SEVERITY_COLOURS = {"high": "#8a4b00", "critical": "#9e1616"}
 Index = QModelIndex | QPersistentModelIndex
 
 
-class IncidentTableModel(QAbstractTableModel):
+class IncidentTableModel(ListTableModel):
+    headers = HEADERS
+
+    def row_items(self) -> Sequence[object]:
+        return self._rows
+
     def __init__(self, zone: ZoneInfo, parent: Any = None) -> None:
         super().__init__(parent)
         self._zone = zone
@@ -47,23 +54,6 @@ class IncidentTableModel(QAbstractTableModel):
         return next((i for i, s in enumerate(self._rows) if s.id == incident_id), None)
 
     # -- QAbstractTableModel -------------------------------------------------------------
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 (Qt signature)
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 (Qt signature)
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(HEADERS)
-        ):
-            return HEADERS[section]
-        return None
-
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None

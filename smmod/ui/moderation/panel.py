@@ -24,15 +24,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from smmod.connectors.outbox import OutboxInfo
 from smmod.moderation.connectors import platform_name
 from smmod.moderation.records import (
     ActionOutcome,
+    ActionRequest,
     BulkOutcome,
+    ItemContext,
     ItemScreening,
 )
 from smmod.moderation.vocabulary import flag_label
 from smmod.queue.records import QueueRow
 from smmod.ui import msgbox
+from smmod.ui.moderation.platform_route import Route, route_for
 from smmod.ui.moderation.registry import DONE, GROUPS, SPECS, ModerationAction, create_actions
 from smmod.ui.moderation.screening_strip import ScreeningStrip
 from smmod.ui.pages import PageDeps
@@ -46,6 +50,7 @@ class ActionPanel(QWidget):
 
     actions_recorded = Signal(list)  # item ids whose state changed
     incident_opened = Signal(int)
+    outbox_changed = Signal()  # an action was asked of a platform: the outbox may have grown
 
     def __init__(
         self,
@@ -269,7 +274,7 @@ class ActionPanel(QWidget):
             flags=self._screening.flags if self._screening else (),
             parent=self,
         )
-        self._open(dialog, lambda: self._record(dialog.request(), item.platform))
+        self._open_routed(dialog, kind, item)
 
     def open_reply_dialog(self, template: str | None = None) -> None:
         from smmod.ui.moderation.action_dialogs import ReplyDialog
@@ -295,7 +300,7 @@ class ActionPanel(QWidget):
             flags=self._screening.flags if self._screening else (),
             parent=self,
         )
-        self._open(dialog, lambda: self._record(dialog.request(), item.platform))
+        self._open_routed(dialog, "reply", item)
 
     @Slot()
     def _on_reply_triggered(self) -> None:
@@ -330,6 +335,43 @@ class ActionPanel(QWidget):
             msgbox.show_error(self, exc, title="Escalate")
             return
         self._open(dialog, lambda: self._run(*dialog.work(self._ctx), [r.id for r in rows], incident=True))
+
+    def _open_routed(self, dialog: Any, kind: str, item: ItemContext) -> None:
+        """Through the connector when the item's account is connected and it can; else by hand."""
+        route = route_for(self._ctx, item, kind)
+        dialog.use_route(route)
+        if route.send:
+            self._open(dialog, lambda: self._send(dialog.request(), route))
+        else:
+            self._open(dialog, lambda: self._record(dialog.request(), item.platform))
+
+    def _send(self, request: ActionRequest, route: Route) -> None:
+        """Submit to the outbox in the background (the same call as 'smmod queue act')."""
+        actor, outbox = self._ctx.actor, self._ctx.connectors.outbox
+        name = platform_name(route.platform)
+
+        def text(entry: OutboxInfo) -> str:
+            if entry.done:
+                return f"{route.done_word} on {name} ({entry.platform_ref}): recorded for #{entry.item_id}."
+            if entry.status == "pending":
+                return (
+                    f"Not done on {name} yet: {entry.last_error} "
+                    f"It is waiting to be sent (outbox #{entry.id}) and is tried again at the next sync."
+                )
+            return f"Not done on {name}: {entry.last_error} See “Waiting to be sent” (outbox #{entry.id})."
+
+        def failed(exc: BaseException) -> None:
+            self.outbox_changed.emit()
+            self._on_failed(exc)
+
+        def success(entry: OutboxInfo) -> None:
+            self.set_result(text(entry))
+            self.actions_recorded.emit([request.item_id])
+            self.outbox_changed.emit()
+            current = self._rows[0].id if len(self._rows) == 1 else None
+            self._show_screening(current)
+
+        self._runner.run(lambda: outbox.submit(actor, request), success, failed)
 
     def _record(self, request: Any, platform: str) -> None:
         actor, moderation = self._ctx.actor, self._ctx.moderation

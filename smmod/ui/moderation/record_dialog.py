@@ -37,6 +37,7 @@ from smmod.ui.moderation.common import (
     section,
     text_edit,
 )
+from smmod.ui.moderation.platform_route import Route
 from smmod.ui.typing_guard import TypingGuard
 
 
@@ -71,6 +72,7 @@ class RecordDialog(QDialog):
         self.escape_note.setObjectName("escape_note")
         self.escape_note.setStyleSheet(WARN_TEXT)
         self.guard: TypingGuard | None = None
+        self.sends = False  # True: the action goes to the platform through its connector
         # Made with the dialog as parent, so the dialog knows its default button (Enter)
         # from the start instead of picking the first button it finds when shown.
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
@@ -100,6 +102,18 @@ class RecordDialog(QDialog):
     def set_hint(self, text: str) -> None:
         self.hint.setText(text)
         self.hint.setVisible(bool(text))
+
+    def use_route(self, route: Route) -> None:
+        """Sent through the connector ("Reply on Mastodon"), or manual with a line saying why."""
+        self.sends = route.send
+        if route.send:
+            self.record_button.setText(route.button)
+            self.set_hint(
+                f"smmod does it on {platform_name(route.platform)} for you and records it once "
+                f"{platform_name(route.platform)} confirms; until then it waits to be sent."
+            )
+        elif route.why:
+            self.set_hint(f"{route.why} {self.hint.text()}".strip())
 
     def set_missing(self, missing: list[str]) -> None:
         self.record_button.setEnabled(not missing)

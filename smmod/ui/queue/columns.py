@@ -15,6 +15,7 @@ from smmod.queue import triage
 from smmod.queue.records import QueueRow
 from smmod.sla import SlaState, describe
 from smmod.ui.plain import tip
+from smmod.ui.platforms import PLATFORM_SHORT
 from smmod.ui.queue.flag_icons import by_urgency, flag_icon
 
 COL_DEADLINE = 0
@@ -54,16 +55,6 @@ SORT_KEYS = {
     COL_AUTHOR: "author",
     COL_RECEIVED: "received",
     COL_CLAIMED: "claimed",
-}
-PLATFORM_SHORT = {
-    "facebook": "FB",
-    "instagram": "IG",
-    "x": "X",
-    "youtube": "YT",
-    "linkedin": "in",
-    "tiktok": "TT",
-    "mastodon": "Masto",
-    "other": "",
 }
 # What happened to the item, in full (detail pane, tooltips) and as the Status column says it.
 STATUS_LABELS = {

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from smmod.queue.records import AccountLoad, Dashboard, FeedInfo
 from smmod.ui.plain import tip
+from smmod.ui.platforms import with_platform
 from smmod.wording import count
 
 _CARD = (
@@ -21,15 +22,6 @@ _PLAIN = ("#f6f7f9", "#d9dde3")
 _ALERT = ("#fdeeed", "#e8b4b0")
 _RED = "#9e1616"
 _AMBER = "#7a4800"
-_SHORT = {
-    "facebook": "FB",
-    "instagram": "IG",
-    "x": "X",
-    "youtube": "YT",
-    "linkedin": "in",
-    "tiktok": "TT",
-    "mastodon": "Masto",
-}
 
 
 def ago(when: datetime | None, now: datetime) -> str:
@@ -125,7 +117,7 @@ class DashboardStrip(QWidget):
     def _account_html(load: AccountLoad, now: datetime, stale_days: int) -> str:
         e = html.escape
         ref = load.account
-        title = f"{_SHORT.get(ref.platform, ref.platform)} {ref.handle}"
+        title = with_platform(ref.platform, ref.handle)
         counts = (
             f"{_coloured(load.overdue, 'overdue', _RED)} · "
             f"{_coloured(load.due_soon, 'due soon', _AMBER)} · "

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from smmod.moderation.vocabulary import flag_label
 from smmod.queue.records import ItemDetail, QueueRow
 from smmod.sla import describe
+from smmod.ui.plain import tip
 from smmod.ui.queue.columns import STATUS_LABELS, local_text
 from smmod.ui.queue.flag_icons import by_urgency
 
@@ -102,7 +103,10 @@ class DetailPane(QFrame):
         if self._thread.count() == 0:
             self._thread.addItem("No parent or replies")
         for entry in detail.history:
-            self._history.addItem(f"{local_text(entry.at, self._zone)} · {entry.actor}: {entry.summary}")
+            line = QListWidgetItem(f"{local_text(entry.at, self._zone)} · {entry.actor}: {entry.summary}")
+            if entry.login:
+                line.setToolTip(tip(f"Login: {entry.login}"))
+            self._history.addItem(line)
 
     def text(self) -> str:
         return self._text.toPlainText()

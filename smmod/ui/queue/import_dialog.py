@@ -4,6 +4,7 @@ then import everything or, when some rows are bad, explicitly only the valid one
 from __future__ import annotations
 
 import html
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -28,8 +29,9 @@ from smmod.context import AppContext
 from smmod.errors import ImportRejected, SmmodError
 from smmod.queue.csv_import import suggest_mapping
 from smmod.queue.mappings import csv_headers
-from smmod.queue.parsers import FIELDS, REQUIRED_FIELDS, ParseResult
+from smmod.queue.parsers import FIELDS, REQUIRED_FIELDS
 from smmod.queue.records import ImportReport
+from smmod.queue.streaming import ImportCheck
 from smmod.ui import msgbox
 from smmod.ui.tasks import TaskRunner
 from smmod.wording import count
@@ -56,7 +58,7 @@ _ERROR_STYLE = "color: #9e1616;"
 
 
 class ImportDialog(QDialog):
-    checked = Signal(object)  # ParseResult
+    checked = Signal(object)  # ImportCheck
     imported = Signal(object)  # ImportReport
 
     def __init__(self, ctx: AppContext, runner: TaskRunner, parent: QWidget | None = None) -> None:
@@ -64,7 +66,7 @@ class ImportDialog(QDialog):
         self._ctx = ctx
         self._runner = runner
         self._headers: list[str] | None = None
-        self._result: ParseResult | None = None
+        self._result: ImportCheck | None = None
         self.report: ImportReport | None = None
         self.setWindowTitle("Import into the queue")
         self.setObjectName("queue_import_dialog")
@@ -208,10 +210,13 @@ class ImportDialog(QDialog):
         self.summary.setStyleSheet(_ERROR_STYLE)
         self.summary.setText(text)
 
-    def _show_problems(self, problems: list[Any], valid: int) -> None:
+    def _show_problems(self, problems: Sequence[Any], valid: int, total: int = 0) -> None:
+        """The first problems (a file can have a million); ``total`` counts them all."""
         self.problems.clear()
         for problem in problems:
             self.problems.addItem(str(problem))
+        if total > len(problems):
+            self.problems.addItem(f"… and {total - len(problems):,} more")
         self.problems.setVisible(bool(problems))
         self.import_valid_button.setVisible(bool(problems) and valid > 0)
         self.import_valid_button.setText(f"Import the {count(valid, 'valid row')}")
@@ -276,28 +281,29 @@ class ImportDialog(QDialog):
         path, fmt, mapping, queue = self._path(), self._fmt(), self.mapping(), self._ctx.queue
         if path is None:
             return
-        self._start(lambda: queue.parse(path, fmt=fmt, mapping=mapping), self._on_checked)
+        self._start(lambda: queue.check(path, fmt=fmt, mapping=mapping), self._on_checked)
 
-    def _on_checked(self, result: ParseResult) -> None:
+    def _on_checked(self, result: ImportCheck) -> None:
         self._result = result
-        valid, bad = len(result.items), len(result.problems)
+        valid, bad = result.valid_rows, result.bad_rows
         self.zone_note.setText(self._zone_text(result.assumed_local_time))
         if bad and result.format == "feed":
             # A feed is never all or nothing: one bad entry must not hide the others.
             self._show_error(
                 f"{count(valid, 'entry', 'entries')} ready to import and "
-                f"{count(bad, 'problem')}: the entries listed below will be skipped "
+                f"{count(result.problem_count, 'problem')}: the entries listed below will be skipped "
                 "and saved beside the file."
             )
         elif bad:
             self._show_error(
-                f"{count(valid, 'valid row')} and {count(bad, 'problem')}. Nothing is "
+                f"{count(valid, 'valid row')} and {count(bad, 'bad row')}. Nothing is "
                 "imported until the file is fixed, unless you choose to import "
                 "only the valid rows (the others are saved beside the file)."
             )
         else:
             self.summary.setText(f"{count(valid, 'item')} ready to import.")
-        self._show_problems(result.problems, 0 if result.format == "feed" else valid)
+        self._show_problems(result.problems, 0 if result.format == "feed" else valid,
+                            result.problem_count)
         self.checked.emit(result)
 
     @Slot()
@@ -331,8 +337,8 @@ class ImportDialog(QDialog):
             f"Imported {count(report.imported, 'item')} into {report.account}; "
             f"{count(report.duplicates, 'item', zero='none')} already in the queue."
         )
-        if report.rejected:
-            skipped = len({p.row for p in report.rejected})
+        if report.rejected_rows:
+            skipped = report.rejected_rows
             what = count(skipped, "entry", "entries") if report.format == "feed" else count(skipped, "row")
             verb = "was" if skipped == 1 else "were"
             text += f" {what} {verb} skipped and saved to {report.rejects_file}."
@@ -344,11 +350,12 @@ class ImportDialog(QDialog):
 
     def _on_failed(self, exc: BaseException) -> None:
         if isinstance(exc, ImportRejected):
+            where = f" Every bad row is listed in {exc.rejects_file}." if exc.rejects_file else ""
             self._show_error(
-                f"{exc.file}: {count(len(exc.problems), 'bad row')}, so nothing was "
-                "imported. Fix the file, or import only the valid rows."
+                f"{exc.file}: {count(exc.bad_rows, 'bad row')}, so nothing was "
+                f"imported. Fix the file, or import only the valid rows.{where}"
             )
-            self._show_problems(exc.problems, exc.valid_rows)
+            self._show_problems(exc.problems, exc.valid_rows, exc.problem_count)
         elif isinstance(exc, SmmodError):
             self._show_error(str(exc))
         else:

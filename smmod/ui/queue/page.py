@@ -18,6 +18,7 @@ from PySide6.QtGui import QAction, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QBoxLayout,
+    QHBoxLayout,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -33,6 +34,7 @@ from smmod.ui.queue.detail import DetailPane
 from smmod.ui.queue.filterbar import FilterBar
 from smmod.ui.queue.launcher import DialogLauncher
 from smmod.ui.queue.model import QueueTableModel
+from smmod.ui.queue.outbox_indicator import OutboxIndicator
 from smmod.ui.queue.widgets import ConflictBanner, StatusLine, make_table, title_row
 
 log = logging.getLogger("smmod.ui.queue")
@@ -105,6 +107,7 @@ class QueuePage(QWidget):
         self.conflict_label = self.conflict.label
         self.reload_button = self.conflict.reload_button
         self.status_label = StatusLine()
+        self.outbox_indicator = OutboxIndicator(self._ctx, self._runner)
         splitter = QSplitter()
         splitter.addWidget(self.table)
         splitter.addWidget(self.detail)
@@ -120,7 +123,10 @@ class QueuePage(QWidget):
         layout.addWidget(self.filters)
         layout.addWidget(self.conflict)
         layout.addWidget(splitter, 1)
-        layout.addWidget(self.status_label)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.status_label, 1)
+        bottom.addWidget(self.outbox_indicator)
+        layout.addLayout(bottom)
 
     def _init_timers(self) -> None:
         self._change_timer = QTimer(self)
@@ -159,6 +165,7 @@ class QueuePage(QWidget):
         self._model.layoutChanged.connect(self._sync_panel)
         self.status_label.watch(self.table, self.table.viewport())
         self.status_label.cleared.connect(self.moderation.clear_result)
+        self.moderation.outbox_changed.connect(self.outbox_indicator.reload)
         self.detail.item_requested.connect(self.go_to_item)
         self.reload_button.clicked.connect(self._on_reload_triggered)
         self._change_timer.timeout.connect(self.check_for_changes)
@@ -196,9 +203,11 @@ class QueuePage(QWidget):
             self._countdown_timer.start()
         else:
             self.check_for_changes()
-        self._runner.run(self._queue.ensure_due_current, self._on_due_checked, self._on_background_failed)
+        self._runner.run(lambda: self._queue.ensure_due_current(wait=False), self._on_due_checked,
+                         self._on_background_failed)
         self._mark_checked()
         self._refresh_dashboard()
+        self.outbox_indicator.reload()
 
     def selected_rows(self) -> list[QueueRow]:
         """The rows shown and selected: the only ones any command acts on.
@@ -313,7 +322,7 @@ class QueuePage(QWidget):
         accounts = self._model.query[0].account_ids
         actor, queue = self._ctx.actor, self._queue
         self._runner.run(
-            lambda: queue.mark_checked(actor, sorted(accounts) or None),
+            lambda: queue.mark_checked(actor, sorted(accounts) or None, wait=False),
             lambda _n: self._refresh_dashboard(),
             self._on_background_failed,
         )
@@ -443,7 +452,7 @@ class QueuePage(QWidget):
     def _on_countdown_timeout(self) -> None:
         self._model.tick()
 
-    def _on_due_checked(self, moved: int) -> None:
+    def _on_due_checked(self, moved: int | None) -> None:
         if moved:
             self._token = None
             self.check_for_changes()

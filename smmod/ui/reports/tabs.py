@@ -31,6 +31,7 @@ from smmod.reports.records import Line
 from smmod.reports.service import TermlyReport
 from smmod.reports.termly import hours, pct
 from smmod.ui.reports.chart import ChartView, chart_height
+from smmod.wording import count
 
 FigureRole = Qt.ItemDataRole.UserRole + 1
 OnFigure = Callable[[Figure], None]
@@ -224,7 +225,7 @@ def monitoring_tab(r: TermlyReport, on_figure: OnFigure) -> QWidget:
                                                           line.key, nobody=line.key is None)),
                (str(line.figures["accounts"]), None)] for line in m.by_moderator]
     return _page([
-        [Card(str(len(m.stale_now)), f"not checked for over {m.stale_days} day(s) now",
+        [Card(str(len(m.stale_now)), f"not checked for over {count(m.stale_days, 'day')} now",
               Figure("monitoring", "stale"), on_figure, alert=bool(m.stale_now))],
         _chart(charts.monitoring_days(m), on_figure),
         FigureTable("monitoring_by_account", ("Account", "Days checked", "Working days checked",
@@ -297,7 +298,8 @@ def images_tab(r: TermlyReport, on_figure: OnFigure) -> QWidget:
               Figure("images", "retro"), on_figure, alert=bool(im.retro_named))],
         _chart(charts.images_summary(im), on_figure),
         FigureTable("images_by_person", ("Person", "Checked", "Blocked", "Exported"), people, on_figure)],
-        note=f"Adding a pupil re-checks every exported photo: {im.retro_checks} re-check(s) in the period "
+        note="Adding a pupil re-checks every exported photo: "
+             f"{count(im.retro_checks, 're-check')} in the period "
              f"found {im.retro_named} naming a newly protected pupil and {im.retro_faces} with faces to "
              "look at again. Pupils are shown by number here; their names are on the Images page.")
 

@@ -6,12 +6,11 @@ StaffRecord dataclasses the service returned; ``data()`` only formats them.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -22,6 +21,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 
 from smmod import formatting as fmt
 from smmod.staff.service import StaffRecord
+from smmod.ui.table_model import ListTableModel
 
 COL_NAME = 0
 COL_USERNAME = 1
@@ -112,8 +112,15 @@ def empty_text(search: str, total: int) -> str:
             "Add a person (Ctrl+N) or import a CSV file (Ctrl+I).")
 
 
-class StaffTableModel(QAbstractTableModel):
+class StaffTableModel(ListTableModel):
     """Rows are StaffRecord dataclasses; ``ObjectRole`` gives the record itself."""
+
+    headers = HEADERS
+    header_tips = HEADER_TIPS
+
+    def row_items(self) -> Sequence[object]:
+        return self._records
+
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -138,22 +145,6 @@ class StaffTableModel(QAbstractTableModel):
         return list(self._records)
 
     # -- QAbstractTableModel ------------------------------------------------------
-    def rowCount(self, parent: _Index = _ROOT) -> int:  # QAbstractItemModel.rowCount
-        return 0 if parent.isValid() else len(self._records)
-
-    def columnCount(self, parent: _Index = _ROOT) -> int:  # QAbstractItemModel.columnCount
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # QAbstractItemModel.headerData
-        if orientation != Qt.Orientation.Horizontal or section not in HEADERS:
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return HEADERS[section]
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return HEADER_TIPS.get(section)
-        return None
-
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # QAbstractItemModel.data
         record = self.record(index.row()) if index.isValid() else None
         if record is None:

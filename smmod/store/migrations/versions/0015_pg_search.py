@@ -6,16 +6,16 @@ three columns FTS5 indexes, so no trigger or import step keeps it up to date. Th
 column and index are raw DDL that the models do not list: ``alembic check`` skips them
 (``smmod.store.search.include_in_schema_check``).
 
-Revision ID: 0012
-Revises: 0011
+Revision ID: 0015
+Revises: 0014
 """
 
 from collections.abc import Sequence
 
 from alembic import op
 
-revision: str = "0012"
-down_revision: str | None = "0011"
+revision: str = "0015"
+down_revision: str | None = "0014"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,1 @@
+"""The live platform connectors in the app: connecting accounts, polling, the outbox."""

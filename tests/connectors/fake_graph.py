@@ -1,0 +1,280 @@
+"""A local fake of Meta's Graph API (pinned version) for a Facebook Page and its Instagram account.
+
+Written from developers.facebook.com/docs: graph-api/reference/page/feed, reference/comment
+(GET; POST with is_hidden; DELETE -> {"success": true}), reference/object/comments (GET
+with filter/order and cursor paging, POST message -> {"id"}), graph-api/results (paging:
+cursors and "next"), guides/error-handling (error object with code, error_subcode,
+type, fbtrace_id: 190/463 expired token, 100/33 missing object, 10/200 permission),
+overview/rate-limiting (code 32 with X-Business-Use-Case-Usage); Instagram:
+instagram-platform/comment-moderation, ig-user/media, ig-media/comments,
+ig-comment (POST hide, DELETE), ig-comment/replies.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from urllib.parse import urlencode
+
+from tests.connectors.fake_base import Answer, FakeServer, Seen
+
+V = "/v23.0"
+PAGE = "104000000000001"
+IG = "17841400000000001"
+
+
+def graph_error(code: int, message: str, subcode: int | None = None, status: int = 400) -> Answer:
+    error: dict[str, Any] = {
+        "message": message,
+        "type": "OAuthException",
+        "code": code,
+        "fbtrace_id": "AbCdEf",
+    }
+    if subcode:
+        error["error_subcode"] = subcode
+    return status, {"error": error}, {}
+
+
+def stamp(when: datetime) -> str:
+    return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S+0000")
+
+
+class FakeGraph(FakeServer):
+    def __init__(self) -> None:
+        super().__init__()
+        self.token = "EAAfakePage" + secrets.token_urlsafe(30)
+        self.user_token = "EAAfakeUser" + secrets.token_urlsafe(30)
+        self.tokens = {self.token: "page", self.user_token: "user"}
+        self.posts: dict[str, dict[str, Any]] = {}  # Facebook posts and Instagram media
+        self.comments: dict[str, dict[str, Any]] = {}
+        self.posted_at = datetime(2026, 12, 2, 8, 0, tzinfo=UTC)
+        self.ig_username = "oakfieldschool"
+        self._n = 0
+
+    def _id(self) -> str:
+        self._n += 1
+        return f"{self._n:06d}"
+
+    def add_post(self, *, instagram: bool = False, minutes: int = 0) -> str:
+        n = self._id()
+        post_id = f"1790000000{n}" if instagram else f"{PAGE}_5550{n}"
+        when = stamp(self.posted_at + timedelta(minutes=minutes))
+        self.posts[post_id] = {
+            "id": post_id,
+            "instagram": instagram,
+            "created": when,
+            "updated": when,
+            "link": f"https://www.instagram.com/p/{n}/"
+            if instagram
+            else f"https://www.facebook.com/{post_id}",
+        }
+        return post_id
+
+    def add_comment(
+        self,
+        post_id: str,
+        text: str,
+        *,
+        parent: str | None = None,
+        minutes: int = 0,
+        author: tuple[str, str] = ("3001", "Pat Parent"),
+        hidden: bool = False,
+    ) -> str:
+        post = self.posts[post_id]
+        n = self._id()
+        comment_id = n if post["instagram"] else f"{post_id.split('_')[1]}_{n}"
+        when = stamp(self.posted_at + timedelta(minutes=minutes))
+        self.comments[comment_id] = {
+            "id": comment_id,
+            "post": post_id,
+            "text": text,
+            "created": when,
+            "parent": parent,
+            "author": author,
+            "hidden": hidden,
+        }
+        post["updated"] = max(post["updated"], when)
+        return comment_id
+
+    def by_school(self, parent: str | None = None, post: str | None = None) -> list[dict[str, Any]]:
+        ours = PAGE if not post or not self.posts[post]["instagram"] else IG
+        return [
+            c
+            for c in self.comments.values()
+            if c["author"][0] in (PAGE, IG)
+            and (parent is None or c["parent"] == parent)
+            and (post is None or c["post"] == post)
+            and (ours is not None)
+        ]
+
+    # -- shapes ---------------------------------------------------------------------
+    def _fb(self, c: dict[str, Any]) -> dict[str, Any]:
+        # reference/comment fields
+        body = {
+            "id": c["id"],
+            "message": c["text"],
+            "created_time": c["created"],
+            "from": {"id": c["author"][0], "name": c["author"][1]},
+            "is_hidden": c["hidden"],
+            "permalink_url": f"https://www.facebook.com/{c['post']}?comment_id={c['id']}",
+            "can_hide": True,
+        }
+        if c["parent"]:
+            body["parent"] = {"id": c["parent"], "created_time": c["created"]}
+        return body
+
+    def _ig(self, c: dict[str, Any], nested: bool = True) -> dict[str, Any]:
+        # ig-comment fields
+        body = {
+            "id": c["id"],
+            "text": c["text"],
+            "timestamp": c["created"],
+            "username": c["author"][1],
+            "from": {"id": c["author"][0], "username": c["author"][1]},
+            "hidden": c["hidden"],
+            "media": {"id": c["post"]},
+        }
+        if c["parent"]:
+            body["parent_id"] = c["parent"]
+        elif nested:
+            replies = [self._ig(r, False) for r in self.comments.values() if r["parent"] == c["id"]]
+            if replies:
+                body["replies"] = {"data": replies}
+        return body
+
+    def _paged(self, seen: Seen, rows: list[dict[str, Any]]) -> Answer:
+        limit = min(int(seen.one("limit") or 25), 100)
+        start = int(seen.one("after") or 0)
+        page = rows[start : start + limit]
+        body: dict[str, Any] = {"data": page}
+        if page:
+            body["paging"] = {"cursors": {"before": str(start), "after": str(start + len(page))}}
+            if start + limit < len(rows):
+                keep = [(k, v[0]) for k, v in seen.query.items() if k not in ("after", "access_token")]
+                body["paging"]["next"] = (
+                    f"{self.url}{seen.path}?{urlencode([*keep, ('after', str(start + limit))])}"
+                )
+        return 200, body, {}
+
+    # -- answering ------------------------------------------------------------------
+    def route(self, seen: Seen) -> Answer:
+        if not seen.path.startswith(V + "/"):
+            return graph_error(2500, "Unknown path components", status=400)
+        parts = seen.path[len(V) + 1 :].split("/")
+        kind = self.tokens.get(seen.token)
+        if kind is None:
+            return graph_error(190, "Error validating access token: Session has expired.", 463)
+        method = seen.method
+        if parts == ["me"]:
+            if kind == "user":
+                return 200, {"id": "10200000000001", "name": "Head Teacher"}, {}
+            body = {"id": PAGE, "name": "Oakfield School", "category": "School"}
+            if "instagram_business_account" in (seen.one("fields") or ""):
+                body["instagram_business_account"] = {"id": IG, "username": self.ig_username}
+            return 200, body, {}
+        if parts == [PAGE, "feed"]:
+            posts = sorted(
+                (p for p in self.posts.values() if not p["instagram"]),
+                key=lambda p: p["created"],
+                reverse=True,
+            )
+            return self._paged(
+                seen,
+                [
+                    {
+                        "id": p["id"],
+                        "created_time": p["created"],
+                        "updated_time": p["updated"],
+                        "permalink_url": p["link"],
+                    }
+                    for p in posts
+                ],
+            )
+        if parts == [IG, "media"]:
+            media = sorted(
+                (p for p in self.posts.values() if p["instagram"]), key=lambda p: p["created"], reverse=True
+            )
+            return self._paged(
+                seen,
+                [
+                    {
+                        "id": p["id"],
+                        "timestamp": p["created"],
+                        "permalink": p["link"],
+                        "comments_count": sum(c["post"] == p["id"] for c in self.comments.values()),
+                    }
+                    for p in media
+                ],
+            )
+        target = parts[0]
+        if len(parts) == 2 and parts[1] in ("comments", "replies"):
+            return self._edge(seen, target, parts[1])
+        if len(parts) == 1 and target in self.comments:
+            comment = self.comments[target]
+            instagram = self.posts[comment["post"]]["instagram"]
+            if method == "GET":
+                return 200, self._ig(comment) if instagram else self._fb(comment), {}
+            if method == "DELETE":
+                for cid in [c for c, v in self.comments.items() if c == target or v["parent"] == target]:
+                    del self.comments[cid]
+                return 200, {"success": True}, {}
+            flag = seen.one("hide" if instagram else "is_hidden")
+            comment["hidden"] = flag == "true"
+            return 200, {"success": True}, {}
+        return graph_error(
+            100,
+            f"Unsupported {method.lower()} request. Object with ID '{target}' does not "
+            "exist, cannot be loaded due to missing permissions, or does not support this "
+            "operation.",
+            33,
+        )
+
+    def _edge(self, seen: Seen, target: str, edge: str) -> Answer:
+        if target in self.posts:
+            post, parent = target, None
+        elif target in self.comments:
+            post, parent = self.comments[target]["post"], target
+        else:
+            return graph_error(100, "Object does not exist", 33)
+        instagram = self.posts[post]["instagram"]
+        if seen.method == "POST":
+            text = seen.one("message") or ""
+            ours = (IG, self.ig_username) if instagram else (PAGE, "Oakfield School")
+            made = self.add_comment(post, text, parent=parent, author=ours, minutes=90)
+            return 200, {"id": made}, {}
+        rows = [c for c in self.comments.values() if c["post"] == post and c["parent"] == parent]
+        if instagram:
+            return self._paged(
+                seen, [self._ig(c) for c in sorted(rows, key=lambda c: c["created"], reverse=True)]
+            )
+        if seen.one("filter") == "stream" and parent is None:  # every comment and reply, flat
+            rows = [c for c in self.comments.values() if c["post"] == post]
+        reverse = seen.one("order") == "reverse_chronological"
+        return self._paged(
+            seen, [self._fb(c) for c in sorted(rows, key=lambda c: c["created"], reverse=reverse)]
+        )
+
+
+def rate_limited(minutes: int) -> tuple[int, bytes, dict[str, str]]:
+    usage = {
+        PAGE: [
+            {
+                "type": "pages",
+                "call_count": 100,
+                "total_cputime": 20,
+                "total_time": 30,
+                "estimated_time_to_regain_access": minutes,
+            }
+        ]
+    }
+    body = {
+        "error": {
+            "message": "(#32) Page request limit reached",
+            "type": "OAuthException",
+            "code": 32,
+            "fbtrace_id": "Xyz",
+        }
+    }
+    return 400, json.dumps(body).encode(), {"X-Business-Use-Case-Usage": json.dumps(usage)}
