@@ -28,6 +28,9 @@ SAMPLES = ["facebook_comments.csv", "facebook_comments.json", "instagram_comment
            "alerts_rss.xml", "alerts_atom.xml"]
 RECEIVED = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
 
+# Every test here reads the SQLite file itself (its rows, indexes and markers).
+pytestmark = pytest.mark.sqlite_only
+
 
 def snapshot(db: Path) -> dict[str, Any]:
     """Everything an import leaves behind, read with plain sqlite3."""
