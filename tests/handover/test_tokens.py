@@ -131,3 +131,15 @@ def test_a_server_error_on_revoke_still_forgets_the_token_and_leaves_a_task(scen
     assert scene.ctx.connectors.connections.all() == []
     assert sorted(_tasks(scene, account)) == [("reconnect", "deferred"),
                                               ("revoke_token", "deferred")]
+
+
+def test_the_plan_command_prints_the_reconnect_line(scene, fake, capsys):
+    from smmod.cli import main
+
+    _mastodon(scene, fake, browser=False)
+    capsys.readouterr()
+    assert main(["handover", "plan", "run1"]) == 0
+    out = capsys.readouterr().out
+    assert f"Reconnect @oakfield_news (mastodon) (connected by {scene.leaver.name})" in out
+    assert main(["handover", "plan", "run1", "--json"]) == 0
+    assert '"reconnect"' in capsys.readouterr().out
