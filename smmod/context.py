@@ -139,7 +139,8 @@ class AppContext:
                                self.credentials,
                                records_dir=self.paths.records_dir,
                                expiry_months=lambda: self.settings.training_expiry_months,
-                               today=self.clock.today)
+                               today=self.clock.today,
+                               connections=lambda: self.connectors.connections)
 
     @cached_property
     def queue(self) -> QueueService:

@@ -78,6 +78,10 @@ def _print(held: Holdings, left: dict[int, list[str]], people: list[Candidate],
                      for c in held.credentials], ["account", "login to rotate", "why"])
     else:
         print("Passwords to rotate: none")
+    if held.connections:  # applying revokes these tokens on the platform
+        print()
+        for line in held.reconnect_lines():
+            print(line)
     print()
     print(f"Claimed queue items: {len(held.items)}"
           + (f" (#{', #'.join(str(i.item_id) for i in held.items)})" if held.items else ""))

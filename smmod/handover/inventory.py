@@ -29,6 +29,7 @@ from smmod.handover.records import (
     KnownCredential,
     LedIncident,
 )
+from smmod.handover.tokens import held_connections
 from smmod.staff.eligibility import eligibility
 from smmod.store.models import Account, AccountRole, AuditEntry, Credential, QueueItem, Staff
 from smmod.store.models.moderation import Incident
@@ -51,7 +52,8 @@ def holdings(session: Session, staff_id: int, *, today: date, expiry_months: int
                        staff.active, staff.version_id)
     accounts = _accounts(session, staff.id, judge)
     return Holdings(person, accounts, _credentials(session, staff, today),
-                    _items(session, staff.id), _incidents(session, staff.id))
+                    _items(session, staff.id), _incidents(session, staff.id),
+                    held_connections(session, staff.id, accounts))
 
 
 def _accounts(session: Session, staff_id: int, judge: Judge) -> tuple[HeldAccount, ...]:

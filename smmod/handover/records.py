@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from smmod.accounts.records import Person
+from smmod.handover.tokens import TOKEN_STEPS, HeldConnection, TokenOutcome
 
 ACTIONS = ("transfer", "close")
 # The closure checklist (R6). Each step is ticked, or deferred with a due date.
@@ -30,7 +31,7 @@ PLATFORM_STEPS: tuple[tuple[str, str], ...] = (
     ("recovery", "Change the recovery email and phone number"),
     ("two_factor", "Move two-factor authentication to a device the school keeps"),
 )
-STEP_LABELS = dict(CLOSE_STEPS)
+STEP_LABELS = dict(CLOSE_STEPS + TOKEN_STEPS)
 
 
 def _iso(value: date | datetime | None) -> str | None:
@@ -140,6 +141,11 @@ class Holdings:
     credentials: tuple[KnownCredential, ...]
     items: tuple[ClaimedItem, ...]
     incidents: tuple[LedIncident, ...]
+    connections: tuple[HeldConnection, ...] = ()  # platform connections the leaver made
+
+    def reconnect_lines(self) -> list[str]:
+        """"Reconnect @x (mastodon) (connected by Riley)": the plan's token steps."""
+        return [c.line for c in self.connections]
 
     def account(self, account_id: int) -> HeldAccount | None:
         return next((a for a in self.accounts if a.account_id == account_id), None)
@@ -165,6 +171,7 @@ class Holdings:
             "credentials": [c.to_dict() for c in self.credentials],
             "claimed_items": [i.to_dict() for i in self.items],
             "incidents": [i.to_dict() for i in self.incidents],
+            "reconnect": [c.to_dict() for c in self.connections],
         }
 
 
@@ -333,6 +340,7 @@ class ApplyResult:
     summary: HandoverSummary
     record_file: Path | None
     rotated: tuple[int, ...]  # credential ids, now awaiting confirmation on the platform
+    tokens: tuple[TokenOutcome, ...] = ()  # the leaver's platform tokens, revoked or not
 
 
 @dataclass(frozen=True)

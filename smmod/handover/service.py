@@ -36,6 +36,7 @@ from smmod.handover.records import (
     PlanCheck,
     RecordLink,
 )
+from smmod.handover.tokens import HeldConnection, TokenOutcome, revoke_leaver_tokens
 from smmod.identity import Actor, require
 from smmod.store.base import session_clock
 from smmod.store.engine import SessionFactory
@@ -51,6 +52,7 @@ from smmod.store.models import (
 
 if TYPE_CHECKING:
     from smmod.accounts import CredentialService
+    from smmod.connectors.connections import ConnectionService
     from smmod.vault import Vault
 
 CHANGED_ELSEWHERE = "this handover was changed elsewhere: reopen it and try again"
@@ -67,8 +69,10 @@ class HandoverService:
     def __init__(self, session_factory: SessionFactory, vault: Vault,
                  credentials: CredentialService, *, records_dir: Path,
                  expiry_months: Callable[[], int],
-                 today: Callable[[], date] | None = None) -> None:
+                 today: Callable[[], date] | None = None,
+                 connections: Callable[[], ConnectionService] | None = None) -> None:
         self._sf = session_factory
+        self._connections = connections
         self._vault = vault
         self._credentials = credentials
         self._records_dir = records_dir
@@ -308,6 +312,7 @@ class HandoverService:
         to PDF; ``checkpoint`` is called after each step (tests use it to force failures).
         """
         self._require(actor, plan.staff_id, "apply a handover")
+        tokens = self.holdings(plan.staff_id).connections
         rotated, path = apply_handover(
             self._sf, self._vault, actor, handover_id, version_id, plan, dict(secrets or {}),
             holdings=self._holdings,
@@ -316,7 +321,19 @@ class HandoverService:
             generate=self.new_password, rotate_by=self._credentials.default_rotate_by(),
             today=self._today(), records_dir=self._records_dir, render=render,
             checkpoint=checkpoint)
-        return ApplyResult(self.get(handover_id), path, rotated)
+        revoked = self._revoke_tokens(actor, handover_id, plan, tokens)
+        return ApplyResult(self.get(handover_id), path, rotated, revoked)
+
+    def _revoke_tokens(self, actor: Actor, handover_id: int, plan: Plan,
+                       held: tuple[HeldConnection, ...]) -> tuple[TokenOutcome, ...]:
+        """After the commit: the leaver's platform tokens are revoked (or a task is left)."""
+        if not held:
+            return ()
+        outcomes = {c.account_id: plan.decision(c.account_id).action for c in held}
+        if self._connections is None:  # no connectors here: leave the work to a person
+            return revoke_leaver_tokens(self._sf, None, actor, handover_id, held, outcomes)
+        return revoke_leaver_tokens(self._sf, self._connections(), actor, handover_id, held,
+                                    outcomes)
 
     def write_record(self, actor: Actor, handover_id: int, render: Renderer) -> Path:
         """Print an applied handover's record again (a lost file, or first print from the CLI)."""
