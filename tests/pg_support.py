@@ -88,7 +88,10 @@ def pg_server() -> Iterator[PgServer]:
     try:
         subprocess.run([*prefix, initdb, "-D", str(data), "-U", server.user, "-E", "UTF8",
                         "--auth-host=scram-sha-256", "--auth-local=trust",
-                        f"--pwfile={pwfile}", "--no-sync"],
+                        f"--pwfile={pwfile}", "--no-sync",
+                        # the server's own messages in English whatever the suite's locale
+                        # (the German run would get "Passwort-Authentifizierung …")
+                        "--lc-messages=C"],
                        check=True, capture_output=True, timeout=120)
         subprocess.run([*prefix, pg_ctl, "-D", str(data), "-l", str(folder / "log"), "-w",
                         "-o", f"-p {server.port} -k {folder} -c listen_addresses=127.0.0.1 "

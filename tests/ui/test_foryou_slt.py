@@ -6,11 +6,14 @@ lead. Never their own submission; and a moderator is not shown SLT's decisions.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime, time, timedelta
 
 import pytest
 from PySide6.QtWidgets import QWidget
 
+from smmod.clock import FrozenClock
 from smmod.context import AppContext
+from smmod.formatting import SCHOOL
 from smmod.identity import Actor
 from smmod.moderation.records import EscalationInput
 from smmod.ui.foryou.page import ForYouPage
@@ -25,10 +28,24 @@ pytestmark = pytest.mark.qt_log_ignore(r"^This plugin does not support propagate
 TIMEOUT = 10_000
 
 
+def next_wednesday_morning(clock: FrozenClock) -> None:
+    """Move the clock to the next Wednesday, 10:00 at school (now, on the default suite
+    day), so that a deadline an hour ago falls in working time whatever day the suite
+    runs on (SMMOD_TEST_NOW may be a Sunday, when no deadline falls)."""
+    now = clock.now()
+    local = now.astimezone(SCHOOL)
+    target = datetime.combine(local.date() + timedelta(days=(2 - local.weekday()) % 7), time(10),
+                              SCHOOL)
+    if target < now:
+        target += timedelta(days=7)
+    clock.set(target)
+
+
 @pytest.fixture
-def world(ctx: AppContext, people: dict[str, Actor]) -> dict[str, int]:
+def world(ctx: AppContext, people: dict[str, Actor], clock: FrozenClock) -> dict[str, int]:
     """Morgan (moderator) and Sam (SLT) each submitted an account; Sam leads an incident,
     Hannah another; an item passed its deadline an hour ago (urgent, for everyone)."""
+    next_wednesday_morning(clock)
     desk: Desk = make_desk(ctx, people)
     accounts = make_accounts(ctx)
     ids = {}
