@@ -26,7 +26,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -34,6 +33,8 @@ os.environ.setdefault("SMMOD_USER", "bench")
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from bench_queue import RAW_INSERT, make_csv, new_context
+
+from smmod.clock import SystemClock
 
 
 def peak_mb() -> float:
@@ -53,9 +54,9 @@ def child_raw(home: Path, csv_path: Path) -> dict[str, float]:
     ctx = open_context(str(home), daily_backup=False)
     cal = ctx.calendar()
     stamp = _stored_time(ctx.database.engine.dialect)
-    now = stamp(datetime.now(UTC))
+    now = stamp(SystemClock().now())
     rows = []
-    with open_import(csv_path, fmt="csv", tz=cal.tz, now=datetime.now(UTC)) as stream:
+    with open_import(csv_path, fmt="csv", tz=cal.tz, now=SystemClock().now()) as stream:
         for chunk in stream.chunks():
             rows.extend(
                 (1, "csv", csv_path.name, None, i.platform_item_id, i.parent_platform_id,
@@ -144,7 +145,7 @@ def result_of(proc: subprocess.Popen[str]) -> dict[str, float]:
 # -- the parent ------------------------------------------------------------------------
 def bench_size(work: Path, count: int, rounds: int) -> None:
     csv_path = work / f"comments-{count}.csv"
-    make_csv(csv_path, count, datetime.now(UTC))
+    make_csv(csv_path, count, SystemClock().now())
     home = work / f"home-{count}"
     ctx = new_context(home)
     db_path = ctx.paths.database
