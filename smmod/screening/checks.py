@@ -29,6 +29,7 @@ from smmod.screening.frames import (
 )
 from smmod.screening.implied import IMPLIED_PHRASES, IMPLIED_WORDS, implied_threat_frames
 from smmod.screening.lexicon import Gate, Lexicon, alternation, anchor_words
+from smmod.screening.menace import MENACE_PHRASES, MENACE_WORDS, PHRASE_FINE, menace_frames
 from smmod.screening.patterns import (
     CONDEMN,
     EDUCATIONAL,
@@ -81,7 +82,7 @@ THREAT_EXTRA = (
     "guns", "acid", "machete", "weapon", "weapons", "alive", "numbered", "disappear", "vanish",
     "eliminated", "eradicated", "culled", "sterilised", "camps", "hammer", "axe", "skull", "throat",
     "neck", "jaw", "kneecaps", "survive", "driving", "drove", "plough", "ploughing", "ramming",
-    "mowing", *IMPLIED_WORDS,
+    "mowing", *IMPLIED_WORDS, *MENACE_WORDS,
 )  # fmt: skip
 CHECK_EXTRA = {
     "threat": THREAT_EXTRA,
@@ -192,7 +193,9 @@ class Checks:
         # gates only when the whole phrase is there, so that "car park" costs nothing.
         for name in ("threat words", "threat"):
             gates[name] = Gate(
-                gates[name].exact, gates[name].stems, gates[name].weak + FRAME_PHRASES + IMPLIED_PHRASES
+                gates[name].exact,
+                gates[name].stems,
+                gates[name].weak + FRAME_PHRASES + IMPLIED_PHRASES + MENACE_PHRASES,
             )
         gates["hate"] = Gate(gates["hate"].exact, gates["hate"].stems, gates["hate"].weak + EXCLUSION_PHRASES)
         self.check_gates = {check: gates[check] for check in CHECK_LISTS}
@@ -207,7 +210,8 @@ class Checks:
             r"(?:i'll|ill|i will|i'm going to|im going to|i am going to|i'm gonna|im gonna|gonna|going to|"
             r"imma|ima|i want to|i wanna|wanna|i'd|i would|i could|i might|we'll|we will|we're going to|"
             r"we are going to|we're gonna|we should|we need to|let's|lets|someone should|somebody should|"
-            r"someone needs to|somebody needs to|someone ought to|i swear i'll|i'd happily|i'd love to|"
+            r"someone needs to|somebody needs to|someone ought to|someone wants to|somebody wants to|"
+            r"i swear i'll|i'd happily|i'd love to|"
             r"i'll make sure|i will make sure|to|i'm bringing|i am bringing|we need|need to|should|let 's|"
             r"i 'll|hope|wish|" + recruit_intent() + ")"
         )
@@ -274,7 +278,9 @@ class Checks:
             rf"{pupil_nouns}|{slurs}|ref|referee)|{ident}|{slurs})"
         )
         targets = Targets(person_target, ident, slurs, violence, intent, human)
-        self.threat_patterns += threat_frames(targets) + implied_threat_frames(targets)
+        self.threat_patterns += (
+            threat_frames(targets) + implied_threat_frames(targets) + menace_frames(targets)
+        )
         self.hate_patterns += hate_frames(ident, group_lead) + group_exclusion_frames(ident, group_lead)
         self.ungrouped_hate = ungrouped_exclusion_frames(slurs)
         self.negative_extra = frozenset(
@@ -514,6 +520,8 @@ class Checks:
                     continue  # "we'll batter them on Saturday": a match, not a fight
                 if IDIOM_AFTER.match(reading.text, m.end()):
                     continue  # "you'll smash it": praise
+                if why == "threatening phrase" and PHRASE_FINE.match(reading.text, m.end()):
+                    continue  # "watch your back row", "you'll regret missing the fair"
                 found.append(Finding((reading.original_span(*m.span()),), why))
         reading.memo["threat"] = found
         return found

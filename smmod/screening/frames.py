@@ -78,7 +78,8 @@ ARSON = (
 SPORTY = re.compile(
     r"(?:beat|beats|beating|beaten|batter\w*|smash\w*|destroy\w*|crush\w*|thrash\w*|hammer\w*|murder\w*|"
     r"kill\w*|slaughter\w*|massacre\w*|annihilat\w*|demolish\w*|bury|wipe|wiped|hurt|hit|knock\w*|"
-    r"punish\w*|tear|tore|rip|ripped|finish\w*|end|bash\w*|hiding|kicking|pasting|thumping|spanking)"
+    r"punish\w*|tear|tore|rip|ripped|finish\w*|end|bash\w*|hiding|kicking|pasting|thumping|spanking|"
+    r"pay|regret|sorry)"
 )
 # "kill it", "smashed it", "killing it on stage": praise, not violence.
 IDIOM_AFTER = re.compile(
@@ -197,7 +198,9 @@ def threat_frames(t: Targets) -> list[Pattern]:
         (
             re.compile(
                 rf"{s}(?:{subject}{gap(4)} {future}|{contracted})(?: all| just| really| soon)?"
-                rf"(?: be| get| getting| gets| got)?(?: (?:their|his|her|your|ur|my) {BODY})? {v}{e}"
+                rf"(?: be| get| getting| gets| got)?"
+                rf"(?: (?:their|his|her|your|ur|my) (?:{BODY}|{PLACE}|tyres|homes))?"
+                rf" {v}{e}"
             ),
             "person or group + will or should suffer violence",
         ),
@@ -266,8 +269,8 @@ def threat_frames(t: Targets) -> list[Pattern]:
         (
             re.compile(
                 rf"{s}(?:{t.intent}|{t.intent}{gap(3)} (?:see|watch|make|have|get|leave)){gap(1, W)} "
-                rf"{target}{gap(2, W)} (?:disappear|vanish|regret|sorry|beg|scream|bleed|die|suffer|pay|"
-                rf"dead|dying|hanging|burning|limping|crawling|in (?:a|the) (?:ground|coffin|box|grave|"
+                rf"{target}{gap(4, W)} (?:disappear|vanish|regret|sorry|beg|scream|bleed|bleeding|die|suffer|"
+                rf"pay|dead|dying|hanging|burning|limping|crawling|in (?:a|the) (?:ground|coffin|box|grave|"
                 rf"hospital|wheelchair)){e}"
             ),
             "intent + person + harm",
@@ -275,7 +278,7 @@ def threat_frames(t: Targets) -> list[Pattern]:
         (
             re.compile(
                 rf"{s}(?:(?:your|his|her|their|ur) {W}|you|he|she|they|{t.person})"
-                rf"(?: {W}){{0,2}} (?:won't|wont|will never|'ll never|will not) (?:make it home|get home|"
+                rf"(?: {W}){{0,4}} (?:won't|wont|will never|'ll never|will not) (?:make it home|get home|"
                 rf"walk (?:again|away|home)|see (?:tomorrow|christmas|the weekend|another day|next week|"
                 rf"daylight)|wake up|live to|live past|survive){e}"
                 rf"|{s}make sure (?:you|he|she|they|{t.person}) (?:never|can't|cannot|won't|will never) "
