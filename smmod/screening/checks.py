@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from smmod.screening.composite import COMPOSITE_WORDS, Composite
 from smmod.screening.counter import endorsed, in_reported_clause
 from smmod.screening.exclusion import (
     EXCLUSION_PHRASES,
@@ -29,7 +30,15 @@ from smmod.screening.frames import (
 )
 from smmod.screening.implied import IMPLIED_PHRASES, IMPLIED_WORDS, implied_threat_frames
 from smmod.screening.lexicon import Gate, Lexicon, alternation, anchor_words
-from smmod.screening.menace import MENACE_PHRASES, MENACE_WORDS, PHRASE_FINE, menace_frames
+from smmod.screening.menace import (
+    FICTION,
+    MENACE_PHRASES,
+    MENACE_WORDS,
+    PHOTO,
+    PHRASE_FINE,
+    SELF_OR_SPORT_AFTER,
+    menace_frames,
+)
 from smmod.screening.patterns import (
     CONDEMN,
     EDUCATIONAL,
@@ -82,7 +91,7 @@ THREAT_EXTRA = (
     "guns", "acid", "machete", "weapon", "weapons", "alive", "numbered", "disappear", "vanish",
     "eliminated", "eradicated", "culled", "sterilised", "camps", "hammer", "axe", "skull", "throat",
     "neck", "jaw", "kneecaps", "survive", "driving", "drove", "plough", "ploughing", "ramming",
-    "mowing", *IMPLIED_WORDS, *MENACE_WORDS,
+    "mowing", *IMPLIED_WORDS, *MENACE_WORDS, *COMPOSITE_WORDS,
 )  # fmt: skip
 CHECK_EXTRA = {
     "threat": THREAT_EXTRA,
@@ -281,6 +290,11 @@ class Checks:
         self.threat_patterns += (
             threat_frames(targets) + implied_threat_frames(targets) + menace_frames(targets)
         )
+        self.composite = Composite(
+            human,
+            rf"(?:{ident}|{slurs}|(?:the|this|that|your|their|his|her) (?:{W} )?{PLACE})",
+            rf"(?:{ident}|{slurs}|(?:{ident_adj}|your|ur|their|his|her) (?:{W} )?{PLACE})",
+        )
         self.hate_patterns += hate_frames(ident, group_lead) + group_exclusion_frames(ident, group_lead)
         self.ungrouped_hate = ungrouped_exclusion_frames(slurs)
         self.negative_extra = frozenset(
@@ -378,6 +392,14 @@ class Checks:
                 before,
             )
         )
+
+    def _harm_alone_condemns(self, reading: Reading, start: int, end: int) -> bool:
+        """ "Do what I say or she gets hurt": the only word that looked like condemnation
+        is the harm itself, and nothing is quoted or reported."""
+        text = reading.text
+        if ('"' in text[:start] and '"' in text[end:]) or in_reported_clause(text, start):
+            return False
+        return CONDEMN.search(text[:start] + " " + text[end:]) is None
 
     def _mentions(self, reading: Reading, gate: str) -> bool:
         return gate in self.gates.open(reading)
@@ -508,7 +530,7 @@ class Checks:
         if cached is not None:
             return cached  # type: ignore[return-value]
         found: list[Finding] = []
-        if not self._mentions(reading, "threat words"):
+        if not self._mentions(reading, "threat words") or FICTION.search(reading.text):
             reading.memo["threat"] = found
             return found
         sport = SPORT.search(reading.text) is not None and WEAPON.search(reading.text) is None
@@ -522,7 +544,19 @@ class Checks:
                     continue  # "you'll smash it": praise
                 if why == "threatening phrase" and PHRASE_FINE.match(reading.text, m.end()):
                     continue  # "watch your back row", "you'll regret missing the fair"
+                if SELF_OR_SPORT_AFTER.match(reading.text, m.end()) or (
+                    "shoot" in m.group() and PHOTO.search(reading.text)
+                ):
+                    continue  # "mum's going to kill me", "shooting hoops", a photo shoot
                 found.append(Finding((reading.original_span(*m.span()),), why))
+        if not found:
+            for start, end in self.composite.find(reading.text, sport):
+                if not self._condemned(reading, start, end) or self._harm_alone_condemns(
+                    reading, start, end
+                ):
+                    found.append(
+                        Finding((reading.original_span(start, end),), "harm + target + time to come")
+                    )
         reading.memo["threat"] = found
         return found
 

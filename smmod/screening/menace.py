@@ -30,6 +30,7 @@ import re
 from smmod.screening.frames import BODY, HARD_WEAPON, PLACE, WEAPON, Keyed, Pattern, Targets
 from smmod.screening.patterns import W
 
+_POSS = r"(?:your|ur|his|her|their)"
 _S = r"(?<![\w'¤§])"
 _E = r"(?![\w'])"
 _SUBJ = r"(?:you|u|he|she|they)"
@@ -52,7 +53,8 @@ MENACE_WORDS = (
     "windscreen", "letterbox", "tyres", "deserves", "deserved", "lucky", "born", "doors",
     "crowbar", "crowbars", "bats", "hammers", "grassed", "snitched", "snitch", "grass", "reported",
     "bat", "bleeding", "canal", "river", "lake", "quarry", "docks", "reservoir", "morgue", "surprised",
-    "shocked", "rampage", "spree", "hole", "holes", "drag", "dragged", "dragging",
+    "shocked", "rampage", "spree", "hole", "holes", "drag", "dragged", "dragging", "grenade", "molotov",
+    "tooling", "tooled", "cleanse", "cleansing", "purge", "purging", "warning", "finished", "lucky",
 )  # fmt: skip
 # Phrases of everyday words that open the threat check only as a whole.
 MENACE_PHRASES = (
@@ -64,6 +66,7 @@ MENACE_PHRASES = (
     "want her", "want you", "want every", "want all", "wait to see", "love to see", "like to see",
     "see to it", "make sure", "have a face", "have any", "my cousins", "my brothers", "my mates",
     "my uncles", "my lads", "my boys", "is finished", "'s finished", "'re finished", "are finished",
+    "last thing", "last face", "name on", "it coming", "let the", "let them", "let all", "before we",
     "open fire", "lock your", "lock his", "lock her", "lock their", "want to see", "see next week",
     "see the weekend", "see another day", "see daylight", "see the end", "waiting outside", "waiting at",
 )  # fmt: skip
@@ -202,7 +205,7 @@ def menace_frames(t: Targets) -> list[Pattern]:
                 rf"would like|'d like|would love|'d love|would rather see|'d rather see) "
                 rf"(?:to see )?{whom}(?: {_GW}){{0,4}} (?:dead|gone for good|six feet under|hurt|killed|"
                 rf"shot|stabbed|burned|burnt|bleeding|wiped out|hanged|hung|in pieces|in agony|"
-                rf"to (?:die|suffer|bleed|burn|rot|hang)){e}"
+                rf"to (?:die|suffer|bleed|burn|rot|hang))(?! (?:off|up|out|some|calories|energy)(?![\w'])){e}"
                 rf"|{s}(?:can't wait to|cant wait to|can not wait to|cannot wait to|i'd love to|"
                 rf"i would love to|i'd like to|i would like to|i want to|i wanna|dream of|dreaming of|"
                 rf"dream about|fantasise about|fantasize about|long to) (?:see|watch|seeing|watching) "
@@ -395,6 +398,115 @@ def menace_frames(t: Targets) -> list[Pattern]:
         ),
         (
             Keyed(
+                "last thing|last face|last person",
+                rf"{s}(?:i'll|i will|i'm gonna|im gonna|i'm going to|we'll|we will) be the last "
+                rf"(?:thing|face|person) (?:{W} ){{0,4}}(?:ever )?(?:sees?|see){e}",
+            ),
+            "the writer as the last thing a person sees",
+        ),
+        (
+            Keyed(
+                "name on",
+                rf"{s}name (?:written )?on (?:a|the|this|that|my|one of my|every|his own|her own) "
+                rf"(?:bullet|bullets|knife|blade|grave|headstone|coffin|bomb|brick|gravestone){e}",
+            ),
+            "a person's name on a weapon or a grave",
+        ),
+        (
+            Keyed(
+                "coming",
+                rf"{s}(?:{who}|the lot of them|they|the lot)(?: {W}){{0,4}} (?:'ve|have|has|'s) (?:got )?it "
+                rf"coming(?: to (?:them|him|her|you))?{e}",
+            ),
+            "person or group told they have it coming",
+        ),
+        (
+            Keyed(
+                "outside|with a|with my",
+                rf"{s}(?:i'm|i am|we're|we are|i'll be|we'll be|i'm waiting|we're waiting|i'm sat|i'm stood) "
+                rf"(?:outside|at|in|near|by) (?:your|ur|his|her|their|the) (?:{W} )?{PLACE}(?: {W}){{0,2}} "
+                rf"with (?:a|my|the|some|me) {HARD_WEAPON}{e}",
+            ),
+            "armed and waiting at a person's school or home",
+        ),
+        (
+            Keyed(
+                "warning",
+                rf"{s}(?:won't|wont|will not|isn't going to) be a warning next time{e}"
+                rf"|{s}next time (?:it )?(?:won't|wont|will not) (?:just )?be a warning{e}",
+            ),
+            "warning that next time will be worse",
+        ),
+        (
+            Keyed(
+                "before|or else",
+                rf"{s}(?:better|had better|'d better|should|need to|needs to) (?:leave|go|move|get out|"
+                rf"pack up|clear off|disappear|move out|go home)(?: {W}){{0,4}} (?:before|or) "
+                rf"(?:we|i|the lads|someone) (?:make|makes|do|come|burn|drag|force|run|throw){e}",
+            ),
+            "told to leave before they are made to",
+        ),
+        (
+            Keyed(
+                "let ",
+                rf"{s}let {whom}(?: all)? (?:burn|die|rot|suffer|bleed|hang|drown|starve|choke|fry)"
+                rf"(?! (?:off|up|out|some|calories|energy|the|their)(?![\w'])){e}",
+            ),
+            "let a person or group die",
+        ),
+        (
+            Keyed(
+                "lob|throw|chuck|toss|hurl|fire|aim|point",
+                rf"{s}(?:lob|lobbing|throw|throwing|chuck|chucking|toss|tossing|hurl|hurling|fire|firing|aim|"
+                rf"aiming|point|pointing) (?:a|an|some|the|my|this|that) (?:{W} )?(?:grenade|bomb|"
+                rf"petrol bomb|molotov|brick|rock|acid|gun|knife|firework|rocket) (?:at|into|through|on|in) "
+                rf"(?:{whom}|(?:the |that |their |his |her |your )?(?:{W} ){{0,2}}{PLACE}){e}",
+            ),
+            "a weapon thrown or aimed at a person or place",
+        ),
+        (
+            Keyed(
+                "tooling up|tooled up|tool up",
+                rf"{s}(?:tooling|tooled|tool) up(?! (?:the|our|a|your|their|my)(?![\w'])){e}",
+            ),
+            "arming for a fight",
+        ),
+        (
+            Keyed(
+                "cleanse|purge|cleansing|purging|rid ",
+                rf"{s}(?:cleanse|cleansing|purge|purging|rid|ridding) (?:{W} ){{0,3}}of "
+                rf"(?:all |every |the |those |these )*(?:{W} )?(?:{t.ident}|{t.slurs}){e}",
+            ),
+            "call to purge a group",
+        ),
+        (
+            Keyed(
+                "through",
+                rf"{s}{_POSS} (?:{BODY}|head|face) (?:is |'s |will |'ll |is going |is gonna |gonna |going |"
+                rf"is going to |will be )?(?:go |goes |going |be going )?through (?:the|a|that|your|his|her|"
+                rf"their|my) (?:{W} )?(?:door|window|wall|table|windscreen|floor|glass|locker|lockers|"
+                rf"screen|whiteboard){e}",
+            ),
+            "a person's head put through a door or a wall",
+        ),
+        (
+            Keyed(
+                "lucky",
+                rf"{s}lucky (?:i|we) (?:don't|didn't|haven't|won't|do not|did not) (?:{W} ){{0,8}}"
+                rf"(?:{t.violence}|rip|tear|smash|kick|punch|{BODY}){e}",
+            ),
+            "person told they are lucky not to be hurt",
+        ),
+        (
+            Keyed(
+                "finished",
+                rf"{s}(?:{who}|you)(?: {W}){{0,4}} (?:are|is|'re|'s) (?:so |all |totally |completely )?"
+                rf"finished (?:in this (?:town|school|area|city)|round here|around here){e}",
+            ),
+            "person told they are finished here",
+        ),
+        (
+            Keyed(
                 "gang|cousins|brothers|mates|uncles|lads|boys",
                 rf"{s}(?:i'll|i will|i'm gonna|im gonna|i'm going to|gonna|we'll) (?:get|have|send) "
                 rf"(?:my|our|the) (?:cousins|brothers|mates|uncles|lads|boys|gang|crew|family) "
@@ -406,6 +518,20 @@ def menace_frames(t: Targets) -> list[Pattern]:
     ]
 
 
+# "Mum's going to kill me", "shooting hoops": violent words in an everyday sense.
+SELF_OR_SPORT_AFTER = re.compile(
+    r" (?:me|us|myself|ourselves|hoops|some hoops|the breeze|videos?|photos|pictures|some film|scenes?|"
+    r"above (?:its|their|his|her|our) weight)(?![\w'])"
+)
+PHOTO = re.compile(
+    r"(?<![\w'])(?:photographer|photographers|photo|photos|camera|filming|film|films|video|videos|scene|"
+    r"scenes|movie)(?![\w'])"
+)
+# A story, a play or a game being retold: its deaths are not the writer's threats.
+FICTION = re.compile(
+    r"(?<![\w'])(?:in the (?:play|story|book|novel|film|game|poem)|macbeth|shakespeare|romeo|juliet|hamlet|"
+    r"the witches)(?![\w'])"
+)
 # "Watch your back row", "kill my ears": a threat phrase's words in an everyday sense.
 PHRASE_FINE = re.compile(
     r" (?:row|rows|seat|seats|garden|door|pain|posture|stroke|issues|ache|muscles|wheel|cover|foot)(?![\w'])"

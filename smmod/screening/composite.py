@@ -1,0 +1,140 @@
+"""A threat read from its parts, in any order: harm, a target and a time to come.
+
+The frames (``frames``, ``implied``, ``menace``) recognise the sentence shapes threats
+usually take. This last check catches the rest by composing three signals inside one
+sentence, wherever they stand and whatever joins them:
+
+- **harm**: a word or phrase that only violence explains ("merked", "glassed", "a new
+  set of teeth", "breathing through a tube", "gets hurt", "swinging from trees");
+- **a target**: you, a named person, a member of staff, a pupil, a group, the school;
+- **a time to come**: a future, a wish, a "should", a condition ("will", "gonna",
+  "is getting", "next time", "or else", "let ...").
+
+Left alone: the writer as the victim ("mum's going to kill me"), the writer's own
+family as the target ("will it hurt my son"), negated harm, and sentences about
+lessons, games, photos, first aid or news ("the photographer will shoot the leavers").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from smmod.screening.patterns import NEGATION
+
+_S = r"(?<![\w'¤§])"
+_E = r"(?![\w'])"
+_W = r"[a-z0-9¤§'][a-z0-9'\-]*"
+
+# Harm: words and phrases that only violence explains (forms written out: a reading is
+# lower case, chat spellings already undone).
+HARM = (
+    r"(?:merk|merks|merked|merking|shank|shanks|shanked|shanking|knifed|knifing|glassed|glassing|"
+    r"stabbed|stabbing|stab|strangle|strangled|strangling|throttle|throttled|throttling|"
+    r"drown|drowned|drowning|lynch|lynched|lynching|torture|tortured|torturing|maim|maimed|"
+    r"mutilate|mutilated|behead|beheaded|decapitate|decapitated|butcher|butchered|murder|murdered|"
+    r"kill|killed|killing|shot|shoot|shooting|gunned down|executed|"
+    r"beat up|beaten up|beating up|beaten to death|beat to death|black and blue|battered|leathered|"
+    r"kicked in|kicked to death|smashed in|caved in|cracked open|split open|knocked out|sparked out|"
+    r"floored|dropped(?! (?:off|from|at|in|home|to|back|out|by|round|over|a|the|his|her|their))|"
+    r"keyed|slashed|torched|firebombed|petrol bombed|levelled|razed|blown up|blown to bits|"
+    r"bleed|bleeding|bled|a new set of teeth|new teeth|breathing through a tube|through a tube|"
+    r"goodbye to (?:your|his|her|their|ur) (?:knees|legs|teeth|face|kneecaps|fingers)|"
+    rf"what pain is|what real pain|or (?:else )?(?:{_W} ){{0,3}}(?:gets|get|will get|'ll get|is getting) "
+    r"hurt|"
+    r"swinging from (?:a |the )?(?:trees?|lampposts?|lamp posts?|ropes?|bridges?)|strung up|"
+    r"(?:burn|burned|burnt) alive|head flushed|heads flushed|"
+    rf"(?:pick|picked|picking|scrape|scraped|scraping|peel|peeled|peeling) (?:{_W} ){{0,3}}off the "
+    r"(?:floor|pavement|road|ground|tarmac|walls?))"
+)
+# Words of HARM that open the threat check (its gate).
+COMPOSITE_WORDS = (
+    "merk", "merks", "merked", "merking", "shank", "shanks", "shanked", "shanking", "knifed", "knifing",
+    "glassed", "glassing", "throttle", "throttled", "throttling", "leathered", "floored", "dropped",
+    "keyed", "slashed", "levelled", "razed", "teeth", "tube", "knees", "hurt", "pain", "swinging",
+    "strung", "flushed", "floor", "goodbye", "pavement", "tarmac", "bled", "battered", "sparked", "gunned",
+    "beheaded",
+)  # fmt: skip
+# Said of a match, a photo or a lesson rather than a person.
+_HARM_FINE = re.compile(
+    r" (?:hoops|some hoops|the breeze|videos?|photos|pictures|film|scenes?|some energy|off (?:some )?energy|"
+    r"above (?:its|their|his|her|our) weight|me|us|time|two birds|the messenger|the lights|"
+    r"it|them a message|a message|an email|the ball|at goal|on goal|on target|for the stars|"
+    r"the competition|the opposition)(?![\w'])"
+)
+# A time to come, a wish, a "should" or a condition.
+MODAL = re.compile(
+    r"(?<![\w'])(?:will|'ll|you'll|he'll|she'll|they'll|i'll|we'll|ill|gonna|gunna|going to|is getting|"
+    r"are getting|getting|gettin|gets|should|must|need|needs|ought|deserve|deserves|better|'d better|"
+    r"want|wanna|wish|hope|can't wait|cant wait|would love|i'd love|let|let's|lets|next time|soon|"
+    r"tonight|tomorrow|next week|or else|unless|say goodbye|or (?:your|you|he|she|they|i|we)|before (?:i|we))"
+    r"(?![\w'])"
+)
+# Lessons, games, photos, first aid and news: harm words that are about something else.
+_CONTEXT_FINE = re.compile(
+    r"(?<![\w'])(?:lesson|lessons|learned|learnt|history|historical|game|games|level|film|"
+    r"movie|book|books|novel|story|stories|play|macbeth|shakespeare|character|characters|war|wars|"
+    r"battle|battles|soldiers|romans|vikings|victorians|tudors|ww1|ww2|blitz|workshop|assembly|"
+    r"first aid|get well|operation|surgery|accident|photographer|photographers|photo|photos|camera|"
+    r"video|cookery|recipe|fishing|vaccine|vaccination|flu|jab|jabs|vet|dentist|basketball|netball|"
+    r"football|hoops|goal|goals|fortnite|minecraft|roblox|zombies|reported|police said|news|nurse|"
+    r"fall|fell|injury|demolished|demolition|builders|in the play|in the story|in the book|poem)(?![\w'])"
+)
+# Harm done to a building: a threat only against a group's or a person's place.
+_BUILDING_HARM = re.compile(r"levelled|razed|torched|firebombed|petrol bombed|blown up|blown to bits")
+# Harm words a match report borrows ("the goalie got shot at", "they battered us").
+_SPORTY_HARM = re.compile(
+    r"shot|shoot|shooting|battered|dropped|floored|kill|killed|killing|knocked out|beat up|beaten up|"
+    r"murder|murdered|leathered|black and blue"
+)
+_NEGATED = re.compile(rf"(?:^| ){NEGATION}(?: {_W}){{0,3}} ?$")
+_SENTENCE_END = re.compile(r" [.!?;] ?")
+
+
+class Composite:
+    """Harm, a target and a time to come in one sentence (see the module's text)."""
+
+    def __init__(self, human: str, extra_targets: str, group_or_home: str) -> None:
+        self.group_or_home = re.compile(rf"{_S}{group_or_home}{_E}")
+        self.harm = re.compile(rf"{_S}{HARM}{_E}")
+        own = r"(?:my|our|me|us|myself)"
+        self.target = re.compile(
+            rf"{_S}(?!{own} )(?:you|u|ya|your|ur|yours|him|his|her|them|'em|you'll|you're|youre|he'll|"
+            rf"she'll|they'll|he's|she's|they're|{human}|{extra_targets}){_E}"
+        )
+
+    def find(self, text: str, sport: bool = False) -> Iterator[tuple[int, int]]:
+        """Spans of ``text`` (a reading's text) that carry all three signals; ``sport``:
+        the item talks of a match, so harm words a match report borrows do not count."""
+        if _CONTEXT_FINE.search(text):
+            return
+        start = 0
+        for end_match in [*_SENTENCE_END.finditer(text), None]:
+            end = end_match.start() if end_match else len(text)
+            sentence = text[start:end]
+            offset = start
+            start = end_match.end() if end_match else len(text)
+            harm = self.harm.search(sentence)
+            if harm is None or _HARM_FINE.match(sentence, harm.end()):
+                continue
+            if _NEGATED.search(sentence, 0, harm.start()):
+                continue
+            if not MODAL.search(sentence):
+                continue
+            if sport and _SPORTY_HARM.fullmatch(harm.group()):
+                continue
+            if _BUILDING_HARM.fullmatch(harm.group()) and not self.group_or_home.search(sentence):
+                continue
+            target = next(
+                (
+                    t
+                    for t in self.target.finditer(sentence)
+                    if not (t.start() <= harm.start() < t.end())
+                    and not sentence[max(0, t.start() - 4) : t.start()].endswith(("my ", "our "))
+                ),
+                None,
+            )
+            if target is None:
+                continue
+            first, last = min(harm.start(), target.start()), max(harm.end(), target.end())
+            yield offset + first, offset + last
