@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from smmod.screening.composite import COMPOSITE_WORDS, Composite
+from smmod.screening.composite import COMPOSITE_PHRASES, COMPOSITE_WORDS, Composite
 from smmod.screening.counter import endorsed, in_reported_clause
 from smmod.screening.exclusion import (
     EXCLUSION_PHRASES,
@@ -204,7 +204,7 @@ class Checks:
             gates[name] = Gate(
                 gates[name].exact,
                 gates[name].stems,
-                gates[name].weak + FRAME_PHRASES + IMPLIED_PHRASES + MENACE_PHRASES,
+                gates[name].weak + FRAME_PHRASES + IMPLIED_PHRASES + MENACE_PHRASES + COMPOSITE_PHRASES,
             )
         gates["hate"] = Gate(gates["hate"].exact, gates["hate"].stems, gates["hate"].weak + EXCLUSION_PHRASES)
         self.check_gates = {check: gates[check] for check in CHECK_LISTS}
@@ -294,6 +294,7 @@ class Checks:
             human,
             rf"(?:{ident}|{slurs}|(?:the|this|that|your|their|his|her) (?:{W} )?{PLACE})",
             rf"(?:{ident}|{slurs}|(?:{ident_adj}|your|ur|their|his|her) (?:{W} )?{PLACE})",
+            violence,
         )
         self.hate_patterns += hate_frames(ident, group_lead) + group_exclusion_frames(ident, group_lead)
         self.ungrouped_hate = ungrouped_exclusion_frames(slurs)

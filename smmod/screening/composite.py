@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from smmod.screening.frames import IDIOM_AFTER, SPORTY
 from smmod.screening.patterns import NEGATION
 
 _S = r"(?<![\w'¤§])"
@@ -43,7 +44,10 @@ HARM = (
     rf"what pain is|what real pain|or (?:else )?(?:{_W} ){{0,3}}(?:gets|get|will get|'ll get|is getting) "
     r"hurt|"
     r"swinging from (?:a |the )?(?:trees?|lampposts?|lamp posts?|ropes?|bridges?)|strung up|"
-    r"(?:burn|burned|burnt) alive|head flushed|heads flushed|"
+    r"(?:burn|burned|burnt) alive|head flushed|heads flushed|wired shut|through a straw|"
+    r"(?:their|his|her|your|ur) (?:[a-z']+ )?(?:house|houses|home|homes|car|cars|shop|shops) "
+    r"(?:on fire|in flames|burning|burnt down|burned down)|"
+    r"(?:going|go|goes|thrown|be thrown|end up|ending up) in(?:to)? the (?:canal|river|sea|lake|quarry)|"
     rf"(?:pick|picked|picking|scrape|scraped|scraping|peel|peeled|peeling) (?:{_W} ){{0,3}}off the "
     r"(?:floor|pavement|road|ground|tarmac|walls?))"
 )
@@ -53,7 +57,15 @@ COMPOSITE_WORDS = (
     "glassed", "glassing", "throttle", "throttled", "throttling", "leathered", "floored", "dropped",
     "keyed", "slashed", "levelled", "razed", "teeth", "tube", "knees", "hurt", "pain", "swinging",
     "strung", "flushed", "floor", "goodbye", "pavement", "tarmac", "bled", "battered", "sparked", "gunned",
-    "beheaded",
+    "beheaded", "rushed", "bodied", "jumped", "hunted", "wired", "bottled", "bricked", "straw",
+)  # fmt: skip
+# Everyday words whose phrase opens the threat check as a whole (see MENACE).
+COMPOSITE_PHRASES = (
+    "what hit", "about to happen", "still can", "fair game", "get theirs", "get his", "get hers",
+    "get yours", "run red", "do time", "pray the", "before i do", "how to use", "away from",
+    "make it to", "a real", "life hell", "is dead", "are dead", "be hunted", "end up hurt", "coming for",
+    "i know your", "walks home", "goes home", "on fire", "in flames", "very sorry", "so sorry",
+    "really sorry",
 )  # fmt: skip
 # Said of a match, a photo or a lesson rather than a person.
 _HARM_FINE = re.compile(
@@ -67,12 +79,14 @@ MODAL = re.compile(
     r"(?<![\w'])(?:will|'ll|you'll|he'll|she'll|they'll|i'll|we'll|ill|gonna|gunna|going to|is getting|"
     r"are getting|getting|gettin|gets|should|must|need|needs|ought|deserve|deserves|better|'d better|"
     r"want|wanna|wish|hope|can't wait|cant wait|would love|i'd love|let|let's|lets|next time|soon|"
-    r"tonight|tomorrow|next week|or else|unless|say goodbye|or (?:your|you|he|she|they|i|we)|before (?:i|we))"
+    r"tonight|tomorrow|next week|or else|unless|say goodbye|won't|wont|when (?:i|we)|once (?:i|we)|"
+    r"if (?:you|he|she|they) ever|you're going|they're going|he's going|she's going|"
+    r"or (?:your|you|he|she|they|i|we)|before (?:i|we))"
     r"(?![\w'])"
 )
 # Lessons, games, photos, first aid and news: harm words that are about something else.
 _CONTEXT_FINE = re.compile(
-    r"(?<![\w'])(?:lesson|lessons|learned|learnt|history|historical|game|games|level|film|"
+    r"(?<![\w'])(?:lesson|lessons|learned|learnt|history|historical|(?<!fair )game|games|level|film|"
     r"movie|book|books|novel|story|stories|play|macbeth|shakespeare|character|characters|war|wars|"
     r"battle|battles|soldiers|romans|vikings|victorians|tudors|ww1|ww2|blitz|workshop|assembly|"
     r"first aid|get well|operation|surgery|accident|photographer|photographers|photo|photos|camera|"
@@ -87,6 +101,38 @@ _SPORTY_HARM = re.compile(
     r"shot|shoot|shooting|battered|dropped|floored|kill|killed|killing|knocked out|beat up|beaten up|"
     r"murder|murdered|leathered|black and blue"
 )
+# Weapons and the harm they bring, as nouns.
+WEAPONS = (
+    r"(?:gun|guns|knife|knives|blade|blades|machete|machetes|acid|petrol|bullet|bullets|grenade|bomb|"
+    r"crowbar|hammer|axe)"
+)
+# Done to someone: participles and slang the lexicon's acts do not list.
+PASSIVE_HARM = (
+    r"(?:beaten|rushed|bodied|jumped|hunted|hunted down|tied up|wired shut|done in|sorted out|"
+    r"dealt with|taken out|put down|smashed|stamped on|bottled|bricked|ended|finished off)"
+)
+# Set menace: phrases a threat is made of even with no violent word.
+MENACE = re.compile(
+    r"(?<![\w'])(?:won't know what hit|wont know what hit|"
+    r"what 's about to happen to|what is about to happen to|while (?:you|they|he|she) still can|"
+    r"are fair game(?! for)|is fair game(?! for)|get (?:theirs|his|hers|yours) soon|"
+    r"(?:will|'ll) get (?:theirs|his|hers|yours)|"
+    r"run red with|do time for|pray the police|before i do|know how to use it|"
+    r"one (?:more )?(?:\w+ )?away from (?:a|an|the) (?:broken|smashed|bloody|black|hospital|beating|kicking)|"
+    r"won't make it to (?:christmas|the weekend|friday|summer|easter|the end of)|"
+    r"what a real (?:beating|punch|kicking|hiding|slap) (?:is|feels like)|"
+    r"make (?:his|her|your|their) life hell|"
+    r"(?:who|that) (?:\w+ ){1,3}(?:is|are) (?:dead|getting it|finished)(?= *(?:[.,!?]|$))|"
+    r"(?:will|'ll|are going to|is going to|are gonna) be hunted|end up hurt|"
+    r"coming for (?:every|all|each|the|those|these|you|him|her|them)|"
+    r"i know (?:your|ur|his|her|their) [a-z]+ ,? i know (?:your|ur|his|her|their)|"
+    r"(?:your|ur) (?:little )?(?:girl|boy|son|daughter|kids|children|wife|husband|lad) (?:walks|walk|goes|go|"
+    r"gets|get|is|are|cycles) (?:home |to school |back )?(?:alone|on (?:her|his|their) own|"
+    r"by (?:herself|himself|themselves)))(?![\w'])"
+)
+# "They will get hurt if they climb the fence": a warning about what they do themselves.
+_OWN_DOING = re.compile(r" (?:if|when) (?:they|you|he|she|anyone|someone|children|kids) ")
+_OWN = re.compile(r"(?:^| )(?:my|our|me|us|myself)(?: |$)")
 _NEGATED = re.compile(rf"(?:^| ){NEGATION}(?: {_W}){{0,3}} ?$")
 _SENTENCE_END = re.compile(r" [.!?;] ?")
 
@@ -94,8 +140,20 @@ _SENTENCE_END = re.compile(r" [.!?;] ?")
 class Composite:
     """Harm, a target and a time to come in one sentence (see the module's text)."""
 
-    def __init__(self, human: str, extra_targets: str, group_or_home: str) -> None:
+    def __init__(self, human: str, extra_targets: str, group_or_home: str, violence: str = r"(?!x)x") -> None:
         self.group_or_home = re.compile(rf"{_S}{group_or_home}{_E}")
+        # Any violent act of the lexicon, but only with its target as the one it is done to:
+        # "cut the ribbon for the children" has a target and a violent word, not a victim.
+        self.act_on = re.compile(
+            rf"{_S}(?P<act>{violence}|{WEAPONS})(?: (?!(?:for|with|and|to|at|because)(?![\w'])){_W}){{0,2}} "
+            rf"(?:you|u|ya|him|her|them|'em|{human}){_E}"
+        )
+        self.done_to = re.compile(
+            rf"{_S}(?:you|u|he|she|they|him|her|them|{human})(?: {_W}){{0,3}} (?:is|are|'s|'re|be|get|"
+            rf"gets|getting|got|gettin|will be|'ll be|gonna be|gonna get|going to be|going to get)"
+            rf"(?: {_W}){{0,2}} "
+            rf"(?P<act>{violence}|{PASSIVE_HARM}){_E}"
+        )
         self.harm = re.compile(rf"{_S}{HARM}{_E}")
         own = r"(?:my|our|me|us|myself)"
         self.target = re.compile(
@@ -106,22 +164,37 @@ class Composite:
     def find(self, text: str, sport: bool = False) -> Iterator[tuple[int, int]]:
         """Spans of ``text`` (a reading's text) that carry all three signals; ``sport``:
         the item talks of a match, so harm words a match report borrows do not count."""
-        if _CONTEXT_FINE.search(text):
-            return
+        fine = _CONTEXT_FINE.search(text) is not None
         start = 0
         for end_match in [*_SENTENCE_END.finditer(text), None]:
             end = end_match.start() if end_match else len(text)
             sentence = text[start:end]
             offset = start
             start = end_match.end() if end_match else len(text)
+            menace = MENACE.search(sentence)
+            if menace:
+                yield offset + menace.start(), offset + menace.end()
+                continue
+            if fine:
+                continue
             harm = self.harm.search(sentence)
+            aimed = None
+            if harm is None:
+                aimed = self.act_on.search(sentence) or self.done_to.search(sentence)
+                if aimed is not None and (
+                    _OWN.search(aimed.group())
+                    or IDIOM_AFTER.match(sentence, aimed.end("act"))
+                    or _OWN_DOING.match(sentence, aimed.end())
+                ):
+                    aimed = None  # "will they hit my son again?", "you'll smash your GCSEs"
+                harm = aimed  # the act names its own target
             if harm is None or _HARM_FINE.match(sentence, harm.end()):
                 continue
             if _NEGATED.search(sentence, 0, harm.start()):
                 continue
             if not MODAL.search(sentence):
                 continue
-            if sport and _SPORTY_HARM.fullmatch(harm.group()):
+            if sport and (_SPORTY_HARM.search(harm.group()) or SPORTY.search(harm.group())):
                 continue
             if _BUILDING_HARM.fullmatch(harm.group()) and not self.group_or_home.search(sentence):
                 continue
@@ -134,7 +207,10 @@ class Composite:
                 ),
                 None,
             )
+            if target is None and aimed is None:
+                continue
             if target is None:
+                yield offset + harm.start(), offset + harm.end()
                 continue
             first, last = min(harm.start(), target.start()), max(harm.end(), target.end())
             yield offset + first, offset + last

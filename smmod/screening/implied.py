@@ -193,7 +193,7 @@ def implied_threat_frames(t: Targets) -> list[Pattern]:
         (
             Keyed(
                 "scared|afraid|frightened|terrified|pray|hide|bags|head|sleep with",
-                rf"{s}{who}(?: {W}){{0,2}} (?:better|'d better|had better|should|must|need to|ought to) "
+                rf"{s}{who}(?: {W}){{0,4}} (?:better|'d better|had better|should|must|need to|ought to) "
                 rf"(?:start )?(?:be (?:very |so |really )?(?:scared|afraid|frightened|terrified)|"
                 rf"(?:start )?(?:praying|pray)|hide|pack (?:your|their|his|her) bags|"
                 rf"keep (?:your|their|his|her) heads? down|sleep with (?:one eye|the light))"

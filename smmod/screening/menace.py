@@ -119,7 +119,7 @@ def menace_frames(t: Targets) -> list[Pattern]:
         ),
         (
             Keyed(
-                "be sorry",
+                "sorry",
                 rf"{s}(?:{who}(?: {W}){{0,4}} {_WILL}(?: all)? be|you'll be|he'll be|she'll be|they'll be|"
                 rf"you're going to be|they're going to be|he's going to be|she's going to be) "
                 rf"(?:so |very |really |truly |bloody )?sorry(?! {_SORRY_FINE}(?![\w']))"
