@@ -45,6 +45,16 @@ HARM = (
     r"hurt|"
     r"swinging from (?:a |the )?(?:trees?|lampposts?|lamp posts?|ropes?|bridges?)|strung up|"
     r"(?:burn|burned|burnt) alive|head flushed|heads flushed|wired shut|through a straw|"
+    r"taken out (?:, )?(?:permanently|for good|once and for all)|swinging from|"
+    r"with (?:a (?:can|jerry can|bottle|tin) of )?(?:petrol|acid|bleach)(?![\w'])|"
+    r"bring (?:the|your|ur|some|all the) (?:bats|bricks|blades|knives|weapons|guns|petrol|crowbars|hammers)"
+    r"(?= *(?:[.,!?]|$))|"
+    r"(?:a|an) (?:[a-z']+ )?(?:fork|pen|pencil|compass|scissors|chair|stick|screwdriver|bat|brick|bottle|"
+    r"knife|blade|fist|boot|glass) (?:in|into|to|over|across|through|round|against) "
+    r"(?:the|your|his|her|their|ur) "
+    r"(?:eye|eyes|face|head|neck|throat|back|skull|ribs|chest|stomach|legs?|teeth)|"
+    r"(?:getting|get|gets|be) put (?:through|in)(?= *(?:[.,!?]|$|tonight|tomorrow|soon))|"
+    r"rearrange (?:your|his|her|their|ur|(?:[a-z§¤']+ ){1,3}'s) face|"
     r"(?:their|his|her|your|ur) (?:[a-z']+ )?(?:house|houses|home|homes|car|cars|shop|shops) "
     r"(?:on fire|in flames|burning|burnt down|burned down)|"
     r"(?:going|go|goes|thrown|be thrown|end up|ending up) in(?:to)? the (?:canal|river|sea|lake|quarry)|"
@@ -65,7 +75,10 @@ COMPOSITE_PHRASES = (
     "get yours", "run red", "do time", "pray the", "before i do", "how to use", "away from",
     "make it to", "a real", "life hell", "is dead", "are dead", "be hunted", "end up hurt", "coming for",
     "i know your", "walks home", "goes home", "on fire", "in flames", "very sorry", "so sorry",
-    "really sorry",
+    "really sorry", "with petrol", "with acid", "of petrol", "of acid", "bring the", "put through",
+    "finished with", "done with", "through with", "so are", "what i do", "what i'll do", "fear for",
+    "something i", "bodyguard", "taken out", "fork", "pen", "compass", "scissors", "chair", "screwdriver",
+    "rearrange", "when i do",
 )  # fmt: skip
 # Said of a match, a photo or a lesson rather than a person.
 _HARM_FINE = re.compile(
@@ -109,7 +122,8 @@ WEAPONS = (
 # Done to someone: participles and slang the lexicon's acts do not list.
 PASSIVE_HARM = (
     r"(?:beaten|rushed|bodied|jumped|hunted|hunted down|tied up|wired shut|done in|sorted out|"
-    r"dealt with|taken out|put down|smashed|stamped on|bottled|bricked|ended|finished off)"
+    r"dealt with|put down|smashed|stamped on|bottled|bricked|ended|finished off|dragged out|"
+    r"dragged outside|dragged off)"
 )
 # Set menace: phrases a threat is made of even with no violent word.
 MENACE = re.compile(
@@ -125,6 +139,16 @@ MENACE = re.compile(
     r"(?:who|that) (?:\w+ ){1,3}(?:is|are) (?:dead|getting it|finished)(?= *(?:[.,!?]|$))|"
     r"(?:will|'ll|are going to|is going to|are gonna) be hunted|end up hurt|"
     r"coming for (?:every|all|each|the|those|these|you|him|her|them)|"
+    r"when i (?:do|find (?:him|her|you|them)|see (?:him|her|you|them)|catch (?:him|her|you|them))(?: ,)? "
+    r"(?:he|she|you|they) (?:'s|is|'re|are|'ll be|will be) (?:done|finished|dead|getting it)|"
+    r"(?:once|when|after|by the time) (?:i've|i have|i'm|i am|we've|we're) (?:finished|done|through) with "
+    r"(?:him|her|you|them)|"
+    r"and so (?:are|is) (?:his|her|your|their|ur) (?:teeth|legs|knees|face|kneecaps|fingers)|"
+    r"see what i (?:do|'ll do|will do|can do) to (?:you|him|her|them)|"
+    r"(?:should|better|'d better|will|'ll|need to|needs to) fear for (?:his|her|your|their) "
+    r"(?:life|lives|safety)|"
+    r"(?:i'll|i will|i might|i'm going to|im gonna|i'm gonna) do something (?:i(?:'ll| will)? regret|stupid|"
+    r"terrible)|need (?:a )?bodyguards?|"
     r"i know (?:your|ur|his|her|their) [a-z]+ ,? i know (?:your|ur|his|her|their)|"
     r"(?:your|ur) (?:little )?(?:girl|boy|son|daughter|kids|children|wife|husband|lad) (?:walks|walk|goes|go|"
     r"gets|get|is|are|cycles) (?:home |to school |back )?(?:alone|on (?:her|his|their) own|"
@@ -132,6 +156,8 @@ MENACE = re.compile(
 )
 # "They will get hurt if they climb the fence": a warning about what they do themselves.
 _OWN_DOING = re.compile(r" (?:if|when) (?:they|you|he|she|anyone|someone|children|kids) ")
+# A sentence that gives an order ("give the ... a warm welcome with a can of petrol").
+_IMPERATIVE = re.compile(r"(?:give|bring|go|get|send|put|make|teach|show|grab|someone|somebody) ")
 _OWN = re.compile(r"(?:^| )(?:my|our|me|us|myself)(?: |$)")
 _NEGATED = re.compile(rf"(?:^| ){NEGATION}(?: {_W}){{0,3}} ?$")
 _SENTENCE_END = re.compile(r" [.!?;] ?")
@@ -192,7 +218,7 @@ class Composite:
                 continue
             if _NEGATED.search(sentence, 0, harm.start()):
                 continue
-            if not MODAL.search(sentence):
+            if not MODAL.search(sentence) and not _IMPERATIVE.match(sentence):
                 continue
             if sport and (_SPORTY_HARM.search(harm.group()) or SPORTY.search(harm.group())):
                 continue

@@ -133,8 +133,9 @@ def menace_frames(t: Targets) -> list[Pattern]:
                 "pay",
                 rf"{s}(?:{who}(?: {W}){{0,4}} {_WILL}(?: all)?|you'll|he'll|she'll|they'll) pay"
                 rf"(?= *(?:[.,!?]|$|for (?:this|that|what)|with (?:their|his|her|your) (?:lives|life|blood)|"
-                rf"in blood|dearly|big time|one way or another))"
-                rf"|{s}(?:make|making|see) {whom}(?: {W}){{0,4}} pay(?= *(?:[.,!?]|$|for (?:this|that|what)|"
+                rf"in blood|with blood|dearly|big time|one way or another))"
+                rf"|{s}(?:make|making|see) {whom}(?: {W}){{0,4}} pay"
+                rf"(?= *(?:[.,!?]|$|for (?:this|that|what)|with blood|"
                 rf"in blood|with (?:their|his|her|your) (?:lives|life|blood)|dearly|big time))",
             ),
             "person told they will pay (intimidation)",
@@ -224,7 +225,9 @@ def menace_frames(t: Targets) -> list[Pattern]:
                 rf"(?: {W}){{0,2}} (?:waiting for|ready for|just for|saved for|especially for|"
                 rf"with (?:{W} ){{0,3}}(?:'s )?name on (?:it|them)) {whom}{e}"
                 rf"|{s}(?:bought|got|getting|sharpened|sharpening|buying|brought|bringing|have|saved|"
-                rf"keeping|kept)(?: {W}){{0,3}} {HARD_WEAPON}(?: {W}){{0,2}} for {whom}{e}",
+                rf"keeping|kept)(?: {W}){{0,3}} {HARD_WEAPON}(?: {W}){{0,2}} for {whom}{e}"
+                rf"|{s}(?:there 's|there is|i've got|i have|we've got|got) (?:a|one|another) "
+                rf"(?:{HARD_WEAPON}|bullet|noose) (?:{W} ){{0,2}}for (?:every|each|all|any) {W}{e}",
             ),
             "weapon set aside for a person",
         ),
@@ -345,7 +348,8 @@ def menace_frames(t: Targets) -> list[Pattern]:
                 rf"{s}(?:i'll|i will|we'll|we will|gonna|going to|i'm going to|i am going to|i'd)? ?"
                 rf"(?:make sure|see to it|ensure)(?: that)? (?:{_SUBJ}|{human}) (?:never|won't ever|"
                 rf"will never|can't ever) (?:walks?|talks?|teach(?:es)?|works?|sees?|smiles?|eats?|"
-                rf"breathes?|wakes? up|steps? foot in (?:this|that|the) (?:school|town|place)|"
+                rf"breathes?|wakes? up|plays?(?: {W})?|runs?|dances?|sings?|"
+                rf"steps? foot in (?:this|that|the) (?:school|town|place)|"
                 rf"sets? foot in (?:this|that|the) (?:school|town|place)) (?:again|ever again){e}",
             ),
             "person to be stopped for good",
