@@ -31,6 +31,7 @@ from smmod.screening.frames import (
 from smmod.screening.implied import IMPLIED_PHRASES, IMPLIED_WORDS, implied_threat_frames
 from smmod.screening.lexicon import Gate, Lexicon, alternation, anchor_words
 from smmod.screening.menace import (
+    FEELING_FINE,
     FICTION,
     MENACE_PHRASES,
     MENACE_WORDS,
@@ -545,6 +546,8 @@ class Checks:
                     continue  # "you'll smash it": praise
                 if why == "threatening phrase" and PHRASE_FINE.match(reading.text, m.end()):
                     continue  # "watch your back row", "you'll regret missing the fair"
+                if FEELING_FINE.match(reading.text, m.end()):
+                    continue  # "we'll all be sorry to see her go"
                 if SELF_OR_SPORT_AFTER.match(reading.text, m.end()) or (
                     "shoot" in m.group() and PHOTO.search(reading.text)
                 ):

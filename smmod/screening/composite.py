@@ -99,7 +99,8 @@ MODAL = re.compile(
 )
 # Lessons, games, photos, first aid and news: harm words that are about something else.
 _CONTEXT_FINE = re.compile(
-    r"(?<![\w'])(?:lesson|lessons|learned|learnt|history|historical|(?<!fair )game|games|level|film|"
+    r"(?<![\w'])(?:lesson|lessons|learned|learnt|history|historical|(?:video|computer|board|online|card) "
+    r"games?|in (?:the|this|that) game|games? (?:where|like)|level|film|"
     r"movie|book|books|novel|story|stories|play|macbeth|shakespeare|character|characters|war|wars|"
     r"battle|battles|soldiers|romans|vikings|victorians|tudors|ww1|ww2|blitz|workshop|assembly|"
     r"first aid|get well|operation|surgery|accident|photographer|photographers|photo|photos|camera|"

@@ -42,7 +42,7 @@ _WILL = (
 # Intents strong enough to carry "<intent> ... <person> ... with a <weapon>".
 _ACT_INTENT = (
     r"i'll|i will|we'll|we will|i'm going to|im going to|i'm gonna|im gonna|gonna|we're going to|"
-    r"we're gonna|let's|lets|someone should|somebody should|someone needs to|somebody needs to|"
+    r"we're gonna|let's|let 's|lets|someone should|somebody should|someone needs to|somebody needs to|"
     r"someone wants to|somebody wants to|someone ought to|i'd love to|i want to|i wanna|we should|time to"
 )
 _FIRST_DONE = r"(?:once|when|after|by the time) (?:i|we|i'm|we're|i've|we've|the lads|my lads) "
@@ -54,7 +54,7 @@ MENACE_WORDS = (
     "crowbar", "crowbars", "bats", "hammers", "grassed", "snitched", "snitch", "grass", "reported",
     "bat", "bleeding", "canal", "river", "lake", "quarry", "docks", "reservoir", "morgue", "surprised",
     "shocked", "rampage", "spree", "hole", "holes", "drag", "dragged", "dragging", "grenade", "molotov",
-    "tooling", "tooled", "cleanse", "cleansing", "purge", "purging", "warning", "finished", "lucky",
+    "kneecap", "tooling", "tooled", "cleanse", "cleansing", "purge", "purging", "warning", "finished", "lucky",
 )  # fmt: skip
 # Phrases of everyday words that open the threat check only as a whole.
 MENACE_PHRASES = (
@@ -68,7 +68,8 @@ MENACE_PHRASES = (
     "my uncles", "my lads", "my boys", "is finished", "'s finished", "'re finished", "are finished",
     "last thing", "last face", "name on", "it coming", "let the", "let them", "let all", "before we",
     "open fire", "lock your", "lock his", "lock her", "lock their", "want to see", "see next week",
-    "see the weekend", "see another day", "see daylight", "see the end", "waiting outside", "waiting at",
+    "see the weekend", "see another day", "wait to watch", "love to watch", "up in smoke", "is going through",
+    "goes through the", "go through the", "see daylight", "see the end", "waiting outside", "waiting at",
 )  # fmt: skip
 
 # After "regret": what someone may rightly regret without any threat in it.
@@ -161,7 +162,7 @@ def menace_frames(t: Targets) -> list[Pattern]:
                 "have a|have any|left",
                 rf"(?:won't|wont|will not|'ll not|isn't going to|aren't going to|"
                 rf"not gonna) have (?:a|any|a single|one) (?:{W} )?(?:face|head|nose|legs|kneecaps|knees|"
-                rf"fingers|bones|bone|finger|jaw|skull) left{e}",
+                rf"fingers|bones|bone|finger|jaw|skull|kneecap|arm|arms|leg) left{e}",
             ),
             "person + will be left maimed",
         ),
@@ -201,9 +202,9 @@ def menace_frames(t: Targets) -> list[Pattern]:
         ),
         (
             Keyed(
-                "want|love to see|like to see|wait to see|dream",
+                "want|love to|like to|wait to|dream|fantasi|long to",
                 rf"{s}(?:i|we|i'd|we'd|i just|i really|i honestly)(?: just| really)? (?:want|wanted|"
-                rf"would like|'d like|would love|'d love|would rather see|'d rather see) "
+                rf"would like|'d like|would love|'d love|would rather see|'d rather see|love|like) "
                 rf"(?:to see )?{whom}(?: {_GW}){{0,4}} (?:dead|gone for good|six feet under|hurt|killed|"
                 rf"shot|stabbed|burned|burnt|bleeding|wiped out|hanged|hung|in pieces|in agony|"
                 rf"to (?:die|suffer|bleed|burn|rot|hang))(?! (?:off|up|out|some|calories|energy)(?![\w'])){e}"
@@ -214,7 +215,8 @@ def menace_frames(t: Targets) -> list[Pattern]:
                 rf"(?: {W}){{0,4}} (?:in flames|on fire|burn|burning|burn down|burned down|burnt down|"
                 rf"go up in smoke|going up in smoke|blown up|blow up|bleed|bleeding|suffer|suffering|die|"
                 rf"dying|dead|in pieces|beaten|beaten up|in agony|screaming in pain|begging for (?:mercy|"
-                rf"their life|his life|her life))(?! (?:of|with|to|laughing|up|the|it|a)(?![\w'])){e}",
+                rf"their life|his life|her life))"
+                rf"(?! (?:of|with|to|laughing|up|the|it|a|off|some|energy|calories)(?![\w'])){e}",
             ),
             "wish to see a person hurt or dead",
         ),
@@ -222,8 +224,8 @@ def menace_frames(t: Targets) -> list[Pattern]:
             Keyed(
                 "waiting for|just for|ready for|saved for|especially for|name on|for ",
                 rf"{s}(?:(?:a|an|my|the|some|this|that|new|sharp|little) )*(?:{W} )?{_STRIKING}"
-                rf"(?: {W}){{0,2}} (?:waiting for|ready for|just for|saved for|especially for|"
-                rf"with (?:{W} ){{0,3}}(?:'s )?name on (?:it|them)) {whom}{e}"
+                rf"(?: {W}){{0,2}} (?:waiting for|ready for|just for|saved for|especially for) {whom}{e}"
+                rf"|{s}{_STRIKING}(?: {W}){{0,2}} with (?:{W} ){{0,3}}(?:'s )?name on (?:it|them){e}"
                 rf"|{s}(?:bought|got|getting|sharpened|sharpening|buying|brought|bringing|have|saved|"
                 rf"keeping|kept)(?: {W}){{0,3}} {HARD_WEAPON}(?: {W}){{0,2}} for {whom}{e}"
                 rf"|{s}(?:there 's|there is|i've got|i have|we've got|got) (?:a|one|another) "
@@ -537,6 +539,8 @@ FICTION = re.compile(
     r"the witches)(?![\w'])"
 )
 # "Watch your back row", "kill my ears": a threat phrase's words in an everyday sense.
+# After any frame's "regret" or "sorry": regret or sorrow, not a threat.
+FEELING_FINE = re.compile(rf"(?<=regret) {_REGRET_FINE}(?![\w'])|(?<=sorry) {_SORRY_FINE}(?![\w'])")
 PHRASE_FINE = re.compile(
     r" (?:row|rows|seat|seats|garden|door|pain|posture|stroke|issues|ache|muscles|wheel|cover|foot)(?![\w'])"
     r"|(?<= kill) (?:my|our) (?:ears|feet|back|legs|brain|eyes|knees|phone|battery|vibe)(?![\w'])"
