@@ -54,7 +54,8 @@ MENACE_WORDS = (
     "crowbar", "crowbars", "bats", "hammers", "grassed", "snitched", "snitch", "grass", "reported",
     "bat", "bleeding", "canal", "river", "lake", "quarry", "docks", "reservoir", "morgue", "surprised",
     "shocked", "rampage", "spree", "hole", "holes", "drag", "dragged", "dragging", "grenade", "molotov",
-    "kneecap", "tooling", "tooled", "cleanse", "cleansing", "purge", "purging", "warning", "finished", "lucky",
+    "kneecap", "tooling", "tooled", "cleanse", "cleansing", "purge", "purging", "warning", "finished",
+    "lucky",
 )  # fmt: skip
 # Phrases of everyday words that open the threat check only as a whole.
 MENACE_PHRASES = (
