@@ -6,20 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from smmod.screening import Screener, WordLists, load_default_rules
-
-HARM = {"threat", "police_advised_suggested", "discriminatory", "abuse_of_staff", "abuse_of_pupil"}
-
-
-@pytest.fixture(scope="module")
-def screener() -> Screener:
-    lists = WordLists.load()
-    return Screener(load_default_rules(wordlists=lists), lists)
-
-
-def explained(screener: Screener, text: str, flag: str) -> list[str]:
-    result = screener.screen(text, author_kind="public", item_kind="comment")
-    return [word for m in result.matches if m.flag == flag for word in m.matched]
+from smmod.screening import Screener
+from tests.screening.helpers import HARM, explained
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,14 @@
+"""Helpers shared by the screening tests."""
+
+from __future__ import annotations
+
+from smmod.screening import Screener
+
+# Flags that say an item is harmful; a benign sentence may raise none of them.
+HARM = {"threat", "police_advised_suggested", "discriminatory", "abuse_of_staff", "abuse_of_pupil"}
+
+
+def explained(screener: Screener, text: str, flag: str) -> list[str]:
+    """What the moderator is shown for ``flag``: the words and the pattern's name."""
+    result = screener.screen(text, author_kind="public", item_kind="comment")
+    return [word for m in result.matches if m.flag == flag for word in m.matched]
