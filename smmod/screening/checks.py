@@ -294,7 +294,8 @@ class Checks:
         self.composite = Composite(
             human,
             rf"(?:{ident}|{slurs}|(?:the|this|that|your|their|his|her) (?:{W} )?{PLACE})",
-            rf"(?:{ident}|{slurs}|(?:{ident_adj}|your|ur|their|his|her) (?:{W} )?{PLACE})",
+            rf"(?:{ident}|{slurs}|(?:{ident_adj}|your|ur|their|his|her) (?:{W} )?{PLACE}|{W} 's {PLACE}|"
+            rf"(?:mosque|mosques|synagogue|synagogues|gurdwara|temple|church))",
             violence,
         )
         self.hate_patterns += hate_frames(ident, group_lead) + group_exclusion_frames(ident, group_lead)

@@ -46,6 +46,14 @@ HARM = (
     r"swinging from (?:a |the )?(?:trees?|lampposts?|lamp posts?|ropes?|bridges?)|strung up|"
     r"(?:burn|burned|burnt) alive|head flushed|heads flushed|wired shut|through a straw|"
     r"taken out (?:, )?(?:permanently|for good|once and for all)|swinging from|"
+    r"lined up against (?:a|the) wall|line (?:[a-z§¤']+ ){1,3}up against (?:a|the) wall|"
+    r"with (?:him|her|them|you|everyone)(?: all)? (?:still )?(?:in it|inside)|"
+    r"put (?:[a-z§¤']+ ){1,3}in (?:a wheelchair|hospital|a coma|intensive care|a coffin|"
+    r"an early grave)(?! (?:race|basketball|rugby|relay|tennis))|"
+    r"run (?:[a-z§¤']+ ){1,3}over(?! (?:the|again|and then|there|here|to|what|it|with|my|our))|"
+    r"with (?:his|her|their|your|ur) (?:hands|legs|arms|fingers|jaw|nose|knees|neck|back) broken|"
+    r"(?:two|both|a pair of) broken (?:legs|arms|hands|knees|wrists|ankles)|"
+    r"(?:burn|burned|burnt|burning) (?:[a-z§¤']+ ){0,3}down|bomb|bombed|bombing|"
     r"with (?:a (?:can|jerry can|bottle|tin) of )?(?:petrol|acid|bleach)(?![\w'])|"
     r"bring (?:the|your|ur|some|all the) (?:bats|bricks|blades|knives|weapons|guns|petrol|crowbars|hammers)"
     r"(?= *(?:[.,!?]|$))|"
@@ -78,7 +86,8 @@ COMPOSITE_PHRASES = (
     "really sorry", "with petrol", "with acid", "of petrol", "of acid", "bring the", "put through",
     "finished with", "done with", "through with", "so are", "what i do", "what i'll do", "fear for",
     "something i", "bodyguard", "taken out", "fork", "pen", "compass", "scissors", "chair", "screwdriver",
-    "rearrange", "when i do",
+    "rearrange", "when i do", "bombed", "bombing", "wheelchair", "lined", "broken", "burned", "burnt",
+    "imagine",
 )  # fmt: skip
 # Said of a match, a photo or a lesson rather than a person.
 _HARM_FINE = re.compile(
@@ -93,7 +102,9 @@ MODAL = re.compile(
     r"are getting|getting|gettin|gets|should|must|need|needs|ought|deserve|deserves|better|'d better|"
     r"want|wanna|wish|hope|can't wait|cant wait|would love|i'd love|let|let's|lets|next time|soon|"
     r"tonight|tomorrow|next week|or else|unless|say goodbye|won't|wont|when (?:i|we)|once (?:i|we)|"
-    r"if (?:you|he|she|they) ever|you're going|they're going|he's going|she's going|"
+    r"if (?:you|he|she|they) ever|you're going|they're going|he's going|she's going|shall i|shall we|"
+    r"wouldn't it be|would be (?:great|nice|good|funny|brilliant)|imagine|how about|be fun|roll on|bet|"
+    r"i'd|we'd|who's in|"
     r"or (?:your|you|he|she|they|i|we)|before (?:i|we))"
     r"(?![\w'])"
 )
@@ -109,7 +120,10 @@ _CONTEXT_FINE = re.compile(
     r"fall|fell|injury|demolished|demolition|builders|in the play|in the story|in the book|poem)(?![\w'])"
 )
 # Harm done to a building: a threat only against a group's or a person's place.
-_BUILDING_HARM = re.compile(r"levelled|razed|torched|firebombed|petrol bombed|blown up|blown to bits")
+_BUILDING_HARM = re.compile(
+    r"levelled|razed|torched|firebombed|petrol bombed|blown up|blown to bits|bomb|bombed|bombing|"
+    r"(?:burn|burned|burnt|burning) (?:[a-z§¤']+ ){0,3}down"
+)
 # Harm words a match report borrows ("the goalie got shot at", "they battered us").
 _SPORTY_HARM = re.compile(
     r"shot|shoot|shooting|battered|dropped|floored|kill|killed|killing|knocked out|beat up|beaten up|"
@@ -159,6 +173,8 @@ MENACE = re.compile(
 _OWN_DOING = re.compile(r" (?:if|when) (?:they|you|he|she|anyone|someone|children|kids) ")
 # A sentence that gives an order ("give the ... a warm welcome with a can of petrol").
 _IMPERATIVE = re.compile(r"(?:give|bring|go|get|send|put|make|teach|show|grab|someone|somebody) ")
+# Harm phrases that carry their own victim ("put that prefect in a wheelchair").
+_NAMES_ITS_VICTIM = re.compile(r"(?:put|run|line) (?!(?:it|them all|my|our|me|us)(?![\w']))")
 _OWN = re.compile(r"(?:^| )(?:my|our|me|us|myself)(?: |$)")
 _NEGATED = re.compile(rf"(?:^| ){NEGATION}(?: {_W}){{0,3}} ?$")
 _SENTENCE_END = re.compile(r" [.!?;] ?")
@@ -205,7 +221,7 @@ class Composite:
             if fine:
                 continue
             harm = self.harm.search(sentence)
-            aimed = None
+            aimed = harm if harm is not None and _NAMES_ITS_VICTIM.match(harm.group()) else None
             if harm is None:
                 aimed = self.act_on.search(sentence) or self.done_to.search(sentence)
                 if aimed is not None and (
