@@ -53,6 +53,10 @@ from tests.screening.helpers import HARM, explained
         ("The Poles are fair game after dark", "harm + target + time to come"),
         ("I know your car, I know your shifts, Mr Dey", "harm + target + time to come"),
         ("Tell the head I'll do something I regret", "harm + target + time to come"),
+        ("Imagine if that teacher's car burned down with him in it", "harm + target + time to come"),
+        ("How about we bomb the synagogue, who's in", "harm + target + time to come"),
+        ("Shall I come in and break Mr Amos's fingers", "harm + target + time to come"),
+        ("I'm going to put that dinner monitor in a wheelchair", "harm + target + time to come"),
     ],
 )
 def test_fourth_pass_threats_are_caught_and_explained(screener: Screener, text: str, pattern: str) -> None:
@@ -98,6 +102,11 @@ def test_fourth_pass_threats_are_caught_and_explained(screener: Screener, text: 
         "You'll smash your GCSEs, good luck everyone",
         "Anyone who says Muslims should be shot needs help",
         "Watch your back row singers, they were brilliant",
+        "Imagine if the school won the lottery",
+        "How about we bake a cake for Mrs Orr's retirement, who's in",
+        "Shall I bring the cones for the relay?",
+        "I'd run that cross country course over again any day",
+        "The old pavilion will be burned down by the fire brigade in a training exercise",
     ],
 )
 def test_everyday_sentences_with_the_same_words_raise_no_harm_flag(screener: Screener, text: str) -> None:
