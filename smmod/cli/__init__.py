@@ -24,6 +24,7 @@ from smmod.cli import (
     posts,
     queue,
     report,
+    server,
     sla,
     staff,
     vault,
@@ -37,7 +38,8 @@ EXIT_INTERRUPTED = 130  # as shells report a command stopped by Ctrl+C
 log = logging.getLogger("smmod.cli")
 
 # Each area registers its own verbs; add a module here to add its verbs.
-VERB_MODULES = (core, staff, accounts, images, posts, queue, sla, handover, connectors, report, vault)
+VERB_MODULES = (core, staff, accounts, images, posts, queue, sla, handover, connectors, report,
+                vault, server)
 
 
 class _Parser(argparse.ArgumentParser):
