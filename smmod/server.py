@@ -31,10 +31,9 @@ def init(database: Database) -> ServerSetup:
 
 def backup_refusal(database: Database) -> str:
     """What ``smmod backup`` says on a server: the server's own tools do it."""
-    from sqlalchemy.engine import make_url
+    from smmod.dburl import for_person
 
-    url = make_url(database.url).set(drivername="postgresql", password=None)
-    target = url.render_as_string(hide_password=True)
+    target = for_person(database.url, None)
     return (f"the database is on a server ({target}): backups are the server's job, not "
             f"smmod's. Its administrator runs, for example: pg_dump --format=custom "
             f"--file=smmod-$(date +%F).dump '{target}' (or sets up point-in-time recovery; "

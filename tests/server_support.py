@@ -78,31 +78,46 @@ def opened(home: Path, url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Ap
         ctx.close()
 
 
+@contextmanager
+def server_database(pg: PgServer, template: str | None) -> Iterator[str]:
+    """A fresh database's URL (as the owner); afterwards the database goes, then every role
+    named after it (roles outlive a database, and a role cannot go while it holds grants)."""
+    databases: list[str] = []
+    try:
+        with fresh_database(pg, template) as url:
+            databases.append(str(make_url(url).database))
+            yield url
+    finally:
+        for database in databases:
+            drop_roles(pg, database)
+
+
+@pytest.fixture
+def server_url(pg_server: PgServer, pg_template: str) -> Iterator[str]:
+    """A fresh, migrated database on which ``smmod server init`` has not run yet."""
+    with server_database(pg_server, pg_template) as url:
+        yield url
+
+
 @pytest.fixture
 def staffed_server(pg_server: PgServer, pg_template: str, tmp_path: Path,
                    monkeypatch: pytest.MonkeyPatch, clock: FrozenClock
                    ) -> Iterator[StaffedServer]:
     trained = clock.today() - timedelta(days=78)  # policy read and trained this year
-    databases: list[str] = []
-    try:
-        with fresh_database(pg_server, pg_template) as url:
-            setup = StaffedServer(pg_server, url, str(make_url(url).database))
-            databases.append(setup.database)
-            with opened(tmp_path / "it", url, monkeypatch) as ctx:
-                server.init(ctx.database)
-                ctx.refresh_actor()
-                for username, (name, roles) in PEOPLE.items():
-                    password = secrets.token_urlsafe(12)
-                    record = ctx.staff.add(ctx.actor, StaffInput(
-                        name=name, username=username, roles=frozenset(roles),
-                        policy_read_on=trained, trained_on=trained),
-                        login=LoginRequest(setup.login(username), password))
-                    setup.passwords[username] = password
-                    setup.ids[username] = record.id
-            yield setup
-    finally:  # the database is gone by now, and with it every grant to these roles
-        for database in databases:
-            drop_roles(pg_server, database)
+    with server_database(pg_server, pg_template) as url:
+        setup = StaffedServer(pg_server, url, str(make_url(url).database))
+        with opened(tmp_path / "it", url, monkeypatch) as ctx:
+            server.init(ctx.database)
+            ctx.refresh_actor()
+            for username, (name, roles) in PEOPLE.items():
+                password = secrets.token_urlsafe(12)
+                record = ctx.staff.add(ctx.actor, StaffInput(
+                    name=name, username=username, roles=frozenset(roles),
+                    policy_read_on=trained, trained_on=trained),
+                    login=LoginRequest(setup.login(username), password))
+                setup.passwords[username] = password
+                setup.ids[username] = record.id
+        yield setup
 
 
 def drop_roles(pg: PgServer, database: str) -> None:

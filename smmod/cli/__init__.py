@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 from smmod import __version__
 from smmod.cli import (
@@ -31,6 +31,7 @@ from smmod.cli import (
 )
 from smmod.cli.common import EXIT_USAGE
 from smmod.errors import SmmodError
+from smmod.store.identities import server_refusal
 from smmod.store.writelock import BUSY_MESSAGE, is_locked
 
 EXIT_INTERRUPTED = 130  # as shells report a command stopped by Ctrl+C
@@ -117,6 +118,12 @@ def _main(argv: Sequence[str] | None) -> int:
             print(f"smmod: {BUSY_MESSAGE}", file=sys.stderr)
             return EXIT_USAGE
         return _unexpected(args, argv)
+    except DBAPIError as exc:
+        refused = server_refusal(exc)  # a server's grants or triggers said no: say why
+        if refused is None:
+            return _unexpected(args, argv)
+        print(f"smmod: {refused}", file=sys.stderr)
+        return EXIT_USAGE
     except Exception:
         return _unexpected(args, argv)
     except KeyboardInterrupt:  # Ctrl+C, e.g. while waiting for an import: nothing was applied

@@ -6,8 +6,6 @@ import argparse
 import sys
 from pathlib import Path
 
-from sqlalchemy.engine import make_url
-
 from smmod.cli.common import (
     EXIT_OK,
     EXIT_USAGE,
@@ -18,6 +16,7 @@ from smmod.cli.common import (
     print_table,
 )
 from smmod.context import AppContext
+from smmod.dburl import for_person
 from smmod.errors import ImportRejected, InputError
 from smmod.staff import logins
 from smmod.staff.importing import ImportPlan
@@ -138,12 +137,11 @@ def _tell_login(ctx: AppContext, request: LoginRequest, generated: bool) -> None
     print(f"Created the login role '{request.role}'.")
     if generated:
         print(f"Its password, shown this once (give it to them privately): {request.password}")
-    url = make_url(ctx.database.url).set(drivername="postgresql", username=request.role,
-                                         password=None)
+    url = for_person(ctx.database.url, request.role)
     print("On their computer they run, typing the password in place of PASSWORD (it goes "
           "into their keyring, never into a file):")
     print(f"  smmod settings set database.url "
-          f"'{url.render_as_string(hide_password=False).replace('@', ':PASSWORD@', 1)}'")
+          f"'{url.replace('@', ':PASSWORD@', 1)}'")
 
 
 def cmd_add(args: argparse.Namespace) -> int:

@@ -111,3 +111,17 @@ def _require_owner(session: Session, doing: str) -> None:
     if not session.execute(text("SELECT smmod_is_owner()")).scalar():
         raise PermissionDenied(f"only the database owner may {doing}: run this as the "
                                "owner (see docs/server.md)")
+
+
+#: SQLSTATE of a privilege the login lacks (a grant, a policy or smmod's triggers).
+INSUFFICIENT_PRIVILEGE = "42501"
+
+
+def server_refusal(exc: BaseException) -> str | None:
+    """The server's own words when it refused an action for lack of privilege, else None."""
+    cause = getattr(exc, "orig", None)
+    if getattr(cause, "sqlstate", None) != INSUFFICIENT_PRIVILEGE:
+        return None
+    primary = getattr(getattr(cause, "diag", None), "message_primary", None) or str(cause)
+    return ("the database server refused this: " + primary.removeprefix("smmod: ")
+            + " (your login's privileges on the server; see docs/server.md)")
