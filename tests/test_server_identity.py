@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import psycopg
 import pytest
 import sqlalchemy.exc
 
@@ -16,6 +17,7 @@ from smmod.accounts import AccountInput, AccountService
 from smmod.audit import AuditFilter
 from smmod.context import AppContext
 from smmod.errors import PolicyError
+from smmod.staff.service import StaffInput
 from tests.server_support import StaffedServer, opened
 
 
@@ -86,3 +88,27 @@ def test_someone_without_a_staff_record_is_read_only(
         with pytest.raises(sqlalchemy.exc.DBAPIError, match="no active staff record"):
             with visitor.session_factory.begin() as session:
                 audit.record(session, actor="head", action="test", subject="x")
+
+
+def test_role_changes_and_leaving_in_smmod_change_the_grants(
+        staffed_server: StaffedServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def member_of(username: str, role: str) -> bool:
+        with staffed_server.owner() as conn:
+            return bool(conn.execute("SELECT pg_has_role(%s, %s, 'MEMBER')", (
+                staffed_server.login(username), f"{staffed_server.database}_{role}")
+                                     ).fetchone()[0])
+
+    assert not member_of("vol1", "moderator")
+    with opened(tmp_path / "hannah", staffed_server.url_for("head"), monkeypatch) as hannah:
+        vol = hannah.staff.by_username("vol1")
+        hannah.staff.update(hannah.actor, vol.id, vol.version_id, StaffInput(
+            name=vol.name, username=vol.username, roles=frozenset({"moderator"}),
+            policy_read_on=vol.policy_read_on, trained_on=vol.trained_on))
+        assert member_of("vol1", "moderator") and not member_of("vol1", "parent_volunteer")
+
+        robin = hannah.staff.by_username("run2")
+        hannah.staff.set_active(hannah.actor, robin.id, robin.version_id, False,
+                                reason="left at Christmas")
+    assert not member_of("run2", "staff")
+    with pytest.raises(psycopg.OperationalError, match="CONNECT privilege"):
+        staffed_server.connect("run2").close()
