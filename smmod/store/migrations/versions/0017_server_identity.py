@@ -180,9 +180,10 @@ FUNCTION_NAMES = ["staff_roles_grants_sync()", "staff_grants_sync()", "staff_db_
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("staff", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("db_role", sa.String(length=63), nullable=True))
-        batch_op.create_unique_constraint(op.f("uq_staff_db_role"), ["db_role"])
+    # A plain ADD COLUMN and a unique index: no rebuild of the staff table, which half the
+    # register's foreign keys point at.
+    op.add_column("staff", sa.Column("db_role", sa.String(length=63), nullable=True))
+    op.create_index("ix_staff_db_role", "staff", ["db_role"], unique=True)
     op.create_table(
         "server_groups",
         sa.Column("role", sa.String(length=30), nullable=False),
@@ -206,6 +207,6 @@ def downgrade() -> None:
         for function in FUNCTION_NAMES:
             op.execute(f"DROP FUNCTION IF EXISTS {function}")
     op.drop_table("server_groups")
+    op.drop_index("ix_staff_db_role", table_name="staff")
     with op.batch_alter_table("staff", schema=None) as batch_op:
-        batch_op.drop_constraint("uq_staff_db_role", type_="unique")
         batch_op.drop_column("db_role")
