@@ -87,6 +87,11 @@ def test_staff_add_on_a_server_creates_their_login_and_shows_the_password_once(
         details = conn.execute("SELECT details FROM audit_entries WHERE action = 'staff.add'"
                                ).fetchone()[0]
     assert f'"login_role": "{username}"' in details and password[1] not in details
+    with _connect(server_url, str(make_url(server_url).username),
+                  make_url(server_url).password) as conn:  # only a verifier reached the server
+        stored = conn.execute("SELECT rolpassword FROM pg_authid WHERE rolname = %s",
+                              (username,)).fetchone()[0]
+    assert stored.startswith("SCRAM-SHA-256$") and password[1] not in stored
 
 
 def test_staff_add_reads_the_password_from_stdin_without_showing_it(

@@ -77,8 +77,8 @@ def new_password() -> str:
 
 def create_login(session: Session, name: str, password: str) -> None:
     """CREATE ROLE name LOGIN PASSWORD …, inside the caller's transaction (so it goes if
-    the staff record is not saved). The password travels to the server once and is
-    stored there only as its SCRAM verifier."""
+    the staff record is not saved). The password never travels: libpq turns it into its
+    SCRAM-SHA-256 verifier here, and only that reaches the server (and its logs)."""
     if role_exists(session, name):
         raise InputError(f"the login role '{name}' already exists on the server: link it "
                          f"with --existing-role {name}, or choose another name", field="db-role")
@@ -88,11 +88,12 @@ def create_login(session: Session, name: str, password: str) -> None:
     _require_owner(session, "create a login role")
     raw = session.connection().connection.driver_connection
     assert raw is not None
+    verifier = raw.pgconn.encrypt_password(password.encode(), name.encode(), b"scram-sha-256")
     statement = sql.SQL("CREATE ROLE {} LOGIN PASSWORD {}").format(
-        sql.Identifier(name), sql.Literal(password))
+        sql.Identifier(name), sql.Literal(verifier.decode("ascii")))
     try:
         raw.execute(statement)
-    except psycopg.Error as exc:  # the server's refusal, never the statement (it holds the password)
+    except psycopg.Error as exc:  # the server's refusal, never the statement
         reason = exc.diag.message_primary or type(exc).__name__
         raise PermissionDenied(f"the server refused to create the login role '{name}': "
                                f"{reason}. The database owner needs the CREATEROLE "
