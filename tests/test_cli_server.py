@@ -63,6 +63,14 @@ def test_server_init_sets_up_and_can_run_again(capsys: CapSys, on_server: str,
     assert [r.actor for r in trail] == [str(make_url(server_url).username)] * 2
 
 
+def test_init_on_a_server_with_identities_points_to_staff_add(capsys: CapSys,
+                                                               on_server: str) -> None:
+    run(capsys, "server", "init")
+    code, out, err = run(capsys, "init", "--name", "Hannah Head")
+    assert (code, out) == (2, "")
+    assert "the database's owner adds people with 'smmod staff add'" in one_line_error(err)
+
+
 def _add(capsys: CapSys, username: str, *extra: str) -> tuple[int, str, str]:
     return run(capsys, "staff", "add", "--name", "Jo Bloggs", "--username", username,
                "--role", "moderator", *extra)

@@ -28,6 +28,7 @@ from smmod.staff import logins
 from smmod.staff.eligibility import Eligibility, eligibility, training_expires_on
 from smmod.staff.importing import IMPORT_FIELDS, IMPORT_REQUIRED, ImportPlan, build_plan, guess_mapping
 from smmod.staff.titles import JobTitleStore
+from smmod.store import identities
 from smmod.store.engine import SessionFactory
 from smmod.store.models import ROLES, Staff, StaffRole
 from smmod.tabular import Table, read_table
@@ -195,6 +196,10 @@ class StaffService:
                 raise InputError(f"the day you {what} cannot be after today ({fmt.day(today)})",
                                  field=field_name)
         with self._sf.begin() as session:
+            if identities.identities_on(session):  # the OS login means nothing there
+                raise InputError("this database is on a server where each person has their "
+                                 "own login: the database's owner adds people with 'smmod "
+                                 "staff add' (see docs/server.md)")
             if session.scalar(select(func.count(Staff.id))):
                 raise InputError("smmod is already set up: ask an administrator to add you")
             staff = self._insert(session, data)
