@@ -74,6 +74,9 @@ def test_credential_metadata_is_for_administrators(staffed_server: StaffedServer
                     conn.execute("UPDATE credentials SET note = 'mine now'")
                 with pytest.raises(errors.InsufficientPrivilege):
                     conn.execute("DELETE FROM vault_secrets")
+                with pytest.raises(errors.InsufficientPrivilege):  # the recovery key stays
+                    conn.execute("UPDATE vault_keys SET recovery_public = ''")
+                assert conn.execute("SELECT count(*) FROM vault_keys").fetchone()[0] == 0
     # Administrators see it; SLT see it too (they oversee handovers, R6); for a moderator,
     # a member of staff or a volunteer the rows are not there.
     assert seen == {"head": 1, "slt2": 1, "admin2": 1, "mod1": 0, "run1": 0, "run2": 0,
@@ -82,15 +85,28 @@ def test_credential_metadata_is_for_administrators(staffed_server: StaffedServer
         conn.execute("UPDATE credentials SET note = 'checked'")  # an administrator may
 
 
+def _pupil(server: StaffedServer) -> None:
+    with server.owner() as conn:
+        conn.execute("INSERT INTO pupils (name, year_group, restriction, active, added_at, "
+                     "version_id) VALUES ('Ada Pupil', 'Year 7', 'no_images', true, now(), 1)")
+
+
 @pytest.mark.parametrize("who", EVERYONE)
 def test_the_do_not_publish_register_is_for_those_who_check_images(
         staffed_server: StaffedServer, who: str) -> None:
+    _pupil(staffed_server)
     with staffed_server.connect(who) as conn:
+        names = [r[0] for r in conn.execute("SELECT name FROM pupils")]
         if PEOPLE[who][1] & {"slt", "administrator", "moderator", "staff"}:
-            assert conn.execute("SELECT count(*) FROM pupils").fetchone()[0] == 0
-        else:
-            with pytest.raises(errors.InsufficientPrivilege):
-                conn.execute("SELECT count(*) FROM pupils")
+            assert names == ["Ada Pupil"]
+            conn.execute("UPDATE pupils SET year_group = 'Year 8'")
+        else:  # a volunteer: the register's rows are not there, and nothing can be added
+            assert names == []
+            for change in ("UPDATE pupils SET year_group = 'Year 8'", "DELETE FROM pupils",
+                           "INSERT INTO pupils (name, year_group, restriction, active, "
+                           "added_at, version_id) VALUES ('X', '', 'no_images', true, now(), 1)"):
+                with pytest.raises(errors.InsufficientPrivilege):
+                    conn.execute(change)
 
 
 def test_approving_your_own_submission_is_refused_by_the_database(
@@ -134,8 +150,9 @@ def test_grants_follow_role_changes_and_leaving(staffed_server: StaffedServer) -
     with staffed_server.connect("admin2") as conn:
         conn.execute("INSERT INTO staff_roles (staff_id, role) VALUES (%s, 'staff')",
                      (staffed_server.ids["vol1"],))
+    _pupil(staffed_server)
     with staffed_server.connect("vol1") as conn:  # now checks images: may read the register
-        assert conn.execute("SELECT count(*) FROM pupils").fetchone()[0] == 0
+        assert conn.execute("SELECT count(*) FROM pupils").fetchone()[0] == 1
     with staffed_server.connect("head") as conn:
         conn.execute("UPDATE staff SET active = false WHERE id = %s",
                      (staffed_server.ids["run2"],))

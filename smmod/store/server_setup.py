@@ -26,6 +26,8 @@ STAFF_EDITORS = ("slt", "administrator")
 AUDIT = "audit_entries"
 READ_ONLY = ("alembic_version", "server_groups")
 STAFF_TABLES = ("staff", "staff_roles", "staff_job_titles")
+#: The do-not-publish register: for anyone else its rows are not there (so a page they
+#: open shows an empty register rather than failing), and they can change nothing.
 DNP_TABLES = ("pupils", "reference_photos", "biometric_consents", "face_templates",
               "face_confirmations")
 #: Credential metadata: administrators change it; administrators and SLT (who oversee
@@ -111,12 +113,13 @@ def _grant(conn: Connection, database: str, groups: dict[str, str]) -> None:
     run(f"REVOKE ALL ON ALL TABLES IN SCHEMA public FROM {everyone}")
     run(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {member}")
     special = {AUDIT, *READ_ONLY, *STAFF_TABLES, *DNP_TABLES, *CREDENTIAL_TABLES,
-               *VAULT_TABLES}
+               *VAULT_TABLES, VAULT_PUBLIC}
     for table in tables:
         if table not in special:
             run(f"GRANT SELECT, INSERT, UPDATE, DELETE ON {q(table)} TO {member}")
     run(f"GRANT SELECT, INSERT ON {q(AUDIT)} TO {member}")  # never UPDATE or DELETE
-    for table in (*READ_ONLY, *STAFF_TABLES, *CREDENTIAL_TABLES, *VAULT_TABLES):
+    for table in (*READ_ONLY, *STAFF_TABLES, *CREDENTIAL_TABLES, *VAULT_TABLES, VAULT_PUBLIC,
+                  *DNP_TABLES):
         run(f"GRANT SELECT ON {q(table)} TO {member}")
     editors = ", ".join(q(groups[r]) for r in STAFF_EDITORS)
     for table in STAFF_TABLES:
@@ -126,7 +129,7 @@ def _grant(conn: Connection, database: str, groups: dict[str, str]) -> None:
         run(f"GRANT INSERT, UPDATE, DELETE ON {q(table)} TO {administrators}")
     checkers = ", ".join(q(groups[r]) for r in IMAGE_CHECKERS)
     for table in DNP_TABLES:
-        run(f"GRANT SELECT, INSERT, UPDATE, DELETE ON {q(table)} TO {checkers}")
+        run(f"GRANT INSERT, UPDATE, DELETE ON {q(table)} TO {checkers}")
 
 
 def _policies(conn: Connection) -> None:
@@ -138,6 +141,10 @@ def _policies(conn: Connection) -> None:
         _policy(conn, table, "read", f"FOR SELECT USING ({who})")
         _policy(conn, table, "write", "FOR ALL USING (smmod_in_group('administrator')) "
                                       "WITH CHECK (smmod_in_group('administrator'))")
+    checks = " OR ".join(f"smmod_in_group('{role}')" for role in IMAGE_CHECKERS)
+    for table in DNP_TABLES:
+        _policy(conn, table, "read", f"FOR SELECT USING ({checks})")
+        _policy(conn, table, "write", f"FOR ALL USING ({checks}) WITH CHECK ({checks})")
     _policy(conn, AUDIT, "read", "FOR SELECT USING (true)")
     _policy(conn, AUDIT, "write", "FOR INSERT WITH CHECK (actor = smmod_actor())")
 
