@@ -1,4 +1,4 @@
-"""Every page of the app opens on a server for a moderator and for a volunteer: what the
+"""Every page of the app opens on a server for each kind of person: what the
 database refuses their roles (credential rows, the do-not-publish register, changing the
 staff register) never breaks a page they may see."""
 
@@ -19,7 +19,7 @@ from tests.ui.conftest import Messages
 pytestmark = pytest.mark.qt_log_ignore(r"^This plugin does not support propagateSizeHints\(\)")
 
 
-@pytest.mark.parametrize("who", ["mod1", "vol1", "admin2"])
+@pytest.mark.parametrize("who", ["mod1", "vol1", "admin2", "slt2", "run1"])
 def test_every_page_opens_for_each_role_on_a_server(
         qtbot, who: str, staffed_server: StaffedServer, tmp_path: Path,  # type: ignore[no-untyped-def]
         monkeypatch: pytest.MonkeyPatch, runner: TaskRunner, msgs: Messages,
