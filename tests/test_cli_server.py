@@ -9,14 +9,16 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from keyring.backend import KeyringBackend
 from sqlalchemy.engine import make_url
 
-from smmod import audit
+from smmod import audit, dburl
 from smmod.audit import AuditFilter
 from smmod.context import open_context
 from smmod.errors import DatabaseUnusable
 from smmod.store.database import open_database
 from smmod.store.dialect import require_extension
+from tests.keyring_support import keyring_items
 from tests.pg_mode import fresh_database
 from tests.pg_support import PgServer
 from tests.server_support import server_database
@@ -220,3 +222,29 @@ def test_a_server_without_the_extension_at_all_names_the_package(pg_server: PgSe
     assert "postgresql-contrib" in str(refused.value)
     assert "CREATE EXTENSION smmod_not_shipped" in str(refused.value)
 
+
+
+@pytest.mark.keyring
+def test_a_workstation_connects_with_the_line_staff_add_prints(
+        capsys: CapSys, on_server: str, server_url: str, app_keyring: KeyringBackend,
+        keyring_service: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    run(capsys, "server", "init")
+    username = f"{on_server}_jo"
+    _code, out, _err = _add(capsys, username)
+    password = re.search(r"shown this once \(give it to them privately\): (\S+)", out)
+    line = re.search(r"smmod settings set database.url '([^']+)'", out)
+    assert password is not None and line is not None
+    # Jo's own computer: their own data folder, the server only in their settings, and an
+    # SMMOD_USER that claims to be somebody else.
+    monkeypatch.setenv("SMMOD_HOME", str(tmp_path / "jo-pc"))
+    monkeypatch.delenv("SMMOD_DATABASE_URL")
+    monkeypatch.setenv("SMMOD_USER", "head")
+    code, saved, err = run(capsys, "settings", "set", "database.url",
+                           line[1].replace("PASSWORD", password[1]))
+    assert (code, err) == (0, "") and password[1] not in saved
+    assert keyring_items(app_keyring, keyring_service) == {dburl.PASSWORD_ITEM: password[1]}
+    ctx = open_context()
+    try:
+        assert (ctx.actor.username, ctx.actor.roles) == (username, frozenset({"moderator"}))
+    finally:
+        ctx.close()
