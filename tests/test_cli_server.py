@@ -248,3 +248,38 @@ def test_a_workstation_connects_with_the_line_staff_add_prints(
         assert (ctx.actor.username, ctx.actor.roles) == (username, frozenset({"moderator"}))
     finally:
         ctx.close()
+
+
+def test_the_set_up_in_docs_server_md_with_an_owner_who_is_not_a_superuser(
+        capsys: CapSys, pg_server: PgServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    """docs/server.md, step by step: a superuser makes the owner (CREATEROLE) and the
+    database; the owner does everything else."""
+    with server_database(pg_server, None) as url:
+        database = str(make_url(url).database)
+        owner, secret = f"{database}_owner", "owner-password-123"
+        with _connect(url, pg_server.user, pg_server.password) as conn:  # step 1
+            conn.execute(f'CREATE ROLE "{owner}" LOGIN CREATEROLE PASSWORD \'{secret}\'')
+            conn.execute(f'ALTER DATABASE "{database}" OWNER TO "{owner}"')
+            conn.execute(f'ALTER SCHEMA public OWNER TO "{owner}"')
+            conn.execute("CREATE EXTENSION unaccent")
+        owner_url = make_url(url).set(username=owner, password=secret)
+        monkeypatch.setenv("SMMOD_DATABASE_URL", owner_url.render_as_string(hide_password=False))
+        code, out, err = run(capsys, "server", "init")  # step 2 (its tables made on the way)
+        assert (code, err) == (0, ""), err
+        code, out, err = run(capsys, "staff", "add", "--name", "Jo Bloggs", "--username",
+                             f"{database}_jo", "--role", "slt")  # step 3
+        assert (code, err) == (0, ""), err
+        password = re.search(r"shown this once \(give it to them privately\): (\S+)", out)
+        assert password is not None
+        jo = owner_url.set(username=f"{database}_jo", password=password[1])
+        monkeypatch.setenv("SMMOD_DATABASE_URL", jo.render_as_string(hide_password=False))
+        ctx = open_context()  # step 4
+        try:
+            assert ctx.actor.username == f"{database}_jo" and ctx.actor.has("slt")
+            with ctx.session_factory.begin() as session:
+                assert audit.record(session, actor="x", action="test", subject="x").actor \
+                    == f"{database}_jo"
+        finally:
+            ctx.close()
+        code, out, err = run(capsys, "server", "init")  # as Jo: refused, whatever the role
+        assert code == 2 and "must be run by the owner" in one_line_error(err)
