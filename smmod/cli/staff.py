@@ -101,6 +101,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("title")
     p.set_defaults(func=cmd_titles_remove)
 
+
 def _login_arguments(p: argparse.ArgumentParser) -> None:
     server = p.add_argument_group("on a PostgreSQL server (after smmod server init)")
     server.add_argument("--db-role", metavar="NAME",
