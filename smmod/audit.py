@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from smmod.store import identities
 from smmod.store.base import session_clock
 from smmod.store.dialect import serialise_writers
 from smmod.store.engine import SessionFactory
@@ -101,6 +102,9 @@ def record(session: Session, *, actor: str, action: str, subject: str,
     last = session.execute(
         select(AuditEntry.id, AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)
     ).first()
+    # On a server the database names the actor (the connected login's staff record) and
+    # refuses any other name; ask it, so the hash covers what is stored.
+    actor = identities.audit_actor(session) or actor
     entry_id = (last.id + 1) if last else 1
     prev_hash = last.hash if last else GENESIS
     at = session_clock(session).now()

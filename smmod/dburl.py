@@ -158,6 +158,17 @@ def _without_password(url: URL) -> URL:
                       url.query)
 
 
+def for_person(url: str, username: str | None) -> str:
+    """``url`` as ``username`` would write it (no password; ``postgresql://``): for the
+    lines smmod prints for a workstation's set-up or the server's pg_dump."""
+    from sqlalchemy.engine import make_url
+
+    bare = _without_password(make_url(url)).set(drivername="postgresql")
+    if username is not None:
+        bare = bare.set(username=username)
+    return bare.render_as_string(hide_password=False)
+
+
 def _forget_password(vault: Vault) -> None:
     try:
         vault.delete_secret(PASSWORD_ITEM)

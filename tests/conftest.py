@@ -30,7 +30,8 @@ from tests.dbmode import suite_on_postgresql
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 FACES = FIXTURES / "faces"
 
-pytest_plugins = ["tests.keyring_support", "tests.pg_support", "tests.pg_mode"]
+pytest_plugins = ["tests.keyring_support", "tests.pg_support", "tests.pg_mode",
+                  "tests.server_support"]
 
 DEFAULT_NOW = "2026-12-02T10:00:00Z"  # a Wednesday in term time, away from clock changes
 SUITE_NOW = parse_instant(os.environ.get("SMMOD_TEST_NOW") or DEFAULT_NOW)

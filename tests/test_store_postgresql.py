@@ -85,7 +85,7 @@ def test_the_search_column_and_guard_exist(server_db: Database) -> None:
             "SELECT tgname FROM pg_trigger WHERE tgrelid = 'audit_entries'::regclass "
             "AND NOT tgisinternal")).scalars())
     assert method == "gin"
-    assert triggers == {"audit_entries_append_only"}
+    assert triggers == {"audit_entries_append_only", "audit_entries_actor_is_session_user"}
 
 
 def test_the_trail_refuses_update_on_the_server(server_db: Database) -> None:

@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 from smmod import __version__
 from smmod.cli import (
@@ -24,12 +24,14 @@ from smmod.cli import (
     posts,
     queue,
     report,
+    server,
     sla,
     staff,
     vault,
 )
 from smmod.cli.common import EXIT_USAGE
 from smmod.errors import SmmodError
+from smmod.store.identities import server_refusal
 from smmod.store.writelock import BUSY_MESSAGE, is_locked
 
 EXIT_INTERRUPTED = 130  # as shells report a command stopped by Ctrl+C
@@ -37,7 +39,8 @@ EXIT_INTERRUPTED = 130  # as shells report a command stopped by Ctrl+C
 log = logging.getLogger("smmod.cli")
 
 # Each area registers its own verbs; add a module here to add its verbs.
-VERB_MODULES = (core, staff, accounts, images, posts, queue, sla, handover, connectors, report, vault)
+VERB_MODULES = (core, staff, accounts, images, posts, queue, sla, handover, connectors, report,
+                vault, server)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -115,6 +118,12 @@ def _main(argv: Sequence[str] | None) -> int:
             print(f"smmod: {BUSY_MESSAGE}", file=sys.stderr)
             return EXIT_USAGE
         return _unexpected(args, argv)
+    except DBAPIError as exc:
+        refused = server_refusal(exc)  # a server's grants or triggers said no: say why
+        if refused is None:
+            return _unexpected(args, argv)
+        print(f"smmod: {refused}", file=sys.stderr)
+        return EXIT_USAGE
     except Exception:
         return _unexpected(args, argv)
     except KeyboardInterrupt:  # Ctrl+C, e.g. while waiting for an import: nothing was applied

@@ -246,8 +246,9 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
 def cmd_backup(args: argparse.Namespace) -> int:
     ctx = context(args)
     if ctx.database.path is None:
-        print("smmod backs up its own SQLite file only; back up the server database "
-              "with its own tools.", file=sys.stderr)
+        from smmod.server import backup_refusal
+
+        print(f"smmod: {backup_refusal(ctx.database)}", file=sys.stderr)
         return EXIT_PROBLEMS
     if args.to:
         target = args.to.resolve()

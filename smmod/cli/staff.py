@@ -1,4 +1,4 @@
-"""``smmod staff add | list | import | titles | deactivate | reactivate``."""
+"""``smmod staff add | login | list | import | titles | deactivate | reactivate``."""
 
 from __future__ import annotations
 
@@ -15,11 +15,19 @@ from smmod.cli.common import (
     emit_json,
     print_table,
 )
-from smmod.errors import ImportRejected
+from smmod.context import AppContext
+from smmod.dburl import for_person
+from smmod.errors import ImportRejected, InputError
+from smmod.staff import logins
 from smmod.staff.importing import ImportPlan
+from smmod.staff.logins import LoginRequest
 from smmod.staff.service import StaffInput
+from smmod.store import identities
 from smmod.store.models import ROLES
 from smmod.wording import count
+
+#: The shortest password accepted for a new login role.
+MIN_PASSWORD = 12
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -36,7 +44,14 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--leaving", type=date_arg, metavar="DATE")
     p.add_argument("--r12-declared", type=date_arg, metavar="DATE",
                    help="date they declared they do not engage with students from personal accounts")
+    _login_arguments(p)
     p.set_defaults(func=cmd_add)
+
+    p = ssub.add_parser("login", help="on a server: give someone already in the register "
+                        "their own login role")
+    p.add_argument("username")
+    _login_arguments(p)
+    p.set_defaults(func=cmd_login)
 
     p = ssub.add_parser("list", help="list people and whether they may run accounts (R4)")
     p.add_argument("--all", action="store_true", help="include deactivated people")
@@ -86,13 +101,72 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("title")
     p.set_defaults(func=cmd_titles_remove)
 
+
+def _login_arguments(p: argparse.ArgumentParser) -> None:
+    server = p.add_argument_group("on a PostgreSQL server (after smmod server init)")
+    server.add_argument("--db-role", metavar="NAME",
+                        help="name of the login role to create (default: the username)")
+    server.add_argument("--existing-role", metavar="NAME",
+                        help="link a login role that already exists (Kerberos, say) "
+                             "instead of creating one")
+    server.add_argument("--password-stdin", action="store_true",
+                        help="read the new login's password from standard input (default: "
+                             "generate one and show it once)")
+
+
+def _login_request(args: argparse.Namespace, username: str) -> tuple[LoginRequest, bool]:
+    """What login role to create or link; whether its password was generated here."""
+    if args.existing_role:
+        if args.db_role or args.password_stdin:
+            raise InputError("--existing-role links a role that has its own way to log in; "
+                             "leave out --db-role and --password-stdin", field="existing-role")
+        return LoginRequest(args.existing_role, existing=True), False
+    name = args.db_role or logins.default_role_name(username)
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+        if len(password) < MIN_PASSWORD:
+            raise InputError(f"the password read from standard input is shorter than "
+                             f"{MIN_PASSWORD} characters", field="password-stdin")
+        return LoginRequest(name, password), False
+    return LoginRequest(name, identities.new_password()), True
+
+
+def _tell_login(ctx: AppContext, request: LoginRequest, generated: bool) -> None:
+    if request.existing:
+        print(f"Linked to the existing login role '{request.role}'.")
+        return
+    print(f"Created the login role '{request.role}'.")
+    if generated:
+        print(f"Its password, shown this once (give it to them privately): {request.password}")
+    url = for_person(ctx.database.url, request.role)
+    print("On their computer they run, typing the password in place of PASSWORD (it goes "
+          "into their keyring, never into a file):")
+    print(f"  smmod settings set database.url "
+          f"'{url.replace('@', ':PASSWORD@', 1)}'")
+
+
 def cmd_add(args: argparse.Namespace) -> int:
     ctx = context(args)
+    server = logins.on_server(ctx.session_factory)
+    if not server and (args.existing_role or args.db_role or args.password_stdin):
+        raise InputError("login roles are only for a PostgreSQL server set up with "
+                         "'smmod server init'", field="existing-role")
+    request, generated = _login_request(args, args.username) if server else (None, False)
     record = ctx.staff.add(ctx.actor, StaffInput(
         name=args.name, username=args.username, roles=frozenset(args.roles), email=args.email,
         policy_read_on=args.policy_read, trained_on=args.trained, leaving_on=args.leaving,
-        r12_declared_on=args.r12_declared))
+        r12_declared_on=args.r12_declared), login=request)
     print(f"Added {record.name} ({record.username}): {record.eligibility.summary}")
+    if request is not None:
+        _tell_login(ctx, request, generated)
+    return EXIT_OK
+
+
+def cmd_login(args: argparse.Namespace) -> int:
+    ctx = context(args)
+    request, generated = _login_request(args, args.username)
+    logins.link(ctx.session_factory, ctx.actor, args.username, request)
+    _tell_login(ctx, request, generated)
     return EXIT_OK
 
 

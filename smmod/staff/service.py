@@ -24,9 +24,11 @@ from smmod.errors import (
     PolicyError,
 )
 from smmod.identity import Actor, require
+from smmod.staff import logins
 from smmod.staff.eligibility import Eligibility, eligibility, training_expires_on
 from smmod.staff.importing import IMPORT_FIELDS, IMPORT_REQUIRED, ImportPlan, build_plan, guess_mapping
 from smmod.staff.titles import JobTitleStore
+from smmod.store import identities
 from smmod.store.engine import SessionFactory
 from smmod.store.models import ROLES, Staff, StaffRole
 from smmod.tabular import Table, read_table
@@ -34,6 +36,7 @@ from smmod.wording import noun
 
 if TYPE_CHECKING:
     from smmod.handover.loose_ends import LooseEnds
+    from smmod.staff.logins import LoginRequest
 
 log = logging.getLogger("smmod.staff")
 
@@ -193,6 +196,10 @@ class StaffService:
                 raise InputError(f"the day you {what} cannot be after today ({fmt.day(today)})",
                                  field=field_name)
         with self._sf.begin() as session:
+            if identities.identities_on(session):  # the OS login means nothing there
+                raise InputError("this database is on a server where each person has their "
+                                 "own login: the database's owner adds people with 'smmod "
+                                 "staff add' (see docs/server.md)")
             if session.scalar(select(func.count(Staff.id))):
                 raise InputError("smmod is already set up: ask an administrator to add you")
             staff = self._insert(session, data)
@@ -201,15 +208,23 @@ class StaffService:
                          details={"name": data.name, "roles": sorted(data.roles)})
             return self._record(staff)
 
-    def add(self, actor: Actor, data: StaffInput, *, reason: str | None = None) -> StaffRecord:
+    def add(self, actor: Actor, data: StaffInput, *, reason: str | None = None,
+            login: LoginRequest | None = None) -> StaffRecord:
+        """Add a person; on a server ``login`` creates or links their own login role in
+        the same transaction (``smmod.staff.logins``)."""
         require(actor, "administrator", "slt", doing="add staff")
         _validate(data, self._today())
         with self._sf.begin() as session:
             self._refuse_duplicate(session, data.username)
-            staff = self._insert(session, data)
+            staff = Staff(active=True)
+            self._apply(staff, data)
+            details = _details(data)
+            if login is not None:
+                details.update(logins.attach(session, staff, login))
+            session.add(staff)
+            session.flush()
             audit.record(session, actor=actor.username, action="staff.add",
-                         subject=f"staff:{staff.id}", reason=reason,
-                         details=_details(data))
+                         subject=f"staff:{staff.id}", reason=reason, details=details)
             return self._record(staff)
 
     def update(self, actor: Actor, staff_id: int, version_id: int, data: StaffInput,

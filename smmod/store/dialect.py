@@ -142,3 +142,31 @@ def one_writer_at_a_time(write_sessions: sessionmaker[Session]) -> None:
 def _take_writer_lock(_session: Session, _transaction: Any, connection: Connection) -> None:
     connection.execute(text("SELECT pg_advisory_xact_lock(:key)"),
                        {"key": ADVISORY_LOCKS["writers"]})
+
+
+def require_extension(conn: Connection, name: str, needed_for: str) -> None:
+    """Refuse, naming the fix, unless ``CREATE EXTENSION name`` can work here: it is
+    installed in this database already, or it is on the server and this login may
+    create it (a trusted extension needs CREATE on the database; others a superuser)."""
+    from smmod.errors import DatabaseUnusable
+
+    row = conn.execute(text(
+        "SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = :n), "
+        "(SELECT count(*) FROM pg_available_extension_versions WHERE name = :n), "
+        "(SELECT bool_or(trusted) FROM pg_available_extension_versions WHERE name = :n), "
+        "has_database_privilege(current_database(), 'CREATE'), "
+        "(SELECT rolsuper FROM pg_roles WHERE rolname = current_user), "
+        "current_database(), current_user"), {"n": name}).one()
+    installed, available, trusted, may_create, superuser, database, login = row
+    if installed:
+        return
+    fix = (f"ask a superuser to run CREATE EXTENSION {name}; in the database '{database}' "
+           f"(smmod needs it for {needed_for})")
+    if not available:
+        raise DatabaseUnusable(
+            f"The PostgreSQL server has no '{name}' extension: install the server's contrib "
+            f"modules (on Debian or Ubuntu the postgresql-contrib package), then {fix}.")
+    if not (superuser or (trusted and may_create)):
+        raise DatabaseUnusable(
+            f"The database '{database}' lacks the '{name}' extension and '{login}' may not "
+            f"create it: {fix}, or connect as the database's owner.")

@@ -64,6 +64,12 @@ def show_error(parent: QWidget | None, exc: BaseException, *, title: str = "smmo
     if isinstance(exc, SmmodError):
         warning(parent, title, str(exc))
         return
+    from smmod.store.identities import server_refusal
+
+    refused = server_refusal(exc)  # a server's grants or triggers said no: not a bug
+    if refused is not None:
+        warning(parent, title, refused[0].upper() + refused[1:])
+        return
     log.error("unexpected error", exc_info=exc)
     from smmod.ui.dialogs.error import ErrorDialog
 

@@ -60,7 +60,7 @@ from smmod.store.models.queue import (
     QueueMeta,
 )
 from smmod.store.models.reports import RETRO_KINDS, AccountCheck, RetroFinding
-from smmod.store.models.staff import ROLES, Staff, StaffJobTitle, StaffRole
+from smmod.store.models.staff import ROLES, ServerGroup, Staff, StaffJobTitle, StaffRole
 from smmod.store.models.vault import (
     VaultKey,
     VaultMember,
@@ -124,6 +124,7 @@ __all__ = [
     "ScreeningOverride",
     "ScreeningRule",
     "ScreeningWordList",
+    "ServerGroup",
     "Staff",
     "StaffJobTitle",
     "StaffRole",

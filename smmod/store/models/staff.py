@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from smmod.store.base import Base, stamped_column
@@ -27,6 +27,9 @@ class Staff(Base):
     r12_declared_on: Mapped[date | None] = mapped_column(Date)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     notes: Mapped[str] = mapped_column(Text, default="")
+    # On a PostgreSQL server (issue 14): the person's own login role. The database maps
+    # its session_user to this row; only the database owner may set it.
+    db_role: Mapped[str | None] = mapped_column(String(63))
     created_at: Mapped[datetime] = stamped_column()
     version_id: Mapped[int] = mapped_column(Integer, nullable=False)
 
@@ -35,6 +38,7 @@ class Staff(Base):
     )
 
     __mapper_args__ = {"version_id_col": version_id}
+    __table_args__ = (Index("ix_staff_db_role", "db_role", unique=True),)
 
     @property
     def role_names(self) -> frozenset[str]:
@@ -69,3 +73,17 @@ class StaffJobTitle(Base):
     version_id: Mapped[int] = mapped_column(Integer, nullable=False)
 
     __mapper_args__ = {"version_id_col": version_id}
+
+
+class ServerGroup(Base):
+    """On a PostgreSQL server: the group role that carries one staff role's privileges.
+
+    Written by ``smmod server init``; while this table is empty (always on SQLite) the
+    database enforces no identities. ``role`` is a staff role, or ``member`` for the group
+    every role group belongs to.
+    """
+
+    __tablename__ = "server_groups"
+
+    role: Mapped[str] = mapped_column(String(30), primary_key=True)
+    db_group: Mapped[str] = mapped_column(String(63), unique=True)

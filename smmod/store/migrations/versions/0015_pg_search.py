@@ -31,6 +31,9 @@ DOCUMENT = (f"to_tsvector('{CONFIG}'::regconfig, coalesce(text, '') || ' ' || "
 def upgrade() -> None:
     if op.get_bind().dialect.name != "postgresql":
         return
+    from smmod.store.dialect import require_extension
+
+    require_extension(op.get_bind(), "unaccent", "searching the queue")
     op.execute("CREATE EXTENSION IF NOT EXISTS unaccent")
     op.execute(f"CREATE TEXT SEARCH CONFIGURATION {CONFIG} (COPY = pg_catalog.simple)")
     op.execute(f"ALTER TEXT SEARCH CONFIGURATION {CONFIG} ALTER MAPPING FOR "
