@@ -294,9 +294,11 @@ class VaultMembersDialog(QDialog):
     def _confirm_revoke(self, m: MemberRecord, labels: list[str]) -> None:
         listed = "\n".join(f"• {label}" for label in labels[:12])
         more = f"\n• and {len(labels) - 12} more" if len(labels) > 12 else ""
-        flagged = (f"These {count(len(labels), 'credential')} {noun(len(labels), 'is', 'are')}"
-                   f" flagged for rotation, since {m.name} could read them:\n{listed}{more}"
-                   if labels else "No password is stored yet, so nothing is flagged.")
+        flagged = ("No password is stored yet, so nothing is flagged." if not labels else
+                   f"This credential is flagged for rotation, since {m.name} could read it:"
+                   f"\n{listed}" if len(labels) == 1 else
+                   f"These {count(len(labels), 'credential')} are flagged for rotation, since "
+                   f"{m.name} could read them:\n{listed}{more}")
         if not msgbox.confirm(self, "Revoke access",
                               f"End {m.name}'s access to the shared vault?\n\nThe vault key "
                               f"is replaced and every password sealed again, so {m.name} can "
