@@ -149,8 +149,10 @@ class CredentialsPanel(QWidget):
             self.keyring_panel.set_reason(status.reason, status.name)
         self.table.setVisible(bool(credentials))
         rows = min(max(len(credentials), 1), 8)
+        # Room for a sideways scroll bar too: in a narrow pane it would hide the last row.
         self.table.setFixedHeight(self.table.horizontalHeader().sizeHint().height()
-                                  + 30 * rows + 4)
+                                  + 30 * rows + 4
+                                  + self.table.horizontalScrollBar().sizeHint().height())
         self.empty_label.setVisible(not credentials)
         self._update_buttons()
 

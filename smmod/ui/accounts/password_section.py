@@ -14,12 +14,13 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QTimer, Signal, Slot
 from PySide6.QtGui import QFontDatabase
-from PySide6.QtWidgets import QGridLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from smmod.accounts import CredentialRecord, CredentialService
 from smmod.context import AppContext
 from smmod.ui import msgbox
 from smmod.ui.accounts.clipboard import ClipboardGuard
+from smmod.ui.flow import FlowLayout
 from smmod.ui.tasks import TaskRunner
 
 REVEAL_SECONDS = 30
@@ -57,7 +58,7 @@ class SecretField(QWidget):
         self.edit.setReadOnly(True)
         self.edit.setPlaceholderText("•••••••••••• hidden")
         self.edit.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
-        self.edit.setMinimumWidth(260)
+        self.edit.setMinimumWidth(220)
         self.title_label.setBuddy(self.edit)
         self.countdown_label = QLabel()
         self.countdown_label.setObjectName(f"{name}_countdown")
@@ -76,6 +77,7 @@ class SecretField(QWidget):
         self._left = seconds
         self._show_countdown()
         self._timer.start()
+        self.countdown_label.setMinimumWidth(self.countdown_label.sizeHint().width())
 
     def hide_secret(self) -> None:
         self._timer.stop()
@@ -126,21 +128,29 @@ class PasswordSection(QWidget):
             button.setAccessibleName(text.replace("&", "").rstrip("…"))
             button.clicked.connect(getattr(self, f"_on_{key}_clicked"))
             self.buttons[key] = button
-        grid = QGridLayout()
-        grid.setColumnStretch(1, 1)
-        for row, (field, keys) in enumerate(((self.current, ("reveal", "copy")), (
-                self.pending, ("reveal_pending", "copy_pending", "confirm", "cancel")))):
-            grid.addWidget(field.title_label, row, 0)
-            grid.addWidget(field.edit, row, 1)
-            grid.addWidget(field.countdown_label, row, 2)
-            for column, key in enumerate(keys):
-                grid.addWidget(self.buttons[key], row, 3 + column)
-        grid.addWidget(self.pending_hint, 2, 1, 1, 6)
+        # Each password on its own lines (label; field and countdown; its buttons, which
+        # wrap), so the section fits the narrow detail pane without a sideways scroll bar.
+        rows = QVBoxLayout()
+        rows.setSpacing(4)
+        for field, keys in ((self.current, ("reveal", "copy")), (
+                self.pending, ("reveal_pending", "copy_pending", "confirm", "cancel"))):
+            line = QHBoxLayout()
+            line.addWidget(field.edit, 1)
+            line.addWidget(field.countdown_label)
+            flow = FlowLayout()
+            for key in keys:
+                flow.add(self.buttons[key])
+            rows.addWidget(field.title_label)
+            rows.addLayout(line)
+            rows.addLayout(flow)
+            if field is self.current:
+                rows.addSpacing(6)
+        rows.addWidget(self.pending_hint)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 6, 0, 0)
         layout.addWidget(self.heading)
         layout.addWidget(self.flag_label)
-        layout.addLayout(grid)
+        layout.addLayout(rows)
 
     # -- public ---------------------------------------------------------------------
     def set_record(self, record: CredentialRecord | None) -> None:

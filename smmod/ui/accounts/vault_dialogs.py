@@ -47,6 +47,12 @@ def _rotation_text(r: RotationRecord) -> str:
     return f"{format_when(r.at)} — rotated by {r.by or 'unknown'}: {state}{confirmed}"
 
 
+def _fit_rows(widget: QListWidget, most: int) -> None:
+    """As tall as its rows (two to ``most``; it scrolls beyond), not a tall empty box."""
+    rows = min(max(widget.count(), 2), most)
+    widget.setFixedHeight(widget.sizeHintForRow(0) * rows + 2 * widget.frameWidth() + 4)
+
+
 class PasswordHistoryDialog(QDialog):
     """Earlier passwords (administrators, shared vault) and the rotations of a credential.
 
@@ -99,7 +105,7 @@ class PasswordHistoryDialog(QDialog):
                 self.earlier_list.addItem(f"No password was replaced in the last "
                                           f"{count(days, 'day')}.")
                 self.earlier_list.setEnabled(False)
-            self.earlier_list.setMaximumHeight(130)
+            _fit_rows(self.earlier_list, 5)
             row = QHBoxLayout()
             row.addWidget(self.field.title_label)
             row.addWidget(self.field.edit, 1)
@@ -118,6 +124,7 @@ class PasswordHistoryDialog(QDialog):
             self.history_list.addItem(_rotation_text(r))
         self.history_list.addItem(f"{format_when(record.created_at)} — stored by "
                                   f"{record.created_by or 'unknown'}")
+        _fit_rows(self.history_list, 8)
         layout.addWidget(QLabel("<b>Rotations</b>"))
         layout.addWidget(self.history_list)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
