@@ -11,6 +11,7 @@ import uuid
 from datetime import timedelta
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from sqlalchemy import select
 
@@ -294,3 +295,29 @@ def test_earlier_passwords_are_kept_for_the_history_setting(
     assert creds.reveal_history(people["head"], record.id,
                                 creds.earlier_passwords(record.id)[0].version,
                                 reason="audit check") == "Second-Lantern-Kettle-2204!"
+
+
+def test_the_keyboard_reaches_the_vault_and_no_two_buttons_share_a_key(
+        qtbot, vault_ctx, people, account_id, page, msgs: Messages):
+    creds = vault_ctx.credentials
+    record = creds.add(people["head"], account_id, login_name="pe", secret=FIRST)
+    creds.rotate(people["head"], record.id, record.version_id, "Pending-Lantern-Kettle-9!",
+                 pending=True)
+    panel = page.detail.credentials_panel
+    _reload(panel, qtbot, lambda: panel.model.rowCount() == 1)
+    panel.select(record.id)
+    panel.table.setFocus()
+    keys = [b.text().split("&")[1][0].lower() for b in page.findChildren(type(panel.buttons["add"]))
+            if b.isVisibleTo(page) and "&" in b.text()]
+    assert len(keys) == len(set(keys)), sorted(keys)
+
+    msgs.text_answers.append("checking the new one")
+    qtbot.keyClick(panel.table, Qt.Key.Key_W, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: panel.section.pending.edit.text() == "Pending-Lantern-Kettle-9!",
+                    timeout=TIMEOUT)
+    msgs.confirm_answers.append(True)
+    qtbot.keyClick(panel.table, Qt.Key.Key_M, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: not panel.model.records()[0].pending_rotation, timeout=TIMEOUT)
+    assert [title for _, title, _ in msgs.shown] == ["Reveal password", "Confirm rotation"]
+    assert ("Alt+V", "Reveal the selected credential's current password (asks why; hidden "
+            "after 30 s)") in page.shortcuts()

@@ -42,7 +42,7 @@ from smmod.vault import BackendStatus, platform_password_limit
 
 BUTTONS = {
     "add": "Store &password…", "rotate": "R&otate…", "edit": "&Details…",
-    "history": "&History…", "delete": "Delete…", "members": "Vault &members…",
+    "history": "&History…", "delete": "Delete…", "members": "Vault mem&bers…",
 }
 TIPS = {
     "add": "Store a password or API token for this account",
@@ -53,6 +53,15 @@ TIPS = {
     "members": "Who can open the shared vault: grant or revoke access (administrators)",
     **SECTION_TIPS,
 }
+# The buttons' own Alt+letter keys, for the page's list of shortcuts (Help).
+VAULT_SHORTCUTS = [
+    ("Alt+V", "Reveal the selected credential's current password (asks why; hidden after 30 s)"),
+    ("Alt+C", "Copy the current password (the clipboard is cleared after 30 s)"),
+    ("Alt+W / Alt+Y", "Reveal / copy the pending password of a rotation"),
+    ("Alt+M / Alt+I", "Confirm / cancel the pending rotation"),
+    ("Alt+O", "Rotate the password"), ("Alt+D", "Change the login name, note or rotate-by date"),
+    ("Alt+B", "Vault members: grant or revoke access (administrators)"),
+]
 NEEDS_SELECTION = ("reveal", "copy", "reveal_pending", "copy_pending", "rotate", "confirm",
                    "cancel", "edit", "history", "delete")
 NEEDS_KEYRING = ("add", "reveal", "copy", "reveal_pending", "copy_pending", "rotate", "confirm",

@@ -31,7 +31,7 @@ _FLAG_STYLE = ("background: #fdecea; color: #8a1c12; border: 1px solid #e6a59c; 
                "border-radius: 3px; padding: 4px 8px;")
 SECTION_BUTTONS = {
     "reveal": "Re&veal…", "copy": "&Copy", "reveal_pending": "Reveal ne&w…",
-    "copy_pending": "Cop&y new", "confirm": "Con&firm rotation…", "cancel": "Ca&ncel rotation…",
+    "copy_pending": "Cop&y new", "confirm": "Confir&m rotation…", "cancel": "Cancel rotat&ion…",
 }
 SECTION_TIPS = {
     "reveal": "Show the current password for 30 seconds; asks why (audited)",
