@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QTimer, Signal, Slot
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
@@ -45,10 +45,12 @@ SECTION_TIPS = {
 }
 
 
-class SecretField(QWidget):
-    """One labelled password: hidden until revealed, hidden again after a few seconds."""
+class SecretField(QObject):
+    """One labelled password: hidden until revealed, hidden again after a few seconds.
 
-    def __init__(self, title: str, name: str, parent: QWidget | None = None) -> None:
+    Its label, field and countdown go into whatever layout shows them."""
+
+    def __init__(self, title: str, name: str, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.title_label = QLabel(title + ":")
         self.title_label.setStyleSheet("font-weight: 600;")
