@@ -10,9 +10,10 @@ credentials panel hides this section for people who are not administrators.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
@@ -116,6 +117,7 @@ class PasswordSection(QWidget):
         self.flag_label.setObjectName("rotation_flag")
         self.flag_label.setStyleSheet(_FLAG_STYLE)
         self.flag_label.setWordWrap(True)
+        self.flag_label.setTextFormat(Qt.TextFormat.PlainText)  # the reason someone typed
         self.flag_label.hide()
         self.current = SecretField(CURRENT_TITLE, "current", self)
         self.pending = SecretField(PENDING_TITLE, "pending", self)
@@ -168,7 +170,7 @@ class PasswordSection(QWidget):
         if record is None:
             self.heading.setText("Select a credential to see its password.")
         else:
-            self.heading.setText(f"<b>Password of “{record.login_name}”</b>")
+            self.heading.setText(f"<b>Password of “{html.escape(record.login_name)}”</b>")
         waiting = record is not None and record.pending_rotation
         for widget in (self.pending.title_label, self.pending.edit, self.pending.countdown_label,
                        self.pending_hint, *(self.buttons[k] for k in (
@@ -205,8 +207,9 @@ class PasswordSection(QWidget):
         field = self.current if which == "current" else self.pending
 
         def show(secret: object) -> None:
-            field.show_secret(str(secret))
-            field.edit.setFocus()
+            if self._record is not None and self._record.id == record.id:  # still shown
+                field.show_secret(str(secret))
+                field.edit.setFocus()
             self.changed.emit()  # the account's history now has the reveal
 
         self._run(lambda: service.reveal(actor, record.id, which=which, reason=reason), show)

@@ -185,6 +185,7 @@ class VaultMembersDialog(QDialog):
         self.summary = QLabel("Loading…")
         self.summary.setObjectName("vault_summary")
         self.summary.setWordWrap(True)
+        self.summary.setTextFormat(Qt.TextFormat.PlainText)
         self.table = QTableWidget(0, len(MEMBER_HEADERS))
         self.table.setObjectName("vault_members")
         self.table.setAccessibleName("Vault members")
