@@ -75,6 +75,20 @@ def _reload(panel, qtbot, until):
     qtbot.waitUntil(until, timeout=TIMEOUT)
 
 
+PENDING = "Pending-Lantern-Kettle-9!"
+
+
+def _waiting_rotation(qtbot, ctx, people, account_id, page):
+    """A credential stored by head with a rotation waiting, selected on the page."""
+    creds = ctx.credentials
+    record = creds.add(people["head"], account_id, login_name="pe", secret=FIRST)
+    creds.rotate(people["head"], record.id, record.version_id, PENDING, pending=True)
+    panel = page.detail.credentials_panel
+    _reload(panel, qtbot, lambda: panel.model.rowCount() == 1)
+    panel.select(record.id)
+    return creds, panel, record
+
+
 def test_reveal_asks_why_shows_each_labelled_password_and_hides_it_again(
         qtbot, vault_ctx, people, admin2: Desk, account_id, page, msgs: Messages):
     vault_ctx.shared_vault.grant(people["head"], "admin2")
@@ -187,13 +201,7 @@ def test_rotate_with_the_meter_keep_both_then_confirm_and_reveal_the_earlier_one
 
 def test_cancel_discards_the_pending_password_and_keeps_the_current(
         qtbot, vault_ctx, people, account_id, page, msgs: Messages):
-    creds = vault_ctx.credentials
-    record = creds.add(people["head"], account_id, login_name="pe", secret=FIRST)
-    creds.rotate(people["head"], record.id, record.version_id, "Pending-Lantern-Kettle-9!",
-                 pending=True)
-    panel = page.detail.credentials_panel
-    _reload(panel, qtbot, lambda: panel.model.rowCount() == 1)
-    panel.select(record.id)
+    creds, panel, record = _waiting_rotation(qtbot, vault_ctx, people, account_id, page)
     msgs.text_answers.append("the platform was not changed in the end")
     click(qtbot, panel.buttons["cancel"])
     qtbot.waitUntil(lambda: not panel.model.records()[0].pending_rotation, timeout=TIMEOUT)
@@ -299,13 +307,7 @@ def test_earlier_passwords_are_kept_for_the_history_setting(
 
 def test_the_keyboard_reaches_the_vault_and_no_two_buttons_share_a_key(
         qtbot, vault_ctx, people, account_id, page, msgs: Messages):
-    creds = vault_ctx.credentials
-    record = creds.add(people["head"], account_id, login_name="pe", secret=FIRST)
-    creds.rotate(people["head"], record.id, record.version_id, "Pending-Lantern-Kettle-9!",
-                 pending=True)
-    panel = page.detail.credentials_panel
-    _reload(panel, qtbot, lambda: panel.model.rowCount() == 1)
-    panel.select(record.id)
+    _creds, panel, _record = _waiting_rotation(qtbot, vault_ctx, people, account_id, page)
     panel.table.setFocus()
     keys = [b.text().split("&")[1][0].lower() for b in page.findChildren(type(panel.buttons["add"]))
             if b.isVisibleTo(page) and "&" in b.text()]
@@ -313,8 +315,7 @@ def test_the_keyboard_reaches_the_vault_and_no_two_buttons_share_a_key(
 
     msgs.text_answers.append("checking the new one")
     qtbot.keyClick(panel.table, Qt.Key.Key_W, Qt.KeyboardModifier.AltModifier)
-    qtbot.waitUntil(lambda: panel.section.pending.edit.text() == "Pending-Lantern-Kettle-9!",
-                    timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: panel.section.pending.edit.text() == PENDING, timeout=TIMEOUT)
     msgs.confirm_answers.append(True)
     qtbot.keyClick(panel.table, Qt.Key.Key_M, Qt.KeyboardModifier.AltModifier)
     qtbot.waitUntil(lambda: not panel.model.records()[0].pending_rotation, timeout=TIMEOUT)
