@@ -101,15 +101,28 @@ def main() -> None:
     ctx.accounts.submit(morgan, draft.id, draft.version_id)
     ctx.refresh_actor()
     try:
-        secret = ctx.credentials.generate("facebook")
-        ctx.credentials.add(head, account_ids[0], login_name="social@brookfield.example",
-                            secret=secret, note="Main page admin login")
+        _vault(ctx, head, account_ids[0])
     except Exception as exc:  # no keyring: the demo still works without the vault
         print(f"credentials skipped: {exc}")
     _images(ctx, head)
     _posts(ctx, head)
     print(f"demo data written to {ctx.paths.data_dir}")
     ctx.close()
+
+
+def _vault(ctx: AppContext, head: Actor, account_id: int) -> None:
+    """The shared vault (the recovery kit is not kept: this is a demo), a password rotated
+    once and confirmed (so the history has an earlier one), and a rotation waiting."""
+    if not ctx.shared_vault.exists():
+        ctx.shared_vault.create(head)
+    credentials = ctx.credentials
+    record = credentials.add(head, account_id, login_name="social@brookfield.example",
+                             secret=credentials.generate("facebook"),
+                             note="Main page admin login")
+    record = credentials.rotate(head, record.id, record.version_id,
+                                credentials.generate("facebook"))
+    credentials.rotate(head, record.id, record.version_id, credentials.generate("facebook"),
+                       pending=True)
 
 
 def _images(ctx: AppContext, head: Actor) -> None:

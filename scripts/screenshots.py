@@ -7,9 +7,11 @@
 The window fills the screen (1280×720 unless given; give the same size to xvfb-run).
 Each page is shown in turn with its first row selected, with time for its data to load,
 then the whole screen is grabbed, so dialogs appear over the window as people see them.
-Besides the pages: a Delete dialog with a reason typed in, the Publish page with the
-blocked draft (the log's second row) selected, the start-up "For you" list and the
-Settings dialog. File names end in the size, e.g. ``01-queue-1280x720.png``.
+Besides the pages: the account page's password section during a rotation (the pending
+password revealed) and its password history (an earlier one revealed), a Delete dialog
+with a reason typed in, the Publish page with the blocked draft (the log's second row)
+selected, the start-up "For you" list and the Settings dialog. File names end in the
+size, e.g. ``01-queue-1280x720.png``.
 """
 
 from __future__ import annotations
@@ -22,6 +24,9 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QTableView, QWidget
 
 from smmod.context import AppContext, open_context
+from smmod.ui.accounts.credentials_panel import CredentialsPanel
+from smmod.ui.accounts.page import AccountsPage
+from smmod.ui.accounts.vault_dialogs import PasswordHistoryDialog
 from smmod.ui.app import make_application
 from smmod.ui.mainwindow import MainWindow
 from smmod.ui.moderation.action_dialogs import ActionDialog
@@ -81,7 +86,64 @@ def _steps(window: MainWindow, ctx: AppContext, opened: list[QDialog]) -> list[S
             tables[0].setFocus()
             tables[0].selectRow(1)
 
+    def accounts_panel() -> CredentialsPanel | None:
+        window.show_page("accounts")
+        page = window.page("accounts")
+        assert isinstance(page, AccountsPage)
+        for account in page.model.records():
+            if account.handle == "brookfieldprimary":
+                page.select_account(account.id)
+        return page.detail.credentials_panel
+
+    def password_section() -> None:
+        panel = accounts_panel()
+
+        def reveal_pending() -> None:
+            if panel is None or not panel.model.records():
+                return
+            record = panel.model.records()[0]
+            panel.select(record.id)
+            page = window.page("accounts")
+            assert isinstance(page, AccountsPage)
+            if record.pending_rotation:
+                secret = ctx.credentials.reveal(ctx.actor, record.id, which="pending",
+                                                reason="screenshot of the demo school")
+                panel.section.pending.show_secret(secret)
+
+        def scroll_to_it() -> None:  # once the section is laid out
+            page = window.page("accounts")
+            if panel is not None and isinstance(page, AccountsPage):
+                bar = page.detail_scroll.verticalScrollBar()
+                bar.setValue(bar.maximum())
+
+        QTimer.singleShot(SETTLE_MS // 2, reveal_pending)
+        QTimer.singleShot(SETTLE_MS * 4 // 5, scroll_to_it)
+
+    def password_history() -> None:
+        panel = accounts_panel()
+
+        def open_history() -> None:
+            if panel is not None and panel.model.records():
+                panel.select(panel.model.records()[0].id)
+                panel.buttons["history"].click()
+
+        def keep() -> None:
+            dialog = panel.current_dialog() if panel is not None else None
+            if isinstance(dialog, PasswordHistoryDialog):
+                opened.append(dialog)
+                version = dialog.selected_version()
+                if version is not None and panel is not None:
+                    record = panel.model.records()[0]
+                    dialog.field.show_secret(ctx.credentials.reveal_history(
+                        ctx.actor, record.id, version, reason="screenshot of the demo school"))
+
+        QTimer.singleShot(SETTLE_MS // 3, open_history)
+        QTimer.singleShot(SETTLE_MS * 2 // 3, keep)
+
     steps: list[Step] = [(key, page(key)) for key in window.page_keys()]
+    at = next(i for i, (key, _) in enumerate(steps) if key == "accounts") + 1
+    steps[at:at] = [("account-password-rotation", password_section),
+                    ("password-history", password_history)]
     steps.insert(1, ("queue-delete-dialog", action_dialog))
     at = next(i for i, (key, _) in enumerate(steps) if key == "publish") + 1
     steps.insert(at, ("publish-blocked-draft", publish_blocked_draft))

@@ -107,7 +107,8 @@ class AppContext:
         from smmod.vault_shared import SharedSecrets
 
         if self.shared_vault.exists():
-            return SharedSecrets(self.shared_vault, lambda: self.actor)
+            return SharedSecrets(self.shared_vault, lambda: self.actor,
+                                 history_days=lambda: int(self.settings.get("vault.history_days")))
         return self.vault
 
     @cached_property

@@ -24,6 +24,7 @@ from smmod.accounts.records import (
     CREDENTIAL_KINDS,
     LIVE_STATUSES,
     CredentialRecord,
+    EarlierPassword,
     Reminder,
     RotationRecord,
 )
@@ -51,6 +52,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("smmod.accounts.credentials")
 
 REMIND_WITHIN_DAYS = 7
+GENERATE_ATTEMPTS = 20
 MAX_LOGIN = 320
 MAX_NOTE = 2000
 CHANGED_ELSEWHERE = "this credential was changed elsewhere: reload it and try again"
@@ -94,6 +96,11 @@ class CredentialService:
         self._password_length = password_length
         self._today = today or session_factory.clock.today
 
+    @property
+    def shared(self) -> bool:
+        """Whether secrets are in the shared vault (else in this computer's keyring)."""
+        return getattr(self._vault, "get_history", None) is not None
+
     def today(self) -> date:
         """The school's date today, by the clock this service was given."""
         return self._today()
@@ -109,13 +116,14 @@ class CredentialService:
             stmt = stmt.where(Credential.account_id == account_id)
         with self._sf() as session:
             names = self._names(session)
-            pending = self._pending_ids(session)
-            return [self._record(c, names, pending) for c in session.execute(stmt).scalars()]
+            pending, flags = self._pending_ids(session), _flags(session)
+            return [self._record(c, names, pending, flags)
+                    for c in session.execute(stmt).scalars()]
 
     def get(self, credential_id: int) -> CredentialRecord:
         with self._sf() as session:
             return self._record(self._load(session, credential_id), self._names(session),
-                                self._pending_ids(session))
+                                self._pending_ids(session), _flags(session))
 
     def rotations(self, credential_id: int) -> builtins.list[RotationRecord]:
         """Who rotated the secret and when, newest first; old values are never kept."""
@@ -168,13 +176,22 @@ class CredentialService:
     # -- generating ------------------------------------------------------------------
     def generate(self, platform: str, *, length: int | None = None, lower: bool = True,
                  upper: bool = True, digits: bool = True, symbols: bool = True) -> str:
-        """A strong password the platform accepts (length capped at its known limit)."""
+        """A password the platform accepts (length capped at its known limit) that passes
+        the strength check (zxcvbn score of at least ``MIN_SCORE``): drawn again while it
+        does not, and refused if these choices cannot make a strong one."""
+        from smmod.accounts.strength import measure
         from smmod.vault import generate_password, platform_password_limit
 
         limit = platform_password_limit(platform)
         length = length if length is not None else min(self._password_length(), limit)
-        return generate_password(length, lower=lower, upper=upper, digits=digits,
-                                 symbols=symbols, max_length=limit)
+        for _attempt in range(GENERATE_ATTEMPTS):
+            secret = generate_password(length, lower=lower, upper=upper, digits=digits,
+                                       symbols=symbols, max_length=limit)
+            if measure(secret).strong:
+                return secret
+        raise InputError(f"{length} characters of these kinds do not make a password strong "
+                         "enough to pass the strength check: choose a longer length or more "
+                         "kinds of character", field="length")
 
     def default_rotate_by(self) -> date:
         return self._today() + timedelta(days=self._rotate_days())
@@ -235,8 +252,9 @@ class CredentialService:
         return self.get(credential_id)
 
     def reveal(self, actor: Actor, credential_id: int, *, purpose: str = "reveal",
-               which: str = "current") -> str:
-        """The secret, for an administrator who confirmed they want it; audited first.
+               which: str = "current", reason: str | None = None) -> str:
+        """The secret, for an administrator who confirmed they want it; audited, with
+        ``reason`` when given (the app asks for one before showing a password).
 
         ``purpose`` is "reveal" (shown on screen) or "copy" (put on the clipboard);
         ``which`` is "current" (the password in force) or "pending" (a rotation's new
@@ -262,6 +280,7 @@ class CredentialService:
         with self._sf.begin() as session:  # no audit entry, no secret
             audit.record(session, actor=actor.username, action=f"credential.{purpose}",
                          subject=credential_subject(account_id, credential_id),
+                         reason=(reason or "").strip() or None,
                          details={"login_name": meta["login_name"], "kind": meta["kind"],
                                   "which": which})
         return secret
@@ -273,6 +292,14 @@ class CredentialService:
             key = self._load(session, credential_id).keyring_key
         history = getattr(self._vault, "history", None)
         return history(key) if history is not None else []
+
+    def earlier_passwords(self, credential_id: int) -> builtins.list[EarlierPassword]:
+        """``secret_history`` with the names of who had stored each one."""
+        entries = self.secret_history(credential_id)
+        with self._sf() as session:
+            names = self._names(session).staff
+        return [EarlierPassword(e.version, e.replaced_at, names.get(e.set_by_staff_id or -1))
+                for e in entries]
 
     def reveal_history(self, actor: Actor, credential_id: int, version: int, *,
                        reason: str) -> str:
@@ -579,7 +606,8 @@ class CredentialService:
         return set(session.execute(select(CredentialRotation.credential_id)
                                    .where(CredentialRotation.status == "pending")).scalars())
 
-    def _record(self, c: Credential, names: _Names, pending: set[int]) -> CredentialRecord:
+    def _record(self, c: Credential, names: _Names, pending: set[int],
+                flags: dict[int, str]) -> CredentialRecord:
         label, status = names.accounts.get(c.account_id, (f"account #{c.account_id}", ""))
         state = "none"
         if status == "closed":
@@ -591,7 +619,7 @@ class CredentialService:
             c.id, c.account_id, label, c.login_name, c.kind, c.note, c.keyring_key,
             c.created_at, names.staff.get(c.created_by or -1), c.rotated_at,
             names.staff.get(c.rotated_by or -1), c.rotate_by, state, c.id in pending,
-            c.version_id)
+            c.version_id, flags.get(c.id))
 
     @staticmethod
     def _label(session: Session, credential: Credential) -> str:
@@ -673,6 +701,16 @@ def _meta(credential: Credential) -> dict[str, str | None]:
     return {"login_name": credential.login_name, "kind": credential.kind,
             "note": credential.note,
             "rotate_by": credential.rotate_by.isoformat() if credential.rotate_by else None}
+
+
+def _flags(session: Session) -> dict[int, str]:
+    """Credentials flagged for rotation, with the (first) reason."""
+    flags: dict[int, str] = {}
+    for credential_id, reason in session.execute(
+            select(VaultRotationFlag.credential_id, VaultRotationFlag.reason)
+            .order_by(VaultRotationFlag.flagged_at)):
+        flags.setdefault(credential_id, reason)
+    return flags
 
 
 def _clear_flags(session: Session, credential_id: int) -> None:

@@ -223,6 +223,8 @@ class CredentialRecord:
     rotation_state: str  # ok | due | expired | none (no date) | closed (account closed)
     pending_rotation: bool
     version_id: int
+    # Why it must be rotated: someone who could read it lost access (issue 15); else None.
+    flagged: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -233,6 +235,15 @@ class CredentialRecord:
             "rotate_by": _iso(self.rotate_by), "rotation_state": self.rotation_state,
             "pending_rotation": self.pending_rotation,
         }
+
+
+@dataclass(frozen=True)
+class EarlierPassword:
+    """A password replaced within the history period; its value only by a reveal."""
+
+    version: int
+    replaced_at: datetime
+    set_by: str | None  # who had stored it
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,8 @@
 
 - accounts waiting for my approval (SLT; never my own submission, R3);
 - open incidents I lead (R9);
+- passwords flagged for rotation because someone who could read them lost vault access
+  (administrators);
 - credential rotations waiting for confirmation on the platform (administrators, and
   whoever rotated it);
 - training or policy reading of mine, or of my team's, expired or expiring within 30
@@ -25,7 +27,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from smmod import formatting as fmt
@@ -45,13 +47,16 @@ from smmod.store.models import (
     QueueFeed,
     QueueItem,
     Staff,
+    VaultRotationFlag,
 )
 
-KINDS = ("approval", "incident", "rotation", "training", "review", "breach", "outbox", "feed",
+KINDS = ("approval", "incident", "flagged", "rotation",
+         "training", "review", "breach", "outbox", "feed",
          "connection")
 KIND_NAMES = {  # one, many
     "approval": ("account to approve", "accounts to approve"),
     "incident": ("incident you lead", "incidents you lead"),
+    "flagged": ("password to rotate after a revoke", "passwords to rotate after a revoke"),
     "rotation": ("password change to confirm", "password changes to confirm"),
     "training": ("training or policy reading to renew", "trainings or policy readings to renew"),
     "review": ("account review due", "account reviews due"),
@@ -99,7 +104,8 @@ class ForYouService:
         today = self._sf.clock.today()
         with self._sf() as session:
             out = [*self._approvals(session, actor), *self._incidents(session, actor),
-                   *self._rotations(session, actor), *self._people(session, actor, today),
+                   *self._flagged(session, actor), *self._rotations(session, actor),
+                   *self._people(session, actor, today),
                    *self._reviews(session, actor, today), *self._breaches(session, actor, now, today),
                    *self._outbox(session, actor), *self._feeds(session, actor),
                    *self._connections(session, actor)]
@@ -135,6 +141,21 @@ class ForYouService:
             f"You lead it; opened {fmt.day(i.opened_at.date())}"
             + ("; police advised" if i.police_advised else ""),
             "incidents", urgent=i.severity in ("high", "critical")) for i in rows]
+
+    def _flagged(self, session: Session, actor: Actor) -> list[ForYouItem]:
+        """Passwords someone who lost vault access could read (administrators only)."""
+        if not actor.has("administrator"):
+            return []
+        rows = session.execute(
+            select(Credential, Account, func.min(VaultRotationFlag.flagged_at))
+            .join(VaultRotationFlag, VaultRotationFlag.credential_id == Credential.id)
+            .join(Account, Account.id == Credential.account_id)
+            .group_by(Credential.id, Account.id).order_by(Credential.id))
+        return [ForYouItem(f"flagged:{c.id}", "flagged",
+                           f"Rotate the password '{c.login_name}' of {_label(a)}",
+                           f"Flagged {fmt.day(at.astimezone(fmt.SCHOOL).date())}: someone "
+                           "who could read it no longer has vault access", "accounts", urgent=True)
+                for c, a, at in rows]
 
     def _rotations(self, session: Session, actor: Actor) -> list[ForYouItem]:
         stmt = (select(CredentialRotation, Credential, Account)

@@ -2,7 +2,8 @@
 
 Slots: ``current`` (in force), ``pending`` (a rotation not yet confirmed on the
 platform), ``staged`` (a handover's new secret, not yet swapped in) and ``history``
-(earlier values, kept for ``HISTORY_DAYS``). Each write takes the next version number of
+(earlier values, kept for the ``vault.history_days`` setting, ``HISTORY_DAYS`` unless
+changed). Each write takes the next version number of
 its item, and the version is part of the associated data, so rows cannot be swapped or
 rolled back one by one without failing to open.
 """
@@ -72,7 +73,7 @@ def drop(session: Session, item: str, slot: str) -> bool:
 
 
 def replace_current(session: Session, key: OpenKey, item: str, secret: str,
-                    by: int | None) -> None:
+                    by: int | None, history_days: int = HISTORY_DAYS) -> None:
     """Make ``secret`` current; the one it replaces goes to the item's history."""
     previous = row(session, item, "current")
     if previous is not None:
@@ -80,7 +81,7 @@ def replace_current(session: Session, key: OpenKey, item: str, secret: str,
         if old != secret:
             write(session, key, item, "history", old, previous.written_by)
     write(session, key, item, "current", secret, by)
-    prune_history(session, item)
+    prune_history(session, item, history_days)
 
 
 def prune_history(session: Session, item: str, days: int = HISTORY_DAYS) -> None:
@@ -90,9 +91,13 @@ def prune_history(session: Session, item: str, days: int = HISTORY_DAYS) -> None
                                               VaultSecret.written_at < cutoff))
 
 
-def history(session: Session, item: str) -> list[VaultSecret]:
+def history(session: Session, item: str, days: int = HISTORY_DAYS) -> list[VaultSecret]:
+    """Earlier values replaced within ``days``, newest first (older ones go at the next
+    write; until then they are not offered either)."""
+    cutoff = session_clock(session).now() - timedelta(days=days)
     return list(session.execute(
-        select(VaultSecret).where(VaultSecret.item_key == item, VaultSecret.slot == "history")
+        select(VaultSecret).where(VaultSecret.item_key == item, VaultSecret.slot == "history",
+                                  VaultSecret.written_at >= cutoff)
         .order_by(VaultSecret.version.desc())).scalars())
 
 

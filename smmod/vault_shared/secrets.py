@@ -39,9 +39,11 @@ class HistoryEntry:
 
 
 class SharedSecrets:
-    def __init__(self, vault: VaultService, actor: Callable[[], Actor]) -> None:
+    def __init__(self, vault: VaultService, actor: Callable[[], Actor], *,
+                 history_days: Callable[[], int] = lambda: items.HISTORY_DAYS) -> None:
         self.vault = vault
         self._actor = actor
+        self.history_days = history_days
         self._bound: ContextVar[Session | None] = ContextVar(f"bound-{id(self)}", default=None)
 
     # -- like smmod.vault.Vault -------------------------------------------------------
@@ -90,7 +92,8 @@ class SharedSecrets:
         with self._session(True) as session:
             opened = self.vault.open_key(session, actor, "store a password")
             if slot == "current":
-                items.replace_current(session, opened, key, secret, actor.staff_id)
+                items.replace_current(session, opened, key, secret, actor.staff_id,
+                                      self.history_days())
             else:
                 items.write(session, opened, key, slot, secret, actor.staff_id)
 
@@ -133,7 +136,8 @@ class SharedSecrets:
             if value is None:
                 raise NotFound(f"No staged secret for credential '{staged.key}': it was already "
                                "committed or discarded.")
-            items.replace_current(session, opened, staged.key, value, actor.staff_id)
+            items.replace_current(session, opened, staged.key, value, actor.staff_id,
+                                  self.history_days())
             items.drop(session, staged.key, "staged")
 
     def discard_staged(self, staged: StagedWrite) -> None:
@@ -148,22 +152,23 @@ class SharedSecrets:
     def discard_pending(self, key: str) -> None:
         self._drop(key, "pending")
 
-    # -- history (KeePassXC-style: earlier values, for ``items.HISTORY_DAYS``) ------------
+    # -- history (KeePassXC-style: earlier values, for the ``vault.history_days`` setting)
     def history(self, key: str) -> list[HistoryEntry]:
         _check_key(key)
         with self._session(False) as session:
             return [HistoryEntry(r.version, r.written_at, r.written_by)
-                    for r in items.history(session, key)]
+                    for r in items.history(session, key, self.history_days())]
 
     def get_history(self, key: str, version: int) -> str:
         _check_key(key)
         with self._session(False) as session:
             opened = self.vault.open_key(session, self._actor(), "reveal an earlier password")
-            for found in items.history(session, key):
+            days = self.history_days()
+            for found in items.history(session, key, days):
                 if found.version == version:
                     return items.open_row(opened, found)
         raise InputError(f"credential '{key}' has no earlier password numbered {version} "
-                         f"(earlier passwords are kept for {items.HISTORY_DAYS} days)",
+                         f"(earlier passwords are kept for {days} days)",
                          field="version")
 
 

@@ -28,6 +28,7 @@ from smmod.identity import Actor
 from smmod.store.base import session_clock
 from smmod.store.engine import SessionFactory
 from smmod.store.models import (
+    Account,
     Credential,
     Staff,
     VaultKey,
@@ -105,6 +106,16 @@ class VaultService:
                 Staff, Staff.id == VaultMember.staff_id).order_by(Staff.name)).all()
             return [MemberRecord(s.id, s.username, s.name, crypto.fingerprint(m.public_key),
                                  s.id in access, m.registered_at) for m, s in rows]
+
+    def readable_credentials(self) -> list[str]:
+        """What a revoke flags for rotation: every credential with a secret in the vault,
+        as "login on handle (platform)"."""
+        with self._sf() as session:
+            stored = set(session.execute(select(VaultSecret.item_key)).scalars())
+            rows = session.execute(select(Credential, Account).join(
+                Account, Account.id == Credential.account_id).order_by(Credential.id)).all()
+            return [f"{c.login_name} on {a.handle} ({a.platform})" for c, a in rows
+                    if c.keyring_key in stored]
 
     def open_key(self, session: Session, actor: Actor, doing: str) -> OpenKey:
         return open_vault(session, self.keyring, actor, doing)

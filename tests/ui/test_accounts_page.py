@@ -16,16 +16,12 @@ import pytest
 from keyring.backends import fail
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QAbstractButton, QLabel, QWidget
+from PySide6.QtWidgets import QAbstractButton, QWidget
 
 from smmod import audit
 from smmod import formatting as fmt
 from smmod.accounts import AccountInput, AccountService, CredentialService
-from smmod.ui.accounts.credential_dialogs import (
-    CredentialDialog,
-    RevealDialog,
-    RotationHistoryDialog,
-)
+from smmod.ui.accounts.credential_dialogs import CredentialDialog
 from smmod.ui.accounts.dialogs import AccountDialog
 from smmod.ui.accounts.model import (
     COL_HANDLE,
@@ -37,6 +33,8 @@ from smmod.ui.accounts.model import (
     PeopleModel,
 )
 from smmod.ui.accounts.page import AccountsPage
+from smmod.ui.accounts.password_section import CURRENT_TITLE, PENDING_TITLE
+from smmod.ui.accounts.vault_dialogs import PasswordHistoryDialog
 from tests.accounts.helpers import (
     TEST_SERVICE,
     TODAY,
@@ -198,16 +196,16 @@ def test_draft_submit_approve_activate_then_store_copy_reveal_rotate_delete_clos
     panel.clipboard.clear_now()
     assert QGuiApplication.clipboard().text() == ""
 
-    # Reveal: asks first, shows it, forgets it on close.
-    msgs.confirm_answers.append(True)
+    # Reveal: asks why, shows it in its labelled row, hides it again.
+    msgs.text_answers.append("setting up the PE laptop")
     click(qtbot, panel.buttons["reveal"])
-    qtbot.waitUntil(lambda: isinstance(panel.current_dialog(), RevealDialog), timeout=TIMEOUT)
-    reveal = panel.current_dialog()
-    assert isinstance(reveal, RevealDialog)
-    assert reveal.secret_edit.text() == secret
-    assert "Reveal password" in [title for title, _ in msgs.of("confirm")]
-    reveal.reject()
-    assert reveal.secret_edit.text() == ""
+    field = panel.section.current
+    qtbot.waitUntil(lambda: field.edit.text() == secret, timeout=TIMEOUT)
+    assert field.title_label.text() == CURRENT_TITLE + ":"
+    assert "Reveal password" in [title for title, _ in msgs.of("ask_text")]
+    assert field.countdown_label.text() == "Hidden again in 30 s"
+    panel.section.hide_all()
+    assert field.edit.text() == ""
 
     # Rotate to a new generated password, with who and when kept.
     qtbot.waitUntil(lambda: panel.current_dialog() is None, timeout=TIMEOUT)
@@ -228,10 +226,11 @@ def test_draft_submit_approve_activate_then_store_copy_reveal_rotate_delete_clos
     assert rotated.rotated_by == "Alex Admin"
     panel.select(rotated.id)
     click(qtbot, panel.buttons["history"])
-    qtbot.waitUntil(lambda: isinstance(panel.current_dialog(), RotationHistoryDialog),
+    qtbot.waitUntil(lambda: isinstance(panel.current_dialog(), PasswordHistoryDialog),
                     timeout=TIMEOUT)
     history = panel.current_dialog()
-    assert isinstance(history, RotationHistoryDialog)
+    assert isinstance(history, PasswordHistoryDialog)
+    assert "keyring, which keeps none" in history.earlier_note.text()
     assert "rotated by Alex Admin" in history.history_list.item(0).text()
     history.reject()
     qtbot.waitUntil(lambda: panel.current_dialog() is None, timeout=TIMEOUT)
@@ -300,11 +299,14 @@ def test_only_administrators_get_the_vault_buttons(qtbot, accounts, creds, open_
     panel = page.detail.credentials_panel
     assert panel.model.rowCount() == 1  # metadata is visible to everyone
     panel.select(credential.id)
-    for key in ("add", "reveal", "copy", "rotate", "delete"):
-        assert not panel.buttons[key].isEnabled()
-        assert panel.buttons[key].toolTip() == \
-            "Only administrators store and use account passwords (R5)."
+    for key in ("add", "reveal", "copy", "rotate", "delete", "members"):
+        assert not panel.buttons[key].isVisibleTo(page), key
+        assert panel.why_not(key) == "Only administrators store and use account passwords (R5)."
+    assert not panel.section.isVisibleTo(page)  # no secret, not even hidden dots
     assert panel.buttons["history"].isEnabled()
+    act_as(page, qtbot, people["admin2"])
+    panel.select(credential.id)
+    assert panel.buttons["reveal"].isVisibleTo(page) and panel.section.isVisibleTo(page)
 
 
 def test_no_secure_keyring_says_so_and_how_to_fix_it(qtbot, ctx, accounts, open_page, people):
@@ -473,12 +475,12 @@ def test_screenshots(qtbot, ctx, accounts, creds, open_page, people, tmp_path):
     qtbot.wait(50)
     _save(rotate, tmp_path, "rotate_credential")
     rotate.reject()
-    reveal = RevealDialog("pe@oakfield.sch.uk", "S3cret-harbour-kettle-1!", 30, page)
-    qtbot.addWidget(reveal)
-    reveal.show()
+    panel = page.detail.credentials_panel
+    panel.select(record.id)
+    panel.section.current.show_secret("S3cret-harbour-kettle-1!")
     qtbot.wait(50)
-    _save(reveal, tmp_path, "reveal")
-    reveal.reject()
+    _save(panel, tmp_path, "reveal")
+    panel.section.hide_all()
     draft = AccountDialog(accounts, people["mod1"], page._runner, ctx.staff.list(),
                           mode="draft", record=accounts.list()[0], parent=page)
     qtbot.addWidget(draft)
@@ -526,20 +528,20 @@ def test_a_weak_password_needs_a_reason_and_a_pending_rotation_shows_both_passwo
     qtbot.waitUntil(lambda: panel.model.rowCount() == 1
                     and panel.model.records()[0].pending_rotation, timeout=TIMEOUT)
     assert panel.select(record.id)
-    msgs.confirm_answers.append(True)
+    section = panel.section
+    assert section.pending.edit.isVisibleTo(page)
+    assert (section.current.title_label.text(), section.pending.title_label.text()) == (
+        CURRENT_TITLE + ":", PENDING_TITLE + ":")
+    msgs.text_answers += ["check the old one", "set it on Instagram"]
     click(qtbot, panel.buttons["reveal"])
-    qtbot.waitUntil(lambda: isinstance(panel.current_dialog(), RevealDialog), timeout=TIMEOUT)
-    reveal = panel.current_dialog()
-    assert isinstance(reveal, RevealDialog) and reveal.pending_edit is not None
-    assert (reveal.secret_edit.text(), reveal.pending_edit.text()) == ("qwerty", new)
-    labels = [w.text() for w in reveal.findChildren(QLabel)]
-    assert "Current (in force on the platform):" in labels
-    assert "Pending — not yet confirmed on the platform:" in labels
-    reveal.reject()
-    assert reveal.pending_edit.text() == ""
+    qtbot.waitUntil(lambda: section.current.edit.text() == "qwerty", timeout=TIMEOUT)
+    click(qtbot, panel.buttons["reveal_pending"])
+    qtbot.waitUntil(lambda: section.pending.edit.text() == new, timeout=TIMEOUT)
+    assert section.current.edit.text() == "qwerty"  # both shown, each in its labelled row
+    section.hide_all()
+    assert section.pending.edit.text() == ""
 
     # Cancel: the pending password goes, the current one stays in force.
-    qtbot.waitUntil(lambda: panel.current_dialog() is None, timeout=TIMEOUT)
     assert panel.buttons["cancel"].isEnabled()
     msgs.text_answers.append("the platform was not changed in the end")
     click(qtbot, panel.buttons["cancel"])

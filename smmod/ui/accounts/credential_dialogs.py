@@ -1,14 +1,14 @@
-"""Dialogs of the vault: store or rotate a secret, edit its details, show it, its history.
+"""Dialogs of the vault: store or rotate a secret (with a strength meter), edit its details.
 
 A secret typed or generated here goes straight to the service (and from there only to
-the keyring); the fields are emptied as soon as the dialog is done with it.
+the vault); the fields are emptied as soon as the dialog is done with it.
 """
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 
-from PySide6.QtCore import QDate, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QDate, Qt, Signal, Slot
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -20,19 +20,19 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QListWidget,
     QPlainTextEdit,
+    QProgressBar,
     QPushButton,
     QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 
-from smmod.accounts import AccountRecord, CredentialRecord, CredentialService, RotationRecord
+from smmod.accounts import AccountRecord, CredentialRecord, CredentialService
+from smmod.accounts.strength import MIN_SCORE, measure
 from smmod.errors import SmmodError
 from smmod.identity import Actor
 from smmod.ui import msgbox
-from smmod.ui.accounts.model import format_when
 from smmod.ui.platforms import PLATFORM_LABELS
 from smmod.ui.tasks import TaskRunner
 
@@ -118,6 +118,16 @@ class CredentialDialog(QDialog):
         self.rotate_by_edit.setDate(QDate(wanted.year, wanted.month, wanted.day))
         self.pending_check = QCheckBox("Wait for someone to confirm the change was made on "
                                        f"{platform}")
+        self.strength_bar = QProgressBar()
+        self.strength_bar.setObjectName("strength_bar")
+        self.strength_bar.setAccessibleName("Password strength")
+        self.strength_bar.setRange(0, 4)
+        self.strength_bar.setTextVisible(False)
+        self.strength_bar.setFixedHeight(8)
+        self.strength_label = QLabel("Strength: type or generate a password.")
+        self.strength_label.setObjectName("strength_meter")
+        self.strength_label.setWordWrap(True)
+        self.strength_label.setStyleSheet(_HINT_STYLE)
         self.weak_reason_edit = QLineEdit()
         self.weak_reason_edit.setObjectName("weak_reason_edit")
         self.weak_reason_edit.setAccessibleName("Reason to keep a weak password")
@@ -156,6 +166,8 @@ class CredentialDialog(QDialog):
             label = "New &password:" if self._mode == "rotate" else "&Password:"
             form.addRow(self._label(label, self.secret_edit), secret_row)
             form.addRow("", generate_row)
+            form.addRow("", self.strength_bar)
+            form.addRow("", self.strength_label)
             form.addRow("", self.limit_label)
             form.addRow(self._label("Keep a &weak one because:", self.weak_reason_edit),
                         self.weak_reason_edit)
@@ -165,7 +177,9 @@ class CredentialDialog(QDialog):
         if self._mode == "rotate":
             layout.addWidget(self.checklist_label)
             layout.addWidget(self.pending_check)
-        note = QLabel("The password is kept only in this computer's keyring; smmod's "
+        note = QLabel("The password is sealed (encrypted) in the shared vault: only "
+                      "administrators with access can open it." if self._service.shared else
+                      "The password is kept only in this computer's keyring; smmod's "
                       "database holds the login name and dates.")
         note.setWordWrap(True)
         note.setStyleSheet(_HINT_STYLE)
@@ -184,6 +198,7 @@ class CredentialDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         self.generate_button.clicked.connect(self._on_generate_clicked)
         self.show_check.toggled.connect(self._on_show_toggled)
+        self.secret_edit.textChanged.connect(self._on_secret_text_changed)
         self.finished.connect(self._on_finished)
 
     @Slot()
@@ -198,6 +213,27 @@ class CredentialDialog(QDialog):
         self.secret_edit.setText(secret)
         self.show_check.setChecked(True)
         self.error_label.hide()
+
+    @Slot(str)
+    def _on_secret_text_changed(self, text: str) -> None:
+        """zxcvbn's score as the person types: the same check the service makes."""
+        if not text:
+            self.strength_bar.setValue(0)
+            self.strength_label.setText("Strength: type or generate a password.")
+            self.strength_label.setStyleSheet(_HINT_STYLE)
+            return
+        strength = measure(text, hints=(self.login_edit.text().strip(), self._account.handle))
+        self.strength_bar.setValue(strength.score)
+        colour = "#1b5e20" if strength.strong else "#a0281e"
+        self.strength_bar.setStyleSheet(f"QProgressBar::chunk {{ background: {colour}; }}")
+        self.strength_label.setStyleSheet(f"color: {colour};")
+        if strength.strong:
+            self.strength_label.setText(f"Strength {strength.score} of 4: strong enough.")
+        else:
+            why = strength.warning.rstrip(".") or "it would be guessed quickly"
+            self.strength_label.setText(
+                f"Strength {strength.score} of 4 (at least {MIN_SCORE} needed): {why}. "
+                "It is refused unless you give a reason to keep it below.")
 
     @Slot(bool)
     def _on_show_toggled(self, show: bool) -> None:
@@ -254,91 +290,3 @@ class CredentialDialog(QDialog):
     def _show_error(self, text: str) -> None:
         self.error_label.setText(text)
         self.error_label.show()
-
-
-class RevealDialog(QDialog):
-    """Shows a secret for a limited time, then closes and forgets it."""
-
-    def __init__(self, login_name: str, secret: str, seconds: int,
-                 parent: QWidget | None = None, *, pending: str | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(f"Password for {login_name}")
-        self.pending_edit: QLineEdit | None = None
-        if pending is not None:  # a rotation waits: both passwords, each labelled
-            self.pending_edit = QLineEdit(pending)
-            self.pending_edit.setObjectName("revealed_pending_secret")
-            self.pending_edit.setAccessibleName(f"Pending password for {login_name}")
-            self.pending_edit.setReadOnly(True)
-            self.pending_edit.setFont(
-                QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
-        self.secret_edit = QLineEdit(secret)
-        self.secret_edit.setObjectName("revealed_secret")
-        self.secret_edit.setAccessibleName(f"Password for {login_name}")
-        self.secret_edit.setReadOnly(True)
-        self.secret_edit.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
-        self.secret_edit.setMinimumWidth(360)
-        self.countdown_label = QLabel()
-        self.countdown_label.setStyleSheet(_HINT_STYLE)
-        self._left = seconds
-        self._tick = QTimer(self)
-        self._tick.setInterval(1000)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("This reveal has been recorded in the audit trail."))
-        if self.pending_edit is not None:
-            layout.addWidget(QLabel("Current (in force on the platform):"))
-        layout.addWidget(self.secret_edit)
-        if self.pending_edit is not None:
-            layout.addWidget(QLabel("Pending — not yet confirmed on the platform:"))
-            layout.addWidget(self.pending_edit)
-        layout.addWidget(self.countdown_label)
-        layout.addWidget(buttons)
-        buttons.rejected.connect(self.reject)
-        self._tick.timeout.connect(self._on_tick_timeout)
-        self.finished.connect(self._on_finished)
-        self._show_countdown()
-        self._tick.start()
-
-    def _show_countdown(self) -> None:
-        self.countdown_label.setText(f"Hidden again in {self._left} s.")
-
-    @Slot()
-    def _on_tick_timeout(self) -> None:
-        self._left -= 1
-        if self._left <= 0:
-            self.reject()
-            return
-        self._show_countdown()
-
-    @Slot(int)
-    def _on_finished(self, _result: int) -> None:
-        self._tick.stop()
-        self.secret_edit.clear()
-        if self.pending_edit is not None:
-            self.pending_edit.clear()
-
-
-class RotationHistoryDialog(QDialog):
-    """When a credential was rotated and by whom; old values are never kept."""
-
-    def __init__(self, record: CredentialRecord, rotations: list[RotationRecord],
-                 parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(f"Rotation history: {record.login_name}")
-        self.setMinimumWidth(480)
-        self.history_list = QListWidget()
-        self.history_list.setAccessibleName("Rotations")
-        for r in rotations:
-            state = ("confirmed on the platform" if r.status == "done" and r.confirmed_by
-                     else "done" if r.status == "done" else "awaiting confirmation")
-            confirmed = f" (confirmed by {r.confirmed_by})" if r.confirmed_by else ""
-            self.history_list.addItem(f"{format_when(r.at)} — rotated by {r.by or 'unknown'}: "
-                                      f"{state}{confirmed}")
-        self.history_list.addItem(f"{format_when(record.created_at)} — stored by "
-                                  f"{record.created_by or 'unknown'}")
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("Old passwords are never kept."))
-        layout.addWidget(self.history_list)
-        layout.addWidget(buttons)

@@ -21,41 +21,55 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from smmod.accounts import AccountRecord, CredentialRecord, CredentialService
+from smmod.accounts import (
+    AccountRecord,
+    CredentialRecord,
+    CredentialService,
+    EarlierPassword,
+    RotationRecord,
+)
 from smmod.context import AppContext
 from smmod.ui import msgbox
 from smmod.ui.accounts.clipboard import ClipboardGuard
-from smmod.ui.accounts.credential_dialogs import (
-    CredentialDialog,
-    RevealDialog,
-    RotationHistoryDialog,
-)
+from smmod.ui.accounts.credential_dialogs import CredentialDialog
 from smmod.ui.accounts.keyring_panel import KeyringUnavailablePanel
 from smmod.ui.accounts.model import CCOL_NOTE, CredentialTableModel, ObjectRole
+from smmod.ui.accounts.password_section import SECTION_TIPS, PasswordSection
+from smmod.ui.accounts.vault_dialogs import PasswordHistoryDialog, VaultMembersDialog
 from smmod.ui.flow import FlowLayout
 from smmod.ui.tasks import TaskRunner
 from smmod.vault import BackendStatus, platform_password_limit
 
 BUTTONS = {
-    "add": "Store &password…", "reveal": "Re&veal…", "copy": "&Copy", "rotate": "R&otate…",
-    "confirm": "Con&firm rotation", "cancel": "Ca&ncel rotation…", "edit": "&Details…",
-    "history": "&History…", "delete": "Delete…",
+    "add": "Store &password…", "rotate": "R&otate…", "edit": "&Details…",
+    "history": "&History…", "delete": "Delete…", "members": "Vault mem&bers…",
 }
 TIPS = {
-    "add": "Store a password or API token for this account in the keyring",
-    "reveal": "Show the password on screen (audited)",
-    "copy": "Copy the password to the clipboard; it is cleared again after a short time "
-            "(audited)",
-    "rotate": "Replace the password with a new one",
-    "confirm": "Confirm the new password was set on the platform: it becomes the current one",
-    "cancel": "The platform was not changed: discard the pending password, keep the current",
+    "add": "Store a password or API token for this account",
+    "rotate": "Replace the password with a new one: generated, or typed and measured",
     "edit": "Change the login name, note or rotate-by date",
-    "history": "When the password was rotated, and by whom",
-    "delete": "Remove the credential from the keyring and from smmod",
+    "history": "Earlier passwords (administrators) and when the password was rotated, by whom",
+    "delete": "Remove the credential and its password from smmod",
+    "members": "Who can open the shared vault: grant or revoke access (administrators)",
+    **SECTION_TIPS,
 }
-NEEDS_SELECTION = ("reveal", "copy", "rotate", "confirm", "cancel", "edit", "history", "delete")
-NEEDS_KEYRING = ("add", "reveal", "copy", "rotate", "confirm", "cancel", "delete")
-ADMIN_ONLY = ("add", "reveal", "copy", "rotate", "confirm", "cancel", "edit", "delete")
+# The buttons' own Alt+letter keys, for the page's list of shortcuts (Help).
+VAULT_SHORTCUTS = [
+    ("Alt+V", "Reveal the selected credential's current password (asks why; hidden after 30 s)"),
+    ("Alt+C", "Copy the current password (the clipboard is cleared after 30 s)"),
+    ("Alt+W / Alt+Y", "Reveal / copy the pending password of a rotation"),
+    ("Alt+M / Alt+I", "Confirm / cancel the pending rotation"),
+    ("Alt+O", "Rotate the password"), ("Alt+D", "Change the login name, note or rotate-by date"),
+    ("Alt+B", "Vault members: grant or revoke access (administrators)"),
+]
+NEEDS_SELECTION = ("reveal", "copy", "reveal_pending", "copy_pending", "rotate", "confirm",
+                   "cancel", "edit", "history", "delete")
+NEEDS_KEYRING = ("add", "reveal", "copy", "reveal_pending", "copy_pending", "rotate", "confirm",
+                 "cancel", "delete")
+NEEDS_PENDING = ("reveal_pending", "copy_pending", "confirm", "cancel")
+# Hidden from everyone else: they see which credentials exist, never a button to use one.
+ADMIN_ONLY = ("add", "reveal", "copy", "reveal_pending", "copy_pending", "rotate", "confirm",
+              "cancel", "edit", "delete", "members")
 
 
 class CredentialsPanel(QWidget):
@@ -104,6 +118,10 @@ class CredentialsPanel(QWidget):
             button.setAccessibleName(text.replace("&", "").rstrip("…"))
             self.buttons[key] = button
             row.add(button)
+        self.section = PasswordSection(self._ctx, self._runner, self._service, self.clipboard,
+                                       self.why_not, self)
+        self.section.setObjectName("password_section")
+        self.buttons.update(self.section.buttons)
         self.clipboard_label = QLabel()
         self.clipboard_label.setObjectName("clipboard_notice")
         self.clipboard_label.setStyleSheet("color: #1b5e20;")
@@ -113,11 +131,15 @@ class CredentialsPanel(QWidget):
         layout.addLayout(row)
         layout.addWidget(self.table)
         layout.addWidget(self.empty_label)
+        layout.addWidget(self.section)
         layout.addWidget(self.clipboard_label)
 
     def _connect_signals(self) -> None:
-        for key, button in self.buttons.items():
-            button.clicked.connect(getattr(self, f"_on_{key}_clicked"))
+        for key in BUTTONS:
+            self.buttons[key].clicked.connect(getattr(self, f"_on_{key}_clicked"))
+        self.section.changed.connect(self.changed)
+        self.section.notice.connect(self.notice)
+        self.section.copied.connect(self.clipboard_label.setText)
         self.table.selectionModel().selectionChanged.connect(self._on_selection_changed)
         self.table.doubleClicked.connect(self._on_table_double_clicked)
         self.clipboard.cleared.connect(self._on_clipboard_cleared)
@@ -136,8 +158,10 @@ class CredentialsPanel(QWidget):
             self.keyring_panel.set_reason(status.reason, status.name)
         self.table.setVisible(bool(credentials))
         rows = min(max(len(credentials), 1), 8)
+        # Room for a sideways scroll bar too: in a narrow pane it would hide the last row.
         self.table.setFixedHeight(self.table.horizontalHeader().sizeHint().height()
-                                  + 30 * rows + 4)
+                                  + 30 * rows + 4
+                                  + self.table.horizontalScrollBar().sizeHint().height())
         self.empty_label.setVisible(not credentials)
         self._update_buttons()
 
@@ -171,18 +195,21 @@ class CredentialsPanel(QWidget):
             return "Credentials are stored once the account is approved."
         if key in NEEDS_SELECTION and selected is None:
             return "Select a credential first."
-        if key in ("confirm", "cancel") and selected is not None and not selected.pending_rotation:
+        if key in NEEDS_PENDING and selected is not None and not selected.pending_rotation:
             return "No rotation is waiting for confirmation."
         return None
 
     def _update_buttons(self) -> None:
+        admin = self._ctx.actor.has("administrator")
         for key, button in self.buttons.items():
             why = self.why_not(key)
             button.setEnabled(why is None)
             button.setToolTip(why or TIPS[key])
-        waiting = any(c.pending_rotation for c in self.model.records())
-        self.buttons["confirm"].setVisible(waiting)
-        self.buttons["cancel"].setVisible(waiting)
+            if key in BUTTONS:
+                button.setVisible(admin or key not in ADMIN_ONLY)
+        selected = self.selected()
+        self.section.setVisible(admin and selected is not None)
+        self.section.set_record(selected if admin else None)
 
     # -- dialogs --------------------------------------------------------------------
     def _open(self, dialog: QDialog) -> None:
@@ -233,93 +260,10 @@ class CredentialsPanel(QWidget):
         self.notice.emit(f"Saved credential “{record.login_name}”.")
         self.changed.emit()
 
-    @Slot()
-    def _on_reveal_clicked(self) -> None:
-        record = self.selected()
-        if record is None or self.why_not("reveal") is not None or self._dialog is not None:
-            return
-        if not msgbox.confirm(self, "Reveal password",
-                              f"Show the password for “{record.login_name}” on screen?\n\n"
-                              "Make sure nobody else can see your screen. The reveal is "
-                              "recorded in the audit trail."):
-            return
-        service, actor = self._service(), self._ctx.actor
-        seconds = int(self._ctx.settings.get("vault.clipboard_clear_seconds"))
-
-        def work() -> tuple[str, str | None]:
-            current = service.reveal(actor, record.id)
-            pending = (service.reveal(actor, record.id, which="pending")
-                       if record.pending_rotation and service.pending_has_secret(record.id)
-                       else None)
-            return current, pending
-
-        def show(result: object) -> None:
-            assert isinstance(result, tuple)
-            current, waiting = result
-            self._open(RevealDialog(record.login_name, str(current), seconds, self,
-                                    pending=None if waiting is None else str(waiting)))
-            self.changed.emit()  # the history now has the reveal
-
-        self._run(work, show)
-
-    @Slot()
-    def _on_copy_clicked(self) -> None:
-        record = self.selected()
-        if record is None or self.why_not("copy") is not None:
-            return
-        service, actor = self._service(), self._ctx.actor
-        seconds = int(self._ctx.settings.get("vault.clipboard_clear_seconds"))
-
-        def put(secret: object) -> None:
-            self.clipboard.put(str(secret), seconds)
-            self.clipboard_label.setText(
-                f"Password for “{record.login_name}” copied. The clipboard is cleared in "
-                f"{seconds} s (if it still holds it).")
-            self.changed.emit()
-
-        self._run(lambda: service.reveal(actor, record.id, purpose="copy"), put)
-
     @Slot(bool)
     def _on_clipboard_cleared(self, removed: bool) -> None:
         self.clipboard_label.setText("Clipboard cleared." if removed else
                                      "The clipboard holds something else now; left alone.")
-
-    @Slot()
-    def _on_confirm_clicked(self) -> None:
-        record = self.selected()
-        if record is None or self.why_not("confirm") is not None:
-            return
-        if not msgbox.confirm(self, "Confirm rotation",
-                              f"Has the new password for “{record.login_name}” been set on "
-                              "the platform, and does it work?"):
-            return
-        service, actor = self._service(), self._ctx.actor
-
-        def work() -> object:
-            pending = [r for r in service.rotations(record.id) if r.status == "pending"]
-            return [service.confirm_rotation(actor, r.id) for r in pending]
-
-        self._run(work, lambda _r: self._done("Rotation confirmed."))
-
-    @Slot()
-    def _on_cancel_clicked(self) -> None:
-        record = self.selected()
-        if record is None or self.why_not("cancel") is not None:
-            return
-        reason = msgbox.ask_text(self, "Cancel rotation",
-                                 f"Why is the new password for “{record.login_name}” not "
-                                 "being used? The current password stays in force.")
-        if reason is None:
-            return
-        service, actor = self._service(), self._ctx.actor
-
-        def work() -> object:
-            pending = service.pending_rotation(record.id)
-            return None if pending is None else service.cancel_rotation(
-                actor, pending.id, reason=reason or None)
-
-        self._run(work, lambda _r: self._done("Rotation cancelled; the current password "
-                                              "stays in force."))
 
     def _done(self, notice: str) -> None:
         self.notice.emit(notice)
@@ -330,13 +274,33 @@ class CredentialsPanel(QWidget):
         record = self.selected()
         if record is None or self._dialog is not None:
             return
-        service = self._service()
+        service, ctx = self._service(), self._ctx
+        admin = ctx.actor.has("administrator")
+        days = int(ctx.settings.get("vault.history_days"))
 
-        def show(rotations: object) -> None:
-            assert isinstance(rotations, list)
-            self._open(RotationHistoryDialog(record, rotations, self))
+        def load() -> tuple[list[RotationRecord], list[EarlierPassword] | None]:
+            if not ctx.shared_vault.exists():  # the keyring of this computer keeps none
+                return service.rotations(record.id), None
+            earlier = service.earlier_passwords(record.id) if admin else []
+            return service.rotations(record.id), earlier
 
-        self._run(lambda: service.rotations(record.id), show)
+        def show(result: object) -> None:
+            assert isinstance(result, tuple)
+            rotations, earlier = result
+            dialog = PasswordHistoryDialog(service, ctx.actor, self._runner, record, rotations,
+                                           earlier, days=days, admin=admin, parent=self)
+            dialog.revealed.connect(self.changed)
+            self._open(dialog)
+
+        self._run(load, show)
+
+    @Slot()
+    def _on_members_clicked(self) -> None:
+        if self.why_not("members") is not None or self._dialog is not None:
+            return
+        dialog = VaultMembersDialog(self._ctx.shared_vault, self._ctx.actor, self._runner, self)
+        dialog.changed.connect(self.changed)
+        self._open(dialog)
 
     @Slot(QModelIndex)
     def _on_table_double_clicked(self, _index: QModelIndex) -> None:

@@ -227,9 +227,12 @@ class CredentialTableModel(_RecordModel[CredentialRecord]):
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             return self._text(c, column)
         if role == Qt.ItemDataRole.ForegroundRole and column == CCOL_ROTATE_BY:
-            colour = {"expired": BAD_FG, "due": WARN_FG}.get(c.rotation_state)
+            colour = BAD_FG if c.flagged else {"expired": BAD_FG, "due": WARN_FG}.get(
+                c.rotation_state)
             return QBrush(colour) if colour else None
         if role == Qt.ItemDataRole.ToolTipRole:
+            if column == CCOL_ROTATE_BY and c.flagged:
+                return f"Flagged for rotation: {c.flagged}"
             if column == CCOL_ROTATED and c.rotated_by:
                 return f"Rotated by {c.rotated_by}"
             if column == CCOL_LOGIN:
@@ -248,6 +251,8 @@ class CredentialTableModel(_RecordModel[CredentialRecord]):
             pending = " · awaiting confirmation" if c.pending_rotation else ""
             return f"{format_day(c.rotated_at.astimezone(fmt.SCHOOL).date())} by {c.rotated_by}{pending}"
         if column == CCOL_ROTATE_BY:
+            if c.flagged:
+                return "⚠ Now: flagged after a revoke"
             state = {"expired": " (overdue)", "due": " (due soon)"}.get(c.rotation_state, "")
             return format_day(c.rotate_by) + state
         return c.note.replace("\n", " ")

@@ -32,6 +32,7 @@ from smmod.staff.service import StaffRecord
 from smmod.store.models import PLATFORMS
 from smmod.ui import msgbox
 from smmod.ui.accounts.columns import HANDLE_MIN, account_fits, add_column_choice
+from smmod.ui.accounts.credentials_panel import VAULT_SHORTCUTS
 from smmod.ui.accounts.detail import AccountDetail, AccountView
 from smmod.ui.accounts.dialogs import AccountDialog
 from smmod.ui.accounts.model import (
@@ -213,7 +214,7 @@ class AccountsPage(QWidget):
 
     def shortcuts(self) -> list[tuple[str, str]]:
         return [("Ctrl+N", "Draft a new account"), ("Ctrl+Shift+N", "Register an existing account"),
-                ("Ctrl+F", "Search accounts")]
+                ("Ctrl+F", "Search accounts"), *VAULT_SHORTCUTS]
 
     # -- public -------------------------------------------------------------------
     @property
