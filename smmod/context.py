@@ -175,9 +175,14 @@ class AppContext:
     def connectors(self) -> Connectors:
         """Connected platform accounts, sync and the outbox of actions (issue 16)."""
         from smmod.connectors import Connectors
+        from smmod.connectors.photo_check import CommentPhotos
+        from smmod.connectors.photos import MB
 
+        photos = CommentPhotos(
+            self.session_factory, lambda: self.images, self.paths.data_dir / "comment-photos",
+            max_bytes=lambda: int(self.settings.get("connectors.photo_max_mb")) * MB, now=self.queue.now)
         return Connectors(self.session_factory, self.queue, self.moderation, lambda: self.vault,
-                          now=self.queue.now)
+                          now=self.queue.now, photos=photos)
 
     @cached_property
     def reports(self) -> ReportService:

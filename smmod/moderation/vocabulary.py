@@ -82,6 +82,7 @@ FLAG_LABELS: Final = {
     "complaint": "Complaint",
     "inappropriate": "Inappropriate post",
     "spam": "Spam",
+    "photo_people": "Photo shows people",
 }
 
 SEVERITY_LABELS: Final = {

@@ -35,12 +35,11 @@ class Seen:
         return header[7:] if header.startswith("Bearer ") else (self.one("access_token") or "")
 
 
-class FakeServer:
-    def __init__(self) -> None:
-        self.requests: list[Seen] = []
-        self.forced: list[tuple[str, str, Forced]] = []
-        self.lock = threading.RLock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
+class LocalServer:
+    """A threaded HTTP server on 127.0.0.1 and a free port, serving with ``handler``."""
+
+    def __init__(self, handler: type[BaseHTTPRequestHandler]) -> None:
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
         self._thread.start()
@@ -53,6 +52,14 @@ class FakeServer:
         self._server.shutdown()
         self._server.server_close()
         self._thread.join(timeout=5)
+
+
+class FakeServer(LocalServer):
+    def __init__(self) -> None:
+        self.requests: list[Seen] = []
+        self.forced: list[tuple[str, str, Forced]] = []
+        self.lock = threading.RLock()
+        super().__init__(_handler(self))
 
     def force(self, method: str, path_prefix: str, *answers: Forced | int) -> None:
         for answer in answers:

@@ -81,6 +81,7 @@ class FakeGraph(FakeServer):
         minutes: int = 0,
         author: tuple[str, str] = ("3001", "Pat Parent"),
         hidden: bool = False,
+        photo: str | None = None,
     ) -> str:
         post = self.posts[post_id]
         n = self._id()
@@ -94,6 +95,7 @@ class FakeGraph(FakeServer):
             "parent": parent,
             "author": author,
             "hidden": hidden,
+            "photo": photo,
         }
         post["updated"] = max(post["updated"], when)
         return comment_id
@@ -123,6 +125,15 @@ class FakeGraph(FakeServer):
         }
         if c["parent"]:
             body["parent"] = {"id": c["parent"], "created_time": c["created"]}
+        if c["photo"]:
+            # reference/comment "attachment" (reference/story-attachment): type, url, target,
+            # and media (reference/story-attachment-media) whose image has height, src, width
+            body["attachment"] = {
+                "type": "photo",
+                "media": {"image": {"height": 480, "src": c["photo"], "width": 640}},
+                "target": {"id": f"9{c['id'][-6:]}", "url": f"https://www.facebook.com/photo.php?fbid={c['id']}"},
+                "url": f"https://www.facebook.com/photo.php?fbid={c['id']}",
+            }
         return body
 
     def _ig(self, c: dict[str, Any], nested: bool = True) -> dict[str, Any]:

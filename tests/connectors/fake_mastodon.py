@@ -123,6 +123,7 @@ class FakeMastodon:
         created_at: datetime | None = None,
         spoiler_text: str = "",
         media: int = 0,
+        photos: tuple[str, ...] = (),
     ) -> dict[str, Any]:
         self._next_status += 1
         status_id = str(self._next_status)
@@ -153,15 +154,32 @@ class FakeMastodon:
             "content": "<p>" + text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;") + "</p>",
             "reblog": None,
             "account": _account(author),
+            # entities/MediaAttachment: id, type (image, gifv, video, audio, unknown), url
+            # (the original), preview_url, remote_url, meta, description, blurhash.
+            # ``media``: videos, which are not fetched; ``photos``: images at these urls.
             "media_attachments": [
                 {
                     "id": f"9{n}",
-                    "type": "image",
-                    "url": "https://fake.example/m.png",
+                    "type": "video",
+                    "url": "https://fake.example/m.mp4",
                     "preview_url": "https://fake.example/p.png",
+                    "remote_url": None,
                     "description": None,
                 }
                 for n in range(media)
+            ]
+            + [
+                {
+                    "id": f"8{status_id[-4:]}{n}",
+                    "type": "image",
+                    "url": url,
+                    "preview_url": url,
+                    "remote_url": None,
+                    "meta": {"original": {"width": 640, "height": 480, "size": "640x480", "aspect": 1.33}},
+                    "description": "a photo",
+                    "blurhash": "UFBWY:8_0Jxv%gofWAofWBWBj[ay",
+                }
+                for n, url in enumerate(photos)
             ],
             "mentions": [],
             "tags": [],
