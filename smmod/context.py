@@ -317,7 +317,9 @@ def open_context(home: str | None = None, *, daily_backup: bool = True,
     ``settings`` to the settings file, which must then hold only valid values.
 
     ``on_write_wait(message)`` hears when a write has to wait for another one (such as a
-    long import) and ``("")`` when it goes ahead; reads never wait.
+    long import) and ``("")`` when it goes ahead; reads never wait. The app and the
+    command line start here, so this is where the moderation package registers the
+    queue's screening hook.
     """
     paths = resolve_paths(home).ensure()
     if settings is None:
@@ -335,6 +337,9 @@ def open_context(home: str | None = None, *, daily_backup: bool = True,
         from smmod import dburl
 
         raise SmmodError(dburl.unreachable(url, exc)) from None
+    from smmod.moderation import register_screening
+
+    register_screening()  # the queue screens every arrival with the moderation rules
     ctx = AppContext(paths, settings, database)
     ctx.refresh_actor()
     return ctx

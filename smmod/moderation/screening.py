@@ -403,3 +403,21 @@ def screening_snapshot(session: Session, item_id: int) -> list[dict[str, object]
         if m.flag and isinstance(flags, list):
             flags.append(m.flag)
     return list(by_rule.values())
+
+
+class ModerationScreening:
+    """The screener the queue calls on arrival (``smmod.queue.screening_hook``)."""
+
+    def prepare(self, session: Session) -> object:
+        return prepare(session)
+
+    def screen_parsed(
+        self, session: Session, account_id: int, items: Sequence[Arrival], prepared: object
+    ) -> int:
+        return screen_parsed(session, account_id, items, prepared if isinstance(prepared, Prepared) else None)
+
+    def screen_items(self, session: Session, item_ids: Iterable[int]) -> int:
+        return screen_items(session, item_ids)
+
+
+SCREENING = ModerationScreening()
