@@ -6,7 +6,6 @@ are served by a local media host (tests/connectors/fake_media.py), as a platform
 
 from __future__ import annotations
 
-import io
 import stat
 from collections.abc import Iterator
 from datetime import timedelta
@@ -14,7 +13,6 @@ from pathlib import Path
 
 import httpx
 import pytest
-from PIL import Image
 from sqlalchemy import select
 
 from smmod.connectors.photos import MB, PhotoSkipped, download
@@ -24,6 +22,7 @@ from tests.conftest import FACES, SUITE_NOW
 from tests.connectors.conftest import School
 from tests.connectors.fake_graph import FakeGraph
 from tests.connectors.fake_media import FakeMedia
+from tests.connectors.photos_support import two_people
 from tests.connectors.test_graph import Page
 
 POLICY = "parents must not post pictures of other pupils"
@@ -43,18 +42,6 @@ def media() -> Iterator[FakeMedia]:
     server = FakeMedia()
     yield server
     server.close()
-
-
-def two_people() -> bytes:
-    """One JPEG with two real faces side by side (the two people of the fixtures)."""
-    left, right = Image.open(FACES / "obama.jpg"), Image.open(FACES / "biden.jpg")
-    height = max(left.height, right.height)
-    both = Image.new("RGB", (left.width + right.width + 40, height), "white")
-    both.paste(left.convert("RGB"), (0, 0))
-    both.paste(right.convert("RGB"), (left.width + 40, 0))
-    out = io.BytesIO()
-    both.save(out, "JPEG", quality=92)
-    return out.getvalue()
 
 
 def photos_of(ctx, item_id: int) -> list[CommentPhoto]:
