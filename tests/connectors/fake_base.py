@@ -1,5 +1,6 @@
-"""What the fake YouTube and Graph API servers share: a threaded server on 127.0.0.1 that
-records every request and can be told to fail the next matching ones (``force``)."""
+"""What the fake Mastodon, YouTube and Graph API servers share: a threaded server on
+127.0.0.1 that records every request and can be told to fail the next matching ones
+(``force``)."""
 
 from __future__ import annotations
 
@@ -10,9 +11,15 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from tests.connectors.fake_mastodon import Forced
-
 Answer = tuple[int, Any, dict[str, str]]
+
+
+@dataclass
+class Forced:
+    status: int
+    body: bytes | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+    perform: bool = False  # do the real thing, then answer with this instead
 
 
 @dataclass
