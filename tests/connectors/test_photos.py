@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import stat
 from collections.abc import Iterator
-from datetime import timedelta
 from pathlib import Path
 
 import httpx
@@ -18,7 +17,7 @@ from sqlalchemy import select
 from smmod.connectors.photos import MB, PhotoSkipped, download
 from smmod.moderation.screening import item_screening
 from smmod.store.models import CommentPhoto, QueueItem, QueueItemFlag
-from tests.conftest import FACES, SUITE_NOW
+from tests.conftest import FACES
 from tests.connectors.conftest import School
 from tests.connectors.fake_graph import FakeGraph
 from tests.connectors.fake_media import FakeMedia
@@ -30,11 +29,8 @@ LIMIT = "the limit is 1.0 MB (setting connectors.photo_max_mb)"
 
 
 @pytest.fixture
-def page(ctx, people, pauses, memory_keyring) -> Iterator[Page]:
-    server = FakeGraph()
-    server.posted_at = SUITE_NOW - timedelta(hours=3)
-    yield Page(ctx, people, server, "facebook")
-    server.close()
+def page(ctx, people, fb: FakeGraph, pauses, memory_keyring) -> Page:
+    return Page(ctx, people, fb, "facebook")
 
 
 @pytest.fixture
