@@ -76,3 +76,4 @@ def test_the_item_detail_explains_the_photo_flag_and_opens_its_image_check(
         return getattr(entry, "id", None)
 
     qtbot.waitUntil(lambda: selected() == check_id, timeout=TIMEOUT)
+    assert tab.model.rowCount() == 2  # the whole list was read too: the photo and the cat
