@@ -24,7 +24,7 @@ import httpx
 from sqlalchemy import select
 
 from smmod import audit
-from smmod.connectors.photos import PhotoRef, PhotoSkipped, download
+from smmod.connectors.photos import PhotoRef, PhotoSkipped, download, fetchable
 from smmod.identity import Actor
 from smmod.queue import triage
 from smmod.store.engine import SessionFactory
@@ -95,8 +95,9 @@ class CommentPhotos:
         return self._record(actor, account_id, found)
 
     def _fetch(self, found: list[_Found]) -> None:
-        # No token goes to where the photo is; redirects (to a CDN) are followed.
-        with httpx.Client(timeout=self.timeout, follow_redirects=True, max_redirects=3) as client:
+        # No token goes to where the photo is; redirects (to a CDN) are followed, to https only.
+        with httpx.Client(timeout=self.timeout, follow_redirects=True, max_redirects=3,
+                          event_hooks={"request": [_only_https]}) as client:
             for entry in found:
                 try:
                     entry.file = download(
@@ -163,3 +164,9 @@ class CommentPhotos:
                 details={"checked": checked, "skipped": len(found) - checked, "flagged": len(flagged)},
             )
         return PhotoOutcome(checked, len(found) - checked, len(flagged))
+
+
+def _only_https(request: httpx.Request) -> None:
+    """Every request, redirects included, goes where ``download`` would go itself."""
+    if not fetchable(str(request.url)):
+        raise PhotoSkipped("photo not fetched: it was sent on to an address that is not https")

@@ -8,6 +8,7 @@ Mastodon serves attachments from its own media host or a CDN (entities/MediaAtta
 - ``/endless``: no Content-Length, sends 64 KB chunks until the client hangs up;
 - ``/slow``: sends a byte every 50 ms until the client hangs up;
 - ``/silent``: sends the headers, then nothing;
+- ``/elsewhere``: redirects to a plain-http address on another host;
 - anything else: 404.
 """
 
@@ -78,6 +79,11 @@ def _handler(fake: FakeMedia) -> type[BaseHTTPRequestHandler]:
                     self.wfile.write(b"\0")
                     self.wfile.flush()
                     time.sleep(0.05)
+            elif self.path == "/elsewhere":
+                self.send_response(302)
+                self.send_header("Location", "http://cdn.example/photo.jpg")
+                self.send_header("Content-Length", "0")
+                self.end_headers()
             elif self.path == "/silent":
                 self.send_response(200)
                 self.send_header("Content-Type", "image/jpeg")

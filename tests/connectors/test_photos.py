@@ -133,6 +133,7 @@ def test_a_facebook_comment_s_photo_attachment_is_checked(page: Page, media: Fak
         ("/missing.jpg", "photo not fetched: the server answered 404"),
         ("/files/note.jpg", "not a photo: the file the server sent is not an image"),
         ("/declared-big", f"photo not fetched: it is 200.0 MB; {LIMIT}"),
+        ("/elsewhere", "photo not fetched: it was sent on to an address that is not https"),
         ("/endless", "photo not fetched: it is larger than the limit of 1.0 MB "
                      "(setting connectors.photo_max_mb)"),
     ],
