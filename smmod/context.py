@@ -176,9 +176,14 @@ class AppContext:
     def connectors(self) -> Connectors:
         """Connected platform accounts, sync and the outbox of actions (issue 16)."""
         from smmod.connectors import Connectors
+        from smmod.connectors.photo_check import CommentPhotos
+        from smmod.connectors.photos import MB
 
+        photos = CommentPhotos(
+            self.session_factory, lambda: self.images, self.paths.data_dir / "comment-photos",
+            max_bytes=lambda: int(self.settings.get("connectors.photo_max_mb")) * MB, now=self.queue.now)
         return Connectors(self.session_factory, self.queue, self.moderation, lambda: self.vault,
-                          now=self.queue.now)
+                          now=self.queue.now, photos=photos)
 
     @cached_property
     def reports(self) -> ReportService:
@@ -313,7 +318,9 @@ def open_context(home: str | None = None, *, daily_backup: bool = True,
     ``settings`` to the settings file, which must then hold only valid values.
 
     ``on_write_wait(message)`` hears when a write has to wait for another one (such as a
-    long import) and ``("")`` when it goes ahead; reads never wait.
+    long import) and ``("")`` when it goes ahead; reads never wait. The app and the
+    command line start here, so this is where the moderation package registers the
+    queue's screening hook.
     """
     paths = resolve_paths(home).ensure()
     if settings is None:
@@ -331,6 +338,9 @@ def open_context(home: str | None = None, *, daily_backup: bool = True,
         from smmod import dburl
 
         raise SmmodError(dburl.unreachable(url, exc)) from None
+    from smmod.moderation import register_screening
+
+    register_screening()  # the queue screens every arrival with the moderation rules
     ctx = AppContext(paths, settings, database)
     ctx.refresh_actor()
     return ctx

@@ -208,6 +208,10 @@ SCHEMA: tuple[Setting, ...] = (
     Setting("connectors.poll_minutes", int, 5,
             "While the app runs, fetch new comments from each connected account every this many minutes.",
             minimum=1, maximum=1440),
+    Setting("connectors.photo_max_mb", int, 10,
+            "Photos attached to comments are downloaded and checked for faces up to this size "
+            "in MB; a larger one is skipped with a note on the comment.",
+            minimum=1, maximum=100),
     Setting("backup.keep", int, 14, "How many automatic backups to keep.",
             minimum=1, maximum=365),
     Setting("vault.password_length", int, 20, "Length of generated passwords.",

@@ -77,6 +77,20 @@ def smmod_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
 
 
 @pytest.fixture(autouse=True)
+def screening() -> Iterator[object]:
+    """The moderation package's screener on the queue's hook, as at start-up; taken away
+    again afterwards, so a test that needs none (or another) can say so."""
+    from smmod.moderation import register_screening
+    from smmod.queue import screening_hook
+
+    register_screening()
+    hook = screening_hook.registered()
+    yield hook
+    if hook is not None:
+        screening_hook.unregister(hook)
+
+
+@pytest.fixture(autouse=True)
 def _restore_smmod_logger() -> Iterator[None]:
     """The CLI and the app configure the 'smmod' logger; undo that after each test."""
     logger = logging.getLogger("smmod")

@@ -16,6 +16,7 @@ from smmod.connectors.connections import ConnectionService
 from smmod.connectors.graph.connector import GraphConnector
 from smmod.connectors.mastodon.connector import MastodonConnector
 from smmod.connectors.outbox import OutboxService
+from smmod.connectors.photo_check import CommentPhotos
 from smmod.connectors.sync import SyncService
 from smmod.connectors.youtube.connector import YouTubeConnector
 from smmod.moderation.actions import ModerationService
@@ -38,6 +39,7 @@ class Connectors:
         now: Callable[[], datetime],
         open_browser: Callable[[str], object] | None = None,
         client_options: dict[str, Any] | None = None,
+        photos: CommentPhotos | None = None,
     ) -> None:
         self.connections = ConnectionService(
             session_factory, vault, now=now, open_browser=open_browser, client_options=client_options
@@ -49,7 +51,8 @@ class Connectors:
         self.facebook = GraphConnector(self.connections, "facebook", now=now)
         self.instagram = GraphConnector(self.connections, "instagram", now=now)
         self.outbox = OutboxService(session_factory, moderation, self.connector_for, now=now)
-        self.sync = SyncService(session_factory, queue, self.connections, self.outbox, now=now)
+        self.photos = photos
+        self.sync = SyncService(session_factory, queue, self.connections, self.outbox, now=now, photos=photos)
 
     def connector_for(self, platform: str) -> PlatformConnector | None:
         found: dict[str, PlatformConnector] = {

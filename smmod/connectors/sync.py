@@ -11,7 +11,7 @@ items and the new cursor are written in one transaction.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, cast
@@ -23,6 +23,8 @@ from smmod.connectors.connections import ConnectionService
 from smmod.connectors.mastodon.api import MastodonApi, MastoNotification, id_key
 from smmod.connectors.mastodon.items import FORMAT, parse_mentions
 from smmod.connectors.outbox import OutboxInfo, OutboxService
+from smmod.connectors.photo_check import CommentPhotos, PhotoOutcome
+from smmod.connectors.photos import PhotoRef
 from smmod.errors import SmmodError
 from smmod.identity import Actor
 from smmod.queue.access import account_ref, require_moderator
@@ -47,6 +49,7 @@ class SyncResult:
     error: str | None = None
     outbox: tuple[OutboxInfo, ...] = field(default=())
     quota_units_today: int | None = None  # YouTube: API quota units spent on sync today
+    photos: PhotoOutcome = field(default_factory=PhotoOutcome)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -58,6 +61,11 @@ class SyncResult:
             "error": self.error,
             "outbox": [e.to_dict() for e in self.outbox],
             "quota_units_today": self.quota_units_today,
+            "photos": {
+                "checked": self.photos.checked,
+                "skipped": self.photos.skipped,
+                "flagged": self.photos.flagged,
+            },
         }
 
 
@@ -67,6 +75,7 @@ class Fetched:
     cursor: str | None
     source: str  # the parsed items' format
     quota_units_today: int | None = None
+    photos: Mapping[str, tuple[PhotoRef, ...]] = field(default_factory=dict)  # by platform item id
 
 
 class SyncService:
@@ -81,6 +90,7 @@ class SyncService:
         page_limit: int = 40,
         max_pages: int = 25,
         first_pages: int = 2,
+        photos: CommentPhotos | None = None,
     ) -> None:
         self._sf = session_factory
         self._queue = queue
@@ -90,6 +100,7 @@ class SyncService:
         self.page_limit = page_limit
         self.max_pages = max_pages
         self.first_pages = first_pages
+        self.photos = photos
 
     def sync(self, actor: Actor, account_id: int | None = None) -> list[SyncResult]:
         """One round for one account, or for every connected account."""
@@ -135,7 +146,12 @@ class SyncService:
         if platform in ("facebook", "instagram"):
             return self._fetch_graph(account_id, cursor, api_base, tz, now)
         notes, newest = self._fetch_mastodon(account_id, cursor)
-        return Fetched(parse_mentions(notes, source=api_base, tz=tz, now=now), newest, FORMAT)
+        photos = {
+            n.status.id: tuple(PhotoRef(ref, url) for ref, url in n.status.images)
+            for n in notes
+            if n.type == "mention" and n.status is not None and n.status.images
+        }
+        return Fetched(parse_mentions(notes, source=api_base, tz=tz, now=now), newest, FORMAT, photos=photos)
 
     def _fetch_youtube(
         self, account_id: int, cursor: str | None, api_base: str, tz: str, now: datetime
@@ -167,7 +183,8 @@ class SyncService:
         with self._connections.client(live.api_base, live.token, live.platform) as client:
             comments, new_cursor = fetch.fetch(client, live, cursor, max_pages=self.max_pages)
         parsed = items.parse_comments(comments, live.platform, source=api_base, tz=tz, now=now)
-        return Fetched(parsed, new_cursor, live.platform)
+        photos = {c.id: (PhotoRef(c.id, c.image_url),) for c in comments if c.image_url}
+        return Fetched(parsed, new_cursor, live.platform, photos=photos)
 
     def _fetch_mastodon(
         self, account_id: int, cursor: str | None
@@ -252,4 +269,20 @@ class SyncService:
             None,
             sent,
             fetched.quota_units_today,
+            self._check_photos(actor, account_id, fetched, outcome.new_keys),
         )
+
+    def _check_photos(
+        self, actor: Actor, account_id: int, fetched: Fetched, new_keys: tuple[str, ...]
+    ) -> PhotoOutcome:
+        """The new comments' photos, after they are stored: a failure here loses no comment."""
+        if self.photos is None or not fetched.photos:
+            return PhotoOutcome()
+        new_ids = [key[3:] for key in new_keys if key.startswith("id:")]
+        try:
+            return self.photos.check_new(actor, account_id, fetched.photos, new_ids)
+        except SmmodError as error:
+            log.warning("checking the photos of new comments failed: %s", error)
+        except Exception:
+            log.exception("checking the photos of new comments failed")
+        return PhotoOutcome()

@@ -90,6 +90,9 @@ def build_document(facts: RecordFacts) -> RecordDocument:
                      "this record never contains them.</p>")
     else:
         parts.append("<p>No password needed rotating.</p>")
+    if held.connections:
+        parts.append("<h2>Platform connections</h2>")
+        parts.append(_connections(facts))
     parts.append("<h2>Work reassigned</h2>")
     parts.append(_work(facts))
     parts.append("<h2>Still to do</h2>")
@@ -139,6 +142,15 @@ def _accounts(facts: RecordFacts) -> str:
         rows.append([escape(account.label), escape(roles), outcome, detail])
     return _table([("Account", 24), ("Their roles", 11), ("Outcome", 15), ("Details", 50)],
                   rows)
+
+
+def _connections(facts: RecordFacts) -> str:
+    """ "Reconnect @oak (connected by Riley)": the leaver's sign-in goes with them."""
+    lines = "".join(f"<li>{escape(c.line)}</li>" for c in facts.held.connections)
+    return (f"<ul>{lines}</ul>"
+            '<p class="muted">These connections were made with the leaver\'s own sign-in on '
+            "the platform. Applying the handover revokes smmod's access through them; connect "
+            "each account again, signed in as the school.</p>")
 
 
 def _work(facts: RecordFacts) -> str:

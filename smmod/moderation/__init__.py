@@ -1,7 +1,7 @@
 """Moderation (R8–R10): actions on queue items, screening on arrival, incidents for SLT.
 
-Names are loaded on first use (PEP 562), so the queue's import path can import
-``smmod.moderation.screening`` without pulling in the services, which import the queue.
+Names are loaded on first use (PEP 562), so that importing the screening rules
+(``register_screening``) does not pull in the services, which import the queue.
 """
 
 from __future__ import annotations
@@ -53,6 +53,18 @@ if TYPE_CHECKING:
     from smmod.moderation.screening import screen_items, screen_parsed
 
 
+def register_screening() -> None:
+    """Have the queue screen every arriving item with the moderation rules (R8–R10).
+
+    Called at start-up (``open_context``, for the app and the command line) and by the
+    tests' fixtures; the queue itself never imports this package.
+    """
+    from smmod.moderation.screening import SCREENING
+    from smmod.queue import screening_hook
+
+    screening_hook.register(SCREENING)
+
+
 def __getattr__(name: str) -> Any:
     module = _WHERE.get(name)
     if module is None:
@@ -76,6 +88,7 @@ __all__ = [
     "PlatformConnector",
     "PlatformOutcome",
     "PlatformRequest",
+    "register_screening",
     "screen_items",
     "screen_parsed",
     "validate",

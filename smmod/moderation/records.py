@@ -114,6 +114,18 @@ class FlagExplanation:
     matched: tuple[str, ...]
     spans: tuple[tuple[int, int], ...]
     marked_wrong: bool = False
+    why: str = ""  # set by something other than a rule: what it found, in words
+    image_check_id: int | None = None  # a photo's flag: the image check that found the people
+
+
+@dataclass(frozen=True)
+class PhotoNote:
+    """A photo attached to the item: its image check and the faces in it, or why it was
+    not checked (too large, not an image, not found)."""
+
+    image_check_id: int | None
+    faces: int | None
+    note: str | None
 
 
 @dataclass(frozen=True)
@@ -122,6 +134,7 @@ class ItemScreening:
     suggestions: tuple[str, ...]  # "action" or "action:template", in rule order
     police_suggested: bool
     wrong: tuple[FlagExplanation, ...] = ()  # flags a moderator marked as wrong
+    photos: tuple[PhotoNote, ...] = ()  # photos attached to the comment (connectors)
 
     @property
     def suggested_templates(self) -> tuple[str, ...]:

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from smmod.errors import InputError
 from smmod.moderation.itemstate import standing_kinds, still_useful
-from smmod.moderation.records import FlagExplanation, ItemScreening
+from smmod.moderation.records import FlagExplanation, ItemScreening, PhotoNote
 from smmod.moderation.screening_data import load_wordlists, stored_rules
 from smmod.queue import triage
 from smmod.screening import Rule, Screener, ScreenResult
@@ -33,6 +33,7 @@ from smmod.screening.conditions import wordlists_named
 from smmod.screening.vocabulary import POLICE_ADVISED
 from smmod.store.base import session_clock
 from smmod.store.models import (
+    CommentPhoto,
     Pupil,
     QueueItem,
     QueueItemFlag,
@@ -40,6 +41,7 @@ from smmod.store.models import (
     ScreeningOverride,
     ScreeningWordList,
 )
+from smmod.wording import count
 
 log = logging.getLogger("smmod.moderation")
 
@@ -324,9 +326,18 @@ def item_screening(session: Session, item_id: int) -> ItemScreening:
             select(ScreeningOverride).where(ScreeningOverride.item_id == item_id)
         ).scalars()
     }
+    photos = [
+        PhotoNote(p.image_check_id, p.faces, p.note)
+        for p in session.execute(
+            select(CommentPhoto).where(CommentPhoto.item_id == item_id).order_by(CommentPhoto.id)
+        ).scalars()
+    ]
     explained: list[FlagExplanation] = []
     for flag in flags:
         setters = [m for m in matches if m.flag == flag.flag]
+        if flag.source.startswith("photo:"):
+            explained.append(_photo_flag(flag, photos))
+            continue
         if not setters:
             explained.append(FlagExplanation(flag.flag, flag.source, None, None, (), ()))
             continue
@@ -349,8 +360,23 @@ def item_screening(session: Session, item_id: int) -> ItemScreening:
         done = standing_kinds(session, item_id)
         suggestions = {s: None for s in suggestions if still_useful(s, done, item)}
     return ItemScreening(
-        tuple(e for e in explained if not e.marked_wrong), tuple(suggestions), POLICE_ADVISED in live, marked
+        tuple(e for e in explained if not e.marked_wrong),
+        tuple(suggestions),
+        POLICE_ADVISED in live,
+        marked,
+        tuple(photos),
     )
+
+
+def _photo_flag(flag: QueueItemFlag, photos: list[PhotoNote]) -> FlagExplanation:
+    """"photo shows 2 people: parents must not post pictures of other pupils"."""
+    check_id = int(flag.source.partition(":")[2]) if flag.source.partition(":")[2].isdigit() else None
+    faces = next((p.faces for p in photos if p.image_check_id == check_id), None) or 0
+    why = (
+        f"photo shows {count(faces, 'person', 'people')}: "
+        "parents must not post pictures of other pupils"
+    )
+    return FlagExplanation(flag.flag, flag.source, None, None, (), (), why=why, image_check_id=check_id)
 
 
 def _explain(flag: str, source: str, match: ScreeningMatch, wrong: bool) -> FlagExplanation:
@@ -377,3 +403,21 @@ def screening_snapshot(session: Session, item_id: int) -> list[dict[str, object]
         if m.flag and isinstance(flags, list):
             flags.append(m.flag)
     return list(by_rule.values())
+
+
+class ModerationScreening:
+    """The screener the queue calls on arrival (``smmod.queue.screening_hook``)."""
+
+    def prepare(self, session: Session) -> object:
+        return prepare(session)
+
+    def screen_parsed(
+        self, session: Session, account_id: int, items: Sequence[Arrival], prepared: object
+    ) -> int:
+        return screen_parsed(session, account_id, items, prepared if isinstance(prepared, Prepared) else None)
+
+    def screen_items(self, session: Session, item_ids: Iterable[int]) -> int:
+        return screen_items(session, item_ids)
+
+
+SCREENING = ModerationScreening()

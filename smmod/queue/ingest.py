@@ -25,8 +25,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session, aliased
 
-from smmod.moderation.screening import Prepared, screen_parsed
-from smmod.moderation.screening import prepare as prepare_screening
+from smmod.queue import screening_hook
 from smmod.queue.bulk import SqliteBulk
 from smmod.queue.duetimes import DueTimes
 from smmod.queue.parsers import ParsedItem
@@ -155,7 +154,8 @@ class IngestRun:
         self._stamp = self._to_db(now)
         self._bulk = SqliteBulk(session) if dialect.name == "sqlite" else None
         self._keys: list[str] | None = [] if keep_keys else None
-        self._screener: Prepared | None = None
+        self._screening = screening_hook.current()  # none registered: stop before any write
+        self._screener: object | None = None
         self.imported = 0
         self.duplicates = 0
 
@@ -205,9 +205,9 @@ class IngestRun:
             self._bulk.before_insert(len(rows))
         _executemany(self._session, rows)
         if self._screener is None:
-            self._screener = prepare_screening(self._session)
-        # Screening rules run on arrival (R8, R9).
-        screen_parsed(self._session, account_id, fresh, self._screener)
+            self._screener = self._screening.prepare(self._session)
+        # Screening rules run on arrival (R8, R9), through the hook the moderation package registered.
+        self._screening.screen_parsed(self._session, account_id, fresh, self._screener)
         self.imported += len(fresh)
         if self._keys is not None:
             self._keys.extend(item_key(i) for i in fresh)

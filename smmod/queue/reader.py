@@ -16,7 +16,6 @@ from typing import Any
 from sqlalchemy import Connection, func, select
 
 from smmod.errors import NotFound
-from smmod.moderation.vocabulary import ACTION_LABELS, CATEGORY_LABELS, flag_label
 from smmod.queue import listing
 from smmod.queue.idstream import ArrayStream, IdStream
 from smmod.queue.listing import ITEMS
@@ -34,6 +33,7 @@ from smmod.queue.records import (
 from smmod.store.engine import SessionFactory
 from smmod.store.models import Account, AuditEntry, Staff
 from smmod.store.models.queue import FTS_TABLE
+from smmod.vocabulary import ACTION_LABELS, CATEGORY_LABELS, flag_label
 
 DUE_SOON = timedelta(hours=4)
 NO_FILTER = QueueFilter()  # frozen: safe as a default

@@ -21,7 +21,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from smmod import audit
 from smmod.errors import ConflictError, DatabaseBusy, NotFound
 from smmod.identity import Actor
-from smmod.queue import deadlines, importing, items, mappings
+from smmod.queue import deadlines, importing, items, mappings, screening_hook
 from smmod.queue.access import account_ref, require_moderator, resolve_account
 from smmod.queue.feeds import FeedService
 from smmod.queue.parsers import ParseResult, parse_file
@@ -128,11 +128,10 @@ class QueueService:
     # -- manual entry ----------------------------------------------------------------
     def add_manual(self, actor: Actor, entry: ManualItem) -> int:
         """Add one item typed or pasted by a moderator; returns its id."""
-        from smmod.moderation.screening import screen_items
-
+        screening = screening_hook.current()
         with self._sf.begin() as session:
             item_id = items.insert_manual(session, actor, entry, self.calendar(), self._now())
-            screen_items(session, [item_id])  # screening rules run on arrival (R8, R9)
+            screening.screen_items(session, [item_id])  # screening rules run on arrival (R8, R9)
             return item_id
 
     # -- claiming --------------------------------------------------------------------

@@ -5,7 +5,7 @@ Every item carries a small number, ``queue_items.triage``, and the "priority" so
 
 * 0: a threat of violence, or an item in an incident marked "police advised" (R9);
 * 1: racist or discriminatory content;
-* 2: personal data, or a pupil on the do-not-publish list named (R11);
+* 2: personal data, a pupil on the do-not-publish list named (R11), or a photo of people;
 * 3: everything else;
 
 plus ``TRIAGE_HANDLED`` (4) once the item no longer needs anyone: it has had its
@@ -41,7 +41,7 @@ INCIDENTS = cast(Table, Incident.__table__)
 GROUP_FLAGS: Final = (
     ("threat",),
     ("discriminatory",),
-    ("personal_data", "names_protected_pupil"),
+    ("personal_data", "names_protected_pupil", "photo_people"),
 )
 GROUP_NAMES: Final = (
     "Threats and police advised",

@@ -77,7 +77,7 @@ class MainWindow(QMainWindow):
     def attach(self, ctx: AppContext) -> None:
         """Connect the window to the opened database; the first page is built soon after."""
         self._ctx = ctx
-        self._deps = PageDeps(ctx, self._runner)
+        self._deps = PageDeps(ctx, self._runner, open_image_check=self.open_image_check)
         ctx.session_factory.on_write_wait(self.write_waiting.emit)
         self._init_rescreen()
         self._init_poller(ctx)
@@ -221,6 +221,14 @@ class MainWindow(QMainWindow):
                 placeholder.deleteLater()
             self._pages[key] = page
         return self._pages[key]
+
+    def open_image_check(self, check_id: int) -> None:
+        """The Images page with this check selected (a photo attached to a comment)."""
+        self.show_page("images")
+        page = self.page("images")
+        open_check = getattr(getattr(page, "check_tab", None), "open_check", None)
+        if callable(open_check):
+            open_check(check_id)
 
     def check_screening(self) -> None:
         """Screen the open items again if the rules, word lists or register changed."""

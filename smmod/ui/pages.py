@@ -24,6 +24,8 @@ if TYPE_CHECKING:
 class PageDeps:
     ctx: AppContext
     runner: TaskRunner
+    #: Show the Images page with this image check selected (set by the main window).
+    open_image_check: Callable[[int], None] | None = None
 
     @cached_property
     def rescreen(self) -> RescreenWatcher:

@@ -14,6 +14,7 @@ from smmod.context import AppContext
 from smmod.identity import Actor
 from tests.accounts.helpers import active_account, make_accounts
 from tests.conftest import SUITE_NOW
+from tests.connectors.fake_graph import FakeGraph
 from tests.connectors.fake_mastodon import FakeMastodon
 from tests.keyring_support import MemoryKeyring
 
@@ -60,6 +61,15 @@ def pauses(monkeypatch: pytest.MonkeyPatch) -> list[float]:
 def fake() -> Iterator[FakeMastodon]:
     server = FakeMastodon()
     server.posted_at = SUITE_NOW - timedelta(hours=2)
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def fb() -> Iterator[FakeGraph]:
+    """A fake Graph API with a Facebook Page and its Instagram account."""
+    server = FakeGraph()
+    server.posted_at = SUITE_NOW - timedelta(hours=3)
     yield server
     server.close()
 

@@ -1,5 +1,6 @@
-"""What the fake YouTube and Graph API servers share: a threaded server on 127.0.0.1 that
-records every request and can be told to fail the next matching ones (``force``)."""
+"""What the fake Mastodon, YouTube and Graph API servers share: a threaded server on
+127.0.0.1 that records every request and can be told to fail the next matching ones
+(``force``)."""
 
 from __future__ import annotations
 
@@ -10,9 +11,15 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from tests.connectors.fake_mastodon import Forced
-
 Answer = tuple[int, Any, dict[str, str]]
+
+
+@dataclass
+class Forced:
+    status: int
+    body: bytes | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+    perform: bool = False  # do the real thing, then answer with this instead
 
 
 @dataclass
@@ -35,12 +42,11 @@ class Seen:
         return header[7:] if header.startswith("Bearer ") else (self.one("access_token") or "")
 
 
-class FakeServer:
-    def __init__(self) -> None:
-        self.requests: list[Seen] = []
-        self.forced: list[tuple[str, str, Forced]] = []
-        self.lock = threading.RLock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
+class LocalServer:
+    """A threaded HTTP server on 127.0.0.1 and a free port, serving with ``handler``."""
+
+    def __init__(self, handler: type[BaseHTTPRequestHandler]) -> None:
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
         self._thread.start()
@@ -53,6 +59,14 @@ class FakeServer:
         self._server.shutdown()
         self._server.server_close()
         self._thread.join(timeout=5)
+
+
+class FakeServer(LocalServer):
+    def __init__(self) -> None:
+        self.requests: list[Seen] = []
+        self.forced: list[tuple[str, str, Forced]] = []
+        self.lock = threading.RLock()
+        super().__init__(_handler(self))
 
     def force(self, method: str, path_prefix: str, *answers: Forced | int) -> None:
         for answer in answers:

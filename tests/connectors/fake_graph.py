@@ -7,11 +7,17 @@ cursors and "next"), guides/error-handling (error object with code, error_subcod
 type, fbtrace_id: 190/463 expired token, 100/33 missing object, 10/200 permission),
 overview/rate-limiting (code 32 with X-Business-Use-Case-Usage); Instagram:
 instagram-platform/comment-moderation, ig-user/media, ig-media/comments,
-ig-comment (POST hide, DELETE), ig-comment/replies.
+ig-comment (POST hide, DELETE), ig-comment/replies. Facebook Login:
+facebook-login/guides/advanced/manual-flow (the login dialog, with code_challenge S256;
+GET /oauth/access_token exchanges the code), facebook-login/guides/access-tokens/
+get-long-lived (grant_type=fb_exchange_token) and graph-api/reference/user/accounts
+(the Pages the person manages, each with its own access_token).
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import secrets
 from datetime import UTC, datetime, timedelta
@@ -52,6 +58,11 @@ class FakeGraph(FakeServer):
         self.posted_at = datetime(2026, 12, 2, 8, 0, tzinfo=UTC)
         self.ig_username = "oakfieldschool"
         self._n = 0
+        # Facebook Login: the Meta app, the codes given out, the short-lived user tokens
+        self.client_id = "1234567890123456"
+        self.client_secret = "fake-app-secret-" + secrets.token_urlsafe(16)
+        self.codes: dict[str, dict[str, str]] = {}
+        self.short_tokens: set[str] = set()
 
     def _id(self) -> str:
         self._n += 1
@@ -81,6 +92,7 @@ class FakeGraph(FakeServer):
         minutes: int = 0,
         author: tuple[str, str] = ("3001", "Pat Parent"),
         hidden: bool = False,
+        photo: str | None = None,
     ) -> str:
         post = self.posts[post_id]
         n = self._id()
@@ -94,6 +106,7 @@ class FakeGraph(FakeServer):
             "parent": parent,
             "author": author,
             "hidden": hidden,
+            "photo": photo,
         }
         post["updated"] = max(post["updated"], when)
         return comment_id
@@ -123,6 +136,15 @@ class FakeGraph(FakeServer):
         }
         if c["parent"]:
             body["parent"] = {"id": c["parent"], "created_time": c["created"]}
+        if c["photo"]:
+            # reference/comment "attachment" (reference/story-attachment): type, url, target,
+            # and media (reference/story-attachment-media) whose image has height, src, width
+            body["attachment"] = {
+                "type": "photo",
+                "media": {"image": {"height": 480, "src": c["photo"], "width": 640}},
+                "target": {"id": f"9{c['id'][-6:]}", "url": f"https://www.facebook.com/photo.php?fbid={c['id']}"},
+                "url": f"https://www.facebook.com/photo.php?fbid={c['id']}",
+            }
         return body
 
     def _ig(self, c: dict[str, Any], nested: bool = True) -> dict[str, Any]:
@@ -163,6 +185,10 @@ class FakeGraph(FakeServer):
         if not seen.path.startswith(V + "/"):
             return graph_error(2500, "Unknown path components", status=400)
         parts = seen.path[len(V) + 1 :].split("/")
+        if parts == ["dialog", "oauth"]:
+            return self._dialog(seen)
+        if parts == ["oauth", "access_token"]:
+            return self._access_token(seen)
         kind = self.tokens.get(seen.token)
         if kind is None:
             return graph_error(190, "Error validating access token: Session has expired.", 463)
@@ -174,6 +200,14 @@ class FakeGraph(FakeServer):
             if "instagram_business_account" in (seen.one("fields") or ""):
                 body["instagram_business_account"] = {"id": IG, "username": self.ig_username}
             return 200, body, {}
+        if parts == ["me", "accounts"]:
+            if kind != "user":
+                return graph_error(100, "(#100) Tried accessing nonexisting field (accounts)")
+            page = {"id": PAGE, "name": "Oakfield School", "category": "School",
+                    "access_token": self.token, "tasks": ["MODERATE", "CREATE_CONTENT"]}
+            if "instagram_business_account" in (seen.one("fields") or ""):
+                page["instagram_business_account"] = {"id": IG, "username": self.ig_username}
+            return 200, {"data": [page], "paging": {"cursors": {"before": "MA", "after": "MA"}}}, {}
         if parts == [PAGE, "feed"]:
             posts = sorted(
                 (p for p in self.posts.values() if not p["instagram"]),
@@ -230,6 +264,40 @@ class FakeGraph(FakeServer):
             "operation.",
             33,
         )
+
+    # facebook-login/guides/advanced/manual-flow: the person approves in the dialog and the
+    # browser goes to redirect_uri?code=…&state=…
+    def _dialog(self, seen: Seen) -> Answer:
+        if seen.one("client_id") != self.client_id or not seen.one("redirect_uri"):
+            return graph_error(101, "Error validating application. Invalid application ID.")
+        if seen.one("code_challenge_method") != "S256" or not seen.one("code_challenge"):
+            return graph_error(100, "Invalid code_challenge")
+        code = "AQ" + secrets.token_urlsafe(24)
+        self.codes[code] = {"redirect_uri": seen.one("redirect_uri") or "",
+                            "challenge": seen.one("code_challenge") or "",
+                            "scope": seen.one("scope") or ""}
+        query = urlencode({"code": code, "state": seen.one("state") or ""})
+        return 302, b"", {"Location": f"{seen.one('redirect_uri')}?{query}"}
+
+    # GET /oauth/access_token: the code for a short-lived user token (manual-flow), or
+    # grant_type=fb_exchange_token for a long-lived one (get-long-lived); {access_token,
+    # token_type, expires_in}
+    def _access_token(self, seen: Seen) -> Answer:
+        if seen.one("client_id") != self.client_id or seen.one("client_secret") != self.client_secret:
+            return graph_error(1, "Error validating client secret.")
+        if seen.one("grant_type") == "fb_exchange_token":
+            if seen.one("fb_exchange_token") not in self.short_tokens:
+                return graph_error(190, "Invalid OAuth access token.")
+            self.tokens[long := "EAAlongUser" + secrets.token_urlsafe(30)] = "user"
+            return 200, {"access_token": long, "token_type": "bearer", "expires_in": 5_183_944}, {}
+        grant = self.codes.pop(seen.one("code") or "", None)
+        verifier = seen.one("code_verifier") or ""
+        digest = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
+        if grant is None or grant["redirect_uri"] != seen.one("redirect_uri") or grant["challenge"] != digest:
+            return graph_error(100, "Invalid verification code format.", 36008)
+        short = "EAAshortUser" + secrets.token_urlsafe(30)
+        self.short_tokens.add(short)
+        return 200, {"access_token": short, "token_type": "bearer", "expires_in": 5_400}, {}
 
     def _edge(self, seen: Seen, target: str, edge: str) -> Answer:
         if target in self.posts:

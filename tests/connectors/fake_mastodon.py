@@ -11,39 +11,18 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import json
 import secrets
-import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qs, urlencode, urlsplit
+from urllib.parse import urlencode
+
+from tests.connectors.fake_base import Answer, FakeServer, Forced, Seen
+
+__all__ = ["ALL_SCOPES", "SCHOOL", "FakeMastodon", "Forced", "Seen"]
 
 ALL_SCOPES = "read:notifications read:statuses write:statuses write:blocks write:mutes write:reports"
 SCHOOL = {"id": "100", "username": "oakfield", "acct": "oakfield", "display_name": "Oakfield School"}
-
-
-@dataclass
-class Forced:
-    status: int
-    body: bytes | None = None
-    headers: dict[str, str] = field(default_factory=dict)
-    perform: bool = False  # do the real thing, then answer with this instead
-
-
-@dataclass
-class Seen:
-    method: str
-    path: str
-    query: dict[str, list[str]]
-    form: dict[str, list[str]]
-    headers: dict[str, str]
-
-    def one(self, name: str) -> str | None:
-        values = self.form.get(name) or self.query.get(name)
-        return values[0] if values else None
 
 
 def _account(info: dict[str, str]) -> dict[str, Any]:
@@ -73,8 +52,9 @@ def _account(info: dict[str, str]) -> dict[str, Any]:
     }
 
 
-class FakeMastodon:
+class FakeMastodon(FakeServer):
     def __init__(self) -> None:
+        super().__init__()
         self.token = "fake-token-" + secrets.token_urlsafe(24)
         self.tokens: dict[str, str] = {self.token: ALL_SCOPES}  # token -> scopes
         self.statuses: dict[str, dict[str, Any]] = {}
@@ -86,33 +66,12 @@ class FakeMastodon:
         self.apps: dict[str, dict[str, str]] = {}
         self.codes: dict[str, dict[str, str]] = {}
         self.revoked: list[str] = []
-        self.requests: list[Seen] = []
-        self.forced: list[tuple[str, str, Forced]] = []
         self.link_origin: str | None = None  # set to send Link headers pointing elsewhere
         self.posted_at = datetime(2026, 12, 2, 8, 0, tzinfo=UTC)  # default created_at of new statuses
         self._next_note = 1000
         self._next_status = 110_000_000_000_000_000
-        self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-        self._thread.start()
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self._server.server_address[1]}"
-
-    def close(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(timeout=5)
 
     # -- setting the scene ---------------------------------------------------------------
-    def force(self, method: str, path_prefix: str, *answers: Forced | int) -> None:
-        for answer in answers:
-            forced = answer if isinstance(answer, Forced) else Forced(answer)
-            self.forced.append((method, path_prefix, forced))
-
     def add_status(
         self,
         text: str,
@@ -123,6 +82,7 @@ class FakeMastodon:
         created_at: datetime | None = None,
         spoiler_text: str = "",
         media: int = 0,
+        photos: tuple[str, ...] = (),
     ) -> dict[str, Any]:
         self._next_status += 1
         status_id = str(self._next_status)
@@ -153,15 +113,32 @@ class FakeMastodon:
             "content": "<p>" + text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;") + "</p>",
             "reblog": None,
             "account": _account(author),
+            # entities/MediaAttachment: id, type (image, gifv, video, audio, unknown), url
+            # (the original), preview_url, remote_url, meta, description, blurhash.
+            # ``media``: videos, which are not fetched; ``photos``: images at these urls.
             "media_attachments": [
                 {
                     "id": f"9{n}",
-                    "type": "image",
-                    "url": "https://fake.example/m.png",
+                    "type": "video",
+                    "url": "https://fake.example/m.mp4",
                     "preview_url": "https://fake.example/p.png",
+                    "remote_url": None,
                     "description": None,
                 }
                 for n in range(media)
+            ]
+            + [
+                {
+                    "id": f"8{status_id[-4:]}{n}",
+                    "type": "image",
+                    "url": url,
+                    "preview_url": url,
+                    "remote_url": None,
+                    "meta": {"original": {"width": 640, "height": 480, "size": "640x480", "aspect": 1.33}},
+                    "description": "a photo",
+                    "blurhash": "UFBWY:8_0Jxv%gofWAofWBWBj[ay",
+                }
+                for n, url in enumerate(photos)
             ],
             "mentions": [],
             "tags": [],
@@ -201,9 +178,6 @@ class FakeMastodon:
     def delete_status(self, status_id: str) -> None:
         self.statuses.pop(status_id)
 
-    def seen(self, method: str, path: str) -> list[Seen]:
-        return [r for r in self.requests if r.method == method and r.path == path]
-
     def replies_by_school(self, status_id: str) -> list[dict[str, Any]]:
         return [
             s
@@ -212,22 +186,7 @@ class FakeMastodon:
         ]
 
     # -- answering -------------------------------------------------------------------
-    def answer(self, seen: Seen) -> tuple[int, Any, dict[str, str]]:
-        with self._lock:
-            self.requests.append(seen)
-            forced = None
-            for index, (method, prefix, _answer) in enumerate(self.forced):
-                if method == seen.method and seen.path.startswith(prefix):
-                    forced = self.forced.pop(index)[2]
-                    break
-            if forced is not None and not forced.perform:
-                return forced.status, forced.body, forced.headers
-            status, body, headers = self._route(seen)
-            if forced is not None:
-                return forced.status, forced.body, forced.headers
-            return status, body, headers
-
-    def _route(self, seen: Seen) -> tuple[int, Any, dict[str, str]]:
+    def route(self, seen: Seen) -> Answer:
         path, method = seen.path, seen.method
         if (method, path) == ("POST", "/api/v1/apps"):
             return self._register(seen)
@@ -483,39 +442,3 @@ class FakeMastodon:
         }
         self.reports.append(report)
         return 200, report, {}
-
-
-def _handler(fake: FakeMastodon) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            self._serve("GET")
-
-        def do_POST(self) -> None:
-            self._serve("POST")
-
-        def _serve(self, method: str) -> None:
-            parts = urlsplit(self.path)
-            length = int(self.headers.get("Content-Length") or 0)
-            raw = self.rfile.read(length).decode() if length else ""
-            seen = Seen(
-                method,
-                parts.path,
-                parse_qs(parts.query),
-                parse_qs(raw),
-                {k.lower(): v for k, v in self.headers.items()},
-            )
-            status, body, headers = fake.answer(seen)
-            data = body if isinstance(body, bytes) else json.dumps(body).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json; charset=utf-8")
-            for name, value in headers.items():
-                self.send_header(name, value)
-            if "Content-Length" not in headers:
-                self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-
-        def log_message(self, format: str, *args: object) -> None:
-            return
-
-    return Handler

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
@@ -15,14 +14,6 @@ from tests.accounts.helpers import active_account, make_accounts
 from tests.conftest import SUITE_NOW
 from tests.connectors.fake_graph import IG, PAGE, FakeGraph, V, rate_limited
 from tests.connectors.fake_mastodon import Forced
-
-
-@pytest.fixture
-def fb() -> Iterator[FakeGraph]:
-    server = FakeGraph()
-    server.posted_at = SUITE_NOW - timedelta(hours=3)
-    yield server
-    server.close()
 
 
 class Page:

@@ -16,6 +16,8 @@ from tests.conftest import SUITE_NOW
 from tests.connectors.fake_mastodon import FakeMastodon
 from tests.connectors.test_connect import approve_in_browser
 from tests.handover.helpers import LEAVING, Scene, full_plan
+from tests.handover.test_record_pdf import _text as pdf_text
+from tests.handover.test_record_pdf import needs_poppler
 
 
 @pytest.fixture
@@ -143,3 +145,22 @@ def test_the_plan_command_prints_the_reconnect_line(scene, fake, capsys):
     assert f"Reconnect @oakfield_news (mastodon) (connected by {scene.leaver.name})" in out
     assert main(["handover", "plan", "run1", "--json"]) == 0
     assert '"reconnect"' in capsys.readouterr().out
+
+
+@needs_poppler
+def test_the_record_pdf_says_which_accounts_to_reconnect(scene, fake, qapp):
+    from smmod.ui.handover.pdf import render_pdf
+
+    account, handover = _mastodon(scene, fake, browser=True)
+    head = scene.people["head"]
+    handover.start(head, scene.leaver.staff_id, LEAVING)
+    summary = handover.drafts()[0]
+    scene.handover = handover
+    plan = full_plan(scene).with_decision(
+        AccountDecision(account, "transfer", new_lead=scene.people["mod1"].staff_id))
+    result = handover.apply(head, summary.id, summary.version_id, plan, render=render_pdf)
+    assert result.record_file is not None
+    text = pdf_text(result.record_file)
+    assert "Platform connections" in text
+    assert f"Reconnect @oakfield_news (mastodon) (connected by {scene.leaver.name})" in text
+    assert "connect each account again, signed in as the school" in text

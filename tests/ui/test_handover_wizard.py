@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QWidget, QWizard
 
 from smmod import formatting as fmt
 from smmod.handover.records import HeldAccount
-from smmod.store.models import Incident, QueueItem
+from smmod.store.models import Connection, Incident, QueueItem
 from smmod.ui.handover.page import HandoverPage
 from smmod.ui.handover.pdf import render_pdf
 from smmod.ui.handover.step_accounts import AccountEditor
@@ -397,3 +397,37 @@ def test_editor_layout_holds_for_an_account_not_yet_on_the_platform(qtbot, scene
     editor.close_radio.click()
     assert editor.close_box.isVisible()
     assert state.plan.decision(99).action == "close"
+
+
+def test_the_wizard_lists_the_connections_to_make_again(qtbot, scene, runner, show, msgs):
+    with scene.ctx.session_factory.begin() as session:  # the leaver connected @oakfield_pe
+        session.add(Connection(account_id=scene.pe, platform="instagram",
+                               api_base="https://graph.facebook.com", token_key="cred-0123abcd",
+                               connected_by=scene.leaver.staff_id))
+    line = f"Reconnect @oakfield_pe (instagram) (connected by {scene.leaver.name})"
+    wizard = open_wizard(qtbot, scene, runner, show)
+    start(qtbot, wizard, scene)
+    tree = wizard.holdings_page.tree
+    groups = {tree.topLevelItem(i).text(0): tree.topLevelItem(i)
+              for i in range(tree.topLevelItemCount())}
+    group = groups["Platform connections they made (1)"]
+    assert (group.child(0).text(0), group.child(0).text(1)) == (
+        line, "revoked when the handover is applied")
+    go_next(qtbot, wizard, PAGE_ACCOUNTS)
+    page = wizard.accounts_page
+    close_music(page.editors[scene.music])
+    select(page, scene.pe)
+    page.editors[scene.pe].transfer_radio.click()
+    assert page.editors[scene.pe].lead_combo.choose(scene.people["mod1"].staff_id)
+    go_next(qtbot, wizard, PAGE_CREDENTIALS)
+    go_next(qtbot, wizard, PAGE_WORK)
+    work = wizard.work_page
+    assert work.all_combo.choose(scene.people["mod1"].staff_id)
+    work.all_button.click()
+    incident_combo = work.findChild(QWidget, f"handover_incident_{scene.incident}")
+    assert incident_combo.choose(scene.people["slt2"].staff_id)
+    go_next(qtbot, wizard, PAGE_REVIEW)
+    text = wizard.review_page.preview.toPlainText()
+    assert "Platform connections" in text and line in text
+    assert "connect each account again, signed in as the school" in text
+    assert msgs.of("error") == []

@@ -140,6 +140,7 @@ class GraphComment:
     url: str | None
     hidden: bool
     on: str | None  # the post or media it is on, when known
+    image_url: str | None = None  # a photo attached to the comment (Facebook)
 
 
 def parse_comment(
@@ -181,7 +182,18 @@ def parse_comment(
         shape.text("permalink_url", required=False, limit=2000) or url,
         shape.value.get("is_hidden") is True,
         on,
+        _attached_image(shape.obj("attachment", required=False)),
     )
+
+
+def _attached_image(attachment: Shape | None) -> str | None:
+    """reference/comment ``attachment`` (a StoryAttachment): a photo's
+    ``media.image.src`` (reference/story-attachment-media); stickers and GIFs too."""
+    if attachment is None:
+        return None
+    media = attachment.obj("media", required=False)
+    image = media.obj("image", required=False) if media else None
+    return image.text("src", required=False, limit=4000) if image else None
 
 
 @dataclass(frozen=True)
@@ -205,5 +217,5 @@ def success(data: Any, what: str, name: str) -> None:
         raise BadResponse(f"{name} did not confirm the {what}")
 
 
-COMMENT_FIELDS = "id,message,created_time,from{id,name},parent{id},permalink_url,is_hidden"
+COMMENT_FIELDS = "id,message,created_time,from{id,name},parent{id},permalink_url,is_hidden,attachment"
 IG_COMMENT_FIELDS = "id,text,timestamp,username,from{id,username},hidden,parent_id,media{id}"

@@ -83,6 +83,7 @@ class MastoStatus:
     url: str | None
     account: MastoAccount
     media_count: int
+    images: tuple[tuple[str, str], ...] = ()  # (attachment id, url) of each image attached
 
 
 @dataclass(frozen=True)
@@ -107,6 +108,7 @@ def parse_status(value: Any, where: str) -> MastoStatus:
     shape = Shape(value, where)
     status_id = shape.need_ident("id")
     where = shape.where = f"{where} {status_id}"
+    media = array(shape.items("media_attachments", required=False), f"{where}.media_attachments", 100)
     return MastoStatus(
         status_id,
         shape.need_text("created_at", limit=64),
@@ -116,8 +118,23 @@ def parse_status(value: Any, where: str) -> MastoStatus:
         shape.text("spoiler_text", required=False, limit=2000) or "",
         shape.text("url", required=False, limit=2000) or shape.text("uri", required=False, limit=2000),
         parse_account(shape.need_obj("account").value, f"{where}.account"),
-        len(array(shape.items("media_attachments", required=False), f"{where}.media_attachments", 100)),
+        len(media),
+        _images(media, f"{where}.media_attachments"),
     )
+
+
+def _images(media: list[Any], where: str) -> tuple[tuple[str, str], ...]:
+    """entities/MediaAttachment: ``type`` "image" with its ``url`` (video, gifv and audio
+    are left out; the moderator opens the post for those)."""
+    found = []
+    for n, value in enumerate(media):
+        shape = Shape(value, f"{where}[{n}]")
+        if shape.text("type", required=False, limit=40) != "image":
+            continue
+        url = shape.text("url", required=False, limit=2000)
+        if url:
+            found.append((shape.need_ident("id"), url))
+    return tuple(found)
 
 
 def parse_notification(value: Any, where: str) -> MastoNotification:

@@ -15,7 +15,13 @@ from smmod.store.models.accounts import (
     CredentialRotation,
 )
 from smmod.store.models.audit import AuditEntry
-from smmod.store.models.connectors import OUTBOX_STATUSES, Connection, OutboxEntry
+from smmod.store.models.connectors import (
+    OUTBOX_STATUSES,
+    PHOTO_STATUSES,
+    CommentPhoto,
+    Connection,
+    OutboxEntry,
+)
 from smmod.store.models.dnp import (
     RESTRICTIONS,
     BiometricConsent,
@@ -78,6 +84,7 @@ __all__ = [
     "INCIDENT_CATEGORIES",
     "INCIDENT_STATUSES",
     "OUTBOX_STATUSES",
+    "PHOTO_STATUSES",
     "PLATFORMS",
     "POST_STATUSES",
     "RESTRICTIONS",
@@ -92,6 +99,7 @@ __all__ = [
     "AuditEntry",
     "Base",
     "BiometricConsent",
+    "CommentPhoto",
     "Connection",
     "Credential",
     "CredentialRotation",

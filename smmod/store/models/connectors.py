@@ -83,3 +83,30 @@ class OutboxEntry(Base):
         Index("ix_outbox_status_next", "status", "next_attempt_at"),
         Index("ix_outbox_item_id", "item_id"),
     )
+
+
+PHOTO_STATUSES = ("checked", "skipped")
+
+
+class CommentPhoto(Base):
+    """A photo attached to a comment that came in through a connector, and what became of it.
+
+    ``checked``: downloaded into the data folder (``file``, readable by its owner only)
+    and run through the image checker (``image_check_id``, ``faces``). ``skipped``: not
+    downloaded or not an image; ``note`` says why, for the moderator.
+    """
+
+    __tablename__ = "comment_photos"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("queue_items.id", ondelete="CASCADE"))
+    media_ref: Mapped[str] = mapped_column(String(100))  # the platform's id for the attachment
+    url: Mapped[str] = mapped_column(String(2000))
+    status: Mapped[str] = mapped_column(String(20))
+    note: Mapped[str | None] = mapped_column(String(500))
+    file: Mapped[str | None] = mapped_column(String(1000))
+    image_check_id: Mapped[int | None] = mapped_column(ForeignKey("image_checks.id", ondelete="SET NULL"))
+    faces: Mapped[int | None] = mapped_column(Integer)
+    fetched_at: Mapped[datetime] = stamped_column()
+
+    __table_args__ = (Index("ix_comment_photos_item", "item_id"),)

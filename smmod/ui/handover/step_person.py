@@ -195,6 +195,9 @@ class HoldingsPage(QWizardPage):
         self._group("Queue items they have claimed", [
             (f"#{i.item_id} {i.account_label}", f"{i.author}: {i.excerpt}") for i in held.items])
         self._group("Incidents they lead", [(i.label, i.status) for i in held.incidents])
+        if held.connections:  # their sign-in goes with them: applying revokes these
+            self._group("Platform connections they made", [
+                (c.line, "revoked when the handover is applied") for c in held.connections])
         self.tree.expandAll()
         self.tree.resizeColumnToContents(0)
 

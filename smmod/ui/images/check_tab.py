@@ -186,6 +186,20 @@ class CheckTab(CheckTabLayout):
         self.table.scrollTo(index)
         return True
 
+    def open_check(self, check_id: int) -> None:
+        """Select this check, reading it first if the list does not hold it (an older one,
+        or a comment's photo checked since the list was read)."""
+        if self.select_check(check_id):
+            return
+        images = self._ctx.images
+
+        def loaded(record: CheckRecord) -> None:
+            self.model.merge([record], add_new=True)
+            if not self.select_check(check_id):
+                self._show_notice(f"Image check {check_id} is hidden by the list's filter.")
+
+        self._runner.run(lambda: images.get(check_id), loaded, self._on_task_failed)
+
     def current_dialog(self) -> ExportDialog | None:
         return self.exports.dialog
 

@@ -74,6 +74,8 @@ def local_time(value: object, zone: ZoneInfo) -> str:
 
 def flag_line(flag: FlagExplanation) -> str:
     """ "Offensive language — “crap” (Offensive language (R8))": the flag and exactly why."""
+    if flag.why:
+        return f"{flag_label(flag.flag)} — {flag.why}"
     words = ", ".join(f"“{m}”" for m in flag.matched if "=" not in m)
     kinds = ", ".join(_condition_words(m) for m in flag.matched if "=" in m)
     why = " · ".join(b for b in (words, kinds) if b)

@@ -65,6 +65,7 @@ class ActionPanel(QWidget):
         self._ctx = deps.ctx
         self._runner = deps.runner
         self._rescreen = deps.rescreen
+        self._open_image_check = deps.open_image_check
         self._zone = zone
         self._rows: list[QueueRow] = []
         self._screening: ItemScreening | None = None
@@ -133,6 +134,7 @@ class ActionPanel(QWidget):
             self.buttons[action_id].clicked.connect(self.moderation_actions[action_id].trigger)
         self.strip.suggestion_chosen.connect(self._on_suggestion)
         self.strip.wrong_flag_chosen.connect(self._on_wrong_flag)
+        self.strip.image_check_chosen.connect(self._on_image_check_chosen)
         self.rules_action.triggered.connect(lambda: self._open_editor("rules"))
         self.wordlists_action.triggered.connect(lambda: self._open_editor("wordlists"))
         self.templates_action.triggered.connect(lambda: self._open_editor("templates"))
@@ -182,6 +184,12 @@ class ActionPanel(QWidget):
         self.result_label.clear()
 
     # -- screening strip ------------------------------------------------------------------
+    @Slot(int)
+    def _on_image_check_chosen(self, check_id: int) -> None:
+        """A photo's "open its image check": the Images page, with that check selected."""
+        if self._open_image_check is not None:
+            self._open_image_check(check_id)
+
     def _show_screening(self, item_id: int | None) -> None:
         self._screening = None
         if item_id is None:

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QPushButton, QToolButton, QWidget
 
 from smmod.moderation.records import ItemScreening
 from smmod.moderation.vocabulary import flag_label
 from smmod.ui.moderation.common import MUTED, flag_line
+from smmod.wording import count
 
 MAX_SUGGESTIONS = 4
 
@@ -28,6 +29,7 @@ def suggestion_text(suggestion: str) -> str:
 class ScreeningStrip(QWidget):
     suggestion_chosen = Signal(str)  # "action" or "reply:<template>"
     wrong_flag_chosen = Signal(str)
+    image_check_chosen = Signal(int)  # "open the image check" of a photo on the comment
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -35,6 +37,8 @@ class ScreeningStrip(QWidget):
         self.why_label.setObjectName("moderation_why")
         self.why_label.setTextFormat(Qt.TextFormat.RichText)
         self.why_label.setWordWrap(True)
+        self.why_label.setOpenExternalLinks(False)
+        self.why_label.linkActivated.connect(self._on_why_label_link_activated)
         self.wrong_button = QToolButton()
         self.wrong_button.setObjectName("moderation_wrong_flag")
         self.wrong_button.setText("Wrong flag?")
@@ -66,12 +70,14 @@ class ScreeningStrip(QWidget):
             self.why_label.setText(f"<i>Screening unavailable: {html.escape(problem)}</i>" if problem else "")
             self.wrong_button.hide()
             return
+        photos = photo_lines(found)
         if found.flags:
             lines = " &nbsp;·&nbsp; ".join("⚑ " + html.escape(flag_line(f)) for f in found.flags)
-            self.why_label.setText(f"<span style='color:#7a4800'>{lines}</span>")
+            self.why_label.setText(f"<span style='color:#7a4800'>{lines}</span>{photos}")
         else:
             self.why_label.setText(
                 "<span style='color:palette(placeholder-text)'>No screening flags on this item.</span>"
+                + photos
             )
         rule_flags = sorted({f.flag for f in found.flags if f.rule_id})
         for flag in rule_flags:
@@ -92,3 +98,24 @@ class ScreeningStrip(QWidget):
             button.clicked.connect(lambda _c=False, s=suggestion: self.suggestion_chosen.emit(s))
             self.suggest_row.addWidget(button)
             button.show()  # the strip may already be visible: new children start hidden
+
+    @Slot(str)
+    def _on_why_label_link_activated(self, link: str) -> None:
+        kind, _, value = link.partition(":")
+        if kind == "image-check" and value.isdigit():
+            self.image_check_chosen.emit(int(value))
+
+
+def photo_lines(found: ItemScreening) -> str:
+    """One line a photo on the comment: its faces and a link to its image check, or why
+    it was not checked."""
+    lines = []
+    for n, photo in enumerate(found.photos, start=1):
+        name = "Photo" if len(found.photos) == 1 else f"Photo {n}"
+        if photo.image_check_id is None:
+            lines.append(f"📷 {name}: {html.escape(photo.note or 'not checked')}")
+            continue
+        faces = count(photo.faces or 0, "face", zero="no face")
+        link = f"<a href='image-check:{photo.image_check_id}'>open its image check</a>"
+        lines.append(f"📷 {name}: {faces} found · {link}")
+    return "".join(f"<br>{line}" for line in lines)

@@ -25,6 +25,7 @@ BADGES: dict[str, tuple[str, str]] = {
     "discriminatory": ("R", _PURPLE),
     "personal_data": ("D", _ORANGE),
     "names_protected_pupil": ("N", _ORANGE),
+    "photo_people": ("F", _ORANGE),
     "offensive": ("O", _AMBER),
     "inappropriate": ("I", _AMBER),
     "complaint": ("C", _SLATE),
