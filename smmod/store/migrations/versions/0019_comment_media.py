@@ -4,7 +4,7 @@ Each is downloaded with a size limit, checked to be an image and run through the
 checker; the row keeps the check it made, the faces found, or why it was skipped.
 
 Revision ID: 0019
-Revises: 0015
+Revises: 0017
 """
 
 from collections.abc import Sequence
