@@ -136,7 +136,7 @@ def image_verdict(image: DraftImage, record: CheckRecord) -> tuple[ImageVerdict,
                              *record.reasons)), []
     refusal = export_refusal(record, blur_flagged=False)
     why = str(refusal) if refusal is not None else "; ".join(record.reasons)
-    hint = (" Pixelate the flagged faces, or confirm each face on the Images page."
+    hint = (" Pixelate the flagged faces, or confirm each face (Confirm faces…)."
             if may_pixelate else "")
     reason = Reason("image", BLOCKED, f"{name}: {why}.{hint}".replace("..", "."), image=image.path)
     return ImageVerdict(image.path, BLOCKED, record.id, record.verdict, may_pixelate,
