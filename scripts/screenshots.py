@@ -7,9 +7,11 @@
 The window fills the screen (1280×720 unless given; give the same size to xvfb-run).
 Each page is shown in turn with its first row selected, with time for its data to load,
 then the whole screen is grabbed, so dialogs appear over the window as people see them.
-Besides the pages: a Delete dialog with a reason typed in, the Publish page with the
-blocked draft (the log's second row) selected, the start-up "For you" list and the
-Settings dialog. File names end in the size, e.g. ``01-queue-1280x720.png``.
+Besides the pages: a Delete dialog with a reason typed in, the Publish page with each
+of the demo's posts selected (blocked for naming a do-not-publish pupil, blocked for a
+photo of one, the same photo pixelated, waiting for sign-off as its author sees it, and
+published, in the log), the start-up "For you" list and the Settings dialog. File
+names end in the size, e.g. ``01-queue-1280x720.png``.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from smmod.context import AppContext, open_context
 from smmod.ui.app import make_application
 from smmod.ui.mainwindow import MainWindow
 from smmod.ui.moderation.action_dialogs import ActionDialog
+from smmod.ui.posts.page import COL_TEXT, PublishPage
 from smmod.ui.queue.page import QueuePage
 
 SETTLE_MS = 1500
@@ -74,17 +77,38 @@ def _steps(window: MainWindow, ctx: AppContext, opened: list[QDialog]) -> list[S
         opened.append(dialog)
         dialog.show()
 
-    def publish_blocked_draft() -> None:
-        window.show_page("publish")
-        tables = [t for t in window.page("publish").findChildren(QTableView) if t.isVisible()]
-        if tables and tables[0].model().rowCount() > 1:
-            tables[0].setFocus()
-            tables[0].selectRow(1)
+    def publish_post(starts: str, then: Callable[[PublishPage], None] | None = None
+                     ) -> Callable[[], None]:
+        """The Publish page with the post whose text starts so selected (as its author)."""
+        def show() -> None:
+            window.show_page("publish")
+            page = window.page("publish")
+            assert isinstance(page, PublishPage)
+            for row in range(page.log.rowCount()):
+                cell = page.log.item(row, COL_TEXT)
+                if cell is not None and cell.text().startswith(starts):
+                    page.log.setFocus()
+                    page.log.selectRow(row)
+                    if then is not None:
+                        QTimer.singleShot(SETTLE_MS // 3, lambda: then(page))
+                    return
+        return show
+
+    def pixelate(page: PublishPage) -> None:
+        page.image_list.setCurrentRow(0)
+        page.image_list.setFocus()
+        page._on_toggle_pixelate()  # what the "Pixelate flagged faces" button does
 
     steps: list[Step] = [(key, page(key)) for key in window.page_keys()]
     steps.insert(1, ("queue-delete-dialog", action_dialog))
     at = next(i for i, (key, _) in enumerate(steps) if key == "publish") + 1
-    steps.insert(at, ("publish-blocked-draft", publish_blocked_draft))
+    steps[at:at] = [
+        ("publish-blocked-dnp-name", publish_post("Congratulations to Alex")),
+        ("publish-blocked-dnp-photo", publish_post("What a finish")),
+        ("publish-photo-pixelated", publish_post("What a finish", pixelate)),
+        ("publish-awaiting-signoff-author", publish_post("From January")),
+        ("publish-published-in-log", publish_post("Thank you to everyone")),
+    ]
     steps += [("foryou-at-start-up", for_you_at_start), ("settings", settings)]
     return steps
 

@@ -273,9 +273,17 @@ class PublishPage(QWidget):
         post = self._post
         waiting = ((self.controversial.isChecked() or result.suggests_controversial)
                    and not (post is not None and post.signed_off))
+        pixelated = [v for v in result.images if v.pixelate and v.verdict == CLEAR]
+        if pixelated:
+            words[CLEAR] = "Clear: the flagged faces are pixelated in the copy that goes out"
         self.verdict.setText(WAITING_FOR_SIGNOFF if waiting and result.verdict == CLEAR
                              else words[result.verdict])
         messages = [(reason.verdict, reason.message) for reason in result.reasons]
+        messages += [(CLEAR, f"{Path(v.path).name}: {v.reasons[0]}") for v in pixelated
+                     if v.reasons]
+        if waiting and self.controversial.isChecked():
+            messages.append((REVIEW, "Marked as may be controversial: a senior leader who "
+                                     "did not write it must sign it off before it goes out"))
         if result.suggests_controversial:
             messages.append((REVIEW, "The checks suggest it may be controversial: "
                                      "a senior leader must sign it off"))
@@ -311,7 +319,8 @@ class PublishPage(QWidget):
                           and post.status not in ("exported", "published"))
         for w in (self.signoff_reason, self.signoff_button, self.refuse_button):
             w.setEnabled(can_decide)
-        self.address_button.setEnabled(bool(post and post.status in ("exported", "published")))
+        self.address_button.setEnabled(bool(post and post.status in ("exported", "published")
+                                            and any(not a.url for a in post.accounts)))
         self.post_actions.update(post)
         if post is None:
             self.status.setText("New post (not saved yet).")
@@ -325,6 +334,11 @@ class PublishPage(QWidget):
             state += (f". {post.decision_label} by {decider}: {post.decision_reason}"
                       + ("" if post.decision_current else " (before it changed)"))
             logins.append(f"{decider}: login {post.decided_by}")
+        if post.status == "awaiting_signoff" and post.author_id == actor.staff_id:
+            state += ". You wrote it, so another senior leader must sign it off"
+        up = [f"{a.account}: {a.url}" for a in post.accounts if a.url]
+        if up:
+            state += ". Up on " + ", ".join(up)
         self.status.setText(state)
         self.status.setToolTip(tip("\n".join(logins)))
 
