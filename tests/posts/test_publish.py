@@ -238,3 +238,21 @@ def test_taking_down_removes_it_on_the_platform(
     assert masto.deleted == [ids[MASTO]] and graph.deleted == [ids[FB]]
     assert len(audit(post_ctx, "post.taken_down")) == 2
     assert all(a.taken_down_at is not None for a in result.post.accounts)
+
+
+def test_an_image_still_processing_is_waited_for(
+        post_ctx: AppContext, people: dict[str, Actor], masto: FakeMastodon, photos: Path,
+        pauses: list[float]) -> None:  # noqa: F811
+    run1 = people["run1"]
+    photo = copy("no_face_cat.png", photos, "school-cat.png")
+    check = post_ctx.posts.check(run1, draft("Our cat", DraftImage(str(photo)), accounts=(MASTO,)))
+    post_ctx.images.confirm_no_people(run1, check.images[0].check_id)  # type: ignore[arg-type]
+    post = post_ctx.posts.save(run1, draft("Our cat", DraftImage(str(photo)), accounts=(MASTO,)))
+    masto.media_processing = 3  # 202, then 206 twice, then ready
+    result = post_ctx.publisher.publish(run1, post.id)
+    assert result.outcomes[0].state == "published", result.outcomes[0].message
+    (media_id,) = masto.media
+    assert len(masto.seen("GET", f"/api/v1/media/{media_id}")) == 3
+    assert pauses == [1.0, 2.0, 4.0]  # waited between asks, not slept in the test
+    (status,) = [s for s in masto.statuses.values() if s["account"]["acct"] == "oakfield"]
+    assert status["media_attachments"][0]["id"] == media_id
