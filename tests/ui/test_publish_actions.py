@@ -14,7 +14,7 @@ from smmod.ui.pages import PageDeps
 from smmod.ui.posts.page import PublishPage
 from smmod.ui.tasks import TaskRunner
 from tests.connectors.conftest import no_network, pauses
-from tests.connectors.fake_mastodon import FakeMastodon
+from tests.connectors.fake_mastodon import FakeMastodon, Forced
 from tests.posts.conftest import INSTA, copy, draft, photos, post_ctx, pupil
 from tests.posts.test_publish import MASTO, masto
 from tests.ui.conftest import Messages
@@ -45,6 +45,14 @@ def test_publish_on_mastodon_from_the_page(qtbot, post_ctx: AppContext, people: 
     msgs.confirm_answers.append(False)  # asked first: nothing goes out without a yes
     buttons.publish_button.click()
     assert not masto.seen("POST", "/api/v1/statuses")
+    masto.force("POST", "/api/v1/statuses", *[Forced(503)] * 4)  # the instance is down
+    msgs.confirm_answers.append(True)
+    buttons.publish_button.click()
+    qtbot.waitUntil(lambda: bool(msgs.of("warning")), timeout=10_000)
+    assert msgs.of("warning")[0][0] == "Not published everywhere"
+    qtbot.waitUntil(lambda: "Not published on @oakfield yet: Mastodon" in page.status.text())
+    assert "server error (503)" in page.status.text()
+    qtbot.waitUntil(lambda: buttons.publish_button.isEnabled())  # still approved: try again
     msgs.confirm_answers.append(True)
     buttons.publish_button.click()
     qtbot.waitUntil(lambda: bool(msgs.of("info")), timeout=10_000)
@@ -55,7 +63,7 @@ def test_publish_on_mastodon_from_the_page(qtbot, post_ctx: AppContext, people: 
     qtbot.waitUntil(lambda: "https://fake.example/" in page.log.item(0, 3).text())
     qtbot.waitUntil(lambda: not buttons.publish_button.isEnabled())
     assert buttons.takedown_button.isEnabled() and not buttons.delete_button.isEnabled()
-    assert len(masto.seen("POST", "/api/v1/statuses")) == 1
+    assert len([s for s in masto.statuses.values() if s["account"]["acct"] == "oakfield"]) == 1
     # Taken down: removed from Mastodon, the reason asked for and kept.
     msgs.text_answers.append("The date was wrong")
     buttons.takedown_button.click()

@@ -339,6 +339,8 @@ class PublishPage(QWidget):
         up = [f"{a.account}: {a.url}" for a in post.accounts if a.url]
         if up:
             state += ". Up on " + ", ".join(up)
+        state += "".join(f". Not published on {a.account} yet: {a.publish_error}"
+                         for a in post.accounts if a.publish_error and not a.url)
         self.status.setText(state)
         self.status.setToolTip(tip("\n".join(logins)))
 
