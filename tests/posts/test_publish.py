@@ -9,7 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import select
 
 from smmod.context import AppContext
 from smmod.dnp import PupilRecord
@@ -18,6 +18,7 @@ from smmod.identity import Actor
 from smmod.images.check import check_image
 from smmod.images.decode import decode_image
 from smmod.posts import DraftImage
+from smmod.store.base import Base
 from smmod.store.models import AuditEntry
 from tests.accounts.helpers import active_account, make_accounts
 from tests.conftest import SUITE_NOW
@@ -67,10 +68,8 @@ def audit(ctx: AppContext, action: str) -> list[AuditEntry]:
 def everything_stored(ctx: AppContext) -> str:
     """Every row of every table, as text: where a token must never be."""
     with ctx.session_factory() as session:
-        names = [r[0] for r in session.execute(text(
-            "SELECT name FROM sqlite_master WHERE type='table'"))]
-        return "\n".join(str(row) for name in names
-                         for row in session.execute(text(f'SELECT * FROM "{name}"')))
+        return "\n".join(str(row) for table in Base.metadata.sorted_tables
+                         for row in session.execute(select(table)))
 
 
 def test_a_photo_post_goes_out_on_mastodon_pixelated_once(
