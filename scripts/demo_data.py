@@ -158,6 +158,40 @@ def _posts(ctx: AppContext, head: Actor) -> None:
         "From January, pupils in Years 5 and 6 will no longer bring mobile phones to school. "
         "We have listened to parents and staff, and the full policy is on our website.",
         controversial=True, checklist=frozenset(CHECKLIST_KEYS)))
+    _photo_posts(ctx, head)
+
+
+def _photo_posts(ctx: AppContext, head: Actor) -> None:
+    """A post with a photo of a pupil on the do-not-publish list (blocked until the face is
+    pixelated), and a post already published, in the log."""
+    from smmod.posts import CHECKLIST_KEYS, Draft, DraftImage
+
+    photos = ctx.paths.data_dir.parent / "demo-photos"
+    ctx.dnp.add_pupil(head, "Jordan Sample", year_group="Year 6", photos=[FACES / "obama3.jpg"])
+    shutil.copy(FACES / "obama2.jpg", photos / "relay-race.jpg")
+    relay = Draft(("brookfield_pe",), "What a finish to the Year 6 relay race! Well done to "
+                  "every runner.", (DraftImage(str(photos / "relay-race.jpg")),),
+                  checklist=frozenset(CHECKLIST_KEYS))
+    check = ctx.posts.check(head, relay)
+    check_id = check.images[0].check_id
+    if check_id is not None:
+        pupil = next(p for p in ctx.dnp.list_pupils() if p.name == "Jordan Sample")
+        ctx.images.confirm_face(head, check_id, 1, pupil.id)
+    ctx.posts.save(head, relay)
+    shutil.copy(FACES / "no_face_coffee.png", photos / "coffee-morning.png")
+    coffee = photos / "coffee-morning.png"
+    (checked,) = ctx.images.check(head, [coffee], workers=1)
+    if isinstance(checked, CheckRecord):
+        ctx.images.confirm_no_people(head, checked.id, version_id=checked.version_id)
+    published = ctx.posts.save(head, Draft(
+        ("brookfieldprimary",), "Thank you to everyone who came to the coffee morning: "
+        "we raised £412 for the library.", (DraftImage(str(coffee)),),
+        checklist=frozenset(CHECKLIST_KEYS)))
+    out = ctx.paths.data_dir.parent / "demo-published"
+    out.mkdir(parents=True, exist_ok=True)
+    ctx.posts.export(head, published.id, out)
+    ctx.posts.record_address(head, published.id,
+                             "https://www.facebook.com/brookfieldprimary/posts/1043")
 
 
 if __name__ == "__main__":

@@ -9,9 +9,11 @@ Each page is shown in turn with its first row selected, with time for its data t
 then the whole screen is grabbed, so dialogs appear over the window as people see them.
 Besides the pages: the account page's password section during a rotation (the pending
 password revealed) and its password history (an earlier one revealed), a Delete dialog
-with a reason typed in, the Publish page with the blocked draft (the log's second row)
-selected, the start-up "For you" list and the Settings dialog. File names end in the
-size, e.g. ``01-queue-1280x720.png``.
+with a reason typed in, the Publish page with each of the demo's posts selected (blocked
+for naming a do-not-publish pupil, blocked for a photo of one, the same photo pixelated,
+waiting for sign-off as its author sees it, and published, in the log), the start-up
+"For you" list and the Settings dialog. File names end in the size, e.g.
+``01-queue-1280x720.png``.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from smmod.ui.accounts.vault_dialogs import PasswordHistoryDialog
 from smmod.ui.app import make_application
 from smmod.ui.mainwindow import MainWindow
 from smmod.ui.moderation.action_dialogs import ActionDialog
+from smmod.ui.posts.page import COL_TEXT, PublishPage
 from smmod.ui.queue.page import QueuePage
 
 SETTLE_MS = 1500
@@ -79,12 +82,27 @@ def _steps(window: MainWindow, ctx: AppContext, opened: list[QDialog]) -> list[S
         opened.append(dialog)
         dialog.show()
 
-    def publish_blocked_draft() -> None:
-        window.show_page("publish")
-        tables = [t for t in window.page("publish").findChildren(QTableView) if t.isVisible()]
-        if tables and tables[0].model().rowCount() > 1:
-            tables[0].setFocus()
-            tables[0].selectRow(1)
+    def publish_post(starts: str, then: Callable[[PublishPage], None] | None = None
+                     ) -> Callable[[], None]:
+        """The Publish page with the post whose text starts so selected (as its author)."""
+        def show() -> None:
+            window.show_page("publish")
+            page = window.page("publish")
+            assert isinstance(page, PublishPage)
+            for row in range(page.log.rowCount()):
+                cell = page.log.item(row, COL_TEXT)
+                if cell is not None and cell.text().startswith(starts):
+                    page.log.setFocus()
+                    page.log.selectRow(row)
+                    if then is not None:
+                        QTimer.singleShot(SETTLE_MS // 3, lambda: then(page))
+                    return
+        return show
+
+    def pixelate(page: PublishPage) -> None:
+        page.image_list.setCurrentRow(0)
+        page.image_list.setFocus()
+        page._on_toggle_pixelate()  # what the "Pixelate flagged faces" button does
 
     def accounts_panel() -> CredentialsPanel | None:
         window.show_page("accounts")
@@ -146,7 +164,13 @@ def _steps(window: MainWindow, ctx: AppContext, opened: list[QDialog]) -> list[S
                     ("password-history", password_history)]
     steps.insert(1, ("queue-delete-dialog", action_dialog))
     at = next(i for i, (key, _) in enumerate(steps) if key == "publish") + 1
-    steps.insert(at, ("publish-blocked-draft", publish_blocked_draft))
+    steps[at:at] = [
+        ("publish-blocked-dnp-name", publish_post("Congratulations to Alex")),
+        ("publish-blocked-dnp-photo", publish_post("What a finish")),
+        ("publish-photo-pixelated", publish_post("What a finish", pixelate)),
+        ("publish-awaiting-signoff-author", publish_post("From January")),
+        ("publish-published-in-log", publish_post("Thank you to everyone")),
+    ]
     steps += [("foryou-at-start-up", for_you_at_start), ("settings", settings)]
     return steps
 

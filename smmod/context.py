@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from smmod.moderation import IncidentService, ModerationService
     from smmod.moderation.rescreen import RescreenService
     from smmod.posts import PostService
+    from smmod.posts.publishing import PostPublisher
     from smmod.queue.service import QueueService
     from smmod.reports.service import ReportService
     from smmod.sla import WorkingCalendar
@@ -130,6 +131,15 @@ class AppContext:
 
         return PostService(self.session_factory, self.images,
                            domains=lambda: list(self.settings.get("school.domains")))
+
+    @cached_property
+    def publisher(self) -> PostPublisher:
+        """Publishing posts through the connectors, and taking them down (issue 19)."""
+        from smmod.posts.publishing import PostPublisher
+
+        return PostPublisher(self.session_factory, self.posts, self.images,
+                             lambda: self.connectors.connections,
+                             lambda: self.paths.data_dir / "published")
 
     @cached_property
     def handover(self) -> HandoverService:

@@ -104,7 +104,8 @@ def cmd_dnp_add(args: argparse.Namespace) -> int:
           f"({count(record.photos, 'reference photo')}; face template "
           f"{'kept (consent on record)' if record.has_template else 'not kept'}).")
     for t in takedowns:
-        print(f"  Look again at {t.out_path} (exported {t.exported_at}): {t.reason}")
+        print(f"  Look again at {t.out_path} (exported {t.exported_at}): {t.reason}"
+              if t.out_path else f"  Published {t.exported_at}: {t.reason}")
         for post in t.posts:
             print(f"    take down {post}")
     if rescreened.gained:

@@ -1,4 +1,5 @@
-"""``smmod posts check | list | draft | signoff | refuse | export | address`` (issue 19).
+"""``smmod posts check | list | draft | signoff | refuse | export | address | publish |
+takedown | delete | undelete`` (issue 19).
 
 ``posts check`` gives the verdict on a post without saving it (exit 0 clear, 1 review
 or blocked, 2 bad input). The other verbs follow a post from draft to the log of
@@ -12,6 +13,7 @@ from pathlib import Path
 
 from smmod.cli.common import EXIT_OK, EXIT_PROBLEMS, add_json_flag, context, emit_json, print_table
 from smmod.posts import CHECKLIST, CHECKLIST_KEYS, CLEAR, Draft, DraftImage, PostCheck, PostRecord
+from smmod.posts.publishing import PublishResult
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -56,6 +58,22 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--url", required=True)
     p.add_argument("--account", metavar="HANDLE", help="which account (if several)")
     p.set_defaults(func=cmd_address)
+    p = psub.add_parser("publish", help="publish a post through the connected accounts "
+                        "(Mastodon, Facebook Page); the others are posted by hand")
+    p.add_argument("post", type=int, metavar="ID")
+    add_json_flag(p)
+    p.set_defaults(func=cmd_publish)
+    p = psub.add_parser("takedown", help="mark a published post taken down, removing it "
+                        "from the platform where smmod published it")
+    p.add_argument("post", type=int, metavar="ID")
+    p.add_argument("--reason", required=True)
+    add_json_flag(p)
+    p.set_defaults(func=cmd_publish)
+    for verb, help_text in (("delete", "delete a post that has not gone out"),
+                            ("undelete", "bring a deleted post back")):
+        p = psub.add_parser(verb, help=help_text)
+        p.add_argument("post", type=int, metavar="ID")
+        p.set_defaults(func=cmd_delete, undo=verb == "undelete")
 
 
 def _draft(args: argparse.Namespace) -> Draft:
@@ -147,4 +165,35 @@ def cmd_address(args: argparse.Namespace) -> int:
     ctx = context(args)
     record = ctx.posts.record_address(ctx.actor, args.post, args.url, args.account)
     print(f"Post {record.id}: {record.status}")
+    return EXIT_OK
+
+
+def _print_outcomes(result: PublishResult) -> None:
+    for outcome in result.outcomes:
+        print(f"  {outcome.account} ({outcome.platform}): {outcome.message}")
+    print(f"Post {result.post.id}: {result.post.status_label}")
+
+
+def cmd_publish(args: argparse.Namespace) -> int:
+    """``publish`` and ``takedown``: exit 1 when an account was not done."""
+    ctx = context(args)
+    if args.posts_verb == "publish":
+        result = ctx.publisher.publish(ctx.actor, args.post)
+    else:
+        result = ctx.publisher.take_down(ctx.actor, args.post, args.reason)
+    if args.json:
+        emit_json(result.to_dict())
+    else:
+        _print_outcomes(result)
+    return EXIT_PROBLEMS if result.failed else EXIT_OK
+
+
+def cmd_delete(args: argparse.Namespace) -> int:
+    ctx = context(args)
+    if args.undo:
+        record = ctx.posts.undelete(ctx.actor, args.post)
+    else:
+        record = ctx.posts.delete(ctx.actor, args.post)
+    print(f"Post {record.id}: {record.status_label}"
+          + ("" if args.undo else f" (undo: smmod posts undelete {record.id})"))
     return EXIT_OK

@@ -45,6 +45,7 @@ MAX_RETRY_AFTER = timedelta(days=1)
 DEFAULT_RETRY_AFTER = timedelta(seconds=60)
 Params = list[tuple[str, str]]
 Form = Mapping[str, Any]
+Files = Mapping[str, tuple[str, bytes, str]]  # field -> (file name, content, MIME type)
 
 
 @dataclass(frozen=True)
@@ -152,9 +153,11 @@ class ApiClient:
         headers: Mapping[str, str] | None = None,
         params: Params | None = None,
         json_body: Any = None,
+        files: Files | None = None,
         repeatable: bool,
     ) -> ApiResponse:
-        """POST a form (or a JSON body); ``repeatable`` when sending it twice cannot do it twice."""
+        """POST a form (or a JSON body, or a multipart upload with ``files``);
+        ``repeatable`` when sending it twice cannot do it twice."""
         return self._send(
             "POST",
             self.url(path),
@@ -162,6 +165,7 @@ class ApiClient:
             data=data,
             json_body=json_body,
             headers=headers,
+            files=files,
             repeatable=repeatable,
         )
 
@@ -178,6 +182,7 @@ class ApiClient:
         data: Form | None = None,
         json_body: Any = None,
         headers: Mapping[str, str] | None = None,
+        files: Files | None = None,
         repeatable: bool,
     ) -> ApiResponse:
         attempt = 0
@@ -187,7 +192,7 @@ class ApiClient:
             attempt += 1
             try:
                 status, response_headers, body, links = self._once(
-                    method, url, params, data, headers, json_body
+                    method, url, params, data, headers, json_body, files
                 )
             except ConnectorError as failed:
                 can_retry = failed.retryable and (repeatable or not failed.maybe_done)
@@ -222,12 +227,14 @@ class ApiClient:
         data: Form | None,
         headers: Mapping[str, str] | None,
         json_body: Any = None,
+        files: Files | None = None,
     ) -> tuple[int, Mapping[str, str], bytes, dict[str, str]]:
         where = f"{self.platform} ({self.host})"
         try:
             query = httpx.QueryParams(tuple(params)) if params else None
             with self._client.stream(
-                method, url, params=query, data=data, json=json_body, headers=headers
+                method, url, params=query, data=data, json=json_body, headers=headers,
+                files=files,
             ) as response:
                 declared = response.headers.get("content-length", "")
                 if declared.isdigit() and int(declared) > self._max_bytes:

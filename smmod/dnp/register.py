@@ -88,11 +88,12 @@ class PupilRecord:
 class TakedownCandidate:
     """An image already exported for publishing that should now be looked at again."""
 
-    export_id: int
+    export_id: int | None  # None for a post whose text names the pupil ("text")
     out_path: str
     exported_at: str
     reason: str
-    kind: str = "faces"  # "named": a name match, definite; "faces": faces to look at again
+    kind: str = "faces"  # "named": a name match, definite; "faces": faces to look at again;
+    # "text": a published post's text names the pupil
     #: Published posts that used this export: "post N: <address>" (issue 19).
     posts: tuple[str, ...] = ()
 
@@ -191,7 +192,8 @@ class DnpService:
                          details={"restriction": restriction, "photos": len(photo_bytes),
                                   "consent": consent is not None})
             takedowns = self._takedowns(session, name)
-            record_retro_findings(session, pupil.id, [(t.export_id, t.kind) for t in takedowns])
+            record_retro_findings(session, pupil.id, [(t.export_id, t.kind) for t in takedowns
+                                                      if t.export_id is not None])
             record = self._record(session, pupil)
         return record, takedowns
 
@@ -208,7 +210,8 @@ class DnpService:
             audit.record(session, actor=actor.username, action="dnp.photo_add",
                          subject=f"pupil:{pupil_id}", details={"template": bool(descriptors)})
             takedowns = self._takedowns(session, pupil.name)
-            record_retro_findings(session, pupil_id, [(t.export_id, t.kind) for t in takedowns])
+            record_retro_findings(session, pupil_id, [(t.export_id, t.kind) for t in takedowns
+                                                      if t.export_id is not None])
             return takedowns
 
     def record_consent(self, actor: Actor, pupil_id: int, consent: ConsentInput) -> PupilRecord:
@@ -342,11 +345,12 @@ class DnpService:
 
         A name match in the file name or caption is definite. Any exported image with
         faces was confirmed against the register as it was then, without this pupil,
-        so it is listed for a person to look at again.
+        so it is listed for a person to look at again. A published post whose text names
+        the pupil is listed too, naming where to take it down.
         """
         from smmod.images.names import find_names
         from smmod.images.results import ProtectedPerson
-        from smmod.posts.log import posts_using
+        from smmod.posts.log import posts_naming, posts_using
 
         person = [ProtectedPerson(0, name)]
         out: list[TakedownCandidate] = []
@@ -369,6 +373,9 @@ class DnpService:
             out.append(TakedownCandidate(export.id, export.out_path,
                                          export.exported_at.isoformat(timespec="minutes"), reason,
                                          kind, posts_using(session, export.id)))
+        for post_id, when, where in posts_naming(session, name):
+            out.append(TakedownCandidate(None, "", when, f"the text of post {post_id} names "
+                                         f"{name}", "text", where))
         return out
 
 

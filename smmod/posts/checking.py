@@ -134,13 +134,27 @@ def image_verdict(image: DraftImage, record: CheckRecord) -> tuple[ImageVerdict,
         return ImageVerdict(image.path, CLEAR, record.id, record.verdict, True, True,
                             (f"{count(faces, 'flagged face')} will be pixelated in the exported copy",
                              *record.reasons)), []
-    refusal = export_refusal(record, blur_flagged=False)
-    why = str(refusal) if refusal is not None else "; ".join(record.reasons)
-    hint = (" Pixelate the flagged faces, or confirm each face on the Images page."
-            if may_pixelate else "")
-    reason = Reason("image", BLOCKED, f"{name}: {why}.{hint}".replace("..", "."), image=image.path)
+    reason = Reason("image", BLOCKED, f"{name}: {_image_why(record, may_pixelate)}",
+                    image=image.path)
     return ImageVerdict(image.path, BLOCKED, record.id, record.verdict, may_pixelate,
                         image.pixelate, tuple(record.reasons)), [reason]
+
+
+def _image_why(record: CheckRecord, may_pixelate: bool) -> str:
+    """Why the image blocks the post, and what to do, in the post's words."""
+    pupils = sorted({f.confirmed_name or f.best_match_name or "a pupil" for f in record.faces
+                     if (f.confirmed or "").startswith("pupil:")
+                     or (f.status == "matched" and f.confirmed is None)})
+    open_faces = [f for f in record.faces if f.confirmed is None and f.status != "matched"]
+    if may_pixelate and pupils:
+        return (f"shows {', '.join(pupils)}, who is on the do-not-publish list (R11). "
+                "Pixelate the flagged faces to publish it.")
+    if may_pixelate and open_faces:
+        return (f"{count(len(open_faces), 'face')} not confirmed yet (R11). Confirm each "
+                "face (Confirm faces…), or pixelate the flagged faces.")
+    refusal = export_refusal(record, blur_flagged=False)
+    why = str(refusal) if refusal is not None else "; ".join(record.reasons)
+    return why.rstrip(".") + "."
 
 
 def combine(draft: Draft, accounts: Sequence[AccountRef], text: list[Reason],

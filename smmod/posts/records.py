@@ -28,6 +28,8 @@ STATUS_LABELS = {
     "ready": "Ready to publish",
     "exported": "Exported",
     "published": "Published",
+    "taken_down": "Taken down",
+    "deleted": "Deleted",
 }
 DECISION_LABELS = {"signed_off": "Signed off", "refused": "Refused"}
 
@@ -108,6 +110,9 @@ class PostAddress:
     platform: str
     url: str | None
     recorded_at: datetime | None
+    platform_id: str | None = None  # the platform's own id, when smmod published it
+    publish_error: str | None = None  # why the last attempt through the connector failed
+    taken_down_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -178,7 +183,10 @@ class PostRecord:
                          "reason": self.decision_reason, "current": self.decision_current}
                         if self.decision else None),
             "accounts": [{"account": a.account, "platform": a.platform, "url": a.url,
-                          "recorded_at": a.recorded_at.isoformat() if a.recorded_at else None}
+                          "recorded_at": a.recorded_at.isoformat() if a.recorded_at else None,
+                          "platform_id": a.platform_id, "publish_error": a.publish_error,
+                          "taken_down_at": (a.taken_down_at.isoformat()
+                                            if a.taken_down_at else None)}
                          for a in self.accounts],
             "images": [{"path": i.path, "not_ours": i.not_ours, "pixelate": i.pixelate,
                         "check_id": i.check_id, "export_id": i.export_id,

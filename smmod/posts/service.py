@@ -113,8 +113,9 @@ class PostService:
                     if post.author_id != actor.staff_id:
                         raise PolicyError("R11", "only the post's author can change it; "
                                                  "SLT sign it off or refuse it")
-                    if post.status in ("exported", "published"):
-                        raise PolicyError("R11", "this post has been exported for publishing: "
+                    if post.status in ("exported", "published", "taken_down", "deleted") \
+                            or any(a.url for a in self._accounts(session, post.id)):
+                        raise PolicyError("R11", "this post has been exported or published: "
                                                  "write a new post instead")
                     for old in self._accounts(session, post.id):
                         session.delete(old)
@@ -181,8 +182,9 @@ class PostService:
             if post.author_id == actor.staff_id:
                 raise PolicyError("R3", f"you wrote this post, so another senior leader must "
                                         f"{word} it")
-            if post.status in ("exported", "published"):
-                raise PolicyError("R11", "this post has already been exported for publishing")
+            if post.status in ("exported", "published", "taken_down", "deleted") \
+                    or any(a.url for a in self._accounts(session, post.id)):
+                raise PolicyError("R11", "this post has already been exported or published")
             post.decision = decision
             post.decision_reason = reason.strip()
             post.decided_by = actor.staff_id
@@ -201,7 +203,7 @@ class PostService:
         pixelated where the post says so. Only a post that is ready may go."""
         require(actor, *POSTING_ROLES, doing="publish posts")
         record = self.get(post_id)
-        self._ready_or_refuse(actor, record)
+        self.ready_or_refuse(actor, record)
         folder = Path(folder)
         if not folder.is_dir():
             raise InputError("no such folder", file=str(folder))
@@ -237,11 +239,17 @@ class PostService:
         return Package(post_id, record.text, tuple(e[2] for e in exports),
                        str(folder.resolve()))
 
-    def _ready_or_refuse(self, actor: Actor, record: PostRecord) -> None:
+    def ready_or_refuse(self, actor: Actor, record: PostRecord, *,
+                        exported_ok: bool = False) -> None:
+        """Refuse to let the post go out unless it is clear (or pixelated), signed off
+        where it needs to be, its checklist ticked, and ``actor`` is its author."""
         if record.author_id != actor.staff_id:
             raise PolicyError("R11", "only the post's author publishes it")
-        if record.status in ("exported", "published"):
-            raise PolicyError("R11", "this post has already been exported")
+        if record.status in ("taken_down", "deleted"):
+            raise PolicyError("R11", f"this post is {record.status_label.lower()}")
+        if record.status == "published" or (record.status == "exported" and not exported_ok):
+            raise PolicyError("R11", "this post has already been "
+                              + ("published" if record.status == "published" else "exported"))
         fresh = self.check(actor, self._draft(record))
         if fresh.verdict == BLOCKED:
             raise PolicyError("R11", "the post is blocked: "
@@ -298,15 +306,51 @@ class PostService:
                                   "status": post.status})
             return self._record(session, post)
 
+    # -- deleting ------------------------------------------------------------------
+    def delete(self, actor: Actor, post_id: int) -> PostRecord:
+        """Delete a post that has not gone out (its author, or SLT); ``undelete`` undoes it."""
+        return self._delete(actor, post_id, undo=False)
+
+    def undelete(self, actor: Actor, post_id: int) -> PostRecord:
+        return self._delete(actor, post_id, undo=True)
+
+    def _delete(self, actor: Actor, post_id: int, *, undo: bool) -> PostRecord:
+        require(actor, *POSTING_ROLES, doing="delete posts")
+        with self._sf.begin() as session:
+            post = self._post(session, post_id)
+            if post.author_id != actor.staff_id and "slt" not in actor.roles:
+                raise PolicyError("R11", "only the post's author (or a senior leader) can "
+                                         "delete it")
+            if undo:
+                if post.status != "deleted":
+                    raise PolicyError("R11", "this post is not deleted")
+                post.status, post.deleted_from = post.deleted_from or "draft", None
+            else:
+                if post.status in ("exported", "published", "taken_down") \
+                        or any(a.url for a in self._accounts(session, post.id)):
+                    raise PolicyError("R11", "this post has gone out: mark it taken down "
+                                             "instead of deleting it")
+                if post.status == "deleted":
+                    raise PolicyError("R11", "this post is already deleted")
+                post.status, post.deleted_from = "deleted", post.status
+            session.flush()
+            audit.record(session, actor=actor.username,
+                         action="post.undelete" if undo else "post.delete",
+                         subject=f"post:{post.id}", details={"status": post.status})
+            return self._record(session, post)
+
     # -- reading -------------------------------------------------------------------
     def get(self, post_id: int) -> PostRecord:
         with self._sf() as session:
             return self._record(session, self._post(session, post_id))
 
     def list_posts(self, *, status: str | None = None, limit: int = 500) -> list[PostRecord]:
+        """Newest first; deleted drafts only when ``status`` is "deleted"."""
         stmt = select(Post).order_by(Post.id.desc()).limit(limit)
         if status is not None:
             stmt = stmt.where(Post.status == status)
+        else:
+            stmt = stmt.where(Post.status != "deleted")
         with self._sf() as session:
             return [self._record(session, p) for p in session.execute(stmt).scalars()]
 
@@ -348,7 +392,8 @@ class PostService:
             account = session.get(Account, link.account_id)
             assert account is not None
             addresses.append(PostAddress(account.handle, account.platform, link.url,
-                                         link.recorded_at))
+                                         link.recorded_at, link.platform_post_id,
+                                         link.publish_error, link.taken_down_at))
         images = []
         for image in self._images_of(session, post.id):
             export = session.get(ImageExport, image.export_id) if image.export_id else None

@@ -24,8 +24,10 @@ from tests.queue.test_service_fixtures import add_account, copy_data
 from tests.staff.helpers import SIMS_AUTUMN, write
 from tests.test_cli_staff import run
 
-#: Run against the fake Mastodon server, in tests/connectors/test_json_docs.py.
-CHECKED_WITH_CONNECTORS = frozenset({"connect", "sync", "outbox retry", "queue act"})
+#: Run against the fake Mastodon server, in tests/connectors/test_json_docs.py (the
+#: posts ones in tests/posts/test_publish_cli.py).
+CHECKED_WITH_CONNECTORS = frozenset({"connect", "sync", "outbox retry", "queue act",
+                                     "posts publish", "posts takedown"})
 #: Run with two administrators' keyrings, in tests/vault/test_cli.py.
 CHECKED_WITH_VAULT = frozenset({"vault list", "vault history", "vault members"})
 

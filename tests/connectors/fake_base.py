@@ -11,6 +11,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from tests.connectors.multipart import parse_multipart
+
 Answer = tuple[int, Any, dict[str, str]]
 
 
@@ -110,16 +112,23 @@ def _handler(fake: FakeServer) -> type[BaseHTTPRequestHandler]:
         def _serve(self, method: str) -> None:
             parts = urlsplit(self.path)
             length = int(self.headers.get("Content-Length") or 0)
-            raw = self.rfile.read(length).decode() if length else ""
+            data = self.rfile.read(length) if length else b""
             kind = self.headers.get("Content-Type", "")
+            files: dict[str, tuple[str, bytes, str]] = {}
+            form: dict[str, list[str]] = {}
+            if kind.startswith("multipart/form-data"):  # uploads (media, page photos)
+                form, files = parse_multipart(data, kind)
+                data = b""
+            raw = data.decode()
             body = json.loads(raw) if raw and kind.startswith("application/json") else None
             seen = Seen(
                 method,
                 parts.path,
                 parse_qs(parts.query),
-                parse_qs(raw) if body is None else {},
+                form if files else (parse_qs(raw) if body is None else {}),
                 {k.lower(): v for k, v in self.headers.items()},
                 body,
+                {"files": files} if files else {},
             )
             status, answer, headers = fake.answer(seen)
             data = (

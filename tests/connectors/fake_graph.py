@@ -57,6 +57,9 @@ class FakeGraph(FakeServer):
         self.comments: dict[str, dict[str, Any]] = {}
         self.posted_at = datetime(2026, 12, 2, 8, 0, tzinfo=UTC)
         self.ig_username = "oakfieldschool"
+        self.photos: dict[str, dict[str, Any]] = {}  # unpublished photos uploaded for a post
+        self.deleted: list[str] = []
+        self.minutes_now = 0  # when (after posted_at) a post made through the API is dated
         self._n = 0
         # Facebook Login: the Meta app, the codes given out, the short-lived user tokens
         self.client_id = "1234567890123456"
@@ -208,6 +211,8 @@ class FakeGraph(FakeServer):
             if "instagram_business_account" in (seen.one("fields") or ""):
                 page["instagram_business_account"] = {"id": IG, "username": self.ig_username}
             return 200, {"data": [page], "paging": {"cursors": {"before": "MA", "after": "MA"}}}, {}
+        if method == "POST" and parts in ([PAGE, "photos"], [PAGE, "feed"]):
+            return self._publish(seen, parts[1])
         if parts == [PAGE, "feed"]:
             posts = sorted(
                 (p for p in self.posts.values() if not p["instagram"]),
@@ -222,6 +227,7 @@ class FakeGraph(FakeServer):
                         "created_time": p["created"],
                         "updated_time": p["updated"],
                         "permalink_url": p["link"],
+                        **({"message": p["message"]} if "message" in p else {}),
                     }
                     for p in posts
                 ],
@@ -243,6 +249,8 @@ class FakeGraph(FakeServer):
                 ],
             )
         target = parts[0]
+        if len(parts) == 1 and target in self.posts and method in ("GET", "DELETE"):
+            return self._post_read_or_delete(method, target)
         if len(parts) == 2 and parts[1] in ("comments", "replies"):
             return self._edge(seen, target, parts[1])
         if len(parts) == 1 and target in self.comments:
@@ -298,6 +306,38 @@ class FakeGraph(FakeServer):
         short = "EAAshortUser" + secrets.token_urlsafe(30)
         self.short_tokens.add(short)
         return 200, {"access_token": short, "token_type": "bearer", "expires_in": 5_400}, {}
+    # reference/page/photos: POST source (multipart) with published=false -> {"id"}, a photo
+    # that shows nowhere until a post attaches it; reference/page/feed: POST message and
+    # attached_media[N]={"media_fbid": ID} -> {"id": "PAGEID_POSTID"}
+    def _publish(self, seen: Seen, edge: str) -> Answer:
+        if edge == "photos":
+            upload = seen.extra.get("files", {}).get("source")
+            if upload is None or not upload[1]:
+                return graph_error(324, "Requires upload file")
+            photo = f"1040{self._id()}"
+            self.photos[photo] = {"content": upload[1], "published": seen.one("published") != "false"}
+            return 200, {"id": photo}, {}
+        media = []
+        for name in sorted(k for k in seen.form if k.startswith("attached_media[")):
+            fbid = json.loads(seen.form[name][0]).get("media_fbid")
+            if fbid not in self.photos:
+                return graph_error(100, "Invalid parameter: attached_media")
+            media.append(fbid)
+        message = seen.one("message") or ""
+        if not message and not media:
+            return graph_error(100, "Invalid parameter: message or attached_media is required")
+        post_id = self.add_post(minutes=self.minutes_now)
+        self.posts[post_id].update(message=message, media=media)
+        return 200, {"id": post_id}, {}
+
+    # reference/post: GET fields=id,permalink_url; DELETE -> {"success": true}
+    def _post_read_or_delete(self, method: str, post_id: str) -> Answer:
+        post = self.posts[post_id]
+        if method == "DELETE":
+            del self.posts[post_id]
+            self.deleted.append(post_id)
+            return 200, {"success": True}, {}
+        return 200, {"id": post_id, "permalink_url": post["link"]}, {}
 
     def _edge(self, seen: Seen, target: str, edge: str) -> Answer:
         if target in self.posts:

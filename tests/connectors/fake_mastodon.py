@@ -21,7 +21,9 @@ from tests.connectors.fake_base import Answer, FakeServer, Forced, Seen
 
 __all__ = ["ALL_SCOPES", "SCHOOL", "FakeMastodon", "Forced", "Seen"]
 
-ALL_SCOPES = "read:notifications read:statuses write:statuses write:blocks write:mutes write:reports"
+ALL_SCOPES = (
+    "read:notifications read:statuses write:statuses write:media write:blocks write:mutes write:reports"
+)
 SCHOOL = {"id": "100", "username": "oakfield", "acct": "oakfield", "display_name": "Oakfield School"}
 
 
@@ -63,6 +65,9 @@ class FakeMastodon(FakeServer):
         self.blocks: list[str] = []
         self.mutes: list[str] = []
         self.reports: list[dict[str, Any]] = []
+        self.media: dict[str, dict[str, Any]] = {}  # uploaded attachments, by id
+        self.media_processing = 0  # how many GETs an upload stays "processing" (202, then 206)
+        self.deleted: list[str] = []
         self.apps: dict[str, dict[str, str]] = {}
         self.codes: dict[str, dict[str, str]] = {}
         self.revoked: list[str] = []
@@ -211,6 +216,12 @@ class FakeMastodon(FakeServer):
             return self._need(scopes, scope) or self._relationship(parts[3], parts[4])
         if (method, path) == ("POST", "/api/v1/reports"):
             return self._need(scopes, "write:reports") or self._report(seen)
+        if (method, path) == ("POST", "/api/v2/media"):
+            return self._need(scopes, "write:media") or self._upload(seen)
+        if method == "GET" and parts[:3] == ["api", "v1", "media"] and len(parts) == 4:
+            return self._need(scopes, "write:media") or self._media_read(parts[3])
+        if method == "DELETE" and parts[:3] == ["api", "v1", "statuses"] and len(parts) == 4:
+            return self._need(scopes, "write:statuses") or self._delete(parts[3])
         return 404, {"error": "Record not found"}, {}
 
     def _auth(self, seen: Seen) -> str | tuple[int, Any, dict[str, str]]:
@@ -382,11 +393,62 @@ class FakeMastodon(FakeServer):
         parent = seen.one("in_reply_to_id")
         if parent and parent not in self.statuses:
             return 404, {"error": "Record not found"}, {}
+        media_ids = seen.form.get("media_ids[]", [])
+        if any(m not in self.media or self.media[m]["url"] is None for m in media_ids):
+            return 422, {"error": "Validation failed: media not found or still processing"}, {}
         status = self.add_status(
-            text, author=SCHOOL, in_reply_to_id=parent, visibility=seen.one("visibility") or "public"
+            text,
+            author=SCHOOL,
+            in_reply_to_id=parent,
+            visibility=seen.one("visibility") or "public",
+            media=len(media_ids),
         )
+        status["media_attachments"] = [self._media_entity(m) for m in media_ids]
         if key:
             self.idempotency[(token, key)] = status["id"]
+        return 200, status, {}
+
+    # methods/media: POST /api/v2/media (multipart "file") -> entities/MediaAttachment,
+    # 200 when processed, 202 with url null while the full size is still processed
+    def _upload(self, seen: Seen) -> tuple[int, Any, dict[str, str]]:
+        upload = seen.extra.get("files", {}).get("file")
+        if upload is None or not upload[1]:
+            return 422, {"error": "Validation failed: File can't be blank"}, {}
+        media_id = str(22_000_000 + len(self.media))
+        self.media[media_id] = {
+            "id": media_id,
+            "type": "image",
+            "url": None if self.media_processing else f"https://fake.example/media/{media_id}.png",
+            "preview_url": f"https://fake.example/media/{media_id}_small.png",
+            "description": None,
+            "blurhash": None,
+            "content": upload[1],  # what arrived, for the tests (not part of the entity)
+            "pending": self.media_processing,
+        }
+        return (202 if self.media_processing else 200), self._media_entity(media_id), {}
+
+    # methods/media: GET /api/v1/media/:id -> 206 while processing, 200 when ready
+    def _media_read(self, media_id: str) -> tuple[int, Any, dict[str, str]]:
+        media = self.media.get(media_id)
+        if media is None:
+            return 404, {"error": "Record not found"}, {}
+        if media["pending"]:
+            media["pending"] -= 1
+            if not media["pending"]:
+                media["url"] = f"https://fake.example/media/{media_id}.png"
+            else:
+                return 206, self._media_entity(media_id), {}
+        return 200, self._media_entity(media_id), {}
+
+    def _media_entity(self, media_id: str) -> dict[str, Any]:
+        return {k: v for k, v in self.media[media_id].items() if k not in ("content", "pending")}
+
+    # methods/statuses: DELETE /api/v1/statuses/:id -> the deleted Status (404 if none)
+    def _delete(self, status_id: str) -> tuple[int, Any, dict[str, str]]:
+        status = self.statuses.pop(status_id, None)
+        if status is None:
+            return 404, {"error": "Record not found"}, {}
+        self.deleted.append(status_id)
         return 200, status, {}
 
     # methods/accounts: POST /api/v1/accounts/:id/block and /mute -> entities/Relationship

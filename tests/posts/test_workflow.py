@@ -3,6 +3,7 @@ sign-off by a second senior leader, export, the address, and the retro-check."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from smmod.images.check import check_image
 from smmod.posts import BLOCKED, CLEAR, DraftImage
 from smmod.store.models import AuditEntry
 from tests.posts.conftest import ALL_TICKED, INSTA, X, copy, draft
+from tests.test_cli_staff import run
 
 
 def audit_actions(ctx: AppContext) -> list[tuple[str, str, str | None]]:
@@ -144,3 +146,31 @@ def test_the_retro_check_names_published_posts(post_ctx: AppContext, people: dic
     _, takedowns = post_ctx.dnp.add_pupil(head, "Sam Newcomer", photos=[photo])
     (finding,) = takedowns
     assert finding.posts == (f"post {post.id} on {INSTA}: https://instagram.com/p/visit",)
+
+
+def test_the_retro_check_names_published_posts_whose_text_names_the_pupil(
+        post_ctx: AppContext, people: dict[str, Actor], tmp_path: Path,
+        capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    run1, head = people["run1"], people["head"]
+    named = post_ctx.posts.save(run1, draft("Well played, ZOË o'brien-SMITH and the team!",
+                                            accounts=(X,)))
+    other = post_ctx.posts.save(run1, draft("Well played, Zoe and the team!", accounts=(X,)))
+    unpublished = post_ctx.posts.save(run1, draft("Zoë O'Brien-Smith wins", accounts=(X,)))
+    gone = post_ctx.posts.save(run1, draft("Zoe O'Brien-Smith again", accounts=(X,)))
+    for post in (named, other, gone):
+        post_ctx.posts.export(run1, post.id, tmp_path)
+        post_ctx.posts.record_address(run1, post.id, f"https://x.com/oak_news/status/{post.id}")
+    post_ctx.publisher.take_down(run1, gone.id, "A parent asked")
+    _, takedowns = post_ctx.dnp.add_pupil(head, "Zoë O'Brien-Smith")
+    (finding,) = takedowns
+    assert finding.kind == "text" and finding.export_id is None
+    assert finding.reason == f"the text of post {named.id} names Zoë O'Brien-Smith"
+    assert finding.posts == (f"post {named.id} on {X}: https://x.com/oak_news/status/{named.id}",)
+    assert unpublished.id not in {int(p.split()[1]) for p in finding.posts}
+    # The command line names it too.
+    monkeypatch.setenv("SMMOD_USER", "head")
+    code, out, _ = run(capsys, "dnp", "add", "Zoe O'Brien Smith", "--json")
+    (listed,) = json.loads(out)["look_again"]
+    assert code == 0 and listed["kind"] == "text" and listed["posts"] == list(finding.posts)
+    code, out, _ = run(capsys, "dnp", "add", "Zoë O'Brien-Smith")
+    assert f"take down post {named.id} on {X}" in out

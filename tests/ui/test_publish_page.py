@@ -51,7 +51,8 @@ def test_sign_off_panel_is_for_slt_who_did_not_write_it(qtbot, post_ctx: AppCont
     page = make_page(qtbot, post_ctx, runner, show)
     qtbot.waitUntil(lambda: page.log.rowCount() == 1)
     page.log.selectRow(0)
-    assert page.status.text() == f"Post {post.id}: waiting for sign-off, by Riley Runner"
+    assert page.status.text() == (f"Post {post.id}: waiting for sign-off, by Riley Runner. "
+                                  "You wrote it, so another senior leader must sign it off")
     assert "login run1" in page.status.toolTip()
     assert page.log.item(0, 1).text() == "Waiting for sign-off"
     assert page.log.item(0, 2).text() == "Riley Runner" and "run1" in page.log.item(0, 2).toolTip()

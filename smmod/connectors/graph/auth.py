@@ -30,6 +30,7 @@ SCOPES = {
         "pages_read_engagement",
         "pages_read_user_content",
         "pages_manage_engagement",
+        "pages_manage_posts",  # publishing the school's own posts (issue 19)
     ),
     "instagram": ("pages_show_list", "pages_read_engagement", "instagram_basic", "instagram_manage_comments"),
 }

@@ -18,11 +18,13 @@ from smmod.connectors.shapes import Shape, array
 from smmod.errors import InputError
 
 # The fewest scopes that work (docs: "OAuth scopes"): read mentions and statuses,
-# reply, block, mute, report. Nothing else is asked for.
+# reply, block, mute, report, and upload the images of the school's own posts.
+# Nothing else is asked for.
 SCOPES = (
     "read:notifications",
     "read:statuses",
     "write:statuses",
+    "write:media",
     "write:blocks",
     "write:mutes",
     "write:reports",

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from smmod.store.base import Base, UTCDateTime, stamped_column
 
-POST_STATUSES = ("draft", "awaiting_signoff", "refused", "ready", "exported", "published")
+POST_STATUSES = ("draft", "awaiting_signoff", "refused", "ready", "exported", "published",
+                 "taken_down", "deleted")
 
 
 class Post(Base):
@@ -43,6 +44,7 @@ class Post(Base):
     created_at: Mapped[datetime] = stamped_column()
     updated_at: Mapped[datetime] = stamped_column(on_update=True)
     version_id: Mapped[int] = mapped_column(Integer, nullable=False)
+    deleted_from: Mapped[str | None] = mapped_column(String(20))  # the status before deleting
 
     __mapper_args__ = {"version_id_col": version_id}
     __table_args__ = (Index("ix_posts_status", "status"),)
@@ -57,6 +59,16 @@ class PostAccount(Base):
     url: Mapped[str | None] = mapped_column(Text)  # the address the platform gave the post
     recorded_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     recorded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Published through a connector: the platform's id for the post, and the key every
+    # attempt carries so that a retry never posts twice.
+    platform_post_id: Mapped[str | None] = mapped_column(String(200))
+    publish_key: Mapped[str | None] = mapped_column(String(64))
+    publish_error: Mapped[str | None] = mapped_column(Text)  # why the last attempt failed
+    publish_tried_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # the first attempt
+    # the last attempt may have reached the platform although it did not confirm
+    publish_uncertain: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    taken_down_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    taken_down_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
 
     __table_args__ = (UniqueConstraint("post_id", "account_id"),)
 

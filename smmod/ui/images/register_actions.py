@@ -43,12 +43,13 @@ def why_no_photos(vault: Vault) -> str | None:
 
 def takedown_text(takedowns: list[TakedownCandidate]) -> str:
     lines = [
-        f"• {Path(t.out_path).name} (exported {t.exported_at}): {t.reason}\n  {t.out_path}"
+        (f"• {Path(t.out_path).name} (exported {t.exported_at}): {t.reason}\n  {t.out_path}"
+         if t.out_path else f"• Published {t.exported_at}: {t.reason}")
         + "".join(f"\n  Take down {p}" for p in t.posts) for t in takedowns
     ]
     return (
-        "These images were already exported for publishing. Look at each again, and "
-        "take the post down if this pupil is in it:\n\n" + "\n".join(lines)
+        "These were already exported or published. Look at each again, and take the post "
+        "down if this pupil is named or shown in it:\n\n" + "\n".join(lines)
     )
 
 

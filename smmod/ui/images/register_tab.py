@@ -296,10 +296,10 @@ class RegisterTab(QWidget):
         dnp, actor, pupil_id = self._ctx.dnp, self._ctx.actor, pupil.id
 
         def add_all() -> list[TakedownCandidate]:
-            found: dict[int, TakedownCandidate] = {}
+            found: dict[tuple[int | None, tuple[str, ...]], TakedownCandidate] = {}
             for path in paths:
                 for t in dnp.add_photo(actor, pupil_id, path):
-                    found[t.export_id] = t
+                    found[(t.export_id, t.posts)] = t
             return list(found.values())
 
         added = f"Added {count(len(paths), 'photo')} for {pupil.name}."

@@ -32,11 +32,23 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from smmod.posts import BLOCKED, CHECKLIST, CLEAR, REVIEW, Draft, DraftImage, PostCheck, PostRecord
+from smmod.posts import (
+    BLOCKED,
+    CHECKLIST,
+    CLEAR,
+    REVIEW,
+    Draft,
+    DraftImage,
+    ImageVerdict,
+    PostCheck,
+    PostRecord,
+)
 from smmod.ui import msgbox
 from smmod.ui.column_fit import ColumnFitter, Fit
 from smmod.ui.pages import PageDeps
 from smmod.ui.plain import label, tip
+from smmod.ui.posts.actions import PostActions
+from smmod.ui.posts.faces import FaceDialog
 from smmod.wording import count
 
 DEBOUNCE_MS = 400
@@ -51,11 +63,14 @@ COL_ID, COL_STATUS, COL_AUTHOR, COL_WHERE, COL_TEXT = range(5)
 class PublishPage(QWidget):
     def __init__(self, deps: PageDeps, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._deps = deps
         self._ctx = deps.ctx
         self._runner = deps.runner
         self._post: PostRecord | None = None
         self._images: list[DraftImage] = []
         self._image_verdicts: dict[str, str] = {}
+        self._image_checks: dict[str, ImageVerdict] = {}
+        self.face_dialog: FaceDialog | None = None
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(DEBOUNCE_MS)
@@ -95,6 +110,7 @@ class PublishPage(QWidget):
         for text, slot in (("&Add image…", self._on_add_image),
                            ("Not &ours (needs credit)", self._on_toggle_not_ours),
                            ("Pi&xelate flagged faces", self._on_toggle_pixelate),
+                           ("Confirm fa&ces…", self._on_confirm_faces),
                            ("Remove", self._on_remove_image)):
             button = QPushButton(text)
             button.clicked.connect(slot)
@@ -134,6 +150,10 @@ class PublishPage(QWidget):
         for b in (self.new_button, self.save_button, self.publish_button):
             actions.addWidget(b)
         right.addLayout(actions)
+        self.post_actions = PostActions(self._deps, self, lambda: self._post, self._on_failed)
+        self.post_actions.changed.connect(self._on_saved)
+        self.post_actions.deleted.connect(self._on_deleted)
+        right.addLayout(self.post_actions.row)
         self.status = label("", name="Post status")
         self.status.setWordWrap(True)
         right.addWidget(self.status)
@@ -253,9 +273,17 @@ class PublishPage(QWidget):
         post = self._post
         waiting = ((self.controversial.isChecked() or result.suggests_controversial)
                    and not (post is not None and post.signed_off))
+        pixelated = [v for v in result.images if v.pixelate and v.verdict == CLEAR]
+        if pixelated:
+            words[CLEAR] = "Clear: the flagged faces are pixelated in the copy that goes out"
         self.verdict.setText(WAITING_FOR_SIGNOFF if waiting and result.verdict == CLEAR
                              else words[result.verdict])
         messages = [(reason.verdict, reason.message) for reason in result.reasons]
+        messages += [(CLEAR, f"{Path(v.path).name}: {v.reasons[0]}") for v in pixelated
+                     if v.reasons]
+        if waiting and self.controversial.isChecked():
+            messages.append((REVIEW, "Marked as may be controversial: a senior leader who "
+                                     "did not write it must sign it off before it goes out"))
         if result.suggests_controversial:
             messages.append((REVIEW, "The checks suggest it may be controversial: "
                                      "a senior leader must sign it off"))
@@ -266,6 +294,7 @@ class PublishPage(QWidget):
         self.counts.setText("   ".join(f"{h}: {u:,}" + (f"/{lim:,}" if lim else "")
                                        for h, (u, lim) in result.lengths.items()))
         self._image_verdicts = {v.path: v.verdict for v in result.images}
+        self._image_checks = {v.path: v for v in result.images}
         self._show_images()
 
     def _show_images(self) -> None:
@@ -290,7 +319,9 @@ class PublishPage(QWidget):
                           and post.status not in ("exported", "published"))
         for w in (self.signoff_reason, self.signoff_button, self.refuse_button):
             w.setEnabled(can_decide)
-        self.address_button.setEnabled(bool(post and post.status in ("exported", "published")))
+        self.address_button.setEnabled(bool(post and post.status in ("exported", "published")
+                                            and any(not a.url for a in post.accounts)))
+        self.post_actions.update(post)
         if post is None:
             self.status.setText("New post (not saved yet).")
             self.status.setToolTip("")
@@ -303,6 +334,13 @@ class PublishPage(QWidget):
             state += (f". {post.decision_label} by {decider}: {post.decision_reason}"
                       + ("" if post.decision_current else " (before it changed)"))
             logins.append(f"{decider}: login {post.decided_by}")
+        if post.status == "awaiting_signoff" and post.author_id == actor.staff_id:
+            state += ". You wrote it, so another senior leader must sign it off"
+        up = [f"{a.account}: {a.url}" for a in post.accounts if a.url]
+        if up:
+            state += ". Up on " + ", ".join(up)
+        state += "".join(f". Not published on {a.account} yet: {a.publish_error}"
+                         for a in post.accounts if a.publish_error and not a.url)
         self.status.setText(state)
         self.status.setToolTip(tip("\n".join(logins)))
 
@@ -335,6 +373,36 @@ class PublishPage(QWidget):
 
     def _on_toggle_pixelate(self) -> None:
         self._change_image(pixelate=True)
+
+    def _on_confirm_faces(self) -> None:
+        """Answer for each face of the selected image, as on the Images page."""
+        row = self.image_list.currentRow()
+        if row < 0 and len(self._images) == 1:
+            row = 0
+        if row < 0:
+            msgbox.info(self, "Confirm faces", "Select an image first.")
+            return
+        checked = self._image_checks.get(self._images[row].path)
+        if checked is None or checked.check_id is None:
+            msgbox.info(self, "Confirm faces", "The image is still being checked; try again "
+                                               "in a moment.")
+            return
+        images, check_id = self._ctx.images, checked.check_id
+        self._runner.run(lambda: images.get(check_id), self._open_faces, self._on_failed)
+
+    def _open_faces(self, record: Any) -> None:
+        self.face_dialog = FaceDialog(self._deps, record, self)
+        self.face_dialog.finished.connect(self._on_faces_closed)
+        self.face_dialog.open()
+
+    def _on_faces_closed(self) -> None:
+        self.face_dialog = None
+        self._check_now()  # the image's newest check now carries the answers
+
+    def _on_deleted(self, post: PostRecord) -> None:
+        self._on_new()
+        self.status.setText(f"Deleted post {post.id}.")
+        self.refresh()
 
     def _on_remove_image(self) -> None:
         row = self.image_list.currentRow()
