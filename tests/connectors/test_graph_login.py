@@ -52,7 +52,7 @@ def test_facebook_login_keeps_the_page_token_and_never_the_person_s(
     assert urlsplit(url).path == f"{V}/dialog/oauth"
     assert asked["code_challenge_method"] == ["S256"] and asked["response_type"] == ["code"]
     assert asked["scope"] == ["pages_show_list,pages_read_engagement,pages_read_user_content,"
-                              "pages_manage_engagement"]
+                              "pages_manage_engagement,pages_manage_posts"]
     # The code came back with the verifier whose S256 is the challenge (the fake checks it).
     [exchange, long_lived] = fb.seen("GET", f"{V}/oauth/access_token")
     verifier = exchange.one("code_verifier") or ""
