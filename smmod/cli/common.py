@@ -30,6 +30,8 @@ def context(args: argparse.Namespace, settings: Settings | None = None) -> AppCo
     if ctx is None:
         ctx = open_context(getattr(args, "home", None), settings=settings, on_write_wait=tell_waiting)
         args._ctx = ctx
+        for notice in ctx.notices:
+            print(f"smmod: {notice}", file=sys.stderr)
     return ctx
 
 

@@ -17,6 +17,7 @@ from smmod.cli.common import (
     emit_json,
     print_table,
 )
+from smmod.context import AppContext
 from smmod.errors import InputError, SmmodError
 from smmod.identity import current_username
 from smmod.paths import resolve_paths
@@ -146,6 +147,36 @@ def _settings(args: argparse.Namespace) -> Settings:
     return Settings.load(resolve_paths(getattr(args, "home", None)).settings_file, strict=False)
 
 
+def _with_policy(args: argparse.Namespace) -> tuple[Settings, AppContext | None]:
+    """The stored settings, with the school policy the database holds once there is one
+    (set up, or moved aside: refused there), and the context that opened it."""
+    from smmod import dburl
+    from smmod.store.damaged import note_path
+
+    paths = resolve_paths(getattr(args, "home", None))
+    settings = _settings(args)
+    on_server = bool(os.environ.get(dburl.ENV) or settings.get(dburl.KEY))
+    if not (on_server or paths.database.exists() or note_path(paths.database).exists()):
+        return settings, None  # before `smmod init` the file is all there is
+    try:
+        ctx = context(args, settings)
+    except Exception as exc:
+        if getattr(args, "key", None) != dburl.KEY:
+            raise
+        # The database in use cannot be opened, perhaps because of this very setting:
+        # changing it must still work, or nobody could ever put it right.
+        why = str(exc) if isinstance(exc, SmmodError) else type(exc).__name__
+        if hasattr(args, "value"):
+            print(f"smmod: note: this change is not in the audit trail, because the "
+                  f"database in use could not be opened ({why})", file=sys.stderr)
+        settings.detach_policy()
+        return settings, None
+    if on_server and ctx.staff.count() == 0:
+        settings.detach_policy()  # a server nobody has set up yet: no trail to write to
+        return settings, None
+    return settings, ctx
+
+
 def _warn_problems(settings: Settings, only: str | None = None) -> bool:
     """One line on stderr per stored value that is not valid; True if there was any."""
     problems = {k: r for k, r in settings.problems.items() if only in (None, k)}
@@ -160,7 +191,7 @@ def _for_json(setting: Setting, value: Any) -> Any:
 
 
 def cmd_settings_list(args: argparse.Namespace) -> int:
-    settings = _settings(args)
+    settings, _ = _with_policy(args)
     problems = settings.problems
     if args.json:
         emit_json({s.key: {"value": _for_json(s, settings.stored(s.key)), "default": s.default,
@@ -177,7 +208,7 @@ def cmd_settings_list(args: argparse.Namespace) -> int:
 
 
 def cmd_settings_get(args: argparse.Namespace) -> int:
-    settings = _settings(args)
+    settings, _ = _with_policy(args)
     value = settings.stored(args.key)  # an unknown key is refused here
     print(BY_KEY[args.key].display(value))
     return EXIT_PROBLEMS if _warn_problems(settings, only=args.key) else EXIT_OK
@@ -186,26 +217,8 @@ def cmd_settings_get(args: argparse.Namespace) -> int:
 def cmd_settings_set(args: argparse.Namespace) -> int:
     from smmod import dburl
     from smmod.context import default_vault
-    from smmod.store.damaged import note_path
 
-    paths = resolve_paths(getattr(args, "home", None))
-    settings = _settings(args)
-    ctx = None
-    on_server = bool(os.environ.get(dburl.ENV) or settings.get(dburl.KEY))
-    # Set up (or moved aside: refused there): the change goes in the audit trail.
-    if on_server or paths.database.exists() or note_path(paths.database).exists():
-        try:
-            ctx = context(args, settings)
-        except Exception as exc:
-            if args.key != dburl.KEY:
-                raise
-            # The database in use cannot be opened, perhaps because of this very setting:
-            # changing it must still work, or nobody could ever put it right.
-            why = str(exc) if isinstance(exc, SmmodError) else type(exc).__name__
-            print(f"smmod: note: this change is not in the audit trail, because the database "
-                  f"in use could not be opened ({why})", file=sys.stderr)
-    if ctx is not None and on_server and ctx.staff.count() == 0:
-        ctx = None  # a server database nobody has set up yet: no trail to write to
+    settings, ctx = _with_policy(args)
     if ctx is not None:
         ctx.change_setting(args.key, args.value)
     else:  # before `smmod init` there is no trail to write to yet

@@ -50,6 +50,7 @@ from smmod.store.models.moderation import (
     ScreeningRule,
     ScreeningWordList,
 )
+from smmod.store.models.policy import PolicySetting
 from smmod.store.models.posts import POST_STATUSES, Post, PostAccount, PostImage
 from smmod.store.models.queue import (
     QueueCsvMapping,
@@ -107,6 +108,7 @@ __all__ = [
     "IncidentNote",
     "ModerationMeta",
     "OutboxEntry",
+    "PolicySetting",
     "Post",
     "PostAccount",
     "PostImage",
