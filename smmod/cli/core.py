@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from smmod.cli import audit_list
 from smmod.cli.common import (
     EXIT_OK,
     EXIT_PROBLEMS,
@@ -16,9 +17,9 @@ from smmod.cli.common import (
     date_arg,
     emit_json,
     print_table,
+    settings_with_policy,
 )
-from smmod.context import AppContext
-from smmod.errors import InputError, SmmodError
+from smmod.errors import InputError
 from smmod.identity import current_username
 from smmod.paths import resolve_paths
 from smmod.settings import BY_KEY, SCHEMA, Setting, Settings
@@ -63,6 +64,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = asub.add_parser("verify", help="re-check the whole hash chain (exit 1 if broken)")
     add_json_flag(p)
     p.set_defaults(func=cmd_audit_verify)
+    audit_list.register(asub)
 
     p = sub.add_parser("backup", help="back up the database now")
     p.add_argument("--to", type=Path, help="write the backup to this file")
@@ -147,36 +149,6 @@ def _settings(args: argparse.Namespace) -> Settings:
     return Settings.load(resolve_paths(getattr(args, "home", None)).settings_file, strict=False)
 
 
-def _with_policy(args: argparse.Namespace) -> tuple[Settings, AppContext | None]:
-    """The stored settings, with the school policy the database holds once there is one
-    (set up, or moved aside: refused there), and the context that opened it."""
-    from smmod import dburl
-    from smmod.store.damaged import note_path
-
-    paths = resolve_paths(getattr(args, "home", None))
-    settings = _settings(args)
-    on_server = bool(os.environ.get(dburl.ENV) or settings.get(dburl.KEY))
-    if not (on_server or paths.database.exists() or note_path(paths.database).exists()):
-        return settings, None  # before `smmod init` the file is all there is
-    try:
-        ctx = context(args, settings)
-    except Exception as exc:
-        if getattr(args, "key", None) != dburl.KEY:
-            raise
-        # The database in use cannot be opened, perhaps because of this very setting:
-        # changing it must still work, or nobody could ever put it right.
-        why = str(exc) if isinstance(exc, SmmodError) else type(exc).__name__
-        if hasattr(args, "value"):
-            print(f"smmod: note: this change is not in the audit trail, because the "
-                  f"database in use could not be opened ({why})", file=sys.stderr)
-        settings.detach_policy()
-        return settings, None
-    if on_server and ctx.staff.count() == 0:
-        settings.detach_policy()  # a server nobody has set up yet: no trail to write to
-        return settings, None
-    return settings, ctx
-
-
 def _warn_problems(settings: Settings, only: str | None = None) -> bool:
     """One line on stderr per stored value that is not valid; True if there was any."""
     problems = {k: r for k, r in settings.problems.items() if only in (None, k)}
@@ -191,7 +163,7 @@ def _for_json(setting: Setting, value: Any) -> Any:
 
 
 def cmd_settings_list(args: argparse.Namespace) -> int:
-    settings, _ = _with_policy(args)
+    settings, _ = settings_with_policy(args)
     problems = settings.problems
     if args.json:
         emit_json({s.key: {"value": _for_json(s, settings.stored(s.key)), "default": s.default,
@@ -208,7 +180,7 @@ def cmd_settings_list(args: argparse.Namespace) -> int:
 
 
 def cmd_settings_get(args: argparse.Namespace) -> int:
-    settings, _ = _with_policy(args)
+    settings, _ = settings_with_policy(args)
     value = settings.stored(args.key)  # an unknown key is refused here
     print(BY_KEY[args.key].display(value))
     return EXIT_PROBLEMS if _warn_problems(settings, only=args.key) else EXIT_OK
@@ -218,7 +190,7 @@ def cmd_settings_set(args: argparse.Namespace) -> int:
     from smmod import dburl
     from smmod.context import default_vault
 
-    settings, ctx = _with_policy(args)
+    settings, ctx = settings_with_policy(args)
     if ctx is not None:
         ctx.change_setting(args.key, args.value)
     else:  # before `smmod init` there is no trail to write to yet
