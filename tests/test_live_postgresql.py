@@ -13,12 +13,14 @@ from sqlalchemy import select
 
 from smmod.accounts import AccountService
 from smmod.context import AppContext, open_context
-from smmod.errors import ConflictError
+from smmod.errors import ConflictError, NotSaved
 from smmod.identity import Actor
 from smmod.queue.records import ManualItem
+from smmod.store.live import EVERYTHING
 from smmod.store.models import QueueItem
 from smmod.ui.live import LiveUpdates
 from tests.accounts.helpers import draft_input
+from tests.pg_support import PgServer
 from tests.queue.test_service_fixtures import NOW, add_account, write_csv
 
 Listening = Callable[[AppContext], LiveUpdates]
@@ -133,3 +135,26 @@ def test_an_import_is_one_refresh_not_one_per_row(
     with ctx.session_factory() as session:
         imported = {str(i) for i in session.execute(select(QueueItem.id)).scalars()}
     assert set(dict(heard)["queue_items"]) == imported  # every statement's rows, gathered
+
+
+def test_a_server_that_goes_away_and_comes_back(
+        ctx: AppContext, pg_server: PgServer, qtbot: QtBot, listening: Listening) -> None:
+    """While it is away a change is refused as not saved (nothing half kept); once it is
+    back the listener says so, asks for everything to be read again, and changes work."""
+    account = add_account(ctx)
+    live = listening(ctx)
+    entry = ManualItem(account, "A parent", "Is the fair on?", NOW)
+    try:
+        with qtbot.waitSignal(live.connection_changed, timeout=30_000,
+                              check_params_cb=lambda up: up is False):
+            pg_server.stop()
+        with pytest.raises(NotSaved, match="could not be reached, so this change was not saved"):
+            ctx.queue.add_manual(ctx.actor, entry)
+    finally:
+        with qtbot.waitSignals([live.connection_changed, live.changed], timeout=30_000,
+                               check_params_cbs=[lambda up: up is True,
+                                                 lambda table, ids: table == EVERYTHING]):
+            pg_server.start()
+    kept = ctx.queue.add_manual(ctx.actor, entry)
+    with ctx.session_factory() as session:
+        assert list(session.execute(select(QueueItem.id)).scalars()) == [kept]
