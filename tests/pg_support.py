@@ -16,6 +16,7 @@ import socket
 import subprocess
 import tempfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -84,20 +85,34 @@ def _unavailable(why: str) -> None:
     pytest.skip(why)
 
 
+class Unavailable(Exception):
+    """No PostgreSQL server can be run here; the message says why."""
+
+
 @pytest.fixture(scope="session")
 def pg_server() -> Iterator[PgServer]:
+    try:
+        with throwaway_server() as server:
+            yield server
+    except Unavailable as exc:
+        _unavailable(str(exc))
+
+
+@contextmanager
+def throwaway_server() -> Iterator[PgServer]:
+    """A new cluster in a temporary folder, stopped and deleted afterwards (the tests'
+    ``pg_server``; the PostgreSQL benchmarks use it too)."""
     initdb, pg_ctl = _bin("initdb"), _bin("pg_ctl")
     if not initdb or not pg_ctl:
-        _unavailable("PostgreSQL (initdb, pg_ctl) is not installed on this machine")
-        raise AssertionError("unreachable")
+        raise Unavailable("PostgreSQL (initdb, pg_ctl) is not installed on this machine")
     prefix: list[str] = []
     folder = Path(tempfile.mkdtemp(prefix="smmod-pg-"))
     if os.geteuid() == 0:  # PostgreSQL refuses to run as root
         try:
             owner = pwd.getpwnam("postgres")
         except KeyError:
-            _unavailable("running as root, and there is no 'postgres' user to run PostgreSQL")
-            raise
+            raise Unavailable("running as root, and there is no 'postgres' user to run "
+                              "PostgreSQL") from None
         os.chown(folder, owner.pw_uid, owner.pw_gid)
         prefix = ["runuser", "-u", "postgres", "--"]
     password = secrets.token_urlsafe(16)
@@ -120,7 +135,8 @@ def pg_server() -> Iterator[PgServer]:
     except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as exc:
         shutil.rmtree(folder, ignore_errors=True)
         output = getattr(exc, "stderr", b"") or b""
-        _unavailable(f"could not start a PostgreSQL server: {output.decode(errors='replace')}")
+        raise Unavailable("could not start a PostgreSQL server: "
+                          f"{output.decode(errors='replace')}") from None
     try:
         yield server
     finally:
