@@ -332,9 +332,11 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _on_settings_triggered(self) -> None:
+        from smmod.policy import may_decide
         from smmod.ui.dialogs.settings import SettingsDialog
 
-        SettingsDialog(self.ctx.settings, self, apply=self.ctx.change_setting).exec()
+        SettingsDialog(self.ctx.settings, self, apply=self.ctx.change_setting,
+                       may_change_policy=may_decide(self.ctx.actor)).exec()
 
     @Slot()
     def _on_shortcuts_triggered(self) -> None:
