@@ -62,8 +62,11 @@ def view(home: Path, url: str, repeat: int, target_ms: int) -> None:
     result = subprocess.run(
         [sys.executable, str(Path(__file__).with_name("bench_queue.py")), "--view-only",
          str(home), "--repeat", str(repeat)],
-        env={**os.environ, "SMMOD_DATABASE_URL": url}, check=True, capture_output=True,
-        text=True)
+        env={**os.environ, "SMMOD_DATABASE_URL": url}, capture_output=True, text=True)
+    if result.returncode != 0:  # the figures taken before it stopped are still printed
+        fatal = [line for line in result.stderr.splitlines() if "Fatal" in line or "Error" in line]
+        print(f"  (the view process stopped with code {result.returncode}: "
+              f"{fatal[0] if fatal else 'no message'})")
     for line in result.stdout.splitlines():
         label = line.strip().split("  ")[0]
         if label in raw and " ms" in line:
@@ -78,23 +81,27 @@ def grow(url: str, factor: int) -> int:
     """Copy the imported items ``factor - 1`` more times, each under its own account (as
     the schools of one trust), inside the server."""
     with psycopg.connect(url.replace("postgresql+psycopg", "postgresql")) as conn:
-        columns = [r[0] for r in conn.execute(
-            "SELECT column_name FROM information_schema.columns WHERE table_name = "
-            "'queue_items' AND column_name NOT IN ('id', 'search') AND is_generated = 'NEVER' "
-            "ORDER BY ordinal_position")]
-        chosen = ", ".join(columns)
-        copied = ", ".join(
-            "%(account)s" if c == "account_id"
-            else "platform_item_id || '-' || %(copy)s" if c == "platform_item_id" else c
-            for c in columns)
+        def columns(table: str) -> list[str]:
+            return [r[0] for r in conn.execute(
+                "SELECT column_name FROM information_schema.columns WHERE table_name = %s "
+                "AND column_name NOT IN ('id', 'search') AND is_generated = 'NEVER' "
+                "ORDER BY ordinal_position", (table,))]
+
+        def copy_of(cols: list[str], changed: dict[str, str]) -> tuple[str, str]:
+            return ", ".join(cols), ", ".join(changed.get(c, c) for c in cols)
+
+        account_cols, account_values = copy_of(columns("accounts"),
+                                               {"handle": "handle || %(copy)s"})
+        item_cols, item_values = copy_of(columns("queue_items"), {
+            "account_id": "%(account)s", "platform_item_id": "platform_item_id || '-' || %(copy)s"})
         for copy in range(2, factor + 1):
             account = conn.execute(
-                "INSERT INTO accounts (platform, handle, status, version_id) "
-                "VALUES ('facebook', %s, 'active', 1) RETURNING id",
-                (f"school{copy}",)).fetchone()
+                f"INSERT INTO accounts ({account_cols}) SELECT {account_values} FROM accounts "
+                "WHERE id = 1 RETURNING id", {"copy": str(copy)}).fetchone()
             assert account is not None
-            conn.execute(f"INSERT INTO queue_items ({chosen}) SELECT {copied} FROM queue_items "
-                         "WHERE account_id = 1", {"account": account[0], "copy": str(copy)})
+            conn.execute(f"INSERT INTO queue_items ({item_cols}) SELECT {item_values} "
+                         "FROM queue_items WHERE account_id = 1",
+                         {"account": account[0], "copy": str(copy)})
         conn.commit()
         conn.execute("ANALYZE queue_items")
         row = conn.execute("SELECT count(*) FROM queue_items").fetchone()
