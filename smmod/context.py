@@ -49,6 +49,8 @@ class AppContext:
     settings: Settings
     database: Database
     actor: Actor = field(default_factory=lambda: Actor("nobody"))
+    #: One-line notes for the person from opening (e.g. settings moved into the database).
+    notices: list[str] = field(default_factory=list)
 
     @property
     def session_factory(self) -> SessionFactory:
@@ -216,16 +218,18 @@ class AppContext:
     def change_setting(self, key: str, value: Any) -> None:
         """Change a setting and put the change in the audit trail (principle 2).
 
-        Assisted face matching and the DPIA reference are decisions for SLT or an
-        administrator. Deadlines of open items follow a change of the ``sla.*`` rules.
+        The school's policy (``smmod.settings.POLICY_KEYS``: deadline rules, training
+        expiry, the image checker...) is kept in the database and only SLT or an
+        administrator may change it. Deadlines of open items follow a change of the
+        ``sla.*`` rules.
         """
-        from smmod import audit
+        from smmod import audit, policy
         from smmod.dburl import prepare
-        from smmod.identity import require
-        from smmod.settings import BY_KEY
+        from smmod.settings import BY_KEY, POLICY_KEYS
 
-        if key.startswith("images."):
-            require(self.actor, "slt", "administrator", doing="change the image checker's mode")
+        is_policy = key in POLICY_KEYS and self.settings.policy_attached
+        if key in POLICY_KEYS:
+            policy.require_decider(self.actor, key)
         if key == "database.url":  # checked to answer; its password goes in the keyring
             value = prepare(str(value), self.vault)
         before = self.settings.stored(key)  # a bad stored value is shown as it was
@@ -236,14 +240,36 @@ class AppContext:
         # The write lock first (it may have to wait for an import): a change is saved
         # only when its audit entry can be written with it.
         with self.session_factory.begin() as session:
-            self.settings.set(key, value)
-            after = self.settings.get(key)
-            if after == before:
-                return
+            if is_policy:
+                after = self.settings.check(key, value)
+                if after == before:
+                    return
+                policy.store(session, key, after, actor=self.actor.username)
+            else:
+                self.settings.set(key, value)
+                after = self.settings.get(key)
+                if after == before:
+                    return
             audit.record(session, actor=self.actor.username, action="settings.set",
                          subject=f"setting:{key}", details={"from": shown(before), "to": shown(after)})
+        if is_policy:
+            self.settings.remember_policy(key, after)
         if key.startswith("sla."):
             self.queue.ensure_due_current()
+
+    def reload_policy(self) -> None:
+        """Read the school policy again (another person may have changed it)."""
+        from smmod import policy
+
+        self.settings.attach_policy(policy.load(self.session_factory), self.change_setting)
+
+    def adopt_file_policy(self) -> str | None:
+        """Bring policy values still in this person's settings file into the database
+        (once, by SLT or an administrator); a one-line notice, or None."""
+        from smmod import audit, policy
+
+        return policy.adopt_file_values(self.session_factory, self.settings, self.actor,
+                                        audit.record)
 
     def set_up(self, first: StaffInput, *, school: str | None = None) -> StaffRecord:
         """First run: the first person (SLT and administrator) and the school's name.
@@ -256,6 +282,7 @@ class AppContext:
         name = BY_KEY["school.name"].parse(school) if school is not None else ""
         record = self.staff.create_first(first)
         self.refresh_actor(first.username)
+        self.adopt_file_policy()
         if name:
             self.change_setting("school.name", name)
         return record
@@ -336,6 +363,7 @@ def open_context(home: str | None = None, *, daily_backup: bool = True,
     if settings is None:
         settings = Settings.load(paths.settings_file)
     url = database_url(settings)
+    own_clock = clock is None
     clock = clock or from_environment(settings.get("sla.timezone"))
     try:
         database = open_database(paths.database, paths.backups, url=url,
@@ -353,4 +381,19 @@ def open_context(home: str | None = None, *, daily_backup: bool = True,
     register_screening()  # the queue screens every arrival with the moderation rules
     ctx = AppContext(paths, settings, database)
     ctx.refresh_actor()
+    ctx.reload_policy()
+    notice = ctx.adopt_file_policy()
+    if notice:
+        ctx.notices.append(notice)
+    if own_clock:
+        _follow_school_zone(clock, str(settings.get("sla.timezone")))
     return ctx
+
+
+def _follow_school_zone(clock: Clock, zone: str) -> None:
+    """The clock built before the database was open takes the school's time zone (a
+    policy setting the database holds)."""
+    from zoneinfo import ZoneInfo
+
+    if getattr(clock, "zone", None) is not None and str(clock.zone) != zone:  # type: ignore[attr-defined]
+        clock.zone = ZoneInfo(zone)  # type: ignore[attr-defined]

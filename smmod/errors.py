@@ -132,5 +132,11 @@ class DatabaseUnusable(SmmodError):
     """The database file is corrupt, not a database, or from a newer smmod."""
 
 
+class NotSaved(SmmodError):
+    """The database server went away during a change: nothing of it was kept, or (when
+    the line went at the very moment of saving) it cannot be known; the message says
+    which, so nothing is ever lost silently."""
+
+
 class DatabaseBusy(SmmodError):
     """Another change held the database for longer than smmod waits; nothing was changed."""

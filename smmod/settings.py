@@ -237,6 +237,12 @@ SCHEMA: tuple[Setting, ...] = (
 
 BY_KEY: dict[str, Setting] = {s.key: s for s in SCHEMA}
 
+#: The school's policy, kept in the database for everyone (``smmod.policy``); the other
+#: settings are this person's preferences, kept in their settings file.
+POLICY_KEYS: frozenset[str] = frozenset({
+    "school.name", "training.expiry_months", "sla.nation", "sla.timezone", "sla.end_of_day",
+    "sla.roll_non_working", "sla.closures", "images.dpia_reference", "images.mode"})
+
 # The working calendar's fields, by the setting each comes from.
 _CALENDAR_FIELDS = {"nation": "sla.nation", "tz": "sla.timezone", "end_of_day": "sla.end_of_day",
                     "closures": "sla.closures", "roll_deadline_off_non_working_day":
@@ -259,6 +265,13 @@ class Settings:
     path: Path | None = None
     _values: dict[str, Any] = field(default_factory=dict)
     _invalid: dict[str, tuple[Any, str]] = field(default_factory=dict)
+    # The database's policy values once a database is open (``attach_policy``); policy
+    # values the file still holds are then kept aside in ``_file_policy``.
+    _policy: dict[str, Any] | None = None
+    _file_policy: dict[str, Any] = field(default_factory=dict)
+    # How a policy value is changed once attached: AppContext.change_setting (the
+    # person's rights checked, the database written, the change audited).
+    _policy_writer: Callable[[str, Any], None] | None = None
 
     @classmethod
     def load(cls, path: Path, *, strict: bool = True) -> Settings:
@@ -310,7 +323,55 @@ class Settings:
 
     def get(self, key: str) -> Any:
         setting = _lookup(key)
+        if self._policy is not None and key in POLICY_KEYS:
+            return self._policy.get(key, setting.default)
         return self._values.get(key, setting.default)
+
+    def attach_policy(self, values: dict[str, Any],
+                      writer: Callable[[str, Any], None] | None = None) -> None:
+        """From now on the school policy comes from the database (``values``) and
+        ``set`` hands a policy value to ``writer``; any policy value in the file is set
+        aside for ``smmod.policy.adopt_file_values``."""
+        self._policy = dict(values)
+        self._policy_writer = writer
+        for key in POLICY_KEYS:
+            if key in self._values:
+                self._file_policy[key] = self._values.pop(key)
+        # A bad value in the file stays in ``problems`` until it is set again.
+
+    def detach_policy(self) -> None:
+        """Back to the file alone (a database nobody has set up yet holds no policy)."""
+        self._values.update(self._file_policy)
+        self._file_policy.clear()
+        self._policy = None
+        self._policy_writer = None
+
+    @property
+    def policy_attached(self) -> bool:
+        return self._policy is not None
+
+    def file_policy(self) -> dict[str, Any]:
+        """Policy values the settings file still holds (valid ones), by key."""
+        return dict(self._file_policy)
+
+    def drop_file_policy(self) -> None:
+        """Take the policy values out of the settings file (they are in the database)."""
+        self._file_policy.clear()
+        self.save()
+
+    def remember_policy(self, key: str, value: Any) -> None:
+        """A policy value the database now holds (written by ``smmod.policy.store``)."""
+        if self._policy is None:
+            raise RuntimeError("no database policy attached")
+        if value == BY_KEY[key].default:
+            self._policy.pop(key, None)
+        else:
+            self._policy[key] = value
+        in_file = key in self._file_policy or key in self._invalid
+        self._file_policy.pop(key, None)
+        self._invalid.pop(key, None)
+        if in_file:
+            self.save()  # the file's old copy, good or bad, is not the school's policy
 
     def set(self, key: str, value: Any) -> None:
         """Check ``value``, and everything it affects, then save; nothing is saved if refused.
@@ -319,25 +380,43 @@ class Settings:
         settings goes through the checks later commands make (the working calendar, the
         image checker's rules) before anything is written. Values that were already bad
         in the file and are not the one being set are left as they were.
+
+        Once the database's policy is attached, a policy setting goes to the writer
+        given then (``AppContext.change_setting``: stored in the database, audited).
         """
+        if self._policy is not None and key in POLICY_KEYS:
+            if self._policy_writer is None:
+                raise RuntimeError(f"{key} is school policy, kept in the database")
+            self._policy_writer(key, value)
+            return
+        value = self.check(key, value)
+        self._invalid.pop(key, None)
+        if value == BY_KEY[key].default:
+            self._values.pop(key, None)
+        else:
+            self._values[key] = value
+        self.save()
+
+    def check(self, key: str, value: Any) -> Any:
+        """The value ``set`` would keep (typed, checked with everything it affects), or
+        InputError; nothing is changed."""
         setting = _lookup(key)
         if isinstance(value, str) and not value.strip():
             value = setting.default
         else:
             value = setting.parse(value) if isinstance(value, str) else setting.validate(value)
         self._check_cross_rules(key, value)
-        candidate = Settings(path=None, _values=dict(self._values), _invalid=dict(self._invalid))
+        candidate = Settings(path=None, _values=dict(self._values), _invalid=dict(self._invalid),
+                             _policy=None if self._policy is None else dict(self._policy))
         candidate._invalid.pop(key, None)
-        candidate._values[key] = value
+        if candidate._policy is not None and key in POLICY_KEYS:
+            candidate._policy[key] = value
+        else:
+            candidate._values[key] = value
         for bad_key, reason in candidate._whole_problems():
             if bad_key not in self._invalid:
                 raise InputError(reason, field=bad_key)
-        self._invalid.pop(key, None)
-        if value == setting.default:
-            self._values.pop(key, None)
-        else:
-            self._values[key] = value
-        self.save()
+        return value
 
     def items(self) -> Iterator[tuple[Setting, Any]]:
         for setting in SCHEMA:
@@ -376,7 +455,8 @@ class Settings:
         if self.path is None:
             return
         nested: dict[str, Any] = {}
-        kept = {**self._values, **{k: raw for k, (raw, _) in self._invalid.items()}}
+        kept = {**self._file_policy, **self._values,
+                **{k: raw for k, (raw, _) in self._invalid.items()}}
         for key, value in sorted(kept.items()):
             section, _, name = key.partition(".")
             nested.setdefault(section, {})[name] = value

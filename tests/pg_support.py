@@ -16,7 +16,8 @@ import socket
 import subprocess
 import tempfile
 from collections.abc import Iterator
-from dataclasses import dataclass
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
@@ -31,10 +32,32 @@ class PgServer:
     user: str
     password: str
     database: str
+    # How to stop and start it again (tests of a server that goes away).
+    data_dir: str = ""
+    control: tuple[str, ...] = ()
+
+    def stop(self) -> None:
+        """Shut the server down now (``-m fast``: open sessions are ended)."""
+        subprocess.run([*self.control, "-D", self.data_dir, "-m", "fast", "-w", "stop"],
+                       check=True, capture_output=True, timeout=120)
+
+    def start(self) -> None:
+        """Start it again, as it was (same port, same data)."""
+        folder = str(Path(self.data_dir).parent)
+        subprocess.run([*self.control, "-D", self.data_dir, "-l", f"{folder}/log", "-w",
+                        "-o", _options(self.port, folder), "start"],
+                       check=True, capture_output=True, timeout=120)
 
     def url(self, password: str | None = None) -> str:
         return (f"postgresql://{self.user}:{password or self.password}@{self.host}:"
                 f"{self.port}/{self.database}")
+
+
+def _options(port: int, folder: str) -> str:
+    return (f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 "
+            # a throwaway server: durability buys nothing, and costs seconds
+            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
+            "-c max_connections=200")
 
 
 def free_port() -> int:
@@ -62,20 +85,34 @@ def _unavailable(why: str) -> None:
     pytest.skip(why)
 
 
+class Unavailable(Exception):
+    """No PostgreSQL server can be run here; the message says why."""
+
+
 @pytest.fixture(scope="session")
 def pg_server() -> Iterator[PgServer]:
+    try:
+        with throwaway_server() as server:
+            yield server
+    except Unavailable as exc:
+        _unavailable(str(exc))
+
+
+@contextmanager
+def throwaway_server() -> Iterator[PgServer]:
+    """A new cluster in a temporary folder, stopped and deleted afterwards (the tests'
+    ``pg_server``; the PostgreSQL benchmarks use it too)."""
     initdb, pg_ctl = _bin("initdb"), _bin("pg_ctl")
     if not initdb or not pg_ctl:
-        _unavailable("PostgreSQL (initdb, pg_ctl) is not installed on this machine")
-        raise AssertionError("unreachable")
+        raise Unavailable("PostgreSQL (initdb, pg_ctl) is not installed on this machine")
     prefix: list[str] = []
     folder = Path(tempfile.mkdtemp(prefix="smmod-pg-"))
     if os.geteuid() == 0:  # PostgreSQL refuses to run as root
         try:
             owner = pwd.getpwnam("postgres")
         except KeyError:
-            _unavailable("running as root, and there is no 'postgres' user to run PostgreSQL")
-            raise
+            raise Unavailable("running as root, and there is no 'postgres' user to run "
+                              "PostgreSQL") from None
         os.chown(folder, owner.pw_uid, owner.pw_gid)
         prefix = ["runuser", "-u", "postgres", "--"]
     password = secrets.token_urlsafe(16)
@@ -93,16 +130,13 @@ def pg_server() -> Iterator[PgServer]:
                         # (the German run would get "Passwort-Authentifizierung …")
                         "--lc-messages=C"],
                        check=True, capture_output=True, timeout=120)
-        subprocess.run([*prefix, pg_ctl, "-D", str(data), "-l", str(folder / "log"), "-w",
-                        "-o", f"-p {server.port} -k {folder} -c listen_addresses=127.0.0.1 "
-                        # a throwaway server: durability buys nothing, and costs seconds
-                        "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
-                        "-c max_connections=200",
-                        "start"], check=True, capture_output=True, timeout=120)
+        server = replace(server, data_dir=str(data), control=(*prefix, pg_ctl))
+        server.start()
     except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as exc:
         shutil.rmtree(folder, ignore_errors=True)
         output = getattr(exc, "stderr", b"") or b""
-        _unavailable(f"could not start a PostgreSQL server: {output.decode(errors='replace')}")
+        raise Unavailable("could not start a PostgreSQL server: "
+                          f"{output.decode(errors='replace')}") from None
     try:
         yield server
     finally:

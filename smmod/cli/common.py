@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable
 from datetime import date
 from typing import Any
 
 from smmod.context import AppContext, open_context
-from smmod.errors import InputError
+from smmod.errors import InputError, SmmodError
+from smmod.paths import resolve_paths
 from smmod.settings import Settings
 
 Handler = Callable[[argparse.Namespace], int]
@@ -30,6 +32,8 @@ def context(args: argparse.Namespace, settings: Settings | None = None) -> AppCo
     if ctx is None:
         ctx = open_context(getattr(args, "home", None), settings=settings, on_write_wait=tell_waiting)
         args._ctx = ctx
+        for notice in ctx.notices:
+            print(f"smmod: {notice}", file=sys.stderr)
     return ctx
 
 
@@ -74,3 +78,37 @@ def require_value(value: str | None, name: str) -> str:
     if not value or not value.strip():
         raise InputError("must not be empty", field=name)
     return value.strip()
+
+
+def settings_with_policy(args: argparse.Namespace, *, strict: bool = False
+                         ) -> tuple[Settings, AppContext | None]:
+    """The stored settings, with the school policy the database holds once there is one
+    (set up, or moved aside: refused there), and the context that opened it.
+
+    ``strict=False`` (the ``settings`` verbs) keeps a bad stored value to be shown and
+    replaced; other commands refuse it (``Settings.load``)."""
+    from smmod import dburl
+    from smmod.store.damaged import note_path
+
+    paths = resolve_paths(getattr(args, "home", None))
+    settings = Settings.load(paths.settings_file, strict=strict)
+    on_server = bool(os.environ.get(dburl.ENV) or settings.get(dburl.KEY))
+    if not (on_server or paths.database.exists() or note_path(paths.database).exists()):
+        return settings, None  # before `smmod init` the file is all there is
+    try:
+        ctx = context(args, settings)
+    except Exception as exc:
+        if getattr(args, "key", None) != dburl.KEY:
+            raise
+        # The database in use cannot be opened, perhaps because of this very setting:
+        # changing it must still work, or nobody could ever put it right.
+        why = str(exc) if isinstance(exc, SmmodError) else type(exc).__name__
+        if hasattr(args, "value"):
+            print(f"smmod: note: this change is not in the audit trail, because the "
+                  f"database in use could not be opened ({why})", file=sys.stderr)
+        settings.detach_policy()
+        return settings, None
+    if on_server and ctx.staff.count() == 0:
+        settings.detach_policy()  # a server nobody has set up yet: no trail to write to
+        return settings, None
+    return settings, ctx

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from smmod.cli import audit_list
 from smmod.cli.common import (
     EXIT_OK,
     EXIT_PROBLEMS,
@@ -16,8 +17,9 @@ from smmod.cli.common import (
     date_arg,
     emit_json,
     print_table,
+    settings_with_policy,
 )
-from smmod.errors import InputError, SmmodError
+from smmod.errors import InputError
 from smmod.identity import current_username
 from smmod.paths import resolve_paths
 from smmod.settings import BY_KEY, SCHEMA, Setting, Settings
@@ -62,6 +64,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = asub.add_parser("verify", help="re-check the whole hash chain (exit 1 if broken)")
     add_json_flag(p)
     p.set_defaults(func=cmd_audit_verify)
+    audit_list.register(asub)
 
     p = sub.add_parser("backup", help="back up the database now")
     p.add_argument("--to", type=Path, help="write the backup to this file")
@@ -160,7 +163,7 @@ def _for_json(setting: Setting, value: Any) -> Any:
 
 
 def cmd_settings_list(args: argparse.Namespace) -> int:
-    settings = _settings(args)
+    settings, _ = settings_with_policy(args)
     problems = settings.problems
     if args.json:
         emit_json({s.key: {"value": _for_json(s, settings.stored(s.key)), "default": s.default,
@@ -177,7 +180,7 @@ def cmd_settings_list(args: argparse.Namespace) -> int:
 
 
 def cmd_settings_get(args: argparse.Namespace) -> int:
-    settings = _settings(args)
+    settings, _ = settings_with_policy(args)
     value = settings.stored(args.key)  # an unknown key is refused here
     print(BY_KEY[args.key].display(value))
     return EXIT_PROBLEMS if _warn_problems(settings, only=args.key) else EXIT_OK
@@ -186,26 +189,8 @@ def cmd_settings_get(args: argparse.Namespace) -> int:
 def cmd_settings_set(args: argparse.Namespace) -> int:
     from smmod import dburl
     from smmod.context import default_vault
-    from smmod.store.damaged import note_path
 
-    paths = resolve_paths(getattr(args, "home", None))
-    settings = _settings(args)
-    ctx = None
-    on_server = bool(os.environ.get(dburl.ENV) or settings.get(dburl.KEY))
-    # Set up (or moved aside: refused there): the change goes in the audit trail.
-    if on_server or paths.database.exists() or note_path(paths.database).exists():
-        try:
-            ctx = context(args, settings)
-        except Exception as exc:
-            if args.key != dburl.KEY:
-                raise
-            # The database in use cannot be opened, perhaps because of this very setting:
-            # changing it must still work, or nobody could ever put it right.
-            why = str(exc) if isinstance(exc, SmmodError) else type(exc).__name__
-            print(f"smmod: note: this change is not in the audit trail, because the database "
-                  f"in use could not be opened ({why})", file=sys.stderr)
-    if ctx is not None and on_server and ctx.staff.count() == 0:
-        ctx = None  # a server database nobody has set up yet: no trail to write to
+    settings, ctx = settings_with_policy(args)
     if ctx is not None:
         ctx.change_setting(args.key, args.value)
     else:  # before `smmod init` there is no trail to write to yet

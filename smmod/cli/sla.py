@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import argparse
 
-from smmod.cli.common import EXIT_OK, add_json_flag, emit_json
-from smmod.paths import resolve_paths
+from smmod.cli.common import EXIT_OK, add_json_flag, emit_json, settings_with_policy
 from smmod.queue.calendar import calendar_from_settings
 from smmod.queue.explain import explain_due
-from smmod.settings import Settings
 from smmod.sla import parse_datetime_arg
 
 
@@ -31,8 +29,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def cmd_due(args: argparse.Namespace) -> int:
-    # Only the settings are needed: this works even before a database exists.
-    settings = Settings.load(resolve_paths(getattr(args, "home", None)).settings_file)
+    # Only the settings are needed: this works even before a database exists, and takes
+    # the school's deadline rules from the database once there is one.
+    settings, _ = settings_with_policy(args, strict=True)
     calendar = calendar_from_settings(settings)
     explanation = explain_due(parse_datetime_arg(args.datetime, calendar), calendar)
     if args.json:

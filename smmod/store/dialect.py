@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, Float, create_engine, event, text
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.sql.compiler import SQLCompiler
@@ -170,3 +171,33 @@ def require_extension(conn: Connection, name: str, needed_for: str) -> None:
         raise DatabaseUnusable(
             f"The database '{database}' lacks the '{name}' extension and '{login}' may not "
             f"create it: {fix}, or connect as the database's owner.")
+
+
+def connection_lost(exc: DBAPIError) -> bool:
+    """The server went away (shut down, restarted, the network dropped) rather than
+    refusing the statement."""
+    import psycopg
+
+    if exc.connection_invalidated:
+        return True
+    orig = getattr(exc, "orig", None)
+    if isinstance(orig, psycopg.errors.AdminShutdown | psycopg.errors.CannotConnectNow):
+        return True
+    return isinstance(orig, psycopg.OperationalError) and (
+        getattr(orig, "sqlstate", None) in (None, "08000", "08003", "08006", "57P01", "57P03"))
+
+
+def not_saved_message(committing: bool) -> str:
+    if committing:
+        return ("The database server went away at the moment of saving, so this change may "
+                "or may not have been saved. Once smmod has reconnected, look before doing "
+                "it again.")
+    return ("The database server could not be reached, so this change was not saved. smmod "
+            "reconnects by itself; try again in a moment.")
+
+
+def server_away(exc: BaseException) -> bool:
+    """``exc`` says the database server went away (a lost connection, or ``NotSaved``)."""
+    from smmod.errors import NotSaved
+
+    return isinstance(exc, NotSaved) or (isinstance(exc, DBAPIError) and connection_lost(exc))

@@ -18,10 +18,12 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.sql.dml import UpdateBase
 
 from smmod.clock import Clock, SystemClock
+from smmod.errors import NotSaved
 from smmod.store import dialect
 from smmod.store.writelock import (
     BUSY_TIMEOUT_MS,
@@ -82,8 +84,24 @@ class SessionFactory:
         database it raises ``DatabaseBusy`` at once instead of waiting.
         """
         if self.write_gate is None:
-            return self._write.begin()
+            if self.engine.dialect.name == "sqlite":
+                return self._write.begin()
+            return self._on_server()
         return self._locked(self.write_gate, announce, wait)
+
+    @contextmanager
+    def _on_server(self) -> Iterator[Session]:
+        """A server transaction; losing the server is a ``NotSaved`` saying what happened."""
+        committing = False
+        try:
+            with self._write() as session, session.begin():
+                yield session
+                session.flush()
+                committing = True  # only COMMIT itself is left: its outcome may be unknown
+        except DBAPIError as exc:
+            if not dialect.connection_lost(exc):
+                raise
+            raise NotSaved(dialect.not_saved_message(committing)) from exc
 
     @contextmanager
     def _locked(self, gate: WriteGate, announce: tuple[str, str] | None,

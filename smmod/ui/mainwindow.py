@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from smmod import __version__
 from smmod.store import backup
+from smmod.store.live import EVERYTHING
 from smmod.ui import msgbox
 from smmod.ui.actions import ActionId, create_actions
 from smmod.ui.icons import app_icon, icon
@@ -28,6 +29,7 @@ from smmod.ui.tasks import TaskRunner
 if TYPE_CHECKING:
     from smmod.context import AppContext
     from smmod.moderation.rescreen import RescreenReport
+    from smmod.ui.live import LiveUpdates
 
 
 PREFERRED_SIZE = QSize(1440, 900)
@@ -81,6 +83,7 @@ class MainWindow(QMainWindow):
         ctx.session_factory.on_write_wait(self.write_waiting.emit)
         self._init_rescreen()
         self._init_poller(ctx)
+        self._init_live(ctx)
         actor = ctx.actor
         self._who.setText(f"Signed in as {actor.display}" if actor.known else
                           f"<b>Read-only:</b> {actor.username} has no staff record")
@@ -171,6 +174,46 @@ class MainWindow(QMainWindow):
         self.poller.failed.connect(self._on_poll_failed)
         self.poller.round_finished.connect(self._on_poll_round_finished)
         self.poller.start()
+
+    def _init_live(self, ctx: AppContext) -> None:
+        """On a server, other people's changes show at once (SQLite: the pages poll)."""
+        self.live: LiveUpdates | None = None
+        if ctx.database.is_sqlite:
+            return
+        from smmod.ui.live import LiveUpdates
+
+        self._connection = QLabel("")
+        self._connection.setObjectName("connection_state")
+        self.statusBar().insertPermanentWidget(0, self._connection)
+        self.live = LiveUpdates(ctx.database.url, parent=self)
+        self.live.changed.connect(self._on_live_changed)
+        self.live.connection_changed.connect(self._on_live_connection_changed)
+        self.live.start()
+
+    @Slot(str, list)
+    def _on_live_changed(self, table: str, _ids: list) -> None:  # type: ignore[type-arg]
+        """Someone committed a change: the pages it touches that are on screen catch up;
+        the others do when shown."""
+        from smmod.ui.live_pages import pages_for
+
+        if table in ("policy_settings", EVERYTHING):
+            self.ctx.reload_policy()
+        for key in pages_for(table):
+            page = self._pages.get(key)
+            if page is None or not page.isVisible():
+                continue
+            catch_up = getattr(page, "changed_elsewhere", None) or getattr(page, "refresh", None)
+            if callable(catch_up):
+                catch_up()
+
+    @Slot(bool)
+    def _on_live_connection_changed(self, up: bool) -> None:
+        self._connection.setText("" if up else "<b>Reconnecting…</b>")
+        self._connection.setToolTip("" if up else
+                                    "The database server cannot be reached; smmod keeps trying. "
+                                    "A change made now is not saved, and says so.")
+        if up:
+            self.statusBar().showMessage("Reconnected to the database server.", 8000)
 
     @Slot(int)
     def _on_poll_new_items(self, count: int) -> None:
@@ -297,9 +340,11 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _on_settings_triggered(self) -> None:
+        from smmod.policy import may_decide
         from smmod.ui.dialogs.settings import SettingsDialog
 
-        SettingsDialog(self.ctx.settings, self, apply=self.ctx.change_setting).exec()
+        SettingsDialog(self.ctx.settings, self, apply=self.ctx.change_setting,
+                       may_change_policy=may_decide(self.ctx.actor)).exec()
 
     @Slot()
     def _on_shortcuts_triggered(self) -> None:
@@ -346,6 +391,9 @@ class MainWindow(QMainWindow):
             self.statusBar().clearMessage()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # QWidget.closeEvent
+        live = getattr(self, "live", None)
+        if live is not None:
+            live.stop()
         poller = getattr(self, "poller", None)
         if poller is not None:
             poller.stop()

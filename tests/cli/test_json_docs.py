@@ -81,7 +81,8 @@ def test_every_document_has_the_documented_fields(ctx: AppContext, people: dict[
                          "accounts.csv")
     bad_staff = write(tmp_path, "name,username\nOne,two words\n", "bad_staff.csv")
     commands: list[tuple[str, list[str]]] = [
-        ("doctor", []), ("settings list", []), ("audit verify", []), ("staff list", []),
+        ("doctor", []), ("settings list", []), ("audit verify", []), ("audit list", []),
+        ("staff list", []),
         ("staff import", [str(SIMS_AUTUMN)]), ("staff import", [str(SIMS_AUTUMN), "--yes"]),
         ("staff import", [str(bad_staff)]), ("staff titles list", []),
         ("accounts add", ["--platform", "x", "--handle", "@oak_news", "--lead", "run1",

@@ -97,8 +97,8 @@ def test_closure_week_and_rolling(ctx, queue, account, tmp_path):
     due = import_times(ctx, queue, account, tmp_path, "24/10/2026 10:00", "23/10/2026 10:00")
     assert due["24/10/2026 10:00"] == utc("2026-11-02T17:00:00+00:00")
     assert due["23/10/2026 10:00"] == utc("2026-10-24T10:00:00+01:00")
-    ctx.settings.set("sla.roll_non_working", "true")
-    assert queue.ensure_due_current() == 1
+    ctx.settings.set("sla.roll_non_working", "true")  # school policy: open items move at once
+    assert queue.ensure_due_current() == 0
     rolled = {i.received_at: i.due_at for i in items(ctx)}
     assert rolled[utc("2026-10-23T10:00:00+01:00")] == utc("2026-11-02T17:00:00+00:00")
 
@@ -112,8 +112,8 @@ def test_nation_change_recomputes_open_items_only(ctx, queue, account, tmp_path)
     queue.record_first_response(answered.id, answered.received_at + timedelta(hours=1))
     assert queue.ensure_due_current() == 0  # nothing changed yet
     ctx.settings.set("sla.nation", "SCT")
-    ctx.settings.set("sla.end_of_day", "16:30")
-    assert queue.ensure_due_current() == 1
+    ctx.settings.set("sla.end_of_day", "16:30")  # school policy: open items move at once
+    assert queue.ensure_due_current() == 0
     after = {i.platform_item_id: i.due_at for i in items(ctx)}
     assert after["t0"] == utc("2026-12-01T16:30:00+00:00")
     assert after["t1"] == answered.due_at  # already answered: its deadline is history

@@ -56,6 +56,7 @@ from smmod.store.models.moderation import (
     ScreeningRule,
     ScreeningWordList,
 )
+from smmod.store.models.policy import PolicySetting
 from smmod.store.models.posts import POST_STATUSES, Post, PostAccount, PostImage
 from smmod.store.models.queue import (
     QueueCsvMapping,
@@ -115,6 +116,7 @@ __all__ = [
     "IncidentNote",
     "ModerationMeta",
     "OutboxEntry",
+    "PolicySetting",
     "Post",
     "PostAccount",
     "PostImage",

@@ -22,14 +22,17 @@ from PySide6.QtWidgets import (
 )
 
 from smmod.errors import SmmodError
-from smmod.settings import BY_KEY, Setting, Settings
+from smmod.settings import BY_KEY, POLICY_KEYS, Setting, Settings
 from smmod.ui import msgbox
 from smmod.ui.screen import fit_to_screen
+
+POLICY_NOTE = "(School policy: only SLT or an administrator can change it.)"
 
 
 class SettingsDialog(QDialog):
     def __init__(self, settings: Settings, parent: QWidget | None = None, *,
-                 apply: Callable[[str, Any], None] | None = None) -> None:
+                 apply: Callable[[str, Any], None] | None = None,
+                 may_change_policy: bool = True) -> None:
         super().__init__(parent)
         self._settings = settings
         # How a change is saved: the app passes AppContext.change_setting (audited).
@@ -50,7 +53,12 @@ class SettingsDialog(QDialog):
             self._editors[setting.key] = editor
             name = QLabel(f"<b>{html.escape(setting.key)}</b>")
             name.setBuddy(editor)
-            description = QLabel(setting.description)
+            text_shown = setting.description
+            if setting.key in POLICY_KEYS and not may_change_policy:
+                # School policy: shown, but only SLT or an administrator may change it.
+                editor.setEnabled(False)
+                text_shown += f" {POLICY_NOTE}"
+            description = QLabel(text_shown)
             description.setObjectName(f"setting_description_{setting.key}")
             description.setTextFormat(Qt.TextFormat.PlainText)
             description.setWordWrap(True)

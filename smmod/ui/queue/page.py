@@ -204,7 +204,7 @@ class QueuePage(QWidget):
         else:
             self.check_for_changes()
         self._runner.run(lambda: self._queue.ensure_due_current(wait=False), self._on_due_checked,
-                         self._on_background_failed)
+                         self._on_bookkeeping_failed)
         self._mark_checked()
         self._refresh_dashboard()
         self.outbox_indicator.reload()
@@ -257,6 +257,12 @@ class QueuePage(QWidget):
         self._refresh_dashboard()
         if self.isVisible():
             self._mark_checked()
+
+    def changed_elsewhere(self) -> None:
+        """The server said someone committed a change to the queue: reload, even when the
+        change token reads the same (two changes within one clock tick)."""
+        self._token = None
+        self.check_for_changes()
 
     def showEvent(self, event: QShowEvent) -> None:  # QWidget.showEvent
         super().showEvent(event)
@@ -312,7 +318,7 @@ class QueuePage(QWidget):
         def load() -> Any:
             return read.dashboard(), feeds.list_feeds()
 
-        self._runner.run(load, self._on_dashboard_loaded, self._on_background_failed)
+        self._runner.run(load, self._on_dashboard_loaded, self._on_bookkeeping_failed)
 
     def _mark_checked(self) -> None:
         now = self._queue.now()
@@ -324,7 +330,7 @@ class QueuePage(QWidget):
         self._runner.run(
             lambda: queue.mark_checked(actor, sorted(accounts) or None, wait=False),
             lambda _n: self._refresh_dashboard(),
-            self._on_background_failed,
+            self._on_bookkeeping_failed,
         )
 
     # -- writes -------------------------------------------------------------------
@@ -467,6 +473,17 @@ class QueuePage(QWidget):
             self.status_label.clear()
         self._checking_feeds = False
         msgbox.show_error(self, exc, title="Queue")
+
+    def _on_bookkeeping_failed(self, exc: BaseException) -> None:
+        """Work nobody asked for (the dashboard, deadlines, "checked" marks) that met a
+        server gone away: the status bar already says "Reconnecting…", and it is done
+        again once back, so no box each time. Anything else is shown."""
+        from smmod.store.dialect import server_away
+
+        if server_away(exc):
+            log.info("queue bookkeeping skipped while the server is away: %s", exc)
+            return
+        self._on_background_failed(exc)
 
     @Slot()
     def _on_dialogs_accepted(self) -> None:

@@ -4,7 +4,7 @@ Each is downloaded with a size limit, checked to be an image and run through the
 checker; the row keeps the check it made, the faces found, or why it was skipped.
 
 Revision ID: 0019
-Revises: 0017
+Revises: 0018
 """
 
 from collections.abc import Sequence
@@ -15,7 +15,7 @@ from alembic import op
 import smmod.store.base
 
 revision: str = '0019'
-down_revision: str | None = '0017'
+down_revision: str | None = '0018'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
