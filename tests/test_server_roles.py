@@ -146,6 +146,20 @@ def test_only_slt_and_administrators_change_the_staff_register(
                          (staffed_server.login("admin2"),))
 
 
+def test_only_slt_and_administrators_change_the_school_policy(
+        staffed_server: StaffedServer) -> None:
+    with staffed_server.connect("mod1") as conn:  # may read the policy, not change it
+        conn.execute("SELECT key, value FROM policy_settings").fetchall()
+        with pytest.raises(errors.InsufficientPrivilege):
+            conn.execute("INSERT INTO policy_settings (key, value, changed_at, changed_by) "
+                         "VALUES ('policy.training_expiry_months', '60', now(), 'mod1')")
+    with staffed_server.connect("head") as conn:
+        conn.execute("INSERT INTO policy_settings (key, value, changed_at, changed_by) "
+                     "VALUES ('policy.training_expiry_months', '12', now(), 'head')")
+        assert conn.execute("SELECT value FROM policy_settings WHERE key = "
+                            "'policy.training_expiry_months'").fetchone() == ("12",)
+
+
 def test_grants_follow_role_changes_and_leaving(staffed_server: StaffedServer) -> None:
     with staffed_server.connect("admin2") as conn:
         conn.execute("INSERT INTO staff_roles (staff_id, role) VALUES (%s, 'staff')",

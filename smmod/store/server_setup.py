@@ -25,7 +25,8 @@ STAFF_EDITORS = ("slt", "administrator")
 
 AUDIT = "audit_entries"
 READ_ONLY = ("alembic_version", "server_groups")
-STAFF_TABLES = ("staff", "staff_roles", "staff_job_titles")
+#: Only SLT and administrators change these: the staff register and the school's policy.
+STAFF_TABLES = ("staff", "staff_roles", "staff_job_titles", "policy_settings")
 #: The do-not-publish register: for anyone else its rows are not there (so a page they
 #: open shows an empty register rather than failing), and they can change nothing.
 DNP_TABLES = ("pupils", "reference_photos", "biometric_consents", "face_templates",
