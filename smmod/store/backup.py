@@ -245,6 +245,8 @@ class Restored:
     revision: str
     audit_entries: int  # in the backup, now the database
     replaced_entries: int | None  # in the database it replaced (None: none, or damaged)
+    replaced_head: tuple[int, str] | None = None  # its newest entry (count, hash)
+    rolled_back_hashes: tuple[str, ...] = ()  # its entries beyond the backup's, in order
 
     @property
     def rolled_back(self) -> int | None:
@@ -272,10 +274,11 @@ def restore(backup: Path, db_path: Path, lock_file: Path, backups_dir: Path, kee
     try:
         shutil.copyfile(backup, tmp)
         checked = restoring.check_copy(tmp, str(backup))
-        replaced = None
+        replaced = tail = None
         if db_path.exists():
             if check_sqlite_file(db_path) is None:
                 replaced = restoring.audit_entries(db_path)
+                tail = restoring.trail_after(db_path, checked.audit_entries)
                 make_backup(db_path, backups_dir, "before-restore", keep + 1)
             else:
                 move_aside(db_path)
@@ -287,7 +290,8 @@ def restore(backup: Path, db_path: Path, lock_file: Path, backups_dir: Path, kee
         tmp.unlink(missing_ok=True)
         lock.release()
     log.info("database restored from %s", backup.name)
-    return Restored(db_path, backup, checked.revision, checked.audit_entries, replaced)
+    return Restored(db_path, backup, checked.revision, checked.audit_entries, replaced,
+                    tail[0] if tail else None, tail[1] if tail else ())
 
 
 def unusable(db_path: Path, problem: str, backups_dir: Path) -> DatabaseUnusable:

@@ -116,3 +116,22 @@ def audit_entries(path: Path) -> int | None:
             conn.close()
     except sqlite3.Error:
         return None
+
+
+def trail_after(path: Path, point: int) -> tuple[tuple[int, str], tuple[str, ...]] | None:
+    """The head (count, hash) of the trail in the database at ``path`` and the hashes of
+    its entries after ``point``, in order: what a restore to ``point`` entries rolls back
+    (None if it cannot tell, or the trail is empty)."""
+    try:
+        conn = _ro(path)
+        try:
+            head = conn.execute("SELECT id, hash FROM audit_entries ORDER BY id DESC LIMIT 1").fetchone()
+            later = conn.execute("SELECT hash FROM audit_entries WHERE id > ? ORDER BY id",
+                                 (point,)).fetchall()
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return None
+    if head is None:
+        return None
+    return (int(head[0]), str(head[1])), tuple(str(row[0]) for row in later)
