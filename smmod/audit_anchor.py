@@ -113,7 +113,8 @@ def _pairs(entry_id: int, raw: str) -> tuple[list[tuple[int, int, str]], set[tup
         details = json.loads(raw)
         for item in details.get("retired_anchors") or []:
             retired.add((int(item["count"]), str(item["hash"])))
-        point = details.get("entries_in_backup")
+        first = details.get("rolled_back_from")
+        point = first - 1 if isinstance(first, int) else details.get("entries_in_backup")
         if isinstance(point, int) and 0 <= point < entry_id:
             head = details.get("head_before")
             if head:

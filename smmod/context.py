@@ -263,8 +263,8 @@ class AppContext:
 
     def record_restore(self, restored: Restored) -> None:
         """Put a restore in the (restored) audit trail, signed, with what it rolled back:
-        the head of the database it replaced (count and hash) and the hashes of the
-        entries beyond the backup's; or, when that one was damaged, the newest head this
+        the head of the database it replaced (count and hash), its first entry the backup
+        does not share and the hashes from there on; or, when that one was damaged, the newest head this
         computer's keyring saw (the audit anchor). ``audit verify`` accepts exactly those
         anchors beyond the restore point."""
         from smmod import audit
@@ -292,6 +292,7 @@ class AppContext:
                                   "entries_in_backup": restored.audit_entries,
                                   "entries_rolled_back": rolled_back,
                                   "head_before": head_before,
+                                  "rolled_back_from": restored.rolled_back_from,
                                   "rolled_back_hashes": list(restored.rolled_back_hashes)})
         self._settle_anchor()
 

@@ -118,20 +118,25 @@ def audit_entries(path: Path) -> int | None:
         return None
 
 
-def trail_after(path: Path, point: int) -> tuple[tuple[int, str], tuple[str, ...]] | None:
-    """The head (count, hash) of the trail in the database at ``path`` and the hashes of
-    its entries after ``point``, in order: what a restore to ``point`` entries rolls back
-    (None if it cannot tell, or the trail is empty)."""
-    try:
+def rolled_back(replaced: Path, restored: Path) -> tuple[tuple[int, str], int, tuple[str, ...]] | None:
+    """What putting ``restored`` in place of ``replaced`` rolls back of the latter's trail:
+    its head (count, hash), the first entry the two trails do not share, and the hashes of
+    the replaced trail from there on, in order (None if it cannot tell, or it is empty)."""
+    def hashes(path: Path) -> list[str]:
         conn = _ro(path)
         try:
-            head = conn.execute("SELECT id, hash FROM audit_entries ORDER BY id DESC LIMIT 1").fetchone()
-            later = conn.execute("SELECT hash FROM audit_entries WHERE id > ? ORDER BY id",
-                                 (point,)).fetchall()
+            return [str(row[0]) for row in
+                    conn.execute("SELECT hash FROM audit_entries ORDER BY id").fetchall()]
         finally:
             conn.close()
+
+    try:
+        old, new = hashes(replaced), hashes(restored)
     except sqlite3.Error:
         return None
-    if head is None:
+    if not old:
         return None
-    return (int(head[0]), str(head[1])), tuple(str(row[0]) for row in later)
+    shared = 0
+    while shared < min(len(old), len(new)) and old[shared] == new[shared]:
+        shared += 1
+    return (len(old), old[-1]), shared + 1, tuple(old[shared:])
