@@ -178,15 +178,30 @@ def read_anchor(vault: Vault, url: str) -> Head | None:
     return Head.from_json(raw, "this computer")
 
 
-def remember(vault: Vault, url: str, head: Head | None) -> None:
-    """Keep ``head`` as this computer's anchor (called once the whole trail, anchors
-    included, was found sound, so a kept anchor a restore accounts for is replaced)."""
+def remember(session_factory: SessionFactory, vault: Vault, url: str) -> None:
+    """Keep the current head as this computer's anchor (called once the whole trail,
+    anchors included, was found sound, so a kept anchor a restore accounts for is
+    replaced)."""
+    head = current_head(session_factory)
     if head is None:
         return
     kept = read_anchor(vault, url)
     if kept is not None and (kept.count, kept.hash) == (head.count, head.hash):
         return
+    _keep(session_factory, vault, url, head)
+
+
+def _keeper(session_factory: SessionFactory) -> Any:
+    from smmod.audit import KEEPER_INFO
+
+    return session_factory.get_info(KEEPER_INFO)
+
+
+def _keep(session_factory: SessionFactory, vault: Vault, url: str, head: Head) -> None:
     vault.set_secret(anchor_key(url), head.to_json())
+    keeper = _keeper(session_factory)
+    if keeper is not None:
+        keeper.noted(head)
 
 
 def settle(session_factory: SessionFactory, url: str, vault: Vault) -> None:
@@ -201,7 +216,7 @@ def settle(session_factory: SessionFactory, url: str, vault: Vault) -> None:
             with session_factory() as session:
                 if not covers(session).excuse(kept):
                     return
-        vault.set_secret(anchor_key(url), head.to_json())
+        _keep(session_factory, vault, url, head)
     except SmmodError as exc:
         log.warning("the audit anchor could not be kept in the keyring: %s", exc)
 
@@ -267,6 +282,9 @@ def check(session_factory: SessionFactory, url: str, vault: Vault | None,
           backups_dir: Path | None) -> TrailReport:
     """The chain, the anchors and the triggers; on a sound trail, this computer's anchor
     moves up to the current head."""
+    keeper = _keeper(session_factory)
+    if keeper is not None:
+        keeper.flush()  # this run's own commits first, so the keyring is up to date
     result = verify(session_factory)
     problems: list[str] = []
     anchors = backup_heads(backups_dir) if backups_dir is not None else []
@@ -283,7 +301,7 @@ def check(session_factory: SessionFactory, url: str, vault: Vault | None,
                  for name in missing_guards(session_factory)]
     if result.ok and not problems and vault is not None:
         try:
-            remember(vault, url, current_head(session_factory))
+            remember(session_factory, vault, url)
         except SmmodError as exc:
             log.warning("the audit anchor could not be kept in the keyring: %s", exc)
     return TrailReport(result, problems)

@@ -318,6 +318,11 @@ class AppContext:
                                                                 self.database.url))
 
     def close(self) -> None:
+        from smmod.audit import KEEPER_INFO
+
+        keeper = self.session_factory.get_info(KEEPER_INFO)
+        if keeper is not None:
+            keeper.flush()  # this command's (or run's) last anchor move
         if "queue" in self.__dict__:
             self.queue.close()
         self.database.dispose()

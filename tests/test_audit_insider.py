@@ -30,6 +30,11 @@ pytestmark = pytest.mark.keyring
 
 
 def kept_anchor(app_keyring: Any, service: str, ctx: AppContext) -> dict[str, Any]:
+    """This computer's anchor once the command in ``ctx`` has ended (it is written to
+    the keyring at most every few seconds, and at the end)."""
+    keeper = ctx.session_factory.get_info(audit.KEEPER_INFO)
+    if keeper is not None:
+        keeper.flush()
     return dict(json.loads(Vault(app_keyring, service=service)
                            .get_secret(anchor_key(ctx.database.url))))
 
@@ -75,10 +80,11 @@ def test_deleting_the_last_ten_entries_is_caught(
 
 @pytest.mark.sqlite_only  # the SQLite file copied in by hand
 def test_an_older_backup_copied_in_by_hand_is_caught(
-        app_keyring, ctx: AppContext, capsys: pytest.CaptureFixture[str]) -> None:
+        app_keyring, keyring_service: str, ctx: AppContext, capsys: pytest.CaptureFixture[str]) -> None:
     older = backup_now(ctx)
     write_as(ctx, "head", 12)
     total = entries(ctx)
+    assert kept_anchor(app_keyring, keyring_service, ctx)["count"] == total
     with attacker(ctx):
         pass  # the triggers go first, as the insider did
     put_in_place(ctx, older)

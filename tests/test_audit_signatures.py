@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import json
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,6 +20,7 @@ from sqlalchemy import select
 
 from smmod import audit
 from smmod.audit_anchor import anchor_key
+from smmod.audit_keeper import AnchorKeeper
 from smmod.audit_sign import KEYRING_SUFFIX, SIGNER_INFO, KeyringKeys, key_id_of
 from smmod.cli import main
 from smmod.context import AppContext
@@ -206,35 +208,68 @@ def test_a_key_row_changed_behind_smmods_back_is_reported(app_keyring, ctx: AppC
     assert "the table of actors' keys does not match the key" in (result.problem or "")
 
 
-def test_the_anchor_moves_once_per_commit_without_verify(
-        app_keyring, ctx: AppContext, keyring_service: str) -> None:
-    keeper = ctx.session_factory._write.kw["info"][audit.KEEPER_INFO]
-    before = keeper.moves
-    with ctx.session_factory.begin() as session:  # one user action, three entries
-        for n in range(3):
-            audit.record(session, actor="head", action="test.step", subject=f"thing:{n}")
-    assert keeper.moves == before + 1
-    vault = Vault(app_keyring, service=keyring_service)
-    kept = json.loads(vault.get_secret(anchor_key(ctx.database.url)))
-    head = audit.verify(ctx.session_factory)
+def keeper_of(ctx: AppContext) -> AnchorKeeper:
+    keeper = ctx.session_factory.get_info(audit.KEEPER_INFO)
+    assert isinstance(keeper, AnchorKeeper)
+    return keeper
+
+
+def head_of(ctx: AppContext) -> tuple[int, str]:
     with ctx.session_factory() as session:
         last = session.execute(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(1)
                                ).scalar_one()
-    assert (kept["count"], kept["hash"]) == (head.entries, last.hash)
-    with pytest.raises(RuntimeError):  # a rolled-back action does not move it
+    return last.id, last.hash
+
+
+def test_the_anchor_moves_once_per_command_without_verify(
+        app_keyring, ctx: AppContext, keyring_service: str) -> None:
+    keeper = keeper_of(ctx)
+    keeper.flush()
+    keeper.interval = 3600  # commits in quick succession, as in one command
+    before = keeper.moves
+    vault = Vault(app_keyring, service=keyring_service)
+    write_entries(ctx, 4)  # four transactions
+    with pytest.raises(RuntimeError):  # and one rolled back: it moves nothing
         with ctx.session_factory.begin() as session:
             audit.record(session, actor="head", action="test.step", subject="thing:x")
             raise RuntimeError("the action failed")
+    assert keeper.moves == before
+    keeper.flush()  # the command ends (``AppContext.close``)
     assert keeper.moves == before + 1
-    assert json.loads(vault.get_secret(anchor_key(ctx.database.url)))["count"] == head.entries
+    kept = json.loads(vault.get_secret(anchor_key(ctx.database.url)))
+    assert (kept["count"], kept["hash"]) == head_of(ctx)
+    keeper.interval = 0  # commits far apart, as separate user actions: one move each
+    write_entries(ctx, 2)
+    assert keeper.moves == before + 3
+    kept = json.loads(vault.get_secret(anchor_key(ctx.database.url)))
+    assert (kept["count"], kept["hash"]) == head_of(ctx)
+
+
+def test_a_command_leaves_the_anchor_at_its_last_entry(
+        app_keyring, ctx: AppContext, keyring_service: str, smmod_home: Path) -> None:
+    ctx.close()
+    assert main(["settings", "set", "school.name", "Hillside Academy"]) == 0
+    vault = Vault(app_keyring, service=keyring_service)
+    kept = json.loads(vault.get_secret(anchor_key(ctx.database.url)))
+    from smmod.context import open_context
+
+    reopened = open_context(str(smmod_home))
+    try:
+        assert (kept["count"], kept["hash"]) == head_of(reopened)
+        (entry,) = audit.query(reopened.session_factory, audit.AuditFilter(action="settings.set"))
+        assert entry.id == kept["count"]
+    finally:
+        reopened.close()
 
 
 def test_the_anchor_is_not_moved_onto_a_cut_trail(
         app_keyring, ctx: AppContext, keyring_service: str) -> None:
     write_entries(ctx, 12)
+    keeper_of(ctx).flush()
     vault = Vault(app_keyring, service=keyring_service)
     kept = json.loads(vault.get_secret(anchor_key(ctx.database.url)))
     with attacker(ctx) as conn:
         conn.execute("DELETE FROM audit_entries WHERE id > ?", (kept["count"] - 10,))
     write_entries(ctx, 11)  # the trail grows past the anchor's count again, but differs
+    keeper_of(ctx).flush()
     assert json.loads(vault.get_secret(anchor_key(ctx.database.url))) == kept
