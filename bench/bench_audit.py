@@ -41,6 +41,9 @@ class MemoryKeys:
     def __init__(self) -> None:
         self.keys: dict[str, str] = {}
 
+    def available(self) -> bool:
+        return True
+
     def load(self, actor: str) -> str | None:
         return self.keys.get(actor)
 

@@ -4,8 +4,8 @@ After commits that appended entries, the anchor kept in this computer's keyring 
 the new head. A keyring write costs tens of milliseconds, so it is done at most once every
 ``interval`` seconds while commits come in (a burst of commits, an import, is one write),
 and at the end of each command or run (``flush``, from ``AppContext.close``): once per
-command or user action, never per entry. The anchor kept is read from the keyring once
-per run and then remembered.
+command or user action, never per entry. Each write first reads the anchor kept, so one
+smmod never moves back an anchor another on this computer moved further meanwhile.
 
 It moves only when the new head *extends* the anchor kept (the trail still holds the kept
 hash at its position); a trail that was cut or replaced behind smmod's back is left for
@@ -96,10 +96,16 @@ class AnchorKeeper:
             return
         try:
             vault = self._vault()
-            if vault is not None:
-                vault.set_secret(anchor_key(self._url), committed.to_json())
-                self._kept, self._written_at = committed, time.monotonic()
-                self.moves += 1
+            if vault is None:
+                return
+            # another smmod on this computer may have moved it further meanwhile
+            kept = read_anchor(vault, self._url)
+            if kept is not None and kept.count > committed.count:
+                self._kept = kept
+                return
+            vault.set_secret(anchor_key(self._url), committed.to_json())
+            self._kept, self._written_at = committed, time.monotonic()
+            self.moves += 1
         except SmmodError as exc:  # the change is committed; the next one tries again
             self._committed = committed
             log.warning("the audit anchor could not be kept in the keyring: %s", exc)

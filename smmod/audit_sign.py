@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
@@ -75,20 +76,33 @@ class EntryRow(Protocol):
 class KeyStore(Protocol):
     """Where private keys are kept: text by actor, ``None`` when there is none."""
 
+    def available(self) -> bool: ...
+
     def load(self, actor: str) -> str | None: ...
 
     def save(self, actor: str, private_key: str) -> None: ...
 
 
 class KeyringKeys:
-    """Private keys in the OS keyring, one item per actor, under their own service."""
+    """Private keys in the OS keyring, one item per actor, under their own service. The
+    keyring is looked at only when the first entry is signed."""
 
-    def __init__(self, vault: Vault) -> None:
-        self.vault = vault
+    def __init__(self, vault: Callable[[], Vault]) -> None:
+        self._make_vault = vault
+        self._vault: Vault | None = None
+
+    @property
+    def vault(self) -> Vault:
+        if self._vault is None:
+            self._vault = self._make_vault()
+        return self._vault
 
     @staticmethod
     def item(actor: str) -> str:
         return f"signing-key:{actor}"
+
+    def available(self) -> bool:
+        return self.vault.status().secure
 
     def load(self, actor: str) -> str | None:
         try:
@@ -100,15 +114,12 @@ class KeyringKeys:
         self.vault.set_secret(self.item(actor), private_key)
 
 
-def keyring_signer(base_service: str) -> Signer | None:
-    """A signer keeping keys in this computer's keyring; None when no secure keyring is
-    here (entries are then written unsigned, and ``audit verify`` reports them)."""
+def keyring_signer(base_service: str) -> Signer:
+    """A signer keeping keys in this computer's keyring. Without a secure keyring it signs
+    nothing: entries are then written unsigned, and ``audit verify`` reports them."""
     from smmod.vault import Vault
 
-    vault = Vault(service=base_service + KEYRING_SUFFIX)
-    if not vault.status().secure:
-        return None
-    return Signer(KeyringKeys(vault))
+    return Signer(KeyringKeys(lambda: Vault(service=base_service + KEYRING_SUFFIX)))
 
 
 @dataclass
@@ -118,10 +129,12 @@ class Signer:
     store: KeyStore
     _keys: dict[str, SigningKey] = field(default_factory=dict)
 
-    def key_for(self, actor: str) -> SigningKey:
+    def key_for(self, actor: str) -> SigningKey | None:
         cached = self._keys.get(actor)
         if cached is not None:
             return cached
+        if not self.store.available():
+            return None
         raw = self.store.load(actor)
         if raw is None:
             private = Ed25519PrivateKey.generate()

@@ -308,14 +308,24 @@ class AppContext:
 
     def attach_audit(self) -> None:
         """Sign this run's audit entries with the actor's key from this computer's
-        keyring, and move the keyring's anchor after each commit that appended some."""
+        keyring, and move the keyring's anchor after commits that appended some.
+
+        Both keep a keyring handle of their own, made when first needed (the first
+        entry): nothing here touches the keyring, and ``self.vault`` stays unmade.
+        """
         from smmod.audit import KEEPER_INFO
         from smmod.audit_keeper import AnchorKeeper
         from smmod.audit_sign import SIGNER_INFO, keyring_signer
 
-        self.session_factory.set_info(SIGNER_INFO, keyring_signer(self.vault.service))
-        self.session_factory.set_info(KEEPER_INFO, AnchorKeeper(self._anchor_vault,
-                                                                self.database.url))
+        made: list[Vault] = []
+
+        def anchor_vault() -> Vault | None:
+            if not made:
+                made.append(default_vault())
+            return made[0] if made[0].status().secure else None
+
+        self.session_factory.set_info(SIGNER_INFO, keyring_signer(keyring_service()))
+        self.session_factory.set_info(KEEPER_INFO, AnchorKeeper(anchor_vault, self.database.url))
 
     def close(self) -> None:
         from smmod.audit import KEEPER_INFO
@@ -328,11 +338,16 @@ class AppContext:
         self.database.dispose()
 
 
+def keyring_service() -> str:
+    """smmod's keyring service (``SMMOD_KEYRING_SERVICE`` renames it, for tests)."""
+    return os.environ.get("SMMOD_KEYRING_SERVICE", "smmod")
+
+
 def default_vault() -> Vault:
     """The OS keyring (``SMMOD_KEYRING_SERVICE`` renames the service, for tests)."""
     from smmod.vault import Vault
 
-    return Vault(service=os.environ.get("SMMOD_KEYRING_SERVICE", "smmod"))
+    return Vault(service=keyring_service())
 
 
 def database_url(settings: Settings) -> str | None:

@@ -67,7 +67,7 @@ def rehash_all(conn: Any, change: Callable[[tuple[Any, ...]], str]) -> None:
 
 
 def private_key(keyring_service: str, actor: str) -> Ed25519PrivateKey:
-    keys = KeyringKeys(Vault(service=keyring_service + KEYRING_SUFFIX))
+    keys = KeyringKeys(lambda: Vault(service=keyring_service + KEYRING_SUFFIX))
     raw = keys.load(actor)
     assert raw is not None
     return Ed25519PrivateKey.from_private_bytes(base64.b64decode(raw))
@@ -273,3 +273,24 @@ def test_the_anchor_is_not_moved_onto_a_cut_trail(
     write_entries(ctx, 11)  # the trail grows past the anchor's count again, but differs
     keeper_of(ctx).flush()
     assert json.loads(vault.get_secret(anchor_key(ctx.database.url))) == kept
+
+
+def test_one_smmod_never_moves_back_an_anchor_another_moved_further(
+        app_keyring, ctx: AppContext, keyring_service: str, smmod_home: Path) -> None:
+    from smmod.context import open_context
+
+    first = keeper_of(ctx)
+    first.flush()
+    first.interval = 3600
+    write_entries(ctx, 2)  # this smmod's anchor move waits for the end of its command
+    other = open_context(str(smmod_home))  # a second smmod on this computer
+    try:
+        write_entries(other, 3)
+        keeper_of(other).flush()
+        further = head_of(other)
+    finally:
+        other.close()
+    first.flush()
+    kept = json.loads(Vault(app_keyring, service=keyring_service)
+                      .get_secret(anchor_key(ctx.database.url)))
+    assert (kept["count"], kept["hash"]) == further
