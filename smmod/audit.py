@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import logging
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -26,11 +27,14 @@ from typing import Any
 from sqlalchemy import event, inspect, literal, select
 from sqlalchemy.orm import Session, SessionTransaction
 
-from smmod.audit_sign import SIGNER_INFO, SignatureCheck, Signer
+from smmod.audit_sign import SIGNER_INFO, SignatureCheck, Signer, SigningKey
+from smmod.errors import SmmodError
 from smmod.store.base import session_clock
 from smmod.store.dialect import serialise_writers
 from smmod.store.engine import SessionFactory
 from smmod.store.models import AuditActorKey, AuditEntry, Staff
+
+log = logging.getLogger("smmod.audit")
 
 GENESIS = "0" * 64
 _SECRET_KEY = re.compile(r"(password|secret|token|passphrase)", re.IGNORECASE)
@@ -114,8 +118,7 @@ def record(session: Session, *, actor: str, action: str, subject: str,
     details = details or {}
     _check_no_secrets(details)
     serialise_writers(session, "audit")  # one writer at a time extends the chain
-    signer: Signer | None = session.info.get(SIGNER_INFO)
-    key = signer.key_for(actor) if signer is not None else None
+    key = _signing_key(session.info.get(SIGNER_INFO), actor)
     registers = key is not None and session.get(AuditActorKey, key.key_id) is None
     last = session.execute(
         select(AuditEntry.id, AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)
@@ -141,6 +144,20 @@ def record(session: Session, *, actor: str, action: str, subject: str,
     session.flush()
     session.info[_HEAD_INFO] = (entry_id, entry_hash)
     return entry
+
+
+def _signing_key(signer: Signer | None, actor: str) -> SigningKey | None:
+    """The actor's key, or None: with no signer, or when the keyring fails. The entry is
+    then written unsigned (the action itself goes ahead, as everything but secrets keeps
+    working without a keyring), and ``verify`` names it."""
+    if signer is None:
+        return None
+    try:
+        return signer.key_for(actor)
+    except SmmodError as exc:
+        log.warning("an audit entry by %s is written unsigned: the keyring failed (%s)",
+                    actor, exc)
+        return None
 
 
 @event.listens_for(Session, "before_commit")

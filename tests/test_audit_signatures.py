@@ -21,9 +21,10 @@ from sqlalchemy import select
 from smmod import audit
 from smmod.audit_anchor import anchor_key
 from smmod.audit_keeper import AnchorKeeper
-from smmod.audit_sign import KEYRING_SUFFIX, SIGNER_INFO, KeyringKeys, key_id_of
+from smmod.audit_sign import KEYRING_SUFFIX, SIGNER_INFO, KeyringKeys, Signer, key_id_of
 from smmod.cli import main
 from smmod.context import AppContext
+from smmod.errors import KeyringUnavailable
 from smmod.store.models import AuditActorKey, AuditEntry
 from smmod.vault import Vault
 from tests.dbraw import as_utc, everything_stored
@@ -294,3 +295,30 @@ def test_one_smmod_never_moves_back_an_anchor_another_moved_further(
     kept = json.loads(Vault(app_keyring, service=keyring_service)
                       .get_secret(anchor_key(ctx.database.url)))
     assert (kept["count"], kept["hash"]) == further
+
+
+class BrokenKeyring:
+    """A key store whose keyring stopped answering (the daemon went away)."""
+
+    def available(self) -> bool:
+        return True
+
+    def load(self, actor: str) -> str | None:
+        raise KeyringUnavailable("the keyring service could not be reached")
+
+    def save(self, actor: str, private_key: str) -> None:
+        raise KeyringUnavailable("the keyring service could not be reached")
+
+
+def test_a_failing_keyring_leaves_the_action_done_and_the_entry_named_unsigned(
+        app_keyring, ctx: AppContext, caplog: pytest.LogCaptureFixture) -> None:
+    write_as(ctx, "head", 1)  # signing has begun
+    ctx.session_factory.set_info(SIGNER_INFO, Signer(BrokenKeyring()))
+    with ctx.session_factory.begin() as session:
+        entry = audit.record(session, actor="head", action="test.step", subject="thing:late")
+        entry_id = entry.id
+    assert entry.signature is None and entry.key_id is None
+    assert "an audit entry by head is written unsigned: the keyring failed" in caplog.text
+    result = audit.verify(ctx.session_factory)
+    assert (result.ok, result.first_bad_id) == (False, entry_id)
+    assert (result.problem or "").startswith("is not signed, but entries are signed from entry 1")
