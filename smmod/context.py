@@ -289,52 +289,108 @@ class AppContext:
 
     def record_new_register(self, moved_to: Path, problem: str) -> None:
         """The first entry after ``init --new-register``: which damaged file this register
-        replaces, so no one takes the empty trail for the whole story."""
+        replaces, so no one takes the empty trail for the whole story. It names, and so
+        retires, the old register's anchors (this computer's and the backups' heads)."""
         from smmod import audit
+        from smmod.audit_anchor import known_anchors
 
+        retired = [{"where": a.where, "count": a.count, "hash": a.hash}
+                   for a in known_anchors(self._anchor_vault(), self.database.url,
+                                          self.paths.backups)]
         with self.session_factory.begin() as session:
             audit.record(session, actor=self.actor.username, action="database.new_register",
                          subject="database", details={"moved_aside": moved_to.name,
-                                                      "problem": problem})
+                                                      "problem": problem,
+                                                      "retired_anchors": retired})
+        self._settle_anchor()
 
     def record_restore(self, restored: Restored) -> None:
-        """Put a restore in the (restored) audit trail, with how many entries it rolled
-        back: counted in the database it replaced, or, when that one was damaged, from
-        the newest head this computer's keyring saw (the audit anchor)."""
+        """Put a restore in the (restored) audit trail, signed, with what it rolled back:
+        the head of the database it replaced (count and hash), its first entry the backup
+        does not share and the hashes from there on; or, when that one was damaged, the newest head this
+        computer's keyring saw (the audit anchor). ``audit verify`` accepts exactly those
+        anchors beyond the restore point."""
         from smmod import audit
+        from smmod.audit_anchor import read_anchor
 
         rolled_back: int | str | None = restored.rolled_back
-        if rolled_back is None:
-            rolled_back = self._rolled_back_by_anchor(restored.audit_entries)
+        head_before: dict[str, Any] | None = None
+        if restored.replaced_head is not None:
+            head_before = {"count": restored.replaced_head[0], "hash": restored.replaced_head[1]}
+        else:
+            vault = self._anchor_vault()
+            try:
+                kept = read_anchor(vault, self.database.url) if vault is not None else None
+            except SmmodError:
+                kept = None
+            if kept is not None and kept.count > restored.audit_entries:
+                head_before = {"count": kept.count, "hash": kept.hash}
+            if rolled_back is None:
+                rolled_back = (max(0, kept.count - restored.audit_entries) if kept is not None
+                               else "unknown (the database replaced was damaged or missing)")
         with self.session_factory.begin() as session:
             audit.record(session, actor=self.actor.username, action="database.restored",
                          subject="database",
                          details={"backup": restored.backup.name, "schema": restored.revision,
                                   "entries_in_backup": restored.audit_entries,
-                                  "entries_rolled_back": rolled_back})
+                                  "entries_rolled_back": rolled_back,
+                                  "head_before": head_before,
+                                  "rolled_back_from": restored.rolled_back_from,
+                                  "rolled_back_hashes": list(restored.rolled_back_hashes)})
+        self._settle_anchor()
 
-    def _rolled_back_by_anchor(self, entries: int) -> int | str:
-        from smmod.audit_anchor import read_anchor
+    def _anchor_vault(self) -> Vault | None:
+        return self.vault if self.vault.status().secure else None
 
-        try:
-            head = read_anchor(self.vault, self.database.url) if self.vault.status().secure else None
-        except SmmodError:
-            head = None
-        if head is None:
-            return "unknown (the database replaced was damaged or missing)"
-        return max(0, head.count - entries)
+    def _settle_anchor(self) -> None:
+        from smmod.audit_anchor import settle
+
+        vault = self._anchor_vault()
+        if vault is not None:
+            settle(self.session_factory, self.database.url, vault)
+
+    def attach_audit(self) -> None:
+        """Sign this run's audit entries with the actor's key from this computer's
+        keyring, and move the keyring's anchor after commits that appended some.
+
+        Both keep a keyring handle of their own, made when first needed (the first
+        entry): nothing here touches the keyring, and ``self.vault`` stays unmade.
+        """
+        from smmod.audit import KEEPER_INFO
+        from smmod.audit_keeper import AnchorKeeper
+        from smmod.audit_sign import SIGNER_INFO, keyring_signer
+
+        made: list[Vault] = []
+
+        def anchor_vault() -> Vault | None:
+            if not made:
+                made.append(default_vault())
+            return made[0] if made[0].status().secure else None
+
+        self.session_factory.set_info(SIGNER_INFO, keyring_signer(keyring_service()))
+        self.session_factory.set_info(KEEPER_INFO, AnchorKeeper(anchor_vault, self.database.url))
 
     def close(self) -> None:
+        from smmod.audit import KEEPER_INFO
+
+        keeper = self.session_factory.get_info(KEEPER_INFO)
+        if keeper is not None:
+            keeper.flush()  # this command's (or run's) last anchor move
         if "queue" in self.__dict__:
             self.queue.close()
         self.database.dispose()
+
+
+def keyring_service() -> str:
+    """smmod's keyring service (``SMMOD_KEYRING_SERVICE`` renames it, for tests)."""
+    return os.environ.get("SMMOD_KEYRING_SERVICE", "smmod")
 
 
 def default_vault() -> Vault:
     """The OS keyring (``SMMOD_KEYRING_SERVICE`` renames the service, for tests)."""
     from smmod.vault import Vault
 
-    return Vault(service=os.environ.get("SMMOD_KEYRING_SERVICE", "smmod"))
+    return Vault(service=keyring_service())
 
 
 def database_url(settings: Settings) -> str | None:
@@ -380,6 +436,7 @@ def open_context(home: str | None = None, *, daily_backup: bool = True,
 
     register_screening()  # the queue screens every arrival with the moderation rules
     ctx = AppContext(paths, settings, database)
+    ctx.attach_audit()
     ctx.refresh_actor()
     ctx.reload_policy()
     notice = ctx.adopt_file_policy()

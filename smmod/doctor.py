@@ -84,6 +84,7 @@ def report(ctx: AppContext) -> dict[str, Any]:
     integrity = ctx.database.integrity()
     missing = missing_guards(ctx.session_factory)
     keyring = keyring_check(ctx.vault)
+    trail = _trail(ctx, at_head=current == head, keyring_ok=bool(keyring["secure"]))
     result: dict[str, Any] = {
         **_common(ctx.paths),
         "database_url": masked_url(ctx.database.url),
@@ -91,13 +92,26 @@ def report(ctx: AppContext) -> dict[str, Any]:
         "schema": {"current": current, "head": head, "at_head": current == head},
         "integrity_check": integrity,
         "audit_guards": {"ok": not missing, "missing": missing},
+        "audit_trail": trail,
         "keyring": keyring,
         "identity": {"username": ctx.actor.username, "known": ctx.actor.known,
                      "roles": sorted(ctx.actor.roles)},
     }
-    result["ok"] = bool(current == head and not missing and keyring["secure"]
+    result["ok"] = bool(current == head and not missing and keyring["secure"] and trail["ok"]
                         and integrity in ("ok", "not checked (server database)"))
     return result
+
+
+def _trail(ctx: AppContext, *, at_head: bool, keyring_ok: bool) -> dict[str, Any]:
+    """``audit verify``'s check: the chain and its signatures, the anchors, the triggers."""
+    from smmod.audit_anchor import check
+
+    if not at_head:
+        return {"ok": False, "checked": False, "entries": 0, "first_bad_id": None,
+                "problem": None, "problems": ["not checked: the schema is not at head"]}
+    trail = check(ctx.session_factory, ctx.database.url, ctx.vault if keyring_ok else None,
+                  ctx.paths.backups)
+    return {**trail.to_dict(), "checked": True}
 
 
 def report_without_database(paths: Paths, url: str, problem: str, vault: Vault) -> dict[str, Any]:
@@ -111,6 +125,8 @@ def report_without_database(paths: Paths, url: str, problem: str, vault: Vault) 
         "schema": {"current": None, "head": head_revision(), "at_head": False},
         "integrity_check": "not checked (no usable database)",
         "audit_guards": {"ok": False, "missing": [], "checked": False},
+        "audit_trail": {"ok": False, "checked": False, "entries": 0, "first_bad_id": None,
+                        "problem": None, "problems": []},
         "keyring": keyring_check(vault),
         "identity": {"username": current_username(), "known": False, "roles": []},
         "ok": False,

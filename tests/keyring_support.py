@@ -94,17 +94,21 @@ def _app_keyring_service(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture(scope="session", autouse=True)
 def _clear_test_service() -> Iterator[None]:
-    """After the run, remove whatever the app left under this run's service by itself
-    (audit anchors written through ``AppContext.vault``)."""
+    """After the run, remove whatever the app left under this run's services by itself
+    (audit anchors written through ``AppContext.vault``, the people's audit signing keys
+    under the ``-audit-keys`` service)."""
     yield
     backend, _ = find_real_keyring()
     if backend is None:
         return
-    for key in keyring_items(backend, TEST_SERVICE):
-        try:
-            backend.delete_password(TEST_SERVICE, key)
-        except PasswordDeleteError:
-            pass
+    from smmod.audit_sign import KEYRING_SUFFIX
+
+    for service in (TEST_SERVICE, TEST_SERVICE + KEYRING_SUFFIX):
+        for key in _all_items(backend, service):
+            try:
+                backend.delete_password(service, key)
+            except PasswordDeleteError:
+                pass
 
 
 @pytest.fixture

@@ -17,6 +17,7 @@ import sqlalchemy.exc
 from sqlalchemy import text
 
 from smmod import audit
+from smmod.audit_sign import SIGNER_INFO
 from smmod.cli import main
 from smmod.clock import FrozenClock
 from smmod.context import AppContext
@@ -191,8 +192,25 @@ def test_swapped_content_keeping_the_hashes_is_detected(ctx: AppContext) -> None
     assert (result.ok, result.first_bad_id, result.problem) == (False, 2, "content was altered")
 
 
-def test_rehashed_forgery_breaks_the_next_link(ctx: AppContext) -> None:
-    """Recomputing the altered entry's own hash is not enough: the next entry names it."""
+@pytest.fixture
+def unsigned_ctx(smmod_home: Path) -> Iterator[AppContext]:
+    """Like ``ctx``, but writing the trail as before signatures (no signer), whether or
+    not a keyring is here."""
+    from smmod.context import open_context
+    from smmod.staff.service import StaffInput
+
+    context = open_context(str(smmod_home))
+    context.session_factory.set_info(SIGNER_INFO, None)
+    context.staff.create_first(StaffInput(name="Hannah Head", username="head", roles=frozenset()))
+    context.refresh_actor("head")
+    yield context
+    context.close()
+
+
+def test_rehashed_forgery_breaks_the_next_link(unsigned_ctx: AppContext) -> None:
+    """Recomputing the altered entry's own hash is not enough: the next entry names it.
+    (A trail from before signatures; signed ones: tests/test_audit_signatures.py.)"""
+    ctx = unsigned_ctx
     write_entries(ctx, 4)
     with attacker(ctx) as conn:
         row = conn.execute("SELECT id, at, actor, action, subject, details, prev_hash "

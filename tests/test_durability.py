@@ -24,12 +24,15 @@ REPO = Path(__file__).resolve().parents[1]
 WRITER = """
 import itertools, os, sys
 from pathlib import Path
+from smmod.audit_sign import SIGNER_INFO, keyring_signer
 from smmod.identity import resolve_actor
 from smmod.staff.service import StaffInput, StaffService
 from smmod.store.engine import make_engine, make_session_factory, sqlite_url
 
 sys.stdin.readline()
 factory = make_session_factory(make_engine(sqlite_url(sys.argv[1])))
+# signs as the app does (AppContext.attach_audit), when a keyring is here
+factory.set_info(SIGNER_INFO, keyring_signer(os.environ.get("SMMOD_KEYRING_SERVICE", "smmod")))
 service = StaffService(factory, expiry_months=lambda: 12)
 actor = resolve_actor(factory, "head")
 for n in itertools.count():

@@ -63,6 +63,22 @@ def test_an_audit_entry_in_someone_elses_name_is_refused(staffed_server: Staffed
         assert conn.execute("SELECT smmod_actor()").fetchone()[0] == who
 
 
+@pytest.mark.parametrize("who", ["mod1", "admin2"])
+def test_a_signing_key_is_registered_only_by_its_owner_and_never_changed(
+        staffed_server: StaffedServer, who: str) -> None:
+    insert = ("INSERT INTO audit_actor_keys (key_id, actor, public_key, registered_entry, "
+              "registered_at) VALUES (%s, %s, %s, 1, now())")
+    with staffed_server.connect(who) as conn:
+        with pytest.raises(errors.InsufficientPrivilege):  # a key in someone else's name
+            conn.execute(insert, (f"forged-{who}", "head", "a" * 64))
+    with staffed_server.connect(who) as conn:
+        conn.execute(insert, (f"own-{who}", who, "b" * 64))
+        for sql in ("UPDATE audit_actor_keys SET public_key = 'c'",
+                    "DELETE FROM audit_actor_keys"):
+            with pytest.raises(errors.InsufficientPrivilege):
+                conn.execute(sql)
+
+
 def test_credential_metadata_is_for_administrators(staffed_server: StaffedServer) -> None:
     _credential(staffed_server)
     seen = {}

@@ -25,6 +25,7 @@ from smmod.paths import resolve_paths
 from smmod.settings import BY_KEY, SCHEMA, Setting, Settings
 from smmod.staff.service import StaffInput
 from smmod.store import backup as backups
+from smmod.wording import count
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -113,6 +114,18 @@ def cmd_init(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _trail_line(trail: dict[str, Any]) -> str:
+    if trail["ok"]:
+        return f"ok ({count(trail['entries'], 'entry', 'entries')}, signatures and anchors checked)"
+    if not trail["checked"]:
+        return "not checked" + (f": {trail['problems'][0]}" if trail["problems"] else "")
+    found = []
+    if trail["problem"]:
+        at = "" if trail["first_bad_id"] is None else f"entry {trail['first_bad_id']} "
+        found.append(f"{at}{trail['problem']}")
+    return "BROKEN: " + "; ".join(found + list(trail["problems"]))
+
+
 def cmd_doctor(args: argparse.Namespace) -> int:
     from smmod.doctor import run_checks
 
@@ -133,6 +146,7 @@ def cmd_doctor(args: argparse.Namespace) -> int:
             ("audit guard", "ok" if result["audit_guards"]["ok"] else
              "MISSING append-only triggers " + ", ".join(result["audit_guards"]["missing"])
              + ": the audit trail can be edited or cut"),
+            ("audit trail", _trail_line(result["audit_trail"])),
             ("keyring", f"{keyring['backend']}: " + ("secure" if keyring["secure"]
                                                      else f"NOT USABLE: {keyring['problem']}")),
             ("face models", "ok" if result["face_models"]["ok"] else "MISSING"),
@@ -221,8 +235,8 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
         print(f"Audit trail intact: {result.entries} entries.")
     else:
         if not result.ok:
-            print(f"Audit trail BROKEN at entry {result.first_bad_id}: {result.problem}",
-                  file=sys.stderr)
+            where = "" if result.first_bad_id is None else f" at entry {result.first_bad_id}"
+            print(f"Audit trail BROKEN{where}: {result.problem}", file=sys.stderr)
         for problem in report.problems:
             print(f"Audit trail BROKEN: {problem}", file=sys.stderr)
     return EXIT_OK if ok else EXIT_PROBLEMS

@@ -245,12 +245,17 @@ class Restored:
     revision: str
     audit_entries: int  # in the backup, now the database
     replaced_entries: int | None  # in the database it replaced (None: none, or damaged)
+    replaced_head: tuple[int, str] | None = None  # its newest entry (count, hash)
+    rolled_back_from: int | None = None  # its first entry the backup does not have
+    rolled_back_hashes: tuple[str, ...] = ()  # its entries from there on, in order
 
     @property
     def rolled_back(self) -> int | None:
         """Audit entries of the replaced database that the backup does not have."""
         if self.replaced_entries is None:
             return None
+        if self.replaced_head is not None:
+            return len(self.rolled_back_hashes)
         return max(0, self.replaced_entries - self.audit_entries)
 
 
@@ -272,10 +277,11 @@ def restore(backup: Path, db_path: Path, lock_file: Path, backups_dir: Path, kee
     try:
         shutil.copyfile(backup, tmp)
         checked = restoring.check_copy(tmp, str(backup))
-        replaced = None
+        replaced = tail = None
         if db_path.exists():
             if check_sqlite_file(db_path) is None:
                 replaced = restoring.audit_entries(db_path)
+                tail = restoring.rolled_back(db_path, tmp)
                 make_backup(db_path, backups_dir, "before-restore", keep + 1)
             else:
                 move_aside(db_path)
@@ -287,7 +293,8 @@ def restore(backup: Path, db_path: Path, lock_file: Path, backups_dir: Path, kee
         tmp.unlink(missing_ok=True)
         lock.release()
     log.info("database restored from %s", backup.name)
-    return Restored(db_path, backup, checked.revision, checked.audit_entries, replaced)
+    return Restored(db_path, backup, checked.revision, checked.audit_entries, replaced,
+                    *(tail if tail else (None, None, ())))
 
 
 def unusable(db_path: Path, problem: str, backups_dir: Path) -> DatabaseUnusable:

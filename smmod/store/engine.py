@@ -73,6 +73,16 @@ class SessionFactory:
     def __call__(self) -> Session:
         return self._read()
 
+    def set_info(self, key: str, value: Any) -> None:
+        """Give every session opened from now on ``session.info[key] = value`` (the audit
+        trail's signer and anchor keeper travel this way, like the clock)."""
+        for maker in (self._write, self._read):
+            maker.kw["info"][key] = value
+
+    def get_info(self, key: str) -> Any:
+        """What ``set_info`` gave sessions under ``key`` (None if nothing)."""
+        return self._write.kw["info"].get(key)
+
     def begin(self, *, announce: tuple[str, str] | None = None,
               wait: bool = True) -> AbstractContextManager[Session]:
         """A write transaction. On SQLite the write lock is taken at once (waiting its

@@ -116,3 +116,27 @@ def audit_entries(path: Path) -> int | None:
             conn.close()
     except sqlite3.Error:
         return None
+
+
+def rolled_back(replaced: Path, restored: Path) -> tuple[tuple[int, str], int, tuple[str, ...]] | None:
+    """What putting ``restored`` in place of ``replaced`` rolls back of the latter's trail:
+    its head (count, hash), the first entry the two trails do not share, and the hashes of
+    the replaced trail from there on, in order (None if it cannot tell, or it is empty)."""
+    def hashes(path: Path) -> list[str]:
+        conn = _ro(path)
+        try:
+            return [str(row[0]) for row in
+                    conn.execute("SELECT hash FROM audit_entries ORDER BY id").fetchall()]
+        finally:
+            conn.close()
+
+    try:
+        old, new = hashes(replaced), hashes(restored)
+    except sqlite3.Error:
+        return None
+    if not old:
+        return None
+    shared = 0
+    while shared < min(len(old), len(new)) and old[shared] == new[shared]:
+        shared += 1
+    return (len(old), old[-1]), shared + 1, tuple(old[shared:])

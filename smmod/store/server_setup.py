@@ -24,6 +24,8 @@ IMAGE_CHECKERS = ("slt", "administrator", "moderator", "staff")
 STAFF_EDITORS = ("slt", "administrator")
 
 AUDIT = "audit_entries"
+#: Each person's public signing key: registered by its owner only, never changed.
+AUDIT_KEYS = "audit_actor_keys"
 READ_ONLY = ("alembic_version", "server_groups")
 #: Only SLT and administrators change these: the staff register and the school's policy.
 STAFF_TABLES = ("staff", "staff_roles", "staff_job_titles", "policy_settings")
@@ -113,12 +115,13 @@ def _grant(conn: Connection, database: str, groups: dict[str, str]) -> None:
     run(f"GRANT USAGE ON SCHEMA public TO {member}")
     run(f"REVOKE ALL ON ALL TABLES IN SCHEMA public FROM {everyone}")
     run(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {member}")
-    special = {AUDIT, *READ_ONLY, *STAFF_TABLES, *DNP_TABLES, *CREDENTIAL_TABLES,
+    special = {AUDIT, AUDIT_KEYS, *READ_ONLY, *STAFF_TABLES, *DNP_TABLES, *CREDENTIAL_TABLES,
                *VAULT_TABLES, VAULT_PUBLIC}
     for table in tables:
         if table not in special:
             run(f"GRANT SELECT, INSERT, UPDATE, DELETE ON {q(table)} TO {member}")
-    run(f"GRANT SELECT, INSERT ON {q(AUDIT)} TO {member}")  # never UPDATE or DELETE
+    for table in (AUDIT, AUDIT_KEYS):
+        run(f"GRANT SELECT, INSERT ON {q(table)} TO {member}")  # never UPDATE or DELETE
     for table in (*READ_ONLY, *STAFF_TABLES, *CREDENTIAL_TABLES, *VAULT_TABLES, VAULT_PUBLIC,
                   *DNP_TABLES):
         run(f"GRANT SELECT ON {q(table)} TO {member}")
@@ -146,8 +149,9 @@ def _policies(conn: Connection) -> None:
     for table in DNP_TABLES:
         _policy(conn, table, "read", f"FOR SELECT USING ({checks})")
         _policy(conn, table, "write", f"FOR ALL USING ({checks}) WITH CHECK ({checks})")
-    _policy(conn, AUDIT, "read", "FOR SELECT USING (true)")
-    _policy(conn, AUDIT, "write", "FOR INSERT WITH CHECK (actor = smmod_actor())")
+    for table in (AUDIT, AUDIT_KEYS):
+        _policy(conn, table, "read", "FOR SELECT USING (true)")
+        _policy(conn, table, "write", "FOR INSERT WITH CHECK (actor = smmod_actor())")
 
 
 def _policy(conn: Connection, table: str, name: str, body: str) -> None:

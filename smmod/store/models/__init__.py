@@ -14,7 +14,7 @@ from smmod.store.models.accounts import (
     Credential,
     CredentialRotation,
 )
-from smmod.store.models.audit import AuditEntry
+from smmod.store.models.audit import AuditActorKey, AuditEntry
 from smmod.store.models.connectors import (
     OUTBOX_STATUSES,
     PHOTO_STATUSES,
@@ -97,6 +97,7 @@ __all__ = [
     "AccountCheck",
     "AccountRole",
     "Action",
+    "AuditActorKey",
     "AuditEntry",
     "Base",
     "BiometricConsent",
