@@ -61,7 +61,8 @@ VEILED_PHRASES = (
     "be seeing you", "never know", "find out where", "walking either",
     "dead man", "dead woman", "ever crossed", "ever met", "a dead", "ever find", "never find",
     "life hell", "living hell", "way of happening", "happen to", "card is marked", "while you can",
-    "while you still",
+    "while you still", "careful walking", "careful driving", "careful going", "careful cycling",
+    "know when", "knows when", "know how", "know which", "found out when", "found out what",
 )  # fmt: skip
 
 
@@ -82,8 +83,8 @@ def veiled_frames(t: Targets) -> list[Pattern]:
             Keyed(
                 "deal with|get you|get him|get her|sort you|sort him|sort her",
                 rf"{s}{_FIRST_WILL}(?: personally| soon| properly)? (?:deal with|sort out|get back at|sort) "
-                rf"{person}(?: (?:later|personally|myself|properly|for (?:this|that|what)|one day|believe|"
-                rf"count|mark|you wait|just wait|don't)(?![\w'])|(?= *(?:[.,!?]|$| {_ADDRESSEE})))"
+                rf"{person}(?: out)?(?: (?:later|personally|myself|properly|for (?:this|that|what)|one day|"
+                rf"believe|count|mark|you wait|just wait|don't)(?![\w'])|(?= *(?:[.,!?]|$| {_ADDRESSEE})))"
                 rf"|{s}{_FIRST_WILL} get {person}(?: back)? (?:for (?:this|that|what)|one day|"
                 rf"(?:,? )?(?:believe me|count on it|mark my words|you wait|just wait)){e}",
             ),
