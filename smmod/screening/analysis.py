@@ -23,6 +23,7 @@ from smmod.screening.checks import Checks
 from smmod.screening.lexicon import Lexicon, alternation, load_lexicon, read_terms
 from smmod.screening.patterns import Finding
 from smmod.screening.reading import Reader, Reading, Vocabulary
+from smmod.screening.typos import THREAT_TYPO_TERMS, TYPO_NEIGHBOURS
 
 CHECKS = ("threat", "hate", "abuse_staff", "abuse_pupil", "offensive", "sexual", "self_harm", "complaint")
 
@@ -74,8 +75,10 @@ def _vocabulary(lex: Lexicon) -> Vocabulary:
         ),
         anchors=anchors,
         segment_words=known | frozenset(lex["function_words"]) | all_words,
-        fuzzy_terms=tuple(sorted({w for w in slur_words if len(w) >= 5} | fuzzy_groups)),
-        fuzzy_exclusions=exclusions,
+        fuzzy_terms=tuple(
+            sorted({w for w in slur_words if len(w) >= 5} | fuzzy_groups | set(THREAT_TYPO_TERMS))
+        ),
+        fuzzy_exclusions=exclusions | TYPO_NEIGHBOURS,
         everyday=frozenset(lex["function_words"]),
         not_names=frozenset(lex["function_words"]) | all_words,
         chat=chat_spellings(),

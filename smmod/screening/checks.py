@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from smmod.screening.armed import armed_frames
 from smmod.screening.composite import COMPOSITE_PHRASES, COMPOSITE_WORDS, Composite
 from smmod.screening.counter import endorsed, in_reported_clause
 from smmod.screening.exclusion import (
@@ -28,18 +29,10 @@ from smmod.screening.frames import (
     recruit_intent,
     threat_frames,
 )
+from smmod.screening.guards import FEELING_FINE, FICTION, PHOTO, PHRASE_FINE, SELF_OR_SPORT_AFTER
 from smmod.screening.implied import IMPLIED_PHRASES, IMPLIED_WORDS, implied_threat_frames
 from smmod.screening.lexicon import Gate, Lexicon, alternation, anchor_words
-from smmod.screening.menace import (
-    FEELING_FINE,
-    FICTION,
-    MENACE_PHRASES,
-    MENACE_WORDS,
-    PHOTO,
-    PHRASE_FINE,
-    SELF_OR_SPORT_AFTER,
-    menace_frames,
-)
+from smmod.screening.menace import MENACE_PHRASES, MENACE_WORDS, menace_frames
 from smmod.screening.patterns import (
     CONDEMN,
     EDUCATIONAL,
@@ -57,6 +50,7 @@ from smmod.screening.patterns import (
     gap,
 )
 from smmod.screening.reading import Reading
+from smmod.screening.veiled import VEILED_PHRASES, VEILED_WORDS, veiled_frames
 
 CHECK_LISTS = {
     "threat": ("violence", "threat_phrases"),
@@ -92,7 +86,7 @@ THREAT_EXTRA = (
     "guns", "acid", "machete", "weapon", "weapons", "alive", "numbered", "disappear", "vanish",
     "eliminated", "eradicated", "culled", "sterilised", "camps", "hammer", "axe", "skull", "throat",
     "neck", "jaw", "kneecaps", "survive", "driving", "drove", "plough", "ploughing", "ramming",
-    "mowing", *IMPLIED_WORDS, *MENACE_WORDS, *COMPOSITE_WORDS,
+    "mowing", *IMPLIED_WORDS, *MENACE_WORDS, *COMPOSITE_WORDS, *VEILED_WORDS,
 )  # fmt: skip
 CHECK_EXTRA = {
     "threat": THREAT_EXTRA,
@@ -205,7 +199,8 @@ class Checks:
             gates[name] = Gate(
                 gates[name].exact,
                 gates[name].stems,
-                gates[name].weak + FRAME_PHRASES + IMPLIED_PHRASES + MENACE_PHRASES + COMPOSITE_PHRASES,
+                gates[name].weak + FRAME_PHRASES + IMPLIED_PHRASES + MENACE_PHRASES + COMPOSITE_PHRASES
+                + VEILED_PHRASES,
             )
         gates["hate"] = Gate(gates["hate"].exact, gates["hate"].stems, gates["hate"].weak + EXCLUSION_PHRASES)
         self.check_gates = {check: gates[check] for check in CHECK_LISTS}
@@ -289,7 +284,10 @@ class Checks:
         )
         targets = Targets(person_target, ident, slurs, violence, intent, human)
         self.threat_patterns += (
-            threat_frames(targets) + implied_threat_frames(targets) + menace_frames(targets)
+            threat_frames(targets) + implied_threat_frames(targets)
+            + menace_frames(targets)
+            + armed_frames(targets)
+            + veiled_frames(targets)
         )
         self.composite = Composite(
             human,

@@ -25,9 +25,9 @@ The frames open the threat check only through ``MENACE_WORDS`` and ``MENACE_PHRA
 
 from __future__ import annotations
 
-import re
-
-from smmod.screening.frames import BODY, HARD_WEAPON, PLACE, WEAPON, Keyed, Pattern, Targets
+from smmod.screening.frames import BODY, PLACE, Keyed, Pattern, Targets
+from smmod.screening.guards import REGRET_FINE as _REGRET_FINE
+from smmod.screening.guards import SORRY_FINE as _SORRY_FINE
 from smmod.screening.patterns import W
 
 _POSS = r"(?:your|ur|his|her|their)"
@@ -35,15 +35,10 @@ _S = r"(?<![\w'¤§])"
 _E = r"(?![\w'])"
 _SUBJ = r"(?:you|u|he|she|they)"
 _OBJ = r"(?:you|u|ya|him|her|them|'em|em|you lot|the lot of (?:you|them)|everyone|everybody)"
+OBJ = _OBJ
 _WILL = (
     r"(?:will|'ll|is going to|are going to|'s going to|'re going to|is gonna|are gonna|'s gonna|'re gonna|"
     r"gonna|going to|shall|are all going to|will all|'ll all)"
-)
-# Intents strong enough to carry "<intent> ... <person> ... with a <weapon>".
-_ACT_INTENT = (
-    r"i'll|i will|we'll|we will|i'm going to|im going to|i'm gonna|im gonna|gonna|we're going to|"
-    r"we're gonna|let's|let 's|lets|someone should|somebody should|someone needs to|somebody needs to|"
-    r"someone wants to|somebody wants to|someone ought to|i'd love to|i want to|i wanna|we should|time to"
 )
 _FIRST_DONE = r"(?:once|when|after|by the time) (?:i|we|i'm|we're|i've|we've|the lads|my lads) "
 
@@ -73,24 +68,11 @@ MENACE_PHRASES = (
     "goes through the", "go through the", "see daylight", "see the end", "waiting outside", "waiting at",
 )  # fmt: skip
 
-# After "regret": what someone may rightly regret without any threat in it.
-_REGRET_FINE = (
-    r"(?:missing|not|never|skipping|leaving it|forgetting|passing up|giving up|signing|booking|buying|"
-    r"joining|coming to|waiting|staying up|eating|it if (?:you )?(?:miss|don't|do not)|your choice|"
-    r"choosing|spending|wasting|the decision|the cost|the expense|"
-    r"it if (?:[a-z']+ ){0,2}(?:miss|misses|don't|do not|doesn't|didn't|never|aren't|can't|skip|leave))"
-)
-# After "be sorry": sorrow, not a threat ("sorry to see her go", "sorry they missed it").
-_SORRY_FINE = (
-    r"(?:to|that|about|for (?!(?:this|that|it|what)(?![\w']))|they|we|you|he|she|i|if (?:they|you) miss)"
-)
 # Outcomes that only an injury explains.
 _INJURED = (
     r"(?:in a coma|in a (?:body|full body) cast|in traction|black and blue|on life support|"
     r"in (?:a|the) morgue|in (?:a )?body bags?|in (?:a|an) (?:coffin|urn))"
 )
-# Weapons that nobody keeps "waiting for" a person for any good reason.
-_STRIKING = rf"(?:{HARD_WEAPON}|bat|bats|baseball bat|brick|bricks|hammer|crowbar|bullet|bullets)"
 # A gap word that does not start a clause of its own ("the kids who hurt my son").
 _GW = r"(?!(?:who|that|which|when|because|if)(?![\w']))[a-z0-9¤§'][a-z0-9'\-]*"
 _WATERS = (
@@ -99,10 +81,15 @@ _WATERS = (
 )
 
 
+def whom_of(human: str) -> str:
+    """Whom a threat is aimed at: "him", "those teachers", "every one of you"..."""
+    return rf"(?:(?:every|all|all the|all of the|those|these|the|that|this|any) )?(?:{_OBJ}|{human})"
+
+
 def menace_frames(t: Targets) -> list[Pattern]:
     s, e, human = _S, _E, t.human
     who = rf"(?:{_SUBJ}|{human}|(?:your|ur|his|her|their) {W})"
-    whom = rf"(?:(?:every|all|all the|all of the|those|these|the|that|this|any) )?(?:{_OBJ}|{human})"
+    whom = whom_of(human)
     target = rf"(?:{_OBJ}|{human}|(?:the |that |this |your |his |her |their |every |our )?(?:{W} )?{PLACE})"
     return [
         (
@@ -223,69 +210,6 @@ def menace_frames(t: Targets) -> list[Pattern]:
         ),
         (
             Keyed(
-                "waiting for|just for|ready for|saved for|especially for|name on|for ",
-                rf"{s}(?:(?:a|an|my|the|some|this|that|new|sharp|little) )*(?:{W} )?{_STRIKING}"
-                rf"(?: {W}){{0,2}} (?:waiting for|ready for|just for|saved for|especially for) {whom}{e}"
-                rf"|{s}{_STRIKING}(?: {W}){{0,2}} with (?:{W} ){{0,3}}(?:'s )?name on (?:it|them){e}"
-                rf"|{s}(?:bought|got|getting|sharpened|sharpening|buying|brought|bringing|have|saved|"
-                rf"keeping|kept)(?: {W}){{0,3}} {HARD_WEAPON}(?: {W}){{0,2}} for {whom}{e}"
-                rf"|{s}(?:there 's|there is|i've got|i have|we've got|got) (?:a|one|another) "
-                rf"(?:{HARD_WEAPON}|bullet|noose) (?:{W} ){{0,2}}for (?:every|each|all|any) {W}{e}",
-            ),
-            "weapon set aside for a person",
-        ),
-        (
-            Keyed(
-                "through",
-                rf"{s}(?:a |another |the )?(?:brick|bricks|rock|rocks|stone|stones|petrol bomb|"
-                rf"petrol bombs|firebomb|firebombs|bullet|bullets|molotov|hammer|axe|bottle|bottles|"
-                rf"firework|fireworks) through (?:his|her|their|your|ur|the|every|{W} 's) "
-                rf"(?:{W} )?(?:window|windows|windscreen|windscreens|letterbox|letterboxes|door|doors|"
-                rf"front door|head|skull|car|van){e}",
-            ),
-            "attack on a person's home or car",
-        ),
-        (
-            Keyed(
-                "with",
-                rf"{s}(?:(?:{_ACT_INTENT})(?: {W}){{0,4}} {whom}|(?:go|going|goes|went|come|coming|comes) "
-                rf"(?:after|for) {whom}|{human}(?: {W}){{0,4}} (?:should|must|need to|needs to|deserve to|"
-                rf"deserves to|ought to|will|'ll|are going to|is going to|are getting|is getting|gonna)"
-                rf"(?: all)? (?:be|get) (?:{W}ed|{W}en|hit|struck|burnt|run|beat))"
-                rf"(?: {W}){{0,3}} with (?:a |an |some |my |our |the |their |his |her |big |this |"
-                rf"his own |a few )*(?:{WEAPON}|crowbars?|petrol bombs?|hammers|axes|molotovs?|"
-                rf"baseball bats?|cricket bats?|golf clubs?|pitchforks|torches|iron bars?|metal bars?|"
-                rf"broken bottles?)(?! and (?:balls?|pads|gloves|helmets|stumps))(?! (?:practice|"
-                rf"practise|skills|safety|lesson|lessons|club|workshop|drill|drills)){e}",
-            ),
-            "hostile act + a weapon",
-        ),
-        (
-            Keyed(
-                "weapon|tooled|arm yourselves|knives|blades|guns|machetes",
-                rf"(?:^|[.!?,;] |{s}(?:just |everyone |lads |boys |all of you |you lot ))"
-                rf"(?:bring|grab|get|carry|pack) (?:your |ur |some |the |all )?(?:weapons|guns|machetes|"
-                rf"shanks)(?= *(?:[.,!?]|$|tonight|tomorrow|saturday|sunday|friday|monday|we're|we are))"
-                rf"|{s}(?:get|getting|got|come|coming) tooled up{e}|{s}arm yourselves{e}",
-            ),
-            "call to arms",
-        ),
-        (
-            Keyed(
-                "burn|torch|bomb|blow up|set fire|fire to|in it|inside",
-                rf"{s}{t.intent}(?: {W}){{0,4}} (?:burn|torch|firebomb|petrol bomb|bomb|blow up|"
-                rf"set fire to|burn down) (?:the |that |this |your |his |her |their |every |our )?"
-                rf"(?:{W} )?{PLACE}(?: {W}){{0,2}} (?:with|while) (?:{_OBJ}|{human})(?: all)? "
-                rf"(?:in it|inside|in there|still in){e}"
-                rf"|{s}{t.intent}(?: {W}){{0,4}} (?:burn|torch|firebomb|petrol bomb|bomb|blow up|"
-                rf"set fire to|burn down) (?:the |that |this |your |his |her |their |every |our )?"
-                rf"(?:{W} )?(?:{PLACE}|caravans?|tents?|staffroom|classrooms?|sports hall)"
-                rf"(?= *(?:[.,!?;]|$|down|to the ground|with|tonight|tomorrow|next|this|and|while|if|when))",
-            ),
-            "intent + fire or bomb + a building",
-        ),
-        (
-            Keyed(
                 "happen|accident|shame if|pity if",
                 rf"{s}(?:shame|pity|awful|terrible|tragic|sad|a real shame|a crying shame) if (?:something|"
                 rf"anything|owt|summat) (?:bad )?(?:happened|happens|were to happen|was to happen|"
@@ -386,14 +310,6 @@ def menace_frames(t: Targets) -> list[Pattern]:
         ),
         (
             Keyed(
-                "open fire|rampage|spree|shoot the place|shoot everyone",
-                rf"{s}{t.intent}(?: {W}){{0,4}} (?:open fire|go on a (?:rampage|killing spree|shooting spree|"
-                rf"stabbing spree)|shoot the place up|shoot everyone|shoot everybody){e}",
-            ),
-            "intent + mass violence",
-        ),
-        (
-            Keyed(
                 "waiting",
                 rf"{s}(?:who 's|who is|someone 's|someone is|somebody 's|somebody is|there 's someone|"
                 rf"there is someone|there'll be someone|people are|there'll be people|guess who 's|"
@@ -413,28 +329,11 @@ def menace_frames(t: Targets) -> list[Pattern]:
         ),
         (
             Keyed(
-                "name on",
-                rf"{s}name (?:written )?on (?:a|the|this|that|my|one of my|every|his own|her own) "
-                rf"(?:bullet|bullets|knife|blade|grave|headstone|coffin|bomb|brick|gravestone){e}",
-            ),
-            "a person's name on a weapon or a grave",
-        ),
-        (
-            Keyed(
                 "coming",
                 rf"{s}(?:{who}|the lot of them|they|the lot)(?: {W}){{0,4}} (?:'ve|have|has|'s) (?:got )?it "
                 rf"coming(?: to (?:them|him|her|you))?{e}",
             ),
             "person or group told they have it coming",
-        ),
-        (
-            Keyed(
-                "outside|with a|with my",
-                rf"{s}(?:i'm|i am|we're|we are|i'll be|we'll be|i'm waiting|we're waiting|i'm sat|i'm stood) "
-                rf"(?:outside|at|in|near|by) (?:your|ur|his|her|their|the) (?:{W} )?{PLACE}(?: {W}){{0,2}} "
-                rf"with (?:a|my|the|some|me) {HARD_WEAPON}{e}",
-            ),
-            "armed and waiting at a person's school or home",
         ),
         (
             Keyed(
@@ -460,23 +359,6 @@ def menace_frames(t: Targets) -> list[Pattern]:
                 rf"(?! (?:off|up|out|some|calories|energy|the|their)(?![\w'])){e}",
             ),
             "let a person or group die",
-        ),
-        (
-            Keyed(
-                "lob|throw|chuck|toss|hurl|fire|aim|point",
-                rf"{s}(?:lob|lobbing|throw|throwing|chuck|chucking|toss|tossing|hurl|hurling|fire|firing|aim|"
-                rf"aiming|point|pointing) (?:a|an|some|the|my|this|that) (?:{W} )?(?:grenade|bomb|"
-                rf"petrol bomb|molotov|brick|rock|acid|gun|knife|firework|rocket) (?:at|into|through|on|in) "
-                rf"(?:{whom}|(?:the |that |their |his |her |your )?(?:{W} ){{0,2}}{PLACE}){e}",
-            ),
-            "a weapon thrown or aimed at a person or place",
-        ),
-        (
-            Keyed(
-                "tooling up|tooled up|tool up",
-                rf"{s}(?:tooling|tooled|tool) up(?! (?:the|our|a|your|their|my)(?![\w'])){e}",
-            ),
-            "arming for a fight",
         ),
         (
             Keyed(
@@ -524,26 +406,3 @@ def menace_frames(t: Targets) -> list[Pattern]:
         ),
     ]
 
-
-# "Mum's going to kill me", "shooting hoops": violent words in an everyday sense.
-SELF_OR_SPORT_AFTER = re.compile(
-    r" (?:me|us|myself|ourselves|hoops|some hoops|the breeze|videos?|photos|pictures|some film|scenes?|"
-    r"above (?:its|their|his|her|our) weight)(?![\w'])"
-)
-PHOTO = re.compile(
-    r"(?<![\w'])(?:photographer|photographers|photo|photos|camera|filming|film|films|video|videos|scene|"
-    r"scenes|movie)(?![\w'])"
-)
-# A story, a play or a game being retold: its deaths are not the writer's threats.
-FICTION = re.compile(
-    r"(?<![\w'])(?:in the (?:play|story|book|novel|film|game|poem)|macbeth|shakespeare|romeo|juliet|hamlet|"
-    r"the witches)(?![\w'])"
-)
-# "Watch your back row", "kill my ears": a threat phrase's words in an everyday sense.
-# After any frame's "regret" or "sorry": regret or sorrow, not a threat.
-FEELING_FINE = re.compile(rf"(?<=regret) {_REGRET_FINE}(?![\w'])|(?<=sorry) {_SORRY_FINE}(?![\w'])")
-PHRASE_FINE = re.compile(
-    r" (?:row|rows|seat|seats|garden|door|pain|posture|stroke|issues|ache|muscles|wheel|cover|foot)(?![\w'])"
-    r"|(?<= kill) (?:my|our) (?:ears|feet|back|legs|brain|eyes|knees|phone|battery|vibe)(?![\w'])"
-    rf"|(?<=regret) {_REGRET_FINE}(?![\w'])"
-)

@@ -49,7 +49,7 @@ from tests.screening.helpers import HARM, explained
         ("Next week your lad is getting glassed", "violence"),
         ("That caretaker will be breathing through a tube soon", "harm + target + time to come"),
         ("All the teachers at Hillside are getting bodied on Monday", "harm + target + time to come"),
-        ("Miss Cole won't know what hit her", "harm + target + time to come"),
+        ("Miss Cole won't know what hit her", "person told they won't know what hit them"),
         ("The Poles are fair game after dark", "harm + target + time to come"),
         ("I know your car, I know your shifts, Mr Dey", "harm + target + time to come"),
         ("Tell the head I'll do something I regret", "harm + target + time to come"),

@@ -1,0 +1,43 @@
+"""Guards against false alarms shared by the threat frames: violent words in an everyday
+sense ("mum's going to kill me", "shooting hoops", a photo shoot), stories and plays
+retold, and regret or sorrow that is not a threat ("you'll regret missing the fair",
+"sorry to see her go"). Split out of ``menace``; ``checks`` applies them to every match.
+"""
+
+from __future__ import annotations
+
+import re
+
+# After "regret": what someone may rightly regret without any threat in it.
+REGRET_FINE = (
+    r"(?:missing|not|never|skipping|leaving it|forgetting|passing up|giving up|signing|booking|buying|"
+    r"joining|coming to|waiting|staying up|eating|it if (?:you )?(?:miss|don't|do not)|your choice|"
+    r"choosing|spending|wasting|the decision|the cost|the expense|"
+    r"it if (?:[a-z']+ ){0,2}(?:miss|misses|don't|do not|doesn't|didn't|never|aren't|can't|skip|leave))"
+)
+# After "be sorry": sorrow, not a threat ("sorry to see her go", "sorry they missed it").
+SORRY_FINE = (
+    r"(?:to|that|about|for (?!(?:this|that|it|what)(?![\w']))|they|we|you|he|she|i|if (?:they|you) miss)"
+)
+# "Mum's going to kill me", "shooting hoops": violent words in an everyday sense.
+SELF_OR_SPORT_AFTER = re.compile(
+    r" (?:me|us|myself|ourselves|hoops|some hoops|the breeze|videos?|photos|pictures|some film|scenes?|"
+    r"above (?:its|their|his|her|our) weight)(?![\w'])"
+)
+PHOTO = re.compile(
+    r"(?<![\w'])(?:photographer|photographers|photo|photos|camera|filming|film|films|video|videos|scene|"
+    r"scenes|movie)(?![\w'])"
+)
+# A story, a play or a game being retold: its deaths are not the writer's threats.
+FICTION = re.compile(
+    r"(?<![\w'])(?:in the (?:play|story|book|novel|film|game|poem)|macbeth|shakespeare|romeo|juliet|hamlet|"
+    r"the witches)(?![\w'])"
+)
+# "Watch your back row", "kill my ears": a threat phrase's words in an everyday sense.
+# After any frame's "regret" or "sorry": regret or sorrow, not a threat.
+FEELING_FINE = re.compile(rf"(?<=regret) {REGRET_FINE}(?![\w'])|(?<=sorry) {SORRY_FINE}(?![\w'])")
+PHRASE_FINE = re.compile(
+    r" (?:row|rows|seat|seats|garden|door|pain|posture|stroke|issues|ache|muscles|wheel|cover|foot)(?![\w'])"
+    r"|(?<= kill) (?:my|our) (?:ears|feet|back|legs|brain|eyes|knees|phone|battery|vibe)(?![\w'])"
+    rf"|(?<=regret) {REGRET_FINE}(?![\w'])"
+)
