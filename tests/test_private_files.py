@@ -35,7 +35,8 @@ def everything_under(root: Path) -> list[Path]:
 def test_everything_smmod_creates_is_private(smmod_home: Path, tmp_path: Path,
                                              capsys: pytest.CaptureFixture[str]) -> None:
     assert run(capsys, "init", "--name", "Hannah Head")[0] == 0
-    assert run(capsys, "settings", "set", "school.name", "Oakfield Academy")[0] == 0
+    assert run(capsys, "settings", "set", "school.name", "Oakfield Academy")[0] == 0  # database
+    assert run(capsys, "settings", "set", "backup.keep", "10")[0] == 0  # settings.toml
     assert run(capsys, "backup")[0] == 0
     exports = tmp_path / "exports"
     exports.mkdir()

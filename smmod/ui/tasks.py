@@ -10,9 +10,17 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
 log = logging.getLogger("smmod.ui.tasks")
+
+
+def _alive(callback: Callable[..., None] | None) -> bool:
+    """False when ``callback`` is a method of a widget or object Qt has already deleted
+    (its window closed while the work ran): the answer then has nowhere to go."""
+    owner = getattr(callback, "__self__", None)
+    return not isinstance(owner, QObject) or shiboken6.isValid(owner)
 
 
 class _Relay(QObject):
@@ -57,6 +65,9 @@ class TaskRunner(QObject):
             self._pending -= 1
             if not self._pending:
                 self.busy_changed.emit(False)
+            if not (_alive(on_success) and _alive(on_failure)):
+                log.debug("a background task finished after its window closed")
+                return
             if error is not None:
                 if on_failure is not None:
                     on_failure(error)

@@ -233,7 +233,9 @@ def test_the_word_list_editor_checks_each_line(
 def test_the_template_editor_previews_and_refuses_bad_placeholders(
     qtbot, desk: Desk, msgs: Messages, show: Callable[[QWidget], QWidget]
 ) -> None:
-    desk.ctx.settings.set("school.name", "Oakfield Academy")
+    desk.ctx.refresh_actor("slt2")  # the school's name is policy: SLT set it
+    desk.ctx.change_setting("school.name", "Oakfield Academy")
+    desk.ctx.refresh_actor("mod1")
     dialog = TemplatesDialog(desk.ctx)
     show(dialog)
     keys = [dialog.names.item(i).data(Qt.ItemDataRole.UserRole) for i in range(dialog.names.count())]

@@ -208,5 +208,7 @@ def downgrade() -> None:
             op.execute(f"DROP FUNCTION IF EXISTS {function}")
     op.drop_table("server_groups")
     op.drop_index("ix_staff_db_role", table_name="staff")
-    with op.batch_alter_table("staff", schema=None) as batch_op:
-        batch_op.drop_column("db_role")
+    # Not a batch rebuild: that drops and re-creates "staff", which the rows of every table
+    # referring to a person forbid while foreign keys are on. SQLite (3.35+) drops a plain
+    # column in place.
+    op.execute("ALTER TABLE staff DROP COLUMN db_role")
