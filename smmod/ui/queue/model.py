@@ -39,6 +39,7 @@ from smmod.ui.queue.columns import (
     ObjectRole,
     cell_data,
 )
+from smmod.ui.queue.variant import for_qt
 
 log = logging.getLogger("smmod.ui.queue")
 
@@ -193,6 +194,9 @@ class QueueTableModel(QAbstractTableModel):
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:  # QAbstractItemModel.headerData
+        return for_qt(self._header(section, orientation, role))
+
+    def _header(self, section: int, orientation: Qt.Orientation, role: int) -> Any:
         if orientation != Qt.Orientation.Horizontal or section not in HEADERS:
             return None
         if role == Qt.ItemDataRole.DisplayRole:
@@ -217,6 +221,9 @@ class QueueTableModel(QAbstractTableModel):
             self.set_query(self._filter, wanted)
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # QAbstractItemModel.data
+        return for_qt(self._value(index, role))
+
+    def _value(self, index: _Index, role: int) -> Any:
         try:
             if not index.isValid() or index.parent().isValid():
                 return None
