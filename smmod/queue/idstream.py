@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import logging
 from array import array
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable
 from itertools import chain, islice
 from typing import Any
 
@@ -27,10 +27,10 @@ from smmod.queue.listing import id_rows
 
 log = logging.getLogger("smmod.queue")
 
+_Take = Callable[[int | None], Iterable[tuple[int]]]  # the next n ids (None: all the rest)
+
 #: Above this many expected rows, PostgreSQL gives the planner's estimate, not a count.
-EXACT_COUNT_UP_TO = 200_000
-#: Ids carried per round trip from a PostgreSQL server-side cursor.
-CURSOR_BATCH = 5_000
+EXACT_COUNT_UP_TO = 50_000
 
 
 class IdStream:
@@ -43,11 +43,12 @@ class IdStream:
             # so on SQLite they read one snapshot.
             self._read = 0
             if engine.dialect.name == "postgresql":
-                self._rows = self._open_on_server(self._conn, statement)
+                self._take = self._open_on_server(self._conn, statement)
             else:
                 self.total = _exact_count(self._conn, statement)
                 self._result = self._conn.execute(statement)
-                self._rows = id_rows(self._result)
+                rows = id_rows(self._result)
+                self._take = lambda count: rows if count is None else islice(rows, count)
         except Exception:
             self.close()
             raise
@@ -55,7 +56,7 @@ class IdStream:
         if self.done:
             self.close()
 
-    def _open_on_server(self, conn: Connection, statement: Any) -> Iterator[tuple[int]]:
+    def _open_on_server(self, conn: Connection, statement: Any) -> _Take:
         # Plan for the first screen, not for the last row: an index in the display
         # order, no sort of every match.
         conn.exec_driver_sql("SET LOCAL cursor_tuple_fraction = 0.01")
@@ -65,21 +66,21 @@ class IdStream:
         else:
             self.total = _exact_count(conn, statement)
         # A named (server-side) cursor of the driver's own, in this transaction: the ids
-        # come CURSOR_BATCH at a time as the view reads them, as plain tuples.
+        # come a slice at a time as the view reads them, as plain tuples.
         sql, params = _driver_sql(conn, statement)
         driver = conn.connection.driver_connection
         assert driver is not None
         cursor = driver.cursor(name="smmod_queue_ids")
-        cursor.itersize = CURSOR_BATCH
         cursor.execute(sql, params)
         self._result = cursor
-        return iter(cursor)
+        # One round trip per slice the view asks for.
+        return lambda count: cursor.fetchall() if count is None else cursor.fetchmany(count)
 
     def fetch(self, count: int) -> array[int]:
         """Up to ``count`` more ids; fewer only at the end, after which it closes."""
         if self._conn is None:
             return array("q")
-        got = array("q", chain.from_iterable(islice(self._rows, count)))
+        got = array("q", chain.from_iterable(self._take(count)))
         self._read += len(got)
         if len(got) < count or (self._read >= self.total and not self.estimated):
             # Past the count only when count and cursor disagree (no shared snapshot,
@@ -91,7 +92,7 @@ class IdStream:
     def rest(self) -> array[int]:
         if self._conn is None:
             return array("q")
-        got = array("q", chain.from_iterable(self._rows))
+        got = array("q", chain.from_iterable(self._take(None)))
         self.done = True
         self.close()
         return got
@@ -140,26 +141,6 @@ class ArrayStream:
         self.total = len(ids)
         self.estimated = False
         self.done = self.total == 0
-
-    def _open_on_server(self, conn: Connection, statement: Any) -> Iterator[tuple[int]]:
-        # Plan for the first screen, not for the last row: an index in the display
-        # order, no sort of every match.
-        conn.exec_driver_sql("SET LOCAL cursor_tuple_fraction = 0.01")
-        expected = _planned_rows(conn, statement)
-        if expected > EXACT_COUNT_UP_TO:
-            self.total, self.estimated = expected, True
-        else:
-            self.total = _exact_count(conn, statement)
-        # A named (server-side) cursor of the driver's own, in this transaction: the ids
-        # come CURSOR_BATCH at a time as the view reads them, as plain tuples.
-        sql, params = _driver_sql(conn, statement)
-        driver = conn.connection.driver_connection
-        assert driver is not None
-        cursor = driver.cursor(name="smmod_queue_ids")
-        cursor.itersize = CURSOR_BATCH
-        cursor.execute(sql, params)
-        self._result = cursor
-        return iter(cursor)
 
     def fetch(self, count: int) -> array[int]:
         got = self._ids[self._at : self._at + count]
