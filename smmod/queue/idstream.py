@@ -34,7 +34,9 @@ EXACT_COUNT_UP_TO = 50_000
 
 
 class IdStream:
-    def __init__(self, engine: Engine, statement: Any) -> None:
+    def __init__(self, engine: Engine, statement: Any, *, costly_count: bool = False) -> None:
+        """``costly_count``: counting the matches costs as much as finding them all (a
+        text search), so on PostgreSQL the total is always the planner's estimate."""
         self._conn: Connection | None = engine.connect()
         self._result: Any = None
         self.estimated = False
@@ -43,7 +45,7 @@ class IdStream:
             # so on SQLite they read one snapshot.
             self._read = 0
             if engine.dialect.name == "postgresql":
-                self._take = self._open_on_server(self._conn, statement)
+                self._take = self._open_on_server(self._conn, statement, costly_count)
             else:
                 self.total = _exact_count(self._conn, statement)
                 self._result = self._conn.execute(statement)
@@ -56,12 +58,14 @@ class IdStream:
         if self.done:
             self.close()
 
-    def _open_on_server(self, conn: Connection, statement: Any) -> _Take:
+    def _open_on_server(self, conn: Connection, statement: Any, costly_count: bool) -> _Take:
         # Plan for the first screen, not for the last row: an index in the display
-        # order, no sort of every match.
+        # order, no sort of every match; and no JIT compiling (a million-row estimate
+        # would switch it on, for milliseconds the first screen does not need).
         conn.exec_driver_sql("SET LOCAL cursor_tuple_fraction = 0.01")
+        conn.exec_driver_sql("SET LOCAL jit = off")
         expected = _planned_rows(conn, statement)
-        if expected > EXACT_COUNT_UP_TO:
+        if costly_count or expected > EXACT_COUNT_UP_TO:
             self.total, self.estimated = expected, True
         else:
             self.total = _exact_count(conn, statement)

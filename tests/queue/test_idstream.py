@@ -33,7 +33,11 @@ def test_stream_gives_the_ids_and_count_of_one_query(queue, loaded, flt, sort): 
     want = queue.read.ids(flt, sort).tolist()
     assert want  # every query here matches something
     stream = queue.read.open_ids(flt, sort)
-    assert (stream.total, stream.estimated) == (len(want), False)
+    server = queue.read._engine.dialect.name == "postgresql"
+    if flt.text and server:  # counting matches would cost as much as finding them all
+        assert stream.estimated and stream.total >= 1
+    else:
+        assert (stream.total, stream.estimated) == (len(want), False)
     assert read_all(stream, 2) == want
 
 
