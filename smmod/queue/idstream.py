@@ -31,6 +31,8 @@ _Take = Callable[[int | None], Iterable[tuple[int]]]  # the next n ids (None: al
 
 #: Above this many expected rows, PostgreSQL gives the planner's estimate, not a count.
 EXACT_COUNT_UP_TO = 50_000
+#: A text search the planner expects to find no more than this many is read whole.
+READ_WHOLE_UP_TO = 1_000
 
 
 class IdStream:
@@ -65,15 +67,23 @@ class IdStream:
         conn.exec_driver_sql("SET LOCAL cursor_tuple_fraction = 0.01")
         conn.exec_driver_sql("SET LOCAL jit = off")
         expected = _planned_rows(conn, statement)
+        sql, params = _driver_sql(conn, statement)
+        driver = conn.connection.driver_connection
+        assert driver is not None
+        if costly_count and expected <= READ_WHOLE_UP_TO:
+            # A search expected to find few: read every match at once (one match, no
+            # count), so the total is exact from the start.
+            with driver.cursor() as whole:
+                found = whole.execute(sql, params).fetchall()
+            self.total = len(found)
+            rows = iter(found)
+            return lambda count: rows if count is None else islice(rows, count)
         if costly_count or expected > EXACT_COUNT_UP_TO:
             self.total, self.estimated = expected, True
         else:
             self.total = _exact_count(conn, statement)
         # A named (server-side) cursor of the driver's own, in this transaction: the ids
         # come a slice at a time as the view reads them, as plain tuples.
-        sql, params = _driver_sql(conn, statement)
-        driver = conn.connection.driver_connection
-        assert driver is not None
         cursor = driver.cursor(name="smmod_queue_ids")
         cursor.execute(sql, params)
         self._result = cursor

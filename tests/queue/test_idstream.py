@@ -33,11 +33,7 @@ def test_stream_gives_the_ids_and_count_of_one_query(queue, loaded, flt, sort): 
     want = queue.read.ids(flt, sort).tolist()
     assert want  # every query here matches something
     stream = queue.read.open_ids(flt, sort)
-    server = queue.read._engine.dialect.name == "postgresql"
-    if flt.text and server:  # counting matches would cost as much as finding them all
-        assert stream.estimated and stream.total >= 1
-    else:
-        assert (stream.total, stream.estimated) == (len(want), False)
+    assert (stream.total, stream.estimated) == (len(want), False)
     assert read_all(stream, 2) == want
 
 
@@ -75,3 +71,14 @@ def test_planner_estimate_is_read_from_the_server(queue, loaded):  # noqa: F811
     with queue.read._engine.connect() as conn:
         assert idstream._planned_rows(conn, everything) >= 1
         assert idstream._planned_rows(conn, one) >= 1  # bound parameters are passed on
+
+
+def test_large_search_on_server_streams_with_an_estimate(queue, loaded, monkeypatch):  # noqa: F811
+    """Counting a big search's matches costs as much as finding them all: the total is
+    the planner's estimate even below ``EXACT_COUNT_UP_TO``."""
+    on_server(queue)
+    monkeypatch.setattr(idstream, "READ_WHOLE_UP_TO", 0)
+    want = queue.read.ids(QueueFilter(text="fair"), QueueSort()).tolist()
+    stream = queue.read.open_ids(QueueFilter(text="fair"), QueueSort())
+    assert stream.estimated and stream.total >= 1
+    assert read_all(stream, 1) == want
