@@ -87,13 +87,15 @@ class QueueReader:
     ) -> IdStream | ArrayStream:
         """The same ids as ``ids()``, counted at once and read in slices on demand.
 
-        A text search is read whole: counting would run the match twice, and matches
-        are few enough to read at once.
+        On SQLite a text search is read whole: counting would run the match twice, and
+        matches are few enough to read at once. On PostgreSQL it streams like the rest,
+        with the planner's estimate for a total until every match is in (at a million
+        items counting the matches takes longer than showing the first of them).
         """
-        if flt.text.strip():
+        if flt.text.strip() and self._engine.dialect.name != "postgresql":
             return ArrayStream(self.ids(flt, sort, now))
         statement = listing.ids_statement(flt, sort, now or self._now(), self._fts_ready())
-        return IdStream(self._engine, statement)
+        return IdStream(self._engine, statement, costly_count=bool(flt.text.strip()))
 
     def _fts_ready(self) -> bool:
         if self._fts is None:

@@ -474,3 +474,21 @@ def test_feeds_dialog_shows_skipped_entries(qtbot, ctx, tmp_path, runner, msgs: 
     assert text == "OK (1 new last time); 1 entry skipped: hover for why"
     # Shown as plain text: the entry's own words are escaped, never read as markup.
     assert html.escape("entry 2, field 'pubDate': 'tomorrow'") in tip
+
+
+def test_large_query_on_a_server_shows_about_how_many(qtbot, ctx, tmp_path, page_factory, monkeypatch):
+    """On PostgreSQL a query the planner expects to be very large shows its estimate,
+    "about N items", and the exact count once every id has been read."""
+    if ctx.queue.read._engine.dialect.name != "postgresql":
+        pytest.skip("SQLite counts exactly: its count is cheap")
+    from smmod.queue import idstream
+
+    seed(ctx, tmp_path, 300)
+    page = page_factory()
+    qtbot.waitUntil(lambda: page.filters._count.text() == "300 items", timeout=TIMEOUT)
+    monkeypatch.setattr(idstream, "EXACT_COUNT_UP_TO", 1)
+    monkeypatch.setattr(idstream, "_planned_rows", lambda conn, statement: 1234)
+    page._apply_filter()
+    assert page.filters._count.text() == "about 1,234 items"
+    qtbot.waitUntil(lambda: page.filters._count.text() == "300 items", timeout=TIMEOUT)
+    assert page.model.rowCount() == 300 and not page.model.is_estimate()

@@ -99,8 +99,10 @@ class FilterBar(QWidget):
     def set_flags(self, flags: list[str]) -> None:
         self._refill(self._flag, "Any flag", [(flag_label(f), f) for f in flags])
 
-    def set_count(self, shown: int) -> None:
-        self._count.setText(f"{shown:,} item{'s' if shown != 1 else ''}")
+    def set_count(self, shown: int, *, about: bool = False) -> None:
+        """``about``: ``shown`` is the database's estimate ("about 1,000,000 items")."""
+        text = f"{shown:,} item{'s' if shown != 1 else ''}"
+        self._count.setText(f"about {text}" if about else text)
 
     def current_filter(self, me: int | None) -> QueueFilter:
         _, statuses, awaiting = STATUS_CHOICES[max(self._status.currentIndex(), 0)]

@@ -39,6 +39,7 @@ from smmod.ui.queue.columns import (
     ObjectRole,
     cell_data,
 )
+from smmod.ui.queue.variant import for_qt
 
 log = logging.getLogger("smmod.ui.queue")
 
@@ -86,6 +87,7 @@ class QueueTableModel(QAbstractTableModel):
         self._sort = sort or QueueSort()
         self._ids: array[int] = array("q")  # ids read so far, in display order
         self._total = 0  # rows in the current query (the view's row count)
+        self._estimated = False  # _total is the database's estimate until every id is in
         self._stream: IdStream | ArrayStream | None = None
         self._cache: OrderedDict[int, QueueRow] = OrderedDict()
         self._clock: datetime = now()
@@ -108,15 +110,16 @@ class QueueTableModel(QAbstractTableModel):
         self._sort = sort or self._sort
         self._clock = self._now()
         self._cache.clear()
-        self._ids, self._total = array("q"), 0
+        self._ids, self._total, self._estimated = array("q"), 0, False
         try:
             self._stream = self._open_stream()
             self._total = self._stream.total
+            self._estimated = getattr(self._stream, "estimated", False)
             self._ids = self._stream.fetch(FIRST_SLICE)
         except Exception:
             log.exception("loading the queue failed")
             self._close_stream()
-            self._ids, self._total = array("q"), 0
+            self._ids, self._total, self._estimated = array("q"), 0, False
             raise
         finally:
             self.endResetModel()
@@ -127,6 +130,10 @@ class QueueTableModel(QAbstractTableModel):
         if self._stream is not None:
             self._ids.extend(self._stream.rest())
         self._settle()
+
+    def is_estimate(self) -> bool:
+        """The row count is the database's estimate (a very large query still loading)."""
+        return self._estimated
 
     def is_loading(self) -> bool:
         return self._stream is not None
@@ -193,6 +200,9 @@ class QueueTableModel(QAbstractTableModel):
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:  # QAbstractItemModel.headerData
+        return for_qt(self._header(section, orientation, role))
+
+    def _header(self, section: int, orientation: Qt.Orientation, role: int) -> Any:
         if orientation != Qt.Orientation.Horizontal or section not in HEADERS:
             return None
         if role == Qt.ItemDataRole.DisplayRole:
@@ -217,6 +227,9 @@ class QueueTableModel(QAbstractTableModel):
             self.set_query(self._filter, wanted)
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # QAbstractItemModel.data
+        return for_qt(self._value(index, role))
+
+    def _value(self, index: _Index, role: int) -> Any:
         try:
             if not index.isValid() or index.parent().isValid():
                 return None
@@ -257,11 +270,16 @@ class QueueTableModel(QAbstractTableModel):
         if self._stream is not None and not self._stream.done:
             return
         self._close_stream()
+        self._estimated = False
         got = len(self._ids)
-        if got < self._total:  # only when count and cursor saw different data
+        if got < self._total:  # an estimate, or count and cursor saw different data
             self.beginRemoveRows(_ROOT, got, self._total - 1)
             self._total = got
             self.endRemoveRows()
+        elif got > self._total:  # more than the estimate
+            self.beginInsertRows(_ROOT, self._total, got - 1)
+            self._total = got
+            self.endInsertRows()
         self.ids_loaded.emit(got)
 
     def _on_slicer_timeout(self) -> None:

@@ -160,6 +160,7 @@ class QueuePage(QWidget):
         self.filters.filter_changed.connect(self._on_filters_filter_changed)
         self.table.selectionModel().currentRowChanged.connect(self._on_table_current_changed)
         self._model.modelReset.connect(self._on_model_reset)
+        self._model.ids_loaded.connect(self._on_model_ids_loaded)
         # A reset or a removal can drop selected rows without a selectionChanged signal.
         self._model.rowsRemoved.connect(self._sync_panel)
         self._model.layoutChanged.connect(self._sync_panel)
@@ -280,7 +281,7 @@ class QueuePage(QWidget):
         self._model.set_query(flt, self._model.query[1])
 
     def _after_load(self) -> None:
-        self.filters.set_count(self._model.rowCount())
+        self.filters.set_count(self._model.rowCount(), about=self._model.is_estimate())
         self.items_reloaded.emit(self._model.rowCount())
 
     def _top_item_id(self) -> int | None:
@@ -360,6 +361,10 @@ class QueuePage(QWidget):
     def _on_filters_filter_changed(self) -> None:
         self.status_label.clear_now()
         self._apply_filter()
+
+    @Slot(int)
+    def _on_model_ids_loaded(self, count: int) -> None:
+        self.filters.set_count(count)  # the exact count once every id is in
 
     @Slot()
     def _on_model_reset(self) -> None:
