@@ -13,10 +13,13 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
+from smmod.ui.variant import none_safe
+
 Index = QModelIndex | QPersistentModelIndex
 ROOT = QModelIndex()
 
 
+@none_safe
 class ListTableModel(QAbstractTableModel):
     """Subclasses set ``headers`` (a sequence, or a mapping from column number) and
     optionally ``header_tips``, and return their rows from ``row_items``."""

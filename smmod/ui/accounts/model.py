@@ -22,6 +22,7 @@ from PySide6.QtGui import QBrush, QColor
 from smmod import formatting as fmt
 from smmod.accounts import AccountRecord, CredentialRecord, Person
 from smmod.ui.platforms import PLATFORM_LABELS, with_platform
+from smmod.ui.variant import none_safe
 
 ObjectRole = Qt.ItemDataRole.UserRole + 1
 SortRole = Qt.ItemDataRole.UserRole + 2
@@ -58,6 +59,7 @@ def format_when(moment: datetime | None) -> str:
     return fmt.when(moment, fmt.SCHOOL, at=", ")
 
 
+@none_safe
 class _RecordModel(QAbstractTableModel, Generic[T]):
     """A table over a list of records; subclasses say how each cell looks."""
 

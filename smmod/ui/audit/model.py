@@ -20,6 +20,7 @@ from PySide6.QtCore import (
 from smmod import formatting as fmt
 from smmod.audit import AuditRecord
 from smmod.ui.table_model import ListTableModel
+from smmod.ui.variant import none_safe
 
 COL_ID = 0
 COL_WHEN = 1
@@ -88,6 +89,7 @@ def details_full(record: AuditRecord) -> str:
     return json.dumps(record.details, ensure_ascii=False, indent=2, sort_keys=True)
 
 
+@none_safe
 class AuditTableModel(ListTableModel):
     """Rows are AuditRecord dataclasses, newest first; ``ObjectRole`` gives the record."""
 

@@ -34,6 +34,7 @@ from smmod.ui.images.models import (
     why_not_export,
 )
 from smmod.ui.table_model import ListTableModel
+from smmod.ui.variant import none_safe
 
 COL_VERDICT = 0
 COL_FILE = 1
@@ -58,6 +59,7 @@ class Removed:
     rows: list[tuple[int, Entry]]
 
 
+@none_safe
 class CheckListModel(ListTableModel):
     """Checked images, newest first; ``ObjectRole`` gives the record or error."""
 

@@ -24,6 +24,7 @@ from smmod.dnp.checks import NOT_PROTECTED, FaceView
 from smmod.dnp.export_rules import export_refusal, flagged_faces
 from smmod.images import FileError
 from smmod.ui.table_model import ListTableModel
+from smmod.ui.variant import none_safe
 from smmod.wording import count
 
 ObjectRole = Qt.ItemDataRole.UserRole + 1
@@ -142,6 +143,7 @@ def consent_text(pupil: PupilRecord) -> str:
     return f"{day}" + (" · template kept" if pupil.has_template else " · no template yet")
 
 
+@none_safe
 class PupilTableModel(ListTableModel):
     """Pupils on the register; ``ObjectRole`` gives the PupilRecord."""
 

@@ -18,6 +18,7 @@ from smmod.moderation.records import IncidentSummary
 from smmod.moderation.vocabulary import CATEGORY_LABELS, SEVERITY_LABELS
 from smmod.ui.plain import tip
 from smmod.ui.table_model import ListTableModel
+from smmod.ui.variant import none_safe
 
 COL_ID, COL_TITLE, COL_CATEGORY, COL_SEVERITY, COL_LEAD, COL_POLICE, COL_OPENED, COL_ITEMS, COL_STATUS = (
     range(9)
@@ -31,6 +32,7 @@ _SEVERITY_COLOURS = {"high": "#8a4b00", "critical": "#9e1616"}
 Index = QModelIndex | QPersistentModelIndex
 
 
+@none_safe
 class IncidentTableModel(ListTableModel):
     headers = HEADERS
 

@@ -39,7 +39,7 @@ from smmod.ui.queue.columns import (
     ObjectRole,
     cell_data,
 )
-from smmod.ui.queue.variant import for_qt
+from smmod.ui.variant import for_qt
 
 log = logging.getLogger("smmod.ui.queue")
 

@@ -22,6 +22,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from smmod import formatting as fmt
 from smmod.staff.service import StaffRecord
 from smmod.ui.table_model import ListTableModel
+from smmod.ui.variant import none_safe
 
 COL_NAME = 0
 COL_USERNAME = 1
@@ -112,6 +113,7 @@ def empty_text(search: str, total: int) -> str:
             "Add a person (Ctrl+N) or import a CSV file (Ctrl+I).")
 
 
+@none_safe
 class StaffTableModel(ListTableModel):
     """Rows are StaffRecord dataclasses; ``ObjectRole`` gives the record itself."""
 

@@ -11,6 +11,9 @@ never freed, and from 3.12 it is immortal); one too few is fatal.
 from __future__ import annotations
 
 import ctypes
+import functools
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 _incref = ctypes.pythonapi.Py_IncRef
 _incref.argtypes = [ctypes.py_object]
@@ -23,3 +26,23 @@ def for_qt(value: object) -> object:
     if value is None:
         _incref(None)
     return value
+
+
+_Model = TypeVar("_Model", bound=type)
+
+
+def none_safe(cls: _Model) -> _Model:
+    """Class decorator for a Python item model: its own ``data()`` and ``headerData()``
+    hand None to Qt through :func:`for_qt`."""
+    for name in ("data", "headerData"):
+        method = cls.__dict__.get(name)
+        if method is None:
+            continue
+
+        def wrapper(self: object, *args: Any, _method: Callable[..., Any] = method,
+                    **kwargs: Any) -> Any:
+            return for_qt(_method(self, *args, **kwargs))
+
+        functools.update_wrapper(wrapper, method)
+        setattr(cls, name, wrapper)
+    return cls
