@@ -116,9 +116,11 @@ class AccountService:
         return existing.staff_ids(self._sf, usernames)
 
     # -- drafting ------------------------------------------------------------------
-    def draft(self, actor: Actor, data: AccountInput, *, reason: str | None = None
-              ) -> AccountRecord:
-        """Anyone on the staff register may propose an account; it starts as a draft."""
+    def draft(self, actor: Actor, data: AccountInput, *, reason: str | None = None,
+              submit: bool = False) -> AccountRecord:
+        """Anyone on the staff register may propose an account; it starts as a draft, or
+        (``submit``) goes to SLT at once, in the same transaction: a case with problems
+        saves nothing."""
         require(actor, *ROLES, doing="draft an account")
         with self._sf.begin() as session:
             judge = self._judge(session)
@@ -131,7 +133,12 @@ class AccountService:
             audit.record(session, actor=actor.username, action="account.draft",
                          subject=subject(account.id), reason=reason,
                          details=details(data, judge))
-            return judge.record(account)
+            if not submit:
+                return judge.record(account)
+            enforce(judge.record(account).problems,
+                    hint="Nothing was saved: fix this, then propose it again.")
+            self._mark_submitted(session, account, actor)
+            return self._finish(session, judge, account, actor, "account.submit")
 
     def update(self, actor: Actor, account_id: int, version_id: int, data: AccountInput,
                *, reason: str | None = None) -> AccountRecord:
@@ -185,10 +192,7 @@ class AccountService:
             judge = self._judge(session)
             enforce(judge.record(account).problems,
                     hint="Edit the draft to fix this, then submit again.")
-            account.status = "submitted"
-            account.submitted_by = actor.staff_id
-            account.submitted_at = session_clock(session).now()
-            account.decided_by = account.decided_at = account.decision_reason = None
+            self._mark_submitted(session, account, actor)
             return self._finish(session, judge, account, actor, "account.submit")
 
     def withdraw(self, actor: Actor, account_id: int, version_id: int, *,
@@ -315,6 +319,13 @@ class AccountService:
                 yield session, account
         except StaleDataError:
             raise ConflictError(CHANGED_ELSEWHERE) from None
+
+    @staticmethod
+    def _mark_submitted(session: Session, account: Account, actor: Actor) -> None:
+        account.status = "submitted"
+        account.submitted_by = actor.staff_id
+        account.submitted_at = session_clock(session).now()
+        account.decided_by = account.decided_at = account.decision_reason = None
 
     @staticmethod
     def _expect(account: Account, verb: str, *statuses: str) -> None:

@@ -1,4 +1,5 @@
-"""``smmod accounts add | list | import | reminders`` through ``smmod.cli.main``."""
+"""``smmod accounts add | propose | approve | reject | list | import | reminders`` through
+``smmod.cli.main``."""
 
 from __future__ import annotations
 
@@ -143,3 +144,41 @@ def test_reminders_with_nothing_due(shell):
     assert (code, out) == (0, "No credential is due for rotation in the next 7 days.\n")
     code, out, _ = shell("accounts", "reminders", "--json")
     assert json.loads(out) == []
+
+
+def _propose(shell, *extra: str):
+    return shell("accounts", "propose", "--platform", "x", "--handle", "@oak_pe", "--lead",
+                 "run1", "--runner", "run2", *extra)
+
+
+CASE = ("--aim", "PE news", "--audience", "Parents", "--promotion", "Website", "--open")
+
+
+def test_propose_with_an_incomplete_case_saves_nothing(shell, monkeypatch):
+    monkeypatch.setenv("SMMOD_USER", "run1")
+    code, out, err = _propose(shell)
+    assert (code, out) == (2, "")
+    assert err.startswith("smmod: R1: the business case is not complete")
+    assert "Nothing was saved" in err
+    assert json.loads(shell("accounts", "list", "--json")[1]) == []
+
+
+def test_propose_then_approve_by_another_slt_member(shell, monkeypatch):
+    monkeypatch.setenv("SMMOD_USER", "slt2")
+    code, out, err = _propose(shell, *CASE)
+    assert (code, err) == (0, "")
+    assert out == "Submitted @oak_pe (x) for an SLT decision.\n"
+    code, out, err = shell("accounts", "approve", "@oak_pe", "--reason", "fine")
+    assert code == 2 and "nobody approves or rejects their own submission" in err
+    monkeypatch.setenv("SMMOD_USER", "run2")
+    code, out, err = shell("accounts", "reject", "oak_pe", "--reason", "no")
+    assert code == 2 and "only SLT members approve or reject" in err
+    monkeypatch.setenv("SMMOD_USER", "head")
+    code, out, err = shell("accounts", "approve", "@OAK_PE", "--reason", "  ")
+    assert code == 2 and "say why you approve it" in err
+    code, out, err = shell("accounts", "approve", "@nobody", "--reason", "fine")
+    assert code == 2 and "no account with handle '@nobody'" in err
+    code, out, err = shell("accounts", "approve", "@oak_pe", "--reason", "Case complete")
+    assert (code, err, out) == (0, "", "@oak_pe (x) is approved.\n")
+    [account] = json.loads(shell("accounts", "list", "--json")[1])
+    assert (account["status"], account["decision_reason"]) == ("approved", "Case complete")

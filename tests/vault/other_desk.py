@@ -16,51 +16,20 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
-from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.workstation import Desk
 
 
-class OtherDesk:
+class OtherDesk(Desk):
     """The test's end of the pipe to the other administrator's process."""
 
     def __init__(self, username: str) -> None:
-        env = {**os.environ, "PYTHONPATH": str(ROOT)}
-        self.process = subprocess.Popen(
-            ["bash", str(ROOT / "scripts" / "with-keyring.sh"), sys.executable, "-m",
-             "tests.vault.other_desk", username],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-            cwd=ROOT, env=env)
+        super().__init__("tests.vault.other_desk", username)
 
     def ask(self, do: str, **args: Any) -> dict[str, Any]:
-        assert self.process.stdin is not None and self.process.stdout is not None
-        self.process.stdin.write(json.dumps({"do": do, **args}) + "\n")
-        self.process.stdin.flush()
-        line = self.process.stdout.readline()
-        if not line:
-            raise AssertionError(f"the other desk stopped: {self._stderr()}")
-        answer: dict[str, Any] = json.loads(line)
-        return answer
-
-    def close(self) -> None:
-        if self.process.poll() is None:
-            try:
-                self.ask("quit")
-            except (AssertionError, BrokenPipeError, ValueError):
-                pass
-        try:
-            self.process.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-
-    def _stderr(self) -> str:
-        self.process.wait(timeout=60)
-        assert self.process.stderr is not None
-        return self.process.stderr.read()[-2000:]
+        return self._ask({"do": do, **args})
 
 
 def _serve(username: str) -> None:
