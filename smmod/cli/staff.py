@@ -16,18 +16,13 @@ from smmod.cli.common import (
     print_table,
 )
 from smmod.context import AppContext
-from smmod.dburl import for_person
 from smmod.errors import ImportRejected, InputError
 from smmod.staff import logins
 from smmod.staff.importing import ImportPlan
 from smmod.staff.logins import LoginRequest
 from smmod.staff.service import StaffInput
-from smmod.store import identities
 from smmod.store.models import ROLES
 from smmod.wording import count
-
-#: The shortest password accepted for a new login role.
-MIN_PASSWORD = 12
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -116,19 +111,17 @@ def _login_arguments(p: argparse.ArgumentParser) -> None:
 
 def _login_request(args: argparse.Namespace, username: str) -> tuple[LoginRequest, bool]:
     """What login role to create or link; whether its password was generated here."""
-    if args.existing_role:
-        if args.db_role or args.password_stdin:
-            raise InputError("--existing-role links a role that has its own way to log in; "
-                             "leave out --db-role and --password-stdin", field="existing-role")
-        return LoginRequest(args.existing_role, existing=True), False
-    name = args.db_role or logins.default_role_name(username)
+    if args.existing_role and (args.db_role or args.password_stdin):
+        raise InputError("--existing-role links a role that has its own way to log in; "
+                         "leave out --db-role and --password-stdin", field="existing-role")
+    password = None
     if args.password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
-        if len(password) < MIN_PASSWORD:
+        if len(password) < logins.MIN_PASSWORD:
             raise InputError(f"the password read from standard input is shorter than "
-                             f"{MIN_PASSWORD} characters", field="password-stdin")
-        return LoginRequest(name, password), False
-    return LoginRequest(name, identities.new_password()), True
+                             f"{logins.MIN_PASSWORD} characters", field="password-stdin")
+    return logins.new_request(username, role=args.db_role, password=password,
+                              existing=args.existing_role)
 
 
 def _tell_login(ctx: AppContext, request: LoginRequest, generated: bool) -> None:
@@ -138,11 +131,9 @@ def _tell_login(ctx: AppContext, request: LoginRequest, generated: bool) -> None
     print(f"Created the login role '{request.role}'.")
     if generated:
         print(f"Its password, shown this once (give it to them privately): {request.password}")
-    url = for_person(ctx.database.url, request.role)
     print("On their computer they run, typing the password in place of PASSWORD (it goes "
           "into their keyring, never into a file):")
-    print(f"  smmod settings set database.url "
-          f"'{url.replace('@', ':PASSWORD@', 1)}'")
+    print(f"  {logins.workstation_line(ctx.database.url, request.role)}")
 
 
 def cmd_add(args: argparse.Namespace) -> int:

@@ -34,6 +34,62 @@ class LoginRequest:
             raise InputError("a new login role needs a password", field="password")
 
 
+#: The shortest password accepted for a new login role.
+MIN_PASSWORD = 12
+
+
+@dataclass(frozen=True)
+class LoginPower:
+    """What the person using smmod may do about server logins."""
+
+    on_server: bool  # a PostgreSQL server set up with ``smmod server init``
+    may_create: bool  # the database's owner: creates and links login roles
+
+    def who_may(self, username: str = "USERNAME") -> str:
+        """Who can give ``username`` a login, and the line they run, in plain words."""
+        return (f"Only the database's owner (the school's IT, who ran 'smmod server init') "
+                f"can create server logins. They give this person one with: "
+                f"smmod staff login {username}")
+
+
+#: A register on this computer (or a server without identities): no logins to give.
+NO_SERVER = LoginPower(on_server=False, may_create=False)
+
+
+def power(session_factory: SessionFactory, actor: Actor) -> LoginPower:
+    """Whether this register is on a server, and whether ``actor`` may create logins
+    there (what ``smmod staff add`` and ``staff login`` need)."""
+    server = on_server(session_factory)
+    return LoginPower(server, server and actor.owner)
+
+
+def new_request(username: str, *, role: str | None = None, password: str | None = None,
+                existing: str | None = None) -> tuple[LoginRequest, bool]:
+    """The login to create (``role``, default from ``username``; ``password``, default a
+    new one) or to link (``existing``); whether the password was generated here."""
+    if existing:
+        if role or password:
+            raise InputError("linking an existing login role uses that role's own way to "
+                             "log in: leave out the new role's name and password",
+                             field="existing-role")
+        return LoginRequest(existing.strip(), existing=True), False
+    name = (role or "").strip() or default_role_name(username)
+    if password is not None:
+        if len(password) < MIN_PASSWORD:
+            raise InputError(f"the password is shorter than {MIN_PASSWORD} characters",
+                             field="password")
+        return LoginRequest(name, password), False
+    return LoginRequest(name, identities.new_password()), True
+
+
+def workstation_line(database_url: str, role: str) -> str:
+    """The line the person runs on their own computer, ``PASSWORD`` standing for theirs."""
+    from smmod.dburl import for_person
+
+    url = for_person(database_url, role)
+    return f"smmod settings set database.url '{url.replace('@', ':PASSWORD@', 1)}'"
+
+
 def default_role_name(username: str) -> str:
     """The login role smmod proposes for a staff username."""
     return username.strip().lower()

@@ -75,6 +75,8 @@ class StaffRecord:
     notes: str
     version_id: int
     eligibility: Eligibility = field(compare=False)
+    #: Their own login role on a PostgreSQL server (``smmod staff login``), if any.
+    db_role: str | None = None
 
     @property
     def roles_text(self) -> str:
@@ -156,6 +158,7 @@ class StaffService:
             eligibility(active=s.active, policy_read_on=s.policy_read_on,
                         trained_on=s.trained_on, leaving_on=s.leaving_on,
                         today=self._today(), expiry_months=months),
+            s.db_role,
         )
 
     def list(self, *, include_inactive: bool = False) -> list[StaffRecord]:

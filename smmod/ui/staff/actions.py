@@ -11,6 +11,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QWidget
 
 from smmod.identity import Actor
+from smmod.staff.logins import NO_SERVER, LoginPower
 from smmod.staff.service import StaffRecord
 
 EDITOR_ROLES = ("administrator", "slt")
@@ -50,13 +51,16 @@ class StaffActions:
         self.import_csv = _action(page, "&Import CSV…", "Ctrl+I")
         self.find = _action(page, "&Find", QKeySequence(QKeySequence.StandardKey.Find))
         self.find.setToolTip("Search the register (Ctrl+F)")
+        self.give_login = _action(page, "Give a server &login…")
         for action in (self.add, self.import_csv, self.find):
             page.addAction(action)
         for action in (self.edit, self.deactivate):
             table.addAction(action)
 
-    def update(self, why_not: str | None, record: StaffRecord | None) -> None:
+    def update(self, why_not: str | None, record: StaffRecord | None,
+               power: LoginPower = NO_SERVER) -> None:
         """Enable what the actor may do with the selected record; explain the rest."""
+        self._update_give_login(record, power)
         self.add.setEnabled(why_not is None)
         self.import_csv.setEnabled(why_not is None)
         self.edit.setEnabled(why_not is None and record is not None)
@@ -75,6 +79,22 @@ class StaffActions:
             self.edit.setToolTip(f"Edit {record.name} (Enter or F2)")
             self.deactivate.setToolTip(f"Reactivate {record.name} (Del)" if reactivate
                                        else f"Deactivate {record.name} (Del)")
+
+    def _update_give_login(self, record: StaffRecord | None, power: LoginPower) -> None:
+        self.give_login.setVisible(power.on_server)
+        if not power.may_create:
+            why: str | None = power.who_may(record.username if record else "USERNAME")
+        elif record is None:
+            why = "Select a person to give them their own login on the server"
+        elif not record.active:
+            why = f"{record.name} is deactivated"
+        elif record.db_role:
+            why = f"{record.name} already has the server login '{record.db_role}'"
+        else:
+            why = None
+        self.give_login.setEnabled(why is None)
+        self.give_login.setToolTip(why or f"Give {record.name if record else ''} their own "
+                                   "login on the server")
 
     @staticmethod
     def shortcuts() -> list[tuple[str, str]]:

@@ -23,9 +23,11 @@ from smmod.errors import ConflictError, InputError
 from smmod.identity import Actor
 from smmod.staff import StaffService
 from smmod.staff.eligibility import eligibility, training_expires_on
+from smmod.staff.logins import NO_SERVER, LoginPower, LoginRequest
 from smmod.staff.service import StaffInput, StaffRecord
 from smmod.ui import msgbox
 from smmod.ui.staff.model import ROLE_LABELS, format_day
+from smmod.ui.staff.server_logins import LoginFields, NewLogin
 from smmod.ui.staff.widgets import OptionalDateEdit
 from smmod.ui.tasks import TaskRunner
 
@@ -42,11 +44,14 @@ class StaffDialog(QDialog):
 
     saved = Signal(object)  # StaffRecord
     reloaded = Signal(object)  # StaffRecord, after a conflict
+    login_created = Signal(object)  # NewLogin, after adding someone on a server
 
     def __init__(self, service: StaffService, actor: Actor, runner: TaskRunner, *,
                  expiry_months: int, record: StaffRecord | None = None,
-                 today: date, parent: QWidget | None = None) -> None:
+                 today: date, parent: QWidget | None = None,
+                 power: LoginPower = NO_SERVER, database_url: str = "") -> None:
         super().__init__(parent)
+        self._power, self._database_url = power, database_url
         self._service = service
         self._actor = actor
         self._runner = runner
@@ -54,6 +59,7 @@ class StaffDialog(QDialog):
         self._today = today
         self._record = record
         self._saving = False
+        self._login: LoginRequest | None = None
         self.setWindowTitle(f"Edit {record.name}" if record else "Add a person")
         self.setMinimumWidth(560)
         self._init_fields()
@@ -101,6 +107,18 @@ class StaffDialog(QDialog):
         self.error_label.setStyleSheet(_ERROR_STYLE)
         self.error_label.setWordWrap(True)
         self.error_label.hide()
+        # On a server, a new person's own login: created here by the database's owner;
+        # anyone else is told who can, and the line they run.
+        adding_on_server = self._record is None and self._power.on_server
+        self.login_fields: LoginFields | None = None
+        self.login_note: QLabel | None = None
+        if adding_on_server and self._power.may_create:
+            self.login_fields = LoginFields()
+        elif adding_on_server:
+            self.login_note = QLabel(self._power.who_may())
+            self.login_note.setObjectName("login_note")
+            self.login_note.setWordWrap(True)
+            self.login_note.setStyleSheet(_HINT_STYLE)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
                                         | QDialogButtonBox.StandardButton.Cancel)
         self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
@@ -150,6 +168,9 @@ class StaffDialog(QDialog):
         form.addRow(self._label("N&otes:", self.notes_edit), self.notes_edit)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
+        for extra in (self.login_fields, self.login_note):
+            if extra is not None:
+                layout.addWidget(extra)
         layout.addSpacing(6)
         layout.addWidget(self.preview_label)
         layout.addWidget(self.error_label)
@@ -167,6 +188,8 @@ class StaffDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         for field in (self.policy_date, self.trained_date, self.leaving_date):
             field.date_changed.connect(self._on_dates_changed)
+        if self.login_note is not None:
+            self.username_edit.textChanged.connect(self._on_username_text_changed)
 
     # -- public -------------------------------------------------------------------
     def load_record(self, record: StaffRecord) -> None:
@@ -210,9 +233,17 @@ class StaffDialog(QDialog):
         data = self.staff_input()
         record = self._record
         service, actor = self._service, self._actor
+        login: LoginRequest | None = None
+        if self.login_fields is not None:
+            try:
+                login, _generated = self.login_fields.request(data.username)
+            except InputError as exc:
+                self._show_error(exc.reason, exc.field)
+                return
+        self._login = login
         if record is None:
             def work() -> StaffRecord:
-                return service.add(actor, data)
+                return service.add(actor, data, login=login)
         else:
             staff_id, version_id = record.id, record.version_id
 
@@ -226,6 +257,8 @@ class StaffDialog(QDialog):
         self._record = record
         self.saved.emit(record)
         self.accept()
+        if self._login is not None:
+            self.login_created.emit(NewLogin.of(record.name, self._login, self._database_url))
 
     def _on_save_failed(self, exc: BaseException) -> None:
         self._set_saving(False)
@@ -254,7 +287,8 @@ class StaffDialog(QDialog):
             "roles": self.role_checks["slt"],
         }
         labels = {"name": "Full name", "username": "Username", "email": "Email",
-                  "roles": "Roles"}
+                  "roles": "Roles", "db-role": "New login's name",
+                  "existing-role": "Existing server login", "password": "Password"}
         prefix = f"{labels.get(field, field)}: " if field else ""
         self.error_label.setText(prefix + text)
         self.error_label.show()
@@ -270,6 +304,11 @@ class StaffDialog(QDialog):
     def reject(self) -> None:  # QDialog.reject
         if not self._saving:
             super().reject()
+
+    @Slot(str)
+    def _on_username_text_changed(self, text: str) -> None:
+        assert self.login_note is not None
+        self.login_note.setText(self._power.who_may(text.strip() or "USERNAME"))
 
     # -- live preview -------------------------------------------------------------
     @Slot(object)

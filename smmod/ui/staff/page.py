@@ -18,6 +18,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from smmod.staff import logins
+from smmod.staff.logins import NO_SERVER, LoginPower
 from smmod.staff.service import ImportResult, StaffRecord, StaffService
 from smmod.ui import msgbox
 from smmod.ui.pages import PageDeps
@@ -36,6 +38,7 @@ from smmod.ui.staff.model import (
     empty_text,
     summary_text,
 )
+from smmod.ui.staff.server_logins import GiveLoginDialog, NewLogin, NewLoginDialog
 
 _TITLE_STYLE = "font-size: 16pt; font-weight: 600;"
 _MUTED_STYLE = "color: palette(placeholder-text);"
@@ -60,6 +63,7 @@ class StaffPage(QWidget):
         self._dialog: QDialog | None = None
         self._loaded_once = False
         self._select_after_load: int | None = None
+        self._power: LoginPower = NO_SERVER
         self._init_table()
         self.staff_actions = StaffActions(self, self.table)
         self._importer = StaffImportFlow(self._service, self._runner, self._open_dialog, self)
@@ -88,12 +92,17 @@ class StaffPage(QWidget):
         self.readonly_banner.setStyleSheet(_BANNER_STYLE)
         self.readonly_banner.setWordWrap(True)
         self.readonly_banner.hide()
+        self.server_note = QLabel()  # on a server, to those who cannot create logins
+        self.server_note.setObjectName("staff_server_note")
+        self.server_note.setWordWrap(True)
+        self.server_note.setStyleSheet(_MUTED_STYLE)
+        self.server_note.hide()
 
     def _init_toolbar(self) -> None:
         self.buttons: dict[str, QToolButton] = {}
         a = self.staff_actions
         for key, action in (("add", a.add), ("edit", a.edit), ("deactivate", a.deactivate),
-                            ("import", a.import_csv)):
+                            ("import", a.import_csv), ("give_login", a.give_login)):
             button = QToolButton()
             button.setObjectName(f"staff_{key}_button")
             button.setDefaultAction(action)
@@ -161,6 +170,7 @@ class StaffPage(QWidget):
         layout.setSpacing(10)
         layout.addLayout(heading)
         layout.addWidget(self.readonly_banner)
+        layout.addWidget(self.server_note)
         layout.addLayout(tools)
         layout.addWidget(self._table_stack, 1)
         self.setTabOrder(self.search_edit, self.show_inactive_check)
@@ -173,6 +183,7 @@ class StaffPage(QWidget):
         a.deactivate.triggered.connect(self._on_deactivate_triggered)
         a.import_csv.triggered.connect(self._on_import_triggered)
         a.find.triggered.connect(self._on_find_triggered)
+        a.give_login.triggered.connect(self._on_give_login_triggered)
         self._importer.imported.connect(self._on_importer_imported)
         self.deactivation.changed.connect(self._on_set_active_succeeded)
         self.deactivation.failed.connect(self._on_set_active_failed)
@@ -190,8 +201,12 @@ class StaffPage(QWidget):
     # -- page protocol ------------------------------------------------------------
     def refresh(self) -> None:
         """Reload the register in the background (called when the page is shown)."""
-        self._runner.run(lambda: self._service.list(include_inactive=True),
-                         self._on_list_loaded, self._on_task_failed)
+        service, sf, actor = self._service, self._ctx.session_factory, self._ctx.actor
+
+        def load() -> tuple[list[StaffRecord], LoginPower]:
+            return service.list(include_inactive=True), logins.power(sf, actor)
+
+        self._runner.run(load, self._on_list_loaded, self._on_task_failed)
 
     def shortcuts(self) -> list[tuple[str, str]]:
         return StaffActions.shortcuts()
@@ -238,10 +253,15 @@ class StaffPage(QWidget):
         why = self._why_not_editable()
         self.readonly_banner.setText(why or "")
         self.readonly_banner.setVisible(why is not None)
-        self.staff_actions.update(why, self.selected_record())
+        self.staff_actions.update(why, self.selected_record(), self._power)
+        self.buttons["give_login"].setVisible(self._power.on_server)
+        on_server_without = self._power.on_server and not self._power.may_create
+        self.server_note.setText(self._power.who_may() if on_server_without else "")
+        self.server_note.setVisible(on_server_without and why is None)
 
     # -- loading ------------------------------------------------------------------
-    def _on_list_loaded(self, records: list[StaffRecord]) -> None:
+    def _on_list_loaded(self, loaded: tuple[list[StaffRecord], LoginPower]) -> None:
+        records, self._power = loaded
         keep = self._select_after_load
         if keep is None:
             current = self.selected_record()
@@ -303,8 +323,10 @@ class StaffPage(QWidget):
     def _staff_dialog(self, record: StaffRecord | None) -> StaffDialog:
         dialog = StaffDialog(self._service, self._ctx.actor, self._runner,
                              expiry_months=self._ctx.settings.training_expiry_months,
-                             record=record, today=self._ctx.clock.today(), parent=self)
+                             record=record, today=self._ctx.clock.today(), parent=self,
+                             power=self._power, database_url=self._ctx.database.url)
         dialog.saved.connect(self._on_staff_dialog_saved)
+        dialog.login_created.connect(self._on_login_created)
         dialog.reloaded.connect(self._on_staff_dialog_reloaded)
         return dialog
 
@@ -358,6 +380,23 @@ class StaffPage(QWidget):
         self._select_after_load = staff_id
         self.register_changed.emit()
         self.refresh()
+
+    @Slot()
+    def _on_give_login_triggered(self) -> None:
+        record = self.selected_record()
+        if record is None or not self._power.may_create or self._dialog is not None:
+            return
+        dialog = GiveLoginDialog(self._ctx.session_factory, self._ctx.actor, self._runner,
+                                 record, self._ctx.database.url, self)
+        dialog.given.connect(self._on_login_created)
+        self._open_dialog(dialog)
+
+    @Slot(object)
+    def _on_login_created(self, login: NewLogin) -> None:
+        self.register_changed.emit()
+        self.refresh()
+        seconds = int(self._ctx.settings.get("vault.clipboard_clear_seconds"))
+        self._open_dialog(NewLoginDialog(login, seconds, self))
 
     @Slot()
     def _on_import_triggered(self) -> None:
