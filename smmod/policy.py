@@ -1,7 +1,8 @@
 """School policy settings, kept in the database for everyone (issue 14).
 
-The deadline rules, closures, training expiry, school name, DPIA reference and
-image-checker mode are the school's decisions, not one person's preferences: they are
+The deadline rules, closures, training expiry and policy re-reading, the school's name
+and web sites, the DPIA reference, the image-checker mode and the vault's rotation and
+history periods are the school's decisions, not one person's preferences: they are
 stored in ``policy_settings``, every change is audited with the value before and
 after, and only SLT or an administrator may change them, on SQLite as on a server.
 Personal preferences stay in each person's settings file.

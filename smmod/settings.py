@@ -240,8 +240,10 @@ BY_KEY: dict[str, Setting] = {s.key: s for s in SCHEMA}
 #: The school's policy, kept in the database for everyone (``smmod.policy``); the other
 #: settings are this person's preferences, kept in their settings file.
 POLICY_KEYS: frozenset[str] = frozenset({
-    "school.name", "training.expiry_months", "sla.nation", "sla.timezone", "sla.end_of_day",
-    "sla.roll_non_working", "sla.closures", "images.dpia_reference", "images.mode"})
+    "school.name", "school.domains", "training.expiry_months",
+    "training.policy_reread_months", "sla.nation", "sla.timezone", "sla.end_of_day",
+    "sla.roll_non_working", "sla.closures", "images.dpia_reference", "images.mode",
+    "vault.rotate_days", "vault.history_days"})
 
 # The working calendar's fields, by the setting each comes from.
 _CALENDAR_FIELDS = {"nation": "sla.nation", "tz": "sla.timezone", "end_of_day": "sla.end_of_day",

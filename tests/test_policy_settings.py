@@ -129,3 +129,59 @@ def test_before_init_policy_values_wait_in_the_file_for_the_first_person(
              {"from": "12", "to": "18", "source": "settings file"})]
     finally:
         ctx.close()
+
+
+def test_the_school_sites_reading_and_vault_periods_move_in_from_an_older_file(
+        ctx: AppContext, people: dict[str, Actor], capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    write_settings('[school]\ndomains = ["oakfield.sch.uk"]\n'
+                   '[training]\npolicy_reread_months = 24\n'
+                   '[vault]\nhistory_days = 30\nrotate_days = 180\nclipboard_clear_seconds = 10\n')
+    monkeypatch.setenv("SMMOD_USER", "head")
+    code, out, err = run(capsys, "settings", "get", "school.domains")
+    assert (code, out) == (0, "oakfield.sch.uk\n")
+    assert ("moved the school policy settings school.domains, "
+            "training.policy_reread_months, vault.history_days, vault.rotate_days") in err
+    assert file_values() == {"vault": {"clipboard_clear_seconds": 10}}  # a preference
+    assert sorted(entries(ctx, "settings.migrated")) == [
+        ("head", "setting:school.domains", {"from": "", "to": "oakfield.sch.uk",
+                                            "source": "settings file"}),
+        ("head", "setting:training.policy_reread_months", {"from": "12", "to": "24",
+                                                           "source": "settings file"}),
+        ("head", "setting:vault.history_days", {"from": "90", "to": "30",
+                                                "source": "settings file"}),
+        ("head", "setting:vault.rotate_days", {"from": "365", "to": "180",
+                                               "source": "settings file"})]
+
+
+@pytest.mark.parametrize(("key", "value"), [
+    ("school.domains", "evil.example"), ("training.policy_reread_months", "0"),
+    ("vault.history_days", "3650"), ("vault.rotate_days", "1825")])
+def test_a_moderator_cannot_change_the_new_policy_settings(
+        ctx: AppContext, people: dict[str, Actor], key: str, value: str) -> None:
+    ctx.actor = people["mod1"]
+    with pytest.raises(PermissionDenied, match=f"change the school policy setting {key}"):
+        ctx.change_setting(key, value)
+    assert entries(ctx, "settings") == [] and file_values() == {}
+
+
+def test_school_domains_in_a_moderators_own_file_change_nothing(
+        ctx: AppContext, people: dict[str, Actor], capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    ctx.actor = people["slt2"]
+    ctx.change_setting("school.domains", "oakfield.sch.uk")
+    # Mo adds a site of their own to their settings file: the school's list stands.
+    write_settings('[school]\ndomains = ["oakfield.sch.uk", "mos-blog.example"]\n')
+    monkeypatch.setenv("SMMOD_USER", "mod1")
+    code, out, err = run(capsys, "settings", "get", "school.domains")
+    assert (code, out) == (0, "oakfield.sch.uk\n")
+    assert "school.domains) that are ignored" in err
+    mo = open_context()
+    try:
+        assert mo.actor.username == "mod1"
+        assert mo.settings.get("school.domains") == ["oakfield.sch.uk"]
+        from smmod.posts.rules import link_reasons
+        assert link_reasons("See https://mos-blog.example/x", mo.settings.get("school.domains"))
+    finally:
+        mo.close()
+    assert [e[1] for e in entries(ctx, "settings")] == ["setting:school.domains"]

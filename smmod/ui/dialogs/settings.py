@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -27,6 +28,12 @@ from smmod.ui import msgbox
 from smmod.ui.screen import fit_to_screen
 
 POLICY_NOTE = "(School policy: only SLT or an administrator can change it.)"
+POLICY_TITLE = "School policy (SLT and administrators)"
+PREFERENCES_TITLE = "Your preferences"
+POLICY_GROUP_INTRO = ("These apply to everyone who uses this register, and every change "
+                      "is kept in the audit trail with the value before and after.")
+POLICY_GROUP_NOTE = ("These apply to everyone who uses this register. Only SLT or an "
+                     "administrator can change them; ask one of them if one should change.")
 
 
 class SettingsDialog(QDialog):
@@ -40,12 +47,25 @@ class SettingsDialog(QDialog):
         self.setWindowTitle("Settings")
         self._editors: dict[str, QWidget] = {}
         self.description_labels: dict[str, QLabel] = {}
-        # One row per setting: its name and whole description (wrapped, never cut) on
-        # the left, the editor on the right. Box layouts give a wrapped label the height
-        # its text needs at the width it gets.
-        rows = QVBoxLayout()
-        rows.setSpacing(12)
+        # Two groups: the school's policy (kept in the database for everyone) and this
+        # person's own preferences. One row per setting: its name and whole description
+        # (wrapped, never cut) on the left, the editor on the right. Box layouts give a
+        # wrapped label the height its text needs at the width it gets.
+        self.policy_group = QGroupBox(POLICY_TITLE)
+        self.policy_group.setObjectName("settings_policy_group")
+        self.preferences_group = QGroupBox(PREFERENCES_TITLE)
+        self.preferences_group.setObjectName("settings_preferences_group")
+        policy_rows, preference_rows = QVBoxLayout(self.policy_group), \
+            QVBoxLayout(self.preferences_group)
+        for box in (policy_rows, preference_rows):
+            box.setSpacing(12)
+        self.policy_note = QLabel(POLICY_GROUP_NOTE if not may_change_policy
+                                  else POLICY_GROUP_INTRO)
+        self.policy_note.setObjectName("settings_policy_note")
+        self.policy_note.setWordWrap(True)
+        policy_rows.addWidget(self.policy_note)
         for setting, value in settings.items():
+            is_policy = setting.key in POLICY_KEYS
             editor = self._editor(setting, value)
             editor.setToolTip(setting.description)
             editor.setAccessibleName(setting.key)
@@ -54,9 +74,10 @@ class SettingsDialog(QDialog):
             name = QLabel(f"<b>{html.escape(setting.key)}</b>")
             name.setBuddy(editor)
             text_shown = setting.description
-            if setting.key in POLICY_KEYS and not may_change_policy:
+            if is_policy and not may_change_policy:
                 # School policy: shown, but only SLT or an administrator may change it.
                 editor.setEnabled(False)
+                name.setEnabled(False)
                 text_shown += f" {POLICY_NOTE}"
             description = QLabel(text_shown)
             description.setObjectName(f"setting_description_{setting.key}")
@@ -71,7 +92,11 @@ class SettingsDialog(QDialog):
             row = QHBoxLayout()
             row.addLayout(text, 3)
             row.addWidget(editor, 2, Qt.AlignmentFlag.AlignTop)
-            rows.addLayout(row)
+            (policy_rows if is_policy else preference_rows).addLayout(row)
+        rows = QVBoxLayout()
+        rows.setSpacing(12)
+        rows.addWidget(self.policy_group)
+        rows.addWidget(self.preferences_group)
         rows.addStretch(1)
         body = QWidget()
         body.setLayout(rows)
