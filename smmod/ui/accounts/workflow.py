@@ -20,8 +20,8 @@ from smmod.ui.tasks import TaskRunner
 
 ACTIONS = ("edit", "submit", "withdraw", "approve", "reject", "activate", "close")
 LABELS = {
-    "edit": "&Edit…", "submit": "&Submit for approval", "withdraw": "&Withdraw",
-    "approve": "&Approve…", "reject": "Re&ject…", "activate": "Ac&tivate…",
+    "edit": "&Edit…", "submit": "S&ubmit for approval", "withdraw": "&Withdraw",
+    "approve": "&Approve…", "reject": "Re&ject…", "activate": "&Activate…",
     "close": "C&lose account…",
 }
 

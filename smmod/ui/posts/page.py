@@ -161,8 +161,8 @@ class PublishPage(QWidget):
         signs = QHBoxLayout(sign)
         self.signoff_reason = QLineEdit(placeholderText="Reason (needed)")
         self.signoff_reason.setAccessibleName("Sign-off reason")
-        self.signoff_button = QPushButton("Sign o&ff")
-        self.refuse_button = QPushButton("Re&fuse")
+        self.signoff_button = QPushButton("S&ign off")
+        self.refuse_button = QPushButton("Ref&use")
         self.signoff_button.clicked.connect(lambda: self._on_decide(True))
         self.refuse_button.clicked.connect(lambda: self._on_decide(False))
         for w in (self.signoff_reason, self.signoff_button, self.refuse_button):
