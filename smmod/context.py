@@ -27,6 +27,7 @@ from smmod.store.engine import SessionFactory
 if TYPE_CHECKING:
     from smmod.accounts import AccountService, CredentialService
     from smmod.connectors import Connectors
+    from smmod.connectors.photo_retention import PhotoRetention
     from smmod.dnp import DnpService, ImageService
     from smmod.handover import HandoverService
     from smmod.moderation import IncidentService, ModerationService
@@ -195,7 +196,15 @@ class AppContext:
             self.session_factory, lambda: self.images, self.paths.data_dir / "comment-photos",
             max_bytes=lambda: int(self.settings.get("connectors.photo_max_mb")) * MB, now=self.queue.now)
         return Connectors(self.session_factory, self.queue, self.moderation, lambda: self.vault,
-                          now=self.queue.now, photos=photos)
+                          now=self.queue.now, photos=photos, retention=self.photo_retention)
+
+    @cached_property
+    def photo_retention(self) -> PhotoRetention:
+        """Deletes the photos of comments closed over ``connectors.photo_keep_days`` ago."""
+        from smmod.connectors.photo_retention import PhotoRetention
+
+        return PhotoRetention(self.session_factory, self.paths.data_dir / "comment-photos",
+                              lambda: int(self.settings.get("connectors.photo_keep_days")))
 
     @cached_property
     def reports(self) -> ReportService:

@@ -212,6 +212,10 @@ SCHEMA: tuple[Setting, ...] = (
             "Photos attached to comments are downloaded and checked for faces up to this size "
             "in MB; a larger one is skipped with a note on the comment.",
             minimum=1, maximum=100),
+    Setting("connectors.photo_keep_days", int, 30,
+            "Photos downloaded from comments are deleted this many days after the comment is "
+            "closed; an open incident keeps its photos until it is closed.",
+            minimum=1, maximum=3650),
     Setting("backup.keep", int, 14, "How many automatic backups to keep.",
             minimum=1, maximum=365),
     Setting("vault.password_length", int, 20, "Length of generated passwords.",

@@ -413,7 +413,8 @@ def platform_password_limit(platform: str) -> int:
         return PLATFORM_PASSWORD_LIMITS[platform]
     except KeyError:
         known = ", ".join(PLATFORM_PASSWORD_LIMITS)
-        raise InputError(f"unknown platform '{platform}' (known: {known})", field="platform") from None
+        raise InputError(f"unknown platform '{platform}' (known: {known})",  # machine form: as typed
+                         field="platform") from None
 
 
 def generate_password(

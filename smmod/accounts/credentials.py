@@ -31,6 +31,7 @@ from smmod.accounts.records import (
 from smmod.accounts.strength import MIN_SCORE
 from smmod.errors import ConflictError, InputError, NotFound, PolicyError, SmmodError
 from smmod.identity import Actor, require
+from smmod.platforms import platform_label
 from smmod.store.base import session_clock
 from smmod.store.engine import SessionFactory
 from smmod.store.models import (
@@ -596,7 +597,7 @@ class CredentialService:
     @staticmethod
     def _names(session: Session) -> _Names:
         staff = {row.id: row.name for row in session.execute(select(Staff.id, Staff.name))}
-        accounts = {a.id: (f"{a.handle} ({a.platform})", a.status) for a in
+        accounts = {a.id: (f"{a.handle} ({a.platform})", a.status) for a in  # machine form (reminders --json)
                     session.execute(select(Account.id, Account.handle, Account.platform,
                                            Account.status))}
         return _Names(staff, accounts)
@@ -625,7 +626,7 @@ class CredentialService:
     def _label(session: Session, credential: Credential) -> str:
         """How people know the credential: "login on @handle (platform)"."""
         account = session.get(Account, credential.account_id)
-        where = (f"{account.handle} ({account.platform})" if account is not None
+        where = (f"{account.handle} ({platform_label(account.platform)})" if account is not None
                  else f"account #{credential.account_id}")
         return f"{credential.login_name} on {where}"
 

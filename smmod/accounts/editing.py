@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from smmod.accounts.reading import Judge, is_current
 from smmod.accounts.records import VISIBILITIES, AccountInput
 from smmod.errors import InputError
+from smmod.platforms import platform_label
 from smmod.store.models import PLATFORMS, Account, AccountRole
 
 MAX_HANDLE = 200
@@ -22,6 +23,7 @@ def validate(data: AccountInput, judge: Judge) -> AccountInput:
     """The input tidied (trimmed, people de-duplicated), or an InputError naming the field."""
     platform = data.platform.strip().lower()
     if platform not in PLATFORMS:
+        # machine form: as typed
         raise InputError(f"'{data.platform}' is not a platform smmod knows; choose one of: "
                          f"{', '.join(PLATFORMS)}", field="platform")
     handle = data.handle.strip()
@@ -58,7 +60,7 @@ def refuse_duplicate(session: Session, platform: str, handle: str,
         stmt = stmt.where(Account.id != ignore_id)
     clash = session.execute(stmt).first()
     if clash:
-        raise InputError(f"{handle} on {platform} is already in the register "
+        raise InputError(f"{handle} on {platform_label(platform)} is already in the register "
                          f"({clash.status})", field="handle")
 
 

@@ -25,6 +25,7 @@ from smmod.accounts.records import REVIEW_AFTER_DAYS, AccountInput, AccountRecor
 from smmod.accounts.rules import AccountRulesError, people_problems
 from smmod.errors import ImportRejected, InputError, RowProblem
 from smmod.identity import Actor, require
+from smmod.platforms import platform_label
 from smmod.store.base import session_clock
 from smmod.store.engine import SessionFactory
 from smmod.store.models import Account, Staff
@@ -128,7 +129,7 @@ def import_csv(session_factory: SessionFactory, judge_for: Callable[[Session], J
             key = (data.platform, data.handle.lower())
             if key in seen:
                 problems.append(RowProblem(number, mapping["handle"],
-                                           f"{data.handle} on {data.platform} is also on "
+                                           f"{data.handle} on {platform_label(data.platform)} is also on "
                                            f"row {seen[key]}"))
                 continue
             seen[key] = number
@@ -153,7 +154,7 @@ def import_csv(session_factory: SessionFactory, judge_for: Callable[[Session], J
         audit.record(session, actor=actor.username, action="account.import",
                      subject="accounts", details={
                          "file": path.name, "rows": len(created),
-                         "accounts": [f"{a.platform}:{a.handle}" for a in created]})
+                         "accounts": [f"{a.platform}:{a.handle}" for a in created]})  # machine form: audit
         return [judge.record(a) for a in created]
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from smmod.platforms import platform_label
 from smmod.staff.eligibility import Eligibility
 
 VISIBILITIES = ("open", "private")
@@ -121,7 +122,7 @@ class AccountRecord:
 
     @property
     def label(self) -> str:
-        return f"{self.handle} ({self.platform})"
+        return f"{self.handle} ({platform_label(self.platform)})"
 
     @property
     def status_label(self) -> str:

@@ -17,6 +17,7 @@ from smmod.connectors.outbox import OutboxInfo
 from smmod.errors import InputError
 from smmod.moderation.records import ActionRequest
 from smmod.moderation.vocabulary import PLATFORM_KINDS
+from smmod.wording import count
 
 CONNECTABLE = ("mastodon", "youtube", "facebook", "instagram")
 ACT_CHOICES = ("acknowledge", "reply", "hide", "delete", "block", "mute", "report", "resolve")
@@ -61,6 +62,14 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     add_json_flag(p)
     p.set_defaults(func=cmd_sync)
 
+    photos = sub.add_parser("photos", help="the photos downloaded from comments")
+    psub = photos.add_subparsers(dest="photos_verb", required=True)
+    p = psub.add_parser("prune", help="delete the photos of comments closed over "
+                        "connectors.photo_keep_days ago (an open incident keeps its own)")
+    p.add_argument("--dry-run", action="store_true", help="only count what would be deleted")
+    add_json_flag(p)
+    p.set_defaults(func=cmd_photos_prune)
+
     outbox = sub.add_parser("outbox", help="actions waiting to be done on a platform")
     osub = outbox.add_subparsers(dest="outbox_verb", required=True)
     p = osub.add_parser("list", help="pending and failed actions (all with --all)")
@@ -97,7 +106,7 @@ def register_act(qsub: argparse._SubParsersAction) -> None:  # type: ignore[type
 
 
 def _account_id(args: argparse.Namespace, platform: str) -> int:
-    wanted = args.account if ":" in args.account else f"{platform}:{args.account}"
+    wanted = args.account if ":" in args.account else f"{platform}:{args.account}"  # machine form
     return context(args).queue.resolve_account(wanted).id
 
 
@@ -174,13 +183,13 @@ def cmd_sync(args: argparse.Namespace) -> int:
         print("No account is connected; connect one with 'smmod connect'.")
     for result in results if not args.json else ():
         if result.ok:
-            line = f"{result.account}: {result.imported} new, {result.duplicates} already in the queue"
+            line = f"{result.display}: {result.imported} new, {result.duplicates} already in the queue"
             if result.quota_units_today is not None:
                 line += f", {result.quota_units_today} YouTube quota units used today"
             if result.skipped:
                 line += f", {len(result.skipped)} left out"
         else:
-            line = f"{result.account}: FAILED: {result.error}"
+            line = f"{result.display}: FAILED: {result.error}"
         print(line)
         for problem in result.skipped:
             print(f"  left out {problem}")
@@ -276,3 +285,21 @@ def _report_entry(args: argparse.Namespace, entry: OutboxInfo) -> int:
         print(f"Not done: {entry.last_error}")
         print(f"Outbox #{entry.id} is {entry.status}; see 'smmod outbox list'.")
     return EXIT_OK if entry.done else EXIT_PROBLEMS
+
+
+def cmd_photos_prune(args: argparse.Namespace) -> int:
+    ctx = context(args)
+    report = ctx.photo_retention.prune(ctx.actor, dry_run=args.dry_run)
+    if args.json:
+        emit_json(report.to_dict())
+        return EXIT_OK
+    done = "would be deleted" if report.dry_run else "deleted"
+    print(f"{count(report.deleted, 'photo')} of closed comments {done} "
+          f"(kept {count(report.keep_days, 'day')} after closing: connectors.photo_keep_days).")
+    if report.kept_for_incidents:
+        print(f"Photos of {count(report.kept_for_incidents, 'closed comment')} kept: open "
+              "incidents hold them as evidence.")
+    if report.refused:
+        print(f"{count(report.refused, 'photo')} left alone: stored outside the photo folder "
+              "(see the log).")
+    return EXIT_OK

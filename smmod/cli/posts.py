@@ -12,6 +12,7 @@ import argparse
 from pathlib import Path
 
 from smmod.cli.common import EXIT_OK, EXIT_PROBLEMS, add_json_flag, context, emit_json, print_table
+from smmod.platforms import platform_label
 from smmod.posts import CHECKLIST, CHECKLIST_KEYS, CLEAR, Draft, DraftImage, PostCheck, PostRecord
 from smmod.posts.publishing import PublishResult
 
@@ -170,7 +171,7 @@ def cmd_address(args: argparse.Namespace) -> int:
 
 def _print_outcomes(result: PublishResult) -> None:
     for outcome in result.outcomes:
-        print(f"  {outcome.account} ({outcome.platform}): {outcome.message}")
+        print(f"  {outcome.account} ({platform_label(outcome.platform)}): {outcome.message}")
     print(f"Post {result.post.id}: {result.post.status_label}")
 
 

@@ -92,7 +92,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             import_valid=args.import_valid,
         )
     except ImportRejected as exc:
-        _print_refusal(args, account.label, exc)
+        _print_refusal(args, account.display, exc)
         return EXIT_USAGE
     if args.json:
         emit_json(report.to_dict())

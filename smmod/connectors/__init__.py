@@ -17,6 +17,7 @@ from smmod.connectors.graph.connector import GraphConnector
 from smmod.connectors.mastodon.connector import MastodonConnector
 from smmod.connectors.outbox import OutboxService
 from smmod.connectors.photo_check import CommentPhotos
+from smmod.connectors.photo_retention import PhotoRetention
 from smmod.connectors.sync import SyncService
 from smmod.connectors.youtube.connector import YouTubeConnector
 from smmod.moderation.actions import ModerationService
@@ -40,6 +41,7 @@ class Connectors:
         open_browser: Callable[[str], object] | None = None,
         client_options: dict[str, Any] | None = None,
         photos: CommentPhotos | None = None,
+        retention: PhotoRetention | None = None,
     ) -> None:
         self.connections = ConnectionService(
             session_factory, vault, now=now, open_browser=open_browser, client_options=client_options
@@ -52,7 +54,9 @@ class Connectors:
         self.instagram = GraphConnector(self.connections, "instagram", now=now)
         self.outbox = OutboxService(session_factory, moderation, self.connector_for, now=now)
         self.photos = photos
-        self.sync = SyncService(session_factory, queue, self.connections, self.outbox, now=now, photos=photos)
+        self.retention = retention
+        self.sync = SyncService(session_factory, queue, self.connections, self.outbox, now=now, photos=photos,
+                                retention=retention)
 
     def connector_for(self, platform: str) -> PlatformConnector | None:
         found: dict[str, PlatformConnector] = {

@@ -27,6 +27,7 @@ from smmod.connectors.mastodon.connector import Credentials
 from smmod.connectors.oauth import Grant, OAuthClient
 from smmod.errors import InputError, NotFound, SmmodError
 from smmod.identity import Actor, require
+from smmod.platforms import PLATFORM_LABELS, platform_label
 from smmod.queue.access import account_ref
 from smmod.queue.records import AccountRef
 from smmod.store.engine import SessionFactory
@@ -36,7 +37,8 @@ from smmod.vault import Vault
 log = logging.getLogger("smmod.connectors")
 
 PLATFORMS = ("mastodon", "youtube", "facebook", "instagram")
-LABELS = {"mastodon": "Mastodon", "youtube": "YouTube", "facebook": "Facebook", "instagram": "Instagram"}
+# The platforms smmod connects to, by their names (smmod.platforms has them all).
+LABELS = {p: PLATFORM_LABELS[p] for p in ("mastodon", "youtube", "facebook", "instagram")}
 REFRESH_AHEAD = timedelta(minutes=2)  # refresh a token this close to its expiry before using it
 CONNECTABLE_STATUSES = ("approved", "active")
 
@@ -105,6 +107,7 @@ class Live:
     can_refresh: bool
 
     def __repr__(self) -> str:
+        # machine form
         return f"Live(account_id={self.account_id!r}, platform={self.platform!r}, api_base={self.api_base!r})"
 
 
@@ -162,7 +165,7 @@ class ConnectionService:
         from smmod.queue.access import resolve_account
 
         with self._sf() as session:
-            account = resolve_account(session, f"{platform}:{handle}")
+            account = resolve_account(session, f"{platform}:{handle}")  # machine form
         return self.live(account.id)
 
     def refresh(self, account_id: int) -> None:
@@ -357,7 +360,7 @@ class ConnectionService:
         ours = account.handle.lstrip("@").casefold()
         if platform_handle and platform_handle.lstrip("@").casefold() != ours:
             raise InputError(
-                f"the token is for {described}, not {account.label}; sign in as {account.handle}",
+                f"the token is for {described}, not {account.display}; sign in as {account.handle}",
                 field="token",
             )
 
@@ -373,18 +376,18 @@ class ConnectionService:
             account = account_ref(session, account_id)
         if account.platform != platform and account.platform in PLATFORMS:
             raise InputError(
-                f"{account.label} is on {LABELS[account.platform]}, not {LABELS.get(platform, platform)}",
+                f"{account.display} is on {LABELS[account.platform]}, not {LABELS.get(platform, platform)}",
                 field="account",
             )
         if account.platform not in PLATFORMS:
             raise InputError(
-                f"{account.label} is on {account.platform}; smmod connects only to "
+                f"{account.display} is on {platform_label(account.platform)}; smmod connects only to "
                 f"{', '.join(PLATFORMS)} (others stay on files and feeds)",
                 field="account",
             )
         if account.status not in CONNECTABLE_STATUSES:
             raise InputError(
-                f"{account.label} is {account.status}; only approved or active accounts connect",
+                f"{account.display} is {account.status}; only approved or active accounts connect",
                 field="account",
             )
         self._vault().ensure_secure()  # say so before the person signs in, not after

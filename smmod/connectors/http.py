@@ -142,6 +142,7 @@ class ApiClient:
     def get(self, path_or_url: str, params: Params | None = None) -> ApiResponse:
         url = path_or_url if path_or_url.startswith(("http://", "https://")) else self.url(path_or_url)
         if origin(url) != self._origin:
+            # display name
             raise BadResponse(f"{self.platform} pointed smmod at another site ({origin(url)[1]}); refused")
         return self._send("GET", url, params=params, repeatable=True)
 
@@ -229,7 +230,7 @@ class ApiClient:
         json_body: Any = None,
         files: Files | None = None,
     ) -> tuple[int, Mapping[str, str], bytes, dict[str, str]]:
-        where = f"{self.platform} ({self.host})"
+        where = f"{self.platform} ({self.host})"  # display name
         try:
             query = httpx.QueryParams(tuple(params)) if params else None
             with self._client.stream(
@@ -277,7 +278,7 @@ class ApiClient:
         return found
 
     def _error(self, method: str, status: int, headers: Mapping[str, str], body: bytes) -> ConnectorError:
-        where = f"{self.platform} ({self.host})"
+        where = f"{self.platform} ({self.host})"  # display name
         said = _said(body)
         detail = f": {said}" if said else ""
         if status == 401:
@@ -321,6 +322,7 @@ def _json(body: bytes, platform: str) -> Any:
     try:
         return json.loads(body)
     except (ValueError, UnicodeDecodeError):
+        # display name
         raise BadResponse(f"{platform} sent an answer that is not valid JSON; refused") from None
 
 

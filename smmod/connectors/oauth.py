@@ -179,10 +179,11 @@ class LoopbackReceiver:
         """The authorization code, once the browser comes back with it."""
         if not self._result.done.wait(timeout):
             raise ConnectorError(
-                f"{platform}: no answer from the browser within {int(timeout)} seconds; "
+                f"{platform}: no answer from the browser within {int(timeout)} seconds; "  # display name
                 "nothing was connected. Try again."
             )
         if self._result.error is not None or self._result.code is None:
+            # display name
             raise ConnectorError(f"{platform} did not grant access ({self._result.error or 'no code'})")
         return self._result.code
 

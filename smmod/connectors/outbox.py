@@ -28,6 +28,7 @@ from smmod.identity import Actor
 from smmod.moderation.actions import ModerationService, validate
 from smmod.moderation.connectors import PlatformConnector, PlatformOutcome, PlatformRequest
 from smmod.moderation.records import ActionRequest
+from smmod.platforms import platform_label
 from smmod.queue.access import account_ref, require_moderator
 from smmod.store.engine import SessionFactory
 from smmod.store.models import Account, OutboxEntry, QueueItem, Staff
@@ -108,8 +109,9 @@ class OutboxService:
             connector = self._connector_for(account.platform)
             if connector is None or not connector.can_perform(request.kind, account.platform):
                 why = getattr(connector, "refusal", lambda kind: None)(request.kind)
+                where = platform_label(account.platform)
                 raise InputError(
-                    f"smmod cannot {request.kind.replace('_', ' ')} on {account.platform} itself"
+                    f"smmod cannot {request.kind.replace('_', ' ')} on {where} itself"
                     + (f" ({why})" if why else "")
                     + "; do it on the platform and record it with --manual",
                     field="action",
@@ -233,7 +235,7 @@ class OutboxService:
             connector = self._connector_for(account.platform)
             if connector is None:
                 entry.status = "pending"
-                entry.last_error = f"{account.platform} is not connected"
+                entry.last_error = f"{platform_label(account.platform)} is not connected"
                 entry.next_attempt_at = now + backoff(entry.attempts)
                 return None
             return actor, action, platform_request, connector

@@ -24,10 +24,11 @@ from smmod.connectors.mastodon.api import MastodonApi, MastoNotification, id_key
 from smmod.connectors.mastodon.items import FORMAT, parse_mentions
 from smmod.connectors.outbox import OutboxInfo, OutboxService
 from smmod.connectors.photo_check import CommentPhotos, PhotoOutcome
+from smmod.connectors.photo_retention import PhotoRetention
 from smmod.connectors.photos import PhotoRef
 from smmod.errors import SmmodError
 from smmod.identity import Actor
-from smmod.queue.access import account_ref, require_moderator
+from smmod.queue.access import MODERATING_ROLES, account_ref, require_moderator
 from smmod.queue.ingest import store_parsed
 from smmod.queue.parsers import ParseResult
 from smmod.queue.service import QueueService
@@ -50,6 +51,7 @@ class SyncResult:
     outbox: tuple[OutboxInfo, ...] = field(default=())
     quota_units_today: int | None = None  # YouTube: API quota units spent on sync today
     photos: PhotoOutcome = field(default_factory=PhotoOutcome)
+    display: str = ""  # the account as people read it ("Mastodon: @oakfield"); not in --json
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -91,6 +93,7 @@ class SyncService:
         max_pages: int = 25,
         first_pages: int = 2,
         photos: CommentPhotos | None = None,
+        retention: PhotoRetention | None = None,
     ) -> None:
         self._sf = session_factory
         self._queue = queue
@@ -101,6 +104,7 @@ class SyncService:
         self.max_pages = max_pages
         self.first_pages = first_pages
         self.photos = photos
+        self.retention = retention
 
     def sync(self, actor: Actor, account_id: int | None = None) -> list[SyncResult]:
         """One round for one account, or for every connected account."""
@@ -109,7 +113,21 @@ class SyncService:
             ids = [account_id]
         else:
             ids = [c.account_id for c in self._connections.all()]
-        return [self._sync_one(actor, i) for i in ids]
+        results = [self._sync_one(actor, i) for i in ids]
+        self._prune_photos(actor)
+        return results
+
+    def _prune_photos(self, actor: Actor) -> None:
+        """The photos of comments closed long enough ago go (audited only when some do);
+        a failure here loses no comment and fails no sync."""
+        if self.retention is None or not actor.has(*MODERATING_ROLES):
+            return
+        try:
+            self.retention.prune(actor, record_empty=False)
+        except SmmodError as error:
+            log.warning("deleting the photos of closed comments failed: %s", error)
+        except Exception:
+            log.exception("deleting the photos of closed comments failed")
 
     def _sync_one(self, actor: Actor, account_id: int) -> SyncResult:
         with self._sf() as session:
@@ -130,7 +148,7 @@ class SyncService:
                 .values(last_sync_at=self._now(), last_error=message, last_new_count=0)
             )
         log.info("sync of %s failed: %s", account.label, message)
-        return SyncResult(account.label, False, error=message, outbox=sent)
+        return SyncResult(account.label, False, error=message, outbox=sent, display=account.display)
 
     def _fetch(self, account_id: int) -> Fetched:
         with self._sf() as session:
@@ -270,6 +288,7 @@ class SyncService:
             sent,
             fetched.quota_units_today,
             self._check_photos(actor, account_id, fetched, outcome.new_keys),
+            account.display,
         )
 
     def _check_photos(

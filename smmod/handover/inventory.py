@@ -109,6 +109,7 @@ def _credentials(session: Session, staff: Staff, today: date) -> tuple[KnownCred
     for credential, account in rows:
         if credential.id in reasons:
             out.append(KnownCredential(
+                # machine form (handover --json)
                 credential.id, account.id, f"{account.handle} ({account.platform})",
                 account.platform, credential.login_name, credential.kind,
                 credential.rotated_at, tuple(dict.fromkeys(reasons[credential.id])),
@@ -140,6 +141,7 @@ def _items(session: Session, staff_id: int) -> tuple[ClaimedItem, ...]:
     for item, handle, platform in rows:
         text = " ".join(item.text.split())
         excerpt = text if len(text) <= EXCERPT else text[:EXCERPT - 1] + "…"
+        # machine form (handover --json)
         out.append(ClaimedItem(item.id, item.account_id, f"{handle} ({platform})",
                                item.author_name, excerpt, item.status, item.due_at,
                                item.version_id))

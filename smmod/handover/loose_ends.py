@@ -82,7 +82,7 @@ def loose_ends(session: Session, staff_id: int, *, today: date, expiry_months: i
                Account.status != "closed")
         .order_by(Account.platform, Account.handle, AccountRole.role)).all()
     for role, handle, platform in rows:  # a role with an end date was planned already
-        label = f"{handle} ({platform})"
+        label = f"{handle} ({platform})"  # machine form (handover --json)
         if role not in roles[label]:
             roles[label].append(role)
     accounts = tuple(f"{' and '.join(r)} of {label}" for label, r in roles.items())

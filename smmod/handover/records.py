@@ -62,7 +62,7 @@ class HeldAccount:
 
     @property
     def label(self) -> str:
-        return f"{self.handle} ({self.platform})"
+        return f"{self.handle} ({self.platform})"  # machine form (handover --json)
 
     @property
     def live(self) -> bool:

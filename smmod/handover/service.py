@@ -205,6 +205,7 @@ class HandoverService:
                 .where(CredentialRotation.status == "pending",
                        or_(Account.status != "closed", Account.id.not_in(deleted)))
                 .order_by(CredentialRotation.at, CredentialRotation.id)).all()
+            # machine form (handover --json)
             return [PendingRotation(r.id, c.id, a.id, f"{a.handle} ({a.platform})",
                                     c.login_name, r.at, names.get(r.by_staff_id or -1))
                     for r, c, a in rows]

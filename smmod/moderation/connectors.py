@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
 from smmod.moderation.vocabulary import PLATFORM_KINDS
+from smmod.platforms import PLATFORM_LABELS
 
 
 @dataclass(frozen=True)
@@ -68,19 +69,9 @@ class ManualConnector:
         return PlatformOutcome(False, self.name, None, manual_hint(request.kind, request.platform))
 
 
-_PLATFORM_NAMES = {
-    "facebook": "Facebook",
-    "x": "X",
-    "instagram": "Instagram",
-    "youtube": "YouTube",
-    "linkedin": "LinkedIn",
-    "tiktok": "TikTok",
-    "mastodon": "Mastodon",
-}
-
-
 def platform_name(platform: str) -> str:
-    return _PLATFORM_NAMES.get(platform, "the platform")
+    return PLATFORM_LABELS[platform] if platform in PLATFORM_LABELS and platform != "other" \
+        else "the platform"
 
 
 _DOING = {

@@ -51,6 +51,7 @@ from smmod.moderation.vocabulary import (
     MAX_REASON,
     SEVERITIES,
 )
+from smmod.platforms import account_label
 from smmod.queue.access import account_ref, require_moderator
 from smmod.screening.vocabulary import POLICE_ADVISED
 from smmod.store.models import (
@@ -300,7 +301,7 @@ class IncidentService(SltDecisions):
                     item_id=item_id,
                     added_at=now,
                     added_by=actor.staff_id,
-                    account_label=f"{account.platform}: {account.handle}" if account else "?",
+                    account_label=account_label(account.platform, account.handle) if account else "?",
                     platform=account.platform if account else "other",
                     platform_item_id=item.platform_item_id,
                     url=item.url,

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from smmod.errors import NotFound
 from smmod.moderation.records import ActionRecord, ItemContext
 from smmod.moderation.vocabulary import FIRST_RESPONSE_KINDS, REMOVAL_STATUS
+from smmod.platforms import account_label
 from smmod.store.models import (
     Account,
     Action,
@@ -56,7 +57,7 @@ def item_context(session: Session, item_id: int) -> ItemContext:
         item.id,
         item.version_id,
         account.platform,
-        f"{account.platform}: {account.handle}",
+        account_label(account.platform, account.handle),
         account.handle,
         item.author_name,
         item.author_handle,
@@ -68,6 +69,7 @@ def item_context(session: Session, item_id: int) -> ItemContext:
         item.first_response_at,
         flags,
         open_incidents_of(session, item_id),
+        account.id,
     )
 
 

@@ -101,6 +101,7 @@ class ItemContext:
     first_response_at: datetime | None
     flags: tuple[str, ...]
     incident_ids: tuple[int, ...]  # open incidents holding this item
+    account_id: int
 
 
 @dataclass(frozen=True)

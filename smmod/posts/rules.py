@@ -30,6 +30,7 @@ from urllib.parse import urlsplit
 
 from smmod.images.names import find_names, words
 from smmod.images.results import ProtectedPerson
+from smmod.platforms import platform_label
 from smmod.posts.records import BLOCKED, REVIEW, Reason
 
 LIMITS: dict[str, int] = {"x": 280, "mastodon": 500, "instagram": 2200, "facebook": 63206,
@@ -66,7 +67,7 @@ def length_reasons(text: str, accounts: Sequence[tuple[str, str]]) -> list[Reaso
         used = length(text, platform)
         if limit is not None and used > limit:
             out.append(Reason("length", BLOCKED,
-                              f"{used:,} characters: {handle} ({platform}) allows {limit:,}; "
+                              f"{used:,} characters: {handle} ({platform_label(platform)}) allows {limit:,}; "
                               f"shorten it by {used - limit:,}"))
     return out
 

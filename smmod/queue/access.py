@@ -42,7 +42,7 @@ def require_moderator(session: Session, actor: Actor, account: AccountRef, doing
     ).first()
     if holds is None:
         raise PermissionDenied(
-            f"Only moderators, SLT, administrators or the people who run {account.label} can {doing}."
+            f"Only moderators, SLT, administrators or the people who run {account.display} can {doing}."
         )
 
 
@@ -66,7 +66,7 @@ def resolve_account(session: Session, wanted: str) -> AccountRef:
         listed = ", ".join(f"{p}:{h}" for p, h in known) or "none registered yet"
         raise InputError(f"no account '{text}'; known accounts: {listed}", field="account")
     if len(found) > 1:
-        options = ", ".join(f"{a.platform}:{a.handle}" for a in found)
+        options = ", ".join(f"{a.platform}:{a.handle}" for a in found)  # machine form: to type
         raise InputError(
             f"'{text}' matches several accounts ({options}); add the platform, e.g. facebook:handle",
             field="account",

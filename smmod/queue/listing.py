@@ -221,7 +221,7 @@ def _to_row(r: Any, flags: tuple[str, ...], blocked: set[tuple[int, str]] | None
         r.id,
         r.version_id,
         r.account_id,
-        f"{r.platform}: {r.handle}",
+        f"{r.platform}: {r.handle}",  # machine form: `queue list --json` documents it
         r.kind,
         r.status,
         r.author_name,

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from smmod.errors import RowProblem
+from smmod.platforms import account_label
 from smmod.sla import SlaState, sla_state
 
 SORT_COLUMNS = ("priority", "due", "received", "status", "account", "kind", "author", "claimed")
@@ -22,7 +23,14 @@ class AccountRef:
 
     @property
     def label(self) -> str:
-        return f"{self.platform}: {self.handle}"
+        """The machine form, "facebook: brookfieldprimary", of the documented JSON and the
+        audit trail; people read ``display``."""
+        return f"{self.platform}: {self.handle}"  # machine form
+
+    @property
+    def display(self) -> str:
+        """ "Facebook: brookfieldprimary", for messages and screens."""
+        return account_label(self.platform, self.handle)
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,7 @@ from smmod import formatting as fmt
 from smmod.accounts.reading import is_current
 from smmod.accounts.records import LIVE_STATUSES
 from smmod.identity import Actor
+from smmod.platforms import account_label
 from smmod.staff.eligibility import add_months
 from smmod.store.engine import SessionFactory
 from smmod.store.models import (
@@ -86,7 +87,7 @@ class ForYouItem:
 
 
 def _label(account: Account) -> str:
-    return f"{account.platform}: {account.handle}"
+    return account_label(account.platform, account.handle)
 
 
 class ForYouService:

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from smmod.accounts.reading import Judge, is_current, load_accounts
 from smmod.accounts.records import LIVE_STATUSES
+from smmod.platforms import account_label
 from smmod.reports.records import AccountRisk, Expiring, PeopleReport, ReviewDue, Scope
 from smmod.staff.eligibility import add_months
 from smmod.store.models import Staff
@@ -45,7 +46,7 @@ def people_report(session: Session, scope: Scope, today: date, expiry_months: in
             continue
         live += 1
         record = judge.record(account)
-        label = f"{account.platform}: {account.handle}"
+        label = account_label(account.platform, account.handle)
         for role in account.roles:
             if role.role in ("lead", "runner") and is_current(role, today):
                 running[role.staff_id] = running.get(role.staff_id, 0) + 1

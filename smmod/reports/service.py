@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Connection, select
 
 from smmod.errors import InputError, NotFound
+from smmod.platforms import account_label
 from smmod.reports.drill_records import Drill, Figure
 from smmod.reports.period import Period
 from smmod.reports.records import (
@@ -100,24 +101,24 @@ class ReportService:
                 row = session.get(Account, account)
                 if row is None:
                     raise InputError(f"no account with id {account}", field="account")
-                return Scope(period, row.id, f"{row.platform}: {row.handle}")
+                return Scope(period, row.id, account_label(row.platform, row.handle))
             from smmod.queue.access import resolve_account
 
             try:
                 ref = resolve_account(session, account)
             except NotFound as exc:
                 raise InputError(str(exc), field="account") from None
-            return Scope(period, ref.id, ref.label)
+            return Scope(period, ref.id, ref.display)
 
     def account_choices(self) -> list[tuple[int, str]]:
         with self._sf() as session:
             rows = session.execute(select(Account.id, Account.platform, Account.handle)
                                    .order_by(Account.platform, Account.handle)).all()
-        return [(r.id, f"{r.platform}: {r.handle}") for r in rows]
+        return [(r.id, account_label(r.platform, r.handle)) for r in rows]
 
     @staticmethod
     def _labels(conn: Connection) -> tuple[dict[int, str], dict[int, str]]:
-        accounts = {r.id: f"{r.platform}: {r.handle}"
+        accounts = {r.id: account_label(r.platform, r.handle)
                     for r in conn.execute(select(Account.id, Account.platform, Account.handle))}
         staff = {r.id: r.name for r in conn.execute(select(Staff.id, Staff.name))}
         return accounts, staff

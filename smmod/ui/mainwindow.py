@@ -118,7 +118,9 @@ class MainWindow(QMainWindow):
             item = QListWidgetItem(icon(spec.icon), spec.title)
             item.setToolTip(f"{spec.title} (Ctrl+{number})")
             self._nav.addItem(item)
-            go = QAction(f"&{number} {spec.title}", self)
+            # Alt+digit in the Go menu: the last digit, so "1&0" never clashes with "&1".
+            digits = str(number)
+            go = QAction(f"{digits[:-1]}&{digits[-1]} {spec.title}", self)
             go.setObjectName(f"action_go_{spec.key}")
             go.setShortcut(QKeySequence(f"Ctrl+{number}"))
             go.setData(number - 1)

@@ -6,10 +6,10 @@ use; wherever a short name is shown, the full one is in its tooltip.
 
 from __future__ import annotations
 
-PLATFORM_LABELS = {
-    "facebook": "Facebook", "x": "X", "instagram": "Instagram", "youtube": "YouTube",
-    "linkedin": "LinkedIn", "tiktok": "TikTok", "mastodon": "Mastodon", "other": "Other",
-}
+from smmod.platforms import PLATFORM_LABELS, platform_label
+
+__all__ = ["PLATFORM_LABELS", "PLATFORM_SHORT", "platform_label", "short_platform",
+           "with_platform"]
 PLATFORM_SHORT = {
     "facebook": "FB",
     "instagram": "IG",
@@ -20,11 +20,6 @@ PLATFORM_SHORT = {
     "mastodon": "Masto",
     "other": "",
 }
-
-
-def platform_label(platform: str) -> str:
-    """``"instagram"`` → "Instagram"."""
-    return PLATFORM_LABELS.get(platform, platform)
 
 
 def short_platform(platform: str) -> str:

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from smmod import audit
 from smmod.errors import InputError, NotFound, SmmodError
 from smmod.identity import Actor
+from smmod.platforms import platform_label
 from smmod.store.base import session_clock
 from smmod.store.engine import SessionFactory
 from smmod.store.models import (
@@ -114,7 +115,7 @@ class VaultService:
             stored = set(session.execute(select(VaultSecret.item_key)).scalars())
             rows = session.execute(select(Credential, Account).join(
                 Account, Account.id == Credential.account_id).order_by(Credential.id)).all()
-            return [f"{c.login_name} on {a.handle} ({a.platform})" for c, a in rows
+            return [f"{c.login_name} on {a.handle} ({platform_label(a.platform)})" for c, a in rows
                     if c.keyring_key in stored]
 
     def open_key(self, session: Session, actor: Actor, doing: str) -> OpenKey:

@@ -30,7 +30,7 @@ def test_add_registers_an_existing_account(shell):
                            "Oakfield School", "--lead", "run1", "--runner", "run2",
                            "--attestation", "Approved by the head in 2023")
     assert (code, err) == (0, "")
-    assert out.startswith("Registered Oakfield School (facebook) as active; approval "
+    assert out.startswith("Registered Oakfield School (Facebook) as active; approval "
                           "attested by Hannah Head.")
     assert "to fix: R1: the business case is not complete" in out
     code, out, _ = shell("accounts", "list", "--json")

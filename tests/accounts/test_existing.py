@@ -109,7 +109,7 @@ mastodon,,run1,run2,,
     found = {(p.row, p.field): p.reason for p in caught.value.problems}
     assert "not a platform smmod knows" in found[(3, "platform")]
     assert found[(4, "lead")] == "'nobody' is not in the staff register"
-    assert found[(6, "handle")] == "@twice on x is also on row 5"
+    assert found[(6, "handle")] == "@twice on X is also on row 5"
     assert "already in the register" in found[(7, "handle")]
     assert "'next week' is not a date" in found[(8, "review_on")]
     assert found[(9, "visibility")] == "'maybe' is neither open nor private"

@@ -96,7 +96,7 @@ def test_every_document_has_the_documented_fields(ctx: AppContext, people: dict[
         ("images confirm", ["1", "--no-people"]),
         ("posts check", ["--account", "@oak_news", "--text", "Well done, netball team!"]),
         ("posts draft", ["--account", "@oak_news", "--text", "Well done, netball team!"]),
-        ("posts list", []),
+        ("posts list", []), ("photos prune", []), ("photos prune", ["--dry-run"]),
         *((f"report {which}", []) for which in VERBS),
     ]
     checked = set()

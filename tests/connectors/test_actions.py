@@ -227,7 +227,7 @@ def test_an_entry_left_sending_by_a_crash_is_checked_before_it_is_sent_again(sch
 
 def test_actions_the_connector_cannot_do_are_refused_before_anything_is_sent(school, mention) -> None:
     item_id, _ = mention
-    with pytest.raises(InputError, match=r"cannot hide on mastodon itself.*--manual"):
+    with pytest.raises(InputError, match=r"cannot hide on Mastodon itself.*--manual"):
         act(school, item_id, "hide", reason="Rude", notice="Hidden.")
     with pytest.raises(InputError, match="reply_text"):
         act(school, item_id, "reply")

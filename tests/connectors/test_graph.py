@@ -135,7 +135,7 @@ def test_facebook_refuses_block_naming_facebook(page) -> None:
     cid = page.fake.add_comment(post, "hello")
     page.connect()
     page.sync()
-    with pytest.raises(InputError, match=r"cannot block on facebook itself \(Facebook's API does not let"):
+    with pytest.raises(InputError, match=r"cannot block on Facebook itself \(Facebook's API does not let"):
         page.act(cid, "block", reason="Abuse", notice="Blocked.")
 
 
@@ -214,6 +214,6 @@ def test_instagram_sync_reply_hide_and_delete(insta) -> None:
 
 def test_an_instagram_token_for_another_account_is_refused(insta, memory_keyring) -> None:
     insta.fake.ig_username = "someoneelse"
-    with pytest.raises(InputError, match="not instagram: @oakfieldschool"):
+    with pytest.raises(InputError, match="not Instagram: @oakfieldschool"):
         insta.connect()
     assert memory_keyring.items == {}

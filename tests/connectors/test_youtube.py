@@ -136,7 +136,7 @@ def test_browser_sign_in_uses_pkce_and_keeps_the_refresh_token_in_the_keyring(
 
 def test_a_token_for_another_channel_is_refused(channel, memory_keyring) -> None:
     channel.fake.custom_url = "@someoneelse"
-    with pytest.raises(InputError, match="not youtube: @oakfieldschool"):
+    with pytest.raises(InputError, match="not YouTube: @oakfieldschool"):
         channel.connect()
     assert memory_keyring.items == {} and channel.ctx.connectors.connections.all() == []
 
@@ -298,10 +298,10 @@ def test_hide_rejects_and_block_bans_with_a_notice(channel, comment) -> None:
 def test_actions_youtube_cannot_do_are_refused_naming_youtube(channel, comment) -> None:
     item_id, _ = comment
     with pytest.raises(
-        InputError, match=r"cannot delete on youtube itself \(YouTube lets only a comment's author"
+        InputError, match=r"cannot delete on YouTube itself \(YouTube lets only a comment's author"
     ):
         channel.act(item_id, "delete", reason="Rude", notice="Removed.")
-    with pytest.raises(InputError, match=r"cannot mute on youtube.*YouTube's API cannot mute"):
+    with pytest.raises(InputError, match=r"cannot mute on YouTube.*YouTube's API cannot mute"):
         channel.act(item_id, "mute", reason="Spam")
     assert channel.ctx.connectors.outbox.list(()) == []
 

@@ -97,7 +97,7 @@ def test_evidence_survives_deletion_and_later_edits(desk: Desk) -> None:
     detail = desk.incidents.detail(desk.people["head"], incident_id)
     (evidence,) = detail.evidence
     assert (evidence.text, evidence.author_name, evidence.platform_item_id) == (RACIST, "Rob Troll", "ig-555")
-    assert evidence.account_label == "instagram: @oakfield_pe"
+    assert evidence.account_label == "Instagram: @oakfield_pe"
     assert set(evidence.flags) >= {"discriminatory", "police_advised_suggested"}
     assert evidence.screening[0]["matched"] == ["pakis", "pattern=slur"]
     kinds = [a.kind for a in detail.actions]

@@ -39,7 +39,7 @@ def test_deadline_as_json(fx: Fixture, capsys) -> None:
 def test_deadline_for_one_account_as_text(fx: Fixture, capsys) -> None:
     code, out, err = run(capsys, "report", "deadline", *PERIOD_ARGS, "--account", "@fixture_b")
     assert code == 0, err
-    assert "facebook: @fixture_b" in out
+    assert "Facebook: @fixture_b" in out
     assert "3 received, 2 answered, 0 on time (0%), 3 late (1 still open)" in out
     assert "instagram" not in out
 

@@ -40,10 +40,10 @@ def test_overall_figures_match_the_hand_computation(fx: Fixture) -> None:
 
 def test_per_account_figures(fx: Fixture) -> None:
     report = fx.ctx.reports.deadline(fx.ctx.reports.scope(PERIOD))
-    a = by_label(report.by_account, "instagram: @fixture_a")
+    a = by_label(report.by_account, "Instagram: @fixture_a")
     assert (a.received, a.on_time, a.breached, a.pending, a.closed_unanswered) == (5, 2, 1, 1, 1)
     assert (a.median_hours, a.p90_hours) == (pytest.approx(10), pytest.approx(22))
-    b = by_label(report.by_account, "facebook: @fixture_b")
+    b = by_label(report.by_account, "Facebook: @fixture_b")
     assert (b.received, b.on_time, b.breached, b.late_open) == (3, 0, 3, 1)
     assert (b.median_hours, b.p90_hours) == (pytest.approx(18), pytest.approx(18))
     assert b.on_time_share == 0
@@ -81,8 +81,8 @@ def test_one_account_only(fx: Fixture) -> None:
     scope = fx.ctx.reports.scope(PERIOD, "@fixture_b")
     report = fx.ctx.reports.deadline(scope)
     assert report.overall.received == 3
-    assert [line.label for line in report.by_account] == ["facebook: @fixture_b"]
-    assert {b.account for b in report.breaches} == {"facebook: @fixture_b"}
+    assert [line.label for line in report.by_account] == ["Facebook: @fixture_b"]
+    assert {b.account for b in report.breaches} == {"Facebook: @fixture_b"}
 
 
 def test_the_autumn_clock_change_counts_working_hours_not_clock_hours(

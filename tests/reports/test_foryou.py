@@ -19,16 +19,16 @@ def test_slt_and_administrator_sees_every_kind(fx: Fixture, clock: FrozenClock) 
     planted = plant_everything(fx, clock)
     items = fx.ctx.reports.for_you.items(fx.people["head"])
     got = kinds(items)
-    assert got["approval"] == ["Approve or reject instagram: @waiting_for_you"]
+    assert got["approval"] == ["Approve or reject Instagram: @waiting_for_you"]
     assert got["incident"] == [f"Incident #{planted['incident']} is open: Bullying, high"]
-    assert got["rotation"] == ["Confirm the new password for facebook: @fixture_b was set on the platform"]
+    assert got["rotation"] == ["Confirm the new password for Facebook: @fixture_b was set on the platform"]
     assert any(t.startswith("Robin Runner's training expires on") for t in got["training"])
-    assert got["review"][0].startswith("Review instagram: @review_me by")
-    assert got["breach"] == ["1 item on instagram: @fixture_a passed the deadline in the last 24 hours"]
-    assert got["feed"] == ["The feed \u201cLocal news alerts\u201d for instagram: @fixture_a is failing"]
-    assert got["connection"] == ["The connection to facebook: @fixture_b is failing: "
+    assert got["review"][0].startswith("Review Instagram: @review_me by")
+    assert got["breach"] == ["1 item on Instagram: @fixture_a passed the deadline in the last 24 hours"]
+    assert got["feed"] == ["The feed \u201cLocal news alerts\u201d for Instagram: @fixture_a is failing"]
+    assert got["connection"] == ["The connection to Facebook: @fixture_b is failing: "
                                  "new comments are not coming in"]
-    assert got["outbox"] == ["1 action on instagram: @fixture_a could not be carried out on the platform"]
+    assert got["outbox"] == ["1 action on Instagram: @fixture_a could not be carried out on the platform"]
     assert items[0].urgent  # urgent first
     text = repr(items)
     assert COMMENT not in text and PUPIL not in text and "Tamsin" not in text
@@ -67,7 +67,7 @@ def test_new_items_and_the_notification_never_quote_comments_or_pupils(
     assert message is not None
     title, text = message
     assert title == "smmod: 3 missed deadlines"
-    assert "2 items on instagram: @fixture_a passed the deadline" in text
+    assert "2 items on Instagram: @fixture_a passed the deadline" in text
     for leak in (COMMENT, PUPIL, "Tamsin", "Zebedee"):
         assert leak not in title and leak not in text
     assert notification([]) is None

@@ -31,23 +31,23 @@ def test_monitoring_days_checked_longest_gap_and_stale_now(fx: Fixture, clock: F
     check_on(fx, clock, "mod2", "B", 27)
     report = fx.ctx.reports.monitoring(fx.ctx.reports.scope(PERIOD))
     lines = {line.label: line.figures for line in report.by_account}
-    a, b = lines["instagram: @fixture_a"], lines["facebook: @fixture_b"]
+    a, b = lines["Instagram: @fixture_a"], lines["Facebook: @fixture_b"]
     # Up to today (Fri 10 Apr): 13 working days (Good Friday and Easter Monday are not).
     assert (a.days_checked, a.working_days, a.working_days_checked) == (5, 13, 5)
     assert (a.longest_gap_days, a.gap_from, a.gap_to) == (9, date(2026, 3, 31), date(2026, 4, 8))
     assert (b.days_checked, b.longest_gap_days, b.gap_from, b.gap_to) == (
         1, 14, date(2026, 3, 28), date(2026, 4, 10))
     assert not a.stale_now and b.stale_now  # A was looked at 23 h ago; B on 27 March
-    assert report.stale_now == ("facebook: @fixture_b",)
+    assert report.stale_now == ("Facebook: @fixture_b",)
     people = {line.label: line.figures for line in report.by_moderator}
     assert people["Morgan Moderator"] == {"days_checked": 3, "accounts": 1}
     assert people["Mo Second"] == {"days_checked": 3, "accounts": 2}
     drill = fx.ctx.reports.drill(fx.ctx.reports.scope(PERIOD),
                                  Figure("monitoring", "days_checked", "account", fx.accounts["A"]))
     assert drill.total == 5
-    assert ("Wed 25 Mar 2026", "instagram: @fixture_a", "Morgan Moderator", "2") in drill.rows
+    assert ("Wed 25 Mar 2026", "Instagram: @fixture_a", "Morgan Moderator", "2") in drill.rows
     stale = fx.ctx.reports.drill(fx.ctx.reports.scope(PERIOD), Figure("monitoring", "stale"))
-    assert [row[0] for row in stale.rows] == ["facebook: @fixture_b"]
+    assert [row[0] for row in stale.rows] == ["Facebook: @fixture_b"]
 
 
 def test_incidents_by_category_severity_outcome_police_and_time_to_close(

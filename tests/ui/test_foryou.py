@@ -38,7 +38,7 @@ def test_the_page_lists_what_waits_and_opens_where_to_act(
     assert isinstance(page, ForYouPage)
     qtbot.waitUntil(lambda: len(page.items) >= 7, timeout=TIMEOUT)
     titles = page.list.titles()
-    assert "Approve or reject instagram: @waiting_for_you" in titles
+    assert "Approve or reject Instagram: @waiting_for_you" in titles
     assert page.summary.text().startswith(f"{len(titles)} things wait for you")
     shown = " ".join(r.title.text() + r.detail.text() for r in page.list.rows)
     assert COMMENT not in shown and PUPIL not in shown
@@ -68,7 +68,7 @@ def test_start_up_shows_the_list_then_the_tray_tells_of_new_items_only(
     with qtbot.waitSignal(watcher.notified, timeout=TIMEOUT):
         watcher.check()
     assert shown == [("smmod: 1 missed deadline",
-                      "1 item on facebook: @fixture_b passed the deadline in the last 24 hours")]
+                      "1 item on Facebook: @fixture_b passed the deadline in the last 24 hours")]
     for title, text in shown:
         for leak in (COMMENT, PUPIL, "Tamsin", "Zebedee"):
             assert leak not in title and leak not in text

@@ -86,7 +86,7 @@ def test_an_slt_member_starts_with_what_awaits_their_decision_first(
     # Morgan's account to approve, and the incident Sam leads; not Sam's own submission
     # (R3: nobody approves their own), nor the incident Hannah leads.
     assert decisions == [f"Incident #{world['slt2']} is open: Threat of violence, high",  # urgent first
-                         "Approve or reject instagram: @oakfield_choir"]
+                         "Approve or reject Instagram: @oakfield_choir"]
     everything = " ".join(dialog.list.titles())
     assert "@oakfield_sport" not in everything and f"#{world['head']} " not in everything
     # The urgent missed deadline is still there, after the decisions.
@@ -109,8 +109,8 @@ def test_the_for_you_page_shows_the_decisions_first_too(
     heading, decisions = page.list.sections()[0]
     assert heading == DECISIONS_HEADING
     assert decisions == [f"Incident #{world['head']} is open: Threat of violence, high",
-                         "Approve or reject instagram: @oakfield_choir",
-                         "Approve or reject instagram: @oakfield_sport"]
+                         "Approve or reject Instagram: @oakfield_choir",
+                         "Approve or reject Instagram: @oakfield_sport"]
     assert "3 await your decision" in page.summary.text()
 
 

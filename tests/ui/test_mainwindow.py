@@ -6,8 +6,20 @@ from collections.abc import Callable
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QApplication, QComboBox, QLabel, QLineEdit, QTableWidget, QWidget
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QApplication,
+    QComboBox,
+    QGroupBox,
+    QLabel,
+    QLineEdit,
+    QTabBar,
+    QTableWidget,
+    QTabWidget,
+    QToolButton,
+    QWidget,
+)
 
 from smmod.context import AppContext
 from smmod.identity import Actor
@@ -215,3 +227,101 @@ def test_a_write_waiting_for_an_import_says_so_in_the_status_bar(
         assert len(done) == 1
     qtbot.waitUntil(lambda: len(done) == 2, timeout=TIMEOUT)
     qtbot.waitUntil(lambda: window.statusBar().currentMessage() == "", timeout=TIMEOUT)
+
+
+def mnemonic(text: str) -> str:
+    """The Alt+letter a label's "&" gives ("" when none; "&&" is a literal ampersand)."""
+    key = QKeySequence.mnemonic(text)
+    return key.toString() if not key.isEmpty() else ""
+
+
+def window_mnemonics(window: MainWindow) -> dict[str, list[str]]:
+    """Every Alt+key that acts in the window now: menu titles, the visible buttons, labels
+    with a buddy, group boxes and tabs, and actions given an Alt+ shortcut."""
+    keys: dict[str, list[str]] = {}
+
+    def add(key: str, what: str) -> None:
+        if key:
+            keys.setdefault(key, []).append(what)
+
+    for action in window.menuBar().actions():
+        add(mnemonic(action.text()), f"menu {action.text()!r}")
+    for widget in window.findChildren(QWidget):
+        if not widget.isVisibleTo(window):
+            continue
+        name = f"{type(widget).__name__} {widget.objectName() or ''}".strip()
+        if isinstance(widget, QAbstractButton) and not (
+                isinstance(widget, QToolButton) and widget.defaultAction() is not None):
+            add(mnemonic(widget.text()), f"{name} {widget.text()!r}")
+        elif isinstance(widget, QLabel) and widget.buddy() is not None:
+            add(mnemonic(widget.text()), f"label {widget.text()!r}")
+        elif isinstance(widget, QGroupBox):
+            add(mnemonic(widget.title()), f"group {widget.title()!r}")
+        elif isinstance(widget, QTabBar):
+            for tab in range(widget.count()):
+                if widget.isTabVisible(tab):
+                    add(mnemonic(widget.tabText(tab)), f"tab {widget.tabText(tab)!r}")
+        for action in widget.actions():
+            shortcut = action.shortcut().toString()
+            if shortcut.startswith("Alt+") and widget.isVisibleTo(window):
+                add(shortcut, f"action {action.text()!r}")
+    return keys
+
+
+def clashes(keys: dict[str, list[str]], where: str) -> list[str]:
+    return [f"{where}: {key} is {' and '.join(sorted(set(whats)))}"
+            for key, whats in keys.items() if len(whats) > 1]
+
+
+def test_no_two_things_in_the_window_share_an_alt_key(
+        qtbot, ctx: AppContext, people: dict[str, Actor], make_window) -> None:
+    """Alt+letter does nothing useful when two visible things claim it (Qt only moves the
+    focus between them), so each page, with the menu bar, and each menu is checked; the
+    account page with an approved account and with an active one whose password is selected."""
+    from smmod.ui.accounts.page import AccountsPage
+    from tests.accounts.helpers import (
+        MemoryKeyring,
+        active_account,
+        draft_input,
+        make_accounts,
+        make_credentials,
+    )
+
+    make_credentials(ctx, MemoryKeyring())
+    accounts = make_accounts(ctx)
+    active = active_account(accounts, people)
+    credential = ctx.credentials.add(people["head"], active, login_name="office@oak.sch.uk",
+                                     secret="S3cret-harbour-kettle-1!")
+    approved = accounts.draft(people["mod1"], draft_input(people, handle="@oakfield_art"))
+    approved = accounts.submit(people["mod1"], approved.id, approved.version_id)
+    approved = accounts.approve(people["slt2"], approved.id, approved.version_id, reason="Good")
+    window = make_window(ctx)
+    problems: list[str] = []
+    for menu_action in window.menuBar().actions():
+        keys: dict[str, list[str]] = {}
+        for action in menu_action.menu().actions():
+            if action.isVisible() and not action.isSeparator():
+                keys.setdefault(mnemonic(action.text()), []).append(action.text())
+        keys.pop("", None)
+        problems += clashes(keys, f"the {menu_action.text().replace('&', '')} menu")
+    for key in window.page_keys():
+        window.show_page(key)
+        page = window.page(key)
+        if isinstance(page, AccountsPage):
+            qtbot.waitUntil(lambda p=page: p.proxy.rowCount() == 2, timeout=TIMEOUT)
+            for account_id in (approved.id, active):
+                with qtbot.waitSignal(page.detail_loaded, timeout=TIMEOUT):
+                    assert page.select_account(account_id)
+                if account_id == active:
+                    assert page.detail.credentials_panel.select(credential.id)
+                QApplication.processEvents()
+                problems += clashes(window_mnemonics(window), f"the {key} page ({account_id})")
+            continue
+        QApplication.processEvents()
+        tabs = [t for t in page.findChildren(QTabWidget) if t.isVisibleTo(window)]
+        for index in range(tabs[0].count() if tabs else 1):
+            if tabs:
+                tabs[0].setCurrentIndex(index)
+                QApplication.processEvents()
+            problems += clashes(window_mnemonics(window), f"the {key} page")
+    assert not problems, "\n".join(sorted(set(problems)))

@@ -66,7 +66,7 @@ def test_the_deadline_tab_shows_the_hand_computed_figures(page: ReportsPage) -> 
     assert table is not None
     rows = {table.item(r, 0).text(): [table.item(r, c).text() for c in range(table.columnCount())]
             for r in range(table.rowCount())}
-    assert rows["facebook: @fixture_b"][1:4] == ["3", "0", "3"]
+    assert rows["Facebook: @fixture_b"][1:4] == ["3", "0", "3"]
 
 
 def test_a_card_opens_the_items_behind_it(qtbot, page: ReportsPage, fx: Fixture) -> None:
@@ -96,7 +96,7 @@ def test_clicking_a_bar_opens_its_items(qtbot, page: ReportsPage, fx: Fixture) -
     assert chart is not None
     box, figure, label = next(b for b in chart.bars() if b[1] and b[1].name == "breached"
                               and b[1].key == fx.accounts["B"])
-    assert label.startswith("facebook: @fixture_b · Late: 3")
+    assert label.startswith("Facebook: @fixture_b · Late: 3")
     centre = chart.getPlotItem().vb.mapViewToScene(box.center())
     point = chart.mapFromScene(centre)
     dialog = open_dialog(qtbot, page, lambda: qtbot.mouseClick(
@@ -113,7 +113,7 @@ def test_every_tab_is_built_and_one_account_narrows_it(qtbot, page: ReportsPage)
         assert cards(page), page.tabs.tabText(i)
     page.tabs.setCurrentIndex(0)
     with qtbot.waitSignal(page.report_loaded, timeout=TIMEOUT):
-        page.account.setCurrentIndex(page.account.findText("facebook: @fixture_b"))
+        page.account.setCurrentIndex(page.account.findText("Facebook: @fixture_b"))
     assert cards(page)["received"].value_label.text() == "3"
 
 

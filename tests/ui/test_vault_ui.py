@@ -241,7 +241,7 @@ def test_members_grant_then_revoke_says_what_it_flags_and_for_you_lists_it(
     question = msgs.of("confirm")[-1][1]
     assert "End Alex Admin's access to the shared vault?" in question
     assert ("This credential is flagged for rotation, since Alex Admin could read it:\n"
-            "• pe on @oakfield_pe (instagram)") in question
+            "• pe on @oakfield_pe (Instagram)") in question
     assert "1 credential is flagged for rotation and listed in For you" in members.summary.text()
     members.reject()
 
@@ -258,7 +258,7 @@ def test_members_grant_then_revoke_says_what_it_flags_and_for_you_lists_it(
     for_you = show(ForYouPage(deps))
     with qtbot.waitSignal(for_you.items_loaded, timeout=TIMEOUT):
         for_you.refresh()
-    assert "Rotate the password 'pe' of instagram: @oakfield_pe" in for_you.list.titles()
+    assert "Rotate the password 'pe' of Instagram: @oakfield_pe" in for_you.list.titles()
     vault_ctx.actor = people["slt2"]
     with qtbot.waitSignal(for_you.items_loaded, timeout=TIMEOUT):
         for_you.refresh()

@@ -21,6 +21,7 @@ from smmod.connectors.http import ApiClient
 from smmod.connectors.oauth import Grant, LoopbackReceiver, OAuthClient, new_pkce
 from smmod.connectors.shapes import Shape
 from smmod.errors import InputError
+from smmod.platforms import platform_label
 
 SIGN_IN_TIMEOUT = 300.0
 # The fewest permissions that work (permissions reference).
@@ -105,7 +106,7 @@ def sign_in(
             }
         )
         open_browser(f"{dialog_url(api_base)}?{query}")
-        code = receiver.wait(timeout, platform.capitalize())
+        code = receiver.wait(timeout, platform_label(platform))
         redirect_uri = receiver.redirect_uri
     label = platform.capitalize()
     with GraphClient(api_base, platform=label, now=now, **client_options) as client:  # type: ignore[arg-type]

@@ -23,6 +23,7 @@ from smmod.connectors.errors import ConnectorError, Rejected
 from smmod.connectors.http import ApiClient
 from smmod.connectors.mastodon.api import MastoAccount, MastodonApi, MastoStatus
 from smmod.moderation.connectors import PlatformOutcome, PlatformRequest
+from smmod.platforms import platform_label
 from smmod.queue.feed_import import strip_html
 
 NAME = "mastodon"
@@ -70,7 +71,8 @@ class MastodonConnector:
 
     def perform(self, request: PlatformRequest) -> PlatformOutcome:
         if not self.can_perform(request.kind, request.platform):
-            raise Rejected(f"smmod cannot {request.kind} on {request.platform} through Mastodon")
+            where = platform_label(request.platform)
+            raise Rejected(f"smmod cannot {request.kind} on {where} through Mastodon")
         if not request.platform_item_id:
             raise Rejected("this item has no Mastodon status id, so smmod cannot act on it there")
         creds = self._credentials(request.account_handle)

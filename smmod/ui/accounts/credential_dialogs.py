@@ -32,8 +32,8 @@ from smmod.accounts import AccountRecord, CredentialRecord, CredentialService
 from smmod.accounts.strength import MIN_SCORE, measure
 from smmod.errors import SmmodError
 from smmod.identity import Actor
+from smmod.platforms import platform_label
 from smmod.ui import msgbox
-from smmod.ui.platforms import PLATFORM_LABELS
 from smmod.ui.tasks import TaskRunner
 
 _ERROR_STYLE = "color: #a0281e;"
@@ -103,8 +103,8 @@ class CredentialDialog(QDialog):
         for check in self.class_checks.values():
             check.setChecked(True)
             check.setAccessibleName(f"Use {check.text()}")
-        platform = PLATFORM_LABELS.get(self._account.platform, self._account.platform)
-        self.limit_label = QLabel(f"{platform} accepts passwords up to {self._limit} characters.")
+        name = platform_label(self._account.platform)
+        self.limit_label = QLabel(f"{name} accepts passwords up to {self._limit} characters.")
         self.limit_label.setStyleSheet(_HINT_STYLE)
         self.rotate_by_edit = QDateEdit()
         self.rotate_by_edit.setAccessibleName("Rotate by")
@@ -117,7 +117,7 @@ class CredentialDialog(QDialog):
                   else rotate_by or today + timedelta(days=365))
         self.rotate_by_edit.setDate(QDate(wanted.year, wanted.month, wanted.day))
         self.pending_check = QCheckBox("Wait for someone to confirm the change was made on "
-                                       f"{platform}")
+                                       f"{name}")
         self.strength_bar = QProgressBar()
         self.strength_bar.setObjectName("strength_bar")
         self.strength_bar.setAccessibleName("Password strength")
@@ -133,7 +133,7 @@ class CredentialDialog(QDialog):
         self.weak_reason_edit.setAccessibleName("Reason to keep a weak password")
         self.weak_reason_edit.setPlaceholderText(
             "only if the platform forces a weak password: why (recorded in the audit trail)")
-        self.checklist_label = QLabel(PLATFORM_CHECKLIST.format(platform=platform))
+        self.checklist_label = QLabel(PLATFORM_CHECKLIST.format(platform=name))
         self.checklist_label.setWordWrap(True)
         self.checklist_label.setStyleSheet(_HINT_STYLE)
         self.error_label = QLabel()

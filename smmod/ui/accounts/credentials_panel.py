@@ -42,7 +42,7 @@ from smmod.vault import BackendStatus, platform_password_limit
 
 BUTTONS = {
     "add": "Store &password…", "rotate": "R&otate…", "edit": "&Details…",
-    "history": "&History…", "delete": "Delete…", "members": "Vault mem&bers…",
+    "history": "Hi&story…", "delete": "Delete…", "members": "Vault mem&bers…",
 }
 TIPS = {
     "add": "Store a password or API token for this account",

@@ -12,7 +12,6 @@ from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
@@ -21,7 +20,6 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -32,6 +30,7 @@ from smmod.identity import Actor
 from smmod.ui import msgbox
 from smmod.ui.accounts.model import format_when
 from smmod.ui.accounts.password_section import SecretField
+from smmod.ui.row_table import row_table
 from smmod.ui.tasks import TaskRunner
 from smmod.vault_shared import MemberRecord, VaultService
 from smmod.wording import count, noun
@@ -186,14 +185,7 @@ class VaultMembersDialog(QDialog):
         self.summary.setObjectName("vault_summary")
         self.summary.setWordWrap(True)
         self.summary.setTextFormat(Qt.TextFormat.PlainText)
-        self.table = QTableWidget(0, len(MEMBER_HEADERS))
-        self.table.setObjectName("vault_members")
-        self.table.setAccessibleName("Vault members")
-        self.table.setHorizontalHeaderLabels(MEMBER_HEADERS)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
+        self.table = row_table(MEMBER_HEADERS, "vault_members", "Vault members")
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.grant_button = QPushButton("&Grant access…")

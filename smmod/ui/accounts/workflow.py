@@ -14,14 +14,14 @@ from PySide6.QtWidgets import QWidget
 
 from smmod.accounts import AccountRecord, AccountService
 from smmod.identity import Actor
+from smmod.platforms import platform_label
 from smmod.ui import msgbox
-from smmod.ui.platforms import PLATFORM_LABELS
 from smmod.ui.tasks import TaskRunner
 
 ACTIONS = ("edit", "submit", "withdraw", "approve", "reject", "activate", "close")
 LABELS = {
-    "edit": "&Edit…", "submit": "&Submit for approval", "withdraw": "&Withdraw",
-    "approve": "&Approve…", "reject": "Re&ject…", "activate": "Ac&tivate…",
+    "edit": "&Edit…", "submit": "S&ubmit for approval", "withdraw": "&Withdraw",
+    "approve": "&Approve…", "reject": "Re&ject…", "activate": "&Activate…",
     "close": "C&lose account…",
 }
 
@@ -138,16 +138,16 @@ class AccountWorkflow(QObject):
         return self._decide(r, "reject")
 
     def _activate(self, r: AccountRecord) -> bool:
-        platform = PLATFORM_LABELS.get(r.platform, r.platform)
+        name = platform_label(r.platform)
         if not msgbox.confirm(self._parent, "Activate",
-                              f"Has {r.handle} been created on {platform}?\n\nActivating "
+                              f"Has {r.handle} been created on {name}?\n\nActivating "
                               "records that you created it there today, as the "
                               "administrator (R3)."):
             return False
         url: str | None = None
         if not r.url:
             url = msgbox.ask_text(self._parent, "Activate",
-                                  f"The account's web address on {platform} (optional):",
+                                  f"The account's web address on {name} (optional):",
                                   required=False)
             if url is None:
                 return False

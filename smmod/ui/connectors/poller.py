@@ -77,7 +77,7 @@ class Poller(QObject):
                 for result in results:
                     self.synced.emit(result)
                     if not result.ok:
-                        self.failed.emit(f"{result.account}: {result.error}")
+                        self.failed.emit(f"{result.display}: {result.error}")
                     elif result.imported:
                         self.new_items.emit(result.imported)
 

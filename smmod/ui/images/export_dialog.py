@@ -26,6 +26,7 @@ from smmod.accounts import AccountFilter, AccountRecord, AccountService
 from smmod.dnp import CheckRecord, ExportRecord, ImageService, export_rules
 from smmod.errors import SmmodError
 from smmod.identity import Actor
+from smmod.platforms import platform_label
 from smmod.ui import msgbox
 from smmod.ui.images import pickers
 from smmod.ui.images.models import TONES
@@ -193,7 +194,8 @@ class ExportDialog(QDialog):
 
     def _on_accounts_loaded(self, accounts: list[AccountRecord]) -> None:
         for account in accounts:
-            self.account_combo.addItem(f"{account.handle} ({account.platform})", account.id)
+            self.account_combo.addItem(f"{account.handle} ({platform_label(account.platform)})",
+                                       account.id)
 
     @Slot()
     def _on_browse_clicked(self) -> None:

@@ -62,7 +62,7 @@ def route_for(ctx: AppContext, item: ItemContext, kind: str) -> Route:
         return manual
     try:
         connectors = ctx.connectors
-        connected = any(c.account == item.account_label for c in connectors.connections.all())
+        connected = any(c.account_id == item.account_id for c in connectors.connections.all())
         connector = connectors.connector_for(item.platform) if connected else None
     except Exception:
         log.exception("reading the connection of %s failed; the action stays manual", item.account_label)

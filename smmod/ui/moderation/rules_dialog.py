@@ -10,14 +10,12 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QBrush, QColor, QShowEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -28,6 +26,7 @@ from smmod.moderation.records import RuleInfo
 from smmod.ui import msgbox
 from smmod.ui.moderation import common
 from smmod.ui.moderation.describe import describe_condition, describe_effects
+from smmod.ui.row_table import row_table
 from smmod.wording import count as counted
 
 COLUMNS = ("On", "Rule", "When the item…", "Then", "Flagged", "Marked wrong")
@@ -58,15 +57,8 @@ class RulesDialog(QDialog):
         )
         intro.setWordWrap(True)
         intro.setStyleSheet(common.MUTED)
-        self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setObjectName("rules_table")
-        self.table.setAccessibleName("Screening rules")
-        self.table.setHorizontalHeaderLabels(COLUMNS)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table = row_table(COLUMNS, "rules_table", "Screening rules")
         self.table.setWordWrap(True)
-        self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)

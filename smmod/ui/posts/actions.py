@@ -54,7 +54,7 @@ class PostActions(QObject):
         self.undo_button = QPushButton("&Undo delete")
         self.undo_button.clicked.connect(self.undo_delete)
         self.undo_button.hide()
-        self.takedown_button = QPushButton("Mark &taken down…")
+        self.takedown_button = QPushButton("Mark taken do&wn…")
         self.takedown_button.clicked.connect(self.take_down)
         for button in (self.publish_button, self.delete_button, self.undo_button,
                        self.takedown_button):

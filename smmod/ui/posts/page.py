@@ -11,53 +11,37 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QFileDialog,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
-    QStyle,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
-from smmod.posts import (
-    BLOCKED,
-    CHECKLIST,
-    CLEAR,
-    REVIEW,
-    Draft,
-    DraftImage,
-    ImageVerdict,
-    PostCheck,
-    PostRecord,
-)
+from smmod.platforms import platform_label
+from smmod.posts import CHECKLIST, Draft, DraftImage, ImageVerdict, PostCheck, PostRecord
 from smmod.ui import msgbox
-from smmod.ui.column_fit import ColumnFitter, Fit
 from smmod.ui.pages import PageDeps
 from smmod.ui.plain import label, tip
 from smmod.ui.posts.actions import PostActions
+from smmod.ui.posts.checks import ICONS, VERDICT_WORDS, WAITING_FOR_SIGNOFF, ChecksPanel
 from smmod.ui.posts.faces import FaceDialog
-from smmod.wording import count
+from smmod.ui.posts.log_table import COL_TEXT, fill_log, make_log
+from smmod.ui.posts.publish_flow import PublishFlow
+
+__all__ = ["COL_TEXT", "WAITING_FOR_SIGNOFF", "PublishPage"]
 
 DEBOUNCE_MS = 400
-_ICONS = {CLEAR: QStyle.StandardPixmap.SP_DialogApplyButton,
-          REVIEW: QStyle.StandardPixmap.SP_MessageBoxWarning,
-          BLOCKED: QStyle.StandardPixmap.SP_MessageBoxCritical}
-_VERDICT_WORDS = {CLEAR: "clear", REVIEW: "needs a look", BLOCKED: "blocked"}
-WAITING_FOR_SIGNOFF = "Waiting for sign-off by a senior leader (not the author)"
-COL_ID, COL_STATUS, COL_AUTHOR, COL_WHERE, COL_TEXT = range(5)
 
 
 class PublishPage(QWidget):
@@ -76,6 +60,8 @@ class PublishPage(QWidget):
         self._timer.setInterval(DEBOUNCE_MS)
         self._timer.timeout.connect(self._check_now)
         self._posts: dict[int, PostRecord] = {}
+        self.publish_flow = PublishFlow(deps, self, lambda: self._post, self._on_saved,
+                                        self._on_failed)
         self._init_widgets()
         self._init_shortcuts()
         self.refresh()
@@ -99,7 +85,9 @@ class PublishPage(QWidget):
         self.text.setPlaceholderText("Write the post…")
         self.text.textChanged.connect(self._schedule)
         left.addWidget(self.text, 2)
-        self.counts = label("", name="Character counts")
+        self.checks = ChecksPanel(self)
+        self.verdict, self.reasons, self.counts = (self.checks.verdict, self.checks.reasons,
+                                                   self.checks.counts)
         left.addWidget(self.counts)
         left.addWidget(label("Images"))
         self.image_list = QListWidget()
@@ -119,16 +107,7 @@ class PublishPage(QWidget):
         grid.addLayout(left, 1, 0)
 
         right = QVBoxLayout()
-        self.verdict = label("", name="Verdict")
-        self.verdict.setWordWrap(True)
         right.addWidget(self.verdict)
-        self.reasons = QListWidget()
-        self.reasons.setAccessibleName("Reasons")
-        self.reasons.setWordWrap(True)
-        self.reasons.setTextElideMode(Qt.TextElideMode.ElideNone)
-        self.reasons.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.reasons.setResizeMode(QListWidget.ResizeMode.Adjust)
-        self.reasons.setMinimumHeight(60)
         right.addWidget(self.reasons, 1)
         box = QGroupBox("Do's and Don'ts (tick each)")
         checks = QVBoxLayout(box)
@@ -161,8 +140,8 @@ class PublishPage(QWidget):
         signs = QHBoxLayout(sign)
         self.signoff_reason = QLineEdit(placeholderText="Reason (needed)")
         self.signoff_reason.setAccessibleName("Sign-off reason")
-        self.signoff_button = QPushButton("Sign o&ff")
-        self.refuse_button = QPushButton("Re&fuse")
+        self.signoff_button = QPushButton("S&ign off")
+        self.refuse_button = QPushButton("Ref&use")
         self.signoff_button.clicked.connect(lambda: self._on_decide(True))
         self.refuse_button.clicked.connect(lambda: self._on_decide(False))
         for w in (self.signoff_reason, self.signoff_button, self.refuse_button):
@@ -178,24 +157,11 @@ class PublishPage(QWidget):
         right.addLayout(address)
         grid.addLayout(right, 1, 1)
 
-        self.log = QTableWidget(0, 5)
-        self.log.setAccessibleName("Posts")
-        self.log.setHorizontalHeaderLabels(["#", "Status", "Author", "Where", "Text"])
-        self.log.verticalHeader().hide()
-        self.log.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        self.log.verticalHeader().setDefaultSectionSize(self.log.fontMetrics().height() + 8)
-        self.log.setWordWrap(False)
-        self.log.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.log.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.log.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.log, self.column_fitter = make_log()
         self.log.itemSelectionChanged.connect(self._on_log_selected)
-        # The log spans the page's width, so its columns read in full at 1280×720.
-        self.log.setMinimumHeight(self.log.fontMetrics().height() * 6 + 24)
         grid.addWidget(self.log, 2, 0, 1, 2)
         grid.setRowStretch(1, 3)
         grid.setRowStretch(2, 1)
-        self.column_fitter = ColumnFitter(self.log, _log_fits(self.log), COL_TEXT,
-                                          stretch_min=160)
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
 
@@ -220,24 +186,12 @@ class PublishPage(QWidget):
         self.accounts.blockSignals(True)
         self.accounts.clear()
         for handle, platform in accounts:
-            item = QListWidgetItem(f"{handle} ({platform})")
+            item = QListWidgetItem(f"{handle} ({platform_label(platform)})")
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Checked if handle in ticked else Qt.CheckState.Unchecked)
             self.accounts.addItem(item)
         self.accounts.blockSignals(False)
-        self.log.setRowCount(len(posts))
-        for row, post in enumerate(posts):
-            where = ", ".join(f"{a.account}: {a.url}" if a.url else a.account for a in post.accounts)
-            author = post.author_name or post.author
-            cells = ((str(post.id), ""), (post.status_label, post.status_label),
-                     (author, f"{author} (login: {post.author})"), (where, where),
-                     (post.text.replace("\n", " "), post.text))
-            for col, (value, hint) in enumerate(cells):
-                cell = QTableWidgetItem(value)
-                cell.setData(Qt.ItemDataRole.UserRole, post.id)
-                cell.setToolTip(tip(hint))
-                self.log.setItem(row, col, cell)
-        self.column_fitter.fit()
+        fill_log(self.log, self.column_fitter, posts)
         self._posts = {p.id: p for p in posts}
         self._show_post_state()
 
@@ -262,37 +216,11 @@ class PublishPage(QWidget):
                          self._on_failed)
 
     def _show_check(self, result: PostCheck | None) -> None:
-        self.reasons.clear()
-        if result is None:
-            self.verdict.setText("Choose an account and write the post.")
-            self.counts.setText("")
-            return
-        style = self.style()
-        words = {CLEAR: "Clear: nothing found", REVIEW: "Review: look at each point below",
-                 BLOCKED: "Blocked: this cannot be published as it is"}
         post = self._post
-        waiting = ((self.controversial.isChecked() or result.suggests_controversial)
-                   and not (post is not None and post.signed_off))
-        pixelated = [v for v in result.images if v.pixelate and v.verdict == CLEAR]
-        if pixelated:
-            words[CLEAR] = "Clear: the flagged faces are pixelated in the copy that goes out"
-        self.verdict.setText(WAITING_FOR_SIGNOFF if waiting and result.verdict == CLEAR
-                             else words[result.verdict])
-        messages = [(reason.verdict, reason.message) for reason in result.reasons]
-        messages += [(CLEAR, f"{Path(v.path).name}: {v.reasons[0]}") for v in pixelated
-                     if v.reasons]
-        if waiting and self.controversial.isChecked():
-            messages.append((REVIEW, "Marked as may be controversial: a senior leader who "
-                                     "did not write it must sign it off before it goes out"))
-        if result.suggests_controversial:
-            messages.append((REVIEW, "The checks suggest it may be controversial: "
-                                     "a senior leader must sign it off"))
-        for verdict, message in messages:
-            item = QListWidgetItem(style.standardIcon(_ICONS[verdict]), message)
-            item.setToolTip(tip(message))
-            self.reasons.addItem(item)
-        self.counts.setText("   ".join(f"{h}: {u:,}" + (f"/{lim:,}" if lim else "")
-                                       for h, (u, lim) in result.lengths.items()))
+        self.checks.show(result, controversial=self.controversial.isChecked(),
+                         signed_off=post is not None and post.signed_off)
+        if result is None:
+            return
         self._image_verdicts = {v.path: v.verdict for v in result.images}
         self._image_checks = {v.path: v for v in result.images}
         self._show_images()
@@ -304,11 +232,11 @@ class PublishPage(QWidget):
             verdict = self._image_verdicts.get(image.path)
             notes = [n for n, on in (("not ours", image.not_ours), ("pixelate", image.pixelate)) if on]
             text = Path(image.path).name + (f" ({', '.join(notes)})" if notes else "")
-            item = QListWidgetItem(text + (f": {_VERDICT_WORDS.get(verdict, verdict)}" if verdict
+            item = QListWidgetItem(text + (f": {VERDICT_WORDS.get(verdict, verdict)}" if verdict
                                            else ": checking…"))
             item.setToolTip(tip(image.path))
             if verdict:
-                item.setIcon(style.standardIcon(_ICONS[verdict]))
+                item.setIcon(style.standardIcon(ICONS[verdict]))
             self.image_list.addItem(item)
 
     def _show_post_state(self) -> None:
@@ -432,44 +360,16 @@ class PublishPage(QWidget):
         self.refresh()
 
     def _on_decide(self, sign: bool) -> None:
-        post, actor, reason = self._post, self._ctx.actor, self.signoff_reason.text()
-        if post is None:
-            return
-        service = self._ctx.posts
-        fn = service.sign_off if sign else service.refuse
-        self._runner.run(lambda: fn(actor, post.id, reason), self._on_saved, self._on_failed)
+        self.publish_flow.decide(sign, self.signoff_reason.text())
 
     def _on_publish(self) -> None:
-        if self._post is None:
-            msgbox.info(self, "Publish", "Save the post first.")
-            return
-        folder = QFileDialog.getExistingDirectory(self, "Export the images to")
-        if folder:
-            self.publish_to(Path(folder))
+        self.publish_flow.publish()
 
     def publish_to(self, folder: Path) -> None:
-        post, actor = self._post, self._ctx.actor
-        assert post is not None
-        self._runner.run(lambda: self._ctx.posts.export(actor, post.id, folder),
-                         self._on_exported, self._on_failed)
-
-    def _on_exported(self, package: Any) -> None:
-        QGuiApplication.clipboard().setText(package.text)
-        msgbox.info(self, "Ready to publish",
-                    "The text is on the clipboard and "
-                    f"{count(len(package.files), 'image is', 'images are')} in "
-                    f"{package.folder}. Post them, then record the post's address here.")
-        self._runner.run(lambda: self._ctx.posts.get(package.post_id), self._on_saved,
-                         self._on_failed)
+        self.publish_flow.publish_to(folder)
 
     def _on_address(self) -> None:
-        post, actor, url = self._post, self._ctx.actor, self.address.text()
-        if post is None:
-            return
-        pending = [a.account for a in post.accounts if not a.url]
-        account = pending[0] if len(post.accounts) > 1 and pending else None
-        self._runner.run(lambda: self._ctx.posts.record_address(actor, post.id, url, account),
-                         self._on_saved, self._on_failed)
+        self.publish_flow.record_address(self.address.text())
 
     def _on_log_selected(self) -> None:
         items = self.log.selectedItems()
@@ -499,16 +399,3 @@ class PublishPage(QWidget):
     def _on_failed(self, exc: BaseException) -> None:
         msgbox.show_error(self, exc, title="Publish")
 
-
-def _log_fits(table: QTableWidget) -> dict[int, Fit]:
-    metrics = table.fontMetrics()
-
-    def text(sample: str) -> int:
-        return metrics.horizontalAdvance(sample) + 14
-
-    return {
-        COL_ID: Fit(text("999"), text("9999")),
-        COL_STATUS: Fit(text("Waiting for…"), text("Waiting for sign-off")),
-        COL_AUTHOR: Fit(text("Sam S…"), text("Christopher Longname")),
-        COL_WHERE: Fit(text("@oak_n…"), text("@brookfield_pe, @BrookfieldHead")),
-    }
