@@ -31,6 +31,7 @@ from smmod.screening.frames import (
 )
 from smmod.screening.guards import FEELING_FINE, FICTION, PHOTO, PHRASE_FINE, SELF_OR_SPORT_AFTER
 from smmod.screening.implied import IMPLIED_PHRASES, IMPLIED_WORDS, implied_threat_frames
+from smmod.screening.injury import IDIOM_INSIDE, INJURY_PHRASES, INJURY_WORDS
 from smmod.screening.lexicon import Gate, Lexicon, alternation, anchor_words
 from smmod.screening.menace import MENACE_PHRASES, MENACE_WORDS, menace_frames
 from smmod.screening.patterns import (
@@ -86,7 +87,7 @@ THREAT_EXTRA = (
     "guns", "acid", "machete", "weapon", "weapons", "alive", "numbered", "disappear", "vanish",
     "eliminated", "eradicated", "culled", "sterilised", "camps", "hammer", "axe", "skull", "throat",
     "neck", "jaw", "kneecaps", "survive", "driving", "drove", "plough", "ploughing", "ramming",
-    "mowing", *IMPLIED_WORDS, *MENACE_WORDS, *COMPOSITE_WORDS, *VEILED_WORDS,
+    "mowing", *IMPLIED_WORDS, *MENACE_WORDS, *COMPOSITE_WORDS, *VEILED_WORDS, *INJURY_WORDS,
 )  # fmt: skip
 CHECK_EXTRA = {
     "threat": THREAT_EXTRA,
@@ -119,7 +120,8 @@ class Checks:
         ident_noun = a(lex["identity_nouns"])
         ident_adj = a(lex["identity_adjectives"])
         persons = a(lex["person_nouns"])
-        ident = rf"(?:{ident_noun}|{ident_adj} {persons})(?![\w'])"
+        # "egg whites": a recipe, not a group
+        ident = rf"(?<!egg )(?:{ident_noun}|{ident_adj} {persons})(?![\w'])"
         self.ident = re.compile(rf"(?<![\w']){ident}")
         pred = a([*lex["dehumanising"], *lex["negative_attributes"]])
         adjectives = a([t for t in (*lex["negative_attributes"], *lex["dehumanising"]) if " " not in t])
@@ -200,7 +202,7 @@ class Checks:
                 gates[name].exact,
                 gates[name].stems,
                 gates[name].weak + FRAME_PHRASES + IMPLIED_PHRASES + MENACE_PHRASES + COMPOSITE_PHRASES
-                + VEILED_PHRASES,
+                + VEILED_PHRASES + INJURY_PHRASES,
             )
         gates["hate"] = Gate(gates["hate"].exact, gates["hate"].stems, gates["hate"].weak + EXCLUSION_PHRASES)
         self.check_gates = {check: gates[check] for check in CHECK_LISTS}
@@ -541,8 +543,10 @@ class Checks:
                     continue
                 if sport and why != "threatening phrase" and SPORTY.search(m.group()):
                     continue  # "we'll batter them on Saturday": a match, not a fight
-                if IDIOM_AFTER.match(reading.text, m.end()):
-                    continue  # "you'll smash it": praise
+                if IDIOM_AFTER.match(reading.text, m.end()) or IDIOM_INSIDE.search(
+                    reading.text, m.start(), m.end() + 40
+                ):
+                    continue  # "you'll smash it", "going to kill their mocks", "kill for a coffee"
                 if why == "threatening phrase" and PHRASE_FINE.match(reading.text, m.end()):
                     continue  # "watch your back row", "you'll regret missing the fair"
                 if FEELING_FINE.match(reading.text, m.end()):

@@ -21,6 +21,15 @@ import re
 from collections.abc import Iterator
 
 from smmod.screening.frames import IDIOM_AFTER, SPORTY
+from smmod.screening.injury import (
+    IDIOM_INSIDE,
+    MODAL_MORE,
+    OUTCOME,
+    SET_MENACE,
+    TOOL_IN_USE,
+    WEAPON_READY,
+    body_harm,
+)
 from smmod.screening.patterns import NEGATION
 
 _S = r"(?<![\w'¤§])"
@@ -119,6 +128,8 @@ _CONTEXT_FINE = re.compile(
     r"football|hoops|goal|goals|fortnite|minecraft|roblox|zombies|reported|police said|news|nurse|"
     r"fall|fell|injury|demolished|demolition|builders|in the play|in the story|in the book|poem)(?![\w'])"
 )
+# "Taught a lesson" threatens; a lesson on its own is school work.
+_TEACH_LESSON = re.compile(r"(?:teach|teaches|teaching|taught) (?:\S+ ){0,3}a lesson")
 # Harm done to a building: a threat only against a group's or a person's place.
 _BUILDING_HARM = re.compile(
     r"levelled|razed|torched|firebombed|petrol bombed|blown up|blown to bits|bomb|bombed|bombing|"
@@ -176,7 +187,7 @@ _IMPERATIVE = re.compile(r"(?:give|bring|go|get|send|put|make|teach|show|grab|so
 # Harm phrases that carry their own victim ("put that prefect in a wheelchair").
 _NAMES_ITS_VICTIM = re.compile(r"(?:put|run|line) (?!(?:it|them all|my|our|me|us)(?![\w']))")
 _OWN = re.compile(r"(?:^| )(?:my|our|me|us|myself)(?: |$)")
-_NEGATED = re.compile(rf"(?:^| ){NEGATION}(?: {_W}){{0,3}} ?$")
+_NEGATED = re.compile(rf"(?:^| )(?!(?:can.t|cannot|can not) wait)(?:{NEGATION})(?: {_W}){{0,3}} ?$")
 _SENTENCE_END = re.compile(r" [.!?;] ?")
 
 
@@ -188,7 +199,8 @@ class Composite:
         # Any violent act of the lexicon, but only with its target as the one it is done to:
         # "cut the ribbon for the children" has a target and a violent word, not a victim.
         self.act_on = re.compile(
-            rf"{_S}(?P<act>{violence}|{WEAPONS})(?: (?!(?:for|with|and|to|at|because)(?![\w'])){_W}){{0,2}} "
+            rf"{_S}(?P<act>{violence}|{WEAPONS}|end)"
+            rf"(?: (?!(?:for|with|and|to|at|because)(?![\w'])){_W}){{0,2}} "
             rf"(?:you|u|ya|him|her|them|'em|{human}){_E}"
         )
         self.done_to = re.compile(
@@ -198,6 +210,9 @@ class Composite:
             rf"(?P<act>{violence}|{PASSIVE_HARM}){_E}"
         )
         self.harm = re.compile(rf"{_S}{HARM}{_E}")
+        self.outcome = re.compile(rf"{_S}(?:{OUTCOME}){_E}")
+        self.set_menace = re.compile(rf"{_S}{SET_MENACE}{_E}")
+        self.weapon_ready = re.compile(rf"{_S}{WEAPON_READY}{_E}")
         own = r"(?:my|our|me|us|myself)"
         self.target = re.compile(
             rf"{_S}(?!{own} )(?:you|u|ya|your|ur|yours|him|his|her|them|'em|you'll|you're|youre|he'll|"
@@ -207,7 +222,7 @@ class Composite:
     def find(self, text: str, sport: bool = False) -> Iterator[tuple[int, int]]:
         """Spans of ``text`` (a reading's text) that carry all three signals; ``sport``:
         the item talks of a match, so harm words a match report borrows do not count."""
-        fine = _CONTEXT_FINE.search(text) is not None
+        fine = _CONTEXT_FINE.search(_TEACH_LESSON.sub(" ", text)) is not None
         start = 0
         for end_match in [*_SENTENCE_END.finditer(text), None]:
             end = end_match.start() if end_match else len(text)
@@ -220,8 +235,17 @@ class Composite:
                 continue
             if fine:
                 continue
-            harm = self.harm.search(sentence)
+            armed = self.weapon_ready.search(sentence)
+            if armed is not None and not _NEGATED.search(sentence, 0, armed.start()):
+                yield offset + armed.start(), offset + armed.end()  # "i'm bringing a blade"
+                continue
+            harm = self.harm.search(sentence) or self.outcome.search(sentence)
             aimed = harm if harm is not None and _NAMES_ITS_VICTIM.match(harm.group()) else None
+            set_menace = None if harm is not None else self.set_menace.search(sentence)
+            if harm is None and set_menace is None:
+                harm = aimed = body_harm(sentence)  # "snap her arm": the owner is the victim
+            if set_menace is not None:
+                harm = set_menace
             if harm is None:
                 aimed = self.act_on.search(sentence) or self.done_to.search(sentence)
                 if aimed is not None and (
@@ -233,9 +257,18 @@ class Composite:
                 harm = aimed  # the act names its own target
             if harm is None or _HARM_FINE.match(sentence, harm.end()):
                 continue
+            if IDIOM_INSIDE.search(sentence, harm.start(), harm.end() + 40):
+                continue  # "year 11 are going to kill their mocks"
+            if harm.group().startswith(("with ", "wiv ")) and TOOL_IN_USE.search(sentence):
+                continue  # "send your child with a bat and ball"
             if _NEGATED.search(sentence, 0, harm.start()):
                 continue
-            if not MODAL.search(sentence) and not _IMPERATIVE.match(sentence):
+            if (
+                set_menace is None
+                and not MODAL.search(sentence)
+                and not MODAL_MORE.search(sentence)
+                and not _IMPERATIVE.match(sentence)
+            ):
                 continue
             if sport and (_SPORTY_HARM.search(harm.group()) or SPORTY.search(harm.group())):
                 continue

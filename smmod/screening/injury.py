@@ -1,0 +1,168 @@
+"""Harm read from the body, the outcome or the weapon: the sixth pass's parts of a threat.
+
+``composite`` finds a threat from three parts in any order: harm, a target and a time to
+come. Its harm words are acts ("stab", "merk"); people also threaten by naming what
+will happen to a part of the body, what state the person will be left in, or the weapon
+they have ready, with no act word at all:
+
+- **an injury to someone's body**: a verb of injury and a body part that belongs to
+  someone else, in either order: "snap her arm", "wring that receptionist's neck",
+  "smashing ryan's face in", "knock her teeth out", "Mr Barker's face smashed against
+  the gates", "her hair ripped out". The owner is the victim, so the part names its own
+  target; "my son broke his arm" (a past report) and "break a leg" (no owner) are left
+  alone, as are "cut his hair" and "twist her arm";
+- **an outcome only an injury or a death explains**: "ends up in A&E", "will be found
+  in a ditch", "losing some teeth", "begging for mercy", "won't see Easter", "won't walk
+  again", "his blood on the playground", "her windows smashed", "wants burning out",
+  "needs a massacre";
+- **a weapon held ready**: "waiting for him with a crowbar", "sort her out with my
+  fists", "a knife to his throat", "I'm bringing a blade".
+
+Each still needs a target and a time to come (``composite.MODAL`` and ``MODAL_MORE``),
+except an injury to a named owner's body, which carries its own victim. The words
+below open the threat check (``INJURY_WORDS``, ``INJURY_PHRASES``).
+"""
+
+from __future__ import annotations
+
+import re
+
+from smmod.screening.frames import IDIOM_AFTER, SPORTY
+
+_W = r"[a-z0-9¤§'][a-z0-9'\-]*"
+_OWNER = (
+    rf"(?:your|ur|his|her|their|yer|(?:(?:the|that|this|a|an) )?(?:{_W} )?"
+    rf"(?!(?:my|our|me|us|it)(?![\w'])){_W} 's|(?!(?:its|was|is|has|this|us|yes|as)(?![\w']))[a-z¤§]{{2,}}s)"
+)
+BODY = (
+    r"(?:jaw|jaws|nose|noses|arm|arms|leg|legs|neck|necks|face|faces|teeth|tooth|skull|skulls|"
+    r"head|heads|throat|throats|ribs|eye|eyes|eyeballs|fingers|kneecaps|kneecap|knees|mouth|spine|"
+    r"windpipe|lips|ears|ankles|wrists|brains|guts|hands|head in|face in|teeth in)"
+)
+# Verbs of injury in the forms a threat uses (no past tense: "he broke his arm" is news).
+_INJURE = (
+    r"(?:break|breaking|snap|snapping|smash|smashing|rip|ripping|rip out|tear out|gouge|gouging|wring|"
+    r"wringing|slit|slitting|stamp on|stamping on|stomp on|stomping on|punch|punching|slap|slapping|"
+    r"kick|kicking|cave|caving|bash|bashing|batter|battering|fracture|fracturing|crush|crushing|"
+    r"mash|mashing|boot|booting|headbutt|stab|stabbing|chop off|cut off|cut out|slice|slicing|"
+    r"knock out|knock|knocking|crack open|cracking open|split open|burst|bursting|pull out|"
+    r"put|shove|shoving|ram|ramming|stick)"
+)
+# After "put", "shove", "ram", "stick" and "knock" only a place or a particle makes it harm.
+_PLACED = re.compile(r"(?:put|shove|shoving|ram|ramming|stick|knock|knocking)$")
+_PLACED_AFTER = re.compile(r" (?:through|into|against|out|in|off)(?![\w'])")
+_DONE = (
+    r"(?:smashed|kicked|caved|knocked|ripped|pulled|torn|broken|snapped|cracked|bashed|stamped on|"
+    r"chopped|gouged|slit|split|stabbed|slashed|rearranged)"
+)
+BODY_HARM = re.compile(
+    rf"(?<![\w'¤§])(?P<act>{_INJURE})(?: (?!(?:my|our|me|us)(?![\w'])){_W}){{0,3}}? {_OWNER}"
+    rf"(?: (?!(?:and|or|but|so)(?![\w'])){_W})? {BODY}(?![\w'])"
+    rf"|(?<![\w'¤§]){_OWNER}(?: {_W})? (?:{BODY}|hair) {_DONE}"
+    r"(?: (?:in|out|off|open|against|apart|through))?(?![\w'])"
+    r"|(?<![\w'¤§])(?:knife|blade|gun|machete|razor) (?:to|against|in) "
+    rf"{_OWNER} (?:throat|head|neck|face|back|ribs)(?![\w'])"
+    rf"|(?<![\w'¤§]){_OWNER} blood (?:on|all over|everywhere|spilt|spilled|running)(?![\w'])"
+)
+# "Cut his hair", "twist her arm", "pull your leg", "hold your nose": everyday.
+_BODY_FINE = re.compile(
+    r"(?:head|heads) (?:down|up|round)|hands? (?:up|together|in the air|in (?:your|their|his|her) pockets)|"
+    r"face (?:painting|paint|masks?|to face)"
+)
+# Things with faces and arms that are not people: a pumpkin, a puppet, a game's monster.
+_NOT_PEOPLE = re.compile(
+    r"(?<![\w'])(?:pumpkins?|masks?|puppets?|dolls?|teddy|snowman|fish|chicken|turkey|monsters?|zombies?|"
+    r"robots?|characters?|dummy|mannequins?|statues?|models?|guy fawkes)(?![\w'])"
+)
+# Outcomes that only an injury or a death explains, and weapons held ready.
+OUTCOME = (
+    r"(?:(?:end|ends|ending) up|land|lands|landing|wind|winds) (?:\S+ ){0,2}in (?:hospital|a e|a and e|"
+    r"intensive care|a wheelchair|a coma|a ditch|a box|a body bag|the ground)|"
+    r"(?:need|needs|needing|in|calling) an ambulance|on (?:a )?stretchers?|"
+    r"(?:losing|lose|loses) (?:some |a few |all |(?:his|her|their|your|ur) )*teeth|"
+    r"begg?ing for mercy|beg for mercy|choking on (?:his|her|their|your|ur) own blood|"
+    r"blood on (?:the|my|his|her|your) (?:floor|playground|pavement|walls?|gates?|street|hands)|"
+    r"(?:won't|wont|will not|never|not) (?:be able to )?walk (?:again|home|straight|properly)|"
+    r"(?:won't|wont|will not|never) (?:see|make it to|live to see) (?:christmas|easter|summer|the summer|"
+    r"the weekend|friday|half term|another (?:day|week|year|term|birthday)|next (?:week|year|term)|"
+    r"(?:his|her|their|your|ur) (?:next )?birthday)|"
+    r"(?:found|turn up|turns up|turned up) (?:dead |face down )?in (?:a|the) (?:ditch|canal|river|bin|skip|"
+    r"bag|field|woods|boot)|"
+    r"(?:didn't|did not|never|wouldn't|would not) (?:come|came|make it|made it|get|got) (?:back )?home"
+    r"(?! (?:on time|until|till|before|after|late|early|for))|"
+    r"need (?:a|an) new (?:face|nose|jaw|set of teeth)|into next week|six feet under|"
+    r"(?:windows|window|tyres|car|front door|door|house) (?:smashed|slashed|kicked in|done in|torched|"
+    r"bricked|put through|set alight|burnt out|burned out)|"
+    r"(?:want|wants|need|needs|wanting|needing) (?:burning|burning out|shooting|stabbing|hanging|"
+    r"killing|battering|kicking|putting down|wiping out|torching|stringing up|a bullet)(?![\w'])|"
+    r"(?:a|another) (?:massacre|bloodbath|shooting spree|killing spree|school shooting)|"
+    r"(?:do|doing) (?:the |that |those |them |him |her |you |{w} ){1,3}in(?= *(?:[.,!?]|$|after|tonight|"
+    r"tomorrow|on|at|when|behind))|mugged|"
+    r"(?:with|wiv) (?:a|an|my|me|his|the|some|our) (?:baseball bat|cricket bat|bat|crowbar|hammer|knife|"
+    r"machete|blade|brick|axe|shank|fists|bare hands|knuckle ?duster|iron bar|golf club|bottle)|"
+    r"(?:would|'d|will|'ll) (?:last|survive)(?: \S+){0,4} (?:alone )?with (?:me|us)"
+).replace("{w}", _W)
+# Words of the body and the outcomes that open the threat check (the gate).
+INJURY_WORDS = (
+    "jaw", "jaws", "nose", "neck", "necks", "teeth", "tooth", "skull", "skulls", "throat", "throats",
+    "ribs", "eyeballs", "kneecaps", "kneecap", "windpipe", "spine", "ambulance", "stretcher", "stretchers",
+    "mercy", "ditch", "walking", "numbered", "massacre", "bloodbath", "spree", "mugged", "crowbar",
+    "machete", "fists", "knuckleduster", "wheelchair", "hospital", "blood", "face", "arm", "arms",
+    "head", "legs", "mouth", "hair", "eyes", "hands", "fingers", "blade", "knife", "hammer", "bat",
+)  # fmt: skip
+INJURY_PHRASES = (
+    "see easter", "see christmas", "see summer", "see friday", "see another", "walk again",
+    "come home", "make it home", "get home", "eye open", "into next week", "feet under",
+    "dead tomorrow", "dead tonight", "need burning", "want burning", "needs burning", "wants burning",
+    "burning out", "tyres slashed", "windows smashed", "would last", "'d last", "alone with",
+)  # fmt: skip
+# A bat with a ball, a knife in a kitchen: the weapon of "with a ..." used for its job.
+TOOL_IN_USE = re.compile(
+    r"(?<![\w'])(?:ball|balls|rounders|cricket|baseball|stumps|wicket|racket|rackets|kitchen|cooking|"
+    r"cake|bread|butter|fruit|vegetables|onions?|carrots?|chopping|woodwork|dt|nail|nails|shelf|shelves)"
+    r"(?![\w'])"
+)
+# A weapon the writer says they will carry: a threat with or without a named target.
+WEAPON_READY = (
+    r"(?:i'm|im|i am|i'll|ill|i will|we're|we'll|gonna|going to|imma|ima|i've got|ive got|i got) "
+    r"(?:\S+ )?(?:bring|bringing|got|have|carrying|carry|tooled up with) (?:a|my|me|the|some) (?:blade|knife|"
+    r"knives|machete|gun|shank|strap|weapon|weapons|crowbar)(?! (?:to cut|for the cake|for cutting|for the))"
+)
+# Menace said as a fact about the person: no "will" needed, only a target.
+SET_MENACE = (
+    r"(?:sleep with one eye open|(?:days|hours) are numbered|dead man walking|dead (?:wo)?men walking|"
+    r"dead meat|(?:is|'s|are|'re) dead (?:tomorrow|tonight|after school|at break|at lunch|on (?:monday|"
+    r"tuesday|wednesday|thursday|friday|saturday|sunday)|next week))"
+)
+# More ways of saying a time to come, a wish or a condition than composite.MODAL knows.
+MODAL_MORE = re.compile(
+    r"(?<![\w'])(?:id|would|i'm \w+ing|im \w+ing|i am \w+ing|we're \w+ing|swear|swear down|wait till|"
+    r"wait until|just you wait|wonder|pay someone|believe me|mark my words|one of these days|one day|"
+    r"if (?:i|we) (?:ever )?(?:see|catch|find)|keeps? (?:on|this|that|it) up|carr(?:y|ies) on|"
+    r"once more|one more|again|(?:shame|pity) if|dare)(?![\w'])"
+)
+
+
+# A harm word used as praise or longing: "kill their mocks", "smashed the quiz", "kill for a
+# coffee", "to die for" (searched from a violent match's start to just past its end).
+IDIOM_INSIDE = re.compile(
+    rf"(?<![\w'])(?:{SPORTY.pattern}){IDIOM_AFTER.pattern}"
+    rf"|(?<![\w'])(?:kill|killing|murder|die) for (?:a|an|some|the|another)(?![\w'])"
+)
+
+
+def body_harm(sentence: str) -> re.Match[str] | None:
+    """An injury to a body part someone else owns, in ``sentence`` (a reading's text)."""
+    pos = 0
+    while (m := BODY_HARM.search(sentence, pos)) is not None:
+        pos = m.start() + 1
+        act = m.group("act")
+        if act is not None and _PLACED.search(act) and not _PLACED_AFTER.match(sentence, m.end()):
+            if not (act.startswith("knock") and m.group().endswith("teeth")):
+                continue  # "put your hands together", "knock his head" (a knock, not harm)
+        if _BODY_FINE.search(sentence, m.start(), min(m.end() + 16, len(sentence))):
+            continue
+        if _NOT_PEOPLE.search(sentence):
+            return None
+        return m
+    return None
