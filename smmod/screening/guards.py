@@ -38,6 +38,7 @@ FICTION = re.compile(
 FEELING_FINE = re.compile(rf"(?<=regret) {REGRET_FINE}(?![\w'])|(?<=sorry) {SORRY_FINE}(?![\w'])")
 PHRASE_FINE = re.compile(
     r" (?:row|rows|seat|seats|garden|door|pain|posture|stroke|issues|ache|muscles|wheel|cover|foot)(?![\w'])"
+    r"|(?:(?<=knife)|(?<=knives)) (?:and|&) forks?(?![\w'])"
     r"|(?<= kill) (?:my|our) (?:ears|feet|back|legs|brain|eyes|knees|phone|battery|vibe)(?![\w'])"
     rf"|(?<=regret) {REGRET_FINE}(?![\w'])"
 )

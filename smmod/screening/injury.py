@@ -35,25 +35,27 @@ _OWNER = (
     rf"(?!(?:my|our|me|us|it)(?![\w'])){_W} 's|(?!(?:its|was|is|has|this|us|yes|as)(?![\w']))[a-z¤§]{{2,}}s)"
 )
 BODY = (
-    r"(?:jaw|jaws|nose|noses|arm|arms|leg|legs|neck|necks|face|faces|teeth|tooth|skull|skulls|"
+    r"(?:jaw|jaws|nose|noses|block|arm|arms|leg|legs|neck|necks|face|faces|teeth|tooth|skull|skulls|"
     r"head|heads|throat|throats|ribs|eye|eyes|eyeballs|fingers|kneecaps|kneecap|knees|mouth|spine|"
     r"windpipe|lips|ears|ankles|wrists|brains|guts|hands|head in|face in|teeth in)"
 )
 # Verbs of injury in the forms a threat uses (no past tense: "he broke his arm" is news).
 _INJURE = (
-    r"(?:break|breaking|snap|snapping|smash|smashing|rip|ripping|rip out|tear out|gouge|gouging|wring|"
+    r"(?:break|breaks|breaking|snap|snaps|snapping|smash|smashes|smashing|bust|busting|rearrange|rip|"
+    r"ripping|rip out|tear out|gouge|gouging|wring|"
     r"wringing|slit|slitting|stamp on|stamping on|stomp on|stomping on|punch|punching|slap|slapping|"
     r"kick|kicking|cave|caving|bash|bashing|batter|battering|fracture|fracturing|crush|crushing|"
     r"mash|mashing|boot|booting|headbutt|stab|stabbing|chop off|cut off|cut out|slice|slicing|"
     r"knock out|knock|knocking|crack open|cracking open|split open|burst|bursting|pull out|"
-    r"put|shove|shoving|ram|ramming|stick)"
+    r"put|shove|shoving|ram|ramming|stick|have)"
 )
 # After "put", "shove", "ram", "stick" and "knock" only a place or a particle makes it harm.
-_PLACED = re.compile(r"(?:put|shove|shoving|ram|ramming|stick|knock|knocking)$")
+_PLACED = re.compile(r"(?:put|shove|shoving|ram|ramming|stick|knock|knocking|have)$")
 _PLACED_AFTER = re.compile(r" (?:through|into|against|out|in|off)(?![\w'])")
 _DONE = (
     r"(?:smashed|kicked|caved|knocked|ripped|pulled|torn|broken|snapped|cracked|bashed|stamped on|"
-    r"chopped|gouged|slit|split|stabbed|slashed|rearranged)"
+    r"chopped|gouged|slit|split|stabbed|slashed|rearranged|broke|bust|busted|breaking|smashing|snapping|"
+    r"kicking in|caving in|bashing in|rearranging|done in)"
 )
 BODY_HARM = re.compile(
     rf"(?<![\w'¤§])(?P<act>{_INJURE})(?: (?!(?:my|our|me|us)(?![\w'])){_W}){{0,3}}? {_OWNER}"
@@ -80,6 +82,12 @@ OUTCOME = (
     r"intensive care|a wheelchair|a coma|a ditch|a box|a body bag|the ground)|"
     r"(?:need|needs|needing|in|calling) an ambulance|on (?:a )?stretchers?|"
     r"(?:losing|lose|loses) (?:some |a few |all |(?:his|her|their|your|ur) )*teeth|"
+    r"(?:pick|picking|picked|pull|pulling|scrape|scraping) (?:up )?(?:his|her|their|your|ur) "
+    r"(?:teeth|face|brains) (?:up )?(?:off|out of|from)|"
+    r"(?:house|houses|home|homes|car|cars|flat) (?:go|goes|going|went|gone) up in (?:flames|smoke)|"
+    r"(?:won't|wont|will not|never) (?:be )?walk(?:ing)? out of (?:here|there|this|that)|"
+    r"(?:(?:never|don't|doesn't|dont) )?(?:meet|meets|meeting|catch|catches|see|sees|find|finds) (?:me|us) "
+    r"(?:\S+ )?(?:in|down) a dark alley|"
     r"begg?ing for mercy|beg for mercy|choking on (?:his|her|their|your|ur) own blood|"
     r"blood on (?:the|my|his|her|your) (?:floor|playground|pavement|walls?|gates?|street|hands)|"
     r"(?:won't|wont|will not|never|not) (?:be able to )?walk (?:again|home|straight|properly)|"
@@ -109,6 +117,7 @@ INJURY_WORDS = (
     "mercy", "ditch", "walking", "numbered", "massacre", "bloodbath", "spree", "mugged", "crowbar",
     "machete", "fists", "knuckleduster", "wheelchair", "hospital", "blood", "face", "arm", "arms",
     "head", "legs", "mouth", "hair", "eyes", "hands", "fingers", "blade", "knife", "hammer", "bat",
+    "alley", "block", "flames", "parks", "drives",
 )  # fmt: skip
 INJURY_PHRASES = (
     "see easter", "see christmas", "see summer", "see friday", "see another", "walk again",
@@ -119,7 +128,8 @@ INJURY_PHRASES = (
 # A bat with a ball, a knife in a kitchen: the weapon of "with a ..." used for its job.
 TOOL_IN_USE = re.compile(
     r"(?<![\w'])(?:ball|balls|rounders|cricket|baseball|stumps|wicket|racket|rackets|kitchen|cooking|"
-    r"cake|bread|butter|fruit|vegetables|onions?|carrots?|chopping|woodwork|dt|nail|nails|shelf|shelves)"
+    r"cake|bread|butter|fruit|vegetables|onions?|carrots?|chopping|woodwork|dt|nail|nails|shelf|shelves|"
+    r"dissect\w*|experiment|lab|pellets?|carve|carving|supervised|picnic)"
     r"(?![\w'])"
 )
 # A weapon the writer says they will carry: a threat with or without a named target.
@@ -127,16 +137,20 @@ WEAPON_READY = (
     r"(?:i'm|im|i am|i'll|ill|i will|we're|we'll|gonna|going to|imma|ima|i've got|ive got|i got) "
     r"(?:\S+ )?(?:bring|bringing|got|have|carrying|carry|tooled up with) (?:a|my|me|the|some) (?:blade|knife|"
     r"knives|machete|gun|shank|strap|weapon|weapons|crowbar)(?! (?:to cut|for the cake|for cutting|for the))"
+    r"|(?:^|, )bring (?:ur|your|yer|a|the|ya) (?:blade|knife|machete|gun|shank|strap|weapon|weapons|"
+    r"knives)(?! (?:and|&) forks?)"
 )
 # Menace said as a fact about the person: no "will" needed, only a target.
 SET_MENACE = (
     r"(?:sleep with one eye open|(?:days|hours) are numbered|dead man walking|dead (?:wo)?men walking|"
+    r"(?:i|we) know (?:what car|where|which house|what time|which way) (?:\S+ ){0,3}(?:drives|parks|lives|"
+    r"leaves|sleeps|walks|goes)|"
     r"dead meat|(?:is|'s|are|'re) dead (?:tomorrow|tonight|after school|at break|at lunch|on (?:monday|"
     r"tuesday|wednesday|thursday|friday|saturday|sunday)|next week))"
 )
 # More ways of saying a time to come, a wish or a condition than composite.MODAL knows.
 MODAL_MORE = re.compile(
-    r"(?<![\w'])(?:id|would|i'm \w+ing|im \w+ing|i am \w+ing|we're \w+ing|swear|swear down|wait till|"
+    r"(?<![\w'])(?:id|would|wants|i'm \w+ing|im \w+ing|i am \w+ing|we're \w+ing|swear|swear down|wait till|"
     r"wait until|just you wait|wonder|pay someone|believe me|mark my words|one of these days|one day|"
     r"if (?:i|we) (?:ever )?(?:see|catch|find)|keeps? (?:on|this|that|it) up|carr(?:y|ies) on|"
     r"once more|one more|again|(?:shame|pity) if|dare)(?![\w'])"
