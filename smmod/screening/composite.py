@@ -28,6 +28,7 @@ from smmod.screening.injury import (
     SET_MENACE,
     TOOL_IN_USE,
     WEAPON_READY,
+    WISHED,
     body_harm,
 )
 from smmod.screening.patterns import NEGATION
@@ -128,6 +129,7 @@ _CONTEXT_FINE = re.compile(
     r"football|hoops|goal|goals|fortnite|minecraft|roblox|zombies|reported|police said|news|nurse|"
     r"fall|fell|injury|demolished|demolition|builders|in the play|in the story|in the book|poem)(?![\w'])"
 )
+_QUOTES = ('"', "“", "”")
 # "Taught a lesson" threatens; a lesson on its own is school work.
 _TEACH_LESSON = re.compile(r"(?:teach|teaches|teaching|taught) (?:\S+ ){0,3}a lesson")
 # Harm done to a building: a threat only against a group's or a person's place.
@@ -191,6 +193,12 @@ _NEGATED = re.compile(rf"(?:^| )(?!(?:can.t|cannot|can not) wait)(?:{NEGATION})(
 _SENTENCE_END = re.compile(r" [.!?;] ?")
 
 
+def _quoted(sentence: str, start: int, end: int) -> bool:
+    """The harm stands inside quotation marks: someone else's words, reported."""
+    opened = sum(sentence.count(q, 0, start) for q in _QUOTES) % 2 == 1
+    return opened and any(q in sentence[end:] for q in _QUOTES)
+
+
 class Composite:
     """Harm, a target and a time to come in one sentence (see the module's text)."""
 
@@ -213,10 +221,11 @@ class Composite:
         self.outcome = re.compile(rf"{_S}(?:{OUTCOME}){_E}")
         self.set_menace = re.compile(rf"{_S}{SET_MENACE}{_E}")
         self.weapon_ready = re.compile(rf"{_S}{WEAPON_READY}{_E}")
+        self.wished = re.compile(rf"{_S}{WISHED}{_E}")
         own = r"(?:my|our|me|us|myself)"
         self.target = re.compile(
             rf"{_S}(?!{own} )(?:you|u|ya|your|ur|yours|him|his|her|them|'em|you'll|you're|youre|he'll|"
-            rf"she'll|they'll|he's|she's|they're|{human}|{extra_targets}){_E}"
+            rf"she'll|they'll|he's|she's|they're|{human}|{extra_targets}|(?:the )?(?:whole|entire) {_W}){_E}"
         )
 
     def find(self, text: str, sport: bool = False) -> Iterator[tuple[int, int]]:
@@ -239,7 +248,7 @@ class Composite:
             if armed is not None and not _NEGATED.search(sentence, 0, armed.start()):
                 yield offset + armed.start(), offset + armed.end()  # "i'm bringing a blade"
                 continue
-            harm = self.harm.search(sentence) or self.outcome.search(sentence)
+            harm = self.harm.search(sentence) or self.outcome.search(sentence) or self.wished.search(sentence)
             aimed = harm if harm is not None and _NAMES_ITS_VICTIM.match(harm.group()) else None
             set_menace = None if harm is not None else self.set_menace.search(sentence)
             if harm is None and set_menace is None:
@@ -257,6 +266,8 @@ class Composite:
                 harm = aimed  # the act names its own target
             if harm is None or _HARM_FINE.match(sentence, harm.end()):
                 continue
+            if _quoted(sentence, harm.start(), harm.end()):
+                continue  # 'a pupil said "i'll smash your face in" to my daughter': reported
             if IDIOM_INSIDE.search(sentence, harm.start(), harm.end() + 40):
                 continue  # "year 11 are going to kill their mocks"
             if harm.group().startswith(("with ", "wiv ")) and TOOL_IN_USE.search(sentence):

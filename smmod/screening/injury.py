@@ -88,6 +88,29 @@ OUTCOME = (
     r"(?:won't|wont|will not|never) (?:be )?walk(?:ing)? out of (?:here|there|this|that)|"
     r"(?:(?:never|don't|doesn't|dont) )?(?:meet|meets|meeting|catch|catches|see|sees|find|finds) (?:me|us) "
     r"(?:\S+ )?(?:in|down) a dark alley|"
+    r"(?:wants?|needs?|deserves?|due|asking for) (?:a )?(?:good |proper |right |real )?"
+    r"(?:kicking|beating|hiding|battering|pasting|slap|smack|bullet|thumping|doing over|seeing to)|"
+    r"take (?:a |the |some |my |our )?(?:baseball bats?|cricket bats?|bats|hammers?|knives|knife|machetes?|"
+    r"crowbars?|an axe|axes|a blade|blades) to|"
+    r"(?:pick|picking|scrape|scraping|peel|peeling) (?:\S+ ){0,3}off the (?:\S+ )?(?:floor|pavement|road|"
+    r"ground|tarmac|walls?)|"
+    r"(?:coming|come|going|go|walk|walking|run|running) (?:in|round|over|down|up)(?: there| here)? swinging|"
+    r"(?:deserve|deserves|ought|should|need|needs) (?:to )?(?:be|get) (?:\S+ )?"
+    r"(?:beaten|battered|dragged out|strung up|stabbed|hanged|kicked|punched|burned|burnt|lynched|"
+    r"knocked out|slapped|put down)|"
+    r"on crutches|in (?:a )?plaster cast|(?:need|needs|needing) stitches|"
+    r"lying (?:dead |bleeding |in pieces )?(?:in|on) the (?:road|street|floor|ground|pavement|gutter)|"
+    r"set (?:it|the (?:place|room|building|hall|house)) (?:alight|on fire|ablaze)|"
+    r"(?:he|she|they|you)(?:'s| 's|'re| 're| is| are) (?:so )?getting it(?= *(?:[.,!?]|$))|"
+    r"sort (?:him|her|them|you|u) out (?:properly|good and proper|for good|once and for all|myself|with)|"
+    r"flat on (?:his|her|their|your|ur) backs?|out cold|"
+    r"(?:wearing|eating|swallowing|spitting) (?:his|her|their|your|ur) (?:own )?teeth|"
+    r"(?:spitting|spit|coughing up|cough up|pissing|pouring with) blood|"
+    r"put (?:\S+ ){1,3}in (?:the )?(?:hospital|a e|intensive care|a coma|the ground|the morgue)|"
+    r"(?:you're|youre|you'll be|he's|she's|he'll be|she'll be|they're|they'll be) (?:on the floor|laid out)|"
+    r"(?:face|nose|teeth|jaw|legs) (?:won't|will never|wont|will not) (?:look|be|work) the same|"
+    r"(?:hands|fingers) (?:\S+ ){0,6}or (?:he|she|you|they)(?:'ll| will) lose them|"
+    r"(?:won't|will not|wont|isn't going to|ain't gonna|not going to) be pretty|"
     r"begg?ing for mercy|beg for mercy|choking on (?:his|her|their|your|ur) own blood|"
     r"blood on (?:the|my|his|her|your) (?:floor|playground|pavement|walls?|gates?|street|hands)|"
     r"(?:won't|wont|will not|never|not) (?:be able to )?walk (?:again|home|straight|properly)|"
@@ -108,6 +131,7 @@ OUTCOME = (
     r"tomorrow|on|at|when|behind))|mugged|"
     r"(?:with|wiv) (?:a|an|my|me|his|the|some|our) (?:baseball bat|cricket bat|bat|crowbar|hammer|knife|"
     r"machete|blade|brick|axe|shank|fists|bare hands|knuckle ?duster|iron bar|golf club|bottle)|"
+    r"(?:with|wiv) (?:knives|bats|baseball bats|crowbars|hammers|machetes|blades|guns|bricks|weapons)|"
     r"(?:would|'d|will|'ll) (?:last|survive)(?: \S+){0,4} (?:alone )?with (?:me|us)"
 ).replace("{w}", _W)
 # Words of the body and the outcomes that open the threat check (the gate).
@@ -117,7 +141,8 @@ INJURY_WORDS = (
     "mercy", "ditch", "walking", "numbered", "massacre", "bloodbath", "spree", "mugged", "crowbar",
     "machete", "fists", "knuckleduster", "wheelchair", "hospital", "blood", "face", "arm", "arms",
     "head", "legs", "mouth", "hair", "eyes", "hands", "fingers", "blade", "knife", "hammer", "bat",
-    "alley", "block", "flames", "parks", "drives",
+    "alley", "block", "flames", "parks", "drives", "kicking", "hiding", "pasting", "thumping", "swinging",
+    "crutches", "plaster", "stitches", "lying", "alight", "ablaze", "cold", "flat", "pretty", "spitting",
 )  # fmt: skip
 INJURY_PHRASES = (
     "see easter", "see christmas", "see summer", "see friday", "see another", "walk again",
@@ -140,6 +165,12 @@ WEAPON_READY = (
     r"|(?:^|, )bring (?:ur|your|yer|a|the|ya) (?:blade|knife|machete|gun|shank|strap|weapon|weapons|"
     r"knives)(?! (?:and|&) forks?)"
 )
+# An accident wished on someone: "I hope the coach full of teachers crashes".
+WISHED = (
+    r"(?:hope|hoping|wish|pray|praying) (?:(?!(?:not|never|don't|doesn't|won't|didn't)(?![\w']))\S+ ){1,6}"
+    r"(?:crash|crashes|falls? (?:off|down|under)|gets? hit by|gets? run over|chokes?|drowns?|catches fire|"
+    r"gets? mugged|gets? jumped|gets? attacked|gets? hurt|gets? killed)"
+)
 # Menace said as a fact about the person: no "will" needed, only a target.
 SET_MENACE = (
     r"(?:sleep with one eye open|(?:days|hours) are numbered|dead man walking|dead (?:wo)?men walking|"
@@ -153,7 +184,7 @@ MODAL_MORE = re.compile(
     r"(?<![\w'])(?:id|would|wants|i'm \w+ing|im \w+ing|i am \w+ing|we're \w+ing|swear|swear down|wait till|"
     r"wait until|just you wait|wonder|pay someone|believe me|mark my words|one of these days|one day|"
     r"if (?:i|we) (?:ever )?(?:see|catch|find)|keeps? (?:on|this|that|it) up|carr(?:y|ies) on|"
-    r"once more|one more|again|(?:shame|pity) if|dare)(?![\w'])"
+    r"once more|one more|again|one (?:word|step|move|look)|(?:shame|pity) if|dare)(?![\w'])"
 )
 
 
