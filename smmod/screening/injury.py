@@ -106,7 +106,7 @@ OUTCOME = (
     r"flat on (?:his|her|their|your|ur) backs?|out cold|"
     r"(?:wearing|eating|swallowing|spitting) (?:his|her|their|your|ur) (?:own )?teeth|"
     r"(?:spitting|spit|coughing up|cough up|pissing|pouring with) blood|"
-    r"put (?:\S+ ){1,3}in (?:the )?(?:hospital|a e|intensive care|a coma|the ground|the morgue)|"
+    r"put (?:\S+ ){1,3}in (?:the )?(?:hospital|a e|intensive care|a coma)|"
     r"(?:you're|youre|you'll be|he's|she's|he'll be|she'll be|they're|they'll be) (?:on the floor|laid out)|"
     r"(?:face|nose|teeth|jaw|legs) (?:won't|will never|wont|will not) (?:look|be|work) the same|"
     r"(?:hands|fingers) (?:\S+ ){0,6}or (?:he|she|you|they)(?:'ll| will) lose them|"
