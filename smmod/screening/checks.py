@@ -29,7 +29,14 @@ from smmod.screening.frames import (
     recruit_intent,
     threat_frames,
 )
-from smmod.screening.guards import FEELING_FINE, FICTION, PHOTO, PHRASE_FINE, SELF_OR_SPORT_AFTER
+from smmod.screening.guards import (
+    FEELING_FINE,
+    FICTION,
+    PHOTO,
+    PHRASE_FINE,
+    SELF_OR_SPORT_AFTER,
+    THING_AFTER,
+)
 from smmod.screening.implied import IMPLIED_PHRASES, IMPLIED_WORDS, implied_threat_frames
 from smmod.screening.injury import IDIOM_INSIDE, INJURY_PHRASES, INJURY_WORDS
 from smmod.screening.lexicon import Gate, Lexicon, alternation, anchor_words
@@ -551,6 +558,8 @@ class Checks:
                     continue  # "watch your back row", "you'll regret missing the fair"
                 if FEELING_FINE.match(reading.text, m.end()):
                     continue  # "we'll all be sorry to see her go"
+                if THING_AFTER.match(reading.text, m.end()):
+                    continue  # "i'm going to kill the dog", "cutting out snowflakes"
                 if SELF_OR_SPORT_AFTER.match(reading.text, m.end()) or (
                     "shoot" in m.group() and PHOTO.search(reading.text)
                 ):

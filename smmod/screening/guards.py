@@ -42,3 +42,12 @@ PHRASE_FINE = re.compile(
     r"|(?<= kill) (?:my|our) (?:ears|feet|back|legs|brain|eyes|knees|phone|battery|vibe)(?![\w'])"
     rf"|(?<=regret) {REGRET_FINE}(?![\w'])"
 )
+# "Kill the dog", "strangle the printer", "cutting out snowflakes": an animal, a thing or
+# a craft after the violent word, not a person.
+THING_AFTER = re.compile(
+    r" (?:the |that |this |my |our )?(?:stupid |bloody |flipping )?"
+    r"(?:dog|dogs|cat|cats|hamster|rabbit|puppy|printer|photocopier|computer|laptop|sat nav|satnav|phone|"
+    r"wifi|weeds|spider|spiders|wasps?|flies|plants?|kettle|alarm|alarm clock|telly|tv|xbox|playstation|"
+    r"ipad|tablet|washing machine|boiler|hoover)(?![\w'])"
+    r"|(?:(?<=cut)|(?<=cutting)|(?<=cuts)) (?:out|up)(?![\w'])"
+)

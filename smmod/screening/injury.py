@@ -139,16 +139,22 @@ INJURY_WORDS = (
     "jaw", "jaws", "nose", "neck", "necks", "teeth", "tooth", "skull", "skulls", "throat", "throats",
     "ribs", "eyeballs", "kneecaps", "kneecap", "windpipe", "spine", "ambulance", "stretcher", "stretchers",
     "mercy", "ditch", "walking", "numbered", "massacre", "bloodbath", "spree", "mugged", "crowbar",
-    "machete", "fists", "knuckleduster", "wheelchair", "hospital", "blood", "face", "arm", "arms",
-    "head", "legs", "mouth", "hair", "eyes", "hands", "fingers", "blade", "knife", "hammer", "bat",
-    "alley", "block", "flames", "parks", "drives", "kicking", "hiding", "pasting", "thumping", "swinging",
-    "crutches", "plaster", "stitches", "lying", "alight", "ablaze", "cold", "flat", "pretty", "spitting",
+    "machete", "fists", "knuckleduster", "wheelchair", "hospital", "blood", "blade", "knife", "hammer",
+    "bat", "alley", "flames", "parks", "drives", "kicking", "hiding", "pasting", "thumping", "swinging",
+    "crutches", "plaster", "stitches", "alight", "ablaze", "spitting", "wring", "wringing", "rearrange",
+    "bust", "busting", "busted", "cave", "caving", "caved", "fracture", "mash", "mashing", "broke",
+    "broken", "breaking", "breaks", "snapped", "snaps", "smashes", "gouged", "chopped", "slashed",
+    "rearranged", "crashes", "crash", "drowns",
 )  # fmt: skip
 INJURY_PHRASES = (
     "see easter", "see christmas", "see summer", "see friday", "see another", "walk again",
     "come home", "make it home", "get home", "eye open", "into next week", "feet under",
     "dead tomorrow", "dead tonight", "need burning", "want burning", "needs burning", "wants burning",
     "burning out", "tyres slashed", "windows smashed", "would last", "'d last", "alone with",
+    "head through", "face through", "head into", "face into", "eyes out", "teeth out", "block off",
+    "head off", "head open", "face in", "head in", "out cold", "flat on", "be pretty", "lying in the",
+    "lying on the", "hands off", "hair ripped", "hair pulled", "face smashed", "head smashed",
+    "put through", "falls off", "hit by", "run over", "getting it", "sort out", "the same",
 )  # fmt: skip
 # A bat with a ball, a knife in a kitchen: the weapon of "with a ..." used for its job.
 TOOL_IN_USE = re.compile(
