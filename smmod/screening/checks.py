@@ -566,12 +566,15 @@ class Checks:
                     continue  # "mum's going to kill me", "shooting hoops", a photo shoot
                 found.append(Finding((reading.original_span(*m.span()),), why))
         if not found:
-            for start, end in self.composite.find(reading.text, sport):
+            for start, end, kind in self.composite.find(reading.text, sport):
                 if not self._condemned(reading, start, end) or self._harm_alone_condemns(
                     reading, start, end
                 ):
                     found.append(
-                        Finding((reading.original_span(start, end),), "harm + target + time to come")
+                        Finding(
+                            (reading.original_span(start, end),),
+                            "harm + target + time to come" + (f": {kind}" if kind else ""),
+                        )
                     )
         reading.memo["threat"] = found
         return found

@@ -23,6 +23,11 @@ from collections.abc import Iterator
 from smmod.screening.frames import IDIOM_AFTER, SPORTY
 from smmod.screening.injury import (
     IDIOM_INSIDE,
+    KIND_BODY,
+    KIND_MENACE,
+    KIND_OUTCOME,
+    KIND_WEAPON,
+    KIND_WISHED,
     MODAL_MORE,
     OUTCOME,
     SET_MENACE,
@@ -228,9 +233,10 @@ class Composite:
             rf"she'll|they'll|he's|she's|they're|{human}|{extra_targets}|(?:the )?(?:whole|entire) {_W}){_E}"
         )
 
-    def find(self, text: str, sport: bool = False) -> Iterator[tuple[int, int]]:
-        """Spans of ``text`` (a reading's text) that carry all three signals; ``sport``:
-        the item talks of a match, so harm words a match report borrows do not count."""
+    def find(self, text: str, sport: bool = False) -> Iterator[tuple[int, int, str]]:
+        """Spans of ``text`` (a reading's text) that carry all three signals, each with the
+        kind of harm that was read ("" for an act of violence); ``sport``: the item talks
+        of a match, so harm words a match report borrows do not count."""
         fine = _CONTEXT_FINE.search(_TEACH_LESSON.sub(" ", text)) is not None
         start = 0
         for end_match in [*_SENTENCE_END.finditer(text), None]:
@@ -240,21 +246,27 @@ class Composite:
             start = end_match.end() if end_match else len(text)
             menace = MENACE.search(sentence)
             if menace:
-                yield offset + menace.start(), offset + menace.end()
+                yield offset + menace.start(), offset + menace.end(), ""
                 continue
             if fine:
                 continue
             armed = self.weapon_ready.search(sentence)
             if armed is not None and not _NEGATED.search(sentence, 0, armed.start()):
-                yield offset + armed.start(), offset + armed.end()  # "i'm bringing a blade"
+                yield offset + armed.start(), offset + armed.end(), KIND_WEAPON  # "i'm bringing a blade"
                 continue
-            harm = self.harm.search(sentence) or self.outcome.search(sentence) or self.wished.search(sentence)
+            kind = ""
+            harm = self.harm.search(sentence)
+            if harm is None:
+                harm, kind = self.outcome.search(sentence), KIND_OUTCOME
+                if harm is None:
+                    harm, kind = self.wished.search(sentence), KIND_WISHED
             aimed = harm if harm is not None and _NAMES_ITS_VICTIM.match(harm.group()) else None
             set_menace = None if harm is not None else self.set_menace.search(sentence)
             if harm is None and set_menace is None:
                 harm = aimed = body_harm(sentence)  # "snap her arm": the owner is the victim
+                kind = KIND_BODY if harm is not None else ""
             if set_menace is not None:
-                harm = set_menace
+                harm, kind = set_menace, KIND_MENACE
             if harm is None:
                 aimed = self.act_on.search(sentence) or self.done_to.search(sentence)
                 if aimed is not None and (
@@ -297,7 +309,7 @@ class Composite:
             if target is None and aimed is None:
                 continue
             if target is None:
-                yield offset + harm.start(), offset + harm.end()
+                yield offset + harm.start(), offset + harm.end(), kind
                 continue
             first, last = min(harm.start(), target.start()), max(harm.end(), target.end())
-            yield offset + first, offset + last
+            yield offset + first, offset + last, kind

@@ -49,5 +49,6 @@ THING_AFTER = re.compile(
     r"(?:dog|dogs|cat|cats|hamster|rabbit|puppy|printer|photocopier|computer|laptop|sat nav|satnav|phone|"
     r"wifi|weeds|spider|spiders|wasps?|flies|plants?|kettle|alarm|alarm clock|telly|tv|xbox|playstation|"
     r"ipad|tablet|washing machine|boiler|hoover)(?![\w'])"
+    r"|(?: (?:his|her|their|your|ur|the|my|our))? (?:hair|fringe|nails|grass|hedge|cake|ribbon)(?![\w'])"
     r"|(?:(?<=cut)|(?<=cutting)|(?<=cuts)) (?:out|up)(?![\w'])"
 )

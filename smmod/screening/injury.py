@@ -134,6 +134,12 @@ OUTCOME = (
     r"(?:with|wiv) (?:knives|bats|baseball bats|crowbars|hammers|machetes|blades|guns|bricks|weapons)|"
     r"(?:would|'d|will|'ll) (?:last|survive)(?: \S+){0,4} (?:alone )?with (?:me|us)"
 ).replace("{w}", _W)
+# What the moderator is told each kind of harm was (after "harm + target + time to come: ").
+KIND_BODY = "an injury to someone's body"
+KIND_OUTCOME = "an outcome only violence explains"
+KIND_WEAPON = "a weapon the writer will carry"
+KIND_MENACE = "menace stated as a fact about the person"
+KIND_WISHED = "an accident wished on someone"
 # Words of the body and the outcomes that open the threat check (the gate).
 INJURY_WORDS = (
     "jaw", "jaws", "nose", "neck", "necks", "teeth", "tooth", "skull", "skulls", "throat", "throats",
