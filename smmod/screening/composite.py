@@ -26,11 +26,13 @@ from smmod.screening.injury import (
     KIND_BODY,
     KIND_MENACE,
     KIND_OUTCOME,
+    KIND_SLANG,
     KIND_WEAPON,
     KIND_WISHED,
     MODAL_MORE,
     OUTCOME,
     SET_MENACE,
+    SLANG_ATTACK,
     TOOL_IN_USE,
     WEAPON_READY,
     WISHED,
@@ -134,6 +136,14 @@ _CONTEXT_FINE = re.compile(
     r"football|hoops|goal|goals|fortnite|minecraft|roblox|zombies|reported|police said|news|nurse|"
     r"fall|fell|injury|demolished|demolition|builders|in the play|in the story|in the book|poem)(?![\w'])"
 )
+# "Burn the place down with them in it": the building's harm is the people's.
+_PEOPLE_INSIDE = re.compile(r"with (?:him|her|them|you|everyone)(?: all)? (?:still )?(?:in it|inside)")
+# A reply that opens by praising the post and then turns ("lovely photos, but ..."): the
+# post's photos or lesson say nothing about what follows.
+_PRAISE_THEN = re.compile(
+    r"[^.!?]*?(?:great|lovely|nice|love|loved|thanks|thank you|congratulations|well done|brilliant|amazing|"
+    r"fantastic)[^.!?]*? (?:, )?(?:but|now|shame|however)(?= )"
+)
 _QUOTES = ('"', "“", "”")
 # "Taught a lesson" threatens; a lesson on its own is school work.
 _TEACH_LESSON = re.compile(r"(?:teach|teaches|teaching|taught) (?:\S+ ){0,3}a lesson")
@@ -227,6 +237,7 @@ class Composite:
         self.set_menace = re.compile(rf"{_S}{SET_MENACE}{_E}")
         self.weapon_ready = re.compile(rf"{_S}{WEAPON_READY}{_E}")
         self.wished = re.compile(rf"{_S}{WISHED}{_E}")
+        self.slang = re.compile(rf"{_S}(?:{SLANG_ATTACK}){_E}")
         own = r"(?:my|our|me|us|myself)"
         self.target = re.compile(
             rf"{_S}(?!{own} )(?:you|u|ya|your|ur|yours|him|his|her|them|'em|you'll|you're|youre|he'll|"
@@ -237,7 +248,9 @@ class Composite:
         """Spans of ``text`` (a reading's text) that carry all three signals, each with the
         kind of harm that was read ("" for an act of violence); ``sport``: the item talks
         of a match, so harm words a match report borrows do not count."""
-        fine = _CONTEXT_FINE.search(_TEACH_LESSON.sub(" ", text)) is not None
+        praise = _PRAISE_THEN.match(text)  # "great photos, but tell mr shah he's next"
+        context = text[praise.end() :] if praise else text
+        fine = _CONTEXT_FINE.search(_TEACH_LESSON.sub(" ", context)) is not None
         start = 0
         for end_match in [*_SENTENCE_END.finditer(text), None]:
             end = end_match.start() if end_match else len(text)
@@ -265,6 +278,9 @@ class Composite:
             if harm is None and set_menace is None:
                 harm = aimed = body_harm(sentence)  # "snap her arm": the owner is the victim
                 kind = KIND_BODY if harm is not None else ""
+            if harm is None and set_menace is None:
+                harm = aimed = self.slang.search(sentence)  # "ima lamp tyler at lunch"
+                kind = KIND_SLANG if harm is not None else ""
             if set_menace is not None:
                 harm, kind = set_menace, KIND_MENACE
             if harm is None:
@@ -295,7 +311,11 @@ class Composite:
                 continue
             if sport and (_SPORTY_HARM.search(harm.group()) or SPORTY.search(harm.group())):
                 continue
-            if _BUILDING_HARM.fullmatch(harm.group()) and not self.group_or_home.search(sentence):
+            if (
+                _BUILDING_HARM.fullmatch(harm.group())
+                and not self.group_or_home.search(sentence)
+                and not _PEOPLE_INSIDE.search(sentence)
+            ):
                 continue
             target = next(
                 (

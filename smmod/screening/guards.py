@@ -31,7 +31,8 @@ PHOTO = re.compile(
 # A story, a play or a game being retold: its deaths are not the writer's threats.
 FICTION = re.compile(
     r"(?<![\w'])(?:in the (?:play|story|book|novel|film|game|poem)|macbeth|shakespeare|romeo|juliet|hamlet|"
-    r"the witches)(?![\w'])"
+    r"the witches|(?:book|novel|film|story|play|poem|series|episode) (?:where|in which)|first chapter)"
+    r"(?![\w'])"
 )
 # "Watch your back row", "kill my ears": a threat phrase's words in an everyday sense.
 # After any frame's "regret" or "sorry": regret or sorrow, not a threat.
@@ -51,4 +52,5 @@ THING_AFTER = re.compile(
     r"ipad|tablet|washing machine|boiler|hoover)(?![\w'])"
     r"|(?: (?:his|her|their|your|ur|the|my|our))? (?:hair|fringe|nails|grass|hedge|cake|ribbon)(?![\w'])"
     r"|(?:(?<=cut)|(?<=cutting)|(?<=cuts)) (?:out|up)(?![\w'])"
+    r"|(?:(?<=pay)|(?<=paid)) in blood ,? sweat(?![\w'])"
 )

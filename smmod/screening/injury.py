@@ -111,6 +111,22 @@ OUTCOME = (
     r"(?:face|nose|teeth|jaw|legs) (?:won't|will never|wont|will not) (?:look|be|work) the same|"
     r"(?:hands|fingers) (?:\S+ ){0,6}or (?:he|she|you|they)(?:'ll| will) lose them|"
     r"(?:won't|will not|wont|isn't going to|ain't gonna|not going to) be pretty|"
+    r"(?:get|gets|getting|turn|turns|turning) (?:very |really |pretty |real )?(?:ugly|nasty|messy|bloody|"
+    r"violent) for|"
+    r"(?:won't|wont|will not|never) (?:be getting|get) (?:back )?up"
+    r"(?! (?:early|late|for|at|before|till|until|in|on))|"
+    r"with (?:a )?broken (?:jaw|nose|arm|arms|leg|legs|ribs|neck|skull|back|fingers)|"
+    r"(?:is|are|'s|'re) (?:so )?getting it(?:(?= *(?:[.!?]|$|proper|big time))|"
+    r"(?: (?:tomorrow|tonight|today|after school|on \w+))? ?"
+    r"(?=, (?:you watch|mark my words|trust me|believe me)))|"
+    r"(?:won't|wont|will not) know what day (?:it is|of the week it is)|"
+    r"(?:cars?|house|houses|windows) (?:get|gets|getting|got) (?:done|done in|smashed|torched|bricked|keyed)|"
+    r"(?:drive|driving|drove|plough|ploughing|ram|ramming) (?:my |the |a |his |her )?(?:car|van|truck|lorry) "
+    r"(?:into|through|at) (?:the )?(?:them|him|her|you|crowds?|people|teachers|parents|kids|children|pupils|"
+    r"staff|picket line|protesters)|"
+    r"lock (?:\S+ ){1,4}in (?:\S+ ){1,3}(?:and|then) (?:\S+ ){0,6}(?:light (?:it|the place) up|"
+    r"set fire to (?:it|the place)|set it alight|burn it(?: down)?|torch it)|"
+    r"make an example (?:out )?of (?:him|her|them|you|u|that|this|mr|mrs|miss|ms|sir)|"
     r"begg?ing for mercy|beg for mercy|choking on (?:his|her|their|your|ur) own blood|"
     r"blood on (?:the|my|his|her|your) (?:floor|playground|pavement|walls?|gates?|street|hands)|"
     r"(?:won't|wont|will not|never|not) (?:be able to )?walk (?:again|home|straight|properly)|"
@@ -140,6 +156,7 @@ KIND_OUTCOME = "an outcome only violence explains"
 KIND_WEAPON = "a weapon the writer will carry"
 KIND_MENACE = "menace stated as a fact about the person"
 KIND_WISHED = "an accident wished on someone"
+KIND_SLANG = "street slang for an attack"
 # Words of the body and the outcomes that open the threat check (the gate).
 INJURY_WORDS = (
     "jaw", "jaws", "nose", "neck", "necks", "teeth", "tooth", "skull", "skulls", "throat", "throats",
@@ -161,6 +178,10 @@ INJURY_PHRASES = (
     "head off", "head open", "face in", "head in", "out cold", "flat on", "be pretty", "lying in the",
     "lying on the", "hands off", "hair ripped", "hair pulled", "face smashed", "head smashed",
     "put through", "falls off", "hit by", "run over", "getting it", "sort out", "the same",
+    "ugly for", "nasty for", "messy for", "want to be", "wanna be", "getting up", "what day", "get done",
+    "getting done",
+    "an example", "next", "responsible for what", "target", "targets", "be in", "lacking", "wet up",
+    "duppy", "lamp", "merk", "ching", "bang out", "spark out", "light", "drive into", "car into",
 )  # fmt: skip
 # A bat with a ball, a knife in a kitchen: the weapon of "with a ..." used for its job.
 TOOL_IN_USE = re.compile(
@@ -183,17 +204,31 @@ WISHED = (
     r"(?:crash|crashes|falls? (?:off|down|under)|gets? hit by|gets? run over|chokes?|drowns?|catches fire|"
     r"gets? mugged|gets? jumped|gets? attacked|gets? hurt|gets? killed)"
 )
+# Street slang that only means an attack: its object is the victim, whoever it names.
+SLANG_ATTACK = (
+    r"catch (?:\S+ ){1,2}lacking|(?:is|'s|hes|shes|are|'re) getting (?:wet up|banged out|lamped|duppied|"
+    r"merked|chinged|shanked|sparked out)|"
+    r"(?:duppy|lamp|merk|shank|ching|wet|bang out|spark out) (?:that |this |the )?(?:\S+ ){0,2}?"
+    r"(?!(?:tomorrow|tonight|today|later|now|post|shade|light|on|off|in|it|up|the)(?![\w']))[a-z¤]\S*"
+    r"(?= (?:at|after|on|tomorrow|tmrw|tonight|when|for|who|,)|$)"
+)
 # Menace said as a fact about the person: no "will" needed, only a target.
 SET_MENACE = (
     r"(?:sleep with one eye open|(?:days|hours) are numbered|dead man walking|dead (?:wo)?men walking|"
     r"(?:i|we) know (?:what car|where|which house|what time|which way) (?:\S+ ){0,3}(?:drives|parks|lives|"
     r"leaves|sleeps|walks|goes)|"
+    r"(?:(?:you|he|she|they)(?: ?'s| ?'re| is| are)|hes|shes|ur) next(?= *(?:[.,!?]|$|and))|"
+    r"not (?:be )?responsible for what (?:i|we|my \S+|he|they) (?:do|does|'ll do|will do|might do)|"
+    r"(?:is|are|'s|'re) (?:a |all )?(?:walking |sitting |marked )?targets?(?: now)?(?= *(?:[.,!?]|$))|"
+    r"(?:wouldn't|would not|wouldnt) (?:want to|wanna|like to) be (?:in )?(?:\S+ ){1,3}(?:when|once|shoes)|"
+    r"(?:get|got|getting|hire|find) (?:a |some )?bodyguards?|"
     r"dead meat|(?:is|'s|are|'re) dead (?:tomorrow|tonight|after school|at break|at lunch|on (?:monday|"
     r"tuesday|wednesday|thursday|friday|saturday|sunday)|next week))"
 )
 # More ways of saying a time to come, a wish or a condition than composite.MODAL knows.
 MODAL_MORE = re.compile(
-    r"(?<![\w'])(?:id|would|wants|i'm \w+ing|im \w+ing|i am \w+ing|we're \w+ing|swear|swear down|wait till|"
+    r"(?<![\w'])(?:id|would|wants|imma|ima|finna|on sight|i'm \w+ing|im \w+ing|i am \w+ing|we're \w+ing|"
+    r"swear|swear down|wait till|"
     r"wait until|just you wait|wonder|pay someone|believe me|mark my words|one of these days|one day|"
     r"if (?:i|we) (?:ever )?(?:see|catch|find)|keeps? (?:on|this|that|it) up|carr(?:y|ies) on|"
     r"once more|one more|again|one (?:word|step|move|look)|(?:shame|pity) if|dare)(?![\w'])"
