@@ -81,6 +81,11 @@ WEAPON = re.compile(
     r"(?<![\w'])(?:knife|knives|gun|guns|blade|acid|bullet|dead|die|kill\w*|stab\w*|shoot|bomb)(?![\w'])"
 )
 
+# A reported claim answered at once: ", but ...", "which is nonsense".
+_REBUTTED = re.compile(
+    r"(?: [\w']+){0,3} ,? (?:but(?! (?:it|it 's|it's|they|they 're|they're|that|that 's|that's|honestly|i) "
+    r"(?:\S+ )?(?:true|right|agree|are|fact))|which is (?:nonsense|rubbish|wrong|untrue|not true))(?![\w'])"
+)
 # "<group> are too …": these say nothing against the group ("too often ignored", "too young").
 TOO_FINE = frozenset(
     """often many much few little young old busy tired scared afraid frightened poor vulnerable
@@ -395,6 +400,8 @@ class Checks:
             return True  # "people who say X have never met one"
         if self.report_frame.search(text[max(0, start - 60) : end]) and CONDEMN.search(text):
             return True
+        if self.report_frame.search(before[-30:]) and _REBUTTED.match(text, end):
+            return True  # "some people say immigrants are a drain, but the NHS would collapse"
         return bool(
             self.report_frame.search(before[-40:])
             and re.search(

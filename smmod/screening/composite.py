@@ -268,17 +268,20 @@ class Composite:
                 yield offset + armed.start(), offset + armed.end(), KIND_WEAPON  # "i'm bringing a blade"
                 continue
             kind = ""
+            # Every reading but menace stated as a fact needs a time to come: look for it
+            # first, so that a sentence without one costs only the cheap searches.
+            modal = bool(MODAL.search(sentence) or MODAL_MORE.search(sentence) or _IMPERATIVE.match(sentence))
             harm = self.harm.search(sentence)
-            if harm is None:
+            if harm is None and modal:
                 harm, kind = self.outcome.search(sentence), KIND_OUTCOME
                 if harm is None:
                     harm, kind = self.wished.search(sentence), KIND_WISHED
             aimed = harm if harm is not None and _NAMES_ITS_VICTIM.match(harm.group()) else None
             set_menace = None if harm is not None else self.set_menace.search(sentence)
-            if harm is None and set_menace is None:
+            if harm is None and set_menace is None and modal:
                 harm = aimed = body_harm(sentence)  # "snap her arm": the owner is the victim
                 kind = KIND_BODY if harm is not None else ""
-            if harm is None and set_menace is None:
+            if harm is None and set_menace is None and modal:
                 harm = aimed = self.slang.search(sentence)  # "ima lamp tyler at lunch"
                 kind = KIND_SLANG if harm is not None else ""
             if set_menace is not None:
@@ -302,12 +305,7 @@ class Composite:
                 continue  # "send your child with a bat and ball"
             if _NEGATED.search(sentence, 0, harm.start()):
                 continue
-            if (
-                set_menace is None
-                and not MODAL.search(sentence)
-                and not MODAL_MORE.search(sentence)
-                and not _IMPERATIVE.match(sentence)
-            ):
+            if set_menace is None and not modal:
                 continue
             if sport and (_SPORTY_HARM.search(harm.group()) or SPORTY.search(harm.group())):
                 continue

@@ -177,11 +177,13 @@ INJURY_PHRASES = (
     "head through", "face through", "head into", "face into", "eyes out", "teeth out", "block off",
     "head off", "head open", "face in", "head in", "out cold", "flat on", "be pretty", "lying in the",
     "lying on the", "hands off", "hair ripped", "hair pulled", "face smashed", "head smashed",
-    "put through", "falls off", "hit by", "run over", "getting it", "sort out", "the same",
+    "put through", "falls off", "hit by", "run over", "getting it", "sort out", "look the same",
+    "be the same",
     "ugly for", "nasty for", "messy for", "want to be", "wanna be", "getting up", "what day", "get done",
     "getting done",
-    "an example", "next", "responsible for what", "target", "targets", "be in", "lacking", "wet up",
-    "duppy", "lamp", "merk", "ching", "bang out", "spark out", "light", "drive into", "car into",
+    "an example", "'s next", "'re next", "is next", "are next", "hes next", "responsible for what",
+    "a target", "walking target", "targets now", "be in", "lacking", "wet up",
+    "duppy", "lamp", "merk", "ching", "bang out", "spark out", "light it", "drive into", "car into",
 )  # fmt: skip
 # A bat with a ball, a knife in a kitchen: the weapon of "with a ..." used for its job.
 TOOL_IN_USE = re.compile(
