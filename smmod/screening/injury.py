@@ -41,7 +41,7 @@ BODY = (
 )
 # Verbs of injury in the forms a threat uses (no past tense: "he broke his arm" is news).
 _INJURE = (
-    r"(?:break|breaks|breaking|snap|snaps|snapping|smash|smashes|smashing|bust|busting|rearrange|rip|"
+    r"(?:break|breaks|breaking|brake|snap|snaps|snapping|smash|smashes|smashing|bust|busting|rearrange|rip|"
     r"ripping|rip out|tear out|gouge|gouging|wring|"
     r"wringing|slit|slitting|stamp on|stamping on|stomp on|stomping on|punch|punching|slap|slapping|"
     r"kick|kicking|cave|caving|bash|bashing|batter|battering|fracture|fracturing|crush|crushing|"
@@ -127,6 +127,11 @@ OUTCOME = (
     r"lock (?:\S+ ){1,4}in (?:\S+ ){1,3}(?:and|then) (?:\S+ ){0,6}(?:light (?:it|the place) up|"
     r"set fire to (?:it|the place)|set it alight|burn it(?: down)?|torch it)|"
     r"make an example (?:out )?of (?:him|her|them|you|u|that|this|mr|mrs|miss|ms|sir)|"
+    r"if (?:you|u|he|she|they) (?:\S+ ){1,8}(?:i'll|ill|i will|we'll) be wait(?:ing|in) for "
+    r"(?:you|u|him|her|them)|"
+    r"(?:minutes?|an hour|alone) in a (?:locked |dark |small )?room with|"
+    r"(?:shut|close|end) (?:it|you|u|him|her|them)(?: for (?:you|u|him|her|them))? (?:permanently|for good)|"
+    r"taken out (?:the )?back|wake up in (?:hospital|a e|intensive care|a coma)|"
     r"begg?ing for mercy|beg for mercy|choking on (?:his|her|their|your|ur) own blood|"
     r"blood on (?:the|my|his|her|your) (?:floor|playground|pavement|walls?|gates?|street|hands)|"
     r"(?:won't|wont|will not|never|not) (?:be able to )?walk (?:again|home|straight|properly)|"
@@ -180,7 +185,8 @@ INJURY_PHRASES = (
     "put through", "falls off", "hit by", "run over", "getting it", "sort out", "look the same",
     "be the same",
     "ugly for", "nasty for", "messy for", "want to be", "wanna be", "getting up", "what day", "get done",
-    "getting done",
+    "getting done", "brake", "waiting for", "waitin", "locked room", "a room with", "permanently", "for good",
+    "out back", "wake up", "name on", "still has", "still have",
     "an example", "'s next", "'re next", "is next", "are next", "hes next", "responsible for what",
     "a target", "walking target", "targets now", "be in", "lacking", "wet up",
     "duppy", "lamp", "merk", "ching", "bang out", "spark out", "light it", "drive into", "car into",
@@ -224,6 +230,10 @@ SET_MENACE = (
     r"(?:is|are|'s|'re) (?:a |all )?(?:walking |sitting |marked )?targets?(?: now)?(?= *(?:[.,!?]|$))|"
     r"(?:wouldn't|would not|wouldnt) (?:want to|wanna|like to) be (?:in )?(?:\S+ ){1,3}(?:when|once|shoes)|"
     r"(?:get|got|getting|hire|find) (?:a |some )?bodyguards?|"
+    r"(?:bat|knife|blade|bullet|machete|hammer|brick|crowbar|gun)s? (?:\S+ ){0,6}"
+    r"(?:\S+ 's|his|her|your|ur|their) name on (?:it|them)|"
+    r"(?:teeth|legs|face|kneecaps|fingers|knees|eyes) while (?:you|u|he|she|they) (?:still )?"
+    r"(?:has|have|got|'ve got) (?:them|it)|"
     r"dead meat|(?:is|'s|are|'re) dead (?:tomorrow|tonight|after school|at break|at lunch|on (?:monday|"
     r"tuesday|wednesday|thursday|friday|saturday|sunday)|next week))"
 )
