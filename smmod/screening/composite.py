@@ -21,6 +21,7 @@ import re
 from collections.abc import Iterator
 
 from smmod.screening.frames import IDIOM_AFTER, SPORTY
+from smmod.screening.guards import THING_AFTER
 from smmod.screening.injury import (
     IDIOM_INSIDE,
     KIND_BODY,
@@ -144,6 +145,7 @@ _PRAISE_THEN = re.compile(
     r"[^.!?]*?(?:great|lovely|nice|love|loved|thanks|thank you|congratulations|well done|brilliant|amazing|"
     r"fantastic)[^.!?]*? (?:, )?(?:but|now|shame|however)(?= )"
 )
+_BUILDING_NAMED = re.compile(r"(?:the|this|that|your|their|his|her|our) ")
 _QUOTES = ('"', "“", "”")
 # "Taught a lesson" threatens; a lesson on its own is school work.
 _TEACH_LESSON = re.compile(r"(?:teach|teaches|teaching|taught) (?:\S+ ){0,3}a lesson")
@@ -200,7 +202,10 @@ MENACE = re.compile(
 # "They will get hurt if they climb the fence": a warning about what they do themselves.
 _OWN_DOING = re.compile(r" (?:if|when) (?:they|you|he|she|anyone|someone|children|kids) ")
 # A sentence that gives an order ("give the ... a warm welcome with a can of petrol").
-_IMPERATIVE = re.compile(r"(?:give|bring|go|get|send|put|make|teach|show|grab|someone|somebody) ")
+_IMPERATIVE = re.compile(
+    r"(?:give|bring|go|get|send|put|make|teach|show|grab|someone|somebody|blow|burn|torch|shoot|stab|kill|"
+    r"bomb|lock|hang|batter) "
+)
 # Harm phrases that carry their own victim ("put that prefect in a wheelchair").
 _NAMES_ITS_VICTIM = re.compile(r"(?:put|run|line) (?!(?:it|them all|my|our|me|us)(?![\w']))")
 _OWN = re.compile(r"(?:^| )(?:my|our|me|us|myself)(?: |$)")
@@ -264,7 +269,11 @@ class Composite:
             if fine:
                 continue
             armed = self.weapon_ready.search(sentence)
-            if armed is not None and not _NEGATED.search(sentence, 0, armed.start()):
+            if (
+                armed is not None
+                and not _NEGATED.search(sentence, 0, armed.start())
+                and not TOOL_IN_USE.search(sentence)
+            ):
                 yield offset + armed.start(), offset + armed.end(), KIND_WEAPON  # "i'm bringing a blade"
                 continue
             kind = ""
@@ -277,6 +286,8 @@ class Composite:
                 if harm is None:
                     harm, kind = self.wished.search(sentence), KIND_WISHED
             aimed = harm if harm is not None and _NAMES_ITS_VICTIM.match(harm.group()) else None
+            if kind == KIND_OUTCOME and harm is not None and _BUILDING_NAMED.match(harm.group()):
+                aimed = harm  # "the school will be in flames": the building is the target
             set_menace = None if harm is not None else self.set_menace.search(sentence)
             if harm is None and set_menace is None and modal:
                 harm = aimed = body_harm(sentence)  # "snap her arm": the owner is the victim
@@ -299,6 +310,8 @@ class Composite:
                 continue
             if _quoted(sentence, harm.start(), harm.end()):
                 continue  # 'a pupil said "i'll smash your face in" to my daughter': reported
+            if THING_AFTER.match(sentence, harm.end()):
+                continue  # "the teachers will be hanging the bunting"
             if IDIOM_INSIDE.search(sentence, harm.start(), harm.end() + 40):
                 continue  # "year 11 are going to kill their mocks"
             if harm.group().startswith(("with ", "wiv ")) and TOOL_IN_USE.search(sentence):

@@ -53,4 +53,7 @@ THING_AFTER = re.compile(
     r"|(?: (?:his|her|their|your|ur|the|my|our))? (?:hair|fringe|nails|grass|hedge|cake|ribbon)(?![\w'])"
     r"|(?:(?<=cut)|(?<=cutting)|(?<=cuts)) (?:out|up)(?![\w'])"
     r"|(?:(?<=pay)|(?<=paid)) in blood ,? sweat(?![\w'])"
+    r"| for joy(?![\w'])"
+    r"|(?:(?<=hang)|(?<=hanging)|(?<=hung))(?: (?:out|up))?(?: (?:the|some|our|their|his|her))? "
+    r"(?:bunting|decorations|pictures|lights|coats|washing|artwork|displays|posters|banners|baubles|stockings|flags)(?![\w'])"
 )

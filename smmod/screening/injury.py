@@ -132,6 +132,18 @@ OUTCOME = (
     r"(?:minutes?|an hour|alone) in a (?:locked |dark |small )?room with|"
     r"(?:shut|close|end) (?:it|you|u|him|her|them)(?: for (?:you|u|him|her|them))? (?:permanently|for good)|"
     r"taken out (?:the )?back|wake up in (?:hospital|a e|intensive care|a coma)|"
+    r"(?:the|this|that|your|their|his|her|our) (?:\S+ )?(?:school|building|staffroom|staff room|place|"
+    r"classroom|office)s? (?:will be|is going to be|'ll be|"
+    r"'s going to be|gonna be) (?:in flames(?! of)|on fire|burnt down|burned down|blown up|rubble|ashes)|"
+    r"(?:take|taking|took) (?:out )?(?:the lot of (?:you|them)|all of (?:you|them)|every (?:last )?one of "
+    r"(?:you|them))|"
+    r"(?:nobody|no one|noone|none of them) (?:will|is going to|'s going to|gonna|would) (?:walk|come|get|"
+    r"make it) out(?: alive)?(?= *(?:[.,!?]|$))|"
+    r"(?:cars?|houses?|homes?|flats?|school|building|place) (?:\S+ ){0,5}?(?:go|goes|going|went|gone) up in "
+    r"(?:flames|smoke)|"
+    r"with (?:the |all the |those |them )?(?:\S+ )?(?:\S+ )?(?:still )?(?:inside|in it|in there|in them)"
+    r"(?= *(?:[.,!?]|$|if|when))|"
+    r"(?:need|needs|want|wants) running out(?: of town)?|"
     r"begg?ing for mercy|beg for mercy|choking on (?:his|her|their|your|ur) own blood|"
     r"blood on (?:the|my|his|her|your) (?:floor|playground|pavement|walls?|gates?|street|hands)|"
     r"(?:won't|wont|will not|never|not) (?:be able to )?walk (?:again|home|straight|properly)|"
@@ -186,7 +198,8 @@ INJURY_PHRASES = (
     "be the same",
     "ugly for", "nasty for", "messy for", "want to be", "wanna be", "getting up", "what day", "get done",
     "getting done", "brake", "waiting for", "waitin", "locked room", "a room with", "permanently", "for good",
-    "out back", "wake up", "name on", "still has", "still have",
+    "out back", "wake up", "name on", "still has", "still have", "walk out", "up in smoke", "in flames",
+    "lot of them", "lot of you", "running out", "find out where", "inside", "in it",
     "an example", "'s next", "'re next", "is next", "are next", "hes next", "responsible for what",
     "a target", "walking target", "targets now", "be in", "lacking", "wet up",
     "duppy", "lamp", "merk", "ching", "bang out", "spark out", "light it", "drive into", "car into",
@@ -201,8 +214,10 @@ TOOL_IN_USE = re.compile(
 # A weapon the writer says they will carry: a threat with or without a named target.
 WEAPON_READY = (
     r"(?:i'm|im|i am|i'll|ill|i will|we're|we'll|gonna|going to|imma|ima|i've got|ive got|i got) "
-    r"(?:\S+ )?(?:bring|bringing|got|have|carrying|carry|tooled up with) (?:a|my|me|the|some) (?:blade|knife|"
-    r"knives|machete|gun|shank|strap|weapon|weapons|crowbar)(?! (?:to cut|for the cake|for cutting|for the))"
+    r"(?:\S+ ){0,2}?(?:bring|bringing|got|have|carrying|carry|tooled up with) (?:\S+ ){0,4}?"
+    r"(?:a|my|me|the|some) "
+    r"(?:blade|knife|knives|machete|gun|shank|strap|weapon|weapons|crowbar|crowbars|bats|machetes|guns)"
+    r"(?! (?:to cut|for the cake|for cutting|for the|and balls?|& balls?))"
     r"|(?:^|, )bring (?:ur|your|yer|a|the|ya) (?:blade|knife|machete|gun|shank|strap|weapon|weapons|"
     r"knives)(?! (?:and|&) forks?)"
 )
@@ -234,6 +249,7 @@ SET_MENACE = (
     r"(?:\S+ 's|his|her|your|ur|their) name on (?:it|them)|"
     r"(?:teeth|legs|face|kneecaps|fingers|knees|eyes) while (?:you|u|he|she|they) (?:still )?"
     r"(?:has|have|got|'ve got) (?:them|it)|"
+    r"find out where (?:\S+ ){0,5}(?:lives?|parks?|sleeps?)|"
     r"dead meat|(?:is|'s|are|'re) dead (?:tomorrow|tonight|after school|at break|at lunch|on (?:monday|"
     r"tuesday|wednesday|thursday|friday|saturday|sunday)|next week))"
 )
