@@ -54,6 +54,8 @@ THING_AFTER = re.compile(
     r"|(?:(?<=cut)|(?<=cutting)|(?<=cuts)) (?:out|up)(?![\w'])"
     r"|(?:(?<=pay)|(?<=paid)) in blood ,? sweat(?![\w'])"
     r"| for joy(?![\w'])"
+    r"| (?:the |a |their |his |her )?(?:drums?|eggs?|mixture|batter|record|odds|traffic|rush|queue|heat|"
+    r"clock)(?![\w'])(?! (?:warden|wardens|man|men|lady|ladies|officer|officers|people))"
     r"|(?:(?<=hang)|(?<=hanging)|(?<=hung))(?: (?:out|up))?(?: (?:the|some|our|their|his|her))? "
     r"(?:bunting|decorations|pictures|lights|coats|washing|artwork|displays|posters|banners|baubles|stockings|flags)(?![\w'])"
 )

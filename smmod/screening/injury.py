@@ -98,7 +98,7 @@ OUTCOME = (
     r"(?:deserve|deserves|ought|should|need|needs) (?:to )?(?:be|get) (?:\S+ )?"
     r"(?:beaten|battered|dragged out|strung up|stabbed|hanged|kicked|punched|burned|burnt|lynched|"
     r"knocked out|slapped|put down)|"
-    r"on crutches|in (?:a )?plaster cast|(?:need|needs|needing) stitches|"
+    r"on crutches|in (?:a )?plaster cast|(?:need|needs|needing) stitches(?! of)|"
     r"lying (?:dead |bleeding |in pieces )?(?:in|on) the (?:road|street|floor|ground|pavement|gutter)|"
     r"set (?:it|the (?:place|room|building|hall|house)) (?:alight|on fire|ablaze)|"
     r"(?:he|she|they|you)(?:'s| 's|'re| 're| is| are) (?:so )?getting it(?= *(?:[.,!?]|$))|"
@@ -208,7 +208,8 @@ INJURY_PHRASES = (
 TOOL_IN_USE = re.compile(
     r"(?<![\w'])(?:ball|balls|rounders|cricket|baseball|stumps|wicket|racket|rackets|kitchen|cooking|"
     r"cake|bread|butter|fruit|vegetables|onions?|carrots?|chopping|woodwork|dt|nail|nails|shelf|shelves|"
-    r"dissect\w*|experiment|lab|pellets?|carve|carving|supervised|picnic)"
+    r"dissect\w*|experiment|lab|pellets?|carve|carving|supervised|picnic|skating|skates|ice rink|mower|"
+    r"lawnmower|shaving)"
     r"(?![\w'])"
 )
 # A weapon the writer says they will carry: a threat with or without a named target.
@@ -243,7 +244,8 @@ SET_MENACE = (
     r"(?:(?:you|he|she|they)(?: ?'s| ?'re| is| are)|hes|shes|ur) next(?= *(?:[.,!?]|$|and))|"
     r"not (?:be )?responsible for what (?:i|we|my \S+|he|they) (?:do|does|'ll do|will do|might do)|"
     r"(?:is|are|'s|'re) (?:a |all )?(?:walking |sitting |marked )?targets?(?: now)?(?= *(?:[.,!?]|$))|"
-    r"(?:wouldn't|would not|wouldnt) (?:want to|wanna|like to) be (?:in )?(?:\S+ ){1,3}(?:when|once|shoes)|"
+    r"(?:wouldn't|would not|wouldnt) (?:want to|wanna|like to) be (?:that|him|her|them|you|u) (?:\S+ ){0,2}"
+    r"(?:when|once)|"
     r"(?:get|got|getting|hire|find) (?:a |some )?bodyguards?|"
     r"(?:bat|knife|blade|bullet|machete|hammer|brick|crowbar|gun)s? (?:\S+ ){0,6}"
     r"(?:\S+ 's|his|her|your|ur|their) name on (?:it|them)|"

@@ -79,6 +79,14 @@ def test_the_new_kinds_name_the_shared_pattern_too(screener: Screener) -> None:
         "Our class pumpkin's face got smashed in the rain",
         "Put the bulbs in the ground before half term",
         "I hope the coach doesn't crash in the snow, drive safely",
+        "I wouldn't want to be in the teachers' shoes when Ofsted arrive, good luck all",
+        "The kids will need stitches of laughter after the panto",
+        "I'm bringing the blades for the ice skating trip, sharpened",
+        "The boys will be beating the drums at the carnival",
+        "Cut out the pictures and stick them in your book, Year 2",
+        "The teachers will be hanging the bunting from the gates for the fair",
+        "Our sixth formers are jumping for joy after their results",
+        "Great photos of the trip, thank you to all the staff",
     ],
 )
 def test_everyday_sentences_with_the_same_words_raise_no_harm_flag(screener: Screener, text: str) -> None:
