@@ -5,7 +5,16 @@ from __future__ import annotations
 import re
 
 from smmod.screening.armed import armed_frames
-from smmod.screening.composite import COMPOSITE_PHRASES, COMPOSITE_WORDS, Composite
+from smmod.screening.check_words import (
+    CHECK_EXTRA,
+    CHECK_LISTS,
+    REBUTTED,
+    SPORT,
+    THREAT_EXTRA,
+    TOO_FINE,
+    WEAPON,
+)
+from smmod.screening.composite import COMPOSITE_PHRASES, Composite
 from smmod.screening.counter import endorsed, in_reported_clause
 from smmod.screening.exclusion import (
     EXCLUSION_PHRASES,
@@ -37,10 +46,10 @@ from smmod.screening.guards import (
     SELF_OR_SPORT_AFTER,
     THING_AFTER,
 )
-from smmod.screening.implied import IMPLIED_PHRASES, IMPLIED_WORDS, implied_threat_frames
-from smmod.screening.injury import IDIOM_INSIDE, INJURY_PHRASES, INJURY_WORDS
+from smmod.screening.implied import IMPLIED_PHRASES, implied_threat_frames
+from smmod.screening.injury import IDIOM_INSIDE, INJURY_PHRASES
 from smmod.screening.lexicon import Gate, Lexicon, alternation, anchor_words
-from smmod.screening.menace import MENACE_PHRASES, MENACE_WORDS, menace_frames
+from smmod.screening.menace import MENACE_PHRASES, menace_frames
 from smmod.screening.patterns import (
     CONDEMN,
     EDUCATIONAL,
@@ -58,70 +67,7 @@ from smmod.screening.patterns import (
     gap,
 )
 from smmod.screening.reading import Reading
-from smmod.screening.veiled import VEILED_PHRASES, VEILED_WORDS, veiled_frames
-
-CHECK_LISTS = {
-    "threat": ("violence", "threat_phrases"),
-    "hate": ("identity_nouns", "identity_adjectives", "slurs"),
-    "abuse_staff": ("insults", "profanity"),
-    "abuse_pupil": ("insults", "profanity"),
-    "offensive": ("insults", "profanity"),
-    "sexual": ("sexual",),
-    "self_harm": ("self_harm",),
-    "complaint": ("complaint",),
-}
-# Talk of a match: "smash", "batter" and "destroy" are about the score...
-SPORT = re.compile(
-    r"(?<![\w'])(?:match|matches|game|games|fixture|league|cup|final|semi|tournament|team|squad|pitch|"
-    r"opposition|saturday|sunday|football|netball|rugby|hockey|cricket|tennis|quiz|score|scored|goals?|"
-    r"points|race|sports day|season)(?![\w'])"
-)
-# ...unless weapons or death come into it.
-WEAPON = re.compile(
-    r"(?<![\w'])(?:knife|knives|gun|guns|blade|acid|bullet|dead|die|kill\w*|stab\w*|shoot|bomb)(?![\w'])"
-)
-
-# A reported claim answered at once: ", but ...", "which is nonsense".
-_REBUTTED = re.compile(
-    r"(?: [\w']+){0,3} ,? (?:but(?! (?:it|it 's|it's|they|they 're|they're|that|that 's|that's|honestly|i) "
-    r"(?:\S+ )?(?:true|right|agree|are|fact))|which is (?:nonsense|rubbish|wrong|untrue|not true))(?![\w'])"
-)
-# "<group> are too …": these say nothing against the group ("too often ignored", "too young").
-TOO_FINE = frozenset(
-    """often many much few little young old busy tired scared afraid frightened poor vulnerable
-    important precious valuable good kind nice quick soon late early small far long hard""".split()
-)
-# Words the threat patterns need besides the violence and threat-phrase lists.
-THREAT_EXTRA = (
-    "hope", "wish", "die", "suffer", "pay", "cry", "bleed", "run", "knock", "kick", "teach",
-    "brick", "bricks", "petrol", "rock", "rocks", "stone", "stones", "bullet", "bullets",
-    "dead", "dies", "died", "rot", "funeral", "grave", "coffin", "knife", "knives", "blade", "gun",
-    "guns", "acid", "machete", "weapon", "weapons", "alive", "numbered", "disappear", "vanish",
-    "eliminated", "eradicated", "culled", "sterilised", "camps", "hammer", "axe", "skull", "throat",
-    "neck", "jaw", "kneecaps", "survive", "driving", "drove", "plough", "ploughing", "ramming",
-    "mowing", *IMPLIED_WORDS, *MENACE_WORDS, *COMPOSITE_WORDS, *VEILED_WORDS, *INJURY_WORDS,
-)  # fmt: skip
-CHECK_EXTRA = {
-    "threat": THREAT_EXTRA,
-    "hate": ("fag",),
-    "abuse_pupil": ("hates", "likes", "wants", "stand", "smells", "stinks"),
-    "offensive": ("fuck", "piss", "screw", "shitshow"),
-    "sexual": (
-        "hot",
-        "fit",
-        "sexy",
-        "swimming",
-        "bikini",
-        "bikinis",
-        "underwear",
-        "costumes",
-        "pants",
-        "bra",
-        "old",
-        "body",
-        "figure",
-    ),
-}
+from smmod.screening.veiled import VEILED_PHRASES, veiled_frames
 
 
 class Checks:
@@ -400,7 +346,7 @@ class Checks:
             return True  # "people who say X have never met one"
         if self.report_frame.search(text[max(0, start - 60) : end]) and CONDEMN.search(text):
             return True
-        if self.report_frame.search(before[-30:]) and _REBUTTED.match(text, end):
+        if self.report_frame.search(before[-30:]) and REBUTTED.match(text, end):
             return True  # "some people say immigrants are a drain, but the NHS would collapse"
         return bool(
             self.report_frame.search(before[-40:])
