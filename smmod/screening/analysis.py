@@ -120,6 +120,11 @@ class Analyser:
             for g in self._gates.values()
             for t in g.weak
         ]
+        # Each set filed under its longest word: an item looks only at the sets of its words.
+        self._weak_by_word: dict[str, list[frozenset[str]]] = {}
+        for needed in self._weak_words:
+            if needed:
+                self._weak_by_word.setdefault(max(sorted(needed), key=len), []).append(needed)
         # A word's first four letters rule most stems out at once; a school's stem of
         # under four letters ("ars*") is looked for in every word.
         self._stem_heads = frozenset(stem[:4] for stem in self._any_stems if len(stem) >= 4)
@@ -144,8 +149,11 @@ class Analyser:
         words = _WORDS.findall(folded)
         if self._weak_words:
             present = set(words)
-            if any(needed <= present for needed in self._weak_words):
-                return False
+            by_word = self._weak_by_word
+            for word in present:
+                for needed in by_word.get(word, ()):
+                    if needed <= present:
+                        return False
         exact, stems = self._any_exact, self._any_stems
         previous = ""
         heads, short = self._stem_heads, self._short_stems

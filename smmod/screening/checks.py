@@ -5,7 +5,16 @@ from __future__ import annotations
 import re
 
 from smmod.screening.armed import armed_frames
-from smmod.screening.composite import COMPOSITE_PHRASES, COMPOSITE_WORDS, Composite
+from smmod.screening.check_words import (
+    CHECK_EXTRA,
+    CHECK_LISTS,
+    REBUTTED,
+    SPORT,
+    THREAT_EXTRA,
+    TOO_FINE,
+    WEAPON,
+)
+from smmod.screening.composite import COMPOSITE_PHRASES, Composite
 from smmod.screening.counter import endorsed, in_reported_clause
 from smmod.screening.exclusion import (
     EXCLUSION_PHRASES,
@@ -29,10 +38,18 @@ from smmod.screening.frames import (
     recruit_intent,
     threat_frames,
 )
-from smmod.screening.guards import FEELING_FINE, FICTION, PHOTO, PHRASE_FINE, SELF_OR_SPORT_AFTER
-from smmod.screening.implied import IMPLIED_PHRASES, IMPLIED_WORDS, implied_threat_frames
+from smmod.screening.guards import (
+    FEELING_FINE,
+    FICTION,
+    PHOTO,
+    PHRASE_FINE,
+    SELF_OR_SPORT_AFTER,
+    THING_AFTER,
+)
+from smmod.screening.implied import IMPLIED_PHRASES, implied_threat_frames
+from smmod.screening.injury import IDIOM_INSIDE, INJURY_PHRASES
 from smmod.screening.lexicon import Gate, Lexicon, alternation, anchor_words
-from smmod.screening.menace import MENACE_PHRASES, MENACE_WORDS, menace_frames
+from smmod.screening.menace import MENACE_PHRASES, menace_frames
 from smmod.screening.patterns import (
     CONDEMN,
     EDUCATIONAL,
@@ -50,65 +67,7 @@ from smmod.screening.patterns import (
     gap,
 )
 from smmod.screening.reading import Reading
-from smmod.screening.veiled import VEILED_PHRASES, VEILED_WORDS, veiled_frames
-
-CHECK_LISTS = {
-    "threat": ("violence", "threat_phrases"),
-    "hate": ("identity_nouns", "identity_adjectives", "slurs"),
-    "abuse_staff": ("insults", "profanity"),
-    "abuse_pupil": ("insults", "profanity"),
-    "offensive": ("insults", "profanity"),
-    "sexual": ("sexual",),
-    "self_harm": ("self_harm",),
-    "complaint": ("complaint",),
-}
-# Talk of a match: "smash", "batter" and "destroy" are about the score...
-SPORT = re.compile(
-    r"(?<![\w'])(?:match|matches|game|games|fixture|league|cup|final|semi|tournament|team|squad|pitch|"
-    r"opposition|saturday|sunday|football|netball|rugby|hockey|cricket|tennis|quiz|score|scored|goals?|"
-    r"points|race|sports day|season)(?![\w'])"
-)
-# ...unless weapons or death come into it.
-WEAPON = re.compile(
-    r"(?<![\w'])(?:knife|knives|gun|guns|blade|acid|bullet|dead|die|kill\w*|stab\w*|shoot|bomb)(?![\w'])"
-)
-
-# "<group> are too …": these say nothing against the group ("too often ignored", "too young").
-TOO_FINE = frozenset(
-    """often many much few little young old busy tired scared afraid frightened poor vulnerable
-    important precious valuable good kind nice quick soon late early small far long hard""".split()
-)
-# Words the threat patterns need besides the violence and threat-phrase lists.
-THREAT_EXTRA = (
-    "hope", "wish", "die", "suffer", "pay", "cry", "bleed", "run", "knock", "kick", "teach",
-    "brick", "bricks", "petrol", "rock", "rocks", "stone", "stones", "bullet", "bullets",
-    "dead", "dies", "died", "rot", "funeral", "grave", "coffin", "knife", "knives", "blade", "gun",
-    "guns", "acid", "machete", "weapon", "weapons", "alive", "numbered", "disappear", "vanish",
-    "eliminated", "eradicated", "culled", "sterilised", "camps", "hammer", "axe", "skull", "throat",
-    "neck", "jaw", "kneecaps", "survive", "driving", "drove", "plough", "ploughing", "ramming",
-    "mowing", *IMPLIED_WORDS, *MENACE_WORDS, *COMPOSITE_WORDS, *VEILED_WORDS,
-)  # fmt: skip
-CHECK_EXTRA = {
-    "threat": THREAT_EXTRA,
-    "hate": ("fag",),
-    "abuse_pupil": ("hates", "likes", "wants", "stand", "smells", "stinks"),
-    "offensive": ("fuck", "piss", "screw", "shitshow"),
-    "sexual": (
-        "hot",
-        "fit",
-        "sexy",
-        "swimming",
-        "bikini",
-        "bikinis",
-        "underwear",
-        "costumes",
-        "pants",
-        "bra",
-        "old",
-        "body",
-        "figure",
-    ),
-}
+from smmod.screening.veiled import VEILED_PHRASES, veiled_frames
 
 
 class Checks:
@@ -119,7 +78,8 @@ class Checks:
         ident_noun = a(lex["identity_nouns"])
         ident_adj = a(lex["identity_adjectives"])
         persons = a(lex["person_nouns"])
-        ident = rf"(?:{ident_noun}|{ident_adj} {persons})(?![\w'])"
+        # "egg whites": a recipe, not a group
+        ident = rf"(?<!egg )(?:{ident_noun}|{ident_adj} {persons})(?![\w'])"
         self.ident = re.compile(rf"(?<![\w']){ident}")
         pred = a([*lex["dehumanising"], *lex["negative_attributes"]])
         adjectives = a([t for t in (*lex["negative_attributes"], *lex["dehumanising"]) if " " not in t])
@@ -200,7 +160,7 @@ class Checks:
                 gates[name].exact,
                 gates[name].stems,
                 gates[name].weak + FRAME_PHRASES + IMPLIED_PHRASES + MENACE_PHRASES + COMPOSITE_PHRASES
-                + VEILED_PHRASES,
+                + VEILED_PHRASES + INJURY_PHRASES,
             )
         gates["hate"] = Gate(gates["hate"].exact, gates["hate"].stems, gates["hate"].weak + EXCLUSION_PHRASES)
         self.check_gates = {check: gates[check] for check in CHECK_LISTS}
@@ -386,6 +346,8 @@ class Checks:
             return True  # "people who say X have never met one"
         if self.report_frame.search(text[max(0, start - 60) : end]) and CONDEMN.search(text):
             return True
+        if self.report_frame.search(before[-30:]) and REBUTTED.match(text, end):
+            return True  # "some people say immigrants are a drain, but the NHS would collapse"
         return bool(
             self.report_frame.search(before[-40:])
             and re.search(
@@ -541,24 +503,31 @@ class Checks:
                     continue
                 if sport and why != "threatening phrase" and SPORTY.search(m.group()):
                     continue  # "we'll batter them on Saturday": a match, not a fight
-                if IDIOM_AFTER.match(reading.text, m.end()):
-                    continue  # "you'll smash it": praise
+                if IDIOM_AFTER.match(reading.text, m.end()) or IDIOM_INSIDE.search(
+                    reading.text, m.start(), m.end() + 40
+                ):
+                    continue  # "you'll smash it", "going to kill their mocks", "kill for a coffee"
                 if why == "threatening phrase" and PHRASE_FINE.match(reading.text, m.end()):
                     continue  # "watch your back row", "you'll regret missing the fair"
                 if FEELING_FINE.match(reading.text, m.end()):
                     continue  # "we'll all be sorry to see her go"
+                if THING_AFTER.match(reading.text, m.end()):
+                    continue  # "i'm going to kill the dog", "cutting out snowflakes"
                 if SELF_OR_SPORT_AFTER.match(reading.text, m.end()) or (
                     "shoot" in m.group() and PHOTO.search(reading.text)
                 ):
                     continue  # "mum's going to kill me", "shooting hoops", a photo shoot
                 found.append(Finding((reading.original_span(*m.span()),), why))
         if not found:
-            for start, end in self.composite.find(reading.text, sport):
+            for start, end, kind in self.composite.find(reading.text, sport):
                 if not self._condemned(reading, start, end) or self._harm_alone_condemns(
                     reading, start, end
                 ):
                     found.append(
-                        Finding((reading.original_span(start, end),), "harm + target + time to come")
+                        Finding(
+                            (reading.original_span(start, end),),
+                            "harm + target + time to come" + (f": {kind}" if kind else ""),
+                        )
                     )
         reading.memo["threat"] = found
         return found

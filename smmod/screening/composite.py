@@ -21,6 +21,24 @@ import re
 from collections.abc import Iterator
 
 from smmod.screening.frames import IDIOM_AFTER, SPORTY
+from smmod.screening.guards import THING_AFTER
+from smmod.screening.injury import (
+    IDIOM_INSIDE,
+    KIND_BODY,
+    KIND_MENACE,
+    KIND_OUTCOME,
+    KIND_SLANG,
+    KIND_WEAPON,
+    KIND_WISHED,
+    MODAL_MORE,
+    OUTCOME,
+    SET_MENACE,
+    SLANG_ATTACK,
+    TOOL_IN_USE,
+    WEAPON_READY,
+    WISHED,
+    body_harm,
+)
 from smmod.screening.patterns import NEGATION
 
 _S = r"(?<![\w'¤§])"
@@ -119,6 +137,18 @@ _CONTEXT_FINE = re.compile(
     r"football|hoops|goal|goals|fortnite|minecraft|roblox|zombies|reported|police said|news|nurse|"
     r"fall|fell|injury|demolished|demolition|builders|in the play|in the story|in the book|poem)(?![\w'])"
 )
+# "Burn the place down with them in it": the building's harm is the people's.
+_PEOPLE_INSIDE = re.compile(r"with (?:him|her|them|you|everyone)(?: all)? (?:still )?(?:in it|inside)")
+# A reply that opens by praising the post and then turns ("lovely photos, but ..."): the
+# post's photos or lesson say nothing about what follows.
+_PRAISE_THEN = re.compile(
+    r"[^.!?]*?(?:great|lovely|nice|love|loved|thanks|thank you|congratulations|well done|brilliant|amazing|"
+    r"fantastic)[^.!?]*? (?:, )?(?:but|now|shame|however)(?= )"
+)
+_BUILDING_NAMED = re.compile(r"(?:the|this|that|your|their|his|her|our) ")
+_QUOTES = ('"', "“", "”")
+# "Taught a lesson" threatens; a lesson on its own is school work.
+_TEACH_LESSON = re.compile(r"(?:teach|teaches|teaching|taught) (?:\S+ ){0,3}a lesson")
 # Harm done to a building: a threat only against a group's or a person's place.
 _BUILDING_HARM = re.compile(
     r"levelled|razed|torched|firebombed|petrol bombed|blown up|blown to bits|bomb|bombed|bombing|"
@@ -172,12 +202,21 @@ MENACE = re.compile(
 # "They will get hurt if they climb the fence": a warning about what they do themselves.
 _OWN_DOING = re.compile(r" (?:if|when) (?:they|you|he|she|anyone|someone|children|kids) ")
 # A sentence that gives an order ("give the ... a warm welcome with a can of petrol").
-_IMPERATIVE = re.compile(r"(?:give|bring|go|get|send|put|make|teach|show|grab|someone|somebody) ")
+_IMPERATIVE = re.compile(
+    r"(?:give|bring|go|get|send|put|make|teach|show|grab|someone|somebody|blow|burn|torch|shoot|stab|kill|"
+    r"bomb|lock|hang|batter) "
+)
 # Harm phrases that carry their own victim ("put that prefect in a wheelchair").
 _NAMES_ITS_VICTIM = re.compile(r"(?:put|run|line) (?!(?:it|them all|my|our|me|us)(?![\w']))")
 _OWN = re.compile(r"(?:^| )(?:my|our|me|us|myself)(?: |$)")
-_NEGATED = re.compile(rf"(?:^| ){NEGATION}(?: {_W}){{0,3}} ?$")
+_NEGATED = re.compile(rf"(?:^| )(?!(?:can.t|cannot|can not) wait)(?:{NEGATION})(?: {_W}){{0,3}} ?$")
 _SENTENCE_END = re.compile(r" [.!?;] ?")
+
+
+def _quoted(sentence: str, start: int, end: int) -> bool:
+    """The harm stands inside quotation marks: someone else's words, reported."""
+    opened = sum(sentence.count(q, 0, start) for q in _QUOTES) % 2 == 1
+    return opened and any(q in sentence[end:] for q in _QUOTES)
 
 
 class Composite:
@@ -188,7 +227,8 @@ class Composite:
         # Any violent act of the lexicon, but only with its target as the one it is done to:
         # "cut the ribbon for the children" has a target and a violent word, not a victim.
         self.act_on = re.compile(
-            rf"{_S}(?P<act>{violence}|{WEAPONS})(?: (?!(?:for|with|and|to|at|because)(?![\w'])){_W}){{0,2}} "
+            rf"{_S}(?P<act>{violence}|{WEAPONS}|end)"
+            rf"(?: (?!(?:for|with|and|to|at|because)(?![\w'])){_W}){{0,2}} "
             rf"(?:you|u|ya|him|her|them|'em|{human}){_E}"
         )
         self.done_to = re.compile(
@@ -198,16 +238,24 @@ class Composite:
             rf"(?P<act>{violence}|{PASSIVE_HARM}){_E}"
         )
         self.harm = re.compile(rf"{_S}{HARM}{_E}")
+        self.outcome = re.compile(rf"{_S}(?:{OUTCOME}){_E}")
+        self.set_menace = re.compile(rf"{_S}{SET_MENACE}{_E}")
+        self.weapon_ready = re.compile(rf"{_S}{WEAPON_READY}{_E}")
+        self.wished = re.compile(rf"{_S}{WISHED}{_E}")
+        self.slang = re.compile(rf"{_S}(?:{SLANG_ATTACK}){_E}")
         own = r"(?:my|our|me|us|myself)"
         self.target = re.compile(
             rf"{_S}(?!{own} )(?:you|u|ya|your|ur|yours|him|his|her|them|'em|you'll|you're|youre|he'll|"
-            rf"she'll|they'll|he's|she's|they're|{human}|{extra_targets}){_E}"
+            rf"she'll|they'll|he's|she's|they're|{human}|{extra_targets}|(?:the )?(?:whole|entire) {_W}){_E}"
         )
 
-    def find(self, text: str, sport: bool = False) -> Iterator[tuple[int, int]]:
-        """Spans of ``text`` (a reading's text) that carry all three signals; ``sport``:
-        the item talks of a match, so harm words a match report borrows do not count."""
-        fine = _CONTEXT_FINE.search(text) is not None
+    def find(self, text: str, sport: bool = False) -> Iterator[tuple[int, int, str]]:
+        """Spans of ``text`` (a reading's text) that carry all three signals, each with the
+        kind of harm that was read ("" for an act of violence); ``sport``: the item talks
+        of a match, so harm words a match report borrows do not count."""
+        praise = _PRAISE_THEN.match(text)  # "great photos, but tell mr shah he's next"
+        context = text[praise.end() :] if praise else text
+        fine = _CONTEXT_FINE.search(_TEACH_LESSON.sub(" ", context)) is not None
         start = 0
         for end_match in [*_SENTENCE_END.finditer(text), None]:
             end = end_match.start() if end_match else len(text)
@@ -216,12 +264,39 @@ class Composite:
             start = end_match.end() if end_match else len(text)
             menace = MENACE.search(sentence)
             if menace:
-                yield offset + menace.start(), offset + menace.end()
+                yield offset + menace.start(), offset + menace.end(), ""
                 continue
             if fine:
                 continue
+            armed = self.weapon_ready.search(sentence)
+            if (
+                armed is not None
+                and not _NEGATED.search(sentence, 0, armed.start())
+                and not TOOL_IN_USE.search(sentence)
+            ):
+                yield offset + armed.start(), offset + armed.end(), KIND_WEAPON  # "i'm bringing a blade"
+                continue
+            kind = ""
+            # Every reading but menace stated as a fact needs a time to come: look for it
+            # first, so that a sentence without one costs only the cheap searches.
+            modal = bool(MODAL.search(sentence) or MODAL_MORE.search(sentence) or _IMPERATIVE.match(sentence))
             harm = self.harm.search(sentence)
+            if harm is None and modal:
+                harm, kind = self.outcome.search(sentence), KIND_OUTCOME
+                if harm is None:
+                    harm, kind = self.wished.search(sentence), KIND_WISHED
             aimed = harm if harm is not None and _NAMES_ITS_VICTIM.match(harm.group()) else None
+            if kind == KIND_OUTCOME and harm is not None and _BUILDING_NAMED.match(harm.group()):
+                aimed = harm  # "the school will be in flames": the building is the target
+            set_menace = None if harm is not None else self.set_menace.search(sentence)
+            if harm is None and set_menace is None and modal:
+                harm = aimed = body_harm(sentence)  # "snap her arm": the owner is the victim
+                kind = KIND_BODY if harm is not None else ""
+            if harm is None and set_menace is None and modal:
+                harm = aimed = self.slang.search(sentence)  # "ima lamp tyler at lunch"
+                kind = KIND_SLANG if harm is not None else ""
+            if set_menace is not None:
+                harm, kind = set_menace, KIND_MENACE
             if harm is None:
                 aimed = self.act_on.search(sentence) or self.done_to.search(sentence)
                 if aimed is not None and (
@@ -233,13 +308,25 @@ class Composite:
                 harm = aimed  # the act names its own target
             if harm is None or _HARM_FINE.match(sentence, harm.end()):
                 continue
+            if _quoted(sentence, harm.start(), harm.end()):
+                continue  # 'a pupil said "i'll smash your face in" to my daughter': reported
+            if THING_AFTER.match(sentence, harm.end()):
+                continue  # "the teachers will be hanging the bunting"
+            if IDIOM_INSIDE.search(sentence, harm.start(), harm.end() + 40):
+                continue  # "year 11 are going to kill their mocks"
+            if harm.group().startswith(("with ", "wiv ")) and TOOL_IN_USE.search(sentence):
+                continue  # "send your child with a bat and ball"
             if _NEGATED.search(sentence, 0, harm.start()):
                 continue
-            if not MODAL.search(sentence) and not _IMPERATIVE.match(sentence):
+            if set_menace is None and not modal:
                 continue
             if sport and (_SPORTY_HARM.search(harm.group()) or SPORTY.search(harm.group())):
                 continue
-            if _BUILDING_HARM.fullmatch(harm.group()) and not self.group_or_home.search(sentence):
+            if (
+                _BUILDING_HARM.fullmatch(harm.group())
+                and not self.group_or_home.search(sentence)
+                and not _PEOPLE_INSIDE.search(sentence)
+            ):
                 continue
             target = next(
                 (
@@ -253,7 +340,7 @@ class Composite:
             if target is None and aimed is None:
                 continue
             if target is None:
-                yield offset + harm.start(), offset + harm.end()
+                yield offset + harm.start(), offset + harm.end(), kind
                 continue
             first, last = min(harm.start(), target.start()), max(harm.end(), target.end())
-            yield offset + first, offset + last
+            yield offset + first, offset + last, kind

@@ -208,7 +208,8 @@ def threat_frames(t: Targets) -> list[Pattern]:
             re.compile(
                 rf"{s}(?:{subject}{gap(4)} (?:will|'ll|are going to|is going to|'re going to|gonna|"
                 rf"are gonna|is gonna|deserve to|deserves to|should|must|need to|needs to|ought to) "
-                rf"(?:all |just |soon )?(?:be dead|die|rot|burn in hell|suffer|be put down|be wiped out)|"
+                rf"(?:all |just |soon )?(?:be dead(?! {DEAD_IDIOM})|die|rot|burn in hell|suffer|be put down|"
+                rf"be wiped out)|"
                 rf"(?:you|he|she|they)(?:'ll| will) be (?:so )?dead|(?:you're|youre|you are|ur|he's|"
                 rf"she's) (?:so |a |all )?dead(?! {DEAD_IDIOM}))(?![\w'])"
             ),

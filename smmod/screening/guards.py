@@ -31,13 +31,31 @@ PHOTO = re.compile(
 # A story, a play or a game being retold: its deaths are not the writer's threats.
 FICTION = re.compile(
     r"(?<![\w'])(?:in the (?:play|story|book|novel|film|game|poem)|macbeth|shakespeare|romeo|juliet|hamlet|"
-    r"the witches)(?![\w'])"
+    r"the witches|(?:book|novel|film|story|play|poem|series|episode) (?:where|in which)|first chapter)"
+    r"(?![\w'])"
 )
 # "Watch your back row", "kill my ears": a threat phrase's words in an everyday sense.
 # After any frame's "regret" or "sorry": regret or sorrow, not a threat.
 FEELING_FINE = re.compile(rf"(?<=regret) {REGRET_FINE}(?![\w'])|(?<=sorry) {SORRY_FINE}(?![\w'])")
 PHRASE_FINE = re.compile(
     r" (?:row|rows|seat|seats|garden|door|pain|posture|stroke|issues|ache|muscles|wheel|cover|foot)(?![\w'])"
+    r"|(?:(?<=knife)|(?<=knives)) (?:and|&) forks?(?![\w'])"
     r"|(?<= kill) (?:my|our) (?:ears|feet|back|legs|brain|eyes|knees|phone|battery|vibe)(?![\w'])"
     rf"|(?<=regret) {REGRET_FINE}(?![\w'])"
+)
+# "Kill the dog", "strangle the printer", "cutting out snowflakes": an animal, a thing or
+# a craft after the violent word, not a person.
+THING_AFTER = re.compile(
+    r" (?:the |that |this |my |our )?(?:stupid |bloody |flipping )?"
+    r"(?:dog|dogs|cat|cats|hamster|rabbit|puppy|printer|photocopier|computer|laptop|sat nav|satnav|phone|"
+    r"wifi|weeds|spider|spiders|wasps?|flies|plants?|kettle|alarm|alarm clock|telly|tv|xbox|playstation|"
+    r"ipad|tablet|washing machine|boiler|hoover)(?![\w'])"
+    r"|(?: (?:his|her|their|your|ur|the|my|our))? (?:hair|fringe|nails|grass|hedge|cake|ribbon)(?![\w'])"
+    r"|(?:(?<=cut)|(?<=cutting)|(?<=cuts)) (?:out|up)(?![\w'])"
+    r"|(?:(?<=pay)|(?<=paid)) in blood ,? sweat(?![\w'])"
+    r"| for joy(?![\w'])"
+    r"| (?:the |a |their |his |her )?(?:drums?|eggs?|mixture|batter|record|odds|traffic|rush|queue|heat|"
+    r"clock)(?![\w'])(?! (?:warden|wardens|man|men|lady|ladies|officer|officers|people))"
+    r"|(?:(?<=hang)|(?<=hanging)|(?<=hung))(?: (?:out|up))?(?: (?:the|some|our|their|his|her))? "
+    r"(?:bunting|decorations|pictures|lights|coats|washing|artwork|displays|posters|banners|baubles|stockings|flags)(?![\w'])"
 )

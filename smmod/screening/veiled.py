@@ -32,6 +32,12 @@ _S = r"(?<![\w'¤§])"
 _E = r"(?![\w'])"
 _YOU = r"(?:you|u|ya|yer)"
 _SUBJ = r"(?:you|u|he|she|they)"
+# "The printer's days are numbered": a thing, not a person.
+_NOT_A_THING = (
+    r"(?!(?:printer|photocopier|computer|laptop|phone|car|minibus|bus|boiler|building|hut|block|kettle|tree|"
+    r"website|app|system|scheme|policy|rule|uniform|tie|blazer|playground|field|pitch|fence|roof|shed|"
+    r"library|canteen|menu|trip|club|machine|tablet|ipad|sofa|tv|telly|heating)(?![\w']))"
+)
 _POSS = r"(?:your|ur|yer|his|her|their)"
 _FIRST_WILL = (
     r"(?:i'll|ill|i will|i'm going to|im going to|i'm gonna|im gonna|i am going to|gonna|imma|ima|"
@@ -93,7 +99,8 @@ def veiled_frames(t: Targets) -> list[Pattern]:
         (
             Keyed(
                 "time is coming|time 's coming|days are numbered|warning|card is marked|while",
-                rf"{s}(?:{_POSS}|{W} 's) (?:time is coming|time 's coming|time will come|days are numbered|"
+                rf"{s}(?:{_POSS}|{_NOT_A_THING}{W} 's) (?:time is coming|time 's coming|time will come|"
+                rf"days are numbered|"
                 rf"card is marked|time is up|time 's up){e}"
                 rf"|{s}(?:sleep|sleep well|sleep tight|breathe|walk about|walk around) while {_SUBJ} "
                 rf"(?:still )?can{e}"
