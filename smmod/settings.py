@@ -247,7 +247,7 @@ POLICY_KEYS: frozenset[str] = frozenset({
     "school.name", "school.domains", "training.expiry_months",
     "training.policy_reread_months", "sla.nation", "sla.timezone", "sla.end_of_day",
     "sla.roll_non_working", "sla.closures", "images.dpia_reference", "images.mode",
-    "vault.rotate_days", "vault.history_days"})
+    "vault.rotate_days", "vault.history_days", "connectors.photo_keep_days"})
 
 # The working calendar's fields, by the setting each comes from.
 _CALENDAR_FIELDS = {"nation": "sla.nation", "tz": "sla.timezone", "end_of_day": "sla.end_of_day",
