@@ -27,7 +27,7 @@ from tests.moderation.helpers import Desk, make_desk
 from tests.ui.conftest import Messages
 
 pytestmark = pytest.mark.qt_log_ignore(r"^This plugin does not support propagateSizeHints\(\)")
-TIMEOUT = 10_000
+TIMEOUT = 30_000  # a bound, not a target: waits end as soon as the answer comes
 THREAT = "I am going to kill that teacher"
 CRAP = "What a crap referee, useless"
 

@@ -29,7 +29,7 @@ from smmod.ui.rescreen import RescreenDialog, RescreenStatus, RescreenWatcher
 from smmod.ui.tasks import TaskRunner
 from tests.moderation.helpers import make_desk
 
-TIMEOUT = 10_000
+TIMEOUT = 30_000  # a bound, not a target: waits end as soon as the answer comes
 PROTECTED = "names_protected_pupil"
 pytestmark = pytest.mark.qt_log_ignore(r"^This plugin does not support propagateSizeHints\(\)")
 
