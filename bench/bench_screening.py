@@ -43,7 +43,9 @@ LATE_DIR = DATA_DIR / "late"
 # Blind sets, written later, each without looking at the engine's rules (blind2), at
 # the misses of the sets before it (blind3), or before the rules were changed and never
 # looked at sentence by sentence (blind4 to blind8); printed as blocks of their own.
-BLIND_DIRS = {name: DATA_DIR / name for name in ("blind2", "blind3", "blind4", "blind5", "blind6", "blind7", "blind8")}
+BLIND_DIRS = {
+    name: DATA_DIR / name for name in ("blind2", "blind3", "blind4", "blind5", "blind6", "blind7", "blind8")
+}
 
 # Runs inside the old code: only the API every version has (Screener, default rules,
 # WordLists.load). Reads [[text, author], ...] on stdin, writes results and a speed.

@@ -5,36 +5,28 @@ from __future__ import annotations
 import re
 
 from smmod.screening.armed import armed_frames
+from smmod.screening.check_abuse import AbuseChecks
 from smmod.screening.check_words import (
     CHECK_EXTRA,
     CHECK_LISTS,
-    REBUTTED,
     SPORT,
     THREAT_EXTRA,
-    TOO_FINE,
     WEAPON,
 )
 from smmod.screening.composite import COMPOSITE_PHRASES, Composite
-from smmod.screening.counter import endorsed, in_reported_clause
 from smmod.screening.exclusion import (
     EXCLUSION_PHRASES,
     group_exclusion_frames,
-    loaded_questions,
     ungrouped_exclusion_frames,
 )
 from smmod.screening.frames import (
-    COPULA_FILLER,
     FRAME_PHRASES,
     IDIOM_AFTER,
-    LOOKALIKE,
-    NEGATION_WORD,
     PLACE,
     SPORTY,
-    VICTIM_WORDS,
     Pattern,
     Targets,
     hate_frames,
-    is_negative,
     recruit_intent,
     threat_frames,
 )
@@ -51,14 +43,7 @@ from smmod.screening.injury import IDIOM_INSIDE, INJURY_PHRASES
 from smmod.screening.lexicon import Gate, Lexicon, alternation, anchor_words
 from smmod.screening.menace import MENACE_PHRASES, menace_frames
 from smmod.screening.patterns import (
-    CONDEMN,
-    EDUCATIONAL,
-    FIRST_PERSON,
-    FOOD,
-    FOOD_BEFORE,
     NAME,
-    NEG_BEFORE,
-    PARENT,
     REPORTING,
     STAFF_NAME,
     Finding,
@@ -70,7 +55,7 @@ from smmod.screening.reading import Reading
 from smmod.screening.veiled import VEILED_PHRASES, veiled_frames
 
 
-class Checks:
+class Checks(AbuseChecks):
     """All checks, compiled once for one lexicon."""
 
     def __init__(self, lex: Lexicon) -> None:
@@ -262,231 +247,7 @@ class Checks:
             w for w in (*lex["dehumanising"], *lex["negative_attributes"]) if " " not in w
         )
 
-        # --- abuse of staff and pupils, targeted swearing -----------------------------
-        staff_target = (
-            rf"(?:{STAFF_NAME}|sir|(?:the|that|this|our|my|your|his|her|a) (?:{W} ){{0,2}}?{staff}|{staff})"
-        )
-        pupil_target = (
-            rf"(?:{NAME}(?: (?:in|from) (?:year \d+|\d+[a-z]|{W}))?|(?:that|the|this|your|her|his|their|"
-            rf"a) (?:{W} ){{0,3}}?{pupil_nouns})"
-        )
-        self.staff_target = staff_target
-        link = rf"(?:{gap(6)})"
-        self.abuse = {
-            "staff": [
-                re.compile(rf"{start}{staff_target}{link} {insults}{end}"),
-                re.compile(rf"{start}{insults}(?: (?:of a|of an|old|little|new))? (?:{W} )?{staff}{end}"),
-            ],
-            "pupil": [
-                re.compile(rf"{start}{pupil_target}{link} {insults}{end}"),
-                re.compile(
-                    rf"{start}(?:everyone|everybody|nobody|no one) (?:hates|likes|can stand|wants)"
-                    rf"{gap(1, W)} {pupil_target}"
-                ),
-                re.compile(rf"{start}(?:{NAME}|{pupil_target}){gap(3, W)} (?:smells|stinks)"),
-                re.compile(rf"{start}{insults} (?:{W} )?{pupil_nouns}{end}"),
-                re.compile(rf"{start}{pupil_target}{gap(6)} ,(?: {W})? what an? {insults}{end}"),
-            ],
-        }
-        self.second_person = re.compile(
-            rf"{start}(?:you|u|ya|ur|you're|youre|your a|you are)"
-            rf"(?: an?| such an?| absolute| total| complete| fucking| little)*"
-            rf"{gap(2)} {insults}{end}|{start}(?:fuck|f off|piss off|screw) (?:you|u|off){end}"
-        )
-        self.insult_before_person = re.compile(
-            rf"{start}{insults} (?:{W} )?"
-            rf"(?:ref|referee|man|woman|person|people|parent|parents|mum|dad|{staff}|"
-            rf"{pupil_nouns}){end}"
-        )
-        self.judgement = re.compile(
-            rf"{start}(?:this|that|it|the {W}|this {W}|that {W}|your {W})(?: is| 's| was| are| were)"
-            rf"(?: a| such a| total| absolute| complete| load of| pure| utter)* "
-            rf"(?:shit|shite|crap|bollocks|shitshow){end}"
-        )
-        self.strong_insult = re.compile(
-            rf"{start}(?:cunt|cunts|twat|twats|wanker|wankers|dickhead|knobhead|tosser|bellend|bitch|slut|"
-            rf"whore|motherfucker|piece of shit|little shit|scumbag|prick){end}"
-        )
-
-        # --- sexual, self-harm, complaints ---------------------------------------------
-        self.sexual_patterns = [
-            re.compile(rf"{start}{a(t for t in lex['sexual'] if t != 'tits')}{end}"),
-            re.compile(
-                rf"{start}(?<!blue )(?<!great )(?<!coal )(?<!tailed )(?<!marsh )tits{end}"
-            ),  # not the birds
-            re.compile(
-                rf"{start}(?:hot|sexy|horny|lonely) (?:girls|boys|singles|women|men|milfs|teens){end}"
-            ),
-            re.compile(
-                rf"{start}(?:{STAFF_NAME}|{NAME}|she|he|her|him|{staff_target}|{pupil_target}){gap(3)} "
-                rf"(?:is|'s) (?:so |well |proper |really )?(?:hot|fit|sexy){end}"
-            ),
-            re.compile(
-                rf"{start}(?:pics|pictures|photos|videos?) of (?:the |those )?"
-                rf"(?:girls|boys|her|kids|children){gap(3, W)} "
-                rf"(?:in|without) (?:their |her |his )?"
-                rf"(?:swimming|bikinis?|underwear|costumes|pants|bra){end}"
-            ),
-            re.compile(rf"{start}how old are you{end}(?=.*(?:pic|photo|bedroom|dm|send|snap|meet))"),
-            re.compile(rf"{start}(?:body|figure) for (?:her|his) age{end}"),
-        ]
-        self.self_harm_words = re.compile(rf"{start}{a(lex['self_harm'])}{end}")
-        self.complaint_words = re.compile(rf"{start}{a(lex['complaint'])}{end}")
-
-    # -------------------------------------------------------------------------------
-    def _condemned(self, reading: Reading, start: int, end: int) -> bool:
-        """The hateful words are reported, quoted or denounced rather than meant."""
-        text = reading.text
-        if endorsed(text, end):
-            return False  # "is it racist to say X? because they are"
-        before = text[:start]
-        if '"' in before and '"' in text[end:]:
-            return True
-        if in_reported_clause(text, start):
-            return True  # "people who say X have never met one"
-        if self.report_frame.search(text[max(0, start - 60) : end]) and CONDEMN.search(text):
-            return True
-        if self.report_frame.search(before[-30:]) and REBUTTED.match(text, end):
-            return True  # "some people say immigrants are a drain, but the NHS would collapse"
-        return bool(
-            self.report_frame.search(before[-40:])
-            and re.search(
-                r"(?:^| )(?:if|when|stop|don't|never|no|nobody|no one|shouldn't|should not|mustn't)(?: |$)",
-                before,
-            )
-        )
-
-    def _harm_alone_condemns(self, reading: Reading, start: int, end: int) -> bool:
-        """ "Do what I say or she gets hurt": the only word that looked like condemnation
-        is the harm itself, and nothing is quoted or reported."""
-        text = reading.text
-        if ('"' in text[:start] and '"' in text[end:]) or in_reported_clause(text, start):
-            return False
-        return CONDEMN.search(text[:start] + " " + text[end:]) is None
-
-    def _mentions(self, reading: Reading, gate: str) -> bool:
-        return gate in self.gates.open(reading)
-
-    def hate(self, reading: Reading) -> list[Finding]:
-        found: list[Finding] = []
-        for finding in self.threat(reading):
-            for start, end in finding.spans:
-                if self.ident.search(reading.text, *self._text_range(reading, start, end)):
-                    found.append(Finding(finding.spans, "threat against a protected group"))
-        has_group = self._mentions(reading, "group")
-        if has_group:
-            found += self.negative_predicates(reading)
-            found += self.loaded_questions(reading)
-        for pattern, why in self.ungrouped_hate:
-            for m in pattern.finditer(reading.text):
-                if not self._condemned(reading, m.start(), m.end()):
-                    found.append(Finding((reading.original_span(*m.span()),), why))
-        for pattern, why in self.hate_patterns if has_group else ():
-            for m in pattern.finditer(reading.text):
-                if not self._negated(reading, m.start()) and not self._condemned(reading, m.start(), m.end()):
-                    found.append(Finding((reading.original_span(*m.span()),), why))
-        if not self._mentions(reading, "slur"):
-            return found
-        for m in self.slur.finditer(reading.text):
-            if m.group().startswith("faggot") and (
-                FOOD.match(reading.text, m.end()) or FOOD_BEFORE.search(reading.text, 0, m.start())
-            ):
-                continue  # faggots and peas: a dish, not a slur
-            if LOOKALIKE.match(reading.text, m.start()):
-                continue  # "niggardly", "spick and span", "a chink of light"
-            if not self._condemned(reading, m.start(), m.end()):
-                found.append(Finding((reading.original_span(*m.span()),), "slur"))
-        return found
-
-    def loaded_questions(self, reading: Reading) -> list[Finding]:
-        """A question about a group that resents it or calls it something negative."""
-        found = []
-        negative = self._is_negative
-        for start, end, group_start, group_end, why in loaded_questions(
-            reading.text, self.ident, negative, VICTIM_WORDS
-        ):
-            if not self._condemned(reading, group_start, group_end):
-                found.append(Finding((reading.original_span(start, end),), why))
-        return found
-
-    def _is_negative(self, word: str) -> bool:
-        return is_negative(word, self.negative_extra)
-
-    def negative_predicates(self, reading: Reading) -> list[Finding]:
-        """ "<group> are (all, just, a bunch of...) <negative word>", and "they're <negative
-        word>" after a group named earlier in the sentence."""
-        text = reading.text
-        found: list[Finding] = []
-        for m in self.ident.finditer(text):
-            if self._condemned(reading, m.start(), m.end()):
-                continue
-            words = text[m.end() :].split(" ")[1:24]
-            if _JUDGED.search(text, max(0, m.start() - 40), m.start()):
-                words = ["are", *words]  # "I find gay people revolting": judged as
-            at = self._predicate(words)
-            if at is None:
-                continue
-            # "I'd never let a gay man near them, they're ...": the negation is not the claim's.
-            if self._negated(reading, m.start()) and not {"they're", "theyre", "they"} & set(words[:at]):
-                continue
-            end = m.end() + 1 + sum(len(w) + 1 for w in words[:at]) + len(words[at])
-            found.append(Finding((reading.original_span(m.start(), end),), "protected group + negative word"))
-        return found
-
-    def _predicate(self, words: list[str]) -> int | None:
-        """Index in ``words`` (what follows a group's name) of a negative predicate."""
-        copula = None
-        for i, word in enumerate(words[:8]):
-            if word in (".", "?", "!", ";", '"') or NEGATION_WORD.fullmatch(word):
-                return None
-            if word in ("are", "is", "'re", "were", "they're", "theyre") and (i < 5 or word[0] == "t"):
-                copula = i
-                break
-            if word == "they" and i + 1 < len(words) and words[i + 1] in ("are", "were", "all"):
-                copula = i + 1
-                break
-        if copula is None:
-            return None
-        too = False
-        for j in range(copula + 1, min(len(words), copula + 6)):
-            word = words[j]
-            if NEGATION_WORD.fullmatch(word) or word in (".", "?", "!", ",", ";", '"'):
-                return None
-            if word in COPULA_FILLER or word == "bit":
-                too = too or word == "too"
-                continue
-            if word.endswith("ly") and len(word) > 4 and not is_negative(word, self.negative_extra):
-                continue  # "mentally", "genuinely": an adverb before the predicate
-            if too and word not in TOO_FINE and not word.endswith(("ed", "ing")):
-                return j  # "<group> are a bit too powerful": too much of anything
-            if is_negative(word, self.negative_extra):
-                after = words[j + 1] if j + 1 < len(words) else ""
-                return None if after in ("of", "about", "from", "with", "for", "by") else j
-            return None
-        return None
-
-    def _text_range(self, reading: Reading, start: int, end: int) -> tuple[int, int]:
-        first = next(i for i, w in enumerate(reading.words) if w.span[1] > start)
-        last = max(i for i, w in enumerate(reading.words) if w.span[0] < end)
-        return reading.starts[first], reading.starts[last] + len(reading.words[last].word)
-
-    def _negated(self, reading: Reading, start: int) -> bool:
-        text = reading.text
-        at = max(0, start - 30)
-        m = NEG_BEFORE.search(text[at:start].rstrip())
-        if m is None:
-            return False
-        # "Wouldn't it be better without…?", "aren't they all…?": a question that expects a
-        # yes asserts what it asks.
-        negation = at + m.start()
-        opening = text[:negation].rstrip()
-        question = text.find("?", start)
-        full_stop = min((i for i in (text.find(".", start), text.find("!", start)) if i >= 0), default=-1)
-        return not (
-            (not opening or opening[-1] in ".!?")
-            and question >= 0
-            and (full_stop < 0 or question < full_stop)
-        )
+        self._compile_abuse(lex, insults, staff, pupil_nouns, start, end)
 
     def threat(self, reading: Reading) -> list[Finding]:
         cached = reading.memo.get("threat")
@@ -531,104 +292,3 @@ class Checks:
                     )
         reading.memo["threat"] = found
         return found
-
-    def _abuse(self, reading: Reading, kind: str) -> list[Finding]:
-        cached = reading.memo.get("abuse:" + kind)
-        if cached is not None:
-            return cached  # type: ignore[return-value]
-        found: list[Finding] = []
-        reading.memo["abuse:" + kind] = found
-        if not self._mentions(reading, "insult"):
-            return found
-        for pattern in self.abuse[kind]:
-            for m in pattern.finditer(reading.text):
-                if self._negated(reading, m.start()) or _exclaimed(reading.text, m):
-                    continue
-                found.append(
-                    Finding(
-                        (reading.original_span(*m.span()),),
-                        f"{'member of staff' if kind == 'staff' else 'pupil'} + insult",
-                    )
-                )
-        return found
-
-    def abuse_staff(self, reading: Reading) -> list[Finding]:
-        return self._abuse(reading, "staff")
-
-    def abuse_pupil(self, reading: Reading) -> list[Finding]:
-        staff = {f.spans for f in self._abuse(reading, "staff")}
-        return [f for f in self._abuse(reading, "pupil") if f.spans not in staff]
-
-    def offensive(self, reading: Reading) -> list[Finding]:
-        found = [
-            Finding(f.spans, "insult aimed at a person")
-            for f in (*self.abuse_staff(reading), *self.abuse_pupil(reading))
-        ]
-        for pattern, why in (
-            (self.second_person, "insult aimed at 'you'"),
-            (self.strong_insult, "name-calling"),
-            (self.judgement, "swearing as a judgement"),
-            (self.insult_before_person, "insult aimed at a person"),
-        ):
-            for m in pattern.finditer(reading.text):
-                if not self._condemned(reading, m.start(), m.end()) and not _exclaimed(reading.text, m):
-                    found.append(Finding((reading.original_span(*m.span()),), why))
-        return found
-
-    def sexual(self, reading: Reading) -> list[Finding]:
-        text = reading.text
-        found = []
-        for pattern in self.sexual_patterns:
-            for m in pattern.finditer(text):
-                found.append(Finding((reading.original_span(*m.span()),), "sexual content"))
-        if (
-            found
-            and EDUCATIONAL.search(text)
-            and not re.search(r"(?<![\w'])(?:send|dm|i'd|i want|wanna)(?![\w'])", text)
-        ):
-            return []
-        return found
-
-    def self_harm(self, reading: Reading) -> list[Finding]:
-        text = reading.text
-        # No negation test: "nobody would notice if I was gone" is exactly the worry.
-        found = [
-            Finding((reading.original_span(*m.span()),), "self-harm or suicide, in the writer's words")
-            for m in self.self_harm_words.finditer(text)
-        ]
-        if found and EDUCATIONAL.search(text) and not FIRST_PERSON.search(text):
-            return []
-        return found
-
-    def complaint(self, reading: Reading, author_kind: str) -> list[Finding]:
-        text = reading.text
-        if author_kind != "parent" and not PARENT.search(text):
-            return []
-        why = (
-            "complaint words, written by a parent"
-            if author_kind == "parent"
-            else "complaint words + 'my child'"
-        )
-        return [
-            Finding((reading.original_span(*m.span()),), why) for m in self.complaint_words.finditer(text)
-        ]
-
-
-# "I find <group> revolting": the group judged, as if "<group> are".
-_JUDGED = re.compile(
-    r"(?<![\w'])(?:find|finds|found|consider|considers|considered) (?:all |most |the |those |these |many )*$"
-)
-
-# "Holy crap the Year 6 show was amazing": swearing as an exclamation, and a year group's
-# show, are not an insult to pupils.
-_INTERJECTION = re.compile(r"(?:^|[ ,.!?])(?:holy|oh|ohh|ah|aw|aww|wow|what the|oh my|omg) $")
-_EVENT_AFTER = re.compile(
-    r" (?:show|shows|concert|play|plays|trip|trips|assembly|nativity|performance|production|disco|"
-    r"party|residential|sports day|results|photos|pictures|video|exhibition|fair|team|choir|band|"
-    r"class assembly|service|prom|musical|panto)(?![\w'])"
-)
-
-
-def _exclaimed(text: str, m: re.Match[str]) -> bool:
-    before = _INTERJECTION.search(text, max(0, m.start() - 12), m.start())
-    return bool(before or _EVENT_AFTER.match(text, m.end()))
