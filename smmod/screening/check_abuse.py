@@ -110,6 +110,8 @@ class AbuseChecks(HateChecks):
             for m in pattern.finditer(reading.text):
                 if self._negated(reading, m.start()) or _exclaimed(reading.text, m):
                     continue
+                if kind == "pupil" and _PERFORMED.search(m.group()):
+                    continue  # "the Year 6 play ends with the witch": a part in a show
                 found.append(
                     Finding(
                         (reading.original_span(*m.span()),),
@@ -193,3 +195,7 @@ _EVENT_AFTER = re.compile(
 def _exclaimed(text: str, m: re.Match[str]) -> bool:
     before = _INTERJECTION.search(text, max(0, m.start() - 12), m.start())
     return bool(before or _EVENT_AFTER.match(text, m.end()))
+
+
+# A part played in a show is not an insult to the pupil playing it.
+_PERFORMED = re.compile(r" (?:play|plays|show|nativity|production|musical|panto|pantomime|performance) ")

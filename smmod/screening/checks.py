@@ -13,6 +13,7 @@ from smmod.screening.check_words import (
     THREAT_EXTRA,
     WEAPON,
 )
+from smmod.screening.collective import COLLECTIVE_PHRASES, collective_frames
 from smmod.screening.composite import COMPOSITE_PHRASES, Composite
 from smmod.screening.exclusion import (
     EXCLUSION_PHRASES,
@@ -37,6 +38,8 @@ from smmod.screening.guards import (
     PHRASE_FINE,
     SELF_OR_SPORT_AFTER,
     THING_AFTER,
+    reported_threat,
+    safety_warning,
 )
 from smmod.screening.implied import IMPLIED_PHRASES, implied_threat_frames
 from smmod.screening.injury import IDIOM_INSIDE, INJURY_PHRASES
@@ -145,7 +148,7 @@ class Checks(AbuseChecks):
                 gates[name].exact,
                 gates[name].stems,
                 gates[name].weak + FRAME_PHRASES + IMPLIED_PHRASES + MENACE_PHRASES + COMPOSITE_PHRASES
-                + VEILED_PHRASES + INJURY_PHRASES,
+                + VEILED_PHRASES + INJURY_PHRASES + COLLECTIVE_PHRASES,
             )
         gates["hate"] = Gate(gates["hate"].exact, gates["hate"].stems, gates["hate"].weak + EXCLUSION_PHRASES)
         self.check_gates = {check: gates[check] for check in CHECK_LISTS}
@@ -201,7 +204,7 @@ class Checks(AbuseChecks):
                 "threatened attack on a home",
             ),
             (
-                re.compile(rf"(?:^|[.!?,] ){violence} (?:all|every|the lot|each|any){gap(3, W)}"),
+                re.compile(rf"(?:^|[.!?,] ){violence} (?:all|every|the lot|each|any)(?! {_TASK}){gap(3, W)}"),
                 "call to violence + group",
             ),
             (
@@ -233,6 +236,7 @@ class Checks(AbuseChecks):
             + menace_frames(targets)
             + armed_frames(targets)
             + veiled_frames(targets)
+            + collective_frames(targets, a(sorted(_known_words(lex))))
         )
         self.composite = Composite(
             human,
@@ -254,7 +258,11 @@ class Checks(AbuseChecks):
         if cached is not None:
             return cached  # type: ignore[return-value]
         found: list[Finding] = []
-        if not self._mentions(reading, "threat words") or FICTION.search(reading.text):
+        if (
+            not self._mentions(reading, "threat words")
+            or FICTION.search(reading.text)
+            or safety_warning(reading.text)
+        ):
             reading.memo["threat"] = found
             return found
         sport = SPORT.search(reading.text) is not None and WEAPON.search(reading.text) is None
@@ -262,6 +270,8 @@ class Checks(AbuseChecks):
             for m in pattern.finditer(reading.text):
                 if self._negated(reading, m.start()) or self._condemned(reading, m.start(), m.end()):
                     continue
+                if reported_threat(reading.text, m.start()):
+                    continue  # "an older boy said he'd kill him, please help"
                 if sport and why != "threatening phrase" and SPORTY.search(m.group()):
                     continue  # "we'll batter them on Saturday": a match, not a fight
                 if IDIOM_AFTER.match(reading.text, m.end()) or IDIOM_INSIDE.search(
@@ -292,3 +302,21 @@ class Checks(AbuseChecks):
                     )
         reading.memo["threat"] = found
         return found
+
+
+# "Attack each question", "smash every record": a task or a thing after the quantifier.
+_TASK = (
+    r"(?:questions?|problems?|parts?|sections?|papers?|topics?|tasks?|pages?|rounds?|levels?|challenges?|"
+    r"exams?|tests?|weeds?|records?|obstacles?|hurdles?|chances?|lines?)(?![\w'])"
+)
+
+
+def _known_words(lex: Lexicon) -> set[str]:
+    """Every plain word of every word list: a lower-case name is none of them."""
+    return {
+        w.rstrip("*")
+        for terms in lex.lists.values()
+        for t in terms
+        for w in t.split(" ")
+        if w.rstrip("*").isalpha()
+    }

@@ -31,7 +31,10 @@ PHOTO = re.compile(
 # A story, a play or a game being retold: its deaths are not the writer's threats.
 FICTION = re.compile(
     r"(?<![\w'])(?:in the (?:play|story|book|novel|film|game|poem)|macbeth|shakespeare|romeo|juliet|hamlet|"
-    r"the witches|(?:book|novel|film|story|play|poem|series|episode) (?:where|in which)|first chapter)"
+    r"the witches|(?:book|novel|film|story|play|poem|series|episode) (?:where|in which)|first chapter|"
+    r"in history|history lesson|(?:school|class|christmas|nativity|year \d+|summer) play|class book|"
+    r"we (?:learned|learnt|studied|are studying|have been learning|'ve been learning) (?:how|about|that|why)|"
+    r"(?:learned|learnt|learning) (?:how|about|why) (?:the )?[a-z]+ (?:planned|tried|used to|would))"
     r"(?![\w'])"
 )
 # "Watch your back row", "kill my ears": a threat phrase's words in an everyday sense.
@@ -59,3 +62,55 @@ THING_AFTER = re.compile(
     r"|(?:(?<=hang)|(?<=hanging)|(?<=hung))(?: (?:out|up))?(?: (?:the|some|our|their|his|her))? "
     r"(?:bunting|decorations|pictures|lights|coats|washing|artwork|displays|posters|banners|baubles|stockings|flags)(?![\w'])"
 )
+
+# A safety warning ("someone is going to get killed on that crossing", "one of them will
+# split their head open on that wall"): a hazard, a victim no one picked, and nobody's
+# intent. Applied by ``checks`` to the whole item.
+HAZARD = re.compile(
+    r"(?<![\w'])(?:crossing|crossings|traffic|road|roads|lane|drivers?|cars?|speeding|speed|ice|icy|"
+    r"lethal|dangerous|danger|broken|climbing frame|wall|walls|steps|stairs|fireworks|council|lights|"
+    r"pavements?|careful|slow down|accidents?|railings|pond|river|canal|scaffolding|potholes?|fence|"
+    r"trampoline|slippery|unsafe|hazard|worried|worry|gates|school run|home time)(?![\w'])"
+)
+ANY_VICTIM = re.compile(
+    r"(?<![\w'])(?:someone|somebody|a child|a kid|a pupil|a student|one of (?:them|the \w+|our \w+)|"
+    r"children|kids|the little ones|a little one|anyone|people)(?![\w'])"
+)
+SOMEONE_MEANS_IT = re.compile(
+    r"(?<![\w'])(?:i'll|ill|i will|i'm going to|im going to|i am going to|i'm gonna|im gonna|we'll|"
+    r"we will|we're going to|let's|lets|i'd|i swear|i want to|i wanna|someone should|somebody should|"
+    r"someone needs to|somebody needs to|someone ought to|deserves?|knife|knives|gun|guns|blade|acid|"
+    r"bullet|bomb|machete|stab\w*)(?![\w'])"
+)
+# "An older boy said he'd kill him, please help": a threat reported by the person it
+# frightened, asking the school to act.
+REPORTED_THREAT = re.compile(
+    r"(?<![\w'])(?<!i )(?<!we )(?:said|says|told \w+|threatened|shouted|wrote|messaged|texted|keeps saying)"
+    r"(?: that)? (?:he'd|he would|he'll|he will|she'd|she would|she'll|she will|they'd|they would|they'll|"
+    r"they will|he was going to|she was going to|they were going to|he's going to|she's going to|"
+    r"they're going to)(?![\w'])"
+)
+ASKS_FOR_HELP = re.compile(
+    r"(?<![\w'])(?:please|help|terrified|scared|frightened|upset|worried|reported|police|"
+    r"being done|deal with|dealt with)(?![\w'])"
+)
+
+
+# Someone picked out: a name (written "§name" or "¤name" by the reader) or "you".
+_SOMEONE_PICKED = re.compile(r"[§¤]|(?<![\w'])(?:you|your|u|ur|ya|yours)(?![\w'])")
+
+
+def safety_warning(text: str) -> bool:
+    """The item (as read, names marked) warns of an accident to no one in particular
+    rather than threatening anyone."""
+    return bool(
+        HAZARD.search(text)
+        and ANY_VICTIM.search(text)
+        and not SOMEONE_MEANS_IT.search(text)
+        and not _SOMEONE_PICKED.search(text)
+    )
+
+
+def reported_threat(text: str, start: int) -> bool:
+    """The threat at ``start`` is someone else's, reported by the person it frightened."""
+    return bool(REPORTED_THREAT.search(text, max(0, start - 45), start + 1) and ASKS_FOR_HELP.search(text))
