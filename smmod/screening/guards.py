@@ -69,7 +69,7 @@ THING_AFTER = re.compile(
 HAZARD = re.compile(
     r"(?<![\w'])(?:crossing|crossings|traffic|road|roads|lane|drivers?|cars?|speeding|speed|ice|icy|"
     r"lethal|dangerous|danger|broken|climbing frame|wall|walls|steps|stairs|fireworks|council|lights|"
-    r"pavements?|careful|slow down|accidents?|railings|pond|river|canal|scaffolding|potholes?|fence|"
+    r"pavements?|careful|slow down|railings|pond|river|canal|scaffolding|potholes?|fence|"
     r"trampoline|slippery|unsafe|hazard|worried|worry|gates|school run|home time)(?![\w'])"
 )
 ANY_VICTIM = re.compile(
@@ -96,8 +96,14 @@ ASKS_FOR_HELP = re.compile(
 )
 
 
-# Someone picked out: a name (written "§name" or "¤name" by the reader) or "you".
-_SOMEONE_PICKED = re.compile(r"[§¤]|(?<![\w'])(?:you|your|u|ur|ya|yours)(?![\w'])")
+# Someone picked out: a name (written "§name" or "¤name" by the reader), "you", "that
+# kid"; or an order to act ("push that kid down the stairs").
+_SOMEONE_PICKED = re.compile(
+    r"[§¤]|(?<![\w'])(?:you|your|u|ur|ya|yours)(?![\w'])"
+    r"|(?<![\w'])(?:that|this|those|these) (?:[a-z]+ )?(?:kid|kids|boy|boys|girl|girls|child|children|"
+    r"teacher|teachers|lad|lads|man|woman|pupil|pupils|family|families|head|caretaker)(?![\w'])"
+    r"|^(?:push|throw|shove|trip|stab|hit|punch|kick|shoot|run|knock|drag|drown|burn)(?![\w'])"
+)
 
 
 def safety_warning(text: str) -> bool:
