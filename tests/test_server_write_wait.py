@@ -5,35 +5,19 @@ writers' lock here, as smmod's own writers take it."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 
 import pytest
 
 from smmod.context import AppContext
 from smmod.errors import DatabaseBusy
 from smmod.staff.service import StaffInput
-from smmod.store.dialect import ADVISORY_LOCKS
-from tests.dbraw import pg_connect
+from tests.lock_holder import SERVER_WAITING, server_write_lock_held
 from tests.test_store_concurrency import _until, run
 
 pytestmark = pytest.mark.postgresql_only
 
-WAITING = "waiting for another change to the database to finish…"
-
-
-@contextmanager
-def writers_lock_held(ctx: AppContext) -> Iterator[None]:
-    """Another session on the server inside a write transaction, holding the writers'
-    lock and an uncommitted change, until the block ends; then it rolls back."""
-    with pg_connect(ctx.database.url) as conn:
-        conn.execute("SELECT pg_advisory_xact_lock(%s)", (ADVISORY_LOCKS["writers"],))
-        conn.execute("INSERT INTO queue_meta(key, value) VALUES ('held', 'not committed')")
-        try:
-            yield
-        finally:
-            conn.rollback()
+WAITING = SERVER_WAITING
 
 
 def _add(ctx: AppContext, username: str) -> None:
@@ -45,7 +29,7 @@ def test_a_write_waits_says_so_and_then_goes_ahead(ctx: AppContext, capsys) -> N
     heard: list[str] = []
     ctx.session_factory.on_write_wait(heard.append)
     with ThreadPoolExecutor(1) as pool:
-        with writers_lock_held(ctx):
+        with server_write_lock_held(ctx.database.url):
             code, out, err = run(capsys, "staff", "list")  # a read goes straight through
             assert (code, err) == (0, "") and "Hannah Head" in out
             writing = pool.submit(_add, ctx, "late")
@@ -64,7 +48,7 @@ def test_a_write_that_waits_too_long_gives_a_clear_error(ctx: AppContext, capsys
     gate = ctx.session_factory.write_gate
     assert gate is not None
     gate.limit_s = 1.0
-    with writers_lock_held(ctx):
+    with server_write_lock_held(ctx.database.url):
         with pytest.raises(DatabaseBusy, match="after 1 second, so nothing was changed"):
             _add(ctx, "toolate")
         code, out, err = run(capsys, "settings", "set", "monitoring.stale_days", "6")
