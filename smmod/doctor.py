@@ -160,6 +160,11 @@ def run_checks(home: str | None) -> dict[str, Any]:
             return report_without_database(
                 paths, shown, f"the database {paths.database} {problem}", vault)
     database = inspect_database(paths.database, url=url)
+    if url and database.current_revision() is None:  # an empty server database
+        database.dispose()
+        return report_without_database(
+            paths, url, f"there is no smmod database at {masked_url(url)}: run `smmod init`",
+            vault)
     ctx = AppContext(paths, settings, database)
     ctx.vault = vault  # type: ignore[misc]
     try:

@@ -38,3 +38,15 @@ def backup_refusal(database: Database) -> str:
             f"smmod's. Its administrator runs, for example: pg_dump --format=custom "
             f"--file=smmod-$(date +%F).dump '{target}' (or sets up point-in-time recovery; "
             f"see docs/server.md)")
+
+
+def restore_refusal(url: str) -> str:
+    """What ``smmod restore`` says on a server: smmod's backups are SQLite files, and the
+    server's data comes back with the server's own tools."""
+    from smmod.dburl import for_person
+
+    target = for_person(url, None)
+    return (f"the database is on a server ({target}): restoring it is the server's job, "
+            f"not smmod's, and this computer's SQLite backups are not used there. Its "
+            f"administrator restores a pg_dump with pg_restore into an empty database, then "
+            f"runs smmod server init again (see docs/server.md)")

@@ -3,6 +3,10 @@
 The holder opens its own connection, starts a write transaction (``BEGIN IMMEDIATE``),
 changes a row without committing, leaves the note a long import leaves beside the
 database, says "locked" and waits until told to stop; then it rolls back.
+
+On a PostgreSQL server (``held_by_another``) another session takes the writers' advisory
+lock, as smmod's writers do, and changes a row without committing; it announces nothing
+(the server does not say what the holder is doing).
 """
 
 from __future__ import annotations
@@ -10,12 +14,20 @@ from __future__ import annotations
 import subprocess
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
+
+from smmod.context import AppContext
+from smmod.store.dialect import ADVISORY_LOCKS
+from tests.dbraw import pg_connect
 
 HOLDER = """
 import sqlite3, sys
 from pathlib import Path
+
+from smmod.context import AppContext
+from smmod.store.dialect import ADVISORY_LOCKS
+from tests.dbraw import pg_connect
 from smmod.store.writelock import WriteGate
 
 db = Path(sys.argv[1])
@@ -44,3 +56,26 @@ def write_lock_held(db: Path, what: str = "the import",
         holder.stdin.write("\n")
         holder.stdin.close()
         assert holder.wait(timeout=30) == 0
+
+
+#: What a waiting write says on a server, where the holder cannot announce itself.
+SERVER_WAITING = "waiting for another change to the database to finish…"
+
+
+@contextmanager
+def server_write_lock_held(url: str) -> Iterator[None]:
+    with pg_connect(url) as conn:
+        conn.execute("SELECT pg_advisory_xact_lock(%s)", (ADVISORY_LOCKS["writers"],))
+        conn.execute("INSERT INTO queue_meta(key, value) VALUES ('held', 'not committed')")
+        try:
+            yield
+        finally:
+            conn.rollback()
+
+
+def held_by_another(ctx: AppContext) -> AbstractContextManager[None]:
+    """The write lock of ``ctx``'s database held elsewhere: the process above on SQLite, a
+    session of its own on a server."""
+    if ctx.database.is_sqlite:
+        return write_lock_held(ctx.paths.database)
+    return server_write_lock_held(ctx.database.url)

@@ -16,6 +16,8 @@ from smmod.errors import DatabaseUnusable
 from smmod.store import backup, damaged
 from tests.test_backup import corrupt_middle, moved_aside, run, staff_in
 
+pytestmark = pytest.mark.sqlite_only  # a damaged SQLite file moved aside, and its backups
+
 
 @pytest.fixture
 def broken(ctx: AppContext, smmod_home: Path) -> tuple[Path, Path, Path]:

@@ -17,6 +17,9 @@ from smmod.store import backup
 from smmod.store.database import head_revision
 from tests.test_backup import add_person, run
 
+# smmod restores its SQLite backups only (on a server: test_restore_on_server.py)
+pytestmark = pytest.mark.sqlite_only
+
 
 def good_backup(ctx: AppContext) -> Path:
     made = backup.make_backup(ctx.paths.database, ctx.paths.backups, "manual", 14)

@@ -1,5 +1,9 @@
 """Reading never waits for writing; a write that has to wait says so, then goes ahead or
-gives a clear error. Another process really holds the write lock in these tests."""
+gives a clear error. Another process really holds the write lock in these tests.
+
+The tests of what a waiting write says about the holder (the note a long writer leaves
+beside the SQLite file) and of SQLite's read-only reader are SQLite only; the waiting on
+a server is tested in ``tests/test_server_write_wait.py``."""
 
 from __future__ import annotations
 
@@ -24,7 +28,7 @@ from smmod.queue import ingest, streaming
 from smmod.settings import Settings
 from smmod.staff.service import StaffInput
 from smmod.store import writelock
-from tests.lock_holder import write_lock_held
+from tests.lock_holder import SERVER_WAITING, held_by_another, write_lock_held
 from tests.queue.test_service_fixtures import add_account, write_csv
 
 WAITING = "waiting for the import in progress (big.csv, started by head)…"
@@ -39,7 +43,7 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
 def test_reads_and_start_up_go_on_while_another_process_writes(ctx, capsys):
     add_account(ctx)
     ctx.queue.add_manual(ctx.actor, _manual(ctx))
-    with write_lock_held(ctx.paths.database):
+    with held_by_another(ctx):
         code, out, err = run(capsys, "staff", "list")
         assert (code, err) == (0, "") and "Hannah Head" in out
         # The stored deadlines were never stamped with a calendar: they would be brought
@@ -62,6 +66,7 @@ def test_reads_and_start_up_go_on_while_another_process_writes(ctx, capsys):
     assert (code, err) == (0, "") and json.loads(out)["total"] == 1
 
 
+@pytest.mark.sqlite_only  # the holder's note beside the SQLite file
 def test_a_write_waits_for_the_import_says_so_and_then_goes_ahead(ctx):
     heard: list[str] = []
     ctx.session_factory.on_write_wait(heard.append)
@@ -88,6 +93,7 @@ def test_a_write_waits_for_the_import_says_so_and_then_goes_ahead(ctx):
     assert ctx.staff.by_username("late").name == "Late Arrival"
 
 
+@pytest.mark.sqlite_only  # the holder's note beside the SQLite file
 def test_the_command_line_prints_the_wait_on_stderr(ctx, smmod_home):
     with write_lock_held(ctx.paths.database):
         command = subprocess.Popen(
@@ -102,6 +108,7 @@ def test_the_command_line_prints_the_wait_on_stderr(ctx, smmod_home):
     assert [c.subject for c in changes] == ["setting:monitoring.stale_days"]
 
 
+@pytest.mark.sqlite_only  # the holder's note beside the SQLite file
 def test_a_write_that_waits_too_long_gives_a_clear_error(ctx, tmp_path, capsys, monkeypatch):
     monkeypatch.setattr(writelock, "DEFAULT_LIMIT_S", 1.0)
     add_account(ctx)
@@ -159,7 +166,8 @@ def test_reading_and_waiting_during_a_real_import(ctx, tmp_path, capsys, monkeyp
         checker = threading.Thread(target=lambda: second.queue.mark_checked(second.actor))
         checker.start()
         assert _until(lambda: bool(heard))
-        assert heard[0] == "waiting for the import in progress (big.csv, started by head)…"
+        assert heard[0] == ("waiting for the import in progress (big.csv, started by head)…"
+                            if ctx.database.is_sqlite else SERVER_WAITING)
     finally:
         resume.set()
         importer.join(timeout=60)
@@ -178,7 +186,7 @@ def test_reports_feeds_and_connections_read_while_another_process_writes(ctx, ca
     add_account(ctx)
     ctx.queue.add_manual(ctx.actor, _manual(ctx))
     ctx.queue.ensure_due_current()
-    with write_lock_held(ctx.paths.database):
+    with held_by_another(ctx):
         for argv in (("report", "deadline", "--json"), ("report", "termly", "--json"),
                      ("report", "monitoring", "--json"), ("outbox", "list", "--json")):
             code, out, err = run(capsys, *argv)
@@ -187,11 +195,13 @@ def test_reports_feeds_and_connections_read_while_another_process_writes(ctx, ca
         assert ctx.connectors.connections.all() == []
         assert ctx.queue.feeds.list_feeds() == []
         assert isinstance(ctx.rescreen.pending(), bool)
-    with ctx.session_factory.read_engine.connect() as conn, pytest.raises(
-            OperationalError, match="readonly"):
-        conn.execute(text("CREATE TEMP TABLE scratch (x INTEGER)"))
+    if ctx.database.is_sqlite:  # SQLite's reader is query_only again after a report's TEMP table
+        with ctx.session_factory.read_engine.connect() as conn, pytest.raises(
+                OperationalError, match="readonly"):
+            conn.execute(text("CREATE TEMP TABLE scratch (x INTEGER)"))
 
 
+@pytest.mark.sqlite_only  # SQLite's query_only reader; a server's reader is its login's grants
 def test_the_queue_reader_shares_the_read_engine_which_never_writes(ctx):
     assert ctx.queue.read._engine is ctx.session_factory.read_engine
     with ctx.session_factory.read_engine.connect() as conn, pytest.raises(
@@ -209,6 +219,7 @@ def test_a_lock_met_anywhere_else_is_said_plainly(ctx, capsys, monkeypatch):
     assert err == f"smmod: {writelock.BUSY_MESSAGE}\n"
 
 
+@pytest.mark.sqlite_only  # the holder's note beside the SQLite file
 def test_a_note_left_by_a_writer_that_died_is_ignored(ctx, tmp_path):
     note = Path(f"{ctx.paths.database}-writer")
     dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],

@@ -133,8 +133,11 @@ def test_writers_extend_the_audit_chain_one_at_a_time(server_db: Database) -> No
 
 
 def test_a_second_writer_waits_for_the_first_and_readers_do_not(server_db: Database) -> None:
-    """PostgreSQL's BEGIN IMMEDIATE: write transactions queue up on one advisory lock."""
+    """PostgreSQL's BEGIN IMMEDIATE: write transactions queue up on one advisory lock,
+    and the one that waits says so (as on SQLite)."""
     sf = server_db.session_factory
+    heard: list[str] = []
+    sf.on_write_wait(heard.append)
     second_done, second_began = threading.Event(), threading.Event()
     failures: list[BaseException] = []
 
@@ -152,17 +155,16 @@ def test_a_second_writer_waits_for_the_first_and_readers_do_not(server_db: Datab
         audit.record(first, actor="first", action="test", subject="a")
         thread = threading.Thread(target=second_writer)
         thread.start()
-        waiting = 0
-        for _ in range(500):  # until the second writer is seen waiting on the lock
+        for _ in range(500):  # until the second writer says it is waiting for the lock
             with sf() as reader:  # a reader is not held up by the open write
-                waiting = reader.execute(text(
-                    "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' "
-                    "AND NOT granted")).scalar_one()
-            if waiting or second_began.is_set():
+                assert reader.execute(text("SELECT count(*) FROM audit_entries")).scalar_one() == 0
+            if heard or second_began.is_set():
                 break
             second_began.wait(0.01)
-        assert waiting == 1 and not second_began.is_set()
+        assert heard == ["waiting for another change to the database to finish…"]
+        assert not second_began.is_set()
     thread.join()
     assert failures == []
+    assert heard == ["waiting for another change to the database to finish…", ""]
     actors = [r.actor for r in audit.query(sf)]
     assert actors == ["second", "first"]  # newest first: the second wrote after the first

@@ -268,8 +268,19 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    paths = resolve_paths(getattr(args, "home", None)).ensure()
-    keep = int(Settings.load(paths.settings_file).get("backup.keep"))
+    from smmod.context import database_url
+    from smmod.store.dialect import driver_url
+
+    paths = resolve_paths(getattr(args, "home", None))
+    settings = Settings.load(paths.settings_file)
+    url = database_url(settings)
+    if url and driver_url(url).get_backend_name() != "sqlite":
+        from smmod.server import restore_refusal
+
+        print(f"smmod: {restore_refusal(url)}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    paths.ensure()
+    keep = int(settings.get("backup.keep"))
     restored = backups.restore(args.file.resolve(), paths.database, paths.lock_file,
                                paths.backups, keep)
     context(args).record_restore(restored)

@@ -8,6 +8,7 @@ writers of one chain) are answered here, from the connection or session in hand.
 from __future__ import annotations
 
 import re
+import time
 from typing import Any
 
 from sqlalchemy import Connection, Engine, Float, create_engine, event, text
@@ -17,6 +18,8 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
+
+from smmod.store.writelock import NO_WAIT_OPTION, WriteGate
 
 SQLITE = "sqlite"
 POSTGRESQL = "postgresql"
@@ -131,18 +134,45 @@ def serialise_writers(bind: Connection | Session, chain: str) -> None:
         bind.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": ADVISORY_LOCKS[chain]})
 
 
-def one_writer_at_a_time(write_sessions: sessionmaker[Session]) -> None:
-    """PostgreSQL's ``BEGIN IMMEDIATE``: each write transaction first takes one advisory
-    lock, held until it commits or rolls back, so writers queue up as they do on SQLite
-    and a read-then-write (the next number, the last hash) is never raced. Readers, on
-    their own sessions, never wait.
+class ServerWriteGate(WriteGate):
+    """The writers' advisory lock on a PostgreSQL server, waited for as ``WriteGate``
+    waits for SQLite's write lock: quietly at first, then saying so ("waiting for another
+    change to the database to finish…": the server does not say what the holder does),
+    up to the limit, after which ``DatabaseBusy`` says nothing was changed. It polls
+    ``pg_try_advisory_xact_lock``, so the server's ``lock_timeout`` never cuts it short.
     """
-    event.listen(write_sessions, "after_begin", _take_writer_lock)
+
+    POLL_S = 0.05
+
+    def __init__(self, limit_s: float | None = None) -> None:
+        super().__init__(None, limit_s)
+
+    def _settle(self, raw: Any) -> None:
+        pass
+
+    def _try(self, raw: Any, timeout_ms: int) -> bool:
+        deadline = time.monotonic() + timeout_ms / 1000
+        while True:
+            taken = raw.execute(text("SELECT pg_try_advisory_xact_lock(:key)"),
+                                {"key": ADVISORY_LOCKS["writers"]}).scalar()
+            left = deadline - time.monotonic()
+            if taken or left <= 0:
+                return bool(taken)
+            time.sleep(min(self.POLL_S, left))
 
 
-def _take_writer_lock(_session: Session, _transaction: Any, connection: Connection) -> None:
-    connection.execute(text("SELECT pg_advisory_xact_lock(:key)"),
-                       {"key": ADVISORY_LOCKS["writers"]})
+def one_writer_at_a_time(write_sessions: sessionmaker[Session], gate: ServerWriteGate) -> None:
+    """PostgreSQL's ``BEGIN IMMEDIATE``: each write transaction first takes one advisory
+    lock through ``gate``, held until it commits or rolls back, so writers queue up as
+    they do on SQLite and a read-then-write (the next number, the last hash) is never
+    raced. Readers, on their own sessions, never wait. A session whose ``info`` has
+    ``NO_WAIT_OPTION`` set gives ``DatabaseBusy`` at once instead of waiting.
+    """
+
+    def take(session: Session, _transaction: Any, connection: Connection) -> None:
+        gate.acquire(connection, wait=not session.info.get(NO_WAIT_OPTION, False))
+
+    event.listen(write_sessions, "after_begin", take)
 
 
 def require_extension(conn: Connection, name: str, needed_for: str) -> None:

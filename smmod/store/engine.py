@@ -93,18 +93,18 @@ class SessionFactory:
         a read brings along (noting a queue was looked at): when another write holds the
         database it raises ``DatabaseBusy`` at once instead of waiting.
         """
+        if self.engine.dialect.name != "sqlite":
+            return self._on_server(wait)
         if self.write_gate is None:
-            if self.engine.dialect.name == "sqlite":
-                return self._write.begin()
-            return self._on_server()
+            return self._write.begin()
         return self._locked(self.write_gate, announce, wait)
 
     @contextmanager
-    def _on_server(self) -> Iterator[Session]:
+    def _on_server(self, wait: bool) -> Iterator[Session]:
         """A server transaction; losing the server is a ``NotSaved`` saying what happened."""
         committing = False
         try:
-            with self._write() as session, session.begin():
+            with self._write(info={NO_WAIT_OPTION: not wait}) as session, session.begin():
                 yield session
                 session.flush()
                 committing = True  # only COMMIT itself is left: its outcome may be unknown
@@ -232,7 +232,8 @@ def make_engine(url: str | URL, *, immediate: bool = True, read_only: bool = Fal
 def make_session_factory(engine: Engine, clock: Clock | None = None) -> SessionFactory:
     if engine.dialect.name != "sqlite":
         factory = SessionFactory(engine, clock=clock)
-        dialect.one_writer_at_a_time(factory._write)  # as BEGIN IMMEDIATE does on SQLite
+        factory.write_gate = dialect.ServerWriteGate()
+        dialect.one_writer_at_a_time(factory._write, factory.write_gate)  # as BEGIN IMMEDIATE
         return factory
     if _file_database(engine.url) is None:
         return SessionFactory(engine, clock=clock)

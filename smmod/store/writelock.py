@@ -203,10 +203,14 @@ class WriteGate:
             finally:
                 self._tell("")
         finally:
-            raw.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+            self._settle(raw)
 
-    @staticmethod
-    def _try(raw: Any, timeout_ms: int) -> bool:
+    def _settle(self, raw: Any) -> None:
+        """Once the lock is taken (or given up): the ordinary busy timeout again."""
+        raw.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+
+    def _try(self, raw: Any, timeout_ms: int) -> bool:
+        """Take the lock within ``timeout_ms``; False if another writer still holds it."""
         raw.execute(f"PRAGMA busy_timeout={timeout_ms}")
         try:
             raw.execute("BEGIN IMMEDIATE")

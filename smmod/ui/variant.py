@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ctypes
 import functools
+import sys
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -46,3 +47,42 @@ def none_safe(cls: _Model) -> _Model:
         functools.update_wrapper(wrapper, method)
         setattr(cls, name, wrapper)
     return cls
+
+
+def keep_true_on_emit() -> None:
+    """Make ``SignalInstance.emit`` keep ``True``'s reference count.
+
+    PySide6 6.12 on Python 3.11 returns ``True`` from every ``signal.emit(...)`` without
+    the reference it owes, so each emit anywhere in the app takes one from ``True``: a
+    session that emits a few thousand signals (tasks, progress, live updates) dies with
+    "Fatal Python error: bool_dealloc". A probe finds out whether this PySide6 does so;
+    only then is ``emit`` wrapped to give ``True`` the reference back.
+    """
+    from PySide6.QtCore import QObject, Signal, SignalInstance
+
+    if getattr(SignalInstance.emit, "keeps_true", False):
+        return
+
+    class _Probe(QObject):
+        fired = Signal()
+
+    probe = _Probe()
+    before = sys.getrefcount(True)
+    for _ in range(8):
+        probe.fired.emit()
+    lost = before - sys.getrefcount(True)
+    if lost <= 0:
+        return  # this PySide6 keeps its references
+    for _ in range(lost):
+        _incref(True)
+    emit = SignalInstance.emit
+
+    @functools.wraps(emit)
+    def emit_keeping_true(self: Any, *args: Any) -> Any:
+        result = emit(self, *args)
+        if result is True:
+            _incref(True)
+        return result
+
+    emit_keeping_true.keeps_true = True  # type: ignore[attr-defined]
+    SignalInstance.emit = emit_keeping_true  # type: ignore[method-assign]

@@ -212,6 +212,8 @@ def test_the_window_paints_before_the_database_is_attached(
     assert window.current_page_key() == "queue"
 
 
+# the holder named from its note beside the SQLite file (server: test_server_write_wait.py)
+@pytest.mark.sqlite_only
 def test_a_write_waiting_for_an_import_says_so_in_the_status_bar(
         qtbot, ctx: AppContext, make_window, runner: TaskRunner) -> None:
     from tests.lock_holder import write_lock_held
