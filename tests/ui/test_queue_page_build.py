@@ -1,0 +1,65 @@
+"""Building the Queue page over a long queue reads the rows on screen, not a thousand.
+
+Qt sizes a column to its contents by formatting up to 1,000 rows of it; over the lazy
+queue model that fetched ten pages of rows for every column on every resize while the
+page was built (3.7 s at 1,000,000 items on PostgreSQL). The column fitter now
+measures the rows on screen only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from PySide6.QtWidgets import QApplication, QWidget
+
+from smmod.ui.pages import PageDeps
+from smmod.ui.queue.columns import COL_AUTHOR
+from smmod.ui.queue.model import PAGE_SIZE
+from smmod.ui.queue.page import QueuePage
+from tests.ui.test_queue_page import TIMEOUT, seed
+
+pytestmark = pytest.mark.qt_log_ignore(r"^This plugin does not support propagateSizeHints\(\)")
+
+ITEMS = 1_200  # well over the 1,000 rows Qt would measure
+
+
+def settled(qtbot, page: QueuePage, runner) -> None:  # type: ignore[no-untyped-def]
+    qtbot.waitUntil(lambda: page.model.rowCount() == ITEMS and not page.model.is_estimate(),
+                    timeout=TIMEOUT)
+    runner.wait()
+    QApplication.processEvents()
+
+
+def test_building_the_page_fetches_only_the_first_screen(
+    ctx, tmp_path, qtbot, deps: PageDeps, runner, show: Callable[[QWidget], QWidget]
+):  # type: ignore[no-untyped-def]
+    seed(ctx, tmp_path, ITEMS)
+    page = show(QueuePage(deps))
+    settled(qtbot, page, runner)
+    page.resize(1280, 900)  # every resize fits the columns again
+    QApplication.processEvents()
+    on_screen = page.table.rowAt(page.table.viewport().height() - 1)
+    assert 10 < on_screen < PAGE_SIZE  # the screen holds rows, all in the first page
+    # One page of rows for the screen (and the selected first row); before, Qt's
+    # measuring of 1,000 rows a column fetched ten.
+    assert page.model.fetches == 1
+    # The columns still fit what is on screen: the author names are not cut.
+    width = page.table.columnWidth(COL_AUTHOR)
+    names = [page.model.index(r, COL_AUTHOR).data() for r in range(on_screen)]
+    metrics = page.table.fontMetrics()
+    assert all(metrics.horizontalAdvance(str(n)) < width for n in names)
+
+
+def test_a_page_built_hidden_does_not_measure_every_row(
+    ctx, tmp_path, qtbot, deps: PageDeps, runner
+):  # type: ignore[no-untyped-def]
+    """While the table is hidden Qt has no screen, and would read "every row"."""
+    seed(ctx, tmp_path, ITEMS)
+    page = QueuePage(deps)
+    qtbot.addWidget(page)
+    page.refresh()  # loads without being shown (the main window builds pages so)
+    settled(qtbot, page, runner)
+    page.table.column_fitter.fit()
+    assert not page.isVisible()
+    assert page.model.fetches == 1
