@@ -63,3 +63,28 @@ def test_a_page_built_hidden_does_not_measure_every_row(
     page.table.column_fitter.fit()
     assert not page.isVisible()
     assert page.model.fetches == 1
+
+
+def test_ids_after_the_first_screen_come_in_small_turns_first(
+    ctx, tmp_path, qtbot, monkeypatch
+):  # type: ignore[no-untyped-def]
+    """The first turn after the first screen reads a few ids, so the page answers at
+    once; later turns read as many as fit in a short time (at most ``SLICE``)."""
+    from smmod.queue.records import QueueFilter
+    from smmod.ui.queue import model as model_module
+    from smmod.ui.queue.model import FIRST_SLICE, QueueTableModel
+
+    monkeypatch.setattr(model_module, "SLICE_MIN", 100)
+    monkeypatch.setattr(model_module, "SLICE", 400)
+    seed(ctx, tmp_path, ITEMS)
+    model = QueueTableModel(ctx.queue.read, now=ctx.queue.now)
+    model.set_query(QueueFilter())
+    model._slicer.stop()  # the turns one by one, as the event loop would run them
+    assert model.ids_read == FIRST_SLICE and model.is_loading()
+    model._on_slicer_timeout()
+    assert model.ids_read == FIRST_SLICE + 100  # before: every id at once
+    model._on_slicer_timeout()
+    assert FIRST_SLICE + 200 <= model.ids_read <= FIRST_SLICE + 500
+    with qtbot.waitSignal(model.ids_loaded, timeout=TIMEOUT) as loaded:
+        model._slicer.start()
+    assert loaded.args == [ITEMS] and model.ids_read == ITEMS == model.rowCount()
