@@ -58,7 +58,7 @@ def test_a_page_built_hidden_does_not_measure_every_row(
     seed(ctx, tmp_path, ITEMS)
     page = QueuePage(deps)
     qtbot.addWidget(page)
-    page.refresh()  # loads without being shown (the main window builds pages so)
+    page.refresh()  # loads while hidden: Qt then has no screen to measure on
     settled(qtbot, page, runner)
     page.table.column_fitter.fit()
     assert not page.isVisible()
