@@ -383,6 +383,43 @@ def bench_view(home: Path, repeat: int) -> None:
     ctx.close()
 
 
+def bench_page(home: Path, repeat: int) -> None:
+    """Build the queue page ``repeat`` times, each from nothing, and print medians:
+    usable (first screen on, first row selected, its detail shown: the page answers)
+    and settled (the background work it starts, the dashboard among it, is in)."""
+    from PySide6.QtWidgets import QApplication
+
+    from smmod.context import open_context
+    from smmod.ui.pages import PageDeps
+    from smmod.ui.queue.page import QueuePage
+    from smmod.ui.tasks import TaskRunner
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    ctx = open_context(str(home), daily_backup=False)
+    ctx.refresh_actor("bench")
+    runner = TaskRunner()
+    usable, settled = [], []
+    for _ in range(repeat):
+        gc.collect()
+        t0 = time.perf_counter()
+        page = QueuePage(PageDeps(ctx, runner))
+        page.resize(1200, 760)
+        page.show()  # the first show loads the page (QueuePage.showEvent)
+        app.processEvents()
+        usable.append(time.perf_counter() - t0)
+        runner.wait()
+        app.processEvents()
+        settled.append(time.perf_counter() - t0)
+        page.close()
+        page.deleteLater()
+        app.processEvents()
+    rows = page.model.rowCount()
+    print(f"page: usable {statistics.median(usable) * 1000:.1f} ms, "
+          f"settled {statistics.median(settled) * 1000:.1f} ms ({rows:,} rows)")
+    runner.wait()
+    ctx.close()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--items", type=int, default=100_000)
@@ -390,7 +427,11 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=3, help="import rounds")
     parser.add_argument("--keep", type=Path, help="keep the work folder here")
     parser.add_argument("--view-only", type=Path, metavar="HOME", help=argparse.SUPPRESS)
+    parser.add_argument("--page-only", type=Path, metavar="HOME", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.page_only:
+        bench_page(args.page_only, args.repeat)
+        return 0
     if args.view_only:
         bench_view(args.view_only, args.repeat)
         return 0

@@ -10,6 +10,10 @@ the same run on the same server, is hand-written SQL giving the same first scree
 between; each smmod figure is printed as a ratio to it. With ``--million`` the table
 is grown to 1,000,000 items (twenty schools in one trust) inside the server and the
 figures are taken again (target: open, sort and filter under 100 ms).
+
+Building the queue page (what opening the app on the Queue page costs until it answers)
+is timed at each size against the same page on an empty register (a second database,
+no items) in the same run, alternating, each in a fresh process; medians of the runs.
 """
 
 from __future__ import annotations
@@ -77,6 +81,35 @@ def view(home: Path, url: str, repeat: int, target_ms: int) -> None:
         print(line)
 
 
+def page_once(home: Path, url: str, repeat: int) -> tuple[float, float, str]:
+    """One fresh process building the page ``repeat`` times: (usable, settled) ms."""
+    result = subprocess.run(
+        [sys.executable, str(Path(__file__).with_name("bench_queue.py")), "--page-only",
+         str(home), "--repeat", str(repeat)],
+        env={**os.environ, "SMMOD_DATABASE_URL": url}, capture_output=True, text=True,
+        check=True)
+    line = next(x for x in result.stdout.splitlines() if x.startswith("page:"))
+    usable = float(line.split("usable ")[1].split(" ms")[0])
+    settled = float(line.split("settled ")[1].split(" ms")[0])
+    return usable, settled, line.split("(")[-1].rstrip(")")
+
+
+def page(full: tuple[Path, str], empty: tuple[Path, str], repeat: int, runs: int = 3) -> None:
+    """The queue page built on the full database vs on the empty one, alternating."""
+    times: dict[str, list[tuple[float, float]]] = {"full": [], "empty": []}
+    rows = ""
+    for _ in range(runs):
+        for kind, (home, url) in (("empty", empty), ("full", full)):
+            usable, settled, shown = page_once(home, url, repeat)
+            times[kind].append((usable, settled))
+            rows = shown if kind == "full" else rows
+    med = {k: [statistics.median(t[i] for t in v) for i in (0, 1)] for k, v in times.items()}
+    for i, what in enumerate(("usable", "settled")):
+        ratio = med["full"][i] / med["empty"][i]
+        print(f"  queue page built, {what:<8} {med['full'][i]:8.1f} ms ({rows}); "
+              f"empty register {med['empty'][i]:6.1f} ms, ratio {ratio:.1f}x")
+
+
 def grow(url: str, factor: int) -> int:
     """Copy the imported items ``factor - 1`` more times, each under its own account (as
     the schools of one trust), inside the server."""
@@ -113,6 +146,8 @@ def main() -> int:
     parser.add_argument("--items", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--million", action="store_true", help="then grow to 1,000,000 items")
+    parser.add_argument("--page-only", action="store_true",
+                        help="only the queue page figures (skip the view cases)")
     args = parser.parse_args()
     with throwaway_server() as server, tempfile.TemporaryDirectory() as folder:
         work = Path(folder)
@@ -120,6 +155,13 @@ def main() -> int:
             admin.execute("CREATE DATABASE smmod_bench")
         url = server.url().rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://")
         url += "/smmod_bench"
+        os.environ["SMMOD_DATABASE_URL"] = url
+        with psycopg.connect(server.url(), autocommit=True) as admin:
+            admin.execute("CREATE DATABASE smmod_empty")
+        empty_url = url.rsplit("/", 1)[0] + "/smmod_empty"
+        os.environ["SMMOD_DATABASE_URL"] = empty_url
+        new_context(work / "empty").close()
+        empty = (work / "empty", empty_url)
         os.environ["SMMOD_DATABASE_URL"] = url
         ctx = new_context(work / "app")
         csv_path = work / "comments.csv"
@@ -129,12 +171,16 @@ def main() -> int:
         print(f"PostgreSQL: imported {report.imported:,} items through QueueService in "
               f"{time.perf_counter() - started:.1f} s")
         ctx.close()
-        view(work / "app", url, args.repeat, 50)
+        if not args.page_only:
+            view(work / "app", url, args.repeat, 50)
+        page((work / "app", url), empty, args.repeat)
         if args.million:
             started = time.perf_counter()
             total = grow(url, 1_000_000 // args.items)
             print(f"PostgreSQL: grown to {total:,} items ({time.perf_counter() - started:.0f} s)")
-            view(work / "app", url, args.repeat, 100)
+            if not args.page_only:
+                view(work / "app", url, args.repeat, 100)
+            page((work / "app", url), empty, args.repeat)
     return 0
 
 

@@ -6,6 +6,11 @@ sizes each other column to its contents within a floor and a cap, and when that 
 leaves the stretch column less than ``stretch_min`` pixels, squeezes the other columns
 towards their floors (their text is elided; the tooltips have it in full). A column a
 person has dragged to a width keeps it.
+
+Qt measures a column's contents on up to 1,000 rows (``resizeContentsPrecision``), the
+rows on screen and then rows off it. For a lazy model over a million items that means
+fetching and formatting 1,000 rows for every column on every resize of the view (the
+queue page took seconds to build); ``screen_only`` measures the rows on screen alone.
 """
 
 from __future__ import annotations
@@ -25,8 +30,9 @@ class Fit:
 
 class ColumnFitter(QObject):
     def __init__(self, table: QTableView, fits: dict[int, Fit], stretch: int, *,
-                 stretch_min: int = 220) -> None:
+                 stretch_min: int = 220, screen_only: bool = False) -> None:
         super().__init__(table)
+        self._screen_only = screen_only
         self._table = table
         self._fits = fits
         self._stretch = stretch
@@ -65,9 +71,18 @@ class ColumnFitter(QObject):
         contents = max(header.sectionSizeHint(column), self._table.sizeHintForColumn(column))
         return max(fit.floor, min(fit.cap, contents))
 
+    def _measure_screen_only(self) -> None:
+        """At most the rows that fit on the viewport (never 0: Qt reads 0 as every row
+        while the table is hidden)."""
+        row_height = max(1, self._table.verticalHeader().defaultSectionSize())
+        rows = self._table.viewport().height() // row_height + 1
+        self._table.horizontalHeader().setResizeContentsPrecision(max(1, rows))
+
     @Slot()
     def fit(self) -> None:
         header = self._table.horizontalHeader()
+        if self._screen_only:
+            self._measure_screen_only()
         shown = [c for c in self._fits if not header.isSectionHidden(c)]
         widths = {c: self.user_widths.get(c) or self.wanted(c) for c in shown}
         room = self._table.viewport().width() - self._stretch_min

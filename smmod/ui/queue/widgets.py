@@ -92,7 +92,8 @@ def make_table(model: QueueTableModel) -> QTableView:
         table.setColumnHidden(column, column in HIDDEN_COLUMNS)
     header.setSortIndicator(COL_FLAGS, Qt.SortOrder.AscendingOrder)  # priority
     table.setSortingEnabled(True)
-    table.column_fitter = ColumnFitter(table, column_fits(table), COL_TEXT, stretch_min=TEXT_MIN)
+    table.column_fitter = ColumnFitter(table, column_fits(table), COL_TEXT, stretch_min=TEXT_MIN,
+                                        screen_only=True)
     return table
 
 
