@@ -86,6 +86,13 @@ class QueueRow:
     url: str | None = None  # where the item is on the platform
 
     @property
+    def account_shown(self) -> str:
+        """The account as people read it ("Facebook: brookfieldprimary"); ``account_label``
+        stays the machine form of ``queue list --json``."""
+        platform, _, handle = self.account_label.partition(": ")
+        return account_label(platform, handle)  # display name
+
+    @property
     def handled_on_platform(self) -> bool:
         """Hidden, deleted or its author blocked: dealt with on the platform (R8)."""
         return self.status in ("hidden", "deleted", "blocked")

@@ -12,6 +12,7 @@ from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QApplication, QWidget
 
 from smmod.context import AppContext
+from smmod.platforms import platform_label
 from smmod.queue.records import ManualItem, QueueFilter, QueueSort
 from smmod.ui.pages import PageDeps
 from smmod.ui.queue.actions import QueueAction
@@ -191,6 +192,10 @@ def test_keyboard_navigation_and_detail(qtbot, ctx, tmp_path, page_factory):
     assert page.table.currentIndex().row() == 2
     detail = ctx.queue.read.detail(current_id(page))
     assert page.detail.text() == detail.text and detail.row.author_name in page.detail.header_text()
+    # The account as people read it ("Facebook: …"), not the machine form ("facebook: …").
+    platform, _, handle = detail.row.account_label.partition(": ")
+    assert platform.islower() and f"{platform_label(platform)}: {handle}" in page.detail.header_text()
+    assert detail.row.account_label not in page.detail.header_text()
     press(qtbot, page.table, Qt.Key.Key_Return)
     assert page.detail.focusWidget() is not None and not page.table.hasFocus()
     press(qtbot, QApplication.focusWidget(), Qt.Key.Key_Escape)

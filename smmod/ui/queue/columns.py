@@ -165,10 +165,10 @@ def tooltip(row: QueueRow, column: int, now: datetime, zone: ZoneInfo) -> str | 
         return tip(row.excerpt)
     if column == COL_AUTHOR:
         handle = f" @{row.author_handle.lstrip('@')}" if row.author_handle else ""
-        blocked = f"\nBlocked on {row.account_label}" if row.author_blocked else ""
+        blocked = f"\nBlocked on {row.account_shown}" if row.author_blocked else ""
         return tip(f"{row.author_name}{handle} ({row.author_kind}){blocked}")
     if column == COL_ACCOUNT:
-        return tip(row.account_label)
+        return tip(row.account_shown)
     if column == COL_STATUS:
         return tip(STATUS_LABELS.get(row.status, row.status))
     return None

@@ -130,7 +130,7 @@ class DetailPane(QFrame):
             f"<div style='font-size:12pt'><b>{e(row.author_name)}</b>{handle} "
             f"<span style='color:#666'>· {e(AUTHOR_KIND_LABELS.get(row.author_kind, ''))}"
             "</span></div>",
-            f"<div>{e(row.kind.capitalize())} on <b>{e(row.account_label)}</b> · "
+            f"<div>{e(row.kind.capitalize())} on <b>{e(row.account_shown)}</b> · "
             f"{e(STATUS_LABELS.get(row.status, row.status))} · received "
             f"{e(local_text(row.received_at, self._zone))}</div>",
         ]
