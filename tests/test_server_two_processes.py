@@ -97,7 +97,7 @@ def test_two_processes_each_under_their_own_login(desks: dict[str, Workstation],
         assert "PASSWORD" not in stored and lines[username].split(":")[2] not in stored
 
     # Riley (staff) proposes; Riley may not approve it, nor may Sam approve Sam's own.
-    assert "Submitted @oakfield_pe (instagram) for an SLT decision." in _ok(
+    assert "Submitted @oakfield_pe (Instagram) for an SLT decision." in _ok(
         _propose(riley, "@oakfield_pe", "run1", "run2"))
     code, out, err = riley.smmod("accounts", "approve", "@oakfield_pe", "--reason", "mine")
     assert (code, out) == (2, "") and "only SLT members approve or reject an account" in err

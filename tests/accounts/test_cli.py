@@ -167,7 +167,7 @@ def test_propose_then_approve_by_another_slt_member(shell, monkeypatch):
     monkeypatch.setenv("SMMOD_USER", "slt2")
     code, out, err = _propose(shell, *CASE)
     assert (code, err) == (0, "")
-    assert out == "Submitted @oak_pe (x) for an SLT decision.\n"
+    assert out == "Submitted @oak_pe (X) for an SLT decision.\n"
     code, out, err = shell("accounts", "approve", "@oak_pe", "--reason", "fine")
     assert code == 2 and "nobody approves or rejects their own submission" in err
     monkeypatch.setenv("SMMOD_USER", "run2")
@@ -179,6 +179,6 @@ def test_propose_then_approve_by_another_slt_member(shell, monkeypatch):
     code, out, err = shell("accounts", "approve", "@nobody", "--reason", "fine")
     assert code == 2 and "no account with handle '@nobody'" in err
     code, out, err = shell("accounts", "approve", "@oak_pe", "--reason", "Case complete")
-    assert (code, err, out) == (0, "", "@oak_pe (x) is approved.\n")
+    assert (code, err, out) == (0, "", "@oak_pe (X) is approved.\n")
     [account] = json.loads(shell("accounts", "list", "--json")[1])
     assert (account["status"], account["decision_reason"]) == ("approved", "Case complete")

@@ -37,7 +37,7 @@ pytestmark = pytest.mark.keyring
 
 OLD = "Old-Secret-in-force-8812!"
 NEW = "New-Secret-being-set-3390?"
-LABEL = "pe@oakfield.sch.uk on @oakfield_pe (instagram)"
+LABEL = "pe@oakfield.sch.uk on @oakfield_pe (Instagram)"
 
 
 @pytest.fixture
