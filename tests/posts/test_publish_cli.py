@@ -40,7 +40,7 @@ def test_publish_and_take_down_from_the_command_line(
     states = {o["account"]: o["state"] for o in document["outcomes"]}
     assert states == {MASTO: "failed", INSTA: "manual"}
     code, out, _ = run(capsys, "posts", "publish", str(post))
-    assert code == 0 and f"{MASTO} (mastodon): Published on {MASTO}: https://" in out
+    assert code == 0 and f"{MASTO} (Mastodon): Published on {MASTO}: https://" in out
     assert "Instagram's API only publishes an image from a public web address" in out
     (listed,) = json.loads(run(capsys, "posts", "list", "--json")[1])
     masto_row = next(a for a in listed["accounts"] if a["account"] == MASTO)
