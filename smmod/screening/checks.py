@@ -179,7 +179,7 @@ class Checks(AbuseChecks):
         )
         self.threat_patterns: list[Pattern] = [
             (
-                re.compile(rf"{start}{intent}{gap(8)} {violence}{gap(5, W)} {person_target}{end}"),
+                re.compile(rf"{start}{intent}{gap(8)} (?P<act>{violence}){gap(5, W)} {person_target}{end}"),
                 "intent + violent act + person",
             ),
             (
@@ -288,7 +288,9 @@ class Checks(AbuseChecks):
                     continue  # "we'll all be sorry to see her go"
                 if PLAY_INSIDE.search(m.group()):
                     continue  # "gonna jump rope after school", "jump in the pool"
-                if THING_AFTER.match(reading.text, m.end()):
+                if THING_AFTER.match(reading.text, m.end()) or (
+                    "act" in m.re.groupindex and THING_AFTER.match(reading.text, m.end("act"))
+                ):
                     continue  # "i'm going to kill the dog", "cutting out snowflakes"
                 if SELF_OR_SPORT_AFTER.match(reading.text, m.end()) or (
                     "shoot" in m.group() and PHOTO.search(reading.text)

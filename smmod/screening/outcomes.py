@@ -107,7 +107,8 @@ def outcome_frames(t: Targets) -> list[Pattern]:
                 " home",
                 rf"{s}(?:none|not one|not a single one|no one|nobody) of (?:them|you|{group})(?: {W})? "
                 rf"(?:is|are|will be|'s|'re|will|are going to be) (?:getting|walking|going|making it|"
-                rf"coming|get|walk|make it|go|come) (?:back )?home{e}",
+                rf"coming|get|walk|make it|go|come) (?:back )?home{e}"
+                rf"(?! (?:late|early|in time|on time|until|till|before|for|by|with|yet|either)(?![\w']))",
             ),
             "group none of whom will get home",
         ),
