@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from smmod.screening import Screener
-from tests.screening.helpers import HARM, explained
+from tests.screening.helpers import HARM, assert_caught_and_explained
 
 
 @pytest.mark.parametrize(
@@ -33,10 +33,7 @@ from tests.screening.helpers import HARM, explained
 def test_threats_told_as_an_outcome_are_caught_and_explained(
     screener: Screener, text: str, pattern: str
 ) -> None:
-    why = explained(screener, text, "threat")
-    assert any(pattern in w for w in why), why
-    result = screener.screen(text, author_kind="public", item_kind="comment")
-    assert "police_advised_suggested" in result.flags
+    assert_caught_and_explained(screener, text, "threat", pattern)
 
 
 @pytest.mark.parametrize(
@@ -87,7 +84,4 @@ def test_play_and_time_guards_do_not_hide_real_threats(screener: Screener, text:
 def test_loaded_hate_questions_without_a_question_mark_are_caught(
     screener: Screener, text: str, pattern: str
 ) -> None:
-    why = [m.rule_id + ": " + " ".join(m.matched) for m in screener.screen(
-        text, author_kind="public", item_kind="comment").matches]
-    assert "discriminatory" in screener.screen(text, author_kind="public", item_kind="comment").flags, why
-    assert any(pattern in w for w in why), why
+    assert_caught_and_explained(screener, text, "discriminatory", pattern)
