@@ -36,6 +36,7 @@ from smmod.screening.guards import (
     FICTION,
     PHOTO,
     PHRASE_FINE,
+    PLAY_INSIDE,
     SELF_OR_SPORT_AFTER,
     THING_AFTER,
     reported_threat,
@@ -45,6 +46,7 @@ from smmod.screening.implied import IMPLIED_PHRASES, implied_threat_frames
 from smmod.screening.injury import IDIOM_INSIDE, INJURY_PHRASES
 from smmod.screening.lexicon import Gate, Lexicon, alternation, anchor_words
 from smmod.screening.menace import MENACE_PHRASES, menace_frames
+from smmod.screening.outcomes import OUTCOME_PHRASES, outcome_frames
 from smmod.screening.patterns import (
     NAME,
     REPORTING,
@@ -148,7 +150,7 @@ class Checks(AbuseChecks):
                 gates[name].exact,
                 gates[name].stems,
                 gates[name].weak + FRAME_PHRASES + IMPLIED_PHRASES + MENACE_PHRASES + COMPOSITE_PHRASES
-                + VEILED_PHRASES + INJURY_PHRASES + COLLECTIVE_PHRASES,
+                + VEILED_PHRASES + INJURY_PHRASES + COLLECTIVE_PHRASES + OUTCOME_PHRASES,
             )
         gates["hate"] = Gate(gates["hate"].exact, gates["hate"].stems, gates["hate"].weak + EXCLUSION_PHRASES)
         self.check_gates = {check: gates[check] for check in CHECK_LISTS}
@@ -171,12 +173,13 @@ class Checks(AbuseChecks):
         person_target = (
             rf"(?:you|u|ya|yous|him|her|them|'em|em|everyone|everybody|every one of|all of you|"
             rf"the lot|your|his|their|ur|{ident}|{NAME}|{STAFF_NAME}|{staff}|{persons}|ref|referee|"
-            rf"mum|dad|son|daughter|wife|husband|{pupil_nouns}|the school|this school|school|house|"
+            rf"mum|dad|son|daughter|wife|husband|{pupil_nouns}|"
+            rf"{_NOT_AFTER_TIME}(?:the school|this school|school)|house|"
             rf"mosque|synagogue|church|temple|every \w+|all \w+|{slurs}|{PLACE})"
         )
         self.threat_patterns: list[Pattern] = [
             (
-                re.compile(rf"{start}{intent}{gap(8)} {violence}{gap(5, W)} {person_target}{end}"),
+                re.compile(rf"{start}{intent}{gap(8)} (?P<act>{violence}){gap(5, W)} {person_target}{end}"),
                 "intent + violent act + person",
             ),
             (
@@ -237,6 +240,7 @@ class Checks(AbuseChecks):
             + armed_frames(targets)
             + veiled_frames(targets)
             + collective_frames(targets, a(sorted(_known_words(lex))))
+            + outcome_frames(targets)
         )
         self.composite = Composite(
             human,
@@ -282,7 +286,11 @@ class Checks(AbuseChecks):
                     continue  # "watch your back row", "you'll regret missing the fair"
                 if FEELING_FINE.match(reading.text, m.end()):
                     continue  # "we'll all be sorry to see her go"
-                if THING_AFTER.match(reading.text, m.end()):
+                if PLAY_INSIDE.search(m.group()):
+                    continue  # "gonna jump rope after school", "jump in the pool"
+                if THING_AFTER.match(reading.text, m.end()) or (
+                    "act" in m.re.groupindex and THING_AFTER.match(reading.text, m.end("act"))
+                ):
                     continue  # "i'm going to kill the dog", "cutting out snowflakes"
                 if SELF_OR_SPORT_AFTER.match(reading.text, m.end()) or (
                     "shoot" in m.group() and PHOTO.search(reading.text)
@@ -303,6 +311,9 @@ class Checks(AbuseChecks):
         reading.memo["threat"] = found
         return found
 
+
+# "After school", "before school": a time, not a school attacked.
+_NOT_AFTER_TIME = r"(?<!after )(?<!before )(?<!during )(?<!until )(?<!till )(?<!from )(?<!at )"
 
 # "Attack each question", "smash every record": a task or a thing after the quantifier.
 _TASK = (

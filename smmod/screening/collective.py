@@ -36,6 +36,7 @@ _QUANTIFIED = (
     rf"|(?:{_DET} )?(?:whole|entire) (?:of )?(?:{W} ){{0,2}}?{W}"
     rf"|every last {W}|every single {W}|the whole lot|the lot of them|them all|they all)"
 )
+QUANTIFIED = _QUANTIFIED  # shared with ``outcomes``
 _END_UP = (
     r"(?:in (?:a|the) (?:ditch|ditches|ground|morgue|coffin|coffins|body bag|body bags|grave|graves)"
     r"|in body bags|in coffins|six feet under|crying blood|bleeding on the floor)"

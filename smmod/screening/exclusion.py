@@ -195,13 +195,17 @@ RESENT = re.compile(
     rf"the school|britain|this country|our kids|my kids)|take (?:over|our)|taking (?:over|our)"
     rf"|hold(?: {W}){{0,4}} back|keep (?:coming|breeding|moving in|taking)|breed|scrounge|sponge|"
     rf"live off|leech|even (?:here|bother)|always (?:get|have|want|cause|moan|complain|play|ruin)"
-    rf"|keep it to themselves|(?:ram|shove|force|push) it (?:down|on)|hire|hiring|hired|employ|employing)"
+    rf"|keep it to themselves|(?:ram|shove|force|push) it (?:down|on)|hire|hiring|hired|employ|employing"
+    rf"|pander|panders|pandering|bend over backwards|bending over backwards|bends over backwards"
+    rf"|(?:same|one) (?:class|classes|classroom|school|room|lessons?|playground) as "
+    rf"(?:ours|our|mine|my|normal)"
+    rf"|in with (?:ours|our (?:kids|children|lot)))"
     rf"(?![\w'])"
 )
 QUESTION_LEAD = re.compile(
     r"^(?:why|how come|is it just me|isn't it|aren't|arent|don't you think|do you not think|wouldn't|"
     r"do we|can someone explain|can anyone explain|who (?:wants|needs)|what's the point|am i the only|"
-    r"does anyone else think|surely)(?![\w'])"
+    r"does anyone else think|surely|is anyone else|does anyone else|who decided|who thought|should)(?![\w'])"
 )
 # A question opening with these, then the group, asks that the group is what follows.
 INVERTED = re.compile(

@@ -57,10 +57,21 @@ THING_AFTER = re.compile(
     r"|(?:(?<=cut)|(?<=cutting)|(?<=cuts)) (?:out|up)(?![\w'])"
     r"|(?:(?<=pay)|(?<=paid)) in blood ,? sweat(?![\w'])"
     r"| for joy(?![\w'])"
-    r"| (?:the |a |their |his |her )?(?:drums?|eggs?|mixture|batter|record|odds|traffic|rush|queue|heat|"
-    r"clock)(?![\w'])(?! (?:warden|wardens|man|men|lady|ladies|officer|officers|people))"
+    r"| (?:the |a |an |some |their |his |her |our )?(?:drums?|eggs?|mixture|batter|record|odds|traffic|"
+    r"rush|queue|heat|clock|balloons?|pumpkins?|watermelons?|melons?|marshmallows?|(?:climbing )?walls?|"
+    r"sandpit|sand pit|volcano(?:es)?|(?:bottle )?rockets?|bubbles|pi[nñ]atas?|sandcastles?|"
+    r"(?:assault |obstacle )?course|crisp packets?|paper bags?|snowmen|snowman|snowballs?|models?|"
+    r"towers?|dominoes|jenga)(?![\w'])(?! (?:warden|wardens|man|men|lady|ladies|officer|officers|people))"
     r"|(?:(?<=hang)|(?<=hanging)|(?<=hung))(?: (?:out|up))?(?: (?:the|some|our|their|his|her))? "
     r"(?:bunting|decorations|pictures|lights|coats|washing|artwork|displays|posters|banners|baubles|stockings|flags)(?![\w'])"
+)
+# "Jump rope", "skip on the trampoline", "jump in the pool": jumping or skipping as play
+# or movement, not an attack. Searched inside a threat frame's match.
+PLAY_INSIDE = re.compile(
+    r"(?<![\w'])(?:jump|jumping|jumps|skip|skipping|skips)(?: (?:the|a|some|my|our))? (?:ropes?|"
+    r"(?:on|in|into|over|off|across|around|about|onto|on to)(?: (?:the|a|an|my|our|some|their|his|her))?"
+    r" (?:trampolines?|pool|sea|river|lake|water|puddles?|bouncy castle|hurdles?|horse|box|bed|sofa|"
+    r"bus|train|car|waves?|leaves|sand|queue|rope|ropes|mat|mats|bike|bikes|scooter))(?![\w'])"
 )
 
 # A safety warning ("someone is going to get killed on that crossing", "one of them will

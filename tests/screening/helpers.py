@@ -12,3 +12,13 @@ def explained(screener: Screener, text: str, flag: str) -> list[str]:
     """What the moderator is shown for ``flag``: the words and the pattern's name."""
     result = screener.screen(text, author_kind="public", item_kind="comment")
     return [word for m in result.matches if m.flag == flag for word in m.matched]
+
+
+def assert_caught_and_explained(screener: Screener, text: str, flag: str, pattern: str) -> None:
+    """``text`` raises ``flag`` (and, for a threat, the police suggestion) and the moderator
+    is told which pattern saw it."""
+    why = explained(screener, text, flag)
+    assert any(pattern in w for w in why), why
+    if flag == "threat":
+        result = screener.screen(text, author_kind="public", item_kind="comment")
+        assert "police_advised_suggested" in result.flags
