@@ -53,7 +53,7 @@ class Desk:
             try:
                 self._quit()
             except (AssertionError, BrokenPipeError, ValueError):
-                pass
+                pass  # it has stopped already: the wait below collects it
         try:
             self.process.wait(timeout=60)
         except subprocess.TimeoutExpired:

@@ -26,6 +26,7 @@ class HateChecks:
     negative_extra: frozenset[str]
 
     def threat(self, reading: Reading) -> list[Finding]:
+        """Given by ``checks.Checks``, which mixes this class in; declared here for mypy."""
         raise NotImplementedError
 
     def _condemned(self, reading: Reading, start: int, end: int) -> bool:

@@ -148,7 +148,7 @@ class ServerWriteGate(WriteGate):
         super().__init__(None, limit_s)
 
     def _settle(self, raw: Any) -> None:
-        pass
+        """Nothing to settle on a server: the advisory lock ends with its transaction."""
 
     def _try(self, raw: Any, timeout_ms: int) -> bool:
         deadline = time.monotonic() + timeout_ms / 1000
