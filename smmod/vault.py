@@ -19,7 +19,6 @@ import string
 import uuid
 from dataclasses import dataclass
 
-import keyring
 from keyring.backend import KeyringBackend
 from keyring.backends import fail, null
 from keyring.backends.chainer import ChainerBackend
@@ -32,6 +31,7 @@ from keyring.errors import (
 )
 
 from smmod.errors import InputError, KeyringUnavailable, NotFound, SmmodError
+from smmod.keyring_connection import system_keyring
 
 log = logging.getLogger("smmod.vault")
 
@@ -145,7 +145,7 @@ def backend_status(backend: KeyringBackend | None = None) -> BackendStatus:
     """Judge ``backend`` (default: the one keyring would use) for ``smmod doctor`` and the UI."""
     if backend is None:
         try:
-            backend = keyring.get_keyring()
+            backend = system_keyring()
         except Exception as exc:  # a broken keyring config must not stop smmod starting
             reason = f"the keyring configuration could not be loaded ({type(exc).__name__})"
             return BackendStatus("unknown", False, _plain(reason))
@@ -185,7 +185,7 @@ class Vault:
             raise InputError("the keyring service name must not be empty", field="service")
         if backend is None:
             try:
-                backend = keyring.get_keyring()
+                backend = system_keyring()
             except Exception:  # a broken keyring config must not stop smmod starting
                 log.info("keyring could not load its backend; secrets are unavailable")
                 backend = fail.Keyring()

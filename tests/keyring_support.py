@@ -26,13 +26,13 @@ from collections.abc import Iterator
 from contextlib import closing
 from typing import ClassVar, NoReturn
 
-import keyring
 import pytest
 from keyring.backend import KeyringBackend
 from keyring.backends.chainer import ChainerBackend
 from keyring.compat import properties
 from keyring.errors import KeyringError, PasswordDeleteError, PasswordSetError
 
+from smmod.keyring_connection import system_keyring
 from smmod.vault import backend_status
 
 REQUIRE_ENV = "SMMOD_REQUIRE_KEYRING"
@@ -51,7 +51,7 @@ def find_real_keyring() -> tuple[KeyringBackend | None, str]:
     here once instead of failing every test in a different way.
     """
     try:
-        backend = keyring.get_keyring()
+        backend = system_keyring()
     except Exception as exc:
         return None, f"keyring could not load a backend: {type(exc).__name__}: {exc}"
     status = backend_status(backend)

@@ -13,7 +13,6 @@ import re
 import string
 from collections.abc import Callable
 
-import keyring
 import pytest
 from keyring.backend import KeyringBackend
 from keyring.backends import fail, null
@@ -21,6 +20,7 @@ from keyring.backends.chainer import ChainerBackend
 from keyring.errors import InitError, KeyringLocked, NoKeyringError, PasswordDeleteError
 
 from smmod.errors import InputError, KeyringUnavailable, NotFound
+from smmod.keyring_connection import system_keyring
 from smmod.vault import (
     DEFAULT_SYMBOLS,
     PLATFORM_PASSWORD_LIMITS,
@@ -98,15 +98,16 @@ def test_secure_backends_and_chains_of_them_are_accepted(backend: KeyringBackend
     assert backend_status(backend).reason is None
 
 
-def test_default_status_judges_the_keyring_keyring_picked() -> None:
+def test_default_status_judges_the_keyring_smmod_uses() -> None:
     status = backend_status()
-    picked = keyring.get_keyring()
-    assert status.name == f"{type(picked).__module__}.{type(picked).__qualname__}"
+    used = system_keyring()
+    assert status.name == f"{type(used).__module__}.{type(used).__qualname__}"
 
 
-def test_vault_defaults_to_keyring_backend_and_smmod_service() -> None:
+def test_vault_defaults_to_the_system_keyring_and_smmod_service() -> None:
     vault = Vault()
-    assert vault.backend is keyring.get_keyring()
+    assert vault.backend is system_keyring()
+    assert vault.backend is Vault().backend  # one backend, so one connection per thread
     assert vault.service == "smmod"
 
 
@@ -315,7 +316,8 @@ def test_a_vault_with_no_backend_given_uses_the_real_keyring(
     # The fixture's keyring is one smmod judged secure; judge it here without smmod.
     members = real_keyring.backends if isinstance(real_keyring, ChainerBackend) else [real_keyring]
     assert members
-    assert {type(member).__module__ for member in members} <= OS_KEYRING_MODULES
+    for member in members:  # an OS keyring's backend, or smmod's subclass of one
+        assert {cls.__module__ for cls in type(member).__mro__} & OS_KEYRING_MODULES, member
 
     vault = Vault(service=keyring_service)  # as the app builds it
     assert vault.backend is real_keyring

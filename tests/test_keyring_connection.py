@@ -1,0 +1,111 @@
+"""smmod reaches the Secret Service over one D-Bus connection per thread, not one per call.
+
+Each new connection is a chance for GNOME Keyring's new-caller race to abort the daemon
+(see smmod/keyring_connection.py), so these tests count the connections the real keyring
+calls open. On the real keyring (marked ``keyring``), inside scripts/with-keyring.sh.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+
+import pytest
+import secretstorage
+from keyring.backend import KeyringBackend
+from keyring.backends import SecretService
+
+from smmod.keyring_connection import SharedConnectionKeyring, system_keyring
+from smmod.vault import Vault
+from tests.keyring_support import MemoryKeyring
+
+pytestmark = pytest.mark.keyring
+
+
+@pytest.fixture
+def opened(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """The name of the thread behind each new D-Bus connection opened from now on."""
+    names: list[str] = []
+    real_init = secretstorage.dbus_init
+
+    def counting_init():  # type: ignore[no-untyped-def]
+        names.append(threading.current_thread().name)
+        return real_init()
+
+    monkeypatch.setattr(secretstorage, "dbus_init", counting_init)
+    yield names
+
+
+@pytest.fixture
+def shared(real_keyring: KeyringBackend) -> Iterator[SharedConnectionKeyring]:
+    if not isinstance(real_keyring, SharedConnectionKeyring):
+        pytest.skip(f"this machine's keyring is {type(real_keyring).__name__}")
+    real_keyring.close()  # start from no connection on this thread
+    yield real_keyring
+
+
+def test_fifty_vault_calls_open_one_connection(shared, keyring_service, opened) -> None:
+    vault = Vault(shared, service=keyring_service)
+    keys = [vault.new_key() for _ in range(10)]
+    for n, key in enumerate(keys):
+        vault.set_secret(key, f"secret-{n}")
+    assert [vault.get_secret(key) for key in keys] == [f"secret-{n}" for n in range(10)]
+    assert all(vault.has_secret(key) for key in keys)
+    for key in keys:
+        vault.delete_secret(key)
+    assert not any(vault.has_secret(key) for key in keys)
+    assert opened == ["MainThread"]
+
+
+def test_each_thread_has_its_own_connection(shared, keyring_service, opened) -> None:
+    vault = Vault(shared, service=keyring_service)
+    key = vault.new_key()
+    vault.set_secret(key, "from the main thread")
+    seen: dict[str, str | None] = {}
+    errors: list[BaseException] = []
+
+    def worker(name: str) -> None:
+        try:
+            for _ in range(5):
+                seen[name] = vault.get_secret(key)
+        except BaseException as exc:  # reported below, not lost in the thread
+            errors.append(exc)
+
+    threads = [threading.Thread(target=worker, args=(f"w{n}",), name=f"w{n}") for n in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    vault.delete_secret(key)
+    assert errors == []
+    assert seen == {"w0": "from the main thread", "w1": "from the main thread",
+                    "w2": "from the main thread"}
+    assert sorted(opened) == ["MainThread", "w0", "w1", "w2"]
+
+
+def test_a_connection_that_went_away_is_replaced(shared, keyring_service, opened) -> None:
+    vault = Vault(shared, service=keyring_service)
+    key = vault.new_key()
+    vault.set_secret(key, "kept")
+    shared._connection()._connection.close()  # as if the session bus had dropped it
+    assert vault.get_secret(key) == "kept"
+    vault.delete_secret(key)
+    assert opened == ["MainThread", "MainThread"]
+
+
+def test_system_keyring_swaps_only_the_secret_service_backend(monkeypatch) -> None:
+    plain = SecretService.Keyring()
+    monkeypatch.setattr("keyring.get_keyring", lambda: plain)
+    used = system_keyring()
+    assert type(used) is SharedConnectionKeyring
+    assert system_keyring() is used  # the same one while keyring's choice is the same
+
+    other = MemoryKeyring()
+    monkeypatch.setattr("keyring.get_keyring", lambda: other)
+    assert system_keyring() is other
+
+
+def test_keyring_never_picks_the_shared_backend_by_itself() -> None:
+    # Only system_keyring() chooses it; otherwise keyring would see two Secret Service
+    # backends and put them in a chain.
+    assert SharedConnectionKeyring.viable is False
