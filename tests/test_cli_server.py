@@ -133,6 +133,9 @@ def test_staff_add_links_an_existing_role(capsys: CapSys, on_server: str,
     code, out, err = _add(capsys, f"{on_server}_jo", "--existing-role", kerberos)
     assert (code, err) == (0, "")
     assert f"Linked to the existing login role '{kerberos}'" in out
+    [line] = [row.strip() for row in out.splitlines() if "database.url" in row]
+    assert line.startswith(f"smmod settings set database.url 'postgresql://{kerberos}@")
+    assert line.endswith("?gssencmode=require'") and "PASSWORD" not in line
     with _connect(server_url, str(make_url(server_url).username),
                   make_url(server_url).password) as conn:
         assert conn.execute("SELECT pg_has_role(%s, %s, 'MEMBER')",

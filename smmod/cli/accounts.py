@@ -37,6 +37,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = asub.add_parser("propose", help="propose a new account and submit it for an SLT "
                         "decision (R1, R3)")
     _account_arguments(p)
+    add_json_flag(p)
     p.set_defaults(func=cmd_propose)
 
     for verb, outcome in (("approve", "approved"), ("reject", "rejected")):
@@ -46,6 +47,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         p.add_argument("--platform", choices=PLATFORMS,
                        help="needed when the handle is on several platforms")
         p.add_argument("--reason", required=True, help="why (kept in the audit trail)")
+        add_json_flag(p)
         p.set_defaults(func=cmd_decide, outcome=outcome)
 
     p = asub.add_parser("list", help="accounts with status, lead, runners and rule problems")
@@ -119,6 +121,9 @@ def cmd_add(args: argparse.Namespace) -> int:
 def cmd_propose(args: argparse.Namespace) -> int:
     ctx = context(args)
     record = ctx.accounts.draft(ctx.actor, _account_input(ctx, args), submit=True)
+    if args.json:
+        emit_json(record.to_dict())
+        return EXIT_OK
     print(f"Submitted {record.label} for an SLT decision.")
     return EXIT_OK
 
@@ -128,6 +133,9 @@ def cmd_decide(args: argparse.Namespace) -> int:
     found = ctx.accounts.find(args.handle, args.platform)
     decide = ctx.accounts.approve if args.outcome == "approved" else ctx.accounts.reject
     record = decide(ctx.actor, found.id, found.version_id, reason=args.reason)
+    if args.json:
+        emit_json(record.to_dict())
+        return EXIT_OK
     print(f"{record.label} is {record.status}.")
     return EXIT_OK
 

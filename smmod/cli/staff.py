@@ -126,7 +126,10 @@ def _login_request(args: argparse.Namespace, username: str) -> tuple[LoginReques
 
 def _tell_login(ctx: AppContext, request: LoginRequest, generated: bool) -> None:
     if request.existing:
-        print(f"Linked to the existing login role '{request.role}'.")
+        print(f"Linked to the existing login role '{request.role}'. If it logs in with "
+              "Kerberos, on their computer they run (no password: their Windows or Linux "
+              "login is used):")
+        print(f"  {logins.workstation_line(ctx.database.url, request.role, linked=True)}")
         return
     print(f"Created the login role '{request.role}'.")
     if generated:

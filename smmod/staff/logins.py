@@ -82,11 +82,21 @@ def new_request(username: str, *, role: str | None = None, password: str | None 
     return LoginRequest(name, identities.new_password()), True
 
 
-def workstation_line(database_url: str, role: str) -> str:
-    """The line the person runs on their own computer, ``PASSWORD`` standing for theirs."""
+def workstation_line(database_url: str, role: str, *, linked: bool = False) -> str:
+    """The line the person runs on their own computer, ``PASSWORD`` standing for theirs.
+
+    A ``linked`` login (one IT created, as for Kerberos) has no password from smmod: the
+    line has none, and asks for GSSAPI encryption, which the server's ``hostgssenc`` line
+    in docs/server.md requires.
+    """
+    from sqlalchemy.engine import make_url
+
     from smmod.dburl import for_person
 
     url = for_person(database_url, role)
+    if linked:
+        kerberos = make_url(url).update_query_dict({"gssencmode": "require"})
+        return f"smmod settings set database.url '{kerberos.render_as_string(False)}'"
     return f"smmod settings set database.url '{url.replace('@', ':PASSWORD@', 1)}'"
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from smmod.cli import main
+from tests.json_docs import assert_documented
 
 
 @pytest.fixture
@@ -182,3 +183,38 @@ def test_propose_then_approve_by_another_slt_member(shell, monkeypatch):
     assert (code, err, out) == (0, "", "@oak_pe (X) is approved.\n")
     [account] = json.loads(shell("accounts", "list", "--json")[1])
     assert (account["status"], account["decision_reason"]) == ("approved", "Case complete")
+
+
+def test_propose_and_decide_print_the_account_as_json(shell, monkeypatch):
+    monkeypatch.setenv("SMMOD_USER", "slt2")
+    code, out, err = _propose(shell, *CASE, "--json")
+    assert (code, err) == (0, "")
+    proposed = json.loads(out)
+    assert (proposed["handle"], proposed["status"]) == ("@oak_pe", "submitted")
+    assert proposed["submitted_by"] == "Sam Senior"
+    assert proposed["business_case"] == {"aim": "PE news", "audience": "Parents",
+                                         "promotion": "Website"}
+    assert_documented("accounts propose", proposed)
+    monkeypatch.setenv("SMMOD_USER", "head")
+    code, out, err = shell("accounts", "reject", "@oak_pe", "--reason", "Not now", "--json")
+    assert (code, err) == (0, "")
+    rejected = json.loads(out)
+    assert (rejected["id"], rejected["status"]) == (proposed["id"], "rejected")
+    assert rejected["decision_reason"] == "Not now"
+    assert_documented("accounts reject", rejected)
+    # a refusal is one line on stderr and no JSON on stdout
+    code, out, err = shell("accounts", "approve", "@oak_pe", "--reason", "Yes", "--json")
+    assert (code, out) == (2, "")
+    assert err.startswith("smmod: ") and err.count("\n") == 1
+
+
+def test_approve_prints_the_approved_account_as_json(shell, monkeypatch):
+    monkeypatch.setenv("SMMOD_USER", "slt2")
+    assert _propose(shell, *CASE)[0] == 0
+    monkeypatch.setenv("SMMOD_USER", "head")
+    code, out, err = shell("accounts", "approve", "@oak_pe", "--reason", "Case complete",
+                           "--json")
+    assert (code, err) == (0, "")
+    approved = json.loads(out)
+    assert (approved["status"], approved["decided_by"]) == ("approved", "Hannah Head")
+    assert_documented("accounts approve", approved)

@@ -28,6 +28,8 @@ from tests.test_cli_staff import run
 #: posts ones in tests/posts/test_publish_cli.py).
 CHECKED_WITH_CONNECTORS = frozenset({"connect", "sync", "outbox retry", "queue act",
                                      "posts publish", "posts takedown"})
+#: Run with a second SLT member, in tests/accounts/test_cli.py.
+CHECKED_WITH_TWO_SLT = frozenset({"accounts propose", "accounts approve", "accounts reject"})
 #: Run with two administrators' keyrings, in tests/vault/test_cli.py.
 CHECKED_WITH_VAULT = frozenset({"vault list", "vault history", "vault members"})
 
@@ -113,4 +115,5 @@ def test_every_document_has_the_documented_fields(ctx: AppContext, people: dict[
         2, 1, "@oakfield_pe (instagram)", "pe@oakfield.sch.example", date(2026, 12, 5), "due",
         "rotate it").to_dict()])
     checked.add("accounts reminders")
-    assert checked | CHECKED_WITH_CONNECTORS | CHECKED_WITH_VAULT == set(sections())
+    assert (checked | CHECKED_WITH_CONNECTORS | CHECKED_WITH_VAULT | CHECKED_WITH_TWO_SLT
+            == set(sections()))

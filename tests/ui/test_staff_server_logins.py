@@ -122,6 +122,8 @@ def test_the_owner_links_an_existing_kerberos_login(
     assert shown.password_edit is None and shown.copy_button is None
     assert f"existing login role '{role}'" in shown.intro_label.text()
     assert f"postgresql://{role}@" in shown.line_edit.text()
+    assert shown.line_edit.text().endswith("?gssencmode=require'")  # GSSAPI, as docs/server.md
+    assert "PASSWORD" not in shown.line_edit.text()
     assert as_owner.staff.by_username("kkerb").db_role == role
     shown.reject()
 

@@ -50,7 +50,8 @@ class NewLogin:
     @classmethod
     def of(cls, name: str, request: LoginRequest, database_url: str) -> NewLogin:
         return cls(name, request.role, None if request.existing else request.password,
-                   logins.workstation_line(database_url, request.role))
+                   logins.workstation_line(database_url, request.role,
+                                           linked=request.existing))
 
 
 class LoginFields(QGroupBox):
@@ -176,8 +177,7 @@ class NewLoginDialog(QDialog):
         self.intro_label = QLabel(intro)
         self.intro_label.setWordWrap(True)
         layout.addWidget(self.intro_label)
-        self.line_edit = self._shown(login.line.replace(":PASSWORD@", "@", 1)
-                                     if login.password is None else login.line, "The line")
+        self.line_edit = self._shown(login.line, "The line")
         self.copy_line_button = QPushButton("Copy &line")
         self.copy_line_button.clicked.connect(self._on_copy_line_clicked)
         layout.addLayout(self._row(self.line_edit, self.copy_line_button))
