@@ -13,7 +13,8 @@ keyring down with it.
 ``system_keyring()`` returns what ``keyring.get_keyring()`` picks, except that a Secret
 Service backend is replaced by ``SharedConnectionKeyring``: the same backend, keeping one
 connection open for each thread that uses it. A new caller is then seen once per thread,
-not once per secret. Threads keep their own connection because a blocking jeepney
+not once per secret, and its first request is one the daemon answers without knowing
+the caller (``_introduce``). Threads keep their own connection because a blocking jeepney
 connection must not be shared by two callers waiting for replies at once.
 """
 
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import weakref
 from typing import Any
 
 import keyring
@@ -46,6 +48,23 @@ class _KeptOpen:
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._connection, name)
+
+
+def _introduce(connection: Any) -> None:
+    """Make the new connection's first request one the daemon answers without knowing the
+    caller (the service's list of collections), so that by the time its reply arrives the
+    daemon has registered the caller and the default collection's properties are safe to
+    ask for. A daemon that is not there yet is started by this call, as by any other."""
+    from jeepney.wrappers import DBusErrorResponse
+    from secretstorage.util import SERVICE_IFACE, SS_PATH, DBusAddressWrapper
+
+    try:
+        DBusAddressWrapper(SS_PATH, SERVICE_IFACE, connection).get_property("Collections")
+    except ss.SecretServiceNotAvailableException:
+        connection.close()
+        raise
+    except (ss.SecretStorageException, DBusErrorResponse):  # the real call will report it
+        log.debug("the keyring service did not list its collections", exc_info=True)
 
 
 class SharedConnectionKeyring(SecretService.Keyring):
@@ -75,9 +94,11 @@ class SharedConnectionKeyring(SecretService.Keyring):
         if kept is not None and kept.sock.fileno() != -1:
             return kept
         try:
-            kept = _KeptOpen(secretstorage.dbus_init())
+            connection = secretstorage.dbus_init()
+            _introduce(connection)
         except ss.SecretStorageException as exc:
             raise InitError(f"Failed to create the collection: {exc}.") from exc
+        kept = _KeptOpen(connection)
         self._local.connection = kept
         return kept
 
@@ -119,22 +140,22 @@ class SharedConnectionKeyring(SecretService.Keyring):
 
 
 _lock = threading.Lock()
-_picked: KeyringBackend | None = None
-_in_use: KeyringBackend | None = None
+# keyring's choice -> what smmod uses in its place, for as long as keyring keeps it
+_in_use: weakref.WeakKeyDictionary[KeyringBackend, KeyringBackend] = weakref.WeakKeyDictionary()
 
 
 def system_keyring() -> KeyringBackend:
     """The backend keyring would pick, with its Secret Service backend sharing connections.
 
-    The same object each time while keyring's choice stays the same, so every ``Vault``
-    in the process shares one connection per thread.
+    The same object each time for the same choice of keyring's, so every ``Vault`` in the
+    process shares one connection per thread.
     """
-    global _picked, _in_use
     picked = keyring.get_keyring()
     with _lock:
-        if picked is not _picked or _in_use is None:
-            _picked, _in_use = picked, _shared(picked)
-        return _in_use
+        used = _in_use.get(picked)
+        if used is None:
+            used = _in_use[picked] = _shared(picked)
+        return used
 
 
 def _shared(backend: KeyringBackend) -> KeyringBackend:

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 
 import pytest
 import secretstorage
+from jeepney import HeaderFields
 from keyring.backend import KeyringBackend
 from keyring.backends import SecretService
 
@@ -103,9 +104,42 @@ def test_system_keyring_swaps_only_the_secret_service_backend(monkeypatch) -> No
     other = MemoryKeyring()
     monkeypatch.setattr("keyring.get_keyring", lambda: other)
     assert system_keyring() is other
+    monkeypatch.setattr("keyring.get_keyring", lambda: plain)
+    assert system_keyring() is used  # keyring's choice back, smmod's backend back
 
 
 def test_keyring_never_picks_the_shared_backend_by_itself() -> None:
     # Only system_keyring() chooses it; otherwise keyring would see two Secret Service
     # backends and put them in a chain.
     assert SharedConnectionKeyring.viable is False
+
+
+def test_a_new_connection_first_asks_what_needs_no_caller(shared, keyring_service,
+                                                          monkeypatch) -> None:
+    # The daemon's race is on a new caller's first request for a collection's property;
+    # the first request is the service's own list, which the daemon answers regardless.
+    sent: list[tuple[str, str, tuple[object, ...]]] = []
+    real_init = secretstorage.dbus_init
+
+    def recording_init():  # type: ignore[no-untyped-def]
+        connection = real_init()
+        real_send = connection.send_and_get_reply
+
+        def send_and_get_reply(message, *args, **kwargs):  # type: ignore[no-untyped-def]
+            header = message.header.fields
+            sent.append((str(header[HeaderFields.path]), str(header[HeaderFields.member]),
+                         tuple(message.body)))
+            return real_send(message, *args, **kwargs)
+
+        connection.send_and_get_reply = send_and_get_reply
+        return connection
+
+    monkeypatch.setattr(secretstorage, "dbus_init", recording_init)
+    vault = Vault(shared, service=keyring_service)
+    key = vault.new_key()
+    vault.set_secret(key, "first")
+    assert vault.get_secret(key) == "first"
+    vault.delete_secret(key)
+    assert sent[0] == ("/org/freedesktop/secrets", "Get",
+                       ("org.freedesktop.Secret.Service", "Collections"))
+    assert len(sent) > 5  # and everything after it went over the same connection
