@@ -83,7 +83,7 @@ def credential_subject(account_id: int, credential_id: int) -> str:
 @dataclass(frozen=True)
 class _Names:
     staff: dict[int, str]
-    accounts: dict[int, tuple[str, str]]  # id -> (label, status)
+    accounts: dict[int, tuple[str, str, str]]  # id -> (machine label, status, as shown)
 
 
 class CredentialService:
@@ -172,7 +172,8 @@ class CredentialService:
     def _reminder(record: CredentialRecord, state: str, message: str) -> Reminder:
         return Reminder(record.id, record.account_id, record.account_label, record.login_name,
                         record.rotate_by, state,
-                        f"{record.account_label}, login '{record.login_name}': {message}")
+                        f"{record.account_shown or record.account_label}, login "
+                        f"'{record.login_name}': {message}")
 
     # -- generating ------------------------------------------------------------------
     def generate(self, platform: str, *, length: int | None = None, lower: bool = True,
@@ -597,7 +598,8 @@ class CredentialService:
     @staticmethod
     def _names(session: Session) -> _Names:
         staff = {row.id: row.name for row in session.execute(select(Staff.id, Staff.name))}
-        accounts = {a.id: (f"{a.handle} ({a.platform})", a.status) for a in  # machine form (reminders --json)
+        accounts = {a.id: (f"{a.handle} ({a.platform})",  # machine form (reminders --json)
+                           a.status, f"{a.handle} ({platform_label(a.platform)})") for a in
                     session.execute(select(Account.id, Account.handle, Account.platform,
                                            Account.status))}
         return _Names(staff, accounts)
@@ -609,7 +611,8 @@ class CredentialService:
 
     def _record(self, c: Credential, names: _Names, pending: set[int],
                 flags: dict[int, str]) -> CredentialRecord:
-        label, status = names.accounts.get(c.account_id, (f"account #{c.account_id}", ""))
+        label, status, shown = names.accounts.get(
+            c.account_id, (f"account #{c.account_id}", "", f"account #{c.account_id}"))
         state = "none"
         if status == "closed":
             state = "closed"
@@ -620,7 +623,7 @@ class CredentialService:
             c.id, c.account_id, label, c.login_name, c.kind, c.note, c.keyring_key,
             c.created_at, names.staff.get(c.created_by or -1), c.rotated_at,
             names.staff.get(c.rotated_by or -1), c.rotate_by, state, c.id in pending,
-            c.version_id, flags.get(c.id))
+            c.version_id, flags.get(c.id), shown)
 
     @staticmethod
     def _label(session: Session, credential: Credential) -> str:

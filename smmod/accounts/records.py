@@ -226,6 +226,7 @@ class CredentialRecord:
     version_id: int
     # Why it must be rotated: someone who could read it lost access (issue 15); else None.
     flagged: str | None = None
+    account_shown: str = ""  # "@handle (Facebook)", for people; account_label is for JSON
 
     def to_dict(self) -> dict[str, Any]:
         return {

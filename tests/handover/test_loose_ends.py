@@ -59,7 +59,7 @@ def test_a_closed_accounts_rotation_waits_until_it_is_deleted_on_the_platform(
     assert [(r["login_name"], r["state"]) for r in json.loads(out)] == [
         ("music@oakfield.sch.uk", "pending"), ("pe@oakfield.sch.uk", "pending")]
     code, out, _ = cli(capsys, "accounts", "reminders")
-    assert "pending: @oakfield_music (facebook), login 'music@oakfield.sch.uk': rotated, but not " \
+    assert "pending: @oakfield_music (Facebook), login 'music@oakfield.sch.uk': rotated, but not " \
            "yet confirmed as changed on the platform (the account is closed but still there " \
            "until it is deleted)" in out
     music = scene.handover.pending_rotations()[0]

@@ -105,6 +105,7 @@ def test_administrators_see_password_reminders_at_start_up(
     app_module._show_start_up_reminders(ctx, window)
     [(title, text)] = msgs.of("info")
     assert title == "Passwords need attention" and "social@school.example" in text
+    assert "brookfieldprimary (Facebook), login 'social@school.example'" in text  # named
     assert "Correct-Horse-9!" not in text
     # A moderator is not bothered with passwords they cannot use.
     ctx.actor = people["mod1"]
