@@ -28,8 +28,10 @@ from smmod.screening.conditions import (
 )
 from smmod.screening.detectors import PERSONAL_DATA_FINDERS, Span, find_links, find_names_with
 from smmod.screening.lexicon import SCHOOL_LISTS
+from smmod.screening.model_guards import model_vetoed
 from smmod.screening.reading import Reading
 from smmod.screening.text import FoldedText, fold_text
+from smmod.screening.threat_model import default_model
 from smmod.screening.wordlists import WordLists
 
 
@@ -146,8 +148,26 @@ class Item:
             findings = self._analyser.run(name, self._reading, self.author_kind)
             if findings:
                 result = _explain(self._reading, findings)
+        if result is None and name == "threat":
+            result = self._threat_model()
         self._checks[name] = result
         return result
+
+    def _threat_model(self) -> Found | None:
+        """The trained threat model, when the rules found no threat: its score, the words
+        that weighed most, unless a guard says the item is not a threat (see
+        ``smmod.screening.threat_model``)."""
+        model = default_model()
+        if model is None:
+            return None
+        scored = model.flags(self.folded.folded)
+        if scored is None:
+            return None
+        assert self._analyser is not None
+        reading = self._reading if isinstance(self._reading, Reading) else self._analyser.reader.read(self.text)
+        if model_vetoed(reading.text) is not None:
+            return None
+        return Found([f"model={scored.explain()}"])
 
     def found(self, spans: list[Span]) -> Found | None:
         if not spans:

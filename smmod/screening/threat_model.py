@@ -1,0 +1,168 @@
+"""A small trained threat model: one more signal for the threat check.
+
+The rules (``smmod.screening.checks``) look for the shape of a threat; a threat worded
+in a way no rule foresaw ("Mr Kamara will be eating through a straw after parents'
+evening") slips past them. This model scores the words of an item: a logistic regression
+over words, pairs of words and the first five letters of longer words, trained by
+``scripts/train_threat_model.py`` on smmod's own hand-written labelled sentences
+(``tests/data/screening``, the main set, ``late/``, ``blind2/``, ``blind3/`` and the
+``dev*`` batches; never the blind sets 4 to 10). The weights ship in
+``resources/screening/threat_model.json``; inference here is plain Python, nothing is
+downloaded and nothing leaves the machine.
+
+A score is only a signal: the threat check raises the flag from it when the score is at
+least the threshold chosen by cross-validation on the training data, the item is of a
+social-media length, and none of the guards says the violence is a story, a safety
+warning, a quote or a threat reported by the person it frightened. The explanation names
+the score and the words that weighed most, so a moderator sees why.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from smmod.errors import InputError
+from smmod.paths import resource
+
+MODEL_PATH = resource("screening", "threat_model.json")
+MODEL_FORMAT = 1
+# A social-media comment: longer text is left to the rules (bounded work, and a long
+# text's many words would add up to a score that means nothing).
+MAX_CHARS = 600
+MIN_WORDS = 3
+PREFIX = 5  # "slashed", "slashing" -> "p:slash"
+_TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)*")
+_TITLES = frozenset({"mr", "mrs", "ms", "mx", "miss", "dr", "sir"})
+
+
+def features(folded: str) -> list[str]:
+    """The features of folded (lower-case, accent-free) text, each once, in order of
+    first appearance: words, pairs of words and ``p:`` prefixes of longer words. A word
+    after a title ("mr kamara") is read as ``_name_``; a number as ``_num_``."""
+    words = _TOKEN.findall(folded)
+    out: dict[str, None] = {}
+    previous = ""
+    for word in words:
+        if previous in _TITLES:
+            word = "_name_"
+        elif word.isdigit():
+            word = "_num_"
+        out[word] = None
+        if len(word) > PREFIX + 1 and word.isalpha():
+            out["p:" + word[:PREFIX]] = None
+        if previous:
+            out[previous + " " + word] = None
+        previous = word
+    return list(out)
+
+
+@dataclass(frozen=True)
+class ModelScore:
+    probability: float
+    top: tuple[str, ...]  # the features that raised the score most, most first
+
+    def explain(self) -> str:
+        words = ", ".join(f"'{_shown(f)}'" for f in self.top)
+        return f"threat model score {self.probability:.2f} (words weighing most: {words})"
+
+
+def _shown(feature: str) -> str:
+    return feature[2:] + "…" if feature.startswith("p:") else feature
+
+
+class ThreatModel:
+    """The weights of one trained model and its threshold."""
+
+    def __init__(self, data: dict[str, Any], source: str = "threat model") -> None:
+        if not isinstance(data, dict) or data.get("format") != MODEL_FORMAT:
+            found = data.get("format") if isinstance(data, dict) else type(data).__name__
+            raise InputError(f"model format {found!r}, expected {MODEL_FORMAT}", file=source, field="format")
+        for key in ("bias", "threshold"):
+            if isinstance(data.get(key), bool) or not isinstance(data.get(key), int | float):
+                raise InputError(f"{key} must be a number, found {data.get(key)!r}", file=source, field=key)
+        weights = data.get("weights")
+        if not isinstance(weights, dict) or not all(
+            isinstance(v, int | float) and not isinstance(v, bool) for v in weights.values()
+        ):
+            raise InputError("weights must map each feature to a number", file=source, field="weights")
+        self.bias = float(data["bias"])
+        self.threshold = float(data["threshold"])
+        self.weights: dict[str, float] = {str(k): float(v) for k, v in weights.items()}
+        if not 0.0 < self.threshold < 1.0:
+            raise InputError(
+                f"threshold {self.threshold} is not between 0 and 1", file=source, field="threshold"
+            )
+        self.metadata = {k: v for k, v in data.items() if k != "weights"}
+
+    @classmethod
+    def load(cls, path: Path = MODEL_PATH) -> ThreatModel:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as error:
+            raise InputError(f"cannot read the threat model: {error}", file=str(path)) from error
+        return cls(data, str(path))
+
+    def score(self, folded: str, top: int = 4) -> ModelScore | None:
+        """The model's probability that ``folded`` is a threat, or None when the text is
+        too short or too long for the model to judge."""
+        if len(folded) > MAX_CHARS:
+            return None
+        feats = features(folded)
+        if len(feats) < MIN_WORDS:
+            return None
+        weights = self.weights
+        contributions = [(weights[f], f) for f in feats if f in weights]
+        total = self.bias + sum(w for w, _ in contributions)
+        probability = 1.0 / (1.0 + math.exp(-total)) if total > -50 else 0.0
+        return ModelScore(probability, _weighing_most(contributions, top))
+
+    def flags(self, folded: str) -> ModelScore | None:
+        """The score when it reaches the threshold, else None."""
+        result = self.score(folded)
+        if result is None or result.probability < self.threshold:
+            return None
+        return result
+
+
+def _weighing_most(contributions: list[tuple[float, str]], top: int) -> tuple[str, ...]:
+    """The features that raised the score most, words that carry meaning ("straw",
+    "stab") before everyday ones ("i'll", "that"), each word once."""
+    raising = sorted((c for c in contributions if c[0] > 0), reverse=True)
+    ordered = [f for _, f in raising if not _everyday(f)] + [f for _, f in raising if _everyday(f)]
+    best: list[str] = []
+    for feature in ordered:
+        if len(best) == top:
+            break
+        if feature.startswith("p:") and any(b.startswith(feature[2:]) or feature[2:] in b for b in best):
+            continue  # "getting" shown already: not its prefix too
+        best.append(feature)
+    return tuple(best)
+
+
+def _everyday(feature: str) -> bool:
+    return feature.startswith("_") or all(w in EVERYDAY for w in feature.removeprefix("p:").split(" "))
+
+
+# Words that say how something is said rather than what: shown after the others.
+EVERYDAY = frozenset(
+    """i i'll ill i'm im i'd i've me my we we'll we're us our you you'll you're u ur your yours he
+    he'll he's him his she she'll she's her they they'll they're them their it it's its this that
+    these those a an the and or but if so to of in on at by for from with up out off down over
+    into about after before is are was were be been being am will would can could shall should may
+    might must do does did don't doesn't didn't won't can't not no yes have has had going gonna
+    get gets getting got just all every some any one who what when where which there here then
+    than as too very really still""".split()
+)
+
+
+@lru_cache(maxsize=1)
+def default_model() -> ThreatModel | None:
+    """The shipped model, or None when it is switched off (``"enabled": false``)."""
+    model = ThreatModel.load()
+    return model if model.metadata.get("enabled", True) else None
