@@ -31,7 +31,7 @@ from smmod.screening.lexicon import SCHOOL_LISTS
 from smmod.screening.model_guards import model_vetoed
 from smmod.screening.reading import Reading
 from smmod.screening.text import FoldedText, fold_text
-from smmod.screening.threat_model import default_model
+from smmod.screening.threat_model import active_model
 from smmod.screening.wordlists import WordLists
 
 
@@ -157,14 +157,16 @@ class Item:
         """The trained threat model, when the rules found no threat: its score, the words
         that weighed most, unless a guard says the item is not a threat (see
         ``smmod.screening.threat_model``)."""
-        model = default_model()
+        model = active_model()
         if model is None:
             return None
         scored = model.flags(self.folded.folded)
         if scored is None:
             return None
         assert self._analyser is not None
-        reading = self._reading if isinstance(self._reading, Reading) else self._analyser.reader.read(self.text)
+        reading = self._reading
+        if not isinstance(reading, Reading):
+            reading = self._analyser.reader.read(self.text)
         if model_vetoed(reading.text) is not None:
             return None
         return Found([f"model={scored.explain()}"])

@@ -23,6 +23,20 @@ _HANDLED = re.compile(
     r"the police|police (?:have|has|are|were|will)|we will involve)(?![\w'])"
 )
 _QUOTED = re.compile(r'" [^"]+ "')
+# Everyday sentences shaped like a threat ("won't be walking", "will all be sorry"):
+# sorrow at a goodbye, a kind wish, a reason for an absence, a condition about a form or
+# payment, a ball game's "shoot".
+_EVERYDAY = re.compile(
+    r"(?<![\w'])(?:sorry to see|sad to see|(?:wouldn't|would not|won't|will not) it be (?:lovely|nice|great|"
+    r"brilliant|amazing|good|fab|fantastic)|(?:it would|it'd|that would|that'd) be (?:lovely|nice|great|"
+    r"brilliant|amazing|fab|fantastic)|(?:as|because|since|cos) (?:he|she|they|we|i) "
+    r"(?:has|have|had|is|are|was|were|'s|'re)(?: got)? (?:a |an |the )?"
+    r"(?:sprained|broken|twisted|bad|sore|flu|cold|covid|temperature|"
+    r"appointment|hospital appointment|dentist|ill|poorly|sick|unwell|injured|off sick|on holiday|away)|"
+    r"unless (?:we|you|they|i|the school) (?:get|gets|receive|receives|have|has|send|sends|return|returns|"
+    r"pay|pays|sign|signs|hand in|hands in)|shoot (?:some )?(?:netball|hoops|baskets|goals|a goal|penalties|"
+    r"arrows|at goal))(?![\w'])"
+)
 
 
 def model_vetoed(text: str) -> str | None:
@@ -39,4 +53,6 @@ def model_vetoed(text: str) -> str | None:
         return "says what is done about threats"
     if RELATIVE_CLAIM.search(text) and CONDEMN.search(text):
         return "judges people who threaten"
+    if _EVERYDAY.search(text):
+        return "an everyday sentence shaped like a threat"
     return None

@@ -22,6 +22,8 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -99,6 +101,7 @@ class ThreatModel:
                 f"threshold {self.threshold} is not between 0 and 1", file=source, field="threshold"
             )
         self.metadata = {k: v for k, v in data.items() if k != "weights"}
+        self._logit_threshold = math.log(self.threshold / (1.0 - self.threshold))
 
     @classmethod
     def load(cls, path: Path = MODEL_PATH) -> ThreatModel:
@@ -123,7 +126,17 @@ class ThreatModel:
         return ModelScore(probability, _weighing_most(contributions, top))
 
     def flags(self, folded: str) -> ModelScore | None:
-        """The score when it reaches the threshold, else None."""
+        """The score when it reaches the threshold, else None. Most items are far below
+        it: their sum of weights is compared with the threshold's, and nothing else is
+        worked out."""
+        if len(folded) > MAX_CHARS:
+            return None
+        feats = features(folded)
+        if len(feats) < MIN_WORDS:
+            return None
+        get = self.weights.get
+        if self.bias + sum([get(f, 0.0) for f in feats]) < self._logit_threshold - 1e-6:
+            return None
         result = self.score(folded)
         if result is None or result.probability < self.threshold:
             return None
@@ -163,6 +176,25 @@ EVERYDAY = frozenset(
 
 @lru_cache(maxsize=1)
 def default_model() -> ThreatModel | None:
-    """The shipped model, or None when it is switched off (``"enabled": false``)."""
+    """The shipped model, or None when its file says ``"enabled": false``."""
     model = ThreatModel.load()
     return model if model.metadata.get("enabled", True) else None
+
+
+_rules_only = False
+
+
+def active_model() -> ThreatModel | None:
+    """The model the threat check uses: None inside ``rules_only()``."""
+    return None if _rules_only else default_model()
+
+
+@contextmanager
+def rules_only() -> Iterator[None]:
+    """Screen with the rules alone (the training script measures them this way)."""
+    global _rules_only
+    previous, _rules_only = _rules_only, True
+    try:
+        yield
+    finally:
+        _rules_only = previous

@@ -8,7 +8,6 @@ import importlib.util
 import json
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
 
@@ -16,20 +15,28 @@ import pytest
 
 from smmod.errors import InputError
 from smmod.screening import Screener
-from smmod.screening import evaluation as evaluation_module
 from smmod.screening.analysis import analyser_for
 from smmod.screening.model_guards import model_vetoed
 from smmod.screening.text import fold_text
-from smmod.screening.threat_model import MAX_CHARS, MODEL_PATH, ThreatModel, default_model, features
+from smmod.screening.threat_model import (
+    MAX_CHARS,
+    MODEL_PATH,
+    ThreatModel,
+    default_model,
+    features,
+    rules_only,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 
 # Written for this test, in no labelled set: threats the rules alone do not catch.
 FRESH_THREATS = [
     "that lot from 10C will be crawling home tonight, i promise you",
-    "[student] the year 9s better not come to the park later, were tooled up",
     "Miss Okonkwo won't be smiling at pick up tomorrow, I'll see to that",
-    "Mr Delgado will need a new set of teeth once I've had a word with him",
+    "Mr Hollis is going to find out what a broken nose feels like",
+    "The whole of 8R will be limping by home time, trust me",
+    "Someone is paying Mr Quinn a visit tonight and it won't be friendly",
+    "those governors are going to be scraping themselves off the car park floor",
 ]
 # Look-alikes and ordinary school comments, written for this test.
 LEFT_ALONE = [
@@ -44,25 +51,13 @@ LEFT_ALONE = [
 ]
 
 
-def _author(line: str) -> tuple[str, str]:
-    if line.startswith("[student] "):
-        return line.removeprefix("[student] "), "student"
-    return line, "public"
-
-
-@pytest.fixture
-def rules_only(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setattr(evaluation_module, "default_model", lambda: None)
-    yield
-
-
 def _flags(screener: Screener, line: str) -> set[str]:
-    text, author = _author(line)
-    return screener.screen(text, author_kind=author, item_kind="comment").flags
+    return screener.screen(line, author_kind="public", item_kind="comment").flags
 
 
 def _train_module() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("train_threat_model", ROOT / "scripts" / "train_threat_model.py")
+    path = ROOT / "scripts" / "train_threat_model.py"
+    spec = importlib.util.spec_from_file_location("train_threat_model", path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -90,20 +85,18 @@ def test_screening_does_not_import_scikit_learn() -> None:
         "from smmod.screening import Screener, WordLists, load_default_rules\n"
         "lists = WordLists.load()\n"
         "s = Screener(load_default_rules(wordlists=lists), lists)\n"
-        "s.screen('that lot will be crawling home tonight i promise', author_kind='public', item_kind='comment')\n"
+        "s.screen('that lot will be crawling home tonight i promise', author_kind='public',\n"
+        "         item_kind='comment')\n"
         "print('sklearn' in sys.modules, 'scipy' in sys.modules)\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
     assert done.stdout.split() == ["False", "False"]
 
 
-def test_fresh_threats_the_rules_miss_are_flagged_with_police_advised(
-    screener: Screener, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    with monkeypatch.context() as patched:
-        patched.setattr(evaluation_module, "default_model", lambda: None)
+def test_fresh_threats_the_rules_miss_are_flagged_with_police_advised(screener: Screener) -> None:
+    with rules_only():
         missed = [line for line in FRESH_THREATS if "threat" not in _flags(screener, line)]
-    assert len(missed) >= 3, missed  # the rules alone let most of them through
+    assert len(missed) >= 5, missed  # the rules alone let (nearly) all of them through
     for line in missed:
         assert {"threat", "police_advised_suggested"} <= _flags(screener, line), line
 
@@ -138,7 +131,7 @@ def test_the_guards_veto_stories_reports_quotes_and_school_statements() -> None:
     assert model_vetoed(reader.read(FRESH_THREATS[0]).text) is None
 
 
-@pytest.mark.parametrize("text", ["", " ", "\n\t  \n", "ok", "hi there"])
+@pytest.mark.parametrize("text", ["", " ", "\n\t  \n", "ok", "hello!"])
 def test_empty_or_tiny_text_is_never_judged(text: str, screener: Screener) -> None:
     model = default_model()
     assert model is not None
