@@ -31,7 +31,7 @@ from smmod.screening.lexicon import SCHOOL_LISTS
 from smmod.screening.model_guards import model_vetoed
 from smmod.screening.reading import Reading
 from smmod.screening.text import FoldedText, fold_text
-from smmod.screening.threat_model import active_model
+from smmod.screening.threat_model import active_model, word_spans
 from smmod.screening.wordlists import WordLists
 
 
@@ -169,7 +169,9 @@ class Item:
             reading = self._analyser.reader.read(self.text)
         if model_vetoed(reading.text) is not None:
             return None
-        return Found([f"model={scored.explain()}"])
+        spans = sorted(set(self._original_spans(word_spans(self.folded.folded, scored.top))))
+        text = self.text
+        return Found([*(text[start:end] for start, end in spans), f"model={scored.explain()}"], spans)
 
     def found(self, spans: list[Span]) -> Found | None:
         if not spans:

@@ -75,7 +75,9 @@ class ModelScore:
 
 
 def _shown(feature: str) -> str:
-    return feature[2:] + "…" if feature.startswith("p:") else feature
+    if feature.startswith("p:"):
+        return feature[2:] + "…"
+    return feature.replace("_name_", "<name>").replace("_num_", "<number>")
 
 
 class ThreatModel:
@@ -158,8 +160,28 @@ def _weighing_most(contributions: list[tuple[float, str]], top: int) -> tuple[st
     return tuple(best)
 
 
+def word_spans(folded: str, top: tuple[str, ...]) -> list[tuple[int, int]]:
+    """Where the words of ``top`` (as ``score`` names them) first appear in ``folded``,
+    for highlighting: a pair as one span, a prefix as its whole word; names and numbers
+    are not shown."""
+    spans: list[tuple[int, int]] = []
+    for feature in top:
+        if feature.startswith("_") or "_" in feature:
+            continue
+        if feature.startswith("p:"):
+            pattern = rf"(?<![a-z0-9']){re.escape(feature[2:])}[a-z0-9']*"
+        else:
+            words = r"[^a-z0-9']+".join(map(re.escape, feature.split(" ")))
+            pattern = rf"(?<![a-z0-9']){words}(?![a-z0-9'])"
+        found = re.search(pattern, folded)
+        if found is not None:
+            spans.append(found.span())
+    # "home tonight" shown: not "tonight" inside it again.
+    return [a for a in spans if not any(b != a and b[0] <= a[0] and a[1] <= b[1] for b in spans)]
+
+
 def _everyday(feature: str) -> bool:
-    return feature.startswith("_") or all(w in EVERYDAY for w in feature.removeprefix("p:").split(" "))
+    return all(w in EVERYDAY or w.startswith("_") for w in feature.removeprefix("p:").split(" "))
 
 
 # Words that say how something is said rather than what: shown after the others.
@@ -170,7 +192,7 @@ EVERYDAY = frozenset(
     into about after before is are was were be been being am will would can could shall should may
     might must do does did don't doesn't didn't won't can't not no yes have has had going gonna
     get gets getting got just all every some any one who what when where which there here then
-    than as too very really still""".split()
+    than as too very really still mr mrs ms mx miss dr sir""".split()
 )
 
 

@@ -104,13 +104,25 @@ def test_fresh_threats_the_rules_miss_are_flagged_with_police_advised(screener: 
 def test_the_flag_explains_the_score_and_the_words_that_weighed_most(screener: Screener) -> None:
     text = FRESH_THREATS[0]
     result = screener.screen(text, author_kind="public", item_kind="comment")
-    [why] = {m for match in result.matches if match.flag == "threat" for m in match.matched}
+    [match] = [m for m in result.matches if m.flag == "threat"]
+    [why] = [m for m in match.matched if m.startswith("model=")]
     assert why.startswith("model=threat model score 0.")
     words = why.split("words weighing most: ", 1)[1].rstrip(")").split(", ")
     assert len(words) >= 2
     for word in words:
         assert word.strip("'").rstrip("…") in text.lower()
     assert "'tonight'" in why or "'home tonight'" in why  # a word that means something comes first
+    # The words are also given as written, with their places for highlighting.
+    shown = [m for m in match.matched if not m.startswith("model=")]
+    assert shown and shown == [text[start:end] for start, end in match.spans]
+    assert all(f"'{w.lower()}'" in why for w in shown)
+
+
+def test_a_named_member_of_staff_is_shown_as_a_name_not_a_placeholder(screener: Screener) -> None:
+    text = "Someone is paying Mr Quinn a visit tonight and it won't be friendly"
+    result = screener.screen(text, author_kind="public", item_kind="comment")
+    [why] = [m for match in result.matches if match.flag == "threat" for m in match.matched if "model=" in m]
+    assert "_name_" not in why and "_num_" not in why
 
 
 def test_look_alikes_and_school_comments_stay_unflagged(screener: Screener) -> None:
