@@ -28,8 +28,10 @@ from smmod.screening.conditions import (
 )
 from smmod.screening.detectors import PERSONAL_DATA_FINDERS, Span, find_links, find_names_with
 from smmod.screening.lexicon import SCHOOL_LISTS
+from smmod.screening.model_guards import model_vetoed
 from smmod.screening.reading import Reading
 from smmod.screening.text import FoldedText, fold_text
+from smmod.screening.threat_model import active_model, word_spans
 from smmod.screening.wordlists import WordLists
 
 
@@ -146,8 +148,30 @@ class Item:
             findings = self._analyser.run(name, self._reading, self.author_kind)
             if findings:
                 result = _explain(self._reading, findings)
+        if result is None and name == "threat":
+            result = self._threat_model()
         self._checks[name] = result
         return result
+
+    def _threat_model(self) -> Found | None:
+        """The trained threat model, when the rules found no threat: its score, the words
+        that weighed most, unless a guard says the item is not a threat (see
+        ``smmod.screening.threat_model``)."""
+        model = active_model()
+        if model is None:
+            return None
+        scored = model.flags(self.folded.folded)
+        if scored is None:
+            return None
+        assert self._analyser is not None
+        reading = self._reading
+        if not isinstance(reading, Reading):
+            reading = self._analyser.reader.read(self.text)
+        if model_vetoed(reading.text) is not None:
+            return None
+        spans = sorted(set(self._original_spans(word_spans(self.folded.folded, scored.top))))
+        text = self.text
+        return Found([*(text[start:end] for start, end in spans), f"model={scored.explain()}"], spans)
 
     def found(self, spans: list[Span]) -> Found | None:
         if not spans:

@@ -1,0 +1,58 @@
+"""When the threat model's score must not raise a flag on its own.
+
+The model weighs words; it cannot tell a threat from a story retold, a safety warning,
+a threat reported by the person it frightened, a quote that the writer condemns, or a
+school saying that threats will be reported. These guards, on the item as read
+(``smmod.screening.reading``), veto the model; the rules keep their own guards.
+"""
+
+from __future__ import annotations
+
+import re
+
+from smmod.screening.counter import RELATIVE_CLAIM
+from smmod.screening.guards import ASKS_FOR_HELP, FICTION, REPORTED_THREAT, safety_warning
+from smmod.screening.patterns import CONDEMN
+
+# The school or a parent saying what is done about threats, not making one.
+_HANDLED = re.compile(
+    r"(?<![\w'])(?:(?:is|are|was|were|isn't|is not|aren't|are not) (?:never |not |always )?"
+    r"(?:acceptable|ok|okay|tolerated)|unacceptable|no place|zero tolerance|"
+    r"(?:will be|have been|has been|was|were|been|are being|is being) (?:reported|arrested|informed|excluded|"
+    r"banned|dealt with|contacted|involved|called)|(?:called|call|calling|told|informed|contacted) "
+    r"the police|police (?:have|has|are|were|will)|we will involve)(?![\w'])"
+)
+_QUOTED = re.compile(r'" [^"]+ "')
+# Everyday sentences shaped like a threat ("won't be walking", "will all be sorry"):
+# sorrow at a goodbye, a kind wish, a reason for an absence, a condition about a form or
+# payment, a ball game's "shoot".
+_EVERYDAY = re.compile(
+    r"(?<![\w'])(?:sorry to see|sad to see|(?:wouldn't|would not|won't|will not) it be (?:lovely|nice|great|"
+    r"brilliant|amazing|good|fab|fantastic)|(?:it would|it'd|that would|that'd) be (?:lovely|nice|great|"
+    r"brilliant|amazing|fab|fantastic)|(?:as|because|since|cos) (?:he|she|they|we|i) "
+    r"(?:has|have|had|is|are|was|were|'s|'re)(?: got)? (?:a |an |the )?"
+    r"(?:sprained|broken|twisted|bad|sore|flu|cold|covid|temperature|"
+    r"appointment|hospital appointment|dentist|ill|poorly|sick|unwell|injured|off sick|on holiday|away)|"
+    r"unless (?:we|you|they|i|the school) (?:get|gets|receive|receives|have|has|send|sends|return|returns|"
+    r"pay|pays|sign|signs|hand in|hands in)|shoot (?:some )?(?:netball|hoops|baskets|goals|a goal|penalties|"
+    r"arrows|at goal))(?![\w'])"
+)
+
+
+def model_vetoed(text: str) -> str | None:
+    """Why the model may not flag this item (``text`` as read), or None."""
+    if FICTION.search(text):
+        return "a story or lesson retold"
+    if safety_warning(text):
+        return "a safety warning"
+    if REPORTED_THREAT.search(text) and ASKS_FOR_HELP.search(text):
+        return "a threat reported by the person it frightened"
+    if _QUOTED.search(text) and CONDEMN.search(text):
+        return "a quote that is condemned"
+    if _HANDLED.search(text):
+        return "says what is done about threats"
+    if RELATIVE_CLAIM.search(text) and CONDEMN.search(text):
+        return "judges people who threaten"
+    if _EVERYDAY.search(text):
+        return "an everyday sentence shaped like a threat"
+    return None
