@@ -61,6 +61,10 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> FrozenClock:
     return frozen
 
 
+#: Where a test marked ``no_database`` would find its register on a server: nowhere.
+NO_DATABASE_URL = "postgresql://nobody@no-database-for-this-test.invalid/none"
+
+
 @pytest.fixture(autouse=True)
 def smmod_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                request: pytest.FixtureRequest) -> Path:
@@ -74,7 +78,11 @@ def smmod_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     monkeypatch.setenv("SMMOD_USER", "head")
     monkeypatch.delenv("SMMOD_DATABASE_URL", raising=False)
     if suite_on_postgresql() and not request.node.get_closest_marker("sqlite_only"):
-        monkeypatch.setenv("SMMOD_DATABASE_URL", request.getfixturevalue("pg_database"))
+        if request.node.get_closest_marker("no_database"):
+            # none is made (a quarter of a second each); opening one fails loudly
+            monkeypatch.setenv("SMMOD_DATABASE_URL", NO_DATABASE_URL)
+        else:
+            monkeypatch.setenv("SMMOD_DATABASE_URL", request.getfixturevalue("pg_database"))
     return home
 
 

@@ -16,6 +16,7 @@ import itertools
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import psycopg
 import pytest
@@ -31,6 +32,8 @@ _numbers = itertools.count(1)
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "sqlite_only: tests something only SQLite has")
     config.addinivalue_line("markers", "postgresql_only: tests something only PostgreSQL has")
+    config.addinivalue_line("markers", "no_database: opens no register, so none is made for "
+                            "it on a server (tests/screening, by folder)")
 
 
 def pytest_report_header() -> str:
@@ -38,9 +41,15 @@ def pytest_report_header() -> str:
            f"({TEST_DATABASE_ENV}={os.environ.get(TEST_DATABASE_ENV, 'sqlite')})"
 
 
+#: Folders whose tests never open a register: no server database is made for them.
+NO_DATABASE_FOLDERS = (Path(__file__).resolve().parent / "screening",)
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     on_pg = suite_on_postgresql()
     for item in items:
+        if any(folder in item.path.parents for folder in NO_DATABASE_FOLDERS):
+            item.add_marker(pytest.mark.no_database)
         if on_pg and item.get_closest_marker("sqlite_only"):
             item.add_marker(pytest.mark.skip(reason="SQLite only; the suite runs on PostgreSQL"))
         if not on_pg and item.get_closest_marker("postgresql_only"):
