@@ -25,12 +25,14 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
+from train_threat_model import SEED, THREATS, C, Target, dump, fit_model, run, training_set  # noqa: E402
+
 from smmod.screening.analysis import Analyser  # noqa: E402
 from smmod.screening.hate_model import MODEL_PATH  # noqa: E402
 from smmod.screening.model_guards import hate_model_vetoed  # noqa: E402
 from smmod.screening.reading import Reading  # noqa: E402
 from smmod.screening.threat_model import MODEL_FORMAT  # noqa: E402
-from train_threat_model import C, SEED, THREATS, Target, dump, fit_model, run  # noqa: E402
+from tests.screening.labelled_set import Example  # noqa: E402
 
 HATE_CATEGORIES = frozenset(
     {"hate_slur", "hate_dehumanising", "hate_attribute", "hate_question_opinion", "hate_disguised"}
@@ -43,6 +45,11 @@ def _names_a_group(analyser: Analyser, folded: str, reading: Reading) -> bool:
 
 
 HATE = Target("discriminatory", HATE_CATEGORIES, hate_model_vetoed, THREATS, _names_a_group)
+
+
+def hate_training_set() -> list[tuple[str, Example]]:
+    """(set name, sentence) of every sentence the hate model learns from."""
+    return training_set(HATE)
 
 
 def train(report: bool = False) -> dict[str, object]:

@@ -41,8 +41,8 @@ sys.path.insert(0, str(ROOT))
 
 from smmod.screening import Screener, WordLists, load_default_rules  # noqa: E402
 from smmod.screening.analysis import Analyser, analyser_for  # noqa: E402
-from smmod.screening.reading import Reading  # noqa: E402
 from smmod.screening.model_guards import model_vetoed  # noqa: E402
+from smmod.screening.reading import Reading  # noqa: E402
 from smmod.screening.text import fold_text  # noqa: E402
 from smmod.screening.threat_model import (  # noqa: E402
     MAX_CHARS,

@@ -27,8 +27,8 @@ from smmod.screening.conditions import (
     WordListCondition,
 )
 from smmod.screening.detectors import PERSONAL_DATA_FINDERS, Span, find_links, find_names_with
-from smmod.screening.lexicon import SCHOOL_LISTS
 from smmod.screening.hate_model import active_hate_model
+from smmod.screening.lexicon import SCHOOL_LISTS
 from smmod.screening.model_guards import hate_model_vetoed, model_vetoed
 from smmod.screening.reading import Reading
 from smmod.screening.text import FoldedText, fold_text
