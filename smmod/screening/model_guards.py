@@ -68,6 +68,15 @@ _KIND_MENTION = re.compile(
 # "Immigrants are not criminals": a claim about a group denied.
 _DENIAL = re.compile(r"(?<![\w'])(?:are not|aren't|arent|were not|weren't|never were)(?![\w'])")
 
+# Sympathy with a group: "why are refugees treated so badly", "so few women in
+# engineering", "shouldn't have to live in tents", "wherever they feel safe".
+_SYMPATHY = re.compile(
+    r"(?<![\w'])(?:treated (?:so |really |very )?(?:badly|unfairly|poorly|differently)|unfair|not fair|"
+    r"(?:shouldn't|should not|should never) have to|feel safe|so few|under-?represented|deserve better|"
+    r"left out|struggl\w*|suffer\w*|discriminated|bullied|victims?|persecut\w*|mistreat\w*"
+    r"|harass\w*)(?![\w'])"
+)
+
 
 def hate_model_vetoed(text: str) -> str | None:
     """Why the hate model may not flag this item (``text`` as read), or None: the
@@ -83,6 +92,8 @@ def hate_model_vetoed(text: str) -> str | None:
         return "quotes someone"
     if _DENIAL.search(text):
         return "denies a claim about a group"
+    if _SYMPATHY.search(text):
+        return "sympathises with a group"
     claim = RELATIVE_CLAIM.search(text)
     if claim is not None and in_reported_clause(text, claim.end()) and not endorsed(text, claim.end()):
         return "reports what others say"
