@@ -42,10 +42,12 @@ from tests.screening.labelled_set import (  # noqa: E402
 LATE_DIR = DATA_DIR / "late"
 # Blind sets, written later, each without looking at the engine's rules (blind2), at
 # the misses of the sets before it (blind3), or before the rules were changed and never
-# looked at sentence by sentence (blind4 to blind10); printed as blocks of their own.
+# looked at sentence by sentence (blind4 to blind11); printed as blocks of their own.
 BLIND_DIRS = {
     name: DATA_DIR / name
-    for name in ("blind2", "blind3", "blind4", "blind5", "blind6", "blind7", "blind8", "blind9", "blind10")
+    for name in (
+        "blind2", "blind3", "blind4", "blind5", "blind6", "blind7", "blind8", "blind9", "blind10", "blind11"
+    )
 }
 
 # Runs inside the old code: only the API every version has (Screener, default rules,
@@ -53,6 +55,9 @@ BLIND_DIRS = {
 _RUNNER = r"""
 import json, sys, time
 from smmod.screening import Screener, WordLists, load_default_rules
+if sys.argv[2:] == ["rules"]:
+    from smmod.screening.threat_model import rules_only
+    rules_only().__enter__()  # the trained models off for the whole run
 lists = WordLists.load()
 screener = Screener(load_default_rules(wordlists=lists), lists)
 items = json.load(sys.stdin)
@@ -78,13 +83,17 @@ def _one_core() -> None:
         os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
 
 
-def run_engine(source: Path | None, examples: list[Example]) -> tuple[dict[Example, Outcome], float, float]:
+def run_engine(
+    source: Path | None, examples: list[Example], rules: bool = False
+) -> tuple[dict[Example, Outcome], float, float]:
+    """Outcomes and speeds of the engine at ``source`` (None: this tree); ``rules``: with
+    the trained models switched off."""
     env = dict(os.environ)
     if source is not None:
         env["PYTHONPATH"] = str(source)
     payload = json.dumps([[e.text, e.author_kind] for e in examples])
     categories = ",".join(e.category for e in examples)
-    cmd = [sys.executable, "-c", _RUNNER, categories]
+    cmd = [sys.executable, "-c", _RUNNER, categories, *(["rules"] if rules else [])]
     if hasattr(os, "sched_getaffinity"):
         core = sorted(os.sched_getaffinity(0))[0]
         cmd = ["taskset", "-c", str(core), *cmd]
@@ -160,6 +169,7 @@ def main() -> None:
             for name, items in blind_sets.items():
                 blind[name][f"before ({rev[:9]})"] = run_engine(Path(tmp), items)[0]
     engines["after"] = run_engine(None, examples)
+    rules_alone = run_engine(None, examples, rules=True)
     if late_examples:
         late["after"] = run_engine(None, late_examples)[0]
     for name, items in blind_sets.items():
@@ -230,11 +240,17 @@ def main() -> None:
     for n in names:
         _, every, benign = engines[n]
         print(f"  {n:22} whole labelled set {every:9,.0f}/s   ordinary school comments {benign:9,.0f}/s")
+    print(f"  {'rules only (no model)':22} whole labelled set {rules_alone[1]:9,.0f}/s   "
+          f"ordinary school comments {rules_alone[2]:9,.0f}/s")
     if len(names) == 2:
         print(
             f"  after/before: {engines[names[1]][1] / engines[names[0]][1]:.2f}x (whole set), "
             f"{engines[names[1]][2] / engines[names[0]][2]:.2f}x (school comments)"
         )
+    print(
+        f"  after/rules only: {engines['after'][1] / rules_alone[1]:.2f}x (whole set), "
+        f"{engines['after'][2] / rules_alone[2]:.2f}x (school comments)"
+    )
 
     if args.failures:
         after = engines["after"][0]

@@ -27,6 +27,8 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -38,8 +40,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from smmod.screening import Screener, WordLists, load_default_rules  # noqa: E402
-from smmod.screening.analysis import analyser_for  # noqa: E402
+from smmod.screening.analysis import Analyser, analyser_for  # noqa: E402
 from smmod.screening.model_guards import model_vetoed  # noqa: E402
+from smmod.screening.reading import Reading  # noqa: E402
 from smmod.screening.text import fold_text  # noqa: E402
 from smmod.screening.threat_model import (  # noqa: E402
     MAX_CHARS,
@@ -60,24 +63,42 @@ LIMITS = {"non-hateful": 0.02, "school comments": 0.005, "other harmful": 0.03}
 THREATS = frozenset({"threat_person", "threat_group"})
 
 
+@dataclass(frozen=True)
+class Target:
+    """What a model is trained to find, and where it may add a flag."""
+
+    flag: str  # the flag the model adds
+    positive: frozenset[str]  # the categories it learns to find
+    vetoed: Callable[[str], str | None]  # its guards, on the item as read
+    left_out: frozenset[str] = frozenset()  # categories neither found nor avoided
+    gate: Callable[[Analyser, str, Reading], bool] = field(default=lambda analyser, folded, reading: True)
+
+
+THREAT = Target("threat", THREATS, model_vetoed)
+
+
 def training_dirs() -> list[Path]:
     dirs = [DATA_DIR, DATA_DIR / "late", DATA_DIR / "blind2", DATA_DIR / "blind3"]
     dirs += sorted(p for p in DATA_DIR.iterdir() if p.is_dir() and p.name.startswith("dev"))
     return dirs
 
 
-def training_set() -> list[tuple[str, Example]]:
+def training_set(target: Target = THREAT) -> list[tuple[str, Example]]:
     out = []
     for directory in training_dirs():
         assert not directory.name.startswith("blind") or directory.name in ("blind2", "blind3")
-        out += [(directory.name if directory != DATA_DIR else "main", e) for e in load(directory)]
+        out += [
+            (directory.name if directory != DATA_DIR else "main", e)
+            for e in load(directory)
+            if e.category not in target.left_out
+        ]
     return out
 
 
-def kind(example: Example) -> str:
+def kind(example: Example, target: Target = THREAT) -> str:
     category = CATEGORIES[example.category]
-    if example.category in THREATS:
-        return "threat"
+    if example.category in target.positive:
+        return target.flag
     if category.harmful:
         return "other harmful"
     return category.group
@@ -96,7 +117,7 @@ def _judgeable(folded: str) -> bool:
 
 
 def choose_threshold(data: list[tuple[str, Example]], folded: list[str], labels: np.ndarray,
-                     report: bool) -> float:
+                     report: bool, target: Target = THREAT) -> float:
     oof = np.zeros(len(folded))
     folds = StratifiedKFold(n_splits=FOLDS, shuffle=True, random_state=SEED)
     for train, test in folds.split(folded, labels):
@@ -104,15 +125,17 @@ def choose_threshold(data: list[tuple[str, Example]], folded: list[str], labels:
         oof[test] = model.predict_proba(vectorizer.transform([folded[i] for i in test]))[:, 1]
     lists = WordLists.load()
     screener = Screener(load_default_rules(wordlists=lists), lists)
-    reader = analyser_for(()).reader
-    kinds = [kind(e) for _, e in data]
+    analyser = analyser_for(())
+    reader = analyser.reader
+    kinds = [kind(e, target) for _, e in data]
     with rules_only():
         rules = [
-            "threat" in screener.screen(e.text, author_kind=e.author_kind, item_kind="comment").flags
+            target.flag in screener.screen(e.text, author_kind=e.author_kind, item_kind="comment").flags
             for _, e in data
         ]
-    open_ = [_judgeable(f) and model_vetoed(reader.read(e.text).text) is None for f, (_, e) in
-             zip(folded, data, strict=True)]
+    readings = [reader.read(e.text) for _, e in data]
+    open_ = [_judgeable(f) and target.vetoed(r.text) is None and target.gate(analyser, f, r) for f, r in
+             zip(folded, readings, strict=True)]
     totals = {k: kinds.count(k) for k in set(kinds)}
     chosen = 0.99
     for step in range(50, 100):
@@ -123,21 +146,23 @@ def choose_threshold(data: list[tuple[str, Example]], folded: list[str], labels:
                 added[k] += 1
         rates = {k: added[k] / totals[k] for k in totals}
         if report:
-            caught = sum(1 for k, r in zip(kinds, rules, strict=True) if k == "threat" and r)
-            print(f"t={t:.2f} threats rules {caught / totals['threat']:.3f} "
-                  f"+model {(caught + added['threat']) / totals['threat']:.3f}  "
-                  + "  ".join(f"{k} {rates[k]:.3f}" for k in sorted(totals) if k != "threat"))
+            flag = target.flag
+            caught = sum(1 for k, r in zip(kinds, rules, strict=True) if k == flag and r)
+            print(f"t={t:.2f} {flag} rules {caught / totals[flag]:.3f} "
+                  f"+model {(caught + added[flag]) / totals[flag]:.3f}  "
+                  + "  ".join(f"{k} {rates[k]:.3f}" for k in sorted(totals) if k != flag))
         if all(rates[k] <= limit for k, limit in LIMITS.items()):
             chosen = t
             break
     return chosen
 
 
-def train(report: bool = False) -> dict[str, object]:
-    data = training_set()
+def fit_model(target: Target, report: bool) -> tuple[list[tuple[str, Example]], dict[str, object]]:
+    """The training data, and the fields of the model file that training decides."""
+    data = training_set(target)
     folded = [fold_text(e.text).folded for _, e in data]
-    labels = np.array([e.category in THREATS for _, e in data], dtype=int)
-    threshold = choose_threshold(data, folded, labels, report)
+    labels = np.array([e.category in target.positive for _, e in data], dtype=int)
+    threshold = choose_threshold(data, folded, labels, report, target)
     vectorizer, model = _fit(folded, labels)
     names = vectorizer.get_feature_names_out()
     weights = {
@@ -145,6 +170,16 @@ def train(report: bool = False) -> dict[str, object]:
         for name, w in sorted(zip(names, model.coef_[0], strict=True))
         if abs(w) >= KEEP
     }
+    return data, {
+        "positives": int(labels.sum()),
+        "threshold": threshold,
+        "bias": round(float(model.intercept_[0]), 4),
+        "weights": weights,
+    }
+
+
+def train(report: bool = False) -> dict[str, object]:
+    data, fitted = fit_model(THREAT, report)
     sets = sorted({name for name, _ in data})
     return {
         "format": MODEL_FORMAT,
@@ -158,15 +193,15 @@ def train(report: bool = False) -> dict[str, object]:
         "trained_on": sets,
         "not_trained_on": "blind4 to blind10 (they measure the model)",
         "examples": len(data),
-        "threats": int(labels.sum()),
+        "threats": fitted["positives"],
         "threshold_rule": "lowest threshold at which, in 5-fold cross-validation on the training data, "
         "the model adds false alarms on at most 2% of non-hateful sentences, 0.5% of school comments "
         "and 3% of other harmful sentences",
         "C": C,
         "seed": SEED,
-        "threshold": threshold,
-        "bias": round(float(model.intercept_[0]), 4),
-        "weights": weights,
+        "threshold": fitted["threshold"],
+        "bias": fitted["bias"],
+        "weights": fitted["weights"],
     }
 
 
@@ -174,22 +209,21 @@ def dump(model: dict[str, object]) -> str:
     return json.dumps(model, indent=0, ensure_ascii=False, sort_keys=False) + "\n"
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+def run(doc: str, make: Callable[[bool], dict[str, object]], path: Path) -> None:
+    """The command line of a training script: write ``path``, or --check it."""
+    parser = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--check", action="store_true", help="fail if the shipped file differs")
     parser.add_argument("--report", action="store_true", help="print the cross-validation figures")
     args = parser.parse_args()
-    text = dump(train(args.report))
+    text = dump(make(args.report))
     if args.check:
-        if MODEL_PATH.read_text(encoding="utf-8") != text:
-            print(f"{MODEL_PATH}: differs from what the training script makes", file=sys.stderr)
+        if path.read_text(encoding="utf-8") != text:
+            print(f"{path}: differs from what the training script makes", file=sys.stderr)
             raise SystemExit(1)
         return
-    MODEL_PATH.write_text(text, encoding="utf-8")
-    print(f"wrote {MODEL_PATH} ({len(text):,} bytes)")
+    path.write_text(text, encoding="utf-8")
+    print(f"wrote {path} ({len(text):,} bytes)")
 
 
 if __name__ == "__main__":
-    main()
+    run(__doc__ or "", train, MODEL_PATH)

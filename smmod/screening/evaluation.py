@@ -27,11 +27,12 @@ from smmod.screening.conditions import (
     WordListCondition,
 )
 from smmod.screening.detectors import PERSONAL_DATA_FINDERS, Span, find_links, find_names_with
+from smmod.screening.hate_model import active_hate_model
 from smmod.screening.lexicon import SCHOOL_LISTS
-from smmod.screening.model_guards import model_vetoed
+from smmod.screening.model_guards import hate_model_vetoed, model_vetoed
 from smmod.screening.reading import Reading
 from smmod.screening.text import FoldedText, fold_text
-from smmod.screening.threat_model import active_model, word_spans
+from smmod.screening.threat_model import ModelScore, active_model, features, word_spans
 from smmod.screening.wordlists import WordLists
 
 
@@ -56,6 +57,7 @@ class Item:
         "_analyser",
         "_any_term",
         "_checks",
+        "_features",
         "_folded",
         "_reading",
         "_scans",
@@ -85,6 +87,7 @@ class Item:
         self._analyser: Analyser | None = None
         self._reading: Reading | bool | None = None
         self._checks: dict[str, Found | None] = {}
+        self._features: list[str] | None = None
 
     @property
     def folded(self) -> FoldedText:
@@ -150,6 +153,8 @@ class Item:
                 result = _explain(self._reading, findings)
         if result is None and name == "threat":
             result = self._threat_model()
+        elif result is None and name == "hate" and isinstance(self._reading, Reading):
+            result = self._hate_model(self._reading)
         self._checks[name] = result
         return result
 
@@ -160,7 +165,7 @@ class Item:
         model = active_model()
         if model is None:
             return None
-        scored = model.flags(self.folded.folded)
+        scored = model.flags(self.folded.folded, self._model_features())
         if scored is None:
             return None
         assert self._analyser is not None
@@ -169,6 +174,31 @@ class Item:
             reading = self._analyser.reader.read(self.text)
         if model_vetoed(reading.text) is not None:
             return None
+        return self._model_found(scored)
+
+    def _hate_model(self, reading: Reading) -> Found | None:
+        """The trained hate model, when the rules found no hate in an item that names a
+        protected group (a cheap gate: most items name none): its score and the words
+        that weighed most, unless a guard says the item condemns hate or is a kind
+        mention (see ``smmod.screening.hate_model``)."""
+        model = active_hate_model()
+        if model is None:
+            return None
+        assert self._analyser is not None
+        if "group" not in self._analyser.checks.gates.open(reading):
+            return None
+        scored = model.flags(self.folded.folded, self._model_features())
+        if scored is None or hate_model_vetoed(reading.text) is not None:
+            return None
+        return self._model_found(scored)
+
+    def _model_features(self) -> list[str]:
+        """The models' features of this item, worked out once for both models."""
+        if self._features is None:
+            self._features = features(self.folded.folded)
+        return self._features
+
+    def _model_found(self, scored: ModelScore) -> Found:
         spans = sorted(set(self._original_spans(word_spans(self.folded.folded, scored.top))))
         text = self.text
         return Found([*(text[start:end] for start, end in spans), f"model={scored.explain()}"], spans)

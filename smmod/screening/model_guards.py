@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from smmod.screening.counter import RELATIVE_CLAIM
+from smmod.screening.counter import RELATIVE_CLAIM, endorsed, in_reported_clause
 from smmod.screening.guards import ASKS_FOR_HELP, FICTION, REPORTED_THREAT, safety_warning
 from smmod.screening.patterns import CONDEMN
 
@@ -55,4 +55,46 @@ def model_vetoed(text: str) -> str | None:
         return "judges people who threaten"
     if _EVERYDAY.search(text):
         return "an everyday sentence shaped like a threat"
+    return None
+
+
+# A group welcomed, thanked, praised or defended: a kind mention, not hate.
+_KIND_MENTION = re.compile(
+    r"(?<![\w'])(?:welcome|welcomes|welcoming|celebrat\w*|thank you|thanks|awareness|proud|inclusive|"
+    r"inclusion|every right|the same kindness|respect|valued|valuable|a gift|backbone|brilliant|"
+    r"discrimination|just as good|(?:are|r) (?:just )?(?:people|kids|children|human)|needs? help)(?![\w'])"
+)
+
+# "Immigrants are not criminals": a claim about a group denied.
+_DENIAL = re.compile(r"(?<![\w'])(?:are not|aren't|arent|were not|weren't|never were)(?![\w'])")
+
+# Sympathy with a group: "why are refugees treated so badly", "so few women in
+# engineering", "shouldn't have to live in tents", "wherever they feel safe".
+_SYMPATHY = re.compile(
+    r"(?<![\w'])(?:treated (?:so |really |very )?(?:badly|unfairly|poorly|differently)|unfair|not fair|"
+    r"(?:shouldn't|should not|should never) have to|feel safe|so few|under-?represented|deserve better|"
+    r"left out|struggl\w*|suffer\w*|discriminated|bullied|victims?|persecut\w*|mistreat\w*"
+    r"|harass\w*)(?![\w'])"
+)
+
+
+def hate_model_vetoed(text: str) -> str | None:
+    """Why the hate model may not flag this item (``text`` as read), or None: the
+    threat model's guards, and counter-speech or a kind mention of a group."""
+    why = model_vetoed(text)
+    if why is not None:
+        return why
+    if CONDEMN.search(text):
+        return "condemns hate or reports it"
+    if _KIND_MENTION.search(text):
+        return "a kind or neutral mention of a group"
+    if _QUOTED.search(text):
+        return "quotes someone"
+    if _DENIAL.search(text):
+        return "denies a claim about a group"
+    if _SYMPATHY.search(text):
+        return "sympathises with a group"
+    claim = RELATIVE_CLAIM.search(text)
+    if claim is not None and in_reported_clause(text, claim.end()) and not endorsed(text, claim.end()):
+        return "reports what others say"
     return None

@@ -27,7 +27,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 from smmod.errors import InputError
 from smmod.paths import resource
@@ -68,10 +68,11 @@ def features(folded: str) -> list[str]:
 class ModelScore:
     probability: float
     top: tuple[str, ...]  # the features that raised the score most, most first
+    kind: str = "threat"  # which model: "threat" or "hate"
 
     def explain(self) -> str:
         words = ", ".join(f"'{_shown(f)}'" for f in self.top)
-        return f"threat model score {self.probability:.2f} (words weighing most: {words})"
+        return f"{self.kind} model score {self.probability:.2f} (words weighing most: {words})"
 
 
 def _shown(feature: str) -> str:
@@ -80,10 +81,15 @@ def _shown(feature: str) -> str:
     return feature.replace("_name_", "<name>").replace("_num_", "<number>")
 
 
-class ThreatModel:
-    """The weights of one trained model and its threshold."""
+class WordModel:
+    """The weights of one trained model of words and its threshold; ``KIND`` names it in
+    explanations and messages, ``PATH`` is its shipped file."""
 
-    def __init__(self, data: dict[str, Any], source: str = "threat model") -> None:
+    KIND = "word"
+    PATH = MODEL_PATH
+
+    def __init__(self, data: dict[str, Any], source: str | None = None) -> None:
+        source = source or f"{self.KIND} model"
         if not isinstance(data, dict) or data.get("format") != MODEL_FORMAT:
             found = data.get("format") if isinstance(data, dict) else type(data).__name__
             raise InputError(f"model format {found!r}, expected {MODEL_FORMAT}", file=source, field="format")
@@ -106,43 +112,54 @@ class ThreatModel:
         self._logit_threshold = math.log(self.threshold / (1.0 - self.threshold))
 
     @classmethod
-    def load(cls, path: Path = MODEL_PATH) -> ThreatModel:
+    def load(cls, path: Path | None = None) -> Self:
+        path = path or cls.PATH
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError) as error:
-            raise InputError(f"cannot read the threat model: {error}", file=str(path)) from error
+            raise InputError(f"cannot read the {cls.KIND} model: {error}", file=str(path)) from error
         return cls(data, str(path))
 
-    def score(self, folded: str, top: int = 4) -> ModelScore | None:
-        """The model's probability that ``folded`` is a threat, or None when the text is
-        too short or too long for the model to judge."""
+    def score(self, folded: str, top: int = 4, feats: list[str] | None = None) -> ModelScore | None:
+        """The model's probability that ``folded`` is of its kind, or None when the text is
+        too short or too long for the model to judge. ``feats``: ``features(folded)``,
+        when already worked out."""
         if len(folded) > MAX_CHARS:
             return None
-        feats = features(folded)
+        if feats is None:
+            feats = features(folded)
         if len(feats) < MIN_WORDS:
             return None
         weights = self.weights
         contributions = [(weights[f], f) for f in feats if f in weights]
         total = self.bias + sum(w for w, _ in contributions)
         probability = 1.0 / (1.0 + math.exp(-total)) if total > -50 else 0.0
-        return ModelScore(probability, _weighing_most(contributions, top))
+        return ModelScore(probability, _weighing_most(contributions, top), self.KIND)
 
-    def flags(self, folded: str) -> ModelScore | None:
+    def flags(self, folded: str, feats: list[str] | None = None) -> ModelScore | None:
         """The score when it reaches the threshold, else None. Most items are far below
         it: their sum of weights is compared with the threshold's, and nothing else is
-        worked out."""
+        worked out. ``feats``: ``features(folded)``, when already worked out."""
         if len(folded) > MAX_CHARS:
             return None
-        feats = features(folded)
+        if feats is None:
+            feats = features(folded)
         if len(feats) < MIN_WORDS:
             return None
         get = self.weights.get
         if self.bias + sum([get(f, 0.0) for f in feats]) < self._logit_threshold - 1e-6:
             return None
-        result = self.score(folded)
+        result = self.score(folded, feats=feats)
         if result is None or result.probability < self.threshold:
             return None
         return result
+
+
+class ThreatModel(WordModel):
+    """The threat model (``resources/screening/threat_model.json``)."""
+
+    KIND = "threat"
+    PATH = MODEL_PATH
 
 
 def _weighing_most(contributions: list[tuple[float, str]], top: int) -> tuple[str, ...]:
@@ -204,6 +221,11 @@ def default_model() -> ThreatModel | None:
 
 
 _rules_only = False
+
+
+def models_off() -> bool:
+    """True inside ``rules_only()``: no trained model is used."""
+    return _rules_only
 
 
 def active_model() -> ThreatModel | None:

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+
 from smmod.screening import Screener
 
 # Flags that say an item is harmful; a benign sentence may raise none of them.
@@ -22,3 +27,22 @@ def assert_caught_and_explained(screener: Screener, text: str, flag: str, patter
     if flag == "threat":
         result = screener.screen(text, author_kind="public", item_kind="comment")
         assert "police_advised_suggested" in result.flags
+
+
+def comment_flags(screener: Screener, line: str) -> set[str]:
+    """The flags of ``line`` screened as a public comment."""
+    return screener.screen(line, author_kind="public", item_kind="comment").flags
+
+
+def training_script(name: str) -> ModuleType:
+    """``scripts/<name>.py`` (a model's training script) loaded as a module."""
+    scripts = Path(__file__).resolve().parents[2] / "scripts"
+    sys.path.insert(0, str(scripts))  # a script may import its sibling
+    try:
+        spec = importlib.util.spec_from_file_location(name, scripts / f"{name}.py")
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+    finally:
+        sys.path.remove(str(scripts))
+    return module

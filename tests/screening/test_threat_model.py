@@ -4,12 +4,10 @@ look-alikes and school comments alone, and it never judges empty or very long te
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import subprocess
 import sys
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 
@@ -26,6 +24,7 @@ from smmod.screening.threat_model import (
     features,
     rules_only,
 )
+from tests.screening.helpers import comment_flags, training_script
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -51,21 +50,8 @@ LEFT_ALONE = [
 ]
 
 
-def _flags(screener: Screener, line: str) -> set[str]:
-    return screener.screen(line, author_kind="public", item_kind="comment").flags
-
-
-def _train_module() -> ModuleType:
-    path = ROOT / "scripts" / "train_threat_model.py"
-    spec = importlib.util.spec_from_file_location("train_threat_model", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_the_shipped_model_is_what_the_training_script_makes() -> None:
-    train = _train_module()
+    train = training_script("train_threat_model")
     assert train.dump(train.train()) == MODEL_PATH.read_text(encoding="utf-8")
 
 
@@ -95,10 +81,10 @@ def test_screening_does_not_import_scikit_learn() -> None:
 
 def test_fresh_threats_the_rules_miss_are_flagged_with_police_advised(screener: Screener) -> None:
     with rules_only():
-        missed = [line for line in FRESH_THREATS if "threat" not in _flags(screener, line)]
+        missed = [line for line in FRESH_THREATS if "threat" not in comment_flags(screener, line)]
     assert len(missed) >= 5, missed  # the rules alone let (nearly) all of them through
     for line in missed:
-        assert {"threat", "police_advised_suggested"} <= _flags(screener, line), line
+        assert {"threat", "police_advised_suggested"} <= comment_flags(screener, line), line
 
 
 def test_the_flag_explains_the_score_and_the_words_that_weighed_most(screener: Screener) -> None:
@@ -127,7 +113,7 @@ def test_a_named_member_of_staff_is_shown_as_a_name_not_a_placeholder(screener: 
 
 def test_look_alikes_and_school_comments_stay_unflagged(screener: Screener) -> None:
     for line in LEFT_ALONE:
-        assert not _flags(screener, line) & {"threat", "police_advised_suggested"}, line
+        assert not comment_flags(screener, line) & {"threat", "police_advised_suggested"}, line
 
 
 def test_the_guards_veto_stories_reports_quotes_and_school_statements() -> None:
