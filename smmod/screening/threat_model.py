@@ -64,6 +64,16 @@ def features(folded: str) -> list[str]:
     return list(out)
 
 
+def _judged(folded: str, feats: list[str] | None) -> list[str] | None:
+    """The features a model scores ``folded`` by, or None when the text is too long or too
+    short for a model to judge (it is left to the rules)."""
+    if len(folded) > MAX_CHARS:
+        return None
+    if feats is None:
+        feats = features(folded)
+    return feats if len(feats) >= MIN_WORDS else None
+
+
 @dataclass(frozen=True)
 class ModelScore:
     probability: float
@@ -124,11 +134,8 @@ class WordModel:
         """The model's probability that ``folded`` is of its kind, or None when the text is
         too short or too long for the model to judge. ``feats``: ``features(folded)``,
         when already worked out."""
-        if len(folded) > MAX_CHARS:
-            return None
+        feats = _judged(folded, feats)
         if feats is None:
-            feats = features(folded)
-        if len(feats) < MIN_WORDS:
             return None
         weights = self.weights
         contributions = [(weights[f], f) for f in feats if f in weights]
@@ -140,11 +147,8 @@ class WordModel:
         """The score when it reaches the threshold, else None. Most items are far below
         it: their sum of weights is compared with the threshold's, and nothing else is
         worked out. ``feats``: ``features(folded)``, when already worked out."""
-        if len(folded) > MAX_CHARS:
-            return None
+        feats = _judged(folded, feats)
         if feats is None:
-            feats = features(folded)
-        if len(feats) < MIN_WORDS:
             return None
         get = self.weights.get
         if self.bias + sum([get(f, 0.0) for f in feats]) < self._logit_threshold - 1e-6:
