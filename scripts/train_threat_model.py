@@ -50,6 +50,7 @@ from smmod.screening.threat_model import (  # noqa: E402
     MODEL_FORMAT,
     MODEL_PATH,
     features,
+    model_text,
     rules_only,
 )
 from tests.screening.labelled_set import CATEGORIES, DATA_DIR, Example, load  # noqa: E402
@@ -112,6 +113,13 @@ def _fit(texts: list[str], labels: np.ndarray) -> tuple[CountVectorizer, Logisti
     return vectorizer, model
 
 
+def as_the_models_read(analyser: Analyser, text: str) -> str:
+    """``text`` as the screening's models read it (``Item._model_text``): folded, and
+    with disguised words decoded when the item does not look clean."""
+    folded = fold_text(text).folded
+    return model_text(folded, None if analyser.looks_clean(folded) else analyser.reader.read(text))
+
+
 def _judgeable(folded: str) -> bool:
     return len(folded) <= MAX_CHARS and len(features(folded)) >= MIN_WORDS
 
@@ -160,7 +168,8 @@ def choose_threshold(data: list[tuple[str, Example]], folded: list[str], labels:
 def fit_model(target: Target, report: bool) -> tuple[list[tuple[str, Example]], dict[str, object]]:
     """The training data, and the fields of the model file that training decides."""
     data = training_set(target)
-    folded = [fold_text(e.text).folded for _, e in data]
+    analyser = analyser_for(())
+    folded = [as_the_models_read(analyser, e.text) for _, e in data]
     labels = np.array([e.category in target.positive for _, e in data], dtype=int)
     threshold = choose_threshold(data, folded, labels, report, target)
     vectorizer, model = _fit(folded, labels)

@@ -27,10 +27,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 
 from smmod.errors import InputError
 from smmod.paths import resource
+from smmod.screening.text import fold_text
+
+if TYPE_CHECKING:
+    from smmod.screening.reading import Reading
 
 MODEL_PATH = resource("screening", "threat_model.json")
 MODEL_FORMAT = 1
@@ -62,6 +66,35 @@ def features(folded: str) -> list[str]:
             out[previous + " " + word] = None
         previous = word
     return list(out)
+
+
+def model_text(folded: str, reading: Reading | None) -> str:
+    """The text the models read: ``folded`` (the item lower case, without accents), with
+    every word the reading decoded (leetspeak ``r0manians``, masking ``p*kis``, spaced
+    letters, words run together, typos, chat spellings) written as it was read, so that
+    "m*sl!ms" weighs what "muslims" weighs. ``reading``: None when the item looked clean
+    and was not read; then, and when nothing was disguised, ``folded`` itself."""
+    if reading is None:
+        return folded
+    disguised = reading.disguised
+    if not disguised:
+        return folded
+    original = reading.original
+    parts: list[str] = []
+    last = 0
+    previous: tuple[int, int] | None = None
+    for word in disguised:
+        start, end = word.span
+        read = word.word.lstrip("§¤")
+        if word.span == previous:  # a word run together: its next piece
+            parts.append(" " + read)
+            continue
+        if start < last:
+            continue
+        parts += [original[last:start], read]
+        last, previous = end, word.span
+    parts.append(original[last:])
+    return fold_text("".join(parts)).folded
 
 
 def _judged(folded: str, feats: list[str] | None) -> list[str] | None:
