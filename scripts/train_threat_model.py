@@ -4,7 +4,7 @@
 
 Data: smmod's own hand-written labelled sentences in tests/data/screening (the main
 set, late/, blind2/, blind3/ and the dev*/ batches; see that folder's README: written
-for smmod by its engineers, under smmod's licence). The blind sets blind4 to blind10 are
+for smmod by its engineers, under smmod's licence). The blind sets blind4 to blind12 are
 never read: they measure the model. Positive class: threat_person and threat_group;
 every other category is negative.
 
@@ -200,7 +200,7 @@ def train(report: bool = False) -> dict[str, object]:
         "smmod by its engineers (no public data set, nothing downloaded)",
         "licence": "same as smmod (the labelled set is part of smmod and under its licence)",
         "trained_on": sets,
-        "not_trained_on": "blind4 to blind10 (they measure the model)",
+        "not_trained_on": "blind4 to blind12 (they measure the model)",
         "examples": len(data),
         "threats": fitted["positives"],
         "threshold_rule": "lowest threshold at which, in 5-fold cross-validation on the training data, "

@@ -210,12 +210,17 @@ class Item:
 
     def _model_found(self, scored: ModelScore) -> Found:
         shown = set(self._original_spans(word_spans(self.folded.folded, scored.top)))
-        if isinstance(self._reading, Reading):  # a decoded word as it was written: "m*sl!ms"
-            top = {w for f in scored.top for w in f.removeprefix("p:").split(" ")}
-            shown |= {w.span for w in self._reading.disguised if w.word.lstrip("§¤") in top}
+        decoded: list[str] = []
+        if isinstance(self._reading, Reading) and self._for_model != self.folded.folded:
+            # The model read every disguised word decoded: each is shown as written, and how it was read.
+            for word in self._reading.disguised:
+                shown.add(word.span)
+                entry = f"read as={word.written} → {word.word.lstrip('§¤')} ({word.how})"
+                if entry not in decoded:
+                    decoded.append(entry)
         spans = sorted(shown)
-        text = self.text
-        return Found([*(text[start:end] for start, end in spans), f"model={scored.explain()}"], spans)
+        written = [self.text[start:end] for start, end in spans]
+        return Found([*written, f"model={scored.explain()}", *decoded], spans)
 
     def found(self, spans: list[Span]) -> Found | None:
         if not spans:

@@ -12,7 +12,7 @@ import re
 
 from smmod.screening.counter import RELATIVE_CLAIM, endorsed, in_reported_clause
 from smmod.screening.guards import ASKS_FOR_HELP, FICTION, REPORTED_THREAT, safety_warning
-from smmod.screening.patterns import CONDEMN
+from smmod.screening.patterns import CONDEMN, DISCLAIMER
 
 # The school or a parent saying what is done about threats, not making one.
 _HANDLED = re.compile(
@@ -80,7 +80,9 @@ _SYMPATHY = re.compile(
 
 def hate_model_vetoed(text: str) -> str | None:
     """Why the hate model may not flag this item (``text`` as read), or None: the
-    threat model's guards, and counter-speech or a kind mention of a group."""
+    threat model's guards, and counter-speech or a kind mention of a group. A
+    disclaimer ("I'm not racist but") is no condemnation: it is read as "but"."""
+    text = DISCLAIMER.sub("but", text)
     why = model_vetoed(text)
     if why is not None:
         return why

@@ -6,7 +6,7 @@ evening") slips past them. This model scores the words of an item: a logistic re
 over words, pairs of words and the first five letters of longer words, trained by
 ``scripts/train_threat_model.py`` on smmod's own hand-written labelled sentences
 (``tests/data/screening``, the main set, ``late/``, ``blind2/``, ``blind3/`` and the
-``dev*`` batches; never the blind sets 4 to 10). The weights ship in
+``dev*`` batches; never the blind sets 4 to 12). The weights ship in
 ``resources/screening/threat_model.json``; inference here is plain Python, nothing is
 downloaded and nothing leaves the machine.
 
@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any, Self
 
 from smmod.errors import InputError
 from smmod.paths import resource
+from smmod.screening.patterns import DISCLAIMER
 from smmod.screening.text import fold_text
 
 if TYPE_CHECKING:
@@ -72,13 +73,14 @@ def model_text(folded: str, reading: Reading | None) -> str:
     """The text the models read: ``folded`` (the item lower case, without accents), with
     every word the reading decoded (leetspeak ``r0manians``, masking ``p*kis``, spaced
     letters, words run together, typos, chat spellings) written as it was read, so that
-    "m*sl!ms" weighs what "muslims" weighs. ``reading``: None when the item looked clean
-    and was not read; then, and when nothing was disguised, ``folded`` itself."""
+    "m*sl!ms" weighs what "muslims" weighs; a disclaimer ("I'm not racist but") is read
+    as "but", so that its "racist" does not weigh as counter-speech. ``reading``: None
+    when the item looked clean and was not read; then ``folded`` itself."""
     if reading is None:
         return folded
     disguised = reading.disguised
     if not disguised:
-        return folded
+        return DISCLAIMER.sub("but", folded) if "but" in folded else folded
     original = reading.original
     parts: list[str] = []
     last = 0
@@ -94,7 +96,8 @@ def model_text(folded: str, reading: Reading | None) -> str:
         parts += [original[last:start], read]
         last, previous = end, word.span
     parts.append(original[last:])
-    return fold_text("".join(parts)).folded
+    decoded = fold_text("".join(parts)).folded
+    return DISCLAIMER.sub("but", decoded) if "but" in decoded else decoded
 
 
 def _judged(folded: str, feats: list[str] | None) -> list[str] | None:
