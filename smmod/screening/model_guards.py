@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from smmod.screening.counter import RELATIVE_CLAIM, endorsed, in_reported_clause
-from smmod.screening.guards import ASKS_FOR_HELP, FICTION, REPORTED_THREAT, safety_warning
+from smmod.screening.guards import ASKS_FOR_HELP, FICTION, PLAY_INSIDE, REPORTED_THREAT, safety_warning
 from smmod.screening.patterns import CONDEMN, DISCLAIMER
 
 # The school or a parent saying what is done about threats, not making one.
@@ -55,6 +55,8 @@ def model_vetoed(text: str) -> str | None:
         return "judges people who threaten"
     if _EVERYDAY.search(text):
         return "an everyday sentence shaped like a threat"
+    if PLAY_INSIDE.search(text):
+        return "jumping or skipping as play"
     return None
 
 
@@ -69,11 +71,13 @@ _KIND_MENTION = re.compile(
 _DENIAL = re.compile(r"(?<![\w'])(?:are not|aren't|arent|were not|weren't|never were)(?![\w'])")
 
 # Sympathy with a group: "why are refugees treated so badly", "so few women in
-# engineering", "shouldn't have to live in tents", "wherever they feel safe".
+# engineering", "shouldn't have to live in tents", "wherever they feel safe", "why do
+# disabled pupils have to wait so long for support".
 _SYMPATHY = re.compile(
     r"(?<![\w'])(?:treated (?:so |really |very )?(?:badly|unfairly|poorly|differently)|unfair|not fair|"
     r"(?:shouldn't|should not|should never) have to|feel safe|so few|under-?represented|deserve better|"
-    r"left out|struggl\w*|suffer\w*|discriminated|bullied|victims?|persecut\w*|mistreat\w*"
+    r"left out|struggl\w*|suffer\w*|discriminated|bullied|victims?|persecut\w*|mistreat\w*|"
+    r"(?:have|has|had) to wait|wait(?:ing)? (?:so|too) long"
     r"|harass\w*)(?![\w'])"
 )
 
