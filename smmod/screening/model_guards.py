@@ -11,7 +11,16 @@ from __future__ import annotations
 import re
 
 from smmod.screening.counter import RELATIVE_CLAIM, endorsed, in_reported_clause
-from smmod.screening.guards import ASKS_FOR_HELP, FICTION, PLAY_INSIDE, REPORTED_THREAT, safety_warning
+from smmod.screening.frames import IDIOM_AFTER, SPORTY
+from smmod.screening.guards import (
+    ASKS_FOR_HELP,
+    FICTION,
+    PLAY_INSIDE,
+    REPORTED_THREAT,
+    SELF_OR_SPORT_AFTER,
+    THING_AFTER,
+    safety_warning,
+)
 from smmod.screening.patterns import CONDEMN, DISCLAIMER
 
 # The school or a parent saying what is done about threats, not making one.
@@ -38,6 +47,14 @@ _EVERYDAY = re.compile(
     r"arrows|at goal))(?![\w'])"
 )
 
+# A violent word the rules read in an everyday sense by what follows it: praise ("kill
+# it in my piano exam"), a thing or an animal ("strangle this printer"), oneself or a
+# game ("mum will kill me", "shooting hoops").
+_EVERYDAY_SENSE = re.compile(
+    rf"(?<![\w'])(?:{SPORTY.pattern}|strangl\w*|stab\w*|shoot\w*|burn\w*|bomb\w*)"
+    rf"(?:{IDIOM_AFTER.pattern}|{THING_AFTER.pattern}|{SELF_OR_SPORT_AFTER.pattern})"
+)
+
 
 def model_vetoed(text: str) -> str | None:
     """Why the model may not flag this item (``text`` as read), or None."""
@@ -57,6 +74,8 @@ def model_vetoed(text: str) -> str | None:
         return "an everyday sentence shaped like a threat"
     if PLAY_INSIDE.search(text):
         return "jumping or skipping as play"
+    if _EVERYDAY_SENSE.search(text):
+        return "a violent word in an everyday sense"
     return None
 
 
