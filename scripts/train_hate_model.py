@@ -5,7 +5,7 @@
 Made exactly like the threat model (scripts/train_threat_model.py, whose data, fitting,
 threshold rule and command line it shares): smmod's own hand-written labelled sentences
 in tests/data/screening (the main set, late/, blind2/, blind3/ and the dev*/ batches);
-the blind sets blind4 to blind11 are never read. Positive class: the five hate
+the blind sets blind4 to blind12 are never read. Positive class: the five hate
 categories (slurs, dehumanising, negative attributes, questions and opinions, disguised
 spellings); threats are left out (a threat against a group may rightly be called hate
 too); every other category is negative.
@@ -64,7 +64,7 @@ def train(report: bool = False) -> dict[str, object]:
         "smmod by its engineers (no public data set, nothing downloaded)",
         "licence": "same as smmod (the labelled set is part of smmod and under its licence)",
         "trained_on": sorted({name for name, _ in data}),
-        "not_trained_on": "blind4 to blind11 (they measure the model)",
+        "not_trained_on": "blind4 to blind12 (they measure the model)",
         "examples": len(data),
         "hateful": fitted["positives"],
         "threshold_rule": "lowest threshold at which, in 5-fold cross-validation on the training data, "

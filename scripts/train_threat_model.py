@@ -4,7 +4,7 @@
 
 Data: smmod's own hand-written labelled sentences in tests/data/screening (the main
 set, late/, blind2/, blind3/ and the dev*/ batches; see that folder's README: written
-for smmod by its engineers, under smmod's licence). The blind sets blind4 to blind10 are
+for smmod by its engineers, under smmod's licence). The blind sets blind4 to blind12 are
 never read: they measure the model. Positive class: threat_person and threat_group;
 every other category is negative.
 
@@ -50,6 +50,7 @@ from smmod.screening.threat_model import (  # noqa: E402
     MODEL_FORMAT,
     MODEL_PATH,
     features,
+    model_text,
     rules_only,
 )
 from tests.screening.labelled_set import CATEGORIES, DATA_DIR, Example, load  # noqa: E402
@@ -112,6 +113,13 @@ def _fit(texts: list[str], labels: np.ndarray) -> tuple[CountVectorizer, Logisti
     return vectorizer, model
 
 
+def as_the_models_read(analyser: Analyser, text: str) -> str:
+    """``text`` as the screening's models read it (``Item._model_text``): folded, and
+    with disguised words decoded when the item does not look clean."""
+    folded = fold_text(text).folded
+    return model_text(folded, None if analyser.looks_clean(folded) else analyser.reader.read(text))
+
+
 def _judgeable(folded: str) -> bool:
     return len(folded) <= MAX_CHARS and len(features(folded)) >= MIN_WORDS
 
@@ -160,7 +168,8 @@ def choose_threshold(data: list[tuple[str, Example]], folded: list[str], labels:
 def fit_model(target: Target, report: bool) -> tuple[list[tuple[str, Example]], dict[str, object]]:
     """The training data, and the fields of the model file that training decides."""
     data = training_set(target)
-    folded = [fold_text(e.text).folded for _, e in data]
+    analyser = analyser_for(())
+    folded = [as_the_models_read(analyser, e.text) for _, e in data]
     labels = np.array([e.category in target.positive for _, e in data], dtype=int)
     threshold = choose_threshold(data, folded, labels, report, target)
     vectorizer, model = _fit(folded, labels)
@@ -191,7 +200,7 @@ def train(report: bool = False) -> dict[str, object]:
         "smmod by its engineers (no public data set, nothing downloaded)",
         "licence": "same as smmod (the labelled set is part of smmod and under its licence)",
         "trained_on": sets,
-        "not_trained_on": "blind4 to blind10 (they measure the model)",
+        "not_trained_on": "blind4 to blind12 (they measure the model)",
         "examples": len(data),
         "threats": fitted["positives"],
         "threshold_rule": "lowest threshold at which, in 5-fold cross-validation on the training data, "

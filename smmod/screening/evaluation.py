@@ -32,7 +32,7 @@ from smmod.screening.lexicon import SCHOOL_LISTS
 from smmod.screening.model_guards import hate_model_vetoed, model_vetoed
 from smmod.screening.reading import Reading
 from smmod.screening.text import FoldedText, fold_text
-from smmod.screening.threat_model import ModelScore, active_model, features, word_spans
+from smmod.screening.threat_model import ModelScore, active_model, features, model_text, word_spans
 from smmod.screening.wordlists import WordLists
 
 
@@ -59,6 +59,7 @@ class Item:
         "_checks",
         "_features",
         "_folded",
+        "_for_model",
         "_reading",
         "_scans",
         "author_kind",
@@ -88,6 +89,7 @@ class Item:
         self._reading: Reading | bool | None = None
         self._checks: dict[str, Found | None] = {}
         self._features: list[str] | None = None
+        self._for_model: str | None = None
 
     @property
     def folded(self) -> FoldedText:
@@ -165,7 +167,7 @@ class Item:
         model = active_model()
         if model is None:
             return None
-        scored = model.flags(self.folded.folded, self._model_features())
+        scored = model.flags(self._model_text(), self._model_features())
         if scored is None:
             return None
         assert self._analyser is not None
@@ -187,21 +189,38 @@ class Item:
         assert self._analyser is not None
         if "group" not in self._analyser.checks.gates.open(reading):
             return None
-        scored = model.flags(self.folded.folded, self._model_features())
+        scored = model.flags(self._model_text(), self._model_features())
         if scored is None or hate_model_vetoed(reading.text) is not None:
             return None
         return self._model_found(scored)
 
+    def _model_text(self) -> str:
+        """What the models read: the folded text with disguised words decoded
+        (``smmod.screening.threat_model.model_text``)."""
+        if self._for_model is None:
+            reading = self._reading if isinstance(self._reading, Reading) else None
+            self._for_model = model_text(self.folded.folded, reading)
+        return self._for_model
+
     def _model_features(self) -> list[str]:
         """The models' features of this item, worked out once for both models."""
         if self._features is None:
-            self._features = features(self.folded.folded)
+            self._features = features(self._model_text())
         return self._features
 
     def _model_found(self, scored: ModelScore) -> Found:
-        spans = sorted(set(self._original_spans(word_spans(self.folded.folded, scored.top))))
-        text = self.text
-        return Found([*(text[start:end] for start, end in spans), f"model={scored.explain()}"], spans)
+        shown = set(self._original_spans(word_spans(self.folded.folded, scored.top)))
+        decoded: list[str] = []
+        if isinstance(self._reading, Reading) and self._for_model != self.folded.folded:
+            # The model read every disguised word decoded: each is shown as written, and how it was read.
+            for word in self._reading.disguised:
+                shown.add(word.span)
+                entry = f"read as={word.written} → {word.word.lstrip('§¤')} ({word.how})"
+                if entry not in decoded:
+                    decoded.append(entry)
+        spans = sorted(shown)
+        written = [self.text[start:end] for start, end in spans]
+        return Found([*written, f"model={scored.explain()}", *decoded], spans)
 
     def found(self, spans: list[Span]) -> Found | None:
         if not spans:

@@ -8,7 +8,7 @@ features, the same plain-Python scoring, one JSON file of weights), scores the w
 an item that names a protected group and that the rules did not already find hateful.
 It is trained by ``scripts/train_hate_model.py`` on smmod's own hand-written labelled
 sentences (the main set, ``late/``, ``blind2/``, ``blind3/`` and the ``dev*`` batches;
-never the blind sets 4 to 11); nothing is downloaded and nothing leaves the machine.
+never the blind sets 4 to 12); nothing is downloaded and nothing leaves the machine.
 
 The hate check raises the flag from the score when it reaches the threshold chosen by
 cross-validation on the training data and no guard (``smmod.screening.model_guards``)

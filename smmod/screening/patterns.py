@@ -58,6 +58,13 @@ CONDEMN = re.compile(
     r"then i met|changed my mind|i was wrong|banned|sacked|rubbish|ridiculous|absurd|outdated|awful|"
     r"sickening|coward|cowards|cowardly|bully|bullies|idiot|idiots|bigoted|ashamed of)(?![\w'])"
 )
+# "I'm not racist but...": a disclaimer that comes before hate, not a condemnation of it.
+DISCLAIMER = re.compile(
+    r"(?<![\w'])(?:(?:(?:i'm|im|i am|i'm just|i am just) not(?: being)?|not being|i'm not trying to be|"
+    r"i don't mean to be) (?:a )?(?:racist|sexist|homophobic|transphobic|islamophobic|prejudiced|bigot|"
+    r"bigoted|funny|rude|horrible|nasty)(?: or anything| about it)?|no offen[cs]e(?: to anyone| intended)?)"
+    r"(?: ?,)? but(?![\w'])"
+)
 EDUCATIONAL = re.compile(
     r"(?<![\w'])(?:education|rse|pshe|curriculum|lesson|lessons|assembly|workshop|training|leaflet|"
     r"guidance|awareness|nspcc|childline|samaritans|counsellor|safeguarding|dangers of|talk to your|"

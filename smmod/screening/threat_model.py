@@ -6,7 +6,7 @@ evening") slips past them. This model scores the words of an item: a logistic re
 over words, pairs of words and the first five letters of longer words, trained by
 ``scripts/train_threat_model.py`` on smmod's own hand-written labelled sentences
 (``tests/data/screening``, the main set, ``late/``, ``blind2/``, ``blind3/`` and the
-``dev*`` batches; never the blind sets 4 to 10). The weights ship in
+``dev*`` batches; never the blind sets 4 to 12). The weights ship in
 ``resources/screening/threat_model.json``; inference here is plain Python, nothing is
 downloaded and nothing leaves the machine.
 
@@ -27,10 +27,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 
 from smmod.errors import InputError
 from smmod.paths import resource
+from smmod.screening.patterns import DISCLAIMER
+from smmod.screening.text import fold_text
+
+if TYPE_CHECKING:
+    from smmod.screening.reading import Reading
 
 MODEL_PATH = resource("screening", "threat_model.json")
 MODEL_FORMAT = 1
@@ -62,6 +67,37 @@ def features(folded: str) -> list[str]:
             out[previous + " " + word] = None
         previous = word
     return list(out)
+
+
+def model_text(folded: str, reading: Reading | None) -> str:
+    """The text the models read: ``folded`` (the item lower case, without accents), with
+    every word the reading decoded (leetspeak ``r0manians``, masking ``p*kis``, spaced
+    letters, words run together, typos, chat spellings) written as it was read, so that
+    "m*sl!ms" weighs what "muslims" weighs; a disclaimer ("I'm not racist but") is read
+    as "but", so that its "racist" does not weigh as counter-speech. ``reading``: None
+    when the item looked clean and was not read; then ``folded`` itself."""
+    if reading is None:
+        return folded
+    disguised = reading.disguised
+    if not disguised:
+        return DISCLAIMER.sub("but", folded) if "but" in folded else folded
+    original = reading.original
+    parts: list[str] = []
+    last = 0
+    previous: tuple[int, int] | None = None
+    for word in disguised:
+        start, end = word.span
+        read = word.word.lstrip("§¤")
+        if word.span == previous:  # a word run together: its next piece
+            parts.append(" " + read)
+            continue
+        if start < last:
+            continue
+        parts += [original[last:start], read]
+        last, previous = end, word.span
+    parts.append(original[last:])
+    decoded = fold_text("".join(parts)).folded
+    return DISCLAIMER.sub("but", decoded) if "but" in decoded else decoded
 
 
 def _judged(folded: str, feats: list[str] | None) -> list[str] | None:

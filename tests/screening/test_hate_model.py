@@ -16,7 +16,7 @@ from smmod.screening.analysis import analyser_for
 from smmod.screening.hate_model import MODEL_PATH, HateModel, active_hate_model, default_hate_model
 from smmod.screening.model_guards import hate_model_vetoed
 from smmod.screening.text import fold_text
-from smmod.screening.threat_model import MAX_CHARS, rules_only
+from smmod.screening.threat_model import MAX_CHARS, model_text, rules_only
 from tests.screening.helpers import comment_flags, training_script
 from tests.screening.labelled_set import DATA_DIR, load
 
@@ -58,7 +58,7 @@ def test_the_model_file_is_small_says_its_source_and_never_saw_the_blind_sets() 
     assert "hand-written" in data["source"] and "smmod" in data["licence"]
     trained = set(data["trained_on"])
     assert {"main", "late", "blind2", "blind3"} <= trained
-    assert not {f"blind{n}" for n in range(4, 12)} & trained
+    assert not {f"blind{n}" for n in range(4, 13)} & trained
     assert all(name in {"main", "late", "blind2", "blind3"} or name.startswith("dev") for name in trained)
     assert 0.5 <= data["threshold"] < 1.0
     assert data["hateful"] > 100 and data["examples"] > 1000
@@ -70,11 +70,12 @@ def test_the_training_data_leaves_out_every_blind_set_from_4_on() -> None:
     assert {name for name, _ in data} == {"main", "late", "blind2", "blind3"} | {
         path.name for path in DATA_DIR.iterdir() if path.is_dir() and path.name.startswith("dev")
     }
-    # blind11 was written after the others and checked for duplicates: no sentence of it
-    # can reach the model through another set.
+    # blind11 and blind12 were written after the others and checked for duplicates: no
+    # sentence of them can reach the model through another set.
     texts = {example.text.casefold() for _, example in data}
-    blind11 = {example.text.casefold() for example in load(DATA_DIR / "blind11")}
-    assert len(blind11) > 100 and not blind11 & texts
+    for name in ("blind11", "blind12"):
+        blind = {example.text.casefold() for example in load(DATA_DIR / name)}
+        assert len(blind) > 100 and not blind & texts, name
 
 
 def test_fresh_hate_the_rules_miss_is_flagged(screener: Screener) -> None:
@@ -178,3 +179,45 @@ def test_an_unreadable_model_file_is_refused_naming_the_file(tmp_path: Path) -> 
     with pytest.raises(InputError, match="cannot read the hate model") as caught:
         HateModel.load(path)
     assert caught.value.file == str(path)
+
+
+def test_a_disguised_group_name_weighs_what_it_stands_for(screener: Screener) -> None:
+    plain = "Why do Muslim parents always think the rules don't apply to them"
+    disguised = "Why do M*sl!m parents always think the rules don't apply to them"
+    model = default_hate_model()
+    assert model is not None
+    analyser = analyser_for(())
+    folded = fold_text(disguised).folded
+    as_read = model_text(folded, analyser.reader.read(disguised))
+    assert as_read == fold_text(plain).folded
+    assert model.score(folded) != model.score(as_read)  # as written, the model knows no "m*sl!m"
+    result = screener.screen(disguised, author_kind="public", item_kind="comment")
+    [match] = [m for m in result.matches if m.flag == "discriminatory"]
+    assert any(m.startswith("model=hate model score") for m in match.matched)
+    assert "M*sl!m" in [disguised[start:end] for start, end in match.spans]  # shown as written
+    assert "read as=m*sl!m → muslim (masked)" in match.matched, match.matched
+
+
+def test_words_run_together_are_read_apart_for_the_models() -> None:
+    text = "muslimsarevermin honestly"
+    reading = analyser_for(()).reader.read(text)
+    assert model_text(fold_text(text).folded, reading) == "muslims are vermin honestly"
+    assert model_text("nothing to decode", None) == "nothing to decode"
+
+
+def test_a_disclaimer_is_not_taken_for_condemnation(screener: Screener) -> None:
+    reader = analyser_for(()).reader
+    hateful = [
+        "why do Polish lads always end up in detention",
+        "Romanian kids always bring the class down",
+        "Why do Muslim parents always think the rules don't apply to them",
+    ]
+    disclaimers = ("I'm not racist but", "I'm not being racist, but", "No offence but", "not being funny but")
+    for disclaimer in disclaimers:
+        for core in hateful:
+            text = f"{disclaimer} {core}"
+            assert hate_model_vetoed(reader.read(text).text) is None, text
+            assert "discriminatory" in comment_flags(screener, text), text
+    condemning = "I'm not racist, and saying Somali families never bother is racist"
+    assert hate_model_vetoed(reader.read(condemning).text) is not None
+    assert "discriminatory" not in comment_flags(screener, condemning)
