@@ -55,6 +55,13 @@ _EVERYDAY_SENSE = re.compile(
     rf"(?:{IDIOM_AFTER.pattern}|{THING_AFTER.pattern}|{SELF_OR_SPORT_AFTER.pattern})"
 )
 
+# Pests, weeds and ailments: "head lice: how to get rid of them for good". Words used to
+# dehumanise people ("rats", "vermin", "cockroaches") are left out on purpose.
+_PESTS = re.compile(
+    r"(?<![\w'])(?:head lice|lice|nits|fleas|wasps?|ants|slugs|snails|moths|mice|germs|bugs|weeds|"
+    r"verrucas?|warts?|threadworms?|mould|damp)(?![\w'])"
+)
+
 
 def model_vetoed(text: str) -> str | None:
     """Why the model may not flag this item (``text`` as read), or None."""
@@ -76,6 +83,8 @@ def model_vetoed(text: str) -> str | None:
         return "jumping or skipping as play"
     if _EVERYDAY_SENSE.search(text):
         return "a violent word in an everyday sense"
+    if _PESTS.search(text):
+        return "pests, weeds or an ailment"
     return None
 
 
