@@ -14,7 +14,14 @@ from datetime import timedelta
 import pytest
 from PySide6.QtCore import QRect, QSize, Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication, QLabel, QStyle, QTableView, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QLabel,
+    QStyle,
+    QStyleOptionViewItem,
+    QTableView,
+    QWidget,
+)
 
 from smmod import formatting as fmt
 from smmod.accounts import AccountService
@@ -28,9 +35,10 @@ from smmod.ui.dialogs.settings import SettingsDialog
 from smmod.ui.mainwindow import MainWindow
 from smmod.ui.moderation.incident_model import COL_TITLE
 from smmod.ui.moderation.incidents_page import IncidentsPage
-from smmod.ui.queue.columns import COL_FLAGS, COL_RECEIVED, COL_TEXT
+from smmod.ui.queue.columns import COL_ACCOUNT, COL_AUTHOR, COL_FLAGS, COL_RECEIVED, COL_TEXT
 from smmod.ui.queue.flag_icons import icon_size
 from smmod.ui.queue.page import QueuePage
+from smmod.ui.queue.widgets import column_fits
 from smmod.ui.tasks import TaskRunner
 from tests.accounts.helpers import MemoryKeyring, make_accounts, make_credentials
 from tests.conftest import SUITE_TODAY
@@ -122,6 +130,46 @@ def test_a_column_a_moderator_shows_still_leaves_the_text_on_screen(
     assert not page.table.horizontalScrollBar().isVisible()
     resize(qtbot, window, LARGE)
     assert column_rect(page.table, COL_TEXT).width() >= TEXT_MIN
+
+
+def shown_in_full(table: QTableView, row: int, column: int) -> tuple[bool, QStyleOptionViewItem]:
+    """Whether the cell's text fits its column, as the table's own delegate draws it."""
+    index = table.model().index(row, column)
+    delegate = table.itemDelegateForIndex(index)
+    option = QStyleOptionViewItem()
+    table.initViewItemOption(option)  # the view's elide mode, font and margins
+    delegate.initStyleOption(option, index)
+    return delegate.sizeHint(option, index).width() <= table.columnWidth(column), option
+
+
+def test_the_queue_account_and_author_are_readable_at_1280x720(
+        qtbot, desk: Desk, window: MainWindow) -> None:
+    page = open_queue(qtbot, window, len(COMMENTS))
+    table = page.table
+    assert window.size() == SMALL
+    QApplication.processEvents()
+    fits = column_fits(table)
+    cut = []
+    for column in (COL_ACCOUNT, COL_AUTHOR):
+        assert not table.isColumnHidden(column)
+        assert column_rect(table, column).right() <= table.viewport().rect().right()
+        for row in range(page.model.rowCount()):  # every row is on screen here
+            text = str(page.model.index(row, column).data())
+            whole, option = shown_in_full(table, row, column)
+            if whole:
+                continue
+            # A name longer than the room a 1280-pixel screen has for it: cut in the middle
+            # (start and end still read), whole in the tooltip.
+            cut.append(text)
+            assert table.columnWidth(column) >= fits[column].floor, f"{text!r} is cut short"
+            assert option.textElideMode == Qt.TextElideMode.ElideMiddle
+            assert text in str(page.model.index(row, column).data(Qt.ItemDataRole.ToolTipRole))
+    assert cut == ["Christopher Longname-Smythe"]  # the rest are read in full
+    # The tooltip says who wrote it in words, not the stored code ("parent").
+    author_tip = str(page.model.index(0, COL_AUTHOR).data(Qt.ItemDataRole.ToolTipRole))
+    assert "(parent or carer)" in author_tip
+    # The comment's text still takes the rest of the width.
+    assert column_rect(table, COL_TEXT).width() >= TEXT_MIN
 
 
 def test_the_incident_title_column_is_readable_at_1280x720(

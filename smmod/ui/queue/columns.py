@@ -67,6 +67,13 @@ STATUS_LABELS = {
     "resolved": "Resolved",
 }
 STATUS_SHORT = STATUS_LABELS | {"hidden": "Hidden", "deleted": "Deleted"}
+AUTHOR_KIND_LABELS = {
+    "parent": "parent or carer",
+    "student": "student",
+    "staff": "staff",
+    "public": "member of the public",
+    "unknown": "author type not known",
+}
 
 ItemIdRole = Qt.ItemDataRole.UserRole + 1
 ObjectRole = Qt.ItemDataRole.UserRole + 2
@@ -166,7 +173,8 @@ def tooltip(row: QueueRow, column: int, now: datetime, zone: ZoneInfo) -> str | 
     if column == COL_AUTHOR:
         handle = f" @{row.author_handle.lstrip('@')}" if row.author_handle else ""
         blocked = f"\nBlocked on {row.account_shown}" if row.author_blocked else ""
-        return tip(f"{row.author_name}{handle} ({row.author_kind}){blocked}")
+        kind = AUTHOR_KIND_LABELS.get(row.author_kind, row.author_kind)
+        return tip(f"{row.author_name}{handle} ({kind}){blocked}")
     if column == COL_ACCOUNT:
         return tip(row.account_shown)
     if column == COL_STATUS:

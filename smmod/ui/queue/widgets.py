@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from smmod.ui.column_fit import ColumnFitter, Fit
+from smmod.ui.column_fit import ColumnFitter, Fit, elide_middle
 from smmod.ui.queue.actions import QueueAction
 from smmod.ui.queue.columns import (
     COL_ACCOUNT,
@@ -33,8 +33,9 @@ from smmod.ui.queue.columns import (
 from smmod.ui.queue.flag_icons import icon_size
 from smmod.ui.queue.model import QueueTableModel
 
-# Right-click the header to show these columns.
-HIDDEN_COLUMNS = frozenset({COL_RECEIVED})
+# Right-click the header to show these columns. The kind is in the detail pane and the
+# Kind filter; at 1280 px its width is what lets the account and the author be read.
+HIDDEN_COLUMNS = frozenset({COL_RECEIVED, COL_KIND})
 TITLE_BUTTONS = (
     (QueueAction.IMPORT, "Import…"),
     (QueueAction.ADD, "Add item…"),
@@ -92,6 +93,7 @@ def make_table(model: QueueTableModel) -> QTableView:
         table.setColumnHidden(column, column in HIDDEN_COLUMNS)
     header.setSortIndicator(COL_FLAGS, Qt.SortOrder.AscendingOrder)  # priority
     table.setSortingEnabled(True)
+    elide_middle(table, COL_ACCOUNT, COL_AUTHOR, COL_CLAIMED)
     table.column_fitter = ColumnFitter(table, column_fits(table), COL_TEXT, stretch_min=TEXT_MIN,
                                         screen_only=True)
     return table
@@ -99,8 +101,9 @@ def make_table(model: QueueTableModel) -> QTableView:
 
 def column_fits(table: QTableView) -> dict[int, Fit]:
     """Each column's floor and cap. The flags, deadline and status are never cut (the
-    flags column holds four badges, more become "+n"); account, author and who claimed
-    it give way to the text first, their names in full in the tooltip."""
+    flags column holds four badges, more become "+n"). When the text needs the room, who
+    claimed it gives way first, then the received time, then the longer of the account and
+    the author (cut in the middle, in full in the tooltip), so a short one stays whole."""
     metrics = table.fontMetrics()
     bold = QFont(table.font())
     bold.setBold(True)
@@ -111,11 +114,11 @@ def column_fits(table: QTableView) -> dict[int, Fit]:
         COL_DEADLINE: Fit(deadline, deadline + 20),
         COL_FLAGS: Fit(flags, flags),
         COL_STATUS: Fit(status, status + 20),
-        COL_ACCOUNT: Fit(64, 190),
+        COL_ACCOUNT: Fit(64, 190, give=1),
         COL_KIND: Fit(metrics.horizontalAdvance("Message") + 12, 100),
-        COL_AUTHOR: Fit(64, 170),
-        COL_CLAIMED: Fit(56, 140),
-        COL_RECEIVED: Fit(64, 160),
+        COL_AUTHOR: Fit(64, 170, give=1),
+        COL_CLAIMED: Fit(56, 140, give=3),
+        COL_RECEIVED: Fit(64, 160, give=2),
     }
 
 
