@@ -29,6 +29,7 @@ from smmod.accounts.records import AccountInput
 from smmod.context import AppContext
 from smmod.identity import Actor
 from smmod.moderation.records import EscalationInput
+from smmod.queue.records import ManualItem
 from smmod.ui.accounts.model import ObjectRole, ShortRole
 from smmod.ui.accounts.page import AccountsPage
 from smmod.ui.dialogs.settings import SettingsDialog
@@ -40,7 +41,7 @@ from smmod.ui.queue.flag_icons import icon_size
 from smmod.ui.queue.page import QueuePage
 from smmod.ui.queue.widgets import column_fits
 from smmod.ui.tasks import TaskRunner
-from tests.accounts.helpers import MemoryKeyring, make_accounts, make_credentials
+from tests.accounts.helpers import MemoryKeyring, active_account, make_accounts, make_credentials
 from tests.conftest import SUITE_TODAY
 from tests.moderation.helpers import Desk, make_desk
 
@@ -143,8 +144,19 @@ def shown_in_full(table: QTableView, row: int, column: int) -> tuple[bool, QStyl
 
 
 def test_the_queue_account_and_author_are_readable_at_1280x720(
-        qtbot, desk: Desk, window: MainWindow) -> None:
-    page = open_queue(qtbot, window, len(COMMENTS))
+        qtbot, ctx: AppContext, people: dict[str, Actor], desk: Desk,
+        window: MainWindow) -> None:
+    # A second account with a handle as long as most schools' ("FB brookfieldprimary"),
+    # and authors as the demo school has them.
+    account = active_account(make_accounts(ctx), people, platform="facebook",
+                             handle="brookfieldprimary",
+                             url="https://www.facebook.com/brookfieldprimary")
+    for n, author in enumerate(("Priya Nadarajan", "Brookfield Primary School")):
+        ctx.queue.add_manual(people["mod1"], ManualItem(
+            account_id=account, author_name=author, text="When is the harvest assembly?",
+            received_at=ctx.clock.now() - timedelta(hours=1 + n), kind="comment",
+            author_kind="parent"))
+    page = open_queue(qtbot, window, len(COMMENTS) + 2)
     table = page.table
     assert window.size() == SMALL
     QApplication.processEvents()
@@ -164,7 +176,8 @@ def test_the_queue_account_and_author_are_readable_at_1280x720(
             assert table.columnWidth(column) >= fits[column].floor, f"{text!r} is cut short"
             assert option.textElideMode == Qt.TextElideMode.ElideMiddle
             assert text in str(page.model.index(row, column).data(Qt.ItemDataRole.ToolTipRole))
-    assert cut == ["Christopher Longname-Smythe"]  # the rest are read in full
+    # Every account and every author's name of usual length is read in full.
+    assert sorted(cut) == ["Brookfield Primary School", "Christopher Longname-Smythe"]
     # The tooltip says who wrote it in words, not the stored code ("parent").
     author_tip = str(page.model.index(0, COL_AUTHOR).data(Qt.ItemDataRole.ToolTipRole))
     assert "(parent or carer)" in author_tip

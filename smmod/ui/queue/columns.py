@@ -66,7 +66,8 @@ STATUS_LABELS = {
     "escalated": "Escalated",
     "resolved": "Resolved",
 }
-STATUS_SHORT = STATUS_LABELS | {"hidden": "Hidden", "deleted": "Deleted"}
+# "Blocked": the Author column says "(blocked)" beside the name, the tooltip "Author blocked".
+STATUS_SHORT = STATUS_LABELS | {"hidden": "Hidden", "deleted": "Deleted", "blocked": "Blocked"}
 AUTHOR_KIND_LABELS = {
     "parent": "parent or carer",
     "student": "student",

@@ -43,11 +43,14 @@ class DetailPane(QFrame):
         self._zone = zone
         self.setObjectName("queue_detail")
         self.setFrameShape(QFrame.Shape.NoFrame)
-        self.setMinimumWidth(260)  # wraps; at 1280 px the table needs the width more
+        self.setMinimumWidth(240)  # wraps; at 1280 px the table needs the width more
         self._header = QLabel()
         self._header.setObjectName("detail_header")
         self._header.setWordWrap(True)
         self._header.setTextFormat(Qt.TextFormat.RichText)
+        # Qt's height for wrapped rich text of mixed sizes falls a few pixels short: the
+        # last line's descenders were cut when the pane is at its narrowest.
+        self._header.setContentsMargins(0, 0, 0, 4)
         self._text = QTextBrowser()
         self._text.setObjectName("detail_text")
         self._text.setAccessibleName("Full text")

@@ -29,6 +29,7 @@ from smmod.ui.queue.columns import (
     COL_STATUS,
     COL_TEXT,
     HEADERS,
+    STATUS_SHORT,
 )
 from smmod.ui.queue.flag_icons import icon_size
 from smmod.ui.queue.model import QueueTableModel
@@ -102,13 +103,15 @@ def make_table(model: QueueTableModel) -> QTableView:
 def column_fits(table: QTableView) -> dict[int, Fit]:
     """Each column's floor and cap. The flags, deadline and status are never cut (the
     flags column holds four badges, more become "+n"). When the text needs the room, who
-    claimed it gives way first, then the received time, then the longer of the account and
-    the author (cut in the middle, in full in the tooltip), so a short one stays whole."""
+    claimed it gives way first, then the received time, then the author's name, then the
+    account (cut in the middle, in full in the tooltip): there are few accounts, told
+    apart by the end of their handles, and the selected author's name is in the detail
+    pane."""
     metrics = table.fontMetrics()
     bold = QFont(table.font())
     bold.setBold(True)
     deadline = QFontMetrics(bold).horizontalAdvance("Overdue 23 h 59 min") + 16
-    status = metrics.horizontalAdvance("Author blocked") + 12
+    status = max(metrics.horizontalAdvance(s) for s in STATUS_SHORT.values()) + 12
     flags = icon_size().width() + 8
     return {
         COL_DEADLINE: Fit(deadline, deadline + 20),
@@ -116,9 +119,9 @@ def column_fits(table: QTableView) -> dict[int, Fit]:
         COL_STATUS: Fit(status, status + 20),
         COL_ACCOUNT: Fit(64, 190, give=1),
         COL_KIND: Fit(metrics.horizontalAdvance("Message") + 12, 100),
-        COL_AUTHOR: Fit(64, 170, give=1),
-        COL_CLAIMED: Fit(56, 140, give=3),
-        COL_RECEIVED: Fit(64, 160, give=2),
+        COL_AUTHOR: Fit(64, 170, give=2),
+        COL_CLAIMED: Fit(56, 140, give=4),
+        COL_RECEIVED: Fit(64, 160, give=3),
     }
 
 
