@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from smmod import formatting as fmt
-from smmod.moderation.vocabulary import flag_label
+from smmod.moderation.vocabulary import author_kind_label, flag_label
 from smmod.queue import triage
 from smmod.queue.records import QueueRow
 from smmod.sla import SlaState, describe
@@ -68,13 +68,6 @@ STATUS_LABELS = {
 }
 # "Blocked": the Author column says "(blocked)" beside the name, the tooltip "Author blocked".
 STATUS_SHORT = STATUS_LABELS | {"hidden": "Hidden", "deleted": "Deleted", "blocked": "Blocked"}
-AUTHOR_KIND_LABELS = {
-    "parent": "parent or carer",
-    "student": "student",
-    "staff": "staff",
-    "public": "member of the public",
-    "unknown": "author type not known",
-}
 
 ItemIdRole = Qt.ItemDataRole.UserRole + 1
 ObjectRole = Qt.ItemDataRole.UserRole + 2
@@ -174,7 +167,7 @@ def tooltip(row: QueueRow, column: int, now: datetime, zone: ZoneInfo) -> str | 
     if column == COL_AUTHOR:
         handle = f" @{row.author_handle.lstrip('@')}" if row.author_handle else ""
         blocked = f"\nBlocked on {row.account_shown}" if row.author_blocked else ""
-        kind = AUTHOR_KIND_LABELS.get(row.author_kind, row.author_kind)
+        kind = author_kind_label(row.author_kind)
         return tip(f"{row.author_name}{handle} ({kind}){blocked}")
     if column == COL_ACCOUNT:
         return tip(row.account_shown)

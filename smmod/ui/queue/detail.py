@@ -17,11 +17,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from smmod.moderation.vocabulary import flag_label
+from smmod.moderation.vocabulary import AUTHOR_KIND_LABELS, flag_label
 from smmod.queue.records import ItemDetail, QueueRow
 from smmod.sla import describe
 from smmod.ui.plain import tip
-from smmod.ui.queue.columns import AUTHOR_KIND_LABELS, STATUS_LABELS, local_text
+from smmod.ui.queue.columns import STATUS_LABELS, local_text
 from smmod.ui.queue.flag_icons import by_urgency
 
 _STATE_COLOURS = {"red": "#9e1616", "amber": "#7a4800", "stopped": "#2e7d32", "ok": "#333333"}
