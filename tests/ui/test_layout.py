@@ -34,7 +34,7 @@ from smmod.ui.accounts.model import ObjectRole, ShortRole
 from smmod.ui.accounts.page import AccountsPage
 from smmod.ui.dialogs.settings import SettingsDialog
 from smmod.ui.mainwindow import MainWindow
-from smmod.ui.moderation.incident_model import COL_TITLE
+from smmod.ui.moderation.incident_model import COL_LEAD, COL_OPENED, COL_POLICE, COL_TITLE
 from smmod.ui.moderation.incidents_page import IncidentsPage
 from smmod.ui.queue.columns import COL_ACCOUNT, COL_AUTHOR, COL_FLAGS, COL_RECEIVED, COL_TEXT
 from smmod.ui.queue.flag_icons import icon_size
@@ -197,6 +197,12 @@ def test_the_incident_title_column_is_readable_at_1280x720(
     title = column_rect(page.table, COL_TITLE)
     assert page.table.viewport().rect().contains(title)
     assert title.width() >= 150
+    # Who leads it and when it was opened are read whole; the police column and the
+    # category give way first (both are in the detail's header in full).
+    for column in (COL_LEAD, COL_OPENED):
+        assert shown_in_full(page.table, 0, column)[0], page.table.model().index(0, column).data()
+    police = page.table.model().index(0, COL_POLICE)
+    assert str(police.data()) in str(police.data(Qt.ItemDataRole.ToolTipRole))
 
 
 @pytest.fixture
