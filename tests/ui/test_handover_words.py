@@ -13,6 +13,7 @@ import re
 import pytest
 from PySide6.QtWidgets import (
     QAbstractButton,
+    QComboBox,
     QGroupBox,
     QLabel,
     QListWidget,
@@ -26,7 +27,7 @@ from PySide6.QtWidgets import (
 from smmod.accounts.records import STATUS_LABELS
 from smmod.platforms import PLATFORM_LABELS
 from smmod.store.models.moderation import INCIDENT_STATUSES
-from smmod.ui.handover.wizard import PAGE_ACCOUNTS, PAGE_CREDENTIALS, PAGE_WORK
+from smmod.ui.handover.wizard import PAGE_ACCOUNTS, PAGE_CREDENTIALS, PAGE_REVIEW, PAGE_WORK
 from smmod.ui.pages import PageDeps
 from tests.accounts.helpers import TEST_SERVICE, MemoryKeyring
 from tests.handover.helpers import Scene, build_scene
@@ -117,6 +118,14 @@ def test_the_wizard_names_platforms_and_statuses_in_words(qtbot, scene, runner, 
     work = shown_texts(wizard.work_page)
     assert "Open" in work  # the incident's status
     assert machine_forms(work, _handles(scene)) == []
+    assert wizard.work_page.all_combo.choose(scene.people["mod1"].staff_id)
+    wizard.work_page.all_button.click()
+    incident = wizard.work_page.findChild(QComboBox, f"handover_incident_{scene.incident}")
+    assert incident.choose(scene.people["slt2"].staff_id)
+    go_next(qtbot, wizard, PAGE_REVIEW)
+    record = wizard.review_page.preview.toPlainText()  # the record, as it will be stored
+    assert "@oakfield_music (Facebook)" in record
+    assert machine_forms([record], _handles(scene)) == []
 
 
 def test_the_handover_page_names_platforms_in_words(qtbot, scene, runner, show,

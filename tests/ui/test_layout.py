@@ -185,6 +185,17 @@ def test_the_queue_account_and_author_are_readable_at_1280x720(
     assert column_rect(table, COL_TEXT).width() >= TEXT_MIN
 
 
+def test_the_queue_detail_header_is_shown_in_full_at_1280x720(
+        qtbot, desk: Desk, window: MainWindow) -> None:
+    page = open_queue(qtbot, window, len(COMMENTS))
+    threat = page.model.item_id(0)  # two flags and a long author line: the header wraps
+    page.go_to_item(threat)
+    header = page.detail.findChild(QLabel, "detail_header")
+    qtbot.waitUntil(lambda: "Flags:" in header.text(), timeout=TIMEOUT)
+    QApplication.processEvents()
+    assert header.height() >= header.heightForWidth(header.width())
+
+
 def test_the_incident_title_column_is_readable_at_1280x720(
         qtbot, desk: Desk, window: MainWindow, people: dict[str, Actor]) -> None:
     item = desk.add("Another threat, which SLT must see", author="Angry Dad")

@@ -7,6 +7,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QFrame,
     QLabel,
@@ -48,9 +49,6 @@ class DetailPane(QFrame):
         self._header.setObjectName("detail_header")
         self._header.setWordWrap(True)
         self._header.setTextFormat(Qt.TextFormat.RichText)
-        # Qt's height for wrapped rich text of mixed sizes falls a few pixels short: the
-        # last line's descenders were cut when the pane is at its narrowest.
-        self._header.setContentsMargins(0, 0, 0, 4)
         self._text = QTextBrowser()
         self._text.setObjectName("detail_text")
         self._text.setAccessibleName("Full text")
@@ -87,6 +85,7 @@ class DetailPane(QFrame):
             self._text.clear()
             return
         self._header.setText(self._header_html(detail, now))
+        self._fit_header()
         self._text.setPlainText(detail.text)
         if detail.parent is not None:
             self._add_thread_item("In reply to", detail.parent)
@@ -106,6 +105,16 @@ class DetailPane(QFrame):
 
     def text(self) -> str:
         return self._text.toPlainText()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # QWidget.resizeEvent
+        super().resizeEvent(event)
+        self._fit_header()
+
+    def _fit_header(self) -> None:
+        """The header (who, where, when, flags) is never cut: when the pane is short the
+        full text box gives way instead (a layout squeezed the wrapped header to fewer
+        lines than it needs at 1280×720)."""
+        self._header.setMinimumHeight(self._header.heightForWidth(self._header.width()))
 
     def header_text(self) -> str:
         return self._header.text()
