@@ -30,7 +30,7 @@ from smmod.context import AppContext
 from smmod.identity import Actor
 from smmod.moderation.records import EscalationInput
 from smmod.queue.records import ManualItem
-from smmod.ui.accounts.model import ObjectRole, ShortRole
+from smmod.ui.accounts.model import CCOL_ROTATED, ObjectRole, ShortRole
 from smmod.ui.accounts.page import AccountsPage
 from smmod.ui.dialogs.settings import SettingsDialog
 from smmod.ui.mainwindow import MainWindow
@@ -233,8 +233,12 @@ def test_the_account_detail_has_no_horizontal_scroll_bar(
         audience="Parents and carers", promotion="Newsletter", visibility="open",
         lead=people["run1"].staff_id, runners=(people["vol1"].staff_id,)),
         attestation="Approved by governors, 2023", accept_problems=True)
-    ctx.credentials.add(people["head"], account.id, login_name="pta@oakfield.sch.uk",
-                        secret="S3cret-harbour-kettle-1!", note="Codes go to the office phone")
+    stored = ctx.credentials.add(people["head"], account.id, login_name="pta@oakfield.sch.uk",
+                                 secret="S3cret-harbour-kettle-1!",
+                                 note="Codes go to the office phone")
+    # Rotated and awaiting confirmation: the longest "Last rotated" there is.
+    ctx.credentials.rotate(people["head"], stored.id, stored.version_id,
+                           "Lantern-orchard-Velvet-82!", pending=True)
     window.show_page("accounts")
     page = window.page("accounts")
     assert isinstance(page, AccountsPage)
@@ -251,6 +255,10 @@ def test_the_account_detail_has_no_horizontal_scroll_bar(
         for label in page.detail.findChildren(QLabel):
             if label.isVisible() and label.wordWrap():
                 assert label.height() >= label.heightForWidth(label.width()), label.text()
+        credentials = page.detail.credentials_panel.table
+        assert not credentials.horizontalScrollBar().isVisible(), f"at {size}"
+        rotated = credentials.model().index(0, CCOL_ROTATED)
+        assert "awaiting confirmation" in str(rotated.data(Qt.ItemDataRole.ToolTipRole))
 
 
 def test_every_page_fits_a_1280x720_screen(
