@@ -76,6 +76,7 @@ class SettingsDialog(QDialog):
                           f"palette(placeholder-text); font-size: small;'>"
                           f"{html.escape(setting.key)}</span>")
             name.setBuddy(editor)
+            name.setWordWrap(True)  # a long key goes under the title, the editors stay aligned
             text_shown = setting.description
             if is_policy and not may_change_policy:
                 # School policy: shown, but only SLT or an administrator may change it.
