@@ -21,3 +21,17 @@ def platform_label(platform: str) -> str:
 def account_label(platform: str, handle: str) -> str:
     """``("facebook", "brookfieldprimary")`` → "Facebook: brookfieldprimary"."""
     return f"{platform_label(platform)}: {handle}"
+
+
+def handle_label(platform: str, handle: str) -> str:
+    """``("facebook", "brookfieldprimary")`` → "brookfieldprimary (Facebook)"."""
+    return f"{handle} ({platform_label(platform)})"
+
+
+def readable_handle_label(label: str) -> str:
+    """The machine form of ``--json`` documents, "brookfieldprimary (facebook)", as people
+    read it: "brookfieldprimary (Facebook)". Anything else is returned as it is."""
+    handle, sep, rest = label.rpartition(" (")
+    if not sep or not rest.endswith(")"):
+        return label
+    return handle_label(rest[:-1], handle)

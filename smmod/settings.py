@@ -107,6 +107,11 @@ class Setting:
     maximum: int | None = None
     parser: Callable[[str], Any] | None = None
 
+    @property
+    def title(self) -> str:
+        """What the Settings dialog calls it ("School name"); the key is for the command line."""
+        return TITLES.get(self.key, self.key)
+
     def parse(self, text: str) -> Any:
         """Turn user text into a valid value, or raise InputError naming the key."""
         try:
@@ -178,6 +183,37 @@ class Setting:
         return str(value)
 
 
+TITLES = {
+    "school.name": "School name",
+    "school.domains": "School web sites",
+    "training.expiry_months": "Training lasts (months)",
+    "training.policy_reread_months": "Re-read the policy after (months)",
+    "sla.nation": "Bank holidays of",
+    "sla.timezone": "Time zone",
+    "sla.end_of_day": "End of the working day",
+    "sla.roll_non_working": "Move deadlines off non-working days",
+    "sla.closures": "School closure dates",
+    "monitoring.stale_days": "Warn when a queue is unchecked for (days)",
+    "connectors.poll_minutes": "Fetch new comments every (minutes)",
+    "connectors.photo_max_mb": "Largest photo to check (MB)",
+    "connectors.photo_keep_days": "Keep downloaded photos for (days)",
+    "backup.keep": "Automatic backups kept",
+    "vault.password_length": "Generated password length",
+    "vault.clipboard_clear_seconds": "Clear a copied secret after (seconds)",
+    "vault.rotate_days": "Rotate passwords every (days)",
+    "vault.history_days": "Keep earlier passwords for (days)",
+    "images.dpia_reference": "DPIA reference",
+    "images.mode": "Image check",
+    "database.url": "Database",
+}
+
+# A choice as the Settings dialog lists it; the stored value is the key.
+CHOICE_LABELS = {
+    "ENG": "England", "WLS": "Wales", "SCT": "Scotland", "NIR": "Northern Ireland",
+    "face_check": "Face check: a person confirms every face",
+    "assisted": "Assisted: matched to consented pupils",
+}
+
 SCHEMA: tuple[Setting, ...] = (
     Setting("school.name", str, "",
             "The school's name, used in replies, notices and reports; until it is set they "
@@ -231,7 +267,8 @@ SCHEMA: tuple[Setting, ...] = (
     Setting("images.dpia_reference", str, "",
             "Reference of the DPIA that covers assisted face matching (needed before it can be on)."),
     Setting("images.mode", str, "face_check",
-            "face_check: a person confirms every face; assisted: match consented pupils' templates.",
+            "How faces are checked: a person confirms every face (face_check), or they are "
+            "matched to consented pupils' templates (assisted).",
             choices=("face_check", "assisted")),
     Setting("database.url", str, "",
             "The database to use: sqlite:////path/file.sqlite3, or postgresql://user@server/db "

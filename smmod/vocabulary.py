@@ -21,6 +21,7 @@ from smmod.store.models.moderation import (
 __all__ = [
     "ACTION_KINDS",
     "ACTION_LABELS",
+    "AUTHOR_KIND_LABELS",
     "CATEGORY_LABELS",
     "FIRST_RESPONSE_KINDS",
     "FLAG_LABELS",
@@ -32,6 +33,7 @@ __all__ = [
     "REASON_REQUIRED",
     "SEVERITIES",
     "SEVERITY_LABELS",
+    "author_kind_label",
     "flag_label",
 ]
 
@@ -111,6 +113,21 @@ MAX_REASON: Final = 2_000
 MAX_NOTICE: Final = 1_000
 MAX_REPLY: Final = 10_000
 MAX_NOTE: Final = 20_000
+
+
+# Who wrote an item (``author_kind``), as people say it.
+AUTHOR_KIND_LABELS: Final = {
+    "parent": "parent or carer",
+    "student": "student",
+    "staff": "staff",
+    "public": "member of the public",
+    "unknown": "author type not known",
+}
+
+
+def author_kind_label(kind: str) -> str:
+    """"member of the public" for ``public``; an unknown kind reads as it is stored."""
+    return AUTHOR_KIND_LABELS.get(kind, kind)
 
 
 def flag_label(flag: str) -> str:

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from smmod.platforms import platform_label
+from smmod.platforms import handle_label
 from smmod.staff.eligibility import Eligibility
 
 VISIBILITIES = ("open", "private")
@@ -122,7 +122,7 @@ class AccountRecord:
 
     @property
     def label(self) -> str:
-        return f"{self.handle} ({platform_label(self.platform)})"
+        return handle_label(self.platform, self.handle)
 
     @property
     def status_label(self) -> str:

@@ -64,7 +64,7 @@ def check_plan(plan: Plan, held: Holdings, candidates: Sequence[Candidate], *,
         where = f"account:{account.account_id}"
         if decision.action not in ACTIONS:
             problems.append(PlanProblem(
-                "R6", f"choose whether to transfer or close {account.label}.", where,
+                "R6", f"choose whether to transfer or close {account.shown}.", where,
                 incomplete=True))
         elif decision.action == "transfer":
             problems += _transfer_problems(account, decision, people, where)
@@ -78,22 +78,22 @@ def _transfer_problems(account: HeldAccount, decision: AccountDecision,
                        people: dict[int, Candidate], where: str) -> list[PlanProblem]:
     out: list[PlanProblem] = []
     if "lead" in account.roles and decision.new_lead is None:
-        out.append(PlanProblem("R6", f"name the new lead of {account.label}.", where,
+        out.append(PlanProblem("R6", f"name the new lead of {account.shown}.", where,
                                incomplete=True))
     added = effective_new_people(account, decision)
     for role, staff_id in added:
         person = people.get(staff_id)
         if person is None:
             out.append(PlanProblem(
-                "R4", f"the new {role} of {account.label} must be someone else on the active "
+                "R4", f"the new {role} of {account.shown} must be someone else on the active "
                       "staff register.", where))
         elif not person.eligible:
             out.append(PlanProblem(
-                "R4", f"{person.name} cannot be the new {role} of {account.label}: "
+                "R4", f"{person.name} cannot be the new {role} of {account.shown}: "
                       f"{person.summary}.", where))
     if decision.new_runner is not None and decision.new_runner == decision.new_lead:
         out.append(PlanProblem(
-            "R6", f"the new lead of {account.label} is also named as its new runner; "
+            "R6", f"the new lead of {account.shown} is also named as its new runner; "
                   "choose a different runner or none.", where))
     if account.live and {"lead", "runner"} & set(account.roles):
         # Only a departure that removes a runner can make R2 worse; an administrator
@@ -103,7 +103,7 @@ def _transfer_problems(account: HeldAccount, decision: AccountDecision,
         if len(ok) < MIN_RUNNERS:
             names = ", ".join(p.name for p in ok) or "nobody"
             out.append(PlanProblem(
-                "R2", f"{account.label} would be run by {len(ok)} eligible staff member"
+                "R2", f"{account.shown} would be run by {len(ok)} eligible staff member"
                       f"{'s' if len(ok) != 1 else ''} ({names}); at least {MIN_RUNNERS} are "
                       "needed. Name another runner, or an SLT member may override this with "
                       "a reason.", where, overridable=True))
@@ -119,14 +119,14 @@ def _close_problems(account: HeldAccount, decision: AccountDecision, today: date
         state = decision.step(step)
         if state.state not in ("done", "deferred"):
             out.append(PlanProblem(
-                "R6", f"{account.label}: tick “{label}”, or defer it with a due date.", where,
+                "R6", f"{account.shown}: tick “{label}”, or defer it with a due date.", where,
                 incomplete=True))
         elif state.state == "deferred" and state.due_on is None:
             out.append(PlanProblem(
-                "R6", f"{account.label}: give a due date for “{label}”.", where))
+                "R6", f"{account.shown}: give a due date for “{label}”.", where))
         elif state.state == "deferred" and state.due_on is not None and state.due_on < today:
             out.append(PlanProblem(
-                "R6", f"{account.label}: the due date for “{label}” "
+                "R6", f"{account.shown}: the due date for “{label}” "
                       f"({fmt.day(state.due_on)}) is in the past.", where))
     return out
 
@@ -145,7 +145,7 @@ def _work_problems(plan: Plan, held: Holdings, people: dict[int, Candidate]
         target = people.get(plan.items.get(item.item_id, -1))
         if item.item_id not in plan.items:
             out.append(PlanProblem(
-                "R6", f"choose who takes over queue item #{item.item_id} ({item.account_label}).",
+                "R6", f"choose who takes over queue item #{item.item_id} ({item.account_shown}).",
                 where, incomplete=True))
         elif target is None:
             out.append(PlanProblem(
@@ -157,7 +157,7 @@ def _work_problems(plan: Plan, held: Holdings, people: dict[int, Candidate]
                       f"#{item.item_id}.", where))
         elif not (target.can_moderate or target.staff_id in runs.get(item.account_id, set())):
             out.append(PlanProblem(
-                "R6", f"{target.name} cannot work the queue of {item.account_label}: they are "
+                "R6", f"{target.name} cannot work the queue of {item.account_shown}: they are "
                       "not a moderator, SLT or administrator and do not run that account.",
                 where))
     for incident in held.incidents:

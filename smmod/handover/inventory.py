@@ -30,6 +30,7 @@ from smmod.handover.records import (
     LedIncident,
 )
 from smmod.handover.tokens import held_connections
+from smmod.platforms import readable_handle_label
 from smmod.staff.eligibility import eligibility
 from smmod.store.models import Account, AccountRole, AuditEntry, Credential, QueueItem, Staff
 from smmod.store.models.moderation import Incident
@@ -185,14 +186,14 @@ def changes(basis_json: str, now: Holdings) -> tuple[str, ...]:
     old_accounts, new_accounts = old.get("accounts", {}), new["accounts"]
     for key, (_version, _roles, label) in new_accounts.items():
         if key not in old_accounts:
-            out.append(f"They now also hold {label}.")
+            out.append(f"They now also hold {readable_handle_label(label)}.")
         elif old_accounts[key] != new_accounts[key]:
-            out.append(f"{label} was changed.")
+            out.append(f"{readable_handle_label(label)} was changed.")
     for key, value in old_accounts.items():
         if key not in new_accounts:
-            out.append(f"They no longer hold {value[2]}.")
+            out.append(f"They no longer hold {readable_handle_label(value[2])}.")
     old_creds, new_creds = old.get("credentials", {}), new["credentials"]
-    labels = {str(c.credential_id): f"{c.login_name} on {c.account_label}"
+    labels = {str(c.credential_id): f"{c.login_name} on {c.account_shown}"
               for c in now.credentials}
     for key in new_creds:
         if key not in old_creds:

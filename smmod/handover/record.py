@@ -81,7 +81,7 @@ def build_document(facts: RecordFacts) -> RecordDocument:
     parts.append(_accounts(facts) if held.accounts else "<p>They held no accounts.</p>")
     parts.append("<h2>Passwords rotated</h2>")
     if held.credentials:
-        rows = [[escape(c.account_label), escape(c.login_name), _short(facts.rotated_on),
+        rows = [[escape(c.account_shown), escape(c.login_name), _short(facts.rotated_on),
                  '<span class="warn">Pending</span> until changed on the platform']
                 for c in held.credentials]
         parts.append(_table([("Account", 27), ("Login", 27), ("Rotated on", 15),
@@ -139,7 +139,7 @@ def _accounts(facts: RecordFacts) -> str:
             added = [f"new {role}: {escape(facts.names.get(sid, f'#{sid}'))}"
                      for role, sid in effective_new_people(account, decision)]
             detail = "; ".join(added) or "no one new named"
-        rows.append([escape(account.label), escape(roles), outcome, detail])
+        rows.append([escape(account.shown), escape(roles), outcome, detail])
     return _table([("Account", 24), ("Their roles", 11), ("Outcome", 15), ("Details", 50)],
                   rows)
 
@@ -157,7 +157,7 @@ def _work(facts: RecordFacts) -> str:
     held, plan = facts.held, facts.plan
     if not held.items and not held.incidents:
         return "<p>They had no claimed queue items and led no incidents.</p>"
-    rows = [[f"Queue item #{i.item_id}", escape(i.account_label),
+    rows = [[f"Queue item #{i.item_id}", escape(i.account_shown),
              escape(facts.names.get(plan.items.get(i.item_id, -1), "?"))] for i in held.items]
     rows += [[escape(i.label), "", escape(facts.names.get(plan.incidents.get(i.incident_id, -1),
                                                            "?"))]
@@ -174,12 +174,12 @@ def _outstanding(facts: RecordFacts) -> str:
         for step, label in CLOSE_STEPS:
             state = decision.step(step)
             if state.state == "deferred" and state.due_on:
-                items.append(f"{escape(account.label)}: {escape(label)} "
+                items.append(f"{escape(account.shown)}: {escape(label)} "
                              f"(due {_day(state.due_on)})")
     name = escape(facts.held.person.name)
     if facts.held.credentials:
         steps = "".join(f"<li>{label.format(name=name)}</li>" for _, label in PLATFORM_STEPS)
-        logins = "; ".join(f"{escape(c.login_name)} on {escape(c.account_label)}"
+        logins = "; ".join(f"{escape(c.login_name)} on {escape(c.account_shown)}"
                            for c in facts.held.credentials)
         items.append(f"On the platform, for each rotated password ({logins}):"
                      f"<ol>{steps}</ol>Then confirm the rotation in smmod.")

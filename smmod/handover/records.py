@@ -15,6 +15,7 @@ from typing import Any
 
 from smmod.accounts.records import Person
 from smmod.handover.tokens import TOKEN_STEPS, HeldConnection, TokenOutcome
+from smmod.platforms import handle_label, readable_handle_label
 
 ACTIONS = ("transfer", "close")
 # The closure checklist (R6). Each step is ticked, or deferred with a due date.
@@ -36,6 +37,17 @@ STEP_LABELS = dict(CLOSE_STEPS + TOKEN_STEPS)
 
 def _iso(value: date | datetime | None) -> str | None:
     return value.isoformat() if value else None
+
+
+class _AccountShown:
+    """For a record whose ``account_label`` is the machine form of ``--json``."""
+
+    account_label: str
+
+    @property
+    def account_shown(self) -> str:
+        """``account_label`` as people read it: "brookfieldprimary (Facebook)"."""
+        return readable_handle_label(self.account_label)
 
 
 # -- what the departing person holds ---------------------------------------------------
@@ -65,6 +77,11 @@ class HeldAccount:
         return f"{self.handle} ({self.platform})"  # machine form (handover --json)
 
     @property
+    def shown(self) -> str:
+        """As people read it: "brookfieldprimary (Facebook)"."""
+        return handle_label(self.platform, self.handle)
+
+    @property
     def live(self) -> bool:
         """Approved or active: R2 and R4 must hold after the handover."""
         return self.status in ("approved", "active")
@@ -81,7 +98,7 @@ class HeldAccount:
 
 
 @dataclass(frozen=True)
-class KnownCredential:
+class KnownCredential(_AccountShown):
     """A credential the departing person knew or could have read, and why we think so."""
 
     credential_id: int
@@ -102,7 +119,7 @@ class KnownCredential:
 
 
 @dataclass(frozen=True)
-class ClaimedItem:
+class ClaimedItem(_AccountShown):
     item_id: int
     account_id: int
     account_label: str
@@ -344,7 +361,7 @@ class ApplyResult:
 
 
 @dataclass(frozen=True)
-class PendingRotation:
+class PendingRotation(_AccountShown):
     rotation_id: int
     credential_id: int
     account_id: int
@@ -360,7 +377,7 @@ class PendingRotation:
 
 
 @dataclass(frozen=True)
-class OutstandingTask:
+class OutstandingTask(_AccountShown):
     task_id: int
     handover_id: int
     account_id: int

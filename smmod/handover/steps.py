@@ -65,7 +65,7 @@ def _account(step: Step, held: HeldAccount, *, first_touch: bool) -> Account:
     """The account row; on first touch it must still be the version the plan was checked on."""
     account = step.session.get(Account, held.account_id)
     if account is None or (first_touch and account.version_id != held.version_id):
-        raise ConflictError(f"{held.label} was {CHANGED}")
+        raise ConflictError(f"{held.shown} was {CHANGED}")
     return account
 
 
@@ -134,7 +134,7 @@ def rotate_credentials(step: Step, rotate_by: date) -> list[int]:
         credential = step.session.get(Credential, known.credential_id)
         if credential is None or credential.version_id != known.version_id:
             raise ConflictError(f"the password for {known.login_name} on "
-                                f"{known.account_label} was {CHANGED}")
+                                f"{known.account_shown} was {CHANGED}")
         credential.rotated_at, credential.rotated_by = step.now, step.actor.staff_id
         credential.rotate_by = rotate_by
         rotation = CredentialRotation(credential_id=credential.id, at=step.now,

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from smmod import audit
 from smmod.errors import SmmodError
 from smmod.identity import Actor
+from smmod.platforms import readable_handle_label
 from smmod.store.engine import SessionFactory
 from smmod.store.models import HandoverTask, Staff
 from smmod.store.models.connectors import Connection
@@ -50,7 +51,8 @@ class HeldConnection:
 
     @property
     def line(self) -> str:
-        return f"Reconnect {self.account_label} (connected by {self.connected_by})"
+        return (f"Reconnect {readable_handle_label(self.account_label)} "
+                f"(connected by {self.connected_by})")
 
     def to_dict(self) -> dict[str, Any]:
         return {"account_id": self.account_id, "account": self.account_label,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from smmod.vocabulary import (
     ACTION_KINDS,
     ACTION_LABELS,
+    AUTHOR_KIND_LABELS,
     CATEGORY_LABELS,
     FIRST_RESPONSE_KINDS,
     FLAG_CATEGORIES,
@@ -23,12 +24,14 @@ from smmod.vocabulary import (
     REMOVAL_STATUS,
     SEVERITIES,
     SEVERITY_LABELS,
+    author_kind_label,
     flag_label,
 )
 
 __all__ = [
     "ACTION_KINDS",
     "ACTION_LABELS",
+    "AUTHOR_KIND_LABELS",
     "CATEGORY_LABELS",
     "FIRST_RESPONSE_KINDS",
     "FLAG_CATEGORIES",
@@ -46,5 +49,6 @@ __all__ = [
     "REMOVAL_STATUS",
     "SEVERITIES",
     "SEVERITY_LABELS",
+    "author_kind_label",
     "flag_label",
 ]

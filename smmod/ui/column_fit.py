@@ -4,8 +4,9 @@ Fixed pixel widths that add up to more than a 1280-pixel window push the most us
 column (a comment's text, an incident's title) off the right edge. ``ColumnFitter``
 sizes each other column to its contents within a floor and a cap, and when that still
 leaves the stretch column less than ``stretch_min`` pixels, squeezes the other columns
-towards their floors (their text is elided; the tooltips have it in full). A column a
-person has dragged to a width keeps it.
+towards their floors (their text is elided; the tooltips have it in full), those that
+matter least (the highest ``give``) first. A column a person has dragged to a width keeps
+it.
 
 Qt measures a column's contents on up to 1,000 rows (``resizeContentsPrecision``), the
 rows on screen and then rows off it. For a lazy model over a million items that means
@@ -15,17 +16,23 @@ queue page took seconds to build); ``screen_only`` measures the rows on screen a
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Slot
-from PySide6.QtWidgets import QApplication, QHeaderView, QTableView
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QPersistentModelIndex, Qt, QTimer, Slot
+from PySide6.QtWidgets import (
+    QApplication,
+    QHeaderView,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableView,
+)
 
 
 @dataclass(frozen=True)
 class Fit:
     floor: int  # narrowest the column is squeezed to
     cap: int  # widest it grows to for long contents
+    give: int = 0  # columns with a higher ``give`` are squeezed to their floors first
 
 
 class ColumnFitter(QObject):
@@ -87,12 +94,12 @@ class ColumnFitter(QObject):
         widths = {c: self.user_widths.get(c) or self.wanted(c) for c in shown}
         room = self._table.viewport().width() - self._stretch_min
         excess = sum(widths.values()) - room
-        slack = {c: widths[c] - self._fits[c].floor for c in shown if c not in self.user_widths}
-        total_slack = sum(slack.values())
-        if excess > 0 and total_slack > 0:
-            share = min(1.0, excess / total_slack)
-            for c, s in slack.items():
-                widths[c] -= min(s, math.ceil(s * share))  # up, so the text gets its minimum
+        squeezable = [c for c in shown if c not in self.user_widths]
+        for give in sorted({self._fits[c].give for c in squeezable}, reverse=True):
+            if excess <= 0:
+                break
+            floors = {c: self._fits[c].floor for c in squeezable if self._fits[c].give == give}
+            excess -= _lower(widths, floors, excess)
         self._fitting = True
         try:
             for c, w in widths.items():
@@ -110,3 +117,41 @@ class ColumnFitter(QObject):
             self.user_widths[column] = new
         else:  # shown or hidden from the header's menu
             self._timer.start()
+
+
+def _lower(widths: dict[int, int], floors: dict[int, int], excess: int) -> int:
+    """Take up to ``excess`` pixels from the widest of the ``floors`` columns first, none
+    below its floor: a short handle stays whole while a long name is cut. Returns the
+    pixels taken."""
+    def taken(level: int) -> int:
+        return sum(widths[c] - max(min(widths[c], level), f) for c, f in floors.items())
+
+    low, high = 0, max((widths[c] for c in floors), default=0)
+    while low < high:  # the highest level that frees enough, or the floors
+        level = (low + high + 1) // 2
+        if taken(level) >= excess:
+            low = level
+        else:
+            high = level - 1
+    freed = taken(low)
+    for c, f in floors.items():
+        widths[c] = max(min(widths[c], low), f)
+    return freed
+
+
+class MiddleElide(QStyledItemDelegate):
+    """Cuts a long value in the middle ("FB brookfie…primary", "Christo…e-Smythe"): a
+    handle or a name is told apart by its start and its end. The model's tooltip has it
+    in full."""
+
+    def initStyleOption(self, option: QStyleOptionViewItem,  # QStyledItemDelegate
+                        index: QModelIndex | QPersistentModelIndex) -> None:
+        super().initStyleOption(option, index)
+        option.textElideMode = Qt.TextElideMode.ElideMiddle  # type: ignore[attr-defined]
+
+
+def elide_middle(table: QTableView, *columns: int) -> MiddleElide:
+    delegate = MiddleElide(table)
+    for column in columns:
+        table.setItemDelegateForColumn(column, delegate)
+    return delegate

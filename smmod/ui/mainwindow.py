@@ -24,6 +24,7 @@ from smmod.ui.actions import ActionId, create_actions
 from smmod.ui.icons import app_icon, icon
 from smmod.ui.pages import PageDeps, PageSpec, page_specs
 from smmod.ui.screen import fit_to_screen
+from smmod.ui.staff.model import roles_label
 from smmod.ui.tasks import TaskRunner
 
 if TYPE_CHECKING:
@@ -85,7 +86,8 @@ class MainWindow(QMainWindow):
         self._init_poller(ctx)
         self._init_live(ctx)
         actor = ctx.actor
-        self._who.setText(f"Signed in as {actor.display}" if actor.known else
+        self._who.setText(f"Signed in as {actor.name} ({roles_label(actor.roles)})"
+                          if actor.known else
                           f"<b>Read-only:</b> {actor.username} has no staff record")
         for action in self._actions.values():
             action.setEnabled(True)
@@ -99,7 +101,7 @@ class MainWindow(QMainWindow):
         self._nav.setObjectName("navigation")
         self._nav.setAccessibleName("Sections")
         self._nav.setIconSize(QSize(22, 22))
-        self._nav.setMinimumWidth(170)
+        self._nav.setMinimumWidth(150)  # "Audit trail" and its icon, with room
         self._nav.setMaximumWidth(260)
         self._nav.setStyleSheet(
             "QListWidget#navigation { border: none; background: palette(alternate-base);"
@@ -130,7 +132,7 @@ class MainWindow(QMainWindow):
         splitter.addWidget(self._nav)
         splitter.addWidget(self._stack)
         splitter.setStretchFactor(1, 1)
-        splitter.setSizes([170, 1030])  # the pages need the width more than the side bar
+        splitter.setSizes([150, 1050])  # the pages need the width more than the side bar
         splitter.setChildrenCollapsible(False)
         self.setCentralWidget(splitter)
 

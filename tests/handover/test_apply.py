@@ -215,7 +215,7 @@ def test_r4_refusal_applies_nothing(scene):
         scene.handover.apply(p["head"], handover_id, version, bad,
                              {scene.pe_cred: NEW_PE})
     assert caught.value.rule == "R4"
-    assert "Olly Old cannot be the new lead of @oakfield_pe (instagram): training expired" \
+    assert "Olly Old cannot be the new lead of @oakfield_pe (Instagram): training expired" \
         in str(caught.value)
     assert db_dump(scene.ctx) == before
     assert scene.keyring_state() == {scene.key(scene.pe_cred): PE_SECRET,

@@ -138,8 +138,8 @@ def test_a_second_handover_for_the_same_person_is_refused(scene):
 def test_an_empty_plan_names_every_missing_decision(scene):
     check = scene.handover.check(_start(scene))
     messages = [str(p) for p in check.problems]
-    assert "R6: choose whether to transfer or close @oakfield_music (facebook)." in messages
-    assert "R6: choose whether to transfer or close @oakfield_pe (instagram)." in messages
+    assert "R6: choose whether to transfer or close @oakfield_music (Facebook)." in messages
+    assert "R6: choose whether to transfer or close @oakfield_pe (Instagram)." in messages
     assert sum("choose who takes over queue item" in m for m in messages) == 2
     assert any(m.startswith("R9: choose who leads Incident #") for m in messages)
     assert check.needs_override == ()
@@ -180,7 +180,7 @@ def test_r2_is_checked_live_and_only_slt_may_override(scene):
     check = scene.handover.check(short)
     assert [p.rule for p in check.problems] == ["R2"]
     assert check.needs_override[0].message.startswith(
-        "@oakfield_pe (instagram) would be run by 1 eligible staff member (Robin Runner)")
+        "@oakfield_pe (Instagram) would be run by 1 eligible staff member (Robin Runner)")
     assert check.blocking == ()
     # A volunteer does not count towards the two, even an eligible one would not.
     with_vol = short.with_decision(AccountDecision(
@@ -233,7 +233,7 @@ def test_work_goes_to_people_who_may_do_it(scene):
     vol = Plan(plan.staff_id, plan.leaving_on, plan.accounts,
                {**plan.items, item: p["vol1"].staff_id}, plan.incidents)
     assert [m.message for m in scene.handover.check(vol).problems] == [
-        "Val Volunteer cannot work the queue of @oakfield_pe (instagram): they are not a "
+        "Val Volunteer cannot work the queue of @oakfield_pe (Instagram): they are not a "
         "moderator, SLT or administrator and do not run that account."]
     # Robin runs the account, so may take its items though not a moderator.
     robin = Plan(plan.staff_id, plan.leaving_on, plan.accounts,
@@ -267,7 +267,7 @@ def test_resuming_warns_about_what_changed_meanwhile(scene):
     item = scene.ctx.queue.read.row(scene.items[1])
     scene.ctx.queue.release(scene.leaver, item.id, item.version_id)
     changes = scene.handover.resume(summary.id).changes
-    assert changes == ("@oakfield_music (facebook) was changed.",
+    assert changes == ("@oakfield_music (Facebook) was changed.",
                        "1 claimed queue item no longer theirs since this was saved.")
     again = scene.handover.save(scene.people["head"], summary.id, summary.version_id,
                                 full_plan(scene), accept_changes=True)

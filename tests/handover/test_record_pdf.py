@@ -51,10 +51,10 @@ def test_the_record_says_who_when_what_and_what_is_left(record):
         "The music department's news", f"due {fmt.day(due)}", "✓ done",
         "pe@oakfield.sch.uk", "music@oakfield.sch.uk", fmt.day(TODAY), "Pending",
         "Queue item #1", "Queue item #2", "Incident #1: Abusive", "Sam Senior",
-        "@oakfield_music (facebook): Delete or deactivate the account on the platform (due "
+        "@oakfield_music (Facebook): Delete or deactivate the account on the platform (due "
         f"{fmt.day(due, long_month=True)})",
         "On the platform, for each rotated password (music@oakfield.sch.uk on @oakfield_music "
-        "(facebook); pe@oakfield.sch.uk on @oakfield_pe (instagram)):",
+        "(Facebook); pe@oakfield.sch.uk on @oakfield_pe (Instagram)):",
         "2. Remove Riley Runner's admin role on the platform",
         "4. Move two-factor authentication to a device the school keeps",
         "Then confirm the rotation in smmod.",

@@ -81,7 +81,7 @@ def test_the_plan_lists_the_connection_the_leaver_made(scene, fake):
     account, handover = _mastodon(scene, fake, browser=False)
     held = handover.holdings(scene.leaver.staff_id)
     assert held.reconnect_lines() == [
-        f"Reconnect @oakfield_news (mastodon) (connected by {scene.leaver.name})"]
+        f"Reconnect @oakfield_news (Mastodon) (connected by {scene.leaver.name})"]
     assert held.to_dict()["reconnect"][0]["account_id"] == account
 
 
@@ -142,7 +142,7 @@ def test_the_plan_command_prints_the_reconnect_line(scene, fake, capsys):
     capsys.readouterr()
     assert main(["handover", "plan", "run1"]) == 0
     out = capsys.readouterr().out
-    assert f"Reconnect @oakfield_news (mastodon) (connected by {scene.leaver.name})" in out
+    assert f"Reconnect @oakfield_news (Mastodon) (connected by {scene.leaver.name})" in out
     assert main(["handover", "plan", "run1", "--json"]) == 0
     assert '"reconnect"' in capsys.readouterr().out
 
@@ -162,5 +162,5 @@ def test_the_record_pdf_says_which_accounts_to_reconnect(scene, fake, qapp):
     assert result.record_file is not None
     text = pdf_text(result.record_file)
     assert "Platform connections" in text
-    assert f"Reconnect @oakfield_news (mastodon) (connected by {scene.leaver.name})" in text
+    assert f"Reconnect @oakfield_news (Mastodon) (connected by {scene.leaver.name})" in text
     assert "connect each account again, signed in as the school" in text

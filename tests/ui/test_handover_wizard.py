@@ -124,7 +124,7 @@ def test_a_full_handover_through_the_widgets(qtbot, scene, runner, show, msgs: M
     groups = [tree.topLevelItem(i).text(0) for i in range(tree.topLevelItemCount())]
     assert groups == ["Accounts (2)", "Passwords they knew (all are rotated) (2)",
                       "Queue items they have claimed (2)", "Incidents they lead (1)"]
-    assert tree.topLevelItem(0).child(1).text(0) == "@oakfield_pe (instagram)"
+    assert tree.topLevelItem(0).child(1).text(0) == "@oakfield_pe (Instagram)"
     assert wizard.button(QWizard.WizardButton.CustomButton1).isVisible()  # Save for later
     shot(wizard, "2-holdings")
     go_next(qtbot, wizard, PAGE_ACCOUNTS)
@@ -134,7 +134,7 @@ def test_a_full_handover_through_the_widgets(qtbot, scene, runner, show, msgs: M
     assert not wizard.button(NEXT).isEnabled()
     pe, music = page.editors[scene.pe], page.editors[scene.music]
     assert not pe.todo_label.isHidden()
-    assert pe.todo_label.text() == "• Choose whether to transfer or close @oakfield_pe (instagram)."
+    assert pe.todo_label.text() == "• Choose whether to transfer or close @oakfield_pe (Instagram)."
     select(page, scene.pe)
     pe.transfer_radio.click()
     lead = dict(combo_texts(pe.lead_combo))
@@ -267,7 +267,7 @@ def test_r4_ineligible_runners_cannot_be_chosen(qtbot, scene, runner, show, msgs
                    "training"] is False
     assert not pe.runner_combo.choose(scene.people["vol1"].staff_id)
     assert pe.runner_combo.chosen() is None
-    assert pe.todo_label.text() == "• Name the new lead of @oakfield_pe (instagram)."
+    assert pe.todo_label.text() == "• Name the new lead of @oakfield_pe (Instagram)."
 
 
 def test_save_for_later_then_resume_from_the_page_with_a_warning(qtbot, scene, runner, show,
@@ -317,8 +317,8 @@ def test_save_for_later_then_resume_from_the_page_with_a_warning(qtbot, scene, r
     assert scene.handover.drafts() == []
 
 
-def test_the_page_lists_what_is_left_after_a_handover(qtbot, scene, runner, show,
-                                                      deps: PageDeps, msgs):
+def applied_page(qtbot, scene: Scene, show: Callable, deps: PageDeps) -> HandoverPage:
+    """The Handover page after the leaver's whole handover was applied."""
     from tests.handover.helpers import full_plan
 
     scene.handover.start(scene.people["head"], scene.leaver.staff_id, LEAVING)
@@ -327,6 +327,12 @@ def test_the_page_lists_what_is_left_after_a_handover(qtbot, scene, runner, show
                          render=render_pdf)
     page = show(HandoverPage(deps))
     qtbot.waitUntil(lambda: page.tabs.tabText(3) == "Records (1)", timeout=TIMEOUT)
+    return page
+
+
+def test_the_page_lists_what_is_left_after_a_handover(qtbot, scene, runner, show,
+                                                      deps: PageDeps, msgs):
+    page = applied_page(qtbot, scene, show, deps)
     # The closed account's password stays listed: the account is still on the platform
     # until someone confirms it was deleted there (issue 11).
     assert page.summary_label.text() == ("0 saved · 2 rotations waiting · 1 step deferred · "
@@ -404,7 +410,7 @@ def test_the_wizard_lists_the_connections_to_make_again(qtbot, scene, runner, sh
         session.add(Connection(account_id=scene.pe, platform="instagram",
                                api_base="https://graph.facebook.com", token_key="cred-0123abcd",
                                connected_by=scene.leaver.staff_id))
-    line = f"Reconnect @oakfield_pe (instagram) (connected by {scene.leaver.name})"
+    line = f"Reconnect @oakfield_pe (Instagram) (connected by {scene.leaver.name})"
     wizard = open_wizard(qtbot, scene, runner, show)
     start(qtbot, wizard, scene)
     tree = wizard.holdings_page.tree

@@ -117,6 +117,7 @@ def test_list_filters_and_detail(qtbot, page: IncidentsPage, desk: Desk) -> None
     assert "Police advised" in page.detail.header.text()
     assert "Police ref 44/123" in page.detail.header.text()
     assert "Send the pakis back" in page.detail.evidence.toPlainText()
+    assert "Rob Troll (member of the public)" in page.detail.evidence.toPlainText()  # not "public"
     assert page.detail.notes.rowCount() == 1
     assert page.detail.timeline.rowCount() >= 3
     timeline = page.detail.timeline

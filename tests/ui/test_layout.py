@@ -14,7 +14,14 @@ from datetime import timedelta
 import pytest
 from PySide6.QtCore import QRect, QSize, Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication, QLabel, QStyle, QTableView, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QLabel,
+    QStyle,
+    QStyleOptionViewItem,
+    QTableView,
+    QWidget,
+)
 
 from smmod import formatting as fmt
 from smmod.accounts import AccountService
@@ -22,17 +29,19 @@ from smmod.accounts.records import AccountInput
 from smmod.context import AppContext
 from smmod.identity import Actor
 from smmod.moderation.records import EscalationInput
-from smmod.ui.accounts.model import ObjectRole, ShortRole
+from smmod.queue.records import ManualItem
+from smmod.ui.accounts.model import CCOL_ROTATED, ObjectRole, ShortRole
 from smmod.ui.accounts.page import AccountsPage
 from smmod.ui.dialogs.settings import SettingsDialog
 from smmod.ui.mainwindow import MainWindow
-from smmod.ui.moderation.incident_model import COL_TITLE
+from smmod.ui.moderation.incident_model import COL_LEAD, COL_OPENED, COL_POLICE, COL_TITLE
 from smmod.ui.moderation.incidents_page import IncidentsPage
-from smmod.ui.queue.columns import COL_FLAGS, COL_RECEIVED, COL_TEXT
+from smmod.ui.queue.columns import COL_ACCOUNT, COL_AUTHOR, COL_FLAGS, COL_RECEIVED, COL_TEXT
 from smmod.ui.queue.flag_icons import icon_size
 from smmod.ui.queue.page import QueuePage
+from smmod.ui.queue.widgets import column_fits
 from smmod.ui.tasks import TaskRunner
-from tests.accounts.helpers import MemoryKeyring, make_accounts, make_credentials
+from tests.accounts.helpers import MemoryKeyring, active_account, make_accounts, make_credentials
 from tests.conftest import SUITE_TODAY
 from tests.moderation.helpers import Desk, make_desk
 
@@ -124,6 +133,69 @@ def test_a_column_a_moderator_shows_still_leaves_the_text_on_screen(
     assert column_rect(page.table, COL_TEXT).width() >= TEXT_MIN
 
 
+def shown_in_full(table: QTableView, row: int, column: int) -> tuple[bool, QStyleOptionViewItem]:
+    """Whether the cell's text fits its column, as the table's own delegate draws it."""
+    index = table.model().index(row, column)
+    delegate = table.itemDelegateForIndex(index)
+    option = QStyleOptionViewItem()
+    table.initViewItemOption(option)  # the view's elide mode, font and margins
+    delegate.initStyleOption(option, index)
+    return delegate.sizeHint(option, index).width() <= table.columnWidth(column), option
+
+
+def test_the_queue_account_and_author_are_readable_at_1280x720(
+        qtbot, ctx: AppContext, people: dict[str, Actor], desk: Desk,
+        window: MainWindow) -> None:
+    # A second account with a handle as long as most schools' ("FB brookfieldprimary"),
+    # and authors as the demo school has them.
+    account = active_account(make_accounts(ctx), people, platform="facebook",
+                             handle="brookfieldprimary",
+                             url="https://www.facebook.com/brookfieldprimary")
+    for n, author in enumerate(("Priya Nadarajan", "Brookfield Primary School")):
+        ctx.queue.add_manual(people["mod1"], ManualItem(
+            account_id=account, author_name=author, text="When is the harvest assembly?",
+            received_at=ctx.clock.now() - timedelta(hours=1 + n), kind="comment",
+            author_kind="parent"))
+    page = open_queue(qtbot, window, len(COMMENTS) + 2)
+    table = page.table
+    assert window.size() == SMALL
+    QApplication.processEvents()
+    fits = column_fits(table)
+    cut = []
+    for column in (COL_ACCOUNT, COL_AUTHOR):
+        assert not table.isColumnHidden(column)
+        assert column_rect(table, column).right() <= table.viewport().rect().right()
+        for row in range(page.model.rowCount()):  # every row is on screen here
+            text = str(page.model.index(row, column).data())
+            whole, option = shown_in_full(table, row, column)
+            if whole:
+                continue
+            # A name longer than the room a 1280-pixel screen has for it: cut in the middle
+            # (start and end still read), whole in the tooltip.
+            cut.append(text)
+            assert table.columnWidth(column) >= fits[column].floor, f"{text!r} is cut short"
+            assert option.textElideMode == Qt.TextElideMode.ElideMiddle
+            assert text in str(page.model.index(row, column).data(Qt.ItemDataRole.ToolTipRole))
+    # Every account and every author's name of usual length is read in full.
+    assert sorted(cut) == ["Brookfield Primary School", "Christopher Longname-Smythe"]
+    # The tooltip says who wrote it in words, not the stored code ("parent").
+    author_tip = str(page.model.index(0, COL_AUTHOR).data(Qt.ItemDataRole.ToolTipRole))
+    assert "(parent or carer)" in author_tip
+    # The comment's text still takes the rest of the width.
+    assert column_rect(table, COL_TEXT).width() >= TEXT_MIN
+
+
+def test_the_queue_detail_header_is_shown_in_full_at_1280x720(
+        qtbot, desk: Desk, window: MainWindow) -> None:
+    page = open_queue(qtbot, window, len(COMMENTS))
+    threat = page.model.item_id(0)  # two flags and a long author line: the header wraps
+    page.go_to_item(threat)
+    header = page.detail.findChild(QLabel, "detail_header")
+    qtbot.waitUntil(lambda: "Flags:" in header.text(), timeout=TIMEOUT)
+    QApplication.processEvents()
+    assert header.height() >= header.heightForWidth(header.width())
+
+
 def test_the_incident_title_column_is_readable_at_1280x720(
         qtbot, desk: Desk, window: MainWindow, people: dict[str, Actor]) -> None:
     item = desk.add("Another threat, which SLT must see", author="Angry Dad")
@@ -136,6 +208,12 @@ def test_the_incident_title_column_is_readable_at_1280x720(
     title = column_rect(page.table, COL_TITLE)
     assert page.table.viewport().rect().contains(title)
     assert title.width() >= 150
+    # Who leads it and when it was opened are read whole; the police column and the
+    # category give way first (both are in the detail's header in full).
+    for column in (COL_LEAD, COL_OPENED):
+        assert shown_in_full(page.table, 0, column)[0], page.table.model().index(0, column).data()
+    police = page.table.model().index(0, COL_POLICE)
+    assert str(police.data()) in str(police.data(Qt.ItemDataRole.ToolTipRole))
 
 
 @pytest.fixture
@@ -155,8 +233,12 @@ def test_the_account_detail_has_no_horizontal_scroll_bar(
         audience="Parents and carers", promotion="Newsletter", visibility="open",
         lead=people["run1"].staff_id, runners=(people["vol1"].staff_id,)),
         attestation="Approved by governors, 2023", accept_problems=True)
-    ctx.credentials.add(people["head"], account.id, login_name="pta@oakfield.sch.uk",
-                        secret="S3cret-harbour-kettle-1!", note="Codes go to the office phone")
+    stored = ctx.credentials.add(people["head"], account.id, login_name="pta@oakfield.sch.uk",
+                                 secret="S3cret-harbour-kettle-1!",
+                                 note="Codes go to the office phone")
+    # Rotated and awaiting confirmation: the longest "Last rotated" there is.
+    ctx.credentials.rotate(people["head"], stored.id, stored.version_id,
+                           "Lantern-orchard-Velvet-82!", pending=True)
     window.show_page("accounts")
     page = window.page("accounts")
     assert isinstance(page, AccountsPage)
@@ -173,6 +255,10 @@ def test_the_account_detail_has_no_horizontal_scroll_bar(
         for label in page.detail.findChildren(QLabel):
             if label.isVisible() and label.wordWrap():
                 assert label.height() >= label.heightForWidth(label.width()), label.text()
+        credentials = page.detail.credentials_panel.table
+        assert not credentials.horizontalScrollBar().isVisible(), f"at {size}"
+        rotated = credentials.model().index(0, CCOL_ROTATED)
+        assert "awaiting confirmation" in str(rotated.data(Qt.ItemDataRole.ToolTipRole))
 
 
 def test_every_page_fits_a_1280x720_screen(

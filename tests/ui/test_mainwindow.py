@@ -131,7 +131,7 @@ def test_page_shortcuts_only_act_on_the_visible_page(qtbot, ctx: AppContext,
 def test_status_bar_says_who_you_are(ctx: AppContext, make_window) -> None:
     window = make_window(ctx)
     who = window.findChild(QLabel, "status_who")
-    assert who.text() == "Signed in as Hannah Head (administrator, slt)"
+    assert who.text() == "Signed in as Hannah Head (SLT, Administrator)"
 
 
 def test_status_bar_says_read_only_for_an_unknown_user(ctx: AppContext, make_window) -> None:
@@ -151,7 +151,8 @@ def test_settings_dialog_refuses_assisted_mode_without_a_dpia(
         mode = dialog.findChild(QComboBox, "setting_images.mode")
         dpia = dialog.findChild(QLineEdit, "setting_images.dpia_reference")
         assert dpia.text() == ""
-        mode.setCurrentText("assisted")
+        assert mode.currentText() == "Face check: a person confirms every face"  # not "face_check"
+        mode.setCurrentIndex(mode.findData("assisted"))
         dialog.accept()
         seen.append("still open" if dialog.isVisible() else "closed")
 
@@ -207,7 +208,7 @@ def test_the_window_paints_before_the_database_is_attached(
         show(window)
     window.attach(ctx)
     assert settings.isEnabled()
-    assert who.text() == "Signed in as Hannah Head (administrator, slt)"
+    assert who.text() == "Signed in as Hannah Head (SLT, Administrator)"
     qtbot.waitUntil(lambda: window.findChild(QWidget, "page_queue") is not None, timeout=TIMEOUT)
     assert window.current_page_key() == "queue"
 

@@ -20,7 +20,7 @@ from smmod.identity import Actor
 from smmod.ui.moderation import ModerationAction
 from smmod.ui.pages import PageDeps
 from smmod.ui.queue.actions import QueueAction
-from smmod.ui.queue.columns import COL_AUTHOR, COL_DEADLINE, COL_FLAGS, COL_STATUS
+from smmod.ui.queue.columns import COL_AUTHOR, COL_DEADLINE, COL_FLAGS, COL_STATUS, STATUS_SHORT
 from smmod.ui.queue.flag_icons import icon_size
 from smmod.ui.queue.page import QueuePage
 from tests.moderation.helpers import Desk, make_desk
@@ -136,7 +136,8 @@ def test_hiding_from_the_queue_is_the_response_and_says_so(qtbot, desk: Desk, op
     with qtbot.waitSignal(panel.actions_recorded, timeout=TIMEOUT):
         block.record_button.click()
     qtbot.waitUntil(lambda: cell(page, item_id, COL_AUTHOR) == "Rob Troll (blocked)", timeout=TIMEOUT)
-    assert cell(page, later, COL_STATUS) == "Author blocked"
+    assert cell(page, later, COL_STATUS) == "Blocked"  # the tooltip: "Author blocked"
+    assert "Author blocked" in str(cell(page, later, COL_STATUS, Qt.ItemDataRole.ToolTipRole))
     assert not panel.buttons[ModerationAction.BLOCK].isEnabled()
     awaiting = page.filters.findChild(QComboBox, "queue_status")
     with qtbot.waitSignal(page.items_reloaded, timeout=TIMEOUT):
@@ -164,7 +165,7 @@ def test_the_queue_opens_most_dangerous_first_with_flags_named_in_full(qtbot, de
     assert cell(page, thanks[0], COL_FLAGS, Qt.ItemDataRole.DecorationRole) is None
     # never cut: the column holds four badges (more become "+n"), the status column its longest word
     assert page.table.columnWidth(COL_FLAGS) >= icon_size().width()
-    wanted = page.table.fontMetrics().horizontalAdvance("Author blocked")
+    wanted = max(page.table.fontMetrics().horizontalAdvance(s) for s in STATUS_SHORT.values())
     assert page.table.columnWidth(COL_STATUS) > wanted
     flag_box = page.filters.findChild(QComboBox, "queue_flag")
     assert "Threat of violence" in [flag_box.itemText(i) for i in range(flag_box.count())]

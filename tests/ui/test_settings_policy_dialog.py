@@ -3,7 +3,8 @@ groups; for a moderator the policy is shown, greyed, but cannot be changed there
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QLineEdit, QSpinBox, QWidget
+from PySide6.QtGui import QTextDocument
+from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QSpinBox, QWidget
 
 from smmod import audit
 from smmod.audit import AuditFilter
@@ -88,3 +89,21 @@ def test_slt_change_school_domains_in_the_dialog_for_everyone(
     assert (entry.actor, entry.subject, entry.details) == (
         "slt2", "setting:school.domains",
         {"from": "", "to": "oakfield.sch.uk, oakfield-pta.org.uk"})
+
+
+def test_every_setting_is_named_in_words_with_its_key_beside_it(
+        qtbot, ctx: AppContext, people: dict[str, Actor]) -> None:
+    ctx.actor = people["slt2"]
+    dialog = SettingsDialog(ctx.settings, apply=ctx.change_setting)
+    qtbot.addWidget(dialog)
+    for setting, _value in ctx.settings.items():
+        editor = dialog.findChild(QWidget, f"setting_{setting.key}")
+        name = next(label for label in dialog.findChildren(QLabel) if label.buddy() is editor)
+        plain = QTextDocument()
+        plain.setHtml(name.text())
+        title, key = plain.toPlainText().rsplit(" ", 1)
+        assert key == setting.key  # the command line's name, small, beside it
+        assert "." not in title and "_" not in title and title[:1].isupper(), title
+        assert editor.accessibleName() == title
+    nation = dialog.findChild(QComboBox, "setting_sla.nation")
+    assert nation.currentText() == "England" and nation.currentData() == "ENG"

@@ -13,7 +13,6 @@ from PySide6.QtCore import QModelIndex, Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
-    QHeaderView,
     QLabel,
     QPushButton,
     QTableView,
@@ -33,9 +32,18 @@ from smmod.ui import msgbox
 from smmod.ui.accounts.clipboard import ClipboardGuard
 from smmod.ui.accounts.credential_dialogs import CredentialDialog
 from smmod.ui.accounts.keyring_panel import KeyringUnavailablePanel
-from smmod.ui.accounts.model import CCOL_NOTE, CredentialTableModel, ObjectRole
+from smmod.ui.accounts.model import (
+    CCOL_KIND,
+    CCOL_LOGIN,
+    CCOL_NOTE,
+    CCOL_ROTATE_BY,
+    CCOL_ROTATED,
+    CredentialTableModel,
+    ObjectRole,
+)
 from smmod.ui.accounts.password_section import SECTION_TIPS, PasswordSection
 from smmod.ui.accounts.vault_dialogs import PasswordHistoryDialog, VaultMembersDialog
+from smmod.ui.column_fit import ColumnFitter, Fit
 from smmod.ui.flow import FlowLayout
 from smmod.ui.tasks import TaskRunner
 from smmod.vault import BackendStatus, platform_password_limit
@@ -106,8 +114,11 @@ class CredentialsPanel(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(30)
         header = self.table.horizontalHeader()
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(CCOL_NOTE, QHeaderView.ResizeMode.Stretch)
+        # Fitted to the pane, the note taking the rest: no scroll bar sideways at 1280 px.
+        self.column_fitter = ColumnFitter(self.table, {
+            CCOL_LOGIN: Fit(100, 260), CCOL_KIND: Fit(60, 110),
+            CCOL_ROTATED: Fit(120, 380, give=1), CCOL_ROTATE_BY: Fit(80, 200)},
+            CCOL_NOTE, stretch_min=60)
         self.empty_label = QLabel("No credentials stored for this account yet.")
         self.empty_label.setStyleSheet("color: palette(placeholder-text);")
         self.buttons: dict[str, QPushButton] = {}

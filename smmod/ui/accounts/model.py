@@ -235,8 +235,8 @@ class CredentialTableModel(_RecordModel[CredentialRecord]):
         if role == Qt.ItemDataRole.ToolTipRole:
             if column == CCOL_ROTATE_BY and c.flagged:
                 return f"Flagged for rotation: {c.flagged}"
-            if column == CCOL_ROTATED and c.rotated_by:
-                return f"Rotated by {c.rotated_by}"
+            if column == CCOL_ROTATED:  # in full: the column may be cut
+                return self._text(c, column)
             if column == CCOL_LOGIN:
                 return f"Stored {format_when(c.created_at)} by {c.created_by or 'unknown'}"
         return None

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from smmod.errors import SmmodError
-from smmod.settings import BY_KEY, POLICY_KEYS, Setting, Settings
+from smmod.settings import BY_KEY, CHOICE_LABELS, POLICY_KEYS, Setting, Settings
 from smmod.ui import msgbox
 from smmod.ui.screen import fit_to_screen
 
@@ -68,11 +68,15 @@ class SettingsDialog(QDialog):
             is_policy = setting.key in POLICY_KEYS
             editor = self._editor(setting, value)
             editor.setToolTip(setting.description)
-            editor.setAccessibleName(setting.key)
+            editor.setAccessibleName(setting.title)
             editor.setObjectName(f"setting_{setting.key}")
             self._editors[setting.key] = editor
-            name = QLabel(f"<b>{html.escape(setting.key)}</b>")
+            # People's words first; the key, small, is what the command line takes.
+            name = QLabel(f"<b>{html.escape(setting.title)}</b> <span style='color: "
+                          f"palette(placeholder-text); font-size: small;'>"
+                          f"{html.escape(setting.key)}</span>")
             name.setBuddy(editor)
+            name.setWordWrap(True)  # a long key goes under the title, the editors stay aligned
             text_shown = setting.description
             if is_policy and not may_change_policy:
                 # School policy: shown, but only SLT or an administrator may change it.
@@ -120,8 +124,9 @@ class SettingsDialog(QDialog):
             return box
         if setting.choices:
             combo = QComboBox()
-            combo.addItems(list(setting.choices))
-            combo.setCurrentText(str(value))
+            for choice in setting.choices:
+                combo.addItem(CHOICE_LABELS.get(choice, choice), choice)
+            combo.setCurrentIndex(max(0, combo.findData(str(value))))
             return combo
         if setting.kind is int:
             spin = QSpinBox()
@@ -137,7 +142,7 @@ class SettingsDialog(QDialog):
             if isinstance(editor, QCheckBox):
                 out[key] = editor.isChecked()
             elif isinstance(editor, QComboBox):
-                out[key] = editor.currentText()
+                out[key] = editor.currentData()
             elif isinstance(editor, QSpinBox):
                 out[key] = editor.value()
             elif isinstance(editor, QLineEdit):

@@ -191,10 +191,10 @@ class HandoverPage(QWidget):
         drafts, rotations, tasks, records = result
         self._fill(self.drafts, [(d.id, [d.staff_name, _when(d.leaving_on), d.started_by or "",
                                          _when(d.updated_at)], False) for d in drafts])
-        self._fill(self.rotations, [(r.rotation_id, [r.account_label, r.login_name,
+        self._fill(self.rotations, [(r.rotation_id, [r.account_shown, r.login_name,
                                                      _when(r.rotated_at), r.rotated_by or ""],
                                      False) for r in rotations])
-        self._fill(self.tasks, [(t.task_id, [t.account_label, t.label,
+        self._fill(self.tasks, [(t.task_id, [t.account_shown, t.label,
                                              _when(t.due_on) + (" (overdue)" if t.overdue
                                                                 else "")], t.overdue)
                                 for t in tasks])

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
+from smmod.accounts.records import STATUS_LABELS
 from smmod.handover import CLOSE_STEPS, AccountDecision
 from smmod.handover.checks import MIN_RUNNERS, runners_after
 from smmod.handover.records import HeldAccount
@@ -55,9 +56,9 @@ class AccountEditor(QWidget):
         self._loading = False
         key = account.account_id
         others = ", ".join(f"{p.name} ({p.role})" for p in account.others) or "nobody else"
-        title = QLabel(f"{account.label}")
+        title = QLabel(account.shown)
         title.setStyleSheet("font-size: 13pt; font-weight: 600;")
-        facts = QLabel(f"{account.status.capitalize()} · {self._state.leaver_name} is "
+        facts = QLabel(f"{STATUS_LABELS.get(account.status, account.status)} · {self._state.leaver_name} is "
                        f"{' and '.join(account.roles)} · also named: {others}")
         facts.setWordWrap(True)
         facts.setStyleSheet(MUTED_STYLE)
@@ -322,7 +323,7 @@ class AccountsPage(QWizardPage):
                 editor = AccountEditor(account, self._state)
                 self.editors[account.account_id] = editor
                 self.stack.addWidget(editor)
-                item = QListWidgetItem(account.label)
+                item = QListWidgetItem(account.shown)
                 item.setData(Qt.ItemDataRole.UserRole, account.account_id)
                 self.account_list.addItem(item)
         for editor in self.editors.values():
@@ -365,7 +366,7 @@ class AccountsPage(QWizardPage):
             verb = {"transfer": "Transfer", "close": "Close", "": "To decide"}[action]
             if problems and action:
                 verb += ": R2 override needed" if not wrong else ": not finished"
-            item.setText(f"{mark}  {editor.account.label}\n     {verb}")
+            item.setText(f"{mark}  {editor.account.shown}\n     {verb}")
             item.setToolTip(problems_text(problems) if problems else "Ready")
         needs = check.needs_override
         self.override_box.setVisible(bool(needs))

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from smmod import formatting as fmt
+from smmod.accounts.records import STATUS_LABELS
 from smmod.clock import SCHOOL_ZONE
 from smmod.handover import Candidate, HandoverSummary
 from smmod.handover.service import EARLIEST_DAYS, LATEST_DAYS
@@ -188,13 +189,14 @@ class HoldingsPage(QWizardPage):
             + "\n".join(f"• {c}" for c in changes))
         self.changes_banner.setVisible(bool(changes))
         self._group("Accounts", [
-            (a.label, f"{', '.join(a.roles)} · {a.status}") for a in held.accounts])
+            (a.shown, f"{', '.join(a.roles)} · {STATUS_LABELS.get(a.status, a.status)}")
+            for a in held.accounts])
         self._group("Passwords they knew (all are rotated)", [
-            (c.login_name, f"{c.account_label} · {'; '.join(c.reasons)}")
+            (c.login_name, f"{c.account_shown} · {'; '.join(c.reasons)}")
             for c in held.credentials])
         self._group("Queue items they have claimed", [
-            (f"#{i.item_id} {i.account_label}", f"{i.author}: {i.excerpt}") for i in held.items])
-        self._group("Incidents they lead", [(i.label, i.status) for i in held.incidents])
+            (f"#{i.item_id} {i.account_shown}", f"{i.author}: {i.excerpt}") for i in held.items])
+        self._group("Incidents they lead", [(i.label, i.status.capitalize()) for i in held.incidents])
         if held.connections:  # their sign-in goes with them: applying revokes these
             self._group("Platform connections they made", [
                 (c.line, "revoked when the handover is applied") for c in held.connections])

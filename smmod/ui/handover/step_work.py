@@ -137,7 +137,7 @@ class CredentialsPage(QWizardPage):
         assert held is not None
         self.table.setRowCount(len(held.credentials))
         for row, credential in enumerate(held.credentials):
-            self.table.setItem(row, 0, QTableWidgetItem(credential.account_label))
+            self.table.setItem(row, 0, QTableWidgetItem(credential.account_shown))
             self.table.setItem(row, 1, QTableWidgetItem(credential.login_name))
             self.table.setCellWidget(row, 2, SecretRow(credential, self._state, self.clipboard,
                                                        self._seconds))
@@ -245,7 +245,7 @@ class WorkPage(QWizardPage):
             combo.person_chosen.connect(
                 lambda sid, item_id=item.item_id: self._state.set_item(item_id, sid))
             self.items_table.setItem(row, 0, QTableWidgetItem(f"#{item.item_id}"))
-            self.items_table.setItem(row, 1, QTableWidgetItem(item.account_label))
+            self.items_table.setItem(row, 1, QTableWidgetItem(item.account_shown))
             text = QTableWidgetItem(f"{item.author}: {item.excerpt}")
             text.setToolTip(tip(item.excerpt))
             self.items_table.setItem(row, 2, text)
@@ -262,7 +262,7 @@ class WorkPage(QWizardPage):
             combo.person_chosen.connect(
                 lambda sid, key=incident.incident_id: self._state.set_incident(key, sid))
             self.incidents_table.setItem(row, 0, QTableWidgetItem(incident.label))
-            self.incidents_table.setItem(row, 1, QTableWidgetItem(incident.status))
+            self.incidents_table.setItem(row, 1, QTableWidgetItem(incident.status.capitalize()))
             self.incidents_table.setCellWidget(row, 2, combo)
         fit_rows(self.items_table, min(len(held.items), 8))
         fit_rows(self.incidents_table, min(len(held.incidents), 4))

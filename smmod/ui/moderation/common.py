@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from smmod import formatting as fmt
 from smmod.moderation.records import FlagExplanation, ItemContext
-from smmod.moderation.vocabulary import flag_label
+from smmod.moderation.vocabulary import author_kind_label, flag_label
 
 MUTED = "color: palette(placeholder-text);"
 TITLE_STYLE = "font-size: 13pt; font-weight: 600;"
@@ -131,7 +131,7 @@ class ItemBox(QFrame):
         handle = f" @{e(item.author_handle.lstrip('@'))}" if item.author_handle else ""
         head = QLabel(
             f"<b>{e(item.author_name)}</b><span style='color:#666'>{handle} "
-            f"({e(item.author_kind)})</span> · {e(item.kind)} on "
+            f"({e(author_kind_label(item.author_kind))})</span> · {e(item.kind)} on "
             f"<b>{e(item.account_label)}</b>"
             + f" · {e(local_time(item.received_at, zone))}"
             + f" · #{item.item_id}"

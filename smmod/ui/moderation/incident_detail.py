@@ -25,7 +25,13 @@ from PySide6.QtWidgets import (
 )
 
 from smmod.moderation.records import Evidence, IncidentDetail
-from smmod.moderation.vocabulary import ACTION_LABELS, CATEGORY_LABELS, SEVERITY_LABELS, flag_label
+from smmod.moderation.vocabulary import (
+    ACTION_LABELS,
+    CATEGORY_LABELS,
+    SEVERITY_LABELS,
+    author_kind_label,
+    flag_label,
+)
 from smmod.ui.flow import FlowLayout
 from smmod.ui.moderation.common import MUTED, local_time, text_edit
 from smmod.ui.plain import tip
@@ -229,7 +235,8 @@ class IncidentDetailView(QWidget):
             parts.append(
                 "<table width='100%' cellspacing='0' cellpadding='6' "
                 "style='border:1px solid #c5d0dc; margin-bottom:8px'><tr><td>"
-                f"<b>{e(ev.author_name)}</b><span style='color:#666'>{handle} ({e(ev.author_kind)})"
+                f"<b>{e(ev.author_name)}</b><span style='color:#666'>{handle} "
+                f"({e(author_kind_label(ev.author_kind))})"
                 f"</span> · {e(ev.item_kind)} on <b>{e(ev.account_label)}</b> · received "
                 f"{e(local_time(ev.received_at, self._zone))}"
                 + (f" · item #{ev.item_id}" if ev.item_id is not None else "")

@@ -67,7 +67,7 @@ class IncidentTableModel(ListTableModel):
             return s
         if role == SortRole:
             return self._sort_key(s, column)
-        if role == Qt.ItemDataRole.ToolTipRole and column in (COL_TITLE, COL_CATEGORY):
+        if role == Qt.ItemDataRole.ToolTipRole and column in (COL_TITLE, COL_CATEGORY, COL_POLICE):
             return tip(self._display(s, column))  # titles quote authors' names
         if role == Qt.ItemDataRole.ToolTipRole and column == COL_OPENED:
             return fmt.when(s.opened_at, self._zone, zone_name=True)

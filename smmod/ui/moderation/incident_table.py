@@ -24,13 +24,15 @@ from smmod.ui.moderation.incident_model import (
     SortRole,
 )
 
-# Floors and caps: each column sized to its contents, the title takes what is left.
+# Floors and caps: each column sized to its contents, the title takes what is left. When
+# it needs the room, the police column gives way first, then the category (both are in
+# the detail's header in full), so the lead's name and the date stay whole.
 FITS = {
     COL_ID: Fit(30, 56),
-    COL_CATEGORY: Fit(80, 200),
+    COL_CATEGORY: Fit(80, 200, give=1),
     COL_SEVERITY: Fit(56, 90),
     COL_LEAD: Fit(70, 150),
-    COL_POLICE: Fit(52, 100),
+    COL_POLICE: Fit(52, 100, give=2),
     COL_OPENED: Fit(72, 110),
     COL_ITEMS: Fit(40, 60),
     COL_STATUS: Fit(50, 90),

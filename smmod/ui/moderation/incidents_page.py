@@ -108,7 +108,7 @@ class IncidentsPage(QWidget):
         splitter.addWidget(self.detail)
         splitter.setStretchFactor(0, 1)
         splitter.setStretchFactor(1, 1)
-        splitter.setSizes([600, 480])  # the list a little wider: its titles need the room
+        splitter.setSizes([660, 420])  # the list wider: at 1280 px its lead and dates stay whole
         splitter.setChildrenCollapsible(False)
         head = QVBoxLayout()
         head.setSpacing(0)

@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from smmod import formatting as fmt
-from smmod.moderation.vocabulary import flag_label
+from smmod.moderation.vocabulary import author_kind_label, flag_label
 from smmod.queue import triage
 from smmod.queue.records import QueueRow
 from smmod.sla import SlaState, describe
@@ -66,7 +66,8 @@ STATUS_LABELS = {
     "escalated": "Escalated",
     "resolved": "Resolved",
 }
-STATUS_SHORT = STATUS_LABELS | {"hidden": "Hidden", "deleted": "Deleted"}
+# "Blocked": the Author column says "(blocked)" beside the name, the tooltip "Author blocked".
+STATUS_SHORT = STATUS_LABELS | {"hidden": "Hidden", "deleted": "Deleted", "blocked": "Blocked"}
 
 ItemIdRole = Qt.ItemDataRole.UserRole + 1
 ObjectRole = Qt.ItemDataRole.UserRole + 2
@@ -166,7 +167,8 @@ def tooltip(row: QueueRow, column: int, now: datetime, zone: ZoneInfo) -> str | 
     if column == COL_AUTHOR:
         handle = f" @{row.author_handle.lstrip('@')}" if row.author_handle else ""
         blocked = f"\nBlocked on {row.account_shown}" if row.author_blocked else ""
-        return tip(f"{row.author_name}{handle} ({row.author_kind}){blocked}")
+        kind = author_kind_label(row.author_kind)
+        return tip(f"{row.author_name}{handle} ({kind}){blocked}")
     if column == COL_ACCOUNT:
         return tip(row.account_shown)
     if column == COL_STATUS:

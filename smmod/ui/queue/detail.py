@@ -7,6 +7,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QFrame,
     QLabel,
@@ -17,20 +18,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from smmod.moderation.vocabulary import flag_label
+from smmod.moderation.vocabulary import AUTHOR_KIND_LABELS, flag_label
 from smmod.queue.records import ItemDetail, QueueRow
 from smmod.sla import describe
 from smmod.ui.plain import tip
 from smmod.ui.queue.columns import STATUS_LABELS, local_text
 from smmod.ui.queue.flag_icons import by_urgency
 
-AUTHOR_KIND_LABELS = {
-    "parent": "parent or carer",
-    "student": "student",
-    "staff": "staff",
-    "public": "member of the public",
-    "unknown": "author type not known",
-}
 _STATE_COLOURS = {"red": "#9e1616", "amber": "#7a4800", "stopped": "#2e7d32", "ok": "#333333"}
 
 
@@ -50,7 +44,7 @@ class DetailPane(QFrame):
         self._zone = zone
         self.setObjectName("queue_detail")
         self.setFrameShape(QFrame.Shape.NoFrame)
-        self.setMinimumWidth(260)  # wraps; at 1280 px the table needs the width more
+        self.setMinimumWidth(240)  # wraps; at 1280 px the table needs the width more
         self._header = QLabel()
         self._header.setObjectName("detail_header")
         self._header.setWordWrap(True)
@@ -91,6 +85,7 @@ class DetailPane(QFrame):
             self._text.clear()
             return
         self._header.setText(self._header_html(detail, now))
+        self._fit_header()
         self._text.setPlainText(detail.text)
         if detail.parent is not None:
             self._add_thread_item("In reply to", detail.parent)
@@ -110,6 +105,16 @@ class DetailPane(QFrame):
 
     def text(self) -> str:
         return self._text.toPlainText()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # QWidget.resizeEvent
+        super().resizeEvent(event)
+        self._fit_header()
+
+    def _fit_header(self) -> None:
+        """The header (who, where, when, flags) is never cut: when the pane is short the
+        full text box gives way instead (a layout squeezed the wrapped header to fewer
+        lines than it needs at 1280×720)."""
+        self._header.setMinimumHeight(self._header.heightForWidth(self._header.width()))
 
     def header_text(self) -> str:
         return self._header.text()

@@ -113,7 +113,7 @@ class QueuePage(QWidget):
         splitter.addWidget(self.detail)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 1)
-        splitter.setSizes([920, 310])
+        splitter.setSizes([1000, 240])  # at 1280 px the detail pane starts at its narrowest
         splitter.setChildrenCollapsible(False)
         titles, self._buttons = title_row()
         layout = QVBoxLayout(self)

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from smmod.ui.column_fit import ColumnFitter, Fit
+from smmod.ui.column_fit import ColumnFitter, Fit, elide_middle
 from smmod.ui.queue.actions import QueueAction
 from smmod.ui.queue.columns import (
     COL_ACCOUNT,
@@ -29,12 +29,14 @@ from smmod.ui.queue.columns import (
     COL_STATUS,
     COL_TEXT,
     HEADERS,
+    STATUS_SHORT,
 )
 from smmod.ui.queue.flag_icons import icon_size
 from smmod.ui.queue.model import QueueTableModel
 
-# Right-click the header to show these columns.
-HIDDEN_COLUMNS = frozenset({COL_RECEIVED})
+# Right-click the header to show these columns. The kind is in the detail pane and the
+# Kind filter; at 1280 px its width is what lets the account and the author be read.
+HIDDEN_COLUMNS = frozenset({COL_RECEIVED, COL_KIND})
 TITLE_BUTTONS = (
     (QueueAction.IMPORT, "Import…"),
     (QueueAction.ADD, "Add item…"),
@@ -92,6 +94,7 @@ def make_table(model: QueueTableModel) -> QTableView:
         table.setColumnHidden(column, column in HIDDEN_COLUMNS)
     header.setSortIndicator(COL_FLAGS, Qt.SortOrder.AscendingOrder)  # priority
     table.setSortingEnabled(True)
+    elide_middle(table, COL_ACCOUNT, COL_AUTHOR, COL_CLAIMED)
     table.column_fitter = ColumnFitter(table, column_fits(table), COL_TEXT, stretch_min=TEXT_MIN,
                                         screen_only=True)
     return table
@@ -99,23 +102,26 @@ def make_table(model: QueueTableModel) -> QTableView:
 
 def column_fits(table: QTableView) -> dict[int, Fit]:
     """Each column's floor and cap. The flags, deadline and status are never cut (the
-    flags column holds four badges, more become "+n"); account, author and who claimed
-    it give way to the text first, their names in full in the tooltip."""
+    flags column holds four badges, more become "+n"). When the text needs the room, who
+    claimed it gives way first, then the received time, then the author's name, then the
+    account (cut in the middle, in full in the tooltip): there are few accounts, told
+    apart by the end of their handles, and the selected author's name is in the detail
+    pane."""
     metrics = table.fontMetrics()
     bold = QFont(table.font())
     bold.setBold(True)
     deadline = QFontMetrics(bold).horizontalAdvance("Overdue 23 h 59 min") + 16
-    status = metrics.horizontalAdvance("Author blocked") + 12
+    status = max(metrics.horizontalAdvance(s) for s in STATUS_SHORT.values()) + 12
     flags = icon_size().width() + 8
     return {
         COL_DEADLINE: Fit(deadline, deadline + 20),
         COL_FLAGS: Fit(flags, flags),
         COL_STATUS: Fit(status, status + 20),
-        COL_ACCOUNT: Fit(64, 190),
+        COL_ACCOUNT: Fit(64, 190, give=1),
         COL_KIND: Fit(metrics.horizontalAdvance("Message") + 12, 100),
-        COL_AUTHOR: Fit(64, 170),
-        COL_CLAIMED: Fit(56, 140),
-        COL_RECEIVED: Fit(64, 160),
+        COL_AUTHOR: Fit(64, 170, give=2),
+        COL_CLAIMED: Fit(56, 140, give=4),
+        COL_RECEIVED: Fit(64, 160, give=3),
     }
 
 

@@ -290,7 +290,7 @@ class StaffPage(QWidget):
             if column in DATE_COLUMNS:
                 width = max(metrics.horizontalAdvance("30 Sep 2026") + pad, title_width)
             elif column == COL_NAME:
-                width = max(header.sectionSize(column) + 8, 170)
+                width = max(header.sectionSize(column) + 8, 140)  # room for the eligibility
             elif column == COL_ROLES:
                 width = min(max(header.sectionSize(column) + 8, 120), 220)
             elif column == COL_ELIGIBLE:
