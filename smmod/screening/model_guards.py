@@ -9,6 +9,7 @@ school saying that threats will be reported. These guards, on the item as read
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from smmod.screening.counter import RELATIVE_CLAIM, endorsed, in_reported_clause
 from smmod.screening.frames import IDIOM_AFTER, SPORTY
@@ -63,29 +64,33 @@ _PESTS = re.compile(
 )
 
 
+def _one_of(*patterns: re.Pattern[str]) -> Callable[[str], bool]:
+    """True when every pattern is found in the text."""
+    return lambda text: all(pattern.search(text) for pattern in patterns)
+
+
+# Each guard of the threat model, in the order tried, with what it says to a moderator.
+_THREAT_GUARDS: tuple[tuple[Callable[[str], bool], str], ...] = (
+    (_one_of(FICTION), "a story or lesson retold"),
+    (safety_warning, "a safety warning"),
+    (_one_of(REPORTED_THREAT, ASKS_FOR_HELP), "a threat reported by the person it frightened"),
+    (_one_of(_QUOTED, CONDEMN), "a quote that is condemned"),
+    (_one_of(_HANDLED), "says what is done about threats"),
+    (_one_of(RELATIVE_CLAIM, CONDEMN), "judges people who threaten"),
+    (_one_of(_EVERYDAY), "an everyday sentence shaped like a threat"),
+    (_one_of(PLAY_INSIDE), "jumping or skipping as play"),
+    (_one_of(_EVERYDAY_SENSE), "a violent word in an everyday sense"),
+    (_one_of(_PESTS), "pests, weeds or an ailment"),
+)
+
+
+def _first_guard(guards: tuple[tuple[Callable[[str], bool], str], ...], text: str) -> str | None:
+    return next((why for holds, why in guards if holds(text)), None)
+
+
 def model_vetoed(text: str) -> str | None:
     """Why the model may not flag this item (``text`` as read), or None."""
-    if FICTION.search(text):
-        return "a story or lesson retold"
-    if safety_warning(text):
-        return "a safety warning"
-    if REPORTED_THREAT.search(text) and ASKS_FOR_HELP.search(text):
-        return "a threat reported by the person it frightened"
-    if _QUOTED.search(text) and CONDEMN.search(text):
-        return "a quote that is condemned"
-    if _HANDLED.search(text):
-        return "says what is done about threats"
-    if RELATIVE_CLAIM.search(text) and CONDEMN.search(text):
-        return "judges people who threaten"
-    if _EVERYDAY.search(text):
-        return "an everyday sentence shaped like a threat"
-    if PLAY_INSIDE.search(text):
-        return "jumping or skipping as play"
-    if _EVERYDAY_SENSE.search(text):
-        return "a violent word in an everyday sense"
-    if _PESTS.search(text):
-        return "pests, weeds or an ailment"
-    return None
+    return _first_guard(_THREAT_GUARDS, text)
 
 
 # A group welcomed, thanked, praised or defended: a kind mention, not hate.
@@ -110,25 +115,25 @@ _SYMPATHY = re.compile(
 )
 
 
+def _reports_others(text: str) -> bool:
+    claim = RELATIVE_CLAIM.search(text)
+    return claim is not None and in_reported_clause(text, claim.end()) and not endorsed(text, claim.end())
+
+
+# The hate model's own guards, tried after the threat model's.
+_HATE_GUARDS: tuple[tuple[Callable[[str], bool], str], ...] = (
+    (_one_of(CONDEMN), "condemns hate or reports it"),
+    (_one_of(_KIND_MENTION), "a kind or neutral mention of a group"),
+    (_one_of(_QUOTED), "quotes someone"),
+    (_one_of(_DENIAL), "denies a claim about a group"),
+    (_one_of(_SYMPATHY), "sympathises with a group"),
+    (_reports_others, "reports what others say"),
+)
+
+
 def hate_model_vetoed(text: str) -> str | None:
     """Why the hate model may not flag this item (``text`` as read), or None: the
     threat model's guards, and counter-speech or a kind mention of a group. A
     disclaimer ("I'm not racist but") is no condemnation: it is read as "but"."""
     text = DISCLAIMER.sub("but", text)
-    why = model_vetoed(text)
-    if why is not None:
-        return why
-    if CONDEMN.search(text):
-        return "condemns hate or reports it"
-    if _KIND_MENTION.search(text):
-        return "a kind or neutral mention of a group"
-    if _QUOTED.search(text):
-        return "quotes someone"
-    if _DENIAL.search(text):
-        return "denies a claim about a group"
-    if _SYMPATHY.search(text):
-        return "sympathises with a group"
-    claim = RELATIVE_CLAIM.search(text)
-    if claim is not None and in_reported_clause(text, claim.end()) and not endorsed(text, claim.end()):
-        return "reports what others say"
-    return None
+    return _first_guard(_THREAT_GUARDS, text) or _first_guard(_HATE_GUARDS, text)
