@@ -54,3 +54,12 @@ def test_words_for_a_known_action() -> None:
 def test_an_unknown_action_reads_as_a_tidy_key(key: str, words: str) -> None:
     assert action_words(key) == words
     assert tidy_key(key) == words
+
+
+def test_an_accounts_history_uses_the_trails_words_where_it_has_no_phrase() -> None:
+    from smmod.accounts.history import _summary
+
+    assert _summary("account.transfer", {}) == "Account handed over"
+    assert _summary("credential.weak_override", {"login_name": "office"}) \
+        == "Weak password kept 'office'"
+    assert _summary("credential.reveal", {}) == "Revealed credential"  # its own phrase
