@@ -1,10 +1,11 @@
 """The audit table's column widths: Details takes the slack, the rest fit their words.
 
-At 1280×720 (with the side bar) the table is about 1,000 pixels wide. The entry number,
-the time and the action are never cut; when Details needs the room, the reason gives way
-first, then who did it and the subject (cut in the middle: "account:12/credential:3"
-is told apart by its end). Every cut value is whole in its tooltip. Only the rows on
-screen are measured, as on the queue page.
+At 1280×720 (with the side bar) the table is about 1,000 pixels wide. The time is
+never cut, the entry number and the action only when nothing else can give way; when
+Details needs the room, the reason gives way first, then who did it and the subject
+(cut in the middle: "account:12/credential:3" is told apart by its end). Every cut
+value is whole in its tooltip. Only the rows on screen are measured, as on the queue
+page.
 """
 
 from __future__ import annotations
@@ -38,10 +39,10 @@ def column_fits(table: QTableView) -> dict[int, Fit]:
     action = min(ACTION_CAP,
                  max(metrics.horizontalAdvance(w) for w in ACTION_WORDS.values()) + 16)
     return {
-        COL_ID: Fit(number, number),
+        COL_ID: Fit(min(number, 40), number),  # sized to the numbers on screen
         COL_WHEN: Fit(when, when),
         COL_WHO: Fit(80, 170, give=1),
-        COL_ACTION: Fit(action, action),
+        COL_ACTION: Fit(min(action, 150), action),  # the names on screen; squeezed last
         COL_SUBJECT: Fit(90, 220, give=1),
         COL_REASON: Fit(90, 260, give=2),
     }
