@@ -56,6 +56,7 @@ REMIND_WITHIN_DAYS = 7
 GENERATE_ATTEMPTS = 20
 MAX_LOGIN = 320
 MAX_NOTE = 2000
+REVEAL_PURPOSES = ("reveal", "copy")  # each is audited as "credential.<purpose>"
 CHANGED_ELSEWHERE = "this credential was changed elsewhere: reload it and try again"
 
 
@@ -262,7 +263,7 @@ class CredentialService:
         ``which`` is "current" (the password in force) or "pending" (a rotation's new
         password, not yet confirmed on the platform).
         """
-        if purpose not in ("reveal", "copy"):
+        if purpose not in REVEAL_PURPOSES:
             raise InputError("purpose must be 'reveal' or 'copy'", field="purpose")
         if which not in ("current", "pending"):
             raise InputError("which must be 'current' or 'pending'", field="which")

@@ -6,6 +6,7 @@ from typing import Any
 
 from smmod import audit
 from smmod.accounts.records import HistoryEntry
+from smmod.audit_words import ACTION_WORDS
 from smmod.store.engine import SessionFactory
 from smmod.wording import count
 
@@ -35,12 +36,12 @@ _PHRASES = {
 
 
 def _fallback(action: str) -> str:
-    """An action with no phrase yet, said in words rather than as its code."""
+    """An action unknown here (a newer version's), said in words rather than as its code."""
     return action.rsplit(".", 1)[-1].replace("_", " ").capitalize()
 
 
 def _summary(action: str, details: dict[str, Any]) -> str:
-    phrase = _PHRASES.get(action) or _fallback(action)
+    phrase = _PHRASES.get(action) or ACTION_WORDS.get(action) or _fallback(action)
     if action.startswith("credential.") and details.get("login_name"):
         phrase += f" '{details['login_name']}'"
     if action == "account.edit" and details:

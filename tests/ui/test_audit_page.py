@@ -71,14 +71,15 @@ def test_model_passes_the_model_tester(qtmodeltester, page: AuditPage) -> None:
 def test_shows_newest_first_with_every_column(page: AuditPage) -> None:
     ids = [int(i) for i in column(page, COL_ID)]
     assert ids == sorted(ids, reverse=True) == list(range(9, 0, -1))
-    assert column(page, COL_ACTION)[:3] == ["staff.deactivate", "staff.deactivate", "staff.add"]
+    assert column(page, COL_ACTION)[:3] == [
+        "Staff member deactivated", "Staff member deactivated", "Staff member added"]
     # Who: the staff name, with the login in the tooltip (issue 11).
     assert column(page, COL_WHO)[:2] == ["Alex Admin", "Hannah Head"]
     tip = page.model.index(0, COL_WHO).data(Qt.ItemDataRole.ToolTipRole)
     assert tip == "<p>Login: admin2</p>"
     assert column(page, COL_REASON)[:2] == ["Long leave", "Left in July"]
     assert column(page, COL_SUBJECT)[-1] == "staff:1"
-    assert column(page, COL_ACTION)[-1] == "staff.init"
+    assert column(page, COL_ACTION)[-1] == "First person set up"
     assert "name: Hannah Head" in column(page, COL_DETAILS)[-1]
     assert column(page, COL_WHEN)[0].startswith(fmt.day(SUITE_TODAY))
     assert page.status_label.text() == "9 entries"
@@ -97,8 +98,9 @@ def test_filters_narrow_the_table(qtbot, page: AuditPage) -> None:
     with qtbot.waitSignal(page.entries_loaded, timeout=TIMEOUT):
         page.actor_combo.setCurrentIndex(0)
     with qtbot.waitSignal(page.entries_loaded, timeout=TIMEOUT):
-        page.action_combo.setCurrentText("staff.add")
-    assert column(page, COL_ACTION) == ["staff.add"] * 6
+        page.action_combo.setCurrentText("Staff member added")
+    assert page.current_filter().action == "staff.add"  # the filter matches the key
+    assert column(page, COL_ACTION) == ["Staff member added"] * 6
     with qtbot.waitSignal(page.entries_loaded, timeout=TIMEOUT):
         qtbot.keyClicks(page.subject_edit, "staff:3")
     assert column(page, COL_SUBJECT) == ["staff:3"]
@@ -165,7 +167,7 @@ def test_export_writes_the_filtered_entries(qtbot, page: AuditPage, msgs: Messag
     monkeypatch.setattr(audit_page, "choose_export_path", choose)
     page.row_limit = 3  # the export is never cut short by the table's limit
     with qtbot.waitSignal(page.entries_loaded, timeout=TIMEOUT):
-        page.action_combo.setCurrentText("staff.add")
+        page.action_combo.setCurrentText("Staff member added")
     page.buttons["export"].click()
     qtbot.waitUntil(lambda: bool(msgs.of("info")), timeout=TIMEOUT)
     assert asked == [f"audit-{SUITE_TODAY.isoformat()}.csv"]

@@ -19,6 +19,7 @@ from PySide6.QtCore import (
 
 from smmod import formatting as fmt
 from smmod.audit import AuditRecord
+from smmod.audit_words import action_words
 from smmod.ui.table_model import ListTableModel
 from smmod.ui.variant import none_safe
 
@@ -43,6 +44,9 @@ HEADER_TIPS = {
     COL_ID: "Entry number in the chain",
     COL_WHEN: "Local time on this computer",
     COL_WHO: "The person who did it (their login is in each row's tooltip)",
+    COL_ACTION: "What they did (the action's key, as exports and filters use it, is in "
+                "each row's tooltip)",
+    COL_SUBJECT: "What it was done to",
 }
 
 _FIRST_KEYS = ("name", "username", "file", "rows")
@@ -140,6 +144,11 @@ class AuditTableModel(ListTableModel):
                 return f"{record.at.isoformat(timespec='seconds')} (UTC)"
             if column == COL_WHO:
                 return f"<p>Login: {_escape(record.actor)}</p>"  # rich text, so never guessed
+            if column == COL_ACTION:
+                return f"<p>{_escape(action_words(record.action))}<br>" \
+                       f"Action key: {_escape(record.action)}</p>"
+            if column == COL_SUBJECT and record.subject:
+                return f"<p>{_escape(record.subject)}</p>"
             return None
         if role == Qt.ItemDataRole.TextAlignmentRole and column == COL_ID:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -160,7 +169,7 @@ class AuditTableModel(ListTableModel):
         if column == COL_WHO:
             return record.who
         if column == COL_ACTION:
-            return record.action
+            return action_words(record.action)
         if column == COL_SUBJECT:
             return record.subject
         if column == COL_REASON:

@@ -28,14 +28,10 @@ from PySide6.QtWidgets import (
 from smmod import audit
 from smmod import formatting as fmt
 from smmod.audit import AuditFilter, AuditRecord, VerifyResult
+from smmod.audit_words import action_words
 from smmod.ui import msgbox
+from smmod.ui.audit.columns import fit_columns
 from smmod.ui.audit.model import (
-    COL_ACTION,
-    COL_ID,
-    COL_REASON,
-    COL_SUBJECT,
-    COL_WHEN,
-    COL_WHO,
     AuditTableModel,
     ObjectRole,
     details_full,
@@ -166,11 +162,7 @@ class AuditPage(QWidget):
         header = self.table.horizontalHeader()
         header.setHighlightSections(False)
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        header.setStretchLastSection(True)
-        widths = {COL_ID: 52, COL_WHEN: 165, COL_WHO: 100, COL_ACTION: 135, COL_SUBJECT: 95,
-                  COL_REASON: 230}
-        for column, width in widths.items():
-            header.resizeSection(column, width)
+        self.column_fitter = fit_columns(self.table)
         self.details_view = QPlainTextEdit()
         self.details_view.setObjectName("audit_details")
         self.details_view.setAccessibleName("Selected entry")
@@ -295,7 +287,8 @@ class AuditPage(QWidget):
         actors, actions, names = values
         self._refill(self.actor_combo, _ANYONE, actors,
                      lambda login: f"{names[login]} ({login})" if login in names else login)
-        self._refill(self.action_combo, _ANY_ACTION, actions)
+        self._refill(self.action_combo, _ANY_ACTION,
+                     sorted(actions, key=lambda a: action_words(a).lower()), action_words)
 
     @staticmethod
     def _refill(combo: QComboBox, any_text: str, values: list[str],
@@ -307,7 +300,7 @@ class AuditPage(QWidget):
         for value in values:
             combo.addItem(label(value), value)
         if current and combo.findData(current) < 0:
-            combo.addItem(current, current)
+            combo.addItem(label(current), current)
         combo.setCurrentIndex(max(0, combo.findData(current)))
         combo.blockSignals(False)
 
@@ -351,8 +344,8 @@ class AuditPage(QWidget):
             self.details_view.clear()
             return
         who = f"{record.actor_name} ({record.actor})" if record.actor_name else record.actor
-        lines = [f"Entry {record.id} · {format_when(record)} · {who} · {record.action}"
-                 f" · {record.subject}"]
+        lines = [f"Entry {record.id} · {format_when(record)} · {who} · "
+                 f"{action_words(record.action)} · {record.subject}"]
         if record.reason:
             lines.append(f"Reason: {record.reason}")
         if record.details:
