@@ -63,6 +63,34 @@ _PESTS = re.compile(
     r"verrucas?|warts?|threadworms?|mould|damp)(?![\w'])"
 )
 
+# A quote passed on to someone who can act: "got a dm saying "..." and we've told
+# safeguarding", "someone wrote "..." on snapchat, I showed it to my form tutor".
+_PASSED_ON = re.compile(
+    r"(?<![\w'])(?:(?:have|has|'ve|'s|we|i|she|he|they) (?:told|shown|reported)|told (?:the|a|my|our|his|her|"
+    r"safeguarding|school|staff|the police)|showed (?:it|them|this|that) to|screenshot\w*|sent it to|"
+    r"forwarded|passed it on|safeguarding|form tutor|head of year)(?![\w'])"
+)
+# A kind wish or praise: "get well soon", "good luck all", "hope the coach gets back
+# safe", "every one of them deserves a medal". Not "good luck getting home tonight", nor
+# "hope you never get home safe".
+_KIND_WISH = re.compile(
+    r"(?<![\w'])(?:get well soon|good luck(?! (?:getting|walking|making|finding|trying|with that))|"
+    r"best of luck|well done|congratulations|congrats|"
+    r"(?<!never )(?<!not )(?<!n't )(?:get|gets|got|getting) (?:back |home )?safe(?:ly)?|"
+    r"deserves? (?:a|the) (?:medal|pay rise|rest|break|holiday|award|round of applause))(?![\w'])"
+)
+
+# "Anyone who says X should be shot needs help": the writer judges whoever threatens.
+_JUDGED = re.compile(
+    r"(?<![\w'])(?:needs? (?:help|to get help|(?:their|his|her) head (?:checked|testing)|locking up|"
+    r"to be locked up)|should be (?:ashamed|reported|locked up))(?![\w'])"
+)
+# An experiment or a game: "try mixing the two colours and see what happens".
+_TRY_AND_SEE = re.compile(
+    r"(?<![\w'])(?:try|trying|mix|mixing|add|adding|stir|stirring|drop|dropping|press|pressing|click|"
+    r"clicking|experiment\w*)(?: \S+){0,5} (?:and|to) see what happens(?![\w'])"
+)
+
 
 def _one_of(*patterns: re.Pattern[str]) -> Callable[[str], bool]:
     """True when every pattern is found in the text."""
@@ -75,8 +103,12 @@ _THREAT_GUARDS: tuple[tuple[Callable[[str], bool], str], ...] = (
     (safety_warning, "a safety warning"),
     (_one_of(REPORTED_THREAT, ASKS_FOR_HELP), "a threat reported by the person it frightened"),
     (_one_of(_QUOTED, CONDEMN), "a quote that is condemned"),
+    (_one_of(_QUOTED, _PASSED_ON), "a quote passed on to someone who can act"),
+    (_one_of(_KIND_WISH), "a kind wish or praise"),
     (_one_of(_HANDLED), "says what is done about threats"),
     (_one_of(RELATIVE_CLAIM, CONDEMN), "judges people who threaten"),
+    (_one_of(RELATIVE_CLAIM, _JUDGED), "judges people who threaten"),
+    (_one_of(_TRY_AND_SEE), "an experiment: try it and see what happens"),
     (_one_of(_EVERYDAY), "an everyday sentence shaped like a threat"),
     (_one_of(PLAY_INSIDE), "jumping or skipping as play"),
     (_one_of(_EVERYDAY_SENSE), "a violent word in an everyday sense"),

@@ -42,6 +42,7 @@ def training_script(name: str) -> ModuleType:
         spec = importlib.util.spec_from_file_location(name, scripts / f"{name}.py")
         assert spec is not None and spec.loader is not None
         module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module  # its dataclasses look their module up while it runs
         spec.loader.exec_module(module)
     finally:
         sys.path.remove(str(scripts))

@@ -129,6 +129,30 @@ def test_the_guards_veto_stories_reports_quotes_and_school_statements() -> None:
     assert model_vetoed(reader.read(FRESH_THREATS[0]).text) is None
 
 
+def test_kind_wishes_passed_on_quotes_and_experiments_are_vetoed_but_not_their_threatening_twins() -> None:
+    reader = analyser_for(()).reader
+    vetoed = {
+        "Get well soon Mrs Lee, the class miss you": "a kind wish or praise",
+        "Hope the coach gets back safe from the Lakes tonight": "a kind wish or praise",
+        "Every one of the dinner staff deserves a medal": "a kind wish or praise",
+        'my son got a dm saying "ur getting wet up" and we\'ve told safeguarding':
+            "a quote passed on to someone who can act",
+        "Anyone who says the PTA should be shot needs help": "judges people who threaten",
+        "Try mixing the two colours and see what happens": "an experiment: try it and see what happens",
+    }
+    for text, why in vetoed.items():
+        assert model_vetoed(reader.read(text).text) == why, text
+    # The same words, meant: no guard holds.
+    meant = [
+        "Good luck getting home tonight Mr Fox",
+        "I hope you never get home safe",
+        '"ur getting wet up" is what I will tell him at the gate tomorrow',
+        "Say one more word and see what happens",
+    ]
+    for text in meant:
+        assert model_vetoed(reader.read(text).text) is None, text
+
+
 @pytest.mark.parametrize("text", ["", " ", "\n\t  \n", "ok", "hello!"])
 def test_empty_or_tiny_text_is_never_judged(text: str, screener: Screener) -> None:
     model = default_model()
