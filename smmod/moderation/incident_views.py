@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from smmod.audit_words import action_words
 from smmod.errors import NotFound
 from smmod.moderation.connectors import platform_name
 from smmod.moderation.itemstate import action_record
@@ -276,7 +277,7 @@ def _timeline(
         if row.subject.startswith("queue_item:") and row.action.startswith("moderation.incident"):
             continue  # the incident's own entry says it
         item_id = int(row.subject.split(":", 1)[1]) if row.subject.startswith("queue_item:") else None
-        word = _AUDIT_WORDS.get(row.action, row.action.split(".", 1)[-1].replace("_", " ").capitalize())
+        word = _AUDIT_WORDS.get(row.action) or action_words(row.action)
         if item_id is not None:
             word += f" (item #{item_id})"
         entries.append(

@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import Connection, func, select
 
+from smmod.audit_words import action_words
 from smmod.errors import NotFound
 from smmod.queue import listing
 from smmod.queue.idstream import ArrayStream, IdStream
@@ -231,7 +232,8 @@ def _word(action: str) -> str:
     kind = action.removeprefix("moderation.")
     if kind in ACTION_LABELS:
         return ACTION_LABELS[kind].lower()
-    return kind.removeprefix("queue.").replace("_", " ")
+    words = action_words(action)  # any other action, as the audit trail names it
+    return words[:1].lower() + words[1:]
 
 
 def _summary(action: str, details: str, reason: str | None) -> str:

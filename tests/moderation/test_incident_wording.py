@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from zoneinfo import ZoneInfo
 
+from smmod import audit
 from smmod.moderation import EscalationInput, IncidentChanges
 from smmod.moderation.incidents import default_title
 from smmod.moderation.report import incident_report_html
@@ -66,3 +67,23 @@ def test_the_timeline_and_the_report_say_what_changed_in_words(desk: Desk) -> No
     for text in (*(t.detail for t in detail.timeline), *(t.what for t in detail.timeline)):
         assert "True" not in text and "False" not in text and "→" not in text
         assert not CODE.search(text), text
+
+
+def test_other_actions_on_an_item_read_as_the_audit_trail_names_them(desk: Desk) -> None:
+    # A handover moves the item's claim ("queue.reassign"), an action the timeline and the
+    # item's history have no phrase of their own for: both use the audit trail's name.
+    mod, head = desk.people["mod1"], desk.people["head"]
+    item_id = desk.add(RACIST, author="Rob Troll", author_kind="public")
+    summary = desk.incidents.escalate(
+        mod, EscalationInput((item_id,), "discrimination", "high", head.staff_id, False)
+    )
+    with desk.ctx.session_factory.begin() as session:
+        audit.record(session, actor="head", action="queue.reassign", subject=f"queue_item:{item_id}",
+                     details={"from": "mod1", "to": "Hannah Head"})
+    timeline = [t.what for t in desk.incidents.detail(head, summary.id).timeline]
+    assert f"Comment handed over (item #{item_id})" in timeline
+    history = desk.ctx.queue.read.detail(item_id).history
+    [entry] = [h for h in history if h.action == "queue.reassign"]
+    assert entry.summary.startswith("comment handed over"), entry.summary
+    for text in (*timeline, entry.summary):
+        assert "reassign" not in text and not CODE.search(text), text
