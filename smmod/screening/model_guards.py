@@ -92,31 +92,37 @@ _TRY_AND_SEE = re.compile(
 )
 
 
-def _one_of(*patterns: re.Pattern[str]) -> Callable[[str], bool]:
-    """True when every pattern is found in the text."""
+def _all_found(*patterns: re.Pattern[str]) -> Callable[[str], bool]:
+    """A guard that holds when every pattern is found in the text."""
     return lambda text: all(pattern.search(text) for pattern in patterns)
 
 
+def _judges_threateners(text: str) -> bool:
+    """ "People who threaten teachers are cowards", "anyone who says … needs help"."""
+    return bool(RELATIVE_CLAIM.search(text) and (CONDEMN.search(text) or _JUDGED.search(text)))
+
+
+Guards = tuple[tuple[Callable[[str], bool], str], ...]
+
 # Each guard of the threat model, in the order tried, with what it says to a moderator.
-_THREAT_GUARDS: tuple[tuple[Callable[[str], bool], str], ...] = (
-    (_one_of(FICTION), "a story or lesson retold"),
+_THREAT_GUARDS: Guards = (
+    (_all_found(FICTION), "a story or lesson retold"),
     (safety_warning, "a safety warning"),
-    (_one_of(REPORTED_THREAT, ASKS_FOR_HELP), "a threat reported by the person it frightened"),
-    (_one_of(_QUOTED, CONDEMN), "a quote that is condemned"),
-    (_one_of(_QUOTED, _PASSED_ON), "a quote passed on to someone who can act"),
-    (_one_of(_KIND_WISH), "a kind wish or praise"),
-    (_one_of(_HANDLED), "says what is done about threats"),
-    (_one_of(RELATIVE_CLAIM, CONDEMN), "judges people who threaten"),
-    (_one_of(RELATIVE_CLAIM, _JUDGED), "judges people who threaten"),
-    (_one_of(_TRY_AND_SEE), "an experiment: try it and see what happens"),
-    (_one_of(_EVERYDAY), "an everyday sentence shaped like a threat"),
-    (_one_of(PLAY_INSIDE), "jumping or skipping as play"),
-    (_one_of(_EVERYDAY_SENSE), "a violent word in an everyday sense"),
-    (_one_of(_PESTS), "pests, weeds or an ailment"),
+    (_all_found(REPORTED_THREAT, ASKS_FOR_HELP), "a threat reported by the person it frightened"),
+    (_all_found(_QUOTED, CONDEMN), "a quote that is condemned"),
+    (_all_found(_QUOTED, _PASSED_ON), "a quote passed on to someone who can act"),
+    (_all_found(_KIND_WISH), "a kind wish or praise"),
+    (_all_found(_HANDLED), "says what is done about threats"),
+    (_judges_threateners, "judges people who threaten"),
+    (_all_found(_TRY_AND_SEE), "an experiment: try it and see what happens"),
+    (_all_found(_EVERYDAY), "an everyday sentence shaped like a threat"),
+    (_all_found(PLAY_INSIDE), "jumping or skipping as play"),
+    (_all_found(_EVERYDAY_SENSE), "a violent word in an everyday sense"),
+    (_all_found(_PESTS), "pests, weeds or an ailment"),
 )
 
 
-def _first_guard(guards: tuple[tuple[Callable[[str], bool], str], ...], text: str) -> str | None:
+def _first_guard(guards: Guards, text: str) -> str | None:
     return next((why for holds, why in guards if holds(text)), None)
 
 
@@ -153,12 +159,12 @@ def _reports_others(text: str) -> bool:
 
 
 # The hate model's own guards, tried after the threat model's.
-_HATE_GUARDS: tuple[tuple[Callable[[str], bool], str], ...] = (
-    (_one_of(CONDEMN), "condemns hate or reports it"),
-    (_one_of(_KIND_MENTION), "a kind or neutral mention of a group"),
-    (_one_of(_QUOTED), "quotes someone"),
-    (_one_of(_DENIAL), "denies a claim about a group"),
-    (_one_of(_SYMPATHY), "sympathises with a group"),
+_HATE_GUARDS: Guards = (
+    (_all_found(CONDEMN), "condemns hate or reports it"),
+    (_all_found(_KIND_MENTION), "a kind or neutral mention of a group"),
+    (_all_found(_QUOTED), "quotes someone"),
+    (_all_found(_DENIAL), "denies a claim about a group"),
+    (_all_found(_SYMPATHY), "sympathises with a group"),
     (_reports_others, "reports what others say"),
 )
 

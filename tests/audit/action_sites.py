@@ -30,7 +30,7 @@ KNOWN: dict[tuple[str, str], Iterable[str]] = {
 
 
 class Unresolved(Exception):
-    pass
+    """An action key the scanner cannot work out from the code (a value it cannot follow)."""
 
 
 @dataclass
