@@ -81,6 +81,7 @@ def test_init_bad_input(smmod_home: Path, capsys: pytest.CaptureFixture[str],
 # -- doctor ---------------------------------------------------------------------------------
 
 
+@pytest.mark.usefixtures("real_keyring")  # the doctor checks the machine's keyring
 def test_doctor_json(ctx: AppContext, capsys: pytest.CaptureFixture[str]) -> None:
     code, report = run_json(capsys, "doctor", "--json")
     assert code == 0 and report["ok"] is True
@@ -108,6 +109,7 @@ def test_doctor_json(ctx: AppContext, capsys: pytest.CaptureFixture[str]) -> Non
     assert set(report["face_models"]) == {"dir", "ok"}
 
 
+@pytest.mark.usefixtures("real_keyring")  # the doctor checks the machine's keyring
 def test_doctor_text(ctx: AppContext, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(capsys, "doctor")
     assert (code, err) == (0, "")
@@ -118,6 +120,7 @@ def test_doctor_text(ctx: AppContext, capsys: pytest.CaptureFixture[str]) -> Non
     assert f"data folder  {ctx.paths.data_dir}" in out
 
 
+@pytest.mark.usefixtures("real_keyring")  # the doctor checks the machine's keyring
 def test_doctor_for_an_unknown_user(ctx: AppContext, capsys: pytest.CaptureFixture[str],
                                     monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SMMOD_USER", "stranger")

@@ -81,6 +81,7 @@ def test_doctor_does_not_move_a_damaged_database(ctx: AppContext, capsys) -> Non
     assert ctx.paths.database.read_bytes() == damaged and not moved_aside(ctx.paths.database)
 
 
+@pytest.mark.usefixtures("real_keyring")  # the doctor checks the machine's keyring
 def test_a_keyring_that_cannot_store_passwords_fails_the_doctor(
         ctx: AppContext, capsys, monkeypatch: pytest.MonkeyPatch) -> None:
     code, report, _ = doctor(capsys)

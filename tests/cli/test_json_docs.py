@@ -72,6 +72,7 @@ def test_the_page_is_read_as_written() -> None:
         assert_documented("audit verify", {"ok": True})
 
 
+@pytest.mark.usefixtures("real_keyring")  # `doctor` among them checks the machine's keyring
 def test_every_document_has_the_documented_fields(ctx: AppContext, people: dict[str, Actor],
                                                    capsys: pytest.CaptureFixture[str],
                                                    tmp_path: Path) -> None:
